@@ -1,0 +1,1 @@
+"""Pure-NumPy reference kernels: the test oracle and the fallback engine."""

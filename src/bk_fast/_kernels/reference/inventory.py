@@ -1,0 +1,62 @@
+"""Reference kernels for yarn-inventory arithmetic (DOMAIN.md sections 2-3).
+
+Inputs are float64 arrays of equal length; NaN counts as 0 (the ERP's ``fillna(0)``). Outputs are
+preallocated by the caller. The cython and numba engines define the same functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bk_fast._engine import kernel
+
+#: risk codes written by :func:`yarn_risk`, in order of severity
+RISK_LEVELS = ("LOW", "MEDIUM", "HIGH", "CRITICAL")
+CRITICAL_BELOW = -1000.0
+HIGH_BELOW = -100.0
+MEDIUM_BELOW = 0.0
+CONSUMED_WEEKS = 4.3
+ALLOCATED_WEEKS = 8.0
+DEFAULT_WEEKLY_DEMAND = 10.0
+
+
+def _z(a: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(a), 0.0, a)
+
+
+@kernel
+def theoretical_balance(beginning, received, consumed, adjustments, out):
+    """``out = beginning + received + consumed + adjustments`` (Consumed is stored <= 0), NaN as 0."""
+    np.add(_z(beginning), _z(received), out=out)
+    out += _z(consumed)
+    out += _z(adjustments)
+
+
+@kernel
+def planning_balance(theoretical, allocated, on_order, out):
+    """``out = theoretical + allocated + on_order`` (Allocated is stored <= 0 and added), NaN as 0."""
+    np.add(_z(theoretical), _z(allocated), out=out)
+    out += _z(on_order)
+
+
+@kernel
+def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, weekly, weeks, risk):
+    """One pass: planning balance, shortage lbs, weekly demand, weeks of supply and risk code per yarn.
+
+    - ``balance = theoretical + allocated + on_order``; ``shortage = -balance`` where balance < 0 else 0;
+    - ``weekly = |consumed| / 4.3`` if consumed != 0, elif allocated != 0 ``|allocated| / 8``, else 10;
+    - ``weeks = theoretical / weekly`` when both > 0, else 0;
+    - ``risk``: 3 (CRITICAL) balance < -1000, 2 (HIGH) < -100, 1 (MEDIUM) < 0, else 0 (LOW).
+    """
+    t = _z(theoretical)
+    a = _z(allocated)
+    c = _z(consumed)
+    np.add(t, a, out=balance)
+    balance += _z(on_order)
+    neg = balance < 0.0
+    shortage[...] = np.where(neg, -balance, 0.0)
+    weekly[...] = np.where(c != 0.0, np.abs(c) / CONSUMED_WEEKS,
+                           np.where(a != 0.0, np.abs(a) / ALLOCATED_WEEKS, DEFAULT_WEEKLY_DEMAND))
+    ok = (t > 0.0) & (weekly > 0.0)
+    weeks[...] = np.where(ok, t / np.where(ok, weekly, 1.0), 0.0)
+    risk[...] = np.select([balance < CRITICAL_BELOW, balance < HIGH_BELOW, neg], [3, 2, 1], 0)

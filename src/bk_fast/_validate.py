@@ -1,0 +1,110 @@
+"""Checks shared by every public function: frames in, validated contiguous arrays out, clear errors.
+
+Kernels never validate (the Cython ones run with bounds checks off), so everything a kernel relies on is
+established here: the column exists (under one of its ERP aliases), numbers are numbers (ERP strings cleaned),
+arrays are contiguous float64/int64, ids are dense codes in range.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._columns import ALIASES, canonical, normalise
+
+_NUMBER_JUNK = r"[\$,\s\u00a0]"
+
+
+def require_frame(obj, what: str) -> pd.DataFrame:
+    """``obj`` itself when it is a pandas DataFrame, else TypeError naming the argument."""
+    if not isinstance(obj, pd.DataFrame):
+        raise TypeError(f"{what} must be a pandas DataFrame, got {type(obj).__name__}")
+    return obj
+
+
+def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: bool = True) -> str | None:
+    """The caller's label for ERP column ``name`` (exact label first, then any of its aliases, then a loose
+    match on case, spaces and underscores). Missing and required: ValueError naming the column and its
+    accepted aliases.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> find_column(pd.DataFrame(columns=["Planning_Balance"]), "Planning Balance")
+    'Planning_Balance'
+    """
+    if name in df.columns:
+        return name
+    target = canonical(name) or name
+    aliases = ALIASES.get(target, (name,))
+    for alias in aliases:
+        if alias in df.columns:
+            return alias
+    wanted = {normalise(a) for a in aliases}
+    for col in df.columns:
+        if isinstance(col, str) and (normalise(col) in wanted or canonical(col) == target):
+            return col
+    if required:
+        raise ValueError(
+            f"{what} has no column {target!r} (accepted names: {', '.join(repr(a) for a in aliases)}); "
+            f"columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
+    return None
+
+
+def clean_numbers(values: pd.Series) -> pd.Series:
+    """Parse ERP number strings the way the ERP does: strip ``$``, thousands commas and spaces, ``(x)`` means
+    ``-x``, anything unparsable becomes NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> clean_numbers(pd.Series(["$1,326.67 ", "(2,183.40)", "", "n/a", 7])).tolist()
+    [1326.67, -2183.4, nan, nan, 7.0]
+    """
+    text = values.astype("string").str.replace(_NUMBER_JUNK, "", regex=True)
+    text = text.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
+    out = pd.to_numeric(text, errors="coerce")
+    return pd.Series(out.to_numpy(dtype="float64", na_value=np.nan), index=values.index, name=values.name)
+
+
+def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
+    """Column ``label`` of ``df`` as a contiguous float64 array (never a view the caller could see mutated
+    through, never mutating ``df``). Numeric dtypes convert directly (missing -> NaN); text is cleaned with
+    :func:`clean_numbers`; datetimes and other kinds raise TypeError naming the column."""
+    col = df[label]
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        col = col.astype(dtype.categories.dtype if dtype.categories.dtype != object else "object")
+        dtype = col.dtype
+    kind = getattr(dtype, "kind", "O")
+    if kind in "fiub":
+        arr = col.to_numpy(dtype="float64", na_value=np.nan)
+    elif kind in "OSU" or pd.api.types.is_string_dtype(dtype):
+        arr = clean_numbers(col).to_numpy(dtype="float64")
+    else:
+        raise TypeError(f"{what} column {label!r} must be numeric (or ERP number text), got dtype {dtype}")
+    return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def float_array(values, *, name: str = "values") -> np.ndarray:
+    """Any 1-D array-like of numbers as a contiguous float64 array; TypeError/ValueError naming ``name``."""
+    if isinstance(values, pd.Series):
+        return float_column(values.to_frame(name="__v"), "__v", what=name)
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.dtype.kind in "fiub":
+        return np.ascontiguousarray(arr, dtype=np.float64)
+    if arr.dtype.kind in "OSUT":
+        return clean_numbers(pd.Series(arr, dtype="object")).to_numpy(dtype="float64")
+    raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
+
+
+def same_length(**arrays: Iterable) -> int:
+    """Common length of the named arrays; ValueError naming the ones that differ."""
+    lengths = {k: len(v) for k, v in arrays.items()}
+    if len(set(lengths.values())) > 1:
+        raise ValueError("lengths differ: " + ", ".join(f"{k}={n}" for k, n in lengths.items()))
+    return next(iter(lengths.values()), 0)

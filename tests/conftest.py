@@ -13,7 +13,7 @@ from bk_fast._engine import ENGINES, engine_status
 os.environ.setdefault("BK_FAST_TEST", "1")
 
 
-@pytest.fixture(params=ENGINES)
+@pytest.fixture(params=ENGINES, scope="session")
 def engine(request) -> str:
     """Each engine name in turn; skipped with the reason when the engine is not available here."""
     status = engine_status(request.param)
@@ -22,7 +22,7 @@ def engine(request) -> str:
     return request.param
 
 
-@pytest.fixture(params=[e for e in ENGINES if e != "numpy"])
+@pytest.fixture(params=[e for e in ENGINES if e != "numpy"], scope="session")
 def fast_engine(request) -> str:
     """The compiled engines (cython, numba), to compare against the numpy reference."""
     status = engine_status(request.param)

@@ -178,8 +178,9 @@ def _check_name(name: str, *, allow_auto: bool = True) -> str:
     return key
 
 
-def set_engine(name: str) -> None:
-    """Set the process-wide default engine (``"auto"``, ``"cython"``, ``"numba"`` or ``"numpy"``).
+def set_engine(name: str | None) -> None:
+    """Set the process-wide default engine (``"auto"``, ``"cython"``, ``"numba"`` or ``"numpy"``);
+    ``None`` forgets it, so ``BK_FAST_ENGINE`` (or ``"auto"``) applies again.
 
     An explicit engine that is not available raises ImportError naming what to install.
 
@@ -189,9 +190,12 @@ def set_engine(name: str) -> None:
     >>> bk_fast.set_engine("numpy")
     >>> bk_fast.get_engine()
     'numpy'
-    >>> bk_fast.set_engine("auto")
+    >>> bk_fast.set_engine(None)
     """
     global _default_engine
+    if name is None:
+        _default_engine = None
+        return
     key = _check_name(name)
     if key != "auto":
         _require(key)

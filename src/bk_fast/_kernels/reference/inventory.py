@@ -25,6 +25,7 @@ def _z(a: np.ndarray) -> np.ndarray:
 
 
 @kernel
+@np.errstate(over="ignore", invalid="ignore")
 def theoretical_balance(beginning, received, consumed, adjustments, out):
     """``out = beginning + received + consumed + adjustments`` (Consumed is stored <= 0), NaN as 0."""
     np.add(_z(beginning), _z(received), out=out)
@@ -33,6 +34,7 @@ def theoretical_balance(beginning, received, consumed, adjustments, out):
 
 
 @kernel
+@np.errstate(over="ignore", invalid="ignore")
 def planning_balance(theoretical, allocated, on_order, out):
     """``out = theoretical + allocated + on_order`` (Allocated is stored <= 0 and added), NaN as 0."""
     np.add(_z(theoretical), _z(allocated), out=out)
@@ -40,6 +42,7 @@ def planning_balance(theoretical, allocated, on_order, out):
 
 
 @kernel
+@np.errstate(over="ignore", invalid="ignore")
 def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, weekly, weeks, risk):
     """One pass: planning balance, shortage lbs, weekly demand, weeks of supply and risk code per yarn.
 

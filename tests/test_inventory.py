@@ -1,0 +1,176 @@
+"""Inventory kernels: every engine equals the reference; ERP conventions, aliases, thresholds, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import bk_fast
+from bk_fast._engine import resolve
+
+COLS = ["Theoretical Balance", "Allocated", "On Order", "Consumed"]
+
+
+def frame(theo, alloc, on_order, consumed, **extra):
+    return pd.DataFrame({"Theoretical Balance": theo, "Allocated": alloc, "On Order": on_order,
+                         "Consumed": consumed, **extra})
+
+
+def risk_by_hand(df: pd.DataFrame) -> pd.DataFrame:
+    """Straight pandas transcription of DOMAIN.md section 3 (independent of the kernels)."""
+    t = df["Theoretical Balance"].fillna(0)
+    a = df["Allocated"].fillna(0)
+    c = df["Consumed"].fillna(0)
+    pb = t + a + df["On Order"].fillna(0)
+    weekly = np.where(c != 0, c.abs() / 4.3, np.where(a != 0, a.abs() / 8, 10.0))
+    weeks = np.where((t > 0) & (weekly > 0), t / weekly, 0.0)
+    risk = np.select([pb < -1000, pb < -100, pb < 0], ["CRITICAL", "HIGH", "MEDIUM"], "LOW")
+    return pd.DataFrame({"planning_balance": pb, "shortage": np.where(pb < 0, -pb, 0.0),
+                         "weekly_demand": weekly, "weeks_of_supply": weeks,
+                         "risk": pd.Categorical(risk, dtype=bk_fast.RISK_DTYPE)}, index=df.index)
+
+
+# -- hand cases ---------------------------------------------------------------------------------------------
+
+def test_planning_balance_adds_allocated(engine):
+    df = frame([1000.0, 0.0], [-300.0, -50.0], [200.0, 0.0], [0.0, 0.0])
+    assert bk_fast.planning_balance(df, engine=engine).tolist() == [900.0, -50.0]
+
+
+def test_theoretical_balance_components(engine):
+    df = pd.DataFrame({"Beginning Balance": [500.0, np.nan], "Received": [np.nan, 20.0],
+                       "Consumed": [-120.5, np.nan], "Adjustments": [1.5, np.nan]})
+    s = bk_fast.theoretical_balance(df, engine=engine)
+    assert s.name == "Theoretical Balance"
+    assert s.tolist() == [381.0, 20.0]
+
+
+def test_planning_balance_computes_theoretical_when_absent(engine):
+    df = pd.DataFrame({"Beginning Balance": [100.0], "Received": [0.0], "Consumed": [-40.0],
+                       "Adjustments": [np.nan], "Allocated": [-10.0], "On Order": [5.0]})
+    assert bk_fast.planning_balance(df, engine=engine).tolist() == [55.0]
+
+
+@pytest.mark.parametrize("alias", ["Planning_Balance", "planning_balance", "Theoretical_Balance",
+                                   "theoretical_balance"])
+def test_aliases(engine, alias):
+    names = {"Theoretical_Balance": "Theoretical_Balance", "theoretical_balance": "theoretical_balance"}
+    df = pd.DataFrame({names.get(alias, "Theoretical Balance"): [10.0], "allocated": [-1.0],
+                       "On_Order": [2.0], "consumed": [0.0]})
+    assert bk_fast.planning_balance(df, engine=engine).tolist() == [11.0]
+
+
+def test_erp_number_strings(engine):
+    df = frame(["$1,326.67 ", "1,200.0", "($2,183.40)", "", "n/a"], ["-0.5", None, "(1.5)", "0", "x"],
+               ["0", "0", "0", "0", "0"], ["0", "0", "0", "0", "0"])
+    assert bk_fast.planning_balance(df, engine=engine).tolist() == [1326.17, 1200.0, -2184.9, 0.0, 0.0]
+
+
+def test_yarn_risk_hand(engine):
+    df = frame([430.0, -50.0, 80.0, 0.0], [0.0, -1000.0, -200.0, 0.0], [0.0, 0.0, 0.0, 0.0],
+               [-43.0, 0.0, 0.0, np.nan], index=None)
+    out = bk_fast.yarn_risk(df, engine=engine)
+    assert list(out.columns) == ["planning_balance", "shortage", "weekly_demand", "weeks_of_supply", "risk"]
+    assert out["risk"].tolist() == ["LOW", "CRITICAL", "HIGH", "LOW"]
+    assert out["weekly_demand"].tolist() == [10.0, 125.0, 25.0, 10.0]
+    assert out["weeks_of_supply"].tolist() == [43.0, 0.0, 3.2, 0.0]
+    assert out["shortage"].tolist() == [0.0, 1050.0, 120.0, 0.0]
+    assert out["risk"].cat.ordered and list(out["risk"].cat.categories) == ["LOW", "MEDIUM", "HIGH", "CRITICAL"]
+
+
+@pytest.mark.parametrize("pb, level", [(-1000.0, "HIGH"), (-1000.01, "CRITICAL"), (-100.0, "MEDIUM"),
+                                       (-100.01, "HIGH"), (0.0, "LOW"), (-0.0, "LOW"), (-0.01, "MEDIUM"),
+                                       (1e300, "LOW"), (-1e300, "CRITICAL")])
+def test_risk_threshold_boundaries(engine, pb, level):
+    out = bk_fast.yarn_risk(frame([pb], [0.0], [0.0], [0.0]), engine=engine)
+    assert out["risk"].tolist() == [level]
+    assert out["shortage"].iloc[0] == (-pb if pb < 0 else 0.0)
+
+
+def test_weekly_demand_consumed_zero_allocated_nonzero(engine):
+    out = bk_fast.yarn_risk(frame([100.0, 100.0], [-80.0, -80.0], [0.0, 0.0], [0.0, -8.6]), engine=engine)
+    assert out["weekly_demand"].tolist() == [10.0, 2.0]
+    assert out["weeks_of_supply"].tolist() == [10.0, 50.0]
+
+
+def test_index_kept(engine):
+    df = frame([1.0, 2.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0])
+    df.index = pd.Index([18767, 18929], name="Desc#")
+    assert bk_fast.yarn_risk(df, engine=engine).index.equals(df.index)
+    assert bk_fast.planning_balance(df, engine=engine).index.equals(df.index)
+
+
+# -- errors and immutability -----------------------------------------------------------------------------------
+
+def test_missing_column_names_it_and_aliases():
+    df = pd.DataFrame({"Theoretical Balance": [1.0], "Allocated": [0.0], "Consumed": [0.0]})
+    with pytest.raises(ValueError, match=r"'On Order'.*'On_Order'"):
+        bk_fast.yarn_risk(df)
+    with pytest.raises(ValueError, match="Theoretical Balance"):
+        bk_fast.planning_balance(pd.DataFrame({"Allocated": [1.0], "On Order": [1.0]}))
+
+
+def test_not_a_frame():
+    with pytest.raises(TypeError, match="inventory must be a pandas DataFrame"):
+        bk_fast.yarn_risk({"Allocated": [1.0]})
+
+
+def test_datetime_column_rejected():
+    df = frame(pd.to_datetime(["2025-01-01"]), [0.0], [0.0], [0.0])
+    with pytest.raises(TypeError, match="'Theoretical Balance' must be numeric"):
+        bk_fast.planning_balance(df)
+
+
+def test_inputs_not_mutated(engine, mill):
+    inv = mill["yarn_inventory"]
+    before = inv.copy(deep=True)
+    bk_fast.yarn_risk(inv, engine=engine)
+    bk_fast.planning_balance(inv, engine=engine)
+    bk_fast.theoretical_balance(inv, engine=engine)
+    pd.testing.assert_frame_equal(inv, before)
+
+
+def test_read_only_arrays(engine):
+    arrays = [np.arange(5, dtype=float) for _ in range(4)]
+    for a in arrays:
+        a.flags.writeable = False
+    out = np.empty(5)
+    resolve("theoretical_balance", engine)(*arrays, out)
+    assert out.tolist() == [0.0, 4.0, 8.0, 12.0, 16.0]
+
+
+# -- the synthetic mill and generated cases ----------------------------------------------------------------
+
+def test_mill_matches_erp_columns(engine, mill):
+    inv = mill["yarn_inventory"]
+    pb = bk_fast.planning_balance(inv, engine=engine)
+    np.testing.assert_array_equal(pb.to_numpy(), inv["Planning Balance"].fillna(0).to_numpy())
+    th = bk_fast.theoretical_balance(inv, engine=engine)
+    np.testing.assert_array_equal(th.to_numpy(), inv["Theoretical Balance"].fillna(0).to_numpy())
+    pd.testing.assert_frame_equal(bk_fast.yarn_risk(inv, engine=engine), risk_by_hand(inv))
+
+
+values = hnp.arrays(np.float64, st.integers(0, 40),
+                    elements=st.one_of(st.floats(allow_nan=True, allow_infinity=False, width=64),
+                                       st.sampled_from([0.0, -0.0, -1000.0, -100.0, 1e308, -1e308, np.nan])))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_generated_cases_equal_reference(fast_engine, data):
+    n = data.draw(st.integers(0, 40))
+    cols = {c: data.draw(hnp.arrays(np.float64, n, elements=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=False),
+        st.sampled_from([0.0, -0.0, -1000.0, -100.0, -1000.0001, 1e308, -1e308, np.nan])))) for c in COLS}
+    df = pd.DataFrame(cols)
+    ref = bk_fast.yarn_risk(df, engine="numpy")
+    got = bk_fast.yarn_risk(df, engine=fast_engine)
+    pd.testing.assert_frame_equal(got, ref)
+    with np.errstate(all="ignore"):
+        pd.testing.assert_frame_equal(got, risk_by_hand(df))
+    pd.testing.assert_series_equal(bk_fast.planning_balance(df, engine=fast_engine),
+                                   bk_fast.planning_balance(df, engine="numpy"))

@@ -1,0 +1,101 @@
+"""segmented_cumsum: every engine equals the reference and pandas' groupby().cumsum()."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bk_fast
+
+
+def pandas_cumsum(values, keys):
+    return pd.Series(values).groupby(pd.Series(keys, dtype=object) if not isinstance(keys, pd.Series)
+                                     else keys, sort=False).cumsum()
+
+
+def test_hand_case(engine):
+    out = bk_fast.segmented_cumsum([10, 5, 7, 1, 2], ["a", "b", "a", "b", "c"], engine=engine)
+    assert out.dtype == np.int64
+    assert out.tolist() == [10, 5, 17, 6, 2]
+
+
+def test_float_nan_values_and_missing_keys(engine):
+    out = bk_fast.segmented_cumsum([1.5, np.nan, 2.0, 1.0, 4.0], ["a", "a", None, "a", np.nan], engine=engine)
+    np.testing.assert_array_equal(out, [1.5, np.nan, np.nan, 2.5, np.nan])
+
+
+def test_series_in_series_out(engine):
+    s = pd.Series([1.0, 2.0, 3.0], index=[7, 3, 9], name="lbs")
+    out = bk_fast.segmented_cumsum(s, pd.Series([18767, 18767, 1]), engine=engine)
+    assert isinstance(out, pd.Series) and out.name == "lbs"
+    assert out.index.tolist() == [7, 3, 9]
+    assert out.tolist() == [1.0, 3.0, 3.0]
+
+
+def test_tuple_and_categorical_keys(engine):
+    keys = [("125792/1", 1), ("125792/1", 2), ("125792/1", 1)]
+    assert bk_fast.segmented_cumsum([1, 1, 1], keys, engine=engine).tolist() == [1, 1, 2]
+    cat = pd.Categorical(["x", "y", "x"])
+    assert bk_fast.segmented_cumsum([1.0, 2.0, 3.0], cat, engine=engine).tolist() == [1.0, 2.0, 4.0]
+
+
+def test_empty(engine):
+    out = bk_fast.segmented_cumsum(np.array([], dtype=float), np.array([], dtype=object), engine=engine)
+    assert out.shape == (0,)
+
+
+def test_long_group_and_many_short_groups(engine):
+    rng = np.random.default_rng(1)
+    keys = np.where(rng.random(5000) < 0.5, 0, rng.integers(1, 2000, 5000))
+    vals = rng.normal(size=5000) * 1e3
+    np.testing.assert_array_equal(bk_fast.segmented_cumsum(vals, keys, engine=engine),
+                                  pandas_cumsum(vals, keys).to_numpy())
+
+
+def test_int_overflow_wraps_like_numpy(engine):
+    big = np.iinfo(np.int64).max
+    out = bk_fast.segmented_cumsum(np.array([big, 1]), [0, 0], engine=engine)
+    assert out.tolist() == [big, np.iinfo(np.int64).min]
+
+
+def test_errors():
+    with pytest.raises(ValueError, match="lengths differ: values=2, keys=3"):
+        bk_fast.segmented_cumsum([1, 2], [1, 2, 3])
+    with pytest.raises(ValueError, match="values must be one-dimensional"):
+        bk_fast.segmented_cumsum(np.ones((2, 2)), [1, 2])
+    with pytest.raises(TypeError, match="keys must be one-dimensional"):
+        bk_fast.segmented_cumsum([1, 2], pd.DataFrame({"a": [1, 2]}))
+
+
+def test_inputs_not_mutated(engine):
+    vals = np.array([1.0, np.nan, 3.0])
+    keys = np.array(["a", "b", "a"], dtype=object)
+    v0, k0 = vals.copy(), keys.copy()
+    bk_fast.segmented_cumsum(vals, keys, engine=engine)
+    np.testing.assert_array_equal(vals, v0)
+    assert (keys == k0).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c", None, " a", "ä"]),
+                          st.one_of(st.floats(allow_infinity=False, min_value=-1e300, max_value=1e300),
+                                    st.just(np.nan))), max_size=60))
+def test_generated_floats_equal_pandas(fast_engine, rows):
+    keys = [k for k, _ in rows]
+    vals = np.array([v for _, v in rows], dtype=float)
+    ref = bk_fast.segmented_cumsum(vals, keys, engine="numpy")
+    np.testing.assert_array_equal(bk_fast.segmented_cumsum(vals, keys, engine=fast_engine), ref)
+    np.testing.assert_array_equal(ref, pandas_cumsum(vals, keys).to_numpy(dtype=float))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-3, 3), st.integers(-2**40, 2**40)), max_size=80))
+def test_generated_ints_equal_pandas(fast_engine, rows):
+    keys = np.array([k for k, _ in rows], dtype=np.int64)
+    vals = np.array([v for _, v in rows], dtype=np.int64)
+    ref = bk_fast.segmented_cumsum(vals, keys, engine="numpy")
+    np.testing.assert_array_equal(bk_fast.segmented_cumsum(vals, keys, engine=fast_engine), ref)
+    np.testing.assert_array_equal(ref, pandas_cumsum(vals, keys).to_numpy())

@@ -1,0 +1,145 @@
+"""Reference kernels for finite-capacity machine scheduling (plain Python loops: the algorithms are sequential).
+
+Time is in working days from the schedule start (float64); the calendar lives in the pandas layer.
+Both kernels are exact: every engine performs the same floating-point operations in the same order, so
+their results are equal bit for bit.
+"""
+
+from __future__ import annotations
+
+from bk_fast._engine import kernel
+
+
+@kernel
+def list_schedule(order, job_group, work, release, job_style, group_ptr, group_mach, speed, setup,
+                  avail, last_style, load, out_machine, out_start, out_end, out_setup):
+    """Greedy list scheduling: jobs in ``order``, each to the eligible machine where it finishes earliest.
+
+    Job ``j`` may run on the machines ``group_mach[group_ptr[g]:group_ptr[g + 1]]`` of its group
+    ``g = job_group[j]`` (listed in ascending machine code; ``g < 0``: no eligible machine, the job is skipped
+    with ``out_machine[j] = -1``). On machine ``m`` it would start at ``t = max(avail[m], release[j])``, spend
+    ``setup[m]`` days on a changeover when ``last_style[m] >= 0`` differs from ``job_style[j]``, then
+    ``work[j] / speed[m]`` days knitting. The machine with the earliest end wins; ties go to the lower
+    ``load`` (busy days so far), then the lower machine code. ``avail``, ``last_style`` and ``load`` are the
+    machines' state and are updated in place; ``out_start`` is when the machine is taken (changeover
+    included), ``out_end`` when the job is done, ``out_setup`` the changeover days.
+    """
+    avail_l = avail.tolist()
+    style_l = last_style.tolist()
+    load_l = load.tolist()
+    speed_l = speed.tolist()
+    setup_l = setup.tolist()
+    ptr = group_ptr.tolist()
+    mach = group_mach.tolist()
+    groups = job_group.tolist()
+    work_l = work.tolist()
+    rel_l = release.tolist()
+    jstyle = job_style.tolist()
+    for j in order.tolist():
+        g = groups[j]
+        if g < 0:
+            out_machine[j] = -1
+            continue
+        best = -1
+        best_end = 0.0
+        best_load = 0.0
+        best_t = 0.0
+        best_su = 0.0
+        r = rel_l[j]
+        s = jstyle[j]
+        w = work_l[j]
+        for k in range(ptr[g], ptr[g + 1]):
+            m = mach[k]
+            t = avail_l[m]
+            if r > t:
+                t = r
+            su = 0.0
+            ls = style_l[m]
+            if ls >= 0 and ls != s:
+                su = setup_l[m]
+            end = t + su + w / speed_l[m]
+            ld = load_l[m]
+            if best < 0 or end < best_end or (end == best_end and (ld < best_load or (ld == best_load
+                                                                                    and m < best))):
+                best, best_end, best_load, best_t, best_su = m, end, ld, t, su
+        avail_l[best] = best_end
+        style_l[best] = s
+        load_l[best] = best_load + (best_su + w / speed_l[best])
+        out_machine[j] = best
+        out_start[j] = best_t
+        out_end[j] = best_end
+        out_setup[j] = best_su
+    avail[:] = avail_l
+    last_style[:] = style_l
+    load[:] = load_l
+
+
+def _heap_push(heap, size, item, key_p):
+    # max-heap on (processing, position): the root is the longest job, the latest in due order among ties
+    i = size
+    heap[i] = item
+    while i > 0:
+        parent = (i - 1) >> 1
+        a, b = heap[parent], heap[i]
+        if key_p[a] < key_p[b] or (key_p[a] == key_p[b] and a < b):
+            heap[parent], heap[i] = b, a
+            i = parent
+        else:
+            break
+
+
+def _heap_pop(heap, size, key_p):
+    top = heap[0]
+    size -= 1
+    heap[0] = heap[size]
+    i = 0
+    while True:
+        left = 2 * i + 1
+        if left >= size:
+            break
+        c = left
+        right = left + 1
+        if right < size and (key_p[heap[right]] > key_p[heap[left]]
+                             or (key_p[heap[right]] == key_p[heap[left]] and heap[right] > heap[left])):
+            c = right
+        a, b = heap[i], heap[c]
+        if key_p[b] > key_p[a] or (key_p[b] == key_p[a] and b > a):
+            heap[i], heap[c] = b, a
+            i = c
+        else:
+            break
+    return top
+
+
+@kernel
+def moore_hodgson(order, processing, due, on_time):
+    """Moore-Hodgson on one machine: the most jobs on time (``1||sum U_j``), written to ``on_time`` (uint8).
+
+    ``order`` is the earliest-due-date order (ties already broken by the caller). Jobs are added in that order;
+    whenever the running total passes the job's due date, the longest job so far (ties: the latest in
+    ``order``) is made late. Returns the number of late jobs.
+    """
+    n = order.shape[0]
+    ordl = order.tolist()
+    # keys by position in due order, so the heap compares positions only
+    key_p = [processing[j] for j in ordl]
+    key_p = [float(x) for x in key_p]
+    dl = [float(due[j]) for j in ordl]
+    heap = [0] * n
+    size = 0
+    total = 0.0
+    late = [False] * n
+    n_late = 0
+    for pos in range(n):
+        _heap_push(heap, size, pos, key_p)
+        size += 1
+        total = total + key_p[pos]
+        if total > dl[pos]:
+            top = _heap_pop(heap, size, key_p)
+            size -= 1
+            total = total - key_p[top]
+            late[top] = True
+            n_late += 1
+    for pos in range(n):
+        on_time[ordl[pos]] = 0 if late[pos] else 1
+    return n_late

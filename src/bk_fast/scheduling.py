@@ -1,0 +1,730 @@
+"""Finite-capacity knit-machine scheduling (DOMAIN.md sections 1 and 7) and Moore-Hodgson.
+
+:func:`schedule` lays every job (a knit order: lbs of a style) on one machine it may run on, one job after
+another, at its rate, with a changeover when the style changes, on a working calendar; it says which jobs
+end late and which cannot be placed at all, and why. :func:`min_late_jobs` answers the one-machine question
+"which jobs should run so that the fewest are late" exactly (Moore-Hodgson).
+
+Time inside the kernels is float64 **working days** from the schedule start; dates are converted at the
+edges with NumPy's business-day functions (``np.busday_count`` / ``np.busday_offset``) on a calendar of
+``days_per_week`` working days (Monday first) and optional holidays.
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._engine import resolve
+from bk_fast._validate import find_column, float_array, float_column, require_frame
+
+__all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
+
+#: job orders :func:`schedule` knows
+RULES = ("priority_due", "due", "spt")
+
+_JOB_NAMES = {
+    "job": ("job", "job_id", "Order #"),
+    "qty": ("qty", "quantity", "lbs", "Balance (lbs)"),
+    "style": ("style", "Style#"),
+    "work_center": ("work_center", "WC"),
+    "eligible": ("eligible", "eligible_machines"),
+    "priority": ("priority",),
+    "due": ("due", "Quoted Date"),
+    "release": ("release", "release_date", "ready"),
+    "machine": ("machine", "fixed_machine"),
+    "rate": ("rate", "lbs/day"),
+}
+_MACHINE_NAMES = {
+    "machine": ("machine", "Machine"),
+    "work_center": ("work_center", "WC"),
+    "available": ("available_from", "available"),
+    "style": ("current_style", "last_style"),
+    "rate": ("rate", "lbs/day"),
+}
+_PLOT_HINT = "plotting needs matplotlib: pip install 'bk_fast[plot]'"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# results
+
+
+class LateJobs(NamedTuple):
+    """Result of :func:`min_late_jobs`.
+
+    ``sequence``: the jobs in the order to run them (the on-time jobs by due date, then the late ones by due
+    date), as positions, or as index labels when ``processing`` was a Series; ``on_time``: bool per input
+    job (a Series when the input was); ``n_late``: how many are late (the minimum possible).
+    """
+
+    sequence: np.ndarray | pd.Index
+    on_time: np.ndarray | pd.Series
+    n_late: int
+
+
+@dataclass
+class Schedule:
+    """Result of :func:`schedule`.
+
+    Attributes
+    ----------
+    jobs : DataFrame
+        One row per input job, indexed like the input: ``job``, ``machine`` (NaN when it cannot be placed),
+        ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end`` (Timestamps: when the
+        machine is taken, changeover included, and when the job is done), ``start_day``/``end_day`` (working
+        days from the schedule start), ``setup_days``, ``due_day``, ``days_late`` (working days past due,
+        0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (why a job was not placed,
+        else NaN).
+    machines : DataFrame
+        One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
+        ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
+        (busy days over the schedule's horizon, from the machine's availability to the last job's end
+        anywhere, in percent).
+    start : Timestamp
+        Day 0 of the calendar.
+    calendar : numpy.busdaycalendar
+        The working calendar used.
+    """
+
+    jobs: pd.DataFrame
+    machines: pd.DataFrame
+    start: pd.Timestamp
+    calendar: np.busdaycalendar
+
+    @property
+    def unscheduled(self) -> pd.DataFrame:
+        """Jobs that could not be placed, with the reason."""
+        return self.jobs[self.jobs["reason"].notna()]
+
+    @property
+    def late(self) -> pd.DataFrame:
+        """Placed jobs that end after their due date, latest first."""
+        late = self.jobs[self.jobs["late"]]
+        return late.sort_values("days_late", ascending=False, kind="stable")
+
+    @property
+    def makespan_days(self) -> float:
+        """Working days from the start until the last job is done (0 with nothing placed)."""
+        ends = self.jobs["end_day"].to_numpy()
+        return float(np.nanmax(ends)) if np.isfinite(ends).any() else 0.0
+
+    def plot_gantt(self, path=None, *, work_centers=None, top: int = 3, ax=None):
+        """Gantt chart of the busiest work centers (or the ones named), one row per machine.
+
+        Knitting is drawn blue (red when the job is late), changeovers grey. Needs matplotlib (the ``plot``
+        extra); without it an ImportError says so. ``path``: write a PNG there. Returns the figure.
+        """
+        try:
+            import matplotlib
+
+            if path is not None and ax is None:
+                matplotlib.use("Agg", force=False)
+            import matplotlib.pyplot as plt
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError(_PLOT_HINT) from exc
+        placed = self.jobs[self.jobs["reason"].isna()]
+        if work_centers is None:
+            busy = (placed["end_day"] - placed["start_day"]).groupby(placed["work_center"]).sum()
+            work_centers = busy.sort_values(ascending=False, kind="stable").index[:top].tolist()
+        else:
+            work_centers = list(work_centers)
+        mach = self.machines[self.machines["work_center"].isin(work_centers)]
+        rows = list(zip(mach["work_center"], mach["machine"]))
+        rows.sort(key=lambda r: (work_centers.index(r[0]), str(r[1])))
+        ypos = {m: i for i, (_, m) in enumerate(rows)}
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(11, 0.35 * len(rows) + 1.5))
+        else:
+            fig = ax.figure
+        sel = placed[placed["machine"].isin(list(ypos))]
+        for _, r in sel.iterrows():
+            y = ypos[r["machine"]]
+            if r["setup_days"] > 0:
+                ax.barh(y, r["setup_days"], left=r["start_day"], color="0.7", height=0.7)
+            ax.barh(y, r["end_day"] - r["start_day"] - r["setup_days"], left=r["start_day"] + r["setup_days"],
+                    color="tab:red" if r["late"] else "tab:blue", height=0.7, edgecolor="white", linewidth=0.4)
+        ax.set_yticks(range(len(rows)), [f"{wc}  {m}" for wc, m in rows])
+        ax.invert_yaxis()
+        ax.set_xlabel(f"working days from {self.start.date()}")
+        ax.set_title("Knit schedule of the busiest work centers (red: late, grey: changeover)")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(path, dpi=110)
+        return fig
+
+
+# ----------------------------------------------------------------------------------------------------------
+# helpers
+
+
+def _pick(df: pd.DataFrame, names, what: str, *, required: bool = False):
+    for name in names:
+        label = find_column(df, name, what=what, required=False)
+        if label is not None:
+            return label
+    if required:
+        raise ValueError(f"{what} has no {names[0]!r} column (accepted names: "
+                         f"{', '.join(map(repr, names))}); columns present: "
+                         f"{', '.join(map(repr, list(df.columns)[:20]))}")
+    return None
+
+
+def _calendar(days_per_week, holidays) -> np.busdaycalendar:
+    if isinstance(days_per_week, bool) or not isinstance(days_per_week, numbers.Integral) \
+            or not 1 <= days_per_week <= 7:
+        raise ValueError(f"days_per_week must be an integer from 1 to 7, got {days_per_week!r}")
+    mask = [1] * int(days_per_week) + [0] * (7 - int(days_per_week))
+    hol = [] if holidays is None else pd.to_datetime(pd.Series(list(holidays))).to_numpy("datetime64[D]")
+    return np.busdaycalendar(weekmask=mask, holidays=hol)
+
+
+def _start_day(start, cal) -> np.datetime64:
+    day = np.datetime64("today", "D") if start is None else np.datetime64(pd.Timestamp(start).date(), "D")
+    return np.busday_offset(day, 0, roll="forward", busdaycal=cal)
+
+
+def _bad_row(df, label, mask, what, expected):
+    pos = int(np.flatnonzero(mask)[0])
+    raise ValueError(f"{what} column {label!r} row {df.index[pos]!r}: expected {expected}, "
+                     f"got {df[label].iloc[pos]!r}")
+
+
+def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
+    """A time column as working days from ``start`` (NaN where missing). Numbers are taken as working days;
+    dates count the working days before them (``inclusive``: through them, for due dates)."""
+    col = df[label]
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        return float_column(df, label, what=what)
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        dates = col
+    else:
+        dates = pd.to_datetime(col, errors="coerce", format="mixed")
+        bad = dates.isna().to_numpy() & col.notna().to_numpy()
+        if bad.any():
+            _bad_row(df, label, bad, what, "a date or a number of working days")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    d = dates.to_numpy("datetime64[D]")
+    out = np.full(d.shape[0], np.nan)
+    ok = ~np.isnat(d)
+    if ok.any():
+        dd = d[ok] + np.timedelta64(1, "D") if inclusive else d[ok]
+        out[ok] = np.busday_count(start, dd, busdaycal=cal).astype(np.float64)
+    return out
+
+
+def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
+    """Working days -> datetime64[ns]; ``end``: a whole day ``k`` reads as the end (24:00) of day ``k - 1``."""
+    out = np.full(days.shape[0], np.datetime64("NaT", "ns"))
+    ok = np.isfinite(days)
+    if not ok.any():
+        return out
+    d = days[ok]
+    whole = np.floor(d)
+    if end:
+        whole = np.where((d == whole) & (d > 0), whole - 1, whole)
+    frac = d - whole
+    base = np.busday_offset(start, whole.astype(np.int64), roll="forward", busdaycal=cal)
+    out[ok] = base.astype("datetime64[ns]") + np.round(frac * 86_400e9).astype("timedelta64[ns]")
+    return out
+
+
+def _ids(values) -> tuple[np.ndarray, object]:
+    """Dense codes (rank among the sorted unique values when they sort, else order of first appearance;
+    -1 for missing) and the uniques."""
+    try:
+        codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
+    except TypeError:
+        codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), uniques
+
+
+def _positive(values: np.ndarray) -> np.ndarray:
+    return np.isfinite(values) & (values > 0)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# schedule
+
+
+def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=None, days_per_week: int = 5,
+             holidays=None, setup=None, rule: str = "priority_due", engine: str | None = None) -> Schedule:
+    """Finite-capacity list schedule of jobs on machines.
+
+    Jobs are taken one at a time in ``rule`` order; each goes to the eligible machine where it would
+    **finish earliest** (ties: the machine with less work so far, then the lower machine id), starting
+    no earlier than its release and the machine's availability, after the machine's previous job and a
+    changeover when the style changes. A job takes ``qty / rate`` working days. Jobs are never split and
+    a machine is never left for a later gap (no backfilling). Jobs that cannot be placed stay in the
+    result with the reason.
+
+    Parameters
+    ----------
+    jobs : DataFrame
+        One row per job (not modified). Columns (ERP aliases accepted): ``qty`` (lbs, finite, >= 0;
+        ``Balance (lbs)``), optional ``job`` (id; default the index; ``Order #``), ``style`` (``Style#``),
+        ``work_center`` (``WC``) and/or ``eligible`` (a list of machine ids per row) and/or ``machine`` (a
+        fixed machine): a fixed machine wins over an eligible list, which wins over the work center.
+        Optional ``priority`` (lower = more urgent, NaN last), ``due`` and ``release`` (dates, or numbers of
+        working days from ``start``; a due date counts through that day), ``rate`` (lbs/day of the job).
+    machines : DataFrame
+        One row per machine (not modified): ``machine`` (unique id; ``MACH``), ``work_center`` (``WC``),
+        optional ``available_from`` (date or working days), ``current_style`` (the style on the machine now:
+        the first job pays a changeover when it differs; without it the first job pays none) and ``rate``.
+    rates : None, number, dict, Series or DataFrame
+        Knitting rate in lbs per working day: a number for all jobs; per style (a dict/Series keyed by style,
+        or a frame with a style column and a ``rate``/``lbs/day`` column); or per machine (a frame with a
+        machine column and a rate column). None: the jobs' ``rate`` column, else the machines'. Rates must be
+        finite and > 0. A job whose style has no rate is not placed (reason given).
+    start : date-like, optional
+        Day 0 of the calendar (rolled forward to a working day); default today.
+    days_per_week : int
+        Working days per week, Monday first: 5 (the ERP's), 6 or 7.
+    holidays : list of dates, optional
+        Non-working days.
+    setup : None, number, dict or Series
+        Changeover days when the style changes on a machine: one number for all machines, or per machine id.
+    rule : {"priority_due", "due", "spt"}
+        Job order: priority, then due, then job id; due, then job id (EDD); shortest processing time, then
+        job id.
+    engine : {None, "auto", "cython", "numba", "numpy"}
+        Kernel engine.
+
+    Returns
+    -------
+    Schedule
+        ``.jobs``, ``.machines``, ``.unscheduled``, ``.late``, ``.plot_gantt()``.
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> machines = pd.DataFrame({"machine": [1, 2], "work_center": ["9.38.20.F", "9.38.20.F"]})
+    >>> jobs = pd.DataFrame({"job": ["K1", "K2", "K3", "K4", "K5"],
+    ...                      "qty": [1200.0, 600.0, 600.0, 900.0, 300.0], "style": ["A", "B", "B", "A", "A"],
+    ...                      "work_center": ["9.38.20.F"] * 4 + ["7.30.28.C"], "due": [2, 3, 1, 4, 5]})
+    >>> s = bk_fast.schedule(jobs, machines, rates={"A": 600.0, "B": 300.0}, start="2025-09-05",
+    ...                      setup=0.5, rule="due")
+    >>> s.jobs[["job", "machine", "start_day", "end_day", "days_late", "end"]]
+      job  machine  start_day  end_day  days_late                 end
+    0  K1      2.0        0.0      2.0        0.0 2025-09-09 00:00:00
+    1  K2      1.0        2.0      4.0        1.0 2025-09-11 00:00:00
+    2  K3      1.0        0.0      2.0        1.0 2025-09-09 00:00:00
+    3  K4      2.0        2.0      3.5        0.0 2025-09-10 12:00:00
+    4  K5      NaN        NaN      NaN        NaN                 NaT
+    >>> s.unscheduled["reason"].tolist()
+    ['no machine in work center 7.30.28.C']
+    >>> s.machines[["machine", "jobs", "lbs", "knit_days", "utilisation_pct"]]
+       machine  jobs     lbs  knit_days  utilisation_pct
+    0        1     2  1200.0        4.0            100.0
+    1        2     2  2100.0        3.5             87.5
+
+    K3 (due first) takes machine 1; K1 then finishes earlier on the idle machine 2 than after a changeover
+    on machine 1; K2 follows K3 on machine 1 without a changeover (same style). 2025-09-05 is a Friday: the
+    weekend is skipped.
+    """
+    jdf = require_frame(jobs, "jobs")
+    mdf = require_frame(machines, "machines")
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
+    cal = _calendar(days_per_week, holidays)
+    day0 = _start_day(start, cal)
+    n = len(jdf)
+
+    # ---- machines
+    m_label = _pick(mdf, _MACHINE_NAMES["machine"], "machines", required=True)
+    wc_label = _pick(mdf, _MACHINE_NAMES["work_center"], "machines", required=False)
+    m_ids = mdf[m_label]
+    if m_ids.isna().any():
+        _bad_row(mdf, m_label, m_ids.isna().to_numpy(), "machines", "a machine id")
+    dup = m_ids.duplicated().to_numpy()
+    if dup.any():
+        _bad_row(mdf, m_label, dup, "machines", "a unique machine id (this one repeats)")
+    m_codes, m_uniques = _ids(m_ids.to_numpy())
+    n_mach = len(mdf)
+    perm = np.empty(n_mach, dtype=np.int64)  # internal code -> row of mdf
+    perm[m_codes] = np.arange(n_mach)
+    m_index = pd.Index(m_uniques)
+    m_wc = (mdf[wc_label] if wc_label is not None else pd.Series([np.nan] * n_mach, index=mdf.index))
+    m_wc_arr = m_wc.to_numpy(dtype=object)
+    avail_label = _pick(mdf, _MACHINE_NAMES["available"], "machines")
+    avail0 = np.zeros(n_mach)
+    if avail_label is not None:
+        a = _day_column(mdf, avail_label, "machines", day0, cal, inclusive=False)
+        bad = np.isinf(a)
+        if bad.any():
+            _bad_row(mdf, avail_label, bad, "machines", "a finite date or number of working days")
+        avail0 = np.maximum(np.nan_to_num(a, nan=0.0), 0.0)
+    avail0 = np.ascontiguousarray(avail0[perm])
+
+    # ---- jobs: quantities, ids, styles
+    q_label = _pick(jdf, _JOB_NAMES["qty"], "jobs", required=True)
+    qty = float_column(jdf, q_label, what="jobs")
+    bad = ~(np.isfinite(qty) & (qty >= 0))
+    if bad.any():
+        _bad_row(jdf, q_label, bad, "jobs", "a finite number of lbs >= 0")
+    j_label = _pick(jdf, _JOB_NAMES["job"], "jobs")
+    job_ids = jdf[j_label].to_numpy() if j_label is not None else jdf.index.to_numpy()
+    s_label = _pick(jdf, _JOB_NAMES["style"], "jobs")
+    if s_label is not None:
+        styles = jdf[s_label].to_numpy(dtype=object)
+        style_codes, style_uniques = pd.factorize(styles, use_na_sentinel=False)
+        style_codes = np.ascontiguousarray(style_codes, dtype=np.int64)
+    else:
+        styles = np.full(n, np.nan, dtype=object)
+        style_codes = np.zeros(n, dtype=np.int64)
+        style_uniques = pd.Index([np.nan])
+
+    # ---- rates -> work (days at speed 1 or lbs) and machine speed
+    reason = np.full(n, None, dtype=object)
+    work, speed = _rates(rates, jdf, mdf, qty, styles, s_label, perm, reason)
+
+    # ---- setup per machine, the machines' current style
+    setup_arr = _setup(setup, m_ids, perm, n_mach)
+    last_style = np.full(n_mach, -1, dtype=np.int64)
+    cs_label = _pick(mdf, _MACHINE_NAMES["style"], "machines")
+    if cs_label is not None:
+        cur = mdf[cs_label].to_numpy(dtype=object)[perm]
+        has = pd.notna(cur)
+        code = pd.Index(style_uniques).get_indexer(cur[has]).astype(np.int64)
+        # a style no job has still differs from every job's style
+        code[code < 0] = len(style_uniques)
+        last_style[has] = code
+
+    # ---- eligibility: groups of machines (work centers, fixed machines, explicit lists)
+    job_group, group_ptr, group_mach = _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason)
+
+    # ---- times, priority
+    due = np.full(n, np.inf)
+    d_label = _pick(jdf, _JOB_NAMES["due"], "jobs")
+    if d_label is not None:
+        due = _day_column(jdf, d_label, "jobs", day0, cal, inclusive=True)
+        due = np.where(np.isnan(due), np.inf, due)
+    release = np.zeros(n)
+    r_label = _pick(jdf, _JOB_NAMES["release"], "jobs")
+    if r_label is not None:
+        rel = _day_column(jdf, r_label, "jobs", day0, cal, inclusive=False)
+        bad = np.isinf(rel)
+        if bad.any():
+            _bad_row(jdf, r_label, bad, "jobs", "a finite date or number of working days")
+        release = np.maximum(np.nan_to_num(rel, nan=0.0), 0.0)
+    p_label = _pick(jdf, _JOB_NAMES["priority"], "jobs")
+    priority = float_column(jdf, p_label, what="jobs") if p_label is not None else np.zeros(n)
+
+    # ---- rule order (stable lexsort: the last key is the primary one; NaN sorts last)
+    job_rank, _ = _ids(job_ids)
+    job_rank = np.where(job_rank < 0, np.iinfo(np.int64).max, job_rank)
+    if rule == "priority_due":
+        order = np.lexsort((job_rank, due, priority))
+    elif rule == "due":
+        order = np.lexsort((job_rank, due))
+    else:
+        order = np.lexsort((job_rank, np.where(np.isfinite(work), work, np.inf)))
+    order = np.ascontiguousarray(order, dtype=np.int64)
+
+    unplaced = pd.notna(reason)
+    job_group[unplaced] = -1
+    work = np.where(unplaced, 0.0, work)
+
+    avail = avail0.copy()
+    load = np.zeros(n_mach)
+    out_m = np.full(n, -1, dtype=np.int64)
+    out_start = np.full(n, np.nan)
+    out_end = np.full(n, np.nan)
+    out_setup = np.full(n, np.nan)
+    resolve("list_schedule", engine)(
+        order, np.ascontiguousarray(job_group, dtype=np.int64), np.ascontiguousarray(work, dtype=np.float64),
+        np.ascontiguousarray(release, dtype=np.float64), style_codes, group_ptr, group_mach,
+        np.ascontiguousarray(speed, dtype=np.float64), setup_arr, avail, last_style, load, out_m, out_start,
+        out_end, out_setup)
+    return _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup, due, reason, perm,
+                   m_ids, m_wc, avail0, avail, load, work, speed, day0, cal)
+
+
+def _rates(rates, jdf, mdf, qty, styles, s_label, perm, reason):
+    n = qty.shape[0]
+    n_mach = perm.shape[0]
+    speed = np.ones(n_mach)
+    if rates is None:
+        r_label = _pick(jdf, _JOB_NAMES["rate"], "jobs")
+        if r_label is not None:
+            rate = float_column(jdf, r_label, what="jobs")
+            bad = ~_positive(rate)
+            if bad.any():
+                _bad_row(jdf, r_label, bad, "jobs", "a rate in lbs/day > 0")
+            return qty / rate, speed
+        r_label = _pick(mdf, _MACHINE_NAMES["rate"], "machines")
+        if r_label is None:
+            raise ValueError("no knitting rates: pass rates= (a number, per style or per machine), or give the "
+                             "jobs or the machines a 'rate' column (lbs/day)")
+        rate = float_column(mdf, r_label, what="machines")
+        bad = ~_positive(rate)
+        if bad.any():
+            _bad_row(mdf, r_label, bad, "machines", "a rate in lbs/day > 0")
+        return qty.copy(), np.ascontiguousarray(rate[perm])
+    if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
+        if not (np.isfinite(rates) and rates > 0):
+            raise ValueError(f"rates must be a finite number of lbs/day > 0, got {rates!r}")
+        return qty / float(rates), speed
+    if isinstance(rates, pd.DataFrame):
+        rdf = rates
+        rate_label = _pick(rdf, ("rate", "lbs/day"), "rates", required=True)
+        st_label = _pick(rdf, ("style", "Style#"), "rates")
+        if st_label is None:
+            mk = _pick(rdf, ("machine", "Machine"), "rates")
+            if mk is None:
+                raise ValueError("rates frame needs a style column or a machine column beside its rate column")
+            r = float_column(rdf, rate_label, what="rates")
+            bad = ~_positive(r)
+            if bad.any():
+                _bad_row(rdf, rate_label, bad, "rates", "a rate in lbs/day > 0")
+            m_ids = pd.Index(_machine_ids(mdf))
+            pos = pd.Index(rdf[mk]).get_indexer(m_ids) if rdf[mk].is_unique else None
+            if pos is None:
+                _bad_row(rdf, mk, rdf[mk].duplicated().to_numpy(), "rates", "one rate per machine")
+            if (pos < 0).any():
+                raise ValueError(f"rates has no rate for machine {m_ids[int(np.flatnonzero(pos < 0)[0])]!r}")
+            return qty.copy(), np.ascontiguousarray(r[pos][perm])
+        keys, r = rdf[st_label], float_column(rdf, rate_label, what="rates")
+        bad = ~_positive(r)
+        if bad.any():
+            _bad_row(rdf, rate_label, bad, "rates", "a rate in lbs/day > 0")
+        dup = keys.duplicated().to_numpy()
+        if dup.any():
+            _bad_row(rdf, st_label, dup, "rates", "one rate per style")
+        table = pd.Series(r, index=pd.Index(keys.to_numpy(dtype=object)))
+    elif isinstance(rates, (dict, pd.Series)):
+        table = pd.Series(rates, dtype="float64") if isinstance(rates, dict) else rates.astype("float64")
+        if not table.index.is_unique:
+            raise ValueError("rates: one rate per style (the index repeats a style)")
+        bad = ~_positive(table.to_numpy())
+        if bad.any():
+            k = table.index[int(np.flatnonzero(bad)[0])]
+            raise ValueError(f"rates: style {k!r} has rate {table[k]!r}; expected lbs/day > 0")
+    else:
+        raise TypeError(f"rates must be None, a number, a dict, a Series or a DataFrame, got {type(rates).__name__}")
+    if s_label is None:
+        raise ValueError("rates are given per style but jobs has no style column")
+    pos = pd.Index(table.index).get_indexer(styles)
+    rate = np.where(pos >= 0, table.to_numpy()[pos], np.nan)
+    missing = pos < 0
+    for i in np.flatnonzero(missing):
+        reason[i] = f"no rate for style {styles[i]!r}"
+    return np.where(missing, np.nan, qty / np.where(missing, 1.0, rate)), speed
+
+
+def _machine_ids(mdf):
+    return mdf[_pick(mdf, _MACHINE_NAMES["machine"], "machines", required=True)].to_numpy()
+
+
+def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
+    if setup is None:
+        return np.zeros(n_mach)
+    if isinstance(setup, numbers.Real) and not isinstance(setup, bool):
+        if not (np.isfinite(setup) and setup >= 0):
+            raise ValueError(f"setup must be a finite number of working days >= 0, got {setup!r}")
+        return np.full(n_mach, float(setup))
+    if isinstance(setup, (dict, pd.Series)):
+        table = pd.Series(setup, dtype="float64") if isinstance(setup, dict) else setup.astype("float64")
+        vals = table.reindex(pd.Index(m_ids.to_numpy())).to_numpy()
+        vals = np.nan_to_num(vals, nan=0.0)
+        bad = ~(np.isfinite(vals) & (vals >= 0))
+        if bad.any():
+            raise ValueError(f"setup for machine {m_ids.iloc[int(np.flatnonzero(bad)[0])]!r} must be a finite "
+                             f"number of working days >= 0")
+        return np.ascontiguousarray(vals[perm])
+    raise TypeError(f"setup must be None, a number, a dict or a Series, got {type(setup).__name__}")
+
+
+def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
+    """Eligible machine sets as CSR groups: work centers first, then one per fixed machine, then one per
+    distinct explicit list. Machines inside a group are in ascending code (= machine id) order."""
+    n = len(jdf)
+    n_mach = perm.shape[0]
+    wc_of_code = m_wc_arr[perm]
+    wc_codes, wc_uniques = pd.factorize(wc_of_code, use_na_sentinel=True)
+    n_wc = len(wc_uniques)
+    members = np.argsort(wc_codes, kind="stable")
+    members = members[wc_codes[members] >= 0]
+    ptr = np.zeros(n_wc + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(np.bincount(wc_codes[wc_codes >= 0], minlength=n_wc))
+    parts_ptr, parts_mach = [ptr], [members.astype(np.int64)]
+    offset_groups, offset_mach = n_wc, int(ptr[-1])
+
+    group = np.full(n, -1, dtype=np.int64)
+    decided = np.zeros(n, dtype=bool)
+    mk = _pick(jdf, _JOB_NAMES["machine"], "jobs")
+    if mk is not None:
+        fixed = jdf[mk].to_numpy(dtype=object)
+        has = pd.notna(fixed)
+        if has.any():
+            code_of_id = m_index.get_indexer(pd.Index(fixed[has]))
+            idx = np.flatnonzero(has)
+            # singleton groups: machine code c -> group offset_groups + c
+            parts_ptr.append(offset_mach + np.arange(1, n_mach + 1, dtype=np.int64))
+            parts_mach.append(np.arange(n_mach, dtype=np.int64))
+            group[idx] = np.where(code_of_id >= 0, offset_groups + code_of_id, -1)
+            for i in idx[code_of_id < 0]:
+                reason[i] = f"machine {fixed[i]!r} is not in the machines table"
+            decided[idx] = True
+            offset_groups += n_mach
+            offset_mach += n_mach
+    ek = _pick(jdf, _JOB_NAMES["eligible"], "jobs")
+    if ek is not None:
+        lists = jdf[ek].to_numpy(dtype=object)
+        seen: dict[tuple, int] = {}
+        for i in np.flatnonzero(~decided):
+            value = lists[i]
+            if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+                continue
+            items = [value] if np.ndim(value) == 0 or isinstance(value, str) else list(value)
+            codes = m_index.get_indexer(pd.Index(items, dtype=object)) if items else np.empty(0, np.int64)
+            known = tuple(sorted(set(int(c) for c in codes if c >= 0)))
+            decided[i] = True
+            if not known:
+                reason[i] = (f"none of the eligible machines {items!r} is in the machines table" if items
+                             else "empty list of eligible machines")
+                continue
+            g = seen.get(known)
+            if g is None:
+                g = seen[known] = offset_groups
+                offset_groups += 1
+                offset_mach += len(known)
+                parts_ptr.append(np.array([offset_mach], dtype=np.int64))
+                parts_mach.append(np.array(known, dtype=np.int64))
+            group[i] = g
+    wk = _pick(jdf, _JOB_NAMES["work_center"], "jobs")
+    rest = np.flatnonzero(~decided)
+    if wk is not None and rest.size:
+        wcs = jdf[wk].to_numpy(dtype=object)[rest]
+        code = pd.Index(wc_uniques, dtype=object).get_indexer(pd.Index(wcs, dtype=object)) if n_wc else \
+            np.full(rest.size, -1)
+        group[rest] = np.where(code >= 0, code, -1)
+        for i, c, w in zip(rest, code, wcs):
+            if c < 0:
+                reason[i] = ("no work center, eligible machines or machine given" if pd.isna(w)
+                             else f"no machine in work center {w}")
+    else:
+        for i in rest:
+            reason[i] = "no work center, eligible machines or machine given"
+    return (group, np.ascontiguousarray(np.concatenate(parts_ptr), dtype=np.int64),
+            np.ascontiguousarray(np.concatenate(parts_mach), dtype=np.int64))
+
+
+def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup, due, reason, perm, m_ids,
+            m_wc, avail0, avail, load, work, speed, day0, cal) -> Schedule:
+    n = len(jdf)
+    placed = out_m >= 0
+    row = np.where(placed, perm[np.where(placed, out_m, 0)], 0)
+    mach_col = m_ids.to_numpy()[row] if n else m_ids.to_numpy()[:0]
+    machine = pd.Series(mach_col, index=jdf.index).where(placed)
+    wc = pd.Series(m_wc.to_numpy(dtype=object)[row] if n else np.empty(0, object), index=jdf.index,
+                   dtype=object).where(placed)
+    has_due = np.isfinite(due)
+    days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
+    reason_s = pd.Series(reason, index=jdf.index, dtype=object)
+    reason_s = reason_s.where(reason_s.notna(), np.nan)
+    frame = pd.DataFrame({
+        "job": job_ids,
+        "machine": machine.to_numpy(),
+        "work_center": wc.to_numpy(),
+        "style": styles,
+        "qty": qty,
+        "start": _to_timestamps(out_start, day0, cal, end=False),
+        "end": _to_timestamps(out_end, day0, cal, end=True),
+        "start_day": out_start,
+        "end_day": out_end,
+        "setup_days": out_setup,
+        "due_day": np.where(has_due, due, np.nan),
+        "days_late": days_late,
+        "late": np.nan_to_num(days_late, nan=0.0) > 0,
+        "reason": reason_s.to_numpy(),
+    }, index=jdf.index)
+
+    # machine table, in the input's row order
+    n_mach = perm.shape[0]
+    code_of_row = np.empty(n_mach, dtype=np.int64)
+    code_of_row[perm] = np.arange(n_mach)
+    om = out_m[placed]
+    counts = np.bincount(om, minlength=n_mach)
+    lbs = np.bincount(om, weights=qty[placed], minlength=n_mach)
+    setup_days = np.bincount(om, weights=out_setup[placed], minlength=n_mach)
+    knit = load - setup_days
+    horizon = float(out_end[placed].max()) if placed.any() else 0.0
+    span = horizon - avail0
+    busy = load
+    util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
+    finish = np.where(counts > 0, avail, np.nan)
+    machines = pd.DataFrame({
+        "machine": m_ids.to_numpy(),
+        "work_center": m_wc.to_numpy(),
+        "jobs": counts[code_of_row],
+        "lbs": lbs[code_of_row],
+        "knit_days": knit[code_of_row],
+        "setup_days": setup_days[code_of_row],
+        "available_day": avail0[code_of_row],
+        "finish_day": finish[code_of_row],
+        "finish": _to_timestamps(finish[code_of_row], day0, cal, end=True),
+        "utilisation_pct": util[code_of_row],
+    }, index=mdf.index)
+    return Schedule(frame, machines, pd.Timestamp(day0), cal)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Moore-Hodgson
+
+
+def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
+    """The most jobs on time on one machine (Moore-Hodgson, ``1||sum U_j``): which to run, in which order.
+
+    Jobs are taken by due date (ties: input order); whenever the running total passes a job's due date the
+    longest job so far (ties: the later one by due date) is moved to the late set. The on-time jobs, run in
+    due-date order, all finish by their due dates, and no other choice has fewer late jobs. The on-time set
+    is not unique in general: this one is deterministic.
+
+    Parameters
+    ----------
+    processing : array-like or Series
+        Processing times (finite, >= 0), in any time unit.
+    due : array-like or Series
+        Due times in the same unit, measured from the moment the machine is free (``inf`` = no due date;
+        NaN is an error).
+    engine : {None, "auto", "cython", "numba", "numpy"}
+        Kernel engine.
+
+    Returns
+    -------
+    LateJobs
+        ``sequence`` (positions, or index labels when ``processing`` is a Series), ``on_time`` (bool per
+        job) and ``n_late``.
+
+    Examples
+    --------
+    >>> import bk_fast
+    >>> r = bk_fast.min_late_jobs([7, 8, 4, 6, 6], [9, 17, 18, 19, 20])
+    >>> r.n_late, r.sequence.tolist(), r.on_time.tolist()
+    (2, [2, 3, 4, 0, 1], [False, False, True, True, True])
+    """
+    p = float_array(processing, name="processing")
+    d = float_array(due, name="due")
+    if p.shape[0] != d.shape[0]:
+        raise ValueError(f"processing and due differ in length: {p.shape[0]} and {d.shape[0]}")
+    bad = ~(np.isfinite(p) & (p >= 0))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"processing[{i}]: expected a finite time >= 0, got {p[i]!r}")
+    bad = np.isnan(d)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"due[{i}]: expected a due time (inf for none), got nan")
+    order = np.ascontiguousarray(np.argsort(d, kind="stable"), dtype=np.int64)
+    on_time = np.zeros(p.shape[0], dtype=np.uint8)
+    n_late = int(resolve("moore_hodgson", engine)(order, p, d, on_time))
+    ok = on_time.astype(bool)
+    seq = np.concatenate([order[ok[order]], order[~ok[order]]])
+    if isinstance(processing, pd.Series):
+        return LateJobs(processing.index[seq], pd.Series(ok, index=processing.index, name="on_time"), n_late)
+    return LateJobs(seq, ok, n_late)

@@ -1,0 +1,192 @@
+# cython: language_level=3
+"""Cython engine for time-phased netting; same names, semantics and float operations as
+``reference.netting``. Inputs are read-only-safe (``const``) memoryviews; the GIL is released for the loops."""
+
+import numpy as np
+from libc.math cimport ceil, INFINITY
+from libc.stdint cimport int64_t
+
+
+def weekly_roll(const double[::1] on_hand, const double[:, ::1] demand, const double[:, ::1] receipts,
+                const double[::1] past_due, double[:, ::1] balance, double[::1] total_demand,
+                double[::1] total_receipt, double[::1] total, int64_t[::1] first_short, int64_t[::1] recovery):
+    cdef Py_ssize_t r, t, n = demand.shape[0], t_len = demand.shape[1]
+    cdef double prev, cur, td, tr
+    cdef int64_t fs, rc
+    with nogil:
+        for r in range(n):
+            prev = on_hand[r]
+            td = 0.0
+            tr = past_due[r]
+            fs = -1
+            rc = -1
+            for t in range(t_len):
+                cur = (prev - demand[r, t]) + receipts[r, t]
+                balance[r, t] = cur
+                td += demand[r, t]
+                tr += receipts[r, t]
+                if fs < 0:
+                    if cur < 0.0:
+                        fs = t
+                elif rc < 0 and cur > 0.0:
+                    rc = t
+                prev = cur
+            total_demand[r] = td
+            total_receipt[r] = tr
+            total[r] = (on_hand[r] - td) + tr
+            first_short[r] = fs
+            recovery[r] = rc
+
+
+cdef void _ww(double[:, ::1] d, Py_ssize_t r, double setup, double hold, double[:, ::1] rec,
+              double[::1] f, double[::1] c, int64_t[::1] arg) noexcept nogil:
+    cdef Py_ssize_t t_len = d.shape[1], i, j, t, bi
+    cdef double dj, best, cand, acc
+    f[0] = 0.0
+    for j in range(t_len):
+        c[j] = setup
+        dj = d[r, j]
+        for i in range(j):
+            c[i] += hold * <double>(j - i) * dj
+        if dj > 0.0:
+            best = INFINITY
+            bi = -1
+            for i in range(j + 1):
+                if d[r, i] > 0.0:
+                    cand = f[i] + c[i]
+                    if cand < best:
+                        best = cand
+                        bi = i
+            f[j + 1] = best
+            arg[j + 1] = bi
+        else:
+            f[j + 1] = f[j]
+            arg[j + 1] = -1
+    for t in range(t_len):
+        rec[r, t] = 0.0
+    j = t_len
+    while j > 0:
+        i = arg[j]
+        if i < 0:
+            j -= 1
+        else:
+            acc = 0.0
+            for t in range(i, j):
+                acc += d[r, t]
+            rec[r, i] = acc
+            j = i
+
+
+cdef void _net_one(Py_ssize_t r, double on_hand, const double[:, ::1] g, const double[:, ::1] s, double ss,
+                   signed char rule, double lmin, double lmax, double lmult, int64_t nper, double setup,
+                   double hold, double[:, ::1] proj, double[:, ::1] net, double[:, ::1] rec,
+                   int64_t[:, ::1] orders, double[::1] f, double[::1] c, int64_t[::1] arg) noexcept nogil:
+    cdef Py_ssize_t t_len = g.shape[1], p, j, stop
+    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur
+    cdef int64_t k
+    cdef bint short
+    if rule == 3:
+        prev = on_hand
+        for p in range(t_len):
+            avail = (prev + s[r, p]) - g[r, p]
+            dp = ss - avail if avail < ss else 0.0
+            net[r, p] = dp
+            prev = avail + dp
+        _ww(net, r, setup, hold, rec, f, c, arg)
+    prev = on_hand
+    for p in range(t_len):
+        avail = (prev + s[r, p]) - g[r, p]
+        short = avail < ss
+        nt = ss - avail if short else 0.0
+        q = 0.0
+        k = 0
+        if rule == 3:
+            q = rec[r, p]
+            k = 1 if q > 0.0 else 0
+        elif short:
+            if rule == 0:
+                q = nt
+                k = 1
+            elif rule == 1:
+                kf = 0.0
+                if nt > lmax:
+                    kf = ceil(nt / lmax) - 1.0
+                full = kf * lmax if kf > 0.0 else 0.0
+                rem = nt - full
+                last = rem if rem > lmin else lmin
+                if lmult > 0.0:
+                    last = ceil(last / lmult) * lmult
+                q = full + last
+                k = <int64_t>kf + 1
+            else:
+                cum = avail
+                need = nt
+                stop = p + nper
+                if stop > t_len:
+                    stop = t_len
+                for j in range(p + 1, stop):
+                    cum = (cum + s[r, j]) - g[r, j]
+                    x = ss - cum
+                    if x > need:
+                        need = x
+                q = need
+                k = 1
+        net[r, p] = nt
+        rec[r, p] = q
+        orders[r, p] = k
+        cur = avail + q
+        proj[r, p] = cur
+        prev = cur
+
+
+def net_items(const double[::1] on_hand, const double[:, ::1] gross, const double[:, ::1] scheduled,
+              const double[::1] ss, const signed char[::1] rule, const double[::1] lot_min,
+              const double[::1] lot_max, const double[::1] lot_mult, const int64_t[::1] lot_periods,
+              const double[::1] setup, const double[::1] hold, double[:, ::1] proj, double[:, ::1] net,
+              double[:, ::1] receipt, int64_t[:, ::1] orders):
+    cdef Py_ssize_t r, n = gross.shape[0], t_len = gross.shape[1]
+    cdef double[::1] f = np.empty(t_len + 1)
+    cdef double[::1] c = np.empty(t_len + 1)
+    cdef int64_t[::1] arg = np.empty(t_len + 1, dtype=np.int64)
+    with nogil:
+        for r in range(n):
+            _net_one(r, on_hand[r], gross, scheduled, ss[r], rule[r], lot_min[r], lot_max[r], lot_mult[r],
+                     lot_periods[r], setup[r], hold[r], proj, net, receipt, orders, f, c, arg)
+
+
+def mrp_levels(const int64_t[::1] order, const int64_t[::1] level_ptr, const int64_t[::1] child_ptr,
+               const int64_t[::1] child_idx, const double[::1] child_qty, const int64_t[::1] lead,
+               const double[::1] on_hand, double[:, ::1] gross, const double[:, ::1] scheduled,
+               const double[::1] ss, const signed char[::1] rule, const double[::1] lot_min,
+               const double[::1] lot_max, const double[::1] lot_mult, const int64_t[::1] lot_periods,
+               const double[::1] setup, const double[::1] hold, double[:, ::1] proj, double[:, ::1] net,
+               double[:, ::1] receipt, double[:, ::1] release, double[::1] past_due, int64_t[:, ::1] orders):
+    cdef Py_ssize_t pos, r, p, e, k, t_len = gross.shape[1]
+    cdef int64_t lt
+    cdef double pd, qty, v
+    cdef double[::1] f = np.empty(t_len + 1)
+    cdef double[::1] c = np.empty(t_len + 1)
+    cdef int64_t[::1] arg = np.empty(t_len + 1, dtype=np.int64)
+    with nogil:
+        for pos in range(order.shape[0]):
+            r = order[pos]
+            _net_one(r, on_hand[r], gross, scheduled, ss[r], rule[r], lot_min[r], lot_max[r], lot_mult[r],
+                     lot_periods[r], setup[r], hold[r], proj, net, receipt, orders, f, c, arg)
+            lt = lead[r]
+            pd = 0.0
+            for p in range(t_len):
+                release[r, p] = 0.0
+            for p in range(t_len):
+                if p - lt >= 0:
+                    release[r, p - lt] = receipt[r, p]
+                else:
+                    pd += receipt[r, p]
+            past_due[r] = pd
+            for e in range(child_ptr[r], child_ptr[r + 1]):
+                k = child_idx[e]
+                qty = child_qty[e]
+                for p in range(t_len):
+                    v = release[r, p]
+                    if p == 0:
+                        v = pd + v
+                    gross[k, p] += v * qty

@@ -1,0 +1,192 @@
+"""Numba engine for time-phased netting; same names, semantics and float operations as
+``reference.netting``."""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from bk_fast._kernels._numba import jit
+
+
+@jit(parallel=True)
+def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, total_receipt, total,
+                first_short, recovery):
+    n, t_len = demand.shape
+    for r in numba.prange(n):
+        prev = on_hand[r]
+        td = 0.0
+        tr = past_due[r]
+        fs = -1
+        rc = -1
+        for t in range(t_len):
+            cur = (prev - demand[r, t]) + receipts[r, t]
+            balance[r, t] = cur
+            td += demand[r, t]
+            tr += receipts[r, t]
+            if fs < 0:
+                if cur < 0.0:
+                    fs = t
+            elif rc < 0 and cur > 0.0:
+                rc = t
+            prev = cur
+        total_demand[r] = td
+        total_receipt[r] = tr
+        total[r] = (on_hand[r] - td) + tr
+        first_short[r] = fs
+        recovery[r] = rc
+
+
+@jit
+def _ww(d, setup, hold, rec, f, c, arg):
+    t_len = d.shape[0]
+    f[0] = 0.0
+    for j in range(t_len):
+        c[j] = setup
+        dj = d[j]
+        for i in range(j):
+            c[i] += hold * float(j - i) * dj
+        if dj > 0.0:
+            best = math.inf
+            bi = -1
+            for i in range(j + 1):
+                if d[i] > 0.0:
+                    cand = f[i] + c[i]
+                    if cand < best:
+                        best = cand
+                        bi = i
+            f[j + 1] = best
+            arg[j + 1] = bi
+        else:
+            f[j + 1] = f[j]
+            arg[j + 1] = -1
+    for t in range(t_len):
+        rec[t] = 0.0
+    j = t_len
+    while j > 0:
+        i = arg[j]
+        if i < 0:
+            j -= 1
+        else:
+            acc = 0.0
+            for t in range(i, j):
+                acc += d[t]
+            rec[i] = acc
+            j = i
+
+
+@jit
+def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
+             f, c, arg):
+    t_len = g.shape[0]
+    if rule == 3:
+        prev = on_hand
+        for p in range(t_len):
+            avail = (prev + s[p]) - g[p]
+            dp = ss - avail if avail < ss else 0.0
+            net[p] = dp
+            prev = avail + dp
+        _ww(net, setup, hold, rec, f, c, arg)
+    prev = on_hand
+    for p in range(t_len):
+        avail = (prev + s[p]) - g[p]
+        short = avail < ss
+        nt = ss - avail if short else 0.0
+        q = 0.0
+        k = 0
+        if rule == 3:
+            q = rec[p]
+            k = 1 if q > 0.0 else 0
+        elif short:
+            if rule == 0:
+                q = nt
+                k = 1
+            elif rule == 1:
+                kf = 0.0
+                if nt > lmax:
+                    kf = math.ceil(nt / lmax) - 1.0
+                full = kf * lmax if kf > 0.0 else 0.0
+                rem = nt - full
+                last = rem if rem > lmin else lmin
+                if lmult > 0.0:
+                    last = math.ceil(last / lmult) * lmult
+                q = full + last
+                k = int(kf) + 1
+            else:
+                cum = avail
+                need = nt
+                stop = p + nper
+                if stop > t_len:
+                    stop = t_len
+                for j in range(p + 1, stop):
+                    cum = (cum + s[j]) - g[j]
+                    x = ss - cum
+                    if x > need:
+                        need = x
+                q = need
+                k = 1
+        net[p] = nt
+        rec[p] = q
+        orders[p] = k
+        cur = avail + q
+        proj[p] = cur
+        prev = cur
+
+
+@jit
+def _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
+               proj, net, receipt, orders):
+    t_len = gross.shape[1]
+    f = np.empty(t_len + 1)
+    c = np.empty(t_len + 1)
+    arg = np.empty(t_len + 1, dtype=np.int64)
+    for r in range(lo, hi):
+        _net_one(on_hand[r], gross[r], scheduled[r], ss[r], rule[r], lot_min[r], lot_max[r], lot_mult[r],
+                 lot_periods[r], setup[r], hold[r], proj[r], net[r], receipt[r], orders[r], f, c, arg)
+
+
+@jit(parallel=True)
+def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
+              proj, net, receipt, orders):
+    n = gross.shape[0]
+    chunk = 1024
+    n_chunks = (n + chunk - 1) // chunk
+    for b in numba.prange(n_chunks):
+        lo = b * chunk
+        hi = min(lo + chunk, n)
+        _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup,
+                   hold, proj, net, receipt, orders)
+
+
+@jit
+def mrp_levels(order, level_ptr, child_ptr, child_idx, child_qty, lead, on_hand, gross, scheduled, ss, rule,
+               lot_min, lot_max, lot_mult, lot_periods, setup, hold, proj, net, receipt, release, past_due,
+               orders):
+    t_len = gross.shape[1]
+    f = np.empty(t_len + 1)
+    c = np.empty(t_len + 1)
+    arg = np.empty(t_len + 1, dtype=np.int64)
+    for pos in range(order.shape[0]):
+        r = order[pos]
+        _net_one(on_hand[r], gross[r], scheduled[r], ss[r], rule[r], lot_min[r], lot_max[r], lot_mult[r],
+                 lot_periods[r], setup[r], hold[r], proj[r], net[r], receipt[r], orders[r], f, c, arg)
+        lt = lead[r]
+        pd = 0.0
+        for p in range(t_len):
+            release[r, p] = 0.0
+        for p in range(t_len):
+            if p - lt >= 0:
+                release[r, p - lt] = receipt[r, p]
+            else:
+                pd += receipt[r, p]
+        past_due[r] = pd
+        for e in range(child_ptr[r], child_ptr[r + 1]):
+            k = child_idx[e]
+            qty = child_qty[e]
+            for p in range(t_len):
+                v = release[r, p]
+                if p == 0:
+                    v = pd + v
+                gross[k, p] += v * qty

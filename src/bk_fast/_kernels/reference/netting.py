@@ -1,0 +1,253 @@
+"""Reference kernels for time-phased netting (DOMAIN.md sections 5 and 9).
+
+All kernels are vectorised across items and loop over periods (the roll is sequential in time). The float
+operations are the same, in the same order, as in the cython and numba engines, so all three agree to the
+last bit. Inputs are clean (finite, NaN already replaced by 0) and validated by the pandas layer.
+
+Rule codes (``rule`` arrays, one per item):
+
+- ``0`` lot-for-lot: receipt = net requirement;
+- ``1`` min / max / multiple: ``max(net, min)`` rounded up to ``multiple``; a need above the (effective)
+  max is split into full orders of max plus one last order (``lot_max`` is the effective max: already a
+  multiple of ``multiple``, ``inf`` when uncapped; ``lot_mult`` 0 means no rounding);
+- ``2`` fixed period quantity: an order covers the requirements of ``lot_periods`` periods from its own;
+- ``3`` Wagner-Whitin: optimal lots for ``setup`` cost per order and ``hold`` cost per unit per period on
+  end-of-period stock, over the lot-for-lot net requirements.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bk_fast._engine import kernel
+
+LOT_FOR_LOT, MIN_MAX_MULTIPLE, FIXED_PERIODS, WAGNER_WHITIN = 0, 1, 2, 3
+
+
+@kernel
+def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, total_receipt, total,
+                first_short, recovery):
+    """The ERP's weekly yarn balance roll, per item (row) over buckets (columns).
+
+    ``balance[:, 0] = (on_hand - demand[:, 0]) + receipts[:, 0]``, then
+    ``balance[:, t] = (balance[:, t-1] - demand[:, t]) + receipts[:, t]``. Past-due receipts stay out of the
+    roll: ``total_receipt = past_due + sum(receipts)`` (summed left to right),
+    ``total = (on_hand - total_demand) + total_receipt``. ``first_short`` = first bucket with balance < 0
+    (else -1); ``recovery`` = first later bucket with balance > 0 (else -1).
+    """
+    n, t_len = demand.shape
+    prev = on_hand.copy()
+    td = np.zeros(n)
+    tr = past_due.copy()
+    first_short[:] = -1
+    recovery[:] = -1
+    for t in range(t_len):
+        cur = (prev - demand[:, t]) + receipts[:, t]
+        balance[:, t] = cur
+        td += demand[:, t]
+        tr += receipts[:, t]
+        newly_short = (first_short < 0) & (cur < 0.0)
+        recovered = (first_short >= 0) & (recovery < 0) & (cur > 0.0)
+        recovery[recovered] = t
+        first_short[newly_short] = t
+        prev = cur
+    total_demand[:] = td
+    total_receipt[:] = tr
+    total[:] = (on_hand - td) + tr
+
+
+def _ww_plan(d, setup, hold):
+    """Wagner-Whitin lots over net requirements ``d`` (rows x periods): planned receipts, same arithmetic
+    as the compiled engines (costs accumulated lot by lot, ties to the earliest order period)."""
+    n, t_len = d.shape
+    rec = np.zeros((n, t_len))
+    if n == 0 or t_len == 0:
+        return rec
+    f = np.zeros((n, t_len + 1))
+    c = np.zeros((n, t_len))
+    arg = np.full((n, t_len + 1), -1, dtype=np.int64)
+    positive = d > 0.0
+    for j in range(t_len):
+        c[:, j] = setup
+        dj = d[:, j]
+        for i in range(j):
+            c[:, i] += hold * float(j - i) * dj
+        best = np.full(n, np.inf)
+        bi = np.full(n, -1, dtype=np.int64)
+        for i in range(j + 1):
+            cand = f[:, i] + c[:, i]
+            better = positive[:, i] & (cand < best)
+            best = np.where(better, cand, best)
+            bi[better] = i
+        need = dj > 0.0
+        f[:, j + 1] = np.where(need, best, f[:, j])
+        arg[:, j + 1] = np.where(need, bi, -1)
+    # backtrack: owner[r, t] = period of the lot that covers period t (or -1)
+    owner = np.full((n, t_len), -1, dtype=np.int64)
+    rows = np.arange(n)
+    cur = np.full(n, t_len, dtype=np.int64)
+    for _ in range(t_len):
+        live = cur > 0
+        if not live.any():
+            break
+        a = np.full(n, -1, dtype=np.int64)
+        a[live] = arg[rows[live], cur[live]]
+        carry = live & (a < 0)
+        lot = live & (a >= 0)
+        for r in np.flatnonzero(lot):
+            owner[r, a[r]:cur[r]] = a[r]
+        cur[carry] -= 1
+        cur[lot] = a[lot]
+    for t in range(t_len):
+        has = owner[:, t] >= 0
+        r = rows[has]
+        rec[r, owner[r, t]] += d[r, t]
+    return rec
+
+
+def _l4l_nets(on_hand, gross, scheduled, ss):
+    n, t_len = gross.shape
+    d = np.zeros((n, t_len))
+    prev = on_hand.copy()
+    for p in range(t_len):
+        avail = (prev + scheduled[:, p]) - gross[:, p]
+        dp = np.where(avail < ss, ss - avail, 0.0)
+        d[:, p] = dp
+        prev = avail + dp
+    return d
+
+
+def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
+              proj, net, receipt, orders):
+    """Net a block of rows (vectorised across rows, sequential over periods); outputs written in place."""
+    n, t_len = gross.shape
+    ww = rule == WAGNER_WHITIN
+    fixed = None
+    if ww.any():
+        w = np.flatnonzero(ww)
+        d = _l4l_nets(on_hand[w], gross[w], scheduled[w], ss[w])
+        fixed = np.zeros((n, t_len))
+        fixed[w] = _ww_plan(d, setup[w], hold[w])
+    is_l4l = rule == LOT_FOR_LOT
+    is_mmm = rule == MIN_MAX_MULTIPLE
+    is_fpq = rule == FIXED_PERIODS
+    max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
+    prev = on_hand.copy()
+    for p in range(t_len):
+        avail = (prev + scheduled[:, p]) - gross[:, p]
+        short = avail < ss
+        nt = np.where(short, ss - avail, 0.0)
+        q = np.zeros(n)
+        k = np.zeros(n, dtype=np.int64)
+
+        m = short & is_l4l
+        q[m] = nt[m]
+        k[m] = 1
+
+        m = short & is_mmm
+        if m.any():
+            e = lot_max[m]
+            ntm = nt[m]
+            kf = np.where(ntm > e, np.ceil(ntm / np.where(ntm > e, e, 1.0)) - 1.0, 0.0)
+            full = np.where(kf > 0.0, kf * e, 0.0)
+            rem = ntm - full
+            last = np.maximum(rem, lot_min[m])
+            mult = lot_mult[m]
+            pos = mult > 0.0
+            last = np.where(pos, np.ceil(last / np.where(pos, mult, 1.0)) * mult, last)
+            q[m] = full + last
+            k[m] = kf.astype(np.int64) + 1
+
+        m = short & is_fpq
+        if m.any():
+            cum = avail[m]
+            need = nt[m]
+            ssm = ss[m]
+            per = lot_periods[m]
+            for step in range(1, max_periods):
+                j = p + step
+                if j >= t_len:
+                    break
+                active = step < per
+                cum = np.where(active, (cum + scheduled[m, j]) - gross[m, j], cum)
+                need = np.where(active, np.maximum(need, ssm - cum), need)
+            q[m] = need
+            k[m] = 1
+
+        if fixed is not None:
+            fq = fixed[ww, p]
+            q[ww] = fq
+            k[ww] = (fq > 0.0).astype(np.int64)
+
+        net[:, p] = nt
+        receipt[:, p] = q
+        orders[:, p] = k
+        cur = avail + q
+        proj[:, p] = cur
+        prev = cur
+
+
+@kernel
+def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
+              proj, net, receipt, orders):
+    """Gross-to-net per item (row) over periods with safety stock and a lot rule per item.
+
+    ``avail = (proj[p-1] + scheduled[p]) - gross[p]`` (``proj[-1] = on_hand``); when ``avail < ss`` the net
+    requirement is ``ss - avail`` and the item's lot rule (module docstring) sizes the planned receipt;
+    ``proj[p] = avail + receipt[p]``; ``orders[p]`` counts the planned orders due in ``p``.
+    """
+    _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
+              proj, net, receipt, orders)
+
+
+@kernel
+def mrp_levels(order, level_ptr, child_ptr, child_idx, child_qty, lead, on_hand, gross, scheduled, ss, rule,
+               lot_min, lot_max, lot_mult, lot_periods, setup, hold, proj, net, receipt, release, past_due,
+               orders):
+    """Multi-level MRP: items in low-level-code order (``order``; level ``l`` is
+    ``order[level_ptr[l]:level_ptr[l+1]]``). Each item is netted like :func:`net_items`; its planned
+    receipts are released ``lead`` periods earlier (``release[p - lead] = receipt[p]``; receipts whose release
+    falls before period 0 are summed into ``past_due``), and each item's releases are exploded into its
+    children's gross requirements in the release period, ``gross[child, p] += release[item, p] * qty``, with
+    the past-due releases required now: period 0 explodes ``(past_due + release[item, 0]) * qty``. Parents are
+    taken in ``order`` and lines in CSR order. ``gross`` is updated in place (it ends as the total gross
+    requirement of every item).
+    """
+    t_len = gross.shape[1]
+    n_levels = level_ptr.shape[0] - 1
+    for lev in range(n_levels):
+        rows = order[level_ptr[lev]:level_ptr[lev + 1]]
+        nr = rows.shape[0]
+        if nr == 0:
+            continue
+        b_proj = np.empty((nr, t_len))
+        b_net = np.empty_like(b_proj)
+        b_rec = np.empty_like(b_proj)
+        b_ord = np.empty((nr, t_len), dtype=np.int64)
+        _net_rows(on_hand[rows], gross[rows], scheduled[rows], ss[rows], rule[rows], lot_min[rows], lot_max[rows],
+                  lot_mult[rows], lot_periods[rows], setup[rows], hold[rows], b_proj, b_net, b_rec, b_ord)
+        proj[rows] = b_proj
+        net[rows] = b_net
+        receipt[rows] = b_rec
+        orders[rows] = b_ord
+        b_rel = np.zeros_like(b_rec)
+        b_pd = np.zeros(nr)
+        lt = lead[rows]
+        for p in range(t_len):
+            dst = p - lt
+            ok = dst >= 0
+            b_rel[np.flatnonzero(ok), dst[ok]] = b_rec[ok, p]
+            b_pd[~ok] += b_rec[~ok, p]
+        release[rows] = b_rel
+        past_due[rows] = b_pd
+        # explosion: parents in order, lines in CSR order (np.add.at applies updates sequentially)
+        starts = child_ptr[rows]
+        counts = child_ptr[rows + 1] - starts
+        total = int(counts.sum())
+        if total == 0 or t_len == 0:
+            continue
+        src = b_rel.copy()
+        src[:, 0] = b_pd + src[:, 0]
+        parent_pos = np.repeat(np.arange(nr), counts)
+        line = np.repeat(starts - np.concatenate(([0], np.cumsum(counts)[:-1])), counts) + np.arange(total)
+        np.add.at(gross, child_idx[line], src[parent_pos] * child_qty[line][:, None])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numba
-
 from bk_fast._kernels._numba import jit
 
 
@@ -24,28 +22,20 @@ def planning_balance(theoretical, allocated, on_order, out):
         out[i] = _z(theoretical[i]) + _z(allocated[i]) + _z(on_order[i])
 
 
-@jit(parallel=True)
+@jit
 def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, weekly, weeks, risk):
-    for i in numba.prange(balance.shape[0]):
+    # written without data-dependent branches (see the cython engine): selects compile to blends
+    for i in range(balance.shape[0]):
         t = _z(theoretical[i])
         a = _z(allocated[i])
         c = _z(consumed[i])
         pb = t + a + _z(on_order[i])
         balance[i] = pb
         shortage[i] = -pb if pb < 0.0 else 0.0
-        if c != 0.0:
-            w = abs(c) / 4.3
-        elif a != 0.0:
-            w = abs(a) / 8.0
-        else:
-            w = 10.0
+        wc = abs(c) / 4.3
+        wa = abs(a) / 8.0
+        w = wa if a != 0.0 else 10.0
+        w = wc if c != 0.0 else w
         weekly[i] = w
-        weeks[i] = t / w if (t > 0.0 and w > 0.0) else 0.0
-        if pb < -1000.0:
-            risk[i] = 3
-        elif pb < -100.0:
-            risk[i] = 2
-        elif pb < 0.0:
-            risk[i] = 1
-        else:
-            risk[i] = 0
+        weeks[i] = (t / w) if (t > 0.0) & (w > 0.0) else 0.0
+        risk[i] = (pb < 0.0) + (pb < -100.0) + (pb < -1000.0)

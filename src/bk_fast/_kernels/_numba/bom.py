@@ -1,0 +1,171 @@
+"""Numba engine for the compiled BOM; same names, signatures and summation order as ``reference.bom``."""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from bk_fast._kernels._numba import jit
+
+#: independent blocks of demanded items for prange (each block owns O(n_items) scratch arrays)
+_BLOCKS = 4
+
+
+@jit
+def bom_levels(indptr, indices, llc):
+    n = llc.shape[0]
+    indeg = np.zeros(n, dtype=np.int64)
+    for e in range(indices.shape[0]):
+        indeg[indices[e]] += 1
+    queue = np.empty(n, dtype=np.int64)
+    tail = 0
+    for v in range(n):
+        llc[v] = -1
+        if indeg[v] == 0:
+            llc[v] = 0
+            queue[tail] = v
+            tail += 1
+    head = 0
+    while head < tail:
+        u = queue[head]
+        head += 1
+        lu = llc[u] + 1
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if llc[v] < lu:
+                llc[v] = lu
+            indeg[v] -= 1
+            if indeg[v] == 0:
+                queue[tail] = v
+                tail += 1
+    for v in range(n):
+        if indeg[v] > 0:
+            llc[v] = -1
+    return tail
+
+
+@jit
+def bom_accumulate(codes, qty, req, touched):
+    skipped = 0
+    for i in range(codes.shape[0]):
+        c = codes[i]
+        if c < 0:
+            skipped += 1
+            continue
+        req[c] += qty[i]
+        touched[c] = 1
+    return skipped
+
+
+@jit
+def bom_propagate(indptr, indices, mult, edge_parent, level_ptr, req, touched):
+    n = indptr.shape[0] - 1
+    for u in range(n):
+        if touched[u] == 0:
+            continue
+        x = req[u]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            req[v] = req[v] + x * mult[e]
+            touched[v] = 1
+
+
+@jit
+def bom_rollup(indptr, indices, mult, edge_parent, level_ptr, out):
+    n = indptr.shape[0] - 1
+    for u in range(n - 1, -1, -1):
+        e0 = indptr[u]
+        e1 = indptr[u + 1]
+        if e0 == e1:
+            continue
+        acc = out[u]
+        for e in range(e0, e1):
+            acc = acc + mult[e] * out[indices[e]]
+        out[u] = acc
+
+
+@jit(inline="always")
+def _reach(indptr, indices, top, stamp, mark, stack, reach):
+    """Items reachable from ``top`` (top included) into ``reach``, sorted by code; returns how many."""
+    sp = 0
+    stack[0] = top
+    sp = 1
+    stamp[top] = mark
+    r = 0
+    while sp > 0:
+        sp -= 1
+        u = stack[sp]
+        reach[r] = u
+        r += 1
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            if stamp[v] != mark:
+                stamp[v] = mark
+                stack[sp] = v
+                sp += 1
+    reach[:r].sort()
+    return r
+
+
+@jit(parallel=True)
+def bom_unit_count(indptr, indices, tops, emit, counts):
+    n = indptr.shape[0] - 1
+    nt = tops.shape[0]
+    nblocks = min(nt, _BLOCKS)
+    for b in numba.prange(nblocks):
+        stamp = np.full(n, -1, dtype=np.int64)
+        stack = np.empty(n, dtype=np.int64)
+        reach = np.empty(n, dtype=np.int64)
+        for t in range(b, nt, nblocks):
+            r = _reach(indptr, indices, tops[t], stamp, t, stack, reach)
+            k = 0
+            for j in range(r):
+                if emit[reach[j]] != 0:
+                    k += 1
+            counts[t] = k
+
+
+@jit(parallel=True)
+def bom_unit_explode(indptr, indices, mult, tops, emit, tptr, tcomp, tqty):
+    n = indptr.shape[0] - 1
+    nt = tops.shape[0]
+    nblocks = min(nt, _BLOCKS)
+    for b in numba.prange(nblocks):
+        stamp = np.full(n, -1, dtype=np.int64)
+        stack = np.empty(n, dtype=np.int64)
+        reach = np.empty(n, dtype=np.int64)
+        val = np.zeros(n, dtype=np.float64)
+        for t in range(b, nt, nblocks):
+            top = tops[t]
+            r = _reach(indptr, indices, top, stamp, t, stack, reach)
+            for j in range(r):
+                val[reach[j]] = 0.0
+            val[top] = 1.0
+            for j in range(r):
+                u = reach[j]
+                x = val[u]
+                for e in range(indptr[u], indptr[u + 1]):
+                    v = indices[e]
+                    val[v] = val[v] + x * mult[e]
+            k = tptr[t]
+            for j in range(r):
+                u = reach[j]
+                if emit[u] != 0:
+                    tcomp[k] = u
+                    tqty[k] = val[u]
+                    k += 1
+
+
+@jit(parallel=True)
+def bom_expand_lines(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty):
+    for i in numba.prange(line_top.shape[0]):
+        t = line_top[i]
+        if t < 0:
+            continue
+        q = line_qty[i]
+        k = offsets[i]
+        for j in range(tptr[t], tptr[t + 1]):
+            out_line[k] = i
+            out_code[k] = tcomp[j]
+            out_qty[k] = q * tqty[j]
+            k += 1

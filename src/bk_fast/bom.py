@@ -1,0 +1,820 @@
+"""Compiled bill of materials: multi-level explosion, cost roll-up, where-used and low-level codes.
+
+A :class:`BOM` is compiled once from a frame of lines (parent, component, quantity) into dense integer codes,
+CSR child arrays and low-level codes (the "index"); every explosion then runs through it in one pass over the
+edges, level by level, with all three engines giving the same bits. Semantics (DOMAIN.md sections 1, 4, 9):
+
+- the quantity of a component per one unit of its parent is ``qty_per / per x (1 + loss) x factor``
+  (``per`` = parent output quantity the line refers to, ``loss`` = attrition on the component, ``factor`` =
+  conversion of the line's unit to the component's stock unit); ``scale="percent"`` divides ``qty_per`` by 100;
+- duplicate (parent, component) lines add up; a component reached through several paths sums all paths;
+- no rounding anywhere in the explosion;
+- a cycle is an error (:class:`BOMCycleError`) naming the items of one cycle in order.
+
+Compiled arrays other modules may read (all read-only NumPy arrays, indexed by item *code*):
+
+- ``items`` (pandas Index): the item id of every code; ``codes(ids)`` maps ids to codes (-1 = not in the BOM);
+- ``llc`` (int64[n]): low-level code (0 = top level; a component is always at a deeper level than every parent
+  of it). Codes are numbered in low-level-code order, so every edge goes from a lower code to a higher one,
+  ``range(n_items)`` is a topological order, and the codes of level ``L`` are
+  ``range(level_ptr[L], level_ptr[L + 1])``;
+- ``indptr`` (int64[n+1]), ``indices`` (int64[E]), ``qty`` (float64[E]): CSR children: the components of code
+  ``u`` are ``indices[indptr[u]:indptr[u+1]]`` (ascending), each needing ``qty[e]`` per unit of ``u``;
+  ``edge_parent`` (int64[E]) is the parent code of each edge;
+- ``is_leaf`` and ``is_phantom`` (bool[n]).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._engine import resolve
+from bk_fast._validate import find_column, float_column, require_frame
+
+__all__ = ["BOM", "BOMCycleError"]
+
+#: demand lines are mapped to codes and accumulated this many at a time (bounds temporary memory)
+_CHUNK = 1 << 16
+_SCALES = ("fraction", "percent")
+
+
+class BOMCycleError(ValueError):
+    """The BOM contains a cycle; ``cycle`` lists the items of one cycle in order (the first item is repeated
+    at the end of the message, not in the list)."""
+
+    def __init__(self, cycle: list):
+        self.cycle = list(cycle)
+        path = " -> ".join(repr(x) for x in self.cycle + self.cycle[:1])
+        super().__init__(f"BOM has a cycle: {path}")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# validation helpers
+
+
+def _rows(labels, mask: np.ndarray, limit: int = 10) -> str:
+    """Short text naming the rows (index labels) where ``mask`` is true."""
+    where = np.flatnonzero(mask)
+    shown = ", ".join(repr(x) for x in pd.Index(labels).take(where[:limit]).tolist())
+    more = f" and {where.size - limit} more" if where.size > limit else ""
+    return f"[{shown}{more}]"
+
+
+def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Item ids of a column as an array (int64 when every id is an integer, including integral floats; else
+    float64 or object) and the mask of missing ids (NaN, None, empty or blank text)."""
+    dtype = col.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        col = col.astype(object)
+        dtype = col.dtype
+    kind = getattr(dtype, "kind", "O")
+    missing = col.isna().to_numpy(dtype=bool)
+    if kind in "iu" and not missing.any():
+        return col.to_numpy(dtype=np.int64), missing
+    if kind in "fiu":
+        arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        good = arr[~missing]
+        if np.all(np.isfinite(good)) and np.all(good == np.floor(good)) and np.all(np.abs(good) < 2.0 ** 53):
+            return np.where(missing, 0.0, arr).astype(np.int64), missing
+        return arr, missing
+    inferred = pd.api.types.infer_dtype(col, skipna=True)
+    if inferred == "integer":
+        vals = col.to_numpy(dtype=object)
+        out = np.zeros(len(vals), dtype=np.int64)
+        out[~missing] = vals[~missing].astype(np.int64)
+        return out, missing
+    if inferred in ("string", "empty"):
+        text = col.astype("string")
+        if strip:
+            text = text.str.strip()
+        blank = (text == "").fillna(False).to_numpy(dtype=bool)
+        return text.to_numpy(dtype=object, na_value=None), missing | blank
+    vals = col.to_numpy(dtype=object).copy()
+    for i, x in enumerate(vals):
+        if isinstance(x, str):
+            x = x.strip() if strip else x
+            vals[i] = x
+            if x == "" or x.isspace():
+                missing[i] = True
+        elif isinstance(x, float) and x.is_integer():
+            vals[i] = int(x)
+    return vals, missing
+
+
+def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argname: str):
+    """The frame's label for a column: ``given`` (exactly or by ERP alias), else the first default present."""
+    if given is not None:
+        if given in df.columns:
+            return given
+        return find_column(df, given, what=what)
+    for name in defaults:
+        label = find_column(df, name, what=what, required=False)
+        if label is not None:
+            return label
+    raise ValueError(f"{what} has no {argname} column (looked for {', '.join(map(repr, defaults))}); pass "
+                     f"{argname}=<column label>; columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
+
+
+def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_default: bool) -> np.ndarray | None:
+    """Per-line numbers from a column label, a scalar, or None (absent)."""
+    if spec is None:
+        return None
+    if isinstance(spec, str) or spec in df.columns:
+        label = spec if spec in df.columns else find_column(df, spec, what="bom")
+        arr = float_column(df, label, what="bom")
+    elif isinstance(spec, (int, float, np.integer, np.floating)) and not isinstance(spec, bool):
+        arr = np.full(len(df), float(spec))
+    else:
+        raise TypeError(f"{name} must be a column label or a number, got {type(spec).__name__}")
+    if allow_nan_default:
+        arr = np.where(np.isnan(arr), default, arr)
+    return arr
+
+
+def _readonly(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        a.setflags(write=False)
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+class BOM:
+    """A bill of materials compiled once into arrays; explode any demand through it in one pass.
+
+    Build it with :meth:`BOM.from_frame`. See the module docstring for the compiled arrays
+    (``items``, ``llc``, ``level_ptr``, ``indptr``, ``indices``, ``qty``, ``edge_parent``, ``is_leaf``,
+    ``is_phantom``) that other kernels may read; the arrays are read-only.
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> lines = pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y1", "Y2"],
+    ...                       "qty_per": [2.0, 0.5, 3.0]})
+    >>> bom = bk_fast.BOM.from_frame(lines)
+    >>> bom
+    BOM(4 items, 3 edges, 3 levels)
+    >>> bom.explode(pd.DataFrame({"item": ["FG"], "qty": [10.0]}))
+      item   qty
+    0   Y1   5.0
+    1   Y2  60.0
+    """
+
+    __slots__ = ("items", "llc", "level_ptr", "indptr", "indices", "qty", "edge_parent", "is_leaf",
+                 "is_phantom", "_lines", "_lookup", "_strip", "_reverse")
+
+    # ------------------------------------------------------------------------------------------------------
+    # construction
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, parent=None, component=None, qty_per=None, per=None, loss=None,
+                   factor=None, phantom=None, scale: str = "fraction", strip: bool = True, *,
+                   engine: str | None = None) -> "BOM":
+        """Compile a BOM from one row per (parent, component) line.
+
+        Parameters
+        ----------
+        df : DataFrame
+            BOM lines. Not modified. Rows whose parent, component and quantity are all empty (the trailing
+            rows of ERP exports) are skipped.
+        parent, component, qty_per : column label, optional
+            Default: ``parent``/``component``/``qty_per``, else the ERP's ``Style#``/``Desc#``/
+            ``BOM_Percentage`` (under any accepted alias).
+        per : column label or number, optional
+            Parent output quantity the line refers to (default 1): need = parent qty x qty_per / per. Must be
+            > 0.
+        loss : column label or number, optional
+            Attrition fraction on the line (default 0): need x (1 + loss). Empty cells count 0; must be >= 0.
+            (The efficiency form, need / yield, is ``loss = 1 / yield - 1``.)
+        factor : column label or number, optional
+            Conversion of the line's unit to the component's stock unit (default 1). Empty cells count 1;
+            must be > 0.
+        phantom : column label or iterable of item ids, optional
+            Phantom items are exploded through but never reported as demand. A column flags the line's
+            component as phantom (truthy values). A phantom item must have components.
+        scale : {"fraction", "percent"}
+            ``"percent"`` divides ``qty_per`` by 100 (never guessed).
+        strip : bool
+            Strip surrounding spaces from text ids (ERP exports carry leading spaces).
+        engine : str, optional
+            Engine for the level kernel.
+
+        Returns
+        -------
+        BOM
+
+        Raises
+        ------
+        ValueError
+            Missing column; empty ids, negative/NaN/infinite quantities, ``per`` <= 0 (message names the rows).
+        BOMCycleError
+            The lines contain a cycle (message names its items in order).
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> erp = pd.DataFrame({"Style#": [" 125792/1", "125792/1"], "Desc#": [18767, 18929],
+        ...                     "BOM_Percentage": [91.4, 8.6], "unit": ["lbs", "lbs"]})
+        >>> bom = bk_fast.BOM.from_frame(erp, scale="percent")
+        >>> bom.items.tolist(), bom.llc.tolist()
+        (['125792/1', 18767, 18929], [0, 1, 1])
+        >>> bad = pd.DataFrame({"parent": ["A", "B"], "component": ["B", "A"], "qty_per": [1, 1]})
+        >>> bk_fast.BOM.from_frame(bad)
+        Traceback (most recent call last):
+        ...
+        bk_fast.bom.BOMCycleError: BOM has a cycle: 'A' -> 'B' -> 'A'
+        """
+        df = require_frame(df, "bom")
+        if scale not in _SCALES:
+            raise ValueError(f"scale must be one of {_SCALES}, got {scale!r}")
+        p_label = _label(df, parent, ("parent", "Style#"), "bom", "parent")
+        c_label = _label(df, component, ("component", "Desc#"), "bom", "component")
+        q_label = _label(df, qty_per, ("qty_per", "BOM_Percentage"), "bom", "qty_per")
+        pids, pmiss = _id_values(df[p_label], strip)
+        cids, cmiss = _id_values(df[c_label], strip)
+        q = float_column(df, q_label, what="bom")
+        keep = ~(pmiss & cmiss & np.isnan(q))
+        labels = df.index
+        if not keep.all():
+            labels = df.index[keep]
+            pids, pmiss, cids, cmiss, q = pids[keep], pmiss[keep], cids[keep], cmiss[keep], q[keep]
+        for miss, lab in ((pmiss, p_label), (cmiss, c_label)):
+            if miss.any():
+                raise ValueError(f"bom column {lab!r} has empty ids at rows {_rows(labels, miss)}")
+        bad = ~np.isfinite(q) | (q < 0)
+        if bad.any():
+            raise ValueError(f"bom column {q_label!r} must be a finite number >= 0; bad rows "
+                             f"{_rows(labels, bad)}")
+        extra = {}
+        for spec, name, default, check in ((per, "per", 1.0, "> 0"), (loss, "loss", 0.0, ">= 0"),
+                                           (factor, "factor", 1.0, "> 0")):
+            arr = _optional(df, spec, name, default, allow_nan_default=name != "per")
+            if arr is None:
+                extra[name] = np.full(q.shape[0], default)
+                continue
+            if not keep.all():
+                arr = arr[keep]
+            bad = ~np.isfinite(arr) | ((arr <= 0) if check == "> 0" else (arr < 0))
+            if bad.any():
+                raise ValueError(f"bom {name} ({spec!r}) must be a finite number {check}; bad rows "
+                                 f"{_rows(labels, bad)}")
+            extra[name] = arr
+        qfrac = q / 100.0 if scale == "percent" else q
+        mult = qfrac / extra["per"] * (1.0 + extra["loss"]) * extra["factor"]
+        if not np.all(np.isfinite(mult)):
+            raise ValueError(f"bom quantities overflow to infinity at rows {_rows(labels, ~np.isfinite(mult))}")
+
+        # phantom items (by line flag or by id)
+        phantom_ids = None
+        if phantom is not None:
+            is_col = False
+            try:
+                is_col = phantom in df.columns
+            except TypeError:  # unhashable: a list of ids
+                pass
+            if is_col:
+                flag = df[phantom].fillna(False).astype(bool).to_numpy()
+                phantom_ids = ("codes", flag[keep] if not keep.all() else flag)
+            elif isinstance(phantom, str) or not isinstance(phantom, Iterable):
+                raise ValueError(f"phantom {phantom!r} is not a column of bom; pass a column label or a list "
+                                 f"of item ids")
+            else:
+                phantom_ids = ("ids", list(phantom))
+
+        return cls._compile(pids, cids, mult, phantom_ids, strip, engine,
+                            lines=(q, qfrac, extra))
+
+    @classmethod
+    def _compile(cls, pids, cids, mult, phantom_spec, strip, engine, lines) -> "BOM":
+        self = cls.__new__(cls)
+        self._strip = strip
+        m = pids.shape[0]
+        if pids.dtype == np.int64 and cids.dtype == np.int64:
+            allids = np.concatenate([pids, cids])
+        else:
+            allids = np.concatenate([pids.astype(object), cids.astype(object)])
+        fcodes, uniques = pd.factorize(allids)
+        n = len(uniques)
+        fp = fcodes[:m].astype(np.int64)
+        fc = fcodes[m:].astype(np.int64)
+        # duplicate (parent, component) lines add up, in line order
+        key = fp * n + fc
+        uk, inv = np.unique(key, return_inverse=True)
+        msum = np.zeros(uk.shape[0], dtype=np.float64)
+        np.add.at(msum, inv.reshape(-1), mult)
+        ep = uk // n
+        ec = uk % n
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(ep, minlength=n), out=indptr[1:])
+        llc = np.empty(n, dtype=np.int64)
+        done = resolve("bom_levels", engine)(indptr, np.ascontiguousarray(ec), llc)
+        if done < n:
+            raise BOMCycleError(_find_cycle(ep, ec, llc, uniques))
+        # renumber codes in low-level-code order (stable: first appearance within a level)
+        order = np.argsort(llc, kind="stable")
+        new = np.empty(n, dtype=np.int64)
+        new[order] = np.arange(n, dtype=np.int64)
+        np_, nc = new[ep], new[ec]
+        eorder = np.lexsort((nc, np_))
+        self.edge_parent = np.ascontiguousarray(np_[eorder])
+        self.indices = np.ascontiguousarray(nc[eorder])
+        self.qty = np.ascontiguousarray(msum[eorder])
+        self.indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.edge_parent, minlength=n), out=self.indptr[1:])
+        self.llc = np.ascontiguousarray(llc[order])
+        n_levels = int(self.llc[-1]) + 1 if n else 0
+        self.level_ptr = np.zeros(n_levels + 1, dtype=np.int64)
+        np.cumsum(np.bincount(self.llc, minlength=n_levels), out=self.level_ptr[1:])
+        self.items = pd.Index(list(uniques[order]) if uniques.dtype == object else uniques[order], name="item",
+                              tupleize_cols=False)
+        self.is_leaf = np.diff(self.indptr) == 0
+        self.is_phantom = np.zeros(n, dtype=bool)
+        self._lookup = _int_lookup(self.items)
+        self._reverse = None
+        if phantom_spec is not None:
+            kind, spec = phantom_spec
+            if kind == "codes":
+                pc = new[fc[spec]]
+            else:
+                ids, miss = _id_values(pd.Series(spec, dtype=object), strip)
+                pc = self.codes(ids) if len(ids) else np.zeros(0, dtype=np.int64)
+                if (pc < 0).any() or miss.any():
+                    unknown = [spec[i] for i in np.flatnonzero((pc < 0) | miss)[:10]]
+                    raise ValueError(f"phantom items not in the BOM: {unknown}")
+            self.is_phantom[pc] = True
+            leafy = self.is_phantom & self.is_leaf
+            if leafy.any():
+                raise ValueError(f"phantom items must have components (their demand would vanish): "
+                                 f"{self.items[leafy][:10].tolist()}")
+        q, qfrac, extra = lines
+        lines_frame = pd.DataFrame({
+            "parent": _id_series(pids), "component": _id_series(cids),
+            "qty_per": qfrac, "per": extra["per"], "loss": extra["loss"], "factor": extra["factor"]})
+        lines_frame["phantom"] = self.is_phantom[new[fc]] if m else np.zeros(0, dtype=bool)
+        self._lines = lines_frame
+        _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
+                  self.is_phantom)
+        return self
+
+    # ------------------------------------------------------------------------------------------------------
+    # properties
+
+    @property
+    def n_items(self) -> int:
+        """Number of distinct items (parents and components)."""
+        return len(self.items)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of distinct (parent, component) edges (duplicate lines merged)."""
+        return int(self.indices.shape[0])
+
+    @property
+    def n_levels(self) -> int:
+        """Number of low levels (max low-level code + 1)."""
+        return int(self.level_ptr.shape[0] - 1)
+
+    @property
+    def low_level_code(self) -> pd.Series:
+        """Low-level code of every item (0 = top; deeper than every parent), a Series indexed by item.
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "A", "B"], "component": ["B", "C", "C"],
+        ...                                            "qty_per": [1, 1, 1]}))
+        >>> bom.low_level_code.to_dict()
+        {'A': 0, 'B': 1, 'C': 2}
+        """
+        return pd.Series(self.llc, index=self.items, name="low_level_code", copy=True)
+
+    def __repr__(self) -> str:
+        return f"BOM({self.n_items} items, {self.n_edges} edges, {self.n_levels} levels)"
+
+    def __len__(self) -> int:
+        return self.n_items
+
+    def __getstate__(self):
+        return {k: getattr(self, k) for k in self.__slots__ if k != "_reverse"}
+
+    def __setstate__(self, state):
+        for k, v in state.items():
+            object.__setattr__(self, k, v)
+        self._reverse = None
+        _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
+                  self.is_phantom)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The validated lines, one row per input line (empty export rows dropped, ids stripped, ``qty_per`` as
+        a fraction): columns ``parent, component, qty_per, per, loss, factor, phantom``.
+
+        ``BOM.from_frame(b.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom")`` rebuilds
+        the same BOM.
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [50.0]}),
+        ...                              scale="percent")
+        >>> bom.to_frame()
+          parent component  qty_per  per  loss  factor  phantom
+        0      A         B      0.5  1.0   0.0     1.0    False
+        """
+        return self._lines.copy()
+
+    # ------------------------------------------------------------------------------------------------------
+    # id mapping
+
+    def codes(self, ids) -> np.ndarray:
+        """Dense codes (int64) of item ids, -1 for ids not in the BOM.
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1]}))
+        >>> bom.codes(["B", "Z", "A"]).tolist()
+        [1, -1, 0]
+        """
+        if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
+            raise TypeError(f"ids must be list-like, got {type(ids).__name__}")
+        if isinstance(ids, pd.Series):
+            s = ids.reset_index(drop=True)
+        else:
+            s = pd.Series(ids if isinstance(ids, (np.ndarray, pd.Index)) else list(ids))
+        arr, miss = _id_values(s, self._strip)
+        out = self._codes(arr)
+        out[miss] = -1
+        return out
+
+    def _codes(self, arr: np.ndarray) -> np.ndarray:
+        if arr.shape[0] == 0:
+            return np.zeros(0, dtype=np.int64)
+        if self._lookup is not None and arr.dtype.kind in "iu":
+            table = self._lookup
+            ok = (arr >= 0) & (arr < table.shape[0])
+            if ok.all():
+                return table[arr]
+            return np.where(ok, table[np.where(ok, arr, 0)], -1)
+        if arr.dtype.kind in "iuf" and self.items.dtype == object:
+            arr = arr.astype(object)
+        try:
+            return self.items.get_indexer(arr).astype(np.int64, copy=False)
+        except (TypeError, ValueError):
+            return self.items.get_indexer(pd.Index(arr, dtype=object)).astype(np.int64, copy=False)
+
+    # ------------------------------------------------------------------------------------------------------
+    # explosion
+
+    def _demand(self, demand, item, qty):
+        """(ids, missing mask, qty float64, line labels) of a demand frame, Series or mapping."""
+        if isinstance(demand, pd.DataFrame):
+            il = _label(demand, item, ("item", "parent", "Style#"), "demand", "item")
+            ql = _label(demand, qty, ("qty", "quantity", "Balance (lbs)"), "demand", "qty")
+            ids, miss = _id_values(demand[il], self._strip)
+            q = float_column(demand, ql, what="demand")
+            labels = demand.index
+        elif isinstance(demand, (pd.Series, Mapping)):
+            s = demand if isinstance(demand, pd.Series) else pd.Series(dict(demand), dtype=object)
+            ids, miss = _id_values(s.index.to_series(index=pd.RangeIndex(len(s))), self._strip)
+            q = float_column(s.reset_index(drop=True).to_frame("qty"), "qty", what="demand")
+            ql = "qty"
+            labels = s.index
+        else:
+            raise TypeError(f"demand must be a DataFrame (item and qty columns), a Series (qty indexed by item) "
+                            f"or a mapping item -> qty; got {type(demand).__name__}")
+        bad = ~np.isfinite(q)
+        if bad.any():
+            raise ValueError(f"demand column {ql!r} must be finite numbers; bad rows {_rows(labels, bad)}")
+        return ids, miss, q, labels
+
+    def explode_dense(self, codes: np.ndarray, qty: np.ndarray, *, engine: str | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """Gross requirement of every item code for demand lines given as codes: the array API.
+
+        Parameters
+        ----------
+        codes : int64 array
+            Item code of each demand line (``-1`` = not in the BOM: skipped). Codes must be < ``n_items``.
+        qty : float64 array
+            Quantity of each line (finite).
+
+        Returns
+        -------
+        req : float64[n_items]
+            Direct demand plus everything derived through the BOM (phantoms included, leaves and
+            intermediates alike).
+        touched : bool[n_items]
+            Items the demand reached (including zero quantities).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, bk_fast
+        >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2.0]}))
+        >>> req, touched = bom.explode_dense(np.array([0]), np.array([3.0]))
+        >>> req.tolist(), touched.tolist()
+        ([3.0, 6.0], [True, True])
+        """
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        qty = np.ascontiguousarray(qty, dtype=np.float64)
+        if codes.shape != qty.shape or codes.ndim != 1:
+            raise ValueError(f"codes and qty must be 1-D of equal length, got {codes.shape} and {qty.shape}")
+        if codes.size and (codes.max() >= self.n_items or codes.min() < -1):
+            raise ValueError(f"codes must be in [-1, {self.n_items}); got range [{codes.min()}, {codes.max()}]")
+        if not np.all(np.isfinite(qty)):
+            raise ValueError("qty must be finite")
+        req = np.zeros(self.n_items, dtype=np.float64)
+        touched = np.zeros(self.n_items, dtype=np.uint8)
+        resolve("bom_accumulate", engine)(codes, qty, req, touched)
+        self._propagate(req, touched, engine)
+        return req, touched.view(bool)
+
+    def _propagate(self, req, touched, engine):
+        resolve("bom_propagate", engine)(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr,
+                                         req, touched)
+
+    def explode(self, demand, item=None, qty=None, *, leaves_only: bool = True, keep_levels: bool = False,
+                by_line: bool = False, engine: str | None = None) -> pd.DataFrame:
+        """Multi-level explosion of demand through the BOM, every path summed, in one pass over the edges.
+
+        Parameters
+        ----------
+        demand : DataFrame, Series or mapping
+            Demand lines: a frame with item and quantity columns, or quantities indexed by item. Not modified.
+            Quantities must be finite (negative allowed: the explosion is linear).
+        item, qty : column label, optional
+            Demand columns; default ``item``/``qty`` (or ``parent``/``Style#``, ``quantity``/``Balance (lbs)``).
+        leaves_only : bool
+            True: items without components only (raw materials). False: every item the demand reaches,
+            including the demanded items themselves, with their ``level`` and ``leaf`` flag. Phantom items
+            are never reported.
+        keep_levels : bool
+            Add the ``level`` column (the item's low-level code) also when ``leaves_only`` is True.
+        by_line : bool
+            One row per demand line and item (column ``line`` = the demand's index label) instead of one row
+            per item. Computed from the explosion of one unit of each distinct demanded item, scaled per line
+            (no dense lines x items matrix).
+        engine : str, optional
+            Kernel engine.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``[line,] item, qty[, level][, leaf]``; rows in item code order (low level first), by
+            line first when ``by_line``. ``qty`` is the gross requirement: direct demand on the item plus
+            everything derived from its parents (attrition and unit factors included, no rounding).
+            ``result.attrs["unmatched"]`` is a frame (``item, qty, lines``) of the demand whose item is
+            missing or not in the BOM: reported, never silently dropped.
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> lines = pd.DataFrame({"parent": ["BOM1", "BOM2", "BOM3"], "component": ["BOM2", "BOM3", "RM"],
+        ...                       "qty_per": [2.0, 3.0, 3.0]})
+        >>> bom = bk_fast.BOM.from_frame(lines)
+        >>> demand = pd.DataFrame({"item": ["BOM1", "NOPE"], "qty": [3.0, 1.0]})
+        >>> out = bom.explode(demand, leaves_only=False)
+        >>> out
+           item   qty  level   leaf
+        0  BOM1   3.0      0  False
+        1  BOM2   6.0      1  False
+        2  BOM3  18.0      2  False
+        3    RM  54.0      3   True
+        >>> out.attrs["unmatched"]
+           item  qty  lines
+        0  NOPE  1.0      1
+        >>> bom.explode(pd.DataFrame({"item": ["BOM2", "BOM3"], "qty": [1.0, 2.0]}), by_line=True)
+           line item  qty
+        0     0   RM  9.0
+        1     1   RM  6.0
+        """
+        ids, miss, q, labels = self._demand(demand, item, qty)
+        emit = (self.is_leaf if leaves_only else np.ones(self.n_items, dtype=bool)) & ~self.is_phantom
+        show_level = keep_levels or not leaves_only
+        if by_line:
+            out, unmatched = self._explode_lines(ids, miss, q, labels, emit, engine)
+            codes = out.pop("_code").to_numpy()
+        else:
+            req = np.zeros(self.n_items, dtype=np.float64)
+            touched = np.zeros(self.n_items, dtype=np.uint8)
+            acc = resolve("bom_accumulate", engine)
+            bad = []
+            for s in range(0, max(q.shape[0], 1), _CHUNK):
+                c = self._codes(ids[s:s + _CHUNK])
+                if miss[s:s + _CHUNK].any():
+                    c[miss[s:s + _CHUNK]] = -1
+                if acc(c, q[s:s + _CHUNK], req, touched):
+                    bad.append(s + np.flatnonzero(c < 0))
+            self._propagate(req, touched, engine)
+            codes = np.flatnonzero(touched.view(bool) & emit)
+            out = pd.DataFrame({"item": self.items.take(codes), "qty": req[codes]})
+            unmatched = np.concatenate(bad) if bad else np.zeros(0, dtype=np.int64)
+        if show_level:
+            out["level"] = self.llc[codes]
+        if not leaves_only:
+            out["leaf"] = self.is_leaf[codes]
+        out.attrs["unmatched"] = _unmatched(ids, miss, q, unmatched)
+        return out
+
+    def _explode_lines(self, ids, miss, q, labels, emit, engine):
+        n = self.n_items
+        codes = self._codes(ids)
+        codes[miss] = -1
+        ok = codes >= 0
+        present = np.zeros(n, dtype=bool)
+        present[codes[ok]] = True
+        tops = np.flatnonzero(present).astype(np.int64)
+        top_of = np.full(n, -1, dtype=np.int64)
+        top_of[tops] = np.arange(tops.shape[0], dtype=np.int64)
+        line_top = np.where(ok, top_of[np.where(ok, codes, 0)], -1).astype(np.int64)
+        emit8 = emit.view(np.uint8)
+        counts = np.zeros(tops.shape[0], dtype=np.int64)
+        resolve("bom_unit_count", engine)(self.indptr, self.indices, tops, emit8, counts)
+        tptr = np.zeros(tops.shape[0] + 1, dtype=np.int64)
+        np.cumsum(counts, out=tptr[1:])
+        tcomp = np.empty(int(tptr[-1]), dtype=np.int64)
+        tqty = np.empty(int(tptr[-1]), dtype=np.float64)
+        resolve("bom_unit_explode", engine)(self.indptr, self.indices, self.qty, tops, emit8, tptr, tcomp, tqty)
+        sizes = np.where(ok, counts[np.where(ok, line_top, 0)], 0)
+        offsets = np.zeros(q.shape[0] + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        total = int(offsets[-1])
+        out_line = np.empty(total, dtype=np.int64)
+        out_code = np.empty(total, dtype=np.int64)
+        out_qty = np.empty(total, dtype=np.float64)
+        resolve("bom_expand_lines", engine)(line_top, q, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty)
+        out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self.items.take(out_code),
+                            "qty": out_qty, "_code": out_code})
+        return out, np.flatnonzero(~ok)
+
+    # ------------------------------------------------------------------------------------------------------
+    # roll-up and where-used
+
+    def rollup(self, unit_cost, *, missing: float = np.nan, engine: str | None = None) -> pd.Series:
+        """Cost of one unit of every item through all levels, attrition and unit factors included.
+
+        ``cost(u) = own(u) + sum over components v of qty(u, v) x cost(v)``, where ``qty`` includes
+        per/loss/factor. For an item with components, a cost given in ``unit_cost`` is its own (value-added)
+        cost, 0 when absent; a leaf without a cost gets ``missing`` (default NaN, which propagates to every
+        parent: an unknown cost is not 0).
+
+        Parameters
+        ----------
+        unit_cost : Series or mapping
+            Cost per stock unit, indexed by item id. Items not in the BOM are ignored; NaN counts as missing.
+        missing : float
+            Cost of a leaf absent from ``unit_cost``.
+        engine : str, optional
+            Kernel engine.
+
+        Returns
+        -------
+        Series named ``unit_cost`` indexed by item (code order).
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> lines = pd.DataFrame({"parent": ["FG", "FG"], "component": ["Y1", "Y2"], "qty_per": [300.0, 1.0],
+        ...                       "loss": [0.05, 0.0]})
+        >>> bom = bk_fast.BOM.from_frame(lines, loss="loss")
+        >>> bom.rollup({"Y1": 2.0, "Y2": 10.0}).to_dict()
+        {'FG': 640.0, 'Y1': 2.0, 'Y2': 10.0}
+        """
+        if isinstance(unit_cost, Mapping):
+            unit_cost = pd.Series(dict(unit_cost), dtype=object)
+        if not isinstance(unit_cost, pd.Series):
+            raise TypeError(f"unit_cost must be a Series or mapping indexed by item, got "
+                            f"{type(unit_cost).__name__}")
+        vals = float_column(unit_cost.reset_index(drop=True).to_frame("cost"), "cost", what="unit_cost")
+        ids, miss = _id_values(unit_cost.index.to_series(index=pd.RangeIndex(len(unit_cost))), self._strip)
+        c = self._codes(ids)
+        c[miss] = -1
+        ok = (c >= 0) & ~np.isnan(vals)
+        if pd.Index(c[ok]).has_duplicates:
+            dup = pd.Index(c[ok])[pd.Index(c[ok]).duplicated()]
+            raise ValueError(f"unit_cost has several costs for items {self.items.take(dup[:10]).tolist()}")
+        out = np.where(self.is_leaf, float(missing), 0.0)
+        out[c[ok]] = vals[ok]
+        resolve("bom_rollup", engine)(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr, out)
+        return pd.Series(out, index=self.items.copy(), name="unit_cost")
+
+    def where_used(self, item, *, engine: str | None = None) -> pd.DataFrame:
+        """Every item that uses ``item``, directly or through any number of levels.
+
+        Returns
+        -------
+        DataFrame
+            Columns ``parent``, ``qty`` (quantity of ``item`` in one unit of the parent, every path summed,
+            loss and factors included), ``level`` (the parent's low-level code) and ``direct`` (the parent
+            lists ``item`` itself); in code order (top level first). Empty for a top-level item.
+
+        Raises
+        ------
+        KeyError
+            ``item`` is not in the BOM.
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> lines = pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y", "Y"],
+        ...                       "qty_per": [2.0, 1.0, 3.0]})
+        >>> bk_fast.BOM.from_frame(lines).where_used("Y")
+          parent  qty  level  direct
+        0     FG  7.0      0    True
+        1    SUB  3.0      1    True
+        """
+        code = int(self.codes([item])[0])
+        if code < 0:
+            raise KeyError(f"item {item!r} is not in the BOM")
+        roll = resolve("bom_rollup", engine)
+        q = np.zeros(self.n_items, dtype=np.float64)
+        q[code] = 1.0
+        roll(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr, q)
+        paths = np.zeros(self.n_items, dtype=np.float64)
+        paths[code] = 1.0
+        ones = np.ones(self.n_edges, dtype=np.float64)
+        roll(self.indptr, self.indices, ones, self.edge_parent, self.level_ptr, paths)
+        paths[code] = 0.0
+        users = np.flatnonzero(paths > 0)
+        direct = np.zeros(self.n_items, dtype=bool)
+        direct[self.edge_parent[self.indices == code]] = True
+        return pd.DataFrame({"parent": self.items.take(users), "qty": q[users], "level": self.llc[users],
+                             "direct": direct[users]})
+
+
+# ----------------------------------------------------------------------------------------------------------
+
+
+def _int_lookup(items: pd.Index) -> np.ndarray | None:
+    """Dense id -> code table when every item id is a small non-negative integer (no hashing on explode)."""
+    if items.dtype.kind not in "iu" or len(items) == 0:
+        return None
+    arr = items.to_numpy(dtype=np.int64)
+    lo, hi = int(arr.min()), int(arr.max())
+    if lo < 0 or hi > 8 * len(arr) + (1 << 20):
+        return None
+    table = np.full(hi + 1, -1, dtype=np.int64)
+    table[arr] = np.arange(len(arr), dtype=np.int64)
+    table.setflags(write=False)
+    return table
+
+
+def _unmatched(ids, miss, q, rows) -> pd.DataFrame:
+    if rows.shape[0] == 0:
+        return pd.DataFrame({"item": pd.Series([], dtype=object), "qty": np.zeros(0), "lines": np.zeros(0, int)})
+    items = ids[rows].astype(object)
+    items[miss[rows]] = None
+    frame = pd.DataFrame({"item": items, "qty": q[rows]})
+    out = frame.groupby("item", sort=False, dropna=False).agg(qty=("qty", "sum"), lines=("qty", "size"))
+    return out.reset_index()
+
+
+def _find_cycle(ep: np.ndarray, ec: np.ndarray, llc: np.ndarray, uniques) -> list:
+    """Items of one cycle in order, among the items Kahn's algorithm could not level (iterative walk)."""
+    left = llc < 0
+    both = left[ep] & left[ec]
+    pred = np.full(llc.shape[0], -1, dtype=np.int64)
+    # any remaining parent will do: walking parents from a remaining item must close a cycle
+    pred[ec[both][::-1]] = ep[both][::-1]
+    start = int(np.flatnonzero(left)[0])
+    seen: dict[int, int] = {}
+    walk = []
+    v = start
+    while v not in seen:
+        seen[v] = len(walk)
+        walk.append(v)
+        v = int(pred[v])
+    cycle = walk[seen[v]:][::-1]  # walked child -> parent; the cycle runs parent -> child
+    k = cycle.index(min(cycle))
+    cycle = cycle[k:] + cycle[:k]
+    return [_py(uniques[i]) for i in cycle]
+
+
+def _id_series(ids: np.ndarray) -> pd.Series:
+    return pd.Series(ids, dtype=object).infer_objects() if ids.dtype == object else pd.Series(ids)
+
+
+def _py(x):
+    return x.item() if isinstance(x, np.generic) else x
+
+
+# ----------------------------------------------------------------------------------------------------------
+# bk-fast demo
+
+
+def _demo_step(mill, engine):
+    from bk_fast._demo import DemoReport
+    from bk_fast.erp import yarn_requirements
+
+    kos = mill["knit_orders"]
+    res = yarn_requirements(kos, mill["bom"], open_only=True, engine=engine)
+    top = res.by_yarn.sort_values("lbs", ascending=False).head(8).reset_index(drop=True)
+    lines = [
+        f"{len(kos)} knit orders, {res.by_order['Order #'].nunique()} open with yarn demand, "
+        f"{len(res.by_yarn)} yarns, {res.by_yarn['lbs'].sum():,.1f} lbs in total",
+        f"{len(res.unmatched)} knit orders whose style is not in the BOM "
+        f"({res.unmatched['Balance (lbs)'].sum():,.1f} lbs unexploded)",
+    ]
+    return DemoReport("BOM explosion: yarn demand of open knit orders", lines, top)

@@ -1,0 +1,526 @@
+"""ERP-column-name adapters: the mill ERP's own frames in, bk_fast kernels underneath."""
+
+# ---- bom ----
+# Yarn demand of knit orders (DOMAIN.md section 4) and finished-style sales to greige styles (section 1).
+
+from dataclasses import dataclass as _bom_dataclass
+
+import numpy as _bom_np
+import pandas as _bom_pd
+
+
+@_bom_dataclass(frozen=True)
+class YarnRequirements:
+    """Yarn demand of knit orders: ``by_order`` (``Order #, Style #, Desc#, lbs``: one row per knit order and
+    yarn), ``by_yarn`` (``Desc#, lbs, orders``: per-yarn totals, ascending ``Desc#``) and ``unmatched``
+    (``Order #, Style #, Balance (lbs)``: knit orders whose style is empty or not in the BOM)."""
+
+    by_order: _bom_pd.DataFrame
+    by_yarn: _bom_pd.DataFrame
+    unmatched: _bom_pd.DataFrame
+
+
+def _bom_compiled(bom, scale="fraction"):
+    from bk_fast.bom import BOM
+
+    if isinstance(bom, BOM):
+        return bom
+    if isinstance(bom, _bom_pd.DataFrame):
+        return BOM.from_frame(bom, scale=scale)
+    raise TypeError(f"bom must be a bk_fast.BOM or the ERP's BOM frame (Style#, Desc#, BOM_Percentage), "
+                    f"got {type(bom).__name__}")
+
+
+def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str = "fraction",
+                      engine=None) -> YarnRequirements:
+    """Yarn lbs of every knit order: ``Balance (lbs) x BOM fraction`` per knit order and yarn, summed per yarn.
+
+    The ERP's own report, without its nested row loops (DOMAIN.md section 4): no loss factor, duplicate
+    (style, yarn) BOM rows add up, styles are matched after stripping spaces, and a knit order whose style is
+    not in the BOM is reported in ``unmatched``, never dropped silently. A missing balance counts as 0 lbs.
+
+    Parameters
+    ----------
+    knit_orders : DataFrame
+        ``Order #``, ``Style #``, ``Balance (lbs)`` (any accepted alias; ERP number text is cleaned). Not
+        modified.
+    bom : BOM or DataFrame
+        A compiled :class:`bk_fast.BOM`, or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage``),
+        compiled here (compile once and pass the BOM when calling repeatedly).
+    open_only : bool
+        Only knit orders with a positive balance.
+    scale : {"fraction", "percent"}
+        Scale of ``BOM_Percentage`` when ``bom`` is a frame.
+    engine : str, optional
+        Kernel engine.
+
+    Returns
+    -------
+    YarnRequirements
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import yarn_requirements
+    >>> bom = pd.DataFrame({"Style#": ["125792/1", "125792/1", "FF 10006/0001"], "Desc#": [18767, 18929, 18767],
+    ...                     "BOM_Percentage": [0.914, 0.086, 0.131]})
+    >>> kos = pd.DataFrame({"Order #": ["K2508066", "K2508070", "K2508071"],
+    ...                     "Style #": [" 125792/1", "FF 10006/0001", "999999/1"],
+    ...                     "Balance (lbs)": [1048.1, 14210.4, 50.0]})
+    >>> res = yarn_requirements(kos, bom)
+    >>> res.by_order.round(4)
+        Order #        Style #  Desc#        lbs
+    0  K2508066       125792/1  18767   957.9634
+    1  K2508066       125792/1  18929    90.1366
+    2  K2508070  FF 10006/0001  18767  1861.5624
+    >>> res.by_yarn.round(4)
+       Desc#        lbs  orders
+    0  18767  2819.5258       2
+    1  18929    90.1366       1
+    >>> res.unmatched
+        Order #   Style #  Balance (lbs)
+    0  K2508071  999999/1           50.0
+    """
+    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast.bom import _id_values
+
+    kos = require_frame(knit_orders, "knit_orders")
+    compiled = _bom_compiled(bom, scale)
+    o_label = find_column(kos, "Order #", what="knit_orders")
+    s_label = find_column(kos, "Style#", what="knit_orders")
+    b_label = find_column(kos, "Balance (lbs)", what="knit_orders")
+    balance = float_column(kos, b_label, what="knit_orders")
+    balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
+    styles, miss = _id_values(kos[s_label], True)
+    orders = kos[o_label].to_numpy()
+    if open_only:
+        keep = balance > 0
+        balance, styles, miss, orders = balance[keep], styles[keep], miss[keep], orders[keep]
+    codes = compiled.codes(_bom_pd.Series(styles, dtype=styles.dtype))
+    codes[miss] = -1
+    demand = _bom_pd.DataFrame({"item": styles, "qty": balance})
+    lines = compiled.explode(demand, by_line=True, engine=engine)
+    row = lines["line"].to_numpy()
+    by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
+                                  "Desc#": lines["item"].to_numpy(), "lbs": lines["qty"].to_numpy()})
+    by_order = by_order.infer_objects()
+    ycodes = compiled.codes(lines["item"])
+    present = _bom_np.zeros(compiled.n_items, dtype=bool)
+    present[ycodes] = True
+    used = _bom_np.flatnonzero(present)
+    lbs = _bom_np.bincount(ycodes, weights=lines["qty"].to_numpy(), minlength=compiled.n_items)[used]
+    count = _bom_np.bincount(ycodes, minlength=compiled.n_items)[used]
+    by_yarn = _bom_pd.DataFrame({"Desc#": compiled.items.take(used), "lbs": lbs, "orders": count})
+    by_yarn = by_yarn.sort_values("Desc#", kind="stable", ignore_index=True)
+    bad = codes < 0
+    unmatched = _bom_pd.DataFrame({"Order #": orders[bad], "Style #": styles[bad],
+                                   "Balance (lbs)": balance[bad]}).infer_objects()
+    return YarnRequirements(by_order, by_yarn, unmatched)
+
+
+@_bom_dataclass(frozen=True)
+class GreigeDemand:
+    """Sales mapped to greige styles: ``lines`` (one row per sales line and greige style: ``line``, the sales
+    id column when present, ``fStyle#``, ``gBase``, ``Style#``, ``versions``, ``qty``) and ``unmatched`` (the
+    sales lines that could not be mapped, with a ``reason``)."""
+
+    lines: _bom_pd.DataFrame
+    unmatched: _bom_pd.DataFrame
+
+
+def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> GreigeDemand:
+    """Map finished-style sales through the style master to the BOM's greige styles.
+
+    ``fStyle# -> gBase`` through the style master, then to every BOM style whose base (the text before the
+    first ``/``) is that ``gBase`` (DOMAIN.md section 1). Ids are compared with surrounding spaces stripped.
+
+    Parameters
+    ----------
+    sales : DataFrame
+        Sales lines with ``fStyle#`` and a quantity (``qty``, default ``Ordered``). Not modified.
+    styles : DataFrame
+        Style master: ``fStyle#`` -> ``gBase`` (the first row wins for a repeated ``fStyle#``).
+    bom : BOM or DataFrame
+        The greige BOM (its parent items are the greige styles).
+    qty : column label, optional
+        Quantity column of ``sales`` (default ``Ordered``).
+    how : {"split", "all"}
+        With several greige versions of one base: ``"split"`` divides the quantity equally over them (totals
+        are preserved, so the result can be exploded directly); ``"all"`` gives every version the full
+        quantity (candidates for a planner to choose from).
+
+    Returns
+    -------
+    GreigeDemand
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import sales_to_greige
+    >>> bom = pd.DataFrame({"Style#": ["125792/1", "125792/2", "180001/20ST2"], "Desc#": [1, 2, 1],
+    ...                     "BOM_Percentage": [1.0, 1.0, 1.0]})
+    >>> master = pd.DataFrame({"fStyle#": ["125792-NAV", "180001-RED", "777-X"],
+    ...                        "gBase": ["125792", "180001", "777"]})
+    >>> sales = pd.DataFrame({"SO #": ["SO1", "SO2", "SO3"], "fStyle#": ["125792-NAV", "180001-RED", "nope"],
+    ...                       "Ordered": [100.0, 30.0, 5.0]})
+    >>> res = sales_to_greige(sales, master, bom)
+    >>> res.lines
+       line SO #     fStyle#   gBase        Style#  versions   qty
+    0     0  SO1  125792-NAV  125792      125792/1         2  50.0
+    1     0  SO1  125792-NAV  125792      125792/2         2  50.0
+    2     1  SO2  180001-RED  180001  180001/20ST2         1  30.0
+    >>> res.unmatched
+       line SO # fStyle#  qty                       reason
+    0     2  SO3    nope  5.0  fStyle# not in style master
+    """
+    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast.bom import _id_values
+
+    if how not in ("split", "all"):
+        raise ValueError(f"how must be 'split' or 'all', got {how!r}")
+    sales = require_frame(sales, "sales")
+    styles = require_frame(styles, "styles")
+    compiled = _bom_compiled(bom)
+    f_label = find_column(sales, "fStyle#", what="sales")
+    if qty is not None:
+        q_label = qty if qty in sales.columns else find_column(sales, qty, what="sales")
+    elif "Ordered" in sales.columns:
+        q_label = "Ordered"
+    else:
+        q_label = find_column(sales, "Qty Ordered (lbs)", what="sales")
+    id_label = find_column(sales, "SO #", what="sales", required=False) if "SO #" in sales.columns else None
+    q = float_column(sales, q_label, what="sales")
+    fs, fmiss = _id_values(sales[f_label].astype(object), True)
+    mf, mmiss = _id_values(styles[find_column(styles, "fStyle#", what="styles")].astype(object), True)
+    mb, bmiss = _id_values(styles[find_column(styles, "gBase", what="styles")].astype(object), True)
+    master = _bom_pd.Series(mb[~(mmiss | bmiss)].astype(str), index=mf[~(mmiss | bmiss)].astype(str))
+    master = master[~master.index.duplicated()]
+    # greige styles of the BOM by base
+    parents = _bom_np.flatnonzero(~compiled.is_leaf)
+    gstyles = compiled.items.take(parents)
+    gtext = _bom_pd.Series(gstyles.astype(str), dtype="string")
+    gbase = gtext.str.split("/", n=1).str[0].str.strip()
+    versions = _bom_pd.DataFrame({"gBase": gbase.to_numpy(dtype=object), "Style#": gstyles.to_numpy()})
+    nver = versions.groupby("gBase", sort=False)["Style#"].transform("size")
+    versions["versions"] = nver.to_numpy()
+    fstr = _bom_pd.Series(fs, dtype=object).where(~fmiss, None)
+    base = fstr.map(master)
+    head = {"line": _bom_np.arange(len(sales))}
+    if id_label is not None:
+        head[id_label] = sales[id_label].to_numpy()
+    left = _bom_pd.DataFrame({**head, "fStyle#": fstr.to_numpy(), "gBase": base.to_numpy(), "qty": q})
+    merged = left.merge(versions, on="gBase", how="inner", sort=False)
+    merged = merged.sort_values("line", kind="stable", ignore_index=True)
+    if how == "split":
+        merged["qty"] = merged["qty"] / merged["versions"]
+    cols = list(head) + ["fStyle#", "gBase", "Style#", "versions", "qty"]
+    lines = merged[cols].infer_objects()
+    found = _bom_np.zeros(len(sales), dtype=bool)
+    found[merged["line"].to_numpy()] = True
+    reason = _bom_np.where(base.isna().to_numpy(), "fStyle# not in style master", "no BOM style for gBase")
+    um = ~found
+    unmatched = _bom_pd.DataFrame({**{k: v[um] for k, v in head.items()}, "fStyle#": fstr.to_numpy()[um],
+                                   "qty": q[um], "reason": reason[um]}).infer_objects()
+    return GreigeDemand(lines, unmatched)
+
+
+# ---- scheduling ----
+# Knit orders on knitting machines (DOMAIN.md sections 1 and 7): the ERP's capacity lookup and utilisation,
+# bk_fast's finite-capacity schedule. Names are prefixed _sched_ so they never clash with other blocks.
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from bk_fast._validate import clean_numbers, find_column, float_column, require_frame  # noqa: E402
+
+_SCHED_DEFAULT_RATE = 616.0
+
+
+def _sched_style_key(style) -> str | None:
+    if style is None or (not isinstance(style, str) and pd.isna(style)):
+        return None
+    return str(style)
+
+
+def _sched_lookup_table(keys, values):
+    """Three dicts for the ERP's lookup chain: exact text, text without spaces, base before ``/``.
+    The first row of the table wins at every level."""
+    exact, nospace, base = {}, {}, {}
+    for k, v in zip(keys, values):
+        k = _sched_style_key(k)
+        if k is None:
+            continue
+        exact.setdefault(k, v)
+        ns = k.replace(" ", "")
+        nospace.setdefault(ns, v)
+        base.setdefault(ns.split("/", 1)[0], v)
+    return exact, nospace, base
+
+
+def _sched_lookup(style, table):
+    """(value, how) by the ERP's chain: exact style, then without spaces, then same base before ``/``."""
+    k = _sched_style_key(style)
+    if k is None:
+        return None, "no style"
+    exact, nospace, base = table
+    if k in exact:
+        return exact[k], "exact"
+    ns = k.replace(" ", "")
+    if ns in nospace:
+        return nospace[ns], "without spaces"
+    b = ns.split("/", 1)[0]
+    if b in base:
+        return base[b], "same base"
+    return None, "not found"
+
+
+def _sched_machine_ids(values: pd.Series) -> np.ndarray:
+    """Machine numbers as float64 when every present value is a number (the ERP stores ``Machine`` as float
+    and ``MACH`` as int), else the values as they are."""
+    num = clean_numbers(values) if not pd.api.types.is_numeric_dtype(values.dtype) else values.astype("float64")
+    if bool((num.isna() & values.notna()).any()):
+        return values.to_numpy(dtype=object)
+    return num.to_numpy(dtype="float64")
+
+
+def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHED_DEFAULT_RATE) -> pd.DataFrame:
+    """Knitting rate (lbs/day) of each style the way the ERP looks it up.
+
+    Exact style text first, then the style without spaces, then the first style with the same base (the
+    part before ``/``), else ``default`` (616 lbs/day). A rate found that is not a positive number (the
+    export has a few negative ones) falls back to ``default`` too.
+
+    Parameters
+    ----------
+    styles : array-like or Series
+        Greige styles (``Style #`` of the knit orders).
+    style_capacity : DataFrame
+        The ERP's style capacity table: a style column (``Style``/``Style#``) and ``lbs/day``. Not modified.
+    default : float
+        The ERP's default rate.
+
+    Returns
+    -------
+    DataFrame with ``lbs_per_day`` and ``rate_source`` (``exact``, ``without spaces``, ``same base``,
+    ``default`` or ``default (bad rate)``), one row per style, indexed like ``styles`` when it is a Series.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import erp_capacity
+    >>> cap = pd.DataFrame({"Style": ["125792/1", "FF 10006/0001", "180001/20ST2"],
+    ...                     "lbs/day": [700.0, 450.0, -90.0]})
+    >>> erp_capacity([" 125792/1", "FF10006/0001", "125792/2", "180001/20ST2", "999/1"], cap)
+       lbs_per_day         rate_source
+    0        700.0      without spaces
+    1        450.0      without spaces
+    2        700.0           same base
+    3        616.0  default (bad rate)
+    4        616.0             default
+    """
+    cdf = require_frame(style_capacity, "style_capacity")
+    s_label = find_column(cdf, "Style#", what="style_capacity")
+    r_label = find_column(cdf, "lbs/day", what="style_capacity")
+    table = _sched_lookup_table(cdf[s_label].to_numpy(dtype=object), float_column(cdf, r_label,
+                                                                                what="style_capacity"))
+    values = styles.to_numpy(dtype=object) if isinstance(styles, pd.Series) else np.asarray(styles, dtype=object)
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    rate_u = np.empty(len(uniques))
+    how_u = np.empty(len(uniques), dtype=object)
+    for i, style in enumerate(uniques):
+        rate, how = _sched_lookup(style, table)
+        if rate is None:
+            rate_u[i], how_u[i] = default, "default"
+        elif not (np.isfinite(rate) and rate > 0):
+            rate_u[i], how_u[i] = default, "default (bad rate)"
+        else:
+            rate_u[i], how_u[i] = rate, how
+    index = styles.index if isinstance(styles, pd.Series) else None
+    return pd.DataFrame({"lbs_per_day": rate_u[codes], "rate_source": how_u[codes]}, index=index)
+
+
+def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
+                         style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
+                         setup=None, rule: str = "priority_due", priority: str | None = "erp",
+                         default_rate: float = _SCHED_DEFAULT_RATE, engine: str | None = None):
+    """Finite-capacity schedule of the ERP's knit orders on its knitting machines.
+
+    Every open knit order (``Balance (lbs)`` > 0) goes on one machine after another at its style's rate
+    (the ERP's capacity lookup, see :func:`erp_capacity`), with ``days_per_week`` working days a week:
+    orders already assigned to a ``Machine`` stay on it; unassigned ones get the machine of their style's work
+    center (``style_work_center``, looked up like the capacity) where they finish earliest: that is the
+    **machine suggestion**. Rule, tie-breaks and calendar are those of :func:`bk_fast.schedule`.
+
+    Parameters
+    ----------
+    knit_orders : DataFrame
+        ``Order #``, ``Style #``, ``Balance (lbs)``, ``Machine`` (empty = unassigned), ``Quoted Date`` (the
+        due date); optional ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the ERP priority. Not modified.
+    machines : DataFrame
+        ``WC``, ``MACH``. Not modified.
+    style_capacity : DataFrame
+        ``Style``, ``lbs/day``.
+    style_work_center : DataFrame
+        ``Style``, ``WC`` (a style listed under several work centers may run on any of their machines).
+    start : date-like, optional
+        Day 0 (default today).
+    days_per_week, holidays, setup, rule, engine
+        As in :func:`bk_fast.schedule`.
+    priority : {"erp", None}
+        ``"erp"``: the ERP's knit-order score (higher first; DOMAIN.md section 6, without the sales-order and
+        VIP terms, which need tables this function is not given): +1000 if shipping, + max(0, 100 - calendar
+        days until the quoted date), + min(0.1 x Qty Ordered, 50). None: no priority (due date, then order).
+    default_rate : float
+        The ERP's default lbs/day.
+
+    Returns
+    -------
+    bk_fast.scheduling.Schedule
+        ``.jobs`` has, besides :func:`bk_fast.schedule`'s columns, ``assigned_machine`` (the KO's
+        ``Machine``), ``suggested_machine`` (the machine chosen for an unassigned KO), ``lbs_per_day``,
+        ``rate_source``, ``priority_score`` and the ERP's own estimates ``erp_production_days`` (lbs / rate)
+        and ``erp_calendar_days`` (ceil(days / 5 x 7)). ``.machines`` has ``erp_workload_lbs`` (sum of the
+        balances assigned to the machine) and ``erp_utilisation_pct`` (min(100, workload / 616 / 5 x 100), the
+        ERP's figure) beside the schedule's ``utilisation_pct``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import schedule_knit_orders
+    >>> ko = pd.DataFrame({"Order #": ["K2508066", "K2508067", "K2508070"],
+    ...                    "Style #": ["125792/1", " 125792/1", "180001/20ST2"],
+    ...                    "Balance (lbs)": [1048.1, 524.05, 0.0], "Machine": [101.0, None, None],
+    ...                    "Quoted Date": pd.to_datetime(["2025-09-03", "2025-09-12", "2025-09-30"])})
+    >>> machines = pd.DataFrame({"WC": ["9.38.20.F", "9.38.20.F"], "MACH": [101, 102]})
+    >>> cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [524.05]})
+    >>> swc = pd.DataFrame({"Style": ["125792/1", "180001/20ST2"], "WC": ["9.38.20.F", "9.38.20.F"]})
+    >>> s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01")
+    >>> s.jobs[["job", "machine", "suggested_machine", "lbs_per_day", "end_day", "days_late"]]
+            job  machine  suggested_machine  lbs_per_day  end_day  days_late
+    0  K2508066    101.0                NaN       524.05      2.0        0.0
+    1  K2508067    102.0              102.0       524.05      1.0        0.0
+    2  K2508070      NaN                NaN       616.00      NaN        NaN
+    >>> s.jobs["reason"].tolist()
+    [nan, nan, 'nothing left to knit (Balance (lbs) <= 0 or empty)']
+    >>> s.machines[["machine", "erp_workload_lbs", "erp_utilisation_pct", "utilisation_pct"]]
+       machine  erp_workload_lbs  erp_utilisation_pct  utilisation_pct
+    0    101.0            1048.1            34.029221            100.0
+    1    102.0               0.0             0.000000             50.0
+    """
+    from bk_fast.scheduling import schedule as _schedule
+
+    ko = require_frame(knit_orders, "knit_orders")
+    mdf = require_frame(machines, "machines")
+    swc = require_frame(style_work_center, "style_work_center")
+    if priority not in ("erp", None):
+        raise ValueError(f"priority must be 'erp' or None, got {priority!r}")
+    what = "knit_orders"
+    o_label = find_column(ko, "Order #", what=what)
+    s_label = find_column(ko, "Style#", what=what)
+    b_label = find_column(ko, "Balance (lbs)", what=what)
+    m_label = find_column(ko, "Machine", what=what, required=False)
+    d_label = find_column(ko, "Quoted Date", what=what, required=False)
+    n = len(ko)
+
+    balance = float_column(ko, b_label, what=what)
+    open_ = np.isfinite(balance) & (balance > 0)
+    cap = erp_capacity(ko[s_label], style_capacity, default=default_rate)
+    rate = cap["lbs_per_day"].to_numpy()
+
+    # machines: ids normalised so that the KO's float Machine matches the table's int MACH
+    mk = find_column(mdf, "Machine", what="machines")
+    wk = find_column(mdf, "WC", what="machines")
+    mach_ids = _sched_machine_ids(mdf[mk])
+    mtab = pd.DataFrame({"machine": mach_ids, "work_center": mdf[wk].array})
+
+    # style -> work centers (every WC listed for the matched key)
+    sw_s = find_column(swc, "Style#", what="style_work_center")
+    sw_w = find_column(swc, "WC", what="style_work_center")
+    wc_lists: dict[str, list] = {}
+    for st, wc in zip(swc[sw_s].to_numpy(dtype=object), swc[sw_w].to_numpy(dtype=object)):
+        key = _sched_style_key(st)
+        if key is not None and not pd.isna(wc):
+            lst = wc_lists.setdefault(key, [])
+            if wc not in lst:
+                lst.append(wc)
+    table = _sched_lookup_table(list(wc_lists), list(wc_lists.values()))
+    styles = ko[s_label].to_numpy(dtype=object)
+    codes, uniques = pd.factorize(styles, use_na_sentinel=False)
+    wc_u = np.empty(len(uniques), dtype=object)
+    for i, st in enumerate(uniques):
+        wc_u[i] = _sched_lookup(st, table)[0]
+    wcs = wc_u[codes] if n else np.empty(0, dtype=object)
+    single = np.array([isinstance(w, list) and len(w) == 1 for w in wcs], dtype=bool)
+    work_center = np.where(single, np.array([w[0] if isinstance(w, list) else None for w in wcs], dtype=object),
+                           None)
+    eligible = np.full(n, None, dtype=object)
+    multi = np.flatnonzero([isinstance(w, list) and len(w) > 1 for w in wcs])
+    if multi.size:
+        by_wc = mtab.groupby("work_center", sort=False)["machine"].agg(list).to_dict()
+        for i in multi:
+            eligible[i] = [m for w in wcs[i] for m in by_wc.get(w, [])]
+
+    assigned = (_sched_machine_ids(ko[m_label]) if m_label is not None else np.full(n, np.nan))
+    assigned_present = pd.notna(assigned)
+    fixed = np.where(open_ & assigned_present, assigned, np.nan if assigned.dtype.kind == "f" else None)
+    work_center = np.where(open_, work_center, None)
+
+    if d_label is not None:
+        due = ko[d_label]
+    else:
+        due = pd.Series(np.full(n, np.nan), index=ko.index)
+    day0 = pd.Timestamp(np.datetime64("today", "D") if start is None else pd.Timestamp(start).normalize())
+    score = np.zeros(n)
+    if priority == "erp":
+        sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
+        if sh is not None:
+            score += np.where(np.nan_to_num(float_column(ko, sh, what=what)) > 0, 1000.0, 0.0)
+        if d_label is not None:
+            quoted = pd.to_datetime(ko[d_label], errors="coerce")
+            days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
+            score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
+        qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)
+        if qo is not None:
+            score += np.minimum(0.1 * np.nan_to_num(float_column(ko, qo, what=what)), 50.0)
+
+    jobs = pd.DataFrame({
+        "job": ko[o_label].array,
+        "qty": np.where(open_, balance, 0.0),
+        "style": ko[s_label].array,
+        "work_center": pd.array(work_center, dtype=object),
+        "eligible": pd.array(eligible, dtype=object),
+        "machine": pd.array(fixed, dtype=object) if fixed.dtype == object else fixed,
+        "priority": -score,
+        "due": due.to_numpy(),
+        "rate": rate,
+    }, index=ko.index)
+    if not multi.size:
+        jobs = jobs.drop(columns="eligible")
+    result = _schedule(jobs, mtab.set_axis(mdf.index), start=day0, days_per_week=days_per_week,
+                       holidays=holidays, setup=setup, rule=rule, engine=engine)
+    out = result.jobs
+    reason = out["reason"].to_numpy(dtype=object).copy()
+    closed = ~open_
+    reason[closed] = "nothing left to knit (Balance (lbs) <= 0 or empty)"
+    no_wc = open_ & ~assigned_present & pd.isna(reason) & np.array([w is None for w in wcs], dtype=bool)
+    reason[no_wc] = "style has no work center in style_work_center"
+    out["reason"] = pd.array(reason, dtype=object)
+    out["assigned_machine"] = assigned
+    placed = out["machine"].notna().to_numpy()
+    out["suggested_machine"] = out["machine"].where(placed & ~assigned_present)
+    out["lbs_per_day"] = rate
+    out["rate_source"] = cap["rate_source"].to_numpy()
+    out["priority_score"] = score
+    erp_days = np.where(open_, balance / rate, 0.0)
+    out["erp_production_days"] = erp_days
+    out["erp_calendar_days"] = np.ceil(erp_days / 5.0 * 7.0)
+
+    # the ERP's utilisation: sum of the balances of the orders on each machine, against 616 lbs/day x 5 days
+    bal0 = np.nan_to_num(balance)
+    workload = pd.Series(bal0[assigned_present]).groupby(
+        pd.Index(np.asarray(assigned)[assigned_present])).sum() if assigned_present.any() else pd.Series(
+        dtype="float64")
+    wl = workload.reindex(pd.Index(mach_ids)).fillna(0.0).to_numpy()
+    result.machines["erp_workload_lbs"] = wl
+    result.machines["erp_utilisation_pct"] = np.minimum(100.0, wl / _SCHED_DEFAULT_RATE / 5.0 * 100.0)
+    return result

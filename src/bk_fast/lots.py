@@ -1,0 +1,141 @@
+"""Lot-sizing rules for :func:`bk_fast.net_requirements` and :func:`bk_fast.mrp`.
+
+A rule is an object (``LotForLot()``, ``MinMaxMultiple(min=50, max=100, multiple=25)``,
+``FixedPeriods(3)``, ``WagnerWhitin(setup=30, holding=1)``) or a string naming one
+(``"lot-for-lot"``, ``"min-max-multiple:min=50,max=100,multiple=25"``, ``"fixed-periods:3"``,
+``"wagner-whitin:setup=30,holding=1"``). Every parameter may be a scalar (all items), a Series or dict keyed
+by item (items not in it get the default), an array in item order, or the name of a column of the
+``on_hand`` frame.
+
+Examples
+--------
+>>> from bk_fast.lots import lot_rule
+>>> lot_rule("min-max-multiple:min=50,max=100")
+MinMaxMultiple(min=50, max=100, multiple=None)
+>>> lot_rule("ww:setup=30,holding=1")
+WagnerWhitin(setup=30, holding=1)
+>>> lot_rule(None)
+LotForLot()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+__all__ = ["LotRule", "LotForLot", "MinMaxMultiple", "FixedPeriods", "WagnerWhitin", "lot_rule"]
+
+
+@dataclass(frozen=True)
+class LotRule:
+    """Base class of the lot-sizing rules; ``code`` is the kernel's rule number."""
+
+    code: ClassVar[int] = -1
+
+
+@dataclass(frozen=True)
+class LotForLot(LotRule):
+    """Order exactly the net requirement of each period."""
+
+    code: ClassVar[int] = 0
+
+
+@dataclass(frozen=True)
+class MinMaxMultiple(LotRule):
+    """Order ``max(net, min)`` rounded up to a multiple of ``multiple``; a need above ``max`` becomes several
+    orders: full orders of ``max`` (rounded down to a multiple) and one last order for the rest (itself raised
+    to ``min`` and rounded up). ``max=None``: uncapped; ``multiple=None`` (or 0): no rounding.
+
+    Rounding is exact floating-point ``ceil(q / multiple) * multiple``: a need of ``50.000000001`` with
+    multiple 25 orders 75.
+    """
+
+    code: ClassVar[int] = 1
+    min: Any = 0.0
+    max: Any = None
+    multiple: Any = None
+
+
+@dataclass(frozen=True)
+class FixedPeriods(LotRule):
+    """Fixed period quantity: an order placed in a short period covers the net requirements of ``periods``
+    periods counted from its own (the periods in between get no order)."""
+
+    code: ClassVar[int] = 2
+    periods: Any = 1
+
+
+@dataclass(frozen=True)
+class WagnerWhitin(LotRule):
+    """Optimal lots (Wagner-Whitin dynamic programme) for a ``setup`` cost per order and a ``holding`` cost per
+    unit per period on end-of-period stock, over the lot-for-lot net requirements (safety stock and scheduled
+    receipts included). Ties go to the earliest order period."""
+
+    code: ClassVar[int] = 3
+    setup: Any = 0.0
+    holding: Any = 0.0
+
+
+_NAMES = {
+    "lot-for-lot": LotForLot, "lotforlot": LotForLot, "lfl": LotForLot, "l4l": LotForLot,
+    "min-max-multiple": MinMaxMultiple, "min-max": MinMaxMultiple, "minmax": MinMaxMultiple,
+    "mmm": MinMaxMultiple,
+    "fixed-periods": FixedPeriods, "fixed-period": FixedPeriods, "fixed-period-quantity": FixedPeriods,
+    "fpq": FixedPeriods, "poq": FixedPeriods,
+    "wagner-whitin": WagnerWhitin, "wagnerwhitin": WagnerWhitin, "ww": WagnerWhitin,
+}
+_FIRST = {FixedPeriods: "periods", MinMaxMultiple: "min", WagnerWhitin: "setup"}
+
+
+def _number(text: str, where: str):
+    t = text.strip()
+    if t.lower() in ("none", ""):
+        return None
+    try:
+        return int(t) if t.lstrip("+-").isdigit() else float(t)
+    except ValueError:
+        raise ValueError(f"lot rule {where!r}: {text!r} is not a number") from None
+
+
+def lot_rule(spec) -> LotRule:
+    """A :class:`LotRule` from a rule object, ``None`` (lot-for-lot) or a string ``"name[:k=v,...]"``.
+
+    Names: ``lot-for-lot`` (``lfl``), ``min-max-multiple`` (``min-max``), ``fixed-periods`` (``fpq``, ``poq``),
+    ``wagner-whitin`` (``ww``). A bare value after the colon is the rule's first parameter
+    (``"fpq:3"``).
+
+    Examples
+    --------
+    >>> lot_rule("fpq:3")
+    FixedPeriods(periods=3)
+    """
+    if spec is None:
+        return LotForLot()
+    if isinstance(spec, LotRule):
+        if type(spec) is LotRule:
+            raise TypeError("lot must be a concrete rule (LotForLot, MinMaxMultiple, FixedPeriods, WagnerWhitin)")
+        return spec
+    if isinstance(spec, type) and issubclass(spec, LotRule) and spec is not LotRule:
+        return spec()
+    if not isinstance(spec, str):
+        raise TypeError(f"lot must be a lot rule object or a string such as 'lot-for-lot', got "
+                        f"{type(spec).__name__}")
+    name, _, rest = spec.partition(":")
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    cls = _NAMES.get(key)
+    if cls is None:
+        raise ValueError(f"unknown lot rule {name!r}; expected one of lot-for-lot, min-max-multiple, "
+                         f"fixed-periods, wagner-whitin")
+    kwargs = {}
+    for part in filter(None, (p.strip() for p in rest.split(","))):
+        if "=" in part:
+            k, _, v = part.partition("=")
+            k = k.strip().lower()
+        else:
+            if cls not in _FIRST:
+                raise ValueError(f"lot rule {spec!r}: {cls.__name__} takes no parameters")
+            k, v = _FIRST[cls], part
+        if k not in cls.__dataclass_fields__ or k == "code":
+            raise ValueError(f"lot rule {spec!r}: {cls.__name__} has no parameter {k!r}")
+        kwargs[k] = _number(v, spec)
+    return cls(**kwargs)

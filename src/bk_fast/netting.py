@@ -1,0 +1,784 @@
+"""Time-phased netting: the ERP's weekly yarn balance, gross-to-net with lot sizing, and multi-level MRP.
+
+Semantics: DOMAIN.md sections 5 (the ERP's weekly roll) and 9 (BOM conventions). Three public functions:
+
+- :func:`weekly_balance` rolls Monday inventory forward against weekly demand and receipts exactly as the ERP's
+  "Yarn Demand" report does (past-due receipts count in the total, not in the roll);
+- :func:`net_requirements` nets gross requirements against on-hand stock and scheduled receipts with a safety
+  stock, a lead time and a lot-sizing rule (:mod:`bk_fast.lots`), giving the time-phased record and planned
+  orders;
+- :func:`mrp` does that level by level through a compiled BOM (:class:`bk_fast.BOM`).
+
+Time-phased inputs are frames in either form:
+
+- **wide**: one row per item (the index, or an ``item`` / ``Desc#`` column), one column per period;
+- **long**: columns item, period (``period``/``week``/``bucket``/``date``) and quantity
+  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``); repeated (item, period) rows add up;
+
+or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
+otherwise numbers and dates are sorted and any other labels keep the order in which they first appear (wide
+columns first). Missing numbers count as 0; infinite ones are an error naming the item and period.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._engine import resolve
+from bk_fast._validate import clean_numbers, find_column, float_column, require_frame
+from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
+
+__all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
+
+_ITEM_NAMES = ("item", "item_id", "Item", "sku", "material", "component")
+_PERIOD_NAMES = ("period", "week", "bucket", "date", "Period", "Week", "Bucket", "Date", "due", "due_period")
+_QTY_NAMES = ("qty", "quantity", "Qty", "Quantity", "demand", "Demand", "receipt", "receipts", "Receipts",
+              "gross", "lbs", "amount", "scheduled", "on_hand")
+_ON_HAND_NAMES = ("on_hand", "On Hand", "on hand", "Monday Inventory", "inventory", "Inventory", "stock",
+                  "qty", "quantity", "Theoretical Balance", "Beginning Balance", "balance")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# input shaping
+
+
+def _lookup(df: pd.DataFrame, names) -> str | None:
+    for n in names:
+        if n in df.columns:
+            return n
+    return None
+
+
+def _item_column(df: pd.DataFrame, what: str) -> str | None:
+    label = _lookup(df, _ITEM_NAMES)
+    if label is None:
+        label = find_column(df, "Desc#", what=what, required=False)
+    if label is None:
+        label = find_column(df, "Style#", what=what, required=False)
+    return label
+
+
+@dataclass
+class _Source:
+    """One time-phased input, parsed to (item labels, period labels, values) triplets or a wide block."""
+
+    what: str
+    items: pd.Index | None = None      # item label per row (long) or per wide row
+    periods: pd.Index | None = None    # period label per row (long) or per wide column
+    values: np.ndarray | None = None   # 1-D (long) or 2-D (wide)
+    long: bool = False
+    array: bool = False
+
+
+def _check_keys(keys: pd.Index, what: str, kind: str) -> None:
+    miss = pd.isna(keys)
+    if miss.any():
+        raise ValueError(f"{what}: row {int(np.flatnonzero(miss)[0])} has a missing {kind}")
+
+
+def _parse(obj, what: str) -> _Source | None:
+    if obj is None:
+        return None
+    if isinstance(obj, np.ndarray) or (isinstance(obj, (list, tuple)) and np.ndim(obj) == 2):
+        arr = np.asarray(obj)
+        if arr.ndim != 2:
+            raise ValueError(f"{what} must be a DataFrame or a 2-D array (items x periods), got shape {arr.shape}")
+        if arr.dtype.kind not in "fiub":
+            raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
+        return _Source(what, pd.RangeIndex(arr.shape[0]), pd.RangeIndex(arr.shape[1]),
+                       np.array(arr, dtype=np.float64), array=True)
+    if isinstance(obj, pd.Series):
+        if isinstance(obj.index, pd.MultiIndex) and obj.index.nlevels == 2:
+            vals = float_column(obj.to_frame("v"), "v", what=what)
+            return _Source(what, obj.index.get_level_values(0), obj.index.get_level_values(1), vals, long=True)
+        raise TypeError(f"{what}: a Series must have an (item, period) MultiIndex; use a DataFrame otherwise")
+    df = require_frame(obj, what)
+    item_col = _item_column(df, what)
+    period_col = _lookup(df, _PERIOD_NAMES)
+    rest = [c for c in df.columns if c not in (item_col, period_col)]
+    qty_col = _lookup(df[rest], _QTY_NAMES) if period_col is not None else None
+    if period_col is not None and qty_col is None and len(rest) == 1:
+        qty_col = rest[0]
+    if period_col is not None and qty_col is not None:
+        items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
+        periods = pd.Index(df[period_col])
+        _check_keys(items, what, "item")
+        _check_keys(periods, what, f"period ({period_col!r})")
+        return _Source(what, items, periods, float_column(df, qty_col, what=what), long=True)
+    cols = rest if item_col is not None else list(df.columns)
+    items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
+    _check_keys(items, what, "item")
+    block = np.empty((len(df), len(cols)), dtype=np.float64)
+    for j, c in enumerate(cols):
+        block[:, j] = float_column(df, c, what=what)
+    return _Source(what, items, pd.Index(cols), block)
+
+
+def _union(indexes) -> pd.Index:
+    out = None
+    for idx in indexes:
+        if idx is None:
+            continue
+        u = pd.Index(pd.unique(idx)) if not idx.is_unique else idx
+        out = u if out is None else out.append(u[~u.isin(out)])
+    return out if out is not None else pd.Index([])
+
+
+def _sortable(idx: pd.Index) -> bool:
+    if len(idx) == 0:
+        return False
+    if pd.api.types.is_bool_dtype(idx.dtype):
+        return False
+    if pd.api.types.is_numeric_dtype(idx.dtype) or pd.api.types.is_datetime64_any_dtype(idx.dtype):
+        return True
+    vals = list(idx)
+    if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals):
+        return True
+    return all(isinstance(v, (pd.Timestamp, np.datetime64)) for v in vals)
+
+
+def _periods(sources, periods) -> pd.Index:
+    if periods is not None:
+        out = pd.Index(periods)
+        if not out.is_unique:
+            raise ValueError("periods must be unique labels")
+        for s in sources:
+            unknown = ~s.periods.isin(out)
+            if unknown.any():
+                raise ValueError(f"{s.what}: period {s.periods[unknown][0]!r} is not in periods=")
+        return out
+    wide_first = [s.periods for s in sources if not s.long] + [s.periods for s in sources if s.long]
+    out = _union(wide_first)
+    if _sortable(out):
+        out = out.sort_values()
+    return out
+
+
+def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarray:
+    n, t_len = len(items), len(periods)
+    if src is None:
+        return np.zeros((n, t_len))
+    ri = items.get_indexer(src.items) if not (src.array and len(src.items) == n) else np.arange(n)
+    ci = periods.get_indexer(src.periods) if not (src.array and len(src.periods) == t_len) else np.arange(t_len)
+    vals = np.where(np.isnan(src.values), 0.0, src.values)
+    if np.isinf(vals).any():
+        pos = np.argwhere(np.isinf(vals))[0]
+        if src.long:
+            raise ValueError(f"{src.what}: row {int(pos[0])} (item {src.items[pos[0]]!r}, period "
+                             f"{src.periods[pos[0]]!r}) is infinite")
+        raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is infinite")
+    if src.long:
+        flat = np.bincount(ri * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
+        return np.ascontiguousarray(flat.reshape(n, t_len))
+    out = np.zeros((n, t_len))
+    if src.items.is_unique:
+        out[np.ix_(ri, ci)] = vals
+    else:
+        block = np.zeros((n, vals.shape[1]))
+        np.add.at(block, ri, vals)
+        out[:, ci] = block
+    return out
+
+
+def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, default: float,
+              *, keyed: pd.Index | None = None) -> np.ndarray:
+    """A per-item parameter as float64[n]: scalar, Series/dict by item (missing -> default), array in item
+    order, or the name of a column of ``frame`` (the on-hand frame)."""
+    n = len(items)
+    if value is None:
+        return np.full(n, default, dtype=np.float64)
+    if isinstance(value, str):
+        if frame is None or value not in frame.columns:
+            raise ValueError(f"{name}={value!r}: no such column in the on_hand frame")
+        value = pd.Series(float_column(frame, value, what="on_hand"), index=keyed)
+    if isinstance(value, dict):
+        value = pd.Series(value, dtype="float64")
+    if isinstance(value, pd.Series):
+        v = float_column(value.to_frame("v"), "v", what=name)
+        s = pd.Series(v, index=value.index)
+        if not s.index.is_unique:
+            s = s.groupby(level=0, sort=False).last()
+        out = s.reindex(items).to_numpy(dtype=np.float64, na_value=np.nan)
+        return np.where(np.isnan(out), default, out)
+    if np.ndim(value) == 0:
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number, a Series keyed by item, an array or a column name; got "
+                            f"{value!r}") from None
+        return np.full(n, default if math.isnan(x) else x, dtype=np.float64)
+    arr = np.asarray(value, dtype=np.float64)
+    if arr.shape != (n,):
+        raise ValueError(f"{name}: an array must hold one value per item ({n}), got shape {arr.shape}")
+    return np.where(np.isnan(arr), default, arr)
+
+
+def _bad(items: pd.Index, mask: np.ndarray, name: str, expected: str, values: np.ndarray) -> None:
+    if mask.any():
+        i = int(np.flatnonzero(mask)[0])
+        raise ValueError(f"{name} must be {expected}; item {items[i]!r} has {values[i]!r}")
+
+
+def _on_hand(on_hand, what: str = "on_hand"):
+    """(items, values, frame, frame_items) of the on-hand input; items None for a scalar or plain array."""
+    if on_hand is None:
+        return None, None, None, None
+    if isinstance(on_hand, pd.DataFrame):
+        df = on_hand
+        item_col = _item_column(df, what)
+        rest = [c for c in df.columns if c != item_col]
+        qty_col = _lookup(df[rest], _ON_HAND_NAMES)
+        if qty_col is None:
+            numeric = [c for c in rest if pd.api.types.is_numeric_dtype(df[c].dtype)]
+            if len(numeric) != 1:
+                raise ValueError(f"{what}: no on-hand column (accepted names: "
+                                 f"{', '.join(map(repr, _ON_HAND_NAMES[:6]))}, ...)")
+            qty_col = numeric[0]
+        items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
+        _check_keys(items, what, "item")
+        return items, float_column(df, qty_col, what=what), df, items
+    if isinstance(on_hand, dict):
+        on_hand = pd.Series(on_hand, dtype="float64")
+    if isinstance(on_hand, pd.Series):
+        _check_keys(pd.Index(on_hand.index), what, "item")
+        return pd.Index(on_hand.index), float_column(on_hand.to_frame("v"), "v", what=what), None, None
+    if np.ndim(on_hand) == 0:
+        return None, float(on_hand), None, None
+    arr = np.asarray(on_hand)
+    if arr.ndim != 1 or arr.dtype.kind not in "fiub":
+        raise TypeError(f"{what} must be a number, a Series/dict keyed by item, a DataFrame or a 1-D numeric "
+                        f"array")
+    return None, np.asarray(arr, dtype=np.float64), None, None
+
+
+def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
+    n = len(all_items)
+    if values is None:
+        return np.zeros(n)
+    if np.ndim(values) == 0:
+        out = np.full(n, float(values))
+    elif items is None:
+        if len(values) != n:
+            raise ValueError(f"{what}: an array must hold one value per item ({n}), got {len(values)}")
+        out = np.array(values, dtype=np.float64)
+    else:
+        out = np.zeros(n)
+        np.add.at(out, all_items.get_indexer(items), values)
+    out = np.where(np.isnan(out), 0.0, out)
+    if np.isinf(out).any():
+        i = int(np.flatnonzero(np.isinf(out))[0])
+        raise ValueError(f"{what}: item {all_items[i]!r} is infinite")
+    return out
+
+
+def _grid(first, others, on_hand, periods, *, on_hand_first: bool):
+    """Items (union, in order of appearance), periods and the dense matrices of every source."""
+    srcs = [s for s in [first, *others] if s is not None]
+    oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand)
+    arrays = [s for s in srcs if s.array]
+    if arrays:
+        n = len(arrays[0].items)
+        if any(len(s.items) != n for s in arrays) or any(not s.array for s in srcs):
+            raise ValueError("when one time-phased input is a 2-D array, all must be arrays with the same rows")
+        items = pd.RangeIndex(n)
+        if oh_items is not None:
+            raise ValueError("with 2-D array inputs, on_hand must be a number or a 1-D array")
+    else:
+        parts = [s.items for s in srcs]
+        parts = ([oh_items] + parts) if on_hand_first else (parts + [oh_items])
+        items = _union(parts)
+    per = _periods(srcs, periods)
+    return items, per, (oh_items, oh_vals, oh_frame, oh_keys)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# weekly balance
+
+
+def _labels_at(per: pd.Index, pos: np.ndarray):
+    """Period labels at positions ``pos`` (-1 = missing), keeping integer labels integer (nullable)."""
+    if pd.api.types.is_integer_dtype(per.dtype):
+        vals = per.to_numpy()[np.where(pos < 0, 0, pos)] if len(per) else np.zeros(len(pos), dtype=np.int64)
+        return pd.array(np.where(pos < 0, 0, vals), dtype="Int64").where(pos >= 0) if len(pos) else \
+            pd.array([], dtype="Int64")
+    return per.take(pos, allow_fill=True, fill_value=None).to_numpy() if len(per) else \
+        np.full(len(pos), None, dtype=object)
+
+
+def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=None,
+                   engine: str | None = None) -> pd.DataFrame:
+    """The ERP's weekly yarn balance roll (its "Yarn Demand" report), exactly.
+
+    Per item: ``balance[first] = on_hand - demand[first] + receipts[first]``, then
+    ``balance[w] = balance[w-1] - demand[w] + receipts[w]`` through the last bucket (the ERP's ``Later``).
+    Past-due receipts are **not** in the weekly roll but are in the total:
+    ``total_receipt = past_due + sum(receipts)``, ``total_balance = on_hand - total_demand + total_receipt``.
+    A shortage week is the first bucket with balance < 0; recovery is the first later bucket with balance > 0.
+
+    Parameters
+    ----------
+    on_hand : Series, dict, DataFrame, number or 1-D array
+        Monday inventory per item (a frame: item column or index, and an on-hand column such as ``on_hand``,
+        ``Monday Inventory`` or ``Theoretical Balance``). Items missing here start at 0.
+    demand, receipts : DataFrame (wide or long) or 2-D array
+        Demand and receipts per item and bucket (module docstring). ``receipts`` may be None.
+    past_due : Series, dict, number or 1-D array, optional
+        Past-due (and unscheduled) receipts per item.
+    periods : sequence, optional
+        The buckets, in order (default: see the module docstring).
+    engine : {None, "auto", "cython", "numba", "numpy"}
+        Kernel engine.
+
+    Returns
+    -------
+    DataFrame indexed by item (order: on-hand items, then new items of demand and receipts): one balance
+    column per bucket, then ``on_hand``, ``total_demand``, ``past_due``, ``total_receipt``, ``total_balance``,
+    ``first_short`` and ``recovery`` (bucket labels; missing when never short / never recovered).
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> demand = pd.DataFrame({"This Week": [3137.8, 10.0], "Week 36": [4120.3, 0.0]}, index=[18767, 18929])
+    >>> receipts = pd.DataFrame({"Week 36": [8000.0]}, index=[18767])
+    >>> out = bk_fast.weekly_balance(pd.Series({18767: 0.0, 18929: 25.0}), demand, receipts,
+    ...                              past_due={18929: 5.0})
+    >>> out[["This Week", "Week 36", "total_balance", "first_short", "recovery"]]
+           This Week  Week 36  total_balance first_short recovery
+    18767    -3137.8    741.9          741.9   This Week  Week 36
+    18929       15.0     15.0           20.0         NaN      NaN
+    """
+    d_src = _parse(demand, "demand")
+    if d_src is None:
+        raise TypeError("demand is required")
+    r_src = _parse(receipts, "receipts")
+    items, per, (oh_items, oh_vals, _, _) = _grid(d_src, [r_src], on_hand, periods, on_hand_first=True)
+    dem = _matrix(d_src, items, per)
+    rec = _matrix(r_src, items, per)
+    oh = _vector(oh_items, oh_vals, items, "on_hand")
+    pd_items, pd_vals, _, _ = _on_hand(past_due, "past_due") if past_due is not None else (None, None, None, None)
+    if pd_items is not None:
+        unknown = ~pd_items.isin(items)
+        if unknown.any():
+            raise ValueError(f"past_due: item {pd_items[unknown][0]!r} has no on-hand, demand or receipt row")
+    pdue = _vector(pd_items, pd_vals, items, "past_due")
+    n, t_len = dem.shape
+    bal = np.empty((n, t_len))
+    td, tr, tot = np.empty(n), np.empty(n), np.empty(n)
+    fs, rc = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    resolve("weekly_roll", engine)(oh, dem, rec, pdue, bal, td, tr, tot, fs, rc)
+    out = pd.DataFrame(bal, index=items, columns=per, copy=False)
+    extra = pd.DataFrame({
+        "on_hand": oh, "total_demand": td, "past_due": pdue, "total_receipt": tr, "total_balance": tot,
+        "first_short": _labels_at(per, fs), "recovery": _labels_at(per, rc),
+    }, index=items)
+    return pd.concat([out, extra], axis=1)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# gross-to-net
+
+
+@dataclass
+class _Params:
+    ss: np.ndarray
+    lead: np.ndarray
+    rule: np.ndarray
+    lot_min: np.ndarray
+    lot_max: np.ndarray
+    lot_mult: np.ndarray
+    lot_periods: np.ndarray
+    setup: np.ndarray
+    hold: np.ndarray
+
+
+def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
+    n = len(items)
+    rule = lot_rule(lot)
+    ss = _per_item(safety_stock, items, "safety_stock", frame, 0.0, keyed=keyed)
+    _bad(items, ~np.isfinite(ss) | (ss < 0), "safety_stock", "a finite number >= 0", ss)
+    lt = _per_item(lead_time, items, "lead_time", frame, 0.0, keyed=keyed)
+    _bad(items, ~np.isfinite(lt) | (lt < 0) | (lt != np.floor(lt)), "lead_time", "a whole number of periods >= 0",
+         lt)
+    p = _Params(ss, lt.astype(np.int64), np.full(n, rule.code, dtype=np.int8), np.zeros(n),
+                np.full(n, np.inf), np.zeros(n), np.ones(n, dtype=np.int64), np.zeros(n), np.zeros(n))
+    if isinstance(rule, MinMaxMultiple):
+        p.lot_min = _per_item(rule.min, items, "min", frame, 0.0, keyed=keyed)
+        _bad(items, ~np.isfinite(p.lot_min) | (p.lot_min < 0), "lot min", "a finite number >= 0", p.lot_min)
+        mult = _per_item(rule.multiple, items, "multiple", frame, 0.0, keyed=keyed)
+        _bad(items, ~np.isfinite(mult) | (mult < 0), "lot multiple", "a finite number >= 0 (0 = none)", mult)
+        mx = _per_item(rule.max, items, "max", frame, np.inf, keyed=keyed)
+        _bad(items, ~(mx > 0), "lot max", "> 0 (None = uncapped)", mx)
+        pos = mult > 0
+        safe = np.where(pos, mult, 1.0)
+        eff = np.where(pos & np.isfinite(mx), np.floor(mx / safe) * safe, mx)
+        low = np.where(pos, np.ceil(p.lot_min / safe) * safe, p.lot_min)
+        _bad(items, ~(eff > 0) | (low > eff), "lot max",
+             "at least the min rounded up to the multiple (and at least one multiple)", mx)
+        p.lot_mult, p.lot_max = mult, eff
+    elif isinstance(rule, FixedPeriods):
+        per = _per_item(rule.periods, items, "periods", frame, 1.0, keyed=keyed)
+        _bad(items, ~np.isfinite(per) | (per < 1) | (per != np.floor(per)), "lot periods",
+             "a whole number >= 1", per)
+        p.lot_periods = per.astype(np.int64)
+    elif isinstance(rule, WagnerWhitin):
+        p.setup = _per_item(rule.setup, items, "setup", frame, 0.0, keyed=keyed)
+        p.hold = _per_item(rule.holding, items, "holding", frame, 0.0, keyed=keyed)
+        _bad(items, ~np.isfinite(p.setup) | (p.setup < 0), "setup cost", "a finite number >= 0", p.setup)
+        _bad(items, ~np.isfinite(p.hold) | (p.hold < 0), "holding cost", "a finite number >= 0", p.hold)
+    elif not isinstance(rule, LotForLot):  # pragma: no cover - lot_rule only returns the four rules
+        raise TypeError(f"unsupported lot rule {rule!r}")
+    return p
+
+
+def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_item=None) -> pd.DataFrame:
+    """Planned orders (one row per order) from the per-period receipts and order counts."""
+    r, c = np.nonzero(counts)
+    k = counts[r, c]
+    qty = receipt[r, c].copy()
+    split = k > 1   # only min/max/multiple splits: k-1 orders of the effective max plus one last order
+    rows_r, rows_c, rows_q = [r], [c], [qty]
+    if split.any():
+        sr, sc, sk = r[split], c[split], k[split]
+        e = p.lot_max[sr]
+        full = (sk - 1).astype(np.float64) * e
+        last = np.maximum(net[sr, sc] - full, p.lot_min[sr])
+        m = p.lot_mult[sr]
+        pos = m > 0
+        last = np.where(pos, np.ceil(last / np.where(pos, m, 1.0)) * m, last)
+        qty[split] = last
+        reps = sk - 1
+        rows_r.append(np.repeat(sr, reps))
+        rows_c.append(np.repeat(sc, reps))
+        rows_q.append(np.repeat(e, reps))
+    rr = np.concatenate(rows_r)
+    cc = np.concatenate(rows_c)
+    qq = np.concatenate(rows_q)
+    order = np.lexsort((-qq, cc, rr))
+    rr, cc, qq = rr[order], cc[order], qq[order]
+    release = cc - lead[rr]
+    out = pd.DataFrame({
+        "item": items[rr] if len(rr) else items[:0],
+        "due_period": cc.astype(np.int64),
+        "due": periods[cc] if len(cc) else periods[:0],
+        "release_period": release.astype(np.int64),
+        "qty": qq,
+        "past_due": release < 0,
+    })
+    for name, values in (per_item or {}).items():
+        out[name] = values[rr]
+    return out
+
+
+def _releases(receipt, lead):
+    n, t_len = receipt.shape
+    rel = np.zeros((n, t_len))
+    late = np.zeros(n)
+    for p in range(t_len):
+        dst = p - lead
+        ok = dst >= 0
+        rel[np.flatnonzero(ok), dst[ok]] = receipt[ok, p]
+        late[~ok] += receipt[~ok, p]
+    return rel, late
+
+
+@dataclass
+class NettingResult:
+    """Time-phased record and planned orders of :func:`net_requirements` (and per item of :func:`mrp`).
+
+    Arrays are items x periods (rows in the order of ``items``, columns in the order of ``periods``).
+    ``orders`` has one row per planned order: ``item``, ``due_period`` (position), ``due`` (label),
+    ``release_period`` (position; negative = released before period 0), ``qty`` and ``past_due``.
+    """
+
+    items: pd.Index
+    periods: pd.Index
+    on_hand: np.ndarray
+    safety_stock: np.ndarray
+    lead_time: np.ndarray
+    gross: np.ndarray
+    scheduled: np.ndarray
+    projected: np.ndarray
+    net: np.ndarray
+    planned_receipts: np.ndarray
+    planned_releases: np.ndarray
+    past_due: np.ndarray
+    order_counts: np.ndarray
+    orders: pd.DataFrame
+    _record: pd.DataFrame | None = field(default=None, repr=False)
+
+    _FIELDS = {"gross": "gross", "scheduled_receipts": "scheduled", "projected_on_hand": "projected",
+               "net_requirement": "net", "planned_receipt": "planned_receipts",
+               "planned_release": "planned_releases"}
+
+    @property
+    def record(self) -> pd.DataFrame:
+        """Long time-phased record: one row per (item, period) with ``gross``, ``scheduled_receipts``,
+        ``projected_on_hand``, ``net_requirement``, ``planned_receipt`` and ``planned_release``."""
+        if self._record is None:
+            n, t_len = self.gross.shape
+            data = {"item": np.repeat(self.items.to_numpy(), t_len), "period": np.tile(self.periods.to_numpy(), n)}
+            for name, attr in self._FIELDS.items():
+                data[name] = getattr(self, attr).reshape(-1)
+            self._record = pd.DataFrame(data)
+        return self._record
+
+    def frame(self, what: str = "projected_on_hand") -> pd.DataFrame:
+        """One quantity of the record as a wide frame (items x periods)."""
+        if what not in self._FIELDS:
+            raise ValueError(f"unknown quantity {what!r}; expected one of {', '.join(self._FIELDS)}")
+        return pd.DataFrame(getattr(self, self._FIELDS[what]), index=self.items, columns=self.periods)
+
+    @property
+    def summary(self) -> pd.DataFrame:
+        """Per item: on hand, safety stock, lead time, total gross, total planned, number of orders, past-due
+        releases (quantity released before period 0) and the first period with a net requirement."""
+        has = self.net > 0
+        first = np.where(has.any(axis=1), has.argmax(axis=1), -1)
+        return pd.DataFrame({
+            "on_hand": self.on_hand, "safety_stock": self.safety_stock, "lead_time": self.lead_time,
+            "total_gross": self.gross.sum(axis=1), "total_planned": self.planned_receipts.sum(axis=1),
+            "orders": self.order_counts.sum(axis=1), "past_due_release": self.past_due,
+            "first_short": _labels_at(self.periods, first),
+        }, index=self.items)
+
+    def cost(self, setup, holding) -> pd.Series:
+        """Cost of the plan per item: ``setup x number of orders + holding x sum of end-of-period projected on
+        hand`` (the objective Wagner-Whitin minimises; the on-hand part is the same for every rule)."""
+        s = np.broadcast_to(np.asarray(setup, dtype=np.float64), self.on_hand.shape)
+        h = np.broadcast_to(np.asarray(holding, dtype=np.float64), self.on_hand.shape)
+        return pd.Series(s * self.order_counts.sum(axis=1) + h * self.projected.sum(axis=1), index=self.items,
+                         name="cost")
+
+
+def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead_time=0, lot=None,
+                     periods=None, engine: str | None = None) -> NettingResult:
+    """Gross-to-net per item and period, with safety stock, lead-time offsetting and lot sizing.
+
+    For each item, period by period: ``available = projected[p-1] + scheduled[p] - gross[p]`` (starting from
+    on hand); when ``available < safety_stock`` the **net requirement** is ``safety_stock - available`` and
+    the lot rule sizes a **planned order receipt** in that period (several orders when a max caps it);
+    ``projected[p] = available + planned receipt``. So projected on hand never falls below the safety stock.
+    The **planned order release** is the receipt period minus the lead time; releases that fall before period
+    0 are reported as past due (``past_due``, ``orders.past_due``), never dropped.
+
+    Parameters
+    ----------
+    gross : DataFrame (wide or long) or 2-D array
+        Gross requirements per item and period (module docstring).
+    on_hand : Series, dict, DataFrame, number or 1-D array, optional
+        Stock at the start of the first period (a frame may also hold per-item parameter columns).
+    receipts : DataFrame or 2-D array, optional
+        Scheduled receipts (open purchase orders) per item and period.
+    safety_stock, lead_time : number, Series/dict by item, 1-D array or on_hand column name
+        Per-item safety stock (>= 0) and lead time (whole periods >= 0).
+    lot : LotRule, str or None
+        Lot-sizing rule (:mod:`bk_fast.lots`): lot-for-lot (default), min/max/multiple, fixed periods,
+        Wagner-Whitin. Its parameters may be per item.
+    periods : sequence, optional
+        Period labels in order.
+    engine : {None, "auto", "cython", "numba", "numpy"}
+        Kernel engine.
+
+    Returns
+    -------
+    NettingResult
+        ``.orders`` (planned orders), ``.record`` (long time-phased record), ``.frame(name)`` (wide),
+        ``.summary`` (per item), ``.cost(setup, holding)``.
+
+    Examples
+    --------
+    >>> import numpy as np, bk_fast
+    >>> from bk_fast.lots import WagnerWhitin
+    >>> res = bk_fast.net_requirements(np.array([[10.0, 20, 30, 40]]), 0.0,
+    ...                                lot=WagnerWhitin(setup=30, holding=1), lead_time=1)
+    >>> res.planned_receipts[0].tolist()
+    [30.0, 0.0, 30.0, 40.0]
+    >>> res.orders[["due_period", "release_period", "qty", "past_due"]]
+       due_period  release_period   qty  past_due
+    0           0              -1  30.0      True
+    1           2               1  30.0     False
+    2           3               2  40.0     False
+    >>> float(res.cost(30, 1).iloc[0])
+    110.0
+    """
+    g_src = _parse(gross, "gross")
+    if g_src is None:
+        raise TypeError("gross is required")
+    r_src = _parse(receipts, "receipts")
+    items, per, (oh_items, oh_vals, oh_frame, oh_keys) = _grid(g_src, [r_src], on_hand, periods,
+                                                               on_hand_first=False)
+    g = _matrix(g_src, items, per)
+    sch = _matrix(r_src, items, per)
+    oh = _vector(oh_items, oh_vals, items, "on_hand")
+    p = _params(items, oh_frame, oh_keys, safety_stock, lead_time, lot)
+    n, t_len = g.shape
+    proj, net, rec = np.empty((n, t_len)), np.empty((n, t_len)), np.empty((n, t_len))
+    counts = np.empty((n, t_len), dtype=np.int64)
+    resolve("net_items", engine)(oh, g, sch, p.ss, p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods,
+                                 p.setup, p.hold, proj, net, rec, counts)
+    rel, late = _releases(rec, p.lead)
+    orders = _orders_frame(items, per, rec, net, counts, p.lead, p)
+    return NettingResult(items, per, oh, p.ss, p.lead, g, sch, proj, net, rec, rel, late, counts, orders)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# multi-level MRP
+
+
+@dataclass
+class MRPResult(NettingResult):
+    """Result of :func:`mrp`: a :class:`NettingResult` over every item (BOM items in low-level-code order,
+    then items that are not in the BOM), plus ``low_level_code`` (-1 for items not in the BOM),
+    ``independent`` (the external demand, items x periods) and ``is_phantom``. ``gross`` is the total gross
+    requirement (independent + dependent); ``orders`` has a ``low_level_code`` column too."""
+
+    low_level_code: np.ndarray = None
+    independent: np.ndarray = None
+    is_phantom: np.ndarray = None
+
+
+def _rows_in(labels: pd.Index, bom, extra: pd.Index) -> np.ndarray:
+    codes = bom.codes(labels) if len(labels) else np.zeros(0, dtype=np.int64)
+    miss = codes < 0
+    if miss.any():
+        codes = codes.copy()
+        codes[miss] = bom.n_items + extra.get_indexer(labels[miss])
+    return codes
+
+
+def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: pd.Index) -> np.ndarray:
+    if src is None:
+        return np.zeros((n, len(periods)))
+    if src.array:
+        raise TypeError(f"{src.what}: mrp needs frames keyed by item (the BOM's ids), not a bare 2-D array")
+    t_len = len(periods)
+    ci = periods.get_indexer(src.periods)
+    vals = np.where(np.isnan(src.values), 0.0, src.values)
+    if np.isinf(vals).any():
+        pos = np.argwhere(np.isinf(vals))[0]
+        raise ValueError(f"{src.what}: item {src.items[pos[0]]!r} has an infinite quantity")
+    if src.long:
+        flat = np.bincount(rows * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
+        return np.ascontiguousarray(flat.reshape(n, t_len))
+    out = np.zeros((n, t_len))
+    block = np.zeros((n, vals.shape[1]))
+    np.add.at(block, rows, vals)
+    out[:, ci] = block
+    return out
+
+
+def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0, lot=None, periods=None,
+        engine: str | None = None) -> MRPResult:
+    """Multi-level MRP through a compiled BOM: net each item level by level, explode planned releases.
+
+    Items are processed in low-level-code order (every parent before any of its components). Each item's
+    total gross requirement (independent demand + what its parents' planned releases need) is netted like
+    :func:`net_requirements`: its stock and scheduled receipts are used first (so intermediate stock is used
+    once, before going deeper), then planned orders cover the rest with the item's safety stock and lot rule.
+    Each planned order is released ``lead_time`` periods before it is due, and the release is exploded into the
+    components' gross requirements **in the release period** (``release x qty`` per BOM edge, ``qty`` with
+    per/loss/factor applied by the BOM). Releases that fall before period 0 are past due: they are reported
+    (``past_due``, ``orders.past_due``) and their components are required in period 0 (now).
+    Phantom items (``BOM.from_frame(..., phantom=...)``) pass through: their own stock is netted, then
+    lot-for-lot, zero lead time and zero safety stock whatever the parameters say.
+
+    Parameters
+    ----------
+    demand : DataFrame (wide or long)
+        Independent demand per item and period (module docstring), items by the BOM's ids (any level).
+    bom : BOM
+        The compiled BOM (:meth:`bk_fast.BOM.from_frame`).
+    on_hand : Series, dict, DataFrame or number, optional
+        Stock per item now (a frame may also hold per-item parameter columns).
+    receipts : DataFrame, optional
+        Scheduled receipts per item and period.
+    lead_time, safety_stock, lot, periods, engine
+        As in :func:`net_requirements` (per-item parameters by item id).
+
+    Returns
+    -------
+    MRPResult
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": ["Y1", "Y2"],
+    ...                                            "qty_per": [0.6, 0.4]}))
+    >>> demand = pd.DataFrame({"item": ["FG", "FG"], "week": [1, 3], "qty": [100.0, 50.0]})
+    >>> res = bk_fast.mrp(demand, bom, on_hand={"FG": 30.0, "Y1": 10.0}, lead_time={"FG": 1, "Y1": 2},
+    ...                   periods=[0, 1, 2, 3])
+    >>> res.orders[["item", "due_period", "release_period", "qty"]]
+      item  due_period  release_period   qty
+    0   FG           1               0  70.0
+    1   FG           3               2  50.0
+    2   Y1           0              -2  32.0
+    3   Y1           2               0  30.0
+    4   Y2           0               0  28.0
+    5   Y2           2               2  20.0
+    """
+    from bk_fast.bom import BOM
+
+    if not isinstance(bom, BOM):
+        raise TypeError(f"bom must be a compiled bk_fast.BOM (BOM.from_frame(...)), got {type(bom).__name__}")
+    d_src = _parse(demand, "demand")
+    if d_src is None:
+        raise TypeError("demand is required")
+    r_src = _parse(receipts, "receipts")
+    oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand)
+    srcs = [s for s in (d_src, r_src) if s is not None]
+    if any(s.array for s in srcs):
+        raise TypeError("mrp needs frames keyed by item (the BOM's ids), not a bare 2-D array")
+    if oh_items is None and oh_vals is not None and np.ndim(oh_vals) != 0:
+        raise TypeError("mrp needs on_hand keyed by item (Series, dict or frame) or one number for all items")
+    per = _periods(srcs, periods)
+    nb = bom.n_items
+    # items outside the BOM (ids that bom.codes does not know), in order of appearance
+    outside = []
+    for labels in [s.items for s in srcs] + ([oh_items] if oh_items is not None else []):
+        if len(labels):
+            outside.append(pd.Index(labels[bom.codes(labels) < 0]))
+    extra = _union(outside)
+    n = nb + len(extra)
+    items = bom.items.append(extra) if len(extra) else bom.items
+    items = pd.Index(items, name=None, tupleize_cols=False)
+    rows_d = _rows_in(d_src.items, bom, extra)
+    rows_r = _rows_in(r_src.items, bom, extra) if r_src is not None else None
+    indep = _matrix_rows(d_src, rows_d, n, per)
+    sch = _matrix_rows(r_src, rows_r, n, per)
+    if oh_items is not None:
+        oh = np.zeros(n)
+        np.add.at(oh, _rows_in(oh_items, bom, extra), np.where(np.isnan(oh_vals), 0.0, oh_vals))
+        if np.isinf(oh).any():
+            raise ValueError(f"on_hand: item {items[int(np.flatnonzero(np.isinf(oh))[0])]!r} is infinite")
+    else:
+        oh = _vector(None, oh_vals, items, "on_hand")
+    # per-item parameters keyed by the caller's labels of the on-hand frame, mapped onto the item order
+    p = _params(items, oh_frame, oh_keys, safety_stock, lead_time, lot)
+    phantom = np.zeros(n, dtype=bool)
+    phantom[:nb] = bom.is_phantom
+    if phantom.any():
+        p.rule[phantom] = LotForLot.code
+        p.lead[phantom] = 0
+        p.ss[phantom] = 0.0
+    t_len = len(per)
+    order = np.concatenate([np.arange(nb, n, dtype=np.int64), np.arange(nb, dtype=np.int64)])
+    level_ptr = np.concatenate([[0], len(extra) + np.asarray(bom.level_ptr, dtype=np.int64)]).astype(np.int64)
+    child_ptr = np.concatenate([np.asarray(bom.indptr, dtype=np.int64),
+                                np.full(len(extra), bom.indptr[-1] if nb else 0, dtype=np.int64)])
+    gross = indep.copy()
+    proj, net, rec, rel = (np.empty((n, t_len)) for _ in range(4))
+    late = np.empty(n)
+    counts = np.empty((n, t_len), dtype=np.int64)
+    resolve("mrp_levels", engine)(order, level_ptr, np.ascontiguousarray(child_ptr),
+                                  np.ascontiguousarray(bom.indices, dtype=np.int64),
+                                  np.ascontiguousarray(bom.qty, dtype=np.float64), p.lead, oh, gross, sch, p.ss,
+                                  p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods, p.setup, p.hold, proj,
+                                  net, rec, rel, late, counts)
+    llc = np.concatenate([np.asarray(bom.llc, dtype=np.int64), np.full(len(extra), -1, dtype=np.int64)])
+    orders = _orders_frame(items, per, rec, net, counts, p.lead, p, {"low_level_code": llc})
+    return MRPResult(items, per, oh, p.ss, p.lead, gross, sch, proj, net, rec, rel, late, counts, orders,
+                     low_level_code=llc, independent=indep, is_phantom=phantom)

@@ -1,0 +1,561 @@
+"""Priority allocation of material against time-phased supply (DOMAIN.md sections 6 and 9).
+
+Which orders get the yarn? :func:`allocate` takes orders one by one in priority order (lower number first;
+ties by due, then order id) and gives each as much of its item as it can take **without driving the
+projected on hand of that item negative at any period**, given what the higher-priority orders already
+took. What cannot be met on time is delivered late, at the earliest later period with free material, unless
+``max_lateness`` forbids it; what stays uncovered is a shortfall. :func:`allocate_kits` does the same for
+orders that need several items at once in fixed fractions (a knit order and its yarns): the lbs an order
+can make are limited by its scarcest item.
+
+The rule, precisely: supply rows (item, period, qty) give each item a cumulative supply ``S(t)`` (the first
+period is the on hand). An order due at ``d`` that takes ``x`` at period ``t`` lowers the projected on hand
+of every period from ``t`` on, so it can take at most ``min over t' >= t of free(t')`` (the suffix minimum of
+the free cumulative supply). That is exact and never lets any projected balance go below zero.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._engine import resolve
+from bk_fast._validate import float_column, require_frame
+
+__all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
+
+_DAY_NS = 86_400_000_000_000
+
+#: role -> accepted column names (first match wins; matching ignores case, spaces and underscores)
+_ORDER_NAMES = {
+    "order": ("order", "order_id", "Order #", "Order#", "KO #", "id"),
+    "item": ("item", "item_id", "yarn_id", "Desc#", "yarn", "material", "sku"),
+    "qty": ("qty", "quantity", "required_quantity", "need", "Balance (lbs)"),
+    "priority": ("priority",),
+    "due": ("due", "due_date", "due_period", "period", "date", "order_date"),
+}
+_SUPPLY_NAMES = {
+    "item": ("item", "item_id", "yarn_id", "Desc#", "yarn", "material", "sku"),
+    "period": ("period", "date", "week", "time", "receipt_date"),
+    "qty": ("qty", "quantity", "available_quantity", "supply", "on_hand"),
+}
+_REQ_NAMES = {
+    "order": _ORDER_NAMES["order"],
+    "item": _SUPPLY_NAMES["item"],
+    "fraction": ("fraction", "qty_per", "share", "BOM_Percentage", "percentage", "per_unit"),
+}
+
+
+def _norm(label) -> str:
+    return "".join(ch for ch in str(label).casefold() if ch.isalnum() or ch in "#%")
+
+
+def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict | None, required=True):
+    """The caller's label for ``role``: ``columns[role]`` when given, else the first accepted name present."""
+    if columns and role in columns:
+        label = columns[role]
+        if label not in df.columns:
+            raise ValueError(f"{what} has no column {label!r} (given for {role!r}); columns present: "
+                             f"{', '.join(map(repr, list(df.columns)[:20]))}")
+        return label
+    accepted = names[role]
+    for name in accepted:
+        if name in df.columns:
+            return name
+    wanted = {_norm(n) for n in accepted}
+    for col in df.columns:
+        if _norm(col) in wanted:
+            return col
+    if required:
+        raise ValueError(f"{what} has no {role!r} column (accepted names: {', '.join(map(repr, accepted))}, "
+                         f"or pass columns={{{role!r}: <label>}}); columns present: "
+                         f"{', '.join(map(repr, list(df.columns)[:20]))}")
+    return None
+
+
+def _first_bad(df: pd.DataFrame, mask: np.ndarray):
+    return df.index[int(np.flatnonzero(mask)[0])]
+
+
+def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
+    """Column ``label`` as a float64 time axis: numbers as they are, dates as days since 1970 (NaT -> NaN)."""
+    col = df[label]
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        if getattr(col.dtype, "tz", None) is not None:
+            col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+        ns = col.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        out = ns / _DAY_NS
+        out[ns == np.iinfo(np.int64).min] = np.nan
+        return np.ascontiguousarray(out), True
+    if pd.api.types.is_timedelta64_dtype(col.dtype):
+        raise TypeError(f"{what} column {label!r} must be periods (numbers) or dates, got {col.dtype}")
+    return float_column(df, label, what=what), False
+
+
+def _from_days(days: np.ndarray) -> np.ndarray:
+    return np.round(days * _DAY_NS).astype(np.int64).view("datetime64[ns]")
+
+
+def _check_values(df, arr, label, what, *, allow_nan=False, nonneg=False, finite=True):
+    if not allow_nan and np.isnan(arr).any():
+        raise ValueError(f"{what} column {label!r} has a missing or non-numeric value at row "
+                         f"{_first_bad(df, np.isnan(arr))!r}")
+    if finite and np.isinf(arr).any():
+        raise ValueError(f"{what} column {label!r} has an infinite value at row {_first_bad(df, np.isinf(arr))!r}")
+    if nonneg and (arr < 0).any():
+        raise ValueError(f"{what} column {label!r} must be >= 0; row {_first_bad(df, arr < 0)!r} is "
+                         f"{arr[arr < 0][0]!r}")
+
+
+def _ids(df: pd.DataFrame, label, what: str) -> pd.Series:
+    col = df[label]
+    missing = col.isna().to_numpy()
+    if missing.any():
+        raise ValueError(f"{what} column {label!r} has a missing id at row {_first_bad(df, missing)!r}")
+    return col
+
+
+def _item_codes(order_items: pd.Series, supply_items: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
+    """Dense int64 codes shared by the order and supply item columns."""
+    a, b = order_items.to_numpy(), supply_items.to_numpy()
+    if a.dtype.kind in "iu" and b.dtype.kind in "iu" and (a.size or b.size):
+        lo = min(a.min() if a.size else b.min(), b.min() if b.size else a.min())
+        hi = max(a.max() if a.size else b.max(), b.max() if b.size else a.max())
+        span = int(hi) - int(lo) + 1
+        if span <= 4 * (a.size + b.size) + 1024:
+            return (np.ascontiguousarray(a, dtype=np.int64) - int(lo),
+                    np.ascontiguousarray(b, dtype=np.int64) - int(lo), span)
+    both = pd.concat([pd.Series(a, dtype=order_items.dtype if a.size else None),
+                      pd.Series(b, dtype=supply_items.dtype if b.size else None)], ignore_index=True)
+    codes, uniques = pd.factorize(both)
+    codes = codes.astype(np.int64)
+    return np.ascontiguousarray(codes[:a.size]), np.ascontiguousarray(codes[a.size:]), len(uniques)
+
+
+def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine):
+    """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
+    (duplicate (item, period) rows summed), and the row of the first supply line of each period."""
+    n = code.size
+    if n > 1:
+        c0, c1 = code[:-1], code[1:]
+        if not bool(((c1 > c0) | ((c1 == c0) & (times[1:] > times[:-1]))).all()):
+            order = np.lexsort((times, code))
+            code, times, qty = code[order], times[order], qty[order]
+    if n:
+        new = np.r_[True, (code[1:] != code[:-1]) | (times[1:] != times[:-1])]
+        starts = np.flatnonzero(new)
+        if starts.size != n:
+            qty = np.add.reduceat(qty, starts)
+            code, times = code[starts], times[starts]
+    item_ptr = np.zeros(n_items + 1, dtype=np.int64)
+    np.cumsum(np.bincount(code, minlength=n_items), out=item_ptr[1:])
+    cum = np.zeros(code.size, dtype=np.float64)
+    if code.size:
+        resolve("segmented_cumsum", engine)(np.ascontiguousarray(qty), np.ascontiguousarray(code), n_items, cum)
+        bad = ~np.isfinite(cum)
+        if bad.any():
+            raise ValueError("supply: the cumulative supply of an item overflows float64 (values too large)")
+    return item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, code
+
+
+class Allocation(NamedTuple):
+    """Result of :func:`allocate`.
+
+    ``deliveries``: one row per delivery, in allocation order (item by item, orders in priority order):
+    ``order``, ``item``, ``due``, ``period`` (when it is delivered: the due date when on time, else the
+    supply period it comes from), ``qty``, ``days_late`` (``period - due``; in days for dates, in period
+    units for numeric periods; 0 when on time).
+    ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
+    the order of the input).
+    ``orders``: per input row (indexed like the input): ``qty``, ``delivered``, ``on_time``, ``short``.
+    """
+
+    deliveries: pd.DataFrame
+    shortfalls: pd.DataFrame
+    orders: pd.DataFrame
+
+
+def _lateness(max_lateness, is_date: bool) -> float:
+    if max_lateness is None:
+        return np.inf
+    if isinstance(max_lateness, (pd.Timedelta, np.timedelta64)) or isinstance(max_lateness, str):
+        value = pd.Timedelta(max_lateness).value / _DAY_NS
+    else:
+        try:
+            value = float(max_lateness)
+        except (TypeError, ValueError):
+            raise TypeError(f"max_lateness must be None, a number or a Timedelta, got {max_lateness!r}") from None
+    if not value >= 0:
+        raise ValueError(f"max_lateness must be >= 0, got {max_lateness!r}")
+    return value
+
+
+def _tiebreak(ids: pd.Series) -> np.ndarray:
+    arr = ids.to_numpy()
+    if arr.dtype.kind in "iu":
+        if arr.dtype.kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
+            arr = pd.factorize(arr, sort=True)[0]
+        return np.ascontiguousarray(arr, dtype=np.int64)
+    try:
+        codes = pd.factorize(ids, sort=True)[0]
+    except TypeError:  # ids of mixed, unorderable types: ties fall back to row order
+        return np.zeros(len(ids), dtype=np.int64)
+    return np.ascontiguousarray(codes, dtype=np.int64)
+
+
+def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True, max_lateness=None,
+             min_shipment: float | None = None, columns: dict | None = None,
+             engine: str | None = None) -> Allocation:
+    """Allocate each item's time-phased supply to orders in priority order.
+
+    Orders are served one at a time, lower ``priority`` first (ties: earlier due, then lower order id, then
+    row order). Each takes as much of its item as it can **on time** (at its due) such that the projected
+    on hand of the item stays >= 0 at every period, given what higher-priority orders took; the rest is
+    delivered at the earliest later period with free material (possibly split over several periods) as long
+    as the lateness stays within ``max_lateness``; what is left is short. Items are independent.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        One row per order line: ``order`` (id), ``item``, ``qty`` (>= 0), ``priority`` (number, lower = more
+        urgent), ``due`` (period number or date). Accepted names are listed in ``_ORDER_NAMES``; override
+        with ``columns``. Not modified.
+    supply : DataFrame
+        ``item``, ``period`` (same kind as ``due``: numbers or dates), ``qty``: receipts per item and period;
+        each item's first period is its on hand. Rows of the same (item, period) add up; a missing qty counts
+        0; negative quantities (withdrawals) are allowed. An item without supply rows has nothing.
+        Not modified.
+    partial : bool, default True
+        False: an order ships only complete, in one delivery of its full qty (on time if possible, else at
+        the earliest period within ``max_lateness`` where all of it is free).
+    max_lateness : None, number or Timedelta
+        None: any lateness. 0: on time only. For date periods a number means days.
+    min_shipment : float, optional
+        No delivery smaller than this is made (a remaining need below it stays short; an order whose qty is
+        below it gets nothing). With it, raising an order's priority can change how its deliveries split.
+    columns : dict, optional
+        Role -> column label, for ``order``, ``item``, ``qty``, ``priority``, ``due`` (orders) and
+        ``supply_item``, ``period``, ``supply_qty`` (supply).
+    engine : {None, "auto", "cython", "numba", "numpy"}
+        Kernel engine.
+
+    Returns
+    -------
+    Allocation
+        ``(deliveries, shortfalls, orders)``: see :class:`Allocation`.
+
+    Notes
+    -----
+    An order due at ``d`` falls in the last supply period ``t <= d`` of its item; a due before the item's
+    first period can only be served late (from the first period on). Each take is an O(periods) pass over
+    the item's timeline (suffix minimum of the free cumulative supply), exact in floating point: no
+    projected on hand goes below zero, not even by rounding. With one on-hand period the result equals
+    the ERP's per-item running-sum allocation.
+
+    Examples
+    --------
+    Acceptance case A1 (priority beats due date): 25 on hand, three orders of 10.
+
+    >>> import pandas as pd, bk_fast
+    >>> orders = pd.DataFrame({"order": [1, 2, 3], "item": ["Y", "Y", "Y"], "qty": [10.0, 10.0, 10.0],
+    ...                        "priority": [1, 2, 3], "due": [9, 10, 11]})
+    >>> supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [25.0]})
+    >>> res = bk_fast.allocate(orders, supply)
+    >>> res.deliveries
+       order item  due  period   qty  days_late
+    0      1    Y    9       9  10.0        0.0
+    1      2    Y   10      10  10.0        0.0
+    2      3    Y   11      11   5.0        0.0
+    >>> res.shortfalls
+       order item  due  qty_short
+    2      3    Y   11        5.0
+
+    A receipt in period 5 serves the rest late:
+
+    >>> supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 5], "qty": [12.0, 20.0]})
+    >>> orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0],
+    ...                        "priority": [1, 2], "due": [0, 0]})
+    >>> bk_fast.allocate(orders, supply).deliveries
+       order item  due  period   qty  days_late
+    0      1    Y    0       0  10.0        0.0
+    1      2    Y    0       0   2.0        0.0
+    2      2    Y    0       5   8.0        5.0
+    """
+    require_frame(orders, "orders")
+    require_frame(supply, "supply")
+    cols = dict(columns or {})
+    ocols = {k: v for k, v in cols.items() if k in _ORDER_NAMES}
+    scols = {k[len("supply_"):] if k.startswith("supply_") else k: v for k, v in cols.items()
+             if k in ("supply_item", "period", "supply_qty")}
+    o_order = _column(orders, "order", _ORDER_NAMES, "orders", ocols)
+    o_item = _column(orders, "item", _ORDER_NAMES, "orders", ocols)
+    o_qty = _column(orders, "qty", _ORDER_NAMES, "orders", ocols)
+    o_pri = _column(orders, "priority", _ORDER_NAMES, "orders", ocols)
+    o_due = _column(orders, "due", _ORDER_NAMES, "orders", ocols)
+    s_item = _column(supply, "item", _SUPPLY_NAMES, "supply", scols)
+    s_period = _column(supply, "period", _SUPPLY_NAMES, "supply", scols)
+    s_qty = _column(supply, "qty", _SUPPLY_NAMES, "supply", scols)
+
+    if not isinstance(partial, (bool, np.bool_)):
+        raise TypeError(f"partial must be True or False, got {partial!r}")
+    min_ship = 0.0 if min_shipment is None else float(min_shipment)
+    if not (np.isfinite(min_ship) and min_ship >= 0):
+        raise ValueError(f"min_shipment must be a finite number >= 0, got {min_shipment!r}")
+
+    order_ids = _ids(orders, o_order, "orders")
+    items = _ids(orders, o_item, "orders")
+    qty = float_column(orders, o_qty, what="orders")
+    _check_values(orders, qty, o_qty, "orders", nonneg=True)
+    priority = float_column(orders, o_pri, what="orders")
+    _check_values(orders, priority, o_pri, "orders")
+    due, due_is_date = _times(orders, o_due, "orders")
+    _check_values(orders, due, o_due, "orders")
+
+    sup_items = _ids(supply, s_item, "supply")
+    period, period_is_date = _times(supply, s_period, "supply")
+    _check_values(supply, period, s_period, "supply")
+    if len(supply) and len(orders) and due_is_date != period_is_date:
+        raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or both "
+                        f"be period numbers")
+    sqty = float_column(supply, s_qty, what="supply")
+    _check_values(supply, sqty, s_qty, "supply", allow_nan=True)
+    sqty = np.where(np.isnan(sqty), 0.0, sqty)
+    max_late = _lateness(max_lateness, due_is_date)
+
+    o_code, s_code, n_items = _item_codes(items, sup_items)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)
+    tiebreak = _tiebreak(order_ids)
+
+    n, n_per = len(orders), times.size
+    free = np.empty(n_per, dtype=np.float64)
+    short = np.empty(n, dtype=np.float64)
+    cap = n + n_per
+    del_order = np.empty(cap, dtype=np.int64)
+    del_period = np.empty(cap, dtype=np.int64)
+    del_qty = np.empty(cap, dtype=np.float64)
+    nd = int(resolve("allocate_orders", engine)(
+        item_ptr, times, cum, o_code, priority, due, tiebreak, qty, bool(partial), min_ship, max_late,
+        free, short, del_order, del_period, del_qty))
+    d_o, d_p, d_q = del_order[:nd], del_period[:nd], del_qty[:nd]
+
+    d_due = due[d_o]
+    d_t = times[d_p]
+    late = d_t - d_due
+    on_time = late <= 0
+    late[on_time] = 0.0
+    when = np.where(on_time, d_due, d_t)
+    due_col = orders[o_due]
+    deliveries = pd.DataFrame({
+        "order": order_ids.array.take(d_o),
+        "item": items.array.take(d_o),
+        "due": due_col.array.take(d_o),
+        "period": _from_days(when) if due_is_date else when,
+        "qty": d_q,
+        "days_late": late,
+    })
+    if not due_is_date and due_col.dtype.kind in "iu":
+        deliveries["period"] = _as_int_if_exact(when)
+
+    delivered = qty - short
+    on_time_qty = np.bincount(d_o, weights=np.where(on_time, d_q, 0.0), minlength=n) if n else np.zeros(0)
+    summary = pd.DataFrame({"qty": qty, "delivered": delivered, "on_time": on_time_qty, "short": short},
+                           index=orders.index)
+    rows = np.flatnonzero(short > 0)
+    shortfalls = pd.DataFrame({
+        "order": order_ids.array.take(rows),
+        "item": items.array.take(rows),
+        "due": due_col.array.take(rows),
+        "qty_short": short[rows],
+    }, index=orders.index[rows])
+    return Allocation(deliveries, shortfalls, summary)
+
+
+def _as_int_if_exact(values: np.ndarray):
+    ints = values.astype(np.int64) if values.size else values.astype(np.int64)
+    return ints if np.array_equal(ints, values) else values
+
+
+class KitAllocation(NamedTuple):
+    """Result of :func:`allocate_kits`.
+
+    ``orders``: per input order row (indexed like the input): ``qty``, ``knittable`` (what the allocated
+    material makes), ``short`` (``qty - knittable``), ``limiting_item`` (the scarcest item when
+    ``knittable < qty``, else missing), ``complete`` (the whole qty is covered).
+    ``lines``: one row per (order, item) requirement (duplicates summed) in allocation order of the orders:
+    ``order``, ``item``, ``fraction``, ``need`` (``fraction x qty``), ``available`` (what the order could
+    have taken of the item when its turn came), ``taken``.
+    """
+
+    orders: pd.DataFrame
+    lines: pd.DataFrame
+
+
+def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.DataFrame, *,
+                  mode: str = "proportional", columns: dict | None = None,
+                  engine: str | None = None) -> KitAllocation:
+    """Allocate items to orders that need several of them at once, in fixed fractions.
+
+    Orders are served in priority order (lower first; ties by due, then order id, then row). Order ``o``
+    needs ``fraction x lbs`` of each of its items for every lb it makes. With the free supply of each item
+    limited as in :func:`allocate` (by the due bucket's suffix minimum, so no projected on hand goes
+    negative), the lbs it can make are ``min(qty, min over items of available / fraction)``: the scarcest
+    item limits the kit. ``mode="proportional"`` takes exactly that (every item in its fraction, nothing
+    wasted on material the order cannot use); ``mode="all_or_nothing"`` takes only complete kits.
+
+    Parameters
+    ----------
+    orders : DataFrame
+        ``order`` (unique id), ``qty`` (>= 0), ``priority``, optional ``due`` (period or date; missing
+        column or value = now, i.e. only what is free at each item's first period). Not modified.
+    requirements : DataFrame
+        ``order``, ``item``, ``fraction`` (> 0 per unit of the order; 0 rows are ignored; duplicate
+        (order, item) rows add up, like BOM rows). Every order must be in ``orders``. Not modified.
+    supply : DataFrame
+        ``item``, optional ``period``, ``qty`` (as in :func:`allocate`; without ``period`` everything is on
+        hand). An item without supply has none. Not modified.
+    mode : {"proportional", "all_or_nothing"}
+    columns : dict, optional
+        Role -> label overrides: ``order``, ``qty``, ``priority``, ``due``, ``req_order``, ``req_item``,
+        ``fraction``, ``supply_item``, ``period``, ``supply_qty``.
+    engine : {None, "auto", "cython", "numba", "numpy"}
+
+    Returns
+    -------
+    KitAllocation
+        ``(orders, lines)``: see :class:`KitAllocation`.
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [1000.0, 500.0], "priority": [1, 2]})
+    >>> req = pd.DataFrame({"order": ["K1", "K1", "K2"], "item": [18767, 18929, 18767],
+    ...                     "fraction": [0.9, 0.1, 1.0]})
+    >>> supply = pd.DataFrame({"item": [18767, 18929], "qty": [1200.0, 50.0]})
+    >>> res = bk_fast.allocate_kits(orders, req, supply)
+    >>> res.orders
+          qty  knittable  short  limiting_item  complete
+    0  1000.0      500.0  500.0          18929     False
+    1   500.0      500.0    0.0           <NA>      True
+    >>> res.lines
+      order   item  fraction   need  available  taken
+    0    K1  18767       0.9  900.0     1200.0  450.0
+    1    K1  18929       0.1  100.0       50.0   50.0
+    2    K2  18767       1.0  500.0      750.0  500.0
+    """
+    require_frame(orders, "orders")
+    require_frame(requirements, "requirements")
+    require_frame(supply, "supply")
+    if mode not in ("proportional", "all_or_nothing"):
+        raise ValueError(f"mode must be 'proportional' or 'all_or_nothing', got {mode!r}")
+    cols = dict(columns or {})
+    ocols = {k: v for k, v in cols.items() if k in ("order", "qty", "priority", "due")}
+    rcols = {k[4:] if k.startswith("req_") else k: v for k, v in cols.items()
+             if k in ("req_order", "req_item", "fraction")}
+    scols = {k[len("supply_"):] if k.startswith("supply_") else k: v for k, v in cols.items()
+             if k in ("supply_item", "period", "supply_qty")}
+    o_order = _column(orders, "order", _ORDER_NAMES, "orders", ocols)
+    o_qty = _column(orders, "qty", _ORDER_NAMES, "orders", ocols)
+    o_pri = _column(orders, "priority", _ORDER_NAMES, "orders", ocols)
+    o_due = _column(orders, "due", _ORDER_NAMES, "orders", ocols, required=False)
+    r_order = _column(requirements, "order", _REQ_NAMES, "requirements", rcols)
+    r_item = _column(requirements, "item", _REQ_NAMES, "requirements", rcols)
+    r_frac = _column(requirements, "fraction", _REQ_NAMES, "requirements", rcols)
+    s_item = _column(supply, "item", _SUPPLY_NAMES, "supply", scols)
+    s_period = _column(supply, "period", _SUPPLY_NAMES, "supply", scols, required=False)
+    s_qty = _column(supply, "qty", _SUPPLY_NAMES, "supply", scols)
+
+    order_ids = _ids(orders, o_order, "orders")
+    if order_ids.duplicated().any():
+        dup = order_ids[order_ids.duplicated()].iloc[0]
+        raise ValueError(f"orders column {o_order!r} must be unique for kits; {dup!r} occurs twice")
+    qty = float_column(orders, o_qty, what="orders")
+    _check_values(orders, qty, o_qty, "orders", nonneg=True)
+    priority = float_column(orders, o_pri, what="orders")
+    _check_values(orders, priority, o_pri, "orders")
+    n = len(orders)
+    if o_due is not None:
+        due, due_is_date = _times(orders, o_due, "orders")
+        _check_values(orders, due, o_due, "orders", allow_nan=True)
+    else:
+        due, due_is_date = np.full(n, np.nan), None
+
+    sup_items = _ids(supply, s_item, "supply")
+    sqty = float_column(supply, s_qty, what="supply")
+    _check_values(supply, sqty, s_qty, "supply", allow_nan=True)
+    sqty = np.where(np.isnan(sqty), 0.0, sqty)
+    if s_period is not None:
+        period, period_is_date = _times(supply, s_period, "supply")
+        _check_values(supply, period, s_period, "supply")
+        if due_is_date is not None and len(supply) and n and due_is_date != period_is_date:
+            raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or "
+                            f"both be period numbers")
+    else:
+        period = np.full(len(supply), -np.inf)
+    s_code, s_uniques = pd.factorize(sup_items)
+    s_code = s_code.astype(np.int64)
+    n_items = len(s_uniques)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)
+
+    # requirement lines: order codes, item codes (-1 = no supply), duplicates summed, grouped by order
+    req_o = pd.Index(order_ids).get_indexer(_ids(requirements, r_order, "requirements"))
+    if (req_o < 0).any():
+        bad = _first_bad(requirements, req_o < 0)
+        raise ValueError(f"requirements row {bad!r}: order {requirements.at[bad, r_order]!r} is not in orders")
+    req_items = _ids(requirements, r_item, "requirements")
+    frac = float_column(requirements, r_frac, what="requirements")
+    _check_values(requirements, frac, r_frac, "requirements", nonneg=True)
+    keep = frac > 0
+    item_key, item_uniques = pd.factorize(req_items)
+    key = req_o.astype(np.int64) * max(len(item_uniques), 1) + item_key
+    key, frac, first_row = key[keep], frac[keep], np.flatnonzero(keep)
+    kcode, kuniq = pd.factorize(key)
+    fsum = np.bincount(kcode, weights=frac, minlength=len(kuniq))
+    rep_row = first_row[np.unique(kcode, return_index=True)[1]] if len(kuniq) else first_row[:0]
+    line_order = kuniq // max(len(item_uniques), 1)
+    grouped = np.argsort(line_order, kind="stable")
+    line_o = line_order[grouped].astype(np.int64)
+    line_rows = rep_row[grouped]
+    line_frac = np.ascontiguousarray(fsum[grouped])
+    line_items = req_items.array.take(line_rows)
+    line_code = np.ascontiguousarray(pd.Index(s_uniques).get_indexer(line_items), dtype=np.int64) \
+        if len(line_rows) else np.zeros(0, dtype=np.int64)
+    req_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
+
+    rows = np.arange(n, dtype=np.int64)
+    seq = np.lexsort((rows, _tiebreak(order_ids), np.where(np.isnan(due), -np.inf, due), priority)) \
+        if n else rows
+    seq = np.ascontiguousarray(seq, dtype=np.int64)
+    free = np.empty(times.size, dtype=np.float64)
+    knit = np.empty(n, dtype=np.float64)
+    limiting = np.empty(n, dtype=np.int64)
+    taken = np.empty(line_o.size, dtype=np.float64)
+    avail = np.empty(line_o.size, dtype=np.float64)
+    resolve("allocate_kit_orders", engine)(item_ptr, times, cum, seq, qty, due, req_ptr, line_code, line_frac,
+                                           mode == "all_or_nothing", free, knit, limiting, taken, avail)
+
+    has_lim = limiting >= 0
+    if len(line_rows):
+        lim_vals = pd.Series(line_items.take(np.where(has_lim, limiting, 0)), index=orders.index)
+        if lim_vals.dtype.kind in "iu":
+            lim_item = lim_vals.astype("Int64").mask(~has_lim)
+        else:
+            lim_item = lim_vals.where(has_lim)
+    else:
+        lim_item = pd.Series([None] * n, index=orders.index, dtype=object)
+    summary = pd.DataFrame({"qty": qty, "knittable": knit, "short": qty - knit, "limiting_item": lim_item,
+                            "complete": knit >= qty}, index=orders.index)
+    pos = np.empty(n, dtype=np.int64)
+    pos[seq] = np.arange(n)
+    show = np.argsort(pos[line_o], kind="stable") if line_o.size else line_o
+    lines = pd.DataFrame({
+        "order": order_ids.array.take(line_o[show]),
+        "item": line_items.take(show) if len(line_rows) else line_items,
+        "fraction": line_frac[show],
+        "need": line_frac[show] * qty[line_o[show]],
+        "available": avail[show],
+        "taken": taken[show],
+    })
+    return KitAllocation(summary, lines)

@@ -152,3 +152,23 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
                        columns=["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)
     return out
+
+
+def _demo_step(mill, engine):
+    """``bk-fast demo``: shortage risk of every yarn, worst first."""
+    from bk_fast._demo import DemoReport
+
+    inv = mill["yarn_inventory"]
+    risk = yarn_risk(inv, engine=engine)
+    counts = risk["risk"].value_counts().reindex(RISK_DTYPE.categories)
+    short = risk["shortage"] > 0
+    top = (pd.concat([inv[["Desc#", "Description"]], risk], axis=1)
+           .loc[short].sort_values(["risk", "shortage"], ascending=[False, False]).head(10))
+    return DemoReport(
+        title="Yarn shortage risk (planning balance = theoretical + allocated + on order)",
+        lines=[f"{len(inv):,} yarns, {int(short.sum()):,} short, {risk['shortage'].sum():,.2f} lbs short in all",
+               "risk levels: " + ", ".join(f"{k} {int(v):,}" for k, v in counts.items()),
+               f"median weeks of supply of yarns in stock: "
+               f"{risk.loc[risk['weeks_of_supply'] > 0, 'weeks_of_supply'].median():,.1f}",
+               "top shortages:"],
+        table=top[["Desc#", "Description", "planning_balance", "shortage", "weekly_demand", "risk"]])

@@ -68,3 +68,27 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
     return out
+
+
+def _demo_step(mill, engine):
+    """``bk-fast demo``: the ERP's allocation shortcut, a running sum of knit-order yarn needs per yarn."""
+    from bk_fast._demo import DemoReport
+
+    bom = mill["bom"].dropna(subset=["Style#", "Desc#"])
+    kos = mill["knit_orders"]
+    styles = bom["Style#"].astype("string").str.strip()
+    lines = pd.DataFrame({"Order #": kos["Order #"], "style": kos["Style #"].astype("string").str.strip(),
+                          "balance": kos["Balance (lbs)"]})
+    needs = lines.merge(pd.DataFrame({"style": styles, "Desc#": bom["Desc#"].astype("int64"),
+                                      "pct": bom["BOM_Percentage"]}),
+                        on="style", how="inner")
+    needs["lbs"] = needs["balance"] * needs["pct"]
+    needs["running lbs"] = segmented_cumsum(needs["lbs"], needs["Desc#"], engine=engine)
+    per_yarn = needs.groupby("Desc#", sort=False)["running lbs"].last().sort_values(ascending=False)
+    return DemoReport(
+        title="Running yarn need per yarn over knit orders (segmented cumsum)",
+        lines=[f"{len(needs):,} knit-order x yarn lines over {needs['Desc#'].nunique():,} yarns; "
+               f"largest running total {per_yarn.iloc[0]:,.2f} lbs (yarn {per_yarn.index[0]})"
+               if len(per_yarn) else "no knit order matched the BOM"],
+        table=needs.loc[needs["Desc#"].isin(per_yarn.index[:2]),
+                        ["Order #", "Desc#", "lbs", "running lbs"]].head(8))

@@ -48,6 +48,17 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # yarn POs
     "PO #": ("PO #", "PO#", "po_number", "PO Number"),
     "PO Bal": ("PO Bal", "PO Balance", "po_balance"),
+    # added for the export reader (bk_fast.io): sales orders, receipt buckets, the weekly yarn-demand report
+    "SO #": ("SO #", "SO#", "so_number", "SO Number", "Sales Order"),
+    "Customer": ("Customer", "customer", "Customer Name"),
+    "Ship Date": ("Ship Date", "ship_date", "Ship By"),
+    "Unscheduled or Past Due": ("Unscheduled or Past Due", "Past Due", "past_due", "Unscheduled"),
+    "This Week": ("This Week", "this_week"),
+    "Later": ("Later", "later"),
+    "Monday Inventory": ("Monday Inventory", "monday_inventory", "Inventory Monday"),
+    "Total Demand": ("Total Demand", "total_demand"),
+    "Total Receipt": ("Total Receipt", "Total Receipts", "total_receipt"),
+    "Total Balance": ("Total Balance", "total_balance"),
 }
 
 

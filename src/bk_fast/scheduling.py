@@ -82,8 +82,8 @@ class Schedule:
     machines : DataFrame
         One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
         ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
-        (busy days over the schedule's horizon, from the machine's availability to the last job's end
-        anywhere, in percent).
+        (busy time inside the horizon, from the machine's availability to ``horizon`` -- by default the last
+        job's end anywhere -- over the horizon's length, in percent).
     start : Timestamp
         Day 0 of the calendar.
     calendar : numpy.busdaycalendar
@@ -218,7 +218,8 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
 
 
 def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
-    """Working days -> datetime64[ns]; ``end``: a whole day ``k`` reads as the end (24:00) of day ``k - 1``."""
+    """Working days -> datetime64[ns] to the minute; ``end``: a whole day ``k`` reads as the end (24:00) of
+    working day ``k - 1``."""
     out = np.full(days.shape[0], np.datetime64("NaT", "ns"))
     ok = np.isfinite(days)
     if not ok.any():
@@ -229,7 +230,7 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
         whole = np.where((d == whole) & (d > 0), whole - 1, whole)
     frac = d - whole
     base = np.busday_offset(start, whole.astype(np.int64), roll="forward", busdaycal=cal)
-    out[ok] = base.astype("datetime64[ns]") + np.round(frac * 86_400e9).astype("timedelta64[ns]")
+    out[ok] = base.astype("datetime64[ns]") + np.round(frac * 1440.0).astype("timedelta64[m]")
     return out
 
 
@@ -252,7 +253,8 @@ def _positive(values: np.ndarray) -> np.ndarray:
 
 
 def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=None, days_per_week: int = 5,
-             holidays=None, setup=None, rule: str = "priority_due", engine: str | None = None) -> Schedule:
+             holidays=None, setup=None, rule: str = "priority_due", horizon: float | None = None,
+             engine: str | None = None) -> Schedule:
     """Finite-capacity list schedule of jobs on machines.
 
     Jobs are taken one at a time in ``rule`` order; each goes to the eligible machine where it would
@@ -291,6 +293,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     rule : {"priority_due", "due", "spt"}
         Job order: priority, then due, then job id; due, then job id (EDD); shortest processing time, then
         job id.
+    horizon : float, optional
+        Working days over which the machines' ``utilisation_pct`` is measured (busy time inside
+        ``[available, horizon)`` over its length); default: until the last job anywhere ends.
     engine : {None, "auto", "cython", "numba", "numpy"}
         Kernel engine.
 
@@ -330,6 +335,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     mdf = require_frame(machines, "machines")
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
+    if horizon is not None and not (isinstance(horizon, numbers.Real) and np.isfinite(horizon) and horizon > 0):
+        raise ValueError(f"horizon must be a positive number of working days, got {horizon!r}")
     cal = _calendar(days_per_week, holidays)
     day0 = _start_day(start, cal)
     n = len(jdf)
@@ -367,11 +374,11 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     if bad.any():
         _bad_row(jdf, q_label, bad, "jobs", "a finite number of lbs >= 0")
     j_label = _pick(jdf, _JOB_NAMES["job"], "jobs")
-    job_ids = jdf[j_label].to_numpy() if j_label is not None else jdf.index.to_numpy()
+    job_ids = jdf[j_label].array if j_label is not None else jdf.index.array
     s_label = _pick(jdf, _JOB_NAMES["style"], "jobs")
     if s_label is not None:
-        styles = jdf[s_label].to_numpy(dtype=object)
-        style_codes, style_uniques = pd.factorize(styles, use_na_sentinel=False)
+        styles = jdf[s_label].array
+        style_codes, style_uniques = pd.factorize(jdf[s_label], use_na_sentinel=False)
         style_codes = np.ascontiguousarray(style_codes, dtype=np.int64)
     else:
         styles = np.full(n, np.nan, dtype=object)
@@ -380,7 +387,7 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
 
     # ---- rates -> work (days at speed 1 or lbs) and machine speed
     reason = np.full(n, None, dtype=object)
-    work, speed = _rates(rates, jdf, mdf, qty, styles, s_label, perm, reason)
+    work, speed = _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reason)
 
     # ---- setup per machine, the machines' current style
     setup_arr = _setup(setup, m_ids, perm, n_mach)
@@ -415,14 +422,19 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     priority = float_column(jdf, p_label, what="jobs") if p_label is not None else np.zeros(n)
 
     # ---- rule order (stable lexsort: the last key is the primary one; NaN sorts last)
-    job_rank, _ = _ids(job_ids)
-    job_rank = np.where(job_rank < 0, np.iinfo(np.int64).max, job_rank)
-    if rule == "priority_due":
-        order = np.lexsort((job_rank, due, priority))
-    elif rule == "due":
-        order = np.lexsort((job_rank, due))
+    ids_index = pd.Index(job_ids)
+    if ids_index.is_monotonic_increasing and not ids_index.hasnans:
+        keys = []  # the stable sort keeps row order, which is id order already
     else:
-        order = np.lexsort((job_rank, np.where(np.isfinite(work), work, np.inf)))
+        job_rank, _ = _ids(job_ids)
+        keys = [np.where(job_rank < 0, np.iinfo(np.int64).max, job_rank)]
+    if rule == "priority_due":
+        keys += [due] + ([] if n == 0 or (priority == priority[0]).all() else [priority])
+    elif rule == "due":
+        keys += [due]
+    else:
+        keys += [np.where(np.isfinite(work), work, np.inf)]
+    order = np.lexsort(keys) if len(keys) > 1 else np.argsort(keys[0], kind="stable")
     order = np.ascontiguousarray(order, dtype=np.int64)
 
     unplaced = pd.notna(reason)
@@ -441,10 +453,10 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         np.ascontiguousarray(speed, dtype=np.float64), setup_arr, avail, last_style, load, out_m, out_start,
         out_end, out_setup)
     return _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup, due, reason, perm,
-                   m_ids, m_wc, avail0, avail, load, work, speed, day0, cal)
+                   m_ids, m_wc, avail0, avail, load, horizon, day0, cal)
 
 
-def _rates(rates, jdf, mdf, qty, styles, s_label, perm, reason):
+def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reason):
     n = qty.shape[0]
     n_mach = perm.shape[0]
     speed = np.ones(n_mach)
@@ -508,11 +520,13 @@ def _rates(rates, jdf, mdf, qty, styles, s_label, perm, reason):
         raise TypeError(f"rates must be None, a number, a dict, a Series or a DataFrame, got {type(rates).__name__}")
     if s_label is None:
         raise ValueError("rates are given per style but jobs has no style column")
-    pos = pd.Index(table.index).get_indexer(styles)
+    pos_u = pd.Index(table.index).get_indexer(pd.Index(style_uniques))
+    pos = pos_u[style_codes]
     rate = np.where(pos >= 0, table.to_numpy()[pos], np.nan)
     missing = pos < 0
+    uniq = np.asarray(style_uniques, dtype=object)
     for i in np.flatnonzero(missing):
-        reason[i] = f"no rate for style {styles[i]!r}"
+        reason[i] = f"no rate for style {uniq[style_codes[i]]!r}"
     return np.where(missing, np.nan, qty / np.where(missing, 1.0, rate)), speed
 
 
@@ -599,14 +613,16 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
     wk = _pick(jdf, _JOB_NAMES["work_center"], "jobs")
     rest = np.flatnonzero(~decided)
     if wk is not None and rest.size:
-        wcs = jdf[wk].to_numpy(dtype=object)[rest]
-        code = pd.Index(wc_uniques, dtype=object).get_indexer(pd.Index(wcs, dtype=object)) if n_wc else \
-            np.full(rest.size, -1)
-        group[rest] = np.where(code >= 0, code, -1)
-        for i, c, w in zip(rest, code, wcs):
-            if c < 0:
-                reason[i] = ("no work center, eligible machines or machine given" if pd.isna(w)
-                             else f"no machine in work center {w}")
+        jc, ju = pd.factorize(jdf[wk], use_na_sentinel=True)
+        ju = np.asarray(ju, dtype=object)
+        map_u = (pd.Index(wc_uniques, dtype=object).get_indexer(pd.Index(ju, dtype=object)) if n_wc
+                 else np.full(len(ju), -1))
+        jc = np.asarray(jc)[rest]
+        code = np.where(jc >= 0, map_u[np.maximum(jc, 0)] if len(ju) else -1, -1)
+        group[rest] = code
+        for i, c, u in zip(rest[code < 0], code[code < 0], jc[code < 0]):
+            reason[i] = ("no work center, eligible machines or machine given" if u < 0
+                         else f"no machine in work center {ju[u]}")
     else:
         for i in rest:
             reason[i] = "no work center, eligible machines or machine given"
@@ -615,18 +631,16 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
 
 
 def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup, due, reason, perm, m_ids,
-            m_wc, avail0, avail, load, work, speed, day0, cal) -> Schedule:
+            m_wc, avail0, avail, load, horizon, day0, cal) -> Schedule:
     n = len(jdf)
     placed = out_m >= 0
     row = np.where(placed, perm[np.where(placed, out_m, 0)], 0)
     mach_col = m_ids.to_numpy()[row] if n else m_ids.to_numpy()[:0]
     machine = pd.Series(mach_col, index=jdf.index).where(placed)
-    wc = pd.Series(m_wc.to_numpy(dtype=object)[row] if n else np.empty(0, object), index=jdf.index,
-                   dtype=object).where(placed)
+    wc = pd.Series(m_wc.array.take(row), index=jdf.index).where(placed)
     has_due = np.isfinite(due)
     days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
-    reason_s = pd.Series(reason, index=jdf.index, dtype=object)
-    reason_s = reason_s.where(reason_s.notna(), np.nan)
+    reason_s = np.where(pd.notna(reason), reason, np.nan).astype(object)
     frame = pd.DataFrame({
         "job": job_ids,
         "machine": machine.to_numpy(),
@@ -641,7 +655,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         "due_day": np.where(has_due, due, np.nan),
         "days_late": days_late,
         "late": np.nan_to_num(days_late, nan=0.0) > 0,
-        "reason": reason_s.to_numpy(),
+        "reason": pd.array(reason_s, dtype=object),
     }, index=jdf.index)
 
     # machine table, in the input's row order
@@ -653,9 +667,13 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     lbs = np.bincount(om, weights=qty[placed], minlength=n_mach)
     setup_days = np.bincount(om, weights=out_setup[placed], minlength=n_mach)
     knit = load - setup_days
-    horizon = float(out_end[placed].max()) if placed.any() else 0.0
+    if horizon is None:
+        horizon = float(out_end[placed].max()) if placed.any() else 0.0
+        busy = load
+    else:
+        inside = np.minimum(out_end[placed], horizon) - out_start[placed]
+        busy = np.bincount(om, weights=np.maximum(inside, 0.0), minlength=n_mach)
     span = horizon - avail0
-    busy = load
     util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
     finish = np.where(counts > 0, avail, np.nan)
     machines = pd.DataFrame({
@@ -728,3 +746,56 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     if isinstance(processing, pd.Series):
         return LateJobs(processing.index[seq], pd.Series(ok, index=processing.index, name="on_time"), n_late)
     return LateJobs(seq, ok, n_late)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# bk-fast demo
+
+
+def _demo_schedule(mill, engine):
+    from bk_fast.datasets import REFERENCE_DATE
+    from bk_fast.erp import schedule_knit_orders
+
+    return schedule_knit_orders(mill["knit_orders"], mill["machines"], mill["style_capacity"],
+                                mill["style_work_center"], start=REFERENCE_DATE, setup=0.25, engine=engine)
+
+
+def _demo_step(mill, engine):
+    """``bk-fast demo``: the synthetic mill's knit orders scheduled on its machines: late orders, machine
+    suggestions, utilisation (the schedule's and the ERP's formula)."""
+    from bk_fast._demo import DemoReport
+
+    s = _demo_schedule(mill, engine)
+    jobs, mach = s.jobs, s.machines
+    placed = jobs["reason"].isna()
+    late = s.late
+    used = mach[mach["jobs"] > 0]
+    lines = [
+        f"{int(placed.sum())} of {len(jobs)} knit orders scheduled from {s.start.date()} on {len(used)} of "
+        f"{len(mach)} machines ({_days_note(s)}); makespan {s.makespan_days:.1f} working days",
+        f"{len(late)} late, worst {late['days_late'].max() if len(late) else 0.0:.1f} working days past the "
+        f"quoted date; {int(jobs['suggested_machine'].notna().sum())} machine suggestions for unassigned orders",
+    ]
+    if (~placed).any():
+        counts = jobs.loc[~placed, "reason"].str.replace(r" \(.*$| \d.*$| '.*$", "", regex=True).value_counts()
+        lines.append("not scheduled: " + "; ".join(f"{n} x {r}" for r, n in counts.items()))
+    if len(used):
+        top = used.sort_values("utilisation_pct", ascending=False, kind="stable").head(3)
+        lines.append("busiest machines in the first week (schedule vs the ERP's formula): " + ", ".join(
+            f"{m:g} {u:.0f}% vs {e:.0f}%" if isinstance(m, float) else f"{m} {u:.0f}% vs {e:.0f}%"
+            for m, u, e in zip(top["machine"], top["utilisation_pct"], top["erp_utilisation_pct"])))
+        lines.append(f"first-week utilisation, mean over machines in use: {used['utilisation_pct'].mean():.0f}% "
+                     f"scheduled vs {used['erp_utilisation_pct'].mean():.0f}% by the ERP's workload/616/5 "
+                     f"formula")
+    table = late.head(8)[["job", "machine", "style", "end", "due_day", "days_late"]].reset_index(drop=True)
+    return DemoReport("Knit-machine schedule (late orders)", lines, table)
+
+
+def _days_note(s: Schedule) -> str:
+    mask = s.calendar.weekmask
+    return f"{int(mask.sum())} working days a week"
+
+
+def _demo_plot(mill, engine, path) -> None:
+    """``bk-fast demo --plot FILE``: Gantt chart PNG of the busiest work centers (needs matplotlib)."""
+    _demo_schedule(mill, engine).plot_gantt(path, top=3)

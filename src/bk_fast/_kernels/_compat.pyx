@@ -1,0 +1,90 @@
+# cython: language_level=3
+"""Cython engine for the Phase-3 drop-in kernels; same names and semantics as ``reference.compat``."""
+
+import numpy as np
+from libc.stdint cimport int64_t
+
+
+def counting_sort(const int64_t[::1] codes, Py_ssize_t n_keys, int64_t[::1] dest, int64_t[::1] perm):
+    cdef Py_ssize_t i, k, n = codes.shape[0]
+    cdef int64_t c, j
+    cdef int64_t[::1] pos = np.zeros(n_keys + 1, dtype=np.int64)
+    with nogil:
+        for i in range(n):
+            pos[codes[i] + 1] += 1
+        for k in range(n_keys):
+            pos[k + 1] += pos[k]
+        for i in range(n):
+            c = codes[i]
+            j = pos[c]
+            pos[c] = j + 1
+            dest[i] = j
+            perm[j] = i
+
+
+def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_ssize_t n_groups,
+                       const double[::1] available, double[::1] cum, unsigned char[::1] can,
+                       double[::1] alloc):
+    cdef Py_ssize_t i, n = required.shape[0]
+    cdef int64_t g
+    cdef double r, c, a, rest
+    cdef double nan = float("nan")
+    cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
+    with nogil:
+        for i in range(n):
+            g = codes[i]
+            r = required[i]
+            if g < 0 or r != r:
+                c = nan
+            else:
+                acc[g] += r
+                c = acc[g]
+            cum[i] = c
+            a = available[i]
+            if c <= a:
+                can[i] = 1
+                alloc[i] = r
+            else:
+                can[i] = 0
+                rest = a - (c - r)
+                if rest != rest:
+                    alloc[i] = nan
+                elif rest < 0.0:
+                    alloc[i] = 0.0
+                else:
+                    alloc[i] = rest
+
+
+def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize_t n_groups,
+                     const double[::1] available, double[::1] cum, unsigned char[::1] ok):
+    cdef Py_ssize_t i, n = hours.shape[0]
+    cdef int64_t g
+    cdef double h, c
+    cdef double nan = float("nan")
+    cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
+    with nogil:
+        for i in range(n):
+            g = codes[i]
+            h = hours[i]
+            if g < 0 or h != h:
+                c = nan
+            else:
+                acc[g] += h
+                c = acc[g]
+            cum[i] = c
+            ok[i] = 1 if c <= available[i] else 0
+
+
+def shortage_rows(const double[::1] balance, const double[::1] threshold, int64_t[::1] rows,
+                  double[::1] amount):
+    cdef Py_ssize_t i, k = 0, n = balance.shape[0]
+    cdef double b, t
+    with nogil:
+        for i in range(n):
+            b = balance[i]
+            t = threshold[i]
+            if b < t:
+                rows[k] = i
+                amount[k] = t - b
+                k += 1
+    return k

@@ -1,0 +1,223 @@
+"""Frame plumbing for the drop-ins: text-column detection, dense group codes, stable sort codes, key lookups
+and reordering a frame by a permutation. Everything here only decides whether the kernel path applies and
+prepares validated arrays for it; ``None`` means "take the plain pandas path"."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._engine import resolve
+
+#: a dense key range is used (instead of hashing) while it is at most this many times the row count
+_RANGE_FACTOR = 2
+_RANGE_FLOOR = 1 << 16
+
+
+def is_text(dtype) -> bool:
+    """``object`` columns and pandas ``str``/``string`` columns: what the original treated as text."""
+    return dtype == object or isinstance(dtype, pd.StringDtype)
+
+
+def text_columns(df: pd.DataFrame) -> list:
+    return [name for name, dtype in df.dtypes.items() if is_text(dtype)]
+
+
+def as_object(series: pd.Series) -> pd.Series:
+    """A ``str`` column as the ``object`` column pandas 2 would have held (missing -> NaN)."""
+    if isinstance(series.dtype, pd.StringDtype):
+        return series.astype(object)
+    return series
+
+
+def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:
+    """After running object-column logic on a converted ``str`` column, give the result the ``str`` dtype back
+    when it is still text (object); other results (datetimes, numbers) are kept as they are."""
+    if isinstance(source.dtype, pd.StringDtype) and result.dtype == object:
+        try:
+            return result.astype(source.dtype)
+        except (TypeError, ValueError):
+            return result
+    return result
+
+
+def plain_numpy(series: pd.Series) -> np.ndarray | None:
+    """The column's ndarray when it is backed by a plain numpy dtype, else None."""
+    return series.to_numpy() if isinstance(series.dtype, np.dtype) else None
+
+
+def _limit(n: int) -> int:
+    return _RANGE_FACTOR * n + _RANGE_FLOOR
+
+
+def int_range_codes(values: np.ndarray, n_rows: int, lo: int | None = None, hi: int | None = None):
+    """``(values - lo, hi - lo + 1)`` for integer keys whose range is small enough, else None."""
+    if values.dtype.kind not in "iu" or values.size == 0:
+        return None
+    lo = int(values.min()) if lo is None else lo
+    hi = int(values.max()) if hi is None else hi
+    span = hi - lo + 1
+    if span > _limit(n_rows):
+        return None
+    return (values.astype(np.int64, copy=False) - np.int64(lo)), span
+
+
+def group_codes(keys: pd.Series):
+    """Dense int64 group codes (-1 for a missing key, as groupby drops it) and the number of groups."""
+    arr = plain_numpy(keys)
+    if arr is not None:
+        coded = int_range_codes(arr, len(arr))
+        if coded is not None:
+            return np.ascontiguousarray(coded[0]), coded[1]
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    return np.ascontiguousarray(codes, dtype=np.int64), len(uniques)
+
+
+def _numeric_key(dtype) -> bool:
+    return isinstance(dtype, np.dtype) and dtype.kind in "iuf"
+
+
+def keyed_lookup(left: pd.Series, right: pd.Series):
+    """Group codes of ``left`` and, per left row, the position of its match in ``right`` (-1: no match), as a
+    left merge on unique right keys would find it. ``None`` when the fast path does not apply (duplicate or
+    missing right keys, key dtypes pandas would treat differently)."""
+    ldt, rdt = left.dtype, right.dtype
+    both_text = is_text(ldt) and is_text(rdt)
+    both_num = _numeric_key(ldt) and _numeric_key(rdt)
+    if not (both_text or both_num):
+        return None
+    if right.isna().any():
+        return None
+    if both_text and (ldt == object or rdt == object):
+        # object keys may hold non-strings whose equality pandas decides by hashing: only plain strings here
+        for side in (left, right):
+            if side.dtype == object and pd.api.types.infer_dtype(side, skipna=True) not in ("string", "empty"):
+                return None
+    n = len(left)
+    larr, rarr = plain_numpy(left), plain_numpy(right)
+    if larr is not None and rarr is not None and larr.dtype.kind in "iu" and rarr.dtype.kind in "iu" \
+            and larr.size and rarr.size:
+        lo = min(int(larr.min()), int(rarr.min()))
+        hi = max(int(larr.max()), int(rarr.max()))
+        coded = int_range_codes(larr, n + len(rarr), lo, hi)
+        if coded is not None:
+            codes, span = coded
+            table = np.full(span, -1, dtype=np.int64)
+            rcodes = rarr.astype(np.int64) - np.int64(lo)
+            table[rcodes[::-1]] = np.arange(len(rarr) - 1, -1, -1, dtype=np.int64)
+            if np.count_nonzero(table >= 0) != len(rarr):
+                return None  # duplicate right keys: the merge would repeat rows
+            return np.ascontiguousarray(codes), span, table[codes]
+    rindex = pd.Index(right)
+    if not rindex.is_unique:
+        return None
+    codes, uniques = pd.factorize(left, use_na_sentinel=True)
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    pos_by_code = np.asarray(rindex.get_indexer(uniques), dtype=np.int64)
+    pos = np.where(codes >= 0, pos_by_code[np.maximum(codes, 0)] if len(pos_by_code) else -1, -1)
+    return codes, len(uniques), np.ascontiguousarray(pos, dtype=np.int64)
+
+
+def _sort_rank(series: pd.Series, n: int):
+    """Order-preserving dense int64 codes of one sort key (missing values last, like pandas), or None."""
+    dtype = series.dtype
+    if not isinstance(dtype, np.dtype):
+        return None
+    arr = series.to_numpy()
+    kind = dtype.kind
+    missing = None
+    if kind == "b":
+        vals = arr.astype(np.int64)
+    elif kind in "iu":
+        if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+            return None
+        vals = arr.astype(np.int64, copy=False)
+    elif kind in "mM":
+        vals = arr.view(np.int64)
+        missing = np.isnat(arr)
+    elif kind == "f":
+        missing = np.isnan(arr)
+        finite = arr[~missing] if missing.any() else arr
+        if finite.size and (not np.isfinite(finite).all() or np.abs(finite).max() >= 2.0 ** 53
+                            or (finite != np.floor(finite)).any()):
+            return None
+        vals = np.where(missing, 0.0, arr).astype(np.int64)
+    else:
+        return None
+    if missing is not None and not missing.any():
+        missing = None
+    valid = vals[~missing] if missing is not None else vals
+    if valid.size == 0:
+        return np.zeros(len(arr), dtype=np.int64), 1
+    lo, hi = int(valid.min()), int(valid.max())
+    if hi - lo >= 2 ** 62:
+        return None
+    rel = vals - np.int64(lo)
+    if missing is not None:
+        rel[missing] = 0
+    span = hi - lo + 1
+    if span > _limit(n):
+        step = int(np.gcd.reduce(rel)) if rel.size else 1
+        if step > 1:
+            rel //= step
+            span = (hi - lo) // step + 1
+        if span > _limit(n):
+            return None
+    if missing is not None:
+        rel[missing] = span
+        span += 1
+    return rel, span
+
+
+def sort_permutation(frame: pd.DataFrame, by: list, *, engine=None):
+    """Stable multi-key sort as ``frame.sort_values(by)`` orders rows (missing values last).
+
+    Returns ``(dest, perm)``: ``dest[i]`` the sorted position of row i (None when not computed) and ``perm``
+    the row at each position. Dense keys go through the counting-sort kernel; anything else through pandas.
+    """
+    n = len(frame)
+    codes, span = None, 1
+    for name in by:
+        rank = _sort_rank(frame[name], n)
+        if rank is None:
+            codes = None
+            break
+        r, k = rank
+        if codes is None:
+            codes, span = r, k
+        else:
+            if span * k > _limit(n):
+                codes = None
+                break
+            codes = codes * np.int64(k) + r
+            span = span * k
+    if codes is not None:
+        dest = np.empty(n, dtype=np.int64)
+        perm = np.empty(n, dtype=np.int64)
+        resolve("counting_sort", engine)(np.ascontiguousarray(codes, dtype=np.int64), int(span), dest, perm)
+        return dest, perm
+    sub = frame[by].reset_index(drop=True)
+    perm = sub.sort_values(by).index.to_numpy(dtype=np.int64)
+    return None, perm
+
+
+def reorder(values, dest, perm):
+    """``values`` (ndarray or pandas array) in sorted order: scattered by ``dest`` (sequential reads; much
+    cheaper than a gather) for numpy arrays when ``dest`` is known, else taken by ``perm``."""
+    if isinstance(values, np.ndarray):
+        if dest is not None:
+            out = np.empty_like(values)
+            out[dest] = values
+            return out
+        return values.take(perm)
+    return values.take(perm)
+
+
+def reordered_columns(df: pd.DataFrame, dest, perm) -> dict:
+    """Every column of ``df`` in sorted order, keyed by label (labels must be unique)."""
+    out = {}
+    for name in df.columns:
+        col = df[name]
+        arr = col.to_numpy() if isinstance(col.dtype, np.dtype) else col.array
+        out[name] = reorder(arr, dest, perm)
+    return out

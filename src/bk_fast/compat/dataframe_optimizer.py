@@ -1,0 +1,465 @@
+"""Drop-in ``DataFrameOptimizer``: the ERP's Phase-3 service with the same names, arguments, output frames and
+in-place mutation (DOMAIN.md section 8), with the hot methods on bk_fast kernels.
+
+Each method first checks whether its kernel path applies (plain numpy dtypes, unique merge keys, dense sort
+keys); otherwise it runs the contract in plain pandas, so unusual input still gets the original's answer or
+the original's exception. Text columns of pandas 3's ``str`` dtype are treated as the ``object`` text columns
+the original was written for.
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from typing import Any, Callable, Dict, List, Optional
+
+import numpy as np
+import pandas as pd
+
+from bk_fast._engine import resolve
+from bk_fast.compat._frames import (
+    as_object, back_to_str, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
+    sort_permutation, text_columns)
+from bk_fast.compat.stats import note_fallback, tracked
+
+__all__ = ["DataFrameOptimizer"]
+
+_PB_INPUTS = ("theoretical_balance", "allocated", "on_order")
+
+
+def _now(now):
+    return pd.Timestamp.now() if now is None else now
+
+
+def _f64(arr) -> bool:
+    return arr is not None and arr.dtype == np.float64
+
+
+def _coerce_numeric(series: pd.Series) -> pd.Series:
+    """``pd.to_numeric(errors='coerce').fillna(0)`` on the column as the original saw it (``str`` as object)."""
+    return pd.to_numeric(as_object(series), errors="coerce").fillna(0)
+
+
+class DataFrameOptimizer:
+    """Drop-in for the ERP's Phase-3 ``DataFrameOptimizer`` (all static methods, one classmethod).
+
+    Same outputs as the original, column by column (values, dtypes, index, row order, NaN), and the same
+    in-place changes to the caller's frames. Hot methods take keyword-only ``engine=`` (default: the engine in
+    force); methods that read the clock take ``now=`` (default ``pd.Timestamp.now()``, as the original).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.compat import DataFrameOptimizer
+    >>> yarn = pd.DataFrame({"yarn_id": [18767, 18929], "available_quantity": [100.0, 50.0]})
+    >>> orders = pd.DataFrame({"yarn_id": [18767, 18767, 18929], "required_quantity": [60.0, 60.0, 10.0],
+    ...                        "priority": [1, 2, 1], "order_date": pd.to_datetime(["2026-01-05"] * 3)})
+    >>> out = DataFrameOptimizer.optimize_yarn_allocation(yarn, orders)
+    >>> out[["yarn_id", "cumulative_demand", "can_fulfill", "allocated_quantity"]]
+       yarn_id  cumulative_demand  can_fulfill  allocated_quantity
+    0    18767               60.0         True                60.0
+    2    18929               10.0         True                10.0
+    1    18767              120.0        False                40.0
+    """
+
+    # ------------------------------------------------------------------------------------------ balances
+    @staticmethod
+    @tracked("optimize_planning_balance_calculation")
+    def optimize_planning_balance_calculation(df: pd.DataFrame, *, engine: str | None = None) -> pd.DataFrame:
+        """``planning_balance = theoretical_balance + allocated + on_order`` (those present; missing = 0).
+
+        Present inputs are coerced with ``to_numeric(errors='coerce').fillna(0)`` and written back.
+        **Mutates and returns the same object**; an empty frame is returned unchanged.
+        """
+        if df.empty:
+            return df
+        present = [name for name in _PB_INPUTS if name in df.columns]
+        arrays = {name: plain_numpy(df[name]) for name in present}
+        if not present or not all(_f64(arrays[name]) for name in present):
+            note_fallback("optimize_planning_balance_calculation")
+            for name in present:
+                df[name] = _coerce_numeric(df[name])
+            total = df.get("theoretical_balance", 0)
+            total = total + df.get("allocated", 0)
+            total = total + df.get("on_order", 0)
+            df["planning_balance"] = total
+            return df
+        for name in present:
+            if np.isnan(arrays[name]).any():
+                df[name] = df[name].fillna(0)
+        zeros = None
+        inputs = []
+        for name in _PB_INPUTS:
+            if name in arrays:
+                inputs.append(np.ascontiguousarray(arrays[name]))
+            else:
+                zeros = np.zeros(len(df)) if zeros is None else zeros
+                inputs.append(zeros)
+        out = np.empty(len(df), dtype=np.float64)
+        resolve("planning_balance", engine)(*inputs, out)
+        df["planning_balance"] = out
+        return df
+
+    @staticmethod
+    @tracked("optimize_shortage_detection")
+    def optimize_shortage_detection(df: pd.DataFrame, threshold_col: str = "min_stock",
+                                    balance_col: str = "planning_balance", *,
+                                    engine: str | None = None) -> pd.DataFrame:
+        """Rows with ``balance < threshold`` (strict; NaN never), copied, with
+        ``shortage_amount = threshold - balance``; original index and order. Empty input -> ``pd.DataFrame()``;
+        a missing threshold column raises KeyError."""
+        if df.empty:
+            return pd.DataFrame()
+        ok = (balance_col in df.columns and threshold_col in df.columns and df.columns.is_unique)
+        bal = plain_numpy(df[balance_col]) if ok else None
+        thr = plain_numpy(df[threshold_col]) if ok else None
+        if bal is None or thr is None or bal.dtype.kind not in "iuf" or thr.dtype.kind not in "iuf":
+            note_fallback("optimize_shortage_detection")
+            below = df[balance_col] < df.get(threshold_col, 0)
+            out = df[below].copy()
+            out["shortage_amount"] = out[threshold_col] - out[balance_col]
+            return out
+        if _f64(bal) and _f64(thr):
+            rows = np.empty(len(df), dtype=np.int64)
+            amount = np.empty(len(df), dtype=np.float64)
+            k = resolve("shortage_rows", engine)(np.ascontiguousarray(bal), np.ascontiguousarray(thr), rows,
+                                                 amount)
+            rows, amount = rows[:k], amount[:k]
+        else:
+            with np.errstate(invalid="ignore"):
+                rows = np.flatnonzero(bal < thr)
+            amount = thr[rows] - bal[rows]
+        out = df.take(rows)
+        out["shortage_amount"] = amount
+        return out
+
+    # ----------------------------------------------------------------------------------------------- BOM
+    @staticmethod
+    @tracked("optimize_bom_explosion")
+    def optimize_bom_explosion(bom_df: pd.DataFrame, quantity: float, style_id: Optional[str] = None, *,
+                               engine: str | None = None) -> pd.DataFrame:
+        """``required_quantity = quantity_per x quantity`` and ``cumulative_required`` = running sum per
+        ``yarn_id`` in row order. Filters ``style_id`` when truthy (a copy); otherwise works on, and mutates,
+        the caller's frame. Original index kept; an empty frame is returned unchanged."""
+        if bom_df.empty:
+            return bom_df
+        if style_id:
+            bom_df = bom_df[bom_df["style_id"] == style_id].copy()
+        bom_df["required_quantity"] = bom_df["quantity_per"] * quantity
+        required = plain_numpy(bom_df["required_quantity"])
+        if required is None or required.dtype.kind not in "if" or required.dtype.itemsize != 8 \
+                or "yarn_id" not in bom_df.columns or not bom_df.columns.is_unique:
+            note_fallback("optimize_bom_explosion")
+            bom_df["cumulative_required"] = bom_df.groupby("yarn_id")["required_quantity"].cumsum()
+            return bom_df
+        codes, n_groups = group_codes(bom_df["yarn_id"])
+        bom_df["cumulative_required"] = _running_sum(required, codes, n_groups, engine)
+        return bom_df
+
+    # ------------------------------------------------------------------------------------------ allocation
+    @staticmethod
+    @tracked("optimize_yarn_allocation")
+    def optimize_yarn_allocation(yarn_df: pd.DataFrame, orders_df: pd.DataFrame, *,
+                                 engine: str | None = None) -> pd.DataFrame:
+        """Greedy yarn allocation in (``priority``, ``order_date``) order.
+
+        Left-merges ``available_quantity`` on ``yarn_id``, sorts stably by priority then order date,
+        ``cumulative_demand`` = running ``required_quantity`` per yarn, ``can_fulfill = cumulative_demand <=
+        available_quantity``, ``allocated_quantity`` = required if it can be fulfilled else
+        ``max(0, available - (cumulative_demand - required))``. Unknown yarn -> NaN available, False, NaN
+        allocated. Rows come back in sorted order carrying the merged RangeIndex permuted. Either input empty
+        -> ``pd.DataFrame()``. Neither input is modified.
+        """
+        if yarn_df.empty or orders_df.empty:
+            return pd.DataFrame()
+        fast = _allocation_fast(yarn_df, orders_df, engine)
+        if fast is not None:
+            return fast
+        note_fallback("optimize_yarn_allocation")
+        merged = orders_df.merge(yarn_df[["yarn_id", "available_quantity"]], on="yarn_id", how="left")
+        merged = merged.sort_values(["priority", "order_date"])
+        merged["cumulative_demand"] = merged.groupby("yarn_id")["required_quantity"].cumsum()
+        merged["can_fulfill"] = merged["cumulative_demand"] <= merged["available_quantity"]
+        merged["allocated_quantity"] = np.where(
+            merged["can_fulfill"], merged["required_quantity"],
+            np.maximum(0, merged["available_quantity"]
+                       - (merged["cumulative_demand"] - merged["required_quantity"])))
+        return merged
+
+    # ------------------------------------------------------------------------------------------ scheduling
+    @staticmethod
+    @tracked("optimize_production_scheduling")
+    def optimize_production_scheduling(orders_df: pd.DataFrame, capacity_df: pd.DataFrame, *, now=None,
+                                       engine: str | None = None) -> pd.DataFrame:
+        """``production_hours = quantity / production_rate`` (column, default 100; **added to the caller's
+        frame**), sorted by (``priority``, ``due_date``), ``available_hours`` left-merged on
+        ``work_center_id``, ``cumulative_hours`` per work center, ``can_schedule``, ``scheduled_start`` = one
+        timestamp (``now``, default ``pd.Timestamp.now()``) and ``scheduled_end = start + hours``.
+        With an empty capacity frame: the sorted copy. Empty orders are returned unchanged."""
+        if orders_df.empty:
+            return orders_df
+        orders_df["production_hours"] = orders_df["quantity"] / orders_df.get("production_rate", 100)
+        start = _now(now)
+        fast = _scheduling_fast(orders_df, capacity_df, start, engine)
+        if fast is not None:
+            return fast
+        note_fallback("optimize_production_scheduling")
+        orders_df = orders_df.sort_values(["priority", "due_date"])
+        if capacity_df.empty:
+            return orders_df.copy()
+        out = orders_df.merge(capacity_df[["work_center_id", "available_hours"]], on="work_center_id",
+                              how="left")
+        out["cumulative_hours"] = out.groupby("work_center_id")["production_hours"].cumsum()
+        out["can_schedule"] = out["cumulative_hours"] <= out["available_hours"]
+        out["scheduled_start"] = start
+        out["scheduled_end"] = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
+        return out
+
+    # ---------------------------------------------------------------------------------------------- costs
+    @staticmethod
+    @tracked("optimize_cost_calculation")
+    def optimize_cost_calculation(df: pd.DataFrame, cost_columns: List[str] = None) -> pd.DataFrame:
+        """``total_cost`` = row sum of the cost columns (default material/labor/overhead; present ones coerced
+        to numbers, NaN -> 0; KeyError when a listed column is missing); with ``quantity``,
+        ``cost_per_unit = total_cost / quantity`` (0 -> NaN -> 0). Mutates and returns ``df``."""
+        if df.empty:
+            return df
+        if cost_columns is None:
+            cost_columns = ["material_cost", "labor_cost", "overhead_cost"]
+        for name in cost_columns:
+            if name in df.columns:
+                df[name] = _coerce_numeric(df[name])
+        df["total_cost"] = df[cost_columns].sum(axis=1)
+        if "quantity" in df.columns:
+            df["cost_per_unit"] = df["total_cost"] / df["quantity"].replace(0, np.nan)
+            df["cost_per_unit"] = df["cost_per_unit"].fillna(0)
+        return df
+
+    # ---------------------------------------------------------------------------------------------- dates
+    @staticmethod
+    @tracked("optimize_date_calculations")
+    def optimize_date_calculations(df: pd.DataFrame, *, now=None) -> pd.DataFrame:
+        """Text columns whose name contains ``date`` or ``time`` -> ``to_datetime(errors='coerce')``;
+        ``lead_time_days = (delivery_date - order_date).dt.days``; with ``due_date``: ``days_until_due``
+        (floor days from ``now``) and ``is_overdue``. Mutates and returns ``df``."""
+        if df.empty:
+            return df
+        for name in text_columns(df):
+            if "date" in name.lower() or "time" in name.lower():
+                df[name] = pd.to_datetime(as_object(df[name]), errors="coerce")
+        if "order_date" in df.columns and "delivery_date" in df.columns:
+            df["lead_time_days"] = (df["delivery_date"] - df["order_date"]).dt.days
+        if "due_date" in df.columns:
+            df["days_until_due"] = (df["due_date"] - _now(now)).dt.days
+            df["is_overdue"] = df["days_until_due"] < 0
+        return df
+
+    # ------------------------------------------------------------------------------------------- generic
+    @staticmethod
+    @tracked("optimize_aggregations")
+    def optimize_aggregations(df: pd.DataFrame, group_by: List[str],
+                              agg_dict: Dict[str, List[str]]) -> pd.DataFrame:
+        """``df.groupby(group_by).agg(agg_dict).reset_index()`` with MultiIndex columns flattened as
+        ``'_'.join(col).strip('_')``; empty -> ``pd.DataFrame()``."""
+        if df.empty:
+            return pd.DataFrame()
+        out = df.groupby(group_by).agg(agg_dict).reset_index()
+        if isinstance(out.columns, pd.MultiIndex):
+            out.columns = ["_".join(col).strip("_") for col in out.columns]
+        return out
+
+    @staticmethod
+    @tracked("optimize_conditional_updates")
+    def optimize_conditional_updates(df: pd.DataFrame, conditions: List[tuple], update_col: str) -> pd.DataFrame:
+        """``df[update_col] = np.select(conditions, values, default=existing column or 0)``; first match
+        wins. Mutates and returns ``df``."""
+        if df.empty:
+            return df
+        df[update_col] = np.select([cond for cond, _ in conditions], [value for _, value in conditions],
+                                   default=df.get(update_col, 0))
+        return df
+
+    @staticmethod
+    @tracked("optimize_string_operations")
+    def optimize_string_operations(df: pd.DataFrame) -> pd.DataFrame:
+        """Every text column stripped; upper-cased when ``'id'`` is in its lowercased name (substring: ``paid``
+        and ``width`` match too); ``$`` and ``,`` removed when the name contains price/cost/amount/quantity.
+        ``str`` columns get the values ``object`` columns get and stay ``str``. Mutates and returns ``df``."""
+        if df.empty:
+            return df
+        for name in text_columns(df):
+            source = df[name]
+            col = as_object(source).str.strip()
+            low = name.lower()
+            if "id" in low:
+                col = col.str.upper()
+            if any(word in low for word in ("price", "cost", "amount", "quantity")):
+                col = col.str.replace(r"[$,]", "", regex=True)
+            df[name] = back_to_str(col, source)
+        return df
+
+    @staticmethod
+    @tracked("optimize_merge_operations")
+    def optimize_merge_operations(left_df: pd.DataFrame, right_df: pd.DataFrame, on: str,
+                                  how: str = "left") -> pd.DataFrame:
+        """:meth:`optimize_memory_usage` on both inputs (in place), both sorted by ``on``, then
+        ``pd.merge(..., sort=False)``."""
+        left_df = DataFrameOptimizer.optimize_memory_usage(left_df)
+        right_df = DataFrameOptimizer.optimize_memory_usage(right_df)
+        left_df = left_df.sort_values(on)
+        right_df = right_df.sort_values(on)
+        return pd.merge(left_df, right_df, on=on, how=how, sort=False)
+
+    @staticmethod
+    @tracked("optimize_memory_usage")
+    def optimize_memory_usage(df: pd.DataFrame, deep: bool = True) -> pd.DataFrame:
+        """In place: signed ints to the smallest of int8/16/32 by **inclusive** bounds, floats downcast to
+        float32 where ``to_numeric(downcast='float')`` does, text columns to category when
+        ``nunique / len < 0.5`` (a 0-row frame with text columns raises ZeroDivisionError, as the original)."""
+        for name in df.select_dtypes(include=["int"]).columns:
+            lo, hi = df[name].min(), df[name].max()
+            if lo >= -128 and hi <= 127:
+                df[name] = df[name].astype(np.int8)
+            elif lo >= -32768 and hi <= 32767:
+                df[name] = df[name].astype(np.int16)
+            elif lo >= -2147483648 and hi <= 2147483647:
+                df[name] = df[name].astype(np.int32)
+        for name in df.select_dtypes(include=["float"]).columns:
+            df[name] = pd.to_numeric(df[name], downcast="float")
+        for name in text_columns(df):
+            col = df[name]
+            if col.nunique() / len(col) < 0.5:
+                df[name] = col.astype("category")
+        return df
+
+    @classmethod
+    @tracked("benchmark_optimization")
+    def benchmark_optimization(cls, func: Callable, *args, **kwargs) -> Dict[str, Any]:
+        """Run ``func`` once: ``{'result', 'execution_time_ms', 'rows_processed'}`` (rows = ``len(result)``
+        for a DataFrame, else 0)."""
+        start = time.perf_counter()
+        result = func(*args, **kwargs)
+        elapsed = (time.perf_counter() - start) * 1000
+        return {"result": result, "execution_time_ms": elapsed,
+                "rows_processed": len(result) if isinstance(result, pd.DataFrame) else 0}
+
+    @staticmethod
+    @tracked("apply_all_optimizations")
+    def apply_all_optimizations(df: pd.DataFrame, *, now=None) -> pd.DataFrame:
+        """Strings -> dates -> planning balance (only when all three inputs exist) -> cost (every column whose
+        name contains ``cost``) -> memory, all on ``df`` in place."""
+        if df.empty:
+            return df
+        df = DataFrameOptimizer.optimize_string_operations(df)
+        df = DataFrameOptimizer.optimize_date_calculations(df, now=now)
+        if all(name in df.columns for name in _PB_INPUTS):
+            df = DataFrameOptimizer.optimize_planning_balance_calculation(df)
+        cost_cols = [name for name in df.columns if "cost" in name.lower()]
+        if cost_cols:
+            df = DataFrameOptimizer.optimize_cost_calculation(df, cost_cols)
+        return DataFrameOptimizer.optimize_memory_usage(df)
+
+
+# ---------------------------------------------------------------------------------------------- kernels
+
+
+def _running_sum(values: np.ndarray, codes: np.ndarray, n_groups: int, engine) -> np.ndarray:
+    """``groupby(keys).cumsum()`` of int64/float64 ``values`` in row order (pandas' dtype rules: ints stay
+    int64 unless a key is missing, which gives NaN rows and float64)."""
+    missing = bool((codes < 0).any())
+    if values.dtype.kind in "iu" and not missing:
+        arr = np.ascontiguousarray(values, dtype=np.int64)
+        out = np.zeros(arr.shape[0], dtype=np.int64)
+    else:
+        arr = np.ascontiguousarray(values, dtype=np.float64)
+        out = np.full(arr.shape[0], np.nan)
+    resolve("segmented_cumsum", engine)(arr, codes, int(n_groups), out)
+    return out
+
+
+def _merged_available(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The merged ``available`` column: the right value per left row, NaN (as float64) where no match."""
+    if (pos < 0).any():
+        out = values.astype(np.float64)[np.maximum(pos, 0)] if len(values) else np.full(len(pos), np.nan)
+        out[pos < 0] = np.nan
+        return out
+    return values[pos]
+
+
+def _allocation_fast(yarn_df, orders_df, engine):
+    needed = ("yarn_id", "required_quantity", "priority", "order_date")
+    if not all(name in orders_df.columns for name in needed) or "available_quantity" in orders_df.columns:
+        return None
+    if "yarn_id" not in yarn_df.columns or "available_quantity" not in yarn_df.columns:
+        return None
+    if not orders_df.columns.is_unique or not yarn_df.columns.is_unique:
+        return None
+    required = plain_numpy(orders_df["required_quantity"])
+    available = plain_numpy(yarn_df["available_quantity"])
+    if required is None or available is None or required.dtype not in (np.float64, np.int64) \
+            or available.dtype not in (np.float64, np.int64):
+        return None
+    looked = keyed_lookup(orders_df["yarn_id"], yarn_df["yarn_id"])
+    if looked is None:
+        return None
+    codes, n_groups, pos = looked
+    dest, perm = sort_permutation(orders_df, ["priority", "order_date"], engine=engine)
+    cols = reordered_columns(orders_df, dest, perm)
+    avail = reorder(_merged_available(available, pos), dest, perm)
+    cols["available_quantity"] = avail
+    s_codes = np.ascontiguousarray(reorder(codes, dest, perm))
+    s_req = np.ascontiguousarray(cols["required_quantity"])
+    if s_req.dtype == np.float64:
+        cum = np.empty(len(s_req))
+        can = np.empty(len(s_req), dtype=bool)
+        alloc = np.empty(len(s_req))
+        resolve("allocation_running", engine)(s_req, s_codes, int(n_groups),
+                                              np.ascontiguousarray(avail, dtype=np.float64), cum,
+                                              can.view(np.uint8), alloc)
+    else:
+        cum = _running_sum(s_req, s_codes, n_groups, engine)
+        with np.errstate(invalid="ignore"):
+            can = cum <= avail
+            alloc = np.where(can, s_req, np.maximum(0, avail - (cum - s_req)))
+    cols["cumulative_demand"] = cum
+    cols["can_fulfill"] = can
+    cols["allocated_quantity"] = alloc
+    return pd.DataFrame(cols, index=pd.Index(perm, dtype=np.int64), copy=False)
+
+
+def _scheduling_fast(orders_df, capacity_df, start, engine):
+    needed = ("priority", "due_date", "production_hours")
+    if not all(name in orders_df.columns for name in needed) or not orders_df.columns.is_unique:
+        return None
+    if capacity_df.empty:
+        dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
+        cols = reordered_columns(orders_df, dest, perm)
+        return pd.DataFrame(cols, index=orders_df.index.take(perm), copy=False)
+    if "work_center_id" not in orders_df.columns or "available_hours" in orders_df.columns:
+        return None
+    if "work_center_id" not in capacity_df.columns or "available_hours" not in capacity_df.columns \
+            or not capacity_df.columns.is_unique:
+        return None
+    hours = plain_numpy(orders_df["production_hours"])
+    available = plain_numpy(capacity_df["available_hours"])
+    if not _f64(hours) or available is None or available.dtype not in (np.float64, np.int64):
+        return None
+    looked = keyed_lookup(orders_df["work_center_id"], capacity_df["work_center_id"])
+    if looked is None:
+        return None
+    codes, n_groups, pos = looked
+    dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
+    cols = reordered_columns(orders_df, dest, perm)
+    avail = reorder(_merged_available(available, pos), dest, perm)
+    cols["available_hours"] = avail
+    s_codes = np.ascontiguousarray(reorder(codes, dest, perm))
+    cum = np.empty(len(perm))
+    ok = np.empty(len(perm), dtype=bool)
+    resolve("capacity_running", engine)(np.ascontiguousarray(cols["production_hours"]), s_codes, int(n_groups),
+                                        np.ascontiguousarray(avail, dtype=np.float64), cum, ok.view(np.uint8))
+    cols["cumulative_hours"] = cum
+    cols["can_schedule"] = ok
+    out = pd.DataFrame(cols, copy=False)
+    out["scheduled_start"] = start
+    out["scheduled_end"] = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
+    return out

@@ -40,6 +40,7 @@ _LAZY = {
     "min_late_jobs": "bk_fast.scheduling",
     "optimize_memory": "bk_fast.memory",
     "stats": "bk_fast.compat",
+    "reset_stats": "bk_fast.compat",
     "compat": "bk_fast.compat",
     "erp": "bk_fast.erp",
     "io": "bk_fast.io",

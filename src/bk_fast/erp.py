@@ -524,3 +524,297 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     result.machines["erp_workload_lbs"] = wl
     result.machines["erp_utilisation_pct"] = np.minimum(100.0, wl / _SCHED_DEFAULT_RATE / 5.0 * 100.0)
     return result
+
+
+# ---- allocation ----
+# Knit orders against yarn (DOMAIN.md section 6): the ERP's priority score and allocation types, yarn needs
+# from the BOM engine, kit allocation against on-hand and PO receipts, can_start per knit order.
+
+from typing import NamedTuple as _alloc_NamedTuple
+
+import numpy as _alloc_np
+import pandas as _alloc_pd
+
+
+class KnitOrderAllocation(_alloc_NamedTuple):
+    """Result of :func:`allocate_knit_orders`.
+
+    ``orders`` (indexed like the knit orders): ``Order #``, ``Style #``, ``priority_score``,
+    ``allocation_type`` (HARD / SOFT / AVAILABLE), ``Balance (lbs)``, ``knittable_lbs``, ``short_lbs``,
+    ``limiting_yarn`` (the yarn that blocks the order, missing when none does), ``bom_matched`` and
+    ``can_start`` (every yarn of the remaining balance is covered).
+    ``lines``: one row per knit order and yarn, in allocation order: ``Order #``, ``Desc#``, ``fraction``,
+    ``need_lbs``, ``available_lbs`` (what was free for it when its turn came), ``allocated_lbs``, ``short_lbs``.
+    ``supply``: the yarn supply used (``Desc#``, ``date``, ``lbs``).
+    """
+
+    orders: _alloc_pd.DataFrame
+    lines: _alloc_pd.DataFrame
+    supply: _alloc_pd.DataFrame
+
+
+def _alloc_members(kos, o_label, spec, what):
+    """Boolean mask: knit orders listed in ``spec`` (ids), or ``spec`` itself when it is a boolean column/array."""
+    n = len(kos)
+    if spec is None:
+        return _alloc_np.zeros(n, dtype=bool)
+    if isinstance(spec, str) and spec in kos.columns:
+        return kos[spec].fillna(False).to_numpy(dtype=bool)
+    arr = _alloc_np.asarray(list(spec) if not hasattr(spec, "__array__") else spec)
+    if arr.dtype == bool:
+        if arr.shape[0] != n:
+            raise ValueError(f"{what}: a boolean mask must have one value per knit order ({n}), got {arr.shape[0]}")
+        return arr
+    return kos[o_label].isin(list(arr)).to_numpy(dtype=bool)
+
+
+def _alloc_po_supply(yarn_po, today):
+    """The ERP's wide PO frame (``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week <date>``...,
+    ``Later``) as long receipts (Desc#, date, lbs). Past due and this week arrive today; ``Later`` one week
+    after the last dated bucket."""
+    from bk_fast._validate import find_column, float_column, require_frame
+
+    po = require_frame(yarn_po, "yarn_po")
+    y_label = find_column(po, "Desc#", what="yarn_po")
+    buckets = []
+    for col in po.columns:
+        name = str(col).strip()
+        low = name.casefold()
+        if low.startswith("unscheduled") or low.startswith("past due") or low == "this week":
+            buckets.append((col, today))
+        elif low.startswith("week "):
+            try:
+                buckets.append((col, _alloc_pd.Timestamp(name[5:].strip())))
+            except ValueError:
+                raise ValueError(f"yarn_po column {col!r}: cannot read the week's date") from None
+    dated = [d for _, d in buckets]
+    last = max(dated) if dated else today
+    for col in po.columns:
+        if str(col).strip().casefold() == "later":
+            buckets.append((col, last + _alloc_pd.Timedelta(weeks=1)))
+    if not buckets:
+        raise ValueError("yarn_po has no receipt bucket columns ('Unscheduled or Past Due', 'This Week', "
+                         "'Week <date>', 'Later')")
+    ids = po[y_label]
+    frames = []
+    for col, when in buckets:
+        lbs = float_column(po, col, what="yarn_po")
+        frames.append(_alloc_pd.DataFrame({"Desc#": ids.to_numpy(), "date": max(when, today),
+                                           "lbs": _alloc_np.where(_alloc_np.isnan(lbs), 0.0, lbs)}))
+    out = _alloc_pd.concat(frames, ignore_index=True)
+    return out[out["lbs"] != 0]
+
+
+def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, today=None,
+                         mode: str = "proportional", on_hand: str | None = None, sales_linked=None,
+                         vip=None, engine=None) -> KnitOrderAllocation:
+    """Which knit orders can start, and which yarn blocks the others: the ERP's allocation, done right.
+
+    The ERP's priority score (higher first; DOMAIN.md section 6): +1000 if already shipping (``Shipped`` > 0),
+    +100 if tied to a sales order, + max(0, 100 - days until ``Quoted Date``), + min(0.1 x ``Qty Ordered``,
+    50), +50 for a VIP customer. Allocation type: HARD if ``Shipped`` > 0 or ``G00`` > 0, SOFT if
+    ``Start Date`` <= today, else AVAILABLE. Yarn needs come from the BOM engine: ``Balance (lbs) x
+    BOM fraction`` per yarn (duplicate BOM rows add up; styles matched after stripping spaces).
+
+    Knit orders are then served in score order (ties: earlier start, then order id). ``mode="proportional"``
+    (default) gives each order the lbs its scarcest yarn allows and takes every yarn in its BOM fraction of
+    those lbs, so no yarn is tied up in an order that cannot use it; ``"all_or_nothing"`` allocates complete
+    kits only; ``"erp"`` is the ERP's own greedy (every yarn line independently: ``min(need, available)``,
+    partial). ``can_start`` means the whole remaining balance is covered, in every mode (the ERP's "no
+    shortage").
+
+    Parameters
+    ----------
+    knit_orders : DataFrame
+        ``Order #``, ``Style #``, ``Balance (lbs)``, and for the score ``Qty Ordered (lbs)``, ``Shipped
+        (lbs)``, ``G00 (lbs)``, ``Start Date``, ``Quoted Date`` (missing columns count as empty). Not modified.
+    bom : BOM or DataFrame
+        A compiled :class:`bk_fast.BOM` or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage`` as
+        fractions).
+    yarn_inventory : DataFrame
+        ``Desc#`` and the on-hand column (see ``on_hand``). Not modified.
+    yarn_po : DataFrame, optional
+        The ERP's open yarn POs in weekly buckets. When given, receipts are time-phased: an order may use a
+        receipt that arrives by its ``Start Date`` (never today's stock promised to a later period).
+    today : date-like, optional
+        "Now" (default: today's date). Start dates before it count as today.
+    mode : {"proportional", "all_or_nothing", "erp"}
+    on_hand : str, optional
+        Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
+        ERP's availability, which already counts open POs) and ``Theoretical Balance`` with it (so POs are
+        not counted twice).
+    sales_linked, vip : optional
+        Knit orders tied to a sales order / of VIP customers: a list of ``Order #``, a boolean mask, or the
+        name of a boolean column of ``knit_orders``.
+    engine : str, optional
+        Kernel engine.
+
+    Returns
+    -------
+    KnitOrderAllocation
+        ``(orders, lines, supply)``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import allocate_knit_orders
+    >>> bom = pd.DataFrame({"Style#": ["125792/1", "125792/1", "FF 10006/0001"],
+    ...                     "Desc#": [18767, 18929, 18767], "BOM_Percentage": [0.914, 0.086, 0.131]})
+    >>> kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1", "FF 10006/0001"],
+    ...                     "Balance (lbs)": [1000.0, 2000.0], "Shipped (lbs)": [100.0, None],
+    ...                     "Start Date": pd.to_datetime(["2025-08-25", "2025-09-15"])})
+    >>> inv = pd.DataFrame({"Desc#": [18767, 18929], "Planning Balance": [1100.0, 43.0]})
+    >>> res = allocate_knit_orders(kos, bom, inv, today="2025-09-01")
+    >>> res.orders[["Order #", "priority_score", "allocation_type"]]
+      Order #  priority_score allocation_type
+    0      K1          1000.0            HARD
+    1      K2             0.0       AVAILABLE
+    >>> res.orders[["Order #", "knittable_lbs", "limiting_yarn", "can_start"]]
+      Order #  knittable_lbs  limiting_yarn  can_start
+    0      K1          500.0          18929      False
+    1      K2         2000.0           <NA>       True
+    """
+    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast.allocation import allocate, allocate_kits
+    from bk_fast.bom import BOM
+
+    if mode not in ("proportional", "all_or_nothing", "erp"):
+        raise ValueError(f"mode must be 'proportional', 'all_or_nothing' or 'erp', got {mode!r}")
+    kos = require_frame(knit_orders, "knit_orders")
+    inv = require_frame(yarn_inventory, "yarn_inventory")
+    today = _alloc_pd.Timestamp.today().normalize() if today is None else _alloc_pd.Timestamp(today)
+    n = len(kos)
+
+    def num(name):
+        label = find_column(kos, name, what="knit_orders", required=False)
+        if label is None:
+            return _alloc_np.zeros(n)
+        v = float_column(kos, label, what="knit_orders")
+        return _alloc_np.where(_alloc_np.isnan(v), 0.0, v)
+
+    def date(name):
+        label = find_column(kos, name, what="knit_orders", required=False)
+        if label is None:
+            return _alloc_pd.Series(_alloc_pd.NaT, index=kos.index, dtype="datetime64[ns]")
+        col = kos[label]
+        if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
+            col = _alloc_pd.to_datetime(col, errors="coerce")
+        return col
+
+    o_label = find_column(kos, "Order #", what="knit_orders")
+    s_label = find_column(kos, "Style#", what="knit_orders")
+    balance = num("Balance (lbs)")
+    if (balance < 0).any():
+        bad = kos.index[int(_alloc_np.flatnonzero(balance < 0)[0])]
+        raise ValueError(f"knit_orders column 'Balance (lbs)' must be >= 0; row {bad!r} is negative")
+    shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)")
+    start, quoted = date("Start Date"), date("Quoted Date")
+
+    days_to_quote = ((quoted - today).dt.days).to_numpy(dtype="float64", na_value=_alloc_np.nan)
+    quote_pts = _alloc_np.where(_alloc_np.isnan(days_to_quote), 0.0, _alloc_np.maximum(0.0, 100.0 - days_to_quote))
+    score = (1000.0 * (shipped > 0) + 100.0 * _alloc_members(kos, o_label, sales_linked, "sales_linked")
+             + quote_pts + _alloc_np.minimum(0.1 * ordered, 50.0) + 50.0 * _alloc_members(kos, o_label, vip, "vip"))
+    soft = (start <= today).fillna(False).to_numpy(dtype=bool)
+    kind = _alloc_np.where((shipped > 0) | (g00 > 0), "HARD", _alloc_np.where(soft, "SOFT", "AVAILABLE"))
+
+    # yarn fractions per knit order from the BOM engine (one unit of each order's style, by line)
+    compiled = bom if isinstance(bom, BOM) else BOM.from_frame(require_frame(bom, "bom"))
+    styles = kos[s_label].astype("string").str.strip()
+    demand = _alloc_pd.DataFrame({"item": styles.to_numpy(dtype=object, na_value=None),
+                                  "qty": _alloc_np.ones(n)}, index=_alloc_np.arange(n))
+    per_line = compiled.explode(demand, by_line=True, engine=engine)
+    matched = _alloc_np.zeros(n, dtype=bool)
+    line_pos = per_line["line"].to_numpy(dtype=_alloc_np.int64)
+    matched[line_pos] = True
+    req = _alloc_pd.DataFrame({"order": line_pos, "item": per_line["item"].to_numpy(),
+                               "fraction": per_line["qty"].to_numpy()})
+    req = req[req["fraction"] > 0]
+
+    # supply: today's stock (+ PO receipts by week)
+    y_label = find_column(inv, "Desc#", what="yarn_inventory")
+    oh_label = find_column(inv, on_hand or ("Planning Balance" if yarn_po is None else "Theoretical Balance"),
+                           what="yarn_inventory")
+    stock = float_column(inv, oh_label, what="yarn_inventory")
+    supply = _alloc_pd.DataFrame({"Desc#": inv[y_label].to_numpy(), "date": today,
+                                  "lbs": _alloc_np.where(_alloc_np.isnan(stock), 0.0, stock)})
+    if yarn_po is not None:
+        supply = _alloc_pd.concat([supply, _alloc_po_supply(yarn_po, today)], ignore_index=True)
+    supply = supply[supply["Desc#"].notna()]
+    if len(supply) and len(req):
+        try:  # the BOM carries Desc# as float (trailing empty rows); match ids on integers when they are
+            ids = supply["Desc#"].to_numpy(dtype=_alloc_np.float64)
+            if _alloc_np.all(ids == _alloc_np.floor(ids)):
+                supply = supply.assign(**{"Desc#": ids.astype(_alloc_np.int64)})
+        except (TypeError, ValueError):
+            pass
+    due = start.where(start > today, today).fillna(today) if yarn_po is not None else \
+        _alloc_pd.Series(today, index=kos.index)
+    ko_ids = kos[o_label]
+    orders = _alloc_pd.DataFrame({"order": _alloc_np.arange(n), "qty": balance, "priority": -score,
+                                  "due": due.to_numpy(dtype="datetime64[ns]"),
+                                  "tie": _alloc_pd.factorize(ko_ids, sort=True)[0] if n else []})
+    sup = _alloc_pd.DataFrame({"item": supply["Desc#"].to_numpy(), "period": supply["date"].to_numpy(
+        dtype="datetime64[ns]"), "qty": supply["lbs"].to_numpy()})
+
+    knittable = balance.copy()
+    limiting = _alloc_pd.Series(_alloc_pd.NA, index=kos.index, dtype=object)
+    if mode == "erp":
+        lines_in = _alloc_pd.DataFrame({
+            "order": req["order"].to_numpy(), "item": req["item"].to_numpy(),
+            "qty": req["fraction"].to_numpy() * balance[req["order"].to_numpy()],
+            "priority": -score[req["order"].to_numpy()], "due": orders["due"].to_numpy()[req["order"].to_numpy()]})
+        # ties by knit order (score, start, order id), then BOM line order
+        rank = _alloc_np.empty(n, dtype=_alloc_np.int64)
+        rank[_alloc_np.lexsort((orders["tie"].to_numpy(), orders["due"].to_numpy(), -score))] = _alloc_np.arange(n)
+        lines_in["tb"] = rank[lines_in["order"].to_numpy()]
+        res = allocate(lines_in, sup, max_lateness=0, engine=engine,
+                       columns={"order": "tb", "supply_item": "item", "supply_qty": "qty"})
+        allocated = res.orders["delivered"].to_numpy()
+        need = lines_in["qty"].to_numpy()
+        line_short = res.orders["short"].to_numpy()
+        available = _alloc_np.full(len(lines_in), _alloc_np.nan)
+        order_short = _alloc_np.bincount(lines_in["order"].to_numpy(), weights=line_short, minlength=n) \
+            if n else _alloc_np.zeros(0)
+        worst = lines_in.assign(s=line_short / _alloc_np.where(need > 0, need, 1.0))
+        worst = worst[line_short > 0].sort_values(["order", "s"], ascending=[True, False], kind="stable")
+        worst = worst.drop_duplicates("order")
+        limiting.iloc[worst["order"].to_numpy()] = worst["item"].to_numpy()
+        covered = _alloc_np.where(need > 0, allocated / _alloc_np.where(need > 0, need, 1.0), 1.0)
+        frac_cov = _alloc_np.ones(n)
+        _alloc_np.minimum.at(frac_cov, lines_in["order"].to_numpy(), covered)
+        knittable = balance * frac_cov
+        can_start = (order_short <= 0) & matched
+        seq_order = lines_in["order"].to_numpy()
+        line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[seq_order], "Desc#": lines_in["item"].to_numpy(),
+                                          "fraction": req["fraction"].to_numpy(), "need_lbs": need,
+                                          "available_lbs": available, "allocated_lbs": allocated,
+                                          "short_lbs": line_short})
+    else:
+        res = allocate_kits(orders, req, sup, mode=mode, engine=engine,
+                            columns={"order": "order", "qty": "qty", "priority": "priority", "due": "due",
+                                     "req_order": "order", "req_item": "item", "fraction": "fraction"})
+        knittable = res.orders["knittable"].to_numpy()
+        limiting = _alloc_pd.Series(res.orders["limiting_item"].to_numpy(), index=kos.index)
+        can_start = (knittable >= balance) & matched
+        lk = res.lines
+        pos = lk["order"].to_numpy(dtype=_alloc_np.int64)
+        need = lk["need"].to_numpy()
+        line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[pos], "Desc#": lk["item"].to_numpy(),
+                                          "fraction": lk["fraction"].to_numpy(), "need_lbs": need,
+                                          "available_lbs": lk["available"].to_numpy(),
+                                          "allocated_lbs": lk["taken"].to_numpy(),
+                                          "short_lbs": _alloc_np.maximum(need - lk["taken"].to_numpy(), 0.0)})
+    knittable = _alloc_np.where(matched, knittable, 0.0)
+    out = _alloc_pd.DataFrame({
+        "Order #": ko_ids.to_numpy(), "Style #": styles.to_numpy(), "priority_score": score,
+        "allocation_type": _alloc_pd.Categorical(kind, categories=["HARD", "SOFT", "AVAILABLE"]),
+        "Balance (lbs)": balance, "knittable_lbs": knittable, "short_lbs": balance - knittable,
+        "limiting_yarn": limiting.to_numpy(), "bom_matched": matched, "can_start": can_start,
+    }, index=kos.index)
+    if len(out) and out["limiting_yarn"].notna().any():
+        try:
+            out["limiting_yarn"] = out["limiting_yarn"].astype("Int64")
+        except (TypeError, ValueError):
+            pass
+    supply_used = sup.rename(columns={"item": "Desc#", "period": "date", "qty": "lbs"})
+    return KnitOrderAllocation(out, line_frame, supply_used)

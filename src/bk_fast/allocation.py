@@ -559,3 +559,29 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         "taken": taken[show],
     })
     return KitAllocation(summary, lines)
+
+
+def _demo_step(mill, engine):
+    """``bk-fast demo``: allocate the mill's yarn (stock + weekly PO receipts) to its knit orders in ERP
+    priority order; list the knit orders that cannot start and the yarn that blocks each."""
+    from bk_fast._demo import DemoReport
+    from bk_fast.erp import allocate_knit_orders
+
+    try:
+        from bk_fast.datasets import REFERENCE_DATE as today
+    except ImportError:  # pragma: no cover - datasets always ships with the package
+        today = None
+    res = allocate_knit_orders(mill["knit_orders"], mill["bom"], mill["yarn_inventory"], mill.get("yarn_po"),
+                               today=today, engine=engine)
+    o = res.orders
+    blocked = o[~o["can_start"] & (o["Balance (lbs)"] > 0)].sort_values("priority_score", ascending=False,
+                                                                        kind="stable")
+    lines = [
+        f"{len(o)} knit orders, {int(o['can_start'].sum())} can start with their full balance; "
+        f"{len(blocked)} cannot ({int((~o['bom_matched']).sum())} have no BOM)",
+        f"knittable {o['knittable_lbs'].sum():,.0f} of {o['Balance (lbs)'].sum():,.0f} lbs "
+        f"(kits limited by the scarcest yarn, stock + PO receipts by start date)",
+    ]
+    table = blocked[["Order #", "Style #", "allocation_type", "Balance (lbs)", "knittable_lbs",
+                     "limiting_yarn"]].head(12).reset_index(drop=True)
+    return DemoReport("Allocation: which knit orders can start, and the yarn that blocks the others", lines, table)

@@ -628,7 +628,8 @@ class BOM:
         tops = np.flatnonzero(present).astype(np.int64)
         top_of = np.full(n, -1, dtype=np.int64)
         top_of[tops] = np.arange(tops.shape[0], dtype=np.int64)
-        line_top = np.where(ok, top_of[np.where(ok, codes, 0)], -1).astype(np.int64)
+        line_top = np.full(codes.shape[0], -1, dtype=np.int64)
+        line_top[ok] = top_of[codes[ok]]
         emit8 = emit.view(np.uint8)
         counts = np.zeros(tops.shape[0], dtype=np.int64)
         resolve("bom_unit_count", engine)(self.indptr, self.indices, tops, emit8, counts)
@@ -637,7 +638,8 @@ class BOM:
         tcomp = np.empty(int(tptr[-1]), dtype=np.int64)
         tqty = np.empty(int(tptr[-1]), dtype=np.float64)
         resolve("bom_unit_explode", engine)(self.indptr, self.indices, self.qty, tops, emit8, tptr, tcomp, tqty)
-        sizes = np.where(ok, counts[np.where(ok, line_top, 0)], 0)
+        sizes = np.zeros(codes.shape[0], dtype=np.int64)
+        sizes[ok] = counts[line_top[ok]]
         offsets = np.zeros(q.shape[0] + 1, dtype=np.int64)
         np.cumsum(sizes, out=offsets[1:])
         total = int(offsets[-1])

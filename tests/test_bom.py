@@ -1,0 +1,536 @@
+"""BOM engine: compile, explode (aggregated and per line), roll-up, where-used, ERP adapters.
+
+Every engine is compared with the numpy reference (bit for bit: they share one summation order), with a
+naive recursive explosion, and with the acceptance cases B1-B5 of ACCEPTANCE.md.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pandas.testing import assert_frame_equal, assert_series_equal
+
+import bk_fast
+from bk_fast import BOM, BOMCycleError
+from bk_fast._engine import ENGINES, engine_status
+from bk_fast.erp import sales_to_greige, yarn_requirements
+
+AVAILABLE = [e for e in ENGINES if engine_status(e).available]
+
+
+def frame(rows, **extra):
+    df = pd.DataFrame(rows, columns=["parent", "component", "qty_per"])
+    for k, v in extra.items():
+        df[k] = v
+    return df
+
+
+def demand(items, qty):
+    return pd.DataFrame({"item": list(items), "qty": [float(x) for x in qty]})
+
+
+def as_dict(out, key="item"):
+    return dict(zip(out[key].tolist(), out["qty"].tolist()))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# acceptance cases
+
+B1 = frame([
+    ("FG", "SubL1-1", 3), ("FG", "SubL1-2", 5), ("FG", "FG-Item1", 8),
+    ("SubL1-1", "SubL2-1", 2), ("SubL1-1", "SubL2-2", 7), ("SubL1-1", "L1-1-Item1", 6),
+    ("SubL2-1", "L2-1-Item1", 3), ("SubL2-1", "L2-1-Item2", 5),
+    ("SubL2-2", "L2-2-Item1", 2), ("SubL2-2", "L2-2-Item2", 13),
+    ("SubL1-2", "SubL2-3", 1), ("SubL1-2", "L1-2-Item1", 9),
+    ("SubL2-3", "L2-3-Item1", 4), ("SubL2-3", "L2-3-Item2", 11),
+])
+B1_LEAVES = {"L2-1-Item1": 54, "L2-1-Item2": 90, "L2-2-Item1": 126, "L2-2-Item2": 819, "L1-1-Item1": 54,
+             "L2-3-Item1": 60, "L2-3-Item2": 165, "L1-2-Item1": 135, "FG-Item1": 24}
+B1_INTERMEDIATE = {"SubL1-1": 9, "SubL1-2": 15, "SubL2-1": 18, "SubL2-2": 63, "SubL2-3": 15}
+
+
+def test_b1_three_level_shared_levels(engine):
+    bom = BOM.from_frame(B1)
+    out = bom.explode(demand(["FG"], [3]), engine=engine)
+    assert as_dict(out) == B1_LEAVES
+    assert list(out.columns) == ["item", "qty"]
+    full = bom.explode(demand(["FG"], [3]), leaves_only=False, engine=engine)
+    got = as_dict(full)
+    assert got == {**B1_LEAVES, **B1_INTERMEDIATE, "FG": 3}
+    levels = dict(zip(full["item"], full["level"]))
+    assert levels["FG"] == 0 and levels["SubL1-1"] == 1 and levels["SubL2-2"] == 2 and levels["L2-2-Item2"] == 3
+    assert levels["FG-Item1"] == 1
+    leaf = dict(zip(full["item"], full["leaf"]))
+    assert leaf["FG-Item1"] and not leaf["SubL2-3"]
+    # rows in level order
+    assert full["level"].is_monotonic_increasing
+
+
+def test_b2_chain(engine):
+    bom = BOM.from_frame(frame([("BOM1", "BOM2", 2), ("BOM2", "BOM3", 3), ("BOM3", "RM", 3)]))
+    out = bom.explode(demand(["BOM1"], [3]), leaves_only=False, engine=engine)
+    assert as_dict(out) == {"BOM1": 3, "BOM2": 6, "BOM3": 18, "RM": 54}
+    assert out["level"].tolist() == [0, 1, 2, 3]
+
+
+def test_b3_attrition(engine):
+    bom = BOM.from_frame(frame([("P", "C", 300)], loss=[0.05]), loss="loss")
+    out = bom.explode(demand(["P"], [10]), engine=engine)
+    assert out["qty"].tolist() == pytest.approx([3150.0], rel=1e-15)
+    # the efficiency form is loss = 1/yield - 1, named, never guessed
+    assert bom.rollup({"C": 1.0}, engine=engine)["P"] == pytest.approx(315.0)
+
+
+@pytest.mark.parametrize("rows, cycle", [
+    ([("X", "X", 1)], ["X"]),
+    ([("A", "B", 1), ("B", "A", 1)], ["A", "B"]),
+    ([("A", "B", 10), ("B", "C", 10), ("C", "A", 1)], ["A", "B", "C"]),
+    ([("R", "A", 1), ("A", "B", 10), ("B", "C", 10), ("C", "A", 1), ("C", "Z", 1), ("R", "Z", 1)],
+     ["A", "B", "C"]),
+])
+def test_b4_cycles_name_their_items(engine, rows, cycle):
+    with pytest.raises(BOMCycleError) as info:
+        BOM.from_frame(frame(rows), engine=engine)
+    assert info.value.cycle == cycle
+    assert " -> ".join(repr(x) for x in cycle + cycle[:1]) in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_b4_cycle_below_a_long_chain(engine):
+    n = 2000
+    rows = [(f"N{i}", f"N{i + 1}", 1) for i in range(n)] + [(f"N{n}", f"N{n - 2}", 1)]
+    with pytest.raises(BOMCycleError) as info:
+        BOM.from_frame(frame(rows), engine=engine)
+    assert info.value.cycle == [f"N{n - 2}", f"N{n - 1}", f"N{n}"]
+
+
+def test_b4_chain_10000_levels(engine):
+    n = 10_000
+    ids = np.arange(n + 1)
+    df = pd.DataFrame({"parent": ids[:-1], "component": ids[1:], "qty_per": np.where(ids[:-1] % 2, 2.0, 0.5)})
+    bom = BOM.from_frame(df, engine=engine)
+    assert bom.n_levels == n + 1
+    assert bom.low_level_code.loc[n] == n
+    out = bom.explode(demand([0], [3.0]), engine=engine)
+    assert out["item"].tolist() == [n] and out["qty"].tolist() == [3.0]
+    full = bom.explode(demand([0], [1.0]), leaves_only=False, engine=engine)
+    assert len(full) == n + 1
+    lines = bom.explode(demand([0, 5000], [1.0, 2.0]), by_line=True, engine=engine)
+    assert lines["qty"].tolist() == [1.0, 2.0]
+    cost = bom.rollup({n: 7.0}, engine=engine)
+    assert cost.loc[0] == 7.0
+    used = bom.where_used(n, engine=engine)
+    assert len(used) == n and used["qty"].isin([1.0, 2.0]).all() and used["direct"].sum() == 1
+    assert used["qty"].iloc[0] == 1.0  # 0.5 x 2 x 0.5 x 2 ... exactly
+
+
+def test_b5_knit_order_yarn_demand(engine):
+    bom = pd.DataFrame({"Style#": ["125792/1", "125792/1", "180001/20ST2"], "Desc#": [18767.0, 18929.0, 19003.0],
+                        "BOM_Percentage": [0.914, 0.086, 0.131]})
+    kos = pd.DataFrame({"Order #": ["K2508066", "K2508067"], "Style #": ["125792/1", "180001/20ST2"],
+                        "Balance (lbs)": [1048.1, 14210.4]})
+    res = yarn_requirements(kos, bom, engine=engine)
+    got = {(o, y): v for o, y, v in zip(res.by_order["Order #"], res.by_order["Desc#"], res.by_order["lbs"])}
+    assert got == {("K2508066", 18767): pytest.approx(957.9634, abs=1e-9),
+                   ("K2508066", 18929): pytest.approx(90.1366, abs=1e-9),
+                   ("K2508067", 19003): pytest.approx(1861.5624, abs=1e-9)}
+    # exactly the ERP's float expression, balance x fraction
+    assert got[("K2508066", 18767)] == 1048.1 * 0.914
+    assert res.by_yarn["Desc#"].tolist() == [18767, 18929, 19003]
+    assert res.unmatched.empty
+
+
+# ----------------------------------------------------------------------------------------------------------
+# semantics
+
+
+def test_duplicates_add_up_and_multi_path_sums(engine):
+    df = frame([("A", "B", 2), ("A", "C", 1), ("B", "D", 3), ("C", "D", 5), ("A", "D", 1), ("A", "D", 0.5)])
+    bom = BOM.from_frame(df)
+    assert bom.n_edges == 5
+    out = bom.explode(demand(["A"], [2]), engine=engine)
+    # D: 2 x (2*3 + 1*5 + 1 + 0.5)
+    assert as_dict(out) == {"D": 2 * (6 + 5 + 1.5)}
+    assert bom.where_used("D", engine=engine).set_index("parent")["qty"].to_dict() == {"A": 12.5, "B": 3.0,
+                                                                                        "C": 5.0}
+
+
+def test_per_factor_percent(engine):
+    df = pd.DataFrame({"parent": ["P", "P"], "component": ["Y", "Z"], "qty_per": [50.0, 10.0],
+                       "per": [100.0, 1.0], "loss": [np.nan, 0.1], "factor": [2.0, np.nan]})
+    bom = BOM.from_frame(df, per="per", loss="loss", factor="factor", scale="percent")
+    out = bom.explode(demand(["P"], [100]), engine=engine)
+    assert as_dict(out) == {"Y": pytest.approx(100 * 0.5 / 100 * 2.0), "Z": pytest.approx(100 * 0.1 * 1.1)}
+    bom2 = BOM.from_frame(df, per=4, loss=0.5)
+    assert bom2.qty.tolist() == pytest.approx([50 / 4 * 1.5, 10 / 4 * 1.5])
+
+
+def test_phantom_is_exploded_through_not_reported(engine):
+    df = frame([("FG", "PH", 2), ("PH", "Y", 3), ("FG", "SUB", 1), ("SUB", "Y", 1)])
+    bom = BOM.from_frame(df, phantom=["PH"])
+    full = bom.explode(demand(["FG"], [1]), leaves_only=False, engine=engine)
+    assert as_dict(full) == {"FG": 1, "SUB": 1, "Y": 7}
+    flagged = BOM.from_frame(df.assign(ph=[True, False, False, False]), phantom="ph")
+    assert flagged.is_phantom.tolist() == bom.is_phantom.tolist()
+    assert_frame_equal(flagged.explode(demand(["FG"], [1]), leaves_only=False, engine=engine), full)
+    with pytest.raises(ValueError, match="phantom items must have components"):
+        BOM.from_frame(df, phantom=["Y"])
+    with pytest.raises(ValueError, match="not in the BOM"):
+        BOM.from_frame(df, phantom=["NOPE"])
+    with pytest.raises(ValueError, match="not a column"):
+        BOM.from_frame(df, phantom="nocolumn")
+
+
+def test_unmatched_reported_not_dropped(engine):
+    bom = BOM.from_frame(frame([("A", "Y", 1)]))
+    d = pd.DataFrame({"item": ["A", "ZZ", None, "ZZ", " A "], "qty": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    out = bom.explode(d, engine=engine)
+    assert as_dict(out) == {"Y": 6.0}
+    um = out.attrs["unmatched"]
+    assert um["item"].tolist()[0] == "ZZ" and um["qty"].tolist() == [6.0, 3.0] and um["lines"].tolist() == [2, 1]
+    assert pd.isna(um["item"].tolist()[1])
+    lines = bom.explode(d, by_line=True, engine=engine)
+    assert lines["line"].tolist() == [0, 4] and lines["qty"].tolist() == [1.0, 5.0]
+    assert lines.attrs["unmatched"]["qty"].tolist() == [6.0, 3.0]
+
+
+def test_demand_forms_and_levels(engine):
+    bom = BOM.from_frame(B1)
+    a = bom.explode(pd.Series({"FG": 3.0}), engine=engine)
+    b = bom.explode({"FG": 3.0}, engine=engine)
+    c = bom.explode(pd.DataFrame({"Style#": ["FG"], "quantity": [3]}), engine=engine)
+    assert_frame_equal(a, b)
+    assert_frame_equal(a, c)
+    k = bom.explode({"FG": 3.0}, keep_levels=True, engine=engine)
+    assert list(k.columns) == ["item", "qty", "level"]
+    assert k["level"].max() == 3
+
+
+def test_leaf_demand_and_zero_and_negative(engine):
+    bom = BOM.from_frame(frame([("A", "Y", 2)]))
+    out = bom.explode(demand(["Y", "A", "A"], [1, 0, -0.25]), engine=engine)
+    assert as_dict(out) == {"Y": 0.5}
+    zero = bom.explode(demand(["A"], [0]), engine=engine)
+    assert as_dict(zero) == {"Y": 0.0}
+
+
+def test_empty_demand_and_empty_bom(engine):
+    bom = BOM.from_frame(B1)
+    out = bom.explode(demand([], []), engine=engine)
+    assert out.empty and list(out.columns) == ["item", "qty"]
+    assert bom.explode(demand([], []), by_line=True, engine=engine).empty
+    empty = BOM.from_frame(frame([]))
+    assert empty.n_items == 0 and empty.n_levels == 0
+    out = empty.explode(demand(["A"], [1]), engine=engine)
+    assert out.empty and out.attrs["unmatched"]["qty"].tolist() == [1.0]
+    assert empty.rollup({}, engine=engine).empty
+
+
+def test_rollup(engine):
+    bom = BOM.from_frame(B1)
+    leaf_cost = {k: 1.0 for k in B1_LEAVES}
+    cost = bom.rollup(leaf_cost, engine=engine)
+    per_unit = {k: v / 3 for k, v in B1_LEAVES.items()}
+    assert cost["FG"] == sum(per_unit.values())
+    assert cost["SubL2-3"] == 15.0
+    # own (value-added) cost of a parent is added; a missing leaf cost propagates as NaN
+    cost2 = bom.rollup({**leaf_cost, "SubL2-3": 100.0}, engine=engine)
+    assert cost2["SubL2-3"] == 115.0 and cost2["FG"] == cost["FG"] + 5 * 100.0
+    partial = bom.rollup({"L2-3-Item1": 1.0}, engine=engine)
+    assert np.isnan(partial["FG"]) and np.isnan(partial["SubL2-3"]) and partial["L2-3-Item1"] == 1.0
+    zero = bom.rollup({"L2-3-Item1": 1.0}, missing=0.0, engine=engine)
+    assert zero["SubL2-3"] == 4.0
+    with pytest.raises(ValueError, match="several costs"):
+        bom.rollup(pd.Series([1.0, 2.0], index=["FG-Item1", "FG-Item1"]))
+
+
+def test_where_used(engine):
+    bom = BOM.from_frame(B1)
+    used = bom.where_used("L2-3-Item2", engine=engine)
+    assert used["parent"].tolist() == ["FG", "SubL1-2", "SubL2-3"]
+    assert used["qty"].tolist() == [55.0, 11.0, 11.0]
+    assert used["direct"].tolist() == [False, False, True]
+    assert bom.where_used("FG", engine=engine).empty
+    with pytest.raises(KeyError):
+        bom.where_used("nope")
+
+
+def test_compiled_arrays_invariants():
+    bom = BOM.from_frame(B1)
+    n = bom.n_items
+    assert bom.indptr.shape == (n + 1,) and bom.indptr[-1] == bom.n_edges
+    assert np.all(bom.edge_parent < bom.indices)  # codes in low-level-code order
+    assert np.all(bom.llc[bom.edge_parent] < bom.llc[bom.indices])
+    assert np.all(np.diff(bom.llc) >= 0)
+    for lev in range(bom.n_levels):
+        assert np.all(bom.llc[bom.level_ptr[lev]:bom.level_ptr[lev + 1]] == lev)
+    assert bom.codes(["FG", "nope"]).tolist() == [0, -1]
+    with pytest.raises(ValueError):
+        bom.qty[0] = 5.0
+    assert bom.low_level_code["FG"] == 0
+
+
+def test_to_frame_round_trip_and_pickle():
+    df = pd.DataFrame({"parent": [" FG", "FG", "SUB", "FG", None], "component": ["SUB", "Y", "Y", "Y", None],
+                       "qty_per": [200.0, 50.0, 30.0, 10.0, np.nan], "loss": [0.0, 0.1, np.nan, 0.0, np.nan]})
+    bom = BOM.from_frame(df, loss="loss", scale="percent")
+    f = bom.to_frame()
+    assert len(f) == 4 and f["parent"].tolist()[0] == "FG"
+    again = BOM.from_frame(f, per="per", loss="loss", factor="factor", phantom="phantom")
+    assert_frame_equal(again.to_frame(), f)
+    for name in ("indptr", "indices", "qty", "llc", "level_ptr", "is_leaf", "is_phantom"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(bom, name))
+    assert again.items.equals(bom.items)
+    clone = pickle.loads(pickle.dumps(bom))
+    assert_frame_equal(clone.explode({"FG": 2.0}), bom.explode({"FG": 2.0}))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# bad input
+
+
+@pytest.mark.parametrize("rows, match", [
+    ([("A", "B", -1.0)], r"qty_per.*finite number >= 0.*\[0\]"),
+    ([("A", "B", 1.0), ("A", "C", np.nan)], r"qty_per.*\[1\]"),
+    ([("A", "B", np.inf)], r"qty_per"),
+    ([("A", "", 1.0)], r"'component' has empty ids at rows \[0\]"),
+    ([("A", "B", 1.0), (None, "B", 1.0)], r"'parent' has empty ids at rows \[1\]"),
+    ([("A", "B", "abc")], r"qty_per"),
+])
+def test_bad_bom_rows_are_named(rows, match):
+    with pytest.raises(ValueError, match=match):
+        BOM.from_frame(frame(rows))
+
+
+def test_bad_options():
+    df = frame([("A", "B", 1.0)])
+    with pytest.raises(ValueError, match=r"per.*> 0"):
+        BOM.from_frame(df.assign(per=[0.0]), per="per")
+    with pytest.raises(ValueError, match=r"loss.*>= 0"):
+        BOM.from_frame(df, loss=-0.1)
+    with pytest.raises(ValueError, match="scale"):
+        BOM.from_frame(df, scale="percentage")
+    with pytest.raises(ValueError, match="no parent column"):
+        BOM.from_frame(pd.DataFrame({"x": [1]}))
+    with pytest.raises(ValueError, match="'nope'"):
+        BOM.from_frame(df, qty_per="nope")
+    with pytest.raises(TypeError, match="DataFrame"):
+        BOM.from_frame([("A", "B", 1.0)])
+    bom = BOM.from_frame(df)
+    with pytest.raises(ValueError, match=r"'qty'.*\[1\]"):
+        bom.explode(demand(["A", "A"], [1.0, np.nan]))
+    with pytest.raises(TypeError, match="demand"):
+        bom.explode([("A", 1.0)])
+    with pytest.raises(ValueError, match="codes"):
+        bom.explode_dense(np.array([5]), np.array([1.0]))
+
+
+def test_inputs_not_mutated(engine):
+    df = pd.DataFrame({"Style#": [" S/1", "S/1", "T/2", None], "Desc#": [1.0, 2.0, 1.0, np.nan],
+                       "BOM_Percentage": ["50", "50", "100", None]})
+    d = pd.DataFrame({"item": [" S/1", "T/2", "X"], "qty": [1.0, 2.0, 3.0]}, index=[10, 11, 12])
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "X/9"], "Balance (lbs)": ["1,000.5", None]})
+    before = [copy.deepcopy(x) for x in (df, d, kos)]
+    bom = BOM.from_frame(df, scale="percent", engine=engine)
+    out = bom.explode(d, by_line=True, engine=engine)
+    assert out["line"].tolist() == [10, 10, 11]
+    bom.explode(d, engine=engine)
+    res = yarn_requirements(kos, df, scale="percent", engine=engine)
+    assert res.by_order["lbs"].tolist() == [500.25, 500.25]
+    assert res.unmatched["Order #"].tolist() == ["K2"] and res.unmatched["Balance (lbs)"].tolist() == [0.0]
+    for a, b in zip((df, d, kos), before):
+        assert_frame_equal(a, b)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# properties: random DAGs, every engine against the reference and a naive recursive explosion
+
+
+def random_dag(rng, n, density=2.0, int_ids=True, dup=0.05):
+    """Random DAG over ``n`` items (edges from lower to higher rank, ids shuffled), with duplicate lines."""
+    m = int(n * density)
+    a = rng.integers(0, n, m)
+    b = rng.integers(0, n, m)
+    keep = a != b
+    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+    perm = rng.permutation(n)
+    names = perm if int_ids else np.array([f"I{p}" for p in perm], dtype=object)
+    qty = rng.choice([0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 0.1], size=lo.shape[0])
+    df = pd.DataFrame({"parent": names[lo], "component": names[hi], "qty_per": qty})
+    if dup and len(df):
+        df = pd.concat([df, df.sample(frac=dup, random_state=int(rng.integers(1 << 30)))], ignore_index=True)
+    return df
+
+
+def naive_explode(df, dem):
+    """Recursive explosion over the lines as given (duplicates and every path summed)."""
+    children = {}
+    for p, c, q in df[["parent", "component", "qty_per"]].itertuples(index=False):
+        children.setdefault(p, []).append((c, q))
+    total = {}
+
+    def walk(item, q):
+        total[item] = total.get(item, 0.0) + q
+        for c, m in children.get(item, ()):
+            walk(c, q * m)
+
+    known = set(df["parent"]) | set(df["component"])
+    for item, q in dem:
+        if item in known:
+            walk(item, q)
+    return total
+
+
+@st.composite
+def dag_cases(draw):
+    seed = draw(st.integers(0, 2 ** 31))
+    n = draw(st.integers(1, 40))
+    rng = np.random.default_rng(seed)
+    df = random_dag(rng, n, density=draw(st.floats(0.0, 3.0)), int_ids=draw(st.booleans()))
+    items = pd.unique(pd.concat([df["parent"], df["component"]])) if len(df) else np.array([0])
+    k = draw(st.integers(0, 12))
+    dem_items = list(rng.choice(items, k)) if k else []
+    qty = draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, -1.0, 1e-300, 1e300, 7.0, 3.0]), min_size=k,
+                        max_size=k))
+    return df, demand(dem_items, qty)
+
+
+@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=dag_cases())
+def test_engines_equal_reference_and_naive(case):
+    df, d = case
+    ref = BOM.from_frame(df, engine="numpy")
+    expected = {}
+    for mode in ({}, {"leaves_only": False}, {"by_line": True}, {"by_line": True, "leaves_only": False}):
+        expected[str(mode)] = ref.explode(d, engine="numpy", **mode)
+    naive = naive_explode(df, zip(d["item"], d["qty"])) if len(df) < 60 else None
+    if naive is not None and len(d):
+        full = expected[str({"leaves_only": False})]
+        got = dict(zip(full["item"].tolist(), full["qty"].tolist()))
+        assert set(got) == set(naive)
+        for k, v in naive.items():
+            assert got[k] == pytest.approx(v, rel=1e-12, abs=1e-300) or (np.isinf(v) and got[k] == v)
+    costs = pd.Series(np.arange(ref.n_items, dtype=float) + 0.5, index=ref.items)
+    ref_cost = ref.rollup(costs, engine="numpy")
+    for eng in AVAILABLE:
+        bom = BOM.from_frame(df, engine=eng)
+        np.testing.assert_array_equal(bom.llc, ref.llc)
+        for mode, exp in expected.items():
+            got = bom.explode(d, engine=eng, **eval(mode))
+            assert_frame_equal(got, exp)
+            assert_frame_equal(got.attrs["unmatched"], exp.attrs["unmatched"])
+        assert_series_equal(bom.rollup(costs, engine=eng), ref_cost)
+        if ref.n_items:
+            it = ref.items[-1]
+            assert_frame_equal(bom.where_used(it, engine=eng), ref.where_used(it, engine="numpy"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2 ** 31), a=st.sampled_from([0.0, 0.5, 2.0, -3.0, 1e6]))
+def test_explosion_is_linear(seed, a):
+    rng = np.random.default_rng(seed)
+    df = random_dag(rng, 30, 2.5, dup=0.0)
+    bom = BOM.from_frame(df)
+    items = bom.items.to_numpy()
+    d1 = demand(rng.choice(items, 5), rng.integers(0, 100, 5))
+    d2 = demand(rng.choice(items, 5), rng.integers(0, 100, 5))
+    n = bom.n_items
+    r1, t1 = bom.explode_dense(bom.codes(d1["item"]), d1["qty"].to_numpy())
+    r2, t2 = bom.explode_dense(bom.codes(d2["item"]), d2["qty"].to_numpy())
+    both = pd.concat([d1.assign(qty=d1["qty"] * a), d2], ignore_index=True)
+    r, t = bom.explode_dense(bom.codes(both["item"]), both["qty"].to_numpy())
+    np.testing.assert_allclose(r, a * r1 + r2, rtol=1e-12, atol=1e-9)
+    assert np.array_equal(t, t1 | t2) and r.shape == (n,)
+    # by_line rows add up to the aggregated explosion
+    lines = bom.explode(both, by_line=True, leaves_only=False)
+    agg = bom.explode(both, leaves_only=False)
+    s = lines.groupby("item", sort=False)["qty"].sum()
+    np.testing.assert_allclose(s.reindex(agg["item"]).to_numpy(), agg["qty"].to_numpy(), rtol=1e-12, atol=1e-6)
+
+
+def test_large_random_dag_100k(engine):
+    rng = np.random.default_rng(7)
+    n = 100_000
+    df = random_dag(rng, n, density=3.0, dup=0.01)
+    bom = BOM.from_frame(df, engine=engine)
+    assert bom.n_items <= n and np.all(bom.edge_parent < bom.indices)
+    d = demand(rng.choice(bom.items.to_numpy()[:2000], 5000), rng.random(5000))
+    out = bom.explode(d, engine=engine)
+    assert len(out) > 0 and np.isfinite(out["qty"]).all()
+    # mass check: with every qty_per = 1 and no duplicates, leaf totals count weighted paths
+    if engine != "numpy":
+        ref = BOM.from_frame(df, engine="numpy")
+        assert_frame_equal(out, ref.explode(d, engine="numpy"))
+
+
+def test_int_lookup_and_hashed_paths_agree(engine):
+    df = pd.DataFrame({"parent": [5, 5, 7], "component": [7, 9, 11], "qty_per": [2.0, 1.0, 3.0]})
+    bom = BOM.from_frame(df)
+    d_int = pd.DataFrame({"item": [5, 7, -3, 10 ** 12, 11], "qty": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    d_float = d_int.assign(item=d_int["item"].astype(float))
+    d_obj = d_int.assign(item=d_int["item"].astype(object))
+    a = bom.explode(d_int, engine=engine)
+    for other in (d_float, d_obj):
+        assert_frame_equal(bom.explode(other, engine=engine), a)
+    assert as_dict(a) == {9: 1.0, 11: 6.0 + 3 * 2 + 5}
+    assert sorted(a.attrs["unmatched"]["item"].tolist()) == [-3, 10 ** 12]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# ERP adapters and the demo
+
+
+def test_yarn_requirements_on_mill(engine, mill):
+    kos, bom_df = mill["knit_orders"], mill["bom"]
+    res = yarn_requirements(kos, bom_df, engine=engine)
+    # the ERP's nested loop, transcribed
+    b = bom_df.dropna(how="all").copy()
+    b["Style#"] = b["Style#"].str.strip()
+    expect = {}
+    for _, ko in kos.iterrows():
+        bal = 0.0 if pd.isna(ko["Balance (lbs)"]) else ko["Balance (lbs)"]
+        for _, row in b[b["Style#"] == ko["Style #"].strip()].iterrows():
+            key = (ko["Order #"], int(row["Desc#"]))
+            expect[key] = expect.get(key, 0.0) + bal * row["BOM_Percentage"]
+    got = {(o, y): v for o, y, v in zip(res.by_order["Order #"], res.by_order["Desc#"], res.by_order["lbs"])}
+    assert set(got) == set(expect)
+    for k, v in expect.items():
+        assert got[k] == pytest.approx(v, rel=1e-12, abs=1e-9)
+    per_yarn = res.by_order.groupby("Desc#")["lbs"].sum()
+    np.testing.assert_allclose(res.by_yarn.set_index("Desc#")["lbs"].reindex(per_yarn.index), per_yarn,
+                               rtol=1e-12)
+    missing = ~kos["Style #"].str.strip().isin(set(b["Style#"]))
+    assert sorted(res.unmatched["Order #"]) == sorted(kos.loc[missing, "Order #"])
+    assert res.by_order["Desc#"].dtype.kind == "i"
+    opened = yarn_requirements(kos, BOM.from_frame(bom_df), open_only=True, engine=engine)
+    assert opened.by_order["lbs"].gt(0).all() or opened.by_order.empty
+
+
+def test_sales_to_greige(mill):
+    res = sales_to_greige(mill["sales_orders"], mill["style_master"], mill["bom"])
+    lines = res.lines
+    assert len(lines) > 0
+    # split preserves every mapped sales line's total
+    sums = lines.groupby("line")["qty"].sum()
+    ordered = mill["sales_orders"]["Ordered"].to_numpy()
+    np.testing.assert_allclose(sums.to_numpy(), ordered[sums.index.to_numpy()], rtol=1e-12)
+    assert (lines["Style#"].str.split("/").str[0].str.strip() == lines["gBase"]).all()
+    assert len(sums) + len(res.unmatched) == len(mill["sales_orders"])
+    full = sales_to_greige(mill["sales_orders"], mill["style_master"], mill["bom"], how="all")
+    assert (full["qty"] if isinstance(full, pd.DataFrame) else full.lines["qty"]).ge(lines["qty"]).all()
+    demand_ = bk_fast.BOM.from_frame(mill["bom"]).explode(lines, item="Style#", qty="qty")
+    assert demand_["qty"].sum() > 0
+
+
+def test_demo_step(engine, mill):
+    from bk_fast.bom import _demo_step
+
+    rep = _demo_step(mill, engine)
+    assert "knit orders" in rep.lines[0] and len(rep.table) > 0
+    assert rep.table["lbs"].is_monotonic_decreasing

@@ -134,7 +134,8 @@ class Schedule:
             work_centers = list(work_centers)
         mach = self.machines[self.machines["work_center"].isin(work_centers)]
         rows = list(zip(mach["work_center"], mach["machine"]))
-        rows.sort(key=lambda r: (work_centers.index(r[0]), str(r[1])))
+        numeric = all(isinstance(m, numbers.Real) for _, m in rows)
+        rows.sort(key=lambda r: (work_centers.index(r[0]), r[1] if numeric else str(r[1])))
         ypos = {m: i for i, (_, m) in enumerate(rows)}
         if ax is None:
             fig, ax = plt.subplots(figsize=(11, 0.35 * len(rows) + 1.5))
@@ -147,7 +148,8 @@ class Schedule:
                 ax.barh(y, r["setup_days"], left=r["start_day"], color="0.7", height=0.7)
             ax.barh(y, r["end_day"] - r["start_day"] - r["setup_days"], left=r["start_day"] + r["setup_days"],
                     color="tab:red" if r["late"] else "tab:blue", height=0.7, edgecolor="white", linewidth=0.4)
-        ax.set_yticks(range(len(rows)), [f"{wc}  {m}" for wc, m in rows])
+        ax.set_yticks(range(len(rows)), [f"{wc}  {m:g}" if numeric else f"{wc}  {m}" for wc, m in rows])
+        ax.set_xlim(left=0)
         ax.invert_yaxis()
         ax.set_xlabel(f"working days from {self.start.date()}")
         ax.set_title("Knit schedule of the busiest work centers (red: late, grey: changeover)")
@@ -515,7 +517,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
         bad = ~_positive(table.to_numpy())
         if bad.any():
             k = table.index[int(np.flatnonzero(bad)[0])]
-            raise ValueError(f"rates: style {k!r} has rate {table[k]!r}; expected lbs/day > 0")
+            raise ValueError(f"rates: style {k!r} has rate {float(table[k])!r}; expected lbs/day > 0")
     else:
         raise TypeError(f"rates must be None, a number, a dict, a Series or a DataFrame, got {type(rates).__name__}")
     if s_label is None:
@@ -634,10 +636,14 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
             m_wc, avail0, avail, load, horizon, day0, cal) -> Schedule:
     n = len(jdf)
     placed = out_m >= 0
-    row = np.where(placed, perm[np.where(placed, out_m, 0)], 0)
-    mach_col = m_ids.to_numpy()[row] if n else m_ids.to_numpy()[:0]
-    machine = pd.Series(mach_col, index=jdf.index).where(placed)
-    wc = pd.Series(m_wc.array.take(row), index=jdf.index).where(placed)
+    row = np.zeros(n, dtype=np.int64)
+    row[placed] = perm[out_m[placed]]
+    if perm.shape[0]:
+        machine = pd.Series(m_ids.to_numpy()[row], index=jdf.index).where(placed)
+        wc = pd.Series(m_wc.array.take(row), index=jdf.index).where(placed)
+    else:
+        machine = pd.Series(np.full(n, np.nan), index=jdf.index)
+        wc = pd.Series(np.full(n, np.nan, dtype=object), index=jdf.index)
     has_due = np.isfinite(due)
     days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
     reason_s = np.where(pd.notna(reason), reason, np.nan).astype(object)

@@ -1,0 +1,619 @@
+"""Scheduling: list scheduling on machines, Moore-Hodgson, the ERP adapter (DOMAIN.md 1 and 7, ACCEPTANCE S1).
+
+Every engine is compared with the numpy reference (bit for bit) on hand cases and generated cases; the public
+layer is checked against an independent transcription of the rule and against the schedule properties.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bk_fast
+from bk_fast._engine import resolve
+from bk_fast.erp import erp_capacity, schedule_knit_orders
+from bk_fast.scheduling import Schedule
+
+SETTINGS = settings(max_examples=40, deadline=None)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Moore-Hodgson
+
+
+def _feasible(order, p, d):
+    t = 0.0
+    for j in order:
+        t += p[j]
+        if t > d[j]:
+            return False
+    return True
+
+
+def _best_on_time(p, d):
+    """Brute force: the largest set of jobs that all meet their due dates in EDD order."""
+    n = len(p)
+    edd = sorted(range(n), key=lambda j: (d[j], j))
+    for k in range(n, -1, -1):
+        for subset in itertools.combinations(edd, k):
+            if _feasible(subset, p, d):
+                return k
+    return 0
+
+
+def test_s1_fewest_late_jobs(engine):
+    p, d = [7, 8, 4, 6, 6], [9, 17, 18, 19, 20]
+    r = bk_fast.min_late_jobs(p, d, engine=engine)
+    assert r.n_late == 2
+    assert int(r.on_time.sum()) == 3
+    on = [j for j in r.sequence if r.on_time[j]]
+    assert len(on) == 3
+    assert _feasible(on, p, d)  # the on-time jobs, run first in the given order, all finish in time
+    assert sorted(r.sequence.tolist()) == list(range(5))
+    assert [d[j] for j in on] == sorted(d[j] for j in on)
+
+
+def test_min_late_jobs_series_labels(engine):
+    p = pd.Series([7.0, 8.0, 4.0, 6.0, 6.0], index=list("abcde"))
+    r = bk_fast.min_late_jobs(p, [9, 17, 18, 19, 20], engine=engine)
+    assert list(r.sequence) == ["c", "d", "e", "a", "b"]
+    assert r.on_time.index.tolist() == list("abcde")
+    assert r.on_time.tolist() == [False, False, True, True, True]
+
+
+def test_min_late_jobs_edge_cases(engine):
+    r = bk_fast.min_late_jobs([], [], engine=engine)
+    assert r.n_late == 0 and r.sequence.size == 0 and r.on_time.size == 0
+    r = bk_fast.min_late_jobs([5.0], [4.0], engine=engine)
+    assert r.n_late == 1 and r.on_time.tolist() == [False]
+    r = bk_fast.min_late_jobs([5.0, 1e300], [math.inf, math.inf], engine=engine)
+    assert r.n_late == 0
+    r = bk_fast.min_late_jobs([0.0, 0.0], [0.0, -1.0], engine=engine)
+    assert r.on_time.tolist() == [True, False]
+
+
+@pytest.mark.parametrize("p, d, message", [
+    ([1.0, -1.0], [3.0, 3.0], r"processing\[1\]"),
+    ([1.0, np.nan], [3.0, 3.0], r"processing\[1\]"),
+    ([1.0, 2.0], [3.0, np.nan], r"due\[1\]"),
+    ([1.0], [3.0, 4.0], "differ in length"),
+])
+def test_min_late_jobs_bad_input(p, d, message):
+    with pytest.raises(ValueError, match=message):
+        bk_fast.min_late_jobs(p, d)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.integers(0, 9), st.integers(-2, 30)), min_size=0, max_size=7))
+def test_min_late_jobs_is_optimal(jobs):
+    p = [float(a) for a, _ in jobs]
+    d = [float(b) for _, b in jobs]
+    best = _best_on_time(p, d)
+    results = {}
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        r = bk_fast.min_late_jobs(p, d, engine=eng)
+        results[eng] = r.on_time.tolist()
+        assert len(p) - r.n_late == best
+        assert _feasible([j for j in r.sequence if r.on_time[j]], p, d)
+    assert all(v == results["numpy"] for v in results.values())
+
+
+@SETTINGS
+@given(st.integers(0, 300), st.integers(0, 2**32 - 1),
+       st.sampled_from(["small_ints", "floats", "huge"]))
+def test_moore_hodgson_engines_equal_reference(n, seed, kind):
+    rng = np.random.default_rng(seed)
+    if kind == "small_ints":  # many ties in processing and due
+        p = rng.integers(0, 4, n).astype(float)
+        d = rng.integers(0, 2 * n + 1, n).astype(float)
+    elif kind == "floats":
+        p = rng.random(n) * 10
+        d = rng.random(n) * 5 * n
+    else:
+        p = rng.random(n) * 1e300
+        d = np.where(rng.random(n) < 0.3, np.inf, rng.random(n) * 1e301)
+    order = np.argsort(d, kind="stable").astype(np.int64)
+    want = np.zeros(n, np.uint8)
+    n_late = resolve("moore_hodgson", "numpy")(order, p, d, want)
+    for eng in ("numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        got = np.zeros(n, np.uint8)
+        assert resolve("moore_hodgson", eng)(order, p, d, got) == n_late
+        np.testing.assert_array_equal(got, want)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the list-scheduling kernel
+
+
+def _kernel_case(rng, n, n_mach, n_groups, ties: bool, huge: bool):
+    sizes = rng.multinomial(n_mach, np.ones(n_groups) / n_groups) if n_groups else np.zeros(0, int)
+    ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    group_mach = np.concatenate([np.sort(rng.permutation(n_mach)[:0])] + [
+        np.arange(ptr[g], ptr[g + 1]) for g in range(n_groups)]).astype(np.int64)
+    job_group = rng.integers(-1, max(n_groups, 1), n).astype(np.int64) if n_groups else np.full(n, -1, np.int64)
+    empty = sizes[np.maximum(job_group, 0)] == 0 if n_groups else np.ones(n, bool)
+    job_group[empty] = -1
+    if ties:
+        work = rng.integers(0, 3, n).astype(float)
+        release = rng.integers(0, 3, n).astype(float)
+        speed = np.ones(n_mach)
+        setup = rng.integers(0, 2, n_mach).astype(float)
+    else:
+        work = rng.random(n) * (1e250 if huge else 10)
+        release = rng.random(n) * (1e250 if huge else 5)
+        speed = rng.random(n_mach) + 0.5
+        setup = rng.random(n_mach)
+    style = rng.integers(0, 4, n).astype(np.int64)
+    avail = rng.integers(0, 3, n_mach).astype(float)
+    last = rng.integers(-1, 4, n_mach).astype(np.int64)
+    order = rng.permutation(n).astype(np.int64)
+    return order, job_group, work, release, style, ptr, group_mach, speed, setup, avail, last
+
+
+def _run_kernel(engine, case):
+    order, job_group, work, release, style, ptr, group_mach, speed, setup, avail, last = case
+    n, m = work.shape[0], speed.shape[0]
+    state = [avail.copy(), last.copy(), np.zeros(m)]
+    out = [np.full(n, -7, np.int64), np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)]
+    resolve("list_schedule", engine)(order, job_group, work, release, style, ptr, group_mach, speed, setup,
+                                     *state, *out)
+    return state + out
+
+
+@SETTINGS
+@given(st.integers(0, 200), st.integers(0, 40), st.integers(0, 6), st.booleans(), st.booleans(),
+       st.integers(0, 2**32 - 1))
+def test_list_schedule_engines_equal_reference(n, n_mach, n_groups, ties, huge, seed):
+    case = _kernel_case(np.random.default_rng(seed), n, n_mach, n_groups if n_mach else 0, ties, huge)
+    want = _run_kernel("numpy", case)
+    assert (want[3][case[1] < 0] == -1).all()
+    for eng in ("numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        for a, b in zip(_run_kernel(eng, case), want):
+            np.testing.assert_array_equal(a, b)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the public schedule
+
+
+def _rule_loop(jobs, machines, rates, setup=0.0, rule="priority_due"):
+    """Independent transcription of the documented rule (row dicts, no arrays)."""
+    mrows = sorted(machines.to_dict("records"), key=lambda r: r["machine"])
+    avail = {r["machine"]: float(r.get("available_from", 0.0) or 0.0) for r in mrows}
+    last = {r["machine"]: None for r in mrows}
+    load = {r["machine"]: 0.0 for r in mrows}
+    recs = jobs.to_dict("records")
+    for i, r in enumerate(recs):
+        r["_row"] = i
+    key = {"priority_due": lambda r: (r["priority"], r["due"], r["job"]),
+           "due": lambda r: (r["due"], r["job"]),
+           "spt": lambda r: (r["qty"] / rates[r["style"]], r["job"])}[rule]
+    out = {}
+    for r in sorted(recs, key=key):
+        cands = [m["machine"] for m in mrows if m["work_center"] == r["work_center"]]
+        best = None
+        for m in cands:
+            t = max(avail[m], r.get("release", 0.0))
+            su = setup if last[m] is not None and last[m] != r["style"] else 0.0
+            end = t + su + r["qty"] / rates[r["style"]]
+            cand = (end, load[m], m, t, su)
+            if best is None or cand[:3] < best[:3]:
+                best = cand
+        if best is None:
+            out[r["_row"]] = (None, math.nan, math.nan)
+            continue
+        end, ld, m, t, su = best
+        avail[m], last[m], load[m] = end, r["style"], ld + (su + r["qty"] / rates[r["style"]])
+        out[r["_row"]] = (m, t, end)
+    return [out[i] for i in range(len(recs))]
+
+
+def _random_shop(seed, n_jobs=60, n_mach=8, n_wc=3, ties=False):
+    rng = np.random.default_rng(seed)
+    wc = np.array([f"9.{30 + i}.20.F" for i in range(n_wc)], dtype=object)
+    machines = pd.DataFrame({"machine": rng.permutation(np.arange(100, 100 + n_mach)),
+                             "work_center": wc[rng.integers(0, n_wc, n_mach)],
+                             "available_from": rng.integers(0, 3, n_mach).astype(float)})
+    styles = np.array(["125792/1", "FF 10006/0001", "180001/20ST2", "A/1"], dtype=object)
+    qty = rng.integers(0, 4, n_jobs) * 300.0 if ties else np.round(rng.random(n_jobs) * 5000, 2)
+    jobs = pd.DataFrame({
+        "job": [f"K{k:05d}" for k in rng.permutation(n_jobs)],
+        "qty": qty,
+        "style": styles[rng.integers(0, 4, n_jobs)],
+        "work_center": wc[rng.integers(0, n_wc, n_jobs)],
+        "priority": rng.integers(1, 3, n_jobs).astype(float),
+        "due": rng.integers(0, 20, n_jobs).astype(float),
+        "release": rng.integers(0, 4, n_jobs).astype(float),
+    })
+    rates = {"125792/1": 600.0, "FF 10006/0001": 300.0, "180001/20ST2": 450.0, "A/1": 1200.0}
+    return jobs, machines, rates
+
+
+def _check_properties(s: Schedule, jobs, machines, setup):
+    j = s.jobs
+    placed = j[j["reason"].isna()]
+    # eligibility: the machine belongs to the job's work center
+    wc_of = dict(zip(machines["machine"], machines["work_center"]))
+    assert (placed["machine"].map(wc_of) == jobs.loc[placed.index, "work_center"]).all()
+    # start >= release and >= the machine's availability; end = start + setup + qty / rate
+    av = dict(zip(machines["machine"], machines.get("available_from", pd.Series(0.0, index=machines.index))))
+    assert (placed["start_day"] >= jobs.loc[placed.index, "release"] if "release" in jobs else True).all()
+    assert (placed["start_day"] >= placed["machine"].map(av)).all()
+    # no two jobs overlap on a machine
+    for _, g in placed.sort_values(["machine", "start_day", "end_day"]).groupby("machine"):
+        assert (g["start_day"].to_numpy()[1:] >= g["end_day"].to_numpy()[:-1]).all()
+        # a changeover exactly when the style changes (after the first job on the machine)
+        changes = (g["style"].to_numpy()[1:] != g["style"].to_numpy()[:-1])
+        np.testing.assert_array_equal(g["setup_days"].to_numpy()[1:], np.where(changes, setup, 0.0))
+    late = placed["end_day"] > placed["due_day"]
+    assert (placed["late"] == late).all()
+    np.testing.assert_allclose(placed["days_late"], np.maximum(placed["end_day"] - placed["due_day"], 0))
+
+
+@SETTINGS
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["priority_due", "due", "spt"]), st.booleans(),
+       st.sampled_from([0.0, 0.5]))
+def test_schedule_matches_rule_and_properties(seed, rule, ties, setup):
+    jobs, machines, rates = _random_shop(seed, ties=ties)
+    want = _rule_loop(jobs, machines, rates, setup, rule)
+    first = None
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        s = bk_fast.schedule(jobs, machines, rates=rates, setup=setup, rule=rule, start="2025-09-01", engine=eng)
+        got = list(zip(s.jobs["machine"], s.jobs["start_day"], s.jobs["end_day"]))
+        for (gm, gs, ge), (wm, ws, we) in zip(got, want):
+            if wm is None:  # no machine in the job's work center
+                assert pd.isna(gm) and math.isnan(gs) and math.isnan(ge)
+            else:
+                assert gm == wm and gs == ws and ge == we
+        _check_properties(s, jobs, machines, setup)
+        if first is None:
+            first = s
+        else:  # every engine gives the same schedule
+            pd.testing.assert_frame_equal(s.jobs, first.jobs)
+            pd.testing.assert_frame_equal(s.machines, first.machines)
+
+
+def test_same_input_same_schedule(engine):
+    jobs, machines, rates = _random_shop(7, ties=True)
+    a = bk_fast.schedule(jobs, machines, rates=rates, setup=0.5, start="2025-09-01", engine=engine)
+    b = bk_fast.schedule(jobs, machines, rates=rates, setup=0.5, start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(a.jobs, b.jobs)
+    pd.testing.assert_frame_equal(a.machines, b.machines)
+
+
+def test_one_machine_due_rule_is_edd(engine):
+    rng = np.random.default_rng(3)
+    n = 50
+    jobs = pd.DataFrame({"job": np.arange(n), "qty": rng.random(n) * 1000, "work_center": "W",
+                         "due": rng.integers(0, 30, n).astype(float), "priority": rng.integers(0, 5, n)})
+    s = bk_fast.schedule(jobs, pd.DataFrame({"machine": [1], "work_center": ["W"]}), rates=500.0, rule="due",
+                         start="2025-09-01", engine=engine)
+    seq = s.jobs.sort_values("start_day", kind="stable")
+    assert seq["due_day"].is_monotonic_increasing  # earliest due date first, priority ignored
+    assert (seq["start_day"].to_numpy()[1:] == seq["end_day"].to_numpy()[:-1]).all()  # back to back
+    ties = seq.groupby("due_day")["job"].apply(lambda x: x.is_monotonic_increasing)
+    assert ties.all()  # equal due dates: job id order
+
+
+def test_priority_then_due_then_id(engine):
+    jobs = pd.DataFrame({"job": ["c", "b", "a", "d"], "qty": [100.0] * 4, "work_center": "W",
+                         "priority": [1, 1, 1, 0], "due": [5.0, 3.0, 3.0, 9.0]})
+    s = bk_fast.schedule(jobs, pd.DataFrame({"machine": ["M"], "work_center": ["W"]}), rates=100.0,
+                         start="2025-09-01", engine=engine)
+    assert s.jobs.sort_values("start_day")["job"].tolist() == ["d", "a", "b", "c"]
+    spt = bk_fast.schedule(jobs.assign(qty=[300.0, 100.0, 200.0, 100.0]),
+                           pd.DataFrame({"machine": ["M"], "work_center": ["W"]}), rates=100.0, rule="spt",
+                           start="2025-09-01", engine=engine)
+    assert spt.jobs.sort_values("start_day")["job"].tolist() == ["b", "d", "a", "c"]
+
+
+def test_finish_earliest_then_load_then_id(engine):
+    machines = pd.DataFrame({"machine": [3, 1, 2], "work_center": "W", "available_from": [0.0, 1.0, 0.0]})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0, 100.0, 300.0], "work_center": "W"})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    # job 1: machines 2 and 3 free at 0 (tie, equal load): lower id 2; job 2: machine 3 (free at 0);
+    # job 3: machine 1 (free at 1) and machines 2, 3 (free at 1): equal ends, machine 1 has no load
+    assert s.jobs["machine"].tolist() == [2, 3, 1]
+    assert s.jobs["end_day"].tolist() == [1.0, 1.0, 4.0]
+    assert s.machines["machine"].tolist() == [3, 1, 2]  # input order kept
+    assert s.machines["jobs"].tolist() == [1, 1, 1]
+
+
+def test_changeover_and_current_style(engine):
+    machines = pd.DataFrame({"machine": [1], "work_center": "W", "current_style": ["B"]})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0] * 3, "style": ["A", "A", "B"], "work_center": "W"})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, setup={1: 0.25}, start="2025-09-01", engine=engine)
+    assert s.jobs["setup_days"].tolist() == [0.25, 0.0, 0.25]
+    assert s.jobs["end_day"].tolist() == [1.25, 2.25, 3.5]
+    assert s.machines["setup_days"].tolist() == [0.5]
+    assert s.machines["knit_days"].tolist() == [3.0]
+
+
+def test_fixed_and_eligible_machines(engine):
+    machines = pd.DataFrame({"machine": [1, 2, 3], "work_center": ["W", "W", "V"]})
+    jobs = pd.DataFrame({"job": [1, 2, 3, 4, 5], "qty": [100.0] * 5, "work_center": ["W", "W", "W", "W", None],
+                         "machine": [3, np.nan, np.nan, 9, np.nan],
+                         "eligible": [None, [3, 2], [7], None, None]})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["machine"].iloc[:2].tolist() == [3, 2]  # fixed wins over WC; list over WC
+    assert s.jobs["reason"].tolist()[2:] == [
+        "none of the eligible machines [7] is in the machines table",
+        "machine 9.0 is not in the machines table",
+        "no work center, eligible machines or machine given"]
+    assert s.unscheduled.index.tolist() == [2, 3, 4]
+    assert s.jobs.loc[2:, "start"].isna().all() and s.jobs.loc[2:, "days_late"].isna().all()
+
+
+def test_reasons_for_unplaced_jobs(engine):
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0] * 3, "style": ["A", "Z", "A"],
+                         "work_center": ["W", "W", "X"]})
+    s = bk_fast.schedule(jobs, machines, rates={"A": 100.0}, start="2025-09-01", engine=engine)
+    assert s.jobs["reason"].tolist()[1:] == ["no rate for style 'Z'", "no machine in work center X"]
+    assert s.jobs["machine"].iloc[0] == 1
+    assert len(s.jobs) == 3  # nothing dropped
+
+
+def test_rates_per_machine_and_per_job(engine):
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": "W", "rate": [100.0, 400.0]})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [400.0, 400.0], "work_center": "W"})
+    s = bk_fast.schedule(jobs, machines, start="2025-09-01", engine=engine)
+    assert s.jobs["machine"].tolist() == [2, 2]  # 1 day each on the fast machine beats 4 on the slow one
+    assert s.jobs["end_day"].tolist() == [1.0, 2.0]
+    s = bk_fast.schedule(jobs.assign(rate=[200.0, 50.0]), machines.drop(columns="rate"), start="2025-09-01",
+                         engine=engine)
+    assert s.jobs["end_day"].tolist() == [2.0, 8.0]
+    rf = pd.DataFrame({"machine": [2, 1], "lbs/day": [400.0, 100.0]})
+    s = bk_fast.schedule(jobs, machines.drop(columns="rate"), rates=rf, start="2025-09-01", engine=engine)
+    assert s.jobs["end_day"].tolist() == [1.0, 2.0]
+    sf = pd.DataFrame({"Style": ["A"], "lbs/day": [200.0]})
+    s = bk_fast.schedule(jobs.assign(style="A"), machines, rates=sf, start="2025-09-01", engine=engine)
+    assert s.jobs["end_day"].tolist() == [2.0, 2.0]
+
+
+def test_calendar_dates(engine):
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [200.0, 150.0], "work_center": "W",
+                         "due": pd.to_datetime(["2025-09-08", "2025-09-09"]),
+                         "release": pd.to_datetime(["2025-09-04", "2025-09-04"])})
+    # start on a Thursday; release Thursday; 2 days -> ends at the end of Friday; weekend skipped
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-04", engine=engine)
+    assert s.start == pd.Timestamp("2025-09-04")
+    assert s.jobs["start"].tolist() == [pd.Timestamp("2025-09-04"), pd.Timestamp("2025-09-08")]
+    assert s.jobs["end"].tolist() == [pd.Timestamp("2025-09-06"), pd.Timestamp("2025-09-09 12:00")]
+    assert s.jobs["due_day"].tolist() == [3.0, 4.0]  # due dates count through the day
+    assert s.jobs["days_late"].tolist() == [0.0, 0.0]
+    # a holiday on Monday pushes the second job; 7-day weeks do not skip the weekend
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-04", holidays=["2025-09-08"],
+                         engine=engine)
+    assert s.jobs["start"].tolist()[1] == pd.Timestamp("2025-09-09")
+    assert s.jobs["late"].tolist() == [False, True]
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-04", days_per_week=7, engine=engine)
+    assert s.jobs["start"].tolist()[1] == pd.Timestamp("2025-09-06")
+    # release after the start; start on a Saturday rolls forward to Monday
+    s = bk_fast.schedule(jobs.assign(release=pd.to_datetime(["2025-09-10", None])), machines, rates=100.0,
+                         start="2025-09-06", engine=engine)
+    assert s.start == pd.Timestamp("2025-09-08")
+    # job 1 comes first by due date and waits for its release (Wednesday = day 2); list scheduling does not
+    # backfill the idle gap with job 2, which follows it
+    assert s.jobs["start_day"].tolist() == [2.0, 4.0]
+
+
+def test_empty_inputs(engine):
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    empty_jobs = pd.DataFrame({"job": pd.Series([], dtype="int64"), "qty": pd.Series([], dtype="float64"),
+                               "work_center": pd.Series([], dtype=object)})
+    s = bk_fast.schedule(empty_jobs, machines, rates=1.0, start="2025-09-01", engine=engine)
+    assert len(s.jobs) == 0 and s.machines["jobs"].tolist() == [0] and s.makespan_days == 0.0
+    jobs = pd.DataFrame({"job": [1], "qty": [5.0], "work_center": ["W"]})
+    s = bk_fast.schedule(jobs, machines.iloc[:0], rates=1.0, start="2025-09-01", engine=engine)
+    assert s.jobs["reason"].tolist() == ["no machine in work center W"]
+    assert len(s.machines) == 0
+
+
+def test_horizon_utilisation(engine):
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [800.0, 200.0], "work_center": "W"})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.machines["utilisation_pct"].tolist() == [100.0, 25.0]
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", horizon=5, engine=engine)
+    assert s.machines["utilisation_pct"].tolist() == [100.0, 40.0]
+
+
+@pytest.mark.parametrize("mutate, message", [
+    (lambda j, m: (j.assign(qty=[1.0, -5.0]), m), r"jobs column 'qty' row 1: expected a finite number"),
+    (lambda j, m: (j.assign(qty=[1.0, np.nan]), m), r"'qty' row 1"),
+    (lambda j, m: (j.drop(columns="qty"), m), r"jobs has no 'qty' column"),
+    (lambda j, m: (j, m.assign(machine=[1, 1])), r"machines column 'machine' row 1: expected a unique"),
+    (lambda j, m: (j, m.assign(machine=[1, None])), r"machines column 'machine' row 1"),
+    (lambda j, m: (j.assign(due=["2025-09-09", "soon"]), m), r"jobs column 'due' row 1: expected a date"),
+    (lambda j, m: (j, m.drop(columns="machine")), r"machines has no 'machine' column"),
+])
+def test_bad_input_names_column_and_row(mutate, message):
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [1.0, 2.0], "work_center": "W"})
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": "W"})
+    j, m = mutate(jobs, machines)
+    with pytest.raises(ValueError, match=message):
+        bk_fast.schedule(j, m, rates=1.0, start="2025-09-01")
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    (dict(rule="fifo"), ValueError, "unknown rule 'fifo'"),
+    (dict(days_per_week=8), ValueError, "days_per_week"),
+    (dict(rates=0.0), ValueError, "rates must be a finite number"),
+    (dict(rates={"A": -3.0}), ValueError, "style 'A' has rate -3.0"),
+    (dict(rates="fast"), TypeError, "rates must be"),
+    (dict(rates=None), ValueError, "no knitting rates"),
+    (dict(setup=-1.0), ValueError, "setup must be"),
+    (dict(horizon=0), ValueError, "horizon"),
+])
+def test_bad_arguments(kwargs, exc, message):
+    jobs = pd.DataFrame({"job": [1], "qty": [1.0], "style": ["A"], "work_center": "W"})
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    args = dict(rates=1.0, start="2025-09-01") | kwargs
+    with pytest.raises(exc, match=message):
+        bk_fast.schedule(jobs, machines, **args)
+
+
+def test_not_frames():
+    with pytest.raises(TypeError, match="jobs must be a pandas DataFrame"):
+        bk_fast.schedule([1, 2], pd.DataFrame())
+
+
+def test_inputs_not_mutated(engine):
+    jobs, machines, rates = _random_shop(11)
+    jobs["eligible"] = [None] * (len(jobs) - 1) + [[machines["machine"].iloc[0]]]
+    before_j, before_m = copy.deepcopy(jobs), copy.deepcopy(machines)
+    bk_fast.schedule(jobs, machines, rates=rates, setup=0.5, start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(jobs, before_j)
+    pd.testing.assert_frame_equal(machines, before_m)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# ERP adapter
+
+
+def test_erp_capacity_lookup_chain():
+    cap = pd.DataFrame({"Style": ["125792/1", "125792/1", "FF 10006/0001", "180001/20ST2", "200/1"],
+                        "lbs/day": [700.0, 1.0, 450.0, -90.0, np.nan]})
+    got = erp_capacity(pd.Series(["125792/1", " 125792/1", "FF10006/0001", "125792/7", "180001/20ST2",
+                                  "200/1", "999/1", None], index=list("abcdefgh")), cap)
+    assert got.index.tolist() == list("abcdefgh")
+    assert got["lbs_per_day"].tolist() == [700.0, 700.0, 450.0, 700.0, 616.0, 616.0, 616.0, 616.0]
+    assert got["rate_source"].tolist() == ["exact", "without spaces", "without spaces", "same base",
+                                           "default (bad rate)", "default (bad rate)", "default", "default"]
+
+
+def _erp_tables():
+    ko = pd.DataFrame({
+        "Order #": ["K1", "K2", "K3", "K4", "K5", "K6"],
+        "Style #": ["125792/1", "125792/2", " 180001/20ST2", "777/1", "125792/1", "125792/1"],
+        "Qty Ordered (lbs)": [2000.0, 1000.0, 800.0, 100.0, 600.0, 50.0],
+        "Shipped (lbs)": [500.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+        "Balance (lbs)": [1232.0, 616.0, 900.0, 100.0, 308.0, 0.0],
+        "Machine": [102.0, np.nan, np.nan, np.nan, 999.0, np.nan],
+        "Quoted Date": pd.to_datetime(["2025-09-02", "2025-09-05", "2025-09-03", "2025-09-10", "2025-09-20",
+                                       "2025-09-20"]),
+    })
+    machines = pd.DataFrame({"WC": ["9.38.20.F", "9.38.20.F", "7.30.28.C"], "MACH": [101, 102, 201]})
+    cap = pd.DataFrame({"Style": ["125792/1", "180001/20ST2"], "lbs/day": [616.0, 300.0]})
+    swc = pd.DataFrame({"Style": ["125792/1", "180001/20ST2", "180001/20ST2"],
+                        "WC": ["9.38.20.F", "7.30.28.C", "9.38.20.F"]})
+    return ko, machines, cap, swc
+
+
+def test_schedule_knit_orders(engine):
+    ko, machines, cap, swc = _erp_tables()
+    before = [copy.deepcopy(t) for t in (ko, machines, cap, swc)]
+    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine)
+    for a, b in zip((ko, machines, cap, swc), before):
+        pd.testing.assert_frame_equal(a, b)
+    j = s.jobs.set_index("job")
+    # K1 is assigned to 102 and shipping (priority first): stays there, 2 days
+    assert j.loc["K1", "machine"] == 102.0 and j.loc["K1", "end_day"] == 2.0
+    assert math.isnan(j.loc["K1", "suggested_machine"])
+    # K3 (style with a leading space, listed under two work centers) may run on 101, 102 or 201
+    assert j.loc["K3", "suggested_machine"] in (101.0, 102.0, 201.0)
+    assert j.loc["K3", "lbs_per_day"] == 300.0 and j.loc["K3", "rate_source"] == "without spaces"
+    # K2: base 125792 -> 616 lbs/day, one day, suggested in 9.38.20.F
+    assert j.loc["K2", "rate_source"] == "same base" and j.loc["K2", "suggested_machine"] in (101.0, 102.0)
+    assert j.loc["K4", "reason"] == "style has no work center in style_work_center"
+    assert j.loc["K5", "reason"] == "machine 999.0 is not in the machines table"
+    assert j.loc["K6", "reason"].startswith("nothing left to knit")
+    assert j["erp_production_days"].tolist() == [2.0, 1.0, 3.0, 100 / 616, 0.5, 0.0]
+    assert j["erp_calendar_days"].tolist() == [3.0, 2.0, 5.0, 1.0, 1.0, 0.0]
+    assert j.loc["K1", "priority_score"] == 1000.0 + 99.0 + 50.0
+    m = s.machines.set_index("machine")
+    # the ERP's utilisation: assigned balances / 616 / 5, capped at 100
+    assert m.loc[102.0, "erp_workload_lbs"] == 1232.0
+    assert m.loc[102.0, "erp_utilisation_pct"] == pytest.approx(1232.0 / 616 / 5 * 100)
+    assert m.loc[101.0, "erp_workload_lbs"] == 0.0
+    # the schedule's utilisation is over the first week (5 working days)
+    assert (m["utilisation_pct"] <= 100).all() and m.loc[102.0, "utilisation_pct"] >= 40.0
+    _ = s.late  # property works on the ERP result too
+
+
+def test_schedule_knit_orders_on_the_mill(mill, engine):
+    tables = [mill[k] for k in ("knit_orders", "machines", "style_capacity", "style_work_center")]
+    before = [copy.deepcopy(t) for t in tables]
+    s = schedule_knit_orders(*tables, start="2025-09-01", setup=0.25, engine=engine)
+    for a, b in zip(tables, before):
+        pd.testing.assert_frame_equal(a, b)
+    ko = mill["knit_orders"]
+    assert len(s.jobs) == len(ko)
+    j = s.jobs
+    placed = j["reason"].isna()
+    open_ = ko["Balance (lbs)"].fillna(0).to_numpy() > 0
+    assert not (placed.to_numpy() & ~open_).any()  # closed orders are never placed
+    assert placed.sum() > 0.8 * open_.sum()
+    assigned = ko["Machine"].notna() & placed
+    assert (j.loc[assigned, "machine"] == ko.loc[assigned, "Machine"]).all()  # assigned orders stay
+    sugg = j["suggested_machine"].notna()
+    assert (sugg == (placed & ko["Machine"].isna())).all()
+    # suggestions are in the style's work center
+    wc_of = dict(zip(mill["machines"]["MACH"].astype(float), mill["machines"]["WC"]))
+    swc = dict(zip(mill["style_work_center"]["Style"].str.replace(" ", ""), mill["style_work_center"]["WC"]))
+    for style, mach in zip(ko.loc[sugg, "Style #"], j.loc[sugg, "machine"]):
+        key = style.replace(" ", "")
+        if key in swc:
+            assert wc_of[mach] == swc[key]
+    # no overlaps
+    for _, g in j[placed].sort_values(["machine", "start_day"]).groupby("machine"):
+        assert (g["start_day"].to_numpy()[1:] >= g["end_day"].to_numpy()[:-1]).all()
+    ref = schedule_knit_orders(*tables, start="2025-09-01", setup=0.25, engine="numpy")
+    pd.testing.assert_frame_equal(s.jobs, ref.jobs)
+    pd.testing.assert_frame_equal(s.machines, ref.machines)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# demo and plot
+
+
+def test_demo_step(mill, fast_engine):
+    from bk_fast._demo import DemoReport
+    from bk_fast.scheduling import _demo_step
+
+    r = _demo_step(mill, fast_engine)
+    assert isinstance(r, DemoReport)
+    assert "knit orders scheduled" in r.lines[0]
+    assert list(r.table.columns) == ["job", "machine", "style", "end", "due_day", "days_late"]
+    assert (r.table["days_late"] > 0).all()
+
+
+def test_gantt_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    jobs, machines, rates = _random_shop(5)
+    s = bk_fast.schedule(jobs, machines, rates=rates, setup=0.5, start="2025-09-01")
+    path = tmp_path / "gantt.png"
+    fig = s.plot_gantt(path, top=2)
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    busy = (s.jobs["end_day"] - s.jobs["start_day"]).groupby(s.jobs["work_center"]).sum().nlargest(2).index
+    assert len(fig.axes[0].get_yticks()) == int(machines["work_center"].isin(busy).sum())
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
+
+
+def test_gantt_without_matplotlib(monkeypatch):
+    jobs, machines, rates = _random_shop(5)
+    s = bk_fast.schedule(jobs, machines, rates=rates, start="2025-09-01")
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ImportError, match=r"bk_fast\[plot\]"):
+        s.plot_gantt()

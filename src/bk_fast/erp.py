@@ -342,7 +342,8 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
 def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
                          style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
-                         default_rate: float = _SCHED_DEFAULT_RATE, engine: str | None = None):
+                         default_rate: float = _SCHED_DEFAULT_RATE, horizon: float | None = None,
+                         engine: str | None = None):
     """Finite-capacity schedule of the ERP's knit orders on its knitting machines.
 
     Every open knit order (``Balance (lbs)`` > 0) goes on one machine after another at its style's rate
@@ -372,6 +373,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         days until the quoted date), + min(0.1 x Qty Ordered, 50). None: no priority (due date, then order).
     default_rate : float
         The ERP's default lbs/day.
+    horizon : float, optional
+        Working days over which the schedule's ``utilisation_pct`` is measured; default one week
+        (``days_per_week``), the period of the ERP's own figure.
 
     Returns
     -------
@@ -404,8 +408,8 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     [nan, nan, 'nothing left to knit (Balance (lbs) <= 0 or empty)']
     >>> s.machines[["machine", "erp_workload_lbs", "erp_utilisation_pct", "utilisation_pct"]]
        machine  erp_workload_lbs  erp_utilisation_pct  utilisation_pct
-    0    101.0            1048.1            34.029221            100.0
-    1    102.0               0.0             0.000000             50.0
+    0    101.0            1048.1            34.029221             40.0
+    1    102.0               0.0             0.000000             20.0
     """
     from bk_fast.scheduling import schedule as _schedule
 
@@ -497,12 +501,13 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     if not multi.size:
         jobs = jobs.drop(columns="eligible")
     result = _schedule(jobs, mtab.set_axis(mdf.index), start=day0, days_per_week=days_per_week,
-                       holidays=holidays, setup=setup, rule=rule, engine=engine)
+                       holidays=holidays, setup=setup, rule=rule,
+                       horizon=days_per_week if horizon is None else horizon, engine=engine)
     out = result.jobs
     reason = out["reason"].to_numpy(dtype=object).copy()
     closed = ~open_
     reason[closed] = "nothing left to knit (Balance (lbs) <= 0 or empty)"
-    no_wc = open_ & ~assigned_present & pd.isna(reason) & np.array([w is None for w in wcs], dtype=bool)
+    no_wc = open_ & ~assigned_present & np.array([w is None for w in wcs], dtype=bool)
     reason[no_wc] = "style has no work center in style_work_center"
     out["reason"] = pd.array(reason, dtype=object)
     out["assigned_machine"] = assigned

@@ -342,19 +342,19 @@ def _score(cells: list[str]) -> int:
 
 def _pick_header(rows: list[list[str]], kind: str | None, source: str) -> int:
     """Index of the header among the first rows: the first row holding the required columns of ``kind`` (when
-    given), else the first row with the most known column names (at least two)."""
+    given), else the first row with the most known column names (at least one)."""
     if kind is not None and kind in KINDS:
         need = set(KINDS[kind].required)
         for i, cells in enumerate(rows):
             if need <= {_clean_name(c, j) for j, c in enumerate(cells)}:
                 return i
     scores = [_score(cells) for cells in rows]
-    if scores and max(scores) >= 2:
+    if scores and max(scores) >= 1:
         return scores.index(max(scores))
     if kind is not None and rows:
         return 0  # let the required-column check name what is missing
-    raise ValueError(f"{source}: no header row found in the first {len(rows)} lines (no line names two known "
-                     f"ERP columns such as 'Desc#', 'Style#', 'Planning Balance')")
+    raise ValueError(f"{source}: no header row found in the first {len(rows)} lines (no line names a known "
+                     f"ERP column such as 'Desc#', 'Style#', 'Planning Balance')")
 
 
 def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None) -> _Header:

@@ -1,0 +1,423 @@
+"""bk_fast.io: the number-parsing kernel (every engine = Python's float() of the ERP-cleaned text) and
+read_erp / read_exports (header finding, BOM mark, aliases, kinds, dates, chunks, the write_exports round trip)."""
+
+from __future__ import annotations
+
+import copy
+import io as stdio
+import struct
+import warnings
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import bk_fast
+from bk_fast import io as bkio
+from bk_fast._columns import canonical
+from bk_fast._engine import resolve
+from bk_fast._kernels.reference.parse import STATUS_DEFER, clean_float, clean_text
+from bk_fast.datasets import make_mill, write_exports
+
+
+def oracle(values) -> np.ndarray:
+    """Python's float() of the ERP-cleaned text; numbers as numbers; missing / empty / unparsable NaN."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and v != v):
+            out.append(np.nan)
+        elif isinstance(v, str):
+            out.append(clean_float(v)[0])
+        else:
+            out.append(float(v))
+    return np.array(out, dtype=np.float64)
+
+
+def same_bits(a, b) -> bool:
+    """Equal as IEEE values bit for bit (so -0.0 != 0.0), any NaN equal to any NaN."""
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        return False
+    nan = np.isnan(a)
+    return bool(np.array_equal(nan, np.isnan(b)) and np.array_equal(a[~nan].view(np.int64), b[~nan].view(np.int64)))
+
+
+HAND = [
+    "$1,326.67 ", "1,200.0", "($2,183.40)", "(2,183.40)", "$0.00 ", "", "   ", "\t\n", "()", "( )", "(5", "5)",
+    "-0", "(0)", "+0.0", "inf", "-Infinity", "+INF", "nan", "NaN", "-nan", "infinit", "infinityy", "1e5",
+    "1.e5", ".5", "5.", ".", "-.", "1e", "1e+", "1e-5", "1E+05", "e5", "abc", "n/a", "N/A", "--5", "+-5", "(-5)",
+    "-(5)", "$ ( 1 , 000 ) ", "1 234", "1\xa0234", "\xa0(12)\xa0", "1_000", "1__000", "_1", "１２", "٣.٥",
+    "12\u20093", "(5)\u2009", "12345678901234567890", "123456789012345678", "0.1", "0.30000000000000004",
+    "1e300", "1e-300", "1e400", "1e-400", "9007199254740993", "9007199254740992", "123456789e30", "1e22",
+    "3e37", "1e23", "0e99999999", "00000000000000000000001.5", "1.50000000000000000000000", "1,2,3",
+    "1.2.3", "$$5", "5$", "0x10", "1e5.5", "١", "\x00", "1\x005", "é", "12é",
+]
+
+
+def test_clean_text_is_the_erp_cleaning():
+    assert clean_text(" ($2,183.40) ") == "-2183.40"
+    assert clean_text("$1,326.67 ") == "1326.67"
+    assert clean_text("((5))") == "-(5)"
+    assert clean_float("") == (pytest.approx(np.nan, nan_ok=True), 1)
+
+
+def test_hand_cases_equal_python_float(engine):
+    out = bkio.parse_numbers(HAND, engine=engine)
+    assert same_bits(out, oracle(HAND)), [(s, a, b) for s, a, b in zip(HAND, out, oracle(HAND))
+                                          if not same_bits([a], [b])]
+
+
+def test_erp_examples(engine):
+    out = bkio.parse_numbers(pd.Series(["$1,326.67 ", "1,200.0", "($2,183.40)"]), engine=engine)
+    assert out.tolist() == [1326.67, 1200.0, -2183.4]
+
+
+def _buffer(strings):
+    enc = [s.encode("utf-8", "surrogatepass") for s in strings]
+    offsets = np.zeros(len(enc) + 1, np.int64)
+    offsets[1:] = np.cumsum([len(e) for e in enc])
+    return np.frombuffer(b"".join(enc) or b"\0", np.uint8), offsets
+
+
+def test_kernel_statuses_match_the_reference(fast_engine):
+    data, offsets = _buffer(HAND)
+    ref_out, ref_st = np.empty(len(HAND)), np.empty(len(HAND), np.int8)
+    assert resolve("parse_number_text", "numpy")(data, offsets, ref_out, ref_st) == 0
+    out, st_ = np.empty(len(HAND)), np.empty(len(HAND), np.int8)
+    deferred = resolve("parse_number_text", fast_engine)(data, offsets, out, st_)
+    assert deferred == int((st_ == STATUS_DEFER).sum()) > 0
+    keep = st_ != STATUS_DEFER
+    np.testing.assert_array_equal(st_[keep], ref_st[keep])
+    assert same_bits(out[keep], ref_out[keep])
+    # what is deferred is exactly the text Python must judge: non-ASCII, "_", long or extreme numbers
+    assert {HAND[i] for i in np.flatnonzero(~keep)} >= {"1_000", "１２", "1e400", "12345678901234567890"}
+    # plain money text is never deferred
+    assert not (~keep)[[HAND.index("$1,326.67 "), HAND.index("($2,183.40)"), HAND.index("1\xa0234")]].any()
+
+
+ALPHABET = st.sampled_from(list("0123456789") * 3 + list("$,. ()+-eE_") + ["\xa0", "\u2009", "i", "n", "f",
+                                                                              "a", "t", "y", "x", "１", "٣"])
+TEXT = st.one_of(st.text(ALPHABET, max_size=14), st.text(max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT, max_size=20))
+def test_generated_text_equals_python_float(engine, strings):
+    assert same_bits(bkio.parse_numbers(strings, engine=engine), oracle(strings))
+
+
+NUMBER = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(NUMBER, max_size=15), st.sampled_from(["repr", "money", "comma", "e"]))
+def test_formatted_numbers_round_trip(engine, xs, style):
+    if style == "repr":
+        text = [repr(x) for x in xs]  # shortest repr: parses back to the same double
+    elif style == "money":
+        text = [(f"(${-x:,.2f})" if x < 0 else f"${x:,.2f} ") for x in xs]
+    elif style == "comma":
+        text = [f"{x:,.6f}" for x in xs]
+    else:
+        text = [f"{x:.17e}" for x in xs]
+    out = bkio.parse_numbers(text, engine=engine)
+    assert same_bits(out, oracle(text))
+    if style == "repr":
+        assert same_bits(out, np.array(xs, dtype=np.float64))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.decimals(allow_nan=False, allow_infinity=False, places=2,
+                            min_value=-10 ** 12, max_value=10 ** 12), max_size=30))
+def test_two_decimal_money_is_exact(engine, amounts):
+    text = [f"{d:,}" for d in amounts]
+    assert same_bits(bkio.parse_numbers(text, engine=engine), [float(str(d)) for d in amounts])
+
+
+def test_input_kinds(engine):
+    s = pd.Series(["$1.50 ", None, "(2)"], index=[7, 3, 9], name="Cost/Pound")
+    before = s.copy(deep=True)
+    out = bkio.parse_numbers(s, engine=engine)
+    pd.testing.assert_series_equal(s, before)  # not mutated
+    assert isinstance(out, pd.Series) and out.name == "Cost/Pound" and out.index.tolist() == [7, 3, 9]
+    assert same_bits(out, [1.5, np.nan, -2.0])
+    # object column mixing text, numbers and missing values
+    mixed = np.array(["1,000", 5, 2.5, None, np.nan, "x", True], dtype=object)
+    assert same_bits(bkio.parse_numbers(mixed, engine=engine), [1000, 5, 2.5, np.nan, np.nan, np.nan, 1.0])
+    # numeric input passes through; NumPy unicode arrays; categoricals parse each category once
+    assert same_bits(bkio.parse_numbers(np.array([1, 2]), engine=engine), [1.0, 2.0])
+    assert same_bits(bkio.parse_numbers(np.array(["1", "(2)"]), engine=engine), [1.0, -2.0])
+    cat = pd.Series(pd.Categorical(["$1 ", None, "$1 ", "(3)"]))
+    assert same_bits(bkio.parse_numbers(cat, engine=engine), [1.0, np.nan, 1.0, -3.0])
+    assert bkio.parse_numbers([], engine=engine).shape == (0,)
+    assert same_bits(bkio.parse_numbers(pd.Series(["1", "2"], dtype="string[python]"), engine=engine), [1, 2])
+    assert same_bits(bkio.parse_numbers(pd.Series([1, None], dtype="Int64"), engine=engine), [1, np.nan])
+
+
+def test_arrow_chunks_and_slices(engine):
+    chunked = pa.chunked_array([pa.array(["1", None, "(2)"]), pa.array(["$3 ", "x"])])
+    assert same_bits(bkio.parse_numbers(chunked, engine=engine), [1, np.nan, -2, 3, np.nan])
+    large = pa.array(["$3 ", None, "4"], type=pa.large_string())
+    assert same_bits(bkio.parse_numbers(large, engine=engine), [3, np.nan, 4])
+    sliced = pa.array(["9", "8", "1,000", "7"]).slice(2, 2)
+    assert same_bits(bkio.parse_numbers(sliced, engine=engine), [1000, 7])
+    assert bkio.parse_numbers(pa.chunked_array([], type=pa.string()), engine=engine).shape == (0,)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="one-dimensional"):
+        bkio.parse_numbers(np.array([["1"]]))
+    with pytest.raises(TypeError, match="text or numbers"):
+        bkio.parse_numbers(np.array(["2025-01-01"], dtype="datetime64[ns]"))
+    with pytest.raises(ValueError, match="unknown engine"):
+        bkio.parse_numbers(["1"], engine="fortran")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# read_erp
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    mill = make_mill(scale=0.2, seed=5)
+    folder = tmp_path_factory.mktemp("exports")
+    paths = write_exports(mill, folder)
+    return mill, paths
+
+
+#: columns write_exports derives from others with float arithmetic; the export holds them to the cent
+DERIVED = {"yarn_inventory": ("Theoretical Balance", "Planning Balance", "Total Cost")}
+
+
+def to_cents(x: pd.Series) -> np.ndarray:
+    """What the export holds for a float column: |x| rounded to the cent, sign kept, -0 -> 0."""
+    v = x.to_numpy(dtype=np.float64)
+    c = np.rint(np.abs(v) * 100.0)
+    return np.where(np.isnan(v), np.nan, np.where((v < 0) & (c > 0), -c, c) / 100.0 + 0.0)
+
+
+def expected_frame(mill, kind):
+    exp = mill[kind].rename(columns=lambda c: canonical(c) or c).copy()
+    for col in DERIVED.get(kind, ()):
+        exp[col] = to_cents(exp[col])
+    return exp
+
+
+def test_round_trip_write_exports(exported, engine):
+    mill, paths = exported
+    frames = bkio.read_exports(paths["bom"].parent, engine=engine)
+    assert sorted(frames) == sorted(mill)
+    for kind in mill:
+        got = frames[kind]
+        exp = expected_frame(mill, kind)
+        assert got.attrs["bk_fast"]["kind"] == kind
+        assert list(got.columns) == list(exp.columns)
+        # back to the mill's dtypes, the values are identical (exact floats, text with its spaces, dates)
+        pd.testing.assert_frame_equal(got.astype(exp.dtypes.to_dict()), exp, check_exact=True)
+        # stored (non-derived) float columns are bit-identical to the mill's without any rounding
+        for col in exp.columns:
+            if exp[col].dtype.kind == "f" and col not in DERIVED.get(kind, ()):
+                assert same_bits(got[col].astype("float64"), mill[kind][col if col in mill[kind] else
+                                                                         [c for c in mill[kind] if canonical(c) == col][0]])
+    assert frames["knit_orders"].attrs["bk_fast"]["header_line"] == 2  # two junk lines above the header
+    assert frames["yarn_inventory"]["Desc#"].dtype.kind == "i"
+    assert frames["knit_orders"]["Start Date"].dtype == "datetime64[ns]"
+    assert (frames["bom"]["Style#"].astype(str).str.startswith(" ")).any()  # leading spaces kept
+
+
+def test_derived_columns_are_the_cents_the_file_holds(exported):
+    mill, paths = exported
+    inv = bkio.read_erp(paths["yarn_inventory"])
+    for col in DERIVED["yarn_inventory"]:
+        assert same_bits(inv[col].astype("float64"), to_cents(mill["yarn_inventory"][col]))
+
+
+def test_memory_is_optimised_losslessly(exported):
+    mill, paths = exported
+    full = bkio.read_erp(paths["bom"], optimize=False)
+    small = bkio.read_erp(paths["bom"])
+    info = small.attrs["bk_fast"]
+    assert info["bytes"] < info["bytes_parsed"] == int(full.memory_usage(deep=True).sum())
+    assert isinstance(small["Style#"].dtype, pd.CategoricalDtype)
+    pd.testing.assert_frame_equal(small.astype(full.dtypes.to_dict()), full, check_exact=True)
+
+
+def test_chunks_equal_the_whole(exported, capsys):
+    mill, paths = exported
+    whole = bkio.read_erp(paths["bom"], optimize=False)
+    chunks = list(bkio.read_erp(paths["bom"], chunksize=1000, optimize=False, progress=True))
+    assert [len(c) for c in chunks[:-1]] == [1000] * (len(chunks) - 1) and 0 < len(chunks[-1]) <= 1000
+    pd.testing.assert_frame_equal(pd.concat(chunks), whole, check_exact=True)
+    assert capsys.readouterr().err  # the progress bar was drawn
+    list(bkio.read_erp(paths["machines"], chunksize=7, progress=False))
+    assert capsys.readouterr().err == ""
+
+
+def test_simple_progress_bar_without_tqdm(monkeypatch, capsys):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name == "tqdm":
+            raise ImportError("no tqdm")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    bar = bkio._Progress(100, "bom.csv", True)
+    bar.update_to(100)
+    bar.close()
+    assert "bom.csv [" in capsys.readouterr().err
+
+
+def test_pandas_fallback_reads_the_same(exported, monkeypatch):
+    mill, paths = exported
+    with_arrow = {k: bkio.read_erp(paths[k], optimize=False) for k in ("yarn_inventory", "knit_orders", "bom")}
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", False)
+    for k, frame in with_arrow.items():
+        got = bkio.read_erp(paths[k], optimize=False)
+        pd.testing.assert_frame_equal(got.astype(frame.dtypes.to_dict()), frame, check_exact=True)
+        chunks = list(bkio.read_erp(paths[k], chunksize=50, optimize=False))
+        assert sum(map(len, chunks)) == len(frame)
+
+
+JUNKY = ("\ufeffACME Knits - Yarn Inventory\r\nPrinted: 9/1/2025,,,\r\n\r\n"
+         " Desc # ,Yarn Description,Beginning_Balance,Consumed,Allocated,On_Order,Planning_Ballance,Unit Cost,"
+         "Last Receipt Date,Color\r\n"
+         '18767,"1/150/34 Poly, Textured","1,200.00",(50.00),,0,"1,150.00",$2.41 ,08/15/2025,White\r\n'
+         '18929,Nylon,0.00,,(12.5),100,87.5,"$1,000.00 ",,Black\r\n')
+
+
+def test_junk_lines_bom_aliases_and_dates():
+    df = bkio.read_erp(JUNKY.encode("utf-8"))
+    assert df.attrs["bk_fast"]["kind"] == "yarn_inventory" and df.attrs["bk_fast"]["header_line"] == 3
+    assert list(df.columns) == ["Desc#", "Description", "Beginning Balance", "Consumed", "Allocated", "On Order",
+                                "Planning Balance", "Cost/Pound", "Last Receipt Date", "Color"]
+    assert df["Desc#"].tolist() == [18767, 18929]
+    assert df["Description"].tolist() == ["1/150/34 Poly, Textured", "Nylon"]
+    assert same_bits(df["Consumed"], [-50.0, np.nan]) and same_bits(df["Allocated"], [np.nan, -12.5])
+    assert same_bits(df["Cost/Pound"], [2.41, 1000.0])
+    assert df["Last Receipt Date"].tolist()[0] == pd.Timestamp("2025-08-15")
+    assert pd.isna(df["Last Receipt Date"].tolist()[1])
+    assert df["Color"].astype(str).tolist() == ["White", "Black"]
+
+
+def test_file_like_and_cp1252(tmp_path):
+    text = "Desc#,Description,Planning Balance\n1,Caf\u00e9 blend,5\n".encode("cp1252")
+    df = bkio.read_erp(stdio.BytesIO(text))
+    assert df["Description"].tolist() == ["Caf\u00e9 blend"]
+    path = tmp_path / "inv.csv"
+    path.write_bytes(text)
+    assert bkio.read_erp(str(path))["Planning Balance"].tolist() == [5.0]
+
+
+def test_unparsable_numbers_warn_and_count():
+    text = b"Style#,Desc#,BOM_Percentage\n125792/1,18767,0.914\n125792/1,18929,n/a\n"
+    with pytest.warns(UserWarning, match=r"'BOM_Percentage': 1 value\(s\) are not numbers.*'n/a'.*row 1"):
+        df = bkio.read_erp(text)
+    assert same_bits(df["BOM_Percentage"], [0.914, np.nan])
+    assert df.attrs["bk_fast"]["coerced"] == {"BOM_Percentage": 1}
+
+
+def test_text_columns_are_never_parsed_and_unknown_columns_are_inferred():
+    text = b"fStyle#,gBase,Code,Mixed\n125792-NAV,0012,007,1\n125793-BLK,125793,008,x\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = bkio.read_erp(text, optimize=False)
+    assert df["gBase"].tolist() == ["0012", "125793"]  # ids with leading zeros stay text
+    assert df["Code"].tolist() == [7.0, 8.0]  # an unknown all-number column is numeric
+    assert df["Mixed"].tolist() == ["1", "x"]  # an unknown column with text stays text
+
+
+def test_duplicate_and_empty_headers():
+    df = bkio.read_erp(b"Style#,WC,WC,\nA/1,9.38.20.F,x,\n", optimize=False)
+    assert list(df.columns) == ["Style#", "WC", "WC.1", "Unnamed: 3"]
+    assert df.attrs["bk_fast"]["kind"] == "style_work_center"
+
+
+@pytest.mark.parametrize("kind, header", [
+    ("machines", "WC,MACH"), ("style_capacity", "Style,Lbs/Day"), ("style_master", "fStyle,gBase"),
+    ("sales_orders", "SO#,fStyle#,Customer,Ordered,Ship Date"), ("yarn_po", "Desc#,PO #,This Week,Later,PO Bal"),
+    ("expected_receipts", "Desc#,Past Due,This Week,Later"), ("yarn_demand", "Desc#,Monday Inventory,Total Demand"),
+    ("knit_orders", "KO #,Style #,Balance,Machine,Start Date"), ("bom", "Style #,Yarn ID,BOM %,UOM"),
+])
+def test_kind_detection(kind, header):
+    assert bkio.detect_kind(header.split(",")) == kind
+    row = ",".join("09/01/2025" if "Date" in h else "1" for h in header.split(","))
+    df = bkio.read_erp((header + "\n" + row + "\n").encode())
+    assert df.attrs["bk_fast"]["kind"] == kind
+
+
+def test_errors_name_the_file_the_columns_found_and_expected(tmp_path):
+    path = tmp_path / "mystery.csv"
+    path.write_text("Colour,Weight\nred,1\n")
+    with pytest.raises(ValueError, match=r"mystery\.csv: no header row found"):
+        bkio.read_erp(path)
+    path.write_text("Desc#,Colour\n1,red\n")
+    with pytest.raises(ValueError, match=r"mystery\.csv: unknown kind.*'Desc#', 'Colour'.*bom: Style#, Desc#"):
+        bkio.read_erp(path)
+    path.write_text("Desc#,Planning Balance\n1,2\n")
+    with pytest.raises(ValueError, match=r"mystery\.csv: not a bom export: missing required column\(s\) "
+                                         r"'Style#', 'BOM_Percentage'; columns found: 'Desc#', 'Planning Balance'"):
+        bkio.read_erp(path, kind="bom")
+    with pytest.raises(ValueError, match="unknown kind 'boms'"):
+        bkio.read_erp(path, kind="boms")
+    with pytest.raises(FileNotFoundError, match="no such export"):
+        bkio.read_erp(tmp_path / "absent.csv")
+    with pytest.raises(TypeError, match="source must be"):
+        bkio.read_erp(12)
+    with pytest.raises(ValueError, match="chunksize"):
+        bkio.read_erp(path, chunksize=0)
+
+
+def test_read_exports_skips_unknown_files_and_rejects_two_of_a_kind(tmp_path):
+    (tmp_path / "notes.csv").write_text("just,text\n1,2\n")
+    (tmp_path / "machines.csv").write_text("WC,MACH\n9.38.20.F,12\n")
+    with pytest.warns(UserWarning, match="skipped notes.csv"):
+        frames = bkio.read_exports(tmp_path)
+    assert list(frames) == ["machines"] and frames["machines"]["Machine"].tolist() == [12]
+    (tmp_path / "machines2.csv").write_text("WC,Machine\n9.38.20.F,13\n")
+    with pytest.raises(ValueError, match="two machines exports: machines.csv and machines2.csv"):
+        bkio.read_exports(tmp_path)
+
+
+def test_xlsx_cells_are_read_like_csv(monkeypatch):
+    """The XLSX path without openpyxl installed: feed read_erp the cells pandas.read_excel would give."""
+    cells = pd.DataFrame([
+        ["Knit Orders - open", None, None, None, None],
+        ["Order #", "Style #", "Balance (lbs)", "Machine", "Start Date"],
+        ["K2508066", "125792/1", 1048.1, 12, pd.Timestamp("2025-09-01")],
+        ["K2508067", " 125793/2", "(1,200.50)", None, pd.Timestamp("2025-09-03")],
+        [None, None, None, None, None],
+    ], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    df = bkio.read_erp(b"PK\x03\x04 fake xlsx")
+    assert df.attrs["bk_fast"]["kind"] == "knit_orders" and df.attrs["bk_fast"]["header_line"] == 1
+    assert df["Style#"].tolist() == ["125792/1", " 125793/2"]
+    assert same_bits(df["Balance (lbs)"], [1048.1, -1200.5])
+    assert same_bits(df["Machine"], [12.0, np.nan])
+    assert df["Start Date"].tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-03")]
+    assert [len(c) for c in bkio.read_erp(b"PK\x03\x04 fake", chunksize=1)] == [1, 1]
+
+
+def test_xlsx_needs_openpyxl_or_says_so(tmp_path):
+    try:
+        import openpyxl  # noqa: F401
+    except ImportError:
+        with pytest.raises(ImportError, match=r"bk_fast\[xlsx\]"):
+            bkio.read_erp(b"PK\x03\x04 not really a workbook")
+    else:  # pragma: no cover - openpyxl is optional and not installed in the dev venv
+        mill = make_mill(scale=0.01, seed=2)
+        path = tmp_path / "machines.xlsx"
+        mill["machines"].to_excel(path, index=False)
+        df = bkio.read_erp(path)
+        assert df["Machine"].tolist() == mill["machines"]["MACH"].tolist()
+
+
+def test_demo_step(engine):
+    report = bkio._demo_step(make_mill(scale=0.02, seed=1), engine)
+    assert "read back" in report.lines[0] and "True" in report.lines[0]
+    assert set(report.table["kind"]) == set(make_mill(scale=0.02, seed=1))

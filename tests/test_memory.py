@@ -1,0 +1,228 @@
+"""optimize_memory: smaller dtypes, never a changed value or a dropped row; the report tells what changed."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import bk_fast
+from bk_fast.datasets import make_mill, write_exports
+from bk_fast.memory import MemoryReport, optimize_memory
+
+
+def round_trip_equal(small: pd.DataFrame, df: pd.DataFrame) -> None:
+    """Back to the original dtypes, the frame is identical (values, NaN, index, column order)."""
+    back = small.astype(df.dtypes.to_dict()) if len(set(df.columns)) == df.shape[1] else \
+        pd.concat([small.iloc[:, i].astype(df.dtypes.iloc[i]) for i in range(df.shape[1])], axis=1)
+    pd.testing.assert_frame_equal(back, df, check_exact=True)
+
+
+def test_integers_to_the_smallest_signed_type_inclusive_bounds():
+    df = pd.DataFrame({"i8": [-128, 127], "i16": [-129, 0], "i16b": [0, 128], "i32": [0, 2 ** 31 - 1],
+                       "i64": [0, 2 ** 31], "u8": np.array([0, 255], dtype=np.uint64),
+                       "u16": np.array([0, 256], dtype=np.uint32)})
+    small, report = optimize_memory(df)
+    assert small.dtypes.astype(str).tolist() == ["int8", "int16", "int16", "int32", "int64", "uint8", "uint16"]
+    round_trip_equal(small, df)
+    assert report.table.loc[0, "change"] == "int64 -> int8 (range -128..127)"
+    assert report.table.loc[4, "change"] == ""
+
+
+def test_nullable_integers_shrink_and_keep_missing():
+    df = pd.DataFrame({"a": pd.array([1, None, 300], dtype="Int64"), "b": pd.array([1, 2, None], dtype="UInt64")})
+    small, _ = optimize_memory(df)
+    assert str(small["a"].dtype) == "Int16" and str(small["b"].dtype) == "UInt8"
+    round_trip_equal(small, df)
+
+
+def test_floats_to_float32_only_when_every_value_is_exact():
+    df = pd.DataFrame({
+        "exact": [0.5, -0.0, np.nan, np.inf, -np.inf, 16777216.0],
+        "money": [1326.67, 0.5, 0.25, 1.0, 2.0, 3.0],  # 1326.67 is not a float32
+        "big": [1e300, 0.0, 0.0, 0.0, 0.0, 0.0],
+        "tiny": [1e-300, 0.0, 0.0, 0.0, 0.0, 0.0],
+        "int_above_2_24": [16777217.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    })
+    small, report = optimize_memory(df)
+    assert small.dtypes.astype(str).tolist() == ["float32", "float64", "float64", "float64", "float64"]
+    assert np.signbit(small["exact"].iloc[1])  # -0.0 kept
+    round_trip_equal(small, df)
+    assert "every value exact" in report.table.loc[0, "change"]
+
+
+def test_lossy_mode_uses_the_stated_tolerance():
+    df = pd.DataFrame({"money": [1326.67, 2183.4, 0.0, np.nan], "huge": [1e300, 1.0, 2.0, 3.0]})
+    small, report = optimize_memory(df, lossless=False)
+    assert small.dtypes.astype(str).tolist() == ["float32", "float64"]  # 1e300 is out of float32 range
+    x = df["money"].to_numpy()
+    np.testing.assert_allclose(small["money"].to_numpy(np.float64), x, rtol=1e-6)
+    assert "max relative error" in report.table.loc[0, "change"]
+    strict, _ = optimize_memory(df, lossless=False, rtol=1e-12)
+    assert strict["money"].dtype == np.float64
+
+
+def test_text_to_category_by_cardinality():
+    n = 100
+    df = pd.DataFrame({
+        "unit": ["lbs"] * n,  # str (pandas 3)
+        "style": [f"{100000 + i}/1" for i in range(n)],  # unique: stays text
+        "supplier_obj": pd.Series([f"Supplier {i % 7}" for i in range(n)], dtype=object),
+        "unique_obj": pd.Series([f"K{i:07d}" for i in range(n)], dtype=object),
+        "mixed_obj": pd.Series([1, "a"] * (n // 2), dtype=object),
+        "with_nan": pd.Series(["a", np.nan] * (n // 2), dtype=object),
+    })
+    small, report = optimize_memory(df)
+    kinds = small.dtypes.astype(str).tolist()
+    assert kinds[0] == "category" and kinds[2] == "category" and kinds[5] == "category"
+    assert kinds[1] == "str" and kinds[3] == "str"  # object text -> the compact str dtype
+    assert kinds[4] == "object"  # mixed objects are left alone
+    assert small["with_nan"].isna().sum() == n // 2
+    round_trip_equal(small, df)
+    tight, _ = optimize_memory(df, category_ratio=0.05)
+    assert str(tight["supplier_obj"].dtype) == "str"  # 7 / 100 >= 0.05
+    assert report.table["bytes_after"].le(report.table["bytes_before"]).all()
+
+
+def test_object_text_with_none_is_not_changed_to_str():
+    df = pd.DataFrame({"x": pd.Series([f"v{i}" for i in range(50)] + [None], dtype=object)})
+    small, _ = optimize_memory(df)
+    assert small["x"].dtype == object and small["x"].iloc[-1] is None
+
+
+def test_sparse_on_request():
+    n = 1000
+    received = np.full(n, np.nan)
+    received[::50] = 10.0
+    adjustments = np.zeros(n)
+    adjustments[7] = -3.5
+    df = pd.DataFrame({"Received": received, "Adjustments": adjustments, "Dense": np.arange(n) * 0.1})
+    plain, _ = optimize_memory(df)
+    assert not any(isinstance(t, pd.SparseDtype) for t in plain.dtypes)
+    small, report = optimize_memory(df, sparse_ratio=0.9)
+    assert isinstance(small["Received"].dtype, pd.SparseDtype) and np.isnan(small["Received"].dtype.fill_value)
+    assert isinstance(small["Adjustments"].dtype, pd.SparseDtype) and small["Adjustments"].dtype.fill_value == 0
+    assert not isinstance(small["Dense"].dtype, pd.SparseDtype)
+    assert "Sparse" in report.table.loc[0, "change"]
+    round_trip_equal(small, df)
+
+
+def test_other_dtypes_untouched_and_report_totals():
+    df = pd.DataFrame({"flag": [True, False], "when": pd.to_datetime(["2025-09-01", "2025-09-08"]),
+                       "cat": pd.Categorical(["a", "b"]), "lbs": [1.5, 2.5]}, index=[10, 20])
+    small, report = optimize_memory(df)
+    assert small.dtypes.astype(str).tolist()[:3] == ["bool", "datetime64[us]", "category"] or \
+        small.dtypes.astype(str).tolist()[:3] == ["bool", "datetime64[ns]", "category"]
+    assert small.index.tolist() == [10, 20]
+    assert isinstance(report, MemoryReport)
+    assert list(report.table.columns) == ["column", "dtype_before", "dtype_after", "bytes_before", "bytes_after",
+                                          "change"]
+    idx = int(df.index.memory_usage(deep=True))
+    assert report.bytes_before == int(report.table["bytes_before"].sum()) + idx == int(
+        df.memory_usage(deep=True).sum())
+    assert report.bytes_after == int(small.memory_usage(deep=True).sum())
+    assert 0 < report.reduction < 1 and "saved" in str(report)
+
+
+def test_not_mutated_duplicates_and_empty():
+    df = pd.DataFrame([[1, 2.5, "a"], [3, 4.5, "a"]], columns=["x", "x", "y"])
+    before = df.copy(deep=True)
+    small, report = optimize_memory(df)
+    pd.testing.assert_frame_equal(df, before)
+    assert list(small.columns) == ["x", "x", "y"] and small.iloc[:, 0].dtype == np.int8
+    round_trip_equal(small, df)
+    empty, rep = optimize_memory(pd.DataFrame({"a": pd.Series([], dtype="int64")}))
+    assert len(empty) == 0 and empty["a"].dtype == np.int64 and rep.bytes_after == rep.bytes_before
+
+
+def test_bad_arguments():
+    with pytest.raises(TypeError, match="df must be a pandas DataFrame"):
+        optimize_memory([1, 2])
+    with pytest.raises(ValueError, match="category_ratio"):
+        optimize_memory(pd.DataFrame({"a": [1]}), category_ratio=2)
+    with pytest.raises(ValueError, match="sparse_ratio"):
+        optimize_memory(pd.DataFrame({"a": [1]}), sparse_ratio=0)
+    with pytest.raises(ValueError, match="rtol"):
+        optimize_memory(pd.DataFrame({"a": [1.0]}), rtol=-1)
+
+
+FLOATS = hnp.arrays(np.float64, st.integers(0, 30), elements=st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 0.5, 2.0, 1e-45, 3.4e38])))
+INTS = hnp.arrays(np.int64, st.integers(0, 30), elements=st.integers(-2 ** 63, 2 ** 63 - 1) | st.integers(-300, 300))
+
+
+@settings(max_examples=150, deadline=None)
+@given(FLOATS, INTS, st.lists(st.sampled_from(["a", "b", "", " c", None]), max_size=30),
+       st.sampled_from([None, 0.5, 0.9]), st.booleans())
+def test_generated_frames_round_trip_exactly(floats, ints, words, sparse_ratio, lossless):
+    n = min(len(floats), len(ints), len(words))
+    df = pd.DataFrame({"f": floats[:n], "i": ints[:n], "t": pd.Series(words[:n], dtype=object),
+                       "s": pd.Series(words[:n], dtype="str")})
+    before = df.copy(deep=True)
+    small, report = optimize_memory(df, sparse_ratio=sparse_ratio, lossless=lossless)
+    pd.testing.assert_frame_equal(df, before)
+    assert len(small) == n and list(small.columns) == list(df.columns)
+    assert report.bytes_after <= report.bytes_before
+    if lossless:
+        round_trip_equal(small, df)
+    else:
+        round_trip_equal(small.drop(columns="f"), df.drop(columns="f"))
+
+
+@pytest.fixture(scope="module")
+def mill_csv_frames(tmp_path_factory):
+    mill = make_mill(scale=2, seed=0)
+    paths = write_exports(mill, tmp_path_factory.mktemp("mem"))
+    return {k: p for k, p in paths.items()}
+
+
+def _read_csv(path, kind, infer_string: bool):
+    skip = 2 if kind == "knit_orders" else 0
+    if infer_string:
+        return pd.read_csv(path, skiprows=skip)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pd.option_context("future.infer_string", False):  # pandas 2 (the ERP's) object text columns
+            return pd.read_csv(path, skiprows=skip)
+
+
+def test_mill_as_loaded_by_read_csv_pandas2_objects_shrinks_over_70_percent(mill_csv_frames):
+    before = after = 0
+    for kind, path in mill_csv_frames.items():
+        df = _read_csv(path, kind, infer_string=False)
+        small, report = optimize_memory(df)
+        round_trip_equal(small, df)
+        before += report.bytes_before
+        after += report.bytes_after
+    assert 1 - after / before >= 0.70
+
+
+def test_mill_as_loaded_by_read_csv_pandas3_str(mill_csv_frames):
+    """pandas 3 already holds text as compact pyarrow strings: the lossless saving is smaller (~45 %)."""
+    before = after = 0
+    for kind, path in mill_csv_frames.items():
+        df = _read_csv(path, kind, infer_string=True)
+        small, report = optimize_memory(df)
+        round_trip_equal(small, df)
+        before += report.bytes_before
+        after += report.bytes_after
+    assert 0.35 <= 1 - after / before
+
+
+def test_mill_frames_themselves(mill):
+    for name, df in mill.items():
+        small, report = optimize_memory(df)
+        round_trip_equal(small, df)
+        assert report.bytes_after <= report.bytes_before
+
+
+def test_demo_step():
+    from bk_fast.memory import _demo_step
+
+    report = _demo_step(make_mill(scale=0.05, seed=1), "numpy")
+    assert "saved" in report.lines[0] and len(report.table) == len(make_mill(scale=0.05, seed=1))

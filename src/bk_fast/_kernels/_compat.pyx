@@ -27,9 +27,10 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
                        double[::1] alloc):
     cdef Py_ssize_t i, n = required.shape[0]
     cdef int64_t g
-    cdef double r, c, a, rest
+    cdef double r, c, a, rest, y
     cdef double nan = float("nan")
     cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
     with nogil:
         for i in range(n):
             g = codes[i]
@@ -37,8 +38,11 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
             if g < 0 or r != r:
                 c = nan
             else:
-                acc[g] += r
-                c = acc[g]
+                # Kahan compensation, operation for operation as pandas' groupby cumsum
+                y = r - comp[g]
+                c = acc[g] + y
+                comp[g] = (c - acc[g]) - y
+                acc[g] = c
             cum[i] = c
             a = available[i]
             if c <= a:
@@ -59,9 +63,10 @@ def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize
                      const double[::1] available, double[::1] cum, unsigned char[::1] ok):
     cdef Py_ssize_t i, n = hours.shape[0]
     cdef int64_t g
-    cdef double h, c
+    cdef double h, c, y
     cdef double nan = float("nan")
     cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
     with nogil:
         for i in range(n):
             g = codes[i]
@@ -69,8 +74,11 @@ def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize
             if g < 0 or h != h:
                 c = nan
             else:
-                acc[g] += h
-                c = acc[g]
+                # Kahan compensation, operation for operation as pandas' groupby cumsum
+                y = h - comp[g]
+                c = acc[g] + y
+                comp[g] = (c - acc[g]) - y
+                acc[g] = c
             cum[i] = c
             ok[i] = 1 if c <= available[i] else 0
 

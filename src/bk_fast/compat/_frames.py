@@ -221,3 +221,17 @@ def reordered_columns(df: pd.DataFrame, dest, perm) -> dict:
         arr = col.to_numpy() if isinstance(col.dtype, np.dtype) else col.array
         out[name] = reorder(arr, dest, perm)
     return out
+
+
+def frame_from_columns(cols: dict, index=None) -> pd.DataFrame:
+    """A DataFrame of the given column arrays without re-inferring dtypes (``object`` text stays ``object``;
+    pandas 3 would otherwise turn an object array of strings into ``str``)."""
+    if index is None:
+        index = pd.RangeIndex(len(next(iter(cols.values()))) if cols else 0)
+    series = {}
+    for name, values in cols.items():
+        if isinstance(values, np.ndarray) and values.dtype == object:
+            series[name] = pd.Series(values, index=index, dtype=object, copy=False)
+        else:
+            series[name] = pd.Series(values, index=index, copy=False)
+    return pd.DataFrame(series, index=index, copy=False)

@@ -18,7 +18,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
-    as_object, back_to_str, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
+    as_object, back_to_str, frame_from_columns, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
     sort_permutation, text_columns)
 from bk_fast.compat.stats import note_fallback, tracked
 
@@ -424,7 +424,7 @@ def _allocation_fast(yarn_df, orders_df, engine):
     cols["cumulative_demand"] = cum
     cols["can_fulfill"] = can
     cols["allocated_quantity"] = alloc
-    return pd.DataFrame(cols, index=pd.Index(perm, dtype=np.int64), copy=False)
+    return frame_from_columns(cols, pd.RangeIndex(len(perm)).take(perm))
 
 
 def _scheduling_fast(orders_df, capacity_df, start, engine):
@@ -434,7 +434,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     if capacity_df.empty:
         dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
         cols = reordered_columns(orders_df, dest, perm)
-        return pd.DataFrame(cols, index=orders_df.index.take(perm), copy=False)
+        return frame_from_columns(cols, orders_df.index.take(perm))
     if "work_center_id" not in orders_df.columns or "available_hours" in orders_df.columns:
         return None
     if "work_center_id" not in capacity_df.columns or "available_hours" not in capacity_df.columns \
@@ -459,7 +459,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
                                         np.ascontiguousarray(avail, dtype=np.float64), cum, ok.view(np.uint8))
     cols["cumulative_hours"] = cum
     cols["can_schedule"] = ok
-    out = pd.DataFrame(cols, copy=False)
+    out = frame_from_columns(cols)
     out["scheduled_start"] = start
     out["scheduled_end"] = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
     return out

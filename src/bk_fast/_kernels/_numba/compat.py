@@ -26,14 +26,18 @@ def counting_sort(codes, n_keys, dest, perm):
 @jit
 def allocation_running(required, codes, n_groups, available, cum, can, alloc):
     acc = np.zeros(n_groups, dtype=np.float64)
+    comp = np.zeros(n_groups, dtype=np.float64)
     for i in range(required.shape[0]):
         g = codes[i]
         r = required[i]
         if g < 0 or r != r:
             c = np.nan
         else:
-            acc[g] += r
-            c = acc[g]
+            # Kahan compensation, operation for operation as pandas' groupby cumsum
+            y = r - comp[g]
+            c = acc[g] + y
+            comp[g] = (c - acc[g]) - y
+            acc[g] = c
         cum[i] = c
         a = available[i]
         ok = c <= a
@@ -53,14 +57,18 @@ def allocation_running(required, codes, n_groups, available, cum, can, alloc):
 @jit
 def capacity_running(hours, codes, n_groups, available, cum, ok):
     acc = np.zeros(n_groups, dtype=np.float64)
+    comp = np.zeros(n_groups, dtype=np.float64)
     for i in range(hours.shape[0]):
         g = codes[i]
         h = hours[i]
         if g < 0 or h != h:
             c = np.nan
         else:
-            acc[g] += h
-            c = acc[g]
+            # Kahan compensation, operation for operation as pandas' groupby cumsum
+            y = h - comp[g]
+            c = acc[g] + y
+            comp[g] = (c - acc[g]) - y
+            acc[g] = c
         cum[i] = c
         ok[i] = c <= available[i]
 

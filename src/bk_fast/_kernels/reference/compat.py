@@ -30,7 +30,7 @@ def _running(values, codes, n_groups):
 
 @kernel
 def allocation_running(required, codes, n_groups, available, cum, can, alloc):
-    """Rows already in allocation order. Per group code, the running sum of ``required`` (NaN rows skipped,
+    """Rows already in allocation order. Per group code, the running sum of ``required`` (Kahan-compensated like pandas; NaN rows skipped,
     code -1 gives NaN) into ``cum``; ``can = cum <= available`` (NaN never); ``alloc = required`` where
     ``can`` else ``max(0, available - (cum - required))`` with NaN propagating."""
     cum[:] = _running(required, codes, n_groups)
@@ -42,7 +42,7 @@ def allocation_running(required, codes, n_groups, available, cum, can, alloc):
 
 @kernel
 def capacity_running(hours, codes, n_groups, available, cum, ok):
-    """Rows already in schedule order. Per group code, the running sum of ``hours`` (NaN rows skipped, code -1
+    """Rows already in schedule order. Per group code, the running sum of ``hours`` (Kahan-compensated; NaN rows skipped, code -1
     gives NaN) into ``cum``; ``ok = cum <= available`` (NaN never)."""
     cum[:] = _running(hours, codes, n_groups)
     with np.errstate(invalid="ignore"):

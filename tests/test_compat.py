@@ -1,0 +1,861 @@
+"""Drop-ins of the ERP's Phase-3 optimizers against a plain pandas transcription of the contract
+(``tests/_original_phase3.py``): equal output frames (values, dtypes, index, order), equal in-place mutation
+of the inputs, the same exception types, for every engine; plus patch/unpatch, BK_FAST_DISABLE and stats."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+from pandas.testing import assert_frame_equal
+
+import bk_fast
+from bk_fast._engine import ENGINES, engine_status, resolve
+from bk_fast.compat import DataFrameOptimizer as DFO, MemoryOptimizer, patch, unpatch
+from bk_fast.compat._synthetic import phase3_frames
+
+from _original_phase3 import OriginalDataFrameOptimizer as ODFO, OriginalMemoryOptimizer
+
+NOW = pd.Timestamp("2026-03-02 09:30:00")
+FAST = settings(max_examples=40, deadline=None)
+
+
+# ----------------------------------------------------------------------------------------------- harness
+
+
+def _str_columns(frame) -> set:
+    if not isinstance(frame, pd.DataFrame):
+        return set()
+    return {name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)}
+
+
+def _as_object(value):
+    """What a pandas-2 service would have held: ``str`` columns as ``object`` (deep copy)."""
+    if not isinstance(value, pd.DataFrame):
+        return copy.deepcopy(value)
+    out = value.copy(deep=True)
+    for name in _str_columns(value):
+        out[name] = out[name].astype(object)
+    return out
+
+
+def _str_back(frame, names):
+    """Map the oracle's object results back to ``str`` for columns that were ``str`` in the input."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame
+    frame = frame.copy()
+    for name in names:
+        if name not in frame.columns:
+            continue
+        dtype = frame[name].dtype
+        if dtype == object:
+            frame[name] = frame[name].astype("str")
+        elif isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype == object:
+            cats = dtype.categories.astype("str")
+            frame[name] = frame[name].astype(pd.CategoricalDtype(cats, ordered=dtype.ordered))
+    return frame
+
+
+def _check_frames(actual, expected, what):
+    assert type(actual) is type(expected), f"{what}: {type(actual)} != {type(expected)}"
+    if isinstance(expected, pd.DataFrame):
+        assert_frame_equal(actual, expected, check_exact=True, check_dtype=True, check_index_type=True,
+                           check_column_type=True, check_categorical=True, check_freq=False, obj=what)
+    else:
+        assert actual == expected, what
+
+
+def compare(method, *frames, engine=None, oracle=None, mem=False, **kwargs):
+    """Run the drop-in and the oracle on deep copies of ``frames``; assert equal results, equal mutation of
+    the inputs, the same identity of result and input, or the same exception type. Returns the result."""
+    names = set().union(*(_str_columns(f) for f in frames))
+    mine = [f.copy(deep=True) if isinstance(f, pd.DataFrame) else copy.deepcopy(f) for f in frames]
+    theirs = [_as_object(f) for f in frames]
+    fast = getattr(MemoryOptimizer if mem else DFO, method)
+    slow = oracle or getattr(OriginalMemoryOptimizer if mem else ODFO, method)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = slow(*theirs, **kwargs)
+    except Exception as exc:  # the original raises: the drop-in must raise the same type
+        with pytest.raises(type(exc)):
+            with bk_fast.use_engine(engine or "auto"):
+                fast(*mine, **kwargs)
+        return None
+    with bk_fast.use_engine(engine or "auto"):
+        actual = fast(*mine, **kwargs)
+    _check_frames(actual, _str_back(expected, names), f"{method} result")
+    for i, (a, e) in enumerate(zip(mine, theirs)):
+        if isinstance(a, pd.DataFrame):
+            _check_frames(a, _str_back(e, names), f"{method} input {i} after the call")
+            assert (actual is a) == (expected is e), f"{method}: result identity with input {i} differs"
+    return actual
+
+
+def _nan_some(rng, values, frac):
+    values = np.asarray(values, dtype=float).copy()
+    values[rng.random(len(values)) < frac] = np.nan
+    return values
+
+
+def _ids(rng, n, kind, pool=6, nan_frac=0.0):
+    raw = rng.integers(100, 100 + pool, n)
+    if kind == "int":
+        if nan_frac:
+            return pd.Series(_nan_some(rng, raw, nan_frac))
+        return pd.Series(raw, dtype="int64")
+    text = np.char.add("Y", raw.astype("U6")).astype(object)
+    if nan_frac:
+        text[rng.random(n) < nan_frac] = np.nan
+    return pd.Series(text, dtype="str" if kind == "str" else object)
+
+
+ID_KINDS = ["int", "str", "object"]
+
+
+# ---------------------------------------------------------------------------------------- kernels
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_kernels_equal_reference(fast_engine, seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    codes = rng.integers(0, 7, n).astype(np.int64)
+    out = [np.empty(n, np.int64) for _ in range(4)]
+    resolve("counting_sort", "numpy")(codes, 7, out[0], out[1])
+    resolve("counting_sort", fast_engine)(codes, 7, out[2], out[3])
+    np.testing.assert_array_equal(out[0], out[2])
+    np.testing.assert_array_equal(out[1], out[3])
+    np.testing.assert_array_equal(out[1][out[0]], np.arange(n))
+
+    values = _nan_some(rng, rng.gamma(1.0, 10.0, n), 0.1)
+    gcodes = rng.integers(-1, 5, n).astype(np.int64)
+    avail = _nan_some(rng, rng.gamma(1.0, 30.0, n), 0.1)
+    for name, n_out in (("allocation_running", 3), ("capacity_running", 2)):
+        results = []
+        for eng in ("numpy", fast_engine):
+            cum, flag, alloc = np.empty(n), np.empty(n, bool), np.empty(n)
+            args = [cum, flag.view(np.uint8), alloc][:n_out]
+            resolve(name, eng)(values, gcodes, 5, avail, *args)
+            results.append((cum, flag, alloc if n_out == 3 else None))
+        for a, b in zip(*results):
+            if a is not None:
+                np.testing.assert_array_equal(a, b)
+
+    bal = _nan_some(rng, rng.normal(0, 10, n), 0.1)
+    thr = _nan_some(rng, rng.normal(0, 10, n), 0.1)
+    got = []
+    for eng in ("numpy", fast_engine):
+        rows, amount = np.empty(n, np.int64), np.empty(n)
+        k = resolve("shortage_rows", eng)(bal, thr, rows, amount)
+        got.append((rows[:k], amount[:k]))
+    np.testing.assert_array_equal(got[0][0], got[1][0])
+    np.testing.assert_array_equal(got[0][1], got[1][1])
+
+
+def test_kernel_cases_by_hand(engine):
+    # group 0: 60 of 100 then 60 more (only 40 left); group 1 unknown (NaN available); code -1: missing key
+    req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0])
+    codes = np.array([0, 0, 1, -1, 0, 0], dtype=np.int64)
+    avail = np.array([100.0, 100.0, np.nan, 50.0, 100.0, 100.0])
+    cum, can, alloc = np.empty(6), np.empty(6, bool), np.empty(6)
+    resolve("allocation_running", engine)(req, codes, 2, avail, cum, can.view(np.uint8), alloc)
+    np.testing.assert_array_equal(cum, [60.0, 120.0, 10.0, np.nan, np.nan, 127.0])
+    np.testing.assert_array_equal(can, [True, False, False, False, False, False])
+    np.testing.assert_array_equal(alloc, [60.0, 40.0, np.nan, np.nan, np.nan, 0.0])
+    dest, perm = np.empty(5, np.int64), np.empty(5, np.int64)
+    resolve("counting_sort", engine)(np.array([2, 0, 2, 1, 0], dtype=np.int64), 3, dest, perm)
+    np.testing.assert_array_equal(perm, [1, 4, 3, 0, 2])
+    np.testing.assert_array_equal(dest, [3, 0, 4, 2, 1])
+
+
+# ----------------------------------------------------------------------------------- planning balance
+
+
+def test_planning_balance_by_hand(engine):
+    df = pd.DataFrame({"theoretical_balance": [500.0, np.nan, 20.0], "allocated": [-120.0, -5.0, np.nan],
+                       "on_order": [0.0, 10.0, np.nan], "yarn": ["a", "b", "c"]})
+    out = compare("optimize_planning_balance_calculation", df, engine=engine)
+    assert out["planning_balance"].tolist() == [380.0, 5.0, 20.0]
+
+
+@pytest.mark.parametrize("present", [(), ("allocated",), ("theoretical_balance", "on_order"),
+                                     ("theoretical_balance", "allocated", "on_order")])
+@pytest.mark.parametrize("dtype", ["float", "int", "text", "str", "mixed"])
+def test_planning_balance_shapes(engine, present, dtype):
+    rng = np.random.default_rng(len(present))
+    n = 7
+    df = pd.DataFrame({"yarn_id": np.arange(n)})
+    for name in present:
+        vals = np.round(rng.normal(0, 100, n), 2)
+        if dtype == "float":
+            df[name] = _nan_some(rng, vals, 0.3)
+        elif dtype == "int":
+            df[name] = vals.astype(np.int64)
+        elif dtype in ("text", "str"):
+            text = pd.Series(vals.astype(str), dtype=object)
+            text[1] = "n/a"
+            text[2] = "$1,200.5"
+            df[name] = text.astype("str") if dtype == "str" else text
+        else:
+            df[name] = pd.Series([1, "2", None, 3.5, "x", 4, 5.0], dtype=object)
+    compare("optimize_planning_balance_calculation", df, engine=engine)
+
+
+def test_planning_balance_empty_returns_same_object():
+    df = pd.DataFrame({"allocated": pd.Series([], dtype=float)})
+    assert DFO.optimize_planning_balance_calculation(df) is df
+    assert "planning_balance" not in df.columns
+
+
+@FAST
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(0, 30), nan=st.sampled_from([0.0, 0.3, 1.0]))
+def test_planning_balance_generated(seed, n, nan):
+    rng = np.random.default_rng(seed)
+    big = rng.choice([1.0, 1e300], n) * rng.normal(0, 100, n)
+    df = pd.DataFrame({"theoretical_balance": _nan_some(rng, big, nan),
+                       "allocated": _nan_some(rng, -rng.gamma(1, 50, n), nan),
+                       "on_order": _nan_some(rng, rng.gamma(1, 50, n), nan)})
+    for engine in ENGINES:
+        if engine_status(engine).available:
+            compare("optimize_planning_balance_calculation", df, engine=engine)
+
+
+# -------------------------------------------------------------------------------------------- shortage
+
+
+def test_shortage_by_hand(engine):
+    df = pd.DataFrame({"yarn_id": ["a", "b", "c", "d", "e"], "planning_balance": [5.0, 10.0, np.nan, -3.0, 7.0],
+                       "min_stock": [10.0, 10.0, 5.0, np.nan, 8.0]}, index=[10, 11, 12, 13, 14])
+    out = compare("optimize_shortage_detection", df, engine=engine)
+    assert out.index.tolist() == [10, 14]
+    assert out["shortage_amount"].tolist() == [5.0, 1.0]
+
+
+@pytest.mark.parametrize("case", ["missing_threshold", "missing_balance", "empty", "none_short", "int",
+                                  "mixed_num", "text_balance", "custom_cols", "str_cols", "no_columns"])
+def test_shortage_edges(engine, case):
+    df = pd.DataFrame({"yarn_id": pd.Series(["a", "b", "c"], dtype="str"), "planning_balance": [1.0, 2.0, 3.0],
+                       "min_stock": [2.0, 2.0, 2.0]})
+    kwargs = {}
+    if case == "missing_threshold":
+        df = df.drop(columns="min_stock")
+    elif case == "missing_balance":
+        df = df.drop(columns="planning_balance")
+    elif case == "empty":
+        df = df.iloc[:0]
+    elif case == "none_short":
+        df["min_stock"] = 0.0
+    elif case == "int":
+        df["planning_balance"] = [1, 2, 3]
+        df["min_stock"] = [2, 2, 2]
+    elif case == "mixed_num":
+        df["min_stock"] = [2, 2, 2]
+    elif case == "text_balance":
+        df["planning_balance"] = pd.Series(["1", "5", "0"], dtype=object)
+    elif case == "custom_cols":
+        df = df.rename(columns={"planning_balance": "pb", "min_stock": "safety"})
+        kwargs = {"threshold_col": "safety", "balance_col": "pb"}
+    elif case == "no_columns":
+        df = pd.DataFrame(index=[0, 1])
+    compare("optimize_shortage_detection", df, engine=engine, **kwargs)
+
+
+@FAST
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(0, 40), nan=st.sampled_from([0.0, 0.2, 1.0]),
+       ties=st.booleans())
+def test_shortage_generated(seed, n, nan, ties):
+    rng = np.random.default_rng(seed)
+    bal = rng.integers(-3, 3, n).astype(float) if ties else rng.normal(0, 100, n)
+    df = pd.DataFrame({"yarn_id": _ids(rng, n, "str"), "planning_balance": _nan_some(rng, bal, nan),
+                       "min_stock": _nan_some(rng, rng.integers(-3, 3, n), nan)},
+                      index=rng.permutation(n) * 3)
+    for engine in ENGINES:
+        if engine_status(engine).available:
+            compare("optimize_shortage_detection", df, engine=engine)
+
+
+# ------------------------------------------------------------------------------------------------- BOM
+
+
+@pytest.mark.parametrize("kind", ID_KINDS)
+@pytest.mark.parametrize("style", [None, "", "S1", "missing-style"])
+def test_bom_explosion(engine, kind, style):
+    rng = np.random.default_rng(3)
+    n = 25
+    bom = pd.DataFrame({"style_id": pd.Series(np.char.add("S", rng.integers(0, 3, n).astype("U1")), dtype="str"),
+                        "yarn_id": _ids(rng, n, kind),
+                        "quantity_per": _nan_some(rng, np.round(rng.uniform(0.01, 1, n), 2), 0.1)},
+                       index=np.arange(n)[::-1] + 5)
+    compare("optimize_bom_explosion", bom, 3.5, style_id=style, engine=engine)
+
+
+@pytest.mark.parametrize("case", ["int_qty", "nan_ids", "huge_ids", "empty", "one_row", "no_yarn", "no_style",
+                                  "object_qty", "int_quantity_float_per"])
+def test_bom_edges(engine, case):
+    bom = pd.DataFrame({"style_id": ["S1", "S1", "S2", "S1"], "yarn_id": [7, 8, 7, 7],
+                        "quantity_per": [0.5, 0.25, 0.75, 0.1]})
+    quantity, style = 10.0, None
+    if case == "int_qty":
+        bom["quantity_per"] = [1, 2, 3, 4]
+        quantity = 3
+    elif case == "nan_ids":
+        bom["yarn_id"] = [7.0, np.nan, 7.0, np.nan]
+    elif case == "huge_ids":
+        bom["yarn_id"] = [2 ** 62, -(2 ** 62), 2 ** 62, 5]
+    elif case == "empty":
+        bom = bom.iloc[:0]
+    elif case == "one_row":
+        bom = bom.iloc[:1]
+    elif case == "no_yarn":
+        bom = bom.drop(columns="yarn_id")
+    elif case == "no_style":
+        bom = bom.drop(columns="style_id")
+        style = "S1"
+    elif case == "object_qty":
+        bom["quantity_per"] = pd.Series(["1", 2, 3.0, None], dtype=object)
+        quantity = 2
+    elif case == "int_quantity_float_per":
+        quantity = 4
+    compare("optimize_bom_explosion", bom, quantity, style_id=style, engine=engine)
+
+
+def test_bom_acceptance_b5(engine):
+    """ACCEPTANCE B5 through the drop-in: 1048.1 lbs at 0.914 / 0.086."""
+    bom = pd.DataFrame({"style_id": ["125792/1", "125792/1"], "yarn_id": [18767, 18929],
+                        "quantity_per": [0.914, 0.086]})
+    out = compare("optimize_bom_explosion", bom, 1048.1, engine=engine)
+    assert out["required_quantity"].round(4).tolist() == [957.9634, 90.1366]
+
+
+# ------------------------------------------------------------------------------------------ allocation
+
+
+def _allocation_frames(rng, n, kind, *, n_yarn=5, unknown=True, dup=False, nan_ids=0.0, ties=True,
+                       nan_keys=False, int_req=False, int_avail=False):
+    pool = n_yarn + (2 if unknown else 0)
+    orders = pd.DataFrame({
+        "order_id": np.arange(n),
+        "yarn_id": _ids(rng, n, kind, pool=pool, nan_frac=nan_ids),
+        "required_quantity": (rng.integers(1, 50, n) if int_req else np.round(rng.gamma(1.0, 20.0, n), 2)),
+        "priority": rng.integers(1, 3 if ties else 1000, n),
+        "order_date": pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, 3 if ties else 10 ** 6, n),
+                                                                   unit="D" if ties else "s"),
+    })
+    if nan_keys and n:
+        orders["priority"] = _nan_some(rng, orders["priority"], 0.2)
+        orders.loc[rng.random(n) < 0.2, "order_date"] = pd.NaT
+    ids = _ids(rng, n_yarn, kind, pool=1)  # placeholder for dtype
+    ids = pd.Series([f"Y{100 + i}" for i in range(n_yarn)], dtype=ids.dtype) if kind != "int" else \
+        pd.Series(100 + np.arange(n_yarn), dtype="int64")
+    yarn = pd.DataFrame({"yarn_id": ids, "available_quantity": (rng.integers(0, 80, n_yarn) if int_avail
+                                                                else np.round(rng.gamma(1.0, 40.0, n_yarn), 2)),
+                         "supplier": ["s"] * n_yarn})
+    if dup:
+        yarn = pd.concat([yarn, yarn.iloc[:2]], ignore_index=True)
+    return yarn, orders
+
+
+@pytest.mark.parametrize("kind", ID_KINDS)
+@pytest.mark.parametrize("variant", ["plain", "dup_inventory", "nan_ids", "no_ties", "nan_keys", "int_req",
+                                     "int_avail", "all_known"])
+def test_allocation(engine, kind, variant):
+    rng = np.random.default_rng(11)
+    opts = {"dup_inventory": {"dup": True}, "nan_ids": {"nan_ids": 0.2}, "no_ties": {"ties": False},
+            "nan_keys": {"nan_keys": True}, "int_req": {"int_req": True},
+            "int_avail": {"int_avail": True, "unknown": False}, "all_known": {"unknown": False}}.get(variant, {})
+    yarn, orders = _allocation_frames(rng, 40, kind, **opts)
+    compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+
+
+def test_allocation_by_hand(engine):
+    yarn = pd.DataFrame({"yarn_id": [1, 2], "available_quantity": [100.0, 50.0]})
+    orders = pd.DataFrame({"yarn_id": [1, 1, 2, 3, 1], "required_quantity": [60.0, 60.0, 10.0, 5.0, 30.0],
+                           "priority": [2, 1, 1, 1, 1],
+                           "order_date": pd.to_datetime(["2026-01-01", "2026-01-03", "2026-01-02", "2026-01-01",
+                                                         "2026-01-03"])})
+    out = compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+    assert out.index.tolist() == [3, 2, 1, 4, 0]  # priority, then date, ties kept in row order
+    assert out["cumulative_demand"].tolist() == [5.0, 10.0, 60.0, 90.0, 150.0]
+    assert out["can_fulfill"].tolist() == [False, True, True, True, False]
+    np.testing.assert_array_equal(out["allocated_quantity"], [np.nan, 10.0, 60.0, 30.0, 10.0])
+
+
+def test_allocation_acceptance_a1(engine):
+    """ACCEPTANCE A1 (priority beats due date) through the Phase-3 contract: supply 25, three orders of 10."""
+    yarn = pd.DataFrame({"yarn_id": [1, 2], "available_quantity": [25.0, 25.0]})
+    orders = pd.DataFrame({"yarn_id": [1, 1, 1, 2, 2, 2], "required_quantity": [10.0] * 6,
+                           "priority": [1, 2, 3, 1, 2, 3], "order_date": pd.to_datetime(
+                               ["2026-01-10", "2026-01-11", "2026-01-12", "2026-01-10", "2026-01-11", "2026-01-05"])})
+    out = compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+    assert out.groupby("yarn_id")["allocated_quantity"].apply(list).to_dict() == {1: [10.0, 10.0, 5.0],
+                                                                                2: [10.0, 10.0, 5.0]}
+
+
+@pytest.mark.parametrize("case", ["empty_yarn", "empty_orders", "no_priority", "no_avail", "text_dates",
+                                  "collision", "object_ids_mixed", "float_vs_int_ids", "category_priority",
+                                  "one_row", "index_ignored", "existing_output_col"])
+def test_allocation_edges(engine, case):
+    rng = np.random.default_rng(5)
+    yarn, orders = _allocation_frames(rng, 12, "int")
+    if case == "empty_yarn":
+        yarn = yarn.iloc[:0]
+    elif case == "empty_orders":
+        orders = orders.iloc[:0]
+    elif case == "no_priority":
+        orders = orders.drop(columns="priority")
+    elif case == "no_avail":
+        yarn = yarn.drop(columns="available_quantity")
+    elif case == "text_dates":
+        orders["order_date"] = orders["order_date"].dt.strftime("%d/%m/%Y").astype("str")
+    elif case == "collision":
+        orders["available_quantity"] = 1.0
+    elif case == "object_ids_mixed":
+        orders["yarn_id"] = pd.Series([100, "100", 101.0] * 4, dtype=object)
+        yarn["yarn_id"] = yarn["yarn_id"].astype(object)
+    elif case == "float_vs_int_ids":
+        orders["yarn_id"] = orders["yarn_id"].astype(float)
+        orders.loc[0, "yarn_id"] = np.nan
+    elif case == "category_priority":
+        orders["priority"] = orders["priority"].astype("category")
+    elif case == "one_row":
+        orders = orders.iloc[:1]
+    elif case == "index_ignored":
+        orders.index = [f"r{i}" for i in range(len(orders))]
+    elif case == "existing_output_col":
+        orders.insert(1, "can_fulfill", "old")
+    compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+
+
+@FAST
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(0, 40), kind=st.sampled_from(ID_KINDS),
+       ties=st.booleans(), nan_keys=st.booleans(), nan_ids=st.sampled_from([0.0, 0.2]), dup=st.booleans())
+def test_allocation_generated(seed, n, kind, ties, nan_keys, nan_ids, dup):
+    rng = np.random.default_rng(seed)
+    yarn, orders = _allocation_frames(rng, n, kind, ties=ties, nan_keys=nan_keys, nan_ids=nan_ids, dup=dup,
+                                      n_yarn=int(rng.integers(1, 6)))
+    for engine in ENGINES:
+        if engine_status(engine).available:
+            compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+
+
+# ------------------------------------------------------------------------------------------ scheduling
+
+
+def _schedule_frames(rng, n, *, rate=True, nan_wc=False, empty_cap=False, dup_cap=False, ties=True):
+    orders = pd.DataFrame({
+        "order_id": [f"K{i}" for i in range(n)],
+        "work_center_id": (_nan_some(rng, rng.integers(1, 5, n), 0.2) if nan_wc else rng.integers(1, 5, n)),
+        "quantity": np.round(rng.gamma(1.0, 300.0, n), 1),
+        "priority": rng.integers(1, 3 if ties else 100, n),
+        "due_date": pd.Timestamp("2026-02-02") + pd.to_timedelta(rng.integers(0, 3 if ties else 500, n), unit="D"),
+    }, index=np.arange(n) * 2 + 1)
+    orders["order_id"] = orders["order_id"].astype("str")
+    if rate:
+        orders["production_rate"] = np.round(rng.uniform(20, 120, n), 1)
+    cap = pd.DataFrame({"work_center_id": np.arange(1, 4), "available_hours": [10.0, 25.0, 5.0],
+                        "name": ["a", "b", "c"]})
+    if dup_cap:
+        cap = pd.concat([cap, cap.iloc[:1]], ignore_index=True)
+    if empty_cap:
+        cap = cap.iloc[:0]
+    return orders, cap
+
+
+@pytest.mark.parametrize("variant", ["plain", "no_rate", "nan_wc", "empty_cap", "dup_cap", "no_ties"])
+def test_scheduling(engine, variant):
+    rng = np.random.default_rng(17)
+    opts = {"no_rate": {"rate": False}, "nan_wc": {"nan_wc": True}, "empty_cap": {"empty_cap": True},
+            "dup_cap": {"dup_cap": True}, "no_ties": {"ties": False}}.get(variant, {})
+    orders, cap = _schedule_frames(rng, 30, **opts)
+    out = compare("optimize_production_scheduling", orders, cap, engine=engine, now=NOW)
+    if variant == "plain":
+        assert (out["scheduled_start"] == NOW).all()
+
+
+@pytest.mark.parametrize("case", ["empty_orders", "no_quantity", "no_wc", "int_rate", "one_row", "us_now",
+                                  "text_due", "zero_rate"])
+def test_scheduling_edges(engine, case):
+    rng = np.random.default_rng(23)
+    orders, cap = _schedule_frames(rng, 10)
+    now = NOW
+    if case == "empty_orders":
+        orders = orders.iloc[:0]
+    elif case == "no_quantity":
+        orders = orders.drop(columns="quantity")
+    elif case == "no_wc":
+        orders = orders.drop(columns="work_center_id")
+    elif case == "int_rate":
+        orders["production_rate"] = 50
+        orders["quantity"] = orders["quantity"].round().astype(np.int64)
+    elif case == "one_row":
+        orders = orders.iloc[:1]
+    elif case == "us_now":
+        now = pd.Timestamp("2026-03-02 09:30:00.123456")
+    elif case == "text_due":
+        orders["due_date"] = orders["due_date"].dt.strftime("%Y-%m-%d").astype("str")
+    elif case == "zero_rate":
+        orders.loc[orders.index[0], "production_rate"] = 0.0
+    compare("optimize_production_scheduling", orders, cap, engine=engine, now=now)
+
+
+def test_scheduling_default_now_is_the_clock():
+    rng = np.random.default_rng(1)
+    orders, cap = _schedule_frames(rng, 5)
+    before = pd.Timestamp.now()
+    out = DFO.optimize_production_scheduling(orders, cap)
+    assert before <= out["scheduled_start"].iloc[0] <= pd.Timestamp.now()
+
+
+@FAST
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(0, 30), nan_wc=st.booleans(), ties=st.booleans(),
+       rate=st.booleans())
+def test_scheduling_generated(seed, n, nan_wc, ties, rate):
+    rng = np.random.default_rng(seed)
+    orders, cap = _schedule_frames(rng, n, nan_wc=nan_wc, ties=ties, rate=rate)
+    for engine in ENGINES:
+        if engine_status(engine).available:
+            compare("optimize_production_scheduling", orders, cap, engine=engine, now=NOW)
+
+
+# ------------------------------------------------------------------------------- the other methods
+
+
+def _mixed_frame(text="object"):
+    df = pd.DataFrame({
+        "yarn_id": [" y1 ", "y2", None, "y2 "],
+        "paid": ["no ", " yes", "no", "no"],
+        "unit_price": ["$1,200.50", " $3 ", None, "7"],
+        "material_cost": ["$10", "5", "x", None],
+        "labor_cost": [1.0, np.nan, 2.0, 3.0],
+        "quantity": [10, 0, 5, 2],
+        "order_date": ["2026-01-05", "2026-01-07", "junk", None],
+        "delivery_date": ["2026-01-09", "2026-01-08", "2026-01-10", "2026-01-11"],
+        "due_date": ["2026-03-01", "2026-03-10", None, "2026-02-01"],
+        "notes": ["a", "b", "a", "a"],
+        "theoretical_balance": [5.0, 1.0, np.nan, 2.0],
+        "allocated": [-1.0, 0.0, 0.0, np.nan],
+        "on_order": [0.0, 2.0, 1.0, 0.0],
+        "big": [1, 200, 70000, 3],
+    })
+    for name in ("yarn_id", "paid", "unit_price", "material_cost", "order_date", "delivery_date", "due_date",
+                 "notes"):
+        df[name] = df[name].astype("str" if text == "str" else object)
+    return df
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+def test_string_operations(text):
+    out = compare("optimize_string_operations", _mixed_frame(text))
+    assert out["yarn_id"].tolist()[:2] == ["Y1", "Y2"]
+    assert out["paid"].tolist()[:2] == ["NO", "YES"]  # 'paid' contains 'id': the original's quirk
+    assert out["unit_price"].tolist()[:2] == ["1200.50", "3"]
+
+
+def test_string_operations_mixed_types():
+    df = pd.DataFrame({"code_id": pd.Series([" a", 5, None, 2.5], dtype=object), "n": [1, 2, 3, 4]})
+    compare("optimize_string_operations", df)
+    compare("optimize_string_operations", pd.DataFrame({"x": pd.Series([1, 2], dtype=object)}))  # raises
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+def test_date_calculations(text):
+    out = compare("optimize_date_calculations", _mixed_frame(text), now=NOW)
+    assert out["lead_time_days"].tolist()[:2] == [4.0, 1.0]
+    assert out["is_overdue"].tolist() == [True, False, False, True]  # due 03-01 < now 03-02 09:30
+
+
+def test_date_calculations_edges():
+    compare("optimize_date_calculations", pd.DataFrame({"due_date": pd.to_datetime(["2026-01-01"]),
+                                                        "time_slot": ["08:00"]}), now=NOW)
+    compare("optimize_date_calculations", pd.DataFrame({"order_date": [1, 2], "delivery_date": [3, 4]}), now=NOW)
+    compare("optimize_date_calculations", pd.DataFrame({"due_date": pd.Series([], dtype=object)}), now=NOW)
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+@pytest.mark.parametrize("cols", [None, ["material_cost", "labor_cost"], ["material_cost", "missing_cost"], []])
+def test_cost_calculation(text, cols):
+    compare("optimize_cost_calculation", _mixed_frame(text), cols)
+
+
+def test_cost_calculation_int_columns():
+    df = pd.DataFrame({"material_cost": [1, 2], "labor_cost": [3, 4], "overhead_cost": [0, 1], "quantity": [0, 2]})
+    out = compare("optimize_cost_calculation", df)
+    assert out["cost_per_unit"].tolist() == [0.0, 3.5]
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+def test_aggregations(text):
+    df = _mixed_frame(text)
+    compare("optimize_aggregations", df, ["notes"], {"quantity": ["sum", "max"], "labor_cost": "mean"})
+    compare("optimize_aggregations", df, ["notes", "paid"], {"quantity": "sum"})
+    compare("optimize_aggregations", df.iloc[:0], ["notes"], {"quantity": "sum"})
+
+
+def test_conditional_updates():
+    df = _mixed_frame()
+    conds = [(df["quantity"] > 5, "high"), (df["quantity"] > 0, "low")]
+    compare("optimize_conditional_updates", df, conds, "band")
+    compare("optimize_conditional_updates", df, [(df["quantity"] > 5, 1.0)], "labor_cost")
+    compare("optimize_conditional_updates", df.iloc[:0], [], "band")
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+def test_memory_usage(text):
+    df = _mixed_frame(text)
+    df["i8"] = np.array([-128, 127, 0, 1])
+    df["i16"] = np.array([-129, 5, 0, 1])
+    df["i32"] = np.array([-(2 ** 31), 5, 0, 2 ** 31 - 1]).astype(np.int32)
+    df["i64"] = np.array([2 ** 40, 5, 0, 1])
+    df["f"] = [0.1, 1e300, np.nan, 2.0]
+    df["f_small"] = [0.5, 0.25, np.nan, 2.0]
+    out = compare("optimize_memory_usage", df)
+    assert str(out["i8"].dtype) == "int8" and str(out["i16"].dtype) == "int16"
+
+
+def test_memory_usage_zero_rows_with_text_raises_like_the_original():
+    compare("optimize_memory_usage", pd.DataFrame({"a": pd.Series([], dtype="str")}))
+    compare("optimize_memory_usage", pd.DataFrame({"a": pd.Series([], dtype=float)}))
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+@pytest.mark.parametrize("how", ["left", "inner", "outer", "right"])
+def test_merge_operations(text, how):
+    left = _mixed_frame(text)
+    right = pd.DataFrame({"notes": pd.Series(["a", "b", "c"], dtype="str" if text == "str" else object),
+                          "rank": [3, 1, 2]})
+    compare("optimize_merge_operations", left, right, "notes", how=how)
+
+
+def test_benchmark_optimization():
+    df = pd.DataFrame({"allocated": [1.0, 2.0]})
+    res = DFO.benchmark_optimization(DFO.optimize_planning_balance_calculation, df)
+    assert set(res) == {"result", "execution_time_ms", "rows_processed"}
+    assert res["rows_processed"] == 2 and res["execution_time_ms"] >= 0 and res["result"] is df
+    assert DFO.benchmark_optimization(lambda: 5)["rows_processed"] == 0
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+def test_apply_all(text):
+    df = _mixed_frame(text)
+    out = compare("apply_all_optimizations", df, now=NOW)
+    assert "planning_balance" in out.columns and "total_cost" in out.columns
+    compare("apply_all_optimizations", df.iloc[:0], now=NOW)
+    compare("apply_all_optimizations", df.drop(columns=["on_order"]), now=NOW)
+
+
+# -------------------------------------------------------------------------------------- MemoryOptimizer
+
+
+def _memory_frame(text="object"):
+    df = pd.DataFrame({
+        "i8_edge": np.array([-127, 126, 0, 0, 5, 5], dtype=np.int64),
+        "i8_bound": np.array([-128, 1, 0, 0, 5, 5], dtype=np.int64),
+        "small_int8": np.array([1, 2, 0, 0, 5, 5], dtype=np.int8),
+        "edge_int8": np.array([-128, 2, 0, 0, 5, 5], dtype=np.int8),
+        "i32": np.array([2 ** 31 - 1, 0, 0, 0, 5, 5], dtype=np.int64),
+        "u8": np.array([1, 2, 0, 0, 5, 5], dtype=np.uint8),
+        "f": [0.1, 70000.0, 0.0, 0.0, 5.0, 5.0],
+        "f16ok": [0.1, 60000.0, 0.0, 0.0, 5.0, 5.0],
+        "f_nan": [1.0, np.nan, np.nan, np.nan, np.nan, np.nan],
+        "f_inf": [np.inf, 1.0, 0.0, 0.0, 5.0, 5.0],
+        "f16": np.array([1.0, 2.0, 0.0, 0.0, 5.0, 5.0], dtype=np.float16),
+        "zeros": [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+        "cat": ["a", "b", "a", "a", "x", "x"],
+        "uniq": ["p", "q", "r", "s", "t", "t"],
+        "nan_text": [None, np.nan, "a", "a", "b", "b"],
+        "flag": [True, False, True, True, False, False],
+        "when": pd.to_datetime(["2026-01-01"] * 4 + ["2026-01-02"] * 2),
+    })
+    for name in ("cat", "uniq", "nan_text"):
+        df[name] = df[name].astype("str" if text == "str" else object)
+    return df
+
+
+@pytest.mark.parametrize("text", ["object", "str"])
+@pytest.mark.parametrize("aggressive", [False, True])
+def test_memory_optimizer(text, aggressive):
+    out = compare("optimize_dataframe", _memory_frame(text), mem=True, aggressive=aggressive)
+    assert len(out) == 5  # the last row duplicates the one before it
+    assert str(out["i8_edge"].dtype) == "int8" and str(out["i8_bound"].dtype) == "int16"
+    assert str(out["edge_int8"].dtype) == "int16"  # strict bounds upcast int8 -128: the original's quirk
+    assert isinstance(out["zeros"].dtype, pd.SparseDtype)
+    assert str(out["f16ok"].dtype) == ("float16" if aggressive else "float32")
+
+
+@pytest.mark.parametrize("case", ["empty", "zero_rows", "unordered_category", "ordered_category", "nullable",
+                                  "all_nan_float", "mixed_object", "one_row", "all_dups"])
+def test_memory_optimizer_edges(case):
+    df = _memory_frame()
+    if case == "empty":
+        df = pd.DataFrame()
+    elif case == "zero_rows":
+        df = df.iloc[:0]
+    elif case == "unordered_category":
+        df["c"] = pd.Categorical(["a"] * 6)
+    elif case == "ordered_category":
+        df["c"] = pd.Categorical(["a", "b"] * 3, ordered=True)
+    elif case == "nullable":
+        df["n"] = pd.array([1, None, 3, 4, 5, 5], dtype="Int64")
+    elif case == "all_nan_float":
+        df["f_nan"] = np.nan
+    elif case == "mixed_object":
+        df["m"] = pd.Series([1, "1", 1.0, None, "a", "a"], dtype=object)
+    elif case == "one_row":
+        df = df.iloc[:1]
+    elif case == "all_dups":
+        df = pd.concat([df.iloc[:1]] * 4, ignore_index=True)
+    compare("optimize_dataframe", df, mem=True)
+
+
+@FAST
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(1, 25), aggressive=st.booleans(),
+       text=st.sampled_from(["object", "str"]))
+def test_memory_optimizer_generated(seed, n, aggressive, text):
+    rng = np.random.default_rng(seed)
+    scale = rng.choice([1, 100, 40000, 2 ** 20, 2 ** 40])
+    df = pd.DataFrame({"i": rng.integers(-scale, scale, n), "f": _nan_some(rng, rng.normal(0, scale, n), 0.3),
+                       "z": np.where(rng.random(n) < 0.8, 0, rng.integers(0, 3, n)),
+                       "t": pd.Series(rng.choice(["a", "b", "c", None], n), dtype=object)})
+    if text == "str":
+        df["t"] = df["t"].astype("str")
+    compare("optimize_dataframe", df, mem=True, aggressive=aggressive)
+
+
+# ------------------------------------------------------------------------- realistic sizes, fast path
+
+
+@pytest.mark.parametrize("string_ids", [False, True])
+def test_synthetic_frames_take_the_kernel_path(engine, string_ids):
+    f = phase3_frames(3000, seed=2, string_ids=string_ids)
+    bk_fast.reset_stats()
+    compare("optimize_yarn_allocation", f["yarn"], f["orders"], engine=engine)
+    compare("optimize_production_scheduling", f["work_orders"], f["capacity"], engine=engine, now=NOW)
+    compare("optimize_bom_explosion", f["bom"], 12.5, engine=engine)
+    inv = f["inventory"].drop(columns="planning_balance")
+    compare("optimize_planning_balance_calculation", inv, engine=engine)
+    compare("optimize_shortage_detection", f["inventory"], engine=engine)
+    stats = bk_fast.stats()
+    for name in ("optimize_yarn_allocation", "optimize_production_scheduling", "optimize_bom_explosion",
+                 "optimize_planning_balance_calculation", "optimize_shortage_detection"):
+        assert stats[name]["calls"] == 1 and stats[name]["fallback_calls"] == 0, (name, stats[name])
+
+
+# ------------------------------------------------------------------------------ patch / disable / stats
+
+
+def _original_service_class():
+    class Service:
+        calls = []
+
+        @staticmethod
+        def optimize_planning_balance_calculation(df):
+            Service.calls.append("pb")
+            return ODFO.optimize_planning_balance_calculation(df)
+
+        @classmethod
+        def benchmark_optimization(cls, func, *args, **kwargs):
+            Service.calls.append("bench")
+            return ODFO.benchmark_optimization(func, *args, **kwargs)
+
+        def optimize_dataframe(self, df, deep=True, aggressive=False):
+            Service.calls.append("mem")
+            return OriginalMemoryOptimizer.optimize_dataframe(df, deep, aggressive)
+
+        def unrelated(self):
+            return "untouched"
+
+    return Service
+
+
+def test_patch_class_and_unpatch(monkeypatch):
+    monkeypatch.delenv("BK_FAST_DISABLE", raising=False)
+    Service = _original_service_class()
+    raw = dict(vars(Service))
+    patch(Service)
+    assert set(Service._original_methods) == {"optimize_planning_balance_calculation", "benchmark_optimization",
+                                              "optimize_dataframe"}
+    df = pd.DataFrame({"allocated": [-1.0, np.nan]})
+    out = Service.optimize_planning_balance_calculation(df)
+    assert out is df and out["planning_balance"].tolist() == [-1.0, 0.0]
+    assert Service().optimize_dataframe(pd.DataFrame({"a": [1, 1]})).shape == (1, 1)
+    assert Service.benchmark_optimization(lambda: 3)["result"] == 3
+    assert Service().unrelated() == "untouched"
+    assert Service.calls == []  # no original ran
+    assert patch(Service) is Service  # idempotent
+    unpatch(Service)
+    for name in ("optimize_planning_balance_calculation", "benchmark_optimization", "optimize_dataframe"):
+        assert vars(Service)[name] is raw[name]
+    assert not hasattr(Service, "_original_methods")
+    Service.optimize_planning_balance_calculation(df)
+    assert Service.calls == ["pb"]
+
+
+def test_patch_the_original_class_directly():
+    class DataFrameOptimizer(ODFO):
+        pass
+
+    patch(DataFrameOptimizer)
+    assert len(DataFrameOptimizer._original_methods) == 14
+    rng = np.random.default_rng(0)
+    yarn, orders = _allocation_frames(rng, 20, "int")
+    got = DataFrameOptimizer.optimize_yarn_allocation(yarn, orders)
+    assert_frame_equal(got, ODFO.optimize_yarn_allocation(yarn, orders), check_exact=True)
+    unpatch(DataFrameOptimizer)
+    assert "optimize_yarn_allocation" not in vars(DataFrameOptimizer)  # inherited again
+
+
+def test_patch_instance_and_disable_flag(monkeypatch):
+    Service = _original_service_class()
+    service = Service()
+    patch(service)
+    assert "optimize_dataframe" in vars(service)
+    bk_fast.reset_stats()
+    monkeypatch.setenv("BK_FAST_DISABLE", "1")
+    service.optimize_dataframe(pd.DataFrame({"a": [1, 2]}))
+    service.optimize_planning_balance_calculation(pd.DataFrame({"allocated": [1.0]}))
+    assert Service.calls == ["mem", "pb"]
+    monkeypatch.setenv("BK_FAST_DISABLE", "0")
+    service.optimize_dataframe(pd.DataFrame({"a": [1, 2]}))
+    assert Service.calls == ["mem", "pb"]
+    s = bk_fast.stats()
+    assert s["optimize_dataframe"]["original_calls"] == 1 and s["optimize_dataframe"]["calls"] == 1
+    assert s["optimize_planning_balance_calculation"]["original_calls"] == 1
+    unpatch(service)
+    assert "optimize_dataframe" not in vars(service) and not hasattr(service, "_original_methods")
+
+
+def test_stats_counts_rows_seconds_and_is_thread_safe():
+    bk_fast.reset_stats()
+    df = pd.DataFrame({"allocated": np.zeros(10)})
+
+    def work():
+        for _ in range(50):
+            DFO.optimize_planning_balance_calculation(df.copy())
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    s = bk_fast.stats()["optimize_planning_balance_calculation"]
+    assert s["calls"] == 200 and s["rows"] == 2000 and s["seconds"] > 0
+    import json
+    json.dumps(bk_fast.stats())
+    bk_fast.reset_stats()
+    assert bk_fast.stats() == {}
+
+
+def test_inputs_not_mutated_where_the_original_does_not():
+    f = phase3_frames(200, seed=4)
+    before = {k: v.copy(deep=True) for k, v in f.items()}
+    DFO.optimize_yarn_allocation(f["yarn"], f["orders"])
+    DFO.optimize_shortage_detection(f["inventory"])
+    DFO.optimize_bom_explosion(f["bom"], 2.0, style_id="S1")
+    for name in ("yarn", "orders", "inventory", "bom"):
+        assert_frame_equal(f[name], before[name])

@@ -164,7 +164,8 @@ class BOM:
     """
 
     __slots__ = ("items", "llc", "level_ptr", "indptr", "indices", "qty", "edge_parent", "is_leaf",
-                 "is_phantom", "_lines", "_lookup", "_strip", "_reverse")
+                 "is_phantom", "_lines", "_lookup", "_strip")
+    # _lines: the validated input lines (ids, qty_per as a fraction, per, loss, factor, component codes)
 
     # ------------------------------------------------------------------------------------------------------
     # construction
@@ -292,14 +293,20 @@ class BOM:
         self = cls.__new__(cls)
         self._strip = strip
         m = pids.shape[0]
-        if pids.dtype == np.int64 and cids.dtype == np.int64:
-            allids = np.concatenate([pids, cids])
-        else:
-            allids = np.concatenate([pids.astype(object), cids.astype(object)])
-        fcodes, uniques = pd.factorize(allids)
+        # factorize each column in its own dtype (hashing one mixed object array is several times slower),
+        # then add the components that are not parents
+        fp, puniq = pd.factorize(pids)
+        fc, cuniq = pd.factorize(cids)
+        same = puniq.dtype == cuniq.dtype and puniq.dtype != object
+        pindex = pd.Index(puniq if same else puniq.astype(object), dtype=None if same else object)
+        cmap = pindex.get_indexer(cuniq if same else cuniq.astype(object)).astype(np.int64)
+        fresh = cmap < 0
+        cmap[fresh] = len(puniq) + np.arange(int(fresh.sum()), dtype=np.int64)
+        uniques = np.concatenate([puniq, cuniq[fresh]] if same else
+                                 [puniq.astype(object), cuniq[fresh].astype(object)])
         n = len(uniques)
-        fp = fcodes[:m].astype(np.int64)
-        fc = fcodes[m:].astype(np.int64)
+        fp = fp.astype(np.int64)
+        fc = cmap[fc] if m else fc.astype(np.int64)
         # duplicate (parent, component) lines add up, in line order
         key = fp * n + fc
         uk, inv = np.unique(key, return_inverse=True)
@@ -328,12 +335,18 @@ class BOM:
         n_levels = int(self.llc[-1]) + 1 if n else 0
         self.level_ptr = np.zeros(n_levels + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.llc, minlength=n_levels), out=self.level_ptr[1:])
-        self.items = pd.Index(list(uniques[order]) if uniques.dtype == object else uniques[order], name="item",
-                              tupleize_cols=False)
+        ordered = uniques[order]
+        if ordered.dtype == object:
+            self.items = pd.Index(ordered, dtype=object, name="item", tupleize_cols=False)
+            if self.items.inferred_type in ("string", "integer"):
+                self.items = pd.Index(list(ordered), name="item", tupleize_cols=False)
+        else:
+            self.items = pd.Index(ordered, name="item")
         self.is_leaf = np.diff(self.indptr) == 0
         self.is_phantom = np.zeros(n, dtype=bool)
-        self._lookup = _int_lookup(self.items)
-        self._reverse = None
+        self._lookup = _IntLookup.build(self.items)
+        if n:
+            self.items.get_indexer(self.items[:1])  # build the hash table once, here
         if phantom_spec is not None:
             kind, spec = phantom_spec
             if kind == "codes":
@@ -350,11 +363,7 @@ class BOM:
                 raise ValueError(f"phantom items must have components (their demand would vanish): "
                                  f"{self.items[leafy][:10].tolist()}")
         q, qfrac, extra = lines
-        lines_frame = pd.DataFrame({
-            "parent": _id_series(pids), "component": _id_series(cids),
-            "qty_per": qfrac, "per": extra["per"], "loss": extra["loss"], "factor": extra["factor"]})
-        lines_frame["phantom"] = self.is_phantom[new[fc]] if m else np.zeros(0, dtype=bool)
-        self._lines = lines_frame
+        self._lines = (pids, cids, qfrac, extra["per"], extra["loss"], extra["factor"], new[fc])
         _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
                   self.is_phantom)
         return self
@@ -398,12 +407,11 @@ class BOM:
         return self.n_items
 
     def __getstate__(self):
-        return {k: getattr(self, k) for k in self.__slots__ if k != "_reverse"}
+        return {k: getattr(self, k) for k in self.__slots__}
 
     def __setstate__(self, state):
         for k, v in state.items():
             object.__setattr__(self, k, v)
-        self._reverse = None
         _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
                   self.is_phantom)
 
@@ -423,7 +431,10 @@ class BOM:
           parent component  qty_per  per  loss  factor  phantom
         0      A         B      0.5  1.0   0.0     1.0    False
         """
-        return self._lines.copy()
+        pids, cids, qfrac, per, loss, factor, ccodes = self._lines
+        return pd.DataFrame({"parent": _id_series(pids), "component": _id_series(cids), "qty_per": qfrac.copy(),
+                             "per": per.copy(), "loss": loss.copy(), "factor": factor.copy(),
+                             "phantom": self.is_phantom[ccodes]})
 
     # ------------------------------------------------------------------------------------------------------
     # id mapping
@@ -450,20 +461,27 @@ class BOM:
         return out
 
     def _codes(self, arr: np.ndarray) -> np.ndarray:
-        if arr.shape[0] == 0:
-            return np.zeros(0, dtype=np.int64)
-        if self._lookup is not None and arr.dtype.kind in "iu":
-            table = self._lookup
-            ok = (arr >= 0) & (arr < table.shape[0])
-            if ok.all():
-                return table[arr]
-            return np.where(ok, table[np.where(ok, arr, 0)], -1)
+        if arr.shape[0] == 0 or self.n_items == 0:
+            return np.full(arr.shape[0], -1, dtype=np.int64)
+        if arr.dtype.kind in "iu":
+            if self._lookup is not None:
+                return self._lookup(arr)
+            if self.items.dtype.kind not in "iuO":
+                return np.full(arr.shape[0], -1, dtype=np.int64)
         if arr.dtype.kind in "iuf" and self.items.dtype == object:
             arr = arr.astype(object)
         try:
             return self.items.get_indexer(arr).astype(np.int64, copy=False)
         except (TypeError, ValueError):
             return self.items.get_indexer(pd.Index(arr, dtype=object)).astype(np.int64, copy=False)
+
+    def _take(self, codes: np.ndarray):
+        """Item ids of ``codes``: int64 when they are all integer ids (even in a mixed BOM), else as ``items``."""
+        if self._lookup is not None and self._lookup.ids is not None and self.items.dtype == object:
+            ids = self._lookup.ids[codes]
+            if codes.shape[0] and self._lookup.is_int[codes].all():
+                return pd.Index(ids, name="item")
+        return self.items.take(codes)
 
     # ------------------------------------------------------------------------------------------------------
     # explosion
@@ -594,8 +612,12 @@ class BOM:
         emit = (self.is_leaf if leaves_only else np.ones(self.n_items, dtype=bool)) & ~self.is_phantom
         show_level = keep_levels or not leaves_only
         if by_line:
-            out, unmatched = self._explode_lines(ids, miss, q, labels, emit, engine)
-            codes = out.pop("_code").to_numpy()
+            line_codes = self._codes(ids)
+            line_codes[miss] = -1
+            out_line, codes, out_qty = self.explode_lines(line_codes, q, emit=emit, engine=engine)
+            out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes),
+                                "qty": out_qty})
+            unmatched = np.flatnonzero(line_codes < 0)
         else:
             req = np.zeros(self.n_items, dtype=np.float64)
             touched = np.zeros(self.n_items, dtype=np.uint8)
@@ -609,7 +631,7 @@ class BOM:
                     bad.append(s + np.flatnonzero(c < 0))
             self._propagate(req, touched, engine)
             codes = np.flatnonzero(touched.view(bool) & emit)
-            out = pd.DataFrame({"item": self.items.take(codes), "qty": req[codes]})
+            out = pd.DataFrame({"item": self._take(codes), "qty": req[codes]})
             unmatched = np.concatenate(bad) if bad else np.zeros(0, dtype=np.int64)
         if show_level:
             out["level"] = self.llc[codes]
@@ -618,10 +640,47 @@ class BOM:
         out.attrs["unmatched"] = _unmatched(ids, miss, q, unmatched)
         return out
 
-    def _explode_lines(self, ids, miss, q, labels, emit, engine):
+    def explode_lines(self, codes: np.ndarray, qty: np.ndarray, *, emit: np.ndarray | None = None,
+                      engine: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per-line explosion for demand lines given as codes: the array API behind ``explode(by_line=True)``.
+
+        Parameters
+        ----------
+        codes : int64 array
+            Item code of each demand line (-1 = not in the BOM: no rows). Codes must be < ``n_items``.
+        qty : float64 array
+            Quantity of each line (finite).
+        emit : bool array, optional
+            Items to report (default: leaves that are not phantoms).
+
+        Returns
+        -------
+        line, code, qty : arrays
+            One entry per (line, item): the line's position, the item code (ascending within a line) and
+            ``qty[line]`` x the item's quantity per unit of the line's item (every path summed).
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd, bk_fast
+        >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "A"], "component": ["B", "C"],
+        ...                                            "qty_per": [2.0, 0.5]}))
+        >>> [a.tolist() for a in bom.explode_lines(np.array([0, -1, 0]), np.array([1.0, 5.0, 4.0]))]
+        [[0, 0, 2, 2], [1, 2, 1, 2], [2.0, 0.5, 8.0, 2.0]]
+        """
         n = self.n_items
-        codes = self._codes(ids)
-        codes[miss] = -1
+        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        q = np.ascontiguousarray(qty, dtype=np.float64)
+        if codes.shape != q.shape or codes.ndim != 1:
+            raise ValueError(f"codes and qty must be 1-D of equal length, got {codes.shape} and {q.shape}")
+        if codes.size and (codes.max() >= n or codes.min() < -1):
+            raise ValueError(f"codes must be in [-1, {n}); got range [{codes.min()}, {codes.max()}]")
+        if not np.all(np.isfinite(q)):
+            raise ValueError("qty must be finite")
+        if emit is None:
+            emit = self.is_leaf & ~self.is_phantom
+        emit = np.ascontiguousarray(emit, dtype=bool)
+        if emit.shape != (n,):
+            raise ValueError(f"emit must be a bool array of length n_items={n}")
         ok = codes >= 0
         present = np.zeros(n, dtype=bool)
         present[codes[ok]] = True
@@ -647,9 +706,7 @@ class BOM:
         out_code = np.empty(total, dtype=np.int64)
         out_qty = np.empty(total, dtype=np.float64)
         resolve("bom_expand_lines", engine)(line_top, q, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty)
-        out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self.items.take(out_code),
-                            "qty": out_qty, "_code": out_code})
-        return out, np.flatnonzero(~ok)
+        return out_line, out_code, out_qty
 
     # ------------------------------------------------------------------------------------------------------
     # roll-up and where-used
@@ -749,18 +806,56 @@ class BOM:
 # ----------------------------------------------------------------------------------------------------------
 
 
-def _int_lookup(items: pd.Index) -> np.ndarray | None:
-    """Dense id -> code table when every item id is a small non-negative integer (no hashing on explode)."""
-    if items.dtype.kind not in "iu" or len(items) == 0:
-        return None
-    arr = items.to_numpy(dtype=np.int64)
-    lo, hi = int(arr.min()), int(arr.max())
-    if lo < 0 or hi > 8 * len(arr) + (1 << 20):
-        return None
-    table = np.full(hi + 1, -1, dtype=np.int64)
-    table[arr] = np.arange(len(arr), dtype=np.int64)
-    table.setflags(write=False)
-    return table
+class _IntLookup:
+    """Integer item ids -> codes without hashing: a dense table when the ids are small non-negative integers,
+    else a hash index of the integer ids; in a mixed BOM (text styles, integer yarns) only the integer ids."""
+
+    __slots__ = ("table", "index", "codes", "ids", "is_int")
+
+    @classmethod
+    def build(cls, items: pd.Index):
+        if len(items) == 0:
+            return None
+        self = cls()
+        self.ids = self.is_int = None
+        if items.dtype.kind in "iu":
+            ints = items.to_numpy(dtype=np.int64)
+            codes = np.arange(len(items), dtype=np.int64)
+        elif items.dtype == object:
+            vals = items.to_numpy()
+            types = np.fromiter(map(type, vals), dtype=object, count=len(vals))
+            kinds = pd.unique(types)
+            int_types = [t for t in kinds if issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))]
+            is_int = np.isin(types, np.array(int_types, dtype=object)) if int_types else np.zeros(len(vals), bool)
+            if not is_int.any():
+                return None
+            codes = np.flatnonzero(is_int).astype(np.int64)
+            ints = vals[codes].astype(np.int64)
+            self.ids = np.zeros(len(items), dtype=np.int64)
+            self.ids[codes] = ints
+            self.is_int = is_int
+        else:
+            return None
+        lo, hi = int(ints.min()), int(ints.max())
+        self.table = self.index = None
+        if lo >= 0 and hi <= 8 * len(ints) + (1 << 20):
+            self.table = np.full(hi + 1, -1, dtype=np.int64)
+            self.table[ints] = codes
+        else:
+            self.index = pd.Index(ints)
+            self.codes = codes
+        return self
+
+    def __call__(self, arr: np.ndarray) -> np.ndarray:
+        arr = arr.astype(np.int64, copy=False)
+        if self.table is not None:
+            table = self.table
+            ok = (arr >= 0) & (arr < table.shape[0])
+            if ok.all():
+                return table[arr]
+            return np.where(ok, table[np.where(ok, arr, 0)], -1)
+        pos = self.index.get_indexer(arr)
+        return np.where(pos >= 0, self.codes[pos], -1)
 
 
 def _unmatched(ids, miss, q, rows) -> pd.DataFrame:

@@ -96,25 +96,21 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     if open_only:
         keep = balance > 0
         balance, styles, miss, orders = balance[keep], styles[keep], miss[keep], orders[keep]
-    codes = compiled.codes(_bom_pd.Series(styles, dtype=styles.dtype))
+    codes = compiled._codes(styles)
     codes[miss] = -1
-    demand = _bom_pd.DataFrame({"item": styles, "qty": balance})
-    lines = compiled.explode(demand, by_line=True, engine=engine)
-    row = lines["line"].to_numpy()
+    row, ycodes, lbs_rows = compiled.explode_lines(codes, balance, engine=engine)
     by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
-                                  "Desc#": lines["item"].to_numpy(), "lbs": lines["qty"].to_numpy()})
-    by_order = by_order.infer_objects()
-    ycodes = compiled.codes(lines["item"])
+                                  "Desc#": compiled._take(ycodes), "lbs": lbs_rows})
     present = _bom_np.zeros(compiled.n_items, dtype=bool)
     present[ycodes] = True
     used = _bom_np.flatnonzero(present)
-    lbs = _bom_np.bincount(ycodes, weights=lines["qty"].to_numpy(), minlength=compiled.n_items)[used]
+    lbs = _bom_np.bincount(ycodes, weights=lbs_rows, minlength=compiled.n_items)[used]
     count = _bom_np.bincount(ycodes, minlength=compiled.n_items)[used]
-    by_yarn = _bom_pd.DataFrame({"Desc#": compiled.items.take(used), "lbs": lbs, "orders": count})
+    by_yarn = _bom_pd.DataFrame({"Desc#": compiled._take(used), "lbs": lbs, "orders": count})
     by_yarn = by_yarn.sort_values("Desc#", kind="stable", ignore_index=True)
     bad = codes < 0
     unmatched = _bom_pd.DataFrame({"Order #": orders[bad], "Style #": styles[bad],
-                                   "Balance (lbs)": balance[bad]}).infer_objects()
+                                   "Balance (lbs)": balance[bad]})
     return YarnRequirements(by_order, by_yarn, unmatched)
 
 
@@ -236,42 +232,48 @@ from bk_fast._validate import clean_numbers, find_column, float_column, require_
 _SCHED_DEFAULT_RATE = 616.0
 
 
-def _sched_style_key(style) -> str | None:
-    if style is None or (not isinstance(style, str) and pd.isna(style)):
-        return None
-    return str(style)
+_SCHED_LEVELS = ("exact", "without spaces", "same base")
 
 
-def _sched_lookup_table(keys, values):
-    """Three dicts for the ERP's lookup chain: exact text, text without spaces, base before ``/``.
-    The first row of the table wins at every level."""
-    exact, nospace, base = {}, {}, {}
-    for k, v in zip(keys, values):
-        k = _sched_style_key(k)
-        if k is None:
-            continue
-        exact.setdefault(k, v)
-        ns = k.replace(" ", "")
-        nospace.setdefault(ns, v)
-        base.setdefault(ns.split("/", 1)[0], v)
-    return exact, nospace, base
+def _sched_text(values) -> pd.Series:
+    if isinstance(values, pd.Series) and pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        return values.reset_index(drop=True)
+    return pd.Series(np.asarray(values, dtype=object), dtype="str")
 
 
-def _sched_lookup(style, table):
-    """(value, how) by the ERP's chain: exact style, then without spaces, then same base before ``/``."""
-    k = _sched_style_key(style)
-    if k is None:
-        return None, "no style"
-    exact, nospace, base = table
-    if k in exact:
-        return exact[k], "exact"
-    ns = k.replace(" ", "")
-    if ns in nospace:
-        return nospace[ns], "without spaces"
-    b = ns.split("/", 1)[0]
-    if b in base:
-        return base[b], "same base"
-    return None, "not found"
+def _sched_key(text: pd.Series, level: int) -> pd.Series:
+    """Key of the ERP's style lookup at ``level``: 0 the text as is, 1 without spaces, 2 the base before
+    ``/`` (of the text without spaces)."""
+    if level == 0:
+        return text
+    nospace = text.str.replace(" ", "", regex=False)
+    return nospace if level == 1 else nospace.str.replace(r"/.*$", "", regex=True)
+
+
+def _sched_match(table_styles, query):
+    """Row of ``table_styles`` each ``query`` style matches by the ERP's chain (exact, without spaces, same
+    base; the first row wins at every level), or -1; the level name; the level number (-1: none); and the
+    query's and the table's keys per level (computed only as far as needed)."""
+    ttext, qtext = _sched_text(table_styles), _sched_text(query)
+    n = len(qtext)
+    row = np.full(n, -1, dtype=np.int64)
+    how = np.full(n, "not found", dtype=object)
+    level = np.full(n, -1, dtype=np.int64)
+    tkeys, qkeys = {}, {}
+    for lv, name in enumerate(_SCHED_LEVELS):
+        todo = (row < 0) & qtext.notna().to_numpy()
+        if not todo.any():
+            break
+        tk = tkeys[lv] = _sched_key(ttext, lv)
+        qk = qkeys[lv] = _sched_key(qtext, lv)
+        first = (~tk.duplicated() & tk.notna()).to_numpy()
+        pos = pd.Index(tk[first]).get_indexer(qk)
+        hit = todo & (pos >= 0)
+        row[hit] = np.flatnonzero(first)[pos[hit]]
+        how[hit] = name
+        level[hit] = lv
+    how[qtext.isna().to_numpy()] = "no style"
+    return row, how, level, tkeys, qkeys
 
 
 def _sched_machine_ids(values: pd.Series) -> np.ndarray:
@@ -321,20 +323,15 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     cdf = require_frame(style_capacity, "style_capacity")
     s_label = find_column(cdf, "Style#", what="style_capacity")
     r_label = find_column(cdf, "lbs/day", what="style_capacity")
-    table = _sched_lookup_table(cdf[s_label].to_numpy(dtype=object), float_column(cdf, r_label,
-                                                                                what="style_capacity"))
+    rates = float_column(cdf, r_label, what="style_capacity")
     values = styles.to_numpy(dtype=object) if isinstance(styles, pd.Series) else np.asarray(styles, dtype=object)
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    rate_u = np.empty(len(uniques))
-    how_u = np.empty(len(uniques), dtype=object)
-    for i, style in enumerate(uniques):
-        rate, how = _sched_lookup(style, table)
-        if rate is None:
-            rate_u[i], how_u[i] = default, "default"
-        elif not (np.isfinite(rate) and rate > 0):
-            rate_u[i], how_u[i] = default, "default (bad rate)"
-        else:
-            rate_u[i], how_u[i] = rate, how
+    row, how_u, _, _, _ = _sched_match(cdf[s_label], np.asarray(uniques, dtype=object))
+    rate_u = np.where(row >= 0, rates[np.maximum(row, 0)] if rates.size else default, default)
+    found = row >= 0
+    bad = found & ~(np.isfinite(rate_u) & (rate_u > 0))
+    rate_u = np.where(bad, default, rate_u)
+    how_u = np.where(bad, "default (bad rate)", np.where(found, how_u, "default"))
     index = styles.index if isinstance(styles, pd.Series) else None
     return pd.DataFrame({"lbs_per_day": rate_u[codes], "rate_source": how_u[codes]}, index=index)
 
@@ -440,25 +437,29 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     # style -> work centers (every WC listed for the matched key)
     sw_s = find_column(swc, "Style#", what="style_work_center")
     sw_w = find_column(swc, "WC", what="style_work_center")
-    wc_lists: dict[str, list] = {}
-    for st, wc in zip(swc[sw_s].to_numpy(dtype=object), swc[sw_w].to_numpy(dtype=object)):
-        key = _sched_style_key(st)
-        if key is not None and not pd.isna(wc):
-            lst = wc_lists.setdefault(key, [])
-            if wc not in lst:
-                lst.append(wc)
-    table = _sched_lookup_table(list(wc_lists), list(wc_lists.values()))
     styles = ko[s_label].to_numpy(dtype=object)
     codes, uniques = pd.factorize(styles, use_na_sentinel=False)
-    wc_u = np.empty(len(uniques), dtype=object)
-    for i, st in enumerate(uniques):
-        wc_u[i] = _sched_lookup(st, table)[0]
+    sw_wc = swc[sw_w]
+    row, _, level, tkeys, qkeys = _sched_match(swc[sw_s], np.asarray(uniques, dtype=object))
+    wc_u = np.full(len(uniques), None, dtype=object)
+    for lv in range(3):
+        sel = np.flatnonzero(level == lv)
+        if not sel.size:
+            continue
+        # every work center listed under the matched key (a style may sit in several)
+        keys = qkeys[lv].to_numpy(dtype=object)[sel]
+        rows = tkeys[lv].isin(keys).to_numpy() & sw_wc.notna().to_numpy()
+        lists = pd.Series(sw_wc.to_numpy(dtype=object)[rows]).groupby(
+            tkeys[lv].to_numpy(dtype=object)[rows], sort=False).unique().to_dict()
+        for i, k in zip(sel, keys):
+            found = lists.get(k)
+            wc_u[i] = list(found) if found is not None and len(found) else None
     wcs = wc_u[codes] if n else np.empty(0, dtype=object)
     single = np.array([isinstance(w, list) and len(w) == 1 for w in wcs], dtype=bool)
     work_center = np.where(single, np.array([w[0] if isinstance(w, list) else None for w in wcs], dtype=object),
                            None)
     eligible = np.full(n, None, dtype=object)
-    multi = np.flatnonzero([isinstance(w, list) and len(w) > 1 for w in wcs])
+    multi = np.flatnonzero([isinstance(w, list) and len(w) > 1 for w in wcs] & open_)
     if multi.size:
         by_wc = mtab.groupby("work_center", sort=False)["machine"].agg(list).to_dict()
         for i in multi:
@@ -529,6 +530,165 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     result.machines["erp_workload_lbs"] = wl
     result.machines["erp_utilisation_pct"] = np.minimum(100.0, wl / _SCHED_DEFAULT_RATE / 5.0 * 100.0)
     return result
+
+
+# ---- netting ----
+# The ERP's weekly "Yarn Demand" report (DOMAIN.md section 5): Monday inventory rolled forward against weekly
+# yarn demand and PO receipt buckets. Names are prefixed _net_ so they never clash with other blocks.
+
+import re as _net_re  # noqa: E402
+
+import numpy as _net_np  # noqa: E402
+import pandas as _net_pd  # noqa: E402
+
+_NET_PREFIX = _net_re.compile(r"^\s*(demand|receipts?|balance|po)\s+", _net_re.IGNORECASE)
+_NET_PAST_DUE = ("Unscheduled or Past Due", "Past Due", "Unscheduled", "past_due")
+_NET_SKIP = {"po bal", "po balance", "po #", "po#", "supplier", "description", "total", "total demand",
+             "total receipt", "total balance", "monday inventory"}
+
+
+def _net_bucket(label):
+    """ERP bucket name of a column (``This Week``, ``Week NN`` / ``Week <date>``, ``Later``) or None."""
+    if not isinstance(label, str):
+        return None
+    text = _NET_PREFIX.sub("", label.strip())
+    low = text.lower()
+    if low == "this week":
+        return "This Week"
+    if low == "later":
+        return "Later"
+    if low.startswith("week ") and text[5:].strip():
+        return "Week " + text[5:].strip()
+    return None
+
+
+def _net_wide(frame, what, yarn_col):
+    """(yarn ids, {bucket: float array}) of an ERP frame with one column per bucket; rows of one yarn add up."""
+    from bk_fast._validate import float_column
+
+    buckets = {}
+    for col in frame.columns:
+        if col == yarn_col or str(col).strip().lower() in _NET_SKIP or col in _NET_PAST_DUE:
+            continue
+        b = _net_bucket(col)
+        if b is None:
+            continue
+        if b in buckets:
+            raise ValueError(f"{what} has two columns for bucket {b!r}")
+        buckets[b] = float_column(frame, col, what=what)
+    return buckets
+
+
+def _net_order(names):
+    """``This Week`` first, ``Later`` last, weeks between: by date when every week label is a date, else in
+    order of first appearance (week numbers wrap at the year end, so they are not sorted)."""
+    weeks = [b for b in names if b not in ("This Week", "Later")]
+    dates = _net_pd.to_datetime(_net_pd.Series([w[5:] for w in weeks], dtype=object), errors="coerce",
+                                format="mixed") if weeks else _net_pd.Series([], dtype="datetime64[ns]")
+    if weeks and dates.notna().all() and not all(w[5:].strip().isdigit() for w in weeks):
+        weeks = [w for _, w in sorted(zip(dates.tolist(), weeks), key=lambda x: x[0])]
+    head = ["This Week"] if "This Week" in names else []
+    tail = ["Later"] if "Later" in names else []
+    return head + weeks + tail
+
+
+def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column=None, engine=None):
+    """The ERP's weekly "Yarn Demand" report, computed exactly (DOMAIN.md section 5).
+
+    Per yarn: ``Balance This Week = Monday Inventory - Demand This Week + Receipts This Week``, then
+    ``Balance Week N = Balance Week N-1 - Demand N + Receipts N`` through ``Later``. PO receipts in
+    ``Unscheduled or Past Due`` are not in the weekly roll but are in the total:
+    ``Total Receipt = Unscheduled or Past Due + sum(weekly receipts)``,
+    ``Total Balance = Monday Inventory - Total Demand + Total Receipt``.
+
+    Parameters
+    ----------
+    yarn_inventory : DataFrame
+        The ERP's yarn inventory: ``Desc#`` and the Monday inventory (``inventory_column``; default
+        ``Monday Inventory`` when present, else ``Theoretical Balance``, computed from its components when
+        absent). Not modified.
+    demand : DataFrame
+        Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
+        ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up.
+    yarn_po : DataFrame, optional
+        Open yarn PO lines: ``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week ...``, ``Later``
+        (``PO Bal`` and other columns are ignored); lines of one yarn add up.
+    inventory_column : str, optional
+        Column of ``yarn_inventory`` holding the Monday inventory.
+    engine : {None, "auto", "cython", "numba", "numpy"}
+        Kernel engine.
+
+    Returns
+    -------
+    DataFrame, one row per yarn (inventory order, then yarns only in demand or POs): ``Desc#``,
+    ``Monday Inventory``, ``Balance This Week``, ``Balance Week ...``, ``Balance Later``, ``Total Demand``,
+    ``Unscheduled or Past Due``, ``Total Receipt``, ``Total Balance``, ``Shortage Week`` and ``Recovery Week``
+    (bucket names; missing when never short / never recovered).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import yarn_demand_report
+    >>> inv = pd.DataFrame({"Desc#": [18767], "Theoretical Balance": [0.0]})
+    >>> dem = pd.DataFrame({"Desc#": [18767], "This Week": [3137.8], "Week 36": [4120.3]})
+    >>> rep = yarn_demand_report(inv, dem)
+    >>> rep[["Desc#", "Balance This Week", "Balance Week 36", "Total Balance", "Shortage Week"]]
+       Desc#  Balance This Week  Balance Week 36  Total Balance Shortage Week
+    0  18767            -3137.8          -7258.1        -7258.1     This Week
+    """
+    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast.netting import weekly_balance
+
+    inv = require_frame(yarn_inventory, "yarn_inventory")
+    dem = require_frame(demand, "demand")
+    inv_id = find_column(inv, "Desc#", what="yarn_inventory")
+    if inventory_column is not None:
+        if inventory_column not in inv.columns:
+            raise ValueError(f"yarn_inventory has no column {inventory_column!r}")
+        monday = float_column(inv, inventory_column, what="yarn_inventory")
+    elif "Monday Inventory" in inv.columns:
+        monday = float_column(inv, "Monday Inventory", what="yarn_inventory")
+    else:
+        from bk_fast.inventory import _theoretical
+
+        monday = _theoretical(inv, engine)
+    on_hand = _net_pd.Series(_net_np.where(_net_np.isnan(monday), 0.0, monday), index=_net_pd.Index(inv[inv_id]))
+
+    dem_id = find_column(dem, "Desc#", what="demand")
+    dem_b = _net_wide(dem, "demand", dem_id)
+    if not dem_b:
+        raise ValueError("demand has no bucket columns (expected 'This Week', 'Week NN' ..., 'Later')")
+    names = list(dem_b)
+    rec_frame = None
+    past_due = None
+    if yarn_po is not None:
+        po = require_frame(yarn_po, "yarn_po")
+        po_id = find_column(po, "Desc#", what="yarn_po")
+        po_b = _net_wide(po, "yarn_po", po_id)
+        names += [b for b in po_b if b not in names]
+        keys = _net_pd.Index(po[po_id])
+        rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
+        pd_col = next((c for c in _NET_PAST_DUE if c in po.columns), None)
+        if pd_col is not None:
+            pdv = float_column(po, pd_col, what="yarn_po")
+            past_due = _net_pd.Series(_net_np.where(_net_np.isnan(pdv), 0.0, pdv), index=keys).groupby(
+                level=0, sort=False).sum()
+    order = _net_order(names)
+    dem_frame = _net_pd.DataFrame(dem_b, index=_net_pd.Index(dem[dem_id]))
+    if past_due is not None:
+        on_hand = on_hand.reindex(on_hand.index.append(past_due.index[~past_due.index.isin(on_hand.index)]),
+                                  fill_value=0.0)
+    res = weekly_balance(on_hand, dem_frame, rec_frame, past_due, periods=order, engine=engine)
+    out = _net_pd.DataFrame({"Desc#": res.index.to_numpy(), "Monday Inventory": res["on_hand"].to_numpy()})
+    for b in order:
+        out[f"Balance {b}"] = res[b].to_numpy()
+    out["Total Demand"] = res["total_demand"].to_numpy()
+    out["Unscheduled or Past Due"] = res["past_due"].to_numpy()
+    out["Total Receipt"] = res["total_receipt"].to_numpy()
+    out["Total Balance"] = res["total_balance"].to_numpy()
+    out["Shortage Week"] = res["first_short"].to_numpy()
+    out["Recovery Week"] = res["recovery"].to_numpy()
+    return out
 
 
 # ---- allocation ----

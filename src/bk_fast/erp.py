@@ -449,11 +449,13 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         # every work center listed under the matched key (a style may sit in several)
         keys = qkeys[lv].to_numpy(dtype=object)[sel]
         rows = tkeys[lv].isin(keys).to_numpy() & sw_wc.notna().to_numpy()
-        lists = pd.Series(sw_wc.to_numpy(dtype=object)[rows]).groupby(
-            tkeys[lv].to_numpy(dtype=object)[rows], sort=False).unique().to_dict()
+        pairs = pd.DataFrame({"k": tkeys[lv].to_numpy(dtype=object)[rows],
+                              "w": sw_wc.to_numpy(dtype=object)[rows]}).drop_duplicates()
+        lists: dict = {}
+        for k, w in zip(pairs["k"].tolist(), pairs["w"].tolist()):
+            lists.setdefault(k, []).append(w)
         for i, k in zip(sel, keys):
-            found = lists.get(k)
-            wc_u[i] = list(found) if found is not None and len(found) else None
+            wc_u[i] = lists.get(k)
     wcs = wc_u[codes] if n else np.empty(0, dtype=object)
     single = np.array([isinstance(w, list) and len(w) == 1 for w in wcs], dtype=bool)
     work_center = np.where(single, np.array([w[0] if isinstance(w, list) else None for w in wcs], dtype=object),

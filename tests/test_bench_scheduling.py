@@ -1,0 +1,67 @@
+"""Quick pytest-benchmark runs of the scheduling suites (smoke tests with --benchmark-disable in CI); the
+baselines are checked to give the answer they are compared with."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
+
+import bk_fast  # noqa: E402
+from benchmarks import bench_scheduling as bs  # noqa: E402
+
+SHOP = (2_000, 40, 8)
+
+
+@pytest.fixture(scope="module")
+def shop():
+    return bs.make_shop(*SHOP)
+
+
+def test_python_loop_baseline_is_the_same_schedule(shop):
+    jobs, machines, rates = shop
+    want = bs.python_loop(jobs, machines, rates)
+    got = bk_fast.schedule(jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START, engine="numpy")
+    got = got.jobs.set_index("job").loc[want["job"]]
+    np.testing.assert_array_equal(got["machine"].to_numpy(), want["machine"].to_numpy())
+    np.testing.assert_array_equal(got["end_day"].to_numpy(), want["end_day"].to_numpy())
+    core = bs.python_loop_core(bs.kernel_inputs(jobs, machines, rates))
+    assert [e for _, _, e in core] == bk_fast.schedule(jobs, machines, rates=rates, setup=bs.SETUP,
+                                                       start=bs.START).jobs["end_day"].tolist()
+
+
+def test_bench_schedule(benchmark, engine, shop):
+    jobs, machines, rates = shop
+    bk_fast.schedule(jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START, engine=engine)
+    s = benchmark(bk_fast.schedule, jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START, engine=engine)
+    assert s.jobs["reason"].isna().all()
+
+
+def test_bench_python_loop(benchmark, shop):
+    out = benchmark(bs.python_loop, *shop)
+    assert len(out) == SHOP[0]
+
+
+def test_bench_erp_cumsum(benchmark, shop):
+    out = benchmark(bs.erp_cumsum, *shop)
+    assert out["cumulative_hours"].notna().all()
+
+
+def test_bench_list_kernel(benchmark, engine, shop):
+    suite = bs.TimeListKernel()
+    suite.inp = bs.kernel_inputs(*shop)
+    suite.fn = bk_fast._engine.resolve("list_schedule", engine)
+    machine, start, end, _ = benchmark(suite.run, engine)
+    assert (machine >= 0).all() and (end >= start).all()
+
+
+def test_bench_min_late_jobs(benchmark, engine):
+    rng = np.random.default_rng(0)
+    p, d = rng.random(5_000) * 10, rng.random(5_000) * 15_000
+    bk_fast.min_late_jobs(p, d, engine=engine)
+    r = benchmark(bk_fast.min_late_jobs, p, d, engine=engine)
+    assert r.on_time.tolist() == bs.python_moore_hodgson(p.tolist(), d.tolist())

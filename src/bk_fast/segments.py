@@ -11,6 +11,19 @@ from bk_fast._validate import float_array, same_length
 __all__ = ["segmented_cumsum"]
 
 
+def _group_codes(keys) -> tuple[np.ndarray, int]:
+    """Dense int64 codes (-1 = missing key) and the number of codes. Integer keys spanning a range not much
+    wider than their count (yarn ids, machine numbers) are offset directly, without hashing."""
+    dtype = getattr(keys, "dtype", None)
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(keys):
+        raw = keys.to_numpy() if isinstance(keys, (pd.Series, pd.Index)) else keys
+        lo, hi = int(raw.min()), int(raw.max())
+        if hi - lo < 4 * raw.size + 1024:
+            return np.ascontiguousarray(raw.astype(np.int64, copy=False) - lo), hi - lo + 1
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    return np.ascontiguousarray(codes, dtype=np.int64), len(uniques)
+
+
 def segmented_cumsum(values, keys, *, engine: str | None = None):
     """Running sum of ``values`` per key, in row order: ``pandas.Series(values).groupby(keys).cumsum()``
     in one pass.
@@ -48,8 +61,7 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
             key_arr[:] = list(keys)
     if getattr(key_arr, "ndim", 1) != 1:
         raise ValueError(f"keys must be one-dimensional, got shape {np.shape(key_arr)}")
-    codes, uniques = pd.factorize(key_arr, use_na_sentinel=True)
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    codes, n_groups = _group_codes(key_arr)
 
     raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if raw.ndim != 1:
@@ -64,7 +76,7 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         arr = float_array(values, name="values")
         out = np.full(arr.shape[0], np.nan)
     same_length(values=arr, keys=codes)
-    resolve("segmented_cumsum", engine)(arr, codes, int(len(uniques)), out)
+    resolve("segmented_cumsum", engine)(arr, codes, n_groups, out)
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
     return out

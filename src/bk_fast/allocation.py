@@ -76,7 +76,8 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
 
 
 def _first_bad(df: pd.DataFrame, mask: np.ndarray):
-    return df.index[int(np.flatnonzero(mask)[0])]
+    label = df.index[int(np.flatnonzero(mask)[0])]
+    return label.item() if isinstance(label, np.generic) else label
 
 
 def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
@@ -517,7 +518,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     grouped = np.argsort(line_order, kind="stable")
     line_o = line_order[grouped].astype(np.int64)
     line_rows = rep_row[grouped]
-    line_frac = np.ascontiguousarray(fsum[grouped])
+    line_frac = np.ascontiguousarray(fsum[grouped], dtype=np.float64)
     line_items = req_items.array.take(line_rows)
     line_code = np.ascontiguousarray(pd.Index(s_uniques).get_indexer(line_items), dtype=np.int64) \
         if len(line_rows) else np.zeros(0, dtype=np.int64)
@@ -544,7 +545,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         else:
             lim_item = lim_vals.where(has_lim)
     else:
-        lim_item = pd.Series([None] * n, index=orders.index, dtype=object)
+        lim_item = pd.Series([pd.NA] * n, index=orders.index, dtype=object)
     summary = pd.DataFrame({"qty": qty, "knittable": knit, "short": qty - knit, "limiting_item": lim_item,
                             "complete": knit >= qty}, index=orders.index)
     pos = np.empty(n, dtype=np.int64)

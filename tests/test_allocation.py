@@ -1,0 +1,573 @@
+"""Priority allocation (bk_fast.allocate, allocate_kits, erp.allocate_knit_orders): every engine against the
+reference bit for bit, the reference against a brute-force transcription of the rule's definition, the
+properties of the issue (no negative projected on hand, delivered <= supply, priority monotonicity, equality
+with the ERP's running-sum allocation), acceptance case A1, errors and non-mutation."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bk_fast
+from bk_fast.allocation import allocate, allocate_kits
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# brute force straight from the definition (no suffix-minimum shortcut, no sorting tricks)
+
+
+def brute_allocate(orders, supply, *, partial=True, max_lateness=None, min_shipment=None):
+    """Deliveries ``[(row, item, period_time, qty)]`` and shortfall per row, recomputing the projected on hand
+    from every earlier delivery at every step."""
+    max_late = np.inf if max_lateness is None else max_lateness
+    ms = 0.0 if min_shipment is None else min_shipment
+    sup = {}
+    for it, t, q in zip(supply["item"], supply["period"], supply["qty"]):
+        sup.setdefault(it, {})
+        sup[it][t] = sup[it].get(t, 0.0) + (0.0 if q != q else q)
+    pri, due_l, oid = orders["priority"].tolist(), orders["due"].tolist(), orders["order"].tolist()
+    item_l, qty_l = orders["item"].tolist(), orders["qty"].tolist()
+    rows = sorted(range(len(orders)), key=lambda r: (pri[r], due_l[r], oid[r], r))
+    deliveries, short = [], {}
+    for r in rows:
+        it, q, due = item_l[r], float(qty_l[r]), due_l[r]
+        times = sorted(sup.get(it, {}))
+        s = ms if partial else q
+        rem = q
+        k = max([j for j, t in enumerate(times) if t <= due], default=-1)
+
+        def on_hand(j):
+            rec = sum(sup[it][times[i]] for i in range(j + 1))
+            out = sum(x for (_, i2, t2, x) in deliveries if i2 == it and t2 <= times[j])
+            return rec - out
+
+        for m in range(max(k, 0), len(times)):
+            if rem <= 0 or (s > 0 and rem < s):
+                break
+            if times[m] - due > max_late:
+                break
+            g = min(on_hand(j) for j in range(m, len(times)))
+            x = min(rem, g)
+            if x > 0 and x >= s:
+                deliveries.append((r, it, times[m], x))
+                rem -= x
+        short[r] = rem
+    return deliveries, short
+
+
+def _frames(draw_orders, draw_supply):
+    orders = pd.DataFrame(draw_orders, columns=["order", "item", "qty", "priority", "due"])
+    supply = pd.DataFrame(draw_supply, columns=["item", "period", "qty"])
+    return orders.astype({"order": "int64", "item": "int64", "qty": "float64", "priority": "int64",
+                          "due": "int64"}), supply.astype({"item": "int64", "period": "int64", "qty": "float64"})
+
+
+int_orders = st.lists(st.tuples(st.integers(0, 6), st.integers(0, 2), st.integers(0, 12), st.integers(0, 3),
+                                st.integers(0, 8)), max_size=14)
+int_supply = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 8), st.integers(-3, 15)), max_size=10)
+options = st.fixed_dictionaries({"partial": st.booleans(), "max_lateness": st.sampled_from([None, 0, 1, 3]),
+                                 "min_shipment": st.sampled_from([None, 0.0, 2.0, 5.0])})
+
+
+def _as_lists(res):
+    d = res.deliveries
+    return sorted(zip(d["order"].tolist(), d["item"].tolist(), d["period"].tolist(), d["qty"].tolist()))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# acceptance
+
+
+@pytest.mark.parametrize("item", [1, 2])
+def test_a1_priority_beats_due_date(engine, item):
+    due3 = 11 if item == 1 else 4
+    orders = pd.DataFrame({"order": ["p1", "p2", "p3"], "item": [item] * 3, "qty": [10.0] * 3,
+                           "priority": [1, 2, 3], "due": [9, 10, due3]})
+    supply = pd.DataFrame({"item": [item], "period": [0], "qty": [25.0]})
+    res = allocate(orders, supply, engine=engine)
+    d = res.deliveries
+    assert d["order"].tolist() == ["p1", "p2", "p3"]
+    assert d["qty"].tolist() == [10.0, 10.0, 5.0]
+    assert d["days_late"].tolist() == [0.0, 0.0, 0.0]
+    assert d["period"].tolist() == [9, 10, due3]
+    assert res.shortfalls["order"].tolist() == ["p3"] and res.shortfalls["qty_short"].tolist() == [5.0]
+    assert res.orders["on_time"].tolist() == [10.0, 10.0, 5.0]
+
+
+def test_a1_with_dates(engine):
+    day0 = pd.Timestamp("2025-09-01")
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": ["Y"] * 3, "qty": [10.0] * 3, "priority": [1, 2, 3],
+                           "due": day0 + pd.to_timedelta([9, 10, 4], unit="D")})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "date": [day0, day0 + pd.Timedelta(days=20)], "qty": [25.0, 5.0]})
+    res = allocate(orders, supply, engine=engine, max_lateness=pd.Timedelta(days=16))
+    d = res.deliveries
+    assert d["qty"].tolist() == [10.0, 10.0, 5.0, 5.0]
+    assert d["period"].tolist()[-1] == day0 + pd.Timedelta(days=20)
+    assert d["days_late"].tolist() == [0.0, 0.0, 0.0, 16.0]
+    assert res.shortfalls.empty
+    res = allocate(orders, supply, engine=engine, max_lateness=15)  # 16 days late is too late
+    assert res.shortfalls["qty_short"].tolist() == [5.0]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# hand cases
+
+
+def test_late_delivery_split_and_protection_of_later_promises(engine):
+    # 10 on hand, 10 arriving at 5. p1 (due 5) is served first and takes from period 5 on: it must not be
+    # allowed to take the on-hand that p2 (due 0) needs... it takes at its due, leaving g(0) = 10 - 0.
+    supply = pd.DataFrame({"item": [1, 1], "period": [0, 5], "qty": [10.0, 10.0]})
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": [1, 1, 1], "qty": [15.0, 8.0, 4.0],
+                           "priority": [1, 2, 3], "due": [5, 0, 0]})
+    res = allocate(orders, supply, engine=engine)
+    # p1 at 5 takes 15: free = [10, 5] -> g(0) = 5. p2 gets 5 on time at 0 and 3 late? nothing left later.
+    assert _as_lists(res) == [(1, 1, 5, 15.0), (2, 1, 0, 5.0)]
+    assert res.orders["short"].tolist() == [0.0, 3.0, 4.0]
+
+
+def test_receipt_later_serves_late_then_max_lateness(engine):
+    supply = pd.DataFrame({"item": [7, 7, 7], "period": [0, 3, 6], "qty": [5.0, 5.0, 5.0]})
+    orders = pd.DataFrame({"order": [1], "item": [7], "qty": [14.0], "priority": [0], "due": [0]})
+    res = allocate(orders, supply, engine=engine)
+    assert _as_lists(res) == [(1, 7, 0, 5.0), (1, 7, 3, 5.0), (1, 7, 6, 4.0)]
+    assert res.deliveries["days_late"].tolist() == [0.0, 3.0, 6.0]
+    res = allocate(orders, supply, engine=engine, max_lateness=3)
+    assert _as_lists(res) == [(1, 7, 0, 5.0), (1, 7, 3, 5.0)]
+    assert res.shortfalls["qty_short"].tolist() == [4.0]
+    res = allocate(orders, supply, engine=engine, partial=False)  # one shipment: all 14 free from 6 on
+    assert _as_lists(res) == [(1, 7, 6, 14.0)]
+    res = allocate(orders, supply, engine=engine, partial=False, max_lateness=3)
+    assert res.deliveries["qty"].tolist() == [] and res.orders["short"].tolist() == [14.0]
+    res = allocate(orders.assign(qty=9.0), supply, engine=engine, partial=False)
+    assert _as_lists(res) == [(1, 7, 3, 9.0)]
+    res = allocate(orders, supply, engine=engine, min_shipment=6.0)
+    assert _as_lists(res) == [(1, 7, 3, 10.0)]  # 5 at 0 is too small; 10 free from 3 on; 4 left < 6
+
+
+def test_negative_supply_and_unknown_item(engine):
+    supply = pd.DataFrame({"item": ["a", "a", "b"], "period": [0, 2, 0], "qty": [-5.0, 20.0, 3.0]})
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": ["a", "zz", "b"], "qty": [10.0, 4.0, 0.0],
+                           "priority": [1, 1, 1], "due": [0, 0, 0]})
+    res = allocate(orders, supply, engine=engine)
+    assert _as_lists(res) == [(1, "a", 2, 10.0)]
+    assert res.orders["short"].tolist() == [0.0, 4.0, 0.0]
+    assert res.shortfalls["order"].tolist() == [2]
+
+
+def test_ties_by_due_then_order_id(engine):
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [10.0]})
+    orders = pd.DataFrame({"order": ["B", "A", "C"], "item": [1, 1, 1], "qty": [6.0, 6.0, 6.0],
+                           "priority": [1, 1, 1], "due": [3, 3, 2]})
+    res = allocate(orders, supply, engine=engine)
+    assert res.deliveries["order"].tolist() == ["C", "A"]
+    assert res.deliveries["qty"].tolist() == [6.0, 4.0]
+
+
+def test_empty_inputs(engine):
+    orders = pd.DataFrame({"order": [], "item": [], "qty": [], "priority": [], "due": []})
+    supply = pd.DataFrame({"item": [], "period": [], "qty": []})
+    res = allocate(orders, supply, engine=engine)
+    assert res.deliveries.empty and res.shortfalls.empty and res.orders.empty
+    one = pd.DataFrame({"order": [1], "item": [1], "qty": [2.0], "priority": [1], "due": [0]})
+    res = allocate(one, supply.astype("int64"), engine=engine)
+    assert res.shortfalls["qty_short"].tolist() == [2.0]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# generated cases: engines == reference bit for bit; reference == brute force
+
+
+@SETTINGS
+@given(o=int_orders, s=int_supply, opts=options)
+def test_matches_brute_force_on_integers(fast_engine, o, s, opts):
+    orders, supply = _frames(o, s)
+    ref = allocate(orders, supply, engine="numpy", **opts)
+    fast = allocate(orders, supply, engine=fast_engine, **opts)
+    pd.testing.assert_frame_equal(ref.deliveries, fast.deliveries)
+    pd.testing.assert_frame_equal(ref.shortfalls, fast.shortfalls)
+    pd.testing.assert_frame_equal(ref.orders, fast.orders)
+    deliveries, short = brute_allocate(orders, supply, **opts)
+    # a delivery is reported at the order's due when on time, else at the supply period it comes from
+    want = sorted((int(orders["order"].iat[r]), int(it), int(max(t, orders["due"].iat[r])), float(x))
+                  for r, it, t, x in deliveries)
+    assert _as_lists(ref) == want
+    assert ref.orders["short"].tolist() == [short[r] for r in range(len(orders))]
+
+
+float_orders = st.lists(st.tuples(st.integers(0, 50), st.integers(0, 3),
+                                  st.floats(0, 1e6, allow_nan=False, allow_infinity=False),
+                                  st.floats(-5, 5, allow_nan=False), st.integers(0, 30)), max_size=40)
+float_supply = st.lists(st.tuples(st.integers(0, 3), st.integers(0, 30),
+                                  st.one_of(st.floats(-1e3, 1e6, allow_nan=False, allow_infinity=False),
+                                            st.just(float("nan")))), max_size=25)
+
+
+@SETTINGS
+@given(o=float_orders, s=float_supply, opts=options)
+def test_engines_bit_identical_on_floats(fast_engine, o, s, opts):
+    orders = pd.DataFrame(o, columns=["order", "item", "qty", "priority", "due"])
+    supply = pd.DataFrame(s, columns=["item", "period", "qty"]).astype({"qty": "float64"})
+    ref = allocate(orders, supply, engine="numpy", **opts)
+    fast = allocate(orders, supply, engine=fast_engine, **opts)
+    pd.testing.assert_frame_equal(ref.deliveries, fast.deliveries, check_exact=True)
+    pd.testing.assert_frame_equal(ref.orders, fast.orders, check_exact=True)
+    _check_properties(orders, supply, ref)
+
+
+def _check_properties(orders, supply, res):
+    """No projected on hand below zero (below the supply's own level when receipts are negative), delivered
+    <= supply, delivered + short == qty."""
+    sup = supply.assign(qty=supply["qty"].fillna(0.0)).groupby(["item", "period"])["qty"].sum()
+    d = res.deliveries.assign(when=np.where(res.deliveries["days_late"] > 0, res.deliveries["period"], 0))
+    for item, s_item in sup.groupby(level=0):
+        times = s_item.index.get_level_values(1).to_numpy()
+        cum = np.cumsum(s_item.to_numpy())
+        di = d[d["item"] == item]
+        # a delivery counts from the supply period it was taken at (on time: the due's bucket)
+        bucket = np.searchsorted(times, di["period"].to_numpy(), side="right") - 1
+        taken = np.array([di["qty"].to_numpy()[bucket <= j].sum() for j in range(times.size)])
+        proj = cum - taken
+        scale = max(1.0, float(np.abs(cum).max()))
+        assert np.all(proj >= np.minimum(cum, 0.0) - 1e-9 * scale)
+        assert di["qty"].sum() <= max(cum[-1], 0.0) + 1e-9 * scale
+    total = res.orders["delivered"] + res.orders["short"]
+    np.testing.assert_allclose(total, res.orders["qty"], rtol=1e-12, atol=1e-9)
+
+
+def test_projected_on_hand_never_negative_exactly():
+    rng = np.random.default_rng(7)
+    n, ni = 3000, 20
+    orders = pd.DataFrame({"order": np.arange(n), "item": rng.integers(0, ni, n), "qty": rng.uniform(0, 30, n),
+                           "priority": rng.integers(0, 10, n), "due": rng.integers(0, 12, n)})
+    supply = pd.DataFrame({"item": np.repeat(np.arange(ni), 12), "period": np.tile(np.arange(12), ni),
+                           "qty": rng.uniform(0, 300, 12 * ni)})
+    from bk_fast._engine import resolve  # the kernel's final free supply is the projected on hand
+    res = allocate(orders, supply, engine="numpy")
+    # recompute with the kernel directly to read `free`
+    item_ptr = np.arange(0, 12 * ni + 1, 12, dtype=np.int64)
+    times = np.tile(np.arange(12.0), ni)
+    cum = np.cumsum(supply["qty"].to_numpy().reshape(ni, 12), axis=1).ravel()
+    free = np.empty(cum.size)
+    short = np.empty(n)
+    cap = n + cum.size
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        resolve("allocate_orders", eng)(item_ptr, times, cum, orders["item"].to_numpy(np.int64),
+                                        orders["priority"].to_numpy(float), orders["due"].to_numpy(float),
+                                        orders["order"].to_numpy(np.int64), orders["qty"].to_numpy(),
+                                        True, 0.0, np.inf, free, short, np.empty(cap, np.int64),
+                                        np.empty(cap, np.int64), np.empty(cap))
+        assert (free >= 0).all()  # exactly, not within a tolerance
+    assert res.shortfalls["qty_short"].sum() > 0  # the case is tight enough to matter
+
+
+@SETTINGS
+@given(o=int_orders.filter(lambda x: len(x) > 0), s=int_supply, data=st.data(),
+       partial=st.booleans(), max_lateness=st.sampled_from([None, 0, 2]))
+def test_raising_priority_never_reduces_what_an_order_gets(engine, o, s, data, partial, max_lateness):
+    orders, supply = _frames(o, s)
+    row = data.draw(st.integers(0, len(orders) - 1))
+    new_priority = data.draw(st.integers(-2, int(orders["priority"].iat[row])))
+    before = allocate(orders, supply, partial=partial, max_lateness=max_lateness, engine=engine).orders
+    raised = orders.copy()
+    raised.loc[raised.index[row], "priority"] = new_priority
+    after = allocate(raised, supply, partial=partial, max_lateness=max_lateness, engine=engine).orders
+    assert after["delivered"].iat[row] >= before["delivered"].iat[row]
+    assert after["on_time"].iat[row] >= before["on_time"].iat[row]
+
+
+def erp_cumsum_allocation(orders, available):
+    """The ERP's pandas allocation (Phase-3 optimize_yarn_allocation): merge availability, stable sort by
+    (priority, order date), per-yarn running sum, allocate what the running sum leaves."""
+    m = orders.merge(available, on="yarn_id", how="left")
+    m = m.sort_values(["priority", "order_date"], kind="stable")
+    m["cumulative_demand"] = m.groupby("yarn_id")["required_quantity"].cumsum()
+    m["can_fulfill"] = m["cumulative_demand"] <= m["available_quantity"]
+    m["allocated_quantity"] = np.where(
+        m["can_fulfill"], m["required_quantity"],
+        np.maximum(0, m["available_quantity"] - (m["cumulative_demand"] - m["required_quantity"])))
+    return m
+
+
+@SETTINGS
+@given(o=st.lists(st.tuples(st.integers(0, 3), st.integers(0, 40), st.integers(0, 3), st.integers(0, 5)),
+                  max_size=30),
+       avail=st.lists(st.integers(-20, 80), min_size=4, max_size=4))
+def test_single_period_equals_erp_cumsum(engine, o, avail):
+    frame = pd.DataFrame(o, columns=["yarn_id", "required_quantity", "priority", "order_date"]).astype("int64")
+    frame["required_quantity"] = frame["required_quantity"].astype(float)
+    frame.insert(0, "order_id", np.arange(len(frame)))
+    available = pd.DataFrame({"yarn_id": np.arange(4), "available_quantity": np.array(avail, dtype=float)})
+    erp = erp_cumsum_allocation(frame, available)
+    supply = available.assign(period=0)
+    res = allocate(frame, supply, engine=engine, max_lateness=0,
+                   columns={"order": "order_id", "item": "yarn_id", "qty": "required_quantity",
+                            "due": "order_date", "supply_item": "yarn_id", "supply_qty": "available_quantity"})
+    got = res.orders["delivered"]
+    want = erp.set_index("order_id")["allocated_quantity"].reindex(frame["order_id"]).to_numpy()
+    np.testing.assert_array_equal(got.to_numpy(), want)
+
+
+def test_single_period_equals_erp_cumsum_floats(engine):
+    rng = np.random.default_rng(3)
+    n = 2000
+    frame = pd.DataFrame({"order_id": np.arange(n), "yarn_id": rng.integers(0, 50, n),
+                          "required_quantity": rng.uniform(0, 100, n), "priority": rng.integers(0, 5, n),
+                          "order_date": rng.integers(0, 30, n)})
+    available = pd.DataFrame({"yarn_id": np.arange(50), "available_quantity": rng.uniform(-50, 3000, 50)})
+    erp = erp_cumsum_allocation(frame, available).set_index("order_id")["allocated_quantity"]
+    res = allocate(frame, available.assign(period=0), engine=engine,
+                   columns={"order": "order_id", "item": "yarn_id", "qty": "required_quantity",
+                            "due": "order_date", "supply_item": "yarn_id", "supply_qty": "available_quantity"})
+    np.testing.assert_allclose(res.orders["delivered"].to_numpy(), erp.reindex(frame["order_id"]).to_numpy(),
+                               rtol=0, atol=1e-9)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# kits
+
+
+def brute_kits(orders, req, supply, mode):
+    stock = supply.groupby("item")["qty"].sum().to_dict()
+    frac = req.groupby(["order", "item"], sort=False)["fraction"].sum()
+    pri, oid = orders["priority"].tolist(), orders["order"].tolist()
+    seq = sorted(range(len(orders)), key=lambda r: (pri[r], oid[r], r))
+    knit, lim = {}, {}
+    for r in seq:
+        oid, q = orders["order"].iat[r], orders["qty"].iat[r]
+        lines = frac[frac.index.get_level_values(0) == oid] if len(frac) else frac
+        best, which = q, None
+        for (_, it), f in lines.items():
+            if f <= 0:
+                continue
+            cov = max(stock.get(it, 0.0), 0.0) / f
+            if cov < best:
+                best, which = cov, it
+        best = max(best, 0.0)
+        if mode == "all_or_nothing" and best < q:
+            best = 0.0
+        for (_, it), f in lines.items():
+            if f > 0 and best > 0:
+                stock[it] = stock.get(it, 0.0) - min(f * best, max(stock.get(it, 0.0), 0.0))
+        knit[r], lim[r] = best, which
+    return knit, lim
+
+
+kit_orders = st.lists(st.tuples(st.integers(0, 200), st.integers(0, 4)), max_size=12)
+kit_req = st.lists(st.tuples(st.integers(0, 11), st.integers(0, 4), st.sampled_from([0.0, 0.25, 0.5, 1.0, 0.125])),
+                   max_size=25)
+kit_supply = st.lists(st.tuples(st.integers(0, 4), st.integers(-10, 300)), max_size=8)
+
+
+@SETTINGS
+@given(o=kit_orders, r=kit_req, s=kit_supply, mode=st.sampled_from(["proportional", "all_or_nothing"]))
+def test_kits_match_brute_force(engine, o, r, s, mode):
+    orders = pd.DataFrame(o, columns=["qty", "priority"]).astype(float)
+    orders.insert(0, "order", np.arange(len(orders)))
+    req = pd.DataFrame(r, columns=["order", "item", "fraction"])
+    req = req[req["order"] < len(orders)]
+    supply = pd.DataFrame(s, columns=["item", "qty"]).astype({"qty": float})
+    res = allocate_kits(orders, req, supply, mode=mode, engine=engine)
+    ref = allocate_kits(orders, req, supply, mode=mode, engine="numpy")
+    pd.testing.assert_frame_equal(res.orders, ref.orders, check_exact=True)
+    pd.testing.assert_frame_equal(res.lines, ref.lines, check_exact=True)
+    knit, lim = brute_kits(orders, req, supply, mode)
+    assert res.orders["knittable"].tolist() == [knit[i] for i in range(len(orders))]
+    got_lim = res.orders["limiting_item"].tolist()
+    for i in range(len(orders)):
+        if knit[i] < orders["qty"].iat[i]:
+            assert got_lim[i] == lim[i]
+        else:
+            assert pd.isna(got_lim[i])
+    # taken never exceeds what was available, and per item the total stays within the supply
+    assert (res.lines["taken"] <= res.lines["available"]).all()
+    tot = res.lines.groupby("item")["taken"].sum()
+    stock = supply.groupby("item")["qty"].sum()
+    for it, t in tot.items():
+        assert t <= max(stock.get(it, 0.0), 0.0) + 1e-9
+
+
+def test_kits_time_phased_and_dates(engine):
+    day = pd.Timestamp("2025-09-01")
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [100.0, 100.0], "priority": [1, 2],
+                           "due": [day, day + pd.Timedelta(days=14)]})
+    req = pd.DataFrame({"order": ["K1", "K1", "K2"], "item": [1, 2, 1], "fraction": [0.5, 0.5, 1.0]})
+    supply = pd.DataFrame({"item": [1, 2, 1], "period": [day, day, day + pd.Timedelta(days=7)],
+                           "qty": [60.0, 20.0, 80.0]})
+    res = allocate_kits(orders, req, supply, engine=engine)
+    # K1 now: yarn 2 limits to 40 lbs (20 / 0.5), takes 20 of yarn 1; K2 by day 14: 40 + 80 = 120 -> 100
+    assert res.orders["knittable"].tolist() == [40.0, 100.0]
+    assert res.orders["limiting_item"].tolist()[0] == 2
+    assert res.lines["taken"].tolist() == [20.0, 20.0, 100.0]
+    res = allocate_kits(orders, req, supply, engine=engine, mode="all_or_nothing")
+    assert res.orders["knittable"].tolist() == [0.0, 100.0]
+    # without a due every order sees only what is free now
+    res = allocate_kits(orders.drop(columns="due"), req, supply, engine=engine)
+    assert res.orders["knittable"].tolist() == [40.0, 40.0]
+
+
+def test_kits_duplicate_lines_add_up(engine):
+    orders = pd.DataFrame({"order": [1], "qty": [100.0], "priority": [0]})
+    req = pd.DataFrame({"order": [1, 1, 1], "item": ["a", "b", "a"], "fraction": [0.25, 0.5, 0.25]})
+    supply = pd.DataFrame({"item": ["a", "b"], "qty": [25.0, 100.0]})
+    res = allocate_kits(orders, req, supply, engine=engine)
+    assert res.lines["fraction"].tolist() == [0.5, 0.5]
+    assert res.orders["knittable"].tolist() == [50.0]
+    assert res.orders["limiting_item"].tolist() == ["a"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# errors and non-mutation
+
+
+def _ok_frames():
+    orders = pd.DataFrame({"order": [1, 2], "item": [1, 1], "qty": [5.0, 5.0], "priority": [1, 2], "due": [0, 1]},
+                          index=[10, 11])
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [7.0]})
+    return orders, supply
+
+
+@pytest.mark.parametrize("change, error, words", [
+    (lambda o, s: o.drop(columns="qty"), ValueError, "'qty'"),
+    (lambda o, s: o.assign(qty=[5.0, np.nan]), ValueError, "row 11"),
+    (lambda o, s: o.assign(qty=[5.0, -1.0]), ValueError, ">= 0"),
+    (lambda o, s: o.assign(priority=[np.nan, 1.0]), ValueError, "row 10"),
+    (lambda o, s: o.assign(due=pd.to_datetime(["2025-01-01", None])), ValueError, "'due'"),
+    (lambda o, s: o.assign(item=[1, None]), ValueError, "missing id"),
+    (lambda o, s: o.assign(due=pd.to_datetime(["2025-01-01", "2025-01-02"])), TypeError, "both be dates"),
+    (lambda o, s: o.assign(qty=["a", "5"]), ValueError, "row 10"),
+])
+def test_bad_input_names_the_column_or_row(change, error, words):
+    orders, supply = _ok_frames()
+    with pytest.raises(error, match=words):
+        allocate(change(orders, supply), supply)
+
+
+def test_bad_options():
+    orders, supply = _ok_frames()
+    with pytest.raises(ValueError, match="max_lateness"):
+        allocate(orders, supply, max_lateness=-1)
+    with pytest.raises(ValueError, match="min_shipment"):
+        allocate(orders, supply, min_shipment=-1)
+    with pytest.raises(TypeError, match="orders must be a pandas DataFrame"):
+        allocate(orders.to_dict(), supply)
+    with pytest.raises(ValueError, match="infinite"):
+        allocate(orders, supply.assign(qty=np.inf))
+    with pytest.raises(ValueError, match="no column 'nope'"):
+        allocate(orders, supply, columns={"qty": "nope"})
+    with pytest.raises(ValueError, match="mode"):
+        allocate_kits(orders.drop(columns="item"), pd.DataFrame({"order": [], "item": [], "fraction": []}),
+                      supply, mode="greedy")
+    with pytest.raises(ValueError, match="not in orders"):
+        allocate_kits(orders, pd.DataFrame({"order": [3], "item": [1], "fraction": [1.0]}), supply)
+    with pytest.raises(ValueError, match="unique"):
+        allocate_kits(orders.assign(order=[1, 1]), pd.DataFrame({"order": [1], "item": [1], "fraction": [1.0]}),
+                      supply)
+    with pytest.raises(ValueError, match=">= 0"):
+        allocate_kits(orders, pd.DataFrame({"order": [1], "item": [1], "fraction": [-1.0]}), supply)
+
+
+def test_inputs_not_mutated(engine):
+    orders, supply = _ok_frames()
+    orders["order"] = orders["order"].astype(str)
+    supply = pd.concat([supply, pd.DataFrame({"item": [1], "period": [3], "qty": [np.nan]})], ignore_index=True)
+    o0, s0 = copy.deepcopy(orders), copy.deepcopy(supply)
+    allocate(orders, supply, engine=engine, min_shipment=1.0)
+    pd.testing.assert_frame_equal(orders, o0)
+    pd.testing.assert_frame_equal(supply, s0)
+    req = pd.DataFrame({"order": ["1", "2"], "item": [1, 1], "fraction": [0.5, 1.0]})
+    r0 = copy.deepcopy(req)
+    allocate_kits(orders, req, supply, engine=engine)
+    pd.testing.assert_frame_equal(orders, o0)
+    pd.testing.assert_frame_equal(req, r0)
+    pd.testing.assert_frame_equal(supply, s0)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# ERP adapter
+
+
+def _erp_greedy(kos, bom, inv, today):
+    """Plain transcription of the ERP's domain-manager allocation (DOMAIN.md section 6)."""
+    bal = kos["Balance (lbs)"].fillna(0.0)
+    shipped = kos["Shipped (lbs)"].fillna(0.0)
+    score = (1000.0 * (shipped > 0)
+             + (100 - (kos["Quoted Date"] - today).dt.days).clip(lower=0).fillna(0.0)
+             + np.minimum(0.1 * kos["Qty Ordered (lbs)"].fillna(0.0), 50.0))
+    avail = dict(zip(inv["Desc#"], inv["Planning Balance"].fillna(0.0)))
+    b = bom.dropna(subset=["Style#"]).assign(style=lambda f: f["Style#"].str.strip())
+    can = {}
+    for r in sorted(range(len(kos)), key=lambda r: (-score.iat[r], kos["Order #"].iat[r])):
+        rows = b[b["style"] == kos["Style #"].iat[r].strip()]
+        ok = True
+        for _, line in rows.iterrows():
+            need = bal.iat[r] * line["BOM_Percentage"]
+            y = int(line["Desc#"])
+            a = avail.get(y, 0.0)
+            got = min(need, max(a, 0.0))
+            if need - got > 1e-9:
+                ok = False
+            avail[y] = max(a - got, 0.0) if a > 0 else a
+        can[kos["Order #"].iat[r]] = ok and len(rows) > 0
+    return score, can
+
+
+def test_erp_adapter_on_the_mill(mill):
+    from bk_fast.datasets import REFERENCE_DATE
+    from bk_fast.erp import allocate_knit_orders
+
+    kos, bom, inv = mill["knit_orders"], mill["bom"], mill["yarn_inventory"]
+    k0, b0, i0 = copy.deepcopy(kos), copy.deepcopy(bom), copy.deepcopy(inv)
+    score, can = _erp_greedy(kos, bom, inv, REFERENCE_DATE)
+    res = allocate_knit_orders(kos, bom, inv, today=REFERENCE_DATE, mode="erp")
+    np.testing.assert_allclose(res.orders["priority_score"].to_numpy(), score.to_numpy())
+    assert res.orders["can_start"].tolist() == [can[k] for k in kos["Order #"]]
+    hard = (kos["Shipped (lbs)"].fillna(0) > 0) | (kos["G00 (lbs)"].fillna(0) > 0)
+    soft = ~hard & (kos["Start Date"] <= REFERENCE_DATE)
+    assert (res.orders["allocation_type"] == "HARD").tolist() == hard.tolist()
+    assert (res.orders["allocation_type"] == "SOFT").tolist() == soft.tolist()
+    # kits never allocate more lbs than the ERP greedy lets start, and agree on who can start fully
+    kit = allocate_knit_orders(kos, bom, inv, today=REFERENCE_DATE)
+    assert (kit.orders["knittable_lbs"] <= kit.orders["Balance (lbs)"] + 1e-9).all()
+    blocked = kit.orders[~kit.orders["can_start"] & kit.orders["bom_matched"] & (kit.orders["Balance (lbs)"] > 0)]
+    assert blocked["limiting_yarn"].notna().all()
+    lines = kit.lines
+    np.testing.assert_allclose(
+        lines.groupby("Order #", sort=False)["allocated_lbs"].sum().to_numpy(),
+        (kit.orders.set_index("Order #").loc[lines["Order #"].unique(), "knittable_lbs"]
+         * lines.groupby("Order #", sort=False)["fraction"].sum().to_numpy()).to_numpy(), rtol=1e-9, atol=1e-6)
+    with_po = allocate_knit_orders(kos, bom, inv, mill["yarn_po"], today=REFERENCE_DATE)
+    assert set(with_po.supply["date"]) >= {REFERENCE_DATE}
+    assert (kos["Order #"][~res.orders["bom_matched"]]).isin(
+        kos["Order #"][~kos["Style #"].str.strip().isin(bom["Style#"].str.strip())]).all()
+    pd.testing.assert_frame_equal(kos, k0)
+    pd.testing.assert_frame_equal(bom, b0)
+    pd.testing.assert_frame_equal(inv, i0)
+
+
+def test_erp_adapter_engines_agree(mill, fast_engine):
+    from bk_fast.datasets import REFERENCE_DATE
+    from bk_fast.erp import allocate_knit_orders
+
+    args = (mill["knit_orders"], mill["bom"], mill["yarn_inventory"], mill["yarn_po"])
+    for mode in ("proportional", "all_or_nothing", "erp"):
+        a = allocate_knit_orders(*args, today=REFERENCE_DATE, mode=mode, engine="numpy")
+        b = allocate_knit_orders(*args, today=REFERENCE_DATE, mode=mode, engine=fast_engine)
+        pd.testing.assert_frame_equal(a.orders, b.orders)
+        pd.testing.assert_frame_equal(a.lines, b.lines)
+
+
+def test_demo_step(mill):
+    from bk_fast.allocation import _demo_step
+
+    rep = _demo_step(mill, "numpy")
+    assert "cannot" in rep.lines[0]
+    assert list(rep.table.columns)[-1] == "limiting_yarn" and rep.table["limiting_yarn"].notna().all()

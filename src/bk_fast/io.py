@@ -337,18 +337,26 @@ def _dedupe(names: list[str]) -> list[str]:
 
 
 def _score(cells: list[str]) -> int:
-    return len({c for c in (canonical(x) for x in cells if str(x).strip()) if c is not None})
+    """How many distinct known ERP columns a row names (cells longer than a header name are skipped)."""
+    return len({c for c in (canonical(x) for x in cells if 0 < len(str(x).strip()) <= 40) if c is not None})
 
 
 def _pick_header(rows: list[list[str]], kind: str | None, source: str) -> int:
     """Index of the header among the first rows: the first row holding the required columns of ``kind`` (when
-    given), else the first row with the most known column names (at least one)."""
+    given), else the first row whose filled cells are mostly known column names (at least two), else the row
+    with the most known column names (at least one)."""
     if kind is not None and kind in KINDS:
         need = set(KINDS[kind].required)
         for i, cells in enumerate(rows):
             if need <= {_clean_name(c, j) for j, c in enumerate(cells)}:
                 return i
-    scores = [_score(cells) for cells in rows]
+    scores = []
+    for i, cells in enumerate(rows):
+        score = _score(cells)
+        filled = sum(1 for c in cells if str(c).strip())
+        if score >= 2 and 2 * score >= filled:  # mostly known column names: the header
+            return i
+        scores.append(score)
     if scores and max(scores) >= 1:
         return scores.index(max(scores))
     if kind is not None and rows:

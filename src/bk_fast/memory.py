@@ -91,7 +91,8 @@ def _to_float32(s: pd.Series, lossless: bool, rtol: float) -> tuple[pd.Series, s
     with np.errstate(over="ignore", invalid="ignore"):
         x32 = x.astype(np.float32)
     back = x32.astype(np.float64)
-    if np.array_equal(back, x, equal_nan=True):
+    # bit-identical (fast; also keeps -0.0), else equal with NaN as NaN (a NaN payload may not survive)
+    if np.array_equal(back.view(np.int64), x.view(np.int64)) or np.array_equal(back, x, equal_nan=True):
         return pd.Series(x32, index=s.index, name=s.name, copy=False), "float64 -> float32 (every value exact)"
     if lossless:
         return s, ""
@@ -135,9 +136,13 @@ def _text(s: pd.Series, category_ratio: float) -> tuple[pd.Series, str]:
     if s.dtype == object and _missing_all_nan(s):
         plain = s.astype("str")
         note = f"{s.dtype} -> str"
-    if s.nunique(dropna=False) < category_ratio * n:
-        cat = plain.astype("category")
-        return cat, f"{s.dtype} -> category ({len(cat.cat.categories)} distinct)"
+    # one hashing pass decides and builds the categorical (sorted categories, as astype("category") gives)
+    codes, uniques = pd.factorize(plain, sort=True, use_na_sentinel=True)
+    distinct = len(uniques) + int(bool((codes < 0).any()))
+    if distinct < category_ratio * n:
+        dtype = pd.CategoricalDtype(pd.Index(uniques, dtype=plain.dtype if plain.dtype != object else None))
+        cat = pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=s.index, name=s.name, copy=False)
+        return cat, f"{s.dtype} -> category ({len(uniques)} distinct)"
     return plain, note
 
 

@@ -7,7 +7,7 @@ import numpy as np
 from bk_fast._kernels._numba import jit
 
 
-@jit
+@jit(error_model="numpy")  # no zero-division check in the inner loop (speeds are validated > 0)
 def list_schedule(order, job_group, work, release, job_style, group_ptr, group_mach, speed, setup,
                   avail, last_style, load, out_machine, out_start, out_end, out_setup):
     for i in range(order.shape[0]):

@@ -1,0 +1,80 @@
+"""Quick pytest-benchmark runs of the io / memory suites (smoke tests with --benchmark-disable in CI); the
+baselines are checked to give the answers they are compared with."""
+
+from __future__ import annotations
+
+import os
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
+
+import bk_fast  # noqa: E402
+from benchmarks import bench_io as bi  # noqa: E402
+
+ROWS = 20_000
+
+
+@pytest.fixture(scope="module")
+def money():
+    return bi.money_strings(ROWS, seed=3)
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    from bk_fast.datasets import make_mill, write_exports
+
+    path = tmp_path_factory.mktemp("bench_io")
+    write_exports(make_mill(scale=0.2, seed=1), path)
+    return path
+
+
+def test_baselines_give_the_same_numbers(money):
+    want = bk_fast.io.parse_numbers(money, engine="numpy").to_numpy()
+    np.testing.assert_array_equal(bi.parse_pandas(money).to_numpy(dtype=np.float64), want)
+    np.testing.assert_array_equal(bi.parse_loop(money).to_numpy(dtype=np.float64), want)
+    assert money.str.startswith("(").any() and money.str.contains(",").any() and (money == "").any()
+
+
+def test_erp_loader_baseline_reads_the_same_values(folder):
+    erp = bi.erp_load(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ours = bk_fast.io.read_exports(folder, optimize=False)
+    inv_erp, inv = erp["yarn_inventory"], ours["yarn_inventory"]
+    for col in ("Beginning Balance", "Allocated", "Total Cost"):
+        np.testing.assert_array_equal(inv_erp[col].to_numpy(dtype=np.float64), inv[col].to_numpy())
+    np.testing.assert_array_equal(erp["BOM"]["BOM_Percentage"].to_numpy(), ours["bom"]["BOM_Percentage"].to_numpy())
+
+
+def test_bench_parse_numbers(benchmark, engine, money):
+    bk_fast.io.parse_numbers(money.head(5), engine=engine)
+    out = benchmark(bk_fast.io.parse_numbers, money, engine=engine)
+    assert len(out) == ROWS
+
+
+@pytest.mark.parametrize("baseline", ["pandas", "loop"])
+def test_bench_parse_baseline(benchmark, baseline, money):
+    run = {"pandas": bi.parse_pandas, "loop": bi.parse_loop}[baseline]
+    assert len(benchmark(run, money)) == ROWS
+
+
+def test_bench_read_exports(benchmark, fast_engine, folder):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frames = benchmark(bk_fast.io.read_exports, folder, engine=fast_engine)
+    assert "bom" in frames and len(frames["bom"]) > 0
+
+
+def test_bench_erp_loader(benchmark, folder):
+    assert "BOM" in benchmark(bi.erp_load, folder)
+
+
+def test_bench_optimize_memory(benchmark, folder):
+    df = pd.read_csv(folder / "BOM.csv")
+    small, report = benchmark(bk_fast.optimize_memory, df)
+    assert report.bytes_after < report.bytes_before

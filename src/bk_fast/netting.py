@@ -38,6 +38,7 @@ _ITEM_NAMES = ("item", "item_id", "Item", "sku", "material", "component")
 _PERIOD_NAMES = ("period", "week", "bucket", "date", "Period", "Week", "Bucket", "Date", "due", "due_period")
 _QTY_NAMES = ("qty", "quantity", "Qty", "Quantity", "demand", "Demand", "receipt", "receipts", "Receipts",
               "gross", "lbs", "amount", "scheduled", "on_hand")
+_MAX_ORDERS = 20_000_000  # more planned orders than this is a lot max far too small, not a plan
 _ON_HAND_NAMES = ("on_hand", "On Hand", "on hand", "Monday Inventory", "inventory", "Inventory", "stock",
                   "qty", "quantity", "Theoretical Balance", "Beginning Balance", "balance")
 
@@ -143,7 +144,7 @@ def _sortable(idx: pd.Index) -> bool:
 
 def _periods(sources, periods) -> pd.Index:
     if periods is not None:
-        out = pd.Index(periods)
+        out = pd.Index(periods).rename(None)
         if not out.is_unique:
             raise ValueError("periods must be unique labels")
         for s in sources:
@@ -155,7 +156,7 @@ def _periods(sources, periods) -> pd.Index:
     out = _union(wide_first)
     if _sortable(out):
         out = out.sort_values()
-    return out
+    return out.rename(None)
 
 
 def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarray:
@@ -196,7 +197,7 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
             raise ValueError(f"{name}={value!r}: no such column in the on_hand frame")
         value = pd.Series(float_column(frame, value, what="on_hand"), index=keyed)
     if isinstance(value, dict):
-        value = pd.Series(value, dtype="float64")
+        value = pd.Series(value, dtype=None if value else "float64")
     if isinstance(value, pd.Series):
         v = float_column(value.to_frame("v"), "v", what=name)
         s = pd.Series(v, index=value.index)
@@ -242,7 +243,7 @@ def _on_hand(on_hand, what: str = "on_hand"):
         _check_keys(items, what, "item")
         return items, float_column(df, qty_col, what=what), df, items
     if isinstance(on_hand, dict):
-        on_hand = pd.Series(on_hand, dtype="float64")
+        on_hand = pd.Series(on_hand, dtype=None if on_hand else "float64")
     if isinstance(on_hand, pd.Series):
         _check_keys(pd.Index(on_hand.index), what, "item")
         return pd.Index(on_hand.index), float_column(on_hand.to_frame("v"), "v", what=what), None, None
@@ -303,8 +304,9 @@ def _labels_at(per: pd.Index, pos: np.ndarray):
     """Period labels at positions ``pos`` (-1 = missing), keeping integer labels integer (nullable)."""
     if pd.api.types.is_integer_dtype(per.dtype):
         vals = per.to_numpy()[np.where(pos < 0, 0, pos)] if len(per) else np.zeros(len(pos), dtype=np.int64)
-        return pd.array(np.where(pos < 0, 0, vals), dtype="Int64").where(pos >= 0) if len(pos) else \
-            pd.array([], dtype="Int64")
+        arr = pd.array(vals, dtype="Int64")
+        arr[pos < 0] = pd.NA
+        return arr
     return per.take(pos, allow_fill=True, fill_value=None).to_numpy() if len(per) else \
         np.full(len(pos), None, dtype=object)
 
@@ -436,6 +438,11 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
 
 def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_item=None) -> pd.DataFrame:
     """Planned orders (one row per order) from the per-period receipts and order counts."""
+    total = int(counts.sum())
+    if total > _MAX_ORDERS:
+        i = int(np.argmax(counts.sum(axis=1)))
+        raise ValueError(f"the plan has {total:,} planned orders (item {items[i]!r} alone "
+                         f"{int(counts[i].sum()):,}): the lot max is far too small for the requirements")
     r, c = np.nonzero(counts)
     k = counts[r, c]
     qty = receipt[r, c].copy()
@@ -782,3 +789,58 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p, {"low_level_code": llc})
     return MRPResult(items, per, oh, p.ss, p.lead, gross, sch, proj, net, rec, rel, late, counts, orders,
                      low_level_code=llc, independent=indep, is_phantom=phantom)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# demo
+
+
+def _demo_step(mill, engine):
+    """``bk-fast demo``: the yarns that go short in the next 8 weeks (knit-order demand exploded through the
+    BOM by start week, netted against stock and open POs), with the week and the suggested order."""
+    from bk_fast._demo import DemoReport
+    from bk_fast.bom import BOM
+    from bk_fast.datasets import PO_WEEK_COLUMNS, REFERENCE_DATE
+
+    weeks = ["This Week", *PO_WEEK_COLUMNS[:7]]
+    bom = BOM.from_frame(mill["bom"])
+    ko = mill["knit_orders"]
+    week = ((ko["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(lower=0)
+    keep = ko["Style #"].notna() & (week < len(weeks)) & (bom.codes(ko["Style #"]) >= 0)
+    demand = pd.DataFrame({"item": ko["Style #"][keep].to_numpy(),
+                           "week": [weeks[int(w)] for w in week[keep]],
+                           "qty": ko["Balance (lbs)"][keep].fillna(0.0).to_numpy()})
+    inv = mill["yarn_inventory"]
+    stock = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
+    po = mill["yarn_po"]
+    cols = ["Unscheduled or Past Due", *weeks]
+    po_long = po.melt(id_vars="Desc#", value_vars=cols, var_name="week", value_name="qty")
+    po_long["week"] = po_long["week"].replace({"Unscheduled or Past Due": "This Week"})
+    po_long = po_long.rename(columns={"Desc#": "item"})
+    lot = MinMaxMultiple(min=100.0, multiple=50.0)
+    res = mrp(demand, bom, stock, po_long[po_long["qty"] != 0], lead_time=2, lot=lot, periods=weeks,
+              engine=engine)
+    is_yarn = np.zeros(len(res.items), dtype=bool)
+    is_yarn[: bom.n_items] = bom.is_leaf
+    short = is_yarn & (res.net > 0).any(axis=1)
+    rows = np.flatnonzero(short)
+    first = (res.net[rows] > 0).argmax(axis=1)
+    orders = res.orders[res.orders["item"].isin(res.items[rows])]
+    first_order = orders.groupby("item", sort=False).first()
+    table = pd.DataFrame({
+        "Desc#": res.items[rows],
+        "short week": [weeks[i] for i in first],
+        "net need (lbs)": res.net[rows, first].round(1),
+        "suggested order (lbs)": first_order["qty"].reindex(res.items[rows]).to_numpy(),
+        "release": ["past due" if r < 0 else weeks[r]
+                    for r in first_order["release_period"].reindex(res.items[rows]).to_numpy()],
+    })
+    table = table.iloc[np.lexsort((-table["net need (lbs)"].to_numpy(), first))]
+    unknown = int((~pd.Index(res.items[rows]).isin(stock.index)).sum())
+    lines = [
+        f"{len(ko)} knit orders exploded by start week through {bom!r}; stock and {len(po)} open PO lines netted",
+        f"{int(short.sum())} yarns go short within 8 weeks; suggested orders: {len(orders)} "
+        f"({orders['qty'].sum():,.0f} lbs; lot min 100 lbs, multiple 50, lead time 2 weeks), "
+        f"{int(orders['past_due'].sum())} of them past due; {unknown} short yarns are not in the yarn inventory",
+    ]
+    return DemoReport("Yarns short in the next 8 weeks (netting + MRP)", lines, table.head(10).reset_index(drop=True))

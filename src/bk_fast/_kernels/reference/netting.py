@@ -149,7 +149,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             e = lot_max[m]
             ntm = nt[m]
             kf = np.where(ntm > e, np.ceil(ntm / np.where(ntm > e, e, 1.0)) - 1.0, 0.0)
-            full = np.where(kf > 0.0, kf * e, 0.0)
+            full = kf * np.where(kf > 0.0, e, 0.0)
             rem = ntm - full
             last = np.maximum(rem, lot_min[m])
             mult = lot_mult[m]

@@ -1,0 +1,680 @@
+"""Time-phased netting: weekly_balance, net_requirements (lot rules), mrp; every engine against the reference,
+against plain per-item transcriptions of the semantics, the acceptance cases N1-N3 and the properties of
+issue 5."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import bk_fast
+from bk_fast._engine import resolve
+from bk_fast.erp import yarn_demand_report
+from bk_fast.lots import FixedPeriods, LotForLot, MinMaxMultiple, WagnerWhitin, lot_rule
+
+SETTINGS = dict(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# plain transcriptions of the semantics (one item, Python floats), used as oracles
+
+
+def oracle_weekly(on_hand, demand, receipts, past_due):
+    bal, prev = [], on_hand
+    for d, r in zip(demand, receipts):
+        prev = (prev - d) + r
+        bal.append(prev)
+    total_demand = 0.0
+    for d in demand:
+        total_demand += d
+    total_receipt = past_due
+    for r in receipts:
+        total_receipt += r
+    first = next((i for i, b in enumerate(bal) if b < 0), -1)
+    rec = next((i for i in range(first + 1, len(bal)) if bal[i] > 0), -1) if first >= 0 else -1
+    return bal, (on_hand - total_demand) + total_receipt, first, rec
+
+
+def oracle_orders(net, rule):
+    """Orders (list of quantities) for one short period under a lot rule (not Wagner-Whitin)."""
+    if isinstance(rule, LotForLot):
+        return [net]
+    if isinstance(rule, MinMaxMultiple):
+        mult = rule.multiple or 0.0
+        mx = math.inf if rule.max is None else rule.max
+        if mult > 0 and mx != math.inf:
+            mx = math.floor(mx / mult) * mult
+        out, rem = [], net
+        while rem > mx:
+            out.append(mx)
+            rem -= mx
+        last = max(rem, rule.min)
+        if mult > 0:
+            last = math.ceil(last / mult) * mult
+        return out + [last]
+    raise AssertionError
+
+
+def oracle_net(on_hand, gross, sched, ss, rule):
+    """Per-period loop: projected, net, receipts (sum), order counts, for L4L / min-max-multiple / FPQ."""
+    proj, net, rec, cnt, prev = [], [], [], [], on_hand
+    t_len = len(gross)
+    for p in range(t_len):
+        avail = (prev + sched[p]) - gross[p]
+        nt = ss - avail if avail < ss else 0.0
+        q, k = 0.0, 0
+        if avail < ss:
+            if isinstance(rule, FixedPeriods):
+                cum, need = avail, nt
+                for j in range(p + 1, min(p + rule.periods, t_len)):
+                    cum = (cum + sched[j]) - gross[j]
+                    need = max(need, ss - cum)
+                q, k = need, 1
+            else:
+                orders = oracle_orders(nt, rule)
+                q = orders[0]
+                for o in orders[1:]:
+                    q += o
+                k = len(orders)
+        proj.append(avail + q)
+        net.append(nt)
+        rec.append(q)
+        cnt.append(k)
+        prev = avail + q
+    return proj, net, rec, cnt
+
+
+def plan_cost(on_hand, gross, sched, receipts, setup, holding):
+    prev, cost = on_hand, 0.0
+    for g, s, q in zip(gross, sched, receipts):
+        prev = prev + s - g + q
+        cost += holding * prev + (setup if q > 0 else 0.0)
+    return cost
+
+
+def brute_force_ww(on_hand, gross, sched, ss, setup, holding):
+    """Cheapest feasible plan over every set of order periods (each order covers up to the next one)."""
+    t_len = len(gross)
+    # lot-for-lot nets = the requirements any feasible plan must cover cumulatively
+    d, prev = [], on_hand
+    for p in range(t_len):
+        avail = prev + sched[p] - gross[p]
+        dp = ss - avail if avail < ss else 0.0
+        d.append(dp)
+        prev = avail + dp
+    best = math.inf
+    for mask in itertools.product([0, 1], repeat=t_len):
+        starts = [p for p in range(t_len) if mask[p]]
+        rec = [0.0] * t_len
+        ok = True
+        covered = 0
+        for i, s in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else t_len
+            if any(d[t] > 0 for t in range(covered, s)):
+                ok = False
+                break
+            rec[s] = sum(d[s:end])
+            covered = end
+        if not ok or (not starts and any(x > 0 for x in d)):
+            continue
+        best = min(best, plan_cost(on_hand, gross, sched, rec, setup, holding))
+    return best
+
+
+# ----------------------------------------------------------------------------------------------------------
+# acceptance cases
+
+
+@pytest.mark.parametrize("rule, need, expected", [
+    (MinMaxMultiple(min=50, max=None, multiple=1), 16.0, [50.0]),
+    (MinMaxMultiple(min=50, max=100, multiple=1), 140.0, [100.0, 50.0]),
+    (MinMaxMultiple(min=50, max=500, multiple=25), 112.0, [125.0]),
+])
+def test_n1_min_max_multiple(engine, rule, need, expected):
+    res = bk_fast.net_requirements(np.array([[need]]), 0.0, lot=rule, engine=engine)
+    assert res.orders["qty"].tolist() == expected
+    assert res.order_counts[0, 0] == len(expected)
+    assert res.planned_receipts[0, 0] == sum(expected)
+    assert res.projected[0, 0] == sum(expected) - need
+
+
+def test_n1_via_string_rules(engine):
+    res = bk_fast.net_requirements(np.array([[140.0]]), 0.0, lot="min-max:min=50,max=100,multiple=1",
+                                   engine=engine)
+    assert res.orders["qty"].tolist() == [100.0, 50.0]
+
+
+def test_n2_wagner_whitin(engine):
+    res = bk_fast.net_requirements(np.array([[10.0, 20.0, 30.0, 40.0]]), 0.0,
+                                   lot=WagnerWhitin(setup=30, holding=1), engine=engine)
+    assert res.planned_receipts[0].tolist() == [30.0, 0.0, 30.0, 40.0]
+    assert res.cost(30, 1).iloc[0] == 110.0
+    assert res.orders["qty"].tolist() == [30.0, 30.0, 40.0]
+    assert brute_force_ww(0.0, [10, 20, 30, 40], [0, 0, 0, 0], 0.0, 30.0, 1.0) == 110.0
+
+
+def test_n3_weekly_balance(engine):
+    demand = pd.DataFrame({"This Week": [3137.8], "Week 36": [4120.3]}, index=[18767])
+    out = bk_fast.weekly_balance(pd.Series({18767: 0.0}), demand, None, engine=engine)
+    assert out.loc[18767, "This Week"] == -3137.8
+    assert out.loc[18767, "Week 36"] == pytest.approx(-7258.1, abs=1e-9)
+    assert out.loc[18767, "total_balance"] == pytest.approx(-7258.1, abs=1e-9)
+    assert out.loc[18767, "total_balance"] == out.loc[18767, "Week 36"]
+    assert out.loc[18767, "first_short"] == "This Week"
+    assert pd.isna(out.loc[18767, "recovery"])
+
+
+def test_n3_erp_report(engine):
+    inv = pd.DataFrame({"Desc#": [18767], "Theoretical Balance": [0.0]})
+    dem = pd.DataFrame({"Desc#": [18767], "Demand This Week": [3137.8], "Demand Week 36": [4120.3]})
+    rep = yarn_demand_report(inv, dem, engine=engine)
+    assert list(rep.columns) == ["Desc#", "Monday Inventory", "Balance This Week", "Balance Week 36",
+                                 "Total Demand", "Unscheduled or Past Due", "Total Receipt", "Total Balance",
+                                 "Shortage Week", "Recovery Week"]
+    row = rep.iloc[0]
+    assert row["Balance This Week"] == -3137.8
+    assert row["Balance Week 36"] == pytest.approx(-7258.1, abs=1e-9)
+    assert row["Total Balance"] == pytest.approx(-7258.1, abs=1e-9)
+    assert row["Total Receipt"] == 0.0
+
+
+# ----------------------------------------------------------------------------------------------------------
+# weekly balance
+
+
+def test_weekly_past_due_out_of_roll_and_recovery(engine):
+    demand = pd.DataFrame({"item": ["A", "A", "A", "B"], "week": [1, 2, 3, 1], "qty": [50.0, 60.0, 0.0, 5.0]})
+    receipts = pd.DataFrame({"item": ["A"], "week": [3], "qty": [100.0]})
+    out = bk_fast.weekly_balance({"A": 40.0, "B": 10.0}, demand, receipts, past_due={"A": 7.0}, engine=engine)
+    assert list(out.index) == ["A", "B"]
+    assert out.loc["A", [1, 2, 3]].tolist() == [-10.0, -70.0, 30.0]
+    assert out.loc["A", "total_receipt"] == 107.0
+    assert out.loc["A", "total_balance"] == 40.0 - 110.0 + 107.0
+    assert out.loc["A", "first_short"] == 1 and out.loc["A", "recovery"] == 3
+    assert pd.isna(out.loc["B", "first_short"])
+
+
+def test_weekly_long_equals_wide_and_duplicates_add(engine):
+    long = pd.DataFrame({"item": [1, 2, 1, 1], "period": [0, 1, 1, 1], "qty": [5.0, 1.0, 2.0, 3.0]})
+    wide = pd.DataFrame({0: [5.0, 0.0], 1: [5.0, 1.0]}, index=[1, 2])
+    a = bk_fast.weekly_balance(pd.Series({1: 20.0, 2: 0.0}), long, engine=engine)
+    b = bk_fast.weekly_balance(pd.Series({1: 20.0, 2: 0.0}), wide, engine=engine)
+    pd.testing.assert_frame_equal(a, b)
+    assert a.loc[1, 1] == 10.0
+
+
+def test_weekly_empty_and_items_only_in_on_hand(engine):
+    out = bk_fast.weekly_balance(pd.Series({"Y": 3.0}), pd.DataFrame(index=pd.Index([], dtype=object)),
+                                 engine=engine)
+    assert list(out.index) == ["Y"]
+    assert out.loc["Y", "total_balance"] == 3.0
+    out = bk_fast.weekly_balance(np.zeros(0), np.zeros((0, 3)), engine=engine)
+    assert out.shape[0] == 0
+
+
+def test_weekly_period_order(engine):
+    dem = pd.DataFrame({"item": ["A"] * 3, "week": pd.to_datetime(["2025-09-15", "2025-09-01", "2025-09-08"]),
+                        "qty": [1.0, 2.0, 3.0]})
+    out = bk_fast.weekly_balance({"A": 10.0}, dem, engine=engine)
+    assert list(out.columns[:3]) == list(pd.to_datetime(["2025-09-01", "2025-09-08", "2025-09-15"]))
+    assert out.iloc[0, :3].tolist() == [8.0, 5.0, 4.0]
+    out = bk_fast.weekly_balance({"A": 10.0}, dem.assign(week=["c", "a", "b"]), periods=["a", "b", "c"],
+                                 engine=engine)
+    assert out.iloc[0, :3].tolist() == [8.0, 5.0, 4.0]
+
+
+@settings(**SETTINGS)
+@given(data=st.data())
+def test_weekly_property_engines_and_oracle(data):
+    n = data.draw(st.integers(0, 6))
+    t_len = data.draw(st.integers(0, 7))
+    val = st.one_of(st.just(0.0), st.floats(-1e3, 1e4, allow_nan=False), st.sampled_from([np.nan, 1e12]))
+    oh = np.array(data.draw(st.lists(val, min_size=n, max_size=n)), dtype=float)
+    dem = np.array(data.draw(st.lists(val, min_size=n * t_len, max_size=n * t_len)), dtype=float).reshape(n, t_len)
+    rec = np.array(data.draw(st.lists(val, min_size=n * t_len, max_size=n * t_len)), dtype=float).reshape(n, t_len)
+    pdue = np.array(data.draw(st.lists(val, min_size=n, max_size=n)), dtype=float)
+    outs = {e: bk_fast.weekly_balance(oh, dem, rec, pdue, engine=e) for e in ("numpy", "numba", "cython")}
+    for e in ("numba", "cython"):
+        pd.testing.assert_frame_equal(outs[e], outs["numpy"])
+    z = lambda a: np.nan_to_num(a, nan=0.0)  # noqa: E731
+    for i in range(n):
+        bal, total, first, recov = oracle_weekly(z(oh)[i], z(dem)[i].tolist(), z(rec)[i].tolist(), z(pdue)[i])
+        row = outs["numpy"].iloc[i]
+        assert row.iloc[:t_len].tolist() == bal
+        assert row["total_balance"] == total
+        assert (pd.isna(row["first_short"]) and first < 0) or row["first_short"] == first
+        assert (pd.isna(row["recovery"]) and recov < 0) or row["recovery"] == recov
+
+
+def test_erp_report_with_po_buckets(engine):
+    inv = pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": ["$100.00 ", "(20.00)"], "Supplier": ["a", "b"]})
+    dem = pd.DataFrame({"Desc#": [1, 2, 1], "This Week": [50.0, 0.0, 10.0], "Week 2025-09-08": [80.0, 5.0, 0.0],
+                        "Later": [0.0, 0.0, 1.0]})
+    po = pd.DataFrame({"Desc#": [1, 3, 1], "PO #": ["P1", "P2", "P3"], "Unscheduled or Past Due": [5.0, 0.0, 1.0],
+                       "This Week": [0.0, 7.0, 0.0], "Week 2025-09-08": [0.0, 0.0, 30.0],
+                       "Week 2025-09-15": [40.0, 0.0, 0.0], "Later": [0.0, 0.0, 0.0], "PO Bal": [45.0, 7.0, 31.0]})
+    rep = yarn_demand_report(inv, dem, po, engine=engine)
+    assert rep["Desc#"].tolist() == [1, 2, 3]
+    assert [c for c in rep.columns if c.startswith("Balance")] == [
+        "Balance This Week", "Balance Week 2025-09-08", "Balance Week 2025-09-15", "Balance Later"]
+    r1 = rep.iloc[0]
+    assert [r1["Balance This Week"], r1["Balance Week 2025-09-08"], r1["Balance Week 2025-09-15"],
+            r1["Balance Later"]] == [40.0, -10.0, 30.0, 29.0]
+    assert r1["Unscheduled or Past Due"] == 6.0
+    assert r1["Total Receipt"] == 76.0
+    assert r1["Total Balance"] == 100.0 - 141.0 + 76.0
+    assert r1["Shortage Week"] == "Week 2025-09-08" and r1["Recovery Week"] == "Week 2025-09-15"
+    assert rep.iloc[1]["Balance This Week"] == -20.0
+    assert rep.iloc[2]["Monday Inventory"] == 0.0 and rep.iloc[2]["Balance Later"] == 7.0
+
+
+def test_erp_report_on_synthetic_mill(mill, engine):
+    inv, po = mill["yarn_inventory"], mill["yarn_po"]
+    dem = pd.DataFrame({"Desc#": inv["Desc#"], "This Week": inv["Consumed"].abs().fillna(0) / 4.3})
+    before = (inv.copy(deep=True), po.copy(deep=True))
+    rep = yarn_demand_report(inv, dem, po, engine=engine)
+    pd.testing.assert_frame_equal(inv, before[0])
+    pd.testing.assert_frame_equal(po, before[1])
+    assert len(rep) == inv["Desc#"].nunique()
+    po_bal = po.groupby("Desc#")["PO Bal"].sum().reindex(rep["Desc#"]).fillna(0).to_numpy()
+    np.testing.assert_allclose(rep["Total Receipt"], po_bal)
+    np.testing.assert_allclose(rep["Total Balance"],
+                               rep["Monday Inventory"] - rep["Total Demand"] + rep["Total Receipt"])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# net requirements
+
+
+RULES = [LotForLot(), MinMaxMultiple(min=30, max=None, multiple=None), MinMaxMultiple(min=20, max=90, multiple=7),
+         MinMaxMultiple(min=0, max=40, multiple=0.5), FixedPeriods(1), FixedPeriods(3),
+         WagnerWhitin(setup=50, holding=0.5), WagnerWhitin(setup=0, holding=1)]
+
+
+def _case(rng, n, t_len):
+    gross = np.where(rng.random((n, t_len)) < 0.7, rng.integers(0, 60, (n, t_len)), 0).astype(float)
+    sched = np.where(rng.random((n, t_len)) < 0.15, rng.integers(0, 80, (n, t_len)), 0).astype(float)
+    on_hand = rng.integers(-20, 120, n).astype(float)
+    ss = rng.choice([0.0, 0.0, 5.0, 12.5], n)
+    return gross, sched, on_hand, ss
+
+
+@pytest.mark.parametrize("rule", RULES, ids=repr)
+def test_net_rules_against_oracle_and_properties(engine, rule):
+    rng = np.random.default_rng(7)
+    gross, sched, on_hand, ss = _case(rng, 40, 10)
+    lead = rng.integers(0, 4, 40)
+    res = bk_fast.net_requirements(gross, on_hand, sched, safety_stock=ss, lead_time=lead, lot=rule,
+                                   engine=engine)
+    # the plan never leaves projected on hand below the safety stock
+    assert (res.projected >= ss[:, None] - 1e-9).all()
+    # releases: receipt period minus lead time; the ones before period 0 are reported as past due
+    late = res.orders[res.orders["past_due"]]
+    np.testing.assert_allclose(late.groupby("item")["qty"].sum().reindex(range(40)).fillna(0), res.past_due)
+    np.testing.assert_allclose(res.planned_releases.sum(axis=1) + res.past_due, res.planned_receipts.sum(axis=1))
+    assert (res.orders["release_period"] == res.orders["due_period"] - lead[res.orders["item"]]).all()
+    # orders add up to the receipts
+    by_cell = res.orders.groupby(["item", "due_period"])["qty"].sum()
+    rr, cc = np.nonzero(res.planned_receipts)
+    np.testing.assert_allclose(by_cell.loc[list(zip(rr, cc))].to_numpy(), res.planned_receipts[rr, cc])
+    if not isinstance(rule, WagnerWhitin):
+        for i in range(40):
+            proj, net, rec, cnt = oracle_net(on_hand[i], gross[i].tolist(), sched[i].tolist(), ss[i], rule)
+            assert res.projected[i].tolist() == proj
+            assert res.net[i].tolist() == net
+            assert res.planned_receipts[i].tolist() == rec
+            assert res.order_counts[i].tolist() == cnt
+    if isinstance(rule, LotForLot):
+        np.testing.assert_array_equal(res.planned_receipts, res.net)
+    if isinstance(rule, MinMaxMultiple):
+        q = res.orders["qty"].to_numpy()
+        assert (q >= rule.min).all()
+        if rule.max is not None:
+            assert (q <= rule.max).all()
+        if rule.multiple:
+            np.testing.assert_allclose(q / rule.multiple, np.round(q / rule.multiple))
+
+
+def test_wagner_whitin_optimal_and_cheapest(engine):
+    rng = np.random.default_rng(3)
+    for trial in range(25):
+        t_len = int(rng.integers(1, 8))
+        gross, sched, on_hand, ss = _case(rng, 1, t_len)
+        setup, holding = float(rng.integers(0, 200)), float(rng.choice([0.1, 0.5, 1.0, 3.0]))
+        ww = bk_fast.net_requirements(gross, on_hand, sched, safety_stock=ss, engine=engine,
+                                      lot=WagnerWhitin(setup=setup, holding=holding))
+        c = ww.cost(setup, holding).iloc[0]
+        bf = brute_force_ww(on_hand[0], gross[0].tolist(), sched[0].tolist(), ss[0], setup, holding)
+        assert c == pytest.approx(bf, rel=1e-12, abs=1e-9), trial
+        for rule in RULES:
+            other = bk_fast.net_requirements(gross, on_hand, sched, safety_stock=ss, lot=rule, engine=engine)
+            assert c <= other.cost(setup, holding).iloc[0] + 1e-9, (trial, rule)
+
+
+def test_ww_per_item_costs_columns(engine):
+    gross = pd.DataFrame({0: [10.0, 10.0], 1: [10.0, 10.0]}, index=["cheap", "dear"])
+    oh = pd.DataFrame({"item": ["cheap", "dear"], "on_hand": [0.0, 0.0], "setup": [1.0, 100.0]})
+    res = bk_fast.net_requirements(gross, oh, lot=WagnerWhitin(setup="setup", holding=1.0), engine=engine)
+    assert res.planned_receipts.tolist() == [[10.0, 10.0], [20.0, 0.0]]
+
+
+def test_fixed_periods_groups(engine):
+    res = bk_fast.net_requirements(np.array([[10.0, 0.0, 5.0, 7.0, 1.0]]), 0.0, lot=FixedPeriods(3), engine=engine)
+    assert res.planned_receipts[0].tolist() == [15.0, 0.0, 0.0, 8.0, 0.0]
+
+
+def test_safety_stock_and_scheduled_receipts(engine):
+    res = bk_fast.net_requirements(np.array([[10.0, 10.0, 10.0]]), 25.0, np.array([[0.0, 30.0, 0.0]]),
+                                   safety_stock=10, engine=engine)
+    assert res.net[0].tolist() == [0.0, 0.0, 0.0]
+    res = bk_fast.net_requirements(np.array([[10.0, 10.0, 10.0]]), 15.0, safety_stock=10, lead_time=2,
+                                   engine=engine)
+    assert res.planned_receipts[0].tolist() == [5.0, 10.0, 10.0]
+    assert res.projected[0].tolist() == [10.0, 10.0, 10.0]
+    assert res.orders["release_period"].tolist() == [-2, -1, 0]
+    assert res.past_due.tolist() == [15.0]
+    assert res.planned_releases[0].tolist() == [10.0, 0.0, 0.0]
+
+
+def test_record_frame_summary(engine):
+    gross = pd.DataFrame({"item": ["A", "A", "B"], "week": ["w1", "w2", "w2"], "qty": [5.0, 8.0, 3.0]})
+    res = bk_fast.net_requirements(gross, {"A": 6.0, "C": 1.0}, lead_time={"A": 1}, engine=engine)
+    assert list(res.items) == ["A", "B", "C"] and list(res.periods) == ["w1", "w2"]
+    rec = res.record
+    assert len(rec) == 6
+    assert rec.loc[(rec["item"] == "A") & (rec["period"] == "w2"), "net_requirement"].item() == 7.0
+    assert res.frame("planned_release").loc["A"].tolist() == [7.0, 0.0]
+    s = res.summary
+    assert s.loc["A", "orders"] == 1 and s.loc["A", "first_short"] == "w2" and s.loc["B", "first_short"] == "w2"
+    assert pd.isna(s.loc["C", "first_short"])
+    with pytest.raises(ValueError, match="unknown quantity"):
+        res.frame("nope")
+
+
+@settings(**SETTINGS)
+@given(data=st.data())
+def test_net_items_engines_equal_reference(data):
+    n = data.draw(st.integers(0, 8))
+    t_len = data.draw(st.integers(0, 9))
+    qty = st.one_of(st.just(0.0), st.floats(0, 500, allow_nan=False), st.sampled_from([1e6, 0.1, 3.3]))
+    gross = np.array(data.draw(st.lists(qty, min_size=n * t_len, max_size=n * t_len))).reshape(n, t_len)
+    sched = np.array(data.draw(st.lists(qty, min_size=n * t_len, max_size=n * t_len))).reshape(n, t_len)
+    oh = np.array(data.draw(st.lists(st.floats(-1e3, 1e6, allow_nan=False), min_size=n, max_size=n)))
+    ss = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.5, 10.0]), min_size=n, max_size=n)))
+    rule = data.draw(st.sampled_from(RULES + [MinMaxMultiple(min=5, max=250, multiple=5)]))
+    outs = {e: bk_fast.net_requirements(gross, oh, sched, safety_stock=ss, lot=rule, lead_time=1, engine=e)
+            for e in ("numpy", "numba", "cython")}
+    ref = outs["numpy"]
+    for e in ("numba", "cython"):
+        for attr in ("projected", "net", "planned_receipts", "planned_releases", "past_due", "order_counts"):
+            np.testing.assert_array_equal(getattr(outs[e], attr), getattr(ref, attr), err_msg=f"{e} {attr}")
+        pd.testing.assert_frame_equal(outs[e].orders, ref.orders)
+    assert (ref.projected >= ss[:, None] - 1e-6 * np.maximum(1, np.abs(ref.projected))).all()
+
+
+def test_kernel_mixed_rules_engines_equal():
+    rng = np.random.default_rng(11)
+    n, t_len = 500, 13
+    gross, sched, oh, ss = _case(rng, n, t_len)
+    rule = rng.integers(0, 4, n).astype(np.int8)
+    mult = rng.choice([0.0, 1.0, 7.0], n)
+    lmax = np.where(rng.random(n) < 0.5, np.inf, 210.0)
+    capped = (mult > 0) & np.isfinite(lmax)
+    lmax[capped] = np.floor(lmax[capped] / mult[capped]) * mult[capped]
+    args = (oh, gross, sched, ss, rule, rng.integers(0, 50, n).astype(float), lmax, mult,
+            rng.integers(1, 5, n).astype(np.int64), rng.integers(0, 90, n).astype(float), rng.random(n))
+    outs = {}
+    for e in ("numpy", "numba", "cython"):
+        try:
+            fn = resolve("net_items", e)
+        except ImportError:
+            continue
+        o = [np.zeros((n, t_len)) for _ in range(3)] + [np.zeros((n, t_len), dtype=np.int64)]
+        fn(*args, *o)
+        outs[e] = o
+    for e, o in outs.items():
+        for a, b in zip(o, outs["numpy"]):
+            np.testing.assert_array_equal(a, b, err_msg=e)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# validation and immutability
+
+
+def test_bad_inputs_name_the_problem():
+    g = pd.DataFrame({"item": ["A", "B"], "week": [1, 1], "qty": [1.0, np.inf]})
+    with pytest.raises(ValueError, match="'B'"):
+        bk_fast.net_requirements(g, 0.0)
+    ok = pd.DataFrame({"item": ["A"], "week": [1], "qty": [1.0]})
+    with pytest.raises(ValueError, match="safety_stock.*'A'"):
+        bk_fast.net_requirements(ok, 0.0, safety_stock=-1)
+    with pytest.raises(ValueError, match="lead_time"):
+        bk_fast.net_requirements(ok, 0.0, lead_time=1.5)
+    with pytest.raises(ValueError, match="lot max"):
+        bk_fast.net_requirements(ok, 0.0, lot=MinMaxMultiple(min=60, max=50))
+    with pytest.raises(ValueError, match="lot max"):
+        bk_fast.net_requirements(ok, 0.0, lot=MinMaxMultiple(min=0, max=20, multiple=25))
+    with pytest.raises(ValueError, match="unknown lot rule"):
+        bk_fast.net_requirements(ok, 0.0, lot="eoq")
+    with pytest.raises(ValueError, match="no parameter"):
+        lot_rule("ww:setup=1,cost=2")
+    with pytest.raises(TypeError, match="lot must be"):
+        bk_fast.net_requirements(ok, 0.0, lot=3)
+    with pytest.raises(ValueError, match="lot max is far too small"):
+        bk_fast.net_requirements(np.array([[1e12]]), 0.0, lot=MinMaxMultiple(max=1))
+    with pytest.raises(ValueError, match="lot periods"):
+        bk_fast.net_requirements(ok, 0.0, lot=FixedPeriods(0))
+    with pytest.raises(ValueError, match="missing item"):
+        bk_fast.net_requirements(pd.DataFrame({"item": ["A", None], "week": [1, 1], "qty": [1.0, 1.0]}), 0.0)
+    with pytest.raises(ValueError, match="not in periods"):
+        bk_fast.net_requirements(ok, 0.0, periods=[2, 3])
+    with pytest.raises(ValueError, match="one value per item"):
+        bk_fast.net_requirements(ok, 0.0, safety_stock=[1.0, 2.0])
+    with pytest.raises(ValueError, match="no such column"):
+        bk_fast.net_requirements(ok, 0.0, safety_stock="ss")
+    with pytest.raises(TypeError, match="DataFrame"):
+        bk_fast.weekly_balance(0.0, "demand")
+    with pytest.raises(ValueError, match="past_due: item 'Z'"):
+        bk_fast.weekly_balance({"A": 1.0}, ok, past_due={"Z": 1.0})
+    with pytest.raises(ValueError, match="no column 'Desc#'"):
+        yarn_demand_report(pd.DataFrame({"x": [1]}), pd.DataFrame({"Desc#": [1], "This Week": [1.0]}))
+    with pytest.raises(ValueError, match="no bucket columns"):
+        yarn_demand_report(pd.DataFrame({"Desc#": [1], "Theoretical Balance": [0.0]}),
+                           pd.DataFrame({"Desc#": [1], "qty": [1.0]}))
+
+
+def test_erp_number_text_is_cleaned():
+    g = pd.DataFrame({"item": ["A", "A"], "week": [1, 2], "qty": ["1,200.0", "($5.00)"]})
+    res = bk_fast.net_requirements(g, {"A": "$1,000.00 "})
+    assert res.gross[0].tolist() == [1200.0, -5.0]
+    assert res.net[0].tolist() == [200.0, 0.0]
+
+
+def test_inputs_not_mutated(engine):
+    gross = pd.DataFrame({"item": ["A", "A", "B"], "week": [1, 2, 2], "qty": [5.0, np.nan, 3.0]})
+    sched = pd.DataFrame({1: [1.0], 2: [2.0]}, index=["A"])
+    oh = pd.DataFrame({"item": ["A", "B"], "on_hand": [1.0, 2.0], "ss": [1.0, 0.0]})
+    ss = pd.Series({"A": 2.0})
+    before = [copy.deepcopy(x) for x in (gross, sched, oh, ss)]
+    bk_fast.net_requirements(gross, oh, sched, safety_stock=ss, lot=WagnerWhitin(1, 1), engine=engine)
+    bk_fast.net_requirements(gross, oh, sched, safety_stock="ss", lead_time=1, engine=engine)
+    bk_fast.weekly_balance(oh, gross, sched, engine=engine)
+    for a, b in zip((gross, sched, oh), before[:3]):
+        pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_series_equal(ss, before[3])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# MRP
+
+
+B1 = pd.DataFrame([
+    ("FG", "SubL1-1", 3), ("FG", "SubL1-2", 5), ("FG", "FG-Item1", 8),
+    ("SubL1-1", "SubL2-1", 2), ("SubL1-1", "SubL2-2", 7), ("SubL1-1", "L1-1-Item1", 6),
+    ("SubL2-1", "L2-1-Item1", 3), ("SubL2-1", "L2-1-Item2", 5),
+    ("SubL2-2", "L2-2-Item1", 2), ("SubL2-2", "L2-2-Item2", 13),
+    ("SubL1-2", "SubL2-3", 1), ("SubL1-2", "L1-2-Item1", 9),
+    ("SubL2-3", "L2-3-Item1", 4), ("SubL2-3", "L2-3-Item2", 11),
+], columns=["parent", "component", "qty_per"])
+B1_EXPECTED = {"L2-1-Item1": 54, "L2-1-Item2": 90, "L2-2-Item1": 126, "L2-2-Item2": 819, "L1-1-Item1": 54,
+               "L2-3-Item1": 60, "L2-3-Item2": 165, "L1-2-Item1": 135, "FG-Item1": 24, "SubL1-1": 9,
+               "SubL1-2": 15, "SubL2-1": 18, "SubL2-2": 63, "SubL2-3": 15, "FG": 3}
+
+
+def _orders_by_item(res):
+    return res.orders.groupby("item")["qty"].sum().to_dict()
+
+
+def test_mrp_b1_lot_for_lot_equals_explosion(engine):
+    bom = bk_fast.BOM.from_frame(B1)
+    res = bk_fast.mrp(pd.DataFrame({"item": ["FG"], "period": [0], "qty": [3.0]}), bom, engine=engine)
+    assert _orders_by_item(res) == {k: float(v) for k, v in B1_EXPECTED.items()}
+    assert (res.orders["due_period"] == 0).all()
+    llc = dict(zip(res.items, res.low_level_code))
+    assert llc["FG"] == 0 and llc["SubL2-1"] == 2 and llc["L2-1-Item1"] == 3
+
+
+def test_mrp_lead_times_offset_every_level(engine):
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"], "qty_per": [2, 3]}))
+    res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [5], "qty": [1.0]}), bom,
+                      lead_time={"A": 1, "B": 2, "C": 3}, periods=range(6), engine=engine)
+    o = res.orders.set_index("item")
+    assert o.loc["A", ["due_period", "release_period", "qty"]].tolist() == [5, 4, 1.0]
+    assert o.loc["B", ["due_period", "release_period", "qty"]].tolist() == [4, 2, 2.0]
+    assert o.loc["C", ["due_period", "release_period", "qty"]].tolist() == [2, -1, 6.0]
+    assert bool(o.loc["C", "past_due"]) and res.past_due[list(res.items).index("C")] == 6.0
+
+
+def test_mrp_past_due_parent_release_needed_now(engine):
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2]}))
+    res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [4.0]}), bom, lead_time={"A": 2},
+                      periods=[0, 1], engine=engine)
+    b = list(res.items).index("B")
+    assert res.gross[b].tolist() == [8.0, 0.0]
+
+
+def test_mrp_intermediate_stock_used_once(engine):
+    # SUB is used by two parents; its stock of 10 covers the first need only once
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["P1", "P2", "SUB"], "component": ["SUB", "SUB", "Y"],
+                                               "qty_per": [1, 1, 2]}))
+    dem = pd.DataFrame({"item": ["P1", "P2"], "period": [0, 1], "qty": [8.0, 8.0]})
+    res = bk_fast.mrp(dem, bom, on_hand={"SUB": 10.0, "Y": 5.0}, periods=[0, 1], engine=engine)
+    f = res.frame("planned_receipt")
+    assert f.loc["SUB"].tolist() == [0.0, 6.0]
+    assert f.loc["Y"].tolist() == [0.0, 7.0]   # 2 x 6 = 12 less 5 in stock
+    assert res.frame("projected_on_hand").loc["SUB"].tolist() == [2.0, 0.0]
+
+
+def test_mrp_phantom_passes_through(engine):
+    lines = pd.DataFrame({"parent": ["FG", "PH", "PH"], "component": ["PH", "Y1", "Y2"], "qty_per": [1, 2, 3],
+                          "ph": [True, False, False]})
+    bom = bk_fast.BOM.from_frame(lines, phantom="ph")
+    dem = pd.DataFrame({"item": ["FG"], "period": [3], "qty": [10.0]})
+    res = bk_fast.mrp(dem, bom, on_hand={"PH": 4.0}, lead_time=1, safety_stock={"PH": 5.0}, periods=range(4),
+                      lot=MinMaxMultiple(min=50), engine=engine)
+    o = res.orders.set_index("item")
+    # FG: 10, min 50 -> 50 due 3, released 2; the phantom nets its stock of 4 with no lead time, no safety
+    # stock and lot-for-lot whatever the parameters say: 46 due and released in 2; its components then need
+    # 92 and 138 in period 2 (their own lead time 1 applies)
+    assert o.loc["FG", ["due_period", "release_period", "qty"]].tolist() == [3, 2, 50.0]
+    assert o.loc["PH", ["due_period", "release_period", "qty"]].tolist() == [2, 2, 46.0]
+    assert res.gross[list(res.items).index("Y1")].tolist() == [0.0, 0.0, 92.0, 0.0]
+    assert o.loc["Y2", ["due_period", "release_period", "qty"]].tolist() == [2, 1, 138.0]
+    assert res.is_phantom[list(res.items).index("PH")]
+
+
+def test_mrp_one_level_equals_explode_then_net(engine):
+    rng = np.random.default_rng(5)
+    parents = [f"S{i}" for i in range(12)]
+    yarns = list(range(100, 120))
+    rows = [(p, int(y), float(rng.integers(1, 100)) / 100) for p in parents
+            for y in rng.choice(yarns, rng.integers(1, 5), replace=False)]
+    bom = bk_fast.BOM.from_frame(pd.DataFrame(rows, columns=["parent", "component", "qty_per"]))
+    t_len = 8
+    dem = pd.DataFrame({"item": rng.choice(parents, 40), "period": rng.integers(0, t_len, 40),
+                        "qty": rng.integers(1, 500, 40).astype(float)})
+    yarn_oh = pd.Series(rng.integers(0, 300, len(yarns)).astype(float), index=yarns)
+    rule = MinMaxMultiple(min=25, max=400, multiple=5)
+    # per-item parameters: the yarns get lead time 2, safety stock 10 and the lot rule; the parents keep the
+    # defaults (no lead time, no safety stock, min 0 / no max / no multiple = lot-for-lot) and have no stock
+    by_yarn = lambda v: dict.fromkeys(yarns, v)  # noqa: E731
+    res = bk_fast.mrp(dem, bom, on_hand=yarn_oh, lead_time=by_yarn(2), safety_stock=by_yarn(10),
+                      lot=MinMaxMultiple(min=by_yarn(25), max=by_yarn(400), multiple=by_yarn(5)),
+                      periods=range(t_len), engine=engine)
+    # so the explosion of the demand, period by period, is the yarn gross requirement
+    exploded = []
+    for p in range(t_len):
+        dp = dem[dem["period"] == p]
+        if len(dp):
+            e = bom.explode(dp[["item", "qty"]])
+            exploded.append(pd.DataFrame({"item": e["item"].to_numpy(), "period": p, "qty": e["qty"].to_numpy()}))
+    ex = pd.concat(exploded, ignore_index=True)
+    alone = bk_fast.net_requirements(ex, yarn_oh, safety_stock=10, lead_time=2,
+                                     lot=rule, periods=range(t_len), engine=engine)
+    got = res.frame("planned_receipt").loc[alone.items]
+    np.testing.assert_allclose(got.to_numpy(), alone.planned_receipts, rtol=1e-12)
+    np.testing.assert_allclose(res.frame("gross").loc[alone.items].to_numpy(), alone.gross, rtol=1e-12)
+    par = res.frame("planned_receipt").loc[parents]
+    np.testing.assert_array_equal(par.to_numpy(), res.frame("gross").loc[parents].to_numpy())
+    key = ["item", "due_period", "qty"]
+    y_orders = res.orders[res.orders["item"].isin(yarns)].drop(columns="low_level_code")
+    y_orders = y_orders.astype({"item": "int64"}).sort_values(key, kind="stable").reset_index(drop=True)
+    a_orders = alone.orders.astype({"item": "int64"}).sort_values(key, kind="stable").reset_index(drop=True)
+    assert len(y_orders) > 20
+    pd.testing.assert_frame_equal(y_orders, a_orders, check_dtype=False, rtol=1e-12)
+
+
+def test_mrp_items_outside_bom_and_engines_equal_on_mill(mill):
+    from bk_fast.datasets import REFERENCE_DATE
+
+    bom = bk_fast.BOM.from_frame(mill["bom"])
+    ko = mill["knit_orders"].dropna(subset=["Style #"])
+    week = ((ko["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(lower=0, upper=11)
+    dem = pd.DataFrame({"item": ko["Style #"].to_numpy(), "week": week.to_numpy(),
+                        "qty": ko["Balance (lbs)"].to_numpy()})
+    inv = mill["yarn_inventory"]
+    oh = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
+    before = (dem.copy(), oh.copy())
+    outs = {e: bk_fast.mrp(dem, bom, oh, lead_time=2, safety_stock=0, lot=WagnerWhitin(100, 0.05),
+                           periods=range(12), engine=e) for e in ("numpy", "numba", "cython")}
+    pd.testing.assert_frame_equal(dem, before[0])
+    pd.testing.assert_series_equal(oh, before[1])
+    ref = outs["numpy"]
+    for e in ("numba", "cython"):
+        for attr in ("gross", "projected", "net", "planned_receipts", "planned_releases", "past_due",
+                     "order_counts"):
+            np.testing.assert_array_equal(getattr(outs[e], attr), getattr(ref, attr), err_msg=f"{e} {attr}")
+    # every yarn's gross requirement = the explosion of the styles' planned releases
+    assert ref.gross.sum() > 0
+    assert (ref.projected >= -1e-6).all()
+
+
+def test_mrp_bad_inputs():
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1]}))
+    with pytest.raises(TypeError, match="compiled bk_fast.BOM"):
+        bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [1.0]}), "bom")
+    with pytest.raises(TypeError, match="2-D array"):
+        bk_fast.mrp(np.zeros((2, 2)), bom)
+    with pytest.raises(ValueError, match="lead_time"):
+        bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [1.0]}), bom, lead_time=-1)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# demo
+
+
+def test_demo_step(mill, engine):
+    from bk_fast.netting import _demo_step
+
+    rep = _demo_step(mill, engine)
+    assert "8 weeks" in rep.title
+    assert rep.lines
+    if rep.table is not None:
+        assert {"Desc#", "short week", "suggested order (lbs)"} <= set(rep.table.columns)

@@ -135,17 +135,29 @@ def test_kernels_equal_reference(fast_engine, seed):
 
     values = _nan_some(rng, rng.gamma(1.0, 10.0, n), 0.1)
     gcodes = rng.integers(-1, 5, n).astype(np.int64)
-    avail = _nan_some(rng, rng.gamma(1.0, 30.0, n), 0.1)
-    for name, n_out in (("allocation_running", 3), ("capacity_running", 2)):
+    table = _nan_some(rng, rng.gamma(1.0, 30.0, 5), 0.2)
+    for name, n_out in (("allocation_running", 4), ("capacity_running", 3)):
         results = []
         for eng in ("numpy", fast_engine):
-            cum, flag, alloc = np.empty(n), np.empty(n, bool), np.empty(n)
-            args = [cum, flag.view(np.uint8), alloc][:n_out]
-            resolve(name, eng)(values, gcodes, 5, avail, *args)
-            results.append((cum, flag, alloc if n_out == 3 else None))
+            avail, cum, flag, alloc = np.empty(n), np.empty(n), np.empty(n, bool), np.empty(n)
+            args = [avail, cum, flag.view(np.uint8), alloc][:n_out]
+            resolve(name, eng)(values, gcodes, 5, table, *args)
+            results.append((avail, cum, flag, alloc if n_out == 4 else None))
         for a, b in zip(*results):
             if a is not None:
                 np.testing.assert_array_equal(a, b)
+        # the running sums equal pandas' groupby cumsum bit for bit (Kahan-compensated like pandas)
+        expected = pd.Series(values).groupby(np.where(gcodes < 0, np.nan, gcodes)).cumsum().to_numpy()
+        np.testing.assert_array_equal(results[1][1], expected)
+
+    parts = [_nan_some(rng, rng.normal(0, 100, n), frac) for frac in (0.0, 0.1, 0.3)]
+    flags = []
+    for eng in ("numpy", fast_engine):
+        out = np.empty(n)
+        flags.append(resolve("planning_balance_flags", eng)(*parts, out))
+        np.testing.assert_array_equal(out, (np.nan_to_num(parts[0]) + np.nan_to_num(parts[1]))
+                                      + np.nan_to_num(parts[2]))
+    assert flags[0] == flags[1] == sum(bit for bit, p in zip((1, 2, 4), parts) if np.isnan(p).any())
 
     bal = _nan_some(rng, rng.normal(0, 10, n), 0.1)
     thr = _nan_some(rng, rng.normal(0, 10, n), 0.1)
@@ -162,9 +174,10 @@ def test_kernel_cases_by_hand(engine):
     # group 0: 60 of 100 then 60 more (only 40 left); group 1 unknown (NaN available); code -1: missing key
     req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0])
     codes = np.array([0, 0, 1, -1, 0, 0], dtype=np.int64)
-    avail = np.array([100.0, 100.0, np.nan, 50.0, 100.0, 100.0])
-    cum, can, alloc = np.empty(6), np.empty(6, bool), np.empty(6)
-    resolve("allocation_running", engine)(req, codes, 2, avail, cum, can.view(np.uint8), alloc)
+    table = np.array([100.0, np.nan])
+    avail, cum, can, alloc = np.empty(6), np.empty(6), np.empty(6, bool), np.empty(6)
+    resolve("allocation_running", engine)(req, codes, 2, table, avail, cum, can.view(np.uint8), alloc)
+    np.testing.assert_array_equal(avail, [100.0, 100.0, np.nan, np.nan, 100.0, 100.0])
     np.testing.assert_array_equal(cum, [60.0, 120.0, 10.0, np.nan, np.nan, 127.0])
     np.testing.assert_array_equal(can, [True, False, False, False, False, False])
     np.testing.assert_array_equal(alloc, [60.0, 40.0, np.nan, np.nan, np.nan, 0.0])

@@ -23,8 +23,8 @@ def counting_sort(const int64_t[::1] codes, Py_ssize_t n_keys, int64_t[::1] dest
 
 
 def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_ssize_t n_groups,
-                       const double[::1] available, double[::1] cum, unsigned char[::1] can,
-                       double[::1] alloc):
+                       const double[::1] avail_by_code, double[::1] avail_out, double[::1] cum,
+                       unsigned char[::1] can, double[::1] alloc):
     cdef Py_ssize_t i, n = required.shape[0]
     cdef int64_t g
     cdef double r, c, a, rest, y
@@ -35,6 +35,8 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
         for i in range(n):
             g = codes[i]
             r = required[i]
+            a = avail_by_code[g] if g >= 0 else nan
+            avail_out[i] = a
             if g < 0 or r != r:
                 c = nan
             else:
@@ -44,7 +46,6 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
                 comp[g] = (c - acc[g]) - y
                 acc[g] = c
             cum[i] = c
-            a = available[i]
             if c <= a:
                 can[i] = 1
                 alloc[i] = r
@@ -60,10 +61,11 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
 
 
 def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize_t n_groups,
-                     const double[::1] available, double[::1] cum, unsigned char[::1] ok):
+                     const double[::1] avail_by_code, double[::1] avail_out, double[::1] cum,
+                     unsigned char[::1] ok):
     cdef Py_ssize_t i, n = hours.shape[0]
     cdef int64_t g
-    cdef double h, c, y
+    cdef double h, c, a, y
     cdef double nan = float("nan")
     cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
     cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
@@ -71,16 +73,40 @@ def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize
         for i in range(n):
             g = codes[i]
             h = hours[i]
+            a = avail_by_code[g] if g >= 0 else nan
+            avail_out[i] = a
             if g < 0 or h != h:
                 c = nan
             else:
-                # Kahan compensation, operation for operation as pandas' groupby cumsum
                 y = h - comp[g]
                 c = acc[g] + y
                 comp[g] = (c - acc[g]) - y
                 acc[g] = c
             cum[i] = c
-            ok[i] = 1 if c <= available[i] else 0
+            ok[i] = 1 if c <= a else 0
+
+
+def planning_balance_flags(const double[::1] theoretical, const double[::1] allocated,
+                           const double[::1] on_order, double[::1] out):
+    cdef Py_ssize_t i, n = out.shape[0]
+    cdef double t, a, o
+    cdef int flags = 0
+    with nogil:
+        for i in range(n):
+            t = theoretical[i]
+            a = allocated[i]
+            o = on_order[i]
+            if t != t:
+                t = 0.0
+                flags |= 1
+            if a != a:
+                a = 0.0
+                flags |= 2
+            if o != o:
+                o = 0.0
+                flags |= 4
+            out[i] = (t + a) + o
+    return flags
 
 
 def shortage_rows(const double[::1] balance, const double[::1] threshold, int64_t[::1] rows,

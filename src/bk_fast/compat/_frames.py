@@ -63,14 +63,16 @@ def int_range_codes(values: np.ndarray, n_rows: int, lo: int | None = None, hi: 
 
 
 def group_codes(keys: pd.Series):
-    """Dense int64 group codes (-1 for a missing key, as groupby drops it) and the number of groups."""
+    """Dense int64 group codes (-1 for a missing key, as groupby drops it), the number of groups, and whether
+    any key is missing."""
     arr = plain_numpy(keys)
     if arr is not None:
         coded = int_range_codes(arr, len(arr))
         if coded is not None:
-            return np.ascontiguousarray(coded[0]), coded[1]
+            return np.ascontiguousarray(coded[0]), coded[1], False
     codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    return np.ascontiguousarray(codes, dtype=np.int64), len(uniques)
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    return codes, len(uniques), bool((codes < 0).any())
 
 
 def _numeric_key(dtype) -> bool:
@@ -78,9 +80,9 @@ def _numeric_key(dtype) -> bool:
 
 
 def keyed_lookup(left: pd.Series, right: pd.Series):
-    """Group codes of ``left`` and, per left row, the position of its match in ``right`` (-1: no match), as a
-    left merge on unique right keys would find it. ``None`` when the fast path does not apply (duplicate or
-    missing right keys, key dtypes pandas would treat differently)."""
+    """Group codes of ``left`` (-1: missing key), the number of groups, and per group the position of its match
+    in ``right`` (-1: no match), as a left merge on unique right keys would find it. ``None`` when the fast
+    path does not apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
     ldt, rdt = left.dtype, right.dtype
     both_text = is_text(ldt) and is_text(rdt)
     both_num = _numeric_key(ldt) and _numeric_key(rdt)
@@ -103,19 +105,25 @@ def keyed_lookup(left: pd.Series, right: pd.Series):
         if coded is not None:
             codes, span = coded
             table = np.full(span, -1, dtype=np.int64)
-            rcodes = rarr.astype(np.int64) - np.int64(lo)
-            table[rcodes[::-1]] = np.arange(len(rarr) - 1, -1, -1, dtype=np.int64)
+            table[rarr.astype(np.int64) - np.int64(lo)] = np.arange(len(rarr), dtype=np.int64)
             if np.count_nonzero(table >= 0) != len(rarr):
                 return None  # duplicate right keys: the merge would repeat rows
-            return np.ascontiguousarray(codes), span, table[codes]
+            return np.ascontiguousarray(codes), span, table
     rindex = pd.Index(right)
     if not rindex.is_unique:
         return None
     codes, uniques = pd.factorize(left, use_na_sentinel=True)
     codes = np.ascontiguousarray(codes, dtype=np.int64)
     pos_by_code = np.asarray(rindex.get_indexer(uniques), dtype=np.int64)
-    pos = np.where(codes >= 0, pos_by_code[np.maximum(codes, 0)] if len(pos_by_code) else -1, -1)
-    return codes, len(uniques), np.ascontiguousarray(pos, dtype=np.int64)
+    return codes, len(uniques), pos_by_code
+
+
+def values_by_code(values: np.ndarray, pos_by_code: np.ndarray) -> np.ndarray:
+    """Per group: the right-hand value of its match as float64, NaN where the group has no match."""
+    out = values.astype(np.float64)[np.maximum(pos_by_code, 0)] if len(values) else \
+        np.full(len(pos_by_code), np.nan)
+    out[pos_by_code < 0] = np.nan
+    return np.ascontiguousarray(out)
 
 
 def _sort_rank(series: pd.Series, n: int):
@@ -152,7 +160,7 @@ def _sort_rank(series: pd.Series, n: int):
     lo, hi = int(valid.min()), int(valid.max())
     if hi - lo >= 2 ** 62:
         return None
-    rel = vals - np.int64(lo)
+    rel = np.subtract(vals, np.int64(lo), dtype=np.int64)
     if missing is not None:
         rel[missing] = 0
     span = hi - lo + 1
@@ -189,7 +197,10 @@ def sort_permutation(frame: pd.DataFrame, by: list, *, engine=None):
             if span * k > _limit(n):
                 codes = None
                 break
-            codes = codes * np.int64(k) + r
+            if codes is r:
+                codes = codes.copy()
+            codes *= np.int64(k)
+            codes += r
             span = span * k
     if codes is not None:
         dest = np.empty(n, dtype=np.int64)

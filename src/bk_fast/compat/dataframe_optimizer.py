@@ -19,7 +19,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
     as_object, back_to_str, frame_from_columns, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
-    sort_permutation, text_columns)
+    sort_permutation, text_columns, values_by_code)
 from bk_fast.compat.stats import note_fallback, tracked
 
 __all__ = ["DataFrameOptimizer"]
@@ -84,9 +84,6 @@ class DataFrameOptimizer:
             total = total + df.get("on_order", 0)
             df["planning_balance"] = total
             return df
-        for name in present:
-            if np.isnan(arrays[name]).any():
-                df[name] = df[name].fillna(0)
         zeros = None
         inputs = []
         for name in _PB_INPUTS:
@@ -96,7 +93,10 @@ class DataFrameOptimizer:
                 zeros = np.zeros(len(df)) if zeros is None else zeros
                 inputs.append(zeros)
         out = np.empty(len(df), dtype=np.float64)
-        resolve("planning_balance", engine)(*inputs, out)
+        flags = resolve("planning_balance_flags", engine)(*inputs, out)
+        for bit, name in zip((1, 2, 4), _PB_INPUTS):
+            if flags & bit and name in arrays:  # the original writes the NaN -> 0 column back
+                df[name] = df[name].fillna(0)
         df["planning_balance"] = out
         return df
 
@@ -152,8 +152,8 @@ class DataFrameOptimizer:
             note_fallback("optimize_bom_explosion")
             bom_df["cumulative_required"] = bom_df.groupby("yarn_id")["required_quantity"].cumsum()
             return bom_df
-        codes, n_groups = group_codes(bom_df["yarn_id"])
-        bom_df["cumulative_required"] = _running_sum(required, codes, n_groups, engine)
+        codes, n_groups, missing = group_codes(bom_df["yarn_id"])
+        bom_df["cumulative_required"] = _running_sum(required, codes, n_groups, engine, missing=missing)
         return bom_df
 
     # ------------------------------------------------------------------------------------------ allocation
@@ -363,27 +363,29 @@ class DataFrameOptimizer:
 # ---------------------------------------------------------------------------------------------- kernels
 
 
-def _running_sum(values: np.ndarray, codes: np.ndarray, n_groups: int, engine) -> np.ndarray:
+def _running_sum(values: np.ndarray, codes: np.ndarray, n_groups: int, engine, *,
+                 missing: bool | None = None) -> np.ndarray:
     """``groupby(keys).cumsum()`` of int64/float64 ``values`` in row order (pandas' dtype rules: ints stay
-    int64 unless a key is missing, which gives NaN rows and float64)."""
-    missing = bool((codes < 0).any())
+    int64 unless a key is missing, which gives NaN rows and float64). ``missing=False`` when the caller knows
+    no code is -1."""
+    if missing is None:
+        missing = bool((codes < 0).any())
     if values.dtype.kind in "iu" and not missing:
         arr = np.ascontiguousarray(values, dtype=np.int64)
-        out = np.zeros(arr.shape[0], dtype=np.int64)
+        out = np.empty(arr.shape[0], dtype=np.int64)
     else:
         arr = np.ascontiguousarray(values, dtype=np.float64)
-        out = np.full(arr.shape[0], np.nan)
+        out = np.empty(arr.shape[0]) if not missing else np.full(arr.shape[0], np.nan)
     resolve("segmented_cumsum", engine)(arr, codes, int(n_groups), out)
     return out
 
 
-def _merged_available(values: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """The merged ``available`` column: the right value per left row, NaN (as float64) where no match."""
-    if (pos < 0).any():
-        out = values.astype(np.float64)[np.maximum(pos, 0)] if len(values) else np.full(len(pos), np.nan)
-        out[pos < 0] = np.nan
-        return out
-    return values[pos]
+def _merged_column(values: np.ndarray, pos_by_code: np.ndarray, codes: np.ndarray, from_kernel: np.ndarray):
+    """The merged right-hand column as pandas' left merge gives it: the kernel's float64 values, or the
+    original integers when every row matched (no NaN, so the dtype survives the merge)."""
+    if values.dtype.kind in "iu" and not np.isnan(from_kernel).any():
+        return values[pos_by_code[codes]]
+    return from_kernel
 
 
 def _allocation_fast(yarn_df, orders_df, engine):
@@ -402,29 +404,30 @@ def _allocation_fast(yarn_df, orders_df, engine):
     looked = keyed_lookup(orders_df["yarn_id"], yarn_df["yarn_id"])
     if looked is None:
         return None
-    codes, n_groups, pos = looked
+    codes, n_groups, pos_by_code = looked
     dest, perm = sort_permutation(orders_df, ["priority", "order_date"], engine=engine)
     cols = reordered_columns(orders_df, dest, perm)
-    avail = reorder(_merged_available(available, pos), dest, perm)
-    cols["available_quantity"] = avail
     s_codes = np.ascontiguousarray(reorder(codes, dest, perm))
-    s_req = np.ascontiguousarray(cols["required_quantity"])
+    del codes
+    s_req = cols["required_quantity"]
+    n = len(perm)
+    avail = np.empty(n)
+    table = values_by_code(available, pos_by_code)
     if s_req.dtype == np.float64:
-        cum = np.empty(len(s_req))
-        can = np.empty(len(s_req), dtype=bool)
-        alloc = np.empty(len(s_req))
-        resolve("allocation_running", engine)(s_req, s_codes, int(n_groups),
-                                              np.ascontiguousarray(avail, dtype=np.float64), cum,
+        cum, can, alloc = np.empty(n), np.empty(n, dtype=bool), np.empty(n)
+        resolve("allocation_running", engine)(s_req, s_codes, int(n_groups), table, avail, cum,
                                               can.view(np.uint8), alloc)
     else:
         cum = _running_sum(s_req, s_codes, n_groups, engine)
+        avail[:] = np.append(table, np.nan)[s_codes]
         with np.errstate(invalid="ignore"):
             can = cum <= avail
             alloc = np.where(can, s_req, np.maximum(0, avail - (cum - s_req)))
+    cols["available_quantity"] = _merged_column(available, pos_by_code, s_codes, avail)
     cols["cumulative_demand"] = cum
     cols["can_fulfill"] = can
     cols["allocated_quantity"] = alloc
-    return frame_from_columns(cols, pd.RangeIndex(len(perm)).take(perm))
+    return frame_from_columns(cols, pd.RangeIndex(n).take(perm))
 
 
 def _scheduling_fast(orders_df, capacity_df, start, engine):
@@ -447,16 +450,16 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     looked = keyed_lookup(orders_df["work_center_id"], capacity_df["work_center_id"])
     if looked is None:
         return None
-    codes, n_groups, pos = looked
+    codes, n_groups, pos_by_code = looked
     dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
     cols = reordered_columns(orders_df, dest, perm)
-    avail = reorder(_merged_available(available, pos), dest, perm)
-    cols["available_hours"] = avail
     s_codes = np.ascontiguousarray(reorder(codes, dest, perm))
-    cum = np.empty(len(perm))
-    ok = np.empty(len(perm), dtype=bool)
-    resolve("capacity_running", engine)(np.ascontiguousarray(cols["production_hours"]), s_codes, int(n_groups),
-                                        np.ascontiguousarray(avail, dtype=np.float64), cum, ok.view(np.uint8))
+    del codes
+    n = len(perm)
+    avail, cum, ok = np.empty(n), np.empty(n), np.empty(n, dtype=bool)
+    resolve("capacity_running", engine)(cols["production_hours"], s_codes, int(n_groups),
+                                        values_by_code(available, pos_by_code), avail, cum, ok.view(np.uint8))
+    cols["available_hours"] = _merged_column(available, pos_by_code, s_codes, avail)
     cols["cumulative_hours"] = cum
     cols["can_schedule"] = ok
     out = frame_from_columns(cols)

@@ -24,12 +24,14 @@ def counting_sort(codes, n_keys, dest, perm):
 
 
 @jit
-def allocation_running(required, codes, n_groups, available, cum, can, alloc):
+def allocation_running(required, codes, n_groups, avail_by_code, avail_out, cum, can, alloc):
     acc = np.zeros(n_groups, dtype=np.float64)
     comp = np.zeros(n_groups, dtype=np.float64)
     for i in range(required.shape[0]):
         g = codes[i]
         r = required[i]
+        a = avail_by_code[g] if g >= 0 else np.nan
+        avail_out[i] = a
         if g < 0 or r != r:
             c = np.nan
         else:
@@ -39,7 +41,6 @@ def allocation_running(required, codes, n_groups, available, cum, can, alloc):
             comp[g] = (c - acc[g]) - y
             acc[g] = c
         cum[i] = c
-        a = available[i]
         ok = c <= a
         can[i] = ok
         if ok:
@@ -55,22 +56,43 @@ def allocation_running(required, codes, n_groups, available, cum, can, alloc):
 
 
 @jit
-def capacity_running(hours, codes, n_groups, available, cum, ok):
+def capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok):
     acc = np.zeros(n_groups, dtype=np.float64)
     comp = np.zeros(n_groups, dtype=np.float64)
     for i in range(hours.shape[0]):
         g = codes[i]
         h = hours[i]
+        a = avail_by_code[g] if g >= 0 else np.nan
+        avail_out[i] = a
         if g < 0 or h != h:
             c = np.nan
         else:
-            # Kahan compensation, operation for operation as pandas' groupby cumsum
             y = h - comp[g]
             c = acc[g] + y
             comp[g] = (c - acc[g]) - y
             acc[g] = c
         cum[i] = c
-        ok[i] = c <= available[i]
+        ok[i] = c <= a
+
+
+@jit
+def planning_balance_flags(theoretical, allocated, on_order, out):
+    flags = 0
+    for i in range(out.shape[0]):
+        t = theoretical[i]
+        a = allocated[i]
+        o = on_order[i]
+        if t != t:
+            t = 0.0
+            flags |= 1
+        if a != a:
+            a = 0.0
+            flags |= 2
+        if o != o:
+            o = 0.0
+            flags |= 4
+        out[i] = (t + a) + o
+    return flags
 
 
 @jit

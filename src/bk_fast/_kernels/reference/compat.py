@@ -28,25 +28,49 @@ def _running(values, codes, n_groups):
     return cum
 
 
+def _available(codes, avail_by_code, avail_out):
+    table = np.append(avail_by_code, np.nan)  # code -1 (missing key) reads the trailing NaN
+    avail_out[:] = table[codes]
+
+
 @kernel
-def allocation_running(required, codes, n_groups, available, cum, can, alloc):
-    """Rows already in allocation order. Per group code, the running sum of ``required`` (Kahan-compensated like pandas; NaN rows skipped,
-    code -1 gives NaN) into ``cum``; ``can = cum <= available`` (NaN never); ``alloc = required`` where
-    ``can`` else ``max(0, available - (cum - required))`` with NaN propagating."""
+def allocation_running(required, codes, n_groups, avail_by_code, avail_out, cum, can, alloc):
+    """Rows already in allocation order, ``codes`` dense group codes (-1: missing key).
+
+    ``avail_out`` = ``avail_by_code[code]`` (NaN for -1; the table holds NaN for unknown groups);
+    ``cum`` = running sum of ``required`` per group (Kahan-compensated like pandas' groupby cumsum; NaN rows
+    skipped; NaN for code -1); ``can = cum <= avail`` (NaN never); ``alloc = required`` where ``can`` else
+    ``max(0, avail - (cum - required))`` with NaN propagating."""
+    _available(codes, avail_by_code, avail_out)
     cum[:] = _running(required, codes, n_groups)
     with np.errstate(invalid="ignore"):
-        can[:] = cum <= available
-        rest = available - (cum - required)
+        can[:] = cum <= avail_out
+        rest = avail_out - (cum - required)
         alloc[:] = np.where(can, required, np.where(np.isnan(rest), np.nan, np.where(rest < 0.0, 0.0, rest)))
 
 
 @kernel
-def capacity_running(hours, codes, n_groups, available, cum, ok):
-    """Rows already in schedule order. Per group code, the running sum of ``hours`` (Kahan-compensated; NaN rows skipped, code -1
-    gives NaN) into ``cum``; ``ok = cum <= available`` (NaN never)."""
+def capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok):
+    """Rows already in schedule order: ``avail_out`` as in :func:`allocation_running`, ``cum`` = running sum
+    of ``hours`` per group (Kahan-compensated; NaN rows skipped; NaN for code -1), ``ok = cum <= avail``."""
+    _available(codes, avail_by_code, avail_out)
     cum[:] = _running(hours, codes, n_groups)
     with np.errstate(invalid="ignore"):
-        ok[:] = cum <= available
+        ok[:] = cum <= avail_out
+
+
+@kernel
+def planning_balance_flags(theoretical, allocated, on_order, out):
+    """``out = theoretical + allocated + on_order`` with NaN as 0 (the planning-balance sum) and, in one pass,
+    which inputs held NaN: returns a bit mask (1 theoretical, 2 allocated, 4 on_order)."""
+    flags = 0
+    for bit, arr in ((1, theoretical), (2, allocated), (4, on_order)):
+        if np.isnan(arr).any():
+            flags |= bit
+    np.add(np.where(np.isnan(theoretical), 0.0, theoretical), np.where(np.isnan(allocated), 0.0, allocated),
+           out=out)
+    out += np.where(np.isnan(on_order), 0.0, on_order)
+    return flags
 
 
 @kernel

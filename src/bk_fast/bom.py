@@ -37,7 +37,7 @@ from bk_fast._validate import find_column, float_column, require_frame
 __all__ = ["BOM", "BOMCycleError"]
 
 #: demand lines are mapped to codes and accumulated this many at a time (bounds temporary memory)
-_CHUNK = 1 << 16
+_CHUNK = 1 << 13
 _SCALES = ("fraction", "percent")
 
 
@@ -164,7 +164,7 @@ class BOM:
     """
 
     __slots__ = ("items", "llc", "level_ptr", "indptr", "indices", "qty", "edge_parent", "is_leaf",
-                 "is_phantom", "_lines", "_lookup", "_strip")
+                 "is_phantom", "_lines", "_lookup", "_strip", "_emit_leaf")
     # _lines: the validated input lines (ids, qty_per as a fraction, per, loss, factor, component codes)
 
     # ------------------------------------------------------------------------------------------------------
@@ -362,10 +362,11 @@ class BOM:
             if leafy.any():
                 raise ValueError(f"phantom items must have components (their demand would vanish): "
                                  f"{self.items[leafy][:10].tolist()}")
+        self._emit_leaf = self.is_leaf & ~self.is_phantom
         q, qfrac, extra = lines
         self._lines = (pids, cids, qfrac, extra["per"], extra["loss"], extra["factor"], new[fc])
         _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
-                  self.is_phantom)
+                  self.is_phantom, self._emit_leaf)
         return self
 
     # ------------------------------------------------------------------------------------------------------
@@ -491,8 +492,13 @@ class BOM:
         if isinstance(demand, pd.DataFrame):
             il = _label(demand, item, ("item", "parent", "Style#"), "demand", "item")
             ql = _label(demand, qty, ("qty", "quantity", "Balance (lbs)"), "demand", "qty")
-            ids, miss = _id_values(demand[il], self._strip)
-            q = float_column(demand, ql, what="demand")
+            col = demand[il]
+            if col.dtype == np.int64:  # fast path: a view, nothing can be missing
+                ids, miss = col.to_numpy(), np.zeros(1, dtype=bool)
+            else:
+                ids, miss = _id_values(col, self._strip)
+            qcol = demand[ql]
+            q = qcol.to_numpy() if qcol.dtype == np.float64 else float_column(demand, ql, what="demand")
             labels = demand.index
         elif isinstance(demand, (pd.Series, Mapping)):
             s = demand if isinstance(demand, pd.Series) else pd.Series(dict(demand), dtype=object)
@@ -503,9 +509,12 @@ class BOM:
         else:
             raise TypeError(f"demand must be a DataFrame (item and qty columns), a Series (qty indexed by item) "
                             f"or a mapping item -> qty; got {type(demand).__name__}")
-        bad = ~np.isfinite(q)
-        if bad.any():
-            raise ValueError(f"demand column {ql!r} must be finite numbers; bad rows {_rows(labels, bad)}")
+        for start in range(0, q.shape[0], _CHUNK):  # chunked: no full-length temporaries
+            if not np.isfinite(q[start:start + _CHUNK]).all():
+                bad = ~np.isfinite(q)
+                raise ValueError(f"demand column {ql!r} must be finite numbers; bad rows {_rows(labels, bad)}")
+        if miss.shape[0] != q.shape[0]:
+            miss = np.broadcast_to(miss[:1], q.shape)
         return ids, miss, q, labels
 
     def explode_dense(self, codes: np.ndarray, qty: np.ndarray, *, engine: str | None = None
@@ -609,11 +618,12 @@ class BOM:
         1     1   RM  6.0
         """
         ids, miss, q, labels = self._demand(demand, item, qty)
-        emit = (self.is_leaf if leaves_only else np.ones(self.n_items, dtype=bool)) & ~self.is_phantom
+        emit = self._emit_leaf if leaves_only else ~self.is_phantom
         show_level = keep_levels or not leaves_only
         if by_line:
             line_codes = self._codes(ids)
-            line_codes[miss] = -1
+            if miss.any():
+                line_codes[miss] = -1
             out_line, codes, out_qty = self.explode_lines(line_codes, q, emit=emit, engine=engine)
             out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes),
                                 "qty": out_qty})
@@ -630,8 +640,22 @@ class BOM:
                 if acc(c, q[s:s + _CHUNK], req, touched):
                     bad.append(s + np.flatnonzero(c < 0))
             self._propagate(req, touched, engine)
-            codes = np.flatnonzero(touched.view(bool) & emit)
-            out = pd.DataFrame({"item": self._take(codes), "qty": req[codes]})
+            np.logical_and(touched.view(bool), emit, out=touched.view(bool))
+            codes = np.empty(int(np.count_nonzero(touched)), dtype=np.int32 if self.n_items < 2**31 else np.int64)
+            k = 0
+            for s in range(0, self.n_items, _CHUNK):
+                nz = np.flatnonzero(touched[s:s + _CHUNK])
+                codes[k:k + nz.shape[0]] = nz + s
+                k += nz.shape[0]
+            del touched
+            # compact the requirements in place (codes[i] >= i, so a forward gather is safe) and give the
+            # rest of the dense array back: the output holds k numbers, not n
+            k = codes.shape[0]
+            for s in range(0, k, _CHUNK):
+                e = min(s + _CHUNK, k)
+                req[s:e] = req[codes[s:e]]
+            req.resize(k, refcheck=False)
+            out = pd.DataFrame({"item": self._take(codes), "qty": req}, copy=False)
             unmatched = np.concatenate(bad) if bad else np.zeros(0, dtype=np.int64)
         if show_level:
             out["level"] = self.llc[codes]
@@ -677,7 +701,7 @@ class BOM:
         if not np.all(np.isfinite(q)):
             raise ValueError("qty must be finite")
         if emit is None:
-            emit = self.is_leaf & ~self.is_phantom
+            emit = self._emit_leaf
         emit = np.ascontiguousarray(emit, dtype=bool)
         if emit.shape != (n,):
             raise ValueError(f"emit must be a bool array of length n_items={n}")

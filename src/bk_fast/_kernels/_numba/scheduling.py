@@ -10,13 +10,17 @@ from bk_fast._kernels._numba import jit
 @jit(error_model="numpy")  # no zero-division check in the inner loop (speeds are validated > 0)
 def list_schedule(order, job_group, work, release, job_style, group_ptr, group_mach, speed, setup,
                   avail, last_style, load, out_machine, out_start, out_end, out_setup):
+    # indices are cast to uint64: numba then skips its negative-index wraparound branch on every access
+    # (the Python layer validated them all)
     for i in range(order.shape[0]):
-        j = order[i]
+        j = np.uint64(order[i])
         g = job_group[j]
         if g < 0:
             out_machine[j] = -1
             continue
-        best = -1
+        gu = np.uint64(g)
+        best = np.uint64(0)
+        found = False
         best_end = 0.0
         best_load = 0.0
         best_t = 0.0
@@ -24,8 +28,8 @@ def list_schedule(order, job_group, work, release, job_style, group_ptr, group_m
         r = release[j]
         s = job_style[j]
         w = work[j]
-        for k in range(group_ptr[g], group_ptr[g + 1]):
-            m = group_mach[k]
+        for k in range(np.uint64(group_ptr[gu]), np.uint64(group_ptr[gu + np.uint64(1)])):
+            m = np.uint64(group_mach[k])
             t = avail[m]
             if r > t:
                 t = r
@@ -35,8 +39,9 @@ def list_schedule(order, job_group, work, release, job_style, group_ptr, group_m
                 su = setup[m]
             end = t + su + w / speed[m]
             ld = load[m]
-            if best < 0 or end < best_end or (end == best_end and (ld < best_load or (ld == best_load
-                                                                                    and m < best))):
+            if (not found) or end < best_end or (end == best_end and (ld < best_load or (ld == best_load
+                                                                                       and m < best))):
+                found = True
                 best = m
                 best_end = end
                 best_load = ld
@@ -45,7 +50,7 @@ def list_schedule(order, job_group, work, release, job_style, group_ptr, group_m
         avail[best] = best_end
         last_style[best] = s
         load[best] = best_load + (best_su + w / speed[best])
-        out_machine[j] = best
+        out_machine[j] = np.int64(best)
         out_start[j] = best_t
         out_end[j] = best_end
         out_setup[j] = best_su

@@ -93,7 +93,7 @@ def explode_polars(edges, parents, demand):
     frontier = demand.group_by("item").agg(pl.col("qty").sum())
     leaves = []
     while frontier.height:
-        leaves.append(frontier.filter(~pl.col("item").is_in(parents)))
+        leaves.append(frontier.filter(~pl.col("item").is_in(parents.implode())))
         frontier = (frontier.join(edges, left_on="item", right_on="parent", how="inner")
                     .select(pl.col("component").alias("item"), (pl.col("qty") * pl.col("qty_per")).alias("qty"))
                     .group_by("item").agg(pl.col("qty").sum()))

@@ -401,7 +401,7 @@ def dag_cases(draw):
     return df, demand(dem_items, qty)
 
 
-@settings(max_examples=35, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=dag_cases())
 def test_engines_equal_reference_and_naive(case):
     df, d = case

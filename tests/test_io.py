@@ -421,3 +421,32 @@ def test_demo_step(engine):
     report = bkio._demo_step(make_mill(scale=0.02, seed=1), engine)
     assert "read back" in report.lines[0] and "True" in report.lines[0]
     assert set(report.table["kind"]) == set(make_mill(scale=0.02, seed=1))
+
+
+def test_normalize_ids_yarn(engine):
+    s = pd.Series([" 18767", "18929.0", 19003.0, None], index=[5, 6, 7, 8], name="Desc#")
+    before = s.copy(deep=True)
+    out = bk_fast.normalize_ids(s, engine=engine)
+    pd.testing.assert_series_equal(s, before)
+    assert str(out.dtype) == "Int64" and out.index.tolist() == [5, 6, 7, 8] and out.name == "Desc#"
+    assert out.tolist()[:3] == [18767, 18929, 19003] and pd.isna(out.iloc[3])
+    mixed = bk_fast.normalize_ids(pd.Series([" 18767.0", "ab-12 ", "1.5"]), engine=engine)
+    assert mixed.tolist() == ["18767", "AB-12", "1.5"]
+
+
+def test_normalize_ids_style():
+    out = bk_fast.normalize_ids(pd.Series([" 125792/1", "ff  10006/0001", "180001/20st2", "180001", None]),
+                                kind="style")
+    assert out["style"].tolist()[:4] == ["125792/1", "FF 10006/0001", "180001/20ST2", "180001"]
+    assert out["base"].tolist()[:4] == ["125792", "FF 10006", "180001", "180001"]
+    assert out["version"].tolist()[:3] == ["1", "0001", "20ST2"] and out["version"].isna().tolist()[3:] == [True] * 2
+    with pytest.raises(ValueError, match="kind must be 'yarn' or 'style'"):
+        bk_fast.normalize_ids(pd.Series(["x"]), kind="colour")
+
+
+def test_load_report(exported):
+    mill, paths = exported
+    report = bkio.load_report(paths["bom"].parent)
+    assert sorted(report["kind"]) == sorted(mill)
+    row = report.set_index("kind").loc["bom"]
+    assert row["rows"] == len(mill["bom"]) and row["MB optimised"] < row["MB parsed"]

@@ -44,6 +44,7 @@ _LAZY = {
     "compat": "bk_fast.compat",
     "erp": "bk_fast.erp",
     "io": "bk_fast.io",
+    "normalize_ids": "bk_fast.io",
 }
 
 __all__ = ["engines", "get_engine", "set_engine", "use_engine", "__version__", *_LAZY]

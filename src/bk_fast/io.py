@@ -31,7 +31,8 @@ from bk_fast._kernels.reference.parse import (
     clean_float,
 )
 
-__all__ = ["parse_numbers", "read_erp", "read_exports", "detect_kind", "KINDS", "ExportKind"]
+__all__ = ["parse_numbers", "read_erp", "read_exports", "detect_kind", "normalize_ids", "load_report", "KINDS",
+           "ExportKind"]
 
 try:  # pyarrow is optional: it gives zero-copy string buffers and a multi-threaded CSV reader
     import pyarrow as pa
@@ -782,6 +783,76 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
             raise ValueError(f"{folder}: two {kind} exports: {where[kind].name} and {path.name}")
         found[kind], where[kind] = frame, path
     return found
+
+
+def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
+    """Canonical spelling of yarn or style ids, for matching across exports.
+
+    - ``kind="yarn"``: surrounding spaces stripped, upper case; ids that are whole numbers (``"18767"``,
+      ``" 18767 "``, ``"18767.0"``, ``18767.0``) become that number. Returns an ``Int64`` Series when every
+      present id is a whole number, else a ``str`` Series (whole numbers written without ``.0``).
+    - ``kind="style"``: stripped, upper case, inner runs of spaces collapsed to one; returns a DataFrame with
+      ``style`` (the canonical text), ``base`` (before the first ``/``) and ``version`` (after it; missing when
+      there is no ``/``): ``"FF 10006/0001"`` -> ``FF 10006``, ``0001``.
+
+    Missing values stay missing. The input is not modified; the index is kept.
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> bk_fast.normalize_ids(pd.Series([" 18767", "18929.0", 19003.0])).tolist()
+    [18767, 18929, 19003]
+    >>> bk_fast.normalize_ids(pd.Series([" 125792/1", "ff  10006/0001", "180001"]), kind="style")
+               style      base version
+    0       125792/1    125792       1
+    1  FF 10006/0001  FF 10006    0001
+    2         180001    180001     NaN
+    """
+    if kind not in ("yarn", "style"):
+        raise ValueError(f"kind must be 'yarn' or 'style', got {kind!r}")
+    s = series if isinstance(series, pd.Series) else pd.Series(series)
+    if s.ndim != 1:
+        raise ValueError("normalize_ids takes one column of ids")
+    missing = s.isna().to_numpy()
+    if kind == "yarn":
+        values, status = _parse_any(s.array, engine)
+        whole = (status == STATUS_NUMBER) & np.isfinite(values)
+        whole &= np.equal(values, np.trunc(np.where(whole, values, 0.0)))
+        if (whole | missing).all():
+            out = pd.array(np.where(missing, 0, values).astype(np.int64), dtype="Int64")
+            out[missing] = pd.NA
+            return pd.Series(out, index=s.index, name=s.name)
+        text = s.astype(_STR_DTYPE).str.strip().str.upper()
+        as_int = pd.Series(np.where(whole, values, 0.0).astype(np.int64), index=s.index).astype(_STR_DTYPE)
+        return text.where(~whole, as_int).rename(s.name)
+    text = s.astype(_STR_DTYPE).str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    parts = text.str.split("/", n=1, expand=True)
+    base = parts[0].str.strip() if 0 in parts else text
+    version = parts[1].str.strip() if 1 in parts else pd.Series(np.nan, index=s.index, dtype=_STR_DTYPE)
+    return pd.DataFrame({"style": text, "base": base, "version": version.astype(_STR_DTYPE)}, index=s.index)
+
+
+def load_report(folder, *, engine: str | None = None) -> pd.DataFrame:
+    """What :func:`read_exports` finds in ``folder`` (for ``bk-fast load FOLDER``): one row per export with its
+    kind, file, rows, columns, the header line, MB as parsed and MB after :func:`bk_fast.optimize_memory`.
+
+    Examples
+    --------
+    >>> import tempfile, bk_fast
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = bk_fast.datasets.write_exports(bk_fast.datasets.make_mill(scale=0.01, seed=1), tmp)
+    ...     report = bk_fast.io.load_report(tmp)
+    >>> report.loc[report["kind"] == "knit_orders", "header line"].item()
+    2
+    """
+    frames = read_exports(folder, engine=engine)
+    rows = []
+    for kind, frame in frames.items():
+        info = frame.attrs["bk_fast"]
+        rows.append((kind, Path(info["source"]).name, len(frame), frame.shape[1], info["header_line"],
+                     round(info["bytes_parsed"] / 1e6, 3), round(info["bytes"] / 1e6, 3)))
+    return pd.DataFrame(rows, columns=["kind", "file", "rows", "columns", "header line", "MB parsed",
+                                       "MB optimised"])
 
 
 def _demo_step(mill, engine):

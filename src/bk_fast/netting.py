@@ -638,8 +638,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
 
 @dataclass
 class MRPResult(NettingResult):
-    """Result of :func:`mrp`: a :class:`NettingResult` over every item (BOM items in low-level-code order,
-    then items that are not in the BOM), plus ``low_level_code`` (-1 for items not in the BOM),
+    """Result of :func:`mrp`: a :class:`NettingResult` over the items in play (BOM items in low-level-code
+    order, then items that are not in the BOM; items with no demand, receipts, stock or safety stock and none
+    of those above them in the BOM are left out, as their record is all zeros), plus ``low_level_code`` (-1 for items not in the BOM),
     ``independent`` (the external demand, items x periods) and ``is_phantom``. ``gross`` is the total gross
     requirement (independent + dependent); ``orders`` has a ``low_level_code`` column too."""
 
@@ -668,6 +669,11 @@ def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: 
     if np.isinf(vals).any():
         pos = np.argwhere(np.isinf(vals))[0]
         raise ValueError(f"{src.what}: item {src.items[pos[0]]!r} has an infinite quantity")
+    keep = rows >= 0   # rows of items out of play hold zeros only
+    if not keep.all():
+        rows, vals = rows[keep], vals[keep]
+        if src.long:
+            ci = ci[keep]
     if src.long:
         flat = np.bincount(rows * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
         return np.ascontiguousarray(flat.reshape(n, t_len))
@@ -689,7 +695,9 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     Each planned order is released ``lead_time`` periods before it is due, and the release is exploded into the
     components' gross requirements **in the release period** (``release x qty`` per BOM edge, ``qty`` with
     per/loss/factor applied by the BOM). Releases that fall before period 0 are past due: they are reported
-    (``past_due``, ``orders.past_due``) and their components are required in period 0 (now).
+    (``past_due``, ``orders.past_due``) and their components are required in period 0 (now). Items with
+    no demand, receipts, stock or safety stock, and nothing of that kind above them, are left out of the result
+    (their record would be all zeros).
     Phantom items (``BOM.from_frame(..., phantom=...)``) pass through: their own stock is netted, then
     lot-for-lot, zero lead time and zero safety stock whatever the parameters say.
 
@@ -754,8 +762,6 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     items = pd.Index(items, name=None, tupleize_cols=False)
     rows_d = _rows_in(d_src.items, bom, extra)
     rows_r = _rows_in(r_src.items, bom, extra) if r_src is not None else None
-    indep = _matrix_rows(d_src, rows_d, n, per)
-    sch = _matrix_rows(r_src, rows_r, n, per)
     if oh_items is not None:
         oh = np.zeros(n)
         np.add.at(oh, _rows_in(oh_items, bom, extra), np.where(np.isnan(oh_vals), 0.0, oh_vals))
@@ -771,21 +777,56 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
         p.rule[phantom] = LotForLot.code
         p.lead[phantom] = 0
         p.ss[phantom] = 0.0
+
+    # items in play: demand, receipts, stock or safety stock, and everything below them in the BOM; the others'
+    # records would be all zeros, so they are left out (this keeps a 10^6-item BOM cheap when demand is sparse)
+    seed = (oh != 0) | (p.ss > 0)
+    for src, rows in ((d_src, rows_d), (r_src, rows_r)):
+        if src is not None and len(rows):
+            v = np.nan_to_num(src.values, nan=0.0)
+            seed[rows[(v != 0) if src.long else (v != 0).any(axis=1)]] = True
+    active = seed.copy()
+    if nb and seed[:nb].any():
+        codes = np.flatnonzero(seed[:nb])
+        _, touched = bom.explode_dense(codes, np.ones(codes.shape[0]), engine=engine)
+        active[:nb] = touched
+    idx = np.flatnonzero(active)
+    m = idx.shape[0]
+    pos = np.full(n, -1, dtype=np.int64)
+    pos[idx] = np.arange(m, dtype=np.int64)
+    ab = idx[idx < nb]
+    ne = m - ab.shape[0]
+    indptr = np.asarray(bom.indptr, dtype=np.int64)
+    cnt = indptr[ab + 1] - indptr[ab] if nb else np.zeros(0, dtype=np.int64)
+    total = int(cnt.sum())
+    edges = (np.repeat(indptr[ab] - np.concatenate(([0], np.cumsum(cnt)[:-1])), cnt) + np.arange(total)
+             if total else np.zeros(0, dtype=np.int64))
+    child_idx = np.ascontiguousarray(pos[np.asarray(bom.indices, dtype=np.int64)[edges]])
+    child_qty = np.ascontiguousarray(np.asarray(bom.qty, dtype=np.float64)[edges])
+    child_ptr = np.zeros(m + 1, dtype=np.int64)
+    np.cumsum(cnt, out=child_ptr[1:ab.shape[0] + 1])
+    child_ptr[ab.shape[0] + 1:] = total
+    llc_b = np.asarray(bom.llc, dtype=np.int64)[ab]
+    per_level = np.bincount(llc_b, minlength=bom.n_levels) if ab.shape[0] else np.zeros(bom.n_levels, np.int64)
+    level_ptr = np.concatenate([[0, ne], ne + np.cumsum(per_level)]).astype(np.int64)
+    order = np.concatenate([np.arange(ab.shape[0], m, dtype=np.int64), np.arange(ab.shape[0], dtype=np.int64)])
+
     t_len = len(per)
-    order = np.concatenate([np.arange(nb, n, dtype=np.int64), np.arange(nb, dtype=np.int64)])
-    level_ptr = np.concatenate([[0], len(extra) + np.asarray(bom.level_ptr, dtype=np.int64)]).astype(np.int64)
-    child_ptr = np.concatenate([np.asarray(bom.indptr, dtype=np.int64),
-                                np.full(len(extra), bom.indptr[-1] if nb else 0, dtype=np.int64)])
+    indep = _matrix_rows(d_src, pos[rows_d], m, per)
+    sch = _matrix_rows(r_src, pos[rows_r] if rows_r is not None else None, m, per)
+    items = items[idx]
+    oh = oh[idx]
+    for name in ("ss", "lead", "rule", "lot_min", "lot_max", "lot_mult", "lot_periods", "setup", "hold"):
+        setattr(p, name, np.ascontiguousarray(getattr(p, name)[idx]))
+    phantom = phantom[idx]
     gross = indep.copy()
-    proj, net, rec, rel = (np.empty((n, t_len)) for _ in range(4))
-    late = np.empty(n)
-    counts = np.empty((n, t_len), dtype=np.int64)
-    resolve("mrp_levels", engine)(order, level_ptr, np.ascontiguousarray(child_ptr),
-                                  np.ascontiguousarray(bom.indices, dtype=np.int64),
-                                  np.ascontiguousarray(bom.qty, dtype=np.float64), p.lead, oh, gross, sch, p.ss,
+    proj, net, rec, rel = (np.empty((m, t_len)) for _ in range(4))
+    late = np.empty(m)
+    counts = np.empty((m, t_len), dtype=np.int64)
+    resolve("mrp_levels", engine)(order, level_ptr, child_ptr, child_idx, child_qty, p.lead, oh, gross, sch, p.ss,
                                   p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods, p.setup, p.hold, proj,
                                   net, rec, rel, late, counts)
-    llc = np.concatenate([np.asarray(bom.llc, dtype=np.int64), np.full(len(extra), -1, dtype=np.int64)])
+    llc = np.concatenate([llc_b, np.full(ne, -1, dtype=np.int64)])
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p, {"low_level_code": llc})
     return MRPResult(items, per, oh, p.ss, p.lead, gross, sch, proj, net, rec, rel, late, counts, orders,
                      low_level_code=llc, independent=indep, is_phantom=phantom)
@@ -818,10 +859,12 @@ def _demo_step(mill, engine):
     po_long["week"] = po_long["week"].replace({"Unscheduled or Past Due": "This Week"})
     po_long = po_long.rename(columns={"Desc#": "item"})
     lot = MinMaxMultiple(min=100.0, multiple=50.0)
-    res = mrp(demand, bom, stock, po_long[po_long["qty"] != 0], lead_time=2, lot=lot, periods=weeks,
+    # a knit order's start week is when its yarn is needed (the style itself has no lead time); yarns: 2 weeks
+    yarns = bom.items[bom.is_leaf].append(pd.Index(stock.index))
+    lead = pd.Series(2.0, index=yarns[~yarns.duplicated()])
+    res = mrp(demand, bom, stock, po_long[po_long["qty"] != 0], lead_time=lead, lot=lot, periods=weeks,
               engine=engine)
-    is_yarn = np.zeros(len(res.items), dtype=bool)
-    is_yarn[: bom.n_items] = bom.is_leaf
+    is_yarn = res.low_level_code != 0   # styles are the top level; yarns only in the inventory are -1
     short = is_yarn & (res.net > 0).any(axis=1)
     rows = np.flatnonzero(short)
     first = (res.net[rows] > 0).argmax(axis=1)
@@ -843,4 +886,6 @@ def _demo_step(mill, engine):
         f"({orders['qty'].sum():,.0f} lbs; lot min 100 lbs, multiple 50, lead time 2 weeks), "
         f"{int(orders['past_due'].sum())} of them past due; {unknown} short yarns are not in the yarn inventory",
     ]
+    per_week = np.bincount(first, minlength=len(weeks))
+    lines.append("first short week: " + ", ".join(f"{w} {c}" for w, c in zip(weeks, per_week) if c))
     return DemoReport("Yarns short in the next 8 weeks (netting + MRP)", lines, table.head(10).reset_index(drop=True))

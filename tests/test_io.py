@@ -450,3 +450,21 @@ def test_load_report(exported):
     assert sorted(report["kind"]) == sorted(mill)
     row = report.set_index("kind").loc["bom"]
     assert row["rows"] == len(mill["bom"]) and row["MB optimised"] < row["MB parsed"]
+
+
+def test_header_without_data():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for text in (b"WC,MACH\n", b"WC,MACH", b"WC,MACH\r\n\r\n"):
+            df = bkio.read_erp(text)
+            assert df.shape == (0, 2) and list(df.columns) == ["WC", "Machine"]
+            assert list(bkio.read_erp(text, chunksize=5)) == []
+
+
+def test_ragged_rows():
+    with pytest.warns(UserWarning, match="reading with pandas"):
+        short = bkio.read_erp(b"WC,MACH,Extra\n9.38.20.F,12\n9.38.20.F,13,x\n", optimize=False)
+    assert short["Machine"].tolist() == [12, 13] and short["Extra"].isna().tolist() == [True, False]
+    with pytest.raises(ValueError, match=r"<stream>: .*(fields|columns)"):
+        with pytest.warns(UserWarning):
+            bkio.read_erp(b"WC,MACH\n9.38.20.F,12\n9.38.20.F,13,x,y\n")

@@ -730,6 +730,10 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         return _finish(frame, kind, name, header.line, optimize, state)
 
     def frames():
+        if total <= len(sample) and not sample[header.offset:].strip():  # a header and no data
+            if chunksize is None:
+                yield build([np.empty(0, dtype=object) for _ in header.names])
+            return
         bar = _Progress(total, Path(name).name, progress if chunksize is not None else False)
         try:
             if _HAVE_PYARROW:
@@ -742,7 +746,10 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                         raise ValueError(f"{name}: {exc}") from exc
                     warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas",
                                   stacklevel=3)
-            yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
+            try:
+                yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
+            except pd.errors.ParserError as exc:
+                raise ValueError(f"{name}: {exc}") from exc
         finally:
             bar.update_to(total)
             bar.close()

@@ -617,3 +617,16 @@ def test_gantt_without_matplotlib(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r"bk_fast\[plot\]"):
         s.plot_gantt()
+
+
+def test_missing_priority_due_release_and_duplicate_ids(engine):
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    jobs = pd.DataFrame({"job": ["a", "a", "b", "c"], "qty": [100.0, 100.0, 100.0, 100.0], "work_center": "W",
+                         "priority": [np.nan, 1.0, 1.0, 2.0], "due": [1.0, np.nan, 2.0, 3.0],
+                         "release": [np.nan, np.nan, 0.5, np.nan]})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    # priority 1 first (due 2 before no due), then priority 2, then the missing priority last
+    assert s.jobs["start_day"].tolist() == [3.5, 1.5, 0.5, 2.5]  # b waits for its release (0.5)
+    assert math.isnan(s.jobs["days_late"].iloc[1]) and not s.jobs["late"].iloc[1]  # no due date: never late
+    assert s.jobs["late"].tolist() == [True, False, False, True]
+    assert s.jobs["job"].tolist() == ["a", "a", "b", "c"]  # duplicate ids kept, row by row

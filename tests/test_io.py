@@ -103,7 +103,7 @@ ALPHABET = st.sampled_from(list("0123456789") * 3 + list("$,. ()+-eE_") + ["\xa0
 TEXT = st.one_of(st.text(ALPHABET, max_size=14), st.text(max_size=6))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(TEXT, max_size=20))
 def test_generated_text_equals_python_float(engine, strings):
     assert same_bits(bkio.parse_numbers(strings, engine=engine), oracle(strings))
@@ -112,7 +112,7 @@ def test_generated_text_equals_python_float(engine, strings):
 NUMBER = st.floats(allow_nan=True, allow_infinity=True, width=64)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(NUMBER, max_size=15), st.sampled_from(["repr", "money", "comma", "e"]))
 def test_formatted_numbers_round_trip(engine, xs, style):
     if style == "repr":

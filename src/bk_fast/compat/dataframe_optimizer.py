@@ -25,6 +25,13 @@ from bk_fast.compat.stats import note_fallback, tracked
 __all__ = ["DataFrameOptimizer"]
 
 _PB_INPUTS = ("theoretical_balance", "allocated", "on_order")
+#: ``engine=PANDAS`` runs a hot method's plain pandas path: the contract transcribed, the baseline to beat
+PANDAS = "pandas"
+
+
+def _fallback(name: str, engine) -> None:
+    if engine != PANDAS:
+        note_fallback(name)
 
 
 def _now(now):
@@ -45,7 +52,8 @@ class DataFrameOptimizer:
 
     Same outputs as the original, column by column (values, dtypes, index, row order, NaN), and the same
     in-place changes to the caller's frames. Hot methods take keyword-only ``engine=`` (default: the engine in
-    force); methods that read the clock take ``now=`` (default ``pd.Timestamp.now()``, as the original).
+    force, or ``"pandas"`` for the contract in plain pandas: the baseline); methods that read the clock take
+    ``now=`` (default ``pd.Timestamp.now()``, as the original).
 
     Examples
     --------
@@ -75,8 +83,8 @@ class DataFrameOptimizer:
             return df
         present = [name for name in _PB_INPUTS if name in df.columns]
         arrays = {name: plain_numpy(df[name]) for name in present}
-        if not present or not all(_f64(arrays[name]) for name in present):
-            note_fallback("optimize_planning_balance_calculation")
+        if engine == PANDAS or not present or not all(_f64(arrays[name]) for name in present):
+            _fallback("optimize_planning_balance_calculation", engine)
             for name in present:
                 df[name] = _coerce_numeric(df[name])
             total = df.get("theoretical_balance", 0)
@@ -113,8 +121,9 @@ class DataFrameOptimizer:
         ok = (balance_col in df.columns and threshold_col in df.columns and df.columns.is_unique)
         bal = plain_numpy(df[balance_col]) if ok else None
         thr = plain_numpy(df[threshold_col]) if ok else None
-        if bal is None or thr is None or bal.dtype.kind not in "iuf" or thr.dtype.kind not in "iuf":
-            note_fallback("optimize_shortage_detection")
+        if engine == PANDAS or bal is None or thr is None or bal.dtype.kind not in "iuf" \
+                or thr.dtype.kind not in "iuf":
+            _fallback("optimize_shortage_detection", engine)
             below = df[balance_col] < df.get(threshold_col, 0)
             out = df[below].copy()
             out["shortage_amount"] = out[threshold_col] - out[balance_col]
@@ -147,9 +156,9 @@ class DataFrameOptimizer:
             bom_df = bom_df[bom_df["style_id"] == style_id].copy()
         bom_df["required_quantity"] = bom_df["quantity_per"] * quantity
         required = plain_numpy(bom_df["required_quantity"])
-        if required is None or required.dtype.kind not in "if" or required.dtype.itemsize != 8 \
-                or "yarn_id" not in bom_df.columns or not bom_df.columns.is_unique:
-            note_fallback("optimize_bom_explosion")
+        if engine == PANDAS or required is None or required.dtype.kind not in "if" \
+                or required.dtype.itemsize != 8 or "yarn_id" not in bom_df.columns or not bom_df.columns.is_unique:
+            _fallback("optimize_bom_explosion", engine)
             bom_df["cumulative_required"] = bom_df.groupby("yarn_id")["required_quantity"].cumsum()
             return bom_df
         codes, n_groups, missing = group_codes(bom_df["yarn_id"])
@@ -172,10 +181,10 @@ class DataFrameOptimizer:
         """
         if yarn_df.empty or orders_df.empty:
             return pd.DataFrame()
-        fast = _allocation_fast(yarn_df, orders_df, engine)
+        fast = None if engine == PANDAS else _allocation_fast(yarn_df, orders_df, engine)
         if fast is not None:
             return fast
-        note_fallback("optimize_yarn_allocation")
+        _fallback("optimize_yarn_allocation", engine)
         merged = orders_df.merge(yarn_df[["yarn_id", "available_quantity"]], on="yarn_id", how="left")
         merged = merged.sort_values(["priority", "order_date"])
         merged["cumulative_demand"] = merged.groupby("yarn_id")["required_quantity"].cumsum()
@@ -200,10 +209,10 @@ class DataFrameOptimizer:
             return orders_df
         orders_df["production_hours"] = orders_df["quantity"] / orders_df.get("production_rate", 100)
         start = _now(now)
-        fast = _scheduling_fast(orders_df, capacity_df, start, engine)
+        fast = None if engine == PANDAS else _scheduling_fast(orders_df, capacity_df, start, engine)
         if fast is not None:
             return fast
-        note_fallback("optimize_production_scheduling")
+        _fallback("optimize_production_scheduling", engine)
         orders_df = orders_df.sort_values(["priority", "due_date"])
         if capacity_df.empty:
             return orders_df.copy()

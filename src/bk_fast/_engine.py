@@ -210,7 +210,12 @@ def get_engine() -> str:
     if _default_engine is not None:
         return _default_engine
     env = os.environ.get("BK_FAST_ENGINE", "").strip()
-    return _check_name(env) if env else "auto"
+    if not env:
+        return "auto"
+    try:
+        return _check_name(env)
+    except ValueError as exc:
+        raise ValueError(f"environment variable BK_FAST_ENGINE: {exc}") from None
 
 
 @contextlib.contextmanager
@@ -255,33 +260,69 @@ def pick(engine: str | None = None) -> str:
 def resolve(name: str, engine: str | None = None) -> Callable:
     """The callable implementing kernel ``name`` on ``engine`` (``None`` = the engine in force).
 
+    Under ``"auto"``, a compiled module that fails to import (a partial or stale build) is skipped for the
+    next engine with a RuntimeWarning naming it; an explicit engine raises ImportError naming the module.
+
     Examples
     --------
     >>> from bk_fast._engine import resolve
     >>> resolve("planning_balance", "numpy").__module__
     'bk_fast._kernels.reference.inventory'
     """
-    concrete = pick(engine)
-    key = (name, concrete)
-    fn = _RESOLVED.get(key)
-    if fn is not None:
-        return fn
+    key = get_engine() if engine is None else _check_name(engine)
+    if key != "auto":
+        _require(key)
+        fn = _RESOLVED.get((name, key))
+        return fn if fn is not None else _load(name, key)
+    for candidate in ENGINES:
+        if not engine_status(candidate).available:
+            continue
+        fn = _RESOLVED.get((name, candidate))
+        if fn is not None:
+            return fn
+        if (name, candidate) in _BROKEN:
+            continue
+        try:
+            return _load(name, candidate)
+        except ImportError as exc:
+            import warnings
+
+            warnings.warn(f"bk_fast: {exc}; using the next engine for {name!r}", RuntimeWarning, stacklevel=2)
+    raise ImportError(f"no engine can run kernel {name!r}")  # pragma: no cover - numpy is always there
+
+
+#: (kernel, engine) pairs whose module failed to import, with the reason
+_BROKEN: dict[tuple[str, str], str] = {}
+
+
+def _load(name: str, concrete: str) -> Callable:
     with _LOCK:
+        fn = _RESOLVED.get((name, concrete))
+        if fn is not None:
+            return fn
         if name not in _REGISTRY:
             _load_reference_kernels()
         if name not in _REGISTRY:
             raise KeyError(f"no kernel named {name!r}; known: {', '.join(sorted(_REGISTRY))}")
         kern = _REGISTRY[name]
+        if (name, concrete) in _BROKEN:
+            raise ImportError(_BROKEN[(name, concrete)])
         if concrete == "numpy":
             fn = kern.reference
         else:
-            module = importlib.import_module(kern.module_path(concrete))
+            path = kern.module_path(concrete)
+            try:
+                module = importlib.import_module(path)
+            except ImportError as exc:
+                _BROKEN[(name, concrete)] = (f"bk_fast engine {concrete!r} cannot run kernel {name!r}: module {path} "
+                                             f"failed to import ({exc})")
+                raise ImportError(_BROKEN[(name, concrete)]) from exc
             try:
                 fn = getattr(module, name)
             except AttributeError:
                 raise NotImplementedError(
                     f"kernel {name!r} has no {concrete} implementation in {module.__name__}") from None
-        _RESOLVED[key] = fn
+        _RESOLVED[(name, concrete)] = fn
         return fn
 
 
@@ -291,4 +332,5 @@ def _reset_for_tests() -> None:
     with _LOCK:
         _STATUS.clear()
         _RESOLVED.clear()
+        _BROKEN.clear()
         _default_engine = None

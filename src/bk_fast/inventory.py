@@ -3,7 +3,8 @@
 Sign conventions are the ERP's: ``Consumed`` and ``Allocated`` are stored <= 0 and are *added*;
 ``On Order`` >= 0. Missing numbers count as 0. Columns are found under any of the ERP's aliases
 (``Planning Balance`` / ``Planning_Balance`` / ``planning_balance``, ...) and ERP number text such as
-``"$1,326.67 "`` or ``"(2,183.40)"`` is cleaned the way the ERP cleans it.
+``"$1,326.67 "`` or ``"(2,183.40)"`` is cleaned the way the ERP cleans it. An infinite number (``inf``,
+``"-inf"``) is a ValueError naming the column and row.
 """
 
 from __future__ import annotations
@@ -22,14 +23,26 @@ RISK_DTYPE = pd.CategoricalDtype(list(RISK_LEVELS), ordered=True)
 _WHAT = "inventory"
 
 
+def _finite(df: pd.DataFrame, label) -> np.ndarray:
+    """Column ``label`` as float64; missing values stay NaN (they count as 0), an infinite value is a
+    ValueError naming the column and row (inf - inf would turn a balance into a silent NaN)."""
+    arr = float_column(df, label, what=_WHAT)
+    bad = np.isinf(arr)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"{_WHAT} column {label!r} row {df.index[i]!r} (position {i}): {arr[i]} is not a finite "
+                         f"quantity")
+    return arr
+
+
 def _columns(df: pd.DataFrame, *names: str) -> list[np.ndarray]:
-    return [float_column(df, find_column(df, n, what=_WHAT), what=_WHAT) for n in names]
+    return [_finite(df, find_column(df, n, what=_WHAT)) for n in names]
 
 
 def _theoretical(df: pd.DataFrame, engine: str | None) -> np.ndarray:
     label = find_column(df, "Theoretical Balance", what=_WHAT, required=False)
     if label is not None:
-        return float_column(df, label, what=_WHAT)
+        return _finite(df, label)
     if find_column(df, "Beginning Balance", what=_WHAT, required=False) is None:
         raise ValueError(
             "inventory has neither 'Theoretical Balance' nor the columns to compute it ('Beginning Balance', "

@@ -24,6 +24,14 @@ def _group_codes(keys) -> tuple[np.ndarray, int]:
     return np.ascontiguousarray(codes, dtype=np.int64), len(uniques)
 
 
+def _check_finite(arr: np.ndarray, values, what: str, problem: str) -> None:
+    bad = np.isinf(arr)
+    if bad.any():
+        i = int(np.argmax(bad))
+        row = f"row {values.index[i]!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
+        raise ValueError(f"{what} at {row}: {arr[i]} {problem} (an infinite sum makes the rest of its group NaN)")
+
+
 def segmented_cumsum(values, keys, *, engine: str | None = None):
     """Running sum of ``values`` per key, in row order: ``pandas.Series(values).groupby(keys).cumsum()``
     in one pass.
@@ -33,6 +41,8 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     values : array-like or Series
         Numbers. Integers (and booleans) stay int64 and add exactly; floats are float64; text is cleaned
         as ERP numbers. NaN values are skipped like pandas does: their row is NaN and the sum goes on.
+        An infinite value, or a running sum that overflows float64, is a ValueError naming the row
+        (pandas would turn the rest of the group into NaN).
     keys : array-like or Series
         Group keys of any hashable dtype (ints, strings, tuples, categoricals...). A missing key (None/NaN)
         gives NaN, as pandas' groupby drops it.
@@ -76,7 +86,12 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         arr = float_array(values, name="values")
         out = np.full(arr.shape[0], np.nan)
     same_length(values=arr, keys=codes)
+    is_float = arr.dtype.kind == "f"
+    if is_float:
+        _check_finite(arr, values, "values", "is not a finite number")
     resolve("segmented_cumsum", engine)(arr, codes, n_groups, out)
+    if is_float:  # finite inputs: an infinite sum is an overflow, and the next row of the group would be NaN
+        _check_finite(out, values, "running sum", "overflows float64")
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
     return out

@@ -1,0 +1,180 @@
+"""Smoke tests of ``bk-fast bench`` on a tiny subset (tiny mill scales, few runs), and checks that the
+baselines the runner times compute the same thing as the engines they are compared with."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from bk_fast import bench
+from bk_fast.cli import main
+from bk_fast.datasets import make_mill
+
+TINY = (0.05, 0.1)
+
+
+@pytest.fixture
+def tiny_scales(monkeypatch):
+    monkeypatch.setattr(bench, "QUICK_SCALES", TINY)
+
+
+def test_cli_quick_table_json_png(tiny_scales, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    monkeypatch.setenv("BK_FAST_PROGRESS", "1")
+    out_json, out_png = tmp_path / "bench.json", tmp_path / "bench.png"
+    rc = main(["bench", "--quick", "--kernels", "yarn_risk", "segments", "--engines", "numpy", "pandas", "loop",
+               "--json", str(out_json), "--plot", str(out_png)])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    # the table: header, both cases at both scales, engines and baselines, ratio columns
+    lines = captured.out.splitlines()
+    header = next(line for line in lines if line.split()[:2] == ["case", "scale"])
+    assert header.split() == ["case", "scale", "rows", "method", "median", "vs", "pandas", "vs", "loop"]
+    for case in ("inventory.yarn_risk", "segments.segmented_cumsum"):
+        for scale in ("0.05", "0.1"):
+            methods = {line.split()[3] for line in lines if line.split()[:2] == [case, scale]}
+            assert methods == {"numpy", "pandas", "loop"}, (case, scale, methods)
+    pandas_rows = [line for line in lines if line.split()[3:4] == ["pandas"]]
+    assert pandas_rows and all("1.0x" in line for line in pandas_rows)  # pandas vs itself
+    assert "wrote " + str(out_json) in captured.out and "wrote " + str(out_png) in captured.out
+    # the progress bar went to stderr
+    assert "[" in captured.err and f"/{2 * 2 * 3}" in captured.err
+
+    data = json.loads(out_json.read_text())
+    assert data["quick"] is True and data["scales"] == list(TINY)
+    recs = data["results"]
+    assert len(recs) == 2 * 2 * 3 and all(r["status"] == "ok" for r in recs)
+    for r in recs:
+        assert r["median_s"] > 0 and r["runs_s"] and r["median_s"] == pytest.approx(np.median(r["runs_s"]))
+        assert r["rows"] > 0
+        if r["method"] == "pandas":
+            assert r["speedup_vs"]["pandas"] == pytest.approx(1.0)
+        else:
+            base = next(b for b in recs if b["case"] == r["case"] and b["scale"] == r["scale"]
+                        and b["method"] == "pandas")
+            assert r["speedup_vs"]["pandas"] == pytest.approx(base["median_s"] / r["median_s"])
+    rows = {(r["case"], r["scale"]): r["rows"] for r in recs}
+    assert rows[("segments.segmented_cumsum", 0.1)] > rows[("segments.segmented_cumsum", 0.05)]
+    assert out_png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and out_png.stat().st_size > 10_000
+
+
+def test_unknown_names_are_errors(capsys):
+    assert main(["bench", "--quick", "--kernels", "no_such_thing"]) == 2
+    assert "unknown --kernels no_such_thing" in capsys.readouterr().err
+    assert main(["bench", "--quick", "--kernels", "yarn_risk", "--engines", "fortran"]) == 2
+    assert "unknown --engines fortran" in capsys.readouterr().err
+
+
+def test_capability_that_fails_to_import_is_skipped(monkeypatch):
+    def broken():
+        raise ImportError("module still landing")
+
+    monkeypatch.setitem(bench.CAPABILITIES, "zz_broken", broken)
+    cases, skipped = bench.load_cases(None)
+    assert skipped.get("zz_broken") == "ImportError: module still landing"
+    assert {c.capability for c in cases} >= {"inventory", "segments"}
+    result = bench.run(["yarn_risk", "zz_broken"], ["numpy"], scales=[0.05], repeat=2, progress=False)
+    assert result["skipped_capabilities"] == {"zz_broken": "ImportError: module still landing"}
+    assert {r["method"] for r in result["results"]} == {"numpy", "pandas", "loop"}
+
+
+def test_slow_baseline_capped_by_scale():
+    case = bench.load_cases(["yarn_risk"])[0][0]
+    assert case.max_scale["loop"] == 1
+    result = bench.run(["yarn_risk"], ["numpy"], scales=[2.0], repeat=2, budget=0.01, progress=False)
+    loop = next(r for r in result["results"] if r["method"] == "loop")
+    assert loop["status"].startswith("skipped") and loop["median_s"] is None
+    assert "loop" not in set(bench.table(result)["method"])
+
+
+def test_markdown_table():
+    result = bench.run(["yarn_risk"], ["numpy"], scales=[0.05], repeat=2, progress=False)
+    md = bench.markdown(result).splitlines()
+    assert md[0] == "| case | scale | rows | method | median | vs pandas | vs loop |"
+    assert md[1].startswith("|---|---:|") and len(md) == 2 + 3
+
+
+# ---------------------------------------------------------------------------------------------------------
+# the baselines answer the same question as the engines
+
+
+@pytest.fixture(scope="module")
+def small_mill():
+    return make_mill(scale=0.2, seed=1)
+
+
+def _case(key):
+    cases, skipped = bench.load_cases([key])
+    if not cases:
+        pytest.skip(f"{key}: {skipped}")
+    return cases[0]
+
+
+def test_baselines_equal_engine_yarn_risk(small_mill):
+    case = _case("yarn_risk")
+    data = case.inputs(small_mill)
+    got = case.run(data, "numpy")
+    for name in ("pandas", "loop"):
+        base = case.baselines[name](data)
+        for col in ("planning_balance", "shortage", "weekly_demand", "weeks_of_supply"):
+            np.testing.assert_allclose(base[col].to_numpy(), got[col].to_numpy(), rtol=1e-12, err_msg=name)
+        assert (base["risk"].astype(str).to_numpy() == got["risk"].astype(str).to_numpy()).all()
+
+
+def test_baselines_equal_engine_segmented_cumsum(small_mill):
+    case = _case("segmented_cumsum")
+    data = case.inputs(small_mill)
+    got = np.asarray(case.run(data, "numpy"), dtype=float)
+    np.testing.assert_allclose(case.baselines["pandas"](data).to_numpy(), got, rtol=1e-12)
+    np.testing.assert_allclose(np.array(case.baselines["loop"](data)), got, rtol=1e-9)
+
+
+def test_baselines_equal_engine_bom_explode(small_mill):
+    case = _case("bom.explode")
+    data = case.inputs(small_mill)
+    got = case.run(data, "numpy").set_index("item")["qty"]
+    pandas = case.baselines["pandas"](data)
+    loop = pd.Series(case.baselines["loop"](data))
+    for base in (pandas, loop):
+        base = base[base != 0]
+        common = got.index.intersection(base.index)
+        assert len(common) == len(base) > 0
+        np.testing.assert_allclose(got.reindex(base.index).to_numpy(float), base.to_numpy(float), rtol=1e-9)
+
+
+def test_baselines_equal_engine_netting(small_mill):
+    case = _case("netting.net_requirements")
+    data = case.inputs(small_mill)
+    got = case.run(data, "numpy").planned_receipts
+    np.testing.assert_allclose(case.baselines["loop"](data), got, rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(case.baselines["pandas"](data).to_numpy(), got, rtol=1e-9, atol=1e-9)
+
+
+def test_baselines_equal_engine_allocation(small_mill):
+    case = _case("allocation.allocate")
+    data = case.inputs(small_mill)
+    res = case.run(data, "numpy")
+    orders = data[0]
+    delivered = res.deliveries.groupby("order")["qty"].sum().reindex(orders["order"]).fillna(0.0)
+    loop = pd.Series(case.baselines["loop"](data)).reindex(orders["order"])
+    np.testing.assert_allclose(delivered.to_numpy(), loop.to_numpy(), rtol=1e-9, atol=1e-9)
+    pandas = case.baselines["pandas"](data).set_index("order")["allocated"].reindex(orders["order"])
+    np.testing.assert_allclose(pandas.to_numpy(), loop.to_numpy(), rtol=1e-9, atol=1e-9)
+
+
+def test_baselines_equal_engine_min_late_jobs(small_mill):
+    case = _case("min_late_jobs")
+    data = case.inputs(small_mill)
+    res = case.run(data, "numpy")
+    assert res.n_late == len(case.baselines["loop"](data))
+
+
+def test_baselines_equal_engine_parse_numbers(small_mill):
+    case = _case("parse_numbers")
+    data = case.inputs(small_mill)
+    got = np.asarray(case.run(data, "numpy"), dtype=float)
+    np.testing.assert_array_equal(case.baselines["pandas"](data).to_numpy(float), got)
+    np.testing.assert_array_equal(np.array(case.baselines["loop"](data)), got)

@@ -1,0 +1,192 @@
+"""Phase-3 drop-ins (``bk_fast.compat``) against the contract transcribed in plain pandas.
+
+Baseline ``pandas`` is the test oracle ``tests/_original_phase3.py`` (the ERP's Phase-3 services as written);
+the engines run ``bk_fast.compat.DataFrameOptimizer`` / ``MemoryOptimizer``. Yarn and work-center ids are
+integers or text (``str`` dtype) as a parameter: hashing text is the floor there.
+
+``python -m benchmarks.bench_compat [rows ...]`` measures every method in one run (median of several runs,
+all engines and the baseline) and prints the markdown table kept in ``benchmarks/results/compat.md``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+from bk_fast.compat import DataFrameOptimizer, MemoryOptimizer
+from bk_fast.compat._synthetic import phase3_frames
+
+from .common import ENGINES, check_engine
+
+NOW = pd.Timestamp("2026-02-02 08:00:00")
+METHODS = ENGINES + ["pandas"]
+SIZES = [10_000, 1_000_000]
+
+
+def original():
+    """The contract in plain pandas (the tests' oracle), or NotImplementedError outside a checkout."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    tests = os.path.join(here, os.pardir, "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    try:
+        from _original_phase3 import OriginalDataFrameOptimizer, OriginalMemoryOptimizer
+    except ImportError:  # pragma: no cover - installed without the tests
+        raise NotImplementedError("tests/_original_phase3.py not found") from None
+    return OriginalDataFrameOptimizer, OriginalMemoryOptimizer
+
+
+def _text_frame(n: int, seed: int = 0) -> pd.DataFrame:
+    """Frames for the text/date/cost/memory methods: padded ids, prices with $ and commas, date strings."""
+    rng = np.random.default_rng(seed)
+    day = pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, 200, n), unit="D")
+    return pd.DataFrame({
+        "yarn_id": pd.Series(np.char.add(" y", rng.integers(0, 5000, n).astype("U6")), dtype="str"),
+        "supplier": pd.Series(np.char.add("Mill ", rng.integers(0, 100, n).astype("U3")), dtype="str"),
+        "unit_price": pd.Series(np.char.add("$1,", rng.integers(100, 999, n).astype("U3")), dtype="str"),
+        "order_date": pd.Series(day.strftime("%Y-%m-%d"), dtype="str"),
+        "delivery_date": pd.Series((day + pd.Timedelta(days=9)).strftime("%Y-%m-%d"), dtype="str"),
+        "due_date": pd.Series((day + pd.Timedelta(days=30)).strftime("%Y-%m-%d"), dtype="str"),
+        "material_cost": np.round(rng.gamma(1.0, 50.0, n), 2),
+        "labor_cost": np.round(rng.gamma(1.0, 20.0, n), 2),
+        "overhead_cost": np.round(rng.gamma(1.0, 5.0, n), 2),
+        "quantity": rng.integers(0, 100, n),
+        "theoretical_balance": np.round(rng.normal(500, 300, n), 2),
+        "allocated": np.where(rng.random(n) < 0.1, -np.round(rng.gamma(1, 100, n), 2), 0.0),
+        "on_order": np.where(rng.random(n) < 0.06, np.round(rng.gamma(1, 900, n), 2), 0.0),
+    })
+
+
+# method name -> (frames needed, how to call it, whether it mutates its inputs)
+def _calls(f):
+    inv_pb = f["inventory"].drop(columns="planning_balance")
+    text = f["text"]
+    return {
+        "optimize_yarn_allocation": (lambda C, **k: C.optimize_yarn_allocation(f["yarn"], f["orders"], **k), ()),
+        "optimize_production_scheduling": (
+            lambda C, **k: C.optimize_production_scheduling(f["work_orders"], f["capacity"], now=NOW, **k), ()),
+        "optimize_bom_explosion": (lambda C, **k: C.optimize_bom_explosion(f["bom"], 3.5, **k), ()),
+        "optimize_planning_balance_calculation": (
+            lambda C, **k: C.optimize_planning_balance_calculation(inv_pb, **k), ()),
+        "optimize_shortage_detection": (lambda C, **k: C.optimize_shortage_detection(f["inventory"], **k), ()),
+        "optimize_cost_calculation": (lambda C, df: C.optimize_cost_calculation(df), ("text",)),
+        "optimize_date_calculations": (lambda C, df: C.optimize_date_calculations(df, now=NOW), ("text",)),
+        "optimize_string_operations": (lambda C, df: C.optimize_string_operations(df), ("text",)),
+        "optimize_aggregations": (lambda C: C.optimize_aggregations(
+            text, ["supplier"], {"material_cost": ["sum", "max"], "quantity": "mean"}), ()),
+        "optimize_conditional_updates": (lambda C, df: C.optimize_conditional_updates(
+            df, [(df["quantity"] > 50, 2), (df["quantity"] > 0, 1)], "band"), ("text",)),
+        "optimize_memory_usage": (lambda C, df: C.optimize_memory_usage(df), ("text",)),
+        "optimize_merge_operations": (lambda C, df: C.optimize_merge_operations(
+            df, f["suppliers"].copy(), "supplier"), ("text",)),
+        "apply_all_optimizations": (lambda C, df: C.apply_all_optimizations(df, now=NOW), ("text",)),
+        "optimize_dataframe": (lambda C, df: C.optimize_dataframe(df), ("text",)),
+    }
+
+
+HOT = ["optimize_yarn_allocation", "optimize_production_scheduling", "optimize_bom_explosion",
+       "optimize_planning_balance_calculation", "optimize_shortage_detection"]
+
+
+def frames(rows: int, string_ids: bool) -> dict:
+    f = phase3_frames(int(rows), seed=0, string_ids=string_ids)
+    f["text"] = _text_frame(int(rows))
+    f["suppliers"] = pd.DataFrame({"supplier": pd.Series([f"Mill {i}" for i in range(100)], dtype="str"),
+                                   "region": pd.Series(["N", "S", "E", "W"] * 25, dtype="str")})
+    return f
+
+
+def runner(name: str, method: str, f: dict):
+    """A no-argument callable running ``name`` with ``method`` (an engine or ``"pandas"``) on fresh copies of
+    the frames it mutates (the copy is made by ``prepare`` outside the timed call)."""
+    odf, omem = original()
+    call, mutated = _calls(f)[name]
+    if name == "optimize_dataframe":
+        target = omem if method == "pandas" else MemoryOptimizer
+    else:
+        target = odf if method == "pandas" else DataFrameOptimizer
+    if name in HOT and method != "pandas":
+        return (lambda: call(target, engine=method)), mutated
+    return (lambda *frames_: call(target, *frames_)), mutated
+
+
+class Phase3Hot:
+    """Hot drop-ins (kernels, three engines) vs the transcription, integer and text ids."""
+
+    params = [HOT, METHODS, SIZES, ["int", "str"]]
+    param_names = ["function", "method", "rows", "ids"]
+    timeout = 600
+
+    def setup(self, function, method, rows, ids):
+        if method in ENGINES:
+            check_engine(method)
+        self.f = frames(rows, ids == "str")
+        self.run, _ = runner(function, method, self.f)
+        self.run()  # warm the JIT; inputs are idempotent under these calls
+
+    def time_call(self, function, method, rows, ids):
+        self.run()
+
+
+class Phase3Other:
+    """The other contract methods (plain pandas inside the drop-in too): no slower than the transcription."""
+
+    params = [[name for name in _calls(frames(10, False)) if name not in HOT], ["bk_fast", "pandas"], SIZES]
+    param_names = ["function", "method", "rows"]
+    number = 1
+    repeat = (3, 10, 30.0)
+    timeout = 600
+
+    def setup(self, function, method, rows):
+        self.f = frames(rows, False)
+        self.run, self.mutated = runner(function, "cython" if method == "bk_fast" else "pandas", self.f)
+        self.args = [self.f[k].copy() for k in self.mutated]
+
+    def time_call(self, function, method, rows):
+        self.run(*self.args)
+
+
+def measure(rows_list=(10_000, 1_000_000), repeat: int = 5) -> str:
+    """Median wall time of every method x (engines + pandas) in one run; a markdown table of the results."""
+    out = ["| rows | ids | function | method | median ms | speed-up vs pandas |", "|---|---|---|---|---|---|"]
+    available = [e for e in ENGINES if _available(e)]
+    for rows in rows_list:
+        for ids in ("int", "str"):
+            f = frames(rows, ids == "str")
+            for name in _calls(f):
+                if ids == "str" and name not in HOT:
+                    continue
+                methods = ["pandas"] + (available if name in HOT else ["cython"])
+                medians = {}
+                for method in methods:
+                    run, mutated = runner(name, method, f)
+                    times = []
+                    for _ in range(repeat + 1):
+                        args = [f[k].copy() for k in mutated]
+                        start = time.perf_counter()
+                        run(*args)
+                        times.append(time.perf_counter() - start)
+                    medians[method] = float(np.median(times[1:]))
+                base = medians["pandas"]
+                for method, t in medians.items():
+                    label = method if name in HOT or method == "pandas" else "bk_fast"
+                    out.append(f"| {rows:,} | {ids} | {name} | {label} | {t * 1e3:.2f} | {base / t:.1f}x |")
+                print(out[-1], file=sys.stderr, flush=True)
+    return "\n".join(out)
+
+
+def _available(engine: str) -> bool:
+    try:
+        check_engine(engine)
+        return True
+    except NotImplementedError:
+        return False
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sizes = [int(float(a)) for a in sys.argv[1:]] or [10_000, 1_000_000]
+    print(measure(sizes))

@@ -1,0 +1,51 @@
+"""Quick pytest-benchmark runs of the Phase-3 drop-ins and the transcription they replace (smoke tests with
+--benchmark-disable in CI); each drop-in's timed result is checked against the transcription's."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
+
+from benchmarks import bench_compat as bc  # noqa: E402
+
+ROWS = 5_000
+
+
+@pytest.fixture(scope="module", params=["int", "str"])
+def frames(request):
+    return bc.frames(ROWS, request.param == "str")
+
+
+@pytest.mark.parametrize("name", bc.HOT)
+@pytest.mark.parametrize("method", ["cython", "numba", "numpy", "pandas"])
+def test_bench_hot(benchmark, frames, name, method):
+    if method != "pandas" and not bc._available(method):
+        pytest.skip(f"{method} unavailable")
+    run, _ = bc.runner(name, method, frames)
+    got = benchmark(run)
+    want, _ = bc.runner(name, "pandas", frames)
+    assert_frame_equal(got, want(), check_exact=True)
+
+
+@pytest.mark.parametrize("name", [n for n in bc._calls(bc.frames(10, False)) if n not in bc.HOT])
+@pytest.mark.parametrize("method", ["bk_fast", "pandas"])
+def test_bench_other(benchmark, name, method):
+    f = bc.frames(ROWS, False)
+    run, mutated = bc.runner(name, "cython" if method == "bk_fast" else "pandas", f)
+    got = benchmark.pedantic(run, setup=lambda: ([f[k].copy() for k in mutated], {}), rounds=3)
+    want_run, _ = bc.runner(name, "pandas", f)
+    if name == "optimize_dataframe":
+        # the original only knows object text (pandas 2); compare both on object columns
+        as_obj = [f[k].astype({c: object for c in f[k].columns if f[k][c].dtype == "str"}) for k in mutated]
+        mine, _ = bc.runner(name, "cython", f)
+        got, want = mine(*[a.copy() for a in as_obj]), want_run(*[a.copy() for a in as_obj])
+    else:
+        want = want_run(*[f[k].copy() for k in mutated])
+    if isinstance(want, pd.DataFrame):
+        assert_frame_equal(got, want, check_exact=True)

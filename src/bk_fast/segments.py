@@ -18,7 +18,7 @@ def _group_codes(keys) -> tuple[np.ndarray, int]:
     if isinstance(dtype, np.dtype) and dtype.kind in "iu" and len(keys):
         raw = keys.to_numpy() if isinstance(keys, (pd.Series, pd.Index)) else keys
         lo, hi = int(raw.min()), int(raw.max())
-        if hi - lo < 4 * raw.size + 1024:
+        if hi - lo < 4 * raw.size + 1024 and hi <= np.iinfo(np.int64).max:  # uint64 above int64: factorize
             return np.ascontiguousarray(raw.astype(np.int64, copy=False) - lo), hi - lo + 1
     codes, uniques = pd.factorize(keys, use_na_sentinel=True)
     return np.ascontiguousarray(codes, dtype=np.int64), len(uniques)

@@ -170,6 +170,30 @@ def test_kernels_equal_reference(fast_engine, seed):
     np.testing.assert_array_equal(got[0][1], got[1][1])
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_hash_factorize_equals_pandas(engine, seed):
+    from bk_fast.compat._frames import _arrow_text, factorize
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 3000))
+    words = np.array(["", "a", "Y18767", "Y18767 ", "ÿ", "longer text with spaces", "a\x00b", "Y1"], dtype=object)
+    values = words[rng.integers(0, len(words), n)]
+    values = np.where(rng.random(n) < 0.1, None, values) if seed else values
+    values = np.concatenate([values, np.char.add("k", rng.integers(0, 5000, n).astype("U5")).astype(object)])
+    keys = pd.Series(values, dtype="str")
+    want_codes, want_uniques = pd.factorize(keys)
+    codes = np.empty(len(keys), np.int64)
+    first = np.empty(len(keys), np.int64)
+    n_groups = resolve("hash_factorize", engine)(*_arrow_text(keys), codes, first)
+    np.testing.assert_array_equal(codes, want_codes)
+    assert n_groups == len(want_uniques)
+    np.testing.assert_array_equal(keys.to_numpy()[first[:n_groups]], np.asarray(want_uniques, dtype=object))
+    got_codes, got_n, got_uniques = factorize(keys.iloc[3:], engine)  # sliced arrow buffers
+    want_codes, want_uniques = pd.factorize(keys.iloc[3:])
+    np.testing.assert_array_equal(got_codes, want_codes)
+    assert list(got_uniques) == list(want_uniques)
+
+
 def test_kernel_cases_by_hand(engine):
     # group 0: 60 of 100 then 60 more (only 40 left); group 1 unknown (NaN available); code -1: missing key
     req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0])

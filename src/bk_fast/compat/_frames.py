@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bk_fast._engine import resolve
+from bk_fast._engine import pick, resolve
 
 #: a dense key range is used (instead of hashing) while it is at most this many times the row count
 _RANGE_FACTOR = 2
@@ -62,7 +62,46 @@ def int_range_codes(values: np.ndarray, n_rows: int, lo: int | None = None, hi: 
     return (values.astype(np.int64, copy=False) - np.int64(lo)), span
 
 
-def group_codes(keys: pd.Series):
+def _arrow_text(series: pd.Series):
+    """Arrow large_string buffers of a pyarrow-backed text column: ``(offsets, data, nulls)``, or None."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - pyarrow storage implies pyarrow
+        return None
+    arr = pa.array(series.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    _, offsets_buf, data_buf = arr.buffers()
+    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.empty(0, np.uint8)
+    nulls = (np.ascontiguousarray(arr.is_null().to_numpy(zero_copy_only=False)).view(np.uint8)
+             if arr.null_count else np.empty(0, np.uint8))
+    return np.ascontiguousarray(offsets), data, nulls
+
+
+def factorize(keys: pd.Series, engine=None):
+    """``pd.factorize(keys)``: codes (first-appearance order, -1 for missing), their number, the distinct keys.
+
+    Arrow-backed text goes through the ``hash_factorize`` kernel (compiled engines); anything else, and the
+    numpy engine, through pandas."""
+    buffers = _arrow_text(keys) if pick(engine) != "numpy" else None
+    if buffers is not None:
+        n = len(keys)
+        codes = np.empty(n, dtype=np.int64)
+        first = np.empty(n, dtype=np.int64)
+        n_groups = int(resolve("hash_factorize", engine)(*buffers, codes, first))
+        return codes, n_groups, keys.array.take(first[:n_groups])
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    codes = np.ascontiguousarray(codes, dtype=np.int64)
+    return codes, len(uniques), uniques
+
+
+def group_codes(keys: pd.Series, engine=None):
     """Dense int64 group codes (-1 for a missing key, as groupby drops it), the number of groups, and whether
     any key is missing."""
     arr = plain_numpy(keys)
@@ -70,16 +109,15 @@ def group_codes(keys: pd.Series):
         coded = int_range_codes(arr, len(arr))
         if coded is not None:
             return np.ascontiguousarray(coded[0]), coded[1], False
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
-    return codes, len(uniques), bool((codes < 0).any())
+    codes, n_groups, _ = factorize(keys, engine)
+    return codes, n_groups, bool((codes < 0).any())
 
 
 def _numeric_key(dtype) -> bool:
     return isinstance(dtype, np.dtype) and dtype.kind in "iuf"
 
 
-def keyed_lookup(left: pd.Series, right: pd.Series):
+def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
     """Group codes of ``left`` (-1: missing key), the number of groups, and per group the position of its match
     in ``right`` (-1: no match), as a left merge on unique right keys would find it. ``None`` when the fast
     path does not apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
@@ -112,10 +150,10 @@ def keyed_lookup(left: pd.Series, right: pd.Series):
     rindex = pd.Index(right)
     if not rindex.is_unique:
         return None
-    codes, uniques = pd.factorize(left, use_na_sentinel=True)
-    codes = np.ascontiguousarray(codes, dtype=np.int64)
-    pos_by_code = np.asarray(rindex.get_indexer(uniques), dtype=np.int64)
-    return codes, len(uniques), pos_by_code
+    codes, n_groups, uniques = factorize(left, engine)
+    pos_by_code = np.asarray(rindex.get_indexer(uniques), dtype=np.int64) if n_groups else \
+        np.empty(0, dtype=np.int64)
+    return codes, n_groups, pos_by_code
 
 
 def values_by_code(values: np.ndarray, pos_by_code: np.ndarray) -> np.ndarray:

@@ -161,7 +161,7 @@ class DataFrameOptimizer:
             _fallback("optimize_bom_explosion", engine)
             bom_df["cumulative_required"] = bom_df.groupby("yarn_id")["required_quantity"].cumsum()
             return bom_df
-        codes, n_groups, missing = group_codes(bom_df["yarn_id"])
+        codes, n_groups, missing = group_codes(bom_df["yarn_id"], engine)
         bom_df["cumulative_required"] = _running_sum(required, codes, n_groups, engine, missing=missing)
         return bom_df
 
@@ -410,7 +410,7 @@ def _allocation_fast(yarn_df, orders_df, engine):
     if required is None or available is None or required.dtype not in (np.float64, np.int64) \
             or available.dtype not in (np.float64, np.int64):
         return None
-    looked = keyed_lookup(orders_df["yarn_id"], yarn_df["yarn_id"])
+    looked = keyed_lookup(orders_df["yarn_id"], yarn_df["yarn_id"], engine)
     if looked is None:
         return None
     codes, n_groups, pos_by_code = looked
@@ -456,7 +456,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     available = plain_numpy(capacity_df["available_hours"])
     if not _f64(hours) or available is None or available.dtype not in (np.float64, np.int64):
         return None
-    looked = keyed_lookup(orders_df["work_center_id"], capacity_df["work_center_id"])
+    looked = keyed_lookup(orders_df["work_center_id"], capacity_df["work_center_id"], engine)
     if looked is None:
         return None
     codes, n_groups, pos_by_code = looked

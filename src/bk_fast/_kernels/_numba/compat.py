@@ -106,3 +106,73 @@ def shortage_rows(balance, threshold, rows, amount):
             amount[k] = t - b
             k += 1
     return k
+
+
+@jit
+def _hash_bytes(data, start, stop):
+    h = np.uint64(1469598103934665603)
+    prime = np.uint64(1099511628211)
+    for k in range(start, stop):
+        h = (h ^ np.uint64(data[k])) * prime
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h ^= h >> np.uint64(33)
+    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h ^= h >> np.uint64(33)
+    return h
+
+
+@jit
+def _same_bytes(data, a, b, length):
+    for k in range(length):
+        if data[a + k] != data[b + k]:
+            return False
+    return True
+
+
+@jit
+def hash_factorize(offsets, data, nulls, codes, first_rows):
+    n = codes.shape[0]
+    has_nulls = nulls.shape[0] > 0
+    cap = 1024
+    slots = np.zeros(cap, dtype=np.int64)  # code + 1, 0 = empty
+    hashes = np.empty(1024, dtype=np.uint64)
+    n_groups = 0
+    for i in range(n):
+        if has_nulls and nulls[i]:
+            codes[i] = -1
+            continue
+        start = offsets[i]
+        length = offsets[i + 1] - start
+        h = _hash_bytes(data, start, start + length)
+        j = np.int64(h & np.uint64(cap - 1))
+        while True:
+            s = slots[j]
+            if s == 0:
+                if n_groups == hashes.shape[0]:
+                    grown = np.empty(2 * n_groups, dtype=np.uint64)
+                    grown[:n_groups] = hashes
+                    hashes = grown
+                hashes[n_groups] = h
+                first_rows[n_groups] = i
+                slots[j] = n_groups + 1
+                codes[i] = n_groups
+                n_groups += 1
+                if 2 * n_groups > cap:
+                    cap *= 2
+                    slots = np.zeros(cap, dtype=np.int64)
+                    for c in range(n_groups):
+                        jj = np.int64(hashes[c] & np.uint64(cap - 1))
+                        while slots[jj] != 0:
+                            jj = (jj + 1) & (cap - 1)
+                        slots[jj] = c + 1
+                break
+            c = s - 1
+            if hashes[c] == h:
+                r = first_rows[c]
+                rs = offsets[r]
+                if offsets[r + 1] - rs == length and _same_bytes(data, rs, start, length):
+                    codes[i] = c
+                    break
+            j = (j + 1) & (cap - 1)
+    return n_groups

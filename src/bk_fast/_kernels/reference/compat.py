@@ -83,3 +83,27 @@ def shortage_rows(balance, threshold, rows, amount):
     rows[:k] = hit
     amount[:k] = threshold[hit] - balance[hit]
     return k
+
+
+@kernel
+def hash_factorize(offsets, data, nulls, codes, first_rows):
+    """Dense codes of variable-length byte strings in first-appearance order (``pandas.factorize`` order).
+
+    String ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (Arrow's large_string layout); ``nulls`` is empty or
+    one flag per row (missing -> code -1). ``first_rows[k]`` is the first row holding code ``k``. Returns
+    the number of distinct strings."""
+    n = codes.shape[0]
+    seen: dict[bytes, int] = {}
+    raw = data.tobytes()
+    has_nulls = nulls.shape[0] > 0
+    for i in range(n):
+        if has_nulls and nulls[i]:
+            codes[i] = -1
+            continue
+        key = raw[offsets[i]:offsets[i + 1]]
+        code = seen.get(key)
+        if code is None:
+            code = seen[key] = len(seen)
+            first_rows[code] = i
+        codes[i] = code
+    return len(seen)

@@ -264,12 +264,23 @@ def _sched_match(table_styles, query):
         todo = (row < 0) & qtext.notna().to_numpy()
         if not todo.any():
             break
-        tk = tkeys[lv] = _sched_key(ttext, lv)
-        qk = qkeys[lv] = _sched_key(qtext, lv)
-        first = (~tk.duplicated() & tk.notna()).to_numpy()
-        pos = pd.Index(tk[first]).get_indexer(qk)
+        if lv == 2:  # the base is cut from the text without spaces, computed at level 1
+            tk = tkeys[lv] = tkeys[1].str.replace(r"/.*$", "", regex=True)
+            qk = qkeys[lv] = qkeys[1].str.replace(r"/.*$", "", regex=True)
+        else:
+            tk = tkeys[lv] = _sched_key(ttext, lv)
+            qk = qkeys[lv] = _sched_key(qtext, lv)
+        # hash the (few) query keys and probe the (long) table with them: first table row per query key
+        qcodes, quniq = pd.factorize(qk, use_na_sentinel=True)
+        qcodes = np.asarray(qcodes)
+        probe = pd.Index(quniq).get_indexer(tk) if len(quniq) else np.full(len(tk), -1)
+        rows_hit = np.flatnonzero(probe >= 0)
+        first_row = np.full(len(quniq), -1, dtype=np.int64)
+        keys_hit, at = np.unique(probe[rows_hit], return_index=True)
+        first_row[keys_hit] = rows_hit[at]
+        pos = np.where(qcodes >= 0, first_row[np.maximum(qcodes, 0)] if len(quniq) else -1, -1)
         hit = todo & (pos >= 0)
-        row[hit] = np.flatnonzero(first)[pos[hit]]
+        row[hit] = pos[hit]
         how[hit] = name
         level[hit] = lv
     how[qtext.isna().to_numpy()] = "no style"
@@ -448,9 +459,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             continue
         # every work center listed under the matched key (a style may sit in several)
         keys = qkeys[lv].to_numpy(dtype=object)[sel]
-        rows = tkeys[lv].isin(keys).to_numpy() & sw_wc.notna().to_numpy()
-        pairs = pd.DataFrame({"k": tkeys[lv].to_numpy(dtype=object)[rows],
-                              "w": sw_wc.to_numpy(dtype=object)[rows]}).drop_duplicates()
+        rows = np.flatnonzero(tkeys[lv].isin(keys).to_numpy() & sw_wc.notna().to_numpy())
+        pairs = pd.DataFrame({"k": tkeys[lv].iloc[rows].to_numpy(dtype=object),
+                              "w": sw_wc.iloc[rows].to_numpy(dtype=object)}).drop_duplicates()
         lists: dict = {}
         for k, w in zip(pairs["k"].tolist(), pairs["w"].tolist()):
             lists.setdefault(k, []).append(w)
@@ -463,7 +474,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     eligible = np.full(n, None, dtype=object)
     multi = np.flatnonzero([isinstance(w, list) and len(w) > 1 for w in wcs] & open_)
     if multi.size:
-        by_wc = mtab.groupby("work_center", sort=False)["machine"].agg(list).to_dict()
+        by_wc: dict = {}
+        for m, w in zip(mtab["machine"].tolist(), mtab["work_center"].tolist()):
+            by_wc.setdefault(w, []).append(m)
         for i in multi:
             eligible[i] = [m for w in wcs[i] for m in by_wc.get(w, [])]
 

@@ -592,13 +592,13 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
     if ek is not None:
         lists = jdf[ek].to_numpy(dtype=object)
         seen: dict[tuple, int] = {}
+        code_of = dict(zip(m_index.tolist(), range(len(m_index))))
         for i in np.flatnonzero(~decided):
             value = lists[i]
             if value is None or (np.ndim(value) == 0 and pd.isna(value)):
                 continue
             items = [value] if np.ndim(value) == 0 or isinstance(value, str) else list(value)
-            codes = m_index.get_indexer(pd.Index(items, dtype=object)) if items else np.empty(0, np.int64)
-            known = tuple(sorted(set(int(c) for c in codes if c >= 0)))
+            known = tuple(sorted({code_of[x] for x in items if x in code_of}))
             decided[i] = True
             if not known:
                 reason[i] = (f"none of the eligible machines {items!r} is in the machines table" if items

@@ -91,7 +91,7 @@ def _parse(obj, what: str) -> _Source | None:
         if arr.dtype.kind not in "fiub":
             raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
         return _Source(what, pd.RangeIndex(arr.shape[0]), pd.RangeIndex(arr.shape[1]),
-                       np.array(arr, dtype=np.float64), array=True)
+                       np.asarray(arr, dtype=np.float64), array=True)
     if isinstance(obj, pd.Series):
         if isinstance(obj.index, pd.MultiIndex) and obj.index.nlevels == 2:
             vals = float_column(obj.to_frame("v"), "v", what=what)
@@ -163,25 +163,36 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
     n, t_len = len(items), len(periods)
     if src is None:
         return np.zeros((n, t_len))
-    ri = items.get_indexer(src.items) if not (src.array and len(src.items) == n) else np.arange(n)
-    ci = periods.get_indexer(src.periods) if not (src.array and len(src.periods) == t_len) else np.arange(t_len)
-    vals = np.where(np.isnan(src.values), 0.0, src.values)
+    vals = np.nan_to_num(src.values, nan=0.0, posinf=np.inf, neginf=-np.inf)   # a fresh array, NaN -> 0
     if np.isinf(vals).any():
         pos = np.argwhere(np.isinf(vals))[0]
         if src.long:
             raise ValueError(f"{src.what}: row {int(pos[0])} (item {src.items[pos[0]]!r}, period "
                              f"{src.periods[pos[0]]!r}) is infinite")
         raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is infinite")
+    if src.array:
+        return np.ascontiguousarray(vals)
+    ci = periods.get_indexer(src.periods)
     if src.long:
+        ri = items.get_indexer(src.items)
         flat = np.bincount(ri * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
         return np.ascontiguousarray(flat.reshape(n, t_len))
-    out = np.zeros((n, t_len))
     if src.items.is_unique:
-        out[np.ix_(ri, ci)] = vals
+        ri = items.get_indexer(src.items)
+    else:   # repeated item rows add up
+        codes, uniq = pd.factorize(src.items)
+        block = np.zeros((len(uniq), vals.shape[1]))
+        np.add.at(block, codes, vals)
+        vals, ri = block, items.get_indexer(pd.Index(uniq))
+    same_rows = ri.shape[0] == n and bool((ri == np.arange(n)).all())
+    same_cols = ci.shape[0] == t_len and bool((ci == np.arange(t_len)).all())
+    if same_rows and same_cols:
+        return np.ascontiguousarray(vals)
+    out = np.zeros((n, t_len))
+    if same_rows:
+        out[:, ci] = vals
     else:
-        block = np.zeros((n, vals.shape[1]))
-        np.add.at(block, ri, vals)
-        out[:, ci] = block
+        out[np.ix_(ri, ci)] = vals
     return out
 
 
@@ -443,11 +454,10 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
         i = int(np.argmax(counts.sum(axis=1)))
         raise ValueError(f"the plan has {total:,} planned orders (item {items[i]!r} alone "
                          f"{int(counts[i].sum()):,}): the lot max is far too small for the requirements")
-    r, c = np.nonzero(counts)
+    r, c = np.nonzero(counts)          # row-major: by item, then period
     k = counts[r, c]
-    qty = receipt[r, c].copy()
-    split = k > 1   # only min/max/multiple splits: k-1 orders of the effective max plus one last order
-    rows_r, rows_c, rows_q = [r], [c], [qty]
+    qty = receipt[r, c]
+    split = k > 1   # only min/max/multiple splits: k-1 orders of the effective max, then one last order
     if split.any():
         sr, sc, sk = r[split], c[split], k[split]
         e = p.lot_max[sr]
@@ -456,16 +466,15 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
         m = p.lot_mult[sr]
         pos = m > 0
         last = np.where(pos, np.ceil(last / np.where(pos, m, 1.0)) * m, last)
-        qty[split] = last
-        reps = sk - 1
-        rows_r.append(np.repeat(sr, reps))
-        rows_c.append(np.repeat(sc, reps))
-        rows_q.append(np.repeat(e, reps))
-    rr = np.concatenate(rows_r)
-    cc = np.concatenate(rows_c)
-    qq = np.concatenate(rows_q)
-    order = np.lexsort((-qq, cc, rr))
-    rr, cc, qq = rr[order], cc[order], qq[order]
+        rr, cc = np.repeat(r, k), np.repeat(c, k)
+        fill = np.zeros(r.shape[0])
+        fill[split] = e
+        qq = np.repeat(fill, k)
+        ends = np.cumsum(k) - 1
+        qq[ends] = qty
+        qq[ends[split]] = last
+    else:
+        rr, cc, qq = r, c, qty
     release = cc - lead[rr]
     out = pd.DataFrame({
         "item": items[rr] if len(rr) else items[:0],
@@ -481,14 +490,21 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
 
 
 def _releases(receipt, lead):
+    """Planned releases (receipts shifted ``lead`` periods earlier) and the past-due quantity per item."""
     n, t_len = receipt.shape
     rel = np.zeros((n, t_len))
     late = np.zeros(n)
-    for p in range(t_len):
-        dst = p - lead
-        ok = dst >= 0
-        rel[np.flatnonzero(ok), dst[ok]] = receipt[ok, p]
-        late[~ok] += receipt[~ok, p]
+    for lt in np.unique(lead):
+        rows = np.flatnonzero(lead == lt) if lt != lead[0] or not (lead == lt).all() else slice(None)
+        lt = int(lt)
+        k = min(lt, t_len)
+        if k < t_len:
+            rel[rows, : t_len - k] = receipt[rows, k:]
+        if k:
+            acc = np.zeros(n)[rows] if isinstance(rows, slice) else np.zeros(rows.shape[0])
+            for p in range(k):
+                acc += receipt[rows, p]
+            late[rows] = acc
     return rel, late
 
 

@@ -534,3 +534,15 @@ def test_demo_step(engine, mill):
     rep = _demo_step(mill, engine)
     assert "knit orders" in rep.lines[0] and len(rep.table) > 0
     assert rep.table["lbs"].is_monotonic_decreasing
+
+
+def test_int_ids_bad_quantities_named(engine):
+    bom = BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 3], "qty_per": [1e300, 1.0]}))
+    for qty in ([1.0, np.nan], [1.0, np.inf]):
+        with pytest.raises(ValueError, match=r"'qty'.*\[1\]"):
+            bom.explode(pd.DataFrame({"item": [1, 1], "qty": qty}), engine=engine)
+    with pytest.raises(ValueError, match=r"'qty'.*\[1\]"):  # on a line whose item is not in the BOM
+        bom.explode(pd.DataFrame({"item": [1, 99], "qty": [1.0, np.nan]}), engine=engine)
+    # finite demand whose requirement overflows is not bad input: it is reported as inf
+    out = bom.explode(pd.DataFrame({"item": [1], "qty": [1e10]}), engine=engine)
+    assert as_dict(out) == {2: np.inf, 3: 1e10}

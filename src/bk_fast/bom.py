@@ -509,13 +509,16 @@ class BOM:
         else:
             raise TypeError(f"demand must be a DataFrame (item and qty columns), a Series (qty indexed by item) "
                             f"or a mapping item -> qty; got {type(demand).__name__}")
+        if miss.shape[0] != q.shape[0]:
+            miss = np.broadcast_to(miss[:1], q.shape)
+        return ids, miss, q, labels, ql
+
+    @staticmethod
+    def _check_finite(q, qlabel, labels):
         for start in range(0, q.shape[0], _CHUNK):  # chunked: no full-length temporaries
             if not np.isfinite(q[start:start + _CHUNK]).all():
                 bad = ~np.isfinite(q)
-                raise ValueError(f"demand column {ql!r} must be finite numbers; bad rows {_rows(labels, bad)}")
-        if miss.shape[0] != q.shape[0]:
-            miss = np.broadcast_to(miss[:1], q.shape)
-        return ids, miss, q, labels
+                raise ValueError(f"demand column {qlabel!r} must be finite numbers; bad rows {_rows(labels, bad)}")
 
     def explode_dense(self, codes: np.ndarray, qty: np.ndarray, *, engine: str | None = None
                       ) -> tuple[np.ndarray, np.ndarray]:
@@ -617,10 +620,11 @@ class BOM:
         0     0   RM  9.0
         1     1   RM  6.0
         """
-        ids, miss, q, labels = self._demand(demand, item, qty)
+        ids, miss, q, labels, qlabel = self._demand(demand, item, qty)
         emit = self._emit_leaf if leaves_only else ~self.is_phantom
         show_level = keep_levels or not leaves_only
         if by_line:
+            self._check_finite(q, qlabel, labels)
             line_codes = self._codes(ids)
             if miss.any():
                 line_codes[miss] = -1
@@ -631,14 +635,26 @@ class BOM:
         else:
             req = np.zeros(self.n_items, dtype=np.float64)
             touched = np.zeros(self.n_items, dtype=np.uint8)
-            acc = resolve("bom_accumulate", engine)
             bad = []
-            for s in range(0, max(q.shape[0], 1), _CHUNK):
-                c = self._codes(ids[s:s + _CHUNK])
-                if miss[s:s + _CHUNK].any():
-                    c[miss[s:s + _CHUNK]] = -1
-                if acc(c, q[s:s + _CHUNK], req, touched):
-                    bad.append(s + np.flatnonzero(c < 0))
+            table = self._lookup.table if self._lookup is not None else None
+            if table is not None and ids.dtype == np.int64 and not miss.any():
+                # integer ids: one fused pass through the dense id -> code table, no temporaries
+                if resolve("bom_accumulate_ids", engine)(ids, table, q, req, touched):
+                    for s in range(0, q.shape[0], _CHUNK):
+                        c = self._codes(ids[s:s + _CHUNK])
+                        bad.append(s + np.flatnonzero(c < 0))
+            else:
+                acc = resolve("bom_accumulate", engine)
+                for s in range(0, max(q.shape[0], 1), _CHUNK):
+                    c = self._codes(ids[s:s + _CHUNK])
+                    if miss[s:s + _CHUNK].any():
+                        c[miss[s:s + _CHUNK]] = -1
+                    if acc(c, q[s:s + _CHUNK], req, touched):
+                        bad.append(s + np.flatnonzero(c < 0))
+            unmatched = np.concatenate(bad) if bad else np.zeros(0, dtype=np.int64)
+            # a NaN/inf quantity reaches req (or the unmatched lines): only then look for the bad rows
+            if not (np.isfinite(req).all() and np.isfinite(q[unmatched]).all()):
+                self._check_finite(q, qlabel, labels)
             self._propagate(req, touched, engine)
             np.logical_and(touched.view(bool), emit, out=touched.view(bool))
             codes = np.empty(int(np.count_nonzero(touched)), dtype=np.int32 if self.n_items < 2**31 else np.int64)
@@ -656,7 +672,6 @@ class BOM:
                 req[s:e] = req[codes[s:e]]
             req.resize(k, refcheck=False)
             out = pd.DataFrame({"item": self._take(codes), "qty": req}, copy=False)
-            unmatched = np.concatenate(bad) if bad else np.zeros(0, dtype=np.int64)
         if show_level:
             out["level"] = self.llc[codes]
         if not leaves_only:
@@ -882,9 +897,13 @@ class _IntLookup:
         return np.where(pos >= 0, self.codes[pos], -1)
 
 
+_NO_UNMATCHED = pd.DataFrame({"item": pd.Series([], dtype=object), "qty": np.zeros(0),
+                              "lines": np.zeros(0, dtype=np.int64)})
+
+
 def _unmatched(ids, miss, q, rows) -> pd.DataFrame:
     if rows.shape[0] == 0:
-        return pd.DataFrame({"item": pd.Series([], dtype=object), "qty": np.zeros(0), "lines": np.zeros(0, int)})
+        return _NO_UNMATCHED.copy()
     items = ids[rows].astype(object)
     items[miss[rows]] = None
     frame = pd.DataFrame({"item": items, "qty": q[rows]})

@@ -62,6 +62,25 @@ def bom_accumulate(const int64_t[::1] codes, const double[::1] qty, double[::1] 
     return skipped
 
 
+def bom_accumulate_ids(const int64_t[::1] ids, const int64_t[::1] table, const double[::1] qty, double[::1] req,
+                       unsigned char[::1] touched):
+    cdef Py_ssize_t i, skipped = 0
+    cdef int64_t x, c, m = table.shape[0]
+    with nogil:
+        for i in range(ids.shape[0]):
+            x = ids[i]
+            if x >= 0 and x < m:
+                c = table[x]
+            else:
+                c = -1
+            if c < 0:
+                skipped += 1
+                continue
+            req[c] += qty[i]
+            touched[c] = 1
+    return skipped
+
+
 def bom_propagate(const int64_t[::1] indptr, const int64_t[::1] indices, const double[::1] mult,
                   const int64_t[::1] edge_parent, const int64_t[::1] level_ptr, double[::1] req,
                   unsigned char[::1] touched):
@@ -142,7 +161,7 @@ def bom_unit_explode(const int64_t[::1] indptr, const int64_t[::1] indices, cons
     cdef int64_t[::1] stamp = np.full(n, -1, dtype=np.int64)
     cdef int64_t[::1] stack = np.empty(max(n, 1), dtype=np.int64)
     cdef int64_t[::1] reach = np.empty(max(n, 1), dtype=np.int64)
-    cdef double[::1] val = np.zeros(max(n, 1), dtype=np.float64)
+    cdef double[::1] val = np.empty(max(n, 1), dtype=np.float64)
     with nogil:
         for t in range(tops.shape[0]):
             top = tops[t]

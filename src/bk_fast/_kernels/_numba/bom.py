@@ -58,6 +58,21 @@ def bom_accumulate(codes, qty, req, touched):
 
 
 @jit
+def bom_accumulate_ids(ids, table, qty, req, touched):
+    skipped = 0
+    m = table.shape[0]
+    for i in range(ids.shape[0]):
+        x = ids[i]
+        c = table[x] if (x >= 0 and x < m) else -1
+        if c < 0:
+            skipped += 1
+            continue
+        req[c] += qty[i]
+        touched[c] = 1
+    return skipped
+
+
+@jit
 def bom_propagate(indptr, indices, mult, edge_parent, level_ptr, req, touched):
     n = indptr.shape[0] - 1
     for u in range(n):
@@ -111,7 +126,7 @@ def _reach(indptr, indices, top, stamp, mark, stack, reach):
 def bom_unit_count(indptr, indices, tops, emit, counts):
     n = indptr.shape[0] - 1
     nt = tops.shape[0]
-    nblocks = min(nt, _BLOCKS)
+    nblocks = min(_BLOCKS, max(1, nt // 64))
     for b in numba.prange(nblocks):
         stamp = np.full(n, -1, dtype=np.int64)
         stack = np.empty(n, dtype=np.int64)
@@ -129,12 +144,12 @@ def bom_unit_count(indptr, indices, tops, emit, counts):
 def bom_unit_explode(indptr, indices, mult, tops, emit, tptr, tcomp, tqty):
     n = indptr.shape[0] - 1
     nt = tops.shape[0]
-    nblocks = min(nt, _BLOCKS)
+    nblocks = min(_BLOCKS, max(1, nt // 64))
     for b in numba.prange(nblocks):
         stamp = np.full(n, -1, dtype=np.int64)
         stack = np.empty(n, dtype=np.int64)
         reach = np.empty(n, dtype=np.int64)
-        val = np.zeros(n, dtype=np.float64)
+        val = np.empty(n, dtype=np.float64)
         for t in range(b, nt, nblocks):
             top = tops[t]
             r = _reach(indptr, indices, top, stamp, t, stack, reach)

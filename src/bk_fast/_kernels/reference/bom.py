@@ -67,6 +67,21 @@ def bom_accumulate(codes, qty, req, touched):
 
 
 @kernel
+def bom_accumulate_ids(ids, table, qty, req, touched):
+    """``bom_accumulate`` for integer item ids through a dense id -> code table (-1 = not an item): lines whose
+    id is outside ``[0, len(table))`` or maps to -1 are skipped. Returns the number of skipped lines."""
+    skipped = 0
+    step = 1 << 16  # bounded temporaries
+    for s in range(0, ids.shape[0], step):
+        part = ids[s:s + step]
+        ok = (part >= 0) & (part < table.shape[0])
+        codes = np.full(part.shape[0], -1, dtype=np.int64)
+        codes[ok] = table[part[ok]]
+        skipped += bom_accumulate(codes, qty[s:s + step], req, touched)
+    return skipped
+
+
+@kernel
 def bom_propagate(indptr, indices, mult, edge_parent, level_ptr, req, touched):
     """Push requirements down the BOM, level by level in low-level-code order, one pass over the edges:
     ``req[child] += req[parent] * mult`` for every edge of a touched parent; the child becomes touched."""

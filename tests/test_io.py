@@ -174,6 +174,10 @@ def test_bad_input():
         bkio.parse_numbers(np.array(["2025-01-01"], dtype="datetime64[ns]"))
     with pytest.raises(ValueError, match="unknown engine"):
         bkio.parse_numbers(["1"], engine="fortran")
+    with pytest.raises(ValueError, match="unknown engine"):
+        bkio.parse_numbers([], engine="fortran")
+    with pytest.raises(ValueError, match="unknown engine"):
+        bkio.read_erp(b"WC,MACH\n1,2\n", engine="fortran")
 
 
 # ---------------------------------------------------------------------------------------------------------

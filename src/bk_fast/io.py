@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._columns import canonical
-from bk_fast._engine import resolve
+from bk_fast._engine import pick, resolve
 from bk_fast._kernels.reference.parse import (
     STATUS_DEFER,
     STATUS_EMPTY,
@@ -201,6 +201,7 @@ def parse_numbers(values, engine: str | None = None):
     >>> bk_fast.io.parse_numbers(["$1,326.67 ", "1,200.0", "($2,183.40)", "", "n/a", None])
     array([ 1326.67,  1200.  , -2183.4 ,      nan,      nan,      nan])
     """
+    engine = pick(engine)  # an unknown or missing engine fails here, whatever the input
     out, _ = _parse_any(values, engine)
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
@@ -688,6 +689,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     """
     if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
         raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}")
+    engine = pick(engine)
     src, name, is_xlsx = _source_bytes(source)
     if is_xlsx:
         cells = _xlsx_cells(src, name)

@@ -630,3 +630,12 @@ def test_missing_priority_due_release_and_duplicate_ids(engine):
     assert math.isnan(s.jobs["days_late"].iloc[1]) and not s.jobs["late"].iloc[1]  # no due date: never late
     assert s.jobs["late"].tolist() == [True, False, False, True]
     assert s.jobs["job"].tolist() == ["a", "a", "b", "c"]  # duplicate ids kept, row by row
+
+
+def test_huge_quantities(engine):
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [1e300, 1e15, 10.0], "work_center": "W"})
+    s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01", engine=engine)
+    assert s.jobs["end_day"].tolist() == [1e300, 1e15, 1e15 + 10.0]
+    assert s.jobs["end"].isna().tolist() == [True, True, True]  # no date half a million years out
+    assert s.jobs["start"].tolist()[:2] == [pd.Timestamp("2025-09-01")] * 2

@@ -47,6 +47,8 @@ _MACHINE_NAMES = {
     "rate": ("rate", "lbs/day"),
 }
 _PLOT_HINT = "plotting needs matplotlib: pip install 'bk_fast[plot]'"
+#: working days beyond which no date is shown (NaT): ~500 years, far inside datetime64[ns]
+_MAX_CALENDAR_DAYS = 125_000.0
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -223,7 +225,7 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
     """Working days -> datetime64[ns] to the minute; ``end``: a whole day ``k`` reads as the end (24:00) of
     working day ``k - 1``."""
     out = np.full(days.shape[0], np.datetime64("NaT", "ns"))
-    ok = np.isfinite(days)
+    ok = np.isfinite(days) & (np.abs(np.nan_to_num(days)) < _MAX_CALENDAR_DAYS)  # beyond: NaT, not overflow
     if not ok.any():
         return out
     d = days[ok]

@@ -472,3 +472,12 @@ def test_ragged_rows():
     with pytest.raises(ValueError, match=r"<stream>: .*(fields|columns)"):
         with pytest.warns(UserWarning):
             bkio.read_erp(b"WC,MACH\n9.38.20.F,12\n9.38.20.F,13,x,y\n")
+
+
+def test_read_mill_spells_columns_like_the_mill(exported):
+    mill, paths = exported
+    again = bkio.read_mill(paths["bom"].parent)
+    for kind, frame in mill.items():
+        assert list(again[kind].columns) == list(frame.columns)
+        assert again[kind].dtypes.tolist() == frame.dtypes.tolist()  # the mill's own dtypes, unoptimised
+    pd.testing.assert_frame_equal(again["knit_orders"], mill["knit_orders"], check_exact=True)

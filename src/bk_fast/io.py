@@ -31,8 +31,8 @@ from bk_fast._kernels.reference.parse import (
     clean_float,
 )
 
-__all__ = ["parse_numbers", "read_erp", "read_exports", "detect_kind", "normalize_ids", "load_report", "KINDS",
-           "ExportKind"]
+__all__ = ["parse_numbers", "read_erp", "read_exports", "read_mill", "detect_kind", "normalize_ids", "load_report",
+           "KINDS", "ExportKind"]
 
 try:  # pyarrow is optional: it gives zero-copy string buffers and a multi-threaded CSV reader
     import pyarrow as pa
@@ -792,6 +792,31 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
             raise ValueError(f"{folder}: two {kind} exports: {where[kind].name} and {path.name}")
         found[kind], where[kind] = frame, path
     return found
+
+
+def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> dict[str, pd.DataFrame]:
+    """Real exports as a mill: :func:`read_exports` with the columns spelled as
+    :func:`bk_fast.datasets.make_mill` spells them (``Style #`` on knit orders, ``MACH`` on machines...), so
+    code written against the synthetic mill (``bk-fast demo --from FOLDER``) runs on the real thing.
+    Plain dtypes by default (``optimize=False``).
+
+    Examples
+    --------
+    >>> import tempfile, bk_fast
+    >>> mill = bk_fast.datasets.make_mill(scale=0.01, seed=1)
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     _ = bk_fast.datasets.write_exports(mill, tmp)
+    ...     again = bk_fast.io.read_mill(tmp)
+    >>> all(list(again[k].columns) == list(mill[k].columns) for k in mill)
+    True
+    """
+    from bk_fast.datasets import COLUMNS
+
+    frames = read_exports(folder, engine=engine, optimize=optimize)
+    for kind, frame in frames.items():
+        spelled = {canonical(c) or c: c for c in COLUMNS.get(kind, ())}
+        frames[kind] = frame.rename(columns=lambda c: spelled.get(c, c))
+    return frames
 
 
 def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):

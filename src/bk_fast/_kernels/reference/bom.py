@@ -61,7 +61,8 @@ def bom_accumulate(codes, qty, req, touched):
     touched; lines with code -1 (item not in the BOM) are skipped. Returns the number of skipped lines."""
     ok = codes >= 0
     c = codes[ok]
-    np.add.at(req, c, qty[ok])
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.add.at(req, c, qty[ok])
     touched[c] = 1
     return int(codes.shape[0] - c.shape[0])
 
@@ -97,7 +98,8 @@ def bom_propagate(indptr, indices, mult, edge_parent, level_ptr, req, touched):
             continue
         par = par[live]
         ch = indices[e0:e1][live]
-        np.add.at(req, ch, req[par] * mult[e0:e1][live])
+        with np.errstate(over="ignore", invalid="ignore"):  # overflow gives inf, like the compiled engines
+            np.add.at(req, ch, req[par] * mult[e0:e1][live])
         touched[ch] = 1
 
 
@@ -111,7 +113,8 @@ def bom_rollup(indptr, indices, mult, edge_parent, level_ptr, out):
         e1 = indptr[level_ptr[lev + 1]]
         if e0 == e1:
             continue
-        np.add.at(out, edge_parent[e0:e1], mult[e0:e1] * out[indices[e0:e1]])
+        with np.errstate(over="ignore", invalid="ignore"):
+            np.add.at(out, edge_parent[e0:e1], mult[e0:e1] * out[indices[e0:e1]])
 
 
 def _unit(indptr, indices, mult, top, emit, stamp, val, mark):
@@ -182,4 +185,5 @@ def bom_expand_lines(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, o
     dest = np.repeat(offsets[lines] - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
     out_line[dest] = rows
     out_code[dest] = tcomp[first]
-    out_qty[dest] = line_qty[rows] * tqty[first]
+    with np.errstate(over="ignore", invalid="ignore"):
+        out_qty[dest] = line_qty[rows] * tqty[first]

@@ -4,6 +4,7 @@
 #
 #   tools/build_wheels.sh                  # python3 on PATH; tools venv in build/wheel-tools
 #   PYTHON=python3.11 tools/build_wheels.sh
+#   tools/build_wheels.sh --git HEAD       # build from a clean `git archive` of a commit, not the work tree
 #
 # The build itself runs in pip's isolated build environment (scikit-build-core, cython, cython-cmake, numpy
 # from PyPI), so nothing but a C compiler, CMake's PyPI wheel and the Python headers are needed here.
@@ -12,7 +13,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
-TOOLS=${TOOLS_VENV:-build/wheel-tools}
+ROOT=$PWD
+src=.
+if [ "${1:-}" = "--git" ]; then
+  ref=${2:-HEAD}
+  src=$(mktemp -d /tmp/bk_fast_src.XXXXXX)
+  trap 'rm -rf "$src"' EXIT
+  git archive --format=tar "$ref" | tar -x -C "$src"
+  echo "build_wheels: building $(git rev-parse --short "$ref") from a clean export in $src"
+fi
+TOOLS=${TOOLS_VENV:-$PWD/build/wheel-tools}
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 if [ ! -x "$TOOLS/bin/python" ]; then
@@ -24,7 +34,7 @@ fi
 rm -rf dist wheelhouse
 start=$(date +%s)
 # sdist first, then the wheel built FROM that sdist: proves the sdist is complete (one compile only).
-"$TOOLS/bin/python" -m build --outdir dist .
+"$TOOLS/bin/python" -m build --outdir "$ROOT/dist" "$src"
 echo "build_wheels: sdist + wheel in $(( $(date +%s) - start )) s"
 ls -l dist
 

@@ -260,9 +260,9 @@ def test_projected_on_hand_never_negative_exactly():
     for eng in ("numpy", "numba", "cython"):
         if not bk_fast.engines()[eng].available:
             continue
-        resolve("allocate_orders", eng)(item_ptr, times, cum, orders["item"].to_numpy(np.int64),
-                                        orders["priority"].to_numpy(float), orders["due"].to_numpy(float),
-                                        orders["order"].to_numpy(np.int64), orders["qty"].to_numpy(),
+        rank = orders["priority"].to_numpy(np.int64) * 16 + orders["due"].to_numpy(np.int64)
+        resolve("allocate_orders", eng)(item_ptr, times, cum, orders["item"].to_numpy(np.int64), rank,
+                                        orders["due"].to_numpy(float), orders["qty"].to_numpy(),
                                         True, 0.0, np.inf, free, short, np.empty(cap, np.int64),
                                         np.empty(cap, np.int64), np.empty(cap))
         assert (free >= 0).all()  # exactly, not within a tolerance

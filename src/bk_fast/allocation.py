@@ -75,6 +75,13 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
     return None
 
 
+def _take(col: pd.Series, idx: np.ndarray):
+    """``col``'s values at positions ``idx`` (NumPy take for NumPy dtypes: no extension-array overhead)."""
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind != "O":
+        return col.to_numpy()[idx]
+    return col.array.take(idx)
+
+
 def _first_bad(df: pd.DataFrame, mask: np.ndarray):
     label = df.index[int(np.flatnonzero(mask)[0])]
     return label.item() if isinstance(label, np.generic) else label
@@ -118,21 +125,25 @@ def _ids(df: pd.DataFrame, label, what: str) -> pd.Series:
     return col
 
 
-def _item_codes(order_items: pd.Series, supply_items: pd.Series) -> tuple[np.ndarray, np.ndarray, int]:
-    """Dense int64 codes shared by the order and supply item columns."""
+def _item_codes(order_items: pd.Series, supply_items: pd.Series):
+    """Dense int64 codes shared by the order and supply item columns, their count, and a function mapping
+    codes back to item values."""
     a, b = order_items.to_numpy(), supply_items.to_numpy()
     if a.dtype.kind in "iu" and b.dtype.kind in "iu" and (a.size or b.size):
         lo = min(a.min() if a.size else b.min(), b.min() if b.size else a.min())
         hi = max(a.max() if a.size else b.max(), b.max() if b.size else a.max())
         span = int(hi) - int(lo) + 1
         if span <= 4 * (a.size + b.size) + 1024:
+            dtype = a.dtype if a.size else b.dtype
             return (np.ascontiguousarray(a, dtype=np.int64) - int(lo),
-                    np.ascontiguousarray(b, dtype=np.int64) - int(lo), span)
+                    np.ascontiguousarray(b, dtype=np.int64) - int(lo), span,
+                    lambda c: (c + int(lo)).astype(dtype, copy=False))
     both = pd.concat([pd.Series(a, dtype=order_items.dtype if a.size else None),
                       pd.Series(b, dtype=supply_items.dtype if b.size else None)], ignore_index=True)
     codes, uniques = pd.factorize(both)
     codes = codes.astype(np.int64)
-    return np.ascontiguousarray(codes[:a.size]), np.ascontiguousarray(codes[a.size:]), len(uniques)
+    return (np.ascontiguousarray(codes[:a.size]), np.ascontiguousarray(codes[a.size:]), len(uniques),
+            lambda c: uniques.take(c))
 
 
 def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine):
@@ -204,6 +215,41 @@ def _tiebreak(ids: pd.Series) -> np.ndarray:
     except TypeError:  # ids of mixed, unorderable types: ties fall back to row order
         return np.zeros(len(ids), dtype=np.int64)
     return np.ascontiguousarray(codes, dtype=np.int64)
+
+
+def _packed(arr: np.ndarray):
+    """``(arr - min)`` as int64 and its bit width when ``arr`` holds integers only (else None)."""
+    lo, hi = arr.min(), arr.max()
+    if arr.dtype.kind == "f":
+        if not (np.isfinite(lo) and np.isfinite(hi) and hi - lo < 2.0 ** 62) or not np.array_equal(arr, np.floor(arr)):
+            return None
+        return (arr - lo).astype(np.int64), int(hi - lo).bit_length()
+    span = int(hi) - int(lo)
+    if span >= 2 ** 62:
+        return None
+    return arr.astype(np.int64) - np.int64(lo), span.bit_length()
+
+
+def _service_rank(priority: np.ndarray, due: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    """One int64 per order whose order is (priority, due, tiebreak): the three bit-packed when they are
+    integers that fit in 63 bits together (the common case: no sort needed here), else the rank of a lexsort
+    (equal triples then rank by row, which the kernels' tie by row reproduces)."""
+    if priority.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = [priority, due]
+    if not (tiebreak.size < 2 or bool((tiebreak[1:] >= tiebreak[:-1]).all())):
+        keys.append(tiebreak)  # (ids ascending with the rows need no key: the kernels tie by row)
+    parts = [_packed(a) for a in keys] + [(np.zeros(1, dtype=np.int64), 0)] * (3 - len(keys))
+    if all(p is not None for p in parts) and sum(p[1] for p in parts) <= 63:
+        (p, bp), (d, bd), (t, bt) = parts
+        key = p << np.int64(bd + bt)
+        key |= d << np.int64(bt)
+        key |= t
+        return np.ascontiguousarray(key)
+    order = np.lexsort(keys[::-1])
+    rank = np.empty(priority.size, dtype=np.int64)
+    rank[order] = np.arange(priority.size, dtype=np.int64)
+    return rank
 
 
 def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True, max_lateness=None,
@@ -325,7 +371,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     sqty = np.where(np.isnan(sqty), 0.0, sqty)
     max_late = _lateness(max_lateness, due_is_date)
 
-    o_code, s_code, n_items = _item_codes(items, sup_items)
+    o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
     item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)
     tiebreak = _tiebreak(order_ids)
 
@@ -336,8 +382,9 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     del_order = np.empty(cap, dtype=np.int64)
     del_period = np.empty(cap, dtype=np.int64)
     del_qty = np.empty(cap, dtype=np.float64)
+    rank = _service_rank(priority, due, tiebreak)
     nd = int(resolve("allocate_orders", engine)(
-        item_ptr, times, cum, o_code, priority, due, tiebreak, qty, bool(partial), min_ship, max_late,
+        item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
         free, short, del_order, del_period, del_qty))
     d_o, d_p, d_q = del_order[:nd], del_period[:nd], del_qty[:nd]
 
@@ -348,28 +395,35 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     late[on_time] = 0.0
     when = np.where(on_time, d_due, d_t)
     due_col = orders[o_due]
+    # item from the supply period (a gather from the small per-period table), due from the float gather
+    code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
+    d_item = item_of(code_of_period[d_p])
+    if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind in "iuf" and not np.abs(due).max(initial=0) > 2.0 ** 53:
+        d_due_out = d_due.astype(due_col.dtype, copy=False)
+    else:
+        d_due_out = _take(due_col, d_o)
     deliveries = pd.DataFrame({
-        "order": order_ids.array.take(d_o),
-        "item": items.array.take(d_o),
-        "due": due_col.array.take(d_o),
+        "order": _take(order_ids, d_o),
+        "item": d_item,
+        "due": d_due_out,
         "period": _from_days(when) if due_is_date else when,
         "qty": d_q,
         "days_late": late,
-    })
+    }, copy=False)
     if not due_is_date and due_col.dtype.kind in "iu":
         deliveries["period"] = _as_int_if_exact(when)
 
     delivered = qty - short
     on_time_qty = np.bincount(d_o, weights=np.where(on_time, d_q, 0.0), minlength=n) if n else np.zeros(0)
     summary = pd.DataFrame({"qty": qty, "delivered": delivered, "on_time": on_time_qty, "short": short},
-                           index=orders.index)
+                           index=orders.index, copy=False)
     rows = np.flatnonzero(short > 0)
     shortfalls = pd.DataFrame({
-        "order": order_ids.array.take(rows),
-        "item": items.array.take(rows),
-        "due": due_col.array.take(rows),
+        "order": _take(order_ids, rows),
+        "item": _take(items, rows),
+        "due": _take(due_col, rows),
         "qty_short": short[rows],
-    }, index=orders.index[rows])
+    }, index=orders.index[rows], copy=False)
     return Allocation(deliveries, shortfalls, summary)
 
 

@@ -7,70 +7,74 @@ from libc.math cimport INFINITY
 from libc.stdint cimport int64_t
 
 
-cdef inline bint _before(int64_t i, int64_t j, const double[::1] priority, const double[::1] due,
-                         const int64_t[::1] tiebreak) noexcept nogil:
-    if priority[i] != priority[j]:
-        return priority[i] < priority[j]
-    if due[i] != due[j]:
-        return due[i] < due[j]
-    if tiebreak[i] != tiebreak[j]:
-        return tiebreak[i] < tiebreak[j]
-    return i < j
+cdef inline int _bits(int64_t x) noexcept nogil:
+    cdef int b = 0
+    while b < 63 and ((<int64_t>1) << b) <= x:
+        b += 1
+    return b
 
 
-cdef void _sort_segment(int64_t[::1] seq, int64_t[::1] tmp, Py_ssize_t lo, Py_ssize_t hi,
-                        const double[::1] priority, const double[::1] due,
-                        const int64_t[::1] tiebreak) noexcept nogil:
-    cdef Py_ssize_t run = 16, start = lo, stop, p, q, width, left, mid, right, a, b, out
-    cdef int64_t v
-    cdef int64_t[::1] src = seq
-    cdef int64_t[::1] dst = tmp
-    cdef int64_t[::1] swap
-    cdef bint swapped = False
-    while start < hi:
-        stop = start + run if start + run < hi else hi
-        for p in range(start + 1, stop):
-            v = seq[p]
-            q = p - 1
-            while q >= start and _before(v, seq[q], priority, due, tiebreak):
-                seq[q + 1] = seq[q]
-                q -= 1
-            seq[q + 1] = v
-        start = stop
-    width = run
-    while width < hi - lo:
-        left = lo
-        while left < hi:
-            mid = left + width if left + width < hi else hi
-            right = left + 2 * width if left + 2 * width < hi else hi
-            a = left
-            b = mid
-            out = left
-            while a < mid and b < right:
-                if _before(src[b], src[a], priority, due, tiebreak):
-                    dst[out] = src[b]
-                    b += 1
-                else:
-                    dst[out] = src[a]
-                    a += 1
-                out += 1
-            while a < mid:
-                dst[out] = src[a]
-                a += 1
-                out += 1
-            while b < right:
-                dst[out] = src[b]
-                b += 1
-                out += 1
-            left = right
-        swap = src
-        src = dst
-        dst = swap
-        swapped = not swapped
-        width *= 2
-    if swapped:
-        for p in range(lo, hi):
-            seq[p] = tmp[p]
+cdef int64_t* _service_order(const int64_t[::1] order_item, const int64_t[::1] rank, Py_ssize_t n_items,
+                             int64_t[::1] start, int64_t* key, int64_t* key2, int64_t* idx,
+                             int64_t* idx2) noexcept nogil:
+    """Rows sorted by (item, rank, row): stable LSD radix sort on 11-bit digits of ``item << bits | rank``
+    (item last, by counting sort, when they do not fit in 63 bits). Fills ``start``; returns the buffer that
+    holds the order (``idx`` or ``idx2``)."""
+    cdef Py_ssize_t n = rank.shape[0], i, o, p
+    cdef int64_t rmax = 0, d, it
+    cdef int rbits, ibits, total, shift
+    cdef bint packed, skip
+    cdef int64_t count[2049]
+    cdef int64_t* swap
+    for o in range(n):
+        start[order_item[o] + 1] += 1
+    for i in range(n_items):
+        start[i + 1] += start[i]
+    for o in range(n):
+        if rank[o] > rmax:
+            rmax = rank[o]
+    rbits = _bits(rmax)
+    ibits = _bits(n_items - 1)
+    packed = rbits + ibits <= 63
+    for o in range(n):
+        key[o] = ((order_item[o] << rbits) | rank[o]) if packed else rank[o]
+        idx[o] = o
+    total = rbits + ibits if packed else rbits
+    shift = 0
+    while shift < total:
+        for i in range(2049):
+            count[i] = 0
+        for i in range(n):
+            count[((key[i] >> shift) & 2047) + 1] += 1
+        skip = False
+        for i in range(2048):
+            if count[i + 1] == n:
+                skip = True
+            count[i + 1] += count[i]
+        if not skip:
+            for i in range(n):
+                d = (key[i] >> shift) & 2047
+                p = count[d]
+                key2[p] = key[i]
+                idx2[p] = idx[i]
+                count[d] = p + 1
+            swap = key
+            key = key2
+            key2 = swap
+            swap = idx
+            idx = idx2
+            idx2 = swap
+        shift += 11
+    if not packed:
+        # key2 is free here: use it as the fill pointers of the counting sort by item
+        for i in range(n_items):
+            key2[i] = start[i]
+        for i in range(n):
+            it = order_item[idx[i]]
+            idx2[key2[it]] = idx[i]
+            key2[it] += 1
+        return idx2
+    return idx
 
 
 cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a, Py_ssize_t b,
@@ -86,8 +90,8 @@ cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a,
 
 
 def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const double[::1] cum,
-                    const int64_t[::1] order_item, const double[::1] priority, const double[::1] due,
-                    const int64_t[::1] tiebreak, const double[::1] qty, bint partial, double min_ship,
+                    const int64_t[::1] order_item, const int64_t[::1] rank, const double[::1] due,
+                    const double[::1] qty, bint partial, double min_ship,
                     double max_late, double[::1] free, double[::1] short, int64_t[::1] del_order,
                     int64_t[::1] del_period, double[::1] del_qty):
     cdef Py_ssize_t n_items = item_ptr.shape[0] - 1, n = order_item.shape[0]
@@ -96,38 +100,33 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef double q, r, s, d, run, v, x
     cdef bint ok
     cdef int64_t[::1] start = np.zeros(n_items + 1, dtype=np.int64)
-    cdef int64_t[::1] fill = np.zeros(n_items + 1, dtype=np.int64)
-    cdef int64_t[::1] seq = np.empty(n, dtype=np.int64)
-    cdef int64_t[::1] tmp = np.empty(n, dtype=np.int64)
+    # radix buffers (one spare slot so that n == 0 still has an address); key2 doubles as fill pointers
+    cdef int64_t[::1] buf = np.empty(4 * n + max(n_items, 1) + 4, dtype=np.int64)
+    cdef int64_t* seq
+    cdef int64_t* base = &buf[0]
+    cdef double[::1] sq = np.empty(n, dtype=np.float64)
+    cdef double[::1] sd = np.empty(n, dtype=np.float64)
     with nogil:
         for j in range(free.shape[0]):
             free[j] = cum[j]
-        for o in range(n):
-            start[order_item[o] + 1] += 1
-        for i in range(n_items):
-            start[i + 1] += start[i]
-        for i in range(n_items):
-            fill[i] = start[i]
-        for o in range(n):
-            it = order_item[o]
-            seq[fill[it]] = o
-            fill[it] += 1
-        for i in range(n_items):
-            if start[i + 1] - start[i] > 1:
-                _sort_segment(seq, tmp, start[i], start[i + 1], priority, due, tiebreak)
+        seq = _service_order(order_item, rank, n_items, start, base, base + n + 1,
+                             base + 2 * n + max(n_items, 1) + 2, base + 3 * n + max(n_items, 1) + 3)
+        # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
+        for idx in range(n):
+            sq[idx] = qty[seq[idx]]
+            sd[idx] = due[seq[idx]]
         for i in range(n_items):
             a = item_ptr[i]
             b = item_ptr[i + 1]
             p = b - a
             for idx in range(start[i], start[i + 1]):
-                o = seq[idx]
-                q = qty[o]
+                q = sq[idx]
                 r = q
                 if p == 0 or not q > 0.0:
-                    short[o] = r
+                    sq[idx] = r
                     continue
                 s = min_ship if partial else q
-                d = due[o]
+                d = sd[idx]
                 k = _last_at_or_before(times, a, b, d)
                 last = _last_at_or_before(times, a, b, d + max_late)
                 m = k if k > 0 else 0
@@ -155,7 +154,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     x = r if r <= run else run
                     for j in range(a + m2, b):
                         free[j] -= x
-                    del_order[nd] = o
+                    del_order[nd] = seq[idx]
                     del_period[nd] = a + m2
                     del_qty[nd] = x
                     nd += 1
@@ -164,7 +163,9 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     else:
                         r = r - x
                     m = m2 + 1
-                short[o] = r
+                sq[idx] = r
+        for idx in range(n):
+            short[seq[idx]] = sq[idx]
     return nd
 
 

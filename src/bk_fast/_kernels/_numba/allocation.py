@@ -1,8 +1,7 @@
 """Numba engine for priority allocation against time-phased supply; same semantics as ``reference.allocation``.
 
-The algorithm (documented in ``reference.allocation``): orders are bucketed by item (counting sort) and
-sorted within each item by (priority, due, tiebreak, row) with a merge sort; each item keeps its free
-cumulative supply ``F`` as a dense array and every take subtracts from the suffix it affects, element by
+The algorithm (documented in ``reference.allocation``): orders are sorted by (item, rank, row) with a
+stable radix sort (``rank`` encodes priority, due and order id); each item keeps its free cumulative supply ``F`` as a dense array and every take subtracts from the suffix it affects, element by
 element, so the three engines produce bit-identical results.
 """
 
@@ -14,66 +13,66 @@ from bk_fast._kernels._numba import jit
 
 
 @jit(inline="always")
-def _before(i, j, priority, due, tiebreak):
-    if priority[i] != priority[j]:
-        return priority[i] < priority[j]
-    if due[i] != due[j]:
-        return due[i] < due[j]
-    if tiebreak[i] != tiebreak[j]:
-        return tiebreak[i] < tiebreak[j]
-    return i < j
+def _bits(x):
+    b = 0
+    while b < 63 and (np.int64(1) << b) <= x:
+        b += 1
+    return b
 
 
 @jit
-def _sort_segment(seq, tmp, lo, hi, priority, due, tiebreak):
-    # insertion sort runs of 16, then bottom-up merges (ping-pong between seq and tmp)
-    run = 16
-    start = lo
-    while start < hi:
-        stop = min(start + run, hi)
-        for p in range(start + 1, stop):
-            v = seq[p]
-            q = p - 1
-            while q >= start and _before(v, seq[q], priority, due, tiebreak):
-                seq[q + 1] = seq[q]
-                q -= 1
-            seq[q + 1] = v
-        start = stop
-    width = run
-    src = seq
-    dst = tmp
-    swapped = False
-    while width < hi - lo:
-        left = lo
-        while left < hi:
-            mid = min(left + width, hi)
-            right = min(left + 2 * width, hi)
-            a = left
-            b = mid
-            out = left
-            while a < mid and b < right:
-                if _before(src[b], src[a], priority, due, tiebreak):
-                    dst[out] = src[b]
-                    b += 1
-                else:
-                    dst[out] = src[a]
-                    a += 1
-                out += 1
-            while a < mid:
-                dst[out] = src[a]
-                a += 1
-                out += 1
-            while b < right:
-                dst[out] = src[b]
-                b += 1
-                out += 1
-            left = right
-        src, dst = dst, src
-        swapped = not swapped
-        width *= 2
-    if swapped:
-        for p in range(lo, hi):
-            seq[p] = tmp[p]
+def _service_order(order_item, rank, n_items, start):
+    """Order rows sorted by (item, rank, row): a stable LSD radix sort on 11-bit digits of the packed key
+    ``item << bits(rank) | rank`` (item last, by counting sort, when the two do not fit in 63 bits).
+    Fills ``start`` (n_items + 1) with each item's first position."""
+    n = rank.shape[0]
+    for o in range(n):
+        start[order_item[o] + 1] += 1
+    for i in range(n_items):
+        start[i + 1] += start[i]
+    rmax = 0
+    for o in range(n):
+        if rank[o] > rmax:
+            rmax = rank[o]
+    rbits = _bits(rmax)
+    ibits = _bits(n_items - 1)
+    packed = rbits + ibits <= 63
+    key = np.empty(n, dtype=np.int64)
+    idx = np.arange(n)
+    for o in range(n):
+        key[o] = (order_item[o] << rbits) | rank[o] if packed else rank[o]
+    total = rbits + ibits if packed else rbits
+    key2 = np.empty(n, dtype=np.int64)
+    idx2 = np.empty(n, dtype=np.int64)
+    count = np.empty(2049, dtype=np.int64)
+    shift = 0
+    while shift < total:
+        count[:] = 0
+        for i in range(n):
+            count[((key[i] >> shift) & 2047) + 1] += 1
+        skip = False
+        for d in range(2048):
+            if count[d + 1] == n:
+                skip = True
+            count[d + 1] += count[d]
+        if not skip:
+            for i in range(n):
+                d = (key[i] >> shift) & 2047
+                p = count[d]
+                key2[p] = key[i]
+                idx2[p] = idx[i]
+                count[d] = p + 1
+            key, key2 = key2, key
+            idx, idx2 = idx2, idx
+        shift += 11
+    if not packed:
+        fill = start[:n_items].copy()
+        for i in range(n):
+            it = order_item[idx[i]]
+            idx2[fill[it]] = idx[i]
+            fill[it] += 1
+        idx = idx2
+    return idx
 
 
 @jit(inline="always")
@@ -91,42 +90,33 @@ def _last_at_or_before(times, a, b, x):
 
 
 @jit
-def allocate_orders(item_ptr, times, cum, order_item, priority, due, tiebreak, qty, partial, min_ship,
+def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
                     max_late, free, short, del_order, del_period, del_qty):
     n_items = item_ptr.shape[0] - 1
     n = order_item.shape[0]
     for j in range(free.shape[0]):
         free[j] = cum[j]
-    # counting sort of the orders by item (stable), then each item's orders by priority
     start = np.zeros(n_items + 1, dtype=np.int64)
-    for o in range(n):
-        start[order_item[o] + 1] += 1
-    for i in range(n_items):
-        start[i + 1] += start[i]
-    fill = start[:n_items].copy()
-    seq = np.empty(n, dtype=np.int64)
-    for o in range(n):
-        it = order_item[o]
-        seq[fill[it]] = o
-        fill[it] += 1
-    tmp = np.empty(n, dtype=np.int64)
-    for i in range(n_items):
-        if start[i + 1] - start[i] > 1:
-            _sort_segment(seq, tmp, start[i], start[i + 1], priority, due, tiebreak)
+    seq = _service_order(order_item, rank, n_items, start)
+    # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
+    sq = np.empty(n, dtype=np.float64)
+    sd = np.empty(n, dtype=np.float64)
+    for idx in range(n):
+        sq[idx] = qty[seq[idx]]
+        sd[idx] = due[seq[idx]]
     nd = 0
     for i in range(n_items):
         a = item_ptr[i]
         b = item_ptr[i + 1]
         p = b - a
         for idx in range(start[i], start[i + 1]):
-            o = seq[idx]
-            q = qty[o]
+            q = sq[idx]
             r = q
             if p == 0 or not q > 0.0:
-                short[o] = r
+                sq[idx] = r
                 continue
             s = min_ship if partial else q
-            d = due[o]
+            d = sd[idx]
             k = _last_at_or_before(times, a, b, d)
             last = _last_at_or_before(times, a, b, d + max_late)
             m = k if k > 0 else 0
@@ -153,7 +143,7 @@ def allocate_orders(item_ptr, times, cum, order_item, priority, due, tiebreak, q
                 x = r if r <= run else run
                 for j in range(a + m2, b):
                     free[j] -= x
-                del_order[nd] = o
+                del_order[nd] = seq[idx]
                 del_period[nd] = a + m2
                 del_qty[nd] = x
                 nd += 1
@@ -162,7 +152,9 @@ def allocate_orders(item_ptr, times, cum, order_item, priority, due, tiebreak, q
                 else:
                     r = r - x
                 m = m2 + 1
-            short[o] = r
+            sq[idx] = r
+    for idx in range(n):
+        short[seq[idx]] = sq[idx]
     return nd
 
 

@@ -19,7 +19,7 @@ allowed by ``max_late`` (or no such ``m`` exists, or the remaining need is below
 (rounding is monotone), so no projected on hand ever goes negative, not even by one ulp.
 
 ``s = min_ship`` when ``partial`` else ``s = qty`` (one full shipment). ``max_late = inf`` allows any
-lateness. Orders of an item are taken in (priority, due, tiebreak, row) order; items are independent.
+lateness. Orders of an item are taken in (rank, row) order; items are independent.
 
 All three engines perform the same floating-point operations in the same order, so they agree bit for bit.
 """
@@ -36,12 +36,13 @@ def _last_at_or_before(times, a, b, x):
 
 
 @kernel
-def allocate_orders(item_ptr, times, cum, order_item, priority, due, tiebreak, qty, partial, min_ship,
+def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
                     max_late, free, short, del_order, del_period, del_qty):
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
 
-    Inputs per order (row ``o``): ``order_item`` (int64 code), ``priority``, ``due`` (float64, no NaN),
-    ``tiebreak`` (int64), ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0),
+    Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64: the order of service within
+    an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no NaN),
+    ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0),
     ``max_late`` (>= 0, may be inf). Outputs: ``free`` (per period), ``short`` (per order) and the deliveries
     ``del_order`` (order row), ``del_period`` (global period index), ``del_qty``, which need room for
     ``len(order_item) + len(times)`` rows. Returns the number of deliveries written (in allocation order:
@@ -51,7 +52,7 @@ def allocate_orders(item_ptr, times, cum, order_item, priority, due, tiebreak, q
     n = order_item.shape[0]
     free[:] = cum
     rows = np.arange(n, dtype=np.int64)
-    seq = np.lexsort((rows, tiebreak, due, priority, order_item)) if n else rows
+    seq = np.lexsort((rows, rank, order_item)) if n else rows
     counts = np.bincount(order_item, minlength=n_items) if n else np.zeros(n_items, dtype=np.int64)
     start = np.zeros(n_items + 1, dtype=np.int64)
     np.cumsum(counts, out=start[1:])

@@ -1,0 +1,301 @@
+"""Priority allocation benchmarks (asv): ``bk_fast.allocate`` on every engine against the baselines.
+
+- ``TimeAllocate``: the full rule (time-phased supply, late deliveries) on order lines over items with 20
+  receipt periods each; baseline ``python_loop``: a plain Python loop implementing the same rule.
+- ``TimeAllocateOnHand``: one on-hand period, no lateness; baseline ``pandas_cumsum``: the ERP's allocation
+  (merge availability, stable sort by priority and date, per-yarn running sum).
+- ``TimeAllocateKits``: ``erp.allocate_knit_orders`` on ``make_mill(scale)``; baseline ``python_loop``: the
+  ERP's domain-manager greedy (every knit order, every BOM row, in score order).
+
+Run: ``asv run -E existing --bench bench_allocation`` or ``python benchmarks/bench_allocation.py`` for one
+table of medians and ratios measured in one run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+ENGINES = ["cython", "numba", "numpy"]
+PERIODS = 20
+
+
+def make_orders(n_orders: int, n_items: int, periods: int = PERIODS, seed: int = 0):
+    """Order lines (``order, item, qty, priority, due``) and time-phased supply (``item, period, qty``):
+    Desc#-like integer items, due periods 0..periods-1, supply about 80 % of demand (on hand + receipts)."""
+    rng = np.random.default_rng(seed)
+    item = 10_000 + rng.integers(0, n_items, n_orders)
+    qty = np.round(rng.uniform(1.0, 100.0, n_orders), 2)
+    orders = pd.DataFrame({"order": np.arange(n_orders, dtype=np.int64), "item": item, "qty": qty,
+                           "priority": rng.integers(1, 100, n_orders), "due": rng.integers(0, periods, n_orders)})
+    per_item = 50.5 * n_orders / n_items * 0.8
+    s_item = np.repeat(10_000 + np.arange(n_items), periods)
+    s_period = np.tile(np.arange(periods), n_items)
+    share = rng.uniform(0.0, 2.0, (n_items, periods))
+    share[:, 0] += periods * 0.3  # a sizeable on hand
+    share /= share.sum(axis=1, keepdims=True)
+    supply = pd.DataFrame({"item": s_item, "period": s_period, "qty": np.round((share * per_item).ravel(), 2)})
+    return orders, supply
+
+
+def make_on_hand(n_orders: int, n_items: int, seed: int = 0):
+    """The on-hand-only case: the same orders, one on-hand row per item (60 % of demand), all due now."""
+    orders, _ = make_orders(n_orders, n_items, 1, seed)
+    rng = np.random.default_rng(seed + 1)
+    on_hand = pd.DataFrame({"item": 10_000 + np.arange(n_items), "period": 0,
+                            "qty": np.round(rng.uniform(0.2, 1.0, n_items) * 50.5 * n_orders / n_items, 2)})
+    return orders, on_hand
+
+
+# ----------------------------------------------------------------------------------------------------------
+# baselines
+
+
+def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_lateness=None):
+    """The full rule as a plain Python loop: per item a list of free cumulative supply; every order, in
+    (priority, due, order) order, takes at the earliest period whose suffix minimum is positive."""
+    max_late = float("inf") if max_lateness is None else max_lateness
+    timeline = {}
+    for it, t, q in zip(supply["item"].tolist(), supply["period"].tolist(), supply["qty"].tolist()):
+        timeline.setdefault(it, {})
+        timeline[it][t] = timeline[it].get(t, 0.0) + q
+    free, times = {}, {}
+    for it, d in timeline.items():
+        ts = sorted(d)
+        acc, cum = 0.0, []
+        for t in ts:
+            acc += d[t]
+            cum.append(acc)
+        free[it], times[it] = cum, ts
+    rows = sorted(zip(orders["priority"].tolist(), orders["due"].tolist(), orders["order"].tolist(),
+                      range(len(orders)), orders["item"].tolist(), orders["qty"].tolist()))
+    deliveries, short = [], [0.0] * len(orders)
+    for _, due, oid, row, it, q in rows:
+        f, ts = free.get(it), times.get(it)
+        rem = q
+        if f:
+            p = len(f)
+            k = -1
+            for j, t in enumerate(ts):
+                if t <= due:
+                    k = j
+            m = max(k, 0)
+            while rem > 0 and m < p and ts[m] - due <= max_late:
+                run, m2 = float("inf"), p
+                for j in range(p - 1, m - 1, -1):
+                    v = min(run, f[j])
+                    if not v > 0:
+                        break
+                    run, m2 = v, j
+                if m2 >= p or ts[m2] - due > max_late:
+                    break
+                x = min(rem, run)
+                for j in range(m2, p):
+                    f[j] -= x
+                deliveries.append((oid, it, ts[m2], x))
+                rem = 0.0 if x == rem else rem - x
+                m = m2 + 1
+        short[row] = rem
+    return deliveries, short
+
+
+def pandas_cumsum_allocate(orders: pd.DataFrame, on_hand: pd.DataFrame) -> pd.DataFrame:
+    """The ERP's allocation (Phase-3 ``optimize_yarn_allocation``) on the same data."""
+    yarn = on_hand.rename(columns={"item": "yarn_id", "qty": "available_quantity"})[["yarn_id",
+                                                                                    "available_quantity"]]
+    df = orders.rename(columns={"item": "yarn_id", "qty": "required_quantity", "due": "order_date"})
+    m = df.merge(yarn, on="yarn_id", how="left")
+    m = m.sort_values(["priority", "order_date"], kind="stable")
+    m["cumulative_demand"] = m.groupby("yarn_id")["required_quantity"].cumsum()
+    m["can_fulfill"] = m["cumulative_demand"] <= m["available_quantity"]
+    m["allocated_quantity"] = np.where(
+        m["can_fulfill"], m["required_quantity"],
+        np.maximum(0, m["available_quantity"] - (m["cumulative_demand"] - m["required_quantity"])))
+    return m
+
+
+def erp_greedy_knit_orders(knit_orders, bom, inventory, today):
+    """The ERP's domain-manager allocation as it is written: score every knit order, then loop over orders
+    (score order) and their BOM rows with a running availability dict."""
+    avail = dict(zip(inventory["Desc#"].tolist(), inventory["Planning Balance"].fillna(0.0).tolist()))
+    rows_by_style = {}
+    for style, yarn, frac in zip(bom["Style#"].tolist(), bom["Desc#"].tolist(), bom["BOM_Percentage"].tolist()):
+        if isinstance(style, str) and yarn == yarn:
+            rows_by_style.setdefault(style.strip(), []).append((int(yarn), frac))
+    scored = []
+    for _, ko in knit_orders.iterrows():
+        shipped = ko["Shipped (lbs)"] if ko["Shipped (lbs)"] == ko["Shipped (lbs)"] else 0.0
+        score = 1000.0 if shipped > 0 else 0.0
+        if pd.notna(ko["Quoted Date"]):
+            score += max(0.0, 100.0 - (ko["Quoted Date"] - today).days)
+        ordered = ko["Qty Ordered (lbs)"] if ko["Qty Ordered (lbs)"] == ko["Qty Ordered (lbs)"] else 0.0
+        score += min(0.1 * ordered, 50.0)
+        scored.append((-score, ko["Order #"], ko))
+    scored.sort(key=lambda s: (s[0], s[1]))
+    result = {}
+    for _, oid, ko in scored:
+        balance = ko["Balance (lbs)"] if ko["Balance (lbs)"] == ko["Balance (lbs)"] else 0.0
+        ok = True
+        for yarn, frac in rows_by_style.get(str(ko["Style #"]).strip(), []):
+            need = balance * frac
+            have = max(avail.get(yarn, 0.0), 0.0)
+            got = min(need, have)
+            if need - got > 0:
+                ok = False
+            avail[yarn] = max(avail.get(yarn, 0.0) - got, 0.0)
+        result[oid] = ok
+    return result
+
+
+# ----------------------------------------------------------------------------------------------------------
+# asv suites
+
+
+def _require(engine):
+    if engine in ENGINES:
+        import bk_fast
+
+        if not bk_fast.engines()[engine].available:
+            raise NotImplementedError(engine)
+
+
+class TimeAllocate:
+    """The full rule: 20 receipt periods per item, late deliveries allowed."""
+
+    params = [ENGINES + ["python_loop"], [10_000, 1_000_000]]
+    param_names = ["engine", "order_lines"]
+    timeout = 600
+
+    def setup(self, engine, n):
+        _require(engine)
+        self.orders, self.supply = make_orders(n, max(n // 100, 1))
+        if engine in ENGINES:
+            import bk_fast
+
+            small_o, small_s = make_orders(200, 4)
+            bk_fast.allocate(small_o, small_s, engine=engine)  # JIT warm-up
+
+    def time_allocate(self, engine, n):
+        if engine == "python_loop":
+            python_loop_allocate(self.orders, self.supply)
+        else:
+            import bk_fast
+
+            res = bk_fast.allocate(self.orders, self.supply, engine=engine)
+            res.deliveries.shape  # the frames are built eagerly; touch them anyway
+
+
+class TimeAllocateOnHand:
+    """One on-hand period, no lateness: what the ERP's running-sum allocation computes."""
+
+    params = [ENGINES + ["pandas_cumsum"], [10_000, 1_000_000]]
+    param_names = ["engine", "order_lines"]
+    timeout = 600
+
+    def setup(self, engine, n):
+        _require(engine)
+        self.orders, self.on_hand = make_on_hand(n, max(n // 100, 1))
+        if engine in ENGINES:
+            import bk_fast
+
+            small_o, small_s = make_on_hand(200, 4)
+            bk_fast.allocate(small_o, small_s, max_lateness=0, engine=engine)
+
+    def time_allocate(self, engine, n):
+        if engine == "pandas_cumsum":
+            pandas_cumsum_allocate(self.orders, self.on_hand)
+        else:
+            import bk_fast
+
+            bk_fast.allocate(self.orders, self.on_hand, max_lateness=0, engine=engine)
+
+
+class TimeAllocateKits:
+    """Knit orders x BOM yarns against stock and weekly PO receipts (``erp.allocate_knit_orders``)."""
+
+    params = [ENGINES + ["python_loop"], [1, 100]]
+    param_names = ["engine", "mill_scale"]
+    timeout = 600
+
+    def setup(self, engine, scale):
+        _require(engine)
+        from bk_fast.datasets import REFERENCE_DATE, make_mill
+
+        self.today = REFERENCE_DATE
+        self.mill = make_mill(scale=scale, seed=0)
+        from bk_fast.bom import BOM
+
+        self.bom = BOM.from_frame(self.mill["bom"])  # compiled once, as a service would
+        if engine in ENGINES:
+            from bk_fast.erp import allocate_knit_orders
+
+            small = make_mill(scale=0.05, seed=1)
+            allocate_knit_orders(small["knit_orders"], small["bom"], small["yarn_inventory"], small["yarn_po"],
+                                 today=self.today, engine=engine)
+
+    def time_allocate_knit_orders(self, engine, scale):
+        m = self.mill
+        if engine == "python_loop":
+            erp_greedy_knit_orders(m["knit_orders"], m["bom"], m["yarn_inventory"], self.today)
+        else:
+            from bk_fast.erp import allocate_knit_orders
+
+            allocate_knit_orders(m["knit_orders"], self.bom, m["yarn_inventory"], today=self.today,
+                                 engine=engine)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# one-run table (python benchmarks/bench_allocation.py [repeats])
+
+
+def _median(fn, repeats):
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main(repeats: int = 5) -> None:  # pragma: no cover - manual measurement
+    import bk_fast
+
+    rows = []
+
+    def run(case, size, name, fn, reps):
+        t = _median(fn, reps)
+        rows.append((case, size, name, t))
+        print(f"{case:10s} {size:>12} {name:14s} {t * 1e3:12.1f} ms", flush=True)
+
+    for suite, cases in ((TimeAllocate, [1_000_000]), (TimeAllocateOnHand, [1_000_000]),
+                         (TimeAllocateKits, [100])):
+        for size in cases:
+            for engine in suite.params[0]:
+                b = suite()
+                try:
+                    b.setup(engine, size)
+                except NotImplementedError:
+                    continue
+                fn = getattr(b, [a for a in dir(b) if a.startswith("time_")][0])
+                slow = engine in ("python_loop", "numpy")
+                run(suite.__name__, size, engine, lambda: fn(engine, size), 3 if slow else repeats)
+    print()
+    print("| case | size | engine / baseline | median | ratio (baseline / this) |")
+    print("|---|---|---|---|---|")
+    for case in dict.fromkeys(r[0] for r in rows):
+        sub = [r for r in rows if r[0] == case]
+        base = [r for r in sub if r[2] not in ENGINES]
+        for c, size, name, t in sub:
+            ratio = "" if not base else " / ".join(f"{b[2]} {b[3] / t:,.1f}x" for b in base if b[1] == size)
+            print(f"| {c} | {size:,} | {name} | {t * 1e3:,.1f} ms | {ratio} |")
+    del bk_fast
+
+
+if __name__ == "__main__":  # pragma: no cover
+    os.environ.setdefault("NUMBA_CACHE_DIR", "/tmp/numba_cache")
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)

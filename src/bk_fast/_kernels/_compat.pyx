@@ -4,7 +4,7 @@
 import numpy as np
 from libc.stdint cimport int64_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
-from libc.string cimport memcmp
+from libc.string cimport memcmp, memcpy
 
 
 def counting_sort(const int64_t[::1] codes, Py_ssize_t n_keys, int64_t[::1] dest, int64_t[::1] perm):
@@ -139,23 +139,56 @@ cdef inline uint64_t _hash_bytes(const unsigned char* p, Py_ssize_t length) noex
     return h
 
 
+cdef struct _slot:
+    uint64_t hash
+    int64_t code
+
+
+cdef bint _grow_table(_slot** table, int64_t* cap) noexcept nogil:
+    """Double the open-addressing table and re-insert every occupied slot (by its stored hash)."""
+    cdef int64_t old_cap = cap[0], new_cap = 2 * cap[0], k, j
+    cdef _slot* old = table[0]
+    cdef _slot* new = <_slot*>malloc(new_cap * sizeof(_slot))
+    if new == NULL:
+        return False
+    for k in range(new_cap):
+        new[k].code = -1
+    for k in range(old_cap):
+        if old[k].code >= 0:
+            j = <int64_t>(old[k].hash & <uint64_t>(new_cap - 1))
+            while new[j].code >= 0:
+                j = (j + 1) & (new_cap - 1)
+            new[j] = old[k]
+    free(old)
+    table[0] = new
+    cap[0] = new_cap
+    return True
+
+
 def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, const unsigned char[::1] nulls,
                    int64_t[::1] codes, int64_t[::1] first_rows):
+    """Distinct strings are copied into one compact buffer as they appear, so that comparing a row with
+    the string already in a slot reads cache-resident memory instead of the row's first occurrence."""
     cdef Py_ssize_t i, n = codes.shape[0]
     cdef bint has_nulls = nulls.shape[0] > 0
     cdef const unsigned char* base = &data[0] if data.shape[0] > 0 else NULL
-    cdef int64_t cap = 1024, hcap = 1024, n_groups = 0, j, jj, s, c, r, rs, start, length
+    cdef int64_t cap = 1024, ucap = 1024, bcap = 16384, bused = 0, n_groups = 0, j, c, start, length, k
     cdef uint64_t h
-    cdef int64_t* slots = <int64_t*>calloc(cap, sizeof(int64_t))
-    cdef uint64_t* hashes = <uint64_t*>malloc(hcap * sizeof(uint64_t))
-    cdef int64_t* grown_slots
-    cdef uint64_t* grown_hashes
+    cdef _slot* table = <_slot*>malloc(cap * sizeof(_slot))
+    cdef int64_t* uoff = <int64_t*>malloc(ucap * sizeof(int64_t))
+    cdef int64_t* ulen = <int64_t*>malloc(ucap * sizeof(int64_t))
+    cdef unsigned char* ubuf = <unsigned char*>malloc(bcap)
+    cdef void* grown
     cdef bint failed = False
-    if slots == NULL or hashes == NULL:
-        free(slots)
-        free(hashes)
+    if table == NULL or uoff == NULL or ulen == NULL or ubuf == NULL:
+        free(table)
+        free(uoff)
+        free(ulen)
+        free(ubuf)
         raise MemoryError()
     with nogil:
+        for k in range(cap):
+            table[k].code = -1
         for i in range(n):
             if has_nulls and nulls[i]:
                 codes[i] = -1
@@ -165,47 +198,53 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
             h = _hash_bytes(base + start, length)
             j = <int64_t>(h & <uint64_t>(cap - 1))
             while True:
-                s = slots[j]
-                if s == 0:
-                    if n_groups == hcap:
-                        grown_hashes = <uint64_t*>realloc(hashes, 2 * hcap * sizeof(uint64_t))
-                        if grown_hashes == NULL:
+                c = table[j].code
+                if c < 0:
+                    # a new distinct string: remember it compactly
+                    if n_groups == ucap:
+                        grown = realloc(uoff, 2 * ucap * sizeof(int64_t))
+                        if grown == NULL:
                             failed = True
                             break
-                        hashes = grown_hashes
-                        hcap *= 2
-                    hashes[n_groups] = h
+                        uoff = <int64_t*>grown
+                        grown = realloc(ulen, 2 * ucap * sizeof(int64_t))
+                        if grown == NULL:
+                            failed = True
+                            break
+                        ulen = <int64_t*>grown
+                        ucap *= 2
+                    if bused + length > bcap:
+                        while bused + length > bcap:
+                            bcap *= 2
+                        grown = realloc(ubuf, bcap)
+                        if grown == NULL:
+                            failed = True
+                            break
+                        ubuf = <unsigned char*>grown
+                    if length:
+                        memcpy(ubuf + bused, base + start, length)
+                    uoff[n_groups] = bused
+                    ulen[n_groups] = length
+                    bused += length
+                    table[j].hash = h
+                    table[j].code = n_groups
                     first_rows[n_groups] = i
-                    slots[j] = n_groups + 1
                     codes[i] = n_groups
                     n_groups += 1
-                    if 2 * n_groups > cap:
-                        grown_slots = <int64_t*>calloc(2 * cap, sizeof(int64_t))
-                        if grown_slots == NULL:
-                            failed = True
-                            break
-                        free(slots)
-                        slots = grown_slots
-                        cap *= 2
-                        for c in range(n_groups):
-                            jj = <int64_t>(hashes[c] & <uint64_t>(cap - 1))
-                            while slots[jj] != 0:
-                                jj = (jj + 1) & (cap - 1)
-                            slots[jj] = c + 1
+                    if 2 * n_groups > cap and not _grow_table(&table, &cap):
+                        failed = True
                     break
-                c = s - 1
-                if hashes[c] == h:
-                    r = first_rows[c]
-                    rs = offsets[r]
-                    if offsets[r + 1] - rs == length and (length == 0 or
-                                                          memcmp(base + rs, base + start, length) == 0):
-                        codes[i] = c
-                        break
+                if table[j].hash == h and ulen[c] == length and (
+                        length == 0 or memcmp(ubuf + uoff[c], base + start, length) == 0):
+                    codes[i] = c
+                    break
                 j = (j + 1) & (cap - 1)
             if failed:
                 break
-    free(slots)
-    free(hashes)
+    free(table)
+    free(uoff)
+    free(ulen)
+    free(ubuf)
     if failed:
         raise MemoryError()
     return n_groups

@@ -123,11 +123,26 @@ def _hash_bytes(data, start, stop):
 
 
 @jit
-def _same_bytes(data, a, b, length):
+def _same_bytes(a, a_start, b, b_start, length):
     for k in range(length):
-        if data[a + k] != data[b + k]:
+        if a[a_start + k] != b[b_start + k]:
             return False
     return True
+
+
+@jit
+def _grow(t_hash, t_code, cap):
+    new_cap = 2 * cap
+    n_hash = np.empty(new_cap, dtype=np.uint64)
+    n_code = np.full(new_cap, -1, dtype=np.int64)
+    for k in range(cap):
+        if t_code[k] >= 0:
+            j = np.int64(t_hash[k] & np.uint64(new_cap - 1))
+            while n_code[j] >= 0:
+                j = (j + 1) & (new_cap - 1)
+            n_hash[j] = t_hash[k]
+            n_code[j] = t_code[k]
+    return n_hash, n_code, new_cap
 
 
 @jit
@@ -135,8 +150,13 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
     n = codes.shape[0]
     has_nulls = nulls.shape[0] > 0
     cap = 1024
-    slots = np.zeros(cap, dtype=np.int64)  # code + 1, 0 = empty
-    hashes = np.empty(1024, dtype=np.uint64)
+    t_hash = np.empty(cap, dtype=np.uint64)
+    t_code = np.full(cap, -1, dtype=np.int64)
+    # distinct strings copied compactly as they appear (cache-resident comparisons)
+    uoff = np.empty(1024, dtype=np.int64)
+    ulen = np.empty(1024, dtype=np.int64)
+    ubuf = np.empty(16384, dtype=np.uint8)
+    bused = 0
     n_groups = 0
     for i in range(n):
         if has_nulls and nulls[i]:
@@ -147,32 +167,37 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
         h = _hash_bytes(data, start, start + length)
         j = np.int64(h & np.uint64(cap - 1))
         while True:
-            s = slots[j]
-            if s == 0:
-                if n_groups == hashes.shape[0]:
-                    grown = np.empty(2 * n_groups, dtype=np.uint64)
-                    grown[:n_groups] = hashes
-                    hashes = grown
-                hashes[n_groups] = h
+            c = t_code[j]
+            if c < 0:
+                if n_groups == uoff.shape[0]:
+                    g_off = np.empty(2 * n_groups, dtype=np.int64)
+                    g_off[:n_groups] = uoff
+                    uoff = g_off
+                    g_len = np.empty(2 * n_groups, dtype=np.int64)
+                    g_len[:n_groups] = ulen
+                    ulen = g_len
+                if bused + length > ubuf.shape[0]:
+                    size = ubuf.shape[0]
+                    while bused + length > size:
+                        size *= 2
+                    g_buf = np.empty(size, dtype=np.uint8)
+                    g_buf[:bused] = ubuf[:bused]
+                    ubuf = g_buf
+                for k in range(length):
+                    ubuf[bused + k] = data[start + k]
+                uoff[n_groups] = bused
+                ulen[n_groups] = length
+                bused += length
+                t_hash[j] = h
+                t_code[j] = n_groups
                 first_rows[n_groups] = i
-                slots[j] = n_groups + 1
                 codes[i] = n_groups
                 n_groups += 1
                 if 2 * n_groups > cap:
-                    cap *= 2
-                    slots = np.zeros(cap, dtype=np.int64)
-                    for c in range(n_groups):
-                        jj = np.int64(hashes[c] & np.uint64(cap - 1))
-                        while slots[jj] != 0:
-                            jj = (jj + 1) & (cap - 1)
-                        slots[jj] = c + 1
+                    t_hash, t_code, cap = _grow(t_hash, t_code, cap)
                 break
-            c = s - 1
-            if hashes[c] == h:
-                r = first_rows[c]
-                rs = offsets[r]
-                if offsets[r + 1] - rs == length and _same_bytes(data, rs, start, length):
-                    codes[i] = c
-                    break
+            if t_hash[j] == h and ulen[c] == length and _same_bytes(ubuf, uoff[c], data, start, length):
+                codes[i] = c
+                break
             j = (j + 1) & (cap - 1)
     return n_groups

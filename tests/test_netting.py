@@ -656,6 +656,74 @@ def test_mrp_items_outside_bom_and_engines_equal_on_mill(mill):
     assert (ref.projected >= -1e-6).all()
 
 
+def test_mrp_items_in_play_only(engine):
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B", "B", "Z"], "component": ["Y", "Y", "X", "W"],
+                                               "qty_per": [1, 1, 1, 1]}))
+    res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [5.0]}), bom, {"X": 3.0, "Q": -1.0},
+                      periods=[0, 1], engine=engine)
+    # A and its yarn Y are in play, X holds stock, Q (not in the BOM) is short; B, Z and W have nothing at all
+    assert sorted(map(str, res.items)) == ["A", "Q", "X", "Y"]
+    assert res.frame("planned_receipt").loc["Q"].tolist() == [1.0, 0.0]
+    assert list(res.low_level_code[list(res.items).index("Q"):]) == [-1]
+    np.testing.assert_array_equal(res.gross, res.independent + (res.gross - res.independent))
+    assert res.frame("gross").loc["Y"].tolist() == [5.0, 0.0]
+
+
+@st.composite
+def _random_bom(draw):
+    n = draw(st.integers(2, 9))
+    lines = []
+    for child in range(1, n):
+        parents = draw(st.lists(st.integers(0, child - 1), min_size=0, max_size=3, unique=True))
+        for par in parents:
+            lines.append((f"i{par}", f"i{child}", draw(st.sampled_from([0.5, 1.0, 2.0, 0.13, 3.0]))))
+    if not lines:
+        lines.append(("i0", "i1", 1.0))
+    return n, pd.DataFrame(lines, columns=["parent", "component", "qty_per"])
+
+
+@settings(**SETTINGS)
+@given(case=_random_bom(), data=st.data())
+def test_mrp_engines_equal_on_random_boms(case, data):
+    n, lines = case
+    bom = bk_fast.BOM.from_frame(lines)
+    t_len = data.draw(st.integers(1, 6))
+    k = data.draw(st.integers(0, 8))
+    dem = pd.DataFrame({"item": [f"i{data.draw(st.integers(0, n - 1))}" for _ in range(k)],
+                        "period": [data.draw(st.integers(0, t_len - 1)) for _ in range(k)],
+                        "qty": [data.draw(st.sampled_from([1.0, 7.5, 40.0, 1e6])) for _ in range(k)]})
+    oh = {f"i{i}": data.draw(st.sampled_from([0.0, 0.0, 5.0, 30.0, -2.0])) for i in range(n)}
+    lead = {f"i{i}": data.draw(st.integers(0, 3)) for i in range(n)}
+    rule = data.draw(st.sampled_from(RULES))
+    ss = data.draw(st.sampled_from([0.0, 2.0]))
+    outs = {e: bk_fast.mrp(dem, bom, oh, lead_time=lead, safety_stock=ss, lot=rule, periods=range(t_len), engine=e)
+            for e in ("numpy", "numba", "cython")}
+    ref = outs["numpy"]
+    for e in ("numba", "cython"):
+        for attr in ("gross", "projected", "net", "planned_receipts", "planned_releases", "past_due",
+                     "order_counts"):
+            np.testing.assert_array_equal(getattr(outs[e], attr), getattr(ref, attr), err_msg=f"{e} {attr}")
+        pd.testing.assert_frame_equal(outs[e].orders, ref.orders)
+    assert (ref.projected >= ref.safety_stock[:, None] - 1e-6 * np.maximum(1, np.abs(ref.projected))).all()
+    # every planned release reaches the components: a child's gross = its independent demand + sum of parents'
+    # releases (past-due ones in period 0) x qty
+    pos = {it: i for i, it in enumerate(ref.items)}
+    want = ref.independent.copy()
+    for par, comp, q in bom.to_frame()[["parent", "component", "qty_per"]].itertuples(index=False):
+        if par in pos and comp in pos:
+            src = ref.planned_releases[pos[par]].copy()
+            src[0] += ref.past_due[pos[par]]
+            want[pos[comp]] += src * q
+    np.testing.assert_allclose(ref.gross, want, rtol=1e-9, atol=1e-6)
+
+
+def test_wide_frame_with_item_column_and_repeated_rows(engine):
+    wide = pd.DataFrame({"Desc#": [7, 8, 7], "w1": [1.0, 2.0, 3.0], "w2": ["1,000", None, "5"]})
+    res = bk_fast.net_requirements(wide, None, engine=engine)
+    assert list(res.items) == [7, 8] and list(res.periods) == ["w1", "w2"]
+    assert res.gross.tolist() == [[4.0, 1005.0], [2.0, 0.0]]
+
+
 def test_mrp_bad_inputs():
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1]}))
     with pytest.raises(TypeError, match="compiled bk_fast.BOM"):

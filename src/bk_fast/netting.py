@@ -176,7 +176,7 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
     if src.long:
         ri = items.get_indexer(src.items)
         flat = np.bincount(ri * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
-        return np.ascontiguousarray(flat.reshape(n, t_len))
+        return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
     if src.items.is_unique:
         ri = items.get_indexer(src.items)
     else:   # repeated item rows add up
@@ -692,7 +692,7 @@ def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: 
             ci = ci[keep]
     if src.long:
         flat = np.bincount(rows * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
-        return np.ascontiguousarray(flat.reshape(n, t_len))
+        return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
     out = np.zeros((n, t_len))
     block = np.zeros((n, vals.shape[1]))
     np.add.at(block, rows, vals)

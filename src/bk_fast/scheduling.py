@@ -641,8 +641,9 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     row = np.zeros(n, dtype=np.int64)
     row[placed] = perm[out_m[placed]]
     if perm.shape[0]:
-        machine = pd.Series(m_ids.to_numpy()[row], index=jdf.index).where(placed)
-        wc = pd.Series(m_wc.array.take(row), index=jdf.index).where(placed)
+        take = np.where(placed, row, -1)  # -1: missing (allow_fill), no object round trip for text ids
+        machine = pd.Series(m_ids.array.take(take, allow_fill=True), index=jdf.index)
+        wc = pd.Series(m_wc.array.take(take, allow_fill=True), index=jdf.index)
     else:
         machine = pd.Series(np.full(n, np.nan), index=jdf.index)
         wc = pd.Series(np.full(n, np.nan, dtype=object), index=jdf.index)

@@ -27,8 +27,10 @@ from bk_fast._kernels.reference.parse import (
     STATUS_DEFER,
     STATUS_EMPTY,
     STATUS_INVALID,
+    STATUS_LONG,
     STATUS_NUMBER,
     clean_float,
+    clean_float_ascii,
 )
 
 __all__ = ["parse_numbers", "read_erp", "read_exports", "read_mill", "detect_kind", "normalize_ids", "load_report",
@@ -61,8 +63,9 @@ def _run_kernel(data: np.ndarray, offsets: np.ndarray, engine: str | None):
 
 def _resolve_deferred(out, status, text_of) -> None:
     """Rows the compiled kernels left to Python: ``float()`` of the cleaned text, exactly the reference."""
-    for i in np.flatnonzero(status == STATUS_DEFER):
-        out[i], status[i] = clean_float(text_of(int(i)))
+    for i in np.flatnonzero(status >= STATUS_DEFER):
+        text = text_of(int(i))
+        out[i], status[i] = clean_float_ascii(text) if status[i] == STATUS_LONG else clean_float(text)
 
 
 def _parse_arrow_chunk(chunk, engine):

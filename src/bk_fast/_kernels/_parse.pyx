@@ -4,7 +4,8 @@
 A byte-level scan over the concatenated UTF-8 buffer, GIL released. Decimal text is converted exactly with the
 Clinger fast path (an integer significand of at most 2**53 times or divided by an exact power of ten is one
 correctly rounded IEEE operation); anything outside it (non-ASCII other than the no-break space, ``_``, more
-than 18 significant digits, large exponents) is marked STATUS_DEFER for the Python layer.
+than 18 significant digits, large exponents) is left to the Python layer: STATUS_DEFER for text only Python
+can judge (non-ASCII, ``_``), STATUS_LONG for valid ASCII decimal text beyond the exact fast path.
 """
 
 from libc.math cimport NAN, INFINITY
@@ -15,6 +16,7 @@ cdef enum:
     EMPTY = 1
     INVALID = 2
     DEFER = 3
+    LONG = 4
 
 cdef int64_t TWO53 = 9007199254740992
 cdef int64_t W_INF = 0x696E66
@@ -167,7 +169,7 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
     if m == 0:
         v = 0.0
     elif overflow or m > TWO53:
-        return DEFER
+        return LONG
     else:
         e10 = zeros - frac + exp
         if 0 <= e10 <= 22:
@@ -180,10 +182,10 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
             for k in range(e10 - 22):
                 extra *= 10
             if m > TWO53 // extra:
-                return DEFER
+                return LONG
             v = <double>(m * extra) * POW10[22]
         else:
-            return DEFER
+            return LONG
     value[0] = -v if neg else v
     return NUMBER
 
@@ -196,6 +198,6 @@ def parse_number_text(const uint8_t[::1] data, const int64_t[::1] offsets, doubl
         for i in range(n):
             code = _parse_one(data, offsets[i], offsets[i + 1], &out[i])
             status[i] = <int8_t>code
-            if code == DEFER:
+            if code >= DEFER:
                 deferred += 1
     return deferred

@@ -3,7 +3,8 @@
 A byte-level scan over the concatenated UTF-8 buffer. Decimal text is converted exactly with the
 Clinger fast path (an integer significand of at most 2**53 times or divided by an exact power of ten is one
 correctly rounded IEEE operation); anything outside it (non-ASCII other than the no-break space, ``_``, more
-than 18 significant digits, large exponents) is marked STATUS_DEFER for the Python layer.
+than 18 significant digits, large exponents) is left to the Python layer: STATUS_DEFER for text only Python
+can judge (non-ASCII, ``_``), STATUS_LONG for valid ASCII decimal text beyond the exact fast path.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from bk_fast._kernels._numba import jit
 
-_NUMBER, _EMPTY, _INVALID, _DEFER = 0, 1, 2, 3
+_NUMBER, _EMPTY, _INVALID, _DEFER, _LONG = 0, 1, 2, 3, 4
 _POW10 = np.array([10.0 ** k for k in range(23)])
 _TWO53 = 9007199254740992
 # words float() accepts, lower case, packed big-endian into an int64 (at most 8 letters)
@@ -165,7 +166,7 @@ def _parse_one(data, a, b):
     if m == 0:
         value = 0.0
     elif overflow or m > _TWO53:
-        return nan, _DEFER
+        return nan, _LONG
     else:
         e10 = zeros - frac + exp
         if 0 <= e10 <= 22:
@@ -178,10 +179,10 @@ def _parse_one(data, a, b):
             for _ in range(e10 - 22):
                 extra *= 10
             if m > _TWO53 // extra:
-                return nan, _DEFER
+                return nan, _LONG
             value = np.float64(m * extra) * _POW10[22]
         else:
-            return nan, _DEFER
+            return nan, _LONG
     return (-value if neg else value), _NUMBER
 
 
@@ -194,6 +195,6 @@ def parse_number_text(data, offsets, out, status):
         value, code = _parse_one(data, offsets[i], offsets[i + 1])
         out[i] = value
         status[i] = code
-        if code == _DEFER:
+        if code >= _DEFER:
             deferred += 1
     return deferred

@@ -10,9 +10,11 @@ string is *cleaned* the way the ERP cleans numbers, then converted exactly as Py
 
 Outputs are preallocated by the caller: ``out`` (float64, the value or NaN) and ``status`` (int8, one of the
 ``STATUS_*`` codes below). The reference resolves every string itself (plain Python, one string at a time) and
-never answers :data:`STATUS_DEFER`; the compiled engines parse the common decimal forms in place and leave the
-rare rest (non-ASCII text, underscores, more than 19 significant digits, exponents beyond the exact fast path)
-marked :data:`STATUS_DEFER` for the Python layer, which resolves those rows with :func:`clean_float` here.
+never answers :data:`STATUS_DEFER` or :data:`STATUS_LONG`; the compiled engines parse the common decimal forms
+in place and leave the rare rest to the Python layer: :data:`STATUS_DEFER` for text only Python can judge
+(non-ASCII, underscores), resolved with :func:`clean_float`; :data:`STATUS_LONG` for valid ASCII decimal text
+beyond the exact fast path (more than 18 significant digits, large exponents), resolved with
+:func:`clean_float_ascii`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ STATUS_NUMBER = 0  #: parsed: ``out`` holds the value (may be inf or NaN for the
 STATUS_EMPTY = 1  #: nothing left after cleaning (or a missing value): ``out`` is NaN
 STATUS_INVALID = 2  #: not a number after cleaning: ``out`` is NaN
 STATUS_DEFER = 3  #: compiled engines only: not decided in the kernel, the caller resolves it with clean_float
+STATUS_LONG = 4  #: compiled engines only: valid ASCII decimal text beyond the fast path: clean_float_ascii
 
 _JUNK = re.compile(r"[\$,\s]")
 _PARENS = re.compile(r"^\((.*)\)$")
@@ -62,11 +65,34 @@ def clean_float(text: str) -> tuple[float, int]:
         return float("nan"), STATUS_INVALID
 
 
+#: str.translate table deleting what the cleaning removes from ASCII text (and the no-break space)
+_DELETE = {ord(c): None for c in "$, \t\n\v\f\r\x1c\x1d\x1e\x1f\xa0"}
+
+
+def clean_float_ascii(text: str) -> tuple[float, int]:
+    """:func:`clean_float` for text a compiled kernel has already checked to be a valid ASCII number (only ``$``,
+    ``,``, ASCII whitespace and no-break spaces around or inside it, maybe in parentheses): the same answer,
+    several times faster (``str.translate`` instead of regular expressions).
+
+    Examples
+    --------
+    >>> clean_float_ascii("($12,345,678,901,234,567.89)")
+    (-1.2345678901234568e+16, 0)
+    """
+    cleaned = text.translate(_DELETE)
+    if len(cleaned) > 1 and cleaned[0] == "(" and cleaned[-1] == ")":
+        cleaned = "-" + cleaned[1:-1]
+    try:
+        return float(cleaned), STATUS_NUMBER
+    except ValueError:  # pragma: no cover - the kernels only mark valid numbers STATUS_LONG
+        return clean_float(text)
+
+
 @kernel
 def parse_number_text(data, offsets, out, status):
     """Parse ``len(out)`` strings of ``data`` (uint8, UTF-8) delimited by ``offsets`` (int64, ``len(out) + 1``)
-    into ``out`` (float64) and ``status`` (int8). Returns the number of rows left as STATUS_DEFER (always 0
-    here)."""
+    into ``out`` (float64) and ``status`` (int8). Returns the number of rows left as STATUS_DEFER or STATUS_LONG
+    (always 0 here)."""
     raw = np.asarray(data, dtype=np.uint8).tobytes()
     starts = np.asarray(offsets, dtype=np.int64)
     for i in range(out.shape[0]):

@@ -652,8 +652,8 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     reason_s = np.where(pd.notna(reason), reason, np.nan).astype(object)
     frame = pd.DataFrame({
         "job": job_ids,
-        "machine": machine.to_numpy(),
-        "work_center": wc.to_numpy(),
+        "machine": machine.array,
+        "work_center": wc.array,
         "style": styles,
         "qty": qty,
         "start": _to_timestamps(out_start, day0, cal, end=False),
@@ -686,8 +686,8 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
     finish = np.where(counts > 0, avail, np.nan)
     machines = pd.DataFrame({
-        "machine": m_ids.to_numpy(),
-        "work_center": m_wc.to_numpy(),
+        "machine": m_ids.array,
+        "work_center": m_wc.array,
         "jobs": counts[code_of_row],
         "lbs": lbs[code_of_row],
         "knit_days": knit[code_of_row],

@@ -253,3 +253,48 @@ class TimeMooreHodgson:
             python_moore_hodgson(self.pl, self.dl)
         else:
             bk_fast.min_late_jobs(self.p, self.d, engine=engine)
+
+
+def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
+    """All engines and baselines of each size set up in one process, then called in interleaved rounds (one
+    call each per round, so load swings hit all alike); returns (suite, size, engine, median seconds, runs).
+    ``python -m benchmarks.bench_scheduling [list sched mh ko]`` prints the rows as it goes."""
+    import statistics
+    import time
+
+    plan = {
+        "list": (TimeListKernel, "time_list_schedule", TimeListKernel.params[0], ["1e3x10", "1e5x1000"]),
+        "sched": (TimeSchedule, "time_schedule", TimeSchedule.params[0], ["1e3x10", "1e5x1000"]),
+        "mh": (TimeMooreHodgson, "time_min_late_jobs", *TimeMooreHodgson.params),
+        "ko": (TimeKnitOrders, "time_schedule_knit_orders", *TimeKnitOrders.params),
+    }
+    rows = []
+    for name in suites:
+        cls, method, names, sizes = plan[name]
+        for size in sizes:
+            objs = {}
+            for eng in names:
+                obj = cls()
+                try:
+                    obj.setup(eng, size)
+                except NotImplementedError:
+                    continue
+                objs[eng] = obj
+            rounds = 5 if name == "ko" else (25 if str(size) in ("1e3x10", "1000") else 7)
+            times: dict = {e: [] for e in objs}
+            for _ in range(rounds):
+                for eng, obj in objs.items():
+                    t = time.perf_counter()
+                    getattr(obj, method)(eng, size)
+                    times[eng].append(time.perf_counter() - t)
+            for eng, ts in times.items():
+                rows.append((cls.__name__, str(size), eng, statistics.median(ts), len(ts)))
+                print(f"{cls.__name__} {size} {eng}: {statistics.median(ts) * 1e3:,.2f} ms (median of {len(ts)})",
+                      flush=True)
+    return rows
+
+
+if __name__ == "__main__":
+    import sys
+
+    measure(sys.argv[1:] or ("list", "sched", "mh", "ko"))

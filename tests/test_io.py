@@ -517,3 +517,12 @@ def test_exact_decimal_parsing_on_random_decimals(engine):
     strings = random_decimals()
     got = bkio.parse_numbers(strings, engine=engine)
     assert same_bits(got, [float(s) for s in strings])
+
+
+def test_long_numbers_in_bulk_are_exact(engine):
+    """Full-precision floats (as to_csv writes them) go past the fast path in bulk: still float() exactly."""
+    x = np.random.default_rng(4).normal(size=5000) * 1000
+    text = [repr(v) for v in x.tolist()] + ["($12,345,678,901,234,567.89)", "1\xa0234.56789012345678901"]
+    got = bkio.parse_numbers(pd.Series(text, dtype="str"), engine=engine)
+    assert same_bits(got, [float(clean_text(t)) for t in text])
+    assert same_bits(got[:5000], x)

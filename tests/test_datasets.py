@@ -379,10 +379,12 @@ def test_bad_scale_raises(scale):
 
 @pytest.mark.slow
 def test_scale_100_builds_fast():
-    t0 = time.perf_counter()
+    # CPU time of this process, not wall time: the shared 2-core machine may be busy with other work.
+    # (The real figure, ~3 s, is tracked by the benchmarks; this only guards against a per-row Python loop.)
+    t0 = time.process_time()
     m = make_mill(scale=100, seed=0)
-    elapsed = time.perf_counter() - t0
-    assert elapsed < 15, elapsed
+    elapsed = time.process_time() - t0
+    assert elapsed < 20, elapsed
     assert len(m["yarn_inventory"]) == 119_900
     assert 2_150_000 <= len(_bom_rows(m["bom"])) <= 2_400_000
     _check_arithmetic(m["yarn_inventory"])

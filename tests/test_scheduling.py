@@ -639,3 +639,22 @@ def test_huge_quantities(engine):
     assert s.jobs["end_day"].tolist() == [1e300, 1e15, 1e15 + 10.0]
     assert s.jobs["end"].isna().tolist() == [True, True, True]  # no date half a million years out
     assert s.jobs["start"].tolist()[:2] == [pd.Timestamp("2025-09-01")] * 2
+
+
+def test_schedule_knit_orders_moves_orders_not_yet_knitting(engine):
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["125792/1"] * 3,
+                       "G00 (lbs)": [100.0, np.nan, np.nan], "Shipped (lbs)": [np.nan, np.nan, np.nan],
+                       "Balance (lbs)": [616.0, 616.0, 616.0], "Machine": [101.0, 101.0, 101.0],
+                       "Quoted Date": pd.to_datetime(["2025-09-02"] * 3)})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"] * 3, "MACH": [101, 102, 103]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
+    kept = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine)
+    assert kept.jobs["machine"].tolist() == [101.0] * 3 and kept.jobs["end_day"].tolist() == [1.0, 2.0, 3.0]
+    assert kept.jobs["suggested_machine"].isna().all()
+    free = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", keep_assigned=False, engine=engine)
+    # K1 is knitting (G00 > 0): stays; K2 and K3 move to the idle machines
+    assert free.jobs["machine"].tolist() == [101.0, 102.0, 103.0]
+    assert free.jobs["suggested_machine"].tolist()[1:] == [102.0, 103.0]
+    assert math.isnan(free.jobs["suggested_machine"].iloc[0])
+    assert len(kept.late) == 1 and len(free.late) == 0  # due 09-02 counts through the day (2 working days)

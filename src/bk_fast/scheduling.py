@@ -85,7 +85,8 @@ class Schedule:
         One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
         ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
         (busy time inside the horizon, from the machine's availability to ``horizon`` -- by default the last
-        job's end anywhere -- over the horizon's length, in percent).
+        job's end anywhere -- over the horizon's length, in percent). Timestamps show a fraction of a working
+        day as that fraction of 24 hours, to the minute.
     start : Timestamp
         Day 0 of the calendar.
     calendar : numpy.busdaycalendar
@@ -761,12 +762,13 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
 # bk-fast demo
 
 
-def _demo_schedule(mill, engine):
+def _demo_schedule(mill, engine, keep_assigned=True):
     from bk_fast.datasets import REFERENCE_DATE
     from bk_fast.erp import schedule_knit_orders
 
     return schedule_knit_orders(mill["knit_orders"], mill["machines"], mill["style_capacity"],
-                                mill["style_work_center"], start=REFERENCE_DATE, setup=0.25, engine=engine)
+                                mill["style_work_center"], start=REFERENCE_DATE, setup=0.25,
+                                keep_assigned=keep_assigned, engine=engine)
 
 
 def _demo_step(mill, engine):
@@ -785,6 +787,11 @@ def _demo_step(mill, engine):
         f"{len(late)} late, worst {late['days_late'].max() if len(late) else 0.0:.1f} working days past the "
         f"quoted date; {int(jobs['suggested_machine'].notna().sum())} machine suggestions for unassigned orders",
     ]
+    free = _demo_schedule(mill, engine, keep_assigned=False)
+    lines.append(f"letting orders not yet knitting move within their work center: {len(free.late)} late, "
+                 f"makespan {free.makespan_days:.1f} working days, "
+                 f"{int((free.jobs['suggested_machine'].notna() & free.jobs['assigned_machine'].notna()).sum())} "
+                 f"moves suggested")
     if (~placed).any():
         counts = jobs.loc[~placed, "reason"].str.replace(r" \(.*$| \d.*$| '.*$", "", regex=True).value_counts()
         lines.append("not scheduled: " + "; ".join(f"{n} x {r}" for r, n in counts.items()))
@@ -797,6 +804,7 @@ def _demo_step(mill, engine):
                      f"scheduled vs {used['erp_utilisation_pct'].mean():.0f}% by the ERP's workload/616/5 "
                      f"formula")
     table = late.head(8)[["job", "machine", "style", "end", "due_day", "days_late"]].reset_index(drop=True)
+    table["days_late"] = table["days_late"].round(1)
     return DemoReport("Knit-machine schedule (late orders)", lines, table)
 
 

@@ -351,7 +351,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
                          style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
                          default_rate: float = _SCHED_DEFAULT_RATE, horizon: float | None = None,
-                         engine: str | None = None):
+                         keep_assigned: bool = True, engine: str | None = None):
     """Finite-capacity schedule of the ERP's knit orders on its knitting machines.
 
     Every open knit order (``Balance (lbs)`` > 0) goes on one machine after another at its style's rate
@@ -384,12 +384,17 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     horizon : float, optional
         Working days over which the schedule's ``utilisation_pct`` is measured; default one week
         (``days_per_week``), the period of the ERP's own figure.
+    keep_assigned : bool
+        True (default): every assigned order stays on its ``Machine``. False: only orders already knitting
+        (``G00 (lbs)`` or ``Shipped (lbs)`` > 0) stay; the others are placed like unassigned ones, and
+        ``suggested_machine`` shows a machine different from the assigned one (a proposed move).
 
     Returns
     -------
     bk_fast.scheduling.Schedule
         ``.jobs`` has, besides :func:`bk_fast.schedule`'s columns, ``assigned_machine`` (the KO's
-        ``Machine``), ``suggested_machine`` (the machine chosen for an unassigned KO), ``lbs_per_day``,
+        ``Machine``), ``suggested_machine`` (the machine chosen for an unassigned KO, or a move with
+        ``keep_assigned=False``), ``lbs_per_day``,
         ``rate_source``, ``priority_score`` and the ERP's own estimates ``erp_production_days`` (lbs / rate)
         and ``erp_calendar_days`` (ceil(days / 5 x 7)). ``.machines`` has ``erp_workload_lbs`` (sum of the
         balances assigned to the machine) and ``erp_utilisation_pct`` (min(100, workload / 616 / 5 x 100), the
@@ -482,7 +487,15 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
 
     assigned = (_sched_machine_ids(ko[m_label]) if m_label is not None else np.full(n, np.nan))
     assigned_present = pd.notna(assigned)
-    fixed = np.where(open_ & assigned_present, assigned, np.nan if assigned.dtype.kind == "f" else None)
+    pinned = assigned_present.copy()
+    if not keep_assigned:
+        started = np.zeros(n, dtype=bool)
+        for col in ("G00 (lbs)", "Shipped (lbs)"):
+            label = find_column(ko, col, what=what, required=False)
+            if label is not None:
+                started |= np.nan_to_num(float_column(ko, label, what=what)) > 0
+        pinned &= started
+    fixed = np.where(open_ & pinned, assigned, np.nan if assigned.dtype.kind == "f" else None)
     work_center = np.where(open_, work_center, None)
 
     if d_label is not None:
@@ -523,12 +536,13 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     reason = out["reason"].to_numpy(dtype=object).copy()
     closed = ~open_
     reason[closed] = "nothing left to knit (Balance (lbs) <= 0 or empty)"
-    no_wc = open_ & ~assigned_present & np.array([w is None for w in wcs], dtype=bool)
+    no_wc = open_ & ~pinned & np.array([w is None for w in wcs], dtype=bool)
     reason[no_wc] = "style has no work center in style_work_center"
     out["reason"] = pd.array(reason, dtype=object)
     out["assigned_machine"] = assigned
     placed = out["machine"].notna().to_numpy()
-    out["suggested_machine"] = out["machine"].where(placed & ~assigned_present)
+    moved = ~assigned_present | (out["machine"].to_numpy() != assigned)
+    out["suggested_machine"] = out["machine"].where(placed & ~pinned & moved)
     out["lbs_per_day"] = rate
     out["rate_source"] = cap["rate_source"].to_numpy()
     out["priority_score"] = score

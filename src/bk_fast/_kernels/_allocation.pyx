@@ -105,10 +105,22 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef int64_t* seq
     cdef int64_t* base = &buf[0]
     cdef double[::1] sq = np.empty(n, dtype=np.float64)
+    cdef double[::1] g = np.empty(free.shape[0], dtype=np.float64)
+    cdef Py_ssize_t lo, hi, mid
     cdef double[::1] sd = np.empty(n, dtype=np.float64)
     with nogil:
         for j in range(free.shape[0]):
             free[j] = cum[j]
+        # g: suffix minima of free per item (g[j] = min(free[j:b])); a take of x <= g[m] from m on lowers
+        # free[j] and g[j] by x for j >= m exactly (rounding is monotone), and g before m by a running min
+        for i in range(n_items):
+            run = INFINITY
+            j = item_ptr[i + 1] - 1
+            while j >= item_ptr[i]:
+                if cum[j] < run:
+                    run = cum[j]
+                g[j] = run
+                j -= 1
         seq = _service_order(order_item, rank, n_items, start, base, base + n + 1,
                              base + 2 * n + max(n_items, 1) + 2, base + 3 * n + max(n_items, 1) + 3)
         # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
@@ -133,27 +145,30 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 while r > 0.0 and m <= last:
                     if s > 0.0 and r < s:
                         break
-                    run = INFINITY
-                    m2 = p
-                    j = p - 1
-                    while j >= m:
-                        v = free[a + j]
-                        if run < v:
-                            v = run
-                        if s > 0.0:
-                            ok = v >= s
+                    # smallest m2 >= m whose suffix minimum meets the threshold: binary search on the
+                    # non-decreasing suffix minima g[a:b] (kept exact alongside free)
+                    lo = m
+                    hi = p
+                    while lo < hi:
+                        mid = (lo + hi) >> 1
+                        v = g[a + mid]
+                        if (v >= s) if s > 0.0 else (v > 0.0):
+                            hi = mid
                         else:
-                            ok = v > 0.0
-                        if not ok:
-                            break
-                        run = v
-                        m2 = j
-                        j -= 1
+                            lo = mid + 1
+                    m2 = lo
                     if m2 > last:
                         break
+                    run = g[a + m2]
                     x = r if r <= run else run
                     for j in range(a + m2, b):
                         free[j] -= x
+                        g[j] -= x
+                    # suffix minima before m2: min(g[j], g[j + 1]) until nothing changes
+                    j = a + m2 - 1
+                    while j >= a and g[j + 1] < g[j]:
+                        g[j] = g[j + 1]
+                        j -= 1
                     del_order[nd] = seq[idx]
                     del_period[nd] = a + m2
                     del_qty[nd] = x

@@ -1,8 +1,9 @@
 """Numba engine for priority allocation against time-phased supply; same semantics as ``reference.allocation``.
 
 The algorithm (documented in ``reference.allocation``): orders are sorted by (item, rank, row) with a
-stable radix sort (``rank`` encodes priority, due and order id); each item keeps its free cumulative supply ``F`` as a dense array and every take subtracts from the suffix it affects, element by
-element, so the three engines produce bit-identical results.
+stable radix sort (``rank`` encodes priority, due and order id); each item keeps its free cumulative
+supply and its exact suffix minima as dense arrays (binary search for the period, element-wise update), so
+the three engines produce bit-identical results.
 """
 
 from __future__ import annotations
@@ -96,6 +97,15 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     n = order_item.shape[0]
     for j in range(free.shape[0]):
         free[j] = cum[j]
+    # g: suffix minima of free per item (g[j] = min(free[j:b])); a take of x <= g[m] from m on lowers
+    # free[j] and g[j] by x for j >= m exactly (rounding is monotone), and g before m by a running min
+    g = np.empty(free.shape[0], dtype=np.float64)
+    for i in range(n_items):
+        run = np.inf
+        for j in range(item_ptr[i + 1] - 1, item_ptr[i] - 1, -1):
+            if cum[j] < run:
+                run = cum[j]
+            g[j] = run
     start = np.zeros(n_items + 1, dtype=np.int64)
     seq = _service_order(order_item, rank, n_items, start)
     # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
@@ -123,26 +133,30 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
             while r > 0.0 and m <= last:
                 if s > 0.0 and r < s:
                     break
-                # smallest m2 >= m whose suffix minimum of free supply meets the threshold
-                run = np.inf
-                m2 = p
-                for j in range(p - 1, m - 1, -1):
-                    v = free[a + j]
-                    if run < v:
-                        v = run
-                    if s > 0.0:
-                        ok = v >= s
+                # smallest m2 >= m whose suffix minimum meets the threshold: binary search on the
+                # non-decreasing suffix minima g[a:b] (kept exact alongside free)
+                lo = m
+                hi = p
+                while lo < hi:
+                    mid = (lo + hi) >> 1
+                    v = g[a + mid]
+                    if (v >= s) if s > 0.0 else (v > 0.0):
+                        hi = mid
                     else:
-                        ok = v > 0.0
-                    if not ok:
-                        break
-                    run = v
-                    m2 = j
+                        lo = mid + 1
+                m2 = lo
                 if m2 > last:
                     break
+                run = g[a + m2]
                 x = r if r <= run else run
                 for j in range(a + m2, b):
                     free[j] -= x
+                    g[j] -= x
+                # suffix minima before m2: min(g[j], g[j + 1]) until nothing changes
+                j = a + m2 - 1
+                while j >= a and g[j + 1] < g[j]:
+                    g[j] = g[j + 1]
+                    j -= 1
                 del_order[nd] = seq[idx]
                 del_period[nd] = a + m2
                 del_qty[nd] = x

@@ -494,7 +494,8 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             label = find_column(ko, col, what=what, required=False)
             if label is not None:
                 started |= np.nan_to_num(float_column(ko, label, what=what)) > 0
-        pinned &= started
+        # an order whose style has no work center stays where it is rather than go unscheduled
+        pinned &= started | np.array([w is None for w in wcs], dtype=bool)
     fixed = np.where(open_ & pinned, assigned, np.nan if assigned.dtype.kind == "f" else None)
     work_center = np.where(open_, work_center, None)
 

@@ -117,13 +117,21 @@ def shortage_rows(const double[::1] balance, const double[::1] threshold, int64_
     cdef double b, t
     with nogil:
         for i in range(n):
+            # branch-free compaction: always write, advance only on a shortage (k <= i, so in bounds)
             b = balance[i]
             t = threshold[i]
-            if b < t:
-                rows[k] = i
-                amount[k] = t - b
-                k += 1
+            rows[k] = i
+            amount[k] = t - b
+            k += b < t
     return k
+
+
+def scatter8(const int64_t[::1] dest, const int64_t[::1] values, int64_t[::1] out):
+    """``out[dest[i]] = values[i]`` for 8-byte values (any 8-byte dtype viewed as int64)."""
+    cdef Py_ssize_t i, n = dest.shape[0]
+    with nogil:
+        for i in range(n):
+            out[dest[i]] = values[i]
 
 
 cdef inline uint64_t _hash_bytes(const unsigned char* p, Py_ssize_t length) noexcept nogil:

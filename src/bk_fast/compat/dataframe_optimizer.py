@@ -415,8 +415,8 @@ def _allocation_fast(yarn_df, orders_df, engine):
         return None
     codes, n_groups, pos_by_code = looked
     dest, perm = sort_permutation(orders_df, ["priority", "order_date"], engine=engine)
-    cols = reordered_columns(orders_df, dest, perm)
-    s_codes = np.ascontiguousarray(reorder(codes, dest, perm))
+    cols = reordered_columns(orders_df, dest, perm, engine)
+    s_codes = np.ascontiguousarray(reorder(codes, dest, perm, engine))
     del codes
     s_req = cols["required_quantity"]
     n = len(perm)
@@ -445,7 +445,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
         return None
     if capacity_df.empty:
         dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
-        cols = reordered_columns(orders_df, dest, perm)
+        cols = reordered_columns(orders_df, dest, perm, engine)
         return frame_from_columns(cols, orders_df.index.take(perm))
     if "work_center_id" not in orders_df.columns or "available_hours" in orders_df.columns:
         return None
@@ -461,8 +461,8 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
         return None
     codes, n_groups, pos_by_code = looked
     dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
-    cols = reordered_columns(orders_df, dest, perm)
-    s_codes = np.ascontiguousarray(reorder(codes, dest, perm))
+    cols = reordered_columns(orders_df, dest, perm, engine)
+    s_codes = np.ascontiguousarray(reorder(codes, dest, perm, engine))
     del codes
     n = len(perm)
     avail, cum, ok = np.empty(n), np.empty(n), np.empty(n, dtype=bool)

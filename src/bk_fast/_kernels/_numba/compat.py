@@ -99,13 +99,19 @@ def planning_balance_flags(theoretical, allocated, on_order, out):
 def shortage_rows(balance, threshold, rows, amount):
     k = 0
     for i in range(balance.shape[0]):
+        # branch-free compaction: always write, advance only on a shortage (k <= i, so in bounds)
         b = balance[i]
         t = threshold[i]
-        if b < t:
-            rows[k] = i
-            amount[k] = t - b
-            k += 1
+        rows[k] = i
+        amount[k] = t - b
+        k += b < t
     return k
+
+
+@jit
+def scatter8(dest, values, out):
+    for i in range(dest.shape[0]):
+        out[dest[i]] = values[i]
 
 
 @jit

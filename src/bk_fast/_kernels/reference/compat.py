@@ -74,6 +74,13 @@ def planning_balance_flags(theoretical, allocated, on_order, out):
 
 
 @kernel
+def scatter8(dest, values, out):
+    """``out[dest[i]] = values[i]`` (8-byte values viewed as int64): a permutation applied by scattering,
+    which reads sequentially, unlike a gather."""
+    out[dest] = values
+
+
+@kernel
 def shortage_rows(balance, threshold, rows, amount):
     """Positions where ``balance < threshold`` (strict, NaN never) into ``rows[:k]`` in row order and
     ``threshold - balance`` into ``amount[:k]``; returns ``k``."""

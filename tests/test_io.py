@@ -400,16 +400,19 @@ def test_xlsx_cells_are_read_like_csv(monkeypatch):
         ["Order #", "Style #", "Balance (lbs)", "Machine", "Start Date"],
         ["K2508066", "125792/1", 1048.1, 12, pd.Timestamp("2025-09-01")],
         ["K2508067", " 125793/2", "(1,200.50)", None, pd.Timestamp("2025-09-03")],
+        [2508068.0, 125794, 0.5, 7, "09/05/2025"],
         [None, None, None, None, None],
     ], dtype=object)
     monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
     df = bkio.read_erp(b"PK\x03\x04 fake xlsx")
     assert df.attrs["bk_fast"]["kind"] == "knit_orders" and df.attrs["bk_fast"]["header_line"] == 1
-    assert df["Style#"].tolist() == ["125792/1", " 125793/2"]
-    assert same_bits(df["Balance (lbs)"], [1048.1, -1200.5])
-    assert same_bits(df["Machine"], [12.0, np.nan])
-    assert df["Start Date"].tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-03")]
-    assert [len(c) for c in bkio.read_erp(b"PK\x03\x04 fake", chunksize=1)] == [1, 1]
+    assert df["Style#"].tolist() == ["125792/1", " 125793/2", "125794"]  # numbers in text columns -> text
+    assert df["Order #"].tolist() == ["K2508066", "K2508067", "2508068"]
+    assert same_bits(df["Balance (lbs)"], [1048.1, -1200.5, 0.5])
+    assert same_bits(df["Machine"], [12.0, np.nan, 7.0])
+    assert df["Start Date"].tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-03"),
+                                         pd.Timestamp("2025-09-05")]
+    assert [len(c) for c in bkio.read_erp(b"PK\x03\x04 fake", chunksize=2)] == [2, 1]
 
 
 def test_xlsx_needs_openpyxl_or_says_so(tmp_path):

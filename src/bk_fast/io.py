@@ -10,6 +10,7 @@ folder of them; :func:`parse_numbers` is the number parser on its own (a byte-le
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import os
 import sys
 import time
@@ -432,6 +433,19 @@ def _date_column(col) -> pd.Series | None:
         kinds = pd.api.types.infer_dtype(values, skipna=True)
         if kinds in ("datetime", "datetime64", "date"):
             return pd.to_datetime(values).astype("datetime64[ns]")
+        arr = values.to_numpy()
+        is_date = np.fromiter((isinstance(v, (_dt.date, np.datetime64)) for v in arr), dtype=bool,
+                              count=len(arr))
+        if is_date.any():
+            out = np.full(len(arr), np.datetime64("NaT", "ns"))
+            out[is_date] = pd.to_datetime(arr[is_date]).to_numpy(dtype="datetime64[ns]")
+            rest = ~is_date & values.notna().to_numpy()
+            if rest.any():
+                parsed = _date_column(pd.Series(arr[rest], dtype=object))
+                if parsed is None:
+                    return None
+                out[rest] = parsed.to_numpy(dtype="datetime64[ns]")
+            return pd.Series(out, index=values.index)
         values = values.astype(_STR_DTYPE)
     present = int(values.notna().sum())
     if present == 0:
@@ -453,6 +467,13 @@ def _to_text(col) -> pd.Series:
     return s
 
 
+def _cell_text(value) -> str:
+    """Text of a spreadsheet cell: whole-number floats without ``.0`` (Excel stores every number as a float)."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def _role(name: str) -> str | None:
     if name in TEXT_COLUMNS:
         return "text"
@@ -469,7 +490,10 @@ def _column(name: str, col, source: str, engine, state: dict):
     """One column of an export as text, dates or numbers (see :func:`read_erp`)."""
     role = _role(name)
     if role == "text":
-        return _to_text(col).array
+        text = _to_text(col)
+        if text.dtype == object:  # XLSX cells: ids typed as numbers in the workbook -> their text
+            text = text.map(_cell_text, na_action="ignore").astype(_STR_DTYPE)
+        return text.array
     if role == "date" or (role is None and "date" in name.lower()):
         parsed = _date_column(col)
         if parsed is not None:

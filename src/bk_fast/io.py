@@ -680,8 +680,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
              optimize: bool = True, encoding: str | None = None, progress: bool | None = None):
     """Read one of the ERP's exports (CSV or XLSX) into a clean, compact frame.
 
-    - finds the header below any junk lines (the first of the first 50 lines naming the most known ERP
-      columns) and strips the UTF-8 byte-order mark;
+    - finds the header below any junk lines (among the first 50 lines, the first whose filled cells are mostly
+      known ERP column names, else the one naming the most) and strips the UTF-8 byte-order mark;
     - renames columns to one canonical spelling (``Style #`` -> ``Style#``, ``MACH`` -> ``Machine``,
       ``Planning_Balance`` -> ``Planning Balance``: the alias table of ``bk_fast._columns``); other columns
       keep their (stripped) header; duplicates get ``.1``, ``.2``;

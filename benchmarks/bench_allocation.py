@@ -253,47 +253,43 @@ class TimeAllocateKits:
 # one-run table (python benchmarks/bench_allocation.py [repeats])
 
 
-def _median(fn, repeats):
-    times = []
+def _medians(fn, repeats):
+    """Median wall time and median CPU time of this process (the latter is steadier on a shared machine)."""
+    wall, cpu = [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        w0, c0 = time.perf_counter(), time.process_time()
         fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+        cpu.append(time.process_time() - c0)
+        wall.append(time.perf_counter() - w0)
+    return statistics.median(wall), statistics.median(cpu)
 
 
 def main(repeats: int = 5) -> None:  # pragma: no cover - manual measurement
-    import bk_fast
-
+    """Every engine and baseline of the three suites in one run, interleaved; prints a markdown table."""
     rows = []
-
-    def run(case, size, name, fn, reps):
-        t = _median(fn, reps)
-        rows.append((case, size, name, t))
-        print(f"{case:10s} {size:>12} {name:14s} {t * 1e3:12.1f} ms", flush=True)
-
-    for suite, cases in ((TimeAllocate, [1_000_000]), (TimeAllocateOnHand, [1_000_000]),
-                         (TimeAllocateKits, [100])):
-        for size in cases:
-            for engine in suite.params[0]:
-                b = suite()
-                try:
-                    b.setup(engine, size)
-                except NotImplementedError:
-                    continue
-                fn = getattr(b, [a for a in dir(b) if a.startswith("time_")][0])
-                slow = engine in ("python_loop", "numpy")
-                run(suite.__name__, size, engine, lambda: fn(engine, size), 3 if slow else repeats)
+    for suite, size in ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000), (TimeAllocateKits, 100)):
+        for engine in suite.params[0]:
+            b = suite()
+            try:
+                b.setup(engine, size)
+            except NotImplementedError:
+                continue
+            fn = getattr(b, [a for a in dir(b) if a.startswith("time_")][0])
+            slow = engine in ("python_loop", "numpy")
+            wall, cpu = _medians(lambda: fn(engine, size), 3 if slow else repeats)
+            rows.append((suite.__name__, size, engine, wall, cpu))
+            print(f"{suite.__name__:18s} {size:>10,} {engine:14s} wall {wall * 1e3:10.1f} ms  cpu {cpu * 1e3:10.1f} ms",
+                  flush=True)
     print()
-    print("| case | size | engine / baseline | median | ratio (baseline / this) |")
-    print("|---|---|---|---|---|")
+    print("| case | size | engine / baseline | median wall | median CPU | baseline / this (wall) | (CPU) |")
+    print("|---|---|---|---|---|---|---|")
     for case in dict.fromkeys(r[0] for r in rows):
         sub = [r for r in rows if r[0] == case]
         base = [r for r in sub if r[2] not in ENGINES]
-        for c, size, name, t in sub:
-            ratio = "" if not base else " / ".join(f"{b[2]} {b[3] / t:,.1f}x" for b in base if b[1] == size)
-            print(f"| {c} | {size:,} | {name} | {t * 1e3:,.1f} ms | {ratio} |")
-    del bk_fast
+        for c, size, name, wall, cpu in sub:
+            rw = " / ".join(f"{b[2]} {b[3] / wall:,.1f}x" for b in base)
+            rc = " / ".join(f"{b[2]} {b[4] / cpu:,.1f}x" for b in base)
+            print(f"| {c} | {size:,} | {name} | {wall * 1e3:,.1f} ms | {cpu * 1e3:,.1f} ms | {rw} | {rc} |")
 
 
 if __name__ == "__main__":  # pragma: no cover

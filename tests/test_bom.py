@@ -546,3 +546,24 @@ def test_int_ids_bad_quantities_named(engine):
     # finite demand whose requirement overflows is not bad input: it is reported as inf
     out = bom.explode(pd.DataFrame({"item": [1], "qty": [1e10]}), engine=engine)
     assert as_dict(out) == {2: np.inf, 3: 1e10}
+
+
+@pytest.fixture(scope="module")
+def many_tops():
+    """A shallow BOM with > 4096 distinct demanded items and > 2**18 output rows (numba's parallel path)."""
+    rng = np.random.default_rng(11)
+    n_top, n_mid, n_leaf = 6000, 3000, 2000
+    p = np.r_[np.repeat(np.arange(n_top), 6), np.repeat(np.arange(n_top, n_top + n_mid), 5)]
+    c = np.r_[rng.integers(n_top, n_top + n_mid + n_leaf, n_top * 6),
+              rng.integers(n_top + n_mid, n_top + n_mid + n_leaf, n_mid * 5)]
+    df = pd.DataFrame({"parent": p, "component": c, "qty_per": rng.integers(1, 9, p.size) / 4})
+    d = demand(rng.integers(0, n_top, 16_000), rng.integers(1, 50, 16_000))
+    ref = BOM.from_frame(df, engine="numpy")
+    return df, d, ref.explode(d, by_line=True, engine="numpy")
+
+
+def test_by_line_many_tops_parallel_path(fast_engine, many_tops):
+    df, d, expected = many_tops
+    assert d["item"].nunique() > 4096 and len(expected) > 2 ** 18
+    got = BOM.from_frame(df, engine=fast_engine).explode(d, by_line=True, engine=fast_engine)
+    assert_frame_equal(got, expected)

@@ -131,7 +131,17 @@ cdef Py_ssize_t _reach(const int64_t[::1] indptr, const int64_t[::1] indices, in
                 stamp[v] = mark
                 stack[sp] = v
                 sp += 1
-    if r > 1:
+    cdef Py_ssize_t i, j
+    cdef int64_t x
+    if r <= 32:  # insertion sort: the usual reachable set is a style and its few yarns
+        for i in range(1, r):
+            x = reach[i]
+            j = i - 1
+            while j >= 0 and reach[j] > x:
+                reach[j + 1] = reach[j]
+                j -= 1
+            reach[j + 1] = x
+    else:
         qsort(&reach[0], r, sizeof(int64_t), _cmp_int64)
     return r
 

@@ -8,7 +8,10 @@ import numpy as np
 from bk_fast._kernels._numba import jit
 
 #: independent blocks of demanded items for prange (each block owns O(n_items) scratch arrays)
-_BLOCKS = 4
+_BLOCKS = 2
+#: below these sizes the kernels run serially (waking threads costs more than the work)
+_PARALLEL_TOPS = 4096
+_PARALLEL_ROWS = 1 << 18
 
 
 @jit
@@ -118,62 +121,98 @@ def _reach(indptr, indices, top, stamp, mark, stack, reach):
                 stamp[v] = mark
                 stack[sp] = v
                 sp += 1
-    reach[:r].sort()
+    if r <= 32:  # insertion sort: the usual reachable set is a style and its few yarns
+        for i in range(1, r):
+            x = reach[i]
+            j = i - 1
+            while j >= 0 and reach[j] > x:
+                reach[j + 1] = reach[j]
+                j -= 1
+            reach[j + 1] = x
+    else:
+        reach[:r].sort()
     return r
 
 
+@jit
+def _count_block(indptr, indices, tops, emit, counts, b, nblocks):
+    n = indptr.shape[0] - 1
+    nt = tops.shape[0]
+    stamp = np.full(n, -1, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int64)
+    reach = np.empty(n, dtype=np.int64)
+    for t in range(b, nt, nblocks):
+        r = _reach(indptr, indices, tops[t], stamp, t, stack, reach)
+        k = 0
+        for j in range(r):
+            if emit[reach[j]] != 0:
+                k += 1
+        counts[t] = k
+
+
+@jit
+def _explode_block(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, b, nblocks):
+    n = indptr.shape[0] - 1
+    nt = tops.shape[0]
+    stamp = np.full(n, -1, dtype=np.int64)
+    stack = np.empty(n, dtype=np.int64)
+    reach = np.empty(n, dtype=np.int64)
+    val = np.empty(n, dtype=np.float64)
+    for t in range(b, nt, nblocks):
+        top = tops[t]
+        r = _reach(indptr, indices, top, stamp, t, stack, reach)
+        for j in range(r):
+            val[reach[j]] = 0.0
+        val[top] = 1.0
+        for j in range(r):
+            u = reach[j]
+            x = val[u]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                val[v] = val[v] + x * mult[e]
+        k = tptr[t]
+        for j in range(r):
+            u = reach[j]
+            if emit[u] != 0:
+                tcomp[k] = u
+                tqty[k] = val[u]
+                k += 1
+
+
 @jit(parallel=True)
+def _count_parallel(indptr, indices, tops, emit, counts, nblocks):
+    for b in numba.prange(nblocks):
+        _count_block(indptr, indices, tops, emit, counts, b, nblocks)
+
+
+@jit(parallel=True)
+def _explode_parallel(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, nblocks):
+    for b in numba.prange(nblocks):
+        _explode_block(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, b, nblocks)
+
+
+@jit
 def bom_unit_count(indptr, indices, tops, emit, counts):
-    n = indptr.shape[0] - 1
+    # independent blocks of demanded items in parallel, only when there are enough to pay for the threads
     nt = tops.shape[0]
-    nblocks = min(_BLOCKS, max(1, nt // 64))
-    for b in numba.prange(nblocks):
-        stamp = np.full(n, -1, dtype=np.int64)
-        stack = np.empty(n, dtype=np.int64)
-        reach = np.empty(n, dtype=np.int64)
-        for t in range(b, nt, nblocks):
-            r = _reach(indptr, indices, tops[t], stamp, t, stack, reach)
-            k = 0
-            for j in range(r):
-                if emit[reach[j]] != 0:
-                    k += 1
-            counts[t] = k
+    if nt >= _PARALLEL_TOPS:
+        _count_parallel(indptr, indices, tops, emit, counts, _BLOCKS)
+    else:
+        _count_block(indptr, indices, tops, emit, counts, 0, 1)
 
 
-@jit(parallel=True)
+@jit
 def bom_unit_explode(indptr, indices, mult, tops, emit, tptr, tcomp, tqty):
-    n = indptr.shape[0] - 1
     nt = tops.shape[0]
-    nblocks = min(_BLOCKS, max(1, nt // 64))
-    for b in numba.prange(nblocks):
-        stamp = np.full(n, -1, dtype=np.int64)
-        stack = np.empty(n, dtype=np.int64)
-        reach = np.empty(n, dtype=np.int64)
-        val = np.empty(n, dtype=np.float64)
-        for t in range(b, nt, nblocks):
-            top = tops[t]
-            r = _reach(indptr, indices, top, stamp, t, stack, reach)
-            for j in range(r):
-                val[reach[j]] = 0.0
-            val[top] = 1.0
-            for j in range(r):
-                u = reach[j]
-                x = val[u]
-                for e in range(indptr[u], indptr[u + 1]):
-                    v = indices[e]
-                    val[v] = val[v] + x * mult[e]
-            k = tptr[t]
-            for j in range(r):
-                u = reach[j]
-                if emit[u] != 0:
-                    tcomp[k] = u
-                    tqty[k] = val[u]
-                    k += 1
+    if nt >= _PARALLEL_TOPS:
+        _explode_parallel(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, _BLOCKS)
+    else:
+        _explode_block(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, 0, 1)
 
 
-@jit(parallel=True)
-def bom_expand_lines(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty):
-    for i in numba.prange(line_top.shape[0]):
+@jit
+def _expand_range(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, i0, i1):
+    for i in range(i0, i1):
         t = line_top[i]
         if t < 0:
             continue
@@ -184,3 +223,21 @@ def bom_expand_lines(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, o
             out_code[k] = tcomp[j]
             out_qty[k] = q * tqty[j]
             k += 1
+
+
+@jit(parallel=True)
+def _expand_parallel(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, nblocks):
+    n = line_top.shape[0]
+    step = (n + nblocks - 1) // nblocks
+    for b in numba.prange(nblocks):
+        _expand_range(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, b * step,
+                      min(n, (b + 1) * step))
+
+
+@jit
+def bom_expand_lines(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty):
+    n = line_top.shape[0]
+    if out_qty.shape[0] >= _PARALLEL_ROWS:
+        _expand_parallel(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, _BLOCKS)
+    else:
+        _expand_range(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, 0, n)

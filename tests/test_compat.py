@@ -194,6 +194,26 @@ def test_hash_factorize_equals_pandas(engine, seed):
     assert list(got_uniques) == list(want_uniques)
 
 
+@pytest.mark.parametrize("kind", ["fractional", "whole", "huge", "nan"])
+def test_hours_end_equals_pandas(engine, kind):
+    rng = np.random.default_rng(7)
+    hours = np.concatenate([rng.gamma(1.0, 30.0, 5000), rng.random(500) * 1e-7, -rng.gamma(1.0, 3.0, 500),
+                            rng.random(500) * 9e5, [0.0, -0.0, 1 / 3, 2 / 3, 0.5, 2.5, 999_998.9]])
+    if kind == "whole":
+        hours = np.round(hours)
+    elif kind == "huge":
+        hours[3] = 2e6
+    elif kind == "nan":
+        hours[::7] = np.nan
+    start = pd.Timestamp("2026-03-02 09:30:00.123456")
+    end = np.empty(len(hours), np.int64)
+    status = resolve("hours_end", engine)(hours, start.value, end)
+    assert status == {"whole": 1, "huge": 2}.get(kind, 0)
+    if status == 0:
+        want = (pd.Series(start, index=range(len(hours))) + pd.to_timedelta(pd.Series(hours), unit="h"))
+        np.testing.assert_array_equal(end.view("datetime64[ns]"), want.to_numpy())
+
+
 def test_kernel_cases_by_hand(engine):
     # group 0: 60 of 100 then 60 more (only 40 left); group 1 unknown (NaN available); code -1: missing key
     req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0])
@@ -516,7 +536,8 @@ def test_scheduling(engine, variant):
 
 
 @pytest.mark.parametrize("case", ["empty_orders", "no_quantity", "no_wc", "int_rate", "one_row", "us_now",
-                                  "text_due", "zero_rate"])
+                                  "text_due", "zero_rate", "whole_hours", "nan_quantity", "tz_now", "datetime_now",
+                                  "far_future_now"])
 def test_scheduling_edges(engine, case):
     rng = np.random.default_rng(23)
     orders, cap = _schedule_frames(rng, 10)
@@ -538,6 +559,16 @@ def test_scheduling_edges(engine, case):
         orders["due_date"] = orders["due_date"].dt.strftime("%Y-%m-%d").astype("str")
     elif case == "zero_rate":
         orders.loc[orders.index[0], "production_rate"] = 0.0
+    elif case == "whole_hours":
+        orders["quantity"] = orders["production_rate"] * 3
+    elif case == "nan_quantity":
+        orders.loc[orders.index[::3], "quantity"] = np.nan
+    elif case == "tz_now":
+        now = pd.Timestamp("2026-03-02 09:30", tz="UTC")
+    elif case == "datetime_now":
+        now = NOW.to_pydatetime()
+    elif case == "far_future_now":
+        now = pd.Timestamp("2250-01-01")
     compare("optimize_production_scheduling", orders, cap, engine=engine, now=now)
 
 

@@ -5,6 +5,7 @@ import numpy as np
 from libc.stdint cimport int64_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcmp, memcpy
+from libc.math cimport fabs, floor, rint
 
 
 def counting_sort(const int64_t[::1] codes, Py_ssize_t n_keys, int64_t[::1] dest, int64_t[::1] perm):
@@ -256,3 +257,40 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
     if failed:
         raise MemoryError()
     return n_groups
+
+
+cdef int _hours_end(const double[::1] hours, int64_t start_ns, int64_t[::1] end) noexcept nogil:
+    cdef Py_ssize_t i, n = hours.shape[0]
+    cdef int64_t nat = -9223372036854775807 - 1
+    cdef int64_t m = 3600000000000
+    cdef int64_t base
+    cdef double v, frac
+    cdef bint any_frac = False
+    for i in range(n):
+        v = hours[i]
+        if v != v:
+            continue
+        if not (fabs(v) < 1e6):
+            return 2
+        if v != floor(v):
+            any_frac = True
+    if not any_frac:
+        return 1
+    for i in range(n):
+        v = hours[i]
+        if v != v:
+            end[i] = nat
+            continue
+        base = <int64_t>v
+        frac = v - <double>base
+        # np.round(frac, 12): scale, round half to even, unscale (pandas' cast_from_unit_vectorized)
+        frac = rint(frac * 1e12) / 1e12
+        end[i] = start_ns + (base * m + <int64_t>(frac * 3600000000000.0))
+    return 0
+
+
+def hours_end(const double[::1] hours, int64_t start_ns, int64_t[::1] end):
+    cdef int status
+    with nogil:
+        status = _hours_end(hours, start_ns, end)
+    return status

@@ -473,5 +473,19 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     cols["can_schedule"] = ok
     out = frame_from_columns(cols)
     out["scheduled_start"] = start
-    out["scheduled_end"] = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
+    end = _scheduled_end(cols["production_hours"], start, engine)
+    if end is None:
+        end = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
+    out["scheduled_end"] = end
     return out
+
+
+def _scheduled_end(hours: np.ndarray, start, engine):
+    """``start + pd.to_timedelta(hours, unit='h')`` as datetime64[ns] by the ``hours_end`` kernel, or None when
+    pandas must do it (tz-aware or far-off start, whole-hour data, huge or infinite hours)."""
+    if type(start) is not pd.Timestamp or start.tz is not None or abs(start.value) >= 4 * 10 ** 18:
+        return None
+    end = np.empty(len(hours), dtype=np.int64)
+    if resolve("hours_end", engine)(np.ascontiguousarray(hours, dtype=np.float64), int(start.value), end):
+        return None
+    return end.view("datetime64[ns]")

@@ -207,3 +207,30 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
                 break
             j = (j + 1) & (cap - 1)
     return n_groups
+
+
+@jit
+def hours_end(hours, start_ns, end):
+    nat = np.int64(-9223372036854775808)
+    m = np.int64(3_600_000_000_000)
+    any_frac = False
+    for i in range(hours.shape[0]):
+        v = hours[i]
+        if v != v:
+            continue
+        if not (abs(v) < 1e6):
+            return 2
+        if v != np.floor(v):
+            any_frac = True
+    if not any_frac:
+        return 1
+    for i in range(hours.shape[0]):
+        v = hours[i]
+        if v != v:
+            end[i] = nat
+            continue
+        base = np.int64(v)
+        frac = v - base
+        frac = np.rint(frac * 1e12) / 1e12
+        end[i] = start_ns + (base * m + np.int64(frac * 3_600_000_000_000.0))
+    return 0

@@ -73,6 +73,33 @@ def planning_balance_flags(theoretical, allocated, on_order, out):
     return flags
 
 
+#: nanoseconds per hour, and the digits pandas keeps of a fractional hour (``int(log10(3.6e12))``)
+NS_PER_HOUR = 3_600_000_000_000
+HOUR_DIGITS = 1e12
+MAX_HOURS = 1e6
+NAT = np.iinfo(np.int64).min
+
+
+@kernel
+def hours_end(hours, start_ns, end):
+    """``end = start + hours`` as int64 nanoseconds, the way ``start + pd.to_timedelta(hours, unit='h')`` computes
+    it for float hours: whole hours ``* 3.6e12`` plus the fraction rounded to 12 digits, times 3.6e12,
+    truncated (NaN -> NaT). Returns 0 when done; 1 when every hour value is whole (pandas then takes its
+    integer path: the caller must use pandas) and 2 when a value is infinite or beyond 1e6 hours."""
+    finite = ~np.isnan(hours)
+    h = hours[finite]
+    if np.isinf(h).any() or (np.abs(h) >= MAX_HOURS).any():
+        return 2
+    base = h.astype(np.int64)
+    frac = h - base
+    if not (frac != 0.0).any():
+        return 1
+    frac = np.round(frac, 12)
+    end[:] = NAT
+    end[finite] = start_ns + (base * NS_PER_HOUR + (frac * NS_PER_HOUR).astype(np.int64))
+    return 0
+
+
 @kernel
 def scatter8(dest, values, out):
     """``out[dest[i]] = values[i]`` (8-byte values viewed as int64): a permutation applied by scattering,

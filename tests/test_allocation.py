@@ -571,3 +571,26 @@ def test_demo_step(mill):
     rep = _demo_step(mill, "numpy")
     assert "cannot" in rep.lines[0]
     assert list(rep.table.columns)[-1] == "limiting_yarn" and rep.table["limiting_yarn"].notna().all()
+
+
+@pytest.mark.parametrize("rank_max", [1, 2 ** 13, 2 ** 40, 2 ** 62])
+def test_kernel_service_order_with_wide_ranks(fast_engine, rank_max):
+    """The compiled kernels radix-sort (item, rank): narrow, multi-pass and unpackable (> 63 bits) keys."""
+    from bk_fast._engine import resolve
+
+    rng = np.random.default_rng(rank_max % 1000)
+    n, ni, p = 5000, 37, 6
+    item_ptr = np.arange(0, ni * p + 1, p, dtype=np.int64)
+    times = np.tile(np.arange(p, dtype=np.float64), ni)
+    cum = np.cumsum(rng.integers(0, 40, (ni, p)), axis=1).astype(np.float64).ravel()
+    args = (item_ptr, times, cum, rng.integers(0, ni, n).astype(np.int64),
+            rng.integers(0, rank_max, n, dtype=np.int64, endpoint=True), rng.integers(0, p, n).astype(np.float64),
+            rng.integers(0, 9, n).astype(np.float64), True, 0.0, 2.0)
+    outs = []
+    for eng in ("numpy", fast_engine):
+        free, short = np.empty(cum.size), np.empty(n)
+        d = (np.empty(n + cum.size, np.int64), np.empty(n + cum.size, np.int64), np.empty(n + cum.size))
+        nd = resolve("allocate_orders", eng)(*args, free, short, *d)
+        outs.append((free, short, d[0][:nd], d[1][:nd], d[2][:nd]))
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)

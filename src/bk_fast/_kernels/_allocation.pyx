@@ -17,14 +17,16 @@ cdef inline int _bits(int64_t x) noexcept nogil:
 cdef int64_t* _service_order(const int64_t[::1] order_item, const int64_t[::1] rank, Py_ssize_t n_items,
                              int64_t[::1] start, int64_t* key, int64_t* key2, int64_t* idx,
                              int64_t* idx2) noexcept nogil:
-    """Rows sorted by (item, rank, row): stable LSD radix sort on 11-bit digits of ``item << bits | rank``
+    """Rows sorted by (item, rank, row): stable LSD radix sort on <= 13-bit digits of ``item << bits | rank``
     (item last, by counting sort, when they do not fit in 63 bits). Fills ``start``; returns the buffer that
     holds the order (``idx`` or ``idx2``)."""
     cdef Py_ssize_t n = rank.shape[0], i, o, p
     cdef int64_t rmax = 0, d, it
     cdef int rbits, ibits, total, shift
     cdef bint packed, skip
-    cdef int64_t count[2049]
+    cdef int64_t count[8193]
+    cdef int passes, digit
+    cdef int64_t mask
     cdef int64_t* swap
     for o in range(n):
         start[order_item[o] + 1] += 1
@@ -40,20 +42,23 @@ cdef int64_t* _service_order(const int64_t[::1] order_item, const int64_t[::1] r
         key[o] = ((order_item[o] << rbits) | rank[o]) if packed else rank[o]
         idx[o] = o
     total = rbits + ibits if packed else rbits
+    passes = (total + 12) // 13
+    digit = (total + passes - 1) // passes if passes > 0 else 1
+    mask = ((<int64_t>1) << digit) - 1
     shift = 0
     while shift < total:
-        for i in range(2049):
+        for i in range(mask + 2):
             count[i] = 0
         for i in range(n):
-            count[((key[i] >> shift) & 2047) + 1] += 1
+            count[((key[i] >> shift) & mask) + 1] += 1
         skip = False
-        for i in range(2048):
+        for i in range(mask + 1):
             if count[i + 1] == n:
                 skip = True
             count[i + 1] += count[i]
         if not skip:
             for i in range(n):
-                d = (key[i] >> shift) & 2047
+                d = (key[i] >> shift) & mask
                 p = count[d]
                 key2[p] = key[i]
                 idx2[p] = idx[i]
@@ -64,7 +69,7 @@ cdef int64_t* _service_order(const int64_t[::1] order_item, const int64_t[::1] r
             swap = idx
             idx = idx2
             idx2 = swap
-        shift += 11
+        shift += digit
     if not packed:
         # key2 is free here: use it as the fill pointers of the counting sort by item
         for i in range(n_items):
@@ -140,7 +145,10 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 s = min_ship if partial else q
                 d = sd[idx]
                 k = _last_at_or_before(times, a, b, d)
-                last = _last_at_or_before(times, a, b, d + max_late)
+                if max_late == INFINITY:
+                    last = p - 1
+                else:
+                    last = _last_at_or_before(times, a, b, d + max_late)
                 m = k if k > 0 else 0
                 while r > 0.0 and m <= last:
                     if s > 0.0 and r < s:

@@ -23,7 +23,7 @@ def _bits(x):
 
 @jit
 def _service_order(order_item, rank, n_items, start):
-    """Order rows sorted by (item, rank, row): a stable LSD radix sort on 11-bit digits of the packed key
+    """Order rows sorted by (item, rank, row): a stable LSD radix sort on <= 13-bit digits of the packed key
     ``item << bits(rank) | rank`` (item last, by counting sort, when the two do not fit in 63 bits).
     Fills ``start`` (n_items + 1) with each item's first position."""
     n = rank.shape[0]
@@ -45,27 +45,30 @@ def _service_order(order_item, rank, n_items, start):
     total = rbits + ibits if packed else rbits
     key2 = np.empty(n, dtype=np.int64)
     idx2 = np.empty(n, dtype=np.int64)
-    count = np.empty(2049, dtype=np.int64)
+    passes = (total + 12) // 13
+    digit = (total + passes - 1) // passes if passes > 0 else 1
+    mask = (np.int64(1) << digit) - 1
+    count = np.empty(8193, dtype=np.int64)
     shift = 0
     while shift < total:
         count[:] = 0
         for i in range(n):
-            count[((key[i] >> shift) & 2047) + 1] += 1
+            count[((key[i] >> shift) & mask) + 1] += 1
         skip = False
-        for d in range(2048):
+        for d in range(mask + 1):
             if count[d + 1] == n:
                 skip = True
             count[d + 1] += count[d]
         if not skip:
             for i in range(n):
-                d = (key[i] >> shift) & 2047
+                d = (key[i] >> shift) & mask
                 p = count[d]
                 key2[p] = key[i]
                 idx2[p] = idx[i]
                 count[d] = p + 1
             key, key2 = key2, key
             idx, idx2 = idx2, idx
-        shift += 11
+        shift += digit
     if not packed:
         fill = start[:n_items].copy()
         for i in range(n):
@@ -128,7 +131,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
             s = min_ship if partial else q
             d = sd[idx]
             k = _last_at_or_before(times, a, b, d)
-            last = _last_at_or_before(times, a, b, d + max_late)
+            last = p - 1 if max_late == np.inf else _last_at_or_before(times, a, b, d + max_late)
             m = k if k > 0 else 0
             while r > 0.0 and m <= last:
                 if s > 0.0 and r < s:

@@ -43,57 +43,107 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
                     max_late, free, short, del_order, del_period, del_qty):
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
 
-    Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64: the order of service within
-    an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no NaN),
-    ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0),
-    ``max_late`` (>= 0, may be inf). Outputs: ``free`` (per period), ``short`` (per order) and the deliveries
-    ``del_order`` (order row), ``del_period`` (global period index), ``del_qty``, which need room for
-    ``len(order_item) + len(times)`` rows. Returns the number of deliveries written (in allocation order:
-    item by item, orders in priority order, periods ascending).
+    Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64 >= 0: the order of service
+    within an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no
+    NaN), ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0), ``max_late`` (>= 0, may
+    be inf). Outputs: ``free`` (per period), ``short`` (per order) and the deliveries ``del_order`` (order
+    row), ``del_period`` (global period index), ``del_qty``, which need room for ``len(order_item) +
+    len(times)`` rows. Returns the number of deliveries written (in allocation order: item by item, orders
+    in priority order, periods ascending).
+
+    NumPy formulation: items are independent, so every round advances each item by one step of its own
+    sequential loop (one take, or closing its current order), vectorised across items over a dense
+    ``items x periods`` matrix of free supply (padded with +inf, which is never a suffix minimum). Every
+    element sees the same floating-point operations in the same order as in the sequential loop.
     """
     n_items = item_ptr.shape[0] - 1
     n = order_item.shape[0]
     free[:] = cum
+    if n == 0:
+        return 0
     rows = np.arange(n, dtype=np.int64)
-    seq = np.lexsort((rows, rank, order_item)) if n else rows
-    counts = np.bincount(order_item, minlength=n_items) if n else np.zeros(n_items, dtype=np.int64)
+    seq = np.lexsort((rows, rank, order_item))
     start = np.zeros(n_items + 1, dtype=np.int64)
-    np.cumsum(counts, out=start[1:])
-    nd = 0
-    for i in range(n_items):
-        a, b = int(item_ptr[i]), int(item_ptr[i + 1])
-        p = b - a
-        for o in seq[start[i]:start[i + 1]].tolist():
-            q = float(qty[o])
-            r = q
-            if p == 0 or not q > 0.0:
-                short[o] = r
-                continue
-            s = float(min_ship) if partial else q
-            d = float(due[o])
-            k = _last_at_or_before(times, a, b, d)
-            last = _last_at_or_before(times, a, b, d + max_late)
-            m = max(k, 0)
-            while r > 0.0 and m <= last:
-                if s > 0.0 and r < s:
-                    break
-                # suffix minima of free[m:p] and the smallest m2 >= m whose suffix minimum meets the threshold
-                g = np.minimum.accumulate(free[a + m:b][::-1])[::-1]
-                ok = g >= s if s > 0.0 else g > 0.0
-                bad = np.flatnonzero(~ok)
-                m2 = m + (int(bad[-1]) + 1 if bad.size else 0)
-                if m2 > last or m2 >= p:
-                    break
-                run = float(g[m2 - m])
-                x = r if r <= run else run
-                free[a + m2:b] -= x
-                del_order[nd] = o
-                del_period[nd] = a + m2
-                del_qty[nd] = x
-                nd += 1
-                r = 0.0 if x == r else r - x
-                m = m2 + 1
-            short[o] = r
+    np.cumsum(np.bincount(order_item, minlength=n_items), out=start[1:])
+    plen = np.diff(item_ptr)
+    width = int(plen.max(initial=0)) + 1  # one +inf sentinel column at least
+    per_item = np.repeat(np.arange(n_items, dtype=np.int64), plen)
+    col = np.arange(times.shape[0], dtype=np.int64) - item_ptr[per_item]
+    F = np.full((n_items, width), np.inf)
+    F[per_item, col] = cum
+
+    # k = last period <= due, last = last period <= due + max_late (-1: none), via one global searchsorted
+    # on (item, time rank) keys: ranks keep the order of every time involved exactly
+    with np.errstate(invalid="ignore"):
+        bound = due + max_late
+    bound = np.where(np.isnan(bound), np.inf, bound)  # -inf + inf cannot occur (due is finite)
+    allt, inv = np.unique(np.concatenate([times, due, bound]), return_inverse=True)
+    base = np.int64(allt.shape[0] + 1)
+    t_rank, d_rank, b_rank = np.split(inv.astype(np.int64), [times.shape[0], times.shape[0] + n])
+    pkey = per_item * base + t_rank
+    k = np.searchsorted(pkey, order_item * base + d_rank, side="right") - item_ptr[order_item] - 1
+    last = np.searchsorted(pkey, order_item * base + b_rank, side="right") - item_ptr[order_item] - 1
+    k = np.maximum(k, -1)
+    last = np.maximum(last, -1)
+
+    pos = start[:-1].copy()
+    end = start[1:]
+    cur = np.full(n_items, -1, dtype=np.int64)  # current order per item (-1: take the next one)
+    r = np.zeros(n_items)
+    s = np.zeros(n_items)
+    m = np.zeros(n_items, dtype=np.int64)
+    lst = np.zeros(n_items, dtype=np.int64)
+    out_o, out_p, out_q, out_i = [], [], [], []
+    cols = np.arange(width, dtype=np.int64)
+    while True:
+        fresh = np.flatnonzero((cur < 0) & (pos < end))
+        if fresh.size:
+            o = seq[pos[fresh]]
+            cur[fresh] = o
+            q = qty[o]
+            r[fresh] = q
+            s[fresh] = min_ship if partial else q
+            m[fresh] = np.maximum(k[o], 0)
+            lst[fresh] = np.where(plen[fresh] > 0, last[o], -1)
+        act = np.flatnonzero(cur >= 0)
+        if act.size == 0:
+            break
+        ra, sa, ma = r[act], s[act], m[act]
+        done = ~(ra > 0.0) | (ma > lst[act]) | ((sa > 0.0) & (ra < sa))
+        go = act[~done]
+        if go.size:
+            G = np.minimum.accumulate(F[go][:, ::-1], axis=1)[:, ::-1]
+            sg = s[go][:, None]
+            ok = np.where(sg > 0.0, G >= sg, G > 0.0) & (cols[None, :] >= m[go][:, None])
+            m2 = ok.argmax(axis=1)  # ok is monotone from m on and true in the sentinel column
+            stop = m2 > lst[go]
+            done[np.searchsorted(act, go[stop])] = True
+            take = go[~stop]
+            m2 = m2[~stop]
+            if take.size:
+                run = G[~stop, m2]
+                rt = r[take]
+                x = np.where(rt <= run, rt, run)
+                F[take] -= np.where(cols[None, :] >= m2[:, None], x[:, None], 0.0)
+                out_o.append(cur[take])
+                out_p.append(item_ptr[take] + m2)
+                out_q.append(x)
+                out_i.append(take)
+                r[take] = np.where(x == rt, 0.0, rt - x)
+                m[take] = m2 + 1
+        fin = act[done]
+        short[cur[fin]] = r[fin]
+        cur[fin] = -1
+        pos[fin] += 1
+    free[:] = F[per_item, col]
+    if not out_o:
+        return 0
+    d_item = np.concatenate(out_i)
+    order = np.argsort(d_item, kind="stable")  # rounds keep each item's own sequence
+    nd = order.shape[0]
+    del_order[:nd] = np.concatenate(out_o)[order]
+    del_period[:nd] = np.concatenate(out_p)[order]
+    del_qty[:nd] = np.concatenate(out_q)[order]
     return nd
 
 

@@ -143,8 +143,12 @@ def importable(capability: str) -> str | None:
 
 
 def _copy_arg(a):
+    if a is None or isinstance(a, (int, float, str, bytes, np.generic)):
+        return a
     if isinstance(a, np.ndarray):
-        return np.array(a, copy=True, order="K")
+        c = np.array(a, copy=True, order="K")
+        c.flags.writeable = a.flags.writeable  # same numba type (read-only arrays are a distinct type)
+        return c
     try:
         return copy.deepcopy(a)
     except Exception:  # noqa: BLE001 - e.g. a numba typed container: replayed as is
@@ -234,3 +238,9 @@ def record(fn, keep: int = 1, copy_args: bool = True) -> dict[str, list[Call]]:
     finally:
         _engine._RESOLVED = saved
     return log
+
+
+@functools.lru_cache(maxsize=None)
+def captured(engine: str):
+    """:func:`capture` once per engine per test session (shared by the thread and leak tests)."""
+    return capture(engine)

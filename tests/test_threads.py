@@ -40,7 +40,7 @@ ROUNDS = 3
 @pytest.fixture(scope="module")
 def captured():
     """{engine: (calls by kernel, skipped capabilities)} for every available engine."""
-    return {eng: H.capture(eng) for eng in ENGINES if engine_status(eng).available}
+    return {eng: H.captured(eng) for eng in ENGINES if engine_status(eng).available}
 
 
 def _skipped_kernels(skipped: dict) -> set:

@@ -1,0 +1,120 @@
+"""Leaks: 10,000 calls of every kernel on small inputs keep the process's resident memory within a few MB
+after warm-up, leave no extra references on the arrays passed in, no new Python objects, and (numba) no
+unfreed NRT allocations.
+
+Kernel calls are the ones the pandas layer really makes (recorded from small public-API scenarios, see
+_hardening_scenarios), replayed on fresh copies of their inputs. The compiled engines run in CI; the
+reference engine and the public-API loops are ``slow`` (run with ``-m slow``).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+import numpy as np
+import pytest
+
+import _hardening_scenarios as H
+import bk_fast
+from bk_fast._engine import engine_status
+
+CALLS = 10_000
+WARMUP = 500
+LIMIT_MB = 2.0  # per kernel, after warm-up
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+    except OSError:
+        pytest.skip("resident set size needs /proc (Linux)")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2 ** 20
+
+
+def _nrt_live() -> int:
+    """Live numba NRT allocations (allocations minus frees); 0 when numba is not loaded."""
+    if "numba" not in sys.modules:
+        return 0
+    from numba.core.runtime import _nrt_python, rtsys
+
+    if not _nrt_python.memsys_stats_enabled():  # off unless NUMBA_NRT_STATS=1
+        _nrt_python.memsys_enable_stats()
+    stats = rtsys.get_allocation_stats()
+    return stats.alloc - stats.free
+
+
+def _leak_check(eng: str, calls: int) -> list[str]:
+    if not engine_status(eng).available:
+        pytest.skip(f"{eng} engine unavailable: {engine_status(eng).reason}")
+    log, skipped = H.captured(eng)
+    rows, failures = [], []
+    for name, recorded in sorted(log.items()):
+        call = recorded[0]
+        for _ in range(WARMUP):
+            call.fn(*call.fresh_args())
+        gc.collect()
+        rss0, nrt0, objs0 = _rss_mb(), _nrt_live(), len(gc.get_objects())
+        refs_bad = 0
+        for _ in range(calls):
+            args = call.fresh_args()
+            before = [sys.getrefcount(a) for a in args if isinstance(a, np.ndarray)]
+            call.fn(*args)
+            refs_bad += before != [sys.getrefcount(a) for a in args if isinstance(a, np.ndarray)]
+            del args
+        gc.collect()
+        grow = _rss_mb() - rss0
+        nrt = _nrt_live() - nrt0
+        objs = len(gc.get_objects()) - objs0
+        rows.append(f"{name}[{eng}]: {calls} calls, RSS {grow:+.2f} MB, NRT live {nrt:+d}, objects {objs:+d}, "
+                    f"inputs {call.size} bytes")
+        if grow > LIMIT_MB:
+            failures.append(f"{name}: RSS grew {grow:.2f} MB over {calls} calls")
+        if refs_bad:
+            failures.append(f"{name}: {refs_bad} calls left extra references on their array arguments")
+        if nrt > 0:
+            failures.append(f"{name}: {nrt} numba NRT allocations never freed")
+        if objs > 100:
+            failures.append(f"{name}: {objs} Python objects more after {calls} calls")
+    print("\n".join(rows))
+    assert not failures, "\n".join(failures)
+    if skipped:
+        pytest.skip(f"checked {len(log)} kernels; capabilities left out: {skipped}")
+    return rows
+
+
+@pytest.mark.parametrize("eng", ["cython", "numba"])
+def test_compiled_kernels_do_not_leak(eng):
+    _leak_check(eng, CALLS)
+
+
+@pytest.mark.slow
+def test_reference_kernels_do_not_leak():
+    _leak_check("numpy", CALLS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("eng", ["cython", "numba", "numpy"])
+def test_public_spine_functions_do_not_leak(eng):
+    if not engine_status(eng).available:
+        pytest.skip(f"{eng} engine unavailable: {engine_status(eng).reason}")
+    import pandas as pd
+
+    inv = pd.DataFrame({"Theoretical Balance": ["$1,200.00 ", "(50.00)", None, 4.0],
+                        "Allocated": [-300.0, None, -20.0, 0.0], "On Order": [0.0, 20.0, 0.0, 1.0],
+                        "Consumed": [-43.0, 0.0, -1.0, 0.0]}, index=["a", "b", "c", "d"])
+    keys = np.array(["x", "y", "x", "z"], dtype=object)
+    calls = [lambda: bk_fast.yarn_risk(inv, engine=eng), lambda: bk_fast.planning_balance(inv, engine=eng),
+             lambda: bk_fast.segmented_cumsum(inv["Allocated"], keys, engine=eng)]
+    for fn in calls:
+        for _ in range(WARMUP):
+            fn()
+        gc.collect()
+        rss0 = _rss_mb()
+        for _ in range(CALLS):
+            fn()
+        gc.collect()
+        grow = _rss_mb() - rss0
+        assert grow < LIMIT_MB, f"RSS grew {grow:.2f} MB over {CALLS} calls"

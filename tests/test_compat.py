@@ -214,6 +214,33 @@ def test_hours_end_equals_pandas(engine, kind):
         np.testing.assert_array_equal(end.view("datetime64[ns]"), want.to_numpy())
 
 
+@pytest.mark.parametrize("case", ["ints", "dates", "nat", "float_nan", "step_miss", "bool", "empty", "one"])
+def test_sort_permutation_equals_pandas(engine, case):
+    from bk_fast.compat._frames import sort_permutation
+
+    rng = np.random.default_rng(9)
+    n = {"empty": 0, "one": 1}.get(case, 3000)
+    a = rng.integers(-3, 4, n)
+    b = pd.Timestamp("2026-01-05") + pd.to_timedelta(rng.integers(0, 400, n), unit="D")
+    frame = pd.DataFrame({"a": a, "b": b})
+    if case == "ints":
+        frame["b"] = rng.integers(10 ** 12, 10 ** 12 + 50, n)
+    elif case == "nat" and n:
+        frame.loc[rng.random(n) < 0.1, "b"] = pd.NaT
+    elif case == "float_nan":
+        frame["a"] = np.where(rng.random(n) < 0.2, np.nan, a.astype(float))
+    elif case == "step_miss" and n:
+        # the sampled step (days) does not divide a value placed after the sample: full gcd needed
+        frame.loc[n - 1, "b"] = frame.loc[n - 1, "b"] + pd.Timedelta(seconds=1)
+    elif case == "bool":
+        frame["a"] = a > 0
+    dest, perm = sort_permutation(frame, ["a", "b"], engine=engine)
+    want = frame.reset_index(drop=True).sort_values(["a", "b"]).index.to_numpy()
+    np.testing.assert_array_equal(perm, want)
+    if dest is not None:
+        np.testing.assert_array_equal(perm[dest], np.arange(n))
+
+
 def test_kernel_cases_by_hand(engine):
     # group 0: 60 of 100 then 60 more (only 40 left); group 1 unknown (NaN available); code -1: missing key
     req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0])

@@ -8,6 +8,40 @@ from libc.string cimport memcmp, memcpy
 from libc.math cimport fabs, floor, rint
 
 
+cdef inline bint _rank(int64_t v, int64_t lo, int64_t step, int64_t span, const unsigned char[::1] miss,
+                       bint has_miss, Py_ssize_t i, int64_t* out) noexcept nogil:
+    cdef int64_t rel, q
+    if has_miss and miss[i]:
+        out[0] = span
+        return True
+    rel = v - lo
+    if step == 1:
+        out[0] = rel
+        return True
+    # exact division by a runtime step without an integer divide: the quotient is small, so the rounded
+    # float quotient is exact whenever step divides rel, which the multiply-back verifies
+    q = <int64_t>rint(<double>rel / <double>step)
+    out[0] = q
+    return q * step == rel
+
+
+def sort_codes2(const int64_t[::1] k1, int64_t lo1, int64_t step1, int64_t span1, const unsigned char[::1] miss1,
+                const int64_t[::1] k2, int64_t lo2, int64_t step2, int64_t span2, const unsigned char[::1] miss2,
+                int64_t[::1] codes):
+    cdef Py_ssize_t i, n = codes.shape[0]
+    cdef bint h1 = miss1.shape[0] > 0, h2 = miss2.shape[0] > 0
+    cdef int64_t width = span2 + 1, r1 = 0, r2 = 0
+    cdef int ok = 1
+    with nogil:
+        for i in range(n):
+            if not (_rank(k1[i], lo1, step1, span1, miss1, h1, i, &r1)
+                    and _rank(k2[i], lo2, step2, span2, miss2, h2, i, &r2)):
+                ok = 0
+                break
+            codes[i] = r1 * width + r2
+    return ok
+
+
 def counting_sort(const int64_t[::1] codes, Py_ssize_t n_keys, int64_t[::1] dest, int64_t[::1] perm):
     cdef Py_ssize_t i, k, n = codes.shape[0]
     cdef int64_t c, j

@@ -164,87 +164,97 @@ def values_by_code(values: np.ndarray, pos_by_code: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
-def _sort_rank(series: pd.Series, n: int):
-    """Order-preserving dense int64 codes of one sort key (missing values last, like pandas), or None."""
+_EMPTY_FLAGS = np.empty(0, dtype=np.uint8)
+
+
+def _sort_params(series: pd.Series, n: int):
+    """How one sort key becomes dense order-preserving codes without temporaries: ``(values as int64, lo,
+    step, span, missing flags)`` with code ``(v - lo) / step`` and ``span`` for a missing value (missing sorts
+    last, like pandas). ``None`` when the key cannot be coded densely (text, fractional floats, wide range)."""
     dtype = series.dtype
     if not isinstance(dtype, np.dtype):
         return None
     arr = series.to_numpy()
     kind = dtype.kind
-    missing = None
-    if kind == "b":
-        vals = arr.astype(np.int64)
-    elif kind in "iu":
+    flags = _EMPTY_FLAGS
+    if kind in "iu" and dtype.itemsize == 8 and kind == "i":
+        vals = arr
+    elif kind in "iub":
         if kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
             return None
-        vals = arr.astype(np.int64, copy=False)
+        vals = arr.astype(np.int64)
     elif kind in "mM":
+        if dtype.itemsize != 8:
+            return None
         vals = arr.view(np.int64)
         missing = np.isnat(arr)
+        if missing.any():
+            flags = missing.view(np.uint8)
     elif kind == "f":
         missing = np.isnan(arr)
-        finite = arr[~missing] if missing.any() else arr
+        has_missing = bool(missing.any())
+        finite = arr[~missing] if has_missing else arr
         if finite.size and (not np.isfinite(finite).all() or np.abs(finite).max() >= 2.0 ** 53
                             or (finite != np.floor(finite)).any()):
             return None
         vals = np.where(missing, 0.0, arr).astype(np.int64)
+        if has_missing:
+            flags = missing.view(np.uint8)
     else:
         return None
-    if missing is not None and not missing.any():
-        missing = None
-    valid = vals[~missing] if missing is not None else vals
+    vals = np.ascontiguousarray(vals)
+    valid = vals[~flags.view(bool)] if flags.shape[0] else vals
     if valid.size == 0:
-        return np.zeros(len(arr), dtype=np.int64), 1
+        return vals, 0, 1, 0, flags
     lo, hi = int(valid.min()), int(valid.max())
     if hi - lo >= 2 ** 62:
         return None
-    rel = np.subtract(vals, np.int64(lo), dtype=np.int64)
-    if missing is not None:
-        rel[missing] = 0
-    span = hi - lo + 1
+    step = 1
+    if hi - lo + 1 > _limit(n):
+        sample = valid[:4096] - np.int64(lo)
+        step = int(np.gcd.reduce(np.append(sample, np.int64(hi - lo))))
+        if step <= 0:
+            step = 1
+    span = (hi - lo) // step + 1
     if span > _limit(n):
-        step = int(np.gcd.reduce(rel)) if rel.size else 1
-        if step > 1:
-            rel //= step
-            span = (hi - lo) // step + 1
-        if span > _limit(n):
-            return None
-    if missing is not None:
-        rel[missing] = span
-        span += 1
-    return rel, span
+        return None
+    return vals, lo, step, span, flags
+
+
+def _full_step(params):
+    """The exact step (gcd over every value) when a sampled step did not divide them all."""
+    vals, lo, _, _, flags = params
+    valid = vals[~flags.view(bool)] if flags.shape[0] else vals
+    step = max(int(np.gcd.reduce(valid - np.int64(lo))), 1)
+    hi = int(valid.max())
+    return vals, lo, step, (hi - lo) // step + 1, flags
 
 
 def sort_permutation(frame: pd.DataFrame, by: list, *, engine=None):
-    """Stable multi-key sort as ``frame.sort_values(by)`` orders rows (missing values last).
+    """Stable two-key sort as ``frame.sort_values(by)`` orders rows (missing values last).
 
     Returns ``(dest, perm)``: ``dest[i]`` the sorted position of row i (None when not computed) and ``perm``
-    the row at each position. Dense keys go through the counting-sort kernel; anything else through pandas.
+    the row at each position. Dense keys go through the ``sort_codes2`` and ``counting_sort`` kernels;
+    anything else through pandas.
     """
     n = len(frame)
-    codes, span = None, 1
-    for name in by:
-        rank = _sort_rank(frame[name], n)
-        if rank is None:
-            codes = None
-            break
-        r, k = rank
-        if codes is None:
-            codes, span = r, k
-        else:
-            if span * k > _limit(n):
-                codes = None
-                break
-            if codes is r:
-                codes = codes.copy()
-            codes *= np.int64(k)
-            codes += r
-            span = span * k
-    if codes is not None:
-        dest = np.empty(n, dtype=np.int64)
-        perm = np.empty(n, dtype=np.int64)
-        resolve("counting_sort", engine)(np.ascontiguousarray(codes, dtype=np.int64), int(span), dest, perm)
-        return dest, perm
+    params = [_sort_params(frame[name], n) for name in by] if len(by) == 2 else [None]
+    if all(p is not None for p in params):
+        (k1, lo1, st1, sp1, m1), (k2, lo2, st2, sp2, m2) = params
+        total = (sp1 + 1) * (sp2 + 1)
+        if total <= _limit(n):
+            codes = np.empty(n, dtype=np.int64)
+            build = resolve("sort_codes2", engine)
+            ok = build(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes)
+            if not ok:
+                (k1, lo1, st1, sp1, m1), (k2, lo2, st2, sp2, m2) = _full_step(params[0]), _full_step(params[1])
+                total = (sp1 + 1) * (sp2 + 1)
+                ok = total <= _limit(n) and build(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes)
+            if ok:
+                dest = np.empty(n, dtype=np.int64)
+                perm = np.empty(n, dtype=np.int64)
+                resolve("counting_sort", engine)(codes, int(total), dest, perm)
+                return dest, perm
     sub = frame[by].reset_index(drop=True)
     perm = sub.sort_values(by).index.to_numpy(dtype=np.int64)
     return None, perm

@@ -8,6 +8,31 @@ from bk_fast._kernels._numba import jit
 
 
 @jit
+def _rank(v, lo, step, span, miss, has_miss, i):
+    if has_miss and miss[i]:
+        return span, True
+    rel = v - lo
+    if step == 1:
+        return rel, True
+    q = np.int64(np.rint(np.float64(rel) / np.float64(step)))
+    return q, q * step == rel
+
+
+@jit
+def sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+    h1 = miss1.shape[0] > 0
+    h2 = miss2.shape[0] > 0
+    width = span2 + 1
+    for i in range(codes.shape[0]):
+        r1, ok1 = _rank(k1[i], lo1, step1, span1, miss1, h1, i)
+        r2, ok2 = _rank(k2[i], lo2, step2, span2, miss2, h2, i)
+        if not (ok1 and ok2):
+            return 0
+        codes[i] = r1 * width + r2
+    return 1
+
+
+@jit
 def counting_sort(codes, n_keys, dest, perm):
     pos = np.zeros(n_keys + 1, dtype=np.int64)
     n = codes.shape[0]

@@ -14,6 +14,26 @@ from bk_fast._kernels.reference.segments import segmented_cumsum as _segmented_c
 
 
 @kernel
+def sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+    """Composite dense sort codes of two int64 keys: ``r = (k - lo) / step`` per key (``span`` for a row
+    flagged in ``miss``, i.e. missing values sort last; ``miss`` may be empty), ``codes = r1 * (span2 + 1) +
+    r2``. Returns 1, or 0 when some ``k - lo`` is not a multiple of ``step`` (the caller picked a wrong step)."""
+    rel1 = (k1 - np.int64(lo1)) if lo1 else k1.astype(np.int64, copy=True)
+    rel2 = (k2 - np.int64(lo2)) if lo2 else k2.astype(np.int64, copy=True)
+    r = []
+    for rel, step, span, miss in ((rel1, step1, span1, miss1), (rel2, step2, span2, miss2)):
+        flagged = miss.astype(bool) if miss.shape[0] else np.zeros(rel.shape[0], dtype=bool)
+        rel = np.where(flagged, 0, rel)
+        if step != 1:
+            if (rel % step != 0).any():
+                return 0
+            rel = rel // step
+        r.append(np.where(flagged, span, rel))
+    codes[:] = r[0] * np.int64(span2 + 1) + r[1]
+    return 1
+
+
+@kernel
 def counting_sort(codes, n_keys, dest, perm):
     """Stable sort of rows by dense key ``codes`` in ``[0, n_keys)``: ``dest[i]`` is row i's position in the
     sorted order and ``perm[j]`` the row at position j (``perm[dest[i]] == i``)."""

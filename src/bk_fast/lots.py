@@ -67,9 +67,9 @@ class FixedPeriods(LotRule):
 
 @dataclass(frozen=True)
 class WagnerWhitin(LotRule):
-    """Optimal lots (Wagner-Whitin dynamic programme) for a ``setup`` cost per order and a ``holding`` cost per
-    unit per period on end-of-period stock, over the lot-for-lot net requirements (safety stock and scheduled
-    receipts included). Ties go to the earliest order period."""
+    """Optimal lots (Wagner-Whitin dynamic programme) for a ``setup`` cost per order and a ``holding`` cost
+    per unit per period on end-of-period stock, over the lot-for-lot net requirements (safety stock and
+    scheduled receipts included). Ties go to the earliest order period."""
 
     code: ClassVar[int] = 3
     setup: Any = 0.0
@@ -100,8 +100,8 @@ def _number(text: str, where: str):
 def lot_rule(spec) -> LotRule:
     """A :class:`LotRule` from a rule object, ``None`` (lot-for-lot) or a string ``"name[:k=v,...]"``.
 
-    Names: ``lot-for-lot`` (``lfl``), ``min-max-multiple`` (``min-max``), ``fixed-periods`` (``fpq``, ``poq``),
-    ``wagner-whitin`` (``ww``). A bare value after the colon is the rule's first parameter
+    Names: ``lot-for-lot`` (``lfl``), ``min-max-multiple`` (``min-max``), ``fixed-periods`` (``fpq``,
+    ``poq``), ``wagner-whitin`` (``ww``). A bare value after the colon is the rule's first parameter
     (``"fpq:3"``).
 
     Examples
@@ -113,7 +113,8 @@ def lot_rule(spec) -> LotRule:
         return LotForLot()
     if isinstance(spec, LotRule):
         if type(spec) is LotRule:
-            raise TypeError("lot must be a concrete rule (LotForLot, MinMaxMultiple, FixedPeriods, WagnerWhitin)")
+            raise TypeError("lot must be a concrete rule (LotForLot, MinMaxMultiple, FixedPeriods, "
+                            "WagnerWhitin)")
         return spec
     if isinstance(spec, type) and issubclass(spec, LotRule) and spec is not LotRule:
         return spec()

@@ -2,8 +2,8 @@
 
 Semantics: DOMAIN.md sections 5 (the ERP's weekly roll) and 9 (BOM conventions). Three public functions:
 
-- :func:`weekly_balance` rolls Monday inventory forward against weekly demand and receipts exactly as the ERP's
-  "Yarn Demand" report does (past-due receipts count in the total, not in the roll);
+- :func:`weekly_balance` rolls Monday inventory forward against weekly demand and receipts exactly as the
+  ERP's "Yarn Demand" report does (past-due receipts count in the total, not in the roll);
 - :func:`net_requirements` nets gross requirements against on-hand stock and scheduled receipts with a safety
   stock, a lead time and a lot-sizing rule (:mod:`bk_fast.lots`), giving the time-phased record and planned
   orders;
@@ -87,7 +87,8 @@ def _parse(obj, what: str) -> _Source | None:
     if isinstance(obj, np.ndarray) or (isinstance(obj, (list, tuple)) and np.ndim(obj) == 2):
         arr = np.asarray(obj)
         if arr.ndim != 2:
-            raise ValueError(f"{what} must be a DataFrame or a 2-D array (items x periods), got shape {arr.shape}")
+            raise ValueError(f"{what} must be a DataFrame or a 2-D array (items x periods), got shape "
+                             f"{arr.shape}")
         if arr.dtype.kind not in "fiub":
             raise TypeError(f"{what} must be numeric, got dtype {arr.dtype}")
         return _Source(what, pd.RangeIndex(arr.shape[0]), pd.RangeIndex(arr.shape[1]),
@@ -95,7 +96,8 @@ def _parse(obj, what: str) -> _Source | None:
     if isinstance(obj, pd.Series):
         if isinstance(obj.index, pd.MultiIndex) and obj.index.nlevels == 2:
             vals = float_column(obj.to_frame("v"), "v", what=what)
-            return _Source(what, obj.index.get_level_values(0), obj.index.get_level_values(1), vals, long=True)
+            idx = obj.index
+            return _Source(what, idx.get_level_values(0), idx.get_level_values(1), vals, long=True)
         raise TypeError(f"{what}: a Series must have an (item, period) MultiIndex; use a DataFrame otherwise")
     df = require_frame(obj, what)
     item_col = _item_column(df, what)
@@ -169,7 +171,8 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         if src.long:
             raise ValueError(f"{src.what}: row {int(pos[0])} (item {src.items[pos[0]]!r}, period "
                              f"{src.periods[pos[0]]!r}) is infinite")
-        raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is infinite")
+        raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is "
+                         f"infinite")
     if src.array:
         return np.ascontiguousarray(vals)
     ci = periods.get_indexer(src.periods)
@@ -220,8 +223,8 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         try:
             x = float(value)
         except (TypeError, ValueError):
-            raise TypeError(f"{name} must be a number, a Series keyed by item, an array or a column name; got "
-                            f"{value!r}") from None
+            raise TypeError(f"{name} must be a number, a Series keyed by item, an array or a column name; "
+                            f"got {value!r}") from None
         return np.full(n, default if math.isnan(x) else x, dtype=np.float64)
     arr = np.asarray(value, dtype=np.float64)
     if arr.shape != (n,):
@@ -295,7 +298,8 @@ def _grid(first, others, on_hand, periods, *, on_hand_first: bool):
     if arrays:
         n = len(arrays[0].items)
         if any(len(s.items) != n for s in arrays) or any(not s.array for s in srcs):
-            raise ValueError("when one time-phased input is a 2-D array, all must be arrays with the same rows")
+            raise ValueError("when one time-phased input is a 2-D array, all must be arrays with the same "
+                             "rows")
         items = pd.RangeIndex(n)
         if oh_items is not None:
             raise ValueError("with 2-D array inputs, on_hand must be a number or a 1-D array")
@@ -372,7 +376,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     dem = _matrix(d_src, items, per)
     rec = _matrix(r_src, items, per)
     oh = _vector(oh_items, oh_vals, items, "on_hand")
-    pd_items, pd_vals, _, _ = _on_hand(past_due, "past_due") if past_due is not None else (None, None, None, None)
+    pd_items, pd_vals = (None, None) if past_due is None else _on_hand(past_due, "past_due")[:2]
     if pd_items is not None:
         unknown = ~pd_items.isin(items)
         if unknown.any():
@@ -414,8 +418,8 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
     ss = _per_item(safety_stock, items, "safety_stock", frame, 0.0, keyed=keyed)
     _bad(items, ~np.isfinite(ss) | (ss < 0), "safety_stock", "a finite number >= 0", ss)
     lt = _per_item(lead_time, items, "lead_time", frame, 0.0, keyed=keyed)
-    _bad(items, ~np.isfinite(lt) | (lt < 0) | (lt != np.floor(lt)), "lead_time", "a whole number of periods >= 0",
-         lt)
+    _bad(items, ~np.isfinite(lt) | (lt < 0) | (lt != np.floor(lt)), "lead_time",
+         "a whole number of periods >= 0", lt)
     p = _Params(ss, lt.astype(np.int64), np.full(n, rule.code, dtype=np.int8), np.zeros(n),
                 np.full(n, np.inf), np.zeros(n), np.ones(n, dtype=np.int64), np.zeros(n), np.zeros(n))
     if isinstance(rule, MinMaxMultiple):
@@ -543,7 +547,8 @@ class NettingResult:
         ``projected_on_hand``, ``net_requirement``, ``planned_receipt`` and ``planned_release``."""
         if self._record is None:
             n, t_len = self.gross.shape
-            data = {"item": np.repeat(self.items.to_numpy(), t_len), "period": np.tile(self.periods.to_numpy(), n)}
+            data = {"item": np.repeat(self.items.to_numpy(), t_len),
+                    "period": np.tile(self.periods.to_numpy(), n)}
             for name, attr in self._FIELDS.items():
                 data[name] = getattr(self, attr).reshape(-1)
             self._record = pd.DataFrame(data)
@@ -656,7 +661,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
 class MRPResult(NettingResult):
     """Result of :func:`mrp`: a :class:`NettingResult` over the items in play (BOM items in low-level-code
     order, then items that are not in the BOM; items with no demand, receipts, stock or safety stock and none
-    of those above them in the BOM are left out, as their record is all zeros), plus ``low_level_code`` (-1 for items not in the BOM),
+    of those above them in the BOM are left out, as their record is all zeros), plus ``low_level_code``
+    (-1 for items not in the BOM),
     ``independent`` (the external demand, items x periods) and ``is_phantom``. ``gross`` is the total gross
     requirement (independent + dependent); ``orders`` has a ``low_level_code`` column too."""
 
@@ -708,12 +714,12 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     total gross requirement (independent demand + what its parents' planned releases need) is netted like
     :func:`net_requirements`: its stock and scheduled receipts are used first (so intermediate stock is used
     once, before going deeper), then planned orders cover the rest with the item's safety stock and lot rule.
-    Each planned order is released ``lead_time`` periods before it is due, and the release is exploded into the
-    components' gross requirements **in the release period** (``release x qty`` per BOM edge, ``qty`` with
+    Each planned order is released ``lead_time`` periods before it is due, and the release is exploded into
+    the components' gross requirements **in the release period** (``release x qty`` per BOM edge, ``qty`` with
     per/loss/factor applied by the BOM). Releases that fall before period 0 are past due: they are reported
     (``past_due``, ``orders.past_due``) and their components are required in period 0 (now). Items with
-    no demand, receipts, stock or safety stock, and nothing of that kind above them, are left out of the result
-    (their record would be all zeros).
+    no demand, receipts, stock or safety stock, and nothing of that kind above them, are left out of the
+    result (their record would be all zeros).
     Phantom items (``BOM.from_frame(..., phantom=...)``) pass through: their own stock is netted, then
     lot-for-lot, zero lead time and zero safety stock whatever the parameters say.
 
@@ -794,8 +800,8 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
         p.lead[phantom] = 0
         p.ss[phantom] = 0.0
 
-    # items in play: demand, receipts, stock or safety stock, and everything below them in the BOM; the others'
-    # records would be all zeros, so they are left out (this keeps a 10^6-item BOM cheap when demand is sparse)
+    # items in play: demand, receipts, stock or safety stock, and everything below them in the BOM; the
+    # others' records would be all zeros, so they are left out (a 10^6-item BOM stays cheap for sparse demand)
     seed = (oh != 0) | (p.ss > 0)
     for src, rows in ((d_src, rows_d), (r_src, rows_r)):
         if src is not None and len(rows):
@@ -823,9 +829,11 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     np.cumsum(cnt, out=child_ptr[1:ab.shape[0] + 1])
     child_ptr[ab.shape[0] + 1:] = total
     llc_b = np.asarray(bom.llc, dtype=np.int64)[ab]
-    per_level = np.bincount(llc_b, minlength=bom.n_levels) if ab.shape[0] else np.zeros(bom.n_levels, np.int64)
+    per_level = (np.bincount(llc_b, minlength=bom.n_levels) if ab.shape[0]
+                 else np.zeros(bom.n_levels, dtype=np.int64))
     level_ptr = np.concatenate([[0, ne], ne + np.cumsum(per_level)]).astype(np.int64)
-    order = np.concatenate([np.arange(ab.shape[0], m, dtype=np.int64), np.arange(ab.shape[0], dtype=np.int64)])
+    nab = ab.shape[0]
+    order = np.concatenate([np.arange(nab, m, dtype=np.int64), np.arange(nab, dtype=np.int64)])
 
     t_len = len(per)
     indep = _matrix_rows(d_src, pos[rows_d], m, per)
@@ -839,9 +847,9 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     proj, net, rec, rel = (np.empty((m, t_len)) for _ in range(4))
     late = np.empty(m)
     counts = np.empty((m, t_len), dtype=np.int64)
-    resolve("mrp_levels", engine)(order, level_ptr, child_ptr, child_idx, child_qty, p.lead, oh, gross, sch, p.ss,
-                                  p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods, p.setup, p.hold, proj,
-                                  net, rec, rel, late, counts)
+    resolve("mrp_levels", engine)(order, level_ptr, child_ptr, child_idx, child_qty, p.lead, oh, gross, sch,
+                                  p.ss, p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods, p.setup,
+                                  p.hold, proj, net, rec, rel, late, counts)
     llc = np.concatenate([llc_b, np.full(ne, -1, dtype=np.int64)])
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p, {"low_level_code": llc})
     return MRPResult(items, per, oh, p.ss, p.lead, gross, sch, proj, net, rec, rel, late, counts, orders,
@@ -897,11 +905,14 @@ def _demo_step(mill, engine):
     table = table.iloc[np.lexsort((-table["net need (lbs)"].to_numpy(), first))]
     unknown = int((~pd.Index(res.items[rows]).isin(stock.index)).sum())
     lines = [
-        f"{len(ko)} knit orders exploded by start week through {bom!r}; stock and {len(po)} open PO lines netted",
+        f"{len(ko)} knit orders exploded by start week through {bom!r}; stock and {len(po)} open PO lines "
+        f"netted",
         f"{int(short.sum())} yarns go short within 8 weeks; suggested orders: {len(orders)} "
         f"({orders['qty'].sum():,.0f} lbs; lot min 100 lbs, multiple 50, lead time 2 weeks), "
-        f"{int(orders['past_due'].sum())} of them past due; {unknown} short yarns are not in the yarn inventory",
+        f"{int(orders['past_due'].sum())} of them past due; {unknown} short yarns are not in the yarn "
+        f"inventory",
     ]
     per_week = np.bincount(first, minlength=len(weeks))
     lines.append("first short week: " + ", ".join(f"{w} {c}" for w, c in zip(weeks, per_week) if c))
-    return DemoReport("Yarns short in the next 8 weeks (netting + MRP)", lines, table.head(10).reset_index(drop=True))
+    return DemoReport("Yarns short in the next 8 weeks (netting + MRP)", lines,
+                      table.head(10).reset_index(drop=True))

@@ -1,6 +1,7 @@
 # cython: language_level=3
 """Cython engine for time-phased netting; same names, semantics and float operations as
-``reference.netting``. Inputs are read-only-safe (``const``) memoryviews; the GIL is released for the loops."""
+``reference.netting``. Inputs are read-only-safe (``const``) memoryviews; the GIL is released for the
+loops."""
 
 import numpy as np
 from libc.math cimport ceil, INFINITY
@@ -9,7 +10,8 @@ from libc.stdint cimport int64_t
 
 def weekly_roll(const double[::1] on_hand, const double[:, ::1] demand, const double[:, ::1] receipts,
                 const double[::1] past_due, double[:, ::1] balance, double[::1] total_demand,
-                double[::1] total_receipt, double[::1] total, int64_t[::1] first_short, int64_t[::1] recovery):
+                double[::1] total_receipt, double[::1] total, int64_t[::1] first_short,
+                int64_t[::1] recovery):
     cdef Py_ssize_t r, t, n = demand.shape[0], t_len = demand.shape[1]
     cdef double prev, cur, td, tr
     cdef int64_t fs, rc

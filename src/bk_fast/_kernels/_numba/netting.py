@@ -136,8 +136,8 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
 
 
 @jit
-def _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
-               proj, net, receipt, orders):
+def _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup,
+               hold, proj, net, receipt, orders):
     t_len = gross.shape[1]
     f = np.empty(t_len + 1)
     c = np.empty(t_len + 1)
@@ -156,8 +156,8 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     for b in numba.prange(n_chunks):
         lo = b * chunk
         hi = min(lo + chunk, n)
-        _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup,
-                   hold, proj, net, receipt, orders)
+        _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods,
+                   setup, hold, proj, net, receipt, orders)
 
 
 @jit

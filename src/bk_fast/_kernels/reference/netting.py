@@ -224,8 +224,9 @@ def mrp_levels(order, level_ptr, child_ptr, child_idx, child_qty, lead, on_hand,
         b_net = np.empty_like(b_proj)
         b_rec = np.empty_like(b_proj)
         b_ord = np.empty((nr, t_len), dtype=np.int64)
-        _net_rows(on_hand[rows], gross[rows], scheduled[rows], ss[rows], rule[rows], lot_min[rows], lot_max[rows],
-                  lot_mult[rows], lot_periods[rows], setup[rows], hold[rows], b_proj, b_net, b_rec, b_ord)
+        _net_rows(on_hand[rows], gross[rows], scheduled[rows], ss[rows], rule[rows], lot_min[rows],
+                  lot_max[rows], lot_mult[rows], lot_periods[rows], setup[rows], hold[rows], b_proj, b_net,
+                  b_rec, b_ord)
         proj[rows] = b_proj
         net[rows] = b_net
         receipt[rows] = b_rec

@@ -5,6 +5,8 @@
 #
 #   tools/build_wheels.sh && tools/test_wheel.sh            # wheel from wheelhouse/
 #   WHEEL=path/to/bk_fast-...whl VENV=/tmp/wheeltest tools/test_wheel.sh [extra pytest args]
+#   tools/test_wheel.sh --git HEAD [pytest args]   # tests/ and benchmarks/ from that commit (as the wheel
+#                                                  # built by `tools/build_wheels.sh --git HEAD`), not the tree
 #
 # Dependencies are installed with --only-binary=:all:, so nothing can be compiled during the install either.
 set -euo pipefail
@@ -12,6 +14,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-/tmp/wheeltest}
+ref=
+if [ "${1:-}" = "--git" ]; then ref=${2:-HEAD}; shift 2 || shift; fi
 WHEEL=${WHEEL:-$(ls -t wheelhouse/bk_fast-*manylinux*.whl 2>/dev/null | head -1)}
 if [ -z "$WHEEL" ] || [ ! -f "$WHEEL" ]; then
   echo "test_wheel: no manylinux wheel in wheelhouse/ (run tools/build_wheels.sh first)" >&2; exit 1
@@ -41,7 +45,8 @@ done
 echo "test_wheel: PATH=$PATH (no compiler: cc/gcc/clang/ld/make/cmake not found)"
 
 cd "$work"   # never the source tree: `import bk_fast` must find the installed wheel
-python -m pip install -q --only-binary=:all: "$WHEEL[test,plot]" polars
+# [test] plus what some test modules import beyond it (pyarrow: test_io; polars: the benchmark smoke tests)
+python -m pip install -q --only-binary=:all: "$WHEEL[test,plot]" polars pyarrow
 bk-fast info
 python - <<'PY'
 import pathlib, sys
@@ -60,8 +65,13 @@ PY
 
 # The test suite from a copy outside the source tree, with the project's pytest settings.
 # (benchmarks/ too: the pytest-benchmark smoke tests import its asv suites; it is test code, not the package)
-cp -r "$ROOT/tests" "$work/tests"
-cp -r "$ROOT/benchmarks" "$work/benchmarks"
+if [ -n "$ref" ]; then
+  git -C "$ROOT" archive --format=tar "$ref" tests benchmarks | tar -x -C "$work"
+  echo "test_wheel: tests/ and benchmarks/ from $(git -C "$ROOT" rev-parse --short "$ref")"
+else
+  cp -r "$ROOT/tests" "$work/tests"
+  cp -r "$ROOT/benchmarks" "$work/benchmarks"
+fi
 find "$work/tests" "$work/benchmarks" -name __pycache__ -prune -exec rm -rf {} +
 python - "$ROOT/pyproject.toml" "$work/pytest.ini" <<'PY'
 import sys, tomllib

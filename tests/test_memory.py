@@ -226,3 +226,20 @@ def test_demo_step():
 
     report = _demo_step(make_mill(scale=0.05, seed=1), "numpy")
     assert "saved" in report.lines[0] and len(report.table) == len(make_mill(scale=0.05, seed=1))
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[pyarrow]", "string[python]", object])
+def test_categories_are_those_of_astype_category(dtype):
+    words = pd.Series(["b", "a", np.nan, "b", "c", "a", "", " a", "b"] * 20, dtype=dtype)
+    small, _ = optimize_memory(pd.DataFrame({"w": words}))
+    want = words.astype("category")
+    assert isinstance(small["w"].dtype, pd.CategoricalDtype)
+    assert small["w"].cat.categories.tolist() == want.cat.categories.tolist()
+    assert small["w"].cat.codes.tolist() == want.cat.codes.tolist()
+    pd.testing.assert_series_equal(small["w"].astype(words.dtype), words, check_names=False)  # missing stays missing
+
+
+def test_object_text_with_none_is_left_alone_even_when_repetitive():
+    words = pd.Series(["b", None, "b"] * 20, dtype=object)
+    small, report = optimize_memory(pd.DataFrame({"w": words}))
+    assert small["w"].dtype == object and small["w"].iloc[1] is None and report.table.loc[0, "change"] == ""

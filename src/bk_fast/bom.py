@@ -298,8 +298,11 @@ class BOM:
         fp, puniq = pd.factorize(pids)
         fc, cuniq = pd.factorize(cids)
         same = puniq.dtype == cuniq.dtype and puniq.dtype != object
-        pindex = pd.Index(puniq if same else puniq.astype(object), dtype=None if same else object)
-        cmap = pindex.get_indexer(cuniq if same else cuniq.astype(object)).astype(np.int64)
+        if not same and _disjoint_kinds(puniq, cuniq):  # e.g. text styles over integer yarns
+            cmap = np.full(len(cuniq), -1, dtype=np.int64)
+        else:
+            pindex = pd.Index(puniq if same else puniq.astype(object), dtype=None if same else object)
+            cmap = pindex.get_indexer(cuniq if same else cuniq.astype(object)).astype(np.int64)
         fresh = cmap < 0
         cmap[fresh] = len(puniq) + np.arange(int(fresh.sum()), dtype=np.int64)
         uniques = np.concatenate([puniq, cuniq[fresh]] if same else
@@ -307,28 +310,34 @@ class BOM:
         n = len(uniques)
         fp = fp.astype(np.int64)
         fc = cmap[fc] if m else fc.astype(np.int64)
-        # duplicate (parent, component) lines add up, in line order
-        key = fp * n + fc
-        uk, inv = np.unique(key, return_inverse=True)
-        msum = np.zeros(uk.shape[0], dtype=np.float64)
-        np.add.at(msum, inv.reshape(-1), mult)
-        ep = uk // n
-        ec = uk % n
+        # levels (Kahn) on the raw lines: CSR by parent, duplicates included (they count as in-edges twice)
+        by_parent = np.arange(m) if m < 2 or np.all(fp[1:] >= fp[:-1]) else np.argsort(fp, kind="stable")
         indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(np.bincount(ep, minlength=n), out=indptr[1:])
+        np.cumsum(np.bincount(fp, minlength=n), out=indptr[1:])
         llc = np.empty(n, dtype=np.int64)
-        done = resolve("bom_levels", engine)(indptr, np.ascontiguousarray(ec), llc)
+        done = resolve("bom_levels", engine)(indptr, np.ascontiguousarray(fc[by_parent]), llc)
         if done < n:
-            raise BOMCycleError(_find_cycle(ep, ec, llc, uniques))
+            raise BOMCycleError(_find_cycle(fp, fc, llc, uniques))
+        del by_parent
         # renumber codes in low-level-code order (stable: first appearance within a level)
         order = np.argsort(llc, kind="stable")
         new = np.empty(n, dtype=np.int64)
         new[order] = np.arange(n, dtype=np.int64)
-        np_, nc = new[ep], new[ec]
-        eorder = np.lexsort((nc, np_))
-        self.edge_parent = np.ascontiguousarray(np_[eorder])
-        self.indices = np.ascontiguousarray(nc[eorder])
-        self.qty = np.ascontiguousarray(msum[eorder])
+        # one sort by (new parent, new child); duplicate lines add up, in line order
+        key = new[fp] * n + new[fc]
+        eorder = np.argsort(key)
+        skey = key[eorder]
+        first = np.ones(m, dtype=bool)
+        if m:
+            np.not_equal(skey[1:], skey[:-1], out=first[1:])
+        ukey = skey[first]
+        group = np.empty(m, dtype=np.int64)
+        group[eorder] = np.cumsum(first) - 1
+        msum = np.zeros(ukey.shape[0], dtype=np.float64)
+        np.add.at(msum, group, mult)
+        self.edge_parent = np.ascontiguousarray(ukey // n) if n else np.zeros(0, dtype=np.int64)
+        self.indices = np.ascontiguousarray(ukey % n) if n else np.zeros(0, dtype=np.int64)
+        self.qty = msum
         self.indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.edge_parent, minlength=n), out=self.indptr[1:])
         self.llc = np.ascontiguousarray(llc[order])
@@ -930,6 +939,12 @@ def _find_cycle(ep: np.ndarray, ec: np.ndarray, llc: np.ndarray, uniques) -> lis
     k = cycle.index(min(cycle))
     cycle = cycle[k:] + cycle[:k]
     return [_py(uniques[i]) for i in cycle]
+
+
+def _disjoint_kinds(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when no id of ``a`` can equal one of ``b``: one side all text, the other all integers."""
+    kinds = {pd.api.types.infer_dtype(a, skipna=False), pd.api.types.infer_dtype(b, skipna=False)}
+    return kinds == {"string", "integer"}
 
 
 def _id_series(ids: np.ndarray) -> pd.Series:

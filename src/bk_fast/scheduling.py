@@ -448,15 +448,19 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
 
     avail = avail0.copy()
     load = np.zeros(n_mach)
-    out_m = np.full(n, -1, dtype=np.int64)
-    out_start = np.full(n, np.nan)
-    out_end = np.full(n, np.nan)
-    out_setup = np.full(n, np.nan)
+    # the kernel reads the jobs in rule order: gather them into that order first (sequential reads instead of
+    # n random ones), then scatter the results back to the caller's rows
+    seq_m = np.full(n, -1, dtype=np.int64)
+    seq_start = np.full(n, np.nan)
+    seq_end = np.full(n, np.nan)
+    seq_setup = np.full(n, np.nan)
     resolve("list_schedule", engine)(
-        order, np.ascontiguousarray(job_group, dtype=np.int64), np.ascontiguousarray(work, dtype=np.float64),
-        np.ascontiguousarray(release, dtype=np.float64), style_codes, group_ptr, group_mach,
-        np.ascontiguousarray(speed, dtype=np.float64), setup_arr, avail, last_style, load, out_m, out_start,
-        out_end, out_setup)
+        np.arange(n, dtype=np.int64), np.ascontiguousarray(job_group[order], dtype=np.int64),
+        np.ascontiguousarray(work[order], dtype=np.float64), np.ascontiguousarray(release[order], dtype=np.float64),
+        np.ascontiguousarray(style_codes[order]), group_ptr, group_mach, np.ascontiguousarray(speed, dtype=np.float64),
+        setup_arr, avail, last_style, load, seq_m, seq_start, seq_end, seq_setup)
+    out_m, out_start, out_end, out_setup = (np.empty_like(a) for a in (seq_m, seq_start, seq_end, seq_setup))
+    out_m[order], out_start[order], out_end[order], out_setup[order] = seq_m, seq_start, seq_end, seq_setup
     return _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup, due, reason, perm,
                    m_ids, m_wc, avail0, avail, load, horizon, day0, cal)
 

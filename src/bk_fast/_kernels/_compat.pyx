@@ -182,114 +182,113 @@ cdef inline uint64_t _hash_bytes(const unsigned char* p, Py_ssize_t length) noex
     return h
 
 
-cdef struct _slot:
-    uint64_t hash
-    int64_t code
-
-
-cdef bint _grow_table(_slot** table, int64_t* cap) noexcept nogil:
-    """Double the open-addressing table and re-insert every occupied slot (by its stored hash)."""
-    cdef int64_t old_cap = cap[0], new_cap = 2 * cap[0], k, j
-    cdef _slot* old = table[0]
-    cdef _slot* new = <_slot*>malloc(new_cap * sizeof(_slot))
+cdef bint _rehash(uint64_t** slots, int64_t* cap, const uint64_t* chash, int64_t n_groups) noexcept nogil:
+    """Double the slot table and re-insert every code by its full hash."""
+    cdef int64_t new_cap = 2 * cap[0], c, j
+    cdef uint64_t* new = <uint64_t*>calloc(new_cap, sizeof(uint64_t))
     if new == NULL:
         return False
-    for k in range(new_cap):
-        new[k].code = -1
-    for k in range(old_cap):
-        if old[k].code >= 0:
-            j = <int64_t>(old[k].hash & <uint64_t>(new_cap - 1))
-            while new[j].code >= 0:
-                j = (j + 1) & (new_cap - 1)
-            new[j] = old[k]
-    free(old)
-    table[0] = new
+    for c in range(n_groups):
+        j = <int64_t>(chash[c] & <uint64_t>(new_cap - 1))
+        while new[j] != 0:
+            j = (j + 1) & (new_cap - 1)
+        new[j] = ((chash[c] >> 32) << 32) | <uint64_t>(c + 1)
+    free(slots[0])
+    slots[0] = new
     cap[0] = new_cap
     return True
 
 
 def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, const unsigned char[::1] nulls,
                    int64_t[::1] codes, int64_t[::1] first_rows):
-    """Distinct strings are copied into one compact buffer as they appear, so that comparing a row with
-    the string already in a slot reads cache-resident memory instead of the row's first occurrence."""
+    """Open addressing over 8-byte slots (32-bit hash tag | code + 1), so the table stays cache-sized; each
+    distinct string is copied into one compact buffer as it first appears, with its offset and length packed
+    in one word, so a match is confirmed from cache-resident memory. Returns the number of distinct strings,
+    or -1 when a string is too long for the packing (>= 16 MiB: the caller uses pandas)."""
     cdef Py_ssize_t i, n = codes.shape[0]
     cdef bint has_nulls = nulls.shape[0] > 0
     cdef const unsigned char* base = &data[0] if data.shape[0] > 0 else NULL
-    cdef int64_t cap = 1024, ucap = 1024, bcap = 16384, bused = 0, n_groups = 0, j, c, start, length, k
-    cdef uint64_t h
-    cdef _slot* table = <_slot*>malloc(cap * sizeof(_slot))
-    cdef int64_t* uoff = <int64_t*>malloc(ucap * sizeof(int64_t))
-    cdef int64_t* ulen = <int64_t*>malloc(ucap * sizeof(int64_t))
+    cdef int64_t cap = 1024, ucap = 1024, bcap = 16384, bused = 0, n_groups = 0, j, c, start, length
+    cdef uint64_t h, tag, slot, meta
+    cdef uint64_t* slots = <uint64_t*>calloc(cap, sizeof(uint64_t))
+    cdef uint64_t* chash = <uint64_t*>malloc(ucap * sizeof(uint64_t))
+    cdef uint64_t* cmeta = <uint64_t*>malloc(ucap * sizeof(uint64_t))
     cdef unsigned char* ubuf = <unsigned char*>malloc(bcap)
     cdef void* grown
-    cdef bint failed = False
-    if table == NULL or uoff == NULL or ulen == NULL or ubuf == NULL:
-        free(table)
-        free(uoff)
-        free(ulen)
+    cdef int status = 0
+    if slots == NULL or chash == NULL or cmeta == NULL or ubuf == NULL:
+        free(slots)
+        free(chash)
+        free(cmeta)
         free(ubuf)
         raise MemoryError()
     with nogil:
-        for k in range(cap):
-            table[k].code = -1
         for i in range(n):
             if has_nulls and nulls[i]:
                 codes[i] = -1
                 continue
             start = offsets[i]
             length = offsets[i + 1] - start
+            if length >= (1 << 24):
+                status = 2
+                break
             h = _hash_bytes(base + start, length)
+            tag = (h >> 32) << 32
             j = <int64_t>(h & <uint64_t>(cap - 1))
             while True:
-                c = table[j].code
-                if c < 0:
+                slot = slots[j]
+                if slot == 0:
                     # a new distinct string: remember it compactly
                     if n_groups == ucap:
-                        grown = realloc(uoff, 2 * ucap * sizeof(int64_t))
+                        grown = realloc(chash, 2 * ucap * sizeof(uint64_t))
                         if grown == NULL:
-                            failed = True
+                            status = 1
                             break
-                        uoff = <int64_t*>grown
-                        grown = realloc(ulen, 2 * ucap * sizeof(int64_t))
+                        chash = <uint64_t*>grown
+                        grown = realloc(cmeta, 2 * ucap * sizeof(uint64_t))
                         if grown == NULL:
-                            failed = True
+                            status = 1
                             break
-                        ulen = <int64_t*>grown
+                        cmeta = <uint64_t*>grown
                         ucap *= 2
                     if bused + length > bcap:
                         while bused + length > bcap:
                             bcap *= 2
                         grown = realloc(ubuf, bcap)
                         if grown == NULL:
-                            failed = True
+                            status = 1
                             break
                         ubuf = <unsigned char*>grown
                     if length:
                         memcpy(ubuf + bused, base + start, length)
-                    uoff[n_groups] = bused
-                    ulen[n_groups] = length
+                    chash[n_groups] = h
+                    cmeta[n_groups] = (<uint64_t>bused << 24) | <uint64_t>length
                     bused += length
-                    table[j].hash = h
-                    table[j].code = n_groups
+                    slots[j] = tag | <uint64_t>(n_groups + 1)
                     first_rows[n_groups] = i
                     codes[i] = n_groups
                     n_groups += 1
-                    if 2 * n_groups > cap and not _grow_table(&table, &cap):
-                        failed = True
+                    if 2 * n_groups > cap and not _rehash(&slots, &cap, chash, n_groups):
+                        status = 1
                     break
-                if table[j].hash == h and ulen[c] == length and (
-                        length == 0 or memcmp(ubuf + uoff[c], base + start, length) == 0):
-                    codes[i] = c
-                    break
+                if (slot >> 32) << 32 == tag:
+                    c = <int64_t>(slot & 0xFFFFFFFFULL) - 1
+                    meta = cmeta[c]
+                    if <int64_t>(meta & 0xFFFFFFULL) == length and (
+                            length == 0 or memcmp(ubuf + (meta >> 24), base + start, length) == 0):
+                        codes[i] = c
+                        break
                 j = (j + 1) & (cap - 1)
-            if failed:
+            if status:
                 break
-    free(table)
-    free(uoff)
-    free(ulen)
+    free(slots)
+    free(chash)
+    free(cmeta)
     free(ubuf)
-    if failed:
+    if status == 1:
         raise MemoryError()
+    if status == 2:
+        return -1
     return n_groups
 
 

@@ -84,21 +84,23 @@ def _arrow_text(series: pd.Series):
     return np.ascontiguousarray(offsets), data, nulls
 
 
-def factorize(keys: pd.Series, engine=None):
-    """``pd.factorize(keys)``: codes (first-appearance order, -1 for missing), their number, the distinct keys.
+def factorize(keys: pd.Series, engine=None, *, uniques: bool = True):
+    """``pd.factorize(keys)``: codes (first-appearance order, -1 for missing), their number, and the distinct
+    keys (None when ``uniques=False``).
 
     Arrow-backed text goes through the ``hash_factorize`` kernel (compiled engines); anything else, and the
     numpy engine, through pandas."""
-    buffers = _arrow_text(keys) if pick(engine) != "numpy" else None
+    n = len(keys)
+    buffers = _arrow_text(keys) if pick(engine) != "numpy" and n < 2 ** 32 - 1 else None
     if buffers is not None:
-        n = len(keys)
         codes = np.empty(n, dtype=np.int64)
         first = np.empty(n, dtype=np.int64)
         n_groups = int(resolve("hash_factorize", engine)(*buffers, codes, first))
-        return codes, n_groups, keys.array.take(first[:n_groups])
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+        if n_groups >= 0:
+            return codes, n_groups, keys.array.take(first[:n_groups]) if uniques else None
+    codes, found = pd.factorize(keys, use_na_sentinel=True)
     codes = np.ascontiguousarray(codes, dtype=np.int64)
-    return codes, len(uniques), uniques
+    return codes, len(found), found
 
 
 def group_codes(keys: pd.Series, engine=None):
@@ -109,7 +111,7 @@ def group_codes(keys: pd.Series, engine=None):
         coded = int_range_codes(arr, len(arr))
         if coded is not None:
             return np.ascontiguousarray(coded[0]), coded[1], False
-    codes, n_groups, _ = factorize(keys, engine)
+    codes, n_groups, _ = factorize(keys, engine, uniques=False)
     return codes, n_groups, bool((codes < 0).any())
 
 

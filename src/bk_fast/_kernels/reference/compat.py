@@ -145,7 +145,8 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
 
     String ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (Arrow's large_string layout); ``nulls`` is empty or
     one flag per row (missing -> code -1). ``first_rows[k]`` is the first row holding code ``k``. Returns
-    the number of distinct strings."""
+    the number of distinct strings (an engine may return -1 instead for input it cannot take, e.g. strings of
+    16 MiB or more: the caller then uses pandas)."""
     n = codes.shape[0]
     seen: dict[bytes, int] = {}
     raw = data.tobytes()

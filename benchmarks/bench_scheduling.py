@@ -259,8 +259,10 @@ class TimeMooreHodgson:
 
 def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
     """All engines and baselines of each size set up in one process, then called in interleaved rounds (one
-    call each per round, so load swings hit all alike); returns (suite, size, engine, median seconds, runs).
-    ``python -m benchmarks.bench_scheduling [list sched mh ko]`` prints the rows as it goes."""
+    call each per round, so load swings hit all alike); returns (suite, size, engine, median wall seconds,
+    runs, median CPU seconds of this thread). On a shared machine the CPU time is the steadier figure: it
+    leaves out the time other processes held the core. ``python -m benchmarks.bench_scheduling [list sched mh
+    ko]`` prints the rows as it goes."""
     import statistics
     import time
 
@@ -284,15 +286,19 @@ def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
                 objs[eng] = obj
             rounds = 5 if name == "ko" else (25 if str(size) in ("1e3x10", "1000") else 7)
             times: dict = {e: [] for e in objs}
+            cpu: dict = {e: [] for e in objs}
             for _ in range(rounds):
                 for eng, obj in objs.items():
+                    c = time.thread_time()
                     t = time.perf_counter()
                     getattr(obj, method)(eng, size)
                     times[eng].append(time.perf_counter() - t)
+                    cpu[eng].append(time.thread_time() - c)
             for eng, ts in times.items():
-                rows.append((cls.__name__, str(size), eng, statistics.median(ts), len(ts)))
-                print(f"{cls.__name__} {size} {eng}: {statistics.median(ts) * 1e3:,.2f} ms (median of {len(ts)})",
-                      flush=True)
+                wall, busy = statistics.median(ts), statistics.median(cpu[eng])
+                rows.append((cls.__name__, str(size), eng, wall, len(ts), busy))
+                print(f"{cls.__name__} {size} {eng}: {wall * 1e3:,.2f} ms wall, {busy * 1e3:,.2f} ms CPU "
+                      f"(median of {len(ts)})", flush=True)
     return rows
 
 

@@ -1,0 +1,101 @@
+"""Bugs the hardening work found in capabilities owned by others: each is a strict xfail naming the bug
+precisely (it starts failing the suite, as XPASS, the day it is fixed, so the marker must then go)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from _harness import AVAILABLE, module_or_skip
+
+import bk_fast
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "netting: net_requirements with MinMaxMultiple(max=100) and a gross need of 1e308 overflows the int64 order "
+    "count (order_counts == -9223372036854775807 on every engine) instead of raising a ValueError naming the "
+    "item/period; .orders then raises numpy's 'repeats may not contain negative values' or is wrong"))
+@pytest.mark.parametrize("eng", AVAILABLE)
+def test_net_requirements_order_count_overflow(eng):
+    module_or_skip("bk_fast.netting")
+    from bk_fast.lots import MinMaxMultiple
+
+    gross = np.array([[1e308, 20.0, 30.0, 40.0], [0.0, 140.0, 0.0, 16.0]])
+    try:
+        res = bk_fast.net_requirements(gross, 3.0, lot=MinMaxMultiple(50, 100, 25), lead_time=1, engine=eng)
+        counts = res.order_counts
+        _ = res.orders
+    except ValueError as exc:
+        assert "repeats may not contain negative values" not in str(exc)
+        return
+    assert (counts >= 0).all(), f"negative order counts {counts.tolist()}"
+
+
+_WORKQUEUE = textwrap.dedent("""
+    import threading, numpy as np, bk_fast
+    from bk_fast.lots import WagnerWhitin
+    g = np.abs(np.random.default_rng(0).normal(size=(64, 200))) * 10
+    bk_fast.net_requirements(g, 0.0, lot=WagnerWhitin(setup=30, holding=1), engine="numba")
+    barrier = threading.Barrier(8)
+    def work():
+        barrier.wait()
+        for _ in range(20):
+            bk_fast.net_requirements(g, 0.0, lot=WagnerWhitin(setup=30, holding=1), engine="numba")
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    [t.start() for t in threads]; [t.join() for t in threads]
+    print("OK")
+""")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "netting (numba engine): the parallel=True kernels abort the whole process ('Numba workqueue threading "
+    "layer is terminating: Concurrent access has been detected') when called from several Python threads "
+    "under numba's workqueue threading layer (the fallback when neither tbb nor omp loads); a thread-pool "
+    "service dies. Fix idea: serialise parallel kernels with a lock when numba.threading_layer() == "
+    "'workqueue', or run them serially then"))
+def test_numba_parallel_kernels_from_threads_under_workqueue(tmp_path):
+    module_or_skip("bk_fast.netting")
+    if "numba" not in AVAILABLE:
+        pytest.skip("numba unavailable")
+    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
+    proc = subprocess.run([sys.executable, "-c", _WORKQUEUE], capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bom: BOM.from_frame raises OverflowError 'Python int too large to convert to C long' (not a ValueError "
+    "naming the column/row) when an id column holds a number outside int64, e.g. 1e308 or 2**64 among text ids"))
+@pytest.mark.parametrize("bad", [10 ** 19, 2 ** 64, 1e308])
+def test_bom_numeric_id_outside_int64(bad):
+    module_or_skip("bk_fast.bom")
+    import pandas as pd
+
+    lines = pd.DataFrame({"parent": [bad, "FG"], "component": ["SUB", "Y1"], "qty_per": [2.0, 0.5]})
+    try:
+        bk_fast.BOM.from_frame(lines)
+    except (ValueError, TypeError) as exc:
+        assert "parent" in str(exc)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bom: BOM.explode with integer item ids on the cython engine raises ValueError 'ndarray is not "
+    "C-contiguous' when the demand's columns are strided views (e.g. demand.iloc[::-1]); numpy and numba "
+    "return the explosion (engine disagreement: the ids array reaches bom_accumulate_ids without "
+    "np.ascontiguousarray)"))
+def test_bom_explode_strided_integer_ids_on_cython():
+    module_or_skip("bk_fast.bom")
+    import pandas as pd
+
+    if "cython" not in AVAILABLE:
+        pytest.skip("cython engine unavailable")
+    lines = pd.DataFrame({"Style#": [1, 1, 2, 2, 3], "Desc#": [2, 3, 10, 11, 10],
+                          "BOM_Percentage": [2.0, 1.0, 0.5, 0.25, 3.0]})
+    demand = pd.DataFrame({"item": [1, 2, 3, 1], "qty": [10.0, 4.0, 1.0, 2.5]}).iloc[::-1]
+    bom = bk_fast.BOM.from_frame(lines)
+    expected = bom.explode(demand, engine="numpy")
+    pd.testing.assert_frame_equal(bom.explode(demand, engine="cython"), expected)

@@ -263,8 +263,8 @@ def test_projected_on_hand_never_negative_exactly():
         rank = orders["priority"].to_numpy(np.int64) * 16 + orders["due"].to_numpy(np.int64)
         resolve("allocate_orders", eng)(item_ptr, times, cum, orders["item"].to_numpy(np.int64), rank,
                                         orders["due"].to_numpy(float), orders["qty"].to_numpy(),
-                                        True, 0.0, np.inf, free, short, np.empty(cap, np.int64),
-                                        np.empty(cap, np.int64), np.empty(cap))
+                                        True, 0.0, np.inf, free, short, np.empty(n), np.empty(cap, np.int64),
+                                        np.empty(cap, np.int64), np.empty(cap), np.empty(cap), np.empty(cap))
         assert (free >= 0).all()  # exactly, not within a tolerance
     assert res.shortfalls["qty_short"].sum() > 0  # the case is tight enough to matter
 
@@ -588,9 +588,10 @@ def test_kernel_service_order_with_wide_ranks(fast_engine, rank_max):
             rng.integers(0, 9, n).astype(np.float64), True, 0.0, 2.0)
     outs = []
     for eng in ("numpy", fast_engine):
-        free, short = np.empty(cum.size), np.empty(n)
-        d = (np.empty(n + cum.size, np.int64), np.empty(n + cum.size, np.int64), np.empty(n + cum.size))
-        nd = resolve("allocate_orders", eng)(*args, free, short, *d)
-        outs.append((free, short, d[0][:nd], d[1][:nd], d[2][:nd]))
+        free, short, on_time = np.empty(cum.size), np.empty(n), np.empty(n)
+        c = n + cum.size
+        d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
+        nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
+        outs.append((free, short, on_time) + tuple(x[:nd] for x in d))
     for a, b in zip(*outs):
         np.testing.assert_array_equal(a, b)

@@ -380,28 +380,34 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     n, n_per = len(orders), times.size
     free = np.empty(n_per, dtype=np.float64)
     short = np.empty(n, dtype=np.float64)
+    on_time_qty = np.empty(n, dtype=np.float64)
     cap = n + n_per
     del_order = np.empty(cap, dtype=np.int64)
     del_period = np.empty(cap, dtype=np.int64)
     del_qty = np.empty(cap, dtype=np.float64)
+    del_due = np.empty(cap, dtype=np.float64)
+    del_late = np.empty(cap, dtype=np.float64)
     rank = _service_rank(priority, due, tiebreak)
     nd = int(resolve("allocate_orders", engine)(
         item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
-        free, short, del_order, del_period, del_qty))
-    d_o, d_p, d_q = del_order[:nd], del_period[:nd], del_qty[:nd]
+        free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
+    d_o, d_p, d_q, d_due, late = del_order[:nd], del_period[:nd], del_qty[:nd], del_due[:nd], del_late[:nd]
 
-    d_due = due[d_o]
-    d_t = times[d_p]
-    late = d_t - d_due
-    on_time = late <= 0
-    late[on_time] = 0.0
-    when = np.where(on_time, d_due, d_t)
+    # delivered at the due when on time, else at the supply period (a gather from the small period table)
+    when = np.where(late > 0.0, times[d_p], d_due)
     due_col = orders[o_due]
-    # item from the supply period (a gather from the small per-period table), due from the float gather
     code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
     d_item = item_of(code_of_period[d_p])
-    if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind in "iuf" and not np.abs(due).max(initial=0) > 2.0 ** 53:
-        d_due_out = d_due.astype(due_col.dtype, copy=False)
+    int_due = isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind in "iu"
+    if int_due and not np.abs(due).max(initial=0) > 2.0 ** 53:
+        d_due_out = d_due.astype(due_col.dtype)
+        s_dtype = supply[s_period].dtype
+        if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":
+            when = when.astype(np.int64)  # integer dues and integer periods: the delivery period is one
+        else:
+            when = _as_int_if_exact(when)
+    elif isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
+        d_due_out = d_due
     else:
         d_due_out = _take(due_col, d_o)
     deliveries = pd.DataFrame({
@@ -412,11 +418,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "qty": d_q,
         "days_late": late,
     }, copy=False)
-    if not due_is_date and due_col.dtype.kind in "iu":
-        deliveries["period"] = _as_int_if_exact(when)
 
     delivered = qty - short
-    on_time_qty = np.bincount(d_o, weights=np.where(on_time, d_q, 0.0), minlength=n) if n else np.zeros(0)
     summary = pd.DataFrame({"qty": qty, "delivered": delivered, "on_time": on_time_qty, "short": short},
                            index=orders.index, copy=False)
     rows = np.flatnonzero(short > 0)

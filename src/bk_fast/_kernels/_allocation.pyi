@@ -16,9 +16,12 @@ def allocate_orders(
     max_late: float,
     free: npt.NDArray[np.float64],
     short: npt.NDArray[np.float64],
+    on_time: npt.NDArray[np.float64],
     del_order: npt.NDArray[np.int64],
     del_period: npt.NDArray[np.int64],
     del_qty: npt.NDArray[np.float64],
+    del_due: npt.NDArray[np.float64],
+    del_late: npt.NDArray[np.float64],
 ) -> int: ...
 def allocate_kit_orders(
     item_ptr: npt.NDArray[np.int64],

@@ -97,8 +97,9 @@ cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a,
 def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const double[::1] cum,
                     const int64_t[::1] order_item, const int64_t[::1] rank, const double[::1] due,
                     const double[::1] qty, bint partial, double min_ship,
-                    double max_late, double[::1] free, double[::1] short, int64_t[::1] del_order,
-                    int64_t[::1] del_period, double[::1] del_qty):
+                    double max_late, double[::1] free, double[::1] short, double[::1] on_time,
+                    int64_t[::1] del_order, int64_t[::1] del_period, double[::1] del_qty,
+                    double[::1] del_due, double[::1] del_late):
     cdef Py_ssize_t n_items = item_ptr.shape[0] - 1, n = order_item.shape[0]
     cdef Py_ssize_t i, j, o, idx, a, b, p, k, last, m, m2, nd = 0
     cdef int64_t it
@@ -110,6 +111,8 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef int64_t* seq
     cdef int64_t* base = &buf[0]
     cdef double[::1] sq = np.empty(n, dtype=np.float64)
+    cdef double[::1] st = np.zeros(n, dtype=np.float64)
+    cdef double t
     cdef double[::1] g = np.empty(free.shape[0], dtype=np.float64)
     cdef Py_ssize_t lo, hi, mid
     cdef double[::1] sd = np.empty(n, dtype=np.float64)
@@ -180,6 +183,13 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     del_order[nd] = seq[idx]
                     del_period[nd] = a + m2
                     del_qty[nd] = x
+                    del_due[nd] = d
+                    t = times[a + m2]
+                    if t > d:
+                        del_late[nd] = t - d
+                    else:
+                        del_late[nd] = 0.0
+                        st[idx] = x  # at most one on-time take per order (the next ones are later)
                     nd += 1
                     if x == r:
                         r = 0.0
@@ -189,6 +199,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 sq[idx] = r
         for idx in range(n):
             short[seq[idx]] = sq[idx]
+            on_time[seq[idx]] = st[idx]
     return nd
 
 

@@ -95,7 +95,7 @@ def _last_at_or_before(times, a, b, x):
 
 @jit
 def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
-                    max_late, free, short, del_order, del_period, del_qty):
+                    max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
     n_items = item_ptr.shape[0] - 1
     n = order_item.shape[0]
     for j in range(free.shape[0]):
@@ -114,6 +114,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
     sq = np.empty(n, dtype=np.float64)
     sd = np.empty(n, dtype=np.float64)
+    st = np.zeros(n, dtype=np.float64)
     for idx in range(n):
         sq[idx] = qty[seq[idx]]
         sd[idx] = due[seq[idx]]
@@ -163,6 +164,13 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
                 del_order[nd] = seq[idx]
                 del_period[nd] = a + m2
                 del_qty[nd] = x
+                del_due[nd] = d
+                t = times[a + m2]
+                if t > d:
+                    del_late[nd] = t - d
+                else:
+                    del_late[nd] = 0.0
+                    st[idx] = x  # at most one on-time take per order (the next ones are later)
                 nd += 1
                 if x == r:
                     r = 0.0
@@ -172,6 +180,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
             sq[idx] = r
     for idx in range(n):
         short[seq[idx]] = sq[idx]
+        on_time[seq[idx]] = st[idx]
     return nd
 
 

@@ -40,15 +40,16 @@ def _last_at_or_before(times, a, b, x):
 
 @kernel
 def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
-                    max_late, free, short, del_order, del_period, del_qty):
+                    max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
 
     Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64 >= 0: the order of service
     within an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no
     NaN), ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0), ``max_late`` (>= 0, may
-    be inf). Outputs: ``free`` (per period), ``short`` (per order) and the deliveries ``del_order`` (order
-    row), ``del_period`` (global period index), ``del_qty``, which need room for ``len(order_item) +
-    len(times)`` rows. Returns the number of deliveries written (in allocation order: item by item, orders
+    be inf). Outputs: ``free`` (per period), ``short`` and ``on_time`` (qty delivered on time; per order)
+    and the deliveries ``del_order`` (order row), ``del_period`` (global period index), ``del_qty``,
+    ``del_due`` (the order's due), ``del_late`` (``time - due`` when the period is after the due, else 0),
+    which need room for ``len(order_item) + len(times)`` rows. Returns the number of deliveries written (in allocation order: item by item, orders
     in priority order, periods ascending).
 
     NumPy formulation: items are independent, so every round advances each item by one step of its own
@@ -59,6 +60,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     n_items = item_ptr.shape[0] - 1
     n = order_item.shape[0]
     free[:] = cum
+    on_time[:] = 0.0
     if n == 0:
         return 0
     rows = np.arange(n, dtype=np.int64)
@@ -144,6 +146,12 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     del_order[:nd] = np.concatenate(out_o)[order]
     del_period[:nd] = np.concatenate(out_p)[order]
     del_qty[:nd] = np.concatenate(out_q)[order]
+    d = due[del_order[:nd]]
+    t = times[del_period[:nd]]
+    late = t > d
+    del_due[:nd] = d
+    del_late[:nd] = np.where(late, t - d, 0.0)
+    on_time[del_order[:nd][~late]] = del_qty[:nd][~late]  # at most one on-time delivery per order
     return nd
 
 

@@ -652,6 +652,17 @@ def test_string_operations(text):
     assert out["unit_price"].tolist()[:2] == ["1200.50", "3"]
 
 
+@pytest.mark.parametrize("values", [[" straße ", "\x1cid\x1f", "\xa0x\xa0", None],
+                                    [" ok ", "\tA\n", "x\x0b", "$1,0"],
+                                    [None, None, None, None]])
+def test_string_operations_str_unicode(values):
+    """str columns: Arrow's kernels only where they agree with Python's (plain ASCII), object otherwise."""
+    df = pd.DataFrame({"style_id": pd.Series(values, dtype="str"), "unit_cost": pd.Series(values, dtype="str"),
+                       "note": pd.Series(values, dtype="str")})
+    compare("optimize_string_operations", df)
+    compare("optimize_date_calculations", df.rename(columns={"note": "ship_date"}), now=NOW)
+
+
 def test_string_operations_mixed_types():
     df = pd.DataFrame({"code_id": pd.Series([" a", 5, None, 2.5], dtype=object), "n": [1, 2, 3, 4]})
     compare("optimize_string_operations", df)

@@ -30,6 +30,23 @@ def as_object(series: pd.Series) -> pd.Series:
     return series
 
 
+def plain_ascii(series: pd.Series) -> bool:
+    """True for a pyarrow-backed ``str`` column holding only printable ASCII, tab/newline-style whitespace
+    and other controls below 0x1C: there Arrow's string kernels (strip, upper) give exactly Python's ``str``
+    results, so the column need not go through ``object``. (0x1C-0x1F are whitespace to Python only.)"""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return False
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(series.array)
+    if arr.null_count == len(arr):
+        return True
+    bad = pc.any(pc.match_substring_regex(arr, "[^\\x00-\\x1b\\x20-\\x7e]"))
+    return not bad.as_py()
+
+
 def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:
     """After running object-column logic on a converted ``str`` column, give the result the ``str`` dtype back
     when it is still text (object); other results (datetimes, numbers) are kept as they are."""

@@ -18,7 +18,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
-    as_object, back_to_str, frame_from_columns, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
+    as_object, back_to_str, frame_from_columns, plain_ascii, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
     sort_permutation, text_columns, values_by_code)
 from bk_fast.compat.stats import note_fallback, tracked
 
@@ -255,7 +255,7 @@ class DataFrameOptimizer:
             return df
         for name in text_columns(df):
             if "date" in name.lower() or "time" in name.lower():
-                df[name] = pd.to_datetime(as_object(df[name]), errors="coerce")
+                df[name] = pd.to_datetime(df[name], errors="coerce")
         if "order_date" in df.columns and "delivery_date" in df.columns:
             df["lead_time_days"] = (df["delivery_date"] - df["order_date"]).dt.days
         if "due_date" in df.columns:
@@ -298,7 +298,8 @@ class DataFrameOptimizer:
             return df
         for name in text_columns(df):
             source = df[name]
-            col = as_object(source).str.strip()
+            # str columns go through object (Python's str semantics) unless plain ASCII, where Arrow agrees
+            col = (source if plain_ascii(source) else as_object(source)).str.strip()
             low = name.lower()
             if "id" in low:
                 col = col.str.upper()

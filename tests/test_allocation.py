@@ -595,3 +595,14 @@ def test_kernel_service_order_with_wide_ranks(fast_engine, rank_max):
         outs.append((free, short, on_time) + tuple(x[:nd] for x in d))
     for a, b in zip(*outs):
         np.testing.assert_array_equal(a, b)
+
+
+def test_service_order_with_huge_and_fractional_priorities(engine):
+    """Priorities that cannot be bit-packed (fractions, beyond 2**53) still serve in priority order."""
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [10.0]})
+    for pri in ([2.5, 1.5, 0.5], [3e17, 2e17 + 64, 2e17], [-1e300, 0.0, 1e300][::-1]):
+        orders = pd.DataFrame({"order": [1, 2, 3], "item": [1, 1, 1], "qty": [6.0, 6.0, 6.0],
+                               "priority": pri, "due": [0, 0, 0]})
+        res = allocate(orders, supply, engine=engine)
+        assert res.deliveries["order"].tolist() == [3, 2], pri
+        assert res.deliveries["qty"].tolist() == [6.0, 4.0]

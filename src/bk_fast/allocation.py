@@ -221,7 +221,8 @@ def _packed(arr: np.ndarray):
     """``(arr - min)`` as int64 and its bit width when ``arr`` holds integers only (else None)."""
     lo, hi = arr.min(), arr.max()
     if arr.dtype.kind == "f":
-        if not (np.isfinite(lo) and np.isfinite(hi) and hi - lo < 2.0 ** 62) or not np.array_equal(arr, np.floor(arr)):
+        # integers below 2**53 in magnitude: differences are exact, so distinct values stay distinct
+        if not (-(2.0 ** 53) < lo and hi < 2.0 ** 53) or not np.array_equal(arr, np.floor(arr)):
             return None
         return (arr - lo).astype(np.int64), int(hi - lo).bit_length()
     span = int(hi) - int(lo)

@@ -178,3 +178,15 @@ def test_baselines_equal_engine_parse_numbers(small_mill):
     got = np.asarray(case.run(data, "numpy"), dtype=float)
     np.testing.assert_array_equal(case.baselines["pandas"](data).to_numpy(float), got)
     np.testing.assert_array_equal(np.array(case.baselines["loop"](data)), got)
+
+
+def test_cpu_clock(monkeypatch):
+    monkeypatch.setenv("BK_FAST_BENCH_CLOCK", "cpu")
+    result = bench.run(["yarn_risk"], ["numpy"], scales=[0.05], repeat=3, progress=False)
+    assert result["clock"] == "cpu"
+    for r in result["results"]:
+        assert len(r["cpu_s"]) == len(r["runs_s"]) >= 1
+        assert r["median_s"] == pytest.approx(np.median(r["cpu_s"]))
+    monkeypatch.setenv("BK_FAST_BENCH_CLOCK", "sundial")
+    with pytest.raises(ValueError, match="BK_FAST_BENCH_CLOCK"):
+        bench.run(["yarn_risk"], ["numpy"], scales=[0.05], progress=False)

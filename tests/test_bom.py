@@ -567,3 +567,29 @@ def test_by_line_many_tops_parallel_path(fast_engine, many_tops):
     assert d["item"].nunique() > 4096 and len(expected) > 2 ** 18
     got = BOM.from_frame(df, engine=fast_engine).explode(d, by_line=True, engine=fast_engine)
     assert_frame_equal(got, expected)
+
+
+@pytest.mark.parametrize("by_line", [False, True])
+def test_many_text_ids_factorized_path(engine, by_line):
+    """More than one chunk of text ids goes through factorize + map of the distinct ids."""
+    bom = BOM.from_frame(B1)
+    rng = np.random.default_rng(5)
+    pool = np.array(["FG", " SubL1-1", "SubL2-3 ", "L2-3-Item1", "nope", "", None], dtype=object)
+    items = pool[rng.integers(0, len(pool), 20_000)]
+    qty = rng.integers(0, 5, 20_000).astype(float)
+    d = pd.DataFrame({"item": pd.array(items, dtype="str"), "qty": qty})
+    out = bom.explode(d, by_line=by_line, engine=engine)
+    # the same demand mapped one id at a time
+    codes = bom.codes(list(items))
+    if by_line:
+        line, code, q = bom.explode_lines(codes, qty, engine=engine)
+        assert out["line"].tolist() == line.tolist() and out["qty"].tolist() == q.tolist()
+        assert out["item"].tolist() == bom.items.take(code).tolist()
+    else:
+        req, touched = bom.explode_dense(codes, qty, engine=engine)
+        keep = touched & bom.is_leaf
+        assert as_dict(out) == dict(zip(bom.items[keep].tolist(), req[keep].tolist()))
+    um = out.attrs["unmatched"]
+    assert um["lines"].sum() == int((codes < 0).sum())
+    assert "nope" in um["item"].tolist() and um["item"].isna().any()
+    assert um["qty"].sum() == qty[codes < 0].sum()

@@ -502,8 +502,12 @@ class BOM:
             il = _label(demand, item, ("item", "parent", "Style#"), "demand", "item")
             ql = _label(demand, qty, ("qty", "quantity", "Balance (lbs)"), "demand", "qty")
             col = demand[il]
+            codes = None
             if col.dtype == np.int64:  # fast path: a view, nothing can be missing
                 ids, miss = col.to_numpy(), np.zeros(1, dtype=bool)
+            elif len(col) > _CHUNK and pd.api.types.is_string_dtype(col.dtype) and \
+                    pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
+                ids, miss, codes = self._text_codes(col)
             else:
                 ids, miss = _id_values(col, self._strip)
             qcol = demand[ql]
@@ -512,6 +516,7 @@ class BOM:
         elif isinstance(demand, (pd.Series, Mapping)):
             s = demand if isinstance(demand, pd.Series) else pd.Series(dict(demand), dtype=object)
             ids, miss = _id_values(s.index.to_series(index=pd.RangeIndex(len(s))), self._strip)
+            codes = None
             q = float_column(s.reset_index(drop=True).to_frame("qty"), "qty", what="demand")
             ql = "qty"
             labels = s.index
@@ -520,7 +525,25 @@ class BOM:
                             f"or a mapping item -> qty; got {type(demand).__name__}")
         if miss.shape[0] != q.shape[0]:
             miss = np.broadcast_to(miss[:1], q.shape)
-        return ids, miss, q, labels, ql
+        return ids, miss, q, labels, ql, codes
+
+    def _text_codes(self, col: pd.Series):
+        """Codes of many text ids: factorize the column (fast on pandas' string arrays), map only the distinct
+        ids through the item index. Returns (stripped ids as a Series, missing mask, codes)."""
+        text = col.astype("str") if col.dtype != "str" else col
+        if self._strip:
+            text = text.str.strip()
+        fcodes, uniq = pd.factorize(text)
+        uobj = np.asarray(uniq, dtype=object)
+        ucodes = self._codes(uobj) if uobj.shape[0] else np.zeros(0, dtype=np.int64)
+        blank = uobj == ""
+        ucodes[blank] = -1
+        ucodes = np.append(ucodes, -1)  # fcodes -1 (missing) picks this
+        codes = ucodes[fcodes]
+        miss = fcodes < 0
+        if blank.any():
+            miss |= fcodes == int(np.flatnonzero(blank)[0])
+        return text, miss, codes
 
     @staticmethod
     def _check_finite(q, qlabel, labels):
@@ -629,13 +652,13 @@ class BOM:
         0     0   RM  9.0
         1     1   RM  6.0
         """
-        ids, miss, q, labels, qlabel = self._demand(demand, item, qty)
+        ids, miss, q, labels, qlabel, pre = self._demand(demand, item, qty)
         emit = self._emit_leaf if leaves_only else ~self.is_phantom
         show_level = keep_levels or not leaves_only
         if by_line:
             self._check_finite(q, qlabel, labels)
-            line_codes = self._codes(ids)
-            if miss.any():
+            line_codes = pre if pre is not None else self._codes(ids)
+            if pre is None and miss.any():
                 line_codes[miss] = -1
             out_line, codes, out_qty = self.explode_lines(line_codes, q, emit=emit, engine=engine)
             out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes),
@@ -646,7 +669,10 @@ class BOM:
             touched = np.zeros(self.n_items, dtype=np.uint8)
             bad = []
             table = self._lookup.table if self._lookup is not None else None
-            if table is not None and ids.dtype == np.int64 and not miss.any():
+            if pre is not None:
+                if resolve("bom_accumulate", engine)(pre, q, req, touched):
+                    bad.append(np.flatnonzero(pre < 0))
+            elif table is not None and ids.dtype == np.int64 and not miss.any():
                 # integer ids: one fused pass through the dense id -> code table, no temporaries
                 if resolve("bom_accumulate_ids", engine)(ids, table, q, req, touched):
                     for s in range(0, q.shape[0], _CHUNK):
@@ -913,7 +939,7 @@ _NO_UNMATCHED = pd.DataFrame({"item": pd.Series([], dtype=object), "qty": np.zer
 def _unmatched(ids, miss, q, rows) -> pd.DataFrame:
     if rows.shape[0] == 0:
         return _NO_UNMATCHED.copy()
-    items = ids[rows].astype(object)
+    items = ids.iloc[rows].to_numpy(dtype=object) if isinstance(ids, pd.Series) else ids[rows].astype(object)
     items[miss[rows]] = None
     frame = pd.DataFrame({"item": items, "qty": q[rows]})
     out = frame.groupby("item", sort=False, dropna=False).agg(qty=("qty", "sum"), lines=("qty", "size"))

@@ -31,20 +31,16 @@ def as_object(series: pd.Series) -> pd.Series:
 
 
 def plain_ascii(series: pd.Series) -> bool:
-    """True for a pyarrow-backed ``str`` column holding only printable ASCII, tab/newline-style whitespace
-    and other controls below 0x1C: there Arrow's string kernels (strip, upper) give exactly Python's ``str``
-    results, so the column need not go through ``object``. (0x1C-0x1F are whitespace to Python only.)"""
-    dtype = series.dtype
-    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+    """True for a pyarrow-backed ``str`` column whose bytes are all ASCII outside 0x1C-0x1F: there Arrow's
+    string kernels (strip, upper, replace) give exactly Python's ``str`` results, so the column need not go
+    through ``object`` (0x1C-0x1F are whitespace to Python only; non-ASCII case and space rules differ)."""
+    buffers = _arrow_text(series)
+    if buffers is None:
         return False
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = pa.array(series.array)
-    if arr.null_count == len(arr):
+    data = buffers[1]
+    if data.size == 0:
         return True
-    bad = pc.any(pc.match_substring_regex(arr, "[^\\x00-\\x1b\\x20-\\x7e]"))
-    return not bad.as_py()
+    return not bool(((data >= 0x80) | ((data >= 0x1C) & (data <= 0x1F))).any())
 
 
 def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:

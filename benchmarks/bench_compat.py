@@ -165,7 +165,8 @@ def measure(rows_list=(10_000, 1_000_000), repeat: int = 5) -> str:
                 for method in methods:
                     run, mutated = runner(name, method, f)
                     times = []
-                    for _ in range(repeat + 1):
+                    runs = repeat if name in HOT else max(3, repeat // 2)
+                    for _ in range(runs + 1):
                         args = [f[k].copy() for k in mutated]
                         start = time.perf_counter()
                         run(*args)

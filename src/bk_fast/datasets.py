@@ -19,12 +19,13 @@ Frames and columns
     (lbs, may be negative), ``Allocated`` (lbs <= 0; non-zero for ~12 %, the rest 0.0 or NaN), ``On Order``
     (lbs >= 0; non-zero for ~6 %, the rest 0.0 or NaN; equals the yarn's open ``PO Bal`` in ``yarn_po``),
     ``Planning Balance`` (lbs; < 0 for ~2.5-3 %), ``Cost/Pound`` ($, 0..34, median ~2.4, a quarter ~0),
-    ``Total Cost`` ($). Every stored input is rounded to 2 decimals; the derived columns are then exactly
-    the float expressions the ERP uses, evaluated left to right with NaN counted as 0::
+    ``Total Cost`` ($). Every stored input is rounded to 2 decimals; the derived lbs columns are then exactly
+    the float expressions the ERP uses, evaluated left to right with NaN counted as 0, and money is kept in
+    cents::
 
         Theoretical Balance = ((Beginning Balance + Received) + Consumed) + Adjustments
         Planning Balance    = (Theoretical Balance + Allocated) + On Order   # Allocated <= 0 is ADDED
-        Total Cost          = Theoretical Balance * Cost/Pound
+        Total Cost          = round(Theoretical Balance * Cost/Pound, 2)
 
     ~70 % of yarns hold stock (``Theoretical Balance > 0``; median ~150 lbs, 99th percentile ~15,600).
 ``"bom"`` -- greige style -> yarns, in style order, plus 3 all-NaN trailing rows like the export.
@@ -407,7 +408,7 @@ def _yarn_inventory(rng, inv_ids, on_order_yarns, on_order_lbs, n_sup):
                     np.where(z < 0.25, rng.uniform(0.01, 0.09, n),
                              0.1 + _soft_cap(3.4 * np.exp(0.8 * rng.standard_normal(n)), 33.9)))
     cost = _r2(cost)
-    total = theo * cost
+    total = np.round(theo * cost, 2) + 0.0  # money is kept in cents; + 0.0: no negative zero
 
     return _frame({
         "Desc#": inv_ids.astype(np.int64),
@@ -793,12 +794,28 @@ def _group_thousands(whole: np.ndarray) -> np.ndarray:
 
 
 def _split_amount(values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(``"1,234.56"`` for ``|x|``, negative mask, NaN mask) of a float array, 2 decimals."""
+    """(``"1,234.56"`` for ``|x|``, negative mask, NaN mask) of a float array, 2 decimals.
+
+    A value that 2 decimals would not give back exactly (a derived column such as ``Planning Balance`` is
+    the float sum of 2-decimal inputs, e.g. ``0.1 + 0.2``) gets the fewest further decimals that do, so the
+    exports read back to the mill's values bit for bit.
+    """
     x = np.asarray(values, dtype=np.float64)
     nan = ~np.isfinite(x)
-    cents = np.rint(np.abs(np.where(nan, 0.0, x)) * 100.0).astype(np.int64)
+    ax = np.abs(np.where(nan, 0.0, x))
+    cents = np.rint(ax * 100.0).astype(np.int64)
     body = _cat(_group_thousands(cents // 100), ".", np.strings.zfill(_s(cents % 100), 2))
-    return body, (x < 0) & (cents > 0), nan
+    inexact = np.flatnonzero(~nan & (cents / 100.0 != ax))
+    if inexact.size:
+        body = body.astype(object)
+        for i in inexact.tolist():
+            v = float(ax[i])
+            for digits in range(3, 18):
+                text = f"{v:,.{digits}f}"
+                if float(text.replace(",", "")) == v:
+                    break
+            body[i] = text
+    return body, (x < 0) & (ax > 0), nan
 
 
 def _format_money(values) -> np.ndarray:
@@ -820,7 +837,7 @@ def _format_lbs(values, *, parens: bool = False) -> np.ndarray:
 
     Examples
     --------
-    >>> _format_lbs([1200.0, -2183.4, 1234567.891, float("nan")], parens=True).tolist()
+    >>> _format_lbs([1200.0, -2183.4, 1234567.89, float("nan")], parens=True).tolist()
     ['1,200.00', '(2,183.40)', '1,234,567.89', '']
     >>> _format_lbs([-5.0]).tolist()
     ['-5.00']

@@ -83,11 +83,12 @@ def test_bom_numeric_id_outside_int64(bad):
 
 
 @pytest.mark.xfail(strict=True, reason=(
-    "bom: BOM.explode with integer item ids on the cython engine raises ValueError 'ndarray is not "
-    "C-contiguous' when the demand's columns are strided views (e.g. demand.iloc[::-1]); numpy and numba "
-    "return the explosion (engine disagreement: the ids array reaches bom_accumulate_ids without "
+    "bom: BOM.explode on the cython engine raises ValueError 'ndarray is not C-contiguous' when the demand "
+    "frame's columns are strided views (e.g. demand.iloc[::-1]), with integer or text item ids; numpy and "
+    "numba return the explosion (engine disagreement: the qty/ids arrays reach the kernels without "
     "np.ascontiguousarray)"))
-def test_bom_explode_strided_integer_ids_on_cython():
+@pytest.mark.parametrize("ids", ["integer", "text"])
+def test_bom_explode_strided_demand_on_cython(ids):
     module_or_skip("bk_fast.bom")
     import pandas as pd
 
@@ -96,6 +97,9 @@ def test_bom_explode_strided_integer_ids_on_cython():
     lines = pd.DataFrame({"Style#": [1, 1, 2, 2, 3], "Desc#": [2, 3, 10, 11, 10],
                           "BOM_Percentage": [2.0, 1.0, 0.5, 0.25, 3.0]})
     demand = pd.DataFrame({"item": [1, 2, 3, 1], "qty": [10.0, 4.0, 1.0, 2.5]}).iloc[::-1]
+    if ids == "text":
+        lines = lines.astype({"Style#": str, "Desc#": str})
+        demand = pd.DataFrame({"item": ["1", "2", "3", "1"], "qty": [10.0, 4.0, 1.0, 2.5]}).iloc[::-1]
     bom = bk_fast.BOM.from_frame(lines)
     expected = bom.explode(demand, engine="numpy")
     pd.testing.assert_frame_equal(bom.explode(demand, engine="cython"), expected)

@@ -150,6 +150,17 @@ def test_kernels_equal_reference(fast_engine, seed):
         expected = pd.Series(values).groupby(np.where(gcodes < 0, np.nan, gcodes)).cumsum().to_numpy()
         np.testing.assert_array_equal(results[1][1], expected)
 
+    per = _nan_some(rng, rng.uniform(0.01, 1.0, n), 0.1)
+    ids = rng.integers(100, 110, n).astype(np.int64)
+    bom = []
+    for eng in ("numpy", fast_engine):
+        required, cum = np.empty(n), np.empty(n)
+        resolve("scaled_running_sum", eng)(per, 1048.1, ids, 100, 10, required, cum)
+        bom.append((required, cum))
+    np.testing.assert_array_equal(bom[0][0], bom[1][0])
+    np.testing.assert_array_equal(bom[0][1], bom[1][1])
+    np.testing.assert_array_equal(bom[0][1], pd.Series(per * 1048.1).groupby(ids).cumsum().to_numpy())
+
     parts = [_nan_some(rng, rng.normal(0, 100, n), frac) for frac in (0.0, 0.1, 0.3)]
     flags = []
     for eng in ("numpy", fast_engine):

@@ -327,3 +327,26 @@ def hours_end(const double[::1] hours, int64_t start_ns, int64_t[::1] end):
     with nogil:
         status = _hours_end(hours, start_ns, end)
     return status
+
+
+def scaled_running_sum(const double[::1] per, double quantity, const int64_t[::1] ids, int64_t lo,
+                       Py_ssize_t n_groups, double[::1] required, double[::1] cum):
+    cdef Py_ssize_t i, n = per.shape[0]
+    cdef int64_t g
+    cdef double r, y, t
+    cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
+    with nogil:
+        for i in range(n):
+            r = per[i] * quantity
+            required[i] = r
+            if r != r:
+                cum[i] = r
+                continue
+            g = ids[i] - lo
+            # Kahan compensation, operation for operation as pandas' groupby cumsum
+            y = r - comp[g]
+            t = acc[g] + y
+            comp[g] = (t - acc[g]) - y
+            acc[g] = t
+            cum[i] = t

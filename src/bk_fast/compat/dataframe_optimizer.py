@@ -154,6 +154,10 @@ class DataFrameOptimizer:
             return bom_df
         if style_id:
             bom_df = bom_df[bom_df["style_id"] == style_id].copy()
+        fused = None if engine == PANDAS else _bom_fused(bom_df, quantity, engine)
+        if fused is not None:
+            bom_df["required_quantity"], bom_df["cumulative_required"] = fused
+            return bom_df
         bom_df["required_quantity"] = bom_df["quantity_per"] * quantity
         required = plain_numpy(bom_df["required_quantity"])
         if engine == PANDAS or required is None or required.dtype.kind not in "if" \
@@ -371,6 +375,26 @@ class DataFrameOptimizer:
 
 
 # ---------------------------------------------------------------------------------------------- kernels
+
+
+def _bom_fused(bom_df, quantity, engine):
+    """``(required, cumulative)`` in one kernel pass for float64 ``quantity_per``, a plain float/int quantity
+    and integer yarn ids in a dense range; None otherwise (the general path then runs)."""
+    if not bom_df.columns.is_unique or "quantity_per" not in bom_df.columns or "yarn_id" not in bom_df.columns:
+        return None
+    if type(quantity) not in (float, int) or abs(quantity) >= 2 ** 53:
+        return None
+    per = plain_numpy(bom_df["quantity_per"])
+    ids = plain_numpy(bom_df["yarn_id"])
+    if not _f64(per) or ids is None or ids.dtype != np.int64 or not len(ids):
+        return None
+    lo, hi = int(ids.min()), int(ids.max())
+    if hi - lo + 1 > 2 * len(ids) + (1 << 16):
+        return None
+    required, cum = np.empty(len(ids)), np.empty(len(ids))
+    resolve("scaled_running_sum", engine)(np.ascontiguousarray(per), float(quantity), np.ascontiguousarray(ids),
+                                          lo, hi - lo + 1, required, cum)
+    return required, cum
 
 
 def _running_sum(values: np.ndarray, codes: np.ndarray, n_groups: int, engine, *,

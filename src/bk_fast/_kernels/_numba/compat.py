@@ -259,3 +259,21 @@ def hours_end(hours, start_ns, end):
         frac = np.rint(frac * 1e12) / 1e12
         end[i] = start_ns + (base * m + np.int64(frac * 3_600_000_000_000.0))
     return 0
+
+
+@jit
+def scaled_running_sum(per, quantity, ids, lo, n_groups, required, cum):
+    acc = np.zeros(n_groups, dtype=np.float64)
+    comp = np.zeros(n_groups, dtype=np.float64)
+    for i in range(per.shape[0]):
+        r = per[i] * quantity
+        required[i] = r
+        if r != r:
+            cum[i] = r
+            continue
+        g = ids[i] - lo
+        y = r - comp[g]
+        t = acc[g] + y
+        comp[g] = (t - acc[g]) - y
+        acc[g] = t
+        cum[i] = t

@@ -80,6 +80,17 @@ def capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok):
 
 
 @kernel
+def scaled_running_sum(per, quantity, ids, lo, n_groups, required, cum):
+    """BOM explosion in one pass: ``required = per * quantity`` and ``cum`` = its running sum per integer id
+    (group ``ids - lo`` in ``[0, n_groups)``), Kahan-compensated like pandas' groupby cumsum, NaN rows skipped
+    (NaN in ``cum``, the sum goes on)."""
+    np.multiply(per, quantity, out=required)
+    codes = ids - np.int64(lo)
+    cum[:] = np.nan
+    _segmented_cumsum(required, codes, n_groups, cum)
+
+
+@kernel
 def planning_balance_flags(theoretical, allocated, on_order, out):
     """``out = theoretical + allocated + on_order`` with NaN as 0 (the planning-balance sum) and, in one pass,
     which inputs held NaN: returns a bit mask (1 theoretical, 2 allocated, 4 on_order)."""

@@ -10,6 +10,8 @@
 #
 # Needs asv and virtualenv (`pip install "bk_fast[bench]" virtualenv`), git, a C compiler and network access
 # to PyPI for the isolated wheel builds. Commits that fail to build are recorded as failed, not fatal.
+# For an offline dashboard: apt-get install libjs-jquery libjs-jquery-flot libjs-bootstrap
+# libjs-jquery-stupidtable node-blueimp-md5 (VENDOR_JS=0 keeps asv's CDN links).
 # Then check that the dashboard renders: `pytest -m dashboard tests/test_dashboard.py` (needs chromium).
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=(--quick); shift ;;
     --existing) existing=1; shift ;;
     --preview) preview=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run_history: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +52,11 @@ fi
 
 "$ASV" publish
 html=$(python3 -c 'import json,re,sys; t=open("asv.conf.json").read(); t=re.sub(r"^\s*//.*$","",t,flags=re.M); print(json.loads(t).get("html_dir","html"))')
+# asv's pages load jQuery/flot/bootstrap from CDNs: use local copies (Debian's libjs-* packages) so the
+# dashboard also renders without internet access (benchmarks/vendor_dashboard.py says what and why).
+if [ "${VENDOR_JS:-1}" = 1 ]; then
+  python3 benchmarks/vendor_dashboard.py "$html" || echo "run_history: dashboard left with CDN links" >&2
+fi
 echo "run_history: dashboard published to $PWD/$html/index.html"
 if [ "$preview" = 1 ]; then
   "$ASV" preview --port 8080

@@ -10,8 +10,14 @@ from bk_fast._kernels._numba import jit
 @jit(error_model="numpy")  # no zero-division check in the inner loop (speeds are validated > 0)
 def list_schedule(order, job_group, work, release, job_style, group_ptr, group_mach, speed, setup,
                   avail, last_style, load, out_machine, out_start, out_end, out_setup):
-    # indices are cast to uint64: numba then skips its negative-index wraparound branch on every access
-    # (the Python layer validated them all)
+    # Two passes per job: the earliest end (a branch-free min), then, among the machines that reach it, the
+    # lower load, then the lower machine code: the same choice as the reference's lexicographic comparison,
+    # with one hard-to-predict branch per job instead of one per machine. Indices are cast to uint64 so numba
+    # skips its negative-index wraparound branch (the Python layer validated them all).
+    widest = 0
+    for g in range(group_ptr.shape[0] - 1):
+        widest = max(widest, group_ptr[g + 1] - group_ptr[g])
+    ends = np.empty(widest, dtype=np.float64)
     for i in range(order.shape[0]):
         j = np.uint64(order[i])
         g = job_group[j]
@@ -19,41 +25,41 @@ def list_schedule(order, job_group, work, release, job_style, group_ptr, group_m
             out_machine[j] = -1
             continue
         gu = np.uint64(g)
-        best = np.uint64(0)
-        found = False
-        best_end = 0.0
-        best_load = 0.0
-        best_t = 0.0
-        best_su = 0.0
         r = release[j]
         s = job_style[j]
         w = work[j]
-        for k in range(np.uint64(group_ptr[gu]), np.uint64(group_ptr[gu + np.uint64(1)])):
+        lo = np.uint64(group_ptr[gu])
+        hi = np.uint64(group_ptr[gu + np.uint64(1)])
+        min_end = np.inf
+        for k in range(lo, hi):
             m = np.uint64(group_mach[k])
-            t = avail[m]
-            if r > t:
-                t = r
-            su = 0.0
+            t = max(avail[m], r)
             ls = last_style[m]
-            if ls >= 0 and ls != s:
-                su = setup[m]
-            end = t + su + w / speed[m]
-            ld = load[m]
-            if (not found) or end < best_end or (end == best_end and (ld < best_load or (ld == best_load
-                                                                                       and m < best))):
-                found = True
-                best = m
-                best_end = end
-                best_load = ld
-                best_t = t
-                best_su = su
-        avail[best] = best_end
+            su = setup[m] if (ls >= 0) & (ls != s) else 0.0
+            e = t + su + w / speed[m]
+            ends[k - lo] = e
+            min_end = min(min_end, e)
+        best = np.uint64(0xFFFFFFFFFFFFFFFF)
+        best_load = np.inf
+        found = False
+        for k in range(lo, hi):
+            if ends[k - lo] == min_end:
+                m = np.uint64(group_mach[k])
+                ld = load[m]
+                if (not found) | (ld < best_load) | ((ld == best_load) & (m < best)):
+                    found = True
+                    best = m
+                    best_load = ld
+        t = max(avail[best], r)
+        ls = last_style[best]
+        su = setup[best] if (ls >= 0) & (ls != s) else 0.0
+        avail[best] = min_end
         last_style[best] = s
-        load[best] = best_load + (best_su + w / speed[best])
+        load[best] = best_load + (su + w / speed[best])
         out_machine[j] = np.int64(best)
-        out_start[j] = best_t
-        out_end[j] = best_end
-        out_setup[j] = best_su
+        out_start[j] = t
+        out_end[j] = min_end
+        out_setup[j] = su
 
 
 @jit

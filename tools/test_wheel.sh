@@ -5,6 +5,7 @@
 #
 #   tools/build_wheels.sh && tools/test_wheel.sh            # wheel from wheelhouse/
 #   WHEEL=path/to/bk_fast-...whl VENV=/tmp/wheeltest tools/test_wheel.sh [extra pytest args]
+#   KEEP_VENV=1 tools/test_wheel.sh               # reuse the venv's dependencies (the wheel is reinstalled)
 #   tools/test_wheel.sh --git HEAD [pytest args]   # tests/ and benchmarks/ from that commit (as the wheel
 #                                                  # built by `tools/build_wheels.sh --git HEAD`), not the tree
 #
@@ -35,8 +36,33 @@ for tool in sh bash env cat ls cp mv rm mkdir rmdir ln chmod date uname dirname 
 done
 PYREAL=$(readlink -f "$(command -v "$PYTHON")")
 
-rm -rf "$VENV"
-"$PYREAL" -m venv "$VENV"
+# The test suite from a copy outside the source tree, with the project's pytest settings.
+# (benchmarks/ too: the pytest-benchmark smoke tests import its asv suites; it is test code, not the package)
+if [ -n "$ref" ]; then
+  git -C "$ROOT" archive --format=tar "$ref" tests benchmarks | tar -x -C "$work"
+  echo "test_wheel: tests/ and benchmarks/ from $(git -C "$ROOT" rev-parse --short "$ref")"
+else
+  cp -r "$ROOT/tests" "$work/tests"
+  cp -r "$ROOT/benchmarks" "$work/benchmarks"
+fi
+find "$work/tests" "$work/benchmarks" -name __pycache__ -prune -exec rm -rf {} +
+"$PYREAL" - "$ROOT/pyproject.toml" "$work/pytest.ini" <<'PY'
+import sys, tomllib
+opts = tomllib.load(open(sys.argv[1], "rb"))["tool"]["pytest"]["ini_options"]
+with open(sys.argv[2], "w") as fh:
+    fh.write("[pytest]\n")
+    fh.write(f"testpaths = {' '.join(opts.get('testpaths', ['tests']))}\n")
+    fh.write(f"addopts = {opts.get('addopts', '')}\n")
+    fh.write("markers =\n" + "".join(f"    {m}\n" for m in opts.get("markers", [])))
+PY
+if [ "${KEEP_VENV:-0}" = 1 ] && [ -x "$VENV/bin/python" ]; then
+  echo "test_wheel: KEEP_VENV=1: reusing $VENV (the wheel is reinstalled, dependencies kept)"
+  reuse=1
+else
+  rm -rf "$VENV"
+  "$PYREAL" -m venv "$VENV"
+  reuse=0
+fi
 export PATH="$VENV/bin:$work/bin"
 unset CC CXX LDSHARED CFLAGS CPPFLAGS LDFLAGS
 for cc in cc gcc g++ c++ clang ld make cmake; do
@@ -47,6 +73,7 @@ echo "test_wheel: PATH=$PATH (no compiler: cc/gcc/clang/ld/make/cmake not found)
 cd "$work"   # never the source tree: `import bk_fast` must find the installed wheel
 # [test] plus what some test modules import beyond it (pyarrow: test_io; polars: the benchmark smoke tests)
 python -m pip install -q --only-binary=:all: "$WHEEL[test,plot]" polars pyarrow
+if [ "$reuse" = 1 ]; then python -m pip install -q --no-deps --force-reinstall "$WHEEL"; fi
 bk-fast info
 python - <<'PY'
 import pathlib, sys
@@ -63,25 +90,6 @@ kernels = sorted(p.name for p in (where.parent / "_kernels").glob("_*.so"))
 print(f"test_wheel: cython engine available ({status['cython'].version}); {len(kernels)} compiled modules")
 PY
 
-# The test suite from a copy outside the source tree, with the project's pytest settings.
-# (benchmarks/ too: the pytest-benchmark smoke tests import its asv suites; it is test code, not the package)
-if [ -n "$ref" ]; then
-  git -C "$ROOT" archive --format=tar "$ref" tests benchmarks | tar -x -C "$work"
-  echo "test_wheel: tests/ and benchmarks/ from $(git -C "$ROOT" rev-parse --short "$ref")"
-else
-  cp -r "$ROOT/tests" "$work/tests"
-  cp -r "$ROOT/benchmarks" "$work/benchmarks"
-fi
-find "$work/tests" "$work/benchmarks" -name __pycache__ -prune -exec rm -rf {} +
-python - "$ROOT/pyproject.toml" "$work/pytest.ini" <<'PY'
-import sys, tomllib
-opts = tomllib.load(open(sys.argv[1], "rb"))["tool"]["pytest"]["ini_options"]
-with open(sys.argv[2], "w") as fh:
-    fh.write("[pytest]\n")
-    fh.write(f"testpaths = {' '.join(opts.get('testpaths', ['tests']))}\n")
-    fh.write(f"addopts = {opts.get('addopts', '')}\n")
-    fh.write("markers =\n" + "".join(f"    {m}\n" for m in opts.get("markers", [])))
-PY
 export NUMBA_CACHE_DIR="$work/numba_cache"
 start=$(date +%s)
 set +e

@@ -3,7 +3,7 @@ benchmark list and a drawn graph. Screenshots are kept under ``artifacts/`` (git
 
 Run on demand (deselected by default; needs Debian's ``chromium`` and a published dashboard)::
 
-    benchmarks/run_history.sh -n 2           # or: asv run ... && asv publish
+    benchmarks/run_history.sh -n 2           # or: asv run ... && asv publish && benchmarks/vendor_dashboard.py
     python -m pytest -m dashboard tests/test_dashboard.py
 
 ``BK_FAST_ASV_HTML`` points at another published directory; ``CHROMIUM`` at another browser binary.
@@ -77,6 +77,9 @@ def _browser(url: str, *extra: str) -> subprocess.CompletedProcess:
 def _dom(url: str) -> str:
     proc = _browser(url, "--dump-dom")
     assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "dependencies of airspeed velocity failed to load" not in proc.stdout, (
+        "asv's CDN scripts did not load (no internet?): run benchmarks/vendor_dashboard.py on the published "
+        "directory (benchmarks/run_history.sh does)")
     return proc.stdout
 
 

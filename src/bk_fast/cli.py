@@ -1,4 +1,4 @@
-"""The ``bk-fast`` command: ``info``, ``demo`` (and ``bench`` where the benchmark runner is installed).
+"""The ``bk-fast`` command: ``info``, ``demo``, ``load`` and ``bench``.
 
 Examples
 --------
@@ -68,10 +68,17 @@ def _demo(args) -> int:
     chosen = pick(args.engine)
     available = [e for e in ENGINES if engines()[e].available]
     timed = available if args.compare else [chosen]
-    print(f"bk_fast {bk_fast.__version__} demo: synthetic mill, scale={args.scale:g}, seed={args.seed}; "
-          f"report from the {chosen} engine")
+    source = (f"ERP exports in {args.from_folder}" if args.from_folder
+              else f"synthetic mill, scale={args.scale:g}, seed={args.seed}")
+    print(f"bk_fast {bk_fast.__version__} demo: {source}; report from the {chosen} engine")
     t0 = time.perf_counter()
-    mill = make_mill(scale=args.scale, seed=args.seed)
+    if args.from_folder:
+        from bk_fast.io import read_mill
+
+        mill = read_mill(args.from_folder, engine=chosen)
+        print(f"read the ERP exports in {args.from_folder}")
+    else:
+        mill = make_mill(scale=args.scale, seed=args.seed)
     sizes = ", ".join(f"{k} {len(v):,}" for k, v in mill.items())
     print(f"built the mill in {_fmt_seconds(time.perf_counter() - t0).strip()}: {sizes}")
     steps = demo.steps()
@@ -109,6 +116,19 @@ def _demo(args) -> int:
     return 0
 
 
+def _load(args) -> int:
+    from bk_fast.io import load_report
+
+    report = load_report(args.folder, engine=args.engine)
+    print(f"ERP exports in {args.folder}: {len(report)} file(s)")
+    _print_table(report)
+    before, after = report["MB parsed"].sum(), report["MB optimised"].sum()
+    if before > 0:
+        print(f"memory: {before:,.2f} MB as parsed -> {after:,.2f} MB optimised (lossless), "
+              f"{100 * (1 - after / before):.0f} % saved")
+    return 0
+
+
 def _bench(args) -> int:
     try:
         from bk_fast import bench
@@ -130,9 +150,15 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=0)
     demo.add_argument("--engine", default=None, choices=[*ENGINES, "auto"],
                       help="engine whose report is printed (default: the engine in force)")
+    demo.add_argument("--from", dest="from_folder", default=None, metavar="FOLDER",
+                      help="run on the ERP exports in FOLDER instead of the synthetic mill")
     demo.add_argument("--no-compare", dest="compare", action="store_false",
                       help="time only the chosen engine (default: time every available engine)")
     demo.set_defaults(func=_demo)
+    load = sub.add_parser("load", help="read the ERP exports in a folder and report kinds, rows and memory")
+    load.add_argument("folder")
+    load.add_argument("--engine", default=None, choices=[*ENGINES, "auto"])
+    load.set_defaults(func=_load)
     bench = sub.add_parser("bench", help="time every capability per engine and baseline")
     bench.add_argument("--quick", action="store_true", help="small sizes, finishes in under a minute")
     bench.add_argument("--kernels", nargs="*", default=None, help="capabilities to run (default: all)")
@@ -147,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except (ImportError, ValueError) as exc:
+    except (ImportError, ValueError, OSError) as exc:
         print(f"bk-fast: error: {exc}", file=sys.stderr)
         return 2
 

@@ -156,6 +156,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
 
 
 @kernel
+@np.errstate(over="ignore", divide="ignore", invalid="ignore")  # g / frac may overflow to inf: as compiled
 def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, req_frac, all_or_nothing,
                         free, knit, limiting, taken, avail):
     """Allocate kits: order ``o`` needs ``req_frac[line] * lbs`` of item ``req_item[line]`` for each line in

@@ -1,0 +1,918 @@
+"""bk_fast's kernels on Dask: partitioned the way the algorithms allow, equal to the single-machine results.
+
+bk_fast does not grow its own cluster. For plans that outgrow one machine (a group of mills, a service planning
+every customer nightly), these functions run the single-machine functions inside Dask, one call per partition,
+on data split so that each call sees everything its answer depends on:
+
+- :func:`explode`: the compiled :class:`bk_fast.BOM` is sent to the workers **once** (``Client.scatter(...,
+  broadcast=True)`` when a distributed client is active); each demand partition is validated and mapped to
+  item codes on its own worker. With ``exact=True`` (default) the mapped lines (16 bytes each) are accumulated
+  in partition order and propagated through the BOM once, which gives the single-machine result bit for bit;
+  with ``exact=False`` every partition is exploded independently and the partial requirements are summed per
+  component in a tree (less data moved, but floating-point sums in another order: equal to rounding only).
+  ``by_line=True`` is per line and therefore always exact and fully parallel.
+- :func:`weekly_balance` and :func:`net_requirements`: **partitioned by item**. Every input keyed by item is
+  split by ranges of item ids (bounds from the sorted distinct items), so each item's periods stay together;
+  the period axis is computed once globally and passed to every partition. An item's roll or netting depends
+  on nothing else, so each partition's answer is exactly the single-machine answer for its items.
+- :func:`allocate`: **partitioned by item** (single-item allocation is independent per item).
+- :func:`allocate_kits`: an order needs all of its items at once, so orders that share an item (directly or
+  through other orders) must be allocated together: the **connected components of the order-item graph**
+  are computed first and whole components are packed into partitions.
+
+Results are Dask DataFrames. Outputs keyed by item (weekly balance, netting record/orders/summary, allocation
+deliveries) are indexed by item and sorted, with **known divisions**; outputs keyed by order rows (allocation
+``orders``/``shortfalls``, kits) keep the input's row labels and have unknown divisions. Rows come in item
+order (the single-machine functions list items in order of appearance); the values are identical.
+
+Item ids must be sortable (one kind: numbers, or text). Inputs keyed by item may be Dask or pandas frames
+(pandas inputs are split on the client). Time-phased inputs and on-hand must be frames or Series keyed by
+item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice (once
+for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.
+
+Examples
+--------
+>>> import pandas as pd, dask.dataframe as dd, bk_fast, bk_fast.dask as bkd
+>>> lines = pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y1", "Y2"],
+...                       "qty_per": [2.0, 0.5, 3.0]})
+>>> bom = bk_fast.BOM.from_frame(lines)
+>>> demand = dd.from_pandas(pd.DataFrame({"item": ["FG", "SUB", "FG"], "qty": [10.0, 1.0, 2.0]}),
+...                         npartitions=2)
+>>> bkd.explode(demand, bom).compute()
+  item   qty
+0   Y1   6.0
+1   Y2  75.0
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import dask
+import dask.dataframe as dd
+import numpy as np
+import pandas as pd
+from dask.delayed import Delayed, delayed
+
+from bk_fast import allocation as _alloc
+from bk_fast import netting as _net
+from bk_fast.allocation import allocate as _allocate
+from bk_fast.allocation import allocate_kits as _allocate_kits
+from bk_fast.bom import BOM, _unmatched
+from bk_fast.netting import net_requirements as _net_requirements
+from bk_fast.netting import weekly_balance as _weekly_balance
+
+__all__ = ["explode", "weekly_balance", "net_requirements", "NettingFrames", "allocate", "AllocationFrames",
+           "allocate_kits", "KitAllocationFrames", "order_item_components"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# plumbing
+
+
+def _client():
+    try:
+        from distributed import get_client
+    except ImportError:  # pragma: no cover - distributed is part of the extra
+        return None
+    try:
+        return get_client()
+    except ValueError:
+        return None
+
+
+def _broadcast(obj):
+    """``obj`` as something a task can take: a future replicated on every worker under a distributed client
+    (sent once per worker, reused by every task), else a delayed constant (one key in the graph)."""
+    client = _client()
+    if client is not None:
+        return client.scatter(obj, broadcast=True, hash=False)
+    return delayed(obj, pure=True, traverse=False)
+
+
+def _is_dask(obj) -> bool:
+    return isinstance(obj, (dd.DataFrame, dd.Series))
+
+
+def _parts(obj) -> list:
+    """Partitions of a Dask collection as delayed objects, or ``[obj]`` for a pandas object."""
+    if _is_dask(obj):
+        return list(obj.to_delayed())
+    return [obj]
+
+
+def _meta(obj):
+    return obj._meta if _is_dask(obj) else obj
+
+
+def _key_values(part, key) -> np.ndarray:
+    """Item ids of a frame's rows: column ``key``, or the index when ``key`` is None."""
+    if key is None:
+        return part.index.to_numpy()
+    return part[key].to_numpy()
+
+
+def _distinct(part, key) -> pd.Index:
+    vals = _key_values(part, key)
+    return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)
+
+
+def _period_order(part, key) -> pd.Index:
+    vals = part[key].to_numpy()
+    return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)
+
+
+def _sorted_items(indexes) -> pd.Index:
+    items = _net._union([i for i in indexes if i is not None and len(i)])
+    try:
+        return items.sort_values()
+    except TypeError:
+        raise TypeError("bk_fast.dask partitions by ranges of item ids, so item ids must be sortable (all "
+                        "numbers or all text); got mixed kinds") from None
+
+
+def _bounds(items: pd.Index, nparts: int) -> tuple[np.ndarray, tuple]:
+    """Cut points splitting the sorted distinct ``items`` into ``nparts`` ranges of (nearly) equal size, and
+    the Dask divisions of an item-indexed result."""
+    n = len(items)
+    nparts = max(1, min(nparts, n))
+    cuts = [(k * n) // nparts for k in range(1, nparts)]
+    vals = items.to_numpy()
+    bounds = vals[cuts] if cuts else vals[:0]
+    divisions = (tuple(vals[[0] + cuts].tolist()) + (vals[-1].item() if hasattr(vals[-1], "item") else vals[-1],)
+                 if n else (None, None))
+    return bounds, divisions
+
+
+def _split(part, key, bounds, nparts: int) -> tuple:
+    """Rows of ``part`` split by item range (row order kept within each piece)."""
+    if nparts == 1:
+        return (part,)
+    vals = _key_values(part, key)
+    where = np.searchsorted(bounds, vals, side="right") if len(vals) else np.zeros(0, dtype=np.int64)
+    order = np.argsort(where, kind="stable")
+    ends = np.cumsum(np.bincount(where, minlength=nparts))
+    starts = np.r_[0, ends[:-1]]
+    return tuple(part.iloc[order[s:e]] for s, e in zip(starts, ends))
+
+
+def _split_all(obj, key, bounds, nparts: int) -> list:
+    """Per output partition, the list of pieces of ``obj`` (one per input partition, in partition order), as
+    delayed objects; ``obj`` itself (broadcast) when it is not a frame or Series keyed by item."""
+    if obj is None or not isinstance(obj, (pd.DataFrame, pd.Series)) and not _is_dask(obj):
+        return [obj] * nparts
+    if _is_dask(obj):
+        pieces = [delayed(_split, nout=nparts, pure=True)(p, key, bounds, nparts) for p in obj.to_delayed()]
+        return [[pc[j] for pc in pieces] for j in range(nparts)]
+    local = _split(obj, key, bounds, nparts)
+    return [[piece] for piece in local]
+
+
+def _join(pieces):
+    """One frame from the pieces of an input (or the broadcast value itself)."""
+    if not isinstance(pieces, list):
+        return pieces
+    if len(pieces) == 1:
+        return pieces[0]
+    return pd.concat(pieces)
+
+
+def _as_frame(obj, what):
+    if isinstance(obj, dict):
+        return pd.Series(obj, dtype=None if obj else "float64")
+    if isinstance(obj, np.ndarray) or (isinstance(obj, (list, tuple)) and np.ndim(obj) >= 1):
+        raise TypeError(f"{what}: bk_fast.dask splits inputs by item id, so {what} must be a DataFrame or "
+                        f"Series keyed by item (or a scalar), not a positional array")
+    return obj
+
+
+def _time_phased_key(obj, what):
+    """(item column or None for the index, period column or None for a wide frame) of a time-phased input."""
+    meta = _meta(obj)
+    if isinstance(meta, pd.Series):
+        raise TypeError(f"{what}: pass a long (item, period, qty) or wide (item x periods) DataFrame")
+    src = _net._parse(meta.head(0) if isinstance(meta, pd.DataFrame) else meta, what)
+    item = _net._item_column(meta, what)
+    period = _net._lookup(meta, _net._PERIOD_NAMES) if src.long else None
+    return item, period
+
+
+def _on_hand_key(obj, what):
+    meta = _meta(obj)
+    if isinstance(meta, pd.Series):
+        return None
+    return _net._item_column(meta, what)
+
+
+def _from_parts(parts: list, meta, divisions=None) -> dd.DataFrame:
+    # results keep the single-machine dtypes: no conversion of object columns (mixed ids) to Arrow strings
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_delayed(parts, meta=meta, divisions=divisions, verify_meta=False)
+
+
+def _pick(result, name):
+    return getattr(result, name)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# BOM explosion
+
+
+def _map_lines(part: pd.DataFrame, bom: BOM, item, qty):
+    """Validate one demand partition and map its ids to BOM codes: (codes, qty, unmatched ids, missing mask,
+    unmatched qty)."""
+    got = bom._demand(part, item, qty)
+    ids, miss, q, labels, qlabel = got[:5]
+    pre = got[5] if len(got) > 5 else None  # codes the BOM already mapped (many text ids)
+    q = np.ascontiguousarray(q, dtype=np.float64)
+    bom._check_finite(q, qlabel, labels)
+    if pre is not None:
+        codes = np.array(pre, dtype=np.int64)
+    else:
+        codes = np.array(bom._codes(ids), dtype=np.int64) if len(ids) else np.zeros(0, dtype=np.int64)
+    if miss.any():
+        codes[miss] = -1
+    bad = np.flatnonzero(codes < 0)
+    miss_b = np.array(miss[bad] if miss.shape[0] == q.shape[0] else np.zeros(bad.shape[0], dtype=bool))
+    return codes, q, np.asarray(ids)[bad], miss_b, q[bad]
+
+
+def _explode_part(part, bom: BOM, item, qty, engine):
+    codes, q, u_ids, u_miss, u_q = _map_lines(part, bom, item, qty)
+    req, touched = bom.explode_dense(codes, q, engine=engine)
+    return req, touched, (u_ids, u_miss, u_q)
+
+
+def _add(a, b):
+    return a[0] + b[0], a[1] | b[1], a[2] + b[2]
+
+
+def _tree_sum(parts: list, split_every: int = 8):
+    parts = [delayed(lambda p: (p[0], p[1], [p[2]]), pure=True)(p) for p in parts]
+    while len(parts) > 1:
+        nxt = []
+        for s in range(0, len(parts), split_every):
+            group = parts[s:s + split_every]
+            acc = group[0]
+            for g in group[1:]:
+                acc = delayed(_add, pure=True)(acc, g)
+            nxt.append(acc)
+        parts = nxt
+    return parts[0]
+
+
+def _unmatched_of(pieces) -> pd.DataFrame:
+    pieces = [p for p in pieces if p[0].shape[0]]
+    if not pieces:
+        return _unmatched(np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0), np.zeros(0, np.int64))
+    ids = np.concatenate([np.asarray(p[0], dtype=object) for p in pieces])
+    miss = np.concatenate([p[1] for p in pieces])
+    q = np.concatenate([p[2] for p in pieces])
+    return _unmatched(ids, miss, q, np.arange(ids.shape[0]))
+
+
+def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) -> pd.DataFrame:
+    """The frame ``BOM.explode`` builds from the dense requirements (same columns, order and dtypes)."""
+    emit = bom._emit_leaf if leaves_only else ~bom.is_phantom
+    sel = touched & emit
+    codes = np.flatnonzero(sel).astype(np.int32 if bom.n_items < 2 ** 31 else np.int64)
+    out = pd.DataFrame({"item": bom._take(codes), "qty": req[codes]}, copy=False)
+    if keep_levels or not leaves_only:
+        out["level"] = bom.llc[codes]
+    if not leaves_only:
+        out["leaf"] = bom.is_leaf[codes]
+    out.attrs["unmatched"] = unmatched
+    return out
+
+
+def _explode_exact(mapped: list, bom: BOM, leaves_only, keep_levels, engine):
+    codes = np.concatenate([m[0] for m in mapped]) if mapped else np.zeros(0, dtype=np.int64)
+    q = np.concatenate([m[1] for m in mapped]) if mapped else np.zeros(0)
+    req, touched = bom.explode_dense(codes, q, engine=engine)
+    unmatched = _unmatched_of([m[2:] for m in mapped])
+    return _explode_frame(bom, req, touched, unmatched, leaves_only, keep_levels)
+
+
+def _explode_summed(total, bom: BOM, leaves_only, keep_levels):
+    req, touched, unmatched = total
+    return _explode_frame(bom, req, touched, _unmatched_of(unmatched), leaves_only, keep_levels)
+
+
+def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine):
+    out = bom.explode(part, item, qty, leaves_only=leaves_only, keep_levels=keep_levels, by_line=True,
+                      engine=engine)
+    out.attrs = {}
+    return out
+
+
+def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_levels: bool = False,
+            by_line: bool = False, exact: bool = True, split_every: int = 8,
+            engine: str | None = None) -> dd.DataFrame:
+    """Explode demand held in a Dask DataFrame through a BOM compiled once and broadcast to the workers.
+
+    Parameters
+    ----------
+    demand : dask or pandas DataFrame
+        Demand lines (item and quantity columns, as for :meth:`bk_fast.BOM.explode`). Not modified.
+    bom : BOM or DataFrame
+        A compiled :class:`bk_fast.BOM`, or BOM lines (compiled here, once, with default options).
+    item, qty, leaves_only, keep_levels, by_line, engine
+        As for :meth:`bk_fast.BOM.explode`.
+    exact : bool, default True
+        True: each partition validates its lines and maps them to codes in parallel; the codes are then
+        accumulated in partition order and propagated through the BOM once, so the result equals
+        ``bom.explode(demand.compute())`` bit for bit (16 bytes per demand line travel to one task).
+        False: each partition is exploded on its own and the partial requirements are summed per component
+        in a tree of ``split_every`` (dense vectors of ``n_items`` travel, not lines); the sums then run in
+        another order, so quantities equal the single-machine ones only to rounding (about 1e-16 relative).
+    split_every : int
+        Fan-in of the tree sum when ``exact=False``.
+
+    Returns
+    -------
+    dask DataFrame
+        One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``;
+        the computed frame carries ``attrs["unmatched"]``. With ``by_line=True``, one output partition per
+        demand partition (``line`` = the demand's index label, as in ``BOM.explode``; the index restarts at 0
+        in every partition).
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd, bk_fast, bk_fast.dask as bkd
+    >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"],
+    ...                                            "qty_per": [2.0, 3.0]}))
+    >>> demand = dd.from_pandas(pd.DataFrame({"item": ["A", "B", "NOPE"], "qty": [1.0, 1.0, 4.0]}),
+    ...                         npartitions=2)
+    >>> out = bkd.explode(demand, bom, leaves_only=False).compute()
+    >>> out
+      item  qty  level   leaf
+    0    A  1.0      0  False
+    1    B  3.0      1  False
+    2    C  9.0      2   True
+    >>> out.attrs["unmatched"]
+       item  qty  lines
+    0  NOPE  4.0      1
+    """
+    if not isinstance(bom, BOM):
+        if isinstance(bom, pd.DataFrame):
+            bom = BOM.from_frame(bom, engine=engine)
+        else:
+            raise TypeError(f"bom must be a bk_fast.BOM or a DataFrame of BOM lines, got {type(bom).__name__}")
+    if not isinstance(demand, (pd.DataFrame, dd.DataFrame)):
+        raise TypeError(f"demand must be a Dask or pandas DataFrame, got {type(demand).__name__}")
+    ref = _broadcast(bom)
+    parts = _parts(demand)
+    if by_line:
+        meta = _by_line_part(_meta(demand).head(0), bom, item, qty, leaves_only, keep_levels, engine)
+        out = [delayed(_by_line_part, pure=True)(p, ref, item, qty, leaves_only, keep_levels, engine)
+               for p in parts]
+        return _from_parts(out, meta)
+    meta = _explode_frame(bom, np.zeros(bom.n_items), np.zeros(bom.n_items, dtype=bool), None, leaves_only,
+                          keep_levels)
+    meta.attrs = {}
+    if exact:
+        mapped = [delayed(_map_lines, pure=True)(p, ref, item, qty) for p in parts]
+        result = delayed(_explode_exact, pure=True)(mapped, ref, leaves_only, keep_levels, engine)
+    else:
+        partial = [delayed(_explode_part, pure=True)(p, ref, item, qty, engine) for p in parts]
+        total = _tree_sum(partial, max(2, int(split_every)))
+        result = delayed(_explode_summed, pure=True)(total, ref, leaves_only, keep_levels)
+    return _from_parts([result], meta)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# netting, partitioned by item
+
+
+def _item_plan(inputs: list, nparts: int | None, periods_of: list):
+    """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
+    (sorted items, per-source period orders)."""
+    jobs = []
+    for obj, key in inputs:
+        for p in _parts(obj):
+            jobs.append(delayed(_distinct, pure=True)(p, key))
+    pjobs = []
+    for obj, key in periods_of:
+        pjobs.append([delayed(_period_order, pure=True)(p, key) for p in _parts(obj)])
+    items, per = dask.compute(jobs, pjobs)
+    return _sorted_items(items), per
+
+
+def _nparts(nparts, inputs) -> int:
+    if nparts is not None:
+        if int(nparts) < 1:
+            raise ValueError(f"npartitions must be >= 1, got {nparts!r}")
+        return int(nparts)
+    counts = [obj.npartitions for obj, _ in inputs if _is_dask(obj)]
+    return max(counts) if counts else 1
+
+
+def _global_periods(sources: list, period_orders: list, periods):
+    """The period axis exactly as the single-machine functions derive it (wide columns first, then long
+    periods in order of first appearance; sorted when the labels sort)."""
+    if periods is not None:
+        return pd.Index(periods).rename(None)
+    wide, long = [], []
+    k = 0
+    for obj, (_, pcol) in sources:
+        if pcol is None:
+            meta = _meta(obj)
+            icol = _net._item_column(meta, "input")
+            wide.append(pd.Index([c for c in meta.columns if c != icol]))
+        else:
+            orders = period_orders[k]
+            k += 1
+            long.append(_net._union(orders))
+    out = _net._union(wide + long)
+    if _net._sortable(out):
+        out = out.sort_values()
+    return out.rename(None)
+
+
+def _sort_items(frame: pd.DataFrame) -> pd.DataFrame:
+    if len(frame) < 2:
+        return frame
+    order = np.argsort(frame.index.to_numpy(), kind="stable")
+    return frame.iloc[order]
+
+
+def _weekly_part(on_hand, demand, receipts, past_due, periods, engine):
+    demand = _join(demand)
+    out = _weekly_balance(_join(on_hand), demand, _join(receipts), _join(past_due), periods=periods,
+                          engine=engine)
+    return _sort_items(out)
+
+
+def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=None, npartitions: int | None = None,
+                   engine: str | None = None) -> dd.DataFrame:
+    """:func:`bk_fast.weekly_balance` partitioned by item: each item's buckets stay together.
+
+    Parameters
+    ----------
+    on_hand : Series, dict, DataFrame or dask DataFrame keyed by item, or a number
+    demand, receipts : DataFrame or dask DataFrame (long or wide, keyed by item)
+    past_due : Series, dict, DataFrame keyed by item, or a number, optional
+    periods : sequence, optional
+        The buckets in order; default: derived from all inputs exactly as the single-machine function does.
+    npartitions : int, optional
+        Number of item ranges (default: the largest partition count of the Dask inputs).
+    engine : str, optional
+
+    Returns
+    -------
+    dask DataFrame
+        Indexed by item, sorted, with known divisions; the columns and values of :func:`bk_fast.weekly_balance`
+        (``result.compute()`` equals ``bk_fast.weekly_balance(...)`` with its rows sorted by item).
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd, bk_fast.dask as bkd
+    >>> demand = dd.from_pandas(pd.DataFrame({"item": [2, 1, 2], "week": [1, 1, 2], "qty": [5.0, 1.0, 5.0]}),
+    ...                         npartitions=2)
+    >>> out = bkd.weekly_balance(pd.Series({1: 3.0, 2: 7.0}), demand)
+    >>> out.known_divisions
+    True
+    >>> out.compute()[[1, 2, "total_balance", "first_short"]]
+         1    2  total_balance first_short
+    1  2.0  2.0            2.0         NaN
+    2  2.0 -3.0           -3.0           2
+    """
+    on_hand, past_due = _as_frame(on_hand, "on_hand"), _as_frame(past_due, "past_due")
+    if demand is None:
+        raise TypeError("demand is required")
+    d_key = _time_phased_key(demand, "demand")
+    r_key = _time_phased_key(receipts, "receipts") if receipts is not None else None
+    keyed = [(demand, d_key[0])]
+    if receipts is not None:
+        keyed.append((receipts, r_key[0]))
+    if isinstance(on_hand, (pd.DataFrame, pd.Series)) or _is_dask(on_hand):
+        keyed.append((on_hand, _on_hand_key(on_hand, "on_hand")))
+    if isinstance(past_due, (pd.DataFrame, pd.Series)) or _is_dask(past_due):
+        keyed.append((past_due, _on_hand_key(past_due, "past_due")))
+    sources = [(demand, d_key)] + ([(receipts, r_key)] if receipts is not None else [])
+    long_sources = [(obj, k[1]) for obj, k in sources if k[1] is not None] if periods is None else []
+    items, porders = _item_plan(keyed, npartitions, long_sources)
+    per = _global_periods(sources, porders, periods)
+    nparts = _nparts(npartitions, keyed)
+    bounds, divisions = _bounds(items, nparts)
+    nparts = len(bounds) + 1
+    split = {id(obj): _split_all(obj, key, bounds, nparts) for obj, key in keyed}
+
+    def pieces(obj, j):
+        return split[id(obj)][j] if id(obj) in split else obj
+
+    meta = _weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0) if _is_dask(demand) else demand.head(0),
+                           periods=per, engine="numpy")
+    parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
+                                              pieces(past_due, j), per, engine) for j in range(nparts)]
+    return _from_parts(parts, _empty_like(meta, items), divisions if len(items) else None)
+
+
+def _meta_on_hand(on_hand):
+    if isinstance(on_hand, (pd.DataFrame, pd.Series)) or _is_dask(on_hand):
+        return _meta(on_hand).head(0)
+    return on_hand
+
+
+def _empty_like(meta: pd.DataFrame, items: pd.Index) -> pd.DataFrame:
+    """``meta`` with no rows and the index dtype of the items."""
+    out = meta.head(0)
+    return out.set_axis(items[:0].rename(meta.index.name), axis=0)
+
+
+class NettingFrames(NamedTuple):
+    """Result of :func:`net_requirements`: the parts of :class:`bk_fast.netting.NettingResult` as Dask
+    DataFrames indexed by item (sorted, known divisions).
+
+    ``record``: one row per (item, period): ``period, gross, scheduled_receipts, projected_on_hand,
+    net_requirement, planned_receipt, planned_release``. ``orders``: one row per planned order: ``due_period,
+    due, release_period, qty, past_due``. ``summary``: one row per item, as ``NettingResult.summary``.
+    """
+
+    record: dd.DataFrame
+    orders: dd.DataFrame
+    summary: dd.DataFrame
+
+
+def _netting_frames(res) -> tuple:
+    record = res.record.set_index("item")
+    orders = res.orders.set_index("item")
+    summary = res.summary
+    summary.index.name = "item"
+    return record, orders, summary
+
+
+def _net_part(gross, on_hand, receipts, kwargs):
+    res = _net_requirements(_join(gross), _join(on_hand), _join(receipts), **kwargs)
+    record, orders, summary = _netting_frames(res)
+    return (record.iloc[np.argsort(record.index.to_numpy(), kind="stable")] if len(record) > 1 else record,
+            orders.iloc[np.argsort(orders.index.to_numpy(), kind="stable")] if len(orders) > 1 else orders,
+            _sort_items(summary))
+
+
+def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead_time=0, lot=None, periods=None,
+                     npartitions: int | None = None, engine: str | None = None) -> NettingFrames:
+    """:func:`bk_fast.net_requirements` partitioned by item: each item's periods stay together.
+
+    Parameters
+    ----------
+    gross, receipts : DataFrame or dask DataFrame (long or wide, keyed by item)
+    on_hand : Series, dict, DataFrame or dask DataFrame keyed by item, or a number
+        A frame may hold per-item parameter columns named by ``safety_stock``/``lead_time``; they travel with
+        their items.
+    safety_stock, lead_time : number, Series/dict by item, or an on_hand column name
+        (Series are sent whole to every partition and looked up by item there.)
+    lot, periods, engine
+        As for :func:`bk_fast.net_requirements`.
+    npartitions : int, optional
+        Number of item ranges (default: the largest partition count of the Dask inputs).
+
+    Returns
+    -------
+    NettingFrames
+        ``(record, orders, summary)``, each indexed by item with known divisions; their rows equal the
+        single-machine ``res.record``/``res.orders`` (``item`` as the index) and ``res.summary`` sorted by item.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd, bk_fast.dask as bkd
+    >>> from bk_fast.lots import MinMaxMultiple
+    >>> gross = dd.from_pandas(pd.DataFrame({"item": ["a", "b", "a"], "period": [0, 0, 1],
+    ...                                      "qty": [16.0, 140.0, 5.0]}), npartitions=2)
+    >>> res = bkd.net_requirements(gross, {"a": 0.0, "b": 0.0}, lot=MinMaxMultiple(min=50, max=100))
+    >>> res.orders.compute()[["due_period", "qty"]]
+          due_period    qty
+    item
+    a              0   50.0
+    b              0  100.0
+    b              0   50.0
+    """
+    for name, value in (("safety_stock", safety_stock), ("lead_time", lead_time)):
+        _as_frame(value, name)
+    on_hand = _as_frame(on_hand, "on_hand")
+    if gross is None:
+        raise TypeError("gross is required")
+    g_key = _time_phased_key(gross, "gross")
+    r_key = _time_phased_key(receipts, "receipts") if receipts is not None else None
+    keyed = [(gross, g_key[0])] + ([(receipts, r_key[0])] if receipts is not None else [])
+    if isinstance(on_hand, (pd.DataFrame, pd.Series)) or _is_dask(on_hand):
+        keyed.append((on_hand, _on_hand_key(on_hand, "on_hand")))
+    sources = [(gross, g_key)] + ([(receipts, r_key)] if receipts is not None else [])
+    long_sources = [(obj, k[1]) for obj, k in sources if k[1] is not None] if periods is None else []
+    items, porders = _item_plan(keyed, npartitions, long_sources)
+    per = _global_periods(sources, porders, periods)
+    nparts = _nparts(npartitions, keyed)
+    bounds, divisions = _bounds(items, nparts)
+    nparts = len(bounds) + 1
+    split = {id(obj): _split_all(obj, key, bounds, nparts) for obj, key in keyed}
+
+    def pieces(obj, j):
+        return split[id(obj)][j] if id(obj) in split else obj
+
+    kwargs = dict(safety_stock=safety_stock, lead_time=lead_time, lot=lot, periods=per, engine=engine)
+    meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
+                                 **{**kwargs, "engine": "numpy"})
+    metas = [_empty_like(m, items) for m in _netting_frames(meta_res)]
+    parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
+                                                   kwargs) for j in range(nparts)]
+    div = divisions if len(items) else None
+    return NettingFrames(*(_from_parts([p[k] for p in parts], metas[k], div) for k in range(3)))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# allocation
+
+
+class AllocationFrames(NamedTuple):
+    """Result of :func:`allocate`: :class:`bk_fast.allocation.Allocation` as Dask DataFrames.
+
+    ``deliveries`` is indexed by item (sorted, known divisions; columns ``order, due, period, qty,
+    days_late``); ``shortfalls`` and ``orders`` keep the orders' row labels (unknown divisions).
+    """
+
+    deliveries: dd.DataFrame
+    shortfalls: dd.DataFrame
+    orders: dd.DataFrame
+
+
+def _alloc_part(orders, supply, kwargs):
+    res = _allocate(_join(orders), _join(supply), **kwargs)
+    d = res.deliveries
+    if len(d) > 1:
+        d = d.iloc[np.argsort(d["item"].to_numpy(), kind="stable")]
+    return d.set_index("item"), res.shortfalls, res.orders
+
+
+def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shipment: float | None = None,
+             columns: dict | None = None, npartitions: int | None = None,
+             engine: str | None = None) -> AllocationFrames:
+    """:func:`bk_fast.allocate` partitioned by item (each item's orders and supply stay together).
+
+    Parameters
+    ----------
+    orders, supply : DataFrame or dask DataFrame
+        As for :func:`bk_fast.allocate`.
+    partial, max_lateness, min_shipment, columns, engine
+        As for :func:`bk_fast.allocate`.
+    npartitions : int, optional
+        Number of item ranges (default: the largest partition count of the inputs).
+
+    Returns
+    -------
+    AllocationFrames
+        ``(deliveries, shortfalls, orders)``. ``deliveries`` rows equal the single-machine deliveries sorted
+        (stably) by item, with ``item`` as the index; ``shortfalls`` and ``orders`` hold the single-machine
+        rows, grouped by item range.
+
+    Examples
+    --------
+    >>> import pandas as pd, dask.dataframe as dd, bk_fast.dask as bkd
+    >>> orders = dd.from_pandas(pd.DataFrame({"order": [1, 2, 3], "item": ["Y", "Z", "Y"],
+    ...                                       "qty": [10.0, 5.0, 20.0], "priority": [1, 1, 2],
+    ...                                       "due": [0, 0, 0]}), npartitions=2)
+    >>> supply = pd.DataFrame({"item": ["Y", "Z"], "period": [0, 0], "qty": [25.0, 3.0]})
+    >>> bkd.allocate(orders, supply).orders.compute().sort_index()
+        qty  delivered  on_time  short
+    0  10.0       10.0     10.0    0.0
+    1   5.0        3.0      3.0    2.0
+    2  20.0       15.0     15.0    5.0
+    """
+    cols = dict(columns or {})
+    ocols = {k: v for k, v in cols.items() if k in _alloc._ORDER_NAMES}
+    scols = {k[len("supply_"):] if k.startswith("supply_") else k: v for k, v in cols.items()
+             if k in ("supply_item", "period", "supply_qty")}
+    o_item = _alloc._column(_meta(orders), "item", _alloc._ORDER_NAMES, "orders", ocols)
+    s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
+    keyed = [(orders, o_item), (supply, s_item)]
+    items, _ = _item_plan(keyed, npartitions, [])
+    nparts = _nparts(npartitions, keyed)
+    bounds, divisions = _bounds(items, nparts)
+    nparts = len(bounds) + 1
+    o_split = _split_all(orders, o_item, bounds, nparts)
+    s_split = _split_all(supply, s_item, bounds, nparts)
+    kwargs = dict(partial=partial, max_lateness=max_lateness, min_shipment=min_shipment, columns=columns,
+                  engine=engine)
+    meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"})
+    metas = [_empty_like(meta[0], items), meta[1], meta[2]]
+    parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs) for j in range(nparts)]
+    div = divisions if len(items) else None
+    return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),
+                            _from_parts([p[1] for p in parts], metas[1]),
+                            _from_parts([p[2] for p in parts], metas[2]))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# kits: connected components of the order-item graph
+
+
+def _components(o_code: np.ndarray, i_code: np.ndarray, n_orders: int, n_items: int) -> np.ndarray:
+    """Component label of every order (0..n_orders-1) and item (n_orders..) of the bipartite graph with edges
+    (order, item): min-label propagation with pointer jumping (no recursion, O(edges) per round)."""
+    n = n_orders + n_items
+    label = np.arange(n, dtype=np.int64)
+    a = o_code.astype(np.int64)
+    b = i_code.astype(np.int64) + n_orders
+    while True:
+        low = np.minimum(label[a], label[b])
+        before = label.copy()
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+        while True:  # pointer jumping: label[v] = label[label[v]] until stable
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label, before):
+            return label
+
+
+def _edges_part(part, r_order, r_item, r_frac):
+    frac = part[r_frac].to_numpy(dtype=np.float64, na_value=np.nan)
+    keep = ~(frac <= 0)  # zero rows are ignored by allocate_kits; NaN rows are left for it to report
+    return part[r_order].to_numpy()[keep], part[r_item].to_numpy()[keep], np.ones(int(keep.sum()), dtype=np.int64)
+
+
+def order_item_components(order_ids, req_orders, req_items) -> tuple[pd.Series, pd.Series]:
+    """Connected components of the order-item graph: orders that share an item, directly or through other
+    orders, get the same component.
+
+    Parameters
+    ----------
+    order_ids : array-like
+        Every order (an order without requirement lines is a component of its own).
+    req_orders, req_items : array-like
+        One requirement edge (order, item) per entry.
+
+    Returns
+    -------
+    (orders, items) : Series
+        Component number (0, 1, ... in order of each component's first order) of every distinct order and of
+        every distinct item of the requirements.
+
+    Examples
+    --------
+    >>> import bk_fast.dask as bkd
+    >>> orders, items = bkd.order_item_components(["K1", "K2", "K3"], ["K1", "K2", "K2", "K3"],
+    ...                                           [10, 10, 11, 12])
+    >>> orders.tolist(), items.to_dict()
+    ([0, 0, 1], {10: 0, 11: 0, 12: 1})
+    """
+    o_index = pd.Index(pd.unique(np.asarray(order_ids, dtype=object) if not isinstance(order_ids, (pd.Series,
+                                                                                              pd.Index))
+                                 else order_ids))
+    oc = o_index.get_indexer(pd.Index(req_orders))
+    if (oc < 0).any():
+        raise ValueError(f"requirement order {pd.Index(req_orders)[oc < 0][0]!r} is not in the orders")
+    ic, i_uniq = pd.factorize(pd.Index(req_items))
+    label = _components(oc, ic, len(o_index), len(i_uniq))
+    _, comp = np.unique(label[:len(o_index)], return_inverse=True)
+    # renumber in order of each component's first order
+    first = pd.unique(comp)
+    renum = np.empty(first.shape[0], dtype=np.int64)
+    renum[first] = np.arange(first.shape[0])
+    comp_o = renum[comp]
+    root_comp = dict(zip(label[:len(o_index)].tolist(), comp_o.tolist()))
+    comp_i = np.array([root_comp[x] for x in label[len(o_index):].tolist()], dtype=np.int64)
+    return pd.Series(comp_o, index=o_index, name="component"), pd.Series(comp_i, index=pd.Index(i_uniq),
+                                                                          name="component")
+
+
+def _pack(sizes: np.ndarray, nparts: int) -> np.ndarray:
+    """Partition of every component: largest first onto the lightest partition (balanced by requirement
+    lines)."""
+    out = np.zeros(sizes.shape[0], dtype=np.int64)
+    load = np.zeros(nparts)
+    for c in np.argsort(-sizes, kind="stable"):
+        j = int(np.argmin(load))
+        out[c] = j
+        load[j] += sizes[c]
+    return out
+
+
+def _split_by_map(part, key, mapping: pd.Series, nparts: int, default: int = 0) -> tuple:
+    vals = _key_values(part, key) if key is not None else part.index.to_numpy()
+    pos = mapping.index.get_indexer(pd.Index(vals))
+    where = np.where(pos >= 0, mapping.to_numpy()[np.where(pos >= 0, pos, 0)], default).astype(np.int64)
+    order = np.argsort(where, kind="stable")
+    ends = np.cumsum(np.bincount(where, minlength=nparts))
+    starts = np.r_[0, ends[:-1]]
+    return tuple(part.iloc[order[s:e]] for s, e in zip(starts, ends))
+
+
+def _split_map_all(obj, key, mapping, nparts):
+    if _is_dask(obj):
+        ref = _broadcast(mapping) if obj.npartitions > 1 else mapping
+        pieces = [delayed(_split_by_map, nout=nparts, pure=True)(p, key, ref, nparts)
+                  for p in obj.to_delayed()]
+        return [[pc[j] for pc in pieces] for j in range(nparts)]
+    return [[piece] for piece in _split_by_map(obj, key, mapping, nparts)]
+
+
+class KitAllocationFrames(NamedTuple):
+    """Result of :func:`allocate_kits`: :class:`bk_fast.allocation.KitAllocation` as Dask DataFrames (unknown
+    divisions: rows are keyed by order), plus ``components``: the component and partition of every order."""
+
+    orders: dd.DataFrame
+    lines: dd.DataFrame
+    components: pd.DataFrame
+
+
+def _kits_part(orders, requirements, supply, kwargs):
+    res = _allocate_kits(_join(orders), _join(requirements), _join(supply), **kwargs)
+    return res.orders, res.lines
+
+
+def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", columns: dict | None = None,
+                  npartitions: int | None = None, engine: str | None = None) -> KitAllocationFrames:
+    """:func:`bk_fast.allocate_kits` partitioned by connected components of the order-item graph.
+
+    An order takes all of its items at once, so two orders sharing an item cannot be allocated apart, nor
+    can orders linked through a chain of shared items. The components are computed first (the requirement
+    edges, 16 bytes each, are gathered on the client), then whole components are packed into
+    ``npartitions`` partitions balanced by requirement lines; orders, requirements and supply are split
+    accordingly and every partition runs the single-machine function.
+
+    Parameters
+    ----------
+    orders, requirements, supply : DataFrame or dask DataFrame
+        As for :func:`bk_fast.allocate_kits`.
+    mode, columns, engine
+        As for :func:`bk_fast.allocate_kits`.
+    npartitions : int, optional
+        Number of partitions (default: the largest partition count of the inputs).
+
+    Returns
+    -------
+    KitAllocationFrames
+        ``orders`` (rows equal the single-machine ``orders``, grouped by partition), ``lines`` (the
+        single-machine lines; within a partition in allocation order) and ``components`` (pandas: per
+        distinct order id, ``component`` and ``partition``).
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast.dask as bkd
+    >>> orders = pd.DataFrame({"order": ["K1", "K2", "K3"], "qty": [100.0, 100.0, 10.0], "priority": [1, 2, 1]})
+    >>> req = pd.DataFrame({"order": ["K1", "K2", "K3"], "item": [7, 7, 8], "fraction": [1.0, 1.0, 1.0]})
+    >>> supply = pd.DataFrame({"item": [7, 8], "qty": [150.0, 5.0]})
+    >>> res = bkd.allocate_kits(orders, req, supply, npartitions=2)
+    >>> res.components
+          component  partition
+    order
+    K1            0          0
+    K2            0          0
+    K3            1          1
+    >>> res.orders.compute().sort_index()
+         qty  knittable  short  limiting_item  complete
+    0  100.0      100.0    0.0           <NA>      True
+    1  100.0       50.0   50.0              7     False
+    2   10.0        5.0    5.0              8     False
+    """
+    cols = dict(columns or {})
+    ocols = {k: v for k, v in cols.items() if k in ("order", "qty", "priority", "due")}
+    rcols = {k[4:] if k.startswith("req_") else k: v for k, v in cols.items()
+             if k in ("req_order", "req_item", "fraction")}
+    scols = {k[len("supply_"):] if k.startswith("supply_") else k: v for k, v in cols.items()
+             if k in ("supply_item", "period", "supply_qty")}
+    o_order = _alloc._column(_meta(orders), "order", _alloc._ORDER_NAMES, "orders", ocols)
+    r_order = _alloc._column(_meta(requirements), "order", _alloc._REQ_NAMES, "requirements", rcols)
+    r_item = _alloc._column(_meta(requirements), "item", _alloc._REQ_NAMES, "requirements", rcols)
+    r_frac = _alloc._column(_meta(requirements), "fraction", _alloc._REQ_NAMES, "requirements", rcols)
+    s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
+
+    ids_jobs = [delayed(lambda p: p[o_order].to_numpy(), pure=True)(p) for p in _parts(orders)]
+    edge_jobs = [delayed(_edges_part, pure=True)(p, r_order, r_item, r_frac) for p in _parts(requirements)]
+    ids, edges = dask.compute(ids_jobs, edge_jobs)
+    all_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=object)
+    e_o = np.concatenate([e[0] for e in edges]) if edges else np.zeros(0, dtype=object)
+    e_i = np.concatenate([e[1] for e in edges]) if edges else np.zeros(0, dtype=object)
+    known = pd.Index(all_ids)
+    if len(e_o) and (known.get_indexer(pd.Index(e_o)) < 0).any():
+        # the single-machine function reports the offending row: run it on the whole to get its message
+        _allocate_kits(_compute(orders), _compute(requirements), _compute(supply), mode=mode, columns=columns,
+                       engine=engine)
+    comp_o, comp_i = order_item_components(all_ids, e_o, e_i)
+    nparts = _nparts(npartitions, [(orders, None), (requirements, None), (supply, None)])
+    n_comp = int(comp_o.max()) + 1 if len(comp_o) else 0
+    nparts = max(1, min(nparts, max(n_comp, 1)))
+    sizes = np.bincount(comp_o.to_numpy(), minlength=n_comp).astype(np.float64)
+    if len(e_o):
+        sizes += np.bincount(comp_o.to_numpy()[known.get_indexer(pd.Index(e_o))], minlength=n_comp)
+    part_of_comp = _pack(sizes, nparts)
+    o_part = pd.Series(part_of_comp[comp_o.to_numpy()], index=comp_o.index)
+    i_part = pd.Series(part_of_comp[comp_i.to_numpy()], index=comp_i.index)
+    o_split = _split_map_all(orders, o_order, o_part, nparts)
+    r_split = _split_map_all(requirements, r_order, o_part, nparts)
+    s_split = _split_map_all(supply, s_item, i_part, nparts)
+    kwargs = dict(mode=mode, columns=columns, engine=engine)
+    meta = _kits_part(_meta(orders).head(0), _meta(requirements).head(0), _meta(supply).head(0),
+                      {**kwargs, "engine": "numpy"})
+    parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs)
+             for j in range(nparts)]
+    components = pd.DataFrame({"component": comp_o, "partition": o_part})
+    components.index.name = o_order
+    return KitAllocationFrames(_from_parts([p[0] for p in parts], meta[0]),
+                               _from_parts([p[1] for p in parts], meta[1]), components)
+
+
+def _compute(obj):
+    return obj.compute() if _is_dask(obj) else obj

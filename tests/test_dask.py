@@ -1,0 +1,300 @@
+"""bk_fast.dask on a real distributed LocalCluster (2 worker processes, several partitions): every result equals
+the single-machine function's on the same data."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+import bk_fast  # noqa: E402
+import bk_fast.dask as bkd  # noqa: E402
+from bk_fast.datasets import PO_BUCKET_COLUMNS, REFERENCE_DATE, make_mill  # noqa: E402
+from bk_fast.lots import MinMaxMultiple  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+@pytest.fixture(scope="module")
+def client():
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
+                                       memory_limit="2GiB", silence_logs=50)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+@pytest.fixture(scope="module")
+def data():
+    """The scale-2 synthetic mill turned into the inputs of every function (yarn ids are integers)."""
+    mill = make_mill(scale=2.0, seed=11)
+    bom = bk_fast.BOM.from_frame(mill["bom"])
+    kos = mill["knit_orders"]
+    demand = kos[["Style #", "Balance (lbs)"]].rename(columns={"Style #": "item", "Balance (lbs)": "qty"})
+    by_line = bom.explode(demand, by_line=True)
+    week = ((kos["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(0, 9).to_numpy()
+    yarn_demand = pd.DataFrame({"item": by_line["item"].to_numpy(), "week": week[by_line["line"].to_numpy()],
+                                "qty": by_line["qty"].to_numpy()})
+    inv = mill["yarn_inventory"]
+    on_hand = pd.Series(inv["Theoretical Balance"].to_numpy(), index=pd.Index(inv["Desc#"], name="item"))
+    po = mill["yarn_po"]
+    receipts = po[["Desc#", *PO_BUCKET_COLUMNS[1:]]].copy()
+    receipts.columns = ["Desc#", *range(10)]  # This Week = 0, eight weeks, Later = 9; PO lines of a yarn add up
+    past_due = po.groupby("Desc#")["Unscheduled or Past Due"].sum()
+    # allocation: one order line per knit order and yarn; supply = stock today + PO receipts by week
+    ko_ids = kos["Order #"].to_numpy()
+    score = kos["Qty Ordered (lbs)"].rank(method="first").to_numpy()
+    lines = pd.DataFrame({"order": ko_ids[by_line["line"].to_numpy()], "item": by_line["item"].to_numpy(),
+                          "qty": by_line["qty"].to_numpy(), "priority": score[by_line["line"].to_numpy()],
+                          "due": kos["Start Date"].to_numpy()[by_line["line"].to_numpy()]})
+    stock = pd.DataFrame({"item": inv["Desc#"], "period": REFERENCE_DATE,
+                          "qty": inv["Theoretical Balance"].clip(lower=0)})
+    weeks = [REFERENCE_DATE + pd.Timedelta(weeks=i) for i in range(10)]
+    po_long = pd.DataFrame({"item": np.repeat(po["Desc#"].to_numpy(), 10), "period": np.tile(weeks, len(po)),
+                            "qty": po[list(PO_BUCKET_COLUMNS[1:])].to_numpy().reshape(-1)})
+    supply = pd.concat([stock, po_long], ignore_index=True)
+    b = mill["bom"].dropna(how="all")
+    req = kos[["Order #", "Style #"]].merge(
+        pd.DataFrame({"Style #": b["Style#"].str.strip(), "item": b["Desc#"].astype(np.int64),
+                      "fraction": b["BOM_Percentage"]}), on="Style #")
+    kit_orders = pd.DataFrame({"order": ko_ids, "qty": kos["Balance (lbs)"].to_numpy(), "priority": score,
+                               "due": kos["Start Date"].to_numpy()})
+    requirements = req.rename(columns={"Order #": "order"})[["order", "item", "fraction"]]
+    return dict(bom=bom, demand=demand, yarn_demand=yarn_demand, on_hand=on_hand, receipts=receipts,
+                past_due=past_due, lines=lines, supply=supply, kit_orders=kit_orders, requirements=requirements)
+
+
+def _dd(df, n=4):
+    """``df`` in ``n`` partitions, its dtypes kept (no conversion of text columns to Arrow strings), so the
+    single-machine function and bk_fast.dask see the same data."""
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_pandas(df, npartitions=n, sort=False)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# explode
+
+
+def test_explode_exact_equals_single_machine(client, data):
+    bom, demand = data["bom"], data["demand"]
+    before = demand.copy(deep=True)
+    expected = bom.explode(demand)
+    out = bkd.explode(_dd(demand), bom)
+    assert out.npartitions == 1
+    got = out.compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    pd.testing.assert_frame_equal(got.attrs["unmatched"], expected.attrs["unmatched"], check_exact=True)
+    assert len(expected.attrs["unmatched"]) > 0  # ~2 % of the knit orders have no BOM
+    pd.testing.assert_frame_equal(demand, before)
+
+
+def test_explode_all_levels_and_text_ids(client, data):
+    bom, demand = data["bom"], data["demand"]
+    expected = bom.explode(demand, leaves_only=False)
+    got = bkd.explode(_dd(demand, 5), bom, leaves_only=False).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    exp_lv = bom.explode(demand, keep_levels=True)
+    pd.testing.assert_frame_equal(bkd.explode(_dd(demand, 3), bom, keep_levels=True).compute(), exp_lv,
+                                  check_exact=True)
+
+
+def test_explode_integer_ids_many_lines(client):
+    rng = np.random.default_rng(5)
+    parents = np.repeat(np.arange(1000), 3)
+    comps = 5000 + rng.integers(0, 400, parents.size)
+    lines = pd.DataFrame({"parent": parents, "component": comps, "qty_per": rng.random(parents.size).round(3)})
+    bom = bk_fast.BOM.from_frame(lines)
+    demand = pd.DataFrame({"item": rng.integers(0, 1100, 40_000), "qty": rng.random(40_000) * 1000})
+    expected = bom.explode(demand)
+    got = bkd.explode(_dd(demand, 6), bom).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert got.attrs["unmatched"]["lines"].sum() == int((demand["item"] >= 1000).sum())
+
+
+def test_explode_tree_sum_is_equal_to_rounding_and_exact_on_dyadic_numbers(client, data):
+    bom, demand = data["bom"], data["demand"]
+    expected = bom.explode(demand)
+    got = bkd.explode(_dd(demand, 5), bom, exact=False, split_every=2).compute()
+    pd.testing.assert_series_equal(got["item"], expected["item"])
+    np.testing.assert_allclose(got["qty"], expected["qty"], rtol=1e-12, atol=0)
+    # with quantities whose every partial sum is exact (small dyadic numbers) the order of the sums is moot
+    lines = pd.DataFrame({"parent": ["A", "A", "B", "C"], "component": ["B", "Y", "Y", "Y"],
+                          "qty_per": [0.5, 0.25, 2.0, 0.125]})
+    small = bk_fast.BOM.from_frame(lines)
+    dem = pd.DataFrame({"item": ["A", "B", "C", "A"] * 50, "qty": np.arange(200) / 4.0})
+    pd.testing.assert_frame_equal(bkd.explode(_dd(dem, 7), small, exact=False).compute(), small.explode(dem),
+                                  check_exact=True)
+
+
+def test_explode_by_line_equals_single_machine(client, data):
+    bom, demand = data["bom"], data["demand"]
+    expected = bom.explode(demand, by_line=True)
+    out = bkd.explode(_dd(demand), bom, by_line=True)
+    assert out.npartitions == 4
+    got = out.compute().reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_explode_broadcasts_the_bom_once(client, data, monkeypatch):
+    calls = []
+    real = distributed.Client.scatter
+
+    def spy(self, data_, *args, **kwargs):
+        calls.append((type(data_).__name__, kwargs.get("broadcast")))
+        return real(self, data_, *args, **kwargs)
+
+    monkeypatch.setattr(distributed.Client, "scatter", spy)
+    bkd.explode(_dd(data["demand"], 6), data["bom"]).compute()
+    assert calls == [("BOM", True)]
+
+
+def test_explode_errors(client, data):
+    bad = data["demand"].copy()
+    bad.loc[bad.index[7], "qty"] = np.inf
+    with pytest.raises(ValueError, match="must be finite"):
+        bkd.explode(_dd(bad), data["bom"]).compute()
+    with pytest.raises(TypeError, match="bk_fast.BOM"):
+        bkd.explode(_dd(data["demand"]), "not a bom")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# netting, partitioned by item
+
+
+def test_weekly_balance_equals_single_machine(client, data):
+    args = (data["on_hand"], data["yarn_demand"], data["receipts"])
+    before = [copy.deepcopy(a) for a in args]
+    expected = bk_fast.weekly_balance(*args, past_due=data["past_due"]).sort_index()
+    out = bkd.weekly_balance(data["on_hand"], _dd(data["yarn_demand"], 5), _dd(data["receipts"], 2),
+                             past_due=data["past_due"], npartitions=4)
+    assert out.known_divisions and out.npartitions == 4
+    got = out.compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    for a, b in zip(args, before):
+        (pd.testing.assert_frame_equal if isinstance(a, pd.DataFrame) else pd.testing.assert_series_equal)(a, b)
+    # the item index is what the divisions say it is
+    parts = [p.compute() for p in out.partitions]
+    for i, p in enumerate(parts):
+        assert out.divisions[i] <= p.index.min() and p.index.max() <= out.divisions[i + 1]
+
+
+def test_weekly_balance_unsortable_periods_keep_first_appearance(client):
+    demand = pd.DataFrame({"item": ["b", "a", "a", "c", "b"], "week": ["W2", "W1", "W3", "W1", "W3"],
+                           "qty": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    expected = bk_fast.weekly_balance({"a": 1.0, "b": 2.0}, demand).sort_index()
+    got = bkd.weekly_balance({"a": 1.0, "b": 2.0}, _dd(demand, 3), npartitions=2).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    assert list(got.columns[:3]) == ["W2", "W1", "W3"]
+
+
+def test_net_requirements_equals_single_machine(client, data):
+    on_hand = data["on_hand"]
+    ss = (on_hand.clip(lower=0) * 0.1).round(2)
+    lot = MinMaxMultiple(min=100, max=5000, multiple=25)
+    expected = bk_fast.net_requirements(data["yarn_demand"], on_hand, data["receipts"], safety_stock=ss,
+                                        lead_time=2, lot=lot)
+    res = bkd.net_requirements(_dd(data["yarn_demand"], 5), on_hand, _dd(data["receipts"], 2), safety_stock=ss,
+                               lead_time=2, lot=lot, npartitions=3)
+    assert res.record.known_divisions and res.orders.known_divisions and res.summary.known_divisions
+    rec = expected.record
+    rec = rec.iloc[np.argsort(rec["item"].to_numpy(), kind="stable")].set_index("item")
+    pd.testing.assert_frame_equal(res.record.compute(), rec, check_exact=True)
+    orders = expected.orders
+    orders = orders.iloc[np.argsort(orders["item"].to_numpy(), kind="stable")].set_index("item")
+    got_orders = res.orders.compute()
+    assert len(got_orders) > 50
+    pd.testing.assert_frame_equal(got_orders, orders, check_exact=True)
+    summary = expected.summary.sort_index()
+    summary.index.name = "item"
+    pd.testing.assert_frame_equal(res.summary.compute(), summary, check_exact=True)
+
+
+def test_positional_arrays_are_refused(client, data):
+    with pytest.raises(TypeError, match="keyed by item"):
+        bkd.net_requirements(_dd(data["yarn_demand"]), np.zeros(3))
+    with pytest.raises(TypeError, match="sortable"):
+        bkd.weekly_balance(0.0, _dd(pd.DataFrame({"item": ["a", 1], "week": [0, 0], "qty": [1.0, 2.0]}), 1))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# allocation
+
+
+def test_allocate_equals_single_machine(client, data):
+    lines, supply = data["lines"], data["supply"]
+    before = lines.copy(deep=True)
+    expected = bk_fast.allocate(lines, supply, max_lateness=pd.Timedelta(weeks=3))
+    res = bkd.allocate(_dd(lines, 5), _dd(supply, 3), max_lateness=pd.Timedelta(weeks=3), npartitions=4)
+    assert res.deliveries.known_divisions
+    d = expected.deliveries
+    d = d.iloc[np.argsort(d["item"].to_numpy(), kind="stable")].set_index("item")
+    pd.testing.assert_frame_equal(res.deliveries.compute(), d, check_exact=True)
+    pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
+    short = expected.shortfalls
+    assert len(short) > 10
+    pd.testing.assert_frame_equal(res.shortfalls.compute().sort_index(), short, check_exact=True)
+    pd.testing.assert_frame_equal(lines, before)
+
+
+def test_components_hand_case():
+    orders, items = bkd.order_item_components(["K1", "K2", "K3", "K4", "K5"],
+                                              ["K1", "K2", "K2", "K3", "K5", "K5"], ["a", "a", "b", "b", "c", "d"])
+    assert orders.tolist() == [0, 0, 0, 1, 2]  # K1-a-K2-b-K3 linked; K4 has no lines; K5 alone with c, d
+    assert items.to_dict() == {"a": 0, "b": 0, "c": 2, "d": 2}
+    # a long chain (one component through 2,000 links)
+    n = 2000
+    o, i = bkd.order_item_components(np.arange(n), np.r_[np.arange(n), np.arange(n)], np.r_[np.arange(n),
+                                                                                            np.arange(n) + 1])
+    assert set(o.tolist()) == {0} and set(i.tolist()) == {0}
+
+
+def test_allocate_kits_many_components(client):
+    rng = np.random.default_rng(3)
+    n = 400
+    orders = pd.DataFrame({"order": [f"K{i:04d}" for i in range(n)], "qty": rng.integers(1, 500, n) * 1.0,
+                           "priority": rng.integers(0, 20, n), "due": rng.integers(0, 6, n)})
+    group = rng.integers(0, 40, n)  # items are shared only inside a group: ~40 components
+    req = pd.DataFrame({"order": np.repeat(orders["order"].to_numpy(), 3),
+                        "item": np.repeat(group * 10, 3) + rng.integers(0, 10, 3 * n),
+                        "fraction": np.tile([0.5, 0.3, 0.2], n)})
+    supply = pd.DataFrame({"item": np.repeat(np.arange(400), 2), "period": np.tile([0, 3], 400),
+                           "qty": rng.integers(0, 300, 800) * 1.0})
+    expected = bk_fast.allocate_kits(orders, req, supply)
+    res = bkd.allocate_kits(_dd(orders, 3), _dd(req, 4), _dd(supply, 2), npartitions=4)
+    comps = res.components
+    assert comps["component"].nunique() > 20 and sorted(comps["partition"].unique()) == [0, 1, 2, 3]
+    # every item's orders are in one partition
+    part = comps["partition"].reindex(req["order"]).to_numpy()
+    assert (pd.Series(part).groupby(req["item"].to_numpy()).nunique() == 1).all()
+    pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
+    key = ["order", "item"]
+    got_lines = res.lines.compute().sort_values(key, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_lines, expected.lines.sort_values(key, kind="stable").reset_index(drop=True),
+                                  check_exact=True)
+    assert (expected.orders["short"] > 0).sum() > 20
+
+
+def test_allocate_kits_mill(client, data):
+    orders, req, supply = data["kit_orders"], data["requirements"], data["supply"]
+    expected = bk_fast.allocate_kits(orders, req, supply, mode="all_or_nothing")
+    res = bkd.allocate_kits(_dd(orders, 3), _dd(req, 3), _dd(supply, 2), mode="all_or_nothing", npartitions=3)
+    pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
+    key = ["order", "item"]
+    got = res.lines.compute().sort_values(key, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected.lines.sort_values(key, kind="stable").reset_index(drop=True),
+                                  check_exact=True)
+
+
+def test_allocate_kits_unknown_order_reports_the_row(client):
+    orders = pd.DataFrame({"order": ["K1"], "qty": [1.0], "priority": [1]})
+    req = pd.DataFrame({"order": ["K1", "K9"], "item": [1, 2], "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": [1], "qty": [1.0]})
+    with pytest.raises(ValueError, match="K9"):
+        bkd.allocate_kits(_dd(orders, 1), _dd(req, 2), supply)

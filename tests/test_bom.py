@@ -593,3 +593,28 @@ def test_many_text_ids_factorized_path(engine, by_line):
     assert um["lines"].sum() == int((codes < 0).sum())
     assert "nope" in um["item"].tolist() and um["item"].isna().any()
     assert um["qty"].sum() == qty[codes < 0].sum()
+
+
+@pytest.mark.parametrize("bad", [10 ** 19, 2 ** 64, 1e308])
+def test_ids_beyond_int64_are_plain_ids(engine, bad):
+    lines = pd.DataFrame({"parent": [bad, "FG"], "component": ["SUB", "Y1"], "qty_per": [2.0, 0.5]})
+    bom = BOM.from_frame(lines, engine=engine)
+    assert bom.items.tolist()[0] == bad
+    assert as_dict(bom.explode({bad: 1.0, "FG": 2.0}, engine=engine)) == {"SUB": 2.0, "Y1": 1.0}
+    big = pd.DataFrame({"parent": np.array([2 ** 63 + 5, 1], dtype=np.uint64),
+                        "component": np.array([7, 8], dtype=np.uint64), "qty_per": [1.0, 2.0]})
+    assert as_dict(BOM.from_frame(big).explode({2 ** 63 + 5: 1.0, 1: 1.0}, engine=engine)) == {7: 1.0, 8: 2.0}
+
+
+@pytest.mark.parametrize("text", [False, True])
+def test_strided_demand_columns(engine, text):
+    lines = pd.DataFrame({"parent": [1, 1, 2], "component": [2, 3, 10], "qty_per": [2.0, 1.0, 0.5]})
+    d = pd.DataFrame({"item": [1, 2, 3, 1], "qty": [10.0, 4.0, 1.0, 2.5]})
+    if text:
+        lines = lines.astype({"parent": str, "component": str})
+        d = d.astype({"item": str})
+    bom = BOM.from_frame(lines)
+    rev = d.iloc[::-1]
+    assert_frame_equal(bom.explode(rev, engine=engine), bom.explode(rev.copy(), engine=engine))
+    assert_frame_equal(bom.explode(rev, by_line=True, engine=engine),
+                       bom.explode(rev.copy(), by_line=True, engine=engine))

@@ -72,8 +72,10 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
         dtype = col.dtype
     kind = getattr(dtype, "kind", "O")
     missing = col.isna().to_numpy(dtype=bool)
+    if kind == "u" and len(col) and col.max() >= 2 ** 63:  # beyond int64: keep the ids as Python ints
+        return col.to_numpy(dtype=object), missing
     if kind in "iu" and not missing.any():
-        return col.to_numpy(dtype=np.int64), missing
+        return np.ascontiguousarray(col.to_numpy(dtype=np.int64)), missing
     if kind in "fiu":
         arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
         good = arr[~missing]
@@ -84,8 +86,11 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
     if inferred == "integer":
         vals = col.to_numpy(dtype=object)
         out = np.zeros(len(vals), dtype=np.int64)
-        out[~missing] = vals[~missing].astype(np.int64)
-        return out, missing
+        try:
+            out[~missing] = vals[~missing].astype(np.int64)
+            return out, missing
+        except OverflowError:  # ids beyond int64 stay Python ints (hashable ids like any other)
+            pass
     if inferred in ("string", "empty"):
         text = col.astype("string")
         if strip:
@@ -99,7 +104,7 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
             vals[i] = x
             if x == "" or x.isspace():
                 missing[i] = True
-        elif isinstance(x, float) and x.is_integer():
+        elif isinstance(x, float) and x.is_integer() and abs(x) < 2.0 ** 53:
             vals[i] = int(x)
     return vals, missing
 
@@ -503,15 +508,16 @@ class BOM:
             ql = _label(demand, qty, ("qty", "quantity", "Balance (lbs)"), "demand", "qty")
             col = demand[il]
             codes = None
-            if col.dtype == np.int64:  # fast path: a view, nothing can be missing
-                ids, miss = col.to_numpy(), np.zeros(1, dtype=bool)
+            if col.dtype == np.int64:  # fast path: a view when contiguous, nothing can be missing
+                ids, miss = np.ascontiguousarray(col.to_numpy()), np.zeros(1, dtype=bool)
             elif len(col) > _CHUNK and pd.api.types.is_string_dtype(col.dtype) and \
                     pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
                 ids, miss, codes = self._text_codes(col)
             else:
                 ids, miss = _id_values(col, self._strip)
             qcol = demand[ql]
-            q = qcol.to_numpy() if qcol.dtype == np.float64 else float_column(demand, ql, what="demand")
+            q = (np.ascontiguousarray(qcol.to_numpy()) if qcol.dtype == np.float64
+                 else float_column(demand, ql, what="demand"))
             labels = demand.index
         elif isinstance(demand, (pd.Series, Mapping)):
             s = demand if isinstance(demand, pd.Series) else pd.Series(dict(demand), dtype=object)
@@ -901,6 +907,12 @@ class _IntLookup:
             kinds = pd.unique(types)
             int_types = [t for t in kinds if issubclass(t, (int, np.integer)) and not issubclass(t, (bool, np.bool_))]
             is_int = np.isin(types, np.array(int_types, dtype=object)) if int_types else np.zeros(len(vals), bool)
+            if not is_int.any():
+                return None
+            # only ids within int64 take the table / int index (larger Python ints stay hashed as objects)
+            lo64, hi64 = -(2 ** 63), 2 ** 63
+            is_int &= np.fromiter((t and lo64 <= x < hi64 for t, x in zip(is_int, vals)), dtype=bool,
+                                  count=len(vals))
             if not is_int.any():
                 return None
             codes = np.flatnonzero(is_int).astype(np.int64)

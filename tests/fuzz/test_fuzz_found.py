@@ -67,9 +67,7 @@ def test_numba_parallel_kernels_from_threads_under_workqueue(tmp_path):
     assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bom: BOM.from_frame raises OverflowError 'Python int too large to convert to C long' (not a ValueError "
-    "naming the column/row) when an id column holds a number outside int64, e.g. 1e308 or 2**64 among text ids"))
+# fixed (bom): ids beyond int64 are plain hashable ids (was an OverflowError)
 @pytest.mark.parametrize("bad", [10 ** 19, 2 ** 64, 1e308])
 def test_bom_numeric_id_outside_int64(bad):
     module_or_skip("bk_fast.bom")
@@ -82,11 +80,7 @@ def test_bom_numeric_id_outside_int64(bad):
         assert "parent" in str(exc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bom: BOM.explode on the cython engine raises ValueError 'ndarray is not C-contiguous' when the demand "
-    "frame's columns are strided views (e.g. demand.iloc[::-1]), with integer or text item ids; numpy and "
-    "numba return the explosion (engine disagreement: the qty/ids arrays reach the kernels without "
-    "np.ascontiguousarray)"))
+# fixed (bom): strided demand columns are made contiguous before the kernels (was a cython-only ValueError)
 @pytest.mark.parametrize("ids", ["integer", "text"])
 def test_bom_explode_strided_demand_on_cython(ids):
     module_or_skip("bk_fast.bom")

@@ -510,7 +510,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         if sh is not None:
             score += np.where(np.nan_to_num(float_column(ko, sh, what=what)) > 0, 1000.0, 0.0)
         if d_label is not None:
-            quoted = pd.to_datetime(ko[d_label], errors="coerce")
+            quoted = pd.to_datetime(ko[d_label], errors="coerce", format="mixed")
             days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)

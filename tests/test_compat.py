@@ -302,6 +302,11 @@ def test_planning_balance_shapes(engine, present, dtype):
     compare("optimize_planning_balance_calculation", df, engine=engine)
 
 
+def test_planning_balance_duplicate_columns_raise_like_the_original():
+    df = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["allocated", "allocated", "on_order"])
+    compare("optimize_planning_balance_calculation", df)
+
+
 def test_planning_balance_empty_returns_same_object():
     df = pd.DataFrame({"allocated": pd.Series([], dtype=float)})
     assert DFO.optimize_planning_balance_calculation(df) is df

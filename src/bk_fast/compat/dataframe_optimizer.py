@@ -82,8 +82,9 @@ class DataFrameOptimizer:
         if df.empty:
             return df
         present = [name for name in _PB_INPUTS if name in df.columns]
-        arrays = {name: plain_numpy(df[name]) for name in present}
-        if engine == PANDAS or not present or not all(_f64(arrays[name]) for name in present):
+        unique = df.columns.is_unique
+        arrays = {name: plain_numpy(df[name]) for name in present} if unique else {}
+        if engine == PANDAS or not present or not unique or not all(_f64(arrays[name]) for name in present):
             _fallback("optimize_planning_balance_calculation", engine)
             for name in present:
                 df[name] = _coerce_numeric(df[name])

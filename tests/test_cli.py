@@ -65,3 +65,10 @@ def test_load_and_demo_from_exports(tmp_path, capsys):
 def test_load_missing_folder_is_a_clear_error(tmp_path, capsys):
     assert main(["load", str(tmp_path / "nope")]) == 2
     assert "bk-fast: error:" in capsys.readouterr().err
+
+
+def test_demo_plot_writes_a_png(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "gantt.png"
+    assert main(["demo", "--scale", "0.02", "--engine", "numpy", "--no-compare", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -106,6 +106,11 @@ def _demo(args) -> int:
             print(f"  {line}")
         if report.table is not None and len(report.table):
             _print_table(report.table)
+    if args.plot:
+        from bk_fast.scheduling import _demo_plot
+
+        _demo_plot(mill, chosen, args.plot)
+        print(f"\nwrote the Gantt chart of the busiest work centers to {args.plot}")
     print()
     print("== time per step (warm, one run each) ==")
     table = pd.DataFrame(timings).T
@@ -152,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="engine whose report is printed (default: the engine in force)")
     demo.add_argument("--from", dest="from_folder", default=None, metavar="FOLDER",
                       help="run on the ERP exports in FOLDER instead of the synthetic mill")
+    demo.add_argument("--plot", default=None, metavar="FILE",
+                      help="also write a Gantt chart PNG of the machine schedule (needs matplotlib)")
     demo.add_argument("--no-compare", dest="compare", action="store_false",
                       help="time only the chosen engine (default: time every available engine)")
     demo.set_defaults(func=_demo)

@@ -25,7 +25,7 @@ def text_columns(df: pd.DataFrame) -> list:
 
 def as_object(series: pd.Series) -> pd.Series:
     """A ``str`` column as the ``object`` column pandas 2 would have held (missing -> NaN)."""
-    if isinstance(series.dtype, pd.StringDtype):
+    if isinstance(series, pd.Series) and isinstance(series.dtype, pd.StringDtype):
         return series.astype(object)
     return series
 

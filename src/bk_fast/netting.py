@@ -115,16 +115,19 @@ def _parse(obj, what: str) -> _Source | None:
     cols = rest if item_col is not None else list(df.columns)
     items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
     _check_keys(items, what, "item")
-    block = np.empty((len(df), len(cols)), dtype=np.float64)
-    for j, c in enumerate(cols):
-        block[:, j] = float_column(df, c, what=what)
+    if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
+        block = np.ascontiguousarray(df[cols].to_numpy(dtype=np.float64))
+    else:
+        block = np.empty((len(df), len(cols)), dtype=np.float64)
+        for j, c in enumerate(cols):
+            block[:, j] = float_column(df, c, what=what)
     return _Source(what, items, pd.Index(cols), block)
 
 
 def _union(indexes) -> pd.Index:
     out = None
     for idx in indexes:
-        if idx is None:
+        if idx is None or (out is not None and idx.equals(out)):
             continue
         u = pd.Index(pd.unique(idx)) if not idx.is_unique else idx
         out = u if out is None else out.append(u[~u.isin(out)])
@@ -165,14 +168,18 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
     n, t_len = len(items), len(periods)
     if src is None:
         return np.zeros((n, t_len))
-    vals = np.nan_to_num(src.values, nan=0.0, posinf=np.inf, neginf=-np.inf)   # a fresh array, NaN -> 0
-    if np.isinf(vals).any():
-        pos = np.argwhere(np.isinf(vals))[0]
-        if src.long:
-            raise ValueError(f"{src.what}: row {int(pos[0])} (item {src.items[pos[0]]!r}, period "
-                             f"{src.periods[pos[0]]!r}) is infinite")
-        raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is "
-                         f"infinite")
+    vals = src.values
+    if not np.isfinite(vals).all():
+        vals = np.where(np.isnan(vals), 0.0, vals)   # missing numbers count 0
+        if np.isinf(vals).any():
+            pos = np.argwhere(np.isinf(vals))[0]
+            if src.long:
+                raise ValueError(f"{src.what}: row {int(pos[0])} (item {src.items[pos[0]]!r}, period "
+                                 f"{src.periods[pos[0]]!r}) is infinite")
+            raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is "
+                             f"infinite")
+    elif src.array:
+        vals = vals.copy()   # the result keeps it: never a view of the caller's array
     if src.array:
         return np.ascontiguousarray(vals)
     ci = periods.get_indexer(src.periods)
@@ -180,7 +187,9 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         ri = items.get_indexer(src.items)
         flat = np.bincount(ri * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
         return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
-    if src.items.is_unique:
+    if src.items.equals(items):
+        ri = np.arange(n)
+    elif src.items.is_unique:
         ri = items.get_indexer(src.items)
     else:   # repeated item rows add up
         codes, uniq = pd.factorize(src.items)
@@ -217,7 +226,10 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         s = pd.Series(v, index=value.index)
         if not s.index.is_unique:
             s = s.groupby(level=0, sort=False).last()
-        out = s.reindex(items).to_numpy(dtype=np.float64, na_value=np.nan)
+        if s.index.equals(items):
+            out = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            out = s.reindex(items).to_numpy(dtype=np.float64, na_value=np.nan)
         return np.where(np.isnan(out), default, out)
     if np.ndim(value) == 0:
         try:
@@ -280,9 +292,12 @@ def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
         if len(values) != n:
             raise ValueError(f"{what}: an array must hold one value per item ({n}), got {len(values)}")
         out = np.array(values, dtype=np.float64)
-    else:
-        out = np.zeros(n)
-        np.add.at(out, all_items.get_indexer(items), values)
+    elif items.equals(all_items):
+        out = np.array(values, dtype=np.float64)
+    else:   # repeated items add up (missing numbers count 0)
+        v = np.asarray(values, dtype=np.float64)
+        out = np.bincount(all_items.get_indexer(items), weights=np.where(np.isnan(v), 0.0, v), minlength=n)
+        out = out.astype(np.float64, copy=False)
     out = np.where(np.isnan(out), 0.0, out)
     if np.isinf(out).any():
         i = int(np.flatnonzero(np.isinf(out))[0])
@@ -315,15 +330,9 @@ def _grid(first, others, on_hand, periods, *, on_hand_first: bool):
 # weekly balance
 
 
-def _labels_at(per: pd.Index, pos: np.ndarray):
-    """Period labels at positions ``pos`` (-1 = missing), keeping integer labels integer (nullable)."""
-    if pd.api.types.is_integer_dtype(per.dtype):
-        vals = per.to_numpy()[np.where(pos < 0, 0, pos)] if len(per) else np.zeros(len(pos), dtype=np.int64)
-        arr = pd.array(vals, dtype="Int64")
-        arr[pos < 0] = pd.NA
-        return arr
-    return per.take(pos, allow_fill=True, fill_value=None).to_numpy() if len(per) else \
-        np.full(len(pos), None, dtype=object)
+def _labels_at(per: pd.Index, pos: np.ndarray) -> pd.Categorical:
+    """Period labels at positions ``pos`` (-1 = missing) as an ordered categorical over the periods."""
+    return pd.Categorical.from_codes(pos, dtype=pd.CategoricalDtype(per, ordered=True))
 
 
 def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=None,
@@ -377,7 +386,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     rec = _matrix(r_src, items, per)
     oh = _vector(oh_items, oh_vals, items, "on_hand")
     pd_items, pd_vals = (None, None) if past_due is None else _on_hand(past_due, "past_due")[:2]
-    if pd_items is not None:
+    if pd_items is not None and not pd_items.equals(items):
         unknown = ~pd_items.isin(items)
         if unknown.any():
             raise ValueError(f"past_due: item {pd_items[unknown][0]!r} has no on-hand, demand or receipt row")
@@ -671,15 +680,6 @@ class MRPResult(NettingResult):
     is_phantom: np.ndarray = None
 
 
-def _rows_in(labels: pd.Index, bom, extra: pd.Index) -> np.ndarray:
-    codes = bom.codes(labels) if len(labels) else np.zeros(0, dtype=np.int64)
-    miss = codes < 0
-    if miss.any():
-        codes = codes.copy()
-        codes[miss] = bom.n_items + extra.get_indexer(labels[miss])
-    return codes
-
-
 def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: pd.Index) -> np.ndarray:
     if src is None:
         return np.zeros((n, len(periods)))
@@ -774,19 +774,27 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     per = _periods(srcs, periods)
     nb = bom.n_items
     # items outside the BOM (ids that bom.codes does not know), in order of appearance
-    outside = []
-    for labels in [s.items for s in srcs] + ([oh_items] if oh_items is not None else []):
-        if len(labels):
-            outside.append(pd.Index(labels[bom.codes(labels) < 0]))
-    extra = _union(outside)
+    keyed = [s.items for s in srcs] + ([oh_items] if oh_items is not None else [])
+    codes = [bom.codes(labels) if len(labels) else np.zeros(0, dtype=np.int64) for labels in keyed]
+    extra = _union([pd.Index(labels[c < 0]) for labels, c in zip(keyed, codes) if (c < 0).any()])
     n = nb + len(extra)
-    items = bom.items.append(extra) if len(extra) else bom.items
-    items = pd.Index(items, name=None, tupleize_cols=False)
-    rows_d = _rows_in(d_src.items, bom, extra)
-    rows_r = _rows_in(r_src.items, bom, extra) if r_src is not None else None
+    items = (pd.Index(bom.items.append(extra), name=None, tupleize_cols=False) if len(extra)
+             else bom.items.rename(None))
+
+    def rows_of(labels, c):
+        miss = c < 0
+        if miss.any():
+            c = c.copy()
+            c[miss] = nb + extra.get_indexer(labels[miss])   # every label is in the BOM or in extra
+        return c
+
+    rows = [rows_of(labels, c) for labels, c in zip(keyed, codes)]
+    rows_d = rows[0]
+    rows_r = rows[1] if r_src is not None else None
+    oh_rows = rows[-1] if oh_items is not None else None
     if oh_items is not None:
         oh = np.zeros(n)
-        np.add.at(oh, _rows_in(oh_items, bom, extra), np.where(np.isnan(oh_vals), 0.0, oh_vals))
+        np.add.at(oh, oh_rows, np.where(np.isnan(oh_vals), 0.0, oh_vals))
         if np.isinf(oh).any():
             raise ValueError(f"on_hand: item {items[int(np.flatnonzero(np.isinf(oh))[0])]!r} is infinite")
     else:

@@ -40,21 +40,21 @@ def weekly_roll(const double[::1] on_hand, const double[:, ::1] demand, const do
             recovery[r] = rc
 
 
-cdef void _ww(double[:, ::1] d, Py_ssize_t r, double setup, double hold, double[:, ::1] rec,
-              double[::1] f, double[::1] c, int64_t[::1] arg) noexcept nogil:
-    cdef Py_ssize_t t_len = d.shape[1], i, j, t, bi
+cdef void _ww(const double* d, Py_ssize_t t_len, double setup, double hold, double* rec, double* f, double* c,
+              int64_t* arg) noexcept nogil:
+    cdef Py_ssize_t i, j, t, bi
     cdef double dj, best, cand, acc
     f[0] = 0.0
     for j in range(t_len):
         c[j] = setup
-        dj = d[r, j]
+        dj = d[j]
         for i in range(j):
             c[i] += hold * <double>(j - i) * dj
         if dj > 0.0:
             best = INFINITY
             bi = -1
             for i in range(j + 1):
-                if d[r, i] > 0.0:
+                if d[i] > 0.0:
                     cand = f[i] + c[i]
                     if cand < best:
                         best = cand
@@ -65,7 +65,7 @@ cdef void _ww(double[:, ::1] d, Py_ssize_t r, double setup, double hold, double[
             f[j + 1] = f[j]
             arg[j + 1] = -1
     for t in range(t_len):
-        rec[r, t] = 0.0
+        rec[t] = 0.0
     j = t_len
     while j > 0:
         i = arg[j]
@@ -74,36 +74,37 @@ cdef void _ww(double[:, ::1] d, Py_ssize_t r, double setup, double hold, double[
         else:
             acc = 0.0
             for t in range(i, j):
-                acc += d[r, t]
-            rec[r, i] = acc
+                acc += d[t]
+            rec[i] = acc
             j = i
 
 
-cdef void _net_one(Py_ssize_t r, double on_hand, const double[:, ::1] g, const double[:, ::1] s, double ss,
+cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const double* s, double ss,
                    signed char rule, double lmin, double lmax, double lmult, int64_t nper, double setup,
-                   double hold, double[:, ::1] proj, double[:, ::1] net, double[:, ::1] rec,
-                   int64_t[:, ::1] orders, double[::1] f, double[::1] c, int64_t[::1] arg) noexcept nogil:
-    cdef Py_ssize_t t_len = g.shape[1], p, j, stop
+                   double hold, double* proj, double* net, double* rec, int64_t* orders, double* f, double* c,
+                   int64_t* arg) noexcept nogil:
+    """One item's row (pointers to the start of its contiguous rows)."""
+    cdef Py_ssize_t p, j, stop
     cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur
     cdef int64_t k
     cdef bint short
     if rule == 3:
         prev = on_hand
         for p in range(t_len):
-            avail = (prev + s[r, p]) - g[r, p]
+            avail = (prev + s[p]) - g[p]
             dp = ss - avail if avail < ss else 0.0
-            net[r, p] = dp
+            net[p] = dp
             prev = avail + dp
-        _ww(net, r, setup, hold, rec, f, c, arg)
+        _ww(net, t_len, setup, hold, rec, f, c, arg)
     prev = on_hand
     for p in range(t_len):
-        avail = (prev + s[r, p]) - g[r, p]
+        avail = (prev + s[p]) - g[p]
         short = avail < ss
         nt = ss - avail if short else 0.0
         q = 0.0
         k = 0
         if rule == 3:
-            q = rec[r, p]
+            q = rec[p]
             k = 1 if q > 0.0 else 0
         elif short:
             if rule == 0:
@@ -127,17 +128,17 @@ cdef void _net_one(Py_ssize_t r, double on_hand, const double[:, ::1] g, const d
                 if stop > t_len:
                     stop = t_len
                 for j in range(p + 1, stop):
-                    cum = (cum + s[r, j]) - g[r, j]
+                    cum = (cum + s[j]) - g[j]
                     x = ss - cum
                     if x > need:
                         need = x
                 q = need
                 k = 1
-        net[r, p] = nt
-        rec[r, p] = q
-        orders[r, p] = k
+        net[p] = nt
+        rec[p] = q
+        orders[p] = k
         cur = avail + q
-        proj[r, p] = cur
+        proj[p] = cur
         prev = cur
 
 
@@ -150,10 +151,13 @@ def net_items(const double[::1] on_hand, const double[:, ::1] gross, const doubl
     cdef double[::1] f = np.empty(t_len + 1)
     cdef double[::1] c = np.empty(t_len + 1)
     cdef int64_t[::1] arg = np.empty(t_len + 1, dtype=np.int64)
+    if t_len == 0:
+        return
     with nogil:
         for r in range(n):
-            _net_one(r, on_hand[r], gross, scheduled, ss[r], rule[r], lot_min[r], lot_max[r], lot_mult[r],
-                     lot_periods[r], setup[r], hold[r], proj, net, receipt, orders, f, c, arg)
+            _net_one(t_len, on_hand[r], &gross[r, 0], &scheduled[r, 0], ss[r], rule[r], lot_min[r], lot_max[r],
+                     lot_mult[r], lot_periods[r], setup[r], hold[r], &proj[r, 0], &net[r, 0], &receipt[r, 0],
+                     &orders[r, 0], &f[0], &c[0], &arg[0])
 
 
 def mrp_levels(const int64_t[::1] order, const int64_t[::1] level_ptr, const int64_t[::1] child_ptr,
@@ -169,11 +173,15 @@ def mrp_levels(const int64_t[::1] order, const int64_t[::1] level_ptr, const int
     cdef double[::1] f = np.empty(t_len + 1)
     cdef double[::1] c = np.empty(t_len + 1)
     cdef int64_t[::1] arg = np.empty(t_len + 1, dtype=np.int64)
+    if t_len == 0:
+        past_due[:] = 0.0
+        return
     with nogil:
         for pos in range(order.shape[0]):
             r = order[pos]
-            _net_one(r, on_hand[r], gross, scheduled, ss[r], rule[r], lot_min[r], lot_max[r], lot_mult[r],
-                     lot_periods[r], setup[r], hold[r], proj, net, receipt, orders, f, c, arg)
+            _net_one(t_len, on_hand[r], &gross[r, 0], &scheduled[r, 0], ss[r], rule[r], lot_min[r], lot_max[r],
+                     lot_mult[r], lot_periods[r], setup[r], hold[r], &proj[r, 0], &net[r, 0], &receipt[r, 0],
+                     &orders[r, 0], &f[0], &c[0], &arg[0])
             lt = lead[r]
             pd = 0.0
             for p in range(t_len):

@@ -728,7 +728,7 @@ def plot(result: dict, path) -> None:
         ax.set_yscale("log")
         ax.set_title(case, fontsize=10)
         ax.set_xlabel("rows")
-        ax.set_ylabel("median ms (lower is better)")
+        ax.set_ylabel(f"median {'CPU ' if result.get('clock') == 'cpu' else ''}ms (lower is better)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     for ax in list(axes.flat)[len(cases):]:

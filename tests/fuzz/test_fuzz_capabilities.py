@@ -207,7 +207,7 @@ def _allocate(eng, orders, supply):
 
 
 @pytest.mark.parametrize("target", ["orders", "supply"])
-@fuzz_settings(40)
+@fuzz_settings(15)
 @given(data=st.data())
 def test_allocate(target, data):
     module_or_skip("bk_fast.allocation")
@@ -229,7 +229,7 @@ def _kits(eng, orders, requirements, supply):
 
 
 @pytest.mark.parametrize("target", ["orders", "requirements", "supply"])
-@fuzz_settings(30)
+@fuzz_settings(12)
 @given(data=st.data())
 def test_allocate_kits(target, data):
     module_or_skip("bk_fast.allocation")
@@ -254,7 +254,7 @@ def _weekly(eng, demand, receipts, on_hand):
 
 
 @pytest.mark.parametrize("target", ["demand", "receipts", "on_hand"])
-@fuzz_settings(30)
+@fuzz_settings(12)
 @given(data=st.data())
 def test_weekly_balance(target, data):
     module_or_skip("bk_fast.netting")
@@ -270,7 +270,7 @@ GROSS = pd.DataFrame({"p0": [10.0, 0.0, 5.0], "p1": [20.0, 140.0, 0.0], "p2": [3
 
 
 @pytest.mark.parametrize("lot", ["lfl", "ww", "mmm"])
-@fuzz_settings(30)
+@fuzz_settings(12)
 @given(data=st.data())
 def test_net_requirements(lot, data):
     module_or_skip("bk_fast.netting")
@@ -304,7 +304,7 @@ def _mrp(eng, demand, lines):
 
 
 @pytest.mark.parametrize("target", ["demand", "lines"])
-@fuzz_settings(30)
+@fuzz_settings(12)
 @given(data=st.data())
 def test_mrp(target, data):
     module_or_skip("bk_fast.netting")
@@ -327,7 +327,7 @@ def _explode(eng, lines, demand):
 
 
 @pytest.mark.parametrize("target", ["lines", "demand"])
-@fuzz_settings(40)
+@fuzz_settings(15)
 @given(data=st.data())
 def test_bom_explode(target, data):
     module_or_skip("bk_fast.bom")
@@ -349,7 +349,7 @@ def _explode_int(eng, lines, demand):
 
 
 @pytest.mark.parametrize("target", ["lines", "demand"])
-@fuzz_settings(30)
+@fuzz_settings(12)
 @given(data=st.data())
 def test_bom_integer_ids(target, data):
     module_or_skip("bk_fast.bom")
@@ -377,7 +377,7 @@ def _schedule(eng, jobs, machines):
 
 
 @pytest.mark.parametrize("target", ["jobs", "machines"])
-@fuzz_settings(40)
+@fuzz_settings(15)
 @given(data=st.data())
 def test_schedule(target, data):
     module_or_skip("bk_fast.scheduling")
@@ -388,7 +388,7 @@ def test_schedule(target, data):
     fuzz_call("schedule", _schedule, frames, _frames_names(base) | {"rates", "jobs", "machines"}, base, may_nan)
 
 
-@fuzz_settings(60)
+@fuzz_settings(30)
 @given(p=st.lists(st.one_of(st.sampled_from(FINITE + [math.nan, math.inf]), st.integers(-5, 50)), max_size=8),
        d=st.lists(st.one_of(st.sampled_from(FINITE + [math.nan, -math.inf]), st.integers(-5, 80)), max_size=8))
 def test_min_late_jobs(p, d):
@@ -410,7 +410,7 @@ def test_min_late_jobs(p, d):
 # io and compat
 
 
-@fuzz_settings(80)
+@fuzz_settings(40)
 @given(v=st.lists(st.one_of(st.sampled_from(MISSING + FINITE), st.text(max_size=8),
                             st.floats().map(lambda x: f"({x:,.3f})")), max_size=10),
        kind=st.sampled_from(["list", "object", "string", "pyarrow", "category"]))
@@ -440,7 +440,7 @@ def _compat(eng, inventory, yarn, orders):
 
 
 @pytest.mark.parametrize("target", ["inventory", "yarn", "orders"])
-@fuzz_settings(30)
+@fuzz_settings(12)
 @given(data=st.data())
 def test_compat_dataframe_optimizer(target, data):
     module_or_skip("bk_fast.compat")

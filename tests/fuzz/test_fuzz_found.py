@@ -97,3 +97,30 @@ def test_bom_explode_strided_demand_on_cython(ids):
     bom = bk_fast.BOM.from_frame(lines)
     expected = bom.explode(demand, engine="numpy")
     pd.testing.assert_frame_equal(bom.explode(demand, engine="cython"), expected)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "erp/bom: erp.yarn_requirements with an infinite knit-order balance ('Balance (lbs)' = inf or the text "
+    "'1e400') raises ValueError 'qty must be finite', which names neither the column nor the knit order/row"))
+def test_erp_yarn_requirements_infinite_balance_names_column():
+    erp = module_or_skip("bk_fast.erp")
+    import pandas as pd
+
+    mill = bk_fast.datasets.make_mill(scale=0.02, seed=3)
+    ko = mill["knit_orders"].copy()
+    vals = ko["Balance (lbs)"].tolist()
+    vals[1] = float("inf")
+    ko["Balance (lbs)"] = pd.Series(vals, index=ko.index)
+    with pytest.raises(ValueError, match=r"Balance \(lbs\)"):
+        erp.yarn_requirements(ko, mill["bom"])
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "erp: erp.schedule_knit_orders with an empty knit-orders frame raises TypeError \"ufunc 'bitwise_and' not "
+    "supported for the input types\" (erp.py: `[...] & open_` on an empty Python list) instead of returning an "
+    "empty schedule"))
+def test_erp_schedule_knit_orders_empty_orders():
+    erp = module_or_skip("bk_fast.erp")
+    mill = bk_fast.datasets.make_mill(scale=0.02, seed=3)
+    erp.schedule_knit_orders(mill["knit_orders"].iloc[:0], mill["machines"], mill["style_capacity"],
+                             mill["style_work_center"], start="2025-09-01")

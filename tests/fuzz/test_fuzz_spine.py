@@ -50,7 +50,7 @@ def _no_silent_nan(result, df):
 
 
 @pytest.mark.parametrize("func", ["theoretical_balance", "planning_balance", "yarn_risk"])
-@fuzz_settings(60)
+@fuzz_settings(30)
 @given(df=inventory_frames())
 def test_inventory_functions(func, df):
     fn = getattr(bk_fast, func)
@@ -64,7 +64,7 @@ def test_inventory_functions(func, df):
         assert isinstance(ref.error, (ValueError, TypeError))
 
 
-@fuzz_settings(60)
+@fuzz_settings(30)
 @given(df=inventory_frames())
 def test_yarn_risk_agrees_with_planning_balance_and_its_rules(df):
     """Where both succeed on the reference, yarn_risk's balance equals planning_balance, shortage and the risk
@@ -189,7 +189,7 @@ def _pandas_oracle(values, keys):
                                                                dropna=True).cumsum()
 
 
-@fuzz_settings(150)
+@fuzz_settings(80)
 @given(case=cumsum_cases())
 def test_segmented_cumsum(case):
     values, keys = case
@@ -237,7 +237,7 @@ def test_segmented_cumsum_errors_name_the_argument():
         bk_fast.segmented_cumsum(np.array(["2025-01-01"], dtype="datetime64[D]"), [0])
 
 
-@fuzz_settings(40)
+@fuzz_settings(25)
 @given(v=st.lists(st.one_of(any_floats, erp_text, st.none()), max_size=8))
 def test_segmented_cumsum_text_values_parse_like_clean_numbers(v):
     keys = [i % 2 for i in range(len(v))]

@@ -169,17 +169,39 @@ def scatter8(const int64_t[::1] dest, const int64_t[::1] values, int64_t[::1] ou
             out[dest[i]] = values[i]
 
 
-cdef inline uint64_t _hash_bytes(const unsigned char* p, Py_ssize_t length) noexcept nogil:
-    cdef uint64_t h = 1469598103934665603ULL
-    cdef Py_ssize_t k
-    for k in range(length):
-        h = (h ^ p[k]) * 1099511628211ULL
+cdef inline uint64_t _fmix64(uint64_t h) noexcept nogil:
     h ^= h >> 33
     h *= 0xFF51AFD7ED558CCDULL
     h ^= h >> 33
     h *= 0xC4CEB9FE1A85EC53ULL
     h ^= h >> 33
     return h
+
+
+cdef inline uint64_t _word(const unsigned char* p, Py_ssize_t length) noexcept nogil:
+    """Up to 8 bytes as one little-endian word (zero padded)."""
+    cdef uint64_t w = 0
+    cdef Py_ssize_t k
+    for k in range(length):
+        w |= (<uint64_t>p[k]) << (8 * k)
+    return w
+
+
+cdef inline uint64_t _hash_bytes(const unsigned char* p, Py_ssize_t length, uint64_t* first_word) noexcept nogil:
+    """Word-at-a-time hash of a byte string; ``first_word`` receives its first (up to) 8 bytes."""
+    cdef uint64_t h = 0x9E3779B97F4A7C15ULL ^ <uint64_t>length
+    cdef uint64_t w
+    cdef Py_ssize_t k = 0
+    first_word[0] = _word(p, length if length < 8 else 8)
+    while length - k >= 8:
+        w = _word(p + k, 8) if k else first_word[0]
+        h = (h ^ w) * 0x9DDFEA08EB382D69ULL
+        h ^= h >> 29
+        k += 8
+    if k < length:
+        w = _word(p + k, length - k) if k else first_word[0]
+        h = (h ^ w) * 0x9DDFEA08EB382D69ULL
+    return _fmix64(h)
 
 
 cdef bint _rehash(uint64_t** slots, int64_t* cap, const uint64_t* chash, int64_t n_groups) noexcept nogil:
@@ -209,17 +231,19 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
     cdef bint has_nulls = nulls.shape[0] > 0
     cdef const unsigned char* base = &data[0] if data.shape[0] > 0 else NULL
     cdef int64_t cap = 1024, ucap = 1024, bcap = 16384, bused = 0, n_groups = 0, j, c, start, length
-    cdef uint64_t h, tag, slot, meta
+    cdef uint64_t h, tag, slot, meta, word = 0
     cdef uint64_t* slots = <uint64_t*>calloc(cap, sizeof(uint64_t))
     cdef uint64_t* chash = <uint64_t*>malloc(ucap * sizeof(uint64_t))
     cdef uint64_t* cmeta = <uint64_t*>malloc(ucap * sizeof(uint64_t))
+    cdef uint64_t* cword = <uint64_t*>malloc(ucap * sizeof(uint64_t))
     cdef unsigned char* ubuf = <unsigned char*>malloc(bcap)
     cdef void* grown
     cdef int status = 0
-    if slots == NULL or chash == NULL or cmeta == NULL or ubuf == NULL:
+    if slots == NULL or chash == NULL or cmeta == NULL or cword == NULL or ubuf == NULL:
         free(slots)
         free(chash)
         free(cmeta)
+        free(cword)
         free(ubuf)
         raise MemoryError()
     with nogil:
@@ -232,7 +256,7 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
             if length >= (1 << 24):
                 status = 2
                 break
-            h = _hash_bytes(base + start, length)
+            h = _hash_bytes(base + start, length, &word)
             tag = (h >> 32) << 32
             j = <int64_t>(h & <uint64_t>(cap - 1))
             while True:
@@ -250,6 +274,11 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
                             status = 1
                             break
                         cmeta = <uint64_t*>grown
+                        grown = realloc(cword, 2 * ucap * sizeof(uint64_t))
+                        if grown == NULL:
+                            status = 1
+                            break
+                        cword = <uint64_t*>grown
                         ucap *= 2
                     if bused + length > bcap:
                         while bused + length > bcap:
@@ -263,19 +292,21 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
                         memcpy(ubuf + bused, base + start, length)
                     chash[n_groups] = h
                     cmeta[n_groups] = (<uint64_t>bused << 24) | <uint64_t>length
+                    cword[n_groups] = word
                     bused += length
                     slots[j] = tag | <uint64_t>(n_groups + 1)
                     first_rows[n_groups] = i
                     codes[i] = n_groups
                     n_groups += 1
-                    if 2 * n_groups > cap and not _rehash(&slots, &cap, chash, n_groups):
+                    if 4 * n_groups > 3 * cap and not _rehash(&slots, &cap, chash, n_groups):
                         status = 1
                     break
                 if (slot >> 32) << 32 == tag:
                     c = <int64_t>(slot & 0xFFFFFFFFULL) - 1
                     meta = cmeta[c]
-                    if <int64_t>(meta & 0xFFFFFFULL) == length and (
-                            length == 0 or memcmp(ubuf + (meta >> 24), base + start, length) == 0):
+                    # same length and first word; longer strings compare the rest from the compact buffer
+                    if <int64_t>(meta & 0xFFFFFFULL) == length and cword[c] == word and (
+                            length <= 8 or memcmp(ubuf + (meta >> 24) + 8, base + start + 8, length - 8) == 0):
                         codes[i] = c
                         break
                 j = (j + 1) & (cap - 1)
@@ -284,6 +315,7 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
     free(slots)
     free(chash)
     free(cmeta)
+    free(cword)
     free(ubuf)
     if status == 1:
         raise MemoryError()

@@ -187,7 +187,8 @@ def test_hash_factorize_equals_pandas(engine, seed):
 
     rng = np.random.default_rng(seed)
     n = int(rng.integers(0, 3000))
-    words = np.array(["", "a", "Y18767", "Y18767 ", "ÿ", "longer text with spaces", "a\x00b", "Y1"], dtype=object)
+    words = np.array(["", "a", "Y18767", "Y18767 ", "ÿ", "longer text with spaces", "a\x00b", "Y1",
+                      "abcdefgh", "abcdefgh1", "abcdefgh2", "abcdefgh12345678x", "abcdefgh12345678y"], dtype=object)
     values = words[rng.integers(0, len(words), n)]
     values = np.where(rng.random(n) < 0.1, None, values) if seed else values
     values = np.concatenate([values, np.char.add("k", rng.integers(0, 5000, n).astype("U5")).astype(object)])

@@ -45,18 +45,22 @@ def sort_codes2(const int64_t[::1] k1, int64_t lo1, int64_t step1, int64_t span1
 def counting_sort(const int64_t[::1] codes, Py_ssize_t n_keys, int64_t[::1] dest, int64_t[::1] perm):
     cdef Py_ssize_t i, k, n = codes.shape[0]
     cdef int64_t c, j
-    cdef int64_t[::1] pos = np.zeros(n_keys + 1, dtype=np.int64)
+    cdef int64_t[::1] pos_v = np.zeros(n_keys + 1, dtype=np.int64)
+    cdef int64_t* pos = &pos_v[0]
+    cdef const int64_t* p_codes = &codes[0] if n else NULL
+    cdef int64_t* p_dest = &dest[0] if n else NULL
+    cdef int64_t* p_perm = &perm[0] if n else NULL
     with nogil:
         for i in range(n):
-            pos[codes[i] + 1] += 1
+            pos[p_codes[i] + 1] += 1
         for k in range(n_keys):
             pos[k + 1] += pos[k]
         for i in range(n):
-            c = codes[i]
+            c = p_codes[i]
             j = pos[c]
             pos[c] = j + 1
-            dest[i] = j
-            perm[j] = i
+            p_dest[i] = j
+            p_perm[j] = i
 
 
 def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_ssize_t n_groups,
@@ -66,14 +70,24 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
     cdef int64_t g
     cdef double r, c, a, rest, y
     cdef double nan = float("nan")
-    cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
-    cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] acc_v = np.zeros(n_groups + 1, dtype=np.float64)
+    cdef double[::1] comp_v = np.zeros(n_groups + 1, dtype=np.float64)
+    # raw pointers: lets the C compiler keep them in registers across the stores (no aliasing reloads)
+    cdef double* acc = &acc_v[0]
+    cdef double* comp = &comp_v[0]
+    cdef const double* p_req = &required[0] if n else NULL
+    cdef const int64_t* p_codes = &codes[0] if n else NULL
+    cdef const double* p_table = &avail_by_code[0] if n_groups else NULL
+    cdef double* p_avail = &avail_out[0] if n else NULL
+    cdef double* p_cum = &cum[0] if n else NULL
+    cdef unsigned char* p_can = &can[0] if n else NULL
+    cdef double* p_alloc = &alloc[0] if n else NULL
     with nogil:
         for i in range(n):
-            g = codes[i]
-            r = required[i]
-            a = avail_by_code[g] if g >= 0 else nan
-            avail_out[i] = a
+            g = p_codes[i]
+            r = p_req[i]
+            a = p_table[g] if g >= 0 else nan
+            p_avail[i] = a
             if g < 0 or r != r:
                 c = nan
             else:
@@ -82,19 +96,19 @@ def allocation_running(const double[::1] required, const int64_t[::1] codes, Py_
                 c = acc[g] + y
                 comp[g] = (c - acc[g]) - y
                 acc[g] = c
-            cum[i] = c
+            p_cum[i] = c
             if c <= a:
-                can[i] = 1
-                alloc[i] = r
+                p_can[i] = 1
+                p_alloc[i] = r
             else:
-                can[i] = 0
+                p_can[i] = 0
                 rest = a - (c - r)
                 if rest != rest:
-                    alloc[i] = nan
+                    p_alloc[i] = nan
                 elif rest < 0.0:
-                    alloc[i] = 0.0
+                    p_alloc[i] = 0.0
                 else:
-                    alloc[i] = rest
+                    p_alloc[i] = rest
 
 
 def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize_t n_groups,
@@ -104,14 +118,22 @@ def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize
     cdef int64_t g
     cdef double h, c, a, y
     cdef double nan = float("nan")
-    cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
-    cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] acc_v = np.zeros(n_groups + 1, dtype=np.float64)
+    cdef double[::1] comp_v = np.zeros(n_groups + 1, dtype=np.float64)
+    cdef double* acc = &acc_v[0]
+    cdef double* comp = &comp_v[0]
+    cdef const double* p_hours = &hours[0] if n else NULL
+    cdef const int64_t* p_codes = &codes[0] if n else NULL
+    cdef const double* p_table = &avail_by_code[0] if n_groups else NULL
+    cdef double* p_avail = &avail_out[0] if n else NULL
+    cdef double* p_cum = &cum[0] if n else NULL
+    cdef unsigned char* p_ok = &ok[0] if n else NULL
     with nogil:
         for i in range(n):
-            g = codes[i]
-            h = hours[i]
-            a = avail_by_code[g] if g >= 0 else nan
-            avail_out[i] = a
+            g = p_codes[i]
+            h = p_hours[i]
+            a = p_table[g] if g >= 0 else nan
+            p_avail[i] = a
             if g < 0 or h != h:
                 c = nan
             else:
@@ -119,8 +141,8 @@ def capacity_running(const double[::1] hours, const int64_t[::1] codes, Py_ssize
                 c = acc[g] + y
                 comp[g] = (c - acc[g]) - y
                 acc[g] = c
-            cum[i] = c
-            ok[i] = 1 if c <= a else 0
+            p_cum[i] = c
+            p_ok[i] = 1 if c <= a else 0
 
 
 def planning_balance_flags(const double[::1] theoretical, const double[::1] allocated,
@@ -164,9 +186,12 @@ def shortage_rows(const double[::1] balance, const double[::1] threshold, int64_
 def scatter8(const int64_t[::1] dest, const int64_t[::1] values, int64_t[::1] out):
     """``out[dest[i]] = values[i]`` for 8-byte values (any 8-byte dtype viewed as int64)."""
     cdef Py_ssize_t i, n = dest.shape[0]
+    cdef const int64_t* p_dest = &dest[0] if n else NULL
+    cdef const int64_t* p_val = &values[0] if n else NULL
+    cdef int64_t* p_out = &out[0] if n else NULL
     with nogil:
         for i in range(n):
-            out[dest[i]] = values[i]
+            p_out[p_dest[i]] = p_val[i]
 
 
 cdef inline uint64_t _fmix64(uint64_t h) noexcept nogil:
@@ -366,19 +391,26 @@ def scaled_running_sum(const double[::1] per, double quantity, const int64_t[::1
     cdef Py_ssize_t i, n = per.shape[0]
     cdef int64_t g
     cdef double r, y, t
-    cdef double[::1] acc = np.zeros(n_groups, dtype=np.float64)
-    cdef double[::1] comp = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] acc_v = np.zeros(n_groups, dtype=np.float64)
+    cdef double[::1] comp_v = np.zeros(n_groups, dtype=np.float64)
+    # raw pointers: lets the C compiler keep them in registers across the stores (no aliasing reloads)
+    cdef double* acc = &acc_v[0] if n_groups else NULL
+    cdef double* comp = &comp_v[0] if n_groups else NULL
+    cdef const double* p_per = &per[0] if n else NULL
+    cdef const int64_t* p_ids = &ids[0] if n else NULL
+    cdef double* p_req = &required[0] if n else NULL
+    cdef double* p_cum = &cum[0] if n else NULL
     with nogil:
         for i in range(n):
-            r = per[i] * quantity
-            required[i] = r
+            r = p_per[i] * quantity
+            p_req[i] = r
             if r != r:
-                cum[i] = r
+                p_cum[i] = r
                 continue
-            g = ids[i] - lo
+            g = p_ids[i] - lo
             # Kahan compensation, operation for operation as pandas' groupby cumsum
             y = r - comp[g]
             t = acc[g] + y
             comp[g] = (t - acc[g]) - y
             acc[g] = t
-            cum[i] = t
+            p_cum[i] = t

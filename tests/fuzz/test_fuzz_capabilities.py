@@ -187,6 +187,17 @@ def _huge_id(df: pd.DataFrame, cols) -> bool:
     return False
 
 
+def _blank_in_mixed(df: pd.DataFrame, cols) -> bool:
+    """Known bug (test_fuzz_found.py): a blank text id in an object column that also holds numbers."""
+    for c in cols:
+        if c in df.columns and df[c].dtype == object:
+            vals = df[c].tolist()
+            if any(isinstance(v, str) and not v.strip() for v in vals) and \
+                    any(not isinstance(v, str) for v in vals):
+                return True
+    return False
+
+
 def _non_contiguous(df: pd.DataFrame) -> bool:
     """Known bug (test_fuzz_found.py): BOM.explode on the cython engine rejects a demand column that is a
     strided view ("ndarray is not C-contiguous")."""
@@ -312,6 +323,7 @@ def test_mrp(target, data):
     frames = dict(base)
     frames[target], may_nan = data.draw(mutation(base[target], id_cols=("item", "parent", "component")))
     assume(not _huge_id(frames["lines"], ("parent", "component")))
+    assume(not _blank_in_mixed(frames["lines"], ("parent", "component")))
     fuzz_call("mrp", _mrp, frames, _frames_names(base) | {"demand", "bom", "lead_time"}, base, may_nan)
 
 
@@ -335,6 +347,7 @@ def test_bom_explode(target, data):
     frames = dict(base)
     frames[target], may_nan = data.draw(mutation(base[target], id_cols=("item", "parent", "component")))
     assume(not _huge_id(frames["lines"], ("parent", "component")) and not _non_contiguous(frames["demand"]))
+    assume(not _blank_in_mixed(frames["lines"], ("parent", "component")))
     fuzz_call("BOM.explode", _explode, frames, _frames_names(base) | {"demand", "qty_per"}, base, may_nan)
 
 
@@ -357,6 +370,7 @@ def test_bom_integer_ids(target, data):
     frames = dict(base)
     frames[target], may_nan = data.draw(mutation(base[target], id_cols=("item", "Style#", "Desc#")))
     assume(not _huge_id(frames["lines"], ("Style#", "Desc#")) and not _non_contiguous(frames["demand"]))
+    assume(not _blank_in_mixed(frames["lines"], ("Style#", "Desc#")))
     fuzz_call("BOM integer ids", _explode_int, frames, _frames_names(base) | {"demand", "unit_cost"}, base,
               may_nan)
 

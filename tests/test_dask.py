@@ -1,5 +1,5 @@
-"""bk_fast.dask on a real distributed LocalCluster (2 worker processes, several partitions): every result equals
-the single-machine function's on the same data."""
+"""bk_fast.dask on a real distributed LocalCluster (2 worker processes, several partitions): every result
+equals the single-machine function's on the same data."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::Deprecat
 
 @pytest.fixture(scope="module")
 def client():
-    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
-                                       memory_limit="2GiB", silence_logs=50)
+    cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                                       dashboard_address=None, memory_limit="2GiB", silence_logs=50)
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
@@ -44,7 +44,8 @@ def data():
     on_hand = pd.Series(inv["Theoretical Balance"].to_numpy(), index=pd.Index(inv["Desc#"], name="item"))
     po = mill["yarn_po"]
     receipts = po[["Desc#", *PO_BUCKET_COLUMNS[1:]]].copy()
-    receipts.columns = ["Desc#", *range(10)]  # This Week = 0, eight weeks, Later = 9; PO lines of a yarn add up
+    # This Week = 0, eight weeks, Later = 9; PO lines of a yarn add up
+    receipts.columns = ["Desc#", *range(10)]
     past_due = po.groupby("Desc#")["Unscheduled or Past Due"].sum()
     # allocation: one order line per knit order and yarn; supply = stock today + PO receipts by week
     ko_ids = kos["Order #"].to_numpy()
@@ -66,7 +67,8 @@ def data():
                                "due": kos["Start Date"].to_numpy()})
     requirements = req.rename(columns={"Order #": "order"})[["order", "item", "fraction"]]
     return dict(bom=bom, demand=demand, yarn_demand=yarn_demand, on_hand=on_hand, receipts=receipts,
-                past_due=past_due, lines=lines, supply=supply, kit_orders=kit_orders, requirements=requirements)
+                past_due=past_due, lines=lines, supply=supply, kit_orders=kit_orders,
+                requirements=requirements)
 
 
 def _dd(df, n=4):
@@ -109,7 +111,8 @@ def test_explode_integer_ids_many_lines(client):
     rng = np.random.default_rng(5)
     parents = np.repeat(np.arange(1000), 3)
     comps = 5000 + rng.integers(0, 400, parents.size)
-    lines = pd.DataFrame({"parent": parents, "component": comps, "qty_per": rng.random(parents.size).round(3)})
+    lines = pd.DataFrame({"parent": parents, "component": comps,
+                          "qty_per": rng.random(parents.size).round(3)})
     bom = bk_fast.BOM.from_frame(lines)
     demand = pd.DataFrame({"item": rng.integers(0, 1100, 40_000), "qty": rng.random(40_000) * 1000})
     expected = bom.explode(demand)
@@ -153,6 +156,14 @@ def test_explode_broadcasts_the_bom_once(client, data, monkeypatch):
     monkeypatch.setattr(distributed.Client, "scatter", spy)
     bkd.explode(_dd(data["demand"], 6), data["bom"]).compute()
     assert calls == [("BOM", True)]
+    # broadcast() once, explode many times: no further transfer of the BOM
+    shared = bkd.broadcast(data["bom"])
+    assert calls == [("BOM", True)] * 2
+    first = bkd.explode(_dd(data["demand"], 3), shared).compute()
+    second = bkd.explode(_dd(data["demand"].iloc[::2], 2), shared, exact=False).compute()
+    assert calls == [("BOM", True)] * 2
+    pd.testing.assert_frame_equal(first, data["bom"].explode(data["demand"]), check_exact=True)
+    assert len(second) > 0
 
 
 def test_explode_errors(client, data):
@@ -178,7 +189,10 @@ def test_weekly_balance_equals_single_machine(client, data):
     got = out.compute()
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     for a, b in zip(args, before):
-        (pd.testing.assert_frame_equal if isinstance(a, pd.DataFrame) else pd.testing.assert_series_equal)(a, b)
+        if isinstance(a, pd.DataFrame):
+            pd.testing.assert_frame_equal(a, b)
+        else:
+            pd.testing.assert_series_equal(a, b)
     # the item index is what the divisions say it is
     parts = [p.compute() for p in out.partitions]
     for i, p in enumerate(parts):
@@ -200,8 +214,8 @@ def test_net_requirements_equals_single_machine(client, data):
     lot = MinMaxMultiple(min=100, max=5000, multiple=25)
     expected = bk_fast.net_requirements(data["yarn_demand"], on_hand, data["receipts"], safety_stock=ss,
                                         lead_time=2, lot=lot)
-    res = bkd.net_requirements(_dd(data["yarn_demand"], 5), on_hand, _dd(data["receipts"], 2), safety_stock=ss,
-                               lead_time=2, lot=lot, npartitions=3)
+    res = bkd.net_requirements(_dd(data["yarn_demand"], 5), on_hand, _dd(data["receipts"], 2),
+                               safety_stock=ss, lead_time=2, lot=lot, npartitions=3)
     assert res.record.known_divisions and res.orders.known_divisions and res.summary.known_divisions
     rec = expected.record
     rec = rec.iloc[np.argsort(rec["item"].to_numpy(), kind="stable")].set_index("item")
@@ -245,7 +259,8 @@ def test_allocate_equals_single_machine(client, data):
 
 def test_components_hand_case():
     orders, items = bkd.order_item_components(["K1", "K2", "K3", "K4", "K5"],
-                                              ["K1", "K2", "K2", "K3", "K5", "K5"], ["a", "a", "b", "b", "c", "d"])
+                                              ["K1", "K2", "K2", "K3", "K5", "K5"],
+                                              ["a", "a", "b", "b", "c", "d"])
     assert orders.tolist() == [0, 0, 0, 1, 2]  # K1-a-K2-b-K3 linked; K4 has no lines; K5 alone with c, d
     assert items.to_dict() == {"a": 0, "b": 0, "c": 2, "d": 2}
     # a long chain (one component through 2,000 links)
@@ -276,8 +291,8 @@ def test_allocate_kits_many_components(client):
     pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
     key = ["order", "item"]
     got_lines = res.lines.compute().sort_values(key, kind="stable").reset_index(drop=True)
-    pd.testing.assert_frame_equal(got_lines, expected.lines.sort_values(key, kind="stable").reset_index(drop=True),
-                                  check_exact=True)
+    want = expected.lines.sort_values(key, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got_lines, want, check_exact=True)
     assert (expected.orders["short"] > 0).sum() > 20
 
 

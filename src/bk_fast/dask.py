@@ -1,8 +1,8 @@
 """bk_fast's kernels on Dask: partitioned the way the algorithms allow, equal to the single-machine results.
 
-bk_fast does not grow its own cluster. For plans that outgrow one machine (a group of mills, a service planning
-every customer nightly), these functions run the single-machine functions inside Dask, one call per partition,
-on data split so that each call sees everything its answer depends on:
+bk_fast does not grow its own cluster. For plans that outgrow one machine (a group of mills, a service
+planning every customer nightly), these functions run the single-machine functions inside Dask, one call per
+partition, on data split so that each call sees everything its answer depends on:
 
 - :func:`explode`: the compiled :class:`bk_fast.BOM` is sent to the workers **once** (``Client.scatter(...,
   broadcast=True)`` when a distributed client is active); each demand partition is validated and mapped to
@@ -27,8 +27,8 @@ order (the single-machine functions list items in order of appearance); the valu
 
 Item ids must be sortable (one kind: numbers, or text). Inputs keyed by item may be Dask or pandas frames
 (pandas inputs are split on the client). Time-phased inputs and on-hand must be frames or Series keyed by
-item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice (once
-for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.
+item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice
+(once for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.
 
 Examples
 --------
@@ -62,7 +62,8 @@ from bk_fast.bom import BOM, _unmatched
 from bk_fast.netting import net_requirements as _net_requirements
 from bk_fast.netting import weekly_balance as _weekly_balance
 
-__all__ = ["explode", "weekly_balance", "net_requirements", "NettingFrames", "allocate", "AllocationFrames",
+__all__ = ["explode", "broadcast", "BroadcastBOM", "weekly_balance", "net_requirements", "NettingFrames",
+           "allocate", "AllocationFrames",
            "allocate_kits", "KitAllocationFrames", "order_item_components"]
 
 
@@ -139,8 +140,8 @@ def _bounds(items: pd.Index, nparts: int) -> tuple[np.ndarray, tuple]:
     cuts = [(k * n) // nparts for k in range(1, nparts)]
     vals = items.to_numpy()
     bounds = vals[cuts] if cuts else vals[:0]
-    divisions = (tuple(vals[[0] + cuts].tolist()) + (vals[-1].item() if hasattr(vals[-1], "item") else vals[-1],)
-                 if n else (None, None))
+    last = vals[-1].item() if n and hasattr(vals[-1], "item") else (vals[-1] if n else None)
+    divisions = tuple(vals[[0] + cuts].tolist()) + (last,) if n else (None, None)
     return bounds, divisions
 
 
@@ -264,7 +265,8 @@ def _tree_sum(parts: list, split_every: int = 8):
 def _unmatched_of(pieces) -> pd.DataFrame:
     pieces = [p for p in pieces if p[0].shape[0]]
     if not pieces:
-        return _unmatched(np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0), np.zeros(0, np.int64))
+        return _unmatched(np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0),
+                          np.zeros(0, np.int64))
     ids = np.concatenate([np.asarray(p[0], dtype=object) for p in pieces])
     miss = np.concatenate([p[1] for p in pieces])
     q = np.concatenate([p[2] for p in pieces])
@@ -305,6 +307,35 @@ def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine):
     return out
 
 
+class BroadcastBOM(NamedTuple):
+    """A compiled BOM already sent to every worker (see :func:`broadcast`): ``bom`` (the local object) and
+    ``ref`` (the future, or a delayed constant without a distributed client)."""
+
+    bom: BOM
+    ref: object
+
+    def __repr__(self) -> str:
+        return f"BroadcastBOM({self.bom!r})"
+
+
+def broadcast(bom) -> BroadcastBOM:
+    """Send a compiled BOM to every worker once, for several :func:`explode` calls (a nightly run exploding
+    many plans through the same BOM pays the transfer once).
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast, bk_fast.dask as bkd
+    >>> bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2.0]}))
+    >>> bkd.broadcast(bom)
+    BroadcastBOM(BOM(2 items, 1 edges, 2 levels))
+    """
+    if isinstance(bom, BroadcastBOM):
+        return bom
+    if not isinstance(bom, BOM):
+        raise TypeError(f"bom must be a bk_fast.BOM, got {type(bom).__name__}")
+    return BroadcastBOM(bom, _broadcast(bom))
+
+
 def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_levels: bool = False,
             by_line: bool = False, exact: bool = True, split_every: int = 8,
             engine: str | None = None) -> dd.DataFrame:
@@ -314,8 +345,9 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
     ----------
     demand : dask or pandas DataFrame
         Demand lines (item and quantity columns, as for :meth:`bk_fast.BOM.explode`). Not modified.
-    bom : BOM or DataFrame
-        A compiled :class:`bk_fast.BOM`, or BOM lines (compiled here, once, with default options).
+    bom : BOM, BroadcastBOM or DataFrame
+        A compiled :class:`bk_fast.BOM` (sent to the workers once per call), one already sent by
+        :func:`broadcast` (reused as is), or BOM lines (compiled here, once, with default options).
     item, qty, leaves_only, keep_levels, by_line, engine
         As for :meth:`bk_fast.BOM.explode`.
     exact : bool, default True
@@ -353,14 +385,19 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
        item  qty  lines
     0  NOPE  4.0      1
     """
+    ref = None
+    if isinstance(bom, BroadcastBOM):
+        bom, ref = bom.bom, bom.ref
     if not isinstance(bom, BOM):
         if isinstance(bom, pd.DataFrame):
             bom = BOM.from_frame(bom, engine=engine)
         else:
-            raise TypeError(f"bom must be a bk_fast.BOM or a DataFrame of BOM lines, got {type(bom).__name__}")
+            raise TypeError(f"bom must be a bk_fast.BOM or a DataFrame of BOM lines, got "
+                            f"{type(bom).__name__}")
     if not isinstance(demand, (pd.DataFrame, dd.DataFrame)):
         raise TypeError(f"demand must be a Dask or pandas DataFrame, got {type(demand).__name__}")
-    ref = _broadcast(bom)
+    if ref is None:
+        ref = _broadcast(bom)
     parts = _parts(demand)
     if by_line:
         meta = _by_line_part(_meta(demand).head(0), bom, item, qty, leaves_only, keep_levels, engine)
@@ -443,8 +480,8 @@ def _weekly_part(on_hand, demand, receipts, past_due, periods, engine):
     return _sort_items(out)
 
 
-def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=None, npartitions: int | None = None,
-                   engine: str | None = None) -> dd.DataFrame:
+def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=None,
+                   npartitions: int | None = None, engine: str | None = None) -> dd.DataFrame:
     """:func:`bk_fast.weekly_balance` partitioned by item: each item's buckets stay together.
 
     Parameters
@@ -461,8 +498,9 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     Returns
     -------
     dask DataFrame
-        Indexed by item, sorted, with known divisions; the columns and values of :func:`bk_fast.weekly_balance`
-        (``result.compute()`` equals ``bk_fast.weekly_balance(...)`` with its rows sorted by item).
+        Indexed by item, sorted, with known divisions; the columns and values of
+        :func:`bk_fast.weekly_balance` (``result.compute()`` equals ``bk_fast.weekly_balance(...)`` with its
+        rows sorted by item).
 
     Examples
     --------
@@ -501,8 +539,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj
 
-    meta = _weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0) if _is_dask(demand) else demand.head(0),
-                           periods=per, engine="numpy")
+    meta = _weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy")
     parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
                                               pieces(past_due, j), per, engine) for j in range(nparts)]
     return _from_parts(parts, _empty_like(meta, items), divisions if len(items) else None)
@@ -550,8 +587,9 @@ def _net_part(gross, on_hand, receipts, kwargs):
             _sort_items(summary))
 
 
-def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead_time=0, lot=None, periods=None,
-                     npartitions: int | None = None, engine: str | None = None) -> NettingFrames:
+def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead_time=0, lot=None,
+                     periods=None, npartitions: int | None = None,
+                     engine: str | None = None) -> NettingFrames:
     """:func:`bk_fast.net_requirements` partitioned by item: each item's periods stay together.
 
     Parameters
@@ -571,7 +609,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     -------
     NettingFrames
         ``(record, orders, summary)``, each indexed by item with known divisions; their rows equal the
-        single-machine ``res.record``/``res.orders`` (``item`` as the index) and ``res.summary`` sorted by item.
+        single-machine ``res.record``/``res.orders`` (``item`` as the index) and ``res.summary``, sorted by
+        item.
 
     Examples
     --------
@@ -613,8 +652,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
                                  **{**kwargs, "engine": "numpy"})
     metas = [_empty_like(m, items) for m in _netting_frames(meta_res)]
+    kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
-                                                   kwargs) for j in range(nparts)]
+                                                   kw) for j in range(nparts)]
     div = divisions if len(items) else None
     return NettingFrames(*(_from_parts([p[k] for p in parts], metas[k], div) for k in range(3)))
 
@@ -729,7 +769,7 @@ def _components(o_code: np.ndarray, i_code: np.ndarray, n_orders: int, n_items: 
 def _edges_part(part, r_order, r_item, r_frac):
     frac = part[r_frac].to_numpy(dtype=np.float64, na_value=np.nan)
     keep = ~(frac <= 0)  # zero rows are ignored by allocate_kits; NaN rows are left for it to report
-    return part[r_order].to_numpy()[keep], part[r_item].to_numpy()[keep], np.ones(int(keep.sum()), dtype=np.int64)
+    return part[r_order].to_numpy()[keep], part[r_item].to_numpy()[keep]
 
 
 def order_item_components(order_ids, req_orders, req_items) -> tuple[pd.Series, pd.Series]:
@@ -851,7 +891,8 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
     Examples
     --------
     >>> import pandas as pd, bk_fast.dask as bkd
-    >>> orders = pd.DataFrame({"order": ["K1", "K2", "K3"], "qty": [100.0, 100.0, 10.0], "priority": [1, 2, 1]})
+    >>> orders = pd.DataFrame({"order": ["K1", "K2", "K3"], "qty": [100.0, 100.0, 10.0],
+    ...                        "priority": [1, 2, 1]})
     >>> req = pd.DataFrame({"order": ["K1", "K2", "K3"], "item": [7, 7, 8], "fraction": [1.0, 1.0, 1.0]})
     >>> supply = pd.DataFrame({"item": [7, 8], "qty": [150.0, 5.0]})
     >>> res = bkd.allocate_kits(orders, req, supply, npartitions=2)

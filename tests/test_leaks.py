@@ -22,7 +22,7 @@ from bk_fast._engine import engine_status
 
 CALLS = 10_000
 WARMUP = 500
-LIMIT_MB = 2.0  # per kernel, after warm-up
+LIMIT_MB = 2.0  # per kernel, after warm-up (a one-off jump above it is re-measured: a leak grows again)
 
 
 def _rss_mb() -> float:
@@ -68,10 +68,19 @@ def _leak_check(eng: str, calls: int) -> list[str]:
         grow = _rss_mb() - rss0
         nrt = _nrt_live() - nrt0
         objs = len(gc.get_objects()) - objs0
-        rows.append(f"{name}[{eng}]: {calls} calls, RSS {grow:+.2f} MB, NRT live {nrt:+d}, objects {objs:+d}, "
-                    f"inputs {call.size} bytes")
+        again = ""
         if grow > LIMIT_MB:
-            failures.append(f"{name}: RSS grew {grow:.2f} MB over {calls} calls")
+            # a one-off jump (the allocator taking a new arena) does not repeat; a leak grows again
+            rss1 = _rss_mb()
+            for _ in range(calls):
+                call.fn(*call.fresh_args())
+            gc.collect()
+            second = _rss_mb() - rss1
+            again = f", then {second:+.2f} MB over {calls} more"
+            if second > LIMIT_MB / 2:
+                failures.append(f"{name}: RSS grew {grow:.2f} MB over {calls} calls{again}")
+        rows.append(f"{name}[{eng}]: {calls} calls, RSS {grow:+.2f} MB{again}, NRT live {nrt:+d}, objects "
+                    f"{objs:+d}, inputs {call.size} bytes")
         if refs_bad:
             failures.append(f"{name}: {refs_bad} calls left extra references on their array arguments")
         if nrt > 0:

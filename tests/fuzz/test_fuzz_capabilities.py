@@ -324,6 +324,10 @@ def test_mrp(target, data):
     frames[target], may_nan = data.draw(mutation(base[target], id_cols=("item", "parent", "component")))
     assume(not _huge_id(frames["lines"], ("parent", "component")))
     assume(not _blank_in_mixed(frames["lines"], ("parent", "component")))
+    assume(not _blank_in_mixed(frames["demand"], ("item",)))
+    # known bug (test_fuzz_found.py): an overflowing requirement gives NaN in projected
+    assume(not (pd.to_numeric(frames["lines"].get("qty_per", pd.Series(dtype=float)), errors="coerce").abs()
+                > 1e300).any())
     fuzz_call("mrp", _mrp, frames, _frames_names(base) | {"demand", "bom", "lead_time"}, base, may_nan)
 
 
@@ -348,6 +352,7 @@ def test_bom_explode(target, data):
     frames[target], may_nan = data.draw(mutation(base[target], id_cols=("item", "parent", "component")))
     assume(not _huge_id(frames["lines"], ("parent", "component")) and not _non_contiguous(frames["demand"]))
     assume(not _blank_in_mixed(frames["lines"], ("parent", "component")))
+    assume(not _blank_in_mixed(frames["demand"], ("item",)))
     fuzz_call("BOM.explode", _explode, frames, _frames_names(base) | {"demand", "qty_per"}, base, may_nan)
 
 
@@ -371,6 +376,7 @@ def test_bom_integer_ids(target, data):
     frames[target], may_nan = data.draw(mutation(base[target], id_cols=("item", "Style#", "Desc#")))
     assume(not _huge_id(frames["lines"], ("Style#", "Desc#")) and not _non_contiguous(frames["demand"]))
     assume(not _blank_in_mixed(frames["lines"], ("Style#", "Desc#")))
+    assume(not _blank_in_mixed(frames["demand"], ("item",)))
     fuzz_call("BOM integer ids", _explode_int, frames, _frames_names(base) | {"demand", "unit_cost"}, base,
               may_nan)
 

@@ -139,3 +139,41 @@ def test_bom_blank_text_id_in_mixed_column(blank):
                           "BOM_Percentage": [2.0, 1.0, 0.5, 0.25, 3.0]})
     with pytest.raises(ValueError, match=r"'Style#' has empty ids at rows \[0\]"):
         bk_fast.BOM.from_frame(lines)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "netting: mrp on a BOM line with qty_per 1e308 (finite) overflows the gross requirement to inf and returns "
+    "NaN in res.projected (12 cells, every engine) without an error: a silent NaN; should be a ValueError "
+    "naming the item/line whose requirement overflows"))
+def test_mrp_overflow_is_not_a_silent_nan():
+    module_or_skip("bk_fast.netting")
+    import pandas as pd
+
+    lines = pd.DataFrame({"parent": ["FG", "FG", "SUB", "SUB", "FG2"], "component": ["SUB", "Y1", "Y2", "Y1", "Y2"],
+                          "qty_per": [1e308, 0.5, 3.0, 0.25, 1.0]})
+    demand = pd.DataFrame({"item": ["FG", "FG", "FG2", "SUB"], "week": [1, 3, 2, 0], "qty": [100.0, 50.0, 7.0, 1.0]})
+    for eng in AVAILABLE:
+        bom = bk_fast.BOM.from_frame(lines, engine=eng)
+        try:
+            res = bk_fast.mrp(demand, bom, on_hand={"FG": 30.0, "Y1": 10.0}, lead_time={"FG": 1, "Y1": 2},
+                              periods=[0, 1, 2, 3], engine=eng)
+        except ValueError:
+            continue
+        assert not np.isnan(res.projected).any(), f"{eng}: NaN in projected"
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bom: BOM.explode with a demand 'item' column of object dtype mixing numbers and a blank text id raises "
+    "ValueError 'assignment destination is read-only' (same read-only `missing` mask as from_frame, bom.py) "
+    "instead of treating the blank id as unmatched or naming the row"))
+def test_bom_explode_blank_item_in_mixed_demand():
+    module_or_skip("bk_fast.bom")
+    import pandas as pd
+
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"Style#": [1, 1, 2], "Desc#": [2, 3, 10],
+                                               "BOM_Percentage": [2.0, 1.0, 0.5]}))
+    demand = pd.DataFrame({"item": pd.Series(["", 2, 1], dtype=object), "qty": [10.0, 4.0, 1.0]})
+    try:
+        bom.explode(demand)
+    except ValueError as exc:
+        assert "read-only" not in str(exc)

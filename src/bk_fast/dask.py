@@ -29,6 +29,8 @@ Item ids must be sortable (one kind: numbers, or text). Inputs keyed by item may
 (pandas inputs are split on the client). Time-phased inputs and on-hand must be frames or Series keyed by
 item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice
 (once for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.
+Dask turns text columns into Arrow strings by default (``dataframe.convert-string``); results then carry that
+dtype (the values are the same); set it to False when building the inputs to keep pandas' own dtypes.
 
 Examples
 --------

@@ -36,7 +36,7 @@ SOURCES = {
     "bootstrap.min.css": JS / "bootstrap/css/bootstrap.min.css",
 }
 PACKAGES = "libjs-jquery libjs-jquery-flot libjs-bootstrap libjs-jquery-stupidtable node-blueimp-md5"
-ORDERBARS_STUB = """/* flot-orderbars is not packaged in Debian: accept the `bars.order` option, keep default placement. */
+ORDERBARS_STUB = """/* flot-orderbars is not in Debian: accept `bars.order`, keep the default placement. */
 (function ($) {
   $.plot.plugins.push({init: function () {}, options: {series: {bars: {order: null}}}, name: "orderBars",
                        version: "stub"});
@@ -82,8 +82,9 @@ def vendor(html_dir: Path) -> list[str]:
         new = TAG.sub(local, text)
         new = ASV_AXISLABELS.sub("<!-- jquery.flot.axislabels.js: flot 4 draws axis labels itself -->", new)
         if "vendor/flot4-asv.css" not in new and 'href="asv.css"' in new:
-            new = re.sub(r'(<link href="asv\.css"[^>]*>)', r'\1\n    <link href="vendor/flot4-asv.css" rel="stylesheet" '
-                         r'type="text/css"/>', new, count=1)
+            new = re.sub(r'(<link href="asv\.css"[^>]*>)',
+                         r'\1\n    <link href="vendor/flot4-asv.css" rel="stylesheet" type="text/css"/>', new,
+                         count=1)
         if new != text:
             page.write_text(new, encoding="utf-8")
             rewritten.append(page.name)
@@ -96,7 +97,8 @@ def main(argv: list[str]) -> int:
         print(f"vendor_dashboard: no published dashboard in {html_dir}", file=sys.stderr)
         return 1
     pages = vendor(html_dir)
-    print(f"vendor_dashboard: {html_dir}: local copies in vendor/, pages rewritten: {', '.join(pages) or 'none'}")
+    done = ", ".join(pages) or "none"
+    print(f"vendor_dashboard: {html_dir}: local copies in vendor/, pages rewritten: {done}")
     return 0
 
 

@@ -25,8 +25,8 @@ def test_cli_quick_table_json_png(tiny_scales, tmp_path, capsys, monkeypatch):
     pytest.importorskip("matplotlib")
     monkeypatch.setenv("BK_FAST_PROGRESS", "1")
     out_json, out_png = tmp_path / "bench.json", tmp_path / "bench.png"
-    rc = main(["bench", "--quick", "--kernels", "yarn_risk", "segments", "--engines", "numpy", "pandas", "loop",
-               "--json", str(out_json), "--plot", str(out_png)])
+    rc = main(["bench", "--quick", "--kernels", "yarn_risk", "segments", "--engines", "numpy", "pandas",
+               "loop", "--json", str(out_json), "--plot", str(out_png)])
     captured = capsys.readouterr()
     assert rc == 0, captured.err
     # the table: header, both cases at both scales, engines and baselines, ratio columns

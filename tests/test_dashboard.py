@@ -3,7 +3,7 @@ benchmark list and a drawn graph. Screenshots are kept under ``artifacts/`` (git
 
 Run on demand (deselected by default; needs Debian's ``chromium`` and a published dashboard)::
 
-    benchmarks/run_history.sh -n 2           # or: asv run ... && asv publish && benchmarks/vendor_dashboard.py
+    benchmarks/run_history.sh -n 2    # or: asv run ... && asv publish && benchmarks/vendor_dashboard.py
     python -m pytest -m dashboard tests/test_dashboard.py
 
 ``BK_FAST_ASV_HTML`` points at another published directory; ``CHROMIUM`` at another browser binary.
@@ -46,10 +46,12 @@ def _chromium() -> str:
 
 @pytest.fixture(scope="module")
 def site():
-    """The published dashboard served on 127.0.0.1 (asv's pages load their JSON by XHR, which file:// blocks)."""
+    """The published dashboard served on 127.0.0.1 (asv's pages load their JSON by XHR, which file://
+    blocks)."""
     html = _html_dir()
     if not (html / "index.html").is_file() or not (html / "index.json").is_file():
-        pytest.fail(f"no published asv dashboard in {html}: run benchmarks/run_history.sh (or asv publish) first")
+        pytest.fail(f"no published asv dashboard in {html}: run benchmarks/run_history.sh (or asv publish) "
+                    f"first")
     handler = functools.partial(_QuietHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -49,8 +49,8 @@ RATIO_BASELINES = ("pandas", "loop")
 
 @dataclass(frozen=True)
 class Case:
-    """One benchmark: ``inputs(mill)`` builds the data once per scale (not timed); ``run(data, engine)`` is the
-    bk_fast call; ``baselines[name](data)`` the alternatives; ``rows(data)`` the size shown in the table;
+    """One benchmark: ``inputs(mill)`` builds the data once per scale (not timed); ``run(data, engine)`` is
+    the bk_fast call; ``baselines[name](data)`` the alternatives; ``rows(data)`` the size shown in the table;
     ``max_scale[name]`` the largest mill scale a (slow) baseline is run at."""
 
     capability: str
@@ -128,8 +128,8 @@ def _risk_pandas(df: pd.DataFrame) -> pd.DataFrame:
     weekly = np.where(c != 0, c.abs() / 4.3, np.where(a != 0, a.abs() / 8, 10.0))
     weeks = np.where((t > 0) & (weekly > 0), t / np.where(weekly > 0, weekly, 1.0), 0.0)
     codes = np.select([pb < -1000, pb < -100, pb < 0], [3, 2, 1], 0)
-    return pd.DataFrame({"planning_balance": pb, "shortage": np.where(pb < 0, -pb, 0.0), "weekly_demand": weekly,
-                         "weeks_of_supply": weeks,
+    return pd.DataFrame({"planning_balance": pb, "shortage": np.where(pb < 0, -pb, 0.0),
+                         "weekly_demand": weekly, "weeks_of_supply": weeks,
                          "risk": pd.Categorical.from_codes(codes, categories=_RISK_LABELS, ordered=True)},
                         index=df.index)
 
@@ -144,8 +144,8 @@ def _risk_iterrows(df: pd.DataFrame) -> pd.DataFrame:
         weeks = theo / weekly if theo > 0 and weekly > 0 else 0.0
         risk = "CRITICAL" if pb < -1000 else "HIGH" if pb < -100 else "MEDIUM" if pb < 0 else "LOW"
         rows.append((idx, pb, -pb if pb < 0 else 0.0, weekly, weeks, risk))
-    out = pd.DataFrame(rows, columns=["index", "planning_balance", "shortage", "weekly_demand", "weeks_of_supply",
-                                      "risk"]).set_index("index")
+    out = pd.DataFrame(rows, columns=["index", "planning_balance", "shortage", "weekly_demand",
+                                      "weeks_of_supply", "risk"]).set_index("index")
     out["risk"] = pd.Categorical(out["risk"], categories=_RISK_LABELS, ordered=True)
     return out
 
@@ -182,7 +182,8 @@ def _segments_cases() -> list[Case]:
 
     return [Case("segments", "segmented_cumsum", inputs=inputs,
                  run=lambda d, e: segmented_cumsum(d[0], d[1], engine=e),
-                 baselines={"pandas": lambda d: d[0].groupby(d[1], sort=False).cumsum(), "loop": _cumsum_loop},
+                 baselines={"pandas": lambda d: d[0].groupby(d[1], sort=False).cumsum(),
+                            "loop": _cumsum_loop},
                  rows=lambda d: len(d[0]), max_scale={"loop": 10},
                  description="running sum per yarn over the BOM rows (pandas = groupby().cumsum())")]
 
@@ -282,7 +283,8 @@ def _netting_cases() -> list[Case]:
         return gross, on_hand, receipts, safety, 2
 
     return [Case("netting", "net_requirements", inputs=inputs,
-                 run=lambda d, e: net_requirements(d[0], d[1], d[2], safety_stock=d[3], lead_time=d[4], engine=e),
+                 run=lambda d, e: net_requirements(d[0], d[1], d[2], safety_stock=d[3], lead_time=d[4],
+                                                   engine=e),
                  baselines={"pandas": _net_pandas, "loop": _net_loop}, rows=lambda d: d[0].size,
                  max_scale={"loop": 10},
                  description=f"gross-to-net, lot-for-lot, safety stock, lead time 2, every yarn x "
@@ -325,7 +327,8 @@ def _allocation_cases() -> list[Case]:
         ko = ko.loc[ko["Balance (lbs)"] > 0, ["Order #", "Style #", "Balance (lbs)", "Quoted Date"]]
         lines = ko.merge(bom, on="Style #", how="inner")
         days = (lines["Quoted Date"] - lines["Quoted Date"].min()).dt.days.to_numpy()
-        orders = pd.DataFrame({"order": np.arange(len(lines), dtype=np.int64), "item": lines["item"].to_numpy(),
+        orders = pd.DataFrame({"order": np.arange(len(lines), dtype=np.int64),
+                               "item": lines["item"].to_numpy(),
                                "qty": (lines["Balance (lbs)"] * lines["pct"]).round(2).to_numpy(),
                                "priority": days, "due": np.zeros(len(lines), dtype=np.int64)})
         inv = mill["yarn_inventory"]
@@ -421,7 +424,8 @@ def _phase3_allocation_pandas(data) -> pd.DataFrame:
     merged["can_fulfill"] = merged["cumulative_demand"] <= merged["available_quantity"]
     merged["allocated_quantity"] = np.where(
         merged["can_fulfill"], merged["required_quantity"],
-        np.maximum(0, merged["available_quantity"] - (merged["cumulative_demand"] - merged["required_quantity"])))
+        np.maximum(0, merged["available_quantity"]
+                   - (merged["cumulative_demand"] - merged["required_quantity"])))
     return merged
 
 
@@ -488,12 +492,12 @@ class _Progress:
 
 
 def _time_calls(func: Callable[[], Any], repeat: int, budget: float, *, jit: bool):
-    """Time ``func``: the first call's time (JIT compile, cold caches) and up to ``repeat`` further timed calls,
-    fewer when they exceed ``budget`` seconds in total (at least 3 unless one call alone exceeds it). Without a
-    JIT (``jit=False``) a first call longer than the budget is itself the measurement: nothing to warm up
-    that matters at that length, and it keeps slow baselines to one call. Returns ``(first, wall, cpu)``:
-    wall-clock seconds per run and this process's CPU seconds per run (all threads; robust to other
-    processes competing for the cores of a shared machine)."""
+    """Time ``func``: the first call's time (JIT compile, cold caches) and up to ``repeat`` further timed
+    calls, fewer when they exceed ``budget`` seconds in total (at least 3 unless one call alone exceeds it).
+    Without a JIT (``jit=False``) a first call longer than the budget is itself the measurement: nothing to
+    warm up that matters at that length, and it keeps slow baselines to one call. Returns
+    ``(first, wall, cpu)``: wall-clock seconds per run and this process's CPU seconds per run (all threads;
+    robust to other processes competing for the cores of a shared machine)."""
     c, t = time.process_time(), time.perf_counter()
     func()
     first, first_cpu = time.perf_counter() - t, time.process_time() - c
@@ -683,7 +687,8 @@ def table(result: dict) -> pd.DataFrame:
     for r in result["results"]:
         if r["status"] != "ok" and not r["status"].startswith("error"):
             continue
-        rows.append({"case": r["case"], "scale": f"{r['scale']:g}", "rows": f"{r['rows']:,}", "method": r["method"],
+        rows.append({"case": r["case"], "scale": f"{r['scale']:g}", "rows": f"{r['rows']:,}",
+                     "method": r["method"],
                      "median": _fmt_time(r["median_s"]) if r["status"] == "ok" else r["status"][:40],
                      **{f"vs {b}": _fmt_ratio(r["speedup_vs"].get(b)) for b in RATIO_BASELINES}})
     return pd.DataFrame(rows, columns=["case", "scale", "rows", "method", "median",
@@ -723,7 +728,8 @@ def plot(result: dict, path) -> None:
         for method in dict.fromkeys(r["method"] for r in recs):
             pts = sorted((r["rows"], r["median_s"]) for r in recs if r["method"] == method)
             color, ls, marker = styles.get(method, (None, "-", "."))
-            ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], ls, color=color, marker=marker, label=method)
+            ax.plot([p[0] for p in pts], [p[1] * 1e3 for p in pts], ls, color=color, marker=marker,
+                    label=method)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(case, fontsize=10)
@@ -744,9 +750,11 @@ def main(args) -> int:
     """Entry point of ``bk-fast bench`` (``args`` from :func:`bk_fast.cli.build_parser`)."""
     result = run(args.kernels, args.engines, quick=args.quick)
     ran = [e for e in ENGINES if any(r["method"] == e for r in result["results"])]
-    print(f"bk_fast {result['bk_fast']} bench{' --quick' if result['quick'] else ''}: synthetic mill at scales "
+    quick = " --quick" if result["quick"] else ""
+    print(f"bk_fast {result['bk_fast']} bench{quick}: synthetic mill at scales "
           f"{', '.join(f'{s:g}' for s in result['scales'])}; engines {', '.join(ran) or '(none)'}; "
-          f"median {'CPU' if result['clock'] == 'cpu' else 'wall'} time of up to {result['repeat']} warm runs; "
+          f"median {'CPU' if result['clock'] == 'cpu' else 'wall'} time of up to {result['repeat']} warm "
+          f"runs; "
           f"{result['machine']['cpus']} cpus")
     for cap, reason in result["skipped_capabilities"].items():
         print(f"skipped {cap}: {reason}")

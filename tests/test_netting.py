@@ -490,6 +490,19 @@ def test_bad_inputs_name_the_problem():
                            pd.DataFrame({"Desc#": [1], "qty": [1.0]}))
 
 
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # the numpy reference overflows on the way
+def test_overflow_is_an_error_not_a_silent_nan(engine):
+    lines = pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y1", "Y1"],
+                          "qty_per": [1e308, 0.5, 3.0]})
+    demand = pd.DataFrame({"item": ["FG", "FG"], "week": [1, 2], "qty": [100.0, 50.0]})
+    with pytest.raises(ValueError, match="overflow the float range"):
+        bk_fast.mrp(demand, bk_fast.BOM.from_frame(lines), periods=[0, 1, 2], engine=engine)
+    with pytest.raises(ValueError, match="net_requirements.*item 0, period 0"):
+        bk_fast.net_requirements(np.array([[1e308, 0.0]]), -1e308, engine=engine)
+    with pytest.raises(ValueError, match="weekly_balance.*item 0, period 0"):
+        bk_fast.weekly_balance(np.array([-1e308]), np.array([[1e308, 1e308]]), engine=engine)
+
+
 def test_erp_number_text_is_cleaned():
     g = pd.DataFrame({"item": ["A", "A"], "week": [1, 2], "qty": ["1,200.0", "($5.00)"]})
     res = bk_fast.net_requirements(g, {"A": "$1,000.00 "})

@@ -326,6 +326,20 @@ def _grid(first, others, on_hand, periods, *, on_hand_first: bool):
     return items, per, (oh_items, oh_vals, oh_frame, oh_keys)
 
 
+def _check_finite(items: pd.Index, periods: pd.Index, what: str, *arrays: np.ndarray) -> None:
+    """ValueError naming the first item and period whose numbers overflowed the float range (finite inputs can
+    still add up to inf, and inf - inf is NaN): never a silent inf/NaN in a plan."""
+    for arr in arrays:
+        if arr.size and not np.isfinite(arr).all():
+            if arr.ndim == 2:
+                r, c = np.argwhere(~np.isfinite(arr))[0]
+                where = f"item {items[int(r)]!r}, period {periods[int(c)]!r}"
+            else:
+                where = f"item {items[int(np.flatnonzero(~np.isfinite(arr))[0])]!r}"
+            raise ValueError(f"{what}: the quantities of {where} overflow the float range (|x| > 1.8e308); "
+                             f"check the demand, stock and BOM quantities of this item and of those above it")
+
+
 # ----------------------------------------------------------------------------------------------------------
 # weekly balance
 
@@ -396,6 +410,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     td, tr, tot = np.empty(n), np.empty(n), np.empty(n)
     fs, rc = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
     resolve("weekly_roll", engine)(oh, dem, rec, pdue, bal, td, tr, tot, fs, rc)
+    _check_finite(items, per, "weekly_balance", bal, tot)
     out = pd.DataFrame(bal, index=items, columns=per, copy=False)
     extra = pd.DataFrame({
         "on_hand": oh, "total_demand": td, "past_due": pdue, "total_receipt": tr, "total_balance": tot,
@@ -463,7 +478,7 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
 def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_item=None) -> pd.DataFrame:
     """Planned orders (one row per order) from the per-period receipts and order counts."""
     total = int(counts.sum())
-    if total > _MAX_ORDERS:
+    if total > _MAX_ORDERS or (counts < 0).any():
         i = int(np.argmax(counts.sum(axis=1)))
         raise ValueError(f"the plan has {total:,} planned orders (item {items[i]!r} alone "
                          f"{int(counts[i].sum()):,}): the lot max is far too small for the requirements")
@@ -657,6 +672,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     counts = np.empty((n, t_len), dtype=np.int64)
     resolve("net_items", engine)(oh, g, sch, p.ss, p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods,
                                  p.setup, p.hold, proj, net, rec, counts)
+    _check_finite(items, per, "net_requirements", proj, rec)
     rel, late = _releases(rec, p.lead)
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p)
     return NettingResult(items, per, oh, p.ss, p.lead, g, sch, proj, net, rec, rel, late, counts, orders)
@@ -858,6 +874,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     resolve("mrp_levels", engine)(order, level_ptr, child_ptr, child_idx, child_qty, p.lead, oh, gross, sch,
                                   p.ss, p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods, p.setup,
                                   p.hold, proj, net, rec, rel, late, counts)
+    _check_finite(items, per, "mrp", gross, proj, rec, late)
     llc = np.concatenate([llc_b, np.full(ne, -1, dtype=np.int64)])
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p, {"low_level_code": llc})
     return MRPResult(items, per, oh, p.ss, p.lead, gross, sch, proj, net, rec, rel, late, counts, orders,

@@ -1,21 +1,26 @@
 """Numba engine for time-phased netting; same names, semantics and float operations as
-``reference.netting``."""
+``reference.netting``.
+
+The kernels are serial on purpose: ``parallel=True`` kernels abort the process when called from several Python
+threads under numba's workqueue threading layer (the fallback when neither tbb nor omp loads), and a service
+runs these from a thread pool; items are independent, so callers can split the items across threads instead
+(the kernels release the GIL).
+"""
 
 from __future__ import annotations
 
 import math
 
-import numba
 import numpy as np
 
 from bk_fast._kernels._numba import jit
 
 
-@jit(parallel=True)
+@jit
 def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, total_receipt, total,
                 first_short, recovery):
     n, t_len = demand.shape
-    for r in numba.prange(n):
+    for r in range(n):
         prev = on_hand[r]
         td = 0.0
         tr = past_due[r]
@@ -147,17 +152,11 @@ def _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lo
                  lot_periods[r], setup[r], hold[r], proj[r], net[r], receipt[r], orders[r], f, c, arg)
 
 
-@jit(parallel=True)
+@jit
 def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
               proj, net, receipt, orders):
-    n = gross.shape[0]
-    chunk = 1024
-    n_chunks = (n + chunk - 1) // chunk
-    for b in numba.prange(n_chunks):
-        lo = b * chunk
-        hi = min(lo + chunk, n)
-        _net_block(lo, hi, on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods,
-                   setup, hold, proj, net, receipt, orders)
+    _net_block(0, gross.shape[0], on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult,
+               lot_periods, setup, hold, proj, net, receipt, orders)
 
 
 @jit

@@ -337,7 +337,10 @@ def test_single_period_equals_erp_cumsum_floats(engine):
 
 def brute_kits(orders, req, supply, mode):
     stock = supply.groupby("item")["qty"].sum().to_dict()
-    frac = req.groupby(["order", "item"], sort=False)["fraction"].sum()
+    # zero-fraction rows are no requirement: ties between equally scarce items go to the item whose first
+    # positive-fraction row comes first (as documented in KitAllocation)
+    pos = req[req["fraction"] > 0]
+    frac = pos.groupby(["order", "item"], sort=False)["fraction"].sum()
     pri, oid = orders["priority"].tolist(), orders["order"].tolist()
     seq = sorted(range(len(orders)), key=lambda r: (pri[r], oid[r], r))
     knit, lim = {}, {}

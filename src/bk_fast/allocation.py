@@ -443,7 +443,8 @@ class KitAllocation(NamedTuple):
 
     ``orders``: per input order row (indexed like the input): ``qty``, ``knittable`` (what the allocated
     material makes), ``short`` (``qty - knittable``), ``limiting_item`` (the scarcest item when
-    ``knittable < qty``, else missing), ``complete`` (the whole qty is covered).
+    ``knittable < qty``, else missing; between equally scarce items, the one whose first requirement row
+    with a positive fraction comes first), ``complete`` (the whole qty is covered).
     ``lines``: one row per (order, item) requirement (duplicates summed) in allocation order of the orders:
     ``order``, ``item``, ``fraction``, ``need`` (``fraction x qty``), ``available`` (what the order could
     have taken of the item when its turn came), ``taken``.

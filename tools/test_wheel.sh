@@ -93,7 +93,8 @@ PY
 export NUMBA_CACHE_DIR="$work/numba_cache"
 start=$(date +%s)
 set +e
-python -m pytest -q -p no:cacheprovider --benchmark-disable -c "$work/pytest.ini" --rootdir "$work" "$@" tests
+# no path arguments: pytest.ini's testpaths (tests/); extra arguments, e.g. tests/test_io.py -x, narrow it
+python -m pytest -q -p no:cacheprovider --benchmark-disable -c "$work/pytest.ini" --rootdir "$work" "$@"
 rc=$?
 set -e
 echo "test_wheel: tests against the installed wheel finished in $(( $(date +%s) - start )) s with exit code $rc"

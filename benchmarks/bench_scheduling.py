@@ -27,7 +27,7 @@ from bk_fast._engine import resolve
 from .common import ENGINES, check_engine
 
 START = "2025-09-01"
-SETUP = 0.25
+CHANGEOVER_DAYS = 0.25
 SHOPS = {"1e3x10": (1_000, 10, 2), "1e4x100": (10_000, 100, 10), "1e5x1000": (100_000, 1_000, 100)}
 
 
@@ -51,7 +51,7 @@ def make_shop(n_jobs: int, n_machines: int, n_work_centers: int, seed: int = 0):
     return jobs, machines, rates
 
 
-def python_loop(jobs: pd.DataFrame, machines: pd.DataFrame, rates: pd.Series, setup: float = SETUP):
+def python_loop(jobs: pd.DataFrame, machines: pd.DataFrame, rates: pd.Series, setup: float = CHANGEOVER_DAYS):
     """bk_fast's rule in plain Python (working days; no calendar)."""
     ordered = jobs.sort_values(["priority", "due", "job"], kind="stable")
     by_wc: dict = {}
@@ -134,14 +134,14 @@ class TimeSchedule:
             return python_loop(self.jobs, self.machines, self.rates)
         if engine == "erp_cumsum":
             return erp_cumsum(self.jobs, self.machines, self.rates)
-        return bk_fast.schedule(self.jobs, self.machines, rates=self.rates, setup=SETUP, start=START,
+        return bk_fast.schedule(self.jobs, self.machines, rates=self.rates, setup=CHANGEOVER_DAYS, start=START,
                                 engine=engine)
 
     def time_schedule(self, engine, shop):
         self.run(engine)
 
 
-def kernel_inputs(jobs: pd.DataFrame, machines: pd.DataFrame, rates: pd.Series, setup: float = SETUP):
+def kernel_inputs(jobs: pd.DataFrame, machines: pd.DataFrame, rates: pd.Series, setup: float = CHANGEOVER_DAYS):
     """The arrays ``bk_fast.schedule`` hands to the kernel (machines = one group per work center)."""
     mcodes, wcs = pd.factorize(machines["work_center"])
     counts = np.bincount(mcodes, minlength=len(wcs))
@@ -227,7 +227,7 @@ class TimeKnitOrders:
     def run(self, engine):
         from bk_fast.erp import schedule_knit_orders
 
-        return schedule_knit_orders(*self.tables, start=START, setup=SETUP, engine=engine)
+        return schedule_knit_orders(*self.tables, start=START, setup=CHANGEOVER_DAYS, engine=engine)
 
     def time_schedule_knit_orders(self, engine, scale):
         self.run(engine)

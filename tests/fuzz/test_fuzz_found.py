@@ -48,12 +48,7 @@ _WORKQUEUE = textwrap.dedent("""
 """)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "netting (numba engine): the parallel=True kernels abort the whole process ('Numba workqueue threading "
-    "layer is terminating: Concurrent access has been detected') when called from several Python threads "
-    "under numba's workqueue threading layer (the fallback when neither tbb nor omp loads); a thread-pool "
-    "service dies. Fix idea: serialise parallel kernels with a lock when numba.threading_layer() == "
-    "'workqueue', or run them serially then"))
+# fixed by netting in 3388b4b (was: process abort under the workqueue layer): kept as a regression test
 def test_numba_parallel_kernels_from_threads_under_workqueue(tmp_path):
     module_or_skip("bk_fast.netting")
     if "numba" not in AVAILABLE:

@@ -168,3 +168,37 @@ def test_bom_explode_blank_item_in_mixed_demand():
         bom.explode(demand)
     except ValueError as exc:
         assert "read-only" not in str(exc)
+
+
+_WORKQUEUE_BOM = textwrap.dedent("""
+    import threading, numpy as np, pandas as pd, bk_fast
+    n = 5000  # >= 4096 demanded items: the prange path of bom_unit_count / bom_unit_explode
+    lines = pd.DataFrame({"parent": np.repeat(np.arange(n), 2), "component": np.tile([10**6, 10**6 + 1], n),
+                          "qty_per": np.ones(2 * n)})
+    bom = bk_fast.BOM.from_frame(lines)
+    demand = pd.DataFrame({"item": np.arange(n), "qty": np.ones(n)})
+    bom.explode(demand, by_line=True, engine="numba")
+    barrier = threading.Barrier(8)
+    def work():
+        barrier.wait()
+        for _ in range(10):
+            bom.explode(demand, by_line=True, engine="numba")
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    [t.start() for t in threads]; [t.join() for t in threads]
+    print("OK")
+""")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "bom (numba engine): BOM.explode(by_line=True) with >= 4096 demanded items runs the parallel=True kernels "
+    "(_count_parallel/_explode_parallel), which abort the whole process ('Numba workqueue threading layer is "
+    "terminating: Concurrent access has been detected') when called from several Python threads under numba's "
+    "workqueue threading layer (netting fixed the same in 3388b4b by going serial)"))
+def test_bom_parallel_by_line_from_threads_under_workqueue():
+    module_or_skip("bk_fast.bom")
+    if "numba" not in AVAILABLE:
+        pytest.skip("numba unavailable")
+    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
+    proc = subprocess.run([sys.executable, "-c", _WORKQUEUE_BOM], capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]

@@ -23,35 +23,63 @@ RISK_DTYPE = pd.CategoricalDtype(list(RISK_LEVELS), ordered=True)
 _WHAT = "inventory"
 
 
-def _finite(df: pd.DataFrame, label) -> np.ndarray:
-    """Column ``label`` as float64; missing values stay NaN (they count as 0), an infinite value is a
-    ValueError naming the column and row (inf - inf would turn a balance into a silent NaN)."""
-    arr = float_column(df, label, what=_WHAT)
-    bad = np.isinf(arr)
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise ValueError(f"{_WHAT} column {label!r} row {df.index[i]!r} (position {i}): {arr[i]} is not a finite "
-                         f"quantity")
-    return arr
+class _Reader:
+    """Reads one call's inventory columns as float64 arrays and keeps them for the error path of
+    :meth:`check_finite`."""
+
+    def __init__(self, inventory) -> None:
+        self.df = require_frame(inventory, _WHAT)
+        self.inputs: list[tuple[object, np.ndarray]] = []
+
+    def columns(self, *names: str) -> list[np.ndarray]:
+        arrays = []
+        for name in names:
+            label = find_column(self.df, name, what=_WHAT)
+            arr = float_column(self.df, label, what=_WHAT)
+            self.inputs.append((label, arr))
+            arrays.append(arr)
+        return arrays
+
+    def theoretical(self, engine: str | None) -> np.ndarray:
+        """``Theoretical Balance``, or computed from its components when the frame has none."""
+        df = self.df
+        if find_column(df, "Theoretical Balance", what=_WHAT, required=False) is not None:
+            return self.columns("Theoretical Balance")[0]
+        if find_column(df, "Beginning Balance", what=_WHAT, required=False) is None:
+            raise ValueError(
+                "inventory has neither 'Theoretical Balance' nor the columns to compute it ('Beginning "
+                "Balance', 'Received', 'Consumed', 'Adjustments'); accepted names for 'Theoretical Balance': "
+                "'Theoretical Balance', 'Theoretical_Balance', 'theoretical_balance'")
+        out = np.empty(len(df), dtype=np.float64)
+        resolve("theoretical_balance", engine)(
+            *self.columns("Beginning Balance", "Received", "Consumed", "Adjustments"), out)
+        return out
+
+    def check_finite(self, *results: np.ndarray) -> None:
+        """ValueError naming the column and row of an infinite input quantity (inf - inf would turn a balance
+        into a silent NaN). Sums of finite quantities that overflow to +-inf are IEEE results, left as they are.
+
+        ``results`` together involve every input, so one sum over each is the fast path: the sum is finite
+        when no element is inf or NaN; only otherwise are the inputs scanned."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            if all(np.isfinite(np.add.reduce(r)) for r in results):
+                return
+        index = self.df.index
+        for label, arr in self.inputs:
+            bad = np.isinf(arr)
+            if bad.any():
+                i = int(np.argmax(bad))
+                raise ValueError(f"{_WHAT} column {label!r} row {index[i]!r} (position {i}): {arr[i]} is not a "
+                                 f"finite quantity")
 
 
-def _columns(df: pd.DataFrame, *names: str) -> list[np.ndarray]:
-    return [_finite(df, find_column(df, n, what=_WHAT)) for n in names]
-
-
-def _theoretical(df: pd.DataFrame, engine: str | None) -> np.ndarray:
-    label = find_column(df, "Theoretical Balance", what=_WHAT, required=False)
-    if label is not None:
-        return _finite(df, label)
-    if find_column(df, "Beginning Balance", what=_WHAT, required=False) is None:
-        raise ValueError(
-            "inventory has neither 'Theoretical Balance' nor the columns to compute it ('Beginning Balance', "
-            "'Received', 'Consumed', 'Adjustments'); accepted names for 'Theoretical Balance': "
-            "'Theoretical Balance', 'Theoretical_Balance', 'theoretical_balance'")
-    out = np.empty(len(df), dtype=np.float64)
-    resolve("theoretical_balance", engine)(
-        *_columns(df, "Beginning Balance", "Received", "Consumed", "Adjustments"), out)
-    return out
+def _theoretical(inventory: pd.DataFrame, engine: str | None) -> np.ndarray:
+    """``Theoretical Balance`` of ``inventory`` as a float64 array (computed from its components when absent),
+    infinite inputs rejected: for the other capabilities' ERP adapters."""
+    reader = _Reader(inventory)
+    theo = reader.theoretical(engine)
+    reader.check_finite(theo)
+    return theo
 
 
 def theoretical_balance(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.Series:
@@ -76,11 +104,12 @@ def theoretical_balance(inventory: pd.DataFrame, *, engine: str | None = None) -
     >>> bk_fast.theoretical_balance(inv).tolist()
     [379.5, 100.0]
     """
-    df = require_frame(inventory, _WHAT)
-    out = np.empty(len(df), dtype=np.float64)
+    reader = _Reader(inventory)
+    out = np.empty(len(reader.df), dtype=np.float64)
     resolve("theoretical_balance", engine)(
-        *_columns(df, "Beginning Balance", "Received", "Consumed", "Adjustments"), out)
-    return pd.Series(out, index=df.index, name="Theoretical Balance", copy=False)
+        *reader.columns("Beginning Balance", "Received", "Consumed", "Adjustments"), out)
+    reader.check_finite(out)
+    return pd.Series(out, index=reader.df.index, name="Theoretical Balance", copy=False)
 
 
 def planning_balance(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.Series:
@@ -108,12 +137,13 @@ def planning_balance(inventory: pd.DataFrame, *, engine: str | None = None) -> p
     >>> bk_fast.planning_balance(inv).tolist()
     [900.0, -30.0]
     """
-    df = require_frame(inventory, _WHAT)
-    theo = _theoretical(df, engine)
-    allocated, on_order = _columns(df, "Allocated", "On Order")
-    out = np.empty(len(df), dtype=np.float64)
+    reader = _Reader(inventory)
+    theo = reader.theoretical(engine)
+    allocated, on_order = reader.columns("Allocated", "On Order")
+    out = np.empty(len(reader.df), dtype=np.float64)
     resolve("planning_balance", engine)(theo, allocated, on_order, out)
-    return pd.Series(out, index=df.index, name="Planning Balance", copy=False)
+    reader.check_finite(out)
+    return pd.Series(out, index=reader.df.index, name="Planning Balance", copy=False)
 
 
 def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataFrame:
@@ -153,14 +183,16 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
     18929           -1050.0    1050.0          125.0              0.0  CRITICAL
     19003            -120.0     120.0           25.0              3.2      HIGH
     """
-    df = require_frame(inventory, _WHAT)
-    theo = _theoretical(df, engine)
-    allocated, on_order, consumed = _columns(df, "Allocated", "On Order", "Consumed")
+    reader = _Reader(inventory)
+    df = reader.df
+    theo = reader.theoretical(engine)
+    allocated, on_order, consumed = reader.columns("Allocated", "On Order", "Consumed")
     n = len(df)
     block = np.empty((4, n), dtype=np.float64)
     risk = np.empty(n, dtype=np.int8)
     resolve("yarn_risk", engine)(theo, allocated, on_order, consumed, block[0], block[1], block[2], block[3],
                                  risk)
+    reader.check_finite(block[0], block[2])  # balance involves theoretical, allocated, on order; weekly consumed
     out = pd.DataFrame(block.T, index=df.index, copy=False,
                        columns=["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)

@@ -33,7 +33,12 @@ cdef extern from *:
        arrays from the Python layer) and every select is a blend: real inventories scatter NaNs and signs at
        random, so branches would be mispredicted, and without __restrict nine arrays' worth of alias checks
        stop the compiler from vectorising. Same IEEE operations, in the same order, as the other engines. */
-    #if defined(__GNUC__)
+    #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) \
+        && !defined(BK_FAST_BOUNDSCHECK)
+    /* one AVX2 clone picked at load time on CPUs that have it (4 doubles a step), the baseline x86-64
+       (SSE2) clone elsewhere: the wheel stays portable. No FMA: results are the same IEEE operations. */
+    __attribute__((noinline, target_clones("avx2", "default")))
+    #elif defined(__GNUC__)
     __attribute__((noinline))  /* vectorised on its own; inlined into the wrapper it is not (gcc 12) */
     #endif
     static void bkf_yarn_risk(Py_ssize_t n, const double *th, const double *al, const double *oo,

@@ -25,20 +25,22 @@ def shop():
 def test_python_loop_baseline_is_the_same_schedule(shop):
     jobs, machines, rates = shop
     want = bs.python_loop(jobs, machines, rates)
-    got = bk_fast.schedule(jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START, engine="numpy")
+    got = bk_fast.schedule(jobs, machines, rates=rates, setup=bs.CHANGEOVER_DAYS, start=bs.START, engine="numpy")
     got = got.jobs.set_index("job").loc[want["job"]]
     np.testing.assert_array_equal(got["machine"].to_numpy(), want["machine"].to_numpy())
     np.testing.assert_array_equal(got["end_day"].to_numpy(), want["end_day"].to_numpy())
     inp = bs.kernel_inputs(jobs, machines, rates)
     core = np.array([e for _, _, e in bs.python_loop_core(inp)])  # in rule order
-    ends = bk_fast.schedule(jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START).jobs["end_day"]
+    ends = bk_fast.schedule(jobs, machines, rates=rates, setup=bs.CHANGEOVER_DAYS,
+                            start=bs.START).jobs["end_day"]
     np.testing.assert_array_equal(core, ends.to_numpy()[inp["rule_order"]])
 
 
 def test_bench_schedule(benchmark, engine, shop):
     jobs, machines, rates = shop
-    bk_fast.schedule(jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START, engine=engine)
-    s = benchmark(bk_fast.schedule, jobs, machines, rates=rates, setup=bs.SETUP, start=bs.START, engine=engine)
+    bk_fast.schedule(jobs, machines, rates=rates, setup=bs.CHANGEOVER_DAYS, start=bs.START, engine=engine)
+    s = benchmark(bk_fast.schedule, jobs, machines, rates=rates, setup=bs.CHANGEOVER_DAYS, start=bs.START,
+                  engine=engine)
     assert s.jobs["reason"].isna().all()
 
 

@@ -192,7 +192,11 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
     risk = np.empty(n, dtype=np.int8)
     resolve("yarn_risk", engine)(theo, allocated, on_order, consumed, block[0], block[1], block[2], block[3],
                                  risk)
-    reader.check_finite(block[0], block[2])  # balance involves theoretical, allocated, on order; weekly consumed
+    if n and risk.min() < 0:  # the kernel marks rows whose balance or weekly demand is not finite
+        reader.check_finite(block[0], block[2])  # names an infinite input; else the balance overflowed:
+        bad = risk < 0
+        pb = block[0][bad]
+        risk[bad] = np.select([pb < -1000.0, pb < -100.0, pb < 0.0], [3, 2, 1], 0)
     out = pd.DataFrame(block.T, index=df.index, copy=False,
                        columns=["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)

@@ -60,7 +60,8 @@ cdef extern from *:
             wk[i] = w;
             double r = t > 0.0 ? q : 0.0;  /* here, not above the stores: gcc 12 vectorises only this order */
             ws[i] = w > 0.0 ? r : 0.0;  /* (the form `(t > 0) & (w > 0) ? q : 0` defeats gcc 12's vectoriser) */
-            rk[i] = (signed char)(pb < 0.0 ? (pb < -100.0 ? (pb < -1000.0 ? 3 : 2) : 1) : 0);
+            signed char code = (signed char)(pb < 0.0 ? (pb < -100.0 ? (pb < -1000.0 ? 3 : 2) : 1) : 0);
+            rk[i] = (pb - pb) + (w - w) == 0.0 ? code : (signed char)-1;  /* -1: balance or weekly not finite */
         }
     }
     """

@@ -38,4 +38,5 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
         w = wc if c != 0.0 else w
         weekly[i] = w
         weeks[i] = (t / w) if (t > 0.0) & (w > 0.0) else 0.0
-        risk[i] = (pb < 0.0) + (pb < -100.0) + (pb < -1000.0)
+        code = (pb < 0.0) + (pb < -100.0) + (pb < -1000.0)
+        risk[i] = code if (pb - pb) + (w - w) == 0.0 else -1  # -1: balance or weekly not finite

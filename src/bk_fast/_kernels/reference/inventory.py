@@ -49,7 +49,9 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
     - ``balance = theoretical + allocated + on_order``; ``shortage = -balance`` where balance < 0 else 0;
     - ``weekly = |consumed| / 4.3`` if consumed != 0, elif allocated != 0 ``|allocated| / 8``, else 10;
     - ``weeks = theoretical / weekly`` when both > 0, else 0;
-    - ``risk``: 3 (CRITICAL) balance < -1000, 2 (HIGH) < -100, 1 (MEDIUM) < 0, else 0 (LOW).
+    - ``risk``: 3 (CRITICAL) balance < -1000, 2 (HIGH) < -100, 1 (MEDIUM) < 0, else 0 (LOW); -1 where the
+      balance or the weekly demand is not finite (an infinite input, or a sum that overflows), so the caller
+      checks one int8 array instead of rescanning the floats.
     """
     t = _z(theoretical)
     a = _z(allocated)
@@ -62,4 +64,5 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
                            np.where(a != 0.0, np.abs(a) / ALLOCATED_WEEKS, DEFAULT_WEEKLY_DEMAND))
     ok = (t > 0.0) & (weekly > 0.0)
     weeks[...] = np.where(ok, t / np.where(ok, weekly, 1.0), 0.0)
-    risk[...] = np.select([balance < CRITICAL_BELOW, balance < HIGH_BELOW, neg], [3, 2, 1], 0)
+    risk[...] = np.select([~(np.isfinite(balance) & np.isfinite(weekly)), balance < CRITICAL_BELOW,
+                           balance < HIGH_BELOW, neg], [-1, 3, 2, 1], 0)

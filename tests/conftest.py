@@ -35,3 +35,14 @@ def fast_engine(request) -> str:
 def mill():
     """The synthetic mill at scale 1 (built once per test session)."""
     return bk_fast.datasets.make_mill(scale=1.0, seed=0)
+
+
+def pytest_collection_modifyitems(config, items):
+    """``slow`` tests run only when asked for: ``-m slow`` (or any -m naming it) or ``BK_FAST_SLOW=1``."""
+    if "slow" in (config.getoption("-m") or "").replace("not slow", "") or \
+            os.environ.get("BK_FAST_SLOW", "") not in ("", "0"):
+        return
+    skip = pytest.mark.skip(reason="slow: run with -m slow or BK_FAST_SLOW=1")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

@@ -21,6 +21,8 @@ __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
 #: ordered categorical of :func:`yarn_risk`'s ``risk`` column
 RISK_DTYPE = pd.CategoricalDtype(list(RISK_LEVELS), ordered=True)
 _WHAT = "inventory"
+#: yarn_risk's float columns, built once (an Index of text labels costs more than the kernel on small frames)
+_FLOAT_COLUMNS = pd.Index(["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
 
 
 class _Reader:
@@ -197,8 +199,7 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
         bad = risk < 0
         pb = block[0][bad]
         risk[bad] = np.select([pb < -1000.0, pb < -100.0, pb < 0.0], [3, 2, 1], 0)
-    out = pd.DataFrame(block.T, index=df.index, copy=False,
-                       columns=["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
+    out = pd.DataFrame(block.T, index=df.index, copy=False, columns=_FLOAT_COLUMNS)
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)
     return out
 

@@ -22,7 +22,7 @@ def planning_balance(theoretical, allocated, on_order, out):
         out[i] = _z(theoretical[i]) + _z(allocated[i]) + _z(on_order[i])
 
 
-@jit
+@jit(error_model="numpy")  # t / w: IEEE division (selected away when w == 0), no ZeroDivisionError branch
 def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, weekly, weeks, risk):
     # written without data-dependent branches (see the cython engine): selects compile to blends
     for i in range(balance.shape[0]):

@@ -102,6 +102,22 @@ def float_array(values, *, name: str = "values") -> np.ndarray:
     raise TypeError(f"{name} must be numeric, got dtype {arr.dtype}")
 
 
+def infinite_at(arr: np.ndarray) -> int | None:
+    """Position of the first infinite element of a float array, or None. One reduction is the fast path: a
+    sum is finite only when no element is inf or NaN; only otherwise is the array scanned.
+
+    Examples
+    --------
+    >>> infinite_at(np.array([1.0, np.nan, -np.inf])), infinite_at(np.array([1.0, 2.0]))
+    (2, None)
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(arr)):
+            return None
+    bad = np.isinf(arr)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
 def same_length(**arrays: Iterable) -> int:
     """Common length of the named arrays; ValueError naming the ones that differ."""
     lengths = {k: len(v) for k, v in arrays.items()}

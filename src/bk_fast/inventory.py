@@ -14,7 +14,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._kernels.reference.inventory import RISK_LEVELS
-from bk_fast._validate import find_column, float_column, require_frame
+from bk_fast._validate import find_column, float_column, infinite_at, require_frame
 
 __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
 
@@ -64,13 +64,12 @@ class _Reader:
         ``results`` together involve every input, so one sum over each is the fast path: the sum is finite
         when no element is inf or NaN; only otherwise are the inputs scanned."""
         with np.errstate(over="ignore", invalid="ignore"):
-            if all(np.isfinite(np.add.reduce(r)) for r in results):
+            if all(np.isfinite(np.add.reduce(r)) for r in results):  # (inf - inf leaves NaN, not inf, here)
                 return
         index = self.df.index
         for label, arr in self.inputs:
-            bad = np.isinf(arr)
-            if bad.any():
-                i = int(np.argmax(bad))
+            i = infinite_at(arr)
+            if i is not None:
                 raise ValueError(f"{_WHAT} column {label!r} row {index[i]!r} (position {i}): {arr[i]} is not a "
                                  f"finite quantity")
 

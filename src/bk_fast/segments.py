@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import float_array, same_length
+from bk_fast._validate import float_array, infinite_at, same_length
 
 __all__ = ["segmented_cumsum"]
 
@@ -25,9 +25,8 @@ def _group_codes(keys) -> tuple[np.ndarray, int]:
 
 
 def _check_finite(arr: np.ndarray, values, what: str, problem: str) -> None:
-    bad = np.isinf(arr)
-    if bad.any():
-        i = int(np.argmax(bad))
+    i = infinite_at(arr)
+    if i is not None:
         row = f"row {values.index[i]!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
         raise ValueError(f"{what} at {row}: {arr[i]} {problem} (an infinite sum makes the rest of its group NaN)")
 

@@ -21,6 +21,14 @@ def round_trip_equal(small: pd.DataFrame, df: pd.DataFrame) -> None:
     back = small.astype(df.dtypes.to_dict()) if len(set(df.columns)) == df.shape[1] else \
         pd.concat([small.iloc[:, i].astype(df.dtypes.iloc[i]) for i in range(df.shape[1])], axis=1)
     pd.testing.assert_frame_equal(back, df, check_exact=True)
+    for i in range(df.shape[1]):  # assert_frame_equal takes -0.0 for 0.0: compare float bits too
+        x, y = back.iloc[:, i], df.iloc[:, i]
+        if y.dtype.kind == "f" and not isinstance(y.dtype, pd.api.extensions.ExtensionDtype):
+            x, y = x.to_numpy(), y.to_numpy()
+            nan = np.isnan(y)
+            assert np.array_equal(nan, np.isnan(x))
+            assert np.array_equal(x[~nan].view(np.int64 if y.itemsize == 8 else np.int32),
+                                  y[~nan].view(np.int64 if y.itemsize == 8 else np.int32))
 
 
 def test_integers_to_the_smallest_signed_type_inclusive_bounds():
@@ -110,6 +118,16 @@ def test_sparse_on_request():
     assert not isinstance(small["Dense"].dtype, pd.SparseDtype)
     assert "Sparse" in report.table.loc[0, "change"]
     round_trip_equal(small, df)
+
+
+def test_sparse_never_fills_negative_zero_with_zero():
+    x = np.zeros(100)
+    x[3] = -0.0
+    x[7] = 1.5
+    small, _ = optimize_memory(pd.DataFrame({"x": x}), sparse_ratio=0.5)
+    assert not isinstance(small["x"].dtype, pd.SparseDtype) or np.isnan(small["x"].dtype.fill_value)
+    assert np.signbit(small["x"].astype(np.float64).to_numpy()[3])
+    round_trip_equal(small, pd.DataFrame({"x": x}))
 
 
 def test_other_dtypes_untouched_and_report_totals():

@@ -173,12 +173,58 @@ def _factorize_sorted(plain: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(uniques, dtype=plain.dtype if plain.dtype != object else None)
 
 
+def _numeric_category(s: pd.Series) -> tuple[pd.Series, str]:
+    """A NumPy number column with at most 32,767 distinct values as ``category`` (int8/int16 codes + the distinct
+    numbers), kept only when converting back gives the identical array (bit for bit; NaN as NaN; -0.0 kept)."""
+    x = s.to_numpy()
+    if len(x) == 0 or x.dtype.kind not in "iuf" or x.dtype == np.float16:  # pandas has no float16 Index
+        return s, ""
+    codes, uniques = pd.factorize(x, sort=True, use_na_sentinel=True)
+    if len(uniques) > np.iinfo(np.int16).max:
+        return s, ""
+    cat = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(uniques, dtype=x.dtype)),
+                                    validate=False)
+    back = np.asarray(cat.astype(x.dtype))
+    if x.dtype.kind == "f":
+        nan = np.isnan(x)
+        bits = np.dtype(f"i{x.itemsize}")
+        same = np.array_equal(nan, np.isnan(back)) and np.array_equal(x[~nan].view(bits), back[~nan].view(bits))
+    else:
+        same = np.array_equal(back, x)
+    if not same:
+        return s, ""
+    return (pd.Series(cat, index=s.index, name=s.name, copy=False),
+            f"{s.dtype} -> category ({len(uniques)} distinct numbers)")
+
+
+def _packed_text(s: pd.Series) -> tuple[pd.Series, str]:
+    from bk_fast._packed import pack_strings
+
+    if s.dtype == object and not _missing_all_nan(s):
+        return s, ""
+    arr = pack_strings(s)
+    layout = "codes into " if arr._codes is not None else ""
+    return (pd.Series(arr, index=s.index, name=s.name, copy=False),
+            f"{s.dtype} -> packed_str ({layout}{len(arr._table.shapes)} shapes)")
+
+
+def _smaller(a, b):
+    """The candidate ``(series, note)`` with fewer bytes (``a`` on a tie or when ``b`` changed nothing)."""
+    if not b[1] or _bytes(b[0]) >= _bytes(a[0]):
+        return a
+    return b
+
+
 def _sparse(s: pd.Series, ratio: float) -> tuple[pd.Series, str]:
     if s.dtype.kind not in "fiub" or len(s) == 0:
         return s, ""
     x = s.to_numpy()
     nan_share = float(np.isnan(x).mean()) if x.dtype.kind == "f" else 0.0
-    zero_share = float((x == 0).mean())
+    zero = x == 0
+    if x.dtype.kind == "f" and np.signbit(x[zero]).any():
+        zero_share = 0.0  # a 0.0 fill would turn every -0.0 into 0.0: never fill with zero then
+    else:
+        zero_share = float(zero.mean())
     fill, share = (np.nan, nan_share) if nan_share > zero_share else (x.dtype.type(0), zero_share)
     if share < ratio:
         return s, ""
@@ -187,7 +233,7 @@ def _sparse(s: pd.Series, ratio: float) -> tuple[pd.Series, str]:
 
 
 def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: float = 0.5,
-                    sparse_ratio: float | None = None, rtol: float = 1e-6):
+                    sparse_ratio: float | None = None, rtol: float = 1e-6, pack: bool = False):
     """Shrink a frame's dtypes without changing a single value.
 
     Column by column, and only where it saves memory:
@@ -202,6 +248,17 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
       ``None`` among their missing values are left alone (both would turn ``None`` into NaN);
     - with ``sparse_ratio``: numeric columns whose most frequent of 0 / NaN fills at least that share of
       the rows -> a sparse column with that fill value.
+
+    With ``pack=True``, two more exact representations compete, and each column takes whichever candidate
+    counts the fewest bytes in ``memory_usage(deep=True)``:
+
+    - numbers (NumPy int / float) with at most 32,767 distinct values -> ``category`` (int8/int16 codes and
+      the distinct numbers), only when converting back gives the identical array bit for bit;
+    - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
+      pieces and digit runs stored as small integers (ids such as ``"CF 10015/0001"``, dates, ERP money text
+      such as ``"$1,277.43 "``), each distinct value printed back and compared with its input before it is
+      accepted. The column is read-only and has no ``.str`` accessor; ``astype("str")`` (or the original
+      dtype) gives back exactly the original strings.
 
     Booleans, datetimes, categoricals and everything else are left as they are. Rows are never dropped or
     reordered, the index and column order are kept.
@@ -218,6 +275,9 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         None: no sparse columns.
     rtol : float, default 1e-6
         Relative tolerance for float32 when ``lossless=False``.
+    pack : bool, default False
+        Also consider numbers as categories and packed text (above): the smallest exact frame, at the cost of
+        columns that must be converted back (``astype``) before arithmetic or string methods.
 
     Returns
     -------
@@ -240,6 +300,15 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     1  BOM_Percentage     float32            32           16
     2      Cost/Pound     float64            32           32
     3            unit    category            44           16
+
+    Packed text prints back exactly:
+
+    >>> ids = pd.DataFrame({"Style#": [f"CF {10015 + i // 3}/{i % 3:04d}" for i in range(300)]})
+    >>> packed, report = bk_fast.optimize_memory(ids, pack=True)
+    >>> str(packed["Style#"].dtype), packed["Style#"].iloc[4]
+    ('packed_str', 'CF 10016/0001')
+    >>> packed.astype(ids.dtypes).equals(ids), report.reduction > 0.75
+    (True, True)
     """
     require_frame(df, "df")
     if not 0.0 <= float(category_ratio) <= 1.0:
@@ -261,6 +330,11 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
             new, note = _to_float32(s, lossless, rtol)
         elif kind != "?" and _is_text(s):
             new, note = _text(s, category_ratio)
+        if pack and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \
+                and not pd.api.types.is_bool_dtype(s.dtype):
+            new, note = _smaller((new, note), _numeric_category(s))
+        elif pack and kind != "?" and _is_text(s):
+            new, note = _smaller((new, note), _packed_text(s))
         if sparse_ratio is not None:
             sp, sp_note = _sparse(new, sparse_ratio)
             if sp is not new and _bytes(sp) < _bytes(new):

@@ -1,0 +1,514 @@
+"""Packed text: a read-only pandas extension array that stores structured text (ids, codes, formatted numbers,
+dates) as small integers plus a few literal strings, and gives back exactly the same strings.
+
+Every value is split into literal text and digit runs (``"CF 10015/0001"`` -> ``"CF "``, 10015, ``"/"``, 1 with
+width 4; ``"$1,277.43 "`` -> ``"$"``, 1277 with thousands commas, ``"."``, 43 with width 2, ``" "``). The
+literal pieces form the value's *shape*; the digit runs are stored per shape and slot as the smallest unsigned
+integers, with how to print them (plain, zero-padded to a fixed width, a width per row, thousands commas). A
+value that does not print back to itself (too many digits, unusual commas, a NUL character, a shape too rare to
+be worth its own entry) is kept verbatim. Distinct values are encoded once; rows hold either the encoded values
+themselves or int8/16/32 codes into them, whichever is smaller. Encoding is checked by printing every distinct
+value back and comparing it with the original, so the array *never* holds a value different from its input.
+
+Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The array cannot be modified in place; the pandas
+``.str`` accessor and string methods need ``astype("str")`` first (which gives the original column back).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.extensions import ExtensionArray, ExtensionDtype, register_extension_dtype
+from pandas.api.indexers import check_array_indexer
+
+__all__ = ["PackedStringDtype", "PackedStringArray", "pack_strings"]
+
+_TOKEN = re.compile(r"([1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)")
+_MAX_DIGITS = 18  # fits uint64 comfortably
+_MAX_SHAPES = 127  # shape codes stay int8
+_STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+def _narrow_unsigned(v: np.ndarray) -> np.ndarray:
+    top = int(v.max()) if v.size else 0
+    for t in (np.uint8, np.uint16, np.uint32, np.uint64):
+        if top <= np.iinfo(t).max:
+            return v.astype(t)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _narrow_codes(c: np.ndarray) -> np.ndarray:
+    top = int(c.max()) if c.size else 0
+    for t in (np.int8, np.int16, np.int32, np.int64):
+        if top <= np.iinfo(t).max:
+            return c.astype(t, copy=False)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _scatter(pieces: list[tuple[np.ndarray, pa.Array]], n: int) -> pa.Array:
+    """Rows ``positions`` of the result from each ``(positions, strings)``; uncovered rows are null."""
+    arrays = [p for _, p in pieces]
+    arrays.append(pa.nulls(1, pa.string()))
+    combined = pa.concat_arrays([a.cast(pa.string()) for a in arrays])
+    inv = np.full(n, len(combined) - 1, dtype=np.int64)
+    start = 0
+    for pos, p in pieces:
+        inv[pos] = np.arange(start, start + len(p), dtype=np.int64)
+        start += len(p)
+    return combined.take(pa.array(inv))
+
+
+class _Slot:
+    """One digit run of a shape: values (smallest unsigned ints) and how they print."""
+
+    __slots__ = ("values", "style", "width", "widths")
+
+    def __init__(self, values, style, width=0, widths=None):
+        self.values, self.style, self.width, self.widths = values, style, width, widths
+
+    @property
+    def nbytes(self) -> int:
+        return self.values.nbytes + (self.widths.nbytes if self.widths is not None else 0)
+
+    def take(self, rank: np.ndarray) -> "_Slot":
+        return _Slot(self.values[rank], self.style, self.width, None if self.widths is None else self.widths[rank])
+
+    def render(self) -> pa.Array:
+        v = self.values
+        if self.style == "grouped":
+            return _render_grouped(v.astype(np.uint64))
+        text = pa.array(v).cast(pa.string())
+        if self.style == "fixed" and self.width > 1:
+            return pc.utf8_lpad(text, width=self.width, padding="0")
+        if self.style == "widths":
+            pieces = []
+            for w in np.unique(self.widths).tolist():
+                pos = np.flatnonzero(self.widths == w)
+                pieces.append((pos, pc.utf8_lpad(text.take(pa.array(pos)), width=int(w), padding="0")))
+            return _scatter(pieces, len(v))
+        return text
+
+
+def _render_grouped(v: np.ndarray) -> pa.Array:
+    """Non-negative integers with thousands commas (``f"{v:,}"``)."""
+    groups = np.ones(len(v), dtype=np.int64)
+    t = v // 1000
+    while np.any(t > 0):
+        groups += t > 0
+        t = t // 1000
+    pieces = []
+    for g in np.unique(groups).tolist():
+        pos = np.flatnonzero(groups == g)
+        x = v[pos]
+        parts = [pa.array(x // np.uint64(1000 ** (g - 1))).cast(pa.string())]
+        for j in range(g - 2, -1, -1):
+            chunk = pa.array((x // np.uint64(1000 ** j)) % np.uint64(1000)).cast(pa.string())
+            parts += [pa.scalar(","), pc.utf8_lpad(chunk, width=3, padding="0")]
+        out = parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+        pieces.append((pos, out))
+    return _scatter(pieces, len(v))
+
+
+class _Shape:
+    """Literal pieces around the digit runs (``literals`` has one more item than ``slots``), or verbatim text
+    (``raw``) for the values that do not encode."""
+
+    __slots__ = ("literals", "slots", "raw", "_count")
+
+    def __init__(self, literals, slots, raw=None, count=0):
+        self.literals, self.slots, self.raw, self._count = literals, slots, raw, count
+
+    @property
+    def nbytes(self) -> int:
+        if self.raw is not None:
+            return int(self.raw.nbytes)
+        return sum(len(x.encode("utf-8")) for x in self.literals) + sum(s.nbytes for s in self.slots)
+
+    def __len__(self) -> int:
+        if self.raw is not None:
+            return len(self.raw)
+        return len(self.slots[0].values) if self.slots else self._count
+
+    def take(self, rank: np.ndarray) -> "_Shape":
+        if self.raw is not None:
+            return _Shape(None, None, self.raw.take(pa.array(rank)))
+        return _Shape(self.literals, [s.take(rank) for s in self.slots], count=len(rank))
+
+    def render(self) -> pa.Array:
+        if self.raw is not None:
+            return self.raw
+        n = len(self)
+        if not self.slots:
+            return pa.array(np.full(n, self.literals[0], dtype=object), pa.string())
+        parts = []
+        for lit, slot in zip(self.literals, self.slots):
+            if lit:
+                parts.append(pa.scalar(lit))
+            parts.append(slot.render())
+        if self.literals[-1]:
+            parts.append(pa.scalar(self.literals[-1]))
+        return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "")
+
+
+class _Table:
+    """Encoded values: a shape code per row (-1 = missing; absent when every row has shape 0 and is present,
+    a validity bit per row when there is one shape and some missing) and per shape its rows' slots."""
+
+    __slots__ = ("n", "codes", "valid", "shapes")
+
+    def __init__(self, n, codes, valid, shapes):
+        self.n, self.codes, self.valid, self.shapes = n, codes, valid, shapes
+
+    @property
+    def nbytes(self) -> int:
+        total = sum(s.nbytes for s in self.shapes)
+        if self.codes is not None:
+            total += self.codes.nbytes
+        if self.valid is not None:
+            total += self.valid.nbytes
+        return total
+
+    def shape_codes(self) -> np.ndarray:
+        if self.codes is not None:
+            return self.codes
+        if self.valid is None:
+            return np.zeros(self.n, dtype=np.int8)
+        return np.where(np.unpackbits(self.valid, count=self.n).astype(bool), 0, -1).astype(np.int8)
+
+    def isna(self) -> np.ndarray:
+        return self.shape_codes() < 0
+
+    def take(self, idx: np.ndarray) -> "_Table":
+        """Rows ``idx`` (-1 = missing) as a new table."""
+        codes = self.shape_codes()
+        rank = np.empty(self.n, dtype=np.int64)
+        for k in range(len(self.shapes)):
+            pos = np.flatnonzero(codes == k)
+            rank[pos] = np.arange(len(pos))
+        new_codes = np.where(idx >= 0, codes[np.maximum(idx, 0)] if self.n else -1, -1).astype(np.int8)
+        shapes = []
+        for k, shape in enumerate(self.shapes):
+            sel = idx[new_codes == k]
+            shapes.append(shape.take(rank[sel]))
+        return _Table.build(len(idx), new_codes, shapes)
+
+    @staticmethod
+    def build(n, codes, shapes) -> "_Table":
+        if len(shapes) == 1:
+            missing = codes < 0
+            if not missing.any():
+                return _Table(n, None, None, shapes)
+            return _Table(n, None, np.packbits(~missing), shapes)
+        return _Table(n, codes, None, shapes)
+
+    def render(self) -> pa.Array:
+        codes = self.shape_codes()
+        pieces = []
+        for k, shape in enumerate(self.shapes):
+            pos = np.flatnonzero(codes == k)
+            if len(pos):
+                pieces.append((pos, shape.render()))
+        return _scatter(pieces, self.n)
+
+    def value(self, i: int):
+        return self.take(np.array([i], dtype=np.int64)).render()[0].as_py()
+
+
+def _encode_uniques(values: list[str]) -> _Table:
+    """Encode distinct, non-missing strings."""
+    groups: dict[tuple, list[int]] = {}
+    tokens_of: list[list[str]] = []
+    raw_rows: list[int] = []
+    for i, v in enumerate(values):
+        pieces = _TOKEN.split(v)
+        toks = pieces[1::2]
+        if "\x00" in v or any(len(t) - t.count(",") > _MAX_DIGITS for t in toks):
+            raw_rows.append(i)
+            tokens_of.append([])
+            continue
+        tokens_of.append(toks)
+        groups.setdefault(tuple(pieces[0::2]), []).append(i)
+    # the most frequent shapes get their own entry, the rest stay verbatim
+    ordered = sorted(groups.items(), key=lambda kv: -len(kv[1]))
+    keep = ordered[:_MAX_SHAPES - 1]
+    for _, rows in ordered[_MAX_SHAPES - 1:]:
+        raw_rows.extend(rows)
+    shapes: list[_Shape] = []
+    codes = np.full(len(values), -1, dtype=np.int8)
+    for k, (literals, rows) in enumerate(keep):
+        slots = []
+        for j in range(len(literals) - 1):
+            toks = np.array([tokens_of[r][j] for r in rows], dtype=object)
+            slots.append(_encode_slot(toks))
+        shapes.append(_Shape(literals, slots, count=len(rows)))
+        codes[np.asarray(rows, dtype=np.int64)] = k
+    if raw_rows:
+        raw_rows.sort()
+        codes[np.asarray(raw_rows, dtype=np.int64)] = len(shapes)
+        shapes.append(_Shape(None, None, pa.array([values[r] for r in raw_rows], pa.string())))
+    return _Table.build(len(values), codes, shapes)
+
+
+def _encode_slot(toks: np.ndarray) -> _Slot:
+    text = toks.astype(str)
+    has_comma = np.strings.find(text, ",") >= 0
+    digits = np.strings.replace(text, ",", "") if has_comma.any() else text
+    values = _narrow_unsigned(digits.astype(np.uint64))
+    if has_comma.any():
+        return _Slot(values, "grouped")
+    lengths = np.strings.str_len(text)
+    if lengths.size and (lengths == lengths[0]).all():
+        return _Slot(values, "fixed", int(lengths[0]))
+    leading = (np.strings.startswith(text, "0")) & (lengths > 1)
+    if not leading.any():
+        return _Slot(values, "plain")
+    return _Slot(values, "widths", widths=lengths.astype(np.uint8))
+
+
+def _encode_checked(uniques: pa.Array) -> _Table:
+    """Encode distinct strings; any value that does not print back exactly is re-encoded verbatim."""
+    values = uniques.to_pylist()
+    table = _encode_uniques(values)
+    back = table.render().cast(pa.string())
+    bad = np.flatnonzero(~pc.equal(back, uniques.cast(pa.string())).fill_null(False).to_numpy(zero_copy_only=False))
+    if bad.size:
+        codes = table.shape_codes().copy()
+        raw_rank_rows = set(bad.tolist())
+        if table.shapes and table.shapes[-1].raw is not None:
+            raw_rank_rows.update(np.flatnonzero(codes == len(table.shapes) - 1).tolist())
+            shapes = table.shapes[:-1]
+        else:
+            shapes = list(table.shapes)
+        rank = np.empty(table.n, dtype=np.int64)
+        for k in range(len(table.shapes)):
+            pos = np.flatnonzero(codes == k)
+            rank[pos] = np.arange(len(pos))
+        new_shapes = []
+        new_codes = np.full(table.n, -1, dtype=np.int8)
+        for k, shape in enumerate(shapes):
+            pos = np.flatnonzero(codes == k)
+            good = np.array([p not in raw_rank_rows for p in pos.tolist()], dtype=bool)
+            if good.any():
+                new_codes[pos[good]] = len(new_shapes)
+                new_shapes.append(shape.take(rank[pos[good]]))
+        raw = sorted(raw_rank_rows)
+        new_codes[np.asarray(raw, dtype=np.int64)] = len(new_shapes)
+        new_shapes.append(_Shape(None, None, pa.array([values[r] for r in raw], pa.string())))
+        table = _Table.build(table.n, new_codes, new_shapes)
+        back = table.render().cast(pa.string())
+        if not pc.all(pc.equal(back, uniques.cast(pa.string()))).as_py():  # pragma: no cover - a bug guard
+            raise AssertionError("packed text does not print back to its input")
+    return table
+
+
+def _to_arrow(values) -> pa.Array:
+    """Text values (a Series / array of str with NaN or None for missing) as one pyarrow string array."""
+    arr = getattr(getattr(values, "array", values), "_pa_array", None)
+    if arr is None:
+        arr = pa.array(pd.array(np.asarray(values, dtype=object), dtype=_STR_DTYPE)._pa_array.combine_chunks())
+    else:
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if pa.types.is_large_string(arr.type):
+        arr = arr.cast(pa.string())
+    return arr
+
+
+def pack_strings(values) -> "PackedStringArray":
+    """Encode text values (pandas ``str`` / ``string`` / object strings, missing as NaN or None) as a
+    :class:`PackedStringArray` in whichever layout takes fewer bytes: the encoded rows themselves, or int codes
+    into the encoded distinct values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.Series(["CF 10015/0001", "CF 10015/0002", None, "AP 7/0001"], dtype="str")
+    >>> packed = pack_strings(s)
+    >>> packed.astype("str").tolist() == s.tolist()
+    True
+    """
+    arr = _to_arrow(values)
+    encoded = arr.dictionary_encode()
+    uniques = encoded.dictionary
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    table = _encode_checked(uniques)
+    coded = PackedStringArray(table, _narrow_codes(codes))
+    per_row = PackedStringArray(table.take(codes), None)
+    return per_row if per_row.nbytes <= coded.nbytes else coded
+
+
+@register_extension_dtype
+class PackedStringDtype(ExtensionDtype):
+    """Dtype of :class:`PackedStringArray` (``"packed_str"``): text, missing as NaN."""
+
+    name = "packed_str"
+    type = str
+    kind = "O"
+    na_value = np.nan
+
+    @classmethod
+    def construct_array_type(cls):
+        return PackedStringArray
+
+    @classmethod
+    def construct_from_string(cls, string):
+        if string == cls.name:
+            return cls()
+        raise TypeError(f"Cannot construct a '{cls.__name__}' from '{string}'")
+
+
+class PackedStringArray(ExtensionArray):
+    """Read-only text array stored as shapes + small integers (see the module docstring).
+
+    ``astype("str")`` (or any other dtype) prints the values back exactly; ``nbytes`` counts every buffer held.
+    """
+
+    _dtype = PackedStringDtype()
+
+    def __init__(self, table: _Table, codes: np.ndarray | None = None):
+        self._table = table
+        self._codes = codes
+
+    # -- construction ---------------------------------------------------------------------------------
+    @classmethod
+    def _from_sequence(cls, scalars, *, dtype=None, copy=False):
+        if isinstance(scalars, cls):
+            return scalars.copy() if copy else scalars
+        return pack_strings(pd.array(scalars, dtype=_STR_DTYPE))
+
+    @classmethod
+    def _from_factorized(cls, values, original):
+        return cls._from_sequence(values)
+
+    @classmethod
+    def _concat_same_type(cls, to_concat):
+        arrays = [a._arrow() for a in to_concat]
+        return pack_strings(pa.concat_arrays(arrays) if arrays else pa.array([], pa.string()))
+
+    # -- basics ---------------------------------------------------------------------------------------
+    @property
+    def dtype(self) -> PackedStringDtype:
+        return self._dtype
+
+    def __len__(self) -> int:
+        return self._table.n if self._codes is None else len(self._codes)
+
+    @property
+    def nbytes(self) -> int:
+        return int(self._table.nbytes + (0 if self._codes is None else self._codes.nbytes))
+
+    def __sizeof__(self) -> int:
+        return self.nbytes + object.__sizeof__(self)
+
+    def _index_array(self) -> np.ndarray:
+        return np.arange(len(self), dtype=np.int64) if self._codes is None else self._codes.astype(np.int64)
+
+    def _arrow(self) -> pa.Array:
+        """The values as a pyarrow string array (missing = null)."""
+        if self._codes is None:
+            return self._table.render().cast(pa.string())
+        return self._table.take(self._codes.astype(np.int64)).render().cast(pa.string())
+
+    def _str_array(self):
+        return pd.arrays.ArrowStringArray(pa.chunked_array([self._arrow()]), dtype=_STR_DTYPE)
+
+    def __arrow_array__(self, type=None):
+        arr = self._arrow()
+        return arr if type is None else arr.cast(type)
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self._str_array(), dtype=dtype)
+
+    def isna(self) -> np.ndarray:
+        missing = self._table.isna()
+        if self._codes is None:
+            return missing
+        return (self._codes < 0) | (missing[np.maximum(self._codes, 0)] if len(missing) else True)
+
+    def __getitem__(self, key):
+        if isinstance(key, (int, np.integer)):
+            i = int(key)
+            if i < 0:
+                i += len(self)
+            if not 0 <= i < len(self):
+                raise IndexError(f"index {key} is out of bounds for length {len(self)}")
+            j = i if self._codes is None else int(self._codes[i])
+            if j < 0:
+                return np.nan
+            v = self._table.value(j)
+            return np.nan if v is None else v
+        if isinstance(key, tuple) and len(key) == 1:
+            key = key[0]
+        key = check_array_indexer(self, key)
+        if isinstance(key, slice):
+            idx = np.arange(len(self), dtype=np.int64)[key]
+        elif np.asarray(key).dtype == bool:
+            idx = np.flatnonzero(key)
+        else:
+            idx = np.asarray(key, dtype=np.int64)
+            idx = np.where(idx < 0, idx + len(self), idx)
+        return self._take_positions(idx)
+
+    def _take_positions(self, idx: np.ndarray) -> "PackedStringArray":
+        base = idx if self._codes is None else np.where(idx >= 0, self._codes.astype(np.int64)[np.maximum(idx, 0)]
+                                                        if len(self) else -1, -1)
+        return PackedStringArray(self._table, _narrow_codes(base.astype(np.int64)))
+
+    def take(self, indices, *, allow_fill=False, fill_value=None):
+        idx = np.asarray(indices, dtype=np.int64)
+        n = len(self)
+        if allow_fill and fill_value is not None and not pd.isna(fill_value):
+            return pack_strings(self._str_array().take(indices, allow_fill=True, fill_value=fill_value))
+        if allow_fill:
+            if (idx < -1).any():
+                raise ValueError("invalid value in 'indices': only -1 may mean a missing value")
+            if (idx >= n).any():
+                raise IndexError("indices are out of bounds")
+        else:
+            if ((idx < -n) | (idx >= n)).any():
+                raise IndexError("indices are out of bounds")
+            idx = np.where(idx < 0, idx + n, idx)
+        return self._take_positions(idx)
+
+    def copy(self):
+        return PackedStringArray(self._table, None if self._codes is None else self._codes.copy())
+
+    def __setitem__(self, key, value):
+        raise TypeError("a packed text column is read-only: convert it with .astype('str') to change values")
+
+    # -- conversions and comparisons ------------------------------------------------------------------
+    def astype(self, dtype, copy=True):
+        dtype = pd.api.types.pandas_dtype(dtype)
+        if isinstance(dtype, PackedStringDtype):
+            return self.copy() if copy else self
+        return self._str_array().astype(dtype, copy=False)
+
+    def __eq__(self, other):
+        if isinstance(other, (pd.Series, pd.Index, pd.DataFrame)):
+            return NotImplemented
+        if isinstance(other, PackedStringArray):
+            other = other._str_array()
+        return self._str_array() == other
+
+    def __ne__(self, other):
+        if isinstance(other, (pd.Series, pd.Index, pd.DataFrame)):
+            return NotImplemented
+        if isinstance(other, PackedStringArray):
+            other = other._str_array()
+        return self._str_array() != other
+
+    def _values_for_factorize(self):
+        return np.asarray(self._str_array(), dtype=object), np.nan
+
+    def fillna(self, value, limit=None, copy=True):
+        return pack_strings(self._str_array().fillna(value, limit=limit))
+
+    def _formatter(self, boxed=False):
+        return lambda x: x if isinstance(x, str) else "NaN"
+
+    def __reduce__(self):
+        return (pack_strings, (self._arrow(),))
+

@@ -1,0 +1,204 @@
+"""optimize_memory(pack=True): packed text and numbers-as-category, never a changed value; the 70 % target on the
+mill's exports as pandas.read_csv loads them."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from bk_fast._packed import PackedStringArray, PackedStringDtype, pack_strings
+from bk_fast.datasets import make_mill, write_exports
+from bk_fast.memory import optimize_memory
+
+STR = pd.StringDtype("pyarrow", na_value=np.nan)
+
+HAND = ["CF 10015/0001", "CF 10015/0002", None, "AP 7/0001", "$1,277.43 ", "($2,183.40)", "0.00", "007", "7",
+        "1,00", "12,345,678.9", "1,2345", "12345678901234567890", "x\x00y", "", " ", "\u0663", "caf\u00e9 12",
+        "00", "0", "-0.00", "1e5", "NaN", "nan", "2025-09-01", "09/01/2025", "Ω1Ω", "10,000,000,000,000,000,000"]
+
+
+def same_bits(a: pd.Series, b: pd.Series) -> None:
+    """Exact equality that also tells -0.0 from 0.0 (assert_series_equal does not)."""
+    pd.testing.assert_series_equal(a, b, check_exact=True)
+    if a.dtype.kind == "f":
+        x, y = a.to_numpy(), b.to_numpy()
+        nan = np.isnan(x)
+        bits = np.dtype(f"i{x.itemsize}")
+        assert np.array_equal(nan, np.isnan(y))
+        assert np.array_equal(x[~nan].view(bits), y[~nan].view(bits))
+
+
+def round_trip_exact(small: pd.DataFrame, df: pd.DataFrame) -> None:
+    assert list(small.columns) == list(df.columns) and small.index.equals(df.index)
+    for i in range(df.shape[1]):
+        same_bits(small.iloc[:, i].astype(df.dtypes.iloc[i]), df.iloc[:, i])
+
+
+def test_hand_values_print_back_exactly():
+    s = pd.Series(HAND, dtype="str")
+    packed = pack_strings(s)
+    assert isinstance(packed, PackedStringArray) and len(packed) == len(s)
+    pd.testing.assert_series_equal(pd.Series(packed.astype("str")), s, check_exact=True)
+    assert packed.astype(object).tolist()[:3] == ["CF 10015/0001", "CF 10015/0002", packed.astype(object)[2]]
+    assert pd.isna(packed[2]) and packed[0] == "CF 10015/0001" and packed[-1] == HAND[-1]
+    assert packed.isna().tolist() == [v is None for v in HAND]
+
+
+def test_structured_ids_take_fewer_bytes_than_str():
+    ids = pd.Series([f"CF {10000 + i // 7}/{i % 7:04d}" for i in range(5000)], dtype="str")
+    packed = pack_strings(ids)
+    assert packed.nbytes * 4 < ids.memory_usage(deep=True, index=False)
+    assert packed._codes is None  # every row distinct: the encoded rows themselves, no codes
+    pd.testing.assert_series_equal(pd.Series(packed.astype("str")), ids)
+    repeated = pd.Series(np.repeat(ids.to_numpy()[:1000], 20), dtype="str")
+    packed_rep = pack_strings(repeated)
+    assert packed_rep._codes is not None and packed_rep._codes.dtype == np.int16  # codes into 1000 values
+    pd.testing.assert_series_equal(pd.Series(packed_rep.astype("str")), repeated)
+
+
+def test_extension_array_behaviour():
+    s = pd.Series(["K2501005", "K2501006", None, "K2501007", "x"] * 3, dtype="str")
+    p = pd.Series(pack_strings(s))
+    assert p.dtype == PackedStringDtype() and str(p.dtype) == "packed_str"
+    assert pd.api.types.pandas_dtype("packed_str") == PackedStringDtype()
+    pd.testing.assert_series_equal(p.iloc[3:9].astype("str"), s.iloc[3:9])
+    pd.testing.assert_series_equal(p[p.notna()].astype("str"), s[s.notna()])
+    pd.testing.assert_series_equal(p.iloc[[4, -1, 0]].astype("str"), s.iloc[[4, -1, 0]])
+    taken = p.array.take([0, -1, 2], allow_fill=True)
+    assert taken[0] == "K2501005" and pd.isna(taken[1]) and pd.isna(taken[2])
+    with pytest.raises(IndexError):
+        p.array.take([15])
+    both = pd.concat([p, p], ignore_index=True)
+    assert both.dtype == PackedStringDtype()
+    pd.testing.assert_series_equal(both.astype("str"), pd.concat([s, s], ignore_index=True))
+    assert (p == "x").tolist() == (s == "x").tolist()
+    assert p.isna().tolist() == s.isna().tolist()
+    assert p.value_counts().to_dict() == s.value_counts().to_dict()
+    assert p.sort_values().astype("str").tolist() == s.sort_values().tolist()
+    back = pickle.loads(pickle.dumps(p))
+    pd.testing.assert_series_equal(back.astype("str"), s)
+    assert "K2501006" in repr(p) and "packed_str" in repr(p)
+    assert p.array.copy().astype("str").tolist() == p.array.astype("str").tolist()
+    with pytest.raises(TypeError, match="read-only"):
+        p.array[0] = "y"
+    pd.testing.assert_series_equal(p.fillna("?").astype("str"), s.fillna("?"))
+    assert p.memory_usage(deep=True, index=False) == p.array.nbytes
+
+
+def test_empty_and_all_missing():
+    for values in ([], [None, None, None], [np.nan]):
+        s = pd.Series(values, dtype="str")
+        packed = pack_strings(s)
+        assert len(packed) == len(s)
+        pd.testing.assert_series_equal(pd.Series(packed.astype("str")), s)
+
+
+@pytest.mark.parametrize("dtype", ["str", "string[python]", "string[pyarrow]", object])
+def test_every_text_dtype_round_trips(dtype):
+    s = pd.Series(["SO250009", "SO250010", None, "SO250009"] * 10, dtype=dtype)
+    if dtype is object:
+        s = s.where(s.notna(), np.nan)
+    small, _ = optimize_memory(pd.DataFrame({"s": s}), pack=True)
+    pd.testing.assert_series_equal(small["s"].astype(s.dtype), s, check_names=False, check_exact=True)
+
+
+TEXT = st.one_of(
+    st.text(max_size=12),
+    st.text(alphabet="0123456789,.$() -/", max_size=14),
+    st.integers(0, 10 ** 25).map(str),
+    st.integers(0, 10 ** 12).map(lambda v: f"{v:,}"),
+    st.tuples(st.sampled_from(["CF ", "", "AP ", "K"]), st.integers(0, 99999), st.integers(0, 9999)).map(
+        lambda t: f"{t[0]}{t[1]}/{t[2]:04d}"),
+    st.floats(allow_nan=False, allow_infinity=False).map(lambda v: f"${v:,.2f} "),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(TEXT, st.none()), max_size=40), st.integers(1, 4))
+def test_generated_text_prints_back_exactly(values, repeat):
+    s = pd.Series(values * repeat, dtype="str")
+    packed = pack_strings(s)
+    pd.testing.assert_series_equal(pd.Series(packed.astype("str")), s, check_exact=True)
+    assert packed.isna().tolist() == s.isna().tolist()
+    obj = pd.Series(values * repeat, dtype=object)
+    pd.testing.assert_series_equal(pd.Series(pack_strings(obj).astype(object), dtype=object),
+                                  obj.where(obj.notna(), np.nan))
+
+
+FLOATS = hnp.arrays(np.float64, st.integers(0, 30), elements=st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 0.5, 2.0, 1e-45, 3.4e38])))
+FEW_FLOATS = hnp.arrays(np.float64, st.integers(0, 30), elements=st.sampled_from([0.0, -0.0, 0.25, np.nan, 1e300]))
+INTS = hnp.arrays(np.int64, st.integers(0, 30), elements=st.integers(-2 ** 63, 2 ** 63 - 1) | st.integers(-3, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(FLOATS, FEW_FLOATS, INTS, st.lists(st.one_of(TEXT, st.none()), max_size=30),
+       st.lists(st.one_of(st.integers(), TEXT, st.none(), st.floats()), max_size=30), st.sampled_from([None, 0.5]))
+def test_generated_frames_round_trip_exactly(floats, few, ints, words, mixed, sparse_ratio):
+    n = min(len(floats), len(few), len(ints), len(words), len(mixed))
+    df = pd.DataFrame({"f": floats[:n], "few": np.tile(few[:n], 3)[:n], "i": ints[:n],
+                       "t": pd.Series(words[:n], dtype="str"),
+                       "o": pd.Series([w if w is not None else np.nan for w in words[:n]], dtype=object),
+                       "m": pd.Series(mixed[:n], dtype=object)})
+    before = df.copy(deep=True)
+    small, report = optimize_memory(df, pack=True, sparse_ratio=sparse_ratio)
+    pd.testing.assert_frame_equal(df, before)
+    round_trip_exact(small, df)
+    assert report.bytes_after <= report.bytes_before
+    assert report.bytes_after == int(small.memory_usage(deep=True).sum())
+
+
+def test_numbers_as_category_only_when_exact():
+    n = 1000
+    df = pd.DataFrame({"pct": np.tile([0.6, 0.19, 0.05, np.nan], n // 4),
+                       "zeros": np.tile([0.0, -0.0, 1.0, 2.0], n // 4),  # -0.0 and 0.0 are one category: kept
+                       "ids": np.arange(n, dtype=np.int64)})
+    small, report = optimize_memory(df, pack=True)
+    assert isinstance(small["pct"].dtype, pd.CategoricalDtype) and small["pct"].cat.codes.dtype == np.int8
+    assert small["zeros"].dtype != "category"
+    assert small["ids"].dtype == np.int16  # distinct numbers: the narrowed ints are smaller
+    round_trip_exact(small, df)
+    plain, _ = optimize_memory(df)
+    assert plain["pct"].dtype == np.float64  # only with pack=True
+
+
+def test_default_does_not_pack():
+    df = pd.DataFrame({"id": [f"K{2501000 + i}" for i in range(100)]})
+    assert optimize_memory(df)[0]["id"].dtype == "str"
+    assert optimize_memory(df, pack=True)[0]["id"].dtype == PackedStringDtype()
+
+
+def _read_exports_as_read_csv(folder):
+    return {p.stem: pd.read_csv(p, skiprows=2 if p.name == "knit_orders.csv" else 0)
+            for p in sorted(folder.glob("*.csv"))}
+
+
+def _reduction(frames):
+    before = after = 0
+    for df in frames.values():
+        small, report = optimize_memory(df, pack=True)
+        round_trip_exact(small, df)
+        assert report.bytes_before == int(df.memory_usage(deep=True).sum())
+        assert report.bytes_after == int(small.memory_usage(deep=True).sum())
+        before += report.bytes_before
+        after += report.bytes_after
+    return 1.0 - after / before
+
+
+def test_mill_as_loaded_by_read_csv_shrinks_over_70_percent_packed(tmp_path):
+    write_exports(make_mill(scale=2, seed=0), tmp_path)
+    frames = _read_exports_as_read_csv(tmp_path)
+    assert all(df[c].dtype != object for df in frames.values() for c in df)  # pandas 3 default str text
+    assert _reduction(frames) >= 0.70
+
+
+@pytest.mark.slow
+def test_mill_scale_100_as_loaded_by_read_csv_shrinks_over_70_percent_packed(tmp_path):
+    write_exports(make_mill(scale=100, seed=0), tmp_path)
+    assert _reduction(_read_exports_as_read_csv(tmp_path)) >= 0.70

@@ -186,6 +186,64 @@ def test_list_schedule_engines_equal_reference(n, n_mach, n_groups, ties, huge, 
             np.testing.assert_array_equal(a, b)
 
 
+def _layout_case(rng, n, n_mach, n_groups, layout: str, speeds: str, ties: bool):
+    """Groups laid out as the kernels' fast path expects them (consecutive machine codes) or not: "runs" (each
+    group a run of consecutive codes, sizes 1..70, so the 4-wide steps, their overlapping last step and the
+    64-machine tie mask are all crossed), "overlap" (ascending random subsets: a machine in several groups),
+    "mixed" (runs and subsets in one call). speeds: "one" (all 1), "per_group" (one speed per run: the fast
+    path), "mixed" (a run with two speeds takes the general path)."""
+    sizes = rng.integers(1, 71, n_groups)
+    if layout == "runs" or layout == "mixed":
+        starts = rng.integers(0, max(n_mach - 70, 1), n_groups)
+        sizes = np.minimum(sizes, n_mach - starts)
+        groups = [np.arange(a, a + c) for a, c in zip(starts, sizes)]
+    if layout == "overlap" or layout == "mixed":
+        subsets = [np.sort(rng.choice(n_mach, size=min(int(c), n_mach), replace=False)) for c in sizes]
+        groups = subsets if layout == "overlap" else [g if k % 2 else subsets[k] for k, g in enumerate(groups)]
+    ptr = np.concatenate([[0], np.cumsum([len(g) for g in groups])]).astype(np.int64)
+    group_mach = np.concatenate(groups).astype(np.int64)
+    if speeds == "one":
+        speed = np.ones(n_mach)
+    else:
+        speed = np.repeat(rng.choice([0.5, 1.0, 1.5, 3.0], n_mach // 8 + 1), 8)[:n_mach]
+        if speeds == "mixed":
+            speed = speed * np.where(rng.random(n_mach) < 0.3, 1.25, 1.0)
+    job_group = rng.integers(-1, n_groups, n).astype(np.int64)
+    if ties:
+        work = rng.integers(0, 3, n).astype(float)
+        release = rng.integers(0, 3, n).astype(float)
+        setup = rng.integers(0, 2, n_mach).astype(float)
+        avail = rng.integers(0, 3, n_mach).astype(float)
+    else:
+        work = rng.random(n) * 10
+        release = rng.random(n) * 5
+        setup = rng.random(n_mach)
+        avail = rng.random(n_mach) * 3
+    # signed zeros: the engines must take max(avail, release) the reference's way (release only when greater)
+    avail[rng.random(n_mach) < 0.2] = -0.0
+    release[rng.random(n) < 0.2] = 0.0
+    style = rng.integers(0, 4, n).astype(np.int64)
+    last = rng.integers(-1, 4, n_mach).astype(np.int64)
+    order = rng.permutation(n).astype(np.int64)
+    return order, job_group, work, release, style, ptr, group_mach, speed, setup, avail, last
+
+
+@SETTINGS
+@given(st.integers(0, 300), st.integers(70, 160), st.integers(1, 12),
+       st.sampled_from(["runs", "overlap", "mixed"]), st.sampled_from(["one", "per_group", "mixed"]),
+       st.booleans(), st.integers(0, 2**32 - 1))
+def test_list_schedule_layouts_equal_reference(n, n_mach, n_groups, layout, speeds, ties, seed):
+    case = _layout_case(np.random.default_rng(seed), n, n_mach, n_groups, layout, speeds, ties)
+    want = _run_kernel("numpy", case)
+    for eng in ("numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        for a, b in zip(_run_kernel(eng, case), want):
+            np.testing.assert_array_equal(a, b)
+            if a.dtype.kind == "f":
+                np.testing.assert_array_equal(np.signbit(a), np.signbit(b))  # -0.0 where the reference has it
+
+
 # ----------------------------------------------------------------------------------------------------------
 # the public schedule
 

@@ -109,6 +109,31 @@ def _to_float32(s: pd.Series, lossless: bool, rtol: float) -> tuple[pd.Series, s
             f"float64 -> float32 (max relative error {worst:.2g} <= {rtol:g})")
 
 
+def _integral_float(s: pd.Series) -> tuple[pd.Series, str]:
+    """Floats that are all whole numbers (no -0.0, no inf) -> the smallest integer type (a nullable one when
+    there are NaN), kept only when converting back gives the identical floats."""
+    x = s.to_numpy()
+    if x.dtype not in (np.float32, np.float64) or len(x) == 0:
+        return s, ""
+    nan = np.isnan(x)
+    v = x[~nan]
+    if v.size == 0 or not np.isfinite(v).all() or np.abs(v).max() >= 2.0 ** 62 or (v != np.trunc(v)).any() \
+            or np.signbit(v[v == 0]).any():
+        return s, ""
+    as_int = np.where(nan, 0, x).astype(np.int64)
+    if nan.any():
+        ints = pd.array(as_int, dtype="Int64")
+        ints[nan] = pd.NA
+        out, _ = _smallest_int(pd.Series(ints, index=s.index, name=s.name, copy=False))
+    else:
+        out, _ = _smallest_int(pd.Series(as_int, index=s.index, name=s.name, copy=False))
+    back = out.astype(x.dtype).to_numpy()
+    bits = np.dtype(f"i{x.itemsize}")
+    if not (np.array_equal(np.isnan(back), nan) and np.array_equal(back[~nan].view(bits), v.view(bits))):
+        return s, ""  # pragma: no cover - guarded above; kept as a check
+    return out, f"{s.dtype} -> {out.dtype} (whole numbers{', NaN as <NA>' if nan.any() else ''})"
+
+
 def _is_text(s: pd.Series) -> bool:
     if isinstance(s.dtype, pd.StringDtype):
         return True
@@ -327,7 +352,7 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         if kind in "iu" and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smallest_int(s)
         elif kind == "f" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
-            new, note = _to_float32(s, lossless, rtol)
+            new, note = _smaller(_to_float32(s, lossless, rtol), _integral_float(s))
         elif kind != "?" and _is_text(s):
             new, note = _text(s, category_ratio)
         if pack and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \

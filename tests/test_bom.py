@@ -192,12 +192,38 @@ def test_unmatched_reported_not_dropped(engine):
     d = pd.DataFrame({"item": ["A", "ZZ", None, "ZZ", " A "], "qty": [1.0, 2.0, 3.0, 4.0, 5.0]})
     out = bom.explode(d, engine=engine)
     assert as_dict(out) == {"Y": 6.0}
-    um = out.attrs["unmatched"]
+    um = out.bk_fast.unmatched
     assert um["item"].tolist()[0] == "ZZ" and um["qty"].tolist() == [6.0, 3.0] and um["lines"].tolist() == [2, 1]
     assert pd.isna(um["item"].tolist()[1])
     lines = bom.explode(d, by_line=True, engine=engine)
     assert lines["line"].tolist() == [0, 4] and lines["qty"].tolist() == [1.0, 5.0]
-    assert lines.attrs["unmatched"]["qty"].tolist() == [6.0, 3.0]
+    assert lines.bk_fast.unmatched["qty"].tolist() == [6.0, 3.0]
+
+
+def test_unmatched_survives_pandas_and_results_concat():
+    """The unmatched demand rides in ``attrs`` as a holder pandas can compare: results concatenate (a DataFrame in
+    ``attrs`` made pd.concat raise "truth value ... ambiguous"), selections and pickling keep it, and the
+    accessor hands out a copy."""
+    import pickle
+
+    bom = BOM.from_frame(frame([("A", "Y", 1), ("B", "Z", 2)]))
+    a = bom.explode(demand(["A", "ZZ"], [1.0, 2.0]))
+    b = bom.explode(demand(["B", "QQ"], [1.0, 3.0]))
+    c = bom.explode(demand(["B", "ZZ"], [1.0, 2.0]))
+    both = pd.concat([a, b], ignore_index=True)  # different unmatched demand: pandas drops the attrs
+    assert as_dict(both) == {"Y": 1.0, "Z": 2.0}
+    with pytest.raises(ValueError, match="carries no unmatched demand"):
+        both.bk_fast.unmatched
+    same = pd.concat([a, c], ignore_index=True)  # equal unmatched demand: kept, as pandas keeps equal attrs
+    assert same.bk_fast.unmatched["item"].tolist() == ["ZZ"]
+    assert pd.concat([a.assign(k=1), a]).merge(a, on="item").shape[0] == 2
+    assert a[a["qty"] > 0].bk_fast.unmatched["qty"].tolist() == [2.0]
+    assert pickle.loads(pickle.dumps(a)).bk_fast.unmatched["lines"].tolist() == [1]
+    um = a.bk_fast.unmatched
+    um.loc[0, "qty"] = 99.0
+    assert a.bk_fast.unmatched["qty"].tolist() == [2.0]
+    with pytest.raises(ValueError, match="carries no unmatched demand"):
+        pd.DataFrame({"x": [1]}).bk_fast.unmatched
 
 
 def test_demand_forms_and_levels(engine):
@@ -228,7 +254,7 @@ def test_empty_demand_and_empty_bom(engine):
     empty = BOM.from_frame(frame([]))
     assert empty.n_items == 0 and empty.n_levels == 0
     out = empty.explode(demand(["A"], [1]), engine=engine)
-    assert out.empty and out.attrs["unmatched"]["qty"].tolist() == [1.0]
+    assert out.empty and out.bk_fast.unmatched["qty"].tolist() == [1.0]
     assert empty.rollup({}, engine=engine).empty
 
 
@@ -424,7 +450,7 @@ def test_engines_equal_reference_and_naive(case):
         for mode, exp in expected.items():
             got = bom.explode(d, engine=eng, **eval(mode))
             assert_frame_equal(got, exp)
-            assert_frame_equal(got.attrs["unmatched"], exp.attrs["unmatched"])
+            assert_frame_equal(got.bk_fast.unmatched, exp.bk_fast.unmatched)
         assert_series_equal(bom.rollup(costs, engine=eng), ref_cost)
         if ref.n_items:
             it = ref.items[-1]
@@ -479,7 +505,7 @@ def test_int_lookup_and_hashed_paths_agree(engine):
     for other in (d_float, d_obj):
         assert_frame_equal(bom.explode(other, engine=engine), a)
     assert as_dict(a) == {9: 1.0, 11: 6.0 + 3 * 2 + 5}
-    assert sorted(a.attrs["unmatched"]["item"].tolist()) == [-3, 10 ** 12]
+    assert sorted(a.bk_fast.unmatched["item"].tolist()) == [-3, 10 ** 12]
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -589,7 +615,7 @@ def test_many_text_ids_factorized_path(engine, by_line):
         req, touched = bom.explode_dense(codes, qty, engine=engine)
         keep = touched & bom.is_leaf
         assert as_dict(out) == dict(zip(bom.items[keep].tolist(), req[keep].tolist()))
-    um = out.attrs["unmatched"]
+    um = out.bk_fast.unmatched
     assert um["lines"].sum() == int((codes < 0).sum())
     assert "nope" in um["item"].tolist() and um["item"].isna().any()
     assert um["qty"].sum() == qty[codes < 0].sum()

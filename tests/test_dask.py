@@ -92,8 +92,8 @@ def test_explode_exact_equals_single_machine(client, data):
     assert out.npartitions == 1
     got = out.compute()
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
-    pd.testing.assert_frame_equal(got.attrs["unmatched"], expected.attrs["unmatched"], check_exact=True)
-    assert len(expected.attrs["unmatched"]) > 0  # ~2 % of the knit orders have no BOM
+    pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+    assert len(expected.bk_fast.unmatched) > 0  # ~2 % of the knit orders have no BOM
     pd.testing.assert_frame_equal(demand, before)
 
 
@@ -118,7 +118,7 @@ def test_explode_integer_ids_many_lines(client):
     expected = bom.explode(demand)
     got = bkd.explode(_dd(demand, 6), bom).compute()
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
-    assert got.attrs["unmatched"]["lines"].sum() == int((demand["item"] >= 1000).sum())
+    assert got.bk_fast.unmatched["lines"].sum() == int((demand["item"] >= 1000).sum())
 
 
 def test_explode_tree_sum_is_equal_to_rounding_and_exact_on_dyadic_numbers(client, data):

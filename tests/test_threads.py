@@ -166,6 +166,78 @@ def test_first_calls_from_8_threads_in_a_fresh_process(tmp_path):
     assert "[430.0, -1050.0, -120.0], ['LOW', 'CRITICAL', 'HIGH'], [0.0, 1.0, 2.0, 4.0, 4.0, 7.0]" in proc.stdout
 
 
+_BOM_PARALLEL = textwrap.dedent("""
+    import threading, numpy as np, pandas as pd, bk_fast
+    from bk_fast._kernels._numba import bom as nb
+    # >= 4096 distinct demanded items (bom_unit_count / bom_unit_explode run prange blocks) and >= 2**18 output
+    # rows (bom_expand_lines does too) when called from the main thread
+    n, k = 5000, 64
+    rng = np.random.default_rng(7)
+    lines = pd.DataFrame({"parent": np.repeat(np.arange(n), k),
+                          "component": 10**6 + rng.integers(0, 400, n * k), "qty_per": rng.random(n * k)})
+    bom = bk_fast.BOM.from_frame(lines)
+    demand = pd.DataFrame({"item": rng.permutation(n), "qty": rng.random(n)})
+    expected = bom.explode(demand, by_line=True, engine="numpy")
+    assert len(expected) >= 2 ** 18 and demand["item"].nunique() >= nb._PARALLEL_TOPS
+    main = bom.explode(demand, by_line=True, engine="numba")  # main thread: the parallel kernels
+    pd.testing.assert_frame_equal(main, expected, check_exact=True)
+    barrier = threading.Barrier(8)
+    results, errors = [None] * 8, []
+    def work(t):
+        barrier.wait()
+        try:
+            for _ in range(3):
+                results[t] = bom.explode(demand, by_line=True, engine="numba")
+        except BaseException as exc:
+            errors.append(repr(exc))
+    threads = [threading.Thread(target=work, args=(t,)) for t in range(8)]
+    [t.start() for t in threads]; [t.join() for t in threads]
+    assert not errors, errors
+    for r in results:
+        pd.testing.assert_frame_equal(r, expected, check_exact=True)
+    print("OK", numba_layer := __import__("numba").threading_layer(), nb.parallel_allowed())
+""")
+
+
+@pytest.mark.parametrize("layer", ["default", "workqueue"])
+def test_bom_parallel_by_line_kernels_from_8_threads(layer):
+    """BOM by-line explosion big enough for numba's prange kernels, from 8 threads at once, under the default
+    threading layer and under ``workqueue`` (not thread-safe: concurrent parallel regions abort the process, so
+    the kernels must fall back to serial there): same bits as the reference, no crash. In a subprocess, so that
+    an abort fails this test only."""
+    if not engine_status("numba").available:
+        pytest.skip(f"numba unavailable: {engine_status('numba').reason}")
+    env = dict(os.environ)
+    env.pop("NUMBA_THREADING_LAYER", None)
+    if layer != "default":
+        env["NUMBA_THREADING_LAYER"] = layer
+    proc = subprocess.run([sys.executable, "-c", _BOM_PARALLEL], capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert proc.returncode == 0 and "OK" in proc.stdout, (proc.returncode, proc.stderr[-3000:])
+    if layer == "workqueue":
+        assert "OK workqueue True" in proc.stdout  # the main thread ran the parallel kernels under workqueue
+
+
+def test_numba_parallel_allowed_off_the_main_thread():
+    """Off the main thread, the BOM kernels go parallel only under a thread-safe threading layer."""
+    if not engine_status("numba").available:
+        pytest.skip(f"numba unavailable: {engine_status('numba').reason}")
+    import numba
+
+    from bk_fast._kernels._numba import bom as nb
+
+    assert nb.parallel_allowed()  # pytest runs tests in the main thread
+    seen = []
+    th = threading.Thread(target=lambda: seen.append(nb.parallel_allowed()))
+    th.start()
+    th.join()
+    try:
+        layer = numba.threading_layer()
+    except ValueError:
+        layer = None
+    assert seen == [layer in ("omp", "tbb")]
+
+
 # ----------------------------------------------------------------------------------------------------------
 # GIL release
 
@@ -176,8 +248,10 @@ def test_numba_kernels_are_nogil():
     not_nogil = []
     for name in kernels():
         fn = resolve(name, "numba")
-        if not getattr(fn, "targetoptions", {}).get("nogil"):
-            not_nogil.append(name)
+        # a plain-Python selector (BOM by-line: parallel or serial kernel) lists the compiled kernels it calls
+        for compiled in getattr(fn, "compiled_kernels", (fn,)):
+            if not getattr(compiled, "targetoptions", {}).get("nogil"):
+                not_nogil.append(f"{name} ({getattr(compiled, '__name__', compiled)})")
     assert not not_nogil, f"numba kernels compiled without nogil=True: {not_nogil}"
 
 

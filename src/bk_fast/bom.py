@@ -71,7 +71,8 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
         col = col.astype(object)
         dtype = col.dtype
     kind = getattr(dtype, "kind", "O")
-    missing = col.isna().to_numpy(dtype=bool)
+    # our own writable copy: pandas 3 hands out read-only arrays, and the mixed-object path below marks blanks
+    missing = np.array(col.isna(), dtype=bool)
     if kind == "u" and len(col) and col.max() >= 2 ** 63:  # beyond int64: keep the ids as Python ints
         return col.to_numpy(dtype=object), missing
     if kind in "iu" and not missing.any():
@@ -633,8 +634,9 @@ class BOM:
             Columns ``[line,] item, qty[, level][, leaf]``; rows in item code order (low level first), by
             line first when ``by_line``. ``qty`` is the gross requirement: direct demand on the item plus
             everything derived from its parents (attrition and unit factors included, no rounding).
-            ``result.attrs["unmatched"]`` is a frame (``item, qty, lines``) of the demand whose item is
-            missing or not in the BOM: reported, never silently dropped.
+            ``result.bk_fast.unmatched`` is a frame (``item, qty, lines``) of the demand whose item is
+            missing or not in the BOM: reported, never silently dropped (see :class:`BkFastAccessor`;
+            results stay safe to ``pd.concat``).
 
         Examples
         --------
@@ -650,7 +652,7 @@ class BOM:
         1  BOM2   6.0      1  False
         2  BOM3  18.0      2  False
         3    RM  54.0      3   True
-        >>> out.attrs["unmatched"]
+        >>> out.bk_fast.unmatched
            item  qty  lines
         0  NOPE  1.0      1
         >>> bom.explode(pd.DataFrame({"item": ["BOM2", "BOM3"], "qty": [1.0, 2.0]}), by_line=True)
@@ -717,8 +719,7 @@ class BOM:
             out["level"] = self.llc[codes]
         if not leaves_only:
             out["leaf"] = self.is_leaf[codes]
-        out.attrs["unmatched"] = _unmatched(ids, miss, q, unmatched)
-        return out
+        return _with_unmatched(out, _unmatched(ids, miss, q, unmatched))
 
     def explode_lines(self, codes: np.ndarray, qty: np.ndarray, *, emit: np.ndarray | None = None,
                       engine: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -946,6 +947,66 @@ class _IntLookup:
 
 _NO_UNMATCHED = pd.DataFrame({"item": pd.Series([], dtype=object), "qty": np.zeros(0),
                               "lines": np.zeros(0, dtype=np.int64)})
+
+#: ``attrs`` key of the unmatched demand an explosion carries (read it with ``result.bk_fast.unmatched``)
+_UNMATCHED_KEY = "bk_fast.unmatched"
+
+
+class _Unmatched:
+    """The unmatched demand of an explosion, held in the result's ``attrs`` in a form pandas can handle:
+    ``pd.concat``/``merge`` compare the inputs' ``attrs`` with ``==`` (a DataFrame there raises "truth value
+    ... is ambiguous"), and nearly every operation deep-copies them. This holder compares by content with a
+    bool, and is never copied (it is immutable: the frame is only handed out as a copy)."""
+
+    __slots__ = ("frame",)
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+    def __eq__(self, other) -> bool:
+        return self is other or (isinstance(other, _Unmatched) and self.frame.equals(other.frame))
+
+    __hash__ = None
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return (_Unmatched, (self.frame,))
+
+    def __repr__(self) -> str:
+        return f"<bk_fast unmatched demand: {len(self.frame)} items; read it with result.bk_fast.unmatched>"
+
+
+def _with_unmatched(out: pd.DataFrame, unmatched: pd.DataFrame) -> pd.DataFrame:
+    """Attach the unmatched demand to an explosion result (read back with ``out.bk_fast.unmatched``)."""
+    out.attrs[_UNMATCHED_KEY] = _Unmatched(unmatched)
+    return out
+
+
+@pd.api.extensions.register_dataframe_accessor("bk_fast")
+class BkFastAccessor:
+    """``frame.bk_fast``: what bk_fast attached to a result frame.
+
+    ``unmatched`` (a DataFrame ``item, qty, lines``): the demand of a :meth:`BOM.explode` whose item is
+    missing or not in the BOM (also on results of ``bk_fast.dask.explode``). It follows the frame through
+    pandas operations that keep ``attrs`` (selections, copies); ``pd.concat`` keeps it only when every input
+    carries the same unmatched demand (pandas' rule for ``attrs``), else the concatenation has none.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self._frame = frame
+
+    @property
+    def unmatched(self) -> pd.DataFrame:
+        held = self._frame.attrs.get(_UNMATCHED_KEY)
+        if not isinstance(held, _Unmatched):
+            raise ValueError("this frame carries no unmatched demand: only BOM.explode results do (pd.concat of "
+                             "results keeps it only when they all carry the same)")
+        return held.frame.copy()
 
 
 def _unmatched(ids, miss, q, rows) -> pd.DataFrame:

@@ -60,7 +60,7 @@ from bk_fast import allocation as _alloc
 from bk_fast import netting as _net
 from bk_fast.allocation import allocate as _allocate
 from bk_fast.allocation import allocate_kits as _allocate_kits
-from bk_fast.bom import BOM, _unmatched
+from bk_fast.bom import BOM, _unmatched, _with_unmatched
 from bk_fast.netting import net_requirements as _net_requirements
 from bk_fast.netting import weekly_balance as _weekly_balance
 
@@ -285,8 +285,7 @@ def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) 
         out["level"] = bom.llc[codes]
     if not leaves_only:
         out["leaf"] = bom.is_leaf[codes]
-    out.attrs["unmatched"] = unmatched
-    return out
+    return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 
 def _explode_exact(mapped: list, bom: BOM, leaves_only, keep_levels, engine):
@@ -366,7 +365,7 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
     -------
     dask DataFrame
         One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``;
-        the computed frame carries ``attrs["unmatched"]``. With ``by_line=True``, one output partition per
+        the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one output partition per
         demand partition (``line`` = the demand's index label, as in ``BOM.explode``; the index restarts at 0
         in every partition).
 
@@ -383,7 +382,7 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
     0    A  1.0      0  False
     1    B  3.0      1  False
     2    C  9.0      2   True
-    >>> out.attrs["unmatched"]
+    >>> out.bk_fast.unmatched
        item  qty  lines
     0  NOPE  4.0      1
     """

@@ -42,8 +42,8 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     Parameters
     ----------
     knit_orders : DataFrame
-        ``Order #``, ``Style #``, ``Balance (lbs)`` (any accepted alias; ERP number text is cleaned). Not
-        modified.
+        ``Order #``, ``Style #``, ``Balance (lbs)`` (any accepted alias; ERP number text is cleaned; an
+        infinite balance is a ValueError naming the column and row). Not modified.
     bom : BOM or DataFrame
         A compiled :class:`bk_fast.BOM`, or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage``),
         compiled here (compile once and pass the BOM when calling repeatedly).
@@ -81,7 +81,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         Order #   Style #  Balance (lbs)
     0  K2508071  999999/1           50.0
     """
-    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast._validate import find_column, float_column, infinite_at, require_frame
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
@@ -90,6 +90,10 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     s_label = find_column(kos, "Style#", what="knit_orders")
     b_label = find_column(kos, "Balance (lbs)", what="knit_orders")
     balance = float_column(kos, b_label, what="knit_orders")
+    i = infinite_at(balance)  # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
+    if i is not None:
+        raise ValueError(f"knit_orders column {b_label!r} row {kos.index[i]!r} (position {i}, Order # "
+                         f"{kos[o_label].iloc[i]!r}): {balance[i]} is not a finite quantity")
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()
@@ -344,7 +348,9 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     rate_u = np.where(bad, default, rate_u)
     how_u = np.where(bad, "default (bad rate)", np.where(found, how_u, "default"))
     index = styles.index if isinstance(styles, pd.Series) else None
-    return pd.DataFrame({"lbs_per_day": rate_u[codes], "rate_source": how_u[codes]}, index=index)
+    # rate_source as text even when there are no styles (an empty object array would stay object)
+    return pd.DataFrame({"lbs_per_day": rate_u[codes], "rate_source": pd.array(how_u[codes], dtype="str")},
+                        index=index)
 
 
 def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
@@ -477,7 +483,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     work_center = np.where(single, np.array([w[0] if isinstance(w, list) else None for w in wcs], dtype=object),
                            None)
     eligible = np.full(n, None, dtype=object)
-    multi = np.flatnonzero([isinstance(w, list) and len(w) > 1 for w in wcs] & open_)
+    multi = np.flatnonzero(np.array([isinstance(w, list) and len(w) > 1 for w in wcs], dtype=bool) & open_)
     if multi.size:
         by_wc: dict = {}
         for m, w in zip(mtab["machine"].tolist(), mtab["work_center"].tolist()):
@@ -545,7 +551,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     moved = ~assigned_present | (out["machine"].to_numpy() != assigned)
     out["suggested_machine"] = out["machine"].where(placed & ~pinned & moved)
     out["lbs_per_day"] = rate
-    out["rate_source"] = cap["rate_source"].to_numpy()
+    out["rate_source"] = cap["rate_source"].array
     out["priority_score"] = score
     erp_days = np.where(open_, balance / rate, 0.0)
     out["erp_production_days"] = erp_days

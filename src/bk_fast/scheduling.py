@@ -678,15 +678,16 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     code_of_row[perm] = np.arange(n_mach)
     om = out_m[placed]
     counts = np.bincount(om, minlength=n_mach)
-    lbs = np.bincount(om, weights=qty[placed], minlength=n_mach)
-    setup_days = np.bincount(om, weights=out_setup[placed], minlength=n_mach)
+    # (bincount of no rows at all is int64 whatever the weights: float64 always, like the rows it sums)
+    lbs = np.bincount(om, weights=qty[placed], minlength=n_mach).astype(np.float64, copy=False)
+    setup_days = np.bincount(om, weights=out_setup[placed], minlength=n_mach).astype(np.float64, copy=False)
     knit = load - setup_days
     if horizon is None:
         horizon = float(out_end[placed].max()) if placed.any() else 0.0
         busy = load
     else:
         inside = np.minimum(out_end[placed], horizon) - out_start[placed]
-        busy = np.bincount(om, weights=np.maximum(inside, 0.0), minlength=n_mach)
+        busy = np.bincount(om, weights=np.maximum(inside, 0.0), minlength=n_mach).astype(np.float64, copy=False)
     span = horizon - avail0
     util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
     finish = np.where(counts > 0, avail, np.nan)

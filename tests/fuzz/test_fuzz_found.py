@@ -91,38 +91,44 @@ def test_bom_explode_strided_demand_on_cython(ids):
     pd.testing.assert_frame_equal(bom.explode(demand, engine="cython"), expected)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "erp/bom: erp.yarn_requirements with an infinite knit-order balance ('Balance (lbs)' = inf or the text "
-    "'1e400') raises ValueError 'qty must be finite', which names neither the column nor the knit order/row"))
-def test_erp_yarn_requirements_infinite_balance_names_column():
+# fixed (erp/bom; was: ValueError 'qty must be finite', naming neither the column nor the knit order/row)
+@pytest.mark.parametrize("bad", [float("inf"), "1e400", float("-inf")])
+def test_erp_yarn_requirements_infinite_balance_names_column(bad):
     erp = module_or_skip("bk_fast.erp")
     import pandas as pd
 
     mill = bk_fast.datasets.make_mill(scale=0.02, seed=3)
     ko = mill["knit_orders"].copy()
     vals = ko["Balance (lbs)"].tolist()
-    vals[1] = float("inf")
-    ko["Balance (lbs)"] = pd.Series(vals, index=ko.index)
-    with pytest.raises(ValueError, match=r"Balance \(lbs\)"):
-        erp.yarn_requirements(ko, mill["bom"])
+    vals[1] = bad
+    ko["Balance (lbs)"] = pd.Series(vals, index=ko.index, dtype=object if isinstance(bad, str) else None)
+    order = ko["Order #"].iloc[1]
+    for open_only in (False, True):
+        with pytest.raises(ValueError, match=rf"'Balance \(lbs\)' row {ko.index[1]!r} .*{order}.*not a finite"):
+            erp.yarn_requirements(ko, mill["bom"], open_only=open_only)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "erp: erp.schedule_knit_orders with an empty knit-orders frame raises TypeError \"ufunc 'bitwise_and' not "
-    "supported for the input types\" (erp.py: `[...] & open_` on an empty Python list) instead of returning an "
-    "empty schedule"))
+# fixed (erp; was: TypeError "ufunc 'bitwise_and' not supported" from `[...] & open_` on an empty list; the
+# machine table's lbs/setup_days were int64 when no job was placed, rate_source object when empty)
 def test_erp_schedule_knit_orders_empty_orders():
     erp = module_or_skip("bk_fast.erp")
     mill = bk_fast.datasets.make_mill(scale=0.02, seed=3)
-    erp.schedule_knit_orders(mill["knit_orders"].iloc[:0], mill["machines"], mill["style_capacity"],
-                             mill["style_work_center"], start="2025-09-01")
+    args = (mill["machines"], mill["style_capacity"], mill["style_work_center"])
+    full = erp.schedule_knit_orders(mill["knit_orders"], *args, start="2025-09-01")
+    for kw in ({}, {"keep_assigned": False}, {"priority": None}):
+        empty = erp.schedule_knit_orders(mill["knit_orders"].iloc[:0], *args, start="2025-09-01", **kw)
+        assert len(empty.jobs) == 0 and empty.unscheduled.empty and empty.late.empty
+        assert len(empty.machines) == len(mill["machines"])
+        assert (empty.machines["jobs"] == 0).all() and (empty.machines["lbs"] == 0).all()
+        for table in ("jobs", "machines"):
+            got, want = getattr(empty, table), getattr(full, table)
+            assert list(got.columns) == list(want.columns)
+            assert got.dtypes.astype(str).to_dict() == want.dtypes.astype(str).to_dict(), table
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bom: BOM.from_frame on an object id column mixing numbers and a blank text id ('' or ' ') raises "
-    "ValueError 'assignment destination is read-only' (bom.py writes into the read-only `missing` mask pandas 3 "
-    "hands out) instead of \"bom column 'Style#' has empty ids at rows [0]\" (what None gives)"))
-@pytest.mark.parametrize("blank", ["", " "])
+# fixed (bom; was: ValueError 'assignment destination is read-only': bom.py wrote into the read-only mask
+# pandas 3 hands out)
+@pytest.mark.parametrize("blank", ["", " ", None])
 def test_bom_blank_text_id_in_mixed_column(blank):
     module_or_skip("bk_fast.bom")
     import pandas as pd
@@ -153,21 +159,22 @@ def test_mrp_overflow_is_not_a_silent_nan(where):
         assert not np.isnan(res.projected).any(), f"{eng}: NaN in projected"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bom: BOM.explode with a demand 'item' column of object dtype mixing numbers and a blank text id raises "
-    "ValueError 'assignment destination is read-only' (same read-only `missing` mask as from_frame, bom.py) "
-    "instead of treating the blank id as unmatched or naming the row"))
-def test_bom_explode_blank_item_in_mixed_demand():
+# fixed (bom; was: the same read-only mask error): a blank demand id is a missing id, reported as unmatched
+# like None (documented: "demand whose item is missing or not in the BOM")
+@pytest.mark.parametrize("blank", ["", " ", None])
+@pytest.mark.parametrize("eng", AVAILABLE)
+def test_bom_explode_blank_item_in_mixed_demand(blank, eng):
     module_or_skip("bk_fast.bom")
     import pandas as pd
 
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"Style#": [1, 1, 2], "Desc#": [2, 3, 10],
                                                "BOM_Percentage": [2.0, 1.0, 0.5]}))
-    demand = pd.DataFrame({"item": pd.Series(["", 2, 1], dtype=object), "qty": [10.0, 4.0, 1.0]})
-    try:
-        bom.explode(demand)
-    except ValueError as exc:
-        assert "read-only" not in str(exc)
+    demand = pd.DataFrame({"item": pd.Series([blank, 2, 1], dtype=object), "qty": [10.0, 4.0, 1.0]})
+    for by_line in (False, True):
+        out = bom.explode(demand, by_line=by_line, engine=eng)
+        assert out["qty"].sum() == 4.0  # lines 1 and 2 only (item 2 is Style# 2 and Desc# 2: 1 -> 2 -> 10)
+        um = out.bk_fast.unmatched
+        assert um["qty"].tolist() == [10.0] and um["lines"].tolist() == [1] and pd.isna(um["item"].iloc[0])
 
 
 _WORKQUEUE_BOM = textwrap.dedent("""
@@ -189,11 +196,9 @@ _WORKQUEUE_BOM = textwrap.dedent("""
 """)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bom (numba engine): BOM.explode(by_line=True) with >= 4096 demanded items runs the parallel=True kernels "
-    "(_count_parallel/_explode_parallel), which abort the whole process ('Numba workqueue threading layer is "
-    "terminating: Concurrent access has been detected') when called from several Python threads under numba's "
-    "workqueue threading layer (netting fixed the same in 3388b4b by going serial)"))
+# fixed (bom, numba engine; was: the parallel=True by-line kernels aborted the process, "Numba workqueue
+# threading layer is terminating: Concurrent access has been detected"): off the main thread they run serially
+# unless the threading layer is thread-safe (omp/tbb); see also test_threads.py
 def test_bom_parallel_by_line_from_threads_under_workqueue():
     module_or_skip("bk_fast.bom")
     if "numba" not in AVAILABLE:

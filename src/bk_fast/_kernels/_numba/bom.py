@@ -1,6 +1,17 @@
-"""Numba engine for the compiled BOM; same names, signatures and summation order as ``reference.bom``."""
+"""Numba engine for the compiled BOM; same names, signatures and summation order as ``reference.bom``.
+
+The by-line kernels (``bom_unit_count``, ``bom_unit_explode``, ``bom_expand_lines``) split big inputs into
+``prange`` blocks. Numba's ``workqueue`` threading layer (the one left when neither OpenMP nor TBB loads) is not
+thread-safe: two Python threads entering a parallel region at once abort the process. So those three are plain
+Python selectors: the parallel kernel runs only when that cannot happen (the layer in force is ``omp`` or
+``tbb``, or the caller is the main thread, the only thread that may run a parallel region while the layer is
+not known yet or is ``workqueue``); otherwise the serial kernel runs. Every block works on its own items or
+lines, so both give the same bits.
+"""
 
 from __future__ import annotations
+
+import threading
 
 import numba
 import numpy as np
@@ -191,20 +202,44 @@ def _explode_parallel(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, nblo
         _explode_block(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, b, nblocks)
 
 
-@jit
+#: threading layers that let several Python threads run parallel regions at once
+_THREAD_SAFE_LAYERS = ("omp", "tbb")
+
+
+def parallel_allowed() -> bool:
+    """Whether a ``parallel=True`` kernel may run from the calling thread without risking numba's
+    concurrent-access abort: the threading layer in force is thread-safe (known only after the process's first
+    parallel region), or this is the main thread (so no other thread of ours is in a parallel region: the
+    others run serial kernels until the layer is known to be safe)."""
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel region has run in this process yet
+        layer = None
+    return layer in _THREAD_SAFE_LAYERS or threading.current_thread() is threading.main_thread()
+
+
+def _selector(parallel_kernel, serial_kernel):
+    """Mark a Python-level selector with the compiled kernels it calls (the nogil test checks them)."""
+
+    def mark(f):
+        f.compiled_kernels = (parallel_kernel, serial_kernel)
+        return f
+
+    return mark
+
+
+@_selector(_count_parallel, _count_block)
 def bom_unit_count(indptr, indices, tops, emit, counts):
     # independent blocks of demanded items in parallel, only when there are enough to pay for the threads
-    nt = tops.shape[0]
-    if nt >= _PARALLEL_TOPS:
+    if tops.shape[0] >= _PARALLEL_TOPS and parallel_allowed():
         _count_parallel(indptr, indices, tops, emit, counts, _BLOCKS)
     else:
         _count_block(indptr, indices, tops, emit, counts, 0, 1)
 
 
-@jit
+@_selector(_explode_parallel, _explode_block)
 def bom_unit_explode(indptr, indices, mult, tops, emit, tptr, tcomp, tqty):
-    nt = tops.shape[0]
-    if nt >= _PARALLEL_TOPS:
+    if tops.shape[0] >= _PARALLEL_TOPS and parallel_allowed():
         _explode_parallel(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, _BLOCKS)
     else:
         _explode_block(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, 0, 1)
@@ -234,10 +269,10 @@ def _expand_parallel(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, o
                       min(n, (b + 1) * step))
 
 
-@jit
+@_selector(_expand_parallel, _expand_range)
 def bom_expand_lines(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty):
     n = line_top.shape[0]
-    if out_qty.shape[0] >= _PARALLEL_ROWS:
+    if out_qty.shape[0] >= _PARALLEL_ROWS and parallel_allowed():
         _expand_parallel(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, _BLOCKS)
     else:
         _expand_range(line_top, line_qty, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty, 0, n)

@@ -347,6 +347,46 @@ def test_schedule_matches_rule_and_properties(seed, rule, ties, setup):
             pd.testing.assert_frame_equal(s.machines, first.machines)
 
 
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.booleans(), st.sampled_from(["style", "machine_one", "machine_mixed"]))
+def test_machines_numbered_by_work_center(seed, ties, rates_kind):
+    # schedule() numbers the machines work center by work center (runs of consecutive codes for the kernels'
+    # contiguous path) unless jobs carry eligible-machine lists; an all-empty eligible column keeps the id
+    # numbering: both must give the same schedule, and the kernel must get consecutive runs in the first case
+    jobs, machines, rates = _random_shop(seed, n_jobs=80, n_mach=12, n_wc=3, ties=ties)
+    machines = machines.assign(available_from=0.0)
+    if rates_kind != "style":
+        rng = np.random.default_rng(seed)
+        per = np.where(rng.random(len(machines)) < 0.5, 300.0, 600.0) if rates_kind == "machine_mixed" else 450.0
+        rates = pd.DataFrame({"machine": machines["machine"], "rate": per})
+    seen = []
+
+    def spy(name, engine=None):
+        fn = resolve(name, engine)
+        if name != "list_schedule":
+            return fn
+
+        def call(*args):
+            seen.append((args[5].copy(), args[6].copy()))
+            return fn(*args)
+        return call
+
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(bk_fast.scheduling, "resolve", spy)
+            a = bk_fast.schedule(jobs, machines, rates=rates, setup=0.5, start="2025-09-01", engine=eng)
+            b = bk_fast.schedule(jobs.assign(eligible=None), machines, rates=rates, setup=0.5,
+                                 start="2025-09-01", engine=eng)
+        pd.testing.assert_frame_equal(a.jobs, b.jobs)
+        pd.testing.assert_frame_equal(a.machines, b.machines)
+        (ptr, mach), _ = seen[-2:]
+        for g in range(len(ptr) - 1):  # every work center a run of consecutive codes
+            run = mach[ptr[g]:ptr[g + 1]]
+            np.testing.assert_array_equal(run, np.arange(run[0], run[0] + len(run)))
+
+
 def test_same_input_same_schedule(engine):
     jobs, machines, rates = _random_shop(7, ties=True)
     a = bk_fast.schedule(jobs, machines, rates=rates, setup=0.5, start="2025-09-01", engine=engine)

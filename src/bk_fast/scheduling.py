@@ -362,6 +362,16 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     m_index = pd.Index(m_uniques)
     m_wc = (mdf[wc_label] if wc_label is not None else pd.Series([np.nan] * n_mach, index=mdf.index))
     m_wc_arr = m_wc.to_numpy(dtype=object)
+    ek = _pick(jdf, _JOB_NAMES["eligible"], "jobs")
+    if wc_label is not None and n_mach > 1 and (ek is None or not jdf[ek].notna().any()):
+        # Number the machines work center by work center (id order inside each): every work center is then a
+        # run of consecutive codes, which the kernels read as plain runs of machine state. The ties go to the
+        # lower code, the lower id inside a work center as before; fixed machines are groups of one. Not with
+        # eligible-machine lists: a list spanning work centers would order its machines differently.
+        wc_of_code = pd.factorize(m_wc_arr[perm], use_na_sentinel=True)[0]
+        by_wc = np.lexsort((np.arange(n_mach), wc_of_code))  # new code -> old code
+        perm = perm[by_wc]
+        m_index = m_index.take(by_wc)
     avail_label = _pick(mdf, _MACHINE_NAMES["available"], "machines")
     avail0 = np.zeros(n_mach)
     if avail_label is not None:

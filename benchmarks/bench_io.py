@@ -108,8 +108,15 @@ class ParseNumbers:
 
 
 def export_folder(scale: float, seed: int = 0) -> Path:
-    """``write_exports(make_mill(scale))`` in a cached temp folder (written once per scale and seed)."""
-    folder = Path(tempfile.gettempdir()) / f"bk_fast_bench_io_{scale:g}_{seed}"
+    """``write_exports(make_mill(scale))`` in a cached temp folder (written once per scale, seed and version of
+    ``bk_fast/datasets.py``: a changed generator or export format never reuses stale files)."""
+    import hashlib
+    import inspect
+
+    import bk_fast.datasets
+
+    digest = hashlib.sha1(inspect.getsource(bk_fast.datasets).encode()).hexdigest()[:10]
+    folder = Path(tempfile.gettempdir()) / f"bk_fast_bench_io_{scale:g}_{seed}_{digest}"
     done = folder / ".complete"
     if not done.exists():
         from bk_fast.datasets import make_mill, write_exports
@@ -117,6 +124,55 @@ def export_folder(scale: float, seed: int = 0) -> Path:
         write_exports(make_mill(scale=scale, seed=seed), folder)
         done.write_text("ok")
     return folder
+
+
+def read_csv_frames(folder: Path, *, object_text: bool = False) -> dict[str, pd.DataFrame]:
+    """Every export as plain ``pandas.read_csv`` loads it (defaults; only the knit-order file's two junk lines
+    skipped). ``object_text=True``: text as pandas 2's ``object`` columns (the ERP's frames)."""
+    frames = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for path in sorted(folder.glob("*.csv")):
+            if object_text:
+                with pd.option_context("future.infer_string", False):
+                    frames[path.name] = pd.read_csv(path, skiprows=_ERP_SKIP.get(path.name, 0))
+            else:
+                frames[path.name] = pd.read_csv(path, skiprows=_ERP_SKIP.get(path.name, 0))
+    return frames
+
+
+def assert_round_trip(small: pd.DataFrame, df: pd.DataFrame) -> None:
+    """Back to the original dtypes, ``small`` is ``df`` exactly (values, NaN, float bits, index, columns)."""
+    back = small.astype(df.dtypes.to_dict())
+    pd.testing.assert_frame_equal(back, df, check_exact=True)
+    for i in range(df.shape[1]):  # assert_frame_equal takes -0.0 for 0.0: compare the float bits too
+        if df.dtypes.iloc[i] in (np.float32, np.float64):
+            x, y = back.iloc[:, i].to_numpy(), df.iloc[:, i].to_numpy()
+            nan = np.isnan(y)
+            bits = np.dtype(f"i{y.itemsize}")
+            assert np.array_equal(nan, np.isnan(x)) and np.array_equal(x[~nan].view(bits), y[~nan].view(bits))
+
+
+def memory_reduction(frames: dict[str, pd.DataFrame], **options) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """``optimize_memory(frame, **options)`` on every frame, each checked to round-trip exactly: (per-frame
+    table, per-column table, CPU seconds). Bytes are ``memory_usage(deep=True)`` including the index."""
+    per_frame, per_column = [], []
+    cpu = 0.0
+    for name, df in frames.items():
+        t = time.process_time()
+        small, report = bk_fast.optimize_memory(df, **options)
+        cpu += time.process_time() - t
+        assert_round_trip(small, df)
+        assert report.bytes_before == int(df.memory_usage(deep=True).sum())
+        assert report.bytes_after == int(small.memory_usage(deep=True).sum())
+        per_frame.append((name, len(df), report.bytes_before, report.bytes_after))
+        for row in report.table.itertuples(index=False):
+            per_column.append((name, row.column, row.dtype_before, row.dtype_after, row.bytes_before,
+                               row.bytes_after, row.change))
+    table = pd.DataFrame(per_frame, columns=["file", "rows", "bytes_before", "bytes_after"])
+    columns = pd.DataFrame(per_column, columns=["file", "column", "dtype_before", "dtype_after", "bytes_before",
+                                                "bytes_after", "change"])
+    return table, columns, cpu
 
 
 #: what the ERP knows about its files: junk lines to skip, number columns to clean, date columns
@@ -168,33 +224,24 @@ class ReadExports:
 
 
 class MemoryReduction:
-    """``bk_fast.optimize_memory`` on the mill's exports as loaded by ``pandas.read_csv`` (percent saved, time)."""
+    """``bk_fast.optimize_memory`` (default, and ``pack=True``) on the mill's exports as loaded by
+    ``pandas.read_csv`` (percent saved, time)."""
 
-    params = [["str", "object"], [1, 10]]
-    param_names = ["text_dtype", "scale"]
-    timeout = 600
+    params = [["str", "object"], [False, True], [1, 10, 100]]
+    param_names = ["text_dtype", "pack", "scale"]
+    timeout = 1200
 
-    def setup(self, text_dtype, scale):
-        folder = export_folder(scale)
-        self.frames = []
-        for path in sorted(folder.glob("*.csv")):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                if text_dtype == "object":
-                    with pd.option_context("future.infer_string", False):
-                        df = pd.read_csv(path, skiprows=_ERP_SKIP.get(path.name, 0))
-                else:
-                    df = pd.read_csv(path, skiprows=_ERP_SKIP.get(path.name, 0))
-            self.frames.append(df)
+    def setup(self, text_dtype, pack, scale):
+        self.frames = list(read_csv_frames(export_folder(scale), object_text=text_dtype == "object").values())
 
-    def time_optimize_memory(self, text_dtype, scale):
+    def time_optimize_memory(self, text_dtype, pack, scale):
         for df in self.frames:
-            bk_fast.optimize_memory(df)
+            bk_fast.optimize_memory(df, pack=pack)
 
-    def track_percent_saved(self, text_dtype, scale):
+    def track_percent_saved(self, text_dtype, pack, scale):
         before = after = 0
         for df in self.frames:
-            _, report = bk_fast.optimize_memory(df)
+            _, report = bk_fast.optimize_memory(df, pack=pack)
             before += report.bytes_before
             after += report.bytes_after
         return 100.0 * (1.0 - after / before)
@@ -206,17 +253,78 @@ class MemoryReduction:
 # one-run comparison table
 
 
+#: CPU seconds (``time.process_time``) of every timed call, by the last ``_median_time``: the medians below are
+#: of wall time, the CPU medians are reported beside them (the machine is shared; CPU time is steadier)
+_LAST_CPU: list[float] = []
+
+
 def _median_time(fn, repeat: int) -> float:
-    times = []
+    """Median wall seconds of ``repeat`` calls; the median CPU seconds are left in ``_LAST_CPU[0]``."""
+    times, cpus = [], []
     for _ in range(repeat):
+        c = time.process_time()
         t = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    _LAST_CPU[:] = [statistics.median(cpus)]
     return statistics.median(times)
+
+
+def _timed(fn, repeat: int) -> tuple[float, float]:
+    """(median wall, median CPU) seconds."""
+    wall = _median_time(fn, repeat)
+    return wall, _LAST_CPU[0]
 
 
 def _available(engine: str) -> bool:
     return bk_fast.engines()[engine].available
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e6:.2f}"
+
+
+def memory_section(folder: Path, scale: float) -> tuple[list[str], str]:
+    """The memory target: every export as ``pandas.read_csv`` loads it (pandas 3 defaults), ``optimize_memory``
+    default and ``pack=True``, each frame checked to round-trip exactly; per file, per column, and totals."""
+    frames = read_csv_frames(folder)
+    default, _, cpu_default = memory_reduction(frames)
+    packed, columns, cpu_packed = memory_reduction(frames, pack=True)
+    obj_frames = read_csv_frames(folder, object_text=True)
+    obj_default, _, _ = memory_reduction(obj_frames)
+    total_before = int(default["bytes_before"].sum())
+    d_after, p_after = int(default["bytes_after"].sum()), int(packed["bytes_after"].sum())
+    text_dtype = next(str(df[c].dtype) + " (" + type(df[c].array).__name__ + ")" for df in frames.values()
+                      for c in df.columns if df[c].dtype.kind == "O" or str(df[c].dtype) == "str")
+    lines = ["", f"## Memory of `write_exports(make_mill(scale={scale:g}))` as `pandas.read_csv` loads it",
+             "", f"`memory_usage(deep=True)` including the index; read_csv with its defaults (pandas {pd.__version__}: "
+             f"text is `{text_dtype}`); every optimised frame converted back with `astype(original dtypes)` is "
+             "`assert_frame_equal(check_exact=True)` to the loaded frame (float bits compared too). "
+             f"CPU time of optimize_memory over all files: default {cpu_default:.1f} s, pack=True {cpu_packed:.1f} s.",
+             "", "| file | rows | read_csv MB | optimize_memory MB | saved | pack=True MB | saved |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for d, p in zip(default.itertuples(index=False), packed.itertuples(index=False)):
+        lines.append(f"| {d.file} | {d.rows:,} | {_mb(d.bytes_before)} | {_mb(d.bytes_after)} | "
+                     f"{1 - d.bytes_after / d.bytes_before:.1%} | {_mb(p.bytes_after)} | "
+                     f"{1 - p.bytes_after / p.bytes_before:.1%} |")
+    lines.append(f"| **all files** | {int(default['rows'].sum()):,} | **{_mb(total_before)}** | {_mb(d_after)} | "
+                 f"{1 - d_after / total_before:.1%} | **{_mb(p_after)}** | **{1 - p_after / total_before:.1%}** |")
+    obj_before, obj_after = int(obj_default["bytes_before"].sum()), int(obj_default["bytes_after"].sum())
+    lines += ["", f"Same files read with pandas 2's `object` text (`future.infer_string=False`, the ERP's frames): "
+              f"{_mb(obj_before)} MB -> {_mb(obj_after)} MB with the default optimize_memory "
+              f"({1 - obj_after / obj_before:.1%} saved).",
+              "", "### Per column, `optimize_memory(df, pack=True)`", "",
+              "| file | column | dtype before | dtype after | bytes before | bytes after | change |",
+              "|---|---|---|---|---:|---:|---|"]
+    for r in columns.itertuples(index=False):
+        lines.append(f"| {r.file} | {r.column} | {r.dtype_before} | {r.dtype_after} | {r.bytes_before:,} | "
+                     f"{r.bytes_after:,} | {r.change} |")
+    summary = (f"memory of the scale-{scale:g} exports as read_csv loads them: {_mb(total_before)} MB -> "
+               f"{_mb(p_after)} MB with optimize_memory(pack=True) ({1 - p_after / total_before:.1%} saved; target "
+               f">= 70 %), {_mb(d_after)} MB with the default ({1 - d_after / total_before:.1%}); every frame "
+               "round-trips exactly")
+    return lines, summary
 
 
 def main(argv=None) -> None:  # pragma: no cover - a measuring script
@@ -227,91 +335,95 @@ def main(argv=None) -> None:  # pragma: no cover - a measuring script
     ap.add_argument("--scale", type=float, default=100)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "io.md"))
+    ap.add_argument("--sections", default="parse,read,memory",
+                    help="comma-separated subset of parse,read,memory (default: all)")
     args = ap.parse_args(argv)
+    sections = set(args.sections.split(","))
+    load = os.getloadavg()
     lines = ["# bk_fast.io / optimize_memory: measured in one run", "",
              f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, pandas {pd.__version__}, "
-             f"numpy {np.__version__}. Median of {args.repeat} runs; ratio = baseline time / method time "
-             "(higher is faster than the pandas chain).", ""]
+             f"numpy {np.__version__}; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}. "
+             f"Median of {args.repeat} runs, wall and CPU (`time.process_time`) seconds; ratio = baseline / method "
+             "(CPU medians; higher is faster than the pandas chain). Reproduce: "
+             f"`python -m benchmarks.bench_io --sections {args.sections} --scale {args.scale:g}` "
+             "(asv suites in `benchmarks/bench_io.py`).", ""]
+    summary = []
 
     # 1. number parsing
-    s = money_strings(args.rows)
-    small = s.head(min(args.rows, 1_000_000))
-    expect = parse_pandas(small).to_numpy(dtype=np.float64)
-    rows = []
-    base = _median_time(lambda: parse_pandas(s), args.repeat)
-    rows.append((args.rows, "pandas str.replace + to_numeric", base))
-    for engine in ENGINES:
-        if not _available(engine):
-            continue
-        assert np.array_equal(bkio.parse_numbers(small, engine=engine).to_numpy(), expect, equal_nan=True)
-        data = s if engine != "numpy" else small
-        t = _median_time(lambda: bkio.parse_numbers(data, engine=engine), args.repeat if engine != "numpy" else 1)
-        rows.append((len(data), f"bk_fast {engine}", t))
-    small_base = _median_time(lambda: parse_pandas(small), args.repeat) if len(small) < args.rows else base
-    if len(small) < args.rows:
-        rows.append((len(small), "pandas str.replace + to_numeric", small_base))
-    rows.append((len(small), "Python loop (apply)", _median_time(lambda: parse_loop(small), 1)))
-    lines += ["## Parsing money text (`bk_fast.io.parse_numbers`)", "",
-              "| rows | method | median (s) | speed-up vs pandas chain |", "|---:|---|---:|---:|"]
-    for n, name, t in rows:
-        ref = base if n == args.rows else small_base  # each row against the pandas chain on the same rows
-        lines.append(f"| {n:,} | {name} | {t:.3f} | {ref / t:.1f}x |")
-    # full-precision floats (what to_csv writes): about half are beyond the kernels' exact fast path
-    x = np.random.default_rng(1).normal(size=len(small)) * 1000.0
-    full = pd.Series([repr(v) for v in x.tolist()], dtype="str")
-    fbase = _median_time(lambda: parse_pandas(full), args.repeat)
-    lines += ["", "Full-precision floats (`repr`, 17 significant digits; the rows beyond the exact fast path are "
-              "resolved in bulk with Python's `float`):", "",
-              "| rows | method | median (s) | speed-up vs pandas chain |", "|---:|---|---:|---:|",
-              f"| {len(full):,} | pandas str.replace + to_numeric | {fbase:.3f} | 1.0x |"]
-    for engine in ("cython", "numba"):
-        if _available(engine):
-            assert np.array_equal(bkio.parse_numbers(full, engine=engine).to_numpy(), x)
-            t = _median_time(lambda: bkio.parse_numbers(full, engine=engine), args.repeat)
-            lines.append(f"| {len(full):,} | bk_fast {engine} | {t:.3f} | {fbase / t:.1f}x |")
-    print("\n".join(lines), flush=True)
+    if "parse" in sections:
+        s = money_strings(args.rows)
+        small = s.head(min(args.rows, 1_000_000))
+        expect = parse_pandas(small).to_numpy(dtype=np.float64)
+        rows = []
+        base = _timed(lambda: parse_pandas(s), args.repeat)
+        rows.append((args.rows, "pandas str.replace + to_numeric", base))
+        for engine in ENGINES:
+            if not _available(engine):
+                continue
+            assert np.array_equal(bkio.parse_numbers(small, engine=engine).to_numpy(), expect, equal_nan=True)
+            data = s if engine != "numpy" else small
+            t = _timed(lambda: bkio.parse_numbers(data, engine=engine), args.repeat if engine != "numpy" else 1)
+            rows.append((len(data), f"bk_fast {engine}", t))
+            if engine != "numpy":
+                summary.append(f"parse_numbers {engine}: {base[1] / t[1]:.1f}x the pandas chain (CPU; wall "
+                               f"{base[0] / t[0]:.1f}x) on {args.rows:,} money strings (target >= 5x)")
+        small_base = _timed(lambda: parse_pandas(small), args.repeat) if len(small) < args.rows else base
+        if len(small) < args.rows:
+            rows.append((len(small), "pandas str.replace + to_numeric", small_base))
+        rows.append((len(small), "Python loop (apply)", _timed(lambda: parse_loop(small), 1)))
+        lines += ["## Parsing money text (`bk_fast.io.parse_numbers`)", "",
+                  "| rows | method | wall median (s) | CPU median (s) | speed-up vs pandas chain (CPU) |",
+                  "|---:|---|---:|---:|---:|"]
+        for n, name, (wall, cpu) in rows:
+            ref = base if n == args.rows else small_base  # each row against the pandas chain on the same rows
+            lines.append(f"| {n:,} | {name} | {wall:.3f} | {cpu:.3f} | {ref[1] / cpu:.1f}x |")
+        # full-precision floats (what to_csv writes): about half are beyond the kernels' exact fast path
+        x = np.random.default_rng(1).normal(size=len(small)) * 1000.0
+        full = pd.Series([repr(v) for v in x.tolist()], dtype="str")
+        fbase = _timed(lambda: parse_pandas(full), args.repeat)
+        lines += ["", "Full-precision floats (`repr`, 17 significant digits; the rows beyond the exact fast path "
+                  "are resolved in bulk with Python's `float`):", "",
+                  "| rows | method | wall median (s) | CPU median (s) | speed-up vs pandas chain (CPU) |",
+                  "|---:|---|---:|---:|---:|",
+                  f"| {len(full):,} | pandas str.replace + to_numeric | {fbase[0]:.3f} | {fbase[1]:.3f} | 1.0x |"]
+        for engine in ("cython", "numba"):
+            if _available(engine):
+                assert np.array_equal(bkio.parse_numbers(full, engine=engine).to_numpy(), x)
+                wall, cpu = _timed(lambda: bkio.parse_numbers(full, engine=engine), args.repeat)
+                lines.append(f"| {len(full):,} | bk_fast {engine} | {wall:.3f} | {cpu:.3f} | {fbase[1] / cpu:.1f}x |")
+        print("\n".join(lines), flush=True)
 
     # 2. whole exports
     folder = export_folder(args.scale)
-    lines += ["", f"## Reading `write_exports(make_mill(scale={args.scale:g}))` (all {len(list(folder.glob('*.csv')))} "
-              "files)", "", "| scale | method | median (s) | speed-up vs read_csv + ERP cleaning |",
-              "|---:|---|---:|---:|"]
-    erp = _median_time(lambda: erp_load(folder), args.repeat)
-    lines.append(f"| {args.scale:g} | pandas.read_csv + ERP cleaning | {erp:.2f} | 1.0x |")
-    for engine in ("cython", "numba"):
-        if not _available(engine):
-            continue
-        bkio.parse_numbers(["1"], engine=engine)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            t = _median_time(lambda: bkio.read_exports(folder, engine=engine), args.repeat)
-            t_raw = _median_time(lambda: bkio.read_exports(folder, engine=engine, optimize=False), args.repeat)
-        lines.append(f"| {args.scale:g} | bk_fast.io.read_exports ({engine}, optimised) | {t:.2f} | {erp / t:.1f}x |")
-        lines.append(f"| {args.scale:g} | bk_fast.io.read_exports ({engine}, optimize=False) | {t_raw:.2f} | "
-                     f"{erp / t_raw:.1f}x |")
-    print("\n".join(lines[-4:]), flush=True)
+    if "read" in sections:
+        lines += ["", f"## Reading `write_exports(make_mill(scale={args.scale:g}))` "
+                  f"(all {len(list(folder.glob('*.csv')))} files)", "",
+                  "| scale | method | wall median (s) | CPU median (s) | speed-up vs read_csv + ERP cleaning (CPU) |",
+                  "|---:|---|---:|---:|---:|"]
+        erp = _timed(lambda: erp_load(folder), args.repeat)
+        lines.append(f"| {args.scale:g} | pandas.read_csv + ERP cleaning | {erp[0]:.2f} | {erp[1]:.2f} | 1.0x |")
+        for engine in ("cython", "numba"):
+            if not _available(engine):
+                continue
+            bkio.parse_numbers(["1"], engine=engine)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                t = _timed(lambda: bkio.read_exports(folder, engine=engine), args.repeat)
+                t_raw = _timed(lambda: bkio.read_exports(folder, engine=engine, optimize=False), args.repeat)
+            lines.append(f"| {args.scale:g} | bk_fast.io.read_exports ({engine}, optimised) | {t[0]:.2f} | "
+                         f"{t[1]:.2f} | {erp[1] / t[1]:.1f}x |")
+            lines.append(f"| {args.scale:g} | bk_fast.io.read_exports ({engine}, optimize=False) | {t_raw[0]:.2f} | "
+                         f"{t_raw[1]:.2f} | {erp[1] / t_raw[1]:.1f}x |")
+        print("\n".join(lines[-6:]), flush=True)
 
     # 3. memory
-    lines += ["", f"## Memory of the scale-{args.scale:g} exports (`memory_usage(deep=True)`, all files)", "",
-              "| frames | MB | saved |", "|---|---:|---:|"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        str_frames = [pd.read_csv(p, skiprows=_ERP_SKIP.get(p.name, 0)) for p in sorted(folder.glob("*.csv"))]
-        with pd.option_context("future.infer_string", False):
-            obj_frames = [pd.read_csv(p, skiprows=_ERP_SKIP.get(p.name, 0)) for p in sorted(folder.glob("*.csv"))]
-        ours = bkio.read_exports(folder)
-    mb = lambda frames: sum(int(f.memory_usage(deep=True).sum()) for f in frames) / 1e6  # noqa: E731
-    str_mb, obj_mb = mb(str_frames), mb(obj_frames)
-    opt_str = mb([bk_fast.optimize_memory(f)[0] for f in str_frames])
-    opt_obj = mb([bk_fast.optimize_memory(f)[0] for f in obj_frames])
-    lines += [f"| read_csv, pandas 3 `str` text | {str_mb:.1f} | |",
-              f"| same, `optimize_memory` (lossless) | {opt_str:.1f} | {1 - opt_str / str_mb:.1%} |",
-              f"| read_csv, pandas 2 `object` text (the ERP's frames) | {obj_mb:.1f} | |",
-              f"| same, `optimize_memory` (lossless) | {opt_obj:.1f} | {1 - opt_obj / obj_mb:.1%} |",
-              f"| `read_exports` (parsed numbers and dates, optimised) | {mb(ours.values()):.1f} | "
-              f"{1 - mb(ours.values()) / str_mb:.1%} vs pandas 3 read_csv, {1 - mb(ours.values()) / obj_mb:.1%} "
-              "vs pandas 2 read_csv |"]
-    print("\n".join(lines[-7:]), flush=True)
+    if "memory" in sections:
+        mem, mem_summary = memory_section(folder, args.scale)
+        lines += mem
+        summary.append(mem_summary)
+        print("\n".join(mem), flush=True)
+    lines[1:1] = ["", "**Targets (issue 8):**", ""] + [f"- {x}" for x in summary]
+    print("\n".join(["", "Targets:"] + summary), flush=True)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text("\n".join(lines) + "\n")
 

@@ -78,3 +78,13 @@ def test_bench_optimize_memory(benchmark, folder):
     df = pd.read_csv(folder / "BOM.csv")
     small, report = benchmark(bk_fast.optimize_memory, df)
     assert report.bytes_after < report.bytes_before
+
+
+def test_memory_section_round_trips_and_reports_every_column(folder):
+    frames = bi.read_csv_frames(folder)
+    table, columns, cpu = bi.memory_reduction(frames, pack=True)  # asserts the exact round trip of every frame
+    assert len(table) == len(frames) and cpu >= 0
+    assert len(columns) == sum(df.shape[1] for df in frames.values())
+    assert (table["bytes_after"] < table["bytes_before"]).all()
+    lines, summary = bi.memory_section(folder, 0.2)
+    assert any(line.startswith("| **all files**") for line in lines) and "pack=True" in summary

@@ -91,6 +91,22 @@ def test_extension_array_behaviour():
     assert p.memory_usage(deep=True, index=False) == p.array.nbytes
 
 
+def test_str_accessor_csv_and_merge_see_the_original_values():
+    df = pd.DataFrame({"SO #": [f"SO{250000 + i}" for i in range(60)], "Ordered": ["1,200.00", "(5.00)", ""] * 20})
+    df["Ordered"] = df["Ordered"].replace("", np.nan)
+    small, _ = optimize_memory(df, pack=True)
+    assert all(str(t) == "packed_str" for t in small.dtypes)
+    for method in (lambda s: s.str.upper(), lambda s: s.str.len(), lambda s: s.str.contains(","),
+                   lambda s: s.str.replace(",", "", regex=False), lambda s: s.str.startswith("(")):
+        for col in df.columns:
+            pd.testing.assert_series_equal(method(small[col]), method(df[col]))
+    assert small.to_csv(index=False) == df.to_csv(index=False)
+    assert small["SO #"].isin(["SO250007", "x"]).sum() == 1
+    merged = small.merge(df, on="SO #", suffixes=("_packed", ""))
+    assert len(merged) == 60 and (merged["Ordered_packed"].astype("str").fillna("-") ==
+                                  merged["Ordered"].fillna("-")).all()
+
+
 def test_empty_and_all_missing():
     for values in ([], [None, None, None], [np.nan]):
         s = pd.Series(values, dtype="str")

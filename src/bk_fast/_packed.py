@@ -11,7 +11,8 @@ themselves or int8/16/32 codes into them, whichever is smaller. Encoding is chec
 value back and comparing it with the original, so the array *never* holds a value different from its input.
 
 Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The array cannot be modified in place; the pandas
-``.str`` accessor and string methods need ``astype("str")`` first (which gives the original column back).
+``.str`` accessor works on the printed-back values (each call prints the column back first, so
+``astype("str")`` once is faster for many string operations).
 """
 
 from __future__ import annotations
@@ -353,6 +354,9 @@ class PackedStringDtype(ExtensionDtype):
     def construct_array_type(cls):
         return PackedStringArray
 
+    def __repr__(self) -> str:
+        return "PackedStringDtype()"
+
     @classmethod
     def construct_from_string(cls, string):
         if string == cls.name:
@@ -511,4 +515,10 @@ class PackedStringArray(ExtensionArray):
 
     def __reduce__(self):
         return (pack_strings, (self._arrow(),))
+
+    def __getattr__(self, name):
+        # the pandas ``.str`` accessor calls ``_str_<method>``: run it on the printed-back str array
+        if name.startswith("_str_"):
+            return getattr(self._str_array(), name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 

@@ -283,8 +283,8 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
       pieces and digit runs stored as small integers (ids such as ``"CF 10015/0001"``, dates, ERP money text
       such as ``"$1,277.43 "``), each distinct value printed back and compared with its input before it is
-      accepted. The column is read-only and has no ``.str`` accessor; ``astype("str")`` (or the original
-      dtype) gives back exactly the original strings.
+      accepted. The column is read-only; ``.str`` methods work on the printed-back values, and
+      ``astype("str")`` (or the original dtype) gives back exactly the original strings.
 
     Booleans, datetimes, categoricals and everything else are left as they are. Rows are never dropped or
     reordered, the index and column order are kept.

@@ -244,6 +244,25 @@ def test_list_schedule_layouts_equal_reference(n, n_mach, n_groups, layout, spee
                 np.testing.assert_array_equal(np.signbit(a), np.signbit(b))  # -0.0 where the reference has it
 
 
+def test_list_schedule_numba_strided_state():
+    # the numba kernel's 4-machine vector step reads C-contiguous float64/int64 runs; strided state arrays or
+    # other integer widths take its scalar step instead: same results as the reference
+    if not bk_fast.engines()["numba"].available:
+        pytest.skip("numba not available")
+    case = list(_layout_case(np.random.default_rng(5), 200, 90, 6, "runs", "per_group", False))
+    want = _run_kernel("numpy", case)
+    order, job_group, work, release, style, ptr, group_mach, speed, setup, avail, last = case
+    n, m = work.shape[0], speed.shape[0]
+    wide = [np.zeros(2 * m), np.zeros(2 * m, np.int64), np.zeros(2 * m), np.zeros(2 * m)]
+    st_avail, st_last, st_load, st_setup = (w[::2] for w in wide)
+    st_avail[:], st_last[:], st_setup[:] = avail, last, setup
+    out = [np.full(n, -7, np.int64), np.full(n, np.nan), np.full(n, np.nan), np.full(n, np.nan)]
+    resolve("list_schedule", "numba")(order, job_group, work, release, style.astype(np.int32), ptr, group_mach,
+                                      speed, st_setup, st_avail, st_last, st_load, *out)
+    for a, b in zip([st_avail, st_last, st_load] + out, want):
+        np.testing.assert_array_equal(a, b)
+
+
 # ----------------------------------------------------------------------------------------------------------
 # the public schedule
 

@@ -23,6 +23,12 @@ def list_schedule(order, job_group, work, release, job_style, group_ptr, group_m
     ``load`` (busy days so far), then the lower machine code. ``avail``, ``last_style`` and ``load`` are the
     machines' state and are updated in place; ``out_start`` is when the machine is taken (changeover
     included), ``out_end`` when the job is done, ``out_setup`` the changeover days.
+
+    The compiled engines read a group whose machines are consecutive codes with one speed (a work center, as
+    ``bk_fast.schedule`` numbers the machines) as plain runs of state and divide once per job; every other
+    group (eligible lists, mixed speeds) goes machine by machine. Both give this function's results bit for
+    bit (``max(avail, release)`` included: ``release`` only when it is greater, which decides the sign of a
+    zero start).
     """
     avail_l = avail.tolist()
     style_l = last_style.tolist()

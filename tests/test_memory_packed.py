@@ -92,8 +92,9 @@ def test_extension_array_behaviour():
 
 
 def test_str_accessor_csv_and_merge_see_the_original_values():
-    df = pd.DataFrame({"SO #": [f"SO{250000 + i}" for i in range(60)], "Ordered": ["1,200.00", "(5.00)", ""] * 20})
-    df["Ordered"] = df["Ordered"].replace("", np.nan)
+    ordered = [f"({i * 37:,}.{i % 100:02d})" if i % 5 == 1 else f"{i * 37:,}.{i % 100:02d}" for i in range(600)]
+    df = pd.DataFrame({"SO #": [f"SO{250000 + i}" for i in range(600)],
+                       "Ordered": pd.Series(ordered, dtype="str").where(np.arange(600) % 3 > 0)})
     small, _ = optimize_memory(df, pack=True)
     assert all(str(t) == "packed_str" for t in small.dtypes)
     for method in (lambda s: s.str.upper(), lambda s: s.str.len(), lambda s: s.str.contains(","),
@@ -103,7 +104,7 @@ def test_str_accessor_csv_and_merge_see_the_original_values():
     assert small.to_csv(index=False) == df.to_csv(index=False)
     assert small["SO #"].isin(["SO250007", "x"]).sum() == 1
     merged = small.merge(df, on="SO #", suffixes=("_packed", ""))
-    assert len(merged) == 60 and (merged["Ordered_packed"].astype("str").fillna("-") ==
+    assert len(merged) == 600 and (merged["Ordered_packed"].astype("str").fillna("-") ==
                                   merged["Ordered"].fillna("-")).all()
 
 

@@ -18,6 +18,7 @@ Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The array cannot be 
 from __future__ import annotations
 
 import re
+import sys
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,15 @@ _TOKEN = re.compile(r"([1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)")
 _MAX_DIGITS = 18  # fits uint64 comfortably
 _MAX_SHAPES = 127  # shape codes stay int8
 _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+
+
+#: bytes of an empty ndarray object: counted for every small array a packed column holds besides its data
+#: (a packed column holds up to a few hundred small arrays; pandas counts only the data of its one array)
+_ARRAY_HEADER = sys.getsizeof(np.empty(0))
+
+
+def _array_bytes(a: np.ndarray) -> int:
+    return int(a.nbytes) + _ARRAY_HEADER
 
 
 def _narrow_unsigned(v: np.ndarray) -> np.ndarray:
@@ -73,7 +83,7 @@ class _Slot:
 
     @property
     def nbytes(self) -> int:
-        return self.values.nbytes + (self.widths.nbytes if self.widths is not None else 0)
+        return _array_bytes(self.values) + (_array_bytes(self.widths) if self.widths is not None else 0)
 
     def take(self, rank: np.ndarray) -> "_Slot":
         return _Slot(self.values[rank], self.style, self.width, None if self.widths is None else self.widths[rank])
@@ -127,7 +137,9 @@ class _Shape:
     def nbytes(self) -> int:
         if self.raw is not None:
             return int(self.raw.nbytes)
-        return sum(len(x.encode("utf-8")) for x in self.literals) + sum(s.nbytes for s in self.slots)
+        # the literal pieces are Python strings: counted like pandas counts object text (sys.getsizeof)
+        return sys.getsizeof(self.literals) + sum(sys.getsizeof(x) for x in self.literals) + \
+            sum(s.nbytes for s in self.slots)
 
     def __len__(self) -> int:
         if self.raw is not None:
@@ -168,9 +180,9 @@ class _Table:
     def nbytes(self) -> int:
         total = sum(s.nbytes for s in self.shapes)
         if self.codes is not None:
-            total += self.codes.nbytes
+            total += _array_bytes(self.codes)
         if self.valid is not None:
-            total += self.valid.nbytes
+            total += _array_bytes(self.valid)
         return total
 
     def shape_codes(self) -> np.ndarray:
@@ -402,7 +414,7 @@ class PackedStringArray(ExtensionArray):
 
     @property
     def nbytes(self) -> int:
-        return int(self._table.nbytes + (0 if self._codes is None else self._codes.nbytes))
+        return int(self._table.nbytes + (0 if self._codes is None else _array_bytes(self._codes)))
 
     def __sizeof__(self) -> int:
         return self.nbytes + object.__sizeof__(self)

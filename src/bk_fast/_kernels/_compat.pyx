@@ -390,12 +390,11 @@ def scaled_running_sum(const double[::1] per, double quantity, const int64_t[::1
                        Py_ssize_t n_groups, double[::1] required, double[::1] cum):
     cdef Py_ssize_t i, n = per.shape[0]
     cdef int64_t g
-    cdef double r, y, t
-    cdef double[::1] acc_v = np.zeros(n_groups, dtype=np.float64)
-    cdef double[::1] comp_v = np.zeros(n_groups, dtype=np.float64)
+    cdef double r, y, t, s, e
+    # running sum and Kahan compensation side by side: one cache line per group visit
+    cdef double[::1] acc_v = np.zeros(2 * n_groups + 2, dtype=np.float64)
     # raw pointers: lets the C compiler keep them in registers across the stores (no aliasing reloads)
-    cdef double* acc = &acc_v[0] if n_groups else NULL
-    cdef double* comp = &comp_v[0] if n_groups else NULL
+    cdef double* acc = &acc_v[0]
     cdef const double* p_per = &per[0] if n else NULL
     cdef const int64_t* p_ids = &ids[0] if n else NULL
     cdef double* p_req = &required[0] if n else NULL
@@ -407,10 +406,179 @@ def scaled_running_sum(const double[::1] per, double quantity, const int64_t[::1
             if r != r:
                 p_cum[i] = r
                 continue
-            g = p_ids[i] - lo
+            g = 2 * (p_ids[i] - lo)
             # Kahan compensation, operation for operation as pandas' groupby cumsum
-            y = r - comp[g]
-            t = acc[g] + y
-            comp[g] = (t - acc[g]) - y
+            s = acc[g]
+            e = acc[g + 1]
+            y = r - e
+            t = s + y
+            acc[g + 1] = (t - s) - y
             acc[g] = t
             p_cum[i] = t
+
+
+def dense_sort2(const int64_t[::1] k1, int64_t lo1, int64_t step1, int64_t span1, const unsigned char[::1] miss1,
+                const int64_t[::1] k2, int64_t lo2, int64_t step2, int64_t span2, const unsigned char[::1] miss2,
+                int64_t[::1] codes, int64_t[::1] bounds, int64_t[::1] perm):
+    """Stable two-key counting sort in two passes: composite codes and their histogram, then the scatter into
+    ``perm``. ``bounds`` (n_keys + 1 zeros) ends with bucket c occupying ``[bounds[c - 1], bounds[c])``."""
+    cdef Py_ssize_t i, k, n = codes.shape[0], n_keys = bounds.shape[0] - 1
+    cdef bint h1 = miss1.shape[0] > 0, h2 = miss2.shape[0] > 0
+    cdef int64_t width = span2 + 1, r1 = 0, r2 = 0, c, j
+    cdef int ok = 1
+    cdef int64_t* pos = &bounds[0]
+    cdef int64_t* p_codes = &codes[0] if n else NULL
+    cdef int64_t* p_perm = &perm[0] if n else NULL
+    with nogil:
+        for i in range(n):
+            if not (_rank(k1[i], lo1, step1, span1, miss1, h1, i, &r1)
+                    and _rank(k2[i], lo2, step2, span2, miss2, h2, i, &r2)):
+                ok = 0
+                break
+            c = r1 * width + r2
+            p_codes[i] = c
+            pos[c + 1] += 1
+        if ok:
+            for k in range(n_keys):
+                pos[k + 1] += pos[k]
+            for i in range(n):
+                c = p_codes[i]
+                j = pos[c]
+                pos[c] = j + 1
+                p_perm[j] = i
+    return ok
+
+
+def expand_runs(const int64_t[::1] bounds, int64_t width, bint minor, int64_t lo, int64_t step, int64_t span,
+                int64_t missing, int64_t[::1] out):
+    """One sort key in sorted order, rebuilt from the buckets of :func:`dense_sort2`: bucket c holds rank
+    ``c // width`` of the major key (``c % width`` of the minor one), value ``lo + rank * step`` (``missing``
+    for rank ``span``)."""
+    cdef Py_ssize_t c, j, n_keys = bounds.shape[0] - 1
+    cdef int64_t start = 0, end, r, v
+    cdef int64_t* p_out = &out[0] if out.shape[0] else NULL
+    with nogil:
+        for c in range(n_keys):
+            end = bounds[c]
+            if end > start:
+                r = c % width if minor else c // width
+                v = missing if r == span else lo + r * step
+                for j in range(start, end):
+                    p_out[j] = v
+            start = end
+
+
+def gather8(const int64_t[::1] perm, const int64_t[::1] values, int64_t[::1] out):
+    """``out[j] = values[perm[j]]`` for 8-byte values viewed as int64 (``perm`` validated by the caller)."""
+    cdef Py_ssize_t j, n = perm.shape[0]
+    cdef const int64_t* p_perm = &perm[0] if n else NULL
+    cdef const int64_t* p_val = &values[0] if values.shape[0] else NULL
+    cdef int64_t* p_out = &out[0] if n else NULL
+    with nogil:
+        for j in range(n):
+            p_out[j] = p_val[p_perm[j]]
+
+
+cdef extern from *:
+    """
+    /* Branch-free selects for the allocation loop: whether an order can be fulfilled, and whether what is
+       left is negative, are data (about every other row in sorted order), so branches on them would be
+       mispredicted; compilers turn the plain ternaries into branches there. */
+    #include <stdint.h>
+    #include <string.h>
+    #if defined(__SSE2__)
+    #include <emmintrin.h>
+    #endif
+    static inline double bkf_max0(double x) {  /* np.maximum(0, x): NaN and -0.0 come back as they are */
+    #if defined(__SSE2__)
+        return _mm_cvtsd_f64(_mm_max_sd(_mm_setzero_pd(), _mm_set_sd(x)));
+    #else
+        return 0.0 > x ? 0.0 : x;
+    #endif
+    }
+    static inline double bkf_pick(int first, double x, double y) {  /* first ? x : y, by bit masking */
+        uint64_t bx, by, m = (uint64_t)0 - (uint64_t)(first != 0);
+        memcpy(&bx, &x, 8);
+        memcpy(&by, &y, 8);
+        bx = by ^ ((bx ^ by) & m);
+        memcpy(&x, &bx, 8);
+        return x;
+    }
+    """
+    double bkf_max0(double x) noexcept nogil
+    double bkf_pick(int first, double x, double y) noexcept nogil
+
+
+def allocation_keyed(const double[::1] required, const int64_t[::1] keys, int64_t base,
+                     const double[::1] avail_by_code, double[::1] avail_out, double[::1] cum,
+                     unsigned char[::1] can, double[::1] alloc):
+    cdef Py_ssize_t i, n = required.shape[0], n_groups = avail_by_code.shape[0]
+    cdef int64_t g
+    cdef double r, c, a, y, s
+    cdef int ok
+    cdef double nan = float("nan")
+    # running sum and Kahan compensation side by side: one cache line per group visit
+    cdef double[::1] acc_v = np.zeros(2 * n_groups + 2, dtype=np.float64)
+    cdef double* acc = &acc_v[0]
+    cdef const double* p_req = &required[0] if n else NULL
+    cdef const int64_t* p_keys = &keys[0] if n else NULL
+    cdef const double* p_table = &avail_by_code[0] if n_groups else NULL
+    cdef double* p_avail = &avail_out[0] if n else NULL
+    cdef double* p_cum = &cum[0] if n else NULL
+    cdef unsigned char* p_can = &can[0] if n else NULL
+    cdef double* p_alloc = &alloc[0] if n else NULL
+    with nogil:
+        for i in range(n):
+            g = p_keys[i] - base
+            r = p_req[i]
+            if g < 0 or r != r:
+                a = p_table[g] if g >= 0 else nan
+                c = nan
+            else:
+                a = p_table[g]
+                # Kahan compensation, operation for operation as pandas' groupby cumsum
+                s = acc[2 * g]
+                y = r - acc[2 * g + 1]
+                c = s + y
+                acc[2 * g + 1] = (c - s) - y
+                acc[2 * g] = c
+            p_avail[i] = a
+            p_cum[i] = c
+            # branch-free: whether a row can be fulfilled is data, not a pattern the predictor learns
+            ok = c <= a
+            p_can[i] = ok
+            p_alloc[i] = bkf_pick(ok, r, bkf_max0(a - (c - r)))
+
+
+def capacity_keyed(const double[::1] hours, const int64_t[::1] keys, int64_t base,
+                   const double[::1] avail_by_code, double[::1] avail_out, double[::1] cum,
+                   unsigned char[::1] ok):
+    cdef Py_ssize_t i, n = hours.shape[0], n_groups = avail_by_code.shape[0]
+    cdef int64_t g
+    cdef double h, c, a, y, s
+    cdef double nan = float("nan")
+    cdef double[::1] acc_v = np.zeros(2 * n_groups + 2, dtype=np.float64)
+    cdef double* acc = &acc_v[0]
+    cdef const double* p_hours = &hours[0] if n else NULL
+    cdef const int64_t* p_keys = &keys[0] if n else NULL
+    cdef const double* p_table = &avail_by_code[0] if n_groups else NULL
+    cdef double* p_avail = &avail_out[0] if n else NULL
+    cdef double* p_cum = &cum[0] if n else NULL
+    cdef unsigned char* p_ok = &ok[0] if n else NULL
+    with nogil:
+        for i in range(n):
+            g = p_keys[i] - base
+            h = p_hours[i]
+            if g < 0 or h != h:
+                a = p_table[g] if g >= 0 else nan
+                c = nan
+            else:
+                a = p_table[g]
+                s = acc[2 * g]
+                y = h - acc[2 * g + 1]
+                c = s + y
+                acc[2 * g + 1] = (c - s) - y
+                acc[2 * g] = c
+            p_avail[i] = a
+            p_cum[i] = c
+            p_ok[i] = c <= a

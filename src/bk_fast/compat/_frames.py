@@ -4,6 +4,8 @@ prepares validated arrays for it; ``None`` means "take the plain pandas path".""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -133,9 +135,12 @@ def _numeric_key(dtype) -> bool:
 
 
 def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
-    """Group codes of ``left`` (-1: missing key), the number of groups, and per group the position of its match
-    in ``right`` (-1: no match), as a left merge on unique right keys would find it. ``None`` when the fast
-    path does not apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
+    """How each row of ``left`` finds its match in ``right``, as a left merge on unique right keys would:
+    ``(keys, base, n_groups, pos_by_code, raw)`` where row i belongs to group ``keys[i] - base`` (negative:
+    missing key) and ``pos_by_code[g]`` is the position of group g's match in ``right`` (-1: no match).
+    Integer keys in a narrow range are their own codes (``raw``: ``keys`` is the column as int64, ``base``
+    the smallest key); anything else is factorised (``base`` 0, -1 for a missing key). ``None`` when the fast path does not
+    apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
     ldt, rdt = left.dtype, right.dtype
     both_text = is_text(ldt) and is_text(rdt)
     both_num = _numeric_key(ldt) and _numeric_key(rdt)
@@ -151,24 +156,24 @@ def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
     n = len(left)
     larr, rarr = plain_numpy(left), plain_numpy(right)
     if larr is not None and rarr is not None and larr.dtype.kind in "iu" and rarr.dtype.kind in "iu" \
-            and larr.size and rarr.size:
+            and larr.size and rarr.size and (larr.dtype.kind == "i" or int(larr.max()) <= np.iinfo(np.int64).max) \
+            and (rarr.dtype.kind == "i" or int(rarr.max()) <= np.iinfo(np.int64).max):
         lo = min(int(larr.min()), int(rarr.min()))
         hi = max(int(larr.max()), int(rarr.max()))
-        coded = int_range_codes(larr, n + len(rarr), lo, hi)
-        if coded is not None:
-            codes, span = coded
+        span = hi - lo + 1
+        if span <= _limit(n + len(rarr)):
             table = np.full(span, -1, dtype=np.int64)
             table[rarr.astype(np.int64) - np.int64(lo)] = np.arange(len(rarr), dtype=np.int64)
             if np.count_nonzero(table >= 0) != len(rarr):
                 return None  # duplicate right keys: the merge would repeat rows
-            return np.ascontiguousarray(codes), span, table
+            return np.ascontiguousarray(larr, dtype=np.int64), lo, span, table, True
     rindex = pd.Index(right)
     if not rindex.is_unique:
         return None
     codes, n_groups, uniques = factorize(left, engine)
     pos_by_code = np.asarray(rindex.get_indexer(uniques), dtype=np.int64) if n_groups else \
         np.empty(0, dtype=np.int64)
-    return codes, n_groups, pos_by_code
+    return codes, 0, n_groups, pos_by_code, False
 
 
 def values_by_code(values: np.ndarray, pos_by_code: np.ndarray) -> np.ndarray:
@@ -245,34 +250,70 @@ def _full_step(params):
     return vals, lo, step, (hi - lo) // step + 1, flags
 
 
-def sort_permutation(frame: pd.DataFrame, by: list, *, engine=None):
-    """Stable two-key sort as ``frame.sort_values(by)`` orders rows (missing values last).
+class SortOrder(NamedTuple):
+    """A stable sort of a frame's rows: ``perm[j]`` is the row at sorted position j. Dense-coded sorts also
+    keep their buckets (``bounds``, see the ``dense_sort2`` kernel) and per key ``(lo, step, span)``, from
+    which a key column is rebuilt in sorted order without reading it again."""
+    perm: np.ndarray
+    by: tuple = ()
+    bounds: np.ndarray | None = None
+    keys: tuple = ()
 
-    Returns ``(dest, perm)``: ``dest[i]`` the sorted position of row i (None when not computed) and ``perm``
-    the row at each position. Dense keys go through the ``sort_codes2`` and ``counting_sort`` kernels;
-    anything else through pandas.
-    """
+
+def sort_order(frame: pd.DataFrame, by: list, *, engine=None) -> SortOrder:
+    """Stable two-key sort as ``frame.sort_values(by)`` orders rows (missing values last). Dense keys go
+    through the ``dense_sort2`` kernel (one counting sort); anything else through pandas."""
     n = len(frame)
     params = [_sort_params(frame[name], n) for name in by] if len(by) == 2 else [None]
     if all(p is not None for p in params):
-        (k1, lo1, st1, sp1, m1), (k2, lo2, st2, sp2, m2) = params
-        total = (sp1 + 1) * (sp2 + 1)
-        if total <= _limit(n):
+        for attempt in range(2):
+            if attempt:  # a sampled step did not divide every value: the exact one
+                params = [_full_step(params[0]), _full_step(params[1])]
+            (k1, lo1, st1, sp1, m1), (k2, lo2, st2, sp2, m2) = params
+            total = (sp1 + 1) * (sp2 + 1)
+            if total > _limit(n):
+                break
             codes = np.empty(n, dtype=np.int64)
-            build = resolve("sort_codes2", engine)
-            ok = build(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes)
-            if not ok:
-                (k1, lo1, st1, sp1, m1), (k2, lo2, st2, sp2, m2) = _full_step(params[0]), _full_step(params[1])
-                total = (sp1 + 1) * (sp2 + 1)
-                ok = total <= _limit(n) and build(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes)
-            if ok:
-                dest = np.empty(n, dtype=np.int64)
-                perm = np.empty(n, dtype=np.int64)
-                resolve("counting_sort", engine)(codes, int(total), dest, perm)
-                return dest, perm
+            bounds = np.zeros(total + 1, dtype=np.int64)
+            perm = np.empty(n, dtype=np.int64)
+            if resolve("dense_sort2", engine)(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes, bounds, perm):
+                return SortOrder(perm, tuple(by), bounds, ((lo1, st1, sp1), (lo2, st2, sp2)))
     sub = frame[by].reset_index(drop=True)
-    perm = sub.sort_values(by).index.to_numpy(dtype=np.int64)
-    return None, perm
+    return SortOrder(sub.sort_values(by).index.to_numpy(dtype=np.int64))
+
+
+def sort_permutation(frame: pd.DataFrame, by: list, *, engine=None):
+    """``(dest, perm)`` of :func:`sort_order`: ``perm`` the row at each sorted position and ``dest`` its inverse
+    (None: not computed)."""
+    return None, sort_order(frame, by, engine=engine).perm
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def sorted_column(frame: pd.DataFrame, name, order: SortOrder, engine=None):
+    """Column ``name`` of ``frame`` in ``order``: a sort key of int64 or datetime64 dtype is rebuilt from the
+    buckets (no reads), other 8-byte numpy columns gathered by the ``gather8`` kernel, anything else taken
+    by pandas/numpy."""
+    col = frame[name]
+    dtype = col.dtype
+    perm = order.perm
+    if not isinstance(dtype, np.dtype):
+        return col.array.take(perm)
+    if order.bounds is not None and name in order.by and dtype.itemsize == 8 and (
+            dtype == np.int64 or dtype.kind == "M"):
+        which = order.by.index(name)
+        lo, step, span = order.keys[which]
+        out = np.empty(len(perm), dtype=dtype)
+        resolve("expand_runs", engine)(order.bounds, order.keys[1][2] + 1, which == 1, lo, step, span, _NAT,
+                                       out.view(np.int64))
+        return out
+    arr = col.to_numpy()
+    if dtype.itemsize == 8 and dtype.kind in "iufmM":
+        out = np.empty(len(perm), dtype=dtype)
+        resolve("gather8", engine)(perm, np.ascontiguousarray(arr).view(np.int64), out.view(np.int64))
+        return out
+    return arr.take(perm)
 
 
 def reorder(values, dest, perm, engine=None):

@@ -18,8 +18,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
-    as_object, back_to_str, frame_from_columns, plain_ascii, group_codes, is_text, keyed_lookup, plain_numpy, reorder, reordered_columns,
-    sort_permutation, text_columns, values_by_code)
+    as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, sort_order,
+    sorted_column, text_columns, values_by_code)
 from bk_fast.compat.stats import note_fallback, tracked
 
 __all__ = ["DataFrameOptimizer"]
@@ -415,12 +415,19 @@ def _running_sum(values: np.ndarray, codes: np.ndarray, n_groups: int, engine, *
     return out
 
 
-def _merged_column(values: np.ndarray, pos_by_code: np.ndarray, codes: np.ndarray, from_kernel: np.ndarray):
+def _merged_column(values: np.ndarray, pos_by_code: np.ndarray, s_keys: np.ndarray, base: int,
+                   from_kernel: np.ndarray):
     """The merged right-hand column as pandas' left merge gives it: the kernel's float64 values, or the
     original integers when every row matched (no NaN, so the dtype survives the merge)."""
     if values.dtype.kind in "iu" and not np.isnan(from_kernel).any():
-        return values[pos_by_code[codes]]
+        return values[pos_by_code[s_keys - np.int64(base)]]
     return from_kernel
+
+
+def _sorted_frame(frame: pd.DataFrame, order, engine, done: dict) -> dict:
+    """Every column of ``frame`` in sorted order (``done`` holds the ones a kernel already gathered)."""
+    return {name: done[name] if name in done else sorted_column(frame, name, order, engine)
+            for name in frame.columns}
 
 
 def _allocation_fast(yarn_df, orders_df, engine):
@@ -439,30 +446,44 @@ def _allocation_fast(yarn_df, orders_df, engine):
     looked = keyed_lookup(orders_df["yarn_id"], yarn_df["yarn_id"], engine)
     if looked is None:
         return None
-    codes, n_groups, pos_by_code = looked
-    dest, perm = sort_permutation(orders_df, ["priority", "order_date"], engine=engine)
-    cols = reordered_columns(orders_df, dest, perm, engine)
-    s_codes = np.ascontiguousarray(reorder(codes, dest, perm, engine))
-    del codes
-    s_req = cols["required_quantity"]
+    keys, base, n_groups, pos_by_code, raw = looked
+    order = sort_order(orders_df, ["priority", "order_date"], engine=engine)
+    perm = order.perm
     n = len(perm)
-    avail = np.empty(n)
     table = values_by_code(available, pos_by_code)
-    if s_req.dtype == np.float64:
+    s_keys = np.empty(n, dtype=np.int64)
+    resolve("gather8", engine)(perm, keys, s_keys)
+    s_req = sorted_column(orders_df, "required_quantity", order, engine)
+    avail = np.empty(n)
+    if required.dtype == np.float64:
         cum, can, alloc = np.empty(n), np.empty(n, dtype=bool), np.empty(n)
-        resolve("allocation_running", engine)(s_req, s_codes, int(n_groups), table, avail, cum,
-                                              can.view(np.uint8), alloc)
+        resolve("allocation_keyed", engine)(s_req, s_keys, int(base), table, avail, cum, can.view(np.uint8), alloc)
     else:
-        cum = _running_sum(s_req, s_codes, n_groups, engine)
-        avail[:] = np.append(table, np.nan)[s_codes]
+        codes = s_keys - np.int64(base) if base else s_keys
+        cum = _running_sum(s_req, codes, n_groups, engine)
+        avail[:] = np.append(table, np.nan)[codes]
         with np.errstate(invalid="ignore"):
             can = cum <= avail
             alloc = np.where(can, s_req, np.maximum(0, avail - (cum - s_req)))
-    cols["available_quantity"] = _merged_column(available, pos_by_code, s_codes, avail)
+    done = {"required_quantity": s_req}
+    if raw and orders_df["yarn_id"].dtype == np.int64:  # integer ids are their own codes: the sorted column
+        done["yarn_id"] = s_keys
+    cols = _sorted_frame(orders_df, order, engine, done)
+    cols["available_quantity"] = _merged_column(available, pos_by_code, s_keys, base, avail)
     cols["cumulative_demand"] = cum
     cols["can_fulfill"] = can
     cols["allocated_quantity"] = alloc
-    return frame_from_columns(cols, pd.RangeIndex(n).take(perm))
+    return frame_from_columns(cols, _permuted_range(perm))
+
+
+def _permuted_range(perm: np.ndarray) -> pd.Index:
+    """``pd.RangeIndex(len(perm)).take(perm)`` without its copies: an Index on ``perm`` itself, unless the
+    permutation is equally spaced (identity or reversal, or at most two rows), where pandas gives a
+    RangeIndex."""
+    n = len(perm)
+    if n <= 2 or abs(int(perm[1]) - int(perm[0])) == 1:
+        return pd.RangeIndex(n).take(perm)
+    return pd.Index(perm, dtype=np.int64, copy=False)
 
 
 def _scheduling_fast(orders_df, capacity_df, start, engine):
@@ -470,9 +491,8 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     if not all(name in orders_df.columns for name in needed) or not orders_df.columns.is_unique:
         return None
     if capacity_df.empty:
-        dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
-        cols = reordered_columns(orders_df, dest, perm, engine)
-        return frame_from_columns(cols, orders_df.index.take(perm))
+        order = sort_order(orders_df, ["priority", "due_date"], engine=engine)
+        return frame_from_columns(_sorted_frame(orders_df, order, engine, {}), orders_df.index.take(order.perm))
     if "work_center_id" not in orders_df.columns or "available_hours" in orders_df.columns:
         return None
     if "work_center_id" not in capacity_df.columns or "available_hours" not in capacity_df.columns \
@@ -485,21 +505,25 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     looked = keyed_lookup(orders_df["work_center_id"], capacity_df["work_center_id"], engine)
     if looked is None:
         return None
-    codes, n_groups, pos_by_code = looked
-    dest, perm = sort_permutation(orders_df, ["priority", "due_date"], engine=engine)
-    cols = reordered_columns(orders_df, dest, perm, engine)
-    s_codes = np.ascontiguousarray(reorder(codes, dest, perm, engine))
-    del codes
-    n = len(perm)
+    keys, base, n_groups, pos_by_code, raw = looked
+    order = sort_order(orders_df, ["priority", "due_date"], engine=engine)
+    n = len(order.perm)
+    s_keys = np.empty(n, dtype=np.int64)
+    resolve("gather8", engine)(order.perm, keys, s_keys)
+    s_hours = sorted_column(orders_df, "production_hours", order, engine)
     avail, cum, ok = np.empty(n), np.empty(n), np.empty(n, dtype=bool)
-    resolve("capacity_running", engine)(cols["production_hours"], s_codes, int(n_groups),
-                                        values_by_code(available, pos_by_code), avail, cum, ok.view(np.uint8))
-    cols["available_hours"] = _merged_column(available, pos_by_code, s_codes, avail)
+    resolve("capacity_keyed", engine)(s_hours, s_keys, int(base), values_by_code(available, pos_by_code), avail,
+                                      cum, ok.view(np.uint8))
+    done = {"production_hours": s_hours}
+    if raw and orders_df["work_center_id"].dtype == np.int64:
+        done["work_center_id"] = s_keys
+    cols = _sorted_frame(orders_df, order, engine, done)
+    cols["available_hours"] = _merged_column(available, pos_by_code, s_keys, base, avail)
     cols["cumulative_hours"] = cum
     cols["can_schedule"] = ok
     out = frame_from_columns(cols)
     out["scheduled_start"] = start
-    end = _scheduled_end(cols["production_hours"], start, engine)
+    end = _scheduled_end(s_hours, start, engine)
     if end is None:
         end = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
     out["scheduled_end"] = end

@@ -263,17 +263,118 @@ def hours_end(hours, start_ns, end):
 
 @jit
 def scaled_running_sum(per, quantity, ids, lo, n_groups, required, cum):
-    acc = np.zeros(n_groups, dtype=np.float64)
-    comp = np.zeros(n_groups, dtype=np.float64)
+    # running sum and Kahan compensation side by side: one cache line per group visit
+    acc = np.zeros(2 * n_groups + 2, dtype=np.float64)
     for i in range(per.shape[0]):
         r = per[i] * quantity
         required[i] = r
         if r != r:
             cum[i] = r
             continue
-        g = ids[i] - lo
-        y = r - comp[g]
-        t = acc[g] + y
-        comp[g] = (t - acc[g]) - y
+        g = 2 * (ids[i] - lo)
+        s = acc[g]
+        y = r - acc[g + 1]
+        t = s + y
+        acc[g + 1] = (t - s) - y
         acc[g] = t
         cum[i] = t
+
+
+@jit
+def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, perm):
+    h1 = miss1.shape[0] > 0
+    h2 = miss2.shape[0] > 0
+    width = span2 + 1
+    n = codes.shape[0]
+    n_keys = bounds.shape[0] - 1
+    for i in range(n):
+        r1, ok1 = _rank(k1[i], lo1, step1, span1, miss1, h1, i)
+        r2, ok2 = _rank(k2[i], lo2, step2, span2, miss2, h2, i)
+        if not (ok1 and ok2):
+            return 0
+        c = r1 * width + r2
+        codes[i] = c
+        bounds[c + 1] += 1
+    for k in range(n_keys):
+        bounds[k + 1] += bounds[k]
+    for i in range(n):
+        c = codes[i]
+        j = bounds[c]
+        bounds[c] = j + 1
+        perm[j] = i
+    return 1
+
+
+@jit
+def expand_runs(bounds, width, minor, lo, step, span, missing, out):
+    start = 0
+    for c in range(bounds.shape[0] - 1):
+        end = bounds[c]
+        if end > start:
+            r = c % width if minor else c // width
+            v = missing if r == span else lo + r * step
+            for j in range(start, end):
+                out[j] = v
+        start = end
+
+
+@jit
+def gather8(perm, values, out):
+    for j in range(perm.shape[0]):
+        out[j] = values[perm[j]]
+
+
+@jit
+def allocation_keyed(required, keys, base, avail_by_code, avail_out, cum, can, alloc):
+    acc = np.zeros(2 * avail_by_code.shape[0] + 2, dtype=np.float64)
+    n = required.shape[0]
+    for i in range(n):
+        g = keys[i] - base
+        r = required[i]
+        if g < 0 or r != r:
+            a = avail_by_code[g] if g >= 0 else np.nan
+            c = np.nan
+        else:
+            a = avail_by_code[g]
+            # Kahan compensation, operation for operation as pandas' groupby cumsum
+            s = acc[2 * g]
+            y = r - acc[2 * g + 1]
+            c = s + y
+            acc[2 * g + 1] = (c - s) - y
+            acc[2 * g] = c
+        avail_out[i] = a
+        cum[i] = c
+        can[i] = c <= a
+        alloc[i] = a - (c - r)
+    # whether a row can be fulfilled, and whether what is left is negative, are data (about every other row):
+    # LLVM turns selects on them in the loop above into mispredicted branches, so they run as two simple
+    # passes it vectorises (blends)
+    for i in range(n):
+        x = alloc[i]
+        alloc[i] = 0.0 if x < 0.0 else x  # np.maximum(0, x): NaN and -0.0 kept
+    req_bits = required.view(np.int64)
+    alloc_bits = alloc.view(np.int64)
+    for i in range(n):
+        m = -np.int64(can[i])
+        alloc_bits[i] = (req_bits[i] & m) | (alloc_bits[i] & ~m)
+
+
+@jit
+def capacity_keyed(hours, keys, base, avail_by_code, avail_out, cum, ok):
+    acc = np.zeros(2 * avail_by_code.shape[0] + 2, dtype=np.float64)
+    for i in range(hours.shape[0]):
+        g = keys[i] - base
+        h = hours[i]
+        if g < 0 or h != h:
+            a = avail_by_code[g] if g >= 0 else np.nan
+            c = np.nan
+        else:
+            a = avail_by_code[g]
+            s = acc[2 * g]
+            y = h - acc[2 * g + 1]
+            c = s + y
+            acc[2 * g + 1] = (c - s) - y
+            acc[2 * g] = c
+        avail_out[i] = a
+        cum[i] = c
+        ok[i] = c <= a

@@ -173,3 +173,55 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
             first_rows[code] = i
         codes[i] = code
     return len(seen)
+
+
+@kernel
+def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, perm):
+    """:func:`sort_codes2` and a stable counting sort in one call: ``codes`` as there, ``perm[j]`` the row at
+    sorted position j, and ``bounds`` (``n_keys + 1`` zeros on entry, ``n_keys = (span1 + 1) * (span2 + 1)``)
+    holding on return the end of each bucket: bucket c occupies ``[bounds[c - 1], bounds[c])`` (0 for
+    ``c = 0``), and ``bounds[n_keys] = n``. Returns 1, or 0 as :func:`sort_codes2` (then ``bounds`` and ``perm`` are undefined)."""
+    if not sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+        return 0
+    n_keys = bounds.shape[0] - 1
+    perm[:] = np.argsort(codes, kind="stable")
+    bounds[:n_keys] = np.cumsum(np.bincount(codes, minlength=n_keys))[:n_keys]
+    bounds[n_keys] = codes.shape[0]
+    return 1
+
+
+@kernel
+def expand_runs(bounds, width, minor, lo, step, span, missing, out):
+    """One key of :func:`dense_sort2` in sorted order, from its buckets alone: bucket c holds rank
+    ``c % width`` (``minor``) or ``c // width`` of that key, i.e. value ``lo + rank * step`` (``missing`` for
+    rank ``span``), int64."""
+    n_keys = bounds.shape[0] - 1
+    ends = bounds[:n_keys]
+    sizes = np.diff(ends, prepend=np.int64(0))
+    c = np.arange(n_keys, dtype=np.int64)
+    rank = c % width if minor else c // width
+    values = np.where(rank == span, np.int64(missing), np.int64(lo) + rank * np.int64(step))
+    out[:] = np.repeat(values, sizes)
+
+
+@kernel
+def gather8(perm, values, out):
+    """``out[j] = values[perm[j]]`` (8-byte values viewed as int64)."""
+    out[:] = values[perm]
+
+
+@kernel
+def allocation_keyed(required, keys, base, avail_by_code, avail_out, cum, can, alloc):
+    """:func:`allocation_running` with the group of a row given as ``keys - base`` (negative: missing key;
+    below ``len(avail_by_code)``): integer ids in a narrow range need no codes of their own."""
+    codes = keys - np.int64(base)
+    codes[codes < 0] = -1
+    allocation_running(required, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, can, alloc)
+
+
+@kernel
+def capacity_keyed(hours, keys, base, avail_by_code, avail_out, cum, ok):
+    """:func:`capacity_running` with the group of a row given as ``keys - base``, as :func:`allocation_keyed`."""
+    codes = keys - np.int64(base)
+    codes[codes < 0] = -1
+    capacity_running(hours, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, ok)

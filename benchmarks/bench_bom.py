@@ -30,7 +30,7 @@ import pandas as pd
 import bk_fast
 from bk_fast.bom import BOM
 
-from .common import ENGINES, check_engine
+from .common import ENGINES, cached, check_engine, mill
 
 # ----------------------------------------------------------------------------------------------------------
 # data
@@ -169,24 +169,18 @@ def clean_bom(bom: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------------------
 # asv suites
 
-_CACHE: dict = {}
+def four_level_case(n_items: int, n_lines: int):
+    """(4-level BOM, demand lines)."""
+    bom = four_level_bom(n_items)
+    return bom, demand_lines(bom, n_lines)
 
 
 def _four_level(n_items: int, n_lines: int):
-    key = ("four", n_items, n_lines)
-    if key not in _CACHE:
-        bom = four_level_bom(n_items)
-        _CACHE[key] = (bom, demand_lines(bom, n_lines))
-    return _CACHE[key]
+    return cached(four_level_case, n_items, n_lines)  # built once per machine (common.cached)
 
 
 def _mill(scale: float):
-    key = ("mill", scale)
-    if key not in _CACHE:
-        from bk_fast.datasets import make_mill
-
-        _CACHE[key] = make_mill(scale=scale, seed=0)
-    return _CACHE[key]
+    return mill(scale)
 
 
 class FourLevel:

@@ -252,7 +252,10 @@ class TimeDask:
             import bk_fast.dask  # noqa: F401
         except ImportError as exc:
             raise NotImplementedError(f"dask extra not installed: {exc}") from None
-        self.d = make_inputs(scale)
+        from .common import cached
+
+        # built once per machine (holds a compiled BOM, hence the deps)
+        self.d = cached(make_inputs, scale, deps=("bk_fast.datasets", "bk_fast.bom"))
         self.client = None
         if runner == "local cluster":
             import distributed

@@ -7,7 +7,17 @@ import pandas as pd
 
 import bk_fast
 
-from .common import ENGINES, check_engine
+from .common import ENGINES, cached, check_engine
+
+
+def segments_case(rows: int, str_keys: bool):
+    """(values, keys): exponential quantities and zipf-distributed yarn ids (``rows // 20`` distinct), the ids
+    as integers or as pandas ``str``."""
+    rng = np.random.default_rng(0)
+    ids = rng.zipf(1.6, rows) % max(rows // 20, 1)
+    keys = pd.Series(ids.astype(str) if str_keys else ids)
+    values = pd.Series(rng.exponential(500.0, rows).round(2))
+    return values, keys
 
 
 def cumsum_loop(values, keys):
@@ -31,10 +41,7 @@ class SegmentedCumsum:
             check_engine(method)
         if method == "loop" and rows > 1_000_000:
             raise NotImplementedError("the Python loop is only run up to 1e6 rows")
-        rng = np.random.default_rng(0)
-        ids = rng.zipf(1.6, rows) % max(rows // 20, 1)
-        self.keys = pd.Series(ids.astype(str) if keys == "str" else ids)
-        self.values = pd.Series(rng.exponential(500.0, rows).round(2))
+        self.values, self.keys = cached(segments_case, rows, keys == "str")
         if method in ENGINES:
             bk_fast.segmented_cumsum(self.values.head(10), self.keys.head(10), engine=method)
 

@@ -3,6 +3,7 @@
 import numpy as np
 import numpy.typing as npt
 
+def _simd(enabled: bool | None = None) -> bool: ...
 def list_schedule(order: npt.NDArray[np.int64], job_group: npt.NDArray[np.int64],
                   work: npt.NDArray[np.float64], release: npt.NDArray[np.float64],
                   job_style: npt.NDArray[np.int64], group_ptr: npt.NDArray[np.int64],

@@ -228,10 +228,21 @@ cdef extern from *:
     }
     #endif
 
-    /* AVX2 on CPUs that have it (checked at run time: the wheel stays portable), the scalar loop elsewhere */
+    /* AVX2 on CPUs that have it (checked at run time: the wheel stays portable), the scalar loop elsewhere;
+       bkf_ls_simd = 0 (tests, through _simd) forces the scalar loop */
+    static int bkf_ls_simd = 1;
+
+    static int bkf_ls_simd_available(void) {
+    #ifdef BKF_LS_AVX2
+        return __builtin_cpu_supports("avx2") ? 1 : 0;
+    #else
+        return 0;
+    #endif
+    }
+
     static void bkf_list_schedule(BKF_LS_ARGS) {
     #ifdef BKF_LS_AVX2
-        if (__builtin_cpu_supports("avx2")) {
+        if (bkf_ls_simd && __builtin_cpu_supports("avx2")) {
             bkf_ls_avx2(n, order, job_group, work, release, job_style, group_ptr, group_mach, speed, setup,
                         kind, avail, last_style, load, out_machine, out_start, out_end, out_setup, ends);
             return;
@@ -241,6 +252,8 @@ cdef extern from *:
                       kind, avail, last_style, load, out_machine, out_start, out_end, out_setup, ends);
     }
     """
+    int bkf_ls_simd
+    int bkf_ls_simd_available() noexcept nogil
     void bkf_ls_group_kinds(int64_t n_groups, const int64_t *group_ptr, const int64_t *group_mach,
                             const double *speed, unsigned char *kind) noexcept nogil
     void bkf_list_schedule(int64_t n, const int64_t *order, const int64_t *job_group, const double *work,
@@ -249,6 +262,16 @@ cdef extern from *:
                            const unsigned char *kind, double *avail, int64_t *last_style, double *load,
                            int64_t *out_machine, double *out_start, double *out_end, double *out_setup,
                            double *ends) noexcept nogil
+
+
+def _simd(enabled=None):
+    """Whether ``list_schedule`` uses its AVX2 loop (a CPU without AVX2, or a build without it, never does);
+    ``enabled=False`` forces the scalar loop (for tests: both must give the same results), ``True`` allows
+    AVX2 again. Returns the setting in force."""
+    global bkf_ls_simd
+    if enabled is not None:
+        bkf_ls_simd = 1 if enabled else 0
+    return bool(bkf_ls_simd and bkf_ls_simd_available())
 
 
 def list_schedule(const int64_t[::1] order, const int64_t[::1] job_group, const double[::1] work,

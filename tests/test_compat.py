@@ -181,6 +181,90 @@ def test_kernels_equal_reference(fast_engine, seed):
     np.testing.assert_array_equal(got[0][1], got[1][1])
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_sorted_path_kernels_equal_reference(fast_engine, seed):
+    """The kernels of the sorted allocation/scheduling path and the shortage compaction, against the
+    reference (and the reference against pandas/numpy)."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    # dense_sort2 + expand_runs: a stable sort by two dense keys, keys rebuilt from the buckets
+    k1 = rng.integers(-2, 3, n).astype(np.int64)
+    k2 = (rng.integers(0, 6, n) * 7 + 100).astype(np.int64)
+    miss2 = (rng.random(n) < 0.2).astype(np.uint8) if seed % 2 else np.empty(0, np.uint8)
+    lo1, st1, sp1, lo2, st2, sp2 = -2, 1, 5, 100, 7, 6
+    n_keys = (sp1 + 1) * (sp2 + 1)
+    got = []
+    for eng in ("numpy", fast_engine):
+        codes, bounds, perm = np.empty(n, np.int64), np.zeros(n_keys + 1, np.int64), np.empty(n, np.int64)
+        assert resolve("dense_sort2", eng)(k1, lo1, st1, sp1, np.empty(0, np.uint8), k2, lo2, st2, sp2, miss2,
+                                           codes, bounds, perm) == 1
+        keys = []
+        for minor, (lo, st, sp) in ((False, (lo1, st1, sp1)), (True, (lo2, st2, sp2))):
+            out = np.empty(n, np.int64)
+            resolve("expand_runs", eng)(bounds, sp2 + 1, minor, lo, st, sp, -1, out)
+            keys.append(out)
+        got.append((perm, bounds, *keys))
+    for a, b in zip(*got):
+        np.testing.assert_array_equal(a, b)
+    perm, _, s1, s2 = got[0]
+    key2 = np.where(miss2.astype(bool), np.iinfo(np.int64).max, k2) if miss2.size else k2
+    np.testing.assert_array_equal(perm, np.lexsort((key2, k1)))
+    np.testing.assert_array_equal(s1, k1[perm])
+    np.testing.assert_array_equal(s2, np.where(key2[perm] == np.iinfo(np.int64).max, -1, key2[perm]))
+    assert resolve("dense_sort2", fast_engine)(k1, lo1, st1, sp1, np.empty(0, np.uint8), k2 + (n > 0), lo2, st2,
+                                               sp2, miss2, codes, np.zeros(n_keys + 1, np.int64), perm) == (n == 0)
+
+    # gather8
+    values = rng.integers(-10 ** 12, 10 ** 12, n).astype(np.int64)
+    p = rng.permutation(n).astype(np.int64)
+    outs = [np.empty(n, np.int64) for _ in range(2)]
+    for eng, out in zip(("numpy", fast_engine), outs):
+        resolve("gather8", eng)(p, values, out)
+    np.testing.assert_array_equal(outs[1], values[p])
+
+    # allocation_keyed / capacity_keyed: groups as keys - base, equal to the coded kernels
+    req = _nan_some(rng, rng.gamma(1.0, 10.0, n), 0.1)
+    req[rng.random(n) < 0.05] = -0.0
+    keys = rng.integers(997, 1003, n).astype(np.int64)  # 997 (below base 998): missing key
+    table = _nan_some(rng, rng.gamma(1.0, 30.0, 5), 0.2)
+    table[0] = -0.0
+    codes = np.where(keys < 998, -1, keys - 998)
+    for name, coded, n_out in (("allocation_keyed", "allocation_running", 4),
+                               ("capacity_keyed", "capacity_running", 3)):
+        results = []
+        for eng, fn, args in (("numpy", coded, (req, codes, 5, table)), ("numpy", name, (req, keys, 998, table)),
+                              (fast_engine, name, (req, keys, 998, table))):
+            avail, cum, flag, alloc = np.empty(n), np.empty(n), np.empty(n, bool), np.empty(n)
+            resolve(fn, eng)(*args, *[avail, cum, flag.view(np.uint8), alloc][:n_out])
+            results.append((avail, cum, flag, alloc if n_out == 4 else np.zeros(0)))
+        for other in results[1:]:
+            for a, b in zip(results[0], other):
+                np.testing.assert_array_equal(a, b)
+                assert np.array_equal(np.signbit(a), np.signbit(b))
+        if n_out == 4:  # the contract's formula, signs of zero included
+            avail, cum, can, alloc = results[2]
+            with np.errstate(invalid="ignore"):
+                want = np.where(can, req, np.maximum(0, avail - (cum - req)))
+            np.testing.assert_array_equal(alloc, want)
+            assert np.array_equal(np.signbit(alloc), np.signbit(want))
+
+    # shortage_compact
+    bal = _nan_some(rng, rng.normal(0, 10, n), 0.1)
+    thr = _nan_some(rng, rng.normal(0, 10, n), 0.1)
+    res = []
+    for eng in ("numpy", fast_engine):
+        arrays = [np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)]
+        k = resolve("shortage_compact", eng)(bal, thr, *arrays)
+        res.append([a[:k] for a in arrays])
+    for a, b in zip(*res):
+        np.testing.assert_array_equal(a, b)
+    with np.errstate(invalid="ignore"):
+        hit = np.flatnonzero(bal < thr)
+    np.testing.assert_array_equal(res[1][0], hit)
+    np.testing.assert_array_equal(res[1][2], bal[hit])
+    np.testing.assert_array_equal(res[1][3], thr[hit])
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_hash_factorize_equals_pandas(engine, seed):
     from bk_fast.compat._frames import _arrow_text, factorize

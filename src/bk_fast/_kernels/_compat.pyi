@@ -38,3 +38,6 @@ def allocation_keyed(required: npt.NDArray[np.float64], keys: npt.NDArray[np.int
 def capacity_keyed(hours: npt.NDArray[np.float64], keys: npt.NDArray[np.int64], base: int,
                    avail_by_code: npt.NDArray[np.float64], avail_out: npt.NDArray[np.float64],
                    cum: npt.NDArray[np.float64], ok: npt.NDArray[np.uint8]) -> None: ...
+def shortage_compact(balance: npt.NDArray[np.float64], threshold: npt.NDArray[np.float64],
+                     rows: npt.NDArray[np.int64], amount: npt.NDArray[np.float64], bal_out: npt.NDArray[np.float64],
+                     thr_out: npt.NDArray[np.float64]) -> int: ...

@@ -582,3 +582,26 @@ def capacity_keyed(const double[::1] hours, const int64_t[::1] keys, int64_t bas
             p_avail[i] = a
             p_cum[i] = c
             p_ok[i] = c <= a
+
+
+def shortage_compact(const double[::1] balance, const double[::1] threshold, int64_t[::1] rows,
+                     double[::1] amount, double[::1] bal_out, double[::1] thr_out):
+    cdef Py_ssize_t i, k = 0, n = balance.shape[0]
+    cdef double b, t
+    cdef const double* p_bal = &balance[0] if n else NULL
+    cdef const double* p_thr = &threshold[0] if n else NULL
+    cdef int64_t* p_rows = &rows[0] if n else NULL
+    cdef double* p_amount = &amount[0] if n else NULL
+    cdef double* p_bo = &bal_out[0] if n else NULL
+    cdef double* p_to = &thr_out[0] if n else NULL
+    with nogil:
+        for i in range(n):
+            # branch-free compaction: always write, advance only on a shortage (k <= i, so in bounds)
+            b = p_bal[i]
+            t = p_thr[i]
+            p_rows[k] = i
+            p_amount[k] = t - b
+            p_bo[k] = b
+            p_to[k] = t
+            k += b < t
+    return k

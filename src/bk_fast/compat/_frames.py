@@ -341,6 +341,12 @@ def reordered_columns(df: pd.DataFrame, dest, perm, engine=None) -> dict:
     return out
 
 
+def set_column(df: pd.DataFrame, name, values: np.ndarray) -> None:
+    """``df[name] = values`` for a fresh array nobody else holds, without the copy pandas makes of a bare
+    ndarray (wrapped in a Series on ``df``'s own index, which pandas takes as it is)."""
+    df[name] = pd.Series(values, index=df.index, copy=False)
+
+
 def frame_from_columns(cols: dict, index=None) -> pd.DataFrame:
     """A DataFrame of the given column arrays without re-inferring dtypes (``object`` text stays ``object``;
     pandas 3 would otherwise turn an object array of strings into ``str``)."""

@@ -18,8 +18,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
-    as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, sort_order,
-    sorted_column, text_columns, values_by_code)
+    as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, set_column,
+    sort_order, sorted_column, text_columns, values_by_code)
 from bk_fast.compat.stats import note_fallback, tracked
 
 __all__ = ["DataFrameOptimizer"]
@@ -106,7 +106,7 @@ class DataFrameOptimizer:
         for bit, name in zip((1, 2, 4), _PB_INPUTS):
             if flags & bit and name in arrays:  # the original writes the NaN -> 0 column back
                 df[name] = df[name].fillna(0)
-        df["planning_balance"] = out
+        set_column(df, "planning_balance", out)
         return df
 
     @staticmethod
@@ -129,16 +129,11 @@ class DataFrameOptimizer:
             out = df[below].copy()
             out["shortage_amount"] = out[threshold_col] - out[balance_col]
             return out
-        if _f64(bal) and _f64(thr):
-            rows = np.empty(len(df), dtype=np.int64)
-            amount = np.empty(len(df), dtype=np.float64)
-            k = resolve("shortage_rows", engine)(np.ascontiguousarray(bal), np.ascontiguousarray(thr), rows,
-                                                 amount)
-            rows, amount = rows[:k], amount[:k]
-        else:
-            with np.errstate(invalid="ignore"):
-                rows = np.flatnonzero(bal < thr)
-            amount = thr[rows] - bal[rows]
+        if _f64(bal) and _f64(thr) and type(df) is pd.DataFrame and not df.attrs and balance_col != threshold_col:
+            return _shortage_frame(df, bal, thr, threshold_col, balance_col, engine)
+        with np.errstate(invalid="ignore"):
+            rows = np.flatnonzero(bal < thr)
+        amount = thr[rows] - bal[rows]
         out = df.take(rows)
         out["shortage_amount"] = amount
         return out
@@ -157,7 +152,8 @@ class DataFrameOptimizer:
             bom_df = bom_df[bom_df["style_id"] == style_id].copy()
         fused = None if engine == PANDAS else _bom_fused(bom_df, quantity, engine)
         if fused is not None:
-            bom_df["required_quantity"], bom_df["cumulative_required"] = fused
+            set_column(bom_df, "required_quantity", fused[0])
+            set_column(bom_df, "cumulative_required", fused[1])
             return bom_df
         bom_df["required_quantity"] = bom_df["quantity_per"] * quantity
         required = plain_numpy(bom_df["required_quantity"])
@@ -167,7 +163,7 @@ class DataFrameOptimizer:
             bom_df["cumulative_required"] = bom_df.groupby("yarn_id")["required_quantity"].cumsum()
             return bom_df
         codes, n_groups, missing = group_codes(bom_df["yarn_id"], engine)
-        bom_df["cumulative_required"] = _running_sum(required, codes, n_groups, engine, missing=missing)
+        set_column(bom_df, "cumulative_required", _running_sum(required, codes, n_groups, engine, missing=missing))
         return bom_df
 
     # ------------------------------------------------------------------------------------------ allocation
@@ -378,6 +374,51 @@ class DataFrameOptimizer:
 # ---------------------------------------------------------------------------------------------- kernels
 
 
+def _shortage_frame(df, bal, thr, threshold_col, balance_col, engine):
+    """The shortage rows of ``df`` as ``df[below].copy()`` plus ``shortage_amount`` gives them, built column
+    by column: one kernel pass selects the rows and compacts the two compared columns and the amount, the
+    other 8-byte columns are gathered, the rest taken by pandas."""
+    n = len(df)
+    rows, amount, bal_out, thr_out = np.empty(n, dtype=np.int64), np.empty(n), np.empty(n), np.empty(n)
+    k = resolve("shortage_compact", engine)(np.ascontiguousarray(bal), np.ascontiguousarray(thr), rows, amount,
+                                            bal_out, thr_out)
+    for arr in (rows, amount, bal_out, thr_out):
+        arr.resize(k, refcheck=False)  # fresh arrays nothing else refers to: shrunk in place, not copied
+    gather = resolve("gather8", engine)
+    cols = {}
+    for name in df.columns:
+        if name == balance_col:
+            cols[name] = bal_out
+            continue
+        if name == threshold_col:
+            cols[name] = thr_out
+            continue
+        col = df[name]
+        dtype = col.dtype
+        if isinstance(dtype, np.dtype) and dtype.itemsize == 8 and dtype.kind in "iufmM":
+            out = np.empty(k, dtype=dtype)
+            gather(rows, np.ascontiguousarray(col.to_numpy()).view(np.int64), out.view(np.int64))
+            cols[name] = out
+        else:
+            cols[name] = col.array.take(rows) if not isinstance(dtype, np.dtype) else col.to_numpy().take(rows)
+    cols["shortage_amount"] = amount
+    out = frame_from_columns(cols, _take_index(df.index, rows))
+    # the column labels as pandas extends them (their Index type and name kept)
+    out.columns = df.columns if "shortage_amount" in df.columns else \
+        df.columns.insert(len(df.columns), "shortage_amount")
+    return out
+
+
+def _take_index(index: pd.Index, rows: np.ndarray) -> pd.Index:
+    """``index.take(rows)``; for the default RangeIndex an Index on ``rows`` itself (a fresh array of the
+    caller's) unless pandas would give a RangeIndex (equally spaced rows)."""
+    k = len(rows)
+    if type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and index.name is None \
+            and k > 2 and rows[1] - rows[0] != rows[-1] - rows[-2]:
+        return pd.Index(rows, dtype=np.int64, copy=False)
+    return index.take(rows)
+
+
 def _bom_fused(bom_df, quantity, engine):
     """``(required, cumulative)`` in one kernel pass for float64 ``quantity_per``, a plain float/int quantity
     and integer yarn ids in a dense range; None otherwise (the general path then runs)."""
@@ -526,7 +567,10 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     end = _scheduled_end(s_hours, start, engine)
     if end is None:
         end = out["scheduled_start"] + pd.to_timedelta(out["production_hours"], unit="h")
-    out["scheduled_end"] = end
+    if isinstance(end, np.ndarray):
+        set_column(out, "scheduled_end", end)
+    else:
+        out["scheduled_end"] = end
     return out
 
 

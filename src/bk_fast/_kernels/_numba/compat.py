@@ -378,3 +378,18 @@ def capacity_keyed(hours, keys, base, avail_by_code, avail_out, cum, ok):
         avail_out[i] = a
         cum[i] = c
         ok[i] = c <= a
+
+
+@jit
+def shortage_compact(balance, threshold, rows, amount, bal_out, thr_out):
+    k = 0
+    for i in range(balance.shape[0]):
+        # branch-free compaction: always write, advance only on a shortage (k <= i, so in bounds)
+        b = balance[i]
+        t = threshold[i]
+        rows[k] = i
+        amount[k] = t - b
+        bal_out[k] = b
+        thr_out[k] = t
+        k += b < t
+    return k

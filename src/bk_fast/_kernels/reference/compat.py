@@ -225,3 +225,13 @@ def capacity_keyed(hours, keys, base, avail_by_code, avail_out, cum, ok):
     codes = keys - np.int64(base)
     codes[codes < 0] = -1
     capacity_running(hours, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, ok)
+
+
+@kernel
+def shortage_compact(balance, threshold, rows, amount, bal_out, thr_out):
+    """:func:`shortage_rows`, also compacting the two inputs themselves: ``bal_out[:k]`` and ``thr_out[:k]``
+    are ``balance`` and ``threshold`` at the selected rows. Returns ``k``."""
+    k = shortage_rows(balance, threshold, rows, amount)
+    bal_out[:k] = balance[rows[:k]]
+    thr_out[:k] = threshold[rows[:k]]
+    return k

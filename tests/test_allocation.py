@@ -609,3 +609,50 @@ def test_service_order_with_huge_and_fractional_priorities(engine):
         res = allocate(orders, supply, engine=engine)
         assert res.deliveries["order"].tolist() == [3, 2], pri
         assert res.deliveries["qty"].tolist() == [6.0, 4.0]
+
+
+@pytest.mark.parametrize("max_late", [np.inf, 0.0, 2.5])
+@pytest.mark.parametrize("p", [1, 33, 50])
+def test_kernel_long_and_single_period_timelines(fast_engine, p, max_late):
+    """Per-order period searches: one period (the on-hand case), and timelines longer than the numba
+    engine's full-count cutoff (32 periods), where it switches to a binary search; every lateness mode."""
+    from bk_fast._engine import resolve
+
+    rng = np.random.default_rng(p)
+    n, ni = 4000, 23
+    item_ptr = np.arange(0, ni * p + 1, p, dtype=np.int64)
+    times = np.tile(np.arange(p, dtype=np.float64) * 1.5, ni)
+    cum = np.cumsum(rng.integers(-5, 40, (ni, p)), axis=1).astype(np.float64).ravel()
+    args = (item_ptr, times, cum, rng.integers(0, ni, n).astype(np.int64),
+            rng.integers(0, 50, n).astype(np.int64), rng.integers(-2, int(1.5 * p) + 2, n) + rng.choice([0.0, 0.5], n),
+            rng.integers(0, 30, n).astype(np.float64), True, 0.0, max_late)
+    outs = []
+    for eng in ("numpy", fast_engine):
+        free, short, on_time = np.empty(cum.size), np.empty(n), np.empty(n)
+        c = n + cum.size
+        d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
+        nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
+        outs.append((free, short, on_time) + tuple(x[:nd] for x in d))
+    assert outs[0][3].size > 0
+    for a, b in zip(*outs):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_integer_priority_and_due_columns_serve_as_their_float_values(engine):
+    """Integer priority/due columns key the service order directly (no float copy); the result is the
+    same as for the same values as floats, also beyond 2**53 where int64 values collapse in float64."""
+    rng = np.random.default_rng(7)
+    n = 300
+    supply = pd.DataFrame({"item": np.repeat([1, 2, 3], 4), "period": np.tile([0, 2, 4, 6], 3),
+                           "qty": rng.integers(0, 60, 12).astype(np.float64)})
+    for pri in (rng.integers(-5, 5, n), rng.integers(0, 3, n) + 2 ** 60):
+        orders = pd.DataFrame({"order": rng.permutation(n), "item": rng.integers(1, 4, n),
+                               "qty": rng.integers(0, 9, n).astype(np.float64), "priority": pri,
+                               "due": rng.integers(-1, 8, n)})
+        as_float = orders.astype({"priority": np.float64, "due": np.float64})
+        a, b = allocate(orders, supply, engine=engine), allocate(as_float, supply, engine=engine)
+        pd.testing.assert_frame_equal(a.orders, b.orders)
+        cols = ["order", "item", "qty", "days_late"]
+        pd.testing.assert_frame_equal(a.deliveries[cols], b.deliveries[cols])
+        assert a.deliveries["due"].dtype == orders["due"].dtype
+        np.testing.assert_array_equal(a.deliveries["due"].to_numpy(np.float64), b.deliveries["due"].to_numpy())

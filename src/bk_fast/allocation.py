@@ -107,18 +107,33 @@ def _from_days(days: np.ndarray) -> np.ndarray:
 
 
 def _check_values(df, arr, label, what, *, allow_nan=False, nonneg=False, finite=True):
-    if not allow_nan and np.isnan(arr).any():
-        raise ValueError(f"{what} column {label!r} has a missing or non-numeric value at row "
-                         f"{_first_bad(df, np.isnan(arr))!r}")
-    if finite and np.isinf(arr).any():
-        raise ValueError(f"{what} column {label!r} has an infinite value at row {_first_bad(df, np.isinf(arr))!r}")
-    if nonneg and (arr < 0).any():
+    with np.errstate(over="ignore", invalid="ignore"):
+        clean = bool(np.isfinite(np.add.reduce(arr)))  # one reduction: no NaN and no inf (the usual case)
+    if not clean:
+        if not allow_nan and np.isnan(arr).any():
+            raise ValueError(f"{what} column {label!r} has a missing or non-numeric value at row "
+                             f"{_first_bad(df, np.isnan(arr))!r}")
+        if finite and np.isinf(arr).any():
+            raise ValueError(f"{what} column {label!r} has an infinite value at row "
+                             f"{_first_bad(df, np.isinf(arr))!r}")
+    if nonneg and arr.size and not (clean and arr.min() >= 0) and (arr < 0).any():
         raise ValueError(f"{what} column {label!r} must be >= 0; row {_first_bad(df, arr < 0)!r} is "
                          f"{arr[arr < 0][0]!r}")
 
 
+def _int_values(df: pd.DataFrame, label):
+    """Column ``label`` as its NumPy integer array when it has a NumPy integer dtype (nothing missing or
+    infinite to check, and an exact service key), else None."""
+    dtype = df[label].dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return df[label].to_numpy()
+    return None
+
+
 def _ids(df: pd.DataFrame, label, what: str) -> pd.Series:
     col = df[label]
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iub":
+        return col  # NumPy integers and booleans cannot be missing
     missing = col.isna().to_numpy()
     if missing.any():
         raise ValueError(f"{what} column {label!r} has a missing id at row {_first_bad(df, missing)!r}")
@@ -220,33 +235,40 @@ def _tiebreak(ids: pd.Series) -> np.ndarray:
 def _packed(arr: np.ndarray):
     """``(arr - min)`` as int64 and its bit width when ``arr`` holds integers only (else None)."""
     lo, hi = arr.min(), arr.max()
+    if arr.dtype.kind in "iu" and not (-(2 ** 53) < int(lo) and int(hi) < 2 ** 53):
+        arr = arr.astype(np.float64)  # order as the float64 values, as for any other numeric column
+        lo, hi = arr.min(), arr.max()
     if arr.dtype.kind == "f":
         # integers below 2**53 in magnitude: differences are exact, so distinct values stay distinct
         if not (-(2.0 ** 53) < lo and hi < 2.0 ** 53) or not np.array_equal(arr, np.floor(arr)):
             return None
         return (arr - lo).astype(np.int64), int(hi - lo).bit_length()
-    span = int(hi) - int(lo)
-    if span >= 2 ** 62:
-        return None
-    return arr.astype(np.int64) - np.int64(lo), span.bit_length()
+    return np.subtract(arr, lo, dtype=np.int64), (int(hi) - int(lo)).bit_length()
 
 
 def _service_rank(priority: np.ndarray, due: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """One int64 per order whose order is (priority, due, tiebreak): the three bit-packed when they are
-    integers that fit in 63 bits together (the common case: no sort needed here), else the rank of a lexsort
-    (equal triples then rank by row, which the kernels' tie by row reproduces)."""
+    integers that fit in 63 bits together (the common case: no sort needed here; a component with one value
+    only takes no bits), else the rank of a lexsort (equal triples then rank by row, which the kernels' tie by
+    row reproduces). ``priority`` and ``due`` may be the caller's integer columns (exact, no float checks)."""
     if priority.size == 0:
         return np.zeros(0, dtype=np.int64)
     keys = [priority, due]
     if not (tiebreak.size < 2 or bool((tiebreak[1:] >= tiebreak[:-1]).all())):
         keys.append(tiebreak)  # (ids ascending with the rows need no key: the kernels tie by row)
-    parts = [_packed(a) for a in keys] + [(np.zeros(1, dtype=np.int64), 0)] * (3 - len(keys))
+    parts = [_packed(a) for a in keys]
     if all(p is not None for p in parts) and sum(p[1] for p in parts) <= 63:
-        (p, bp), (d, bd), (t, bt) = parts
-        key = p << np.int64(bd + bt)
-        key |= d << np.int64(bt)
-        key |= t
-        return np.ascontiguousarray(key)
+        key = None
+        for arr, bits in parts:
+            if bits == 0:
+                continue  # one value only: adds nothing to the order
+            if key is None:
+                key = arr
+            else:
+                key <<= np.int64(bits)
+                key |= arr
+        return np.zeros(priority.size, dtype=np.int64) if key is None else np.ascontiguousarray(key)
+    keys = [a.astype(np.float64) if a.dtype.kind in "iu" and a is not tiebreak else a for a in keys]
     order = np.lexsort(keys[::-1])
     rank = np.empty(priority.size, dtype=np.int64)
     rank[order] = np.arange(priority.size, dtype=np.int64)
@@ -358,10 +380,14 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     items = _ids(orders, o_item, "orders")
     qty = float_column(orders, o_qty, what="orders")
     _check_values(orders, qty, o_qty, "orders", nonneg=True)
-    priority = float_column(orders, o_pri, what="orders")
-    _check_values(orders, priority, o_pri, "orders")
+    priority = _int_values(orders, o_pri)  # integer priorities key the service order as they are
+    if priority is None:
+        priority = float_column(orders, o_pri, what="orders")
+        _check_values(orders, priority, o_pri, "orders")
     due, due_is_date = _times(orders, o_due, "orders")
-    _check_values(orders, due, o_due, "orders")
+    due_int = _int_values(orders, o_due)
+    if due_int is None:
+        _check_values(orders, due, o_due, "orders")
 
     sup_items = _ids(supply, s_item, "supply")
     period, period_is_date = _times(supply, s_period, "supply")
@@ -388,7 +414,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     del_qty = np.empty(cap, dtype=np.float64)
     del_due = np.empty(cap, dtype=np.float64)
     del_late = np.empty(cap, dtype=np.float64)
-    rank = _service_rank(priority, due, tiebreak)
+    rank = _service_rank(priority, due if due_int is None else due_int, tiebreak)
     nd = int(resolve("allocate_orders", engine)(
         item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
@@ -399,8 +425,9 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     due_col = orders[o_due]
     code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
     d_item = item_of(code_of_period[d_p])
-    int_due = isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind in "iu"
-    if int_due and not np.abs(due).max(initial=0) > 2.0 ** 53:
+    exact_int_due = due_int is not None and (
+        n == 0 or (-(2 ** 53) <= int(due_int.min()) and int(due_int.max()) <= 2 ** 53))
+    if exact_int_due:
         d_due_out = d_due.astype(due_col.dtype)
         s_dtype = supply[s_period].dtype
         if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":

@@ -82,6 +82,80 @@ cdef int64_t* _service_order(const int64_t[::1] order_item, const int64_t[::1] r
     return idx
 
 
+cdef int _sorted_words(const int64_t[::1] order_item, const int64_t[::1] rank, Py_ssize_t n_items,
+                       int64_t rmax, int64_t[::1] start, int64_t* w, int64_t* w2, int64_t* cnt,
+                       int64_t** res) noexcept nogil:
+    """Rows in (item, rank, row) order as one word per row, ``(item << rbits | rank) << nbits | row``: one
+    pass builds the words, the item counts (``start``) and every digit's histogram, then a stable LSD radix
+    sort moves the words on <= 11-bit digits of the key part (rows start ascending, so ties keep row order).
+    Half the memory traffic of sorting keys and row indices side by side. ``*res`` is the buffer holding the
+    sorted words (``w`` or ``w2``); ``rmax`` is the largest rank. Returns ``nbits``, or -1 (nothing done) when a word would need more than
+    63 bits. ``cnt`` needs 6 * 2048 slots."""
+    cdef Py_ssize_t n = rank.shape[0], i, p
+    cdef int64_t c, tot
+    cdef int rbits, ibits, nbits, kbits, passes, digit, ps, shift
+    cdef int64_t mask, v, kk
+    cdef int64_t* sw
+    cdef int64_t* h
+    cdef bint skip
+    rbits = _bits(rmax)
+    ibits = _bits(n_items - 1)
+    nbits = _bits(n - 1)
+    kbits = rbits + ibits
+    if kbits + nbits > 63:
+        return -1
+    passes = (kbits + 10) // 11
+    digit = (kbits + passes - 1) // passes if passes > 0 else 1
+    mask = ((<int64_t>1) << digit) - 1
+    for i in range(passes * 2048):
+        cnt[i] = 0
+    for i in range(n):
+        start[order_item[i] + 1] += 1
+        kk = (order_item[i] << rbits) | rank[i]
+        w[i] = (kk << nbits) | i
+        for ps in range(passes):
+            cnt[ps * 2048 + <Py_ssize_t>((kk >> (ps * digit)) & mask)] += 1
+    for i in range(n_items):
+        start[i + 1] += start[i]
+    for ps in range(passes):
+        h = cnt + ps * 2048
+        shift = nbits + ps * digit
+        skip = False
+        tot = 0
+        for i in range(<Py_ssize_t>mask + 1):
+            c = h[i]
+            if c == n:
+                skip = True  # one value of this digit only: the pass would move nothing
+            h[i] = tot
+            tot += c
+        if skip:
+            continue
+        for i in range(n):
+            v = w[i]
+            p = h[(v >> shift) & mask]
+            w2[p] = v
+            h[(v >> shift) & mask] = p + 1
+        sw = w
+        w = w2
+        w2 = sw
+    res[0] = w
+    return nbits
+
+
+cdef inline Py_ssize_t _count_at_or_before(const double[::1] times, Py_ssize_t a, Py_ssize_t b,
+                                           double x) noexcept nogil:
+    """Number of ``times[a:b]`` (ascending) that are <= ``x``. Branch-free binary search (every step keeps
+    "all before ``a`` are <= x, all from ``a + n`` on are > x"), for a pass of independent searches."""
+    cdef Py_ssize_t n = b - a, half, a0 = a
+    if n <= 0:
+        return 0
+    while n > 1:
+        half = n >> 1
+        a = a + half if times[a + half] <= x else a
+        n -= half
+    return a - a0 + (1 if times[a] <= x else 0)
+
+
 cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a, Py_ssize_t b,
                                           double x) noexcept nogil:
     cdef Py_ssize_t lo = a, hi = b, mid
@@ -106,16 +180,34 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef double q, r, s, d, run, v, x
     cdef bint ok
     cdef int64_t[::1] start = np.zeros(n_items + 1, dtype=np.int64)
-    # radix buffers (one spare slot so that n == 0 still has an address); key2 doubles as fill pointers
-    cdef int64_t[::1] buf = np.empty(4 * n + max(n_items, 1) + 4, dtype=np.int64)
+    cdef Py_ssize_t ni = max(n_items, 1)
+    cdef int64_t rmax = 0
+    cdef int nbits = -1
+    cdef int64_t rowmask
+    cdef int64_t* words
+    cdef bint fits
+    cdef int64_t[::1] buf
+    cdef int64_t[::1] cnt = np.empty(6 * 2048, dtype=np.int64)
     cdef int64_t* seq
-    cdef int64_t* base = &buf[0]
-    cdef double[::1] sq = np.empty(n, dtype=np.float64)
-    cdef double[::1] st = np.zeros(n, dtype=np.float64)
+    cdef int64_t* base
+    cdef double[::1] sq = np.empty(n + 1, dtype=np.float64)  # qty, then what stays short
+    cdef double[::1] sd = np.empty(n + 1, dtype=np.float64)  # due, then the qty delivered on time
+    with nogil:
+        for o in range(n):
+            if rank[o] > rmax:
+                rmax = rank[o]
+    # work space of the sort: one word per row, two buffers (the fallback key/row sort needs 4 n + n_items)
+    fits = _bits(rmax) + _bits(n_items - 1) + _bits(n - 1) <= 63
+    buf = np.empty(2 * n + 2 if fits else 4 * n + ni + 4, dtype=np.int64)
+    base = &buf[0]
+    # each order's due bucket k and last allowed period, in service order (``sk``: the sort buffer the
+    # result is not in; ``last`` kept only when it is neither the last period nor k)
+    cdef int late_mode = 0 if max_late == INFINITY else (1 if max_late == 0.0 else 2)
+    cdef int64_t* sk
+    cdef int64_t[::1] sl = np.empty(n + 1 if late_mode == 2 else 1, dtype=np.int64)
     cdef double t
     cdef double[::1] g = np.empty(free.shape[0], dtype=np.float64)
     cdef Py_ssize_t lo, hi, mid
-    cdef double[::1] sd = np.empty(n, dtype=np.float64)
     with nogil:
         for j in range(free.shape[0]):
             free[j] = cum[j]
@@ -129,12 +221,39 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     run = cum[j]
                 g[j] = run
                 j -= 1
-        seq = _service_order(order_item, rank, n_items, start, base, base + n + 1,
-                             base + 2 * n + max(n_items, 1) + 2, base + 3 * n + max(n_items, 1) + 3)
-        # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
-        for idx in range(n):
-            sq[idx] = qty[seq[idx]]
-            sd[idx] = due[seq[idx]]
+        if fits:
+            nbits = _sorted_words(order_item, rank, n_items, rmax, start, base, base + n + 1,
+                                  &cnt[0], &words)
+        if nbits >= 0:
+            # row indices out of the sorted words (in place), qty and due gathered in the same pass
+            seq = words
+            sk = base + n + 1 if words == base else base
+            rowmask = ((<int64_t>1) << nbits) - 1
+            for idx in range(n):
+                o = words[idx] & rowmask
+                seq[idx] = o
+                sq[idx] = qty[o]
+                sd[idx] = due[o]
+        else:
+            seq = _service_order(order_item, rank, n_items, start, base, base + n + 1,
+                                 base + 2 * n + ni + 2, base + 3 * n + ni + 3)
+            sk = base  # (the keys are free once sorted)
+            for idx in range(n):
+                o = seq[idx]
+                sq[idx] = qty[o]
+                sd[idx] = due[o]
+        # the period searches on the due, one independent branch-free search per order
+        for i in range(n_items):
+            a = item_ptr[i]
+            b = item_ptr[i + 1]
+            for idx in range(start[i], start[i + 1]):
+                sk[idx] = _count_at_or_before(times, a, b, sd[idx]) - 1
+        if late_mode == 2:
+            for i in range(n_items):
+                a = item_ptr[i]
+                b = item_ptr[i + 1]
+                for idx in range(start[i], start[i + 1]):
+                    sl[idx] = _count_at_or_before(times, a, b, sd[idx] + max_late) - 1
         for i in range(n_items):
             a = item_ptr[i]
             b = item_ptr[i + 1]
@@ -142,16 +261,18 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
             for idx in range(start[i], start[i + 1]):
                 q = sq[idx]
                 r = q
+                d = sd[idx]
+                sd[idx] = 0.0  # from here on: the qty delivered on time
                 if p == 0 or not q > 0.0:
-                    sq[idx] = r
                     continue
                 s = min_ship if partial else q
-                d = sd[idx]
-                k = _last_at_or_before(times, a, b, d)
-                if max_late == INFINITY:
+                k = sk[idx]
+                if late_mode == 0:
                     last = p - 1
+                elif late_mode == 1:
+                    last = k  # the last period <= due + 0
                 else:
-                    last = _last_at_or_before(times, a, b, d + max_late)
+                    last = sl[idx]
                 m = k if k > 0 else 0
                 while r > 0.0 and m <= last:
                     if s > 0.0 and r < s:
@@ -189,7 +310,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                         del_late[nd] = t - d
                     else:
                         del_late[nd] = 0.0
-                        st[idx] = x  # at most one on-time take per order (the next ones are later)
+                        sd[idx] = x  # at most one on-time take per order (the next ones are later)
                     nd += 1
                     if x == r:
                         r = 0.0
@@ -199,7 +320,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 sq[idx] = r
         for idx in range(n):
             short[seq[idx]] = sq[idx]
-            on_time[seq[idx]] = st[idx]
+            on_time[seq[idx]] = sd[idx]
     return nd
 
 

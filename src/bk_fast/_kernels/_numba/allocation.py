@@ -1,7 +1,8 @@
 """Numba engine for priority allocation against time-phased supply; same semantics as ``reference.allocation``.
 
 The algorithm (documented in ``reference.allocation``): orders are sorted by (item, rank, row) with a
-stable radix sort (``rank`` encodes priority, due and order id); each item keeps its free cumulative
+stable LSD radix sort of one packed ``item | rank | row`` word per row (``rank`` encodes priority, due and
+order id; a key/row radix sort when the word would not fit in 63 bits); each item keeps its free cumulative
 supply and its exact suffix minima as dense arrays (binary search for the period, element-wise update), so
 the three engines produce bit-identical results.
 """
@@ -79,6 +80,68 @@ def _service_order(order_item, rank, n_items, start):
     return idx
 
 
+@jit
+def _sorted_words(order_item, rank, n_items, rmax, start, w, w2):
+    """Rows in (item, rank, row) order as one word per row, ``(item << rbits | rank) << nbits | row``: one
+    pass builds the words, the item counts (``start``) and every digit's histogram, then a stable LSD radix
+    sort moves the words on <= 11-bit digits of the key part (rows start ascending, so ties keep row order).
+    Returns ``(nbits, sorted words, the other buffer)``; ``nbits = -1`` (nothing done) when a word would
+    need more than 63 bits."""
+    n = rank.shape[0]
+    rbits = _bits(rmax)
+    ibits = _bits(n_items - 1)
+    nbits = _bits(n - 1)
+    kbits = rbits + ibits
+    if kbits + nbits > 63:
+        return -1, w, w2
+    passes = (kbits + 10) // 11
+    digit = (kbits + passes - 1) // passes if passes > 0 else 1
+    mask = (np.int64(1) << digit) - 1
+    cnt = np.zeros(6 * 2048, dtype=np.int64)
+    for i in range(n):
+        start[order_item[i] + 1] += 1
+        kk = (order_item[i] << rbits) | rank[i]
+        w[i] = (kk << nbits) | i
+        for ps in range(passes):
+            cnt[ps * 2048 + ((kk >> (ps * digit)) & mask)] += 1
+    for i in range(n_items):
+        start[i + 1] += start[i]
+    for ps in range(passes):
+        h = ps * 2048
+        shift = nbits + ps * digit
+        skip = False
+        tot = 0
+        for i in range(mask + 1):
+            c = cnt[h + i]
+            if c == n:
+                skip = True  # one value of this digit only: the pass would move nothing
+            cnt[h + i] = tot
+            tot += c
+        if skip:
+            continue
+        for i in range(n):
+            v = w[i]
+            d = h + ((v >> shift) & mask)
+            p = cnt[d]
+            w2[p] = v
+            cnt[d] = p + 1
+        w, w2 = w2, w
+    return nbits, w, w2
+
+
+@jit(inline="always")
+def _count_at_or_before(times, a, b, x):
+    # number of times[a:b] (ascending) that are <= x, for a pass of independent searches: short timelines
+    # are counted in full (no data-dependent branch; LLVM turns the selects of a binary search into
+    # branches, which mispredict), long ones by binary search (O(log periods))
+    if b - a <= 32:
+        c = 0
+        for j in range(a, b):
+            c += times[j] <= x
+        return c
+    return _last_at_or_before(times, a, b, x) + 1
+
+
 @jit(inline="always")
 def _last_at_or_before(times, a, b, x):
     # number of periods in times[a:b] that are <= x, minus one (-1: none)
@@ -110,14 +173,45 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
                 run = cum[j]
             g[j] = run
     start = np.zeros(n_items + 1, dtype=np.int64)
-    seq = _service_order(order_item, rank, n_items, start)
-    # quantities and dues gathered into service order (one tight gather pass instead of scattered reads)
+    rmax = 0
+    for o in range(n):
+        if rank[o] > rmax:
+            rmax = rank[o]
+    # quantities and dues gathered into service order (one tight gather pass instead of scattered reads);
+    # sq then holds what stays short, sd the qty delivered on time
     sq = np.empty(n, dtype=np.float64)
     sd = np.empty(n, dtype=np.float64)
-    st = np.zeros(n, dtype=np.float64)
-    for idx in range(n):
-        sq[idx] = qty[seq[idx]]
-        sd[idx] = due[seq[idx]]
+    if _bits(rmax) + _bits(n_items - 1) + _bits(n - 1) <= 63:
+        nbits, seq, sk = _sorted_words(order_item, rank, n_items, rmax, start, np.empty(n, dtype=np.int64),
+                                       np.empty(n, dtype=np.int64))
+        rowmask = (np.int64(1) << nbits) - 1
+        for idx in range(n):
+            o = seq[idx] & rowmask
+            seq[idx] = o  # row indices out of the sorted words, in place
+            sq[idx] = qty[o]
+            sd[idx] = due[o]
+    else:
+        seq = _service_order(order_item, rank, n_items, start)
+        sk = np.empty(n, dtype=np.int64)
+        for idx in range(n):
+            sq[idx] = qty[seq[idx]]
+            sd[idx] = due[seq[idx]]
+    # each order's due bucket k and last allowed period, in service order: one independent branch-free
+    # search per order (``sk``: the sort buffer the result is not in; ``last`` kept only when it is neither
+    # the last period nor k)
+    late_mode = 0 if max_late == np.inf else (1 if max_late == 0.0 else 2)
+    sl = np.empty(n if late_mode == 2 else 0, dtype=np.int64)
+    for i in range(n_items):
+        a = item_ptr[i]
+        b = item_ptr[i + 1]
+        for idx in range(start[i], start[i + 1]):
+            sk[idx] = _count_at_or_before(times, a, b, sd[idx]) - 1
+    if late_mode == 2:
+        for i in range(n_items):
+            a = item_ptr[i]
+            b = item_ptr[i + 1]
+            for idx in range(start[i], start[i + 1]):
+                sl[idx] = _count_at_or_before(times, a, b, sd[idx] + max_late) - 1
     nd = 0
     for i in range(n_items):
         a = item_ptr[i]
@@ -126,13 +220,18 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
         for idx in range(start[i], start[i + 1]):
             q = sq[idx]
             r = q
+            d = sd[idx]
+            sd[idx] = 0.0  # from here on: the qty delivered on time
             if p == 0 or not q > 0.0:
-                sq[idx] = r
                 continue
             s = min_ship if partial else q
-            d = sd[idx]
-            k = _last_at_or_before(times, a, b, d)
-            last = p - 1 if max_late == np.inf else _last_at_or_before(times, a, b, d + max_late)
+            k = sk[idx]
+            if late_mode == 0:
+                last = p - 1
+            elif late_mode == 1:
+                last = k  # the last period <= due + 0
+            else:
+                last = sl[idx]
             m = k if k > 0 else 0
             while r > 0.0 and m <= last:
                 if s > 0.0 and r < s:
@@ -170,7 +269,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
                     del_late[nd] = t - d
                 else:
                     del_late[nd] = 0.0
-                    st[idx] = x  # at most one on-time take per order (the next ones are later)
+                    sd[idx] = x  # at most one on-time take per order (the next ones are later)
                 nd += 1
                 if x == r:
                     r = 0.0
@@ -180,7 +279,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
             sq[idx] = r
     for idx in range(n):
         short[seq[idx]] = sq[idx]
-        on_time[seq[idx]] = st[idx]
+        on_time[seq[idx]] = sd[idx]
     return nd
 
 

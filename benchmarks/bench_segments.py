@@ -39,8 +39,8 @@ class SegmentedCumsum:
         rows = int(rows)
         if method in ENGINES:
             check_engine(method)
-        if method == "loop" and rows > 1_000_000:
-            raise NotImplementedError("the Python loop is only run up to 1e6 rows")
+        if method in ("loop", "numpy") and rows > 1_000_000:
+            raise NotImplementedError("the Python loop and the numpy reference are only run up to 1e6 rows")
         self.values, self.keys = cached(segments_case, rows, keys == "str")
         if method in ENGINES:
             bk_fast.segmented_cumsum(self.values.head(10), self.keys.head(10), engine=method)

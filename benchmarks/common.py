@@ -18,6 +18,12 @@ import pandas as pd
 ENGINES = ["cython", "numba", "numpy"]
 
 
+def under_asv() -> bool:
+    """True inside an asv benchmark process: suites skip their slowest baseline sizes there (one-run ``main()``
+    scripts that call the same ``setup`` still measure them)."""
+    return "asv_runner" in sys.modules
+
+
 def check_engine(engine: str) -> None:
     """Raise NotImplementedError (asv: skip) when ``engine`` is not available here."""
     import bk_fast
@@ -139,6 +145,16 @@ def inventory_cached(n: int, seed: int = 0) -> pd.DataFrame:
     return cached(inventory, int(n), seed)
 
 
+def _mill_bom(scale, seed):
+    from bk_fast.bom import BOM
+
+    return BOM.from_frame(mill(scale, seed)["bom"])
+
+
+def mill_bom(scale: float, seed: int = 0):
+    """``bk_fast.BOM.from_frame(mill(scale, seed)["bom"])`` (default engine), compiled once per machine."""
+    return cached(_mill_bom, scale, seed, deps=("bk_fast.datasets", "bk_fast.bom"))
+
 # ----------------------------------------------------------------------------------------------------------
 # asv's forkserver (asv.conf.json "launch_method": "forkserver") imports the suites once and forks one child per
 # benchmark and parameter combination. Importing numba (0.5-2 s) and the kernel modules here, in the server,
@@ -169,3 +185,4 @@ def _preimport_in_forkserver() -> None:
 
 
 _preimport_in_forkserver()
+

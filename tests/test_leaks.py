@@ -49,19 +49,23 @@ def _nrt_live() -> int:
 
 
 def _arguments(call):
-    """``i -> arguments`` for the i-th call: the same arrays every time when the kernel is idempotent on them
-    (two calls on one set of arrays leave every array as one call on fresh copies does, so by induction every
-    later call sees the same inputs: no copying needed), else fresh copies per call."""
-    expected = call.replay()
+    """``i -> arguments`` for the i-th call: one set of arrays, reset before every call to the recorded inputs
+    (``np.copyto`` into the writable ones; read-only ones are inputs a kernel cannot write), so no allocation
+    per call and every call sees exactly what the pandas layer passed. Never the previous call's outputs as
+    inputs: kernels trust their caller, and their outputs need not meet their own preconditions (a counting
+    sort whose bucket array must start at zero scatters out of bounds if called again on it: heap corruption
+    with bounds checks off). Arguments other than arrays and scalars: fresh copies per call."""
     same = call.fresh_args()
-    call.fn(*same)
-    try:
-        from _harness import assert_same
-
-        assert_same(expected, call.replay(same))
-    except AssertionError:
+    if not all(isinstance(a, (np.ndarray, int, float, str, bytes, np.generic, type(None))) for a in same):
         return lambda i: call.fresh_args()
-    return lambda i: same
+    pairs = [(dst, src) for dst, src in zip(same, call.args) if isinstance(dst, np.ndarray) and dst.flags.writeable]
+
+    def args_for(i):
+        for dst, src in pairs:
+            np.copyto(dst, src)
+        return same
+
+    return args_for
 
 
 def _require_slow(request):

@@ -367,8 +367,15 @@ def main(argv=None) -> None:  # pragma: no cover - a measuring script
     args = ap.parse_args(argv)
     sections = set(args.sections.split(","))
     load = os.getloadavg()
+    try:
+        import subprocess
+
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).parent, check=False).stdout.strip() or "unknown"
+    except OSError:  # pragma: no cover
+        commit = "unknown"
     lines = ["# bk_fast.io / optimize_memory: measured in one run", "",
-             f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, pandas {pd.__version__}, "
+             f"Commit {commit}. Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, pandas {pd.__version__}, "
              f"numpy {np.__version__}; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}. "
              f"Median of {args.repeat} runs, wall and CPU (`time.process_time`) seconds; ratio = baseline / method "
              "(CPU medians; higher is faster than the pandas chain). Reproduce: "

@@ -139,53 +139,76 @@ def scatter8(dest, values, out):
         out[dest[i]] = values[i]
 
 
+_M1 = np.uint64(0x9DDFEA08EB382D69)
+_FM1 = np.uint64(0xFF51AFD7ED558CCD)
+_FM2 = np.uint64(0xC4CEB9FE1A85EC53)
+_SEED = np.uint64(0x9E3779B97F4A7C15)
+_LOW32 = np.uint64(0xFFFFFFFF)
+_HIGH32 = np.uint64(0xFFFFFFFF00000000)
+
+
 @jit
-def _hash_bytes(data, start, stop):
-    h = np.uint64(1469598103934665603)
-    prime = np.uint64(1099511628211)
-    for k in range(start, stop):
-        h = (h ^ np.uint64(data[k])) * prime
+def _word(data, start, length):
+    """Up to 8 bytes as one little-endian word (zero padded); shifts by a constant, last byte first."""
+    w = np.uint64(0)
+    for k in range(length - 1, -1, -1):
+        w = (w << np.uint64(8)) | np.uint64(data[start + k])
+    return w
+
+
+@jit
+def _hash_bytes(data, start, length, first):
+    """Word-at-a-time hash of ``data[start:start + length]`` whose first (up to) 8 bytes are ``first``."""
+    h = _SEED ^ np.uint64(length)
+    k = 0
+    while length - k >= 8:
+        w = first if k == 0 else _word(data, start + k, 8)
+        h = (h ^ w) * _M1
+        h ^= h >> np.uint64(29)
+        k += 8
+    if k < length:
+        w = first if k == 0 else _word(data, start + k, length - k)
+        h = (h ^ w) * _M1
     h ^= h >> np.uint64(33)
-    h *= np.uint64(0xFF51AFD7ED558CCD)
+    h *= _FM1
     h ^= h >> np.uint64(33)
-    h *= np.uint64(0xC4CEB9FE1A85EC53)
+    h *= _FM2
     h ^= h >> np.uint64(33)
     return h
 
 
 @jit
-def _same_bytes(a, a_start, b, b_start, length):
-    for k in range(length):
-        if a[a_start + k] != b[b_start + k]:
-            return False
-    return True
+def _rehash(chash, n_groups, cap):
+    slots = np.zeros(cap, dtype=np.uint64)
+    mask = np.uint64(cap - 1)
+    for c in range(n_groups):
+        j = np.int64(chash[c] & mask)
+        while slots[j] != 0:
+            j = (j + 1) & (cap - 1)
+        slots[j] = (chash[c] & _HIGH32) | np.uint64(c + 1)
+    return slots
 
 
 @jit
-def _grow(t_hash, t_code, cap):
-    new_cap = 2 * cap
-    n_hash = np.empty(new_cap, dtype=np.uint64)
-    n_code = np.full(new_cap, -1, dtype=np.int64)
-    for k in range(cap):
-        if t_code[k] >= 0:
-            j = np.int64(t_hash[k] & np.uint64(new_cap - 1))
-            while n_code[j] >= 0:
-                j = (j + 1) & (new_cap - 1)
-            n_hash[j] = t_hash[k]
-            n_code[j] = t_code[k]
-    return n_hash, n_code, new_cap
+def _grown(arr, size):
+    out = np.empty(size, dtype=arr.dtype)
+    out[:arr.shape[0]] = arr
+    return out
 
 
 @jit
 def hash_factorize(offsets, data, nulls, codes, first_rows):
+    # open addressing over 8-byte slots (32-bit hash tag | code + 1) so that the table stays cache-sized; per
+    # distinct string its full hash, first word, length and the offset of its bytes past the first 8 in one
+    # compact buffer, so a match is confirmed from cache-resident memory
     n = codes.shape[0]
     has_nulls = nulls.shape[0] > 0
     cap = 1024
-    t_hash = np.empty(cap, dtype=np.uint64)
-    t_code = np.full(cap, -1, dtype=np.int64)
-    # distinct strings copied compactly as they appear (cache-resident comparisons)
-    uoff = np.empty(1024, dtype=np.int64)
-    ulen = np.empty(1024, dtype=np.int64)
+    slots = np.zeros(cap, dtype=np.uint64)
+    chash = np.empty(1024, dtype=np.uint64)
+    cword = np.empty(1024, dtype=np.uint64)
+    clen = np.empty(1024, dtype=np.int64)
+    coff = np.empty(1024, dtype=np.int64)
     ubuf = np.empty(16384, dtype=np.uint8)
     bused = 0
     n_groups = 0
@@ -195,41 +218,52 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
             continue
         start = offsets[i]
         length = offsets[i + 1] - start
-        h = _hash_bytes(data, start, start + length)
+        first = _word(data, start, min(length, 8))
+        h = _hash_bytes(data, start, length, first)
+        tag = h & _HIGH32
         j = np.int64(h & np.uint64(cap - 1))
         while True:
-            c = t_code[j]
-            if c < 0:
-                if n_groups == uoff.shape[0]:
-                    g_off = np.empty(2 * n_groups, dtype=np.int64)
-                    g_off[:n_groups] = uoff
-                    uoff = g_off
-                    g_len = np.empty(2 * n_groups, dtype=np.int64)
-                    g_len[:n_groups] = ulen
-                    ulen = g_len
-                if bused + length > ubuf.shape[0]:
+            slot = slots[j]
+            if slot == 0:
+                if n_groups == chash.shape[0]:
+                    size = 2 * n_groups
+                    chash = _grown(chash, size)
+                    cword = _grown(cword, size)
+                    clen = _grown(clen, size)
+                    coff = _grown(coff, size)
+                rest = length - 8 if length > 8 else 0
+                if bused + rest > ubuf.shape[0]:
                     size = ubuf.shape[0]
-                    while bused + length > size:
+                    while bused + rest > size:
                         size *= 2
-                    g_buf = np.empty(size, dtype=np.uint8)
-                    g_buf[:bused] = ubuf[:bused]
-                    ubuf = g_buf
-                for k in range(length):
-                    ubuf[bused + k] = data[start + k]
-                uoff[n_groups] = bused
-                ulen[n_groups] = length
-                bused += length
-                t_hash[j] = h
-                t_code[j] = n_groups
+                    ubuf = _grown(ubuf[:bused], size)
+                for k in range(rest):
+                    ubuf[bused + k] = data[start + 8 + k]
+                chash[n_groups] = h
+                cword[n_groups] = first
+                clen[n_groups] = length
+                coff[n_groups] = bused
+                bused += rest
+                slots[j] = tag | np.uint64(n_groups + 1)
                 first_rows[n_groups] = i
                 codes[i] = n_groups
                 n_groups += 1
-                if 2 * n_groups > cap:
-                    t_hash, t_code, cap = _grow(t_hash, t_code, cap)
+                if 4 * n_groups > 3 * cap:
+                    cap *= 2
+                    slots = _rehash(chash, n_groups, cap)
                 break
-            if t_hash[j] == h and ulen[c] == length and _same_bytes(ubuf, uoff[c], data, start, length):
-                codes[i] = c
-                break
+            if slot & _HIGH32 == tag:
+                c = np.int64(slot & _LOW32) - 1
+                if clen[c] == length and cword[c] == first:
+                    same = True
+                    base = coff[c]
+                    for k in range(length - 8):
+                        if ubuf[base + k] != data[start + 8 + k]:
+                            same = False
+                            break
+                    if same:
+                        codes[i] = c
+                        break
             j = (j + 1) & (cap - 1)
     return n_groups
 

@@ -29,7 +29,7 @@ import pandas as pd
 import bk_fast
 from bk_fast import io as bkio
 
-from .common import ENGINES, check_engine
+from .common import ENGINES, cached, check_engine
 
 _JUNK = r"[\$,\s]"
 _PARENS = r"^\((.*)\)$"
@@ -91,7 +91,7 @@ class ParseNumbers:
             check_engine(method)
         if method in ("numpy", "loop") and rows > 1_000_000:
             raise NotImplementedError("the pure-Python paths are only run up to 1e6 rows")
-        self.s = money_strings(int(rows))
+        self.s = cached(money_strings, int(rows))  # built once per machine (benchmarks/common.py)
         self.run = {"pandas": parse_pandas, "loop": parse_loop}.get(method)
         if self.run is None:
             def run(s, _engine=method):
@@ -232,7 +232,8 @@ class MemoryReduction:
     timeout = 1200
 
     def setup(self, text_dtype, pack, scale):
-        self.frames = list(read_csv_frames(export_folder(scale), object_text=text_dtype == "object").values())
+        # read once per machine and kept pickled (benchmarks/common.py; the folder name holds datasets.py's hash)
+        self.frames = list(cached(read_csv_frames, export_folder(scale), object_text=text_dtype == "object").values())
 
     def time_optimize_memory(self, text_dtype, pack, scale):
         for df in self.frames:

@@ -157,9 +157,10 @@ def mill_bom(scale: float, seed: int = 0):
 
 # ----------------------------------------------------------------------------------------------------------
 # asv's forkserver (asv.conf.json "launch_method": "forkserver") imports the suites once and forks one child per
-# benchmark and parameter combination. Importing numba (0.5-2 s) and the kernel modules here, in the server,
-# saves every child that import; it runs nothing (no numba thread pool exists before the fork) and changes no
-# measurement (import time and first calls are measured in fresh interpreters by bench_import).
+# benchmark and parameter combination. Importing numba (0.5-2 s), the kernel modules and distributed (2-10 s,
+# for bench_dask) here, in the server, saves every child that import; it runs nothing (no numba thread pool, no
+# dask cluster exists before the fork) and changes no measurement (import time and first calls are measured in
+# fresh interpreters by bench_import).
 
 
 def _preimport_in_forkserver() -> None:
@@ -167,7 +168,7 @@ def _preimport_in_forkserver() -> None:
         return
     import pkgutil
 
-    names = ["numba", "bk_fast.datasets", "bk_fast.bom", "bk_fast.erp"]
+    names = ["numba", "bk_fast.datasets", "bk_fast.bom", "bk_fast.erp", "distributed", "bk_fast.dask"]
     try:
         import bk_fast._kernels as kernels
 

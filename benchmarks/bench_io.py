@@ -232,6 +232,9 @@ class MemoryReduction:
     timeout = 1200
 
     def setup(self, text_dtype, pack, scale):
+        if pack and scale > 10:
+            raise NotImplementedError("pack=True at scale 100 takes over a minute per call on a busy 2-core box; "
+                                      "python -m benchmarks.bench_io measures it")
         # read once per machine and kept pickled (benchmarks/common.py; the folder name holds datasets.py's hash)
         self.frames = list(cached(read_csv_frames, export_folder(scale), object_text=text_dtype == "object").values())
 

@@ -233,7 +233,9 @@ def _tiebreak(ids: pd.Series) -> np.ndarray:
 
 
 def _packed(arr: np.ndarray):
-    """``(arr - min)`` as int64 and its bit width when ``arr`` holds integers only (else None)."""
+    """``(values, offset, bit width)`` with ``values - offset`` the int64 key part, when ``arr`` holds
+    integers only (else None). ``values`` is ``arr`` itself for integer dtypes (not to be modified), else a
+    fresh int64 array with offset 0."""
     lo, hi = arr.min(), arr.max()
     if arr.dtype.kind in "iu" and not (-(2 ** 53) < int(lo) and int(hi) < 2 ** 53):
         arr = arr.astype(np.float64)  # order as the float64 values, as for any other numeric column
@@ -242,31 +244,35 @@ def _packed(arr: np.ndarray):
         # integers below 2**53 in magnitude: differences are exact, so distinct values stay distinct
         if not (-(2.0 ** 53) < lo and hi < 2.0 ** 53) or not np.array_equal(arr, np.floor(arr)):
             return None
-        return (arr - lo).astype(np.int64), int(hi - lo).bit_length()
-    return np.subtract(arr, lo, dtype=np.int64), (int(hi) - int(lo)).bit_length()
+        return (arr - lo).astype(np.int64), 0, int(hi - lo).bit_length()
+    return arr, int(lo), (int(hi) - int(lo)).bit_length()
 
 
 def _service_rank(priority: np.ndarray, due: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
     """One int64 per order whose order is (priority, due, tiebreak): the three bit-packed when they are
     integers that fit in 63 bits together (the common case: no sort needed here; a component with one value
     only takes no bits), else the rank of a lexsort (equal triples then rank by row, which the kernels' tie by
-    row reproduces). ``priority`` and ``due`` may be the caller's integer columns (exact, no float checks)."""
+    row reproduces). ``priority`` and ``due`` may be the caller's integer columns (exact, no float checks).
+    The key is built in one array, in place: ``((p - p0) << bd) + d - d0`` may wrap around in int64 on the
+    way but ends in range, and two's-complement wrap-around keeps it exact."""
     if priority.size == 0:
         return np.zeros(0, dtype=np.int64)
     keys = [priority, due]
     if not (tiebreak.size < 2 or bool((tiebreak[1:] >= tiebreak[:-1]).all())):
         keys.append(tiebreak)  # (ids ascending with the rows need no key: the kernels tie by row)
     parts = [_packed(a) for a in keys]
-    if all(p is not None for p in parts) and sum(p[1] for p in parts) <= 63:
+    if all(p is not None for p in parts) and sum(p[2] for p in parts) <= 63:
         key = None
-        for arr, bits in parts:
+        for (vals, off, bits), src in zip(parts, keys):
             if bits == 0:
                 continue  # one value only: adds nothing to the order
             if key is None:
-                key = arr
+                key = vals if vals is not src else np.subtract(vals, off, dtype=np.int64)
             else:
                 key <<= np.int64(bits)
-                key |= arr
+                np.add(key, vals, out=key, casting="unsafe")
+                if off:
+                    key -= np.int64(off)
         return np.zeros(priority.size, dtype=np.int64) if key is None else np.ascontiguousarray(key)
     keys = [a.astype(np.float64) if a.dtype.kind in "iu" and a is not tiebreak else a for a in keys]
     order = np.lexsort(keys[::-1])
@@ -420,24 +426,32 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
     d_o, d_p, d_q, d_due, late = del_order[:nd], del_period[:nd], del_qty[:nd], del_due[:nd], del_late[:nd]
 
-    # delivered at the due when on time, else at the supply period (a gather from the small period table)
-    when = np.where(late > 0.0, times[d_p], d_due)
+    # delivered at the due when on time, else at the supply period (gathers from the small period tables)
     due_col = orders[o_due]
     code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
-    d_item = item_of(code_of_period[d_p])
+    item_of_period = item_of(code_of_period)
+    d_item = item_of_period[d_p] if isinstance(item_of_period, np.ndarray) else item_of_period.take(d_p)
+    on_time = late <= 0.0
     exact_int_due = due_int is not None and (
         n == 0 or (-(2 ** 53) <= int(due_int.min()) and int(due_int.max()) <= 2 ** 53))
     if exact_int_due:
         d_due_out = d_due.astype(due_col.dtype)
         s_dtype = supply[s_period].dtype
         if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":
-            when = when.astype(np.int64)  # integer dues and integer periods: the delivery period is one
+            # integer dues and integer periods: the delivery period is one
+            when = times.astype(np.int64)[d_p]
+            np.copyto(when, d_due_out, where=on_time, casting="unsafe")
         else:
+            when = times[d_p]
+            np.copyto(when, d_due, where=on_time)
             when = _as_int_if_exact(when)
-    elif isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
-        d_due_out = d_due
     else:
-        d_due_out = _take(due_col, d_o)
+        when = times[d_p]
+        np.copyto(when, d_due, where=on_time)
+        if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
+            d_due_out = d_due
+        else:
+            d_due_out = _take(due_col, d_o)
     deliveries = pd.DataFrame({
         "order": _take(order_ids, d_o),
         "item": d_item,

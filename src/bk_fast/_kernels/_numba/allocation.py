@@ -80,6 +80,18 @@ def _service_order(order_item, rank, n_items, start):
     return idx
 
 
+@jit(inline="never")
+def _radix_pass(w, w2, h, shift, mask):
+    """One stable counting-sort pass of the words ``w`` into ``w2`` on the digit ``(w >> shift) & mask``;
+    ``h`` holds each digit value's first position."""
+    for i in range(w.shape[0]):
+        v = w[i]
+        d = (v >> shift) & mask
+        p = h[d]
+        w2[p] = v
+        h[d] = p + 1
+
+
 @jit
 def _sorted_words(order_item, rank, n_items, rmax, start, w, w2):
     """Rows in (item, rank, row) order as one word per row, ``(item << rbits | rank) << nbits | row``: one
@@ -97,49 +109,43 @@ def _sorted_words(order_item, rank, n_items, rmax, start, w, w2):
     passes = (kbits + 10) // 11
     digit = (kbits + passes - 1) // passes if passes > 0 else 1
     mask = (np.int64(1) << digit) - 1
-    cnt = np.zeros(6 * 2048, dtype=np.int64)
+    cnt = np.zeros((6, 2048), dtype=np.int64)
     for i in range(n):
         start[order_item[i] + 1] += 1
         kk = (order_item[i] << rbits) | rank[i]
         w[i] = (kk << nbits) | i
         for ps in range(passes):
-            cnt[ps * 2048 + ((kk >> (ps * digit)) & mask)] += 1
+            cnt[ps, (kk >> (ps * digit)) & mask] += 1
     for i in range(n_items):
         start[i + 1] += start[i]
     for ps in range(passes):
-        h = ps * 2048
-        shift = nbits + ps * digit
+        h = cnt[ps]
         skip = False
         tot = 0
         for i in range(mask + 1):
-            c = cnt[h + i]
+            c = h[i]
             if c == n:
                 skip = True  # one value of this digit only: the pass would move nothing
-            cnt[h + i] = tot
+            h[i] = tot
             tot += c
         if skip:
             continue
-        for i in range(n):
-            v = w[i]
-            d = h + ((v >> shift) & mask)
-            p = cnt[d]
-            w2[p] = v
-            cnt[d] = p + 1
+        _radix_pass(w, w2, h, nbits + ps * digit, mask)
         w, w2 = w2, w
     return nbits, w, w2
 
 
 @jit(inline="always")
-def _count_at_or_before(times, a, b, x):
-    # number of times[a:b] (ascending) that are <= x, for a pass of independent searches: short timelines
-    # are counted in full (no data-dependent branch; LLVM turns the selects of a binary search into
-    # branches, which mispredict), long ones by binary search (O(log periods))
-    if b - a <= 32:
+def _count_at_or_before(t, x):
+    # number of t (ascending) that are <= x, for a pass of independent searches: short timelines are
+    # counted in full (a vectorised loop without data-dependent branches; LLVM turns the selects of a
+    # binary search into branches, which mispredict), long ones by binary search (O(log periods))
+    if t.shape[0] <= 32:
         c = 0
-        for j in range(a, b):
-            c += times[j] <= x
+        for j in range(t.shape[0]):
+            c += np.int64(t[j] <= x)
         return c
-    return _last_at_or_before(times, a, b, x) + 1
+    return _last_at_or_before(t, 0, t.shape[0], x) + 1
 
 
 @jit(inline="always")
@@ -202,16 +208,14 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     late_mode = 0 if max_late == np.inf else (1 if max_late == 0.0 else 2)
     sl = np.empty(n if late_mode == 2 else 0, dtype=np.int64)
     for i in range(n_items):
-        a = item_ptr[i]
-        b = item_ptr[i + 1]
+        t = times[item_ptr[i]:item_ptr[i + 1]]
         for idx in range(start[i], start[i + 1]):
-            sk[idx] = _count_at_or_before(times, a, b, sd[idx]) - 1
+            sk[idx] = _count_at_or_before(t, sd[idx]) - 1
     if late_mode == 2:
         for i in range(n_items):
-            a = item_ptr[i]
-            b = item_ptr[i + 1]
+            t = times[item_ptr[i]:item_ptr[i + 1]]
             for idx in range(start[i], start[i + 1]):
-                sl[idx] = _count_at_or_before(times, a, b, sd[idx] + max_late) - 1
+                sl[idx] = _count_at_or_before(t, sd[idx] + max_late) - 1
     nd = 0
     for i in range(n_items):
         a = item_ptr[i]

@@ -148,6 +148,27 @@ def test_generated_text_prints_back_exactly(values, repeat):
                                   obj.where(obj.notna(), np.nan))
 
 
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(TEXT, st.none()), min_size=1, max_size=25), st.data())
+def test_take_slice_and_mask_agree_with_the_str_column(values, data):
+    s = pd.Series(values * 3, dtype="str")
+    arr, ref = pack_strings(s), s.array
+    n = len(s)
+    idx = np.array(data.draw(st.lists(st.integers(-n, n - 1), max_size=20)), dtype=np.int64)
+    pd.testing.assert_extension_array_equal(arr.take(idx).astype("str"), ref.take(idx))
+    fill = np.array(data.draw(st.lists(st.integers(-1, n - 1), max_size=20)), dtype=np.int64)
+    got, want = arr.take(fill, allow_fill=True), ref.take(fill, allow_fill=True)
+    pd.testing.assert_extension_array_equal(got.astype("str"), want)
+    again = got.take(np.arange(len(got))[::-1])  # a take of a take keeps pointing at the same values
+    pd.testing.assert_extension_array_equal(again.astype("str"), want[::-1])
+    start, stop, step = data.draw(st.tuples(st.integers(-n, n), st.integers(-n, n), st.sampled_from([1, 2, -1])))
+    pd.testing.assert_extension_array_equal(arr[start:stop:step].astype("str"), ref[start:stop:step])
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=n, max_size=n)))
+    pd.testing.assert_extension_array_equal(arr[mask].astype("str"), ref[mask])
+    i = data.draw(st.integers(-n, n - 1))
+    assert (pd.isna(arr[i]) and pd.isna(ref[i])) or arr[i] == ref[i]
+
+
 FLOATS = hnp.arrays(np.float64, st.integers(0, 30), elements=st.one_of(
     st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 0.5, 2.0, 1e-45, 3.4e38])))
 FEW_FLOATS = hnp.arrays(np.float64, st.integers(0, 30), elements=st.sampled_from([0.0, -0.0, 0.25, np.nan, 1e300]))

@@ -318,7 +318,7 @@ def memory_section(folder: Path, scale: float) -> tuple[list[str], str]:
     """The memory target: every export as ``pandas.read_csv`` loads it (pandas 3 defaults), ``optimize_memory``
     default and ``pack=True``, each frame checked to round-trip exactly; per file, per column, and totals."""
     frames = read_csv_frames(folder)
-    default, _, cpu_default = memory_reduction(frames)
+    default, default_columns, cpu_default = memory_reduction(frames)
     packed, columns, cpu_packed = memory_reduction(frames, pack=True)
     obj_frames = read_csv_frames(folder, object_text=True)
     obj_default, _, _ = memory_reduction(obj_frames)
@@ -344,6 +344,17 @@ def memory_section(folder: Path, scale: float) -> tuple[list[str], str]:
               f"{_mb(obj_before)} MB -> {_mb(obj_after)} MB with the default optimize_memory "
               f"({1 - obj_after / obj_before:.1%} saved)."]
     lines += storage_lines(frames)
+    top = default_columns.sort_values("bytes_after", ascending=False).head(10)
+    lines += ["", "Why the default stops near 45 %: the ten largest columns after `optimize_memory(df)` (standard "
+              "dtypes only), and what `pack=True` makes of them:", "",
+              "| file | column | read_csv bytes | default: dtype, bytes | distinct | pack=True: dtype, bytes |",
+              "|---|---|---:|---|---:|---|"]
+    packed_by = {(r.file, r.column): r for r in columns.itertuples(index=False)}
+    for r in top.itertuples(index=False):
+        p = packed_by[(r.file, r.column)]
+        distinct = frames[r.file][r.column].nunique(dropna=False)
+        lines.append(f"| {r.file} | {r.column} | {r.bytes_before:,} | {r.dtype_after}, {r.bytes_after:,} | "
+                     f"{distinct:,} | {p.dtype_after}, {p.bytes_after:,} |")
     lines += ["",
               "", "### Per column, `optimize_memory(df, pack=True)`", "",
               "| file | column | dtype before | dtype after | bytes before | bytes after | change |",

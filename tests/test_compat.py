@@ -196,8 +196,10 @@ def test_sorted_path_kernels_equal_reference(fast_engine, seed):
     got = []
     for eng in ("numpy", fast_engine):
         codes, bounds, perm = np.empty(n, np.int64), np.zeros(n_keys + 1, np.int64), np.empty(n, np.int64)
+        dest = np.empty(n, np.int64)
         assert resolve("dense_sort2", eng)(k1, lo1, st1, sp1, np.empty(0, np.uint8), k2, lo2, st2, sp2, miss2,
-                                           codes, bounds, perm) == 1
+                                           codes, bounds, dest, perm) == 1
+        np.testing.assert_array_equal(perm[dest], np.arange(n))
         keys = []
         for minor, (lo, st, sp) in ((False, (lo1, st1, sp1)), (True, (lo2, st2, sp2))):
             out = np.empty(n, np.int64)
@@ -212,7 +214,8 @@ def test_sorted_path_kernels_equal_reference(fast_engine, seed):
     np.testing.assert_array_equal(s1, k1[perm])
     np.testing.assert_array_equal(s2, np.where(key2[perm] == np.iinfo(np.int64).max, -1, key2[perm]))
     assert resolve("dense_sort2", fast_engine)(k1, lo1, st1, sp1, np.empty(0, np.uint8), k2 + (n > 0), lo2, st2,
-                                               sp2, miss2, codes, np.zeros(n_keys + 1, np.int64), perm) == (n == 0)
+                                               sp2, miss2, codes, np.zeros(n_keys + 1, np.int64), dest,
+                                               perm) == (n == 0)
 
     # gather8
     values = rng.integers(-10 ** 12, 10 ** 12, n).astype(np.int64)

@@ -419,15 +419,17 @@ def scaled_running_sum(const double[::1] per, double quantity, const int64_t[::1
 
 def dense_sort2(const int64_t[::1] k1, int64_t lo1, int64_t step1, int64_t span1, const unsigned char[::1] miss1,
                 const int64_t[::1] k2, int64_t lo2, int64_t step2, int64_t span2, const unsigned char[::1] miss2,
-                int64_t[::1] codes, int64_t[::1] bounds, int64_t[::1] perm):
+                int64_t[::1] codes, int64_t[::1] bounds, int64_t[::1] dest, int64_t[::1] perm):
     """Stable two-key counting sort in two passes: composite codes and their histogram, then the scatter into
-    ``perm``. ``bounds`` (n_keys + 1 zeros) ends with bucket c occupying ``[bounds[c - 1], bounds[c])``."""
+    ``perm`` (and its inverse ``dest``). ``bounds`` (n_keys + 1 zeros) ends with bucket c occupying
+    ``[bounds[c - 1], bounds[c])``."""
     cdef Py_ssize_t i, k, n = codes.shape[0], n_keys = bounds.shape[0] - 1
     cdef bint h1 = miss1.shape[0] > 0, h2 = miss2.shape[0] > 0
     cdef int64_t width = span2 + 1, r1 = 0, r2 = 0, c, j
     cdef int ok = 1
     cdef int64_t* pos = &bounds[0]
     cdef int64_t* p_codes = &codes[0] if n else NULL
+    cdef int64_t* p_dest = &dest[0] if n else NULL
     cdef int64_t* p_perm = &perm[0] if n else NULL
     with nogil:
         for i in range(n):
@@ -445,6 +447,7 @@ def dense_sort2(const int64_t[::1] k1, int64_t lo1, int64_t step1, int64_t span1
                 c = p_codes[i]
                 j = pos[c]
                 pos[c] = j + 1
+                p_dest[i] = j
                 p_perm[j] = i
     return ok
 

@@ -252,9 +252,11 @@ def _full_step(params):
 
 class SortOrder(NamedTuple):
     """A stable sort of a frame's rows: ``perm[j]`` is the row at sorted position j. Dense-coded sorts also
-    keep their buckets (``bounds``, see the ``dense_sort2`` kernel) and per key ``(lo, step, span)``, from
-    which a key column is rebuilt in sorted order without reading it again."""
+    keep the inverse ``dest`` (row i goes to position ``dest[i]``), their buckets (``bounds``, see the
+    ``dense_sort2`` kernel) and per key ``(lo, step, span)``, from which a key column is rebuilt in sorted
+    order without reading it again."""
     perm: np.ndarray
+    dest: np.ndarray | None = None
     by: tuple = ()
     bounds: np.ndarray | None = None
     keys: tuple = ()
@@ -275,9 +277,11 @@ def sort_order(frame: pd.DataFrame, by: list, *, engine=None) -> SortOrder:
                 break
             codes = np.empty(n, dtype=np.int64)
             bounds = np.zeros(total + 1, dtype=np.int64)
+            dest = np.empty(n, dtype=np.int64)
             perm = np.empty(n, dtype=np.int64)
-            if resolve("dense_sort2", engine)(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes, bounds, perm):
-                return SortOrder(perm, tuple(by), bounds, ((lo1, st1, sp1), (lo2, st2, sp2)))
+            if resolve("dense_sort2", engine)(k1, lo1, st1, sp1, m1, k2, lo2, st2, sp2, m2, codes, bounds, dest,
+                                              perm):
+                return SortOrder(perm, dest, tuple(by), bounds, ((lo1, st1, sp1), (lo2, st2, sp2)))
     sub = frame[by].reset_index(drop=True)
     return SortOrder(sub.sort_values(by).index.to_numpy(dtype=np.int64))
 
@@ -285,7 +289,8 @@ def sort_order(frame: pd.DataFrame, by: list, *, engine=None) -> SortOrder:
 def sort_permutation(frame: pd.DataFrame, by: list, *, engine=None):
     """``(dest, perm)`` of :func:`sort_order`: ``perm`` the row at each sorted position and ``dest`` its inverse
     (None: not computed)."""
-    return None, sort_order(frame, by, engine=engine).perm
+    order = sort_order(frame, by, engine=engine)
+    return order.dest, order.perm
 
 
 _NAT = np.iinfo(np.int64).min
@@ -293,8 +298,8 @@ _NAT = np.iinfo(np.int64).min
 
 def sorted_column(frame: pd.DataFrame, name, order: SortOrder, engine=None):
     """Column ``name`` of ``frame`` in ``order``: a sort key of int64 or datetime64 dtype is rebuilt from the
-    buckets (no reads), other 8-byte numpy columns gathered by the ``gather8`` kernel, anything else taken
-    by pandas/numpy."""
+    buckets (no reads), other 8-byte numpy columns moved by :func:`permute8`, anything else taken by
+    pandas/numpy."""
     col = frame[name]
     dtype = col.dtype
     perm = order.perm
@@ -310,10 +315,21 @@ def sorted_column(frame: pd.DataFrame, name, order: SortOrder, engine=None):
         return out
     arr = col.to_numpy()
     if dtype.itemsize == 8 and dtype.kind in "iufmM":
-        out = np.empty(len(perm), dtype=dtype)
-        resolve("gather8", engine)(perm, np.ascontiguousarray(arr).view(np.int64), out.view(np.int64))
-        return out
+        return permute8(arr, order, engine)
     return arr.take(perm)
+
+
+def permute8(values: np.ndarray, order: SortOrder, engine=None) -> np.ndarray:
+    """An 8-byte numpy array in sorted order. Scattered by ``dest`` when the sort kept it: reads are sequential
+    and each bucket's writes fill a cache line in turn, two to three times cheaper than gathering by ``perm``
+    (whose reads jump between buckets, one cache line per value)."""
+    out = np.empty(len(order.perm), dtype=values.dtype)
+    src = np.ascontiguousarray(values).view(np.int64)
+    if order.dest is not None:
+        resolve("scatter8", engine)(order.dest, src, out.view(np.int64))
+    else:
+        resolve("gather8", engine)(order.perm, src, out.view(np.int64))
+    return out
 
 
 def reorder(values, dest, perm, engine=None):

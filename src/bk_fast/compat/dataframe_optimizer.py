@@ -18,8 +18,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
-    as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, set_column,
-    sort_order, sorted_column, text_columns, values_by_code)
+    as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, permute8,
+    set_column, sort_order, sorted_column, text_columns, values_by_code)
 from bk_fast.compat.stats import note_fallback, tracked
 
 __all__ = ["DataFrameOptimizer"]
@@ -492,8 +492,7 @@ def _allocation_fast(yarn_df, orders_df, engine):
     perm = order.perm
     n = len(perm)
     table = values_by_code(available, pos_by_code)
-    s_keys = np.empty(n, dtype=np.int64)
-    resolve("gather8", engine)(perm, keys, s_keys)
+    s_keys = permute8(keys, order, engine)
     s_req = sorted_column(orders_df, "required_quantity", order, engine)
     avail = np.empty(n)
     if required.dtype == np.float64:
@@ -549,8 +548,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     keys, base, n_groups, pos_by_code, raw = looked
     order = sort_order(orders_df, ["priority", "due_date"], engine=engine)
     n = len(order.perm)
-    s_keys = np.empty(n, dtype=np.int64)
-    resolve("gather8", engine)(order.perm, keys, s_keys)
+    s_keys = permute8(keys, order, engine)
     s_hours = sorted_column(orders_df, "production_hours", order, engine)
     avail, cum, ok = np.empty(n), np.empty(n), np.empty(n, dtype=bool)
     resolve("capacity_keyed", engine)(s_hours, s_keys, int(base), values_by_code(available, pos_by_code), avail,

@@ -315,26 +315,20 @@ def scaled_running_sum(per, quantity, ids, lo, n_groups, required, cum):
 
 
 @jit
-def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, perm):
-    h1 = miss1.shape[0] > 0
-    h2 = miss2.shape[0] > 0
-    width = span2 + 1
+def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, dest, perm):
+    if not sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+        return 0
     n = codes.shape[0]
     n_keys = bounds.shape[0] - 1
     for i in range(n):
-        r1, ok1 = _rank(k1[i], lo1, step1, span1, miss1, h1, i)
-        r2, ok2 = _rank(k2[i], lo2, step2, span2, miss2, h2, i)
-        if not (ok1 and ok2):
-            return 0
-        c = r1 * width + r2
-        codes[i] = c
-        bounds[c + 1] += 1
+        bounds[codes[i] + 1] += 1
     for k in range(n_keys):
         bounds[k + 1] += bounds[k]
     for i in range(n):
         c = codes[i]
         j = bounds[c]
         bounds[c] = j + 1
+        dest[i] = j
         perm[j] = i
     return 1
 

@@ -196,7 +196,7 @@ _BOM_PARALLEL = textwrap.dedent("""
     assert not errors, errors
     for r in results:
         pd.testing.assert_frame_equal(r, expected, check_exact=True)
-    print("OK", numba_layer := __import__("numba").threading_layer(), nb.parallel_allowed())
+    print("OK", __import__("numba").threading_layer(), nb.parallel_allowed())
 """)
 
 

@@ -179,7 +179,7 @@ def test_bom_explode_blank_item_in_mixed_demand(blank, eng):
 
 _WORKQUEUE_BOM = textwrap.dedent("""
     import threading, numpy as np, pandas as pd, bk_fast
-    n = 5000  # >= 4096 demanded items: the prange path of bom_unit_count / bom_unit_explode
+    n = 5000  # >= 4096 demanded items: the prange path of bom_unit_count / bom_unit_explode (main thread)
     lines = pd.DataFrame({"parent": np.repeat(np.arange(n), 2), "component": np.tile([10**6, 10**6 + 1], n),
                           "qty_per": np.ones(2 * n)})
     bom = bk_fast.BOM.from_frame(lines)

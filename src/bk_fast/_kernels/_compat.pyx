@@ -608,3 +608,22 @@ def shortage_compact(const double[::1] balance, const double[::1] threshold, int
             p_to[k] = t
             k += b < t
     return k
+
+
+def take_text(const int64_t[::1] offsets, const unsigned char[::1] data, const int64_t[::1] rows,
+              int64_t[::1] out_offsets, unsigned char[::1] out_data):
+    cdef Py_ssize_t j, k = rows.shape[0]
+    cdef int64_t r, start, length, pos = 0
+    cdef const unsigned char* src = &data[0] if data.shape[0] else NULL
+    cdef unsigned char* dst = &out_data[0] if out_data.shape[0] else NULL
+    with nogil:
+        out_offsets[0] = 0
+        for j in range(k):
+            r = rows[j]
+            start = offsets[r]
+            length = offsets[r + 1] - start
+            if length:
+                memcpy(dst + pos, src + start, length)
+            pos += length
+            out_offsets[j + 1] = pos
+    return pos

@@ -118,6 +118,25 @@ def factorize(keys: pd.Series, engine=None, *, uniques: bool = True):
     return codes, len(found), found
 
 
+def take_text(series: pd.Series, rows: np.ndarray, engine=None):
+    """``series.array.take(rows)`` for a pyarrow-backed text column without missing values, by the
+    ``take_text`` kernel (Arrow's own take is several times slower on strings); None for anything else.
+    ``rows`` must be distinct (the output buffer holds at most the input's bytes)."""
+    buffers = _arrow_text(series) if pick(engine) != "numpy" else None
+    if buffers is None or buffers[2].shape[0]:
+        return None
+    import pyarrow as pa
+
+    offsets, data, _ = buffers
+    out_offsets = np.empty(len(rows) + 1, dtype=np.int64)
+    out_data = np.empty(data.shape[0], dtype=np.uint8)
+    total = int(resolve("take_text", engine)(offsets, data, rows, out_offsets, out_data))
+    out_data.resize(total, refcheck=False)
+    arr = pa.LargeStringArray.from_buffers(len(rows), pa.py_buffer(out_offsets), pa.py_buffer(out_data))
+    dtype = series.dtype
+    return dtype.construct_array_type()(arr, dtype=dtype)
+
+
 def group_codes(keys: pd.Series, engine=None):
     """Dense int64 group codes (-1 for a missing key, as groupby drops it), the number of groups, and whether
     any key is missing."""

@@ -19,7 +19,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast.compat._frames import (
     as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, permute8,
-    set_column, sort_order, sorted_column, text_columns, values_by_code)
+    set_column, sort_order, sorted_column, take_text, text_columns, values_by_code)
 from bk_fast.compat.stats import note_fallback, tracked
 
 __all__ = ["DataFrameOptimizer"]
@@ -399,8 +399,11 @@ def _shortage_frame(df, bal, thr, threshold_col, balance_col, engine):
             out = np.empty(k, dtype=dtype)
             gather(rows, np.ascontiguousarray(col.to_numpy()).view(np.int64), out.view(np.int64))
             cols[name] = out
+        elif not isinstance(dtype, np.dtype):
+            taken = take_text(col, rows, engine) if isinstance(dtype, pd.StringDtype) else None
+            cols[name] = col.array.take(rows) if taken is None else taken
         else:
-            cols[name] = col.array.take(rows) if not isinstance(dtype, np.dtype) else col.to_numpy().take(rows)
+            cols[name] = col.to_numpy().take(rows)
     cols["shortage_amount"] = amount
     out = frame_from_columns(cols, _take_index(df.index, rows))
     # the column labels as pandas extends them (their Index type and name kept)

@@ -421,3 +421,18 @@ def shortage_compact(balance, threshold, rows, amount, bal_out, thr_out):
         thr_out[k] = t
         k += b < t
     return k
+
+
+@jit
+def take_text(offsets, data, rows, out_offsets, out_data):
+    pos = 0
+    out_offsets[0] = 0
+    for j in range(rows.shape[0]):
+        r = rows[j]
+        start = offsets[r]
+        length = offsets[r + 1] - start
+        for b in range(length):
+            out_data[pos + b] = data[start + b]
+        pos += length
+        out_offsets[j + 1] = pos
+    return pos

@@ -236,3 +236,19 @@ def shortage_compact(balance, threshold, rows, amount, bal_out, thr_out):
     bal_out[:k] = balance[rows[:k]]
     thr_out[:k] = threshold[rows[:k]]
     return k
+
+
+@kernel
+def take_text(offsets, data, rows, out_offsets, out_data):
+    """Rows ``rows`` of variable-length byte strings in Arrow's large_string layout (string i is
+    ``data[offsets[i]:offsets[i + 1]]``): ``out_offsets`` (``len(rows) + 1``) and the bytes in ``out_data``,
+    which must hold them all (e.g. ``len(data)`` bytes when ``rows`` has no repeats). Returns the byte count."""
+    starts = offsets[rows]
+    lengths = offsets[rows + 1] - starts
+    out_offsets[0] = 0
+    np.cumsum(lengths, out=out_offsets[1:])
+    total = int(out_offsets[-1])
+    if total:
+        idx = np.repeat(starts - out_offsets[:-1], lengths) + np.arange(total, dtype=np.int64)
+        out_data[:total] = data[idx]
+    return total

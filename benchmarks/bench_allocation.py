@@ -7,8 +7,9 @@
 - ``TimeAllocateKits``: ``erp.allocate_knit_orders`` on ``make_mill(scale)``; baseline ``python_loop``: the
   ERP's domain-manager greedy (every knit order, every BOM row, in score order).
 
-Run: ``asv run -E existing --bench bench_allocation`` or ``python benchmarks/bench_allocation.py`` for one
-table of medians and ratios measured in one run.
+Run: ``asv run -E existing --bench bench_allocation`` or ``python -m benchmarks.bench_allocation [repeats]
+[--targets]`` for one table of medians and ratios measured in one run (engines and baselines interleaved
+round by round), followed by the issue's two targets.
 """
 
 from __future__ import annotations
@@ -258,21 +259,21 @@ class TimeAllocateKits:
 # one-run table (python benchmarks/bench_allocation.py [repeats])
 
 
-def _medians(fn, repeats):
-    """Median wall time and median CPU time of this process (the latter is steadier on a shared machine)."""
-    wall, cpu = [], []
-    for _ in range(repeats):
-        w0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        cpu.append(time.process_time() - c0)
-        wall.append(time.perf_counter() - w0)
-    return statistics.median(wall), statistics.median(cpu)
+def _time(fn):
+    """Wall and CPU time of one call (CPU time of this process is steadier on a shared machine)."""
+    w0, c0 = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - w0, time.process_time() - c0
 
 
-def main(repeats: int = 5) -> None:  # pragma: no cover - manual measurement
-    """Every engine and baseline of the three suites in one run, interleaved; prints a markdown table."""
+def main(repeats: int = 5, suites=None) -> list:  # pragma: no cover - manual measurement
+    """Every engine and baseline of the suites in one run, interleaved round by round (the slow ones, the
+    Python loops and the numpy engine, in the first 3 rounds only); prints a markdown table of medians and
+    ratios, then the issue's targets. Returns the rows."""
     rows = []
-    for suite, size in ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000), (TimeAllocateKits, 100)):
+    for suite, size in suites or ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000),
+                                  (TimeAllocateKits, 100)):
+        runs = {}
         for engine in suite.params[0]:
             b = suite()
             try:
@@ -280,11 +281,18 @@ def main(repeats: int = 5) -> None:  # pragma: no cover - manual measurement
             except NotImplementedError:
                 continue
             fn = getattr(b, [a for a in dir(b) if a.startswith("time_")][0])
-            slow = engine in ("python_loop", "numpy")
-            wall, cpu = _medians(lambda: fn(engine, size), 3 if slow else repeats)
-            rows.append((suite.__name__, size, engine, wall, cpu))
-            print(f"{suite.__name__:18s} {size:>10,} {engine:14s} wall {wall * 1e3:10.1f} ms  cpu {cpu * 1e3:10.1f} ms",
-                  flush=True)
+            runs[engine] = (lambda fn=fn, engine=engine: fn(engine, size), [], [])
+        for r in range(repeats):
+            for engine, (call, wall, cpu) in runs.items():
+                if engine in ("python_loop", "numpy") and r >= 3:
+                    continue
+                w, c = _time(call)
+                wall.append(w)
+                cpu.append(c)
+        for engine, (_, wall, cpu) in runs.items():
+            rows.append((suite.__name__, size, engine, statistics.median(wall), statistics.median(cpu)))
+            print(f"{suite.__name__:18s} {size:>10,} {engine:14s} wall {rows[-1][3] * 1e3:10.1f} ms  "
+                  f"cpu {rows[-1][4] * 1e3:10.1f} ms  ({len(cpu)} runs)", flush=True)
     print()
     print("| case | size | engine / baseline | median wall | median CPU | baseline / this (wall) | (CPU) |")
     print("|---|---|---|---|---|---|---|")
@@ -295,8 +303,25 @@ def main(repeats: int = 5) -> None:  # pragma: no cover - manual measurement
             rw = " / ".join(f"{b[2]} {b[3] / wall:,.1f}x" for b in base)
             rc = " / ".join(f"{b[2]} {b[4] / cpu:,.1f}x" for b in base)
             print(f"| {c} | {size:,} | {name} | {wall * 1e3:,.1f} ms | {cpu * 1e3:,.1f} ms | {rw} | {rc} |")
+    print()
+    by = {(r[0], r[2]): r for r in rows}
+    for case, base, need in (("TimeAllocate", "python_loop", 100.0), ("TimeAllocateOnHand", "pandas_cumsum", 5.0)):
+        if (case, base) not in by:
+            continue
+        for engine in ("cython", "numba"):
+            if (case, engine) not in by:
+                continue
+            e, b = by[(case, engine)], by[(case, base)]
+            rc, rw = b[4] / e[4], b[3] / e[3]
+            print(f"target {case} {engine} >= {need:g}x {base}: CPU {rc:,.1f}x ({'met' if rc >= need else 'NOT met'}),"
+                  f" wall {rw:,.1f}x ({'met' if rw >= need else 'NOT met'})")
+    return rows
 
 
 if __name__ == "__main__":  # pragma: no cover
+    # python -m benchmarks.bench_allocation [repeats] [--targets]  (--targets: the two suites of the issue's
+    # targets only, without the kits suite)
     os.environ.setdefault("NUMBA_CACHE_DIR", "/tmp/numba_cache")
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(int(args[0]) if args else 5,
+         ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000)) if "--targets" in sys.argv else None)

@@ -82,6 +82,18 @@ def _take(col: pd.Series, idx: np.ndarray):
     return col.array.take(idx)
 
 
+def _gather(col: pd.Series, idx: np.ndarray, engine):
+    """:func:`_take` for indices ``idx`` in range (a kernel's output) in random order: 8-byte NumPy values
+    through the compiled ``gather8`` kernel (NumPy's take costs about twice as much per element)."""
+    dtype = col.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iufmM" and dtype.itemsize == 8:
+        values = np.ascontiguousarray(col.to_numpy())
+        out = np.empty(idx.size, dtype=dtype)
+        resolve("gather8", engine)(idx, values.view(np.int64), out.view(np.int64))
+        return out
+    return _take(col, idx)
+
+
 def _first_bad(df: pd.DataFrame, mask: np.ndarray):
     label = df.index[int(np.flatnonzero(mask)[0])]
     return label.item() if isinstance(label, np.generic) else label
@@ -453,7 +465,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         else:
             d_due_out = _take(due_col, d_o)
     deliveries = pd.DataFrame({
-        "order": _take(order_ids, d_o),
+        "order": _gather(order_ids, d_o, engine),
         "item": d_item,
         "due": d_due_out,
         "period": _from_days(when) if due_is_date else when,

@@ -58,8 +58,13 @@ def test_floats_to_float32_only_when_every_value_is_exact():
         "int_above_2_24": [16777217.0, 0.0, 0.0, 0.0, 0.0, 0.0],
     })
     small, report = optimize_memory(df)
-    # 16777217.0 is no float32, but a whole number: int32 holds it exactly
-    assert small.dtypes.astype(str).tolist() == ["float32", "float64", "float64", "float64", "int32"]
+    assert small.dtypes.astype(str).tolist() == ["float32", "float64", "float64", "float64", "float64"]
+    # 16777217.0 is no float32, but a whole number: with pack=True int32 holds it exactly (40,000 distinct
+    # values: too many for a category)
+    wide = pd.DataFrame({"x": np.arange(40_000, dtype=np.float64) + 16777217.0})
+    packed, _ = optimize_memory(wide, pack=True)
+    assert packed["x"].dtype == np.int32
+    round_trip_equal(packed, wide)
     assert np.signbit(small["exact"].iloc[1])  # -0.0 kept
     round_trip_equal(small, df)
     assert "every value exact" in report.table.loc[0, "change"]
@@ -69,7 +74,8 @@ def test_whole_number_floats_to_the_smallest_int_exactly():
     df = pd.DataFrame({"qty": [1.0, 250.0, 3.0, 0.0], "machine": [31521.0, np.nan, 19050.0, 1.0],
                        "lots": [1.0, np.nan, 2.0, 3.0], "neg_zero": [-0.0, 1.0, 2.0, 3.0],
                        "huge": [2.0 ** 62, 1.0, 2.0, 3.0], "inf": [np.inf, 1.0, 2.0, 3.0]})
-    small, report = optimize_memory(df)
+    assert optimize_memory(df)[0].dtypes.astype(str).tolist() == ["float32"] * 6  # only with pack=True
+    small, report = optimize_memory(df, pack=True)
     # Int16 (2 bytes + mask) is smaller than float32; -0.0, 2**62 and inf stay floats
     assert small.dtypes.astype(str).tolist() == ["int16", "Int16", "Int8", "float32", "float32", "float32"]
     assert "whole numbers" in report.table.loc[0, "change"] and "NaN as <NA>" in report.table.loc[2, "change"]

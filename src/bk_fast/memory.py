@@ -278,6 +278,8 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     With ``pack=True``, two more exact representations compete, and each column takes whichever candidate
     counts the fewest bytes in ``memory_usage(deep=True)``:
 
+    - floats that are all whole numbers (no -0.0, no inf) -> the smallest integer type (nullable when there
+      is NaN) when that is smaller than float32 (arithmetic on the column becomes integer arithmetic);
     - numbers (NumPy int / float) with at most 32,767 distinct values -> ``category`` (int8/int16 codes and
       the distinct numbers), only when converting back gives the identical array bit for bit;
     - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
@@ -353,7 +355,9 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         if kind in "iu" and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smallest_int(s)
         elif kind == "f" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
-            new, note = _smaller(_to_float32(s, lossless, rtol), _integral_float(s))
+            new, note = _to_float32(s, lossless, rtol)
+            if pack:  # float arithmetic would become integer arithmetic (which wraps): only on request
+                new, note = _smaller((new, note), _integral_float(s))
         elif kind != "?" and _is_text(s):
             new, note = _text(s, category_ratio)
         if pack and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \

@@ -351,31 +351,6 @@ def permute8(values: np.ndarray, order: SortOrder, engine=None) -> np.ndarray:
     return out
 
 
-def reorder(values, dest, perm, engine=None):
-    """``values`` (ndarray or pandas array) in sorted order: scattered by ``dest`` (sequential reads; much
-    cheaper than a gather) for numpy arrays when ``dest`` is known, else taken by ``perm``."""
-    if isinstance(values, np.ndarray):
-        if dest is not None:
-            out = np.empty_like(values)
-            if values.dtype.itemsize == 8 and values.dtype.kind in "iufmM" and values.flags.c_contiguous:
-                resolve("scatter8", engine)(dest, values.view(np.int64), out.view(np.int64))
-            else:
-                out[dest] = values
-            return out
-        return values.take(perm)
-    return values.take(perm)
-
-
-def reordered_columns(df: pd.DataFrame, dest, perm, engine=None) -> dict:
-    """Every column of ``df`` in sorted order, keyed by label (labels must be unique)."""
-    out = {}
-    for name in df.columns:
-        col = df[name]
-        arr = col.to_numpy() if isinstance(col.dtype, np.dtype) else col.array
-        out[name] = reorder(arr, dest, perm, engine)
-    return out
-
-
 def set_column(df: pd.DataFrame, name, values: np.ndarray) -> None:
     """``df[name] = values`` for a fresh array nobody else holds, without the copy pandas makes of a bare
     ndarray (wrapped in a Series on ``df``'s own index, which pandas takes as it is)."""

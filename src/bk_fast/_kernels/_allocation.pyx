@@ -175,7 +175,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     int64_t[::1] del_order, int64_t[::1] del_period, double[::1] del_qty,
                     double[::1] del_due, double[::1] del_late):
     cdef Py_ssize_t n_items = item_ptr.shape[0] - 1, n = order_item.shape[0]
-    cdef Py_ssize_t i, j, o, idx, a, b, p, k, last, m, m2, nd = 0
+    cdef Py_ssize_t i, j, o, idx, a, b, p, k, last, m, m2, z, nd = 0
     cdef int64_t it
     cdef double q, r, s, d, run, v, x
     cdef bint ok
@@ -258,6 +258,11 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
             a = item_ptr[i]
             b = item_ptr[i + 1]
             p = b - a
+            # z: the first period whose suffix minimum is > 0 (g is non-decreasing, so g > 0 from z on); it
+            # only moves forward, so keeping it costs O(periods) per item in all
+            z = 0
+            while z < p and not g[a + z] > 0.0:
+                z += 1
             for idx in range(start[i], start[i + 1]):
                 q = sq[idx]
                 r = q
@@ -277,18 +282,20 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 while r > 0.0 and m <= last:
                     if s > 0.0 and r < s:
                         break
-                    # smallest m2 >= m whose suffix minimum meets the threshold: binary search on the
-                    # non-decreasing suffix minima g[a:b] (kept exact alongside free)
-                    lo = m
-                    hi = p
-                    while lo < hi:
-                        mid = (lo + hi) >> 1
-                        v = g[a + mid]
-                        if (v >= s) if s > 0.0 else (v > 0.0):
-                            hi = mid
-                        else:
-                            lo = mid + 1
-                    m2 = lo
+                    # smallest m2 >= m whose suffix minimum meets the threshold: max(m, z) for "> 0", else a
+                    # binary search on the non-decreasing suffix minima g[a:b] (kept exact alongside free)
+                    if s > 0.0:
+                        lo = m
+                        hi = p
+                        while lo < hi:
+                            mid = (lo + hi) >> 1
+                            if g[a + mid] >= s:
+                                hi = mid
+                            else:
+                                lo = mid + 1
+                        m2 = lo
+                    else:
+                        m2 = m if m > z else z
                     if m2 > last:
                         break
                     run = g[a + m2]
@@ -301,6 +308,12 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     while j >= a and g[j + 1] < g[j]:
                         g[j] = g[j + 1]
                         j -= 1
+                    if not g[a + m2] > 0.0:
+                        # (x took all of it: g <= 0 up to m2 now; a take with g left > 0 keeps z, as
+                        # g[z..m2] stay > 0)
+                        z = m2 + 1
+                        while z < p and not g[a + z] > 0.0:
+                            z += 1
                     del_order[nd] = seq[idx]
                     del_period[nd] = a + m2
                     del_qty[nd] = x

@@ -16,7 +16,9 @@ allowed by ``max_late`` (or no such ``m`` exists, or the remaining need is below
 ``x = min(remaining, g(m))`` at ``m`` and continue from ``m + 1``. A take at ``m`` with ``x = g(m)`` leaves
 ``g(m') = 0`` for every ``m' <= m`` for good, so an item makes at most ``orders + periods`` takes. The compiled engines keep
 the suffix minima ``g`` beside ``free`` (exactly: ``min(f - x) == min(f) - x`` in floating point because
-rounding is monotone), so finding ``m`` is a binary search, O(log periods); the take itself subtracts ``x``
+rounding is monotone), so finding ``m`` is a binary search, O(log periods), or with the threshold ``> 0``
+(``s == 0``) just ``max(m, z)`` where ``z``, the first period with ``g > 0``, only moves forward (a take that
+leaves ``g(m) > 0`` keeps it; one that empties ``g(m)`` moves it past ``m``); the take itself subtracts ``x``
 from the ``free`` and ``g`` entries from ``m`` on (a SIMD-friendly loop) and repairs ``g`` before ``m`` with
 a running minimum that stops at the first unchanged entry. This reference recomputes the suffix minima. Taking ``x <= g(m) <= free[j]`` keeps ``free[j] - x >= 0`` exactly in floating point
 (rounding is monotone), so no projected on hand ever goes negative, not even by one ulp.

@@ -4,8 +4,9 @@ Baseline ``pandas`` is the test oracle ``tests/_original_phase3.py`` (the ERP's 
 the engines run ``bk_fast.compat.DataFrameOptimizer`` / ``MemoryOptimizer``. Yarn and work-center ids are
 integers or text (``str`` dtype) as a parameter: hashing text is the floor there.
 
-``python -m benchmarks.bench_compat [rows ...]`` measures every method in one run (median of several runs,
-all engines and the baseline) and prints the markdown table kept in ``benchmarks/results/compat.md``.
+``python -m benchmarks.bench_compat [--hot] [rows ...]`` measures every method (``--hot``: the five
+kernel-backed ones) in one run (median of several runs, all engines and the baseline), prints the markdown
+table kept in ``benchmarks/results/compat.md`` and, with 1e6 rows, the issue's targets met or not.
 """
 
 from __future__ import annotations
@@ -153,10 +154,37 @@ class Phase3Other:
         self.run(*self.args)
 
 
-def measure(rows_list=(10_000, 1_000_000), repeat: int = 5) -> str:
+#: issue 3's Done-when: minimum speed-up over the transcription at 1e6 rows, by (method, ids)
+TARGETS = {("optimize_yarn_allocation", "int"): 5.0, ("optimize_yarn_allocation", "str"): 2.0,
+           ("optimize_production_scheduling", "int"): 5.0, ("optimize_production_scheduling", "str"): 2.0,
+           ("optimize_bom_explosion", "int"): 5.0, ("optimize_bom_explosion", "str"): 2.0,
+           ("optimize_planning_balance_calculation", "int"): 2.0,
+           ("optimize_planning_balance_calculation", "str"): 2.0,
+           ("optimize_shortage_detection", "int"): 2.0, ("optimize_shortage_detection", "str"): 2.0}
+
+
+def targets(table: str, rows: int = 1_000_000) -> str:
+    """The issue's targets against a :func:`measure` table: one line per hot method, ids and compiled engine
+    with the wall and CPU speed-ups and whether the target is met (judged on the CPU speed-up)."""
+    lines = []
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 8 or cells[0] != f"{rows:,}" or cells[3] not in ("cython", "numba"):
+            continue
+        goal = TARGETS.get((cells[2], cells[1]))
+        if goal is None:
+            continue
+        cpu = float(cells[7].rstrip("x"))
+        lines.append(f"{cells[2]} ({cells[1]} ids, {cells[3]}): wall {cells[5]}, CPU {cells[7]} "
+                     f"(target {goal:g}x: {'met' if cpu >= goal else 'NOT met'})")
+    return "\n".join(lines)
+
+
+def measure(rows_list=(10_000, 1_000_000), repeat: int = 5, hot_only: bool = False) -> str:
     """Every method x (engines + pandas) in one run, round-robin (each repeat times every method once, so load
     swings on a shared machine hit them alike): median wall time and median CPU time, with the speed-up over
-    the pandas transcription for each. Returns a markdown table."""
+    the pandas transcription for each. ``hot_only``: only the kernel-backed methods. Returns a markdown
+    table."""
     out = ["| rows | ids | function | method | median wall ms | wall speed-up | median CPU ms | CPU speed-up |",
            "|---|---|---|---|---|---|---|---|"]
     available = [e for e in ENGINES if _available(e)]
@@ -164,7 +192,7 @@ def measure(rows_list=(10_000, 1_000_000), repeat: int = 5) -> str:
         for ids in ("int", "str"):
             f = frames(rows, ids == "str")
             for name in _calls(f):
-                if ids == "str" and name not in HOT:
+                if (ids == "str" or hot_only) and name not in HOT:
                     continue
                 methods = ["pandas"] + (available if name in HOT else ["cython"])
                 runners = {m: runner(name, m, f) for m in methods}
@@ -199,5 +227,11 @@ def _available(engine: str) -> bool:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sizes = [int(float(a)) for a in sys.argv[1:]] or [10_000, 1_000_000]
-    print(measure(sizes))
+    # python -m benchmarks.bench_compat [--hot] [rows ...]: the table, then the issue's targets at 1e6 rows
+    args = [a for a in sys.argv[1:] if a != "--hot"]
+    sizes = [int(float(a)) for a in args] or [10_000, 1_000_000]
+    table = measure(sizes, hot_only="--hot" in sys.argv[1:])
+    print(table)
+    if 1_000_000 in sizes:
+        print()
+        print(targets(table))

@@ -235,6 +235,11 @@ class MemoryReduction:
         if pack and scale > 10:
             raise NotImplementedError("pack=True at scale 100 takes over a minute per call on a busy 2-core box; "
                                       "python -m benchmarks.bench_io measures it")
+        if pack:
+            try:
+                import pyarrow  # noqa: F401  (pack=True needs it; not a dependency of bk_fast)
+            except ImportError:
+                raise NotImplementedError("pack=True needs pyarrow") from None
         # read once per machine and kept pickled (benchmarks/common.py; the folder name holds datasets.py's hash)
         self.frames = list(cached(read_csv_frames, export_folder(scale), object_text=text_dtype == "object").values())
 

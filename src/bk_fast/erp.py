@@ -706,9 +706,22 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
         pd_col = next((c for c in _NET_PAST_DUE if c in po.columns), None)
         if pd_col is not None:
+            from bk_fast._validate import infinite_at
+
             pdv = float_column(po, pd_col, what="yarn_po")
-            past_due = _net_pd.Series(_net_np.where(_net_np.isnan(pdv), 0.0, pdv), index=keys).groupby(
-                level=0, sort=False).sum()
+            i = infinite_at(pdv)
+            if i is not None:
+                raise ValueError(f"yarn_po column {pd_col!r} row {po.index[i]!r} (position {i}): {pdv[i]} is not a "
+                                 f"finite quantity")
+            with _net_np.errstate(over="ignore"):
+                past_due = _net_pd.Series(_net_np.where(_net_np.isnan(pdv), 0.0, pdv), index=keys).groupby(
+                    level=0, sort=False).sum()
+            over = _net_np.isinf(past_due.to_numpy())
+            if over.any():  # finite rows of one yarn adding up beyond the float range
+                key = past_due.index[over][0]
+                key = key.item() if isinstance(key, _net_np.generic) else key
+                raise ValueError(f"yarn_po column {pd_col!r}: the rows of Desc# {key!r} add up to an infinite "
+                                 f"quantity")
     order = _net_order(names)
     dem_frame = _net_pd.DataFrame(dem_b, index=_net_pd.Index(dem[dem_id]))
     if past_due is not None:

@@ -207,3 +207,31 @@ def test_bom_parallel_by_line_from_threads_under_workqueue():
     proc = subprocess.run([sys.executable, "-c", _WORKQUEUE_BOM], capture_output=True, text=True, env=env,
                           timeout=600)
     assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]
+
+
+# found by the long fuzz run (erp.yarn_demand_report, target yarn_po; was: "past_due: item np.int64(10081) is
+# infinite", naming neither the column nor the row): an infinite past-due cell names the column and row, finite
+# rows of one yarn adding up to inf name the column and the yarn
+@pytest.mark.parametrize("bad", [float("inf"), "1e400", "sum"])
+def test_erp_yarn_demand_report_infinite_past_due_names_column(bad):
+    erp = module_or_skip("bk_fast.erp")
+    import pandas as pd
+
+    mill = bk_fast.datasets.make_mill(scale=0.02, seed=3)
+    ids = mill["yarn_inventory"]["Desc#"].to_numpy()[:5]
+    demand = pd.DataFrame({"Desc#": ids, "This Week": np.linspace(0, 400, len(ids)),
+                           "Week 36": np.linspace(50, 10, len(ids)), "Later": 1.0})
+    po = mill["yarn_po"].copy()
+    col = "Unscheduled or Past Due"
+    if bad == "sum":
+        po[col] = 0.0
+        po.loc[po.index[:2], col] = 1e308
+        po.loc[po.index[:2], "Desc#"] = po["Desc#"].iloc[0]
+        match = rf"'{col}': the rows of Desc# {int(po['Desc#'].iloc[0])} add up"
+    else:
+        po[col] = po[col].astype(object)
+        po.loc[po.index[1], col] = bad
+        match = rf"'{col}' row {po.index[1]!r} .*not a finite quantity"
+    for eng in AVAILABLE:
+        with pytest.raises(ValueError, match=match):
+            erp.yarn_demand_report(mill["yarn_inventory"], demand, po, engine=eng)

@@ -279,3 +279,27 @@ def test_object_text_with_none_is_left_alone_even_when_repetitive():
     words = pd.Series(["b", None, "b"] * 20, dtype=object)
     small, report = optimize_memory(pd.DataFrame({"w": words}))
     assert small["w"].dtype == object and small["w"].iloc[1] is None and report.table.loc[0, "change"] == ""
+
+
+def test_pack_without_pyarrow_says_what_to_install():
+    """pyarrow is optional: pack=True without it is an ImportError naming the extra; pack=False still works."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import sys
+        sys.modules['pyarrow'] = None
+        import pandas as pd
+        import bk_fast
+        df = pd.DataFrame({"Style#": ["CF 10015/0001", "CF 10016/0001"] * 50, "lbs": [1.5, 2.0] * 50})
+        out, report = bk_fast.optimize_memory(df)
+        assert out.astype(df.dtypes.to_dict()).equals(df)
+        try:
+            bk_fast.optimize_memory(df, pack=True)
+        except ImportError as exc:
+            print("IMPORTERROR", exc)
+    """)
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0, res.stderr
+    assert "IMPORTERROR" in res.stdout and "bk_fast[pack]" in res.stdout

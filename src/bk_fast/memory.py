@@ -345,6 +345,12 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         raise ValueError(f"sparse_ratio must be None or in (0, 1], got {sparse_ratio!r}")
     if not rtol >= 0.0:
         raise ValueError(f"rtol must be >= 0, got {rtol!r}")
+    if pack:
+        try:
+            import pyarrow  # noqa: F401  (packed_str stores its pieces in pyarrow arrays)
+        except ImportError as exc:
+            raise ImportError("optimize_memory(pack=True) needs pyarrow: pip install 'bk_fast[pack]' "
+                              "(or pack=False for the standard pandas dtypes)") from exc
     out = df.copy(deep=False)
     rows = []
     for i in range(df.shape[1]):

@@ -310,6 +310,9 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
     return nd
 
 
+allocate_orders.compiled_kernels = (_allocate_orders,)  # what the GIL-release test inspects
+
+
 @jit
 def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, req_frac, all_or_nothing,
                         free, knit, limiting, taken, avail):

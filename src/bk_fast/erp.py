@@ -12,7 +12,8 @@ import pandas as _bom_pd
 @_bom_dataclass(frozen=True)
 class YarnRequirements:
     """Yarn demand of knit orders: ``by_order`` (``Order #, Style #, Desc#, lbs``: one row per knit order and
-    yarn), ``by_yarn`` (``Desc#, lbs, orders``: per-yarn totals, ascending ``Desc#``) and ``unmatched``
+    yarn), ``by_yarn`` (``Desc#, lbs, orders``: per-yarn totals, ascending ``Desc#``; numeric ids before text
+    ones when the BOM mixes both) and ``unmatched``
     (``Order #, Style #, Balance (lbs)``: knit orders whose style is empty or not in the BOM)."""
 
     by_order: _bom_pd.DataFrame
@@ -111,7 +112,15 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     lbs = _bom_np.bincount(ycodes, weights=lbs_rows, minlength=compiled.n_items)[used]
     count = _bom_np.bincount(ycodes, minlength=compiled.n_items)[used]
     by_yarn = _bom_pd.DataFrame({"Desc#": compiled._take(used), "lbs": lbs, "orders": count})
-    by_yarn = by_yarn.sort_values("Desc#", kind="stable", ignore_index=True)
+    try:
+        by_yarn = by_yarn.sort_values("Desc#", kind="stable", ignore_index=True)
+    except TypeError:  # yarn ids of mixed kinds (numbers and text) do not compare: numbers first, then the rest
+        ids = by_yarn["Desc#"].to_numpy(dtype=object)
+        is_num = [isinstance(x, (int, float, _bom_np.number)) and not isinstance(x, (bool, _bom_np.bool_))
+                  for x in ids]
+        nums = sorted((i for i in range(len(ids)) if is_num[i]), key=lambda i: ids[i])
+        rest = sorted((i for i in range(len(ids)) if not is_num[i]), key=lambda i: str(ids[i]))
+        by_yarn = by_yarn.take(nums + rest).reset_index(drop=True)
     bad = codes < 0
     unmatched = _bom_pd.DataFrame({"Order #": orders[bad], "Style #": styles[bad],
                                    "Balance (lbs)": balance[bad]})

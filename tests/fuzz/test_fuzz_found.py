@@ -235,3 +235,19 @@ def test_erp_yarn_demand_report_infinite_past_due_names_column(bad):
     for eng in AVAILABLE:
         with pytest.raises(ValueError, match=match):
             erp.yarn_demand_report(mill["yarn_inventory"], demand, po, engine=eng)
+
+
+# found by the second long fuzz run (erp.yarn_requirements, target bom; was: TypeError "'<' not supported between
+# instances of 'str' and 'int'" sorting by_yarn): yarn ids of mixed kinds sort numbers first, then text
+def test_erp_yarn_requirements_mixed_yarn_id_kinds():
+    erp = module_or_skip("bk_fast.erp")
+    import pandas as pd
+
+    bom = pd.DataFrame({"Style#": ["A", "A", "B", "B"], "Desc#": pd.Series([10130, "x1", 10003, " a2"], dtype=object),
+                        "BOM_Percentage": [0.5, 0.5, 0.25, 0.75]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["A", "B"], "Balance (lbs)": [100.0, 40.0]})
+    for eng in AVAILABLE:
+        res = erp.yarn_requirements(kos, bom, engine=eng)
+        assert res.by_yarn["Desc#"].tolist() == [10003, 10130, "a2", "x1"]
+        assert res.by_yarn["lbs"].tolist() == [10.0, 50.0, 30.0, 50.0]
+        assert res.by_yarn["orders"].tolist() == [1, 1, 1, 1]

@@ -125,30 +125,47 @@ ID_KINDS = ["int", "str", "object"]
 def test_kernels_equal_reference(fast_engine, seed):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(0, 300))
+    # dense_sort2 on one key (the second constant): a stable counting sort by codes in [0, 7)
     codes = rng.integers(0, 7, n).astype(np.int64)
-    out = [np.empty(n, np.int64) for _ in range(4)]
-    resolve("counting_sort", "numpy")(codes, 7, out[0], out[1])
-    resolve("counting_sort", fast_engine)(codes, 7, out[2], out[3])
-    np.testing.assert_array_equal(out[0], out[2])
-    np.testing.assert_array_equal(out[1], out[3])
-    np.testing.assert_array_equal(out[1][out[0]], np.arange(n))
+    zeros = np.zeros(n, np.int64)
+    out = []
+    for eng in ("numpy", fast_engine):
+        c, bounds, dest, perm = np.empty(n, np.int64), np.zeros(9, np.int64), np.empty(n, np.int64), \
+            np.empty(n, np.int64)
+        assert resolve("dense_sort2", eng)(codes, 0, 1, 7, np.empty(0, np.uint8), zeros, 0, 1, 0,
+                                           np.empty(0, np.uint8), c, bounds, dest, perm) == 1
+        out.append((c, bounds, dest, perm))
+    for a, b in zip(*out):
+        np.testing.assert_array_equal(a, b)
+    c, bounds, dest, perm = out[1]
+    np.testing.assert_array_equal(c, codes)
+    np.testing.assert_array_equal(perm, np.argsort(codes, kind="stable"))
+    np.testing.assert_array_equal(perm[dest], np.arange(n))
+    np.testing.assert_array_equal(bounds, np.append(np.cumsum(np.bincount(codes, minlength=8)), n))
 
+    # allocation_keyed / capacity_keyed on group codes -1..4 given as keys - base, signs of zero included
     values = _nan_some(rng, rng.gamma(1.0, 10.0, n), 0.1)
+    values[rng.random(n) < 0.05] = -0.0
     gcodes = rng.integers(-1, 5, n).astype(np.int64)
+    keys = gcodes + 40  # base 40: code -1 is key 39, below the base (missing key)
     table = _nan_some(rng, rng.gamma(1.0, 30.0, 5), 0.2)
-    for name, n_out in (("allocation_running", 4), ("capacity_running", 3)):
+    table[rng.random(5) < 0.3] = -0.0
+    for name, n_out in (("allocation_keyed", 4), ("capacity_keyed", 3)):
         results = []
         for eng in ("numpy", fast_engine):
             avail, cum, flag, alloc = np.empty(n), np.empty(n), np.empty(n, bool), np.empty(n)
             args = [avail, cum, flag.view(np.uint8), alloc][:n_out]
-            resolve(name, eng)(values, gcodes, 5, table, *args)
+            resolve(name, eng)(values, keys, 40, table, *args)
             results.append((avail, cum, flag, alloc if n_out == 4 else None))
         for a, b in zip(*results):
             if a is not None:
                 np.testing.assert_array_equal(a, b)
+                assert np.array_equal(np.signbit(a), np.signbit(b)), name
+        np.testing.assert_array_equal(results[1][0], np.where(gcodes < 0, np.nan, table[gcodes]))
         # the running sums equal pandas' groupby cumsum bit for bit (Kahan-compensated like pandas)
         expected = pd.Series(values).groupby(np.where(gcodes < 0, np.nan, gcodes)).cumsum().to_numpy()
         np.testing.assert_array_equal(results[1][1], expected)
+        assert np.array_equal(np.signbit(results[1][1]), np.signbit(expected))
 
     per = _nan_some(rng, rng.uniform(0.01, 1.0, n), 0.1)
     ids = rng.integers(100, 110, n).astype(np.int64)
@@ -170,15 +187,24 @@ def test_kernels_equal_reference(fast_engine, seed):
                                       + np.nan_to_num(parts[2]))
     assert flags[0] == flags[1] == sum(bit for bit, p in zip((1, 2, 4), parts) if np.isnan(p).any())
 
+    # shortage_compact: rows, amounts and the compacted inputs, signs of zero included
     bal = _nan_some(rng, rng.normal(0, 10, n), 0.1)
     thr = _nan_some(rng, rng.normal(0, 10, n), 0.1)
+    bal[rng.random(n) < 0.1] = -0.0
+    thr[rng.random(n) < 0.1] = 0.0
     got = []
     for eng in ("numpy", fast_engine):
-        rows, amount = np.empty(n, np.int64), np.empty(n)
-        k = resolve("shortage_rows", eng)(bal, thr, rows, amount)
-        got.append((rows[:k], amount[:k]))
-    np.testing.assert_array_equal(got[0][0], got[1][0])
-    np.testing.assert_array_equal(got[0][1], got[1][1])
+        arrays = [np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)]
+        k = resolve("shortage_compact", eng)(bal, thr, *arrays)
+        got.append([a[:k] for a in arrays])
+    for a, b in zip(*got):
+        np.testing.assert_array_equal(a, b)
+        assert np.array_equal(np.signbit(a), np.signbit(b))
+    with np.errstate(invalid="ignore"):
+        hit = np.flatnonzero(bal < thr)
+    np.testing.assert_array_equal(got[1][0], hit)
+    np.testing.assert_array_equal(got[1][1], thr[hit] - bal[hit])
+    assert np.array_equal(np.signbit(got[1][2]), np.signbit(bal[hit]))
 
 
 @pytest.mark.parametrize("seed", range(4))
@@ -225,20 +251,22 @@ def test_sorted_path_kernels_equal_reference(fast_engine, seed):
         resolve("gather8", eng)(p, values, out)
     np.testing.assert_array_equal(outs[1], values[p])
 
-    # allocation_keyed / capacity_keyed: groups as keys - base, equal to the coded kernels
+    # allocation_keyed / capacity_keyed: groups as keys - base, equal to the reference's running sums on
+    # dense codes (its plain helpers, no kernels of their own)
+    from bk_fast._kernels.reference import compat as ref
     req = _nan_some(rng, rng.gamma(1.0, 10.0, n), 0.1)
     req[rng.random(n) < 0.05] = -0.0
     keys = rng.integers(997, 1003, n).astype(np.int64)  # 997 (below base 998): missing key
     table = _nan_some(rng, rng.gamma(1.0, 30.0, 5), 0.2)
     table[0] = -0.0
     codes = np.where(keys < 998, -1, keys - 998)
-    for name, coded, n_out in (("allocation_keyed", "allocation_running", 4),
-                               ("capacity_keyed", "capacity_running", 3)):
+    for name, coded, n_out in (("allocation_keyed", ref._allocation_running, 4),
+                               ("capacity_keyed", ref._capacity_running, 3)):
         results = []
-        for eng, fn, args in (("numpy", coded, (req, codes, 5, table)), ("numpy", name, (req, keys, 998, table)),
-                              (fast_engine, name, (req, keys, 998, table))):
+        for fn, args in ((coded, (req, codes, 5, table)), (resolve(name, "numpy"), (req, keys, 998, table)),
+                         (resolve(name, fast_engine), (req, keys, 998, table))):
             avail, cum, flag, alloc = np.empty(n), np.empty(n), np.empty(n, bool), np.empty(n)
-            resolve(fn, eng)(*args, *[avail, cum, flag.view(np.uint8), alloc][:n_out])
+            fn(*args, *[avail, cum, flag.view(np.uint8), alloc][:n_out])
             results.append((avail, cum, flag, alloc if n_out == 4 else np.zeros(0)))
         for other in results[1:]:
             for a, b in zip(results[0], other):
@@ -362,19 +390,38 @@ def test_sort_permutation_equals_pandas(engine, case):
 
 def test_kernel_cases_by_hand(engine):
     # group 0: 60 of 100 then 60 more (only 40 left); group 1 unknown (NaN available); code -1: missing key
-    req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0])
-    codes = np.array([0, 0, 1, -1, 0, 0], dtype=np.int64)
-    table = np.array([100.0, np.nan])
-    avail, cum, can, alloc = np.empty(6), np.empty(6), np.empty(6, bool), np.empty(6)
-    resolve("allocation_running", engine)(req, codes, 2, table, avail, cum, can.view(np.uint8), alloc)
-    np.testing.assert_array_equal(avail, [100.0, 100.0, np.nan, np.nan, 100.0, 100.0])
-    np.testing.assert_array_equal(cum, [60.0, 120.0, 10.0, np.nan, np.nan, 127.0])
-    np.testing.assert_array_equal(can, [True, False, False, False, False, False])
-    np.testing.assert_array_equal(alloc, [60.0, 40.0, np.nan, np.nan, np.nan, 0.0])
-    dest, perm = np.empty(5, np.int64), np.empty(5, np.int64)
-    resolve("counting_sort", engine)(np.array([2, 0, 2, 1, 0], dtype=np.int64), 3, dest, perm)
+    # group 2: -0.0 required fits (allocated -0.0); group 3 has -0.0 available: 5 does not fit, what is left is
+    # -0.0 - (5 - 5) = -0.0, kept (max(0, -0.0) keeps the sign)
+    req = np.array([60.0, 60.0, 10.0, 5.0, np.nan, 7.0, -0.0, 5.0])
+    keys = np.array([10, 10, 11, 9, 10, 10, 12, 13], dtype=np.int64)  # base 10: key 9 is a missing key
+    table = np.array([100.0, np.nan, 3.0, -0.0])
+    avail, cum, can, alloc = np.empty(8), np.empty(8), np.empty(8, bool), np.empty(8)
+    resolve("allocation_keyed", engine)(req, keys, 10, table, avail, cum, can.view(np.uint8), alloc)
+    np.testing.assert_array_equal(avail, [100.0, 100.0, np.nan, np.nan, 100.0, 100.0, 3.0, -0.0])
+    np.testing.assert_array_equal(cum, [60.0, 120.0, 10.0, np.nan, np.nan, 127.0, 0.0, 5.0])
+    np.testing.assert_array_equal(can, [True, False, False, False, False, False, True, False])
+    np.testing.assert_array_equal(alloc, [60.0, 40.0, np.nan, np.nan, np.nan, 0.0, -0.0, -0.0])
+    assert np.signbit(avail[7]) and not np.signbit(cum[6]) and np.signbit(alloc[6]) and np.signbit(alloc[7])
+    ok = np.empty(8, bool)
+    resolve("capacity_keyed", engine)(req, keys, 10, table, avail, cum, ok.view(np.uint8))
+    np.testing.assert_array_equal(cum, [60.0, 120.0, 10.0, np.nan, np.nan, 127.0, 0.0, 5.0])
+    np.testing.assert_array_equal(ok, [True, False, False, False, False, False, True, False])
+    # a stable counting sort by one key (dense_sort2 with a constant second key)
+    dest, perm, codes, bounds = np.empty(5, np.int64), np.empty(5, np.int64), np.empty(5, np.int64), \
+        np.zeros(5, np.int64)
+    assert resolve("dense_sort2", engine)(np.array([2, 0, 2, 1, 0], dtype=np.int64), 0, 1, 3,
+                                          np.empty(0, np.uint8), np.zeros(5, np.int64), 0, 1, 0,
+                                          np.empty(0, np.uint8), codes, bounds, dest, perm) == 1
     np.testing.assert_array_equal(perm, [1, 4, 3, 0, 2])
     np.testing.assert_array_equal(dest, [3, 0, 4, 2, 1])
+    np.testing.assert_array_equal(bounds, [2, 3, 5, 5, 5])
+    # shortage rows: strict, NaN never; -0.0 < 0.0 is no shortage
+    bal = np.array([-0.0, 1.0, np.nan, -0.0, 5.0])
+    thr = np.array([0.0, 2.0, 3.0, 1.0, np.nan])
+    rows, amount, bal_out, thr_out = np.empty(5, np.int64), np.empty(5), np.empty(5), np.empty(5)
+    assert resolve("shortage_compact", engine)(bal, thr, rows, amount, bal_out, thr_out) == 2
+    assert rows[:2].tolist() == [1, 3] and amount[:2].tolist() == [1.0, 1.0]
+    assert bal_out[:2].tolist() == [1.0, 0.0] and np.signbit(bal_out[1]) and thr_out[:2].tolist() == [2.0, 1.0]
 
 
 # ----------------------------------------------------------------------------------- planning balance

@@ -19,7 +19,8 @@ def _rank(v, lo, step, span, miss, has_miss, i):
 
 
 @jit
-def sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+def _sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+    # the first pass of dense_sort2 (not a kernel of its own)
     h1 = miss1.shape[0] > 0
     h2 = miss2.shape[0] > 0
     width = span2 + 1
@@ -30,74 +31,6 @@ def sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, code
             return 0
         codes[i] = r1 * width + r2
     return 1
-
-
-@jit
-def counting_sort(codes, n_keys, dest, perm):
-    pos = np.zeros(n_keys + 1, dtype=np.int64)
-    n = codes.shape[0]
-    for i in range(n):
-        pos[codes[i] + 1] += 1
-    for k in range(n_keys):
-        pos[k + 1] += pos[k]
-    for i in range(n):
-        c = codes[i]
-        j = pos[c]
-        pos[c] = j + 1
-        dest[i] = j
-        perm[j] = i
-
-
-@jit
-def allocation_running(required, codes, n_groups, avail_by_code, avail_out, cum, can, alloc):
-    acc = np.zeros(n_groups, dtype=np.float64)
-    comp = np.zeros(n_groups, dtype=np.float64)
-    for i in range(required.shape[0]):
-        g = codes[i]
-        r = required[i]
-        a = avail_by_code[g] if g >= 0 else np.nan
-        avail_out[i] = a
-        if g < 0 or r != r:
-            c = np.nan
-        else:
-            # Kahan compensation, operation for operation as pandas' groupby cumsum
-            y = r - comp[g]
-            c = acc[g] + y
-            comp[g] = (c - acc[g]) - y
-            acc[g] = c
-        cum[i] = c
-        ok = c <= a
-        can[i] = ok
-        if ok:
-            alloc[i] = r
-        else:
-            rest = a - (c - r)
-            if rest != rest:
-                alloc[i] = np.nan
-            elif rest < 0.0:
-                alloc[i] = 0.0
-            else:
-                alloc[i] = rest
-
-
-@jit
-def capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok):
-    acc = np.zeros(n_groups, dtype=np.float64)
-    comp = np.zeros(n_groups, dtype=np.float64)
-    for i in range(hours.shape[0]):
-        g = codes[i]
-        h = hours[i]
-        a = avail_by_code[g] if g >= 0 else np.nan
-        avail_out[i] = a
-        if g < 0 or h != h:
-            c = np.nan
-        else:
-            y = h - comp[g]
-            c = acc[g] + y
-            comp[g] = (c - acc[g]) - y
-            acc[g] = c
-        cum[i] = c
-        ok[i] = c <= a
 
 
 @jit
@@ -118,19 +51,6 @@ def planning_balance_flags(theoretical, allocated, on_order, out):
             flags |= 4
         out[i] = (t + a) + o
     return flags
-
-
-@jit
-def shortage_rows(balance, threshold, rows, amount):
-    k = 0
-    for i in range(balance.shape[0]):
-        # branch-free compaction: always write, advance only on a shortage (k <= i, so in bounds)
-        b = balance[i]
-        t = threshold[i]
-        rows[k] = i
-        amount[k] = t - b
-        k += b < t
-    return k
 
 
 @jit
@@ -316,7 +236,7 @@ def scaled_running_sum(per, quantity, ids, lo, n_groups, required, cum):
 
 @jit
 def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, dest, perm):
-    if not sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+    if not _sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
         return 0
     n = codes.shape[0]
     n_keys = bounds.shape[0] - 1

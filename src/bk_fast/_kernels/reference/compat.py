@@ -1,4 +1,4 @@
-"""Reference kernels behind the Phase-3 drop-ins (``bk_fast.compat``): stable counting sort on dense keys,
+"""Reference kernels behind the Phase-3 drop-ins (``bk_fast.compat``): stable counting sort on two dense keys,
 running allocation / capacity sums per group in sorted order, and shortage row selection.
 
 All inputs are validated by ``bk_fast.compat`` first: codes are dense int64 in ``[0, n)`` (or -1 where a
@@ -13,11 +13,12 @@ from bk_fast._engine import kernel
 from bk_fast._kernels.reference.segments import segmented_cumsum as _segmented_cumsum
 
 
-@kernel
-def sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+def _sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
     """Composite dense sort codes of two int64 keys: ``r = (k - lo) / step`` per key (``span`` for a row
     flagged in ``miss``, i.e. missing values sort last; ``miss`` may be empty), ``codes = r1 * (span2 + 1) +
-    r2``. Returns 1, or 0 when some ``k - lo`` is not a multiple of ``step`` (the caller picked a wrong step)."""
+    r2``. Returns 1, or 0 when some ``k - lo`` is not a multiple of ``step`` (the caller picked a wrong step).
+
+    A helper of :func:`dense_sort2`, not a kernel of its own."""
     rel1 = (k1 - np.int64(lo1)) if lo1 else k1.astype(np.int64, copy=True)
     rel2 = (k2 - np.int64(lo2)) if lo2 else k2.astype(np.int64, copy=True)
     r = []
@@ -33,15 +34,6 @@ def sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, code
     return 1
 
 
-@kernel
-def counting_sort(codes, n_keys, dest, perm):
-    """Stable sort of rows by dense key ``codes`` in ``[0, n_keys)``: ``dest[i]`` is row i's position in the
-    sorted order and ``perm[j]`` the row at position j (``perm[dest[i]] == i``)."""
-    n = codes.shape[0]
-    perm[:] = np.argsort(codes, kind="stable")
-    dest[perm] = np.arange(n, dtype=np.int64)
-
-
 def _running(values, codes, n_groups):
     cum = np.full(values.shape[0], np.nan)
     _segmented_cumsum(values, codes, n_groups, cum)
@@ -53,14 +45,13 @@ def _available(codes, avail_by_code, avail_out):
     avail_out[:] = table[codes]
 
 
-@kernel
-def allocation_running(required, codes, n_groups, avail_by_code, avail_out, cum, can, alloc):
+def _allocation_running(required, codes, n_groups, avail_by_code, avail_out, cum, can, alloc):
     """Rows already in allocation order, ``codes`` dense group codes (-1: missing key).
 
     ``avail_out`` = ``avail_by_code[code]`` (NaN for -1; the table holds NaN for unknown groups);
     ``cum`` = running sum of ``required`` per group (Kahan-compensated like pandas' groupby cumsum; NaN rows
     skipped; NaN for code -1); ``can = cum <= avail`` (NaN never); ``alloc = required`` where ``can`` else
-    ``max(0, avail - (cum - required))`` with NaN propagating."""
+    ``max(0, avail - (cum - required))`` with NaN propagating. The body of :func:`allocation_keyed`."""
     _available(codes, avail_by_code, avail_out)
     cum[:] = _running(required, codes, n_groups)
     with np.errstate(invalid="ignore"):
@@ -69,10 +60,10 @@ def allocation_running(required, codes, n_groups, avail_by_code, avail_out, cum,
         alloc[:] = np.where(can, required, np.where(np.isnan(rest), np.nan, np.where(rest < 0.0, 0.0, rest)))
 
 
-@kernel
-def capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok):
-    """Rows already in schedule order: ``avail_out`` as in :func:`allocation_running`, ``cum`` = running sum
-    of ``hours`` per group (Kahan-compensated; NaN rows skipped; NaN for code -1), ``ok = cum <= avail``."""
+def _capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok):
+    """Rows already in schedule order: ``avail_out`` as in :func:`_allocation_running`, ``cum`` = running sum
+    of ``hours`` per group (Kahan-compensated; NaN rows skipped; NaN for code -1), ``ok = cum <= avail``. The
+    body of :func:`capacity_keyed`."""
     _available(codes, avail_by_code, avail_out)
     cum[:] = _running(hours, codes, n_groups)
     with np.errstate(invalid="ignore"):
@@ -138,10 +129,9 @@ def scatter8(dest, values, out):
     out[dest] = values
 
 
-@kernel
-def shortage_rows(balance, threshold, rows, amount):
+def _shortage_rows(balance, threshold, rows, amount):
     """Positions where ``balance < threshold`` (strict, NaN never) into ``rows[:k]`` in row order and
-    ``threshold - balance`` into ``amount[:k]``; returns ``k``."""
+    ``threshold - balance`` into ``amount[:k]``; returns ``k``. The first half of :func:`shortage_compact`."""
     with np.errstate(invalid="ignore"):
         hit = np.flatnonzero(balance < threshold)
     k = hit.shape[0]
@@ -177,11 +167,11 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
 
 @kernel
 def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, dest, perm):
-    """:func:`sort_codes2` and a stable counting sort in one call: ``codes`` as there, ``perm[j]`` the row at
+    """:func:`_sort_codes2` and a stable counting sort in one call: ``codes`` as there, ``perm[j]`` the row at
     sorted position j, ``dest`` its inverse (``dest[perm[j]] = j``), and ``bounds`` (``n_keys + 1`` zeros on entry, ``n_keys = (span1 + 1) * (span2 + 1)``)
     holding on return the end of each bucket: bucket c occupies ``[bounds[c - 1], bounds[c])`` (0 for
-    ``c = 0``), and ``bounds[n_keys] = n``. Returns 1, or 0 as :func:`sort_codes2` (then ``bounds`` and ``perm`` are undefined)."""
-    if not sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
+    ``c = 0``), and ``bounds[n_keys] = n``. Returns 1, or 0 as :func:`_sort_codes2` (then ``bounds`` and ``perm`` are undefined)."""
+    if not _sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
         return 0
     n_keys = bounds.shape[0] - 1
     perm[:] = np.argsort(codes, kind="stable")
@@ -213,26 +203,26 @@ def gather8(perm, values, out):
 
 @kernel
 def allocation_keyed(required, keys, base, avail_by_code, avail_out, cum, can, alloc):
-    """:func:`allocation_running` with the group of a row given as ``keys - base`` (negative: missing key;
+    """:func:`_allocation_running` with the group of a row given as ``keys - base`` (negative: missing key;
     below ``len(avail_by_code)``): integer ids in a narrow range need no codes of their own."""
     codes = keys - np.int64(base)
     codes[codes < 0] = -1
-    allocation_running(required, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, can, alloc)
+    _allocation_running(required, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, can, alloc)
 
 
 @kernel
 def capacity_keyed(hours, keys, base, avail_by_code, avail_out, cum, ok):
-    """:func:`capacity_running` with the group of a row given as ``keys - base``, as :func:`allocation_keyed`."""
+    """:func:`_capacity_running` with the group of a row given as ``keys - base``, as :func:`allocation_keyed`."""
     codes = keys - np.int64(base)
     codes[codes < 0] = -1
-    capacity_running(hours, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, ok)
+    _capacity_running(hours, codes, avail_by_code.shape[0], avail_by_code, avail_out, cum, ok)
 
 
 @kernel
 def shortage_compact(balance, threshold, rows, amount, bal_out, thr_out):
-    """:func:`shortage_rows`, also compacting the two inputs themselves: ``bal_out[:k]`` and ``thr_out[:k]``
+    """:func:`_shortage_rows`, also compacting the two inputs themselves: ``bal_out[:k]`` and ``thr_out[:k]``
     are ``balance`` and ``threshold`` at the selected rows. Returns ``k``."""
-    k = shortage_rows(balance, threshold, rows, amount)
+    k = _shortage_rows(balance, threshold, rows, amount)
     bal_out[:k] = balance[rows[:k]]
     thr_out[:k] = threshold[rows[:k]]
     return k

@@ -966,7 +966,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     if len(supply) and len(req):
         try:  # the BOM carries Desc# as float (trailing empty rows); match ids on integers when they are
             ids = supply["Desc#"].to_numpy(dtype=_alloc_np.float64)
-            if _alloc_np.all(ids == _alloc_np.floor(ids)):
+            # whole numbers only, and only where int64 holds them exactly (an inf id must not wrap to garbage)
+            if _alloc_np.all((ids == _alloc_np.floor(ids)) & (_alloc_np.abs(ids) < 2.0 ** 53)):
                 supply = supply.assign(**{"Desc#": ids.astype(_alloc_np.int64)})
         except (TypeError, ValueError):
             pass

@@ -251,3 +251,23 @@ def test_erp_yarn_requirements_mixed_yarn_id_kinds():
         assert res.by_yarn["Desc#"].tolist() == [10003, 10130, "a2", "x1"]
         assert res.by_yarn["lbs"].tolist() == [10.0, 50.0, 30.0, 50.0]
         assert res.by_yarn["orders"].tolist() == [1, 1, 1, 1]
+
+
+# found by the long fuzz run (erp.allocate_knit_orders: "invalid value encountered in cast"): an infinite
+# yarn id in the inventory was cast to int64 (wrapping to a garbage id); it now keeps the ids as they are, so
+# the infinite row matches no BOM yarn and the other yarns are allocated as without it
+def test_erp_allocate_knit_orders_infinite_yarn_id(mill):
+    erp = module_or_skip("bk_fast.erp")
+    import warnings
+
+    import pandas as pd
+
+    inv = mill["yarn_inventory"].copy()
+    inv["Desc#"] = inv["Desc#"].astype(float)
+    inv.loc[inv.index[0], "Desc#"] = np.inf
+    for eng in AVAILABLE:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            res = erp.allocate_knit_orders(mill["knit_orders"], mill["bom"], inv, engine=eng)
+        without = erp.allocate_knit_orders(mill["knit_orders"], mill["bom"], inv.iloc[1:], engine=eng)
+        pd.testing.assert_frame_equal(res.orders, without.orders)

@@ -8,6 +8,17 @@ from libc.string cimport memcmp, memcpy
 from libc.math cimport fabs, floor, rint
 
 
+cdef inline double _kahan_add(double* acc, int64_t g, double x) noexcept nogil:
+    # group g's running sum (acc[2g], compensation acc[2g+1]) plus x: Kahan compensation, operation for
+    # operation as pandas' groupby cumsum; returns the new sum
+    cdef double s = acc[2 * g]
+    cdef double y = x - acc[2 * g + 1]
+    cdef double c = s + y
+    acc[2 * g + 1] = (c - s) - y
+    acc[2 * g] = c
+    return c
+
+
 cdef inline bint _rank(int64_t v, int64_t lo, int64_t step, int64_t span, const unsigned char[::1] miss,
                        bint has_miss, Py_ssize_t i, int64_t* out) noexcept nogil:
     cdef int64_t rel, q
@@ -382,7 +393,7 @@ def allocation_keyed(const double[::1] required, const int64_t[::1] keys, int64_
                      unsigned char[::1] can, double[::1] alloc):
     cdef Py_ssize_t i, n = required.shape[0], n_groups = avail_by_code.shape[0]
     cdef int64_t g
-    cdef double r, c, a, y, s
+    cdef double r, c, a
     cdef int ok
     cdef double nan = float("nan")
     # running sum and Kahan compensation side by side: one cache line per group visit
@@ -404,12 +415,7 @@ def allocation_keyed(const double[::1] required, const int64_t[::1] keys, int64_
                 c = nan
             else:
                 a = p_table[g]
-                # Kahan compensation, operation for operation as pandas' groupby cumsum
-                s = acc[2 * g]
-                y = r - acc[2 * g + 1]
-                c = s + y
-                acc[2 * g + 1] = (c - s) - y
-                acc[2 * g] = c
+                c = _kahan_add(acc, g, r)
             p_avail[i] = a
             p_cum[i] = c
             # branch-free: whether a row can be fulfilled is data, not a pattern the predictor learns
@@ -423,7 +429,7 @@ def capacity_keyed(const double[::1] hours, const int64_t[::1] keys, int64_t bas
                    unsigned char[::1] ok):
     cdef Py_ssize_t i, n = hours.shape[0], n_groups = avail_by_code.shape[0]
     cdef int64_t g
-    cdef double h, c, a, y, s
+    cdef double h, c, a
     cdef double nan = float("nan")
     cdef double[::1] acc_v = np.zeros(2 * n_groups + 2, dtype=np.float64)
     cdef double* acc = &acc_v[0]
@@ -442,11 +448,7 @@ def capacity_keyed(const double[::1] hours, const int64_t[::1] keys, int64_t bas
                 c = nan
             else:
                 a = p_table[g]
-                s = acc[2 * g]
-                y = h - acc[2 * g + 1]
-                c = s + y
-                acc[2 * g + 1] = (c - s) - y
-                acc[2 * g] = c
+                c = _kahan_add(acc, g, h)
             p_avail[i] = a
             p_cum[i] = c
             p_ok[i] = c <= a

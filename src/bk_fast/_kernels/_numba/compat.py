@@ -272,6 +272,18 @@ def gather8(perm, values, out):
         out[j] = values[perm[j]]
 
 
+@jit(inline="always")
+def _kahan_add(acc, g, x):
+    # group g's running sum (acc[2g], compensation acc[2g+1]) plus x: Kahan compensation, operation for
+    # operation as pandas' groupby cumsum; returns the new sum
+    s = acc[2 * g]
+    y = x - acc[2 * g + 1]
+    c = s + y
+    acc[2 * g + 1] = (c - s) - y
+    acc[2 * g] = c
+    return c
+
+
 @jit
 def allocation_keyed(required, keys, base, avail_by_code, avail_out, cum, can, alloc):
     acc = np.zeros(2 * avail_by_code.shape[0] + 2, dtype=np.float64)
@@ -284,12 +296,7 @@ def allocation_keyed(required, keys, base, avail_by_code, avail_out, cum, can, a
             c = np.nan
         else:
             a = avail_by_code[g]
-            # Kahan compensation, operation for operation as pandas' groupby cumsum
-            s = acc[2 * g]
-            y = r - acc[2 * g + 1]
-            c = s + y
-            acc[2 * g + 1] = (c - s) - y
-            acc[2 * g] = c
+            c = _kahan_add(acc, g, r)
         avail_out[i] = a
         cum[i] = c
         can[i] = c <= a
@@ -318,11 +325,7 @@ def capacity_keyed(hours, keys, base, avail_by_code, avail_out, cum, ok):
             c = np.nan
         else:
             a = avail_by_code[g]
-            s = acc[2 * g]
-            y = h - acc[2 * g + 1]
-            c = s + y
-            acc[2 * g + 1] = (c - s) - y
-            acc[2 * g] = c
+            c = _kahan_add(acc, g, h)
         avail_out[i] = a
         cum[i] = c
         ok[i] = c <= a

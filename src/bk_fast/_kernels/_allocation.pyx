@@ -178,7 +178,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef Py_ssize_t i, j, o, idx, a, b, p, k, last, m, m2, z, nd = 0
     cdef int64_t it
     cdef double q, r, s, d, run, v, x
-    cdef bint ok
+    cdef bint ok, ge
     cdef int64_t[::1] start = np.zeros(n_items + 1, dtype=np.int64)
     cdef Py_ssize_t ni = max(n_items, 1)
     cdef int64_t rmax = 0
@@ -300,14 +300,15 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                         break
                     run = g[a + m2]
                     x = r if r <= run else run
-                    for j in range(a + m2, b):
-                        free[j] -= x
-                        g[j] -= x
-                    # suffix minima before m2: min(g[j], g[j + 1]) until nothing changes
-                    j = a + m2 - 1
-                    while j >= a and g[j + 1] < g[j]:
-                        g[j] = g[j + 1]
-                        j -= 1
+                    # one branch-free pass over the item's periods (fixed trip count, no data-dependent
+                    # exit): from m2 on free and g drop by x; before m2 the suffix minima become
+                    # min(g[j], g[m2] - x), which is what the chain min(g[j], g[j + 1]) gave, as g was
+                    # non-decreasing (free[j] - 0.0 is free[j] exactly: no NaN here)
+                    v = run - x
+                    for j in range(a, b):
+                        ge = j >= a + m2
+                        free[j] = free[j] - (x if ge else 0.0)
+                        g[j] = (g[j] - x) if ge else (v if v < g[j] else g[j])
                     if not g[a + m2] > 0.0:
                         # (x took all of it: g <= 0 up to m2 now; a take with g left > 0 keeps z, as
                         # g[z..m2] stay > 0)

@@ -273,14 +273,18 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                     break
                 run = g[a + m2]
                 x = r if r <= run else run
-                for j in range(a + m2, b):
-                    free[j] -= x
-                    g[j] -= x
-                # suffix minima before m2: min(g[j], g[j + 1]) until nothing changes
-                j = a + m2 - 1
-                while j >= a and g[j + 1] < g[j]:
-                    g[j] = g[j + 1]
-                    j -= 1
+                # one branch-free pass over the item's periods (fixed trip count, no data-dependent
+                # exit): from m2 on free and g drop by x; before m2 the suffix minima become
+                # min(g[j], g[m2] - x), which is what the chain min(g[j], g[j + 1]) gave, as g was
+                # non-decreasing (free[j] - 0.0 is free[j] exactly: no NaN here)
+                v = run - x
+                fr = free[a:b]  # (item slices with a loop from 0: LLVM drops the negative-index checks)
+                gg = g[a:b]
+                for jj in range(p):
+                    ge = jj >= m2
+                    fr[jj] = fr[jj] - (x if ge else 0.0)
+                    gv = gg[jj]
+                    gg[jj] = (gv - x) if ge else (v if v < gv else gv)
                 if not g[a + m2] > 0.0:
                     # (x took all of it: g <= 0 up to m2 now; a take with g left > 0 keeps z, as g[z..m2]
                     # stay > 0)

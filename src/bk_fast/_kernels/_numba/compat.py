@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
+from llvmlite import ir
+from numba import types
+from numba.core.extending import intrinsic
 
 from bk_fast._kernels._numba import jit
 
@@ -63,49 +68,60 @@ _M1 = np.uint64(0x9DDFEA08EB382D69)
 _FM1 = np.uint64(0xFF51AFD7ED558CCD)
 _FM2 = np.uint64(0xC4CEB9FE1A85EC53)
 _SEED = np.uint64(0x9E3779B97F4A7C15)
+_LOW24 = np.uint64(0xFFFFFF)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _HIGH32 = np.uint64(0xFFFFFFFF00000000)
+_LITTLE = sys.byteorder == "little"
+
+# The hash code below keeps every index, length and counter uint64 (np.uint64 constants, never a bare int
+# literal next to a uint64: numba would promote the mix to float64), so numba emits no negative-index
+# wraparound on any access.
+
+
+@intrinsic
+def _load8(typingctx, data, pos):
+    """The 8 bytes of a uint8 array at byte ``pos`` as one native-endian uint64 (an unaligned load); the
+    caller guarantees ``pos + 8 <= len(data)``."""
+    sig = types.uint64(data, pos)
+
+    def codegen(context, builder, sig, args):
+        base = context.make_array(sig.args[0])(context, builder, args[0]).data
+        ptr = builder.bitcast(builder.gep(base, [args[1]], inbounds=True), ir.IntType(64).as_pointer())
+        return builder.load(ptr, align=1)
+
+    return sig, codegen
 
 
 @jit
 def _word(data, start, length):
-    """Up to 8 bytes as one little-endian word (zero padded); shifts by a constant, last byte first."""
+    """Up to 8 bytes from ``start`` as one little-endian word, zero padded (``start``, ``length`` uint64).
+    One unaligned load, masked, wherever 8 bytes remain in the buffer; byte by byte at its very end."""
+    if _LITTLE and start + np.uint64(8) <= np.uint64(data.shape[0]):
+        w = _load8(data, start)
+        if length >= np.uint64(8):
+            return w
+        return w & ((np.uint64(1) << (length << np.uint64(3))) - np.uint64(1))
     w = np.uint64(0)
-    for k in range(length - 1, -1, -1):
+    k = length
+    while k > np.uint64(0):
+        k -= np.uint64(1)
         w = (w << np.uint64(8)) | np.uint64(data[start + k])
     return w
 
 
 @jit
-def _hash_bytes(data, start, length, first):
-    """Word-at-a-time hash of ``data[start:start + length]`` whose first (up to) 8 bytes are ``first``."""
-    h = _SEED ^ np.uint64(length)
-    k = 0
-    while length - k >= 8:
-        w = first if k == 0 else _word(data, start + k, 8)
-        h = (h ^ w) * _M1
-        h ^= h >> np.uint64(29)
-        k += 8
-    if k < length:
-        w = first if k == 0 else _word(data, start + k, length - k)
-        h = (h ^ w) * _M1
-    h ^= h >> np.uint64(33)
-    h *= _FM1
-    h ^= h >> np.uint64(33)
-    h *= _FM2
-    h ^= h >> np.uint64(33)
-    return h
-
-
-@jit
 def _rehash(chash, n_groups, cap):
     slots = np.zeros(cap, dtype=np.uint64)
-    mask = np.uint64(cap - 1)
-    for c in range(n_groups):
-        j = np.int64(chash[c] & mask)
-        while slots[j] != 0:
-            j = (j + 1) & (cap - 1)
-        slots[j] = (chash[c] & _HIGH32) | np.uint64(c + 1)
+    one = np.uint64(1)
+    mask = cap - one
+    c = np.uint64(0)
+    while c < n_groups:
+        h = chash[c]
+        j = h & mask
+        while slots[j] != np.uint64(0):
+            j = (j + one) & mask
+        c += one
+        slots[j] = (h & _HIGH32) | c
     return slots
 
 
@@ -119,73 +135,96 @@ def _grown(arr, size):
 @jit
 def hash_factorize(offsets, data, nulls, codes, first_rows):
     # open addressing over 8-byte slots (32-bit hash tag | code + 1) so that the table stays cache-sized; per
-    # distinct string its full hash, first word, length and the offset of its bytes past the first 8 in one
-    # compact buffer, so a match is confirmed from cache-resident memory
+    # distinct string its full hash, first word, and (offset << 24 | length) of its bytes in one compact
+    # buffer, so a match is confirmed from cache-resident memory. The same hash and layout as the cython
+    # kernel; -1 for a string of 16 MiB or more (the caller then uses pandas).
     n = codes.shape[0]
     has_nulls = nulls.shape[0] > 0
-    cap = 1024
+    one = np.uint64(1)
+    eight = np.uint64(8)
+    cap = np.uint64(1024)
     slots = np.zeros(cap, dtype=np.uint64)
     chash = np.empty(1024, dtype=np.uint64)
     cword = np.empty(1024, dtype=np.uint64)
-    clen = np.empty(1024, dtype=np.int64)
-    coff = np.empty(1024, dtype=np.int64)
+    cmeta = np.empty(1024, dtype=np.uint64)
     ubuf = np.empty(16384, dtype=np.uint8)
-    bused = 0
-    n_groups = 0
-    for i in range(n):
+    bused = np.uint64(0)
+    n_groups = np.uint64(0)
+    for row in range(n):
+        i = np.uint64(row)
         if has_nulls and nulls[i]:
             codes[i] = -1
             continue
-        start = offsets[i]
-        length = offsets[i + 1] - start
-        first = _word(data, start, min(length, 8))
-        h = _hash_bytes(data, start, length, first)
+        start = np.uint64(offsets[i])
+        length = np.uint64(offsets[i + one]) - start
+        if length >= np.uint64(1 << 24):
+            return -1
+        first = _word(data, start, length)
+        h = _SEED ^ length
+        if length > np.uint64(0):
+            h = (h ^ first) * _M1
+            if length > eight:
+                h ^= h >> np.uint64(29)
+                k = eight
+                while length - k >= eight:
+                    h = (h ^ _word(data, start + k, eight)) * _M1
+                    h ^= h >> np.uint64(29)
+                    k += eight
+                if k < length:
+                    h = (h ^ _word(data, start + k, length - k)) * _M1
+        h ^= h >> np.uint64(33)
+        h *= _FM1
+        h ^= h >> np.uint64(33)
+        h *= _FM2
+        h ^= h >> np.uint64(33)
         tag = h & _HIGH32
-        j = np.int64(h & np.uint64(cap - 1))
+        mask = cap - one
+        j = h & mask
         while True:
             slot = slots[j]
-            if slot == 0:
-                if n_groups == chash.shape[0]:
-                    size = 2 * n_groups
+            if slot == np.uint64(0):
+                # a new distinct string: remember it compactly
+                if n_groups == np.uint64(chash.shape[0]):
+                    size = np.uint64(2) * n_groups
                     chash = _grown(chash, size)
                     cword = _grown(cword, size)
-                    clen = _grown(clen, size)
-                    coff = _grown(coff, size)
-                rest = length - 8 if length > 8 else 0
-                if bused + rest > ubuf.shape[0]:
-                    size = ubuf.shape[0]
-                    while bused + rest > size:
-                        size *= 2
+                    cmeta = _grown(cmeta, size)
+                if bused + length > np.uint64(ubuf.shape[0]):
+                    size = np.uint64(ubuf.shape[0])
+                    while bused + length > size:
+                        size *= np.uint64(2)
                     ubuf = _grown(ubuf[:bused], size)
-                for k in range(rest):
-                    ubuf[bused + k] = data[start + 8 + k]
+                for k in range(length):
+                    ubuf[bused + k] = data[start + k]
                 chash[n_groups] = h
                 cword[n_groups] = first
-                clen[n_groups] = length
-                coff[n_groups] = bused
-                bused += rest
-                slots[j] = tag | np.uint64(n_groups + 1)
-                first_rows[n_groups] = i
-                codes[i] = n_groups
-                n_groups += 1
-                if 4 * n_groups > 3 * cap:
-                    cap *= 2
+                cmeta[n_groups] = (bused << np.uint64(24)) | length
+                bused += length
+                first_rows[n_groups] = row
+                codes[i] = np.int64(n_groups)
+                n_groups += one
+                slots[j] = tag | n_groups
+                if np.uint64(4) * n_groups > np.uint64(3) * cap:
+                    cap *= np.uint64(2)
                     slots = _rehash(chash, n_groups, cap)
                 break
             if slot & _HIGH32 == tag:
-                c = np.int64(slot & _LOW32) - 1
-                if clen[c] == length and cword[c] == first:
+                c = (slot & _LOW32) - one
+                meta = cmeta[c]
+                if meta & _LOW24 == length and cword[c] == first:
                     same = True
-                    base = coff[c]
-                    for k in range(length - 8):
-                        if ubuf[base + k] != data[start + 8 + k]:
-                            same = False
-                            break
+                    if length > eight:
+                        at = (meta >> np.uint64(24)) + eight
+                        s8 = start + eight
+                        for k in range(length - eight):
+                            if ubuf[at + k] != data[s8 + k]:
+                                same = False
+                                break
                     if same:
-                        codes[i] = c
+                        codes[i] = np.int64(c)
                         break
-            j = (j + 1) & (cap - 1)
-    return n_groups
+            j = (j + one) & mask
+    return np.int64(n_groups)
 
 
 @jit

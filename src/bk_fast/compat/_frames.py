@@ -362,6 +362,8 @@ def frame_from_columns(cols: dict, index=None) -> pd.DataFrame:
     pandas 3 would otherwise turn an object array of strings into ``str``)."""
     if index is None:
         index = pd.RangeIndex(len(next(iter(cols.values()))) if cols else 0)
+    if not any(isinstance(values, np.ndarray) and values.dtype == object for values in cols.values()):
+        return pd.DataFrame(cols, index=index, copy=False)  # no text to re-infer: the short way (no Series)
     series = {}
     for name, values in cols.items():
         if isinstance(values, np.ndarray) and values.dtype == object:

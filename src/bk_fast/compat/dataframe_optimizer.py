@@ -416,9 +416,14 @@ def _take_index(index: pd.Index, rows: np.ndarray) -> pd.Index:
     """``index.take(rows)``; for the default RangeIndex an Index on ``rows`` itself (a fresh array of the
     caller's) unless pandas would give a RangeIndex (equally spaced rows)."""
     k = len(rows)
-    if type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and index.name is None \
-            and k > 2 and rows[1] - rows[0] != rows[-1] - rows[-2]:
-        return pd.Index(rows, dtype=np.int64, copy=False)
+    if type(index) is pd.RangeIndex and index.start == 0 and index.step == 1 and index.name is None and k > 2:
+        # a range needs every gap equal: two unequal gaps among the first, the last and ~64 sampled between
+        # prove it is not one (otherwise pandas decides)
+        at = np.arange(0, k - 1, max(1, (k - 1) // 64), dtype=np.int64)
+        at[-1] = k - 2
+        gaps = rows[at + 1] - rows[at]
+        if (gaps != gaps[0]).any():
+            return pd.Index(rows, dtype=np.int64, copy=False)
     return index.take(rows)
 
 

@@ -232,7 +232,8 @@ def shortage_compact(balance, threshold, rows, amount, bal_out, thr_out):
 def take_text(offsets, data, rows, out_offsets, out_data):
     """Rows ``rows`` of variable-length byte strings in Arrow's large_string layout (string i is
     ``data[offsets[i]:offsets[i + 1]]``): ``out_offsets`` (``len(rows) + 1``) and the bytes in ``out_data``,
-    which must hold them all (e.g. ``len(data)`` bytes when ``rows`` has no repeats). Returns the byte count."""
+    which must hold them all (e.g. ``len(data)`` bytes when ``rows`` has no repeats). Returns the byte count;
+    the compiled engines may overwrite bytes of ``out_data`` past it."""
     starts = offsets[rows]
     lengths = offsets[rows + 1] - starts
     out_offsets[0] = 0

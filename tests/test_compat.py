@@ -316,6 +316,28 @@ def test_sorted_path_kernels_equal_reference(fast_engine, seed):
     assert take_text(pd.Series(["a", None, "b"], dtype="str"), np.array([0, 1]), fast_engine) is None
 
 
+def test_text_kernels_word_copies_at_buffer_ends(fast_engine):
+    # the compiled take_text / hash_factorize move 8-byte words while 8 bytes remain in the buffers and go
+    # byte by byte at their ends: every length 0..19 at every place, compared with the reference
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        m = int(rng.integers(0, 30))
+        pool = [rng.integers(0, 256, int(rng.integers(0, 20))).astype(np.uint8) for _ in range(8)]
+        strings = [pool[q] for q in rng.integers(0, 8, m)]
+        offsets = np.concatenate([[0], np.cumsum([len(x) for x in strings])]).astype(np.int64)
+        data = np.concatenate(strings + [np.empty(0, np.uint8)])
+        rows = rng.permutation(m)[:int(rng.integers(0, m + 1))].astype(np.int64)
+        got = []
+        for eng in ("numpy", fast_engine):
+            out_off, out_data = np.empty(len(rows) + 1, np.int64), np.zeros(len(data), np.uint8)
+            total = resolve("take_text", eng)(offsets, data, rows, out_off, out_data)
+            codes, first = np.empty(m, np.int64), np.empty(m, np.int64)
+            n_groups = resolve("hash_factorize", eng)(offsets, data, np.empty(0, np.uint8), codes, first)
+            got.append((total, out_off.tolist(), out_data[:total].tobytes(), n_groups, codes.tolist(),
+                        first[:n_groups].tolist()))
+        assert got[0] == got[1]
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_hash_factorize_equals_pandas(engine, seed):
     from bk_fast.compat._frames import _arrow_text, factorize

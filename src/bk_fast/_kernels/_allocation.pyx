@@ -196,12 +196,13 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
         for o in range(n):
             if rank[o] > rmax:
                 rmax = rank[o]
-    # work space of the sort: one word per row, two buffers (the fallback key/row sort needs 4 n + n_items)
+    # work space of the sort: one word per row, in ``buf`` and ``del_order`` (unused until the takes; fewer
+    # fresh pages to fault in); the fallback key/row sort needs 4 n + n_items of its own
     fits = _bits(rmax) + _bits(n_items - 1) + _bits(n - 1) <= 63
-    buf = np.empty(2 * n + 2 if fits else 4 * n + ni + 4, dtype=np.int64)
+    buf = np.empty(n + 1 if fits else 4 * n + ni + 4, dtype=np.int64)
     base = &buf[0]
-    # each order's due bucket k and last allowed period, in service order (``sk``: the sort buffer the
-    # result is not in; ``last`` kept only when it is neither the last period nor k)
+    # each order's due bucket k and last allowed period, in service order (``sk``: the last n slots of
+    # ``del_period``, see below; ``last`` kept only when it is neither the last period nor k)
     cdef int late_mode = 0 if max_late == INFINITY else (1 if max_late == 0.0 else 2)
     cdef int64_t* sk
     cdef int64_t[::1] sl = np.empty(n + 1 if late_mode == 2 else 1, dtype=np.int64)
@@ -222,12 +223,16 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 g[j] = run
                 j -= 1
         if fits:
-            nbits = _sorted_words(order_item, rank, n_items, rmax, start, base, base + n + 1,
+            nbits = _sorted_words(order_item, rank, n_items, rmax, start, base, &del_order[0],
                                   &cnt[0], &words)
         if nbits >= 0:
-            # row indices out of the sorted words (in place), qty and due gathered in the same pass
-            seq = words
-            sk = base + n + 1 if words == base else base
+            # row indices out of the sorted words (into ``buf``, in place or from ``del_order``), qty and due
+            # gathered in the same pass. ``sk`` in the last n slots of ``del_period`` (length n + periods):
+            # take number nd of order idx has nd <= idx + periods (one take per order ends it, every other
+            # one empties a period for good: g[m2] = 0 moves z past m2), so the takes never overwrite the
+            # k of an order not yet served
+            seq = base
+            sk = &del_period[0] + (del_period.shape[0] - n)
             rowmask = ((<int64_t>1) << nbits) - 1
             for idx in range(n):
                 o = words[idx] & rowmask

@@ -170,14 +170,14 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     return _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship, max_late,
                             free, short, on_time, del_order, del_period, del_qty, del_due, del_late,
                             np.empty(n, dtype=np.float64), np.empty(n, dtype=np.float64),
-                            np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64))
+                            np.empty(n, dtype=np.int64))
 
 
 @jit
 def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship, max_late,
-                     free, short, on_time, del_order, del_period, del_qty, del_due, del_late, sq, sd, wa, wb):
+                     free, short, on_time, del_order, del_period, del_qty, del_due, del_late, sq, sd, wa):
     # sq, sd: work arrays of n float64 (qty then what stays short; due then the qty delivered on time);
-    # wa, wb: n int64 each for the sort
+    # wa: n int64 for the sort, which also uses del_order (unused until the takes; fewer fresh pages)
     n_items = item_ptr.shape[0] - 1
     n = order_item.shape[0]
     for j in range(free.shape[0]):
@@ -199,13 +199,18 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
     # quantities and dues gathered into service order (one tight gather pass instead of scattered reads);
     # sq then holds what stays short, sd the qty delivered on time
     if _bits(rmax) + _bits(n_items - 1) + _bits(n - 1) <= 63:
-        nbits, seq, sk = _sorted_words(order_item, rank, n_items, rmax, start, wa, wb)
+        nbits, words, _ = _sorted_words(order_item, rank, n_items, rmax, start, wa, del_order[:n])
         rowmask = (np.int64(1) << nbits) - 1
+        seq = wa
         for idx in range(n):
-            o = seq[idx] & rowmask
-            seq[idx] = o  # row indices out of the sorted words, in place
+            o = words[idx] & rowmask
+            seq[idx] = o  # row indices out of the sorted words (in place, or from del_order)
             sq[idx] = qty[o]
             sd[idx] = due[o]
+        # sk in the last n slots of del_period (length n + periods): take number nd of order idx has
+        # nd <= idx + periods (one take per order ends it, every other one empties a period for good:
+        # g[m2] = 0 moves z past m2), so the takes never overwrite the k of an order not yet served
+        sk = del_period[del_period.shape[0] - n:]
     else:
         seq = _service_order(order_item, rank, n_items, start)
         sk = np.empty(n, dtype=np.int64)
@@ -213,8 +218,7 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
             sq[idx] = qty[seq[idx]]
             sd[idx] = due[seq[idx]]
     # each order's due bucket k and last allowed period, in service order: one independent branch-free
-    # search per order (``sk``: the sort buffer the result is not in; ``last`` kept only when it is neither
-    # the last period nor k)
+    # search per order (``sk``: see above; ``last`` kept only when it is neither the last period nor k)
     late_mode = 0 if max_late == np.inf else (1 if max_late == 0.0 else 2)
     sl = np.empty(n if late_mode == 2 else 0, dtype=np.int64)
     for i in range(n_items):

@@ -240,21 +240,29 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
         z = 0
         while z < p and not g[a + z] > 0.0:
             z += 1
-        for idx in range(start[i], start[i + 1]):
-            q = sq[idx]
+        # the item's orders as slices indexed from 0 (LLVM then drops the negative-index checks)
+        s0 = start[i]
+        s1 = start[i + 1]
+        sq_ = sq[s0:s1]
+        sd_ = sd[s0:s1]
+        sk_ = sk[s0:s1]
+        seq_ = seq[s0:s1]
+        sl_ = sl[s0:s1] if late_mode == 2 else sl
+        for idx in range(s1 - s0):
+            q = sq_[idx]
             r = q
-            d = sd[idx]
-            sd[idx] = 0.0  # from here on: the qty delivered on time
+            d = sd_[idx]
+            sd_[idx] = 0.0  # from here on: the qty delivered on time
             if p == 0 or not q > 0.0:
                 continue
             s = min_ship if partial else q
-            k = sk[idx]
+            k = sk_[idx]
             if late_mode == 0:
                 last = p - 1
             elif late_mode == 1:
                 last = k  # the last period <= due + 0
             else:
-                last = sl[idx]
+                last = sl_[idx]
             m = k if k > 0 else 0
             while r > 0.0 and m <= last:
                 if s > 0.0 and r < s:
@@ -295,7 +303,7 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                     z = m2 + 1
                     while z < p and not g[a + z] > 0.0:
                         z += 1
-                del_order[nd] = seq[idx]
+                del_order[nd] = seq_[idx]
                 del_period[nd] = a + m2
                 del_qty[nd] = x
                 del_due[nd] = d
@@ -304,14 +312,14 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                     del_late[nd] = t - d
                 else:
                     del_late[nd] = 0.0
-                    sd[idx] = x  # at most one on-time take per order (the next ones are later)
+                    sd_[idx] = x  # at most one on-time take per order (the next ones are later)
                 nd += 1
                 if x == r:
                     r = 0.0
                 else:
                     r = r - x
                 m = m2 + 1
-            sq[idx] = r
+            sq_[idx] = r
     for idx in range(n):
         short[seq[idx]] = sq[idx]
         on_time[seq[idx]] = sd[idx]

@@ -576,11 +576,21 @@ def test_demo_step(mill):
     assert list(rep.table.columns)[-1] == "limiting_yarn" and rep.table["limiting_yarn"].notna().all()
 
 
+def _allocate_orders_outputs(eng, args, n, n_periods):
+    """The ``allocate_orders`` kernel of ``eng`` on ``args`` (n orders over n_periods timeline slots) with fresh
+    outputs: (free, short, on_time, then the deliveries' five columns cut to their count)."""
+    from bk_fast._engine import resolve
+
+    free, short, on_time = np.empty(n_periods), np.empty(n), np.empty(n)
+    c = n + n_periods
+    d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
+    nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
+    return (free, short, on_time) + tuple(x[:nd] for x in d)
+
+
 @pytest.mark.parametrize("rank_max", [1, 2 ** 13, 2 ** 40, 2 ** 62])
 def test_kernel_service_order_with_wide_ranks(fast_engine, rank_max):
     """The compiled kernels radix-sort (item, rank): narrow, multi-pass and unpackable (> 63 bits) keys."""
-    from bk_fast._engine import resolve
-
     rng = np.random.default_rng(rank_max % 1000)
     n, ni, p = 5000, 37, 6
     item_ptr = np.arange(0, ni * p + 1, p, dtype=np.int64)
@@ -589,13 +599,7 @@ def test_kernel_service_order_with_wide_ranks(fast_engine, rank_max):
     args = (item_ptr, times, cum, rng.integers(0, ni, n).astype(np.int64),
             rng.integers(0, rank_max, n, dtype=np.int64, endpoint=True), rng.integers(0, p, n).astype(np.float64),
             rng.integers(0, 9, n).astype(np.float64), True, 0.0, 2.0)
-    outs = []
-    for eng in ("numpy", fast_engine):
-        free, short, on_time = np.empty(cum.size), np.empty(n), np.empty(n)
-        c = n + cum.size
-        d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
-        nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
-        outs.append((free, short, on_time) + tuple(x[:nd] for x in d))
+    outs = [_allocate_orders_outputs(eng, args, n, cum.size) for eng in ("numpy", fast_engine)]
     for a, b in zip(*outs):
         np.testing.assert_array_equal(a, b)
 
@@ -616,8 +620,6 @@ def test_service_order_with_huge_and_fractional_priorities(engine):
 def test_kernel_long_and_single_period_timelines(fast_engine, p, max_late):
     """Per-order period searches: one period (the on-hand case), and timelines longer than the numba
     engine's full-count cutoff (32 periods), where it switches to a binary search; every lateness mode."""
-    from bk_fast._engine import resolve
-
     rng = np.random.default_rng(p)
     n, ni = 4000, 23
     item_ptr = np.arange(0, ni * p + 1, p, dtype=np.int64)
@@ -626,13 +628,7 @@ def test_kernel_long_and_single_period_timelines(fast_engine, p, max_late):
     args = (item_ptr, times, cum, rng.integers(0, ni, n).astype(np.int64),
             rng.integers(0, 50, n).astype(np.int64), rng.integers(-2, int(1.5 * p) + 2, n) + rng.choice([0.0, 0.5], n),
             rng.integers(0, 30, n).astype(np.float64), True, 0.0, max_late)
-    outs = []
-    for eng in ("numpy", fast_engine):
-        free, short, on_time = np.empty(cum.size), np.empty(n), np.empty(n)
-        c = n + cum.size
-        d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
-        nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
-        outs.append((free, short, on_time) + tuple(x[:nd] for x in d))
+    outs = [_allocate_orders_outputs(eng, args, n, cum.size) for eng in ("numpy", fast_engine)]
     assert outs[0][3].size > 0
     for a, b in zip(*outs):
         np.testing.assert_array_equal(a, b)

@@ -223,8 +223,8 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 g[j] = run
                 j -= 1
         if fits:
-            nbits = _sorted_words(order_item, rank, n_items, rmax, start, base, &del_order[0],
-                                  &cnt[0], &words)
+            nbits = _sorted_words(order_item, rank, n_items, rmax, start, base,
+                                  &del_order[0] if del_order.shape[0] else NULL, &cnt[0], &words)
         if nbits >= 0:
             # row indices out of the sorted words (into ``buf``, in place or from ``del_order``), qty and due
             # gathered in the same pass. ``sk`` in the last n slots of ``del_period`` (length n + periods):
@@ -232,7 +232,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
             # one empties a period for good: g[m2] = 0 moves z past m2), so the takes never overwrite the
             # k of an order not yet served
             seq = base
-            sk = &del_period[0] + (del_period.shape[0] - n)
+            sk = (&del_period[0] if del_period.shape[0] else NULL) + (del_period.shape[0] - n)
             rowmask = ((<int64_t>1) << nbits) - 1
             for idx in range(n):
                 o = words[idx] & rowmask

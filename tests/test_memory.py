@@ -282,7 +282,8 @@ def test_object_text_with_none_is_left_alone_even_when_repetitive():
 
 
 def test_pack_without_pyarrow_says_what_to_install():
-    """pyarrow is optional: pack=True without it is an ImportError naming the extra; pack=False still works."""
+    """pyarrow is optional: pack=True without it is an ImportError naming the extra; pack=False and the demo
+    step still work."""
     import subprocess
     import sys
     import textwrap
@@ -299,7 +300,11 @@ def test_pack_without_pyarrow_says_what_to_install():
             bk_fast.optimize_memory(df, pack=True)
         except ImportError as exc:
             print("IMPORTERROR", exc)
+        from bk_fast.datasets import make_mill
+        from bk_fast.memory import _demo_step
+        print("DEMO", _demo_step(make_mill(scale=1, seed=0), "numpy").lines[0])
     """)
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert res.returncode == 0, res.stderr
     assert "IMPORTERROR" in res.stdout and "bk_fast[pack]" in res.stdout
+    assert "DEMO" in res.stdout and "pack=True skipped" in res.stdout  # bk-fast demo runs without pyarrow

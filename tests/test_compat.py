@@ -121,6 +121,18 @@ ID_KINDS = ["int", "str", "object"]
 # ---------------------------------------------------------------------------------------- kernels
 
 
+def _shortage_compact_by_engine(bal, thr, fast_engine):
+    """``shortage_compact`` on the reference and on ``fast_engine``: for each, [rows, amount, balance, threshold]
+    cut to the rows it kept."""
+    out = []
+    for eng in ("numpy", fast_engine):
+        n = bal.shape[0]
+        arrays = [np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)]
+        k = resolve("shortage_compact", eng)(bal, thr, *arrays)
+        out.append([a[:k] for a in arrays])
+    return out
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_kernels_equal_reference(fast_engine, seed):
     rng = np.random.default_rng(seed)
@@ -192,11 +204,7 @@ def test_kernels_equal_reference(fast_engine, seed):
     thr = _nan_some(rng, rng.normal(0, 10, n), 0.1)
     bal[rng.random(n) < 0.1] = -0.0
     thr[rng.random(n) < 0.1] = 0.0
-    got = []
-    for eng in ("numpy", fast_engine):
-        arrays = [np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)]
-        k = resolve("shortage_compact", eng)(bal, thr, *arrays)
-        got.append([a[:k] for a in arrays])
+    got = _shortage_compact_by_engine(bal, thr, fast_engine)
     for a, b in zip(*got):
         np.testing.assert_array_equal(a, b)
         assert np.array_equal(np.signbit(a), np.signbit(b))
@@ -282,11 +290,7 @@ def test_sorted_path_kernels_equal_reference(fast_engine, seed):
     # shortage_compact
     bal = _nan_some(rng, rng.normal(0, 10, n), 0.1)
     thr = _nan_some(rng, rng.normal(0, 10, n), 0.1)
-    res = []
-    for eng in ("numpy", fast_engine):
-        arrays = [np.empty(n, np.int64), np.empty(n), np.empty(n), np.empty(n)]
-        k = resolve("shortage_compact", eng)(bal, thr, *arrays)
-        res.append([a[:k] for a in arrays])
+    res = _shortage_compact_by_engine(bal, thr, fast_engine)
     for a, b in zip(*res):
         np.testing.assert_array_equal(a, b)
     with np.errstate(invalid="ignore"):

@@ -48,15 +48,20 @@ _WORKQUEUE = textwrap.dedent("""
 """)
 
 
+def _assert_ok_under_workqueue(code: str):
+    """Run ``code`` in a fresh interpreter under numba's workqueue threading layer: it must exit 0 and print OK
+    (a process abort cannot take the test run down with it)."""
+    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]
+
+
 # fixed by netting in 3388b4b (was: process abort under the workqueue layer): kept as a regression test
 def test_numba_parallel_kernels_from_threads_under_workqueue(tmp_path):
     module_or_skip("bk_fast.netting")
     if "numba" not in AVAILABLE:
         pytest.skip("numba unavailable")
-    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
-    proc = subprocess.run([sys.executable, "-c", _WORKQUEUE], capture_output=True, text=True, env=env,
-                          timeout=600)
-    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]
+    _assert_ok_under_workqueue(_WORKQUEUE)
 
 
 # fixed (bom): ids beyond int64 are plain hashable ids (was an OverflowError)
@@ -203,10 +208,7 @@ def test_bom_parallel_by_line_from_threads_under_workqueue():
     module_or_skip("bk_fast.bom")
     if "numba" not in AVAILABLE:
         pytest.skip("numba unavailable")
-    env = dict(os.environ, NUMBA_THREADING_LAYER="workqueue")
-    proc = subprocess.run([sys.executable, "-c", _WORKQUEUE_BOM], capture_output=True, text=True, env=env,
-                          timeout=600)
-    assert proc.returncode == 0 and "OK" in proc.stdout, proc.stderr[-500:]
+    _assert_ok_under_workqueue(_WORKQUEUE_BOM)
 
 
 # found by the long fuzz run (erp.yarn_demand_report, target yarn_po; was: "past_due: item np.int64(10081) is

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
+from bk_fast._gather import take8
 from bk_fast._validate import float_column, require_frame
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
@@ -82,22 +83,10 @@ def _take(col: pd.Series, idx: np.ndarray):
     return col.array.take(idx)
 
 
-def _gather8(values: np.ndarray, idx: np.ndarray, engine) -> np.ndarray:
-    """``values[idx]`` for a NumPy array and indices in range (a kernel's output): 8-byte numbers and dates
-    through the compiled ``gather8`` kernel (NumPy's fancy indexing costs two to three times as much per
-    element), anything else by NumPy."""
-    dtype = values.dtype
-    if dtype.kind in "iufmM" and dtype.itemsize == 8:
-        out = np.empty(idx.size, dtype=dtype)
-        resolve("gather8", engine)(idx, np.ascontiguousarray(values).view(np.int64), out.view(np.int64))
-        return out
-    return values[idx]
-
-
 def _gather(col: pd.Series, idx: np.ndarray, engine):
-    """:func:`_take` for indices in range (a kernel's output), by :func:`_gather8` for NumPy dtypes."""
+    """:func:`_take` for indices in range (a kernel's output), by :func:`bk_fast._gather.take8` for NumPy dtypes."""
     if isinstance(col.dtype, np.dtype) and col.dtype.kind != "O":
-        return _gather8(col.to_numpy(), idx, engine)
+        return take8(col.to_numpy(), idx, engine)
     return _take(col, idx)
 
 
@@ -450,7 +439,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     due_col = orders[o_due]
     code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
     item_of_period = item_of(code_of_period)
-    d_item = _gather8(item_of_period, d_p, engine) if isinstance(item_of_period, np.ndarray) else \
+    d_item = take8(item_of_period, d_p, engine) if isinstance(item_of_period, np.ndarray) else \
         item_of_period.take(d_p)
     on_time = late <= 0.0
     exact_int_due = due_int is not None and (
@@ -460,14 +449,14 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         s_dtype = supply[s_period].dtype
         if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":
             # integer dues and integer periods: the delivery period is one
-            when = _gather8(times.astype(np.int64), d_p, engine)
+            when = take8(times.astype(np.int64), d_p, engine)
             np.copyto(when, d_due_out, where=on_time, casting="unsafe")
         else:
-            when = _gather8(times, d_p, engine)
+            when = take8(times, d_p, engine)
             np.copyto(when, d_due, where=on_time)
             when = _as_int_if_exact(when)
     else:
-        when = _gather8(times, d_p, engine)
+        when = take8(times, d_p, engine)
         np.copyto(when, d_due, where=on_time)
         if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
             d_due_out = d_due
@@ -490,7 +479,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "order": _gather(order_ids, rows, engine),
         "item": _gather(items, rows, engine),
         "due": _gather(due_col, rows, engine),
-        "qty_short": _gather8(short, rows, engine),
+        "qty_short": take8(short, rows, engine),
     }, index=orders.index[rows], copy=False)
     return Allocation(deliveries, shortfalls, summary)
 

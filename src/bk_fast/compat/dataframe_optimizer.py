@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
+from bk_fast._gather import is_8byte, take8
 from bk_fast.compat._frames import (
     as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, permute8,
     set_column, sort_order, sorted_column, take_text, text_columns, values_by_code)
@@ -384,7 +385,6 @@ def _shortage_frame(df, bal, thr, threshold_col, balance_col, engine):
                                             bal_out, thr_out)
     for arr in (rows, amount, bal_out, thr_out):
         arr.resize(k, refcheck=False)  # fresh arrays nothing else refers to: shrunk in place, not copied
-    gather = resolve("gather8", engine)
     cols = {}
     for name in df.columns:
         if name == balance_col:
@@ -395,10 +395,8 @@ def _shortage_frame(df, bal, thr, threshold_col, balance_col, engine):
             continue
         col = df[name]
         dtype = col.dtype
-        if isinstance(dtype, np.dtype) and dtype.itemsize == 8 and dtype.kind in "iufmM":
-            out = np.empty(k, dtype=dtype)
-            gather(rows, np.ascontiguousarray(col.to_numpy()).view(np.int64), out.view(np.int64))
-            cols[name] = out
+        if is_8byte(dtype):
+            cols[name] = take8(col.to_numpy(), rows, engine)
         elif not isinstance(dtype, np.dtype):
             taken = take_text(col, rows, engine) if isinstance(dtype, pd.StringDtype) else None
             cols[name] = col.array.take(rows) if taken is None else taken

@@ -14,8 +14,12 @@ def is_8byte(dtype) -> bool:
     return isinstance(dtype, np.dtype) and dtype.itemsize == 8 and dtype.kind in "iufmM"
 
 
-def take8(values: np.ndarray, rows: np.ndarray, engine=None) -> np.ndarray:
+def take8(values: np.ndarray, rows: np.ndarray, engine=None, out: np.ndarray | None = None) -> np.ndarray:
     """``values[rows]`` as a fresh array, by the ``gather8`` kernel where :func:`is_8byte`.
+
+    ``out``: an 8-byte array of ``rows.size`` elements to write into instead (e.g. one row of a block that
+    holds a whole result frame: one allocation, huge pages, instead of one per column); it is returned
+    viewed as ``values.dtype``. Ignored for other dtypes.
 
     Examples
     --------
@@ -25,6 +29,9 @@ def take8(values: np.ndarray, rows: np.ndarray, engine=None) -> np.ndarray:
     """
     if not is_8byte(values.dtype):
         return values[rows]
-    out = np.empty(rows.size, dtype=values.dtype)
+    if out is None:
+        out = np.empty(rows.size, dtype=values.dtype)
+    else:
+        out = out.view(values.dtype)
     resolve("gather8", engine)(rows, np.ascontiguousarray(values).view(np.int64), out.view(np.int64))
     return out

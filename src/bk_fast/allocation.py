@@ -83,10 +83,11 @@ def _take(col: pd.Series, idx: np.ndarray):
     return col.array.take(idx)
 
 
-def _gather(col: pd.Series, idx: np.ndarray, engine):
-    """:func:`_take` for indices in range (a kernel's output), by :func:`bk_fast._gather.take8` for NumPy dtypes."""
+def _gather(col: pd.Series, idx: np.ndarray, engine, out=None):
+    """:func:`_take` for indices in range (a kernel's output), by :func:`bk_fast._gather.take8` for NumPy dtypes
+    (into ``out`` for 8-byte ones, when given)."""
     if isinstance(col.dtype, np.dtype) and col.dtype.kind != "O":
-        return take8(col.to_numpy(), idx, engine)
+        return take8(col.to_numpy(), idx, engine, out=out)
     return _take(col, idx)
 
 
@@ -421,14 +422,13 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
 
     n, n_per = len(orders), times.size
     free = np.empty(n_per, dtype=np.float64)
-    short = np.empty(n, dtype=np.float64)
-    on_time_qty = np.empty(n, dtype=np.float64)
+    # large outputs come in blocks, one allocation each (big enough for huge pages: a fraction of the page
+    # faults of one array per column): the per-order columns, the deliveries' qty / due / lateness, and the
+    # kernel's row and period indices (work space, dropped after the gathers)
+    short, on_time_qty, delivered = np.empty((3, n), dtype=np.float64)
     cap = n + n_per
-    del_order = np.empty(cap, dtype=np.int64)
-    del_period = np.empty(cap, dtype=np.int64)
-    del_qty = np.empty(cap, dtype=np.float64)
-    del_due = np.empty(cap, dtype=np.float64)
-    del_late = np.empty(cap, dtype=np.float64)
+    del_qty, del_due, del_late = np.empty((3, cap), dtype=np.float64)
+    del_order, del_period = np.empty((2, cap), dtype=np.int64)
     rank = _service_rank(priority, due if due_int is None else due_int, tiebreak)
     nd = int(resolve("allocate_orders", engine)(
         item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
@@ -439,7 +439,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     due_col = orders[o_due]
     code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
     item_of_period = item_of(code_of_period)
-    d_item = take8(item_of_period, d_p, engine) if isinstance(item_of_period, np.ndarray) else \
+    cols = np.empty((3, nd), dtype=np.int64)  # the deliveries' order, item and period columns
+    d_item = take8(item_of_period, d_p, engine, out=cols[1]) if isinstance(item_of_period, np.ndarray) else \
         item_of_period.take(d_p)
     on_time = late <= 0.0
     exact_int_due = due_int is not None and (
@@ -449,21 +450,21 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         s_dtype = supply[s_period].dtype
         if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":
             # integer dues and integer periods: the delivery period is one
-            when = take8(times.astype(np.int64), d_p, engine)
+            when = take8(times.astype(np.int64), d_p, engine, out=cols[2])
             np.copyto(when, d_due_out, where=on_time, casting="unsafe")
         else:
-            when = take8(times, d_p, engine)
+            when = take8(times, d_p, engine, out=cols[2])
             np.copyto(when, d_due, where=on_time)
             when = _as_int_if_exact(when)
     else:
-        when = take8(times, d_p, engine)
+        when = take8(times, d_p, engine, out=cols[2])
         np.copyto(when, d_due, where=on_time)
         if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
             d_due_out = d_due
         else:
             d_due_out = _gather(due_col, d_o, engine)
     deliveries = pd.DataFrame({
-        "order": _gather(order_ids, d_o, engine),
+        "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
         "due": d_due_out,
         "period": _from_days(when) if due_is_date else when,
@@ -471,17 +472,31 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "days_late": late,
     }, copy=False)
 
-    delivered = qty - short
+    np.subtract(qty, short, out=delivered)
     summary = pd.DataFrame({"qty": qty, "delivered": delivered, "on_time": on_time_qty, "short": short},
                            index=orders.index, copy=False)
     rows = np.flatnonzero(short > 0)
-    shortfalls = pd.DataFrame({
-        "order": _gather(order_ids, rows, engine),
-        "item": _gather(items, rows, engine),
-        "due": _gather(due_col, rows, engine),
-        "qty_short": take8(short, rows, engine),
-    }, index=orders.index[rows], copy=False)
+    cols = np.empty((4, rows.size), dtype=np.int64)  # the shortfalls' columns
+    short_cols = {
+        "order": _gather(order_ids, rows, engine, out=cols[0]),
+        "item": _gather(items, rows, engine, out=cols[1]),
+        "due": _gather(due_col, rows, engine, out=cols[2]),
+        "qty_short": take8(short, rows, engine, out=cols[3]),
+    }
+    shortfalls = pd.DataFrame(short_cols, index=_index_at(orders.index, rows), copy=False)  # (rows used up)
     return Allocation(deliveries, shortfalls, summary)
+
+
+def _index_at(index: pd.Index, rows: np.ndarray) -> pd.Index:
+    """``index[rows]``; for a RangeIndex computed in ``rows`` itself (a fresh array the caller hands over)
+    instead of a copy of it."""
+    if isinstance(index, pd.RangeIndex) and index.dtype == np.int64:
+        if index.step != 1:
+            rows *= index.step
+        if index.start:
+            rows += index.start
+        return pd.Index(rows, copy=False, name=index.name)
+    return index[rows]
 
 
 def _as_int_if_exact(values: np.ndarray):

@@ -439,30 +439,38 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     due_col = orders[o_due]
     code_of_period = np.repeat(np.arange(n_items, dtype=np.int64), np.diff(item_ptr))
     item_of_period = item_of(code_of_period)
-    cols = np.empty((3, nd), dtype=np.int64)  # the deliveries' order, item and period columns
+    cols = np.empty((4, nd), dtype=np.int64)  # the deliveries' order, item, due and period columns
     d_item = take8(item_of_period, d_p, engine, out=cols[1]) if isinstance(item_of_period, np.ndarray) else \
         item_of_period.take(d_p)
     on_time = late <= 0.0
-    exact_int_due = due_int is not None and (
-        n == 0 or (-(2 ** 53) <= int(due_int.min()) and int(due_int.max()) <= 2 ** 53))
+    due_span = (int(due_int.min()), int(due_int.max())) if due_int is not None and n else (0, 0)
+    exact_int_due = due_int is not None and -(2 ** 53) <= due_span[0] and due_span[1] <= 2 ** 53
     if exact_int_due:
-        d_due_out = d_due.astype(due_col.dtype)
+        if due_col.dtype == np.int64:
+            d_due_out = cols[2]
+            np.copyto(d_due_out, d_due, casting="unsafe")
+        else:
+            d_due_out = d_due.astype(due_col.dtype)
         s_dtype = supply[s_period].dtype
         if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":
             # integer dues and integer periods: the delivery period is one
-            when = take8(times.astype(np.int64), d_p, engine, out=cols[2])
-            np.copyto(when, d_due_out, where=on_time, casting="unsafe")
+            if max(-due_span[0], due_span[1], -times.min(initial=0.0), times.max(initial=0.0)) <= 2 ** 52:
+                # due + days late: exact for integers this small (the lateness is the difference of two)
+                when = np.add(d_due, late, out=cols[3], casting="unsafe")
+            else:
+                when = take8(times.astype(np.int64), d_p, engine, out=cols[3])
+                np.copyto(when, d_due_out, where=on_time, casting="unsafe")
         else:
-            when = take8(times, d_p, engine, out=cols[2])
+            when = take8(times, d_p, engine, out=cols[3])
             np.copyto(when, d_due, where=on_time)
             when = _as_int_if_exact(when)
     else:
-        when = take8(times, d_p, engine, out=cols[2])
+        when = take8(times, d_p, engine, out=cols[3])
         np.copyto(when, d_due, where=on_time)
         if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
             d_due_out = d_due
         else:
-            d_due_out = _gather(due_col, d_o, engine)
+            d_due_out = _gather(due_col, d_o, engine, out=cols[2])
     deliveries = pd.DataFrame({
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,

@@ -190,8 +190,8 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef int64_t[::1] cnt = np.empty(6 * 2048, dtype=np.int64)
     cdef int64_t* seq
     cdef int64_t* base
-    cdef double[::1] sq = np.empty(n + 1, dtype=np.float64)  # qty, then what stays short
-    cdef double[::1] sd = np.empty(n + 1, dtype=np.float64)  # due, then the qty delivered on time
+    cdef double[::1] sq  # qty, then what stays short
+    cdef double[::1] sd  # due, then the qty delivered on time
     with nogil:
         for o in range(n):
             if rank[o] > rmax:
@@ -199,13 +199,19 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     # work space of the sort: one word per row, in ``buf`` and ``del_order`` (unused until the takes; fewer
     # fresh pages to fault in); the fallback key/row sort needs 4 n + n_items of its own
     fits = _bits(rmax) + _bits(n_items - 1) + _bits(n - 1) <= 63
-    buf = np.empty(n + 1 if fits else 4 * n + ni + 4, dtype=np.int64)
-    base = &buf[0]
     # each order's due bucket k and last allowed period, in service order (``sk``: the last n slots of
     # ``del_period``, see below; ``last`` kept only when it is neither the last period nor k)
     cdef int late_mode = 0 if max_late == INFINITY else (1 if max_late == 0.0 else 2)
     cdef int64_t* sk
-    cdef int64_t[::1] sl = np.empty(n + 1 if late_mode == 2 else 1, dtype=np.int64)
+    cdef int64_t[::1] sl
+    # all the work arrays in one allocation (huge pages: a fraction of the page faults of four)
+    cdef Py_ssize_t nbuf = n + 1 if fits else 4 * n + ni + 4
+    work = np.empty(2 * (n + 1) + nbuf + (n + 1 if late_mode == 2 else 1), dtype=np.int64)
+    sq = work[:n + 1].view(np.float64)
+    sd = work[n + 1:2 * (n + 1)].view(np.float64)
+    buf = work[2 * (n + 1):2 * (n + 1) + nbuf]
+    sl = work[2 * (n + 1) + nbuf:]
+    base = &buf[0]
     cdef double t
     cdef double[::1] g = np.empty(free.shape[0], dtype=np.float64)
     cdef Py_ssize_t lo, hi, mid

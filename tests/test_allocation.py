@@ -581,11 +581,16 @@ def _allocate_orders_outputs(eng, args, n, n_periods):
     outputs: (free, short, on_time, then the deliveries' five columns cut to their count)."""
     from bk_fast._engine import resolve
 
-    free, short, on_time = np.empty(n_periods), np.empty(n), np.empty(n)
     c = n + n_periods
-    d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
-    nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
-    return (free, short, on_time) + tuple(x[:nd] for x in d)
+    runs = []
+    for want_free in (True, False):  # free is optional (allocate() leaves it out): the rest must not change
+        free, short, on_time = np.empty(n_periods if want_free else 0), np.empty(n), np.empty(n)
+        d = (np.empty(c, np.int64), np.empty(c, np.int64), np.empty(c), np.empty(c), np.empty(c))
+        nd = resolve("allocate_orders", eng)(*args, free, short, on_time, *d)
+        runs.append((free, short, on_time) + tuple(x[:nd] for x in d))
+    for a, b in zip(runs[0][1:], runs[1][1:]):
+        np.testing.assert_array_equal(a, b)
+    return runs[0]
 
 
 @pytest.mark.parametrize("rank_max", [1, 2 ** 13, 2 ** 40, 2 ** 62])

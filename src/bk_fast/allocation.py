@@ -421,7 +421,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
-    free = np.empty(n_per, dtype=np.float64)
+    free = np.empty(0, dtype=np.float64)  # the free supply per period after the takes: not needed here
     # large outputs come in blocks, one allocation each (big enough for huge pages: a fraction of the page
     # faults of one array per column): the per-order columns, the deliveries' qty / due / lateness, and the
     # kernel's row and period indices (work space, dropped after the gathers)

@@ -213,7 +213,9 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     sl = work[2 * (n + 1) + nbuf:]
     base = &buf[0]
     cdef double t
-    cdef double[::1] g = np.empty(free.shape[0], dtype=np.float64)
+    cdef double[::1] g = np.empty(cum.shape[0], dtype=np.float64)
+    cdef double* gp
+    cdef double gv
     cdef Py_ssize_t lo, hi, mid
     with nogil:
         for j in range(free.shape[0]):
@@ -312,14 +314,14 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     run = g[a + m2]
                     x = r if r <= run else run
                     # one branch-free pass over the item's periods (fixed trip count, no data-dependent
-                    # exit): from m2 on free and g drop by x; before m2 the suffix minima become
-                    # min(g[j], g[m2] - x), which is what the chain min(g[j], g[j + 1]) gave, as g was
-                    # non-decreasing (free[j] - 0.0 is free[j] exactly: no NaN here)
+                    # exit): from m2 on g drops by x; before m2 the suffix minima become min(g[j], g[m2] - x),
+                    # which is what the chain min(g[j], g[j + 1]) gave, as g was non-decreasing. (free itself
+                    # is not needed here: it is replayed from the deliveries at the end, if asked for)
                     v = run - x
-                    for j in range(a, b):
-                        ge = j >= a + m2
-                        free[j] = free[j] - (x if ge else 0.0)
-                        g[j] = (g[j] - x) if ge else (v if v < g[j] else g[j])
+                    gp = &g[a]
+                    for j in range(p):
+                        gv = gp[j]
+                        gp[j] = (gv - x) if j >= m2 else (v if v < gv else gv)
                     if not g[a + m2] > 0.0:
                         # (x took all of it: g <= 0 up to m2 now; a take with g left > 0 keeps z, as
                         # g[z..m2] stay > 0)
@@ -346,6 +348,18 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
         for idx in range(n):
             short[seq[idx]] = sq[idx]
             on_time[seq[idx]] = sd[idx]
+        if free.shape[0]:
+            # the free supply after every take: the deliveries replayed in their order (item by item, takes
+            # in sequence), each lowering its item's periods from its own on: the same subtractions in the
+            # same order as the rule (free[j] - 0.0 before the take's period would change nothing)
+            i = 0
+            for k in range(nd):
+                p = del_period[k]
+                while item_ptr[i + 1] <= p:
+                    i += 1
+                x = del_qty[k]
+                for j in range(p, item_ptr[i + 1]):
+                    free[j] = free[j] - x
     return nd
 
 

@@ -2,9 +2,10 @@
 
 The algorithm (documented in ``reference.allocation``): orders are sorted by (item, rank, row) with a
 stable LSD radix sort of one packed ``item | rank | row`` word per row (``rank`` encodes priority, due and
-order id; a key/row radix sort when the word would not fit in 63 bits); each item keeps its free cumulative
-supply and its exact suffix minima as dense arrays (binary search for the period, element-wise update), so
-the three engines produce bit-identical results.
+order id; a key/row radix sort when the word would not fit in 63 bits); each item keeps the exact suffix
+minima of its free cumulative supply as a dense array (binary search for the period, element-wise update;
+the free supply itself, when asked for, is replayed from the deliveries at the end), so the three engines
+produce bit-identical results.
 """
 
 from __future__ import annotations
@@ -184,7 +185,7 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
         free[j] = cum[j]
     # g: suffix minima of free per item (g[j] = min(free[j:b])); a take of x <= g[m] from m on lowers
     # free[j] and g[j] by x for j >= m exactly (rounding is monotone), and g before m by a running min
-    g = np.empty(free.shape[0], dtype=np.float64)
+    g = np.empty(cum.shape[0], dtype=np.float64)
     for i in range(n_items):
         run = np.inf
         for j in range(item_ptr[i + 1] - 1, item_ptr[i] - 1, -1):
@@ -290,11 +291,9 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                 # min(g[j], g[m2] - x), which is what the chain min(g[j], g[j + 1]) gave, as g was
                 # non-decreasing (free[j] - 0.0 is free[j] exactly: no NaN here)
                 v = run - x
-                fr = free[a:b]  # (item slices with a loop from 0: LLVM drops the negative-index checks)
-                gg = g[a:b]
+                gg = g[a:b]  # (an item slice with a loop from 0: LLVM drops the negative-index checks)
                 for jj in range(p):
                     ge = jj >= m2
-                    fr[jj] = fr[jj] - (x if ge else 0.0)
                     gv = gg[jj]
                     gg[jj] = (gv - x) if ge else (v if v < gv else gv)
                 if not g[a + m2] > 0.0:
@@ -323,6 +322,17 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
     for idx in range(n):
         short[seq[idx]] = sq[idx]
         on_time[seq[idx]] = sd[idx]
+    if free.shape[0]:
+        # the free supply after every take: the deliveries replayed in their order (item by item, takes in
+        # sequence), each lowering its item's periods from its own on (the rule's subtractions, in order)
+        i = 0
+        for k in range(nd):
+            p = del_period[k]
+            while item_ptr[i + 1] <= p:
+                i += 1
+            x = del_qty[k]
+            for j in range(p, item_ptr[i + 1]):
+                free[j] = free[j] - x
     return nd
 
 

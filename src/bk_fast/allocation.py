@@ -335,12 +335,13 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     -----
     An order due at ``d`` falls in the last supply period ``t <= d`` of its item; a due before the item's
     first period can only be served late (from the first period on). The compiled engines sort the orders
-    once (radix sort on item and a packed priority/due/id key), keep each item's free cumulative supply and
-    its suffix minima exactly, find each take's period by binary search (O(log periods); amortised O(1)
-    without ``min_shipment`` and with ``partial``, from the first period with free material, which only moves
-    forward) and update the periods from the take on element-wise. Exact in floating point: no projected on hand goes below zero,
-    not even by rounding, and all engines agree bit for bit. With one on-hand period the result equals the
-    ERP's per-item running-sum allocation.
+    once (radix sort on item and a packed priority/due/id key), keep the suffix minima of each item's free
+    cumulative supply exactly, find each take's period by binary search (O(log periods); amortised O(1)
+    without ``min_shipment`` and with ``partial``, from the first period with free material, which only
+    moves forward) and update the item's suffix minima in one branch-free pass (O(periods) per take: the
+    exact floating-point order of the rule's subtractions rules out a lazy tree). Exact in floating point:
+    no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. With one
+    on-hand period the result equals the ERP's per-item running-sum allocation.
 
     Examples
     --------

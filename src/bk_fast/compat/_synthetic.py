@@ -19,7 +19,8 @@ def _ids(rng, count, n_ids, string_ids):
 def phase3_frames(n: int, *, seed: int = 0, string_ids: bool = False) -> dict[str, pd.DataFrame]:
     """Frames for every Phase-3 method at ``n`` rows: ``inventory`` (yarns with balances and ``min_stock``),
     ``bom`` (style/yarn/quantity_per), ``yarn`` + ``orders`` (allocation), ``work_orders`` + ``capacity``
-    (scheduling), ``costs``. Yarn ids are int64 or, with ``string_ids``, text like ``"Y18034"``."""
+    (scheduling), ``costs``. Yarn and work center ids are int64 or, with ``string_ids``, text like
+    ``"Y18034"`` and ``"WC0042"``."""
     rng = np.random.default_rng(seed)
     n = int(n)
     n_yarns = max(1, min(n // 10, 50_000))
@@ -69,6 +70,10 @@ def phase3_frames(n: int, *, seed: int = 0, string_ids: bool = False) -> dict[st
     })
     capacity = pd.DataFrame({"work_center_id": wc_ids,
                              "available_hours": np.round(rng.uniform(100.0, 5000.0, n_wc), 0)})
+    if string_ids:  # work centers named like "WC0042" too (the same draws: the int frames do not change)
+        for frame in (work_orders, capacity):
+            frame["work_center_id"] = pd.Series(np.char.add("WC", np.char.zfill(
+                frame["work_center_id"].to_numpy().astype("U5"), 4)), dtype="str")
     costs = pd.DataFrame({
         "material_cost": np.round(rng.gamma(1.0, 50.0, n), 2),
         "labor_cost": np.round(rng.gamma(1.0, 20.0, n), 2),

@@ -531,3 +531,16 @@ def test_long_numbers_in_bulk_are_exact(engine):
     got = bkio.parse_numbers(pd.Series(text, dtype="str"), engine=engine)
     assert same_bits(got, [float(clean_text(t)) for t in text])
     assert same_bits(got[:5000], x)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_the_two_number_cleaners_agree(engine, dtype):
+    """``parse_numbers`` (the byte kernel, for exports) and ``_validate.clean_numbers`` (pandas ``to_numeric``,
+    for number text reaching any other function) give the same value for every hand case, including ``_``
+    separators and non-ASCII digits, which Python's ``float`` would read but the ERP's pandas does not."""
+    from bk_fast._validate import clean_numbers
+
+    texts = pd.Series(HAND, dtype=dtype)
+    ours = bkio.parse_numbers(texts, engine=engine).to_numpy()
+    erp = clean_numbers(texts).to_numpy()
+    assert same_bits(ours, erp), [(s, a, b) for s, a, b in zip(HAND, ours, erp) if not same_bits([a], [b])]

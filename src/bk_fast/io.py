@@ -204,7 +204,9 @@ def parse_numbers(values, engine: str | None = None):
     Each string is cleaned as the ERP cleans numbers: every ``$``, ``,`` and whitespace character (Python's
     ``str.isspace``: the no-break space too) is removed, ``(x)`` becomes ``-x``; the result is exactly
     Python's ``float()`` of the cleaned text (correctly rounded; ``"-0"`` gives -0.0; ``inf`` / ``nan``
-    words and exponents as ``float`` accepts them). Empty or unparsable text and missing values give NaN.
+    words and exponents as ``float`` accepts them), except that ``_`` digit separators and non-ASCII digits
+    are not numbers, as for ``pandas.to_numeric`` (the ERP's parser). Empty or unparsable text and missing
+    values give NaN.
     Numbers in the input (numeric dtypes, or numbers inside an object column) are taken as they are.
 
     The kernel scans a buffer of concatenated UTF-8 strings (pandas' pyarrow-backed ``str`` columns are

@@ -7,6 +7,9 @@ string is *cleaned* the way the ERP cleans numbers, then converted exactly as Py
    ``str.isspace``, so the no-break space counts);
 2. if what is left is ``(x)``, it becomes ``-x`` (parentheses mean negative);
 3. ``float()`` of the result; an empty result is *empty*, a ``ValueError`` is *invalid* (NaN either way).
+   Text with ``_`` digit separators or non-ASCII characters left after cleaning (``"1_000"``, ``"１２"``,
+   ``"٣.٥"``) is *invalid* too, although ``float()`` would read it: ``pandas.to_numeric`` does not, and the
+   ERP's numbers (and :func:`bk_fast._validate.clean_numbers`, bk_fast's other cleaner) go through it.
 
 Outputs are preallocated by the caller: ``out`` (float64, the value or NaN) and ``status`` (int8, one of the
 ``STATUS_*`` codes below). The reference resolves every string itself (plain Python, one string at a time) and
@@ -47,7 +50,8 @@ def clean_text(text: str) -> str:
 
 
 def clean_float(text: str) -> tuple[float, int]:
-    """``(value, status)`` of one string: Python's ``float`` of :func:`clean_text`.
+    """``(value, status)`` of one string: Python's ``float`` of :func:`clean_text` (``_`` separators and
+    non-ASCII digits, which ``float`` reads but ``pandas.to_numeric`` does not, are invalid).
 
     Examples
     --------
@@ -55,10 +59,14 @@ def clean_float(text: str) -> tuple[float, int]:
     (1326.67, 0)
     >>> clean_float("n/a")
     (nan, 2)
+    >>> clean_float("1_000")
+    (nan, 2)
     """
     cleaned = clean_text(text)
     if not cleaned:
         return float("nan"), STATUS_EMPTY
+    if "_" in cleaned or not cleaned.isascii():  # numbers to float(), not to pandas.to_numeric (the ERP)
+        return float("nan"), STATUS_INVALID
     try:
         return float(cleaned), STATUS_NUMBER
     except ValueError:

@@ -38,52 +38,24 @@ WORKLOADS = ["explode", "explode (BOM broadcast before)", "weekly_balance", "net
 
 
 def make_inputs(scale: float, seed: int = 0) -> dict:
-    """The inputs of every workload, from ``make_mill(scale, seed)`` (pandas frames)."""
+    """The inputs of every workload, from ``make_mill(scale, seed)`` (pandas frames; the builder the Dask
+    tests use too), plus the safety stock and the sizes."""
     import bk_fast
-    from bk_fast.datasets import PO_BUCKET_COLUMNS, REFERENCE_DATE, make_mill
+    from bk_fast._planning_inputs import planning_inputs
+    from bk_fast.datasets import make_mill
 
     t0 = time.perf_counter()
     mill = make_mill(scale=scale, seed=seed)
     t1 = time.perf_counter()
     bom = bk_fast.BOM.from_frame(mill["bom"])
     t2 = time.perf_counter()
-    kos = mill["knit_orders"]
-    demand = kos[["Style #", "Balance (lbs)"]].rename(columns={"Style #": "item", "Balance (lbs)": "qty"})
-    by_line = bom.explode(demand, by_line=True)
-    line = by_line["line"].to_numpy()
-    week = ((kos["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(0, 9).to_numpy()
-    yarn_demand = pd.DataFrame({"item": by_line["item"].to_numpy(), "week": week[line],
-                                "qty": by_line["qty"].to_numpy()})
-    inv = mill["yarn_inventory"]
-    on_hand = pd.Series(inv["Theoretical Balance"].to_numpy(), index=pd.Index(inv["Desc#"], name="item"))
-    po = mill["yarn_po"]
-    receipts = po[["Desc#", *PO_BUCKET_COLUMNS[1:]]].copy()
-    receipts.columns = ["Desc#", *range(10)]
-    past_due = po.groupby("Desc#")["Unscheduled or Past Due"].sum()
-    ko_ids = kos["Order #"].to_numpy()
-    score = kos["Qty Ordered (lbs)"].rank(method="first").to_numpy()
-    lines = pd.DataFrame({"order": ko_ids[line], "item": by_line["item"].to_numpy(),
-                          "qty": by_line["qty"].to_numpy(), "priority": score[line],
-                          "due": kos["Start Date"].to_numpy()[line]})
-    stock = pd.DataFrame({"item": inv["Desc#"], "period": REFERENCE_DATE,
-                          "qty": inv["Theoretical Balance"].clip(lower=0)})
-    weeks = [REFERENCE_DATE + pd.Timedelta(weeks=i) for i in range(10)]
-    po_long = pd.DataFrame({"item": np.repeat(po["Desc#"].to_numpy(), 10), "period": np.tile(weeks, len(po)),
-                            "qty": po[list(PO_BUCKET_COLUMNS[1:])].to_numpy().reshape(-1)})
-    supply = pd.concat([stock, po_long[po_long["qty"] != 0]], ignore_index=True)
-    kit_orders = pd.DataFrame({"order": ko_ids, "qty": kos["Balance (lbs)"].to_numpy(), "priority": score,
-                               "due": kos["Start Date"].to_numpy()})
-    requirements = pd.DataFrame({"order": ko_ids[line], "item": by_line["item"].to_numpy(),
-                                 "fraction": by_line["qty"].to_numpy() / np.maximum(
-                                     kos["Balance (lbs)"].to_numpy()[line], 1e-300)})
-    requirements = requirements[requirements["fraction"] > 0]
-    ss = (on_hand.clip(lower=0) * 0.1).round(2)
-    info = {"mill_s": t1 - t0, "compile_s": t2 - t1, "bom_rows": len(mill["bom"]), "kos": len(kos),
-            "yarns": len(inv), "bom_items": bom.n_items, "demand_lines": len(yarn_demand)}
+    d = planning_inputs(mill, bom)
+    d["ss"] = (d["on_hand"].clip(lower=0) * 0.1).round(2)
+    d["info"] = {"mill_s": t1 - t0, "compile_s": t2 - t1, "bom_rows": len(mill["bom"]),
+                 "kos": len(mill["knit_orders"]), "yarns": len(mill["yarn_inventory"]), "bom_items": bom.n_items,
+                 "demand_lines": len(d["yarn_demand"])}
     del mill
-    return dict(bom=bom, demand=demand, yarn_demand=yarn_demand, on_hand=on_hand, receipts=receipts,
-                past_due=past_due, lines=lines, supply=supply, kit_orders=kit_orders,
-                requirements=requirements, ss=ss, info=info)
+    return d
 
 
 def single(name: str, d: dict):
@@ -255,7 +227,7 @@ class TimeDask:
         from .common import cached
 
         # built once per machine (holds a compiled BOM, hence the deps)
-        self.d = cached(make_inputs, scale, deps=("bk_fast.datasets", "bk_fast.bom"))
+        self.d = cached(make_inputs, scale, deps=("bk_fast.datasets", "bk_fast.bom", "bk_fast._planning_inputs"))
         self.client = None
         if runner == "local cluster":
             import distributed

@@ -14,7 +14,8 @@ distributed = pytest.importorskip("distributed")
 
 import bk_fast  # noqa: E402
 import bk_fast.dask as bkd  # noqa: E402
-from bk_fast.datasets import PO_BUCKET_COLUMNS, REFERENCE_DATE, make_mill  # noqa: E402
+from bk_fast._planning_inputs import planning_inputs  # noqa: E402
+from bk_fast.datasets import make_mill  # noqa: E402
 from bk_fast.lots import MinMaxMultiple  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
@@ -31,44 +32,9 @@ def client():
 
 @pytest.fixture(scope="module")
 def data():
-    """The scale-2 synthetic mill turned into the inputs of every function (yarn ids are integers)."""
-    mill = make_mill(scale=2.0, seed=11)
-    bom = bk_fast.BOM.from_frame(mill["bom"])
-    kos = mill["knit_orders"]
-    demand = kos[["Style #", "Balance (lbs)"]].rename(columns={"Style #": "item", "Balance (lbs)": "qty"})
-    by_line = bom.explode(demand, by_line=True)
-    week = ((kos["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(0, 9).to_numpy()
-    yarn_demand = pd.DataFrame({"item": by_line["item"].to_numpy(), "week": week[by_line["line"].to_numpy()],
-                                "qty": by_line["qty"].to_numpy()})
-    inv = mill["yarn_inventory"]
-    on_hand = pd.Series(inv["Theoretical Balance"].to_numpy(), index=pd.Index(inv["Desc#"], name="item"))
-    po = mill["yarn_po"]
-    receipts = po[["Desc#", *PO_BUCKET_COLUMNS[1:]]].copy()
-    # This Week = 0, eight weeks, Later = 9; PO lines of a yarn add up
-    receipts.columns = ["Desc#", *range(10)]
-    past_due = po.groupby("Desc#")["Unscheduled or Past Due"].sum()
-    # allocation: one order line per knit order and yarn; supply = stock today + PO receipts by week
-    ko_ids = kos["Order #"].to_numpy()
-    score = kos["Qty Ordered (lbs)"].rank(method="first").to_numpy()
-    lines = pd.DataFrame({"order": ko_ids[by_line["line"].to_numpy()], "item": by_line["item"].to_numpy(),
-                          "qty": by_line["qty"].to_numpy(), "priority": score[by_line["line"].to_numpy()],
-                          "due": kos["Start Date"].to_numpy()[by_line["line"].to_numpy()]})
-    stock = pd.DataFrame({"item": inv["Desc#"], "period": REFERENCE_DATE,
-                          "qty": inv["Theoretical Balance"].clip(lower=0)})
-    weeks = [REFERENCE_DATE + pd.Timedelta(weeks=i) for i in range(10)]
-    po_long = pd.DataFrame({"item": np.repeat(po["Desc#"].to_numpy(), 10), "period": np.tile(weeks, len(po)),
-                            "qty": po[list(PO_BUCKET_COLUMNS[1:])].to_numpy().reshape(-1)})
-    supply = pd.concat([stock, po_long], ignore_index=True)
-    b = mill["bom"].dropna(how="all")
-    req = kos[["Order #", "Style #"]].merge(
-        pd.DataFrame({"Style #": b["Style#"].str.strip(), "item": b["Desc#"].astype(np.int64),
-                      "fraction": b["BOM_Percentage"]}), on="Style #")
-    kit_orders = pd.DataFrame({"order": ko_ids, "qty": kos["Balance (lbs)"].to_numpy(), "priority": score,
-                               "due": kos["Start Date"].to_numpy()})
-    requirements = req.rename(columns={"Order #": "order"})[["order", "item", "fraction"]]
-    return dict(bom=bom, demand=demand, yarn_demand=yarn_demand, on_hand=on_hand, receipts=receipts,
-                past_due=past_due, lines=lines, supply=supply, kit_orders=kit_orders,
-                requirements=requirements)
+    """The scale-2 synthetic mill turned into the inputs of every function (yarn ids are integers; the PO week
+    buckets of 0 lbs stay in ``supply`` as rows of 0)."""
+    return planning_inputs(make_mill(scale=2.0, seed=11), drop_zero_receipts=False)
 
 
 def _dd(df, n=4):

@@ -544,3 +544,11 @@ def test_the_two_number_cleaners_agree(engine, dtype):
     ours = bkio.parse_numbers(texts, engine=engine).to_numpy()
     erp = clean_numbers(texts).to_numpy()
     assert same_bits(ours, erp), [(s, a, b) for s, a, b in zip(HAND, ours, erp) if not same_bits([a], [b])]
+
+
+def test_trailing_nul_in_a_list_is_kept(engine):
+    """A list of text is read as Python strings: NumPy's fixed-width strings would drop trailing NULs and
+    read "0\\x00" as 0 (found by the generated-text test)."""
+    texts = ["0\x00", "5\x00\x00", "\x00", "12"]
+    assert same_bits(bkio.parse_numbers(texts, engine=engine), oracle(texts))
+    assert np.isnan(bkio.parse_numbers(texts, engine=engine)[:3]).all()

@@ -93,6 +93,8 @@ def float_array(values, *, name: str = "values") -> np.ndarray:
     if isinstance(values, pd.Series):
         return float_column(values.to_frame(name="__v"), "__v", what=name)
     arr = np.asarray(values)
+    if arr.dtype.kind in "US" and not isinstance(values, np.ndarray):
+        arr = np.asarray(values, dtype=object)  # (NumPy's fixed-width strings drop trailing NULs)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     if arr.dtype.kind in "fiub":

@@ -181,6 +181,9 @@ def _parse_any(values, engine):
                                                     or pa.types.is_large_string(pa_array.type)):
         return _parse_arrow(pa_array, engine)
     arr = np.asarray(values) if not isinstance(values, pd.api.extensions.ExtensionArray) else None
+    if arr is not None and arr.dtype.kind in "US" and not isinstance(values, np.ndarray):
+        # a list of text: NumPy's fixed-width strings drop trailing NUL characters ("0\x00" would read 0)
+        arr = np.asarray(values, dtype=object)
     if arr is None:
         if getattr(values.dtype, "kind", "O") in "fiub":
             out = values.to_numpy(dtype=np.float64, na_value=np.nan)

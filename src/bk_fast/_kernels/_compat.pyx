@@ -5,7 +5,7 @@ import numpy as np
 from libc.stdint cimport int64_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcmp, memcpy
-from libc.math cimport fabs, floor, rint
+from libc.math cimport NAN, fabs, floor, rint
 
 
 cdef inline double _kahan_add(double* acc, int64_t g, double x) noexcept nogil:
@@ -17,6 +17,18 @@ cdef inline double _kahan_add(double* acc, int64_t g, double x) noexcept nogil:
     acc[2 * g + 1] = (c - s) - y
     acc[2 * g] = c
     return c
+
+
+cdef inline double _keyed_step(double* acc, const double* table, int64_t g, double x,
+                               double* value) noexcept nogil:
+    # one row of a keyed running sum against a per-key table (the allocation and capacity drop-ins): the key's
+    # table value in *value (NaN for a key without one, g < 0) and the key's running sum after x, returned
+    # (NaN for an unknown key or a NaN x, which leave every sum as it was)
+    if g < 0 or x != x:
+        value[0] = table[g] if g >= 0 else NAN
+        return NAN
+    value[0] = table[g]
+    return _kahan_add(acc, g, x)
 
 
 cdef inline bint _rank(int64_t v, int64_t lo, int64_t step, int64_t span, const unsigned char[::1] miss,
@@ -392,10 +404,8 @@ def allocation_keyed(const double[::1] required, const int64_t[::1] keys, int64_
                      const double[::1] avail_by_code, double[::1] avail_out, double[::1] cum,
                      unsigned char[::1] can, double[::1] alloc):
     cdef Py_ssize_t i, n = required.shape[0], n_groups = avail_by_code.shape[0]
-    cdef int64_t g
     cdef double r, c, a
     cdef int ok
-    cdef double nan = float("nan")
     # running sum and Kahan compensation side by side: one cache line per group visit
     cdef double[::1] acc_v = np.zeros(2 * n_groups + 2, dtype=np.float64)
     cdef double* acc = &acc_v[0]
@@ -408,14 +418,8 @@ def allocation_keyed(const double[::1] required, const int64_t[::1] keys, int64_
     cdef double* p_alloc = &alloc[0] if n else NULL
     with nogil:
         for i in range(n):
-            g = p_keys[i] - base
             r = p_req[i]
-            if g < 0 or r != r:
-                a = p_table[g] if g >= 0 else nan
-                c = nan
-            else:
-                a = p_table[g]
-                c = _kahan_add(acc, g, r)
+            c = _keyed_step(acc, p_table, p_keys[i] - base, r, &a)
             p_avail[i] = a
             p_cum[i] = c
             # branch-free: whether a row can be fulfilled is data, not a pattern the predictor learns
@@ -428,9 +432,7 @@ def capacity_keyed(const double[::1] hours, const int64_t[::1] keys, int64_t bas
                    const double[::1] avail_by_code, double[::1] avail_out, double[::1] cum,
                    unsigned char[::1] ok):
     cdef Py_ssize_t i, n = hours.shape[0], n_groups = avail_by_code.shape[0]
-    cdef int64_t g
-    cdef double h, c, a
-    cdef double nan = float("nan")
+    cdef double c, a
     cdef double[::1] acc_v = np.zeros(2 * n_groups + 2, dtype=np.float64)
     cdef double* acc = &acc_v[0]
     cdef const double* p_hours = &hours[0] if n else NULL
@@ -441,14 +443,7 @@ def capacity_keyed(const double[::1] hours, const int64_t[::1] keys, int64_t bas
     cdef unsigned char* p_ok = &ok[0] if n else NULL
     with nogil:
         for i in range(n):
-            g = p_keys[i] - base
-            h = p_hours[i]
-            if g < 0 or h != h:
-                a = p_table[g] if g >= 0 else nan
-                c = nan
-            else:
-                a = p_table[g]
-                c = _kahan_add(acc, g, h)
+            c = _keyed_step(acc, p_table, p_keys[i] - base, p_hours[i], &a)
             p_avail[i] = a
             p_cum[i] = c
             p_ok[i] = c <= a

@@ -88,13 +88,26 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+def as_array(values) -> np.ndarray:
+    r"""``np.asarray(values)``, except that a sequence of text becomes an object array of its Python strings:
+    NumPy's fixed-width strings drop trailing NUL characters (``"0\x00"`` would read as ``"0"``).
+
+    Examples
+    --------
+    >>> as_array(["0\x00", "1"]).tolist(), as_array([1.5, 2]).dtype
+    (['0\x00', '1'], dtype('float64'))
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind in "US" and not isinstance(values, np.ndarray):
+        arr = np.asarray(values, dtype=object)
+    return arr
+
+
 def float_array(values, *, name: str = "values") -> np.ndarray:
     """Any 1-D array-like of numbers as a contiguous float64 array; TypeError/ValueError naming ``name``."""
     if isinstance(values, pd.Series):
         return float_column(values.to_frame(name="__v"), "__v", what=name)
-    arr = np.asarray(values)
-    if arr.dtype.kind in "US" and not isinstance(values, np.ndarray):
-        arr = np.asarray(values, dtype=object)  # (NumPy's fixed-width strings drop trailing NULs)
+    arr = as_array(values)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     if arr.dtype.kind in "fiub":

@@ -24,6 +24,7 @@ import pandas as pd
 
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
+from bk_fast._validate import as_array
 from bk_fast._kernels.reference.parse import (
     STATUS_DEFER,
     STATUS_EMPTY,
@@ -180,10 +181,7 @@ def _parse_any(values, engine):
     if pa_array is not None and _HAVE_PYARROW and (pa.types.is_string(pa_array.type)
                                                     or pa.types.is_large_string(pa_array.type)):
         return _parse_arrow(pa_array, engine)
-    arr = np.asarray(values) if not isinstance(values, pd.api.extensions.ExtensionArray) else None
-    if arr is not None and arr.dtype.kind in "US" and not isinstance(values, np.ndarray):
-        # a list of text: NumPy's fixed-width strings drop trailing NUL characters ("0\x00" would read 0)
-        arr = np.asarray(values, dtype=object)
+    arr = as_array(values) if not isinstance(values, pd.api.extensions.ExtensionArray) else None
     if arr is None:
         if getattr(values.dtype, "kind", "O") in "fiub":
             out = values.to_numpy(dtype=np.float64, na_value=np.nan)

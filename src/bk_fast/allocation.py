@@ -241,11 +241,11 @@ def _tiebreak(ids: pd.Series) -> np.ndarray:
     return np.ascontiguousarray(codes, dtype=np.int64)
 
 
-def _packed(arr: np.ndarray):
+def _packed(arr: np.ndarray, span=None):
     """``(values, offset, bit width)`` with ``values - offset`` the int64 key part, when ``arr`` holds
     integers only (else None). ``values`` is ``arr`` itself for integer dtypes (not to be modified), else a
-    fresh int64 array with offset 0."""
-    lo, hi = arr.min(), arr.max()
+    fresh int64 array with offset 0. ``span``: ``(arr.min(), arr.max())`` when the caller has it already."""
+    lo, hi = (arr.min(), arr.max()) if span is None else span
     if arr.dtype.kind in "iu" and not (-(2 ** 53) < int(lo) and int(hi) < 2 ** 53):
         arr = arr.astype(np.float64)  # order as the float64 values, as for any other numeric column
         lo, hi = arr.min(), arr.max()
@@ -257,19 +257,20 @@ def _packed(arr: np.ndarray):
     return arr, int(lo), (int(hi) - int(lo)).bit_length()
 
 
-def _service_rank(priority: np.ndarray, due: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+def _service_rank(priority: np.ndarray, due: np.ndarray, tiebreak: np.ndarray, due_span=None) -> np.ndarray:
     """One int64 per order whose order is (priority, due, tiebreak): the three bit-packed when they are
     integers that fit in 63 bits together (the common case: no sort needed here; a component with one value
     only takes no bits), else the rank of a lexsort (equal triples then rank by row, which the kernels' tie by
     row reproduces). ``priority`` and ``due`` may be the caller's integer columns (exact, no float checks).
     The key is built in one array, in place: ``((p - p0) << bd) + d - d0`` may wrap around in int64 on the
-    way but ends in range, and two's-complement wrap-around keeps it exact."""
+    way but ends in range, and two's-complement wrap-around keeps it exact. ``due_span``: ``(due.min(),
+    due.max())`` when the caller has it (an integer ``due``), so the column is not read twice for it."""
     if priority.size == 0:
         return np.zeros(0, dtype=np.int64)
     keys = [priority, due]
     if not (tiebreak.size < 2 or bool((tiebreak[1:] >= tiebreak[:-1]).all())):
         keys.append(tiebreak)  # (ids ascending with the rows need no key: the kernels tie by row)
-    parts = [_packed(a) for a in keys]
+    parts = [_packed(a, due_span if i == 1 else None) for i, a in enumerate(keys)]
     if all(p is not None for p in parts) and sum(p[2] for p in parts) <= 63:
         key = None
         for (vals, off, bits), src in zip(parts, keys):
@@ -430,7 +431,10 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     cap = n + n_per
     del_qty, del_due, del_late = np.empty((3, cap), dtype=np.float64)
     del_order, del_period = np.empty((2, cap), dtype=np.int64)
-    rank = _service_rank(priority, due if due_int is None else due_int, tiebreak)
+    # (the span of an integer due: packs the service key and decides the exactness of the deliveries' period)
+    due_span = (int(due_int.min()), int(due_int.max())) if due_int is not None and n else (0, 0)
+    rank = _service_rank(priority, due if due_int is None else due_int, tiebreak,
+                         due_span if due_int is not None and n else None)
     nd = int(resolve("allocate_orders", engine)(
         item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
@@ -444,7 +448,6 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     d_item = take8(item_of_period, d_p, engine, out=cols[1]) if isinstance(item_of_period, np.ndarray) else \
         item_of_period.take(d_p)
     on_time = late <= 0.0
-    due_span = (int(due_int.min()), int(due_int.max())) if due_int is not None and n else (0, 0)
     exact_int_due = due_int is not None and -(2 ** 53) <= due_span[0] and due_span[1] <= 2 ** 53
     if exact_int_due:
         if due_col.dtype == np.int64:

@@ -45,6 +45,7 @@ _LAZY = {
     "erp": "bk_fast.erp",
     "io": "bk_fast.io",
     "normalize_ids": "bk_fast.io",
+    "release_scratch": "bk_fast._scratch",
 }
 
 __all__ = ["engines", "get_engine", "set_engine", "use_engine", "__version__", *_LAZY]

@@ -23,6 +23,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
+from bk_fast._scratch import work_array
 from bk_fast._validate import float_column, require_frame
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
@@ -159,8 +160,10 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
         span = int(hi) - int(lo) + 1
         if span <= 4 * (a.size + b.size) + 1024:
             dtype = a.dtype if a.size else b.dtype
-            return (np.ascontiguousarray(a, dtype=np.int64) - int(lo),
-                    np.ascontiguousarray(b, dtype=np.int64) - int(lo), span,
+            # (the order codes in this thread's scratch: they live only until the kernel has run)
+            o_code = np.subtract(a, int(lo), out=work_array("allocate.codes", a.size, np.int64),
+                                 casting="unsafe")
+            return (o_code, np.ascontiguousarray(b, dtype=np.int64) - int(lo), span,
                     lambda c: (c + int(lo)).astype(dtype, copy=False))
     both = pd.concat([pd.Series(a, dtype=order_items.dtype if a.size else None),
                       pd.Series(b, dtype=supply_items.dtype if b.size else None)], ignore_index=True)
@@ -430,7 +433,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     short, on_time_qty, delivered = np.empty((3, n), dtype=np.float64)
     cap = n + n_per
     del_qty, del_due, del_late = np.empty((3, cap), dtype=np.float64)
-    del_order, del_period = np.empty((2, cap), dtype=np.int64)
+    del_order, del_period = work_array("allocate.deliveries", (2, cap), np.int64)  # (gathered, never returned)
     # (the span of an integer due: packs the service key and decides the exactness of the deliveries' period)
     due_span = (int(due_int.min()), int(due_int.max())) if due_int is not None and n else (0, 0)
     rank = _service_rank(priority, due if due_int is None else due_int, tiebreak,

@@ -6,6 +6,8 @@ import numpy as np
 from libc.math cimport INFINITY
 from libc.stdint cimport int64_t
 
+from bk_fast._scratch import work_array
+
 
 cdef inline int _bits(int64_t x) noexcept nogil:
     cdef int b = 0
@@ -204,9 +206,10 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef int late_mode = 0 if max_late == INFINITY else (1 if max_late == 0.0 else 2)
     cdef int64_t* sk
     cdef int64_t[::1] sl
-    # all the work arrays in one allocation (huge pages: a fraction of the page faults of four)
+    # all the work arrays in one piece of the thread's scratch memory (kept between calls: no fresh pages to
+    # fault in)
     cdef Py_ssize_t nbuf = n + 1 if fits else 4 * n + ni + 4
-    work = np.empty(2 * (n + 1) + nbuf + (n + 1 if late_mode == 2 else 1), dtype=np.int64)
+    work = work_array("allocation.kernel", 2 * (n + 1) + nbuf + (n + 1 if late_mode == 2 else 1), np.int64)
     sq = work[:n + 1].view(np.float64)
     sd = work[n + 1:2 * (n + 1)].view(np.float64)
     buf = work[2 * (n + 1):2 * (n + 1) + nbuf]

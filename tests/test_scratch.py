@@ -103,3 +103,16 @@ def test_a_later_call_leaves_an_earlier_result_alone(engine):
     again = bk_fast.allocate(o1, s1, engine=engine)
     for frame, copy_ in zip(again, kept):
         pd.testing.assert_frame_equal(frame, copy_)
+
+
+def test_the_thread_total_is_capped(monkeypatch):
+    release_scratch()
+    monkeypatch.setattr(_scratch, "LIMIT_BYTES", 1000)
+    a = work_array("t.e", 100, np.int64)  # 800 bytes: kept
+    b = work_array("t.f", 50, np.int64)  # 400 more would pass 1000: fresh, not kept
+    assert scratch_bytes() == 800
+    assert not np.shares_memory(work_array("t.f", 50, np.int64), b)
+    assert np.shares_memory(a, work_array("t.e", 10, np.int64))
+    big = work_array("t.e", 200, np.int64)  # 1600 bytes: past the cap, the slot keeps its old buffer
+    assert big.shape == (200,) and scratch_bytes() == 800
+    release_scratch()

@@ -6,9 +6,10 @@ first touch of every fresh 4 KiB page is a page fault (a few microseconds each o
 call at that size). So each thread keeps its work buffers between calls and the next call of the same size
 touches no fresh page. Results handed to the caller never live in these buffers.
 
-Set the environment variable ``BK_FAST_SCRATCH_MB`` (read at import) to cap a kept buffer's size (default
-1024; ``0`` keeps nothing: every call allocates afresh), and call :func:`release_scratch` to free the calling
-thread's buffers (a thread's buffers also go when the thread ends).
+Set the environment variable ``BK_FAST_SCRATCH_MB`` (read at import) to cap the scratch memory one thread
+keeps (default 512; ``0`` keeps nothing: every call allocates afresh; a request that does not fit gets a fresh
+array), and call :func:`release_scratch` to free the calling thread's buffers (a thread's buffers also go
+when the thread ends). ``allocate`` on 10^6 order lines keeps ~48 MB.
 
 Examples
 --------
@@ -35,7 +36,7 @@ __all__ = ["work_array", "release_scratch", "scratch_bytes"]
 
 
 def _limit() -> int:
-    raw = os.environ.get("BK_FAST_SCRATCH_MB", "1024")
+    raw = os.environ.get("BK_FAST_SCRATCH_MB", "512")
     try:
         mb = float(raw)
     except ValueError:
@@ -44,7 +45,7 @@ def _limit() -> int:
     return max(int(mb * (1 << 20)), 0)
 
 
-#: the largest buffer kept between calls, in bytes (larger requests are allocated afresh every time)
+#: the most scratch memory one thread keeps between calls, in bytes (requests beyond it are allocated afresh)
 LIMIT_BYTES = _limit()
 
 _local = threading.local()
@@ -55,7 +56,8 @@ def work_array(slot: str, shape, dtype) -> np.ndarray:
 
     The buffer is kept for the thread's next request of the same slot, which overwrites it: the array is
     valid until then, and must never be returned to a caller or stored. Two arrays alive at once need two
-    slots. Requests larger than :data:`LIMIT_BYTES` get a fresh array.
+    slots. A request that would take the thread's kept buffers past :data:`LIMIT_BYTES` gets a fresh array
+    (and the slot keeps its old buffer).
     """
     dtype = np.dtype(dtype)
     shape = (int(shape),) if np.isscalar(shape) else tuple(int(s) for s in shape)
@@ -67,6 +69,9 @@ def work_array(slot: str, shape, dtype) -> np.ndarray:
         buffers = _local.buffers = {}
     buf = buffers.get(slot)
     if buf is None or buf.nbytes < nbytes:
+        kept = sum(b.nbytes for b in buffers.values()) - (0 if buf is None else buf.nbytes)
+        if kept + max(nbytes, 64) > LIMIT_BYTES:
+            return np.empty(shape, dtype=dtype)
         buffers.pop(slot, None)  # (the old buffer goes before the new one is taken)
         buf = buffers[slot] = np.empty(max(nbytes, 64), dtype=np.uint8)
     return buf[:nbytes].view(dtype).reshape(shape)

@@ -657,3 +657,48 @@ def test_integer_priority_and_due_columns_serve_as_their_float_values(engine):
         pd.testing.assert_frame_equal(a.deliveries[cols], b.deliveries[cols])
         assert a.deliveries["due"].dtype == orders["due"].dtype
         np.testing.assert_array_equal(a.deliveries["due"].to_numpy(np.float64), b.deliveries["due"].to_numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.uint64])
+def test_narrow_integer_item_ids_serve_as_int64(engine, dtype):
+    """Item ids of any NumPy integer dtype give the result of the same ids as int64, down to the dtype's
+    extreme values (the dense item codes are computed in int64: int8 127 - (-128) must not wrap)."""
+    info = np.iinfo(dtype)
+    ids = np.array([info.min, info.max, info.min // 2 + info.max // 2, info.min + 1], dtype=dtype)
+    rng = np.random.default_rng(11)
+    n = 200
+    orders = pd.DataFrame({"order": np.arange(n), "item": ids[rng.integers(0, 4, n)],
+                           "qty": rng.integers(1, 9, n).astype(np.float64), "priority": rng.integers(1, 5, n),
+                           "due": rng.integers(0, 4, n)})
+    supply = pd.DataFrame({"item": np.repeat(ids[:3], 2), "period": np.tile([0, 2], 3),
+                           "qty": rng.integers(0, 150, 6).astype(np.float64)})
+    # the reference: the ids' ranks as int64 (same order of items, exact for every dtype)
+    sorted_ids = np.sort(np.unique(ids))
+    rank = lambda frame: frame.assign(item=np.searchsorted(sorted_ids, frame["item"].to_numpy()).astype(np.int64))
+    res = allocate(orders, supply, engine=engine)
+    ref = allocate(rank(orders), rank(supply), engine="numpy")
+    assert res.deliveries["item"].dtype == dtype and res.shortfalls["item"].dtype == dtype
+    pd.testing.assert_frame_equal(res.orders, ref.orders)
+    # (the order of the items among the deliveries follows their codes, which depend on the id range: compare
+    # the deliveries by order and period)
+    got, want = (d.sort_values(["order", "period"], ignore_index=True) for d in (res.deliveries, ref.deliveries))
+    cols = ["order", "due", "period", "qty", "days_late"]
+    pd.testing.assert_frame_equal(got[cols], want[cols])
+    np.testing.assert_array_equal(got["item"].to_numpy(), sorted_ids[want["item"].to_numpy()])
+    np.testing.assert_array_equal(res.shortfalls["item"].to_numpy(), sorted_ids[ref.shortfalls["item"].to_numpy()])
+
+
+def test_uint64_item_ids_beyond_int64(engine):
+    """uint64 ids above 2**63 in a narrow range take the dense-code path (offsets wrap modulo 2**64, the
+    codes stay exact) and come back as the same ids."""
+    ids = np.array([2 ** 64 - 3, 2 ** 64 - 1, 2 ** 63 + 1], dtype=np.uint64)
+    orders = pd.DataFrame({"order": [1, 2, 3, 4], "item": ids[[0, 1, 0, 2]], "qty": [5.0, 5.0, 5.0, 1.0],
+                           "priority": [1, 1, 2, 1], "due": [0, 0, 0, 0]})
+    supply = pd.DataFrame({"item": ids[:2], "period": [0, 0], "qty": [7.0, 3.0]})
+    res = allocate(orders, supply, engine=engine)
+    got = res.deliveries.sort_values(["order", "period"], ignore_index=True)
+    assert got["item"].dtype == np.uint64
+    assert got["item"].tolist() == [2 ** 64 - 3, 2 ** 64 - 1, 2 ** 64 - 3]
+    assert got["qty"].tolist() == [5.0, 3.0, 2.0]
+    assert res.shortfalls["item"].tolist() == [2 ** 64 - 1, 2 ** 64 - 3, 2 ** 63 + 1]
+    assert res.shortfalls["qty_short"].tolist() == [2.0, 3.0, 1.0]

@@ -160,11 +160,15 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
         span = int(hi) - int(lo) + 1
         if span <= 4 * (a.size + b.size) + 1024:
             dtype = a.dtype if a.size else b.dtype
-            # (the order codes in this thread's scratch: they live only until the kernel has run)
-            o_code = np.subtract(a, int(lo), out=work_array("allocate.codes", a.size, np.int64),
-                                 casting="unsafe")
-            return (o_code, np.ascontiguousarray(b, dtype=np.int64) - int(lo), span,
-                    lambda c: (c + int(lo)).astype(dtype, copy=False))
+            # codes = id - lo in int64 arithmetic (a narrow dtype's own would wrap: int8 127 - (-128)); for
+            # uint64 ids beyond int64 the offset is lo's int64 wrap-around: modulo 2**64 the differences are
+            # still exact, as they lie in [0, span). The order codes go to this thread's scratch: they live
+            # only until the kernel has run.
+            off = (int(lo) + 2 ** 63) % 2 ** 64 - 2 ** 63
+            o_code = np.subtract(a, off, out=work_array("allocate.codes", a.size, np.int64),
+                                 dtype=np.int64, casting="unsafe")
+            s_code = np.subtract(b, off, dtype=np.int64, casting="unsafe")
+            return o_code, s_code, span, lambda c: (c + off).astype(dtype, copy=False)
     both = pd.concat([pd.Series(a, dtype=order_items.dtype if a.size else None),
                       pd.Series(b, dtype=supply_items.dtype if b.size else None)], ignore_index=True)
     codes, uniques = pd.factorize(both)

@@ -576,8 +576,9 @@ def test_bom_explosion(engine, kind, style):
     compare("optimize_bom_explosion", bom, 3.5, style_id=style, engine=engine)
 
 
-@pytest.mark.parametrize("case", ["int_qty", "nan_ids", "huge_ids", "empty", "one_row", "no_yarn", "no_style",
-                                  "object_qty", "int_quantity_float_per"])
+@pytest.mark.parametrize("case", ["int_qty", "nan_ids", "huge_ids", "uint64_beyond_int64", "int8_extremes",
+                                  "empty", "one_row", "no_yarn", "no_style", "object_qty",
+                                  "int_quantity_float_per"])
 def test_bom_edges(engine, case):
     bom = pd.DataFrame({"style_id": ["S1", "S1", "S2", "S1"], "yarn_id": [7, 8, 7, 7],
                         "quantity_per": [0.5, 0.25, 0.75, 0.1]})
@@ -589,6 +590,10 @@ def test_bom_edges(engine, case):
         bom["yarn_id"] = [7.0, np.nan, 7.0, np.nan]
     elif case == "huge_ids":
         bom["yarn_id"] = [2 ** 62, -(2 ** 62), 2 ** 62, 5]
+    elif case == "uint64_beyond_int64":  # a narrow range above 2**63 (dense codes; raised OverflowError once)
+        bom["yarn_id"] = np.array([2 ** 64 - 3, 2 ** 64 - 1, 2 ** 64 - 3, 2 ** 64 - 2], dtype=np.uint64)
+    elif case == "int8_extremes":
+        bom["yarn_id"] = np.array([-128, 127, -128, 0], dtype=np.int8)
     elif case == "empty":
         bom = bom.iloc[:0]
     elif case == "one_row":

@@ -75,7 +75,10 @@ def int_range_codes(values: np.ndarray, n_rows: int, lo: int | None = None, hi: 
     span = hi - lo + 1
     if span > _limit(n_rows):
         return None
-    return (values.astype(np.int64, copy=False) - np.int64(lo)), span
+    # in int64 arithmetic with lo's int64 wrap-around as the offset: exact modulo 2**64, as every code lies in
+    # [0, span), also for uint64 keys beyond int64 (where np.int64(lo) itself would overflow)
+    off = (lo + 2 ** 63) % 2 ** 64 - 2 ** 63
+    return np.subtract(values, off, dtype=np.int64, casting="unsafe"), span
 
 
 def _arrow_text(series: pd.Series):

@@ -460,6 +460,10 @@ def test_bad_options():
         allocate(orders, supply, max_lateness=-1)
     with pytest.raises(ValueError, match="min_shipment"):
         allocate(orders, supply, min_shipment=-1)
+    with pytest.raises(TypeError, match="max_lateness .* period numbers"):  # a duration for numeric periods
+        allocate(orders, supply, max_lateness=pd.Timedelta(days=2))
+    with pytest.raises(TypeError, match="max_lateness"):
+        allocate(orders, supply, max_lateness="2D")
     with pytest.raises(TypeError, match="orders must be a pandas DataFrame"):
         allocate(orders.to_dict(), supply)
     with pytest.raises(ValueError, match="infinite"):

@@ -224,6 +224,9 @@ def _lateness(max_lateness, is_date: bool) -> float:
     if max_lateness is None:
         return np.inf
     if isinstance(max_lateness, (pd.Timedelta, np.timedelta64)) or isinstance(max_lateness, str):
+        if not is_date:
+            raise TypeError(f"max_lateness {max_lateness!r} is a duration, but the orders' due and the supply "
+                            f"periods are period numbers: pass a number of periods")
         value = pd.Timedelta(max_lateness).value / _DAY_NS
     else:
         try:
@@ -324,7 +327,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         False: an order ships only complete, in one delivery of its full qty (on time if possible, else at
         the earliest period within ``max_lateness`` where all of it is free).
     max_lateness : None, number or Timedelta
-        None: any lateness. 0: on time only. For date periods a number means days.
+        None: any lateness. 0: on time only. For date periods a number means days; a duration (Timedelta
+        or text such as ``"3D"``) needs date periods (TypeError with period numbers).
     min_shipment : float, optional
         No delivery smaller than this is made (a remaining need below it stays short; an order whose qty is
         below it gets nothing). With it, raising an order's priority can change how its deliveries split.
@@ -423,7 +427,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     sqty = float_column(supply, s_qty, what="supply")
     _check_values(supply, sqty, s_qty, "supply", allow_nan=True)
     sqty = np.where(np.isnan(sqty), 0.0, sqty)
-    max_late = _lateness(max_lateness, due_is_date)
+    max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
     item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)

@@ -103,6 +103,28 @@ def as_array(values) -> np.ndarray:
     return arr
 
 
+def int64_offset(lo: int) -> int:
+    """The int64 to subtract from integer keys whose lowest value is ``lo``: ``lo`` itself, or its wrap-around
+    modulo 2**64 when it is beyond int64 (uint64 keys). See :func:`offset_codes`."""
+    return (int(lo) + 2 ** 63) % 2 ** 64 - 2 ** 63
+
+
+def offset_codes(values: np.ndarray, lo: int, out: np.ndarray | None = None) -> np.ndarray:
+    """Dense int64 codes ``values - lo`` of integer keys, for codes known to lie in ``[0, 2**63)`` (a key range
+    checked by the caller). Computed in int64 arithmetic (a narrow dtype's own would wrap: int8 127 - (-128))
+    with :func:`int64_offset` as the offset: exact modulo 2**64, so uint64 keys beyond int64 work too (where
+    ``np.int64(lo)`` would overflow). ``out``: an int64 array to write into.
+
+    Examples
+    --------
+    >>> offset_codes(np.array([-128, 127], dtype=np.int8), -128).tolist()
+    [0, 255]
+    >>> offset_codes(np.array([2 ** 64 - 1, 2 ** 64 - 3], dtype=np.uint64), 2 ** 64 - 3).tolist()
+    [2, 0]
+    """
+    return np.subtract(values, int64_offset(lo), out=out, dtype=np.int64, casting="unsafe")
+
+
 def float_array(values, *, name: str = "values") -> np.ndarray:
     """Any 1-D array-like of numbers as a contiguous float64 array; TypeError/ValueError naming ``name``."""
     if isinstance(values, pd.Series):

@@ -24,7 +24,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._scratch import work_array
-from bk_fast._validate import float_column, require_frame
+from bk_fast._validate import float_column, int64_offset, offset_codes, require_frame
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -160,15 +160,10 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
         span = int(hi) - int(lo) + 1
         if span <= 4 * (a.size + b.size) + 1024:
             dtype = a.dtype if a.size else b.dtype
-            # codes = id - lo in int64 arithmetic (a narrow dtype's own would wrap: int8 127 - (-128)); for
-            # uint64 ids beyond int64 the offset is lo's int64 wrap-around: modulo 2**64 the differences are
-            # still exact, as they lie in [0, span). The order codes go to this thread's scratch: they live
-            # only until the kernel has run.
-            off = (int(lo) + 2 ** 63) % 2 ** 64 - 2 ** 63
-            o_code = np.subtract(a, off, out=work_array("allocate.codes", a.size, np.int64),
-                                 dtype=np.int64, casting="unsafe")
-            s_code = np.subtract(b, off, dtype=np.int64, casting="unsafe")
-            return o_code, s_code, span, lambda c: (c + off).astype(dtype, copy=False)
+            # (the order codes go to this thread's scratch: they live only until the kernel has run)
+            o_code = offset_codes(a, lo, out=work_array("allocate.codes", a.size, np.int64))
+            off = int64_offset(lo)
+            return o_code, offset_codes(b, lo), span, lambda c: (c + off).astype(dtype, copy=False)
     both = pd.concat([pd.Series(a, dtype=order_items.dtype if a.size else None),
                       pd.Series(b, dtype=supply_items.dtype if b.size else None)], ignore_index=True)
     codes, uniques = pd.factorize(both)
@@ -436,16 +431,17 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     n, n_per = len(orders), times.size
     free = np.empty(0, dtype=np.float64)  # the free supply per period after the takes: not needed here
     # large outputs come in blocks, one allocation each (big enough for huge pages: a fraction of the page
-    # faults of one array per column): the per-order columns, the deliveries' qty / due / lateness, and the
-    # kernel's row and period indices (work space, dropped after the gathers)
+    # faults of one array per column): the per-order columns and the deliveries' qty / due / lateness; the
+    # kernel's row and period indices (work space, dropped after the gathers) are the thread's scratch
     short, on_time_qty, delivered = np.empty((3, n), dtype=np.float64)
     cap = n + n_per
     del_qty, del_due, del_late = np.empty((3, cap), dtype=np.float64)
     del_order, del_period = work_array("allocate.deliveries", (2, cap), np.int64)  # (gathered, never returned)
-    # (the span of an integer due: packs the service key and decides the exactness of the deliveries' period)
+    # (the span of an integer due: packs the service key and decides the exactness of the deliveries' period;
+    # (0, 0) without orders, when _service_rank does not look at it)
     due_span = (int(due_int.min()), int(due_int.max())) if due_int is not None and n else (0, 0)
     rank = _service_rank(priority, due if due_int is None else due_int, tiebreak,
-                         due_span if due_int is not None and n else None)
+                         None if due_int is None else due_span)
     nd = int(resolve("allocate_orders", engine)(
         item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
@@ -523,7 +519,7 @@ def _index_at(index: pd.Index, rows: np.ndarray) -> pd.Index:
 
 
 def _as_int_if_exact(values: np.ndarray):
-    ints = values.astype(np.int64) if values.size else values.astype(np.int64)
+    ints = values.astype(np.int64)
     return ints if np.array_equal(ints, values) else values
 
 

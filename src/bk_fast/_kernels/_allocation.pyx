@@ -201,7 +201,6 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef Py_ssize_t i, j, o, idx, a, b, p, k, last, m, m2, z, nd = 0
     cdef int64_t it
     cdef double q, r, s, d, run, v, x
-    cdef bint ok, ge
     cdef int64_t[::1] start = np.zeros(n_items + 1, dtype=np.int64)
     cdef Py_ssize_t ni = max(n_items, 1)
     cdef int64_t rmax = 0

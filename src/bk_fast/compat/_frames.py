@@ -11,6 +11,7 @@ import pandas as pd
 
 from bk_fast._engine import pick, resolve
 from bk_fast._gather import take8
+from bk_fast._validate import offset_codes
 
 #: a dense key range is used (instead of hashing) while it is at most this many times the row count
 _RANGE_FACTOR = 2
@@ -75,10 +76,7 @@ def int_range_codes(values: np.ndarray, n_rows: int, lo: int | None = None, hi: 
     span = hi - lo + 1
     if span > _limit(n_rows):
         return None
-    # in int64 arithmetic with lo's int64 wrap-around as the offset: exact modulo 2**64, as every code lies in
-    # [0, span), also for uint64 keys beyond int64 (where np.int64(lo) itself would overflow)
-    off = (lo + 2 ** 63) % 2 ** 64 - 2 ** 63
-    return np.subtract(values, off, dtype=np.int64, casting="unsafe"), span
+    return offset_codes(values, lo), span  # (uint64 keys beyond int64 too)
 
 
 def _arrow_text(series: pd.Series):

@@ -289,9 +289,9 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                 run = g[a + m2]
                 x = r if r <= run else run
                 # one branch-free pass over the item's periods (fixed trip count, no data-dependent
-                # exit): from m2 on free and g drop by x; before m2 the suffix minima become
-                # min(g[j], g[m2] - x), which is what the chain min(g[j], g[j + 1]) gave, as g was
-                # non-decreasing (free[j] - 0.0 is free[j] exactly: no NaN here)
+                # exit): from m2 on g drops by x; before m2 the suffix minima become min(g[j], g[m2] - x),
+                # which is what the chain min(g[j], g[j + 1]) gave, as g was non-decreasing. (free itself
+                # is not needed here: it is replayed from the deliveries at the end, if asked for)
                 v = run - x
                 gg = g[a:b]  # (an item slice with a loop from 0: LLVM drops the negative-index checks)
                 for jj in range(p):

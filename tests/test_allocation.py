@@ -706,3 +706,38 @@ def test_uint64_item_ids_beyond_int64(engine):
     assert got["qty"].tolist() == [5.0, 3.0, 2.0]
     assert res.shortfalls["item"].tolist() == [2 ** 64 - 1, 2 ** 64 - 3, 2 ** 63 + 1]
     assert res.shortfalls["qty_short"].tolist() == [2.0, 3.0, 1.0]
+
+
+def test_time_zone_dates_deliver_in_the_due_time_zone(engine):
+    """Dates with time zones: due and period compared as instants; the deliveries' period is in the due's
+    zone (an on-time delivery's period is its due)."""
+    due = pd.to_datetime(["2026-01-05 00:00", "2026-01-05 00:00"]).tz_localize("US/Eastern")
+    period = pd.to_datetime(["2026-01-05 03:00", "2026-01-08 12:00"]).tz_localize("UTC")
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
+                           "due": due})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": period, "qty": [12.0, 20.0]})
+    d = allocate(orders, supply, engine=engine).deliveries
+    assert str(d["period"].dtype.tz) == "US/Eastern"
+    assert list(d["qty"]) == [10.0, 2.0, 8.0]
+    assert d["period"].iloc[0] == due[0] and d["period"].iloc[1] == due[0]
+    assert d["period"].iloc[2] == period[1]  # the same instant, shown in the due's zone
+    assert d["days_late"].iloc[2] == pytest.approx((period[1] - due[0]) / pd.Timedelta("1D"))
+
+
+def test_naive_and_zoned_dates_are_a_type_error(engine):
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [1.0], "priority": [1],
+                           "due": pd.to_datetime(["2026-01-05"]).tz_localize("UTC")})
+    supply = pd.DataFrame({"item": ["Y"], "period": pd.to_datetime(["2026-01-01"]), "qty": [1.0]})
+    for fn in (lambda: allocate(orders, supply, engine=engine),
+               lambda: allocate_kits(orders, pd.DataFrame({"order": [1], "item": ["Y"], "fraction": [1.0]}),
+                                     supply, engine=engine)):
+        with pytest.raises(TypeError, match="'due'.*'period'.*time zone"):
+            fn()
+
+
+def test_negative_qty_error_shows_the_number():
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [1.0, -2.5], "priority": [1, 1],
+                           "due": [0, 0]})
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [1.0]})
+    with pytest.raises(ValueError, match=r"'qty' must be >= 0; row 1 is -2\.5$"):
+        allocate(orders, supply, engine="numpy")

@@ -112,8 +112,21 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
     return float_column(df, label, what=what), False
 
 
-def _from_days(days: np.ndarray) -> np.ndarray:
-    return np.round(days * _DAY_NS).astype(np.int64).view("datetime64[ns]")
+def _from_days(days: np.ndarray, tz=None):
+    """Days since 1970 (UTC) as datetime64[ns]; in time zone ``tz`` when given (the orders' due's)."""
+    ns = np.round(days * _DAY_NS).astype(np.int64).view("datetime64[ns]")
+    return ns if tz is None else pd.DatetimeIndex(ns).tz_localize("UTC").tz_convert(tz)
+
+
+def _same_clock(orders, o_due, supply, s_period):
+    """The orders' due's time zone (None when naive); TypeError when one of due and period has a time zone
+    and the other has not (pandas does not compare such dates either)."""
+    due_tz = getattr(orders[o_due].dtype, "tz", None)
+    period_tz = getattr(supply[s_period].dtype, "tz", None)
+    if len(orders) and len(supply) and (due_tz is None) != (period_tz is None):
+        raise TypeError(f"orders column {o_due!r} ({orders[o_due].dtype}) and supply column {s_period!r} "
+                        f"({supply[s_period].dtype}) must both have a time zone or both have none")
+    return due_tz
 
 
 def _check_values(df, arr, label, what, *, allow_nan=False, nonneg=False, finite=True):
@@ -128,7 +141,7 @@ def _check_values(df, arr, label, what, *, allow_nan=False, nonneg=False, finite
                              f"{_first_bad(df, np.isinf(arr))!r}")
     if nonneg and arr.size and not (clean and arr.min() >= 0) and (arr < 0).any():
         raise ValueError(f"{what} column {label!r} must be >= 0; row {_first_bad(df, arr < 0)!r} is "
-                         f"{arr[arr < 0][0]!r}")
+                         f"{float(arr[arr < 0][0])!r}")
 
 
 def _int_values(df: pd.DataFrame, label):
@@ -314,7 +327,9 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         urgent), ``due`` (period number or date). Accepted names are listed in ``_ORDER_NAMES``; override
         with ``columns``. Not modified.
     supply : DataFrame
-        ``item``, ``period`` (same kind as ``due``: numbers or dates), ``qty``: receipts per item and period;
+        ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
+        one, compared as instants, and the deliveries' period is then given in the due's zone), ``qty``:
+        receipts per item and period;
         each item's first period is its on hand. Rows of the same (item, period) add up; a missing qty counts
         0; negative quantities (withdrawals) are allowed. An item without supply rows has nothing.
         Not modified.
@@ -419,6 +434,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     if len(supply) and len(orders) and due_is_date != period_is_date:
         raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or both "
                         f"be period numbers")
+    due_tz = _same_clock(orders, o_due, supply, s_period) if due_is_date else None
     sqty = float_column(supply, s_qty, what="supply")
     _check_values(supply, sqty, s_qty, "supply", allow_nan=True)
     sqty = np.where(np.isnan(sqty), 0.0, sqty)
@@ -486,7 +502,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
         "due": d_due_out,
-        "period": _from_days(when) if due_is_date else when,
+        "period": _from_days(when, due_tz) if due_is_date else when,
         "qty": d_q,
         "days_late": late,
     }, copy=False)
@@ -638,6 +654,8 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         if due_is_date is not None and len(supply) and n and due_is_date != period_is_date:
             raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or "
                             f"both be period numbers")
+        if due_is_date:
+            _same_clock(orders, o_due, supply, s_period)
     else:
         period = np.full(len(supply), -np.inf)
     s_code, s_uniques = pd.factorize(sup_items)

@@ -741,3 +741,21 @@ def test_negative_qty_error_shows_the_number():
     supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [1.0]})
     with pytest.raises(ValueError, match=r"'qty' must be >= 0; row 1 is -2\.5$"):
         allocate(orders, supply, engine="numpy")
+
+
+def test_kits_integer_priorities_beyond_2_53_and_uint64_items(engine):
+    """Kits: integer priorities order exactly (2**53 + 1 after 2**53, which float64 cannot tell apart), and a
+    uint64 limiting item above int64's max comes back as it is."""
+    big = np.uint64(2 ** 63 + 5)
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [1000.0, 500.0],
+                           "priority": np.array([2 ** 53 + 1, 2 ** 53], dtype=np.int64)})
+    req = pd.DataFrame({"order": ["K1", "K1", "K2"], "item": np.array([big, big + 1, big], dtype=np.uint64),
+                        "fraction": [0.9, 0.1, 1.0]})
+    supply = pd.DataFrame({"item": np.array([big, big + 1], dtype=np.uint64), "qty": [1200.0, 50.0]})
+    res = allocate_kits(orders, req, supply, engine=engine)
+    lines = res.lines.set_index("order")
+    assert list(res.lines["order"]) == ["K2", "K1", "K1"]  # K2 (priority 2**53) is served first
+    assert lines.loc["K2", "available"] == 1200.0
+    assert list(lines.loc["K1", "available"]) == [700.0, 50.0]
+    assert res.orders["knittable"].tolist() == [500.0, 500.0]
+    assert res.orders["limiting_item"].iloc[0] == big + 1 and res.orders["limiting_item"].dtype == "UInt64"

@@ -635,8 +635,10 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         raise ValueError(f"orders column {o_order!r} must be unique for kits; {dup!r} occurs twice")
     qty = float_column(orders, o_qty, what="orders")
     _check_values(orders, qty, o_qty, "orders", nonneg=True)
-    priority = float_column(orders, o_pri, what="orders")
-    _check_values(orders, priority, o_pri, "orders")
+    priority = _int_values(orders, o_pri)  # integer priorities order as they are (exact beyond 2**53)
+    if priority is None:
+        priority = float_column(orders, o_pri, what="orders")
+        _check_values(orders, priority, o_pri, "orders")
     n = len(orders)
     if o_due is not None:
         due, due_is_date = _times(orders, o_due, "orders")
@@ -705,7 +707,8 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     if len(line_rows):
         lim_vals = pd.Series(line_items.take(np.where(has_lim, limiting, 0)), index=orders.index)
         if lim_vals.dtype.kind in "iu":
-            lim_item = lim_vals.astype("Int64").mask(~has_lim)
+            nullable = "UInt64" if lim_vals.dtype == np.uint64 else "Int64"  # (uint64 ids may pass int64's max)
+            lim_item = lim_vals.astype(nullable).mask(~has_lim)
         else:
             lim_item = lim_vals.where(has_lim)
     else:

@@ -759,3 +759,25 @@ def test_kits_integer_priorities_beyond_2_53_and_uint64_items(engine):
     assert list(lines.loc["K1", "available"]) == [700.0, 50.0]
     assert res.orders["knittable"].tolist() == [500.0, 500.0]
     assert res.orders["limiting_item"].iloc[0] == big + 1 and res.orders["limiting_item"].dtype == "UInt64"
+
+
+def test_erp_adapter_reads_zoned_dates_as_local_dates(engine):
+    """Start / Quoted dates with a time zone (and a zoned ``today``) are their local wall-clock dates: the
+    same result as the naive dates (pandas refused to compare them with a naive ``today``)."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S1", "S1", "S2"], "Desc#": [1, 2, 1], "BOM_Percentage": [0.9, 0.1, 1.0]})
+    naive = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["S1", "S2", "S2"],
+                          "Balance (lbs)": [1000.0, 400.0, 300.0], "Shipped (lbs)": [0.0, 0.0, 0.0],
+                          "Start Date": pd.to_datetime(["2025-08-25", "2025-09-01", "2025-09-15"]),
+                          "Quoted Date": pd.to_datetime(["2025-09-20", "2025-10-01", "2025-09-05"])})
+    inv = pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": [900.0, 50.0]})
+    po = pd.DataFrame({"Desc#": [1], "This Week": [100.0], "Week 2025-09-15": [500.0]})
+    zoned = naive.assign(**{c: naive[c].dt.tz_localize("America/New_York") for c in ("Start Date",
+                                                                                   "Quoted Date")})
+    want = allocate_knit_orders(naive, bom, inv, po, today="2025-09-01", engine=engine)
+    for today in ("2025-09-01", pd.Timestamp("2025-09-01", tz="America/New_York")):
+        got = allocate_knit_orders(zoned, bom, inv, po, today=today, engine=engine)
+        pd.testing.assert_frame_equal(got.orders, want.orders)
+        pd.testing.assert_frame_equal(got.lines, want.lines)
+    assert list(want.orders["allocation_type"]) == ["SOFT", "SOFT", "AVAILABLE"]

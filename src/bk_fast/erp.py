@@ -860,7 +860,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         The ERP's open yarn POs in weekly buckets. When given, receipts are time-phased: an order may use a
         receipt that arrives by its ``Start Date`` (never today's stock promised to a later period).
     today : date-like, optional
-        "Now" (default: today's date). Start dates before it count as today.
+        "Now" (default: today's date). Start dates before it count as today. Dates with a time zone (here
+        or in the knit orders) are read as their local wall-clock dates.
     mode : {"proportional", "all_or_nothing", "erp"}
     on_hand : str, optional
         Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
@@ -906,6 +907,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     kos = require_frame(knit_orders, "knit_orders")
     inv = require_frame(yarn_inventory, "yarn_inventory")
     today = _alloc_pd.Timestamp.today().normalize() if today is None else _alloc_pd.Timestamp(today)
+    if today.tz is not None:
+        today = today.tz_localize(None)  # (dates are read as local wall-clock dates, as the ERP keeps them)
     n = len(kos)
 
     def num(name):
@@ -922,6 +925,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         col = kos[label]
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             col = _alloc_pd.to_datetime(col, errors="coerce")
+        if getattr(col.dtype, "tz", None) is not None:
+            col = col.dt.tz_localize(None)  # the local wall-clock date, like a naive ERP date
         return col
 
     o_label = find_column(kos, "Order #", what="knit_orders")

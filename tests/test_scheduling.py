@@ -783,3 +783,137 @@ def test_schedule_knit_orders_moves_orders_not_yet_knitting(engine):
     assert free.jobs["suggested_machine"].tolist()[1:] == [102.0, 103.0]
     assert math.isnan(free.jobs["suggested_machine"].iloc[0])
     assert len(kept.late) == 1 and len(free.late) == 0  # due 09-02 counts through the day (2 working days)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# review: dates, eligibility, ids, setup (each failed before its fix)
+
+
+def test_far_dates_are_nat_not_wrapped(engine):
+    # 100,000 working days from 2025 is ~2408, past datetime64[ns]: the end date was a wrapped-around 1824
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [100_000.0, 10.0], "work_center": "W", "release": [0.0, 1e5]})
+    s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01", engine=engine)
+    assert s.jobs["end_day"].tolist() == [100_000.0, 100_010.0]
+    assert s.jobs["end"].isna().all() and s.jobs["start"].isna().tolist() == [False, True]
+    assert s.machines["finish"].isna().all()
+    # the last representable day still gets its date
+    s = bk_fast.schedule(jobs.iloc[:1].assign(qty=1.0), machines, rates=1.0, start="2262-04-09",
+                         days_per_week=7, engine=engine)
+    assert s.jobs["end"].tolist() == [pd.Timestamp("2262-04-10")]
+
+
+def test_eligible_machines_as_a_set(engine):
+    machines = pd.DataFrame({"machine": [1, 2, 3], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0, 100.0, 100.0],
+                         "eligible": [{2, 3}, frozenset([3]), {9}]})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["machine"].tolist()[:2] == [2.0, 3.0]
+    assert "none of the eligible machines" in s.jobs["reason"].iloc[2]
+
+
+def test_numbers_in_an_object_column_are_working_days(engine):
+    # an object column of numbers was read as nanoseconds since 1970 (due day -14521: every job late)
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0, 100.0, 100.0], "work_center": "W",
+                         "due": pd.Series([2, None, 1.5], dtype=object),
+                         "release": pd.Series([None, 1, 0], dtype=object)})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", rule="due", engine=engine)
+    want = bk_fast.schedule(jobs.astype({"due": "float64", "release": "float64"}), machines, rates=100.0,
+                            start="2025-09-01", rule="due", engine=engine)
+    pd.testing.assert_frame_equal(s.jobs, want.jobs)
+    assert s.jobs["due_day"].tolist()[::2] == [2.0, 1.5]
+    mixed = jobs.assign(due=pd.Series([pd.Timestamp("2025-09-03"), None, 3], dtype=object))
+    with pytest.raises(ValueError, match=r"jobs column 'due' row 2: expected .*not a mix"):
+        bk_fast.schedule(mixed, machines, rates=100.0, start="2025-09-01", engine=engine)
+
+
+def test_time_zones_are_read_as_local_dates(engine):
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [100.0, 100.0], "work_center": "W",
+                         "due": pd.Series(["2025-09-03T23:00-04:00", "2025-09-04T01:00+02:00"], dtype=object)})
+    # mixed offsets in one column: each date's own local day (pandas raised "Mixed timezones detected")
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["due_day"].tolist() == [3.0, 4.0]
+    # a tz-aware holiday is its local day (it was its UTC day: 2025-09-02)
+    hol = pd.DatetimeIndex(["2025-09-01 22:00"]).tz_localize("US/Pacific")
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", holidays=hol, engine=engine)
+    assert s.calendar.holidays.tolist() == [np.datetime64("2025-09-01", "D").astype(object)]
+    assert s.start == pd.Timestamp("2025-09-02")
+    # one holiday given as a date rather than a list
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", holidays="2025-09-01", engine=engine)
+    assert s.start == pd.Timestamp("2025-09-02")
+
+
+def test_big_integer_machine_ids_stay_exact(engine):
+    # ids beyond 2**53 went through float64 when some job was unplaced: 2**63 + 5 and + 7 both read 2**63
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0, 100.0, 1.0], "work_center": ["W", "W", "X"]})
+    for ids in (np.array([2**63 + 5, 2**63 + 7], dtype=np.uint64),
+                np.array([2**53 + 1, -(2**62)], dtype=np.int64)):
+        machines = pd.DataFrame({"machine": ids, "work_center": "W"})
+        s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+        got = s.jobs["machine"].tolist()
+        assert sorted(got[:2]) == sorted(int(x) for x in ids) and math.isnan(got[2])
+    # small ids keep the documented float column with NaN
+    machines = pd.DataFrame({"machine": np.array([1, 2], dtype=np.int8), "work_center": "W"})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["machine"].dtype == np.float64
+
+
+def test_setup_per_machine_rejects_inf():
+    # np.nan_to_num turned an infinite changeover into 1.8e308, accepted as finite
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": "W", "current_style": "X"})
+    jobs = pd.DataFrame({"job": [1], "qty": [100.0], "style": ["A"], "work_center": "W"})
+    for bad in ({1: np.inf}, pd.Series([np.inf], index=[2]), {1: -np.inf}):
+        with pytest.raises(ValueError, match=r"setup for machine .*[12]\)? must be a finite number"):
+            bk_fast.schedule(jobs, machines, rates=100.0, setup=bad, start="2025-09-01")
+    s = bk_fast.schedule(jobs, machines, rates=100.0, setup={1: np.nan, 2: 0.5}, start="2025-09-01")
+    assert s.jobs["machine"].tolist() == [1] and s.jobs["setup_days"].tolist() == [0.0]  # NaN: no changeover
+
+
+def test_minus_infinite_due_is_an_error():
+    # it was read as "no due date" (never late) while sorting first
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [100.0, 100.0], "work_center": "W", "due": [1.0, -np.inf]})
+    with pytest.raises(ValueError, match=r"jobs column 'due' row 1: expected a date or a number"):
+        bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01")
+    s = bk_fast.schedule(jobs.assign(due=[1.0, np.inf]), machines, rates=100.0, start="2025-09-01")
+    assert s.jobs["due_day"].isna().tolist() == [False, True]  # +inf: no due date, as documented
+
+
+def test_schedule_knit_orders_time_zones(engine):
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1"] * 2, "Balance (lbs)": [616.0, 616.0],
+                       "Machine": [101.0, np.nan],
+                       "Quoted Date": pd.to_datetime(["2025-09-03", "2025-09-12"]).tz_localize("US/Eastern")})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"] * 2, "MACH": [101, 102]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
+    naive = ko.assign(**{"Quoted Date": ko["Quoted Date"].dt.tz_localize(None)})
+    want = schedule_knit_orders(naive, machines, cap, swc, start="2025-09-01", engine=engine)
+    assert want.jobs["priority_score"].tolist() == [98.0, 89.0]
+    # a tz-aware quoted date or start raised TypeError (tz-naive minus tz-aware) in the ERP priority
+    for k, start in ((ko, "2025-09-01"), (naive, pd.Timestamp("2025-09-01 20:00", tz="US/Eastern")),
+                     (ko, pd.Timestamp("2025-09-01", tz="UTC"))):
+        got = schedule_knit_orders(k, machines, cap, swc, start=start, engine=engine)
+        assert got.start == want.start
+        pd.testing.assert_frame_equal(got.jobs, want.jobs)
+
+
+def test_bad_holiday_is_an_error():
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1], "qty": [100.0], "work_center": "W"})
+    with pytest.raises(ValueError, match=r"holidays: expected dates, got 'xmas'"):
+        bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01", holidays=["2025-12-25", "xmas"])
+    s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01", holidays=["2025-09-01", None])
+    assert s.start == pd.Timestamp("2025-09-02")  # an empty entry is no holiday
+
+
+def test_multiindex_jobs_without_job_column(engine):
+    # the job ids default to the index; a MultiIndex raised "MultiIndex has no single backing array"
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    index = pd.MultiIndex.from_tuples([("b", 1), ("a", 2), ("a", 1)])
+    jobs = pd.DataFrame({"qty": [100.0, 200.0, 300.0], "work_center": "W"}, index=index)
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs.index.equals(index)
+    assert s.jobs["job"].tolist() == [("b", 1), ("a", 2), ("a", 1)]
+    assert s.jobs["start_day"].tolist() == [5.0, 3.0, 0.0]  # ties (no due, one priority) by job id

@@ -439,6 +439,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     0    101.0            1048.1            34.029221             40.0
     1    102.0               0.0             0.000000             20.0
     """
+    from bk_fast.scheduling import _wall_dates
     from bk_fast.scheduling import schedule as _schedule
 
     ko = require_frame(knit_orders, "knit_orders")
@@ -519,13 +520,15 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     else:
         due = pd.Series(np.full(n, np.nan), index=ko.index)
     day0 = pd.Timestamp(np.datetime64("today", "D") if start is None else pd.Timestamp(start).normalize())
+    if day0.tzinfo is not None:  # its local day, as bk_fast.schedule reads it
+        day0 = day0.tz_localize(None)
     score = np.zeros(n)
     if priority == "erp":
         sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
         if sh is not None:
             score += np.where(np.nan_to_num(float_column(ko, sh, what=what)) > 0, 1000.0, 0.0)
         if d_label is not None:
-            quoted = pd.to_datetime(ko[d_label], errors="coerce", format="mixed")
+            quoted = _wall_dates(ko[d_label])  # local dates, time zones dropped like bk_fast.schedule does
             days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)

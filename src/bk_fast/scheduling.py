@@ -12,6 +12,7 @@ edges with NumPy's business-day functions (``np.busday_count`` / ``np.busday_off
 
 from __future__ import annotations
 
+import datetime
 import numbers
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -47,8 +48,10 @@ _MACHINE_NAMES = {
     "rate": ("rate", "lbs/day"),
 }
 _PLOT_HINT = "plotting needs matplotlib: pip install 'bk_fast[plot]'"
-#: working days beyond which no date is shown (NaT): ~500 years, far inside datetime64[ns]
+#: working days beyond which no date is shown (NaT): ~500 years, keeps np.busday_offset's int64 day count small
 _MAX_CALENDAR_DAYS = 125_000.0
+#: the days whose every minute datetime64[ns] can hold (dates outside show NaT)
+_NS_FIRST_DAY, _NS_END_DAY = np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D")
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -183,8 +186,42 @@ def _calendar(days_per_week, holidays) -> np.busdaycalendar:
             or not 1 <= days_per_week <= 7:
         raise ValueError(f"days_per_week must be an integer from 1 to 7, got {days_per_week!r}")
     mask = [1] * int(days_per_week) + [0] * (7 - int(days_per_week))
-    hol = [] if holidays is None else pd.to_datetime(pd.Series(list(holidays))).to_numpy("datetime64[D]")
+    if holidays is None:
+        hol = []
+    else:
+        if isinstance(holidays, (str, bytes, datetime.date, np.datetime64)):
+            holidays = [holidays]  # one holiday given as a date
+        # a tz-aware holiday is its local day, like every other date
+        given = pd.Series(list(holidays), dtype=object)
+        hol = _wall_dates(given).to_numpy("datetime64[D]")
+        bad = np.isnat(hol) & given.notna().to_numpy()
+        if bad.any():
+            raise ValueError(f"holidays: expected dates, got {given.iloc[int(np.flatnonzero(bad)[0])]!r}")
+        hol = hol[~np.isnat(hol)]
     return np.busdaycalendar(weekmask=mask, holidays=hol)
+
+
+def _wall_time(value):
+    try:
+        ts = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return value  # not a date: NaT in the caller, which names the row
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+
+def _wall_dates(col: pd.Series) -> pd.Series:
+    """Dates as tz-naive datetimes of their local (wall-clock) time, NaT where missing or not a date. A
+    column mixing time zones (which pandas refuses to parse) reads each date in its own zone."""
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        dates = col
+    else:
+        try:
+            dates = pd.to_datetime(col, errors="coerce", format="mixed")
+        except (TypeError, ValueError):  # mixed time zones
+            dates = pd.to_datetime(col.map(_wall_time).astype(object), errors="coerce", format="mixed")
+    if getattr(dates.dt, "tz", None) is not None:
+        dates = dates.dt.tz_localize(None)
+    return dates
 
 
 def _start_day(start, cal) -> np.datetime64:
@@ -204,15 +241,27 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     col = df[label]
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         return float_column(df, label, what=what)
-    if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        dates = col
-    else:
-        dates = pd.to_datetime(col, errors="coerce", format="mixed")
+    if col.dtype == object:
+        # numbers in an object column are working days too (to_datetime would read them as nanoseconds)
+        vals = col.to_numpy()
+        present = np.asarray(pd.notna(vals), dtype=bool)
+        num = present & np.fromiter(
+            (isinstance(v, numbers.Number) and not isinstance(v, (bool, np.timedelta64)) for v in vals),
+            dtype=bool, count=vals.shape[0])
+        if num.any():
+            other = present & ~num
+            if other.any():
+                first_is_num = num[int(np.flatnonzero(present)[0])]
+                _bad_row(df, label, other if first_is_num else num, what,
+                         "dates or numbers of working days, not a mix of both in one column")
+            out = np.full(vals.shape[0], np.nan)
+            out[num] = vals[num].astype(np.float64)
+            return out
+    dates = _wall_dates(col)
+    if not pd.api.types.is_datetime64_any_dtype(col.dtype):
         bad = dates.isna().to_numpy() & col.notna().to_numpy()
         if bad.any():
             _bad_row(df, label, bad, what, "a date or a number of working days")
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
     d = dates.to_numpy("datetime64[D]")
     out = np.full(d.shape[0], np.nan)
     ok = ~np.isnat(d)
@@ -235,7 +284,10 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
         whole = np.where((d == whole) & (d > 0), whole - 1, whole)
     frac = d - whole
     base = np.busday_offset(start, whole.astype(np.int64), roll="forward", busdaycal=cal)
-    out[ok] = base.astype("datetime64[ns]") + np.round(frac * 1440.0).astype("timedelta64[m]")
+    # beyond datetime64[ns] (from ~2262 on): NaT, where the conversion would wrap around silently
+    fits = (base >= _NS_FIRST_DAY) & (base < _NS_END_DAY)
+    stamps = base.astype("datetime64[ns]") + np.round(frac * 1440.0).astype("timedelta64[m]")
+    out[np.flatnonzero(ok)[fits]] = stamps[fits]
     return out
 
 
@@ -292,7 +344,7 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     days_per_week : int
         Working days per week, Monday first: 5 (the ERP's), 6 or 7.
     holidays : list of dates, optional
-        Non-working days.
+        Non-working days (one date alone is accepted too; a tz-aware date is its local day).
     setup : None, number, dict or Series
         Changeover days when the style changes on a machine: one number for all machines, or per machine id.
     rule : {"priority_due", "due", "spt"}
@@ -389,7 +441,10 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     if bad.any():
         _bad_row(jdf, q_label, bad, "jobs", "a finite number of lbs >= 0")
     j_label = _pick(jdf, _JOB_NAMES["job"], "jobs")
-    job_ids = jdf[j_label].array if j_label is not None else jdf.index.array
+    if j_label is not None:
+        job_ids = jdf[j_label].array
+    else:  # the index (a MultiIndex has no single array: its tuples)
+        job_ids = jdf.index.to_numpy() if isinstance(jdf.index, pd.MultiIndex) else jdf.index.array
     s_label = _pick(jdf, _JOB_NAMES["style"], "jobs")
     if s_label is not None:
         styles = jdf[s_label].array
@@ -424,6 +479,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     d_label = _pick(jdf, _JOB_NAMES["due"], "jobs")
     if d_label is not None:
         due = _day_column(jdf, d_label, "jobs", day0, cal, inclusive=True)
+        bad = due == -np.inf
+        if bad.any():
+            _bad_row(jdf, d_label, bad, "jobs", "a date or a number of working days (inf or empty: no due date)")
         due = np.where(np.isnan(due), np.inf, due)
     release = np.zeros(n)
     r_label = _pick(jdf, _JOB_NAMES["release"], "jobs")
@@ -563,7 +621,7 @@ def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
     if isinstance(setup, (dict, pd.Series)):
         table = pd.Series(setup, dtype="float64") if isinstance(setup, dict) else setup.astype("float64")
         vals = table.reindex(pd.Index(m_ids.to_numpy())).to_numpy()
-        vals = np.nan_to_num(vals, nan=0.0)
+        vals = np.where(np.isnan(vals), 0.0, vals)  # (not nan_to_num: it makes inf finite)
         bad = ~(np.isfinite(vals) & (vals >= 0))
         if bad.any():
             raise ValueError(f"setup for machine {m_ids.iloc[int(np.flatnonzero(bad)[0])]!r} must be a finite "
@@ -614,7 +672,10 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
             value = lists[i]
             if value is None or (np.ndim(value) == 0 and pd.isna(value)):
                 continue
-            items = [value] if np.ndim(value) == 0 or isinstance(value, str) else list(value)
+            if isinstance(value, (set, frozenset)):  # (np.ndim of a set is 0)
+                items = list(value)
+            else:
+                items = [value] if np.ndim(value) == 0 or isinstance(value, str) else list(value)
             known = tuple(sorted({code_of[x] for x in items if x in code_of}))
             decided[i] = True
             if not known:
@@ -657,7 +718,11 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     row[placed] = perm[out_m[placed]]
     if perm.shape[0]:
         take = np.where(placed, row, -1)  # -1: missing (allow_fill), no object round trip for text ids
-        machine = pd.Series(m_ids.array.take(take, allow_fill=True), index=jdf.index)
+        ids = m_ids.array
+        if not placed.all() and isinstance(m_ids.dtype, np.dtype) and m_ids.dtype.kind in "iu" \
+                and (int(ids.max()) > 2**53 or int(ids.min()) < -2**53):
+            ids = pd.array(m_ids.to_numpy(dtype=object), dtype=object)  # float64 (for NaN) would round them
+        machine = pd.Series(ids.take(take, allow_fill=True), index=jdf.index)
         wc = pd.Series(m_wc.array.take(take, allow_fill=True), index=jdf.index)
     else:
         machine = pd.Series(np.full(n, np.nan), index=jdf.index)

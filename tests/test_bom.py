@@ -644,3 +644,69 @@ def test_strided_demand_columns(engine, text):
     assert_frame_equal(bom.explode(rev, engine=engine), bom.explode(rev.copy(), engine=engine))
     assert_frame_equal(bom.explode(rev, by_line=True, engine=engine),
                        bom.explode(rev.copy(), by_line=True, engine=engine))
+
+
+# ----------------------------------------------------------------------------------------------------------
+# review fixes (session 5)
+
+
+def test_uint64_ids_beyond_int64_do_not_alias_negative_ints(engine):
+    """uint64 id 2**64-1 was cast to int64 -1 in the integer lookup: the int64 id -1 found it."""
+    big = pd.DataFrame({"parent": np.array([2 ** 64 - 1, 1], dtype=np.uint64),
+                        "component": np.array([7, 8], dtype=np.uint64), "qty_per": [1.0, 2.0]})
+    bom = BOM.from_frame(big, engine=engine)
+    assert bom.codes([-1]).tolist() == [-1] and bom.codes(np.array([-1, 1])).tolist() == [-1, 1]
+    assert bom.codes(pd.Series([-1, 7], dtype="int8")).tolist() == [-1, bom.codes([7])[0]]
+    d = pd.DataFrame({"item": np.array([-1, 1], dtype=np.int64), "qty": [5.0, 1.0]})
+    for by_line in (False, True):
+        out = bom.explode(d, by_line=by_line, engine=engine)
+        assert as_dict(out) == {8: 2.0}
+        assert out.bk_fast.unmatched[["item", "qty"]].values.tolist() == [[-1, 5.0]]
+    # the big id itself is still found (as a Python int or a uint64 array)
+    assert as_dict(bom.explode({2 ** 64 - 1: 3.0}, engine=engine)) == {7: 3.0}
+    assert as_dict(bom.explode(pd.DataFrame({"item": np.array([2 ** 64 - 1], dtype=np.uint64), "qty": [2.0]}),
+                               engine=engine)) == {7: 2.0}
+
+
+def test_nullable_int_ids_with_missing_stay_exact(engine):
+    """Int64 ids with <NA> went through float64: 2**60 (not in the BOM) was read as 2**60 + 1."""
+    lines = pd.DataFrame({"parent": pd.array([2 ** 60 + 1, None, 5], dtype="Int64"),
+                          "component": pd.array([7, None, 8], dtype="Int64"), "qty_per": [1.0, np.nan, 1.0]})
+    bom = BOM.from_frame(lines, engine=engine)  # the all-empty row is skipped
+    assert bom.items.tolist() == [2 ** 60 + 1, 5, 7, 8]
+    d = pd.DataFrame({"item": pd.array([2 ** 60, None, 2 ** 60 + 1, 99], dtype="Int64"),
+                      "qty": [1.0, 2.0, 3.0, 4.0]})
+    for by_line in (False, True):
+        out = bom.explode(d, by_line=by_line, engine=engine)
+        assert out["qty"].sum() == 3.0 and set(out["item"]) == {7}
+        um = out.bk_fast.unmatched
+        # exact integer ids (not 1.152921504606847e+18 and 99.0), the missing one as None
+        assert um["item"].tolist() == [2 ** 60, None, 99] and um["qty"].tolist() == [1.0, 2.0, 4.0]
+        assert all(type(x) is int for x in um["item"].iloc[[0, 2]])
+
+
+def test_yarn_requirements_missing_style_is_not_style_0(engine):
+    bom = pd.DataFrame({"Style#": [101, 202], "Desc#": [1, 2], "BOM_Percentage": [0.5, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": pd.array([101, None, 303], dtype="Int64"),
+                        "Balance (lbs)": [10.0, 20.0, 30.0]}, index=[5, 5, 1])
+    for k in (kos, kos.astype({"Style #": "float64"})):
+        res = yarn_requirements(k, bom, engine=engine)
+        assert res.unmatched["Order #"].tolist() == ["K2", "K3"]
+        assert res.unmatched["Style #"].tolist() == [None, 303]
+        assert res.by_order[["Order #", "Desc#", "lbs"]].values.tolist() == [["K1", 1, 5.0]]
+
+
+def test_sales_to_greige_numeric_fstyle_ids():
+    """Numeric fStyle# ids never matched the style master (keys compared as text on one side only)."""
+    bom = pd.DataFrame({"Style#": ["125792/1", "125792/2", "180001/20ST2"], "Desc#": [1, 2, 1],
+                        "BOM_Percentage": [1.0, 1.0, 1.0]})
+    master = pd.DataFrame({"fStyle#": [5001, 5002, 5003], "gBase": [125792, 180001, 777]})
+    sales = pd.DataFrame({"SO #": ["SO1", "SO2", "SO3"], "fStyle#": [5001, 5002, 9], "Ordered": [100.0, 30.0, 5.0]})
+    for s, m in ((sales, master), (sales, master.astype({"fStyle#": str})),
+                 (sales.astype({"fStyle#": str}), master), (sales.astype({"fStyle#": float}), master)):
+        res = sales_to_greige(s, m, bom)
+        assert res.lines[["line", "Style#", "qty"]].values.tolist() == [
+            [0, "125792/1", 50.0], [0, "125792/2", 50.0], [1, "180001/20ST2", 30.0]]
+        assert res.unmatched[["line", "reason"]].values.tolist() == [[2, "fStyle# not in style master"]]
+    res = sales_to_greige(sales.assign(**{"fStyle#": [5001, None, 9]}), master, bom)
+    assert res.unmatched["line"].tolist() == [1, 2] and pd.isna(res.unmatched["fStyle#"].iloc[0])

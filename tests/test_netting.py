@@ -759,3 +759,90 @@ def test_demo_step(mill, engine):
     assert rep.lines
     if rep.table is not None:
         assert {"Desc#", "short week", "suggested order (lbs)"} <= set(rep.table.columns)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# review fixes (session 5)
+
+
+def test_mrp_per_item_parameters_matched_like_demand_and_stock(engine):
+    """An on-hand frame's ' FG' row is the BOM's 'FG' for its stock: its lead time column (and parameters keyed
+    by ' FG') must be too, not silently replaced by the default."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": ["Y1", "Y2"],
+                                               "qty_per": [0.6, 0.4]}))
+    dem = pd.DataFrame({"item": ["FG"], "week": [3], "qty": [100.0]})
+    oh = pd.DataFrame({"item": [" FG", "Y1 "], "on_hand": [10.0, 5.0], "lt": [1, 2], "mn": [0.0, 50.0]})
+    res = bk_fast.mrp(dem, bom, oh, lead_time="lt", lot=MinMaxMultiple(min="mn"), periods=[0, 1, 2, 3],
+                      engine=engine)
+    assert list(res.items) == ["FG", "Y1", "Y2"]
+    assert res.on_hand.tolist() == [10.0, 5.0, 0.0] and res.lead_time.tolist() == [1, 2, 0]
+    assert res.orders[["item", "due_period", "release_period", "qty"]].values.tolist() == [
+        ["FG", 3, 2, 90.0], ["Y1", 2, 0, 50.0], ["Y2", 2, 2, 36.0]]
+    res = bk_fast.mrp(dem, bom, {" FG": 10.0}, lead_time={" FG": 1, "Y1": 2}, safety_stock={"Y2 ": 4.0},
+                      lot=WagnerWhitin(setup={" Y1": 5.0}, holding=1.0), periods=[0, 1, 2, 3], engine=engine)
+    assert res.lead_time.tolist() == [1, 2, 0] and res.safety_stock.tolist() == [0.0, 0.0, 4.0]
+    # integer BOM ids: keys read as floats (a frame column with a gap) are the same items
+    bom2 = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 3], "qty_per": [0.6, 0.4]}))
+    res = bk_fast.mrp(pd.DataFrame({"item": [1], "week": [3], "qty": [100.0]}), bom2,
+                      pd.DataFrame({"item": [1.0, 2.0], "on_hand": [10.0, 5.0], "lt": [1, 2]}), lead_time="lt",
+                      periods=[0, 1, 2, 3], engine=engine)
+    assert res.lead_time.tolist() == [1, 2, 0]
+
+
+def test_lead_time_beyond_int64_is_an_error_and_huge_fixed_periods_cover_the_horizon(engine):
+    g = np.array([[10.0, 20.0, 5.0]])
+    for lt in (1e19, 2 ** 63, {0: 2.0 ** 64}):
+        with pytest.raises(ValueError, match=r"lead_time.*2\*\*63"):
+            bk_fast.net_requirements(g, 0.0, lead_time=lt, engine=engine)
+    res = bk_fast.net_requirements(g, 0.0, lead_time=10 ** 18, engine=engine)  # fits: every release past due
+    assert res.past_due.tolist() == [35.0] and res.orders["release_period"].tolist()[0] == -10 ** 18
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y"], "qty_per": [1.0]}))
+    with pytest.raises(ValueError, match="lead_time"):
+        bk_fast.mrp(pd.DataFrame({"item": ["FG"], "period": [2], "qty": [10.0]}), bom, lead_time={"FG": 1e19},
+                    periods=[0, 1, 2], engine=engine)
+    for per in (3, 1e19, 1e300):   # 1e19 wrapped to a negative int64: every engine ordered period by period
+        res = bk_fast.net_requirements(g, 0.0, lot=FixedPeriods(per), engine=engine)
+        assert res.planned_receipts.tolist() == [[35.0, 0.0, 0.0]]
+
+
+def test_wide_frame_with_repeated_period_columns_is_a_clear_error():
+    w = pd.DataFrame([[1.0, 2.0, 3.0]], columns=["w1", "w1", "w2"], index=["a"])
+    with pytest.raises(ValueError, match="gross has several columns labelled 'w1'"):
+        bk_fast.net_requirements(w, 0.0)
+    with pytest.raises(ValueError, match="demand has several columns labelled 'w1'"):
+        bk_fast.weekly_balance(0.0, w)
+
+
+def test_array_inputs_of_different_lengths_and_reordered_periods(engine):
+    """A shorter 2-D array made the compiled kernels read past its end (cython returned garbage); periods=
+    reordered labels without reordering an array's columns."""
+    g, r = np.array([[1.0, 1.0, 1.0]]), np.array([[1.0, 1.0]])
+    res = bk_fast.net_requirements(g, 0.0, r, engine=engine)
+    assert res.scheduled.tolist() == [[1.0, 1.0, 0.0]] and res.projected.tolist() == [[0.0, 0.0, 0.0]]
+    assert res.planned_receipts.tolist() == [[0.0, 0.0, 1.0]]
+    wb = bk_fast.weekly_balance(0.0, g, r, engine=engine)
+    assert wb[[0, 1, 2]].values.tolist() == [[0.0, 0.0, -1.0]] and wb["total_receipt"].tolist() == [2.0]
+    wb = bk_fast.weekly_balance(0.0, r, g * 5, engine=engine)
+    assert wb[[0, 1, 2]].values.tolist() == [[4.0, 8.0, 13.0]]
+    g = np.array([[1.0, 2.0, 4.0]])
+    res = bk_fast.net_requirements(g, 0.0, engine=engine, periods=[2, 1, 0])
+    assert res.frame("gross").to_dict("list") == {2: [4.0], 1: [2.0], 0: [1.0]}
+    res = bk_fast.net_requirements(g, 0.0, engine=engine, periods=[0, 1, 2, 3])
+    assert res.gross.tolist() == [[1.0, 2.0, 4.0, 0.0]] and res.orders["due_period"].tolist() == [0, 1, 2]
+    wb = bk_fast.weekly_balance(np.array([5.0]), g, periods=[2, 1, 0], engine=engine)
+    assert wb[[2, 1, 0]].values.tolist() == [[1.0, -1.0, -2.0]] and wb["first_short"].tolist() == [1]
+
+
+def test_erp_report_po_rows_without_id_and_integer_ids(engine):
+    inv = pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": [10.0, 5.0]})
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": [3.0, 1.0], "Week 36": [4.0, 1.0]})
+    po = pd.DataFrame({"Desc#": [1, np.nan, np.nan], "Unscheduled or Past Due": [1.0, 7.0, np.nan],
+                       "This Week": [2.0, 500.0, np.nan], "PO Bal": [3.0, 507.0, np.nan]}, index=[4, 8, 9])
+    # a PO line with quantities and no Desc# was dropped silently by the group-by on Desc#
+    with pytest.raises(ValueError, match=r"yarn_po row 8 \(position 1\) has quantities but no 'Desc#'"):
+        yarn_demand_report(inv, dem, po, engine=engine)
+    for p in (po.drop(index=8), po.drop(index=8).drop(columns="Unscheduled or Past Due")):
+        rep = yarn_demand_report(inv, dem, p, engine=engine)   # the empty export row is skipped
+        # integer yarn ids stay integers (a float Desc# column with only empty extra rows made them 1.0, 2.0)
+        assert rep["Desc#"].tolist() == [1, 2] and rep["Desc#"].dtype.kind == "i"
+        assert rep["Balance This Week"].tolist() == [9.0, 4.0]

@@ -75,8 +75,10 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
     missing = np.array(col.isna(), dtype=bool)
     if kind == "u" and len(col) and col.max() >= 2 ** 63:  # beyond int64: keep the ids as Python ints
         return col.to_numpy(dtype=object), missing
-    if kind in "iu" and not missing.any():
-        return np.ascontiguousarray(col.to_numpy(dtype=np.int64)), missing
+    if kind in "iu":  # (nullable Int64/UInt64 with <NA> too: never through float64, which rounds ids > 2**53)
+        if not missing.any():
+            return np.ascontiguousarray(col.to_numpy(dtype=np.int64)), missing
+        return col.to_numpy(dtype=np.int64, na_value=0), missing
     if kind in "fiu":
         arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
         good = arr[~missing]
@@ -899,7 +901,15 @@ class _IntLookup:
             return None
         self = cls()
         self.ids = self.is_int = None
-        if items.dtype.kind in "iu":
+        if items.dtype.kind == "u" and items.max() >= 2 ** 63:
+            # uint64 ids beyond int64: only those within int64 take the table / int index (an int64 cast would
+            # wrap 2**64-1 to -1 and let the int64 id -1 find it); the others are found by the uint64 index
+            vals = items.to_numpy()
+            codes = np.flatnonzero(vals < np.uint64(2 ** 63)).astype(np.int64)
+            if codes.shape[0] == 0:
+                return None
+            ints = vals[codes].astype(np.int64)
+        elif items.dtype.kind in "iu":
             ints = items.to_numpy(dtype=np.int64)
             codes = np.arange(len(items), dtype=np.int64)
         elif items.dtype == object:
@@ -1014,9 +1024,19 @@ def _unmatched(ids, miss, q, rows) -> pd.DataFrame:
         return _NO_UNMATCHED.copy()
     items = ids.iloc[rows].to_numpy(dtype=object) if isinstance(ids, pd.Series) else ids[rows].astype(object)
     items[miss[rows]] = None
-    frame = pd.DataFrame({"item": items, "qty": q[rows]})
-    out = frame.groupby("item", sort=False, dropna=False).agg(qty=("qty", "sum"), lines=("qty", "size"))
-    return out.reset_index()
+    # group by the ids' factorized codes: grouping the object ids themselves lets pandas turn integer ids mixed
+    # with a missing one into float64 (id 2**60 + 1 reported as 1.152921504606847e+18, 99 as 99.0)
+    fcodes, uniq = pd.factorize(items, use_na_sentinel=False)
+    frame = pd.DataFrame({"code": fcodes, "qty": q[rows]})
+    out = frame.groupby("code", sort=False).agg(qty=("qty", "sum"), lines=("qty", "size"))
+    ids = np.asarray(uniq, dtype=object)[out.index.to_numpy()]
+    gone = pd.isna(ids)
+    if gone.any() and pd.api.types.infer_dtype(ids, skipna=True) == "integer":
+        ids[gone] = None  # exact integer ids and None, as object
+        item = pd.Series(ids, dtype=object)
+    else:
+        item = pd.Series(pd.Index(list(ids), tupleize_cols=False))
+    return pd.DataFrame({"item": item, "qty": out["qty"].to_numpy(), "lines": out["lines"].to_numpy()})
 
 
 def _find_cycle(ep: np.ndarray, ec: np.ndarray, llc: np.ndarray, uniques) -> list:

@@ -122,7 +122,11 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         rest = sorted((i for i in range(len(ids)) if not is_num[i]), key=lambda i: str(ids[i]))
         by_yarn = by_yarn.take(nums + rest).reset_index(drop=True)
     bad = codes < 0
-    unmatched = _bom_pd.DataFrame({"Order #": orders[bad], "Style #": styles[bad],
+    um_styles = styles[bad]
+    if miss[bad].any():  # a missing style is None, not the 0 that stands in for it among integer ids
+        um_styles = um_styles.astype(object)
+        um_styles[miss[bad]] = None
+    unmatched = _bom_pd.DataFrame({"Order #": orders[bad], "Style #": um_styles,
                                    "Balance (lbs)": balance[bad]})
     return YarnRequirements(by_order, by_yarn, unmatched)
 
@@ -213,7 +217,8 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     nver = versions.groupby("gBase", sort=False)["Style#"].transform("size")
     versions["versions"] = nver.to_numpy()
     fstr = _bom_pd.Series(fs, dtype=object).where(~fmiss, None)
-    base = fstr.map(master)
+    # matched as text, like the master's keys (numeric fStyle# ids, e.g. 5001, match the master's 5001 or "5001")
+    base = _bom_pd.Series(fs.astype(str), dtype=object).where(~fmiss, None).map(master)
     head = {"line": _bom_np.arange(len(sales))}
     if id_label is not None:
         head[id_label] = sales[id_label].to_numpy()
@@ -715,8 +720,17 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         po_b = _net_wide(po, "yarn_po", po_id)
         names += [b for b in po_b if b not in names]
         keys = _net_pd.Index(po[po_id])
-        rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
         pd_col = next((c for c in _NET_PAST_DUE if c in po.columns), None)
+        no_id = _net_np.asarray(_net_pd.isna(keys), dtype=bool)
+        if no_id.any():  # (grouping by Desc# below drops these rows: only empty export rows may go)
+            qty = [*po_b.values()] + ([float_column(po, pd_col, what="yarn_po")] if pd_col is not None else [])
+            lost = no_id & _net_np.any([_net_np.nan_to_num(v, nan=0.0) != 0 for v in qty], axis=0)
+            if lost.any():
+                i = int(_net_np.flatnonzero(lost)[0])
+                row = po.index[i]
+                row = row.item() if isinstance(row, _net_np.generic) else row
+                raise ValueError(f"yarn_po row {row!r} (position {i}) has quantities but no {po_id!r}")
+        rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
         if pd_col is not None:
             from bk_fast._validate import infinite_at
 
@@ -737,8 +751,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     order = _net_order(names)
     dem_frame = _net_pd.DataFrame(dem_b, index=_net_pd.Index(dem[dem_id]))
     if past_due is not None:
-        on_hand = on_hand.reindex(on_hand.index.append(past_due.index[~past_due.index.isin(on_hand.index)]),
-                                  fill_value=0.0)
+        only_po = past_due.index[~past_due.index.isin(on_hand.index)]
+        if len(only_po):  # (appending an empty float index would turn integer Desc# into floats)
+            on_hand = on_hand.reindex(on_hand.index.append(only_po), fill_value=0.0)
     res = weekly_balance(on_hand, dem_frame, rec_frame, past_due, periods=order, engine=engine)
     out = _net_pd.DataFrame({"Desc#": res.index.to_numpy(), "Monday Inventory": res["on_hand"].to_numpy()})
     for b in order:

@@ -22,6 +22,7 @@ columns first). Missing numbers count as 0; infinite ones are an error naming th
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -113,6 +114,9 @@ def _parse(obj, what: str) -> _Source | None:
         _check_keys(periods, what, f"period ({period_col!r})")
         return _Source(what, items, periods, float_column(df, qty_col, what=what), long=True)
     cols = rest if item_col is not None else list(df.columns)
+    dup = pd.Index(cols)[pd.Index(cols).duplicated()]
+    if len(dup):
+        raise ValueError(f"{what} has several columns labelled {dup[0]!r}: one column per period")
     items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
     _check_keys(items, what, "item")
     if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
@@ -130,7 +134,12 @@ def _union(indexes) -> pd.Index:
         if idx is None or (out is not None and idx.equals(out)):
             continue
         u = pd.Index(pd.unique(idx)) if not idx.is_unique else idx
-        out = u if out is None else out.append(u[~u.isin(out)])
+        if out is None:
+            out = u
+        else:
+            new = u[~u.isin(out)]
+            if len(new):  # (appending even an empty float index turns integer ids into floats: 18767.0)
+                out = out.append(new)
     return out if out is not None else pd.Index([])
 
 
@@ -180,9 +189,15 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
                              f"infinite")
     elif src.array:
         vals = vals.copy()   # the result keeps it: never a view of the caller's array
-    if src.array:
-        return np.ascontiguousarray(vals)
     ci = periods.get_indexer(src.periods)
+    if src.array:
+        if ci.shape[0] == t_len and bool((ci == np.arange(t_len)).all()):
+            return np.ascontiguousarray(vals)
+        # an array's column j is period j: placed under that label (periods= may reorder them, and arrays
+        # with fewer periods than the others have none after their last column); the kernels need n x t_len
+        out = np.zeros((n, t_len))
+        out[:, ci] = vals
+        return out
     if src.long:
         ri = items.get_indexer(src.items)
         flat = np.bincount(ri * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
@@ -442,8 +457,9 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
     ss = _per_item(safety_stock, items, "safety_stock", frame, 0.0, keyed=keyed)
     _bad(items, ~np.isfinite(ss) | (ss < 0), "safety_stock", "a finite number >= 0", ss)
     lt = _per_item(lead_time, items, "lead_time", frame, 0.0, keyed=keyed)
-    _bad(items, ~np.isfinite(lt) | (lt < 0) | (lt != np.floor(lt)), "lead_time",
-         "a whole number of periods >= 0", lt)
+    # (2**63 and beyond would wrap to a negative int64 lead time: releases after their receipts)
+    _bad(items, ~np.isfinite(lt) | (lt < 0) | (lt != np.floor(lt)) | (lt >= 2.0 ** 63), "lead_time",
+         "a whole number of periods >= 0 (below 2**63)", lt)
     p = _Params(ss, lt.astype(np.int64), np.full(n, rule.code, dtype=np.int8), np.zeros(n),
                 np.full(n, np.inf), np.zeros(n), np.ones(n, dtype=np.int64), np.zeros(n), np.zeros(n))
     if isinstance(rule, MinMaxMultiple):
@@ -464,7 +480,8 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
         per = _per_item(rule.periods, items, "periods", frame, 1.0, keyed=keyed)
         _bad(items, ~np.isfinite(per) | (per < 1) | (per != np.floor(per)), "lot periods",
              "a whole number >= 1", per)
-        p.lot_periods = per.astype(np.int64)
+        # beyond the horizon every count covers the rest of it: capped so the int64 cast cannot wrap negative
+        p.lot_periods = np.minimum(per, 2.0 ** 62).astype(np.int64)
     elif isinstance(rule, WagnerWhitin):
         p.setup = _per_item(rule.setup, items, "setup", frame, 0.0, keyed=keyed)
         p.hold = _per_item(rule.holding, items, "holding", frame, 0.0, keyed=keyed)
@@ -815,8 +832,27 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
             raise ValueError(f"on_hand: item {items[int(np.flatnonzero(np.isinf(oh))[0])]!r} is infinite")
     else:
         oh = _vector(None, oh_vals, items, "on_hand")
-    # per-item parameters keyed by the caller's labels of the on-hand frame, mapped onto the item order
-    p = _params(items, oh_frame, oh_keys, safety_stock, lead_time, lot)
+    # per-item parameters are matched to the items the way demand and stock are (through bom.codes: ids
+    # stripped, integral floats as integers): an on-hand frame's columns are keyed by the item of each row, a
+    # Series/dict by the item its key maps to (e.g. ' FG' of an ERP export is the BOM's 'FG')
+    def canonical(value):
+        if isinstance(value, dict):
+            value = pd.Series(value, dtype=None if value else "float64")
+        if not isinstance(value, pd.Series) or not len(value):
+            return value
+        c = bom.codes(value.index)
+        if not (c >= 0).any():
+            return value
+        labels = np.asarray(value.index, dtype=object).copy()
+        labels[c >= 0] = np.asarray(bom.items.take(c[c >= 0]), dtype=object)
+        return pd.Series(value.to_numpy(), index=pd.Index(list(labels), tupleize_cols=False))
+
+    rule = lot_rule(lot)
+    if dataclasses.fields(rule):
+        rule = dataclasses.replace(rule, **{f.name: canonical(getattr(rule, f.name))
+                                            for f in dataclasses.fields(rule)})
+    p = _params(items, oh_frame, items[oh_rows] if oh_frame is not None else None, canonical(safety_stock),
+                canonical(lead_time), rule)
     phantom = np.zeros(n, dtype=bool)
     phantom[:nb] = bom.is_phantom
     if phantom.any():

@@ -174,3 +174,16 @@ def test_generated_cases_equal_reference(fast_engine, data):
         pd.testing.assert_frame_equal(got, risk_by_hand(df))
     pd.testing.assert_series_equal(bk_fast.planning_balance(df, engine=fast_engine),
                                    bk_fast.planning_balance(df, engine="numpy"))
+
+
+# -- review fixes ---------------------------------------------------------------------------------------------
+
+def test_duplicate_column_labels_named():
+    """Two columns labelled 'Allocated' made float_column fail with AttributeError ('DataFrame' has no dtype)."""
+    df = pd.DataFrame([[10.0, -1.0, 2.0, 0.0, 5.0]], columns=COLS + ["Allocated"])
+    for f in (bk_fast.yarn_risk, bk_fast.planning_balance):
+        with pytest.raises(ValueError, match=r"inventory has 2 columns labelled 'Allocated'; expected exactly one"):
+            f(df)
+    # a duplicate the function does not read is no error
+    df = pd.DataFrame([[10.0, -1.0, 2.0, 0.0, "a", "b"]], columns=COLS + ["Colour", "Colour"])
+    assert bk_fast.planning_balance(df).tolist() == [11.0]

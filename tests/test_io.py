@@ -552,3 +552,86 @@ def test_trailing_nul_in_a_list_is_kept(engine):
     texts = ["0\x00", "5\x00\x00", "\x00", "12"]
     assert same_bits(bkio.parse_numbers(texts, engine=engine), oracle(texts))
     assert np.isnan(bkio.parse_numbers(texts, engine=engine)[:3]).all()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# review fixes
+
+
+def _late_accent(rows: int) -> bytes:
+    """A cp1252 export whose first non-ASCII byte lies beyond the 64 KiB sample the encoding is guessed from."""
+    body = "".join(f"{i},Yarn {i} polyester,{i}.5\n" for i in range(rows))
+    return ("Desc#,Description,Planning Balance\n" + body + "99999,Caf\u00e9 blend,5\n").encode("cp1252")
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_cp1252_beyond_the_first_lines(monkeypatch, arrow):
+    """Crashed with UnicodeDecodeError (after a misleading 'pyarrow could not parse' warning), and read_exports
+    skipped such a file; now it is read as cp1252 with a warning."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = _late_accent(4000)
+    assert len(text) > 1 << 16 and text[: 1 << 16].isascii()
+    with pytest.warns(UserWarning, match="not UTF-8 beyond its first lines.*reading it as cp1252"):
+        df = bkio.read_erp(text)
+    assert len(df) == 4001 and df["Description"].iloc[-1] == "Caf\u00e9 blend" and df["Desc#"].iloc[-1] == 99999
+    with pytest.warns(UserWarning, match="reading it as cp1252"):
+        chunks = list(bkio.read_erp(text, chunksize=5000))
+    assert chunks[0]["Description"].iloc[-1] == "Caf\u00e9 blend"
+    # an encoding the caller gives is not second-guessed: a clear error naming the file and what to pass
+    with pytest.raises(ValueError, match=r"<stream>: not valid utf-8 text .*encoding='cp1252'"):
+        bkio.read_erp(text, encoding="utf-8")
+    # neither UTF-8 nor cp1252 (0x81 is undefined in cp1252)
+    with pytest.raises(ValueError, match="neither UTF-8 nor cp1252"):
+        with pytest.warns(UserWarning):
+            bkio.read_erp(text + b"1,x\x81y,3\n")
+
+
+def test_cp1252_found_after_chunks_were_yielded_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", False)  # (the pandas reader decodes in 256 KiB steps: quick)
+    chunks = bkio.read_erp(_late_accent(40000), chunksize=1000)
+    assert len(next(chunks)) == 1000
+    with pytest.raises(ValueError, match=r"not valid utf-8 text .*pass the export's encoding, e.g. encoding='cp1252'"):
+        list(chunks)
+
+
+def test_normalize_ids_beyond_float64_integers(engine):
+    """Ids went through float64: 12345678901234567 became ...568, int64 2**53 + 1 became 2**53, and ids beyond int64
+    became -9223372036854775808."""
+    out = bk_fast.normalize_ids(pd.Series(["12345678901234567", " 18767", "$9,007,199,254,740,993 "]), engine=engine)
+    assert str(out.dtype) == "Int64" and out.tolist() == [12345678901234567, 18767, 9007199254740993]
+    ints = pd.Series([2 ** 53 + 1, np.iinfo(np.int64).min, np.iinfo(np.int64).max], dtype=np.int64)
+    assert bk_fast.normalize_ids(ints, engine=engine).tolist() == ints.tolist()
+    assert bk_fast.normalize_ids(pd.Series([2 ** 62 + 1, None], dtype="Int64"), engine=engine).tolist()[0] == 2 ** 62 + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (the cast of 1e20 to int64 warned)
+        big = bk_fast.normalize_ids(pd.Series(["99999999999999999999", "1", "12345678901234567.5"]), engine=engine)
+        assert big.tolist() == ["99999999999999999999", "1", "12345678901234567.5"]  # beyond int64 / not whole: text
+        u = bk_fast.normalize_ids(pd.Series(np.array([2 ** 64 - 1, 5], dtype=np.uint64)), engine=engine)
+        assert u.tolist() == ["18446744073709551615", "5"]
+
+
+def test_parse_numbers_rejects_datetime_series():
+    """A NumPy datetime array was a TypeError but a datetime Series / DatetimeIndex read as NaN row by row."""
+    for values in (pd.Series(pd.to_datetime(["2025-01-01"])), pd.to_datetime(["2025-01-01"]).tz_localize("UTC"),
+                   pd.Series(pd.to_timedelta(["1D"]))):
+        with pytest.raises(TypeError, match="values must be text or numbers"):
+            bkio.parse_numbers(values)
+
+
+def test_empty_date_column_is_dates_in_every_chunk():
+    """A date column with no date filled in (all unassigned knit orders, or such a chunk) was kept as text with
+    a warning that its dates are in no known format: chunks of one file got text and datetime columns."""
+    text = b"KO #,Style #,Balance,Start Date\nK1,A/1,5,\nK2,A/2,6,\nK3,A/3,7,09/01/2025\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        empty = bkio.read_erp(text.replace(b"09/01/2025", b""), optimize=False)
+        chunks = list(bkio.read_erp(text, chunksize=2, optimize=False))
+    assert empty["Start Date"].dtype == "datetime64[ns]" and empty["Start Date"].isna().all()
+    assert [c["Start Date"].dtype for c in chunks] == [np.dtype("datetime64[ns]")] * 2
+    assert pd.concat(chunks)["Start Date"].tolist()[1:] == [pd.NaT, pd.Timestamp("2025-09-01")]
+
+
+def test_zero_length_arrow_slice(engine):
+    """A zero-length slice with an offset (pyarrow keeps them in chunked arrays) crashed the offsets view."""
+    chunked = pa.chunked_array([pa.array(["1", "2"]).slice(2, 0), pa.array(["$3 "]), pa.array(["4"]).slice(1)])
+    assert same_bits(bkio.parse_numbers(chunked, engine=engine), [3.0])

@@ -99,3 +99,29 @@ def test_generated_ints_equal_pandas(fast_engine, rows):
     ref = bk_fast.segmented_cumsum(vals, keys, engine="numpy")
     np.testing.assert_array_equal(bk_fast.segmented_cumsum(vals, keys, engine=fast_engine), ref)
     np.testing.assert_array_equal(ref, pandas_cumsum(vals, keys).to_numpy())
+
+
+# -- review fixes ---------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("keys", [
+    [np.nan, "a", np.nan, "a"],  # NumPy made NaN the text 'nan': a group instead of a missing key
+    [1, "1", 1, "1"],  # ... and 1 the text '1', one group with '1'
+    [b"a", "a", b"a", "a"],  # ... and b'a' the text 'a'
+    [2 ** 63, 2 ** 63 + 1, -1, 2 ** 63],  # ... and these ints floats, 2**63 and 2**63 + 1 one group
+    [1.5, "a", 1.5, None],
+    [("a", 1), ("b",), ("a", 1), ("b",)],  # tuples of different lengths: NumPy raised
+])
+def test_list_keys_are_grouped_like_pandas(engine, keys):
+    vals = [1.0, 2.0, 4.0, 8.0]
+    expected = pd.Series(vals).groupby(pd.Series(keys, dtype=object), sort=False).cumsum().to_numpy()
+    np.testing.assert_array_equal(bk_fast.segmented_cumsum(vals, keys, engine=engine), expected)
+
+
+def test_unsigned_sum_beyond_int64_is_an_error(engine):
+    """uint64 values add in int64: a running sum past 2**63 - 1 wrapped to a negative number silently (NumPy and
+    pandas give 2**63 for uint64); now a ValueError naming the row."""
+    vals = pd.Series(np.array([2 ** 62, 1, 2 ** 62, 1], dtype=np.uint64), index=[10, 11, 12, 13])
+    with pytest.raises(ValueError, match=r"running sum at row (np.int64\()?12\)? \(position 2\) exceeds the int64 "):
+        bk_fast.segmented_cumsum(vals, [0, 1, 0, 1], engine=engine)
+    ok = np.array([2 ** 62, 1, 2 ** 62 - 1, 1], dtype=np.uint64)
+    assert bk_fast.segmented_cumsum(ok, [0, 1, 0, 1], engine=engine).tolist() == [2 ** 62, 1, 2 ** 63 - 1, 2]

@@ -37,6 +37,10 @@ class _Reader:
         arrays = []
         for name in names:
             label = find_column(self.df, name, what=_WHAT)
+            if not self.df.columns.is_unique:
+                col = self.df[label]
+                if isinstance(col, pd.DataFrame):  # float_column would fail on a frame with no clear message
+                    raise ValueError(f"{_WHAT} has {col.shape[1]} columns labelled {label!r}; expected exactly one")
             arr = float_column(self.df, label, what=_WHAT)
             self.inputs.append((label, arr))
             arrays.append(arr)

@@ -16,6 +16,7 @@ import sys
 import time
 import warnings
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Iterator
 
@@ -33,6 +34,7 @@ from bk_fast._kernels.reference.parse import (
     STATUS_NUMBER,
     clean_float,
     clean_float_ascii,
+    clean_text,
 )
 
 __all__ = ["parse_numbers", "read_erp", "read_exports", "read_mill", "detect_kind", "normalize_ids", "load_report",
@@ -96,6 +98,8 @@ def _parse_arrow_chunk(chunk, engine):
     if chunk.type != pa.string() and chunk.type != pa.large_string():
         chunk = chunk.cast(pa.large_string())
     n = len(chunk)
+    if n == 0:  # (a zero-length slice can carry an offset past its buffer's offsets)
+        return np.empty(0), np.empty(0, np.int8)
     bufs = chunk.buffers()
     off_dtype = np.int32 if chunk.type == pa.string() else np.int64
     offsets = np.frombuffer(bufs[1], dtype=off_dtype, count=chunk.offset + n + 1) if n else np.zeros(1, off_dtype)
@@ -187,6 +191,8 @@ def _parse_any(values, engine):
             out = values.to_numpy(dtype=np.float64, na_value=np.nan)
             st = np.where(np.isnan(out), STATUS_EMPTY, STATUS_NUMBER).astype(np.int8)
             return np.ascontiguousarray(out), st
+        if getattr(values.dtype, "kind", "O") in "mM":  # as for a NumPy datetime array (not NaN per row)
+            raise TypeError(f"values must be text or numbers, got dtype {values.dtype}")
         arr = values.to_numpy(dtype=object, na_value=None)
     if arr.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {arr.shape}")
@@ -502,6 +508,8 @@ def _column(name: str, col, source: str, engine, state: dict):
         if parsed is not None:
             return parsed.array
         if role == "date":
+            if not _to_text(col).notna().any():  # no date filled in (in this chunk): NaT, not text
+                return pd.array(np.full(len(col), np.datetime64("NaT", "ns")))
             warnings.warn(f"{source}: column {name!r} holds dates in none of the known formats "
                           f"{DATE_FORMATS}; kept as text", stacklevel=5)
             return _to_text(col).array
@@ -613,6 +621,10 @@ def _optimize(frame):
     from bk_fast.memory import optimize_memory
 
     return optimize_memory(frame)
+
+
+class _NotText(Exception):
+    """pyarrow found bytes that are not text in the header's encoding."""
 
 
 def _read_csv_arrow(buf, header: _Header, chunksize, progress, build):
@@ -777,34 +789,60 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         header.encoding = encoding
     kind = detect_kind(header.names, source=name) if kind is None else kind
     _check_kind(kind, header.names, name)
-    state = {"coerced": {}, "row0": 0}
+    state = {"coerced": {}, "row0": 0, "built": 0}
+    bar = None
 
     def build(columns):
         frame = _build_frame(header.names, columns, name, engine, state)
         state["row0"] += len(frame)
+        state["built"] += 1
         return _finish(frame, kind, name, header.line, optimize, state)
 
+    def body():
+        if _HAVE_PYARROW:
+            buf = pa.memory_map(str(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
+            try:
+                yield from _read_csv_arrow(buf, header, chunksize, bar, build)
+                return
+            except pa.ArrowInvalid as exc:
+                if "UTF8" in str(exc) or "UTF-8" in str(exc):
+                    raise _NotText(str(exc)) from exc
+                if state["row0"]:
+                    raise ValueError(f"{name}: {exc}") from exc
+                warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas",
+                              stacklevel=4)
+        try:
+            yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
+        except pd.errors.ParserError as exc:
+            raise ValueError(f"{name}: {exc}") from exc
+
     def frames():
+        nonlocal bar
         if total <= len(sample) and not sample[header.offset:].strip():  # a header and no data
             if chunksize is None:
                 yield build([np.empty(0, dtype=object) for _ in header.names])
             return
         bar = _Progress(total, Path(name).name, progress if chunksize is not None else False)
         try:
-            if _HAVE_PYARROW:
-                buf = pa.memory_map(str(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
-                try:
-                    yield from _read_csv_arrow(buf, header, chunksize, bar, build)
-                    return
-                except pa.ArrowInvalid as exc:
-                    if state["row0"]:
-                        raise ValueError(f"{name}: {exc}") from exc
-                    warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas",
-                                  stacklevel=3)
             try:
-                yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
-            except pd.errors.ParserError as exc:
-                raise ValueError(f"{name}: {exc}") from exc
+                yield from body()
+            except (UnicodeDecodeError, _NotText) as exc:
+                # the first 64 KiB were UTF-8, a later line is not: an auto-detected encoding is retried as
+                # cp1252 (a Windows export with one accented name deep in the file) while nothing is yielded
+                cause = exc.__cause__ or exc
+                if encoding is not None or header.encoding != "utf-8" or state["built"]:
+                    raise ValueError(f"{name}: not valid {header.encoding} text ({cause}); pass the export's "
+                                     f"encoding, e.g. encoding='cp1252'") from cause
+                warnings.warn(f"{name}: not UTF-8 beyond its first lines ({cause}); reading it as cp1252",
+                              stacklevel=3)
+                header.encoding = "cp1252"
+                state["coerced"].clear()
+                try:
+                    yield from body()
+                except (UnicodeDecodeError, _NotText) as again:
+                    cause = again.__cause__ or again
+                    raise ValueError(f"{name}: neither UTF-8 nor cp1252 text ({cause}); pass the export's "
+                                     f"encoding") from cause
         finally:
             bar.update_to(total)
             bar.close()
@@ -872,12 +910,30 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
     return frames
 
 
+def _exact_int(value) -> int | None:
+    """The integer a whole-number id beyond 2**53 stands for, exactly (its float64 is rounded), or None when it
+    is not a whole number or lies beyond int64."""
+    if isinstance(value, (int, np.integer)):
+        n = int(value)
+    else:
+        try:
+            d = Decimal(clean_text(value) if isinstance(value, str) else
+                        value if isinstance(value, Decimal) else float(value))
+        except (InvalidOperation, TypeError, ValueError):
+            return None
+        if not d.is_finite() or d != d.to_integral_value():
+            return None
+        n = int(d)
+    return n if -2 ** 63 <= n < 2 ** 63 else None
+
+
 def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
     """Canonical spelling of yarn or style ids, for matching across exports.
 
     - ``kind="yarn"``: surrounding spaces stripped, upper case; ids that are whole numbers (``"18767"``,
-      ``" 18767 "``, ``"18767.0"``, ``18767.0``) become that number. Returns an ``Int64`` Series when every
-      present id is a whole number, else a ``str`` Series (whole numbers written without ``.0``).
+      ``" 18767 "``, ``"18767.0"``, ``18767.0``) become that number, exactly (also beyond 2**53; ids beyond
+      int64 stay text). Returns an ``Int64`` Series when every present id is a whole number, else a ``str``
+      Series (whole numbers written without ``.0``).
     - ``kind="style"``: stripped, upper case, inner runs of spaces collapsed to one; returns a DataFrame with
       ``style`` (the canonical text), ``base`` (before the first ``/``) and ``version`` (after it; missing when
       there is no ``/``): ``"FF 10006/0001"`` -> ``FF 10006``, ``0001``.
@@ -905,12 +961,20 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
         values, status = _parse_any(s.array, engine)
         whole = (status == STATUS_NUMBER) & np.isfinite(values)
         whole &= np.equal(values, np.trunc(np.where(whole, values, 0.0)))
+        small = np.abs(values) < 2.0 ** 53  # float64 holds these integers exactly
+        ints = np.where(whole & small, values, 0.0).astype(np.int64)
+        for i in np.flatnonzero(whole & ~small):  # beyond: the id's own digits, not its nearest float64
+            exact = _exact_int(s.iloc[i])
+            if exact is None:  # not a whole number, or beyond int64: kept as text
+                whole[i] = False
+            else:
+                ints[i] = exact
         if (whole | missing).all():
-            out = pd.array(np.where(missing, 0, values).astype(np.int64), dtype="Int64")
+            out = pd.array(ints, dtype="Int64")
             out[missing] = pd.NA
             return pd.Series(out, index=s.index, name=s.name)
         text = s.astype(_STR_DTYPE).str.strip().str.upper()
-        as_int = pd.Series(np.where(whole, values, 0.0).astype(np.int64), index=s.index).astype(_STR_DTYPE)
+        as_int = pd.Series(ints, index=s.index).astype(_STR_DTYPE)
         return text.where(~whole, as_int).rename(s.name)
     text = s.astype(_STR_DTYPE).str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
     parts = text.str.split("/", n=1, expand=True)

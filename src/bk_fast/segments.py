@@ -64,9 +64,16 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         raise TypeError("keys must be one-dimensional (a Series or array), got a DataFrame")
     key_arr = keys
     if not isinstance(keys, (pd.Series, pd.Index, pd.Categorical, np.ndarray)):
-        key_arr = np.asarray(keys)
-        if key_arr.ndim != 1:  # e.g. a list of tuples: keep each tuple as one key
-            key_arr = np.empty(len(keys), dtype=object)
+        try:
+            key_arr = np.asarray(keys)
+        except ValueError:  # tuples of different lengths
+            key_arr = None
+        # NumPy's inference merges keys pandas keeps apart: NaN next to text becomes the text 'nan' (a group,
+        # not a missing key), 1 next to '1' becomes '1', b'a' next to 'a' becomes 'a', and integers beyond
+        # int64 next to negative ones become (rounded) floats. Such lists keep their own Python objects.
+        if (key_arr is None or key_arr.ndim != 1 or key_arr.dtype.kind in "US"
+                or (key_arr.dtype.kind == "f" and pd.api.types.infer_dtype(keys, skipna=True) != "floating")):
+            key_arr = np.empty(len(keys), dtype=object)  # e.g. a list of tuples: each tuple is one key
             key_arr[:] = list(keys)
     if getattr(key_arr, "ndim", 1) != 1:
         raise ValueError(f"keys must be one-dimensional, got shape {np.shape(key_arr)}")
@@ -91,6 +98,12 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     resolve("segmented_cumsum", engine)(arr, codes, n_groups, out)
     if is_float:  # finite inputs: an infinite sum is an overflow, and the next row of the group would be NaN
         _check_finite(out, values, "running sum", "overflows float64")
+    elif raw.dtype.kind == "u" and out.size and out.min() < 0:
+        # sums of non-negative values wrapped past int64 (unsigned values, unlike int64's, do not wrap in NumPy
+        # or pandas before 2**64, and each step adds < 2**63, so a wrapped sum is always seen negative)
+        i = int(np.argmax(out < 0))
+        row = f"row {values.index[i]!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
+        raise ValueError(f"running sum at {row} exceeds the int64 range (unsigned values are summed in int64)")
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
     return out

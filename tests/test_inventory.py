@@ -187,3 +187,11 @@ def test_duplicate_column_labels_named():
     # a duplicate the function does not read is no error
     df = pd.DataFrame([[10.0, -1.0, 2.0, 0.0, "a", "b"]], columns=COLS + ["Colour", "Colour"])
     assert bk_fast.planning_balance(df).tolist() == [11.0]
+
+
+def test_error_rows_are_plain_labels():
+    # integer index labels were printed as NumPy reprs: "row np.int64(11)"
+    df = pd.DataFrame({"Beginning Balance": [1.0, np.inf], "Received": 0.0, "Consumed": 0.0,
+                       "Adjustments": 0.0}, index=[10, 11])
+    with pytest.raises(ValueError, match=r"row 11 \(position 1\): inf is not a finite quantity"):
+        bk_fast.theoretical_balance(df)

@@ -121,7 +121,7 @@ def test_unsigned_sum_beyond_int64_is_an_error(engine):
     """uint64 values add in int64: a running sum past 2**63 - 1 wrapped to a negative number silently (NumPy and
     pandas give 2**63 for uint64); now a ValueError naming the row."""
     vals = pd.Series(np.array([2 ** 62, 1, 2 ** 62, 1], dtype=np.uint64), index=[10, 11, 12, 13])
-    with pytest.raises(ValueError, match=r"running sum at row (np.int64\()?12\)? \(position 2\) exceeds the int64 "):
+    with pytest.raises(ValueError, match=r"running sum at row 12 \(position 2\) exceeds the int64 "):
         bk_fast.segmented_cumsum(vals, [0, 1, 0, 1], engine=engine)
     ok = np.array([2 ** 62, 1, 2 ** 62 - 1, 1], dtype=np.uint64)
     assert bk_fast.segmented_cumsum(ok, [0, 1, 0, 1], engine=engine).tolist() == [2 ** 62, 1, 2 ** 63 - 1, 2]

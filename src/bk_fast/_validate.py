@@ -17,6 +17,19 @@ from bk_fast._columns import ALIASES, canonical, normalise
 _NUMBER_JUNK = r"[\$,\s\u00a0]"
 
 
+def plain(label):
+    """``label`` as a Python scalar when it is a NumPy one, for error messages: ``row 12``, not
+    ``row np.int64(12)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f"row {plain(np.int64(12))!r}", plain("K1")
+    ('row 12', 'K1')
+    """
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def require_frame(obj, what: str) -> pd.DataFrame:
     """``obj`` itself when it is a pandas DataFrame, else TypeError naming the argument."""
     if not isinstance(obj, pd.DataFrame):

@@ -14,7 +14,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._kernels.reference.inventory import RISK_LEVELS
-from bk_fast._validate import find_column, float_column, infinite_at, require_frame
+from bk_fast._validate import find_column, float_column, infinite_at, plain, require_frame
 
 __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
 
@@ -74,8 +74,8 @@ class _Reader:
         for label, arr in self.inputs:
             i = infinite_at(arr)
             if i is not None:
-                raise ValueError(f"{_WHAT} column {label!r} row {index[i]!r} (position {i}): {arr[i]} is not a "
-                                 f"finite quantity")
+                raise ValueError(f"{_WHAT} column {label!r} row {plain(index[i])!r} (position {i}): {arr[i]} is "
+                                 f"not a finite quantity")
 
 
 def _theoretical(inventory: pd.DataFrame, engine: str | None) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import float_array, infinite_at, same_length
+from bk_fast._validate import float_array, infinite_at, plain, same_length
 
 __all__ = ["segmented_cumsum"]
 
@@ -27,7 +27,7 @@ def _group_codes(keys) -> tuple[np.ndarray, int]:
 def _check_finite(arr: np.ndarray, values, what: str, problem: str) -> None:
     i = infinite_at(arr)
     if i is not None:
-        row = f"row {values.index[i]!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
+        row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
         raise ValueError(f"{what} at {row}: {arr[i]} {problem} (an infinite sum makes the rest of its group NaN)")
 
 
@@ -43,8 +43,9 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         An infinite value, or a running sum that overflows float64, is a ValueError naming the row
         (pandas would turn the rest of the group into NaN).
     keys : array-like or Series
-        Group keys of any hashable dtype (ints, strings, tuples, categoricals...). A missing key (None/NaN)
-        gives NaN, as pandas' groupby drops it.
+        Group keys of any hashable dtype (ints, strings, tuples, categoricals...), one per value, paired
+        with the values by position (two Series are not aligned on their index labels, unlike pandas'
+        groupby). A missing key (None/NaN) gives NaN, as pandas' groupby drops it.
     engine : {None, "auto", "cython", "numba", "numpy"}
         Kernel engine.
 
@@ -102,7 +103,7 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         # sums of non-negative values wrapped past int64 (unsigned values, unlike int64's, do not wrap in NumPy
         # or pandas before 2**64, and each step adds < 2**63, so a wrapped sum is always seen negative)
         i = int(np.argmax(out < 0))
-        row = f"row {values.index[i]!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
+        row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
         raise ValueError(f"running sum at {row} exceeds the int64 range (unsigned values are summed in int64)")
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)

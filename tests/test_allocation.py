@@ -781,3 +781,14 @@ def test_erp_adapter_reads_zoned_dates_as_local_dates(engine):
         pd.testing.assert_frame_equal(got.orders, want.orders)
         pd.testing.assert_frame_equal(got.lines, want.lines)
     assert list(want.orders["allocation_type"]) == ["SOFT", "SOFT", "AVAILABLE"]
+
+
+def test_erp_adapter_negative_balance_names_the_plain_row():
+    from bk_fast.erp import allocate_knit_orders
+
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S1", "S1"], "Balance (lbs)": [5.0, -1.0]},
+                       index=[10, 11])
+    bom = pd.DataFrame({"Style#": ["S1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [1.0]})
+    with pytest.raises(ValueError, match=r"'Balance \(lbs\)' must be >= 0; row 11 is negative"):
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01")

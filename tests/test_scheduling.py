@@ -917,3 +917,157 @@ def test_multiindex_jobs_without_job_column(engine):
     assert s.jobs.index.equals(index)
     assert s.jobs["job"].tolist() == [("b", 1), ("a", 2), ("a", 1)]
     assert s.jobs["start_day"].tolist() == [5.0, 3.0, 0.0]  # ties (no due, one priority) by job id
+
+
+def test_release_and_availability_keep_their_time_of_day(engine):
+    # the time of day was dropped: a machine free at 14:00 and a job released at 18:00 started at 00:00 that
+    # day and could end before its release
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": ["W", "V"],
+                             "available_from": pd.to_datetime(["2025-09-02 14:00", "2025-09-02 06:00"])})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [50.0, 25.0, 100.0], "work_center": ["W", "V", "V"],
+                         "release": pd.to_datetime(["2025-09-02 18:00", pd.NaT, "2025-09-06 10:00"])})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)  # a Monday
+    assert s.machines["available_day"].tolist() == [1 + 14 / 24, 1.25]
+    assert s.jobs["start_day"].tolist() == [1.75, 1.25, 5.0]
+    assert s.jobs["end_day"].tolist() == [2.25, 1.5, 6.0]
+    assert s.jobs["start"].tolist() == [pd.Timestamp("2025-09-02 18:00"), pd.Timestamp("2025-09-02 06:00"),
+                                        pd.Timestamp("2025-09-08")]  # Saturday 10:00 -> Monday 00:00
+    assert s.jobs["end"].tolist() == [pd.Timestamp("2025-09-03 06:00"), pd.Timestamp("2025-09-02 12:00"),
+                                      pd.Timestamp("2025-09-09")]
+    assert (s.jobs["start"] >= jobs["release"].fillna(pd.Timestamp(0))).all()
+    # the same instants as text, in another unit, with a time zone (its wall-clock time), as numbers
+    text = jobs.assign(release=["2025-09-02 18:00", None, "2025-09-06 10:00"])
+    sec = jobs.assign(release=jobs["release"].astype("datetime64[s]"))
+    zoned = jobs.assign(release=jobs["release"].dt.tz_localize("US/Eastern"))
+    days = jobs.assign(release=[1.75, np.nan, 5.0])
+    for other in (text, sec, zoned, days):
+        got = bk_fast.schedule(other, machines, rates=100.0, start="2025-09-01", engine=engine)
+        pd.testing.assert_frame_equal(got.jobs, s.jobs)
+    m_days = machines.assign(available_from=[1 + 14 / 24, 1.25])
+    got = bk_fast.schedule(days, m_days, rates=100.0, start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(got.jobs, s.jobs)
+    # a holiday at 10:00 is the next working day's 00:00; a time before the start is the start
+    got = bk_fast.schedule(jobs.assign(release=pd.to_datetime(["2025-09-03 10:00", "2025-08-29 23:00", pd.NaT])),
+                           machines, rates=100.0, start="2025-09-01", holidays=["2025-09-03"], engine=engine)
+    assert got.jobs["start_day"].tolist() == [2.0, 1.25, 1.5]
+
+
+def test_due_dates_before_the_start_count_back_exactly(engine):
+    # np.busday_count(start, day) counts (day, start] when the day is earlier: a due Friday before a Monday
+    # start read -1 working days like Thursday (the end of Friday is the start of Monday: 0)
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    dues = pd.to_datetime(["2025-08-27", "2025-08-28", "2025-08-29", "2025-08-30", "2025-08-31", "2025-09-01"])
+    jobs = pd.DataFrame({"job": range(6), "qty": 0.0, "work_center": "W", "due": dues})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["due_day"].tolist() == [-2.0, -1.0, 0.0, 0.0, 0.0, 1.0]
+    late = bk_fast.schedule(jobs.assign(qty=[0.0, 0.0, 100.0, 0.0, 0.0, 0.0]), machines, rates=100.0,
+                            start="2025-09-01", engine=engine)
+    assert late.jobs["days_late"].iloc[2] == 1.0  # due Friday, done at the end of Monday: one day late
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(-40, 40), st.integers(0, 6), st.integers(1, 7), st.booleans())
+def test_due_date_reads_as_the_end_of_its_working_day(offset, weekday, days_per_week, holiday):
+    # a working due date D reads as k working days with k - 1 = D's working-day index from the start (its end);
+    # a non-working one like the working day before it
+    start = np.datetime64("2025-09-01") + np.timedelta64(weekday, "D")
+    day = start + np.timedelta64(offset, "D")
+    hol = [str(start + np.timedelta64(3, "D"))] if holiday else None
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": 0.0, "work_center": "W",
+                         "due": pd.to_datetime([str(day), str(day - np.timedelta64(1, "D"))])})
+    s = bk_fast.schedule(jobs, machines, rates=1.0, start=str(start), days_per_week=days_per_week, holidays=hol)
+    k, k_before = s.jobs["due_day"].tolist()
+    day0 = np.datetime64(s.start.date(), "D")
+    if np.is_busday(day, busdaycal=s.calendar):
+        assert np.busday_offset(day0, int(k) - 1, busdaycal=s.calendar) == day
+        assert k == k_before + 1
+    else:
+        assert k == k_before
+
+
+def test_min_late_jobs_matches_due_by_label(engine):
+    # a due Series was read by position: a (7) was paired with c's due 20
+    p = pd.Series([7.0, 8.0, 4.0], index=list("abc"))
+    due = pd.Series([20.0, 9.0, 5.0], index=list("cab"))
+    r = bk_fast.min_late_jobs(p, due, engine=engine)
+    want = bk_fast.min_late_jobs(p.to_numpy(), [9.0, 5.0, 20.0], engine=engine)  # a 9, b 5, c 20
+    assert r.n_late == want.n_late == 1
+    assert r.sequence.tolist() == ["a", "c", "b"] == [p.index[i] for i in want.sequence]
+    assert r.on_time.tolist() == want.on_time.tolist() == [True, False, True]
+    assert r.on_time.index.equals(p.index)
+    # the same index, duplicates included, stays positional; a plain array stays positional
+    dup = pd.Series([7.0, 8.0, 4.0], index=list("aab"))
+    r = bk_fast.min_late_jobs(dup, pd.Series([9.0, 5.0, 20.0], index=list("aab")), engine=engine)
+    assert r.on_time.tolist() == [True, False, True]
+    r = bk_fast.min_late_jobs(p, [9.0, 5.0, 20.0], engine=engine)
+    assert r.on_time.tolist() == [True, False, True]
+    with pytest.raises(ValueError, match=r"due has no label 'c' of processing; processing has no label 'd' of due"):
+        bk_fast.min_late_jobs(p, pd.Series([1.0, 2.0, 3.0], index=list("abd")), engine=engine)
+    with pytest.raises(ValueError, match=r"due has no label 'c' of processing$"):
+        bk_fast.min_late_jobs(p, pd.Series([1.0, 2.0], index=list("ab")), engine=engine)
+    with pytest.raises(ValueError, match=r"indexes differ and repeat a label \('a'\)"):
+        bk_fast.min_late_jobs(dup, pd.Series([1.0, 2.0, 3.0], index=list("aba")), engine=engine)
+    with pytest.raises(ValueError, match=r"indexes differ and repeat a label \('a'\)"):
+        bk_fast.min_late_jobs(p, pd.Series([1.0, 2.0, 3.0, 4.0], index=list("abca")), engine=engine)
+
+
+@pytest.mark.parametrize(("days_per_week", "holidays"), [(5, None), (5, ["2025-09-04"]), (6, None)])
+def test_schedule_knit_orders_numeric_quoted_date_priority(engine, days_per_week, holidays):
+    # numbers of working days were read as nanoseconds since 1970 by the priority (scores of ~20,000)
+    machines = pd.DataFrame({"WC": ["9.38.20.F"] * 2, "MACH": [101, 102]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
+    days = [0.0, 2.0, 3.0, 9.0, np.inf, -3.0]
+    ko = pd.DataFrame({"Order #": [f"K{i}" for i in range(6)], "Style #": "125792/1",
+                       "Balance (lbs)": [616.0, 300.0, 900.0, 616.0, 50.0, 100.0],
+                       "Machine": [101.0, np.nan, np.nan, np.nan, 102.0, np.nan], "Quoted Date": days})
+    # the dates the schedule reads as those numbers (a due date counts through its end), by hand
+    equivalent = {
+        (5, None): ["2025-08-29", "2025-09-02", "2025-09-03", "2025-09-11", None, "2025-08-26"],
+        (5, ("2025-09-04",)): ["2025-08-29", "2025-09-02", "2025-09-03", "2025-09-12", None, "2025-08-26"],
+        (6, None): ["2025-08-30", "2025-09-02", "2025-09-03", "2025-09-10", None, "2025-08-27"],
+    }[(days_per_week, None if holidays is None else tuple(holidays))]
+    dated = ko.assign(**{"Quoted Date": pd.to_datetime(equivalent)})
+    kw = dict(start="2025-09-01", days_per_week=days_per_week, holidays=holidays, engine=engine)
+    want = schedule_knit_orders(dated, machines, cap, swc, **kw)
+    got = schedule_knit_orders(ko, machines, cap, swc, **kw)
+    assert got.jobs["due_day"].tolist()[:4] == days[:4] and got.jobs["due_day"].iloc[5] == -3.0
+    assert want.jobs["due_day"].tolist()[:4] == days[:4] and want.jobs["due_day"].iloc[5] == -3.0
+    assert want.jobs["priority_score"].iloc[3] == 100.0 - (9 if days_per_week == 6 else 11 if holidays else 10)
+    pd.testing.assert_frame_equal(got.jobs, want.jobs)
+    assert got.jobs["priority_score"].max() < 200.0
+    # numbers in an object column (read as working days by the schedule too) and nullable integers
+    obj = ko.assign(**{"Quoted Date": pd.array(days, dtype=object)})
+    pd.testing.assert_frame_equal(schedule_knit_orders(obj, machines, cap, swc, **kw).jobs, want.jobs)
+    ints = ko.assign(**{"Quoted Date": pd.array([0, 2, 3, 9, None, -3], dtype="Int64")})
+    got = schedule_knit_orders(ints, machines, cap, swc, **kw)
+    pd.testing.assert_series_equal(got.jobs["priority_score"], want.jobs["priority_score"])
+    # a due of 2.5 working days falls on the same date as 3 (midday of working day 2): the same priority
+    half = ko.assign(**{"Quoted Date": [0.0, 2.0, 2.5, 9.0, np.inf, -3.0]})
+    got = schedule_knit_orders(half, machines, cap, swc, **kw)
+    pd.testing.assert_series_equal(got.jobs["priority_score"], want.jobs["priority_score"])
+
+
+def test_timestamps_of_several_zones_in_an_object_column(engine):
+    # pandas turns Timestamps past the first zone into NaT (it refuses only text with mixed offsets): a valid
+    # date was reported as "expected a date"; each is now read in its own zone, like mixed offsets in text
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    stamps = [pd.Timestamp("2025-09-02 12:00", tz="UTC"), pd.Timestamp("2025-09-03 06:00", tz="Asia/Tokyo"), None]
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": 1.0, "work_center": "W",
+                         "release": pd.Series(stamps, dtype=object), "due": pd.Series(stamps, dtype=object)})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["start_day"].tolist() == [1.5, 2.25, 2.26]
+    assert s.jobs["due_day"].iloc[:2].tolist() == [2.0, 3.0]
+    assert np.isnan(s.jobs["due_day"].iloc[2])
+    text = jobs.assign(release=["2025-09-02 12:00+00:00", "2025-09-03 06:00+09:00", None])
+    pd.testing.assert_frame_equal(bk_fast.schedule(text, machines, rates=100.0, start="2025-09-01",
+                                                   engine=engine).jobs, s.jobs)
+
+
+def test_bad_date_row_is_a_plain_label():
+    machines = pd.DataFrame({"machine": [1], "work_center": "W"})
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [1.0, 1.0], "work_center": "W", "due": ["2025-09-03", "soon"]},
+                        index=[10, 11])
+    with pytest.raises(ValueError, match=r"jobs column 'due' row 11: expected"):
+        bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01")

@@ -24,7 +24,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._scratch import work_array
-from bk_fast._validate import float_column, int64_offset, offset_codes, require_frame
+from bk_fast._validate import float_column, int64_offset, offset_codes, plain, require_frame
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -93,8 +93,7 @@ def _gather(col: pd.Series, idx: np.ndarray, engine, out=None):
 
 
 def _first_bad(df: pd.DataFrame, mask: np.ndarray):
-    label = df.index[int(np.flatnonzero(mask)[0])]
-    return label.item() if isinstance(label, np.generic) else label
+    return plain(df.index[int(np.flatnonzero(mask)[0])])
 
 
 def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:

@@ -367,6 +367,34 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
                         index=index)
 
 
+def _sched_quoted_dates(quoted: pd.Series, day0: pd.Timestamp, days_per_week, holidays) -> pd.Series:
+    """Quoted dates for the ERP priority, read like :func:`bk_fast.schedule` reads a due column: dates as their
+    local (tz-naive) dates; numbers (a numeric column, or an object column of numbers only) as working days
+    from the schedule's first working day, each shown as the date its due moment falls on (due ``k`` is the
+    end of working day ``ceil(k) - 1``; ``inf``: no date)."""
+    import numbers
+
+    from bk_fast.scheduling import _MAX_CALENDAR_DAYS, _calendar, _start_day, _wall_dates
+
+    numeric = pd.api.types.is_numeric_dtype(quoted.dtype) and not pd.api.types.is_bool_dtype(quoted.dtype)
+    if not numeric and quoted.dtype == object:
+        present = quoted[quoted.notna()].to_numpy()
+        numeric = present.size > 0 and all(
+            isinstance(v, numbers.Number) and not isinstance(v, (bool, np.timedelta64)) for v in present)
+    if not numeric:
+        return _wall_dates(quoted)  # local dates, time zones dropped like bk_fast.schedule does
+    k = pd.to_numeric(pd.Series(quoted.to_numpy(dtype=object)), errors="coerce").to_numpy(
+        dtype="float64", na_value=np.nan)
+    cal = _calendar(days_per_week, holidays)
+    first = _start_day(day0, cal)
+    out = np.full(k.shape[0], np.datetime64("NaT", "D"))
+    ok = np.isfinite(k)  # (inf: no due date; -inf is refused by the schedule)
+    if ok.any():
+        days = np.clip(np.ceil(k[ok]) - 1.0, -_MAX_CALENDAR_DAYS, _MAX_CALENDAR_DAYS).astype(np.int64)
+        out[ok] = np.busday_offset(first, days, roll="forward", busdaycal=cal)
+    return pd.Series(out.astype("datetime64[s]"), index=quoted.index)  # ([s]: ~500 years out still fit)
+
+
 def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
                          style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
@@ -533,7 +561,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         if sh is not None:
             score += np.where(np.nan_to_num(float_column(ko, sh, what=what)) > 0, 1000.0, 0.0)
         if d_label is not None:
-            quoted = _wall_dates(ko[d_label])  # local dates, time zones dropped like bk_fast.schedule does
+            quoted = _sched_quoted_dates(ko[d_label], day0, days_per_week, holidays)
             days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)
@@ -916,7 +944,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
-    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast._validate import find_column, float_column, plain, require_frame
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
@@ -951,7 +979,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     s_label = find_column(kos, "Style#", what="knit_orders")
     balance = num("Balance (lbs)")
     if (balance < 0).any():
-        bad = kos.index[int(_alloc_np.flatnonzero(balance < 0)[0])]
+        bad = plain(kos.index[int(_alloc_np.flatnonzero(balance < 0)[0])])
         raise ValueError(f"knit_orders column 'Balance (lbs)' must be >= 0; row {bad!r} is negative")
     shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)")
     start, quoted = date("Start Date"), date("Quoted Date")

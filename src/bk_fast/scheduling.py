@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import find_column, float_array, float_column, require_frame
+from bk_fast._validate import find_column, float_array, float_column, plain, require_frame
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -218,6 +218,10 @@ def _wall_dates(col: pd.Series) -> pd.Series:
         try:
             dates = pd.to_datetime(col, errors="coerce", format="mixed")
         except (TypeError, ValueError):  # mixed time zones
+            dates = None
+        # (Timestamps of several zones in an object column are not refused but turned into NaT past the first
+        # zone: read each in its own zone then too)
+        if dates is None or (dates.isna() & col.notna()).any():
             dates = pd.to_datetime(col.map(_wall_time).astype(object), errors="coerce", format="mixed")
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
@@ -231,13 +235,16 @@ def _start_day(start, cal) -> np.datetime64:
 
 def _bad_row(df, label, mask, what, expected):
     pos = int(np.flatnonzero(mask)[0])
-    raise ValueError(f"{what} column {label!r} row {df.index[pos]!r}: expected {expected}, "
+    raise ValueError(f"{what} column {label!r} row {plain(df.index[pos])!r}: expected {expected}, "
                      f"got {df[label].iloc[pos]!r}")
 
 
 def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     """A time column as working days from ``start`` (NaN where missing). Numbers are taken as working days;
-    dates count the working days before them (``inclusive``: through them, for due dates)."""
+    dates count the working days before them (``inclusive``: through them, for due dates). Not ``inclusive``
+    (release, availability), a date's time of day adds that fraction of a working day (the encoding of
+    :func:`_to_timestamps`: 24 h read as one working day), and a date on a non-working day is the next working
+    day's 00:00."""
     col = df[label]
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         return float_column(df, label, what=what)
@@ -262,12 +269,21 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
         bad = dates.isna().to_numpy() & col.notna().to_numpy()
         if bad.any():
             _bad_row(df, label, bad, what, "a date or a number of working days")
-    d = dates.to_numpy("datetime64[D]")
+    stamps = dates.to_numpy()  # datetime64 in the column's own unit (no overflow of [s] dates past 2262)
+    d = stamps.astype("datetime64[D]")  # (floors, also before 1970)
     out = np.full(d.shape[0], np.nan)
     ok = ~np.isnat(d)
     if ok.any():
         dd = d[ok] + np.timedelta64(1, "D") if inclusive else d[ok]
-        out[ok] = np.busday_count(start, dd, busdaycal=cal).astype(np.float64)
+        # minus the working days in [dd, start) before the start (np.busday_count(start, dd) counts (dd, start]
+        # there, which put a due Friday before a Monday start at -1 like Thursday, not 0)
+        ahead = dd >= start
+        count = np.busday_count(np.where(ahead, start, dd), np.where(ahead, dd, start), busdaycal=cal)
+        out[ok] = np.where(ahead, count, -count).astype(np.float64)
+        if not inclusive:
+            # busday_count already puts a non-working day at the next working day's 00:00: no fraction there
+            frac = (stamps[ok] - d[ok].astype(stamps.dtype)) / np.timedelta64(1, "D")
+            out[ok] += np.where(np.is_busday(d[ok], busdaycal=cal), frac, 0.0)
     return out
 
 
@@ -330,6 +346,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         fixed machine): a fixed machine wins over an eligible list, which wins over the work center.
         Optional ``priority`` (lower = more urgent, NaN last), ``due`` and ``release`` (dates, or numbers of
         working days from ``start``; a due date counts through that day), ``rate`` (lbs/day of the job).
+        A ``release`` or ``available_from`` date keeps its time of day as that fraction of a working day
+        (like the output times: 18:00 is 0.75), and one on a non-working day means the next working day's
+        00:00.
     machines : DataFrame
         One row per machine (not modified): ``machine`` (unique id; ``MACH``), ``work_center`` (``WC``),
         optional ``available_from`` (date or working days), ``current_style`` (the style on the machine now:
@@ -799,7 +818,8 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
         Processing times (finite, >= 0), in any time unit.
     due : array-like or Series
         Due times in the same unit, measured from the moment the machine is free (``inf`` = no due date;
-        NaN is an error).
+        NaN is an error). When both are Series, ``due`` is matched to ``processing`` by index label (in any
+        order); labels on one side only, or a repeated label while the indexes differ, are an error.
     engine : {None, "auto", "cython", "numba", "numpy"}
         Kernel engine.
 
@@ -816,6 +836,8 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     >>> r.n_late, r.sequence.tolist(), r.on_time.tolist()
     (2, [2, 3, 4, 0, 1], [False, False, True, True, True])
     """
+    if isinstance(processing, pd.Series) and isinstance(due, pd.Series):
+        due = _align_due(processing.index, due)
     p = float_array(processing, name="processing")
     d = float_array(due, name="due")
     if p.shape[0] != d.shape[0]:
@@ -836,6 +858,31 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     if isinstance(processing, pd.Series):
         return LateJobs(processing.index[seq], pd.Series(ok, index=processing.index, name="on_time"), n_late)
     return LateJobs(seq, ok, n_late)
+
+
+def _align_due(index: pd.Index, due: pd.Series) -> pd.Series:
+    """``due`` in the order of ``index`` (processing's), matched by label."""
+    if due.index.equals(index):
+        return due
+    missing = index[~index.isin(due.index)]
+    extra = due.index[~due.index.isin(index)]
+    if len(missing) or len(extra):
+        parts = []
+        if len(missing):
+            parts.append(f"due has no label {_some(missing)} of processing")
+        if len(extra):
+            parts.append(f"processing has no label {_some(extra)} of due")
+        raise ValueError("processing and due are Series, matched by index label: " + "; ".join(parts))
+    if not (index.is_unique and due.index.is_unique):
+        rep = index[index.duplicated()].append(due.index[due.index.duplicated()]).unique()
+        raise ValueError(f"processing and due are Series whose indexes differ and repeat a label ({_some(rep)}): "
+                         "cannot match them by label; give both the same index, or plain arrays")
+    return due.reindex(index)
+
+
+def _some(labels: pd.Index, k: int = 5) -> str:
+    shown = ", ".join(repr(plain(x)) for x in labels[:k])
+    return shown + (f" and {len(labels) - k} more" if len(labels) > k else "")
 
 
 # ----------------------------------------------------------------------------------------------------------

@@ -710,3 +710,36 @@ def test_sales_to_greige_numeric_fstyle_ids():
         assert res.unmatched[["line", "reason"]].values.tolist() == [[2, "fStyle# not in style master"]]
     res = sales_to_greige(sales.assign(**{"fStyle#": [5001, None, 9]}), master, bom)
     assert res.unmatched["line"].tolist() == [1, 2] and pd.isna(res.unmatched["fStyle#"].iloc[0])
+
+
+def test_phantom_flag_column_reads_erp_text_not_truthiness(engine):
+    """ERP text "N" / "No" / "False" / "0" is truthy: every such line marked its component phantom."""
+    lines = pd.DataFrame({"parent": ["FG", "FG", "PH", "PH"], "component": ["PH", "X", "Y1", "Y2"],
+                          "qty_per": [1.0, 2.0, 0.5, 0.5]}, index=[10, 11, 12, 13])
+    flags = {"text": [" yes", "N", "no ", "False"], "short": ["T", "f", "0", ""], "case": ["TRUE", None, np.nan, "  "],
+             "yn": ["Y", "No", "n", "FALSE"], "str": pd.array(["Y", "n", None, "0"], dtype="str"),
+             "string": pd.array(["1", "N", None, "F"], dtype="string"), "cat": pd.Categorical(["Yes", "N", "N", None]),
+             "bool": [True, False, False, False], "boolean": pd.array([True, None, False, None], dtype="boolean"),
+             "int": [1, 0, 0, 0], "Int64": pd.array([1, None, 0, None], dtype="Int64"),
+             "float": [1.0, np.nan, 0.0, 0.0], "uint8": np.array([1, 0, 0, 0], dtype=np.uint8),
+             "mixed": [True, 0, "N", None]}
+    before = lines.assign(ph=flags["text"]).copy(deep=True)
+    for name, flag in flags.items():
+        bom = BOM.from_frame(lines.assign(ph=flag), phantom="ph", engine=engine)
+        assert bom.items.tolist() == ["FG", "PH", "X", "Y1", "Y2"], name
+        assert bom.is_phantom.tolist() == [False, True, False, False, False], name
+        out = as_dict(bom.explode(demand(["FG"], [10.0]), engine=engine))
+        assert out == {"X": 20.0, "Y1": 5.0, "Y2": 5.0}, name
+    assert_frame_equal(lines.assign(ph=flags["text"]), before)
+    for bad, shown in ((["Y", "maybe", "N", "N"], "'maybe'"), ([1, 2, 0, 0], "2"), ([1.0, 0.5, 0.0, 0.0], "0.5"),
+                       ([True, "x", 0, 0], "'x'"), (["Y", "-1", "N", "N"], "'-1'")):
+        with pytest.raises(ValueError, match=rf"bom column 'ph' row 11 \(position 1\): {shown} is not a phantom "
+                                             r"flag; accepted: .*Y/N, Yes/No, True/False, T/F, 1/0"):
+            BOM.from_frame(lines.assign(ph=bad), phantom="ph", engine=engine)
+    # a skipped trailing export row is not read; a repeated flag column is named
+    tail = pd.DataFrame({"parent": [None], "component": [None], "qty_per": [np.nan], "ph": ["?"]}, index=[99])
+    bom = BOM.from_frame(pd.concat([lines.assign(ph=["Y", "N", "N", "N"]), tail]), phantom="ph", engine=engine)
+    assert bom.is_phantom.tolist() == [False, True, False, False, False]
+    two = pd.concat([lines, pd.DataFrame({"a": ["Y", "N", "N", "N"], "b": ["N"] * 4}, index=lines.index)], axis=1)
+    with pytest.raises(ValueError, match="several columns labelled 'ph'"):
+        BOM.from_frame(two.rename(columns={"a": "ph", "b": "ph"}), phantom="ph", engine=engine)

@@ -846,3 +846,65 @@ def test_erp_report_po_rows_without_id_and_integer_ids(engine):
         # integer yarn ids stay integers (a float Desc# column with only empty extra rows made them 1.0, 2.0)
         assert rep["Desc#"].tolist() == [1, 2] and rep["Desc#"].dtype.kind == "i"
         assert rep["Balance This Week"].tolist() == [9.0, 4.0]
+
+
+def test_erp_report_po_only_week_takes_its_calendar_place(engine):
+    """A week only in the PO frame was rolled after the demand's weeks (36, 38, 37)."""
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [10.0]})
+    dem = pd.DataFrame({"Desc#": [1], "This Week": [2.0], "Week 36": [3.0], "Week 38": [20.0], "Later": [1.0]})
+    po = pd.DataFrame({"Desc#": [1], "Unscheduled or Past Due": [1.0], "Week 37": [15.0], "PO Bal": [16.0]})
+    rep = yarn_demand_report(inv, dem, po, engine=engine)
+    assert [c for c in rep.columns if c.startswith("Balance")] == [
+        "Balance This Week", "Balance Week 36", "Balance Week 37", "Balance Week 38", "Balance Later"]
+    # 10-2 = 8; -3 = 5; +15 = 20; -20 = 0; -1 = -1 (in the old order week 38 went short before the receipt)
+    assert rep.filter(regex="^Balance ").iloc[0].tolist() == [8.0, 5.0, 20.0, 0.0, -1.0]
+    assert rep["Shortage Week"].tolist() == ["Later"] and rep["Total Balance"].tolist() == [10.0 - 26.0 + 16.0]
+
+
+def test_erp_report_weeks_across_the_year_end(engine):
+    inv = pd.DataFrame({"Desc#": [7], "Theoretical Balance": [5.0]})
+    dem = pd.DataFrame({"Desc#": [7], "This Week": [1.0], "Week 51": [1.0], "Week 2": [8.0], "Later": [0.0]})
+    po = pd.DataFrame({"Desc#": [7], "Week 1": [4.0], "Week 52": [1.0]})
+    rep = yarn_demand_report(inv, dem, po, engine=engine)
+    assert [c for c in rep.columns if c.startswith("Balance")] == [
+        "Balance This Week", "Balance Week 51", "Balance Week 52", "Balance Week 1", "Balance Week 2",
+        "Balance Later"]
+    assert rep.filter(regex="^Balance ").iloc[0].tolist() == [4.0, 3.0, 4.0, 8.0, 0.0, 0.0]
+    # demand columns themselves out of order (sorted as numbers): still the calendar across the year end
+    dem2 = pd.DataFrame({"Desc#": [7], "Week 1": [0.0], "Week 2": [8.0], "Week 51": [1.0], "Week 52": [0.0],
+                         "This Week": [1.0]})
+    rep2 = yarn_demand_report(inv, dem2, po, engine=engine)
+    assert rep2.filter(regex="^Balance ").columns.tolist() == [
+        "Balance This Week", "Balance Week 51", "Balance Week 52", "Balance Week 1", "Balance Week 2"]
+    assert rep2.filter(regex="^Balance ").iloc[0].tolist() == [4.0, 3.0, 4.0, 8.0, 0.0]
+    # date-labelled weeks only in the PO frame go in date order too
+    dem3 = pd.DataFrame({"Desc#": [7], "Week 2025-09-01": [1.0], "Week 2025-09-15": [1.0]})
+    po3 = pd.DataFrame({"Desc#": [7], "Week 2025-09-08": [1.0], "Week 2025-08-25": [1.0]})
+    rep3 = yarn_demand_report(inv, dem3, po3, engine=engine)
+    assert rep3.filter(like="Balance Week").columns.tolist() == [
+        "Balance Week 2025-08-25", "Balance Week 2025-09-01", "Balance Week 2025-09-08", "Balance Week 2025-09-15"]
+
+
+def test_erp_report_empty_trailing_rows_in_inventory_and_demand(engine):
+    """Empty export rows (no Desc#, no quantities) in yarn_inventory or demand were an error naming 'on_hand' /
+    'demand' by position; a row with quantities and no id must still be an error naming the caller's frame."""
+    inv = pd.DataFrame({"Desc#": [1, 2, np.nan, None], "Theoretical Balance": [10.0, 5.0, np.nan, 0.0]},
+                       index=list("abcd"))
+    dem = pd.DataFrame({"Desc#": [1, 2, np.nan], "This Week": [1.0, 2.0, np.nan], "Week 36": [1.0, 0.0, 0.0]},
+                       index=[5, 6, 7])
+    before = (inv.copy(deep=True), dem.copy(deep=True))
+    rep = yarn_demand_report(inv, dem, engine=engine)
+    pd.testing.assert_frame_equal(inv, before[0])
+    pd.testing.assert_frame_equal(dem, before[1])
+    # integer ids, as in an export without the empty rows (the NaN rows made the column float)
+    assert rep["Desc#"].tolist() == [1, 2] and rep["Desc#"].dtype.kind == "i"
+    assert rep["Balance This Week"].tolist() == [9.0, 3.0] and rep["Balance Week 36"].tolist() == [8.0, 3.0]
+    # blank text ids are empty too; text ids stay text
+    inv_s = pd.DataFrame({"Desc#": ["A", "B", "", "  ", None], "Monday Inventory": ["5", "6", None, "", None]})
+    dem_s = pd.DataFrame({"Desc#": pd.array(["A", "B", None], dtype="str"), "This Week": [1.0, 1.0, np.nan]})
+    rep_s = yarn_demand_report(inv_s, dem_s, engine=engine)
+    assert rep_s["Desc#"].tolist() == ["A", "B"] and rep_s["Balance This Week"].tolist() == [4.0, 5.0]
+    with pytest.raises(ValueError, match=r"yarn_inventory row 'd' \(position 3\) has quantities but no 'Desc#'"):
+        yarn_demand_report(inv.assign(**{"Theoretical Balance": [10.0, 5.0, np.nan, 3.0]}), dem, engine=engine)
+    with pytest.raises(ValueError, match=r"demand row 7 \(position 2\) has quantities but no 'Desc#'"):
+        yarn_demand_report(inv, dem.assign(**{"Week 36": [1.0, 0.0, 4.0]}), engine=engine)

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import find_column, float_column, require_frame
+from bk_fast._validate import find_column, float_column, plain, require_frame
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -110,6 +110,58 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
         elif isinstance(x, float) and x.is_integer() and abs(x) < 2.0 ** 53:
             vals[i] = int(x)
     return vals, missing
+
+
+_FLAG_TRUE = frozenset({"y", "yes", "true", "t", "1"})
+_FLAG_FALSE = frozenset({"n", "no", "false", "f", "0", ""})
+_FLAG_SPELLINGS = ("booleans, numbers 0/1, or text Y/N, Yes/No, True/False, T/F, 1/0 (any case; an empty cell "
+                   "is not phantom)")
+
+
+def _flag_value(x):
+    """True/False of one phantom flag cell; None when it is not a flag."""
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, str):
+        t = x.strip().lower()
+        return True if t in _FLAG_TRUE else False if t in _FLAG_FALSE else None
+    if isinstance(x, (int, np.integer, float, np.floating)):
+        if x != x:  # NaN: an empty cell
+            return False
+        return True if x == 1 else False if x == 0 else None
+    if x is None or x is pd.NA:
+        return False
+    return None
+
+
+def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
+    """Phantom flag of every line (bool array); a cell that is not a recognised flag, on a line that is kept, is
+    a ValueError naming the column and the row (ERP text ``"N"``/``"No"`` is not phantom, though truthy)."""
+    if isinstance(col, pd.DataFrame):
+        raise ValueError(f"bom has several columns labelled {label!r}: pass one phantom flag column")
+    dtype = col.dtype
+    kind = getattr(dtype, "kind", "O")
+    if kind == "b":  # bool, and nullable boolean (<NA> = not phantom)
+        return np.array(col.to_numpy(dtype=bool, na_value=False), dtype=bool)
+    if kind in "iuf" and not isinstance(dtype, pd.CategoricalDtype):
+        arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
+        flag = arr == 1
+        bad = ~(np.isnan(arr) | flag | (arr == 0))
+        values = col.to_numpy(dtype=object)
+    else:
+        values = col.to_numpy(dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        known = [_flag_value(u) for u in uniques]
+        ok = np.array([k is not None for k in known] + [True], dtype=bool)  # (code -1: missing, not phantom)
+        yes = np.array([k is True for k in known] + [False], dtype=bool)
+        flag, bad = yes[codes], ~ok[codes]
+    bad &= keep
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        row, value = plain(col.index[i]), plain(values[i])
+        raise ValueError(f"bom column {label!r} row {row!r} (position {i}): {value!r} is not a phantom flag; "
+                         f"accepted: {_FLAG_SPELLINGS}")
+    return np.asarray(flag, dtype=bool)
 
 
 def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argname: str):
@@ -203,7 +255,10 @@ class BOM:
             must be > 0.
         phantom : column label or iterable of item ids, optional
             Phantom items are exploded through but never reported as demand. A column flags the line's
-            component as phantom (truthy values). A phantom item must have components.
+            component as phantom: booleans (nullable too), numbers 0/1, or text ``Y``/``N``, ``Yes``/``No``,
+            ``True``/``False``, ``T``/``F``, ``1``/``0`` (any case, surrounding spaces ignored); an empty cell
+            is not phantom, any other value is a ValueError naming the row. A phantom item must have
+            components.
         scale : {"fraction", "percent"}
             ``"percent"`` divides ``qty_per`` by 100 (never guessed).
         strip : bool
@@ -285,7 +340,7 @@ class BOM:
             except TypeError:  # unhashable: a list of ids
                 pass
             if is_col:
-                flag = df[phantom].fillna(False).astype(bool).to_numpy()
+                flag = _phantom_flags(df[phantom], phantom, keep)
                 phantom_ids = ("codes", flag[keep] if not keep.all() else flag)
             elif isinstance(phantom, str) or not isinstance(phantom, Iterable):
                 raise ValueError(f"phantom {phantom!r} is not a column of bom; pass a column label or a list "

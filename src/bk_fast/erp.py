@@ -82,7 +82,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         Order #   Style #  Balance (lbs)
     0  K2508071  999999/1           50.0
     """
-    from bk_fast._validate import find_column, float_column, infinite_at, require_frame
+    from bk_fast._validate import find_column, float_column, infinite_at, plain, require_frame
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
@@ -93,7 +93,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     balance = float_column(kos, b_label, what="knit_orders")
     i = infinite_at(balance)  # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
     if i is not None:
-        raise ValueError(f"knit_orders column {b_label!r} row {kos.index[i]!r} (position {i}, Order # "
+        raise ValueError(f"knit_orders column {b_label!r} row {plain(kos.index[i])!r} (position {i}, Order # "
                          f"{kos[o_label].iloc[i]!r}): {balance[i]} is not a finite quantity")
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
@@ -624,6 +624,7 @@ import pandas as _net_pd  # noqa: E402
 
 _NET_PREFIX = _net_re.compile(r"^\s*(demand|receipts?|balance|po)\s+", _net_re.IGNORECASE)
 _NET_PAST_DUE = ("Unscheduled or Past Due", "Past Due", "Unscheduled", "past_due")
+_NET_WEEK_NO = _net_re.compile(r"[0-9]+")  # (ASCII digits: str.isdigit takes "²")
 _NET_SKIP = {"po bal", "po balance", "po #", "po#", "supplier", "description", "total", "total demand",
              "total receipt", "total balance", "monday inventory"}
 
@@ -661,16 +662,64 @@ def _net_wide(frame, what, yarn_col):
 
 
 def _net_order(names):
-    """``This Week`` first, ``Later`` last, weeks between: by date when every week label is a date, else in
-    order of first appearance (week numbers wrap at the year end, so they are not sorted)."""
+    """``This Week`` first, ``Later`` last, the weeks between in calendar order.
+
+    Week numbers (``Week 36``) wrap at the year end, so they are ordered around the first one seen (the
+    demand's first week column): a number more than 26 below it is in the next year (``Week 51, 52, 1, 2``), one
+    more than 26 above it in the previous year. Date-labelled weeks (``Week 2025-09-08``) are in date order.
+    When the labels mix these kinds, each kind is ordered within the places it takes in order of first
+    appearance, and a label of neither kind keeps its place."""
     weeks = [b for b in names if b not in ("This Week", "Later")]
-    dates = _net_pd.to_datetime(_net_pd.Series([w[5:] for w in weeks], dtype=object), errors="coerce",
-                                format="mixed") if weeks else _net_pd.Series([], dtype="datetime64[ns]")
-    if weeks and dates.notna().all() and not all(w[5:].strip().isdigit() for w in weeks):
-        weeks = [w for _, w in sorted(zip(dates.tolist(), weeks), key=lambda x: x[0])]
+    num = [i for i, w in enumerate(weeks) if _NET_WEEK_NO.fullmatch(w[5:].strip())]
+    other = [i for i in range(len(weeks)) if i not in set(num)]
+    dates = _net_pd.to_datetime(_net_pd.Series([weeks[i][5:] for i in other], dtype=object), errors="coerce",
+                                format="mixed") if other else _net_pd.Series([], dtype="datetime64[ns]")
+    dated = [(d, i) for d, i in zip(dates.tolist(), other) if not _net_pd.isna(d)]
+    out = list(weeks)
+    if num:
+        start = int(weeks[num[0]][5:])
+
+        def year_week(i):
+            n = int(weeks[i][5:])
+            return (1 if start - n > 26 else -1 if n - start > 26 else 0), n
+
+        for slot, i in zip(num, sorted(num, key=year_week)):
+            out[slot] = weeks[i]
+    for slot, (_, i) in zip(sorted(i for _, i in dated), sorted(dated, key=lambda x: x[0])):
+        out[slot] = weeks[i]
     head = ["This Week"] if "This Week" in names else []
     tail = ["Later"] if "Later" in names else []
-    return head + weeks + tail
+    return head + out + tail
+
+
+def _net_ids(frame, id_label, quantities, what):
+    """(Index of the ids, mask of the rows kept or None when all are): a row without an id (missing or blank)
+    is skipped when its quantities are all empty or zero (the trailing rows of ERP exports); with a quantity it
+    is a ValueError naming ``what`` (the caller's frame) and the row. Integral float ids made float only by the
+    skipped rows become integers again, as in an export without them."""
+    keys = _net_pd.Index(frame[id_label])
+    miss = _net_np.array(_net_pd.isna(keys), dtype=bool)
+    if keys.dtype.kind == "O" and not isinstance(keys.dtype, _net_pd.CategoricalDtype):
+        miss |= _net_np.array([isinstance(x, str) and not x.strip() for x in keys], dtype=bool)
+    if not miss.any():
+        return keys, None
+    lost = miss & _net_np.any([_net_np.nan_to_num(v, nan=0.0) != 0 for v in quantities], axis=0) if quantities \
+        else _net_np.zeros(len(keys), dtype=bool)
+    if lost.any():
+        from bk_fast._validate import plain
+
+        i = int(_net_np.flatnonzero(lost)[0])
+        raise ValueError(f"{what} row {plain(frame.index[i])!r} (position {i}) has quantities but no "
+                         f"{id_label!r}")
+    keep = ~miss
+    keys = keys[keep]
+    if keys.dtype == _net_np.float64:
+        vals = keys.to_numpy()
+        if _net_np.all(vals == _net_np.floor(vals)) and _net_np.all(_net_np.abs(vals) < 2.0 ** 53):
+            keys = _net_pd.Index(vals.astype(_net_np.int64), name=keys.name)
+    elif keys.dtype == object:
+        keys = keys.infer_objects()
+    return keys, keep
 
 
 def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column=None, engine=None):
@@ -681,6 +730,11 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     ``Unscheduled or Past Due`` are not in the weekly roll but are in the total:
     ``Total Receipt = Unscheduled or Past Due + sum(weekly receipts)``,
     ``Total Balance = Monday Inventory - Total Demand + Total Receipt``.
+
+    The weeks of all frames are rolled in calendar order: week numbers around the demand's first one, across
+    the year end (``Week 51, 52, 1, 2``), dated weeks by date. In every frame, rows with no ``Desc#`` and no
+    quantity (the trailing rows of ERP exports) are skipped; a row with a quantity and no ``Desc#`` is a
+    ValueError naming the frame and the row.
 
     Parameters
     ----------
@@ -717,7 +771,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
        Desc#  Balance This Week  Balance Week 36  Total Balance Shortage Week
     0  18767            -3137.8          -7258.1        -7258.1     This Week
     """
-    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast._validate import find_column, float_column, plain, require_frame
     from bk_fast.netting import weekly_balance
 
     inv = require_frame(yarn_inventory, "yarn_inventory")
@@ -733,7 +787,10 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         from bk_fast.inventory import _theoretical
 
         monday = _theoretical(inv, engine)
-    on_hand = _net_pd.Series(_net_np.where(_net_np.isnan(monday), 0.0, monday), index=_net_pd.Index(inv[inv_id]))
+    inv_keys, keep = _net_ids(inv, inv_id, [monday], "yarn_inventory")
+    if keep is not None:
+        monday = monday[keep]
+    on_hand = _net_pd.Series(_net_np.where(_net_np.isnan(monday), 0.0, monday), index=inv_keys)
 
     dem_id = find_column(dem, "Desc#", what="demand")
     dem_b = _net_wide(dem, "demand", dem_id)
@@ -747,26 +804,21 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         po_id = find_column(po, "Desc#", what="yarn_po")
         po_b = _net_wide(po, "yarn_po", po_id)
         names += [b for b in po_b if b not in names]
-        keys = _net_pd.Index(po[po_id])
         pd_col = next((c for c in _NET_PAST_DUE if c in po.columns), None)
-        no_id = _net_np.asarray(_net_pd.isna(keys), dtype=bool)
-        if no_id.any():  # (grouping by Desc# below drops these rows: only empty export rows may go)
-            qty = [*po_b.values()] + ([float_column(po, pd_col, what="yarn_po")] if pd_col is not None else [])
-            lost = no_id & _net_np.any([_net_np.nan_to_num(v, nan=0.0) != 0 for v in qty], axis=0)
-            if lost.any():
-                i = int(_net_np.flatnonzero(lost)[0])
-                row = po.index[i]
-                row = row.item() if isinstance(row, _net_np.generic) else row
-                raise ValueError(f"yarn_po row {row!r} (position {i}) has quantities but no {po_id!r}")
+        pdv = float_column(po, pd_col, what="yarn_po") if pd_col is not None else None
+        keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
+        if keep is not None:
+            po_b = {b: v[keep] for b, v in po_b.items()}
         rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
         if pd_col is not None:
             from bk_fast._validate import infinite_at
 
-            pdv = float_column(po, pd_col, what="yarn_po")
             i = infinite_at(pdv)
             if i is not None:
-                raise ValueError(f"yarn_po column {pd_col!r} row {po.index[i]!r} (position {i}): {pdv[i]} is not a "
-                                 f"finite quantity")
+                raise ValueError(f"yarn_po column {pd_col!r} row {plain(po.index[i])!r} (position {i}): {pdv[i]} "
+                                 f"is not a finite quantity")
+            if keep is not None:
+                pdv = pdv[keep]
             with _net_np.errstate(over="ignore"):
                 past_due = _net_pd.Series(_net_np.where(_net_np.isnan(pdv), 0.0, pdv), index=keys).groupby(
                     level=0, sort=False).sum()
@@ -777,7 +829,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
                 raise ValueError(f"yarn_po column {pd_col!r}: the rows of Desc# {key!r} add up to an infinite "
                                  f"quantity")
     order = _net_order(names)
-    dem_frame = _net_pd.DataFrame(dem_b, index=_net_pd.Index(dem[dem_id]))
+    dem_keys, keep = _net_ids(dem, dem_id, list(dem_b.values()), "demand")
+    dem_frame = _net_pd.DataFrame(dem_b if keep is None else {b: v[keep] for b, v in dem_b.items()}, index=dem_keys)
     if past_due is not None:
         only_po = past_due.index[~past_due.index.isin(on_hand.index)]
         if len(only_po):  # (appending an empty float index would turn integer Desc# into floats)

@@ -279,3 +279,149 @@ def test_allocate_kits_unknown_order_reports_the_row(client):
     supply = pd.DataFrame({"item": [1], "qty": [1.0]})
     with pytest.raises(ValueError, match="K9"):
         bkd.allocate_kits(_dd(orders, 1), _dd(req, 2), supply)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# adversarial review (session 5)
+
+
+def _uneven(df, sizes):
+    """``df`` in partitions of the given sizes (0 = an empty partition), unknown divisions, dtypes kept."""
+    import dask
+
+    cuts = np.r_[0, np.cumsum(sizes)]
+    assert cuts[-1] == len(df)
+    parts = [dask.delayed(df.iloc[cuts[i]:cuts[i + 1]]) for i in range(len(sizes))]
+    with dask.config.set({"dataframe.convert-string": False}):
+        out = dd.from_delayed(parts, meta=df.head(0), verify_meta=False)
+    assert not out.known_divisions
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_data():
+    return planning_inputs(make_mill(scale=0.2, seed=3), drop_zero_receipts=False)
+
+
+def test_uneven_and_empty_partitions_every_engine(client, small_data, engine):
+    """Partitions of unequal size, empty ones among them, unknown divisions: every function equals the
+    in-memory one on the computed frame, on every engine."""
+    d = small_data
+    bom, demand = d["bom"], d["demand"]
+    n = len(demand)
+    expected = bom.explode(demand, engine=engine)
+    for sizes in ([0, n, 0], [1, 0, n - 1]):
+        got = bkd.explode(_uneven(demand, sizes), bom, engine=engine).compute()
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+    by_line = bkd.explode(_uneven(demand, [3, 0, n - 3]), bom, by_line=True, engine=engine).compute()
+    pd.testing.assert_frame_equal(by_line.reset_index(drop=True),
+                                  bom.explode(demand, by_line=True, engine=engine), check_exact=True)
+    yd, rec = d["yarn_demand"], d["receipts"]
+    m = len(yd)
+    sizes = [0, m // 7, 0, m - m // 7]
+    exp = bk_fast.weekly_balance(d["on_hand"], yd, rec, past_due=d["past_due"], engine=engine).sort_index()
+    got = bkd.weekly_balance(d["on_hand"], _uneven(yd, sizes), _uneven(rec, [len(rec), 0]),
+                             past_due=d["past_due"], npartitions=3, engine=engine).compute()
+    pd.testing.assert_frame_equal(got, exp, check_exact=True)
+    net = bk_fast.net_requirements(yd, d["on_hand"], rec, lead_time=1, engine=engine)
+    res = bkd.net_requirements(_uneven(yd, sizes), d["on_hand"], rec, lead_time=1, npartitions=4,
+                               engine=engine)
+    record = net.record.iloc[np.argsort(net.record["item"].to_numpy(), kind="stable")].set_index("item")
+    pd.testing.assert_frame_equal(res.record.compute(), record, check_exact=True)
+    lines, supply = d["lines"], d["supply"]
+    exp = bk_fast.allocate(lines, supply, engine=engine)
+    res = bkd.allocate(_uneven(lines, [len(lines) - 5, 0, 5]), _uneven(supply, [0, len(supply)]),
+                       npartitions=3, engine=engine)
+    pd.testing.assert_frame_equal(res.orders.compute().sort_index(), exp.orders, check_exact=True)
+    o, r, s = d["kit_orders"], d["requirements"], d["supply"]
+    exp = bk_fast.allocate_kits(o, r, s, engine=engine)
+    res = bkd.allocate_kits(_uneven(o, [0, len(o)]), _uneven(r, [2, 0, len(r) - 2]), _uneven(s, [len(s), 0]),
+                            npartitions=3, engine=engine)
+    pd.testing.assert_frame_equal(res.orders.compute().sort_index(), exp.orders, check_exact=True)
+
+
+def test_int64_and_uint64_item_ids_meet_in_one_range(client):
+    """NumPy compares uint64 with int64 bounds as float64: on hand keyed by uint64 ids and demand by int64
+    ids above 2**53 sent item 2**53 + 1 to two ranges (4 rows instead of 3, a float index)."""
+    big = np.array([2 ** 53 + 1, 2 ** 53, 2 ** 53 + 2, 2 ** 53 + 1], dtype=np.int64)
+    demand = pd.DataFrame({"item": big, "week": [0, 1, 2, 0], "qty": [1.0, 2.0, 3.0, 4.0]})
+    on_hand = pd.Series([0.0, 10.0, 20.0], index=pd.Index(np.array([2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2],
+                                                                   dtype=np.uint64)))
+    expected = bk_fast.weekly_balance(on_hand, demand).sort_index()
+    got = bkd.weekly_balance(on_hand, _dd(demand, 2), npartitions=3).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    # and the other way round: uint64 ranges (the int64 ids are all among them), int64 values
+    ids = np.array([2 ** 53 + 1, 2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2], dtype=np.uint64)
+    demand = pd.DataFrame({"item": ids,
+                           "week": [0, 1, 2, 0], "qty": [1.0, 2.0, 3.0, 4.0]})
+    on_hand = pd.Series([1.0, 2.0, 3.0], index=pd.Index(np.array([2 ** 53, 2 ** 53 + 1, 2 ** 53 + 2],
+                                                                 dtype=np.int64)))
+    expected = bk_fast.weekly_balance(on_hand, demand).sort_index()
+    for nparts in (2, 3, 4):
+        got = bkd.weekly_balance(on_hand, _dd(demand, 2), npartitions=nparts).compute()
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_missing_item_id_is_named_with_its_row(client):
+    """A missing text item raised "'<' not supported between instances of 'str' and 'float'" (the ranges
+    are cut by sorting); now a ValueError names the input, the column, the row and its label."""
+    demand = pd.DataFrame({"item": pd.array(["b", "a", "c", None], dtype="str"), "week": [0, 1, 2, 0],
+                           "qty": [1.0, 2.0, 3.0, 4.0]}, index=[10, 11, 12, 13])
+    with pytest.raises(ValueError,
+                       match=r"demand: row 3 \(label 13\) has a missing item id in its column 'item'"):
+        bkd.weekly_balance(0.0, _dd(demand, 2), npartitions=2)
+    with pytest.raises(ValueError, match=r"gross: row 3 \(label 13\) has a missing item"):
+        bkd.net_requirements(_dd(demand, 2), 0.0, npartitions=2)
+    orders = demand.rename(columns={"week": "due"}).assign(order=range(4), priority=1)
+    with pytest.raises(ValueError, match=r"orders: row 3 \(label 13\) has a missing item"):
+        bkd.allocate(_dd(orders, 3), pd.DataFrame({"item": ["a"], "period": [0], "qty": [1.0]}))
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(["a", None], dtype="str"))
+    with pytest.raises(ValueError, match=r"on_hand: row 1 \(label nan\) has a missing item id in its index"):
+        bkd.weekly_balance(on_hand, _dd(demand.iloc[:3], 2))
+
+
+def test_bad_rows_are_named_by_their_label(client):
+    """A partition holds some rows of an input, reordered: the netting functions' "row 4" (a position) named
+    the wrong row ("row 1"), and a missing period failed with "Categorical categories cannot be null"."""
+    demand = pd.DataFrame({"item": ["c", "a", "b", "a", "c", "b"], "week": [0, 1, 2, None, 1, 2],
+                           "qty": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]}, index=[10, 11, 12, 13, 14, 15])
+    with pytest.raises(ValueError, match=r"demand: the row labelled 13 has a missing period \('week'\)"):
+        bkd.weekly_balance(0.0, _dd(demand, 2), npartitions=3).compute()
+    with pytest.raises(ValueError, match=r"gross: the row labelled 13 has a missing period"):
+        bkd.net_requirements(_dd(demand, 2), 0.0, npartitions=3).record.compute()
+    inf = demand.assign(week=[0, 1, 2, 0, 1, 2], qty=[1.0, 2.0, 3.0, 4.0, np.inf, 6.0])
+    with pytest.raises(ValueError, match=r"demand: row 4 \(item 'c'"):
+        bk_fast.weekly_balance(0.0, inf)
+    with pytest.raises(ValueError,
+                       match=r"demand: the row labelled 14 \(item 'c', period .*1\)\) is infinite"):
+        bkd.weekly_balance(0.0, _dd(inf, 2), npartitions=3).compute()
+
+
+def test_kits_without_requirement_lines_and_repeated_orders(client):
+    """No requirement line (or only zero fractions) made the supply split index an empty map (IndexError);
+    a repeated order id raised pandas' 'Reindexing only valid with uniquely valued Index objects'."""
+    orders = pd.DataFrame({"order": ["K1", "K2", "K3", "K4"], "qty": [10.0, 20.0, 5.0, 7.0],
+                           "priority": [1, 2, 1, 3]})
+    req = pd.DataFrame({"order": ["K1", "K2"], "item": [1, 2], "fraction": [0.0, 0.0]})
+    supply = pd.DataFrame({"item": [1, 2, 3, 1], "qty": [15.0, 2.0, 9.0, 1.0]})
+    for r in (req.iloc[:0], req):
+        expected = bk_fast.allocate_kits(orders, r, supply)
+        res = bkd.allocate_kits(_dd(orders, 2), _dd(r, 1), _dd(supply, 2), npartitions=2)
+        pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
+        assert res.lines.compute().shape[0] == expected.lines.shape[0]
+    twice = pd.DataFrame({"order": ["K1", "K1"], "qty": [1.0, 2.0], "priority": [1, 1]})
+    with pytest.raises(ValueError, match="must be unique for kits; 'K1' occurs twice"):
+        bkd.allocate_kits(_dd(twice, 2), _dd(req.iloc[:1], 1), supply)
+
+
+def test_datetime_item_ids_divisions_are_timestamps(client):
+    """datetime64[ns] ids gave integer divisions (ns since 1970) beside a DatetimeIndex."""
+    days = pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02", "2024-01-05"])
+    days = days.to_numpy().astype("M8[ns]")
+    demand = pd.DataFrame({"item": days, "week": [0, 1, 2, 0], "qty": [1.0, 2.0, 3.0, 4.0]})
+    out = bkd.weekly_balance(0.0, _dd(demand, 2), npartitions=2)
+    assert all(isinstance(v, pd.Timestamp) for v in out.divisions)
+    got = out.compute()
+    pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(0.0, demand).sort_index(), check_exact=True)
+    assert len(out.loc[pd.Timestamp("2024-01-02")].compute()) == 1

@@ -308,3 +308,57 @@ def test_pack_without_pyarrow_says_what_to_install():
     assert res.returncode == 0, res.stderr
     assert "IMPORTERROR" in res.stdout and "bk_fast[pack]" in res.stdout
     assert "DEMO" in res.stdout and "pack=True skipped" in res.stdout  # bk-fast demo runs without pyarrow
+
+
+# ---- adversarial review (session 5) ---------------------------------------------------------------------
+
+
+def test_sparse_keeps_nullable_integers_beyond_2_53_exact():
+    """A nullable integer column with <NA> reaches the sparse dtype as float64: 2**60 + 1 became
+    1152921504606846976 (the Int64 -> Sparse[float64] conversion rounded it). Now such a column is left
+    nullable; within +-2**53 the float64 sparse column is still used (exact there)."""
+    big = pd.DataFrame({"a": pd.array([0] * 9 + [None, 2 ** 60 + 1], dtype="Int64")})
+    before = big.copy(deep=True)
+    small, _ = optimize_memory(big, sparse_ratio=0.5)
+    pd.testing.assert_frame_equal(big, before)
+    assert not isinstance(small["a"].dtype, pd.SparseDtype)
+    assert small["a"].iloc[-1] == 2 ** 60 + 1
+    round_trip_equal(small, big)
+    within = pd.DataFrame({"a": pd.array([0] * 90 + [None] + [2 ** 53] * 2, dtype="Int64")})
+    small, _ = optimize_memory(within, sparse_ratio=0.5)
+    assert isinstance(small["a"].dtype, pd.SparseDtype)
+    round_trip_equal(small, within)
+    arrow = pd.DataFrame({"a": pd.array([0] * 9 + [None, 2 ** 60 + 1], dtype="int64[pyarrow]")})
+    small, _ = optimize_memory(arrow, sparse_ratio=0.5)
+    assert small["a"].iloc[-1] == 2 ** 60 + 1
+    round_trip_equal(small, arrow)
+
+
+def test_sparse_with_nullable_booleans_and_arrow_nan():
+    """sparse_ratio on a nullable boolean column with <NA> raised 'boolean value of NA is ambiguous'; a
+    pyarrow float column's NaN (not null) would come back from the sparse column as null."""
+    import pyarrow as pa
+
+    with_nan = pa.chunked_array([pa.array([0.0] * 8 + [float("nan"), 1.0])])
+    df = pd.DataFrame({"flag": pd.array([True] * 9 + [None], dtype="boolean"),
+                       "flag_pa": pd.array([False] * 9 + [None], dtype="bool[pyarrow]"),
+                       "nan_pa": pd.arrays.ArrowExtensionArray(with_nan)})
+    before = df.copy(deep=True)
+    small, report = optimize_memory(df, sparse_ratio=0.5)
+    pd.testing.assert_frame_equal(df, before)
+    assert small["flag"].dtype == "boolean" and small["flag_pa"].dtype == df["flag_pa"].dtype
+    assert small["nan_pa"].dtype == df["nan_pa"].dtype  # not sparse: NaN stays NaN, not null
+    assert small["nan_pa"].isna().sum() == 0
+    no_missing = pd.DataFrame({"flag": pd.array([False] * 99 + [True], dtype="boolean")})
+    small, _ = optimize_memory(no_missing, sparse_ratio=0.5)
+    round_trip_equal(small, no_missing)
+
+
+def test_text_with_a_lone_surrogate_is_left_as_it_is():
+    """'\\ud800' is a valid Python str without UTF-8 bytes: astype('str') / pyarrow raised
+    UnicodeEncodeError out of optimize_memory; the column is now kept as it is."""
+    df = pd.DataFrame({"t": pd.Series(["a\ud800"] + ["b"] * 9, dtype=object), "n": np.arange(10)})
+    for pack in (False, True):
+        small, report = optimize_memory(df, pack=pack)
+        assert small["t"].dtype == object and small["t"].iloc[0] == "a\ud800"
+        assert report.table.loc[0, "change"] == "" and small["n"].dtype == np.int8

@@ -240,3 +240,31 @@ def test_mill_as_loaded_by_read_csv_shrinks_over_70_percent_packed(tmp_path):
 def test_mill_scale_100_as_loaded_by_read_csv_shrinks_over_70_percent_packed(tmp_path):
     write_exports(make_mill(scale=100, seed=0), tmp_path)
     assert _reduction(_read_exports_as_read_csv(tmp_path)) >= 0.70
+
+
+# ---- adversarial review (session 5) ---------------------------------------------------------------------
+
+
+def test_map_and_apply_to_numbers_give_numbers():
+    """Series.map / apply cast their result back to the column's dtype when they can: packed text took
+    any scalar, so map({"7": 1}) gave the strings '1.0' (a silent misread); now numbers stay numbers, as on
+    the str column, and text results are still packed text."""
+    s = pd.Series(["7", "8", None, "7"], dtype="str")
+    p = pd.Series(pack_strings(s))
+    for f in (lambda x: x.map({"7": 1, "8": 2}), lambda x: x.map(len, na_action="ignore"),
+              lambda x: x.apply(lambda v: 5)):
+        got, want = f(p), f(s)
+        assert got.dtype == want.dtype and got.dtype.kind in "if"
+        pd.testing.assert_series_equal(got, want, check_exact=True)
+    text = p.map(lambda v: v + "x", na_action="ignore")
+    assert str(text.dtype) == "packed_str" and text.tolist()[:2] == ["7x", "8x"] and pd.isna(text.iloc[2])
+
+
+def test_integer_array_index_out_of_bounds_raises():
+    """arr[[0, -10]] on a 3-row array gave NaN for -10 (-10 + 3 = -7 was read as the 'missing' code)."""
+    arr = pack_strings(pd.Series(["a1", "b2", "c3"], dtype="str"))
+    for key in ([0, -10], [3], np.array([-4])):
+        with pytest.raises(IndexError, match="out of bounds"):
+            arr[key]
+    assert arr[[-3, 2]].astype("str").tolist() == ["a1", "c3"]
+    assert len(arr[np.array([], dtype=np.int64)]) == 0

@@ -398,6 +398,14 @@ class PackedStringArray(ExtensionArray):
         return pack_strings(pd.array(scalars, dtype=_STR_DTYPE))
 
     @classmethod
+    def _from_scalars(cls, scalars, *, dtype):
+        # pandas casts the result of Series.map / apply back to the column's dtype through this: only text
+        # (and missing values) may become packed text; numbers (say map({"7": 1})) stay numbers
+        if pd.api.types.infer_dtype(scalars, skipna=True) not in ("string", "empty"):
+            raise TypeError("packed text holds only strings")
+        return cls._from_sequence(scalars, dtype=dtype)
+
+    @classmethod
     def _from_factorized(cls, values, original):
         return cls._from_sequence(values)
 
@@ -467,6 +475,8 @@ class PackedStringArray(ExtensionArray):
             idx = np.flatnonzero(key)
         else:
             idx = np.asarray(key, dtype=np.int64)
+            if ((idx < -len(self)) | (idx >= len(self))).any():  # else -n-1 would read as missing (-1)
+                raise IndexError(f"indices are out of bounds for length {len(self)}")
             idx = np.where(idx < 0, idx + len(self), idx)
         return self._take_positions(idx)
 

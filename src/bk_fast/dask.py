@@ -48,6 +48,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import dask
@@ -60,6 +61,7 @@ from bk_fast import allocation as _alloc
 from bk_fast import netting as _net
 from bk_fast.allocation import allocate as _allocate
 from bk_fast.allocation import allocate_kits as _allocate_kits
+from bk_fast._validate import plain as _plain
 from bk_fast.bom import BOM, _unmatched, _with_unmatched
 from bk_fast.netting import net_requirements as _net_requirements
 from bk_fast.netting import weekly_balance as _weekly_balance
@@ -115,13 +117,22 @@ def _key_values(part, key) -> np.ndarray:
     return part[key].to_numpy()
 
 
-def _distinct(part, key) -> pd.Index:
+def _distinct(part, key) -> tuple:
+    """(distinct item ids of a partition, its row count, (position, label) of its first row without an item
+    id or None): the single-machine functions refuse a missing item, and item ranges cannot hold one."""
     vals = _key_values(part, key)
-    return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)
+    missing = pd.isna(vals)
+    first = None
+    if missing.any():
+        pos = int(np.flatnonzero(missing)[0])
+        first = (pos, _plain(part.index[pos]))
+        vals = vals[~missing]
+    return (pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)), len(part), first
 
 
 def _period_order(part, key) -> pd.Index:
     vals = part[key].to_numpy()
+    vals = vals[~pd.isna(vals)]  # not a period: the single-machine function reports the row
     return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)
 
 
@@ -142,9 +153,29 @@ def _bounds(items: pd.Index, nparts: int) -> tuple[np.ndarray, tuple]:
     cuts = [(k * n) // nparts for k in range(1, nparts)]
     vals = items.to_numpy()
     bounds = vals[cuts] if cuts else vals[:0]
-    last = vals[-1].item() if n and hasattr(vals[-1], "item") else (vals[-1] if n else None)
-    divisions = tuple(vals[[0] + cuts].tolist()) + (last,) if n else (None, None)
+    # the labels as the index holds them (Timestamps for dates: datetime64[ns].tolist() gives integers)
+    divisions = tuple(_plain(v) for v in items[[0] + cuts]) + (_plain(items[-1]),) if n else (None, None)
     return bounds, divisions
+
+
+def _range_of(bounds: np.ndarray, vals: np.ndarray) -> np.ndarray:
+    """Item range of every value (``searchsorted(bounds, vals, side="right")``), compared exactly when one
+    side is signed and the other unsigned: NumPy compares int64 with uint64 as float64, so an input keyed
+    by uint64 ids and one keyed by int64 ids would send the same item above 2**53 to different ranges."""
+    kinds = bounds.dtype.kind + vals.dtype.kind
+    if kinds == "iu":  # signed bounds, unsigned values: above int64's max is past every bound
+        big = vals > np.iinfo(np.int64).max
+        low = np.where(big, 0, vals).astype(np.int64)
+        where = np.searchsorted(bounds.astype(np.int64), low, side="right")
+        where[big] = len(bounds)
+        return where
+    if kinds == "ui":  # unsigned bounds, signed values: a negative value is below every bound
+        neg = vals < 0
+        high = np.where(neg, 0, vals).astype(np.uint64)
+        where = np.searchsorted(bounds.astype(np.uint64), high, side="right")
+        where[neg] = 0
+        return where
+    return np.searchsorted(bounds, vals, side="right")
 
 
 def _split(part, key, bounds, nparts: int) -> tuple:
@@ -152,7 +183,7 @@ def _split(part, key, bounds, nparts: int) -> tuple:
     if nparts == 1:
         return (part,)
     vals = _key_values(part, key)
-    where = np.searchsorted(bounds, vals, side="right") if len(vals) else np.zeros(0, dtype=np.int64)
+    where = _range_of(bounds, vals) if len(vals) else np.zeros(0, dtype=np.int64)
     order = np.argsort(where, kind="stable")
     ends = np.cumsum(np.bincount(where, minlength=nparts))
     starts = np.r_[0, ends[:-1]]
@@ -365,8 +396,8 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
     -------
     dask DataFrame
         One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``;
-        the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one output partition per
-        demand partition (``line`` = the demand's index label, as in ``BOM.explode``; the index restarts at 0
+        the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one
+        output partition per demand partition (``line`` = the demand's index label, as in ``BOM.explode``; the index restarts at 0
         in every partition).
 
     Examples
@@ -422,18 +453,28 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
 # netting, partitioned by item
 
 
-def _item_plan(inputs: list, nparts: int | None, periods_of: list):
+def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
-    (sorted items, per-source period orders)."""
+    (sorted items, per-source period orders). A row without an item id is a ValueError naming the input
+    (``names``, in the order of ``inputs``), the column, the row's position in the whole input and its
+    label."""
     jobs = []
     for obj, key in inputs:
-        for p in _parts(obj):
-            jobs.append(delayed(_distinct, pure=True)(p, key))
+        jobs.append([delayed(_distinct, pure=True)(p, key) for p in _parts(obj)])
     pjobs = []
     for obj, key in periods_of:
         pjobs.append([delayed(_period_order, pure=True)(p, key) for p in _parts(obj)])
-    items, per = dask.compute(jobs, pjobs)
-    return _sorted_items(items), per
+    found, per = dask.compute(jobs, pjobs)
+    for k, ((obj, key), parts) in enumerate(zip(inputs, found)):
+        offset = 0
+        for _, n, first in parts:
+            if first is not None:
+                what = names[k] if names else "input"
+                where = "index" if key is None else f"column {key!r}"
+                raise ValueError(f"{what}: row {offset + first[0]} (label {first[1]!r}) has a missing item "
+                                 f"id in its {where}")
+            offset += n
+    return _sorted_items([d[0] for parts in found for d in parts]), per
 
 
 def _nparts(nparts, inputs) -> int:
@@ -474,10 +515,30 @@ def _sort_items(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.iloc[order]
 
 
+_ROW_MESSAGE = re.compile(r"(\w+): row (\d+)\b")
+
+
+def _with_row_labels(call, frames: dict):
+    """``call()``; a ValueError of the netting functions that names a row by its position ("demand: row 4
+    ...") names it by its index label instead: a partition holds some rows of an input, reordered, so
+    positions within it mean nothing to the caller (allocation and explosion already give labels)."""
+    try:
+        return call()
+    except ValueError as exc:
+        m = _ROW_MESSAGE.match(str(exc))
+        frame = frames.get(m.group(1)) if m else None
+        if not isinstance(frame, (pd.DataFrame, pd.Series)) or int(m.group(2)) >= len(frame):
+            raise
+        label = _plain(frame.index[int(m.group(2))])
+        raise ValueError(f"{m.group(1)}: the row labelled {label!r}{str(exc)[m.end():]}") from exc
+
+
 def _weekly_part(on_hand, demand, receipts, past_due, periods, engine):
-    demand = _join(demand)
-    out = _weekly_balance(_join(on_hand), demand, _join(receipts), _join(past_due), periods=periods,
-                          engine=engine)
+    frames = dict(on_hand=_join(on_hand), demand=_join(demand), receipts=_join(receipts),
+                  past_due=_join(past_due))
+    out = _with_row_labels(lambda: _weekly_balance(frames["on_hand"], frames["demand"], frames["receipts"],
+                                                   frames["past_due"], periods=periods, engine=engine),
+                           frames)
     return _sort_items(out)
 
 
@@ -521,16 +582,19 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
         raise TypeError("demand is required")
     d_key = _time_phased_key(demand, "demand")
     r_key = _time_phased_key(receipts, "receipts") if receipts is not None else None
-    keyed = [(demand, d_key[0])]
+    keyed, names = [(demand, d_key[0])], ["demand"]
     if receipts is not None:
         keyed.append((receipts, r_key[0]))
+        names.append("receipts")
     if isinstance(on_hand, (pd.DataFrame, pd.Series)) or _is_dask(on_hand):
         keyed.append((on_hand, _on_hand_key(on_hand, "on_hand")))
+        names.append("on_hand")
     if isinstance(past_due, (pd.DataFrame, pd.Series)) or _is_dask(past_due):
         keyed.append((past_due, _on_hand_key(past_due, "past_due")))
+        names.append("past_due")
     sources = [(demand, d_key)] + ([(receipts, r_key)] if receipts is not None else [])
     long_sources = [(obj, k[1]) for obj, k in sources if k[1] is not None] if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources)
+    items, porders = _item_plan(keyed, npartitions, long_sources, names)
     per = _global_periods(sources, porders, periods)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -581,7 +645,9 @@ def _netting_frames(res) -> tuple:
 
 
 def _net_part(gross, on_hand, receipts, kwargs):
-    res = _net_requirements(_join(gross), _join(on_hand), _join(receipts), **kwargs)
+    frames = dict(gross=_join(gross), on_hand=_join(on_hand), receipts=_join(receipts))
+    res = _with_row_labels(lambda: _net_requirements(frames["gross"], frames["on_hand"], frames["receipts"],
+                                                     **kwargs), frames)
     record, orders, summary = _netting_frames(res)
     return (record.iloc[np.argsort(record.index.to_numpy(), kind="stable")] if len(record) > 1 else record,
             orders.iloc[np.argsort(orders.index.to_numpy(), kind="stable")] if len(orders) > 1 else orders,
@@ -620,7 +686,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     >>> gross = dd.from_pandas(pd.DataFrame({"item": ["a", "b", "a"], "period": [0, 0, 1],
     ...                                      "qty": [16.0, 140.0, 5.0]}), npartitions=2)
     >>> res = bkd.net_requirements(gross, {"a": 0.0, "b": 0.0}, lot=MinMaxMultiple(min=50, max=100))
-    >>> res.orders.compute()[["due_period", "qty"]]
+    >>> res.orders.compute()[["due_period", "qty"]]  # doctest: +NORMALIZE_WHITESPACE
           due_period    qty
     item
     a              0   50.0
@@ -635,11 +701,13 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     g_key = _time_phased_key(gross, "gross")
     r_key = _time_phased_key(receipts, "receipts") if receipts is not None else None
     keyed = [(gross, g_key[0])] + ([(receipts, r_key[0])] if receipts is not None else [])
+    names = ["gross"] + (["receipts"] if receipts is not None else [])
     if isinstance(on_hand, (pd.DataFrame, pd.Series)) or _is_dask(on_hand):
         keyed.append((on_hand, _on_hand_key(on_hand, "on_hand")))
+        names.append("on_hand")
     sources = [(gross, g_key)] + ([(receipts, r_key)] if receipts is not None else [])
     long_sources = [(obj, k[1]) for obj, k in sources if k[1] is not None] if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources)
+    items, porders = _item_plan(keyed, npartitions, long_sources, names)
     per = _global_periods(sources, porders, periods)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -725,7 +793,7 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     o_item = _alloc._column(_meta(orders), "item", _alloc._ORDER_NAMES, "orders", ocols)
     s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
     keyed = [(orders, o_item), (supply, s_item)]
-    items, _ = _item_plan(keyed, npartitions, [])
+    items, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"])
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -833,7 +901,9 @@ def _pack(sizes: np.ndarray, nparts: int) -> np.ndarray:
 def _split_by_map(part, key, mapping: pd.Series, nparts: int, default: int = 0) -> tuple:
     vals = _key_values(part, key) if key is not None else part.index.to_numpy()
     pos = mapping.index.get_indexer(pd.Index(vals))
-    where = np.where(pos >= 0, mapping.to_numpy()[np.where(pos >= 0, pos, 0)], default).astype(np.int64)
+    where = np.full(len(vals), default, dtype=np.int64)  # keys absent from ``mapping`` (it may be empty)
+    hit = pos >= 0
+    where[hit] = mapping.to_numpy()[pos[hit]]
     order = np.argsort(where, kind="stable")
     ends = np.cumsum(np.bincount(where, minlength=nparts))
     starts = np.r_[0, ends[:-1]]
@@ -897,12 +967,12 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
     >>> req = pd.DataFrame({"order": ["K1", "K2", "K3"], "item": [7, 7, 8], "fraction": [1.0, 1.0, 1.0]})
     >>> supply = pd.DataFrame({"item": [7, 8], "qty": [150.0, 5.0]})
     >>> res = bkd.allocate_kits(orders, req, supply, npartitions=2)
-    >>> res.components
-          component  partition
+    >>> res.components  # doctest: +NORMALIZE_WHITESPACE
+           component  partition
     order
-    K1            0          0
-    K2            0          0
-    K3            1          1
+    K1             0          0
+    K2             0          0
+    K3             1          1
     >>> res.orders.compute().sort_index()
          qty  knittable  short  limiting_item  complete
     0  100.0      100.0    0.0           <NA>      True
@@ -928,10 +998,13 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
     e_o = np.concatenate([e[0] for e in edges]) if edges else np.zeros(0, dtype=object)
     e_i = np.concatenate([e[1] for e in edges]) if edges else np.zeros(0, dtype=object)
     known = pd.Index(all_ids)
-    if len(e_o) and (known.get_indexer(pd.Index(e_o)) < 0).any():
-        # the single-machine function reports the offending row: run it on the whole to get its message
+    if not known.is_unique or (len(e_o) and (known.get_indexer(pd.Index(e_o)) < 0).any()):
+        # the single-machine function reports the offending row (a repeated order id, a requirement of an
+        # unknown order): run it on the whole to get its message
         _allocate_kits(_compute(orders), _compute(requirements), _compute(supply), mode=mode, columns=columns,
                        engine=engine)
+        if not known.is_unique:  # pragma: no cover - the single-machine function refuses repeated ids
+            raise ValueError(f"orders column {o_order!r} must be unique for kits")
     comp_o, comp_i = order_item_components(all_ids, e_o, e_i)
     nparts = _nparts(npartitions, [(orders, None), (requirements, None), (supply, None)])
     n_comp = int(comp_o.max()) + 1 if len(comp_o) else 0

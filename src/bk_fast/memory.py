@@ -161,7 +161,10 @@ def _text(s: pd.Series, category_ratio: float) -> tuple[pd.Series, str]:
     if s.dtype == object:
         if not _missing_all_nan(s):  # None would come back as NaN: leave the column as it is
             return s, ""
-        plain = s.astype("str")
+        try:
+            plain = s.astype("str")
+        except UnicodeEncodeError:  # a lone surrogate ("\ud800") has no UTF-8: the str dtype cannot hold it
+            return s, ""
         note = f"{s.dtype} -> str"
     # one hashing pass decides and builds the categorical (sorted categories, as astype("category") gives)
     codes, uniques = _factorize_sorted(plain)
@@ -227,7 +230,10 @@ def _packed_text(s: pd.Series) -> tuple[pd.Series, str]:
 
     if s.dtype == object and not _missing_all_nan(s):
         return s, ""
-    arr = pack_strings(s)
+    try:
+        arr = pack_strings(s)
+    except UnicodeEncodeError:  # a lone surrogate: pyarrow strings are UTF-8
+        return s, ""
     k = len(arr._table.shapes)
     layout = "int codes into the distinct values, " if arr._codes is not None else ""
     return (pd.Series(arr, index=s.index, name=s.name, copy=False),
@@ -241,8 +247,26 @@ def _smaller(a, b):
     return b
 
 
+def _sparse_exact(s: pd.Series) -> bool:
+    """Whether an extension-dtype number column survives the trip through the NumPy array the sparse dtype
+    is built from: missing values come out as NaN (booleans with <NA> as objects), so only pandas' masked
+    floats (NaN is their missing value) and masked integers within +-2**53 (float64 holds every such integer)
+    may have missing values; a pyarrow float column's NaN (distinct from its nulls) would come back null."""
+    missing = s.isna().to_numpy()
+    if isinstance(s.array, pd.arrays.FloatingArray):
+        return not np.isnan(s.to_numpy()[~missing]).any()
+    if not missing.any():
+        return s.dtype.kind != "f" or not np.isnan(s.to_numpy()).any()
+    if isinstance(s.array, pd.arrays.IntegerArray):
+        v = s[~missing]
+        return -(2 ** 53) <= int(v.min()) and int(v.max()) <= 2 ** 53
+    return False
+
+
 def _sparse(s: pd.Series, ratio: float) -> tuple[pd.Series, str]:
     if s.dtype.kind not in "fiub" or len(s) == 0:
+        return s, ""
+    if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and not _sparse_exact(s):
         return s, ""
     x = s.to_numpy()
     nan_share = float(np.isnan(x).mean()) if x.dtype.kind == "f" else 0.0

@@ -908,3 +908,137 @@ def test_erp_report_empty_trailing_rows_in_inventory_and_demand(engine):
         yarn_demand_report(inv.assign(**{"Theoretical Balance": [10.0, 5.0, np.nan, 3.0]}), dem, engine=engine)
     with pytest.raises(ValueError, match=r"demand row 7 \(position 2\) has quantities but no 'Desc#'"):
         yarn_demand_report(inv, dem.assign(**{"Week 36": [1.0, 0.0, 4.0]}), engine=engine)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# item ids matched exactly across inputs (pandas compared integer ids with float64 ids as floats: 2**60 + 1
+# was the float 2**60, so a receipt went to the wrong yarn or the union of ids was not unique)
+
+_BIG = 2 ** 60
+
+
+def test_float_ids_beyond_2_53_next_to_integer_ids_are_an_error(engine):
+    dem = pd.DataFrame({"w1": [10.0]}, index=pd.Index([_BIG + 1]))
+    rec_f = pd.DataFrame({"w1": [100.0]}, index=pd.Index([float(_BIG)]))
+    msg = r"receipts: item id .*1152921504606846976.* float64 .*2\*\*53.* integer ids of demand"
+    with pytest.raises(ValueError, match=msg):   # the receipt was credited to yarn 2**60 + 1
+        bk_fast.weekly_balance(pd.Series({_BIG + 1: 0.0}), dem, rec_f, engine=engine)
+    with pytest.raises(ValueError, match=r"past_due: item id .*2\*\*53"):
+        bk_fast.weekly_balance(pd.Series({_BIG + 1: 0.0}), dem, past_due={float(_BIG): 4.0}, engine=engine)
+    with pytest.raises(ValueError, match=r"on_hand: item id .*2\*\*53"):
+        bk_fast.weekly_balance(pd.Series({float(_BIG): 5.0}), dem, engine=engine)
+    with pytest.raises(ValueError, match=r"receipts: item id .*2\*\*53.* integer ids of gross"):
+        bk_fast.net_requirements(dem, None, rec_f, engine=engine)
+    with pytest.raises(ValueError, match=r"safety_stock: item id .*2\*\*53"):
+        bk_fast.net_requirements(dem, 0.0, safety_stock=pd.Series([5.0], index=[float(_BIG)]), engine=engine)
+    with pytest.raises(ValueError, match="receipts: item id 1.5 is a float64 id that is not a whole number"):
+        bk_fast.net_requirements(pd.DataFrame({"w1": [1.0]}, index=[1]), None,
+                                 pd.DataFrame({"w1": [1.0]}, index=[1.5]), engine=engine)
+    # the ERP report: Int64 Desc# in inventory and demand, float Desc# in the PO (InvalidIndexError before)
+    inv = pd.DataFrame({"Desc#": pd.array([_BIG + 1], dtype="Int64"), "Theoretical Balance": [0.0]})
+    dm = pd.DataFrame({"Desc#": pd.array([_BIG + 1], dtype="Int64"), "This Week": [5.0]})
+    po = pd.DataFrame({"Desc#": [float(_BIG)], "This Week": [7.0]})
+    with pytest.raises(ValueError, match=r"yarn_po: item id .*2\*\*53.* integer ids of yarn_inventory"):
+        yarn_demand_report(inv, dm, po, engine=engine)
+    # mrp: bom.codes and the union of ids outside the BOM matched float 2**60 with 2**60 + 1 too
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [_BIG + 1], "component": [5], "qty_per": [1.0]}))
+    d = pd.DataFrame({"item": [_BIG + 1], "week": [0], "qty": [10.0]})
+    r = pd.DataFrame({"item": [float(_BIG)], "week": [0], "qty": [100.0]})
+    with pytest.raises(ValueError, match=r"receipts: item id .*2\*\*53.* integer ids of the BOM"):
+        bk_fast.mrp(d, bom, receipts=r, engine=engine)
+    with pytest.raises(ValueError, match=r"on_hand: item id .*2\*\*53"):
+        bk_fast.mrp(d, bom, {float(_BIG): 3.0}, engine=engine)
+    with pytest.raises(ValueError, match=r"lead_time: item id .*2\*\*53"):
+        bk_fast.mrp(d, bom, lead_time={float(_BIG): 3}, engine=engine)
+    d_out = pd.DataFrame({"item": [_BIG + 3], "week": [0], "qty": [10.0]})   # both outside the BOM
+    with pytest.raises(ValueError, match=r"receipts: item id .*2\*\*53"):
+        bk_fast.mrp(d_out, bom, receipts=r.assign(item=[float(_BIG + 4)]), engine=engine)
+
+
+def test_exact_float_ids_next_to_integer_ids_are_the_integer_items(engine):
+    """Whole float ids below 2**53 (a frame column with a gap) are the integer items, and large integer ids
+    next to them stay exact (the union was a float64 index: 2**60 + 1 came back as 2**60)."""
+    oh = pd.Series({_BIG + 1: 1.0, 3: 2.0})
+    dem = pd.DataFrame({"item": [3.0, 4.0], "week": [0, 0], "qty": [5.0, 6.0]})
+    rec = pd.DataFrame({"w": [7.0]}, index=[_BIG + 1])
+    before = (oh.copy(), dem.copy(deep=True), rec.copy(deep=True))
+    out = bk_fast.weekly_balance(oh, dem, rec, periods=[0, "w"], engine=engine)
+    assert out.index.dtype == np.int64 and out.index.tolist() == [_BIG + 1, 3, 4]
+    assert out[0].tolist() == [1.0, -3.0, -6.0] and out["w"].tolist() == [8.0, -3.0, -6.0]
+    pd.testing.assert_series_equal(oh, before[0])
+    pd.testing.assert_frame_equal(dem, before[1])
+    pd.testing.assert_frame_equal(rec, before[2])
+    res = bk_fast.net_requirements(dem, oh, rec, safety_stock={4.0: 1.0}, lead_time={_BIG + 1: 1, 4: 2},
+                                   periods=[0, "w"], engine=engine)
+    assert res.items.tolist() == [3, 4, _BIG + 1] and res.safety_stock.tolist() == [0.0, 1.0, 0.0]
+    assert res.lead_time.tolist() == [0, 2, 1]
+    assert res.orders["item"].tolist() == [3, 4] and res.orders["qty"].tolist() == [3.0, 7.0]
+    # the ERP report: a float PO Desc# (small) is the inventory's integer yarn, large Desc# stay exact
+    inv = pd.DataFrame({"Desc#": pd.array([_BIG + 1, 7], dtype="Int64"), "Theoretical Balance": [10.0, 1.0]})
+    dm = pd.DataFrame({"Desc#": [_BIG + 1, 7], "This Week": [2.0, 1.0]})
+    po = pd.DataFrame({"Desc#": [7.0, 8.0], "Unscheduled or Past Due": [1.0, 0.0], "This Week": [5.0, 3.0]})
+    rep = yarn_demand_report(inv, dm, po, engine=engine)
+    assert rep["Desc#"].tolist() == [_BIG + 1, 7, 8]
+    assert rep["Balance This Week"].tolist() == [8.0, 5.0, 3.0]
+    assert rep["Total Balance"].tolist() == [8.0, 6.0, 3.0]
+
+
+def test_unsigned_ids_beyond_int64_next_to_signed_ids(engine):
+    """uint64 ids beyond int64 next to int64 ids: pandas united them as float64 (labels rounded, and 2**60
+    with 2**60 + 1 made the index non-unique: InvalidIndexError)."""
+    u = pd.Index(np.array([2 ** 63 + 5, _BIG + 1], dtype=np.uint64))
+    oh = pd.Series([1.0, 2.0], index=pd.Index(pd.array([_BIG + 1, _BIG], dtype="Int64")))
+    dem = pd.DataFrame({"item": [_BIG, _BIG + 1], "week": [0, 0], "qty": [5.0, 7.0]})
+    rec = pd.DataFrame({"w": [100.0, 3.0]}, index=u)
+    out = bk_fast.weekly_balance(oh, dem, rec, periods=[0, "w"], engine=engine)
+    assert out.index.tolist() == [_BIG + 1, _BIG, 2 ** 63 + 5]
+    assert out[0].tolist() == [-6.0, -3.0, 0.0] and out["w"].tolist() == [-3.0, -3.0, 100.0]
+    # a negative id too: the ids are kept as Python ints
+    neg = rec.set_axis(pd.Index(np.array([2 ** 63 + 5, _BIG + 1], dtype=np.uint64)))
+    out = bk_fast.weekly_balance(oh, dem.assign(item=[-1, _BIG + 1]), neg, periods=[0, "w"], engine=engine)
+    assert out.index.tolist() == [_BIG + 1, _BIG, -1, 2 ** 63 + 5]
+    assert out["w"].tolist() == [-3.0, 2.0, -5.0, 100.0] and out["on_hand"].tolist() == [1.0, 2.0, 0.0, 0.0]
+    inv = pd.DataFrame({"Desc#": pd.array([_BIG + 1, _BIG], dtype="Int64"),
+                        "Theoretical Balance": [10.0, 20.0]})
+    dm = pd.DataFrame({"Desc#": [_BIG, _BIG + 1], "This Week": [1.0, 2.0]})
+    po = pd.DataFrame({"Desc#": np.array([_BIG + 1, 2 ** 63 + 5], dtype=np.uint64),
+                       "Unscheduled or Past Due": [3.0, 4.0], "This Week": [5.0, 6.0]})
+    rep = yarn_demand_report(inv, dm, po, engine=engine)
+    assert rep["Desc#"].tolist() == [_BIG + 1, _BIG, 2 ** 63 + 5]
+    assert rep["Balance This Week"].tolist() == [13.0, 19.0, 6.0]
+    assert rep["Total Balance"].tolist() == [16.0, 19.0, 10.0]
+    # mrp: items outside the BOM, unsigned beyond int64 and negative
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [_BIG + 1], "component": [5], "qty_per": [1.0]}))
+    res = bk_fast.mrp(pd.DataFrame({"item": [_BIG + 1], "week": [0], "qty": [10.0]}), bom,
+                      pd.Series([3.0, 1.0], index=pd.Index(np.array([2 ** 63 + 5, 5], dtype=np.uint64))),
+                      receipts=pd.DataFrame({"item": [-7], "week": [0], "qty": [2.0]}), engine=engine)
+    assert res.items.tolist() == [_BIG + 1, 5, -7, 2 ** 63 + 5]
+    assert res.on_hand.tolist() == [0.0, 1.0, 0.0, 3.0]
+    assert res.scheduled.ravel().tolist() == [0.0, 0.0, 2.0, 0.0]
+    # int64 BOM ids and a uint64 id beyond int64 outside the BOM (the items were float64: 2**60 + 1 rounded)
+    res = bk_fast.mrp(pd.DataFrame({"item": [_BIG + 1], "week": [0], "qty": [10.0]}), bom,
+                      pd.Series([3.0], index=pd.Index(np.array([2 ** 63 + 5], dtype=np.uint64))),
+                      lead_time={_BIG + 1: 1}, periods=[0, 1], engine=engine)
+    assert res.items.tolist() == [_BIG + 1, 5, 2 ** 63 + 5] and res.on_hand.tolist() == [0.0, 0.0, 3.0]
+    assert res.lead_time.tolist() == [1, 0, 0] and res.orders["item"].tolist() == [_BIG + 1, 5]
+
+
+def test_text_and_all_float_ids_are_unchanged(engine):
+    out = bk_fast.weekly_balance(pd.Series({"a": 1.0}), pd.DataFrame({"w": [1.0]}, index=["b"]),
+                                 engine=engine)
+    assert out.index.tolist() == ["a", "b"]
+    out = bk_fast.weekly_balance(pd.Series({1.0: 5.0}), pd.DataFrame({"w": [1.0, 2.0]}, index=[1.0, 2.5]),
+                                 engine=engine)
+    assert out.index.dtype == np.float64 and out.index.tolist() == [1.0, 2.5]
+    assert out["w"].tolist() == [4.0, -2.0]
+    big = float(2 ** 60)   # float ids on every side compare as the same floats: no error
+    out = bk_fast.weekly_balance(pd.Series({big: 5.0}), pd.DataFrame({"w": [1.0]}, index=[big]),
+                                 engine=engine)
+    assert out["w"].tolist() == [4.0]
+    # a per-item Series keyed by floats with a missing key (a column with a gap) next to integer items
+    res = bk_fast.net_requirements(pd.DataFrame({"w": [10.0]}, index=[_BIG + 1]), 0.0,
+                                   safety_stock=pd.Series([2.0, 9.0], index=[1.0, np.nan]),
+                                   lead_time=pd.Series([3, 4], index=pd.Index([_BIG + 1, None],
+                                                                              dtype=object)),
+                                   engine=engine)
+    assert res.safety_stock.tolist() == [0.0] and res.lead_time.tolist() == [3]

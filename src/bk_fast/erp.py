@@ -830,6 +830,19 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
                                  f"quantity")
     order = _net_order(names)
     dem_keys, keep = _net_ids(dem, dem_id, list(dem_b.values()), "demand")
+    # Desc# of the three frames made comparable exactly (pandas matches Int64 2**60 + 1 with float 2**60):
+    # a float Desc# that cannot be an exact integer next to integer ones is a ValueError naming its frame
+    from bk_fast.netting import _same_ids
+
+    inv_ids, dem_keys, po_ids, pd_ids = _same_ids([
+        ("yarn_inventory", on_hand.index), ("demand", dem_keys),
+        ("yarn_po", rec_frame.index if rec_frame is not None else None),
+        ("yarn_po", past_due.index if past_due is not None else None)])
+    on_hand.index = inv_ids
+    if rec_frame is not None:
+        rec_frame.index = po_ids
+    if past_due is not None:
+        past_due.index = pd_ids
     dem_frame = _net_pd.DataFrame(dem_b if keep is None else {b: v[keep] for b, v in dem_b.items()}, index=dem_keys)
     if past_due is not None:
         only_po = past_due.index[~past_due.index.isin(on_hand.index)]

@@ -82,6 +82,75 @@ def _check_keys(keys: pd.Index, what: str, kind: str) -> None:
         raise ValueError(f"{what}: row {int(np.flatnonzero(miss)[0])} has a missing {kind}")
 
 
+def _id_kind(idx: pd.Index, infer: bool = True) -> str:
+    """'int' (integer dtype, or object ids some of which are Python ints), 'float' or 'other' ('object' for
+    object ids when not ``infer``)."""
+    dtype = idx.dtype
+    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        return "other"
+    kind = getattr(dtype, "kind", "O")
+    if kind in "iu":
+        return "int"
+    if kind == "f":
+        return "float"
+    if kind == "O" and isinstance(dtype, np.dtype) and len(idx):
+        if not infer:
+            return "object"
+        if pd.api.types.infer_dtype(idx, skipna=True) in ("integer", "mixed-integer", "mixed-integer-float"):
+            return "int"
+    return "other"
+
+
+def _same_ids(parts, fixed=()) -> list:
+    """The item ids of several inputs made comparable exactly: pandas matches an integer id with a float64 one
+    (and unites int64 with uint64 ids) through float64, where 2**60 + 1 == 2**60. ``parts`` are (input name,
+    Index or None); the Indexes are returned in the same order (unchanged unless they mix kinds). ``fixed``
+    are (name, Index) pairs that only count as the ids met (e.g. a BOM's items).
+
+    When integer ids meet float ids, float ids that are whole numbers below 2**53 in magnitude (exact) become
+    int64; any other float id is a ValueError naming its input. Unsigned ids beyond int64 with signed ids:
+    all become uint64 when no id is negative, else Python ints (object)."""
+    idx = [p for _, p in parts]
+    kinds = [None if p is None else _id_kind(p, infer=False) for p in idx]
+    every = ([(w, _id_kind(p, infer=False), p) for w, p in fixed if len(p)]   # (an empty index meets no id)
+             + [(w, k, p) for (w, p), k in zip(parts, kinds) if k is not None and len(p)])
+    if any(k == "float" for w, k, _ in every):   # (object ids are scanned only then: text ids cost nothing)
+        every = [(w, _id_kind(p) if k == "object" else k, p) for w, k, p in every]
+    every = [(w, k) for w, k, _ in every]
+    ints = [w for w, k in every if k == "int"]
+    if ints and any(k == "float" for _, k in every):
+        for j, ((what, _), k) in enumerate(zip(parts, kinds)):
+            if k != "float":
+                continue
+            vals = idx[j].to_numpy(dtype=np.float64, na_value=np.nan)
+            whole = np.isfinite(vals) & (vals == np.floor(vals))
+            bad = ~(whole & (np.abs(vals) < 2.0 ** 53))
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                other = next(w for w in ints if w != what) if any(w != what for w in ints) else what
+                why = ("is not a whole number" if not whole[i] else
+                       "is at or beyond 2**53, where float64 cannot hold integer ids exactly")
+                shown = f"{float(vals[i])!r}" + (f" (= {int(vals[i])})" if whole[i] else "")
+                raise ValueError(f"{what}: item id {shown} is a float64 id that {why}, so it cannot be "
+                                 f"matched exactly with the integer ids of {other}; pass the ids as integers "
+                                 f"(e.g. an int64 or Int64 column)")
+            idx[j] = pd.Index(vals.astype(np.int64), name=idx[j].name)
+    num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
+    uns = [j for j in num if idx[j].dtype.kind == "u"]
+    sig = [j for j in num if idx[j].dtype.kind == "i"]
+    if uns and sig:
+        if all(not len(idx[j]) or int(idx[j].max()) < 2 ** 63 for j in uns):
+            for j in uns:
+                idx[j] = pd.Index(idx[j].to_numpy(dtype=np.int64), name=idx[j].name)
+        elif all(not len(idx[j]) or int(idx[j].min()) >= 0 for j in sig):
+            for j in sig:
+                idx[j] = pd.Index(idx[j].to_numpy(dtype=np.uint64), name=idx[j].name)
+        else:
+            for j in num:
+                idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
+    return idx
+
+
 def _parse(obj, what: str) -> _Source | None:
     if obj is None:
         return None
@@ -239,6 +308,10 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
     if isinstance(value, pd.Series):
         v = float_column(value.to_frame("v"), "v", what=name)
         s = pd.Series(v, index=value.index)
+        if not isinstance(s.index, pd.MultiIndex) and s.index.hasnans:   # (a missing key matches no item)
+            s = s[~s.index.isna()]
+        keys, items = _same_ids([(name, pd.Index(s.index)), ("the other inputs", items)])
+        s.index = keys
         if not s.index.is_unique:
             s = s.groupby(level=0, sort=False).last()
         if s.index.equals(items):
@@ -320,10 +393,21 @@ def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
     return out
 
 
-def _grid(first, others, on_hand, periods, *, on_hand_first: bool):
-    """Items (union, in order of appearance), periods and the dense matrices of every source."""
+def _grid(first, others, on_hand, periods, *, on_hand_first: bool, also=()):
+    """Items (union, in order of appearance), periods and the on-hand input. The ids of the sources (their
+    ``items`` are replaced), of on_hand and of ``also`` ((name, Index or None) pairs, returned last, in a
+    list) are made comparable exactly first (:func:`_same_ids`)."""
     srcs = [s for s in [first, *others] if s is not None]
     oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand)
+    also = list(also)
+    if not any(s.array for s in srcs):
+        ids = _same_ids([(s.what, s.items) for s in srcs] + [("on_hand", oh_items)] + also)
+        for s, i in zip(srcs, ids):
+            s.items = i
+        if oh_keys is not None:
+            oh_keys = ids[len(srcs)]
+        oh_items = ids[len(srcs)]
+        also = [(w, i) for (w, _), i in zip(also, ids[len(srcs) + 1:])]
     arrays = [s for s in srcs if s.array]
     if arrays:
         n = len(arrays[0].items)
@@ -338,6 +422,8 @@ def _grid(first, others, on_hand, periods, *, on_hand_first: bool):
         parts = ([oh_items] + parts) if on_hand_first else (parts + [oh_items])
         items = _union(parts)
     per = _periods(srcs, periods)
+    if also:
+        return items, per, (oh_items, oh_vals, oh_frame, oh_keys), [i for _, i in also]
     return items, per, (oh_items, oh_vals, oh_frame, oh_keys)
 
 
@@ -410,11 +496,12 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     if d_src is None:
         raise TypeError("demand is required")
     r_src = _parse(receipts, "receipts")
-    items, per, (oh_items, oh_vals, _, _) = _grid(d_src, [r_src], on_hand, periods, on_hand_first=True)
+    pd_items, pd_vals = (None, None) if past_due is None else _on_hand(past_due, "past_due")[:2]
+    items, per, (oh_items, oh_vals, _, _), (pd_items,) = _grid(
+        d_src, [r_src], on_hand, periods, on_hand_first=True, also=[("past_due", pd_items)])
     dem = _matrix(d_src, items, per)
     rec = _matrix(r_src, items, per)
     oh = _vector(oh_items, oh_vals, items, "on_hand")
-    pd_items, pd_vals = (None, None) if past_due is None else _on_hand(past_due, "past_due")[:2]
     if pd_items is not None and not pd_items.equals(items):
         unknown = ~pd_items.isin(items)
         if unknown.any():
@@ -807,12 +894,21 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     per = _periods(srcs, periods)
     nb = bom.n_items
     # items outside the BOM (ids that bom.codes does not know), in order of appearance
-    keyed = [s.items for s in srcs] + ([oh_items] if oh_items is not None else [])
+    # ids made comparable exactly (bom.codes and the union below match integer and float64 ids as floats)
+    keyed = _same_ids([(s.what, s.items) for s in srcs] + ([("on_hand", oh_items)] if oh_items is not None
+                                                            else []), fixed=[("the BOM", bom.items)])
+    for s, labels in zip(srcs, keyed):
+        s.items = labels
+    if oh_items is not None:
+        oh_items = keyed[-1]
     codes = [bom.codes(labels) if len(labels) else np.zeros(0, dtype=np.int64) for labels in keyed]
     extra = _union([pd.Index(labels[c < 0]) for labels, c in zip(keyed, codes) if (c < 0).any()])
     n = nb + len(extra)
-    items = (pd.Index(bom.items.append(extra), name=None, tupleize_cols=False) if len(extra)
-             else bom.items.rename(None))
+    if len(extra):   # (int64 BOM ids with uint64 ones beyond int64 were united as float64: ids rounded)
+        b_ids, e_ids = _same_ids([("the BOM", bom.items), ("the other inputs", extra)])
+        items = pd.Index(b_ids.append(e_ids), name=None, tupleize_cols=False)
+    else:
+        items = bom.items.rename(None)
 
     def rows_of(labels, c):
         miss = c < 0
@@ -835,11 +931,17 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     # per-item parameters are matched to the items the way demand and stock are (through bom.codes: ids
     # stripped, integral floats as integers): an on-hand frame's columns are keyed by the item of each row, a
     # Series/dict by the item its key maps to (e.g. ' FG' of an ERP export is the BOM's 'FG')
-    def canonical(value):
+    def canonical(value, name):
         if isinstance(value, dict):
             value = pd.Series(value, dtype=None if value else "float64")
         if not isinstance(value, pd.Series) or not len(value):
             return value
+        if not isinstance(value.index, pd.MultiIndex) and value.index.hasnans:   # (matches no item)
+            value = value[~value.index.isna()]
+        keys, = _same_ids([(name, pd.Index(value.index))],
+                          fixed=[("the BOM", bom.items), ("the other inputs", items)])
+        if keys is not value.index:
+            value = pd.Series(value.to_numpy(), index=keys)
         c = bom.codes(value.index)
         if not (c >= 0).any():
             return value
@@ -849,10 +951,10 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
 
     rule = lot_rule(lot)
     if dataclasses.fields(rule):
-        rule = dataclasses.replace(rule, **{f.name: canonical(getattr(rule, f.name))
+        rule = dataclasses.replace(rule, **{f.name: canonical(getattr(rule, f.name), f.name)
                                             for f in dataclasses.fields(rule)})
-    p = _params(items, oh_frame, items[oh_rows] if oh_frame is not None else None, canonical(safety_stock),
-                canonical(lead_time), rule)
+    p = _params(items, oh_frame, items[oh_rows] if oh_frame is not None else None,
+                canonical(safety_stock, "safety_stock"), canonical(lead_time, "lead_time"), rule)
     phantom = np.zeros(n, dtype=bool)
     phantom[:nb] = bom.is_phantom
     if phantom.any():

@@ -190,3 +190,36 @@ def test_cpu_clock(monkeypatch):
     monkeypatch.setenv("BK_FAST_BENCH_CLOCK", "sundial")
     with pytest.raises(ValueError, match="BK_FAST_BENCH_CLOCK"):
         bench.run(["yarn_risk"], ["numpy"], scales=[0.05], progress=False)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# review follow-ups: each failed before its fix
+
+
+def test_output_paths_checked_before_running(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+
+    def no_run(*a, **k):
+        raise AssertionError("benchmarks ran before the bad output path was noticed")
+
+    monkeypatch.setattr(bench, "run", no_run)  # a full run takes minutes; the JSON was lost at the end
+    for flag, bad, words in (("--json", tmp_path / "nope" / "b.json", "no such folder"),
+                             ("--json", tmp_path, "is a folder"),
+                             ("--plot", tmp_path / "nope" / "b.png", "no such folder"),
+                             ("--plot", tmp_path / "b.xyz", "xyz")):
+        assert main(["bench", "--quick", "--kernels", "yarn_risk", "--engines", "numpy", flag, str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"bk-fast: error: {flag}") and words in err, err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_plot_without_suffix_is_written_exactly_there(tmp_path):
+    pytest.importorskip("matplotlib")
+    result = bench.run(["yarn_risk"], ["numpy"], scales=[0.05], repeat=2, progress=False)
+    bench.plot(result, tmp_path / "chart")  # was written to chart.png
+    assert (tmp_path / "chart").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "chart.png").exists()
+
+
+def test_engines_named_twice_run_once():
+    assert bench._engine_list(["numpy", "numpy", "pandas", "pandas"]) == (["numpy"], {"pandas"})

@@ -72,3 +72,133 @@ def test_demo_plot_writes_a_png(tmp_path, capsys):
     png = tmp_path / "gantt.png"
     assert main(["demo", "--scale", "0.02", "--engine", "numpy", "--no-compare", "--plot", str(png)]) == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# review follow-ups: each failed before its fix
+
+
+@pytest.fixture
+def fresh_engines():
+    """Forget probed engines before and after (tests that fake a missing engine through the environment)."""
+    from bk_fast._engine import _reset_for_tests
+
+    _reset_for_tests()
+    yield
+    _reset_for_tests()
+
+
+def test_demo_table_prints_whole_number_ids_as_integers(capsys):
+    import pandas as pd
+
+    from bk_fast.cli import _print_table
+
+    # the schedule's machine column is float64 (knit orders without a machine are NaN): 169.0 printed "169.00"
+    _print_table(pd.DataFrame({"job": ["K1", "K2"], "machine": [169.0, 1234.0], "Desc#": [18767.0, 19003.0],
+                               "suggested_machine": [float("nan"), 12.0], "qty": [1234.5, 2.0]}))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["K1", "169", "18767", "<NA>", "1,234.50"]
+    assert lines[2].split() == ["K2", "1234", "19003", "12", "2.00"]
+
+
+def test_demo_from_exports_missing_some_kinds(tmp_path, capsys):
+    from bk_fast.datasets import make_mill, write_exports
+
+    written = write_exports(make_mill(scale=0.03, seed=2), tmp_path)
+    written["yarn_po"].unlink()  # a folder without the PO export crashed with KeyError: 'yarn_po'
+    assert main(["demo", "--from", str(tmp_path), "--engine", "numpy", "--no-compare"]) == 0
+    out = capsys.readouterr().out
+    assert "Yarn shortage risk" in out and "no yarn_po export" in out
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["demo", "--from", str(empty), "--engine", "numpy", "--no-compare"]) == 2
+    assert "no ERP exports" in capsys.readouterr().err
+
+
+def test_load_empty_folder_and_bad_engine_setting(tmp_path, capsys, monkeypatch):
+    from bk_fast.datasets import make_mill, write_exports
+
+    assert main(["load", str(tmp_path)]) == 2  # printed pandas' "Empty DataFrame" and exited 0
+    assert "no ERP exports" in capsys.readouterr().err
+    write_exports(make_mill(scale=0.01, seed=2), tmp_path)
+    monkeypatch.setenv("BK_FAST_ENGINE", "gpu")  # every file was skipped with a warning, exit 0
+    assert main(["load", str(tmp_path)]) == 2
+    assert "BK_FAST_ENGINE" in capsys.readouterr().err
+
+
+def test_info_lists_engines_when_the_default_engine_is_missing(capsys, monkeypatch, fresh_engines):
+    monkeypatch.setenv("BK_FAST_DISABLE_NUMBA", "1")
+    monkeypatch.setenv("BK_FAST_ENGINE", "numba")
+    assert main(["info"]) == 2  # stopped after the version line, without the engine list
+    captured = capsys.readouterr()
+    assert "numba   unavailable disabled by BK_FAST_DISABLE_NUMBA" in captured.out
+    assert "kernels: " in captured.out and "numpy   available" in captured.out
+    assert "'numba' is not available" in captured.err
+
+
+def test_negative_seed_is_an_argparse_error(capsys):
+    with pytest.raises(SystemExit):
+        main(["demo", "--seed", "-1"])
+    assert "--seed" in capsys.readouterr().err  # was "bk-fast: error: expected non-negative integer"
+
+
+def test_demo_plot_path_checked_before_the_demo_runs(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("matplotlib")
+    import bk_fast.datasets
+
+    def no_mill(*a, **k):
+        raise AssertionError("the demo ran before the bad --plot path was noticed")
+
+    monkeypatch.setattr(bk_fast.datasets, "make_mill", no_mill)
+    for bad, words in ((tmp_path / "nope" / "g.png", "no such folder"), (tmp_path, "is a folder"),
+                       (tmp_path / "g.xyz", "xyz")):
+        assert main(["demo", "--engine", "numpy", "--no-compare", "--plot", str(bad)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("bk-fast: error: --plot") and words in err, err
+    assert list(tmp_path.iterdir()) == []  # the write probe leaves nothing behind
+
+
+def test_demo_plot_written_exactly_where_asked(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "gantt"  # no suffix: matplotlib wrote gantt.png and the CLI said it wrote gantt
+    assert main(["demo", "--scale", "0.02", "--engine", "numpy", "--no-compare", "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "gantt.png").exists()
+    assert f"to {png}" in capsys.readouterr().out
+
+
+def test_closed_stdout_exits_quietly():
+    proc = subprocess.Popen([sys.executable, "-m", "bk_fast.cli", "info"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    proc.stdout.close()  # like `bk-fast info | head -0`: "bk-fast: error: [Errno 32] Broken pipe"
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert err == ""
+
+
+def test_demo_plot_from_exports_without_knit_orders(tmp_path, capsys):
+    pytest.importorskip("matplotlib")
+    from bk_fast.datasets import make_mill, write_exports
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    written = write_exports(make_mill(scale=0.02, seed=2), folder)
+    for kind in ("knit_orders", "bom", "yarn_inventory", "yarn_po"):
+        written[kind].unlink()
+    png = tmp_path / "gantt.png"  # crashed with KeyError: 'knit_orders' (a traceback) after the report
+    assert main(["demo", "--from", str(folder), "--engine", "numpy", "--no-compare", "--plot", str(png)]) == 2
+    captured = capsys.readouterr()
+    assert "== scheduling: skipped, the exports have no knit_orders export ==" in captured.out
+    assert captured.err.startswith("bk-fast: error: --plot") and "no knit_orders export" in captured.err
+    assert not png.exists()
+
+
+def test_interrupt_exits_130_without_traceback(monkeypatch, capsys):
+    from bk_fast import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_info", interrupted)
+    assert cli.main(["info"]) == 130
+    assert capsys.readouterr().err.strip() == "bk-fast: interrupted"

@@ -528,7 +528,7 @@ def _engine_list(requested) -> tuple[list[str], set[str] | None]:
     status = engines()
     if not requested:
         return [e for e in ENGINES if status[e].available], None
-    names = [n.strip() for n in requested if n.strip()]
+    names = list(dict.fromkeys(n.strip() for n in requested if n.strip()))  # each once, in the given order
     picked = [n for n in names if n in ENGINES]
     baselines = {n for n in names if n not in ENGINES}
     known_baselines = {b for b in ("pandas", "loop")}
@@ -742,12 +742,20 @@ def plot(result: dict, path) -> None:
     fig.suptitle(f"bk-fast bench (bk_fast {result['bk_fast']}, {result['machine']['cpus']} cpus"
                  f"{', quick' if result['quick'] else ''})", fontsize=11)
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    # a name without a suffix is written as PNG exactly there (matplotlib would add ".png" to it)
+    fig.savefig(path, dpi=110, format=None if os.path.splitext(os.fspath(path))[1] else "png")
     plt.close(fig)
 
 
 def main(args) -> int:
     """Entry point of ``bk-fast bench`` (``args`` from :func:`bk_fast.cli.build_parser`)."""
+    from bk_fast.cli import check_output
+
+    # before the run (minutes): an unwritable --json / --plot was found only at the end, losing the run
+    if args.json:
+        check_output(args.json, "--json")
+    if args.plot:
+        check_output(args.plot, "--plot", plot=True)
     result = run(args.kernels, args.engines, quick=args.quick)
     ran = [e for e in ENGINES if any(r["method"] == e for r in result["results"])]
     quick = " --quick" if result["quick"] else ""

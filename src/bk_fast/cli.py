@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,7 +29,15 @@ def _info(args) -> int:
           f"pandas {pd.__version__})")
     if args.short:
         return 0
-    print(f"cores: {os.cpu_count()}   default engine: {bk_fast.get_engine()} -> {pick()}")
+    # a default engine that is unknown or unavailable is reported after the engine list (info is where one
+    # looks when the engine setup is wrong), not in place of it
+    problem, name = None, os.environ.get("BK_FAST_ENGINE", "").strip()
+    try:
+        name = bk_fast.get_engine()
+        default = f"{name} -> {pick()}"
+    except (ImportError, ValueError) as exc:
+        problem, default = exc, f"{name} -> unavailable"
+    print(f"cores: {os.cpu_count()}   default engine: {default}")
     print(f"numba cache dir: {os.environ.get('NUMBA_CACHE_DIR') or '(NUMBA_CACHE_DIR unset)'}")
     print("engines:")
     for name, status in engines().items():
@@ -36,6 +46,9 @@ def _info(args) -> int:
     from bk_fast._engine import kernels
 
     print("kernels: " + ", ".join(kernels()))
+    if problem is not None:
+        print(f"bk-fast: error: default engine: {problem}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -43,7 +56,33 @@ def _fmt_seconds(s: float) -> str:
     return f"{s * 1e3:8.1f} ms" if s < 10 else f"{s:8.1f} s "
 
 
+#: canonical ERP id columns, and the endings of other id-like column names (``machine``,
+#: ``suggested_machine``, ``limiting_yarn``, ``order_id``, ``PO #``)
+_ID_COLUMNS = ("Desc#", "Style#", "Order #", "Machine", "PO #", "SO #", "WC")
+_ID_NAME = re.compile(r"(?:^|[\s_])(?:id|machine|mach|yarn)$|#$", re.IGNORECASE)
+
+
+def _ids_as_integers(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with its float id columns whose values are whole numbers as nullable integers, so that machine
+    169 prints ``169``, not ``169.00`` (a float column of ids: missing machines are NaN)."""
+    from bk_fast._columns import canonical
+
+    out = df
+    for i, (name, col) in enumerate(df.items()):
+        if col.dtype.kind != "f" or not (canonical(str(name)) in _ID_COLUMNS or _ID_NAME.search(str(name))):
+            continue
+        values = col.to_numpy(dtype=float, na_value=np.nan)
+        present = values[~np.isnan(values)]
+        if np.isfinite(present).all() and (present == np.round(present)).all() and \
+                (np.abs(present) < 2.0 ** 53).all():
+            if out is df:
+                out = df.copy()
+            out.isetitem(i, col.astype("Int64"))
+    return out
+
+
 def _print_table(df: pd.DataFrame, indent: str = "  ") -> None:
+    df = _ids_as_integers(df)
     with pd.option_context("display.width", 120, "display.max_columns", 12, "display.float_format",
                            lambda v: f"{v:,.2f}"):
         for line in df.to_string(index=False).splitlines():
@@ -61,11 +100,45 @@ def _progress(i: int, n: int, label: str) -> None:
         sys.stderr.write("\r" + " " * (width + 50) + "\r")
 
 
+def check_output(path, option: str, *, plot: bool = False) -> Path:
+    """Fail fast on an output file that cannot be written (before minutes of work): ``path`` must name a file
+    in an existing folder, writable (probed by opening it; nothing is left behind), and for ``plot=True`` have
+    a suffix matplotlib can write (none = PNG). Errors are ValueError / OSError / ImportError starting with
+    ``option`` and the path."""
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"{option} {path}: is a folder, expected a file name")
+    folder = p.parent
+    if not folder.is_dir():
+        raise FileNotFoundError(f"{option} {path}: no such folder {folder}")
+    if plot:
+        try:
+            from matplotlib.backend_bases import FigureCanvasBase
+        except ImportError as exc:
+            raise ImportError(f'{option} needs matplotlib: pip install "bk_fast[plot]"') from exc
+        kinds = FigureCanvasBase.get_supported_filetypes()
+        suffix = p.suffix[1:].lower()
+        if suffix and suffix not in kinds:
+            raise ValueError(f"{option} {path}: matplotlib cannot write .{suffix} files; use one of "
+                             f"{', '.join(sorted(kinds))} (no suffix: PNG)")
+    existed = p.exists()
+    try:
+        with open(p, "ab"):
+            pass
+    except OSError as exc:
+        raise OSError(f"{option} {path}: cannot write there ({exc.strerror or exc})") from None
+    if not existed:
+        p.unlink(missing_ok=True)
+    return p
+
+
 def _demo(args) -> int:
     from bk_fast import _demo as demo
-    from bk_fast.datasets import make_mill
+    from bk_fast.datasets import COLUMNS, make_mill
 
     chosen = pick(args.engine)
+    if args.plot:
+        check_output(args.plot, "--plot", plot=True)
     available = [e for e in ENGINES if engines()[e].available]
     timed = available if args.compare else [chosen]
     source = (f"ERP exports in {args.from_folder}" if args.from_folder
@@ -76,6 +149,8 @@ def _demo(args) -> int:
         from bk_fast.io import read_mill
 
         mill = read_mill(args.from_folder, engine=chosen)
+        if not mill:
+            raise FileNotFoundError(f"no ERP exports (.csv, .xlsx) found in {args.from_folder}")
         print(f"read the ERP exports in {args.from_folder}")
     else:
         mill = make_mill(scale=args.scale, seed=args.seed)
@@ -83,23 +158,35 @@ def _demo(args) -> int:
     print(f"built the mill in {_fmt_seconds(time.perf_counter() - t0).strip()}: {sizes}")
     steps = demo.steps()
     timings: dict[str, dict[str, float]] = {}
+    skipped: dict[str, str] = {}  # module -> the export it needs and the folder lacks
     n_runs = len(steps) * len(timed)
     run = 0
     for module, step in steps:
         report = None
         timings[module] = {}
-        for engine in timed:
-            run += 1
-            _progress(run, n_runs, f"{module.split('.')[-1]} [{engine}]")
-            step(mill, engine)  # first call compiles/warms (numba JIT, caches)
-            start = time.perf_counter()
-            result = step(mill, engine)
-            timings[module][engine] = time.perf_counter() - start
-            if engine == chosen:
-                report = result
+        try:
+            for engine in timed:
+                run += 1
+                _progress(run, n_runs, f"{module.split('.')[-1]} [{engine}]")
+                step(mill, engine)  # first call compiles/warms (numba JIT, caches)
+                start = time.perf_counter()
+                result = step(mill, engine)
+                timings[module][engine] = time.perf_counter() - start
+                if engine == chosen:
+                    report = result
+            if report is None:
+                report = step(mill, chosen)
+        except KeyError as exc:  # a step needing an export the folder (--from) does not have: say so, go on
+            missing = exc.args[0] if exc.args else None
+            if not (isinstance(missing, str) and missing in COLUMNS and missing not in mill):
+                raise
+            _progress(n_runs, n_runs, "")
+            del timings[module]
+            skipped[module] = missing
+            print()
+            print(f"== {module.split('.')[-1]}: skipped, the exports have no {missing} export ==")
+            continue
         _progress(n_runs, n_runs, "")
-        if report is None:
-            report = step(mill, chosen)
         print()
         print(f"== {report.title} ==")
         for line in report.lines:
@@ -109,11 +196,20 @@ def _demo(args) -> int:
     if args.plot:
         from bk_fast.scheduling import _demo_plot
 
-        _demo_plot(mill, chosen, args.plot)
+        if "bk_fast.scheduling" in skipped:
+            raise FileNotFoundError(f"--plot {args.plot}: no Gantt chart, the exports have no "
+                                    f"{skipped['bk_fast.scheduling']} export")
+        if Path(args.plot).suffix:
+            _demo_plot(mill, chosen, args.plot)
+        else:  # an open file: matplotlib adds ".png" to a name without a suffix, writing elsewhere
+            with open(args.plot, "wb") as fh:
+                _demo_plot(mill, chosen, fh)
         print(f"\nwrote the Gantt chart of the busiest work centers to {args.plot}")
     print()
     print("== time per step (warm, one run each) ==")
     table = pd.DataFrame(timings).T
+    if table.empty:
+        table = pd.DataFrame(columns=timed)
     table.index = [m.split(".")[-1] for m in table.index]
     with pd.option_context("display.float_format", lambda v: f"{v * 1e3:,.2f} ms"):
         print(table.to_string())
@@ -124,7 +220,10 @@ def _demo(args) -> int:
 def _load(args) -> int:
     from bk_fast.io import load_report
 
-    report = load_report(args.folder, engine=args.engine)
+    engine = pick(args.engine)  # an unknown BK_FAST_ENGINE skipped every file with a warning, exit 0
+    report = load_report(args.folder, engine=engine)
+    if report.empty:
+        raise FileNotFoundError(f"no ERP exports (.csv, .xlsx) found in {args.folder}")
     print(f"ERP exports in {args.folder}: {len(report)} file(s)")
     _print_table(report)
     before, after = report["MB parsed"].sum(), report["MB optimised"].sum()
@@ -143,6 +242,16 @@ def _bench(args) -> int:
     return bench.main(args)
 
 
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bk-fast", description="bk_fast: fast compute core for knit-mill "
                                      "planning")
@@ -152,7 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
     info.set_defaults(func=_info)
     demo = sub.add_parser("demo", help="run every capability on the synthetic mill and print a report")
     demo.add_argument("--scale", type=float, default=1.0, help="mill size; 1 = the real mill (default)")
-    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--seed", type=_seed, default=0,
+                      help="random seed of the synthetic mill (an integer >= 0)")
     demo.add_argument("--engine", default=None, choices=[*ENGINES, "auto"],
                       help="engine whose report is printed (default: the engine in force)")
     demo.add_argument("--from", dest="from_folder", default=None, metavar="FOLDER",
@@ -179,7 +289,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        rc = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's shutdown
+        return rc
+    except BrokenPipeError:  # `bk-fast demo | head`: the reader left; exit quietly
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # the shutdown flush would raise again
+        except (OSError, ValueError):
+            pass
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: the shell's code for an interrupt, no traceback
+        print("bk-fast: interrupted", file=sys.stderr)
+        return 130
     except (ImportError, ValueError, OSError) as exc:
         print(f"bk-fast: error: {exc}", file=sys.stderr)
         return 2

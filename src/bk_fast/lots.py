@@ -79,8 +79,8 @@ class WagnerWhitin(LotRule):
 _NAMES = {
     "lot-for-lot": LotForLot, "lotforlot": LotForLot, "lfl": LotForLot, "l4l": LotForLot,
     "min-max-multiple": MinMaxMultiple, "min-max": MinMaxMultiple, "minmax": MinMaxMultiple,
-    "mmm": MinMaxMultiple,
-    "fixed-periods": FixedPeriods, "fixed-period": FixedPeriods, "fixed-period-quantity": FixedPeriods,
+    "mmm": MinMaxMultiple, "minmaxmultiple": MinMaxMultiple,
+    "fixed-periods": FixedPeriods, "fixedperiods": FixedPeriods, "fixed-period": FixedPeriods, "fixed-period-quantity": FixedPeriods,
     "fpq": FixedPeriods, "poq": FixedPeriods,
     "wagner-whitin": WagnerWhitin, "wagnerwhitin": WagnerWhitin, "ww": WagnerWhitin,
 }
@@ -101,8 +101,8 @@ def lot_rule(spec) -> LotRule:
     """A :class:`LotRule` from a rule object, ``None`` (lot-for-lot) or a string ``"name[:k=v,...]"``.
 
     Names: ``lot-for-lot`` (``lfl``), ``min-max-multiple`` (``min-max``), ``fixed-periods`` (``fpq``,
-    ``poq``), ``wagner-whitin`` (``ww``). A bare value after the colon is the rule's first parameter
-    (``"fpq:3"``).
+    ``poq``), ``wagner-whitin`` (``ww``), or the class name (``"FixedPeriods"``; any case). A bare value
+    after the colon is the rule's first parameter (``"fpq:3"``); the others are given as ``name=value``.
 
     Examples
     --------
@@ -138,5 +138,8 @@ def lot_rule(spec) -> LotRule:
             k, v = _FIRST[cls], part
         if k not in cls.__dataclass_fields__ or k == "code":
             raise ValueError(f"lot rule {spec!r}: {cls.__name__} has no parameter {k!r}")
+        if k in kwargs:  # "ww:30,1" read as setup=1: the second bare value overwrote the first
+            raise ValueError(f"lot rule {spec!r}: parameter {k!r} is given twice (a bare value is the "
+                             f"{_FIRST.get(cls)!r} parameter; give the others as name=value)")
         kwargs[k] = _number(v, spec)
     return cls(**kwargs)

@@ -1,0 +1,27 @@
+"""lot_rule: parsing of lot-sizing rule strings (the rules' arithmetic is tested in test_netting.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bk_fast.lots import FixedPeriods, MinMaxMultiple, WagnerWhitin, lot_rule
+
+
+def test_a_parameter_given_twice_is_an_error():
+    # "ww:30,1" read as setup=1, holding=0 (the second bare value overwrote the first parameter)
+    for spec, name in (("ww:30,1", "setup"), ("mmm:50,100,25", "min"), ("fpq:3,4", "periods"),
+                       ("min-max-multiple:min=5,max=9,min=6", "min"), ("ww:30,setup=1", "setup"),
+                       ("ww:setup=30,Setup=1", "setup")):
+        with pytest.raises(ValueError, match=f"{name!r} is given twice"):
+            lot_rule(spec)
+    assert lot_rule("ww:30,holding=1") == WagnerWhitin(setup=30, holding=1)
+    assert lot_rule("mmm:50,max=100,multiple=25") == MinMaxMultiple(min=50, max=100, multiple=25)
+    assert lot_rule("fpq: 3 ,") == FixedPeriods(periods=3)
+
+
+def test_every_class_name_is_a_rule_name():
+    # "LotForLot" and "WagnerWhitin" were accepted, "FixedPeriods" and "MinMaxMultiple" were not
+    from bk_fast.lots import FixedPeriods, LotForLot, MinMaxMultiple, WagnerWhitin, lot_rule
+
+    for cls in (LotForLot, MinMaxMultiple, FixedPeriods, WagnerWhitin):
+        assert type(lot_rule(cls.__name__)) is cls

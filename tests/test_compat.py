@@ -1167,3 +1167,175 @@ def test_inputs_not_mutated_where_the_original_does_not():
     DFO.optimize_bom_explosion(f["bom"], 2.0, style_id="S1")
     for name in ("yarn", "orders", "inventory", "bom"):
         assert_frame_equal(f[name], before[name])
+
+
+# ------------------------------------------------------------------ session 5 review: edge inputs
+
+
+def _key_frames(order_ids, yarn_ids):
+    """Allocation and scheduling inputs keyed by the given id arrays (dtypes kept)."""
+    n = len(order_ids)
+    orders = pd.DataFrame({"yarn_id": order_ids, "work_center_id": order_ids,
+                           "required_quantity": np.arange(1.0, n + 1), "quantity": np.arange(100.0, 100.0 * (n + 1), 100),
+                           "priority": np.ones(n, dtype=np.int64), "order_date": pd.date_range("2026-01-05", periods=n),
+                           "due_date": pd.date_range("2026-01-05", periods=n)})
+    m = len(yarn_ids)
+    yarn = pd.DataFrame({"yarn_id": yarn_ids, "available_quantity": np.arange(50.0, 50.0 + 10 * m, 10)})
+    capacity = pd.DataFrame({"work_center_id": yarn_ids, "available_hours": np.arange(1.0, m + 1)})
+    return orders, yarn, capacity
+
+
+@pytest.mark.parametrize("left, right", [
+    # pandas' Index.get_indexer wraps signed ids into a narrower unsigned index: 2**24 + 1 was found as 1
+    (np.array([2 ** 24 + 1, 1, 7, 2 ** 31 - 1], dtype=np.int32), np.array([1, 7], dtype=np.uint8)),
+    (np.array([2 ** 40 + 1, 1, 7, 2 ** 40 + 7], dtype=np.int64), np.array([1, 7], dtype=np.uint16)),
+    # the merge compares uint64 with int64 (and integers with floats) in float64: ids past 2**53 become equal
+    # there (an original quirk, reproduced), while groupby still tells them apart
+    (np.array([2 ** 63, 5, 2 ** 63 - 1, 2 ** 64 - 1], dtype=np.uint64), np.array([2 ** 63 - 1, 5], dtype=np.int64)),
+    (np.array([2 ** 63 - 1, 5, -1, 2 ** 63 - 2], dtype=np.int64), np.array([2 ** 63, 5], dtype=np.uint64)),
+    (np.array([2 ** 60, 2 ** 60 + 1, 7, 2 ** 60 + 2], dtype=np.int64), np.array([2.0 ** 60, 7.0])),
+    (np.array([2.0 ** 60, 7.0, 3.0, 2.0 ** 60]), np.array([2 ** 60 + 1, 7], dtype=np.int64)),
+    (np.array([16777217, 7, 16777216, 3], dtype=np.int64), np.array([16777216, 7], dtype=np.float32)),
+])
+def test_keys_of_different_numeric_dtypes_match_as_the_merge_does(engine, left, right):
+    orders, yarn, capacity = _key_frames(left, right)
+    compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+    compare("optimize_production_scheduling", orders, capacity, engine=engine, now=NOW)
+
+
+class _SubFrame(pd.DataFrame):
+    @property
+    def _constructor(self):
+        return _SubFrame
+
+
+def _metadata(frame):
+    return type(frame), dict(frame.attrs), frame.flags.allows_duplicate_labels
+
+
+def _same_metadata(engine, method, *frames, **kwargs):
+    """The drop-in's result carries the original's type, attrs and flags (assert_frame_equal does not compare
+    attrs)."""
+    expected = getattr(ODFO, method)(*copy.deepcopy(frames), **kwargs)
+    with bk_fast.use_engine(engine):
+        got = getattr(DFO, method)(*copy.deepcopy(frames), **kwargs)
+    assert _metadata(got) == _metadata(expected), method
+    assert_frame_equal(got, expected, check_exact=True)
+
+
+@pytest.mark.parametrize("case", ["attrs_both", "attrs_orders", "no_dup_orders", "no_dup_right", "subclass"])
+def test_allocation_and_scheduling_keep_frame_metadata(engine, case):
+    orders, yarn, capacity = _key_frames(np.array([1, 2, 1, 3]), np.array([1, 2]))
+    orders["priority"] = [2, 1, 1, 2]
+    if case == "attrs_both":
+        for frame in (orders, yarn, capacity):
+            frame.attrs["source"] = "erp.xlsx"
+    elif case == "attrs_orders":
+        orders.attrs["source"] = "erp.xlsx"
+    elif case == "no_dup_orders":
+        orders.flags.allows_duplicate_labels = False
+    elif case == "no_dup_right":
+        yarn.flags.allows_duplicate_labels = False
+        capacity.flags.allows_duplicate_labels = False
+    else:
+        orders = _SubFrame(orders)
+    _same_metadata(engine, "optimize_yarn_allocation", yarn, orders)
+    _same_metadata(engine, "optimize_production_scheduling", orders, capacity, now=NOW)
+    _same_metadata(engine, "optimize_production_scheduling", orders, capacity.iloc[:0], now=NOW)
+
+
+def test_shortage_keeps_the_no_duplicate_labels_flag(engine):
+    df = pd.DataFrame({"planning_balance": [1.0, 5.0, np.nan], "min_stock": [2.0, 1.0, 3.0]})
+    df.flags.allows_duplicate_labels = False
+    _same_metadata(engine, "optimize_shortage_detection", df)
+
+
+def test_empty_capacity_keeps_the_column_index():
+    orders, _, capacity = _key_frames(np.array([1, 2, 1]), np.array([1, 2]))
+    named = orders.copy()
+    named.columns.name = "fields"
+    compare("optimize_production_scheduling", named, capacity.iloc[:0], now=NOW)
+    plain = orders.copy()
+    plain.columns = pd.Index(list(plain.columns), dtype=object)
+    compare("optimize_production_scheduling", plain, capacity.iloc[:0], now=NOW)
+
+
+def _multi(frame, second="a"):
+    frame = frame.copy()
+    frame.columns = pd.MultiIndex.from_tuples([(name, second) for name in frame.columns])
+    return frame
+
+
+@pytest.mark.parametrize("second", ["a", ""])
+def test_multiindex_columns_behave_as_the_original(engine, second):
+    """A label that selects several columns of a MultiIndex reached the kernel paths as a DataFrame
+    (AttributeError / TypeError where the original gives a result or another error)."""
+    orders, yarn, capacity = _key_frames(np.array([1, 2, 1]), np.array([1, 2]))
+    compare("optimize_planning_balance_calculation",
+            _multi(pd.DataFrame({"allocated": [1.0, np.nan], "on_order": [1.0, 2.0]}), second), engine=engine)
+    compare("optimize_shortage_detection",
+            _multi(pd.DataFrame({"planning_balance": [1.0, np.nan], "min_stock": [2.0, 1.0]}), second),
+            engine=engine)
+    compare("optimize_bom_explosion", _multi(pd.DataFrame({"yarn_id": [1, 2, 1], "quantity_per": [1.0, 2.0, 3.0]}),
+                                             second), 2.0, engine=engine)
+    compare("optimize_yarn_allocation", _multi(yarn, second), _multi(orders, second), engine=engine)
+    compare("optimize_production_scheduling", _multi(orders, second), capacity, engine=engine, now=NOW)
+    compare("optimize_production_scheduling", _multi(orders, second), _multi(capacity, second), engine=engine,
+            now=NOW)
+
+
+def _same_as_original(method, *frames, mem=False, **kwargs):
+    """Drop-in and original on the very same input (no str -> object mapping): equal results and inputs after,
+    or the same exception type."""
+    fast = getattr(MemoryOptimizer if mem else DFO, method)
+    slow = getattr(OriginalMemoryOptimizer if mem else ODFO, method)
+    theirs, mine = copy.deepcopy(frames), copy.deepcopy(frames)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = slow(*theirs, **kwargs)
+    except Exception as exc:
+        with pytest.raises(type(exc)):
+            fast(*mine, **kwargs)
+        return
+    got = fast(*mine, **kwargs)
+    _check_frames(got, expected, f"{method} result")
+    for a, e in zip(mine, theirs):
+        _check_frames(a, e, f"{method} input after the call")
+
+
+def test_string_dtype_with_pd_na_is_not_text_to_the_original():
+    """pandas' opt-in ``string`` dtype (pd.NA) is not selected by ``select_dtypes('object')`` (pandas 2 or 3):
+    the original leaves such columns alone (no strip, no upper, no date parsing, no category)."""
+    def text(values):
+        return pd.array(values, dtype="string")
+
+    _same_as_original("optimize_string_operations",
+                      pd.DataFrame({"yarn_id": text([" a ", None]), "unit_price": text(["$1,000", "2"])}))
+    _same_as_original("optimize_date_calculations", pd.DataFrame({"order_date": text(["2026-01-05", None]),
+                                                                  "delivery_date": text(["2026-01-09", "x"])}),
+                      now=NOW)
+    _same_as_original("optimize_date_calculations", pd.DataFrame({"due_date": text(["2026-01-05", None])}), now=NOW)
+    low = pd.DataFrame({"code": text(["a", "a", "a", "b", None]), "qty": [1, 2, 3, 4, 5]})
+    _same_as_original("optimize_memory_usage", low)
+    _same_as_original("optimize_dataframe", low, mem=True)
+    _same_as_original("apply_all_optimizations", low.assign(style_id=text([" s", "s", "s", "s", "s"])), now=NOW)
+    # str columns (NaN as missing value) are the pandas-3 text the drop-in treats as object
+    _same_as_original("optimize_memory_usage", low.astype({"code": "str"}))
+    got = DFO.optimize_string_operations(pd.DataFrame({"yarn_id": pd.array([" a ", None], dtype="str")}))
+    assert got["yarn_id"].tolist()[0] == "A"
+
+
+@pytest.mark.parametrize("available, required", [
+    ([5, 30], [3, 4, 3]),                          # every order found its yarn: int64 allocated_quantity
+    ([2 ** 53, 2 ** 62], [2 ** 53 + 1, 4, 3]),     # compared as integers (as floats 2**53 + 1 <= 2**53)
+    ([2 ** 53, 2 ** 62], [2 ** 53 - 1, 2 ** 62, 3]),
+])
+def test_allocation_integer_quantities_stay_integer(engine, available, required):
+    yarn = pd.DataFrame({"yarn_id": [1, 2], "available_quantity": available})
+    orders = pd.DataFrame({"yarn_id": [1, 2, 1], "required_quantity": required, "priority": [1, 1, 2],
+                           "order_date": pd.date_range("2026-01-05", periods=3)})
+    got = compare("optimize_yarn_allocation", yarn, orders, engine=engine)
+    assert got["allocated_quantity"].dtype == np.int64
+    compare("optimize_yarn_allocation", yarn, orders.iloc[:1], engine=engine)
+    compare("optimize_yarn_allocation", yarn, orders.assign(yarn_id=[1, 2, 3]), engine=engine)  # one unknown

@@ -19,7 +19,15 @@ _RANGE_FLOOR = 1 << 16
 
 
 def is_text(dtype) -> bool:
-    """``object`` columns and pandas ``str``/``string`` columns: what the original treated as text."""
+    """``object`` columns and pandas 3 ``str`` columns (``StringDtype`` with NaN as missing value, either
+    storage): the text the original treated, ``str`` standing for the ``object`` column pandas 2 held. The
+    opt-in ``string`` dtype (``pd.NA`` as missing value) is not text to the original
+    (``select_dtypes('object')`` skips it, under pandas 2 and 3), so it is not here either."""
+    return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA)
+
+
+def _string_key(dtype) -> bool:
+    """Text keys for a lookup: ``object`` or any ``StringDtype``."""
     return dtype == object or isinstance(dtype, pd.StringDtype)
 
 
@@ -59,7 +67,10 @@ def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:
 
 
 def plain_numpy(series: pd.Series) -> np.ndarray | None:
-    """The column's ndarray when it is backed by a plain numpy dtype, else None."""
+    """The column's ndarray when it is backed by a plain numpy dtype, else None (also for a DataFrame: a label
+    naming several columns of a MultiIndex, which the pandas path rejects as the original does)."""
+    if not isinstance(series, pd.Series):
+        return None
     return series.to_numpy() if isinstance(series.dtype, np.dtype) else None
 
 
@@ -163,10 +174,24 @@ def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
     the smallest key); anything else is factorised (``base`` 0, -1 for a missing key). ``None`` when the fast path does not
     apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
     ldt, rdt = left.dtype, right.dtype
-    both_text = is_text(ldt) and is_text(rdt)
+    both_text = _string_key(ldt) and _string_key(rdt)
     both_num = _numeric_key(ldt) and _numeric_key(rdt)
     if not (both_text or both_num):
         return None
+    if both_num and ldt != rdt:
+        # pandas' merge compares numeric keys of different dtypes in their common dtype; looking them up
+        # across dtypes could disagree with it (Index.get_indexer wraps signed ids into a narrower unsigned
+        # index: 257 found as 1). Keys are cast to that dtype when it holds every key exactly; when it does
+        # not (uint64 with a signed integer, or integers with a float: float64, where ids beyond 2**53 merge
+        # as equal while groupby still tells them apart) the plain pandas path reproduces both.
+        common = np.result_type(ldt, rdt)
+        if common.kind == "f":
+            exact = 2 ** (np.finfo(common).nmant + 1)
+            for side in (left, right):
+                if side.dtype.kind in "iu" and len(side) and \
+                        max(abs(int(side.min())), abs(int(side.max()))) > exact:
+                    return None
+        left, right = left.astype(common), right.astype(common)
     if right.isna().any():
         return None
     if both_text and (ldt == object or rdt == object):

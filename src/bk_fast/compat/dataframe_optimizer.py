@@ -9,6 +9,7 @@ the original was written for.
 
 from __future__ import annotations
 
+import copy
 import time
 import warnings
 from typing import Any, Callable, Dict, List, Optional
@@ -37,6 +38,12 @@ def _fallback(name: str, engine) -> None:
 
 def _now(now):
     return pd.Timestamp.now() if now is None else now
+
+
+def _flat_columns(df: pd.DataFrame) -> bool:
+    """Unique, single-level column labels: each name selects one column (the kernel paths need that; a
+    MultiIndex label may select several, which the pandas path handles or rejects as the original does)."""
+    return df.columns.is_unique and not isinstance(df.columns, pd.MultiIndex)
 
 
 def _f64(arr) -> bool:
@@ -83,7 +90,7 @@ class DataFrameOptimizer:
         if df.empty:
             return df
         present = [name for name in _PB_INPUTS if name in df.columns]
-        unique = df.columns.is_unique
+        unique = _flat_columns(df)
         arrays = {name: plain_numpy(df[name]) for name in present} if unique else {}
         if engine == PANDAS or not present or not unique or not all(_f64(arrays[name]) for name in present):
             _fallback("optimize_planning_balance_calculation", engine)
@@ -120,7 +127,7 @@ class DataFrameOptimizer:
         a missing threshold column raises KeyError."""
         if df.empty:
             return pd.DataFrame()
-        ok = (balance_col in df.columns and threshold_col in df.columns and df.columns.is_unique)
+        ok = (balance_col in df.columns and threshold_col in df.columns and _flat_columns(df))
         bal = plain_numpy(df[balance_col]) if ok else None
         thr = plain_numpy(df[threshold_col]) if ok else None
         if engine == PANDAS or bal is None or thr is None or bal.dtype.kind not in "iuf" \
@@ -130,7 +137,8 @@ class DataFrameOptimizer:
             out = df[below].copy()
             out["shortage_amount"] = out[threshold_col] - out[balance_col]
             return out
-        if _f64(bal) and _f64(thr) and type(df) is pd.DataFrame and not df.attrs and balance_col != threshold_col:
+        if _f64(bal) and _f64(thr) and type(df) is pd.DataFrame and not df.attrs \
+                and df.flags.allows_duplicate_labels and balance_col != threshold_col:
             return _shortage_frame(df, bal, thr, threshold_col, balance_col, engine)
         with np.errstate(invalid="ignore"):
             rows = np.flatnonzero(bal < thr)
@@ -159,7 +167,8 @@ class DataFrameOptimizer:
         bom_df["required_quantity"] = bom_df["quantity_per"] * quantity
         required = plain_numpy(bom_df["required_quantity"])
         if engine == PANDAS or required is None or required.dtype.kind not in "if" \
-                or required.dtype.itemsize != 8 or "yarn_id" not in bom_df.columns or not bom_df.columns.is_unique:
+                or required.dtype.itemsize != 8 or "yarn_id" not in bom_df.columns \
+                or not _flat_columns(bom_df):
             _fallback("optimize_bom_explosion", engine)
             bom_df["cumulative_required"] = bom_df.groupby("yarn_id")["required_quantity"].cumsum()
             return bom_df
@@ -428,7 +437,7 @@ def _take_index(index: pd.Index, rows: np.ndarray) -> pd.Index:
 def _bom_fused(bom_df, quantity, engine):
     """``(required, cumulative)`` in one kernel pass for float64 ``quantity_per``, a plain float/int quantity
     and integer yarn ids in a dense range; None otherwise (the general path then runs)."""
-    if not bom_df.columns.is_unique or "quantity_per" not in bom_df.columns or "yarn_id" not in bom_df.columns:
+    if not _flat_columns(bom_df) or "quantity_per" not in bom_df.columns or "yarn_id" not in bom_df.columns:
         return None
     if type(quantity) not in (float, int) or abs(quantity) >= 2 ** 53:
         return None
@@ -477,13 +486,27 @@ def _sorted_frame(frame: pd.DataFrame, order, engine, done: dict) -> dict:
             for name in frame.columns}
 
 
+def _merge_metadata(out: pd.DataFrame, *inputs: pd.DataFrame) -> pd.DataFrame:
+    """``attrs`` and ``flags`` as pandas passes them on to ``out``: from one input (a sort or copy) as they
+    are; from a merge's two inputs, ``attrs`` only when both hold the same non-empty ones, and duplicate
+    labels disallowed when either input disallows them."""
+    first = inputs[0].attrs
+    if all(frame.attrs for frame in inputs) and all(frame.attrs == first for frame in inputs[1:]):
+        out.attrs = copy.deepcopy(first)
+    if not all(frame.flags.allows_duplicate_labels for frame in inputs):
+        out.flags.allows_duplicate_labels = False
+    return out
+
+
 def _allocation_fast(yarn_df, orders_df, engine):
+    if type(orders_df) is not pd.DataFrame:  # the merge returns the left frame's subclass: pandas builds it
+        return None
     needed = ("yarn_id", "required_quantity", "priority", "order_date")
     if not all(name in orders_df.columns for name in needed) or "available_quantity" in orders_df.columns:
         return None
     if "yarn_id" not in yarn_df.columns or "available_quantity" not in yarn_df.columns:
         return None
-    if not orders_df.columns.is_unique or not yarn_df.columns.is_unique:
+    if not _flat_columns(orders_df) or not _flat_columns(yarn_df):
         return None
     required = plain_numpy(orders_df["required_quantity"])
     available = plain_numpy(yarn_df["available_quantity"])
@@ -508,6 +531,9 @@ def _allocation_fast(yarn_df, orders_df, engine):
         codes = s_keys - np.int64(base) if base else s_keys
         cum = _running_sum(s_req, codes, n_groups, engine)
         avail[:] = np.append(table, np.nan)[codes]
+        # integer availability that every order found stays integer in the merge: compared, subtracted and
+        # allocated as integers there (int64 allocated_quantity, exact beyond 2**53)
+        avail = _merged_column(available, pos_by_code, s_keys, base, avail)
         with np.errstate(invalid="ignore"):
             can = cum <= avail
             alloc = np.where(can, s_req, np.maximum(0, avail - (cum - s_req)))
@@ -515,11 +541,12 @@ def _allocation_fast(yarn_df, orders_df, engine):
     if raw and orders_df["yarn_id"].dtype == np.int64:  # integer ids are their own codes: the sorted column
         done["yarn_id"] = s_keys
     cols = _sorted_frame(orders_df, order, engine, done)
-    cols["available_quantity"] = _merged_column(available, pos_by_code, s_keys, base, avail)
+    cols["available_quantity"] = avail if avail.dtype != np.float64 else \
+        _merged_column(available, pos_by_code, s_keys, base, avail)
     cols["cumulative_demand"] = cum
     cols["can_fulfill"] = can
     cols["allocated_quantity"] = alloc
-    return frame_from_columns(cols, _permuted_range(perm))
+    return _merge_metadata(frame_from_columns(cols, _permuted_range(perm)), orders_df, yarn_df)
 
 
 def _permuted_range(perm: np.ndarray) -> pd.Index:
@@ -533,16 +560,20 @@ def _permuted_range(perm: np.ndarray) -> pd.Index:
 
 
 def _scheduling_fast(orders_df, capacity_df, start, engine):
+    if type(orders_df) is not pd.DataFrame:  # sort_values / merge return its subclass: pandas builds it
+        return None
     needed = ("priority", "due_date", "production_hours")
-    if not all(name in orders_df.columns for name in needed) or not orders_df.columns.is_unique:
+    if not all(name in orders_df.columns for name in needed) or not _flat_columns(orders_df):
         return None
     if capacity_df.empty:
         order = sort_order(orders_df, ["priority", "due_date"], engine=engine)
-        return frame_from_columns(_sorted_frame(orders_df, order, engine, {}), orders_df.index.take(order.perm))
+        out = frame_from_columns(_sorted_frame(orders_df, order, engine, {}), orders_df.index.take(order.perm))
+        out.columns = orders_df.columns  # the sorted copy keeps the caller's column Index (its dtype and name)
+        return _merge_metadata(out, orders_df)
     if "work_center_id" not in orders_df.columns or "available_hours" in orders_df.columns:
         return None
     if "work_center_id" not in capacity_df.columns or "available_hours" not in capacity_df.columns \
-            or not capacity_df.columns.is_unique:
+            or not _flat_columns(capacity_df):
         return None
     hours = plain_numpy(orders_df["production_hours"])
     available = plain_numpy(capacity_df["available_hours"])
@@ -566,7 +597,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     cols["available_hours"] = _merged_column(available, pos_by_code, s_keys, base, avail)
     cols["cumulative_hours"] = cum
     cols["can_schedule"] = ok
-    out = frame_from_columns(cols)
+    out = _merge_metadata(frame_from_columns(cols), orders_df, capacity_df)
     out["scheduled_start"] = start
     end = _scheduled_end(s_hours, start, engine)
     if end is None:

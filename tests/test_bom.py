@@ -743,3 +743,45 @@ def test_phantom_flag_column_reads_erp_text_not_truthiness(engine):
     two = pd.concat([lines, pd.DataFrame({"a": ["Y", "N", "N", "N"], "b": ["N"] * 4}, index=lines.index)], axis=1)
     with pytest.raises(ValueError, match="several columns labelled 'ph'"):
         BOM.from_frame(two.rename(columns={"a": "ph", "b": "ph"}), phantom="ph", engine=engine)
+
+
+def test_float_ids_beyond_2_53_never_match_integer_ids(engine):
+    """pandas matched float64 demand ids with the BOM's integer ids through float64: 2.0**60 exploded as item
+    2**60 + 1 (and 2.0**63 as the uint64 id 2**63 + 1). A float id that is not a whole number below 2**53
+    now matches no integer id: it is unmatched demand, like any unknown id; every engine agrees."""
+    big = 2 ** 60 + 1
+    bom = BOM.from_frame(pd.DataFrame({"parent": [big, big], "component": [5, 6], "qty_per": [1.0, 2.0]}),
+                         engine=engine)
+    assert bom.codes([2.0 ** 60]).tolist() == [-1]
+    assert bom.codes(np.array([2.0 ** 60, 5.0, 1.5, 6.0])).tolist() == [-1, 1, -1, 2]
+    assert bom.codes(pd.Series([2.0 ** 60, "x", 5.0], dtype=object)).tolist() == [-1, -1, 1]
+    assert bom.codes([big, 5.0, 5]).tolist() == [0, 1, 1]  # integer ids in a list with floats stay exact
+    dem = pd.DataFrame({"item": [2.0 ** 60, 5.0, 2.0 ** 60], "qty": [1.0, 2.0, 3.0]}, index=[7, 8, 9])
+    before = dem.copy(deep=True)
+    for eng in (engine, "numpy"):
+        out = bom.explode(dem, engine=eng)
+        assert as_dict(out) == {5: 2.0}
+        un = out.bk_fast.unmatched
+        assert un["item"].tolist() == [2.0 ** 60] and un["qty"].tolist() == [4.0] and un["lines"].tolist() == [2]
+        by_line = bom.explode(dem, by_line=True, engine=eng)
+        assert by_line.values.tolist() == [[8, 5, 2.0]]
+        assert by_line.bk_fast.unmatched["qty"].tolist() == [4.0]
+    assert_frame_equal(dem, before)
+    # a mapping mixing integer and float keys keeps its integer ids exact (pandas would make them float64)
+    out = bom.explode({big: 1.0, 5.5: 2.0}, engine=engine)
+    assert as_dict(out) == {5: 1.0, 6: 2.0}
+    assert out.bk_fast.unmatched["item"].tolist() == [5.5]
+    assert bom.rollup(pd.Series([7.0, 1.0, 1.0], index=[2.0 ** 60, 5, 6]), engine=engine)[big] == 3.0
+    # uint64 ids beyond int64; a BOM of text and integer ids; float ids of the BOM still match float ids
+    ubom = BOM.from_frame(pd.DataFrame({"parent": np.array([2 ** 63 + 1], dtype=np.uint64),
+                                        "component": np.array([5], dtype=np.uint64), "qty_per": [1.0]}),
+                          engine=engine)
+    assert ubom.codes([2.0 ** 63]).tolist() == [-1]
+    assert ubom.codes(np.array([2.0 ** 63, 5.0])).tolist() == [-1, 1]
+    mixed = BOM.from_frame(pd.DataFrame({"parent": ["A", 2 ** 60], "component": [2 ** 60, 5],
+                                         "qty_per": [1.0, 1.0]}), engine=engine)
+    assert mixed.codes([2.0 ** 60, "A", 5.0]).tolist() == [-1, 0, 2]
+    fbom = BOM.from_frame(pd.DataFrame({"parent": [2.0 ** 60], "component": [2.0], "qty_per": [3.0]}),
+                          engine=engine)
+    assert fbom.codes([2.0 ** 60, 2, big]).tolist() == [0, 1, -1]
+    assert as_dict(fbom.explode(pd.DataFrame({"item": [2.0 ** 60], "qty": [1.0]}), engine=engine)) == {2: 3.0}

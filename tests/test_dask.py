@@ -425,3 +425,80 @@ def test_datetime_item_ids_divisions_are_timestamps(client):
     got = out.compute()
     pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(0.0, demand).sort_index(), check_exact=True)
     assert len(out.loc[pd.Timestamp("2024-01-02")].compute()) == 1
+
+
+def test_float_and_uint64_ids_next_to_integer_ids_as_in_memory(client):
+    """The item ranges united the inputs' ids through float64 (netting._union): int64 ids with uint64 ids
+    beyond int64 gave float divisions and a float64 index (2**63 + 1 and 2**63 + 2 both 9.223372e+18, .loc
+    could not find them), whole float ids beside integer ids came back as floats, and a float id that the
+    in-memory function refuses (1.5, 2.0**62 next to integer ids) was netted when its range held no integer
+    id. The ids are now made comparable as netting._same_ids does: same rows, dtypes and errors."""
+    demand = pd.DataFrame({"item": np.array([-1, 5, -1, 2 ** 62], dtype=np.int64), "week": [0, 1, 1, 0],
+                           "qty": [1.0, 2.0, 3.0, 4.0]})
+    big = pd.Series([1.0, 2.0, 3.0], index=pd.Index(np.array([2 ** 63 + 1, 2 ** 63 + 2, 5], dtype=np.uint64)))
+    whole = pd.Series([1.0, 2.0, 4.0], index=pd.Index([-1.0, 7.0, 9.0]))
+    for on_hand in (big, big.iloc[:2], whole):
+        for d, dtype in ((demand, object if on_hand is not whole else np.int64),
+                         (demand.assign(item=demand["item"].abs()), np.uint64 if on_hand is not whole else np.int64)):
+            expected = bk_fast.weekly_balance(on_hand, d).sort_index()
+            out = bkd.weekly_balance(on_hand, _dd(d, 2), npartitions=4)
+            got = out.compute()
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)
+            assert got.index.dtype == dtype and all(isinstance(v, int) for v in out.divisions)
+            assert len(out.loc[got.index[-1]].compute()) == 1
+            net = bk_fast.net_requirements(d, on_hand, lead_time=1)
+            res = bkd.net_requirements(_dd(d, 2), on_hand, lead_time=1, npartitions=3)
+            rec = net.record.iloc[np.argsort(net.record["item"].to_numpy(), kind="stable")].set_index("item")
+            pd.testing.assert_frame_equal(res.record.compute(), rec, check_exact=True)
+            summary = net.summary.sort_index()
+            summary.index.name = "item"
+            pd.testing.assert_frame_equal(res.summary.compute(), summary, check_exact=True)
+    # float ids the in-memory functions refuse next to integer ids: the same error, wherever the range falls
+    for bad in (1.5, 2.0 ** 62):
+        on_hand = pd.Series([1.0], index=pd.Index([bad]))
+        with pytest.raises(ValueError) as mem:
+            bk_fast.weekly_balance(on_hand, demand)
+        with pytest.raises(ValueError, match="integer ids of demand") as dsk:
+            bkd.weekly_balance(on_hand, _dd(demand, 2), npartitions=5)
+        assert str(dsk.value) == str(mem.value)
+        with pytest.raises(ValueError) as mem:
+            bk_fast.net_requirements(demand, None, demand.assign(item=[bad] * 4))
+        with pytest.raises(ValueError, match="receipts: item id") as dsk:
+            bkd.net_requirements(_dd(demand, 2), None, demand.assign(item=[bad] * 4), npartitions=5)
+        assert str(dsk.value) == str(mem.value)
+
+
+def test_explode_float_ids_beyond_2_53_unmatched_as_in_memory(client):
+    """A float demand id 2.0**60 was exploded as the BOM's integer item 2**60 + 1 (in memory too); both now
+    report it as unmatched demand, exact and tree-summed, aggregated and per line."""
+    big = 2 ** 60 + 1
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [big], "component": [5], "qty_per": [2.0]}))
+    dem = pd.DataFrame({"item": [2.0 ** 60, 5.0, 2.0 ** 60, 1.5], "qty": [1.0, 2.0, 3.0, 4.0]})
+    expected = bom.explode(dem)
+    assert expected.values.tolist() == [[5, 2.0]]
+    for exact in (True, False):
+        got = bkd.explode(_dd(dem, 2), bom, exact=exact).compute()
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+    assert expected.bk_fast.unmatched["qty"].tolist() == [4.0, 4.0]
+    got = bkd.explode(_dd(dem, 2), bom, by_line=True).compute()
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), bom.explode(dem, by_line=True), check_exact=True)
+
+
+def test_allocate_mixed_id_kinds_as_in_memory(client):
+    """bk_fast.allocate matches order and supply ids as pandas does (int64 beside uint64 or float64 ids
+    through float64); the Dask version keeps together what it treats as one item and gives the same rows."""
+    cases = [(np.array([-1, 5, -1, 2 ** 62], dtype=np.int64),
+              np.array([2 ** 63 + 1, 5, 2 ** 64 - 1, 2 ** 62], dtype=np.uint64)),
+             (np.array([1, 5, 1, 7], dtype=np.int64), np.array([1.5, 5.0, 1.0, 7.0])),
+             (np.array([2 ** 60 + 1, 5, 1, 7], dtype=np.int64), np.array([2.0 ** 60, 5.0, 1.0, 7.0]))]
+    for o_items, s_items in cases:
+        orders = pd.DataFrame({"order": range(4), "item": o_items, "qty": [5.0, 2.0, 3.0, 4.0], "priority": 1,
+                               "due": 0})
+        supply = pd.DataFrame({"item": s_items, "period": 0, "qty": [1.0, 2.0, 3.0, 4.0]})
+        expected = bk_fast.allocate(orders, supply)
+        res = bkd.allocate(_dd(orders, 2), supply, npartitions=3)
+        pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
+        d = expected.deliveries
+        d = d.iloc[np.argsort(d["item"].to_numpy(), kind="stable")].set_index("item")
+        pd.testing.assert_frame_equal(res.deliveries.compute(), d, check_exact=True)

@@ -515,6 +515,10 @@ class BOM:
     def codes(self, ids) -> np.ndarray:
         """Dense codes (int64) of item ids, -1 for ids not in the BOM.
 
+        A float id matches an integer id of the BOM only when it is a whole number below 2**53 in magnitude
+        (float64 holds those exactly); any other float id, e.g. ``2.0**60`` (which may be a rounded
+        ``2**60 + 1``), is -1 like an unknown id.
+
         Examples
         --------
         >>> import pandas as pd, bk_fast
@@ -527,7 +531,8 @@ class BOM:
         if isinstance(ids, pd.Series):
             s = ids.reset_index(drop=True)
         else:
-            s = pd.Series(ids if isinstance(ids, (np.ndarray, pd.Index)) else list(ids))
+            s = ids if isinstance(ids, (np.ndarray, pd.Index)) else list(ids)
+            s = pd.Series(s) if not isinstance(s, list) else _list_series(s)
         arr, miss = _id_values(s, self._strip)
         out = self._codes(arr)
         out[miss] = -1
@@ -541,12 +546,57 @@ class BOM:
                 return self._lookup(arr)
             if self.items.dtype.kind not in "iuO":
                 return np.full(arr.shape[0], -1, dtype=np.int64)
+        inexact = self._inexact_floats(arr)
         if arr.dtype.kind in "iuf" and self.items.dtype == object:
             arr = arr.astype(object)
         try:
-            return self.items.get_indexer(arr).astype(np.int64, copy=False)
+            out = self.items.get_indexer(arr).astype(np.int64, copy=False)
         except (TypeError, ValueError):
-            return self.items.get_indexer(pd.Index(arr, dtype=object)).astype(np.int64, copy=False)
+            out = self.items.get_indexer(pd.Index(arr, dtype=object)).astype(np.int64, copy=False)
+        if inexact is not None:
+            # pandas matches float64 ids with integer ids through float64 (2.0**60 finds 2**60 + 1): a float id
+            # that is not a whole number below 2**53 never matches an integer id (it may match a float id)
+            hit = np.flatnonzero(inexact & (out >= 0))
+            if hit.shape[0]:
+                if self.items.dtype.kind in "iu":
+                    out[hit] = -1
+                else:
+                    found = self.items.take(out[hit])
+                    is_int = np.fromiter((isinstance(x, (int, np.integer)) and not isinstance(x, (bool, np.bool_))
+                                          for x in found), dtype=bool, count=hit.shape[0])
+                    out[hit[is_int]] = -1
+        return out
+
+    def _inexact_floats(self, arr: np.ndarray) -> np.ndarray | None:
+        """Mask of the float ids of ``arr`` that are not whole numbers below 2**53 in magnitude (float64 cannot
+        tell such an id from its integer neighbours); None when there are none to care about (no float ids,
+        or no integer ids in the BOM)."""
+        kind = self.items.dtype.kind
+        if kind not in "iuO" or arr.dtype.kind not in "fO":
+            return None
+        if kind == "O" and self._lookup is None and self.items.inferred_type not in (
+                "integer", "mixed-integer", "mixed-integer-float"):
+            return None   # (no integer ids: text, float ids; inferred_type is cached by the index)
+        if arr.dtype.kind == "f":
+            vals = arr.astype(np.float64, copy=False)
+            pos = None
+        else:
+            types = np.fromiter(map(type, arr), dtype=object, count=arr.shape[0])
+            kinds = [t for t in pd.unique(types) if issubclass(t, (float, np.floating))]
+            if not kinds:
+                return None
+            pos = np.flatnonzero(np.isin(types, np.array(kinds, dtype=object)))
+            vals = arr[pos].astype(np.float64)
+        with np.errstate(invalid="ignore"):
+            bad = ~(np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 2.0 ** 53))
+        bad &= ~np.isnan(vals)   # (missing ids are handled by the callers)
+        if not bad.any():
+            return None
+        if pos is None:
+            return bad
+        out = np.zeros(arr.shape[0], dtype=bool)
+        out[pos[bad]] = True
+        return out
 
     def _take(self, codes: np.ndarray):
         """Item ids of ``codes``: int64 when they are all integer ids (even in a mixed BOM), else as ``items``."""
@@ -578,7 +628,7 @@ class BOM:
                  else float_column(demand, ql, what="demand"))
             labels = demand.index
         elif isinstance(demand, (pd.Series, Mapping)):
-            s = demand if isinstance(demand, pd.Series) else pd.Series(dict(demand), dtype=object)
+            s = demand if isinstance(demand, pd.Series) else _mapping_series(demand)
             ids, miss = _id_values(s.index.to_series(index=pd.RangeIndex(len(s))), self._strip)
             codes = None
             q = float_column(s.reset_index(drop=True).to_frame("qty"), "qty", what="demand")
@@ -669,7 +719,9 @@ class BOM:
         ----------
         demand : DataFrame, Series or mapping
             Demand lines: a frame with item and quantity columns, or quantities indexed by item. Not modified.
-            Quantities must be finite (negative allowed: the explosion is linear).
+            Quantities must be finite (negative allowed: the explosion is linear). A float item id matches an
+            integer id of the BOM only when it is a whole number below 2**53 in magnitude; any other (e.g.
+            ``2.0**60``, which float64 cannot tell from ``2**60 + 1``) is reported as unmatched.
         item, qty : column label, optional
             Demand columns; default ``item``/``qty`` (or ``parent``/``Style#``, ``quantity``/``Balance (lbs)``).
         leaves_only : bool
@@ -880,7 +932,7 @@ class BOM:
         {'FG': 640.0, 'Y1': 2.0, 'Y2': 10.0}
         """
         if isinstance(unit_cost, Mapping):
-            unit_cost = pd.Series(dict(unit_cost), dtype=object)
+            unit_cost = _mapping_series(unit_cost)
         if not isinstance(unit_cost, pd.Series):
             raise TypeError(f"unit_cost must be a Series or mapping indexed by item, got "
                             f"{type(unit_cost).__name__}")
@@ -1119,6 +1171,23 @@ def _disjoint_kinds(a: np.ndarray, b: np.ndarray) -> bool:
     """True when no id of ``a`` can equal one of ``b``: one side all text, the other all integers."""
     kinds = {pd.api.types.infer_dtype(a, skipna=False), pd.api.types.infer_dtype(b, skipna=False)}
     return kinds == {"string", "integer"}
+
+
+def _list_series(values: list) -> pd.Series:
+    """A Series of a list of ids; integer ids mixed with float ones stay exact (pandas would make the list
+    float64, where 2**60 + 1 is the float 2**60)."""
+    s = pd.Series(values)
+    if s.dtype.kind == "f" and pd.api.types.infer_dtype(values, skipna=True) == "mixed-integer-float":
+        s = pd.Series(values, dtype=object)
+    return s
+
+
+def _mapping_series(mapping: Mapping) -> pd.Series:
+    """The values of a mapping indexed by its keys (object values), integer keys mixed with float ones exact."""
+    s = pd.Series(dict(mapping), dtype=object)
+    if s.index.dtype.kind == "f" and pd.api.types.infer_dtype(list(mapping), skipna=True) == "mixed-integer-float":
+        s.index = pd.Index(list(dict(mapping)), dtype=object, tupleize_cols=False)
+    return s
 
 
 def _id_series(ids: np.ndarray) -> pd.Series:

@@ -397,8 +397,8 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
     dask DataFrame
         One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``;
         the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one
-        output partition per demand partition (``line`` = the demand's index label, as in ``BOM.explode``; the index restarts at 0
-        in every partition).
+        output partition per demand partition (``line`` = the demand's index label, as in ``BOM.explode``;
+        the index restarts at 0 in every partition).
 
     Examples
     --------
@@ -453,11 +453,14 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
 # netting, partitioned by item
 
 
-def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None):
+def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None, *,
+               exact: bool = True):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
     (sorted items, per-source period orders). A row without an item id is a ValueError naming the input
     (``names``, in the order of ``inputs``), the column, the row's position in the whole input and its
-    label."""
+    label. ``exact``: the ids of the inputs are made comparable exactly first, as the netting functions do
+    (:func:`bk_fast.netting._same_ids`: the same ValueError for a float id that cannot be matched with
+    integer ids, int64 and uint64 ids united without rounding); else they are united as pandas does."""
     jobs = []
     for obj, key in inputs:
         jobs.append([delayed(_distinct, pure=True)(p, key) for p in _parts(obj)])
@@ -474,7 +477,39 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
                 raise ValueError(f"{what}: row {offset + first[0]} (label {first[1]!r}) has a missing item "
                                  f"id in its {where}")
             offset += n
-    return _sorted_items([d[0] for parts in found for d in parts]), per
+    if not exact:
+        return _sorted_items([d[0] for parts in found for d in parts]), per
+    # one Index per input (its partitions share a dtype), then the inputs' ids made comparable exactly: a
+    # float64 union would round int64/uint64 ids beyond 2**53 (distinct items collapse) and let a float id of
+    # one input match an integer id of another, which the in-memory function refuses
+    per_input = [_net._union([d[0] for d in parts if len(d[0])]) for parts in found]
+    what = names if names else ["input"] * len(per_input)
+    return _sorted_items(_net._same_ids(list(zip(what, per_input)))), per
+
+
+def _like(items: pd.Index) -> pd.Index | None:
+    """What a partition's item index is cast to (:func:`_as_items`): ``items[:0]`` when the ids are integers,
+    else None."""
+    return items[:0] if len(items) and _net._id_kind(items) == "int" else None
+
+
+def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
+    """A partition's item index in the dtype of all the items (``like``). A partition holds the ids of some
+    inputs only, so the in-memory function may leave them as it found them (uint64 ids, whole float64 ids)
+    where the whole call unites them with the other inputs' integer ids (int64, uint64 or Python ints)."""
+    if like is None or index.dtype == like.dtype or getattr(index.dtype, "kind", "O") not in "iuf":
+        return index
+    vals = index.to_numpy()
+    if vals.dtype.kind == "f":   # (whole numbers below 2**53: _same_ids refused any other float id)
+        if not (np.isfinite(vals).all() and (vals == np.floor(vals)).all() and (np.abs(vals) < 2.0 ** 53).all()):
+            return index
+        vals = vals.astype(np.int64)
+    kind = getattr(like.dtype, "kind", "O")
+    if kind in "iu":
+        return pd.Index(vals.astype(like.dtype), name=index.name)
+    if like.dtype == object:
+        return pd.Index(vals.astype(object), dtype=object, name=index.name)
+    return index
 
 
 def _nparts(nparts, inputs) -> int:
@@ -508,7 +543,9 @@ def _global_periods(sources: list, period_orders: list, periods):
     return out.rename(None)
 
 
-def _sort_items(frame: pd.DataFrame) -> pd.DataFrame:
+def _sort_items(frame: pd.DataFrame, like: pd.Index | None = None) -> pd.DataFrame:
+    if like is not None:
+        frame = frame.set_axis(_as_items(frame.index, like), axis=0)
     if len(frame) < 2:
         return frame
     order = np.argsort(frame.index.to_numpy(), kind="stable")
@@ -533,13 +570,13 @@ def _with_row_labels(call, frames: dict):
         raise ValueError(f"{m.group(1)}: the row labelled {label!r}{str(exc)[m.end():]}") from exc
 
 
-def _weekly_part(on_hand, demand, receipts, past_due, periods, engine):
+def _weekly_part(on_hand, demand, receipts, past_due, periods, engine, like=None):
     frames = dict(on_hand=_join(on_hand), demand=_join(demand), receipts=_join(receipts),
                   past_due=_join(past_due))
     out = _with_row_labels(lambda: _weekly_balance(frames["on_hand"], frames["demand"], frames["receipts"],
                                                    frames["past_due"], periods=periods, engine=engine),
                            frames)
-    return _sort_items(out)
+    return _sort_items(out, like)
 
 
 def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=None,
@@ -605,8 +642,9 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
         return split[id(obj)][j] if id(obj) in split else obj
 
     meta = _weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy")
+    like = _like(items)
     parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
-                                              pieces(past_due, j), per, engine) for j in range(nparts)]
+                                              pieces(past_due, j), per, engine, like) for j in range(nparts)]
     return _from_parts(parts, _empty_like(meta, items), divisions if len(items) else None)
 
 
@@ -644,11 +682,11 @@ def _netting_frames(res) -> tuple:
     return record, orders, summary
 
 
-def _net_part(gross, on_hand, receipts, kwargs):
+def _net_part(gross, on_hand, receipts, kwargs, like=None):
     frames = dict(gross=_join(gross), on_hand=_join(on_hand), receipts=_join(receipts))
     res = _with_row_labels(lambda: _net_requirements(frames["gross"], frames["on_hand"], frames["receipts"],
                                                      **kwargs), frames)
-    record, orders, summary = _netting_frames(res)
+    record, orders, summary = (f.set_axis(_as_items(f.index, like), axis=0) for f in _netting_frames(res))
     return (record.iloc[np.argsort(record.index.to_numpy(), kind="stable")] if len(record) > 1 else record,
             orders.iloc[np.argsort(orders.index.to_numpy(), kind="stable")] if len(orders) > 1 else orders,
             _sort_items(summary))
@@ -722,8 +760,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
                                  **{**kwargs, "engine": "numpy"})
     metas = [_empty_like(m, items) for m in _netting_frames(meta_res)]
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
+    like = _like(items)
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
-                                                   kw) for j in range(nparts)]
+                                                   kw, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return NettingFrames(*(_from_parts([p[k] for p in parts], metas[k], div) for k in range(3)))
 
@@ -793,7 +832,9 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     o_item = _alloc._column(_meta(orders), "item", _alloc._ORDER_NAMES, "orders", ocols)
     s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
     keyed = [(orders, o_item), (supply, s_item)]
-    items, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"])
+    # (not exact: the in-memory allocate matches the order and supply ids as pandas does, and the ranges must
+    # keep together what it treats as one item)
+    items, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"], exact=False)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1

@@ -792,3 +792,32 @@ def test_erp_adapter_negative_balance_names_the_plain_row():
     inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [1.0]})
     with pytest.raises(ValueError, match=r"'Balance \(lbs\)' must be >= 0; row 11 is negative"):
         allocate_knit_orders(kos, bom, inv, today="2025-09-01")
+
+
+def test_integer_and_float_item_ids_match_exactly(engine):
+    """Order and supply ids of different kinds are matched exactly: pandas matched an integer id with a float64
+    one through float64 (the supply of 2.0**60 went to item 2**60 + 1), and united int64 with uint64 ids as
+    float64 (items came back as floats). Whole float ids below 2**53 are the integers; other float ids beside
+    integer ids are a ValueError naming them. The same for allocate_kits."""
+    orders = pd.DataFrame({"order": [0, 1], "item": np.array([2 ** 60 + 1, 7]), "qty": [5.0, 5.0],
+                           "priority": 1, "due": 0})
+    for bad in ([2.0 ** 60, 7.0], [1.5, 7.0]):
+        supply = pd.DataFrame({"item": bad, "period": 0, "qty": [3.0, 3.0]})
+        with pytest.raises(ValueError, match=r"supply: item id .* float64 id .* pass the ids as integers"):
+            allocate(orders, supply, engine=engine)
+        with pytest.raises(ValueError, match=r"supply: item id"):
+            allocate_kits(orders.drop(columns="item"), orders[["order", "item"]].assign(fraction=1.0),
+                          supply.drop(columns="period"), engine=engine)
+    whole = allocate(orders.assign(item=[2 ** 40, 7]), pd.DataFrame({"item": [2.0 ** 40, 7.0], "period": 0,
+                                                                      "qty": [3.0, 3.0]}), engine=engine)
+    assert whole.deliveries["item"].tolist() == [2 ** 40, 7] and whole.deliveries["item"].dtype == np.int64
+    mixed = allocate(orders.assign(item=np.array([2 ** 62, 7], dtype=np.int64)),
+                     pd.DataFrame({"item": np.array([2 ** 63 + 5, 2 ** 62], dtype=np.uint64), "period": 0,
+                                   "qty": [3.0, 3.0]}), engine=engine)
+    assert mixed.deliveries["item"].tolist() == [2 ** 62] and mixed.deliveries["qty"].tolist() == [3.0]
+    assert mixed.deliveries["item"].dtype == np.uint64
+    kits = allocate_kits(pd.DataFrame({"order": ["K1"], "qty": [10.0], "priority": [1]}),
+                         pd.DataFrame({"order": ["K1"], "item": np.array([2 ** 62]), "fraction": [1.0]}),
+                         pd.DataFrame({"item": np.array([2 ** 63 + 5, 2 ** 62], dtype=np.uint64),
+                                       "qty": [1.0, 4.0]}), engine=engine)
+    assert kits.orders["knittable"].tolist() == [4.0] and kits.lines["available"].tolist() == [4.0]

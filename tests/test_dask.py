@@ -432,7 +432,7 @@ def test_float_and_uint64_ids_next_to_integer_ids_as_in_memory(client):
     beyond int64 gave float divisions and a float64 index (2**63 + 1 and 2**63 + 2 both 9.223372e+18, .loc
     could not find them), whole float ids beside integer ids came back as floats, and a float id that the
     in-memory function refuses (1.5, 2.0**62 next to integer ids) was netted when its range held no integer
-    id. The ids are now made comparable as netting._same_ids does: same rows, dtypes and errors."""
+    id. The ids are now made comparable as _validate.same_ids does: same rows, dtypes and errors."""
     demand = pd.DataFrame({"item": np.array([-1, 5, -1, 2 ** 62], dtype=np.int64), "week": [0, 1, 1, 0],
                            "qty": [1.0, 2.0, 3.0, 4.0]})
     big = pd.Series([1.0, 2.0, 3.0], index=pd.Index(np.array([2 ** 63 + 1, 2 ** 63 + 2, 5], dtype=np.uint64)))
@@ -486,12 +486,12 @@ def test_explode_float_ids_beyond_2_53_unmatched_as_in_memory(client):
 
 
 def test_allocate_mixed_id_kinds_as_in_memory(client):
-    """bk_fast.allocate matches order and supply ids as pandas does (int64 beside uint64 or float64 ids
-    through float64); the Dask version keeps together what it treats as one item and gives the same rows."""
+    """bk_fast.allocate matches order and supply ids exactly (int64 beside uint64 ids beyond int64; whole
+    float ids below 2**53 as integers; any other float id beside integers is a ValueError naming it); the Dask
+    version gives the same rows and the same error."""
     cases = [(np.array([-1, 5, -1, 2 ** 62], dtype=np.int64),
               np.array([2 ** 63 + 1, 5, 2 ** 64 - 1, 2 ** 62], dtype=np.uint64)),
-             (np.array([1, 5, 1, 7], dtype=np.int64), np.array([1.5, 5.0, 1.0, 7.0])),
-             (np.array([2 ** 60 + 1, 5, 1, 7], dtype=np.int64), np.array([2.0 ** 60, 5.0, 1.0, 7.0]))]
+             (np.array([1, 5, 1, 7], dtype=np.int64), np.array([1.0, 5.0, 3.0, 7.0]))]
     for o_items, s_items in cases:
         orders = pd.DataFrame({"order": range(4), "item": o_items, "qty": [5.0, 2.0, 3.0, 4.0], "priority": 1,
                                "due": 0})
@@ -502,3 +502,12 @@ def test_allocate_mixed_id_kinds_as_in_memory(client):
         d = expected.deliveries
         d = d.iloc[np.argsort(d["item"].to_numpy(), kind="stable")].set_index("item")
         pd.testing.assert_frame_equal(res.deliveries.compute(), d, check_exact=True)
+    for bad in (np.array([1.5, 5.0, 1.0, 7.0]), np.array([2.0 ** 60, 5.0, 1.0, 7.0])):
+        orders = pd.DataFrame({"order": range(4), "item": np.array([2 ** 60 + 1, 5, 1, 7]), "qty": 1.0,
+                               "priority": 1, "due": 0})
+        supply = pd.DataFrame({"item": bad, "period": 0, "qty": 1.0})
+        with pytest.raises(ValueError, match="supply: item id") as mem:
+            bk_fast.allocate(orders, supply)
+        with pytest.raises(ValueError, match="supply: item id") as dist:
+            bkd.allocate(_dd(orders, 2), supply, npartitions=3)
+        assert str(dist.value) == str(mem.value)

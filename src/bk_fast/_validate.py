@@ -174,3 +174,72 @@ def same_length(**arrays: Iterable) -> int:
     if len(set(lengths.values())) > 1:
         raise ValueError("lengths differ: " + ", ".join(f"{k}={n}" for k, n in lengths.items()))
     return next(iter(lengths.values()), 0)
+
+
+def id_kind(idx: pd.Index, infer: bool = True) -> str:
+    """'int' (integer dtype, or object ids some of which are Python ints), 'float' or 'other' ('object' for
+    object ids when not ``infer``)."""
+    dtype = idx.dtype
+    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+        return "other"
+    kind = getattr(dtype, "kind", "O")
+    if kind in "iu":
+        return "int"
+    if kind == "f":
+        return "float"
+    if kind == "O" and isinstance(dtype, np.dtype) and len(idx):
+        if not infer:
+            return "object"
+        if pd.api.types.infer_dtype(idx, skipna=True) in ("integer", "mixed-integer", "mixed-integer-float"):
+            return "int"
+    return "other"
+
+
+def same_ids(parts, fixed=()) -> list:
+    """The item ids of several inputs made comparable exactly: pandas matches an integer id with a float64 one
+    (and unites int64 with uint64 ids) through float64, where 2**60 + 1 == 2**60. ``parts`` are (input name,
+    Index or None); the Indexes are returned in the same order (unchanged unless they mix kinds). ``fixed``
+    are (name, Index) pairs that only count as the ids met (e.g. a BOM's items).
+
+    When integer ids meet float ids, float ids that are whole numbers below 2**53 in magnitude (exact) become
+    int64; any other float id is a ValueError naming its input. Unsigned ids beyond int64 with signed ids:
+    all become uint64 when no id is negative, else Python ints (object)."""
+    idx = [p for _, p in parts]
+    kinds = [None if p is None else id_kind(p, infer=False) for p in idx]
+    every = ([(w, id_kind(p, infer=False), p) for w, p in fixed if len(p)]   # (an empty index meets no id)
+             + [(w, k, p) for (w, p), k in zip(parts, kinds) if k is not None and len(p)])
+    if any(k == "float" for w, k, _ in every):   # (object ids are scanned only then: text ids cost nothing)
+        every = [(w, id_kind(p) if k == "object" else k, p) for w, k, p in every]
+    every = [(w, k) for w, k, _ in every]
+    ints = [w for w, k in every if k == "int"]
+    if ints and any(k == "float" for _, k in every):
+        for j, ((what, _), k) in enumerate(zip(parts, kinds)):
+            if k != "float":
+                continue
+            vals = idx[j].to_numpy(dtype=np.float64, na_value=np.nan)
+            whole = np.isfinite(vals) & (vals == np.floor(vals))
+            bad = ~(whole & (np.abs(vals) < 2.0 ** 53))
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                other = next(w for w in ints if w != what) if any(w != what for w in ints) else what
+                why = ("is not a whole number" if not whole[i] else
+                       "is at or beyond 2**53, where float64 cannot hold integer ids exactly")
+                shown = f"{float(vals[i])!r}" + (f" (= {int(vals[i])})" if whole[i] else "")
+                raise ValueError(f"{what}: item id {shown} is a float64 id that {why}, so it cannot be "
+                                 f"matched exactly with the integer ids of {other}; pass the ids as integers "
+                                 f"(e.g. an int64 or Int64 column)")
+            idx[j] = pd.Index(vals.astype(np.int64), name=idx[j].name)
+    num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
+    uns = [j for j in num if idx[j].dtype.kind == "u"]
+    sig = [j for j in num if idx[j].dtype.kind == "i"]
+    if uns and sig:
+        if all(not len(idx[j]) or int(idx[j].max()) < 2 ** 63 for j in uns):
+            for j in uns:
+                idx[j] = pd.Index(idx[j].to_numpy(dtype=np.int64), name=idx[j].name)
+        elif all(not len(idx[j]) or int(idx[j].min()) >= 0 for j in sig):
+            for j in sig:
+                idx[j] = pd.Index(idx[j].to_numpy(dtype=np.uint64), name=idx[j].name)
+        else:
+            for j in num:
+                idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
+    return idx

@@ -24,7 +24,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._scratch import work_array
-from bk_fast._validate import float_column, int64_offset, offset_codes, plain, require_frame
+from bk_fast._validate import float_column, int64_offset, offset_codes, plain, require_frame, same_ids
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -166,6 +166,17 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
     """Dense int64 codes shared by the order and supply item columns, their count, and a function mapping
     codes back to item values."""
     a, b = order_items.to_numpy(), supply_items.to_numpy()
+    if a.dtype != b.dtype and a.size and b.size:
+        # pandas would match integer and float64 ids (and unite int64 with uint64 ones) through float64, where
+        # 2**60 + 1 == 2**60: whole floats below 2**53 become integers, other floats beside integers raise
+        pa, pb = pd.Index(a), pd.Index(b)
+        ia, ib = same_ids([("orders", pa), ("supply", pb)])
+        if ia is not pa:
+            a = ia.to_numpy()
+            order_items = pd.Series(a)
+        if ib is not pb:
+            b = ib.to_numpy()
+            supply_items = pd.Series(b)
     if a.dtype.kind in "iu" and b.dtype.kind in "iu" and (a.size or b.size):
         lo = min(a.min() if a.size else b.min(), b.min() if b.size else a.min())
         hi = max(a.max() if a.size else b.max(), b.max() if b.size else a.max())
@@ -685,8 +696,12 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     line_rows = rep_row[grouped]
     line_frac = np.ascontiguousarray(fsum[grouped], dtype=np.float64)
     line_items = req_items.array.take(line_rows)
-    line_code = np.ascontiguousarray(pd.Index(s_uniques).get_indexer(line_items), dtype=np.int64) \
-        if len(line_rows) else np.zeros(0, dtype=np.int64)
+    if len(line_rows):
+        # (matched exactly: pandas would match integer and float64 ids through float64)
+        req_ids, sup_ids = same_ids([("requirements", pd.Index(line_items)), ("supply", pd.Index(s_uniques))])
+        line_code = np.ascontiguousarray(sup_ids.get_indexer(req_ids), dtype=np.int64)
+    else:
+        line_code = np.zeros(0, dtype=np.int64)
     req_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
 

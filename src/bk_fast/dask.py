@@ -61,6 +61,7 @@ from bk_fast import allocation as _alloc
 from bk_fast import netting as _net
 from bk_fast.allocation import allocate as _allocate
 from bk_fast.allocation import allocate_kits as _allocate_kits
+from bk_fast._validate import id_kind, same_ids
 from bk_fast._validate import plain as _plain
 from bk_fast.bom import BOM, _unmatched, _with_unmatched
 from bk_fast.netting import net_requirements as _net_requirements
@@ -459,7 +460,7 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     (sorted items, per-source period orders). A row without an item id is a ValueError naming the input
     (``names``, in the order of ``inputs``), the column, the row's position in the whole input and its
     label. ``exact``: the ids of the inputs are made comparable exactly first, as the netting functions do
-    (:func:`bk_fast.netting._same_ids`: the same ValueError for a float id that cannot be matched with
+    (:func:`bk_fast._validate.same_ids`: the same ValueError for a float id that cannot be matched with
     integer ids, int64 and uint64 ids united without rounding); else they are united as pandas does."""
     jobs = []
     for obj, key in inputs:
@@ -484,13 +485,13 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     # one input match an integer id of another, which the in-memory function refuses
     per_input = [_net._union([d[0] for d in parts if len(d[0])]) for parts in found]
     what = names if names else ["input"] * len(per_input)
-    return _sorted_items(_net._same_ids(list(zip(what, per_input)))), per
+    return _sorted_items(same_ids(list(zip(what, per_input)))), per
 
 
 def _like(items: pd.Index) -> pd.Index | None:
     """What a partition's item index is cast to (:func:`_as_items`): ``items[:0]`` when the ids are integers,
     else None."""
-    return items[:0] if len(items) and _net._id_kind(items) == "int" else None
+    return items[:0] if len(items) and id_kind(items) == "int" else None
 
 
 def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
@@ -500,7 +501,7 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
     if like is None or index.dtype == like.dtype or getattr(index.dtype, "kind", "O") not in "iuf":
         return index
     vals = index.to_numpy()
-    if vals.dtype.kind == "f":   # (whole numbers below 2**53: _same_ids refused any other float id)
+    if vals.dtype.kind == "f":   # (whole numbers below 2**53: same_ids refused any other float id)
         if not (np.isfinite(vals).all() and (vals == np.floor(vals)).all() and (np.abs(vals) < 2.0 ** 53).all()):
             return index
         vals = vals.astype(np.int64)
@@ -783,12 +784,20 @@ class AllocationFrames(NamedTuple):
     orders: dd.DataFrame
 
 
-def _alloc_part(orders, supply, kwargs):
+def _alloc_part(orders, supply, kwargs, like=None):
     res = _allocate(_join(orders), _join(supply), **kwargs)
-    d = res.deliveries
+    d, short = res.deliveries, res.shortfalls
     if len(d) > 1:
         d = d.iloc[np.argsort(d["item"].to_numpy(), kind="stable")]
-    return d.set_index("item"), res.shortfalls, res.orders
+    d = d.set_index("item")
+    if like is not None:
+        # a partition may hold one kind of integer ids only (int64 or uint64) where the whole call united them
+        # with the other kind (as uint64 or Python ints): the whole call's kind
+        if getattr(d.index.dtype, "kind", "O") != getattr(like.dtype, "kind", "O"):
+            d.index = _as_items(d.index, like)
+        if len(short) and getattr(short["item"].dtype, "kind", "O") != getattr(like.dtype, "kind", "O"):
+            short = short.assign(item=_as_items(pd.Index(short["item"]), like).to_numpy())
+    return d, short, res.orders
 
 
 def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shipment: float | None = None,
@@ -832,9 +841,8 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     o_item = _alloc._column(_meta(orders), "item", _alloc._ORDER_NAMES, "orders", ocols)
     s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
     keyed = [(orders, o_item), (supply, s_item)]
-    # (not exact: the in-memory allocate matches the order and supply ids as pandas does, and the ranges must
-    # keep together what it treats as one item)
-    items, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"], exact=False)
+    # (exact, as the in-memory allocate matches the order and supply ids: the ranges keep each item together)
+    items, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"])
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -844,7 +852,8 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
                   engine=engine)
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"})
     metas = [_empty_like(meta[0], items), meta[1], meta[2]]
-    parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs) for j in range(nparts)]
+    like = _like(items)
+    parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),
                             _from_parts([p[1] for p in parts], metas[1]),

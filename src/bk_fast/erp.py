@@ -832,9 +832,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     dem_keys, keep = _net_ids(dem, dem_id, list(dem_b.values()), "demand")
     # Desc# of the three frames made comparable exactly (pandas matches Int64 2**60 + 1 with float 2**60):
     # a float Desc# that cannot be an exact integer next to integer ones is a ValueError naming its frame
-    from bk_fast.netting import _same_ids
+    from bk_fast._validate import same_ids
 
-    inv_ids, dem_keys, po_ids, pd_ids = _same_ids([
+    inv_ids, dem_keys, po_ids, pd_ids = same_ids([
         ("yarn_inventory", on_hand.index), ("demand", dem_keys),
         ("yarn_po", rec_frame.index if rec_frame is not None else None),
         ("yarn_po", past_due.index if past_due is not None else None)])

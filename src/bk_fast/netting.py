@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import clean_numbers, find_column, float_column, require_frame
+from bk_fast._validate import clean_numbers, find_column, float_column, require_frame, same_ids
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -80,75 +80,6 @@ def _check_keys(keys: pd.Index, what: str, kind: str) -> None:
     miss = pd.isna(keys)
     if miss.any():
         raise ValueError(f"{what}: row {int(np.flatnonzero(miss)[0])} has a missing {kind}")
-
-
-def _id_kind(idx: pd.Index, infer: bool = True) -> str:
-    """'int' (integer dtype, or object ids some of which are Python ints), 'float' or 'other' ('object' for
-    object ids when not ``infer``)."""
-    dtype = idx.dtype
-    if pd.api.types.is_bool_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
-        return "other"
-    kind = getattr(dtype, "kind", "O")
-    if kind in "iu":
-        return "int"
-    if kind == "f":
-        return "float"
-    if kind == "O" and isinstance(dtype, np.dtype) and len(idx):
-        if not infer:
-            return "object"
-        if pd.api.types.infer_dtype(idx, skipna=True) in ("integer", "mixed-integer", "mixed-integer-float"):
-            return "int"
-    return "other"
-
-
-def _same_ids(parts, fixed=()) -> list:
-    """The item ids of several inputs made comparable exactly: pandas matches an integer id with a float64 one
-    (and unites int64 with uint64 ids) through float64, where 2**60 + 1 == 2**60. ``parts`` are (input name,
-    Index or None); the Indexes are returned in the same order (unchanged unless they mix kinds). ``fixed``
-    are (name, Index) pairs that only count as the ids met (e.g. a BOM's items).
-
-    When integer ids meet float ids, float ids that are whole numbers below 2**53 in magnitude (exact) become
-    int64; any other float id is a ValueError naming its input. Unsigned ids beyond int64 with signed ids:
-    all become uint64 when no id is negative, else Python ints (object)."""
-    idx = [p for _, p in parts]
-    kinds = [None if p is None else _id_kind(p, infer=False) for p in idx]
-    every = ([(w, _id_kind(p, infer=False), p) for w, p in fixed if len(p)]   # (an empty index meets no id)
-             + [(w, k, p) for (w, p), k in zip(parts, kinds) if k is not None and len(p)])
-    if any(k == "float" for w, k, _ in every):   # (object ids are scanned only then: text ids cost nothing)
-        every = [(w, _id_kind(p) if k == "object" else k, p) for w, k, p in every]
-    every = [(w, k) for w, k, _ in every]
-    ints = [w for w, k in every if k == "int"]
-    if ints and any(k == "float" for _, k in every):
-        for j, ((what, _), k) in enumerate(zip(parts, kinds)):
-            if k != "float":
-                continue
-            vals = idx[j].to_numpy(dtype=np.float64, na_value=np.nan)
-            whole = np.isfinite(vals) & (vals == np.floor(vals))
-            bad = ~(whole & (np.abs(vals) < 2.0 ** 53))
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                other = next(w for w in ints if w != what) if any(w != what for w in ints) else what
-                why = ("is not a whole number" if not whole[i] else
-                       "is at or beyond 2**53, where float64 cannot hold integer ids exactly")
-                shown = f"{float(vals[i])!r}" + (f" (= {int(vals[i])})" if whole[i] else "")
-                raise ValueError(f"{what}: item id {shown} is a float64 id that {why}, so it cannot be "
-                                 f"matched exactly with the integer ids of {other}; pass the ids as integers "
-                                 f"(e.g. an int64 or Int64 column)")
-            idx[j] = pd.Index(vals.astype(np.int64), name=idx[j].name)
-    num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
-    uns = [j for j in num if idx[j].dtype.kind == "u"]
-    sig = [j for j in num if idx[j].dtype.kind == "i"]
-    if uns and sig:
-        if all(not len(idx[j]) or int(idx[j].max()) < 2 ** 63 for j in uns):
-            for j in uns:
-                idx[j] = pd.Index(idx[j].to_numpy(dtype=np.int64), name=idx[j].name)
-        elif all(not len(idx[j]) or int(idx[j].min()) >= 0 for j in sig):
-            for j in sig:
-                idx[j] = pd.Index(idx[j].to_numpy(dtype=np.uint64), name=idx[j].name)
-        else:
-            for j in num:
-                idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
-    return idx
 
 
 def _parse(obj, what: str) -> _Source | None:
@@ -310,7 +241,7 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         s = pd.Series(v, index=value.index)
         if not isinstance(s.index, pd.MultiIndex) and s.index.hasnans:   # (a missing key matches no item)
             s = s[~s.index.isna()]
-        keys, items = _same_ids([(name, pd.Index(s.index)), ("the other inputs", items)])
+        keys, items = same_ids([(name, pd.Index(s.index)), ("the other inputs", items)])
         s.index = keys
         if not s.index.is_unique:
             s = s.groupby(level=0, sort=False).last()
@@ -396,12 +327,12 @@ def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
 def _grid(first, others, on_hand, periods, *, on_hand_first: bool, also=()):
     """Items (union, in order of appearance), periods and the on-hand input. The ids of the sources (their
     ``items`` are replaced), of on_hand and of ``also`` ((name, Index or None) pairs, returned last, in a
-    list) are made comparable exactly first (:func:`_same_ids`)."""
+    list) are made comparable exactly first (:func:`bk_fast._validate.same_ids`)."""
     srcs = [s for s in [first, *others] if s is not None]
     oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand)
     also = list(also)
     if not any(s.array for s in srcs):
-        ids = _same_ids([(s.what, s.items) for s in srcs] + [("on_hand", oh_items)] + also)
+        ids = same_ids([(s.what, s.items) for s in srcs] + [("on_hand", oh_items)] + also)
         for s, i in zip(srcs, ids):
             s.items = i
         if oh_keys is not None:
@@ -895,7 +826,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     nb = bom.n_items
     # items outside the BOM (ids that bom.codes does not know), in order of appearance
     # ids made comparable exactly (bom.codes and the union below match integer and float64 ids as floats)
-    keyed = _same_ids([(s.what, s.items) for s in srcs] + ([("on_hand", oh_items)] if oh_items is not None
+    keyed = same_ids([(s.what, s.items) for s in srcs] + ([("on_hand", oh_items)] if oh_items is not None
                                                             else []), fixed=[("the BOM", bom.items)])
     for s, labels in zip(srcs, keyed):
         s.items = labels
@@ -905,7 +836,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     extra = _union([pd.Index(labels[c < 0]) for labels, c in zip(keyed, codes) if (c < 0).any()])
     n = nb + len(extra)
     if len(extra):   # (int64 BOM ids with uint64 ones beyond int64 were united as float64: ids rounded)
-        b_ids, e_ids = _same_ids([("the BOM", bom.items), ("the other inputs", extra)])
+        b_ids, e_ids = same_ids([("the BOM", bom.items), ("the other inputs", extra)])
         items = pd.Index(b_ids.append(e_ids), name=None, tupleize_cols=False)
     else:
         items = bom.items.rename(None)
@@ -938,7 +869,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
             return value
         if not isinstance(value.index, pd.MultiIndex) and value.index.hasnans:   # (matches no item)
             value = value[~value.index.isna()]
-        keys, = _same_ids([(name, pd.Index(value.index))],
+        keys, = same_ids([(name, pd.Index(value.index))],
                           fixed=[("the BOM", bom.items), ("the other inputs", items)])
         if keys is not value.index:
             value = pd.Series(value.to_numpy(), index=keys)

@@ -6,11 +6,18 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings
 
 import bk_fast
 from bk_fast._engine import ENGINES, engine_status
 
 os.environ.setdefault("BK_FAST_TEST", "1")
+
+# CI runs the generated cases from a fixed seed (a red CI then means the code, not the draw); locally every run
+# explores new cases, and a failing one is kept in .hypothesis/ and replayed first
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture(params=ENGINES, scope="session")

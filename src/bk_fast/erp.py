@@ -967,7 +967,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         A compiled :class:`bk_fast.BOM` or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage`` as
         fractions).
     yarn_inventory : DataFrame
-        ``Desc#`` and the on-hand column (see ``on_hand``). Not modified.
+        ``Desc#`` and the on-hand column (see ``on_hand``). Not modified. With integer yarn ids in the BOM,
+        a stock or PO row whose ``Desc#`` is no exact integer (``inf``, ``1.5``, a float beyond 2**53) is
+        no yarn of it and is left out.
     yarn_po : DataFrame, optional
         The ERP's open yarn POs in weekly buckets. When given, receipts are time-phased: an order may use a
         receipt that arrives by its ``Start Date`` (never today's stock promised to a later period).
@@ -1010,7 +1012,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
-    from bk_fast._validate import find_column, float_column, plain, require_frame
+    from bk_fast._validate import find_column, float_column, id_kind, plain, require_frame
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
@@ -1083,11 +1085,17 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     if len(supply) and len(req):
         try:  # the BOM carries Desc# as float (trailing empty rows); match ids on integers when they are
             ids = supply["Desc#"].to_numpy(dtype=_alloc_np.float64)
-            # whole numbers only, and only where int64 holds them exactly (an inf id must not wrap to garbage)
-            if _alloc_np.all((ids == _alloc_np.floor(ids)) & (_alloc_np.abs(ids) < 2.0 ** 53)):
-                supply = supply.assign(**{"Desc#": ids.astype(_alloc_np.int64)})
         except (TypeError, ValueError):
-            pass
+            ids = None
+        if ids is not None:
+            # whole numbers only, and only where int64 holds them exactly (an inf id must not wrap to garbage)
+            with _alloc_np.errstate(invalid="ignore"):
+                exact = _alloc_np.isfinite(ids) & (ids == _alloc_np.floor(ids)) & (_alloc_np.abs(ids) < 2.0 ** 53)
+            if not exact.all() and id_kind(_alloc_pd.Index(req["item"])) == "int":
+                # a stock row whose Desc# no integer equals (inf, 1.5, beyond 2**53) is no yarn of the BOM's
+                supply, ids, exact = supply[exact], ids[exact], exact[exact]
+            if exact.all():
+                supply = supply.assign(**{"Desc#": ids.astype(_alloc_np.int64)})
     due = start.where(start > today, today).fillna(today) if yarn_po is not None else \
         _alloc_pd.Series(today, index=kos.index)
     ko_ids = kos[o_label]

@@ -195,3 +195,38 @@ def test_error_rows_are_plain_labels():
                        "Adjustments": 0.0}, index=[10, 11])
     with pytest.raises(ValueError, match=r"row 11 \(position 1\): inf is not a finite quantity"):
         bk_fast.theoretical_balance(df)
+
+
+# -- review fixes (session 5) ---------------------------------------------------------------------------------
+
+def test_no_theoretical_balance_error_lists_every_accepted_name():
+    """The message listed three names; 'Theoretical Bal' (an alias, and accepted) was missing."""
+    from bk_fast._columns import ALIASES
+
+    with pytest.raises(ValueError) as info:
+        bk_fast.planning_balance(pd.DataFrame({"Allocated": [1.0], "On Order": [1.0]}))
+    for alias in ALIASES["Theoretical Balance"]:
+        assert repr(alias) in str(info.value)
+    df = pd.DataFrame({"Theoretical Bal": [5.0], "Allocated": [-1.0], "On Order": [2.0]})
+    assert bk_fast.planning_balance(df).tolist() == [6.0]
+
+
+@pytest.mark.parametrize("canon, other", [("Allocated", "allocated"), ("On Order", "On_Order"),
+                                          ("Theoretical Balance", "Theoretical Bal"), ("Consumed", " consumed ")])
+def test_two_spellings_of_one_column_are_an_error(canon, other):
+    """With 'Allocated' and 'allocated' in one frame the exact label was read and the other silently ignored."""
+    df = frame([10.0], [-1.0], [2.0], [-4.3])
+    df[other] = [-100.0]
+    before = df.copy(deep=True)
+    funcs = [bk_fast.yarn_risk] if canon == "Consumed" else [bk_fast.yarn_risk, bk_fast.planning_balance]
+    for f in funcs:
+        with pytest.raises(ValueError, match=rf"2 columns for {canon!r}: {canon!r}, {other!r}"):
+            f(df)
+    pd.testing.assert_frame_equal(df, before)
+    comp = pd.DataFrame({"Beginning Balance": [1.0], "Inventory": [2.0], "Received": 0.0, "Consumed": 0.0,
+                         "Adjustments": 0.0})
+    with pytest.raises(ValueError, match=r"'Beginning Balance', 'Inventory'"):
+        bk_fast.theoretical_balance(comp)
+    # a spelling of a column the function does not read is no error
+    df = frame([10.0], [-1.0], [2.0], [0.0], **{"Planning Balance": [11.0], "planning_balance": [0.0]})
+    assert bk_fast.planning_balance(df).tolist() == [11.0]

@@ -635,3 +635,65 @@ def test_zero_length_arrow_slice(engine):
     """A zero-length slice with an offset (pyarrow keeps them in chunked arrays) crashed the offsets view."""
     chunked = pa.chunked_array([pa.array(["1", "2"]).slice(2, 0), pa.array(["$3 "]), pa.array(["4"]).slice(1)])
     assert same_bits(bkio.parse_numbers(chunked, engine=engine), [3.0])
+
+
+# -- review fixes (session 5) ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_id_columns_beyond_2_53_are_exact(monkeypatch, arrow):
+    """A Desc# / Machine of 2**53 or more went through float64 and was rounded (9007199254740993 read as
+    9007199254740992, two distinct yarns as one); ids below 2**53 keep their dtypes (int64, float64 when some are
+    empty)."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    big = 2 ** 53 + 1
+    text = (b"Desc#,Planning Balance\n9007199254740993,1\n18767,2\n-9223372036854775807,3\n"
+            b"\"$12,345,678,901,234,567 \",4\n9223372036854775807.0,5\n")
+    for optimize in (False, True):
+        df = bkio.read_erp(text, optimize=optimize)
+        assert df["Desc#"].dtype == np.int64
+        assert df["Desc#"].tolist() == [big, 18767, -(2 ** 63 - 1), 12345678901234567, 2 ** 63 - 1]
+        gaps = bkio.read_erp(text.replace(b"18767", b""), optimize=optimize)["Desc#"]
+        assert str(gaps.dtype) == "Int64" and gaps.isna().tolist() == [False, True, False, False, False]
+        assert gaps.iloc[0] == big and gaps.iloc[3] == 12345678901234567
+    chunks = list(bkio.read_erp(text, chunksize=2, optimize=False))
+    assert pd.concat(chunks)["Desc#"].tolist()[0] == big
+    assert bkio.read_erp(b"WC,MACH\nA,9007199254740993\nB,7\n")["Machine"].tolist() == [big, 7]
+    # unchanged below 2**53, and no exact integer to give: float64 as before
+    small = bkio.read_erp(b"Desc#,Planning Balance\n18767,1\n,2\n", optimize=False)["Desc#"]
+    assert small.dtype == np.float64 and same_bits(small, [18767.0, np.nan])
+    assert bkio.read_erp(b"Desc#,Planning Balance\n18767,1\n18929,2\n")["Desc#"].dtype.kind == "i"
+    for junk in (b"9007199254740993.5", b"99999999999999999999", b"inf"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            got = bkio.read_erp(b"Desc#,Planning Balance\n" + junk + b",1\n18767,2\n", optimize=False)["Desc#"]
+        assert got.dtype == np.float64 and same_bits(got, [float(junk), 18767.0])
+
+
+def test_xlsx_id_cells_beyond_2_53_are_exact(monkeypatch):
+    """openpyxl gives whole-number cells as Python ints (exact) or text; both went through float64."""
+    cells = pd.DataFrame([["Desc#", "Planning Balance"], [2 ** 53 + 1, 1.0], ["12345678901234567", 2.0],
+                          [None, 3.0]], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    ids = bkio.read_erp(b"PK\x03\x04 fake", optimize=False)["Desc#"]
+    assert str(ids.dtype) == "Int64" and ids.tolist()[:2] == [2 ** 53 + 1, 12345678901234567] and ids.isna().iloc[2]
+
+
+def test_xlsx_header_without_data_gives_no_chunk(monkeypatch):
+    """A header-only workbook read in chunks gave one empty frame where the CSV gives none; unchunked, both give
+    one empty frame with the columns."""
+    for cells in (pd.DataFrame([["WC", "MACH"]], dtype=object),
+                  pd.DataFrame([["junk", None], ["WC", "MACH"], [None, None]], dtype=object)):
+        monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name, cells=cells: cells)
+        assert list(bkio.read_erp(b"PK\x03\x04 fake", chunksize=5)) == []
+        df = bkio.read_erp(b"PK\x03\x04 fake")
+        assert df.shape == (0, 2) and list(df.columns) == ["WC", "Machine"]
+    assert list(bkio.read_erp(b"WC,MACH\n", chunksize=5)) == []
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_blank_lines_beyond_the_sample_give_no_chunk(monkeypatch, arrow):
+    """A header and more than 64 KiB of blank lines: the pandas reader yielded one empty chunk, pyarrow none."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = b"WC,MACH\n" + b"\r\n" * 40000
+    assert list(bkio.read_erp(text, chunksize=5)) == []
+    assert bkio.read_erp(text).shape == (0, 2)

@@ -286,7 +286,8 @@ KINDS: dict[str, ExportKind] = {k.name: k for k in (
 #: canonical columns that are text even when every value looks like a number (ids with leading zeros...)
 TEXT_COLUMNS = frozenset({"Description", "Supplier", "Style#", "unit", "Order #", "fStyle#", "gBase", "WC",
                           "PO #", "SO #", "Customer"})
-#: canonical columns holding integer ids: int64 when complete, float64 when some are empty
+#: canonical columns holding integer ids: int64 when complete, float64 when some are empty (Int64 when an id of
+#: 2**53 or more, which float64 would round, is among them)
 ID_COLUMNS = frozenset({"Desc#", "Machine"})
 #: canonical columns holding dates
 DATE_COLUMNS = frozenset({"Start Date", "Quoted Date", "Ship Date"})
@@ -524,10 +525,37 @@ def _column(name: str, col, source: str, engine, state: dict):
         example = _to_text(col).iloc[first]
         warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) are not numbers and read as NaN "
                       f"(first: {example!r} in data row {state['row0'] + first})", stacklevel=5)
-    if role == "id" and out.size and not np.isnan(out).any() and np.array_equal(out, np.trunc(out)) \
-            and float(np.abs(out).max()) < 2.0 ** 53:
-        return out.astype(np.int64)
+    if role == "id":
+        return _id_values(col, out)
     return out
+
+
+def _id_values(col, out: np.ndarray):
+    """An id column's parsed floats as integers when every present id is a whole number: int64 when none is
+    missing; ids of 2**53 or more (their float64 is rounded) are read exactly from their own digits, as int64,
+    or Int64 when some are missing. Otherwise (a fraction, inf, an id beyond int64, or ids all below 2**53 with
+    some missing) the float64 values."""
+    if not out.size:
+        return out
+    missing = np.isnan(out)
+    present = out[~missing]
+    if not present.size or not np.array_equal(present, np.trunc(present)):
+        return out
+    big = ~missing & (np.abs(np.where(missing, 0.0, out)) >= 2.0 ** 53)
+    if not big.any():
+        return out if missing.any() else out.astype(np.int64)
+    ints = np.where(missing | big, 0.0, out).astype(np.int64)
+    for i in np.flatnonzero(big):
+        value = col[int(i)]
+        exact = _exact_int(value.as_py() if hasattr(value, "as_py") else value)
+        if exact is None:  # inf, a fraction lost in float64 (9007199254740993.5), or beyond int64
+            return out
+        ints[i] = exact
+    if not missing.any():
+        return ints
+    ids = pd.array(ints, dtype="Int64")
+    ids[missing] = pd.NA
+    return ids
 
 
 def _build_frame(names: list[str], columns: list, source: str, engine, state: dict) -> pd.DataFrame:
@@ -677,6 +705,8 @@ def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, t
             return
         for frame in pd.read_csv(text, chunksize=chunksize, **opts):
             progress.update_to(fh.tell())
+            if not len(frame):  # only blank lines below the header: no chunk (as pyarrow's reader gives)
+                continue
             yield build([frame.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))])
     finally:
         fh.close()
@@ -704,7 +734,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number
       columns always (text that is not a number becomes NaN, with a warning naming the column and row),
       unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are int64 when none
-      is empty; text columns (styles, orders, suppliers...) stay text exactly as written (leading spaces
+      is empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are empty); text columns (styles, orders, suppliers...) stay text exactly as written (leading spaces
       included); dates in the ERP's formats (``MM/DD/YYYY`` first) become datetime64[ns];
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
@@ -715,7 +745,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     kind : str, optional
         One of :data:`KINDS` (``"yarn_inventory"``, ``"bom"``, ``"knit_orders"``, ...); detected when None.
     chunksize : int, optional
-        Yield frames of at most this many rows instead of one frame (for files larger than memory); each
+        Yield frames of at most this many rows instead of one frame (for files larger than memory; no frame
+        for an export with a header and no data rows, where ``chunksize=None`` gives one empty frame); each
         chunk is parsed and optimised on its own (so dtypes can differ between chunks); the index runs on
         across chunks. A progress bar shows on a terminal.
     engine : {None, "auto", "cython", "numba", "numpy"}
@@ -769,7 +800,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
 
         def frames():
             step = chunksize or max(len(body), 1)
-            for start in range(0, max(len(body), 1), step):
+            # a header and no data: one empty frame, or no chunk at all when chunked (as for a CSV)
+            stop = len(body) if chunksize is not None else max(len(body), 1)
+            for start in range(0, stop, step):
                 part = body.iloc[start:start + step]
                 state["row0"] = start
                 cols = [part.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))]

@@ -41,6 +41,9 @@ def brute_allocate(orders, supply, *, partial=True, max_lateness=None, min_shipm
         times = sorted(sup.get(it, {}))
         s = ms if partial else q
         rem = q
+        if not partial and q < ms:  # one shipment of q, smaller than the smallest allowed: none
+            short[r] = rem
+            continue
         k = max([j for j, t in enumerate(times) if t <= due], default=-1)
 
         def on_hand(j):
@@ -821,3 +824,216 @@ def test_integer_and_float_item_ids_match_exactly(engine):
                          pd.DataFrame({"item": np.array([2 ** 63 + 5, 2 ** 62], dtype=np.uint64),
                                        "qty": [1.0, 4.0]}), engine=engine)
     assert kits.orders["knittable"].tolist() == [4.0] and kits.lines["available"].tolist() == [4.0]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# session 5 review: edge classes
+
+
+@pytest.mark.parametrize("max_lateness", [None, 0, 3])
+def test_min_shipment_holds_without_partial(engine, max_lateness):
+    """min_shipment: "no delivery smaller than this is made; an order whose qty is below it gets nothing" --
+    with partial=False too (the one full shipment of an order smaller than min_shipment was made)."""
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": "Y", "qty": [4.0, 10.0, 6.0], "priority": [1, 2, 3],
+                           "due": [0, 0, 0]})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 2], "qty": [12.0, 8.0]})
+    res = allocate(orders, supply, partial=False, min_shipment=5.0, max_lateness=max_lateness, engine=engine)
+    assert (res.deliveries["qty"] >= 5.0).all()
+    assert res.orders["delivered"].tolist() == [0.0, 10.0, 6.0 if max_lateness != 0 else 0.0]
+    assert res.orders["short"].tolist() == [4.0, 0.0, 0.0 if max_lateness != 0 else 6.0]
+    assert res.shortfalls["order"].tolist() == ([1] if max_lateness != 0 else [1, 3])
+    # the same as removing the small order (it takes nothing from the others)
+    without = allocate(orders.iloc[1:], supply, partial=False, max_lateness=max_lateness, engine=engine)
+    pd.testing.assert_frame_equal(res.deliveries, without.deliveries)
+    ref = allocate(orders, supply, partial=False, min_shipment=5.0, max_lateness=max_lateness, engine="numpy")
+    for a, b in zip(res, ref):
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_kits_unknown_requirement_order_error_with_duplicate_or_multi_index():
+    """The "order not in orders" error read the bad row by label (`.at`): a duplicate requirements index put a
+    whole Series into the message, a MultiIndex raised pandas' "Invalid call for scalar access"."""
+    orders = pd.DataFrame({"order": ["K1"], "qty": [10.0], "priority": [1]})
+    supply = pd.DataFrame({"item": [1], "qty": [6.0]})
+    req = pd.DataFrame({"order": ["K1", "K9"], "item": [1, 1], "fraction": [1.0, 1.0]}, index=[7, 7])
+    with pytest.raises(ValueError, match=r"^requirements row 7: order 'K9' is not in orders$"):
+        allocate_kits(orders, req, supply)
+    req.index = pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])
+    with pytest.raises(ValueError, match=r"^requirements row \('b', 2\): order 'K9' is not in orders$"):
+        allocate_kits(orders, req, supply)
+
+
+def test_unknown_column_roles_are_an_error():
+    """A misspelt role in `columns=` was ignored silently (the default column was used instead)."""
+    orders, supply = _ok_frames()
+    orders = orders.assign(urgency=orders["priority"].to_numpy()[::-1])
+    with pytest.raises(ValueError, match=r"columns: unknown role 'priorty'.*'priority'"):
+        allocate(orders, supply, columns={"priorty": "urgency"})
+    with pytest.raises(ValueError, match=r"columns: unknown role 'supply_period'.*'period'"):
+        allocate(orders, supply, columns={"supply_period": "period"})
+    with pytest.raises(ValueError, match=r"columns: unknown role 'item'.*'req_item'"):
+        allocate_kits(orders.drop(columns="item"), pd.DataFrame({"order": [], "item": [], "fraction": []}),
+                      supply, columns={"item": "item"})
+    # the known roles still work
+    res = allocate(orders, supply, columns={"priority": "urgency", "period": "period", "supply_qty": "qty"})
+    assert len(res.orders) == len(orders)
+
+
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_dates_outside_the_nanosecond_range(engine, unit):
+    """datetime64[s/ms/us] dues and periods beyond 2262 were read through datetime64[ns], which wrapped around
+    silently (a delivery in 2500 came back as 1915)."""
+    due = pd.Series(np.array(["2500-01-01", "2500-01-03"], dtype=f"datetime64[{unit}]"))
+    orders = pd.DataFrame({"order": [1, 2], "item": "Y", "qty": [10.0, 10.0], "priority": [1, 2], "due": due})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "qty": [12.0, 20.0],
+                           "period": pd.Series(np.array(["2499-12-30", "2500-01-05"], dtype=f"datetime64[{unit}]"))})
+    res = allocate(orders, supply, engine=engine)
+    d = res.deliveries
+    assert d["period"].tolist() == [pd.Timestamp("2500-01-01"), pd.Timestamp("2500-01-03"),
+                                    pd.Timestamp("2500-01-05")]
+    assert d["period"].dtype == d["due"].dtype == due.dtype  # the deliveries' period in the due's unit
+    assert d["qty"].tolist() == [10.0, 2.0, 8.0] and d["days_late"].tolist() == [0.0, 0.0, 2.0]
+    assert res.orders["short"].tolist() == [0.0, 0.0]
+    kits = allocate_kits(orders.drop(columns="item"), orders[["order", "item"]].assign(fraction=1.0), supply,
+                         engine=engine)
+    assert kits.orders["knittable"].tolist() == [10.0, 2.0]  # the 2500-01-05 receipt is after both dues
+    # inside the nanosecond range the unit does not matter
+    near = allocate(orders.assign(due=due - pd.DateOffset(years=480)),
+                    supply.assign(period=supply["period"] - pd.DateOffset(years=480)), engine=engine)
+    assert near.deliveries["period"].dt.year.tolist() == [2020, 2020, 2020]
+    assert near.deliveries["qty"].tolist() == [10.0, 2.0, 8.0]
+
+
+def test_erp_adapter_balance_column_required_and_finite():
+    """allocate_knit_orders: a knit-order frame without a balance column counted every balance as 0 (so every
+    knit order 'could start'); an infinite balance or Qty Ordered raised an error about the internal 'qty' /
+    'priority' column at a positional row instead of naming the knit-order column and row."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [0.5]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [100.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "S"], "Balance (lbs)": [5.0, 10.0]},
+                       index=["a", "b"])
+    with pytest.raises(ValueError, match="Balance"):
+        allocate_knit_orders(kos.drop(columns="Balance (lbs)"), bom, inv, today="2025-09-01")
+    for mode in ("proportional", "all_or_nothing", "erp"):
+        with pytest.raises(ValueError, match=r"'Balance \(lbs\)' row 'b' .*K2.*not a finite"):
+            allocate_knit_orders(kos.assign(**{"Balance (lbs)": [5.0, np.inf]}), bom, inv, today="2025-09-01",
+                                 mode=mode)
+        with pytest.raises(ValueError, match=r"'Qty Ordered \(lbs\)' row 'a' .*K1.*not a finite"):
+            allocate_knit_orders(kos.assign(**{"Qty Ordered (lbs)": ["-1e400", "3"]}), bom, inv,
+                                 today="2025-09-01", mode=mode)
+    ok = allocate_knit_orders(kos, bom, inv, today="2025-09-01")
+    assert ok.orders["can_start"].tolist() == [True, True]
+
+
+def test_erp_adapter_far_future_start_date(engine):
+    """A 9999-12-31 Start Date (an ERP's "no date") went to the kernels through datetime64[ns], where it wrapped
+    around to 1816: the knit order was served as due before today's stock and got nothing of a later receipt."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "S"], "Balance (lbs)": [5.0, 10.0],
+                        "Start Date": ["9999-12-31", "2025-09-10"]})
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [0.0]})
+    po = pd.DataFrame({"Desc#": [1], "This Week": [0.0], "Week 2025-09-08": [20.0]})
+    for mode in ("proportional", "all_or_nothing", "erp"):
+        res = allocate_knit_orders(kos, bom, inv, po, today="2025-09-01", mode=mode, engine=engine)
+        assert res.orders["knittable_lbs"].tolist() == [5.0, 10.0]
+        assert res.orders["can_start"].tolist() == [True, True]
+
+
+def test_kits_exactly_enough_supply_is_complete(engine):
+    """Supply equal to the need (fraction x qty, computed the same way) leaves no shortage on any line, yet
+    259.34999999999997 / 0.15 = 1728.9999999999998 < 1729: the kit was incomplete (all_or_nothing: nothing)."""
+    f, q = 0.15, 1729.0
+    orders = pd.DataFrame({"order": ["K1"], "qty": [q], "priority": [1]})
+    req = pd.DataFrame({"order": ["K1"], "item": [1], "fraction": [f]})
+    supply = pd.DataFrame({"item": [1], "qty": [f * q]})
+    for mode in ("proportional", "all_or_nothing"):
+        res = allocate_kits(orders, req, supply, mode=mode, engine=engine)
+        assert res.lines["need"].tolist() == res.lines["available"].tolist() == [f * q]
+        assert res.orders["complete"].tolist() == [True]
+        assert res.orders["knittable"].tolist() == [q]
+    # and the other way: a need one ulp above what is free is not covered, though g / frac may round up to q
+    rng = np.random.default_rng(5)
+    for f, q in zip(rng.uniform(0.01, 1.0, 300).round(3), rng.uniform(1.0, 5000.0, 300).round(2)):
+        g = np.nextafter(f * q, 0.0)
+        res = allocate_kits(orders.assign(qty=[q]), req.assign(fraction=[f]), supply.assign(qty=[g]),
+                            engine=engine)
+        assert res.orders["complete"].tolist() == [False] and res.orders["knittable"].iloc[0] < q
+        assert res.lines["taken"].iloc[0] <= g
+
+
+def test_kits_requirement_order_ids_match_exactly(engine):
+    """Requirement rows found their order through pandas, which matched a float64 id with an integer one through
+    float64: the requirement of order 2.0**60 went to order 2**60 + 1. Now as for item ids: whole floats below
+    2**53 are the integers, other floats beside integer ids are a ValueError naming the input."""
+    supply = pd.DataFrame({"item": [1], "qty": [15.0]})
+    orders = pd.DataFrame({"order": np.array([2 ** 60 + 1, 5]), "qty": [10.0, 10.0], "priority": [1, 2]})
+    with pytest.raises(ValueError, match=r"requirements: order id .* float64 id"):
+        allocate_kits(orders, pd.DataFrame({"order": [2.0 ** 60, 5.0], "item": [1, 1], "fraction": [1.0, 1.0]}),
+                      supply, engine=engine)
+    res = allocate_kits(orders.assign(order=[2 ** 40, 5]),
+                        pd.DataFrame({"order": [5.0, 2.0 ** 40], "item": [1, 1], "fraction": [1.0, 1.0]}), supply,
+                        engine=engine)
+    assert res.orders["knittable"].tolist() == [10.0, 5.0]
+    assert res.lines["order"].tolist() == [2 ** 40, 5] and res.lines["order"].dtype == np.int64
+
+
+def test_kits_need_beyond_float_max_is_inf_without_warning(engine):
+    """A need (fraction x qty) beyond the largest float is inf; the product raised a RuntimeWarning (an error
+    under -W error) on valid input."""
+    import warnings
+
+    big = np.finfo(np.float64).max
+    orders = pd.DataFrame({"order": ["K1"], "qty": [big], "priority": [1]})
+    req = pd.DataFrame({"order": ["K1"], "item": [1], "fraction": [2.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = allocate_kits(orders, req, pd.DataFrame({"item": [1], "qty": [big]}), engine=engine)
+    assert res.lines["need"].tolist() == [np.inf]
+    assert res.orders["knittable"].tolist() == [big / 2] and res.lines["taken"].tolist() == [big]
+
+
+def test_erp_adapter_vip_and_sales_linked_are_not_misread():
+    """`vip` / `sales_linked` as a column of text flags ("False" / "True") made every knit order VIP (a
+    non-empty string is truthy); a single Order # given as a string matched its characters (nothing)."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [10.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "S"], "Balance (lbs)": [5.0, 10.0],
+                        "VIP": ["False", "True"], "flag": np.array([True, None], dtype=object),
+                        "n": [0.0, np.nan]}, index=["a", "b"])
+    with pytest.raises(TypeError, match=r"vip: knit_orders column 'VIP' must hold True/False; row 'a' is 'False'"):
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip="VIP")
+    with pytest.raises(ValueError, match=r"sales_linked: 'K2' is no column of knit_orders"):
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01", sales_linked="K2")
+    # boolean, object-of-bool and numeric columns, lists of ids and masks work as before
+    for vip in ("flag", ["K1"], np.array([True, False])):
+        res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip=vip, sales_linked="n")
+        assert res.orders["priority_score"].tolist() == [50.0, 0.0]
+
+
+def test_erp_adapter_numeric_style_ids_match_the_bom(engine):
+    """Integer Style # in the knit orders and the BOM: the styles were matched as text ("123") against the BOM's
+    integer styles, so no knit order found its BOM (yarn_requirements matched them). Text styles still match
+    with surrounding spaces, and an integer Style # still finds a text BOM style."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    bom = pd.DataFrame({"Style#": [123, 123, 124], "Desc#": [1, 2, 1], "BOM_Percentage": [0.5, 0.5, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": [123, 124, 999], "Balance (lbs)": [4.0, 10.0, 1.0]})
+    inv = pd.DataFrame({"Desc#": [1, 2], "Planning Balance": [10.0, 1.0]})
+    req = yarn_requirements(kos, bom).by_order
+    assert req["Order #"].tolist() == ["K1", "K1", "K2"]
+    for mode in ("proportional", "all_or_nothing", "erp"):
+        res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", mode=mode, engine=engine)
+        assert res.orders["bom_matched"].tolist() == [True, True, False], mode
+        assert res.lines["Order #"].tolist() == ["K1", "K1", "K2"]
+        assert res.lines["need_lbs"].tolist() == [2.0, 2.0, 10.0]
+    res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
+    assert res.orders["knittable_lbs"].tolist() == [2.0, 9.0, 0.0]
+    text_bom = bom.assign(**{"Style#": [" 123 ", " 123 ", "124"]})
+    res = allocate_knit_orders(kos, text_bom, inv, today="2025-09-01", engine=engine)
+    assert res.orders["bom_matched"].tolist() == [True, True, False]

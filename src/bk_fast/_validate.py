@@ -18,15 +18,17 @@ _NUMBER_JUNK = r"[\$,\s\u00a0]"
 
 
 def plain(label):
-    """``label`` as a Python scalar when it is a NumPy one, for error messages: ``row 12``, not
-    ``row np.int64(12)``.
+    """``label`` as a Python scalar when it is a NumPy one (each part of a MultiIndex tuple too), for error
+    messages: ``row 12``, not ``row np.int64(12)``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> f"row {plain(np.int64(12))!r}", plain("K1")
-    ('row 12', 'K1')
+    >>> f"row {plain(np.int64(12))!r}", plain("K1"), plain(("b", np.int64(2)))
+    ('row 12', 'K1', ('b', 2))
     """
+    if isinstance(label, tuple):
+        return tuple(plain(part) for part in label)
     return label.item() if isinstance(label, np.generic) else label
 
 

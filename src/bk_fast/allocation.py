@@ -77,6 +77,16 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
     return None
 
 
+def _roles(columns: dict | None, accepted) -> dict:
+    """``columns`` as a dict; ValueError for a role that is not one of ``accepted`` (a misspelt role was
+    ignored silently, and the default column read instead)."""
+    cols = dict(columns or {})
+    for role in cols:
+        if role not in accepted:
+            raise ValueError(f"columns: unknown role {role!r}; accepted roles: {', '.join(map(repr, accepted))}")
+    return cols
+
+
 def _take(col: pd.Series, idx: np.ndarray):
     """``col``'s values at positions ``idx`` (NumPy take for NumPy dtypes: no extension-array overhead)."""
     if isinstance(col.dtype, np.dtype) and col.dtype.kind != "O":
@@ -102,19 +112,36 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         if getattr(col.dtype, "tz", None) is not None:
             col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-        ns = col.to_numpy(dtype="datetime64[ns]").view(np.int64)
-        out = ns / _DAY_NS
-        out[ns == np.iinfo(np.int64).min] = np.nan
+        # in the column's own unit (through datetime64[ns], dates past 2262 wrapped around silently); whole
+        # days plus the exact fraction of a day, so one instant gives the same float in every unit
+        raw = col.to_numpy()
+        ticks = raw.view(np.int64)
+        per_day = _ticks_per_day(raw.dtype)
+        whole, rest = np.divmod(ticks, per_day)
+        out = whole + rest / per_day
+        out[ticks == np.iinfo(np.int64).min] = np.nan
         return np.ascontiguousarray(out), True
     if pd.api.types.is_timedelta64_dtype(col.dtype):
         raise TypeError(f"{what} column {label!r} must be periods (numbers) or dates, got {col.dtype}")
     return float_column(df, label, what=what), False
 
 
-def _from_days(days: np.ndarray, tz=None):
-    """Days since 1970 (UTC) as datetime64[ns]; in time zone ``tz`` when given (the orders' due's)."""
-    ns = np.round(days * _DAY_NS).astype(np.int64).view("datetime64[ns]")
-    return ns if tz is None else pd.DatetimeIndex(ns).tz_localize("UTC").tz_convert(tz)
+def _ticks_per_day(dtype) -> int:
+    unit, count = np.datetime_data(dtype)
+    return int(np.timedelta64(1, "D") // np.timedelta64(count, unit))
+
+
+def _from_days(days: np.ndarray, tz=None, unit="ns"):
+    """Days since 1970 (UTC) as datetime64[unit]; in time zone ``tz`` when given (the orders' due's)."""
+    per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
+    if days.size and not (np.abs(days).max() * per_day < 2.0 ** 63 - 2.0 ** 54):
+        far = _from_days(days[np.abs(days).argmax():][:1], None, "s")[0]
+        raise ValueError(f"allocate: a delivery date ({far}) does not fit in datetime64[{unit}], the unit of the "
+                         f"orders' due: give the due in a coarser unit (e.g. datetime64[us])")
+    whole = np.floor(days)
+    ticks = (whole.astype(np.int64) * per_day + np.round((days - whole) * per_day).astype(np.int64))
+    out = ticks.view(f"datetime64[{unit}]")
+    return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
 
 
 def _same_clock(orders, o_due, supply, s_period):
@@ -226,8 +253,8 @@ class Allocation(NamedTuple):
 
     ``deliveries``: one row per delivery, in allocation order (item by item, orders in priority order):
     ``order``, ``item``, ``due``, ``period`` (when it is delivered: the due date when on time, else the
-    supply period it comes from), ``qty``, ``days_late`` (``period - due``; in days for dates, in period
-    units for numeric periods; 0 when on time).
+    supply period it comes from; dates in the due column's unit and time zone), ``qty``, ``days_late``
+    (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
     ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
     the order of the input).
     ``orders``: per input row (indexed like the input): ``qty``, ``delivered``, ``on_time``, ``short``.
@@ -351,7 +378,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         or text such as ``"3D"``) needs date periods (TypeError with period numbers).
     min_shipment : float, optional
         No delivery smaller than this is made (a remaining need below it stays short; an order whose qty is
-        below it gets nothing). With it, raising an order's priority can change how its deliveries split.
+        below it gets nothing, with ``partial=False`` too). With it, raising an order's priority can change
+        how its deliveries split.
     columns : dict, optional
         Role -> column label, for ``order``, ``item``, ``qty``, ``priority``, ``due`` (orders) and
         ``supply_item``, ``period``, ``supply_qty`` (supply).
@@ -406,7 +434,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     """
     require_frame(orders, "orders")
     require_frame(supply, "supply")
-    cols = dict(columns or {})
+    cols = _roles(columns, (*_ORDER_NAMES, "supply_item", "period", "supply_qty"))
     ocols = {k: v for k, v in cols.items() if k in _ORDER_NAMES}
     scols = {k[len("supply_"):] if k.startswith("supply_") else k: v for k, v in cols.items()
              if k in ("supply_item", "period", "supply_qty")}
@@ -468,9 +496,15 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     due_span = (int(due_int.min()), int(due_int.max())) if due_int is not None and n else (0, 0)
     rank = _service_rank(priority, due if due_int is None else due_int, tiebreak,
                          None if due_int is None else due_span)
+    # without partial, an order ships in one delivery of its qty: below min_shipment it gets nothing (the
+    # kernel's threshold is the qty itself then), so it goes to the kernel as qty 0 and stays short
+    below = np.flatnonzero(qty < min_ship) if not partial and min_ship > 0 else None
+    k_qty = qty if below is None or not below.size else np.where(qty < min_ship, 0.0, qty)
     nd = int(resolve("allocate_orders", engine)(
-        item_ptr, times, cum, o_code, rank, due, qty, bool(partial), min_ship, max_late,
+        item_ptr, times, cum, o_code, rank, due, k_qty, bool(partial), min_ship, max_late,
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
+    if below is not None and below.size:
+        short[below] = qty[below]
     d_o, d_p, d_q, d_due, late = del_order[:nd], del_period[:nd], del_qty[:nd], del_due[:nd], del_late[:nd]
 
     # delivered at the due when on time, else at the supply period (gathers from the small period tables)
@@ -512,7 +546,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
         "due": d_due_out,
-        "period": _from_days(when, due_tz) if due_is_date else when,
+        "period": _from_days(when, due_tz, due_col.dt.unit) if due_is_date else when,
         "qty": d_q,
         "days_late": late,
     }, copy=False)
@@ -574,8 +608,10 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     needs ``fraction x lbs`` of each of its items for every lb it makes. With the free supply of each item
     limited as in :func:`allocate` (by the due bucket's suffix minimum, so no projected on hand goes
     negative), the lbs it can make are ``min(qty, min over items of available / fraction)``: the scarcest
-    item limits the kit. ``mode="proportional"`` takes exactly that (every item in its fraction, nothing
-    wasted on material the order cannot use); ``mode="all_or_nothing"`` takes only complete kits.
+    item limits the kit (an item whose need ``fraction x qty`` fits in what is available covers the whole
+    qty, whatever the rounding of ``available / fraction``). ``mode="proportional"`` takes exactly that
+    (every item in its fraction, nothing wasted on material the order cannot use);
+    ``mode="all_or_nothing"`` takes only complete kits.
 
     Parameters
     ----------
@@ -622,7 +658,8 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     require_frame(supply, "supply")
     if mode not in ("proportional", "all_or_nothing"):
         raise ValueError(f"mode must be 'proportional' or 'all_or_nothing', got {mode!r}")
-    cols = dict(columns or {})
+    cols = _roles(columns, ("order", "qty", "priority", "due", "req_order", "req_item", "fraction", "supply_item",
+                            "period", "supply_qty"))
     ocols = {k: v for k, v in cols.items() if k in ("order", "qty", "priority", "due")}
     rcols = {k[4:] if k.startswith("req_") else k: v for k, v in cols.items()
              if k in ("req_order", "req_item", "fraction")}
@@ -676,10 +713,17 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)
 
     # requirement lines: order codes, item codes (-1 = no supply), duplicates summed, grouped by order
-    req_o = pd.Index(order_ids).get_indexer(_ids(requirements, r_order, "requirements"))
+    # (matched exactly, as the item ids: pandas would match integer and float64 order ids through float64)
+    try:
+        o_index, r_index = same_ids([("orders", pd.Index(order_ids)),
+                                     ("requirements", pd.Index(_ids(requirements, r_order, "requirements")))])
+    except ValueError as e:
+        raise ValueError(str(e).replace("item id", "order id", 1)) from None
+    req_o = o_index.get_indexer(r_index)
     if (req_o < 0).any():
-        bad = _first_bad(requirements, req_o < 0)
-        raise ValueError(f"requirements row {bad!r}: order {requirements.at[bad, r_order]!r} is not in orders")
+        pos = int(np.flatnonzero(req_o < 0)[0])  # (by position: the index may repeat labels or be a MultiIndex)
+        raise ValueError(f"requirements row {_first_bad(requirements, req_o < 0)!r}: order "
+                         f"{plain(requirements[r_order].iloc[pos])!r} is not in orders")
     req_items = _ids(requirements, r_item, "requirements")
     frac = float_column(requirements, r_frac, what="requirements")
     _check_values(requirements, frac, r_frac, "requirements", nonneg=True)
@@ -732,11 +776,13 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     pos = np.empty(n, dtype=np.int64)
     pos[seq] = np.arange(n)
     show = np.argsort(pos[line_o], kind="stable") if line_o.size else line_o
+    with np.errstate(over="ignore"):  # (a need beyond the largest float is inf)
+        need = line_frac[show] * qty[line_o[show]]
     lines = pd.DataFrame({
         "order": order_ids.array.take(line_o[show]),
         "item": line_items.take(show) if len(line_rows) else line_items,
         "fraction": line_frac[show],
-        "need": line_frac[show] * qty[line_o[show]],
+        "need": need,
         "available": avail[show],
         "taken": taken[show],
     })

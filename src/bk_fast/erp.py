@@ -894,7 +894,23 @@ def _alloc_members(kos, o_label, spec, what):
     if spec is None:
         return _alloc_np.zeros(n, dtype=bool)
     if isinstance(spec, str) and spec in kos.columns:
-        return kos[spec].fillna(False).to_numpy(dtype=bool)
+        col = kos[spec]
+        if _alloc_pd.api.types.is_bool_dtype(col.dtype) or _alloc_pd.api.types.is_numeric_dtype(col.dtype):
+            v = col.to_numpy(dtype=_alloc_np.float64, na_value=_alloc_np.nan)
+            return (v != 0) & ~_alloc_np.isnan(v)  # (empty = not a member)
+        # text flags ("False", "N") would all read True: only True/False (or empty) values are flags
+        flags = col.to_numpy(dtype=object)
+        bad = [i for i, v in enumerate(flags)
+               if not (isinstance(v, (bool, _alloc_np.bool_)) or (_alloc_np.ndim(v) == 0 and _alloc_pd.isna(v)))]
+        if bad:
+            from bk_fast._validate import plain
+
+            raise TypeError(f"{what}: knit_orders column {spec!r} must hold True/False; row "
+                            f"{plain(kos.index[bad[0]])!r} is {plain(flags[bad[0]])!r}")
+        return _alloc_np.array([isinstance(v, (bool, _alloc_np.bool_)) and bool(v) for v in flags], dtype=bool)
+    if isinstance(spec, str):  # (its characters would be taken as order ids, matching nothing)
+        raise ValueError(f"{what}: {spec!r} is no column of knit_orders; pass a list of Order # values, a "
+                         f"boolean mask or the name of a boolean column")
     arr = _alloc_np.asarray(list(spec) if not hasattr(spec, "__array__") else spec)
     if arr.dtype == bool:
         if arr.shape[0] != n:
@@ -1012,7 +1028,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
-    from bk_fast._validate import find_column, float_column, id_kind, plain, require_frame
+    from bk_fast._validate import find_column, float_column, id_kind, infinite_at, plain, require_frame
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
@@ -1025,11 +1041,15 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         today = today.tz_localize(None)  # (dates are read as local wall-clock dates, as the ERP keeps them)
     n = len(kos)
 
-    def num(name):
-        label = find_column(kos, name, what="knit_orders", required=False)
+    def num(name, required=False, finite=False):
+        label = find_column(kos, name, what="knit_orders", required=required)
         if label is None:
             return _alloc_np.zeros(n)
         v = float_column(kos, label, what="knit_orders")
+        i = infinite_at(v) if finite else None
+        if i is not None:  # (named here: it would reach the kernels as an infinite qty or priority)
+            raise ValueError(f"knit_orders column {label!r} row {plain(kos.index[i])!r} (position {i}, Order # "
+                             f"{plain(kos[o_label].iloc[i])!r}): {v[i]} is not a finite quantity")
         return _alloc_np.where(_alloc_np.isnan(v), 0.0, v)
 
     def date(name):
@@ -1038,18 +1058,18 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
             return _alloc_pd.Series(_alloc_pd.NaT, index=kos.index, dtype="datetime64[ns]")
         col = kos[label]
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
-            col = _alloc_pd.to_datetime(col, errors="coerce")
+            col = _alloc_pd.to_datetime(col, errors="coerce", format="mixed")  # (each value's own format)
         if getattr(col.dtype, "tz", None) is not None:
             col = col.dt.tz_localize(None)  # the local wall-clock date, like a naive ERP date
         return col
 
     o_label = find_column(kos, "Order #", what="knit_orders")
     s_label = find_column(kos, "Style#", what="knit_orders")
-    balance = num("Balance (lbs)")
+    balance = num("Balance (lbs)", required=True, finite=True)  # (a missing balance is no 0 lbs to knit)
     if (balance < 0).any():
         bad = plain(kos.index[int(_alloc_np.flatnonzero(balance < 0)[0])])
         raise ValueError(f"knit_orders column 'Balance (lbs)' must be >= 0; row {bad!r} is negative")
-    shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)")
+    shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)", finite=True)
     start, quoted = date("Start Date"), date("Quoted Date")
 
     days_to_quote = ((quoted - today).dt.days).to_numpy(dtype="float64", na_value=_alloc_np.nan)
@@ -1068,8 +1088,28 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     matched = _alloc_np.zeros(n, dtype=bool)
     line_pos = per_line["line"].to_numpy(dtype=_alloc_np.int64)
     matched[line_pos] = True
-    req = _alloc_pd.DataFrame({"order": line_pos, "item": per_line["item"].to_numpy(),
-                               "fraction": per_line["qty"].to_numpy()})
+    line_item = per_line["item"].to_numpy()
+    line_frac = per_line["qty"].to_numpy()
+    if n and not matched.all() and kos[s_label].dtype.kind in "iuf":
+        # numeric Style # ids: their text ("123") misses a BOM of integer styles, found by id as in
+        # yarn_requirements (the text match above still serves a BOM whose styles are text)
+        from bk_fast.bom import _id_values
+
+        rest = _alloc_np.flatnonzero(~matched)
+        ids, miss = _id_values(kos[s_label].iloc[rest], True)
+        codes = compiled._codes(ids)
+        codes[miss] = -1
+        row, ycodes, lbs = compiled.explode_lines(codes, _alloc_np.ones(rest.size), engine=engine)
+        if row.size:
+            line_pos = _alloc_np.concatenate([line_pos, rest[row]])
+            line_item = _alloc_np.concatenate([_alloc_pd.Index(line_item).astype(object),
+                                               _alloc_pd.Index(compiled._take(ycodes)).astype(object)])
+            line_frac = _alloc_np.concatenate([line_frac, lbs])
+            by_pos = _alloc_np.argsort(line_pos, kind="stable")
+            line_pos, line_item, line_frac = line_pos[by_pos], line_item[by_pos], line_frac[by_pos]
+            line_item = _alloc_pd.Index(line_item).infer_objects().to_numpy()
+            matched[rest[row]] = True
+    req = _alloc_pd.DataFrame({"order": line_pos, "item": line_item, "fraction": line_frac})
     req = req[req["fraction"] > 0]
 
     # supply: today's stock (+ PO receipts by week)
@@ -1100,7 +1140,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         _alloc_pd.Series(today, index=kos.index)
     ko_ids = kos[o_label]
     orders = _alloc_pd.DataFrame({"order": _alloc_np.arange(n), "qty": balance, "priority": -score,
-                                  "due": due.to_numpy(dtype="datetime64[ns]"),
+                                  "due": due.to_numpy(),  # (in its unit: a 9999-12-31 start wraps in ns)
                                   "tie": _alloc_pd.factorize(ko_ids, sort=True)[0] if n else []})
     sup = _alloc_pd.DataFrame({"item": supply["Desc#"].to_numpy(), "period": supply["date"].to_numpy(
         dtype="datetime64[ns]"), "qty": supply["lbs"].to_numpy()})

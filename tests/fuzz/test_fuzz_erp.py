@@ -39,9 +39,8 @@ def _known_bug(what, frames) -> bool:
         return False
     if what == "erp.schedule_knit_orders" and len(ko) == 0:
         return True
-    if what in ("erp.yarn_requirements", "erp.allocate_knit_orders") and "Balance (lbs)" in ko.columns:
-        bal = bk_fast._validate.clean_numbers(ko["Balance (lbs)"].astype(object))
-        return bool(np.isinf(bal.to_numpy()).any())
+    # (an infinite Balance (lbs) is a ValueError naming the column, the row and the Order # in both
+    # yarn_requirements and allocate_knit_orders now: fuzzed like any other input)
     return False
 
 

@@ -3,7 +3,7 @@
 ``reference.allocation`` (bit-identical results: the same floating-point operations in the same order)."""
 
 import numpy as np
-from libc.math cimport INFINITY
+from libc.math cimport INFINITY, nextafter
 from libc.stdint cimport int64_t
 
 from bk_fast._scratch import work_array
@@ -421,7 +421,11 @@ def allocate_kit_orders(const int64_t[::1] item_ptr, const double[::1] times, co
                             k = a + k
                 avail[line] = g
                 first[line] = k
-                cov = g / req_frac[line]
+                cov = q  # (the line covers the qty when its need fits: see the reference)
+                if not req_frac[line] * q <= g:
+                    cov = g / req_frac[line]
+                    if cov >= q:
+                        cov = nextafter(q, -INFINITY)
                 if cov < best:
                     best = cov
                     lim = line

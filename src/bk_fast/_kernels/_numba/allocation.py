@@ -376,7 +376,11 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
                         k = a + k
             avail[line] = g
             first[line] = k
-            cov = g / req_frac[line]
+            cov = q  # (the line covers the qty when its need fits: see the reference)
+            if not req_frac[line] * q <= g:
+                cov = g / req_frac[line]
+                if cov >= q:
+                    cov = np.nextafter(q, -np.inf)
             if cov < best:
                 best = cov
                 lim = line

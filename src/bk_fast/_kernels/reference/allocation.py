@@ -174,7 +174,9 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
     Each yarn line can give ``g`` = the suffix minimum of its item's free supply from the order's due bucket
     (``due`` NaN = the first period; a due before the item's first period or an item code of -1 gives 0);
     the knittable lbs are ``min(qty, min over lines of g / frac)`` (0 in all-or-nothing mode unless the full
-    qty is covered). ``limiting`` is the first line reaching that minimum when it is below ``qty`` (else -1).
+    qty is covered), where a line whose need ``frac * qty`` fits in ``g`` covers the qty exactly (``g / frac``
+    may round below it) and one whose need does not fit covers less than the qty (``g / frac`` may round up
+    to it). ``limiting`` is the first line reaching that minimum when it is below ``qty`` (else -1).
     Every line then takes ``min(frac * knit, g)`` from its bucket on (the ``min`` only guards rounding);
     ``avail[line]`` (output) is that ``g``.
     """
@@ -200,7 +202,11 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
                         k = a + k
             avail[line] = g
             first[line] = k
-            cov = g / req_frac[line]
+            cov = q  # the line covers the qty when its need fits in what is free (need <= g, as the ERP reads it)
+            if not req_frac[line] * q <= g:
+                cov = g / req_frac[line]
+                if cov >= q:  # (g / frac rounded up to q although frac * q > g: the line cannot cover q)
+                    cov = float(np.nextafter(q, -np.inf))
             if cov < best:
                 best = float(cov)
                 lim = line

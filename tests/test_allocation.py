@@ -1037,3 +1037,17 @@ def test_erp_adapter_numeric_style_ids_match_the_bom(engine):
     text_bom = bom.assign(**{"Style#": [" 123 ", " 123 ", "124"]})
     res = allocate_knit_orders(kos, text_bom, inv, today="2025-09-01", engine=engine)
     assert res.orders["bom_matched"].tolist() == [True, True, False]
+
+
+def test_erp_adapter_huge_float_yarn_id_in_the_bom(engine):
+    """A BOM Desc# of 1e308 (fuzz-found, session 5) limits its knit order like any yarn without stock; the
+    limiting_yarn column's cast to Int64 raised OverflowError."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S1", "S1", "S2"], "Desc#": [10038.0, 1e308, 10038.0],
+                        "BOM_Percentage": [0.5, 0.5, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S1", "S2"], "Balance (lbs)": [100.0, 50.0]})
+    inv = pd.DataFrame({"Desc#": [10038, 10117], "Planning Balance": [60.0, 5.0]})
+    o = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine).orders
+    assert o["knittable_lbs"].tolist() == [0.0, 50.0] and o["can_start"].tolist() == [False, True]
+    assert o["limiting_yarn"].iloc[0] == 1e308 and pd.isna(o["limiting_yarn"].iloc[1])

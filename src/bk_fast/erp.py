@@ -1203,7 +1203,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     if len(out) and out["limiting_yarn"].notna().any():
         try:
             out["limiting_yarn"] = out["limiting_yarn"].astype("Int64")
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # (text ids; a float id beyond int64, say 1e308)
             pass
     supply_used = sup.rename(columns={"item": "Desc#", "period": "date", "qty": "lbs"})
     return KnitOrderAllocation(out, line_frame, supply_used)

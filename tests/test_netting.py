@@ -1042,3 +1042,64 @@ def test_text_and_all_float_ids_are_unchanged(engine):
                                                                               dtype=object)),
                                    engine=engine)
     assert res.safety_stock.tolist() == [0.0] and res.lead_time.tolist() == [3]
+
+
+def test_erp_report_past_due_and_week_columns_in_any_case_and_spacing(engine):
+    # an ERP 'Unscheduled or Past Due' column in another case or spacing was dropped silently (Total Receipt
+    # and Total Balance missed the past-due receipts), and 'This  Week' (two spaces) dropped a demand bucket
+    inv = pd.DataFrame({"Desc#": [1], "Monday Inventory": [5.0]})
+    dem = pd.DataFrame({"Desc#": [1, 1], "Week 52": [10.0, 1.0], "Week 1": [1.0, 2.0], "This  Week": [0.5, 0.5]})
+    want = None
+    for pd_col in ("Unscheduled or Past Due", "unscheduled or past due ", "Unscheduled  or Past Due",
+                   " PAST DUE", "Past_Due"):
+        po = pd.DataFrame({"Desc#": [1], pd_col: [3.0], "this week": [1.0], " later": [2.0], "PO Bal": [6.0]})
+        before = copy.deepcopy(po)
+        out = yarn_demand_report(inv, dem, po, engine=engine)
+        pd.testing.assert_frame_equal(po, before)
+        row = out.iloc[0]
+        # 5 - 1 + 1 = 5; - 11 = -6; - 3 = -9; + 2 = -7 (Later); past due only in the totals
+        assert [row[f"Balance {b}"] for b in ("This Week", "Week 52", "Week 1", "Later")] == [5.0, -6.0, -9.0, -7.0]
+        assert row["Total Demand"] == 15.0 and row["Unscheduled or Past Due"] == 3.0
+        assert row["Total Receipt"] == 6.0 and row["Total Balance"] == -4.0
+        if want is None:
+            want = out
+        pd.testing.assert_frame_equal(out, want)
+
+
+def test_erp_report_numbered_weeks_over_more_than_half_a_year_keep_calendar_order(engine):
+    # Week 10 ... Week 40 of one year: weeks more than 26 after the demand's first were read as the previous
+    # year and rolled first (Week 37 .. 40 before Week 10), so every balance was wrong
+    weeks = [f"Week {w}" for w in range(10, 41)]
+    inv = pd.DataFrame({"Desc#": [7], "Monday Inventory": [100.0]})
+    dem = pd.DataFrame({"Desc#": [7], **{w: [1.0] for w in weeks}})
+    po = pd.DataFrame({"Desc#": [7], "Week 40": [50.0], "Week 11": [2.0]})
+    out = yarn_demand_report(inv, dem, po, engine=engine)
+    assert [c[len("Balance "):] for c in out.columns if c.startswith("Balance ")] == weeks
+    bal = [out[f"Balance {w}"].iloc[0] for w in weeks]
+    assert bal[:3] == [99.0, 100.0, 99.0] and bal[-1] == 100.0 - 31.0 + 52.0
+    assert out["Shortage Week"].isna().all()
+    # the year end is still found: Week 51, 52, 1, 2 whatever the frames' column order
+    dem = pd.DataFrame({"Desc#": [7], "Week 1": [1.0], "Week 52": [1.0]})
+    po = pd.DataFrame({"Desc#": [7], "Week 2": [1.0], "Week 51": [1.0]})
+    out = yarn_demand_report(inv, dem, po, engine=engine)
+    assert [c for c in out.columns if c.startswith("Balance ")] == [
+        "Balance Week 51", "Balance Week 52", "Balance Week 1", "Balance Week 2"]
+    assert out[["Balance Week 51", "Balance Week 52", "Balance Week 1", "Balance Week 2"]].iloc[0].tolist() == [
+        101.0, 100.0, 99.0, 100.0]
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_erp_report_text_ids_padded_by_the_export_are_one_yarn(engine, dtype):
+    # ' 18767 ' (ERP exports pad cells) and '18767' were two yarns: the demand was not netted against the stock
+    inv = pd.DataFrame({"Desc#": pd.Series([" 18767 ", "A1", None], dtype=dtype),
+                        "Theoretical Balance": [100.0, 5.0, np.nan]})
+    dem = pd.DataFrame({"Desc#": pd.Series(["18767", "A1 ", "  "], dtype=dtype), "This Week": [30.0, 1.0, 0.0]})
+    po = pd.DataFrame({"Desc#": pd.Series(["\t18767"], dtype=dtype), "Unscheduled or Past Due": [4.0],
+                       "This Week": [2.0]})
+    before = [copy.deepcopy(f) for f in (inv, dem, po)]
+    out = yarn_demand_report(inv, dem, po, engine=engine)
+    for f, b in zip((inv, dem, po), before):
+        pd.testing.assert_frame_equal(f, b)
+    assert out["Desc#"].tolist() == ["18767", "A1"]
+    assert out["Balance This Week"].tolist() == [72.0, 4.0]
+    assert out["Total Balance"].tolist() == [76.0, 4.0]

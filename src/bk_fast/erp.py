@@ -633,7 +633,7 @@ def _net_bucket(label):
     """ERP bucket name of a column (``This Week``, ``Week NN`` / ``Week <date>``, ``Later``) or None."""
     if not isinstance(label, str):
         return None
-    text = _NET_PREFIX.sub("", label.strip())
+    text = " ".join(_NET_PREFIX.sub("", label.strip()).split())  # ("This  Week": runs of spaces are one)
     low = text.lower()
     if low == "this week":
         return "This Week"
@@ -644,13 +644,21 @@ def _net_bucket(label):
     return None
 
 
+def _net_past_due(label):
+    """True when ``label`` names the ERP's past-due receipt bucket, in any case and spacing."""
+    return isinstance(label, str) and " ".join(label.split()).lower() in _NET_PAST_DUE_LOW
+
+
+_NET_PAST_DUE_LOW = {" ".join(c.split()).lower() for c in _NET_PAST_DUE}
+
+
 def _net_wide(frame, what, yarn_col):
     """(yarn ids, {bucket: float array}) of an ERP frame with one column per bucket; rows of one yarn add up."""
     from bk_fast._validate import float_column
 
     buckets = {}
     for col in frame.columns:
-        if col == yarn_col or str(col).strip().lower() in _NET_SKIP or col in _NET_PAST_DUE:
+        if col == yarn_col or str(col).strip().lower() in _NET_SKIP or _net_past_due(col):
             continue
         b = _net_bucket(col)
         if b is None:
@@ -664,9 +672,10 @@ def _net_wide(frame, what, yarn_col):
 def _net_order(names):
     """``This Week`` first, ``Later`` last, the weeks between in calendar order.
 
-    Week numbers (``Week 36``) wrap at the year end, so they are ordered around the first one seen (the
-    demand's first week column): a number more than 26 below it is in the next year (``Week 51, 52, 1, 2``), one
-    more than 26 above it in the previous year. Date-labelled weeks (``Week 2025-09-08``) are in date order.
+    Week numbers (``Week 36``) wrap at the year end, so the year is taken to start over after the widest gap
+    between the numbers seen, read around the circle of a year's weeks (``Week 51, 52, 1, 2``; ``Week 10`` to
+    ``Week 40`` in their order); of equally wide gaps, the one ending nearest after the demand's first week.
+    Date-labelled weeks (``Week 2025-09-08``) are in date order.
     When the labels mix these kinds, each kind is ordered within the places it takes in order of first
     appearance, and a label of neither kind keeps its place."""
     weeks = [b for b in names if b not in ("This Week", "Later")]
@@ -677,11 +686,17 @@ def _net_order(names):
     dated = [(d, i) for d, i in zip(dates.tolist(), other) if not _net_pd.isna(d)]
     out = list(weeks)
     if num:
-        start = int(weeks[num[0]][5:])
+        first = int(weeks[num[0]][5:])
+        seen = sorted({int(weeks[i][5:]) for i in num})
+        m = max(53, seen[-1] + 1)
+        # the year starts over after the widest gap between the week numbers seen (around the circle of a
+        # year's weeks); of equally wide gaps, the one ending at or soonest after the demand's first week
+        gap = [((seen[(k + 1) % len(seen)] - n) % m or m, -((seen[(k + 1) % len(seen)] - first) % m))
+               for k, n in enumerate(seen)]
+        start = seen[(max(range(len(seen)), key=gap.__getitem__) + 1) % len(seen)]
 
         def year_week(i):
-            n = int(weeks[i][5:])
-            return (1 if start - n > 26 else -1 if n - start > 26 else 0), n
+            return (int(weeks[i][5:]) - start) % m
 
         for slot, i in zip(num, sorted(num, key=year_week)):
             out[slot] = weeks[i]
@@ -701,6 +716,9 @@ def _net_ids(frame, id_label, quantities, what):
     miss = _net_np.array(_net_pd.isna(keys), dtype=bool)
     if keys.dtype.kind == "O" and not isinstance(keys.dtype, _net_pd.CategoricalDtype):
         miss |= _net_np.array([isinstance(x, str) and not x.strip() for x in keys], dtype=bool)
+        if any(isinstance(x, str) and x != x.strip() for x in keys):  # (' 18767 ' of an export is '18767')
+            keys = _net_pd.Index([x.strip() if isinstance(x, str) else x for x in keys], dtype=keys.dtype,
+                                 name=keys.name)
     if not miss.any():
         return keys, None
     lost = miss & _net_np.any([_net_np.nan_to_num(v, nan=0.0) != 0 for v in quantities], axis=0) if quantities \
@@ -731,10 +749,10 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     ``Total Receipt = Unscheduled or Past Due + sum(weekly receipts)``,
     ``Total Balance = Monday Inventory - Total Demand + Total Receipt``.
 
-    The weeks of all frames are rolled in calendar order: week numbers around the demand's first one, across
-    the year end (``Week 51, 52, 1, 2``), dated weeks by date. In every frame, rows with no ``Desc#`` and no
-    quantity (the trailing rows of ERP exports) are skipped; a row with a quantity and no ``Desc#`` is a
-    ValueError naming the frame and the row.
+    The weeks of all frames are rolled in calendar order: week numbers across the year end (``Week 51, 52,
+    1, 2``; the year starts over after the widest gap between the numbers seen), dated weeks by date. In
+    every frame, rows with no ``Desc#`` and no quantity (the trailing rows of ERP exports) are skipped; a row
+    with a quantity and no ``Desc#`` is a ValueError naming the frame and the row.
 
     Parameters
     ----------
@@ -804,7 +822,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         po_id = find_column(po, "Desc#", what="yarn_po")
         po_b = _net_wide(po, "yarn_po", po_id)
         names += [b for b in po_b if b not in names]
-        pd_col = next((c for c in _NET_PAST_DUE if c in po.columns), None)
+        pd_col = next((c for name in _NET_PAST_DUE for c in po.columns  # (any case and spacing)
+                       if _net_past_due(c) and " ".join(c.split()).lower() == name.lower()), None)
         pdv = float_column(po, pd_col, what="yarn_po") if pd_col is not None else None
         keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
         if keep is not None:

@@ -511,3 +511,70 @@ def test_allocate_mixed_id_kinds_as_in_memory(client):
         with pytest.raises(ValueError, match="supply: item id") as dist:
             bkd.allocate(_dd(orders, 2), supply, npartitions=3)
         assert str(dist.value) == str(mem.value)
+
+
+def test_weekly_balance_range_without_float_keyed_rows_keeps_integer_ids_exact(client, engine):
+    """A range holding no on_hand row got an empty float64 on_hand piece, and the single-machine function
+    united the demand's int64 ids with that float64 index: 2**62 + 1 came back as the float
+    4.611686018427388e+18 (a wrong item id, and a float64 index where the whole call gives int64)."""
+    big = 2 ** 62 + 1
+    demand = pd.DataFrame({"item": np.array([3, -2, 7, 3, big, 1], dtype=np.int64), "week": [0, 1, 1, 2, 0, 2],
+                           "qty": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]}, index=[10, 11, 12, 13, 14, 15])
+    on_hand = pd.Series([5.0, 1.0, 2.0], index=pd.Index([3.0, 5.0, 1.0]))
+    receipts = demand.iloc[:2].assign(item=[3.0, 1.0])
+    expected = bk_fast.weekly_balance(on_hand, demand, receipts, engine=engine).sort_index()
+    assert expected.index.dtype == np.int64 and big in expected.index
+    for n in (1, 3, 5):
+        got = bkd.weekly_balance(on_hand, _uneven(demand, [0, 1, 5, 0]), receipts, npartitions=n,
+                                 engine=engine).compute()
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        net = bk_fast.net_requirements(demand, on_hand, receipts, lead_time=1, engine=engine)
+        res = bkd.net_requirements(_uneven(demand, [0, 1, 5, 0]), on_hand, receipts, lead_time=1, npartitions=n,
+                                   engine=engine)
+        summary = net.summary.sort_index()
+        summary.index.name = "item"
+        pd.testing.assert_frame_equal(res.summary.compute(), summary, check_exact=True)
+
+
+def test_allocate_shortfalls_keep_the_orders_item_ids(client, engine):
+    """The single-machine shortfalls carry the orders' own item column; bk_fast.dask cast it to the ids of the
+    whole call (uint64 order ids came back int64, int64 order ids beside uint64 supply ids as Python ints)."""
+    cases = [(np.array([3, 5, 7, 3, 9, 1], dtype=np.uint64), np.array([3, 5, 1], dtype=np.int64)),
+             (np.array([3, -2, 7, 3, 2 ** 62, 1], dtype=np.int64), np.array([3, 2 ** 63 + 5, 1], dtype=np.uint64)),
+             (np.array([3.0, 5.0, 7.0, 3.0, 9.0, 1.0]), np.array([3, 5, 1], dtype=np.int64))]
+    for o_items, s_items in cases:
+        orders = pd.DataFrame({"order": range(6), "item": o_items, "qty": [5.0, 2.0, 3.0, 4.0, 1.0, 9.0],
+                               "priority": 1, "due": 0}, index=list(range(20, 26)))
+        supply = pd.DataFrame({"item": s_items, "period": 0, "qty": [1.0, 2.0, 3.0]})
+        expected = bk_fast.allocate(orders, supply, engine=engine)
+        for n in (1, 3):
+            res = bkd.allocate(_uneven(orders, [0, 1, 5, 0]), supply, npartitions=n, engine=engine)
+            short = res.shortfalls.compute().sort_index()
+            assert short["item"].dtype == o_items.dtype
+            pd.testing.assert_frame_equal(short, expected.shortfalls.sort_index(), check_exact=True)
+            pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders.sort_index(),
+                                          check_exact=True)
+
+
+def test_allocate_kits_float_ids_it_cannot_match_are_the_in_memory_error(client, engine):
+    """bk_fast.allocate_kits refuses a requirement or supply float item id that cannot be matched exactly with
+    the other's integer ids (1.5, 2.0**60); bk_fast.dask split the supply by pandas' matching and allocated
+    silently (the 2.5 line limited by an item no supply row has). Whole float ids still match as integers."""
+    orders = pd.DataFrame({"order": [1, 2, 3], "qty": [10.0, 10.0, 5.0], "priority": [1, 1, 2]})
+    supply = pd.DataFrame({"item": np.array([1, 2, 2 ** 60 + 1], dtype=np.int64), "qty": [4.0, 7.0, 3.0]})
+    for bad in (2.5, 2.0 ** 60):
+        req = pd.DataFrame({"order": [1, 2, 3], "item": [1.0, bad, 1.0], "fraction": [1.0, 1.0, 0.5]})
+        for r, s, name in ((req, supply, "requirements"),
+                           (req.assign(item=supply["item"].to_numpy()), supply.assign(item=[1.0, bad, 3.0]),
+                            "supply")):
+            with pytest.raises(ValueError, match=f"{name}: item id") as mem:
+                bk_fast.allocate_kits(orders, r, s, engine=engine)
+            with pytest.raises(ValueError, match=f"{name}: item id") as dist:
+                bkd.allocate_kits(_uneven(orders, [0, 2, 1]), _uneven(r, [1, 0, 2]), _dd(s, 2), npartitions=2,
+                                  engine=engine)
+            assert str(dist.value) == str(mem.value)
+    req = pd.DataFrame({"order": [1, 2, 3], "item": [1.0, 2.0, 1.0], "fraction": [1.0, 1.0, 0.5]})
+    expected = bk_fast.allocate_kits(orders, req, supply, engine=engine)
+    res = bkd.allocate_kits(_uneven(orders, [0, 2, 1]), _uneven(req, [1, 0, 2]), _dd(supply, 2), npartitions=2,
+                            engine=engine)
+    pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)

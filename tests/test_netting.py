@@ -1103,3 +1103,12 @@ def test_erp_report_text_ids_padded_by_the_export_are_one_yarn(engine, dtype):
     assert out["Desc#"].tolist() == ["18767", "A1"]
     assert out["Balance This Week"].tolist() == [72.0, 4.0]
     assert out["Total Balance"].tolist() == [76.0, 4.0]
+
+
+def test_empty_float_on_hand_keeps_integer_ids_exact(engine):
+    """An empty on-hand Series with a float64 index came first in the union of ids: appending the demand's
+    int64 ids to it turned them into floats (2**62 + 1 read as 4.611686018427388e+18)."""
+    on_hand = pd.Series([], index=pd.Index([], dtype=float), dtype=float)
+    demand = pd.DataFrame({"item": np.array([2 ** 62 + 1, 7]), "week": [0, 1], "qty": [1.0, 2.0]})
+    res = bk_fast.weekly_balance(on_hand, demand, engine=engine)
+    assert res.index.dtype == np.int64 and res.index.tolist() == [2 ** 62 + 1, 7]

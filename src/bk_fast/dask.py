@@ -571,9 +571,21 @@ def _with_row_labels(call, frames: dict):
         raise ValueError(f"{m.group(1)}: the row labelled {label!r}{str(exc)[m.end():]}") from exc
 
 
-def _weekly_part(on_hand, demand, receipts, past_due, periods, engine, like=None):
-    frames = dict(on_hand=_join(on_hand), demand=_join(demand), receipts=_join(receipts),
-                  past_due=_join(past_due))
+def _empty_ids(frame, key, like):
+    """An input piece without rows, its item ids in the dtype of all the items (``like``): the single-machine
+    functions unite the ids with an empty input's dtype, and an empty float64 index made int64 ids beyond
+    2**53 floats (rounded: 2**62 + 1 came back as 4.611686018427388e+18)."""
+    if like is None or not isinstance(frame, (pd.DataFrame, pd.Series)) or len(frame):
+        return frame
+    if key is None or isinstance(frame, pd.Series):
+        return frame.set_axis(like.rename(frame.index.name), axis=0)
+    return frame.astype({key: like.dtype}) if key in frame.columns else frame
+
+
+def _weekly_part(on_hand, demand, receipts, past_due, periods, engine, like=None, keys=None):
+    keys = keys or {}
+    frames = {k: _empty_ids(_join(v), keys.get(k), like) if k in keys else _join(v)
+              for k, v in dict(on_hand=on_hand, demand=demand, receipts=receipts, past_due=past_due).items()}
     out = _with_row_labels(lambda: _weekly_balance(frames["on_hand"], frames["demand"], frames["receipts"],
                                                    frames["past_due"], periods=periods, engine=engine),
                            frames)
@@ -644,8 +656,10 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
 
     meta = _weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy")
     like = _like(items)
+    keys = {name: key for name, (_, key) in zip(names, keyed)}
     parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
-                                              pieces(past_due, j), per, engine, like) for j in range(nparts)]
+                                              pieces(past_due, j), per, engine, like, keys)
+             for j in range(nparts)]
     return _from_parts(parts, _empty_like(meta, items), divisions if len(items) else None)
 
 
@@ -683,8 +697,10 @@ def _netting_frames(res) -> tuple:
     return record, orders, summary
 
 
-def _net_part(gross, on_hand, receipts, kwargs, like=None):
-    frames = dict(gross=_join(gross), on_hand=_join(on_hand), receipts=_join(receipts))
+def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None):
+    keys = keys or {}
+    frames = {k: _empty_ids(_join(v), keys.get(k), like) if k in keys else _join(v)
+              for k, v in dict(gross=gross, on_hand=on_hand, receipts=receipts).items()}
     res = _with_row_labels(lambda: _net_requirements(frames["gross"], frames["on_hand"], frames["receipts"],
                                                      **kwargs), frames)
     record, orders, summary = (f.set_axis(_as_items(f.index, like), axis=0) for f in _netting_frames(res))
@@ -762,8 +778,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     metas = [_empty_like(m, items) for m in _netting_frames(meta_res)]
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     like = _like(items)
+    keys = {name: key for name, (_, key) in zip(names, keyed)}
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
-                                                   kw, like) for j in range(nparts)]
+                                                   kw, like, keys) for j in range(nparts)]
     div = divisions if len(items) else None
     return NettingFrames(*(_from_parts([p[k] for p in parts], metas[k], div) for k in range(3)))
 
@@ -793,10 +810,9 @@ def _alloc_part(orders, supply, kwargs, like=None):
     if like is not None:
         # a partition may hold one kind of integer ids only (int64 or uint64) where the whole call united them
         # with the other kind (as uint64 or Python ints): the whole call's kind
+        # (``shortfalls`` keep the orders' own ids, as the single-machine function does)
         if getattr(d.index.dtype, "kind", "O") != getattr(like.dtype, "kind", "O"):
             d.index = _as_items(d.index, like)
-        if len(short) and getattr(short["item"].dtype, "kind", "O") != getattr(like.dtype, "kind", "O"):
-            short = short.assign(item=_as_items(pd.Index(short["item"]), like).to_numpy())
     return d, short, res.orders
 
 
@@ -1043,7 +1059,8 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
 
     ids_jobs = [delayed(lambda p: p[o_order].to_numpy(), pure=True)(p) for p in _parts(orders)]
     edge_jobs = [delayed(_edges_part, pure=True)(p, r_order, r_item, r_frac) for p in _parts(requirements)]
-    ids, edges = dask.compute(ids_jobs, edge_jobs)
+    s_jobs = [delayed(_distinct, pure=True)(p, s_item) for p in _parts(supply)]
+    ids, edges, s_found = dask.compute(ids_jobs, edge_jobs, s_jobs)
     all_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=object)
     e_o = np.concatenate([e[0] for e in edges]) if edges else np.zeros(0, dtype=object)
     e_i = np.concatenate([e[1] for e in edges]) if edges else np.zeros(0, dtype=object)
@@ -1055,6 +1072,15 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
                        engine=engine)
         if not known.is_unique:  # pragma: no cover - the single-machine function refuses repeated ids
             raise ValueError(f"orders column {o_order!r} must be unique for kits")
+    try:
+        # the single-machine function matches requirement and supply item ids exactly and refuses a float id
+        # it cannot match with integer ids (1.5, 2.0**60): the supply split below would match them as pandas
+        # does and allocate silently, so the same error (raised by the function itself, in its order of checks)
+        same_ids([("requirements", pd.Index(e_i)), ("supply", _net._union([d[0] for d in s_found]))])
+    except ValueError:
+        _allocate_kits(_compute(orders), _compute(requirements), _compute(supply), mode=mode, columns=columns,
+                       engine=engine)
+        raise
     comp_o, comp_i = order_item_components(all_ids, e_o, e_i)
     nparts = _nparts(npartitions, [(orders, None), (requirements, None), (supply, None)])
     n_comp = int(comp_o.max()) + 1 if len(comp_o) else 0

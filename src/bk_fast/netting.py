@@ -134,7 +134,7 @@ def _union(indexes) -> pd.Index:
         if idx is None or (out is not None and idx.equals(out)):
             continue
         u = pd.Index(pd.unique(idx)) if not idx.is_unique else idx
-        if out is None:
+        if out is None or (not len(out) and len(u)):  # (an empty first index: its dtype would float the ids)
             out = u
         else:
             new = u[~u.isin(out)]

@@ -178,6 +178,20 @@ def same_length(**arrays: Iterable) -> int:
     return next(iter(lengths.values()), 0)
 
 
+def exact_int_floats(vals: np.ndarray) -> np.ndarray:
+    """Mask of the float64 values that are whole numbers below 2**53 in magnitude: the integer ids float64
+    holds exactly (NaN, inf, fractions and larger values are not).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> exact_int_floats(np.array([7.0, 1.5, 2.0 ** 60, np.inf, np.nan])).tolist()
+    [True, False, False, False, False]
+    """
+    with np.errstate(invalid="ignore"):
+        return np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 2.0 ** 53)
+
+
 def id_kind(idx: pd.Index, infer: bool = True) -> str:
     """'int' (integer dtype, or object ids some of which are Python ints), 'float' or 'other' ('object' for
     object ids when not ``infer``)."""
@@ -219,14 +233,14 @@ def same_ids(parts, fixed=()) -> list:
             if k != "float":
                 continue
             vals = idx[j].to_numpy(dtype=np.float64, na_value=np.nan)
-            whole = np.isfinite(vals) & (vals == np.floor(vals))
-            bad = ~(whole & (np.abs(vals) < 2.0 ** 53))
+            bad = ~exact_int_floats(vals)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
+                whole = bool(np.isfinite(vals[i]) and vals[i] == np.floor(vals[i]))
                 other = next(w for w in ints if w != what) if any(w != what for w in ints) else what
-                why = ("is not a whole number" if not whole[i] else
+                why = ("is not a whole number" if not whole else
                        "is at or beyond 2**53, where float64 cannot hold integer ids exactly")
-                shown = f"{float(vals[i])!r}" + (f" (= {int(vals[i])})" if whole[i] else "")
+                shown = f"{float(vals[i])!r}" + (f" (= {int(vals[i])})" if whole else "")
                 raise ValueError(f"{what}: item id {shown} is a float64 id that {why}, so it cannot be "
                                  f"matched exactly with the integer ids of {other}; pass the ids as integers "
                                  f"(e.g. an int64 or Int64 column)")

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import find_column, float_column, plain, require_frame
+from bk_fast._validate import exact_int_floats, find_column, float_column, plain, require_frame
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -587,9 +587,7 @@ class BOM:
                 return None
             pos = np.flatnonzero(np.isin(types, np.array(kinds, dtype=object)))
             vals = arr[pos].astype(np.float64)
-        with np.errstate(invalid="ignore"):
-            bad = ~(np.isfinite(vals) & (vals == np.floor(vals)) & (np.abs(vals) < 2.0 ** 53))
-        bad &= ~np.isnan(vals)   # (missing ids are handled by the callers)
+        bad = ~exact_int_floats(vals) & ~np.isnan(vals)   # (missing ids are handled by the callers)
         if not bad.any():
             return None
         if pos is None:

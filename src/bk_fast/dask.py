@@ -61,7 +61,7 @@ from bk_fast import allocation as _alloc
 from bk_fast import netting as _net
 from bk_fast.allocation import allocate as _allocate
 from bk_fast.allocation import allocate_kits as _allocate_kits
-from bk_fast._validate import id_kind, same_ids
+from bk_fast._validate import exact_int_floats, id_kind, same_ids
 from bk_fast._validate import plain as _plain
 from bk_fast.bom import BOM, _unmatched, _with_unmatched
 from bk_fast.netting import net_requirements as _net_requirements
@@ -502,7 +502,7 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
         return index
     vals = index.to_numpy()
     if vals.dtype.kind == "f":   # (whole numbers below 2**53: same_ids refused any other float id)
-        if not (np.isfinite(vals).all() and (vals == np.floor(vals)).all() and (np.abs(vals) < 2.0 ** 53).all()):
+        if not exact_int_floats(vals).all():
             return index
         vals = vals.astype(np.int64)
     kind = getattr(like.dtype, "kind", "O")

@@ -733,7 +733,9 @@ def _net_ids(frame, id_label, quantities, what):
     keys = keys[keep]
     if keys.dtype == _net_np.float64:
         vals = keys.to_numpy()
-        if _net_np.all(vals == _net_np.floor(vals)) and _net_np.all(_net_np.abs(vals) < 2.0 ** 53):
+        from bk_fast._validate import exact_int_floats
+
+        if exact_int_floats(vals).all():
             keys = _net_pd.Index(vals.astype(_net_np.int64), name=keys.name)
     elif keys.dtype == object:
         keys = keys.infer_objects()
@@ -1047,7 +1049,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
-    from bk_fast._validate import find_column, float_column, id_kind, infinite_at, plain, require_frame
+    from bk_fast._validate import exact_int_floats, find_column, float_column, id_kind, infinite_at, plain, \
+        require_frame
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
@@ -1148,8 +1151,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
             ids = None
         if ids is not None:
             # whole numbers only, and only where int64 holds them exactly (an inf id must not wrap to garbage)
-            with _alloc_np.errstate(invalid="ignore"):
-                exact = _alloc_np.isfinite(ids) & (ids == _alloc_np.floor(ids)) & (_alloc_np.abs(ids) < 2.0 ** 53)
+            exact = exact_int_floats(ids)
             if not exact.all() and id_kind(_alloc_pd.Index(req["item"])) == "int":
                 # a stock row whose Desc# no integer equals (inf, 1.5, beyond 2**53) is no yarn of the BOM's
                 supply, ids, exact = supply[exact], ids[exact], exact[exact]

@@ -666,6 +666,27 @@ def test_integer_priority_and_due_columns_serve_as_their_float_values(engine):
         np.testing.assert_array_equal(a.deliveries["due"].to_numpy(np.float64), b.deliveries["due"].to_numpy())
 
 
+def test_integer_periods_beyond_2_53_are_an_error_naming_the_row(engine):
+    """The time axis is float64: an integer supply period 2**62 + 1 came back as the delivery period 2**62, and
+    2**63 - 1 (or a uint64 beyond int64) as a garbage period, silently. Now such periods and dues, in any
+    integer dtype, are a ValueError naming the column and row; 2**53 itself is still exact."""
+    orders = pd.DataFrame({"order": [1], "item": [1], "qty": [5.0], "priority": [1], "due": [0]})
+    ok = allocate(orders, pd.DataFrame({"item": [1, 1], "period": [0, 2 ** 53], "qty": [0.0, 10.0]}), engine=engine)
+    assert ok.deliveries["period"].tolist() == [2 ** 53] and ok.deliveries["period"].dtype == np.int64
+    for far in (np.array([0, 2 ** 62 + 1]), np.array([0, 2 ** 63 - 1]), np.array([0, 2 ** 63 + 5], dtype=np.uint64),
+                pd.array([None, -(2 ** 53) - 1], dtype="Int64")):
+        supply = pd.DataFrame({"item": [1, 1], "period": far, "qty": [0.0, 10.0]}, index=["a", "b"])
+        with pytest.raises(ValueError, match=r"supply column 'period' row 'b': .* beyond 2\*\*53"):
+            allocate(orders, supply, engine=engine)
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [10.0]})
+    with pytest.raises(ValueError, match=r"orders column 'due' row 0: 4611686018427387905 is beyond"):
+        allocate(orders.assign(due=[2 ** 62 + 1]), supply, engine=engine)
+    kit_orders = pd.DataFrame({"order": ["K1"], "qty": [5.0], "priority": [1], "due": [2 ** 62 + 1]})
+    req = pd.DataFrame({"order": ["K1"], "item": [1], "fraction": [1.0]})
+    with pytest.raises(ValueError, match=r"orders column 'due' row 0: .* beyond 2\*\*53"):
+        allocate_kits(kit_orders, req, supply, engine=engine)
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.uint64])
 def test_narrow_integer_item_ids_serve_as_int64(engine, dtype):
     """Item ids of any NumPy integer dtype give the result of the same ids as int64, down to the dtype's

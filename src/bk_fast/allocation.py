@@ -123,7 +123,25 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
         return np.ascontiguousarray(out), True
     if pd.api.types.is_timedelta64_dtype(col.dtype):
         raise TypeError(f"{what} column {label!r} must be periods (numbers) or dates, got {col.dtype}")
+    if getattr(col.dtype, "kind", "O") in "iu" and len(col):
+        _exact_periods(df, col, label, what)
     return float_column(df, label, what=what), False
+
+
+def _exact_periods(df: pd.DataFrame, col: pd.Series, label, what: str):
+    """ValueError naming the row when integer period numbers go beyond 2**53 in magnitude: the time axis is
+    float64, where 2**62 + 1 is 2**62 (a delivery in period 2**62 + 1 was reported in period 2**62, and one in
+    2**63 - 1 in a garbage period)."""
+    vals = col.to_numpy() if isinstance(col.dtype, np.dtype) else col  # (nullable: the present values)
+    lo, hi = vals.min(), vals.max()
+    if pd.isna(lo) or -(2 ** 53) <= int(lo) and int(hi) <= 2 ** 53:
+        return
+    far = col.to_numpy(dtype=object, na_value=0)
+    bad = np.array([abs(int(v)) > 2 ** 53 for v in far], dtype=bool)
+    i = int(np.flatnonzero(bad)[0])
+    raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {int(far[i])} is beyond 2**53 in "
+                     f"magnitude, where the float64 time axis cannot hold integer periods exactly; number the "
+                     f"periods from a nearer origin (e.g. subtract the first period)")
 
 
 def _ticks_per_day(dtype) -> int:
@@ -361,7 +379,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     ----------
     orders : DataFrame
         One row per order line: ``order`` (id), ``item``, ``qty`` (>= 0), ``priority`` (number, lower = more
-        urgent), ``due`` (period number or date). Accepted names are listed in ``_ORDER_NAMES``; override
+        urgent), ``due`` (period number or date; integer periods within 2**53 in magnitude, which the float64
+        time axis holds exactly). Accepted names are listed in ``_ORDER_NAMES``; override
         with ``columns``. Not modified.
     supply : DataFrame
         ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
@@ -515,8 +534,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     d_item = take8(item_of_period, d_p, engine, out=cols[1]) if isinstance(item_of_period, np.ndarray) else \
         item_of_period.take(d_p)
     on_time = late <= 0.0
-    exact_int_due = due_int is not None and -(2 ** 53) <= due_span[0] and due_span[1] <= 2 ** 53
-    if exact_int_due:
+    if due_int is not None:  # (integer dues and periods are within 2**53 in magnitude: _times checked)
         if due_col.dtype == np.int64:
             d_due_out = cols[2]
             np.copyto(d_due_out, d_due, casting="unsafe")

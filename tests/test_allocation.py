@@ -1072,3 +1072,87 @@ def test_erp_adapter_huge_float_yarn_id_in_the_bom(engine):
     o = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine).orders
     assert o["knittable_lbs"].tolist() == [0.0, 50.0] and o["can_start"].tolist() == [False, True]
     assert o["limiting_yarn"].iloc[0] == 1e308 and pd.isna(o["limiting_yarn"].iloc[1])
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the ERP adapter: text yarn ids that are numbers are those integer yarns
+
+
+def _alloc_all_engines(engine, *args, **kw):
+    """allocate_knit_orders with ``engine`` after checking it equals the numpy reference's, inputs unchanged."""
+    from bk_fast.erp import allocate_knit_orders
+
+    before = [copy.deepcopy(a) for a in args]
+    res = allocate_knit_orders(*args, engine=engine, **kw)
+    for a, b in zip(args, before):
+        pd.testing.assert_frame_equal(a, b)
+    ref = allocate_knit_orders(*args, engine="numpy", **kw)
+    for got, want in zip(res, ref):
+        pd.testing.assert_frame_equal(got, want)
+    return res
+
+
+def _text_ids(frame, spell=str):
+    return frame.assign(**{"Desc#": frame["Desc#"].map(lambda x: x if x != x else spell(int(x)))})
+
+
+def test_erp_adapter_text_yarn_ids_meet_integer_ids(engine):
+    """A BOM whose Desc# is the text of the integers (an export read with a non-numeric id in it) matched no
+    stock: not the integer inventory, nor a text inventory (whose ids numpy read as numbers on the way to
+    float64 while the BOM's stayed text); every line had 0 lbs available."""
+    mill = bk_fast.datasets.make_mill(scale=0.05, seed=1)
+    kos, bom, inv = mill["knit_orders"], mill["bom"], mill["yarn_inventory"]
+    today = pd.Timestamp("2025-09-05")
+    base = _alloc_all_engines(engine, kos, bom, inv, today=today)
+    assert base.lines["available_lbs"].sum() == pytest.approx(11638.44)
+    bom_t, inv_t = _text_ids(bom), inv.assign(**{"Desc#": inv["Desc#"].astype(str)})
+    for b, i in ((bom_t, inv), (bom_t, inv_t), (bom, inv_t)):
+        res = _alloc_all_engines(engine, kos, b, i, today=today)
+        assert res.lines["available_lbs"].sum() == pytest.approx(11638.44)
+        for got, want in zip(res, base):   # (Desc# and limiting_yarn integers, as with integer input)
+            pd.testing.assert_frame_equal(got, want)
+    # time-phased, every mode, ids spelled as an export pads them
+    mill = bk_fast.datasets.make_mill(scale=0.1, seed=1)
+    kos, bom, inv, po = mill["knit_orders"], mill["bom"], mill["yarn_inventory"], mill["yarn_po"]
+    for mode in ("proportional", "all_or_nothing", "erp"):
+        want = _alloc_all_engines(engine, kos, bom, inv, po, today=today, mode=mode)
+        got = _alloc_all_engines(engine, kos, _text_ids(bom, lambda x: f" {x}.0"), _text_ids(inv, lambda x: f"+{x}"),
+                                 _text_ids(po, lambda x: f"{x} "), today=today, mode=mode)
+        assert want.lines["allocated_lbs"].sum() > 0, mode
+        for g, w in zip(got, want):
+            pd.testing.assert_frame_equal(g, w)
+
+
+def test_erp_adapter_text_yarn_ids_mixed_with_names(engine):
+    """Text ids mixing numbers and names: the numbers meet integer ids elsewhere, names stay text (case kept);
+    text that is no whole number in ASCII digits ("1e3") is no integer yarn (numpy read it as 1000)."""
+    bom = pd.DataFrame({"Style#": ["S1", "S1", "S2"], "Desc#": ["18767", "X1", " 18929.0 "],
+                        "BOM_Percentage": [0.5, 0.5, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S1", "S2"], "Balance (lbs)": [100.0, 40.0]})
+    inv = pd.DataFrame({"Desc#": ["18767", "X1 ", "x1", "18929"], "Planning Balance": [30.0, 10.0, 99.0, 25.0]})
+    res = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01")
+    assert res.orders["knittable_lbs"].tolist() == [20.0, 25.0]
+    assert res.orders["limiting_yarn"].tolist() == ["X1", 18929]
+    assert res.lines["Desc#"].tolist() == [18767, "X1", 18929]
+    assert res.lines["available_lbs"].tolist() == [30.0, 10.0, 25.0]
+    res = _alloc_all_engines(engine, kos, bom, inv.assign(**{"Desc#": [18767, 5, 6, 18929]}), today="2025-09-01",
+                             mode="erp")
+    assert res.lines["allocated_lbs"].tolist() == [30.0, 0.0, 25.0]
+    bom_n = pd.DataFrame({"Style#": ["S1"], "Desc#": [1000], "BOM_Percentage": [1.0]})
+    inv_e = pd.DataFrame({"Desc#": ["1e3"], "Planning Balance": [500.0]})
+    res = _alloc_all_engines(engine, kos.iloc[:1], bom_n, inv_e, today="2025-09-01")
+    assert res.orders["knittable_lbs"].tolist() == [0.0] and res.orders["limiting_yarn"].tolist() == [1000]
+
+
+def test_erp_adapter_integer_stock_ids_beyond_2_53(engine):
+    """Integer stock ids went through float64 to be matched with the BOM's: 2**53 + 1 was no exact integer
+    there, so its stock row was dropped as no yarn of the BOM (0 lbs knittable)."""
+    big = 2 ** 53 + 1
+    bom = pd.DataFrame({"Style#": ["S1"], "Desc#": [big], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S1"], "Balance (lbs)": [10.0]})
+    for ids in (np.array([big - 1, big]), np.array([big - 1, big], dtype=np.uint64), [str(big - 1), str(big)]):
+        inv = pd.DataFrame({"Desc#": ids, "Planning Balance": [100.0, 7.0]})
+        res = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01")
+        assert res.orders["knittable_lbs"].tolist() == [7.0]
+        assert res.supply["Desc#"].tolist() == [big - 1, big]
+        assert res.lines["Desc#"].tolist() == [big] and res.lines["allocated_lbs"].tolist() == [7.0]

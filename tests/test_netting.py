@@ -1100,7 +1100,7 @@ def test_erp_report_text_ids_padded_by_the_export_are_one_yarn(engine, dtype):
     out = yarn_demand_report(inv, dem, po, engine=engine)
     for f, b in zip((inv, dem, po), before):
         pd.testing.assert_frame_equal(f, b)
-    assert out["Desc#"].tolist() == ["18767", "A1"]
+    assert out["Desc#"].tolist() == [18767, "A1"]  # (a text id that is a whole number is that integer yarn)
     assert out["Balance This Week"].tolist() == [72.0, 4.0]
     assert out["Total Balance"].tolist() == [76.0, 4.0]
 
@@ -1112,3 +1112,102 @@ def test_empty_float_on_hand_keeps_integer_ids_exact(engine):
     demand = pd.DataFrame({"item": np.array([2 ** 62 + 1, 7]), "week": [0, 1], "qty": [1.0, 2.0]})
     res = bk_fast.weekly_balance(on_hand, demand, engine=engine)
     assert res.index.dtype == np.int64 and res.index.tolist() == [2 ** 62 + 1, 7]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the ERP report: text yarn ids that are numbers, one week in two date spellings
+
+
+def _report_all_engines(engine, *frames):
+    """The report with ``engine`` after checking it equals the numpy reference's, inputs unchanged."""
+    before = [copy.deepcopy(f) for f in frames]
+    out = yarn_demand_report(*frames, engine=engine)
+    for f, b in zip(frames, before):
+        pd.testing.assert_frame_equal(f, b)
+    pd.testing.assert_frame_equal(out, yarn_demand_report(*frames, engine="numpy"))
+    return out
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_erp_report_text_ids_that_are_numbers_meet_integer_ids(engine, dtype):
+    """ERP exports read with pandas give Desc# as text when one row has a non-numeric id: the text "18767" of
+    the demand was another yarn than the inventory's integer 18767 (one row with the stock, one with the demand
+    and a false shortage)."""
+    inv = pd.DataFrame({"Desc#": [18767, 18768], "Theoretical Balance": [100.0, 5.0]})
+    dem = pd.DataFrame({"Desc#": pd.Series(["18767", "X1"], dtype=dtype), "This Week": [30.0, 1.0]})
+    out = _report_all_engines(engine, inv, dem)
+    assert out["Desc#"].tolist() == [18767, 18768, "X1"]
+    assert out["Monday Inventory"].tolist() == [100.0, 5.0, 0.0]
+    assert out["Balance This Week"].tolist() == [70.0, 5.0, -1.0]
+    assert out["Shortage Week"].isna().tolist() == [True, True, False]
+    # every spelling of a whole number (spaces, ".0", "+", beyond 2**53 by its digits) is that integer yarn;
+    # with only such ids the report's Desc# is int64, as with integer input
+    big = 2 ** 53 + 1
+    inv_t = pd.DataFrame({"Desc#": pd.Series([" 18767 ", str(big), "+5"], dtype=dtype),
+                          "Theoretical Balance": [100.0, 50.0, 1.0]})
+    dem_t = pd.DataFrame({"Desc#": pd.Series(["18767.0", f"{big}.00"], dtype=dtype), "This Week": [30.0, 10.0]})
+    po = pd.DataFrame({"Desc#": [18767.0, np.nan], "Unscheduled or Past Due": [4.0, 0.0], "This Week": [2.0, 0.0]})
+    out = _report_all_engines(engine, inv_t, dem_t, po)
+    assert out["Desc#"].dtype == np.int64 and out["Desc#"].tolist() == [18767, big, 5]
+    assert out["Balance This Week"].tolist() == [72.0, 40.0, 1.0]
+    assert out["Total Balance"].tolist() == [76.0, 40.0, 1.0]
+    # a PO whose text ids mix numbers and names meets the integer inventory too
+    po_t = pd.DataFrame({"Desc#": pd.Series(["18767", "x1"], dtype=dtype), "Unscheduled or Past Due": [4.0, 1.0],
+                         "This Week": [2.0, 0.0]})
+    out = _report_all_engines(engine, inv, dem, po_t)
+    assert out["Desc#"].tolist() == [18767, 18768, "x1", "X1"]  # (text ids keep their case)
+    assert out["Balance This Week"].tolist() == [72.0, 5.0, 0.0, -1.0]
+    assert out["Total Balance"].tolist() == [76.0, 5.0, 1.0, -1.0]
+    # text that is no whole number in ASCII digits stays text: "1e3", "1_000", "١٢" (Arabic-Indic), "7.5"
+    odd = ["1e3", "1_000", "\u0661\u0662", "7.5"]
+    inv_o = pd.DataFrame({"Desc#": [1000, 12, 7], "Theoretical Balance": [1.0, 2.0, 3.0]})
+    dem_o = pd.DataFrame({"Desc#": pd.Series(odd, dtype=dtype), "This Week": [1.0, 1.0, 1.0, 1.0]})
+    out = _report_all_engines(engine, inv_o, dem_o)
+    assert out["Desc#"].tolist() == [1000, 12, 7, *odd]
+    assert out["Balance This Week"].tolist() == [1.0, 2.0, 3.0, -1.0, -1.0, -1.0, -1.0]
+
+
+def test_erp_report_one_week_in_two_date_spellings_is_one_bucket(engine):
+    """``Week 2025-09-08`` (demand) and ``Week 9/8/2025`` (POs) were two buckets: two balance columns, and the
+    receipt rolled after the demand's week, a false shortage in Week 2025-09-08."""
+    inv = pd.DataFrame({"Desc#": [7], "Theoretical Balance": [10.0]})
+    dem = pd.DataFrame({"Desc#": [7], "This Week": [5.0], "Week 2025-09-08": [10.0], "Week 2025-09-15": [1.0]})
+    po = pd.DataFrame({"Desc#": [7], "Week 9/8/2025": [20.0], "Week 2025-09-01": [0.0], "Later": [1.0]})
+    out = _report_all_engines(engine, inv, dem, po)
+    assert [c for c in out.columns if c.startswith("Balance ")] == [
+        "Balance This Week", "Balance Week 2025-09-01", "Balance Week 2025-09-08", "Balance Week 2025-09-15",
+        "Balance Later"]  # (the first-seen spelling names the week)
+    assert out.filter(like="Balance ").iloc[0].tolist() == [5.0, 5.0, 15.0, 14.0, 15.0]
+    assert out["Shortage Week"].isna().all() and out["Total Receipt"].tolist() == [21.0]
+    # the first spelling met names it, also when the POs' spelling comes first in order
+    out = _report_all_engines(engine, inv, dem.drop(columns="This Week"), po.rename(
+        columns={"Week 2025-09-01": "Week Sep 1, 2025"}).assign(**{"Week 2025-9-15 ": 2.0}))
+    assert [c for c in out.columns if c.startswith("Balance ")] == [
+        "Balance Week Sep 1, 2025", "Balance Week 2025-09-08", "Balance Week 2025-09-15", "Balance Later"]
+    assert out.filter(like="Balance ").iloc[0].tolist() == [10.0, 20.0, 21.0, 22.0]
+    # numbered weeks are no dates: Week 36 and Week 2025-09-01 stay two buckets
+    out = _report_all_engines(engine, inv, pd.DataFrame({"Desc#": [7], "Week 36": [1.0], "Week 2025-09-01": [2.0]}))
+    assert out.filter(like="Balance Week").columns.tolist() == ["Balance Week 36", "Balance Week 2025-09-01"]
+    # two columns of one frame for the same week are an error, as two columns of one spelling are
+    bad = dem.assign(**{"Demand Week 9/8/2025": 1.0})
+    with pytest.raises(ValueError, match=r"demand has two columns for bucket 'Week 2025-09-08' \('Week 2025-09-08' "
+                                         r"and 'Demand Week 9/8/2025' are the same week\)"):
+        yarn_demand_report(inv, bad, engine=engine)
+    with pytest.raises(ValueError, match=r"yarn_po has two columns for bucket 'Week 9/8/2025'"):
+        yarn_demand_report(inv, dem, po.assign(**{"Week 2025-09-08": 1.0}), engine=engine)
+
+
+def test_erp_report_label_folding_is_one_function(engine):
+    """Mend (behaviour unchanged): the past-due label test, its table and the PO column search fold labels with
+    one function (lower case, runs of spaces as one)."""
+    from bk_fast import erp
+
+    assert erp._net_fold("  Unscheduled \t or PAST  Due ") == "unscheduled or past due"
+    assert erp._NET_PAST_DUE_LOW == {"unscheduled or past due", "past due", "unscheduled", "past_due"}
+    assert erp._net_past_due(" past   DUE") and not erp._net_past_due("past due later") and \
+        not erp._net_past_due(3)
+    inv = pd.DataFrame({"Desc#": [7], "Theoretical Balance": [10.0]})
+    dem = pd.DataFrame({"Desc#": [7], "This Week": [5.0]})
+    po = pd.DataFrame({"Desc#": [7], " UNSCHEDULED  or past due ": [4.0], "This Week": [1.0]})
+    out = _report_all_engines(engine, inv, dem, po)
+    assert out[["Unscheduled or Past Due", "Total Receipt", "Total Balance"]].iloc[0].tolist() == [4.0, 5.0, 10.0]

@@ -644,28 +644,49 @@ def _net_bucket(label):
     return None
 
 
+def _net_fold(text):
+    """``text`` in lower case with runs of spaces as one (``"Past  Due "`` -> ``"past due"``)."""
+    return " ".join(text.split()).lower()
+
+
 def _net_past_due(label):
     """True when ``label`` names the ERP's past-due receipt bucket, in any case and spacing."""
-    return isinstance(label, str) and " ".join(label.split()).lower() in _NET_PAST_DUE_LOW
+    return isinstance(label, str) and _net_fold(label) in _NET_PAST_DUE_LOW
 
 
-_NET_PAST_DUE_LOW = {" ".join(c.split()).lower() for c in _NET_PAST_DUE}
+_NET_PAST_DUE_LOW = {_net_fold(c) for c in _NET_PAST_DUE}
 
 
-def _net_wide(frame, what, yarn_col):
-    """(yarn ids, {bucket: float array}) of an ERP frame with one column per bucket; rows of one yarn add up."""
+def _net_week_key(bucket):
+    """What makes a bucket one week: the date of a dated week (``Week 2025-09-08`` and ``Week 9/8/2025`` are
+    one), else its name (``Week 36`` is a week number, no date)."""
+    w = bucket[5:].strip() if bucket.startswith("Week ") else ""
+    if not w or _NET_WEEK_NO.fullmatch(w):
+        return bucket
+    d = _net_pd.to_datetime(_net_pd.Series([w], dtype=object), errors="coerce", format="mixed").iloc[0]
+    return bucket if _net_pd.isna(d) else d
+
+
+def _net_wide(frame, what, yarn_col, seen=None):
+    """{bucket: float array} of an ERP frame with one column per bucket. ``seen`` ({week key: bucket name},
+    updated) names each week by its first spelling across the frames; two columns of one week are an error."""
     from bk_fast._validate import float_column
 
-    buckets = {}
+    seen = {} if seen is None else seen
+    buckets, cols = {}, {}
     for col in frame.columns:
         if col == yarn_col or str(col).strip().lower() in _NET_SKIP or _net_past_due(col):
             continue
         b = _net_bucket(col)
         if b is None:
             continue
-        if b in buckets:
-            raise ValueError(f"{what} has two columns for bucket {b!r}")
-        buckets[b] = float_column(frame, col, what=what)
+        key = _net_week_key(b)
+        if key in cols:
+            first = _net_bucket(cols[key])
+            same = "" if first == b else f" ({cols[key]!r} and {col!r} are the same week)"
+            raise ValueError(f"{what} has two columns for bucket {first!r}{same}")
+        cols[key] = col
+        buckets[seen.setdefault(key, b)] = float_column(frame, col, what=what)
     return buckets
 
 
@@ -707,6 +728,52 @@ def _net_order(names):
     return head + out + tail
 
 
+_NET_WHOLE = _net_re.compile(r"([+-]?)([0-9]+)(?:\.0*)?", _net_re.ASCII)  # ("18767.0"; no "_", "1e4", "٣")
+
+
+def _net_yarn_ids(ids):
+    """Yarn ids (``Desc#``) in one form for every ERP frame: a text id that is a whole number once stripped
+    (``" 18767 "``, ``"18767.0"``, ``"+18767"``: ASCII digits, within int64, read exactly by its digits) is
+    that integer yarn, other text is stripped (case kept). An Index of int64 when every id is such a number,
+    else of object ids mixing Python ints and strs (``"18767"`` still meets an integer 18767 elsewhere).
+    Ids without text (integer, float, Python numbers) are returned as they are; missing ids stay missing.
+
+    >>> _net_yarn_ids(["18767", " +18768.0 "]).tolist(), _net_yarn_ids(["18767", "x1 "]).tolist()
+    ([18767, 18768], [18767, 'x1'])
+    """
+    given = _net_pd.Index(ids)
+    idx = given.astype(object) if isinstance(given.dtype, _net_pd.CategoricalDtype) else given
+    if getattr(idx.dtype, "kind", "O") != "O" or not len(idx):
+        return given
+    codes, uniq = _net_pd.factorize(idx, use_na_sentinel=True)
+    vals = list(uniq)
+    if not any(isinstance(v, str) for v in vals):
+        return given
+    out = []
+    for v in vals:
+        if isinstance(v, str):
+            v = v.strip()
+            m = _NET_WHOLE.fullmatch(v)
+            n = int(m.group(1) + m.group(2)) if m else None
+            v = n if n is not None and -2 ** 63 <= n < 2 ** 63 else v
+        elif isinstance(v, _net_np.integer):
+            v = int(v)
+        out.append(v)
+    if all(isinstance(v, int) and not isinstance(v, bool) and -2 ** 63 <= v < 2 ** 63 for v in out) \
+            and (codes >= 0).all():
+        return _net_pd.Index(_net_np.array(out, dtype=_net_np.int64)[codes], name=idx.name)
+    if all(isinstance(v, str) for v in out) and isinstance(idx.dtype, _net_pd.StringDtype):
+        return _net_pd.Index(_net_pd.array(out, dtype=idx.dtype).take(codes, allow_fill=True), name=idx.name)
+    table = _net_np.empty(len(out) + 1, dtype=object)
+    table[:-1] = out
+    table[-1] = None
+    missing = codes < 0
+    res = table[codes]
+    if missing.any():
+        res[missing] = _net_np.asarray(idx, dtype=object)[missing]  # (each missing value as it was)
+    return _net_pd.Index(res, dtype=object, name=idx.name)
+
+
 def _net_ids(frame, id_label, quantities, what):
     """(Index of the ids, mask of the rows kept or None when all are): a row without an id (missing or blank)
     is skipped when its quantities are all empty or zero (the trailing rows of ERP exports); with a quantity it
@@ -716,11 +783,8 @@ def _net_ids(frame, id_label, quantities, what):
     miss = _net_np.array(_net_pd.isna(keys), dtype=bool)
     if keys.dtype.kind == "O" and not isinstance(keys.dtype, _net_pd.CategoricalDtype):
         miss |= _net_np.array([isinstance(x, str) and not x.strip() for x in keys], dtype=bool)
-        if any(isinstance(x, str) and x != x.strip() for x in keys):  # (' 18767 ' of an export is '18767')
-            keys = _net_pd.Index([x.strip() if isinstance(x, str) else x for x in keys], dtype=keys.dtype,
-                                 name=keys.name)
     if not miss.any():
-        return keys, None
+        return _net_yarn_ids(keys), None  # (' 18767 ' and '18767' of an export are the yarn 18767)
     lost = miss & _net_np.any([_net_np.nan_to_num(v, nan=0.0) != 0 for v in quantities], axis=0) if quantities \
         else _net_np.zeros(len(keys), dtype=bool)
     if lost.any():
@@ -739,7 +803,7 @@ def _net_ids(frame, id_label, quantities, what):
             keys = _net_pd.Index(vals.astype(_net_np.int64), name=keys.name)
     elif keys.dtype == object:
         keys = keys.infer_objects()
-    return keys, keep
+    return _net_yarn_ids(keys), keep
 
 
 def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column=None, engine=None):
@@ -813,7 +877,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     on_hand = _net_pd.Series(_net_np.where(_net_np.isnan(monday), 0.0, monday), index=inv_keys)
 
     dem_id = find_column(dem, "Desc#", what="demand")
-    dem_b = _net_wide(dem, "demand", dem_id)
+    weeks = {}  # (week key: its first spelling, which names its bucket)
+    dem_b = _net_wide(dem, "demand", dem_id, weeks)
     if not dem_b:
         raise ValueError("demand has no bucket columns (expected 'This Week', 'Week NN' ..., 'Later')")
     names = list(dem_b)
@@ -822,10 +887,10 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     if yarn_po is not None:
         po = require_frame(yarn_po, "yarn_po")
         po_id = find_column(po, "Desc#", what="yarn_po")
-        po_b = _net_wide(po, "yarn_po", po_id)
+        po_b = _net_wide(po, "yarn_po", po_id, weeks)
         names += [b for b in po_b if b not in names]
         pd_col = next((c for name in _NET_PAST_DUE for c in po.columns  # (any case and spacing)
-                       if _net_past_due(c) and " ".join(c.split()).lower() == name.lower()), None)
+                       if _net_past_due(c) and _net_fold(c) == _net_fold(name)), None)
         pdv = float_column(po, pd_col, what="yarn_po") if pd_col is not None else None
         keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
         if keep is not None:
@@ -967,7 +1032,7 @@ def _alloc_po_supply(yarn_po, today):
     if not buckets:
         raise ValueError("yarn_po has no receipt bucket columns ('Unscheduled or Past Due', 'This Week', "
                          "'Week <date>', 'Later')")
-    ids = po[y_label]
+    ids = _net_yarn_ids(po[y_label])  # (text ids that are numbers are those integer yarns)
     frames = []
     for col, when in buckets:
         lbs = float_column(po, col, what="yarn_po")
@@ -1131,7 +1196,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
             line_pos, line_item, line_frac = line_pos[by_pos], line_item[by_pos], line_frac[by_pos]
             line_item = _alloc_pd.Index(line_item).infer_objects().to_numpy()
             matched[rest[row]] = True
-    req = _alloc_pd.DataFrame({"order": line_pos, "item": line_item, "fraction": line_frac})
+    # (yarn ids in one form with the stock's: the text "18767" of a BOM is the integer yarn 18767)
+    req = _alloc_pd.DataFrame({"order": line_pos, "item": _net_yarn_ids(line_item).to_numpy(), "fraction": line_frac})
     req = req[req["fraction"] > 0]
 
     # supply: today's stock (+ PO receipts by week)
@@ -1139,14 +1205,19 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     oh_label = find_column(inv, on_hand or ("Planning Balance" if yarn_po is None else "Theoretical Balance"),
                            what="yarn_inventory")
     stock = float_column(inv, oh_label, what="yarn_inventory")
-    supply = _alloc_pd.DataFrame({"Desc#": inv[y_label].to_numpy(), "date": today,
+    supply = _alloc_pd.DataFrame({"Desc#": _net_yarn_ids(inv[y_label]).to_numpy(), "date": today,
                                   "lbs": _alloc_np.where(_alloc_np.isnan(stock), 0.0, stock)})
     if yarn_po is not None:
         supply = _alloc_pd.concat([supply, _alloc_po_supply(yarn_po, today)], ignore_index=True)
     supply = supply[supply["Desc#"].notna()]
+    text = supply["Desc#"].dtype.kind == "O" and any(isinstance(v, str) for v in _alloc_pd.unique(supply["Desc#"]))
+    if supply["Desc#"].dtype == object and not text:  # (the ints of text ids, once the rows without one are gone)
+        supply = supply.assign(**{"Desc#": _alloc_pd.Index(supply["Desc#"]).infer_objects().to_numpy()})
     if len(supply) and len(req):
         try:  # the BOM carries Desc# as float (trailing empty rows); match ids on integers when they are
-            ids = supply["Desc#"].to_numpy(dtype=_alloc_np.float64)
+            # (integer and text ids are final: float64 rounds 2**53 + 1, numpy reads the text "1e3" as 1000)
+            ids = None if text or supply["Desc#"].dtype.kind in "iu" else \
+                supply["Desc#"].to_numpy(dtype=_alloc_np.float64)
         except (TypeError, ValueError):
             ids = None
         if ids is not None:

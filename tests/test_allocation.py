@@ -1156,3 +1156,7 @@ def test_erp_adapter_integer_stock_ids_beyond_2_53(engine):
         assert res.orders["knittable_lbs"].tolist() == [7.0]
         assert res.supply["Desc#"].tolist() == [big - 1, big]
         assert res.lines["Desc#"].tolist() == [big] and res.lines["allocated_lbs"].tolist() == [7.0]
+    # nullable Int64 ids with a missing one (a trailing export row) went to float64 before that row was dropped
+    inv = pd.DataFrame({"Desc#": pd.array([big - 1, big, None], dtype="Int64"), "Planning Balance": [100.0, 7.0, 1.0]})
+    res = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01")
+    assert res.orders["knittable_lbs"].tolist() == [7.0] and res.supply["Desc#"].tolist() == [big - 1, big]

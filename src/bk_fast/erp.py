@@ -1205,7 +1205,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     oh_label = find_column(inv, on_hand or ("Planning Balance" if yarn_po is None else "Theoretical Balance"),
                            what="yarn_inventory")
     stock = float_column(inv, oh_label, what="yarn_inventory")
-    supply = _alloc_pd.DataFrame({"Desc#": _net_yarn_ids(inv[y_label]).to_numpy(), "date": today,
+    # (.array: nullable Int64 ids with a missing one keep their integers; to_numpy made them float64)
+    supply = _alloc_pd.DataFrame({"Desc#": _net_yarn_ids(inv[y_label]).array, "date": today,
                                   "lbs": _alloc_np.where(_alloc_np.isnan(stock), 0.0, stock)})
     if yarn_po is not None:
         supply = _alloc_pd.concat([supply, _alloc_po_supply(yarn_po, today)], ignore_index=True)

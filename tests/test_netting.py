@@ -1211,3 +1211,25 @@ def test_erp_report_label_folding_is_one_function(engine):
     po = pd.DataFrame({"Desc#": [7], " UNSCHEDULED  or past due ": [4.0], "This Week": [1.0]})
     out = _report_all_engines(engine, inv, dem, po)
     assert out[["Unscheduled or Past Due", "Total Receipt", "Total Balance"]].iloc[0].tolist() == [4.0, 5.0, 10.0]
+
+
+def test_lot_counts_beyond_int64_are_the_clear_error(engine):
+    """Min/max lots of a huge requirement: a lot count beyond int64 wrapped negative in the cast (the error
+    said "-9,223,372,036,854,775,806 planned orders", and the reference warned of an invalid cast first), and
+    counts whose int64 sum wrapped negative passed the size check and failed later with NumPy's "negative
+    dimensions are not allowed"."""
+    import warnings
+
+    from bk_fast.lots import MinMaxMultiple
+
+    lot = MinMaxMultiple(50, 100, 25)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"the plan has more than 2\*\*63 planned orders \(item 0 alone more "
+                                             r"than 2\*\*63\): the lot max is far too small"):
+            bk_fast.net_requirements(np.array([[1e300, 0.0, 5.0]]), 0.0, lot=lot, engine=engine)
+        with pytest.raises(ValueError, match=r"the plan has more than 2\*\*63 planned orders \(item 1 alone "
+                                             r"12,000,000,000,000,000,000\)"):
+            bk_fast.net_requirements(np.array([[1e4] * 3, [4e20] * 3]), 0.0, lot=lot, engine=engine)
+        with pytest.raises(ValueError, match=r"the plan has 90,000,000 planned orders \(item 0 alone 90,000,000\)"):
+            bk_fast.net_requirements(np.array([[3e9] * 3]), 0.0, lot=lot, engine=engine)

@@ -512,11 +512,15 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
 
 def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_item=None) -> pd.DataFrame:
     """Planned orders (one row per order) from the per-period receipts and order counts."""
-    total = int(counts.sum())
-    if total > _MAX_ORDERS or (counts < 0).any():
-        i = int(np.argmax(counts.sum(axis=1)))
-        raise ValueError(f"the plan has {total:,} planned orders (item {items[i]!r} alone "
-                         f"{int(counts[i].sum()):,}): the lot max is far too small for the requirements")
+    # (summed in float64: int64 sums of huge counts wrap; a count beyond int64 wrapped negative in the cast)
+    per = counts.sum(axis=1, dtype=np.float64)
+    wrapped = (counts < 0).any(axis=1)
+    if wrapped.any() or per.sum() > _MAX_ORDERS:
+        i = int(np.flatnonzero(wrapped)[0]) if wrapped.any() else int(np.argmax(per))
+        alone = "more than 2**63" if wrapped[i] else f"{int(per[i]):,}"
+        total = "more than 2**63" if wrapped.any() or per.sum() >= 2.0 ** 63 else f"{int(per.sum()):,}"
+        raise ValueError(f"the plan has {total} planned orders (item {items[i]!r} alone {alone}): the lot max "
+                         f"is far too small for the requirements")
     r, c = np.nonzero(counts)          # row-major: by item, then period
     k = counts[r, c]
     qty = receipt[r, c]

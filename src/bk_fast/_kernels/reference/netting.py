@@ -156,7 +156,8 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             pos = mult > 0.0
             last = np.where(pos, np.ceil(last / np.where(pos, mult, 1.0)) * mult, last)
             q[m] = full + last
-            k[m] = kf.astype(np.int64) + 1
+            with np.errstate(invalid="ignore"):  # (a count beyond int64 wraps as in the compiled engines)
+                k[m] = kf.astype(np.int64) + 1
 
         m = short & is_fpq
         if m.any():

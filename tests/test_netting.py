@@ -1233,3 +1233,22 @@ def test_lot_counts_beyond_int64_are_the_clear_error(engine):
             bk_fast.net_requirements(np.array([[1e4] * 3, [4e20] * 3]), 0.0, lot=lot, engine=engine)
         with pytest.raises(ValueError, match=r"the plan has 90,000,000 planned orders \(item 0 alone 90,000,000\)"):
             bk_fast.net_requirements(np.array([[3e9] * 3]), 0.0, lot=lot, engine=engine)
+
+
+def test_error_messages_name_integer_items_and_periods_plainly(engine):
+    """Errors named integer items and periods as NumPy reprs: "item np.int64(5) has np.float64(-1.0)",
+    "row 1 (item np.int64(6), period np.int64(2)) is infinite"."""
+    ok = pd.DataFrame({"item": [5, 6], "week": [1, 2], "qty": [1.0, np.inf]})
+    cases = [
+        (lambda: bk_fast.net_requirements(ok.iloc[:1], 0.0, safety_stock=pd.Series([-1.0], index=[5]), engine=engine),
+         "safety_stock must be a finite number >= 0; item 5 has -1.0"),
+        (lambda: bk_fast.net_requirements(ok, 0.0, engine=engine), "gross: row 1 (item 6, period 2) is infinite"),
+        (lambda: bk_fast.weekly_balance(pd.Series([1.0], index=[5]), ok.iloc[:1], past_due={9: 1.0}, engine=engine),
+         "past_due: item 9 has no on-hand, demand or receipt row"),
+        (lambda: bk_fast.net_requirements(ok.iloc[:1], 0.0, periods=[7, 8], engine=engine),
+         "gross: period 1 is not in periods="),
+    ]
+    for call, message in cases:
+        with pytest.raises(ValueError) as err:
+            call()
+        assert str(err.value) == message

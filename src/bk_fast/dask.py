@@ -937,7 +937,7 @@ def order_item_components(order_ids, req_orders, req_items) -> tuple[pd.Series, 
                                  else order_ids))
     oc = o_index.get_indexer(pd.Index(req_orders))
     if (oc < 0).any():
-        raise ValueError(f"requirement order {pd.Index(req_orders)[oc < 0][0]!r} is not in the orders")
+        raise ValueError(f"requirement order {_plain(pd.Index(req_orders)[oc < 0][0])!r} is not in the orders")
     ic, i_uniq = pd.factorize(pd.Index(req_items))
     label = _components(oc, ic, len(o_index), len(i_uniq))
     _, comp = np.unique(label[:len(o_index)], return_inverse=True)

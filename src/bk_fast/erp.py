@@ -94,7 +94,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     i = infinite_at(balance)  # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
     if i is not None:
         raise ValueError(f"knit_orders column {b_label!r} row {plain(kos.index[i])!r} (position {i}, Order # "
-                         f"{kos[o_label].iloc[i]!r}): {balance[i]} is not a finite quantity")
+                         f"{plain(kos[o_label].iloc[i])!r}): {balance[i]} is not a finite quantity")
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()

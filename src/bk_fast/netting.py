@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import clean_numbers, find_column, float_column, require_frame, same_ids
+from bk_fast._validate import clean_numbers, find_column, float_column, plain, require_frame, same_ids
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -164,7 +164,7 @@ def _periods(sources, periods) -> pd.Index:
         for s in sources:
             unknown = ~s.periods.isin(out)
             if unknown.any():
-                raise ValueError(f"{s.what}: period {s.periods[unknown][0]!r} is not in periods=")
+                raise ValueError(f"{s.what}: period {plain(s.periods[unknown][0])!r} is not in periods=")
         return out
     wide_first = [s.periods for s in sources if not s.long] + [s.periods for s in sources if s.long]
     out = _union(wide_first)
@@ -183,10 +183,10 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         if np.isinf(vals).any():
             pos = np.argwhere(np.isinf(vals))[0]
             if src.long:
-                raise ValueError(f"{src.what}: row {int(pos[0])} (item {src.items[pos[0]]!r}, period "
-                                 f"{src.periods[pos[0]]!r}) is infinite")
-            raise ValueError(f"{src.what}: item {src.items[pos[0]]!r}, period {src.periods[pos[1]]!r} is "
-                             f"infinite")
+                raise ValueError(f"{src.what}: row {int(pos[0])} (item {plain(src.items[pos[0]])!r}, period "
+                                 f"{plain(src.periods[pos[0]])!r}) is infinite")
+            raise ValueError(f"{src.what}: item {plain(src.items[pos[0]])!r}, period "
+                             f"{plain(src.periods[pos[1]])!r} is infinite")
     elif src.array:
         vals = vals.copy()   # the result keeps it: never a view of the caller's array
     ci = periods.get_indexer(src.periods)
@@ -266,7 +266,7 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
 def _bad(items: pd.Index, mask: np.ndarray, name: str, expected: str, values: np.ndarray) -> None:
     if mask.any():
         i = int(np.flatnonzero(mask)[0])
-        raise ValueError(f"{name} must be {expected}; item {items[i]!r} has {values[i]!r}")
+        raise ValueError(f"{name} must be {expected}; item {plain(items[i])!r} has {plain(values[i])!r}")
 
 
 def _on_hand(on_hand, what: str = "on_hand"):
@@ -320,7 +320,7 @@ def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
     out = np.where(np.isnan(out), 0.0, out)
     if np.isinf(out).any():
         i = int(np.flatnonzero(np.isinf(out))[0])
-        raise ValueError(f"{what}: item {all_items[i]!r} is infinite")
+        raise ValueError(f"{what}: item {plain(all_items[i])!r} is infinite")
     return out
 
 
@@ -365,9 +365,9 @@ def _check_finite(items: pd.Index, periods: pd.Index, what: str, *arrays: np.nda
         if arr.size and not np.isfinite(arr).all():
             if arr.ndim == 2:
                 r, c = np.argwhere(~np.isfinite(arr))[0]
-                where = f"item {items[int(r)]!r}, period {periods[int(c)]!r}"
+                where = f"item {plain(items[int(r)])!r}, period {plain(periods[int(c)])!r}"
             else:
-                where = f"item {items[int(np.flatnonzero(~np.isfinite(arr))[0])]!r}"
+                where = f"item {plain(items[int(np.flatnonzero(~np.isfinite(arr))[0])])!r}"
             raise ValueError(f"{what}: the quantities of {where} overflow the float range (|x| > 1.8e308); "
                              f"check the demand, stock and BOM quantities of this item and of those above it")
 
@@ -436,7 +436,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     if pd_items is not None and not pd_items.equals(items):
         unknown = ~pd_items.isin(items)
         if unknown.any():
-            raise ValueError(f"past_due: item {pd_items[unknown][0]!r} has no on-hand, demand or receipt row")
+            raise ValueError(f"past_due: item {plain(pd_items[unknown][0])!r} has no on-hand, demand or receipt row")
     pdue = _vector(pd_items, pd_vals, items, "past_due")
     n, t_len = dem.shape
     bal = np.empty((n, t_len))
@@ -519,7 +519,7 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
         i = int(np.flatnonzero(wrapped)[0]) if wrapped.any() else int(np.argmax(per))
         alone = "more than 2**63" if wrapped[i] else f"{int(per[i]):,}"
         total = "more than 2**63" if wrapped.any() or per.sum() >= 2.0 ** 63 else f"{int(per.sum()):,}"
-        raise ValueError(f"the plan has {total} planned orders (item {items[i]!r} alone {alone}): the lot max "
+        raise ValueError(f"the plan has {total} planned orders (item {plain(items[i])!r} alone {alone}): the lot max "
                          f"is far too small for the requirements")
     r, c = np.nonzero(counts)          # row-major: by item, then period
     k = counts[r, c]
@@ -745,7 +745,7 @@ def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: 
     vals = np.where(np.isnan(src.values), 0.0, src.values)
     if np.isinf(vals).any():
         pos = np.argwhere(np.isinf(vals))[0]
-        raise ValueError(f"{src.what}: item {src.items[pos[0]]!r} has an infinite quantity")
+        raise ValueError(f"{src.what}: item {plain(src.items[pos[0]])!r} has an infinite quantity")
     keep = rows >= 0   # rows of items out of play hold zeros only
     if not keep.all():
         rows, vals = rows[keep], vals[keep]
@@ -860,7 +860,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
         oh = np.zeros(n)
         np.add.at(oh, oh_rows, np.where(np.isnan(oh_vals), 0.0, oh_vals))
         if np.isinf(oh).any():
-            raise ValueError(f"on_hand: item {items[int(np.flatnonzero(np.isinf(oh))[0])]!r} is infinite")
+            raise ValueError(f"on_hand: item {plain(items[int(np.flatnonzero(np.isinf(oh))[0])])!r} is infinite")
     else:
         oh = _vector(None, oh_vals, items, "on_hand")
     # per-item parameters are matched to the items the way demand and stock are (through bom.codes: ids

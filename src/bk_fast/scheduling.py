@@ -236,7 +236,7 @@ def _start_day(start, cal) -> np.datetime64:
 def _bad_row(df, label, mask, what, expected):
     pos = int(np.flatnonzero(mask)[0])
     raise ValueError(f"{what} column {label!r} row {plain(df.index[pos])!r}: expected {expected}, "
-                     f"got {df[label].iloc[pos]!r}")
+                     f"got {plain(df[label].iloc[pos])!r}")
 
 
 def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
@@ -594,7 +594,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
             if pos is None:
                 _bad_row(rdf, mk, rdf[mk].duplicated().to_numpy(), "rates", "one rate per machine")
             if (pos < 0).any():
-                raise ValueError(f"rates has no rate for machine {m_ids[int(np.flatnonzero(pos < 0)[0])]!r}")
+                raise ValueError(f"rates has no rate for machine {plain(m_ids[int(np.flatnonzero(pos < 0)[0])])!r}")
             return qty.copy(), np.ascontiguousarray(r[pos][perm])
         keys, r = rdf[st_label], float_column(rdf, rate_label, what="rates")
         bad = ~_positive(r)
@@ -622,7 +622,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
     missing = pos < 0
     uniq = np.asarray(style_uniques, dtype=object)
     for i in np.flatnonzero(missing):
-        reason[i] = f"no rate for style {uniq[style_codes[i]]!r}"
+        reason[i] = f"no rate for style {plain(uniq[style_codes[i]])!r}"
     return np.where(missing, np.nan, qty / np.where(missing, 1.0, rate)), speed
 
 
@@ -643,7 +643,7 @@ def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
         vals = np.where(np.isnan(vals), 0.0, vals)  # (not nan_to_num: it makes inf finite)
         bad = ~(np.isfinite(vals) & (vals >= 0))
         if bad.any():
-            raise ValueError(f"setup for machine {m_ids.iloc[int(np.flatnonzero(bad)[0])]!r} must be a finite "
+            raise ValueError(f"setup for machine {plain(m_ids.iloc[int(np.flatnonzero(bad)[0])])!r} must be a finite "
                              f"number of working days >= 0")
         return np.ascontiguousarray(vals[perm])
     raise TypeError(f"setup must be None, a number, a dict or a Series, got {type(setup).__name__}")
@@ -678,7 +678,7 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
             parts_mach.append(np.arange(n_mach, dtype=np.int64))
             group[idx] = np.where(code_of_id >= 0, offset_groups + code_of_id, -1)
             for i in idx[code_of_id < 0]:
-                reason[i] = f"machine {fixed[i]!r} is not in the machines table"
+                reason[i] = f"machine {plain(fixed[i])!r} is not in the machines table"
             decided[idx] = True
             offset_groups += n_mach
             offset_mach += n_mach
@@ -845,7 +845,7 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     bad = ~(np.isfinite(p) & (p >= 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"processing[{i}]: expected a finite time >= 0, got {p[i]!r}")
+        raise ValueError(f"processing[{i}]: expected a finite time >= 0, got {plain(p[i])!r}")
     bad = np.isnan(d)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])

@@ -687,6 +687,27 @@ def test_integer_periods_beyond_2_53_are_an_error_naming_the_row(engine):
         allocate_kits(kit_orders, req, supply, engine=engine)
 
 
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_text_dates_as_due_or_period_are_named_as_text(engine, dtype):
+    """A due column of date text ('2025-09-08') was "a missing or non-numeric value at row 0": now the error
+    shows the text and says to convert it; numbers as text still read as period numbers."""
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 2],
+                           "due": pd.Series(["3", "2025-09-10"], index=["a", "b"], dtype=dtype)}, index=["a", "b"])
+    supply = pd.DataFrame({"item": ["Y"], "period": pd.Series(["1"], dtype=dtype), "qty": [8.0]})
+    with pytest.raises(ValueError, match=r"orders column 'due' row 'b' is '2025-09-10': text that is no period "
+                                         r"number; .*pd.to_datetime"):
+        allocate(orders, supply, engine=engine)
+    with pytest.raises(ValueError, match=r"supply column 'period' row 0 is 'Sep 1': text"):
+        allocate(orders.iloc[:1], supply.assign(period=pd.Series(["Sep 1"], dtype=dtype)), engine=engine)
+    with pytest.raises(ValueError, match=r"orders column 'due' row 'a' is 'x': text"):
+        allocate_kits(pd.DataFrame({"order": ["K"], "qty": [1.0], "priority": [1], "due": ["x"]}, index=["a"]),
+                      pd.DataFrame({"order": ["K"], "item": ["Y"], "fraction": [1.0]}), supply, engine=engine)
+    res = allocate(orders.iloc[:1], supply, engine=engine)
+    assert res.deliveries["period"].tolist() == [3.0] and res.deliveries["qty"].tolist() == [5.0]
+    with pytest.raises(ValueError, match="missing or non-numeric value at row 'a'"):  # (blank is missing)
+        allocate(orders.iloc[:1].assign(due=pd.Series([" "], index=["a"], dtype=dtype)), supply, engine=engine)
+
+
 @pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16, np.uint16, np.int32, np.uint32, np.uint64])
 def test_narrow_integer_item_ids_serve_as_int64(engine, dtype):
     """Item ids of any NumPy integer dtype give the result of the same ids as int64, down to the dtype's

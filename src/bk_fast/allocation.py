@@ -125,7 +125,15 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
         raise TypeError(f"{what} column {label!r} must be periods (numbers) or dates, got {col.dtype}")
     if getattr(col.dtype, "kind", "O") in "iu" and len(col):
         _exact_periods(df, col, label, what)
-    return float_column(df, label, what=what), False
+    out = float_column(df, label, what=what)
+    if getattr(col.dtype, "kind", "O") not in "fiub":  # text: numbers as text parse; say so when they do not
+        text = np.isnan(out) & col.notna().to_numpy() & (col.astype(str).str.strip() != "").to_numpy()
+        if text.any():
+            i = int(np.flatnonzero(text)[0])
+            raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r} is {col.iloc[i]!r}: text that is "
+                             f"no period number; periods are numbers or dates (text dates: convert the column "
+                             f"with pd.to_datetime first)")
+    return out, False
 
 
 def _exact_periods(df: pd.DataFrame, col: pd.Series, label, what: str):

@@ -697,3 +697,125 @@ def test_blank_lines_beyond_the_sample_give_no_chunk(monkeypatch, arrow):
     text = b"WC,MACH\n" + b"\r\n" * 40000
     assert list(bkio.read_erp(text, chunksize=5)) == []
     assert bkio.read_erp(text).shape == (0, 2)
+
+
+# ---- end to end: exports read back and fed to the ERP adapters equal the in-memory frames ----
+
+
+def _chained_requirements(knit_orders, bom, engine):
+    from bk_fast import erp
+
+    res = erp.yarn_requirements(knit_orders, bom, engine=engine)
+    return res.by_order, res.by_yarn, res.unmatched
+
+
+_KO_TEXT = b"Order #,Style #,Balance (lbs)\nK1,125792/1,\"1,048.10\"\nK2,FF 10006/0001,\"$14,210.40 \"\n"
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_a_yarn_id_that_is_no_number_stays_an_id(monkeypatch, arrow, engine):
+    """A Desc# column with one id that is not a number ('Y-100') read that id as NaN (with a warning): the
+    yarn was lost, and the BOM then refused its empty ids. The id is now kept (the other ids stay integers, exact
+    beyond 2**53), and the requirements equal those of the in-memory frame on every engine."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    big = 2 ** 53 + 1
+    text = (b"Style#,Desc#,BOM_Percentage\n125792/1,18767,0.914\n125792/1,Y-100,0.086\n"
+            b"FF 10006/0001,18767.0,0.131\nFF 10006/0001,9007199254740993,0.5\n,,\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for optimize in (False, True):
+            bom = bkio.read_erp(text, optimize=optimize)
+            ids = bom["Desc#"].tolist()
+            assert ids[:4] == [18767, "Y-100", 18767, big] and pd.isna(ids[4])
+            assert [type(x) for x in ids[:4]] == [int, str, int, int]
+        chunks = list(bkio.read_erp(text, chunksize=2, optimize=False))
+        assert pd.concat(chunks)["Desc#"].tolist()[:4] == [18767, "Y-100", 18767, big]
+        assert bkio.read_erp(b"Style#,Desc#,BOM_Percentage\nA,Y-1,1\nB,,1\n")["Desc#"].tolist()[0] == "Y-1"
+        kos = bkio.read_erp(_KO_TEXT, optimize=False)
+    memory = pd.DataFrame({"Style#": ["125792/1", "125792/1", "FF 10006/0001", "FF 10006/0001", np.nan],
+                           "Desc#": pd.array([18767, "Y-100", 18767, big, np.nan], dtype=object),
+                           "BOM_Percentage": [0.914, 0.086, 0.131, 0.5, np.nan]})
+    ko_memory = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1", "FF 10006/0001"],
+                              "Balance (lbs)": [1048.1, 14210.4]})
+    want = _chained_requirements(ko_memory, memory, engine)
+    got = _chained_requirements(kos, bom, engine)
+    for a, b in zip(want, got):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert got[1]["Desc#"].tolist() == [18767, big, "Y-100"]
+
+
+def test_xlsx_yarn_id_that_is_no_number_stays_an_id(monkeypatch):
+    cells = pd.DataFrame([["Desc#", "Planning Balance"], [18767.0, 1.0], ["Y-100", 2.0], [None, 3.0],
+                          [9007199254740993, 4.0]], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    ids = bkio.read_erp(b"PK\x03\x04 fake", optimize=False)["Desc#"].tolist()
+    assert ids[:2] == [18767, "Y-100"] and type(ids[0]) is int and pd.isna(ids[2]) and ids[3] == 2 ** 53 + 1
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_percent_text_in_number_columns(monkeypatch, arrow, engine):
+    """BOM percentages written '45%' (beside fractions 0.45) read as NaN with a warning, and the BOM then refused
+    them: a number followed by % is now that number / 100, exactly as the fraction's own text reads."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = (b"Style#,Desc#,BOM_Percentage\n125792/1,18767,91.4%\n125792/1,18929,0.086\n"
+            b"FF 10006/0001,18767,\" 13.1 % \"\nFF 10006/0001,18929,(5%)\nFF 10006/0001,18930,abc%\n")
+    with pytest.warns(UserWarning, match=r"'BOM_Percentage': 1 value\(s\) are not numbers.*'abc%'.*row 4"):
+        bom = bkio.read_erp(text, engine=engine)
+    assert same_bits(bom["BOM_Percentage"], [0.914, 0.086, 0.131, -0.05, np.nan])
+    assert bom.attrs["bk_fast"]["coerced"] == {"BOM_Percentage": 1}
+    for bad in ("%45", "45%%", "inf%", "1_0%", "\u0664\u0665%"):  # not numbers: NaN, as before
+        with pytest.warns(UserWarning, match="not numbers"):
+            got = bkio.read_erp(f"Style#,Desc#,BOM_Percentage\nA,1,{bad}\n".encode(), engine=engine)
+        assert same_bits(got["BOM_Percentage"], [np.nan])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bom = bkio.read_erp(text.replace(b"abc%", b"0.1"), engine=engine)
+        kos = bkio.read_erp(_KO_TEXT, optimize=False)
+    memory = pd.DataFrame({"Style#": ["125792/1", "125792/1", "FF 10006/0001", "FF 10006/0001", "FF 10006/0001"],
+                           "Desc#": [18767, 18929, 18767, 18929, 18930],
+                           "BOM_Percentage": [0.914, 0.086, 0.131, -0.05, 0.1]}).iloc[[0, 1, 2, 4]]
+    bom = bom.iloc[[0, 1, 2, 4]]  # (a negative fraction is a BOM error: left out of the chain)
+    ko_memory = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1", "FF 10006/0001"],
+                              "Balance (lbs)": [1048.1, 14210.4]})
+    for a, b in zip(_chained_requirements(ko_memory, memory, engine), _chained_requirements(kos, bom, engine)):
+        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_dates_in_several_formats_in_one_column(monkeypatch, arrow):
+    """A date column holding several of the ERP's formats (MM/DD/YYYY beside YYYY-MM-DD, DD-Mon-YYYY, MM/DD/YY)
+    was kept as text with a warning; each date now reads in the first format that reads it, in every chunk."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = (b"Order #,Style #,Balance (lbs),Start Date,Quoted Date\n"
+            b"K1,125792/1,10,07/29/2025,2025-10-10\nK2,125792/1,20,2025-08-25,02-Sep-2025\n"
+            b"K3,125792/1,30,06/23/25,\nK4,125792/1,40,07/15/2025 12:00 AM,11/06/2025\n")
+    want_start = pd.to_datetime(["2025-07-29", "2025-08-25", "2025-06-23", "2025-07-15"])
+    want_quoted = pd.to_datetime(["2025-10-10", "2025-09-02", None, "2025-11-06"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = bkio.read_erp(text)
+        chunks = pd.concat(list(bkio.read_erp(text, chunksize=2)))
+    for frame in (df, chunks):
+        assert frame["Start Date"].dtype == "datetime64[ns]" and frame["Quoted Date"].dtype == "datetime64[ns]"
+        assert frame["Start Date"].tolist() == want_start.tolist()
+        assert frame["Quoted Date"].isna().tolist() == [False, False, True, False]
+        assert frame["Quoted Date"].dropna().tolist() == want_quoted.dropna().tolist()
+    with pytest.warns(UserWarning, match="'Start Date' holds dates in none"):  # a value in no format: still text
+        kept = bkio.read_erp(text.replace(b"06/23/25", b"soon"))
+    assert kept["Start Date"].tolist()[2] == "soon"
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_a_row_with_too_many_fields_names_its_line_in_the_file(monkeypatch, arrow):
+    """pandas counts lines from the first data line: below two junk lines and the header, the bad row on line 6
+    of the file was reported as 'line 3' (the header's line)."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = (b"Report 09/01/2025\nKnit Orders,,\nOrder #,Style #,Balance (lbs)\nK1,125792/1,10\n"
+            b"K2,125792/1,20\nK3,125792/1,30,99\nK4,125792/1,40\n")
+    for chunksize in (None, 2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (pyarrow's failure: 'reading with pandas')
+            with pytest.raises(ValueError, match=r"<stream>: .*Expected 3 fields in line 6 of the file, saw 4"):
+                got = bkio.read_erp(text, chunksize=chunksize)
+                if chunksize:
+                    list(got)

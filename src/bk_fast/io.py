@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import os
+import re
 import sys
 import time
 import warnings
@@ -460,10 +461,17 @@ def _date_column(col) -> pd.Series | None:
     present = int(values.notna().sum())
     if present == 0:
         return None
+    merged = None
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce")
         if int(parsed.notna().sum()) == present:
             return parsed.astype("datetime64[ns]")
+        # dates in several of the formats in one column: each value in the first format that reads it (the
+        # formats never read one text two ways: each must match the whole text)
+        parsed = parsed.astype("datetime64[ns]")
+        merged = parsed if merged is None else merged.fillna(parsed)
+    if int(merged.notna().sum()) == present:
+        return merged
     return None
 
 
@@ -519,6 +527,10 @@ def _column(name: str, col, source: str, engine, state: dict):
     if bad.any():
         if role is None:
             return _to_text(col).array
+        if role == "id":  # an id that is no number ("Y-100") is an id all the same: never NaN
+            return _mixed_ids(col, out, status)
+        bad = _percents(col, out, status, bad)
+    if bad.any():
         n_bad = int(bad.sum())
         state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
         first = int(np.flatnonzero(bad)[0])
@@ -556,6 +568,56 @@ def _id_values(col, out: np.ndarray):
     ids = pd.array(ints, dtype="Int64")
     ids[missing] = pd.NA
     return ids
+
+
+def _percents(col, out: np.ndarray, status: np.ndarray, bad: np.ndarray) -> np.ndarray:
+    """Number text written as a percentage (``"45%"``, ``"91.4 %"``, ``"(5%)"``) is that number / 100, exactly
+    (``"91.4%"`` gives ``float("0.914")``); ``out`` and ``status`` are updated in place. The rows still bad."""
+    text = _to_text(col)
+    for i in np.flatnonzero(bad):
+        cell = text.iloc[i]
+        cleaned = clean_text(cell) if isinstance(cell, str) else ""
+        if cleaned.count("%") != 1 or not cleaned.endswith("%"):
+            continue
+        cleaned = cleaned[:-1]
+        if not cleaned or cleaned[-1] not in "0123456789." or not cleaned.isascii() or "_" in cleaned:
+            continue  # no digits before the %, "inf%" / "nan%", or what parse_numbers does not read as a number
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            continue
+        if value.is_finite():
+            out[i], status[i] = float(value.scaleb(-2)), STATUS_NUMBER
+    return status == STATUS_INVALID
+
+
+def _mixed_ids(col, out: np.ndarray, status: np.ndarray):
+    """An id column in which some ids are not numbers: an object array holding the ids that are whole numbers
+    as Python ints (exactly, also beyond 2**53) and every other id as its text as written; empty cells NaN. With
+    no whole-number id at all, the text column."""
+    text = _to_text(col)
+    if text.dtype != object:
+        cells = text.to_numpy(dtype=object, na_value=np.nan)
+    else:  # XLSX cells: numbers as numbers, text as text
+        cells = np.asarray(col, dtype=object)
+    ids = np.full(len(out), np.nan, dtype=object)
+    number = status == STATUS_NUMBER
+    with np.errstate(invalid="ignore"):
+        small = number & (out == np.trunc(out)) & (np.abs(out) < 2.0 ** 53)  # (whole: exact as int64)
+    ids[small] = out[small].astype(np.int64).astype(object)  # (Python ints)
+    for i in np.flatnonzero(number & ~small):
+        value = out[i]
+        cell = cells[i]
+        raw = cell.as_py() if hasattr(cell, "as_py") else cell
+        exact = None
+        if np.isfinite(value) and value == np.trunc(value):
+            exact = int(value) if abs(value) < 2.0 ** 53 else _exact_int(raw)
+        ids[i] = exact if exact is not None else (raw if isinstance(raw, str) else _cell_text(raw))
+    for i in np.flatnonzero(status == STATUS_INVALID):
+        ids[i] = cells[i] if isinstance(cells[i], str) else _cell_text(cells[i])
+    if not any(isinstance(v, int) for v in ids):
+        return pd.array(ids, dtype=_STR_DTYPE)
+    return pd.array(ids, dtype=object)
 
 
 def _build_frame(names: list[str], columns: list, source: str, engine, state: dict) -> pd.DataFrame:
@@ -732,10 +794,13 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       keep their (stripped) header; duplicates get ``.1``, ``.2``;
     - detects the kind of export from the header (or checks the one given);
     - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number
-      columns always (text that is not a number becomes NaN, with a warning naming the column and row),
-      unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are int64 when none
-      is empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are empty); text columns (styles, orders, suppliers...) stay text exactly as written (leading spaces
-      included); dates in the ERP's formats (``MM/DD/YYYY`` first) become datetime64[ns];
+      columns always (``"45%"`` is 0.45; text that is not a number becomes NaN, with a warning naming the
+      column and row), unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are
+      int64 when none is empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are
+      empty); an id column holding an id that is no number (``"Y-100"``) is an object column of the whole-number
+      ids as ints and the others as their text; text columns (styles, orders, suppliers...) stay text exactly as
+      written (leading spaces included); dates in the ERP's formats (``MM/DD/YYYY`` first; each value in the
+      first format that reads it) become datetime64[ns];
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
     Parameters
@@ -847,7 +912,10 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         try:
             yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
         except pd.errors.ParserError as exc:
-            raise ValueError(f"{name}: {exc}") from exc
+            # pandas counts lines from the first data line: name the line of the file
+            text = re.sub(r"\bline (\d+)\b", lambda m: f"line {int(m[1]) + header.line + 1} of the file",
+                          str(exc).strip())
+            raise ValueError(f"{name}: {text}") from exc
 
     def frames():
         nonlocal bar

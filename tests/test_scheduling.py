@@ -1071,3 +1071,21 @@ def test_bad_date_row_is_a_plain_label():
                         index=[10, 11])
     with pytest.raises(ValueError, match=r"jobs column 'due' row 11: expected"):
         bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01")
+
+
+def test_schedule_knit_orders_skips_the_blank_rows_of_a_machines_export(engine):
+    """A machines export read back from CSV ends in rows with neither a machine nor a work center: they raised
+    "machines column 'machine' row 14: expected a machine id, got nan" (naming a column the caller does not
+    have). They are skipped now, as yarn_demand_report skips empty rows; a work center without a machine id is
+    still an error, naming the caller's column."""
+    mill = bk_fast.datasets.make_mill(scale=0.05, seed=2)
+    args = (mill["style_capacity"], mill["style_work_center"])
+    want = schedule_knit_orders(mill["knit_orders"], mill["machines"], *args, start="2025-09-01", engine=engine)
+    machines = pd.concat([mill["machines"], pd.DataFrame({"WC": [None, "  "], "MACH": [None, None]})],
+                         ignore_index=True)
+    got = schedule_knit_orders(mill["knit_orders"], machines, *args, start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(got.jobs, want.jobs)
+    pd.testing.assert_frame_equal(got.machines, want.machines)
+    bad = pd.concat([mill["machines"], pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [None]})], ignore_index=True)
+    with pytest.raises(ValueError, match=r"machines column 'MACH' row 14: work center '9.38.20.F' has no machine"):
+        schedule_knit_orders(mill["knit_orders"], bad, *args, start="2025-09-01", engine=engine)

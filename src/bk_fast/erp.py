@@ -245,7 +245,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bk_fast._validate import clean_numbers, find_column, float_column, require_frame  # noqa: E402
+from bk_fast._validate import clean_numbers, find_column, float_column, plain, require_frame  # noqa: E402
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -303,6 +303,11 @@ def _sched_match(table_styles, query):
         level[hit] = lv
     how[qtext.isna().to_numpy()] = "no style"
     return row, how, level, tkeys, qkeys
+
+
+def _sched_blank(values: pd.Series) -> np.ndarray:
+    """True where a cell is missing or blank text."""
+    return values.isna().to_numpy() | np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
 
 
 def _sched_machine_ids(values: pd.Series) -> np.ndarray:
@@ -496,6 +501,14 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     # machines: ids normalised so that the KO's float Machine matches the table's int MACH
     mk = find_column(mdf, "Machine", what="machines")
     wk = find_column(mdf, "WC", what="machines")
+    blank = _sched_blank(mdf[mk]) & _sched_blank(mdf[wk])
+    if blank.any():  # (the empty trailing rows of an export: neither a machine nor a work center)
+        mdf = mdf[~blank]
+    no_id = _sched_blank(mdf[mk])
+    if no_id.any():
+        i = int(np.flatnonzero(no_id)[0])
+        raise ValueError(f"machines column {mk!r} row {plain(mdf.index[i])!r}: work center "
+                         f"{plain(mdf[wk].iloc[i])!r} has no machine id")
     mach_ids = _sched_machine_ids(mdf[mk])
     mtab = pd.DataFrame({"machine": mach_ids, "work_center": mdf[wk].array})
 

@@ -41,13 +41,13 @@ Frames and columns
     ``fStyle#`` (str, unique, e.g. ``125792-NAV``), ``gBase`` (str: the part of a BOM style before ``/``).
     Several greige versions (``125792/1``, ``125792/2``) share one base.
 ``"knit_orders"`` -- one row per knit order, sorted by ``Order #``.
-    ``Order #`` (str ``K25xxxxx``, unique), ``Style #`` (str, a clean greige style of the BOM; ~2 % are absent
-    from the BOM), ``Qty Ordered (lbs)`` (median ~1,750, p5 ~30, p95 ~22,500), ``G00 (lbs)`` and
-    ``Shipped (lbs)`` (NaN in about half, else ``0 < x <= Qty Ordered``), ``Balance (lbs)`` (>= 0,
-    ``<= Qty Ordered``, median ~320, many near 0), ``Machine`` (float64 machine number from
-    ``machines.MACH``; NaN = unassigned, ~40 of 195; assigned orders sit on ~83 distinct machines of their
-    style's work center), ``Start Date`` and
-    ``Quoted Date`` (datetime64[ns] around :data:`REFERENCE_DATE`; ``Quoted Date > Start Date``).
+    ``Order #`` (str ``K25xxxxx``, unique; more digits beyond ~98,000 orders, from about scale 500), ``Style #``
+    (str, a clean greige style of the BOM; ~2 % are absent from the BOM), ``Qty Ordered (lbs)`` (median ~1,750, p5
+    ~30, p95 ~22,500), ``G00 (lbs)`` and ``Shipped (lbs)`` (NaN in about half, else ``0 < x <= Qty Ordered``),
+    ``Balance (lbs)`` (>= 0, ``<= Qty Ordered``, median ~320, many near 0), ``Machine`` (float64 machine number
+    from ``machines.MACH``; NaN = unassigned, ~40 of 195; assigned orders sit on ~83 distinct machines of their
+    style's work center), ``Start Date`` and ``Quoted Date`` (datetime64[ns] around :data:`REFERENCE_DATE`;
+    ``Quoted Date > Start Date``).
 ``"sales_orders"`` -- ``SO #`` (str ``SOxxxxxx``, unique), ``fStyle#`` (str, from ``style_master``),
     ``Customer`` (str), ``Ordered`` (lbs), ``Ship Date`` (datetime64[ns]); ~350 rows at scale 1.
 ``"style_work_center"`` -- ``Style`` (str, a clean greige style; ~90 % of BOM styles are listed, once each),
@@ -57,12 +57,13 @@ Frames and columns
 ``"style_capacity"`` -- ``Style`` (str, ~90 % of the clean BOM styles), ``lbs/day`` (float, mean ~616; ~0.3 %
     negative as bad data, like the export).
 ``"yarn_po"`` -- open yarn purchase-order lines, sorted by ``PO #``.
-    ``Desc#`` (int64, an inventory yarn), ``PO #`` (str ``PO25xxxx``), ``Supplier`` (str, the yarn's
-    supplier), then the receipt buckets :data:`PO_BUCKET_COLUMNS` -- ``Unscheduled or Past Due``,
-    ``This Week`` (the week starting :data:`REFERENCE_DATE`), eight weekly buckets named by their Monday,
-    ``Week 2025-09-08`` ... ``Week 2025-10-27``, and ``Later`` -- and ``PO Bal``. Quantities are whole lbs
-    (stored as float64, empty buckets 0.0), so ``PO Bal == sum of the buckets`` exactly in any summation
-    order; ~80 lines at scale 1, line quantity median ~11,000 lbs.
+    ``Desc#`` (int64, an inventory yarn), ``PO #`` (str ``PO25xxxx``; five digits or more from a few hundred
+    lines, about scale 6), ``Supplier`` (str, the yarn's supplier), then the receipt buckets
+    :data:`PO_BUCKET_COLUMNS` -- ``Unscheduled or Past Due``, ``This Week`` (the week starting
+    :data:`REFERENCE_DATE`), eight weekly buckets named by their Monday, ``Week 2025-09-08`` ...
+    ``Week 2025-10-27``, and ``Later`` -- and ``PO Bal``. Quantities are whole lbs (stored as float64, empty buckets
+    0.0), so ``PO Bal == sum of the buckets`` exactly in any summation order; ~80 lines at scale 1, line quantity
+    median ~11,000 lbs.
 
 Examples
 --------

@@ -538,15 +538,16 @@ def _column(name: str, col, source: str, engine, state: dict):
         warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) are not numbers and read as NaN "
                       f"(first: {example!r} in data row {state['row0'] + first})", stacklevel=5)
     if role == "id":
-        return _id_values(col, out)
+        return _id_values(col, out, status)
     return out
 
 
-def _id_values(col, out: np.ndarray):
+def _id_values(col, out: np.ndarray, status: np.ndarray):
     """An id column's parsed floats as integers when every present id is a whole number: int64 when none is
     missing; ids of 2**53 or more (their float64 is rounded) are read exactly from their own digits, as int64,
-    or Int64 when some are missing. Otherwise (a fraction, inf, an id beyond int64, or ids all below 2**53 with
-    some missing) the float64 values."""
+    or Int64 when some are missing. An id that int64 cannot hold (beyond int64, ``inf``, a fraction lost in
+    float64) is no number to round: the column is then that of :func:`_mixed_ids` (the id as its text).
+    Otherwise (a fraction, or ids all below 2**53 with some missing) the float64 values."""
     if not out.size:
         return out
     missing = np.isnan(out)
@@ -560,8 +561,8 @@ def _id_values(col, out: np.ndarray):
     for i in np.flatnonzero(big):
         value = col[int(i)]
         exact = _exact_int(value.as_py() if hasattr(value, "as_py") else value)
-        if exact is None:  # inf, a fraction lost in float64 (9007199254740993.5), or beyond int64
-            return out
+        if exact is None:  # inf, a fraction lost in float64 (9007199254740993.5), or beyond int64: as text
+            return _mixed_ids(col, out, status)
         ints[i] = exact
     if not missing.any():
         return ints
@@ -793,14 +794,14 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       ``Planning_Balance`` -> ``Planning Balance``: the alias table of ``bk_fast._columns``); other columns
       keep their (stripped) header; duplicates get ``.1``, ``.2``;
     - detects the kind of export from the header (or checks the one given);
-    - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number
-      columns always (``"45%"`` is 0.45; text that is not a number becomes NaN, with a warning naming the
-      column and row), unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are
-      int64 when none is empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are
-      empty); an id column holding an id that is no number (``"Y-100"``) is an object column of the whole-number
-      ids as ints and the others as their text; text columns (styles, orders, suppliers...) stay text exactly as
-      written (leading spaces included); dates in the ERP's formats (``MM/DD/YYYY`` first; each value in the
-      first format that reads it) become datetime64[ns];
+    - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number columns
+      always (``"45%"`` is 0.45; text that is not a number becomes NaN, with a warning naming the column and row),
+      unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are int64 when none is
+      empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are empty); an id column holding
+      an id that is no number (``"Y-100"``) or one int64 cannot hold (beyond int64, ``inf``) is an object column
+      of the whole-number ids as ints and the others as their text; text columns (styles, orders, suppliers...)
+      stay text exactly as written (leading spaces included); dates in the ERP's formats (``MM/DD/YYYY`` first;
+      each value in the first format that reads it) become datetime64[ns];
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
     Parameters

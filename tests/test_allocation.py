@@ -1181,3 +1181,30 @@ def test_erp_adapter_integer_stock_ids_beyond_2_53(engine):
     inv = pd.DataFrame({"Desc#": pd.array([big - 1, big, None], dtype="Int64"), "Planning Balance": [100.0, 7.0, 1.0]})
     res = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01")
     assert res.orders["knittable_lbs"].tolist() == [7.0] and res.supply["Desc#"].tolist() == [big - 1, big]
+
+
+def test_erp_adapter_with_pos_still_deducts_what_is_allocated(engine):
+    """With yarn_po the stock was Theoretical Balance alone (to leave out On Order, which the POs bring as
+    receipts), so it dropped Allocated too: 100 lbs already allocated were promised again (an all-zero PO frame
+    let a blocked order start). It is now Theoretical Balance + Allocated (DOMAIN.md section 2). Without a
+    Planning Balance column the stock is computed from its components (it was a missing-column error)."""
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [100.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [150.0], "Allocated": [-100.0], "On Order": [30.0],
+                        "Planning Balance": [80.0]})
+    po = pd.DataFrame({"Desc#": [1], "Unscheduled or Past Due": [0.0], "This Week": [0.0], "Later": [0.0]})
+    day = "2025-09-01"
+    assert _alloc_all_engines(engine, kos, bom, inv, today=day).orders["knittable_lbs"].tolist() == [80.0]
+    res = _alloc_all_engines(engine, kos, bom, inv, po, today=day)
+    assert res.orders["knittable_lbs"].tolist() == [50.0] and res.orders["can_start"].tolist() == [False]
+    assert res.supply["lbs"].tolist()[0] == 50.0
+    po_in = po.assign(**{"This Week": [60.0]})  # the PO's receipt this week covers the rest
+    assert _alloc_all_engines(engine, kos, bom, inv, po_in, today=day).orders["can_start"].tolist() == [True]
+    # no Planning Balance column: computed from the components (Allocated missing = 0 with POs)
+    no_pb = inv.drop(columns="Planning Balance")
+    assert _alloc_all_engines(engine, kos, bom, no_pb, today=day).orders["knittable_lbs"].tolist() == [80.0]
+    assert _alloc_all_engines(engine, kos, bom, no_pb.drop(columns="Allocated"), po,
+                              today=day).orders["knittable_lbs"].tolist() == [100.0]
+    # on_hand still names the column to use, as it is
+    assert _alloc_all_engines(engine, kos, bom, inv, po, today=day,
+                              on_hand="Theoretical Balance").orders["knittable_lbs"].tolist() == [100.0]

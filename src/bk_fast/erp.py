@@ -1094,8 +1094,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     mode : {"proportional", "all_or_nothing", "erp"}
     on_hand : str, optional
         Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
-        ERP's availability, which already counts open POs) and ``Theoretical Balance`` with it (so POs are
-        not counted twice).
+        ERP's availability, which already counts open POs; computed from its components when the frame has
+        none) and ``Theoretical Balance + Allocated`` with it (the planning balance without ``On Order``:
+        the POs come in as receipts, not twice, and what is already allocated is not promised again).
     sales_linked, vip : optional
         Knit orders tied to a sales order / of VIP customers: a list of ``Order #``, a boolean mask, or the
         name of a boolean column of ``knit_orders``.
@@ -1215,9 +1216,12 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
 
     # supply: today's stock (+ PO receipts by week)
     y_label = find_column(inv, "Desc#", what="yarn_inventory")
-    oh_label = find_column(inv, on_hand or ("Planning Balance" if yarn_po is None else "Theoretical Balance"),
-                           what="yarn_inventory")
-    stock = float_column(inv, oh_label, what="yarn_inventory")
+    if on_hand is not None:
+        stock = float_column(inv, find_column(inv, on_hand, what="yarn_inventory"), what="yarn_inventory")
+    else:  # Planning Balance; with the POs as receipts of their own, Theoretical Balance + Allocated
+        from bk_fast.inventory import _on_hand_stock
+
+        stock = _on_hand_stock(inv, engine, on_order=yarn_po is None)
     # (.array: nullable Int64 ids with a missing one keep their integers; to_numpy made them float64)
     supply = _alloc_pd.DataFrame({"Desc#": _net_yarn_ids(inv[y_label]).array, "date": today,
                                   "lbs": _alloc_np.where(_alloc_np.isnan(stock), 0.0, stock)})

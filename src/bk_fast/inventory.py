@@ -114,6 +114,26 @@ def _theoretical(inventory: pd.DataFrame, engine: str | None) -> np.ndarray:
     return theo
 
 
+def _on_hand_stock(inventory: pd.DataFrame, engine: str | None, *, on_order: bool) -> np.ndarray:
+    """The stock an allocation may promise, as a float64 array, infinite inputs rejected: ``Planning Balance``
+    (``on_order``: the frame's column, else computed from its components) or, when the open POs come in as
+    time-phased receipts of their own, ``Theoretical Balance + Allocated`` (the planning balance without On
+    Order, so no PO is counted twice and what is already allocated is never promised again)."""
+    reader = _Reader(inventory)
+    if on_order and find_column(reader.df, "Planning Balance", what=_WHAT, required=False) is not None:
+        out = reader.columns("Planning Balance")[0]
+        reader.check_finite(out)
+        return out
+    theo = reader.theoretical(engine)
+    allocated = reader.columns("Allocated")[0] if on_order or find_column(
+        reader.df, "Allocated", what=_WHAT, required=False) is not None else np.zeros(len(theo))
+    po = reader.columns("On Order")[0] if on_order else np.zeros(len(theo))
+    out = np.empty(len(reader.df), dtype=np.float64)
+    resolve("planning_balance", engine)(theo, allocated, po, out)
+    reader.check_finite(out)
+    return out
+
+
 def theoretical_balance(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.Series:
     """Theoretical balance of every yarn: ``Beginning Balance + Received + Consumed + Adjustments``.
 

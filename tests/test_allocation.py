@@ -1208,3 +1208,28 @@ def test_erp_adapter_with_pos_still_deducts_what_is_allocated(engine):
     # on_hand still names the column to use, as it is
     assert _alloc_all_engines(engine, kos, bom, inv, po, today=day,
                               on_hand="Theoretical Balance").orders["knittable_lbs"].tolist() == [100.0]
+
+
+def test_erp_adapter_reads_po_buckets_as_the_report_does(engine):
+    """The same ERP PO frame was read two ways: yarn_demand_report took numbered weeks ('Week 36') and any
+    case or spacing of the bucket names, allocate_knit_orders raised "cannot read the week's date" for 'Week 36'.
+    A numbered week is now the Monday of that ISO week nearest to today; names are read by the report's rules."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "S"], "Balance (lbs)": [100.0, 50.0],
+                        "Start Date": pd.to_datetime(["2025-09-10", "2025-12-30"])})
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [0.0]})
+    dated = pd.DataFrame({"Desc#": [1], "Unscheduled or Past Due": [0.0], "This Week": [0.0],
+                          "Week 2025-09-08": [100.0], "Week 2025-12-29": [50.0], "Later": [7.0]})
+    numbered = pd.DataFrame({"Desc#": [1], " unscheduled  OR past due": [0.0], "this week": [0.0],
+                             "Week 37": [100.0], "PO Week 1": [50.0], "Receipts Later": [7.0]})
+    day = "2025-09-01"
+    want = _alloc_all_engines(engine, kos, bom, inv, dated, today=day)
+    got = _alloc_all_engines(engine, kos, bom, inv, numbered, today=day)
+    assert want.orders["can_start"].tolist() == [True, True]
+    for a, b in zip(got, want):
+        pd.testing.assert_frame_equal(a, b)
+    with pytest.raises(ValueError, match=r"yarn_po column 'Week 54': week 54 is no week of a year"):
+        allocate_knit_orders(kos, bom, inv, numbered.rename(columns={"Week 37": "Week 54"}), today=day,
+                             engine=engine)

@@ -964,6 +964,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
 # Knit orders against yarn (DOMAIN.md section 6): the ERP's priority score and allocation types, yarn needs
 # from the BOM engine, kit allocation against on-hand and PO receipts, can_start per knit order.
 
+import datetime as _dt  # noqa: E402
 from typing import NamedTuple as _alloc_NamedTuple
 
 import numpy as _alloc_np
@@ -1018,30 +1019,49 @@ def _alloc_members(kos, o_label, spec, what):
     return kos[o_label].isin(list(arr)).to_numpy(dtype=bool)
 
 
+def _alloc_week_monday(number: int, today, col):
+    """The Monday of ISO week ``number`` nearest to ``today`` (of today's ISO year or the one before or after:
+    ``Week 1`` seen in late December is next year's, ``Week 52`` seen in early January last year's)."""
+    year = today.isocalendar()[0]
+    days = []
+    for y in (year - 1, year, year + 1):
+        try:
+            days.append(_alloc_pd.Timestamp(_dt.date.fromisocalendar(y, number, 1)))
+        except ValueError:  # (week 53 of a year of 52 weeks; week 0 or 54)
+            continue
+    if not days:
+        raise ValueError(f"yarn_po column {col!r}: week {number} is no week of a year (1 to 53)")
+    return min(days, key=lambda d: (abs(d - today), -d.value))
+
+
 def _alloc_po_supply(yarn_po, today):
-    """The ERP's wide PO frame (``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week <date>``...,
-    ``Later``) as long receipts (Desc#, date, lbs). Past due and this week arrive today; ``Later`` one week
-    after the last dated bucket."""
+    """The ERP's wide PO frame (``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week <date>`` or
+    ``Week NN``..., ``Later``; names read as :func:`yarn_demand_report` reads them) as long receipts (Desc#,
+    date, lbs). Past due and this week arrive today; a numbered week on its Monday nearest to today; ``Later``
+    one week after the last dated bucket."""
     from bk_fast._validate import find_column, float_column, require_frame
 
     po = require_frame(yarn_po, "yarn_po")
     y_label = find_column(po, "Desc#", what="yarn_po")
-    buckets = []
-    for col in po.columns:
-        name = str(col).strip()
-        low = name.casefold()
-        if low.startswith("unscheduled") or low.startswith("past due") or low == "this week":
+    buckets, later = [], []
+    for col in po.columns:  # (the bucket names of yarn_demand_report: one reading of the ERP's PO frame)
+        bucket = None if col == y_label else _net_bucket(col)
+        if _net_past_due(col) or bucket == "This Week":
             buckets.append((col, today))
-        elif low.startswith("week "):
+        elif bucket == "Later":
+            later.append(col)
+        elif bucket is not None:
+            week = bucket[5:]
+            if _NET_WEEK_NO.fullmatch(week):  # a week number: its Monday nearest to today
+                buckets.append((col, _alloc_week_monday(int(week), today, col)))
+                continue
             try:
-                buckets.append((col, _alloc_pd.Timestamp(name[5:].strip())))
+                buckets.append((col, _alloc_pd.Timestamp(week)))
             except ValueError:
                 raise ValueError(f"yarn_po column {col!r}: cannot read the week's date") from None
     dated = [d for _, d in buckets]
     last = max(dated) if dated else today
-    for col in po.columns:
-        if str(col).strip().casefold() == "later":
-            buckets.append((col, last + _alloc_pd.Timedelta(weeks=1)))
+    buckets += [(col, last + _alloc_pd.Timedelta(weeks=1)) for col in later]
     if not buckets:
         raise ValueError("yarn_po has no receipt bucket columns ('Unscheduled or Past Due', 'This Week', "
                          "'Week <date>', 'Later')")

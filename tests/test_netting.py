@@ -1252,3 +1252,20 @@ def test_error_messages_name_integer_items_and_periods_plainly(engine):
         with pytest.raises(ValueError) as err:
             call()
         assert str(err.value) == message
+
+
+def test_weekly_balance_rolls_erp_buckets_in_calendar_order(engine):
+    """Wide ERP buckets were rolled in the order they first appear: a week only in the receipts came after
+    'Later' (Later -30, then Week 37 +20), where the ERP's roll ends with Later. ERP bucket names now take the
+    report's order (yarn_demand_report's, one function); other text labels keep their first-appearance order."""
+    demand = pd.DataFrame({"This Week": [10.0], "Week 36": [10.0], "Later": [10.0]}, index=[1])
+    receipts = pd.DataFrame({"Week 37": [50.0], "Week 35": [1.0]}, index=[1])
+    out = bk_fast.weekly_balance(pd.Series({1: 0.0}), demand, receipts, engine=engine)
+    assert list(out.columns[:5]) == ["This Week", "Week 35", "Week 36", "Week 37", "Later"]
+    assert out.iloc[0, :5].tolist() == [-10.0, -9.0, -19.0, 31.0, 21.0]
+    dated = bk_fast.weekly_balance(0.0, pd.DataFrame({"Later": [1.0], "Week 2025-09-15": [1.0]}),
+                                   pd.DataFrame({"Week 2025-09-08": [2.0]}), engine=engine)
+    assert list(dated.columns[:3]) == ["Week 2025-09-08", "Week 2025-09-15", "Later"]
+    other = bk_fast.weekly_balance(0.0, pd.DataFrame({"b": [1.0], "a": [1.0]}), pd.DataFrame({"Later": [2.0]}),
+                                   engine=engine)
+    assert list(other.columns[:3]) == ["b", "a", "Later"]  # (not every label an ERP bucket: as they appear)

@@ -637,7 +637,8 @@ import pandas as _net_pd  # noqa: E402
 
 _NET_PREFIX = _net_re.compile(r"^\s*(demand|receipts?|balance|po)\s+", _net_re.IGNORECASE)
 _NET_PAST_DUE = ("Unscheduled or Past Due", "Past Due", "Unscheduled", "past_due")
-_NET_WEEK_NO = _net_re.compile(r"[0-9]+")  # (ASCII digits: str.isdigit takes "²")
+from bk_fast.netting import _WEEK_NO as _NET_WEEK_NO  # noqa: E402
+from bk_fast.netting import _erp_week_order as _net_order  # noqa: E402
 _NET_SKIP = {"po bal", "po balance", "po #", "po#", "supplier", "description", "total", "total demand",
              "total receipt", "total balance", "monday inventory"}
 
@@ -701,44 +702,6 @@ def _net_wide(frame, what, yarn_col, seen=None):
         cols[key] = col
         buckets[seen.setdefault(key, b)] = float_column(frame, col, what=what)
     return buckets
-
-
-def _net_order(names):
-    """``This Week`` first, ``Later`` last, the weeks between in calendar order.
-
-    Week numbers (``Week 36``) wrap at the year end, so the year is taken to start over after the widest gap
-    between the numbers seen, read around the circle of a year's weeks (``Week 51, 52, 1, 2``; ``Week 10`` to
-    ``Week 40`` in their order); of equally wide gaps, the one ending nearest after the demand's first week.
-    Date-labelled weeks (``Week 2025-09-08``) are in date order.
-    When the labels mix these kinds, each kind is ordered within the places it takes in order of first
-    appearance, and a label of neither kind keeps its place."""
-    weeks = [b for b in names if b not in ("This Week", "Later")]
-    num = [i for i, w in enumerate(weeks) if _NET_WEEK_NO.fullmatch(w[5:].strip())]
-    other = [i for i in range(len(weeks)) if i not in set(num)]
-    dates = _net_pd.to_datetime(_net_pd.Series([weeks[i][5:] for i in other], dtype=object), errors="coerce",
-                                format="mixed") if other else _net_pd.Series([], dtype="datetime64[ns]")
-    dated = [(d, i) for d, i in zip(dates.tolist(), other) if not _net_pd.isna(d)]
-    out = list(weeks)
-    if num:
-        first = int(weeks[num[0]][5:])
-        seen = sorted({int(weeks[i][5:]) for i in num})
-        m = max(53, seen[-1] + 1)
-        # the year starts over after the widest gap between the week numbers seen (around the circle of a
-        # year's weeks); of equally wide gaps, the one ending at or soonest after the demand's first week
-        gap = [((seen[(k + 1) % len(seen)] - n) % m or m, -((seen[(k + 1) % len(seen)] - first) % m))
-               for k, n in enumerate(seen)]
-        start = seen[(max(range(len(seen)), key=gap.__getitem__) + 1) % len(seen)]
-
-        def year_week(i):
-            return (int(weeks[i][5:]) - start) % m
-
-        for slot, i in zip(num, sorted(num, key=year_week)):
-            out[slot] = weeks[i]
-    for slot, (_, i) in zip(sorted(i for _, i in dated), sorted(dated, key=lambda x: x[0])):
-        out[slot] = weeks[i]
-    head = ["This Week"] if "This Week" in names else []
-    tail = ["Later"] if "Later" in names else []
-    return head + out + tail
 
 
 _NET_WHOLE = _net_re.compile(r"([+-]?)([0-9]+)(?:\.0*)?", _net_re.ASCII)  # ("18767.0"; no "_", "1e4", "٣")

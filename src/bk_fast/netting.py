@@ -16,14 +16,16 @@ Time-phased inputs are frames in either form:
   (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``); repeated (item, period) rows add up;
 
 or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
-otherwise numbers and dates are sorted and any other labels keep the order in which they first appear (wide
-columns first). Missing numbers count as 0; infinite ones are an error naming the item and period.
+otherwise numbers and dates are sorted, the ERP's bucket names (``This Week``, ``Week 36`` / ``Week 2025-09-08``,
+``Later``) are in the order of its weekly roll, and any other labels keep the order in which they first appear
+(wide columns first). Missing numbers count as 0; infinite ones are an error naming the item and period.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,6 +37,7 @@ from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, Wagne
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
 
+_WEEK_NO = re.compile(r"[0-9]+")  # a numbered week's number (ASCII digits: str.isdigit takes "²")
 _ITEM_NAMES = ("item", "item_id", "Item", "sku", "material", "component")
 _PERIOD_NAMES = ("period", "week", "bucket", "date", "Period", "Week", "Bucket", "Date", "due", "due_period")
 _QTY_NAMES = ("qty", "quantity", "Qty", "Quantity", "demand", "Demand", "receipt", "receipts", "Receipts",
@@ -156,6 +159,53 @@ def _sortable(idx: pd.Index) -> bool:
     return all(isinstance(v, (pd.Timestamp, np.datetime64)) for v in vals)
 
 
+def _erp_week_order(names):
+    """The ERP's buckets in the order of its weekly roll: ``This Week`` first, ``Later`` last, the weeks between
+    in calendar order (:func:`weekly_balance`'s default for such labels, and ``erp.yarn_demand_report``'s).
+
+    Week numbers (``Week 36``) wrap at the year end, so the year is taken to start over after the widest gap
+    between the numbers seen, read around the circle of a year's weeks (``Week 51, 52, 1, 2``; ``Week 10`` to
+    ``Week 40`` in their order); of equally wide gaps, the one ending nearest after the demand's first week.
+    Date-labelled weeks (``Week 2025-09-08``) are in date order.
+    When the labels mix these kinds, each kind is ordered within the places it takes in order of first
+    appearance, and a label of neither kind keeps its place."""
+    weeks = [b for b in names if b not in ("This Week", "Later")]
+    num = [i for i, w in enumerate(weeks) if _WEEK_NO.fullmatch(w[5:].strip())]
+    other = [i for i in range(len(weeks)) if i not in set(num)]
+    dates = pd.to_datetime(pd.Series([weeks[i][5:] for i in other], dtype=object), errors="coerce",
+                                format="mixed") if other else pd.Series([], dtype="datetime64[ns]")
+    dated = [(d, i) for d, i in zip(dates.tolist(), other) if not pd.isna(d)]
+    out = list(weeks)
+    if num:
+        first = int(weeks[num[0]][5:])
+        seen = sorted({int(weeks[i][5:]) for i in num})
+        m = max(53, seen[-1] + 1)
+        # the year starts over after the widest gap between the week numbers seen (around the circle of a
+        # year's weeks); of equally wide gaps, the one ending at or soonest after the demand's first week
+        gap = [((seen[(k + 1) % len(seen)] - n) % m or m, -((seen[(k + 1) % len(seen)] - first) % m))
+               for k, n in enumerate(seen)]
+        start = seen[(max(range(len(seen)), key=gap.__getitem__) + 1) % len(seen)]
+
+        def year_week(i):
+            return (int(weeks[i][5:]) - start) % m
+
+        for slot, i in zip(num, sorted(num, key=year_week)):
+            out[slot] = weeks[i]
+    for slot, (_, i) in zip(sorted(i for _, i in dated), sorted(dated, key=lambda x: x[0])):
+        out[slot] = weeks[i]
+    head = ["This Week"] if "This Week" in names else []
+    tail = ["Later"] if "Later" in names else []
+    return head + out + tail
+
+
+def _erp_bucket(label) -> bool:
+    """True for the ERP's bucket names as its report writes them: ``This Week``, ``Week <number or date>``,
+    ``Later``."""
+    if not isinstance(label, str):
+        return False
+    return label in ("This Week", "Later") or (label.startswith("Week ") and bool(label[5:].strip()))
+
+
 def _periods(sources, periods) -> pd.Index:
     if periods is not None:
         out = pd.Index(periods).rename(None)
@@ -170,6 +220,8 @@ def _periods(sources, periods) -> pd.Index:
     out = _union(wide_first)
     if _sortable(out):
         out = out.sort_values()
+    elif len(out) and all(_erp_bucket(label) for label in out):  # (a week only in the receipts: before Later)
+        out = pd.Index(_erp_week_order(list(out)), dtype=out.dtype)
     return out.rename(None)
 
 

@@ -1233,3 +1233,18 @@ def test_erp_adapter_reads_po_buckets_as_the_report_does(engine):
     with pytest.raises(ValueError, match=r"yarn_po column 'Week 54': week 54 is no week of a year"):
         allocate_knit_orders(kos, bom, inv, numbered.rename(columns={"Week 37": "Week 54"}), today=day,
                              engine=engine)
+
+
+def test_erp_adapter_erp_mode_lines_in_allocation_order(engine):
+    """mode="erp" gave its lines in knit-order row order, where the docstring (and every other mode) gives
+    allocation order: K2 (score 1000) takes its yarn before K1."""
+    bom = pd.DataFrame({"Style#": ["S", "S", "T"], "Desc#": [1, 2, 1], "BOM_Percentage": [0.5, 0.5, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "T"], "Balance (lbs)": [100.0, 30.0],
+                        "Shipped (lbs)": [0.0, 5.0]})
+    inv = pd.DataFrame({"Desc#": [1, 2], "Planning Balance": [60.0, 10.0]})
+    lines = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01", mode="erp").lines
+    assert lines["Order #"].tolist() == ["K2", "K1", "K1"] and lines["Desc#"].tolist() == [1, 1, 2]
+    assert lines["allocated_lbs"].tolist() == [30.0, 30.0, 10.0] and lines["short_lbs"].tolist() == [0.0, 20.0, 40.0]
+    assert lines["available_lbs"].isna().all()  # (documented: the ERP's greedy does not keep it)
+    other = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01").lines
+    assert other["Order #"].tolist() == lines["Order #"].tolist()

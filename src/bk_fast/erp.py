@@ -942,7 +942,8 @@ class KnitOrderAllocation(_alloc_NamedTuple):
     ``limiting_yarn`` (the yarn that blocks the order, missing when none does), ``bom_matched`` and
     ``can_start`` (every yarn of the remaining balance is covered).
     ``lines``: one row per knit order and yarn, in allocation order: ``Order #``, ``Desc#``, ``fraction``,
-    ``need_lbs``, ``available_lbs`` (what was free for it when its turn came), ``allocated_lbs``, ``short_lbs``.
+    ``need_lbs``, ``available_lbs`` (what was free for it when its turn came; missing with ``mode="erp"``, whose
+    per-yarn greedy does not keep it), ``allocated_lbs``, ``short_lbs``.
     ``supply``: the yarn supply used (``Desc#``, ``date``, ``lbs``).
     """
 
@@ -1266,11 +1267,12 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         _alloc_np.minimum.at(frac_cov, lines_in["order"].to_numpy(), covered)
         knittable = balance * frac_cov
         can_start = (order_short <= 0) & matched
-        seq_order = lines_in["order"].to_numpy()
-        line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[seq_order], "Desc#": lines_in["item"].to_numpy(),
-                                          "fraction": req["fraction"].to_numpy(), "need_lbs": need,
-                                          "available_lbs": available, "allocated_lbs": allocated,
-                                          "short_lbs": line_short})
+        seq = _alloc_np.argsort(lines_in["tb"].to_numpy(), kind="stable")  # (allocation order; BOM order within)
+        line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[lines_in["order"].to_numpy()[seq]],
+                                          "Desc#": lines_in["item"].to_numpy()[seq],
+                                          "fraction": req["fraction"].to_numpy()[seq], "need_lbs": need[seq],
+                                          "available_lbs": available, "allocated_lbs": allocated[seq],
+                                          "short_lbs": line_short[seq]})
     else:
         res = allocate_kits(orders, req, sup, mode=mode, engine=engine,
                             columns={"order": "order", "qty": "qty", "priority": "priority", "due": "due",

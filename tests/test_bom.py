@@ -793,3 +793,17 @@ def test_float_ids_beyond_2_53_never_match_integer_ids(engine):
                           engine=engine)
     assert fbom.codes([2.0 ** 60, 2, big]).tolist() == [0, 1, -1]
     assert as_dict(fbom.explode(pd.DataFrame({"item": [2.0 ** 60], "qty": [1.0]}), engine=engine)) == {2: 3.0}
+
+
+def test_contract_a_component_reached_by_several_paths_sums_them(engine):
+    """DOMAIN.md section 9: a component reached through several paths gets the sum over all paths (diamond
+    A -> B -> D and A -> C -> D: 10 x 2 x 0.5 + 10 x 3 x 1 = 40), at the level of its longest path."""
+    lines = pd.DataFrame({"parent": ["A", "A", "B", "C"], "component": ["B", "C", "D", "D"],
+                          "qty_per": [2.0, 3.0, 0.5, 1.0]})
+    bom = bk_fast.BOM.from_frame(lines)
+    demand = pd.DataFrame({"item": ["A"], "qty": [10.0]})
+    leaves = bom.explode(demand, engine=engine)
+    assert leaves["item"].tolist() == ["D"] and leaves["qty"].tolist() == [40.0]
+    every = bom.explode(demand, leaves_only=False, engine=engine)
+    assert every["item"].tolist() == ["A", "B", "C", "D"] and every["qty"].tolist() == [10.0, 20.0, 30.0, 40.0]
+    assert every["level"].tolist() == [0, 1, 1, 2]

@@ -1339,3 +1339,50 @@ def test_allocation_integer_quantities_stay_integer(engine, available, required)
     assert got["allocated_quantity"].dtype == np.int64
     compare("optimize_yarn_allocation", yarn, orders.iloc[:1], engine=engine)
     compare("optimize_yarn_allocation", yarn, orders.assign(yarn_id=[1, 2, 3]), engine=engine)  # one unknown
+
+
+# ------------------------------------------------------------------- DOMAIN.md section 8: named contract cases
+
+
+def test_contract_float16_bound_is_strict(engine):
+    """MemoryOptimizer(aggressive): float16 only strictly within +-65504; 65504 itself goes to float32."""
+    df = pd.DataFrame({"in": [65503.0, -65503.0, 0.5], "edge": [65504.0, 0.0, 1.0], "far": [1e6, 0.0, 1.0]})
+    with bk_fast.use_engine(engine):
+        out = MemoryOptimizer().optimize_dataframe(df.copy(), aggressive=True)
+    assert out.dtypes.astype(str).tolist() == ["float16", "float32", "float32"]
+    compare("optimize_dataframe", df, engine=engine, mem=True, aggressive=True)
+
+
+def test_contract_planning_balance_coerces_with_to_numeric(engine):
+    """Section 8 coerces with to_numeric(errors='coerce').fillna(0): '(5)' is 0 in the drop-in, where the ERP's
+    inventory cleaning (section 2, bk_fast.planning_balance) reads it as -5."""
+    inv = pd.DataFrame({"theoretical_balance": ["(5)", "10"], "allocated": [-1.0, 0.0], "on_order": [0.0, 2.0]})
+    out = compare("optimize_planning_balance_calculation", inv, engine=engine)
+    assert out["planning_balance"].tolist() == [-1.0, 12.0]
+    erp = pd.DataFrame({"Theoretical Balance": ["(5)", "10"], "Allocated": [-1.0, 0.0], "On Order": [0.0, 2.0]})
+    assert bk_fast.planning_balance(erp, engine=engine).tolist() == [-6.0, 12.0]
+
+
+def test_contract_date_and_cost_names_in_any_case():
+    """optimize_date_calculations parses object columns whose name contains 'date' or 'time' in any case, and
+    apply_all_optimizations totals every column whose name contains 'cost' in any case ('Due Date',
+    'Material Cost'), as the original's lower-cased name tests do."""
+    df = pd.DataFrame({"Due Date": ["2026-03-05", "bad"], "Ship TIME": ["2026-03-01 10:00", None],
+                       "Material Cost": ["1,000", "2"], "qty": [1.0, 2.0]}).astype({"Due Date": object})
+    out = compare("optimize_date_calculations", df, now=NOW)
+    assert out["Due Date"].dtype.kind == "M" and out["Ship TIME"].dtype.kind == "M"
+    out = compare("apply_all_optimizations", df, now=NOW)
+    assert "total_cost" in out.columns
+
+
+def test_contract_production_scheduling_nan_rate_and_work_center():
+    """optimize_production_scheduling: the default rate 100 applies only when the column is missing (a NaN
+    production_rate gives NaN hours), and a NaN work center gives NaN cumulative hours and can_schedule False."""
+    orders = pd.DataFrame({"order_id": [1, 2, 3], "quantity": [100.0, 200.0, 50.0], "production_rate": [50.0,
+                           np.nan, 25.0], "priority": [1, 2, 3], "due_date": pd.to_datetime(["2026-03-05"] * 3),
+                           "work_center_id": ["A", "A", np.nan]}).astype({"work_center_id": object})
+    capacity = pd.DataFrame({"work_center_id": ["A"], "available_hours": [10.0]}).astype({"work_center_id": object})
+    out = compare("optimize_production_scheduling", orders, capacity, now=NOW)
+    assert out["production_hours"].isna().tolist() == [False, True, False]
+    assert out["cumulative_hours"].isna().tolist() == [False, True, True]
+    assert out["can_schedule"].tolist() == [True, False, False]

@@ -578,3 +578,15 @@ def test_allocate_kits_float_ids_it_cannot_match_are_the_in_memory_error(client,
     res = bkd.allocate_kits(_uneven(orders, [0, 2, 1]), _uneven(req, [1, 0, 2]), _dd(supply, 2), npartitions=2,
                             engine=engine)
     pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected.orders, check_exact=True)
+
+
+def test_weekly_balance_orders_erp_buckets_as_in_memory(engine):
+    """The Dask periods axis had its own copy of netting's default order: after weekly_balance learned the ERP's
+    roll order (a week only in the receipts before 'Later'), bk_fast.dask still rolled 'Week 37' after 'Later'.
+    Both now use one ordering function."""
+    demand = pd.DataFrame({"item": [1, 2, 3], "week": ["This Week", "Week 36", "Later"], "qty": [10.0, 10.0, 10.0]})
+    receipts = pd.DataFrame({"item": [1, 3], "week": ["Week 37", "Week 35"], "qty": [50.0, 1.0]})
+    want = bk_fast.weekly_balance(0.0, demand, receipts, engine=engine)
+    got = bkd.weekly_balance(0.0, _dd(demand, 2), _dd(receipts, 2), npartitions=2, engine=engine).compute()
+    assert list(got.columns[:5]) == ["This Week", "Week 35", "Week 36", "Week 37", "Later"]
+    pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False)

@@ -524,7 +524,7 @@ def _nparts(nparts, inputs) -> int:
 
 def _global_periods(sources: list, period_orders: list, periods):
     """The period axis exactly as the single-machine functions derive it (wide columns first, then long
-    periods in order of first appearance; sorted when the labels sort)."""
+    periods in order of first appearance, then netting's default order)."""
     if periods is not None:
         return pd.Index(periods).rename(None)
     wide, long = [], []
@@ -538,10 +538,7 @@ def _global_periods(sources: list, period_orders: list, periods):
             orders = period_orders[k]
             k += 1
             long.append(_net._union(orders))
-    out = _net._union(wide + long)
-    if _net._sortable(out):
-        out = out.sort_values()
-    return out.rename(None)
+    return _net._default_order(_net._union(wide + long))
 
 
 def _sort_items(frame: pd.DataFrame, like: pd.Index | None = None) -> pd.DataFrame:

@@ -217,10 +217,16 @@ def _periods(sources, periods) -> pd.Index:
                 raise ValueError(f"{s.what}: period {plain(s.periods[unknown][0])!r} is not in periods=")
         return out
     wide_first = [s.periods for s in sources if not s.long] + [s.periods for s in sources if s.long]
-    out = _union(wide_first)
+    return _default_order(_union(wide_first))
+
+
+def _default_order(out: pd.Index) -> pd.Index:
+    """The periods of the inputs (their union) in the default order: sorted when the labels sort, the ERP's
+    roll order when they are all its bucket names (a week only in the receipts comes before ``Later``), else as
+    they come. The Dask functions order their periods with it too."""
     if _sortable(out):
         out = out.sort_values()
-    elif len(out) and all(_erp_bucket(label) for label in out):  # (a week only in the receipts: before Later)
+    elif len(out) and all(_erp_bucket(label) for label in out):
         out = pd.Index(_erp_week_order(list(out)), dtype=out.dtype)
     return out.rename(None)
 

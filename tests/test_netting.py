@@ -1269,3 +1269,34 @@ def test_weekly_balance_rolls_erp_buckets_in_calendar_order(engine):
     other = bk_fast.weekly_balance(0.0, pd.DataFrame({"b": [1.0], "a": [1.0]}), pd.DataFrame({"Later": [2.0]}),
                                    engine=engine)
     assert list(other.columns[:3]) == ["b", "a", "Later"]  # (not every label an ERP bucket: as they appear)
+
+
+def test_erp_bucket_order_keeps_the_callers_own_week_order_and_any_case(engine):
+    """Two follow-ups of the ERP bucket order (review of 5f70da4): weekly_balance rolled a caller's sparse weeks
+    'Week 10', 'Week 40' as 40 then 10 (the year-end rule), where it had kept the caller's order: the caller's
+    own order of its weeks is kept now whenever the rule would change it, with This Week first and Later last.
+    And 'this week' / 'later' in another case were no ERP names, so a receipts-only week came after 'later'."""
+    dem = pd.DataFrame({"This Week": [0.0], "Week 10": [100.0], "Week 40": [0.0], "Later": [0.0]}, index=[1])
+    out = bk_fast.weekly_balance(pd.Series({1: 0.0}), dem, pd.DataFrame({"Week 40": [100.0]}, index=[1]),
+                                 engine=engine)
+    assert list(out.columns[:4]) == ["This Week", "Week 10", "Week 40", "Later"]
+    assert out["first_short"].tolist() == ["Week 10"]
+    late = bk_fast.weekly_balance(0.0, pd.DataFrame({"Later": [1.0], "Week 5": [1.0], "Week 3": [1.0]}),
+                                  pd.DataFrame({"Week 4": [1.0]}), engine=engine)
+    assert list(late.columns[:4]) == ["Week 5", "Week 3", "Week 4", "Later"]  # (the caller's 5 before 3 kept)
+    case = pd.DataFrame({"this week": [0.0], "Week 37": [100.0], "later": [0.0]}, index=[1])
+    got = bk_fast.weekly_balance(pd.Series({1: 0.0}), case, pd.DataFrame({"Week 38": [100.0]}, index=[1]),
+                                 engine=engine)
+    assert list(got.columns[:4]) == ["this week", "Week 37", "Week 38", "later"]
+
+
+def test_erp_report_week_09_and_week_9_are_one_bucket(engine):
+    """'Week 09' (demand) and 'Week 9' (POs) were two buckets: the receipt rolled after the demand's week, a
+    false shortage in Week 09; two such columns in one frame are the 'two columns for bucket' error."""
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [0.0]})
+    out = yarn_demand_report(inv, pd.DataFrame({"Desc#": [1], "Week 09": [100.0]}),
+                             pd.DataFrame({"Desc#": [1], "Week 9": [100.0]}), engine=engine)
+    assert out.filter(like="Balance Week").columns.tolist() == ["Balance Week 09"]
+    assert out["Balance Week 09"].tolist() == [0.0] and out["Shortage Week"].isna().all()
+    with pytest.raises(ValueError, match=r"demand has two columns for bucket 'Week 09' \('Week 09' and 'Week 9'"):
+        yarn_demand_report(inv, pd.DataFrame({"Desc#": [1], "Week 09": [1.0], "Week 9": [1.0]}), engine=engine)

@@ -673,10 +673,12 @@ _NET_PAST_DUE_LOW = {_net_fold(c) for c in _NET_PAST_DUE}
 
 def _net_week_key(bucket):
     """What makes a bucket one week: the date of a dated week (``Week 2025-09-08`` and ``Week 9/8/2025`` are
-    one), else its name (``Week 36`` is a week number, no date)."""
+    one), the number of a numbered one (``Week 09`` and ``Week 9``), else its name."""
     w = bucket[5:].strip() if bucket.startswith("Week ") else ""
-    if not w or _NET_WEEK_NO.fullmatch(w):
+    if not w:
         return bucket
+    if _NET_WEEK_NO.fullmatch(w):
+        return ("week", int(w))
     d = _net_pd.to_datetime(_net_pd.Series([w], dtype=object), errors="coerce", format="mixed").iloc[0]
     return bucket if _net_pd.isna(d) else d
 

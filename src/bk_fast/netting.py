@@ -159,26 +159,35 @@ def _sortable(idx: pd.Index) -> bool:
     return all(isinstance(v, (pd.Timestamp, np.datetime64)) for v in vals)
 
 
+def _fold(label: str) -> str:
+    """``label`` in lower case with runs of spaces as one: how the ERP's bucket names are compared."""
+    return " ".join(label.split()).lower()
+
+
 def _erp_week_order(names):
     """The ERP's buckets in the order of its weekly roll: ``This Week`` first, ``Later`` last, the weeks between
     in calendar order (:func:`weekly_balance`'s default for such labels, and ``erp.yarn_demand_report``'s).
+    Names compare in any case and spacing.
 
     Week numbers (``Week 36``) wrap at the year end, so the year is taken to start over after the widest gap
     between the numbers seen, read around the circle of a year's weeks (``Week 51, 52, 1, 2``; ``Week 10`` to
-    ``Week 40`` in their order); of equally wide gaps, the one ending nearest after the demand's first week.
-    Date-labelled weeks (``Week 2025-09-08``) are in date order.
+    ``Week 40`` in their order when the weeks between are there too); of equally wide gaps, the one ending
+    nearest after the demand's first week. Date-labelled weeks (``Week 2025-09-08``) are in date order.
     When the labels mix these kinds, each kind is ordered within the places it takes in order of first
     appearance, and a label of neither kind keeps its place."""
-    weeks = [b for b in names if b not in ("This Week", "Later")]
-    num = [i for i, w in enumerate(weeks) if _WEEK_NO.fullmatch(w[5:].strip())]
+    head = [b for b in names if _fold(b) == "this week"]
+    tail = [b for b in names if _fold(b) == "later"]
+    weeks = [b for b in names if _fold(b) not in ("this week", "later")]
+    text = [" ".join(w.split())[5:] for w in weeks]  # (what follows "Week ")
+    num = [i for i, w in enumerate(text) if _WEEK_NO.fullmatch(w)]
     other = [i for i in range(len(weeks)) if i not in set(num)]
-    dates = pd.to_datetime(pd.Series([weeks[i][5:] for i in other], dtype=object), errors="coerce",
-                                format="mixed") if other else pd.Series([], dtype="datetime64[ns]")
+    dates = pd.to_datetime(pd.Series([text[i] for i in other], dtype=object), errors="coerce",
+                           format="mixed") if other else pd.Series([], dtype="datetime64[ns]")
     dated = [(d, i) for d, i in zip(dates.tolist(), other) if not pd.isna(d)]
     out = list(weeks)
     if num:
-        first = int(weeks[num[0]][5:])
-        seen = sorted({int(weeks[i][5:]) for i in num})
+        first = int(text[num[0]])
+        seen = sorted({int(text[i]) for i in num})
         m = max(53, seen[-1] + 1)
         # the year starts over after the widest gap between the week numbers seen (around the circle of a
         # year's weeks); of equally wide gaps, the one ending at or soonest after the demand's first week
@@ -187,23 +196,22 @@ def _erp_week_order(names):
         start = seen[(max(range(len(seen)), key=gap.__getitem__) + 1) % len(seen)]
 
         def year_week(i):
-            return (int(weeks[i][5:]) - start) % m
+            return (int(text[i]) - start) % m
 
         for slot, i in zip(num, sorted(num, key=year_week)):
             out[slot] = weeks[i]
     for slot, (_, i) in zip(sorted(i for _, i in dated), sorted(dated, key=lambda x: x[0])):
         out[slot] = weeks[i]
-    head = ["This Week"] if "This Week" in names else []
-    tail = ["Later"] if "Later" in names else []
     return head + out + tail
 
 
 def _erp_bucket(label) -> bool:
-    """True for the ERP's bucket names as its report writes them: ``This Week``, ``Week <number or date>``,
+    """True for the ERP's bucket names, in any case and spacing: ``This Week``, ``Week <number or date>``,
     ``Later``."""
     if not isinstance(label, str):
         return False
-    return label in ("This Week", "Later") or (label.startswith("Week ") and bool(label[5:].strip()))
+    folded = _fold(label)
+    return folded in ("this week", "later") or (folded.startswith("week ") and bool(folded[5:].strip()))
 
 
 def _periods(sources, periods) -> pd.Index:
@@ -217,18 +225,30 @@ def _periods(sources, periods) -> pd.Index:
                 raise ValueError(f"{s.what}: period {plain(s.periods[unknown][0])!r} is not in periods=")
         return out
     wide_first = [s.periods for s in sources if not s.long] + [s.periods for s in sources if s.long]
-    return _default_order(_union(wide_first))
+    return _default_order(_union(wide_first), wide_first[0] if wide_first else None)
 
 
-def _default_order(out: pd.Index) -> pd.Index:
-    """The periods of the inputs (their union) in the default order: sorted when the labels sort, the ERP's
-    roll order when they are all its bucket names (a week only in the receipts comes before ``Later``), else as
-    they come. The Dask functions order their periods with it too."""
+def _default_order(out: pd.Index, lead: pd.Index | None = None) -> pd.Index:
+    """The periods of the inputs (their union) in the default order: sorted when the labels sort; else as they
+    come. The ERP's bucket names (all of them such) go in the order of its roll (a week only in the receipts
+    before ``Later``), unless that would reorder the weeks of the first input (``lead``) among themselves: the
+    caller's own order of its weeks is kept then, with ``This Week`` first and ``Later`` last. The Dask
+    functions order their periods with it too."""
     if _sortable(out):
         out = out.sort_values()
     elif len(out) and all(_erp_bucket(label) for label in out):
-        out = pd.Index(_erp_week_order(list(out)), dtype=out.dtype)
+        labels = list(out)
+        mine = set(lead) if lead is not None else set()
+        own = [b for b in labels if b in mine]  # (the first input's labels, in its order)
+        ordered = _erp_week_order(labels) if _erp_week_order(own) == _ends(own) else _ends(labels)
+        out = pd.Index(ordered, dtype=out.dtype)
     return out.rename(None)
+
+
+def _ends(labels: list) -> list:
+    """``labels`` as they come, but ``This Week`` first and ``Later`` last."""
+    return ([b for b in labels if _fold(b) == "this week"] + [b for b in labels if _fold(b) not in
+            ("this week", "later")] + [b for b in labels if _fold(b) == "later"])
 
 
 def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarray:

@@ -1204,7 +1204,7 @@ def test_erp_report_label_folding_is_one_function(engine):
 
     assert erp._net_fold("  Unscheduled \t or PAST  Due ") == "unscheduled or past due"
     assert erp._NET_PAST_DUE_LOW == {"unscheduled or past due", "past due", "unscheduled", "past_due"}
-    assert erp._net_past_due(" past   DUE") and not erp._net_past_due("past due later") and \
+    assert erp._net_past_due(" past   DUE") and not erp._net_past_due("later than past due") and \
         not erp._net_past_due(3)
     inv = pd.DataFrame({"Desc#": [7], "Theoretical Balance": [10.0]})
     dem = pd.DataFrame({"Desc#": [7], "This Week": [5.0]})
@@ -1300,3 +1300,31 @@ def test_erp_report_week_09_and_week_9_are_one_bucket(engine):
     assert out["Balance Week 09"].tolist() == [0.0] and out["Shortage Week"].isna().all()
     with pytest.raises(ValueError, match=r"demand has two columns for bucket 'Week 09' \('Week 09' and 'Week 9'"):
         yarn_demand_report(inv, pd.DataFrame({"Desc#": [1], "Week 09": [1.0], "Week 9": [1.0]}), engine=engine)
+
+
+def test_past_due_columns_in_other_spellings_are_read_by_both_adapters(engine):
+    """allocate_knit_orders once read any PO column starting with 'Unscheduled' / 'Past Due'; reading PO buckets
+    with the report's rules (e60d0c0) dropped 'Unscheduled or Past Due (lbs)', 'Unscheduled/Past Due', 'Past Due
+    Receipts' and 'PO Unscheduled or Past Due' (their lbs lost), which the report dropped too. Both read them
+    now; several past-due columns all count (the report kept only the first: 'Past Due' 5 + 'Unscheduled' 7)."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S1"], "Balance (lbs)": [100.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [0.0]})
+    dem = pd.DataFrame({"Desc#": [1], "This Week": [10.0]})
+    for col in ("Unscheduled or Past Due (lbs)", "Unscheduled/Past Due", "Past Due Receipts",
+                "PO Unscheduled or Past Due", "past_due"):
+        po = pd.DataFrame({"Desc#": [1], col: [100.0], "This Week": [0.0]})
+        res = allocate_knit_orders(kos, bom, inv, po, today="2025-09-01", engine=engine)
+        assert res.orders["knittable_lbs"].tolist() == [100.0], col
+        rep = yarn_demand_report(inv, dem, po, engine=engine)
+        assert rep[["Unscheduled or Past Due", "Total Receipt", "Total Balance"]].iloc[0].tolist() == [
+            100.0, 100.0, 90.0], col
+    po = pd.DataFrame({"Desc#": [1], "Past Due": [5.0], "Unscheduled": [7.0], "This Week": [0.0]})
+    rep = yarn_demand_report(inv, dem, po, engine=engine)
+    assert rep[["Unscheduled or Past Due", "Total Receipt"]].iloc[0].tolist() == [12.0, 12.0]
+    res = allocate_knit_orders(kos, bom, inv, po, today="2025-09-01", engine=engine)
+    assert res.orders["knittable_lbs"].tolist() == [12.0]
+    with pytest.raises(ValueError, match=r"yarn_po column 'Unscheduled' row 0 \(position 0\): inf"):
+        yarn_demand_report(inv, dem, po.assign(Unscheduled=[np.inf]), engine=engine)

@@ -639,6 +639,7 @@ _NET_PREFIX = _net_re.compile(r"^\s*(demand|receipts?|balance|po)\s+", _net_re.I
 _NET_PAST_DUE = ("Unscheduled or Past Due", "Past Due", "Unscheduled", "past_due")
 from bk_fast.netting import _WEEK_NO as _NET_WEEK_NO  # noqa: E402
 from bk_fast.netting import _erp_week_order as _net_order  # noqa: E402
+from bk_fast.netting import _fold as _net_fold  # noqa: E402  (lower case, runs of spaces as one)
 _NET_SKIP = {"po bal", "po balance", "po #", "po#", "supplier", "description", "total", "total demand",
              "total receipt", "total balance", "monday inventory"}
 
@@ -658,14 +659,17 @@ def _net_bucket(label):
     return None
 
 
-def _net_fold(text):
-    """``text`` in lower case with runs of spaces as one (``"Past  Due "`` -> ``"past due"``)."""
-    return " ".join(text.split()).lower()
+_NET_LBS = _net_re.compile(r"\s*\(lbs?\)\s*$", _net_re.IGNORECASE)
 
 
 def _net_past_due(label):
-    """True when ``label`` names the ERP's past-due receipt bucket, in any case and spacing."""
-    return isinstance(label, str) and _net_fold(label) in _NET_PAST_DUE_LOW
+    """True when ``label`` names the ERP's past-due receipt bucket: ``Unscheduled or Past Due``, ``Past Due``,
+    ``Unscheduled`` in any case and spacing, with a ``PO`` / ``Receipts`` prefix or a ``(lbs)`` suffix, or any
+    name starting with ``unscheduled`` or ``past due`` (``Unscheduled/Past Due``, ``Past Due Receipts``)."""
+    if not isinstance(label, str):
+        return False
+    text = _net_fold(_NET_LBS.sub("", _NET_PREFIX.sub("", label.strip())))
+    return text in _NET_PAST_DUE_LOW or text.startswith(("unscheduled", "past due", "past_due"))
 
 
 _NET_PAST_DUE_LOW = {_net_fold(c) for c in _NET_PAST_DUE}
@@ -867,20 +871,26 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         po_id = find_column(po, "Desc#", what="yarn_po")
         po_b = _net_wide(po, "yarn_po", po_id, weeks)
         names += [b for b in po_b if b not in names]
-        pd_col = next((c for name in _NET_PAST_DUE for c in po.columns  # (any case and spacing)
-                       if _net_past_due(c) and _net_fold(c) == _net_fold(name)), None)
-        pdv = float_column(po, pd_col, what="yarn_po") if pd_col is not None else None
+        # every past-due column counts (in the total, not in the roll), each checked for infinite values
+        pd_cols = [c for c in po.columns if c != po_id and _net_past_due(c)]
+        pd_col = pd_cols[0] if pd_cols else None
+        pdv = None
+        if pd_cols:
+            from bk_fast._validate import infinite_at
+
+            parts = [float_column(po, c, what="yarn_po") for c in pd_cols]
+            for c, v in zip(pd_cols, parts):
+                i = infinite_at(v)
+                if i is not None:
+                    raise ValueError(f"yarn_po column {c!r} row {plain(po.index[i])!r} (position {i}): {v[i]} is "
+                                     f"not a finite quantity")
+            with _net_np.errstate(over="ignore"):
+                pdv = parts[0] if len(parts) == 1 else _net_np.nansum(_net_np.vstack(parts), axis=0)
         keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
         if keep is not None:
             po_b = {b: v[keep] for b, v in po_b.items()}
         rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
         if pd_col is not None:
-            from bk_fast._validate import infinite_at
-
-            i = infinite_at(pdv)
-            if i is not None:
-                raise ValueError(f"yarn_po column {pd_col!r} row {plain(po.index[i])!r} (position {i}): {pdv[i]} "
-                                 f"is not a finite quantity")
             if keep is not None:
                 pdv = pdv[keep]
             with _net_np.errstate(over="ignore"):

@@ -821,3 +821,21 @@ def test_a_row_with_too_many_fields_names_its_line_in_the_file(monkeypatch, arro
                 got = bkio.read_erp(text, chunksize=chunksize)
                 if chunksize:
                     list(got)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_dates_beyond_2262_read_as_microseconds(monkeypatch, arrow):
+    """The ERP's 12/31/9999 placeholder in a date column raised pandas' OutOfBoundsDatetime (naming no column) on
+    the cast to datetime64[ns], in one format or in several: such a column is datetime64[us] now."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    head = b"Order #,Style #,Balance (lbs),Start Date\n"
+    for body, want in ((b"K1,S,1,07/29/2025\nK2,S,1,2025-08-25\nK3,S,1,12/31/9999\n",
+                        ["2025-07-29", "2025-08-25", "9999-12-31"]),
+                       (b"K1,S,1,07/29/2025\nK3,S,1,12/31/9999\n", ["2025-07-29", "9999-12-31"])):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            col = bkio.read_erp(head + body, optimize=False)["Start Date"]
+        assert col.dtype == "datetime64[us]" and col.tolist() == [pd.Timestamp(d) for d in want]
+        chunks = list(bkio.read_erp(head + body, chunksize=1, optimize=False))
+        assert [c["Start Date"].iloc[0] for c in chunks] == [pd.Timestamp(d) for d in want]
+    assert bkio.read_erp(head + b"K1,S,1,07/29/2025\n")["Start Date"].dtype == "datetime64[ns]"  # (as before)

@@ -463,16 +463,24 @@ def _date_column(col) -> pd.Series | None:
         return None
     merged = None
     for fmt in DATE_FORMATS:
-        parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(values, format=fmt, errors="coerce").astype("datetime64[us]")
         if int(parsed.notna().sum()) == present:
-            return parsed.astype("datetime64[ns]")
+            return _ns_if_it_fits(parsed)
         # dates in several of the formats in one column: each value in the first format that reads it (the
         # formats never read one text two ways: each must match the whole text)
-        parsed = parsed.astype("datetime64[ns]")
         merged = parsed if merged is None else merged.fillna(parsed)
     if int(merged.notna().sum()) == present:
-        return merged
+        return _ns_if_it_fits(merged)
     return None
+
+
+def _ns_if_it_fits(dates: pd.Series) -> pd.Series:
+    """``dates`` as datetime64[ns], or datetime64[us] when one lies beyond the years ns holds (1677-2262: the
+    ERP's ``12/31/9999`` placeholder), which pandas refuses to cast."""
+    try:
+        return dates.astype("datetime64[ns]")
+    except pd.errors.OutOfBoundsDatetime:
+        return dates
 
 
 def _to_text(col) -> pd.Series:
@@ -801,7 +809,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       an id that is no number (``"Y-100"``) or one int64 cannot hold (beyond int64, ``inf``) is an object column
       of the whole-number ids as ints and the others as their text; text columns (styles, orders, suppliers...)
       stay text exactly as written (leading spaces included); dates in the ERP's formats (``MM/DD/YYYY`` first;
-      each value in the first format that reads it) become datetime64[ns];
+      each value in the first format that reads it) become datetime64[ns] (datetime64[us] when a date is beyond
+      2262, such as the placeholder 12/31/9999; read in chunks, only the chunks holding one);
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
     Parameters

@@ -687,6 +687,22 @@ def test_integer_periods_beyond_2_53_are_an_error_naming_the_row(engine):
         allocate_kits(kit_orders, req, supply, engine=engine)
 
 
+def test_periods_beyond_2_53_in_object_or_text_columns_are_an_error_too(engine):
+    """The check of 0ce5354 covered integer dtypes only: Python ints in an object column, number text and
+    categoricals went through float64 silently (an object due of 2**53 + 1 was delivered at period 2**53, a
+    supply period 2**62 + 1 came back as 2**62). From 2**53 on such columns are the same ValueError."""
+    orders = pd.DataFrame({"order": [1], "item": [7], "qty": [1.0], "priority": [1], "due": [0]})
+    supply = pd.DataFrame({"item": [7], "period": [0], "qty": [1.0]})
+    for col in (pd.Series([2 ** 62 + 1], dtype=object), pd.Series([str(2 ** 62 + 1)], dtype="str"),
+                pd.Series([2 ** 53 + 1], dtype=object).astype("category")):
+        with pytest.raises(ValueError, match=r"supply column 'period' row 0: .* beyond 2\*\*53"):
+            allocate(orders, supply.assign(period=col), engine=engine)
+    with pytest.raises(ValueError, match=r"orders column 'due' row 0: 9007199254740993 is at or beyond 2\*\*53"):
+        allocate(orders.assign(due=pd.Series([2 ** 53 + 1], dtype=object)), supply, engine=engine)
+    ok = allocate(orders.assign(due=pd.Series([3], dtype=object)), supply, engine=engine)  # (small: as before)
+    assert ok.deliveries["period"].tolist() == [3.0]
+
+
 @pytest.mark.parametrize("dtype", [object, "str"])
 def test_text_dates_as_due_or_period_are_named_as_text(engine, dtype):
     """A due column of date text ('2025-09-08') was "a missing or non-numeric value at row 0": now the error

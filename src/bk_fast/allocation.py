@@ -133,6 +133,13 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
             raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r} is {col.iloc[i]!r}: text that is "
                              f"no period number; periods are numbers or dates (text dates: convert the column "
                              f"with pd.to_datetime first)")
+        with np.errstate(invalid="ignore"):
+            far = np.abs(out) >= 2.0 ** 53  # (Python ints or number text: float64 may have rounded them already)
+        if far.any():
+            i = int(np.flatnonzero(far)[0])
+            raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {col.iloc[i]!r} is at or beyond "
+                             f"2**53 in magnitude, where the float64 time axis cannot hold integer periods exactly; "
+                             f"number the periods from a nearer origin (e.g. subtract the first period)")
     return out, False
 
 

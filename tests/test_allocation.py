@@ -1264,3 +1264,22 @@ def test_erp_adapter_erp_mode_lines_in_allocation_order(engine):
     assert lines["available_lbs"].isna().all()  # (documented: the ERP's greedy does not keep it)
     other = _alloc_all_engines(engine, kos, bom, inv, today="2025-09-01").lines
     assert other["Order #"].tolist() == lines["Order #"].tolist()
+
+
+def test_erp_adapter_po_weeks_far_ahead_or_with_a_time_zone(engine):
+    """A PO week dated after 2262 wrapped around in nanoseconds to 1816 and counted as stock today (100 lbs
+    knittable now from a receipt in 9999); a week label with a time zone raised a bare TypeError comparing
+    naive and zoned dates. The first arrives in 9999, the second on its local wall-clock date."""
+    bom = pd.DataFrame({"Style#": ["S1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S1"], "Balance (lbs)": [100.0],
+                        "Start Date": pd.to_datetime(["2025-09-10"])})
+    inv = pd.DataFrame({"Desc#": [1], "Theoretical Balance": [0.0]})
+    for mode in ("proportional", "erp"):
+        far = _alloc_all_engines(engine, kos, bom, inv, pd.DataFrame({"Desc#": [1], "Week 9999-12-31": [100.0]}),
+                                 today="2025-09-01", mode=mode)
+        assert far.orders["knittable_lbs"].tolist() == [0.0], mode
+        assert far.supply["date"].tolist()[-1] == pd.Timestamp("9999-12-31")
+        zoned = _alloc_all_engines(engine, kos, bom, inv, pd.DataFrame({"Desc#": [1], "Week 2025-09-08T00:00+02:00":
+                                                                        [100.0]}), today="2025-09-01", mode=mode)
+        assert zoned.orders["knittable_lbs"].tolist() == [100.0], mode
+        assert zoned.supply["date"].tolist()[-1] == pd.Timestamp("2025-09-08")

@@ -1032,9 +1032,11 @@ def _alloc_po_supply(yarn_po, today):
                 buckets.append((col, _alloc_week_monday(int(week), today, col)))
                 continue
             try:
-                buckets.append((col, _alloc_pd.Timestamp(week)))
+                when = _alloc_pd.Timestamp(week)
             except ValueError:
                 raise ValueError(f"yarn_po column {col!r}: cannot read the week's date") from None
+            # (a date with a time zone is read as its local wall-clock date, as today is)
+            buckets.append((col, when.tz_localize(None) if when.tz is not None else when))
     dated = [d for _, d in buckets]
     last = max(dated) if dated else today
     buckets += [(col, last + _alloc_pd.Timedelta(weeks=1)) for col in later]
@@ -1248,8 +1250,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     orders = _alloc_pd.DataFrame({"order": _alloc_np.arange(n), "qty": balance, "priority": -score,
                                   "due": due.to_numpy(),  # (in its unit: a 9999-12-31 start wraps in ns)
                                   "tie": _alloc_pd.factorize(ko_ids, sort=True)[0] if n else []})
+    # (in microseconds: a PO week dated after 2262 wrapped around in nanoseconds to 1816, i.e. stock today)
     sup = _alloc_pd.DataFrame({"item": supply["Desc#"].to_numpy(), "period": supply["date"].to_numpy(
-        dtype="datetime64[ns]"), "qty": supply["lbs"].to_numpy()})
+        dtype="datetime64[us]"), "qty": supply["lbs"].to_numpy()})
 
     knittable = balance.copy()
     limiting = _alloc_pd.Series(_alloc_pd.NA, index=kos.index, dtype=object)

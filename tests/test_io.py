@@ -839,3 +839,18 @@ def test_dates_beyond_2262_read_as_microseconds(monkeypatch, arrow):
         chunks = list(bkio.read_erp(head + body, chunksize=1, optimize=False))
         assert [c["Start Date"].iloc[0] for c in chunks] == [pd.Timestamp(d) for d in want]
     assert bkio.read_erp(head + b"K1,S,1,07/29/2025\n")["Start Date"].dtype == "datetime64[ns]"  # (as before)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_missing_value_words_in_an_id_column_are_missing(monkeypatch, arrow):
+    """Since id columns keep ids that are no numbers (e3bdebe), 'nan', 'N/A' and 'NULL' became yarns named so
+    (and turned an all-number column into text ids); they are pandas' missing values: missing ids, as before."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    head = b"Style#,Desc#,BOM_Percentage\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mixed = bkio.read_erp(head + b"A,18767,0.5\nA,nan,0.5\nA, N/A ,0.1\nA,Y-1,0.2\nA,,0.1\n", optimize=False)
+        numbers = bkio.read_erp(head + b"A,18767,0.5\nA,NULL,0.5\nA,n/a,0.1\n", optimize=False)
+    assert mixed["Desc#"].tolist()[0] == 18767 and mixed["Desc#"].tolist()[3] == "Y-1"
+    assert mixed["Desc#"].isna().tolist() == [False, True, True, False, True]
+    assert numbers["Desc#"].dtype == np.float64 and numbers["Desc#"].isna().tolist() == [False, True, True]

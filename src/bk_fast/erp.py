@@ -1282,7 +1282,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         _alloc_np.minimum.at(frac_cov, lines_in["order"].to_numpy(), covered)
         knittable = balance * frac_cov
         can_start = (order_short <= 0) & matched
-        seq = _alloc_np.argsort(lines_in["tb"].to_numpy(), kind="stable")  # (allocation order; BOM-engine order within)
+        # allocation order; within an order, the BOM engine's line order
+        seq = _alloc_np.argsort(lines_in["tb"].to_numpy(), kind="stable")
         line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[lines_in["order"].to_numpy()[seq]],
                                           "Desc#": lines_in["item"].to_numpy()[seq],
                                           "fraction": req["fraction"].to_numpy()[seq], "need_lbs": need[seq],

@@ -587,7 +587,7 @@ def _id_values(col, out: np.ndarray, status: np.ndarray):
 def _percents(col, out: np.ndarray, status: np.ndarray, bad: np.ndarray) -> np.ndarray:
     """Number text written as a percentage (``"45%"``, ``"91.4 %"``, ``"(5%)"``) is that number / 100, exactly
     (``"91.4%"`` gives ``float("0.914")``); ``out`` and ``status`` are updated in place. The rows still bad."""
-    text = _to_text(col).to_numpy(dtype=object)  # (one array: an .iloc per row cost ~30x the parse)
+    text = _cells(col)  # (one array: an .iloc per row cost ~30x the parse)
     for i in np.flatnonzero(bad):
         cell = text[i]
         cleaned = clean_text(cell) if isinstance(cell, str) else ""
@@ -609,10 +609,17 @@ _NA_TEXT = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-Na
                       "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})  # (read_csv's na_values)
 
 
+def _cells(col) -> np.ndarray:
+    """The cells of a column as one object array: text as str (missing as None), XLSX cells as they are."""
+    text = _to_text(col)
+    if text.dtype != object:
+        return text.to_numpy(dtype=object, na_value=None)
+    return np.asarray(col, dtype=object)  # (XLSX cells: numbers as numbers, text as text)
+
+
 def _na_text(col) -> np.ndarray:
     """Where a cell's text (stripped) is one of pandas' default missing-value spellings."""
-    text = _to_text(col)
-    cells = text.to_numpy(dtype=object, na_value=None) if text.dtype != object else np.asarray(col, dtype=object)
+    cells = _cells(col)
     return np.fromiter((isinstance(v, str) and v.strip() in _NA_TEXT for v in cells), dtype=bool, count=len(cells))
 
 
@@ -620,11 +627,7 @@ def _mixed_ids(col, out: np.ndarray, status: np.ndarray):
     """An id column in which some ids are not numbers: an object array holding the ids that are whole numbers
     as Python ints (exactly, also beyond 2**53) and every other id as its text as written; empty cells NaN. With
     no whole-number id at all, the text column."""
-    text = _to_text(col)
-    if text.dtype != object:
-        cells = text.to_numpy(dtype=object, na_value=np.nan)
-    else:  # XLSX cells: numbers as numbers, text as text
-        cells = np.asarray(col, dtype=object)
+    cells = _cells(col)
     ids = np.full(len(out), np.nan, dtype=object)
     number = status == STATUS_NUMBER
     with np.errstate(invalid="ignore"):

@@ -703,6 +703,21 @@ def test_periods_beyond_2_53_in_object_or_text_columns_are_an_error_too(engine):
     assert ok.deliveries["period"].tolist() == [3.0]
 
 
+def test_float_periods_beyond_int64_deliver_without_a_warning(engine):
+    """Integer dues with float supply periods: a delivery period beyond int64 (1e300) came back right but with
+    numpy's "invalid value encountered in cast" RuntimeWarning (found by a long fuzz run)."""
+    import warnings
+
+    orders = pd.DataFrame({"order": [1], "item": [1], "qty": [5.0], "priority": [1], "due": [0]})
+    supply = pd.DataFrame({"item": [1, 1], "period": [0.0, 1e300], "qty": [0.0, 10.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = allocate(orders, supply, engine=engine)
+    assert res.deliveries["period"].tolist() == [1e300] and res.deliveries["qty"].tolist() == [5.0]
+    ok = allocate(orders, supply.assign(period=[0.0, 3.0]), engine=engine)
+    assert ok.deliveries["period"].tolist() == [3] and ok.deliveries["period"].dtype == np.int64
+
+
 @pytest.mark.parametrize("dtype", [object, "str"])
 def test_text_dates_as_due_or_period_are_named_as_text(engine, dtype):
     """A due column of date text ('2025-09-08') was "a missing or non-numeric value at row 0": now the error

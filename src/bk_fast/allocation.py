@@ -612,7 +612,8 @@ def _index_at(index: pd.Index, rows: np.ndarray) -> pd.Index:
 
 
 def _as_int_if_exact(values: np.ndarray):
-    ints = values.astype(np.int64)
+    with np.errstate(invalid="ignore"):  # (a period beyond int64 casts to garbage, and is then not equal)
+        ints = values.astype(np.int64)
     return ints if np.array_equal(ints, values) else values
 
 

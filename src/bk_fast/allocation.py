@@ -137,10 +137,15 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
             far = np.abs(out) >= 2.0 ** 53  # (Python ints or number text: float64 may have rounded them already)
         if far.any():
             i = int(np.flatnonzero(far)[0])
-            raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {col.iloc[i]!r} is at or beyond "
-                             f"2**53 in magnitude, where the float64 time axis cannot hold integer periods exactly; "
-                             f"number the periods from a nearer origin (e.g. subtract the first period)")
+            _too_far(df, label, what, i, f"{col.iloc[i]!r} is at or beyond")
     return out, False
+
+
+def _too_far(df: pd.DataFrame, label, what: str, i: int, shown: str):
+    """The ValueError of a period number the float64 time axis cannot hold exactly (row ``i``)."""
+    raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {shown} 2**53 in magnitude, where the "
+                     f"float64 time axis cannot hold integer periods exactly; number the periods from a nearer "
+                     f"origin (e.g. subtract the first period)")
 
 
 def _exact_periods(df: pd.DataFrame, col: pd.Series, label, what: str):
@@ -154,9 +159,7 @@ def _exact_periods(df: pd.DataFrame, col: pd.Series, label, what: str):
     far = col.to_numpy(dtype=object, na_value=0)
     bad = np.array([abs(int(v)) > 2 ** 53 for v in far], dtype=bool)
     i = int(np.flatnonzero(bad)[0])
-    raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {int(far[i])} is beyond 2**53 in "
-                     f"magnitude, where the float64 time axis cannot hold integer periods exactly; number the "
-                     f"periods from a nearer origin (e.g. subtract the first period)")
+    _too_far(df, label, what, i, f"{int(far[i])} is beyond")
 
 
 def _ticks_per_day(dtype) -> int:

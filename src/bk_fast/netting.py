@@ -175,9 +175,7 @@ def _erp_week_order(names):
     nearest after the demand's first week. Date-labelled weeks (``Week 2025-09-08``) are in date order.
     When the labels mix these kinds, each kind is ordered within the places it takes in order of first
     appearance, and a label of neither kind keeps its place."""
-    head = [b for b in names if _fold(b) == "this week"]
-    tail = [b for b in names if _fold(b) == "later"]
-    weeks = [b for b in names if _fold(b) not in ("this week", "later")]
+    head, weeks, tail = _split_ends(names)
     text = [" ".join(w.split())[5:] for w in weeks]  # (what follows "Week ")
     num = [i for i, w in enumerate(text) if _WEEK_NO.fullmatch(w)]
     other = [i for i in range(len(weeks)) if i not in set(num)]
@@ -245,10 +243,18 @@ def _default_order(out: pd.Index, lead: pd.Index | None = None) -> pd.Index:
     return out.rename(None)
 
 
+def _split_ends(labels) -> tuple[list, list, list]:
+    """(the ``This Week`` labels, the others, the ``Later`` labels), each in the order given."""
+    folded = [_fold(b) for b in labels]
+    return ([b for b, f in zip(labels, folded) if f == "this week"],
+            [b for b, f in zip(labels, folded) if f not in ("this week", "later")],
+            [b for b, f in zip(labels, folded) if f == "later"])
+
+
 def _ends(labels: list) -> list:
     """``labels`` as they come, but ``This Week`` first and ``Later`` last."""
-    return ([b for b in labels if _fold(b) == "this week"] + [b for b in labels if _fold(b) not in
-            ("this week", "later")] + [b for b in labels if _fold(b) == "later"])
+    head, middle, tail = _split_ends(labels)
+    return head + middle + tail
 
 
 def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarray:

@@ -627,7 +627,7 @@ def test_empty_date_column_is_dates_in_every_chunk():
         empty = bkio.read_erp(text.replace(b"09/01/2025", b""), optimize=False)
         chunks = list(bkio.read_erp(text, chunksize=2, optimize=False))
     assert empty["Start Date"].dtype == "datetime64[ns]" and empty["Start Date"].isna().all()
-    assert [c["Start Date"].dtype for c in chunks] == [np.dtype("datetime64[ns]")] * 2
+    assert [c["Start Date"].dtype for c in chunks] == [np.dtype("datetime64[us]")] * 2  # (chunks: always us)
     assert pd.concat(chunks)["Start Date"].tolist()[1:] == [pd.NaT, pd.Timestamp("2025-09-01")]
 
 
@@ -797,8 +797,8 @@ def test_dates_in_several_formats_in_one_column(monkeypatch, arrow):
         warnings.simplefilter("error")
         df = bkio.read_erp(text)
         chunks = pd.concat(list(bkio.read_erp(text, chunksize=2)))
-    for frame in (df, chunks):
-        assert frame["Start Date"].dtype == "datetime64[ns]" and frame["Quoted Date"].dtype == "datetime64[ns]"
+    for frame, unit in ((df, "ns"), (chunks, "us")):  # (read in chunks: datetime64[us], one dtype in every chunk)
+        assert frame["Start Date"].dtype == frame["Quoted Date"].dtype == f"datetime64[{unit}]"
         assert frame["Start Date"].tolist() == want_start.tolist()
         assert frame["Quoted Date"].isna().tolist() == [False, False, True, False]
         assert frame["Quoted Date"].dropna().tolist() == want_quoted.dropna().tolist()
@@ -854,3 +854,35 @@ def test_missing_value_words_in_an_id_column_are_missing(monkeypatch, arrow):
     assert mixed["Desc#"].tolist()[0] == 18767 and mixed["Desc#"].tolist()[3] == "Y-1"
     assert mixed["Desc#"].isna().tolist() == [False, True, True, False, True]
     assert numbers["Desc#"].dtype == np.float64 and numbers["Desc#"].isna().tolist() == [False, True, True]
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_chunks_of_dates_concatenate_with_the_9999_placeholder(monkeypatch, arrow):
+    """Read in chunks, the chunk holding 12/31/9999 was datetime64[us] and the others datetime64[ns]: pd.concat
+    of the chunks cast to ns and raised OutOfBoundsDatetime. Every chunk's dates are datetime64[us] now."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = b"Order #,Style #,Balance (lbs),Start Date\nK1,S,1,07/29/2025\nK2,S,1,\nK3,S,1,12/31/9999\n"
+    chunks = list(bkio.read_erp(text, chunksize=1, optimize=False))
+    assert [c["Start Date"].dtype for c in chunks] == [np.dtype("datetime64[us]")] * 3
+    assert pd.concat(chunks)["Start Date"].tolist() == [pd.Timestamp("2025-07-29"), pd.NaT,
+                                                        pd.Timestamp("9999-12-31")]
+    assert bkio.read_erp(text, optimize=False)["Start Date"].dtype == "datetime64[us]"  # (whole: as before)
+
+
+def test_xlsx_date_cells_beyond_2262_are_not_wrapped(monkeypatch):
+    """An XLSX date cell of 12/31/9999 (a datetime in the workbook) raised OutOfBoundsDatetime when every cell
+    was a date, and beside a text date it silently became 1816-03-29 (the cast to ns wrapped around)."""
+    when = [pd.Timestamp("2025-09-01").to_pydatetime(), pd.Timestamp("9999-12-31").to_pydatetime()]
+    for cells_of_column in (when, [when[0], "12/31/9999"], [when[1], "09/01/2025"]):
+        cells = pd.DataFrame([["Order #", "Style #", "Balance (lbs)", "Start Date"]]
+                             + [["K1", "S", 1.0, cells_of_column[0]], ["K2", "S", 2.0, cells_of_column[1]]],
+                             dtype=object)
+        monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name, cells=cells: cells)
+        col = bkio.read_erp(b"PK\x03\x04 fake xlsx", optimize=False)["Start Date"]
+        want = sorted(pd.Timestamp(d) for d in ("2025-09-01", "9999-12-31"))
+        assert col.dtype == "datetime64[us]" and sorted(col.tolist()) == want
+    cells = pd.DataFrame([["Order #", "Style #", "Balance (lbs)", "Start Date"], ["K1", "S", 1.0, when[0]],
+                          ["K2", "S", 2.0, "09/03/2025"]], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    col = bkio.read_erp(b"PK\x03\x04 fake xlsx", optimize=False)["Start Date"]
+    assert col.dtype == "datetime64[ns]" and col.tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-03")]

@@ -435,28 +435,32 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None)
 # building frames
 
 
-def _date_column(col) -> pd.Series | None:
-    """Dates of a column in the first of :data:`DATE_FORMATS` that reads every present value, else None."""
+def _date_column(col, unit: str | None = None) -> pd.Series | None:
+    """Dates of a column in the first of :data:`DATE_FORMATS` that reads every present value, else None.
+    ``unit``: "us" gives datetime64[us] always (the chunks of one read then share a dtype), None gives
+    datetime64[ns] when every date fits in it (:func:`_dates_in`)."""
     values = _to_text(col)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return values.astype("datetime64[ns]")
+        return _dates_in(values, unit)
     if values.dtype == object:  # XLSX cells: datetime objects, maybe mixed with text
         kinds = pd.api.types.infer_dtype(values, skipna=True)
         if kinds in ("datetime", "datetime64", "date"):
-            return pd.to_datetime(values).astype("datetime64[ns]")
+            return _dates_in(pd.to_datetime(values).astype("datetime64[us]"), unit)
         arr = values.to_numpy()
         is_date = np.fromiter((isinstance(v, (_dt.date, np.datetime64)) for v in arr), dtype=bool,
                               count=len(arr))
         if is_date.any():
-            out = np.full(len(arr), np.datetime64("NaT", "ns"))
-            out[is_date] = pd.to_datetime(arr[is_date]).to_numpy(dtype="datetime64[ns]")
+            # (in microseconds throughout: the ERP's 12/31/9999 placeholder, as a cell's date or as its text,
+            # is beyond what datetime64[ns] holds)
+            out = np.full(len(arr), np.datetime64("NaT", "us"))
+            out[is_date] = pd.to_datetime(arr[is_date]).astype("datetime64[us]").to_numpy()
             rest = ~is_date & values.notna().to_numpy()
             if rest.any():
-                parsed = _date_column(pd.Series(arr[rest], dtype=object))
+                parsed = _date_column(pd.Series(arr[rest], dtype=object), "us")
                 if parsed is None:
                     return None
-                out[rest] = parsed.to_numpy(dtype="datetime64[ns]")
-            return pd.Series(out, index=values.index)
+                out[rest] = parsed.to_numpy()
+            return _dates_in(pd.Series(out, index=values.index), unit)
         values = values.astype(_STR_DTYPE)
     present = int(values.notna().sum())
     if present == 0:
@@ -465,22 +469,24 @@ def _date_column(col) -> pd.Series | None:
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce").astype("datetime64[us]")
         if int(parsed.notna().sum()) == present:
-            return _ns_if_it_fits(parsed)
+            return _dates_in(parsed, unit)
         # dates in several of the formats in one column: each value in the first format that reads it (the
         # formats never read one text two ways: each must match the whole text)
         merged = parsed if merged is None else merged.fillna(parsed)
     if int(merged.notna().sum()) == present:
-        return _ns_if_it_fits(merged)
+        return _dates_in(merged, unit)
     return None
 
 
-def _ns_if_it_fits(dates: pd.Series) -> pd.Series:
-    """``dates`` as datetime64[ns], or datetime64[us] when one lies beyond the years ns holds (1677-2262: the
-    ERP's ``12/31/9999`` placeholder), which pandas refuses to cast."""
+def _dates_in(dates: pd.Series, unit: str | None) -> pd.Series:
+    """``dates`` in ``unit`` ("us"), or with ``unit`` None as datetime64[ns], or datetime64[us] when one lies
+    beyond the years ns holds (1677-2262: the ERP's ``12/31/9999`` placeholder), which pandas refuses to cast."""
+    if unit is not None:
+        return dates.astype(f"datetime64[{unit}]")
     try:
         return dates.astype("datetime64[ns]")
     except pd.errors.OutOfBoundsDatetime:
-        return dates
+        return dates.astype("datetime64[us]")
 
 
 def _to_text(col) -> pd.Series:
@@ -521,12 +527,12 @@ def _column(name: str, col, source: str, engine, state: dict):
             text = text.map(_cell_text, na_action="ignore").astype(_STR_DTYPE)
         return text.array
     if role == "date" or (role is None and "date" in name.lower()):
-        parsed = _date_column(col)
+        parsed = _date_column(col, state.get("unit"))
         if parsed is not None:
             return parsed.array
         if role == "date":
             if not _to_text(col).notna().any():  # no date filled in (in this chunk): NaT, not text
-                return pd.array(np.full(len(col), np.datetime64("NaT", "ns")))
+                return pd.array(np.full(len(col), np.datetime64("NaT", state.get("unit") or "ns")))
             warnings.warn(f"{source}: column {name!r} holds dates in none of the known formats "
                           f"{DATE_FORMATS}; kept as text", stacklevel=5)
             return _to_text(col).array
@@ -829,7 +835,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       of the whole-number ids as ints and the others as their text; text columns (styles, orders, suppliers...)
       stay text exactly as written (leading spaces included); dates in the ERP's formats (``MM/DD/YYYY`` first;
       each value in the first format that reads it) become datetime64[ns] (datetime64[us] when a date is beyond
-      2262, such as the placeholder 12/31/9999; read in chunks, only the chunks holding one);
+      2262, such as the placeholder 12/31/9999; read in chunks, datetime64[us] in every chunk, so that the
+      chunks concatenate);
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
     Parameters
@@ -841,7 +848,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     chunksize : int, optional
         Yield frames of at most this many rows instead of one frame (for files larger than memory; no frame
         for an export with a header and no data rows, where ``chunksize=None`` gives one empty frame); each
-        chunk is parsed and optimised on its own (so dtypes can differ between chunks); the index runs on
+        chunk is parsed and optimised on its own (so number dtypes can differ between chunks; dates are
+        datetime64[us] in every chunk); the index runs on
         across chunks. A progress bar shows on a terminal.
     engine : {None, "auto", "cython", "numba", "numpy"}
         Engine of the number-parsing kernel.
@@ -890,7 +898,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         kind = detect_kind(names, source=name) if kind is None else kind
         _check_kind(kind, names, name)
         body = cells.iloc[idx + 1:].dropna(how="all").reset_index(drop=True)
-        state = {"coerced": {}, "row0": 0}
+        state = {"coerced": {}, "row0": 0, "unit": None if chunksize is None else "us"}
 
         def frames():
             step = chunksize or max(len(body), 1)
@@ -916,7 +924,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         header.encoding = encoding
     kind = detect_kind(header.names, source=name) if kind is None else kind
     _check_kind(kind, header.names, name)
-    state = {"coerced": {}, "row0": 0, "built": 0}
+    state = {"coerced": {}, "row0": 0, "built": 0, "unit": None if chunksize is None else "us"}
     bar = None
 
     def build(columns):

@@ -1079,8 +1079,11 @@ def test_erp_adapter_vip_and_sales_linked_are_not_misread():
     kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "S"], "Balance (lbs)": [5.0, 10.0],
                         "VIP": ["False", "True"], "flag": np.array([True, None], dtype=object),
                         "n": [0.0, np.nan]}, index=["a", "b"])
-    with pytest.raises(TypeError, match=r"vip: knit_orders column 'VIP' must hold True/False; row 'a' is 'False'"):
-        allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip="VIP")
+    res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip="VIP")  # (text flags: read as the ERP means)
+    assert res.orders["priority_score"].tolist() == [0.0, 50.0]
+    with pytest.raises(TypeError, match=r"vip: knit_orders column 'VIP' must hold flags \(booleans, .*Y/N.*; row 'b' "
+                                        r"is 'maybe'"):
+        allocate_knit_orders(kos.assign(VIP=["N", "maybe"]), bom, inv, today="2025-09-01", vip="VIP")
     with pytest.raises(ValueError, match=r"sales_linked: 'K2' is no column of knit_orders"):
         allocate_knit_orders(kos, bom, inv, today="2025-09-01", sales_linked="K2")
     # boolean, object-of-bool and numeric columns, lists of ids and masks work as before
@@ -1298,3 +1301,18 @@ def test_erp_adapter_po_weeks_far_ahead_or_with_a_time_zone(engine):
                                                                         [100.0]}), today="2025-09-01", mode=mode)
         assert zoned.orders["knittable_lbs"].tolist() == [100.0], mode
         assert zoned.supply["date"].tolist()[-1] == pd.Timestamp("2025-09-08")
+
+
+def test_erp_adapter_reads_text_flags_like_the_bom():
+    """`vip` / `sales_linked` columns of ERP text flags ("Y" / "N", as read_erp keeps an unknown column) were a
+    TypeError, while the BOM's phantom flags read the same spellings: both read them through one parser now."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [10.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3", "K4"], "Style #": ["S"] * 4, "Balance (lbs)": [5.0] * 4,
+                        "VIP": pd.array(["Y", " no ", None, "TRUE"], dtype="str"),
+                        "SO": np.array([1, "n", np.nan, True], dtype=object)})
+    res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip="VIP", sales_linked="SO")
+    assert res.orders.set_index("Order #").loc[["K1", "K2", "K3", "K4"], "priority_score"].tolist() == \
+        [150.0, 0.0, 0.0, 150.0]

@@ -17,6 +17,34 @@ from bk_fast._columns import ALIASES, canonical, normalise
 _NUMBER_JUNK = r"[\$,\s\u00a0]"
 
 
+FLAG_SPELLINGS = "booleans, numbers 0/1, or text Y/N, Yes/No, True/False, T/F, 1/0 (any case)"
+_FLAG_TRUE = frozenset({"y", "yes", "true", "t", "1"})
+_FLAG_FALSE = frozenset({"n", "no", "false", "f", "0", ""})
+
+
+def flag_value(x):
+    """True/False of one cell of a flag column (see :data:`FLAG_SPELLINGS`; an empty cell is False), None when
+    it is no flag. ERP text ``"N"`` / ``"False"`` is False, though a non-empty string is truthy.
+
+    Examples
+    --------
+    >>> [flag_value(x) for x in (True, " yes", "F", 0.0, None, float("nan"), "maybe", 2)]
+    [True, True, False, False, False, False, None, None]
+    """
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, str):
+        t = x.strip().lower()
+        return True if t in _FLAG_TRUE else False if t in _FLAG_FALSE else None
+    if isinstance(x, (int, np.integer, float, np.floating)):
+        if x != x:  # NaN: an empty cell
+            return False
+        return True if x == 1 else False if x == 0 else None
+    if x is None or x is pd.NA or x is pd.NaT:
+        return False
+    return None
+
+
 def plain(label):
     """``label`` as a Python scalar when it is a NumPy one (each part of a MultiIndex tuple too), for error
     messages: ``row 12``, not ``row np.int64(12)``.

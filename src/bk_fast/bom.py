@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import exact_int_floats, find_column, float_column, plain, require_frame
+from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, plain, \
+    require_frame
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -112,28 +113,6 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
     return vals, missing
 
 
-_FLAG_TRUE = frozenset({"y", "yes", "true", "t", "1"})
-_FLAG_FALSE = frozenset({"n", "no", "false", "f", "0", ""})
-_FLAG_SPELLINGS = ("booleans, numbers 0/1, or text Y/N, Yes/No, True/False, T/F, 1/0 (any case; an empty cell "
-                   "is not phantom)")
-
-
-def _flag_value(x):
-    """True/False of one phantom flag cell; None when it is not a flag."""
-    if isinstance(x, (bool, np.bool_)):
-        return bool(x)
-    if isinstance(x, str):
-        t = x.strip().lower()
-        return True if t in _FLAG_TRUE else False if t in _FLAG_FALSE else None
-    if isinstance(x, (int, np.integer, float, np.floating)):
-        if x != x:  # NaN: an empty cell
-            return False
-        return True if x == 1 else False if x == 0 else None
-    if x is None or x is pd.NA:
-        return False
-    return None
-
-
 def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
     """Phantom flag of every line (bool array); a cell that is not a recognised flag, on a line that is kept, is
     a ValueError naming the column and the row (ERP text ``"N"``/``"No"`` is not phantom, though truthy)."""
@@ -151,7 +130,7 @@ def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
     else:
         values = col.to_numpy(dtype=object)
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        known = [_flag_value(u) for u in uniques]
+        known = [flag_value(u) for u in uniques]
         ok = np.array([k is not None for k in known] + [True], dtype=bool)  # (code -1: missing, not phantom)
         yes = np.array([k is True for k in known] + [False], dtype=bool)
         flag, bad = yes[codes], ~ok[codes]
@@ -160,7 +139,7 @@ def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
         i = int(np.flatnonzero(bad)[0])
         row, value = plain(col.index[i]), plain(values[i])
         raise ValueError(f"bom column {label!r} row {row!r} (position {i}): {value!r} is not a phantom flag; "
-                         f"accepted: {_FLAG_SPELLINGS}")
+                         f"accepted: {FLAG_SPELLINGS}; an empty cell is not phantom")
     return np.asarray(flag, dtype=bool)
 
 

@@ -974,16 +974,18 @@ def _alloc_members(kos, o_label, spec, what):
         if _alloc_pd.api.types.is_bool_dtype(col.dtype) or _alloc_pd.api.types.is_numeric_dtype(col.dtype):
             v = col.to_numpy(dtype=_alloc_np.float64, na_value=_alloc_np.nan)
             return (v != 0) & ~_alloc_np.isnan(v)  # (empty = not a member)
-        # text flags ("False", "N") would all read True: only True/False (or empty) values are flags
-        flags = col.to_numpy(dtype=object)
-        bad = [i for i, v in enumerate(flags)
-               if not (isinstance(v, (bool, _alloc_np.bool_)) or (_alloc_np.ndim(v) == 0 and _alloc_pd.isna(v)))]
-        if bad:
-            from bk_fast._validate import plain
+        # text flags as the ERP writes them ("N", "False" would all read True as Python truth values)
+        from bk_fast._validate import FLAG_SPELLINGS, flag_value, plain
 
-            raise TypeError(f"{what}: knit_orders column {spec!r} must hold True/False; row "
-                            f"{plain(kos.index[bad[0]])!r} is {plain(flags[bad[0]])!r}")
-        return _alloc_np.array([isinstance(v, (bool, _alloc_np.bool_)) and bool(v) for v in flags], dtype=bool)
+        flags = col.to_numpy(dtype=object)
+        codes, uniques = _alloc_pd.factorize(flags, use_na_sentinel=True)
+        known = [flag_value(u) for u in uniques] + [False]  # (code -1: empty, not a member)
+        bad = [i for i, k in enumerate(known) if k is None]
+        if bad:
+            row = int(_alloc_np.flatnonzero(codes == bad[0])[0])
+            raise TypeError(f"{what}: knit_orders column {spec!r} must hold flags ({FLAG_SPELLINGS}; an empty "
+                            f"cell is not a member); row {plain(kos.index[row])!r} is {plain(flags[row])!r}")
+        return _alloc_np.array([k is True for k in known], dtype=bool)[codes]
     if isinstance(spec, str):  # (its characters would be taken as order ids, matching nothing)
         raise ValueError(f"{what}: {spec!r} is no column of knit_orders; pass a list of Order # values, a "
                          f"boolean mask or the name of a boolean column")
@@ -1097,7 +1099,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         the POs come in as receipts, not twice, and what is already allocated is not promised again).
     sales_linked, vip : optional
         Knit orders tied to a sales order / of VIP customers: a list of ``Order #``, a boolean mask, or the
-        name of a boolean column of ``knit_orders``.
+        name of a column of ``knit_orders`` holding flags (booleans, numbers: nonzero is a member, or text
+        Y/N, Yes/No, True/False, T/F, 1/0 in any case; an empty cell is not a member).
     engine : str, optional
         Kernel engine.
 

@@ -886,3 +886,22 @@ def test_xlsx_date_cells_beyond_2262_are_not_wrapped(monkeypatch):
     monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
     col = bkio.read_erp(b"PK\x03\x04 fake xlsx", optimize=False)["Start Date"]
     assert col.dtype == "datetime64[ns]" and col.tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-03")]
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.parametrize("block", [None, 1, 5])
+def test_bad_row_line_counts_breaks_inside_quoted_fields(monkeypatch, tmp_path, arrow, block):
+    """A quoted note spanning lines before a bad row: the error named pandas' line (which skips the breaks inside
+    quotes), one short of the file's line per such break."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    if block:
+        monkeypatch.setattr(bkio, "_LINE_BLOCK", block)
+    text = (b'junk\nDesc#,Description,Planning Balance\n1,"t""w""o\r\nli\nnes",3\r\n\r\n2,b,4\n3,"c\n",5\n'
+            b'4,d,5,6\n')
+    path = tmp_path / "yarn.csv"
+    path.write_bytes(text)
+    for source in (text, path):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (pyarrow's fallback to pandas warns)
+            with pytest.raises(ValueError, match=r"Expected 3 fields in line 10 of the file, saw 4"):
+                bkio.read_erp(source)

@@ -808,6 +808,39 @@ def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, t
         fh.close()
 
 
+_LINE_BLOCK = 1 << 22  # bytes per read of _file_line
+
+
+def _file_line(raw_or_path, header: _Header, n: int) -> int:
+    """The file's line (1-based) of pandas' ``line n`` of the body below the header: pandas counts the line breaks
+    outside quoted fields only, so each one inside a quoted field (a note spanning lines) before it adds one.
+    Reads the body in blocks (an error path: only when a row is bad)."""
+    import io as _io
+
+    fh = open(raw_or_path, "rb") if isinstance(raw_or_path, Path) else _io.BytesIO(raw_or_path)
+    inside_breaks, outside_breaks, quoted = 0, 0, False
+    try:
+        fh.seek(header.offset)
+        while outside_breaks < n - 1:
+            block = np.frombuffer(fh.read(_LINE_BLOCK), dtype=np.uint8)
+            if not block.size:
+                break
+            quote_parity = (np.cumsum(block == ord('"')) + quoted) & 1  # (odd: inside a quoted field)
+            breaks = np.flatnonzero(block == ord("\n"))
+            inside = quote_parity[breaks].astype(bool)
+            outside_at = np.flatnonzero(~inside)
+            need = n - 1 - outside_breaks
+            if outside_at.size >= need:  # pandas' line n starts after this block's need-th outside break
+                inside_breaks += int(inside[:outside_at[need - 1]].sum())
+                break
+            inside_breaks += int(inside.sum())
+            outside_breaks += int(outside_at.size)
+            quoted = bool(quote_parity[-1])
+    finally:
+        fh.close()
+    return n + header.line + 1 + inside_breaks
+
+
 def _xlsx_cells(src, name: str) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401
@@ -950,7 +983,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
             yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
         except pd.errors.ParserError as exc:
             # pandas counts lines from the first data line: name the line of the file
-            text = re.sub(r"\bline (\d+)\b", lambda m: f"line {int(m[1]) + header.line + 1} of the file",
+            text = re.sub(r"\bline (\d+)\b", lambda m: f"line {_file_line(src, header, int(m[1]))} of the file",
                           str(exc).strip())
             raise ValueError(f"{name}: {text}") from exc
 

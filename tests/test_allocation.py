@@ -1064,9 +1064,10 @@ def test_kits_need_beyond_float_max_is_inf_without_warning(engine):
     req = pd.DataFrame({"order": ["K1"], "item": [1], "fraction": [2.0]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        res = allocate_kits(orders, req, pd.DataFrame({"item": [1], "qty": [big]}), engine=engine)
+        # (supply of 2**53 or more is an error since the supply-magnitude check: the largest exact one)
+        res = allocate_kits(orders, req, pd.DataFrame({"item": [1], "qty": [2.0 ** 52]}), engine=engine)
     assert res.lines["need"].tolist() == [np.inf]
-    assert res.orders["knittable"].tolist() == [big / 2] and res.lines["taken"].tolist() == [big]
+    assert res.orders["knittable"].tolist() == [2.0 ** 51] and res.lines["taken"].tolist() == [2.0 ** 52]
 
 
 def test_erp_adapter_vip_and_sales_linked_are_not_misread():
@@ -1316,3 +1317,27 @@ def test_erp_adapter_reads_text_flags_like_the_bom():
     res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip="VIP", sales_linked="SO")
     assert res.orders.set_index("Order #").loc[["K1", "K2", "K3", "K4"], "priority_score"].tolist() == \
         [150.0, 0.0, 0.0, 150.0]
+
+
+def test_supply_beyond_2_53_is_an_error_not_material_that_does_not_exist(engine):
+    """Found by an independent oracle: the supply's running sum is float64, so 1e16 + 3 - 1e16 gave 4 lbs where 3
+    exist (and duplicate rows summed to 3 or 4 by their row order); allocate and allocate_kits delivered the
+    4. An item whose quantities add up to 2**53 or more in magnitude is now a ValueError naming it; below, whole
+    units add up exactly."""
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [10.0], "priority": [1], "due": [2]})
+    kits = pd.DataFrame({"order": ["K1"], "qty": [10.0], "priority": [1], "due": [2]})
+    req = pd.DataFrame({"order": ["K1"], "item": ["Y"], "fraction": [1.0]})
+    for qty, periods in (([1e16, 3.0, -1e16], [0, 1, 2]), ([1e16, -1e16, 3.0], [0, 0, 0]),
+                         ([2.0 ** 52, 2.0 ** 52], [0, 1])):
+        supply = pd.DataFrame({"item": ["Z", "Y", "Y", "Y"][:len(qty) + 1], "period": [0] + periods,
+                               "qty": [1.0] + qty})
+        with pytest.raises(ValueError, match=r"supply of item 'Y': its quantities add up to .* 2\*\*53 or more"):
+            allocate(orders, supply, engine=engine)
+        with pytest.raises(ValueError, match=r"supply of item 'Y': its quantities add up to .* 2\*\*53 or more"):
+            allocate_kits(kits, req, supply, engine=engine)
+    # just below: exact (whole units), every engine
+    top = 2.0 ** 53 - 8
+    supply = pd.DataFrame({"item": ["Y", "Y", "Y"], "period": [0, 1, 2], "qty": [top / 2 - 1, 3.0, -(top / 2 - 1)]})
+    res = allocate(orders, supply, engine=engine)
+    assert res.orders["delivered"].tolist() == [3.0] and res.orders["short"].tolist() == [7.0]
+    assert allocate_kits(kits, req, supply, engine=engine).orders["knittable"].tolist() == [3.0]

@@ -258,10 +258,26 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
             lambda c: uniques.take(c))
 
 
-def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine):
+_EXACT_SUM = 2.0 ** 53  # an item's supply magnitude (sum of |qty|) below which whole units add up exactly
+
+
+def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None):
     """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
-    (duplicate (item, period) rows summed), and the row of the first supply line of each period."""
+    (duplicate (item, period) rows summed), and the row of the first supply line of each period.
+
+    An item whose quantities add up to 2**53 or more in magnitude (sum of |qty|: 9.0e15 lbs) is a ValueError
+    (``name_of(codes)`` names it): beyond, float64 sums round whole units, in an order that depends on the rows
+    (1e16 + 3 - 1e16 is 4), and the rule would hand out material that does not exist."""
     n = code.size
+    if n:
+        magnitude = np.bincount(code, weights=np.abs(qty), minlength=n_items)
+        big = np.flatnonzero(~(magnitude < _EXACT_SUM))
+        if big.size:
+            c = int(big[0])
+            item = plain(name_of(np.array([c]))[0]) if name_of is not None else c
+            raise ValueError(f"supply of item {item!r}: its quantities add up to {magnitude[c]:.6g} in magnitude "
+                             f"(sum of |qty|), 2**53 or more: float64 sums would round whole units; rescale the "
+                             f"quantities (e.g. to thousands of lbs)")
     if n > 1:
         c0, c1 = code[:-1], code[1:]
         if not bool(((c1 > c0) | ((c1 == c0) & (times[1:] > times[:-1]))).all()):
@@ -437,8 +453,10 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     without ``min_shipment`` and with ``partial``, from the first period with free material, which only
     moves forward) and update the item's suffix minima in one branch-free pass (O(periods) per take: the
     exact floating-point order of the rule's subtractions rules out a lazy tree). Exact in floating point:
-    no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. With one
-    on-hand period the result equals the ERP's per-item running-sum allocation.
+    no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. An item's
+    supply is summed in float64: whole units add up exactly while its quantities add up to less than 2**53
+    (9.0e15) in magnitude; an item at or beyond that is a ValueError. With one on-hand period the result
+    equals the ERP's per-item running-sum allocation.
 
     Examples
     --------
@@ -516,7 +534,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, item_of)
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
@@ -747,7 +765,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     s_code, s_uniques = pd.factorize(sup_items)
     s_code = s_code.astype(np.int64)
     n_items = len(s_uniques)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take)
 
     # requirement lines: order codes, item codes (-1 = no supply), duplicates summed, grouped by order
     # (matched exactly, as the item ids: pandas would match integer and float64 order ids through float64)

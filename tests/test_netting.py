@@ -1328,3 +1328,36 @@ def test_past_due_columns_in_other_spellings_are_read_by_both_adapters(engine):
     assert res.orders["knittable_lbs"].tolist() == [12.0]
     with pytest.raises(ValueError, match=r"yarn_po column 'Unscheduled' row 0 \(position 0\): inf"):
         yarn_demand_report(inv, dem, po.assign(Unscheduled=[np.inf]), engine=engine)
+
+
+def test_min_max_multiple_rounding_of_a_need_beyond_2_63(engine):
+    """Found by an independent oracle: numba's math.ceil is an int64, so a need over 2**63 multiples wrapped and
+    numba planned a receipt of -9.2e18 (cython and the reference: 1e19)."""
+    from bk_fast.lots import MinMaxMultiple
+
+    res = bk_fast.net_requirements(np.array([[1e19]]), lot=MinMaxMultiple(multiple=1), engine=engine)
+    assert res.planned_receipts.tolist() == [[1e19]] and res.projected.tolist() == [[0.0]]
+    res = bk_fast.net_requirements(np.array([[3e19]]), lot=MinMaxMultiple(max=1e19, multiple=1), engine=engine)
+    assert res.planned_receipts.tolist() == [[3e19]] and res.projected.tolist() == [[0.0]]
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y"], "qty_per": [4.0]}))
+    res = bk_fast.mrp(pd.DataFrame({"item": ["FG"], "period": [0], "qty": [4e18]}), bom,
+                      lot=MinMaxMultiple(multiple=1), engine=engine)
+    assert dict(zip(res.items, res.planned_receipts[:, 0].tolist())) == {"FG": 4e18, "Y": 1.6e19}
+
+
+def test_erp_weeks_in_long_rows_roll_in_calendar_order(engine):
+    """Found by an independent oracle: long rows are a bag, but their row order was kept as 'the caller's own
+    order' of the weeks: Week 37 listed before Week 36 rolled first and showed a false shortage (dated weeks
+    too, and net_requirements' periods). Only a wide input's columns keep the caller's order."""
+    for w36, w37 in (("Week 36", "Week 37"), ("Week 2025-09-08", "Week 2025-09-15")):
+        demand = pd.DataFrame({"item": [1, 1], "week": [w37, w36], "qty": [10.0, 0.0]})
+        receipts = pd.DataFrame({"item": [1], "week": [w36], "qty": [10.0]})
+        out = bk_fast.weekly_balance({1: 0.0}, demand, receipts, engine=engine)
+        assert list(out.columns[:2]) == [w36, w37]
+        assert out.loc[1, w36] == 10.0 and out.loc[1, w37] == 0.0 and pd.isna(out.loc[1, "first_short"])
+        gross = pd.DataFrame({"item": ["y", "y"], "week": [w37, w36], "qty": [10.0, 0.0]})
+        res = bk_fast.net_requirements(gross, 0.0, receipts.assign(item="y"), engine=engine)
+        assert list(res.periods) == [w36, w37] and res.planned_receipts.sum() == 0.0
+    # a wide frame's own columns still keep the caller's order (sparse weeks across a year end)
+    wide = pd.DataFrame({"item": [1], "Week 10": [1.0], "Week 40": [2.0]})
+    assert list(bk_fast.weekly_balance({1: 5.0}, wide, None, engine=engine).columns[:2]) == ["Week 10", "Week 40"]

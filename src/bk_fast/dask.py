@@ -538,8 +538,7 @@ def _global_periods(sources: list, period_orders: list, periods):
             orders = period_orders[k]
             k += 1
             long.append(_net._union(orders))
-    parts = wide + long
-    return _net._default_order(_net._union(parts), parts[0] if parts else None)
+    return _net._default_order(_net._union(wide + long), wide[0] if wide else None)
 
 
 def _sort_items(frame: pd.DataFrame, like: pd.Index | None = None) -> pd.DataFrame:

@@ -17,8 +17,9 @@ Time-phased inputs are frames in either form:
 
 or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
 otherwise numbers and dates are sorted, the ERP's bucket names (``This Week``, ``Week 36`` / ``Week 2025-09-08``,
-``Later``) are in the order of its weekly roll, and any other labels keep the order in which they first appear
-(wide columns first). Missing numbers count as 0; infinite ones are an error naming the item and period.
+``Later``) are in the order of its weekly roll (unless that would reorder the columns of the first wide input
+among themselves: then those keep the caller's order; long rows, a bag, never do), and any other labels keep the
+order in which they first appear (wide columns first). Missing numbers count as 0; infinite ones are an error naming the item and period.
 """
 
 from __future__ import annotations
@@ -222,16 +223,18 @@ def _periods(sources, periods) -> pd.Index:
             if unknown.any():
                 raise ValueError(f"{s.what}: period {plain(s.periods[unknown][0])!r} is not in periods=")
         return out
-    wide_first = [s.periods for s in sources if not s.long] + [s.periods for s in sources if s.long]
-    return _default_order(_union(wide_first), wide_first[0] if wide_first else None)
+    wide = [s.periods for s in sources if not s.long]
+    # (only a wide input's columns are the caller's own order of weeks: long rows are a bag, in any order)
+    return _default_order(_union(wide + [s.periods for s in sources if s.long]), wide[0] if wide else None)
 
 
 def _default_order(out: pd.Index, lead: pd.Index | None = None) -> pd.Index:
     """The periods of the inputs (their union) in the default order: sorted when the labels sort; else as they
     come. The ERP's bucket names (all of them such) go in the order of its roll (a week only in the receipts
-    before ``Later``), unless that would reorder the weeks of the first input (``lead``) among themselves: the
-    caller's own order of its weeks is kept then, with ``This Week`` first and ``Later`` last. The Dask
-    functions order their periods with it too."""
+    before ``Later``), unless that would reorder the weeks of the first wide input (``lead``: its columns)
+    among themselves: the caller's own order of its weeks is kept then, with ``This Week`` first and ``Later``
+    last. Long rows carry no order of their own (``lead`` None). The Dask functions order their periods with it
+    too."""
     if _sortable(out):
         out = out.sort_values()
     elif len(out) and all(_erp_bucket(label) for label in out):

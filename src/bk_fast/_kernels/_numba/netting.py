@@ -111,12 +111,12 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
             elif rule == 1:
                 kf = 0.0
                 if nt > lmax:
-                    kf = math.ceil(nt / lmax) - 1.0
+                    kf = np.ceil(nt / lmax) - 1.0  # (np.ceil: a float; numba's math.ceil is an int64 that wraps)
                 full = kf * lmax if kf > 0.0 else 0.0
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
-                    last = math.ceil(last / lmult) * lmult
+                    last = np.ceil(last / lmult) * lmult
                 q = full + last
                 k = int(kf) + 1
             else:

@@ -42,12 +42,20 @@ class LotForLot(LotRule):
 
 @dataclass(frozen=True)
 class MinMaxMultiple(LotRule):
-    """Order ``max(net, min)`` rounded up to a multiple of ``multiple``; a need above ``max`` becomes several
-    orders: full orders of ``max`` (rounded down to a multiple) and one last order for the rest (itself raised
-    to ``min`` and rounded up). ``max=None``: uncapped; ``multiple=None`` (or 0): no rounding.
+    """Order ``max(net, min)`` rounded up to a multiple of ``multiple``; no order exceeds ``max``: a need above
+    ``max`` rounded down to a multiple (the cap) becomes several orders: full orders of the cap and one last
+    order for the rest (itself raised to ``min`` and rounded up). With max 37.5 and multiple 25, a need of
+    28.75 orders 25 + 25, not 50. ``max=None``: uncapped; ``multiple=None`` (or 0): no rounding.
 
     Rounding is exact floating-point ``ceil(q / multiple) * multiple``: a need of ``50.000000001`` with
     multiple 25 orders 75.
+
+    Examples
+    --------
+    >>> import numpy as np, bk_fast
+    >>> res = bk_fast.net_requirements(np.array([[28.75]]), lot=MinMaxMultiple(max=37.5, multiple=25))
+    >>> res.orders["qty"].tolist()
+    [25.0, 25.0]
     """
 
     code: ClassVar[int] = 1

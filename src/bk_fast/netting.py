@@ -19,7 +19,8 @@ or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are orde
 otherwise numbers and dates are sorted, the ERP's bucket names (``This Week``, ``Week 36`` / ``Week 2025-09-08``,
 ``Later``) are in the order of its weekly roll (unless that would reorder the columns of the first wide input
 among themselves: then those keep the caller's order; long rows, a bag, never do), and any other labels keep the
-order in which they first appear (wide columns first). Missing numbers count as 0; infinite ones are an error naming the item and period.
+order in which they first appear (wide columns first). Missing numbers count as 0; infinite ones are an error
+naming the item and period.
 """
 
 from __future__ import annotations

@@ -807,3 +807,94 @@ def test_contract_a_component_reached_by_several_paths_sums_them(engine):
     every = bom.explode(demand, leaves_only=False, engine=engine)
     assert every["item"].tolist() == ["A", "B", "C", "D"] and every["qty"].tolist() == [10.0, 20.0, 30.0, 40.0]
     assert every["level"].tolist() == [0, 1, 1, 2]
+
+
+def test_yarn_requirements_style_that_is_only_a_yarn_is_unmatched(engine):
+    """DOMAIN.md section 4 (found by an independent oracle, session 7): a knit order whose Style # is a yarn id of the BOM (an item
+    with no BOM rows of its own) matched the yarn item, which then stood in for its own style at 100 % of the
+    balance and inflated by_yarn. Only a style with BOM rows (a parent) matches: the frame and the compiled BOM,
+    integer ids in an object column, an all-integer BOM (integer Style # column) and text yarn ids alike."""
+    bom = pd.DataFrame({"Style#": ["125792/1", "125792/1"], "Desc#": [18767, 18929],
+                        "BOM_Percentage": [0.914, 0.086]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": pd.Series(["125792/1", 18767, 18929.0],
+                                                                            dtype=object),
+                        "Balance (lbs)": [1000.0, 500.0, 7.0]}).set_axis([9, 9, 3])
+    before = kos.copy(deep=True)
+    for b in (bom, BOM.from_frame(bom, engine=engine)):
+        res = yarn_requirements(kos, b, engine=engine)
+        assert res.unmatched[["Order #", "Balance (lbs)"]].values.tolist() == [["K2", 500.0], ["K3", 7.0]]
+        assert res.unmatched["Style #"].tolist() == [18767, 18929.0]
+        assert res.by_order["Order #"].tolist() == ["K1", "K1"]
+        assert res.by_order["lbs"].tolist() == pytest.approx([914.0, 86.0])
+        assert dict(zip(res.by_yarn["Desc#"], res.by_yarn["lbs"])) == pytest.approx({18767: 914.0, 18929: 86.0})
+        assert res.by_yarn["orders"].tolist() == [1, 1]
+    assert_frame_equal(kos, before)
+    # all-integer BOM, integer Style # column (the integer lookup path); open_only too
+    ibom = pd.DataFrame({"Style#": [123, 123], "Desc#": [1, 2], "BOM_Percentage": [0.5, 0.5]})
+    ikos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": [123, 2], "Balance (lbs)": [4.0, 10.0]})
+    for open_only in (False, True):
+        res = yarn_requirements(ikos, BOM.from_frame(ibom), open_only=open_only, engine=engine)
+        assert res.unmatched[["Order #", "Style #"]].values.tolist() == [["K2", 2]]
+        assert res.by_yarn[["Desc#", "lbs"]].values.tolist() == [[1, 2.0], [2, 2.0]]
+    # text yarn ids; a multi-level style (a parent that is also a component) still matches
+    tbom = pd.DataFrame({"Style#": ["S1", "S1", "SUB"], "Desc#": ["Y1", "SUB", "Y2"],
+                         "BOM_Percentage": [0.5, 0.5, 1.0]})
+    tkos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": [" Y1", "SUB", "S1"],
+                         "Balance (lbs)": [5.0, 2.0, 10.0]})
+    res = yarn_requirements(tkos, tbom, engine=engine)
+    assert res.unmatched[["Order #", "Style #"]].values.tolist() == [["K1", "Y1"]]
+    assert res.by_order[["Order #", "Desc#", "lbs"]].values.tolist() == [
+        ["K2", "Y2", 2.0], ["K3", "Y1", 5.0], ["K3", "Y2", 5.0]]
+    assert res.by_yarn[["Desc#", "lbs", "orders"]].values.tolist() == [["Y1", 5.0, 1], ["Y2", 7.0, 2]]
+
+
+def test_explode_codes_are_validated_never_truncated(engine):
+    """explode_dense / explode_lines (found by an independent oracle, session 7): float codes were truncated (1.7 -> item 1,
+    exploded silently), NaN cast to garbage, uint64 codes >= 2**63 wrapped before the range check (the message
+    showed the wrapped value) and a non-bool emit was cast (an integer array of item codes became a mask).
+    Whole floats are codes (2.0 is 2); the rest is an error naming the argument and the first bad position."""
+    bom = BOM.from_frame(pd.DataFrame({"parent": ["A", "A"], "component": ["B", "C"], "qty_per": [2.0, 1.0]}))
+    q2 = np.array([1.0, 3.0])
+    for bad, exc, msg in ((np.array([0.0, 1.7]), ValueError, r"codes must be whole.*position 1 is 1\.7"),
+                          (np.array([0.5, 0.0]), ValueError, r"codes.*position 0 is 0\.5"),
+                          (np.array([0.0, np.nan]), ValueError, r"codes.*position 1 is nan"),
+                          (np.array([0.0, np.inf]), ValueError, r"codes.*position 1 is inf"),
+                          (pd.array([0, None], dtype="Int64"), ValueError, r"codes.*position 1"),
+                          (np.array([0, 2 ** 63 + 5], dtype=np.uint64), ValueError,
+                           r"\[-1, 3\); position 1 is 9223372036854775813"),
+                          (np.array([0, 2 ** 64 - 1], dtype=np.uint64), ValueError,
+                           r"position 1 is 18446744073709551615"),
+                          (np.array([0, -128], dtype=np.int8), ValueError, r"\[-1, 3\); position 1 is -128"),
+                          (np.array([1e30, 0.0]), ValueError, r"\[-1, 3\); position 0 is 1e\+30"),
+                          (np.array([0, 2 ** 70], dtype=object), ValueError, r"position 1 is 1180591620717411303424"),
+                          (np.array([0, 1.5], dtype=object), ValueError, r"codes must be whole.*position 1"),
+                          (np.array([0, "1"], dtype=object), TypeError, r"codes.*position 1 is '1'"),
+                          (np.array([True, False]), TypeError, r"codes.*bool"),
+                          (np.array(["0", "1"]), TypeError, r"codes.*dtype")):
+        with pytest.raises(exc, match=msg):
+            bom.explode_dense(bad, q2, engine=engine)
+        with pytest.raises(exc, match=msg):
+            bom.explode_lines(bad, q2, engine=engine)
+    # every integer dtype, whole floats and object integers give the int64 result, on every engine
+    want_dense = bom.explode_dense(np.array([0, 1], dtype=np.int64), q2, engine="numpy")
+    want_lines = bom.explode_lines(np.array([0, -1], dtype=np.int64), q2, engine="numpy")
+    assert want_dense[0].tolist() == [1.0, 5.0, 1.0] and want_dense[1].tolist() == [True, True, True]
+    assert [a.tolist() for a in want_lines] == [[0, 0], [1, 2], [2.0, 1.0]]
+    for dt in (np.int8, np.int16, np.int32, np.uint8, np.uint64, np.float32, np.float64, object):
+        req, touched = bom.explode_dense(np.array([0, 1], dtype=dt), q2, engine=engine)
+        assert req.tolist() == want_dense[0].tolist() and touched.tolist() == want_dense[1].tolist(), dt
+        if dt is not np.uint8 and dt is not np.uint64:
+            got = bom.explode_lines(np.array([0, -1], dtype=dt), q2, engine=engine)
+            assert [a.tolist() for a in got] == [a.tolist() for a in want_lines], dt
+    codes = np.array([0.0, 1.0])
+    codes.flags.writeable = False
+    bom.explode_dense(codes, q2, engine=engine)
+    assert codes.tolist() == [0.0, 1.0]
+    # emit: a bool mask of n_items; integers (which could be item codes) are a TypeError
+    for emit in (np.array([0, 1, 2]), np.array([1, 0, 1]), np.array([1.0, 0.0, 1.0])):
+        with pytest.raises(TypeError, match="emit must be a bool array"):
+            bom.explode_lines(np.array([0]), np.array([1.0]), emit=emit, engine=engine)
+    with pytest.raises(ValueError, match=r"emit.*n_items=3.*\(2,\)"):
+        bom.explode_lines(np.array([0]), np.array([1.0]), emit=np.array([True, False]), engine=engine)
+    got = bom.explode_lines(np.array([0]), np.array([1.0]), emit=[True, False, True], engine=engine)
+    assert [a.tolist() for a in got] == [[0, 0], [0, 2], [1.0, 1.0]]

@@ -181,6 +181,61 @@ def _readonly(*arrays: np.ndarray) -> None:
 # ----------------------------------------------------------------------------------------------------------
 
 
+def _code_array(codes: np.ndarray, n: int) -> np.ndarray:
+    """``codes`` (1-D, any array-like already through ``np.asarray``) as int64 item codes in ``[-1, n)``.
+
+    Integer dtypes are taken as they are (uint64 beyond int64 included: checked before any cast); float codes
+    only when every one is a whole number (``2.0`` is code 2; ``1.7``, NaN and inf are errors, never truncated);
+    an object array only of integers and such floats. Booleans and any other dtype are a TypeError. Errors name
+    ``codes`` and the first bad position."""
+    kind = codes.dtype.kind
+    if kind == "O":
+        vals = codes.tolist()
+        for i, x in enumerate(vals):
+            if not isinstance(x, (int, np.integer, float, np.floating)) or isinstance(x, (bool, np.bool_)):
+                raise TypeError(f"codes must be integer item codes; position {i} is {x!r} "
+                                f"({type(x).__name__})")
+        whole = np.fromiter((isinstance(x, (int, np.integer)) or float(x).is_integer() for x in vals), dtype=bool,
+                            count=len(vals))
+        inside = np.fromiter((-1 <= x < n for x in vals), dtype=bool, count=len(vals))
+    elif kind in "iu":
+        if not codes.size or (codes.min() >= -1 and codes.max() < n):  # (compared in the codes' own dtype)
+            return np.ascontiguousarray(codes, dtype=np.int64)
+        vals = codes
+        whole = np.ones(codes.shape[0], dtype=bool)
+        inside = (codes >= -1) & (codes < n)
+    elif kind == "f":
+        vals = codes
+        whole = np.isfinite(codes) & (np.trunc(codes) == codes)
+        inside = (codes >= -1) & (codes < n)
+    elif kind == "b":
+        raise TypeError("codes must be integer item codes, got a bool array (a mask is not codes: "
+                        "np.flatnonzero(mask) gives the codes it selects)")
+    else:
+        raise TypeError(f"codes must be an array of integer item codes, got dtype {codes.dtype}")
+    if not whole.all():
+        i = int(np.flatnonzero(~whole)[0])
+        raise ValueError(f"codes must be whole numbers (integer item codes, -1 = not in the BOM); position {i} "
+                         f"is {plain(vals[i])!r}")
+    if not inside.all():
+        i = int(np.flatnonzero(~inside)[0])
+        raise ValueError(f"codes must be in [-1, {n}); position {i} is {plain(vals[i])!r}")
+    if kind == "O":
+        return np.array([int(x) for x in vals], dtype=np.int64)
+    return np.ascontiguousarray(codes, dtype=np.int64)
+
+
+def _emit_mask(emit, n: int) -> np.ndarray:
+    """``emit`` as a contiguous bool[n]; any other dtype (0/1 integers could be item codes) is a TypeError."""
+    arr = np.asarray(emit)
+    if arr.dtype.kind != "b":
+        raise TypeError(f"emit must be a bool array of length n_items={n} (a mask over the items), got dtype "
+                        f"{arr.dtype}")
+    if arr.shape != (n,):
+        raise ValueError(f"emit must be a bool array of length n_items={n}, got shape {arr.shape}")
+    return np.ascontiguousarray(arr)
+
+
 class BOM:
     """A bill of materials compiled once into arrays; explode any demand through it in one pass.
 
@@ -649,8 +704,10 @@ class BOM:
 
         Parameters
         ----------
-        codes : int64 array
-            Item code of each demand line (``-1`` = not in the BOM: skipped). Codes must be < ``n_items``.
+        codes : integer array
+            Item code of each demand line (``-1`` = not in the BOM: skipped), in ``[-1, n_items)``. Any integer
+            dtype; floats only when whole (``2.0``; never truncated: ``1.7``, NaN are a ValueError naming the
+            position); booleans are a TypeError.
         qty : float64 array
             Quantity of each line (finite).
 
@@ -670,12 +727,11 @@ class BOM:
         >>> req.tolist(), touched.tolist()
         ([3.0, 6.0], [True, True])
         """
-        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        codes = np.asarray(codes)
         qty = np.ascontiguousarray(qty, dtype=np.float64)
         if codes.shape != qty.shape or codes.ndim != 1:
             raise ValueError(f"codes and qty must be 1-D of equal length, got {codes.shape} and {qty.shape}")
-        if codes.size and (codes.max() >= self.n_items or codes.min() < -1):
-            raise ValueError(f"codes must be in [-1, {self.n_items}); got range [{codes.min()}, {codes.max()}]")
+        codes = _code_array(codes, self.n_items)
         if not np.all(np.isfinite(qty)):
             raise ValueError("qty must be finite")
         req = np.zeros(self.n_items, dtype=np.float64)
@@ -813,12 +869,14 @@ class BOM:
 
         Parameters
         ----------
-        codes : int64 array
-            Item code of each demand line (-1 = not in the BOM: no rows). Codes must be < ``n_items``.
+        codes : integer array
+            Item code of each demand line (-1 = not in the BOM: no rows), in ``[-1, n_items)``; validated as in
+            :meth:`explode_dense` (whole floats accepted, never truncated).
         qty : float64 array
             Quantity of each line (finite).
         emit : bool array, optional
-            Items to report (default: leaves that are not phantoms).
+            Items to report, a mask of length ``n_items`` (default: leaves that are not phantoms). Any other
+            dtype is a TypeError (integers could be item codes, not a mask).
 
         Returns
         -------
@@ -835,19 +893,14 @@ class BOM:
         [[0, 0, 2, 2], [1, 2, 1, 2], [2.0, 0.5, 8.0, 2.0]]
         """
         n = self.n_items
-        codes = np.ascontiguousarray(codes, dtype=np.int64)
+        codes = np.asarray(codes)
         q = np.ascontiguousarray(qty, dtype=np.float64)
         if codes.shape != q.shape or codes.ndim != 1:
             raise ValueError(f"codes and qty must be 1-D of equal length, got {codes.shape} and {q.shape}")
-        if codes.size and (codes.max() >= n or codes.min() < -1):
-            raise ValueError(f"codes must be in [-1, {n}); got range [{codes.min()}, {codes.max()}]")
+        codes = _code_array(codes, n)
         if not np.all(np.isfinite(q)):
             raise ValueError("qty must be finite")
-        if emit is None:
-            emit = self._emit_leaf
-        emit = np.ascontiguousarray(emit, dtype=bool)
-        if emit.shape != (n,):
-            raise ValueError(f"emit must be a bool array of length n_items={n}")
+        emit = self._emit_leaf if emit is None else _emit_mask(emit, n)
         ok = codes >= 0
         present = np.zeros(n, dtype=bool)
         present[codes[ok]] = True

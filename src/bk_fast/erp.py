@@ -14,7 +14,8 @@ class YarnRequirements:
     """Yarn demand of knit orders: ``by_order`` (``Order #, Style #, Desc#, lbs``: one row per knit order and
     yarn), ``by_yarn`` (``Desc#, lbs, orders``: per-yarn totals, ascending ``Desc#``; numeric ids before text
     ones when the BOM mixes both) and ``unmatched``
-    (``Order #, Style #, Balance (lbs)``: knit orders whose style is empty or not in the BOM)."""
+    (``Order #, Style #, Balance (lbs)``: knit orders whose style is empty, not in the BOM, or only a
+    component of it, such as a yarn id)."""
 
     by_order: _bom_pd.DataFrame
     by_yarn: _bom_pd.DataFrame
@@ -38,7 +39,9 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
 
     The ERP's own report, without its nested row loops (DOMAIN.md section 4): no loss factor, duplicate
     (style, yarn) BOM rows add up, styles are matched after stripping spaces, and a knit order whose style is
-    not in the BOM is reported in ``unmatched``, never dropped silently. A missing balance counts as 0 lbs.
+    not in the BOM is reported in ``unmatched``, never dropped silently. Only a style with BOM rows of its own (a
+    parent) matches: a ``Style #`` that is only a component of the BOM (a yarn id) is unmatched too, whatever
+    the id's type. A missing balance counts as 0 lbs.
 
     Parameters
     ----------
@@ -103,6 +106,10 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         balance, styles, miss, orders = balance[keep], styles[keep], miss[keep], orders[keep]
     codes = compiled._codes(styles)
     codes[miss] = -1
+    # only a style with BOM rows of its own matches: an id that is only a component (a yarn, Desc#) has no
+    # BOM, and would otherwise stand in for itself at 100 % of the balance
+    hit = _bom_np.flatnonzero(codes >= 0)
+    codes[hit[compiled.is_leaf[codes[hit]]]] = -1
     row, ycodes, lbs_rows = compiled.explode_lines(codes, balance, engine=engine)
     by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
                                   "Desc#": compiled._take(ycodes), "lbs": lbs_rows})

@@ -1341,3 +1341,23 @@ def test_supply_beyond_2_53_is_an_error_not_material_that_does_not_exist(engine)
     res = allocate(orders, supply, engine=engine)
     assert res.orders["delivered"].tolist() == [3.0] and res.orders["short"].tolist() == [7.0]
     assert allocate_kits(kits, req, supply, engine=engine).orders["knittable"].tolist() == [3.0]
+
+
+def test_erp_adapter_style_that_is_only_a_yarn_is_unmatched(engine):
+    """A knit order whose Style # is only a yarn id of the BOM matched that yarn at 100 % of its balance (and
+    took its stock), in the text and in the integer-id path; yarn_requirements reports such orders unmatched,
+    and so does the allocation now: bom_matched False, no yarn taken."""
+    from bk_fast.erp import allocate_knit_orders
+
+    inv = pd.DataFrame({"Desc#": [1, 2], "Planning Balance": [100.0, 100.0]})
+    for bom, styles in ((pd.DataFrame({"Style#": [123, 123], "Desc#": [1, 2], "BOM_Percentage": [0.5, 0.5]}),
+                         [123, 2]),
+                        (pd.DataFrame({"Style#": ["S", "S"], "Desc#": [1, 2], "BOM_Percentage": [0.5, 0.5]}),
+                         ["S", " 2"]),
+                        (pd.DataFrame({"Style#": ["S", "S"], "Desc#": ["Y1", "Y2"], "BOM_Percentage": [0.5, 0.5]}),
+                         ["S", "Y1"])):
+        kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": styles, "Balance (lbs)": [4.0, 10.0]})
+        res = allocate_knit_orders(kos, bom, inv if bom["Desc#"].dtype.kind == "i" else
+                                   inv.assign(**{"Desc#": ["Y1", "Y2"]}), today="2025-09-01", engine=engine)
+        assert res.orders["bom_matched"].tolist() == [True, False], styles
+        assert res.lines["Order #"].tolist() == ["K1", "K1"] and res.lines["allocated_lbs"].tolist() == [2.0, 2.0]

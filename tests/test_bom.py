@@ -810,8 +810,8 @@ def test_contract_a_component_reached_by_several_paths_sums_them(engine):
 
 
 def test_yarn_requirements_style_that_is_only_a_yarn_is_unmatched(engine):
-    """DOMAIN.md section 4 (found by an independent oracle, session 7): a knit order whose Style # is a yarn id of the BOM (an item
-    with no BOM rows of its own) matched the yarn item, which then stood in for its own style at 100 % of the
+    """DOMAIN.md section 4 (independent oracle, session 7): a knit order whose Style # is a yarn id of the BOM
+    (an item with no BOM rows of its own) matched the yarn item, which then stood in for its own style at 100 % of the
     balance and inflated by_yarn. Only a style with BOM rows (a parent) matches: the frame and the compiled BOM,
     integer ids in an object column, an all-integer BOM (integer Style # column) and text yarn ids alike."""
     bom = pd.DataFrame({"Style#": ["125792/1", "125792/1"], "Desc#": [18767, 18929],
@@ -849,7 +849,7 @@ def test_yarn_requirements_style_that_is_only_a_yarn_is_unmatched(engine):
 
 
 def test_explode_codes_are_validated_never_truncated(engine):
-    """explode_dense / explode_lines (found by an independent oracle, session 7): float codes were truncated (1.7 -> item 1,
+    """explode_dense / explode_lines (independent oracle, session 7): float codes were truncated (1.7 -> item 1,
     exploded silently), NaN cast to garbage, uint64 codes >= 2**63 wrapped before the range check (the message
     showed the wrapped value) and a non-bool emit was cast (an integer array of item codes became a mask).
     Whole floats are codes (2.0 is 2); the rest is an error naming the argument and the first bad position."""

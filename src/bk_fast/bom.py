@@ -630,6 +630,13 @@ class BOM:
         out[pos[bad]] = True
         return out
 
+    def _parent_codes(self, codes: np.ndarray) -> np.ndarray:
+        """``codes`` with those of items that have no BOM rows of their own (leaves: yarns) set to -1, in place
+        (returned): for demand that must name a style (a parent), as the ERP's knit orders do."""
+        hit = np.flatnonzero(codes >= 0)
+        codes[hit[self.is_leaf[codes[hit]]]] = -1
+        return codes
+
     def _take(self, codes: np.ndarray):
         """Item ids of ``codes``: int64 when they are all integer ids (even in a mixed BOM), else as ``items``."""
         if self._lookup is not None and self._lookup.ids is not None and self.items.dtype == object:

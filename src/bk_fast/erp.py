@@ -108,8 +108,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     codes[miss] = -1
     # only a style with BOM rows of its own matches: an id that is only a component (a yarn, Desc#) has no
     # BOM, and would otherwise stand in for itself at 100 % of the balance
-    hit = _bom_np.flatnonzero(codes >= 0)
-    codes[hit[compiled.is_leaf[codes[hit]]]] = -1
+    compiled._parent_codes(codes)
     row, ycodes, lbs_rows = compiled.explode_lines(codes, balance, engine=engine)
     by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
                                   "Desc#": compiled._take(ycodes), "lbs": lbs_rows})
@@ -1193,12 +1192,17 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     styles = kos[s_label].astype("string").str.strip()
     demand = _alloc_pd.DataFrame({"item": styles.to_numpy(dtype=object, na_value=None),
                                   "qty": _alloc_np.ones(n)}, index=_alloc_np.arange(n))
-    per_line = compiled.explode(demand, by_line=True, engine=engine)
+    # (as BOM.explode(by_line=True) matches them, but only a style with BOM rows of its own: a Style # that is
+    # only a yarn id of the BOM is unmatched, as in yarn_requirements, not its own yarn at 100 %)
+    ids, miss, _, _, _, s_codes = compiled._demand(demand, None, None)
+    if s_codes is None:
+        s_codes = compiled._codes(ids)
+        s_codes[miss] = -1
+    line_pos, ycodes, line_frac = compiled.explode_lines(compiled._parent_codes(s_codes), _alloc_np.ones(n),
+                                                         engine=engine)
     matched = _alloc_np.zeros(n, dtype=bool)
-    line_pos = per_line["line"].to_numpy(dtype=_alloc_np.int64)
     matched[line_pos] = True
-    line_item = per_line["item"].to_numpy()
-    line_frac = per_line["qty"].to_numpy()
+    line_item = compiled._take(ycodes).to_numpy()
     if n and not matched.all() and kos[s_label].dtype.kind in "iuf":
         # numeric Style # ids: their text ("123") misses a BOM of integer styles, found by id as in
         # yarn_requirements (the text match above still serves a BOM whose styles are text)
@@ -1208,7 +1212,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         ids, miss = _id_values(kos[s_label].iloc[rest], True)
         codes = compiled._codes(ids)
         codes[miss] = -1
-        row, ycodes, lbs = compiled.explode_lines(codes, _alloc_np.ones(rest.size), engine=engine)
+        row, ycodes, lbs = compiled.explode_lines(compiled._parent_codes(codes), _alloc_np.ones(rest.size),
+                                                  engine=engine)
         if row.size:
             line_pos = _alloc_np.concatenate([line_pos, rest[row]])
             line_item = _alloc_np.concatenate([_alloc_pd.Index(line_item).astype(object),

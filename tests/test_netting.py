@@ -1155,9 +1155,9 @@ def test_erp_report_text_ids_that_are_numbers_meet_integer_ids(engine, dtype):
     po_t = pd.DataFrame({"Desc#": pd.Series(["18767", "x1"], dtype=dtype), "Unscheduled or Past Due": [4.0, 1.0],
                          "This Week": [2.0, 0.0]})
     out = _report_all_engines(engine, inv, dem, po_t)
-    assert out["Desc#"].tolist() == [18767, 18768, "x1", "X1"]  # (text ids keep their case)
-    assert out["Balance This Week"].tolist() == [72.0, 5.0, 0.0, -1.0]
-    assert out["Total Balance"].tolist() == [76.0, 5.0, 1.0, -1.0]
+    assert out["Desc#"].tolist() == [18767, 18768, "X1", "x1"]  # (text ids keep their case; demand, then POs)
+    assert out["Balance This Week"].tolist() == [72.0, 5.0, -1.0, 0.0]
+    assert out["Total Balance"].tolist() == [76.0, 5.0, -1.0, 1.0]
     # text that is no whole number in ASCII digits stays text: "1e3", "1_000", "١٢" (Arabic-Indic), "7.5"
     odd = ["1e3", "1_000", "\u0661\u0662", "7.5"]
     inv_o = pd.DataFrame({"Desc#": [1000, 12, 7], "Theoretical Balance": [1.0, 2.0, 3.0]})
@@ -1361,3 +1361,25 @@ def test_erp_weeks_in_long_rows_roll_in_calendar_order(engine):
     # a wide frame's own columns still keep the caller's order (sparse weeks across a year end)
     wide = pd.DataFrame({"item": [1], "Week 10": [1.0], "Week 40": [2.0]})
     assert list(bk_fast.weekly_balance({1: 5.0}, wide, None, engine=engine).columns[:2]) == ["Week 10", "Week 40"]
+
+
+def test_yarn_report_duplicate_inventory_rows_with_a_past_due_column(engine):
+    """Found by an independent oracle: an inventory listing a yarn twice, with a past-due PO column and a PO
+    yarn not in the inventory, raised pandas' 'cannot reindex on an axis with duplicate labels'; and a column
+    of zeros (past due 0) moved the PO yarns ahead of the demand-only yarns."""
+    from bk_fast.erp import yarn_demand_report
+
+    inv = pd.DataFrame({"Desc#": [1, 1], "Monday Inventory": [1.0, 1.0]})
+    dem = pd.DataFrame({"Desc#": [1, 3], "This Week": [1.0, 1.0]})
+    po = pd.DataFrame({"Desc#": [8, 3], "Unscheduled or Past Due": [1.0, 5.0], "This Week": [0.0, 0.0]})
+    rep = yarn_demand_report(inv, dem, po, engine=engine)
+    assert rep["Desc#"].tolist() == [1, 3, 8]
+    assert rep["Monday Inventory"].tolist() == [2.0, 0.0, 0.0]
+    assert rep["Balance This Week"].tolist() == [1.0, -1.0, 0.0]
+    assert rep["Total Balance"].tolist() == [1.0, 4.0, 1.0] and rep["Total Receipt"].tolist() == [0.0, 5.0, 1.0]
+    inv = pd.DataFrame({"Desc#": [4], "Monday Inventory": [1.0]})
+    dem = pd.DataFrame({"Desc#": [1, 3], "This Week": [1.0, 1.0]})
+    po = pd.DataFrame({"Desc#": [7, 3], "This Week": [1.0, 1.0]})
+    plain_order = yarn_demand_report(inv, dem, po, engine=engine)["Desc#"].tolist()
+    zeros = yarn_demand_report(inv, dem, po.assign(**{"Unscheduled or Past Due": 0.0}), engine=engine)
+    assert plain_order == zeros["Desc#"].tolist() == [4, 1, 3, 7]

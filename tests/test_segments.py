@@ -55,10 +55,37 @@ def test_long_group_and_many_short_groups(engine):
                                   pandas_cumsum(vals, keys).to_numpy())
 
 
-def test_int_overflow_wraps_like_numpy(engine):
+def test_int_overflow_is_an_error_where_the_kernel_wraps(engine):
+    """The kernel wraps like NumPy; segmented_cumsum promises exact integer sums, so a wrapped one is a
+    ValueError naming the row (it returned -2**63 for 2**63 - 1 plus 1, and 2**62 + 2**62; an independent
+    oracle found it)."""
+    from bk_fast._engine import resolve
+
     big = np.iinfo(np.int64).max
-    out = bk_fast.segmented_cumsum(np.array([big, 1]), [0, 0], engine=engine)
+    out = np.zeros(2, dtype=np.int64)
+    resolve("segmented_cumsum", engine)(np.array([big, 1]), np.zeros(2, dtype=np.int64), 1, out)
     assert out.tolist() == [big, np.iinfo(np.int64).min]
+    for values, keys, row in (([big, 1], [0, 0], "row 1"), ([2 ** 62, 5, 2 ** 62], [0, 1, 0], "row 2"),
+                              ([-(2 ** 62), -(2 ** 62), -1], [0, 0, 0], "row 2"),
+                              (pd.Series([-(2 ** 63), 3, -1], index=[7, 8, 9]), [0, 1, 0], r"row 9 \(position 2\)")):
+        with pytest.raises(ValueError, match=rf"running sum at {row} exceeds the int64 range"):
+            bk_fast.segmented_cumsum(values, keys, engine=engine)
+    # the extremes themselves are exact
+    assert bk_fast.segmented_cumsum([2 ** 62, 2 ** 62 - 1, -(2 ** 63)], [0, 0, 1], engine=engine).tolist() == \
+        [2 ** 62, big, -(2 ** 63)]
+    assert bk_fast.segmented_cumsum([-(2 ** 62), -(2 ** 62)], [0, 0], engine=engine).tolist() == [-(2 ** 62),
+                                                                                              -(2 ** 63)]
+
+
+def test_integers_with_a_missing_key_add_exactly_or_raise(engine):
+    """A missing key sent integer values through float64 (2**53 + 1 became 2**53); they are summed in int64
+    now, the result float64 with NaN in the missing key's rows: exact below 2**53, a ValueError from there."""
+    out = bk_fast.segmented_cumsum([2 ** 53 - 3, 7, 1, 1], [1, None, 1, 2], engine=engine)
+    assert out.dtype == np.float64 and out.tolist()[0] == 2 ** 53 - 3 and np.isnan(out[1])
+    assert out.tolist()[2:] == [2 ** 53 - 2, 1.0]
+    with pytest.raises(ValueError, match=r"running sum at row 2 is 9007199254740993, beyond 2\*\*53"):
+        bk_fast.segmented_cumsum([2 ** 53 - 3, 7, 4], [1, None, 1], engine=engine)
+    assert bk_fast.segmented_cumsum(np.array([True, True]), [None, 0], engine=engine).tolist()[1] == 1.0
 
 
 def test_errors():

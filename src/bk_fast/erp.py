@@ -925,9 +925,17 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         past_due.index = pd_ids
     dem_frame = _net_pd.DataFrame(dem_b if keep is None else {b: v[keep] for b, v in dem_b.items()}, index=dem_keys)
     if past_due is not None:
-        only_po = past_due.index[~past_due.index.isin(on_hand.index)]
-        if len(only_po):  # (appending an empty float index would turn integer Desc# into floats)
-            on_hand = on_hand.reindex(on_hand.index.append(only_po), fill_value=0.0)
+        # every past-due yarn needs a row (on hand 0 for a yarn of the POs only): the inventory's rows of one
+        # yarn added up first, and the yarns in the report's order (inventory, then demand, then POs), so that
+        # a column of zeros reorders nothing
+        on_hand = on_hand.groupby(level=0, sort=False).sum()
+        full = on_hand.index
+        for ix in (dem_frame.index, rec_frame.index if rec_frame is not None else None, past_due.index):
+            new = ix[~ix.isin(full)].unique() if ix is not None else ix
+            if new is not None and len(new):  # (appending an empty float index would turn integer Desc# float)
+                full = full.append(new)
+        if len(full) > len(on_hand):
+            on_hand = on_hand.reindex(full, fill_value=0.0)
     res = weekly_balance(on_hand, dem_frame, rec_frame, past_due, periods=order, engine=engine)
     out = _net_pd.DataFrame({"Desc#": res.index.to_numpy(), "Monday Inventory": res["on_hand"].to_numpy()})
     for b in order:

@@ -31,6 +31,19 @@ def _check_finite(arr: np.ndarray, values, what: str, problem: str) -> None:
         raise ValueError(f"{what} at {row}: {arr[i]} {problem} (an infinite sum makes the rest of its group NaN)")
 
 
+def _int_overflow(arr: np.ndarray, out: np.ndarray) -> int | None:
+    """First row whose int64 running sum wrapped around (``out[i] = prev + arr[i]`` past the int64 range:
+    its sign differs from both ``prev`` and ``arr[i]``; ``prev = out[i] - arr[i]`` wraps back exactly), or
+    None. Skipped when no sum can reach 2**63 (every value below 2**63 / n in magnitude)."""
+    lo, hi = int(arr.min()), int(arr.max())
+    if max(abs(lo), abs(hi)) * arr.shape[0] < 2 ** 63:
+        return None
+    with np.errstate(over="ignore"):
+        prev = out - arr
+    bad = np.flatnonzero(((prev ^ out) & (arr ^ out)) < 0)
+    return int(bad[0]) if bad.size else None
+
+
 def segmented_cumsum(values, keys, *, engine: str | None = None):
     """Running sum of ``values`` per key, in row order: ``pandas.Series(values).groupby(keys).cumsum()``
     in one pass.
@@ -38,7 +51,10 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     Parameters
     ----------
     values : array-like or Series
-        Numbers. Integers (and booleans) stay int64 and add exactly; floats are float64; text is cleaned
+        Numbers. Integers (and booleans) stay int64 and add exactly (a running sum beyond the int64 range is
+        a ValueError naming the row, where NumPy and pandas wrap around; with a missing key the result is
+        float64, NaN in that key's rows, and a sum of 2**53 or more, which float64 cannot hold exactly, is a
+        ValueError); floats are float64; text is cleaned
         as ERP numbers. NaN values are skipped like pandas does: their row is NaN and the sum goes on.
         An infinite value, or a running sum that overflows float64, is a ValueError naming the row
         (pandas would turn the rest of the group into NaN).
@@ -84,11 +100,12 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     if raw.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {raw.shape}")
     missing_key = bool((codes < 0).any())
-    if raw.dtype.kind in "iub" and not missing_key:
+    is_int = raw.dtype.kind in "iub"
+    if is_int:
         if raw.dtype.kind == "u" and raw.size and raw.max() > np.iinfo(np.int64).max:
             raise ValueError("values: unsigned integers above the int64 range are not supported")
         arr = np.ascontiguousarray(raw, dtype=np.int64)
-        out = np.zeros(arr.shape[0], dtype=np.int64)
+        out = np.zeros(arr.shape[0], dtype=np.int64)  # (rows of a missing key stay 0 here; NaN below)
     else:
         arr = float_array(values, name="values")
         out = np.full(arr.shape[0], np.nan)
@@ -99,12 +116,22 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     resolve("segmented_cumsum", engine)(arr, codes, n_groups, out)
     if is_float:  # finite inputs: an infinite sum is an overflow, and the next row of the group would be NaN
         _check_finite(out, values, "running sum", "overflows float64")
-    elif raw.dtype.kind == "u" and out.size and out.min() < 0:
-        # sums of non-negative values wrapped past int64 (unsigned values, unlike int64's, do not wrap in NumPy
-        # or pandas before 2**64, and each step adds < 2**63, so a wrapped sum is always seen negative)
-        i = int(np.argmax(out < 0))
-        row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
-        raise ValueError(f"running sum at {row} exceeds the int64 range (unsigned values are summed in int64)")
+    elif out.size:
+        i = _int_overflow(arr, out)
+        if i is not None:
+            row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
+            raise ValueError(f"running sum at {row} exceeds the int64 range (integers are summed in int64, exactly)")
+        if missing_key:  # NaN rows: float64, which holds the integer sums exactly only below 2**53
+            big = np.flatnonzero((np.abs(out) >= 2 ** 53) & (codes >= 0))
+            if big.size:
+                i = int(big[0])
+                row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else \
+                    f"row {i}"
+                raise ValueError(f"running sum at {row} is {int(out[i])}, beyond 2**53: with a missing key the "
+                                 f"result is float64 (NaN in its rows), which cannot hold it exactly; drop the rows "
+                                 f"whose key is missing first")
+            out = out.astype(np.float64)
+            out[codes < 0] = np.nan
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
     return out

@@ -1089,3 +1089,200 @@ def test_schedule_knit_orders_skips_the_blank_rows_of_a_machines_export(engine):
     bad = pd.concat([mill["machines"], pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [None]})], ignore_index=True)
     with pytest.raises(ValueError, match=r"machines column 'MACH' row 14: work center '9.38.20.F' has no machine"):
         schedule_knit_orders(mill["knit_orders"], bad, *args, start="2025-09-01", engine=engine)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# exact Moore-Hodgson, numeric id ties, empty rate tables, zero-length jobs (found by an independent oracle)
+
+
+def _exact_moore_hodgson(p, d):
+    """Moore-Hodgson as documented, in fractions: (on_time list, n_late)."""
+    from fractions import Fraction
+
+    order = sorted(range(len(p)), key=lambda j: (d[j], j))
+    rank = {j: k for k, j in enumerate(order)}
+    on, late, total = [], set(), Fraction(0)
+    for j in order:
+        on.append(j)
+        total += Fraction(p[j])
+        if d[j] == -math.inf or (d[j] != math.inf and total > Fraction(d[j])):
+            worst = max(on, key=lambda i: (p[i], rank[i]))
+            on.remove(worst)
+            late.add(worst)
+            total -= Fraction(p[worst])
+    return [j not in late for j in range(len(p))], len(late)
+
+
+def _feasible_exact(subset, p, d):
+    from fractions import Fraction
+
+    t = Fraction(0)
+    for j in sorted(subset, key=lambda j: (d[j], j)):
+        t += Fraction(p[j])
+        if d[j] == -math.inf or (d[j] != math.inf and t > Fraction(d[j])):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("p, d, on_time", [
+    # dropping 2.5 left 0.2 + 2.5 - 2.5 = 0.20000000000000018 as the float total: job 2 looked late
+    ([0.2, 2.5, 0.3], [0.3, 0.5, 0.5], [True, False, True]),
+    # ... and 0.1 + 0.7 - 0.7 = 0.09999999999999987: jobs 0 and 2 looked on time, but 0.1 + 0.2 > 0.3
+    ([0.1, 0.7, 0.2], [0.3, 0.3, 0.3], [True, False, False]),
+    # a total a double-double (hi + lo) cannot hold: 1 + 2**-60 lost its 2**-60 next to 2**60
+    ([1.0, 2.0**-60, 2.0**60, 2.0**-52 - 2.0**-61], [1 + 2.0**-52] * 4, [False, True, False, True]),
+    # subnormal processing times next to huge due dates (beyond 2**1021: min_late_jobs' integer path)
+    ([2.0**1022, 2.0**-1074], [2.0**1022, 2.0**1022], [False, True]),
+    ([2.0**1000, 2.0**-1074], [2.0**1000, 2.0**1000], [False, True]),
+    ([5e-324, 5e-324, 1e308], [5e-324, 1e-323, 1.7e308], [True, True, True]),
+])
+def test_min_late_jobs_decides_with_exact_sums(engine, p, d, on_time):
+    r = bk_fast.min_late_jobs(p, d, engine=engine)
+    assert r.on_time.tolist() == on_time
+    assert (r.on_time.tolist(), r.n_late) == _exact_moore_hodgson(p, d)
+    assert _feasible_exact([j for j in range(len(p)) if on_time[j]], p, d)
+
+
+_AWKWARD = [0.0, 0.1, 0.2, 0.3, 0.7, 2.5, 1.0, 3.0, 1e-300, 5e-324, 1e16, 2.0**53, 1.7e308, 2.0**-60]
+
+
+@SETTINGS
+@given(st.lists(st.tuples(st.sampled_from(_AWKWARD),
+                          st.sampled_from(_AWKWARD + [0.5, 0.6, 1.0 + 2**-52, 2.0**1022, math.inf, -1.0])),
+                max_size=7))
+def test_min_late_jobs_is_optimal_in_exact_arithmetic(jobs):
+    p = [a for a, _ in jobs]
+    d = [b for _, b in jobs]
+    n = len(p)
+    best = next(k for k in range(n, -1, -1)
+                if any(_feasible_exact(s, p, d) for s in itertools.combinations(range(n), k)))
+    want = _exact_moore_hodgson(p, d)
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        r = bk_fast.min_late_jobs(p, d, engine=eng)
+        assert (r.on_time.tolist(), r.n_late) == want
+        assert n - r.n_late == best
+        assert _feasible_exact([j for j in range(n) if r.on_time[j]], p, d)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 200), st.integers(0, 2**32 - 1), st.sampled_from(["decimals", "wild", "near_limit"]))
+def test_moore_hodgson_kernels_exact_on_awkward_floats(n, seed, kind):
+    rng = np.random.default_rng(seed)
+    if kind == "decimals":  # tenths: float sums drift, exact ones tie with the due dates
+        p = rng.integers(0, 30, n) / 10
+        d = rng.integers(0, 10 * n + 1, n) / 10
+    elif kind == "wild":  # every binade, subnormals included
+        p = np.ldexp(rng.random(n), rng.integers(-1074, 1000, n))
+        d = np.ldexp(rng.random(n), rng.integers(-1074, 1000, n))
+    else:  # just below the kernels' 2**1021 due-date bound, sums up to 2**1022
+        p = np.ldexp(rng.random(n), 1021)
+        d = np.where(rng.random(n) < 0.2, np.inf, np.ldexp(rng.random(n), 1021))
+    want = _exact_moore_hodgson(p.tolist(), d.tolist())
+    order = np.argsort(d, kind="stable").astype(np.int64)
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        got = np.zeros(n, np.uint8)
+        assert resolve("moore_hodgson", eng)(order, p, d, got) == want[1]
+        assert got.astype(bool).tolist() == want[0]
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 60), st.integers(0, 2**32 - 1))
+def test_min_late_jobs_beyond_2_1021_takes_the_same_decisions(n, seed):
+    # due dates from 2**1021 on go through Python integers (the kernels' float sums could overflow): the
+    # decisions are those of the same data scaled down (scaling by a power of two is exact here)
+    from bk_fast.scheduling import _moore_hodgson_big
+
+    rng = np.random.default_rng(seed)
+    p = rng.integers(0, 40, n) / 8
+    d = np.where(rng.random(n) < 0.2, np.inf, rng.integers(0, 8 * n + 1, n) / 8)
+    want = bk_fast.min_late_jobs(p, d, engine="numpy")
+    big = bk_fast.min_late_jobs(np.ldexp(p, 1017), np.ldexp(d, 1017))  # dues up to 60 * 2**1017
+    assert big.on_time.tolist() == want.on_time.tolist() and big.n_late == want.n_late
+    order = np.argsort(d, kind="stable").astype(np.int64)
+    got = np.zeros(n, np.uint8)
+    assert _moore_hodgson_big(order, p, d, got) == want.n_late
+    assert got.astype(bool).tolist() == want.on_time.tolist()
+
+
+M1 = pd.DataFrame({"machine": [1], "work_center": ["W1"]})
+
+
+@pytest.mark.parametrize("rule", ["priority_due", "due", "spt"])
+@pytest.mark.parametrize("ids", [[5, 3], np.array([5, 3], dtype=np.int8), np.array([2**63 + 5, 2**63 + 3], np.uint64),
+                                 [5.5, 3.5], pd.Series(["b", "a"], dtype=object), pd.array([5, 3], dtype="Int64")],
+                         ids=["int", "int8", "uint64", "float", "object_str", "Int64"])
+def test_schedule_ties_go_by_job_id_of_any_dtype(engine, rule, ids):
+    # numeric ids (and text in an object column) reached factorize as a NumpyExtensionArray, which
+    # factorize(sort=True) refuses: the TypeError was taken for unorderable ids and input order kept
+    jobs = pd.DataFrame({"job": ids, "qty": [300.0, 300.0], "style": ["A", "A"], "work_center": ["W1", "W1"],
+                         "due": [2.0, 2.0]})
+    s = bk_fast.schedule(jobs, M1, rates=300.0, start="2025-09-01", rule=rule, engine=engine)
+    assert s.jobs["start_day"].tolist() == [1.0, 0.0]
+    by_index = jobs.drop(columns="job").set_axis(pd.Index(jobs["job"]), axis=0)  # the index as the ids
+    assert by_index.index.dtype == jobs["job"].dtype
+    s = bk_fast.schedule(by_index, M1, rates=300.0, start="2025-09-01", rule=rule, engine=engine)
+    assert s.jobs["start_day"].tolist() == [1.0, 0.0]
+
+
+def test_schedule_unorderable_ids_keep_input_order(engine):
+    # ids that do not compare (a tuple and numbers) tie in input order; numbers beside text sort (numbers first)
+    for ids, want in [([(1, 2), 3, 0], [0.0, 1.0, 2.0]), (["b", 2, "a"], [2.0, 0.0, 1.0])]:
+        jobs = pd.DataFrame({"job": pd.array(ids, dtype=object), "qty": 300.0, "work_center": "W1"})
+        s = bk_fast.schedule(jobs, M1, rates=300.0, start="2025-09-01", rule="due", engine=engine)
+        assert s.jobs["start_day"].tolist() == want
+
+
+@pytest.mark.parametrize("rates", [{}, pd.Series(dtype=float), pd.DataFrame({"style": [], "rate": []})],
+                         ids=["dict", "Series", "frame"])
+def test_schedule_empty_style_rate_table_leaves_every_job_unplaced(engine, rates):
+    # the lookup indexed an empty array with -1 (IndexError) before masking the styles without a rate
+    jobs = pd.DataFrame({"job": ["K1", "K2"], "qty": [600.0, 0.0], "style": ["A", "B"], "work_center": "W1"})
+    s = bk_fast.schedule(jobs, M1, rates=rates, start="2025-09-01", engine=engine)
+    assert s.jobs["machine"].isna().all()
+    assert s.unscheduled["reason"].tolist() == ["no rate for style 'A'", "no rate for style 'B'"]
+    assert s.machines["jobs"].tolist() == [0]
+
+
+def test_zero_length_job_ends_at_its_start(engine):
+    # start Friday: K1 fills working day 0, K2 (0 lbs) starts and ends at working day 1 = Monday 00:00; read as
+    # an end, day 1 was "24:00 of Friday" = Saturday 00:00, two days before the start
+    jobs = pd.DataFrame({"job": ["K1", "K2"], "qty": [600.0, 0.0], "style": "A", "work_center": "W1"})
+    s = bk_fast.schedule(jobs, M1, rates=600.0, start="2025-09-05", rule="due", engine=engine)
+    j = s.jobs.set_index("job")
+    assert j.loc["K1", "end"] == pd.Timestamp("2025-09-06")  # a job taking time: the evening of Friday
+    assert j.loc["K2", "start_day"] == j.loc["K2", "end_day"] == 1.0
+    assert j.loc["K2", "start"] == j.loc["K2", "end"] == pd.Timestamp("2025-09-08")
+    assert s.machines["finish"].tolist() == [pd.Timestamp("2025-09-08")]  # its last job's end
+    # a machine whose zero-length job is not its last (it finishes the evening of Friday), and one with only a
+    # zero-length job, released Monday
+    m2 = pd.DataFrame({"machine": [1, 2], "work_center": ["W1", "W2"]})
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [0.0, 600.0, 0.0], "work_center": ["W1", "W1", "W2"],
+                         "release": [0.0, 0.0, 1.0]})
+    s = bk_fast.schedule(jobs, m2, rates=600.0, start="2025-09-05", rule="due", engine=engine)
+    assert s.jobs["start"].tolist() == [pd.Timestamp(x) for x in ["2025-09-05", "2025-09-05", "2025-09-08"]]
+    assert s.jobs["end"].tolist() == [pd.Timestamp(x) for x in ["2025-09-05", "2025-09-06", "2025-09-08"]]
+    assert s.machines["finish"].tolist() == [pd.Timestamp("2025-09-06"), pd.Timestamp("2025-09-08")]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from(["2025-09-05", "2025-09-01"]))
+def test_end_never_precedes_start(seed, start):
+    rng = np.random.default_rng(seed)
+    n = 12
+    machines = pd.DataFrame({"machine": [1, 2, 3], "work_center": ["W1", "W1", "W2"]})
+    jobs = pd.DataFrame({"job": np.arange(n), "qty": rng.choice([0.0, 150.0, 300.0, 600.0], n),
+                         "style": rng.choice(["A", "B"], n), "work_center": rng.choice(["W1", "W2"], n),
+                         "release": rng.choice([0.0, 0.5, 1.0, 2.0], n)})
+    for eng in ("numpy", "numba", "cython"):
+        if not bk_fast.engines()[eng].available:
+            continue
+        s = bk_fast.schedule(jobs, machines, rates=300.0, start=start, setup=rng.choice([0.0, 0.5]), engine=eng)
+        j = s.jobs
+        assert (j["end"] >= j["start"]).all()
+        last_end = j.groupby("machine")["end"].max()
+        fin = s.machines.set_index("machine")["finish"]
+        assert (fin.loc[last_end.index] == last_end).all()

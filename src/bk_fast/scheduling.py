@@ -13,6 +13,7 @@ edges with NumPy's business-day functions (``np.busday_count`` / ``np.busday_off
 from __future__ import annotations
 
 import datetime
+import heapq
 import numbers
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -89,7 +90,10 @@ class Schedule:
         ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
         (busy time inside the horizon, from the machine's availability to ``horizon`` -- by default the last
         job's end anywhere -- over the horizon's length, in percent). Timestamps show a fraction of a working
-        day as that fraction of 24 hours, to the minute.
+        day as that fraction of 24 hours, to the minute. An end (``end``, ``finish``) at a whole number k >= 1
+        of working days shows as 24:00 of working day k - 1 (the evening before, not the next working day's
+        00:00), except where a job takes no time (nothing to knit, no changeover): it ends at its start, so
+        an ``end`` never precedes its ``start``.
     start : Timestamp
         Day 0 of the calendar.
     calendar : numpy.busdaycalendar
@@ -310,9 +314,15 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
 def _ids(values) -> tuple[np.ndarray, object]:
     """Dense codes (rank among the sorted unique values when they sort, else order of first appearance;
     -1 for missing) and the uniques."""
+    if isinstance(values, pd.arrays.NumpyExtensionArray):
+        # (factorize(sort=True) refuses this wrapper with a TypeError: numbers would keep their input order)
+        values = values.to_numpy()
     try:
         codes, uniques = pd.factorize(values, sort=True, use_na_sentinel=True)
     except TypeError:
+        # only values of types that do not compare (numbers and tuples, say), which an object array holds
+        if not (isinstance(values, np.ndarray) and values.dtype == object):
+            raise
         codes, uniques = pd.factorize(values, sort=False, use_na_sentinel=True)
     return np.asarray(codes, dtype=np.int64), uniques
 
@@ -618,8 +628,9 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
         raise ValueError("rates are given per style but jobs has no style column")
     pos_u = pd.Index(table.index).get_indexer(pd.Index(style_uniques))
     pos = pos_u[style_codes]
-    rate = np.where(pos >= 0, table.to_numpy()[pos], np.nan)
     missing = pos < 0
+    rate = np.full(n, np.nan)
+    rate[~missing] = table.to_numpy()[pos[~missing]]  # (an empty table has no row to take, even for -1)
     uniq = np.asarray(style_uniques, dtype=object)
     for i in np.flatnonzero(missing):
         reason[i] = f"no rate for style {plain(uniq[style_codes[i]])!r}"
@@ -749,14 +760,20 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     has_due = np.isfinite(due)
     days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
     reason_s = np.where(pd.notna(reason), reason, np.nan).astype(object)
+    start_ts = _to_timestamps(out_start, day0, cal, end=False)
+    end_ts = _to_timestamps(out_end, day0, cal, end=True)
+    # a job that takes no time ends at its start (read as an end, a whole day k would be the evening of day
+    # k - 1: before its start, across a weekend)
+    instant = placed & (out_end == out_start)
+    end_ts[instant] = start_ts[instant]
     frame = pd.DataFrame({
         "job": job_ids,
         "machine": machine.array,
         "work_center": wc.array,
         "style": styles,
         "qty": qty,
-        "start": _to_timestamps(out_start, day0, cal, end=False),
-        "end": _to_timestamps(out_end, day0, cal, end=True),
+        "start": start_ts,
+        "end": end_ts,
         "start_day": out_start,
         "end_day": out_end,
         "setup_days": out_setup,
@@ -785,6 +802,10 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     span = horizon - avail0
     util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
     finish = np.where(counts > 0, avail, np.nan)
+    finish_ts = _to_timestamps(finish, day0, cal, end=True)
+    # a machine whose last job takes no time finishes when that job ends: at its start
+    at_finish = out_m[instant][out_start[instant] == avail[out_m[instant]]]
+    finish_ts[at_finish] = _to_timestamps(finish[at_finish], day0, cal, end=False)
     machines = pd.DataFrame({
         "machine": m_ids.array,
         "work_center": m_wc.array,
@@ -794,7 +815,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         "setup_days": setup_days[code_of_row],
         "available_day": avail0[code_of_row],
         "finish_day": finish[code_of_row],
-        "finish": _to_timestamps(finish[code_of_row], day0, cal, end=True),
+        "finish": finish_ts[code_of_row],
         "utilisation_pct": util[code_of_row],
     }, index=mdf.index)
     return Schedule(frame, machines, pd.Timestamp(day0), cal)
@@ -811,6 +832,12 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     longest job so far (ties: the later one by due date) is moved to the late set. The on-time jobs, run in
     due-date order, all finish by their due dates, and no other choice has fewer late jobs. The on-time set
     is not unique in general: this one is deterministic.
+
+    "On time" is meant exactly: a job is on time when the exact sum of the given floats (its processing
+    time and those of the on-time jobs before it), as with fractions, is at most its due date; no float
+    rounding of the running total enters a decision, so every engine makes the same ones. (The floats
+    ``0.1`` and ``0.2`` add up to a little more than the float ``0.3``; ``0.2`` and ``0.3`` to exactly
+    ``0.5``.)
 
     Parameters
     ----------
@@ -835,6 +862,10 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     >>> r = bk_fast.min_late_jobs([7, 8, 4, 6, 6], [9, 17, 18, 19, 20])
     >>> r.n_late, r.sequence.tolist(), r.on_time.tolist()
     (2, [2, 3, 4, 0, 1], [False, False, True, True, True])
+    >>> bk_fast.min_late_jobs([0.2, 2.5, 0.3], [0.3, 0.5, 0.5]).on_time.tolist()  # 0.2 + 0.3 == 0.5
+    [True, False, True]
+    >>> bk_fast.min_late_jobs([0.1, 0.2], [0.3, 0.3]).n_late  # 0.1 + 0.2 > 0.3
+    1
     """
     if isinstance(processing, pd.Series) and isinstance(due, pd.Series):
         due = _align_due(processing.index, due)
@@ -852,12 +883,49 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
         raise ValueError(f"due[{i}]: expected a due time (inf for none), got nan")
     order = np.ascontiguousarray(np.argsort(d, kind="stable"), dtype=np.int64)
     on_time = np.zeros(p.shape[0], dtype=np.uint8)
-    n_late = int(resolve("moore_hodgson", engine)(order, p, d, on_time))
+    if (np.isfinite(d) & (d >= _MH_BIG)).any():
+        n_late = _moore_hodgson_big(order, p, d, on_time)  # (the kernels' exact sums could overflow)
+    else:
+        n_late = int(resolve("moore_hodgson", engine)(order, p, d, on_time))
     ok = on_time.astype(bool)
     seq = np.concatenate([order[ok[order]], order[~ok[order]]])
     if isinstance(processing, pd.Series):
         return LateJobs(processing.index[seq], pd.Series(ok, index=processing.index, name="on_time"), n_late)
     return LateJobs(seq, ok, n_late)
+
+
+#: finite due dates from here on are handled by :func:`_moore_hodgson_big`, not the kernels
+_MH_BIG = 2.0**1021
+
+
+def _moore_hodgson_big(order, p, d, on_time) -> int:
+    """The ``moore_hodgson`` kernel in Python integers (units of 2**-1074, in which every float is a whole
+    number): the same decisions, for due dates of 2**1021 and more, where the kernels' exact float sums
+    could overflow."""
+    def units(x: float) -> int:
+        num, den = x.as_integer_ratio()
+        return num * ((1 << 1074) // den)
+
+    on_time[:] = 1
+    heap: list[tuple[float, int, int]] = []
+    total = 0
+    n_late = 0
+    for pos, j in enumerate(order.tolist()):
+        pj, dj = float(p[j]), float(d[j])
+        if dj == np.inf:
+            break
+        if pj > dj:  # (also a due date of -inf)
+            on_time[j] = 0
+            n_late += 1
+            continue
+        heapq.heappush(heap, (-pj, -pos, j))  # the longest on top, ties: the latest in due order
+        total += units(pj)
+        if total > units(dj):
+            top = heapq.heappop(heap)[2]
+            total -= units(float(p[top]))
+            on_time[top] = 0
+            n_late += 1
+    return n_late
 
 
 def _align_due(index: pd.Index, due: pd.Series) -> pd.Series:

@@ -304,23 +304,65 @@ def list_schedule(const int64_t[::1] order, const int64_t[::1] job_group, const 
                           &out_setup[0], &ends[0])
 
 
+# room for moore_hodgson's exact running total (reference.MH_CAP)
+cdef Py_ssize_t _MH_CAP = 2112
+
+
 cdef inline bint _before(const double* key_p, int64_t a, int64_t b) noexcept nogil:
     # strict heap order: a sits above b when it is longer, or as long and later in due order
     return key_p[a] > key_p[b] or (key_p[a] == key_p[b] and a > b)
 
 
+cdef inline double _two_sum(double a, double b, double* err) noexcept nogil:
+    # Knuth's TwoSum: returns fl(a + b) and stores the exact error in err[0]: reference._two_sum
+    cdef double s = a + b
+    cdef double bv = s - a
+    cdef double av = s - bv
+    err[0] = (a - av) + (b - bv)
+    return s
+
+
+cdef inline Py_ssize_t _grow(double* e, Py_ssize_t m, double b) noexcept nogil:
+    # e[:m] += b in place, exactly (grow-expansion with TwoSum, zeros dropped): reference._grow
+    cdef double q = b, h
+    cdef Py_ssize_t i, k = 0
+    for i in range(m):
+        q = _two_sum(q, e[i], &h)
+        if h != 0.0:
+            e[k] = h
+            k += 1
+    if q != 0.0:
+        e[k] = q
+        k += 1
+    return k
+
+
+cdef inline bint _exceeds(const double* e, Py_ssize_t m, double d) noexcept nogil:
+    # e[:m] > d exactly (d finite): reference._exceeds
+    cdef double q = -d, last = 0.0, h
+    cdef Py_ssize_t i
+    for i in range(m):
+        q = _two_sum(q, e[i], &h)
+        if h != 0.0:
+            last = h
+    return (q if q != 0.0 else last) > 0.0
+
+
 def moore_hodgson(const int64_t[::1] order, const double[::1] processing, const double[::1] due,
                   uint8_t[::1] on_time):
+    # the running total is exact (a nonoverlapping expansion in total[:m]); see reference.moore_hodgson
     cdef Py_ssize_t n = order.shape[0]
     cdef double[::1] key_p = np.empty(n, dtype=np.float64)
     cdef double[::1] dl = np.empty(n, dtype=np.float64)
     cdef int64_t[::1] heap = np.empty(max(n, 1), dtype=np.int64)
     cdef uint8_t[::1] late = np.zeros(max(n, 1), dtype=np.uint8)
-    cdef Py_ssize_t pos, i, parent, left, c, size = 0
+    cdef double[::1] total = np.empty(_MH_CAP, dtype=np.float64)
+    cdef Py_ssize_t pos, i, parent, left, c, size = 0, m = 0
     cdef int64_t tmp, top
-    cdef double total = 0.0
+    cdef double p, d
     cdef Py_ssize_t n_late = 0
     cdef const double* kp
+    cdef double* tp = &total[0]
     if n == 0:
         return 0
     kp = &key_p[0]
@@ -329,6 +371,14 @@ def moore_hodgson(const int64_t[::1] order, const double[::1] processing, const 
             key_p[pos] = processing[order[pos]]
             dl[pos] = due[order[pos]]
         for pos in range(n):
+            p = key_p[pos]
+            d = dl[pos]
+            if d == INFINITY:
+                break  # due order: no job from here on has a due date
+            if p > d:  # late on its own: the longest job so far, the one Moore-Hodgson drops
+                late[pos] = 1
+                n_late += 1
+                continue
             i = size
             heap[i] = pos
             size += 1
@@ -341,8 +391,8 @@ def moore_hodgson(const int64_t[::1] order, const double[::1] processing, const 
                     i = parent
                 else:
                     break
-            total = total + key_p[pos]
-            if total > dl[pos]:
+            m = _grow(tp, m, p)
+            if _exceeds(tp, m, d):
                 top = heap[0]
                 size -= 1
                 heap[0] = heap[size]
@@ -361,7 +411,7 @@ def moore_hodgson(const int64_t[::1] order, const double[::1] processing, const 
                         i = c
                     else:
                         break
-                total = total - key_p[top]
+                m = _grow(tp, m, -key_p[top])
                 late[top] = 1
                 n_late += 1
         for pos in range(n):

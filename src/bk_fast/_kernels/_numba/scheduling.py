@@ -9,6 +9,7 @@ from numba.core.extending import intrinsic, overload
 
 from bk_fast._kernels._numba import jit
 
+_MH_CAP = 2112  # room for moore_hodgson's exact running total (reference.MH_CAP)
 _V4D = ir.VectorType(ir.DoubleType(), 4)
 _V4I = ir.VectorType(ir.IntType(64), 4)
 
@@ -217,7 +218,45 @@ def _before(key_p, a, b):
 
 
 @jit
+def _two_sum(a, b):
+    # Knuth's TwoSum: fl(a + b) and its exact error: reference._two_sum
+    s = a + b
+    bv = s - a
+    av = s - bv
+    return s, (a - av) + (b - bv)
+
+
+@jit
+def _grow(e, m, b):
+    # e[:m] += b in place, exactly (grow-expansion with TwoSum, zeros dropped): reference._grow
+    q = b
+    k = 0
+    for i in range(m):
+        q, h = _two_sum(q, e[i])
+        if h != 0.0:
+            e[k] = h
+            k += 1
+    if q != 0.0:
+        e[k] = q
+        k += 1
+    return k
+
+
+@jit
+def _exceeds(e, m, d):
+    # e[:m] > d exactly (d finite): reference._exceeds
+    q = -d
+    last = 0.0
+    for i in range(m):
+        q, h = _two_sum(q, e[i])
+        if h != 0.0:
+            last = h
+    return (q if q != 0.0 else last) > 0.0
+
+
+@jit
 def moore_hodgson(order, processing, due, on_time):
+    # the running total is exact (a nonoverlapping expansion in total[:m]); see reference.moore_hodgson
     n = order.shape[0]
     key_p = np.empty(n, dtype=np.float64)
     dl = np.empty(n, dtype=np.float64)
@@ -226,10 +265,19 @@ def moore_hodgson(order, processing, due, on_time):
         dl[pos] = due[order[pos]]
     heap = np.empty(n, dtype=np.int64)
     late = np.zeros(n, dtype=np.uint8)
+    total = np.empty(_MH_CAP, dtype=np.float64)
+    m = 0
     size = 0
-    total = 0.0
     n_late = 0
     for pos in range(n):
+        p = key_p[pos]
+        d = dl[pos]
+        if d == np.inf:
+            break  # due order: no job from here on has a due date
+        if p > d:  # late on its own: the longest job so far, the one Moore-Hodgson drops
+            late[pos] = 1
+            n_late += 1
+            continue
         i = size
         heap[i] = pos
         size += 1
@@ -242,8 +290,8 @@ def moore_hodgson(order, processing, due, on_time):
                 i = parent
             else:
                 break
-        total = total + key_p[pos]
-        if total > dl[pos]:
+        m = _grow(total, m, p)
+        if _exceeds(total, m, d):
             top = heap[0]
             size -= 1
             heap[0] = heap[size]
@@ -262,7 +310,7 @@ def moore_hodgson(order, processing, due, on_time):
                     i = c
                 else:
                     break
-            total = total - key_p[top]
+            m = _grow(total, m, -key_p[top])
             late[top] = 1
             n_late += 1
     for pos in range(n):

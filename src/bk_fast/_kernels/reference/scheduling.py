@@ -117,33 +117,88 @@ def _heap_pop(heap, size, key_p):
     return top
 
 
+#: room for the running total of ``moore_hodgson``: the components of a nonoverlapping expansion hold
+#: disjoint bits, and a double's bits lie between 2**-1074 and 2**1023
+MH_CAP = 2112
+
+
+def _two_sum(a, b):
+    # Knuth's TwoSum: s = fl(a + b) and the exact error, s + e == a + b (round to nearest, no overflow)
+    s = a + b
+    bv = s - a
+    av = s - bv
+    return s, (a - av) + (b - bv)
+
+
+def _grow(e, m, b):
+    # e[:m] (a nonoverlapping expansion, increasing magnitude, no zeros) += b in place, exactly (Shewchuk's
+    # grow-expansion, zeros dropped); returns the new length
+    q = b
+    k = 0
+    for i in range(m):
+        q, h = _two_sum(q, e[i])
+        if h != 0.0:
+            e[k] = h
+            k += 1
+    if q != 0.0:
+        e[k] = q
+        k += 1
+    return k
+
+
+def _exceeds(e, m, d):
+    # e[:m] > d exactly (d finite): the sign of the expansion e - d is that of its largest nonzero component
+    q = -d
+    last = 0.0
+    for i in range(m):
+        q, h = _two_sum(q, e[i])
+        if h != 0.0:
+            last = h
+    return (q if q != 0.0 else last) > 0.0
+
+
 @kernel
 def moore_hodgson(order, processing, due, on_time):
     """Moore-Hodgson on one machine: the most jobs on time (``1||sum U_j``), written to ``on_time`` (uint8).
 
-    ``order`` is the earliest-due-date order (ties already broken by the caller). Jobs are added in that order;
-    whenever the running total passes the job's due date, the longest job so far (ties: the latest in
-    ``order``) is made late. Returns the number of late jobs.
+    ``order`` is the earliest-due-date order (ties already broken by the caller; infinite due dates last).
+    Jobs are added in that order; whenever the running total passes the job's due date, the longest job so
+    far (ties: the latest in ``order``) is made late. Returns the number of late jobs.
+
+    Every decision is that of exact arithmetic on the given floats: the running total is kept as an
+    unevaluated sum of doubles (a nonoverlapping expansion, grown with error-free TwoSums) and compared with
+    the due date exactly, so all engines agree whatever the rounding of a plain float sum would have said.
+    A job longer than its due date is late on its own (the longest so far: it is the one dropped) without
+    touching the total; once the due dates are infinite every job left is on time. Finite due dates must be
+    below 2**1021 (the exact sums then never overflow; ``min_late_jobs`` takes larger ones elsewhere).
     """
     n = order.shape[0]
     ordl = order.tolist()
     # keys by position in due order, so the heap compares positions only
-    key_p = [processing[j] for j in ordl]
-    key_p = [float(x) for x in key_p]
+    key_p = [float(processing[j]) for j in ordl]
     dl = [float(due[j]) for j in ordl]
     heap = [0] * n
     size = 0
-    total = 0.0
+    total = [0.0] * MH_CAP  # total[:m]: the exact running total of the on-time jobs
+    m = 0
     late = [False] * n
     n_late = 0
     for pos in range(n):
+        p = key_p[pos]
+        d = dl[pos]
+        if d == float("inf"):
+            break  # due order: no job from here on has a due date
+        if p > d:
+            late[pos] = True
+            n_late += 1
+            continue
         _heap_push(heap, size, pos, key_p)
         size += 1
-        total = total + key_p[pos]
-        if total > dl[pos]:
+        m = _grow(total, m, p)
+        if _exceeds(total, m, d):
             top = _heap_pop(heap, size, key_p)
             size -= 1
-            total = total - key_p[top]
+            m = _grow(total, m, -key_p[top])
             late[top] = True
             n_late += 1
     for pos in range(n):

@@ -672,7 +672,9 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     ----------
     orders : DataFrame
         ``order`` (unique id), ``qty`` (>= 0), ``priority``, optional ``due`` (period or date; missing
-        column or value = now, i.e. only what is free at each item's first period). Not modified.
+        column or value = now, i.e. only what is free at each item's first period, and first among equal
+        priorities). A kit is never delivered late: an order due before an item's first period finds none of
+        it available. An order without requirement rows needs nothing: all its qty is knittable. Not modified.
     requirements : DataFrame
         ``order``, ``item``, ``fraction`` (> 0 per unit of the order; 0 rows are ignored; duplicate
         (order, item) rows add up, like BOM rows). Every order must be in ``orders``. Not modified.

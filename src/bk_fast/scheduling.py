@@ -371,7 +371,7 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     start : date-like, optional
         Day 0 of the calendar (rolled forward to a working day); default today.
     days_per_week : int
-        Working days per week, Monday first: 5 (the ERP's), 6 or 7.
+        Working days per week, Monday first, from 1 to 7: 5 (the ERP's), 6 or 7 in practice.
     holidays : list of dates, optional
         Non-working days (one date alone is accepted too; a tz-aware date is its local day).
     setup : None, number, dict or Series

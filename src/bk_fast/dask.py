@@ -30,7 +30,10 @@ Item ids must be sortable (one kind: numbers, or text). Inputs keyed by item may
 item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice
 (once for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.
 Dask turns text columns into Arrow strings by default (``dataframe.convert-string``); results then carry that
-dtype (the values are the same); set it to False when building the inputs to keep pandas' own dtypes.
+dtype (the values are the same); set it to False when building the inputs to keep pandas' own dtypes. It
+converts an object column of ids mixing integers and text too: its integers arrive as text (``"18767"``),
+which an integer-keyed BOM does not match (``dd.from_pandas`` under that option), so keep such columns
+object with the option off.
 
 Examples
 --------

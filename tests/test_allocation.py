@@ -1361,3 +1361,25 @@ def test_erp_adapter_style_that_is_only_a_yarn_is_unmatched(engine):
                                    inv.assign(**{"Desc#": ["Y1", "Y2"]}), today="2025-09-01", engine=engine)
         assert res.orders["bom_matched"].tolist() == [True, False], styles
         assert res.lines["Order #"].tolist() == ["K1", "K1"] and res.lines["allocated_lbs"].tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("mode", ["proportional", "all_or_nothing", "erp"])
+def test_erp_adapter_equal_scores_go_by_start_then_order_id(engine, mode):
+    """Found by an independent oracle: 'ties: earlier start, then order id' held only in some modes. Without
+    POs every order was due today, so the start was left out of the tie; the kit modes broke ties by row, not
+    by order id. The service order is now one rank (score, start, order id) in every mode."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["A/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    for po in (False, True):
+        inv = pd.DataFrame({"Desc#": [1], ("Theoretical Balance" if po else "Planning Balance"): [15.0]})
+        yarn_po = pd.DataFrame({"Desc#": [1], "Later": [0.0]}) if po else None
+        for ids, starts, first in ((["KA", "KB"], ["2025-07-01", "2025-06-01"], "KB"),
+                                   (["K9", "K1"], ["2025-06-01", "2025-06-01"], "K1"),
+                                   (["K9", "K1"], ["2025-05-01", None], "K1")):  # (before today / none: today)
+            kos = pd.DataFrame({"Order #": ids, "Style #": ["A/1", "A/1"], "Balance (lbs)": [10.0, 10.0],
+                                "Start Date": pd.to_datetime(starts)})
+            res = allocate_knit_orders(kos, bom, inv, yarn_po, today="2025-05-20", mode=mode, engine=engine)
+            assert res.lines["Order #"].tolist()[0] == first, (po, ids)
+            got = res.orders.set_index("Order #")
+            assert got.loc[first, "can_start"] and not got.loc[[i for i in ids if i != first][0], "can_start"]

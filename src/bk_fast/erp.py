@@ -1267,12 +1267,16 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                 supply, ids, exact = supply[exact], ids[exact], exact[exact]
             if exact.all():
                 supply = supply.assign(**{"Desc#": ids.astype(_alloc_np.int64)})
-    due = start.where(start > today, today).fillna(today) if yarn_po is not None else \
-        _alloc_pd.Series(today, index=kos.index)
+    start_at = start.where(start > today, today).fillna(today)  # (a start before today, or none: today)
+    due = start_at if yarn_po is not None else _alloc_pd.Series(today, index=kos.index)
     ko_ids = kos[o_label]
-    orders = _alloc_pd.DataFrame({"order": _alloc_np.arange(n), "qty": balance, "priority": -score,
-                                  "due": due.to_numpy(),  # (in its unit: a 9999-12-31 start wraps in ns)
-                                  "tie": _alloc_pd.factorize(ko_ids, sort=True)[0] if n else []})
+    # the service order: score (higher first), then earlier start, then order id, as one rank (the kits' and
+    # the lines' priority: without POs every order is due today, which would leave the start out of the tie)
+    rank = _alloc_np.empty(n, dtype=_alloc_np.int64)
+    rank[_alloc_np.lexsort((_alloc_pd.factorize(ko_ids, sort=True)[0] if n else _alloc_np.zeros(0),
+                            start_at.to_numpy(), -score))] = _alloc_np.arange(n)
+    orders = _alloc_pd.DataFrame({"order": _alloc_np.arange(n), "qty": balance, "priority": rank,
+                                  "due": due.to_numpy()})  # (in its unit: a 9999-12-31 start wraps in ns)
     # (in microseconds: a PO week dated after 2262 wrapped around in nanoseconds to 1816, i.e. stock today)
     sup = _alloc_pd.DataFrame({"item": supply["Desc#"].to_numpy(), "period": supply["date"].to_numpy(
         dtype="datetime64[us]"), "qty": supply["lbs"].to_numpy()})
@@ -1283,11 +1287,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         lines_in = _alloc_pd.DataFrame({
             "order": req["order"].to_numpy(), "item": req["item"].to_numpy(),
             "qty": req["fraction"].to_numpy() * balance[req["order"].to_numpy()],
-            "priority": -score[req["order"].to_numpy()], "due": orders["due"].to_numpy()[req["order"].to_numpy()]})
-        # ties by knit order (score, start, order id), then BOM line order
-        rank = _alloc_np.empty(n, dtype=_alloc_np.int64)
-        rank[_alloc_np.lexsort((orders["tie"].to_numpy(), orders["due"].to_numpy(), -score))] = _alloc_np.arange(n)
-        lines_in["tb"] = rank[lines_in["order"].to_numpy()]
+            "priority": rank[req["order"].to_numpy()], "due": orders["due"].to_numpy()[req["order"].to_numpy()]})
+        lines_in["tb"] = rank[lines_in["order"].to_numpy()]  # (one knit order's lines: in BOM line order)
         res = allocate(lines_in, sup, max_lateness=0, engine=engine,
                        columns={"order": "tb", "supply_item": "item", "supply_qty": "qty"})
         allocated = res.orders["delivered"].to_numpy()

@@ -1286,3 +1286,20 @@ def test_end_never_precedes_start(seed, start):
         last_end = j.groupby("machine")["end"].max()
         fin = s.machines.set_index("machine")["finish"]
         assert (fin.loc[last_end.index] == last_end).all()
+
+
+def test_erp_keep_assigned_false_keeps_an_order_with_nowhere_else_to_go(engine):
+    """Found by an independent oracle: with keep_assigned=False an assigned order whose style has no work center
+    stayed on its machine, but one whose style's work center has no machine went unscheduled although its
+    machine exists. Both have nowhere else to go: both stay."""
+    from bk_fast.erp import schedule_knit_orders
+
+    machines = pd.DataFrame({"WC": ["9.38.20.F", "9.38.20.F"], "MACH": [11, 12]})
+    cap = pd.DataFrame({"Style": ["A/1", "B/1", "C/1"], "lbs/day": [500.0, 500.0, 500.0]})
+    swc = pd.DataFrame({"Style": ["B/1", "C/1"], "WC": ["7.30.28.C", "9.38.20.F"]})  # A/1: none; B/1: no machine
+    ko = pd.DataFrame({"Order #": ["KA", "KB", "KC"], "Style #": ["A/1", "B/1", "C/1"],
+                       "Balance (lbs)": [500.0, 500.0, 500.0], "Machine": [11.0, 11.0, 11.0]})
+    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", keep_assigned=False, engine=engine)
+    jobs = s.jobs.set_index("job")
+    assert jobs.loc["KA", "machine"] == 11 and jobs.loc["KB", "machine"] == 11
+    assert jobs.loc["KC", "machine"] in (11, 12)  # (placed like an unassigned order, in its work center)

@@ -446,7 +446,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     keep_assigned : bool
         True (default): every assigned order stays on its ``Machine``. False: only orders already knitting
         (``G00 (lbs)`` or ``Shipped (lbs)`` > 0) stay; the others are placed like unassigned ones, and
-        ``suggested_machine`` shows a machine different from the assigned one (a proposed move).
+        ``suggested_machine`` shows a machine different from the assigned one (a proposed move), except
+        an order with nowhere else to go (its style has no work center, or none with a machine): it stays
+        on its ``Machine`` rather than go unscheduled.
 
     Returns
     -------
@@ -562,8 +564,11 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             label = find_column(ko, col, what=what, required=False)
             if label is not None:
                 started |= np.nan_to_num(float_column(ko, label, what=what)) > 0
-        # an order whose style has no work center stays where it is rather than go unscheduled
-        pinned &= started | np.array([w is None for w in wcs], dtype=bool)
+        # an order with nowhere else to go (its style has no work center, or none with a machine) stays where it
+        # is rather than go unscheduled
+        staffed = set(mtab["work_center"].tolist())
+        nowhere = np.array([not (isinstance(w, list) and any(c in staffed for c in w)) for w in wc_u], dtype=bool)
+        pinned &= started | (nowhere[codes] if n else np.zeros(0, dtype=bool))
     fixed = np.where(open_ & pinned, assigned, np.nan if assigned.dtype.kind == "f" else None)
     work_center = np.where(open_, work_center, None)
 

@@ -802,9 +802,13 @@ def test_dates_in_several_formats_in_one_column(monkeypatch, arrow):
         assert frame["Start Date"].tolist() == want_start.tolist()
         assert frame["Quoted Date"].isna().tolist() == [False, False, True, False]
         assert frame["Quoted Date"].dropna().tolist() == want_quoted.dropna().tolist()
-    with pytest.warns(UserWarning, match="'Start Date' holds dates in none"):  # a value in no format: still text
+    # a value in no format: NaT with a warning naming the column and the row, whole and in chunks (was: the
+    # column kept as text, which made the chunks' dtypes differ)
+    with pytest.warns(UserWarning, match=r"'Start Date': 1 value\(s\) are in none of the known date formats .* "
+                                         r"read as NaT \(first: 'soon' in data row 2\)"):
         kept = bkio.read_erp(text.replace(b"06/23/25", b"soon"))
-    assert kept["Start Date"].tolist()[2] == "soon"
+    assert kept["Start Date"].dtype == "datetime64[ns]" and pd.isna(kept["Start Date"].tolist()[2])
+    assert kept.attrs["bk_fast"]["coerced"] == {"Start Date": 1}
 
 
 @pytest.mark.parametrize("arrow", [True, False])
@@ -905,3 +909,175 @@ def test_bad_row_line_counts_breaks_inside_quoted_fields(monkeypatch, tmp_path, 
             warnings.simplefilter("ignore")  # (pyarrow's fallback to pandas warns)
             with pytest.raises(ValueError, match=r"Expected 3 fields in line 10 of the file, saw 4"):
                 bkio.read_erp(source)
+
+
+# -- review fixes (session 7, io oracle): exact wholeness of ids, big ids beside fractions, huge ints, dates ----
+
+def _whole_id_oracle(text: str):
+    """The id normalize_ids gives for one id text: its exact decimal value as an int when that is a whole number
+    within int64, else the text (upper case)."""
+    from decimal import Decimal
+
+    d = Decimal(clean_text(text))
+    if d.is_finite() and d == d.to_integral_value() and -2 ** 63 <= int(d) < 2 ** 63:
+        return int(d)
+    return text.strip().upper()
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.parametrize("text", ["18767.0000000000000001", "9007199254740990.5", "4503599627370497.5", "1e-400",
+                                  "-0.00000000000000000001", "0.99999999999999999999", "1875E-1"])
+def test_normalize_ids_fraction_whose_float64_is_whole_stays_text(monkeypatch, engine, arrow, text):
+    """Wholeness was decided from the float64: '18767.0000000000000001' (float64 18767.0) became yarn 18767, an
+    id that exists; '1e-400' became 0. It is decided from the id as written now."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    for series in (pd.Series([text, " 18767"]), pd.Series([text, " 18767"], dtype=object),
+                   pd.Series([text, " 18767"], dtype="category")):
+        got = bk_fast.normalize_ids(series, engine=engine)
+        assert str(got.dtype) != "Int64" and got.tolist() == [text.upper(), "18767"], (series.dtype, got.tolist())
+    # whole numbers written with many digits are still whole
+    for whole, want in (("18767.000000000000000000", 18767), ("0.0000000000000000e-400", 0), ("1.8767e4", 18767),
+                        ("$12,345,678,901,234.000", 12345678901234)):
+        assert bk_fast.normalize_ids(pd.Series([whole]), engine=engine).tolist() == [want]
+
+
+def test_normalize_ids_decimal_objects_are_exact(engine):
+    from decimal import Decimal
+    from fractions import Fraction
+
+    got = bk_fast.normalize_ids(pd.Series([Decimal("18767.00000000000000001"), Decimal("18767.000"),
+                                           Fraction(37535, 2), Fraction(37534, 2), 5], dtype=object), engine=engine)
+    assert got.tolist() == ["18767.00000000000000001", "18767", "37535/2", "18767", "5"]
+    assert bk_fast.normalize_ids(pd.Series([Decimal("sNaN"), "5"]), engine=engine).tolist() == [pd.NA, 5]
+
+
+_digits = st.text(alphabet="0123456789", min_size=0, max_size=22)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ints=_digits, frac=_digits, exp=st.one_of(st.none(), st.integers(-420, 25)), neg=st.booleans(),
+       arrow=st.booleans())
+def test_normalize_ids_wholeness_matches_the_exact_decimal(ints, frac, exp, neg, arrow):
+    text = ("-" if neg else "") + (ints or "0") + ("." + frac if frac else "") + ("" if exp is None else f"e{exp}")
+    old = bkio._HAVE_PYARROW
+    bkio._HAVE_PYARROW = arrow
+    try:
+        for engine in ("cython", "numba", "numpy"):
+            got = bk_fast.normalize_ids(pd.Series([text, "7"]), engine=engine).tolist()
+            want = _whole_id_oracle(text)
+            assert got == ([want, 7] if isinstance(want, int) else [want, "7"]), (text, engine, got)
+    finally:
+        bkio._HAVE_PYARROW = old
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_read_erp_fraction_lost_in_float64_is_no_other_yarn(monkeypatch, engine, arrow):
+    """Desc# '18767.0000000000000001' read as yarn 18767 (its float64), '1e-400' as yarn 0: such an id is no number
+    to round, so the column is the documented object column (whole ids as ints, the others as written)."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = b"Desc#,Planning Balance\n18767.0000000000000001,1\n1e-400,2\n18767,3\n,4\n"
+    for optimize in (False, True):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ids = bkio.read_erp(text, optimize=optimize, engine=engine)["Desc#"]
+        assert ids.dtype == object and ids.tolist()[:3] == ["18767.0000000000000001", "1e-400", 18767]
+        assert type(ids.iloc[2]) is int and pd.isna(ids.iloc[3])
+    chunks = list(bkio.read_erp(text, chunksize=1, optimize=False, engine=engine))
+    assert [c["Desc#"].tolist()[0] for c in chunks[:3]] == ["18767.0000000000000001", "1e-400", 18767]
+    # long text that is a whole number is still the number; plain fractions stay float64 as before
+    assert bkio.read_erp(b"Desc#,Planning Balance\n18767.000000000000000000,1\n18929,2\n",
+                         engine=engine)["Desc#"].tolist() == [18767, 18929]
+    small = bkio.read_erp(b"Desc#,Planning Balance\n1.5,1\n18929,2\n", optimize=False, engine=engine)["Desc#"]
+    assert small.dtype == np.float64 and small.tolist() == [1.5, 18929.0]
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_read_erp_fraction_beside_an_id_beyond_2_53_keeps_it_exact(monkeypatch, engine, arrow):
+    """One fractional id made the column float64, rounding 9007199254740993 to ...992 (two yarns as one): such a
+    column is the object column now (whole ids as ints, exactly; the fraction as its text)."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = b"Desc#,Planning Balance\n9007199254740993,1\n1.5,2\n,3\n18767,4\n"
+    for optimize in (False, True):
+        ids = bkio.read_erp(text, optimize=optimize, engine=engine)["Desc#"]
+        assert ids.dtype == object and ids.tolist()[0] == 2 ** 53 + 1 and type(ids.iloc[0]) is int
+        assert ids.tolist()[1] == "1.5" and pd.isna(ids.iloc[2]) and ids.tolist()[3] == 18767
+
+
+def test_xlsx_fraction_beside_an_id_beyond_2_53(monkeypatch):
+    cells = pd.DataFrame([["Desc#", "Planning Balance"], [2 ** 53 + 1, 1.0], [1.5, 2.0]], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    ids = bkio.read_erp(b"PK\x03\x04 fake", optimize=False)["Desc#"]
+    assert ids.dtype == object and ids.tolist() == [2 ** 53 + 1, "1.5"]
+
+
+def test_parse_numbers_int_beyond_float_range_and_signalling_nan(engine):
+    """A Python int beyond the float range raised OverflowError (its text '1e400' is inf); Decimal('sNaN') raised
+    InvalidOperation (pandas' missing-value check). They are +-inf (the correctly rounded float) and NaN."""
+    from decimal import Decimal
+
+    values = np.array(["1", 10 ** 400, -(10 ** 400), 2 ** 1024 - 2 ** 970, 2 ** 1024 - 2 ** 971, Decimal("sNaN"),
+                       Decimal("-sNaN"), 7], dtype=object)
+    got = bkio.parse_numbers(values, engine=engine)
+    assert same_bits(got, [1.0, np.inf, -np.inf, np.inf, float(2 ** 1024 - 2 ** 971), np.nan, np.nan, 7.0])
+    assert same_bits(got[1:5], [float(str(v)) for v in values[1:5]])  # (as the same number written as text)
+    assert same_bits(bkio.parse_numbers(pd.Series(values), engine=engine), got)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_known_date_column_value_in_no_format_is_nat_whole_and_in_chunks(monkeypatch, engine, arrow):
+    """A chunk holding one date in no known format came back as text while the other chunks were datetime64[us]
+    (the chunks did not concatenate). Known date columns are dates always now: such a value is NaT, with a
+    warning naming the column and the row, counted in attrs['coerced'], as a number column treats text."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = (b"Order #,Style #,Balance (lbs),Start Date,Last Receipt Date\n"
+            b"K1,a,1,09/01/2025,09/01/2025\nK2,b,2,09/02/2025,09/01/2025\nK3,c,3,bad,09/01/2025\n"
+            b"K4,d,4,TBD,soon\n")
+    with pytest.warns(UserWarning, match=r"'Start Date': 2 value\(s\) .* NaT \(first: 'bad' in data row 2\)"):
+        whole = bkio.read_erp(text, optimize=False, engine=engine)
+    assert whole["Start Date"].dtype == "datetime64[ns]"
+    assert whole["Start Date"].tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-02"), pd.NaT, pd.NaT]
+    assert whole.attrs["bk_fast"]["coerced"] == {"Start Date": 2}
+    # an unknown column with "date" in its name is dates only when every value reads, as before
+    assert whole["Last Receipt Date"].tolist() == ["09/01/2025"] * 3 + ["soon"]
+    for size in (1, 2, 3):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            parts = list(bkio.read_erp(text, chunksize=size, engine=engine, progress=False))
+        assert {str(p["Start Date"].dtype) for p in parts} == {"datetime64[us]"}  # (also a chunk of no date)
+        joined = pd.concat(parts)
+        assert joined["Start Date"].tolist() == whole["Start Date"].tolist()
+        assert parts[-1].attrs["bk_fast"]["coerced"] == {"Start Date": 2}  # (counted over the chunks so far)
+        rows = sorted({m for w in caught for m in ("row 2", "row 3") if m in str(w.message)})
+        assert rows == ["row 2", "row 3"] if size == 1 else rows[:1] == ["row 2"]
+
+
+def test_xlsx_known_date_column_value_in_no_format_is_nat(monkeypatch):
+    when = pd.Timestamp("2025-09-01").to_pydatetime()
+    cells = pd.DataFrame([["Order #", "Style #", "Balance (lbs)", "Start Date"], ["K1", "S", 1.0, when],
+                          ["K2", "S", 2.0, "soon"], ["K3", "S", 3.0, " 09/03/2025 "]], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    with pytest.warns(UserWarning, match=r"'Start Date': 1 value\(s\) .* NaT \(first: 'soon' in data row 1\)"):
+        col = bkio.read_erp(b"PK\x03\x04 fake xlsx", optimize=False)["Start Date"]
+    assert col.dtype == "datetime64[ns]"
+    assert col.tolist() == [pd.Timestamp("2025-09-01"), pd.NaT, pd.Timestamp("2025-09-03")]
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_dates_padded_with_spaces_read(monkeypatch, engine, arrow):
+    """One date cell padded with spaces (' 09/02/2025 ', or no-break spaces) turned the whole date column into
+    text: surrounding whitespace is stripped before matching the formats (DOMAIN: strip before matching); a
+    blank cell is a missing date."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = ("Order #,Style #,Balance (lbs),Start Date,Last Receipt Date\n"
+            "K1,a,1,09/01/2025,09/01/2025\nK2,b,2, 09/02/2025 ,\u00a009/02/2025\u00a0\n"
+            "K3,c,3,\u00a02025-09-03\t,  \nK4,d,4,   ,09/04/2025\n").encode("utf-8")
+    want = [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-02"), pd.Timestamp("2025-09-03"), pd.NaT]
+    want_last = [pd.Timestamp("2025-09-01"), pd.Timestamp("2025-09-02"), pd.NaT, pd.Timestamp("2025-09-04")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        df = bkio.read_erp(text, optimize=False, engine=engine)
+        parts = list(bkio.read_erp(text, chunksize=3, optimize=False, engine=engine, progress=False))
+    assert df["Start Date"].dtype == df["Last Receipt Date"].dtype == "datetime64[ns]"
+    assert df["Start Date"].tolist() == want and df["Last Receipt Date"].tolist() == want_last
+    assert pd.concat(parts)["Start Date"].tolist() == want
+    assert df.attrs["bk_fast"]["coerced"] == {}

@@ -18,6 +18,7 @@ import time
 import warnings
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from pathlib import Path
 from typing import Iterator
 
@@ -153,7 +154,7 @@ def _parse_objects(arr: np.ndarray, engine):
         is_str = ~missing
     else:
         is_str = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=n)
-        missing = ~is_str & pd.isna(arr)
+        missing = ~is_str & _isna_objects(arr)
     idx = np.flatnonzero(is_str)
     if idx.size:
         if _HAVE_PYARROW:
@@ -165,9 +166,21 @@ def _parse_objects(arr: np.ndarray, engine):
         value = arr[i]
         try:
             out[i], status[i] = float(value), STATUS_NUMBER
+        except OverflowError:  # an int beyond the float range: its correctly rounded float, +-inf (as its text)
+            out[i], status[i] = (np.inf if value > 0 else -np.inf), STATUS_NUMBER
         except (TypeError, ValueError):
             out[i], status[i] = np.nan, STATUS_INVALID
     return out, status
+
+
+def _isna_objects(arr: np.ndarray) -> np.ndarray:
+    """``pd.isna`` of an object array; a signalling ``Decimal('sNaN')`` (on which pandas' check raises
+    InvalidOperation) is missing, as ``Decimal('NaN')`` is."""
+    try:
+        return np.asarray(pd.isna(arr), dtype=bool)
+    except InvalidOperation:
+        return np.fromiter((v.is_nan() if isinstance(v, Decimal) else pd.api.types.is_scalar(v) and bool(pd.isna(v))
+                            for v in arr), dtype=bool, count=arr.shape[0])
 
 
 def _parse_any(values, engine):
@@ -176,6 +189,8 @@ def _parse_any(values, engine):
         return _parse_arrow(values, engine)
     if isinstance(values, (pd.Series, pd.Index)):
         values = values.array
+    if isinstance(values, pd.arrays.NumpyExtensionArray):  # (a plain ndarray: no na_value pass, whose NA check
+        values = values.to_numpy()  # raises on a Decimal('sNaN'); the object path below finds missing values)
     if isinstance(values, pd.Categorical):
         cats_out, cats_status = _parse_any(np.asarray(values.categories, dtype=object), engine)
         codes = values.codes
@@ -299,7 +314,8 @@ NUMBER_COLUMNS = frozenset({
     "Shipped (lbs)", "Balance (lbs)", "lbs/day", "PO Bal", "Unscheduled or Past Due", "This Week", "Later",
     "Monday Inventory", "Total Demand", "Total Receipt", "Total Balance",
 })
-#: date formats of the ERP's exports, tried in order (the first that reads every value wins)
+#: date formats of the ERP's exports, tried in order (the first that reads every value wins, else each value in
+#: the first that reads it)
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S",
                 "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d-%b-%Y", "%d-%b-%y")
 
@@ -436,16 +452,26 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None)
 
 
 def _date_column(col, unit: str | None = None) -> pd.Series | None:
-    """Dates of a column in the first of :data:`DATE_FORMATS` that reads every present value, else None.
+    """Dates of a column when every present value reads in one of :data:`DATE_FORMATS` (:func:`_read_dates`),
+    else None (a column that is not known to hold dates is dates only when every value is one)."""
+    dates, bad = _read_dates(col, unit)
+    return None if dates is None or bad.any() else dates
+
+
+def _read_dates(col, unit: str | None = None) -> tuple[pd.Series | None, np.ndarray]:
+    """``(dates, bad)``: each present value of a column in the first of :data:`DATE_FORMATS` that reads it,
+    surrounding whitespace (no-break spaces too) stripped first, blank text missing; ``bad`` marks the present
+    values that no format reads (NaT in ``dates``). ``dates`` is None when no value is present.
     ``unit``: "us" gives datetime64[us] always (the chunks of one read then share a dtype), None gives
     datetime64[ns] when every date fits in it (:func:`_dates_in`)."""
     values = _to_text(col)
+    none_bad = np.zeros(len(values), dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        return _dates_in(values, unit)
+        return _dates_in(values, unit), none_bad
     if values.dtype == object:  # XLSX cells: datetime objects, maybe mixed with text
         kinds = pd.api.types.infer_dtype(values, skipna=True)
         if kinds in ("datetime", "datetime64", "date"):
-            return _dates_in(pd.to_datetime(values).astype("datetime64[us]"), unit)
+            return _dates_in(pd.to_datetime(values).astype("datetime64[us]"), unit), none_bad
         arr = values.to_numpy()
         is_date = np.fromiter((isinstance(v, (_dt.date, np.datetime64)) for v in arr), dtype=bool,
                               count=len(arr))
@@ -455,27 +481,29 @@ def _date_column(col, unit: str | None = None) -> pd.Series | None:
             out = np.full(len(arr), np.datetime64("NaT", "us"))
             out[is_date] = pd.to_datetime(arr[is_date]).astype("datetime64[us]").to_numpy()
             rest = ~is_date & values.notna().to_numpy()
+            bad = none_bad.copy()
             if rest.any():
-                parsed = _date_column(pd.Series(arr[rest], dtype=object), "us")
-                if parsed is None:
-                    return None
-                out[rest] = parsed.to_numpy()
-            return _dates_in(pd.Series(out, index=values.index), unit)
+                parsed, bad[rest] = _read_dates(pd.Series(arr[rest], dtype=object), "us")
+                if parsed is not None:
+                    out[rest] = parsed.to_numpy()
+            return _dates_in(pd.Series(out, index=values.index), unit), bad
         values = values.astype(_STR_DTYPE)
-    present = int(values.notna().sum())
-    if present == 0:
-        return None
+    values = values.str.strip()  # (" 09/02/2025 ": the ERP pads cells; str.strip takes no-break spaces too)
+    present = values.notna().to_numpy() & (values != "").fillna(False).to_numpy(dtype=bool)
+    n_present = int(present.sum())
+    if n_present == 0:
+        return None, none_bad
+    if n_present < len(values):
+        values = values.where(present)  # (blank text: missing)
     merged = None
     for fmt in DATE_FORMATS:
         parsed = pd.to_datetime(values, format=fmt, errors="coerce").astype("datetime64[us]")
-        if int(parsed.notna().sum()) == present:
-            return _dates_in(parsed, unit)
+        if int(parsed.notna().sum()) == n_present:
+            return _dates_in(parsed, unit), none_bad
         # dates in several of the formats in one column: each value in the first format that reads it (the
         # formats never read one text two ways: each must match the whole text)
         merged = parsed if merged is None else merged.fillna(parsed)
-    if int(merged.notna().sum()) == present:
-        return _dates_in(merged, unit)
-    return None
+    return _dates_in(merged, unit), present & merged.isna().to_numpy()
 
 
 def _dates_in(dates: pd.Series, unit: str | None) -> pd.Series:
@@ -526,16 +554,22 @@ def _column(name: str, col, source: str, engine, state: dict):
         if text.dtype == object:  # XLSX cells: ids typed as numbers in the workbook -> their text
             text = text.map(_cell_text, na_action="ignore").astype(_STR_DTYPE)
         return text.array
-    if role == "date" or (role is None and "date" in name.lower()):
+    if role == "date":  # dates always, whole or in chunks: a value in none of the formats is NaT, with a warning
+        dates, bad = _read_dates(col, state.get("unit"))
+        if dates is None:  # no date filled in (in this chunk): NaT
+            return pd.array(np.full(len(col), np.datetime64("NaT", state.get("unit") or "ns")))
+        if bad.any():
+            n_bad = int(bad.sum())
+            state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
+            first = int(np.flatnonzero(bad)[0])
+            warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) are in none of the known date formats "
+                          f"{DATE_FORMATS} and read as NaT (first: {_to_text(col).iloc[first]!r} in data row "
+                          f"{state['row0'] + first})", stacklevel=5)
+        return dates.array
+    if role is None and "date" in name.lower():  # an unknown column: dates only when every value is one
         parsed = _date_column(col, state.get("unit"))
         if parsed is not None:
             return parsed.array
-        if role == "date":
-            if not _to_text(col).notna().any():  # no date filled in (in this chunk): NaT, not text
-                return pd.array(np.full(len(col), np.datetime64("NaT", state.get("unit") or "ns")))
-            warnings.warn(f"{source}: column {name!r} holds dates in none of the known formats "
-                          f"{DATE_FORMATS}; kept as text", stacklevel=5)
-            return _to_text(col).array
     out, status = _parse_any(col, engine)
     bad = status == STATUS_INVALID
     if bad.any():
@@ -565,15 +599,24 @@ def _id_values(col, out: np.ndarray, status: np.ndarray):
     """An id column's parsed floats as integers when every present id is a whole number: int64 when none is
     missing; ids of 2**53 or more (their float64 is rounded) are read exactly from their own digits, as int64,
     or Int64 when some are missing. An id that int64 cannot hold (beyond int64, ``inf``, a fraction lost in
-    float64) is no number to round: the column is then that of :func:`_mixed_ids` (the id as its text).
-    Otherwise (a fraction, or ids all below 2**53 with some missing) the float64 values."""
+    float64: ``"18767.0000000000000001"``, wholeness being decided from the id as written) is no number to round:
+    the column is then that of :func:`_mixed_ids` (the id as its text). So is a column holding a fraction
+    (``1.5``) beside an id of 2**53 or more, which float64 would round. Otherwise (a fraction among ids below
+    2**53, or ids all below 2**53 with some missing) the float64 values."""
     if not out.size:
         return out
     missing = np.isnan(out)
-    present = out[~missing]
-    if not present.size or not np.array_equal(present, np.trunc(present)):
+    if missing.all():
         return out
-    big = ~missing & (np.abs(np.where(missing, 0.0, out)) >= 2.0 ** 53)
+    filled = np.where(missing, 0.0, out)
+    frac = filled != np.trunc(filled)
+    big = ~frac & (np.abs(filled) >= 2.0 ** 53)
+    for i in np.flatnonzero(_float_may_mislead(col, out, ~missing & ~frac & ~big)):
+        value = col[int(i)]
+        if _exact_int(value.as_py() if hasattr(value, "as_py") else value) is None:
+            return _mixed_ids(col, out, status)  # a fraction whose float64 is whole: no number to round to an id
+    if frac.any():  # the float64 values, unless they would round an id of 2**53 or more: then the ids as text
+        return _mixed_ids(col, out, status) if big.any() else out
     if not big.any():
         return out if missing.any() else out.astype(np.int64)
     ints = np.where(missing | big, 0.0, out).astype(np.int64)
@@ -638,6 +681,7 @@ def _mixed_ids(col, out: np.ndarray, status: np.ndarray):
     number = status == STATUS_NUMBER
     with np.errstate(invalid="ignore"):
         small = number & (out == np.trunc(out)) & (np.abs(out) < 2.0 ** 53)  # (whole: exact as int64)
+    small &= ~_float_may_mislead(col, out, small)  # (whole in float64, maybe not as written: checked below)
     ids[small] = out[small].astype(np.int64).astype(object)  # (Python ints)
     for i in np.flatnonzero(number & ~small & ~np.isnan(out)):  # (the word "nan" is missing, not an id)
         value = out[i]
@@ -645,7 +689,7 @@ def _mixed_ids(col, out: np.ndarray, status: np.ndarray):
         raw = cell.as_py() if hasattr(cell, "as_py") else cell
         exact = None
         if np.isfinite(value) and value == np.trunc(value):
-            exact = int(value) if abs(value) < 2.0 ** 53 else _exact_int(raw)
+            exact = _exact_int(raw)
         ids[i] = exact if exact is not None else (raw if isinstance(raw, str) else _cell_text(raw))
     for i in np.flatnonzero(status == STATUS_INVALID):
         ids[i] = cells[i] if isinstance(cells[i], str) else _cell_text(cells[i])
@@ -863,13 +907,21 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number columns
       always (``"45%"`` is 0.45; text that is not a number becomes NaN, with a warning naming the column and row),
       unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are int64 when none is
-      empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are empty); an id column holding
-      an id that is no number (``"Y-100"``) or one int64 cannot hold (beyond int64, ``inf``) is an object column
-      of the whole-number ids as ints and the others as their text; text columns (styles, orders, suppliers...)
-      stay text exactly as written (leading spaces included); dates in the ERP's formats (``MM/DD/YYYY`` first;
-      each value in the first format that reads it) become datetime64[ns] (datetime64[us] when a date is beyond
+      empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are empty); an id is whole
+      when its value as written is (``18767.0000000000000001`` is not, though its float64 is); an id column
+      holding an id that is no number (``"Y-100"``), one int64 cannot hold (beyond int64, ``inf``), a fraction
+      float64 reads as a whole number, or a fraction beside an id of 2**53 or more (which float64 would round)
+      is an object column of the whole-number ids as ints and the others as their text (a fraction among ids
+      below 2**53: float64); text columns (styles, orders, suppliers...) stay text exactly as written (leading
+      spaces included);
+    - reads dates in the ERP's formats (``MM/DD/YYYY`` first; each value in the first format that reads it,
+      surrounding spaces stripped; blank is missing) as datetime64[ns] (datetime64[us] when a date is beyond
       2262, such as the placeholder 12/31/9999; read in chunks, datetime64[us] in every chunk, so that the
-      chunks concatenate);
+      chunks concatenate). The known date columns (``Start Date``, ``Quoted Date``, ``Ship Date``) are dates
+      always, whole or in chunks: a value in none of the formats becomes NaT, with a warning naming the column
+      and the first such row, and is counted in ``attrs["bk_fast"]["coerced"]`` (as text in a number column
+      becomes NaN; so a column holding no date at all is all NaT). Other columns whose name contains "date"
+      become dates only when every value reads as one, else they are read as any other column;
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
     Parameters
@@ -896,8 +948,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     Returns
     -------
     DataFrame, or an iterator of DataFrames with ``chunksize``. ``frame.attrs["bk_fast"]`` holds the kind,
-    source, header line, bytes before / after optimising and the count of text values coerced to NaN per
-    column.
+    source, header line, bytes before / after optimising and the count of values coerced per column (text in
+    a number column read as NaN, values of a known date column in no date format read as NaT).
 
     Raises
     ------
@@ -1081,10 +1133,56 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
     return frames
 
 
+#: text of at most this many bytes holds at most 15 significant digits, which float64 keeps apart from every whole
+#: number: such text reads as a whole float64 only when it is a whole number (or when it reads as 0: "1e-400")
+_SHORT_NUMBER_BYTES = 15
+
+
+def _float_may_mislead(col, out: np.ndarray, cand: np.ndarray) -> np.ndarray:
+    """The rows of ``cand`` (cells whose float64 ``out`` is a whole number below 2**53) whose own value may be no
+    whole number, to be checked exactly (:func:`_exact_int`): text of more than 15 bytes or characters (more digits
+    than float64 holds: ``"18767.0000000000000001"``, ``"4503599627370497.5"``), text reading as 0 (an exponent
+    that underflows: ``"1e-400"``) and numbers other than ints and floats (``Decimal``). Numeric columns, ints
+    and floats are exactly their float64. Arrow text is measured in bulk: only the flagged rows cost Python."""
+    if not cand.any():
+        return cand
+    if isinstance(col, (pd.Series, pd.Index)):
+        col = col.array
+    dtype = getattr(col, "dtype", None)
+    if getattr(dtype, "kind", "O") in "fiub" and not isinstance(dtype, pd.CategoricalDtype):
+        return np.zeros(out.shape[0], dtype=bool)
+    pa_col = None
+    if _HAVE_PYARROW:
+        pa_col = col if isinstance(col, (pa.Array, pa.ChunkedArray)) else getattr(col, "_pa_array", None)
+        if pa_col is not None and not (pa.types.is_string(pa_col.type) or pa.types.is_large_string(pa_col.type)):
+            pa_col = None
+    if pa_col is not None:  # (whole-column arrow and NumPy operations: a few ms for a million rows)
+        import pyarrow.compute as pc
+
+        lengths = np.asarray(pc.fill_null(pc.binary_length(pa_col), 0))
+        return cand & ((lengths > _SHORT_NUMBER_BYTES) | (out == 0))
+    idx = np.flatnonzero(cand)
+    cells = np.asarray(col, dtype=object)
+    cells = cells if idx.size == cells.shape[0] else cells[idx]
+    try:
+        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=idx.size)  # (text: its length in characters)
+    except TypeError:  # numbers among the text (XLSX cells, object columns): other numbers than int / float
+        lengths = np.fromiter((len(v) if isinstance(v, str) else
+                               0 if isinstance(v, (int, float, np.integer, np.floating)) else
+                               _SHORT_NUMBER_BYTES + 1 for v in cells), dtype=np.int64, count=idx.size)
+    flag = np.zeros(out.shape[0], dtype=bool)
+    flag[idx] = (lengths > _SHORT_NUMBER_BYTES) | (out[idx] == 0)
+    return flag
+
+
 def _exact_int(value) -> int | None:
     """The integer a whole-number id beyond 2**53 stands for, exactly (its float64 is rounded), or None when it
     is not a whole number or lies beyond int64."""
     if isinstance(value, (int, np.integer)):
+        n = int(value)
+    elif isinstance(value, Fraction):
+        if value.denominator != 1:
+            return None
         n = int(value)
     else:
         try:
@@ -1103,8 +1201,9 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
 
     - ``kind="yarn"``: surrounding spaces stripped, upper case; ids that are whole numbers (``"18767"``,
       ``" 18767 "``, ``"18767.0"``, ``18767.0``) become that number, exactly (also beyond 2**53; ids beyond
-      int64 stay text). Returns an ``Int64`` Series when every present id is a whole number, else a ``str``
-      Series (whole numbers written without ``.0``).
+      int64 stay text); whole as written, not as float64 reads it (``"18767.0000000000000001"`` and ``"1e-400"``
+      are fractions, kept as text). Returns an ``Int64`` Series when every present id is a whole number, else a
+      ``str`` Series (whole numbers written without ``.0``).
     - ``kind="style"``: stripped, upper case, inner runs of spaces collapsed to one; returns a DataFrame with
       ``style`` (the canonical text), ``base`` (before the first ``/``) and ``version`` (after it; missing when
       there is no ``/``): ``"FF 10006/0001"`` -> ``FF 10006``, ``0001``.
@@ -1127,12 +1226,20 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
     s = series if isinstance(series, pd.Series) else pd.Series(series)
     if s.ndim != 1:
         raise ValueError("normalize_ids takes one column of ids")
-    missing = s.isna().to_numpy()
+    try:
+        missing = s.isna().to_numpy()
+    except InvalidOperation:  # a Decimal('sNaN'), on which pandas' check raises: missing, as Decimal('NaN') is
+        missing = _isna_objects(s.to_numpy(dtype=object))
+        s = pd.Series(np.where(missing, None, s.to_numpy(dtype=object)), index=s.index, name=s.name, dtype=object)
     if kind == "yarn":
         values, status = _parse_any(s.array, engine)
         whole = (status == STATUS_NUMBER) & np.isfinite(values)
         whole &= np.equal(values, np.trunc(np.where(whole, values, 0.0)))
         small = np.abs(values) < 2.0 ** 53  # float64 holds these integers exactly
+        # a whole float64 is no whole id when the id's own value is not ("18767.0000000000000001", "1e-400")
+        for i in np.flatnonzero(_float_may_mislead(s.array, values, whole & small)):
+            if _exact_int(s.iloc[i]) is None:
+                whole[i] = False
         ints = np.where(whole & small, values, 0.0).astype(np.int64)
         for i in np.flatnonzero(whole & ~small):  # beyond: the id's own digits, not its nearest float64
             exact = _exact_int(s.iloc[i])

@@ -1106,7 +1106,11 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         no yarn of it and is left out.
     yarn_po : DataFrame, optional
         The ERP's open yarn POs in weekly buckets. When given, receipts are time-phased: an order may use a
-        receipt that arrives by its ``Start Date`` (never today's stock promised to a later period).
+        receipt that arrives by its ``Start Date`` (never today's stock promised to a later period). Buckets:
+        past-due columns and ``This Week`` arrive today; ``Week 2025-09-08`` (or ``Week 9/8/2025``) on that
+        date; a numbered ``Week 36`` on the Monday of that ISO week nearest to ``today`` (of today's ISO year,
+        the one before or the one after); ``Later`` a week after the last week bucket. A bucket dated before
+        ``today`` arrives today.
     today : date-like, optional
         "Now" (default: today's date). Start dates before it count as today. Dates with a time zone (here
         or in the knit orders) are read as their local wall-clock dates.

@@ -590,3 +590,20 @@ def test_weekly_balance_orders_erp_buckets_as_in_memory(engine):
     got = bkd.weekly_balance(0.0, _dd(demand, 2), _dd(receipts, 2), npartitions=2, engine=engine).compute()
     assert list(got.columns[:5]) == ["This Week", "Week 35", "Week 36", "Week 37", "Later"]
     pd.testing.assert_frame_equal(got.sort_index(), want.sort_index(), check_dtype=False)
+
+
+@pytest.mark.parametrize("item", [4, "Y", np.uint64(2 ** 63 + 1)])
+def test_kits_limiting_item_dtype_equals_the_single_machine(item):
+    """Found by an independent oracle: an order without requirement rows got a partition of its own, whose
+    limiting_item column was object, and the concatenation made the column object (uint64 ids beyond int64:
+    Float64, rounding them). The column keeps the ids' dtype in every partition and in the meta."""
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [7.0, 7.0], "priority": [1, 2]})
+    req = pd.DataFrame({"order": ["K1"], "item": [item], "fraction": [1.0]})
+    supply = pd.DataFrame({"item": [item], "qty": [0.0]})
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        expected = bk_fast.allocate_kits(orders, req, supply).orders
+        res = bkd.allocate_kits(orders, req, supply, npartitions=2)
+        pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected, check_exact=True)
+    assert res.orders.dtypes["limiting_item"] == expected["limiting_item"].dtype

@@ -1383,3 +1383,13 @@ def test_yarn_report_duplicate_inventory_rows_with_a_past_due_column(engine):
     plain_order = yarn_demand_report(inv, dem, po, engine=engine)["Desc#"].tolist()
     zeros = yarn_demand_report(inv, dem, po.assign(**{"Unscheduled or Past Due": 0.0}), engine=engine)
     assert plain_order == zeros["Desc#"].tolist() == [4, 1, 3, 7]
+
+
+def test_net_requirements_with_items_and_no_periods_has_a_summary(engine):
+    """Found by an independent oracle: items with no period made summary raise NumPy's 'attempt to get argmax
+    of an empty sequence' (and bk_fast.dask.net_requirements, whose meta reads it, failed on building)."""
+    res = bk_fast.net_requirements(pd.DataFrame(index=pd.Index([1, 2])), pd.Series([3.0, 0.0], index=[1, 2]),
+                                   engine=engine)
+    summary = res.summary
+    assert summary.index.tolist() == [1, 2] and summary["on_hand"].tolist() == [3.0, 0.0]
+    assert summary["first_short"].isna().all() and summary["orders"].tolist() == [0, 0]

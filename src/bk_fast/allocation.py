@@ -819,15 +819,20 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
                                            mode == "all_or_nothing", free, knit, limiting, taken, avail)
 
     has_lim = limiting >= 0
+    # (uint64 ids may pass int64's max: an unsigned item column gives UInt64 whatever its values, so that results
+    # on parts of the requirements, such as bk_fast.dask's partitions, concatenate without a cast to Float64)
+    unsigned = requirements[r_item].dtype == np.uint64
     if len(line_rows):
         lim_vals = pd.Series(line_items.take(np.where(has_lim, limiting, 0)), index=orders.index)
         if lim_vals.dtype.kind in "iu":
-            nullable = "UInt64" if lim_vals.dtype == np.uint64 else "Int64"  # (uint64 ids may pass int64's max)
-            lim_item = lim_vals.astype(nullable).mask(~has_lim)
+            lim_item = lim_vals.astype("UInt64" if unsigned or lim_vals.dtype == np.uint64 else "Int64")
+            lim_item = lim_item.mask(~has_lim)
         else:
             lim_item = lim_vals.where(has_lim)
+    elif line_items.dtype.kind in "iu":  # no requirement lines: nothing limits, in the ids' own column dtype
+        lim_item = pd.Series(pd.NA, index=orders.index, dtype="UInt64" if unsigned else "Int64")
     else:
-        lim_item = pd.Series([pd.NA] * n, index=orders.index, dtype=object)
+        lim_item = pd.Series(line_items.take(np.full(n, -1), allow_fill=True), index=orders.index)
     summary = pd.DataFrame({"qty": qty, "knittable": knit, "short": qty - knit, "limiting_item": lim_item,
                             "complete": knit >= qty}, index=orders.index)
     pos = np.empty(n, dtype=np.int64)

@@ -716,7 +716,8 @@ class NettingResult:
         """Per item: on hand, safety stock, lead time, total gross, total planned, number of orders, past-due
         releases (quantity released before period 0) and the first period with a net requirement."""
         has = self.net > 0
-        first = np.where(has.any(axis=1), has.argmax(axis=1), -1)
+        first = np.where(has.any(axis=1), has.argmax(axis=1), -1) if has.shape[1] else \
+            np.full(has.shape[0], -1, dtype=np.int64)  # (no periods: nothing short)
         return pd.DataFrame({
             "on_hand": self.on_hand, "safety_stock": self.safety_stock, "lead_time": self.lead_time,
             "total_gross": self.gross.sum(axis=1), "total_planned": self.planned_receipts.sum(axis=1),

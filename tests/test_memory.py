@@ -362,3 +362,22 @@ def test_text_with_a_lone_surrogate_is_left_as_it_is():
         small, report = optimize_memory(df, pack=pack)
         assert small["t"].dtype == object and small["t"].iloc[0] == "a\ud800"
         assert report.table.loc[0, "change"] == "" and small["n"].dtype == np.int8
+
+
+def test_oracle_found_sparse_and_category_edges():
+    """Found by an independent oracle: an all-<NA> nullable integer column with sparse_ratio raised TypeError;
+    booleans became sparse although the docstring leaves them as they are; 32,767 distinct numbers became a
+    category with int32 codes (documented: int8/int16)."""
+    from bk_fast import optimize_memory
+
+    for dtype in ("Int64", "Int8", "UInt64"):
+        df = pd.DataFrame({"a": pd.array([None, None], dtype=dtype)})
+        out, _ = optimize_memory(df, sparse_ratio=0.5)
+        pd.testing.assert_frame_equal(out.astype(df.dtypes.to_dict()), df)
+        optimize_memory(df, sparse_ratio=0.5, pack=True)
+    for col in (pd.array([False] * 8 + [True] * 2, dtype="boolean"), np.array([False] * 95 + [True] * 5)):
+        df = pd.DataFrame({"b": col})
+        assert optimize_memory(df, sparse_ratio=0.6)[0]["b"].dtype == df["b"].dtype
+    big = pd.DataFrame({"x": np.repeat(np.arange(32_767, dtype=np.int64) * 1000, 3)})
+    out = optimize_memory(big, pack=True)[0]["x"]
+    assert not isinstance(out.dtype, pd.CategoricalDtype) or out.cat.codes.dtype.itemsize <= 2

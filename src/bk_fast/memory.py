@@ -2,7 +2,8 @@
 
 :func:`optimize_memory` shrinks every column to the smallest dtype that holds *exactly* the same values:
 integers to the smallest integer type that holds their range, float64 to float32 only where every value
-survives the round trip bit for bit, text to ``category`` when it repeats enough, numeric columns that are
+survives the round trip bit for bit (a NaN as NaN: pandas reads every NaN as missing, and the sign and payload
+bits of a NaN are not kept), text to ``category`` when it repeats enough, numeric columns that are
 mostly one value to sparse (on request). Nothing is rounded, no row is dropped, the index is kept, and the
 caller's frame is not modified. A :class:`MemoryReport` says what changed and what it saved.
 
@@ -202,13 +203,13 @@ def _factorize_sorted(plain: pd.Series) -> tuple[np.ndarray, pd.Index]:
 
 
 def _numeric_category(s: pd.Series) -> tuple[pd.Series, str]:
-    """A NumPy number column with at most 32,767 distinct values as ``category`` (int8/int16 codes + the distinct
+    """A NumPy number column with at most 32,766 distinct values as ``category`` (int8/int16 codes + the distinct
     numbers), kept only when converting back gives the identical array (bit for bit; NaN as NaN; -0.0 kept)."""
     x = s.to_numpy()
     if len(x) == 0 or x.dtype.kind not in "iuf" or x.dtype == np.float16:  # pandas has no float16 Index
         return s, ""
     codes, uniques = pd.factorize(x, sort=True, use_na_sentinel=True)
-    if len(uniques) > np.iinfo(np.int16).max:
+    if len(uniques) >= np.iinfo(np.int16).max:  # (pandas takes int32 codes from 32,767 categories on)
         return s, ""
     cat = pd.Categorical.from_codes(codes, dtype=pd.CategoricalDtype(pd.Index(uniques, dtype=x.dtype)),
                                     validate=False)
@@ -259,12 +260,12 @@ def _sparse_exact(s: pd.Series) -> bool:
         return s.dtype.kind != "f" or not np.isnan(s.to_numpy()).any()
     if isinstance(s.array, pd.arrays.IntegerArray):
         v = s[~missing]
-        return -(2 ** 53) <= int(v.min()) and int(v.max()) <= 2 ** 53
+        return not len(v) or (-(2 ** 53) <= int(v.min()) and int(v.max()) <= 2 ** 53)  # (all <NA>: NaN, exact)
     return False
 
 
 def _sparse(s: pd.Series, ratio: float) -> tuple[pd.Series, str]:
-    if s.dtype.kind not in "fiub" or len(s) == 0:
+    if s.dtype.kind not in "fiu" or len(s) == 0:  # (booleans are left as they are)
         return s, ""
     if isinstance(s.dtype, pd.api.extensions.ExtensionDtype) and not _sparse_exact(s):
         return s, ""
@@ -290,22 +291,23 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
 
     - integers (NumPy or nullable) -> the smallest integer type of the same signedness holding their range;
     - float64 -> float32 when *every* value converts back to the identical float64 (NaN, inf and -0.0
-      included); with ``lossless=False``, also when each value's relative error is at most ``rtol``
-      (float32 keeps ~7 significant digits: 2-decimal money up to ~10,000 is within 1e-6, not exact);
+      included; a NaN as NaN, its sign and payload bits not kept); with ``lossless=False``, also when each
+      value's relative error is at most ``rtol`` (float32 keeps ~7 significant digits: 2-decimal money up to
+      ~10,000 is within 1e-6, not exact);
     - text (``object`` holding strings, pandas ``str`` / ``string``, pyarrow strings) -> ``category`` when
       the number of distinct values (missing counted once) is below ``category_ratio * len(df)``; other
       ``object`` text columns -> the compact ``str`` dtype (values and NaN kept). ``object`` columns with
       ``None`` among their missing values are left alone (both would turn ``None`` into NaN);
-    - with ``sparse_ratio``: numeric columns whose most frequent of 0 / NaN fills at least that share of
-      the rows -> a sparse column with that fill value.
+    - with ``sparse_ratio``: numeric (not boolean) columns whose most frequent of 0 / NaN fills at least that
+      share of the rows -> a sparse column with that fill value.
 
     With ``pack=True``, two more exact representations compete, and each column takes whichever candidate
     counts the fewest bytes in ``memory_usage(deep=True)``:
 
     - floats that are all whole numbers (no -0.0, no inf) -> the smallest integer type (nullable when there
       is NaN) when that is smaller than float32 (arithmetic on the column becomes integer arithmetic);
-    - numbers (NumPy int / float) with at most 32,767 distinct values -> ``category`` (int8/int16 codes and
-      the distinct numbers), only when converting back gives the identical array bit for bit;
+    - numbers (NumPy int / float) with at most 32,766 distinct values -> ``category`` (int8/int16 codes and
+      the distinct numbers), only when converting back gives the identical array bit for bit (a NaN as NaN);
     - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
       pieces and digit runs stored as small integers (ids such as ``"CF 10015/0001"``, dates, ERP money text
       such as ``"$1,277.43 "``), each distinct value printed back and compared with its input before it is

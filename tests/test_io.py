@@ -1081,3 +1081,46 @@ def test_dates_padded_with_spaces_read(monkeypatch, engine, arrow):
     assert df["Start Date"].tolist() == want and df["Last Receipt Date"].tolist() == want_last
     assert pd.concat(parts)["Start Date"].tolist() == want
     assert df.attrs["bk_fast"]["coerced"] == {}
+
+
+# -- review of session 7's changes (regressions) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.parametrize("block", [None, 1, 4])
+def test_bad_row_line_with_a_literal_quote_mid_field(monkeypatch, arrow, block):
+    """A quote inside an unquoted field (an inch mark: 30" cotton) is a character to pandas, not the start of a
+    quoted field; counting every quote's parity took each later line break as inside quotes (the bad row on line
+    6 was named 'line 11', beyond the file's end). A quoted field closed before more text ("ab"cd) and "" kept."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    if block:
+        monkeypatch.setattr(bkio, "_LINE_BLOCK", block)
+    text = b'junk\nDesc#,Description,Planning Balance\n1,30" cotton,3\n2,b,4\n3,c,5\n4,d,5,6\n5,e,7\n'
+    text2 = (b'junk\nDesc#,Description,Planning Balance\n"ab"cd,"x""\ny",1\n2,x"y"\n,3\n'
+             b'"q""r",",\n",5\n4,d,5,6\n')  # (the bad row on line 9)
+    for source, line in ((text, 6), (text2, 9)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (pyarrow's fallback to pandas warns)
+            with pytest.raises(ValueError, match=rf"Expected 3 fields in line {line} of the file, saw 4"):
+                bkio.read_erp(source)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_zero_filled_or_padded_ids_are_not_checked_one_by_one(monkeypatch, arrow):
+    """Review of session 7: the exact wholeness check of ids flagged every id text longer than 15 characters, so a
+    column of ids zero-filled or right-aligned to 16 characters ("0000000000018767") went through Python row by row
+    (read_erp 26x slower, normalize_ids 170x at 500,000 rows). Leading zeros, spaces, signs and currency hold no
+    significant digit: only text with more than 15 characters from its first significant one is checked."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    vals = ["0000000000018767", "            18767", "(000000000000018767)", "$0,000,000,000,018,767.00",
+            "+000000000000000000000000000000000000000000001", "18767.0000000000000001", "1e-400",
+            "-0000000000000001.0000000000000001"]
+    flagged = [False, False, False, False, False, True, True, True]
+    out, _ = bkio._parse_any(np.array(vals, dtype=object), None)
+    cand = out == np.trunc(out)
+    assert cand.all()
+    for col in (np.array(vals, dtype=object), pa.chunked_array([vals])):
+        assert bkio._float_may_mislead(col, out, cand).tolist() == flagged
+    text = ("Desc#,Description,Planning Balance\n" + "".join(f"\"{v}\",x,1\n" for v in vals[:5])).encode()
+    assert bkio.read_erp(text, optimize=False)["Desc#"].tolist() == [18767, 18767, -18767, 18767, 1]
+    assert bkio.normalize_ids(pd.Series(vals[:5], dtype=object)).tolist() == [18767, 18767, -18767, 18767, 1]

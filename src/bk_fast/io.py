@@ -858,20 +858,46 @@ _LINE_BLOCK = 1 << 22  # bytes per read of _file_line
 def _file_line(raw_or_path, header: _Header, n: int) -> int:
     """The file's line (1-based) of pandas' ``line n`` of the body below the header: pandas counts the line breaks
     outside quoted fields only, so each one inside a quoted field (a note spanning lines) before it adds one.
-    Reads the body in blocks (an error path: only when a row is bad)."""
+    As pandas' tokenizer, a quote opens a quoted field only at the start of a field (``30" cotton`` holds a
+    literal inch mark), and ``""`` inside one is a quote. Reads the body in blocks; only the quotes cost Python
+    (an error path: only when a row is bad)."""
     import io as _io
 
     fh = open(raw_or_path, "rb") if isinstance(raw_or_path, Path) else _io.BytesIO(raw_or_path)
-    inside_breaks, outside_breaks, quoted = 0, 0, False
+    inside_breaks, outside_breaks = 0, 0
+    state, open_at, last_q = 0, -1, -1  # state 0: outside; 1: in a quoted field; 2: at a quote in one (a close?)
+    prev, base = ord("\n"), 0  # (the byte before the body: a line start)
+    field_start = (ord(","), ord("\n"), ord("\r"))
     try:
         fh.seek(header.offset)
         while outside_breaks < n - 1:
-            block = np.frombuffer(fh.read(_LINE_BLOCK), dtype=np.uint8)
-            if not block.size:
+            data = fh.read(_LINE_BLOCK)
+            if not data:
                 break
-            quote_parity = (np.cumsum(block == ord('"')) + quoted) & 1  # (odd: inside a quoted field)
-            breaks = np.flatnonzero(block == ord("\n"))
-            inside = quote_parity[breaks].astype(bool)
+            block = np.frombuffer(data, dtype=np.uint8)
+            opens, closes = ([open_at] if state else []), []  # the quoted spans of this block (absolute offsets)
+            for q in np.flatnonzero(block == ord('"')).tolist():
+                if state == 1:  # a closing quote, or the first of ""
+                    state, last_q = 2, base + q
+                    continue
+                if state == 2:
+                    if base + q == last_q + 1:  # "": a quote inside the field
+                        state = 1
+                        continue
+                    closes.append(last_q)  # the field closed at last_q; this quote is outside
+                    state = 0
+                if (data[q - 1] if q else prev) in field_start:  # (elsewhere a quote outside is a character)
+                    state, open_at = 1, base + q
+                    opens.append(open_at)
+            if state == 2 and last_q < base + len(data) - 1:  # followed by no quote: it closed the field
+                closes.append(last_q)
+                state = 0
+            if len(closes) < len(opens):  # (still open at the block's end)
+                closes.append(np.iinfo(np.int64).max)
+            breaks = np.flatnonzero(block == ord("\n")) + base
+            span = np.searchsorted(np.asarray(opens, dtype=np.int64), breaks) - 1
+            inside = (span >= 0) & (breaks < np.asarray(closes, dtype=np.int64)[np.maximum(span, 0)]) \
+                if opens else np.zeros(breaks.size, dtype=bool)
             outside_at = np.flatnonzero(~inside)
             need = n - 1 - outside_breaks
             if outside_at.size >= need:  # pandas' line n starts after this block's need-th outside break
@@ -879,7 +905,7 @@ def _file_line(raw_or_path, header: _Header, n: int) -> int:
                 break
             inside_breaks += int(inside.sum())
             outside_breaks += int(outside_at.size)
-            quoted = bool(quote_parity[-1])
+            prev, base = data[-1], base + len(data)
     finally:
         fh.close()
     return n + header.line + 1 + inside_breaks
@@ -1136,14 +1162,22 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
 #: text of at most this many bytes holds at most 15 significant digits, which float64 keeps apart from every whole
 #: number: such text reads as a whole float64 only when it is a whole number (or when it reads as 0: "1e-400")
 _SHORT_NUMBER_BYTES = 15
+#: characters before the first significant digit (spaces, currency, signs, thousands commas, leading zeros) and
+#: after the last one (spaces, a closing parenthesis), not counted in that length: ids padded or zero-filled to
+#: 16 characters or more ("0000000000018767") would otherwise each be checked in Python
+#: (ASCII: NumPy 2.4's np.strings.lstrip of StringDType ignores the characters after a non-ASCII one in its
+#: ``chars``; a no-break space is added where the stripping is arrow's or Python's own)
+_LEAD_JUNK = " \t\n\r\x0b\x0c$,()+-0"
+_TRAIL_JUNK = " \t\n\r\x0b\x0c)"
 
 
 def _float_may_mislead(col, out: np.ndarray, cand: np.ndarray) -> np.ndarray:
     """The rows of ``cand`` (cells whose float64 ``out`` is a whole number below 2**53) whose own value may be no
-    whole number, to be checked exactly (:func:`_exact_int`): text of more than 15 bytes or characters (more digits
+    whole number, to be checked exactly (:func:`_exact_int`): text of more than 15 bytes or characters from its
+    first significant character to its last (:data:`_LEAD_JUNK` / :data:`_TRAIL_JUNK` not counted; more digits
     than float64 holds: ``"18767.0000000000000001"``, ``"4503599627370497.5"``), text reading as 0 (an exponent
     that underflows: ``"1e-400"``) and numbers other than ints and floats (``Decimal``). Numeric columns, ints
-    and floats are exactly their float64. Arrow text is measured in bulk: only the flagged rows cost Python."""
+    and floats are exactly their float64. Text is measured in bulk: only the flagged rows cost Python."""
     if not cand.any():
         return cand
     if isinstance(col, (pd.Series, pd.Index)):
@@ -1159,15 +1193,19 @@ def _float_may_mislead(col, out: np.ndarray, cand: np.ndarray) -> np.ndarray:
     if pa_col is not None:  # (whole-column arrow and NumPy operations: a few ms for a million rows)
         import pyarrow.compute as pc
 
-        lengths = np.asarray(pc.fill_null(pc.binary_length(pa_col), 0))
+        core = pc.utf8_rtrim(pc.utf8_ltrim(pa_col, characters=_LEAD_JUNK + "\xa0"),
+                             characters=_TRAIL_JUNK + "\xa0")
+        lengths = np.asarray(pc.fill_null(pc.binary_length(core), 0))
         return cand & ((lengths > _SHORT_NUMBER_BYTES) | (out == 0))
     idx = np.flatnonzero(cand)
     cells = np.asarray(col, dtype=object)
     cells = cells if idx.size == cells.shape[0] else cells[idx]
-    try:
-        lengths = np.fromiter(map(len, cells), dtype=np.int64, count=idx.size)  # (text: its length in characters)
-    except TypeError:  # numbers among the text (XLSX cells, object columns): other numbers than int / float
-        lengths = np.fromiter((len(v) if isinstance(v, str) else
+    try:  # (text only: its length in characters, in NumPy's string functions)
+        text = np.asarray(cells, dtype=np.dtypes.StringDType(coerce=False))
+        lengths = np.strings.str_len(np.strings.rstrip(np.strings.lstrip(text, _LEAD_JUNK), _TRAIL_JUNK))
+    except (TypeError, ValueError):  # numbers among the text (XLSX cells, object columns): other than int / float
+        lead, trail = _LEAD_JUNK + "\xa0", _TRAIL_JUNK + "\xa0"
+        lengths = np.fromiter((len(v.lstrip(lead).rstrip(trail)) if isinstance(v, str) else
                                0 if isinstance(v, (int, float, np.integer, np.floating)) else
                                _SHORT_NUMBER_BYTES + 1 for v in cells), dtype=np.int64, count=idx.size)
     flag = np.zeros(out.shape[0], dtype=bool)

@@ -83,9 +83,12 @@ def test_integers_with_a_missing_key_add_exactly_or_raise(engine):
     out = bk_fast.segmented_cumsum([2 ** 53 - 3, 7, 1, 1], [1, None, 1, 2], engine=engine)
     assert out.dtype == np.float64 and out.tolist()[0] == 2 ** 53 - 3 and np.isnan(out[1])
     assert out.tolist()[2:] == [2 ** 53 - 2, 1.0]
-    with pytest.raises(ValueError, match=r"running sum at row 2 is 9007199254740993, beyond 2\*\*53"):
+    with pytest.raises(ValueError, match=r"running sum at row 2 is 9007199254740993, which float64 cannot hold"):
         bk_fast.segmented_cumsum([2 ** 53 - 3, 7, 4], [1, None, 1], engine=engine)
     assert bk_fast.segmented_cumsum(np.array([True, True]), [None, 0], engine=engine).tolist()[1] == 1.0
+    # sums beyond 2**53 that float64 holds exactly are fine (2**60, 2**62 + 2**10)
+    got = bk_fast.segmented_cumsum(np.array([2 ** 60, 1, 2 ** 62, 2 ** 10]), [1, None, 2, 2], engine=engine)
+    assert got[0] == 2 ** 60 and np.isnan(got[1]) and got[3] == 2 ** 62 + 2 ** 10
 
 
 def test_errors():
@@ -152,3 +155,14 @@ def test_unsigned_sum_beyond_int64_is_an_error(engine):
         bk_fast.segmented_cumsum(vals, [0, 1, 0, 1], engine=engine)
     ok = np.array([2 ** 62, 1, 2 ** 62 - 1, 1], dtype=np.uint64)
     assert bk_fast.segmented_cumsum(ok, [0, 1, 0, 1], engine=engine).tolist() == [2 ** 62, 1, 2 ** 63 - 1, 2]
+
+
+def test_int64_min_in_a_row_of_a_missing_key_is_no_overflow(engine):
+    """Review of session 7: the wrap check read a missing key's row (0, no sum) as ``0 - (-2**63)``, which wraps:
+    a false 'exceeds the int64 range' where the row is simply NaN (as before the check, and as pandas)."""
+    vals = np.array([-2 ** 63, 5, -7], dtype=np.int64)
+    got = bk_fast.segmented_cumsum(vals, [np.nan, 1.0, 2.0], engine=engine)
+    np.testing.assert_array_equal(got, [np.nan, 5.0, -7.0])
+    with pytest.raises(ValueError, match=r"running sum at row 2 exceeds the int64 range"):
+        bk_fast.segmented_cumsum(np.array([5, -2 ** 63, -2 ** 63], dtype=np.int64), [np.nan, 1.0, 1.0],
+                                 engine=engine)

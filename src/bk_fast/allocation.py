@@ -261,17 +261,20 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
 _EXACT_SUM = 2.0 ** 53  # an item's supply magnitude (sum of |qty|) below which whole units add up exactly
 
 
-def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None):
+def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None,
+              needed: np.ndarray | None = None):
     """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
     (duplicate (item, period) rows summed), and the row of the first supply line of each period.
 
     An item whose quantities add up to 2**53 or more in magnitude (sum of |qty|: 9.0e15 lbs) is a ValueError
     (``name_of(codes)`` names it): beyond, float64 sums round whole units, in an order that depends on the rows
-    (1e16 + 3 - 1e16 is 4), and the rule would hand out material that does not exist."""
+    (1e16 + 3 - 1e16 is 4), and the rule would hand out material that does not exist. Only the items marked in
+    ``needed`` (bool[n_items], default all) count: an item no order asks for hands nothing out."""
     n = code.size
     if n:
         magnitude = np.bincount(code, weights=np.abs(qty), minlength=n_items)
-        big = np.flatnonzero(~(magnitude < _EXACT_SUM))
+        big = ~(magnitude < _EXACT_SUM)
+        big = np.flatnonzero(big if needed is None else big & needed)
         if big.size:
             c = int(big[0])
             item = plain(name_of(np.array([c]))[0]) if name_of is not None else c
@@ -455,8 +458,9 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     exact floating-point order of the rule's subtractions rules out a lazy tree). Exact in floating point:
     no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. An item's
     supply is summed in float64: whole units add up exactly while its quantities add up to less than 2**53
-    (9.0e15) in magnitude; an item at or beyond that is a ValueError. With one on-hand period the result
-    equals the ERP's per-item running-sum allocation.
+    (9.0e15) in magnitude; an item some order asks for at or beyond that is a ValueError (the supply of an
+    item no order asks for is left alone). With one on-hand period the result equals the ERP's per-item
+    running-sum allocation.
 
     Examples
     --------
@@ -534,7 +538,9 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, item_of)
+    needed = np.zeros(n_items, dtype=bool)
+    needed[o_code[o_code >= 0]] = True  # (the items some order asks for: only their supply sums matter)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, item_of, needed)
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
@@ -767,7 +773,6 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     s_code, s_uniques = pd.factorize(sup_items)
     s_code = s_code.astype(np.int64)
     n_items = len(s_uniques)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take)
 
     # requirement lines: order codes, item codes (-1 = no supply), duplicates summed, grouped by order
     # (matched exactly, as the item ids: pandas would match integer and float64 order ids through float64)
@@ -803,6 +808,9 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         line_code = np.ascontiguousarray(sup_ids.get_indexer(req_ids), dtype=np.int64)
     else:
         line_code = np.zeros(0, dtype=np.int64)
+    needed = np.zeros(n_items, dtype=bool)
+    needed[line_code[line_code >= 0]] = True  # (the items some requirement line asks for)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, needed)
     req_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
 

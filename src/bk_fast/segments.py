@@ -31,16 +31,18 @@ def _check_finite(arr: np.ndarray, values, what: str, problem: str) -> None:
         raise ValueError(f"{what} at {row}: {arr[i]} {problem} (an infinite sum makes the rest of its group NaN)")
 
 
-def _int_overflow(arr: np.ndarray, out: np.ndarray) -> int | None:
+def _int_overflow(arr: np.ndarray, out: np.ndarray, summed: np.ndarray) -> int | None:
     """First row whose int64 running sum wrapped around (``out[i] = prev + arr[i]`` past the int64 range:
     its sign differs from both ``prev`` and ``arr[i]``; ``prev = out[i] - arr[i]`` wraps back exactly), or
-    None. Skipped when no sum can reach 2**63 (every value below 2**63 / n in magnitude)."""
+    None. Only the ``summed`` rows (a key present) count: a row of a missing key holds 0, not a sum (where
+    ``arr[i]`` is -2**63, ``0 - arr[i]`` wraps and would look like an overflow). Skipped when no sum can reach
+    2**63 (every value below 2**63 / n in magnitude)."""
     lo, hi = int(arr.min()), int(arr.max())
     if max(abs(lo), abs(hi)) * arr.shape[0] < 2 ** 63:
         return None
     with np.errstate(over="ignore"):
         prev = out - arr
-    bad = np.flatnonzero(((prev ^ out) & (arr ^ out)) < 0)
+    bad = np.flatnonzero((((prev ^ out) & (arr ^ out)) < 0) & summed)
     return int(bad[0]) if bad.size else None
 
 
@@ -53,7 +55,7 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     values : array-like or Series
         Numbers. Integers (and booleans) stay int64 and add exactly (a running sum beyond the int64 range is
         a ValueError naming the row, where NumPy and pandas wrap around; with a missing key the result is
-        float64, NaN in that key's rows, and a sum of 2**53 or more, which float64 cannot hold exactly, is a
+        float64, NaN in that key's rows, and a sum float64 cannot hold exactly, such as 2**53 + 1, is a
         ValueError); floats are float64; text is cleaned
         as ERP numbers. NaN values are skipped like pandas does: their row is NaN and the sum goes on.
         An infinite value, or a running sum that overflows float64, is a ValueError naming the row
@@ -117,20 +119,23 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     if is_float:  # finite inputs: an infinite sum is an overflow, and the next row of the group would be NaN
         _check_finite(out, values, "running sum", "overflows float64")
     elif out.size:
-        i = _int_overflow(arr, out)
+        i = _int_overflow(arr, out, codes >= 0)
         if i is not None:
             row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
             raise ValueError(f"running sum at {row} exceeds the int64 range (integers are summed in int64, exactly)")
-        if missing_key:  # NaN rows: float64, which holds the integer sums exactly only below 2**53
-            big = np.flatnonzero((np.abs(out) >= 2 ** 53) & (codes >= 0))
+        if missing_key:  # NaN rows: float64, which holds every integer sum below 2**53 (and some beyond)
+            f = out.astype(np.float64)
+            with np.errstate(invalid="ignore"):  # (2**63 - 1 rounds to 2**63, which int64 cannot hold)
+                exact = (np.abs(f) < 2.0 ** 63) & (f.astype(np.int64) == out)
+            big = np.flatnonzero(~exact & (codes >= 0))
             if big.size:
                 i = int(big[0])
                 row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else \
                     f"row {i}"
-                raise ValueError(f"running sum at {row} is {int(out[i])}, beyond 2**53: with a missing key the "
-                                 f"result is float64 (NaN in its rows), which cannot hold it exactly; drop the rows "
-                                 f"whose key is missing first")
-            out = out.astype(np.float64)
+                raise ValueError(f"running sum at {row} is {int(out[i])}, which float64 cannot hold exactly: with a "
+                                 f"missing key the result is float64 (NaN in its rows); drop the rows whose key is "
+                                 f"missing first")
+            out = f
             out[codes < 0] = np.nan
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)

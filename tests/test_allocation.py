@@ -1317,6 +1317,10 @@ def test_erp_adapter_reads_text_flags_like_the_bom():
     res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip="VIP", sales_linked="SO")
     assert res.orders.set_index("Order #").loc[["K1", "K2", "K3", "K4"], "priority_score"].tolist() == \
         [150.0, 0.0, 0.0, 150.0]
+    # a number in an object column counts as in a numeric one: nonzero is a member (2 was an error)
+    res = allocate_knit_orders(kos.assign(SO=np.array([2, 0, np.nan, "y"], dtype=object)), bom, inv,
+                               today="2025-09-01", vip="VIP", sales_linked="SO")
+    assert res.orders["priority_score"].tolist() == [150.0, 0.0, 0.0, 150.0]
 
 
 def test_supply_beyond_2_53_is_an_error_not_material_that_does_not_exist(engine):

@@ -998,12 +998,15 @@ def _alloc_members(kos, o_label, spec, what):
 
         flags = col.to_numpy(dtype=object)
         codes, uniques = _alloc_pd.factorize(flags, use_na_sentinel=True)
-        known = [flag_value(u) for u in uniques] + [False]  # (code -1: empty, not a member)
+        # (a number counts as in a numeric column: nonzero is a member; code -1: empty, not a member)
+        number = (int, float, _alloc_np.integer, _alloc_np.floating)
+        known = [bool(u != 0) if isinstance(u, number) and not isinstance(u, (bool, _alloc_np.bool_)) and u == u
+                 else flag_value(u) for u in uniques] + [False]
         bad = [i for i, k in enumerate(known) if k is None]
         if bad:
             row = int(_alloc_np.flatnonzero(codes == bad[0])[0])
-            raise TypeError(f"{what}: knit_orders column {spec!r} must hold flags ({FLAG_SPELLINGS}; an empty "
-                            f"cell is not a member); row {plain(kos.index[row])!r} is {plain(flags[row])!r}")
+            raise TypeError(f"{what}: knit_orders column {spec!r} must hold flags ({FLAG_SPELLINGS}; any nonzero "
+                            f"number is a member, an empty cell is not); row {plain(kos.index[row])!r} is {plain(flags[row])!r}")
         return _alloc_np.array([k is True for k in known], dtype=bool)[codes]
     if isinstance(spec, str):  # (its characters would be taken as order ids, matching nothing)
         raise ValueError(f"{what}: {spec!r} is no column of knit_orders; pass a list of Order # values, a "

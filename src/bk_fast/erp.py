@@ -1006,7 +1006,8 @@ def _alloc_members(kos, o_label, spec, what):
         if bad:
             row = int(_alloc_np.flatnonzero(codes == bad[0])[0])
             raise TypeError(f"{what}: knit_orders column {spec!r} must hold flags ({FLAG_SPELLINGS}; any nonzero "
-                            f"number is a member, an empty cell is not); row {plain(kos.index[row])!r} is {plain(flags[row])!r}")
+                            f"number is a member, an empty cell is not); row {plain(kos.index[row])!r} is "
+                            f"{plain(flags[row])!r}")
         return _alloc_np.array([k is True for k in known], dtype=bool)[codes]
     if isinstance(spec, str):  # (its characters would be taken as order ids, matching nothing)
         raise ValueError(f"{what}: {spec!r} is no column of knit_orders; pass a list of Order # values, a "

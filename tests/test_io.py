@@ -1124,3 +1124,17 @@ def test_zero_filled_or_padded_ids_are_not_checked_one_by_one(monkeypatch, arrow
     text = ("Desc#,Description,Planning Balance\n" + "".join(f"\"{v}\",x,1\n" for v in vals[:5])).encode()
     assert bkio.read_erp(text, optimize=False)["Desc#"].tolist() == [18767, 18767, -18767, 18767, 1]
     assert bkio.normalize_ids(pd.Series(vals[:5], dtype=object)).tolist() == [18767, 18767, -18767, 18767, 1]
+
+
+def test_read_mill_gives_make_mills_float_id_columns(tmp_path, engine):
+    """Found by an independent oracle: with every knit order on a machine (or a BOM export without trailing
+    empty rows) read_mill gave Machine / Desc# as int64, where make_mill's frames hold float64."""
+    mill = bk_fast.datasets.make_mill(scale=0.001, seed=0)
+    bk_fast.datasets.write_exports(mill, tmp_path)
+    (tmp_path / "BOM.csv").write_text("Style#,Desc#,BOM_Percentage\nA/1,18767,0.5\nA/1,18929,0.5\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = bk_fast.io.read_mill(tmp_path, engine=engine)
+    assert again["knit_orders"]["Machine"].dtype == mill["knit_orders"]["Machine"].dtype == np.float64
+    assert again["knit_orders"]["Machine"].tolist() == mill["knit_orders"]["Machine"].tolist()
+    assert again["bom"]["Desc#"].dtype == np.float64 and again["bom"]["Desc#"].tolist() == [18767.0, 18929.0]

@@ -25,7 +25,7 @@ Frames and columns
 
         Theoretical Balance = ((Beginning Balance + Received) + Consumed) + Adjustments
         Planning Balance    = (Theoretical Balance + Allocated) + On Order   # Allocated <= 0 is ADDED
-        Total Cost          = round(Theoretical Balance * Cost/Pound, 2)
+        Total Cost          = np.round(Theoretical Balance * Cost/Pound, 2)  (NumPy: x 100, half to even, / 100)
 
     ~70 % of yarns hold stock (``Theoretical Balance > 0``; median ~150 lbs, 99th percentile ~15,600).
 ``"bom"`` -- greige style -> yarns, in style order, plus 3 all-NaN trailing rows like the export.

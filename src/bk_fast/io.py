@@ -1138,7 +1138,9 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
     """Real exports as a mill: :func:`read_exports` with the columns spelled as
     :func:`bk_fast.datasets.make_mill` spells them (``Style #`` on knit orders, ``MACH`` on machines...), so
     code written against the synthetic mill (``bk-fast demo --from FOLDER``) runs on the real thing.
-    Plain dtypes by default (``optimize=False``).
+    Plain dtypes by default (``optimize=False``). The id columns ``make_mill`` holds as float64 (``Machine`` of
+    the knit orders, NaN = unassigned; ``Desc#`` of the BOM, whose export ends in empty rows) are float64 here
+    too, also where every cell is filled (which :func:`read_erp` reads as int64), when every id is below 2**53.
 
     Examples
     --------
@@ -1155,8 +1157,17 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
     frames = read_exports(folder, engine=engine, optimize=optimize)
     for kind, frame in frames.items():
         spelled = {canonical(c) or c: c for c in COLUMNS.get(kind, ())}
-        frames[kind] = frame.rename(columns=lambda c: spelled.get(c, c))
+        frame = frame.rename(columns=lambda c: spelled.get(c, c))
+        for col in _MILL_FLOAT_IDS.get(kind, ()):
+            ids = frame[col] if col in frame.columns and frame.columns.is_unique else None
+            if ids is not None and ids.dtype.kind in "iu" and (not len(ids) or int(ids.abs().max()) < 2 ** 53):
+                frame = frame.assign(**{col: ids.astype(np.float64)})  # (exact: whole numbers below 2**53)
+        frames[kind] = frame
     return frames
+
+
+#: id columns that make_mill holds as float64 (as the ERP's exports read with empty cells), per kind
+_MILL_FLOAT_IDS = {"knit_orders": ("Machine",), "bom": ("Desc#",)}
 
 
 #: text of at most this many bytes holds at most 15 significant digits, which float64 keeps apart from every whole

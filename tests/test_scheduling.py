@@ -1303,3 +1303,25 @@ def test_erp_keep_assigned_false_keeps_an_order_with_nowhere_else_to_go(engine):
     jobs = s.jobs.set_index("job")
     assert jobs.loc["KA", "machine"] == 11 and jobs.loc["KB", "machine"] == 11
     assert jobs.loc["KC", "machine"] in (11, 12)  # (placed like an unassigned order, in its work center)
+
+
+def test_erp_schedule_strips_styles_and_counts_calendar_days_exactly(engine):
+    """Found by an independent oracle: a Style # with a leading space paid a changeover against the same style
+    (DOMAIN section 1: strip before matching; the rate lookup did strip); erp_calendar_days = ceil(days / 5 x 7)
+    was 30 for 12,760 lbs at 616 lbs/day, exactly 29 (29.000000000000004 in float)."""
+    from bk_fast.erp import schedule_knit_orders
+
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1", " 125792/1"],
+                       "Balance (lbs)": [616.0, 616.0], "Machine": [101.0, 101.0],
+                       "Quoted Date": pd.to_datetime(["2025-09-01", "2025-09-02"])})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [101]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
+    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", setup=0.5, rule="due", engine=engine)
+    assert s.jobs["setup_days"].tolist() == [0.0, 0.0] and s.jobs["end_day"].tolist() == [1.0, 2.0]
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3", "K4"], "Style #": ["A/1", "B/1", "C/1", "A/1"],
+                       "Balance (lbs)": [12760.0, 14500.0, 7250.0, 12761.0], "Machine": [101.0] * 4})
+    cap = pd.DataFrame({"Style": ["A/1", "B/1", "C/1"], "lbs/day": [616.0, 700.0, 350.0]})
+    swc = pd.DataFrame({"Style": ["A/1", "B/1", "C/1"], "WC": ["9.38.20.F"] * 3})
+    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine)
+    assert s.jobs["erp_calendar_days"].tolist() == [29.0, 29.0, 29.0, 30.0]

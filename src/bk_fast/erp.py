@@ -248,6 +248,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
 # Knit orders on knitting machines (DOMAIN.md sections 1 and 7): the ERP's capacity lookup and utilisation,
 # bk_fast's finite-capacity schedule. Names are prefixed _sched_ so they never clash with other blocks.
 
+import math  # noqa: E402
+from fractions import Fraction  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -406,6 +409,30 @@ def _sched_quoted_dates(quoted: pd.Series, day0: pd.Timestamp, days_per_week, ho
     return pd.Series(out.astype("datetime64[s]"), index=quoted.index)  # ([s]: ~500 years out still fit)
 
 
+def _sched_stripped(styles: pd.Series) -> pd.Series:
+    """Style ids with surrounding spaces stripped from the text ones (DOMAIN.md section 1: "strip before
+    matching"); numbers and missing values as they are."""
+    if pd.api.types.is_string_dtype(styles.dtype) and styles.dtype != object:
+        return styles.str.strip()
+    if styles.dtype == object:
+        return styles.map(lambda v: v.strip() if isinstance(v, str) else v)
+    return styles
+
+
+def _sched_calendar_days(days: np.ndarray, lbs: np.ndarray, rate: np.ndarray) -> np.ndarray:
+    """``ceil(days / 5 x 7)`` of ``days = lbs / rate`` in exact arithmetic: the float quotient can land a hair
+    above a whole number (12,760 lbs at 616 lbs/day is exactly 29 calendar days, 29.000000000000004 in float),
+    so such rows are settled with fractions of the given floats."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        x = days / 5.0 * 7.0
+        out = np.ceil(x)
+        near = np.flatnonzero(np.isfinite(x) & (out - x > 1.0 - 1e-9 * np.maximum(1.0, np.abs(x))) & (days > 0))
+    for i in near.tolist():
+        exact = Fraction(float(lbs[i])) * 7 / (Fraction(float(rate[i])) * 5)
+        out[i] = float(math.ceil(exact))
+    return out
+
+
 def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
                          style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
@@ -457,9 +484,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         ``Machine``), ``suggested_machine`` (the machine chosen for an unassigned KO, or a move with
         ``keep_assigned=False``), ``lbs_per_day``,
         ``rate_source``, ``priority_score`` and the ERP's own estimates ``erp_production_days`` (lbs / rate)
-        and ``erp_calendar_days`` (ceil(days / 5 x 7)). ``.machines`` has ``erp_workload_lbs`` (sum of the
-        balances assigned to the machine) and ``erp_utilisation_pct`` (min(100, workload / 616 / 5 x 100), the
-        ERP's figure) beside the schedule's ``utilisation_pct``.
+        and ``erp_calendar_days`` (ceil(days / 5 x 7), exact: 12,760 lbs at 616 lbs/day is 29). ``.machines``
+        has ``erp_workload_lbs`` (sum of the balances assigned to the machine) and ``erp_utilisation_pct``
+        (min(100, workload / 616 / 5 x 100), the ERP's figure) beside the schedule's ``utilisation_pct``.
 
     Examples
     --------
@@ -595,7 +622,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     jobs = pd.DataFrame({
         "job": ko[o_label].array,
         "qty": np.where(open_, balance, 0.0),
-        "style": ko[s_label].array,
+        "style": _sched_stripped(ko[s_label]).array,  # (a leading space is the same style: no changeover)
         "work_center": pd.array(work_center, dtype=object),
         "eligible": pd.array(eligible, dtype=object),
         "machine": pd.array(fixed, dtype=object) if fixed.dtype == object else fixed,
@@ -624,7 +651,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     out["priority_score"] = score
     erp_days = np.where(open_, balance / rate, 0.0)
     out["erp_production_days"] = erp_days
-    out["erp_calendar_days"] = np.ceil(erp_days / 5.0 * 7.0)
+    out["erp_calendar_days"] = _sched_calendar_days(erp_days, balance, rate)
 
     # the ERP's utilisation: sum of the balances of the orders on each machine, against 616 lbs/day x 5 days
     bal0 = np.nan_to_num(balance)

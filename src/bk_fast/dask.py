@@ -25,7 +25,9 @@ deliveries) are indexed by item and sorted, with **known divisions**; outputs ke
 ``orders``/``shortfalls``, kits) keep the input's row labels and have unknown divisions. Rows come in item
 order (the single-machine functions list items in order of appearance); the values are identical.
 
-Item ids must be sortable (one kind: numbers, or text). Inputs keyed by item may be Dask or pandas frames
+Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
+(:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
+:func:`explode` and :func:`allocate_kits` take any ids the single-machine functions take. Inputs keyed by item may be Dask or pandas frames
 (pandas inputs are split on the client). Time-phased inputs and on-hand must be frames or Series keyed by
 item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice
 (once for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.

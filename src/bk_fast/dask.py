@@ -27,10 +27,11 @@ order (the single-machine functions list items in order of appearance); the valu
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
-:func:`explode` and :func:`allocate_kits` take any ids the single-machine functions take. Inputs keyed by item may be Dask or pandas frames
-(pandas inputs are split on the client). Time-phased inputs and on-hand must be frames or Series keyed by
-item (2-D arrays and positional per-item arrays have no item ids to split by). Dask inputs are read twice
-(once for the distinct items and periods, once for the work): ``persist()`` them first if they are expensive.
+:func:`explode` and :func:`allocate_kits` take any ids the single-machine functions take. Inputs keyed by
+item may be Dask or pandas frames (pandas inputs are split on the client). Time-phased inputs and on-hand
+must be frames or Series keyed by item (2-D arrays and positional per-item arrays have no item ids to split
+by). Dask inputs are read twice (once for the distinct items and periods, once for the work): ``persist()``
+them first if they are expensive.
 Dask turns text columns into Arrow strings by default (``dataframe.convert-string``); results then carry that
 dtype (the values are the same); set it to False when building the inputs to keep pandas' own dtypes. It
 converts an object column of ids mixing integers and text too: its integers arrive as text (``"18767"``),

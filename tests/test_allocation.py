@@ -1405,3 +1405,17 @@ def test_supply_beyond_2_53_of_an_item_no_order_needs_is_no_error(engine):
         allocate(orders.assign(item=["A", "C"]), supply, engine=engine)
     with pytest.raises(ValueError, match=r"supply of item 'C': its quantities add up to .* 2\*\*53 or more"):
         allocate_kits(kits, req.assign(fraction=1.0), supply, engine=engine)
+
+
+def test_erp_adapters_compile_the_bom_on_the_engine_given(monkeypatch, engine):
+    """allocate_knit_orders / yarn_requirements compiled a BOM frame on the default engine, ignoring engine=
+    (a broken BK_FAST_ENGINE failed engine="numpy"; a CLI review found it)."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    monkeypatch.setenv("BK_FAST_ENGINE", "gpu")
+    bom = pd.DataFrame({"Style#": ["S", "S"], "Desc#": [1, 2], "BOM_Percentage": [0.5, 0.5]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [4.0]})
+    inv = pd.DataFrame({"Desc#": [1, 2], "Planning Balance": [100.0, 100.0]})
+    res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
+    assert res.orders["can_start"].tolist() == [True]
+    assert yarn_requirements(kos, bom, engine=engine).by_yarn["lbs"].tolist() == [2.0, 2.0]

@@ -202,3 +202,75 @@ def test_interrupt_exits_130_without_traceback(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_info", interrupted)
     assert cli.main(["info"]) == 130
     assert capsys.readouterr().err.strip() == "bk-fast: interrupted"
+
+
+def test_demo_explicit_engine_is_the_engine_of_every_step(monkeypatch, capsys):
+    from bk_fast import _demo, _engine
+
+    # `--engine numpy` ran parts of the steps (BOM.from_frame inside yarn_requirements, allocate_knit_orders,
+    # the netting step) on the default engine: with BK_FAST_ENGINE=gpu the demo failed half-way (exit 2)
+    # although an engine was given, and the numpy column of the time table included cython work
+    monkeypatch.setenv("BK_FAST_ENGINE", "gpu")
+    assert main(["demo", "--scale", "0.02", "--engine", "numpy", "--no-compare"]) == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "skipped" not in out and "time per step" in out
+    seen = []
+
+    def probe(mill, engine):
+        seen.append((engine, _engine.get_engine()))
+        return _demo.DemoReport("probe", ["ok"])
+
+    monkeypatch.delenv("BK_FAST_ENGINE")
+    monkeypatch.setattr(_demo, "steps", lambda: [("bk_fast.probe", probe)])
+    assert main(["demo", "--scale", "0.01", "--engine", "numpy"]) == 0
+    assert seen and all(engine == inner for engine, inner in seen), seen
+    assert {engine for engine, _ in seen} == {e for e in _engine.ENGINES if _engine.engines()[e].available}
+
+
+def test_bench_engine_calls_run_on_that_engine_and_bad_setting_fails_fast(monkeypatch, capsys):
+    from bk_fast import _engine, bench
+
+    seen = []
+
+    def factory():
+        return [bench.Case("zz_probe", "probe", inputs=lambda mill: None,
+                           run=lambda d, e: seen.append((e, _engine.get_engine())), baselines={},
+                           rows=lambda d: 1)]
+
+    monkeypatch.setitem(bench.CAPABILITIES, "zz_probe", factory)
+    bench.run(["zz_probe"], ["numpy"], scales=[0.01], repeat=2, budget=0.01, progress=False)
+    assert seen and all(inner == "numpy" for _, inner in seen), seen  # was the default engine ("auto")
+
+    def no_run(*a, **k):
+        raise AssertionError("the benchmarks ran before the bad BK_FAST_ENGINE was noticed")
+
+    monkeypatch.setattr(bench, "run", no_run)
+    monkeypatch.setenv("BK_FAST_ENGINE", "gpu")  # every bom case was an "error: building inputs" row, exit 1
+    assert main(["bench", "--quick", "--kernels", "bom", "--engines", "numpy"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bk-fast: error:") and "BK_FAST_ENGINE" in err and len(err.splitlines()) == 1
+
+
+def test_warnings_are_one_line_messages(tmp_path, capsys):
+    from bk_fast.datasets import make_mill, write_exports
+
+    write_exports(make_mill(scale=0.01, seed=2), tmp_path)
+    (tmp_path / "notes.csv").write_text("hello,world\n")
+    # printed as "/…/bk_fast/io.py:1326: UserWarning: skipped notes.csv: …" plus the io.py source line
+    assert main(["load", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("bk-fast: warning: skipped notes.csv:") and len(err.splitlines()) == 1, err
+    assert "io.py" not in err and "read_exports(" not in err
+
+
+def test_help_names_what_the_options_take(capsys):
+    # bench --engines also takes the baselines pandas / loop and --kernels case names (README), the help
+    # said neither; load's folder and --engine had no help at all
+    with pytest.raises(SystemExit):
+        main(["bench", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "baselines (pandas, loop)" in out and "case names (yarn_risk)" in out
+    with pytest.raises(SystemExit):
+        main(["load", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "folder of ERP exports" in out and "engine that parses" in out

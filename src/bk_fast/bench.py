@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import heapq
 import json
@@ -37,7 +38,7 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
-from bk_fast._engine import ENGINES, engines
+from bk_fast._engine import ENGINES, engines, pick, use_engine
 
 #: Mill scales (1 = the real mill: ~1,200 yarns, ~22,900 BOM rows, ~195 knit orders).
 FULL_SCALES = (1.0, 10.0, 100.0)
@@ -597,8 +598,10 @@ def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, se
                     def call(_d=data, _f=case.baselines[method]):
                         return _f(_d)
                 try:
-                    m.first_call_s, m.runs_s, m.cpu_s = _time_calls(call, repeat, budget,
-                                                                    jit=(method == "numba"))
+                    # an engine's whole call on that engine, also what it computes without engine= (a BOM)
+                    with use_engine(method) if kind == "engine" else contextlib.nullcontext():
+                        m.first_call_s, m.runs_s, m.cpu_s = _time_calls(call, repeat, budget,
+                                                                        jit=(method == "numba"))
                     m.median_s = statistics.median(m.cpu_s if clock == "cpu" else m.runs_s)
                 except Exception as exc:
                     m.status = f"error: {type(exc).__name__}: {exc}"
@@ -751,6 +754,9 @@ def main(args) -> int:
     """Entry point of ``bk-fast bench`` (``args`` from :func:`bk_fast.cli.build_parser`)."""
     from bk_fast.cli import check_output
 
+    # the inputs are built on the engine in force: a broken BK_FAST_ENGINE (unknown or unavailable) made every
+    # case that compiles a BOM an "error: building inputs" row, exit 1 after the whole run
+    pick()
     # before the run (minutes): an unwritable --json / --plot was found only at the end, losing the run
     if args.json:
         check_output(args.json, "--json")

@@ -15,13 +15,14 @@ import os
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import bk_fast
-from bk_fast._engine import ENGINES, engines, pick
+from bk_fast._engine import ENGINES, engines, pick, use_engine
 
 
 def _info(args) -> int:
@@ -133,10 +134,17 @@ def check_output(path, option: str, *, plot: bool = False) -> Path:
 
 
 def _demo(args) -> int:
+    chosen = pick(args.engine)
+    # every call a step makes runs on the engine asked for, also those that take no engine= argument (a BOM
+    # compiled inside a step used the default engine: a broken BK_FAST_ENGINE failed `--engine numpy`)
+    with use_engine(chosen):
+        return _demo_run(args, chosen)
+
+
+def _demo_run(args, chosen: str) -> int:
     from bk_fast import _demo as demo
     from bk_fast.datasets import COLUMNS, make_mill
 
-    chosen = pick(args.engine)
     if args.plot:
         check_output(args.plot, "--plot", plot=True)
     available = [e for e in ENGINES if engines()[e].available]
@@ -168,10 +176,11 @@ def _demo(args) -> int:
             for engine in timed:
                 run += 1
                 _progress(run, n_runs, f"{module.split('.')[-1]} [{engine}]")
-                step(mill, engine)  # first call compiles/warms (numba JIT, caches)
-                start = time.perf_counter()
-                result = step(mill, engine)
-                timings[module][engine] = time.perf_counter() - start
+                with use_engine(engine):  # the whole step on this engine, not only its engine= calls
+                    step(mill, engine)  # first call compiles/warms (numba JIT, caches)
+                    start = time.perf_counter()
+                    result = step(mill, engine)
+                    timings[module][engine] = time.perf_counter() - start
                 if engine == chosen:
                     report = result
             if report is None:
@@ -273,21 +282,37 @@ def build_parser() -> argparse.ArgumentParser:
                       help="time only the chosen engine (default: time every available engine)")
     demo.set_defaults(func=_demo)
     load = sub.add_parser("load", help="read the ERP exports in a folder and report kinds, rows and memory")
-    load.add_argument("folder")
-    load.add_argument("--engine", default=None, choices=[*ENGINES, "auto"])
+    load.add_argument("folder", help="folder of ERP exports (.csv, .xlsx)")
+    load.add_argument("--engine", default=None, choices=[*ENGINES, "auto"],
+                      help="engine that parses the numbers (default: the engine in force)")
     load.set_defaults(func=_load)
     bench = sub.add_parser("bench", help="time every capability per engine and baseline")
     bench.add_argument("--quick", action="store_true", help="small sizes, finishes in under a minute")
-    bench.add_argument("--kernels", nargs="*", default=None, help="capabilities to run (default: all)")
-    bench.add_argument("--engines", nargs="*", default=None, help="engines to run (default: all available)")
+    bench.add_argument("--kernels", nargs="*", default=None,
+                       help="capabilities (inventory, bom, ...) or case names (yarn_risk) to run (default: all)")
+    bench.add_argument("--engines", nargs="*", default=None,
+                       help="engines to run (default: all available); naming baselines (pandas, loop) keeps only "
+                            "those")
     bench.add_argument("--plot", default=None, help="write a PNG chart here (needs matplotlib)")
     bench.add_argument("--json", default=None, help="write the measurements as JSON here")
     bench.set_defaults(func=_bench)
     return parser
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning as one line naming what it is about (not Python's file:line and source line)."""
+    kind = "" if category is UserWarning else f" ({category.__name__})"
+    print(f"bk-fast: warning{kind}: {message}", file=file or sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _main(args)
+
+
+def _main(args) -> int:
     try:
         rc = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's shutdown

@@ -22,13 +22,13 @@ class YarnRequirements:
     unmatched: _bom_pd.DataFrame
 
 
-def _bom_compiled(bom, scale="fraction"):
+def _bom_compiled(bom, scale="fraction", engine=None):
     from bk_fast.bom import BOM
 
     if isinstance(bom, BOM):
         return bom
     if isinstance(bom, _bom_pd.DataFrame):
-        return BOM.from_frame(bom, scale=scale)
+        return BOM.from_frame(bom, scale=scale, engine=engine)  # (compiled on the caller's engine)
     raise TypeError(f"bom must be a bk_fast.BOM or the ERP's BOM frame (Style#, Desc#, BOM_Percentage), "
                     f"got {type(bom).__name__}")
 
@@ -89,7 +89,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
-    compiled = _bom_compiled(bom, scale)
+    compiled = _bom_compiled(bom, scale, engine)
     o_label = find_column(kos, "Order #", what="knit_orders")
     s_label = find_column(kos, "Style#", what="knit_orders")
     b_label = find_column(kos, "Balance (lbs)", what="knit_orders")
@@ -1236,7 +1236,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     kind = _alloc_np.where((shipped > 0) | (g00 > 0), "HARD", _alloc_np.where(soft, "SOFT", "AVAILABLE"))
 
     # yarn fractions per knit order from the BOM engine (one unit of each order's style, by line)
-    compiled = bom if isinstance(bom, BOM) else BOM.from_frame(require_frame(bom, "bom"))
+    compiled = bom if isinstance(bom, BOM) else BOM.from_frame(require_frame(bom, "bom"), engine=engine)
     styles = kos[s_label].astype("string").str.strip()
     demand = _alloc_pd.DataFrame({"item": styles.to_numpy(dtype=object, na_value=None),
                                   "qty": _alloc_np.ones(n)}, index=_alloc_np.arange(n))

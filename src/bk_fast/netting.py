@@ -1055,7 +1055,7 @@ def _demo_step(mill, engine):
     from bk_fast.datasets import PO_WEEK_COLUMNS, REFERENCE_DATE
 
     weeks = ["This Week", *PO_WEEK_COLUMNS[:7]]
-    bom = BOM.from_frame(mill["bom"])
+    bom = BOM.from_frame(mill["bom"], engine=engine)
     ko = mill["knit_orders"]
     week = ((ko["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(lower=0)
     keep = ko["Style #"].notna() & (week < len(weeks)) & (bom.codes(ko["Style #"]) >= 0)

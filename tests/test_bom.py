@@ -898,3 +898,18 @@ def test_explode_codes_are_validated_never_truncated(engine):
         bom.explode_lines(np.array([0]), np.array([1.0]), emit=np.array([True, False]), engine=engine)
     got = bom.explode_lines(np.array([0]), np.array([1.0]), emit=[True, False, True], engine=engine)
     assert [a.tolist() for a in got] == [[0, 0], [0, 2], [1.0, 1.0]]
+
+
+def test_sales_to_greige_with_no_usable_master_row_reports_unmatched():
+    """Found by an independent oracle: an empty style master, or one whose gBase cells are all empty, raised
+    pandas' 'merge on float64 and str columns'; every sales line is unmatched, with its reason."""
+    from bk_fast.erp import sales_to_greige
+
+    bom = pd.DataFrame({"Style#": ["125792/1"], "Desc#": [1.0], "BOM_Percentage": [1.0]})
+    sales = pd.DataFrame({"SO #": ["SO1"], "fStyle#": ["A"], "Ordered": [10.0]})
+    for master in (pd.DataFrame({"fStyle#": ["A"], "gBase": [np.nan]}),
+                   pd.DataFrame({"fStyle#": pd.Series([], dtype=object), "gBase": pd.Series([], dtype=object)})):
+        res = sales_to_greige(sales, master, bom)
+        assert len(res.lines) == 0
+        assert res.unmatched["qty"].tolist() == [10.0]
+        assert res.unmatched["reason"].tolist() == ["fStyle# not in style master"]

@@ -1325,3 +1325,15 @@ def test_erp_schedule_strips_styles_and_counts_calendar_days_exactly(engine):
     swc = pd.DataFrame({"Style": ["A/1", "B/1", "C/1"], "WC": ["9.38.20.F"] * 3})
     s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine)
     assert s.jobs["erp_calendar_days"].tolist() == [29.0, 29.0, 29.0, 30.0]
+
+
+def test_erp_capacity_default_must_be_a_rate():
+    """An independent oracle found default=-1 returned -1 lbs/day as the 'default' rate of every unknown style,
+    though a rate found that is not positive falls back to the default: the default must be a rate itself."""
+    from bk_fast.erp import erp_capacity
+
+    cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [500.0]})
+    for bad in (-1, 0, float("nan"), float("inf"), "fast", True):
+        with pytest.raises(ValueError, match="default rate must be a positive number of lbs/day"):
+            erp_capacity(pd.Series(["A/1", "B/1"]), cap, default=bad)
+    assert erp_capacity(pd.Series(["A/1", "B/1"]), cap, default=600)["lbs_per_day"].tolist() == [500.0, 600.0]

@@ -158,7 +158,8 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     sales : DataFrame
         Sales lines with ``fStyle#`` and a quantity (``qty``, default ``Ordered``). Not modified.
     styles : DataFrame
-        Style master: ``fStyle#`` -> ``gBase`` (the first row wins for a repeated ``fStyle#``).
+        Style master: ``fStyle#`` -> ``gBase`` (rows with an empty ``gBase`` are skipped; the first of the
+        others wins for a repeated ``fStyle#``).
     bom : BOM or DataFrame
         The greige BOM (its parent items are the greige styles).
     qty : column label, optional
@@ -228,7 +229,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     head = {"line": _bom_np.arange(len(sales))}
     if id_label is not None:
         head[id_label] = sales[id_label].to_numpy()
-    left = _bom_pd.DataFrame({**head, "fStyle#": fstr.to_numpy(), "gBase": base.to_numpy(), "qty": q})
+    # (object keys: with no usable master row the mapped bases are float NaN, which pandas refuses to merge
+    # with the BOM's text bases)
+    left = _bom_pd.DataFrame({**head, "fStyle#": fstr.to_numpy(), "gBase": base.to_numpy(dtype=object), "qty": q})
     merged = left.merge(versions, on="gBase", how="inner", sort=False)
     merged = merged.sort_values("line", kind="stable", ignore_index=True)
     if how == "split":
@@ -363,6 +366,12 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     3        616.0  default (bad rate)
     4        616.0             default
     """
+    try:
+        ok = not isinstance(default, (bool, np.bool_)) and bool(np.isfinite(float(default)) and float(default) > 0)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:  # (the fallback of every bad rate: it must be a rate itself)
+        raise ValueError(f"default rate must be a positive number of lbs/day, got {default!r}")
     cdf = require_frame(style_capacity, "style_capacity")
     s_label = find_column(cdf, "Style#", what="style_capacity")
     r_label = find_column(cdf, "lbs/day", what="style_capacity")

@@ -268,3 +268,35 @@ def test_integer_array_index_out_of_bounds_raises():
             arr[key]
     assert arr[[-3, 2]].astype("str").tolist() == ["a1", "c3"]
     assert len(arr[np.array([], dtype=np.int64)]) == 0
+
+
+def test_packed_column_in_ordering_reductions_and_where():
+    """Found by an independent oracle: on a packed column `<`, `min` / `max`, groupby min, `where` / `mask` and an
+    outer merge of two packed frames raised TypeError (only == / != were defined, and pandas' default where
+    writes into a copy, which is read-only). They answer as the str column does now."""
+    from bk_fast import optimize_memory
+
+    vals = ["CF 10016/0001", "007", np.nan, "$1,277.43 ", "", "CF 10016/0001"]
+    ids = [f"CF {10015 + i // 3}/{i % 3:04d}" for i in range(300)]  # (enough distinct ids to be packed)
+    whole = pd.DataFrame({"k": pd.array(vals + ids, dtype="str"), "g": np.arange(306) % 2})
+    packed_whole, _ = optimize_memory(whole, pack=True)
+    assert str(packed_whole["k"].dtype) == "packed_str"
+    orig, packed = whole.iloc[:6].reset_index(drop=True), packed_whole.iloc[:6].reset_index(drop=True)
+    p, o = packed["k"], orig["k"]
+    for op in ("__lt__", "__le__", "__gt__", "__ge__"):
+        pd.testing.assert_series_equal(getattr(p, op)("CF"), getattr(o, op)("CF"))
+        pd.testing.assert_series_equal(getattr(p, op)(p.iloc[::-1].reset_index(drop=True)),
+                                       getattr(o, op)(o.iloc[::-1].reset_index(drop=True)))
+    assert (p.min(), p.max()) == (o.min(), o.max())
+    got, want = packed.groupby("g")["k"].min(), orig.groupby("g")["k"].min()  # (g: int8 in the packed frame)
+    assert got.index.tolist() == want.index.tolist() and got.tolist() == want.tolist()
+    cond = o.str.len() > 3
+    assert p.where(cond).astype("str").equals(o.where(cond))
+    assert p.mask(cond, "x").astype("str").equals(o.mask(cond, "x"))
+    left, right = pd.DataFrame({"k": p.iloc[:2]}), pd.DataFrame({"k": p.iloc[1:4], "v": [1, 2, 3]})
+    got = left.merge(right, on="k", how="outer")
+    want = pd.DataFrame({"k": o.iloc[:2]}).merge(pd.DataFrame({"k": o.iloc[1:4], "v": [1, 2, 3]}), on="k",
+                                                 how="outer")
+    pd.testing.assert_series_equal(got["k"].astype("str"), want["k"])
+    pd.testing.assert_series_equal(got["v"], want["v"])
+    assert packed["k"].astype("str").equals(o)  # (nothing written into the column)

@@ -17,6 +17,7 @@ Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The array cannot be 
 
 from __future__ import annotations
 
+import operator
 import re
 import sys
 
@@ -514,19 +515,44 @@ class PackedStringArray(ExtensionArray):
             return self.copy() if copy else self
         return self._str_array().astype(dtype, copy=False)
 
-    def __eq__(self, other):
+    def _compare(self, other, op):
+        """``op`` on the printed-back values, as the ``str`` column would answer it."""
         if isinstance(other, (pd.Series, pd.Index, pd.DataFrame)):
             return NotImplemented
         if isinstance(other, PackedStringArray):
             other = other._str_array()
-        return self._str_array() == other
+        return op(self._str_array(), other)
+
+    def __eq__(self, other):
+        return self._compare(other, operator.eq)
 
     def __ne__(self, other):
-        if isinstance(other, (pd.Series, pd.Index, pd.DataFrame)):
-            return NotImplemented
-        if isinstance(other, PackedStringArray):
-            other = other._str_array()
-        return self._str_array() != other
+        return self._compare(other, operator.ne)
+
+    def __lt__(self, other):
+        return self._compare(other, operator.lt)
+
+    def __le__(self, other):
+        return self._compare(other, operator.le)
+
+    def __gt__(self, other):
+        return self._compare(other, operator.gt)
+
+    def __ge__(self, other):
+        return self._compare(other, operator.ge)
+
+    # -- what pandas computes from the values (min / max, groupby reductions, where / mask): on the printed-back
+    # values; a result that is text again is packed again (nothing of this column is written) --------------
+    def _reduce(self, name, *, skipna=True, keepdims=False, **kwargs):
+        return self._str_array()._reduce(name, skipna=skipna, keepdims=keepdims, **kwargs)
+
+    def _groupby_op(self, *, how, has_dropped_na, min_count, ngroups, ids, **kwargs):
+        return self._str_array()._groupby_op(how=how, has_dropped_na=has_dropped_na, min_count=min_count,
+                                             ngroups=ngroups, ids=ids, **kwargs)
+
+    def _where(self, mask, value):
+        out = self._str_array()._where(mask, value.astype("str") if isinstance(value, PackedStringArray) else value)
+        return pack_strings(out)
 
     def _values_for_factorize(self):
         return np.asarray(self._str_array(), dtype=object), np.nan

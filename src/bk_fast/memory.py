@@ -311,8 +311,11 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
       pieces and digit runs stored as small integers (ids such as ``"CF 10015/0001"``, dates, ERP money text
       such as ``"$1,277.43 "``), each distinct value printed back and compared with its input before it is
-      accepted. The column is read-only; ``.str`` methods work on the printed-back values, and
-      ``astype("str")`` (or the original dtype) gives back exactly the original strings.
+      accepted. The column is read-only; ``.str`` methods, comparisons, ``min`` / ``max``, sorting, grouping,
+      merging and ``where`` / ``mask`` work on the printed-back values (as on a ``str`` column: a missing value
+      is False in ``.str.contains``), and ``astype("str")`` (or the original dtype) gives back exactly the
+      original strings. What writes into the column (``replace``, ``update``, in-place fills of a frame)
+      needs ``astype("str")`` first.
 
     Booleans, datetimes, categoricals and everything else are left as they are. Rows are never dropped or
     reordered, the index and column order are kept.
@@ -331,7 +334,7 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         Relative tolerance for float32 when ``lossless=False``.
     pack : bool, default False
         Also consider numbers as categories and packed text (above): the smallest exact frame, at the cost of
-        columns that must be converted back (``astype``) before arithmetic or string methods.
+        columns that must be converted back (``astype``) before arithmetic or writing into them.
 
     Returns
     -------

@@ -1311,14 +1311,15 @@ def test_erp_schedule_strips_styles_and_counts_calendar_days_exactly(engine):
     was 30 for 12,760 lbs at 616 lbs/day, exactly 29 (29.000000000000004 in float)."""
     from bk_fast.erp import schedule_knit_orders
 
-    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1", " 125792/1"],
-                       "Balance (lbs)": [616.0, 616.0], "Machine": [101.0, 101.0],
-                       "Quoted Date": pd.to_datetime(["2025-09-01", "2025-09-02"])})
     machines = pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [101]})
     cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [616.0]})
     swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
-    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", setup=0.5, rule="due", engine=engine)
-    assert s.jobs["setup_days"].tolist() == [0.0, 0.0] and s.jobs["end_day"].tolist() == [1.0, 2.0]
+    # (a categorical Style # too: a review found it unstripped)
+    for styles in (["125792/1", " 125792/1"], pd.Categorical(["125792/1", " 125792/1"])):
+        ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": styles, "Balance (lbs)": [616.0, 616.0],
+                           "Machine": [101.0, 101.0], "Quoted Date": pd.to_datetime(["2025-09-01", "2025-09-02"])})
+        s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", setup=0.5, rule="due", engine=engine)
+        assert s.jobs["setup_days"].tolist() == [0.0, 0.0] and s.jobs["end_day"].tolist() == [1.0, 2.0]
     ko = pd.DataFrame({"Order #": ["K1", "K2", "K3", "K4"], "Style #": ["A/1", "B/1", "C/1", "A/1"],
                        "Balance (lbs)": [12760.0, 14500.0, 7250.0, 12761.0], "Machine": [101.0] * 4})
     cap = pd.DataFrame({"Style": ["A/1", "B/1", "C/1"], "lbs/day": [616.0, 700.0, 350.0]})
@@ -1337,3 +1338,36 @@ def test_erp_capacity_default_must_be_a_rate():
         with pytest.raises(ValueError, match="default rate must be a positive number of lbs/day"):
             erp_capacity(pd.Series(["A/1", "B/1"]), cap, default=bad)
     assert erp_capacity(pd.Series(["A/1", "B/1"]), cap, default=600)["lbs_per_day"].tolist() == [500.0, 600.0]
+
+
+def test_erp_calendar_days_exact_where_float_lands_on_a_whole_number():
+    """Review: erp_calendar_days settled in fractions only rows a hair ABOVE a whole number; 5,720.000000000001
+    lbs at 616 lbs/day is exactly a hair above 13 calendar days, 13.0 in float (ceil 13, exactly 14)."""
+    import math
+    from fractions import Fraction
+
+    from bk_fast.erp import _sched_calendar_days
+
+    lbs, rate = [], []
+    for r in (616.0, 700.0, 350.0, 0.3):
+        for k in range(1, 400):
+            base = k * r * 5 / 7
+            for v in (np.nextafter(base, -np.inf), base, np.nextafter(base, np.inf)):
+                lbs.append(v)
+                rate.append(r)
+    lbs, rate = np.array(lbs), np.array(rate)
+    got = _sched_calendar_days(lbs / rate, lbs, rate)
+    want = [float(math.ceil(Fraction(a) * 7 / (Fraction(b) * 5))) for a, b in zip(lbs, rate)]
+    assert got.tolist() == want
+    assert _sched_calendar_days(np.array([5720.000000000001 / 616]), np.array([5720.000000000001]),
+                                np.array([616.0])).tolist() == [14.0]
+
+
+def test_erp_capacity_default_as_text_is_a_clear_error():
+    """Review: default="616" passed the check (float() reads it) and failed later in np.isfinite with a
+    TypeError naming no argument; text is no rate."""
+    from bk_fast.erp import erp_capacity
+
+    cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [500.0]})
+    with pytest.raises(ValueError, match="default rate must be a positive number of lbs/day"):
+        erp_capacity(pd.Series(["A/1", "B/1"]), cap, default="616")

@@ -367,7 +367,8 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     4        616.0             default
     """
     try:
-        ok = not isinstance(default, (bool, np.bool_)) and bool(np.isfinite(float(default)) and float(default) > 0)
+        ok = (not isinstance(default, (bool, np.bool_, str, bytes))  # (text "616" passed float() and failed later)
+              and bool(np.isfinite(float(default)) and float(default) > 0))
     except (TypeError, ValueError):
         ok = False
     if not ok:  # (the fallback of every bad rate: it must be a rate itself)
@@ -423,6 +424,8 @@ def _sched_stripped(styles: pd.Series) -> pd.Series:
     matching"); numbers and missing values as they are."""
     if pd.api.types.is_string_dtype(styles.dtype) and styles.dtype != object:
         return styles.str.strip()
+    if isinstance(styles.dtype, pd.CategoricalDtype):  # (" A" and "A" are two categories: strip as object)
+        styles = styles.astype(object)
     if styles.dtype == object:
         return styles.map(lambda v: v.strip() if isinstance(v, str) else v)
     return styles
@@ -431,14 +434,20 @@ def _sched_stripped(styles: pd.Series) -> pd.Series:
 def _sched_calendar_days(days: np.ndarray, lbs: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """``ceil(days / 5 x 7)`` of ``days = lbs / rate`` in exact arithmetic: the float quotient can land a hair
     above a whole number (12,760 lbs at 616 lbs/day is exactly 29 calendar days, 29.000000000000004 in float),
-    so such rows are settled with fractions of the given floats."""
+    or on / below one where the exact value is above it, so rows within 1e-9 of a whole number are settled with
+    fractions of the given floats."""
     with np.errstate(invalid="ignore", over="ignore"):
         x = days / 5.0 * 7.0
         out = np.ceil(x)
-        near = np.flatnonzero(np.isfinite(x) & (out - x > 1.0 - 1e-9 * np.maximum(1.0, np.abs(x))) & (days > 0))
-    for i in near.tolist():
-        exact = Fraction(float(lbs[i])) * 7 / (Fraction(float(rate[i])) * 5)
-        out[i] = float(math.ceil(exact))
+        # within 1e-9 of a whole number on either side: the three float roundings can also land on it or below
+        # it (5,720.000000000001 lbs at 616 lbs/day is exactly a hair above 13 days, 13.0 in float)
+        near = np.flatnonzero(np.isfinite(x) & (np.abs(x - np.rint(x)) <= 1e-9 * np.maximum(1.0, np.abs(x)))
+                              & (days > 0))
+    if near.size:  # (once per distinct (lbs, rate): round balances at one rate repeat)
+        pairs, inverse = np.unique(np.stack([lbs[near], rate[near]], axis=1).astype(np.float64), axis=0,
+                                   return_inverse=True)
+        ceil_u = np.array([float(math.ceil(Fraction(float(a)) * 7 / (Fraction(float(b)) * 5))) for a, b in pairs])
+        out[near] = ceil_u[inverse.reshape(-1)]
     return out
 
 

@@ -1160,7 +1160,8 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
         frame = frame.rename(columns=lambda c: spelled.get(c, c))
         for col in _MILL_FLOAT_IDS.get(kind, ()):
             ids = frame[col] if col in frame.columns and frame.columns.is_unique else None
-            if ids is not None and ids.dtype.kind in "iu" and (not len(ids) or int(ids.abs().max()) < 2 ** 53):
+            top = ids.abs().max() if ids is not None and ids.dtype.kind in "iu" and len(ids) else None
+            if ids is not None and ids.dtype.kind in "iu" and (top is None or pd.isna(top) or int(top) < 2 ** 53):
                 frame = frame.assign(**{col: ids.astype(np.float64)})  # (exact: whole numbers below 2**53)
         frames[kind] = frame
     return frames

@@ -559,12 +559,8 @@ def _column(name: str, col, source: str, engine, state: dict):
         if dates is None:  # no date filled in (in this chunk): NaT
             return pd.array(np.full(len(col), np.datetime64("NaT", state.get("unit") or "ns")))
         if bad.any():
-            n_bad = int(bad.sum())
-            state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
-            first = int(np.flatnonzero(bad)[0])
-            warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) are in none of the known date formats "
-                          f"{DATE_FORMATS} and read as NaT (first: {_to_text(col).iloc[first]!r} in data row "
-                          f"{state['row0'] + first})", stacklevel=5)
+            _coerced(name, col, bad, source, state, f"are in none of the known date formats {DATE_FORMATS} and "
+                                                    f"read as NaT")
         return dates.array
     if role is None and "date" in name.lower():  # an unknown column: dates only when every value is one
         parsed = _date_column(col, state.get("unit"))
@@ -584,15 +580,20 @@ def _column(name: str, col, source: str, engine, state: dict):
             return _id_values(col, out, status)
         bad = _percents(col, out, status, bad)
     if bad.any():
-        n_bad = int(bad.sum())
-        state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
-        first = int(np.flatnonzero(bad)[0])
-        example = _to_text(col).iloc[first]
-        warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) are not numbers and read as NaN "
-                      f"(first: {example!r} in data row {state['row0'] + first})", stacklevel=5)
+        _coerced(name, col, bad, source, state, "are not numbers and read as NaN")
     if role == "id":
         return _id_values(col, out, status)
     return out
+
+
+def _coerced(name: str, col, bad: np.ndarray, source: str, state: dict, what: str) -> None:
+    """Count the ``bad`` cells of a column in ``state["coerced"]`` and warn once, naming the column, how many
+    and the first one with its data row (``what``: what became of them)."""
+    n_bad = int(bad.sum())
+    state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
+    first = int(np.flatnonzero(bad)[0])
+    warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) {what} (first: {_to_text(col).iloc[first]!r} in "
+                  f"data row {state['row0'] + first})", stacklevel=6)
 
 
 def _id_values(col, out: np.ndarray, status: np.ndarray):

@@ -24,11 +24,16 @@ def _group_codes(keys) -> tuple[np.ndarray, int]:
     return np.ascontiguousarray(codes, dtype=np.int64), len(uniques)
 
 
+def _row(values, i: int) -> str:
+    """Row ``i`` of ``values`` in a message: its label and position for a Series, else its position."""
+    return f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
+
+
 def _check_finite(arr: np.ndarray, values, what: str, problem: str) -> None:
     i = infinite_at(arr)
     if i is not None:
-        row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
-        raise ValueError(f"{what} at {row}: {arr[i]} {problem} (an infinite sum makes the rest of its group NaN)")
+        raise ValueError(f"{what} at {_row(values, i)}: {arr[i]} {problem} (an infinite sum makes the rest of its "
+                         f"group NaN)")
 
 
 def _int_overflow(arr: np.ndarray, out: np.ndarray, summed: np.ndarray) -> int | None:
@@ -121,8 +126,8 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     elif out.size:
         i = _int_overflow(arr, out, codes >= 0)
         if i is not None:
-            row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else f"row {i}"
-            raise ValueError(f"running sum at {row} exceeds the int64 range (integers are summed in int64, exactly)")
+            raise ValueError(f"running sum at {_row(values, i)} exceeds the int64 range (integers are summed in "
+                             f"int64, exactly)")
         if missing_key:  # NaN rows: float64, which holds every integer sum below 2**53 (and some beyond)
             f = out.astype(np.float64)
             with np.errstate(invalid="ignore"):  # (2**63 - 1 rounds to 2**63, which int64 cannot hold)
@@ -130,11 +135,9 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
             big = np.flatnonzero(~exact & (codes >= 0))
             if big.size:
                 i = int(big[0])
-                row = f"row {plain(values.index[i])!r} (position {i})" if isinstance(values, pd.Series) else \
-                    f"row {i}"
-                raise ValueError(f"running sum at {row} is {int(out[i])}, which float64 cannot hold exactly: with a "
-                                 f"missing key the result is float64 (NaN in its rows); drop the rows whose key is "
-                                 f"missing first")
+                raise ValueError(f"running sum at {_row(values, i)} is {int(out[i])}, which float64 cannot hold "
+                                 f"exactly: with a missing key the result is float64 (NaN in its rows); drop the "
+                                 f"rows whose key is missing first")
             out = f
             out[codes < 0] = np.nan
     if isinstance(values, pd.Series):

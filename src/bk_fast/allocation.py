@@ -262,19 +262,21 @@ _EXACT_SUM = 2.0 ** 53  # an item's supply magnitude (sum of |qty|) below which 
 
 
 def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None,
-              needed: np.ndarray | None = None):
+              wanted: np.ndarray | None = None):
     """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
     (duplicate (item, period) rows summed), and the row of the first supply line of each period.
 
     An item whose quantities add up to 2**53 or more in magnitude (sum of |qty|: 9.0e15 lbs) is a ValueError
     (``name_of(codes)`` names it): beyond, float64 sums round whole units, in an order that depends on the rows
-    (1e16 + 3 - 1e16 is 4), and the rule would hand out material that does not exist. Only the items marked in
-    ``needed`` (bool[n_items], default all) count: an item no order asks for hands nothing out."""
+    (1e16 + 3 - 1e16 is 4), and the rule would hand out material that does not exist. Only the items whose
+    codes are in ``wanted`` (the orders' item codes, -1 for none; default all items) count: an item no order
+    asks for hands nothing out."""
     n = code.size
     if n:
         magnitude = np.bincount(code, weights=np.abs(qty), minlength=n_items)
-        big = ~(magnitude < _EXACT_SUM)
-        big = np.flatnonzero(big if needed is None else big & needed)
+        big = np.flatnonzero(~(magnitude < _EXACT_SUM))
+        if big.size and wanted is not None:  # (rare: the orders' items are looked at only then)
+            big = big[np.isin(big, wanted)]
         if big.size:
             c = int(big[0])
             item = plain(name_of(np.array([c]))[0]) if name_of is not None else c
@@ -538,9 +540,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
-    needed = np.zeros(n_items, dtype=bool)
-    needed[o_code[o_code >= 0]] = True  # (the items some order asks for: only their supply sums matter)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, item_of, needed)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code)
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
@@ -808,9 +808,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         line_code = np.ascontiguousarray(sup_ids.get_indexer(req_ids), dtype=np.int64)
     else:
         line_code = np.zeros(0, dtype=np.int64)
-    needed = np.zeros(n_items, dtype=bool)
-    needed[line_code[line_code >= 0]] = True  # (the items some requirement line asks for)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, needed)
+    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code)
     req_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
 

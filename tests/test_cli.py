@@ -142,6 +142,15 @@ def test_negative_seed_is_an_argparse_error(capsys):
     assert "--seed" in capsys.readouterr().err  # was "bk-fast: error: expected non-negative integer"
 
 
+@pytest.mark.parametrize("scale", ["-1", "0", "nan", "inf", "big"])
+def test_bad_scale_is_an_argparse_error_before_the_demo_starts(capsys, scale):
+    with pytest.raises(SystemExit):
+        main(["demo", "--scale", scale])
+    captured = capsys.readouterr()
+    assert "--scale" in captured.err and "positive finite number" in captured.err
+    assert "demo:" not in captured.out  # (the demo's banner was printed before the error)
+
+
 def test_demo_plot_path_checked_before_the_demo_runs(tmp_path, capsys, monkeypatch):
     pytest.importorskip("matplotlib")
     import bk_fast.datasets

@@ -251,6 +251,16 @@ def _bench(args) -> int:
     return bench.main(args)
 
 
+def _scale(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -269,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--short", action="store_true", help="version line only")
     info.set_defaults(func=_info)
     demo = sub.add_parser("demo", help="run every capability on the synthetic mill and print a report")
-    demo.add_argument("--scale", type=float, default=1.0, help="mill size; 1 = the real mill (default)")
+    demo.add_argument("--scale", type=_scale, default=1.0, help="mill size; 1 = the real mill (default)")
     demo.add_argument("--seed", type=_seed, default=0,
                       help="random seed of the synthetic mill (an integer >= 0)")
     demo.add_argument("--engine", default=None, choices=[*ENGINES, "auto"],

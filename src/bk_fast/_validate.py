@@ -67,6 +67,28 @@ def require_frame(obj, what: str) -> pd.DataFrame:
     return obj
 
 
+def one_column(df: pd.DataFrame, label, what: str = "frame"):
+    """``label`` itself when ``df`` has exactly one column of that label; ValueError naming it when it has
+    several (``df[label]`` would be a frame, not the column).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> one_column(pd.DataFrame([[1, 2]], columns=["qty", "qty"]), "qty", "orders")
+    Traceback (most recent call last):
+    ...
+    ValueError: orders has 2 columns labelled 'qty'; expected exactly one (drop or rename the others)
+    """
+    if not df.columns.is_unique:
+        loc = df.columns.get_loc(label)
+        count = 1 if isinstance(loc, (int, np.integer)) else (
+            len(range(*loc.indices(len(df.columns)))) if isinstance(loc, slice) else int(np.sum(loc)))
+        if count > 1:
+            raise ValueError(f"{what} has {count} columns labelled {label!r}; expected exactly one (drop or "
+                             f"rename the others)")
+    return label
+
+
 def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: bool = True) -> str | None:
     """The caller's label for ERP column ``name`` (exact label first, then any of its aliases, then a loose
     match on case, spaces and underscores). Missing and required: ValueError naming the column and its
@@ -79,16 +101,16 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
     'Planning_Balance'
     """
     if name in df.columns:
-        return name
+        return one_column(df, name, what)
     target = canonical(name) or name
     aliases = ALIASES.get(target, (name,))
     for alias in aliases:
         if alias in df.columns:
-            return alias
+            return one_column(df, alias, what)
     wanted = {normalise(a) for a in aliases}
     for col in df.columns:
         if isinstance(col, str) and (normalise(col) in wanted or canonical(col) == target):
-            return col
+            return one_column(df, col, what)
     if required:
         raise ValueError(
             f"{what} has no column {target!r} (accepted names: {', '.join(repr(a) for a in aliases)}); "
@@ -116,7 +138,7 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     """Column ``label`` of ``df`` as a contiguous float64 array (never a view the caller could see mutated
     through, never mutating ``df``). Numeric dtypes convert directly (missing -> NaN); text is cleaned with
     :func:`clean_numbers`; datetimes and other kinds raise TypeError naming the column."""
-    col = df[label]
+    col = df[one_column(df, label, what)]
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         col = col.astype(dtype.categories.dtype if dtype.categories.dtype != object else "object")

@@ -24,7 +24,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._scratch import work_array
-from bk_fast._validate import float_column, int64_offset, offset_codes, plain, require_frame, same_ids
+from bk_fast._validate import float_column, int64_offset, offset_codes, one_column, plain, require_frame, same_ids
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -61,15 +61,15 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
         if label not in df.columns:
             raise ValueError(f"{what} has no column {label!r} (given for {role!r}); columns present: "
                              f"{', '.join(map(repr, list(df.columns)[:20]))}")
-        return label
+        return one_column(df, label, what)
     accepted = names[role]
     for name in accepted:
         if name in df.columns:
-            return name
+            return one_column(df, name, what)
     wanted = {_norm(n) for n in accepted}
     for col in df.columns:
         if _norm(col) in wanted:
-            return col
+            return one_column(df, col, what)
     if required:
         raise ValueError(f"{what} has no {role!r} column (accepted names: {', '.join(map(repr, accepted))}, "
                          f"or pass columns={{{role!r}: <label>}}); columns present: "

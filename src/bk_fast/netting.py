@@ -34,7 +34,9 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import clean_numbers, find_column, float_column, plain, require_frame, same_ids
+from bk_fast._columns import normalise
+from bk_fast._validate import (clean_numbers, find_column, float_column, one_column, plain, require_frame,
+                               same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -53,15 +55,22 @@ _ON_HAND_NAMES = ("on_hand", "On Hand", "on hand", "Monday Inventory", "inventor
 # input shaping
 
 
-def _lookup(df: pd.DataFrame, names) -> str | None:
+def _lookup(df: pd.DataFrame, names, what: str = "frame") -> str | None:
+    """The first of ``names`` that labels a column of ``df``, else a column whose label matches one of them
+    loosely (case, spaces, underscores: ``"ITEM"``, ``"Item "``), else None. A label shared by several
+    columns is a ValueError."""
     for n in names:
         if n in df.columns:
-            return n
+            return one_column(df, n, what)
+    wanted = {normalise(n) for n in names}
+    for col in df.columns:
+        if isinstance(col, str) and normalise(col) in wanted:
+            return one_column(df, col, what)
     return None
 
 
 def _item_column(df: pd.DataFrame, what: str) -> str | None:
-    label = _lookup(df, _ITEM_NAMES)
+    label = _lookup(df, _ITEM_NAMES, what)
     if label is None:
         label = find_column(df, "Desc#", what=what, required=False)
     if label is None:
@@ -107,9 +116,9 @@ def _parse(obj, what: str) -> _Source | None:
         raise TypeError(f"{what}: a Series must have an (item, period) MultiIndex; use a DataFrame otherwise")
     df = require_frame(obj, what)
     item_col = _item_column(df, what)
-    period_col = _lookup(df, _PERIOD_NAMES)
+    period_col = _lookup(df, _PERIOD_NAMES, what)
     rest = [c for c in df.columns if c not in (item_col, period_col)]
-    qty_col = _lookup(df[rest], _QTY_NAMES) if period_col is not None else None
+    qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what) if period_col is not None else None
     if period_col is not None and qty_col is None and len(rest) == 1:
         qty_col = rest[0]
     if period_col is not None and qty_col is not None:
@@ -365,7 +374,7 @@ def _on_hand(on_hand, what: str = "on_hand"):
         df = on_hand
         item_col = _item_column(df, what)
         rest = [c for c in df.columns if c != item_col]
-        qty_col = _lookup(df[rest], _ON_HAND_NAMES)
+        qty_col = _lookup(df[list(dict.fromkeys(rest))], _ON_HAND_NAMES, what)
         if qty_col is None:
             numeric = [c for c in rest if pd.api.types.is_numeric_dtype(df[c].dtype)]
             if len(numeric) != 1:

@@ -4,6 +4,7 @@ live beside each capability; these cover rules shared by all of them."""
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -75,3 +76,48 @@ def test_netting_finds_a_loosely_spelled_item_column(label, engine):
                                         on_hand=on_hand, engine=engine)
     pd.testing.assert_frame_equal(net.record, expected.record)
     pd.testing.assert_frame_equal(net.orders, expected.orders)
+
+
+@pytest.mark.parametrize("kits", [False, True])
+def test_supply_text_that_is_no_number_is_an_error_not_zero(kits, engine):
+    # '12 lbs' was read as 0 lbs, silently (the same text in the orders' qty was an error)
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 1], "qty": np.array(["5", "12 lbs"], dtype=object)},
+                          index=[7, 9])
+    with pytest.raises(ValueError, match=r"supply column 'qty' row 9: '12 lbs' is not a number \(expected lbs; a missing"):
+        if kits:
+            bk_fast.allocate_kits(ORDERS, pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "fraction": [1.0, 1.0]}),
+                                  supply, engine=engine)
+        else:
+            bk_fast.allocate(ORDERS, supply, engine=engine)
+
+
+@pytest.mark.parametrize("blank", [None, np.nan, "", "  ", pd.NA])
+def test_supply_missing_or_blank_qty_still_counts_zero(blank, engine):
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 0], "qty": pd.Series(["$12.00", blank], dtype=object)})
+    res = bk_fast.allocate(ORDERS, supply, engine=engine)
+    assert res.orders["delivered"].tolist() == [10.0, 2.0]
+
+
+@pytest.mark.parametrize("name, default", [("loss", 0.0), ("factor", 1.0)])
+def test_bom_modifier_text_that_is_no_number_is_an_error(name, default, engine):
+    # a loss of '5%' was read as 0 and a factor of '2 kg' as 1, silently (qty_per text was an error)
+    lines = pd.DataFrame({"parent": ["A", "A", None], "component": ["B", "C", None], "qty_per": [300.0, 1.0, None],
+                          "m": np.array(["", "5 pct", "notes"], dtype=object)}, index=[10, 11, 12])
+    with pytest.raises(ValueError, match=rf"bom column 'm' row 11: '5 pct' is not a number \(expected a number "
+                                         rf"for {name}, or an empty cell for {default:g}\)"):
+        bk_fast.BOM.from_frame(lines, **{name: "m"}, engine=engine)
+    # empty cells take the default, and the blank line (dropped) is not looked at
+    ok = lines.assign(m=np.array([" ", None, "notes"], dtype=object))
+    bom = bk_fast.BOM.from_frame(ok, **{name: "m"}, engine=engine)
+    assert bom.explode({"A": 10.0}).set_index("item")["qty"].to_dict() == {"B": 3000.0, "C": 10.0}
+
+
+def test_schedule_priority_text_is_an_error_not_last(engine):
+    # 'high' was read as a missing priority and the job silently went last
+    jobs = pd.DataFrame({"job": ["A", "B", "C"], "qty": [100.0, 100.0, 100.0], "work_center": ["W", "W", "W"],
+                         "priority": np.array([2, "high", None], dtype=object)})
+    with pytest.raises(ValueError, match=r"jobs column 'priority' row 1: 'high' is not a number"):
+        bk_fast.schedule(jobs, MACHINES, rates=100.0, start="2025-09-01", engine=engine)
+    s = bk_fast.schedule(jobs.assign(priority=np.array([2, "1", None], dtype=object)), MACHINES, rates=100.0,
+                         start="2025-09-01", engine=engine)
+    assert s.jobs.sort_values("start_day")["job"].tolist() == ["B", "A", "C"]  # missing last

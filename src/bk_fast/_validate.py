@@ -153,6 +153,33 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: str, among=None) -> None:
+    """ValueError naming the first row of column ``label`` that holds something other than a missing or blank
+    value where ``arr`` (the column through :func:`float_column`) is NaN: text that is no number (``"12 lbs"``)
+    where a missing value has a default. ``expected`` says what the row should hold; ``among``: a bool mask of
+    the rows to look at (default all).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"loss": ["", "5 pct"]}, index=[3, 4])
+    >>> reject_text(df, "loss", float_column(df, "loss"), "bom", "a number >= 0 or nothing")
+    Traceback (most recent call last):
+    ...
+    ValueError: bom column 'loss' row 4: '5 pct' is not a number (expected a number >= 0 or nothing)
+    """
+    nan = np.isnan(arr) if among is None else np.isnan(arr) & among
+    if not nan.any():
+        return
+    col = df[label]
+    blank = col.isna().to_numpy(dtype=bool) | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
+    bad = np.flatnonzero(nan & ~blank)
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {plain(col.iloc[i])!r} is not a "
+                         f"number (expected {expected})")
+
+
 def as_array(values) -> np.ndarray:
     r"""``np.asarray(values)``, except that a sequence of text becomes an object array of its Python strings:
     NumPy's fixed-width strings drop trailing NUL characters (``"0\x00"`` would read as ``"0"``).

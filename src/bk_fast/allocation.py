@@ -24,7 +24,8 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._scratch import work_array
-from bk_fast._validate import float_column, int64_offset, offset_codes, one_column, plain, require_frame, same_ids
+from bk_fast._validate import (float_column, int64_offset, offset_codes, one_column, plain, reject_text,
+                               require_frame, same_ids)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -204,6 +205,16 @@ def _check_values(df, arr, label, what, *, allow_nan=False, nonneg=False, finite
     if nonneg and arr.size and not (clean and arr.min() >= 0) and (arr < 0).any():
         raise ValueError(f"{what} column {label!r} must be >= 0; row {_first_bad(df, arr < 0)!r} is "
                          f"{float(arr[arr < 0][0])!r}")
+
+
+def _supply_qty(supply: pd.DataFrame, label) -> np.ndarray:
+    """The supply quantities as float64, a missing (or blank) one as 0; text that is no number (``"12 lbs"``)
+    is a ValueError naming the row, not a silent 0."""
+    qty = float_column(supply, label, what="supply")
+    _check_values(supply, qty, label, "supply", allow_nan=True)
+    reject_text(supply, label, qty, "supply", "lbs; a missing qty counts 0")
+    # (a fresh array: float_column may hand out the caller's)
+    return np.where(np.isnan(qty), 0.0, qty)
 
 
 def _int_values(df: pd.DataFrame, label):
@@ -425,8 +436,9 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
         one, compared as instants, and the deliveries' period is then given in the due's zone), ``qty``:
         receipts per item and period;
-        each item's first period is its on hand. Rows of the same (item, period) add up; a missing qty counts
-        0; negative quantities (withdrawals) are allowed. An item without supply rows has nothing.
+        each item's first period is its on hand. Rows of the same (item, period) add up; a missing (or blank)
+        qty counts 0, text that is no number is a ValueError naming the row; negative quantities (withdrawals)
+        are allowed. An item without supply rows has nothing.
         Not modified.
     partial : bool, default True
         False: an order ships only complete, in one delivery of its full qty (on time if possible, else at
@@ -534,9 +546,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or both "
                         f"be period numbers")
     due_tz = _same_clock(orders, o_due, supply, s_period) if due_is_date else None
-    sqty = float_column(supply, s_qty, what="supply")
-    _check_values(supply, sqty, s_qty, "supply", allow_nan=True)
-    sqty = np.where(np.isnan(sqty), 0.0, sqty)
+    sqty = _supply_qty(supply, s_qty)
     max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
@@ -757,9 +767,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         due, due_is_date = np.full(n, np.nan), None
 
     sup_items = _ids(supply, s_item, "supply")
-    sqty = float_column(supply, s_qty, what="supply")
-    _check_values(supply, sqty, s_qty, "supply", allow_nan=True)
-    sqty = np.where(np.isnan(sqty), 0.0, sqty)
+    sqty = _supply_qty(supply, s_qty)
     if s_period is not None:
         period, period_is_date = _times(supply, s_period, "supply")
         _check_values(supply, period, s_period, "supply")

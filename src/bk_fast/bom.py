@@ -33,7 +33,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, plain, \
-    require_frame
+    reject_text, require_frame
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -157,13 +157,17 @@ def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argnam
                      f"{argname}=<column label>; columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
 
 
-def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_default: bool) -> np.ndarray | None:
-    """Per-line numbers from a column label, a scalar, or None (absent)."""
+def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_default: bool,
+              keep: np.ndarray | None = None) -> np.ndarray | None:
+    """Per-line numbers from a column label, a scalar, or None (absent). ``keep``: the lines read (blank lines
+    are dropped: what they hold is not looked at)."""
     if spec is None:
         return None
     if isinstance(spec, str) or spec in df.columns:
         label = spec if spec in df.columns else find_column(df, spec, what="bom")
         arr = float_column(df, label, what="bom")
+        if allow_nan_default:  # (empty cells take the default; text that is no number is an error)
+            reject_text(df, label, arr, "bom", f"a number for {name}, or an empty cell for {default:g}", keep)
     elif isinstance(spec, (int, float, np.integer, np.floating)) and not isinstance(spec, bool):
         arr = np.full(len(df), float(spec))
     else:
@@ -282,11 +286,12 @@ class BOM:
             Parent output quantity the line refers to (default 1): need = parent qty x qty_per / per. Must be
             > 0.
         loss : column label or number, optional
-            Attrition fraction on the line (default 0): need x (1 + loss). Empty cells count 0; must be >= 0.
-            (The efficiency form, need / yield, is ``loss = 1 / yield - 1``.)
+            Attrition fraction on the line (default 0): need x (1 + loss). Empty cells count 0 (text that is no
+            number, such as ``"5%"``, is a ValueError naming the row); must be >= 0. (The efficiency form,
+            need / yield, is ``loss = 1 / yield - 1``.)
         factor : column label or number, optional
-            Conversion of the line's unit to the component's stock unit (default 1). Empty cells count 1;
-            must be > 0.
+            Conversion of the line's unit to the component's stock unit (default 1). Empty cells count 1 (text
+            that is no number is a ValueError); must be > 0.
         phantom : column label or iterable of item ids, optional
             Phantom items are exploded through but never reported as demand. A column flags the line's
             component as phantom: booleans (nullable too), numbers 0/1, or text ``Y``/``N``, ``Yes``/``No``,
@@ -349,7 +354,7 @@ class BOM:
         extra = {}
         for spec, name, default, check in ((per, "per", 1.0, "> 0"), (loss, "loss", 0.0, ">= 0"),
                                            (factor, "factor", 1.0, "> 0")):
-            arr = _optional(df, spec, name, default, allow_nan_default=name != "per")
+            arr = _optional(df, spec, name, default, allow_nan_default=name != "per", keep=keep)
             if arr is None:
                 extra[name] = np.full(q.shape[0], default)
                 continue

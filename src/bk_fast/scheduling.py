@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import find_column, float_array, float_column, plain, require_frame
+from bk_fast._validate import find_column, float_array, float_column, plain, reject_text, require_frame
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -354,8 +354,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         ``Balance (lbs)``), optional ``job`` (id; default the index; ``Order #``), ``style`` (``Style#``),
         ``work_center`` (``WC``) and/or ``eligible`` (a list of machine ids per row) and/or ``machine`` (a
         fixed machine): a fixed machine wins over an eligible list, which wins over the work center.
-        Optional ``priority`` (lower = more urgent, NaN last), ``due`` and ``release`` (dates, or numbers of
-        working days from ``start``; a due date counts through that day), ``rate`` (lbs/day of the job).
+        Optional ``priority`` (a number, lower = more urgent, NaN last), ``due`` and ``release`` (dates, or
+        numbers of working days from ``start``; a due date counts through that day), ``rate`` (lbs/day of the
+        job).
         A ``release`` or ``available_from`` date keeps its time of day as that fraction of a working day
         (like the output times: 18:00 is 0.75), and one on a non-working day means the next working day's
         00:00.
@@ -522,6 +523,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         release = np.maximum(np.nan_to_num(rel, nan=0.0), 0.0)
     p_label = _pick(jdf, _JOB_NAMES["priority"], "jobs")
     priority = float_column(jdf, p_label, what="jobs") if p_label is not None else np.zeros(n)
+    if p_label is not None:  # (a missing priority sorts last; text such as "high" is no missing priority)
+        reject_text(jdf, p_label, priority, "jobs", "a number, lower = more urgent, or nothing for last")
 
     # ---- rule order (stable lexsort: the last key is the primary one; NaN sorts last)
     ids_index = pd.Index(job_ids)

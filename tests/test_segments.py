@@ -166,3 +166,28 @@ def test_int64_min_in_a_row_of_a_missing_key_is_no_overflow(engine):
     with pytest.raises(ValueError, match=r"running sum at row 2 exceeds the int64 range"):
         bk_fast.segmented_cumsum(np.array([5, -2 ** 63, -2 ** 63], dtype=np.int64), [np.nan, 1.0, 1.0],
                                  engine=engine)
+
+
+@pytest.mark.parametrize("make", [lambda v: pd.Series(v, dtype=object), lambda v: np.array(v, dtype=object)])
+def test_object_ints_add_exactly_as_integers(make, engine):
+    # an object column of Python ints went through float64: 2**53 + 1 read as 2**53, silently
+    got = bk_fast.segmented_cumsum(make([2 ** 53 + 1, 2, 3]), ["a", "a", "a"], engine=engine)
+    assert np.asarray(got).dtype == np.int64
+    assert list(np.asarray(got)) == [2 ** 53 + 1, 2 ** 53 + 3, 2 ** 53 + 6]
+
+
+def test_object_bools_count_as_integers(engine):
+    # they were cleaned as text: True read as NaN
+    got = bk_fast.segmented_cumsum(pd.Series([True, False, True], dtype=object), ["a", "a", "a"], engine=engine)
+    assert got.dtype == np.int64 and got.tolist() == [1, 1, 2]
+
+
+def test_nullable_ints_with_missing_values_are_exact_or_an_error(engine):
+    got = bk_fast.segmented_cumsum(pd.Series([1, None, 3, 4], dtype="Int64"), ["a", "a", "a", "b"], engine=engine)
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got.to_numpy(), [1.0, np.nan, 4.0, 4.0])
+    # (NA rows made the column float64 on the way in, and 2**53 + 1 became 2**53, silently)
+    with pytest.raises(ValueError, match="with a missing value the result is float64"):
+        bk_fast.segmented_cumsum(pd.Series([2 ** 53 + 1, None], dtype="Int64"), ["a", "a"], engine=engine)
+    with pytest.raises(ValueError, match="beyond the int64 range"):
+        bk_fast.segmented_cumsum(pd.Series([2 ** 64, 1], dtype=object), ["a", "a"], engine=engine)

@@ -58,9 +58,10 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     Parameters
     ----------
     values : array-like or Series
-        Numbers. Integers (and booleans) stay int64 and add exactly (a running sum beyond the int64 range is
-        a ValueError naming the row, where NumPy and pandas wrap around; with a missing key the result is
-        float64, NaN in that key's rows, and a sum float64 cannot hold exactly, such as 2**53 + 1, is a
+        Numbers. Integers (and booleans; Python ints in an object column and nullable Int64 / boolean
+        columns too) stay int64 and add exactly (a running sum beyond the int64 range is a ValueError naming
+        the row, where NumPy and pandas wrap around; with a missing key or a missing integer the result is
+        float64, NaN in those rows, and a sum float64 cannot hold exactly, such as 2**53 + 1, is a
         ValueError); floats are float64; text is cleaned
         as ERP numbers. NaN values are skipped like pandas does: their row is NaN and the sum goes on.
         An infinite value, or a running sum that overflows float64, is a ValueError naming the row
@@ -103,10 +104,26 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         raise ValueError(f"keys must be one-dimensional, got shape {np.shape(key_arr)}")
     codes, n_groups = _group_codes(key_arr)
 
-    raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    dtype = getattr(values, "dtype", None)
+    if dtype is not None and not isinstance(dtype, np.dtype) and getattr(dtype, "kind", "O") in "iub":
+        raw = np.asarray(values, dtype=object)  # nullable Int64 / boolean: NumPy would make NA rows float64
+    else:
+        raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
     if raw.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {raw.shape}")
     missing_key = bool((codes < 0).any())
+    missing_value = None  # rows of a missing value among integers (object or nullable columns)
+    if raw.dtype.kind == "O" and pd.api.types.infer_dtype(raw, skipna=True) in ("integer", "boolean"):
+        # Python ints and bools (an object or a nullable Int64 / boolean column) add exactly as integers, not
+        # through float64 (2**53 + 1) or text cleaning (True read as a number of nothing)
+        na = np.asarray(pd.isna(raw), dtype=bool)
+        ints = np.array([0 if m else v for v, m in zip(raw.tolist(), na.tolist())]) if raw.size else \
+            np.zeros(0, dtype=np.int64)
+        if ints.dtype.kind not in "iub":
+            raise ValueError("values: integers beyond the int64 range are not supported")
+        raw = ints
+        if na.any():
+            missing_value = na
     is_int = raw.dtype.kind in "iub"
     if is_int:
         if raw.dtype.kind == "u" and raw.size and raw.max() > np.iinfo(np.int64).max:
@@ -128,18 +145,21 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         if i is not None:
             raise ValueError(f"running sum at {_row(values, i)} exceeds the int64 range (integers are summed in "
                              f"int64, exactly)")
-        if missing_key:  # NaN rows: float64, which holds every integer sum below 2**53 (and some beyond)
+        if missing_key or missing_value is not None:
+            # NaN rows: float64, which holds every integer sum below 2**53 (and some beyond)
+            nan_rows = codes < 0 if missing_value is None else (codes < 0) | missing_value
             f = out.astype(np.float64)
             with np.errstate(invalid="ignore"):  # (2**63 - 1 rounds to 2**63, which int64 cannot hold)
                 exact = (np.abs(f) < 2.0 ** 63) & (f.astype(np.int64) == out)
-            big = np.flatnonzero(~exact & (codes >= 0))
+            big = np.flatnonzero(~exact & ~nan_rows)
             if big.size:
                 i = int(big[0])
+                what = "key" if missing_key else "value"
                 raise ValueError(f"running sum at {_row(values, i)} is {int(out[i])}, which float64 cannot hold "
-                                 f"exactly: with a missing key the result is float64 (NaN in its rows); drop the "
-                                 f"rows whose key is missing first")
+                                 f"exactly: with a missing {what} the result is float64 (NaN in its rows); drop "
+                                 f"the rows whose {what} is missing first")
             out = f
-            out[codes < 0] = np.nan
+            out[nan_rows] = np.nan
     if isinstance(values, pd.Series):
         return pd.Series(out, index=values.index, name=values.name, copy=False)
     return out

@@ -121,3 +121,74 @@ def test_schedule_priority_text_is_an_error_not_last(engine):
     s = bk_fast.schedule(jobs.assign(priority=np.array([2, "1", None], dtype=object)), MACHINES, rates=100.0,
                          start="2025-09-01", engine=engine)
     assert s.jobs.sort_values("start_day")["job"].tolist() == ["B", "A", "C"]  # missing last
+
+
+# ---- the ERP adapters name the caller's frame, column and row ----
+
+_SCHED = dict(machines=pd.DataFrame({"WC": ["W"], "MACH": [101]}),
+              style_capacity=pd.DataFrame({"Style": ["S/1"], "lbs/day": [500.0]}),
+              style_work_center=pd.DataFrame({"Style": ["S/1"], "WC": ["W"]}))
+
+
+def _knit_orders(**over):
+    base = {"Order #": ["K0", "K1"], "Style #": ["S/1", "S/1"], "Balance (lbs)": [10.0, 1000.0],
+            "Machine": [np.nan, np.nan], "Quoted Date": pd.to_datetime(["2025-09-10", "2025-09-12"])}
+    base.update(over)
+    return pd.DataFrame(base)
+
+
+def test_schedule_knit_orders_infinite_balance_is_an_error(engine):
+    # it was reported as "nothing left to knit (Balance (lbs) <= 0 or empty)"
+    with pytest.raises(ValueError, match=re.escape("knit_orders column 'Balance (lbs)' row 1 (position 1, Order # "
+                                                   "'K1'): inf is not a finite quantity")):
+        erp.schedule_knit_orders(_knit_orders(**{"Balance (lbs)": [5.0, np.inf]}), **_SCHED, start="2025-09-01",
+                                 engine=engine)
+
+
+def test_schedule_knit_orders_names_days_per_week_and_the_quoted_date_column():
+    # "horizon must be a positive number..." (the caller passed no horizon) and "jobs column 'due' row 1"
+    with pytest.raises(ValueError, match="days_per_week must be an integer from 1 to 7, got 0"):
+        erp.schedule_knit_orders(_knit_orders(), **_SCHED, start="2025-09-01", days_per_week=0)
+    bad = _knit_orders(**{"Quoted Date": np.array(["09/10/2025", "soon"], dtype=object)})
+    with pytest.raises(ValueError, match="knit_orders column 'Quoted Date' row 1: expected a date or a number of "
+                                         "working days, got 'soon'"):
+        erp.schedule_knit_orders(bad, **_SCHED, start="2025-09-01")
+    with pytest.raises(ValueError, match="start must be a date"):
+        erp.schedule_knit_orders(_knit_orders(), **_SCHED, start="someday")
+
+
+def test_allocate_knit_orders_names_the_po_column_of_an_infinite_receipt(engine):
+    # it named "supply column 'qty' ... row 3": an internal long table
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [100.0],
+                        "Start Date": pd.to_datetime(["2025-09-10"])})
+    inv = pd.DataFrame({"Desc#": [18767], "Theoretical Balance": [50.0], "Allocated": [0.0]})
+    po = pd.DataFrame({"Desc#": [18767, 18768], "Unscheduled or Past Due": [0.0, 0.0],
+                       "Week 2025-09-08": [1.0, -np.inf]}, index=[5, 6])
+    with pytest.raises(ValueError, match=re.escape("yarn_po column 'Week 2025-09-08' row 6 (position 1): -inf is "
+                                                   "not a finite quantity")):
+        erp.allocate_knit_orders(kos, BOM_LINES, inv, po, today="2025-09-01", engine=engine)
+
+
+@pytest.mark.parametrize("start", [pd.NaT, "notadate", 5, [1]])
+def test_schedule_start_that_is_no_date(start):
+    # pd.NaT: "'float' object cannot be interpreted as an integer"; 5 was read as 5 ns after 1970-01-01
+    with pytest.raises(ValueError, match="start must be a date"):
+        bk_fast.schedule(JOBS, MACHINES, rates=10.0, start=start)
+
+
+@pytest.mark.parametrize("styles", [None, "125792/1", pd.DataFrame({"s": ["125792/1"]}), 7])
+def test_erp_capacity_styles_must_be_one_dimensional(styles):
+    # "len() of unsized object", "Buffer has wrong number of dimensions"
+    with pytest.raises((TypeError, ValueError), match="styles must be"):
+        erp.erp_capacity(styles, pd.DataFrame({"Style": ["125792/1"], "lbs/day": [700.0]}))
+
+
+def test_schedule_due_text_that_is_no_date_is_named_not_the_number_beside_it():
+    jobs = pd.DataFrame({"job": ["A", "B"], "qty": [10.0, 10.0], "work_center": ["W", "W"],
+                         "due": np.array(["abc", 3], dtype=object)})
+    with pytest.raises(ValueError, match="jobs column 'due' row 0: expected a date or a number of working days, "
+                                         "got 'abc'"):
+        bk_fast.schedule(jobs, MACHINES, rates=10.0, start="2025-09-01")
+    mixed = jobs.assign(due=np.array(["2025-09-03", 3], dtype=object))  # a real mix keeps its message
+    with pytest.raises(ValueError, match="not a mix of both"):
+        bk_fast.schedule(mixed, MACHINES, rates=10.0, start="2025-09-01")

@@ -247,6 +247,28 @@ def infinite_at(arr: np.ndarray) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
+def require_finite(df: pd.DataFrame, label, values: np.ndarray, what: str, id_label=None,
+                   id_name: str | None = None) -> None:
+    """ValueError naming the first row of column ``label`` whose value (``values``: the column as floats) is
+    infinite: ``"<what> column <label> row <index> (position <i>[, <id_name> <id>]): inf is not a finite
+    quantity"``; the id is read from column ``id_label`` and shown as ``id_name`` (default its label).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kos = pd.DataFrame({"Order #": ["K1", "K2"], "Balance (lbs)": [5.0, float("inf")]})
+    >>> require_finite(kos, "Balance (lbs)", kos["Balance (lbs)"].to_numpy(), "knit_orders", "Order #")
+    Traceback (most recent call last):
+    ...
+    ValueError: knit_orders column 'Balance (lbs)' row 1 (position 1, Order # 'K2'): inf is not a finite quantity
+    """
+    i = infinite_at(values)
+    if i is not None:
+        named = "" if id_label is None else f", {id_name or id_label} {plain(df[id_label].iloc[i])!r}"
+        raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r} (position {i}{named}): {values[i]} "
+                         f"is not a finite quantity")
+
+
 def same_length(**arrays: Iterable) -> int:
     """Common length of the named arrays; ValueError naming the ones that differ."""
     lengths = {k: len(v) for k, v in arrays.items()}

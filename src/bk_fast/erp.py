@@ -85,7 +85,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         Order #   Style #  Balance (lbs)
     0  K2508071  999999/1           50.0
     """
-    from bk_fast._validate import find_column, float_column, infinite_at, plain, require_frame
+    from bk_fast._validate import find_column, float_column, plain, require_finite, require_frame
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
@@ -94,10 +94,8 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     s_label = find_column(kos, "Style#", what="knit_orders")
     b_label = find_column(kos, "Balance (lbs)", what="knit_orders")
     balance = float_column(kos, b_label, what="knit_orders")
-    i = infinite_at(balance)  # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
-    if i is not None:
-        raise ValueError(f"knit_orders column {b_label!r} row {plain(kos.index[i])!r} (position {i}, Order # "
-                         f"{plain(kos[o_label].iloc[i])!r}): {balance[i]} is not a finite quantity")
+    # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
+    require_finite(kos, b_label, balance, "knit_orders", o_label, "Order #")
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()
@@ -377,7 +375,12 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     s_label = find_column(cdf, "Style#", what="style_capacity")
     r_label = find_column(cdf, "lbs/day", what="style_capacity")
     rates = float_column(cdf, r_label, what="style_capacity")
+    if styles is None or isinstance(styles, (str, bytes, pd.DataFrame)) or not hasattr(styles, "__len__"):
+        raise TypeError(f"styles must be a one-dimensional array-like or Series of styles (e.g. the knit "
+                        f"orders' 'Style #' column), got {type(styles).__name__}")
     values = styles.to_numpy(dtype=object) if isinstance(styles, pd.Series) else np.asarray(styles, dtype=object)
+    if values.ndim != 1:
+        raise ValueError(f"styles must be one-dimensional, got shape {values.shape}")
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
     row, how_u, _, _, _ = _sched_match(cdf[s_label], np.asarray(uniques, dtype=object))
     rate_u = np.where(row >= 0, rates[np.maximum(row, 0)] if rates.size else default, default)
@@ -546,7 +549,12 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     d_label = find_column(ko, "Quoted Date", what=what, required=False)
     n = len(ko)
 
+    from bk_fast._validate import require_finite
+    from bk_fast.scheduling import _calendar, _day_column, _start_day
+
+    cal = _calendar(days_per_week, holidays)  # (checked here: the horizon defaults to days_per_week)
     balance = float_column(ko, b_label, what=what)
+    require_finite(ko, b_label, balance, what, o_label, "Order #")  # (inf is no "nothing left to knit")
     open_ = np.isfinite(balance) & (balance > 0)
     cap = erp_capacity(ko[s_label], style_capacity, default=default_rate)
     rate = cap["lbs_per_day"].to_numpy()
@@ -621,9 +629,14 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         due = ko[d_label]
     else:
         due = pd.Series(np.full(n, np.nan), index=ko.index)
+    if start is not None:
+        _start_day(start, cal)  # (a start that is no date: the schedule's own error, before pandas' here)
     day0 = pd.Timestamp(np.datetime64("today", "D") if start is None else pd.Timestamp(start).normalize())
     if day0.tzinfo is not None:  # its local day, as bk_fast.schedule reads it
         day0 = day0.tz_localize(None)
+    if d_label is not None and not pd.api.types.is_datetime64_any_dtype(due.dtype):
+        # text that is no date: named here in the caller's words (schedule would name its own 'jobs' / 'due')
+        _day_column(ko, d_label, what, _start_day(day0, cal), cal, inclusive=True)
     score = np.zeros(n)
     if priority == "erp":
         sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
@@ -932,14 +945,11 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         pd_col = pd_cols[0] if pd_cols else None
         pdv = None
         if pd_cols:
-            from bk_fast._validate import infinite_at
+            from bk_fast._validate import require_finite
 
             parts = [float_column(po, c, what="yarn_po") for c in pd_cols]
             for c, v in zip(pd_cols, parts):
-                i = infinite_at(v)
-                if i is not None:
-                    raise ValueError(f"yarn_po column {c!r} row {plain(po.index[i])!r} (position {i}): {v[i]} is "
-                                     f"not a finite quantity")
+                require_finite(po, c, v, "yarn_po")
             with _net_np.errstate(over="ignore"):
                 pdv = parts[0] if len(parts) == 1 else _net_np.nansum(_net_np.vstack(parts), axis=0)
         keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
@@ -1115,8 +1125,11 @@ def _alloc_po_supply(yarn_po, today):
                          "'Week <date>', 'Later')")
     ids = _net_yarn_ids(po[y_label])  # (text ids that are numbers are those integer yarns)
     frames = []
+    from bk_fast._validate import require_finite
+
     for col, when in buckets:
         lbs = float_column(po, col, what="yarn_po")
+        require_finite(po, col, lbs, "yarn_po")  # (the allocation would name its own long 'supply' table)
         frames.append(_alloc_pd.DataFrame({"Desc#": ids.to_numpy(), "date": max(when, today),
                                            "lbs": _alloc_np.where(_alloc_np.isnan(lbs), 0.0, lbs)}))
     out = _alloc_pd.concat(frames, ignore_index=True)
@@ -1201,7 +1214,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
-    from bk_fast._validate import exact_int_floats, find_column, float_column, id_kind, infinite_at, plain, \
+    from bk_fast._validate import exact_int_floats, find_column, float_column, id_kind, plain, require_finite, \
         require_frame
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
@@ -1220,10 +1233,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         if label is None:
             return _alloc_np.zeros(n)
         v = float_column(kos, label, what="knit_orders")
-        i = infinite_at(v) if finite else None
-        if i is not None:  # (named here: it would reach the kernels as an infinite qty or priority)
-            raise ValueError(f"knit_orders column {label!r} row {plain(kos.index[i])!r} (position {i}, Order # "
-                             f"{plain(kos[o_label].iloc[i])!r}): {v[i]} is not a finite quantity")
+        if finite:  # (named here: it would reach the kernels as an infinite qty or priority)
+            require_finite(kos, label, v, "knit_orders", o_label, "Order #")
         return _alloc_np.where(_alloc_np.isnan(v), 0.0, v)
 
     def date(name):

@@ -233,7 +233,19 @@ def _wall_dates(col: pd.Series) -> pd.Series:
 
 
 def _start_day(start, cal) -> np.datetime64:
-    day = np.datetime64("today", "D") if start is None else np.datetime64(pd.Timestamp(start).date(), "D")
+    if start is None:
+        day = np.datetime64("today", "D")
+    else:
+        try:
+            if isinstance(start, numbers.Number):  # (pandas would read 5 as 5 ns after 1970-01-01)
+                raise TypeError(start)
+            stamp = pd.Timestamp(start)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"start must be a date (a Timestamp, datetime or text such as '2025-09-01') or "
+                             f"None for today, got {start!r}") from exc
+        if stamp is pd.NaT:
+            raise ValueError(f"start must be a date or None for today, got {start!r}")
+        day = np.datetime64(stamp.date(), "D")
     return np.busday_offset(day, 0, roll="forward", busdaycal=cal)
 
 
@@ -262,6 +274,11 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
         if num.any():
             other = present & ~num
             if other.any():
+                # text that is no date either is named as such (not the numbers beside it as "a mix")
+                undated = other.copy()
+                undated[other] = _wall_dates(col[other]).isna().to_numpy()
+                if undated.any():
+                    _bad_row(df, label, undated, what, "a date or a number of working days")
                 first_is_num = num[int(np.flatnonzero(present)[0])]
                 _bad_row(df, label, other if first_is_num else num, what,
                          "dates or numbers of working days, not a mix of both in one column")

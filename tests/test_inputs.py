@@ -192,3 +192,49 @@ def test_schedule_due_text_that_is_no_date_is_named_not_the_number_beside_it():
     mixed = jobs.assign(due=np.array(["2025-09-03", 3], dtype=object))  # a real mix keeps its message
     with pytest.raises(ValueError, match="not a mix of both"):
         bk_fast.schedule(mixed, MACHINES, rates=10.0, start="2025-09-01")
+
+
+# ---- arguments of the wrong kind are named (they failed inside Python or pandas: "could not convert string
+# to float: 'x'", "unhashable type: 'list'", "'int' object is not iterable", "Index(...) must be called with a
+# collection of some kind") ----
+
+def _bom():
+    return bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2.0]}))
+
+
+def _net():
+    return bk_fast.net_requirements(pd.DataFrame({"item": ["A"], "period": [0], "qty": [5.0]}))
+
+
+WRONG_ARGUMENTS = {
+    "BOM.rollup missing": (lambda: _bom().rollup({"B": 1.0}, missing="x"), TypeError, "missing must be a number"),
+    "BOM.where_used list": (lambda: _bom().where_used(["B"]), TypeError, "item must be one item id"),
+    "BOM.explode_dense text qty": (lambda: _bom().explode_dense(np.array([0]), np.array(["abc"])), TypeError,
+                                   "qty must be an array of numbers"),
+    "optimize_memory category_ratio": (lambda: bk_fast.optimize_memory(pd.DataFrame({"a": [1]}), category_ratio="x"),
+                                       TypeError, "category_ratio must be a number between 0 and 1"),
+    "optimize_memory sparse_ratio": (lambda: bk_fast.optimize_memory(pd.DataFrame({"a": [1]}), sparse_ratio="x"),
+                                     TypeError, "sparse_ratio must be None or a number"),
+    "NettingResult.cost": (lambda: _net().cost("a", 1), TypeError, "setup must be a number or one number per item"),
+    "weekly_balance on_hand text": (lambda: bk_fast.weekly_balance("abc", pd.DataFrame({"item": ["A"], "Week 1": [1.0]})),
+                                    TypeError, "on_hand must be a number"),
+    "weekly_balance periods text": (lambda: bk_fast.weekly_balance(
+        0.0, pd.DataFrame({"item": ["A"], "This Week": [1.0]}), periods="This Week"), TypeError,
+        "periods must be a list"),
+    "schedule holidays number": (lambda: bk_fast.schedule(JOBS, MACHINES, rates=10.0, start="2025-09-01",
+                                                          holidays=5), TypeError, "holidays must be a date or a list"),
+    "allocate columns list": (lambda: bk_fast.allocate(ORDERS, SUPPLY, columns=[("qty", "qty")]), TypeError,
+                              "columns must be a dict"),
+    "io.detect_kind None": (lambda: bk_fast.io.detect_kind(None), TypeError, "columns must be a list"),
+    "io.read_exports None": (lambda: bk_fast.io.read_exports(None), TypeError, "folder must be a path"),
+    "allocate_knit_orders sales_linked number": (lambda: erp.allocate_knit_orders(
+        KNIT_ORDERS, BOM_LINES, pd.DataFrame({"Desc#": [18767], "Planning Balance": [5.0]}), sales_linked=5),
+        TypeError, "sales_linked must be a list of Order # values"),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONG_ARGUMENTS))
+def test_an_argument_of_the_wrong_kind_is_named(case):
+    call, error, message = WRONG_ARGUMENTS[case]
+    with pytest.raises(error, match=re.escape(message)):
+        call()

@@ -153,6 +153,25 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+def number_arg(value, name: str, expected: str = "a number") -> float:
+    """``value`` as a float; TypeError naming the argument and what was expected when it is no number (text,
+    None, a list...), instead of ``float()``'s "could not convert string to float".
+
+    Examples
+    --------
+    >>> number_arg("0.5", "category_ratio")
+    0.5
+    >>> number_arg("x", "category_ratio", "a number between 0 and 1")
+    Traceback (most recent call last):
+    ...
+    TypeError: category_ratio must be a number between 0 and 1, got 'x'
+    """
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {expected}, got {value!r}") from None
+
+
 def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: str, among=None) -> None:
     """ValueError naming the first row of column ``label`` that holds something other than a missing or blank
     value where ``arr`` (the column through :func:`float_column`) is NaN: text that is no number (``"12 lbs"``)

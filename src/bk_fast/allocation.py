@@ -16,6 +16,7 @@ the free cumulative supply). That is exact and never lets any projected balance 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import numpy as np
@@ -81,6 +82,8 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
 def _roles(columns: dict | None, accepted) -> dict:
     """``columns`` as a dict; ValueError for a role that is not one of ``accepted`` (a misspelt role was
     ignored silently, and the default column read instead)."""
+    if columns is not None and not isinstance(columns, Mapping):
+        raise TypeError(f"columns must be a dict of role -> column label, got {type(columns).__name__}")
     cols = dict(columns or {})
     for role in cols:
         if role not in accepted:

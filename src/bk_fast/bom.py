@@ -26,14 +26,14 @@ Compiled arrays other modules may read (all read-only NumPy arrays, indexed by i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, plain, \
-    reject_text, require_frame
+from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, \
+    number_arg, plain, reject_text, require_frame
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -740,7 +740,10 @@ class BOM:
         ([3.0, 6.0], [True, True])
         """
         codes = np.asarray(codes)
-        qty = np.ascontiguousarray(qty, dtype=np.float64)
+        try:
+            qty = np.ascontiguousarray(qty, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError("qty must be an array of numbers (float64), one per code") from None
         if codes.shape != qty.shape or codes.ndim != 1:
             raise ValueError(f"codes and qty must be 1-D of equal length, got {codes.shape} and {qty.shape}")
         codes = _code_array(codes, self.n_items)
@@ -986,7 +989,8 @@ class BOM:
         if pd.Index(c[ok]).has_duplicates:
             dup = pd.Index(c[ok])[pd.Index(c[ok]).duplicated()]
             raise ValueError(f"unit_cost has several costs for items {self.items.take(dup[:10]).tolist()}")
-        out = np.where(self.is_leaf, float(missing), 0.0)
+        out = np.where(self.is_leaf, number_arg(missing, "missing", "a number (the cost of a leaf without one)"),
+                       0.0)
         out[c[ok]] = vals[ok]
         resolve("bom_rollup", engine)(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr, out)
         return pd.Series(out, index=self.items.copy(), name="unit_cost")
@@ -1016,6 +1020,8 @@ class BOM:
         0     FG  7.0      0    True
         1    SUB  3.0      1    True
         """
+        if not isinstance(item, Hashable):
+            raise TypeError(f"item must be one item id, got {type(item).__name__} (call where_used once per item)")
         code = int(self.codes([item])[0])
         if code < 0:
             raise KeyError(f"item {item!r} is not in the BOM")

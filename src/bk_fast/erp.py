@@ -1067,6 +1067,9 @@ def _alloc_members(kos, o_label, spec, what):
     if isinstance(spec, str):  # (its characters would be taken as order ids, matching nothing)
         raise ValueError(f"{what}: {spec!r} is no column of knit_orders; pass a list of Order # values, a "
                          f"boolean mask or the name of a boolean column")
+    if not _alloc_np.iterable(spec):
+        raise TypeError(f"{what} must be a list of Order # values, a boolean mask or the name of a column, got "
+                        f"{spec!r}")
     arr = _alloc_np.asarray(list(spec) if not hasattr(spec, "__array__") else spec)
     if arr.dtype == bool:
         if arr.shape[0] != n:

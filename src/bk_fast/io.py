@@ -331,6 +331,8 @@ def detect_kind(columns, *, source: str = "export") -> str:
     >>> detect_kind(["Style #", "Desc#", "BOM_Percent", "unit"])
     'bom'
     """
+    if isinstance(columns, (str, bytes)) or not np.iterable(columns):
+        raise TypeError(f"columns must be a list of column names, got {columns!r}")
     names = {canonical(c) or str(c).strip() for c in columns}
     best, best_key = None, None
     for kind in KINDS.values():
@@ -1115,6 +1117,8 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
     >>> sorted(frames) == sorted(mill)
     True
     """
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a path (str or os.PathLike), got {type(folder).__name__}")
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"no such folder: {folder}")

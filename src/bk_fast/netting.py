@@ -35,8 +35,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._columns import normalise
-from bk_fast._validate import (clean_numbers, find_column, float_column, one_column, plain, require_frame,
-                               same_ids)
+from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
+                               require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -223,8 +223,17 @@ def _erp_bucket(label) -> bool:
     return folded in ("this week", "later") or (folded.startswith("week ") and bool(folded[5:].strip()))
 
 
+def _numbers(value, name: str, expected: str) -> np.ndarray:
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be {expected}, got {value!r}") from None
+
+
 def _periods(sources, periods) -> pd.Index:
     if periods is not None:
+        if isinstance(periods, (str, bytes)) or not np.iterable(periods):
+            raise TypeError(f"periods must be a list (or Index) of period labels, got {periods!r}")
         out = pd.Index(periods).rename(None)
         if not out.is_unique:
             raise ValueError("periods must be unique labels")
@@ -390,7 +399,8 @@ def _on_hand(on_hand, what: str = "on_hand"):
         _check_keys(pd.Index(on_hand.index), what, "item")
         return pd.Index(on_hand.index), float_column(on_hand.to_frame("v"), "v", what=what), None, None
     if np.ndim(on_hand) == 0:
-        return None, float(on_hand), None, None
+        return None, number_arg(on_hand, what, "a number, a Series/dict keyed by item, a DataFrame or a 1-D "
+                                "numeric array"), None, None
     arr = np.asarray(on_hand)
     if arr.ndim != 1 or arr.dtype.kind not in "fiub":
         raise TypeError(f"{what} must be a number, a Series/dict keyed by item, a DataFrame or a 1-D numeric "
@@ -737,8 +747,8 @@ class NettingResult:
     def cost(self, setup, holding) -> pd.Series:
         """Cost of the plan per item: ``setup x number of orders + holding x sum of end-of-period projected on
         hand`` (the objective Wagner-Whitin minimises; the on-hand part is the same for every rule)."""
-        s = np.broadcast_to(np.asarray(setup, dtype=np.float64), self.on_hand.shape)
-        h = np.broadcast_to(np.asarray(holding, dtype=np.float64), self.on_hand.shape)
+        s, h = (np.broadcast_to(_numbers(v, name, "a number or one number per item"), self.on_hand.shape)
+                for v, name in ((setup, "setup"), (holding, "holding")))
         return pd.Series(s * self.order_counts.sum(axis=1) + h * self.projected.sum(axis=1), index=self.items,
                          name="cost")
 

@@ -195,6 +195,8 @@ def _calendar(days_per_week, holidays) -> np.busdaycalendar:
     else:
         if isinstance(holidays, (str, bytes, datetime.date, np.datetime64)):
             holidays = [holidays]  # one holiday given as a date
+        elif not np.iterable(holidays):
+            raise TypeError(f"holidays must be a date or a list of dates, got {holidays!r}")
         # a tz-aware holiday is its local day, like every other date
         given = pd.Series(list(holidays), dtype=object)
         hol = _wall_dates(given).to_numpy("datetime64[D]")

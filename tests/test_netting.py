@@ -1393,3 +1393,25 @@ def test_net_requirements_with_items_and_no_periods_has_a_summary(engine):
     summary = res.summary
     assert summary.index.tolist() == [1, 2] and summary["on_hand"].tolist() == [3.0, 0.0]
     assert summary["first_short"].isna().all() and summary["orders"].tolist() == [0, 0]
+
+
+def test_yarn_demand_report_with_many_buckets_leaks_no_pandas_warning():
+    # the result was built one column per bucket: from ~100 buckets pandas warned the caller that the frame
+    # was highly fragmented (120 weekly buckets: 28 PerformanceWarnings)
+    import warnings
+
+    from bk_fast import erp
+
+    weeks = ["This Week"] + [f"Week {d}" for d in pd.date_range("2025-09-08", periods=118, freq="W-MON")
+                             .strftime("%Y-%m-%d")] + ["Later"]
+    dem = pd.DataFrame(np.arange(3 * 120, dtype=float).reshape(3, 120), columns=weeks)
+    dem.insert(0, "Desc#", [1, 2, 3])
+    inv = pd.DataFrame({"Desc#": [1, 2, 3], "Theoretical Balance": [1e4, 0.0, 50.0]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pd.errors.PerformanceWarning)
+        out = erp.yarn_demand_report(inv, dem, None)
+    assert list(out.columns[:3]) == ["Desc#", "Monday Inventory", "Balance This Week"]
+    assert list(out.columns[-6:]) == ["Total Demand", "Unscheduled or Past Due", "Total Receipt", "Total Balance",
+                                      "Shortage Week", "Recovery Week"]
+    assert out.shape == (3, 2 + 120 + 6)
+    assert out["Balance This Week"].tolist() == [1e4, -120.0, 50.0 - 240.0]

@@ -997,16 +997,15 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         if len(full) > len(on_hand):
             on_hand = on_hand.reindex(full, fill_value=0.0)
     res = weekly_balance(on_hand, dem_frame, rec_frame, past_due, periods=order, engine=engine)
-    out = _net_pd.DataFrame({"Desc#": res.index.to_numpy(), "Monday Inventory": res["on_hand"].to_numpy()})
-    for b in order:
-        out[f"Balance {b}"] = res[b].to_numpy()
-    out["Total Demand"] = res["total_demand"].to_numpy()
-    out["Unscheduled or Past Due"] = res["past_due"].to_numpy()
-    out["Total Receipt"] = res["total_receipt"].to_numpy()
-    out["Total Balance"] = res["total_balance"].to_numpy()
-    out["Shortage Week"] = res["first_short"].to_numpy()
-    out["Recovery Week"] = res["recovery"].to_numpy()
-    return out
+    # (built in one piece: a column inserted per bucket fragmented the frame, and pandas warned the caller
+    # from about 100 buckets on)
+    cols = {"Desc#": res.index.to_numpy(), "Monday Inventory": res["on_hand"].to_numpy()}
+    cols.update({f"Balance {b}": res[b].to_numpy() for b in order})
+    for name, key in (("Total Demand", "total_demand"), ("Unscheduled or Past Due", "past_due"),
+                      ("Total Receipt", "total_receipt"), ("Total Balance", "total_balance"),
+                      ("Shortage Week", "first_short"), ("Recovery Week", "recovery")):
+        cols[name] = res[key].to_numpy()
+    return _net_pd.DataFrame(cols)
 
 
 # ---- allocation ----

@@ -189,7 +189,8 @@ def _erp_week_order(names):
     head, weeks, tail = _split_ends(names)
     text = [" ".join(w.split())[5:] for w in weeks]  # (what follows "Week ")
     num = [i for i, w in enumerate(text) if _WEEK_NO.fullmatch(w)]
-    other = [i for i in range(len(weeks)) if i not in set(num)]
+    numbered = set(num)  # (built once: rebuilt per label it made 10^5 labels take a minute)
+    other = [i for i in range(len(weeks)) if i not in numbered]
     dates = pd.to_datetime(pd.Series([text[i] for i in other], dtype=object), errors="coerce",
                            format="mixed") if other else pd.Series([], dtype="datetime64[ns]")
     dated = [(d, i) for d, i in zip(dates.tolist(), other) if not pd.isna(d)]

@@ -720,15 +720,27 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
         lists = jdf[ek].to_numpy(dtype=object)
         seen: dict[tuple, int] = {}
         code_of = dict(zip(m_index.tolist(), range(len(m_index))))
+        resolved: dict[tuple, tuple] = {}  # a list (as a tuple) -> its known machine codes: jobs share lists
         for i in np.flatnonzero(~decided):
             value = lists[i]
-            if value is None or (np.ndim(value) == 0 and pd.isna(value)):
-                continue
-            if isinstance(value, (set, frozenset)):  # (np.ndim of a set is 0)
-                items = list(value)
+            if type(value) is list or type(value) is tuple:
+                items = value  # (the common case, without np.ndim's cost per job)
             else:
-                items = [value] if np.ndim(value) == 0 or isinstance(value, str) else list(value)
-            known = tuple(sorted({code_of[x] for x in items if x in code_of}))
+                if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+                    continue
+                if isinstance(value, (set, frozenset)):  # (np.ndim of a set is 0)
+                    items = list(value)
+                else:
+                    items = [value] if np.ndim(value) == 0 or isinstance(value, str) else list(value)
+            try:
+                key = tuple(items)
+                known = resolved.get(key)
+            except TypeError:  # (unhashable items: the lookup below says so, as it did)
+                key = known = None
+            if known is None:
+                known = tuple(sorted({code_of[x] for x in items if x in code_of}))
+                if key is not None:
+                    resolved[key] = known
             decided[i] = True
             if not known:
                 reason[i] = (f"none of the eligible machines {items!r} is in the machines table" if items

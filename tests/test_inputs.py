@@ -83,7 +83,8 @@ def test_supply_text_that_is_no_number_is_an_error_not_zero(kits, engine):
     # '12 lbs' was read as 0 lbs, silently (the same text in the orders' qty was an error)
     supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 1], "qty": np.array(["5", "12 lbs"], dtype=object)},
                           index=[7, 9])
-    with pytest.raises(ValueError, match=r"supply column 'qty' row 9: '12 lbs' is not a number \(expected lbs; a missing"):
+    with pytest.raises(ValueError,
+                       match=r"supply column 'qty' row 9: '12 lbs' is not a number \(expected lbs; a missing"):
         if kits:
             bk_fast.allocate_kits(ORDERS, pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "fraction": [1.0, 1.0]}),
                                   supply, engine=engine)
@@ -216,13 +217,13 @@ WRONG_ARGUMENTS = {
     "optimize_memory sparse_ratio": (lambda: bk_fast.optimize_memory(pd.DataFrame({"a": [1]}), sparse_ratio="x"),
                                      TypeError, "sparse_ratio must be None or a number"),
     "NettingResult.cost": (lambda: _net().cost("a", 1), TypeError, "setup must be a number or one number per item"),
-    "weekly_balance on_hand text": (lambda: bk_fast.weekly_balance("abc", pd.DataFrame({"item": ["A"], "Week 1": [1.0]})),
-                                    TypeError, "on_hand must be a number"),
+    "weekly_balance on_hand text": (lambda: bk_fast.weekly_balance(
+        "abc", pd.DataFrame({"item": ["A"], "Week 1": [1.0]})), TypeError, "on_hand must be a number"),
     "weekly_balance periods text": (lambda: bk_fast.weekly_balance(
         0.0, pd.DataFrame({"item": ["A"], "This Week": [1.0]}), periods="This Week"), TypeError,
         "periods must be a list"),
-    "schedule holidays number": (lambda: bk_fast.schedule(JOBS, MACHINES, rates=10.0, start="2025-09-01",
-                                                          holidays=5), TypeError, "holidays must be a date or a list"),
+    "schedule holidays number": (lambda: bk_fast.schedule(JOBS, MACHINES, rates=10.0, start="2025-09-01", holidays=5),
+                                 TypeError, "holidays must be a date or a list"),
     "allocate columns list": (lambda: bk_fast.allocate(ORDERS, SUPPLY, columns=[("qty", "qty")]), TypeError,
                               "columns must be a dict"),
     "io.detect_kind None": (lambda: bk_fast.io.detect_kind(None), TypeError, "columns must be a list"),

@@ -191,8 +191,13 @@ def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: s
     if not nan.any():
         return
     col = df[label]
-    blank = col.isna().to_numpy(dtype=bool) | col.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(bool)
-    bad = np.flatnonzero(nan & ~blank)
+    if getattr(col.dtype, "kind", "O") in "fiub":
+        return  # (a NaN of a number column is a missing value)
+    rows = np.flatnonzero(nan)
+    cells = col.iloc[rows]  # (only the cells that read as NaN are looked at)
+    blank = cells.isna().to_numpy(dtype=bool) | cells.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(
+        dtype=bool)
+    bad = rows[~blank]
     if bad.size:
         i = int(bad[0])
         raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {plain(col.iloc[i])!r} is not a "

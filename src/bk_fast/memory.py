@@ -370,8 +370,8 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     require_frame(df, "df")
     if not 0.0 <= number_arg(category_ratio, "category_ratio", "a number between 0 and 1") <= 1.0:
         raise ValueError(f"category_ratio must be between 0 and 1, got {category_ratio!r}")
-    if sparse_ratio is not None and not 0.0 < number_arg(sparse_ratio, "sparse_ratio", "None or a number in (0, 1]") \
-            <= 1.0:
+    sparse = None if sparse_ratio is None else number_arg(sparse_ratio, "sparse_ratio", "None or a number in (0, 1]")
+    if sparse is not None and not 0.0 < sparse <= 1.0:
         raise ValueError(f"sparse_ratio must be None or in (0, 1], got {sparse_ratio!r}")
     if not rtol >= 0.0:
         raise ValueError(f"rtol must be >= 0, got {rtol!r}")

@@ -77,7 +77,10 @@ class FixedPeriods(LotRule):
 class WagnerWhitin(LotRule):
     """Optimal lots (Wagner-Whitin dynamic programme) for a ``setup`` cost per order and a ``holding`` cost
     per unit per period on end-of-period stock, over the lot-for-lot net requirements (safety stock and
-    scheduled receipts included). Ties go to the earliest order period."""
+    scheduled receipts included). Ties go to the earliest order period. The programme looks at every earlier
+    order period for each period: O(periods^2) per item, which is nothing for weekly buckets (104 periods: ~10^4
+    steps) but grows fast beyond (one item of 10^4 periods ~0.1 s, 10^5 periods ~9 s; lot-for-lot stays
+    linear)."""
 
     code: ClassVar[int] = 3
     setup: Any = 0.0

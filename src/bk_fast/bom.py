@@ -781,7 +781,9 @@ class BOM:
         by_line : bool
             One row per demand line and item (column ``line`` = the demand's index label) instead of one row
             per item. Computed from the explosion of one unit of each distinct demanded item, scaled per line
-            (no dense lines x items matrix).
+            (no dense lines x items matrix). Its cost is the size of each distinct demanded item's whole
+            sub-BOM, not of the output: a mill's few-level BOMs cost ~30-180 ns per output row, but 10^4 styles
+            sharing one sub-assembly 1,000 levels deep take ~0.3-0.5 s where the totals take 4 ms.
         engine : str, optional
             Kernel engine.
 

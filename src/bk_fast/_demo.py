@@ -7,7 +7,9 @@ the selected engine.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -33,6 +35,59 @@ class DemoReport:
     title: str
     lines: list[str] = field(default_factory=list)
     table: pd.DataFrame | None = None
+
+
+_today: list = [None]  # the planning date the CLI set (None: the synthetic mill's)
+
+
+def today() -> pd.Timestamp:
+    """The planning date of the demo's steps ("today" of the ERP's scores, the schedule's start, the netting
+    weeks): the synthetic mill's ``REFERENCE_DATE`` (2025-09-01) unless the CLI set another with
+    :func:`planning_date` (``--today``, or the date read off the exports of ``--from``)."""
+    if _today[0] is not None:
+        return _today[0]
+    from bk_fast.datasets import REFERENCE_DATE
+
+    return REFERENCE_DATE
+
+
+@contextlib.contextmanager
+def planning_date(day):
+    """Run the steps inside with ``day`` as :func:`today` (None: the synthetic mill's)."""
+    before = _today[0]
+    _today[0] = None if day is None else pd.Timestamp(day).normalize()
+    try:
+        yield
+    finally:
+        _today[0] = before
+
+
+_DATED_WEEK = re.compile(r"\s*week\s+(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
+
+
+def exports_date(mill: dict) -> tuple[pd.Timestamp, str]:
+    """``(date, how it was found)`` of a folder of exports: the Monday before the first dated week column of
+    ``yarn_po`` (``Week 2025-09-08``: the ERP's "This Week" is the week before), else today's date.
+
+    Examples
+    --------
+    >>> po = pd.DataFrame(columns=["Desc#", "This Week", "Week 2025-09-15", "Week 2025-09-08"])
+    >>> exports_date({"yarn_po": po})
+    (Timestamp('2025-09-01 00:00:00'), "the week before yarn_po's first dated week (Week 2025-09-08)")
+    """
+    po = mill.get("yarn_po")
+    dated = []
+    for col in ([] if po is None else po.columns):
+        m = _DATED_WEEK.match(str(col))
+        if m:
+            try:
+                dated.append((pd.Timestamp(m.group(1)), str(col).strip()))
+            except ValueError:
+                continue
+    if dated:
+        first, label = min(dated)
+        return first - pd.Timedelta(weeks=1), f"the week before yarn_po's first dated week ({label})"
+    return pd.Timestamp.today().normalize(), "today's date (yarn_po has no dated week columns)"
 
 
 def steps():

@@ -871,15 +871,11 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
 def _demo_step(mill, engine):
     """``bk-fast demo``: allocate the mill's yarn (stock + weekly PO receipts) to its knit orders in ERP
     priority order; list the knit orders that cannot start and the yarn that blocks each."""
-    from bk_fast._demo import DemoReport
+    from bk_fast._demo import DemoReport, today
     from bk_fast.erp import allocate_knit_orders
 
-    try:
-        from bk_fast.datasets import REFERENCE_DATE as today
-    except ImportError:  # pragma: no cover - datasets always ships with the package
-        today = None
     res = allocate_knit_orders(mill["knit_orders"], mill["bom"], mill["yarn_inventory"], mill.get("yarn_po"),
-                               today=today, engine=engine)
+                               today=today(), engine=engine)
     o = res.orders
     blocked = o[~o["can_start"] & (o["Balance (lbs)"] > 0)].sort_values("priority_score", ascending=False,
                                                                         kind="stable")

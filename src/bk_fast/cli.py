@@ -143,7 +143,7 @@ def _demo(args) -> int:
 
 def _demo_run(args, chosen: str) -> int:
     from bk_fast import _demo as demo
-    from bk_fast.datasets import COLUMNS, make_mill
+    from bk_fast.datasets import make_mill
 
     if args.plot:
         check_output(args.plot, "--plot", plot=True)
@@ -164,9 +164,32 @@ def _demo_run(args, chosen: str) -> int:
         mill = make_mill(scale=args.scale, seed=args.seed)
     sizes = ", ".join(f"{k} {len(v):,}" for k, v in mill.items())
     print(f"built the mill in {_fmt_seconds(time.perf_counter() - t0).strip()}: {sizes}")
+    # the planning date: --today, else the exports' own (their yarn_po weeks), else the synthetic mill's
+    if args.today is not None:
+        day, how = args.today, "--today"
+    elif args.from_folder:
+        day, how = demo.exports_date(mill)
+    else:
+        day, how = None, "the synthetic mill's"
+    with demo.planning_date(day):
+        print(f"planning date (today): {demo.today().date().isoformat()} ({how})")
+        return _demo_steps(args, demo, mill, chosen, timed, t0)
+
+
+def _step_failure(exc: Exception) -> str:
+    """One line for a demo step that could not run on a folder of exports."""
+    if isinstance(exc, KeyError):
+        return f"a column it reads is missing: {exc.args[0] if exc.args else exc}"
+    return f"{type(exc).__name__}: {exc}".splitlines()[0]
+
+
+def _demo_steps(args, demo, mill, chosen: str, timed: list, t0: float) -> int:
+    from bk_fast.datasets import COLUMNS
+
     steps = demo.steps()
     timings: dict[str, dict[str, float]] = {}
     skipped: dict[str, str] = {}  # module -> the export it needs and the folder lacks
+    failed: dict[str, str] = {}  # module -> why it could not run on the exports of --from
     n_runs = len(steps) * len(timed)
     run = 0
     for module, step in steps:
@@ -185,15 +208,23 @@ def _demo_run(args, chosen: str) -> int:
                     report = result
             if report is None:
                 report = step(mill, chosen)
-        except KeyError as exc:  # a step needing an export the folder (--from) does not have: say so, go on
-            missing = exc.args[0] if exc.args else None
-            if not (isinstance(missing, str) and missing in COLUMNS and missing not in mill):
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError, ZeroDivisionError) as exc:
+            # a step needing an export the folder (--from) does not have is skipped; on real exports the
+            # loader read, a step whose reading of them does not fit (a column it needs is missing, empty or
+            # text, a frame is empty) says so; either way the other steps still run
+            missing = exc.args[0] if isinstance(exc, KeyError) and exc.args else None
+            if isinstance(missing, str) and missing in COLUMNS and missing not in mill:
+                skipped[module] = missing
+                why = f"skipped, the exports have no {missing} export"
+            elif args.from_folder:
+                failed[module] = _step_failure(exc)
+                why = f"could not run on these exports: {failed[module]}"
+            else:
                 raise
             _progress(n_runs, n_runs, "")
             del timings[module]
-            skipped[module] = missing
             print()
-            print(f"== {module.split('.')[-1]}: skipped, the exports have no {missing} export ==")
+            print(f"== {module.split('.')[-1]}: {why} ==")
             continue
         _progress(n_runs, n_runs, "")
         print()
@@ -208,6 +239,9 @@ def _demo_run(args, chosen: str) -> int:
         if "bk_fast.scheduling" in skipped:
             raise FileNotFoundError(f"--plot {args.plot}: no Gantt chart, the exports have no "
                                     f"{skipped['bk_fast.scheduling']} export")
+        if "bk_fast.scheduling" in failed:
+            raise ValueError(f"--plot {args.plot}: no Gantt chart, the scheduling step could not run on these "
+                             f"exports ({failed['bk_fast.scheduling']})")
         if Path(args.plot).suffix:
             _demo_plot(mill, chosen, args.plot)
         else:  # an open file: matplotlib adds ".png" to a name without a suffix, writing elsewhere
@@ -223,6 +257,9 @@ def _demo_run(args, chosen: str) -> int:
     with pd.option_context("display.float_format", lambda v: f"{v * 1e3:,.2f} ms"):
         print(table.to_string())
     print(f"total {_fmt_seconds(time.perf_counter() - t0).strip()}")
+    if failed:
+        print(f"{len(failed)} of {len(steps)} steps could not run on these exports: "
+              f"{', '.join(m.split('.')[-1] for m in failed)} (reasons above)")
     return 0
 
 
@@ -261,6 +298,18 @@ def _scale(text: str) -> float:
     return value
 
 
+def _date(text: str):
+    import pandas as pd
+
+    try:
+        day = pd.Timestamp(text)
+    except (TypeError, ValueError):
+        day = pd.NaT
+    if day is pd.NaT:
+        raise argparse.ArgumentTypeError(f"expected a date such as 2025-09-01, got {text!r}")
+    return day.normalize()
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -286,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="engine whose report is printed (default: the engine in force)")
     demo.add_argument("--from", dest="from_folder", default=None, metavar="FOLDER",
                       help="run on the ERP exports in FOLDER instead of the synthetic mill")
+    demo.add_argument("--today", type=_date, default=None, metavar="DATE",
+                      help="planning date of the steps (YYYY-MM-DD); default: the synthetic mill's 2025-09-01, "
+                           "or with --from the week before yarn_po's first dated week column, else today")
     demo.add_argument("--plot", default=None, metavar="FILE",
                       help="also write a Gantt chart PNG of the machine schedule (needs matplotlib)")
     demo.add_argument("--no-compare", dest="compare", action="store_false",

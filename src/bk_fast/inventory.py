@@ -262,13 +262,16 @@ def _demo_step(mill, engine):
     risk = yarn_risk(inv, engine=engine)
     counts = risk["risk"].value_counts().reindex(RISK_DTYPE.categories)
     short = risk["shortage"] > 0
-    top = (pd.concat([inv[["Desc#", "Description"]], risk], axis=1)
+    shown = [c for c in ("Desc#", "Description") if c in inv.columns]  # (an export may lack the description)
+    top = (pd.concat([inv[shown], risk], axis=1)
            .loc[short].sort_values(["risk", "shortage"], ascending=[False, False]).head(10))
+    no_id = int(inv["Desc#"].isna().sum()) if "Desc#" in inv.columns else 0  # (an export's empty rows)
     return DemoReport(
         title="Yarn shortage risk (planning balance = theoretical + allocated + on order)",
-        lines=[f"{len(inv):,} yarns, {int(short.sum()):,} short, {risk['shortage'].sum():,.2f} lbs short in all",
+        lines=[f"{len(inv) - no_id:,} yarns{f' (and {no_id:,} rows without a Desc#)' if no_id else ''}, "
+               f"{int(short.sum()):,} short, {risk['shortage'].sum():,.2f} lbs short in all",
                "risk levels: " + ", ".join(f"{k} {int(v):,}" for k, v in counts.items()),
                f"median weeks of supply of yarns in stock: "
                f"{risk.loc[risk['weeks_of_supply'] > 0, 'weeks_of_supply'].median():,.1f}",
                "top shortages:"],
-        table=top[["Desc#", "Description", "planning_balance", "shortage", "weekly_demand", "risk"]])
+        table=top[[*shown, "planning_balance", "shortage", "weekly_demand", "risk"]])

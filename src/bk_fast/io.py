@@ -1130,6 +1130,9 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
         raise TypeError(f"folder must be a path (str or os.PathLike), got {type(folder).__name__}")
     folder = Path(folder)
     if not folder.is_dir():
+        if folder.is_file():
+            raise NotADirectoryError(f"{folder} is a file, not a folder of exports (read one export with "
+                                     f"bk_fast.io.read_erp)")
         raise FileNotFoundError(f"no such folder: {folder}")
     found: dict[str, pd.DataFrame] = {}
     where: dict[str, Path] = {}

@@ -1070,22 +1070,25 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
 def _demo_step(mill, engine):
     """``bk-fast demo``: the yarns that go short in the next 8 weeks (knit-order demand exploded through the
     BOM by start week, netted against stock and open POs), with the week and the suggested order."""
-    from bk_fast._demo import DemoReport
+    from bk_fast._demo import DemoReport, today
     from bk_fast.bom import BOM
-    from bk_fast.datasets import PO_WEEK_COLUMNS, REFERENCE_DATE
 
-    weeks = ["This Week", *PO_WEEK_COLUMNS[:7]]
+    # the ERP's buckets from the planning date on: This Week, then the next 7 weeks by their Mondays (the
+    # PO export's dated week columns; a bucket the export does not have receives nothing)
+    day0 = today()
+    weeks = ["This Week", *(f"Week {(day0 + pd.Timedelta(weeks=k)).date().isoformat()}" for k in range(1, 8))]
     bom = BOM.from_frame(mill["bom"], engine=engine)
     ko = mill["knit_orders"]
-    week = ((ko["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(lower=0)
+    week = ((ko["Start Date"] - day0).dt.days // 7).clip(lower=0)
     keep = ko["Style #"].notna() & (week < len(weeks)) & (bom.codes(ko["Style #"]) >= 0)
     demand = pd.DataFrame({"item": ko["Style #"][keep].to_numpy(),
                            "week": [weeks[int(w)] for w in week[keep]],
                            "qty": ko["Balance (lbs)"][keep].fillna(0.0).to_numpy()})
     inv = mill["yarn_inventory"]
+    inv = inv[inv["Desc#"].notna()]  # (an export's empty rows are no yarn)
     stock = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
     po = mill["yarn_po"]
-    cols = ["Unscheduled or Past Due", *weeks]
+    cols = [c for c in ("Unscheduled or Past Due", *weeks) if c in po.columns]
     po_long = po.melt(id_vars="Desc#", value_vars=cols, var_name="week", value_name="qty")
     po_long["week"] = po_long["week"].replace({"Unscheduled or Past Due": "This Week"})
     po_long = po_long.rename(columns={"Desc#": "item"})
@@ -1112,8 +1115,9 @@ def _demo_step(mill, engine):
     table = table.iloc[np.lexsort((-table["net need (lbs)"].to_numpy(), first))]
     unknown = int((~pd.Index(res.items[rows]).isin(stock.index)).sum())
     lines = [
-        f"{len(ko)} knit orders exploded by start week through {bom!r}; stock and {len(po)} open PO lines "
-        f"netted",
+        f"{int(keep.sum()):,} of {len(ko):,} knit orders exploded by start week through {bom!r}"
+        + (" (the others: no style in the BOM, no start date, or a start beyond 8 weeks)" if not keep.all() else "")
+        + f"; stock and {len(po):,} open PO lines netted",
         f"{int(short.sum())} yarns go short within 8 weeks; suggested orders: {len(orders)} "
         f"({orders['qty'].sum():,.0f} lbs; lot min 100 lbs, multiple 50, lead time 2 weeks), "
         f"{int(orders['past_due'].sum())} of them past due; {unknown} short yarns are not in the yarn "

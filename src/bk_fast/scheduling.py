@@ -992,11 +992,11 @@ def _some(labels: pd.Index, k: int = 5) -> str:
 
 
 def _demo_schedule(mill, engine, keep_assigned=True):
-    from bk_fast.datasets import REFERENCE_DATE
+    from bk_fast._demo import today
     from bk_fast.erp import schedule_knit_orders
 
     return schedule_knit_orders(mill["knit_orders"], mill["machines"], mill["style_capacity"],
-                                mill["style_work_center"], start=REFERENCE_DATE, setup=0.25,
+                                mill["style_work_center"], start=today(), setup=0.25,
                                 keep_assigned=keep_assigned, engine=engine)
 
 

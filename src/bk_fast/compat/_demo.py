@@ -11,7 +11,13 @@ import pandas as pd
 from bk_fast.compat.dataframe_optimizer import PANDAS, DataFrameOptimizer as D
 from bk_fast.compat._synthetic import phase3_frames
 
-_NOW = pd.Timestamp("2025-09-08")
+
+
+def _now() -> pd.Timestamp:
+    """The services' "now": a week after the demo's planning date (2025-09-08 on the synthetic mill)."""
+    from bk_fast._demo import today
+
+    return today() + pd.Timedelta(weeks=1)
 
 
 def mill_frames(mill) -> dict[str, pd.DataFrame]:
@@ -23,6 +29,7 @@ def mill_frames(mill) -> dict[str, pd.DataFrame]:
     passed) or 3, ordered by quoted date, against ``max(Planning Balance, 0)``; scheduling: knit orders on
     their machine's work center at the style's lbs/day over 8-hour shifts, 5 days x 8 h per machine."""
     inv = mill["yarn_inventory"]
+    inv = inv[inv["Desc#"].notna()]  # (an export's empty rows are no yarn)
     consumed = inv["Consumed"].fillna(0).abs()
     allocated = inv["Allocated"].fillna(0)
     weekly = np.where(consumed != 0, consumed / 4.3, np.where(allocated != 0, allocated.abs() / 8, 10.0))
@@ -36,7 +43,7 @@ def mill_frames(mill) -> dict[str, pd.DataFrame]:
     ko = pd.DataFrame({"order_id": kos["Order #"], "style_id": kos["Style #"].astype("str").str.strip(),
                        "balance": kos["Balance (lbs)"].fillna(0),
                        "priority": np.where((kos["Shipped (lbs)"].fillna(0) > 0) | (kos["G00 (lbs)"].fillna(0) > 0),
-                                            1, np.where(kos["Start Date"] <= _NOW, 2, 3)),
+                                            1, np.where(kos["Start Date"] <= _now(), 2, 3)),
                        "order_date": kos["Quoted Date"], "machine": kos["Machine"]})
     lines = ko.merge(bom, on="style_id", how="inner")
     orders = pd.DataFrame({"order_id": lines["order_id"], "yarn_id": lines["yarn_id"],
@@ -66,7 +73,7 @@ def _cases(f):
     return {
         "optimize_yarn_allocation": lambda e: D.optimize_yarn_allocation(f["yarn"], f["orders"], engine=e),
         "optimize_production_scheduling": lambda e: D.optimize_production_scheduling(
-            f["work_orders"].copy(), f["capacity"], now=_NOW, engine=e),
+            f["work_orders"].copy(), f["capacity"], now=_now(), engine=e),
         "optimize_bom_explosion": lambda e: D.optimize_bom_explosion(f["bom"].copy(), 1000.0, engine=e),
         "optimize_planning_balance_calculation": lambda e: D.optimize_planning_balance_calculation(
             inv_pb.copy(), engine=e),

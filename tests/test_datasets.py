@@ -510,3 +510,28 @@ def test_module_docstring_mentions_every_column():
             if col.startswith("Week "):
                 continue
             assert re.search(re.escape(f"``{col}``"), doc), (name, col)
+
+
+def test_write_exports_writes_ids_and_machines_exactly(tmp_path):
+    # ids and machines went through float64 and int64: the id 2**53 + 1 was written 2**53 (another yarn, the
+    # inventory file kept the right one), machine 2.5 became machine 2 and 1e20 -9223372036854775808
+    from bk_fast.datasets import write_exports
+    from bk_fast.io import read_mill
+
+    big = 2 ** 53 + 1
+    po = pd.DataFrame({"Desc#": np.array([big, 18767], dtype=np.int64), "PO #": ["PO1", "PO2"],
+                       "Supplier": ["S", "S"], "Unscheduled or Past Due": [0.0, 0.0], "This Week": [5.0, 1.0],
+                       "Later": [0.0, 0.0], "PO Bal": [5.0, 1.0]})
+    bom = pd.DataFrame({"Style#": ["1/1", "1/1", None], "Desc#": [float(18767), 2.0 ** 60, np.nan],
+                        "BOM_Percentage": [0.5, 0.5, np.nan], "unit": ["lbs", "lbs", None]})
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["1/1"] * 3, "Qty Ordered (lbs)": [10.0] * 3,
+                       "G00 (lbs)": [0.0] * 3, "Shipped (lbs)": [0.0] * 3, "Balance (lbs)": [10.0] * 3,
+                       "Machine": [2.5, 1e20, np.nan], "Start Date": pd.to_datetime(["2025-09-08"] * 3),
+                       "Quoted Date": pd.to_datetime(["2025-09-20"] * 3)})
+    paths = write_exports({"yarn_po": po, "bom": bom, "knit_orders": ko}, tmp_path)
+    assert f"\n{big},PO1," in paths["yarn_po"].read_text()
+    assert "\n1/1,18767,0.5,lbs\n1/1,1152921504606846976,0.5,lbs\n,,,\n" in paths["bom"].read_text()
+    back = read_mill(tmp_path)
+    assert back["yarn_po"]["Desc#"].tolist() == [big, 18767]
+    machines = back["knit_orders"]["Machine"].tolist()  # (an id column of a fraction and 1e20: their text)
+    assert [float(m) for m in machines[:2]] == [2.5, 1e20] and pd.isna(machines[2])

@@ -849,10 +849,23 @@ def _format_lbs(values, *, parens: bool = False) -> np.ndarray:
 
 
 def _format_ints(values) -> np.ndarray:
-    """Integer-valued floats (ids, machine numbers) without ``.0``; NaN -> ``""``."""
-    x = np.asarray(values, dtype=np.float64)
-    nan = np.isnan(x)
-    return np.where(nan, "", _s(np.where(nan, 0, x).astype(np.int64))).astype(object)
+    """Ids and machine numbers as the ERP writes them: whole numbers without ``.0`` (integers exactly, also
+    beyond 2**53), other numbers and text as they are, missing -> ``""``."""
+    col = pd.Series(values)
+    missing = col.isna().to_numpy()
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu":
+        return _s(col.to_numpy()).astype(object)  # (exact: never through float64)
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind == "f":
+        x = col.to_numpy()
+        whole = ~missing & (np.floor(x) == x) & (np.abs(x) < 2.0 ** 63)
+        out = np.where(missing, "", _s(np.where(whole, x, 0).astype(np.int64))).astype(object)
+        other = ~missing & ~whole
+        if other.any():  # (only these are written as floats: 2.5, 1e+20)
+            out[other] = [repr(float(v)) for v in x[other]]
+        return out
+    # nullable integers, objects: one value at a time (a whole float loses its ".0", the rest as written)
+    return np.array(["" if m else str(int(v)) if isinstance(v, (float, np.floating)) and float(v).is_integer()
+                     else str(v) for v, m in zip(col.tolist(), missing.tolist())], dtype=object)
 
 
 def write_exports(mill: dict[str, pd.DataFrame], folder) -> dict[str, Path]:

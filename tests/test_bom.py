@@ -913,3 +913,19 @@ def test_sales_to_greige_with_no_usable_master_row_reports_unmatched():
         assert len(res.lines) == 0
         assert res.unmatched["qty"].tolist() == [10.0]
         assert res.unmatched["reason"].tolist() == ["fStyle# not in style master"]
+
+
+def test_to_frame_round_trip_with_a_top_level_phantom(engine):
+    # the phantom column flags each line's component: a top-level phantom has no row to carry it (documented);
+    # passing the phantoms as ids keeps every one
+    lines = pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"], "qty_per": [2.0, 3.0]})
+    b = bk_fast.BOM.from_frame(lines, phantom=["A", "B"], engine=engine)
+    frame = b.to_frame()
+    by_column = bk_fast.BOM.from_frame(frame, per="per", loss="loss", factor="factor", phantom="phantom",
+                                       engine=engine)
+    assert by_column.is_phantom.tolist() == [False, True, False]  # A is lost: the documented limit
+    by_ids = bk_fast.BOM.from_frame(frame, per="per", loss="loss", factor="factor", phantom=b.items[b.is_phantom],
+                                    engine=engine)
+    assert by_ids.is_phantom.tolist() == b.is_phantom.tolist()
+    pd.testing.assert_frame_equal(by_ids.explode({"A": 1.0}, leaves_only=False, engine=engine),
+                                  b.explode({"A": 1.0}, leaves_only=False, engine=engine))

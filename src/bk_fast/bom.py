@@ -532,7 +532,9 @@ class BOM:
         a fraction): columns ``parent, component, qty_per, per, loss, factor, phantom``.
 
         ``BOM.from_frame(b.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom")`` rebuilds
-        the same BOM.
+        the same BOM, except for a phantom that is no line's component (a top-level phantom): the ``phantom``
+        column flags each line's component, so no row can carry it. Pass the phantoms as ids instead to keep
+        those too: ``phantom=b.items[b.is_phantom]``.
 
         Examples
         --------

@@ -1138,3 +1138,13 @@ def test_read_mill_gives_make_mills_float_id_columns(tmp_path, engine):
     assert again["knit_orders"]["Machine"].dtype == mill["knit_orders"]["Machine"].dtype == np.float64
     assert again["knit_orders"]["Machine"].tolist() == mill["knit_orders"]["Machine"].tolist()
     assert again["bom"]["Desc#"].dtype == np.float64 and again["bom"]["Desc#"].tolist() == [18767.0, 18929.0]
+
+
+def test_chunks_with_big_ids_concatenate_exactly_through_int64():
+    # a chunk of empty ids is float64 (as a whole read of small ids with empties): the docstring's recipe
+    text = b"Desc#,Description,Planning Balance\n9007199254740993,a,1.5\n,b,2.0\n"
+    whole = bkio.read_erp(text, optimize=False)
+    assert whole["Desc#"].dtype == "Int64" and whole["Desc#"].iloc[0] == 2 ** 53 + 1
+    for optimize in (False, True):
+        chunks = [c.astype({"Desc#": "Int64"}) for c in bkio.read_erp(text, chunksize=1, optimize=optimize)]
+        assert pd.concat(chunks)["Desc#"].tolist() == [2 ** 53 + 1, pd.NA]

@@ -972,8 +972,11 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         Yield frames of at most this many rows instead of one frame (for files larger than memory; no frame
         for an export with a header and no data rows, where ``chunksize=None`` gives one empty frame); each
         chunk is parsed and optimised on its own (so number dtypes can differ between chunks; dates are
-        datetime64[us] in every chunk); the index runs on
-        across chunks. A progress bar shows on a terminal.
+        datetime64[us] in every chunk); the index runs on across chunks. A progress bar shows on a terminal.
+        An id column is float64 in a chunk whose ids are all below 2**53 and some empty (or all empty), as
+        in a whole read: ``pd.concat`` of such a chunk with one holding ids of 2**53 or more (int64 / Int64)
+        would round those through float64; where ids get that big, ``.astype("Int64")`` the id columns of
+        each chunk before concatenating.
     engine : {None, "auto", "cython", "numba", "numpy"}
         Engine of the number-parsing kernel.
     optimize : bool, default True

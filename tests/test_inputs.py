@@ -239,3 +239,14 @@ def test_an_argument_of_the_wrong_kind_is_named(case):
     call, error, message = WRONG_ARGUMENTS[case]
     with pytest.raises(error, match=re.escape(message)):
         call()
+
+
+def test_sales_to_greige_infinite_quantity_is_an_error():
+    # it went through as inf lbs of greige, where every other adapter names the row
+    sales = pd.DataFrame({"SO #": ["S1", "S2"], "fStyle#": ["F1", "F1"], "Ordered": [10.0, np.inf]})
+    styles = pd.DataFrame({"fStyle#": ["F1"], "gBase": ["125792"]})
+    bom = pd.DataFrame({"Style#": ["125792/1"], "Desc#": [18767], "BOM_Percentage": [1.0]})
+    with pytest.raises(ValueError, match=re.escape("sales column 'Ordered' row 1 (position 1, SO # 'S2'): inf is "
+                                                   "not a finite quantity")):
+        erp.sales_to_greige(sales, styles, bom)
+    assert erp.sales_to_greige(sales.iloc[:1], styles, bom).lines["qty"].tolist() == [10.0]

@@ -191,7 +191,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
        line SO # fStyle#  qty                       reason
     0     2  SO3    nope  5.0  fStyle# not in style master
     """
-    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast._validate import find_column, float_column, require_finite, require_frame
     from bk_fast.bom import _id_values
 
     if how not in ("split", "all"):
@@ -208,6 +208,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
         q_label = find_column(sales, "Qty Ordered (lbs)", what="sales")
     id_label = find_column(sales, "SO #", what="sales", required=False) if "SO #" in sales.columns else None
     q = float_column(sales, q_label, what="sales")
+    require_finite(sales, q_label, q, "sales", id_label)  # (as every other adapter: inf lbs is no quantity)
     fs, fmiss = _id_values(sales[f_label].astype(object), True)
     mf, mmiss = _id_values(styles[find_column(styles, "fStyle#", what="styles")].astype(object), True)
     mb, bmiss = _id_values(styles[find_column(styles, "gBase", what="styles")].astype(object), True)

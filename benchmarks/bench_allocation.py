@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import statistics
+from bisect import bisect_right
 import sys
 import time
 
@@ -86,11 +87,9 @@ def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_latenes
         rem = q
         if f:
             p = len(f)
-            k = -1
-            for j, t in enumerate(ts):
-                if t <= due:
-                    k = j
-            m = max(k, 0)
+            # the due's period: the last t <= due, by bisection (as the engines find it; a linear scan over
+            # every period made this baseline ~1.1-1.2x slower than it needs to be)
+            m = max(bisect_right(ts, due) - 1, 0)
             while rem > 0 and m < p and ts[m] - due <= max_late:
                 run, m2 = float("inf"), p
                 for j in range(p - 1, m - 1, -1):
@@ -125,14 +124,22 @@ def pandas_cumsum_allocate(orders: pd.DataFrame, on_hand: pd.DataFrame) -> pd.Da
     return m
 
 
-def erp_greedy_knit_orders(knit_orders, bom, inventory, today):
-    """The ERP's domain-manager allocation as it is written: score every knit order, then loop over orders
-    (score order) and their BOM rows with a running availability dict."""
-    avail = dict(zip(inventory["Desc#"].tolist(), inventory["Planning Balance"].fillna(0.0).tolist()))
+def erp_style_index(bom):
+    """The greedy loop's BOM index: style -> [(yarn, fraction)], built once (as the engine's BOM is compiled
+    once: a service keeps both)."""
     rows_by_style = {}
     for style, yarn, frac in zip(bom["Style#"].tolist(), bom["Desc#"].tolist(), bom["BOM_Percentage"].tolist()):
         if isinstance(style, str) and yarn == yarn:
             rows_by_style.setdefault(style.strip(), []).append((int(yarn), frac))
+    return rows_by_style
+
+
+def erp_greedy_knit_orders(knit_orders, bom, inventory, today):
+    """The ERP's domain-manager allocation as it is written: score every knit order, then loop over orders
+    (score order) and their BOM rows with a running availability dict. ``bom``: the BOM frame, or its
+    :func:`erp_style_index` built before."""
+    avail = dict(zip(inventory["Desc#"].tolist(), inventory["Planning Balance"].fillna(0.0).tolist()))
+    rows_by_style = bom if isinstance(bom, dict) else erp_style_index(bom)
     scored = []
     for _, ko in knit_orders.iterrows():
         shipped = ko["Shipped (lbs)"] if ko["Shipped (lbs)"] == ko["Shipped (lbs)"] else 0.0
@@ -238,7 +245,13 @@ class TimeAllocateKits:
 
         self.today = REFERENCE_DATE
         self.mill = mill(scale)  # make_mill(scale=scale, seed=0)
-        self.bom = mill_bom(scale)  # BOM.from_frame(self.mill["bom"]): compiled once, as a service would
+        # each side's BOM index built once, outside the timed call, as a service would keep it: the engine's
+        # compiled BOM, the greedy loop's style -> yarn rows dict (it was rebuilt in every timed loop call,
+        # ~70 % of the loop's time at scale 10)
+        if engine == "python_loop":
+            self.bom = erp_style_index(self.mill["bom"])
+        else:
+            self.bom = mill_bom(scale)  # BOM.from_frame(self.mill["bom"])
         if engine in ENGINES:
             from bk_fast.erp import allocate_knit_orders
 
@@ -249,11 +262,12 @@ class TimeAllocateKits:
     def time_allocate_knit_orders(self, engine, scale):
         m = self.mill
         if engine == "python_loop":
-            erp_greedy_knit_orders(m["knit_orders"], m["bom"], m["yarn_inventory"], self.today)
+            erp_greedy_knit_orders(m["knit_orders"], self.bom, m["yarn_inventory"], self.today)
         else:
             from bk_fast.erp import allocate_knit_orders
 
-            allocate_knit_orders(m["knit_orders"], self.bom, m["yarn_inventory"], today=self.today,
+            # (mode="erp": the rule of the greedy loop it is compared with)
+            allocate_knit_orders(m["knit_orders"], self.bom, m["yarn_inventory"], today=self.today, mode="erp",
                                  engine=engine)
 
 

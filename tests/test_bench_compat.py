@@ -27,10 +27,10 @@ def frames(request):
 def test_bench_hot(benchmark, frames, name, method):
     if method != "pandas" and not bc._available(method):
         pytest.skip(f"{method} unavailable")
-    run, _ = bc.runner(name, method, frames)
-    got = benchmark(run)
+    run, mutated = bc.runner(name, method, frames)
+    got = benchmark.pedantic(run, setup=lambda: ([frames[k].copy() for k in mutated], {}), rounds=3)
     want, _ = bc.runner(name, "pandas", frames)
-    assert_frame_equal(got, want(), check_exact=True)
+    assert_frame_equal(got, want(*[frames[k].copy() for k in mutated]), check_exact=True)
 
 
 @pytest.mark.parametrize("name", [n for n in bc._calls(bc.frames(10, False)) if n not in bc.HOT])

@@ -1419,3 +1419,17 @@ def test_erp_adapters_compile_the_bom_on_the_engine_given(monkeypatch, engine):
     res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
     assert res.orders["can_start"].tolist() == [True]
     assert yarn_requirements(kos, bom, engine=engine).by_yarn["lbs"].tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("fraction, stock", [(1.0, 60.0), (0.5, 30.0), (0.1, 6.0)])
+def test_erp_mode_knittable_lbs_are_exact(engine, fraction, stock):
+    # balance x (allocated / need) rounded twice: 104 lbs with 60 lbs of its one yarn knitted 59.99999999999999
+    from bk_fast.erp import allocate_knit_orders
+
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [104.0]})
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [18767], "BOM_Percentage": [fraction]})
+    inv = pd.DataFrame({"Desc#": [18767], "Planning Balance": [stock]})
+    got = {m: allocate_knit_orders(kos, bom, inv, today="2025-09-01", mode=m, engine=engine).orders
+           for m in ("erp", "proportional")}
+    assert got["erp"]["knittable_lbs"].tolist() == got["proportional"]["knittable_lbs"].tolist() == [60.0]
+    assert got["erp"]["short_lbs"].tolist() == [44.0]

@@ -1373,10 +1373,14 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         worst = worst[line_short > 0].sort_values(["order", "s"], ascending=[True, False], kind="stable")
         worst = worst.drop_duplicates("order")
         limiting.iloc[worst["order"].to_numpy()] = worst["item"].to_numpy()
-        covered = _alloc_np.where(need > 0, allocated / _alloc_np.where(need > 0, need, 1.0), 1.0)
-        frac_cov = _alloc_np.ones(n)
-        _alloc_np.minimum.at(frac_cov, lines_in["order"].to_numpy(), covered)
-        knittable = balance * frac_cov
+        # the lbs each line's yarn can knit: the whole balance when it is covered, else allocated / fraction
+        # (one division: balance x (allocated / need) rounded twice, 104 lbs with 60 of its one yarn gave
+        # 59.99999999999999); the order knits what its scarcest line allows
+        frac = req["fraction"].to_numpy()
+        line_o = lines_in["order"].to_numpy()
+        per_line = _alloc_np.where(line_short > 0, allocated / _alloc_np.where(frac > 0, frac, 1.0), balance[line_o])
+        knittable = balance.astype(_alloc_np.float64, copy=True)
+        _alloc_np.minimum.at(knittable, line_o, per_line)
         can_start = (order_short <= 0) & matched
         # allocation order; within an order, the BOM engine's line order
         seq = _alloc_np.argsort(lines_in["tb"].to_numpy(), kind="stable")

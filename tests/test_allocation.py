@@ -648,7 +648,9 @@ def test_kernel_long_and_single_period_timelines(fast_engine, p, max_late):
 
 def test_integer_priority_and_due_columns_serve_as_their_float_values(engine):
     """Integer priority/due columns key the service order directly (no float copy); the result is the
-    same as for the same values as floats, also beyond 2**53 where int64 values collapse in float64."""
+    same as for the same values as floats. Beyond 2**53, where int64 values collapse in float64, integer
+    priorities order exactly (they were compared as float64: 2**60 + 1 and 2**60 + 2 tied), as the same
+    priorities less 2**60 do."""
     rng = np.random.default_rng(7)
     n = 300
     supply = pd.DataFrame({"item": np.repeat([1, 2, 3], 4), "period": np.tile([0, 2, 4, 6], 3),
@@ -658,6 +660,8 @@ def test_integer_priority_and_due_columns_serve_as_their_float_values(engine):
                                "qty": rng.integers(0, 9, n).astype(np.float64), "priority": pri,
                                "due": rng.integers(-1, 8, n)})
         as_float = orders.astype({"priority": np.float64, "due": np.float64})
+        if pri.min() >= 2 ** 53:  # the same order as the small integers
+            as_float["priority"] = (pri - 2 ** 60).astype(np.float64)
         a, b = allocate(orders, supply, engine=engine), allocate(as_float, supply, engine=engine)
         pd.testing.assert_frame_equal(a.orders, b.orders)
         cols = ["order", "item", "qty", "days_late"]
@@ -1433,3 +1437,14 @@ def test_erp_mode_knittable_lbs_are_exact(engine, fraction, stock):
            for m in ("erp", "proportional")}
     assert got["erp"]["knittable_lbs"].tolist() == got["proportional"]["knittable_lbs"].tolist() == [60.0]
     assert got["erp"]["short_lbs"].tolist() == [44.0]
+
+
+@pytest.mark.parametrize("pri, dtype", [([2 ** 62 + 2, 2 ** 62 + 1], "int64"), ([2 ** 63 + 2, 2 ** 63 + 1], "uint64"),
+                                        ([2 ** 63 - 1, -2 ** 63], "int64"), ([2 ** 64 - 1, 0], "uint64"),
+                                        ([-5, -7], "int8"), ([200, 100], "uint8")])
+def test_integer_priorities_order_exactly_at_any_size(engine, pri, dtype):
+    # beyond 2**53 they were compared as float64: 2**62 + 1 and 2**62 + 2 tied and the order id decided
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [10.0]})
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0],
+                           "priority": np.array(pri, dtype=dtype), "due": [0, 0]})
+    assert allocate(orders, supply, engine=engine).deliveries["order"].tolist() == [2]

@@ -372,9 +372,14 @@ def _packed(arr: np.ndarray, span=None):
     integers only (else None). ``values`` is ``arr`` itself for integer dtypes (not to be modified), else a
     fresh int64 array with offset 0. ``span``: ``(arr.min(), arr.max())`` when the caller has it already."""
     lo, hi = (arr.min(), arr.max()) if span is None else span
-    if arr.dtype.kind in "iu" and not (-(2 ** 53) < int(lo) and int(hi) < 2 ** 53):
-        arr = arr.astype(np.float64)  # order as the float64 values, as for any other numeric column
-        lo, hi = arr.min(), arr.max()
+    if arr.dtype.kind in "iu":
+        # integers order exactly, beyond 2**53 too (2**62 + 1 before 2**62 + 2: float64 made them one value)
+        width = int(hi) - int(lo)
+        if width >= 2 ** 63:
+            return None  # (the lexsort of the integers themselves)
+        if int(hi) > np.iinfo(np.int64).max:  # uint64 beyond int64: the offsets fit
+            return (arr - arr.dtype.type(lo)).astype(np.int64), 0, width.bit_length()
+        return arr, int(lo), width.bit_length()
     if arr.dtype.kind == "f":
         # integers below 2**53 in magnitude: differences are exact, so distinct values stay distinct
         if not (-(2.0 ** 53) < lo and hi < 2.0 ** 53) or not np.array_equal(arr, np.floor(arr)):
@@ -410,8 +415,7 @@ def _service_rank(priority: np.ndarray, due: np.ndarray, tiebreak: np.ndarray, d
                 if off:
                     key -= np.int64(off)
         return np.zeros(priority.size, dtype=np.int64) if key is None else np.ascontiguousarray(key)
-    keys = [a.astype(np.float64) if a.dtype.kind in "iu" and a is not tiebreak else a for a in keys]
-    order = np.lexsort(keys[::-1])
+    order = np.lexsort(keys[::-1])  # (integers as they are: exact; NumPy compares int and uint keys exactly)
     rank = np.empty(priority.size, dtype=np.int64)
     rank[order] = np.arange(priority.size, dtype=np.int64)
     return rank

@@ -1371,3 +1371,14 @@ def test_erp_capacity_default_as_text_is_a_clear_error():
     cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [500.0]})
     with pytest.raises(ValueError, match="default rate must be a positive number of lbs/day"):
         erp_capacity(pd.Series(["A/1", "B/1"]), cap, default="616")
+
+
+@pytest.mark.parametrize("pri, dtype", [([2 ** 62 + 2, 2 ** 62 + 1], "int64"), ([2 ** 63 + 2, 2 ** 63 + 1], "uint64"),
+                                        ([2, 1], "int64")])
+def test_integer_priorities_order_exactly_at_any_size(engine, pri, dtype):
+    # they went through float64: 2**62 + 1 and 2**62 + 2 tied and J1 ran first
+    jobs = pd.DataFrame({"job": ["J1", "J2"], "qty": [100.0, 100.0], "work_center": ["W", "W"],
+                         "priority": np.array(pri, dtype=dtype)})
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs.sort_values("start_day")["job"].tolist() == ["J2", "J1"]

@@ -553,7 +553,10 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         job_rank, _ = _ids(job_ids)
         keys = [np.where(job_rank < 0, np.iinfo(np.int64).max, job_rank)]
     if rule == "priority_due":
-        keys += [due] + ([] if n == 0 or (priority == priority[0]).all() else [priority])
+        # (integer priorities as they are: exact beyond 2**53, where float64 made 2**62 + 1 and 2**62 + 2 one)
+        p_dtype = jdf[p_label].dtype if p_label is not None else None
+        p_key = jdf[p_label].to_numpy() if isinstance(p_dtype, np.dtype) and p_dtype.kind in "iu" else priority
+        keys += [due] + ([] if n == 0 or (p_key == p_key[0]).all() else [p_key])
     elif rule == "due":
         keys += [due]
     else:

@@ -12,7 +12,6 @@ from bk_fast.compat.dataframe_optimizer import PANDAS, DataFrameOptimizer as D
 from bk_fast.compat._synthetic import phase3_frames
 
 
-
 def _now() -> pd.Timestamp:
     """The services' "now": a week after the demo's planning date (2025-09-08 on the synthetic mill)."""
     from bk_fast._demo import today

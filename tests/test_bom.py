@@ -929,3 +929,15 @@ def test_to_frame_round_trip_with_a_top_level_phantom(engine):
     assert by_ids.is_phantom.tolist() == b.is_phantom.tolist()
     pd.testing.assert_frame_equal(by_ids.explode({"A": 1.0}, leaves_only=False, engine=engine),
                                   b.explode({"A": 1.0}, leaves_only=False, engine=engine))
+
+
+@pytest.mark.parametrize("strip", [True, False])
+def test_codes_of_an_index_of_labels_equal_the_reading_of_each_id(strip):
+    # an Index of text and integer labels is looked up in one go, the rest read as before: same codes
+    lines = pd.DataFrame({"parent": ["FG", "FG", "FG"], "component": [" C", 18767, 2 ** 62], "qty_per": [1.0] * 3})
+    bom = bk_fast.BOM.from_frame(lines, strip=strip)
+    keys = ["FG", " FG", "C", " C", 18767, np.int64(18767), 2 ** 62, "18767", "", "  ", True, (1, 2), "Z"]
+    want = [bom.codes([k])[0] for k in keys]  # (one id at a time: the list path)
+    assert bom.codes(pd.Index(keys, dtype=object)).tolist() == want
+    assert bom.codes(pd.Index(["FG", "C", "Z", " FG"])).tolist() == [bom.codes([k])[0] for k in ["FG", "C", "Z", " FG"]]
+    assert bom.codes(pd.Index([18767, 2 ** 62, 5])).tolist() == [bom.codes([k])[0] for k in [18767, 2 ** 62, 5]]

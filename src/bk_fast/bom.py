@@ -569,6 +569,22 @@ class BOM:
         """
         if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
             raise TypeError(f"ids must be list-like, got {type(ids).__name__}")
+        if isinstance(ids, pd.Index) and len(ids) and ids.inferred_type in ("string", "integer", "mixed-integer"):
+            # ids that are the BOM's own labels as they are (text and integers: no float to round, and the BOM's
+            # text is stripped as the lookup below would strip it) are found by one hash lookup; only the others
+            # go through the reading of ids (MRP's per-item parameters keyed by every item: 0.8 -> 0.3 s per 10^6)
+            try:
+                out = self.items.get_indexer(ids).astype(np.int64, copy=False)
+            except (TypeError, ValueError):
+                out = None
+            if out is not None:
+                rest = np.flatnonzero(out < 0)
+                if rest.size:  # (the reading below, on these ids alone)
+                    arr, miss = _id_values(pd.Series(ids.take(rest)), self._strip)
+                    sub = self._codes(arr)
+                    sub[miss] = -1
+                    out[rest] = sub
+                return out
         if isinstance(ids, pd.Series):
             s = ids.reset_index(drop=True)
         else:

@@ -153,6 +153,15 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     return np.ascontiguousarray(arr, dtype=np.float64)
 
 
+def int_values(df: pd.DataFrame, label) -> np.ndarray | None:
+    """Column ``label`` as its NumPy integer array when it has a NumPy integer dtype (nothing missing or
+    infinite to check, and an exact sort key beyond 2**53 too), else None."""
+    dtype = df[label].dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return df[label].to_numpy()
+    return None
+
+
 def number_arg(value, name: str, expected: str = "a number") -> float:
     """``value`` as a float; TypeError naming the argument and what was expected when it is no number (text,
     None, a list...), instead of ``float()``'s "could not convert string to float".

@@ -25,8 +25,8 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._scratch import work_array
-from bk_fast._validate import (float_column, int64_offset, offset_codes, one_column, plain, reject_text,
-                               require_frame, same_ids)
+from bk_fast._validate import (float_column, int64_offset, int_values, offset_codes, one_column, plain,
+                               reject_text, require_frame, same_ids)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -218,15 +218,6 @@ def _supply_qty(supply: pd.DataFrame, label) -> np.ndarray:
     reject_text(supply, label, qty, "supply", "lbs; a missing qty counts 0")
     # (a fresh array: float_column may hand out the caller's)
     return np.where(np.isnan(qty), 0.0, qty)
-
-
-def _int_values(df: pd.DataFrame, label):
-    """Column ``label`` as its NumPy integer array when it has a NumPy integer dtype (nothing missing or
-    infinite to check, and an exact service key), else None."""
-    dtype = df[label].dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return df[label].to_numpy()
-    return None
 
 
 def _ids(df: pd.DataFrame, label, what: str) -> pd.Series:
@@ -537,12 +528,12 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     items = _ids(orders, o_item, "orders")
     qty = float_column(orders, o_qty, what="orders")
     _check_values(orders, qty, o_qty, "orders", nonneg=True)
-    priority = _int_values(orders, o_pri)  # integer priorities key the service order as they are
+    priority = int_values(orders, o_pri)  # integer priorities key the service order as they are
     if priority is None:
         priority = float_column(orders, o_pri, what="orders")
         _check_values(orders, priority, o_pri, "orders")
     due, due_is_date = _times(orders, o_due, "orders")
-    due_int = _int_values(orders, o_due)
+    due_int = int_values(orders, o_due)
     if due_int is None:
         _check_values(orders, due, o_due, "orders")
 
@@ -762,7 +753,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         raise ValueError(f"orders column {o_order!r} must be unique for kits; {dup!r} occurs twice")
     qty = float_column(orders, o_qty, what="orders")
     _check_values(orders, qty, o_qty, "orders", nonneg=True)
-    priority = _int_values(orders, o_pri)  # integer priorities order as they are (exact beyond 2**53)
+    priority = int_values(orders, o_pri)  # integer priorities order as they are (exact beyond 2**53)
     if priority is None:
         priority = float_column(orders, o_pri, what="orders")
         _check_values(orders, priority, o_pri, "orders")

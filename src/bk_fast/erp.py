@@ -395,14 +395,15 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
                         index=index)
 
 
-def _sched_quoted_dates(quoted: pd.Series, day0: pd.Timestamp, days_per_week, holidays) -> pd.Series:
+def _sched_quoted_dates(quoted: pd.Series, cal, first) -> pd.Series:
     """Quoted dates for the ERP priority, read like :func:`bk_fast.schedule` reads a due column: dates as their
     local (tz-naive) dates; numbers (a numeric column, or an object column of numbers only) as working days
     from the schedule's first working day, each shown as the date its due moment falls on (due ``k`` is the
-    end of working day ``ceil(k) - 1``; ``inf``: no date)."""
+    end of working day ``ceil(k) - 1``; ``inf``: no date). ``cal``: the schedule's business-day calendar,
+    ``first``: its first working day."""
     import numbers
 
-    from bk_fast.scheduling import _MAX_CALENDAR_DAYS, _calendar, _start_day, _wall_dates
+    from bk_fast.scheduling import _MAX_CALENDAR_DAYS, _wall_dates
 
     numeric = pd.api.types.is_numeric_dtype(quoted.dtype) and not pd.api.types.is_bool_dtype(quoted.dtype)
     if not numeric and quoted.dtype == object:
@@ -413,8 +414,6 @@ def _sched_quoted_dates(quoted: pd.Series, day0: pd.Timestamp, days_per_week, ho
         return _wall_dates(quoted)  # local dates, time zones dropped like bk_fast.schedule does
     k = pd.to_numeric(pd.Series(quoted.to_numpy(dtype=object)), errors="coerce").to_numpy(
         dtype="float64", na_value=np.nan)
-    cal = _calendar(days_per_week, holidays)
-    first = _start_day(day0, cal)
     out = np.full(k.shape[0], np.datetime64("NaT", "D"))
     ok = np.isfinite(k)  # (inf: no due date; -inf is refused by the schedule)
     if ok.any():
@@ -635,16 +634,17 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     day0 = pd.Timestamp(np.datetime64("today", "D") if start is None else pd.Timestamp(start).normalize())
     if day0.tzinfo is not None:  # its local day, as bk_fast.schedule reads it
         day0 = day0.tz_localize(None)
+    first = _start_day(day0, cal)  # (the schedule's first working day)
     if d_label is not None and not pd.api.types.is_datetime64_any_dtype(due.dtype):
         # text that is no date: named here in the caller's words (schedule would name its own 'jobs' / 'due')
-        _day_column(ko, d_label, what, _start_day(day0, cal), cal, inclusive=True)
+        _day_column(ko, d_label, what, first, cal, inclusive=True)
     score = np.zeros(n)
     if priority == "erp":
         sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
         if sh is not None:
             score += np.where(np.nan_to_num(float_column(ko, sh, what=what)) > 0, 1000.0, 0.0)
         if d_label is not None:
-            quoted = _sched_quoted_dates(ko[d_label], day0, days_per_week, holidays)
+            quoted = _sched_quoted_dates(ko[d_label], cal, first)
             days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import find_column, float_array, float_column, plain, reject_text, require_frame
+from bk_fast._validate import find_column, float_array, float_column, int_values, plain, reject_text, \
+    require_frame
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -554,8 +555,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         keys = [np.where(job_rank < 0, np.iinfo(np.int64).max, job_rank)]
     if rule == "priority_due":
         # (integer priorities as they are: exact beyond 2**53, where float64 made 2**62 + 1 and 2**62 + 2 one)
-        p_dtype = jdf[p_label].dtype if p_label is not None else None
-        p_key = jdf[p_label].to_numpy() if isinstance(p_dtype, np.dtype) and p_dtype.kind in "iu" else priority
+        p_int = int_values(jdf, p_label) if p_label is not None else None
+        p_key = priority if p_int is None else p_int
         keys += [due] + ([] if n == 0 or (p_key == p_key[0]).all() else [p_key])
     elif rule == "due":
         keys += [due]

@@ -49,12 +49,8 @@ class _Reader:
     def columns(self, *names: str) -> list[np.ndarray]:
         arrays = []
         for name in names:
-            label = find_column(self.df, name, what=_WHAT)
+            label = find_column(self.df, name, what=_WHAT)  # (a label on two columns: its ValueError)
             self._one_spelling(name, label)
-            if not self.df.columns.is_unique:
-                col = self.df[label]
-                if isinstance(col, pd.DataFrame):  # float_column would fail on a frame with no clear message
-                    raise ValueError(f"{_WHAT} has {col.shape[1]} columns labelled {label!r}; expected exactly one")
             arr = float_column(self.df, label, what=_WHAT)
             self.inputs.append((label, arr))
             arrays.append(arr)

@@ -789,6 +789,24 @@ def test_mrp_per_item_parameters_matched_like_demand_and_stock(engine):
     assert res.lead_time.tolist() == [1, 2, 0]
 
 
+def test_mrp_per_item_keys_spelled_twice_last_value_wins_and_items_outside_the_bom(engine):
+    """One item under two keys (' FG' and 'FG'): the last value given wins, a NaN value counts as no value
+    (the last number before it wins); keys of items outside the BOM (in demand or stock) reach them; keys of
+    no item in play are ignored."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": [101, 102],
+                                               "qty_per": [0.5, 0.5]}))
+    dem = pd.DataFrame({"item": ["FG", "X9"], "week": [5, 5], "qty": [10.0, 4.0]})
+    lead = pd.Series([1.0, 3.0, 2.0, np.nan, 4.0, 9.0], index=["FG", " FG", 101, 101.0, "X9", "nope"])
+    res = bk_fast.mrp(dem, bom, {555: 1.0}, lead_time=lead, safety_stock={555: 2.0, "FG ": 1.0},
+                      periods=range(6), engine=engine)
+    assert list(res.items) == ["FG", 101, 102, "X9", 555]
+    assert res.lead_time.tolist() == [3, 2, 0, 4, 0]
+    assert res.safety_stock.tolist() == [1.0, 0.0, 0.0, 0.0, 2.0]
+    assert res.orders[["item", "due_period", "release_period", "qty"]].values.tolist() == [
+        ["FG", 0, -3, 1.0], ["FG", 5, 2, 10.0], [101, 0, -2, 0.5], [101, 2, 0, 5.0], [102, 0, 0, 0.5],
+        [102, 2, 2, 5.0], ["X9", 5, 1, 4.0], [555, 0, 0, 1.0]]
+
+
 def test_lead_time_beyond_int64_is_an_error_and_huge_fixed_periods_cover_the_horizon(engine):
     g = np.array([[10.0, 20.0, 5.0]])
     for lt in (1e19, 2 ** 63, {0: 2.0 ** 64}):

@@ -330,6 +330,15 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
     return out
 
 
+@dataclass(frozen=True)
+class _ItemRows:
+    """A per-item parameter given by key, its keys already matched to rows of the items (``rows``, -1 for a
+    key of no item): ``mrp`` matches them through the BOM's codes as it matches demand and stock."""
+
+    values: pd.Series
+    rows: np.ndarray
+
+
 def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, default: float,
               *, keyed: pd.Index | None = None) -> np.ndarray:
     """A per-item parameter as float64[n]: scalar, Series/dict by item (missing -> default), array in item
@@ -343,6 +352,18 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         value = pd.Series(float_column(frame, value, what="on_hand"), index=keyed)
     if isinstance(value, dict):
         value = pd.Series(value, dtype=None if value else "float64")
+    if isinstance(value, _ItemRows):   # (keys already matched to rows of ``items``)
+        v = float_column(value.values.to_frame("v"), "v", what=name)
+        rows = value.rows
+        keep = (rows >= 0) & ~np.isnan(v)   # (NaN: no value for that key, as a missing key)
+        rows, v = rows[keep], v[keep]
+        out = np.full(n, default, dtype=np.float64)
+        if rows.size and np.bincount(rows, minlength=n).max() > 1:
+            # one item under several keys (' FG' and 'FG'): the last value given wins
+            last = rows.size - 1 - np.unique(rows[::-1], return_index=True)[1]
+            rows, v = rows[last], v[last]
+        out[rows] = v
+        return out
     if isinstance(value, pd.Series):
         v = float_column(value.to_frame("v"), "v", what=name)
         s = pd.Series(v, index=value.index)
@@ -955,10 +976,13 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
         items = bom.items.rename(None)
 
     def rows_of(labels, c):
+        """Rows in ``items`` of ``labels`` whose BOM codes are ``c``: the misses are looked up in ``extra``
+        (-1 where not found there either: a per-item parameter's key for no item in play)."""
         miss = c < 0
         if miss.any():
             c = c.copy()
-            c[miss] = nb + extra.get_indexer(labels[miss])   # every label is in the BOM or in extra
+            e = extra.get_indexer(labels[miss]) if len(extra) else np.full(int(miss.sum()), -1)
+            c[miss] = np.where(e >= 0, nb + e, -1)
         return c
 
     rows = [rows_of(labels, c) for labels, c in zip(keyed, codes)]
@@ -986,12 +1010,9 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
                           fixed=[("the BOM", bom.items), ("the other inputs", items)])
         if keys is not value.index:
             value = pd.Series(value.to_numpy(), index=keys)
-        c = bom.codes(value.index)
-        if not (c >= 0).any():
-            return value
-        labels = np.asarray(value.index, dtype=object).copy()
-        labels[c >= 0] = np.asarray(bom.items.take(c[c >= 0]), dtype=object)
-        return pd.Series(value.to_numpy(), index=pd.Index(list(labels), tupleize_cols=False))
+        # each key's row in ``items`` (the BOM's codes, then the items outside it), found as the demand's are:
+        # no relabelled copy of the keys to hash again (a 10^6-item lead-time Series: ~1 s of a 2 s call)
+        return _ItemRows(value, rows_of(keys, bom.codes(keys)))
 
     rule = lot_rule(lot)
     if dataclasses.fields(rule):

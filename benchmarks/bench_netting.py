@@ -112,14 +112,17 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                 avail = p0 + s[p] - g[p]
                 dp = safety - avail if avail < safety else 0.0
                 d.append(dp)
-                p0 = avail + dp
+                p0 = max(avail + dp, safety) if dp > 0 else avail   # (the rule: a rounding below ss is none)
             for p, q in enumerate(_ww_python(d, rule.setup, rule.holding)):
                 if q > 0:
                     rows.append((item, p, p - lead, q))
             continue
+        cover = 0  # (fixed periods: no order inside the last order's window)
         for p in range(len(weeks)):
             avail = prev + s[p] - g[p]
-            if avail < safety:
+            if avail < safety and p < cover:
+                avail = safety  # (short by a rounding only: the window's order covers it)
+            elif avail < safety:
                 net = safety - avail
                 if isinstance(rule, LotForLot):
                     qs = [net]
@@ -128,16 +131,18 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                     while rem > rule.max:
                         qs.append(rule.max)
                         rem -= rule.max
-                    qs.append(math.ceil(max(rem, rule.min) / rule.multiple) * rule.multiple)
+                    last = max(rem, rule.min)
+                    qs.append(max(math.ceil(last / rule.multiple) * rule.multiple, last))
                 else:
                     cum, need = avail, net
                     for j in range(p + 1, min(p + rule.periods, len(weeks))):
                         cum = cum + s[j] - g[j]
                         need = max(need, safety - cum)
                     qs = [need]
+                    cover = p + rule.periods
                 for q in qs:
                     rows.append((item, p, p - lead, q))
-                avail += sum(qs)
+                avail = max(avail + sum(qs), safety)   # (the lots meet ss exactly: below it is rounding)
             prev = avail
     return pd.DataFrame(rows, columns=["item", "due_period", "release_period", "qty"])
 

@@ -783,6 +783,12 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     on hand); when ``available < safety_stock`` the **net requirement** is ``safety_stock - available`` and
     the lot rule sizes a **planned order receipt** in that period (several orders when a max caps it);
     ``projected[p] = available + planned receipt``. So projected on hand never falls below the safety stock.
+    Every rule's receipts bring the stock to at least the safety stock exactly; where that float64 sum rounds
+    below it (``(8.27 + 2219.79) - 2219.79`` is ``8.269999999999982``), the projected on hand is the safety
+    stock, so a later period is not short by the rounding (no order of 1.8e-14 lbs, or of a lot min, for it).
+    For the same reason a period covered by the last fixed-periods order or an earlier Wagner-Whitin lot gets no
+    net requirement and no order, and a multiple that rounds below the lot it rounds up keeps the lot. (A
+    shortage of the binary inputs themselves stays one: ``0.03 - 0.01`` is 3.5e-18 below ``0.02`` in float64.)
     The **planned order release** is the receipt period minus the lead time; releases that fall before period
     0 are reported as past due (``past_due``, ``orders.past_due``), never dropped.
 

@@ -56,7 +56,7 @@ cdef void _ww(const double* d, Py_ssize_t t_len, double setup, double hold, doub
             for i in range(j + 1):
                 if d[i] > 0.0:
                     cand = f[i] + c[i]
-                    if cand < best:
+                    if cand < best or bi < 0:  # (the first candidate always: costs that overflow to inf tie)
                         best = cand
                         bi = i
             f[j + 1] = best
@@ -84,7 +84,7 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                    double hold, double* proj, double* net, double* rec, int64_t* orders, double* f, double* c,
                    int64_t* arg) noexcept nogil:
     """One item's row (pointers to the start of its contiguous rows)."""
-    cdef Py_ssize_t p, j, stop
+    cdef Py_ssize_t p, j, stop, cover
     cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur
     cdef int64_t k
     cdef bint short
@@ -95,8 +95,11 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
             dp = ss - avail if avail < ss else 0.0
             net[p] = dp
             prev = avail + dp
+            if dp > 0.0 and prev < ss:
+                prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
         _ww(net, t_len, setup, hold, rec, f, c, arg)
     prev = on_hand
+    cover = 0  # (fixed periods: the periods before this one are covered by the last order)
     for p in range(t_len):
         avail = (prev + s[p]) - g[p]
         short = avail < ss
@@ -106,6 +109,8 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
         if rule == 3:
             q = rec[p]
             k = 1 if q > 0.0 else 0
+            if short and q == 0.0:
+                nt = 0.0  # (covered by an earlier lot, exactly: short by a rounding only)
         elif short:
             if rule == 0:
                 q = nt
@@ -118,9 +123,13 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
-                    last = ceil(last / lmult) * lmult
+                    x = ceil(last / lmult) * lmult
+                    if x > last:  # (a product that rounds below the lot it rounds up keeps the lot)
+                        last = x
                 q = full + last
                 k = <int64_t>kf + 1
+            elif p < cover:
+                nt = 0.0  # (covered by the last order, exactly: short by a rounding only; no order between)
             else:
                 cum = avail
                 need = nt
@@ -134,10 +143,13 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                         need = x
                 q = need
                 k = 1
+                cover = stop
         net[p] = nt
         rec[p] = q
         orders[p] = k
         cur = avail + q
+        if short and cur < ss:
+            cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)
         proj[p] = cur
         prev = cur
 

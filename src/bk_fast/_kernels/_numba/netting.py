@@ -59,7 +59,7 @@ def _ww(d, setup, hold, rec, f, c, arg):
             for i in range(j + 1):
                 if d[i] > 0.0:
                     cand = f[i] + c[i]
-                    if cand < best:
+                    if cand < best or bi < 0:  # (the first candidate always: costs that overflow to inf tie)
                         best = cand
                         bi = i
             f[j + 1] = best
@@ -93,8 +93,11 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
             dp = ss - avail if avail < ss else 0.0
             net[p] = dp
             prev = avail + dp
+            if dp > 0.0 and prev < ss:
+                prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
         _ww(net, setup, hold, rec, f, c, arg)
     prev = on_hand
+    cover = 0  # (fixed periods: the periods before this one are covered by the last order)
     for p in range(t_len):
         avail = (prev + s[p]) - g[p]
         short = avail < ss
@@ -104,6 +107,8 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         if rule == 3:
             q = rec[p]
             k = 1 if q > 0.0 else 0
+            if short and q == 0.0:
+                nt = 0.0  # (covered by an earlier lot, exactly: short by a rounding only)
         elif short:
             if rule == 0:
                 q = nt
@@ -116,9 +121,13 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
-                    last = np.ceil(last / lmult) * lmult
+                    x = np.ceil(last / lmult) * lmult
+                    if x > last:  # (a product that rounds below the lot it rounds up keeps the lot)
+                        last = x
                 q = full + last
                 k = int(kf) + 1
+            elif p < cover:
+                nt = 0.0  # (covered by the last order, exactly: short by a rounding only; no order between)
             else:
                 cum = avail
                 need = nt
@@ -132,10 +141,13 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                         need = x
                 q = need
                 k = 1
+                cover = stop
         net[p] = nt
         rec[p] = q
         orders[p] = k
         cur = avail + q
+        if short and cur < ss:
+            cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)
         proj[p] = cur
         prev = cur
 

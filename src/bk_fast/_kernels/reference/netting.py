@@ -67,21 +67,23 @@ def _ww_plan(d, setup, hold):
     c = np.zeros((n, t_len))
     arg = np.full((n, t_len + 1), -1, dtype=np.int64)
     positive = d > 0.0
-    for j in range(t_len):
-        c[:, j] = setup
-        dj = d[:, j]
-        for i in range(j):
-            c[:, i] += hold * float(j - i) * dj
-        best = np.full(n, np.inf)
-        bi = np.full(n, -1, dtype=np.int64)
-        for i in range(j + 1):
-            cand = f[:, i] + c[:, i]
-            better = positive[:, i] & (cand < best)
-            best = np.where(better, cand, best)
-            bi[better] = i
-        need = dj > 0.0
-        f[:, j + 1] = np.where(need, best, f[:, j])
-        arg[:, j + 1] = np.where(need, bi, -1)
+    # (costs that overflow are inf, as in the compiled engines: they tie, the earliest order period wins)
+    with np.errstate(over="ignore"):
+        for j in range(t_len):
+            c[:, j] = setup
+            dj = d[:, j]
+            for i in range(j):
+                c[:, i] += hold * float(j - i) * dj
+            best = np.full(n, np.inf)
+            bi = np.full(n, -1, dtype=np.int64)
+            for i in range(j + 1):
+                cand = f[:, i] + c[:, i]
+                better = positive[:, i] & ((cand < best) | (bi < 0))  # (the first candidate always)
+                best = np.where(better, cand, best)
+                bi[better] = i
+            need = dj > 0.0
+            f[:, j + 1] = np.where(need, best, f[:, j])
+            arg[:, j + 1] = np.where(need, bi, -1)
     # backtrack: owner[r, t] = period of the lot that covers period t (or -1)
     owner = np.full((n, t_len), -1, dtype=np.int64)
     rows = np.arange(n)
@@ -114,6 +116,7 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
         dp = np.where(avail < ss, ss - avail, 0.0)
         d[:, p] = dp
         prev = avail + dp
+        prev = np.where((dp > 0.0) & (prev < ss), ss, prev)  # (the exact sum is ss)
     return d
 
 
@@ -133,6 +136,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     is_fpq = rule == FIXED_PERIODS
     max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
     prev = on_hand.copy()
+    cover = np.zeros(n, dtype=np.int64)  # (fixed periods: periods before this are covered by the last order)
     for p in range(t_len):
         avail = (prev + scheduled[:, p]) - gross[:, p]
         short = avail < ss
@@ -154,13 +158,18 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             last = np.maximum(rem, lot_min[m])
             mult = lot_mult[m]
             pos = mult > 0.0
-            last = np.where(pos, np.ceil(last / np.where(pos, mult, 1.0)) * mult, last)
+            up = np.ceil(last / np.where(pos, mult, 1.0)) * mult
+            last = np.where(pos & (up > last), up, last)  # (a product rounding below the lot keeps the lot)
             q[m] = full + last
             with np.errstate(invalid="ignore"):  # (a count beyond int64 wraps as in the compiled engines)
                 k[m] = kf.astype(np.int64) + 1
 
         m = short & is_fpq
+        covered = m & (p < cover)  # (covered by the last order, exactly: short by a rounding; no order)
+        nt[covered] = 0.0
+        m &= ~covered
         if m.any():
+            cover[m] = p + lot_periods[m]
             cum = avail[m]
             need = nt[m]
             ssm = ss[m]
@@ -179,11 +188,13 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             fq = fixed[ww, p]
             q[ww] = fq
             k[ww] = (fq > 0.0).astype(np.int64)
+            nt[ww & short & (q == 0.0)] = 0.0  # (covered by an earlier lot, exactly: short by a rounding)
 
         net[:, p] = nt
         receipt[:, p] = q
         orders[:, p] = k
         cur = avail + q
+        cur = np.where(short & (cur < ss), ss, cur)  # (the rules' receipts meet ss exactly: below is rounding)
         proj[:, p] = cur
         prev = cur
 
@@ -195,7 +206,10 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
 
     ``avail = (proj[p-1] + scheduled[p]) - gross[p]`` (``proj[-1] = on_hand``); when ``avail < ss`` the net
     requirement is ``ss - avail`` and the item's lot rule (module docstring) sizes the planned receipt;
-    ``proj[p] = avail + receipt[p]``; ``orders[p]`` counts the planned orders due in ``p``.
+    ``proj[p] = avail + receipt[p]``, or ``ss`` where a short period's sum rounds below it (the receipts meet
+    ``ss`` exactly); ``orders[p]`` counts the planned orders due in ``p``. A short period inside the window
+    of the last fixed-periods order, or a Wagner-Whitin period without a lot, is short by a rounding only: net
+    0, no order, ``proj[p] = ss``. A multiple keeps the lot when ``ceil(lot / m) * m`` rounds below it.
     """
     _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
               proj, net, receipt, orders)

@@ -1,5 +1,38 @@
 """ERP-column-name adapters: the mill ERP's own frames in, bk_fast kernels underneath."""
 
+# ---- shared: dtypes of empty answers ----
+# A column of an answer has one dtype whether or not the answer has rows (a service stores or concatenates the
+# answers of many runs): with no rows, the dtype its rows would give it.
+
+import numpy as _schema_np
+import pandas as _schema_pd
+
+
+def _rows_dtypes(frame, sources: dict, infer_objects: bool = False):
+    """``frame`` as it is when it has rows. With none, each column named in ``sources`` is cast to the dtype it
+    gets with rows: that of a column built the way the caller builds it (the DataFrame constructor, which reads
+    text as ``str``; then ``infer_objects`` if the caller's frame went through it) from every value its rows
+    could be taken from (``sources[col]``: an array, Index or Series); from no values, the source's own dtype
+    (a ``str`` or int64 input column with no rows), else the column is left as it is."""
+    if len(frame):
+        return frame
+    dtypes = {}
+    for col, values in sources.items():
+        if len(values):
+            arr = values.to_numpy() if isinstance(values, (_schema_pd.Series, _schema_pd.Index)) else values
+            built = _schema_pd.DataFrame({"c": arr})["c"]
+            dtypes[col] = (built.infer_objects() if infer_objects else built).dtype
+        elif getattr(values, "dtype", object) != object:
+            dtypes[col] = values.dtype
+    return frame.astype(dtypes) if dtypes else frame
+
+
+def _bom_yarns(compiled):
+    """The ids an explosion of ``compiled`` can report (its leaves that are not phantoms), as it reports them:
+    the values whose dtype an empty explosion's item column takes."""
+    return compiled._take(_schema_np.flatnonzero(compiled._emit_leaf))
+
+
 # ---- bom ----
 # Yarn demand of knit orders (DOMAIN.md section 4) and finished-style sales to greige styles (section 1).
 
@@ -99,6 +132,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()
+    id_src = {"Order #": kos[o_label], "Style #": styles if len(styles) else kos[s_label]}  # (for _rows_dtypes)
     if open_only:
         keep = balance > 0
         balance, styles, miss, orders = balance[keep], styles[keep], miss[keep], orders[keep]
@@ -113,7 +147,8 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     present = _bom_np.zeros(compiled.n_items, dtype=bool)
     present[ycodes] = True
     used = _bom_np.flatnonzero(present)
-    lbs = _bom_np.bincount(ycodes, weights=lbs_rows, minlength=compiled.n_items)[used]
+    # (float64 also with no rows: the bincount of nothing is int64, weights or not)
+    lbs = _bom_np.bincount(ycodes, weights=lbs_rows, minlength=compiled.n_items)[used].astype(_bom_np.float64)
     count = _bom_np.bincount(ycodes, minlength=compiled.n_items)[used]
     by_yarn = _bom_pd.DataFrame({"Desc#": compiled._take(used), "lbs": lbs, "orders": count})
     try:
@@ -132,7 +167,11 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         um_styles[miss[bad]] = None
     unmatched = _bom_pd.DataFrame({"Order #": orders[bad], "Style #": um_styles,
                                    "Balance (lbs)": balance[bad]})
-    return YarnRequirements(by_order, by_yarn, unmatched)
+    # with no rows, the dtypes the columns have with rows (not object): the knit orders' ids, the BOM's yarns
+    yarns = {"Desc#": _bom_yarns(compiled)} if not (len(by_order) and len(by_yarn)) else {}
+    by_order = _rows_dtypes(by_order, {**id_src, **yarns})
+    by_yarn = _rows_dtypes(by_yarn, yarns)
+    return YarnRequirements(by_order, by_yarn, _rows_dtypes(unmatched, id_src))
 
 
 @_bom_dataclass(frozen=True)
@@ -243,7 +282,12 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     um = ~found
     unmatched = _bom_pd.DataFrame({**{k: v[um] for k, v in head.items()}, "fStyle#": fstr.to_numpy()[um],
                                    "qty": q[um], "reason": reason[um]}).infer_objects()
-    return GreigeDemand(lines, unmatched)
+    # with no rows, the dtypes the columns have with rows (not object)
+    src = {"fStyle#": fstr if len(fstr) else sales[f_label]}
+    if id_label is not None:
+        src[id_label] = sales[id_label]
+    lines = _rows_dtypes(lines, {**src, "gBase": versions["gBase"], "Style#": versions["Style#"]}, True)
+    return GreigeDemand(lines, _rows_dtypes(unmatched, src, True))
 
 
 # ---- scheduling ----
@@ -1006,6 +1050,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
                       ("Total Receipt", "total_receipt"), ("Total Balance", "total_balance"),
                       ("Shortage Week", "first_short"), ("Recovery Week", "recovery")):
         cols[name] = res[key].to_numpy()
+    for name in ("Shortage Week", "Recovery Week"):  # bucket names: str also when every one is missing
+        cols[name] = _net_pd.array(cols[name], dtype="str")
     return _net_pd.DataFrame(cols)
 
 
@@ -1025,7 +1071,8 @@ class KnitOrderAllocation(_alloc_NamedTuple):
 
     ``orders`` (indexed like the knit orders): ``Order #``, ``Style #``, ``priority_score``,
     ``allocation_type`` (HARD / SOFT / AVAILABLE), ``Balance (lbs)``, ``knittable_lbs``, ``short_lbs``,
-    ``limiting_yarn`` (the yarn that blocks the order, missing when none does), ``bom_matched`` and
+    ``limiting_yarn`` (the yarn that blocks the order, missing when none does; in the yarn ids' nullable dtype
+    whatever the rows: Int64 for integer ``Desc#``, ``str`` for text), ``bom_matched`` and
     ``can_start`` (every yarn of the remaining balance is covered).
     ``lines``: one row per knit order and yarn, in allocation order: ``Order #``, ``Desc#``, ``fraction``,
     ``need_lbs``, ``available_lbs`` (what was free for it when its turn came; missing with ``mode="erp"``, whose
@@ -1036,6 +1083,19 @@ class KnitOrderAllocation(_alloc_NamedTuple):
     orders: _alloc_pd.DataFrame
     lines: _alloc_pd.DataFrame
     supply: _alloc_pd.DataFrame
+
+
+def _alloc_nullable_ids(values, dtype):
+    """Yarn ids ``values`` (missing where none) in the nullable form of the yarn ids' ``dtype``, whatever the
+    values (all missing too): Int64 / UInt64 for integer ids, Float64 for float ones, ``str`` for text (missing
+    as its NaN), else object with missing as <NA>."""
+    if isinstance(dtype, _alloc_np.dtype) and dtype.kind in "iuf":
+        return _alloc_pd.array(values, dtype={"i": "Int64", "u": "UInt64", "f": "Float64"}[dtype.kind])
+    if dtype == object:  # (an Index: from an array, pandas would read ids that happen to be all text as str)
+        values = _alloc_np.array(values, dtype=object)
+        values[_alloc_pd.isna(values)] = _alloc_pd.NA
+        return _alloc_pd.Index(values, dtype=object)
+    return _alloc_pd.array(values, dtype=dtype)
 
 
 def _alloc_members(kos, o_label, spec, what):
@@ -1404,17 +1464,15 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                                           "available_lbs": lk["available"].to_numpy(),
                                           "allocated_lbs": lk["taken"].to_numpy(),
                                           "short_lbs": _alloc_np.maximum(need - lk["taken"].to_numpy(), 0.0)})
+    if not len(line_frame):  # (the dtypes of the ids with lines, not object)
+        line_frame = _rows_dtypes(line_frame, {"Order #": ko_ids, "Desc#": _net_yarn_ids(_bom_yarns(compiled))})
     knittable = _alloc_np.where(matched, knittable, 0.0)
     out = _alloc_pd.DataFrame({
         "Order #": ko_ids.to_numpy(), "Style #": styles.to_numpy(), "priority_score": score,
         "allocation_type": _alloc_pd.Categorical(kind, categories=["HARD", "SOFT", "AVAILABLE"]),
         "Balance (lbs)": balance, "knittable_lbs": knittable, "short_lbs": balance - knittable,
-        "limiting_yarn": limiting.to_numpy(), "bom_matched": matched, "can_start": can_start,
+        "limiting_yarn": _alloc_nullable_ids(limiting.to_numpy(), line_frame["Desc#"].dtype),
+        "bom_matched": matched, "can_start": can_start,
     }, index=kos.index)
-    if len(out) and out["limiting_yarn"].notna().any():
-        try:
-            out["limiting_yarn"] = out["limiting_yarn"].astype("Int64")
-        except (TypeError, ValueError, OverflowError):  # (text ids; a float id beyond int64, say 1e308)
-            pass
     supply_used = sup.rename(columns={"item": "Desc#", "period": "date", "qty": "lbs"})
     return KnitOrderAllocation(out, line_frame, supply_used)

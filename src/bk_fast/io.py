@@ -614,9 +614,10 @@ def _id_values(col, out: np.ndarray, status: np.ndarray):
     float64: ``"18767.0000000000000001"``, wholeness being decided from the id as written) is no number to round:
     the column is then that of :func:`_mixed_ids` (the id as its text). So is a column holding a fraction
     (``1.5``) beside an id of 2**53 or more, which float64 would round. Otherwise (a fraction among ids below
-    2**53, or ids all below 2**53 with some missing) the float64 values."""
+    2**53, or ids all below 2**53 with some missing) the float64 values. With no rows, int64: no id is missing
+    (a header-only export has the ids' dtype of a complete one)."""
     if not out.size:
-        return out
+        return out.astype(np.int64)
     missing = np.isnan(out)
     if missing.all():
         return out

@@ -1,0 +1,200 @@
+"""The dtypes of the ERP adapters' answers do not depend on whether an answer (or a column of it) has rows or
+values: an empty ``by_yarn`` / ``lines`` / ``unmatched`` has the id dtypes of a full one (``str`` text ids,
+int64 integer ids, float64 lbs), ``limiting_yarn`` is the yarn ids' nullable dtype also when no order is blocked,
+the week labels of the demand report are ``str`` also when none is set, and a header-only export reads with
+make_mill's dtypes. (A service that stores or concatenates each run's answer saw its columns turn object.)"""
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bk_fast
+from bk_fast import erp
+
+TODAY = "2025-09-01"
+MODES = ["proportional", "all_or_nothing", "erp"]
+
+
+def _dtypes(df):
+    return {c: str(t) for c, t in df.dtypes.items()}
+
+
+def _bom(yarns):
+    n = len(yarns)
+    return pd.DataFrame({"Style#": ["S/1"] * n, "Desc#": yarns, "BOM_Percentage": [1.0 / n] * n})
+
+
+YARNS = {"int": [18767, 18929], "text": pd.array(["Y-1", "Y-2"], dtype="str")}
+KOS = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "S/1"], "Balance (lbs)": [100.0, 0.0]})
+
+
+# ---- yarn_requirements ----
+
+
+@pytest.mark.parametrize("yarns", list(YARNS))
+def test_yarn_requirements_empty_frames_have_the_full_dtypes(engine, yarns):
+    bom = _bom(YARNS[yarns])
+    full = erp.yarn_requirements(KOS.assign(**{"Style #": ["S/1", "X/9"]}), bom, engine=engine)
+    assert len(full.by_order) and len(full.by_yarn) and len(full.unmatched)
+    yarn = "int64" if yarns == "int" else "str"
+    assert _dtypes(full.by_order) == {"Order #": "str", "Style #": "str", "Desc#": yarn, "lbs": "float64"}
+    assert _dtypes(full.by_yarn) == {"Desc#": yarn, "lbs": "float64", "orders": "int64"}
+    assert _dtypes(full.unmatched) == {"Order #": "str", "Style #": "str", "Balance (lbs)": "float64"}
+    no_match = erp.yarn_requirements(KOS.assign(**{"Style #": ["X/9", "X/8"]}), bom, engine=engine)
+    all_match = erp.yarn_requirements(KOS, bom, engine=engine)
+    none_open = erp.yarn_requirements(KOS.assign(**{"Balance (lbs)": [0.0, 0.0]}), bom, open_only=True,
+                                      engine=engine)
+    no_orders = erp.yarn_requirements(KOS.iloc[:0], bom, engine=engine)
+    for res in (no_match, none_open, no_orders):
+        assert len(res.by_order) == 0 and len(res.by_yarn) == 0
+        assert _dtypes(res.by_order) == _dtypes(full.by_order)
+        assert _dtypes(res.by_yarn) == _dtypes(full.by_yarn)  # (lbs was int64: the bincount of nothing)
+    for res in (all_match, none_open, no_orders):
+        assert len(res.unmatched) == 0 and _dtypes(res.unmatched) == _dtypes(full.unmatched)
+    # what it is for: the answers of several runs concatenate without turning the ids object
+    runs = pd.concat([full.by_order, no_match.by_order], ignore_index=True)
+    assert _dtypes(runs) == _dtypes(full.by_order)
+
+
+def test_yarn_requirements_integer_ids_stay_int64_when_empty():
+    bom = _bom([18767])
+    kos = pd.DataFrame({"Order #": [1, 2], "Style #": ["S/1", "X/9"], "Balance (lbs)": [5.0, 5.0]})
+    full = erp.yarn_requirements(kos, bom)
+    empty = erp.yarn_requirements(kos.assign(**{"Style #": ["X/9", "X/9"]}), bom)
+    assert full.by_order["Order #"].dtype == empty.by_order["Order #"].dtype == np.int64
+    assert empty.by_order["Desc#"].dtype == np.int64
+
+
+# ---- allocate_knit_orders ----
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("yarns", list(YARNS))
+def test_allocate_knit_orders_limiting_yarn_one_dtype(engine, mode, yarns):
+    """Int64 (missing <NA>) for integer yarns and str for text ones, whether or not an order is blocked; before,
+    all-NaN float64 (proportional, all_or_nothing) or object (erp) when none was."""
+    ids = YARNS[yarns]
+    bom = _bom(ids)
+    kos = KOS.assign(**{"Balance (lbs)": [100.0, 50.0]})
+    short = erp.allocate_knit_orders(kos, bom, pd.DataFrame({"Desc#": ids, "Planning Balance": [10.0, 1e6]}),
+                                     today=TODAY, mode=mode, engine=engine)
+    covered = erp.allocate_knit_orders(kos, bom, pd.DataFrame({"Desc#": ids, "Planning Balance": [1e6, 1e6]}),
+                                       today=TODAY, mode=mode, engine=engine)
+    want = "Int64" if yarns == "int" else "str"
+    assert str(short.orders["limiting_yarn"].dtype) == want
+    assert short.orders["limiting_yarn"].tolist()[0] == ids[0]
+    assert str(covered.orders["limiting_yarn"].dtype) == want
+    assert covered.orders["limiting_yarn"].isna().all() and covered.orders["can_start"].all()
+    if yarns == "int":
+        assert covered.orders["limiting_yarn"].tolist() == [pd.NA, pd.NA]
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_allocate_knit_orders_limiting_yarn_of_mixed_ids_is_object(engine, mode):
+    """Yarn ids of both kinds: object (missing <NA>) whichever yarn blocks; an integer one made it Int64, a text
+    one str, none float64 / object."""
+    bom = pd.DataFrame({"Style#": ["S/1", "S/1", "S/2"], "Desc#": [18767, "Y-2", 18767],
+                        "BOM_Percentage": [0.5, 0.5, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "S/2"], "Balance (lbs)": [100.0, 100.0]})
+    got = set()
+    for stock in ([10.0, 1e6], [1e6, 10.0], [1e6, 1e6]):
+        inv = pd.DataFrame({"Desc#": [18767, "Y-2"], "Planning Balance": stock})
+        res = erp.allocate_knit_orders(kos, bom, inv, today=TODAY, mode=mode, engine=engine)
+        assert res.lines["Desc#"].dtype == object
+        got.add(str(res.orders["limiting_yarn"].dtype))
+        assert all(v is pd.NA for v in res.orders["limiting_yarn"] if not isinstance(v, (int, str)))
+    assert got == {"object"}
+
+
+@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("yarns", list(YARNS))
+def test_allocate_knit_orders_no_lines_keeps_id_dtypes(engine, mode, yarns):
+    ids = YARNS[yarns]
+    bom = _bom(ids)
+    inv = pd.DataFrame({"Desc#": ids, "Planning Balance": [1e6, 1e6]})
+    normal = erp.allocate_knit_orders(KOS, bom, inv, today=TODAY, mode=mode, engine=engine)
+    assert len(normal.lines) and normal.lines["Desc#"].dtype == ("int64" if yarns == "int" else "str")
+    assert normal.lines["Order #"].dtype == "str"
+    for kos in (KOS.assign(**{"Style #": ["X/1", "X/2"]}), KOS.iloc[:0]):
+        none = erp.allocate_knit_orders(kos, bom, inv, today=TODAY, mode=mode, engine=engine)
+        assert len(none.lines) == 0
+        assert _dtypes(none.lines) == _dtypes(normal.lines)
+        assert str(none.orders["limiting_yarn"].dtype) == ("Int64" if yarns == "int" else "str")
+
+
+# ---- yarn_demand_report ----
+
+
+def test_yarn_demand_report_week_labels_are_str_when_missing(engine):
+    inv = pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": [0.0, 1000.0]})
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": [10.0, 10.0], "Week 36": [10.0, 10.0]})
+    some = erp.yarn_demand_report(inv, dem, engine=engine)
+    assert some["Shortage Week"].tolist()[0] == "This Week" and some["Recovery Week"].isna().all()
+    none = erp.yarn_demand_report(inv.assign(**{"Theoretical Balance": [1e3, 1e3]}), dem, engine=engine)
+    assert none["Shortage Week"].isna().all()
+    po = pd.DataFrame({"Desc#": [1], "Week 36": [100.0]})
+    recovers = erp.yarn_demand_report(inv, dem, po, engine=engine)
+    assert recovers["Recovery Week"].tolist()[0] == "Week 36"
+    for rep in (some, none, recovers):
+        assert rep["Shortage Week"].dtype == rep["Recovery Week"].dtype == "str"
+
+
+# ---- sales_to_greige ----
+
+
+@pytest.mark.parametrize("ids", ["text", "int"])
+def test_sales_to_greige_empty_frames_have_the_full_dtypes(ids):
+    bom = pd.DataFrame({"Style#": ["125792/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    if ids == "text":
+        master = pd.DataFrame({"fStyle#": ["F1"], "gBase": ["125792"]})
+        sales = pd.DataFrame({"SO #": ["SO1", "SO2"], "fStyle#": ["F1", "F1"], "Ordered": [10.0, 5.0]})
+        other = ["NOPE", "NOPE"]
+    else:
+        master = pd.DataFrame({"fStyle#": [5001], "gBase": ["125792"]})
+        sales = pd.DataFrame({"SO #": [1, 2], "fStyle#": [5001, 5001], "Ordered": [10.0, 5.0]})
+        other = [9, 9]
+    some = erp.sales_to_greige(sales.assign(**{"fStyle#": [sales["fStyle#"][0], other[0]]}), master, bom)
+    assert len(some.lines) and len(some.unmatched)
+    key = "str" if ids == "text" else "int64"
+    assert _dtypes(some.lines) == {"line": "int64", "SO #": key, "fStyle#": key, "gBase": "str",
+                                       "Style#": "str", "versions": "int64", "qty": "float64"}
+    assert _dtypes(some.unmatched) == {"line": "int64", "SO #": key, "fStyle#": key, "qty": "float64",
+                                       "reason": "str"}
+    all_mapped = erp.sales_to_greige(sales, master, bom)
+    none_mapped = erp.sales_to_greige(sales.assign(**{"fStyle#": other}), master, bom)
+    no_sales = erp.sales_to_greige(sales.iloc[:0], master, bom)
+    for res in (all_mapped, no_sales):
+        assert len(res.unmatched) == 0 and _dtypes(res.unmatched) == _dtypes(some.unmatched)
+    for res in (none_mapped, no_sales):
+        assert len(res.lines) == 0 and _dtypes(res.lines) == _dtypes(some.lines)
+
+
+# ---- read_mill / read_erp ----
+
+
+def test_header_only_exports_read_with_make_mills_dtypes(tmp_path):
+    """README: read_mill "gives the frames with the synthetic mill's column spellings and dtypes"; an export with
+    its header and no rows read its integer ids (Desc#, MACH) as float64, where make_mill (and an export with
+    one row) has int64."""
+    mill = bk_fast.datasets.make_mill(scale=0.01, seed=1)
+    full, cut = tmp_path / "full", tmp_path / "cut"
+    full.mkdir()
+    cut.mkdir()
+    bk_fast.datasets.write_exports(mill, full)
+    for kind, name in bk_fast.datasets.EXPORT_FILES.items():  # (each export up to its header line)
+        lines = (full / name).read_text(encoding="utf-8-sig").splitlines()
+        header = next(i for i, line in enumerate(lines) if line.startswith(mill[kind].columns[0] + ","))
+        (cut / name).write_text("\n".join(lines[:header + 1]) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (every export is recognised, none is skipped)
+        got = bk_fast.io.read_mill(cut)
+    assert sorted(got) == sorted(mill)
+    for kind, frame in got.items():
+        assert len(frame) == 0 and list(frame.columns) == list(mill[kind].columns), kind
+        assert _dtypes(frame) == _dtypes(mill[kind]), kind
+    assert bk_fast.io.read_erp(cut / "machines.csv", optimize=False)["Machine"].dtype == np.int64
+    # (one row: int64 before and after; a missing id still makes the column float64)
+    assert bk_fast.io.read_erp(b"WC,MACH\nW1,101\n", optimize=False)["Machine"].dtype == np.int64
+    assert bk_fast.io.read_erp(b"WC,MACH\nW1,101\nW2,\n", optimize=False)["Machine"].dtype == np.float64

@@ -577,9 +577,10 @@ def test_int_ids_bad_quantities_named(engine):
             bom.explode(pd.DataFrame({"item": [1, 1], "qty": qty}), engine=engine)
     with pytest.raises(ValueError, match=r"'qty'.*\[1\]"):  # on a line whose item is not in the BOM
         bom.explode(pd.DataFrame({"item": [1, 99], "qty": [1.0, np.nan]}), engine=engine)
-    # finite demand whose requirement overflows is not bad input: it is reported as inf
-    out = bom.explode(pd.DataFrame({"item": [1], "qty": [1e10]}), engine=engine)
-    assert as_dict(out) == {2: np.inf, 3: 1e10}
+    # finite demand whose requirement overflows: an error naming the item (it was reported as inf; the README's
+    # error table asks for an error where the computation cannot give a true answer, as mrp gives)
+    with pytest.raises(ValueError, match="item 2 overflows the float range"):
+        bom.explode(pd.DataFrame({"item": [1], "qty": [1e10]}), engine=engine)
 
 
 @pytest.fixture(scope="module")
@@ -941,3 +942,52 @@ def test_codes_of_an_index_of_labels_equal_the_reading_of_each_id(strip):
     assert bom.codes(pd.Index(keys, dtype=object)).tolist() == want
     assert bom.codes(pd.Index(["FG", "C", "Z", " FG"])).tolist() == [bom.codes([k])[0] for k in ["FG", "C", "Z", " FG"]]
     assert bom.codes(pd.Index([18767, 2 ** 62, 5])).tolist() == [bom.codes([k])[0] for k in [18767, 2 ** 62, 5]]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# finite quantities that overflow float64 along the BOM: an error naming the item, never an inf or NaN
+
+
+def _overflow_chain():
+    # A -> B -> C at 1e300 each (every line finite), C -> D at 0 and C -> E at 1
+    return bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B", "C", "C"], "component": ["B", "C", "D", "E"],
+                                                "qty_per": [1e300, 1e300, 0.0, 1.0]}))
+
+
+@pytest.mark.parametrize("by_line", [False, True])
+def test_explode_overflow_is_an_error_naming_the_item(engine, by_line):
+    # C's requirement is 1e600: D came back NaN (0 x inf, true answer 0) and E inf
+    with pytest.raises(ValueError, match="explode.*item 'C' overflows the float range"):
+        _overflow_chain().explode(pd.DataFrame({"item": ["A"], "qty": [1.0]}), leaves_only=False, by_line=by_line,
+                                  engine=engine)
+    with pytest.raises(ValueError, match="item '(D|E)' overflows"):
+        _overflow_chain().explode(pd.DataFrame({"item": ["A"], "qty": [1.0]}), by_line=by_line, engine=engine)
+    # demand lines that add up past the range (1e308 + 1e308 - 1e308) and two paths meeting as inf - inf
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1.0]}))
+    with pytest.raises(ValueError, match="item 'B' overflows"):
+        bom.explode(pd.DataFrame({"item": ["A", "A", "A"], "qty": [1e308, 1e308, -1e308]}), engine=engine)
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B", "X"], "component": ["B", "C", "C"],
+                                               "qty_per": [1e300, 1e300, 1e300]}))
+    with pytest.raises(ValueError, match="item 'C' overflows"):
+        bom.explode(pd.DataFrame({"item": ["A", "X"], "qty": [1.0, -1e300]}), engine=engine)
+    with pytest.raises(ValueError, match="explode_dense: the quantity of item 'C'"):
+        _overflow_chain().explode_dense(np.array([0]), np.array([1.0]), engine=engine)
+    # a large but finite answer is fine
+    out = _overflow_chain().explode(pd.DataFrame({"item": ["B"], "qty": [1e-300]}), engine=engine)
+    assert out.set_index("item")["qty"].to_dict() == {"D": 0.0, "E": 1.0}
+
+
+def test_rollup_overflow_is_an_error_and_missing_costs_stay_nan(engine):
+    # X uses C at 0 per unit and C costs 1e600: X was 0 x inf = NaN with every cost known
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["X", "C", "B"], "component": ["C", "B", "D"],
+                                               "qty_per": [0.0, 1e300, 1e300]}))
+    with pytest.raises(ValueError, match="rollup: the quantity of item '(X|C)' overflows"):
+        bom.rollup({"D": 1.0}, engine=engine)
+    cost = bom.rollup({}, engine=engine)  # (D's cost unknown: NaN everywhere above it, which is the answer)
+    assert cost.isna().all()
+    with pytest.raises(ValueError, match="unit_cost must be finite numbers.*'D' has inf"):
+        bom.rollup({"D": np.inf}, engine=engine)
+    with pytest.raises(ValueError, match="missing must be a finite number or NaN"):
+        bom.rollup({}, missing=np.inf, engine=engine)
+    with pytest.raises(ValueError, match=r"where_used\('D'\): the quantity of item 'X' overflows"):
+        bom.where_used("D", engine=engine)  # (X uses D at 0 x 1e600)

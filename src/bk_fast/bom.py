@@ -728,6 +728,17 @@ class BOM:
                 bad = ~np.isfinite(q)
                 raise ValueError(f"demand column {qlabel!r} must be finite numbers; bad rows {_rows(labels, bad)}")
 
+    def _check_overflow(self, values: np.ndarray, codes, what: str) -> None:
+        """ValueError naming the first item whose result in ``values`` (for the item codes ``codes``) is not
+        finite: finite quantities whose products or sums along the BOM overflow float64 (inf; inf - inf and
+        0 x inf are NaN). Never a silent inf or NaN in a requirement."""
+        for start in range(0, values.shape[0], _CHUNK):  # chunked: no full-length temporaries
+            if not np.isfinite(values[start:start + _CHUNK]).all():
+                i = start + int(np.flatnonzero(~np.isfinite(values[start:start + _CHUNK]))[0])
+                raise ValueError(f"{what}: the quantity of item {plain(self.items[int(codes[i])])!r} overflows the "
+                                 f"float range (|x| > 1.8e308, or inf - inf); check the demand and the BOM "
+                                 f"quantities on its paths")
+
     def explode_dense(self, codes: np.ndarray, qty: np.ndarray, *, engine: str | None = None
                       ) -> tuple[np.ndarray, np.ndarray]:
         """Gross requirement of every item code for demand lines given as codes: the array API.
@@ -771,6 +782,7 @@ class BOM:
         touched = np.zeros(self.n_items, dtype=np.uint8)
         resolve("bom_accumulate", engine)(codes, qty, req, touched)
         self._propagate(req, touched, engine)
+        self._check_overflow(req, np.arange(self.n_items), "explode_dense")
         return req, touched.view(bool)
 
     def _propagate(self, req, touched, engine):
@@ -813,7 +825,9 @@ class BOM:
             everything derived from its parents (attrition and unit factors included, no rounding).
             ``result.bk_fast.unmatched`` is a frame (``item, qty, lines``) of the demand whose item is
             missing or not in the BOM: reported, never silently dropped (see :class:`BkFastAccessor`;
-            results stay safe to ``pd.concat``).
+            results stay safe to ``pd.concat``). A requirement that overflows float64 (finite quantities whose
+            products or sums pass 1.8e308, or meet as inf - inf) is a ValueError naming the item, never an
+            inf or NaN in the result.
 
         Examples
         --------
@@ -891,6 +905,7 @@ class BOM:
                 e = min(s + _CHUNK, k)
                 req[s:e] = req[codes[s:e]]
             req.resize(k, refcheck=False)
+            self._check_overflow(req, codes, "explode")
             out = pd.DataFrame({"item": self._take(codes), "qty": req}, copy=False)
         if show_level:
             out["level"] = self.llc[codes]
@@ -961,6 +976,7 @@ class BOM:
         out_code = np.empty(total, dtype=np.int64)
         out_qty = np.empty(total, dtype=np.float64)
         resolve("bom_expand_lines", engine)(line_top, q, tptr, tcomp, tqty, offsets, out_line, out_code, out_qty)
+        self._check_overflow(out_qty, out_code, "explode (by line)")
         return out_line, out_code, out_qty
 
     # ------------------------------------------------------------------------------------------------------
@@ -977,9 +993,11 @@ class BOM:
         Parameters
         ----------
         unit_cost : Series or mapping
-            Cost per stock unit, indexed by item id. Items not in the BOM are ignored; NaN counts as missing.
+            Cost per stock unit, indexed by item id. Items not in the BOM are ignored; NaN counts as missing;
+            infinite costs are a ValueError.
         missing : float
-            Cost of a leaf absent from ``unit_cost``.
+            Cost of a leaf absent from ``unit_cost`` (finite, or NaN). A roll-up whose products or sums
+            overflow float64 (every cost known, yet inf or 0 x inf) is a ValueError naming the item.
         engine : str, optional
             Kernel engine.
 
@@ -1009,10 +1027,26 @@ class BOM:
         if pd.Index(c[ok]).has_duplicates:
             dup = pd.Index(c[ok])[pd.Index(c[ok]).duplicated()]
             raise ValueError(f"unit_cost has several costs for items {self.items.take(dup[:10]).tolist()}")
-        out = np.where(self.is_leaf, number_arg(missing, "missing", "a number (the cost of a leaf without one)"),
-                       0.0)
+        if np.isinf(vals).any():
+            i = int(np.flatnonzero(np.isinf(vals))[0])
+            raise ValueError(f"unit_cost must be finite numbers (NaN: missing); item {plain(unit_cost.index[i])!r} "
+                             f"has {plain(vals[i])!r}")
+        fill = number_arg(missing, "missing", "a number (the cost of a leaf without one)")
+        if np.isinf(fill):
+            raise ValueError(f"missing must be a finite number or NaN, got {missing!r}")
+        out = np.where(self.is_leaf, fill, 0.0)
         out[c[ok]] = vals[ok]
-        resolve("bom_rollup", engine)(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr, out)
+        given = out.copy() if np.isnan(out).any() else None
+        roll = resolve("bom_rollup", engine)
+        roll(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr, out)
+        if not np.isfinite(out).all():
+            # NaN from a missing cost is the answer; inf, or NaN where every cost is known (0 x inf), is an
+            # overflow: the roll-up with the missing costs as 0 tells them apart
+            check = out if given is None else np.nan_to_num(given, nan=0.0)
+            if given is not None:
+                roll(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr, check)
+            self._check_overflow(np.where(np.isnan(out) & np.isfinite(check), 0.0, out), np.arange(self.n_items),
+                                 "rollup")
         return pd.Series(out, index=self.items.copy(), name="unit_cost")
 
     def where_used(self, item, *, engine: str | None = None) -> pd.DataFrame:
@@ -1055,6 +1089,7 @@ class BOM:
         roll(self.indptr, self.indices, ones, self.edge_parent, self.level_ptr, paths)
         paths[code] = 0.0
         users = np.flatnonzero(paths > 0)
+        self._check_overflow(q[users], users, f"where_used({item!r})")
         direct = np.zeros(self.n_items, dtype=bool)
         direct[self.edge_parent[self.indices == code]] = True
         return pd.DataFrame({"parent": self.items.take(users), "qty": q[users], "level": self.llc[users],

@@ -134,11 +134,12 @@ def _unit(indptr, indices, mult, top, emit, stamp, val, mark):
     for u in reach:
         val[u] = 0.0
     val[top] = 1.0
-    for u in reach:
-        x = val[u]
-        for e in range(indptr[u], indptr[u + 1]):
-            v = indices[e]
-            val[v] = val[v] + x * mult[e]
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow gives inf, like the compiled engines
+        for u in reach:
+            x = val[u]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = indices[e]
+                val[v] = val[v] + x * mult[e]
     return [u for u in reach if emit[u]]
 
 

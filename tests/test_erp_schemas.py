@@ -124,6 +124,23 @@ def test_allocate_knit_orders_no_lines_keeps_id_dtypes(engine, mode, yarns):
         assert str(none.orders["limiting_yarn"].dtype) == ("Int64" if yarns == "int" else "str")
 
 
+@pytest.mark.parametrize("mode", ["proportional", "all_or_nothing"])
+def test_allocate_knit_orders_limiting_yarn_beyond_2_53_is_exact(engine, mode):
+    """(Found while fixing the dtype.) proportional / all_or_nothing took the kits' Int64 limiting item through
+    float64 (``.to_numpy()`` with a missing one): yarn 2**53 + 1 was reported as 2**53, a yarn not in the BOM.
+    mode="erp" was exact: the same answer."""
+    big = 2 ** 53 + 1
+    bom = pd.DataFrame({"Style#": ["S/1", "S/2"], "Desc#": [big, 7], "BOM_Percentage": [1.0, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "S/2"], "Balance (lbs)": [100.0, 100.0]})
+    inv = pd.DataFrame({"Desc#": [big, 7], "Planning Balance": [10.0, 1e6]})
+    res = erp.allocate_knit_orders(kos, bom, inv, today=TODAY, mode=mode, engine=engine)
+    assert res.lines["Desc#"].tolist() == [big, 7]
+    assert str(res.orders["limiting_yarn"].dtype) == "Int64"
+    assert res.orders["limiting_yarn"].tolist() == [big, pd.NA]
+    ref = erp.allocate_knit_orders(kos, bom, inv, today=TODAY, mode="erp", engine=engine)
+    pd.testing.assert_series_equal(res.orders["limiting_yarn"], ref.orders["limiting_yarn"])
+
+
 # ---- yarn_demand_report ----
 
 

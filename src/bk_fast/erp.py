@@ -1454,7 +1454,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                             columns={"order": "order", "qty": "qty", "priority": "priority", "due": "due",
                                      "req_order": "order", "req_item": "item", "fraction": "fraction"})
         knittable = res.orders["knittable"].to_numpy()
-        limiting = _alloc_pd.Series(res.orders["limiting_item"].to_numpy(), index=kos.index)
+        limiting = _alloc_pd.Series(res.orders["limiting_item"].array, index=kos.index)  # (Int64: no float64)
         can_start = (knittable >= balance) & matched
         lk = res.lines
         pos = lk["order"].to_numpy(dtype=_alloc_np.int64)
@@ -1471,7 +1471,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         "Order #": ko_ids.to_numpy(), "Style #": styles.to_numpy(), "priority_score": score,
         "allocation_type": _alloc_pd.Categorical(kind, categories=["HARD", "SOFT", "AVAILABLE"]),
         "Balance (lbs)": balance, "knittable_lbs": knittable, "short_lbs": balance - knittable,
-        "limiting_yarn": _alloc_nullable_ids(limiting.to_numpy(), line_frame["Desc#"].dtype),
+        "limiting_yarn": _alloc_nullable_ids(limiting.array, line_frame["Desc#"].dtype),
         "bom_matched": matched, "can_start": can_start,
     }, index=kos.index)
     supply_used = sup.rename(columns={"item": "Desc#", "period": "date", "qty": "lbs"})

@@ -1382,3 +1382,49 @@ def test_integer_priorities_order_exactly_at_any_size(engine, pri, dtype):
     machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
     s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
     assert s.jobs.sort_values("start_day")["job"].tolist() == ["J2", "J1"]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit fixes: categorical day columns, durations beyond float64, the reason column's dtype
+
+
+def _category(values):
+    return pd.Series(pd.Categorical(values))
+
+
+@pytest.mark.parametrize("col", ["due", "release", "available_from"])
+def test_categorical_day_columns_read_as_their_categories(engine, col):
+    """README: categorical columns are accepted wherever the plain dtype is. A categorical of working-day
+    numbers was read as nanoseconds after 1970-01-01 (due 14,500 days past, release / availability ignored)."""
+    jobs = pd.DataFrame({"job": [1, 2, 3], "style": ["A", "B", "A"], "qty": [1200.0, 600.0, 300.0],
+                         "work_center": ["W"] * 3})
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": ["W", "W"]})
+    cols = ["job", "machine", "start_day", "end_day", "due_day", "days_late"]
+    kinds = {"numbers": [2.0, 3.0, 1.0], "integers, one missing": [2, None, 1],
+             "dates": ["2025-09-03", None, "2025-09-02"],
+             "timestamps": list(pd.to_datetime(["2025-09-03 06:00", None, "2025-09-02 00:00"]))}
+    for kind, values in kinds.items():
+        plain_values = pd.Series(values, dtype="float64" if "integers" in kind else None)
+        if col == "available_from":
+            plain_values, cat_values = plain_values[:2], _category(values[:2])
+            frames = [(jobs, machines.assign(available_from=v)) for v in (plain_values, cat_values)]
+        else:
+            cat_values = _category(values)
+            frames = [(jobs.assign(**{col: v}), machines) for v in (plain_values, cat_values)]
+        want, got = (bk_fast.schedule(j, m, rates=600.0, start="2025-09-01", engine=engine).jobs[cols]
+                     for j, m in frames)
+        pd.testing.assert_frame_equal(got, want, obj=kind)
+        if kind == "numbers":  # (not the plain reading either: numbers are working days)
+            assert (got["start_day"] >= 1.0).all() if col != "due" else got["due_day"].tolist() == [2.0, 3.0, 1.0]
+
+
+def test_categorical_day_column_errors_name_the_value(engine):
+    jobs = pd.DataFrame({"job": [1, 2], "qty": [1.0, 1.0], "work_center": ["W", "W"],
+                         "due": _category(["2025-09-03", "soon"])})
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    with pytest.raises(ValueError, match="jobs column 'due' row 1: expected a date or a number of working days, "
+                                         "got 'soon'"):
+        bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01", engine=engine)
+    with pytest.raises(ValueError, match="not a mix of both"):
+        bk_fast.schedule(jobs.assign(due=_category([2, "2025-09-03"])), machines, rates=1.0, start="2025-09-01",
+                         engine=engine)

@@ -263,8 +263,14 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     dates count the working days before them (``inclusive``: through them, for due dates). Not ``inclusive``
     (release, availability), a date's time of day adds that fraction of a working day (the encoding of
     :func:`_to_timestamps`: 24 h read as one working day), and a date on a non-working day is the next working
-    day's 00:00."""
+    day's 00:00. A categorical column reads as its categories' values would (numbers stay working days)."""
     col = df[label]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        # (the categories' own array with missing filled: NaN for numbers, NaT for dates; an astype to an
+        # integer dtype would fail on a missing value)
+        cat = col.array
+        col = pd.Series(cat.categories.array.take(cat.codes, allow_fill=True), index=col.index, name=col.name)
+        df = col.to_frame(name=label)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         return float_column(df, label, what=what)
     if col.dtype == object:

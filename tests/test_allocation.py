@@ -1058,9 +1058,10 @@ def test_kits_requirement_order_ids_match_exactly(engine):
     assert res.lines["order"].tolist() == [2 ** 40, 5] and res.lines["order"].dtype == np.int64
 
 
-def test_kits_need_beyond_float_max_is_inf_without_warning(engine):
-    """A need (fraction x qty) beyond the largest float is inf; the product raised a RuntimeWarning (an error
-    under -W error) on valid input."""
+def test_kits_need_beyond_float_max_is_an_error_without_warning(engine):
+    """A need (fraction x qty) beyond the largest float was reported as inf (the README's error table: an
+    overflow of finite inputs is a ValueError); the product raised a RuntimeWarning (an error under -W error)
+    on the way."""
     import warnings
 
     big = np.finfo(np.float64).max
@@ -1068,10 +1069,12 @@ def test_kits_need_beyond_float_max_is_inf_without_warning(engine):
     req = pd.DataFrame({"order": ["K1"], "item": [1], "fraction": [2.0]})
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        # (supply of 2**53 or more is an error since the supply-magnitude check: the largest exact one)
-        res = allocate_kits(orders, req, pd.DataFrame({"item": [1], "qty": [2.0 ** 52]}), engine=engine)
-    assert res.lines["need"].tolist() == [np.inf]
-    assert res.orders["knittable"].tolist() == [2.0 ** 51] and res.lines["taken"].tolist() == [2.0 ** 52]
+        with pytest.raises(ValueError, match="order 'K1' needs 2.0 x .* lbs of item 1, which overflows"):
+            allocate_kits(orders, req, pd.DataFrame({"item": [1], "qty": [2.0 ** 52]}), engine=engine)
+        res = allocate_kits(orders, req.assign(fraction=0.5), pd.DataFrame({"item": [1], "qty": [2.0 ** 52]}),
+                            engine=engine)
+    assert res.lines["need"].tolist() == [big * 0.5]
+    assert res.orders["knittable"].tolist() == [2.0 ** 53] and res.lines["taken"].tolist() == [2.0 ** 52]
 
 
 def test_erp_adapter_vip_and_sales_linked_are_not_misread():
@@ -1448,3 +1451,41 @@ def test_integer_priorities_order_exactly_at_any_size(engine, pri, dtype):
     orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0],
                            "priority": np.array(pri, dtype=dtype), "due": [0, 0]})
     assert allocate(orders, supply, engine=engine).deliveries["order"].tolist() == [2]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# numbers at their edges; the shape of an empty answer
+
+
+def test_integer_order_qty_of_2_53_or_more_is_an_error(engine):
+    # 2**53 + 1 was read as 2**53 (qty ...992, short ...987: the true values end in 993 and 988)
+    sup = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [5]})
+    for q in ([2 ** 53 + 1], pd.array([2 ** 53 + 1], dtype="Int64")):
+        orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": q, "priority": [1], "due": [0]}, index=["o1"])
+        with pytest.raises(ValueError, match=r"orders column 'qty' row 'o1': 9007199254740993 is 2\*\*53 or more"):
+            bk_fast.allocate(orders, sup, engine=engine)
+        with pytest.raises(ValueError, match="9007199254740993 is 2\\*\\*53 or more"):
+            bk_fast.allocate_kits(orders.drop(columns="item"), pd.DataFrame({"order": [1], "item": ["Y"],
+                                                                             "fraction": [1.0]}), sup, engine=engine)
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [2 ** 53 - 1], "priority": [1], "due": [0]})
+    assert bk_fast.allocate(orders, sup, engine=engine).shortfalls["qty_short"].tolist() == [2 ** 53 - 6]
+    orders["qty"] = float(2 ** 60)  # (a float is a float: nothing rounded by reading it)
+    assert bk_fast.allocate(orders, sup, engine=engine).orders["qty"].tolist() == [2.0 ** 60]
+
+
+def test_kit_need_that_overflows_is_an_error_naming_order_and_item(engine):
+    orders = pd.DataFrame({"order": ["K1"], "qty": [1e300], "priority": [1]})
+    req = pd.DataFrame({"order": ["K1"], "item": ["Y"], "fraction": [1e10]})
+    with pytest.raises(ValueError, match="order 'K1' needs 10000000000.0 x 1e\\+300 lbs of item 'Y', which overflows"):
+        bk_fast.allocate_kits(orders, req, pd.DataFrame({"item": ["Y"], "qty": [1.0]}), engine=engine)
+
+
+def test_empty_deliveries_keep_the_ids_dtype(engine):
+    orders = pd.DataFrame({"order": [1], "item": pd.array(["Y"], dtype="str"), "qty": [10.0], "priority": [1],
+                           "due": [0]})
+    supply = pd.DataFrame({"item": pd.array(["Y"], dtype="str"), "period": [0], "qty": [100.0]})
+    assert bk_fast.allocate(orders, supply, engine=engine).deliveries["item"].dtype == "str"
+    for o, s in ((orders, supply.iloc[:0]), (orders.iloc[:0], supply), (orders.iloc[:0], supply.iloc[:0]),
+                 (orders, pd.DataFrame({"item": pd.Series([], dtype=float), "period": [], "qty": []}))):
+        res = bk_fast.allocate(o, s, engine=engine)
+        assert res.deliveries["item"].dtype == "str" and res.shortfalls["item"].dtype == "str"

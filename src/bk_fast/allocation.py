@@ -220,6 +220,26 @@ def _supply_qty(supply: pd.DataFrame, label) -> np.ndarray:
     return np.where(np.isnan(qty), 0.0, qty)
 
 
+def _whole_qty(df: pd.DataFrame, label, qty: np.ndarray, what: str) -> None:
+    """ValueError naming the row of an integer quantity of 2**53 or more in magnitude: float64 would round
+    whole pounds there (2**53 + 1 read as 2**53), as the README's error table says for the supply's sums.
+    Float columns are floats already: nothing to check."""
+    dtype = df[label].dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return
+    big = np.abs(qty) >= _EXACT_SUM
+    if not big.any():
+        return
+    col = df[label]
+    for i in np.flatnonzero(big):
+        v = col.iloc[int(i)]
+        if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+            mask = np.zeros(len(df), dtype=bool)
+            mask[i] = True
+            raise ValueError(f"{what} column {label!r} row {_first_bad(df, mask)!r}: {int(v)} is 2**53 or more in "
+                             f"magnitude, where float64 would round whole pounds")
+
+
 def _ids(df: pd.DataFrame, label, what: str) -> pd.Series:
     col = df[label]
     if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iub":
@@ -255,8 +275,11 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
             o_code = offset_codes(a, lo, out=work_array("allocate.codes", a.size, np.int64))
             off = int64_offset(lo)
             return o_code, offset_codes(b, lo), span, lambda c: (c + off).astype(dtype, copy=False)
-    both = pd.concat([pd.Series(a, dtype=order_items.dtype if a.size else None),
-                      pd.Series(b, dtype=supply_items.dtype if b.size else None)], ignore_index=True)
+    # (an empty side takes the other side's dtype: its own may be any, e.g. float64 for an empty frame, and
+    # would make the united ids object; with both empty the orders' dtype stays, e.g. pandas 3's str)
+    a_dtype = order_items.dtype if a.size or not b.size else supply_items.dtype
+    b_dtype = supply_items.dtype if b.size else a_dtype
+    both = pd.concat([pd.Series(a, dtype=a_dtype), pd.Series(b, dtype=b_dtype)], ignore_index=True)
     codes, uniques = pd.factorize(both)
     codes = codes.astype(np.int64)
     return (np.ascontiguousarray(codes[:a.size]), np.ascontiguousarray(codes[a.size:]), len(uniques),
@@ -528,6 +551,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     items = _ids(orders, o_item, "orders")
     qty = float_column(orders, o_qty, what="orders")
     _check_values(orders, qty, o_qty, "orders", nonneg=True)
+    _whole_qty(orders, o_qty, qty, "orders")
     priority = int_values(orders, o_pri)  # integer priorities key the service order as they are
     if priority is None:
         priority = float_column(orders, o_pri, what="orders")
@@ -753,6 +777,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         raise ValueError(f"orders column {o_order!r} must be unique for kits; {dup!r} occurs twice")
     qty = float_column(orders, o_qty, what="orders")
     _check_values(orders, qty, o_qty, "orders", nonneg=True)
+    _whole_qty(orders, o_qty, qty, "orders")
     priority = int_values(orders, o_pri)  # integer priorities order as they are (exact beyond 2**53)
     if priority is None:
         priority = float_column(orders, o_pri, what="orders")
@@ -817,6 +842,13 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code)
     req_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
+    with np.errstate(over="ignore"):
+        line_need = line_frac * qty[line_o]
+    if not np.isfinite(line_need).all():
+        i = int(np.flatnonzero(~np.isfinite(line_need))[0])
+        raise ValueError(f"order {plain(order_ids.iloc[int(line_o[i])])!r} needs {plain(line_frac[i])!r} x "
+                         f"{plain(qty[line_o[i]])!r} lbs of item {plain(line_items[i])!r}, which overflows the "
+                         f"float range (|x| > 1.8e308)")
 
     rows = np.arange(n, dtype=np.int64)
     seq = np.lexsort((rows, _tiebreak(order_ids), np.where(np.isnan(due), -np.inf, due), priority)) \
@@ -850,8 +882,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     pos = np.empty(n, dtype=np.int64)
     pos[seq] = np.arange(n)
     show = np.argsort(pos[line_o], kind="stable") if line_o.size else line_o
-    with np.errstate(over="ignore"):  # (a need beyond the largest float is inf)
-        need = line_frac[show] * qty[line_o[show]]
+    need = line_need[show]
     lines = pd.DataFrame({
         "order": order_ids.array.take(line_o[show]),
         "item": line_items.take(show) if len(line_rows) else line_items,

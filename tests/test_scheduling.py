@@ -1428,3 +1428,52 @@ def test_categorical_day_column_errors_name_the_value(engine):
     with pytest.raises(ValueError, match="not a mix of both"):
         bk_fast.schedule(jobs.assign(due=_category([2, "2025-09-03"])), machines, rates=1.0, start="2025-09-01",
                          engine=engine)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("how", ["number", "style", "job column"])
+def test_duration_beyond_float64_is_an_error(engine, how):
+    """qty 1e308 lbs at 0.5 lbs/day is 2e308 working days: the job ended on day inf, the next one started
+    there, and the machine's utilisation_pct was NaN (inf / inf), without an error."""
+    jobs = pd.DataFrame({"job": ["K1", "K2"], "style": ["A", "A"], "qty": [10.0, 1e308], "machine": [1, 1]})
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    kw = {"number": {"rates": 0.5}, "style": {"rates": {"A": 0.5}}, "job column": {}}[how]
+    if how == "job column":
+        jobs["rate"] = [1.0, 0.5]
+    with pytest.raises(ValueError, match=r"jobs row 1 \(job 'K2'\): qty 1e\+308 lbs at rate 0.5 lbs/day is more "
+                                         r"working days than float64 holds"):
+        bk_fast.schedule(jobs, machines, start="2025-01-06", engine=engine, **kw)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_machine_time_beyond_float64_is_an_error(engine):
+    machines = pd.DataFrame({"machine": [7], "work_center": ["W"]})
+    # per-machine rates: the kernel divides; every eligible machine's end is inf
+    jobs = pd.DataFrame({"job": ["K1"], "qty": [1e308], "work_center": ["W"]})
+    with pytest.raises(ValueError, match=r"job 'K1'\): its end on machine 7 is beyond float64 working days \(start "
+                                         r"0.0 \+ changeover 0.0 \+ qty 1e\+308 lbs at 0.5 lbs/day\)"):
+        bk_fast.schedule(jobs, machines.assign(rate=0.5), start="2025-01-06", engine=engine)
+    # finite durations whose sum is not: the first job to end past float64 is named
+    jobs = pd.DataFrame({"job": ["K1", "K2", "K3"], "qty": [1.5e308, 1.5e308, 1.0], "work_center": ["W"] * 3})
+    with pytest.raises(ValueError, match=r"jobs row 1 \(job 'K2'\): its end on machine 7 is beyond float64 working "
+                                         r"days \(start 1.5e\+308"):
+        bk_fast.schedule(jobs, machines, rates=1.0, start="2025-01-06", engine=engine)
+    # the lbs of a machine's jobs
+    with pytest.raises(ValueError, match=r"machines row 0 \(machine 7\): the lbs of its jobs add up beyond float64"):
+        bk_fast.schedule(jobs, machines, rates=1e300, start="2025-01-06", engine=engine)
+    # days late past float64 (a due date a huge negative number of working days away)
+    with pytest.raises(ValueError, match=r"job 'K1'\): it ends on working day 1e\+308, due on day -1e\+308"):
+        bk_fast.schedule(jobs[:1].assign(qty=1e308, due=-1e308), machines, rates=1.0, start="2025-01-06",
+                         engine=engine)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_utilisation_of_a_huge_finite_schedule_is_finite(engine):
+    # 100 * 1e307 busy days overflowed to inf before the division by the horizon
+    jobs = pd.DataFrame({"job": ["K1"], "qty": [1e307], "work_center": ["W"]})
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": ["W", "W"]})
+    s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-01-06", engine=engine)
+    assert s.machines["utilisation_pct"].tolist() == [100.0, 0.0]
+    s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-01-06", horizon=4e307, engine=engine)
+    assert s.machines["utilisation_pct"].tolist() == [25.0, 0.0]
+    assert s.jobs["end_day"].tolist() == [1e307]

@@ -353,6 +353,10 @@ def _ids(values) -> tuple[np.ndarray, object]:
     return np.asarray(codes, dtype=np.int64), uniques
 
 
+def _job_at(jdf, job_ids, i: int) -> str:
+    return f"jobs row {plain(jdf.index[i])!r} (job {plain(job_ids[i])!r})"
+
+
 def _positive(values: np.ndarray) -> np.ndarray:
     return np.isfinite(values) & (values > 0)
 
@@ -394,7 +398,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         Knitting rate in lbs per working day: a number for all jobs; per style (a dict/Series keyed by style,
         or a frame with a style column and a ``rate``/``lbs/day`` column); or per machine (a frame with a
         machine column and a rate column). None: the jobs' ``rate`` column, else the machines'. Rates must be
-        finite and > 0. A job whose style has no rate is not placed (reason given).
+        finite and > 0. A job whose style has no rate is not placed (reason given). A duration (``qty / rate``)
+        or a time, a machine's lbs or days late beyond float64 is a ValueError naming the job or machine.
     start : date-like, optional
         Day 0 of the calendar (rolled forward to a working day); default today.
     days_per_week : int
@@ -513,7 +518,16 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
 
     # ---- rates -> work (days at speed 1 or lbs) and machine speed
     reason = np.full(n, None, dtype=object)
-    work, speed = _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reason)
+    with np.errstate(over="ignore"):  # (an overflow of qty / rate is an error below)
+        work, speed, job_rate = _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reason)
+    if job_rate is not None:
+        # (qty finite >= 0 and rate finite > 0: only an overflow of qty / rate is infinite)
+        bad = np.isinf(work)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{_job_at(jdf, job_ids, i)}: qty {plain(qty[i])!r} lbs at rate "
+                             f"{plain(job_rate[i])!r} lbs/day is more working days than float64 holds; expected a "
+                             f"finite duration (qty / rate)")
 
     # ---- setup per machine, the machines' current style
     setup_arr = _setup(setup, m_ids, perm, n_mach)
@@ -590,11 +604,23 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         setup_arr, avail, last_style, load, seq_m, seq_start, seq_end, seq_setup)
     out_m, out_start, out_end, out_setup = (np.empty_like(a) for a in (seq_m, seq_start, seq_end, seq_setup))
     out_m[order], out_start[order], out_end[order], out_setup[order] = seq_m, seq_start, seq_end, seq_setup
+    over = (seq_m >= 0) & ~np.isfinite(seq_end)
+    if over.any():
+        # a duration on every eligible machine (rates per machine) or the machine's running time past float64:
+        # the first such job in rule order is named (the ones after it on that machine only inherit it)
+        i = int(order[np.flatnonzero(over)[0]])
+        m = int(out_m[i])
+        rate = speed[m] if job_rate is None else job_rate[i]
+        raise ValueError(f"{_job_at(jdf, job_ids, i)}: its end on machine {plain(m_ids.iloc[perm[m]])!r} is beyond "
+                         f"float64 working days (start {plain(out_start[i])!r} + changeover "
+                         f"{plain(out_setup[i])!r} + qty {plain(qty[i])!r} lbs at {plain(rate)!r} lbs/day)")
     return _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup, due, reason, perm,
                    m_ids, m_wc, avail0, avail, load, horizon, day0, cal)
 
 
 def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reason):
+    """Work per job, speed per machine (a job takes work / speed working days) and the rate of each job (lbs/day,
+    NaN where its style has none), or None when the rates are per machine."""
     n = qty.shape[0]
     n_mach = perm.shape[0]
     speed = np.ones(n_mach)
@@ -605,7 +631,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
             bad = ~_positive(rate)
             if bad.any():
                 _bad_row(jdf, r_label, bad, "jobs", "a rate in lbs/day > 0")
-            return qty / rate, speed
+            return qty / rate, speed, rate
         r_label = _pick(mdf, _MACHINE_NAMES["rate"], "machines")
         if r_label is None:
             raise ValueError("no knitting rates: pass rates= (a number, per style or per machine), or give the "
@@ -614,11 +640,11 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
         bad = ~_positive(rate)
         if bad.any():
             _bad_row(mdf, r_label, bad, "machines", "a rate in lbs/day > 0")
-        return qty.copy(), np.ascontiguousarray(rate[perm])
+        return qty.copy(), np.ascontiguousarray(rate[perm]), None
     if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
         if not (np.isfinite(rates) and rates > 0):
             raise ValueError(f"rates must be a finite number of lbs/day > 0, got {rates!r}")
-        return qty / float(rates), speed
+        return qty / float(rates), speed, np.full(n, float(rates))
     if isinstance(rates, pd.DataFrame):
         rdf = rates
         rate_label = _pick(rdf, ("rate", "lbs/day"), "rates", required=True)
@@ -637,7 +663,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
                 _bad_row(rdf, mk, rdf[mk].duplicated().to_numpy(), "rates", "one rate per machine")
             if (pos < 0).any():
                 raise ValueError(f"rates has no rate for machine {plain(m_ids[int(np.flatnonzero(pos < 0)[0])])!r}")
-            return qty.copy(), np.ascontiguousarray(r[pos][perm])
+            return qty.copy(), np.ascontiguousarray(r[pos][perm]), None
         keys, r = rdf[st_label], float_column(rdf, rate_label, what="rates")
         bad = ~_positive(r)
         if bad.any():
@@ -666,7 +692,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
     uniq = np.asarray(style_uniques, dtype=object)
     for i in np.flatnonzero(missing):
         reason[i] = f"no rate for style {plain(uniq[style_codes[i]])!r}"
-    return np.where(missing, np.nan, qty / np.where(missing, 1.0, rate)), speed
+    return np.where(missing, np.nan, qty / np.where(missing, 1.0, rate)), speed, rate
 
 
 def _machine_ids(mdf):
@@ -802,7 +828,12 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         machine = pd.Series(np.full(n, np.nan), index=jdf.index)
         wc = pd.Series(np.full(n, np.nan, dtype=object), index=jdf.index)
     has_due = np.isfinite(due)
-    days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
+    with np.errstate(over="ignore"):  # (an error below)
+        days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
+    if np.isinf(days_late).any():  # (a due date of a huge negative number of working days)
+        i = int(np.flatnonzero(np.isinf(days_late))[0])
+        raise ValueError(f"{_job_at(jdf, job_ids, i)}: it ends on working day {plain(out_end[i])!r}, due on day "
+                         f"{plain(due[i])!r}: the days late are beyond float64")
     reason_s = np.where(pd.notna(reason), reason, np.nan).astype(object)
     start_ts = _to_timestamps(out_start, day0, cal, end=False)
     end_ts = _to_timestamps(out_end, day0, cal, end=True)
@@ -836,6 +867,12 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     # (bincount of no rows at all is int64 whatever the weights: float64 always, like the rows it sums)
     lbs = np.bincount(om, weights=qty[placed], minlength=n_mach).astype(np.float64, copy=False)
     setup_days = np.bincount(om, weights=out_setup[placed], minlength=n_mach).astype(np.float64, copy=False)
+    for what, total in (("lbs", lbs), ("working days", load)):
+        bad = ~np.isfinite(total)
+        if bad.any():
+            r = perm[int(np.flatnonzero(bad)[0])]
+            raise ValueError(f"machines row {plain(mdf.index[r])!r} (machine {plain(m_ids.iloc[r])!r}): "
+                             f"the {what} of its jobs add up beyond float64")
     knit = load - setup_days
     if horizon is None:
         horizon = float(out_end[placed].max()) if placed.any() else 0.0
@@ -844,7 +881,10 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         inside = np.minimum(out_end[placed], horizon) - out_start[placed]
         busy = np.bincount(om, weights=np.maximum(inside, 0.0), minlength=n_mach).astype(np.float64, copy=False)
     span = horizon - avail0
-    util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
+    with np.errstate(over="ignore"):
+        util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
+    over = np.isinf(util)  # (100 * busy overflowed: busy is at most span, the share is not)
+    util[over] = 100.0 * (busy[over] / span[over])
     finish = np.where(counts > 0, avail, np.nan)
     finish_ts = _to_timestamps(finish, day0, cal, end=True)
     # a machine whose last job takes no time finishes when that job ends: at its start

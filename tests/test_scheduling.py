@@ -1477,3 +1477,21 @@ def test_utilisation_of_a_huge_finite_schedule_is_finite(engine):
     s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-01-06", horizon=4e307, engine=engine)
     assert s.machines["utilisation_pct"].tolist() == [25.0, 0.0]
     assert s.jobs["end_day"].tolist() == [1e307]
+
+
+def test_reason_is_str_whether_or_not_a_job_is_unplaced(engine):
+    """jobs['reason'] was object (all NaN) when every job was placed and str once one was not: the schema of the
+    answer flipped with the data (pd.concat of two days' answers gave object)."""
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W1"]})
+    jobs = pd.DataFrame({"job": ["K1", "K2"], "qty": [600.0, 600.0], "style": ["A", "A"], "work_center": ["W1"] * 2,
+                         "due": [0.5, 9.0]})
+    placed = bk_fast.schedule(jobs, machines, rates=600.0, start="2025-09-01", engine=engine)
+    some = bk_fast.schedule(jobs.assign(work_center=["W1", "W9"]), machines, rates=600.0, start="2025-09-01",
+                            engine=engine)
+    for s in (placed, some):
+        for frame in (s.jobs, s.late, s.unscheduled):
+            assert frame["reason"].dtype == "str"
+    assert placed.jobs["reason"].isna().all() and len(placed.unscheduled) == 0
+    assert some.jobs["reason"].isna().tolist() == [True, False]
+    assert some.unscheduled["reason"].tolist() == ["no machine in work center W9"]
+    assert pd.concat([placed.jobs, some.jobs])["reason"].dtype == "str"

@@ -84,8 +84,8 @@ class Schedule:
         ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end`` (Timestamps: when the
         machine is taken, changeover included, and when the job is done), ``start_day``/``end_day`` (working
         days from the schedule start), ``setup_days``, ``due_day``, ``days_late`` (working days past due,
-        0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (why a job was not placed,
-        else NaN).
+        0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (str: why a job was not
+        placed, else NaN; str also when every job is placed).
     machines : DataFrame
         One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
         ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
@@ -855,7 +855,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         "due_day": np.where(has_due, due, np.nan),
         "days_late": days_late,
         "late": np.nan_to_num(days_late, nan=0.0) > 0,
-        "reason": pd.array(reason_s, dtype=object),
+        "reason": pd.array(reason_s, dtype="str"),  # (str, NaN where placed, also when every job is placed)
     }, index=jdf.index)
 
     # machine table, in the input's row order

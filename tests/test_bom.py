@@ -991,3 +991,29 @@ def test_rollup_overflow_is_an_error_and_missing_costs_stay_nan(engine):
         bom.rollup({}, missing=np.inf, engine=engine)
     with pytest.raises(ValueError, match=r"where_used\('D'\): the quantity of item 'X' overflows"):
         bom.where_used("D", engine=engine)  # (X uses D at 0 x 1e600)
+
+
+@pytest.mark.parametrize("by_line", [False, True])
+def test_empty_explosion_keeps_the_item_dtype_of_a_full_one(engine, by_line):
+    # the ERP's BOM (text styles, integer yarns): the yarn column is int64, also when no yarn is reached
+    bom = BOM.from_frame(pd.DataFrame({"Style#": ["S/1", "S/1"], "Desc#": [18767, 18929],
+                                       "BOM_Percentage": [0.5, 0.5]}))
+    hit = bom.explode(pd.DataFrame({"item": ["S/1"], "qty": [10.0]}), by_line=by_line, engine=engine)
+    miss = bom.explode(pd.DataFrame({"item": ["X/1"], "qty": [10.0]}), by_line=by_line, engine=engine)
+    assert hit["item"].dtype == np.int64 and miss["item"].dtype == np.int64 and len(miss) == 0
+    # every item reported (styles too): as the items are
+    assert bom.explode(pd.DataFrame({"item": ["X/1"], "qty": [1.0]}), leaves_only=False,
+                       engine=engine)["item"].dtype == object
+
+
+@pytest.mark.parametrize("ids", [[5, 6, 999], ["A", "B", "ZZ"]], ids=["int", "str"])
+def test_unmatched_demand_keeps_the_ids_dtype_when_empty(engine, ids):
+    # it was a fixed object frame when nothing was unmatched: pd.concat of several runs' unmatched went object
+    a, b, nope = ids
+    dtype = "int64" if isinstance(a, int) else "str"
+    bom = BOM.from_frame(pd.DataFrame({"parent": pd.array([a], dtype=dtype), "component": pd.array([b], dtype=dtype),
+                                       "qty_per": [1.0]}))
+    some = bom.explode(pd.DataFrame({"item": pd.array([a, nope], dtype=dtype), "qty": [1.0, 2.0]}), engine=engine)
+    none = bom.explode(pd.DataFrame({"item": pd.array([a], dtype=dtype), "qty": [1.0]}), engine=engine)
+    assert str(some.bk_fast.unmatched["item"].dtype) == dtype == str(none.bk_fast.unmatched["item"].dtype)
+    assert none.bk_fast.unmatched.empty and list(none.bk_fast.unmatched.columns) == ["item", "qty", "lines"]

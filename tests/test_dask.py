@@ -63,6 +63,16 @@ def test_explode_exact_equals_single_machine(client, data):
     pd.testing.assert_frame_equal(demand, before)
 
 
+def test_explode_overflow_is_the_single_machine_error(client):
+    # every line finite, the requirement of C 1e600: an error naming C, as BOM.explode gives, on both paths
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"],
+                                               "qty_per": [1e300, 1e300]}))
+    demand = pd.DataFrame({"item": ["A", "A", "B"], "qty": [1.0, 1.0, 1.0]})
+    for exact in (True, False):
+        with pytest.raises(ValueError, match="item 'C' overflows the float range"):
+            bkd.explode(_dd(demand, 2), bom, exact=exact).compute()
+
+
 def test_explode_all_levels_and_text_ids(client, data):
     bom, demand = data["bom"], data["demand"]
     expected = bom.explode(demand, leaves_only=False)

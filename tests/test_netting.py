@@ -1513,3 +1513,14 @@ def test_mrp_two_decimal_plan_has_no_residue_orders(engine):
     # the yarns for each of those releases
     assert res.orders.groupby("item")["due_period"].apply(list).to_dict() == {
         "FG": [0, 1, 2, 4], "Y1": [0, 1, 2, 4], "Y2": [0, 1, 2, 4]}
+
+
+def test_record_columns_keep_the_items_and_periods_dtypes(engine):
+    # record['item'] was re-inferred from a NumPy array: object for an empty plan of str items, str for object
+    for items in (pd.array([], dtype="str"), pd.array(["a", "b"], dtype="str"), pd.Index(["a", 7], dtype=object)):
+        gross = pd.DataFrame({"item": items, "period": np.arange(len(items), dtype=np.int64),
+                              "qty": np.ones(len(items))})
+        res = bk_fast.net_requirements(gross, engine=engine)
+        assert res.record["item"].dtype == res.items.dtype
+        assert res.record["period"].dtype == res.periods.dtype
+        assert res.record["item"].tolist() == np.repeat(res.items.to_numpy(), len(res.periods)).tolist()

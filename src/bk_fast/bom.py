@@ -660,12 +660,16 @@ class BOM:
         codes[hit[self.is_leaf[codes[hit]]]] = -1
         return codes
 
-    def _take(self, codes: np.ndarray):
-        """Item ids of ``codes``: int64 when they are all integer ids (even in a mixed BOM), else as ``items``."""
+    def _take(self, codes: np.ndarray, among: np.ndarray | None = None):
+        """Item ids of ``codes``: int64 when they are all integer ids (even in a mixed BOM), else as ``items``.
+        ``among``: the mask of the items the answer could hold (e.g. the leaves an explosion reports), which
+        decides the dtype of an empty answer: int64 when they are all integer ids, as a non-empty one."""
         if self._lookup is not None and self._lookup.ids is not None and self.items.dtype == object:
             ids = self._lookup.ids[codes]
             if codes.shape[0] and self._lookup.is_int[codes].all():
                 return pd.Index(ids, name="item")
+            if not codes.shape[0] and among is not None and among.any() and self._lookup.is_int[among].all():
+                return pd.Index(np.zeros(0, dtype=np.int64), name="item")
         return self.items.take(codes)
 
     # ------------------------------------------------------------------------------------------------------
@@ -785,6 +789,15 @@ class BOM:
         self._check_overflow(req, np.arange(self.n_items), "explode_dense")
         return req, touched.view(bool)
 
+    def _reach(self, codes: np.ndarray, engine) -> np.ndarray:
+        """Items reached from the item ``codes`` (valid int64 codes): themselves and everything below them, as
+        a bool mask (the quantities on the way are not looked at: they may overflow without harm here)."""
+        req = np.zeros(self.n_items, dtype=np.float64)
+        touched = np.zeros(self.n_items, dtype=np.uint8)
+        resolve("bom_accumulate", engine)(codes, np.ones(codes.shape[0]), req, touched)
+        self._propagate(req, touched, engine)
+        return touched.view(bool)
+
     def _propagate(self, req, touched, engine):
         resolve("bom_propagate", engine)(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr,
                                          req, touched)
@@ -860,7 +873,7 @@ class BOM:
             if pre is None and miss.any():
                 line_codes[miss] = -1
             out_line, codes, out_qty = self.explode_lines(line_codes, q, emit=emit, engine=engine)
-            out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes),
+            out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes, emit),
                                 "qty": out_qty})
             unmatched = np.flatnonzero(line_codes < 0)
         else:
@@ -906,7 +919,7 @@ class BOM:
                 req[s:e] = req[codes[s:e]]
             req.resize(k, refcheck=False)
             self._check_overflow(req, codes, "explode")
-            out = pd.DataFrame({"item": self._take(codes), "qty": req}, copy=False)
+            out = pd.DataFrame({"item": self._take(codes, emit), "qty": req}, copy=False)
         if show_level:
             out["level"] = self.llc[codes]
         if not leaves_only:
@@ -1231,7 +1244,10 @@ class BkFastAccessor:
 
 def _unmatched(ids, miss, q, rows) -> pd.DataFrame:
     if rows.shape[0] == 0:
-        return _NO_UNMATCHED.copy()
+        # the dtype a non-empty answer would infer from these ids (int64, str...): from the first demand id
+        first = ids.iloc[:1] if isinstance(ids, pd.Series) else ids[:1]
+        dtype = pd.Index(list(first), tupleize_cols=False).dtype if len(first) else np.dtype(object)
+        return _NO_UNMATCHED.astype({"item": dtype if dtype.kind in "iufO" or dtype == "str" else object})
     items = ids.iloc[rows].to_numpy(dtype=object) if isinstance(ids, pd.Series) else ids[rows].astype(object)
     items[miss[rows]] = None
     # group by the ids' factorized codes: grouping the object ids themselves lets pandas turn integer ids mixed

@@ -318,7 +318,8 @@ def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) 
     emit = bom._emit_leaf if leaves_only else ~bom.is_phantom
     sel = touched & emit
     codes = np.flatnonzero(sel).astype(np.int32 if bom.n_items < 2 ** 31 else np.int64)
-    out = pd.DataFrame({"item": bom._take(codes), "qty": req[codes]}, copy=False)
+    bom._check_overflow(req[codes], codes, "explode")  # (partial sums added up may overflow too)
+    out = pd.DataFrame({"item": bom._take(codes, emit), "qty": req[codes]}, copy=False)
     if keep_levels or not leaves_only:
         out["level"] = bom.llc[codes]
     if not leaves_only:

@@ -739,8 +739,8 @@ class NettingResult:
         ``projected_on_hand``, ``net_requirement``, ``planned_receipt`` and ``planned_release``."""
         if self._record is None:
             n, t_len = self.gross.shape
-            data = {"item": np.repeat(self.items.to_numpy(), t_len),
-                    "period": np.tile(self.periods.to_numpy(), n)}
+            # (Index operations: the columns keep the items' and periods' dtypes, rows or none)
+            data = {"item": self.items.repeat(t_len), "period": self.periods.take(np.tile(np.arange(t_len), n))}
             for name, attr in self._FIELDS.items():
                 data[name] = getattr(self, attr).reshape(-1)
             self._record = pd.DataFrame(data)
@@ -1043,8 +1043,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     active = seed.copy()
     if nb and seed[:nb].any():
         codes = np.flatnonzero(seed[:nb])
-        _, touched = bom.explode_dense(codes, np.ones(codes.shape[0]), engine=engine)
-        active[:nb] = touched
+        active[:nb] = bom._reach(codes.astype(np.int64), engine)
     idx = np.flatnonzero(active)
     m = idx.shape[0]
     pos = np.full(n, -1, dtype=np.int64)

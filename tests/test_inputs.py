@@ -250,3 +250,20 @@ def test_sales_to_greige_infinite_quantity_is_an_error():
                                                    "not a finite quantity")):
         erp.sales_to_greige(sales, styles, bom)
     assert erp.sales_to_greige(sales.iloc[:1], styles, bom).lines["qty"].tolist() == [10.0]
+
+
+def test_categorical_numbers_with_a_missing_value_are_read_and_named(engine):
+    """A categorical of integers with a missing value failed inside pandas ('Cannot convert float NaN to
+    integer', naming nothing); it reads as its numbers, the missing one as missing, like the plain column."""
+    from bk_fast._validate import float_column
+
+    got = float_column(pd.DataFrame({"x": pd.Categorical([3, None, 1])}), "x")
+    assert np.array_equal(got, [3.0, np.nan, 1.0], equal_nan=True) and got.flags.c_contiguous
+    assert np.isnan(float_column(pd.DataFrame({"x": pd.Categorical([None, None])}), "x")).all()
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": pd.Categorical([4, 2]),
+                           "priority": pd.Categorical([2, None]), "due": [0, 0]})
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [5.0]})
+    with pytest.raises(ValueError, match="orders column 'priority' has a missing or non-numeric value at row 1"):
+        bk_fast.allocate(orders, supply, engine=engine)
+    res = bk_fast.allocate(orders.assign(priority=pd.Categorical([2, 1])), supply, engine=engine)
+    assert res.orders["delivered"].tolist() == [3.0, 2.0]

@@ -141,7 +141,13 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     col = df[one_column(df, label, what)]
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
-        col = col.astype(dtype.categories.dtype if dtype.categories.dtype != object else "object")
+        cats = dtype.categories
+        if getattr(cats.dtype, "kind", "O") in "fiub":
+            # numbers taken by the codes, a missing value as NaN (astype to integer categories fails on one)
+            codes = col.cat.codes.to_numpy()
+            vals = np.append(cats.to_numpy(dtype="float64", na_value=np.nan), np.nan)  # (code -1: the NaN)
+            return vals[np.where(codes >= 0, codes, len(cats))]
+        col = col.astype(cats.dtype if cats.dtype != object else "object")
         dtype = col.dtype
     kind = getattr(dtype, "kind", "O")
     if kind in "fiub":

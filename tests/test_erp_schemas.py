@@ -215,3 +215,24 @@ def test_header_only_exports_read_with_make_mills_dtypes(tmp_path):
     # (one row: int64 before and after; a missing id still makes the column float64)
     assert bk_fast.io.read_erp(b"WC,MACH\nW1,101\n", optimize=False)["Machine"].dtype == np.int64
     assert bk_fast.io.read_erp(b"WC,MACH\nW1,101\nW2,\n", optimize=False)["Machine"].dtype == np.float64
+
+
+# ---- allocate_knit_orders with no knit orders; schedule_knit_orders' reason ----
+
+
+def test_allocate_knit_orders_without_orders_keeps_the_id_dtypes(engine):
+    mill = bk_fast.datasets.make_mill(scale=0.05, seed=1)
+    args = (mill["bom"], mill["yarn_inventory"], mill["yarn_po"])
+    full = erp.allocate_knit_orders(mill["knit_orders"], *args, engine=engine)
+    none = erp.allocate_knit_orders(mill["knit_orders"].iloc[:0], *args, engine=engine)
+    assert len(none.orders) == 0 and _dtypes(none.orders) == _dtypes(full.orders)
+
+
+def test_schedule_knit_orders_reason_is_str_when_every_order_is_placed(engine):
+    mill = bk_fast.datasets.make_mill(scale=0.05, seed=1)
+    ko = mill["knit_orders"]
+    args = (mill["machines"], mill["style_capacity"], mill["style_work_center"])
+    some = erp.schedule_knit_orders(ko.assign(**{"Balance (lbs)": 0.0}), *args, engine=engine)
+    none = erp.schedule_knit_orders(ko[ko["Balance (lbs)"] > 0].head(2), *args, engine=engine)
+    assert some.jobs["reason"].notna().all() and none.jobs["reason"].isna().all()
+    assert some.jobs["reason"].dtype == "str" and none.jobs["reason"].dtype == "str"

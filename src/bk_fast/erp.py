@@ -717,7 +717,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     reason[closed] = "nothing left to knit (Balance (lbs) <= 0 or empty)"
     no_wc = open_ & ~pinned & np.array([w is None for w in wcs], dtype=bool)
     reason[no_wc] = "style has no work center in style_work_center"
-    out["reason"] = pd.array(reason, dtype=object)
+    out["reason"] = pd.array(reason, dtype="str")  # (as schedule's own: str, NaN where the order was placed)
     out["assigned_machine"] = assigned
     placed = out["machine"].notna().to_numpy()
     moved = ~assigned_present | (out["machine"].to_numpy() != assigned)
@@ -1474,5 +1474,6 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         "limiting_yarn": _alloc_nullable_ids(limiting.array, line_frame["Desc#"].dtype),
         "bom_matched": matched, "can_start": can_start,
     }, index=kos.index)
+    out = _rows_dtypes(out, {"Order #": ko_ids, "Style #": kos[s_label]})  # (no knit orders: the ids' dtypes)
     supply_used = sup.rename(columns={"item": "Desc#", "period": "date", "qty": "lbs"})
     return KnitOrderAllocation(out, line_frame, supply_used)

@@ -860,6 +860,18 @@ def test_big_integer_machine_ids_stay_exact(engine):
     assert s.jobs["machine"].dtype == np.float64
 
 
+def test_machine_column_dtype_does_not_depend_on_an_unplaced_job(engine):
+    # it was int64 when every job was placed and float64 once one was not (object beyond 2**53 only then)
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0, 100.0, 1.0], "work_center": ["W", "W", "X"]})
+    for ids, dtype in ((np.array([1, 2], dtype=np.int64), np.float64), (np.array([7, 9], dtype=np.uint8), np.float64),
+                       (np.array([2**53 + 1, 5], dtype=np.int64), object)):
+        machines = pd.DataFrame({"machine": ids, "work_center": "W"})
+        every = bk_fast.schedule(jobs.iloc[:2], machines, rates=100.0, start="2025-09-01", engine=engine)
+        some = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+        assert every.jobs["machine"].dtype == dtype and some.jobs["machine"].dtype == dtype
+        assert sorted(every.jobs["machine"].tolist()) == sorted(ids.tolist())  # (exact: 2**53 + 1 too)
+
+
 def test_setup_per_machine_rejects_inf():
     # np.nan_to_num turned an infinite changeover into 1.8e308, accepted as finite
     machines = pd.DataFrame({"machine": [1, 2], "work_center": "W", "current_style": "X"})

@@ -80,8 +80,9 @@ class Schedule:
     Attributes
     ----------
     jobs : DataFrame
-        One row per input job, indexed like the input: ``job``, ``machine`` (NaN when it cannot be placed),
-        ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end`` (Timestamps: when the
+        One row per input job, indexed like the input: ``job``, ``machine`` (NaN when it cannot be placed;
+        float64 for integer machine ids, as the ERP's ``Machine``, object beyond 2**53, whether or not every
+        job is placed), ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end`` (Timestamps: when the
         machine is taken, changeover included, and when the job is done), ``start_day``/``end_day`` (working
         days from the schedule start), ``setup_days``, ``due_day``, ``days_late`` (working days past due,
         0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (str: why a job was not
@@ -819,9 +820,14 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     if perm.shape[0]:
         take = np.where(placed, row, -1)  # -1: missing (allow_fill), no object round trip for text ids
         ids = m_ids.array
-        if not placed.all() and isinstance(m_ids.dtype, np.dtype) and m_ids.dtype.kind in "iu" \
-                and (int(ids.max()) > 2**53 or int(ids.min()) < -2**53):
-            ids = pd.array(m_ids.to_numpy(dtype=object), dtype=object)  # float64 (for NaN) would round them
+        if isinstance(m_ids.dtype, np.dtype) and m_ids.dtype.kind in "iu":
+            # integer machine ids: float64 (NaN for an unplaced job, as the ERP's Machine column) whether or not
+            # every job is placed, so the column's dtype does not depend on the data; beyond 2**53 in magnitude
+            # float64 would round them: object (Python ints) then, also whether or not every job is placed
+            if int(ids.max()) > 2**53 or int(ids.min()) < -2**53:
+                ids = pd.array(m_ids.to_numpy(dtype=object), dtype=object)
+            else:
+                ids = pd.arrays.NumpyExtensionArray(m_ids.to_numpy(dtype=np.float64))
         machine = pd.Series(ids.take(take, allow_fill=True), index=jdf.index)
         wc = pd.Series(m_wc.array.take(take, allow_fill=True), index=jdf.index)
     else:

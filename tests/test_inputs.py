@@ -267,3 +267,21 @@ def test_categorical_numbers_with_a_missing_value_are_read_and_named(engine):
         bk_fast.allocate(orders, supply, engine=engine)
     res = bk_fast.allocate(orders.assign(priority=pd.Categorical([2, 1])), supply, engine=engine)
     assert res.orders["delivered"].tolist() == [3.0, 2.0]
+
+
+def test_number_text_in_any_column_is_read_by_the_exact_parser():
+    """float_column's text path (clean_numbers) is io.parse_numbers' parser: correctly rounded where pandas'
+    to_numeric of the cleaned text was not ('+3e-47' gave 2.9999999999999997e-47), and the same numbers as
+    parse_numbers on ERP text, str or object columns alike."""
+    from bk_fast._validate import clean_numbers, float_column
+    from bk_fast.io import parse_numbers
+
+    text = ["+3e-47", "+142.2250738585072014e-308", "$1,326.67 ", "(2,183.40)", "($0.00)", "", "n/a", "1e400",
+            "\u00a01,200\u3000", "1_000", "-0", "9007199254740993"]
+    for dtype in ("str", object):
+        s = pd.Series(text, dtype=dtype)
+        got = float_column(s.to_frame("q"), "q")
+        assert got[0] == float("3e-47") and got[1] == float("142.2250738585072014e-308")
+        want = parse_numbers(s).to_numpy()
+        assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want))
+    assert clean_numbers(pd.Series([7, True, None, "1,200"], dtype=object)).tolist()[:2] == [7.0, 1.0]

@@ -14,8 +14,6 @@ import pandas as pd
 
 from bk_fast._columns import ALIASES, canonical, normalise
 
-_NUMBER_JUNK = r"[\$,\s\u00a0]"
-
 
 FLAG_SPELLINGS = "booleans, numbers 0/1, or text Y/N, Yes/No, True/False, T/F, 1/0 (any case)"
 _FLAG_TRUE = frozenset({"y", "yes", "true", "t", "1"})
@@ -120,7 +118,12 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
 
 def clean_numbers(values: pd.Series) -> pd.Series:
     """Parse ERP number strings the way the ERP does: strip ``$``, thousands commas and spaces, ``(x)`` means
-    ``-x``, anything unparsable becomes NaN.
+    ``-x``, anything unparsable becomes NaN; numbers in the column are taken as they are.
+
+    The byte-level parser of :func:`bk_fast.io.parse_numbers` (the engine in force; ~50 ns a value for a
+    ``str`` column, where pandas' regex replace and ``to_numeric`` took ~1.4 us): the same numbers as
+    ``to_numeric`` of the cleaned text, but correctly rounded where pandas is not (``"+3e-47"`` gave
+    2.9999999999999997e-47).
 
     Examples
     --------
@@ -128,10 +131,11 @@ def clean_numbers(values: pd.Series) -> pd.Series:
     >>> clean_numbers(pd.Series(["$1,326.67 ", "(2,183.40)", "", "n/a", 7])).tolist()
     [1326.67, -2183.4, nan, nan, 7.0]
     """
-    text = values.astype("string").str.replace(_NUMBER_JUNK, "", regex=True)
-    text = text.str.replace(r"^\((.*)\)$", r"-\1", regex=True)
-    out = pd.to_numeric(text, errors="coerce")
-    return pd.Series(out.to_numpy(dtype="float64", na_value=np.nan), index=values.index, name=values.name)
+    from bk_fast._engine import pick
+    from bk_fast.io import _parse_any  # (io imports this module)
+
+    out, _ = _parse_any(values, pick(None))
+    return pd.Series(out, index=values.index, name=values.name, copy=False)
 
 
 def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:

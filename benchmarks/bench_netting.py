@@ -132,7 +132,7 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                         qs.append(rule.max)
                         rem -= rule.max
                     last = max(rem, rule.min)
-                    qs.append(max(math.ceil(last / rule.multiple) * rule.multiple, last))
+                    qs.append(min(max(math.ceil(last / rule.multiple) * rule.multiple, last), rule.max))
                 else:
                     cum, need = avail, net
                     for j in range(p + 1, min(p + rule.periods, len(weeks))):

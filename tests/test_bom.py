@@ -1017,3 +1017,10 @@ def test_unmatched_demand_keeps_the_ids_dtype_when_empty(engine, ids):
     none = bom.explode(pd.DataFrame({"item": pd.array([a], dtype=dtype), "qty": [1.0]}), engine=engine)
     assert str(some.bk_fast.unmatched["item"].dtype) == dtype == str(none.bk_fast.unmatched["item"].dtype)
     assert none.bk_fast.unmatched.empty and list(none.bk_fast.unmatched.columns) == ["item", "qty", "lines"]
+
+
+def test_unmatched_of_mixed_ids_is_object_when_empty(engine):
+    bom = BOM.from_frame(pd.DataFrame({"parent": ["A", 9], "component": ["B", "B"], "qty_per": [1.0, 1.0]}))
+    for ids in (["A", 9], [9, "A"]):
+        none = bom.explode(pd.DataFrame({"item": pd.Series(ids, dtype=object), "qty": [1.0, 1.0]}), engine=engine)
+        assert none.bk_fast.unmatched.empty and none.bk_fast.unmatched["item"].dtype == object

@@ -1524,3 +1524,21 @@ def test_record_columns_keep_the_items_and_periods_dtypes(engine):
         assert res.record["item"].dtype == res.items.dtype
         assert res.record["period"].dtype == res.periods.dtype
         assert res.record["item"].tolist() == np.repeat(res.items.to_numpy(), len(res.periods)).tolist()
+
+
+def test_multiple_rounded_up_never_passes_the_max(engine):
+    # 74.7 / 0.3 is 249.00000000000003: ceil made the lot 75.0, above the max of 74.7 ("no order exceeds max")
+    res = bk_fast.net_requirements(np.array([[74.7, 149.4]]), 0.0, lot=MinMaxMultiple(max=74.7, multiple=0.3),
+                                   engine=engine)
+    assert res.orders["qty"].tolist() == [74.7, 74.7, 74.7] and (res.orders["qty"] <= 74.7).all()
+
+
+def test_mrp_overflow_raises_without_a_runtime_warning(engine):
+    import warnings
+
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1e200]}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match="overflow the float range"):
+            bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [1e200]}), bom, periods=[0, 1],
+                        engine=engine)

@@ -1244,9 +1244,11 @@ class BkFastAccessor:
 
 def _unmatched(ids, miss, q, rows) -> pd.DataFrame:
     if rows.shape[0] == 0:
-        # the dtype a non-empty answer would infer from these ids (int64, str...): from the first demand id
-        first = ids.iloc[:1] if isinstance(ids, pd.Series) else ids[:1]
-        dtype = pd.Index(list(first), tupleize_cols=False).dtype if len(first) else np.dtype(object)
+        # the dtype a non-empty answer would infer from these ids (int64, str...), from up to 16 of them spread
+        # over the demand (all of them would cost a pass over every line; mixed ids give object)
+        pick = np.unique(np.linspace(0, len(ids) - 1, 16).astype(np.int64)) if len(ids) else np.zeros(0, np.int64)
+        sample = ids.iloc[pick] if isinstance(ids, pd.Series) else ids[pick]
+        dtype = pd.Index(list(sample), tupleize_cols=False).dtype if len(sample) else np.dtype(object)
         return _NO_UNMATCHED.astype({"item": dtype if dtype.kind in "iufO" or dtype == "str" else object})
     items = ids.iloc[rows].to_numpy(dtype=object) if isinstance(ids, pd.Series) else ids[rows].astype(object)
     items[miss[rows]] = None

@@ -38,6 +38,7 @@ from bk_fast._columns import normalise
 from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
                                require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
+from bk_fast._kernels.reference.netting import round_lot
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
 
@@ -658,10 +659,7 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
         sr, sc, sk = r[split], c[split], k[split]
         e = p.lot_max[sr]
         full = (sk - 1).astype(np.float64) * e
-        last = np.maximum(net[sr, sc] - full, p.lot_min[sr])
-        m = p.lot_mult[sr]
-        pos = m > 0
-        last = np.where(pos, np.ceil(last / np.where(pos, m, 1.0)) * m, last)
+        last = round_lot(np.maximum(net[sr, sc] - full, p.lot_min[sr]), p.lot_mult[sr], e)  # (as the kernels)
         rr, cc = np.repeat(r, k), np.repeat(c, k)
         fill = np.zeros(r.shape[0])
         fill[split] = e

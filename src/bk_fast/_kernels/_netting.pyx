@@ -126,6 +126,8 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                     x = ceil(last / lmult) * lmult
                     if x > last:  # (a product that rounds below the lot it rounds up keeps the lot)
                         last = x
+                    if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3)
+                        last = lmax
                 q = full + last
                 k = <int64_t>kf + 1
             elif p < cover:

@@ -124,6 +124,8 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                     x = np.ceil(last / lmult) * lmult
                     if x > last:  # (a product that rounds below the lot it rounds up keeps the lot)
                         last = x
+                    if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3)
+                        last = lmax
                 q = full + last
                 k = int(kf) + 1
             elif p < cover:

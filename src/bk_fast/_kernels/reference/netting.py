@@ -120,6 +120,17 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
     return d
 
 
+def round_lot(last, mult, cap):
+    """A min/max/multiple lot rounded up to its multiple where ``mult > 0``, as the compiled engines round it:
+    ``ceil(last / mult) * mult``, but never below ``last`` (a product that rounds below the lot it rounds up,
+    505.11 with 0.03) nor above the effective max ``cap``, itself a multiple (a quotient that rounds up past a
+    whole number, 74.7 / 0.3). Also the pandas layer's rounding of the last of several orders."""
+    pos = mult > 0.0
+    up = np.ceil(last / np.where(pos, mult, 1.0)) * mult
+    last = np.where(pos & (up > last), up, last)
+    return np.where(pos & (last > cap), cap, last)
+
+
 def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
               proj, net, receipt, orders):
     """Net a block of rows (vectorised across rows, sequential over periods); outputs written in place."""
@@ -156,11 +167,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             full = kf * np.where(kf > 0.0, e, 0.0)
             rem = ntm - full
             last = np.maximum(rem, lot_min[m])
-            mult = lot_mult[m]
-            pos = mult > 0.0
-            up = np.ceil(last / np.where(pos, mult, 1.0)) * mult
-            last = np.where(pos & (up > last), up, last)  # (a product rounding below the lot keeps the lot)
-            q[m] = full + last
+            q[m] = full + round_lot(last, lot_mult[m], e)
             with np.errstate(invalid="ignore"):  # (a count beyond int64 wraps as in the compiled engines)
                 k[m] = kf.astype(np.int64) + 1
 
@@ -228,6 +235,16 @@ def mrp_levels(order, level_ptr, child_ptr, child_idx, child_qty, lead, on_hand,
     taken in ``order`` and lines in CSR order. ``gross`` is updated in place (it ends as the total gross
     requirement of every item).
     """
+    # (quantities that overflow are inf, as in the compiled engines, without a RuntimeWarning: the caller's
+    # check names the item and period)
+    with np.errstate(over="ignore", invalid="ignore"):
+        _mrp_levels(order, level_ptr, child_ptr, child_idx, child_qty, lead, on_hand, gross, scheduled, ss, rule,
+                    lot_min, lot_max, lot_mult, lot_periods, setup, hold, proj, net, receipt, release, past_due,
+                    orders)
+
+
+def _mrp_levels(order, level_ptr, child_ptr, child_idx, child_qty, lead, on_hand, gross, scheduled, ss, rule,
+                lot_min, lot_max, lot_mult, lot_periods, setup, hold, proj, net, receipt, release, past_due, orders):
     t_len = gross.shape[1]
     n_levels = level_ptr.shape[0] - 1
     for lev in range(n_levels):

@@ -381,3 +381,31 @@ def test_oracle_found_sparse_and_category_edges():
     big = pd.DataFrame({"x": np.repeat(np.arange(32_767, dtype=np.int64) * 1000, 3)})
     out = optimize_memory(big, pack=True)[0]["x"]
     assert not isinstance(out.dtype, pd.CategoricalDtype) or out.cat.codes.dtype.itemsize <= 2
+
+
+@pytest.mark.parametrize("pack", [False, True])
+def test_missing_text_stays_missing_under_pandas2_string_semantics(pack):
+    """With pandas 2's string semantics (pandas 2, or pandas 3 with future.infer_string=False) astype("str")
+    is NumPy's str: NaN became the text "nan" (a 'nan' category and no missing value; a unique column of
+    'nan' text). Object text now stays object there (category when it repeats) and NaN stays missing."""
+    if pack:
+        pytest.importorskip("pyarrow")
+    n = 101
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (pandas 3 deprecates the option)
+        with pd.option_context("future.infer_string", False):
+            df = pd.DataFrame({
+                "unit": pd.Series(["kg", "lbs"] * 50 + [np.nan], dtype=object),
+                "id": pd.Series([f"K{i:05d}" for i in range(n - 3)] + [np.nan] * 3, dtype=object),
+                "word": pd.Series(["a", np.nan] * 50 + ["nan"], dtype=object),  # the text "nan" is a value
+            })
+            before = df.copy(deep=True)
+            small, report = optimize_memory(df, pack=pack)
+            unit = small["unit"]
+            assert isinstance(unit.dtype, pd.CategoricalDtype) and list(unit.cat.categories) == ["kg", "lbs"]
+            assert small.isna().sum().tolist() == [1, 3, 50]
+            assert list(small["word"].cat.categories) == ["a", "nan"] and small["word"].iloc[-1] == "nan"
+            if not pack:
+                assert small["id"].dtype == object and report.table.loc[1, "change"] == ""
+            round_trip_equal(small, df)
+            pd.testing.assert_frame_equal(df, before)

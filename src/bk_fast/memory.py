@@ -162,11 +162,22 @@ def _text(s: pd.Series, category_ratio: float) -> tuple[pd.Series, str]:
     if s.dtype == object:
         if not _missing_all_nan(s):  # None would come back as NaN: leave the column as it is
             return s, ""
+        if not isinstance(pd.api.types.pandas_dtype("str"), pd.StringDtype):
+            # pandas 2 semantics (pandas 2, or pandas 3 with future.infer_string=False): "str" is NumPy's str,
+            # astype("str") gives object again with NaN as the text "nan". There is no compact str dtype:
+            # the column stays object text (category below: NaN is a missing code).
+            return _text_category(s, s, category_ratio, "")
         try:
             plain = s.astype("str")
         except UnicodeEncodeError:  # a lone surrogate ("\ud800") has no UTF-8: the str dtype cannot hold it
             return s, ""
         note = f"{s.dtype} -> str"
+    return _text_category(s, plain, category_ratio, note)
+
+
+def _text_category(s: pd.Series, plain: pd.Series, category_ratio: float, note: str) -> tuple[pd.Series, str]:
+    """``plain`` (text ``s`` as it will be stored) as ``category`` when it repeats enough, else ``plain``."""
+    n = len(s)
     # one hashing pass decides and builds the categorical (sorted categories, as astype("category") gives)
     codes, uniques = _factorize_sorted(plain)
     distinct = len(uniques) + int(bool((codes < 0).any()))
@@ -296,8 +307,10 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
       ~10,000 is within 1e-6, not exact);
     - text (``object`` holding strings, pandas ``str`` / ``string``, pyarrow strings) -> ``category`` when
       the number of distinct values (missing counted once) is below ``category_ratio * len(df)``; other
-      ``object`` text columns -> the compact ``str`` dtype (values and NaN kept). ``object`` columns with
-      ``None`` among their missing values are left alone (both would turn ``None`` into NaN);
+      ``object`` text columns -> the compact ``str`` dtype (values and NaN kept; with pandas 2's string
+      semantics, where ``str`` is NumPy's and holds NaN as the text ``"nan"``, they stay ``object``).
+      ``object`` columns with ``None`` among their missing values are left alone (both would turn ``None``
+      into NaN);
     - with ``sparse_ratio``: numeric (not boolean) columns whose most frequent of 0 / NaN fills at least that
       share of the rows -> a sparse column with that fill value.
 

@@ -3,6 +3,9 @@ call never changes an earlier result, buffers are per thread, reused, capped and
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -116,3 +119,29 @@ def test_the_thread_total_is_capped(monkeypatch):
     big = work_array("t.e", 200, np.int64)  # 1600 bytes: past the cap, the slot keeps its old buffer
     assert big.shape == (200,) and scratch_bytes() == 800
     release_scratch()
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "1e400", "1e308", "Infinity"])
+def test_non_finite_limit_is_the_same_clear_error(monkeypatch, value):
+    """inf / nan / 1e400 (and 1e308, whose bytes overflow) raised OverflowError or ValueError('cannot convert
+    float NaN to integer') naming no variable; the variable is a cap in MB, so they are errors like 'lots'."""
+    monkeypatch.setenv("BK_FAST_SCRATCH_MB", value)
+    with pytest.raises(ValueError, match=f"BK_FAST_SCRATCH_MB must be a finite number of MB .*got '{value}'"):
+        _scratch._limit()
+    monkeypatch.setenv("BK_FAST_SCRATCH_MB", "1e6")  # large but finite: a cap of 10^6 MB
+    assert _scratch._limit() == 10**6 << 20
+
+
+def _fresh(code: str, scratch_mb: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, BK_FAST_SCRATCH_MB=scratch_mb)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+
+
+def test_non_finite_limit_at_import_and_in_the_cli():
+    r = _fresh("import bk_fast.allocation", "inf")
+    assert r.returncode == 1 and r.stderr.strip().splitlines()[-1] == (
+        "ValueError: BK_FAST_SCRATCH_MB must be a finite number of MB (0 disables the scratch buffers), got 'inf'")
+    r = _fresh("import sys; from bk_fast.cli import main; "
+               "sys.exit(main(['demo', '--scale', '0.02', '--no-compare', '--engine', 'numpy']))", "1e400")
+    assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
+    assert "bk-fast: error: BK_FAST_SCRATCH_MB must be a finite number of MB" in r.stderr

@@ -7,9 +7,9 @@ call at that size). So each thread keeps its work buffers between calls and the 
 touches no fresh page. Results handed to the caller never live in these buffers.
 
 Set the environment variable ``BK_FAST_SCRATCH_MB`` (read at import) to cap the scratch memory one thread
-keeps (default 512; ``0`` keeps nothing: every call allocates afresh; a request that does not fit gets a fresh
-array), and call :func:`release_scratch` to free the calling thread's buffers (a thread's buffers also go
-when the thread ends). ``allocate`` on 10^6 order lines keeps ~48 MB.
+keeps, in MB (a finite number; default 512; ``0`` keeps nothing: every call allocates afresh; a request that
+does not fit gets a fresh array), and call :func:`release_scratch` to free the calling thread's buffers (a
+thread's buffers also go when the thread ends). ``allocate`` on 10^6 order lines keeps ~48 MB.
 
 Examples
 --------
@@ -38,11 +38,13 @@ __all__ = ["work_array", "release_scratch", "scratch_bytes"]
 def _limit() -> int:
     raw = os.environ.get("BK_FAST_SCRATCH_MB", "512")
     try:
-        mb = float(raw)
+        nbytes = float(raw) * (1 << 20)
     except ValueError:
-        raise ValueError(f"BK_FAST_SCRATCH_MB must be a number of MB (0 disables the scratch buffers), "
-                         f"got {raw!r}") from None
-    return max(int(mb * (1 << 20)), 0)
+        nbytes = math.nan
+    if not math.isfinite(nbytes):  # inf, nan, 1e400, 1e308 (whose bytes overflow): a cap is a number of MB
+        raise ValueError(f"BK_FAST_SCRATCH_MB must be a finite number of MB (0 disables the scratch buffers), "
+                         f"got {raw!r}")
+    return max(int(nbytes), 0)
 
 
 #: the most scratch memory one thread keeps between calls, in bytes (requests beyond it are allocated afresh)

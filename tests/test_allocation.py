@@ -1467,6 +1467,13 @@ def test_integer_order_qty_of_2_53_or_more_is_an_error(engine):
         with pytest.raises(ValueError, match="9007199254740993 is 2\\*\\*53 or more"):
             bk_fast.allocate_kits(orders.drop(columns="item"), pd.DataFrame({"order": [1], "item": ["Y"],
                                                                              "fraction": [1.0]}), sup, engine=engine)
+    for text in ("9007199254740993", "9,007,199,254,740,993 ", "$9,007,199,254,740,993.00"):
+        orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [text], "priority": [1], "due": [0]})
+        if "." in text:  # (a decimal is a float: read as written, nothing to round away)
+            assert bk_fast.allocate(orders, sup, engine=engine).orders["qty"].tolist() == [2.0 ** 53]
+        else:  # (integer text: as an integer column)
+            with pytest.raises(ValueError, match="row 0: 9007199254740993 is 2\\*\\*53 or more"):
+                bk_fast.allocate(orders, sup, engine=engine)
     orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [2 ** 53 - 1], "priority": [1], "due": [0]})
     assert bk_fast.allocate(orders, sup, engine=engine).shortfalls["qty_short"].tolist() == [2 ** 53 - 6]
     orders["qty"] = float(2 ** 60)  # (a float is a float: nothing rounded by reading it)

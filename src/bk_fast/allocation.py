@@ -16,6 +16,7 @@ the free cumulative supply). That is exact and never lets any projected balance 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -223,7 +224,8 @@ def _supply_qty(supply: pd.DataFrame, label) -> np.ndarray:
 def _whole_qty(df: pd.DataFrame, label, qty: np.ndarray, what: str) -> None:
     """ValueError naming the row of an integer quantity of 2**53 or more in magnitude: float64 would round
     whole pounds there (2**53 + 1 read as 2**53), as the README's error table says for the supply's sums.
-    Float columns are floats already: nothing to check."""
+    Float columns are floats already: nothing to check; integer text (``"9,007,199,254,740,993"``) counts as an
+    integer."""
     dtype = df[label].dtype
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return
@@ -233,6 +235,10 @@ def _whole_qty(df: pd.DataFrame, label, qty: np.ndarray, what: str) -> None:
     col = df[label]
     for i in np.flatnonzero(big):
         v = col.iloc[int(i)]
+        if isinstance(v, str):  # (the ERP's number text: $, commas, spaces, (x) for -x)
+            text = re.sub(r"[\s$,]", "", v)
+            text = "-" + text[1:-1] if text[:1] == "(" and text[-1:] == ")" else text
+            v = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else v
         if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
             mask = np.zeros(len(df), dtype=bool)
             mask[i] = True

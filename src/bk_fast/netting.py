@@ -35,10 +35,10 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._columns import normalise
+from bk_fast._kernels.reference.netting import round_lot
 from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
                                require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
-from bk_fast._kernels.reference.netting import round_lot
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
 

@@ -1496,3 +1496,20 @@ def test_empty_deliveries_keep_the_ids_dtype(engine):
                  (orders, pd.DataFrame({"item": pd.Series([], dtype=float), "period": [], "qty": []}))):
         res = bk_fast.allocate(o, s, engine=engine)
         assert res.deliveries["item"].dtype == "str" and res.shortfalls["item"].dtype == "str"
+
+
+def test_demo_counts_only_orders_with_lbs_left_as_able_to_start():
+    # the line said "14 can start with their full balance" at scale 1, 10 of them with a balance of 0
+    import re
+
+    from bk_fast.allocation import _demo_step
+    from bk_fast.datasets import make_mill
+    from bk_fast.erp import allocate_knit_orders
+
+    mill = make_mill(scale=0.5, seed=0)
+    line = _demo_step(mill, "numpy").lines[0]
+    o = allocate_knit_orders(mill["knit_orders"], mill["bom"], mill["yarn_inventory"], mill["yarn_po"],
+                             today=pd.Timestamp("2025-09-01"), engine="numpy").orders
+    open_ = o["Balance (lbs)"] > 0
+    can, done = re.search(r"(\d+) with lbs left to knit can start.*; (\d+) have nothing left to knit", line).groups()
+    assert int(can) == int((o["can_start"] & open_).sum()) and int(done) == int((~open_).sum()) > 0

@@ -911,9 +911,12 @@ def _demo_step(mill, engine):
     o = res.orders
     blocked = o[~o["can_start"] & (o["Balance (lbs)"] > 0)].sort_values("priority_score", ascending=False,
                                                                         kind="stable")
+    open_ = o["Balance (lbs)"] > 0
+    done = int((~open_).sum())
     lines = [
-        f"{len(o)} knit orders, {int(o['can_start'].sum())} can start with their full balance; "
-        f"{len(blocked)} cannot ({int((~o['bom_matched']).sum())} have no BOM)",
+        f"{len(o)} knit orders, {int((o['can_start'] & open_).sum())} with lbs left to knit can start with their "
+        f"full balance; {len(blocked)} cannot ({int((~o['bom_matched']).sum())} have no BOM)"
+        + (f"; {done} have nothing left to knit" if done else ""),
         f"knittable {o['knittable_lbs'].sum():,.0f} of {o['Balance (lbs)'].sum():,.0f} lbs "
         f"(kits limited by the scarcest yarn, stock + PO receipts by start date)",
     ]

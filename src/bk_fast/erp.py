@@ -508,8 +508,10 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     Every open knit order (``Balance (lbs)`` > 0) goes on one machine after another at its style's rate
     (the ERP's capacity lookup, see :func:`erp_capacity`), with ``days_per_week`` working days a week:
     orders already assigned to a ``Machine`` stay on it; unassigned ones get the machine of their style's work
-    center (``style_work_center``, looked up like the capacity) where they finish earliest: that is the
-    **machine suggestion**. Rule, tie-breaks and calendar are those of :func:`bk_fast.schedule`.
+    center (``style_work_center``, matched at the capacity's levels: exact style, then without spaces, then the
+    same base; every work center listed under the matched key counts, so at the same-base level those of every
+    version of the base, where the capacity takes the first style's rate) where they finish earliest: that is
+    the **machine suggestion**. Rule, tie-breaks and calendar are those of :func:`bk_fast.schedule`.
 
     Parameters
     ----------

@@ -85,7 +85,11 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         A compiled :class:`bk_fast.BOM`, or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage``),
         compiled here (compile once and pass the BOM when calling repeatedly).
     open_only : bool
-        Only knit orders with a positive balance.
+        Only knit orders with a positive balance. Without it a negative balance (an overshipped order) gives
+        negative yarn lbs that offset other orders' demand in ``by_yarn``, as the ERP's report sums them; for
+        planning (netting, MRP, shortages) pass ``open_only=True``, as ``bk-fast demo`` does
+        (:func:`allocate_knit_orders` rejects a negative balance, :func:`schedule_knit_orders` has nothing to
+        knit for it).
     scale : {"fraction", "percent"}
         Scale of ``BOM_Percentage`` when ``bom`` is a frame.
     engine : str, optional

@@ -82,10 +82,10 @@ class Schedule:
     jobs : DataFrame
         One row per input job, indexed like the input: ``job``, ``machine`` (NaN when it cannot be placed;
         float64 for integer machine ids, as the ERP's ``Machine``, object beyond 2**53, whether or not every
-        job is placed), ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end`` (Timestamps: when the
-        machine is taken, changeover included, and when the job is done), ``start_day``/``end_day`` (working
-        days from the schedule start), ``setup_days``, ``due_day``, ``days_late`` (working days past due,
-        0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (str: why a job was not
+        job is placed), ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end``
+        (Timestamps: when the machine is taken, changeover included, and when the job is done),
+        ``start_day``/``end_day`` (working days from the schedule start), ``setup_days``, ``due_day``,
+        ``days_late`` (working days past due, 0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (str: why a job was not
         placed, else NaN; str also when every job is placed).
     machines : DataFrame
         One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,

@@ -85,8 +85,8 @@ class Schedule:
         job is placed), ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end``
         (Timestamps: when the machine is taken, changeover included, and when the job is done),
         ``start_day``/``end_day`` (working days from the schedule start), ``setup_days``, ``due_day``,
-        ``days_late`` (working days past due, 0 when on time, NaN when unplaced or without due), ``late`` and ``reason`` (str: why a job was not
-        placed, else NaN; str also when every job is placed).
+        ``days_late`` (working days past due, 0 when on time, NaN when unplaced or without due), ``late`` and
+        ``reason`` (str: why a job was not placed, else NaN; str also when every job is placed).
     machines : DataFrame
         One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
         ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``

@@ -1148,3 +1148,18 @@ def test_chunks_with_big_ids_concatenate_exactly_through_int64():
     for optimize in (False, True):
         chunks = [c.astype({"Desc#": "Int64"}) for c in bkio.read_erp(text, chunksize=1, optimize=optimize)]
         assert pd.concat(chunks)["Desc#"].tolist() == [2 ** 53 + 1, pd.NA]
+
+
+def test_many_percent_cells_read_exactly_as_the_decimal_shift(engine):
+    """Plain percent cells go through the parser in one pass ('91.4%' as '91.4e-2'); each must equal the
+    Decimal shift of the per-cell path, float(Decimal(text).scaleb(-2)), sign of zero included."""
+    from decimal import Decimal
+
+    rng = np.random.default_rng(7)
+    nums = [f"{x:.{d}f}" for x, d in zip(rng.uniform(-200, 200, 3000), rng.integers(0, 6, 3000))]
+    nums += ["-0", "0", "5.", ".5", "+5", "9" * 25, "0.000000000000000000001"]
+    cells = [f"{t}{rng.choice(['%', ' %', '% '])}" for t in nums]
+    text = "Style#,Desc#,BOM_Percentage\n" + "".join(f"S,{i},\"{c}\"\n" for i, c in enumerate(cells))
+    got = bkio.read_erp(text.encode(), engine=engine, optimize=False)["BOM_Percentage"].to_numpy()
+    want = np.array([float(Decimal(t).scaleb(-2)) for t in nums])
+    assert same_bits(got, want)

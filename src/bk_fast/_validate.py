@@ -138,21 +138,22 @@ def clean_numbers(values: pd.Series) -> pd.Series:
     return pd.Series(out, index=values.index, name=values.name, copy=False)
 
 
+def uncategorized(col: pd.Series) -> pd.Series:
+    """A categorical column as its categories' values, a missing one filled as their dtype holds it (NaN for
+    numbers and text, NaT for dates; an astype to integer categories fails on a missing value); any other column
+    as it is."""
+    if not isinstance(col.dtype, pd.CategoricalDtype):
+        return col
+    cat = col.array
+    return pd.Series(cat.categories.array.take(cat.codes, allow_fill=True), index=col.index, name=col.name)
+
+
 def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
     """Column ``label`` of ``df`` as a contiguous float64 array (never a view the caller could see mutated
     through, never mutating ``df``). Numeric dtypes convert directly (missing -> NaN); text is cleaned with
     :func:`clean_numbers`; datetimes and other kinds raise TypeError naming the column."""
-    col = df[one_column(df, label, what)]
+    col = uncategorized(df[one_column(df, label, what)])
     dtype = col.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        cats = dtype.categories
-        if getattr(cats.dtype, "kind", "O") in "fiub":
-            # numbers taken by the codes, a missing value as NaN (astype to integer categories fails on one)
-            codes = col.cat.codes.to_numpy()
-            vals = np.append(cats.to_numpy(dtype="float64", na_value=np.nan), np.nan)  # (code -1: the NaN)
-            return vals[np.where(codes >= 0, codes, len(cats))]
-        col = col.astype(cats.dtype if cats.dtype != object else "object")
-        dtype = col.dtype
     kind = getattr(dtype, "kind", "O")
     if kind in "fiub":
         arr = col.to_numpy(dtype="float64", na_value=np.nan)

@@ -23,7 +23,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._validate import find_column, float_array, float_column, int_values, plain, reject_text, \
-    require_frame
+    require_frame, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -266,11 +266,8 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     :func:`_to_timestamps`: 24 h read as one working day), and a date on a non-working day is the next working
     day's 00:00. A categorical column reads as its categories' values would (numbers stay working days)."""
     col = df[label]
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        # (the categories' own array with missing filled: NaN for numbers, NaT for dates; an astype to an
-        # integer dtype would fail on a missing value)
-        cat = col.array
-        col = pd.Series(cat.categories.array.take(cat.codes, allow_fill=True), index=col.index, name=col.name)
+    if isinstance(col.dtype, pd.CategoricalDtype):  # (read as its categories' values: numbers stay days)
+        col = uncategorized(col)
         df = col.to_frame(name=label)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         return float_column(df, label, what=what)
@@ -840,7 +837,6 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         i = int(np.flatnonzero(np.isinf(days_late))[0])
         raise ValueError(f"{_job_at(jdf, job_ids, i)}: it ends on working day {plain(out_end[i])!r}, due on day "
                          f"{plain(due[i])!r}: the days late are beyond float64")
-    reason_s = np.where(pd.notna(reason), reason, np.nan).astype(object)
     start_ts = _to_timestamps(out_start, day0, cal, end=False)
     end_ts = _to_timestamps(out_end, day0, cal, end=True)
     # a job that takes no time ends at its start (read as an end, a whole day k would be the evening of day
@@ -861,7 +857,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         "due_day": np.where(has_due, due, np.nan),
         "days_late": days_late,
         "late": np.nan_to_num(days_late, nan=0.0) > 0,
-        "reason": pd.array(reason_s, dtype="str"),  # (str, NaN where placed, also when every job is placed)
+        "reason": pd.array(reason, dtype="str"),  # (str, NaN where placed, also when every job is placed)
     }, index=jdf.index)
 
     # machine table, in the input's row order

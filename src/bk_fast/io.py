@@ -661,10 +661,10 @@ def _percents(col, out: np.ndarray, status: np.ndarray, bad: np.ndarray, engine=
         if plain_.any():
             got, st = _parse_any(pd.Series(num[plain_].to_numpy(dtype=object) + "e-2", dtype=object),
                                  pick(engine))
-            done = rows[plain_][st == STATUS_NUMBER]
-            out[done], status[done] = got[st == STATUS_NUMBER], STATUS_NUMBER
-            rows = rows[~plain_] if (st == STATUS_NUMBER).all() else np.sort(np.concatenate(
-                [rows[~plain_], rows[plain_][st != STATUS_NUMBER]]))
+            read = np.zeros(rows.size, dtype=bool)
+            read[plain_] = st == STATUS_NUMBER
+            out[rows[read]], status[rows[read]] = got[st == STATUS_NUMBER], STATUS_NUMBER
+            rows = rows[~read]
     for i in rows:
         cell = text[i]
         cleaned = clean_text(cell) if isinstance(cell, str) else ""

@@ -162,22 +162,15 @@ def _text(s: pd.Series, category_ratio: float) -> tuple[pd.Series, str]:
     if s.dtype == object:
         if not _missing_all_nan(s):  # None would come back as NaN: leave the column as it is
             return s, ""
-        if not isinstance(pd.api.types.pandas_dtype("str"), pd.StringDtype):
-            # pandas 2 semantics (pandas 2, or pandas 3 with future.infer_string=False): "str" is NumPy's str,
-            # astype("str") gives object again with NaN as the text "nan". There is no compact str dtype:
-            # the column stays object text (category below: NaN is a missing code).
-            return _text_category(s, s, category_ratio, "")
-        try:
-            plain = s.astype("str")
-        except UnicodeEncodeError:  # a lone surrogate ("\ud800") has no UTF-8: the str dtype cannot hold it
-            return s, ""
-        note = f"{s.dtype} -> str"
-    return _text_category(s, plain, category_ratio, note)
-
-
-def _text_category(s: pd.Series, plain: pd.Series, category_ratio: float, note: str) -> tuple[pd.Series, str]:
-    """``plain`` (text ``s`` as it will be stored) as ``category`` when it repeats enough, else ``plain``."""
-    n = len(s)
+        # with pandas 2 semantics (pandas 2, or pandas 3 with future.infer_string=False) "str" is NumPy's str:
+        # astype("str") gives object again with NaN as the text "nan". There is no compact str dtype then: the
+        # column stays object text (category below: NaN is a missing code)
+        if isinstance(pd.api.types.pandas_dtype("str"), pd.StringDtype):
+            try:
+                plain = s.astype("str")
+            except UnicodeEncodeError:  # a lone surrogate ("\ud800") has no UTF-8: the str dtype cannot hold it
+                return s, ""
+            note = f"{s.dtype} -> str"
     # one hashing pass decides and builds the categorical (sorted categories, as astype("category") gives)
     codes, uniques = _factorize_sorted(plain)
     distinct = len(uniques) + int(bool((codes < 0).any()))

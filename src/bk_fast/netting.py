@@ -353,6 +353,13 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         value = pd.Series(float_column(frame, value, what="on_hand"), index=keyed)
     if isinstance(value, dict):
         value = pd.Series(value, dtype=None if value else "float64")
+    if isinstance(value, pd.Series):   # (keys matched to rows of ``items``, then as below)
+        v = float_column(value.to_frame("v"), "v", what=name)
+        keys = pd.Index(value.index)
+        if not isinstance(keys, pd.MultiIndex) and keys.hasnans:   # (a missing key matches no item)
+            v, keys = v[~keys.isna()], keys[~keys.isna()]
+        keys, items = same_ids([(name, keys), ("the other inputs", items)])
+        value = _ItemRows(pd.Series(v), np.arange(n) if keys.equals(items) else items.get_indexer(keys))
     if isinstance(value, _ItemRows):   # (keys already matched to rows of ``items``)
         v = float_column(value.values.to_frame("v"), "v", what=name)
         rows = value.rows
@@ -365,20 +372,6 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
             rows, v = rows[last], v[last]
         out[rows] = v
         return out
-    if isinstance(value, pd.Series):
-        v = float_column(value.to_frame("v"), "v", what=name)
-        s = pd.Series(v, index=value.index)
-        if not isinstance(s.index, pd.MultiIndex) and s.index.hasnans:   # (a missing key matches no item)
-            s = s[~s.index.isna()]
-        keys, items = same_ids([(name, pd.Index(s.index)), ("the other inputs", items)])
-        s.index = keys
-        if not s.index.is_unique:
-            s = s.groupby(level=0, sort=False).last()
-        if s.index.equals(items):
-            out = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        else:
-            out = s.reindex(items).to_numpy(dtype=np.float64, na_value=np.nan)
-        return np.where(np.isnan(out), default, out)
     if np.ndim(value) == 0:
         try:
             x = float(value)

@@ -25,6 +25,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
+from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
 from bk_fast._validate import (float_column, int64_offset, int_values, offset_codes, one_column, plain,
                                reject_text, require_frame, same_ids)
@@ -236,8 +237,7 @@ def _whole_qty(df: pd.DataFrame, label, qty: np.ndarray, what: str) -> None:
     for i in np.flatnonzero(big):
         v = col.iloc[int(i)]
         if isinstance(v, str):  # (the ERP's number text: $, commas, spaces, (x) for -x)
-            text = re.sub(r"[\s$,]", "", v)
-            text = "-" + text[1:-1] if text[:1] == "(" and text[-1:] == ")" else text
+            text = clean_text(v)
             v = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else v
         if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
             mask = np.zeros(len(df), dtype=bool)

@@ -782,21 +782,23 @@ class BOM:
         codes = _code_array(codes, self.n_items)
         if not np.all(np.isfinite(qty)):
             raise ValueError("qty must be finite")
+        req, touched = self._dense(codes, qty, engine)
+        self._check_overflow(req, np.arange(self.n_items), "explode_dense")
+        return req, touched
+
+    def _dense(self, codes: np.ndarray, qty: np.ndarray, engine) -> tuple[np.ndarray, np.ndarray]:
+        """``explode_dense`` on valid codes without its checks: the requirements (which may overflow) and the
+        mask of the items reached."""
         req = np.zeros(self.n_items, dtype=np.float64)
         touched = np.zeros(self.n_items, dtype=np.uint8)
         resolve("bom_accumulate", engine)(codes, qty, req, touched)
         self._propagate(req, touched, engine)
-        self._check_overflow(req, np.arange(self.n_items), "explode_dense")
         return req, touched.view(bool)
 
     def _reach(self, codes: np.ndarray, engine) -> np.ndarray:
         """Items reached from the item ``codes`` (valid int64 codes): themselves and everything below them, as
         a bool mask (the quantities on the way are not looked at: they may overflow without harm here)."""
-        req = np.zeros(self.n_items, dtype=np.float64)
-        touched = np.zeros(self.n_items, dtype=np.uint8)
-        resolve("bom_accumulate", engine)(codes, np.ones(codes.shape[0]), req, touched)
-        self._propagate(req, touched, engine)
-        return touched.view(bool)
+        return self._dense(codes, np.ones(codes.shape[0]), engine)[1]
 
     def _propagate(self, req, touched, engine):
         resolve("bom_propagate", engine)(self.indptr, self.indices, self.qty, self.edge_parent, self.level_ptr,

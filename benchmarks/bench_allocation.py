@@ -65,12 +65,14 @@ def make_on_hand(n_orders: int, n_items: int, seed: int = 0):
 
 def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_lateness=None):
     """The full rule as a plain Python loop: per item a list of free cumulative supply; every order, in
-    (priority, due, order) order, takes at the earliest period whose suffix minimum is positive."""
+    (priority, due, order) order, takes at the earliest period whose suffix minimum is positive; a remainder
+    within the rounding tolerance (``min(2**-40 x the item's sum of |supply qty|, 2**-20 x qty)``) is met."""
     max_late = float("inf") if max_lateness is None else max_lateness
-    timeline = {}
+    timeline, magnitude = {}, {}
     for it, t, q in zip(supply["item"].tolist(), supply["period"].tolist(), supply["qty"].tolist()):
         timeline.setdefault(it, {})
         timeline[it][t] = timeline[it].get(t, 0.0) + q
+        magnitude[it] = magnitude.get(it, 0.0) + abs(q)
     free, times = {}, {}
     for it, d in timeline.items():
         ts = sorted(d)
@@ -85,6 +87,8 @@ def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_latenes
     for _, due, oid, row, it, q in rows:
         f, ts = free.get(it), times.get(it)
         rem = q
+        # a remainder within the rounding of the item's float sums is met (the rule's tolerance)
+        tol = min(magnitude.get(it, 0.0) * 2.0 ** -40, q * 2.0 ** -20)
         if f:
             p = len(f)
             # the due's period: the last t <= due, by bisection (as the engines find it; a linear scan over
@@ -104,6 +108,8 @@ def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_latenes
                     f[j] -= x
                 deliveries.append((oid, it, ts[m2], x))
                 rem = 0.0 if x == rem else rem - x
+                if rem <= tol:
+                    rem = 0.0
                 m = m2 + 1
         short[row] = rem
     return deliveries, short

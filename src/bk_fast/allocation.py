@@ -11,7 +11,8 @@ can make are limited by its scarcest item.
 The rule, precisely: supply rows (item, period, qty) give each item a cumulative supply ``S(t)`` (the first
 period is the on hand). An order due at ``d`` that takes ``x`` at period ``t`` lowers the projected on hand
 of every period from ``t`` on, so it can take at most ``min over t' >= t of free(t')`` (the suffix minimum of
-the free cumulative supply). That is exact and never lets any projected balance go below zero.
+the free cumulative supply). That is exact and never lets any projected balance go below zero. A need left
+over by float64 rounding alone (a residue within the item's rounding tolerance) is met, not short.
 """
 
 from __future__ import annotations
@@ -293,12 +294,17 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
 
 
 _EXACT_SUM = 2.0 ** 53  # an item's supply magnitude (sum of |qty|) below which whole units add up exactly
+#: an item's rounding tolerance per unit of its supply magnitude (sum of |qty|): a need left after a take
+#: that is no larger is a float64 residue of the item's sums, not a shortfall (4096 ulps of the magnitude;
+#: two-decimal quantities miss their decimal sums by a few ulps: 0.3 - 0.1 is 0.19999999999999998)
+_ROUNDING = 2.0 ** -40
 
 
 def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None,
               wanted: np.ndarray | None = None):
     """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
-    (duplicate (item, period) rows summed), and the row of the first supply line of each period.
+    (duplicate (item, period) rows summed), and the item's rounding tolerance ``tol``: ``2**-40`` (9.1e-13)
+    times the sum of its ``|qty|`` (see ``_ROUNDING``).
 
     An item whose quantities add up to 2**53 or more in magnitude (sum of |qty|: 9.0e15 lbs) is a ValueError
     (``name_of(codes)`` names it): beyond, float64 sums round whole units, in an order that depends on the rows
@@ -306,6 +312,7 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
     codes are in ``wanted`` (the orders' item codes, -1 for none; default all items) count: an item no order
     asks for hands nothing out."""
     n = code.size
+    magnitude = np.zeros(n_items)
     if n:
         magnitude = np.bincount(code, weights=np.abs(qty), minlength=n_items)
         big = np.flatnonzero(~(magnitude < _EXACT_SUM))
@@ -336,7 +343,7 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
         bad = ~np.isfinite(cum)
         if bad.any():
             raise ValueError("supply: the cumulative supply of an item overflows float64 (values too large)")
-    return item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, code
+    return item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, magnitude * _ROUNDING
 
 
 class Allocation(NamedTuple):
@@ -348,7 +355,9 @@ class Allocation(NamedTuple):
     (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
     ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
     the order of the input).
-    ``orders``: per input row (indexed like the input): ``qty``, ``delivered``, ``on_time``, ``short``.
+    ``orders``: per input row (indexed like the input): ``qty``, ``delivered`` (``qty - short``), ``on_time``
+    (the qty of the on-time delivery), ``short`` (0 when what was left is a rounding residue; see
+    :func:`allocate`).
     """
 
     deliveries: pd.DataFrame
@@ -497,7 +506,12 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     without ``min_shipment`` and with ``partial``, from the first period with free material, which only
     moves forward) and update the item's suffix minima in one branch-free pass (O(periods) per take: the
     exact floating-point order of the rule's subtractions rules out a lazy tree). Exact in floating point:
-    no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. An item's
+    no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. A rounding
+    residue is not a shortage: float64 sums miss decimal ones by a few ulps (``0.3 - 0.1`` is
+    0.19999999999999998, below an order of 0.2), so a need left after a take that is no larger than the
+    order's tolerance, ``min(2**-40 x the item's sum of |supply qty|, 2**-20 x qty)``, counts as met (the
+    delivery is what was free, so the deliveries of such an order add up to a few ulps less than its
+    ``delivered``); ``partial=False`` and ``min_shipment`` compare up to the same tolerance. An item's
     supply is summed in float64: whole units add up exactly while its quantities add up to less than 2**53
     (9.0e15) in magnitude; an item some order asks for at or beyond that is a ValueError (the supply of an
     item no order asks for is left alone). With one on-hand period the result equals the ERP's per-item
@@ -578,7 +592,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code)
+    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code)
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
@@ -600,7 +614,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     below = np.flatnonzero(qty < min_ship) if not partial and min_ship > 0 else None
     k_qty = qty if below is None or not below.size else np.where(qty < min_ship, 0.0, qty)
     nd = int(resolve("allocate_orders", engine)(
-        item_ptr, times, cum, o_code, rank, due, k_qty, bool(partial), min_ship, max_late,
+        item_ptr, times, cum, tol, o_code, rank, due, k_qty, bool(partial), min_ship, max_late,
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))
     if below is not None and below.size:
         short[below] = qty[below]
@@ -708,7 +722,9 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     limited as in :func:`allocate` (by the due bucket's suffix minimum, so no projected on hand goes
     negative), the lbs it can make are ``min(qty, min over items of available / fraction)``: the scarcest
     item limits the kit (an item whose need ``fraction x qty`` fits in what is available covers the whole
-    qty, whatever the rounding of ``available / fraction``). ``mode="proportional"`` takes exactly that
+    qty, whatever the rounding of ``available / fraction``; a need above what is available by no more than a
+    rounding residue, ``min(2**-40 x the item's sum of |supply qty|, 2**-20 x need)``, fits too, taking what
+    is available). ``mode="proportional"`` takes exactly that
     (every item in its fraction, nothing wasted on material the order cannot use);
     ``mode="all_or_nothing"`` takes only complete kits.
 
@@ -845,7 +861,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         line_code = np.ascontiguousarray(sup_ids.get_indexer(req_ids), dtype=np.int64)
     else:
         line_code = np.zeros(0, dtype=np.int64)
-    item_ptr, times, cum, _ = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code)
+    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code)
     req_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
     with np.errstate(over="ignore"):
@@ -865,7 +881,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     limiting = np.empty(n, dtype=np.int64)
     taken = np.empty(line_o.size, dtype=np.float64)
     avail = np.empty(line_o.size, dtype=np.float64)
-    resolve("allocate_kit_orders", engine)(item_ptr, times, cum, seq, qty, due, req_ptr, line_code, line_frac,
+    resolve("allocate_kit_orders", engine)(item_ptr, times, cum, tol, seq, qty, due, req_ptr, line_code, line_frac,
                                            mode == "all_or_nothing", free, knit, limiting, taken, avail)
 
     has_lim = limiting >= 0

@@ -6,6 +6,9 @@ import numpy as np
 from libc.math cimport INFINITY, nextafter
 from libc.stdint cimport int64_t
 
+# the share of an order's need that caps its rounding tolerance (reference.allocation.NEED_SHARE)
+cdef double NEED_SHARE = 2.0 ** -20
+
 from bk_fast._scratch import work_array
 
 
@@ -192,7 +195,7 @@ cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a,
 
 
 def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const double[::1] cum,
-                    const int64_t[::1] order_item, const int64_t[::1] rank, const double[::1] due,
+                    const double[::1] tol, const int64_t[::1] order_item, const int64_t[::1] rank, const double[::1] due,
                     const double[::1] qty, bint partial, double min_ship,
                     double max_late, double[::1] free, double[::1] short, double[::1] on_time,
                     int64_t[::1] del_order, int64_t[::1] del_period, double[::1] del_qty,
@@ -200,7 +203,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
     cdef Py_ssize_t n_items = item_ptr.shape[0] - 1, n = order_item.shape[0]
     cdef Py_ssize_t i, j, o, idx, a, b, p, k, last, m, m2, z, nd = 0
     cdef int64_t it
-    cdef double q, r, s, d, run, v, x
+    cdef double q, r, s, d, run, v, x, tl, th, tq
     cdef int64_t[::1] start = np.zeros(n_items + 1, dtype=np.int64)
     cdef Py_ssize_t ni = max(n_items, 1)
     cdef int64_t rmax = 0
@@ -292,6 +295,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
             a = item_ptr[i]
             b = item_ptr[i + 1]
             p = b - a
+            tl = tol[i]  # the item's rounding tolerance (see the reference)
             # z: the first period whose suffix minimum is > 0 (g is non-decreasing, so g > 0 from z on); it
             # only moves forward, so keeping it costs O(periods) per item in all
             z = 0
@@ -305,6 +309,8 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 if p == 0 or not q > 0.0:
                     continue
                 s = min_ship if partial else q
+                tq = min(tl, q * NEED_SHARE)  # the order's rounding tolerance (see the reference)
+                th = s - tq  # (a threshold s > 0 is met up to the tolerance)
                 k = sk[idx]
                 if late_mode == 0:
                     last = p - 1
@@ -314,7 +320,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     last = sl[idx]
                 m = k if k > 0 else 0
                 while r > 0.0 and m <= last:
-                    if s > 0.0 and r < s:
+                    if s > 0.0 and r < th:
                         break
                     # smallest m2 >= m whose suffix minimum meets the threshold: max(m, z) for "> 0", else a
                     # binary search on the non-decreasing suffix minima g[a:b] (kept exact alongside free)
@@ -323,7 +329,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                         hi = p
                         while lo < hi:
                             mid = (lo + hi) >> 1
-                            if g[a + mid] >= s:
+                            if g[a + mid] >= th and g[a + mid] > 0.0:
                                 hi = mid
                             else:
                                 lo = mid + 1
@@ -361,6 +367,8 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                         r = 0.0
                     else:
                         r = r - x
+                        if r <= tq:
+                            r = 0.0  # a rounding residue is no need
                     m = m2 + 1
                 sq[idx] = r
         for idx in range(n):
@@ -382,13 +390,13 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
 
 
 def allocate_kit_orders(const int64_t[::1] item_ptr, const double[::1] times, const double[::1] cum,
-                        const int64_t[::1] seq, const double[::1] qty, const double[::1] due,
+                        const double[::1] tol, const int64_t[::1] seq, const double[::1] qty, const double[::1] due,
                         const int64_t[::1] req_ptr, const int64_t[::1] req_item, const double[::1] req_frac,
                         bint all_or_nothing, double[::1] free, double[::1] knit, int64_t[::1] limiting,
                         double[::1] taken, double[::1] avail):
     cdef Py_ssize_t n_req = req_item.shape[0], idx, o, line, j, a, b, k
     cdef int64_t it, lim
-    cdef double q, best, g, d, cov, x
+    cdef double q, best, g, d, cov, x, tl, need
     cdef int64_t[::1] first = np.full(n_req, -1, dtype=np.int64)
     with nogil:
         for j in range(free.shape[0]):
@@ -401,8 +409,10 @@ def allocate_kit_orders(const int64_t[::1] item_ptr, const double[::1] times, co
             for line in range(req_ptr[o], req_ptr[o + 1]):
                 it = req_item[line]
                 g = 0.0
+                tl = 0.0
                 k = -1
                 if it >= 0:
+                    tl = tol[it]
                     a = item_ptr[it]
                     b = item_ptr[it + 1]
                     if b > a:
@@ -422,7 +432,8 @@ def allocate_kit_orders(const int64_t[::1] item_ptr, const double[::1] times, co
                 avail[line] = g
                 first[line] = k
                 cov = q  # (the line covers the qty when its need fits: see the reference)
-                if not req_frac[line] * q <= g:
+                need = req_frac[line] * q
+                if not need <= g + min(tl, need * NEED_SHARE):
                     cov = g / req_frac[line]
                     if cov >= q:
                         cov = nextafter(q, -INFINITY)

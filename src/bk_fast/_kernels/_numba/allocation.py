@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from bk_fast._kernels._numba import jit
+from bk_fast._kernels.reference.allocation import NEED_SHARE
 from bk_fast._scratch import work_array
 
 
@@ -164,20 +165,20 @@ def _last_at_or_before(times, a, b, x):
     return lo - a - 1
 
 
-def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
+def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, partial, min_ship,
                     max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
     """The kernel with its large work arrays in the thread's scratch memory (``bk_fast._scratch``): arrays
     allocated inside numba code cost ~15 ms more per 10^6 orders here (measured), and fresh NumPy ones fault
     their pages in again whenever the C allocator has handed them back to the system."""
     n = order_item.shape[0]
     work = work_array("allocation.kernel", (3, n), np.int64)  # the thread's scratch: no fresh pages to fault in
-    return _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship, max_late,
+    return _allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, partial, min_ship, max_late,
                             free, short, on_time, del_order, del_period, del_qty, del_due, del_late,
                             work[0].view(np.float64), work[1].view(np.float64), work[2])
 
 
 @jit
-def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship, max_late,
+def _allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, partial, min_ship, max_late,
                      free, short, on_time, del_order, del_period, del_qty, del_due, del_late, sq, sd, wa):
     # sq, sd: work arrays of n float64 (qty then what stays short; due then the qty delivered on time);
     # wa: n int64 for the sort, which also uses del_order (unused until the takes; fewer fresh pages)
@@ -238,6 +239,7 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
         a = item_ptr[i]
         b = item_ptr[i + 1]
         p = b - a
+        tl = tol[i]  # the item's rounding tolerance (see the reference)
         # z: the first period whose suffix minimum is > 0 (g is non-decreasing, so g > 0 from z on); it
         # only moves forward, so keeping it costs O(periods) per item in all
         z = 0
@@ -259,6 +261,8 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
             if p == 0 or not q > 0.0:
                 continue
             s = min_ship if partial else q
+            tq = min(tl, q * NEED_SHARE)  # the order's rounding tolerance (see the reference)
+            th = s - tq  # (a threshold s > 0 is met up to the tolerance)
             k = sk_[idx]
             if late_mode == 0:
                 last = p - 1
@@ -268,7 +272,7 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                 last = sl_[idx]
             m = k if k > 0 else 0
             while r > 0.0 and m <= last:
-                if s > 0.0 and r < s:
+                if s > 0.0 and r < th:
                     break
                 # smallest m2 >= m whose suffix minimum meets the threshold: max(m, z) for "> 0", else a
                 # binary search on the non-decreasing suffix minima g[a:b] (kept exact alongside free)
@@ -277,7 +281,7 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                     hi = p
                     while lo < hi:
                         mid = (lo + hi) >> 1
-                        if g[a + mid] >= s:
+                        if g[a + mid] >= th and g[a + mid] > 0.0:
                             hi = mid
                         else:
                             lo = mid + 1
@@ -319,6 +323,8 @@ def _allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, 
                     r = 0.0
                 else:
                     r = r - x
+                    if r <= tq:
+                        r = 0.0  # a rounding residue is no need
                 m = m2 + 1
             sq_[idx] = r
     for idx in range(n):
@@ -342,7 +348,7 @@ allocate_orders.compiled_kernels = (_allocate_orders,)  # what the GIL-release t
 
 
 @jit
-def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, req_frac, all_or_nothing,
+def allocate_kit_orders(item_ptr, times, cum, tol, seq, qty, due, req_ptr, req_item, req_frac, all_or_nothing,
                         free, knit, limiting, taken, avail):
     for j in range(free.shape[0]):
         free[j] = cum[j]
@@ -356,8 +362,10 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
         for line in range(req_ptr[o], req_ptr[o + 1]):
             it = req_item[line]
             g = 0.0
+            tl = 0.0
             k = -1
             if it >= 0:
+                tl = tol[it]
                 a = item_ptr[it]
                 b = item_ptr[it + 1]
                 if b > a:
@@ -377,7 +385,8 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
             avail[line] = g
             first[line] = k
             cov = q  # (the line covers the qty when its need fits: see the reference)
-            if not req_frac[line] * q <= g:
+            need = req_frac[line] * q
+            if not need <= g + min(tl, need * NEED_SHARE):
                 cov = g / req_frac[line]
                 if cov >= q:
                     cov = np.nextafter(q, -np.inf)

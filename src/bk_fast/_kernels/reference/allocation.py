@@ -29,6 +29,15 @@ one ulp.
 ``s = min_ship`` when ``partial`` else ``s = qty`` (one full shipment). ``max_late = inf`` allows any
 lateness. Orders of an item are taken in (rank, row) order; items are independent.
 
+Rounding. ``tol`` (input, per item, >= 0; the caller gives ``2**-40`` times the sum of the item's ``|qty|``
+supply rows) bounds the rounding of the item's float64 sums, which miss the decimal ones by a few ulps
+(``0.3 - 0.1`` is 0.19999999999999998, below an order of 0.2). An order's tolerance is ``t = min(tol, qty x
+2**-20)`` (``NEED_SHARE``: the cap keeps whole units exact where the item's magnitude is huge): a remaining
+need of at most ``t`` after a take counts as met (no shortfall, no late take of the residue; the delivery is
+what was free), a threshold ``s > 0`` is met by ``g(m) >= s - t`` (and ``g(m) > 0``), and the remaining need
+is below it when ``< s - t``. A take never exceeds ``g(m)``, so the exactness below holds as before. The kit
+kernel counts a line as covering the qty when ``need <= g + min(tol, need x 2**-20)``, ``need = frac x qty``.
+
 All three engines perform the same floating-point operations in the same order, so they agree bit for bit.
 """
 
@@ -39,16 +48,20 @@ import numpy as np
 from bk_fast._engine import kernel
 
 
+#: the share of an order's need (qty, or a kit line's fraction x qty) that caps its rounding tolerance
+NEED_SHARE = 2.0 ** -20
+
+
 def _last_at_or_before(times, a, b, x):
     return int(np.searchsorted(times[a:b], x, side="right")) - 1
 
 
 @kernel
-def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, min_ship,
+def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, partial, min_ship,
                     max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
 
-    Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64 >= 0: the order of service
+    ``tol``: per item, the rounding tolerance (module docstring). Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64 >= 0: the order of service
     within an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no
     NaN), ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0), ``max_late`` (>= 0, may
     be inf). Outputs: ``free`` (per period; a zero-length array when not wanted, which saves the compiled
@@ -101,6 +114,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
     cur = np.full(n_items, -1, dtype=np.int64)  # current order per item (-1: take the next one)
     r = np.zeros(n_items)
     s = np.zeros(n_items)
+    tq = np.zeros(n_items)  # the current order's tolerance
     m = np.zeros(n_items, dtype=np.int64)
     lst = np.zeros(n_items, dtype=np.int64)
     out_o, out_p, out_q, out_i = [], [], [], []
@@ -113,18 +127,20 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
             q = qty[o]
             r[fresh] = q
             s[fresh] = min_ship if partial else q
+            tq[fresh] = np.minimum(tol[fresh], q * NEED_SHARE)
             m[fresh] = np.maximum(k[o], 0)
             lst[fresh] = np.where(plen[fresh] > 0, last[o], -1)
         act = np.flatnonzero(cur >= 0)
         if act.size == 0:
             break
         ra, sa, ma = r[act], s[act], m[act]
-        done = ~(ra > 0.0) | (ma > lst[act]) | ((sa > 0.0) & (ra < sa))
+        done = ~(ra > 0.0) | (ma > lst[act]) | ((sa > 0.0) & (ra < sa - tq[act]))
         go = act[~done]
         if go.size:
             G = np.minimum.accumulate(F[go][:, ::-1], axis=1)[:, ::-1]
             sg = s[go][:, None]
-            ok = np.where(sg > 0.0, G >= sg, G > 0.0) & (cols[None, :] >= m[go][:, None])
+            ok = np.where(sg > 0.0, (G >= sg - tq[go][:, None]) & (G > 0.0), G > 0.0) & \
+                (cols[None, :] >= m[go][:, None])
             m2 = ok.argmax(axis=1)  # ok is monotone from m on and true in the sentinel column
             stop = m2 > lst[go]
             done[np.searchsorted(act, go[stop])] = True
@@ -139,7 +155,8 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
                 out_p.append(item_ptr[take] + m2)
                 out_q.append(x)
                 out_i.append(take)
-                r[take] = np.where(x == rt, 0.0, rt - x)
+                rest = np.where(x == rt, 0.0, rt - x)
+                r[take] = np.where(rest <= tq[take], 0.0, rest)  # (a rounding residue is no need)
                 m[take] = m2 + 1
         fin = act[done]
         short[cur[fin]] = r[fin]
@@ -166,7 +183,7 @@ def allocate_orders(item_ptr, times, cum, order_item, rank, due, qty, partial, m
 
 @kernel
 @np.errstate(over="ignore", divide="ignore", invalid="ignore")  # g / frac may overflow to inf: as compiled
-def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, req_frac, all_or_nothing,
+def allocate_kit_orders(item_ptr, times, cum, tol, seq, qty, due, req_ptr, req_item, req_frac, all_or_nothing,
                         free, knit, limiting, taken, avail):
     """Allocate kits: order ``o`` needs ``req_frac[line] * lbs`` of item ``req_item[line]`` for each line in
     ``req_ptr[o]:req_ptr[o+1]``; orders are taken in the sequence ``seq``.
@@ -174,9 +191,9 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
     Each yarn line can give ``g`` = the suffix minimum of its item's free supply from the order's due bucket
     (``due`` NaN = the first period; a due before the item's first period or an item code of -1 gives 0);
     the knittable lbs are ``min(qty, min over lines of g / frac)`` (0 in all-or-nothing mode unless the full
-    qty is covered), where a line whose need ``frac * qty`` fits in ``g`` covers the qty exactly (``g / frac``
-    may round below it) and one whose need does not fit covers less than the qty (``g / frac`` may round up
-    to it). ``limiting`` is the first line reaching that minimum when it is below ``qty`` (else -1).
+    qty is covered), where a line whose need ``frac * qty`` fits in ``g`` (up to the item's ``tol``) covers the
+    qty exactly (``g / frac`` may round below it) and one whose need does not fit covers less than the qty
+    (``g / frac`` may round up to it). ``limiting`` is the first line reaching that minimum when it is below ``qty`` (else -1).
     Every line then takes ``min(frac * knit, g)`` from its bucket on (the ``min`` only guards rounding);
     ``avail[line]`` (output) is that ``g``.
     """
@@ -202,8 +219,11 @@ def allocate_kit_orders(item_ptr, times, cum, seq, qty, due, req_ptr, req_item, 
                         k = a + k
             avail[line] = g
             first[line] = k
-            cov = q  # the line covers the qty when its need fits in what is free (need <= g, as the ERP reads it)
-            if not req_frac[line] * q <= g:
+            # the line covers the qty when its need fits in what is free (need <= g, as the ERP reads it; up to
+            # the item's rounding tolerance)
+            cov = q
+            need = req_frac[line] * q
+            if not need <= g + (min(float(tol[it]), need * NEED_SHARE) if it >= 0 else 0.0):
                 cov = g / req_frac[line]
                 if cov >= q:  # (g / frac rounded up to q although frac * q > g: the line cannot cover q)
                     cov = float(np.nextafter(q, -np.inf))

@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from bk_fast._kernels._numba import jit
+from bk_fast._kernels.reference.netting import ROUNDING
 
 
 @jit
@@ -86,10 +87,15 @@ def _ww(d, setup, hold, rec, f, c, arg):
 def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
              f, c, arg):
     t_len = g.shape[0]
+    tol0 = abs(on_hand) * ROUNDING + abs(ss) * ROUNDING
     if rule == 3:
         prev = on_hand
+        tol = tol0
         for p in range(t_len):
+            tol = (tol + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
             avail = (prev + s[p]) - g[p]
+            if avail < ss and not avail < ss - tol:
+                avail = ss  # (below the safety stock by a rounding only: at it)
             dp = ss - avail if avail < ss else 0.0
             net[p] = dp
             prev = avail + dp
@@ -98,8 +104,12 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         _ww(net, setup, hold, rec, f, c, arg)
     prev = on_hand
     cover = 0  # (fixed periods: the periods before this one are covered by the last order)
+    tol = tol0
     for p in range(t_len):
+        tol = (tol + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
         avail = (prev + s[p]) - g[p]
+        if avail < ss and not avail < ss - tol:
+            avail = ss  # (below the safety stock by a rounding only: at it)
         short = avail < ss
         nt = ss - avail if short else 0.0
         q = 0.0

@@ -107,12 +107,26 @@ def _ww_plan(d, setup, hold):
     return rec
 
 
+#: an item's rounding tolerance per unit of its magnitude so far, |on hand| + |ss| + the sum of the |receipts|
+#: and |gross| of the periods through this one (summed already scaled, each term times ROUNDING, a power of
+#: two: exact, and no overflow to inf where the magnitudes pass the float range): a period below the safety
+#: stock by no more is at it
+ROUNDING = 2.0 ** -40
+
+
+def _at_ss_if_residue(avail, ss, tol):
+    """``avail``, or ``ss`` where it is below ``ss`` by no more than the rounding tolerance ``tol``."""
+    return np.where((avail < ss) & ~(avail < ss - tol), ss, avail)
+
+
 def _l4l_nets(on_hand, gross, scheduled, ss):
     n, t_len = gross.shape
     d = np.zeros((n, t_len))
     prev = on_hand.copy()
+    tol = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
     for p in range(t_len):
-        avail = (prev + scheduled[:, p]) - gross[:, p]
+        tol = (tol + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
+        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, tol)
         dp = np.where(avail < ss, ss - avail, 0.0)
         d[:, p] = dp
         prev = avail + dp
@@ -147,9 +161,11 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     is_fpq = rule == FIXED_PERIODS
     max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
     prev = on_hand.copy()
+    tol = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
     cover = np.zeros(n, dtype=np.int64)  # (fixed periods: periods before this are covered by the last order)
     for p in range(t_len):
-        avail = (prev + scheduled[:, p]) - gross[:, p]
+        tol = (tol + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
+        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, tol)
         short = avail < ss
         nt = np.where(short, ss - avail, 0.0)
         q = np.zeros(n)
@@ -211,8 +227,10 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
               proj, net, receipt, orders):
     """Gross-to-net per item (row) over periods with safety stock and a lot rule per item.
 
-    ``avail = (proj[p-1] + scheduled[p]) - gross[p]`` (``proj[-1] = on_hand``); when ``avail < ss`` the net
-    requirement is ``ss - avail`` and the item's lot rule (module docstring) sizes the planned receipt;
+    ``avail = (proj[p-1] + scheduled[p]) - gross[p]`` (``proj[-1] = on_hand``; ``ss`` where it is below ``ss``
+    by no more than the rounding tolerance, ``ROUNDING`` times the item's magnitude so far); when
+    ``avail < ss`` the net requirement is ``ss - avail`` and the item's lot rule (module docstring) sizes the
+    planned receipt;
     ``proj[p] = avail + receipt[p]``, or ``ss`` where a short period's sum rounds below it (the receipts meet
     ``ss`` exactly); ``orders[p]`` counts the planned orders due in ``p``. A short period inside the window
     of the last fixed-periods order, or a Wagner-Whitin period without a lot, is short by a rounding only: net

@@ -486,7 +486,9 @@ def _sched_calendar_days(days: np.ndarray, lbs: np.ndarray, rate: np.ndarray) ->
     """``ceil(days / 5 x 7)`` of ``days = lbs / rate`` in exact arithmetic: the float quotient can land a hair
     above a whole number (12,760 lbs at 616 lbs/day is exactly 29 calendar days, 29.000000000000004 in float),
     or on / below one where the exact value is above it, so rows within 1e-9 of a whole number are settled with
-    fractions of the given floats."""
+    fractions of the decimals the floats stand for (each float's shortest decimal, ``repr``: 8,221.95 lbs at
+    182.71 lbs/day is exactly 45 days, 63 calendar days, though the binary 182.71 lies a hair below 182.71 and
+    its exact quotient a hair above 63)."""
     with np.errstate(invalid="ignore", over="ignore"):
         x = days / 5.0 * 7.0
         out = np.ceil(x)
@@ -497,7 +499,8 @@ def _sched_calendar_days(days: np.ndarray, lbs: np.ndarray, rate: np.ndarray) ->
     if near.size:  # (once per distinct (lbs, rate): round balances at one rate repeat)
         pairs, inverse = np.unique(np.stack([lbs[near], rate[near]], axis=1).astype(np.float64), axis=0,
                                    return_inverse=True)
-        ceil_u = np.array([float(math.ceil(Fraction(float(a)) * 7 / (Fraction(float(b)) * 5))) for a, b in pairs])
+        ceil_u = np.array([float(math.ceil(Fraction(repr(float(a))) * 7 / (Fraction(repr(float(b))) * 5)))
+                           for a, b in pairs])
         out[near] = ceil_u[inverse.reshape(-1)]
     return out
 
@@ -555,7 +558,8 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         ``Machine``), ``suggested_machine`` (the machine chosen for an unassigned KO, or a move with
         ``keep_assigned=False``), ``lbs_per_day``,
         ``rate_source``, ``priority_score`` and the ERP's own estimates ``erp_production_days`` (lbs / rate)
-        and ``erp_calendar_days`` (ceil(days / 5 x 7), exact: 12,760 lbs at 616 lbs/day is 29). ``.machines``
+        and ``erp_calendar_days`` (ceil(days / 5 x 7), exact on the decimals given: 12,760 lbs at 616 lbs/day
+        is 29, 8,221.95 lbs at 182.71 lbs/day 63). ``.machines``
         has ``erp_workload_lbs`` (sum of the balances assigned to the machine) and ``erp_utilisation_pct``
         (min(100, workload / 616 / 5 x 100), the ERP's figure) beside the schedule's ``utilisation_pct``.
 

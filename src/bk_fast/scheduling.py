@@ -54,6 +54,9 @@ _PLOT_HINT = "plotting needs matplotlib: pip install 'bk_fast[plot]'"
 _MAX_CALENDAR_DAYS = 125_000.0
 #: the days whose every minute datetime64[ns] can hold (dates outside show NaT)
 _NS_FIRST_DAY, _NS_END_DAY = np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D")
+#: rounding tolerance of a time, relative to its magnitude (at least 1 working day): 2**-40 working days (78 ns)
+#: up to day 1, like allocation's residue rule of commit 54ec74d (a residue within 2**-40 of the magnitude is none)
+_TIME_TOL = 2.0**-40
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -85,7 +88,8 @@ class Schedule:
         job is placed), ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end``
         (Timestamps: when the machine is taken, changeover included, and when the job is done),
         ``start_day``/``end_day`` (working days from the schedule start), ``setup_days``, ``due_day``,
-        ``days_late`` (working days past due, 0 when on time, NaN when unplaced or without due), ``late`` and
+        ``days_late`` (working days past due, 0 when on time or late by no more than a float rounding residue,
+        see :func:`schedule`'s Notes; NaN when unplaced or without due), ``late`` and
         ``reason`` (str: why a job was not placed, else NaN; str also when every job is placed).
     machines : DataFrame
         One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
@@ -335,6 +339,16 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
     return out
 
 
+def _settled(days: np.ndarray) -> np.ndarray:
+    """Times as reported: one within ``2**-40 x max(|t|, 1)`` working days of a whole number is that whole
+    number (float sums of decimal durations miss it by a few ulps: 1577.95 lbs at 315.59 lbs/day is exactly 5
+    working days, 5.000000000000001 in float); others, NaN and inf as they are."""
+    with np.errstate(invalid="ignore"):
+        whole = np.rint(days)
+        near = np.abs(days - whole) <= _TIME_TOL * np.maximum(np.abs(days), 1.0)
+    return np.where(near, whole, days)
+
+
 def _ids(values) -> tuple[np.ndarray, object]:
     """Dense codes (rank among the sorted unique values when they sort, else order of first appearance;
     -1 for missing) and the uniques."""
@@ -419,6 +433,18 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     -------
     Schedule
         ``.jobs``, ``.machines``, ``.unscheduled``, ``.late``, ``.plot_gantt()``.
+
+    Notes
+    -----
+    Float sums of decimal durations miss the decimal total by a few ulps (1577.95 lbs at 315.59 lbs/day is
+    exactly 5 working days, 5.000000000000001 in float). Such a residue is no lateness and no extra time: a job
+    is late only when ``end_day - due_day`` exceeds the rounding tolerance ``2**-40 x max(|end_day|,
+    |due_day|, 1)`` working days (9.1e-13 days = 78 ns up to day 1, 4.5e-12 days at day 5), else its
+    ``days_late`` is 0; and a time as reported (``start_day``, ``end_day``, the machines' ``finish_day`` and
+    ``knit_days``, their Timestamps and the busy time inside an explicit ``horizon``) within
+    ``2**-40 x max(|t|, 1)`` working days of a whole working day is that whole day, so such an end shows as the
+    evening before, not as the next working day's 00:00. The kernels' own times, from which the next job
+    starts, are not rounded (every engine gives the same bits); ``utilisation_pct`` is at most 100.
 
     Examples
     --------
@@ -831,8 +857,15 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         machine = pd.Series(np.full(n, np.nan), index=jdf.index)
         wc = pd.Series(np.full(n, np.nan, dtype=object), index=jdf.index)
     has_due = np.isfinite(due)
-    with np.errstate(over="ignore"):  # (an error below)
-        days_late = np.where(placed & has_due, np.maximum(out_end - due, 0.0), np.nan)
+    # the times as reported: a float residue off a whole working day is that whole day (the kernels' own state,
+    # from which the next job starts, is left as it is); avail: the machines' finish
+    out_start, out_end, avail = _settled(out_start), _settled(out_end), _settled(avail)
+    with np.errstate(over="ignore", invalid="ignore"):  # (an error below)
+        over_due = out_end - due
+        # late only beyond the rounding tolerance: 2**-40 working days of the larger of end and due (at least 1)
+        tol = _TIME_TOL * np.maximum(np.maximum(np.abs(out_end), np.abs(due)), 1.0)
+        late = placed & has_due & (over_due > tol)
+        days_late = np.where(placed & has_due, np.where(late, over_due, 0.0), np.nan)
     if np.isinf(days_late).any():  # (a due date of a huge negative number of working days)
         i = int(np.flatnonzero(np.isinf(days_late))[0])
         raise ValueError(f"{_job_at(jdf, job_ids, i)}: it ends on working day {plain(out_end[i])!r}, due on day "
@@ -856,7 +889,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         "setup_days": out_setup,
         "due_day": np.where(has_due, due, np.nan),
         "days_late": days_late,
-        "late": np.nan_to_num(days_late, nan=0.0) > 0,
+        "late": late,
         "reason": pd.array(reason, dtype="str"),  # (str, NaN where placed, also when every job is placed)
     }, index=jdf.index)
 
@@ -875,7 +908,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
             r = perm[int(np.flatnonzero(bad)[0])]
             raise ValueError(f"machines row {plain(mdf.index[r])!r} (machine {plain(m_ids.iloc[r])!r}): "
                              f"the {what} of its jobs add up beyond float64")
-    knit = load - setup_days
+    knit = _settled(load - setup_days)
     if horizon is None:
         horizon = float(out_end[placed].max()) if placed.any() else 0.0
         busy = load
@@ -887,6 +920,9 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
         util = np.where(span > 0, 100.0 * busy / np.where(span > 0, span, 1.0), 0.0)
     over = np.isinf(util)  # (100 * busy overflowed: busy is at most span, the share is not)
     util[over] = 100.0 * (busy[over] / span[over])
+    # busy time inside the horizon is at most its length: above 100 % is a float residue (the kernels' load and
+    # the settled times are sums in other orders)
+    np.minimum(util, 100.0, out=util)
     finish = np.where(counts > 0, avail, np.nan)
     finish_ts = _to_timestamps(finish, day0, cal, end=True)
     # a machine whose last job takes no time finishes when that job ends: at its start

@@ -66,13 +66,17 @@ def make_on_hand(n_orders: int, n_items: int, seed: int = 0):
 def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_lateness=None):
     """The full rule as a plain Python loop: per item a list of free cumulative supply; every order, in
     (priority, due, order) order, takes at the earliest period whose suffix minimum is positive; a remainder
-    within the rounding tolerance (``min(2**-40 x the item's sum of |supply qty|, 2**-20 x qty)``) is met."""
+    within the rounding tolerance (``min((2 x supply rows + orders + 2) x 2**-53 x the item's sum of
+    |supply qty|, 2**-20 x qty)``) is met."""
     max_late = float("inf") if max_lateness is None else max_lateness
-    timeline, magnitude = {}, {}
+    timeline, magnitude, ops = {}, {}, {}
     for it, t, q in zip(supply["item"].tolist(), supply["period"].tolist(), supply["qty"].tolist()):
         timeline.setdefault(it, {})
         timeline[it][t] = timeline[it].get(t, 0.0) + q
         magnitude[it] = magnitude.get(it, 0.0) + abs(q)
+        ops[it] = ops.get(it, 2.0) + 2.0
+    for it in orders["item"].tolist():
+        ops[it] = ops.get(it, 2.0) + 1.0
     free, times = {}, {}
     for it, d in timeline.items():
         ts = sorted(d)
@@ -88,7 +92,7 @@ def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_latenes
         f, ts = free.get(it), times.get(it)
         rem = q
         # a remainder within the rounding of the item's float sums is met (the rule's tolerance)
-        tol = min(magnitude.get(it, 0.0) * 2.0 ** -40, q * 2.0 ** -20)
+        tol = min(ops[it] * 2.0 ** -53 * magnitude.get(it, 0.0), q * 2.0 ** -20)
         if f:
             p = len(f)
             # the due's period: the last t <= due, by bisection (as the engines find it; a linear scan over
@@ -107,9 +111,7 @@ def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_latenes
                 for j in range(m2, p):
                     f[j] -= x
                 deliveries.append((oid, it, ts[m2], x))
-                rem = 0.0 if x == rem else rem - x
-                if rem <= tol:
-                    rem = 0.0
+                rem = 0.0 if x >= rem - tol else rem - x
                 m = m2 + 1
         short[row] = rem
     return deliveries, short

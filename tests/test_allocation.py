@@ -1034,8 +1034,8 @@ def test_kits_exactly_enough_supply_is_complete(engine):
         assert res.lines["need"].tolist() == res.lines["available"].tolist() == [f * q]
         assert res.orders["complete"].tolist() == [True]
         assert res.orders["knittable"].tolist() == [q]
-    # a need one ulp above what is free is a rounding residue (within the item's tolerance, 2**-40 of its
-    # supply): covered, taking only what is free; a need above it by more than the tolerance is not covered,
+    # a need one ulp above what is free is a rounding residue (within the item's tolerance, a few half-ulps of
+    # its supply): covered, taking only what is free; a need above it by more than the tolerance is not covered,
     # though g / frac may round up to q
     rng = np.random.default_rng(5)
     for f, q in zip(rng.uniform(0.01, 1.0, 300).round(3), rng.uniform(1.0, 5000.0, 300).round(2)):
@@ -1613,3 +1613,32 @@ def test_kits_rounding_residue_does_not_block_a_knit_order(engine):
     for mode in ("proportional", "all_or_nothing", "erp"):
         res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", mode=mode, engine=engine)
         assert res.orders["can_start"].tolist() == [True, True], mode
+
+
+def test_rounding_tolerance_is_a_bound_on_the_sums_error_not_a_share_of_the_magnitude(engine):
+    """Review of the residue rule: a tolerance of 2**-40 of the item's supply magnitude forgave real whole-unit
+    shortages of large items (all-integer data, every float sum exact): 2e12 on hand, orders of 2e12 - 2e6 and
+    2,000,001 (1 lb short) gave short [0, 0]; a transfer in and out of 1e12 inflated the magnitude of 3e6 lbs
+    of stock the same way; min_shipment=1 let 0.5 lb through; and with partial=False an order whose threshold
+    test passed but whose residue test failed shipped part and was reported short. The tolerance is now the
+    bound on the float64 error of the item's sums, (2 x supply rows + orders + 2) half-ulps of its magnitude,
+    and one comparison decides both tests."""
+    orders = pd.DataFrame({"order": [1, 2], "item": [7, 7], "qty": [2e12 - 2e6, 2_000_001.0], "priority": [1, 2],
+                           "due": [0, 0]})
+    res = allocate(orders, pd.DataFrame({"item": [7], "period": [0], "qty": [2e12]}), engine=engine)
+    assert res.orders["short"].tolist() == [0.0, 1.0]
+    supply = pd.DataFrame({"item": [7, 7, 7], "period": [0, 0, 0], "qty": [1e12, -1e12, 3e6]})
+    one = orders.iloc[:1].assign(qty=3_000_001.0)
+    assert allocate(one, supply, engine=engine).orders["short"].tolist() == [1.0]
+    kits = pd.DataFrame({"order": ["K"], "qty": [3_000_001.0], "priority": [1]})
+    req = pd.DataFrame({"order": ["K"], "item": [7], "fraction": [1.0]})
+    assert allocate_kits(kits, req, supply, engine=engine).orders["complete"].tolist() == [False]
+    supply = pd.DataFrame({"item": [7, 7, 7], "period": [0, 0, 0], "qty": [5e12, -5e12, 0.5]})
+    res = allocate(one.assign(qty=1e7), supply, min_shipment=1.0, engine=engine)
+    assert res.deliveries.empty and res.orders["short"].tolist() == [1e7]
+    # partial=False at the tolerance's edge: complete or nothing, never a part
+    for have in (10.0 - 1e-11, 9.999999999990905, np.nextafter(10.0, 0.0), 10.0 - 1e-14):
+        res = allocate(one.assign(qty=10.0), pd.DataFrame({"item": [7], "period": [0], "qty": [have]}),
+                       partial=False, engine=engine)
+        d, short = res.deliveries["qty"].tolist(), res.orders["short"].iloc[0]
+        assert (d == [have] and short == 0.0) or (d == [] and short == 10.0), (have, d, short)

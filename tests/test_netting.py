@@ -1549,7 +1549,7 @@ def test_first_shortage_of_a_rounding_residue_makes_no_order(engine):
     (8.27 on hand + 2219.79 received - 2219.79 gross = 8.269999999999982) left a residue that the next period's
     gross of 8.27 turned into an order of 1.8e-14 lbs (50 lbs with a lot min of 50). Random two-decimal items
     stocked exactly for their demand: 306 of 1,000 got such an order (an audit's count). A period below the
-    safety stock by no more than the item's rounding tolerance (2**-40 of its magnitude so far) is at it now,
+    safety stock by no more than the item's rounding tolerance (a bound on the error of the roll's sums) is at it,
     also where the binary inputs themselves fall short (0.03 - 0.01 is 3.5e-18 below 0.02)."""
     from bk_fast.lots import MinMaxMultiple
 
@@ -1569,3 +1569,15 @@ def test_first_shortage_of_a_rounding_residue_makes_no_order(engine):
     rec = pd.DataFrame({"item": ["Y1"], "week": [0], "qty": [2219.79]})
     res = bk_fast.mrp(demand, bom, on_hand={"Y1": 8.27}, receipts=rec, periods=[0, 1], engine=engine)
     assert len(res.orders) == 0
+
+
+def test_rounding_tolerance_does_not_forgive_whole_units_of_large_items(engine):
+    """A tolerance of 2**-40 of the item's magnitude (the first version of the residue rule) forgave real
+    shortages of large items: 2e12 on hand against 2e12 + 1 lbs of demand (all exact in float64) ordered
+    nothing, and so did 3e6 on hand with a transfer of 1e12 in and out. The tolerance is now the bound on the
+    roll's float64 error, (3 p + 5) half-ulps of the magnitude so far: the 1 lb is ordered."""
+    r = bk_fast.net_requirements(np.array([[2e12 + 1, 0.0]]), on_hand=np.array([2e12]), engine=engine)
+    assert r.orders["qty"].tolist() == [1.0]
+    r = bk_fast.net_requirements(np.array([[0.0, 3e6 + 1]]), on_hand=np.array([3e6]),
+                                 receipts=np.array([[1e12, -1e12]]), engine=engine)
+    assert r.orders["qty"].tolist() == [1.0]

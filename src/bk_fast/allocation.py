@@ -294,17 +294,20 @@ def _item_codes(order_items: pd.Series, supply_items: pd.Series):
 
 
 _EXACT_SUM = 2.0 ** 53  # an item's supply magnitude (sum of |qty|) below which whole units add up exactly
-#: an item's rounding tolerance per unit of its supply magnitude (sum of |qty|): a need left after a take
-#: that is no larger is a float64 residue of the item's sums, not a shortfall (4096 ulps of the magnitude;
-#: two-decimal quantities miss their decimal sums by a few ulps: 0.3 - 0.1 is 0.19999999999999998)
-_ROUNDING = 2.0 ** -40
+#: half an ulp per unit of magnitude: an item's rounding tolerance is (2 x supply rows + orders + 2) of them
+#: times its supply magnitude (sum of |qty|), a bound on the error of every float64 sum the rule makes for the
+#: item (each rounded operation errs by at most half an ulp of the magnitude, and so does the decimal reading
+#: of the inputs): a need left after a take that is no larger is a residue, not a shortfall (two-decimal
+#: quantities miss their decimal sums by a few ulps: 0.3 - 0.1 is 0.19999999999999998)
+_ROUNDING = 2.0 ** -53
 
 
 def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None,
-              wanted: np.ndarray | None = None):
+              wanted: np.ndarray | None = None, uses: np.ndarray | None = None):
     """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
-    (duplicate (item, period) rows summed), and the item's rounding tolerance ``tol``: ``2**-40`` (9.1e-13)
-    times the sum of its ``|qty|`` (see ``_ROUNDING``).
+    (duplicate (item, period) rows summed), and the item's rounding tolerance ``tol``: ``(2 x rows + uses + 2)
+    x 2**-53`` times the sum of its ``|qty|`` (``uses``: how many orders or requirement lines ask for each
+    item, default none; see ``_ROUNDING``).
 
     An item whose quantities add up to 2**53 or more in magnitude (sum of |qty|: 9.0e15 lbs) is a ValueError
     (``name_of(codes)`` names it): beyond, float64 sums round whole units, in an order that depends on the rows
@@ -313,8 +316,10 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
     asks for hands nothing out."""
     n = code.size
     magnitude = np.zeros(n_items)
+    ops = np.full(n_items, 2.0) if uses is None else uses + 2.0
     if n:
         magnitude = np.bincount(code, weights=np.abs(qty), minlength=n_items)
+        ops += 2.0 * np.bincount(code, minlength=n_items)
         big = np.flatnonzero(~(magnitude < _EXACT_SUM))
         if big.size and wanted is not None:  # (rare: the orders' items are looked at only then)
             big = big[np.isin(big, wanted)]
@@ -343,7 +348,7 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
         bad = ~np.isfinite(cum)
         if bad.any():
             raise ValueError("supply: the cumulative supply of an item overflows float64 (values too large)")
-    return item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, magnitude * _ROUNDING
+    return item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, ops * _ROUNDING * magnitude
 
 
 class Allocation(NamedTuple):
@@ -509,9 +514,13 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. A rounding
     residue is not a shortage: float64 sums miss decimal ones by a few ulps (``0.3 - 0.1`` is
     0.19999999999999998, below an order of 0.2), so a need left after a take that is no larger than the
-    order's tolerance, ``min(2**-40 x the item's sum of |supply qty|, 2**-20 x qty)``, counts as met (the
+    order's tolerance counts as met (the
     delivery is what was free, so the deliveries of such an order add up to a few ulps less than its
-    ``delivered``); ``partial=False`` and ``min_shipment`` compare up to the same tolerance. An item's
+    ``delivered``); ``partial=False`` and ``min_shipment`` compare up to the same tolerance. The tolerance
+    bounds the float64 error of the item's sums: ``(2 x supply rows + orders + 2) x 2**-53 x`` the sum of the
+    item's ``|supply qty|`` (every rounded operation errs by at most half an ulp of that sum, and so does the
+    decimal reading of the inputs), and at most ``2**-20 x qty`` (``2**-20 x min_shipment`` for that
+    threshold). At 10^4 lbs of an item and 100 orders it is 2.3e-10 lbs; whole units stay exact. An item's
     supply is summed in float64: whole units add up exactly while its quantities add up to less than 2**53
     (9.0e15) in magnitude; an item some order asks for at or beyond that is a ValueError (the supply of an
     item no order asks for is left alone). With one on-hand period the result equals the ERP's per-item
@@ -592,7 +601,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     max_late = _lateness(max_lateness, due_is_date or period_is_date)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
-    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code)
+    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code,
+                                          np.bincount(o_code, minlength=n_items))
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
@@ -723,7 +733,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     negative), the lbs it can make are ``min(qty, min over items of available / fraction)``: the scarcest
     item limits the kit (an item whose need ``fraction x qty`` fits in what is available covers the whole
     qty, whatever the rounding of ``available / fraction``; a need above what is available by no more than a
-    rounding residue, ``min(2**-40 x the item's sum of |supply qty|, 2**-20 x need)``, fits too, taking what
+    rounding residue (the tolerance of :func:`allocate`, with requirement lines for orders) fits too, taking what
     is available). ``mode="proportional"`` takes exactly that
     (every item in its fraction, nothing wasted on material the order cannot use);
     ``mode="all_or_nothing"`` takes only complete kits.
@@ -861,7 +871,8 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         line_code = np.ascontiguousarray(sup_ids.get_indexer(req_ids), dtype=np.int64)
     else:
         line_code = np.zeros(0, dtype=np.int64)
-    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code)
+    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code,
+                                          np.bincount(line_code[line_code >= 0], minlength=n_items))
     req_ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(line_o, minlength=n), out=req_ptr[1:])
     with np.errstate(over="ignore"):

@@ -195,7 +195,8 @@ cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a,
 
 
 def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const double[::1] cum,
-                    const double[::1] tol, const int64_t[::1] order_item, const int64_t[::1] rank, const double[::1] due,
+                    const double[::1] tol, const int64_t[::1] order_item, const int64_t[::1] rank,
+                    const double[::1] due,
                     const double[::1] qty, bint partial, double min_ship,
                     double max_late, double[::1] free, double[::1] short, double[::1] on_time,
                     int64_t[::1] del_order, int64_t[::1] del_period, double[::1] del_qty,
@@ -310,7 +311,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                     continue
                 s = min_ship if partial else q
                 tq = min(tl, q * NEED_SHARE)  # the order's rounding tolerance (see the reference)
-                th = s - tq  # (a threshold s > 0 is met up to the tolerance)
+                th = s - min(tq, s * NEED_SHARE)  # (a threshold s > 0 is met up to the tolerance)
                 k = sk[idx]
                 if late_mode == 0:
                     last = p - 1
@@ -363,12 +364,10 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                         del_late[nd] = 0.0
                         sd[idx] = x  # at most one on-time take per order (the next ones are later)
                     nd += 1
-                    if x == r:
-                        r = 0.0
+                    if x >= r - tq:
+                        r = 0.0  # (all of it, or all but a rounding residue: no need left)
                     else:
                         r = r - x
-                        if r <= tq:
-                            r = 0.0  # a rounding residue is no need
                     m = m2 + 1
                 sq[idx] = r
         for idx in range(n):

@@ -262,7 +262,7 @@ def _allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, part
                 continue
             s = min_ship if partial else q
             tq = min(tl, q * NEED_SHARE)  # the order's rounding tolerance (see the reference)
-            th = s - tq  # (a threshold s > 0 is met up to the tolerance)
+            th = s - min(tq, s * NEED_SHARE)  # (a threshold s > 0 is met up to the tolerance)
             k = sk_[idx]
             if late_mode == 0:
                 last = p - 1
@@ -319,12 +319,10 @@ def _allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, part
                     del_late[nd] = 0.0
                     sd_[idx] = x  # at most one on-time take per order (the next ones are later)
                 nd += 1
-                if x == r:
-                    r = 0.0
+                if x >= r - tq:
+                    r = 0.0  # (all of it, or all but a rounding residue: no need left)
                 else:
                     r = r - x
-                    if r <= tq:
-                        r = 0.0  # a rounding residue is no need
                 m = m2 + 1
             sq_[idx] = r
     for idx in range(n):

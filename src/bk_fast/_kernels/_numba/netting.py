@@ -87,28 +87,29 @@ def _ww(d, setup, hold, rec, f, c, arg):
 def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
              f, c, arg):
     t_len = g.shape[0]
-    tol0 = abs(on_hand) * ROUNDING + abs(ss) * ROUNDING
+    mag0 = abs(on_hand) * ROUNDING + abs(ss) * ROUNDING
     if rule == 3:
         prev = on_hand
-        tol = tol0
+        mag = mag0
         for p in range(t_len):
-            tol = (tol + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
+            mag = (mag + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
             avail = (prev + s[p]) - g[p]
-            if avail < ss and not avail < ss - tol:
+            if avail < ss and not avail < ss - mag * (3.0 * p + 5.0):
                 avail = ss  # (below the safety stock by a rounding only: at it)
             dp = ss - avail if avail < ss else 0.0
             net[p] = dp
+            mag = mag + dp * ROUNDING
             prev = avail + dp
             if dp > 0.0 and prev < ss:
                 prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
         _ww(net, setup, hold, rec, f, c, arg)
     prev = on_hand
     cover = 0  # (fixed periods: the periods before this one are covered by the last order)
-    tol = tol0
+    mag = mag0
     for p in range(t_len):
-        tol = (tol + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
+        mag = (mag + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
         avail = (prev + s[p]) - g[p]
-        if avail < ss and not avail < ss - tol:
+        if avail < ss and not avail < ss - mag * (3.0 * p + 5.0):
             avail = ss  # (below the safety stock by a rounding only: at it)
         short = avail < ss
         nt = ss - avail if short else 0.0
@@ -157,6 +158,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         net[p] = nt
         rec[p] = q
         orders[p] = k
+        mag = mag + abs(q) * ROUNDING
         cur = avail + q
         if short and cur < ss:
             cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)

@@ -29,14 +29,18 @@ one ulp.
 ``s = min_ship`` when ``partial`` else ``s = qty`` (one full shipment). ``max_late = inf`` allows any
 lateness. Orders of an item are taken in (rank, row) order; items are independent.
 
-Rounding. ``tol`` (input, per item, >= 0; the caller gives ``2**-40`` times the sum of the item's ``|qty|``
-supply rows) bounds the rounding of the item's float64 sums, which miss the decimal ones by a few ulps
-(``0.3 - 0.1`` is 0.19999999999999998, below an order of 0.2). An order's tolerance is ``t = min(tol, qty x
-2**-20)`` (``NEED_SHARE``: the cap keeps whole units exact where the item's magnitude is huge): a remaining
-need of at most ``t`` after a take counts as met (no shortfall, no late take of the residue; the delivery is
-what was free), a threshold ``s > 0`` is met by ``g(m) >= s - t`` (and ``g(m) > 0``), and the remaining need
-is below it when ``< s - t``. A take never exceeds ``g(m)``, so the exactness below holds as before. The kit
-kernel counts a line as covering the qty when ``need <= g + min(tol, need x 2**-20)``, ``need = frac x qty``.
+Rounding. ``tol`` (input, per item, >= 0) bounds the rounding error of the item's float64 sums, which miss
+the decimal ones by a few ulps (``0.3 - 0.1`` is 0.19999999999999998, below an order of 0.2); the caller gives
+``(2 x supply rows + orders + 2) x 2**-53 x`` the sum of the item's ``|qty|`` supply rows: every rounded
+operation on the item's free supply errs by at most half an ulp of that sum, and so does the decimal reading
+of its inputs. An order's tolerance is ``t = min(tol, qty x 2**-20)`` (``NEED_SHARE``: a cap for huge
+magnitudes) and its threshold ``th = s - min(t, s x 2**-20)``: a take ``x`` that leaves at most the residue
+(``x >= remaining - t``) ends the order (no shortfall, no late take of the residue; the delivery is what was
+free), a threshold ``s > 0`` is met by ``g(m) >= th`` (and ``g(m) > 0``), and the remaining need is below it
+when ``< th``. With ``partial=False`` (``s = qty``) the two tests are the same comparison, so an order that
+meets its threshold ships complete. A take never exceeds ``g(m)``, so the exactness below holds as before.
+The kit kernel counts a line as covering the qty when ``need <= g + min(tol, need x 2**-20)``,
+``need = frac x qty``.
 
 All three engines perform the same floating-point operations in the same order, so they agree bit for bit.
 """
@@ -61,7 +65,8 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
                     max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
 
-    ``tol``: per item, the rounding tolerance (module docstring). Inputs per order (row ``o``): ``order_item`` (int64 code), ``rank`` (int64 >= 0: the order of service
+    ``tol``: per item, the rounding tolerance (module docstring). Inputs per order (row ``o``): ``order_item``
+    (int64 code), ``rank`` (int64 >= 0: the order of service
     within an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no
     NaN), ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0), ``max_late`` (>= 0, may
     be inf). Outputs: ``free`` (per period; a zero-length array when not wanted, which saves the compiled
@@ -115,6 +120,7 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
     r = np.zeros(n_items)
     s = np.zeros(n_items)
     tq = np.zeros(n_items)  # the current order's tolerance
+    th = np.zeros(n_items)  # and its threshold, s up to the tolerance
     m = np.zeros(n_items, dtype=np.int64)
     lst = np.zeros(n_items, dtype=np.int64)
     out_o, out_p, out_q, out_i = [], [], [], []
@@ -128,18 +134,19 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
             r[fresh] = q
             s[fresh] = min_ship if partial else q
             tq[fresh] = np.minimum(tol[fresh], q * NEED_SHARE)
+            th[fresh] = s[fresh] - np.minimum(tq[fresh], s[fresh] * NEED_SHARE)
             m[fresh] = np.maximum(k[o], 0)
             lst[fresh] = np.where(plen[fresh] > 0, last[o], -1)
         act = np.flatnonzero(cur >= 0)
         if act.size == 0:
             break
         ra, sa, ma = r[act], s[act], m[act]
-        done = ~(ra > 0.0) | (ma > lst[act]) | ((sa > 0.0) & (ra < sa - tq[act]))
+        done = ~(ra > 0.0) | (ma > lst[act]) | ((sa > 0.0) & (ra < th[act]))
         go = act[~done]
         if go.size:
             G = np.minimum.accumulate(F[go][:, ::-1], axis=1)[:, ::-1]
             sg = s[go][:, None]
-            ok = np.where(sg > 0.0, (G >= sg - tq[go][:, None]) & (G > 0.0), G > 0.0) & \
+            ok = np.where(sg > 0.0, (G >= th[go][:, None]) & (G > 0.0), G > 0.0) & \
                 (cols[None, :] >= m[go][:, None])
             m2 = ok.argmax(axis=1)  # ok is monotone from m on and true in the sentinel column
             stop = m2 > lst[go]
@@ -155,8 +162,8 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
                 out_p.append(item_ptr[take] + m2)
                 out_q.append(x)
                 out_i.append(take)
-                rest = np.where(x == rt, 0.0, rt - x)
-                r[take] = np.where(rest <= tq[take], 0.0, rest)  # (a rounding residue is no need)
+                # all of it, or all but a rounding residue: no need left
+                r[take] = np.where(x >= rt - tq[take], 0.0, rt - x)
                 m[take] = m2 + 1
         fin = act[done]
         short[cur[fin]] = r[fin]

@@ -107,11 +107,13 @@ def _ww_plan(d, setup, hold):
     return rec
 
 
-#: an item's rounding tolerance per unit of its magnitude so far, |on hand| + |ss| + the sum of the |receipts|
-#: and |gross| of the periods through this one (summed already scaled, each term times ROUNDING, a power of
-#: two: exact, and no overflow to inf where the magnitudes pass the float range): a period below the safety
-#: stock by no more is at it
-ROUNDING = 2.0 ** -40
+#: half an ulp per unit of magnitude. An item's rounding tolerance in period p is (3 p + 5) of them times its
+#: magnitude so far, |on hand| + |ss| + the |receipts|, |gross| and |planned receipts| before it and its
+#: |receipts| and |gross| (summed already scaled, each term times ROUNDING, a power of two: exact, and no
+#: overflow to inf where the magnitudes pass the float range): a bound on the error of the roll's float64
+#: sums (three rounded operations a period, each erring by at most half an ulp of the magnitude, and the
+#: decimal reading of the inputs). A period below the safety stock by no more is at it.
+ROUNDING = 2.0 ** -53
 
 
 def _at_ss_if_residue(avail, ss, tol):
@@ -123,12 +125,13 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
     n, t_len = gross.shape
     d = np.zeros((n, t_len))
     prev = on_hand.copy()
-    tol = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    mag = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
     for p in range(t_len):
-        tol = (tol + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
-        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, tol)
+        mag = (mag + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
+        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, mag * (3.0 * p + 5.0))
         dp = np.where(avail < ss, ss - avail, 0.0)
         d[:, p] = dp
+        mag = mag + dp * ROUNDING
         prev = avail + dp
         prev = np.where((dp > 0.0) & (prev < ss), ss, prev)  # (the exact sum is ss)
     return d
@@ -161,11 +164,11 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     is_fpq = rule == FIXED_PERIODS
     max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
     prev = on_hand.copy()
-    tol = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    mag = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
     cover = np.zeros(n, dtype=np.int64)  # (fixed periods: periods before this are covered by the last order)
     for p in range(t_len):
-        tol = (tol + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
-        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, tol)
+        mag = (mag + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
+        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, mag * (3.0 * p + 5.0))
         short = avail < ss
         nt = np.where(short, ss - avail, 0.0)
         q = np.zeros(n)
@@ -216,6 +219,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         net[:, p] = nt
         receipt[:, p] = q
         orders[:, p] = k
+        mag = mag + np.abs(q) * ROUNDING
         cur = avail + q
         cur = np.where(short & (cur < ss), ss, cur)  # (the rules' receipts meet ss exactly: below is rounding)
         proj[:, p] = cur
@@ -228,7 +232,7 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     """Gross-to-net per item (row) over periods with safety stock and a lot rule per item.
 
     ``avail = (proj[p-1] + scheduled[p]) - gross[p]`` (``proj[-1] = on_hand``; ``ss`` where it is below ``ss``
-    by no more than the rounding tolerance, ``ROUNDING`` times the item's magnitude so far); when
+    by no more than the rounding tolerance, ``(3 p + 5) x ROUNDING`` times the item's magnitude so far); when
     ``avail < ss`` the net requirement is ``ss - avail`` and the item's lot rule (module docstring) sizes the
     planned receipt;
     ``proj[p] = avail + receipt[p]``, or ``ss`` where a short period's sum rounds below it (the receipts meet

@@ -1613,6 +1613,8 @@ def test_kits_rounding_residue_does_not_block_a_knit_order(engine):
     for mode in ("proportional", "all_or_nothing", "erp"):
         res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", mode=mode, engine=engine)
         assert res.orders["can_start"].tolist() == [True, True], mode
+        # (its yarn line is short of nothing either: it showed the residue, 2.8e-17, as short_lbs)
+        assert res.lines["short_lbs"].tolist() == [0.0, 0.0] and res.orders["short_lbs"].tolist() == [0.0, 0.0]
 
 
 def test_rounding_tolerance_is_a_bound_on_the_sums_error_not_a_share_of_the_magnitude(engine):

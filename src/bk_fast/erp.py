@@ -1469,11 +1469,14 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         lk = res.lines
         pos = lk["order"].to_numpy(dtype=_alloc_np.int64)
         need = lk["need"].to_numpy()
+        taken = lk["taken"].to_numpy()
+        # (a line of a complete knit order is short of nothing, also where it took a rounding residue less
+        # than its need: allocate_kits counts that as covered)
+        line_short = _alloc_np.where(knittable[pos] >= balance[pos], 0.0, _alloc_np.maximum(need - taken, 0.0))
         line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[pos], "Desc#": lk["item"].to_numpy(),
                                           "fraction": lk["fraction"].to_numpy(), "need_lbs": need,
                                           "available_lbs": lk["available"].to_numpy(),
-                                          "allocated_lbs": lk["taken"].to_numpy(),
-                                          "short_lbs": _alloc_np.maximum(need - lk["taken"].to_numpy(), 0.0)})
+                                          "allocated_lbs": taken, "short_lbs": line_short})
     if not len(line_frame):  # (the dtypes of the ids with lines, not object)
         line_frame = _rows_dtypes(line_frame, {"Order #": ko_ids, "Desc#": _net_yarn_ids(_bom_yarns(compiled))})
     knittable = _alloc_np.where(matched, knittable, 0.0)

@@ -94,6 +94,14 @@ def _ww_python(d, setup, holding):
     return rec
 
 
+_HALF_ULP = 2.0 ** -53
+
+
+def _lots(x: float) -> int:
+    """A count of lots rounded up, up to a float residue (the rule's slack: 2**-40 of it, at most half a lot)."""
+    return math.ceil(x - min(x * 2.0 ** -40, 0.5))
+
+
 def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series, rule, safety=SAFETY,
                     lead=LEAD) -> pd.DataFrame:
     """Planned orders (item, due_period, release_period, qty), one item at a time: group the long frame by item,
@@ -106,20 +114,31 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
         g = grp.groupby("week")["qty"].sum().reindex(weeks, fill_value=0.0).tolist()
         s = sched_by_item.get(item, empty).reindex(weeks, fill_value=0.0).tolist()
         prev = float(on_hand.get(item, 0.0))
+        # the rule's rounding tolerance: (3 p + 5) half-ulps of the magnitude so far (a period below the safety
+        # stock by no more is at it)
+        mag0 = abs(prev) * _HALF_ULP + abs(safety) * _HALF_ULP
         if isinstance(rule, WagnerWhitin):
-            d, p0 = [], prev
+            d, p0, mag = [], prev, mag0
             for p in range(len(weeks)):
+                mag = (mag + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP
                 avail = p0 + s[p] - g[p]
+                if avail < safety and not avail < safety - mag * (3.0 * p + 5.0):
+                    avail = safety
                 dp = safety - avail if avail < safety else 0.0
                 d.append(dp)
+                mag = mag + dp * _HALF_ULP
                 p0 = max(avail + dp, safety) if dp > 0 else avail   # (the rule: a rounding below ss is none)
             for p, q in enumerate(_ww_python(d, rule.setup, rule.holding)):
                 if q > 0:
                     rows.append((item, p, p - lead, q))
             continue
         cover = 0  # (fixed periods: no order inside the last order's window)
+        mag = mag0
         for p in range(len(weeks)):
+            mag = (mag + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP
             avail = prev + s[p] - g[p]
+            if avail < safety and not avail < safety - mag * (3.0 * p + 5.0):
+                avail = safety  # (below it by a rounding only)
             if avail < safety and p < cover:
                 avail = safety  # (short by a rounding only: the window's order covers it)
             elif avail < safety:
@@ -127,12 +146,12 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                 if isinstance(rule, LotForLot):
                     qs = [net]
                 elif isinstance(rule, MinMaxMultiple):
-                    qs, rem = [], net
-                    while rem > rule.max:
-                        qs.append(rule.max)
-                        rem -= rule.max
-                    last = max(rem, rule.min)
-                    qs.append(min(max(math.ceil(last / rule.multiple) * rule.multiple, last), rule.max))
+                    # lots of the max, then the rest raised to the min and rounded up to the multiple (lot counts
+                    # up to a float residue, as the rule counts them)
+                    full = _lots(net / rule.max) - 1 if net > rule.max else 0
+                    qs = [rule.max] * full
+                    last = max(net - full * rule.max, rule.min)
+                    qs.append(min(_lots(last / rule.multiple) * rule.multiple, rule.max))
                 else:
                     cum, need = avail, net
                     for j in range(p + 1, min(p + rule.periods, len(weeks))):
@@ -142,6 +161,7 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                     cover = p + rule.periods
                 for q in qs:
                     rows.append((item, p, p - lead, q))
+                mag = mag + abs(sum(qs)) * _HALF_ULP
                 avail = max(avail + sum(qs), safety)   # (the lots meet ss exactly: below it is rounding)
             prev = avail
     return pd.DataFrame(rows, columns=["item", "due_period", "release_period", "qty"])

@@ -1450,11 +1450,13 @@ def test_lot_for_lot_residue_is_no_shortage(engine):
     assert res.orders["qty"].tolist() == [2228.06]  # (not a second order of the lot min for the residue)
 
 
-def test_multiple_that_rounds_below_the_need_keeps_the_need(engine):
-    # ceil(505.11 / 0.03) * 0.03 is 505.10999999999996: "rounded up" must not order less than the need
+def test_multiple_that_rounds_below_the_need_is_the_multiple(engine):
+    # ceil(505.11 / 0.03) * 0.03 is 505.10999999999996, a hair below the need: the order is that multiple (as
+    # 887.32 - 487.32 = 400.00000000000006 orders 16 x 25 = 400.0), and the roll reads the residue as meeting the
+    # safety stock: no second order, projected on hand 0 (not -5.7e-14)
     res = bk_fast.net_requirements(np.array([[505.11, 0.0]]), 0.0, lot=MinMaxMultiple(multiple=0.03, min=100),
                                    engine=engine)
-    assert res.orders[["due_period", "qty"]].values.tolist() == [[0, 505.11]]
+    assert res.orders[["due_period", "qty"]].values.tolist() == [[0, 16837 * 0.03]]
     assert res.projected.tolist() == [[0.0, 0.0]]
 
 
@@ -1581,3 +1583,28 @@ def test_rounding_tolerance_does_not_forgive_whole_units_of_large_items(engine):
     r = bk_fast.net_requirements(np.array([[0.0, 3e6 + 1]]), on_hand=np.array([3e6]),
                                  receipts=np.array([[1e12, -1e12]]), engine=engine)
     assert r.orders["qty"].tolist() == [1.0]
+
+
+def test_lot_rounding_of_a_residue_adds_no_multiple(engine):
+    """A need that is a whole number of multiples in decimal was rounded up by a whole extra multiple when its
+    float64 sum landed a hair above it: 887.32 - 487.32 is 400.00000000000006, and with a multiple of 25 the
+    order was 425 (an audit: 122 of 1,000 constructed cases, 343 with two-decimal multiples); a need a hair
+    above the max became a full order plus a second one of the lot min. A count within 2**-40 of it (and
+    within half a lot) of a whole number of lots is that number now; a real excess still rounds up."""
+    from bk_fast.lots import MinMaxMultiple
+
+    r = bk_fast.net_requirements(np.array([[887.32]]), on_hand=np.array([487.32]), lot=MinMaxMultiple(multiple=25),
+                                 engine=engine)
+    assert r.orders["qty"].tolist() == [400.0] and r.projected.tolist() == [[0.0]]
+    r = bk_fast.net_requirements(np.array([[887.32]]), on_hand=np.array([487.32]),
+                                 lot=MinMaxMultiple(min=50, max=400), engine=engine)
+    assert r.orders["qty"].tolist() == [400.0]  # one order of the max, not 400 + 50
+    r = bk_fast.net_requirements(np.array([[887.32]]), on_hand=np.array([487.3]), lot=MinMaxMultiple(multiple=25),
+                                 engine=engine)
+    assert r.orders["qty"].tolist() == [425.0]  # 0.02 lbs above 400: a real excess
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        a, k, m = np.round(rng.uniform(0, 900), 2), int(rng.integers(1, 20)), float(rng.choice([25.0, 0.25, 12.5]))
+        r = bk_fast.net_requirements(np.array([[a + k * m]]), on_hand=np.array([a]), lot=MinMaxMultiple(multiple=m),
+                                     engine=engine)
+        assert r.orders["qty"].tolist() == [k * m], (a, k, m, r.orders["qty"].tolist())

@@ -9,6 +9,8 @@ from libc.stdint cimport int64_t
 
 # half an ulp per unit of magnitude: the rounding tolerance's unit (reference.netting.ROUNDING)
 cdef double ROUNDING = 2.0 ** -53
+# a lot count's slack (reference.netting.LOT_SLACK)
+cdef double LOT_SLACK = 2.0 ** -40
 
 
 def weekly_roll(const double[::1] on_hand, const double[:, ::1] demand, const double[:, ::1] receipts,
@@ -131,16 +133,18 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
             elif rule == 1:
                 kf = 0.0
                 if nt > lmax:
-                    kf = ceil(nt / lmax) - 1.0
+                    x = nt / lmax
+                    kf = ceil(x - min(x * LOT_SLACK, 0.5)) - 1.0  # (a residue above a whole number of lots is none)
                 full = kf * lmax if kf > 0.0 else 0.0
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
-                    x = ceil(last / lmult) * lmult
-                    if x > last:  # (a product that rounds below the lot it rounds up keeps the lot)
-                        last = x
-                    if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3)
-                        last = lmax
+                    # (a whole number of multiples, also where the product rounds a hair below the need:
+                    # the roll reads that residue as meeting the safety stock)
+                    x = last / lmult
+                    last = ceil(x - min(x * LOT_SLACK, 0.5)) * lmult
+                if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
+                    last = lmax
                 q = full + last
                 k = <int64_t>kf + 1
             elif p < cover:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from bk_fast._kernels._numba import jit
-from bk_fast._kernels.reference.netting import ROUNDING
+from bk_fast._kernels.reference.netting import LOT_SLACK, ROUNDING
 
 
 @jit
@@ -127,16 +127,19 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
             elif rule == 1:
                 kf = 0.0
                 if nt > lmax:
-                    kf = np.ceil(nt / lmax) - 1.0  # (np.ceil: a float; numba's math.ceil is an int64 that wraps)
+                    x = nt / lmax
+                    kf = np.ceil(x - min(x * LOT_SLACK, 0.5)) - 1.0  # (a residue above a whole number of lots is none)
+                    # (np.ceil: a float; numba's math.ceil is an int64 that wraps)
                 full = kf * lmax if kf > 0.0 else 0.0
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
-                    x = np.ceil(last / lmult) * lmult
-                    if x > last:  # (a product that rounds below the lot it rounds up keeps the lot)
-                        last = x
-                    if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3)
-                        last = lmax
+                    # (a whole number of multiples, also where the product rounds a hair below the need:
+                    # the roll reads that residue as meeting the safety stock)
+                    x = last / lmult
+                    last = np.ceil(x - min(x * LOT_SLACK, 0.5)) * lmult
+                if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
+                    last = lmax
                 q = full + last
                 k = int(kf) + 1
             elif p < cover:

@@ -137,15 +137,27 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
     return d
 
 
+#: a lot count's slack: a need above a whole number ``k`` of multiples (or of max lots) by no more than this
+#: share of the count, and by less than half a lot, is ``k`` of them, not ``k + 1`` (``887.32 - 487.32`` is
+#: 400.00000000000006: 16.000000000000004 multiples of 25 are 16; the receipt then meets the safety stock up
+#: to the residue, which the roll reads as meeting it)
+LOT_SLACK = 2.0 ** -40
+
+
+def _lots(x):
+    """``ceil`` of a lot count ``x >= 0`` up to the slack ``min(x * LOT_SLACK, 0.5)``."""
+    return np.ceil(x - np.minimum(x * LOT_SLACK, 0.5))
+
+
 def round_lot(last, mult, cap):
     """A min/max/multiple lot rounded up to its multiple where ``mult > 0``, as the compiled engines round it:
-    ``ceil(last / mult) * mult``, but never below ``last`` (a product that rounds below the lot it rounds up,
-    505.11 with 0.03) nor above the effective max ``cap``, itself a multiple (a quotient that rounds up past a
-    whole number, 74.7 / 0.3). Also the pandas layer's rounding of the last of several orders."""
+    ``ceil(last / mult) * mult`` (the count up to ``LOT_SLACK``; the product may round a hair below ``last``,
+    505.10999999999996 for 505.11 with 0.03, a residue the roll reads as meeting the safety stock), never above
+    the effective max ``cap``, itself a multiple (a quotient that rounds up past a whole number, 74.7 / 0.3, or a
+    residue above it). Also the pandas layer's rounding of the last of several orders."""
     pos = mult > 0.0
-    up = np.ceil(last / np.where(pos, mult, 1.0)) * mult
-    last = np.where(pos & (up > last), up, last)
-    return np.where(pos & (last > cap), cap, last)
+    last = np.where(pos, _lots(last / np.where(pos, mult, 1.0)) * mult, last)
+    return np.where(last > cap, cap, last)
 
 
 def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
@@ -182,7 +194,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         if m.any():
             e = lot_max[m]
             ntm = nt[m]
-            kf = np.where(ntm > e, np.ceil(ntm / np.where(ntm > e, e, 1.0)) - 1.0, 0.0)
+            kf = np.where(ntm > e, _lots(ntm / np.where(ntm > e, e, 1.0)) - 1.0, 0.0)
             full = kf * np.where(kf > 0.0, e, 0.0)
             rem = ntm - full
             last = np.maximum(rem, lot_min[m])

@@ -98,8 +98,8 @@ _HALF_ULP = 2.0 ** -53
 
 
 def _lots(x: float) -> int:
-    """A count of lots rounded up, up to a float residue (the rule's slack: 2**-40 of it, at most half a lot)."""
-    return math.ceil(x - min(x * 2.0 ** -40, 0.5))
+    """A count of lots rounded up, up to a float residue (the rule's slack: 2**-50 of it, at most half a lot)."""
+    return math.ceil(x - min(x * 2.0 ** -50, 0.5))
 
 
 def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series, rule, safety=SAFETY,
@@ -114,32 +114,37 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
         g = grp.groupby("week")["qty"].sum().reindex(weeks, fill_value=0.0).tolist()
         s = sched_by_item.get(item, empty).reindex(weeks, fill_value=0.0).tolist()
         prev = float(on_hand.get(item, 0.0))
-        # the rule's rounding tolerance: (3 p + 5) half-ulps of the magnitude so far (a period below the safety
+        # the rule's running bound on the float error of avail (a period below the safety
         # stock by no more is at it)
-        mag0 = abs(prev) * _HALF_ULP + abs(safety) * _HALF_ULP
+        err0 = abs(prev) * _HALF_ULP + abs(safety) * _HALF_ULP
         if isinstance(rule, WagnerWhitin):
-            d, p0, mag = [], prev, mag0
+            d, p0, err = [], prev, err0
             for p in range(len(weeks)):
-                mag = (mag + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP
-                avail = p0 + s[p] - g[p]
-                if avail < safety and not avail < safety - mag * (3.0 * p + 5.0):
+                t1 = p0 + s[p]
+                avail = t1 - g[p]
+                err = (((err + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP) + abs(t1) * _HALF_ULP) \
+                    + abs(avail) * _HALF_ULP
+                if avail < safety and not avail < safety - err:
                     avail = safety
                 dp = safety - avail if avail < safety else 0.0
                 d.append(dp)
-                mag = mag + dp * _HALF_ULP
+                err = err + abs(avail + dp) * _HALF_ULP
                 p0 = max(avail + dp, safety) if dp > 0 else avail   # (the rule: a rounding below ss is none)
             for p, q in enumerate(_ww_python(d, rule.setup, rule.holding)):
                 if q > 0:
                     rows.append((item, p, p - lead, q))
             continue
         cover = 0  # (fixed periods: no order inside the last order's window)
-        mag = mag0
+        err = err0
         for p in range(len(weeks)):
-            mag = (mag + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP
-            avail = prev + s[p] - g[p]
-            if avail < safety and not avail < safety - mag * (3.0 * p + 5.0):
+            t1 = prev + s[p]
+            avail = t1 - g[p]
+            err = (((err + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP) + abs(t1) * _HALF_ULP) \
+                + abs(avail) * _HALF_ULP
+            if avail < safety and not avail < safety - err:
                 avail = safety  # (below it by a rounding only)
             if avail < safety and p < cover:
+                err = err + abs(avail) * _HALF_ULP
                 avail = safety  # (short by a rounding only: the window's order covers it)
             elif avail < safety:
                 net = safety - avail
@@ -161,8 +166,10 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                     cover = p + rule.periods
                 for q in qs:
                     rows.append((item, p, p - lead, q))
-                mag = mag + abs(sum(qs)) * _HALF_ULP
+                err = err + abs(avail + sum(qs)) * _HALF_ULP
                 avail = max(avail + sum(qs), safety)   # (the lots meet ss exactly: below it is rounding)
+            else:
+                err = err + abs(avail) * _HALF_ULP
             prev = avail
     return pd.DataFrame(rows, columns=["item", "due_period", "release_period", "qty"])
 

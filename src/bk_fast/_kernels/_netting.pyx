@@ -7,10 +7,10 @@ import numpy as np
 from libc.math cimport ceil, fabs, INFINITY
 from libc.stdint cimport int64_t
 
-# half an ulp per unit of magnitude: the rounding tolerance's unit (reference.netting.ROUNDING)
+# half an ulp per unit of magnitude: the rounding error bound's unit (reference.netting.ROUNDING)
 cdef double ROUNDING = 2.0 ** -53
 # a lot count's slack (reference.netting.LOT_SLACK)
-cdef double LOT_SLACK = 2.0 ** -40
+cdef double LOT_SLACK = 2.0 ** -50
 
 
 def weekly_roll(const double[::1] on_hand, const double[:, ::1] demand, const double[:, ::1] receipts,
@@ -90,32 +90,38 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                    int64_t* arg) noexcept nogil:
     """One item's row (pointers to the start of its contiguous rows)."""
     cdef Py_ssize_t p, j, stop, cover
-    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, mag
-    cdef double mag0 = fabs(on_hand) * ROUNDING + fabs(ss) * ROUNDING
+    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1
+    cdef double err0 = fabs(on_hand) * ROUNDING + fabs(ss) * ROUNDING
     cdef int64_t k
     cdef bint short
     if rule == 3:
         prev = on_hand
-        mag = mag0
+        err = err0
         for p in range(t_len):
-            mag = (mag + fabs(s[p]) * ROUNDING) + fabs(g[p]) * ROUNDING
-            avail = (prev + s[p]) - g[p]
-            if avail < ss and not avail < ss - mag * (3.0 * p + 5.0):
+            t1 = prev + s[p]
+            avail = t1 - g[p]
+            # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
+            err = (((err + fabs(s[p]) * ROUNDING) + fabs(g[p]) * ROUNDING) + fabs(t1) * ROUNDING) \
+                + fabs(avail) * ROUNDING
+            if avail < ss and err < INFINITY and not avail < ss - err:
                 avail = ss  # (below the safety stock by a rounding only: at it)
             dp = ss - avail if avail < ss else 0.0
             net[p] = dp
-            mag = mag + dp * ROUNDING
             prev = avail + dp
+            err = err + fabs(prev) * ROUNDING
             if dp > 0.0 and prev < ss:
                 prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
         _ww(net, t_len, setup, hold, rec, f, c, arg)
     prev = on_hand
     cover = 0  # (fixed periods: the periods before this one are covered by the last order)
-    mag = mag0
+    err = err0
     for p in range(t_len):
-        mag = (mag + fabs(s[p]) * ROUNDING) + fabs(g[p]) * ROUNDING
-        avail = (prev + s[p]) - g[p]
-        if avail < ss and not avail < ss - mag * (3.0 * p + 5.0):
+        t1 = prev + s[p]
+        avail = t1 - g[p]
+        # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
+        err = (((err + fabs(s[p]) * ROUNDING) + fabs(g[p]) * ROUNDING) + fabs(t1) * ROUNDING) \
+            + fabs(avail) * ROUNDING
+        if avail < ss and err < INFINITY and not avail < ss - err:
             avail = ss  # (below the safety stock by a rounding only: at it)
         short = avail < ss
         nt = ss - avail if short else 0.0
@@ -166,8 +172,8 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
         net[p] = nt
         rec[p] = q
         orders[p] = k
-        mag = mag + fabs(q) * ROUNDING
         cur = avail + q
+        err = err + fabs(cur) * ROUNDING
         if short and cur < ss:
             cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)
         proj[p] = cur

@@ -87,29 +87,35 @@ def _ww(d, setup, hold, rec, f, c, arg):
 def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
              f, c, arg):
     t_len = g.shape[0]
-    mag0 = abs(on_hand) * ROUNDING + abs(ss) * ROUNDING
+    err0 = abs(on_hand) * ROUNDING + abs(ss) * ROUNDING
     if rule == 3:
         prev = on_hand
-        mag = mag0
+        err = err0
         for p in range(t_len):
-            mag = (mag + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
-            avail = (prev + s[p]) - g[p]
-            if avail < ss and not avail < ss - mag * (3.0 * p + 5.0):
+            t1 = prev + s[p]
+            avail = t1 - g[p]
+            # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
+            err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + abs(t1) * ROUNDING) \
+                + abs(avail) * ROUNDING
+            if avail < ss and err < np.inf and not avail < ss - err:
                 avail = ss  # (below the safety stock by a rounding only: at it)
             dp = ss - avail if avail < ss else 0.0
             net[p] = dp
-            mag = mag + dp * ROUNDING
             prev = avail + dp
+            err = err + abs(prev) * ROUNDING
             if dp > 0.0 and prev < ss:
                 prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
         _ww(net, setup, hold, rec, f, c, arg)
     prev = on_hand
     cover = 0  # (fixed periods: the periods before this one are covered by the last order)
-    mag = mag0
+    err = err0
     for p in range(t_len):
-        mag = (mag + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING
-        avail = (prev + s[p]) - g[p]
-        if avail < ss and not avail < ss - mag * (3.0 * p + 5.0):
+        t1 = prev + s[p]
+        avail = t1 - g[p]
+        # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
+        err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + abs(t1) * ROUNDING) \
+            + abs(avail) * ROUNDING
+        if avail < ss and err < np.inf and not avail < ss - err:
             avail = ss  # (below the safety stock by a rounding only: at it)
         short = avail < ss
         nt = ss - avail if short else 0.0
@@ -128,8 +134,9 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                 kf = 0.0
                 if nt > lmax:
                     x = nt / lmax
-                    kf = np.ceil(x - min(x * LOT_SLACK, 0.5)) - 1.0  # (a residue above a whole number of lots is none)
-                    # (np.ceil: a float; numba's math.ceil is an int64 that wraps)
+                    # (a residue above a whole number of lots is none; np.ceil: a float, numba's math.ceil is an
+                    # int64 that wraps)
+                    kf = np.ceil(x - min(x * LOT_SLACK, 0.5)) - 1.0
                 full = kf * lmax if kf > 0.0 else 0.0
                 rem = nt - full
                 last = rem if rem > lmin else lmin
@@ -161,8 +168,8 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         net[p] = nt
         rec[p] = q
         orders[p] = k
-        mag = mag + abs(q) * ROUNDING
         cur = avail + q
+        err = err + abs(cur) * ROUNDING
         if short and cur < ss:
             cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)
         proj[p] = cur

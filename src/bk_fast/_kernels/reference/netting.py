@@ -107,41 +107,53 @@ def _ww_plan(d, setup, hold):
     return rec
 
 
-#: half an ulp per unit of magnitude. An item's rounding tolerance in period p is (3 p + 5) of them times its
-#: magnitude so far, |on hand| + |ss| + the |receipts|, |gross| and |planned receipts| before it and its
-#: |receipts| and |gross| (summed already scaled, each term times ROUNDING, a power of two: exact, and no
-#: overflow to inf where the magnitudes pass the float range): a bound on the error of the roll's float64
-#: sums (three rounded operations a period, each erring by at most half an ulp of the magnitude, and the
-#: decimal reading of the inputs). A period below the safety stock by no more is at it.
+#: half an ulp per unit of magnitude. The roll keeps a running bound on the float64 error of ``avail``: the
+#: decimal reading of |on hand|, |ss| and every period's |receipts| and |gross|, and each rounded sum of the
+#: roll (``prev + receipts``, ``- gross``, ``+ planned receipt``), each at most half an ulp of its result:
+#: ``err += (|s| + |g| + |prev + s| + |avail|) x ROUNDING`` and ``+ |avail + q| x ROUNDING`` (terms scaled one
+#: by one: exact, a power of two, and no overflow to inf where the magnitudes pass the float range). A period
+#: below the safety stock by no more than ``err`` is at it.
 ROUNDING = 2.0 ** -53
 
 
+def _roll(prev, s, g, err):
+    """One period's ``avail = (prev + s) - g`` and the error bound grown by its terms."""
+    t1 = prev + s
+    avail = t1 - g
+    err = (((err + np.abs(s) * ROUNDING) + np.abs(g) * ROUNDING) + np.abs(t1) * ROUNDING) \
+        + np.abs(avail) * ROUNDING
+    return avail, err
+
+
 def _at_ss_if_residue(avail, ss, tol):
-    """``avail``, or ``ss`` where it is below ``ss`` by no more than the rounding tolerance ``tol``."""
-    return np.where((avail < ss) & ~(avail < ss - tol), ss, avail)
+    """``avail``, or ``ss`` where it is below ``ss`` by no more than the error bound ``tol`` (a finite one: an
+    overflow is no residue)."""
+    return np.where((avail < ss) & (tol < np.inf) & ~(avail < ss - tol), ss, avail)
 
 
 def _l4l_nets(on_hand, gross, scheduled, ss):
     n, t_len = gross.shape
     d = np.zeros((n, t_len))
     prev = on_hand.copy()
-    mag = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    err = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
     for p in range(t_len):
-        mag = (mag + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
-        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, mag * (3.0 * p + 5.0))
+        avail, err = _roll(prev, scheduled[:, p], gross[:, p], err)
+        avail = _at_ss_if_residue(avail, ss, err)
         dp = np.where(avail < ss, ss - avail, 0.0)
         d[:, p] = dp
-        mag = mag + dp * ROUNDING
         prev = avail + dp
+        err = err + np.abs(prev) * ROUNDING
         prev = np.where((dp > 0.0) & (prev < ss), ss, prev)  # (the exact sum is ss)
     return d
 
 
 #: a lot count's slack: a need above a whole number ``k`` of multiples (or of max lots) by no more than this
-#: share of the count, and by less than half a lot, is ``k`` of them, not ``k + 1`` (``887.32 - 487.32`` is
-#: 400.00000000000006: 16.000000000000004 multiples of 25 are 16; the receipt then meets the safety stock up
-#: to the residue, which the roll reads as meeting it)
-LOT_SLACK = 2.0 ** -40
+#: share of the count (a few ulps of it), and by less than half a lot, is ``k`` of them, not ``k + 1``
+#: (``887.32 - 487.32`` is 400.00000000000006: 16.000000000000004 multiples of 25 are 16; the receipt then
+#: meets the safety stock up to the residue, which the roll reads as meeting it). A need whose residue is
+#: larger against the count (a sum of large stock: 9,642.22 + 377.81 - 10,021.03 is 1.0000000000018) still
+#: rounds up a whole lot.
+LOT_SLACK = 2.0 ** -50
 
 
 def _lots(x):
@@ -176,11 +188,11 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     is_fpq = rule == FIXED_PERIODS
     max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
     prev = on_hand.copy()
-    mag = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    err = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
     cover = np.zeros(n, dtype=np.int64)  # (fixed periods: periods before this are covered by the last order)
     for p in range(t_len):
-        mag = (mag + np.abs(scheduled[:, p]) * ROUNDING) + np.abs(gross[:, p]) * ROUNDING
-        avail = _at_ss_if_residue((prev + scheduled[:, p]) - gross[:, p], ss, mag * (3.0 * p + 5.0))
+        avail, err = _roll(prev, scheduled[:, p], gross[:, p], err)
+        avail = _at_ss_if_residue(avail, ss, err)
         short = avail < ss
         nt = np.where(short, ss - avail, 0.0)
         q = np.zeros(n)
@@ -231,8 +243,8 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         net[:, p] = nt
         receipt[:, p] = q
         orders[:, p] = k
-        mag = mag + np.abs(q) * ROUNDING
         cur = avail + q
+        err = err + np.abs(cur) * ROUNDING
         cur = np.where(short & (cur < ss), ss, cur)  # (the rules' receipts meet ss exactly: below is rounding)
         proj[:, p] = cur
         prev = cur
@@ -244,7 +256,7 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     """Gross-to-net per item (row) over periods with safety stock and a lot rule per item.
 
     ``avail = (proj[p-1] + scheduled[p]) - gross[p]`` (``proj[-1] = on_hand``; ``ss`` where it is below ``ss``
-    by no more than the rounding tolerance, ``(3 p + 5) x ROUNDING`` times the item's magnitude so far); when
+    by no more than the running bound on its float64 error, ``ROUNDING`` above); when
     ``avail < ss`` the net requirement is ``ss - avail`` and the item's lot rule (module docstring) sizes the
     planned receipt;
     ``proj[p] = avail + receipt[p]``, or ``ss`` where a short period's sum rounds below it (the receipts meet

@@ -1577,7 +1577,7 @@ def test_rounding_tolerance_does_not_forgive_whole_units_of_large_items(engine):
     """A tolerance of 2**-40 of the item's magnitude (the first version of the residue rule) forgave real
     shortages of large items: 2e12 on hand against 2e12 + 1 lbs of demand (all exact in float64) ordered
     nothing, and so did 3e6 on hand with a transfer of 1e12 in and out. The tolerance is now the bound on the
-    roll's float64 error, (3 p + 5) half-ulps of the magnitude so far: the 1 lb is ordered."""
+    roll's float64 error, half an ulp of every input read and every sum made: the 1 lb is ordered."""
     r = bk_fast.net_requirements(np.array([[2e12 + 1, 0.0]]), on_hand=np.array([2e12]), engine=engine)
     assert r.orders["qty"].tolist() == [1.0]
     r = bk_fast.net_requirements(np.array([[0.0, 3e6 + 1]]), on_hand=np.array([3e6]),

@@ -778,11 +778,11 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     below it (``(8.27 + 2219.79) - 2219.79`` is ``8.269999999999982``), the projected on hand is the safety
     stock, so a later period is not short by the rounding (no order of 1.8e-14 lbs, or of a lot min, for it).
     For the same reason a period covered by the last fixed-periods order or an earlier Wagner-Whitin lot gets no
-    net requirement and no order, and a multiple that rounds below the lot it rounds up keeps the lot. A period
-    whose ``available`` is below the safety stock by no more than the item's rounding tolerance, a bound on
-    the error of the roll's float64 sums (``(3 p + 5) x 2**-53`` of its magnitude so far: |on hand| + |safety
-    stock| + the |scheduled|, |gross| and |planned receipts| through period ``p``), is at the safety stock: not short, as where the binary inputs themselves fall short (``0.03 - 0.01`` is
-    3.5e-18 below ``0.02``) or a first period's sum leaves a residue.
+    net requirement and no order. A period whose ``available`` is below the safety stock by no more than a
+    running bound on its float64 error (half an ulp, ``2**-53``, of every input read and of every sum the roll
+    makes) is at the safety stock: not short, as where the binary inputs themselves fall short (``0.03 - 0.01``
+    is 3.5e-18 below ``0.02``) or a first period's sum leaves a residue. A lot count within a few ulps of a
+    whole number is that number (:class:`bk_fast.lots.MinMaxMultiple`).
     The **planned order release** is the receipt period minus the lead time; releases that fall before period
     0 are reported as past due (``past_due``, ``orders.past_due``), never dropped.
 

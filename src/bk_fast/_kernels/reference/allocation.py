@@ -66,15 +66,15 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
 
     ``tol``: per item, the rounding tolerance (module docstring). Inputs per order (row ``o``): ``order_item``
-    (int64 code), ``rank`` (int64 >= 0: the order of service
-    within an item, ties by row; the caller encodes priority, due and order id in it), ``due`` (float64, no
-    NaN), ``qty`` (float64 >= 0). Scalars: ``partial`` (0/1), ``min_ship`` (>= 0), ``max_late`` (>= 0, may
-    be inf). Outputs: ``free`` (per period; a zero-length array when not wanted, which saves the compiled
-    engines half the work of a take), ``short`` and ``on_time`` (qty delivered on time; per order)
-    and the deliveries ``del_order`` (order row), ``del_period`` (global period index), ``del_qty``,
-    ``del_due`` (the order's due), ``del_late`` (``time - due`` when the period is after the due, else 0),
-    which need room for ``len(order_item) + len(times)`` rows. Returns the number of deliveries written (in allocation order: item by item, orders
-    in priority order, periods ascending).
+    (int64 code), ``rank`` (int64 >= 0: the order of service within an item, ties by row; the caller encodes
+    priority, due and order id in it), ``due`` (float64, no NaN), ``qty`` (float64 >= 0). Scalars:
+    ``partial`` (0/1), ``min_ship`` (>= 0), ``max_late`` (>= 0, may be inf). Outputs: ``free`` (per period; a
+    zero-length array when not wanted, which saves the compiled engines half the work of a take), ``short``
+    and ``on_time`` (qty delivered on time; per order) and the deliveries ``del_order`` (order row),
+    ``del_period`` (global period index), ``del_qty``, ``del_due`` (the order's due), ``del_late`` (``time -
+    due`` when the period is after the due, else 0), which need room for ``len(order_item) + len(times)`` rows.
+    Returns the number of deliveries written (in allocation order: item by item, orders in priority order,
+    periods ascending).
 
     NumPy formulation: items are independent, so every round advances each item by one step of its own
     sequential loop (one take, or closing its current order), vectorised across items over a dense
@@ -200,7 +200,8 @@ def allocate_kit_orders(item_ptr, times, cum, tol, seq, qty, due, req_ptr, req_i
     the knittable lbs are ``min(qty, min over lines of g / frac)`` (0 in all-or-nothing mode unless the full
     qty is covered), where a line whose need ``frac * qty`` fits in ``g`` (up to the item's ``tol``) covers the
     qty exactly (``g / frac`` may round below it) and one whose need does not fit covers less than the qty
-    (``g / frac`` may round up to it). ``limiting`` is the first line reaching that minimum when it is below ``qty`` (else -1).
+    (``g / frac`` may round up to it). ``limiting`` is the first line reaching that minimum when it is below
+    ``qty`` (else -1).
     Every line then takes ``min(frac * knit, g)`` from its bucket on (the ``min`` only guards rounding);
     ``avail[line]`` (output) is that ``g``.
     """

@@ -262,7 +262,7 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     ``proj[p] = avail + receipt[p]``, or ``ss`` where a short period's sum rounds below it (the receipts meet
     ``ss`` exactly); ``orders[p]`` counts the planned orders due in ``p``. A short period inside the window
     of the last fixed-periods order, or a Wagner-Whitin period without a lot, is short by a rounding only: net
-    0, no order, ``proj[p] = ss``. A multiple keeps the lot when ``ceil(lot / m) * m`` rounds below it.
+    0, no order, ``proj[p] = ss``. A lot count within a few ulps of a whole number is that number (``LOT_SLACK``).
     """
     _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
               proj, net, receipt, orders)

@@ -97,9 +97,10 @@ def _ww_python(d, setup, holding):
 _HALF_ULP = 2.0 ** -53
 
 
-def _lots(x: float) -> int:
-    """A count of lots rounded up, up to a float residue (the rule's slack: 2**-50 of it, at most half a lot)."""
-    return math.ceil(x - min(x * 2.0 ** -50, 0.5))
+def _lots(x: float, extra: float = 0.0) -> int:
+    """A count of lots rounded up, up to a float residue (the rule's slack: 2**-50 of it plus the need's error
+    bound in lots, at most half a lot)."""
+    return math.ceil(x - min(x * 2.0 ** -50 + extra, 0.5))
 
 
 def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series, rule, safety=SAFETY,
@@ -153,10 +154,13 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                 elif isinstance(rule, MinMaxMultiple):
                     # lots of the max, then the rest raised to the min and rounded up to the multiple (lot counts
                     # up to a float residue, as the rule counts them)
-                    full = _lots(net / rule.max) - 1 if net > rule.max else 0
+                    e2 = err + net * _HALF_ULP  # (the need's error bound, in lbs)
+                    full = _lots(net / rule.max, e2 / rule.max) - 1 if net > rule.max else 0
                     qs = [rule.max] * full
-                    last = max(net - full * rule.max, rule.min)
-                    qs.append(min(_lots(last / rule.multiple) * rule.multiple, rule.max))
+                    rem = net - full * rule.max
+                    last = max(rem, rule.min)
+                    extra = e2 / rule.multiple if rem > rule.min else 0.0
+                    qs.append(min(_lots(last / rule.multiple, extra) * rule.multiple, rule.max))
                 else:
                     cum, need = avail, net
                     for j in range(p + 1, min(p + rule.periods, len(weeks))):

@@ -47,13 +47,12 @@ class MinMaxMultiple(LotRule):
     order for the rest (itself raised to ``min`` and rounded up). With max 37.5 and multiple 25, a need of
     28.75 orders 25 + 25, not 50. ``max=None``: uncapped; ``multiple=None`` (or 0): no rounding.
 
-    Rounding is floating-point ``ceil(q / multiple) * multiple`` up to a float64 residue of the count: a count
-    of multiples (or of max lots) within a few ulps of it (``2**-50`` of it, at most half a lot) of a whole
-    number is that number (``887.32 - 487.32`` is 400.00000000000006 and orders 400 with multiple 25, not 425;
-    the residue left is read as meeting the safety stock). A real excess rounds up: a need of ``50.000000001``
-    with multiple 25 orders 75. (A need that is a small difference of large stock carries the stock's
-    residue, larger against the count: ``9,642.22 + 377.81 - 10,021.03`` is 1.0000000000018 and orders 2 with
-    multiple 1.)
+    Rounding is floating-point ``ceil(q / multiple) * multiple`` up to a float64 residue: a count of multiples
+    (or of max lots) within a few ulps of it (``2**-50`` of it) plus the need's error bound (the roll's running
+    bound, in lots; at most half a lot) of a whole number is that number (``887.32 - 487.32`` is
+    400.00000000000006 and orders 400 with multiple 25, not 425; ``9,642.22 + 377.81 - 10,021.03`` is
+    1.0000000000018 and orders 1 with multiple 1; the residue left is read as meeting the safety stock). A
+    real excess rounds up: a need of ``50.000000001`` with multiple 25 orders 75. The lot min is exact.
 
     Examples
     --------

@@ -653,6 +653,11 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
         e = p.lot_max[sr]
         full = (sk - 1).astype(np.float64) * e
         last = round_lot(np.maximum(net[sr, sc] - full, p.lot_min[sr]), p.lot_mult[sr], e)  # (as the kernels)
+        # the kernels also count the multiples up to the roll's error bound, which is not kept: where that made
+        # the last order one multiple less, the receipt tells (its last order is then the receipt less the full
+        # ones, exact for multiples that are binary fractions and within an ulp otherwise)
+        total = qty[split]
+        last = np.where(full + last == total, last, total - full)
         rr, cc = np.repeat(r, k), np.repeat(c, k)
         fill = np.zeros(r.shape[0])
         fill[split] = e

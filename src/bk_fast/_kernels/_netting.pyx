@@ -90,7 +90,7 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                    int64_t* arg) noexcept nogil:
     """One item's row (pointers to the start of its contiguous rows)."""
     cdef Py_ssize_t p, j, stop, cover
-    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1
+    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1, e2
     cdef double err0 = fabs(on_hand) * ROUNDING + fabs(ss) * ROUNDING
     cdef int64_t k
     cdef bint short
@@ -138,17 +138,20 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                 k = 1
             elif rule == 1:
                 kf = 0.0
+                # the need's error bound: the roll's, and the rounding of ss - avail (a lot count within it, or
+                # a few ulps, of a whole number is that number: the need may be that whole number in decimal)
+                e2 = err + nt * ROUNDING
                 if nt > lmax:
                     x = nt / lmax
-                    kf = ceil(x - min(x * LOT_SLACK, 0.5)) - 1.0  # (a residue above a whole number of lots is none)
+                    kf = ceil(x - min(x * LOT_SLACK + e2 / lmax, 0.5)) - 1.0
                 full = kf * lmax if kf > 0.0 else 0.0
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
                     # (a whole number of multiples, also where the product rounds a hair below the need:
-                    # the roll reads that residue as meeting the safety stock)
+                    # the roll reads that residue as meeting the safety stock; the min is exact)
                     x = last / lmult
-                    last = ceil(x - min(x * LOT_SLACK, 0.5)) * lmult
+                    last = ceil(x - min(x * LOT_SLACK + (e2 / lmult if rem > lmin else 0.0), 0.5)) * lmult
                 if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
                     last = lmax
                 q = full + last

@@ -132,19 +132,21 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                 k = 1
             elif rule == 1:
                 kf = 0.0
+                # the need's error bound: the roll's, and the rounding of ss - avail (a lot count within it, or
+                # a few ulps, of a whole number is that number: the need may be that whole number in decimal)
+                e2 = err + nt * ROUNDING
                 if nt > lmax:
                     x = nt / lmax
-                    # (a residue above a whole number of lots is none; np.ceil: a float, numba's math.ceil is an
-                    # int64 that wraps)
-                    kf = np.ceil(x - min(x * LOT_SLACK, 0.5)) - 1.0
+                    kf = np.ceil(x - min(x * LOT_SLACK + e2 / lmax, 0.5)) - 1.0  # (np.ceil: a float; numba's
+                    # math.ceil is an int64 that wraps)
                 full = kf * lmax if kf > 0.0 else 0.0
                 rem = nt - full
                 last = rem if rem > lmin else lmin
                 if lmult > 0.0:
                     # (a whole number of multiples, also where the product rounds a hair below the need:
-                    # the roll reads that residue as meeting the safety stock)
+                    # the roll reads that residue as meeting the safety stock; the min is exact)
                     x = last / lmult
-                    last = np.ceil(x - min(x * LOT_SLACK, 0.5)) * lmult
+                    last = np.ceil(x - min(x * LOT_SLACK + (e2 / lmult if rem > lmin else 0.0), 0.5)) * lmult
                 if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
                     last = lmax
                 q = full + last

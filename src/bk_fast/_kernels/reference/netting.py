@@ -150,25 +150,28 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
 #: a lot count's slack: a need above a whole number ``k`` of multiples (or of max lots) by no more than this
 #: share of the count (a few ulps of it), and by less than half a lot, is ``k`` of them, not ``k + 1``
 #: (``887.32 - 487.32`` is 400.00000000000006: 16.000000000000004 multiples of 25 are 16; the receipt then
-#: meets the safety stock up to the residue, which the roll reads as meeting it). A need whose residue is
-#: larger against the count (a sum of large stock: 9,642.22 + 377.81 - 10,021.03 is 1.0000000000018) still
-#: rounds up a whole lot.
+#: meets the safety stock up to the residue, which the roll reads as meeting it). The kernels add the need's
+#: error bound (the roll's, in lots) to the slack: a need that is a small difference of large stock carries
+#: the stock's residue (9,642.22 + 377.81 - 10,021.03 is 1.0000000000018: 1 lot of 1).
 LOT_SLACK = 2.0 ** -50
 
 
-def _lots(x):
-    """``ceil`` of a lot count ``x >= 0`` up to the slack ``min(x * LOT_SLACK, 0.5)``."""
-    return np.ceil(x - np.minimum(x * LOT_SLACK, 0.5))
+def _lots(x, extra=0.0):
+    """``ceil`` of a lot count ``x >= 0`` up to the slack ``min(x * LOT_SLACK + extra, 0.5)`` (``extra``: the
+    need's error bound in lots)."""
+    return np.ceil(x - np.minimum(x * LOT_SLACK + extra, 0.5))
 
 
-def round_lot(last, mult, cap):
+def round_lot(last, mult, cap, err=0.0):
     """A min/max/multiple lot rounded up to its multiple where ``mult > 0``, as the compiled engines round it:
-    ``ceil(last / mult) * mult`` (the count up to ``LOT_SLACK``; the product may round a hair below ``last``,
-    505.10999999999996 for 505.11 with 0.03, a residue the roll reads as meeting the safety stock), never above
-    the effective max ``cap``, itself a multiple (a quotient that rounds up past a whole number, 74.7 / 0.3, or a
-    residue above it). Also the pandas layer's rounding of the last of several orders."""
+    ``ceil(last / mult) * mult`` (the count up to ``LOT_SLACK`` and ``err``, a bound on the float64 error of
+    ``last``, in multiples; the product may round a hair below ``last``, 505.10999999999996 for 505.11 with
+    0.03, a residue the roll reads as meeting the safety stock), never above the effective max ``cap``, itself
+    a multiple (a quotient that rounds up past a whole number, 74.7 / 0.3, or a residue above it). Also the
+    pandas layer's rounding of the last of several orders (without ``err``: see ``netting._orders_frame``)."""
     pos = mult > 0.0
-    last = np.where(pos, _lots(last / np.where(pos, mult, 1.0)) * mult, last)
+    safe = np.where(pos, mult, 1.0)
+    last = np.where(pos, _lots(last / safe, err / safe) * mult, last)
     return np.where(last > cap, cap, last)
 
 
@@ -206,11 +209,16 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         if m.any():
             e = lot_max[m]
             ntm = nt[m]
-            kf = np.where(ntm > e, _lots(ntm / np.where(ntm > e, e, 1.0)) - 1.0, 0.0)
+            # the need's error bound: the roll's, and the rounding of ss - avail (counts within it of a whole
+            # number are that number: the need may be that whole number in decimal)
+            e2 = err[m] + ntm * ROUNDING
+            div = np.where(ntm > e, e, 1.0)
+            kf = np.where(ntm > e, _lots(ntm / div, e2 / div) - 1.0, 0.0)
             full = kf * np.where(kf > 0.0, e, 0.0)
             rem = ntm - full
-            last = np.maximum(rem, lot_min[m])
-            q[m] = full + round_lot(last, lot_mult[m], e)
+            lmin = lot_min[m]
+            last = np.maximum(rem, lmin)
+            q[m] = full + round_lot(last, lot_mult[m], e, np.where(rem > lmin, e2, 0.0))
             with np.errstate(invalid="ignore"):  # (a count beyond int64 wraps as in the compiled engines)
                 k[m] = kf.astype(np.int64) + 1
 

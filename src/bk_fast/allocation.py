@@ -514,13 +514,14 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     no projected on hand goes below zero, not even by rounding, and all engines agree bit for bit. A rounding
     residue is not a shortage: float64 sums miss decimal ones by a few ulps (``0.3 - 0.1`` is
     0.19999999999999998, below an order of 0.2), so a need left after a take that is no larger than the
-    order's tolerance counts as met (the
-    delivery is what was free, so the deliveries of such an order add up to a few ulps less than its
-    ``delivered``); ``partial=False`` and ``min_shipment`` compare up to the same tolerance. The tolerance
-    bounds the float64 error of the item's sums: ``(2 x supply rows + orders + 2) x 2**-53 x`` the sum of the
-    item's ``|supply qty|`` (every rounded operation errs by at most half an ulp of that sum, and so does the
-    decimal reading of the inputs), and at most ``2**-20 x qty`` (``2**-20 x min_shipment`` for that
-    threshold). At 10^4 lbs of an item and 100 orders it is 2.3e-10 lbs; whole units stay exact. An item's
+    order's tolerance counts as met (the delivery is what was free, so the deliveries of such an order add up
+    to a few ulps less than its ``delivered``); ``partial=False`` and ``min_shipment`` compare up to the same
+    tolerance. The tolerance bounds the float64 error of the item's sums: ``(2 x supply rows + orders + 2) x
+    2**-53 x`` the sum of the item's ``|supply qty|`` (every rounded operation errs by at most half an ulp of
+    that sum, and so does the decimal reading of the inputs), and at most ``2**-20 x qty`` (``2**-20 x
+    min_shipment`` for that threshold). At 10^4 lbs of an item and 100 orders it is 2.3e-10 lbs; it stays
+    below one unit while ``(2 x supply rows + orders + 2) x`` the magnitude is below 2**53, or the qty below
+    2**20, so whole units stay exact there. An item's
     supply is summed in float64: whole units add up exactly while its quantities add up to less than 2**53
     (9.0e15) in magnitude; an item some order asks for at or beyond that is a ValueError (the supply of an
     item no order asks for is left alone). With one on-hand period the result equals the ERP's per-item

@@ -115,38 +115,41 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
         g = grp.groupby("week")["qty"].sum().reindex(weeks, fill_value=0.0).tolist()
         s = sched_by_item.get(item, empty).reindex(weeks, fill_value=0.0).tolist()
         prev = float(on_hand.get(item, 0.0))
-        # the rule's running bound on the float error of avail (a period below the safety
-        # stock by no more is at it)
+        # the rule's running bound on the float error of avail, err, and what residues wrote off so far, wo: a
+        # period below the safety stock by no more than err - wo is at it (wo grows by what that writes off)
         err0 = abs(prev) * _HALF_ULP + abs(safety) * _HALF_ULP
         if isinstance(rule, WagnerWhitin):
-            d, p0, err = [], prev, err0
+            d, p0, err, wo = [], prev, err0, 0.0
             for p in range(len(weeks)):
                 t1 = p0 + s[p]
                 avail = t1 - g[p]
                 err = (((err + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP) + abs(t1) * _HALF_ULP) \
                     + abs(avail) * _HALF_ULP
-                if avail < safety and not avail < safety - err:
-                    avail = safety
+                if avail < safety and not avail < safety - (err - wo):
+                    wo, avail = wo + (safety - avail), safety
                 dp = safety - avail if avail < safety else 0.0
                 d.append(dp)
-                err = err + abs(avail + dp) * _HALF_ULP
-                p0 = max(avail + dp, safety) if dp > 0 else avail   # (the rule: a rounding below ss is none)
+                p0 = avail + dp
+                err = err + abs(p0) * _HALF_ULP
+                if dp > 0 and p0 < safety:  # (the rule: a rounding below ss is none)
+                    wo, p0 = wo + (safety - p0), safety
             for p, q in enumerate(_ww_python(d, rule.setup, rule.holding)):
                 if q > 0:
                     rows.append((item, p, p - lead, q))
             continue
         cover = 0  # (fixed periods: no order inside the last order's window)
-        err = err0
+        err, wo = err0, 0.0
         for p in range(len(weeks)):
             t1 = prev + s[p]
             avail = t1 - g[p]
             err = (((err + abs(s[p]) * _HALF_ULP) + abs(g[p]) * _HALF_ULP) + abs(t1) * _HALF_ULP) \
                 + abs(avail) * _HALF_ULP
-            if avail < safety and not avail < safety - err:
-                avail = safety  # (below it by a rounding only)
+            room = err - wo
+            if avail < safety and not avail < safety - room:
+                wo, avail = wo + (safety - avail), safety  # (below it by a rounding only)
             if avail < safety and p < cover:
                 err = err + abs(avail) * _HALF_ULP
-                avail = safety  # (short by a rounding only: the window's order covers it)
+                wo, avail = wo + (safety - avail), safety  # (short by a rounding only: the window's order covers it)
             elif avail < safety:
                 net = safety - avail
                 if isinstance(rule, LotForLot):
@@ -154,7 +157,7 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                 elif isinstance(rule, MinMaxMultiple):
                     # lots of the max, then the rest raised to the min and rounded up to the multiple (lot counts
                     # up to a float residue, as the rule counts them)
-                    e2 = err + net * _HALF_ULP  # (the need's error bound, in lbs)
+                    e2 = room + net * _HALF_ULP  # (the need's error bound, in lbs)
                     full = _lots(net / rule.max, e2 / rule.max) - 1 if net > rule.max else 0
                     qs = [rule.max] * full
                     rem = net - full * rule.max
@@ -170,8 +173,11 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                     cover = p + rule.periods
                 for q in qs:
                     rows.append((item, p, p - lead, q))
-                err = err + abs(avail + sum(qs)) * _HALF_ULP
-                avail = max(avail + sum(qs), safety)   # (the lots meet ss exactly: below it is rounding)
+                cur = avail + sum(qs)
+                err = err + abs(cur) * _HALF_ULP
+                if cur < safety:  # (the lots meet ss up to a residue: written off)
+                    wo, cur = wo + (safety - cur), safety
+                avail = cur
             else:
                 err = err + abs(avail) * _HALF_ULP
             prev = avail

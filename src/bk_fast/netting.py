@@ -35,7 +35,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._columns import normalise
-from bk_fast._kernels.reference.netting import round_lot
+from bk_fast._kernels.reference.netting import LOT_SLACK, round_lot
 from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
                                require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
@@ -612,9 +612,14 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
         _bad(items, ~(mx > 0), "lot max", "> 0 (None = uncapped)", mx)
         pos = mult > 0
         safe = np.where(pos, mult, 1.0)
-        eff = np.where(pos & np.isfinite(mx), np.floor(mx / safe) * safe, mx)
-        low = np.where(pos, np.ceil(p.lot_min / safe) * safe, p.lot_min)
-        _bad(items, ~(eff > 0) | (low > eff), "lot max",
+        # (whole numbers of multiples up to the rule's slack, as the kernels count them: a max of 0.3 with a
+        # multiple of 0.1 is 3 of them, although 0.3 / 0.1 is 2.9999999999999996; the cap is then the max itself,
+        # not 3 x 0.1 = 0.30000000000000004)
+        x, y = mx / safe, p.lot_min / safe
+        k_max = np.floor(x + np.minimum(x * LOT_SLACK, 0.5))
+        k_min = np.ceil(y - np.minimum(y * LOT_SLACK, 0.5))
+        eff = np.where(pos & np.isfinite(mx), np.minimum(k_max * safe, mx), mx)
+        _bad(items, ~(eff > 0) | (pos & (k_min > k_max)) | (~pos & (p.lot_min > mx)), "lot max",
              "at least the min rounded up to the multiple (and at least one multiple)", mx)
         p.lot_mult, p.lot_max = mult, eff
     elif isinstance(rule, FixedPeriods):
@@ -785,7 +790,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     For the same reason a period covered by the last fixed-periods order or an earlier Wagner-Whitin lot gets no
     net requirement and no order. A period whose ``available`` is below the safety stock by no more than a
     running bound on its float64 error (half an ulp, ``2**-53``, of every input read and of every sum the roll
-    makes) is at the safety stock: not short, as where the binary inputs themselves fall short (``0.03 - 0.01``
+    makes), less what such residues wrote off before, is at the safety stock (all write-offs together stay
+    within the bound): not short, as where the binary inputs themselves fall short (``0.03 - 0.01``
     is 3.5e-18 below ``0.02``) or a first period's sum leaves a residue. A lot count within a few ulps of a
     whole number is that number (:class:`bk_fast.lots.MinMaxMultiple`).
     The **planned order release** is the receipt period minus the lead time; releases that fall before period

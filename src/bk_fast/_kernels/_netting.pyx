@@ -90,40 +90,50 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                    int64_t* arg) noexcept nogil:
     """One item's row (pointers to the start of its contiguous rows)."""
     cdef Py_ssize_t p, j, stop, cover
-    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1, e2
+    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1, e2, wo, room
     cdef double err0 = fabs(on_hand) * ROUNDING + fabs(ss) * ROUNDING
     cdef int64_t k
     cdef bint short
     if rule == 3:
         prev = on_hand
         err = err0
+        wo = 0.0
         for p in range(t_len):
             t1 = prev + s[p]
             avail = t1 - g[p]
             # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
             err = (((err + fabs(s[p]) * ROUNDING) + fabs(g[p]) * ROUNDING) + fabs(t1) * ROUNDING) \
                 + fabs(avail) * ROUNDING
-            if avail < ss and err < INFINITY and not avail < ss - err:
-                avail = ss  # (below the safety stock by a rounding only: at it)
-            dp = ss - avail if avail < ss else 0.0
+            # (short, and the residue rule: as in the loop below)
+            short = avail < ss and (not err < INFINITY or avail < ss - (err - wo))
+            if avail < ss and not short:
+                wo = wo + (ss - avail)
+                avail = ss
+            dp = ss - avail if short else 0.0
             net[p] = dp
             prev = avail + dp
             err = err + fabs(prev) * ROUNDING
             if dp > 0.0 and prev < ss:
-                prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
+                wo = wo + (ss - prev)
+                prev = ss
         _ww(net, t_len, setup, hold, rec, f, c, arg)
     prev = on_hand
     cover = 0  # (fixed periods: the periods before this one are covered by the last order)
     err = err0
+    wo = 0.0  # (what residues wrote off so far: with it, every write-off together stays within the bound)
     for p in range(t_len):
         t1 = prev + s[p]
         avail = t1 - g[p]
         # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
         err = (((err + fabs(s[p]) * ROUNDING) + fabs(g[p]) * ROUNDING) + fabs(t1) * ROUNDING) \
             + fabs(avail) * ROUNDING
-        if avail < ss and err < INFINITY and not avail < ss - err:
-            avail = ss  # (below the safety stock by a rounding only: at it)
-        short = avail < ss
+        # short only beyond what the error bound leaves after the earlier write-offs (an infinite bound: an
+        # overflow, no residue); below ss by less is a residue: at ss, written off
+        room = err - wo
+        short = avail < ss and (not err < INFINITY or avail < ss - room)
+        if avail < ss and not short:
+            wo = wo + (ss - avail)
+            avail = ss
         nt = ss - avail if short else 0.0
         q = 0.0
         k = 0
@@ -140,7 +150,7 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                 kf = 0.0
                 # the need's error bound: the roll's, and the rounding of ss - avail (a lot count within it, or
                 # a few ulps, of a whole number is that number: the need may be that whole number in decimal)
-                e2 = err + nt * ROUNDING
+                e2 = room + nt * ROUNDING
                 if nt > lmax:
                     x = nt / lmax
                     kf = ceil(x - min(x * LOT_SLACK + e2 / lmax, 0.5)) - 1.0
@@ -178,7 +188,9 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
         cur = avail + q
         err = err + fabs(cur) * ROUNDING
         if short and cur < ss:
-            cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)
+            # (every rule's receipts meet the safety stock up to a residue of the sum or of the lot count)
+            wo = wo + (ss - cur)
+            cur = ss
         proj[p] = cur
         prev = cur
 

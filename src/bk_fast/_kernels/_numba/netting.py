@@ -91,33 +91,43 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
     if rule == 3:
         prev = on_hand
         err = err0
+        wo = 0.0
         for p in range(t_len):
             t1 = prev + s[p]
             avail = t1 - g[p]
             # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
             err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + abs(t1) * ROUNDING) \
                 + abs(avail) * ROUNDING
-            if avail < ss and err < np.inf and not avail < ss - err:
-                avail = ss  # (below the safety stock by a rounding only: at it)
-            dp = ss - avail if avail < ss else 0.0
+            # (short, and the residue rule: as in the loop below)
+            short = avail < ss and (not err < np.inf or avail < ss - (err - wo))
+            if avail < ss and not short:
+                wo = wo + (ss - avail)
+                avail = ss
+            dp = ss - avail if short else 0.0
             net[p] = dp
             prev = avail + dp
             err = err + abs(prev) * ROUNDING
             if dp > 0.0 and prev < ss:
-                prev = ss  # (the exact sum is ss: a rounding below it is no shortage)
+                wo = wo + (ss - prev)
+                prev = ss
         _ww(net, setup, hold, rec, f, c, arg)
     prev = on_hand
     cover = 0  # (fixed periods: the periods before this one are covered by the last order)
     err = err0
+    wo = 0.0  # (what residues wrote off so far: with it, every write-off together stays within the bound)
     for p in range(t_len):
         t1 = prev + s[p]
         avail = t1 - g[p]
         # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
         err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + abs(t1) * ROUNDING) \
             + abs(avail) * ROUNDING
-        if avail < ss and err < np.inf and not avail < ss - err:
-            avail = ss  # (below the safety stock by a rounding only: at it)
-        short = avail < ss
+        # short only beyond what the error bound leaves after the earlier write-offs (an infinite bound: an
+        # overflow, no residue); below ss by less is a residue: at ss, written off
+        room = err - wo
+        short = avail < ss and (not err < np.inf or avail < ss - room)
+        if avail < ss and not short:
+            wo = wo + (ss - avail)
+            avail = ss
         nt = ss - avail if short else 0.0
         q = 0.0
         k = 0
@@ -134,7 +144,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                 kf = 0.0
                 # the need's error bound: the roll's, and the rounding of ss - avail (a lot count within it, or
                 # a few ulps, of a whole number is that number: the need may be that whole number in decimal)
-                e2 = err + nt * ROUNDING
+                e2 = room + nt * ROUNDING
                 if nt > lmax:
                     x = nt / lmax
                     kf = np.ceil(x - min(x * LOT_SLACK + e2 / lmax, 0.5)) - 1.0  # (np.ceil: a float; numba's
@@ -173,7 +183,9 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         cur = avail + q
         err = err + abs(cur) * ROUNDING
         if short and cur < ss:
-            cur = ss  # (every rule's receipts meet the safety stock exactly: below it is rounding)
+            # (every rule's receipts meet the safety stock up to a residue of the sum or of the lot count)
+            wo = wo + (ss - cur)
+            cur = ss
         proj[p] = cur
         prev = cur
 

@@ -112,7 +112,8 @@ def _ww_plan(d, setup, hold):
 #: roll (``prev + receipts``, ``- gross``, ``+ planned receipt``), each at most half an ulp of its result:
 #: ``err += (|s| + |g| + |prev + s| + |avail|) x ROUNDING`` and ``+ |avail + q| x ROUNDING`` (terms scaled one
 #: by one: exact, a power of two, and no overflow to inf where the magnitudes pass the float range). A period
-#: below the safety stock by no more than ``err`` is at it.
+#: below the safety stock by no more than ``err - wo`` is at it, where ``wo`` is what such residues (and receipts
+#: a residue short of ss) wrote off before: all write-offs together stay within the bound.
 ROUNDING = 2.0 ** -53
 
 
@@ -125,10 +126,14 @@ def _roll(prev, s, g, err):
     return avail, err
 
 
-def _at_ss_if_residue(avail, ss, tol):
-    """``avail``, or ``ss`` where it is below ``ss`` by no more than the error bound ``tol`` (a finite one: an
-    overflow is no residue)."""
-    return np.where((avail < ss) & (tol < np.inf) & ~(avail < ss - tol), ss, avail)
+def _short(avail, ss, err, wo):
+    """``(short, avail, wo)``: short is below ``ss`` by more than what the error bound ``err`` leaves after the
+    earlier write-offs ``wo`` (or at all when the bound is infinite: an overflow is no residue); below ``ss``
+    by less is a residue: ``avail`` is ``ss``, and ``wo`` grows by what that wrote off, so all write-offs
+    together stay within the bound (not one bound a period)."""
+    short = (avail < ss) & (~(err < np.inf) | (avail < ss - (err - wo)))
+    res = (avail < ss) & ~short
+    return short, np.where(res, ss, avail), np.where(res, wo + (ss - avail), wo)
 
 
 def _l4l_nets(on_hand, gross, scheduled, ss):
@@ -136,14 +141,17 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
     d = np.zeros((n, t_len))
     prev = on_hand.copy()
     err = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    wo = np.zeros(n)
     for p in range(t_len):
         avail, err = _roll(prev, scheduled[:, p], gross[:, p], err)
-        avail = _at_ss_if_residue(avail, ss, err)
-        dp = np.where(avail < ss, ss - avail, 0.0)
+        short, avail, wo = _short(avail, ss, err, wo)
+        dp = np.where(short, ss - avail, 0.0)
         d[:, p] = dp
         prev = avail + dp
         err = err + np.abs(prev) * ROUNDING
-        prev = np.where((dp > 0.0) & (prev < ss), ss, prev)  # (the exact sum is ss)
+        low = (dp > 0.0) & (prev < ss)
+        wo = np.where(low, wo + (ss - prev), wo)
+        prev = np.where(low, ss, prev)
     return d
 
 
@@ -192,11 +200,12 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
     prev = on_hand.copy()
     err = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    wo = np.zeros(n)  # (what residues wrote off so far)
     cover = np.zeros(n, dtype=np.int64)  # (fixed periods: periods before this are covered by the last order)
     for p in range(t_len):
         avail, err = _roll(prev, scheduled[:, p], gross[:, p], err)
-        avail = _at_ss_if_residue(avail, ss, err)
-        short = avail < ss
+        room = err - wo
+        short, avail, wo = _short(avail, ss, err, wo)
         nt = np.where(short, ss - avail, 0.0)
         q = np.zeros(n)
         k = np.zeros(n, dtype=np.int64)
@@ -211,7 +220,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             ntm = nt[m]
             # the need's error bound: the roll's, and the rounding of ss - avail (counts within it of a whole
             # number are that number: the need may be that whole number in decimal)
-            e2 = err[m] + ntm * ROUNDING
+            e2 = room[m] + ntm * ROUNDING
             div = np.where(ntm > e, e, 1.0)
             kf = np.where(ntm > e, _lots(ntm / div, e2 / div) - 1.0, 0.0)
             full = kf * np.where(kf > 0.0, e, 0.0)
@@ -253,7 +262,9 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         orders[:, p] = k
         cur = avail + q
         err = err + np.abs(cur) * ROUNDING
-        cur = np.where(short & (cur < ss), ss, cur)  # (the rules' receipts meet ss exactly: below is rounding)
+        low = short & (cur < ss)  # (every rule's receipts meet ss up to a residue of the sum or the lot count)
+        wo = np.where(low, wo + (ss - cur), wo)
+        cur = np.where(low, ss, cur)
         proj[:, p] = cur
         prev = cur
 

@@ -97,10 +97,20 @@ def _ww_python(d, setup, holding):
 _HALF_ULP = 2.0 ** -53
 
 
-def _lots(x: float, extra: float = 0.0) -> int:
-    """A count of lots rounded up, up to a float residue (the rule's slack: 2**-50 of it plus the need's error
-    bound in lots, at most half a lot)."""
-    return math.ceil(x - min(x * 2.0 ** -50 + extra, 0.5))
+def _lots(x: float, slack: float, extra: float) -> int:
+    """A count of lots rounded up, up to a float residue (the rule's slack: ``slack`` of it plus the need's
+    error bound in lots, at most half a lot)."""
+    return math.ceil(x - min(x * slack + extra, 0.5))
+
+
+def _mmm_orders(net: float, rule, slack: float, e2: float) -> list:
+    """Lots of the max, then the rest raised to the min and rounded up to the multiple (lot counts up to a
+    float residue, as the rule counts them)."""
+    full = _lots(net / rule.max, slack, e2 / rule.max) - 1 if net > rule.max else 0
+    rem = net - full * rule.max
+    last = max(rem, rule.min)
+    extra = e2 / rule.multiple if rem > rule.min else 0.0
+    return [rule.max] * full + [min(_lots(last / rule.multiple, slack, extra) * rule.multiple, rule.max)]
 
 
 def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series, rule, safety=SAFETY,
@@ -155,15 +165,9 @@ def net_pandas_loop(gross: pd.DataFrame, sched: pd.DataFrame, on_hand: pd.Series
                 if isinstance(rule, LotForLot):
                     qs = [net]
                 elif isinstance(rule, MinMaxMultiple):
-                    # lots of the max, then the rest raised to the min and rounded up to the multiple (lot counts
-                    # up to a float residue, as the rule counts them)
-                    e2 = room + net * _HALF_ULP  # (the need's error bound, in lbs)
-                    full = _lots(net / rule.max, e2 / rule.max) - 1 if net > rule.max else 0
-                    qs = [rule.max] * full
-                    rem = net - full * rule.max
-                    last = max(rem, rule.min)
-                    extra = e2 / rule.multiple if rem > rule.min else 0.0
-                    qs.append(min(_lots(last / rule.multiple, extra) * rule.multiple, rule.max))
+                    qs = _mmm_orders(net, rule, 2.0 ** -50, room + net * _HALF_ULP)  # (the need's error bound)
+                    if avail + sum(qs) < safety - room:  # (the slack would leave more short than the room)
+                        qs = _mmm_orders(net, rule, 0.0, 0.0)
                 else:
                     cum, need = avail, net
                     for j in range(p + 1, min(p + rule.periods, len(weeks))):

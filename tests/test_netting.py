@@ -1683,3 +1683,13 @@ def test_max_that_is_a_whole_number_of_multiples_is_one_lot(engine):
     assert res.orders["qty"].tolist() == [0.3]
     with pytest.raises(ValueError, match="lot max"):  # (a max below one multiple is still an error)
         bk_fast.net_requirements(np.array([[0.3]]), lot=MinMaxMultiple(max=0.05, multiple=0.1), engine=engine)
+
+
+def test_lot_count_slack_writes_off_no_more_than_the_room(engine):
+    """A third review: the lot count's relative slack (2**-50 of the count) is not inside the roll's error
+    bound, so at 1.2e13 lbs it dropped 0.01 lbs of real need (4 lots of 3e12 for 12,000,000,000,000.01) and
+    wrote off more than the bound allowed. A lot whose slack would leave more short than the room is counted
+    without slack."""
+    for lot in (MinMaxMultiple(max=3e12), MinMaxMultiple(multiple=1e12), MinMaxMultiple(max=3e12, multiple=1.0)):
+        r = bk_fast.net_requirements(np.array([[12_000_000_000_000.01]]), engine=engine, lot=lot)
+        assert r.planned_receipts.sum() >= 12_000_000_000_000.01, (lot, r.orders["qty"].tolist())

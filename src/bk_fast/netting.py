@@ -791,9 +791,10 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     net requirement and no order. A period whose ``available`` is below the safety stock by no more than a
     running bound on its float64 error (half an ulp, ``2**-53``, of every input read and of every sum the roll
     makes), less what such residues wrote off before, is at the safety stock (all write-offs together stay
-    within the bound): not short, as where the binary inputs themselves fall short (``0.03 - 0.01``
-    is 3.5e-18 below ``0.02``) or a first period's sum leaves a residue. A lot count within a few ulps of a
-    whole number is that number (:class:`bk_fast.lots.MinMaxMultiple`).
+    within the bound, so the exact stock stays within twice the bound of the safety stock): not short, as
+    where the binary inputs themselves fall short (``0.03 - 0.01`` is 3.5e-18 below ``0.02``) or a first
+    period's sum leaves a residue. A lot count within a few ulps of a whole number is that number
+    (:class:`bk_fast.lots.MinMaxMultiple`).
     The **planned order release** is the receipt period minus the lead time; releases that fall before period
     0 are reported as past due (``past_due``, ``orders.past_due``), never dropped.
 

@@ -84,6 +84,28 @@ cdef void _ww(const double* d, Py_ssize_t t_len, double setup, double hold, doub
             j = i
 
 
+cdef inline double _mmm_lots(double nt, double lmin, double lmax, double lmult, double slack, double e2,
+                            double* kf_out) noexcept nogil:
+    """A min/max/multiple receipt for the need ``nt`` (its count of max lots less one in ``kf_out``; see the
+    reference's ``_mmm_lots``): lot counts up to ``x * slack + e2 / unit`` (at most half a lot)."""
+    cdef double kf = 0.0, x, full, rem, last
+    if nt > lmax:
+        x = nt / lmax
+        kf = ceil(x - min(x * slack + e2 / lmax, 0.5)) - 1.0
+    full = kf * lmax if kf > 0.0 else 0.0
+    rem = nt - full
+    last = rem if rem > lmin else lmin
+    if lmult > 0.0:
+        # (a whole number of multiples, also where the product rounds a hair below the need: the roll reads that
+        # residue as meeting the safety stock; the min is exact)
+        x = last / lmult
+        last = ceil(x - min(x * slack + (e2 / lmult if rem > lmin else 0.0), 0.5)) * lmult
+    if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
+        last = lmax
+    kf_out[0] = kf
+    return full + last
+
+
 cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const double* s, double ss,
                    signed char rule, double lmin, double lmax, double lmult, int64_t nper, double setup,
                    double hold, double* proj, double* net, double* rec, int64_t* orders, double* f, double* c,
@@ -147,24 +169,12 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                 q = nt
                 k = 1
             elif rule == 1:
-                kf = 0.0
-                # the need's error bound: the roll's, and the rounding of ss - avail (a lot count within it, or
-                # a few ulps, of a whole number is that number: the need may be that whole number in decimal)
-                e2 = room + nt * ROUNDING
-                if nt > lmax:
-                    x = nt / lmax
-                    kf = ceil(x - min(x * LOT_SLACK + e2 / lmax, 0.5)) - 1.0
-                full = kf * lmax if kf > 0.0 else 0.0
-                rem = nt - full
-                last = rem if rem > lmin else lmin
-                if lmult > 0.0:
-                    # (a whole number of multiples, also where the product rounds a hair below the need:
-                    # the roll reads that residue as meeting the safety stock; the min is exact)
-                    x = last / lmult
-                    last = ceil(x - min(x * LOT_SLACK + (e2 / lmult if rem > lmin else 0.0), 0.5)) * lmult
-                if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
-                    last = lmax
-                q = full + last
+                # the need's error bound: the room the roll's leaves, and the rounding of ss - avail (a lot count
+                # within it, or a few ulps, of a whole number is that number: the need may be that in decimal)
+                q = _mmm_lots(nt, lmin, lmax, lmult, LOT_SLACK, room + nt * ROUNDING, &kf)
+                if avail + q < ss - room:
+                    # (the count's relative slack left more short than the room: counted without slack)
+                    q = _mmm_lots(nt, lmin, lmax, lmult, 0.0, 0.0, &kf)
                 k = <int64_t>kf + 1
             elif p < cover:
                 nt = 0.0  # (covered by the last order, exactly: short by a rounding only; no order between)

@@ -83,6 +83,27 @@ def _ww(d, setup, hold, rec, f, c, arg):
             j = i
 
 
+@jit(inline="always")
+def _mmm_lots(nt, lmin, lmax, lmult, slack, e2):
+    """A min/max/multiple receipt for the need ``nt`` and its count of max lots less one (see the reference's
+    ``_mmm_lots``): lot counts up to ``x * slack + e2 / unit`` (at most half a lot)."""
+    kf = 0.0
+    if nt > lmax:
+        x = nt / lmax
+        kf = np.ceil(x - min(x * slack + e2 / lmax, 0.5)) - 1.0  # (np.ceil: a float; math.ceil an int64 that wraps)
+    full = kf * lmax if kf > 0.0 else 0.0
+    rem = nt - full
+    last = rem if rem > lmin else lmin
+    if lmult > 0.0:
+        # (a whole number of multiples, also where the product rounds a hair below the need: the roll reads that
+        # residue as meeting the safety stock; the min is exact)
+        x = last / lmult
+        last = np.ceil(x - min(x * slack + (e2 / lmult if rem > lmin else 0.0), 0.5)) * lmult
+    if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
+        last = lmax
+    return full + last, kf
+
+
 @jit
 def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
              f, c, arg):
@@ -141,25 +162,12 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                 q = nt
                 k = 1
             elif rule == 1:
-                kf = 0.0
-                # the need's error bound: the roll's, and the rounding of ss - avail (a lot count within it, or
-                # a few ulps, of a whole number is that number: the need may be that whole number in decimal)
-                e2 = room + nt * ROUNDING
-                if nt > lmax:
-                    x = nt / lmax
-                    kf = np.ceil(x - min(x * LOT_SLACK + e2 / lmax, 0.5)) - 1.0  # (np.ceil: a float; numba's
-                    # math.ceil is an int64 that wraps)
-                full = kf * lmax if kf > 0.0 else 0.0
-                rem = nt - full
-                last = rem if rem > lmin else lmin
-                if lmult > 0.0:
-                    # (a whole number of multiples, also where the product rounds a hair below the need:
-                    # the roll reads that residue as meeting the safety stock; the min is exact)
-                    x = last / lmult
-                    last = np.ceil(x - min(x * LOT_SLACK + (e2 / lmult if rem > lmin else 0.0), 0.5)) * lmult
-                if last > lmax:  # (the max is a multiple: a quotient rounded up past it, 74.7 / 0.3; or a residue)
-                    last = lmax
-                q = full + last
+                # the need's error bound: the room the roll's leaves, and the rounding of ss - avail (a lot count
+                # within it, or a few ulps, of a whole number is that number: the need may be that in decimal)
+                q, kf = _mmm_lots(nt, lmin, lmax, lmult, LOT_SLACK, room + nt * ROUNDING)
+                if avail + q < ss - room:
+                    # (the count's relative slack left more short than the room: counted without slack)
+                    q, kf = _mmm_lots(nt, lmin, lmax, lmult, 0.0, 0.0)
                 k = int(kf) + 1
             elif p < cover:
                 nt = 0.0  # (covered by the last order, exactly: short by a rounding only; no order between)

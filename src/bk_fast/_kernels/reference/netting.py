@@ -113,7 +113,9 @@ def _ww_plan(d, setup, hold):
 #: ``err += (|s| + |g| + |prev + s| + |avail|) x ROUNDING`` and ``+ |avail + q| x ROUNDING`` (terms scaled one
 #: by one: exact, a power of two, and no overflow to inf where the magnitudes pass the float range). A period
 #: below the safety stock by no more than ``err - wo`` is at it, where ``wo`` is what such residues (and receipts
-#: a residue short of ss) wrote off before: all write-offs together stay within the bound.
+#: a residue short of ss) wrote off before: all write-offs together stay within the bound (a min/max/multiple
+#: lot whose count's relative slack would leave more short than the room is counted without slack), so the
+#: exact stock stays within twice the bound of ss (the float stock's own error comes on top).
 ROUNDING = 2.0 ** -53
 
 
@@ -170,6 +172,25 @@ def _lots(x, extra=0.0):
     return np.ceil(x - np.minimum(x * LOT_SLACK + extra, 0.5))
 
 
+def _mmm_lots(nt, lmin, lmax, mult, slack, e2):
+    """Min/max/multiple receipts for the needs ``nt`` and their counts of max lots less one: lots of the
+    effective max, then the rest raised to the min and rounded up to the multiple, every count up to
+    ``x * slack + e2 / unit`` (at most half a lot; ``e2``: the need's error bound, none for a lot raised to the
+    min, which is exact)."""
+    div = np.where(nt > lmax, lmax, 1.0)
+    x = nt / div
+    kf = np.where(nt > lmax, np.ceil(x - np.minimum(x * slack + e2 / div, 0.5)) - 1.0, 0.0)
+    full = kf * np.where(kf > 0.0, lmax, 0.0)
+    rem = nt - full
+    last = np.maximum(rem, lmin)
+    pos = mult > 0.0
+    safe = np.where(pos, mult, 1.0)
+    y = last / safe
+    up = np.ceil(y - np.minimum(y * slack + np.where(rem > lmin, e2, 0.0) / safe, 0.5)) * mult
+    last = np.where(pos, up, last)
+    return full + np.where(last > lmax, lmax, last), kf
+
+
 def round_lot(last, mult, cap, err=0.0):
     """A min/max/multiple lot rounded up to its multiple where ``mult > 0``, as the compiled engines round it:
     ``ceil(last / mult) * mult`` (the count up to ``LOT_SLACK`` and ``err``, a bound on the float64 error of
@@ -216,18 +237,16 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
 
         m = short & is_mmm
         if m.any():
-            e = lot_max[m]
-            ntm = nt[m]
-            # the need's error bound: the roll's, and the rounding of ss - avail (counts within it of a whole
-            # number are that number: the need may be that whole number in decimal)
-            e2 = room[m] + ntm * ROUNDING
-            div = np.where(ntm > e, e, 1.0)
-            kf = np.where(ntm > e, _lots(ntm / div, e2 / div) - 1.0, 0.0)
-            full = kf * np.where(kf > 0.0, e, 0.0)
-            rem = ntm - full
-            lmin = lot_min[m]
-            last = np.maximum(rem, lmin)
-            q[m] = full + round_lot(last, lot_mult[m], e, np.where(rem > lmin, e2, 0.0))
+            e, ntm, lmin, mult, rm = lot_max[m], nt[m], lot_min[m], lot_mult[m], room[m]
+            # the need's error bound: the room the roll's leaves, and the rounding of ss - avail (a lot count
+            # within it, or a few ulps, of a whole number is that number: the need may be that in decimal)
+            qm, kf = _mmm_lots(ntm, lmin, e, mult, LOT_SLACK, rm + ntm * ROUNDING)
+            # (where the count's relative slack left more short than the room: counted without slack)
+            again = avail[m] + qm < ss[m] - rm
+            if again.any():
+                q0, k0 = _mmm_lots(ntm, lmin, e, mult, 0.0, np.zeros_like(ntm))
+                qm, kf = np.where(again, q0, qm), np.where(again, k0, kf)
+            q[m] = qm
             with np.errstate(invalid="ignore"):  # (a count beyond int64 wraps as in the compiled engines)
                 k[m] = kf.astype(np.int64) + 1
 

@@ -1693,3 +1693,12 @@ def test_lot_count_slack_writes_off_no_more_than_the_room(engine):
     for lot in (MinMaxMultiple(max=3e12), MinMaxMultiple(multiple=1e12), MinMaxMultiple(max=3e12, multiple=1.0)):
         r = bk_fast.net_requirements(np.array([[12_000_000_000_000.01]]), engine=engine, lot=lot)
         assert r.planned_receipts.sum() >= 12_000_000_000_000.01, (lot, r.orders["qty"].tolist())
+
+
+def test_subnormal_lot_multiple_is_an_error(engine):
+    """A third review: multiple=5e-324 passed validation, every lot count overflowed to inf and a need of 0.25
+    ordered the max (1e308). A multiple below the smallest normal float is now a ValueError naming it."""
+    with pytest.raises(ValueError, match="lot multiple"):
+        bk_fast.net_requirements(np.array([[0.25]]), lot=MinMaxMultiple(max=1e308, multiple=5e-324), engine=engine)
+    r = bk_fast.net_requirements(np.array([[0.25]]), lot=MinMaxMultiple(multiple=1e-300), engine=engine)
+    assert len(r.orders) == 1 and abs(r.orders["qty"].iloc[0] - 0.25) < 1e-16  # (k x 1e-300, a residue off 0.25)

@@ -607,7 +607,10 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
         p.lot_min = _per_item(rule.min, items, "min", frame, 0.0, keyed=keyed)
         _bad(items, ~np.isfinite(p.lot_min) | (p.lot_min < 0), "lot min", "a finite number >= 0", p.lot_min)
         mult = _per_item(rule.multiple, items, "multiple", frame, 0.0, keyed=keyed)
-        _bad(items, ~np.isfinite(mult) | (mult < 0), "lot multiple", "a finite number >= 0 (0 = none)", mult)
+        # (a subnormal multiple, below 2.2e-308, makes every lot count overflow to inf: a need of 0.25 with a
+        # multiple of 5e-324 ordered the max)
+        _bad(items, ~np.isfinite(mult) | (mult < 0) | ((mult > 0) & (mult < np.finfo(np.float64).tiny)),
+             "lot multiple", "a finite number >= 0 (0 = none) and not below 2.2e-308", mult)
         mx = _per_item(rule.max, items, "max", frame, np.inf, keyed=keyed)
         _bad(items, ~(mx > 0), "lot max", "> 0 (None = uncapped)", mx)
         pos = mult > 0

@@ -1465,14 +1465,15 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                                      "req_order": "order", "req_item": "item", "fraction": "fraction"})
         knittable = res.orders["knittable"].to_numpy()
         limiting = _alloc_pd.Series(res.orders["limiting_item"].array, index=kos.index)  # (Int64: no float64)
-        can_start = (knittable >= balance) & matched
+        complete = knittable >= balance
+        can_start = complete & matched
         lk = res.lines
         pos = lk["order"].to_numpy(dtype=_alloc_np.int64)
         need = lk["need"].to_numpy()
         taken = lk["taken"].to_numpy()
         # (a line of a complete knit order is short of nothing, also where it took a rounding residue less
         # than its need: allocate_kits counts that as covered)
-        line_short = _alloc_np.where(knittable[pos] >= balance[pos], 0.0, _alloc_np.maximum(need - taken, 0.0))
+        line_short = _alloc_np.where(complete[pos], 0.0, _alloc_np.maximum(need - taken, 0.0))
         line_frame = _alloc_pd.DataFrame({"Order #": ko_ids.to_numpy()[pos], "Desc#": lk["item"].to_numpy(),
                                           "fraction": lk["fraction"].to_numpy(), "need_lbs": need,
                                           "available_lbs": lk["available"].to_numpy(),

@@ -35,7 +35,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._columns import normalise
-from bk_fast._kernels.reference.netting import LOT_SLACK, round_lot
+from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
                                require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
@@ -620,7 +620,7 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
         # not 3 x 0.1 = 0.30000000000000004)
         x, y = mx / safe, p.lot_min / safe
         k_max = np.floor(x + np.minimum(x * LOT_SLACK, 0.5))
-        k_min = np.ceil(y - np.minimum(y * LOT_SLACK, 0.5))
+        k_min = lot_count(y)
         eff = np.where(pos & np.isfinite(mx), np.minimum(k_max * safe, mx), mx)
         _bad(items, ~(eff > 0) | (pos & (k_min > k_max)) | (~pos & (p.lot_min > mx)), "lot max",
              "at least the min rounded up to the multiple (and at least one multiple)", mx)

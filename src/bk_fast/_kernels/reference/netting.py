@@ -166,10 +166,10 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
 LOT_SLACK = 2.0 ** -50
 
 
-def _lots(x, extra=0.0):
-    """``ceil`` of a lot count ``x >= 0`` up to the slack ``min(x * LOT_SLACK + extra, 0.5)`` (``extra``: the
-    need's error bound in lots)."""
-    return np.ceil(x - np.minimum(x * LOT_SLACK + extra, 0.5))
+def lot_count(x):
+    """``ceil`` of a lot count ``x >= 0`` up to the slack ``min(x * LOT_SLACK, 0.5)`` (the kernels add the need's
+    error bound, in lots, to it: ``_mmm_lots``)."""
+    return np.ceil(x - np.minimum(x * LOT_SLACK, 0.5))
 
 
 def _mmm_lots(nt, lmin, lmax, mult, slack, e2):
@@ -191,16 +191,15 @@ def _mmm_lots(nt, lmin, lmax, mult, slack, e2):
     return full + np.where(last > lmax, lmax, last), kf
 
 
-def round_lot(last, mult, cap, err=0.0):
-    """A min/max/multiple lot rounded up to its multiple where ``mult > 0``, as the compiled engines round it:
-    ``ceil(last / mult) * mult`` (the count up to ``LOT_SLACK`` and ``err``, a bound on the float64 error of
-    ``last``, in multiples; the product may round a hair below ``last``, 505.10999999999996 for 505.11 with
+def round_lot(last, mult, cap):
+    """A min/max/multiple lot rounded up to its multiple where ``mult > 0``: ``ceil(last / mult) * mult`` (the
+    count up to ``LOT_SLACK``; the product may round a hair below ``last``, 505.10999999999996 for 505.11 with
     0.03, a residue the roll reads as meeting the safety stock), never above the effective max ``cap``, itself
-    a multiple (a quotient that rounds up past a whole number, 74.7 / 0.3, or a residue above it). Also the
-    pandas layer's rounding of the last of several orders (without ``err``: see ``netting._orders_frame``)."""
+    a multiple (a quotient that rounds up past a whole number, 74.7 / 0.3, or a residue above it). The pandas
+    layer's rounding of the last of several orders: the kernels' own (``_mmm_lots``) also counts up to the
+    need's error bound, which ``netting._orders_frame`` reads off the receipt where it made a difference."""
     pos = mult > 0.0
-    safe = np.where(pos, mult, 1.0)
-    last = np.where(pos, _lots(last / safe, err / safe) * mult, last)
+    last = np.where(pos, lot_count(last / np.where(pos, mult, 1.0)) * mult, last)
     return np.where(last > cap, cap, last)
 
 

@@ -3,7 +3,9 @@ read_erp / read_exports (header finding, BOM mark, aliases, kinds, dates, chunks
 
 from __future__ import annotations
 
+import codecs
 import copy
+import csv
 import io as stdio
 import struct
 import warnings
@@ -1163,3 +1165,92 @@ def test_many_percent_cells_read_exactly_as_the_decimal_shift(engine):
     got = bkio.read_erp(text.encode(), engine=engine, optimize=False)["BOM_Percentage"].to_numpy()
     want = np.array([float(Decimal(t).scaleb(-2)) for t in nums])
     assert same_bits(got, want)
+
+
+# -- Excel's "Unicode Text" and tab-separated exports (session 11) -------------------------------------------
+
+_UNICODE_CSV = ('Yarn report 09/01/2025\r\nDesc #,Description,Planning_Balance,Cost/Pound\r\n'
+                '18767,"1/150/34, Polyester","1,200.00",$2.41 \r\n18929,Caf\u00e9 nylon,(2183.40),$0.00 \r\n'
+                '19003,"Blend ""A""",0,$1.10 \r\n')
+_UNICODE_TAB = ('Yarn report 09/01/2025\r\nDesc #\tDescription\tPlanning_Balance\tCost/Pound\r\n'
+                '18767\t1/150/34, Polyester\t"1,200.00"\t$2.41 \r\n18929\tCaf\u00e9 nylon\t(2183.40)\t$0.00 \r\n'
+                '19003\t"Blend ""A"""\t0\t$1.10 \r\n')
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_unicode_text_and_tab_separated_exports_read_as_the_csv(monkeypatch, tmp_path, arrow):
+    """Excel's "Save as Unicode Text" writes tab-separated UTF-16 with a byte-order mark: read_erp found no
+    header in it ('no line names a known ERP column'), nor in tab-separated UTF-8. Both now read as the same
+    export written as CSV, whole and in chunks, from bytes and from a file."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    want = bkio.read_erp(_UNICODE_CSV.encode())
+    assert want["Description"].tolist() == ["1/150/34, Polyester", "Caf\u00e9 nylon", 'Blend "A"']
+    cases = {"utf-8": _UNICODE_TAB.encode(), "utf-16": _UNICODE_TAB.encode("utf-16"),
+             "utf-16-be": codecs.BOM_UTF16_BE + _UNICODE_TAB.encode("utf-16-be"),
+             "utf-32": _UNICODE_TAB.encode("utf-32"), "csv utf-16": _UNICODE_CSV.encode("utf-16")}
+    for label, data in cases.items():
+        path = tmp_path / "yarn.txt"
+        path.write_bytes(data)
+        for src in (data, path):
+            got = bkio.read_erp(src)
+            pd.testing.assert_frame_equal(got, want, obj=label)
+            assert got.attrs["bk_fast"]["header_line"] == 1 and got.attrs["bk_fast"]["kind"] == "yarn_inventory"
+            pd.testing.assert_frame_equal(pd.concat(list(bkio.read_erp(src, chunksize=2))), want, obj=label)
+    # an encoding given without a byte-order mark
+    pd.testing.assert_frame_equal(bkio.read_erp(_UNICODE_TAB.encode("utf-16-le"), encoding="utf-16-le"), want)
+
+
+def test_unicode_text_errors_name_the_file_and_what_to_pass():
+    with pytest.raises(ValueError, match=r"<stream>: not valid utf-16 text .*truncated data"):
+        bkio.read_erp(_UNICODE_TAB.encode("utf-16")[:-1])
+    with pytest.raises(ValueError, match=r"<stream>: unknown encoding 'latin-9x'"):
+        bkio.read_erp(_UNICODE_CSV.encode(), encoding="latin-9x")
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_a_bad_row_of_a_tab_separated_export_names_its_line(monkeypatch, arrow):
+    """The line of a row with too many fields is counted with the file's delimiter (a quoted field holding line
+    breaks opens after a tab)."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = ("Knit Orders\nOrder #\tStyle #\tBalance (lbs)\nK1\t\"125792/1\nsecond line\"\t10\n"
+            "K2\t125792/1\t20\nK3\t125792/1\t30\t99\n").encode("utf-16")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (pyarrow's failure: 'reading with pandas')
+        with pytest.raises(ValueError, match=r"<stream>: .*Expected 3 fields in line 6 of the file, saw 4"):
+            bkio.read_erp(text)
+
+
+def test_semicolon_exports_are_refused_unless_the_delimiter_is_given():
+    """A semicolon-separated export comes from a locale that writes decimal commas: cleaning '1.200,50' as a
+    thousands-comma number would read 1.2005, so the header is refused with what to do; given, it is read."""
+    text = b"Desc#;Description;Planning Balance\n18767;Polyester;1200.50\n"
+    with pytest.raises(ValueError, match=r"<stream>: the header is separated by semicolons.*delimiter=';'"):
+        bkio.read_erp(text)
+    got = bkio.read_erp(text, delimiter=";")
+    assert got["Desc#"].tolist() == [18767] and got["Planning Balance"].tolist() == [1200.5]
+    # the delimiter given wins over detection (tab text read with commas: one column, no known header)
+    with pytest.raises(ValueError, match="no header row found"):
+        bkio.read_erp(_UNICODE_TAB.encode(), delimiter=",")
+    for bad in ("", ";;", '"', "\n", 9):
+        with pytest.raises(ValueError, match="delimiter must be one character"):
+            bkio.read_erp(text, delimiter=bad)
+
+
+def test_read_exports_reads_unicode_text_and_tsv_files(tmp_path):
+    """A folder where the inventory was saved as Unicode Text (.txt) and the BOM as .tsv: read_exports skipped
+    both (only .csv / .xlsx were looked at), so read_mill had no inventory or BOM."""
+    mill = bk_fast.datasets.make_mill(scale=0.01, seed=3)
+    bk_fast.datasets.write_exports(mill, tmp_path / "csv")
+    want = bkio.read_exports(tmp_path / "csv")
+    mixed = tmp_path / "mixed"
+    bk_fast.datasets.write_exports(mill, mixed)
+    for name, new, enc in (("yarn_inventory.csv", "yarn_inventory.txt", "utf-16"), ("BOM.csv", "BOM.tsv", "utf-8")):
+        rows = list(csv.reader(stdio.StringIO((mixed / name).read_text(encoding="utf-8-sig"), newline="")))
+        out = stdio.StringIO(newline="")
+        csv.writer(out, delimiter="\t", lineterminator="\r\n").writerows(rows)
+        (mixed / new).write_bytes(out.getvalue().encode(enc))
+        (mixed / name).unlink()
+    got = bkio.read_exports(mixed)
+    assert sorted(got) == sorted(want)
+    for kind in want:
+        pd.testing.assert_frame_equal(got[kind], want[kind], check_dtype=True, obj=kind)

@@ -158,7 +158,7 @@ def _demo_run(args, chosen: str) -> int:
 
         mill = read_mill(args.from_folder, engine=chosen)
         if not mill:
-            raise FileNotFoundError(f"no ERP exports (.csv, .xlsx) found in {args.from_folder}")
+            raise FileNotFoundError(f"no ERP exports (.csv, .tsv, .txt, .xlsx) found in {args.from_folder}")
         print(f"read the ERP exports in {args.from_folder}")
     else:
         mill = make_mill(scale=args.scale, seed=args.seed)
@@ -269,7 +269,7 @@ def _load(args) -> int:
     engine = pick(args.engine)  # an unknown BK_FAST_ENGINE skipped every file with a warning, exit 0
     report = load_report(args.folder, engine=engine)
     if report.empty:
-        raise FileNotFoundError(f"no ERP exports (.csv, .xlsx) found in {args.folder}")
+        raise FileNotFoundError(f"no ERP exports (.csv, .tsv, .txt, .xlsx) found in {args.folder}")
     print(f"ERP exports in {args.folder}: {len(report)} file(s)")
     _print_table(report)
     before, after = report["MB parsed"].sum(), report["MB optimised"].sum()
@@ -344,7 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="time only the chosen engine (default: time every available engine)")
     demo.set_defaults(func=_demo)
     load = sub.add_parser("load", help="read the ERP exports in a folder and report kinds, rows and memory")
-    load.add_argument("folder", help="folder of ERP exports (.csv, .xlsx)")
+    load.add_argument("folder", help="folder of ERP exports (.csv, .tsv, .txt, .xlsx)")
     load.add_argument("--engine", default=None, choices=[*ENGINES, "auto"],
                       help="engine that parses the numbers (default: the engine in force)")
     load.set_defaults(func=_load)

@@ -9,6 +9,7 @@ folder of them; :func:`parse_numbers` is the number parser on its own (a byte-le
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as _dt
 import os
@@ -372,6 +373,7 @@ class _Header:
     line: int  # 0-based line of the header
     offset: int  # byte offset of the first data line
     encoding: str
+    delimiter: str = ","
 
 
 def _clean_name(cell: str, i: int) -> str:
@@ -423,7 +425,67 @@ def _pick_header(rows: list[list[str]], kind: str | None, source: str) -> int:
                      f"ERP column such as 'Desc#', 'Style#', 'Planning Balance')")
 
 
-def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None) -> _Header:
+# the byte-order marks of the wide encodings (UTF-32's first: its little-endian mark begins with UTF-16's)
+_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF16_LE, "utf-16"),
+              (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _wide_text(src, name: str, encoding: str | None):
+    """``(src, encoding)`` with a UTF-16 / UTF-32 export (Excel's "Unicode Text": a byte-order mark, or the
+    encoding given) transcoded to UTF-8 bytes in memory, as the readers below scan bytes of an ASCII-compatible
+    encoding; anything else unchanged."""
+    if encoding is None:
+        if isinstance(src, Path):
+            with open(src, "rb") as fh:
+                head = fh.read(4)
+        else:
+            head = src[:4]
+        wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
+    else:
+        try:
+            wide = encoding if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")) else None
+        except LookupError:
+            raise ValueError(f"{name}: unknown encoding {encoding!r}") from None
+    if wide is None:
+        return src, encoding
+    data = src.read_bytes() if isinstance(src, Path) else src
+    try:
+        text = data.decode(wide)
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name}: not valid {wide} text ({exc}); pass the export's encoding") from exc
+    return text.encode("utf-8", errors="surrogatepass"), "utf-8"
+
+
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")  # what read_exports reads in a folder
+_DELIMITERS = (",", "\t", ";")  # detected from the header line, in this order of preference
+
+
+def _split(texts: list[str], delimiter: str) -> list[list[str]]:
+    return [next(csv.reader([t.rstrip("\r\n")], delimiter=delimiter), []) for t in texts]
+
+
+def _sniff_delimiter(texts: list[str], kind: str | None, source: str) -> str:
+    """The delimiter under which a line of the first lines names the most known ERP columns (the required ones
+    of ``kind`` first); comma on a tie. A semicolon is refused: such exports come from locales that write
+    decimal commas, which the number cleaning (thousands commas dropped) would misread."""
+    need = set(KINDS[kind].required) if kind is not None and kind in KINDS else set()
+
+    def rank(d):
+        rows = _split(texts, d)
+        full = any(need and need <= {_clean_name(c, j) for j, c in enumerate(r)} for r in rows)
+        return (full, max((_score(r) for r in rows), default=0))
+
+    ranks = [rank(d) for d in _DELIMITERS]
+    best = _DELIMITERS[ranks.index(max(ranks))]
+    if best == ";":
+        raise ValueError(f"{source}: the header is separated by semicolons, as in exports of locales that write "
+                         f"decimal commas (1.200,50), which bk_fast does not read; export it with commas, or "
+                         f"pass delimiter=';' when its numbers are written with decimal points")
+    return best
+
+
+def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None,
+                delimiter: str | None = None) -> _Header:
     if encoding is None:
         encoding = "utf-8"
         try:
@@ -436,17 +498,17 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None)
         starts.append(pos)
         pos += len(line)
         lines.append(line)
-    rows = []
-    for i, line in enumerate(lines):
-        text = line.decode(encoding, errors="replace")
-        if i == 0:
-            text = text.lstrip("\ufeff")
-        rows.append(next(csv.reader([text.rstrip("\r\n")]), []))
+    texts = [line.decode(encoding, errors="replace") for line in lines]
+    if texts:
+        texts[0] = texts[0].lstrip("\ufeff")
+    if delimiter is None:
+        delimiter = _sniff_delimiter(texts, kind, source)
+    rows = _split(texts, delimiter)
     idx = _pick_header(rows, kind, source)
     cells = rows[idx] if rows else []
     names = _dedupe([_clean_name(c, j) for j, c in enumerate(cells)])
     offset = starts[idx] + len(lines[idx]) if lines else 0
-    return _Header(names, [str(c) for c in cells], idx, offset, encoding)
+    return _Header(names, [str(c) for c in cells], idx, offset, encoding, delimiter)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -827,7 +889,7 @@ def _read_csv_arrow(buf, header: _Header, chunksize, progress, build):
     names = header.names
     read = pa_csv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], encoding=header.encoding,
                               block_size=1 << 22)
-    parse = pa_csv.ParseOptions(newlines_in_values=True)
+    parse = pa_csv.ParseOptions(delimiter=header.delimiter, newlines_in_values=True)
     convert = pa_csv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(names))},
                                     strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
     body = buf.slice(header.offset)
@@ -866,7 +928,7 @@ def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, t
         fh.seek(header.offset)
         text = _io.TextIOWrapper(fh, encoding=header.encoding, newline="")
         opts = dict(header=None, names=[f"c{i}" for i in range(len(names))], dtype=object, keep_default_na=False,
-                    na_values=[""], skip_blank_lines=True)
+                    na_values=[""], skip_blank_lines=True, sep=header.delimiter)
         if chunksize is None:
             frame = pd.read_csv(text, **opts)
             yield build([frame.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))])
@@ -895,7 +957,7 @@ def _file_line(raw_or_path, header: _Header, n: int) -> int:
     inside_breaks, outside_breaks = 0, 0
     state, open_at, last_q = 0, -1, -1  # state 0: outside; 1: in a quoted field; 2: at a quote in one (a close?)
     prev, base = ord("\n"), 0  # (the byte before the body: a line start)
-    field_start = (ord(","), ord("\n"), ord("\r"))
+    field_start = (ord(header.delimiter), ord("\n"), ord("\r"))
     try:
         fh.seek(header.offset)
         while outside_breaks < n - 1:
@@ -949,11 +1011,14 @@ def _xlsx_cells(src, name: str) -> pd.DataFrame:
 
 
 def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, engine: str | None = None,
-             optimize: bool = True, encoding: str | None = None, progress: bool | None = None):
+             optimize: bool = True, encoding: str | None = None, progress: bool | None = None,
+             delimiter: str | None = None):
     """Read one of the ERP's exports (CSV or XLSX) into a clean, compact frame.
 
     - finds the header below any junk lines (among the first 50 lines, the first whose filled cells are mostly
       known ERP column names, else the one naming the most) and strips the UTF-8 byte-order mark;
+    - reads comma- or tab-separated text (detected from the header) in UTF-8, cp1252, or UTF-16 / UTF-32 with
+      a byte-order mark (Excel's "Save as Unicode Text": tab-separated UTF-16, transcoded in memory);
     - renames columns to one canonical spelling (``Style #`` -> ``Style#``, ``MACH`` -> ``Machine``,
       ``Planning_Balance`` -> ``Planning Balance``: the alias table of ``bk_fast._columns``); other columns
       keep their (stripped) header; duplicates get ``.1``, ``.2``;
@@ -998,9 +1063,15 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     optimize : bool, default True
         Apply :func:`bk_fast.optimize_memory`.
     encoding : str, optional
-        Text encoding; default UTF-8 (with or without BOM), cp1252 when the first lines are not UTF-8.
+        Text encoding; default UTF-8 (with or without BOM), UTF-16 / UTF-32 when the file starts with their
+        byte-order mark, cp1252 when the first lines are not UTF-8.
     progress : bool, optional
         Progress bar for chunked reading; default: only when stderr is a terminal.
+    delimiter : str, optional
+        The field separator, one character; default: comma or tab, whichever makes a line of the first lines
+        name the most known ERP columns. A header separated by semicolons is refused unless given here: such
+        exports come from locales that write decimal commas (``1.200,50``), which the number cleaning would
+        misread (it drops thousands commas).
 
     Returns
     -------
@@ -1029,6 +1100,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     """
     if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
         raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'):
+        raise ValueError(f"delimiter must be one character other than a quote or a line break, got {delimiter!r}")
     engine = pick(engine)
     src, name, is_xlsx = _source_bytes(source)
     if is_xlsx:
@@ -1054,6 +1127,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
 
         return frames() if chunksize is not None else next(frames())
 
+    src, encoding = _wide_text(src, name, encoding)
     if isinstance(src, Path):
         total = src.stat().st_size
         with open(src, "rb") as fh:
@@ -1061,7 +1135,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     else:
         total = len(src)
         sample = src[: 1 << 16]
-    header = _csv_header(sample, kind, name, encoding)
+    header = _csv_header(sample, kind, name, encoding, delimiter)
     if encoding is not None:
         header.encoding = encoding
     kind = detect_kind(header.names, source=name) if kind is None else kind
@@ -1131,7 +1205,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
 
 
 def read_exports(folder, *, engine: str | None = None, optimize: bool = True) -> dict[str, pd.DataFrame]:
-    """Read every ERP export (``*.csv``, ``*.xlsx``) in ``folder``, keyed by detected kind.
+    """Read every ERP export (``*.csv``, ``*.tsv``, ``*.txt``, ``*.xlsx``) in ``folder``, keyed by detected kind.
 
     Files whose kind cannot be detected are skipped with a warning; two files of one kind -> ValueError.
 
@@ -1156,7 +1230,7 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
     found: dict[str, pd.DataFrame] = {}
     where: dict[str, Path] = {}
     for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm") or path.name.startswith("~$"):
+        if path.suffix.lower() not in EXPORT_SUFFIXES or path.name.startswith("~$"):
             continue
         try:
             frame = read_erp(path, engine=engine, optimize=optimize)

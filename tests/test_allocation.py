@@ -1644,3 +1644,73 @@ def test_rounding_tolerance_is_a_bound_on_the_sums_error_not_a_share_of_the_magn
                        partial=False, engine=engine)
         d, short = res.deliveries["qty"].tolist(), res.orders["short"].iloc[0]
         assert (d == [have] and short == 0.0) or (d == [] and short == 10.0), (have, d, short)
+
+
+# -- dates on an exact time axis (session 11, dates audit) -----------------------------------------------------
+
+def _ns(values, tz=None):
+    s = pd.Series(pd.to_datetime(values, format="mixed")).astype("datetime64[ns]")
+    return s.dt.tz_localize(tz) if tz else s
+
+
+def test_delivery_dates_are_the_due_or_the_supply_period_exactly(engine):
+    """Dates went to the kernels as float64 days since 1970 and came back from them: datetime64[ns] (read_erp's
+    dates) lost ~100 ns, so an order due at 20:00 was delivered on time at 19:59:59.999999895, a late one at
+    07:59:59.999999895 of its receipt's day, and a local-midnight due west of UTC on the day before; a receipt
+    1 ns after the due was on time. The axis is now whole steps of the dates' common time of day."""
+    for tz in (None, "America/Chicago", "Asia/Kolkata"):
+        orders = pd.DataFrame({"order": [1, 2, 3, 4], "item": ["A", "B", "C", "D"], "qty": [1.0] * 4,
+                               "priority": [1] * 4,
+                               "due": _ns(["2025-09-01 20:00", "2025-09-02 08:00", "2025-09-01", "2025-09-01 20:00"],
+                                          tz)})
+        supply = pd.DataFrame({"item": ["A", "B", "C", "D"], "qty": [1.0] * 4,
+                               "period": _ns(["2025-09-01", "2025-09-05 08:00", "2025-09-01",
+                                              "2025-09-01 20:00:00.000000001"], tz)})
+        d = allocate(orders, supply, engine=engine).deliveries.set_index("order")
+        assert d.loc[1, "period"] == d.loc[1, "due"] and d.loc[1, "days_late"] == 0.0
+        assert d.loc[2, "period"] == supply["period"].iloc[1] and d.loc[2, "days_late"] == 3.0
+        assert d.loc[3, "period"] == d.loc[3, "due"] and d.loc[3, "period"].date() == pd.Timestamp("2025-09-01").date()
+        assert d.loc[4, "period"] == supply["period"].iloc[3] and d.loc[4, "days_late"] == 1 / 86_400e9
+        assert str(d["period"].dtype) == str(orders["due"].dtype)
+
+
+def test_max_lateness_on_the_date_axis_is_exact(engine):
+    """A Timedelta of an hour against receipts one hour (and one hour and 1 ns) after the due: the boundary is
+    met exactly (the limit was a float number of days)."""
+    orders = pd.DataFrame({"order": [1, 2], "item": ["A", "B"], "qty": [1.0, 1.0], "priority": [1, 1],
+                           "due": _ns(["2025-09-01 07:00", "2025-09-01 07:00"])})
+    supply = pd.DataFrame({"item": ["A", "B"], "qty": [1.0, 1.0],
+                           "period": _ns(["2025-09-01 08:00", "2025-09-01 08:00:00.000000001"])})
+    got = allocate(orders, supply, max_lateness=pd.Timedelta("1h"), engine=engine)
+    assert got.deliveries["order"].tolist() == [1] and got.deliveries["days_late"].tolist() == [1 / 24]
+    assert got.shortfalls["order"].tolist() == [2]
+
+
+def test_nanosecond_dates_over_years_deliver_at_the_instants_given(engine):
+    """Nanosecond times over more than 104 days do not fit whole steps in float64: the axis is float64 days
+    then, and the deliveries' dates are still the due or the receipt as given."""
+    orders = pd.DataFrame({"order": [1, 2], "item": ["A", "A"], "qty": [1.0, 2.0], "priority": [1, 2],
+                           "due": _ns(["2025-01-01 20:00:00.000000001", "2025-09-01 08:00:00.000000003"])})
+    supply = pd.DataFrame({"item": ["A", "A"], "qty": [1.0, 2.0],
+                           "period": _ns(["2025-01-01", "2025-09-05 08:00:00.000000007"])})
+    d = allocate(orders, supply, engine=engine).deliveries
+    assert d["period"].tolist() == [orders["due"].iloc[0], supply["period"].iloc[1]]
+    assert d["days_late"].iloc[1] == pytest.approx(4.0, abs=1e-9)
+
+
+def test_kit_supply_a_nanosecond_after_the_due_is_not_on_time(engine):
+    due = _ns(["2025-09-01 20:00"])
+    orders = pd.DataFrame({"order": [1], "qty": [10.0], "priority": [1], "due": due})
+    req = pd.DataFrame({"order": [1], "item": ["A"], "fraction": [1.0]})
+    for delta, knit in ((0, 10.0), (1, 0.0)):
+        supply = pd.DataFrame({"item": ["A"], "period": due + pd.Timedelta(delta, "ns"), "qty": [10.0]})
+        assert allocate_kits(orders, req, supply, engine=engine).orders["knittable"].tolist() == [knit]
+
+
+def test_a_late_delivery_beyond_the_due_unit_is_a_clear_error():
+    orders = pd.DataFrame({"order": [1], "item": ["A"], "qty": [1.0], "priority": [1],
+                           "due": pd.Series(np.array(["2200-01-01"], dtype="datetime64[ns]"))})
+    supply = pd.DataFrame({"item": ["A"], "qty": [1.0],
+                           "period": pd.Series(np.array(["2300-01-01"], dtype="datetime64[s]"))})
+    with pytest.raises(ValueError, match=r"delivery date \(2300-01-01\) does not fit in datetime64\[ns\]"):
+        allocate(orders, supply)

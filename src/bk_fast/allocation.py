@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from fractions import Fraction
 from typing import NamedTuple
 
 import numpy as np
@@ -174,17 +175,78 @@ def _ticks_per_day(dtype) -> int:
     return int(np.timedelta64(1, "D") // np.timedelta64(count, unit))
 
 
-def _from_days(days: np.ndarray, tz=None, unit="ns"):
-    """Days since 1970 (UTC) as datetime64[unit]; in time zone ``tz`` when given (the orders' due's)."""
+class _Axis(NamedTuple):
+    """The time axis of date columns: steps of ``step`` ticks of ``unit`` from day ``day0`` (days since 1970,
+    UTC), ``per_day`` ticks a day; the steps are whole numbers when ``exact``, else fractional days (``step``
+    is a day then)."""
+    day0: int
+    unit: str
+    per_day: int
+    step: int
+    exact: bool
+
+    @property
+    def steps_per_day(self) -> int:
+        return self.per_day // self.step
+
+    def days(self, x: np.ndarray) -> np.ndarray:
+        """Step counts as days (one rounding: ``x / steps per day``)."""
+        return x / self.steps_per_day if self.steps_per_day != 1 else x
+
+    def dates(self, x: np.ndarray, unit: str, tz=None):
+        """Points of an exact axis as datetime64[unit] (a coarser unit than the axis': rounded down); in time
+        zone ``tz`` when given. ValueError when one does not fit in the unit."""
+        per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
+        d, r = np.divmod(x.astype(np.int64), self.steps_per_day)
+        d += self.day0
+        if d.size and not (max(-int(d.min()), int(d.max())) + 1) * per_day < 2 ** 63 - 2 * _DAY_NS:
+            far = np.datetime64(int(d[np.abs(d).argmax()]), "D")
+            raise ValueError(f"allocate: a delivery date ({far}) does not fit in datetime64[{unit}], the unit of "
+                             f"the orders' due: give the due in a coarser unit (e.g. datetime64[us])")
+        ticks = d * per_day + (r * self.step) // (self.per_day // per_day)
+        out = ticks.view(f"datetime64[{unit}]")
+        return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
+
+
+_UNITS = ("s", "ms", "us", "ns")
+
+
+def _date_axis(cols: list[pd.Series]) -> tuple[_Axis, list[np.ndarray]]:
+    """Date columns (the orders' due, the supply's period) on one float64 time axis, NaT as NaN: exact for the
+    usual dates. Its steps are the greatest common divisor of their times of day (a day for dates at
+    midnight, an hour for times on the hour) in the finest unit among them, counted from their earliest
+    day; beyond 2**53 steps (nanosecond times over more than 104 days) it is float64 days from that day.
+    Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at 19:59:59.999999895, and
+    a local-midnight due in a zone west of UTC on the day before."""
+    naive = [c.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(c.dtype, "tz", None) is not None else c
+             for c in cols]
+    unit = max((c.dt.unit for c in naive), key=_UNITS.index, default="ns")
     per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
-    if days.size and not (np.abs(days).max() * per_day < 2.0 ** 63 - 2.0 ** 54):
-        far = _from_days(days[np.abs(days).argmax():][:1], None, "s")[0]
-        raise ValueError(f"allocate: a delivery date ({far}) does not fit in datetime64[{unit}], the unit of the "
-                         f"orders' due: give the due in a coarser unit (e.g. datetime64[us])")
-    whole = np.floor(days)
-    ticks = (whole.astype(np.int64) * per_day + np.round((days - whole) * per_day).astype(np.int64))
-    out = ticks.view(f"datetime64[{unit}]")
-    return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
+    parts, g, day0, last = [], per_day, None, None
+    for c in naive:
+        raw = c.to_numpy()
+        ticks = raw.view(np.int64)
+        nat = ticks == np.iinfo(np.int64).min
+        whole, rest = np.divmod(ticks, _ticks_per_day(raw.dtype))
+        rest = rest * (per_day // _ticks_per_day(raw.dtype))
+        ok = whole[~nat]
+        if ok.size:
+            g = int(np.gcd(g, np.gcd.reduce(rest[~nat])))
+            day0 = int(ok.min()) if day0 is None else min(day0, int(ok.min()))
+            last = int(ok.max()) if last is None else max(last, int(ok.max()))
+        parts.append((whole, rest, nat))
+    day0 = 0 if day0 is None else day0
+    exact = last is None or (last - day0 + 1) * (per_day // g) <= 2 ** 53
+    axis = _Axis(day0, unit, per_day, g if exact else per_day, exact)
+    out = []
+    for whole, rest, nat in parts:
+        if exact:
+            x = ((whole - day0) * axis.steps_per_day + rest // g).astype(np.float64)
+        else:
+            x = (whole - day0) + rest / per_day
+        x[nat] = np.nan
+        out.append(np.ascontiguousarray(x))
+    return axis, out
 
 
 def _same_clock(orders, o_due, supply, s_period):
@@ -356,8 +418,10 @@ class Allocation(NamedTuple):
 
     ``deliveries``: one row per delivery, in allocation order (item by item, orders in priority order):
     ``order``, ``item``, ``due``, ``period`` (when it is delivered: the due date when on time, else the
-    supply period it comes from; dates in the due column's unit and time zone), ``qty``, ``days_late``
-    (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
+    supply period it comes from, as given; dates in the due column's unit and time zone), ``qty``,
+    ``days_late`` (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
+    Dates are compared exactly (in steps of their common time of day, e.g. whole days for dates at midnight),
+    except nanosecond times spread over more than 104 days, which are compared as float64 days.
     ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
     the order of the input).
     ``orders``: per input row (indexed like the input): ``qty``, ``delivered`` (``qty - short``), ``on_time``
@@ -370,22 +434,26 @@ class Allocation(NamedTuple):
     orders: pd.DataFrame
 
 
-def _lateness(max_lateness, is_date: bool) -> float:
+def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
+    """``max_lateness`` on the time axis: periods, or for dates days (on ``axis``: its steps, rounded once)."""
     if max_lateness is None:
         return np.inf
     if isinstance(max_lateness, (pd.Timedelta, np.timedelta64)) or isinstance(max_lateness, str):
         if not is_date:
             raise TypeError(f"max_lateness {max_lateness!r} is a duration, but the orders' due and the supply "
                             f"periods are period numbers: pass a number of periods")
-        value = pd.Timedelta(max_lateness).value / _DAY_NS
+        days = Fraction(pd.Timedelta(max_lateness).value, _DAY_NS)
     else:
         try:
             value = float(max_lateness)
         except (TypeError, ValueError):
             raise TypeError(f"max_lateness must be None, a number or a Timedelta, got {max_lateness!r}") from None
-    if not value >= 0:
+        days = Fraction(value) if np.isfinite(value) else value
+    if not days >= 0:
         raise ValueError(f"max_lateness must be >= 0, got {max_lateness!r}")
-    return value
+    if isinstance(days, Fraction):
+        return float(days * axis.steps_per_day) if axis is not None and axis.exact else float(days)
+    return float(days)
 
 
 def _tiebreak(ids: pd.Series) -> np.ndarray:
@@ -598,8 +666,14 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or both "
                         f"be period numbers")
     due_tz = _same_clock(orders, o_due, supply, s_period) if due_is_date else None
+    axis = None
+    if due_is_date or period_is_date:
+        axis, dated = _date_axis([c for c, d in ((orders[o_due], due_is_date), (supply[s_period], period_is_date))
+                                  if d])
+        due = dated.pop(0) if due_is_date else due
+        period = dated.pop(0) if period_is_date else period
     sqty = _supply_qty(supply, s_qty)
-    max_late = _lateness(max_lateness, due_is_date or period_is_date)
+    max_late = _lateness(max_lateness, due_is_date or period_is_date, axis)
 
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
     item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code,
@@ -669,9 +743,10 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
         "due": d_due_out,
-        "period": _from_days(when, due_tz, due_col.dt.unit) if due_is_date else when,
+        "period": _delivery_dates(axis, when, on_time, d_o, d_p, due_col, s_code, period, supply[s_period],
+                                  due_tz) if due_is_date else when,
         "qty": d_q,
-        "days_late": late,
+        "days_late": axis.days(late) if due_is_date else late,
     }, copy=False)
 
     np.subtract(qty, short, out=delivered)
@@ -687,6 +762,42 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     }
     shortfalls = pd.DataFrame(short_cols, index=_index_at(orders.index, rows), copy=False)  # (rows used up)
     return Allocation(deliveries, shortfalls, summary)
+
+
+def _delivery_dates(axis: _Axis, when: np.ndarray, on_time: np.ndarray, d_o: np.ndarray, d_p: np.ndarray,
+                    due_col: pd.Series, s_code: np.ndarray, period: np.ndarray, period_col: pd.Series, tz):
+    """The deliveries' dates in the due column's unit and time zone: the points ``when`` of the axis; on an
+    inexact axis the instants given instead, the due where on time, else the first supply row of the period
+    (``d_p``: its index in the timeline, which sorts the rows by item code and time as here)."""
+    unit = due_col.dt.unit
+    if axis.exact:
+        return axis.dates(when, unit, tz)
+    ticks = _utc_ticks(due_col, unit)[d_o]
+    late = np.flatnonzero(~on_time)
+    if late.size:
+        order = np.lexsort((period, s_code))
+        c, t = s_code[order], period[order]
+        first = order[np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])]] if order.size else order
+        ticks[late] = _utc_ticks(period_col, unit)[first[d_p[late]]]
+    out = ticks.view(f"datetime64[{unit}]")
+    return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
+
+
+def _utc_ticks(col: pd.Series, unit: str) -> np.ndarray:
+    """A date column's instants (UTC) as int64 ticks of ``unit`` (a coarser unit than the column's: rounded
+    down; a finer one: ValueError when an instant does not fit)."""
+    if getattr(col.dtype, "tz", None) is not None:
+        col = col.dt.tz_convert("UTC").dt.tz_localize(None)
+    raw = col.to_numpy()
+    ticks = raw.view(np.int64)
+    have, want = _ticks_per_day(raw.dtype), _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
+    if have >= want:
+        return ticks // (have // want)
+    try:
+        return col.dt.as_unit(unit).to_numpy().view(np.int64).copy()
+    except (OverflowError, ValueError) as exc:  # (pandas: OutOfBoundsDatetime)
+        raise ValueError(f"allocate: a delivery date does not fit in datetime64[{unit}], the unit of the "
+                         f"orders' due: give the due in a coarser unit (e.g. datetime64[us]) ({exc})") from None
 
 
 def _index_at(index: pd.Index, rows: np.ndarray) -> pd.Index:
@@ -832,6 +943,11 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
                             f"both be period numbers")
         if due_is_date:
             _same_clock(orders, o_due, supply, s_period)
+        if due_is_date or period_is_date:
+            _, dated = _date_axis([c for c, d in ((orders[o_due] if o_due is not None else None, due_is_date),
+                                                  (supply[s_period], period_is_date)) if d])
+            due = dated.pop(0) if due_is_date else due
+            period = dated.pop(0) if period_is_date else period
     else:
         period = np.full(len(supply), -np.inf)
     s_code, s_uniques = pd.factorize(sup_items)

@@ -1714,3 +1714,18 @@ def test_a_late_delivery_beyond_the_due_unit_is_a_clear_error():
                            "period": pd.Series(np.array(["2300-01-01"], dtype="datetime64[s]"))})
     with pytest.raises(ValueError, match=r"delivery date \(2300-01-01\) does not fit in datetime64\[ns\]"):
         allocate(orders, supply)
+
+
+@pytest.mark.parametrize("qty_dtype", ["float64", "Float64"])
+def test_the_summary_qty_is_the_results_own(engine, qty_dtype):
+    """Allocation.orders["qty"] was the caller's float64 qty array itself (a read-only view put in the frame
+    with copy=False): editing the orders afterwards changed the result, and the column could not be assigned
+    to (state audit, helper)."""
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": [10, 10, 11], "qty": [5.0, 3.0, 2.0],
+                           "priority": [1, 2, 1], "due": [0, 0, 0]}).astype({"qty": qty_dtype})
+    supply = pd.DataFrame({"item": [10, 11], "period": [0, 0], "qty": [6.0, 1.0]})
+    res = allocate(orders, supply, engine=engine)
+    orders.loc[1, "qty"] = 77.0
+    assert res.orders["qty"].tolist() == [5.0, 3.0, 2.0]
+    res.orders.loc[0, "qty"] = 4.0
+    assert res.orders["qty"].tolist() == [4.0, 3.0, 2.0] and orders["qty"].tolist() == [5.0, 77.0, 2.0]

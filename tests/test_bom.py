@@ -1024,3 +1024,23 @@ def test_unmatched_of_mixed_ids_is_object_when_empty(engine):
     for ids in (["A", 9], [9, "A"]):
         none = bom.explode(pd.DataFrame({"item": pd.Series(ids, dtype=object), "qty": [1.0, 1.0]}), engine=engine)
         assert none.bk_fast.unmatched.empty and none.bk_fast.unmatched["item"].dtype == object
+
+
+def test_a_compiled_bom_keeps_its_own_lines(engine):
+    """BOM.from_frame kept views of the caller's parent / component / qty_per columns as its lines: editing
+    the frame afterwards changed to_frame() (and the pickled state) while explode kept the compiled numbers,
+    so the BOM contradicted itself (state audit, helper)."""
+    import pickle
+
+    lines = pd.DataFrame({"parent": [1, 1, 2], "component": [2, 3, 10], "qty_per": [2.0, 1.0, 0.5],
+                          "loss": [0.1, 0.0, 0.0]})
+    bom = bk_fast.BOM.from_frame(lines, loss="loss", engine=engine)
+    kept, saved = bom.to_frame(), pickle.dumps(bom)
+    lines.loc[0, "qty_per"] = 100.0
+    lines.loc[2, "component"] = 99
+    lines.loc[1, "loss"] = 5.0
+    pd.testing.assert_frame_equal(bom.to_frame(), kept)
+    pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(bom)).to_frame(), pickle.loads(saved).to_frame())
+    demand = pd.DataFrame({"item": [1], "qty": [1.0]})
+    rebuilt = bk_fast.BOM.from_frame(bom.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom")
+    pd.testing.assert_frame_equal(rebuilt.explode(demand, engine=engine), bom.explode(demand, engine=engine))

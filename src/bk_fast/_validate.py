@@ -149,8 +149,9 @@ def uncategorized(col: pd.Series) -> pd.Series:
 
 
 def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
-    """Column ``label`` of ``df`` as a contiguous float64 array (never a view the caller could see mutated
-    through, never mutating ``df``). Numeric dtypes convert directly (missing -> NaN); text is cleaned with
+    """Column ``label`` of ``df`` as a contiguous float64 array, never mutating ``df``: for a float64 column
+    a read-only view of it (so the caller's later edits show in it: copy it before it goes into a result
+    frame built with ``copy=False``). Numeric dtypes convert directly (missing -> NaN); text is cleaned with
     :func:`clean_numbers`; datetimes and other kinds raise TypeError naming the column."""
     col = uncategorized(df[one_column(df, label, what)])
     dtype = col.dtype

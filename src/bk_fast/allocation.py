@@ -685,7 +685,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     # large outputs come in blocks, one allocation each (big enough for huge pages: a fraction of the page
     # faults of one array per column): the per-order columns and the deliveries' qty / due / lateness; the
     # kernel's row and period indices (work space, dropped after the gathers) are the thread's scratch
-    short, on_time_qty, delivered = np.empty((3, n), dtype=np.float64)
+    short, on_time_qty, delivered, own_qty = np.empty((4, n), dtype=np.float64)
     cap = n + n_per
     del_qty, del_due, del_late = np.empty((3, cap), dtype=np.float64)
     del_order, del_period = work_array("allocate.deliveries", (2, cap), np.int64)  # (gathered, never returned)
@@ -750,7 +750,10 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     }, copy=False)
 
     np.subtract(qty, short, out=delivered)
-    summary = pd.DataFrame({"qty": qty, "delivered": delivered, "on_time": on_time_qty, "short": short},
+    # (qty may be a read-only view of the caller's column: the result's own copy, or the caller's later edits
+    # would show in it)
+    np.copyto(own_qty, qty)
+    summary = pd.DataFrame({"qty": own_qty, "delivered": delivered, "on_time": on_time_qty, "short": short},
                            index=orders.index, copy=False)
     rows = np.flatnonzero(short > 0)
     cols = np.empty((4, rows.size), dtype=np.int64)  # the shortfalls' columns

@@ -475,7 +475,10 @@ class BOM:
                                  f"{self.items[leafy][:10].tolist()}")
         self._emit_leaf = self.is_leaf & ~self.is_phantom
         q, qfrac, extra = lines
-        self._lines = (pids, cids, qfrac, extra["per"], extra["loss"], extra["factor"], new[fc])
+        # (copies: the ids and numbers may be views of the caller's columns, whose later edits would show in
+        # to_frame and the pickled state while the compiled BOM keeps the old numbers)
+        self._lines = tuple(np.array(a, copy=True) for a in (pids, cids, qfrac, extra["per"], extra["loss"],
+                                                              extra["factor"])) + (new[fc],)
         _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
                   self.is_phantom, self._emit_leaf)
         return self

@@ -608,6 +608,137 @@ def test_not_frames():
         bk_fast.schedule([1, 2], pd.DataFrame())
 
 
+def test_schedule_result_pickles_and_deep_copies(engine):
+    """Audit: copy.deepcopy and pickle of a Schedule raised "cannot pickle 'numpy.busdaycalendar' object" (the
+    calendar field), from schedule and from schedule_knit_orders; every other result type pickles. The copy has
+    an equal calendar (weekmask and holidays), rebuilt on unpickling."""
+    import pickle
+
+    jobs = pd.DataFrame({"job": [1, 2, 3], "style": ["a", "b", "a"], "qty": [100.0, 50.0, 80.0],
+                         "work_center": "W", "due": [5.0, 3.0, 2.0]})
+    machines = pd.DataFrame({"machine": [10, 11], "work_center": "W", "current_style": ["b", None]})
+    s = bk_fast.schedule(jobs, machines, rates=40.0, start="2025-09-05", days_per_week=6,
+                         holidays=["2025-09-08", "2025-12-25"], setup=0.5, engine=engine)
+    ko, mach, cap, swc = _erp_tables()
+    erp = schedule_knit_orders(ko, mach, cap, swc, start="2025-09-01", setup=0.25, engine=engine)
+    for res in (s, erp):
+        for other in (pickle.loads(pickle.dumps(res)), pickle.loads(pickle.dumps(res, protocol=2)),
+                      copy.deepcopy(res)):
+            assert type(other) is Schedule
+            pd.testing.assert_frame_equal(other.jobs, res.jobs)
+            pd.testing.assert_frame_equal(other.machines, res.machines)
+            assert other.start == res.start
+            assert isinstance(other.calendar, np.busdaycalendar) and other.calendar is not res.calendar
+            assert other.calendar.weekmask.tolist() == res.calendar.weekmask.tolist()
+            assert other.calendar.holidays.tolist() == res.calendar.holidays.tolist()
+            days = np.arange(-3, 40)
+            assert (np.busday_offset(s.start.date(), days, busdaycal=other.calendar)
+                    == np.busday_offset(s.start.date(), days, busdaycal=res.calendar)).all()
+            assert other.makespan_days == res.makespan_days
+            pd.testing.assert_frame_equal(other.late, res.late)
+            other.jobs.loc[other.jobs.index[0], "qty"] = -1.0  # a deep copy: the original is untouched
+            assert res.jobs["qty"].iloc[0] != -1.0
+    assert s.calendar.weekmask.tolist() == [True] * 6 + [False]
+    assert s.calendar.holidays.tolist() == [np.datetime64("2025-09-08"), np.datetime64("2025-12-25")]
+    shallow = copy.copy(s)  # (as before: the fields shared)
+    assert shallow.jobs is s.jobs and shallow.calendar is s.calendar
+
+
+def _arrow_duration_series():
+    pytest.importorskip("pyarrow")
+    import pyarrow as pa
+
+    return pd.Series(pd.to_timedelta([1], unit="D"), index=[1]).astype(pd.ArrowDtype(pa.duration("ns")))
+
+
+_DAY = np.timedelta64(1, "D")
+_NOT_DAYS = "durations and dates are not converted"
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    # (before: a changeover of 8.64e13 working days, silently)
+    (lambda: dict(setup=_DAY.astype("m8[ns]")), f"setup must be a number of working days.*{_NOT_DAYS}"),
+    # (before: "float() argument must be ... not 'datetime.timedelta'")
+    (lambda: dict(setup=_DAY), f"setup must be a number of working days.*{_NOT_DAYS}"),
+    # (before: one working day, silently; a date: a count of days since 1970)
+    (lambda: dict(setup={1: _DAY}), "setup for machine 1 is np.timedelta64.*expected a number of working days"),
+    (lambda: dict(setup={1: np.datetime64("2026-01-01")}), "setup for machine 1 is np.datetime64.*working days"),
+    (lambda: dict(setup=pd.Series([_DAY], index=[1], dtype=object)), "setup for machine 1 is np.timedelta64"),
+    # (before: 8.64e13 working days, silently)
+    (lambda: dict(setup=_arrow_duration_series()), "setup is a Series of duration.*numbers of working days"),
+    # (before: "Cannot cast TimedeltaArray to dtype float64", naming no parameter)
+    (lambda: dict(setup=pd.Series(pd.to_timedelta([1], unit="D"), index=[1])),
+     "setup is a Series of timedelta64.*numbers of working days"),
+    (lambda: dict(setup=pd.Series(pd.to_datetime(["2026-01-01"]), index=[1])), "setup is a Series of datetime64"),
+    # (before: "float() argument must be ... not 'Timedelta'")
+    (lambda: dict(setup={1: pd.Timedelta(1, "D")}), "setup for machine 1 is Timedelta.*number of working days"),
+    # (before: numpy UFuncTypeError after the check let it through)
+    (lambda: dict(horizon=np.timedelta64(5, "D")), f"horizon must be a positive number of working days.*{_NOT_DAYS}"),
+    (lambda: dict(horizon=np.timedelta64(5, "D").astype("m8[ns]")), "horizon must be a positive number of working"),
+    # (before: 100 lbs per ns read as 100 lbs a working day, silently; in days the float() error)
+    (lambda: dict(rates=np.timedelta64(100, "ns")), f"rates must be a number of lbs per working day.*{_NOT_DAYS}"),
+    (lambda: dict(rates=np.timedelta64(100, "D")), f"rates must be a number of lbs per working day.*{_NOT_DAYS}"),
+    (lambda: dict(rates={"A": _DAY, "B": 100.0}), "rates for style 'A' is np.timedelta64.*lbs per working day"),
+    (lambda: dict(rates=pd.Series(pd.to_timedelta([1, 1], unit="D"), index=["A", "B"])),
+     "rates is a Series of timedelta64"),
+    # (before: "int() argument must be ... not 'datetime.timedelta'")
+    (lambda: dict(days_per_week=np.timedelta64(5, "D")), "days_per_week must be an integer from 1 to 7"),
+], ids=["setup-td-ns", "setup-td-D", "setup-dict-td", "setup-dict-dt64", "setup-object-series-td",
+        "setup-arrow-duration", "setup-series-td", "setup-series-dt", "setup-dict-Timedelta", "horizon-td-D",
+        "horizon-td-ns", "rates-td-ns", "rates-td-D", "rates-dict-td", "rates-series-td", "days_per_week-td"])
+def test_durations_and_dates_are_no_numbers_of_days(engine, kwargs, message):
+    """Audit: np.timedelta64 passes isinstance(x, numbers.Real), so setup ("changeover days"), horizon ("working
+    days"), rates and days_per_week took a duration as a count of its unit (one day in ns: 8.64e13 days of
+    changeover) or crashed with an error naming no parameter; per-machine / per-style dicts and Series of
+    durations or dates did the same. Now a TypeError/ValueError names the parameter and the number expected."""
+    jobs = pd.DataFrame({"job": [0, 1], "qty": [100.0, 100.0], "style": ["A", "B"], "work_center": ["W", "W"]})
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    args = dict(rates=100.0, start="2026-01-05", engine=engine) | kwargs()
+    with pytest.raises((TypeError, ValueError), match=message):
+        s = bk_fast.schedule(jobs, machines, **args)
+        pytest.fail(f"{kwargs()} gave end_day {s.jobs['end_day'].tolist()}")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(setup=np.timedelta64(1, "D").astype("m8[ns]")), "setup must be a number of working days"),
+    (dict(horizon=np.timedelta64(5, "D")), "horizon must be a positive number of working days"),
+], ids=["setup-td-ns", "horizon-td-D"])
+def test_erp_schedule_durations_are_no_numbers_of_days(engine, kwargs, message):
+    """The same through schedule_knit_orders, which hands setup and horizon to schedule (before: a changeover of
+    8.64e13 working days, silently; a numpy UFuncTypeError for the horizon)."""
+    ko, machines, cap, swc = _erp_tables()
+    with pytest.raises((TypeError, ValueError), match=message):
+        s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine, **kwargs)
+        pytest.fail(f"{kwargs} gave end_day {s.jobs['end_day'].tolist()}")
+
+
+def test_time_arguments_consistent_and_numpy_numbers_still_accepted(engine):
+    """(Guards, passing before too.) pd.Timedelta and datetime.timedelta were already refused: setup and rates
+    with a TypeError, horizon with a ValueError (as np.timedelta64 now is); numpy numbers are still numbers."""
+    import datetime
+
+    jobs = pd.DataFrame({"job": [0, 1], "qty": [100.0, 100.0], "style": ["A", "B"], "work_center": ["W", "W"]})
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"], "current_style": ["B"]})
+    args = dict(rates=100.0, start="2026-01-05", engine=engine)
+    for value in (pd.Timedelta(1, "D"), datetime.timedelta(days=1)):
+        with pytest.raises(TypeError, match="setup"):
+            bk_fast.schedule(jobs, machines, **(args | dict(setup=value)))
+        with pytest.raises(TypeError, match="rates"):
+            bk_fast.schedule(jobs, machines, **(args | dict(rates=value)))
+        with pytest.raises(ValueError, match="horizon"):
+            bk_fast.schedule(jobs, machines, **(args | dict(horizon=value)))
+    ref = bk_fast.schedule(jobs, machines, setup=0.5, horizon=5, days_per_week=5, **args)
+    assert ref.jobs["end_day"].tolist() == [1.5, 3.0]
+    for kw in (dict(setup=np.float64(0.5), horizon=np.int64(5), days_per_week=np.int64(5)),
+               dict(setup={1: np.float32(0.5)}, horizon=np.float64(5.0), days_per_week=np.int8(5)),
+               dict(setup=pd.Series([0.5], index=[1]), horizon=5, days_per_week=5)):
+        s = bk_fast.schedule(jobs, machines, **(args | kw))
+        pd.testing.assert_frame_equal(s.jobs, ref.jobs)
+        pd.testing.assert_frame_equal(s.machines, ref.machines)
+    s = bk_fast.schedule(jobs, machines, **(args | dict(rates=np.float64(100.0), setup=0.5, horizon=5)))
+    pd.testing.assert_frame_equal(s.jobs, ref.jobs)
+
+
 def test_inputs_not_mutated(engine):
     jobs, machines, rates = _random_shop(11)
     jobs["eligible"] = [None] * (len(jobs) - 1) + [[machines["machine"].iloc[0]]]

@@ -77,6 +77,13 @@ class LateJobs(NamedTuple):
     n_late: int
 
 
+class _CalendarState(NamedTuple):
+    """A :class:`numpy.busdaycalendar` in a pickle or a deep copy of a :class:`Schedule`."""
+
+    weekmask: np.ndarray
+    holidays: np.ndarray
+
+
 @dataclass
 class Schedule:
     """Result of :func:`schedule`.
@@ -111,6 +118,27 @@ class Schedule:
     machines: pd.DataFrame
     start: pd.Timestamp
     calendar: np.busdaycalendar
+
+    def __getstate__(self) -> dict:
+        # numpy's busdaycalendar does not pickle (nor deep-copy): it travels as its weekmask and holidays, from
+        # which __setstate__ builds an equal calendar
+        state = dict(self.__dict__)
+        cal = state.get("calendar")
+        if isinstance(cal, np.busdaycalendar):
+            state["calendar"] = _CalendarState(cal.weekmask.copy(), cal.holidays.copy())
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        cal = state.get("calendar")
+        if isinstance(cal, _CalendarState):
+            state = dict(state, calendar=np.busdaycalendar(weekmask=cal.weekmask, holidays=cal.holidays))
+        self.__dict__.update(state)
+
+    def __copy__(self) -> Schedule:
+        # (a shallow copy shares the fields, the calendar too, as it did before __getstate__)
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        return new
 
     @property
     def unscheduled(self) -> pd.DataFrame:
@@ -193,7 +221,7 @@ def _pick(df: pd.DataFrame, names, what: str, *, required: bool = False):
 
 
 def _calendar(days_per_week, holidays) -> np.busdaycalendar:
-    if isinstance(days_per_week, bool) or not isinstance(days_per_week, numbers.Integral) \
+    if isinstance(days_per_week, (bool, np.timedelta64)) or not isinstance(days_per_week, numbers.Integral) \
             or not 1 <= days_per_week <= 7:
         raise ValueError(f"days_per_week must be an integer from 1 to 7, got {days_per_week!r}")
     mask = [1] * int(days_per_week) + [0] * (7 - int(days_per_week))
@@ -374,6 +402,33 @@ def _positive(values: np.ndarray) -> np.ndarray:
     return np.isfinite(values) & (values > 0)
 
 
+#: durations and dates, which are no numbers of days: np.timedelta64 passes isinstance(x, numbers.Real) (numpy
+#: makes it an integer) and would be read as a count of its unit (one day in ns: 8.64e13 days); pd.Timedelta,
+#: pd.Timestamp and NaT are datetime.timedelta / datetime.date subclasses
+_TIME_TYPES = (np.timedelta64, np.datetime64, datetime.timedelta, datetime.date, pd.Period)
+_NOT_DAYS = "durations and dates are not converted to numbers"
+
+
+def _is_time(value) -> bool:
+    return isinstance(value, _TIME_TYPES)
+
+
+def _refuse_times(table, what: str, key: str, expected: str) -> None:
+    """TypeError when a dict or Series of numbers per ``key`` (``what``) holds durations or dates: a
+    timedelta64/datetime64 (or period) dtype, or such values in a dict or an object column."""
+    if isinstance(table, pd.Series):
+        dtype = table.dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            dtype = dtype.categories.dtype
+        if dtype.kind in "mM" or isinstance(dtype, pd.PeriodDtype):
+            raise TypeError(f"{what} is a Series of {table.dtype}: expected numbers of {expected} ({_NOT_DAYS})")
+        if dtype != object:
+            return
+    for k, v in table.items():
+        if _is_time(v):
+            raise TypeError(f"{what} for {key} {plain(k)!r} is {v!r}: expected a number of {expected} ({_NOT_DAYS})")
+
+
 # ----------------------------------------------------------------------------------------------------------
 # schedule
 
@@ -478,8 +533,10 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     mdf = require_frame(machines, "machines")
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
-    if horizon is not None and not (isinstance(horizon, numbers.Real) and np.isfinite(horizon) and horizon > 0):
-        raise ValueError(f"horizon must be a positive number of working days, got {horizon!r}")
+    if horizon is not None and (_is_time(horizon) or not (isinstance(horizon, numbers.Real)
+                                                          and np.isfinite(horizon) and horizon > 0)):
+        note = f" ({_NOT_DAYS})" if _is_time(horizon) else ""
+        raise ValueError(f"horizon must be a positive number of working days, got {horizon!r}{note}")
     cal = _calendar(days_per_week, holidays)
     day0 = _start_day(start, cal)
     n = len(jdf)
@@ -625,8 +682,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     resolve("list_schedule", engine)(
         np.arange(n, dtype=np.int64), np.ascontiguousarray(job_group[order], dtype=np.int64),
         np.ascontiguousarray(work[order], dtype=np.float64), np.ascontiguousarray(release[order], dtype=np.float64),
-        np.ascontiguousarray(style_codes[order]), group_ptr, group_mach, np.ascontiguousarray(speed, dtype=np.float64),
-        setup_arr, avail, last_style, load, seq_m, seq_start, seq_end, seq_setup)
+        np.ascontiguousarray(style_codes[order]), group_ptr, group_mach,
+        np.ascontiguousarray(speed, dtype=np.float64), setup_arr, avail, last_style, load, seq_m, seq_start, seq_end,
+        seq_setup)
     out_m, out_start, out_end, out_setup = (np.empty_like(a) for a in (seq_m, seq_start, seq_end, seq_setup))
     out_m[order], out_start[order], out_end[order], out_setup[order] = seq_m, seq_start, seq_end, seq_setup
     over = (seq_m >= 0) & ~np.isfinite(seq_end)
@@ -666,6 +724,9 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
         if bad.any():
             _bad_row(mdf, r_label, bad, "machines", "a rate in lbs/day > 0")
         return qty.copy(), np.ascontiguousarray(rate[perm]), None
+    if _is_time(rates):
+        raise TypeError(f"rates must be a number of lbs per working day (or per style or machine), got {rates!r} "
+                        f"({_NOT_DAYS})")
     if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
         if not (np.isfinite(rates) and rates > 0):
             raise ValueError(f"rates must be a finite number of lbs/day > 0, got {rates!r}")
@@ -698,6 +759,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
             _bad_row(rdf, st_label, dup, "rates", "one rate per style")
         table = pd.Series(r, index=pd.Index(keys.to_numpy(dtype=object)))
     elif isinstance(rates, (dict, pd.Series)):
+        _refuse_times(rates, "rates", "style", "lbs per working day")
         table = pd.Series(rates, dtype="float64") if isinstance(rates, dict) else rates.astype("float64")
         if not table.index.is_unique:
             raise ValueError("rates: one rate per style (the index repeats a style)")
@@ -727,11 +789,15 @@ def _machine_ids(mdf):
 def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
     if setup is None:
         return np.zeros(n_mach)
+    if _is_time(setup):
+        raise TypeError(f"setup must be a number of working days (changeover days; or a dict or Series of them per "
+                        f"machine), got {setup!r} ({_NOT_DAYS})")
     if isinstance(setup, numbers.Real) and not isinstance(setup, bool):
         if not (np.isfinite(setup) and setup >= 0):
             raise ValueError(f"setup must be a finite number of working days >= 0, got {setup!r}")
         return np.full(n_mach, float(setup))
     if isinstance(setup, (dict, pd.Series)):
+        _refuse_times(setup, "setup", "machine", "working days")
         table = pd.Series(setup, dtype="float64") if isinstance(setup, dict) else setup.astype("float64")
         vals = table.reindex(pd.Index(m_ids.to_numpy())).to_numpy()
         vals = np.where(np.isnan(vals), 0.0, vals)  # (not nan_to_num: it makes inf finite)

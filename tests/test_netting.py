@@ -1702,3 +1702,38 @@ def test_subnormal_lot_multiple_is_an_error(engine):
         bk_fast.net_requirements(np.array([[0.25]]), lot=MinMaxMultiple(max=1e308, multiple=5e-324), engine=engine)
     r = bk_fast.net_requirements(np.array([[0.25]]), lot=MinMaxMultiple(multiple=1e-300), engine=engine)
     assert len(r.orders) == 1 and abs(r.orders["qty"].iloc[0] - 0.25) < 1e-16  # (k x 1e-300, a residue off 0.25)
+
+
+# -- date objects as period labels (session 11, dates audit) -----------------------------------------------------
+
+def test_date_objects_are_sorted_and_match_the_timestamps_of_their_day(engine):
+    """datetime.date labels (an object column from .dt.date or a database driver) rolled in row order (weeks
+    01-19, 01-05, 01-12: the wrong first short week), and a receipt at the datetime.date of a week that the
+    demand gives as a Timestamp became a fourth 'week' after the last one, silently."""
+    import datetime as dt
+
+    dem = pd.DataFrame({"item": ["A"] * 3, "period": [dt.date(2026, 1, 19), dt.date(2026, 1, 5),
+                                                       dt.date(2026, 1, 12)], "qty": [10.0, 10.0, 10.0]})
+    out = bk_fast.weekly_balance({"A": 25.0}, dem, engine=engine)
+    weeks = pd.to_datetime(["2026-01-05", "2026-01-12", "2026-01-19"])
+    assert list(out.columns[:3]) == list(weeks) and out.iloc[0, :3].tolist() == [15.0, 5.0, -5.0]
+    assert out["first_short"].iloc[0] == pd.Timestamp("2026-01-19")
+    res = bk_fast.net_requirements(dem, 0.0, engine=engine)
+    assert list(res.periods) == list(weeks)
+    stamped = pd.DataFrame({"item": ["A"] * 3, "period": weeks, "qty": [10.0, 10.0, 10.0]})
+    rec = pd.DataFrame({"item": ["A"], "period": [dt.date(2026, 1, 12)], "qty": [15.0]})
+    both = bk_fast.weekly_balance({"A": 5.0}, stamped, rec, engine=engine)
+    assert list(both.columns[:3]) == list(weeks) and both.iloc[0, :3].tolist() == [-5.0, 0.0, -10.0]
+    # periods= given as date objects: the same axis
+    given = bk_fast.net_requirements(stamped, 0.0, periods=[w.date() for w in weeks], engine=engine)
+    assert list(given.periods) == list(weeks)
+
+
+def test_period_dates_with_and_without_a_time_zone_are_a_clear_error():
+    """pandas' own 'Cannot compare tz-naive and tz-aware timestamps' came from inside the sort."""
+    dem = pd.DataFrame({"item": ["A"], "period": pd.to_datetime(["2026-01-05"]), "qty": [10.0]})
+    rec = pd.DataFrame({"item": ["A"], "period": pd.to_datetime(["2026-01-12"]).tz_localize("UTC"), "qty": [5.0]})
+    for call in (lambda: bk_fast.weekly_balance({"A": 5.0}, dem, rec),
+                 lambda: bk_fast.net_requirements(dem, 0.0, receipts=rec)):
+        with pytest.raises(ValueError, match="period dates with and without a time zone .* do not compare"):
+            call()

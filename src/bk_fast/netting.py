@@ -19,8 +19,10 @@ or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are orde
 otherwise numbers and dates are sorted, the ERP's bucket names (``This Week``, ``Week 36`` / ``Week 2025-09-08``,
 ``Later``) are in the order of its weekly roll (unless that would reorder the columns of the first wide input
 among themselves: then those keep the caller's order; long rows, a bag, never do), and any other labels keep the
-order in which they first appear (wide columns first). Missing numbers count as 0; infinite ones are an error
-naming the item and period.
+order in which they first appear (wide columns first). Date objects (``datetime.date`` from ``.dt.date`` or a
+database driver, ``datetime``, ``np.datetime64``) are read as Timestamps, so they sort and a date matches the
+Timestamp of its day; dates with and without a time zone together are an error. Missing numbers count as 0;
+infinite ones are an error naming the item and period.
 """
 
 from __future__ import annotations
@@ -113,7 +115,8 @@ def _parse(obj, what: str) -> _Source | None:
         if isinstance(obj.index, pd.MultiIndex) and obj.index.nlevels == 2:
             vals = float_column(obj.to_frame("v"), "v", what=what)
             idx = obj.index
-            return _Source(what, idx.get_level_values(0), idx.get_level_values(1), vals, long=True)
+            return _Source(what, idx.get_level_values(0), _date_labels(idx.get_level_values(1), what), vals,
+                           long=True)
         raise TypeError(f"{what}: a Series must have an (item, period) MultiIndex; use a DataFrame otherwise")
     df = require_frame(obj, what)
     item_col = _item_column(df, what)
@@ -127,7 +130,7 @@ def _parse(obj, what: str) -> _Source | None:
         periods = pd.Index(df[period_col])
         _check_keys(items, what, "item")
         _check_keys(periods, what, f"period ({period_col!r})")
-        return _Source(what, items, periods, float_column(df, qty_col, what=what), long=True)
+        return _Source(what, items, _date_labels(periods, what), float_column(df, qty_col, what=what), long=True)
     cols = rest if item_col is not None else list(df.columns)
     dup = pd.Index(cols)[pd.Index(cols).duplicated()]
     if len(dup):
@@ -140,7 +143,26 @@ def _parse(obj, what: str) -> _Source | None:
         block = np.empty((len(df), len(cols)), dtype=np.float64)
         for j, c in enumerate(cols):
             block[:, j] = float_column(df, c, what=what)
-    return _Source(what, items, pd.Index(cols), block)
+    return _Source(what, items, _date_labels(pd.Index(cols), what), block)
+
+
+def _date_labels(idx: pd.Index, what: str = "periods") -> pd.Index:
+    """Period labels that are all dates of Python or NumPy (``datetime.date``, ``datetime``, ``Timestamp``,
+    ``np.datetime64`` objects: what ``.dt.date`` or a database driver gives) as a DatetimeIndex, so that they
+    sort and a date matches the Timestamp of its day (dates in several time zones stay Timestamps, which
+    sort too). ValueError when they mix dates with and without a time zone, which do not compare."""
+    if idx.dtype != object or not len(idx) or pd.api.types.infer_dtype(idx, skipna=False) not in (
+            "date", "datetime", "datetime64"):
+        return idx
+    zones = {str(getattr(v, "tzinfo", None)) if getattr(v, "tzinfo", None) is not None else None for v in idx}
+    if None in zones and len(zones) > 1:
+        naive = next(v for v in idx if getattr(v, "tzinfo", None) is None)
+        aware = next(v for v in idx if getattr(v, "tzinfo", None) is not None)
+        raise ValueError(f"{what}: period dates with and without a time zone ({plain(naive)!r} and "
+                         f"{plain(aware)!r}) do not compare; give them all a time zone or none")
+    if len(zones) > 1:
+        return idx
+    return pd.DatetimeIndex(list(idx), name=idx.name)
 
 
 def _union(indexes) -> pd.Index:
@@ -236,7 +258,7 @@ def _periods(sources, periods) -> pd.Index:
     if periods is not None:
         if isinstance(periods, (str, bytes)) or not np.iterable(periods):
             raise TypeError(f"periods must be a list (or Index) of period labels, got {periods!r}")
-        out = pd.Index(periods).rename(None)
+        out = _date_labels(pd.Index(periods).rename(None))
         if not out.is_unique:
             raise ValueError("periods must be unique labels")
         for s in sources:
@@ -256,6 +278,7 @@ def _default_order(out: pd.Index, lead: pd.Index | None = None) -> pd.Index:
     among themselves: the caller's own order of its weeks is kept then, with ``This Week`` first and ``Later``
     last. Long rows carry no order of their own (``lead`` None). The Dask functions order their periods with it
     too."""
+    out = _date_labels(out)
     if _sortable(out):
         out = out.sort_values()
     elif len(out) and all(_erp_bucket(label) for label in out):

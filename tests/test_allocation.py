@@ -1729,3 +1729,21 @@ def test_the_summary_qty_is_the_results_own(engine, qty_dtype):
     assert res.orders["qty"].tolist() == [5.0, 3.0, 2.0]
     res.orders.loc[0, "qty"] = 4.0
     assert res.orders["qty"].tolist() == [4.0, 3.0, 2.0] and orders["qty"].tolist() == [5.0, 77.0, 2.0]
+
+
+@pytest.mark.parametrize("today", [20250901, 20250901.0, np.int64(20250901), np.timedelta64(1, "D"), "not a date",
+                                   pd.NaT])
+def test_allocate_knit_orders_today_must_be_a_date(today):
+    """today=20250901 was read by pandas as 20250901 ns after 1970-01-01: a started order became AVAILABLE
+    instead of SOFT, silently (dates audit); the schedule already refused numbers as its start."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [100.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S1"], "Balance (lbs)": [100.0],
+                        "Start Date": pd.to_datetime(["2025-09-01"])})
+    with pytest.raises(ValueError, match="today must be a date"):
+        allocate_knit_orders(kos, bom, inv, today=today)
+    ok = allocate_knit_orders(kos, bom, inv, today=np.datetime64("2025-09-02"))
+    assert ok.orders["allocation_type"].tolist() == allocate_knit_orders(kos, bom, inv, today="2025-09-02") \
+        .orders["allocation_type"].tolist()

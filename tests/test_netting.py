@@ -1737,3 +1737,17 @@ def test_period_dates_with_and_without_a_time_zone_are_a_clear_error():
                  lambda: bk_fast.net_requirements(dem, 0.0, receipts=rec)):
         with pytest.raises(ValueError, match="period dates with and without a time zone .* do not compare"):
             call()
+
+
+@pytest.mark.parametrize("lead", [np.array([7], dtype="m8[D]"), pd.to_timedelta(["7D"]).to_numpy(),
+                                  np.array(["2026-01-05"], dtype="M8[D]"), np.timedelta64(7, "D"),
+                                  pd.Timedelta("7D"), np.datetime64("2026-01-05")],
+                         ids=["m8[D]", "m8[us]", "M8[D]", "np.timedelta64", "Timedelta", "np.datetime64"])
+def test_durations_and_dates_are_no_lead_times(lead):
+    """An array of np.timedelta64 days was read as a count of its unit: 7 days as 7 periods of a weekly axis,
+    7 days in microseconds as 6e11 periods, a date as 20458 periods, all released as past due (dates audit)."""
+    weeks = pd.date_range("2026-01-05", periods=6, freq="W-MON")
+    gross = pd.DataFrame([[0, 0, 0, 0, 10.0, 0]], index=["A"], columns=weeks)
+    with pytest.raises(TypeError, match="lead_time must .*durations and dates are not converted to numbers"):
+        bk_fast.net_requirements(gross, 0.0, lead_time=lead)
+    assert bk_fast.net_requirements(gross, 0.0, lead_time=np.array([1])).lead_time.tolist() == [1]

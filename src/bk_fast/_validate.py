@@ -7,6 +7,7 @@ arrays are contiguous float64/int64, ids are dense codes in range.
 
 from __future__ import annotations
 
+import numbers
 from typing import Iterable
 
 import numpy as np
@@ -172,6 +173,22 @@ def int_values(df: pd.DataFrame, label) -> np.ndarray | None:
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         return df[label].to_numpy()
     return None
+
+
+def date_arg(value, name: str, none: str) -> pd.Timestamp:
+    """A date parameter (Timestamp, datetime, np.datetime64 or date text) as a Timestamp; ValueError naming
+    ``name`` for a number (pandas would read 20250901 as 20250901 ns after 1970-01-01), a duration, NaT or
+    text that is no date (``none``: what None means, for the message)."""
+    try:
+        if isinstance(value, (numbers.Number, np.timedelta64)):
+            raise TypeError(value)
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be a date (a Timestamp, datetime or text such as '2025-09-01') or None for "
+                         f"{none}, got {value!r}") from exc
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a date or None for {none}, got {value!r}")
+    return stamp
 
 
 def number_arg(value, name: str, expected: str = "a number") -> float:

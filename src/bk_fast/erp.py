@@ -1287,8 +1287,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
-    from bk_fast._validate import exact_int_floats, find_column, float_column, id_kind, plain, require_finite, \
-        require_frame
+    from bk_fast._validate import date_arg, exact_int_floats, find_column, float_column, id_kind, plain, \
+        require_finite, require_frame
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
@@ -1296,7 +1296,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         raise ValueError(f"mode must be 'proportional', 'all_or_nothing' or 'erp', got {mode!r}")
     kos = require_frame(knit_orders, "knit_orders")
     inv = require_frame(yarn_inventory, "yarn_inventory")
-    today = _alloc_pd.Timestamp.today().normalize() if today is None else _alloc_pd.Timestamp(today)
+    today = _alloc_pd.Timestamp.today().normalize() if today is None else date_arg(today, "today", "today's date")
     if today.tz is not None:
         today = today.tz_localize(None)  # (dates are read as local wall-clock dates, as the ERP keeps them)
     n = len(kos)

@@ -28,6 +28,7 @@ infinite ones are an error naming the item and period.
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -396,12 +397,19 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         out[rows] = v
         return out
     if np.ndim(value) == 0:
+        if isinstance(value, (np.timedelta64, np.datetime64, _dt.timedelta, _dt.date)):
+            raise TypeError(f"{name} must be a number (of periods or lbs), got {value!r}: durations and dates are "
+                            f"not converted to numbers")
         try:
             x = float(value)
         except (TypeError, ValueError):
             raise TypeError(f"{name} must be a number, a Series keyed by item, an array or a column name; "
                             f"got {value!r}") from None
         return np.full(n, default if math.isnan(x) else x, dtype=np.float64)
+    raw = np.asarray(value)
+    if raw.dtype.kind in "mM":  # (np.asarray(..., float64) reads them as counts of their unit: 7 days -> 7)
+        raise TypeError(f"{name} must hold numbers (of periods or lbs), got an array of {raw.dtype}: durations "
+                        f"and dates are not converted to numbers")
     arr = np.asarray(value, dtype=np.float64)
     if arr.shape != (n,):
         raise ValueError(f"{name}: an array must hold one value per item ({n}), got shape {arr.shape}")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import find_column, float_array, float_column, int_values, plain, reject_text, \
+from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, plain, reject_text, \
     require_frame, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
@@ -273,16 +273,7 @@ def _start_day(start, cal) -> np.datetime64:
     if start is None:
         day = np.datetime64("today", "D")
     else:
-        try:
-            if isinstance(start, numbers.Number):  # (pandas would read 5 as 5 ns after 1970-01-01)
-                raise TypeError(start)
-            stamp = pd.Timestamp(start)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"start must be a date (a Timestamp, datetime or text such as '2025-09-01') or "
-                             f"None for today, got {start!r}") from exc
-        if stamp is pd.NaT:
-            raise ValueError(f"start must be a date or None for today, got {start!r}")
-        day = np.datetime64(stamp.date(), "D")
+        day = np.datetime64(date_arg(start, "start", "today").date(), "D")
     return np.busday_offset(day, 0, roll="forward", busdaycal=cal)
 
 

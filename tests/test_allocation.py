@@ -1747,3 +1747,16 @@ def test_allocate_knit_orders_today_must_be_a_date(today):
     ok = allocate_knit_orders(kos, bom, inv, today=np.datetime64("2025-09-02"))
     assert ok.orders["allocation_type"].tolist() == allocate_knit_orders(kos, bom, inv, today="2025-09-02") \
         .orders["allocation_type"].tolist()
+
+
+def test_min_shipment_can_lower_the_total_of_a_raised_order(engine):
+    """The documented exception to priority monotonicity (allocation oracle audit): with 6 free now and 10
+    later, order 2 (qty 10, min_shipment=5) served second gets the 10 late; served first it takes the 6 on time
+    and its remaining 4, below the minimum, stays short."""
+    sup = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 5], "qty": [6.0, 10.0]})
+    got = {}
+    for p in (3, 1):
+        o = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [6.0, 10.0], "priority": [2, p],
+                          "due": [0, 0]})
+        got[p] = allocate(o, sup, min_shipment=5, engine=engine).orders.iloc[1][["delivered", "on_time"]].tolist()
+    assert got == {3: [10.0, 0.0], 1: [6.0, 6.0]}

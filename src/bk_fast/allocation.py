@@ -557,8 +557,11 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         or text such as ``"3D"``) needs date periods (TypeError with period numbers).
     min_shipment : float, optional
         No delivery smaller than this is made (a remaining need below it stays short; an order whose qty is
-        below it gets nothing, with ``partial=False`` too). With it, raising an order's priority can change
-        how its deliveries split.
+        below it gets nothing, with ``partial=False`` too). With it, raising an order's priority can lower
+        its total: with 6 free now and 10 arriving later, an order of 10 (``min_shipment=5``) served after
+        another order that takes the 6 gets the 10 late, but served first it takes the 6 on time and its
+        remaining 4, below the minimum, stays short. Without it, raising an order's priority never lowers
+        what it gets, in total or on time.
     columns : dict, optional
         Role -> column label, for ``order``, ``item``, ``qty``, ``priority``, ``due`` (orders) and
         ``supply_item``, ``period``, ``supply_qty`` (supply).

@@ -1081,8 +1081,9 @@ class KnitOrderAllocation(_alloc_NamedTuple):
 
     ``orders`` (indexed like the knit orders): ``Order #``, ``Style #``, ``priority_score``,
     ``allocation_type`` (HARD / SOFT / AVAILABLE), ``Balance (lbs)``, ``knittable_lbs``, ``short_lbs``,
-    ``limiting_yarn`` (the yarn that blocks the order, missing when none does; in the yarn ids' nullable dtype
-    whatever the rows: Int64 for integer ``Desc#``, ``str`` for text), ``bom_matched`` and
+    ``limiting_yarn`` (the yarn that blocks the order, missing when none does; between equally scarce yarns,
+    the one that comes first in the compiled BOM's yarn order, not the style's own row order; in the yarn ids'
+    nullable dtype whatever the rows: Int64 for integer ``Desc#``, ``str`` for text), ``bom_matched`` and
     ``can_start`` (every yarn of the remaining balance is covered).
     ``lines``: one row per knit order and yarn, in allocation order: ``Order #``, ``Desc#``, ``fraction``,
     ``need_lbs``, ``available_lbs`` (what was free for it when its turn came; missing with ``mode="erp"``, whose

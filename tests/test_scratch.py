@@ -145,3 +145,14 @@ def test_non_finite_limit_at_import_and_in_the_cli():
                "sys.exit(main(['demo', '--scale', '0.02', '--no-compare', '--engine', 'numpy']))", "1e400")
     assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
     assert "bk-fast: error: BK_FAST_SCRATCH_MB must be a finite number of MB" in r.stderr
+
+
+def test_empty_limit_is_the_default_and_a_negative_one_an_error(monkeypatch):
+    """`export BK_FAST_SCRATCH_MB=` (set but empty) made `import bk_fast.allocation` fail, where an empty
+    BK_FAST_ENGINE means the default; -1 was silently 0 (state audit)."""
+    for value in ("", "  "):
+        monkeypatch.setenv("BK_FAST_SCRATCH_MB", value)
+        assert _scratch._limit() == 512 << 20
+    monkeypatch.setenv("BK_FAST_SCRATCH_MB", "-1")
+    with pytest.raises(ValueError, match="BK_FAST_SCRATCH_MB must be >= 0 MB .*got '-1'"):
+        _scratch._limit()

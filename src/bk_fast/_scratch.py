@@ -36,7 +36,8 @@ __all__ = ["work_array", "release_scratch", "scratch_bytes"]
 
 
 def _limit() -> int:
-    raw = os.environ.get("BK_FAST_SCRATCH_MB", "512")
+    raw = os.environ.get("BK_FAST_SCRATCH_MB", "").strip() or "512"  # (set but empty: the default, as for
+    # BK_FAST_ENGINE; `export BK_FAST_SCRATCH_MB=` made the import fail)
     try:
         nbytes = float(raw) * (1 << 20)
     except ValueError:
@@ -44,7 +45,9 @@ def _limit() -> int:
     if not math.isfinite(nbytes):  # inf, nan, 1e400, 1e308 (whose bytes overflow): a cap is a number of MB
         raise ValueError(f"BK_FAST_SCRATCH_MB must be a finite number of MB (0 disables the scratch buffers), "
                          f"got {raw!r}")
-    return max(int(nbytes), 0)
+    if nbytes < 0:
+        raise ValueError(f"BK_FAST_SCRATCH_MB must be >= 0 MB (0 disables the scratch buffers), got {raw!r}")
+    return int(nbytes)
 
 
 #: the most scratch memory one thread keeps between calls, in bytes (requests beyond it are allocated afresh)

@@ -1760,3 +1760,20 @@ def test_min_shipment_can_lower_the_total_of_a_raised_order(engine):
                           "due": [0, 0]})
         got[p] = allocate(o, sup, min_shipment=5, engine=engine).orders.iloc[1][["delivered", "on_time"]].tolist()
     assert got == {3: [10.0, 0.0], 1: [6.0, 6.0]}
+
+
+def test_max_lateness_takes_a_standard_library_timedelta(engine):
+    """datetime.timedelta(days=7) was refused ('must be None, a number or a Timedelta'), though pandas takes
+    it wherever it takes a Timedelta (dates audit)."""
+    import datetime
+
+    orders = pd.DataFrame({"order": [1, 2], "item": ["A", "B"], "qty": [1.0, 1.0], "priority": [1, 1],
+                           "due": pd.to_datetime(["2026-01-05", "2026-01-05"])})
+    supply = pd.DataFrame({"item": ["A", "B"], "qty": [1.0, 1.0], "period": pd.to_datetime(["2026-01-12",
+                                                                                         "2026-01-13"])})
+    got = allocate(orders, supply, max_lateness=datetime.timedelta(days=7), engine=engine)
+    pd.testing.assert_frame_equal(got.deliveries, allocate(orders, supply, max_lateness="7D",
+                                                           engine=engine).deliveries)
+    assert got.deliveries["order"].tolist() == [1] and got.shortfalls["order"].tolist() == [2]
+    with pytest.raises(TypeError, match="is a duration"):
+        allocate(orders.assign(due=[0, 0]), supply.assign(period=[7, 8]), max_lateness=datetime.timedelta(days=7))

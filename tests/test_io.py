@@ -1254,3 +1254,16 @@ def test_read_exports_reads_unicode_text_and_tsv_files(tmp_path):
     assert sorted(got) == sorted(want)
     for kind in want:
         pd.testing.assert_frame_equal(got[kind], want[kind], check_dtype=True, obj=kind)
+
+
+def test_sql_and_excel_date_times_are_dates():
+    """SQL-style '2025-09-01 08:00:00.000', Excel's '9/1/2025 8:00:00 PM', ISO with fractions and
+    '2025-09-02 13:30' were in no known format: NaT with a warning (dates audit)."""
+    text = (b"Order #,Style #,Balance (lbs),Start Date\nK1,S,1,2025-09-01 08:00:00.000\nK2,S,2,9/1/2025 8:00:00 PM\n"
+            b"K3,S,3,2025-09-01T08:00:00.123456\nK4,S,4,2025-09-02 13:30\nK5,S,5,09/03/2025\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = bkio.read_erp(text)["Start Date"]
+    assert got.tolist() == [pd.Timestamp("2025-09-01 08:00"), pd.Timestamp("2025-09-01 20:00"),
+                            pd.Timestamp("2025-09-01 08:00:00.123456"), pd.Timestamp("2025-09-02 13:30"),
+                            pd.Timestamp("2025-09-03")]

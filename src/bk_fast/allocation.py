@@ -17,6 +17,7 @@ over by float64 rounding alone (a residue within the item's rounding tolerance) 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Mapping
 from fractions import Fraction
@@ -438,7 +439,7 @@ def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
     """``max_lateness`` on the time axis: periods, or for dates days (on ``axis``: its steps, rounded once)."""
     if max_lateness is None:
         return np.inf
-    if isinstance(max_lateness, (pd.Timedelta, np.timedelta64)) or isinstance(max_lateness, str):
+    if isinstance(max_lateness, (pd.Timedelta, np.timedelta64, datetime.timedelta, str)):
         if not is_date:
             raise TypeError(f"max_lateness {max_lateness!r} is a duration, but the orders' due and the supply "
                             f"periods are period numbers: pass a number of periods")
@@ -553,8 +554,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         False: an order ships only complete, in one delivery of its full qty (on time if possible, else at
         the earliest period within ``max_lateness`` where all of it is free).
     max_lateness : None, number or Timedelta
-        None: any lateness. 0: on time only. For date periods a number means days; a duration (Timedelta
-        or text such as ``"3D"``) needs date periods (TypeError with period numbers).
+        None: any lateness. 0: on time only. For date periods a number means days; a duration (Timedelta,
+        ``datetime.timedelta`` or text such as ``"3D"``) needs date periods (TypeError with period numbers).
     min_shipment : float, optional
         No delivery smaller than this is made (a remaining need below it stays short; an order whose qty is
         below it gets nothing, with ``partial=False`` too). With it, raising an order's priority can lower

@@ -318,7 +318,8 @@ NUMBER_COLUMNS = frozenset({
 #: date formats of the ERP's exports, tried in order (the first that reads every value wins, else each value in
 #: the first that reads it)
 DATE_FORMATS = ("%m/%d/%Y", "%Y-%m-%d", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S",
-                "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d-%b-%Y", "%d-%b-%y")
+                "%m/%d/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%f",
+                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%d-%b-%Y", "%d-%b-%y")
 
 _HEADER_SCAN_LINES = 50
 

@@ -1725,3 +1725,14 @@ def test_erp_schedule_exact_decimal_fit_and_calendar_days(engine):
     cents, k = rng.integers(10_000, 100_000, 1000), rng.integers(1, 21, 1000)
     lbs, rate = cents * 5 * k / 100, cents / 100
     assert _sched_calendar_days(lbs / rate, lbs, rate).tolist() == (7.0 * k).tolist()
+
+
+def test_erp_capacity_default_is_no_duration():
+    """default=np.timedelta64(616, 'ns') crashed inside erp_capacity with numpy's DTypePromotionError (found
+    by the scheduling fixer, session 11); a duration is no rate of lbs/day."""
+    from bk_fast.erp import erp_capacity
+
+    cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [500.0]})
+    for bad in (np.timedelta64(616, "ns"), np.timedelta64(1, "D"), np.datetime64("2025-09-01")):
+        with pytest.raises(ValueError, match="default rate must be a positive number of lbs/day"):
+            erp_capacity(pd.Series(["A/1", "B/1"]), cap, default=bad)

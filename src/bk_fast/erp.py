@@ -414,7 +414,8 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     4        616.0             default
     """
     try:
-        ok = (not isinstance(default, (bool, np.bool_, str, bytes))  # (text "616" passed float() and failed later)
+        # (text "616" passed float() and failed later; a duration passed it as a count of its unit)
+        ok = (not isinstance(default, (bool, np.bool_, str, bytes, np.timedelta64, np.datetime64))
               and bool(np.isfinite(float(default)) and float(default) > 0))
     except (TypeError, ValueError):
         ok = False

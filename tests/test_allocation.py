@@ -1777,3 +1777,21 @@ def test_max_lateness_takes_a_standard_library_timedelta(engine):
     assert got.deliveries["order"].tolist() == [1] and got.shortfalls["order"].tolist() == [2]
     with pytest.raises(TypeError, match="is a duration"):
         allocate(orders.assign(due=[0, 0]), supply.assign(period=[7, 8]), max_lateness=datetime.timedelta(days=7))
+
+
+def test_allocate_knit_orders_warns_of_dates_it_cannot_read():
+    """Start Date / Quoted Date text in no date format became 'no date' silently (read_erp warns and counts
+    such cells; this adapter did not) (dates audit)."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [100.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["S1"] * 3, "Balance (lbs)": [10.0] * 3,
+                        "Start Date": ["09/01/2025", "soon", None], "Quoted Date": ["2025-09-03", "", "TBD"]})
+    with pytest.warns(UserWarning) as caught:
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01")
+    text = [str(w.message) for w in caught]
+    assert any("'Start Date': 1 value(s) that are no date read as missing (first at row 1: 'soon')" in t
+               for t in text), text
+    assert any("'Quoted Date': 1 value(s) that are no date read as missing (first at row 2: 'TBD')" in t
+               for t in text), text

@@ -372,3 +372,12 @@ def test_load_on_a_file_says_it_is_no_folder(tmp_path, capsys):
     folder = _exports(tmp_path)
     assert main(["load", str(folder / "BOM.csv")]) == 2
     assert "is a file, not a folder of exports" in capsys.readouterr().err
+
+
+def test_exports_date_reads_us_dated_weeks():
+    """yarn_po's 'Week 9/8/2025' columns (which allocate_knit_orders and yarn_demand_report read) were not
+    seen by the demo's planning date, which fell back to today (dates audit)."""
+    from bk_fast._demo import exports_date
+
+    po = pd.DataFrame(columns=["Desc#", "This Week", "Week 9/15/2025", "Week 9/8/2025"])
+    assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")

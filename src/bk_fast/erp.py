@@ -1289,6 +1289,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     0      K1          500.0          18929      False
     1      K2         2000.0           <NA>       True
     """
+    import warnings
+
     from bk_fast._validate import date_arg, exact_int_floats, find_column, float_column, id_kind, plain, \
         require_finite, require_frame
     from bk_fast.allocation import allocate, allocate_kits
@@ -1318,7 +1320,14 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
             return _alloc_pd.Series(_alloc_pd.NaT, index=kos.index, dtype="datetime64[ns]")
         col = kos[label]
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
+            raw = col
             col = _alloc_pd.to_datetime(col, errors="coerce", format="mixed")  # (each value's own format)
+            given = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
+            lost = given & col.isna().to_numpy()
+            if lost.any():  # (read_erp warns of such text too; here it would pass as "no date" silently)
+                i = int(_alloc_np.flatnonzero(lost)[0])
+                warnings.warn(f"knit_orders column {label!r}: {int(lost.sum())} value(s) that are no date read as "
+                              f"missing (first at row {plain(kos.index[i])!r}: {raw.iloc[i]!r})", stacklevel=3)
         if getattr(col.dtype, "tz", None) is not None:
             col = col.dt.tz_localize(None)  # the local wall-clock date, like a naive ERP date
         return col

@@ -1712,7 +1712,7 @@ def test_a_late_delivery_beyond_the_due_unit_is_a_clear_error():
                            "due": pd.Series(np.array(["2200-01-01"], dtype="datetime64[ns]"))})
     supply = pd.DataFrame({"item": ["A"], "qty": [1.0],
                            "period": pd.Series(np.array(["2300-01-01"], dtype="datetime64[s]"))})
-    with pytest.raises(ValueError, match=r"delivery date \(2300-01-01\) does not fit in datetime64\[ns\]"):
+    with pytest.raises(ValueError, match=r"delivery date does not fit in datetime64\[ns\].*2300-01-01"):
         allocate(orders, supply)
 
 
@@ -1795,3 +1795,44 @@ def test_allocate_knit_orders_warns_of_dates_it_cannot_read():
                for t in text), text
     assert any("'Quoted Date': 1 value(s) that are no date read as missing (first at row 2: 'TBD')" in t
                for t in text), text
+
+
+def test_date_axis_per_item_and_far_placeholders(engine):
+    """Review of the exact date axis (session 11): (1) a 9999-12-31 placeholder receipt in datetime64[us]
+    beside microsecond dues in ns made the whole axis inexact, and converting the whole supply column to ns
+    raised for the placeholder, though the only delivery was on 2025-01-08; (2) one item's answer depended on
+    another's dates: a receipt 1 ns after its due (max_lateness=0) was short alone and on time beside an
+    item 304 days earlier. The axis now starts at each item's first day and only delivered rows are
+    converted."""
+    orders = pd.DataFrame({"order": ["A"], "item": [1], "qty": [5.0], "priority": [1],
+                           "due": pd.Series(pd.to_datetime(["2025-01-06 12:00:00.000001"])).dt.as_unit("ns")})
+    supply = pd.DataFrame({"item": [1, 1], "qty": [5.0, 5.0],
+                           "period": pd.Series(np.array(["2025-01-08", "9999-12-31"], dtype="datetime64[us]"))})
+    res = allocate(orders, supply, engine=engine)
+    assert res.deliveries["period"].tolist() == [pd.Timestamp("2025-01-08")]
+    assert res.deliveries["days_late"].iloc[0] == pytest.approx(1.5 - 1e-6 / 86_400, abs=1e-12)
+    t = pd.Timestamp("2025-11-01 12:00:00.000000001")
+    orders = pd.DataFrame({"order": ["A", "B"], "item": ["Y", "Z"], "qty": [5.0, 5.0], "priority": [1, 1],
+                           "due": [t, pd.Timestamp("2025-01-01")]})
+    supply = pd.DataFrame({"item": ["Y", "Z"], "qty": [5.0, 5.0],
+                           "period": [t + pd.Timedelta(1, "ns"), pd.Timestamp("2025-01-01")]})
+    alone = allocate(orders.iloc[:1], supply.iloc[:1], max_lateness=0, engine=engine).orders
+    both = allocate(orders, supply, max_lateness=0, engine=engine).orders
+    assert alone.loc[0, "short"] == 5.0 and both.loc[0].to_dict() == alone.loc[0].to_dict()
+    assert both.loc[1, "on_time"] == 5.0
+
+
+def test_max_lateness_far_beyond_the_float_range_or_a_timedelta(engine):
+    """max_lateness=sys.float_info.max days with dated times overflowed (OverflowError naming nothing); a
+    datetime.timedelta of 300 years overflowed pandas' Timedelta; both mean any lateness now, and a
+    pd.Timedelta pandas cannot hold is a ValueError naming max_lateness."""
+    import datetime
+    import sys
+
+    orders = pd.DataFrame({"order": ["A"], "item": [1], "qty": [5.0], "priority": [1],
+                           "due": pd.to_datetime(["2025-01-06 12:00:01"])})
+    supply = pd.DataFrame({"item": [1], "period": pd.to_datetime(["2025-01-08 18:00"]), "qty": [5.0]})
+    for late in (sys.float_info.max, datetime.timedelta(days=365 * 300), datetime.timedelta.max):
+        assert allocate(orders, supply, max_lateness=late, engine=engine).orders.loc[0, "delivered"] == 5.0
+    with pytest.raises(ValueError, match="max_lateness '400000D' is no duration pandas can hold"):
+        allocate(orders, supply, max_lateness="400000D", engine=engine)

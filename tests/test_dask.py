@@ -617,3 +617,31 @@ def test_kits_limiting_item_dtype_equals_the_single_machine(item):
         res = bkd.allocate_kits(orders, req, supply, npartitions=2)
         pd.testing.assert_frame_equal(res.orders.compute().sort_index(), expected, check_exact=True)
     assert res.orders.dtypes["limiting_item"] == expected["limiting_item"].dtype
+
+
+def test_date_object_periods_match_timestamps_as_in_memory(engine):
+    """Gross periods as datetime.date objects and receipts as Timestamps: in memory one week each (date
+    objects are read as Timestamps); the Dask call united the raw labels first and split a date from the
+    Timestamp of its day (review of session 11). With convert-string off (else Dask makes the dates text,
+    documented), the Dask records equal the in-memory ones, also with periods= as date objects."""
+    import datetime as dt
+
+    import dask
+
+    d6, d13 = dt.date(2025, 1, 6), dt.date(2025, 1, 13)
+    with dask.config.set({"dataframe.convert-string": False}):
+        gross = pd.DataFrame({"item": ["Y", "Y", "Z"], "period": [d13, d6, d6], "qty": [5.0, 3.0, 1.0]})
+        rec = pd.DataFrame({"item": ["Y"], "period": [pd.Timestamp("2025-01-06")], "qty": [2.0]})
+        on_hand = {"Y": 4.0, "Z": 0.0}
+        for periods in (None, [d6, d13]):
+            ref = bk_fast.net_requirements(gross, on_hand=on_hand, receipts=rec, periods=periods,
+                                           engine=engine).record
+            got = bkd.net_requirements(dd.from_pandas(gross, npartitions=2), on_hand=on_hand, receipts=rec,
+                                       periods=periods, engine=engine).record.compute()
+            assert len(got) == len(ref) == 4
+            assert got["planned_receipt"].tolist() == ref["planned_receipt"].tolist()
+            assert got["period"].tolist() == ref["period"].tolist()
+            wb = bkd.weekly_balance(on_hand, dd.from_pandas(gross, npartitions=2), rec, periods=periods,
+                                    engine=engine).compute()
+            pd.testing.assert_frame_equal(wb, bk_fast.weekly_balance(on_hand, gross, rec, periods=periods,
+                                                                     engine=engine), check_index_type=False)

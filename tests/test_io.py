@@ -1231,8 +1231,8 @@ def test_semicolon_exports_are_refused_unless_the_delimiter_is_given():
     # the delimiter given wins over detection (tab text read with commas: one column, no known header)
     with pytest.raises(ValueError, match="no header row found"):
         bkio.read_erp(_UNICODE_TAB.encode(), delimiter=",")
-    for bad in ("", ";;", '"', "\n", 9):
-        with pytest.raises(ValueError, match="delimiter must be one character"):
+    for bad in ("", ";;", '"', "\n", 9, "\u00a7"):
+        with pytest.raises(ValueError, match="delimiter must be one ASCII character"):
             bkio.read_erp(text, delimiter=bad)
 
 

@@ -177,14 +177,10 @@ def _ticks_per_day(dtype) -> int:
 
 
 class _Axis(NamedTuple):
-    """The time axis of date columns: steps of ``step`` ticks of ``unit`` from day ``day0`` (days since 1970,
-    UTC), ``per_day`` ticks a day; the steps are whole numbers when ``exact``, else fractional days (``step``
-    is a day then)."""
-    day0: int
+    """The time axis of date columns: steps of ``step`` ticks of ``unit`` (``per_day`` ticks a day)."""
     unit: str
     per_day: int
     step: int
-    exact: bool
 
     @property
     def steps_per_day(self) -> int:
@@ -194,57 +190,45 @@ class _Axis(NamedTuple):
         """Step counts as days (one rounding: ``x / steps per day``)."""
         return x / self.steps_per_day if self.steps_per_day != 1 else x
 
-    def dates(self, x: np.ndarray, unit: str, tz=None):
-        """Points of an exact axis as datetime64[unit] (a coarser unit than the axis': rounded down); in time
-        zone ``tz`` when given. ValueError when one does not fit in the unit."""
-        per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
-        d, r = np.divmod(x.astype(np.int64), self.steps_per_day)
-        d += self.day0
-        if d.size and not (max(-int(d.min()), int(d.max())) + 1) * per_day < 2 ** 63 - 2 * _DAY_NS:
-            far = np.datetime64(int(d[np.abs(d).argmax()]), "D")
-            raise ValueError(f"allocate: a delivery date ({far}) does not fit in datetime64[{unit}], the unit of "
-                             f"the orders' due: give the due in a coarser unit (e.g. datetime64[us])")
-        ticks = d * per_day + (r * self.step) // (self.per_day // per_day)
-        out = ticks.view(f"datetime64[{unit}]")
-        return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
-
 
 _UNITS = ("s", "ms", "us", "ns")
 
 
-def _date_axis(cols: list[pd.Series]) -> tuple[_Axis, list[np.ndarray]]:
-    """Date columns (the orders' due, the supply's period) on one float64 time axis, NaT as NaN: exact for the
-    usual dates. Its steps are the greatest common divisor of their times of day (a day for dates at
-    midnight, an hour for times on the hour) in the finest unit among them, counted from their earliest
-    day; beyond 2**53 steps (nanosecond times over more than 104 days) it is float64 days from that day.
-    Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at 19:59:59.999999895, and
-    a local-midnight due in a zone west of UTC on the day before."""
+def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
+               n_groups: int = 0) -> tuple[_Axis, list[np.ndarray]]:
+    """Date columns (the orders' due, the supply's period) on one float64 time axis, NaT as NaN. Its steps are
+    the greatest common divisor of their times of day (a day for dates at midnight, an hour for times on the
+    hour) in the finest unit among them, counted from the earliest day of each group (``groups``: each
+    column's item codes, 0..n_groups-1; without them, of all): a point is exact while below 2**53 steps from
+    its group's first day (nanosecond times over 104 days, microsecond ones over 285 years), a float64
+    rounding of it beyond. Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at
+    19:59:59.999999895, a local-midnight due west of UTC on the day before, and a receipt 1 ns after its due
+    on time."""
     naive = [c.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(c.dtype, "tz", None) is not None else c
              for c in cols]
     unit = max((c.dt.unit for c in naive), key=_UNITS.index, default="ns")
     per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
-    parts, g, day0, last = [], per_day, None, None
-    for c in naive:
+    parts, g = [], per_day
+    origin = np.full(max(n_groups, 1), np.iinfo(np.int64).max, dtype=np.int64)
+    for k, c in enumerate(naive):
         raw = c.to_numpy()
         ticks = raw.view(np.int64)
         nat = ticks == np.iinfo(np.int64).min
         whole, rest = np.divmod(ticks, _ticks_per_day(raw.dtype))
         rest = rest * (per_day // _ticks_per_day(raw.dtype))
-        ok = whole[~nat]
-        if ok.size:
-            g = int(np.gcd(g, np.gcd.reduce(rest[~nat])))
-            day0 = int(ok.min()) if day0 is None else min(day0, int(ok.min()))
-            last = int(ok.max()) if last is None else max(last, int(ok.max()))
-        parts.append((whole, rest, nat))
-    day0 = 0 if day0 is None else day0
-    exact = last is None or (last - day0 + 1) * (per_day // g) <= 2 ** 53
-    axis = _Axis(day0, unit, per_day, g if exact else per_day, exact)
+        ok = ~nat
+        grp = groups[k] if groups is not None else np.zeros(len(whole), dtype=np.int64)
+        if ok.any():
+            g = int(np.gcd(g, np.gcd.reduce(rest[ok])))
+            np.minimum.at(origin, grp[ok], whole[ok])
+        parts.append((whole, rest, nat, grp))
+    axis = _Axis(unit, per_day, g)
     out = []
-    for whole, rest, nat in parts:
-        if exact:
-            x = ((whole - day0) * axis.steps_per_day + rest // g).astype(np.float64)
-        else:
-            x = (whole - day0) + rest / per_day
+    for whole, rest, nat, grp in parts:
+        base = origin[grp]
+        base[nat] = 0
+        # (whole numbers of steps: exact in float64 while the sum stays below 2**53, rounded once beyond)
+        x = (whole - base).astype(np.float64) * axis.steps_per_day + (rest // g).astype(np.float64)
         x[nat] = np.nan
         out.append(np.ascontiguousarray(x))
     return axis, out
@@ -421,8 +405,9 @@ class Allocation(NamedTuple):
     ``order``, ``item``, ``due``, ``period`` (when it is delivered: the due date when on time, else the
     supply period it comes from, as given; dates in the due column's unit and time zone), ``qty``,
     ``days_late`` (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
-    Dates are compared exactly (in steps of their common time of day, e.g. whole days for dates at midnight),
-    except nanosecond times spread over more than 104 days, which are compared as float64 days.
+    Dates are compared exactly, in steps of their common time of day (whole days for dates at midnight)
+    from each item's first day, while an item's dates span fewer than 2**53 steps (nanosecond times: 104
+    days; microsecond ones: 285 years); beyond, as float64 steps.
     ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
     the order of the input).
     ``orders``: per input row (indexed like the input): ``qty``, ``delivered`` (``qty - short``), ``on_time``
@@ -436,14 +421,24 @@ class Allocation(NamedTuple):
 
 
 def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
-    """``max_lateness`` on the time axis: periods, or for dates days (on ``axis``: its steps, rounded once)."""
+    """``max_lateness`` on the time axis: periods, or for dates days (on ``axis``: its steps, rounded once;
+    beyond the float range: no limit)."""
     if max_lateness is None:
         return np.inf
     if isinstance(max_lateness, (pd.Timedelta, np.timedelta64, datetime.timedelta, str)):
         if not is_date:
             raise TypeError(f"max_lateness {max_lateness!r} is a duration, but the orders' due and the supply "
                             f"periods are period numbers: pass a number of periods")
-        days = Fraction(pd.Timedelta(max_lateness).value, _DAY_NS)
+        if isinstance(max_lateness, datetime.timedelta) and not isinstance(max_lateness, pd.Timedelta):
+            # (exactly, also beyond the ~292 years a Timedelta holds)
+            days = Fraction(max_lateness.days) + Fraction(max_lateness.seconds * 10 ** 6
+                                                          + max_lateness.microseconds, 86_400 * 10 ** 6)
+        else:
+            try:
+                days = Fraction(pd.Timedelta(max_lateness).value, _DAY_NS)
+            except (OverflowError, ValueError) as exc:  # (pandas: OutOfBoundsTimedelta, unreadable text)
+                raise ValueError(f"max_lateness {max_lateness!r} is no duration pandas can hold ({exc}); pass a "
+                                 f"number of days") from None
     else:
         try:
             value = float(max_lateness)
@@ -453,7 +448,10 @@ def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
     if not days >= 0:
         raise ValueError(f"max_lateness must be >= 0, got {max_lateness!r}")
     if isinstance(days, Fraction):
-        return float(days * axis.steps_per_day) if axis is not None and axis.exact else float(days)
+        try:
+            return float(days * axis.steps_per_day) if axis is not None else float(days)
+        except OverflowError:
+            return np.inf
     return float(days)
 
 
@@ -670,16 +668,18 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or both "
                         f"be period numbers")
     due_tz = _same_clock(orders, o_due, supply, s_period) if due_is_date else None
+    sqty = _supply_qty(supply, s_qty)
+    o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
     axis = None
     if due_is_date or period_is_date:
-        axis, dated = _date_axis([c for c, d in ((orders[o_due], due_is_date), (supply[s_period], period_is_date))
-                                  if d])
+        # (an axis from each item's own first day: times are compared within an item only, so its answer does
+        # not depend on the dates of other items)
+        dated = [(orders[o_due], o_code, due_is_date), (supply[s_period], s_code, period_is_date)]
+        axis, dated = _date_axis([c for c, _, d in dated if d], [k for _, k, d in dated if d], n_items)
         due = dated.pop(0) if due_is_date else due
         period = dated.pop(0) if period_is_date else period
-    sqty = _supply_qty(supply, s_qty)
     max_late = _lateness(max_lateness, due_is_date or period_is_date, axis)
 
-    o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
     item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code,
                                           np.bincount(o_code, minlength=n_items))
     tiebreak = _tiebreak(order_ids)
@@ -747,8 +747,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
         "due": d_due_out,
-        "period": _delivery_dates(axis, when, on_time, d_o, d_p, due_col, s_code, period, supply[s_period],
-                                  due_tz) if due_is_date else when,
+        "period": _delivery_dates(on_time, d_o, d_p, due_col, s_code, period, supply[s_period], due_tz)
+        if due_is_date else when,
         "qty": d_q,
         "days_late": axis.days(late) if due_is_date else late,
     }, copy=False)
@@ -771,21 +771,22 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     return Allocation(deliveries, shortfalls, summary)
 
 
-def _delivery_dates(axis: _Axis, when: np.ndarray, on_time: np.ndarray, d_o: np.ndarray, d_p: np.ndarray,
-                    due_col: pd.Series, s_code: np.ndarray, period: np.ndarray, period_col: pd.Series, tz):
-    """The deliveries' dates in the due column's unit and time zone: the points ``when`` of the axis; on an
-    inexact axis the instants given instead, the due where on time, else the first supply row of the period
-    (``d_p``: its index in the timeline, which sorts the rows by item code and time as here)."""
+def _delivery_dates(on_time: np.ndarray, d_o: np.ndarray, d_p: np.ndarray, due_col: pd.Series,
+                    s_code: np.ndarray, period: np.ndarray, period_col: pd.Series, tz):
+    """The deliveries' dates, as given, in the due column's unit and time zone (a finer supply time rounded
+    down): the due where on time, else the first supply row of the period (``d_p``: its index in the
+    timeline, which sorts the rows by item code and time as here)."""
     unit = due_col.dt.unit
-    if axis.exact:
-        return axis.dates(when, unit, tz)
-    ticks = _utc_ticks(due_col, unit)[d_o]
+    ticks = np.empty(d_o.size, dtype=np.int64)
+    on = np.flatnonzero(on_time)
+    if on.size:
+        ticks[on] = _utc_ticks(due_col.iloc[d_o[on]], unit)
     late = np.flatnonzero(~on_time)
     if late.size:
         order = np.lexsort((period, s_code))
         c, t = s_code[order], period[order]
-        first = order[np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])]] if order.size else order
-        ticks[late] = _utc_ticks(period_col, unit)[first[d_p[late]]]
+        first = order[np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])]]
+        ticks[late] = _utc_ticks(period_col.iloc[first[d_p[late]]], unit)
     out = ticks.view(f"datetime64[{unit}]")
     return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
 
@@ -951,6 +952,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         if due_is_date:
             _same_clock(orders, o_due, supply, s_period)
         if due_is_date or period_is_date:
+            # (one axis from the earliest day of all: an order's due is compared with each of its items)
             _, dated = _date_axis([c for c, d in ((orders[o_due] if o_due is not None else None, due_is_date),
                                                   (supply[s_period], period_is_date)) if d])
             due = dated.pop(0) if due_is_date else due

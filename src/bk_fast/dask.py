@@ -36,7 +36,9 @@ Dask turns text columns into Arrow strings by default (``dataframe.convert-strin
 dtype (the values are the same); set it to False when building the inputs to keep pandas' own dtypes. It
 converts an object column of ids mixing integers and text too: its integers arrive as text (``"18767"``),
 which an integer-keyed BOM does not match (``dd.from_pandas`` under that option), so keep such columns
-object with the option off.
+object with the option off. The same goes for an object column of dates (``datetime.date``, from ``.dt.date``):
+it arrives as text, which the netting functions do not read as dates; convert it with ``pd.to_datetime``
+or keep the option off.
 
 Examples
 --------
@@ -533,18 +535,19 @@ def _global_periods(sources: list, period_orders: list, periods):
     """The period axis exactly as the single-machine functions derive it (wide columns first, then long
     periods in order of first appearance, then netting's default order)."""
     if periods is not None:
-        return pd.Index(periods).rename(None)
+        return _net._date_labels(pd.Index(periods).rename(None))
     wide, long = [], []
     k = 0
     for obj, (_, pcol) in sources:
+        # (date objects as Timestamps in each input before the union, as the in-memory functions read them)
         if pcol is None:
             meta = _meta(obj)
             icol = _net._item_column(meta, "input")
-            wide.append(pd.Index([c for c in meta.columns if c != icol]))
+            wide.append(_net._date_labels(pd.Index([c for c in meta.columns if c != icol])))
         else:
             orders = period_orders[k]
             k += 1
-            long.append(_net._union(orders))
+            long.append(_net._union([_net._date_labels(o) for o in orders]))
     return _net._default_order(_net._union(wide + long), wide[0] if wide else None)
 
 

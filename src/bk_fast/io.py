@@ -1101,8 +1101,10 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     """
     if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
         raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}")
-    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'):
-        raise ValueError(f"delimiter must be one character other than a quote or a line break, got {delimiter!r}")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
+                                  or not delimiter.isascii()):
+        raise ValueError(f"delimiter must be one ASCII character other than a quote or a line break, got "
+                         f"{delimiter!r}")
     engine = pick(engine)
     src, name, is_xlsx = _source_bytes(source)
     if is_xlsx:

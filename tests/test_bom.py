@@ -1044,3 +1044,22 @@ def test_a_compiled_bom_keeps_its_own_lines(engine):
     demand = pd.DataFrame({"item": [1], "qty": [1.0]})
     rebuilt = bk_fast.BOM.from_frame(bom.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom")
     pd.testing.assert_frame_equal(rebuilt.explode(demand, engine=engine), bom.explode(demand, engine=engine))
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64", "Int64"])
+def test_numeric_style_ids_meet_a_bom_of_text_styles_in_both_erp_adapters(engine, dtype):
+    """Knit orders whose Style # pandas read as numbers (102910) against a BOM whose styles are text
+    ("102910", beside "FF 1/1"): allocate_knit_orders matched them, yarn_requirements called them unmatched
+    with no yarn, so netting's gross missed yarn the allocation needed (planner workflow audit)."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    bom = pd.DataFrame({"Style#": ["102910", "FF 1/1"], "Desc#": [10251.0, 10220.0],
+                        "BOM_Percentage": [1.0, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": pd.array([102910, 555], dtype=dtype),
+                        "Balance (lbs)": [100.0, 7.0], "Start Date": pd.to_datetime(["2025-09-01"] * 2)})
+    inv = pd.DataFrame({"Desc#": [10251, 10220], "Planning Balance": [500.0, 0.0]})
+    req = yarn_requirements(kos, bom, engine=engine)
+    alloc = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
+    assert req.by_yarn["lbs"].tolist() == [100.0] and req.unmatched["Order #"].tolist() == ["K2"]
+    assert alloc.orders["bom_matched"].tolist() == [True, False]
+    assert alloc.lines["need_lbs"].sum() == req.by_yarn["lbs"].sum()

@@ -1751,3 +1751,59 @@ def test_durations_and_dates_are_no_lead_times(lead):
     with pytest.raises(TypeError, match="lead_time must .*durations and dates are not converted to numbers"):
         bk_fast.net_requirements(gross, 0.0, lead_time=lead)
     assert bk_fast.net_requirements(gross, 0.0, lead_time=np.array([1])).lead_time.tolist() == [1]
+
+
+def test_erp_columns_of_a_po_export_are_no_periods():
+    """The yarn_po export passed as receipts (a wide frame with Desc#): PO #, Supplier (text read as 0),
+    'Unscheduled or Past Due' and 'PO Bal' (the PO's total) became buckets, so a 500-lb PO was received twice
+    (total_receipt 1000; erp.yarn_demand_report says 500) (planner workflow audit). They are now refused,
+    naming the columns and what to pass; the bucket columns alone give the report's figures."""
+    from bk_fast.erp import yarn_demand_report
+
+    inv = pd.DataFrame({"Desc#": [11025], "Theoretical Balance": [0.0]})
+    dem = pd.DataFrame({"Desc#": [11025], "This Week": [100.0], "Week 36": [0.0], "Later": [0.0]})
+    po = pd.DataFrame({"Desc#": [11025], "PO #": ["PO250040"], "Supplier": ["Eastern Fibers"],
+                       "Unscheduled or Past Due": [0.0], "This Week": [0.0], "Week 36": [500.0], "Later": [0.0],
+                       "PO Bal": [500.0]})
+    for call in (lambda: bk_fast.weekly_balance(inv, dem, po),
+                 lambda: bk_fast.net_requirements(dem, {11025: 0.0}, po)):
+        with pytest.raises(ValueError, match=r"receipts: column\(s\) \['PO #', 'Supplier', 'Unscheduled or Past "
+                                             r"Due', 'PO Bal'\] are ERP columns, not periods"):
+            call()
+    buckets = po[["Desc#", "This Week", "Week 36", "Later"]]
+    wb = bk_fast.weekly_balance(inv, dem, buckets, past_due=po.set_index("Desc#")["Unscheduled or Past Due"])
+    assert wb["total_receipt"].iloc[0] == yarn_demand_report(inv, dem, po)["Total Receipt"].iloc[0] == 500.0
+
+
+def test_empty_trailing_rows_of_an_export_are_skipped(engine):
+    """read_erp keeps an export's empty trailing rows (DOMAIN: they exist); net_requirements refused them
+    ('receipts: row 1 has a missing item'), so bk-fast demo --from failed its netting step on a yarn_po with
+    empty rows at the end (planner workflow audit). Rows without an item and without a quantity are skipped,
+    long or wide; a row with a quantity and no item is still an error naming its row."""
+    gross = pd.DataFrame({"item": ["A", "A"], "period": [0, 1], "qty": [5.0, 5.0]})
+    rec = pd.DataFrame({"item": ["A", None, None], "period": [1, None, None], "qty": [4.0, np.nan, np.nan]})
+    want = bk_fast.net_requirements(gross, 2.0, rec.iloc[:1], engine=engine).record
+    pd.testing.assert_frame_equal(bk_fast.net_requirements(gross, 2.0, rec, engine=engine).record, want)
+    wide = pd.DataFrame({"item": ["A", None], 0: [0.0, np.nan], 1: [4.0, np.nan]})
+    pd.testing.assert_frame_equal(bk_fast.net_requirements(gross, 2.0, wide, engine=engine).record, want)
+    with pytest.raises(ValueError, match="receipts: row 2 has a missing item"):
+        bk_fast.net_requirements(gross, 2.0, rec.assign(qty=[4.0, np.nan, 1.0]), engine=engine)
+
+
+def test_demo_netting_step_on_exports_with_empty_trailing_rows(tmp_path):
+    """bk-fast demo --from: the netting step stopped with 'receipts: row 1 has a missing item' on a yarn_po
+    export ending in empty rows (planner workflow audit)."""
+    from bk_fast import datasets, io, netting
+    from bk_fast._demo import planning_date
+
+    mill = datasets.make_mill(scale=0.05, seed=1)
+    datasets.write_exports(mill, tmp_path)
+    with open(tmp_path / "yarn_po.csv", "a", newline="") as fh:
+        fh.write(("," * (len(mill["yarn_po"].columns) - 1) + "\r\n") * 2)
+    read = io.read_mill(tmp_path)
+    assert read["yarn_po"]["Desc#"].isna().sum() == 2
+    with planning_date(datasets.REFERENCE_DATE):
+        with_rows = netting._demo_step(read, "numpy")
+        read["yarn_po"] = read["yarn_po"].dropna(subset=["Desc#"])
+        without = netting._demo_step(read, "numpy")
+    assert with_rows.table is not None and with_rows.lines == without.lines

@@ -66,6 +66,23 @@ def _bom_compiled(bom, scale="fraction", engine=None):
                     f"got {type(bom).__name__}")
 
 
+def _style_text(styles: _bom_pd.Series) -> _bom_np.ndarray:
+    """Style ids as stripped text, a whole number without its ``.0`` (``102910.0`` -> ``"102910"``), missing as
+    None: how a numeric ``Style #`` column meets a BOM whose styles are text."""
+    kind = styles.dtype.kind if isinstance(styles.dtype, _bom_np.dtype) else "O"
+    if kind in "iu":
+        return styles.astype(str).to_numpy(dtype=object)
+    if kind == "f":
+        v = styles.to_numpy()
+        out = _bom_np.full(len(v), None, dtype=object)
+        ok = ~_bom_np.isnan(v)
+        whole = ok & (v == _bom_np.floor(v)) & (_bom_np.abs(v) < 2.0 ** 63)
+        out[whole] = v[whole].astype(_bom_np.int64).astype(str)
+        out[ok & ~whole] = v[ok & ~whole].astype(str)
+        return out
+    return styles.astype("string").str.strip().to_numpy(dtype=object, na_value=None)
+
+
 def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str = "fraction",
                       engine=None) -> YarnRequirements:
     """Yarn lbs of every knit order: ``Balance (lbs) x BOM fraction`` per knit order and yarn, summed per yarn.
@@ -145,6 +162,12 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     # only a style with BOM rows of its own matches: an id that is only a component (a yarn, Desc#) has no
     # BOM, and would otherwise stand in for itself at 100 % of the balance
     compiled._parent_codes(codes)
+    if kos[s_label].dtype.kind in "iuf":
+        # numeric Style # ids (pandas reads a column of bare numbers so) against a BOM whose styles are text
+        # ("102910"): matched by their text, as allocate_knit_orders matches them
+        rest = _bom_np.flatnonzero((codes < 0) & ~miss)
+        if rest.size:
+            codes[rest] = compiled._parent_codes(compiled._codes(_style_text(_bom_pd.Series(styles[rest]))))
     row, ycodes, lbs_rows = compiled.explode_lines(codes, balance, engine=engine)
     by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
                                   "Desc#": compiled._take(ycodes), "lbs": lbs_rows})
@@ -1351,8 +1374,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     # yarn fractions per knit order from the BOM engine (one unit of each order's style, by line)
     compiled = bom if isinstance(bom, BOM) else BOM.from_frame(require_frame(bom, "bom"), engine=engine)
     styles = kos[s_label].astype("string").str.strip()
-    demand = _alloc_pd.DataFrame({"item": styles.to_numpy(dtype=object, na_value=None),
-                                  "qty": _alloc_np.ones(n)}, index=_alloc_np.arange(n))
+    # (matched as text, a whole float id as its integer's: 102910.0 meets "102910")
+    demand = _alloc_pd.DataFrame({"item": _style_text(kos[s_label]), "qty": _alloc_np.ones(n)},
+                                 index=_alloc_np.arange(n))
     # (as BOM.explode(by_line=True) matches them, but only a style with BOM rows of its own: a Style # that is
     # only a yarn id of the BOM is unmatched, as in yarn_requirements, not its own yarn at 100 %)
     ids, miss, _, _, _, s_codes = compiled._demand(demand, None, None)

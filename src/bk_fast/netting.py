@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
+from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
@@ -94,10 +95,13 @@ class _Source:
     array: bool = False
 
 
-def _check_keys(keys: pd.Index, what: str, kind: str) -> None:
+def _check_keys(keys: pd.Index, what: str, kind: str, rows: np.ndarray | None = None) -> None:
+    """ValueError naming the first row whose key is missing by its position in the input (``rows``: the
+    positions of ``keys``' rows, when some were dropped; the Dask layer turns it into the row's label)."""
     miss = pd.isna(keys)
     if miss.any():
-        raise ValueError(f"{what}: row {int(np.flatnonzero(miss)[0])} has a missing {kind}")
+        i = int(np.flatnonzero(miss)[0])
+        raise ValueError(f"{what}: row {int(rows[i]) if rows is not None else i} has a missing {kind}")
 
 
 def _parse(obj, what: str) -> _Source | None:
@@ -129,21 +133,40 @@ def _parse(obj, what: str) -> _Source | None:
     if period_col is not None and qty_col is not None:
         items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
         periods = pd.Index(df[period_col])
-        _check_keys(items, what, "item")
-        _check_keys(periods, what, f"period ({period_col!r})")
-        return _Source(what, items, _date_labels(periods, what), float_column(df, qty_col, what=what), long=True)
+        qty = float_column(df, qty_col, what=what)
+        rows = None
+        empty = np.asarray(pd.isna(items)) & np.isnan(qty)  # (an export's empty trailing rows: no item, no qty)
+        if empty.any():
+            keep = ~empty
+            items, periods, qty, rows = items[keep], periods[keep], qty[keep], np.flatnonzero(keep)
+        _check_keys(items, what, "item", rows)
+        _check_keys(periods, what, f"period ({period_col!r})", rows)
+        return _Source(what, items, _date_labels(periods, what), qty, long=True)
     cols = rest if item_col is not None else list(df.columns)
     dup = pd.Index(cols)[pd.Index(cols).duplicated()]
     if len(dup):
         raise ValueError(f"{what} has several columns labelled {dup[0]!r}: one column per period")
+    # the ERP's other columns (the PO export's PO #, Supplier, past due and PO Bal: its total) are no periods:
+    # read as buckets they received the PO a second time, silently
+    erp = [c for c in cols if isinstance(c, str) and _erp_column(c) is not None and not _erp_bucket(c)]
+    if erp:
+        raise ValueError(f"{what}: column(s) {erp} are ERP columns, not periods of quantities (a PO export's "
+                         f"'PO Bal' is its total, 'Unscheduled or Past Due' its past-due part): pass the period "
+                         f"columns only (past-due receipts as past_due= of weekly_balance), or use "
+                         f"erp.yarn_demand_report, which reads the ERP's exports as they are")
     items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
-    _check_keys(items, what, "item")
     if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
         block = np.ascontiguousarray(df[cols].to_numpy(dtype=np.float64))
     else:
         block = np.empty((len(df), len(cols)), dtype=np.float64)
         for j, c in enumerate(cols):
             block[:, j] = float_column(df, c, what=what)
+    rows = None
+    empty = np.asarray(pd.isna(items)) & np.isnan(block).all(axis=1)  # (empty trailing rows: no item, no qty)
+    if empty.any():
+        keep = ~empty
+        items, block, rows = items[keep], np.ascontiguousarray(block[keep]), np.flatnonzero(keep)
+    _check_keys(items, what, "item", rows)
     return _Source(what, items, _date_labels(pd.Index(cols), what), block)
 
 
@@ -1154,6 +1177,7 @@ def _demo_step(mill, engine):
     inv = inv[inv["Desc#"].notna()]  # (an export's empty rows are no yarn)
     stock = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
     po = mill["yarn_po"]
+    po = po[po["Desc#"].notna()]  # (as the inventory's: net_requirements would skip them, the count not)
     cols = [c for c in ("Unscheduled or Past Due", *weeks) if c in po.columns]
     po_long = po.melt(id_vars="Desc#", value_vars=cols, var_name="week", value_name="qty")
     po_long["week"] = po_long["week"].replace({"Unscheduled or Past Due": "This Week"})

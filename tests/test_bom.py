@@ -1063,3 +1063,21 @@ def test_numeric_style_ids_meet_a_bom_of_text_styles_in_both_erp_adapters(engine
     assert req.by_yarn["lbs"].tolist() == [100.0] and req.unmatched["Order #"].tolist() == ["K2"]
     assert alloc.orders["bom_matched"].tolist() == [True, False]
     assert alloc.lines["need_lbs"].sum() == req.by_yarn["lbs"].sum()
+
+
+def test_nullable_and_mixed_style_ids_meet_a_bom_of_text_styles_in_both_erp_adapters(engine):
+    """A nullable Float64 Style # (102910.0) matched in yarn_requirements but not in allocate_knit_orders
+    ('102910.0'), and an object column mixing numbers and text (pd.read_excel of a sheet) matched in
+    allocate_knit_orders but not in yarn_requirements (review of session 11)."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    bom = pd.DataFrame({"Style#": ["102910", "FF 1/1"], "Desc#": [10251, 10220], "BOM_Percentage": [1.0, 1.0]})
+    inv = pd.DataFrame({"Desc#": [10251, 10220], "Planning Balance": [500.0, 500.0]})
+    for styles in (pd.array([102910.0, None], dtype="Float64"), pd.Series([102910, " FF 1/1"], dtype=object),
+                   pd.Series([102910.0, "FF 1/1"], dtype=object)):
+        kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": styles, "Balance (lbs)": [100.0, 7.0],
+                            "Start Date": pd.to_datetime(["2025-09-01"] * 2)})
+        req = yarn_requirements(kos, bom, engine=engine)
+        alloc = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
+        assert alloc.lines["need_lbs"].sum() == req.by_yarn["lbs"].sum() >= 100.0
+        assert alloc.orders["bom_matched"].tolist()[0] and req.unmatched["Order #"].tolist() in ([], ["K2"])

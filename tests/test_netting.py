@@ -1768,8 +1768,11 @@ def test_erp_columns_of_a_po_export_are_no_periods():
     for call in (lambda: bk_fast.weekly_balance(inv, dem, po),
                  lambda: bk_fast.net_requirements(dem, {11025: 0.0}, po)):
         with pytest.raises(ValueError, match=r"receipts: column\(s\) \['PO #', 'Supplier', 'Unscheduled or Past "
-                                             r"Due', 'PO Bal'\] are ERP columns, not periods"):
+                                             r"Due', 'PO Bal'\] are the ERP's columns, not periods"):
             call()
+    # other names the ERP's alias table knows stay periods: a 'Past Due' bucket of gross requirements
+    got = bk_fast.net_requirements(pd.DataFrame({"item": ["A"], "Past Due": [3.0], "W1": [5.0]}), 0.0)
+    assert got.record["period"].tolist() == ["Past Due", "W1"] and got.record["gross"].tolist() == [3.0, 5.0]
     buckets = po[["Desc#", "This Week", "Week 36", "Later"]]
     wb = bk_fast.weekly_balance(inv, dem, buckets, past_due=po.set_index("Desc#")["Unscheduled or Past Due"])
     assert wb["total_receipt"].iloc[0] == yarn_demand_report(inv, dem, po)["Total Receipt"].iloc[0] == 500.0
@@ -1788,6 +1791,10 @@ def test_empty_trailing_rows_of_an_export_are_skipped(engine):
     pd.testing.assert_frame_equal(bk_fast.net_requirements(gross, 2.0, wide, engine=engine).record, want)
     with pytest.raises(ValueError, match="receipts: row 2 has a missing item"):
         bk_fast.net_requirements(gross, 2.0, rec.assign(qty=[4.0, np.nan, 1.0]), engine=engine)
+    # an error after a skipped row names the input's row (review of session 11)
+    with pytest.raises(ValueError, match=r"receipts: row 2 \(item 'A', period 1.0\) is infinite"):
+        bk_fast.net_requirements(gross, 2.0, rec.assign(item=["A", None, "A"], period=[1, None, 1],
+                                                        qty=[4.0, np.nan, np.inf]), engine=engine)
 
 
 def test_demo_netting_step_on_exports_with_empty_trailing_rows(tmp_path):

@@ -116,20 +116,11 @@ def _first_bad(df: pd.DataFrame, mask: np.ndarray):
 
 
 def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
-    """Column ``label`` as a float64 time axis: numbers as they are, dates as days since 1970 (NaT -> NaN)."""
+    """Column ``label`` as a float64 time axis: numbers as they are; for dates only NaT as NaN (0 elsewhere:
+    :func:`_date_axis` places them, once the columns to share an axis are known)."""
     col = df[label]
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
-        if getattr(col.dtype, "tz", None) is not None:
-            col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-        # in the column's own unit (through datetime64[ns], dates past 2262 wrapped around silently); whole
-        # days plus the exact fraction of a day, so one instant gives the same float in every unit
-        raw = col.to_numpy()
-        ticks = raw.view(np.int64)
-        per_day = _ticks_per_day(raw.dtype)
-        whole, rest = np.divmod(ticks, per_day)
-        out = whole + rest / per_day
-        out[ticks == np.iinfo(np.int64).min] = np.nan
-        return np.ascontiguousarray(out), True
+        return np.where(col.array.asi8 == np.iinfo(np.int64).min, np.nan, 0.0), True
     if pd.api.types.is_timedelta64_dtype(col.dtype):
         raise TypeError(f"{what} column {label!r} must be periods (numbers) or dates, got {col.dtype}")
     if getattr(col.dtype, "kind", "O") in "iu" and len(col):
@@ -204,18 +195,16 @@ def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
     rounding of it beyond. Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at
     19:59:59.999999895, a local-midnight due west of UTC on the day before, and a receipt 1 ns after its due
     on time."""
-    naive = [c.dt.tz_convert("UTC").dt.tz_localize(None) if getattr(c.dtype, "tz", None) is not None else c
-             for c in cols]
-    unit = max((c.dt.unit for c in naive), key=_UNITS.index, default="ns")
+    unit = max((c.dt.unit for c in cols), key=_UNITS.index, default="ns")
     per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
     parts, g = [], per_day
     origin = np.full(max(n_groups, 1), np.iinfo(np.int64).max, dtype=np.int64)
-    for k, c in enumerate(naive):
-        raw = c.to_numpy()
-        ticks = raw.view(np.int64)
+    for k, c in enumerate(cols):
+        ticks = c.array.asi8  # (UTC ticks of the column's unit, time zone or not; NaT the int64 minimum)
+        own = _ticks_per_day(np.dtype(f"datetime64[{c.dt.unit}]"))
         nat = ticks == np.iinfo(np.int64).min
-        whole, rest = np.divmod(ticks, _ticks_per_day(raw.dtype))
-        rest = rest * (per_day // _ticks_per_day(raw.dtype))
+        whole, rest = np.divmod(ticks, own)
+        rest = rest * (per_day // own)
         ok = ~nat
         grp = groups[k] if groups is not None else np.zeros(len(whole), dtype=np.int64)
         if ok.any():
@@ -420,6 +409,11 @@ class Allocation(NamedTuple):
     orders: pd.DataFrame
 
 
+#: seconds per unit of a NumPy duration of fixed length
+_UNIT_SECONDS = {"W": Fraction(604_800), "D": Fraction(86_400), "h": Fraction(3_600), "m": Fraction(60),
+                 "s": Fraction(1), "ms": Fraction(1, 10 ** 3), "us": Fraction(1, 10 ** 6), "ns": Fraction(1, 10 ** 9)}
+
+
 def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
     """``max_lateness`` on the time axis: periods, or for dates days (on ``axis``: its steps, rounded once;
     beyond the float range: no limit)."""
@@ -435,7 +429,12 @@ def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
                                                           + max_lateness.microseconds, 86_400 * 10 ** 6)
         else:
             try:
-                days = Fraction(pd.Timedelta(max_lateness).value, _DAY_NS)
+                # (in the duration's own unit: a Timedelta of 300 years is held in seconds, beyond .value's ns)
+                td = max_lateness if isinstance(max_lateness, np.timedelta64) else pd.Timedelta(max_lateness).asm8
+                unit, count = np.datetime_data(td.dtype)
+                if np.isnat(td) or unit not in _UNIT_SECONDS:
+                    raise ValueError("not a fixed length of time")
+                days = Fraction(int(td.astype(np.int64)) * count) * _UNIT_SECONDS[unit] / 86_400
             except (OverflowError, ValueError) as exc:  # (pandas: OutOfBoundsTimedelta, unreadable text)
                 raise ValueError(f"max_lateness {max_lateness!r} is no duration pandas can hold ({exc}); pass a "
                                  f"number of days") from None
@@ -777,35 +776,31 @@ def _delivery_dates(on_time: np.ndarray, d_o: np.ndarray, d_p: np.ndarray, due_c
     down): the due where on time, else the first supply row of the period (``d_p``: its index in the
     timeline, which sorts the rows by item code and time as here)."""
     unit = due_col.dt.unit
-    ticks = np.empty(d_o.size, dtype=np.int64)
-    on = np.flatnonzero(on_time)
-    if on.size:
-        ticks[on] = _utc_ticks(due_col.iloc[d_o[on]], unit)
+    ticks = _utc_ticks(due_col, unit, d_o)
     late = np.flatnonzero(~on_time)
     if late.size:
         order = np.lexsort((period, s_code))
         c, t = s_code[order], period[order]
         first = order[np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])]]
-        ticks[late] = _utc_ticks(period_col.iloc[first[d_p[late]]], unit)
+        ticks[late] = _utc_ticks(period_col, unit, first[d_p[late]])
     out = ticks.view(f"datetime64[{unit}]")
     return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
 
 
-def _utc_ticks(col: pd.Series, unit: str) -> np.ndarray:
-    """A date column's instants (UTC) as int64 ticks of ``unit`` (a coarser unit than the column's: rounded
-    down; a finer one: ValueError when an instant does not fit)."""
-    if getattr(col.dtype, "tz", None) is not None:
-        col = col.dt.tz_convert("UTC").dt.tz_localize(None)
-    raw = col.to_numpy()
-    ticks = raw.view(np.int64)
-    have, want = _ticks_per_day(raw.dtype), _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
+def _utc_ticks(col: pd.Series, unit: str, rows: np.ndarray) -> np.ndarray:
+    """The instants (UTC) of a date column's ``rows`` as int64 ticks of ``unit`` (a coarser unit than the
+    column's: rounded down; a finer one: ValueError when an instant does not fit)."""
+    ticks = col.array.asi8[rows]
+    have, want = _ticks_per_day(np.dtype(f"datetime64[{col.dt.unit}]")), _ticks_per_day(
+        np.dtype(f"datetime64[{unit}]"))
     if have >= want:
         return ticks // (have // want)
-    try:
-        return col.dt.as_unit(unit).to_numpy().view(np.int64).copy()
-    except (OverflowError, ValueError) as exc:  # (pandas: OutOfBoundsDatetime)
-        raise ValueError(f"allocate: a delivery date does not fit in datetime64[{unit}], the unit of the "
-                         f"orders' due: give the due in a coarser unit (e.g. datetime64[us]) ({exc})") from None
+    factor = want // have
+    if ticks.size and int(np.abs(ticks).max()) > np.iinfo(np.int64).max // factor:
+        far = np.datetime64(int(ticks[np.abs(ticks).argmax()]), col.dt.unit)
+        raise ValueError(f"allocate: a delivery date ({far}) does not fit in datetime64[{unit}], the unit of the "
+                         f"orders' due: give the due in a coarser unit (e.g. datetime64[us])")
+    return ticks * factor
 
 
 def _index_at(index: pd.Index, rows: np.ndarray) -> pd.Index:
@@ -864,7 +859,10 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         ``order`` (unique id), ``qty`` (>= 0), ``priority``, optional ``due`` (period or date; missing
         column or value = now, i.e. only what is free at each item's first period, and first among equal
         priorities). A kit is never delivered late: an order due before an item's first period finds none of
-        it available. An order without requirement rows needs nothing: all its qty is knittable. Not modified.
+        it available. An order without requirement rows needs nothing: all its qty is knittable. Dates are
+        compared as in :func:`allocate`, but in steps from the earliest day of all (an order's due meets
+        several items), so nanosecond times spread over more than 104 days in one call are compared as
+        float64 steps. Not modified.
     requirements : DataFrame
         ``order``, ``item``, ``fraction`` (> 0 per unit of the order; 0 rows are ignored; duplicate
         (order, item) rows add up, like BOM rows). Every order must be in ``orders``. Not modified.

@@ -38,7 +38,8 @@ converts an object column of ids mixing integers and text too: its integers arri
 which an integer-keyed BOM does not match (``dd.from_pandas`` under that option), so keep such columns
 object with the option off. The same goes for an object column of dates (``datetime.date``, from ``.dt.date``):
 it arrives as text, which the netting functions do not read as dates; convert it with ``pd.to_datetime``
-or keep the option off.
+or keep the option off. A row without an item is an error here, also an export's empty row (no item, no
+quantity), which the in-memory netting functions skip: drop such rows first (``dropna(subset=[item])``).
 
 Examples
 --------

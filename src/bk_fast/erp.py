@@ -67,20 +67,35 @@ def _bom_compiled(bom, scale="fraction", engine=None):
 
 
 def _style_text(styles: _bom_pd.Series) -> _bom_np.ndarray:
-    """Style ids as stripped text, a whole number without its ``.0`` (``102910.0`` -> ``"102910"``), missing as
-    None: how a numeric ``Style #`` column meets a BOM whose styles are text."""
-    kind = styles.dtype.kind if isinstance(styles.dtype, _bom_np.dtype) else "O"
-    if kind in "iu":
-        return styles.astype(str).to_numpy(dtype=object)
-    if kind == "f":
-        v = styles.to_numpy()
+    """Style ids as stripped text, a whole number without its ``.0`` (``102910.0`` -> ``"102910"``, also in an
+    object column beside text ids), missing as None: how numeric ``Style #`` ids meet a BOM whose styles are
+    text."""
+    dtype = styles.dtype
+    if _bom_pd.api.types.is_bool_dtype(dtype) or not (_bom_pd.api.types.is_numeric_dtype(dtype)
+                                                       or dtype == object):
+        return styles.astype("string").str.strip().to_numpy(dtype=object, na_value=None)
+    if _bom_pd.api.types.is_integer_dtype(dtype):
+        out = _bom_np.full(len(styles), None, dtype=object)
+        ok = styles.notna().to_numpy()
+        out[ok] = styles[ok].astype(str).to_numpy(dtype=object)
+        return out
+    if _bom_pd.api.types.is_float_dtype(dtype):
+        v = styles.to_numpy(dtype=_bom_np.float64, na_value=_bom_np.nan)
         out = _bom_np.full(len(v), None, dtype=object)
         ok = ~_bom_np.isnan(v)
         whole = ok & (v == _bom_np.floor(v)) & (_bom_np.abs(v) < 2.0 ** 63)
         out[whole] = v[whole].astype(_bom_np.int64).astype(str)
         out[ok & ~whole] = v[ok & ~whole].astype(str)
         return out
-    return styles.astype("string").str.strip().to_numpy(dtype=object, na_value=None)
+    vals = styles.to_numpy(dtype=object)  # (object: ids of several kinds, e.g. a sheet's numbers and text)
+    out = _bom_np.full(len(vals), None, dtype=object)
+    for i, v in enumerate(vals):
+        if isinstance(v, (float, _bom_np.floating)):
+            if v == v:
+                out[i] = str(int(v)) if float(v).is_integer() and abs(v) < 2.0 ** 63 else str(v)
+        elif v is not None and v is not _bom_pd.NA and v is not _bom_pd.NaT:
+            out[i] = str(v).strip()
+    return out
 
 
 def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str = "fraction",
@@ -162,12 +177,12 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     # only a style with BOM rows of its own matches: an id that is only a component (a yarn, Desc#) has no
     # BOM, and would otherwise stand in for itself at 100 % of the balance
     compiled._parent_codes(codes)
-    if kos[s_label].dtype.kind in "iuf":
-        # numeric Style # ids (pandas reads a column of bare numbers so) against a BOM whose styles are text
-        # ("102910"): matched by their text, as allocate_knit_orders matches them
-        rest = _bom_np.flatnonzero((codes < 0) & ~miss)
-        if rest.size:
-            codes[rest] = compiled._parent_codes(compiled._codes(_style_text(_bom_pd.Series(styles[rest]))))
+    rest = _bom_np.flatnonzero((codes < 0) & ~miss)
+    if rest.size and (_bom_pd.api.types.is_numeric_dtype(kos[s_label].dtype) or kos[s_label].dtype == object):
+        # numeric Style # ids (pandas reads a column of bare numbers so, a sheet's number cells too) against a
+        # BOM whose styles are text ("102910"): matched by their text, as allocate_knit_orders matches them
+        codes[rest] = compiled._parent_codes(compiled._codes(_style_text(_bom_pd.Series(styles[rest],
+                                                                                          dtype=object))))
     row, ycodes, lbs_rows = compiled.explode_lines(codes, balance, engine=engine)
     by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
                                   "Desc#": compiled._take(ycodes), "lbs": lbs_rows})
@@ -1342,6 +1357,13 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         if label is None:
             return _alloc_pd.Series(_alloc_pd.NaT, index=kos.index, dtype="datetime64[ns]")
         col = kos[label]
+        if _alloc_pd.api.types.is_numeric_dtype(col.dtype) and not _alloc_pd.api.types.is_bool_dtype(col.dtype) \
+                and col.notna().any():
+            # (to_datetime would read 20250915 as 20250915 ns after 1970-01-01, silently)
+            i = int(_alloc_np.flatnonzero(col.notna().to_numpy())[0])
+            raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
+                             f"{plain(col.iloc[i])!r}), not dates: convert it first, e.g. pd.to_datetime("
+                             f"col.astype('Int64').astype(str), format='%Y%m%d') for 20250915")
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             raw = col
             col = _alloc_pd.to_datetime(col, errors="coerce", format="mixed")  # (each value's own format)

@@ -93,6 +93,20 @@ class _Source:
     values: np.ndarray | None = None   # 1-D (long) or 2-D (wide)
     long: bool = False
     array: bool = False
+    rows: np.ndarray | None = None     # the input's row positions of the rows kept (None: all, in order)
+
+
+#: the ERP's columns (canonical names) that are never periods: in a wide input they are refused (the PO
+#: export's 'PO Bal', its total, read as a bucket received every PO a second time)
+_NOT_PERIODS = frozenset({"PO #", "Supplier", "PO Bal", "Description", "Desc#", "Style#", "Order #", "SO #",
+                          "Customer", "Total Demand", "Total Receipt", "Total Balance", "Monday Inventory",
+                          "Planning Balance", "Theoretical Balance", "Beginning Balance", "Cost/Pound",
+                          "Total Cost", "On Order"})
+
+
+def _input_row(src: _Source, i) -> int:
+    """The input's row position of row ``i`` of ``src``."""
+    return int(src.rows[i]) if src.rows is not None else int(i)
 
 
 def _check_keys(keys: pd.Index, what: str, kind: str, rows: np.ndarray | None = None) -> None:
@@ -141,18 +155,19 @@ def _parse(obj, what: str) -> _Source | None:
             items, periods, qty, rows = items[keep], periods[keep], qty[keep], np.flatnonzero(keep)
         _check_keys(items, what, "item", rows)
         _check_keys(periods, what, f"period ({period_col!r})", rows)
-        return _Source(what, items, _date_labels(periods, what), qty, long=True)
+        return _Source(what, items, _date_labels(periods, what), qty, long=True, rows=rows)
     cols = rest if item_col is not None else list(df.columns)
     dup = pd.Index(cols)[pd.Index(cols).duplicated()]
     if len(dup):
         raise ValueError(f"{what} has several columns labelled {dup[0]!r}: one column per period")
     # the ERP's other columns (the PO export's PO #, Supplier, past due and PO Bal: its total) are no periods:
     # read as buckets they received the PO a second time, silently
-    erp = [c for c in cols if isinstance(c, str) and _erp_column(c) is not None and not _erp_bucket(c)]
+    erp = [c for c in cols if isinstance(c, str) and (_erp_column(c) in _NOT_PERIODS
+                                                      or _fold(c) == "unscheduled or past due")]
     if erp:
-        raise ValueError(f"{what}: column(s) {erp} are ERP columns, not periods of quantities (a PO export's "
-                         f"'PO Bal' is its total, 'Unscheduled or Past Due' its past-due part): pass the period "
-                         f"columns only (past-due receipts as past_due= of weekly_balance), or use "
+        raise ValueError(f"{what}: column(s) {erp} are the ERP's columns, not periods of quantities (a PO "
+                         f"export's 'PO Bal' is its total, 'Unscheduled or Past Due' its past-due part, which "
+                         f"weekly_balance takes as past_due=): pass the period columns only, or use "
                          f"erp.yarn_demand_report, which reads the ERP's exports as they are")
     items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
     if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
@@ -167,7 +182,7 @@ def _parse(obj, what: str) -> _Source | None:
         keep = ~empty
         items, block, rows = items[keep], np.ascontiguousarray(block[keep]), np.flatnonzero(keep)
     _check_keys(items, what, "item", rows)
-    return _Source(what, items, _date_labels(pd.Index(cols), what), block)
+    return _Source(what, items, _date_labels(pd.Index(cols), what), block, rows=rows)
 
 
 def _date_labels(idx: pd.Index, what: str = "periods") -> pd.Index:
@@ -338,8 +353,8 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         if np.isinf(vals).any():
             pos = np.argwhere(np.isinf(vals))[0]
             if src.long:
-                raise ValueError(f"{src.what}: row {int(pos[0])} (item {plain(src.items[pos[0]])!r}, period "
-                                 f"{plain(src.periods[pos[0]])!r}) is infinite")
+                raise ValueError(f"{src.what}: row {_input_row(src, pos[0])} (item {plain(src.items[pos[0]])!r}, "
+                                 f"period {plain(src.periods[pos[0]])!r}) is infinite")
             raise ValueError(f"{src.what}: item {plain(src.items[pos[0]])!r}, period "
                              f"{plain(src.periods[pos[1]])!r} is infinite")
     elif src.array:

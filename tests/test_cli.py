@@ -381,3 +381,5 @@ def test_exports_date_reads_us_dated_weeks():
 
     po = pd.DataFrame(columns=["Desc#", "This Week", "Week 9/15/2025", "Week 9/8/2025"])
     assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")
+    po = pd.DataFrame(columns=["Desc#", "This Week", "Week 9/15/25", "Week 9/8/25"])
+    assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")

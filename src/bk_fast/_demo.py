@@ -62,13 +62,13 @@ def planning_date(day):
         _today[0] = before
 
 
-_DATED_WEEK = re.compile(r"\s*week\s+(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{4})\s*$", re.IGNORECASE)
+_DATED_WEEK = re.compile(r"\s*week\s+(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/(?:\d{4}|\d{2}))\s*$", re.IGNORECASE)
 
 
 def exports_date(mill: dict) -> tuple[pd.Timestamp, str]:
     """``(date, how it was found)`` of a folder of exports: the Monday before the first dated week column of
-    ``yarn_po`` (``Week 2025-09-08`` or ``Week 9/8/2025``: the ERP's "This Week" is the week before), else
-    today's date.
+    ``yarn_po`` (``Week 2025-09-08``, ``Week 9/8/2025`` or ``Week 9/8/25``: the ERP's "This Week" is the week
+    before), else today's date.
 
     Examples
     --------

@@ -5,6 +5,7 @@ of the inputs, the same exception types, for every engine; plus patch/unpatch, B
 from __future__ import annotations
 
 import copy
+import functools
 import threading
 import warnings
 
@@ -1284,10 +1285,13 @@ def test_multiindex_columns_behave_as_the_original(engine, second):
             now=NOW)
 
 
-def _same_as_original(method, *frames, mem=False, **kwargs):
+def _same_as_original(method, *frames, mem=False, engine=None, **kwargs):
     """Drop-in and original on the very same input (no str -> object mapping): equal results and inputs after,
-    or the same exception type."""
+    or the same exception type. ``engine`` (a hot method's keyword, ``"pandas"`` included) goes to the drop-in
+    only."""
     fast = getattr(MemoryOptimizer if mem else DFO, method)
+    if engine is not None:
+        fast = functools.partial(fast, engine=engine)
     slow = getattr(OriginalMemoryOptimizer if mem else ODFO, method)
     theirs, mine = copy.deepcopy(frames), copy.deepcopy(frames)
     try:
@@ -1386,3 +1390,67 @@ def test_contract_production_scheduling_nan_rate_and_work_center():
     assert out["production_hours"].isna().tolist() == [False, True, False]
     assert out["cumulative_hours"].isna().tolist() == [False, True, True]
     assert out["can_schedule"].tolist() == [True, False, False]
+
+
+# ------------------------------------------------------------ audit fixes: string dtypes, merge keys, columns name
+
+
+def _convert_dtypes_frame():
+    """Money text and numbers as ``df.convert_dtypes()`` holds them: ``string`` (pd.NA), Float64, Int64."""
+    return pd.DataFrame({"theoretical_balance": ["$1,326.67 ", "500", None], "allocated": [-120.0, np.nan, 1.0],
+                         "on_order": [0, 10, 5]}).convert_dtypes()
+
+
+@pytest.mark.parametrize("values", [["1.5", None, "x"], ["7", "-3", None], ["12", "4", "9"]])
+def test_string_dtype_numbers_coerce_as_to_numeric_does(engine, values):
+    """``to_numeric(errors='coerce').fillna(0)`` on a ``string`` (pd.NA) column gives nullable Float64/Int64,
+    which the original writes back (planning_balance / total_cost follow): the drop-ins went through object and
+    gave float64 (Float32 vs float32 after apply_all_optimizations' downcast)."""
+    df = _convert_dtypes_frame()
+    assert isinstance(df["theoretical_balance"].dtype, pd.StringDtype)
+    for eng in (engine, "pandas"):
+        _same_as_original("optimize_planning_balance_calculation", df, engine=eng)
+        _same_as_original("optimize_planning_balance_calculation", df.assign(allocated=pd.array(values, "string")),
+                          engine=eng)
+    cost = pd.DataFrame({"material_cost": pd.array(values, dtype="string"), "labor_cost": [1.0, 2.0, 3.0],
+                         "overhead_cost": [0.0, 0.0, 0.25], "quantity": [1, 0, 4]})
+    with bk_fast.use_engine(engine):
+        _same_as_original("optimize_cost_calculation", cost)
+        _same_as_original("apply_all_optimizations", cost, now=NOW)
+        _same_as_original("apply_all_optimizations", df.assign(unit_cost=pd.array(values, "string")), now=NOW)
+
+
+_STR_PA = pd.StringDtype("pyarrow", na_value=np.nan)
+_STR_PY = pd.StringDtype("python", na_value=np.nan)
+
+
+@pytest.mark.parametrize("left, right", [
+    (_STR_PA, object), (_STR_PY, object), (_STR_PA, _STR_PY), (_STR_PY, _STR_PA), (_STR_PA, "string[pyarrow]"),
+    ("string[pyarrow]", _STR_PA), ("string[python]", object), ("string[python]", "string[pyarrow]"),
+])
+@pytest.mark.parametrize("missing", [False, True])
+def test_text_keys_of_different_dtypes_merge_to_object(engine, left, right, missing):
+    """pandas' left merge on text keys of two different dtypes (``str`` vs ``object``, ``str`` vs ``string``,
+    pyarrow vs python storage) gives an ``object`` key column; the kernel paths kept the orders' dtype."""
+    ids = ["Y1", "Y2", None if missing else "Y1", "Y9"]  # Y9: no match
+    orders, yarn, capacity = _key_frames(pd.Series(ids, dtype=left), pd.Series(["Y1", "Y2", "Y3"], dtype=right))
+    orders["priority"] = [2, 1, 1, 2]
+    _same_as_original("optimize_yarn_allocation", yarn, orders, engine=engine)
+    _same_as_original("optimize_production_scheduling", orders, capacity, engine=engine, now=NOW)
+    got = DFO.optimize_yarn_allocation(yarn, orders, engine=engine)
+    assert got["yarn_id"].dtype == object and got["yarn_id"].tolist()[::3] == ["Y2", "Y9"]
+
+
+@pytest.mark.parametrize("ids", [np.array([1, 2, 1, 3]), np.array(["W1", "W2", "W1", "W3"], dtype=object)])
+def test_allocation_and_scheduling_keep_a_shared_columns_name(engine, ids):
+    """The merge keeps ``columns.name`` when both frames carry the same one (frames out of rename_axis or a
+    pivot), and drops it otherwise; the kernel paths always dropped it."""
+    orders, yarn, capacity = _key_frames(ids, ids[:2])
+    for left_name, right_name in (("fields", "fields"), ("fields", "other"), ("fields", None), (None, "fields")):
+        o = orders.rename_axis(columns=left_name)
+        y, c = yarn.rename_axis(columns=right_name), capacity.rename_axis(columns=right_name)
+        _same_as_original("optimize_yarn_allocation", y, o, engine=engine)
+        _same_as_original("optimize_production_scheduling", o, c, engine=engine, now=NOW)
+    got = DFO.optimize_yarn_allocation(yarn.rename_axis(columns="fields"), orders.rename_axis(columns="fields"),
+                                       engine=engine)
+    assert got.columns.name == "fields"

@@ -36,8 +36,10 @@ def text_columns(df: pd.DataFrame) -> list:
 
 
 def as_object(series: pd.Series) -> pd.Series:
-    """A ``str`` column as the ``object`` column pandas 2 would have held (missing -> NaN)."""
-    if isinstance(series, pd.Series) and isinstance(series.dtype, pd.StringDtype):
+    """A ``str`` column as the ``object`` column pandas 2 would have held (missing -> NaN). The ``string``
+    dtype (``pd.NA``) is returned as it is: the original saw it as it is too (see :func:`is_text`), and e.g.
+    ``pd.to_numeric`` gives nullable ``Int64``/``Float64`` on it, ``float64`` on its object copy."""
+    if isinstance(series, pd.Series) and is_text(series.dtype) and series.dtype != object:
         return series.astype(object)
     return series
 

@@ -480,6 +480,14 @@ def _merged_column(values: np.ndarray, pos_by_code: np.ndarray, s_keys: np.ndarr
     return from_kernel
 
 
+def _merged_key(cols: dict, name, left: pd.Series, right: pd.Series) -> None:
+    """The key column as pandas' left merge gives it: the left frame's, except that text keys of two different
+    dtypes (``str`` and ``object``, ``str`` and ``string``, pyarrow and python storage) come back ``object``
+    (missing as the left column's NaN / pd.NA / None)."""
+    if isinstance(left.dtype, pd.StringDtype) and left.dtype != right.dtype:
+        cols[name] = np.asarray(cols[name].astype(object), dtype=object)
+
+
 def _sorted_frame(frame: pd.DataFrame, order, engine, done: dict) -> dict:
     """Every column of ``frame`` in sorted order (``done`` holds the ones a kernel already gathered)."""
     return {name: done[name] if name in done else sorted_column(frame, name, order, engine)
@@ -487,12 +495,16 @@ def _sorted_frame(frame: pd.DataFrame, order, engine, done: dict) -> dict:
 
 
 def _merge_metadata(out: pd.DataFrame, *inputs: pd.DataFrame) -> pd.DataFrame:
-    """``attrs`` and ``flags`` as pandas passes them on to ``out``: from one input (a sort or copy) as they
-    are; from a merge's two inputs, ``attrs`` only when both hold the same non-empty ones, and duplicate
-    labels disallowed when either input disallows them."""
+    """``attrs``, ``flags`` and ``columns.name`` as pandas passes them on to ``out``: from one input (a sort or
+    copy) as they are; from a merge's two inputs, ``attrs`` only when both hold the same non-empty ones, the
+    columns' name only when both have the same one, and duplicate labels disallowed when either input
+    disallows them."""
     first = inputs[0].attrs
     if all(frame.attrs for frame in inputs) and all(frame.attrs == first for frame in inputs[1:]):
         out.attrs = copy.deepcopy(first)
+    name = inputs[0].columns.name  # the column Index's name, when every input has the same one
+    if name is not None and out.columns.name != name and all(frame.columns.name == name for frame in inputs[1:]):
+        out.columns = out.columns.rename(name)
     if not all(frame.flags.allows_duplicate_labels for frame in inputs):
         out.flags.allows_duplicate_labels = False
     return out
@@ -541,6 +553,7 @@ def _allocation_fast(yarn_df, orders_df, engine):
     if raw and orders_df["yarn_id"].dtype == np.int64:  # integer ids are their own codes: the sorted column
         done["yarn_id"] = s_keys
     cols = _sorted_frame(orders_df, order, engine, done)
+    _merged_key(cols, "yarn_id", orders_df["yarn_id"], yarn_df["yarn_id"])
     cols["available_quantity"] = avail if avail.dtype != np.float64 else \
         _merged_column(available, pos_by_code, s_keys, base, avail)
     cols["cumulative_demand"] = cum
@@ -594,6 +607,7 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
     if raw and orders_df["work_center_id"].dtype == np.int64:
         done["work_center_id"] = s_keys
     cols = _sorted_frame(orders_df, order, engine, done)
+    _merged_key(cols, "work_center_id", orders_df["work_center_id"], capacity_df["work_center_id"])
     cols["available_hours"] = _merged_column(available, pos_by_code, s_keys, base, avail)
     cols["cumulative_hours"] = cum
     cols["can_schedule"] = ok

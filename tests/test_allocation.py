@@ -1866,3 +1866,60 @@ def test_allocate_knit_orders_refuses_numbers_as_dates():
         allocate_knit_orders(kos, bom, inv, today="2025-09-01")
     none = allocate_knit_orders(kos.assign(**{"Start Date": [np.nan]}), bom, inv, today="2025-09-01")
     assert none.orders["allocation_type"].tolist() == ["AVAILABLE"]  # (no start date: not started)
+
+
+def test_kits_order_by_dated_dues_without_supply_periods(engine):
+    """Equal priorities, dated dues and supply without a period column: the earlier due is served first, as
+    with integer dues; after the date axis replaced float days the dates all read 0 there (third review of
+    session 11)."""
+    orders = pd.DataFrame({"order": ["A", "B"], "qty": [10.0, 10.0], "priority": [1, 1],
+                           "due": pd.to_datetime(["2025-09-20", "2025-09-10"])})
+    req = pd.DataFrame({"order": ["A", "B"], "item": ["Y", "Y"], "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": ["Y"], "qty": [10.0]})
+    assert allocate_kits(orders.assign(due=[20, 10]), req, supply, engine=engine).orders["knittable"].tolist() \
+        == allocate_kits(orders, req, supply, engine=engine).orders["knittable"].tolist() == [0.0, 10.0]
+
+
+@pytest.mark.parametrize("tz", [None, "America/Chicago"])
+def test_pyarrow_timestamps_are_dates(engine, tz):
+    """timestamp[pyarrow] dues and periods raised AttributeError ('asi8') after the date axis came in, and
+    with a time zone they failed before it ('Cannot change data-type'); they answer as datetime64 does."""
+    pa = pytest.importorskip("pyarrow")
+    due = pd.Series(pd.to_datetime(["2025-09-08", "2025-09-08"])).astype("datetime64[ns]")
+    per = pd.Series(pd.to_datetime(["2025-09-08", "2025-09-10"])).astype("datetime64[ns]")
+    if tz:
+        due, per = due.dt.tz_localize(tz), per.dt.tz_localize(tz)
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
+                           "due": due})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": per, "qty": [12.0, 10.0]})
+    arrow = pd.ArrowDtype(pa.timestamp("ns", tz=tz))
+    a_orders, a_supply = orders.assign(due=due.astype(arrow)), supply.assign(period=per.astype(arrow))
+    before = a_orders.copy()
+    got = allocate(a_orders, a_supply, engine=engine).deliveries
+    want = allocate(orders, supply, engine=engine).deliveries
+    pd.testing.assert_frame_equal(got, want)
+    pd.testing.assert_frame_equal(a_orders, before)
+    req = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "fraction": [1.0, 1.0]})
+    pd.testing.assert_frame_equal(
+        allocate_kits(a_orders.drop(columns="item"), req, a_supply, engine=engine).orders,
+        allocate_kits(orders.drop(columns="item"), req, supply, engine=engine).orders)
+
+
+def test_allocate_knit_orders_number_cells_and_object_styles():
+    """A number cell in an object Start Date column (an Excel number beside text dates) was read as ns after
+    1970 silently; an object or categorical Style # holding integer ids missed a BOM of integer styles in
+    allocate_knit_orders while yarn_requirements matched it (third review of session 11)."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1001], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1001], "Planning Balance": [5.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "S"], "Balance (lbs)": [10.0, 10.0],
+                        "Start Date": pd.Series([20251015, "2025-10-15"], dtype=object)})
+    with pytest.raises(ValueError, match=r"column 'Start Date' holds numbers \(row 0: 20251015\), not dates"):
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01")
+    bom = pd.DataFrame({"Style#": [102910], "Desc#": [1001], "BOM_Percentage": [1.0]})
+    for styles in (pd.Series([102910], dtype=object), pd.Series([102910], dtype="category"),
+                   pd.Series([102910.0], dtype="category")):
+        kos = pd.DataFrame({"Order #": ["K1"], "Style #": styles, "Balance (lbs)": [10.0]})
+        assert yarn_requirements(kos, bom).unmatched.empty
+        assert allocate_knit_orders(kos, bom, inv, today="2025-09-01").orders["bom_matched"].tolist() == [True]

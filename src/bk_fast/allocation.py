@@ -115,6 +115,21 @@ def _first_bad(df: pd.DataFrame, mask: np.ndarray):
     return plain(df.index[int(np.flatnonzero(mask)[0])])
 
 
+def _numpy_dates(df: pd.DataFrame, label) -> pd.DataFrame:
+    """``df`` with its column ``label`` as NumPy ``datetime64`` (with its time zone) when it holds pyarrow
+    timestamps (a shallow copy; the caller's frame is not touched), else ``df`` itself: the date axis reads
+    the columns' int64 ticks."""
+    if label is None or label not in df.columns or not isinstance(df[label].dtype, pd.ArrowDtype):
+        return df
+    pa_type = df[label].dtype.pyarrow_dtype
+    if not hasattr(pa_type, "tz"):  # (not a timestamp)
+        return df
+    dtype = pd.DatetimeTZDtype(pa_type.unit, pa_type.tz) if pa_type.tz else np.dtype(f"datetime64[{pa_type.unit}]")
+    out = df.copy(deep=False)
+    out[label] = df[label].astype(dtype)
+    return out
+
+
 def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
     """Column ``label`` as a float64 time axis: numbers as they are; for dates only NaT as NaN (0 elsewhere:
     :func:`_date_axis` places them, once the columns to share an axis are known)."""
@@ -655,6 +670,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     if priority is None:
         priority = float_column(orders, o_pri, what="orders")
         _check_values(orders, priority, o_pri, "orders")
+    orders, supply = _numpy_dates(orders, o_due), _numpy_dates(supply, s_period)
     due, due_is_date = _times(orders, o_due, "orders")
     due_int = int_values(orders, o_due)
     if due_int is None:
@@ -933,6 +949,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         priority = float_column(orders, o_pri, what="orders")
         _check_values(orders, priority, o_pri, "orders")
     n = len(orders)
+    orders, supply = _numpy_dates(orders, o_due), _numpy_dates(supply, s_period)
     if o_due is not None:
         due, due_is_date = _times(orders, o_due, "orders")
         _check_values(orders, due, o_due, "orders", allow_nan=True)
@@ -949,14 +966,16 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
                             f"both be period numbers")
         if due_is_date:
             _same_clock(orders, o_due, supply, s_period)
-        if due_is_date or period_is_date:
-            # (one axis from the earliest day of all: an order's due is compared with each of its items)
-            _, dated = _date_axis([c for c, d in ((orders[o_due] if o_due is not None else None, due_is_date),
-                                                  (supply[s_period], period_is_date)) if d])
-            due = dated.pop(0) if due_is_date else due
-            period = dated.pop(0) if period_is_date else period
     else:
-        period = np.full(len(supply), -np.inf)
+        period, period_is_date = np.full(len(supply), -np.inf), None
+    if due_is_date or period_is_date:
+        # (one axis from the earliest day of all: an order's due is compared with each of its items; dated dues
+        # without supply periods still order the orders)
+        _, dated = _date_axis([c for c, d in ((orders[o_due] if o_due is not None else None, due_is_date),
+                                              (supply[s_period] if s_period is not None else None,
+                                               period_is_date)) if d])
+        due = dated.pop(0) if due_is_date else due
+        period = dated.pop(0) if period_is_date else period
     s_code, s_uniques = pd.factorize(sup_items)
     s_code = s_code.astype(np.int64)
     n_items = len(s_uniques)

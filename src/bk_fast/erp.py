@@ -1364,6 +1364,14 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
             raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
                              f"{plain(col.iloc[i])!r}), not dates: convert it first, e.g. pd.to_datetime("
                              f"col.astype('Int64').astype(str), format='%Y%m%d') for 20250915")
+        if col.dtype == object:  # (a number cell beside text dates: an Excel number, or ints held as objects)
+            num = _alloc_np.fromiter((isinstance(v, (int, float, _alloc_np.number)) and not isinstance(
+                v, (bool, _alloc_np.bool_)) and v == v for v in col.to_numpy()), dtype=bool, count=len(col))
+            if num.any():
+                i = int(_alloc_np.flatnonzero(num)[0])
+                raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
+                                 f"{plain(col.iloc[i])!r}), not dates: convert it first (pandas would read "
+                                 f"20251015 as 20251015 ns after 1970-01-01)")
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             raw = col
             col = _alloc_pd.to_datetime(col, errors="coerce", format="mixed")  # (each value's own format)
@@ -1410,9 +1418,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     matched = _alloc_np.zeros(n, dtype=bool)
     matched[line_pos] = True
     line_item = compiled._take(ycodes).to_numpy()
-    if n and not matched.all() and kos[s_label].dtype.kind in "iuf":
-        # numeric Style # ids: their text ("123") misses a BOM of integer styles, found by id as in
-        # yarn_requirements (the text match above still serves a BOM whose styles are text)
+    if n and not matched.all():
+        # numeric Style # ids (of any dtype: numbers, object, categorical): their text ("123") misses a BOM of
+        # integer styles, found by id as in yarn_requirements (the text match above serves a BOM of text styles)
         from bk_fast.bom import _id_values
 
         rest = _alloc_np.flatnonzero(~matched)

@@ -35,7 +35,6 @@ from bk_fast._validate import (float_column, int64_offset, int_values, offset_co
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
-_DAY_NS = 86_400_000_000_000
 
 #: role -> accepted column names (first match wins; matching ignores case, spaces and underscores)
 _ORDER_NAMES = {

@@ -6,6 +6,7 @@ with the ERP's running-sum allocation), acceptance case A1, errors and non-mutat
 from __future__ import annotations
 
 import copy
+import datetime
 
 import numpy as np
 import pandas as pd
@@ -1923,3 +1924,33 @@ def test_allocate_knit_orders_number_cells_and_object_styles():
         kos = pd.DataFrame({"Order #": ["K1"], "Style #": styles, "Balance (lbs)": [10.0]})
         assert yarn_requirements(kos, bom).unmatched.empty
         assert allocate_knit_orders(kos, bom, inv, today="2025-09-01").orders["bom_matched"].tolist() == [True]
+
+
+def test_pyarrow_dates_and_categorical_or_zoned_erp_dates():
+    """pyarrow date32 dues crashed allocate ('asi8'; a TypeError before the date axis); in
+    allocate_knit_orders a pyarrow date32 or zoned timestamp Start Date crashed, and a categorical column of
+    numbers was read as ns after 1970, silently (fourth review of session 11)."""
+    pa = pytest.importorskip("pyarrow")
+    from bk_fast.erp import allocate_knit_orders
+
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [10.0], "priority": [1],
+                           "due": pd.Series([datetime.date(2025, 9, 8)], dtype=pd.ArrowDtype(pa.date32()))})
+    supply = pd.DataFrame({"item": ["Y"], "qty": [10.0],
+                           "period": pd.Series([datetime.date(2025, 9, 10)], dtype=pd.ArrowDtype(pa.date32()))})
+    d = allocate(orders, supply).deliveries
+    assert d["period"].tolist() == [pd.Timestamp("2025-09-10")] and d["days_late"].tolist() == [2.0]
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [100.0]})
+    want = None
+    for start in (pd.Series([datetime.date(2025, 9, 10)], dtype=pd.ArrowDtype(pa.date32())),
+                  pd.Series(pd.to_datetime(["2025-09-10"]).tz_localize("America/Chicago")).astype(
+                      pd.ArrowDtype(pa.timestamp("ns", tz="America/Chicago"))),
+                  pd.Series(pd.to_datetime(["2025-09-10"]))):
+        kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [10.0], "Start Date": start})
+        got = allocate_knit_orders(kos, bom, inv, today="2025-09-01").orders[["allocation_type", "can_start"]]
+        assert want is None or got.equals(want)
+        want = got
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [10.0],
+                        "Start Date": pd.Series([20251015], dtype="category")})
+    with pytest.raises(ValueError, match=r"column 'Start Date' holds numbers"):
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01")

@@ -1454,3 +1454,19 @@ def test_allocation_and_scheduling_keep_a_shared_columns_name(engine, ids):
     got = DFO.optimize_yarn_allocation(yarn.rename_axis(columns="fields"), orders.rename_axis(columns="fields"),
                                        engine=engine)
     assert got.columns.name == "fields"
+
+
+@pytest.mark.parametrize("engine", ["cython", "numba", "numpy"])
+@pytest.mark.parametrize("name", [np.nan, pd.NaT])
+def test_a_shared_missing_columns_name_is_kept(engine, name):
+    """A NaN or NaT columns.name both frames share was dropped by the kernel paths (NaN != NaN), where
+    pandas' merge keeps it (fourth review of session 11)."""
+    orders = pd.DataFrame({"yarn_id": [1, 2, 1], "required_quantity": [1.0, 2.0, 3.0], "priority": [1, 1, 2],
+                           "order_date": pd.date_range("2026-01-05", periods=3)})
+    yarn = pd.DataFrame({"yarn_id": [1, 2], "available_quantity": [5.0, 1.0]})
+    orders.columns = orders.columns.set_names([name])
+    yarn.columns = yarn.columns.set_names([name])
+    want = ODFO.optimize_yarn_allocation(yarn.copy(), orders.copy())
+    got = bk_fast.compat.DataFrameOptimizer.optimize_yarn_allocation(yarn, orders, engine=engine)
+    assert_frame_equal(got, want)
+    assert pd.isna(got.columns.name) and got.columns.name is not None

@@ -114,18 +114,31 @@ def _first_bad(df: pd.DataFrame, mask: np.ndarray):
     return plain(df.index[int(np.flatnonzero(mask)[0])])
 
 
+def _numpy_date_series(col: pd.Series) -> pd.Series:
+    """``col`` as NumPy ``datetime64`` (with its time zone) when it holds pyarrow timestamps or dates (``date32``
+    as ``datetime64[s]``, ``date64`` as ``[ms]``), else ``col`` itself: the date axis reads int64 ticks."""
+    if not isinstance(col.dtype, pd.ArrowDtype):
+        return col
+    import pyarrow as pa
+
+    t = col.dtype.pyarrow_dtype
+    if pa.types.is_timestamp(t):
+        return col.astype(pd.DatetimeTZDtype(t.unit, t.tz) if t.tz else np.dtype(f"datetime64[{t.unit}]"))
+    if pa.types.is_date(t):
+        return col.astype(np.dtype("datetime64[s]" if pa.types.is_date32(t) else "datetime64[ms]"))
+    return col
+
+
 def _numpy_dates(df: pd.DataFrame, label) -> pd.DataFrame:
-    """``df`` with its column ``label`` as NumPy ``datetime64`` (with its time zone) when it holds pyarrow
-    timestamps (a shallow copy; the caller's frame is not touched), else ``df`` itself: the date axis reads
-    the columns' int64 ticks."""
-    if label is None or label not in df.columns or not isinstance(df[label].dtype, pd.ArrowDtype):
+    """``df`` with its column ``label`` as :func:`_numpy_date_series` makes it (a shallow copy; the caller's
+    frame is not touched), else ``df`` itself."""
+    if label is None or label not in df.columns:
         return df
-    pa_type = df[label].dtype.pyarrow_dtype
-    if not hasattr(pa_type, "tz"):  # (not a timestamp)
+    col = _numpy_date_series(df[label])
+    if col is df[label]:
         return df
-    dtype = pd.DatetimeTZDtype(pa_type.unit, pa_type.tz) if pa_type.tz else np.dtype(f"datetime64[{pa_type.unit}]")
     out = df.copy(deep=False)
-    out[label] = df[label].astype(dtype)
+    out[label] = col
     return out
 
 

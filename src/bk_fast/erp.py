@@ -1331,7 +1331,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
 
     from bk_fast._validate import date_arg, exact_int_floats, find_column, float_column, id_kind, plain, \
         require_finite, require_frame
-    from bk_fast.allocation import allocate, allocate_kits
+    from bk_fast.allocation import _numpy_date_series, allocate, allocate_kits
     from bk_fast.bom import BOM
 
     if mode not in ("proportional", "all_or_nothing", "erp"):
@@ -1356,7 +1356,10 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         label = find_column(kos, name, what="knit_orders", required=False)
         if label is None:
             return _alloc_pd.Series(_alloc_pd.NaT, index=kos.index, dtype="datetime64[ns]")
-        col = kos[label]
+        # (pyarrow timestamps and dates as NumPy dates; categories as their values, whose numbers are checked)
+        col = _numpy_date_series(kos[label])
+        if isinstance(col.dtype, _alloc_pd.CategoricalDtype):
+            col = col.astype(object)
         if _alloc_pd.api.types.is_numeric_dtype(col.dtype) and not _alloc_pd.api.types.is_bool_dtype(col.dtype) \
                 and col.notna().any():
             # (to_datetime would read 20250915 as 20250915 ns after 1970-01-01, silently)

@@ -494,6 +494,16 @@ def _sorted_frame(frame: pd.DataFrame, order, engine, done: dict) -> dict:
             for name in frame.columns}
 
 
+def _same_name(a, b) -> bool:
+    """Two column Index names are the same one (a NaN or NaT name too: pandas' merge keeps it)."""
+    if pd.api.types.is_scalar(a) and pd.api.types.is_scalar(b) and pd.isna(a) and pd.isna(b):
+        return a is not None and b is not None
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 def _merge_metadata(out: pd.DataFrame, *inputs: pd.DataFrame) -> pd.DataFrame:
     """``attrs``, ``flags`` and ``columns.name`` as pandas passes them on to ``out``: from one input (a sort or
     copy) as they are; from a merge's two inputs, ``attrs`` only when both hold the same non-empty ones, the
@@ -503,7 +513,7 @@ def _merge_metadata(out: pd.DataFrame, *inputs: pd.DataFrame) -> pd.DataFrame:
     if all(frame.attrs for frame in inputs) and all(frame.attrs == first for frame in inputs[1:]):
         out.attrs = copy.deepcopy(first)
     name = inputs[0].columns.name  # the column Index's name, when every input has the same one
-    if name is not None and out.columns.name != name and all(frame.columns.name == name for frame in inputs[1:]):
+    if name is not None and all(_same_name(frame.columns.name, name) for frame in inputs[1:]):
         out.columns = out.columns.rename(name)
     if not all(frame.flags.allows_duplicate_labels for frame in inputs):
         out.flags.allows_duplicate_labels = False

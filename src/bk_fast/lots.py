@@ -50,8 +50,8 @@ class MinMaxMultiple(LotRule):
     Rounding is floating-point ``ceil(q / multiple) * multiple`` up to a float64 residue: a count of multiples
     (or of max lots) within a few ulps of it (``2**-50`` of it) plus the need's error bound (the roll's running
     bound, in lots; at most half a lot) of a whole number is that number (``887.32 - 487.32`` is
-    400.00000000000006 and orders 400 with multiple 25, not 425; ``9,642.22 + 377.81 - 10,021.03`` is
-    1.0000000000018 and orders 1 with multiple 1; the residue left is read as meeting the safety stock). A
+    400.00000000000006 and orders 400 with multiple 25, not 425; ``10,021.03 - (9,642.22 + 377.81)``
+    is 1.0000000000018 and orders 1 with multiple 1; the residue left is read as meeting the safety stock). A
     real excess rounds up: a need of ``50.000000001`` with multiple 25 orders 75. The lot min is exact.
 
     Examples

@@ -162,7 +162,7 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
 #: (``887.32 - 487.32`` is 400.00000000000006: 16.000000000000004 multiples of 25 are 16; the receipt then
 #: meets the safety stock up to the residue, which the roll reads as meeting it). The kernels add the need's
 #: error bound (the roll's, in lots) to the slack: a need that is a small difference of large stock carries
-#: the stock's residue (9,642.22 + 377.81 - 10,021.03 is 1.0000000000018: 1 lot of 1).
+#: the stock's residue (10,021.03 - (9,642.22 + 377.81) is 1.0000000000018: 1 lot of 1).
 LOT_SLACK = 2.0 ** -50
 
 

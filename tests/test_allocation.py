@@ -1954,3 +1954,21 @@ def test_pyarrow_dates_and_categorical_or_zoned_erp_dates():
                         "Start Date": pd.Series([20251015], dtype="category")})
     with pytest.raises(ValueError, match=r"column 'Start Date' holds numbers"):
         allocate_knit_orders(kos, bom, inv, today="2025-09-01")
+
+
+def test_categorical_and_object_date_columns_are_dates(engine):
+    """A categorical due or period of dates was refused ('must be numeric ..., got dtype datetime64[us]'),
+    and an object column of Timestamps / datetime / date objects as 'text that is no period number' (docs
+    audit); the README accepts categorical and object columns wherever the plain dtype is."""
+    due = pd.to_datetime(["2025-09-08", "2025-09-08"])
+    per = pd.to_datetime(["2025-09-08", "2025-09-10"])
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
+                           "due": due})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": per, "qty": [12.0, 10.0]})
+    want = allocate(orders, supply, engine=engine).deliveries
+    for o_due, s_per in ((due.astype("category"), per), (due, per.astype("category")),
+                         (pd.Series(list(due), dtype=object), pd.Series([d.date() for d in per], dtype=object)),
+                         (pd.Series([d.to_pydatetime() for d in due], dtype=object), per)):
+        got = allocate(orders.assign(due=o_due), supply.assign(period=s_per), engine=engine).deliveries
+        assert got["period"].tolist() == want["period"].tolist() and got["qty"].tolist() == want["qty"].tolist()
+        assert got["days_late"].tolist() == want["days_late"].tolist() == [0.0, 0.0, 2.0]

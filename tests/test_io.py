@@ -1267,3 +1267,13 @@ def test_sql_and_excel_date_times_are_dates():
     assert got.tolist() == [pd.Timestamp("2025-09-01 08:00"), pd.Timestamp("2025-09-01 20:00"),
                             pd.Timestamp("2025-09-01 08:00:00.123456"), pd.Timestamp("2025-09-02 13:30"),
                             pd.Timestamp("2025-09-03")]
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_detected(codec):
+    """SQL Server's bcp -w writes UTF-16-LE without a BOM: it was read as UTF-8, one data row became several,
+    the ids text with NUL bytes and every balance NaN, with warnings only (docs audit). A NUL in every other
+    byte of the first KiB now marks it as UTF-16."""
+    want = bkio.read_erp(_UNICODE_CSV.encode())
+    pd.testing.assert_frame_equal(bkio.read_erp(_UNICODE_TAB.encode(codec)), want)
+    pd.testing.assert_frame_equal(pd.concat(list(bkio.read_erp(_UNICODE_TAB.encode(codec), chunksize=2))), want)

@@ -442,6 +442,8 @@ def _wide_text(src, name: str, encoding: str | None):
         else:
             head = src[:4]
         wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
+        if wide is None:
+            wide = _bomless_utf16(src)
     else:
         try:
             wide = encoding if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")) else None
@@ -458,6 +460,26 @@ def _wide_text(src, name: str, encoding: str | None):
 
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")  # what read_exports reads in a folder
+def _bomless_utf16(src) -> str | None:
+    """``"utf-16-le"`` / ``"utf-16-be"`` for text that is UTF-16 without a byte-order mark (SQL Server's
+    ``bcp -w`` writes it): its ASCII characters leave a NUL in every other byte of the first KiB, which text in
+    an 8-bit encoding never holds; else None."""
+    if isinstance(src, Path):
+        with open(src, "rb") as fh:
+            head = fh.read(1024)
+    else:
+        head = bytes(src[:1024])
+    head = head[: len(head) // 2 * 2]
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.8 * len(odd) and even.count(0) < 0.2 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.8 * len(even) and odd.count(0) < 0.2 * len(odd):
+        return "utf-16-be"
+    return None
+
+
 _DELIMITERS = (",", "\t", ";")  # detected from the header line, in this order of preference
 
 
@@ -1019,7 +1041,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     - finds the header below any junk lines (among the first 50 lines, the first whose filled cells are mostly
       known ERP column names, else the one naming the most) and strips the UTF-8 byte-order mark;
     - reads comma- or tab-separated text (detected from the header) in UTF-8, cp1252, or UTF-16 / UTF-32 with
-      a byte-order mark (Excel's "Save as Unicode Text": tab-separated UTF-16, transcoded in memory);
+      a byte-order mark (Excel's "Save as Unicode Text": tab-separated UTF-16, transcoded in memory), and
+      UTF-16 without one (SQL Server's ``bcp -w``: a NUL in every other byte);
     - renames columns to one canonical spelling (``Style #`` -> ``Style#``, ``MACH`` -> ``Machine``,
       ``Planning_Balance`` -> ``Planning Balance``: the alias table of ``bk_fast._columns``); other columns
       keep their (stripped) header; duplicates get ``.1``, ``.2``;

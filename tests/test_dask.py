@@ -645,3 +645,22 @@ def test_date_object_periods_match_timestamps_as_in_memory(engine):
                                     engine=engine).compute()
             pd.testing.assert_frame_equal(wb, bk_fast.weekly_balance(on_hand, gross, rec, periods=periods,
                                                                      engine=engine), check_index_type=False)
+
+
+def test_kits_with_dates_far_apart_equal_in_memory(engine):
+    """allocate_kits counted date steps from the earliest day of the whole call, each Dask partition from its
+    own: an unrelated kit 17 months earlier made a receipt 1 ns after a due round to on time in memory only
+    (Dask parity audit). Steps now count from each connected component's first day, in both."""
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        due = pd.Series(pd.to_datetime(["2025-06-02 08:00", "2024-01-03 00:00"])).astype("datetime64[ns]")
+        orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [10.0, 10.0], "priority": [1, 1], "due": due})
+        req = pd.DataFrame({"order": ["K1", "K2"], "item": ["A", "B"], "fraction": [1.0, 1.0]})
+        supply = pd.DataFrame({"item": ["A", "B"], "qty": [10.0, 10.0],
+                               "period": [due[0] + pd.Timedelta(1, "ns"), due[1]]})
+        ref = bk_fast.allocate_kits(orders, req, supply, engine=engine).orders
+        assert ref["knittable"].tolist() == [0.0, 10.0]
+        got = bkd.allocate_kits(dd.from_pandas(orders, npartitions=2), req, supply, npartitions=2,
+                                engine=engine).orders.compute()
+        assert got.sort_index()["knittable"].tolist() == [0.0, 10.0]

@@ -262,6 +262,27 @@ def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
     return axis, out
 
 
+def _components(o_code: np.ndarray, i_code: np.ndarray, n_orders: int, n_items: int) -> np.ndarray:
+    """Component label of every order (0..n_orders-1) and item (n_orders..) of the bipartite graph with edges
+    (order, item): min-label propagation with pointer jumping (no recursion, O(edges) per round)."""
+    n = n_orders + n_items
+    label = np.arange(n, dtype=np.int64)
+    a = o_code.astype(np.int64)
+    b = i_code.astype(np.int64) + n_orders
+    while True:
+        low = np.minimum(label[a], label[b])
+        before = label.copy()
+        np.minimum.at(label, a, low)
+        np.minimum.at(label, b, low)
+        while True:  # pointer jumping: label[v] = label[label[v]] until stable
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
+        if np.array_equal(label, before):
+            return label
+
+
 def _same_clock(orders, o_due, supply, s_period):
     """The orders' due's time zone (None when naive); TypeError when one of due and period has a time zone
     and the other has not (pandas does not compare such dates either)."""
@@ -435,7 +456,8 @@ class Allocation(NamedTuple):
     ``days_late`` (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
     Dates are compared exactly, in steps of their common time of day (whole days for dates at midnight)
     from each item's first day, while an item's dates span fewer than 2**53 steps (nanosecond times: 104
-    days; microsecond ones: 285 years); beyond, as float64 steps.
+    days; microsecond ones: 285 years); beyond, as float64 steps. The step is common to the call: one item's
+    nanosecond times make every item's steps nanoseconds.
     ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
     the order of the input).
     ``orders``: per input row (indexed like the input): ``qty``, ``delivered`` (``qty - short``), ``on_time``
@@ -900,9 +922,9 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         column or value = now, i.e. only what is free at each item's first period, and first among equal
         priorities). A kit is never delivered late: an order due before an item's first period finds none of
         it available. An order without requirement rows needs nothing: all its qty is knittable. Dates are
-        compared as in :func:`allocate`, but in steps from the earliest day of all (an order's due meets
-        several items), so nanosecond times spread over more than 104 days in one call are compared as
-        float64 steps. Not modified.
+        compared as in :func:`allocate`, in steps from the first day of each connected component of the
+        order-item graph (an order's due meets several items; orders sharing no item, even through other
+        orders, never meet). Not modified.
     requirements : DataFrame
         ``order``, ``item``, ``fraction`` (> 0 per unit of the order; 0 rows are ignored; duplicate
         (order, item) rows add up, like BOM rows). Every order must be in ``orders``. Not modified.
@@ -992,14 +1014,6 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
             _same_clock(orders, o_due, supply, s_period)
     else:
         period, period_is_date = np.full(len(supply), -np.inf), None
-    if due_is_date or period_is_date:
-        # (one axis from the earliest day of all: an order's due is compared with each of its items; dated dues
-        # without supply periods still order the orders)
-        _, dated = _date_axis([c for c, d in ((orders[o_due] if o_due is not None else None, due_is_date),
-                                              (supply[s_period] if s_period is not None else None,
-                                               period_is_date)) if d])
-        due = dated.pop(0) if due_is_date else due
-        period = dated.pop(0) if period_is_date else period
     s_code, s_uniques = pd.factorize(sup_items)
     s_code = s_code.astype(np.int64)
     n_items = len(s_uniques)
@@ -1038,6 +1052,19 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         line_code = np.ascontiguousarray(sup_ids.get_indexer(req_ids), dtype=np.int64)
     else:
         line_code = np.zeros(0, dtype=np.int64)
+    if due_is_date or period_is_date:
+        # (an axis from the first day of each connected component of the order-item graph: an order's due is
+        # compared with each of its items, and orders of other components never; dated dues without supply
+        # periods still order the orders)
+        ok = line_code >= 0
+        label = _components(line_o[ok], line_code[ok], n, n_items)
+        comp = np.unique(label, return_inverse=True)[1].astype(np.int64)
+        dated = [(orders[o_due] if o_due is not None else None, comp[:n], due_is_date),
+                 (supply[s_period] if s_period is not None else None, comp[n + s_code], period_is_date)]
+        _, dated = _date_axis([c for c, _, d in dated if d], [k for _, k, d in dated if d],
+                              int(comp.max()) + 1 if comp.size else 1)
+        due = dated.pop(0) if due_is_date else due
+        period = dated.pop(0) if period_is_date else period
     item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, s_uniques.take, line_code,
                                           np.bincount(line_code[line_code >= 0], minlength=n_items))
     req_ptr = np.zeros(n + 1, dtype=np.int64)

@@ -40,6 +40,10 @@ object with the option off. The same goes for an object column of dates (``datet
 it arrives as text, which the netting functions do not read as dates; convert it with ``pd.to_datetime``
 or keep the option off. A row without an item is an error here, also an export's empty row (no item, no
 quantity), which the in-memory netting functions skip: drop such rows first (``dropna(subset=[item])``).
+A period column mixing date objects with text labels (``"Later"``) is read per partition, where a piece of
+dates alone becomes Timestamps that the call's axis does not hold (an error): convert the dates first.
+:func:`allocate` partitions may count date steps differently from the whole call when one item has
+nanosecond times and another spans more than 104 days (the step is common to a call).
 
 Examples
 --------
@@ -70,6 +74,7 @@ from bk_fast import allocation as _alloc
 from bk_fast import netting as _net
 from bk_fast.allocation import allocate as _allocate
 from bk_fast.allocation import allocate_kits as _allocate_kits
+from bk_fast.allocation import _components  # (the order-item graph's, shared with allocate_kits)
 from bk_fast._validate import exact_int_floats, id_kind, same_ids
 from bk_fast._validate import plain as _plain
 from bk_fast.bom import BOM, _unmatched, _with_unmatched
@@ -886,27 +891,6 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
 
 # ----------------------------------------------------------------------------------------------------------
 # kits: connected components of the order-item graph
-
-
-def _components(o_code: np.ndarray, i_code: np.ndarray, n_orders: int, n_items: int) -> np.ndarray:
-    """Component label of every order (0..n_orders-1) and item (n_orders..) of the bipartite graph with edges
-    (order, item): min-label propagation with pointer jumping (no recursion, O(edges) per round)."""
-    n = n_orders + n_items
-    label = np.arange(n, dtype=np.int64)
-    a = o_code.astype(np.int64)
-    b = i_code.astype(np.int64) + n_orders
-    while True:
-        low = np.minimum(label[a], label[b])
-        before = label.copy()
-        np.minimum.at(label, a, low)
-        np.minimum.at(label, b, low)
-        while True:  # pointer jumping: label[v] = label[label[v]] until stable
-            jumped = label[label]
-            if np.array_equal(jumped, label):
-                break
-            label = jumped
-        if np.array_equal(label, before):
-            return label
 
 
 def _edges_part(part, r_order, r_item, r_frac):

@@ -1277,3 +1277,16 @@ def test_utf16_without_a_byte_order_mark_is_detected(codec):
     want = bkio.read_erp(_UNICODE_CSV.encode())
     pd.testing.assert_frame_equal(bkio.read_erp(_UNICODE_TAB.encode(codec)), want)
     pd.testing.assert_frame_equal(pd.concat(list(bkio.read_erp(_UNICODE_TAB.encode(codec), chunksize=2))), want)
+
+
+def test_a_folder_of_semicolon_exports_reads_with_the_delimiter_given(tmp_path):
+    """read_erp refuses a semicolon header with 'pass delimiter=;', but read_exports / read_mill took no
+    delimiter= (docs audit): a folder of such exports could not be read at all."""
+    (tmp_path / "yarn.csv").write_bytes(b"Desc#;Description;Planning Balance\n18767;Polyester;1200.50\n")
+    with pytest.warns(UserWarning, match="skipped yarn.csv: .*separated by semicolons"):
+        assert bkio.read_exports(tmp_path) == {}
+    got = bkio.read_exports(tmp_path, delimiter=";")
+    assert got["yarn_inventory"]["Planning Balance"].tolist() == [1200.5]
+    assert bkio.read_mill(tmp_path, delimiter=";")["yarn_inventory"]["Desc#"].tolist() == [18767]
+    with pytest.raises(ValueError, match="delimiter must be one ASCII character"):
+        bkio.read_exports(tmp_path, delimiter=";;")

@@ -487,6 +487,13 @@ def _split(texts: list[str], delimiter: str) -> list[list[str]]:
     return [next(csv.reader([t.rstrip("\r\n")], delimiter=delimiter), []) for t in texts]
 
 
+def _check_delimiter(delimiter) -> None:
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
+                                  or not delimiter.isascii()):
+        raise ValueError(f"delimiter must be one ASCII character other than a quote or a line break, got "
+                         f"{delimiter!r}")
+
+
 def _sniff_delimiter(texts: list[str], kind: str | None, source: str) -> str:
     """The delimiter under which a line of the first lines names the most known ERP columns (the required ones
     of ``kind`` first); comma on a tie. A semicolon is refused: such exports come from locales that write
@@ -1124,10 +1131,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     """
     if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
         raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}")
-    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n'
-                                  or not delimiter.isascii()):
-        raise ValueError(f"delimiter must be one ASCII character other than a quote or a line break, got "
-                         f"{delimiter!r}")
+    _check_delimiter(delimiter)
     engine = pick(engine)
     src, name, is_xlsx = _source_bytes(source)
     if is_xlsx:
@@ -1230,10 +1234,13 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     return frames() if chunksize is not None else next(frames())
 
 
-def read_exports(folder, *, engine: str | None = None, optimize: bool = True) -> dict[str, pd.DataFrame]:
+def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
+                 delimiter: str | None = None) -> dict[str, pd.DataFrame]:
     """Read every ERP export (``*.csv``, ``*.tsv``, ``*.txt``, ``*.xlsx``) in ``folder``, keyed by detected kind.
 
     Files whose kind cannot be detected are skipped with a warning; two files of one kind -> ValueError.
+    ``delimiter``: the text exports' field separator, as :func:`read_erp` takes it (default: detected; a
+    folder of semicolon-separated exports needs ``delimiter=";"``).
 
     Examples
     --------
@@ -1255,11 +1262,12 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
         raise FileNotFoundError(f"no such folder: {folder}")
     found: dict[str, pd.DataFrame] = {}
     where: dict[str, Path] = {}
+    _check_delimiter(delimiter)  # (once: a bad one would skip every file with a warning)
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in EXPORT_SUFFIXES or path.name.startswith("~$"):
             continue
         try:
-            frame = read_erp(path, engine=engine, optimize=optimize)
+            frame = read_erp(path, engine=engine, optimize=optimize, delimiter=delimiter)
         except ValueError as exc:
             warnings.warn(f"skipped {path.name}: {exc}", stacklevel=2)
             continue
@@ -1270,8 +1278,9 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True) ->
     return found
 
 
-def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> dict[str, pd.DataFrame]:
-    """Real exports as a mill: :func:`read_exports` with the columns spelled as
+def read_mill(folder, *, engine: str | None = None, optimize: bool = False,
+              delimiter: str | None = None) -> dict[str, pd.DataFrame]:
+    """Real exports as a mill: :func:`read_exports` (``delimiter`` as there) with the columns spelled as
     :func:`bk_fast.datasets.make_mill` spells them (``Style #`` on knit orders, ``MACH`` on machines...), so
     code written against the synthetic mill (``bk-fast demo --from FOLDER``) runs on the real thing.
     Plain dtypes by default (``optimize=False``). The id columns ``make_mill`` holds as float64 (``Machine`` of
@@ -1290,7 +1299,7 @@ def read_mill(folder, *, engine: str | None = None, optimize: bool = False) -> d
     """
     from bk_fast.datasets import COLUMNS
 
-    frames = read_exports(folder, engine=engine, optimize=optimize)
+    frames = read_exports(folder, engine=engine, optimize=optimize, delimiter=delimiter)
     for kind, frame in frames.items():
         spelled = {canonical(c) or c: c for c in COLUMNS.get(kind, ())}
         frame = frame.rename(columns=lambda c: spelled.get(c, c))

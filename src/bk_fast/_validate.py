@@ -7,6 +7,7 @@ arrays are contiguous float64/int64, ids are dense codes in range.
 
 from __future__ import annotations
 
+import datetime
 import numbers
 from typing import Iterable
 
@@ -173,6 +174,17 @@ def int_values(df: pd.DataFrame, label) -> np.ndarray | None:
     if isinstance(dtype, np.dtype) and dtype.kind in "iu":
         return df[label].to_numpy()
     return None
+
+
+#: durations and dates, which are no numbers (of days, periods or lbs): np.timedelta64 passes
+#: isinstance(x, numbers.Real) (numpy makes it an integer) and float() reads it as a count of its unit (one day
+#: in ns: 8.64e13); pd.Timedelta, pd.Timestamp and NaT are datetime.timedelta / datetime.date subclasses
+TIME_TYPES = (np.timedelta64, np.datetime64, datetime.timedelta, datetime.date, pd.Period)
+
+
+def is_time_value(value) -> bool:
+    """True for a duration or date scalar (:data:`TIME_TYPES`), which a number parameter must refuse."""
+    return isinstance(value, TIME_TYPES)
 
 
 def date_arg(value, name: str, none: str) -> pd.Timestamp:

@@ -342,7 +342,8 @@ from fractions import Fraction  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bk_fast._validate import clean_numbers, find_column, float_column, plain, require_frame  # noqa: E402
+from bk_fast._validate import (clean_numbers, find_column, float_column, is_time_value, plain,  # noqa: E402
+                               require_frame)
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -453,7 +454,7 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     """
     try:
         # (text "616" passed float() and failed later; a duration passed it as a count of its unit)
-        ok = (not isinstance(default, (bool, np.bool_, str, bytes, np.timedelta64, np.datetime64))
+        ok = (not isinstance(default, (bool, np.bool_, str, bytes)) and not is_time_value(default)
               and bool(np.isfinite(float(default)) and float(default) > 0))
     except (TypeError, ValueError):
         ok = False
@@ -1360,21 +1361,21 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         col = _numpy_date_series(kos[label])
         if isinstance(col.dtype, _alloc_pd.CategoricalDtype):
             col = col.astype(object)
-        if _alloc_pd.api.types.is_numeric_dtype(col.dtype) and not _alloc_pd.api.types.is_bool_dtype(col.dtype) \
-                and col.notna().any():
-            # (to_datetime would read 20250915 as 20250915 ns after 1970-01-01, silently)
-            i = int(_alloc_np.flatnonzero(col.notna().to_numpy())[0])
-            raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
-                             f"{plain(col.iloc[i])!r}), not dates: convert it first, e.g. pd.to_datetime("
-                             f"col.astype('Int64').astype(str), format='%Y%m%d') for 20250915")
-        if col.dtype == object:  # (a number cell beside text dates: an Excel number, or ints held as objects)
+        # numbers, a column of them or a cell beside text dates (an Excel number, ints held as objects): to_datetime
+        # would read 20250915 as 20250915 ns after 1970-01-01, silently
+        if _alloc_pd.api.types.is_numeric_dtype(col.dtype) and not _alloc_pd.api.types.is_bool_dtype(col.dtype):
+            num = col.notna().to_numpy()
+        elif col.dtype == object:
             num = _alloc_np.fromiter((isinstance(v, (int, float, _alloc_np.number)) and not isinstance(
                 v, (bool, _alloc_np.bool_)) and v == v for v in col.to_numpy()), dtype=bool, count=len(col))
-            if num.any():
-                i = int(_alloc_np.flatnonzero(num)[0])
-                raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
-                                 f"{plain(col.iloc[i])!r}), not dates: convert it first (pandas would read "
-                                 f"20251015 as 20251015 ns after 1970-01-01)")
+        else:
+            num = None
+        if num is not None and num.any():
+            i = int(_alloc_np.flatnonzero(num)[0])
+            raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
+                             f"{plain(col.iloc[i])!r}), not dates: convert it first, e.g. pd.to_datetime("
+                             f"col.astype('Int64').astype(str), format='%Y%m%d') for 20250915 (pandas would read "
+                             f"it as 20250915 ns after 1970-01-01)")
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             raw = col
             col = _alloc_pd.to_datetime(col, errors="coerce", format="mixed")  # (each value's own format)

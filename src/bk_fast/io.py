@@ -438,12 +438,10 @@ def _wide_text(src, name: str, encoding: str | None):
     if encoding is None:
         if isinstance(src, Path):
             with open(src, "rb") as fh:
-                head = fh.read(4)
+                head = fh.read(1024)
         else:
-            head = src[:4]
-        wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None)
-        if wide is None:
-            wide = _bomless_utf16(src)
+            head = bytes(src[:1024])
+        wide = next((enc for bom, enc in _WIDE_BOMS if head.startswith(bom)), None) or _bomless_utf16(head)
     else:
         try:
             wide = encoding if codecs.lookup(encoding).name.startswith(("utf-16", "utf-32")) else None
@@ -459,16 +457,10 @@ def _wide_text(src, name: str, encoding: str | None):
     return text.encode("utf-8", errors="surrogatepass"), "utf-8"
 
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")  # what read_exports reads in a folder
-def _bomless_utf16(src) -> str | None:
+def _bomless_utf16(head: bytes) -> str | None:
     """``"utf-16-le"`` / ``"utf-16-be"`` for text that is UTF-16 without a byte-order mark (SQL Server's
-    ``bcp -w`` writes it): its ASCII characters leave a NUL in every other byte of the first KiB, which text in
-    an 8-bit encoding never holds; else None."""
-    if isinstance(src, Path):
-        with open(src, "rb") as fh:
-            head = fh.read(1024)
-    else:
-        head = bytes(src[:1024])
+    ``bcp -w`` writes it): its ASCII characters leave a NUL in every other byte of its first KiB (``head``),
+    which text in an 8-bit encoding never holds; else None."""
     head = head[: len(head) // 2 * 2]
     if len(head) < 8:
         return None
@@ -480,6 +472,7 @@ def _bomless_utf16(src) -> str | None:
     return None
 
 
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")  # what read_exports reads in a folder
 _DELIMITERS = (",", "\t", ";")  # detected from the header line, in this order of preference
 
 

@@ -28,7 +28,6 @@ infinite ones are an error naming the item and period.
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import math
 import re
 from dataclasses import dataclass, field
@@ -40,8 +39,8 @@ from bk_fast._engine import resolve
 from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
-from bk_fast._validate import (clean_numbers, find_column, float_column, number_arg, one_column, plain,
-                               require_frame, same_ids)
+from bk_fast._validate import (clean_numbers, find_column, float_column, is_time_value, number_arg, one_column,
+                               plain, require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -435,7 +434,7 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         out[rows] = v
         return out
     if np.ndim(value) == 0:
-        if isinstance(value, (np.timedelta64, np.datetime64, _dt.timedelta, _dt.date)):
+        if is_time_value(value):
             raise TypeError(f"{name} must be a number (of periods or lbs), got {value!r}: durations and dates are "
                             f"not converted to numbers")
         try:

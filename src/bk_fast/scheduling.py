@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, plain, reject_text, \
-    require_frame, uncategorized
+from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, is_time_value, plain, \
+    reject_text, require_frame, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -393,15 +393,7 @@ def _positive(values: np.ndarray) -> np.ndarray:
     return np.isfinite(values) & (values > 0)
 
 
-#: durations and dates, which are no numbers of days: np.timedelta64 passes isinstance(x, numbers.Real) (numpy
-#: makes it an integer) and would be read as a count of its unit (one day in ns: 8.64e13 days); pd.Timedelta,
-#: pd.Timestamp and NaT are datetime.timedelta / datetime.date subclasses
-_TIME_TYPES = (np.timedelta64, np.datetime64, datetime.timedelta, datetime.date, pd.Period)
 _NOT_DAYS = "durations and dates are not converted to numbers"
-
-
-def _is_time(value) -> bool:
-    return isinstance(value, _TIME_TYPES)
 
 
 def _refuse_times(table, what: str, key: str, expected: str) -> None:
@@ -416,7 +408,7 @@ def _refuse_times(table, what: str, key: str, expected: str) -> None:
         if dtype != object:
             return
     for k, v in table.items():
-        if _is_time(v):
+        if is_time_value(v):
             raise TypeError(f"{what} for {key} {plain(k)!r} is {v!r}: expected a number of {expected} ({_NOT_DAYS})")
 
 
@@ -524,9 +516,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     mdf = require_frame(machines, "machines")
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
-    if horizon is not None and (_is_time(horizon) or not (isinstance(horizon, numbers.Real)
+    if horizon is not None and (is_time_value(horizon) or not (isinstance(horizon, numbers.Real)
                                                           and np.isfinite(horizon) and horizon > 0)):
-        note = f" ({_NOT_DAYS})" if _is_time(horizon) else ""
+        note = f" ({_NOT_DAYS})" if is_time_value(horizon) else ""
         raise ValueError(f"horizon must be a positive number of working days, got {horizon!r}{note}")
     cal = _calendar(days_per_week, holidays)
     day0 = _start_day(start, cal)
@@ -715,7 +707,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
         if bad.any():
             _bad_row(mdf, r_label, bad, "machines", "a rate in lbs/day > 0")
         return qty.copy(), np.ascontiguousarray(rate[perm]), None
-    if _is_time(rates):
+    if is_time_value(rates):
         raise TypeError(f"rates must be a number of lbs per working day (or per style or machine), got {rates!r} "
                         f"({_NOT_DAYS})")
     if isinstance(rates, numbers.Real) and not isinstance(rates, bool):
@@ -780,7 +772,7 @@ def _machine_ids(mdf):
 def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
     if setup is None:
         return np.zeros(n_mach)
-    if _is_time(setup):
+    if is_time_value(setup):
         raise TypeError(f"setup must be a number of working days (changeover days; or a dict or Series of them per "
                         f"machine), got {setup!r} ({_NOT_DAYS})")
     if isinstance(setup, numbers.Real) and not isinstance(setup, bool):

@@ -206,29 +206,15 @@ def _ticks_per_day(dtype) -> int:
     return int(np.timedelta64(1, "D") // np.timedelta64(count, unit))
 
 
-class _Axis(NamedTuple):
-    """The time axis of date columns: steps of ``step`` ticks of ``unit`` (``per_day`` ticks a day)."""
-    unit: str
-    per_day: int
-    step: int
-
-    @property
-    def steps_per_day(self) -> int:
-        return self.per_day // self.step
-
-    def days(self, x: np.ndarray) -> np.ndarray:
-        """Step counts as days (one rounding: ``x / steps per day``)."""
-        return x / self.steps_per_day if self.steps_per_day != 1 else x
-
-
 _UNITS = ("s", "ms", "us", "ns")
 
 
 def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
-               n_groups: int = 0) -> tuple[_Axis, list[np.ndarray]]:
-    """Date columns (the orders' due, the supply's period) on one float64 time axis, NaT as NaN. Its steps are
-    the greatest common divisor of their times of day (a day for dates at midnight, an hour for times on the
-    hour) in the finest unit among them, counted from the earliest day of each group (``groups``: each
+               n_groups: int = 0) -> tuple[int, list[np.ndarray]]:
+    """``(steps per day, the columns' points)``: date columns (the orders' due, the supply's period) on one
+    float64 time axis, NaT as NaN. Its steps are the greatest common divisor of their times of day (a day for
+    dates at midnight, an hour for times on the hour) in the finest unit among them, counted from the
+    earliest day of each group (``groups``: each
     column's item codes, 0..n_groups-1; without them, of all): a point is exact while below 2**53 steps from
     its group's first day (nanosecond times over 104 days, microsecond ones over 285 years), a float64
     rounding of it beyond. Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at
@@ -250,16 +236,16 @@ def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
             g = int(np.gcd(g, np.gcd.reduce(rest[ok])))
             np.minimum.at(origin, grp[ok], whole[ok])
         parts.append((whole, rest, nat, grp))
-    axis = _Axis(unit, per_day, g)
+    steps_per_day = per_day // g
     out = []
     for whole, rest, nat, grp in parts:
         base = origin[grp]
         base[nat] = 0
         # (whole numbers of steps: exact in float64 while the sum stays below 2**53, rounded once beyond)
-        x = (whole - base).astype(np.float64) * axis.steps_per_day + (rest // g).astype(np.float64)
+        x = (whole - base).astype(np.float64) * steps_per_day + (rest // g).astype(np.float64)
         x[nat] = np.nan
         out.append(np.ascontiguousarray(x))
-    return axis, out
+    return steps_per_day, out
 
 
 def _components(o_code: np.ndarray, i_code: np.ndarray, n_orders: int, n_items: int) -> np.ndarray:
@@ -475,9 +461,9 @@ _UNIT_SECONDS = {"W": Fraction(604_800), "D": Fraction(86_400), "h": Fraction(3_
                  "s": Fraction(1), "ms": Fraction(1, 10 ** 3), "us": Fraction(1, 10 ** 6), "ns": Fraction(1, 10 ** 9)}
 
 
-def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
-    """``max_lateness`` on the time axis: periods, or for dates days (on ``axis``: its steps, rounded once;
-    beyond the float range: no limit)."""
+def _lateness(max_lateness, is_date: bool, steps_per_day: int | None = None) -> float:
+    """``max_lateness`` on the time axis: periods, or for dates days (given ``steps_per_day``: the date axis'
+    steps, rounded once; beyond the float range: no limit)."""
     if max_lateness is None:
         return np.inf
     if isinstance(max_lateness, (pd.Timedelta, np.timedelta64, datetime.timedelta, str)):
@@ -509,7 +495,7 @@ def _lateness(max_lateness, is_date: bool, axis: _Axis | None = None) -> float:
         raise ValueError(f"max_lateness must be >= 0, got {max_lateness!r}")
     if isinstance(days, Fraction):
         try:
-            return float(days * axis.steps_per_day) if axis is not None else float(days)
+            return float(days * steps_per_day) if steps_per_day is not None else float(days)
         except OverflowError:
             return np.inf
     return float(days)
@@ -731,15 +717,15 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     due_tz = _same_clock(orders, o_due, supply, s_period) if due_is_date else None
     sqty = _supply_qty(supply, s_qty)
     o_code, s_code, n_items, item_of = _item_codes(items, sup_items)
-    axis = None
+    steps_per_day = None
     if due_is_date or period_is_date:
         # (an axis from each item's own first day: times are compared within an item only, so its answer does
         # not depend on the dates of other items)
         dated = [(orders[o_due], o_code, due_is_date), (supply[s_period], s_code, period_is_date)]
-        axis, dated = _date_axis([c for c, _, d in dated if d], [k for _, k, d in dated if d], n_items)
+        steps_per_day, dated = _date_axis([c for c, _, d in dated if d], [k for _, k, d in dated if d], n_items)
         due = dated.pop(0) if due_is_date else due
         period = dated.pop(0) if period_is_date else period
-    max_late = _lateness(max_lateness, due_is_date or period_is_date, axis)
+    max_late = _lateness(max_lateness, due_is_date or period_is_date, steps_per_day)
 
     item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code,
                                           np.bincount(o_code, minlength=n_items))
@@ -811,7 +797,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "period": _delivery_dates(on_time, d_o, d_p, due_col, s_code, period, supply[s_period], due_tz)
         if due_is_date else when,
         "qty": d_q,
-        "days_late": axis.days(late) if due_is_date else late,
+        "days_late": late / steps_per_day if due_is_date and steps_per_day != 1 else late,
     }, copy=False)
 
     np.subtract(qty, short, out=delivered)

@@ -664,3 +664,27 @@ def test_kits_with_dates_far_apart_equal_in_memory(engine):
         got = bkd.allocate_kits(dd.from_pandas(orders, npartitions=2), req, supply, npartitions=2,
                                 engine=engine).orders.compute()
         assert got.sort_index()["knittable"].tolist() == [0.0, 10.0]
+
+
+def test_empty_export_rows_are_skipped_as_in_memory(client):
+    """An export's empty rows (no item, no quantity), which the single-machine netting functions skip, were an
+    error here ('row 2 has a missing item id'): a Dask frame read from such an export could not be netted. Now
+    they are skipped the same way, long or wide, text or number ids, with their periods left out of the axis;
+    a row with a quantity and no item is still an error naming its row."""
+    gross = pd.DataFrame({"item": ["b", "a", None, "a", None], "period": [0, 1, 7, 2, None],
+                          "qty": [5.0, 5.0, np.nan, 1.0, np.nan]}, index=[10, 11, 12, 13, 14])
+    rec = pd.DataFrame({"item": ["a", None, None], "period": [1, 9, None], "qty": [4.0, np.nan, ""]})
+    wide = pd.DataFrame({"item": ["a", None, "b"], 0: [0.0, np.nan, 1.0], 1: [4.0, np.nan, 2.0]})
+    for r in (rec, wide):
+        want = bk_fast.net_requirements(gross, 2.0, r)
+        got = bkd.net_requirements(_dd(gross, 2), 2.0, _dd(r, 2), npartitions=2)
+        pd.testing.assert_frame_equal(got.record.compute().reset_index(),
+                                      want.record.sort_values("item", kind="stable").reset_index(drop=True))
+        want = bk_fast.weekly_balance(2.0, gross, r).sort_index()
+        pd.testing.assert_frame_equal(bkd.weekly_balance(2.0, _dd(gross, 3), r, npartitions=2).compute(), want)
+    assert 7 not in bkd.weekly_balance(2.0, _dd(gross, 2)).columns  # (the empty row's period is no bucket)
+    num = gross.assign(item=[2.0, 1.0, np.nan, 1.0, np.nan])
+    want = bk_fast.weekly_balance(0.0, num).sort_index()
+    pd.testing.assert_frame_equal(bkd.weekly_balance(0.0, _dd(num, 2), npartitions=2).compute(), want)
+    with pytest.raises(ValueError, match=r"gross: row 4 \(label 14\) has a missing item"):
+        bkd.net_requirements(_dd(gross.assign(qty=[5.0, 5.0, np.nan, 1.0, 3.0]), 2), 0.0, npartitions=2)

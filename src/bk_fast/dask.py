@@ -38,8 +38,8 @@ converts an object column of ids mixing integers and text too: its integers arri
 which an integer-keyed BOM does not match (``dd.from_pandas`` under that option), so keep such columns
 object with the option off. The same goes for an object column of dates (``datetime.date``, from ``.dt.date``):
 it arrives as text, which the netting functions do not read as dates; convert it with ``pd.to_datetime``
-or keep the option off. A row without an item is an error here, also an export's empty row (no item, no
-quantity), which the in-memory netting functions skip: drop such rows first (``dropna(subset=[item])``).
+or keep the option off. A row without an item is an error, as in the single-machine functions; an export's
+empty row (no item, no quantity) in a time-phased input is skipped, as there.
 A period column mixing date objects with text labels (``"Later"``) is read per partition, where a piece of
 dates alone becomes Timestamps that the call's axis does not hold (an error): convert the dates first.
 :func:`allocate` partitions may count date steps differently from the whole call when one item has
@@ -132,21 +132,36 @@ def _key_values(part, key) -> np.ndarray:
     return part[key].to_numpy()
 
 
-def _distinct(part, key) -> tuple:
+def _read_rows(part, what):
+    """The rows of a partition of a time-phased input (``what``: its name) that the single-machine functions
+    read: an export's empty rows (no item, no quantity) are skipped there, so they go to no item range here;
+    a partition as it is for other inputs (``what`` None)."""
+    rows = _net._kept_rows(part, what) if what is not None else None
+    return part if rows is None else part.iloc[rows]
+
+
+def _distinct(part, key, what=None) -> tuple:
     """(distinct item ids of a partition, its row count, (position, label) of its first row without an item
-    id or None): the single-machine functions refuse a missing item, and item ranges cannot hold one."""
+    id or None): the single-machine functions refuse a missing item, and item ranges cannot hold one. The
+    empty rows of a time-phased input (``what``: its name) are no such row: they are skipped, as there."""
     vals = _key_values(part, key)
-    missing = pd.isna(vals)
+    na = pd.isna(vals)
     first = None
-    if missing.any():
-        pos = int(np.flatnonzero(missing)[0])
-        first = (pos, _plain(part.index[pos]))
-        vals = vals[~missing]
+    if na.any():
+        missing = na
+        rows = _net._kept_rows(part, what) if what is not None else None
+        if rows is not None:
+            missing = np.zeros(len(part), dtype=bool)
+            missing[rows] = na[rows]
+        if missing.any():
+            pos = int(np.flatnonzero(missing)[0])
+            first = (pos, _plain(part.index[pos]))
+        vals = vals[~na]
     return (pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)), len(part), first
 
 
-def _period_order(part, key) -> pd.Index:
-    vals = part[key].to_numpy()
+def _period_order(part, key, what=None) -> pd.Index:
+    vals = _read_rows(part, what)[key].to_numpy()
     vals = vals[~pd.isna(vals)]  # not a period: the single-machine function reports the row
     return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)
 
@@ -193,8 +208,10 @@ def _range_of(bounds: np.ndarray, vals: np.ndarray) -> np.ndarray:
     return np.searchsorted(bounds, vals, side="right")
 
 
-def _split(part, key, bounds, nparts: int) -> tuple:
-    """Rows of ``part`` split by item range (row order kept within each piece)."""
+def _split(part, key, bounds, nparts: int, what=None) -> tuple:
+    """Rows of ``part`` split by item range (row order kept within each piece); the empty rows of a
+    time-phased input (``what``: its name) in none."""
+    part = _read_rows(part, what)
     if nparts == 1:
         return (part,)
     vals = _key_values(part, key)
@@ -205,15 +222,17 @@ def _split(part, key, bounds, nparts: int) -> tuple:
     return tuple(part.iloc[order[s:e]] for s, e in zip(starts, ends))
 
 
-def _split_all(obj, key, bounds, nparts: int) -> list:
+def _split_all(obj, key, bounds, nparts: int, what=None) -> list:
     """Per output partition, the list of pieces of ``obj`` (one per input partition, in partition order), as
-    delayed objects; ``obj`` itself (broadcast) when it is not a frame or Series keyed by item."""
+    delayed objects; ``obj`` itself (broadcast) when it is not a frame or Series keyed by item. ``what``: the
+    name of a time-phased input, whose empty rows go nowhere."""
     if obj is None or not isinstance(obj, (pd.DataFrame, pd.Series)) and not _is_dask(obj):
         return [obj] * nparts
     if _is_dask(obj):
-        pieces = [delayed(_split, nout=nparts, pure=True)(p, key, bounds, nparts) for p in obj.to_delayed()]
+        pieces = [delayed(_split, nout=nparts, pure=True)(p, key, bounds, nparts, what)
+                  for p in obj.to_delayed()]
         return [[pc[j] for pc in pieces] for j in range(nparts)]
-    local = _split(obj, key, bounds, nparts)
+    local = _split(obj, key, bounds, nparts, what)
     return [[piece] for piece in local]
 
 
@@ -470,19 +489,22 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
 
 
 def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None, *,
-               exact: bool = True):
+               exact: bool = True, phased=()):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
     (sorted items, per-source period orders). A row without an item id is a ValueError naming the input
     (``names``, in the order of ``inputs``), the column, the row's position in the whole input and its
     label. ``exact``: the ids of the inputs are made comparable exactly first, as the netting functions do
     (:func:`bk_fast._validate.same_ids`: the same ValueError for a float id that cannot be matched with
-    integer ids, int64 and uint64 ids united without rounding); else they are united as pandas does."""
+    integer ids, int64 and uint64 ids united without rounding); else they are united as pandas does.
+    ``phased``: the names of the time-phased inputs, whose empty rows are skipped; ``periods_of``: (input,
+    period column, name) of the long time-phased inputs."""
     jobs = []
-    for obj, key in inputs:
-        jobs.append([delayed(_distinct, pure=True)(p, key) for p in _parts(obj)])
+    for k, (obj, key) in enumerate(inputs):
+        what = names[k] if names and names[k] in phased else None
+        jobs.append([delayed(_distinct, pure=True)(p, key, what) for p in _parts(obj)])
     pjobs = []
-    for obj, key in periods_of:
-        pjobs.append([delayed(_period_order, pure=True)(p, key) for p in _parts(obj)])
+    for obj, key, what in periods_of:
+        pjobs.append([delayed(_period_order, pure=True)(p, key, what) for p in _parts(obj)])
     found, per = dask.compute(jobs, pjobs)
     for k, ((obj, key), parts) in enumerate(zip(inputs, found)):
         offset = 0
@@ -656,13 +678,15 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
         keyed.append((past_due, _on_hand_key(past_due, "past_due")))
         names.append("past_due")
     sources = [(demand, d_key)] + ([(receipts, r_key)] if receipts is not None else [])
-    long_sources = [(obj, k[1]) for obj, k in sources if k[1] is not None] if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources, names)
+    phased = {id(obj): name for (obj, _), name in zip(sources, ("demand", "receipts"))}
+    long_sources = [(obj, k[1], phased[id(obj)]) for obj, k in sources if k[1] is not None] \
+        if periods is None else []
+    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=tuple(phased.values()))
     per = _global_periods(sources, porders, periods)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
-    split = {id(obj): _split_all(obj, key, bounds, nparts) for obj, key in keyed}
+    split = {id(obj): _split_all(obj, key, bounds, nparts, phased.get(id(obj))) for obj, key in keyed}
 
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj
@@ -774,13 +798,15 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
         keyed.append((on_hand, _on_hand_key(on_hand, "on_hand")))
         names.append("on_hand")
     sources = [(gross, g_key)] + ([(receipts, r_key)] if receipts is not None else [])
-    long_sources = [(obj, k[1]) for obj, k in sources if k[1] is not None] if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources, names)
+    phased = {id(obj): name for (obj, _), name in zip(sources, ("gross", "receipts"))}
+    long_sources = [(obj, k[1], phased[id(obj)]) for obj, k in sources if k[1] is not None] \
+        if periods is None else []
+    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=tuple(phased.values()))
     per = _global_periods(sources, porders, periods)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
-    split = {id(obj): _split_all(obj, key, bounds, nparts) for obj, key in keyed}
+    split = {id(obj): _split_all(obj, key, bounds, nparts, phased.get(id(obj))) for obj, key in keyed}
 
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj

@@ -117,6 +117,41 @@ def _check_keys(keys: pd.Index, what: str, kind: str, rows: np.ndarray | None = 
         raise ValueError(f"{what}: row {int(rows[i]) if rows is not None else i} has a missing {kind}")
 
 
+def _layout(df: pd.DataFrame, what: str) -> tuple:
+    """How a time-phased frame is read: ``(item column or None for the index, period column, qty column,
+    value columns)``; a long frame has a period and a qty column (its value columns: the qty), a wide one
+    neither (its value columns: every column but the item's, one period each)."""
+    item_col = _item_column(df, what)
+    period_col = _lookup(df, _PERIOD_NAMES, what)
+    rest = [c for c in df.columns if c not in (item_col, period_col)]
+    qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what) if period_col is not None else None
+    if period_col is not None and qty_col is None and len(rest) == 1:
+        qty_col = rest[0]
+    if period_col is not None and qty_col is not None:
+        return item_col, period_col, qty_col, [qty_col]
+    return item_col, None, None, rest if item_col is not None else list(df.columns)
+
+
+def _kept_rows(df: pd.DataFrame, what: str, layout: tuple | None = None) -> np.ndarray | None:
+    """Positions of the rows of a time-phased frame that are read, None for all: an export's empty rows (no
+    item and no quantity: the qty, or every period of a wide row, missing, blank or no number) are skipped,
+    here and by the Dask layer, which splits inputs by item. ``layout``: :func:`_layout` of ``df``."""
+    item_col, _, _, cols = _layout(df, what) if layout is None else layout
+    items = df[item_col] if item_col is not None else df.index
+    miss = np.flatnonzero(np.asarray(pd.isna(items)))
+    if not miss.size:
+        return None
+    part = df.iloc[miss]
+    empty = np.ones(miss.size, dtype=bool)
+    for c in cols:
+        empty &= np.isnan(float_column(part, c, what=what))
+    if not empty.any():
+        return None
+    keep = np.ones(len(df), dtype=bool)
+    keep[miss[empty]] = False
+    return np.flatnonzero(keep)
+
+
 def _parse(obj, what: str) -> _Source | None:
     if obj is None:
         return None
@@ -137,25 +172,17 @@ def _parse(obj, what: str) -> _Source | None:
                            long=True)
         raise TypeError(f"{what}: a Series must have an (item, period) MultiIndex; use a DataFrame otherwise")
     df = require_frame(obj, what)
-    item_col = _item_column(df, what)
-    period_col = _lookup(df, _PERIOD_NAMES, what)
-    rest = [c for c in df.columns if c not in (item_col, period_col)]
-    qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what) if period_col is not None else None
-    if period_col is not None and qty_col is None and len(rest) == 1:
-        qty_col = rest[0]
-    if period_col is not None and qty_col is not None:
+    item_col, period_col, qty_col, cols = _layout(df, what)
+    if qty_col is not None:
         items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
         periods = pd.Index(df[period_col])
         qty = float_column(df, qty_col, what=what)
-        rows = None
-        empty = np.asarray(pd.isna(items)) & np.isnan(qty)  # (an export's empty trailing rows: no item, no qty)
-        if empty.any():
-            keep = ~empty
-            items, periods, qty, rows = items[keep], periods[keep], qty[keep], np.flatnonzero(keep)
+        rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
+        if rows is not None:
+            items, periods, qty = items[rows], periods[rows], qty[rows]
         _check_keys(items, what, "item", rows)
         _check_keys(periods, what, f"period ({period_col!r})", rows)
         return _Source(what, items, _date_labels(periods, what), qty, long=True, rows=rows)
-    cols = rest if item_col is not None else list(df.columns)
     dup = pd.Index(cols)[pd.Index(cols).duplicated()]
     if len(dup):
         raise ValueError(f"{what} has several columns labelled {dup[0]!r}: one column per period")
@@ -175,11 +202,9 @@ def _parse(obj, what: str) -> _Source | None:
         block = np.empty((len(df), len(cols)), dtype=np.float64)
         for j, c in enumerate(cols):
             block[:, j] = float_column(df, c, what=what)
-    rows = None
-    empty = np.asarray(pd.isna(items)) & np.isnan(block).all(axis=1)  # (empty trailing rows: no item, no qty)
-    if empty.any():
-        keep = ~empty
-        items, block, rows = items[keep], np.ascontiguousarray(block[keep]), np.flatnonzero(keep)
+    rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
+    if rows is not None:
+        items, block = items[rows], np.ascontiguousarray(block[rows])
     _check_keys(items, what, "item", rows)
     return _Source(what, items, _date_labels(pd.Index(cols), what), block, rows=rows)
 

@@ -223,27 +223,45 @@ def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
     unit = max((c.dt.unit for c in cols), key=_UNITS.index, default="ns")
     per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
     parts, g = [], per_day
-    origin = np.full(max(n_groups, 1), np.iinfo(np.int64).max, dtype=np.int64)
+    lo, hi = np.iinfo(np.int64).max, np.iinfo(np.int64).min  # (the first and last day of all)
     for k, c in enumerate(cols):
         ticks = c.array.asi8  # (UTC ticks of the column's unit, time zone or not; NaT the int64 minimum)
         own = _ticks_per_day(np.dtype(f"datetime64[{c.dt.unit}]"))
         nat = ticks == np.iinfo(np.int64).min
-        whole, rest = np.divmod(ticks, own)
-        rest = rest * (per_day // own)
-        ok = ~nat
-        grp = groups[k] if groups is not None else np.zeros(len(whole), dtype=np.int64)
-        if ok.any():
-            g = int(np.gcd(g, np.gcd.reduce(rest[ok])))
-            np.minimum.at(origin, grp[ok], whole[ok])
-        parts.append((whole, rest, nat, grp))
+        whole = ticks // own
+        rest = ticks - whole * own  # (the time of day: numpy's divmod is several times slower)
+        if own != per_day:
+            rest *= per_day // own
+        ok = None if not nat.any() else ~nat
+        days = whole if ok is None else whole[ok]
+        if days.size:
+            lo, hi = min(lo, int(days.min())), max(hi, int(days.max()))
+            if rest.any():  # (dates at midnight: the step stays a day)
+                g = int(np.gcd(g, np.gcd.reduce(rest if ok is None else rest[ok])))
+        parts.append((whole, rest, nat if ok is not None else None, groups[k] if groups is not None else None))
     steps_per_day = per_day // g
+    # each group's first day as the origin; one origin for all when every point is a whole number of steps
+    # below 2**53 from it anyway (the same exact points: times are compared and subtracted within an item only)
+    one = groups is None or hi < lo or (hi - lo + 1) * steps_per_day < 2 ** 53
+    if not one:
+        origin = np.full(max(n_groups, 1), np.iinfo(np.int64).max, dtype=np.int64)
+        for whole, _, nat, grp in parts:
+            np.minimum.at(origin, grp if nat is None else grp[~nat], whole if nat is None else whole[~nat])
     out = []
     for whole, rest, nat, grp in parts:
-        base = origin[grp]
-        base[nat] = 0
+        if one:
+            x = (whole - (lo if hi >= lo else 0)).astype(np.float64)
+        else:
+            base = origin[grp]
+            if nat is not None:
+                base[nat] = 0
+            x = (whole - base).astype(np.float64)
         # (whole numbers of steps: exact in float64 while the sum stays below 2**53, rounded once beyond)
-        x = (whole - base).astype(np.float64) * steps_per_day + (rest // g).astype(np.float64)
-        x[nat] = np.nan
+        if steps_per_day != 1:
+            x *= steps_per_day
+            x += (rest // g).astype(np.float64)
+        if nat is not None:
+            x[nat] = np.nan
         out.append(np.ascontiguousarray(x))
     return steps_per_day, out
 
@@ -385,7 +403,7 @@ _ROUNDING = 2.0 ** -53
 
 
 def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int, engine, name_of=None,
-              wanted: np.ndarray | None = None, uses: np.ndarray | None = None):
+              wanted: np.ndarray | None = None, uses: np.ndarray | None = None, first_rows: bool = False):
     """Per-item supply timeline: ``item_ptr``, strictly increasing ``times`` per item, cumulative ``cum``
     (duplicate (item, period) rows summed), and the item's rounding tolerance ``tol``: ``(2 x rows + uses + 2)
     x 2**-53`` times the sum of its ``|qty|`` (``uses``: how many orders or requirement lines ask for each
@@ -395,8 +413,10 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
     (``name_of(codes)`` names it): beyond, float64 sums round whole units, in an order that depends on the rows
     (1e16 + 3 - 1e16 is 4), and the rule would hand out material that does not exist. Only the items whose
     codes are in ``wanted`` (the orders' item codes, -1 for none; default all items) count: an item no order
-    asks for hands nothing out."""
+    asks for hands nothing out. ``first_rows``: a fifth result, the supply row (position) of each entry of
+    ``times``, its first row when several (item, period) rows add up."""
     n = code.size
+    rows = None  # (the rows in timeline order, when they had to be sorted)
     magnitude = np.zeros(n_items)
     ops = np.full(n_items, 2.0) if uses is None else uses + 2.0
     if n:
@@ -414,14 +434,17 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
     if n > 1:
         c0, c1 = code[:-1], code[1:]
         if not bool(((c1 > c0) | ((c1 == c0) & (times[1:] > times[:-1]))).all()):
-            order = np.lexsort((times, code))
-            code, times, qty = code[order], times[order], qty[order]
+            rows = np.lexsort((times, code))
+            code, times, qty = code[rows], times[rows], qty[rows]
+    starts = None  # (the first of each run of equal (item, period) rows, when there are such runs)
     if n:
         new = np.r_[True, (code[1:] != code[:-1]) | (times[1:] != times[:-1])]
         starts = np.flatnonzero(new)
         if starts.size != n:
             qty = np.add.reduceat(qty, starts)
             code, times = code[starts], times[starts]
+        else:
+            starts = None
     item_ptr = np.zeros(n_items + 1, dtype=np.int64)
     np.cumsum(np.bincount(code, minlength=n_items), out=item_ptr[1:])
     cum = np.zeros(code.size, dtype=np.float64)
@@ -430,7 +453,11 @@ def _timeline(code: np.ndarray, times: np.ndarray, qty: np.ndarray, n_items: int
         bad = ~np.isfinite(cum)
         if bad.any():
             raise ValueError("supply: the cumulative supply of an item overflows float64 (values too large)")
-    return item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, ops * _ROUNDING * magnitude
+    out = item_ptr, np.ascontiguousarray(times, dtype=np.float64), cum, ops * _ROUNDING * magnitude
+    if not first_rows:
+        return out
+    first = np.arange(n, dtype=np.int64) if rows is None else rows
+    return *out, (first if starts is None else first[starts])
 
 
 class Allocation(NamedTuple):
@@ -727,8 +754,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         period = dated.pop(0) if period_is_date else period
     max_late = _lateness(max_lateness, due_is_date or period_is_date, steps_per_day)
 
-    item_ptr, times, cum, tol = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code,
-                                          np.bincount(o_code, minlength=n_items))
+    item_ptr, times, cum, tol, first_row = _timeline(s_code, period, sqty, n_items, engine, item_of, o_code,
+                                                     np.bincount(o_code, minlength=n_items), first_rows=True)
     tiebreak = _tiebreak(order_ids)
 
     n, n_per = len(orders), times.size
@@ -794,7 +821,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
         "due": d_due_out,
-        "period": _delivery_dates(on_time, d_o, d_p, due_col, s_code, period, supply[s_period], due_tz)
+        "period": _delivery_dates(on_time, d_o, d_p, due_col, first_row, supply[s_period], due_tz)
         if due_is_date else when,
         "qty": d_q,
         "days_late": late / steps_per_day if due_is_date and steps_per_day != 1 else late,
@@ -819,18 +846,15 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
 
 
 def _delivery_dates(on_time: np.ndarray, d_o: np.ndarray, d_p: np.ndarray, due_col: pd.Series,
-                    s_code: np.ndarray, period: np.ndarray, period_col: pd.Series, tz):
+                    first_row: np.ndarray, period_col: pd.Series, tz):
     """The deliveries' dates, as given, in the due column's unit and time zone (a finer supply time rounded
     down): the due where on time, else the first supply row of the period (``d_p``: its index in the
-    timeline, which sorts the rows by item code and time as here)."""
+    timeline; ``first_row``: the supply row of each timeline entry)."""
     unit = due_col.dt.unit
     ticks = _utc_ticks(due_col, unit, d_o)
     late = np.flatnonzero(~on_time)
     if late.size:
-        order = np.lexsort((period, s_code))
-        c, t = s_code[order], period[order]
-        first = order[np.r_[True, (c[1:] != c[:-1]) | (t[1:] != t[:-1])]]
-        ticks[late] = _utc_ticks(period_col, unit, first[d_p[late]])
+        ticks[late] = _utc_ticks(period_col, unit, first_row[d_p[late]])
     out = ticks.view(f"datetime64[{unit}]")
     return out if tz is None else pd.DatetimeIndex(out).tz_localize("UTC").tz_convert(tz)
 
@@ -841,7 +865,9 @@ def _utc_ticks(col: pd.Series, unit: str, rows: np.ndarray) -> np.ndarray:
     ticks = col.array.asi8[rows]
     have, want = _ticks_per_day(np.dtype(f"datetime64[{col.dt.unit}]")), _ticks_per_day(
         np.dtype(f"datetime64[{unit}]"))
-    if have >= want:
+    if have == want:
+        return ticks
+    if have > want:
         return ticks // (have // want)
     factor = want // have
     if ticks.size and int(np.abs(ticks).max()) > np.iinfo(np.int64).max // factor:

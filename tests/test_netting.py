@@ -1814,3 +1814,30 @@ def test_demo_netting_step_on_exports_with_empty_trailing_rows(tmp_path):
         read["yarn_po"] = read["yarn_po"].dropna(subset=["Desc#"])
         without = netting._demo_step(read, "numpy")
     assert with_rows.table is not None and with_rows.lines == without.lines
+
+
+def test_per_item_parameter_text_that_is_no_number_is_an_error(engine):
+    """A per-item parameter holding text that is no number ("fifty", "50 lbs", "two") silently became the
+    default (lot min 0, one period, safety stock 0: an audit, session 12), from an on_hand column, a Series or
+    dict, an array in item order, and in mrp; an array's message named neither the parameter nor the item. Now
+    a ValueError names both; ERP number text and blanks keep working (a blank is the default)."""
+    gross = pd.DataFrame({"item": ["A", "A", "C"], "period": [0, 1, 0], "qty": [10.0, 20.0, 5.0]})
+    oh = pd.DataFrame({"on_hand": [0.0, 0.0], "mn": ["50", "fifty"]}, index=["A", "C"])
+    with pytest.raises(ValueError, match=r"on_hand column 'mn' row 'C': 'fifty' is not a number .*min"):
+        bk_fast.net_requirements(gross, oh, lot=MinMaxMultiple(min="mn"), engine=engine)
+    with pytest.raises(ValueError, match=r"periods must be a number .*; item 'A' has 'two'"):
+        bk_fast.net_requirements(gross, 0.0, lot=FixedPeriods({"A": "two"}), engine=engine)
+    with pytest.raises(ValueError, match=r"min must be a number .*; item 'C' has 'x'"):
+        bk_fast.net_requirements(gross, 0.0, lot=MinMaxMultiple(min=np.array(["50", "x"], dtype=object)),
+                                 engine=engine)
+    with pytest.raises(ValueError, match=r"safety_stock must be a number .*; item 'A' has 'abc'"):
+        bk_fast.net_requirements(gross, 0.0, safety_stock=pd.Series({"A": "abc"}), engine=engine)
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y1"], "qty_per": [0.5]}))
+    fg = pd.DataFrame({"item": ["FG"], "period": [0], "qty": [10.0]})
+    with pytest.raises(ValueError, match=r"min must be a number .*; item 'Y1' has '50 lbs'"):
+        bk_fast.mrp(fg, bom, lot=MinMaxMultiple(min={"Y1": "50 lbs"}), engine=engine)
+    assert bk_fast.mrp(fg, bom, lot=MinMaxMultiple(min={"Y1": "$50 "}), engine=engine).orders["qty"].tolist()[-1] \
+        == 50.0
+    for mn in ({"A": "$50 ", "C": ""}, np.array(["50", None], dtype=object), np.array(["50", " "], dtype=object)):
+        got = bk_fast.net_requirements(gross, 0.0, lot=MinMaxMultiple(min=mn), engine=engine).orders
+        assert got[["item", "qty"]].values.tolist() == [["A", 50.0], ["C", 5.0]]

@@ -237,21 +237,26 @@ def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: s
     ...
     ValueError: bom column 'loss' row 4: '5 pct' is not a number (expected a number >= 0 or nothing)
     """
-    nan = np.isnan(arr) if among is None else np.isnan(arr) & among
-    if not nan.any():
-        return
     col = df[label]
-    if getattr(col.dtype, "kind", "O") in "fiub":
-        return  # (a NaN of a number column is a missing value)
+    i = first_text(col, arr, among)
+    if i is not None:
+        raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {plain(col.iloc[i])!r} is not a "
+                         f"number (expected {expected})")
+
+
+def first_text(col: pd.Series, arr: np.ndarray, among=None) -> int | None:
+    """Position of the first value of ``col`` that is neither missing nor blank where ``arr`` (``col`` through
+    :func:`float_column`) is NaN (text that is no number), None when there is none; ``among``: a bool mask of
+    the rows to look at (default all)."""
+    nan = np.isnan(arr) if among is None else np.isnan(arr) & among
+    if not nan.any() or getattr(col.dtype, "kind", "O") in "fiub":
+        return None  # (a NaN of a number column is a missing value)
     rows = np.flatnonzero(nan)
     cells = col.iloc[rows]  # (only the cells that read as NaN are looked at)
     blank = cells.isna().to_numpy(dtype=bool) | cells.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(
         dtype=bool)
     bad = rows[~blank]
-    if bad.size:
-        i = int(bad[0])
-        raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {plain(col.iloc[i])!r} is not a "
-                         f"number (expected {expected})")
+    return int(bad[0]) if bad.size else None
 
 
 def as_array(values) -> np.ndarray:

@@ -39,8 +39,8 @@ from bk_fast._engine import resolve
 from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
-from bk_fast._validate import (clean_numbers, find_column, float_column, is_time_value, number_arg, one_column,
-                               plain, require_frame, same_ids)
+from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, number_arg,
+                               one_column, plain, reject_text, require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -436,18 +436,20 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
     if isinstance(value, str):
         if frame is None or value not in frame.columns:
             raise ValueError(f"{name}={value!r}: no such column in the on_hand frame")
-        value = pd.Series(float_column(frame, value, what="on_hand"), index=keyed)
+        v = float_column(frame, value, what="on_hand")
+        reject_text(frame, value, v, "on_hand", f"a number for {name}, or nothing for the default")
+        value = pd.Series(v, index=keyed)
     if isinstance(value, dict):
         value = pd.Series(value, dtype=None if value else "float64")
     if isinstance(value, pd.Series):   # (keys matched to rows of ``items``, then as below)
-        v = float_column(value.to_frame("v"), "v", what=name)
+        v = _item_numbers(value, name)
         keys = pd.Index(value.index)
         if not isinstance(keys, pd.MultiIndex) and keys.hasnans:   # (a missing key matches no item)
             v, keys = v[~keys.isna()], keys[~keys.isna()]
         keys, items = same_ids([(name, keys), ("the other inputs", items)])
         value = _ItemRows(pd.Series(v), np.arange(n) if keys.equals(items) else items.get_indexer(keys))
     if isinstance(value, _ItemRows):   # (keys already matched to rows of ``items``)
-        v = float_column(value.values.to_frame("v"), "v", what=name)
+        v = _item_numbers(value.values, name)
         rows = value.rows
         keep = (rows >= 0) & ~np.isnan(v)   # (NaN: no value for that key, as a missing key)
         rows, v = rows[keep], v[keep]
@@ -472,10 +474,23 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
     if raw.dtype.kind in "mM":  # (np.asarray(..., float64) reads them as counts of their unit: 7 days -> 7)
         raise TypeError(f"{name} must hold numbers (of periods or lbs), got an array of {raw.dtype}: durations "
                         f"and dates are not converted to numbers")
-    arr = np.asarray(value, dtype=np.float64)
-    if arr.shape != (n,):
-        raise ValueError(f"{name}: an array must hold one value per item ({n}), got shape {arr.shape}")
+    if raw.shape != (n,):
+        raise ValueError(f"{name}: an array must hold one value per item ({n}), got shape {raw.shape}")
+    arr = np.asarray(value, dtype=np.float64) if raw.dtype.kind in "fiub" else _item_numbers(
+        pd.Series(raw, index=items), name)
     return np.where(np.isnan(arr), default, arr)
+
+
+def _item_numbers(values: pd.Series, name: str) -> np.ndarray:
+    """The float64 values of a per-item parameter keyed by item (ERP number text cleaned; missing or blank:
+    NaN, the default): text that is no number ("50 lbs") is a ValueError naming the parameter and the item,
+    where it silently became the default."""
+    v = float_column(values.to_frame(name), name, what=name)
+    i = first_text(values, v)
+    if i is not None:
+        raise ValueError(f"{name} must be a number (or nothing, for the default); item {plain(values.index[i])!r} "
+                         f"has {plain(values.iloc[i])!r}")
+    return v
 
 
 def _bad(items: pd.Index, mask: np.ndarray, name: str, expected: str, values: np.ndarray) -> None:

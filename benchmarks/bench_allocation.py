@@ -2,6 +2,9 @@
 
 - ``TimeAllocate``: the full rule (time-phased supply, late deliveries) on order lines over items with 20
   receipt periods each; baseline ``python_loop``: a plain Python loop implementing the same rule.
+- ``TimeAllocateDated``: the full rule on the same lines with dates (dues and weekly receipts on Mondays, as
+  the ERP's data come): what dates cost against ``TimeAllocate``'s integer periods (the same rule, so the same
+  Python loop baseline there).
 - ``TimeAllocateOnHand``: one on-hand period, no lateness; baseline ``pandas_cumsum``: the ERP's allocation
   (merge availability, stable sort by priority and date, per-yarn running sum).
 - ``TimeAllocateKits``: ``erp.allocate_knit_orders`` on ``make_mill(scale)``; baseline ``python_loop``: the
@@ -48,6 +51,15 @@ def make_orders(n_orders: int, n_items: int, periods: int = PERIODS, seed: int =
     share /= share.sum(axis=1, keepdims=True)
     supply = pd.DataFrame({"item": s_item, "period": s_period, "qty": np.round((share * per_item).ravel(), 2)})
     return orders, supply
+
+
+def make_dated(n_orders: int, n_items: int, seed: int = 0):
+    """:func:`make_orders` with dates: period ``p`` is the Monday ``p`` weeks after 2025-09-01 (datetime64[s],
+    as ``pd.to_datetime`` of a date column gives), for the dues and the supply."""
+    orders, supply = make_orders(n_orders, n_items, PERIODS, seed)
+    week = np.datetime64("2025-09-01", "s") + np.arange(PERIODS) * np.timedelta64(7, "D")
+    return (orders.assign(due=week[orders["due"].to_numpy()]),
+            supply.assign(period=week[supply["period"].to_numpy()]))
 
 
 def make_on_hand(n_orders: int, n_items: int, seed: int = 0):
@@ -213,6 +225,27 @@ class TimeAllocate:
             res.deliveries.shape  # the frames are built eagerly; touch them anyway
 
 
+class TimeAllocateDated:
+    """The full rule with dates: ``TimeAllocate``'s lines, dues and receipts on weekly Mondays."""
+
+    params = [ENGINES, [10_000, 1_000_000]]
+    param_names = ["engine", "order_lines"]
+    timeout = 600
+
+    def setup(self, engine, n):
+        _require(engine)
+        self.orders, self.supply = make_dated(n, max(n // 100, 1))
+        import bk_fast
+
+        small_o, small_s = make_dated(200, 4)
+        bk_fast.allocate(small_o, small_s, engine=engine)  # JIT warm-up
+
+    def time_allocate(self, engine, n):
+        import bk_fast
+
+        bk_fast.allocate(self.orders, self.supply, engine=engine)
+
+
 class TimeAllocateOnHand:
     """One on-hand period, no lateness: what the ERP's running-sum allocation computes."""
 
@@ -295,8 +328,8 @@ def main(repeats: int = 5, suites=None) -> list:  # pragma: no cover - manual me
     Python loops and the numpy engine, in the first 3 rounds only); prints a markdown table of medians and
     ratios, then the issue's targets. Returns the rows."""
     rows = []
-    for suite, size in suites or ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000),
-                                  (TimeAllocateKits, 100)):
+    for suite, size in suites or ((TimeAllocate, 1_000_000), (TimeAllocateDated, 1_000_000),
+                                  (TimeAllocateOnHand, 1_000_000), (TimeAllocateKits, 100)):
         runs = {}
         for engine in suite.params[0]:
             b = suite()

@@ -35,6 +35,18 @@ def test_bench_allocate(benchmark, engine, timeline):
     assert len(res.deliveries) == len(deliveries)
 
 
+def test_bench_allocate_dated(benchmark, engine):
+    """The dated case is the integer one on a calendar: the same deliveries, a week per period late."""
+    orders, supply = bench.make_dated(20_000, 200)
+    res = benchmark(bk_fast.allocate, orders, supply, engine=engine)
+    want = bk_fast.allocate(*bench.make_orders(20_000, 200), engine="numpy").deliveries
+    got = res.deliveries
+    np.testing.assert_array_equal(got["qty"].to_numpy(), want["qty"].to_numpy())
+    np.testing.assert_array_equal(got["days_late"].to_numpy(), 7.0 * want["days_late"].to_numpy())
+    np.testing.assert_array_equal(got["period"].to_numpy(),
+                                  np.datetime64("2025-09-01", "s") + 7 * want["period"].to_numpy().astype("m8[D]"))
+
+
 def test_bench_python_loop(benchmark, timeline):
     orders, supply = timeline
     deliveries, short = benchmark(bench.python_loop_allocate, orders, supply)

@@ -191,3 +191,23 @@ def test_nullable_ints_with_missing_values_are_exact_or_an_error(engine):
         bk_fast.segmented_cumsum(pd.Series([2 ** 53 + 1, None], dtype="Int64"), ["a", "a"], engine=engine)
     with pytest.raises(ValueError, match="beyond the int64 range"):
         bk_fast.segmented_cumsum(pd.Series([2 ** 64, 1], dtype=object), ["a", "a"], engine=engine)
+
+
+# -- audit fixes (inv) ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values", [[2 ** 63, 1], (2 ** 64, 1), [-2 ** 63 - 1, 1], [2 ** 63, np.nan]])
+def test_list_of_ints_beyond_int64_is_an_error(values, engine):
+    """NumPy reads a list of Python ints beyond int64 as float64: [2**63, 1] summed to 2**63 twice (the 1 lost)
+    where the same ints in an object array are refused; now the list is refused alike."""
+    with pytest.raises(ValueError, match="values: integers beyond the int64 range are not supported"):
+        bk_fast.segmented_cumsum(values, [1, 1], engine=engine)
+    # in range, or floats, as before
+    assert bk_fast.segmented_cumsum([-2 ** 63, 1], [1, 1], engine=engine).tolist() == [-2 ** 63, 1 - 2 ** 63]
+    assert bk_fast.segmented_cumsum([1e19, 2.0], [1, 1], engine=engine).tolist() == [1e19, 1e19 + 2.0]
+
+
+@pytest.mark.parametrize("keys", [5, "ab", None, {1, 2}, (k for k in [1, 2])])
+def test_keys_not_one_per_value_are_a_clear_error(keys):
+    # a scalar (or a generator) raised "object of type 'int' has no len()"
+    with pytest.raises(TypeError, match="keys must hold one key per value"):
+        bk_fast.segmented_cumsum([1.0, 2.0], keys)

@@ -79,9 +79,16 @@ class _Reader:
                 "inventory has neither 'Theoretical Balance' nor the columns to compute it ('Beginning "
                 "Balance', 'Received', 'Consumed', 'Adjustments'); accepted names for 'Theoretical Balance': "
                 f"{', '.join(map(repr, ALIASES['Theoretical Balance']))}")
-        out = np.empty(len(df), dtype=np.float64)
+        return self.computed(engine)
+
+    def computed(self, engine: str | None) -> np.ndarray:
+        """``Theoretical Balance`` computed from its four components, infinite components rejected here: the
+        kernels downstream read the NaN of ``inf - inf`` as a missing number (0), so a planning balance made
+        of it would be finite and pass :meth:`check_finite`."""
+        out = np.empty(len(self.df), dtype=np.float64)
         resolve("theoretical_balance", engine)(
             *self.columns("Beginning Balance", "Received", "Consumed", "Adjustments"), out)
+        self.check_finite(out)
         return out
 
     def check_finite(self, *results: np.ndarray) -> None:
@@ -153,11 +160,7 @@ def theoretical_balance(inventory: pd.DataFrame, *, engine: str | None = None) -
     [379.5, 100.0]
     """
     reader = _Reader(inventory)
-    out = np.empty(len(reader.df), dtype=np.float64)
-    resolve("theoretical_balance", engine)(
-        *reader.columns("Beginning Balance", "Received", "Consumed", "Adjustments"), out)
-    reader.check_finite(out)
-    return pd.Series(out, index=reader.df.index, name="Theoretical Balance", copy=False)
+    return pd.Series(reader.computed(engine), index=reader.df.index, name="Theoretical Balance", copy=False)
 
 
 def planning_balance(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.Series:

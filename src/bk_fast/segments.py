@@ -51,6 +51,15 @@ def _int_overflow(arr: np.ndarray, out: np.ndarray, summed: np.ndarray) -> int |
     return int(bad[0]) if bad.size else None
 
 
+def _beyond_int64(raw: np.ndarray) -> bool:
+    """Whether ``raw`` (float64 or uint64) holds a number int64 cannot: only then may NumPy have read Python ints
+    beyond int64 (a float64 at least 2**63 in magnitude, a uint64 above 2**63 - 1)."""
+    if raw.dtype.kind == "u":
+        return bool(raw.max() > np.iinfo(np.int64).max)
+    with np.errstate(invalid="ignore"):
+        return bool((np.abs(raw) >= 2.0 ** 63).any())
+
+
 def segmented_cumsum(values, keys, *, engine: str | None = None):
     """Running sum of ``values`` per key, in row order: ``pandas.Series(values).groupby(keys).cumsum()``
     in one pass.
@@ -58,14 +67,14 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
     Parameters
     ----------
     values : array-like or Series
-        Numbers. Integers (and booleans; Python ints in an object column and nullable Int64 / boolean
-        columns too) stay int64 and add exactly (a running sum beyond the int64 range is a ValueError naming
-        the row, where NumPy and pandas wrap around; with a missing key or a missing integer the result is
-        float64, NaN in those rows, and a sum float64 cannot hold exactly, such as 2**53 + 1, is a
-        ValueError); floats are float64; text is cleaned
-        as ERP numbers. NaN values are skipped like pandas does: their row is NaN and the sum goes on.
-        An infinite value, or a running sum that overflows float64, is a ValueError naming the row
-        (pandas would turn the rest of the group into NaN).
+        Numbers. Integers (and booleans; Python ints in a list or an object column and nullable Int64 /
+        boolean columns too) stay int64 and add exactly (an integer beyond the int64 range is a ValueError; so
+        is a running sum beyond it, naming the row, where NumPy and pandas wrap around; with a missing key or a
+        missing integer the result is float64, NaN in those rows, and a sum float64 cannot hold exactly, such
+        as 2**53 + 1, is a ValueError); floats are float64; text is cleaned as ERP numbers. NaN values are
+        skipped like pandas does: their row is NaN and the sum goes on. An infinite value, or a running sum
+        that overflows float64, is a ValueError naming the row (pandas would turn the rest of the group into
+        NaN).
     keys : array-like or Series
         Group keys of any hashable dtype (ints, strings, tuples, categoricals...), one per value, paired
         with the values by position (two Series are not aligned on their index labels, unlike pandas'
@@ -93,6 +102,9 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
             key_arr = np.asarray(keys)
         except ValueError:  # tuples of different lengths
             key_arr = None
+        if key_arr is not None and key_arr.ndim == 0:  # a scalar, a string, a set, a generator...
+            raise TypeError(f"keys must hold one key per value (a Series, array or list), got "
+                            f"{type(keys).__name__} {keys!r:.60}")
         # NumPy's inference merges keys pandas keeps apart: NaN next to text becomes the text 'nan' (a group,
         # not a missing key), 1 next to '1' becomes '1', b'a' next to 'a' becomes 'a', and integers beyond
         # int64 next to negative ones become (rounded) floats. Such lists keep their own Python objects.
@@ -109,6 +121,11 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         raw = np.asarray(values, dtype=object)  # nullable Int64 / boolean: NumPy would make NA rows float64
     else:
         raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+        if dtype is None and raw.dtype.kind in "fu" and raw.ndim == 1 and raw.size and _beyond_int64(raw):
+            # a list of Python ints beyond int64, which NumPy reads as (rounded) float64 or uint64: the
+            # integer path below refuses them, as it does the same ints in an object array
+            raw = np.empty(raw.shape[0], dtype=object)
+            raw[:] = list(values)
     if raw.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {raw.shape}")
     missing_key = bool((codes < 0).any())

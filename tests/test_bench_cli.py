@@ -223,3 +223,49 @@ def test_plot_without_suffix_is_written_exactly_there(tmp_path):
 
 def test_engines_named_twice_run_once():
     assert bench._engine_list(["numpy", "numpy", "pandas", "pandas"]) == (["numpy"], {"pandas"})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# audit of the cli/bench: each failed before its fix
+
+
+def test_case_name_of_a_capability_that_fails_to_import_skips_it_with_the_reason(monkeypatch, capsys):
+    # `--kernels yarn_risk` with bk_fast.inventory broken said "unknown --kernels yarn_risk; ... (or a case name
+    # such as yarn_risk)" and never showed the import error the module doc promises
+    def broken():
+        raise ImportError("No module named 'bk_fast.inventory'")
+
+    monkeypatch.setitem(bench.CAPABILITIES, "inventory", broken)
+    for name in ("yarn_risk", "inventory.yarn_risk", "inventory"):
+        assert bench.load_cases([name]) == ([], {"inventory": "ImportError: No module named 'bk_fast.inventory'"})
+    result = bench.run(["yarn_risk"], ["numpy"], scales=[0.01], repeat=2, progress=False)
+    assert result["results"] == [] and list(result["skipped_capabilities"]) == ["inventory"]
+    # an unknown name lists the case names there are, not one that is itself refused
+    assert main(["bench", "--quick", "--kernels", "no_such_thing"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown --kernels no_such_thing" in err and "cases: " in err and "yarn_risk" in err, err
+
+
+def test_declared_case_names_are_the_cases_of_each_capability():
+    for cap, factory in bench.CAPABILITIES.items():
+        assert sorted(c.name for c in factory()) == sorted(bench.CASE_NAMES[cap]), cap
+
+
+def test_a_call_slower_than_the_budget_is_timed_warm(monkeypatch):
+    # the doc and the printed header say "warm runs", but a non-numba call whose first call exceeded the budget
+    # was recorded as that one cold call (io.parse_numbers numpy at scale 5 in --quick, the bom loop baseline)
+    clock = [0.0]
+    calls = []
+
+    def f():  # the first (cold) call takes 1 s of the fake clock, the warm ones 0.25 s
+        calls.append(1)
+        clock[0] += 1.0 if len(calls) == 1 else 0.25
+
+    monkeypatch.setattr(bench, "time", type("FakeTime", (), {"perf_counter": staticmethod(lambda: clock[0]),
+                                                             "process_time": staticmethod(lambda: clock[0])}))
+    first, runs, cpu = bench._time_calls(f, repeat=5, budget=0.1)  # the warm-up, then one warm timed call
+    assert (len(calls), first, runs, cpu) == (2, 1.0, [0.25], [0.25])
+    calls.clear()
+    assert bench._time_calls(f, repeat=5, budget=0.6)[1] == [0.25] * 3  # at least 3 when they fit
+    calls.clear()
+    assert bench._time_calls(f, repeat=5, budget=10.0)[1] == [0.25] * 5

@@ -383,3 +383,50 @@ def test_exports_date_reads_us_dated_weeks():
     assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")
     po = pd.DataFrame(columns=["Desc#", "This Week", "Week 9/15/25", "Week 9/8/25"])
     assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# audit of the cli/bench: each failed before its fix
+
+
+def test_demo_today_with_a_time_zone_is_refused(capsys):
+    # was accepted, then the netting step raised "Cannot subtract tz-naive and tz-aware" (traceback, exit 1)
+    for text in ("2025-09-01T00:00+02:00", "2025-09-01 00:00:00-05:00"):
+        with pytest.raises(SystemExit) as exc:
+            main(["demo", "--scale", "0.01", "--engine", "numpy", "--no-compare", "--today", text])
+        assert exc.value.code == 2
+        err = capsys.readouterr().err
+        assert "argument --today" in err and "without a time zone" in err and text in err, err
+    from bk_fast.cli import _date
+
+    assert _date("2025-09-08T14:30") == _date("2025-09-08") == pd.Timestamp("2025-09-08")  # the planning day
+
+
+@pytest.fixture
+def small_phase3(monkeypatch):
+    """The compat demo step's second data set (10^5 Phase-3 rows) at 300 rows: the step in a fraction of a
+    second."""
+    from bk_fast.compat import _demo
+
+    real = _demo.phase3_frames
+    monkeypatch.setattr(_demo, "phase3_frames", lambda n, seed: real(300, seed=seed))
+
+
+@pytest.mark.parametrize("kind, summary", [
+    ("bom", "mill: 0 knit-order x yarn lines over 0 yarns; none to allocate"),
+    ("knit_orders", "mill: 0 knit-order x yarn lines over 0 yarns; none to allocate"),
+    ("yarn_inventory", "yarn lines over 10 yarns; no yarn in the inventory export: none allocated")])
+def test_compat_demo_step_on_an_export_with_a_header_and_no_rows(small_phase3, kind, summary):
+    # an empty bom / yarn_inventory: "a column it reads is missing: can_fulfill" (the contract's allocation
+    # returns pd.DataFrame() for an empty input); an empty knit_orders: "TypeError: operation 'truediv' not
+    # supported for dtype 'str'" (mill_frames divided the empty text Series of rates by 8)
+    from bk_fast.compat._demo import demo_step, mill_frames
+    from bk_fast.datasets import make_mill
+
+    mill = make_mill(scale=0.02, seed=0)
+    mill[kind] = mill[kind].iloc[:0]
+    frames = mill_frames(mill)
+    assert frames["work_orders"]["production_rate"].dtype == "float64"
+    report = demo_step(mill, "numpy")
+    assert summary in report.lines[0], report.lines
+    assert len(report.table) == 10  # every drop-in ran on both data sets

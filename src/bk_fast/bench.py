@@ -5,10 +5,12 @@ function that builds the case's inputs from a mill (not timed), the engine call,
 would otherwise use (``pandas``: idiomatic vectorised pandas; ``loop``: the plain Python / ``iterrows`` loop
 the ERP runs, or the textbook sequential algorithm). The runner builds ``bk_fast.datasets.make_mill(scale)``
 for each scale, runs every case for every available engine and every baseline (one warm-up call, then the
-median of several timed calls), prints a table of medians and speed-up ratios, and optionally writes a PNG
-chart (needs matplotlib: ``pip install "bk_fast[plot]"``) and a JSON file.
+median of several timed calls: fewer within a time budget, at least one), prints a table of medians and
+speed-up ratios, and optionally writes a PNG chart (needs matplotlib: ``pip install "bk_fast[plot]"``) and a
+JSON file.
 
-A capability whose module fails to import is skipped with the reason (printed and kept in the JSON).
+A capability whose module fails to import is skipped with the reason (printed and kept in the JSON), also
+when selected by the name of one of its cases.
 
 Examples
 --------
@@ -70,13 +72,18 @@ class Case:
 
 #: capability -> factory returning its cases (imports the capability's module; ImportError = skipped)
 CAPABILITIES: dict[str, Callable[[], list[Case]]] = {}
+#: capability -> the names of its cases, known without importing its module: a case name then selects a
+#: capability whose module fails to import (skipped with the reason) as its own name does
+CASE_NAMES: dict[str, tuple[str, ...]] = {}
 
 
-def capability(name: str):
-    """Register a factory of :class:`Case` objects for capability ``name`` (decorator)."""
+def capability(name: str, cases: tuple[str, ...] = ()):
+    """Register a factory of :class:`Case` objects for capability ``name`` (decorator); ``cases``: the names
+    of the cases it returns."""
 
     def deco(factory):
         CAPABILITIES[name] = factory
+        CASE_NAMES[name] = tuple(cases)
         return factory
 
     return deco
@@ -84,7 +91,8 @@ def capability(name: str):
 
 def load_cases(selected=None) -> tuple[list[Case], dict[str, str]]:
     """The cases of the selected capabilities or case names (all when None), and ``{capability: reason}`` for
-    the capabilities whose module failed to import. Unknown names raise ValueError."""
+    the selected capabilities whose module failed to import (also when selected by a case name of theirs).
+    Unknown names raise ValueError."""
     wanted = None if not selected else {s.strip() for s in selected if s.strip()}
     cases: list[Case] = []
     skipped: dict[str, str] = {}
@@ -93,9 +101,11 @@ def load_cases(selected=None) -> tuple[list[Case], dict[str, str]]:
         try:
             cap_cases = factory()
         except Exception as exc:  # a module still landing, or broken: skip it, say why
-            if wanted is None or cap in wanted:
+            own = CASE_NAMES.get(cap, ())
+            names = {cap, *own, *(f"{cap}.{n}" for n in own)}
+            if wanted is None or names & wanted:
                 skipped[cap] = f"{type(exc).__name__}: {exc}"
-                matched.add(cap)
+                matched |= names & (wanted or set())
             continue
         for c in cap_cases:
             names = {cap, c.name, c.key}
@@ -105,9 +115,10 @@ def load_cases(selected=None) -> tuple[list[Case], dict[str, str]]:
     if wanted is not None:
         unknown = sorted(wanted - matched)
         if unknown:
-            known = sorted(set(CAPABILITIES))
-            raise ValueError(f"unknown --kernels {', '.join(unknown)}; capabilities: {', '.join(known)} "
-                             f"(or a case name such as yarn_risk)")
+            known = sorted(CAPABILITIES)
+            case_names = sorted({n for cap in known for n in CASE_NAMES.get(cap, ())})
+            raise ValueError(f"unknown --kernels {', '.join(unknown)}; capabilities: {', '.join(known)}; "
+                             f"cases: {', '.join(case_names)}")
     return cases, skipped
 
 
@@ -151,7 +162,7 @@ def _risk_iterrows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-@capability("inventory")
+@capability("inventory", cases=("yarn_risk",))
 def _inventory_cases() -> list[Case]:
     from bk_fast.inventory import yarn_risk
 
@@ -172,7 +183,7 @@ def _cumsum_loop(data) -> list:
     return out
 
 
-@capability("segments")
+@capability("segments", cases=("segmented_cumsum",))
 def _segments_cases() -> list[Case]:
     from bk_fast.segments import segmented_cumsum
 
@@ -206,7 +217,7 @@ def _yarn_demand_iterrows(data) -> dict:
     return out
 
 
-@capability("bom")
+@capability("bom", cases=("explode",))
 def _bom_cases() -> list[Case]:
     from bk_fast.bom import BOM
 
@@ -262,7 +273,7 @@ def _net_pandas(data) -> pd.DataFrame:
     return pd.DataFrame(planned)
 
 
-@capability("netting")
+@capability("netting", cases=("net_requirements",))
 def _netting_cases() -> list[Case]:
     from bk_fast.netting import net_requirements
 
@@ -316,7 +327,7 @@ def _allocate_loop(data) -> dict:
     return out
 
 
-@capability("allocation")
+@capability("allocation", cases=("allocate",))
 def _allocation_cases() -> list[Case]:
     from bk_fast.allocation import allocate
 
@@ -360,7 +371,7 @@ def _moore_hodgson_loop(data) -> list:
     return late
 
 
-@capability("scheduling")
+@capability("scheduling", cases=("min_late_jobs",))
 def _scheduling_cases() -> list[Case]:
     from bk_fast.scheduling import min_late_jobs
 
@@ -401,7 +412,7 @@ def _parse_loop(s: pd.Series) -> list:
     return out
 
 
-@capability("io")
+@capability("io", cases=("parse_numbers",))
 def _io_cases() -> list[Case]:
     from bk_fast.io import parse_numbers
 
@@ -430,7 +441,7 @@ def _phase3_allocation_pandas(data) -> pd.DataFrame:
     return merged
 
 
-@capability("compat")
+@capability("compat", cases=("optimize_yarn_allocation",))
 def _compat_cases() -> list[Case]:
     from bk_fast.compat import DataFrameOptimizer
     from bk_fast.compat._synthetic import phase3_frames
@@ -492,18 +503,15 @@ class _Progress:
             self.stream.flush()
 
 
-def _time_calls(func: Callable[[], Any], repeat: int, budget: float, *, jit: bool):
-    """Time ``func``: the first call's time (JIT compile, cold caches) and up to ``repeat`` further timed
-    calls, fewer when they exceed ``budget`` seconds in total (at least 3 unless one call alone exceeds it).
-    Without a JIT (``jit=False``) a first call longer than the budget is itself the measurement: nothing to
-    warm up that matters at that length, and it keeps slow baselines to one call. Returns
-    ``(first, wall, cpu)``: wall-clock seconds per run and this process's CPU seconds per run (all threads;
-    robust to other processes competing for the cores of a shared machine)."""
-    c, t = time.process_time(), time.perf_counter()
+def _time_calls(func: Callable[[], Any], repeat: int, budget: float):
+    """Time ``func``: the first call's time (the warm-up: JIT compile, cold caches; not a run) and up to
+    ``repeat`` further timed calls, fewer when they exceed ``budget`` seconds in total (at least 3 unless one
+    call alone exceeds it, at least 1: a call longer than the budget costs two calls, the warm one timed).
+    Returns ``(first, wall, cpu)``: wall-clock seconds per run and this process's CPU seconds per run (all
+    threads; robust to other processes competing for the cores of a shared machine)."""
+    t = time.perf_counter()
     func()
-    first, first_cpu = time.perf_counter() - t, time.process_time() - c
-    if not jit and first > budget:
-        return first, [first], [first_cpu]
+    first = time.perf_counter() - t
     runs: list[float] = []
     cpu: list[float] = []
     gc_was = gc.isenabled()
@@ -600,8 +608,7 @@ def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, se
                 try:
                     # an engine's whole call on that engine, also what it computes without engine= (a BOM)
                     with use_engine(method) if kind == "engine" else contextlib.nullcontext():
-                        m.first_call_s, m.runs_s, m.cpu_s = _time_calls(call, repeat, budget,
-                                                                        jit=(method == "numba"))
+                        m.first_call_s, m.runs_s, m.cpu_s = _time_calls(call, repeat, budget)
                     m.median_s = statistics.median(m.cpu_s if clock == "cpu" else m.runs_s)
                 except Exception as exc:
                     m.status = f"error: {type(exc).__name__}: {exc}"

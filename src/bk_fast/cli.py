@@ -307,7 +307,10 @@ def _date(text: str):
         day = pd.NaT
     if day is pd.NaT:
         raise argparse.ArgumentTypeError(f"expected a date such as 2025-09-01, got {text!r}")
-    return day.normalize()
+    if day.tz is not None:  # the steps' dates are the mill's calendar days, without a zone: they cannot mix
+        raise argparse.ArgumentTypeError(f"expected a date such as 2025-09-01 without a time zone (the mill's "
+                                         f"calendar day), got {text!r}")
+    return day.normalize()  # the planning day: a time of day is dropped
 
 
 def _seed(text: str) -> int:
@@ -336,8 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--from", dest="from_folder", default=None, metavar="FOLDER",
                       help="run on the ERP exports in FOLDER instead of the synthetic mill")
     demo.add_argument("--today", type=_date, default=None, metavar="DATE",
-                      help="planning date of the steps (YYYY-MM-DD); default: the synthetic mill's 2025-09-01, "
-                           "or with --from the week before yarn_po's first dated week column, else today")
+                      help="planning date of the steps (YYYY-MM-DD; a time of day is dropped, a time zone "
+                           "refused); default: the synthetic mill's 2025-09-01, or with --from the week before "
+                           "yarn_po's first dated week column, else today")
     demo.add_argument("--plot", default=None, metavar="FILE",
                       help="also write a Gantt chart PNG of the machine schedule (needs matplotlib)")
     demo.add_argument("--no-compare", dest="compare", action="store_false",

@@ -56,7 +56,9 @@ def mill_frames(mill) -> dict[str, pd.DataFrame]:
     work_orders = pd.DataFrame({
         "order_id": ko["order_id"], "work_center_id": ko["machine"].map(wc_of_machine).astype("str"),
         "quantity": ko["balance"],
-        "production_rate": ko["style_id"].map(rate).where(lambda r: r > 0, 616.0).fillna(616.0) / 8.0,
+        # (as float: mapping no knit order keeps the ids' text dtype, which cannot be divided)
+        "production_rate": ko["style_id"].map(rate).astype("float64").where(lambda r: r > 0, 616.0).fillna(616.0)
+        / 8.0,
         "priority": ko["priority"], "due_date": ko["order_date"]})
     per_wc = machines.groupby("WC").size()
     capacity = pd.DataFrame({"work_center_id": per_wc.index.astype("str"),
@@ -105,9 +107,13 @@ def demo_step(mill, engine):
                          "pandas ms": round(t_pd * 1e3, 2), "speed-up": round(t_pd / t_bk, 1)})
     table = pd.DataFrame(rows)
     alloc = mill_frames(mill)
-    out = D.optimize_yarn_allocation(alloc["yarn"], alloc["orders"], engine=engine)
-    lines.append(f"mill: {len(alloc['orders']):,} knit-order x yarn lines over {alloc['orders']['yarn_id'].nunique():,}"
-                 f" yarns; {int((~out['can_fulfill']).sum()):,} cannot be fully allocated")
+    orders = alloc["orders"]
+    out = D.optimize_yarn_allocation(alloc["yarn"], orders, engine=engine)
+    # no yarn or no order line (an export with a header and no rows): the contract returns pd.DataFrame()
+    short = (f"{int((~out['can_fulfill']).sum()):,} cannot be fully allocated" if len(out)
+             else "none to allocate" if orders.empty else "no yarn in the inventory export: none allocated")
+    lines.append(f"mill: {len(orders):,} knit-order x yarn lines over {orders['yarn_id'].nunique():,} yarns; "
+                 f"{short}")
     lines.append("every drop-in result equals the contract run in plain pandas (same frame, dtypes, index, order)")
     return DemoReport(title="Phase-3 drop-ins (bk_fast.compat) vs the contract in plain pandas", lines=lines,
                       table=table)

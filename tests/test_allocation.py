@@ -1972,3 +1972,29 @@ def test_categorical_and_object_date_columns_are_dates(engine):
         got = allocate(orders.assign(due=o_due), supply.assign(period=s_per), engine=engine).deliveries
         assert got["period"].tolist() == want["period"].tolist() and got["qty"].tolist() == want["qty"].tolist()
         assert got["days_late"].tolist() == want["days_late"].tolist() == [0.0, 0.0, 2.0]
+
+
+@pytest.mark.parametrize("n", [3, 5000])
+def test_erp_adapters_match_styles_by_one_rule(n):
+    """A BOM holding both the integer style 102910 and the text "102910": yarn_requirements took the integer's
+    yarns (id first, then text) and allocate_knit_orders the text's (text first, then id) -- a known gap of
+    session 11. Both now match by id first, then the rest by the id's text (erp._style_codes), whatever the
+    column's dtype (a categorical of integers against text styles too); a long text column takes the
+    factorized path, with the same answer."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    bom = pd.DataFrame({"Style#": pd.Series([102910, "102910", "S 1", 77], dtype=object),
+                        "Desc#": [1001, 2002, 3003, 4004], "BOM_Percentage": [1.0, 1.0, 1.0, 1.0]})
+    inv = pd.DataFrame({"Desc#": [1001, 2002, 3003, 4004], "Planning Balance": [1e9] * 4})
+    cases = [(pd.Series([102910, "102910", " S 1 "] * n, dtype=object), [1001, 2002, 3003]),
+             (pd.Series([102910.0, 77.0, np.nan] * n), [1001, 4004, None]),
+             (pd.Series(["102910", " 77", "S 1"] * n, dtype="str"), [2002, None, 3003]),  # (text 77: no id 77)
+             (pd.Series([102910, 77, 102910] * n, dtype="category"), [1001, 4004, 1001])]
+    for styles, want in cases:
+        kos = pd.DataFrame({"Order #": [f"K{i}" for i in range(len(styles))], "Style #": styles,
+                            "Balance (lbs)": 10.0})
+        got = yarn_requirements(kos, bom).by_order.set_index("Order #")["Desc#"]
+        assert [got.get(f"K{i}") for i in range(3)] == want, styles.dtype
+        lines = allocate_knit_orders(kos, bom, inv, today="2025-09-01").lines
+        got = dict(zip(lines["Order #"], lines["Desc#"]))
+        assert [got.get(f"K{i}") for i in range(3)] == want, styles.dtype

@@ -98,6 +98,33 @@ def _style_text(styles: _bom_pd.Series) -> _bom_np.ndarray:
     return out
 
 
+def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.ndarray:
+    """The BOM code of every knit order's style, -1 when it has no BOM rows of its own or no style: matched by
+    id first (the integer 102910 meets the BOM's integer style, text stripped), then the rest by the id's text
+    (:func:`_style_text`: a number meets a BOM of text styles, ``"102910"``), whatever the column's dtype.
+    The one rule of :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both take the same
+    yarns when a BOM holds the integer style and its text. ``ids``, ``miss``: ``_id_values(col, True)``, when
+    the caller has them."""
+    from bk_fast.bom import _id_values
+
+    if ids is None and len(col) > 4096 and isinstance(col.dtype, _bom_pd.StringDtype):
+        # many text ids: each distinct one matched once (pandas factorizes its string arrays fast)
+        fcodes, uniq = _bom_pd.factorize(col.str.strip())
+        ucodes = _style_codes(compiled, _bom_pd.Series(_bom_np.asarray(uniq, dtype=object), dtype=object))
+        return _bom_np.append(ucodes, -1)[fcodes]  # (a missing style: -1)
+    if ids is None:
+        ids, miss = _id_values(col, True)
+    codes = compiled._codes(ids)
+    codes[miss] = -1
+    # only a style with BOM rows of its own matches: an id that is only a component (a yarn, Desc#) has no
+    # BOM, and would otherwise stand in for itself at 100 % of the balance
+    compiled._parent_codes(codes)
+    rest = _bom_np.flatnonzero((codes < 0) & ~miss)
+    if rest.size:
+        codes[rest] = compiled._parent_codes(compiled._codes(_style_text(col.iloc[rest])))
+    return codes
+
+
 def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str = "fraction",
                       engine=None) -> YarnRequirements:
     """Yarn lbs of every knit order: ``Balance (lbs) x BOM fraction`` per knit order and yarn, summed per yarn.
@@ -169,20 +196,10 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()
     id_src = {"Order #": kos[o_label], "Style #": styles if len(styles) else kos[s_label]}  # (for _rows_dtypes)
+    codes = _style_codes(compiled, kos[s_label], styles, miss)
     if open_only:
         keep = balance > 0
-        balance, styles, miss, orders = balance[keep], styles[keep], miss[keep], orders[keep]
-    codes = compiled._codes(styles)
-    codes[miss] = -1
-    # only a style with BOM rows of its own matches: an id that is only a component (a yarn, Desc#) has no
-    # BOM, and would otherwise stand in for itself at 100 % of the balance
-    compiled._parent_codes(codes)
-    rest = _bom_np.flatnonzero((codes < 0) & ~miss)
-    if rest.size and (_bom_pd.api.types.is_numeric_dtype(kos[s_label].dtype) or kos[s_label].dtype == object):
-        # numeric Style # ids (pandas reads a column of bare numbers so, a sheet's number cells too) against a
-        # BOM whose styles are text ("102910"): matched by their text, as allocate_knit_orders matches them
-        codes[rest] = compiled._parent_codes(compiled._codes(_style_text(_bom_pd.Series(styles[rest],
-                                                                                          dtype=object))))
+        balance, styles, miss, orders, codes = balance[keep], styles[keep], miss[keep], orders[keep], codes[keep]
     row, ycodes, lbs_rows = compiled.explode_lines(codes, balance, engine=engine)
     by_order = _bom_pd.DataFrame({"Order #": orders[row], "Style #": styles[row],
                                   "Desc#": compiled._take(ycodes), "lbs": lbs_rows})
@@ -1408,40 +1425,12 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     # yarn fractions per knit order from the BOM engine (one unit of each order's style, by line)
     compiled = bom if isinstance(bom, BOM) else BOM.from_frame(require_frame(bom, "bom"), engine=engine)
     styles = kos[s_label].astype("string").str.strip()
-    # (matched as text, a whole float id as its integer's: 102910.0 meets "102910")
-    demand = _alloc_pd.DataFrame({"item": _style_text(kos[s_label]), "qty": _alloc_np.ones(n)},
-                                 index=_alloc_np.arange(n))
-    # (as BOM.explode(by_line=True) matches them, but only a style with BOM rows of its own: a Style # that is
-    # only a yarn id of the BOM is unmatched, as in yarn_requirements, not its own yarn at 100 %)
-    ids, miss, _, _, _, s_codes = compiled._demand(demand, None, None)
-    if s_codes is None:
-        s_codes = compiled._codes(ids)
-        s_codes[miss] = -1
-    line_pos, ycodes, line_frac = compiled.explode_lines(compiled._parent_codes(s_codes), _alloc_np.ones(n),
+    # (as yarn_requirements matches them: by id, then by the id's text; only a style with BOM rows of its own)
+    line_pos, ycodes, line_frac = compiled.explode_lines(_style_codes(compiled, kos[s_label]), _alloc_np.ones(n),
                                                          engine=engine)
     matched = _alloc_np.zeros(n, dtype=bool)
     matched[line_pos] = True
     line_item = compiled._take(ycodes).to_numpy()
-    if n and not matched.all():
-        # numeric Style # ids (of any dtype: numbers, object, categorical): their text ("123") misses a BOM of
-        # integer styles, found by id as in yarn_requirements (the text match above serves a BOM of text styles)
-        from bk_fast.bom import _id_values
-
-        rest = _alloc_np.flatnonzero(~matched)
-        ids, miss = _id_values(kos[s_label].iloc[rest], True)
-        codes = compiled._codes(ids)
-        codes[miss] = -1
-        row, ycodes, lbs = compiled.explode_lines(compiled._parent_codes(codes), _alloc_np.ones(rest.size),
-                                                  engine=engine)
-        if row.size:
-            line_pos = _alloc_np.concatenate([line_pos, rest[row]])
-            line_item = _alloc_np.concatenate([_alloc_pd.Index(line_item).astype(object),
-                                               _alloc_pd.Index(compiled._take(ycodes)).astype(object)])
-            line_frac = _alloc_np.concatenate([line_frac, lbs])
-            by_pos = _alloc_np.argsort(line_pos, kind="stable")
-            line_pos, line_item, line_frac = line_pos[by_pos], line_item[by_pos], line_frac[by_pos]
-            line_item = _alloc_pd.Index(line_item).infer_objects().to_numpy()
-            matched[rest[row]] = True
     # (yarn ids in one form with the stock's: the text "18767" of a BOM is the integer yarn 18767)
     req = _alloc_pd.DataFrame({"order": line_pos, "item": _net_yarn_ids(line_item).to_numpy(), "fraction": line_frac})
     req = req[req["fraction"] > 0]

@@ -409,3 +409,34 @@ def test_missing_text_stays_missing_under_pandas2_string_semantics(pack):
                 assert small["id"].dtype == object and report.table.loc[1, "change"] == ""
             round_trip_equal(small, df)
             pd.testing.assert_frame_equal(df, before)
+
+
+# ---- audit (mem) ----------------------------------------------------------------------------------------------
+
+
+def test_pyarrow_integers_stay_pyarrow():
+    """int64[pyarrow] / uint64[pyarrow] columns became pandas' masked Int8 / UInt8 (values kept, the backing
+    changed silently); they shrink within the pyarrow family now, as Int64 -> Int8 and int64 -> int8."""
+    pytest.importorskip("pyarrow")
+    df = pd.DataFrame({"u": pd.array([1, None, 3], dtype="uint64[pyarrow]"),
+                       "i": pd.array([-1, 300, None], dtype="int64[pyarrow]"),
+                       "m": pd.array([-1, None, 3], dtype="Int64"), "n": np.array([1, 2, 3], dtype=np.int64)})
+    small, report = optimize_memory(df)
+    assert small.dtypes.astype(str).tolist() == ["uint8[pyarrow]", "int16[pyarrow]", "Int8", "int8"]
+    assert report.table["dtype_after"].tolist() == small.dtypes.astype(str).tolist()
+    round_trip_equal(small, df)
+
+
+def test_ratio_and_rtol_arguments_are_read_as_numbers():
+    """rtol=None raised "'>=' not supported between NoneType and float", rtol='1e-6' the same; number text
+    passed the checks of category_ratio / sparse_ratio and then failed with "'<' not supported between int
+    and str". Each argument is read as a number once (a TypeError naming it when it is none), then used."""
+    df = pd.DataFrame({"a": [0.1, 0.2, 0.1, 0.1], "t": ["x", "y", "x", "x"], "z": [0.0, 0.0, 0.0, 1.0]})
+    for bad in (None, "x", [1e-6]):
+        with pytest.raises(TypeError, match="rtol must be a number >= 0, got"):
+            optimize_memory(df, lossless=False, rtol=bad)
+    for kwargs, same in ((dict(rtol="1e-6", lossless=False), dict(rtol=1e-6, lossless=False)),
+                         (dict(category_ratio="0.6"), dict(category_ratio=0.6)),
+                         (dict(sparse_ratio="0.7"), dict(sparse_ratio=0.7))):
+        got, want = optimize_memory(df, **kwargs)[0], optimize_memory(df, **same)[0]
+        pd.testing.assert_frame_equal(got, want)

@@ -34,6 +34,7 @@ _TOKEN = re.compile(r"([1-9][0-9]{0,2}(?:,[0-9]{3})+|[0-9]+)")
 _MAX_DIGITS = 18  # fits uint64 comfortably
 _MAX_SHAPES = 127  # shape codes stay int8
 _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
+_BLOCK_SHIFT = 14  # a scalar read counts the shape codes of at most 2**14 rows
 
 
 #: bytes of an empty ndarray object: counted for every small array a packed column holds besides its data
@@ -170,28 +171,34 @@ class _Shape:
 
 class _Table:
     """Encoded values: a shape code per row (-1 = missing; absent when every row has shape 0 and is present,
-    a validity bit per row when there is one shape and some missing) and per shape its rows' slots."""
+    a validity bit per row when there is one shape and some missing) and per shape its rows' slots.
 
-    __slots__ = ("n", "codes", "valid", "shapes")
+    A table never changes; ``marks`` (built by the first :meth:`value` read that needs it) holds per block of
+    ``2**_BLOCK_SHIFT`` rows how many rows of each shape come before the block."""
+
+    __slots__ = ("n", "codes", "valid", "shapes", "marks")
 
     def __init__(self, n, codes, valid, shapes):
         self.n, self.codes, self.valid, self.shapes = n, codes, valid, shapes
+        self.marks = None
 
     @property
     def nbytes(self) -> int:
         total = sum(s.nbytes for s in self.shapes)
-        if self.codes is not None:
-            total += _array_bytes(self.codes)
-        if self.valid is not None:
-            total += _array_bytes(self.valid)
+        for a in (self.codes, self.valid, self.marks):
+            if a is not None:
+                total += _array_bytes(a)
         return total
 
-    def shape_codes(self) -> np.ndarray:
+    def shape_codes(self, start: int = 0, stop: int | None = None) -> np.ndarray:
+        """The shape codes of rows ``start:stop`` (``start`` a multiple of 8)."""
+        stop = self.n if stop is None else stop
         if self.codes is not None:
-            return self.codes
+            return self.codes[start:stop]
         if self.valid is None:
-            return np.zeros(self.n, dtype=np.int8)
-        return np.where(np.unpackbits(self.valid, count=self.n).astype(bool), 0, -1).astype(np.int8)
+            return np.zeros(stop - start, dtype=np.int8)
+        bits = np.unpackbits(self.valid[start >> 3:(stop + 7) >> 3], count=stop - start)
+        return np.where(bits.astype(bool), 0, -1).astype(np.int8)
 
     def isna(self) -> np.ndarray:
         return self.shape_codes() < 0
@@ -229,7 +236,25 @@ class _Table:
         return _scatter(pieces, self.n)
 
     def value(self, i: int):
-        return self.take(np.array([i], dtype=np.int64)).render()[0].as_py()
+        """Row ``i`` (None when missing), printed back alone: its row within its shape is the count of its
+        shape before its block (``marks``) plus that within the block, so a read costs O(block), not O(n)."""
+        if self.codes is None and self.valid is None:
+            k, rank = 0, i
+        else:
+            start = i >> _BLOCK_SHIFT << _BLOCK_SHIFT
+            block = self.shape_codes(start, i + 1)
+            k = int(block[-1])
+            if k < 0:
+                return None
+            if self.marks is None:
+                codes = self.shape_codes()
+                rows = np.flatnonzero(codes >= 0)
+                m = len(self.shapes)
+                counts = np.bincount((rows >> _BLOCK_SHIFT) * m + codes[rows],
+                                     minlength=((self.n >> _BLOCK_SHIFT) + 1) * m).reshape(-1, m)
+                self.marks = _narrow_unsigned(np.cumsum(counts, axis=0) - counts)
+            rank = int(self.marks[i >> _BLOCK_SHIFT, k]) + int(np.count_nonzero(block[:-1] == k))
+        return self.shapes[k].take(np.array([rank], dtype=np.int64)).render()[0].as_py()
 
 
 def _encode_uniques(values: list[str]) -> _Table:
@@ -358,7 +383,25 @@ def pack_strings(values) -> "PackedStringArray":
 
 @register_extension_dtype
 class PackedStringDtype(ExtensionDtype):
-    """Dtype of :class:`PackedStringArray` (``"packed_str"``): text, missing as NaN."""
+    """Dtype of :class:`PackedStringArray` (``"packed_str"``): text, missing as NaN.
+
+    It is *not* a string dtype for ``pd.api.types.is_string_dtype`` (False), by decision: pandas treats every
+    extension dtype that function accepts as its own ``StringDtype`` (it reads the dtype's ``storage`` and
+    writes through its string paths: ``replace`` would fail with an AttributeError instead of this read-only
+    array's TypeError that says to convert first). Find packed text columns with ``isinstance(dtype,
+    PackedStringDtype)`` or ``df.select_dtypes(include=str)`` (the dtype's scalar type is ``str``). Combined
+    with other text it is text: ``pd.concat`` of packed and ``str`` / ``string`` columns gives the dtype the
+    ``str`` column would give with them (object with object columns).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.Series(pack_strings(pd.Series(["CF 1/0001", None], dtype="str")))
+    >>> pd.api.types.is_string_dtype(p.dtype), pd.DataFrame({"p": p}).select_dtypes(include=str).columns.tolist()
+    (False, ['p'])
+    >>> pd.concat([p, pd.Series(["x"], dtype="str")]).dtype == pd.Series(["x"], dtype="str").dtype
+    True
+    """
 
     name = "packed_str"
     type = str
@@ -368,6 +411,11 @@ class PackedStringDtype(ExtensionDtype):
     @classmethod
     def construct_array_type(cls):
         return PackedStringArray
+
+    def _get_common_dtype(self, dtypes):
+        # with other text: what the str column would give with it (packed text stands for a str column)
+        return _STR_DTYPE._get_common_dtype([_STR_DTYPE if isinstance(d, PackedStringDtype) else d
+                                             for d in dtypes])
 
     def __repr__(self) -> str:
         return "PackedStringDtype()"
@@ -383,6 +431,9 @@ class PackedStringArray(ExtensionArray):
     """Read-only text array stored as shapes + small integers (see the module docstring).
 
     ``astype("str")`` (or any other dtype) prints the values back exactly; ``nbytes`` counts every buffer held.
+    Iterating (``tolist``, ``items``, ``to_dict``...) prints the column back once; a single value (``iloc[i]``)
+    is printed back alone. ``isin``, comparisons and ``+`` / ``*`` answer as the ``str`` column (the results of
+    ``+`` / ``*`` are ``str`` columns).
     """
 
     _dtype = PackedStringDtype()
@@ -448,6 +499,12 @@ class PackedStringArray(ExtensionArray):
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self._str_array(), dtype=dtype)
+
+    def __iter__(self):
+        return iter(self.tolist())
+
+    def tolist(self) -> list:
+        return [np.nan if v is None else v for v in self._arrow().to_pylist()]
 
     def isna(self) -> np.ndarray:
         missing = self._table.isna()
@@ -515,7 +572,7 @@ class PackedStringArray(ExtensionArray):
             return self.copy() if copy else self
         return self._str_array().astype(dtype, copy=False)
 
-    def _compare(self, other, op):
+    def _op(self, other, op):
         """``op`` on the printed-back values, as the ``str`` column would answer it."""
         if isinstance(other, (pd.Series, pd.Index, pd.DataFrame)):
             return NotImplemented
@@ -524,22 +581,37 @@ class PackedStringArray(ExtensionArray):
         return op(self._str_array(), other)
 
     def __eq__(self, other):
-        return self._compare(other, operator.eq)
+        return self._op(other, operator.eq)
 
     def __ne__(self, other):
-        return self._compare(other, operator.ne)
+        return self._op(other, operator.ne)
 
     def __lt__(self, other):
-        return self._compare(other, operator.lt)
+        return self._op(other, operator.lt)
 
     def __le__(self, other):
-        return self._compare(other, operator.le)
+        return self._op(other, operator.le)
 
     def __gt__(self, other):
-        return self._compare(other, operator.gt)
+        return self._op(other, operator.gt)
 
     def __ge__(self, other):
-        return self._compare(other, operator.ge)
+        return self._op(other, operator.ge)
+
+    def __add__(self, other):
+        return self._op(other, operator.add)
+
+    def __radd__(self, other):
+        return self._op(other, lambda s, o: o + s)
+
+    def __mul__(self, other):
+        return self._op(other, operator.mul)
+
+    def __rmul__(self, other):
+        return self._op(other, lambda s, o: o * s)
+
+    def isin(self, values) -> np.ndarray:
+        return self._str_array().isin(values)
 
     # -- what pandas computes from the values (min / max, groupby reductions, where / mask): on the printed-back
     # values; a result that is text again is packed again (nothing of this column is written) --------------

@@ -67,10 +67,21 @@ def _bytes(s: pd.Series) -> int:
     return int(s.memory_usage(deep=True, index=False))
 
 
+def _int_dtype(cand: type, like):
+    """Integer type ``cand`` in the family of dtype ``like``: NumPy, pandas' masked (``Int8``) or pyarrow
+    (``int8[pyarrow]``)."""
+    if isinstance(like, pd.ArrowDtype):
+        import pyarrow as pa
+
+        return pd.ArrowDtype(pa.from_numpy_dtype(np.dtype(cand)))
+    if isinstance(like, pd.api.extensions.ExtensionDtype):
+        return pd.api.types.pandas_dtype(np.dtype(cand).name.capitalize().replace("Ui", "UI"))
+    return np.dtype(cand)
+
+
 def _smallest_int(s: pd.Series) -> tuple[pd.Series, str]:
     dtype = s.dtype
-    masked = isinstance(dtype, pd.api.extensions.ExtensionDtype)
-    np_dtype = dtype.numpy_dtype if masked else dtype
+    np_dtype = dtype.numpy_dtype if isinstance(dtype, pd.api.extensions.ExtensionDtype) else dtype
     if len(s) == 0 or s.isna().all():
         return s, ""
     lo, hi = s.min(), s.max()
@@ -79,8 +90,7 @@ def _smallest_int(s: pd.Series) -> tuple[pd.Series, str]:
         if cand(0).itemsize >= np_dtype.itemsize:
             return s, ""
         if info.min <= lo and hi <= info.max:
-            target = pd.api.types.pandas_dtype(np.dtype(cand).name.capitalize().replace("Ui", "UI")) \
-                if masked else np.dtype(cand)
+            target = _int_dtype(cand, dtype)
             return s.astype(target), f"{dtype} -> {target} (range {lo}..{hi})"
     return s, ""
 
@@ -293,7 +303,8 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
 
     Column by column, and only where it saves memory:
 
-    - integers (NumPy or nullable) -> the smallest integer type of the same signedness holding their range;
+    - integers (NumPy, nullable or pyarrow) -> the smallest integer type of the same signedness and family
+      holding their range (``int64`` -> ``int8``, ``Int64`` -> ``Int8``, ``int64[pyarrow]`` -> ``int8[pyarrow]``);
     - float64 -> float32 when *every* value converts back to the identical float64 (NaN, inf and -0.0
       included; a NaN as NaN, its sign and payload bits not kept); with ``lossless=False``, also when each
       value's relative error is at most ``rtol`` (float32 keeps ~7 significant digits: 2-decimal money up to
@@ -374,12 +385,14 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     (True, True)
     """
     require_frame(df, "df")
-    if not 0.0 <= number_arg(category_ratio, "category_ratio", "a number between 0 and 1") <= 1.0:
+    ratio = number_arg(category_ratio, "category_ratio", "a number between 0 and 1")
+    if not 0.0 <= ratio <= 1.0:
         raise ValueError(f"category_ratio must be between 0 and 1, got {category_ratio!r}")
     sparse = None if sparse_ratio is None else number_arg(sparse_ratio, "sparse_ratio", "None or a number in (0, 1]")
     if sparse is not None and not 0.0 < sparse <= 1.0:
         raise ValueError(f"sparse_ratio must be None or in (0, 1], got {sparse_ratio!r}")
-    if not rtol >= 0.0:
+    tol = number_arg(rtol, "rtol", "a number >= 0")
+    if not tol >= 0.0:
         raise ValueError(f"rtol must be >= 0, got {rtol!r}")
     if pack:
         try:
@@ -397,18 +410,18 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         if kind in "iu" and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smallest_int(s)
         elif kind == "f" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
-            new, note = _to_float32(s, lossless, rtol)
+            new, note = _to_float32(s, lossless, tol)
             if pack:  # float arithmetic would become integer arithmetic (which wraps): only on request
                 new, note = _smaller((new, note), _integral_float(s))
         elif kind != "?" and _is_text(s):
-            new, note = _text(s, category_ratio)
+            new, note = _text(s, ratio)
         if pack and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \
                 and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smaller((new, note), _numeric_category(s))
         elif pack and kind != "?" and _is_text(s):
             new, note = _smaller((new, note), _packed_text(s))
-        if sparse_ratio is not None:
-            sp, sp_note = _sparse(new, sparse_ratio)
+        if sparse is not None:
+            sp, sp_note = _sparse(new, sparse)
             if sp is not new and _bytes(sp) < _bytes(new):
                 new, note = sp, (f"{note}; {sp_note}" if note else sp_note)
         after = _bytes(new) if new is not s else before

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import datetime
+import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -1998,3 +2000,33 @@ def test_erp_adapters_match_styles_by_one_rule(n):
         lines = allocate_knit_orders(kos, bom, inv, today="2025-09-01").lines
         got = dict(zip(lines["Order #"], lines["Desc#"]))
         assert [got.get(f"K{i}") for i in range(3)] == want, styles.dtype
+
+
+def test_dated_answers_do_not_depend_on_other_items_or_the_calls_span(engine):
+    """Review of session 12's one-origin date axis: (1) a max_lateness that is no whole number of steps (4/7 day
+    on nanosecond times) was added to a due counted from the first day of all items, rounded with its
+    magnitude, so item B's receipt 1 ns beyond the limit was delivered only when an unrelated item A had a date
+    73 days earlier; the limit is now whole steps (every point is), so due + limit stays exact. (2)
+    allocate_kits listed its lines by dues counted from each component's own first day once nanosecond dates
+    spanned more than 2**53 steps (Y due in June before X due in January, at one priority); they are ordered by
+    their instants."""
+    days = 4 / 7
+    late = math.ceil(float(Fraction(days) * 86_400_000_000_000))  # just beyond max_lateness, in ns
+    due_b = pd.Timestamp("2025-03-15") + pd.Timedelta(1, "ns")
+    orders = pd.DataFrame({"order": [1, 2], "item": ["A", "B"], "qty": [1.0, 1.0], "priority": [1, 1],
+                           "due": pd.DatetimeIndex([pd.Timestamp("2025-01-01"), due_b]).as_unit("ns")})
+    supply = pd.DataFrame({"item": ["A", "B"], "qty": [1.0, 1.0], "period": pd.DatetimeIndex(
+        [pd.Timestamp("2025-01-01"), due_b + pd.Timedelta(late, "ns")]).as_unit("ns")})
+    alone = allocate(orders.iloc[1:], supply.iloc[1:], max_lateness=days, engine=engine).orders["delivered"]
+    both = allocate(orders, supply, max_lateness=days, engine=engine).orders["delivered"]
+    assert alone.tolist() == [0.0] and both.tolist() == [1.0, 0.0]
+    ok = allocate(orders, supply.assign(period=supply["period"] - pd.Timedelta(1, "ns")), max_lateness=days,
+                  engine=engine).orders["delivered"]
+    assert ok.tolist() == [1.0, 1.0]  # (on the limit: delivered)
+    ns = pd.Timedelta(1, "ns")
+    orders = pd.DataFrame({"order": ["X", "Y"], "qty": [1.0, 1.0], "priority": [1, 1], "due": pd.DatetimeIndex(
+        [pd.Timestamp("2025-01-20") + ns, pd.Timestamp("2025-06-05")]).as_unit("ns")})
+    req = pd.DataFrame({"order": ["X", "Y"], "item": [1, 2], "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": [1, 2], "qty": [5.0, 5.0], "period": pd.DatetimeIndex(
+        [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-01")]).as_unit("ns")})
+    assert allocate_kits(orders, req, supply, engine=engine).lines["order"].tolist() == ["X", "Y"]

@@ -688,3 +688,14 @@ def test_empty_export_rows_are_skipped_as_in_memory(client):
     pd.testing.assert_frame_equal(bkd.weekly_balance(0.0, _dd(num, 2), npartitions=2).compute(), want)
     with pytest.raises(ValueError, match=r"gross: row 4 \(label 14\) has a missing item"):
         bkd.net_requirements(_dd(gross.assign(qty=[5.0, 5.0, np.nan, 1.0, 3.0]), 2), 0.0, npartitions=2)
+
+
+def test_empty_export_rows_skipped_when_one_frame_is_both_inputs(client):
+    """Review of session 12: the same frame passed as demand and receipts was read as time-phased under one
+    name only (keyed by id()), so its empty rows were refused as the demand's."""
+    d = pd.DataFrame({"item": ["a", "b", None, "a"], "period": [0, 1, None, 2], "qty": [5.0, 2.0, np.nan, 1.0]})
+    part = _dd(d, 2)
+    pd.testing.assert_frame_equal(bkd.weekly_balance(1.0, part, part).compute(),
+                                  bk_fast.weekly_balance(1.0, d, d).sort_index())
+    want = bk_fast.net_requirements(d, 1.0, d).record.sort_values("item", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(bkd.net_requirements(part, 1.0, part).record.compute().reset_index(), want)

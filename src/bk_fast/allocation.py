@@ -18,6 +18,7 @@ over by float64 rounding alone (a residue within the item's rounding tolerance) 
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from collections.abc import Mapping
 from fractions import Fraction
@@ -490,7 +491,7 @@ _UNIT_SECONDS = {"W": Fraction(604_800), "D": Fraction(86_400), "h": Fraction(3_
 
 def _lateness(max_lateness, is_date: bool, steps_per_day: int | None = None) -> float:
     """``max_lateness`` on the time axis: periods, or for dates days (given ``steps_per_day``: the date axis'
-    steps, rounded once; beyond the float range: no limit)."""
+    steps, rounded down to whole steps; beyond the float range: no limit)."""
     if max_lateness is None:
         return np.inf
     if isinstance(max_lateness, (pd.Timedelta, np.timedelta64, datetime.timedelta, str)):
@@ -522,7 +523,9 @@ def _lateness(max_lateness, is_date: bool, steps_per_day: int | None = None) -> 
         raise ValueError(f"max_lateness must be >= 0, got {max_lateness!r}")
     if isinstance(days, Fraction):
         try:
-            return float(days * steps_per_day) if steps_per_day is not None else float(days)
+            # (dates: whole steps, as every point on the axis is; the kernels' due + max_lateness then stays
+            # exact, where a fraction of a step rounded with the due's magnitude)
+            return float(math.floor(days * steps_per_day)) if steps_per_day is not None else float(days)
         except OverflowError:
             return np.inf
     return float(days)
@@ -1090,8 +1093,9 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
                          f"float range (|x| > 1.8e308)")
 
     rows = np.arange(n, dtype=np.int64)
-    seq = np.lexsort((rows, _tiebreak(order_ids), np.where(np.isnan(due), -np.inf, due), priority)) \
-        if n else rows
+    # (dated dues by their instants: the axis counts each component from its own first day; NaT first, as NaN)
+    due_key = orders[o_due].array.asi8 if due_is_date else np.where(np.isnan(due), -np.inf, due)
+    seq = np.lexsort((rows, _tiebreak(order_ids), due_key, priority)) if n else rows
     seq = np.ascontiguousarray(seq, dtype=np.int64)
     free = np.empty(times.size, dtype=np.float64)
     knit = np.empty(n, dtype=np.float64)

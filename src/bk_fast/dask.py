@@ -678,10 +678,11 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
         keyed.append((past_due, _on_hand_key(past_due, "past_due")))
         names.append("past_due")
     sources = [(demand, d_key)] + ([(receipts, r_key)] if receipts is not None else [])
+    # (the time-phased inputs' names, whose empty rows are skipped; one frame may be both inputs)
     phased = {id(obj): name for (obj, _), name in zip(sources, ("demand", "receipts"))}
-    long_sources = [(obj, k[1], phased[id(obj)]) for obj, k in sources if k[1] is not None] \
-        if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=tuple(phased.values()))
+    long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("demand", "receipts"))
+                    if k[1] is not None] if periods is None else []
+    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"))
     per = _global_periods(sources, porders, periods)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -798,10 +799,11 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
         keyed.append((on_hand, _on_hand_key(on_hand, "on_hand")))
         names.append("on_hand")
     sources = [(gross, g_key)] + ([(receipts, r_key)] if receipts is not None else [])
+    # (the time-phased inputs' names, whose empty rows are skipped; one frame may be both inputs)
     phased = {id(obj): name for (obj, _), name in zip(sources, ("gross", "receipts"))}
-    long_sources = [(obj, k[1], phased[id(obj)]) for obj, k in sources if k[1] is not None] \
-        if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=tuple(phased.values()))
+    long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("gross", "receipts"))
+                    if k[1] is not None] if periods is None else []
+    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"))
     per = _global_periods(sources, porders, periods)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)

@@ -2030,3 +2030,21 @@ def test_dated_answers_do_not_depend_on_other_items_or_the_calls_span(engine):
     supply = pd.DataFrame({"item": [1, 2], "qty": [5.0, 5.0], "period": pd.DatetimeIndex(
         [pd.Timestamp("2025-01-01"), pd.Timestamp("2025-06-01")]).as_unit("ns")})
     assert allocate_kits(orders, req, supply, engine=engine).lines["order"].tolist() == ["X", "Y"]
+
+
+def test_categorical_of_float_styles_meet_a_bom_of_text_styles():
+    """A float Style # 102910.0 matched the BOM's text style "102910"; the same column as a categorical (what
+    astype("category") of a column with blanks gives) was read as the text "102910.0" and matched in neither
+    adapter (review of session 12): a categorical is read as its values."""
+    from bk_fast.erp import allocate_knit_orders, yarn_requirements
+
+    bom = pd.DataFrame({"Style#": ["102910", "S 2"], "Desc#": [18767, 18768], "BOM_Percentage": [1.0, 1.0]})
+    inv = pd.DataFrame({"Desc#": [18767, 18768], "Planning Balance": [1e6, 1e6]})
+    floats = pd.Series([102910.0, np.nan, 102910.0])
+    for styles in (floats, floats.astype("category"),
+                   pd.Series([102910.0, np.nan, " S 2 "], dtype=object).astype("category")):
+        kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": styles, "Balance (lbs)": [10.0, 5.0, 1.0]})
+        want = [18767, 18767] if styles.iloc[2] == 102910.0 else [18767, 18768]
+        assert yarn_requirements(kos, bom).by_order["Desc#"].tolist() == want, styles.dtype
+        lines = allocate_knit_orders(kos, bom, inv, today="2025-09-01").lines
+        assert lines["Order #"].tolist() == ["K1", "K3"] and lines["Desc#"].tolist() == want, styles.dtype

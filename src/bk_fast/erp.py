@@ -70,6 +70,8 @@ def _style_text(styles: _bom_pd.Series) -> _bom_np.ndarray:
     """Style ids as stripped text, a whole number without its ``.0`` (``102910.0`` -> ``"102910"``, also in an
     object column beside text ids), missing as None: how numeric ``Style #`` ids meet a BOM whose styles are
     text."""
+    if isinstance(styles.dtype, _bom_pd.CategoricalDtype):  # (as its values: a category 102910.0 is "102910")
+        styles = styles.astype(object)
     dtype = styles.dtype
     if _bom_pd.api.types.is_bool_dtype(dtype) or not (_bom_pd.api.types.is_numeric_dtype(dtype)
                                                        or dtype == object):

@@ -430,3 +430,36 @@ def test_compat_demo_step_on_an_export_with_a_header_and_no_rows(small_phase3, k
     report = demo_step(mill, "numpy")
     assert summary in report.lines[0], report.lines
     assert len(report.table) == 10  # every drop-in ran on both data sets
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "2262-04-11", "1677-09-22", "3000-01-01", "0001-01-01",
+                                 "1899-12-31", "2201-01-01"])
+def test_demo_today_outside_the_steps_date_range_is_an_argparse_error(day, capsys):
+    # was accepted by _date: the netting / compat steps then crashed with a traceback (NotImplementedError
+    # "outside the range", OverflowError; exit 1), or the run ended "Cannot cast ... to unit=ns" not naming --today
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--scale", "0.01", "--engine", "numpy", "--no-compare", "--today", day])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --today" in err and "from 1900-01-01 to 2200-12-31" in err and day in err, err
+
+
+@pytest.mark.parametrize("text", ["2025", "2025-09", "Sep 2025"])
+def test_demo_today_naming_no_day_is_an_argparse_error(text, capsys):
+    # a bare year was silently the planning date 2025-01-01 (a year-month its first day)
+    with pytest.raises(SystemExit) as exc:
+        main(["demo", "--scale", "0.01", "--engine", "numpy", "--no-compare", "--today", text])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --today" in err and "names no day" in err and repr(text) in err, err
+    from bk_fast.cli import _date
+
+    assert _date("20250908") == _date("9/8/25") == _date("Sept 8 2025") == pd.Timestamp("2025-09-08")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("day", ["1900-01-01", "2200-12-31"])
+def test_demo_runs_every_step_at_both_ends_of_the_today_range(small_phase3, day, capsys):
+    assert main(["demo", "--scale", "0.01", "--engine", "numpy", "--no-compare", "--today", day]) == 0
+    out = capsys.readouterr().out
+    assert f"planning date (today): {day} (--today)" in out and "could not run" not in out

@@ -298,19 +298,44 @@ def _scale(text: str) -> float:
     return value
 
 
-def _date(text: str):
-    import pandas as pd
+#: the planning dates the demo's steps handle: within pandas' nanosecond Timestamps (1677-09-22 to 2262-04-11)
+#: with decades to spare for the weeks and months the steps plan ahead (each step runs at both ends)
+_DATES = (pd.Timestamp("1900-01-01"), pd.Timestamp("2200-12-31"))
+
+
+def _names_a_day(text: str) -> bool:
+    """Whether ``text`` names a day, not only a year or a month ("2025", "2025-09", "Sep 2025", which pandas
+    reads as their first day): the day read with two different defaults for the missing parts is the same.
+    Forms only pandas reads ("today") name a day."""
+    from datetime import datetime
+
+    from dateutil import parser
 
     try:
+        return parser.parse(text, default=datetime(2001, 1, 1)).date() == \
+            parser.parse(text, default=datetime(2002, 2, 2)).date()
+    except (ValueError, OverflowError):
+        return True
+
+
+def _date(text: str):
+    try:
         day = pd.Timestamp(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         day = pd.NaT
     if day is pd.NaT:
         raise argparse.ArgumentTypeError(f"expected a date such as 2025-09-01, got {text!r}")
     if day.tz is not None:  # the steps' dates are the mill's calendar days, without a zone: they cannot mix
         raise argparse.ArgumentTypeError(f"expected a date such as 2025-09-01 without a time zone (the mill's "
                                          f"calendar day), got {text!r}")
-    return day.normalize()  # the planning day: a time of day is dropped
+    if not _names_a_day(text):  # a planner typing 2025 (or 2025-09) most likely meant a day
+        raise argparse.ArgumentTypeError(f"expected a day such as 2025-09-01, got {text!r}, which names no day "
+                                         f"(pandas would read it as {day.date().isoformat()})")
+    day = day.normalize()  # the planning day: a time of day is dropped
+    if not _DATES[0] <= day <= _DATES[1]:
+        raise argparse.ArgumentTypeError(f"expected a date from {_DATES[0].date()} to {_DATES[1].date()} (the "
+                                         f"dates the demo's steps handle), got {text!r}")
+    return day
 
 
 def _seed(text: str) -> int:
@@ -339,9 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--from", dest="from_folder", default=None, metavar="FOLDER",
                       help="run on the ERP exports in FOLDER instead of the synthetic mill")
     demo.add_argument("--today", type=_date, default=None, metavar="DATE",
-                      help="planning date of the steps (YYYY-MM-DD; a time of day is dropped, a time zone "
-                           "refused); default: the synthetic mill's 2025-09-01, or with --from the week before "
-                           "yarn_po's first dated week column, else today")
+                      help="planning date of the steps (YYYY-MM-DD, from 1900-01-01 to 2200-12-31; a time "
+                           "of day is dropped, a time zone or a bare year or month refused); default: the "
+                           "synthetic mill's 2025-09-01, or with --from the week before yarn_po's first dated "
+                           "week column, else today")
     demo.add_argument("--plot", default=None, metavar="FILE",
                       help="also write a Gantt chart PNG of the machine schedule (needs matplotlib)")
     demo.add_argument("--no-compare", dest="compare", action="store_false",

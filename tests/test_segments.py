@@ -211,3 +211,28 @@ def test_keys_not_one_per_value_are_a_clear_error(keys):
     # a scalar (or a generator) raised "object of type 'int' has no len()"
     with pytest.raises(TypeError, match="keys must hold one key per value"):
         bk_fast.segmented_cumsum([1.0, 2.0], keys)
+
+
+# -- audit fixes (rev2) ---------------------------------------------------------------------------------------
+
+def test_list_of_ints_with_nan_is_exact_or_an_error(engine):
+    """NumPy reads [2**53 + 1, nan] as float64: the 1 was lost silently, where [2**53 + 1, None] (an object
+    array) is refused as the docstring says; now the list is read as its ints alike."""
+    for values in ([2 ** 53 + 1, None], [2 ** 53 + 1, np.nan], [2 ** 54, np.nan, 2]):
+        with pytest.raises(ValueError, match="float64 cannot hold exactly: with a missing value"):
+            bk_fast.segmented_cumsum(values, ["a"] * len(values), engine=engine)
+    got = bk_fast.segmented_cumsum([2 ** 53, np.nan, 2 ** 10], ["a", "a", "a"], engine=engine)
+    np.testing.assert_array_equal(got, [2.0 ** 53, np.nan, 2.0 ** 53 + 2 ** 10])
+    # floats, and ints mixed with floats, are float64 as NumPy reads them (the docstring says so)
+    assert bk_fast.segmented_cumsum([1e20, 1.0], [1, 1], engine=engine).tolist() == [1e20, 1e20]
+    assert bk_fast.segmented_cumsum([2 ** 53 + 1, 0.5], [1, 1], engine=engine).tolist() == [2.0 ** 53] * 2
+
+
+@pytest.mark.parametrize("make", [list, lambda v: np.array(v, dtype=object), lambda v: pd.array(v, dtype="Int64")])
+def test_minus_2_63_with_a_missing_value_is_held_exactly(make, engine):
+    # -2**63 is a float64 exactly, yet was refused: "running sum at row 0 is -9223372036854775808, which float64
+    # cannot hold exactly" (the check abs(f) < 2**63 left it out)
+    got = bk_fast.segmented_cumsum(make([-2 ** 63, None]), ["a", "a"], engine=engine)
+    assert got[0] == -2.0 ** 63 and np.isnan(got[1])
+    got = bk_fast.segmented_cumsum([-2 ** 63, float("nan")], ["a", "a"], engine=engine)
+    assert got[0] == -2.0 ** 63 and np.isnan(got[1])

@@ -51,13 +51,14 @@ def _int_overflow(arr: np.ndarray, out: np.ndarray, summed: np.ndarray) -> int |
     return int(bad[0]) if bad.size else None
 
 
-def _beyond_int64(raw: np.ndarray) -> bool:
-    """Whether ``raw`` (float64 or uint64) holds a number int64 cannot: only then may NumPy have read Python ints
-    beyond int64 (a float64 at least 2**63 in magnitude, a uint64 above 2**63 - 1)."""
+def _maybe_inexact_ints(raw: np.ndarray) -> bool:
+    """Whether NumPy's reading ``raw`` (float64 or uint64) of a list may have rounded or refused Python ints: a
+    float64 at least 2**53 in magnitude (an int beside a NaN, such as 2**53 + 1, rounds; every such float64 is
+    integral) or a uint64 above 2**63 - 1 (an int beyond int64)."""
     if raw.dtype.kind == "u":
         return bool(raw.max() > np.iinfo(np.int64).max)
     with np.errstate(invalid="ignore"):
-        return bool((np.abs(raw) >= 2.0 ** 63).any())
+        return bool((np.abs(raw) >= 2.0 ** 53).any())
 
 
 def segmented_cumsum(values, keys, *, engine: str | None = None):
@@ -71,10 +72,11 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         boolean columns too) stay int64 and add exactly (an integer beyond the int64 range is a ValueError; so
         is a running sum beyond it, naming the row, where NumPy and pandas wrap around; with a missing key or a
         missing integer the result is float64, NaN in those rows, and a sum float64 cannot hold exactly, such
-        as 2**53 + 1, is a ValueError); floats are float64; text is cleaned as ERP numbers. NaN values are
-        skipped like pandas does: their row is NaN and the sum goes on. An infinite value, or a running sum
-        that overflows float64, is a ValueError naming the row (pandas would turn the rest of the group into
-        NaN).
+        as 2**53 + 1, is a ValueError); floats are float64, and so is a list mixing ints and floats other than
+        NaN (such as ``[2**63 + 1, 0.5]``, rounded as NumPy reads it; a NaN among ints is a missing integer);
+        text is cleaned as ERP numbers. NaN values are skipped like pandas does: their row is NaN and the sum
+        goes on. An infinite value, or a running sum that overflows float64, is a ValueError naming the row
+        (pandas would turn the rest of the group into NaN).
     keys : array-like or Series
         Group keys of any hashable dtype (ints, strings, tuples, categoricals...), one per value, paired
         with the values by position (two Series are not aligned on their index labels, unlike pandas'
@@ -121,9 +123,10 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         raw = np.asarray(values, dtype=object)  # nullable Int64 / boolean: NumPy would make NA rows float64
     else:
         raw = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
-        if dtype is None and raw.dtype.kind in "fu" and raw.ndim == 1 and raw.size and _beyond_int64(raw):
-            # a list of Python ints beyond int64, which NumPy reads as (rounded) float64 or uint64: the
-            # integer path below refuses them, as it does the same ints in an object array
+        if dtype is None and raw.dtype.kind in "fu" and raw.ndim == 1 and raw.size and _maybe_inexact_ints(raw):
+            # a list of Python ints that NumPy read as (rounded) float64 or uint64, beside a NaN or beyond int64:
+            # read as the ints themselves, which the integer path below adds exactly or refuses, as it does the
+            # same ints in an object array (a list of floats, or of ints and floats, stays float64)
             raw = np.empty(raw.shape[0], dtype=object)
             raw[:] = list(values)
     if raw.ndim != 1:
@@ -166,8 +169,8 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
             # NaN rows: float64, which holds every integer sum below 2**53 (and some beyond)
             nan_rows = codes < 0 if missing_value is None else (codes < 0) | missing_value
             f = out.astype(np.float64)
-            with np.errstate(invalid="ignore"):  # (2**63 - 1 rounds to 2**63, which int64 cannot hold)
-                exact = (np.abs(f) < 2.0 ** 63) & (f.astype(np.int64) == out)
+            with np.errstate(invalid="ignore"):  # 2**63 - 1 rounds to 2**63, which int64 cannot hold; -2**63 is exact
+                exact = (f >= -2.0 ** 63) & (f < 2.0 ** 63) & (f.astype(np.int64) == out)
             big = np.flatnonzero(~exact & ~nan_rows)
             if big.size:
                 i = int(big[0])

@@ -1470,3 +1470,30 @@ def test_a_shared_missing_columns_name_is_kept(engine, name):
     got = bk_fast.compat.DataFrameOptimizer.optimize_yarn_allocation(yarn, orders, engine=engine)
     assert_frame_equal(got, want)
     assert pd.isna(got.columns.name) and got.columns.name is not None
+
+
+def _unpacked(frame):
+    return frame.astype({name: "str" for name, dtype in frame.dtypes.items() if dtype.name == "packed_str"})
+
+
+@pytest.mark.parametrize("method", ["optimize_date_calculations", "optimize_string_operations",
+                                    "optimize_memory_usage", "apply_all_optimizations", "optimize_dataframe"])
+def test_packed_text_columns_are_text_as_their_str_columns(method):
+    """Packed ``str`` columns (``bk_fast.optimize_memory(pack=True)``) were not text to the drop-ins:
+    optimize_date_calculations left the dates packed and subtracted them (TypeError), optimize_string_operations
+    neither stripped nor upper-cased them, the memory drop-ins made no category of them. Now the drop-ins give
+    the packed frame the str frame's result (the str frame's as the original's), text results staying packed."""
+    pytest.importorskip("pyarrow")
+    from bk_fast._packed import pack_strings
+
+    mem = method == "optimize_dataframe"
+    frame = _memory_frame("str") if mem else _mixed_frame("str")
+    if method in ("optimize_memory_usage", "optimize_dataframe"):  # text columns of few distinct values
+        frame = pd.concat([frame] * 3, ignore_index=True)
+    packed = frame.assign(**{name: pack_strings(frame[name]) for name in _str_columns(frame)})
+    kwargs = {} if method in ("optimize_string_operations", "optimize_memory_usage") or mem else {"now": NOW}
+    want = compare(method, frame, mem=mem, **kwargs)
+    got = getattr(MemoryOptimizer if mem else DFO, method)(packed, **kwargs)
+    _check_frames(_unpacked(got), want, method)
+    still_text = [name for name, dtype in want.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    assert all(got[name].dtype.name == "packed_str" for name in still_text), got.dtypes

@@ -4,6 +4,7 @@ prepares validated arrays for it; ``None`` means "take the plain pandas path".""
 
 from __future__ import annotations
 
+import sys
 from typing import NamedTuple
 
 import numpy as np
@@ -20,10 +21,18 @@ _RANGE_FLOOR = 1 << 16
 
 def is_text(dtype) -> bool:
     """``object`` columns and pandas 3 ``str`` columns (``StringDtype`` with NaN as missing value, either
-    storage): the text the original treated, ``str`` standing for the ``object`` column pandas 2 held. The
-    opt-in ``string`` dtype (``pd.NA`` as missing value) is not text to the original
-    (``select_dtypes('object')`` skips it, under pandas 2 and 3), so it is not here either."""
-    return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA)
+    storage): the text the original treated, ``str`` standing for the ``object`` column pandas 2 held; a packed
+    ``str`` column (``packed_str``, from ``bk_fast.optimize_memory(pack=True)``) alike. The opt-in ``string``
+    dtype (``pd.NA`` as missing value) is not text to the original (``select_dtypes('object')`` skips it, under
+    pandas 2 and 3), so it is not here either."""
+    return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA) or _packed(dtype)
+
+
+def _packed(dtype) -> bool:
+    """A ``packed_str`` dtype. Its module (which needs the optional pyarrow) is not imported for this: a packed
+    column exists only once that module is loaded."""
+    module = sys.modules.get("bk_fast._packed")
+    return module is not None and isinstance(dtype, module.PackedStringDtype)
 
 
 def _string_key(dtype) -> bool:
@@ -58,9 +67,10 @@ def plain_ascii(series: pd.Series) -> bool:
 
 
 def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:
-    """After running object-column logic on a converted ``str`` column, give the result the ``str`` dtype back
-    when it is still text (object); other results (datetimes, numbers) are kept as they are."""
-    if isinstance(source.dtype, pd.StringDtype) and result.dtype == object:
+    """After running object-column logic on a converted ``str`` (or packed) column, give the result the
+    source's dtype back when it is still text (object); other results (datetimes, numbers) are kept as they
+    are."""
+    if (isinstance(source.dtype, pd.StringDtype) or _packed(source.dtype)) and result.dtype == object:
         try:
             return result.astype(source.dtype)
         except (TypeError, ValueError):
@@ -173,8 +183,8 @@ def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
     ``(keys, base, n_groups, pos_by_code, raw)`` where row i belongs to group ``keys[i] - base`` (negative:
     missing key) and ``pos_by_code[g]`` is the position of group g's match in ``right`` (-1: no match).
     Integer keys in a narrow range are their own codes (``raw``: ``keys`` is the column as int64, ``base``
-    the smallest key); anything else is factorised (``base`` 0, -1 for a missing key). ``None`` when the fast path does not
-    apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
+    the smallest key); anything else is factorised (``base`` 0, -1 for a missing key). ``None`` when the fast
+    path does not apply (duplicate or missing right keys, key dtypes pandas would treat differently)."""
     ldt, rdt = left.dtype, right.dtype
     both_text = _string_key(ldt) and _string_key(rdt)
     both_num = _numeric_key(ldt) and _numeric_key(rdt)

@@ -143,10 +143,23 @@ def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
     return np.asarray(flag, dtype=bool)
 
 
+def _is_label(df: pd.DataFrame, spec) -> bool:
+    """``spec in df.columns``, False for what no label can be (a Series, a list: unhashable)."""
+    try:
+        return spec in df.columns
+    except TypeError:
+        return False
+
+
 def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argname: str):
     """The frame's label for a column: ``given`` (exactly or by ERP alias), else the first default present."""
     if given is not None:
-        if given in df.columns:
+        try:
+            present = given in df.columns
+        except TypeError:  # (a Series or a list of values: no label)
+            raise TypeError(f"{argname} must be a column label of the {what} frame, got "
+                            f"{type(given).__name__}") from None
+        if present:
             return given
         return find_column(df, given, what=what)
     for name in defaults:
@@ -163,7 +176,7 @@ def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_de
     are dropped: what they hold is not looked at)."""
     if spec is None:
         return None
-    if isinstance(spec, str) or spec in df.columns:
+    if isinstance(spec, str) or _is_label(df, spec):
         label = spec if spec in df.columns else find_column(df, spec, what="bom")
         arr = float_column(df, label, what="bom")
         if allow_nan_default:  # (empty cells take the default; text that is no number is an error)

@@ -36,9 +36,28 @@ def bom_levels(indptr, indices, llc):
     frontier = np.flatnonzero(indeg == 0)
     level = 0
     done = 0
+    lists = None  # (indptr, indices, indeg as Python lists, for narrow levels)
     while frontier.size:
         llc[frontier] = level
         done += frontier.size
+        if frontier.size <= 16:
+            # a narrow level (a deep chain): edge by edge, as array calls cost far more than the work there
+            if lists is None:
+                lists = indptr.tolist(), indices.tolist(), indeg.tolist()
+            ptr, idx, deg = lists
+            nxt = []
+            for v in frontier.tolist():
+                for e in range(ptr[v], ptr[v + 1]):
+                    child = idx[e]
+                    deg[child] -= 1
+                    if deg[child] == 0:
+                        nxt.append(child)
+            frontier = np.array(nxt, dtype=np.int64)
+            level += 1
+            continue
+        if lists is not None:  # (back to arrays: the counts the narrow levels kept)
+            indeg = np.array(lists[2], dtype=np.int64)
+            lists = None
         c = counts[frontier]
         total = int(c.sum())
         if total == 0:
@@ -46,10 +65,9 @@ def bom_levels(indptr, indices, llc):
         # edge ids of all frontier rows, in row order
         starts = np.repeat(indptr[frontier] - np.cumsum(c) + c, c)
         eids = starts + np.arange(total)
-        children = indices[eids]
-        dec = np.bincount(children, minlength=n)
-        touched = np.flatnonzero(dec)
-        indeg[touched] -= dec[touched]
+        # (the children of this level only: a count over all n items per level made a deep chain O(levels x n))
+        touched, dec = np.unique(indices[eids], return_counts=True)
+        indeg[touched] -= dec
         frontier = touched[indeg[touched] == 0]
         level += 1
     return done

@@ -299,7 +299,10 @@ def offset_codes(values: np.ndarray, lo: int, out: np.ndarray | None = None) -> 
 def float_array(values, *, name: str = "values") -> np.ndarray:
     """Any 1-D array-like of numbers as a contiguous float64 array; TypeError/ValueError naming ``name``."""
     if isinstance(values, pd.Series):
-        return float_column(values.to_frame(name="__v"), "__v", what=name)
+        try:
+            return float_column(values.to_frame(name="__v"), "__v", what=name)
+        except TypeError:  # (the message names the frame's column, which the caller never saw)
+            raise TypeError(f"{name} must be numeric (or number text), got dtype {values.dtype}") from None
     arr = as_array(values)
     if arr.ndim != 1:
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")

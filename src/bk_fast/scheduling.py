@@ -187,13 +187,22 @@ class Schedule:
         else:
             fig = ax.figure
         sel = placed[placed["machine"].isin(list(ypos))]
-        for _, r in sel.iterrows():
-            y = ypos[r["machine"]]
-            if r["setup_days"] > 0:
-                ax.barh(y, r["setup_days"], left=r["start_day"], color="0.7", height=0.7)
-            ax.barh(y, r["end_day"] - r["start_day"] - r["setup_days"], left=r["start_day"] + r["setup_days"],
-                    color="tab:red" if r["late"] else "tab:blue", height=0.7, edgecolor="white", linewidth=0.4)
-        ax.set_yticks(range(len(rows)), [f"{wc}  {m:g}" if numeric else f"{wc}  {m}" for wc, m in rows])
+        # one broken_barh (a collection of rectangles) per machine for its changeovers and one for its knitting,
+        # not one bar per job (~4 ms each)
+        y = sel["machine"].map(ypos).to_numpy(dtype=np.int64)
+        start, setup = sel["start_day"].to_numpy(), sel["setup_days"].to_numpy()
+        knit = sel["end_day"].to_numpy() - start - setup
+        colour = np.where(sel["late"].to_numpy(dtype=bool), "tab:red", "tab:blue")
+        for k in np.unique(y).tolist():
+            on = y == k
+            band = (k - 0.35, 0.7)  # (barh's bar of height 0.7 centred on row k)
+            changing = on & (setup > 0)
+            if changing.any():
+                ax.broken_barh(np.column_stack([start[changing], setup[changing]]), band, facecolors="0.7",
+                               edgecolors="none")
+            ax.broken_barh(np.column_stack([start[on] + setup[on], knit[on]]), band, facecolors=colour[on].tolist(),
+                           edgecolors="white", linewidth=0.4)
+        ax.set_yticks(range(len(rows)), [f"{wc}  {_id_text(m) if numeric else m}" for wc, m in rows])
         ax.set_xlim(left=0)
         ax.invert_yaxis()
         ax.set_xlabel(f"working days from {self.start.date()}")
@@ -206,6 +215,15 @@ class Schedule:
 
 # ----------------------------------------------------------------------------------------------------------
 # helpers
+
+
+def _id_text(m) -> str:
+    """A numeric machine id as text: a whole number without ``.0`` or exponent (``1234567``, not ``1.23457e+06``
+    as ``{m:g}`` showed it)."""
+    if isinstance(m, numbers.Integral):
+        return str(int(m))
+    m = float(m)
+    return str(int(m)) if m.is_integer() and abs(m) < 2.0**63 else repr(m)
 
 
 def _pick(df: pd.DataFrame, names, what: str, *, required: bool = False):
@@ -281,6 +299,23 @@ def _bad_row(df, label, mask, what, expected):
     pos = int(np.flatnonzero(mask)[0])
     raise ValueError(f"{what} column {label!r} row {plain(df.index[pos])!r}: expected {expected}, "
                      f"got {plain(df[label].iloc[pos])!r}")
+
+
+def _unhashable_row(df, label, what, expected) -> None:
+    """After a TypeError hashing the values of column ``label`` (a list where one id is expected): a
+    ValueError naming the column and its first row whose value is unhashable; returns when there is none."""
+    vals = df[label].to_numpy(dtype=object)
+    bad = np.fromiter((not _hashable(v) for v in vals), dtype=bool, count=vals.shape[0])
+    if bad.any():
+        _bad_row(df, label, bad, what, expected)
+
+
+def _hashable(value) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
 
 
 def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
@@ -458,7 +493,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     holidays : list of dates, optional
         Non-working days (one date alone is accepted too; a tz-aware date is its local day).
     setup : None, number, dict or Series
-        Changeover days when the style changes on a machine: one number for all machines, or per machine id.
+        Changeover days when the style changes on a machine: one number for all machines, or per machine id
+        (a machine not given: none; a key that is no machine id is an error).
     rule : {"priority_due", "due", "spt"}
         Job order: priority, then due, then job id; due, then job id (EDD); shortest processing time, then
         job id.
@@ -516,8 +552,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     mdf = require_frame(machines, "machines")
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; expected one of {', '.join(RULES)}")
-    if horizon is not None and (is_time_value(horizon) or not (isinstance(horizon, numbers.Real)
-                                                          and np.isfinite(horizon) and horizon > 0)):
+    if horizon is not None and (is_time_value(horizon) or isinstance(horizon, bool) or not (
+            isinstance(horizon, numbers.Real) and np.isfinite(horizon) and horizon > 0)):
         note = f" ({_NOT_DAYS})" if is_time_value(horizon) else ""
         raise ValueError(f"horizon must be a positive number of working days, got {horizon!r}{note}")
     cal = _calendar(days_per_week, holidays)
@@ -574,7 +610,11 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     s_label = _pick(jdf, _JOB_NAMES["style"], "jobs")
     if s_label is not None:
         styles = jdf[s_label].array
-        style_codes, style_uniques = pd.factorize(jdf[s_label], use_na_sentinel=False)
+        try:
+            style_codes, style_uniques = pd.factorize(jdf[s_label], use_na_sentinel=False)
+        except TypeError:  # (a list in a cell, say)
+            _unhashable_row(jdf, s_label, "jobs", "a style (one value, not a list)")
+            raise
         style_codes = np.ascontiguousarray(style_codes, dtype=np.int64)
     else:
         styles = np.full(n, np.nan, dtype=object)
@@ -743,7 +783,7 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
         table = pd.Series(r, index=pd.Index(keys.to_numpy(dtype=object)))
     elif isinstance(rates, (dict, pd.Series)):
         _refuse_times(rates, "rates", "style", "lbs per working day")
-        table = pd.Series(rates, dtype="float64") if isinstance(rates, dict) else rates.astype("float64")
+        table = _float_table(rates, "rates", "style", "lbs per working day")
         if not table.index.is_unique:
             raise ValueError("rates: one rate per style (the index repeats a style)")
         bad = ~_positive(table.to_numpy())
@@ -765,6 +805,21 @@ def _rates(rates, jdf, mdf, qty, style_codes, style_uniques, s_label, perm, reas
     return np.where(missing, np.nan, qty / np.where(missing, 1.0, rate)), speed, rate
 
 
+def _float_table(table, what: str, key: str, expected: str) -> pd.Series:
+    """A dict or Series of numbers per ``key`` (``what``: rates, setup) as a float64 Series; a value that is no
+    number (text such as ``'fast'``) is a ValueError naming its key."""
+    try:
+        return pd.Series(table, dtype="float64") if isinstance(table, dict) else table.astype("float64")
+    except (TypeError, ValueError):
+        for k, v in table.items():
+            try:
+                float(v)
+            except (TypeError, ValueError):
+                raise ValueError(f"{what} for {key} {plain(k)!r} is {plain(v)!r}: expected a number of "
+                                 f"{expected}") from None
+        raise
+
+
 def _machine_ids(mdf):
     return mdf[_pick(mdf, _MACHINE_NAMES["machine"], "machines", required=True)].to_numpy()
 
@@ -781,8 +836,18 @@ def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
         return np.full(n_mach, float(setup))
     if isinstance(setup, (dict, pd.Series)):
         _refuse_times(setup, "setup", "machine", "working days")
-        table = pd.Series(setup, dtype="float64") if isinstance(setup, dict) else setup.astype("float64")
-        vals = table.reindex(pd.Index(m_ids.to_numpy())).to_numpy()
+        table = _float_table(setup, "setup", "machine", "working days")
+        ids = pd.Index(m_ids.to_numpy())
+        if not table.index.is_unique:
+            raise ValueError(f"setup: one changeover per machine, got machine "
+                             f"{plain(table.index[table.index.duplicated()][0])!r} more than once")
+        unknown = ~table.index.isin(ids)
+        if unknown.any():
+            # (text keys for integer machine ids, say: every changeover would silently have been 0)
+            raise ValueError(f"setup has a changeover for {plain(table.index[int(np.flatnonzero(unknown)[0])])!r}, "
+                             f"which is no machine id of the machines table"
+                             + (f" (such as {plain(ids[0])!r})" if len(ids) else ""))
+        vals = table.reindex(ids).to_numpy()
         vals = np.where(np.isnan(vals), 0.0, vals)  # (not nan_to_num: it makes inf finite)
         bad = ~(np.isfinite(vals) & (vals >= 0))
         if bad.any():
@@ -814,7 +879,11 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
         fixed = jdf[mk].to_numpy(dtype=object)
         has = pd.notna(fixed)
         if has.any():
-            code_of_id = m_index.get_indexer(pd.Index(fixed[has]))
+            try:
+                code_of_id = m_index.get_indexer(pd.Index(fixed[has]))
+            except TypeError:  # (a list of machines goes in the eligible column)
+                _unhashable_row(jdf, mk, "jobs", "one machine id (a list of machines goes in 'eligible')")
+                raise
             idx = np.flatnonzero(has)
             # singleton groups: machine code c -> group offset_groups + c
             parts_ptr.append(offset_mach + np.arange(1, n_mach + 1, dtype=np.int64))
@@ -848,7 +917,10 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
             except TypeError:  # (unhashable items: the lookup below says so, as it did)
                 key = known = None
             if known is None:
-                known = tuple(sorted({code_of[x] for x in items if x in code_of}))
+                try:
+                    known = tuple(sorted({code_of[x] for x in items if x in code_of}))
+                except TypeError:  # (a list inside the list, say)
+                    _bad_row(jdf, ek, np.arange(n) == i, "jobs", "a list of machine ids")
                 if key is not None:
                     resolved[key] = known
             decided[i] = True
@@ -867,7 +939,11 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
     wk = _pick(jdf, _JOB_NAMES["work_center"], "jobs")
     rest = np.flatnonzero(~decided)
     if wk is not None and rest.size:
-        jc, ju = pd.factorize(jdf[wk], use_na_sentinel=True)
+        try:
+            jc, ju = pd.factorize(jdf[wk], use_na_sentinel=True)
+        except TypeError:  # (a list in a cell, say)
+            _unhashable_row(jdf, wk, "jobs", "a work center (one value, not a list)")
+            raise
         ju = np.asarray(ju, dtype=object)
         map_u = (pd.Index(wc_uniques, dtype=object).get_indexer(pd.Index(ju, dtype=object)) if n_wc
                  else np.full(len(ju), -1))
@@ -1048,14 +1124,25 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     bad = ~(np.isfinite(p) & (p >= 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"processing[{i}]: expected a finite time >= 0, got {plain(p[i])!r}")
+        raise ValueError(f"processing[{i}]: expected a finite time >= 0, got {_given(processing, p, i)!r}")
     bad = np.isnan(d)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"due[{i}]: expected a due time (inf for none), got nan")
+        raise ValueError(f"due[{i}]: expected a due time (inf for none), got {_given(due, d, i)!r}")
     order = np.ascontiguousarray(np.argsort(d, kind="stable"), dtype=np.int64)
     on_time = np.zeros(p.shape[0], dtype=np.uint8)
-    if (np.isfinite(d) & (d >= _MH_BIG)).any():
+    huge = np.isfinite(d) & (d >= _MH_BIG)
+    in_python = bool(huge.any())
+    if in_python:
+        with np.errstate(over="ignore"):
+            total = float(np.sum(p))
+        if total < _MH_BIG / 2:
+            # a due date at or above the total of all processing times (the exact total is below 2**1021 when
+            # the float sum is below 2**1020) can make no job late: the kernel reads it as no due date (inf), with
+            # the same decisions (``order`` stays that of the given due dates)
+            d = np.where(huge, np.inf, d)
+            in_python = False
+    if in_python:
         n_late = _moore_hodgson_big(order, p, d, on_time)  # (the kernels' exact sums could overflow)
     else:
         n_late = int(resolve("moore_hodgson", engine)(order, p, d, on_time))
@@ -1066,8 +1153,19 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     return LateJobs(seq, ok, n_late)
 
 
-#: finite due dates from here on are handled by :func:`_moore_hodgson_big`, not the kernels
+#: finite due dates from here on are handled by :func:`_moore_hodgson_big`, not the kernels (unless the total of
+#: the processing times is below 2**1020: such a due date is then no due date)
 _MH_BIG = 2.0**1021
+
+
+def _given(values, read: np.ndarray, i: int):
+    """The ``i``-th value of a :func:`min_late_jobs` argument as the caller gave it (text read as NaN is shown
+    as the text), for an error message."""
+    if not np.isnan(read[i]):
+        return plain(read[i])
+    if isinstance(values, pd.Series):
+        return plain(values.iloc[i])
+    return plain(np.asarray(values, dtype=object)[i])
 
 
 def _moore_hodgson_big(order, p, d, on_time) -> int:
@@ -1165,7 +1263,7 @@ def _demo_step(mill, engine):
     if len(used):
         top = used.sort_values("utilisation_pct", ascending=False, kind="stable").head(3)
         lines.append("busiest machines in the first week (schedule vs the ERP's formula): " + ", ".join(
-            f"{m:g} {u:.0f}% vs {e:.0f}%" if isinstance(m, float) else f"{m} {u:.0f}% vs {e:.0f}%"
+            f"{_id_text(m) if isinstance(m, float) else m} {u:.0f}% vs {e:.0f}%"
             for m, u, e in zip(top["machine"], top["utilisation_pct"], top["erp_utilisation_pct"])))
         lines.append(f"first-week utilisation, mean over machines in use: {used['utilisation_pct'].mean():.0f}% "
                      f"scheduled vs {used['erp_utilisation_pct'].mean():.0f}% by the ERP's workload/616/5 "

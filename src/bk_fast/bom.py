@@ -31,7 +31,8 @@ from collections.abc import Hashable, Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from bk_fast._engine import resolve
+from bk_fast._arrow_text import text_buffers
+from bk_fast._engine import pick, resolve
 from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, \
     number_arg, plain, reject_text, require_frame
 
@@ -691,7 +692,7 @@ class BOM:
     # ------------------------------------------------------------------------------------------------------
     # explosion
 
-    def _demand(self, demand, item, qty):
+    def _demand(self, demand, item, qty, engine: str | None = None):
         """(ids, missing mask, qty float64, line labels) of a demand frame, Series or mapping."""
         if isinstance(demand, pd.DataFrame):
             il = _label(demand, item, ("item", "parent", "Style#"), "demand", "item")
@@ -702,7 +703,7 @@ class BOM:
                 ids, miss = np.ascontiguousarray(col.to_numpy()), np.zeros(1, dtype=bool)
             elif len(col) > _CHUNK and pd.api.types.is_string_dtype(col.dtype) and \
                     pd.api.types.infer_dtype(col, skipna=True) in ("string", "empty"):
-                ids, miss, codes = self._text_codes(col)
+                ids, miss, codes = self._text_codes(col, engine)
             else:
                 ids, miss = _id_values(col, self._strip)
             qcol = demand[ql]
@@ -723,10 +724,27 @@ class BOM:
             miss = np.broadcast_to(miss[:1], q.shape)
         return ids, miss, q, labels, ql, codes
 
-    def _text_codes(self, col: pd.Series):
-        """Codes of many text ids: factorize the column (fast on pandas' string arrays), map only the distinct
-        ids through the item index. Returns (stripped ids as a Series, missing mask, codes)."""
+    def _text_codes(self, col: pd.Series, engine: str | None = None):
+        """Codes of many text ids. Returns (stripped ids as a Series, missing mask, codes).
+
+        A BOM of text items on a compiled engine: the ``text_lookup`` kernel reads the column's Arrow bytes and
+        probes a hash table of the item bytes, one pass, no Python string per line (ids with non-ASCII bytes
+        at an end, which may be non-ASCII white space, go the way below). Otherwise: factorize the column
+        (fast on pandas' string arrays), map only the distinct ids through the item index."""
         text = col.astype("str") if col.dtype != "str" else col
+        keys = text_buffers(self.items) if self.items.dtype == "str" and pick(engine) != "numpy" else None
+        buffers = text_buffers(text) if keys is not None else None
+        if buffers is not None:
+            codes = np.empty(len(text), dtype=np.int64)
+            counts = np.zeros(2, dtype=np.int64)
+            resolve("text_lookup", engine)(*keys[:2], *buffers, bool(self._strip), codes, counts)
+            if counts[0]:  # (undecided: stripped as str.strip() strips, then looked up by the index)
+                rows = np.flatnonzero(codes == -2)
+                some = text.iloc[rows].str.strip().to_numpy(dtype=object)
+                codes[rows] = np.where(some == "", -3, self._codes(some))
+            miss = codes == -3
+            codes[miss] = -1
+            return (text.str.strip() if counts[1] else text), miss, codes
         if self._strip:
             text = text.str.strip()
         fcodes, uniq = pd.factorize(text)
@@ -882,7 +900,7 @@ class BOM:
         0     0   RM  9.0
         1     1   RM  6.0
         """
-        ids, miss, q, labels, qlabel, pre = self._demand(demand, item, qty)
+        ids, miss, q, labels, qlabel, pre = self._demand(demand, item, qty, engine)
         emit = self._emit_leaf if leaves_only else ~self.is_phantom
         show_level = keep_levels or not leaves_only
         if by_line:

@@ -1,0 +1,48 @@
+"""Text columns as the text kernels read them: Arrow's UTF-8 bytes, int64 offsets and a missing mask, taken
+from the column's own buffers (no Python string per value).
+
+Examples
+--------
+>>> import pandas as pd
+>>> off, data, missing = text_buffers(pd.Series(["FG", None, " Y1"], dtype="str"))
+>>> off.tolist(), data.tobytes(), missing.tolist()
+([0, 2, 2, 5], b'FG Y1', [0, 1, 0])
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def text_buffers(values) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``(offsets int64[n + 1], data uint8, missing uint8[n])`` of a text column (Series, Index or array)
+    backed by Arrow strings (pandas' ``str`` dtype with pyarrow, ``string[pyarrow]``, an ``ArrowDtype`` string);
+    None for any other column (object, Python-backed strings, Arrow string views). Value ``i`` is
+    ``data[offsets[i]:offsets[i + 1]]``; read-only views of the column's buffers where they can be."""
+    arr = values.array if isinstance(values, (pd.Series, pd.Index)) else values
+    if not hasattr(arr, "__arrow_array__") or not isinstance(arr.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        return None
+    try:
+        import pyarrow as pa
+    except ImportError:  # pragma: no cover - (an Arrow-backed column means pyarrow is there)
+        return None
+    chunked = arr.__arrow_array__()
+    if isinstance(chunked, pa.ChunkedArray):
+        chunked = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
+    if pa.types.is_large_string(chunked.type):
+        width = np.int64
+    elif pa.types.is_string(chunked.type):
+        width = np.int32
+    else:
+        return None
+    n, start = len(chunked), chunked.offset
+    _, offs, data = chunked.buffers()
+    off = np.frombuffer(offs, dtype=width)[start:start + n + 1] if offs is not None else np.zeros(1, dtype=width)
+    off = np.ascontiguousarray(off, dtype=np.int64)
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    if chunked.null_count:
+        missing = np.ascontiguousarray(chunked.is_null().to_numpy(zero_copy_only=False), dtype=np.uint8)
+    else:
+        missing = np.zeros(n, dtype=np.uint8)
+    return off, data, missing

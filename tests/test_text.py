@@ -1,0 +1,95 @@
+"""Text ids (the text_lookup kernel, Arrow buffers): every engine equals the reference, the reference equals a
+plain Python lookup of ``str.strip()``-ed strings, and a BOM's explosion of text ids is the same through the
+kernel (compiled engines) as through pandas' factorize (numpy engine)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bk_fast._arrow_text import text_buffers
+from bk_fast._engine import resolve
+from bk_fast._kernels.reference.text import MISSING, NO_KEY, UNDECIDED
+from bk_fast.bom import BOM
+
+#: white space of every kind str.strip() removes (ASCII ones, NBSP, NEL, ideographic space) and some it keeps
+_SPACE = [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\xa0", "\x85", "\u3000", "\u200b", "\x00"]
+_ids = st.text(st.sampled_from(["A", "b", "7", "-", "/", "é", "\u4e2d"] + _SPACE), max_size=6)
+
+
+def _lookup(keys, queries, strip, engine):
+    k_off, k_data, _ = text_buffers(pd.Series(keys, dtype="str"))
+    q = text_buffers(pd.Series(queries, dtype="str"))
+    out = np.full(len(queries), 99, dtype=np.int64)
+    counts = np.full(2, -1, dtype=np.int64)
+    resolve("text_lookup", engine)(k_off, k_data, *q, strip, out, counts)
+    return out, counts
+
+
+def test_hand_case(engine):
+    keys = ["FG", "Y1", "CF 10015/0001", "é"]
+    queries = ["Y1", " FG\t", None, "", "   ", "nope", "CF 10015/0001 ", "\xa0FG", "é", "FG\x1c", "y1"]
+    out, counts = _lookup(keys, queries, True, engine)
+    assert out.tolist() == [1, 0, MISSING, MISSING, MISSING, NO_KEY, 2, UNDECIDED, UNDECIDED, 0, NO_KEY]
+    assert counts.tolist() == [2, 4]
+    out, counts = _lookup(keys, queries, False, engine)
+    assert out.tolist() == [1, NO_KEY, MISSING, MISSING, NO_KEY, NO_KEY, NO_KEY, NO_KEY, 3, NO_KEY, NO_KEY]
+    assert counts.tolist() == [0, 0]
+    out, _ = _lookup([], ["a", None], True, engine)  # (no keys at all)
+    assert out.tolist() == [NO_KEY, MISSING]
+
+
+@settings(max_examples=150, deadline=None)
+@given(keys=st.lists(_ids, max_size=12, unique=True), queries=st.lists(st.one_of(st.none(), _ids), max_size=30),
+       strip=st.booleans())
+def test_engines_equal_the_reference_and_str_strip(keys, queries, strip):
+    want, want_counts = _lookup(keys, queries, strip, "numpy")
+    index = {k: i for i, k in enumerate(keys)}
+    for i, q in enumerate(queries):  # (the reference's meaning, in Python strings)
+        if want[i] == UNDECIDED:  # (a non-ASCII character at an end once ASCII white space is gone)
+            t = q.strip(" \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f")
+            assert strip and (t[:1] > "\x7f" or t[-1:] > "\x7f"), q
+            continue
+        s = q if q is None or not strip else q.strip()
+        assert want[i] == (MISSING if s is None or s == "" else index.get(s, NO_KEY)), (q, want[i])
+    for engine in ("cython", "numba"):
+        got, counts = _lookup(keys, queries, strip, engine)
+        np.testing.assert_array_equal(got, want)
+        np.testing.assert_array_equal(counts, want_counts)
+
+
+def test_buffers_of_slices_chunks_and_narrow_offsets():
+    pa = pytest.importorskip("pyarrow")
+    values = ["a", "bb", None, "dddd", "ee"]
+    whole = pd.Series(values, dtype="str")
+    for col in (whole.iloc[1:4], pd.concat([whole.iloc[:2], whole.iloc[2:]]),
+                pd.Series(values, dtype=pd.ArrowDtype(pa.string())), pd.Index(values, dtype="str")):
+        off, data, missing = text_buffers(col)
+        got = [None if m else data[a:b].tobytes().decode() for a, b, m in zip(off[:-1], off[1:], missing)]
+        assert got == [None if pd.isna(v) else v for v in col], col
+    assert text_buffers(pd.Series(["a"], dtype=object)) is None
+    assert text_buffers(np.array(["a"])) is None
+
+
+def test_bom_explosion_of_text_ids_is_the_same_through_the_kernel(fast_engine):
+    rng = np.random.default_rng(3)
+    items = [f"I{i}" for i in range(300)]
+    lines = pd.DataFrame({"parent": rng.choice(items[:100], 400), "component": rng.choice(items[100:], 400),
+                          "qty_per": rng.uniform(0.1, 3.0, 400)})
+    ids = rng.choice(items + ["nope"], 20_000).astype(object)
+    ids[::97] = [" " + x + "\t" for x in ids[::97]]  # padded (stripped), blank, missing, NBSP-padded, unicode
+    ids[5::1001], ids[11::701], ids[7::301], ids[9::503] = None, "   ", "\xa0I3\u3000", "I\u4e2d"
+    demand = pd.DataFrame({"item": pd.Series(ids, dtype="str"), "qty": rng.uniform(1, 9, ids.size)})
+    bom = BOM.from_frame(lines)
+    for by_line in (False, True):
+        want = bom.explode(demand, by_line=by_line, engine="numpy")
+        got = bom.explode(demand, by_line=by_line, engine=fast_engine)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        pd.testing.assert_frame_equal(got.bk_fast.unmatched, want.bk_fast.unmatched, check_exact=True)
+    assert "I3" not in set(want.bk_fast.unmatched["item"].dropna())  # (NBSP and ideographic space stripped)
+    unstripped = BOM.from_frame(lines, strip=False)
+    pd.testing.assert_frame_equal(unstripped.explode(demand, engine=fast_engine),
+                                  unstripped.explode(demand, engine="numpy"), check_exact=True)

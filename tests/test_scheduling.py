@@ -1825,6 +1825,11 @@ def test_setup_per_machine_keys_naming_no_machine_are_refused():
         bk_fast.schedule(jobs, _M2, rates=100.0, setup=pd.Series([5.0, 6.0], index=[1, 1]), start="2025-09-01")
     s = bk_fast.schedule(jobs, _M2, rates=100.0, setup={1.0: 5.0}, start="2025-09-01")
     assert s.jobs["setup_days"].tolist() == [0.0, 5.0]
+    # a table for more machines than those scheduled is fine (one work center's machines, the mill's table)
+    s = bk_fast.schedule(jobs, _M2, rates=100.0, setup={1: 5.0, 999: 2.0}, start="2025-09-01")
+    assert s.jobs["setup_days"].tolist() == [0.0, 5.0]
+    with pytest.raises(ValueError, match=r"setup has a changeover for '2', which is no machine id"):
+        bk_fast.schedule(jobs, _M2, rates=100.0, setup={1: 5.0, "2": 2.0}, start="2025-09-01")
 
 
 def test_min_late_jobs_text_error_shows_the_value_given():

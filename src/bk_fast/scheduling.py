@@ -494,7 +494,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         Non-working days (one date alone is accepted too; a tz-aware date is its local day).
     setup : None, number, dict or Series
         Changeover days when the style changes on a machine: one number for all machines, or per machine id
-        (a machine not given: none; a key that is no machine id is an error).
+        (a machine not given: none; keys for other machines are ignored, but keys of which none is a machine id,
+        or text keys for number machine ids or the reverse, are an error).
     rule : {"priority_due", "due", "spt"}
         Job order: priority, then due, then job id; due, then job id (EDD); shortest processing time, then
         job id.
@@ -842,9 +843,12 @@ def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
             raise ValueError(f"setup: one changeover per machine, got machine "
                              f"{plain(table.index[table.index.duplicated()][0])!r} more than once")
         unknown = ~table.index.isin(ids)
-        if unknown.any():
-            # (text keys for integer machine ids, say: every changeover would silently have been 0)
-            raise ValueError(f"setup has a changeover for {plain(table.index[int(np.flatnonzero(unknown)[0])])!r}, "
+        # a table for more machines than those scheduled is fine; keys of which none is a machine id, or text
+        # keys for number ids (or the reverse), are a mistake: every changeover would silently have been 0
+        other_kind = [k for k in table.index[unknown] if len(ids) and isinstance(k, str) != isinstance(ids[0], str)]
+        if unknown.any() and (unknown.all() or other_kind):
+            key = other_kind[0] if other_kind else table.index[int(np.flatnonzero(unknown)[0])]
+            raise ValueError(f"setup has a changeover for {plain(key)!r}, "
                              f"which is no machine id of the machines table"
                              + (f" (such as {plain(ids[0])!r})" if len(ids) else ""))
         vals = table.reindex(ids).to_numpy()

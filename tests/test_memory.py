@@ -440,3 +440,12 @@ def test_ratio_and_rtol_arguments_are_read_as_numbers():
                          (dict(sparse_ratio="0.7"), dict(sparse_ratio=0.7))):
         got, want = optimize_memory(df, **kwargs)[0], optimize_memory(df, **same)[0]
         pd.testing.assert_frame_equal(got, want)
+
+
+@pytest.mark.parametrize("arg", ["rtol", "category_ratio", "sparse_ratio"])
+def test_a_bool_is_no_ratio_or_tolerance(arg):
+    """rtol=True was read as 1.0, a 100 % relative tolerance with lossless=False; the ratios alike (review of
+    session 12): a bool is refused where a number is expected."""
+    df = pd.DataFrame({"x": [1.0, 2.0]})
+    with pytest.raises(TypeError, match=rf"{arg} must be .*got True"):
+        optimize_memory(df, lossless=False, **{arg: True})

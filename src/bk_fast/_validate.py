@@ -215,7 +215,16 @@ def number_arg(value, name: str, expected: str = "a number") -> float:
     Traceback (most recent call last):
     ...
     TypeError: category_ratio must be a number between 0 and 1, got 'x'
+
+    A bool is no number here (``True`` read as 1.0 made ``rtol=True`` a 100 % tolerance):
+
+    >>> number_arg(True, "rtol")
+    Traceback (most recent call last):
+    ...
+    TypeError: rtol must be a number, got True
     """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be {expected}, got {value!r}")
     try:
         return float(value)
     except (TypeError, ValueError):

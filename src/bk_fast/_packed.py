@@ -1,4 +1,4 @@
-"""Packed text: a read-only pandas extension array that stores structured text (ids, codes, formatted numbers,
+"""Packed text: a pandas extension array that stores structured text (ids, codes, formatted numbers,
 dates) as small integers plus a few literal strings, and gives back exactly the same strings.
 
 Every value is split into literal text and digit runs (``"CF 10015/0001"`` -> ``"CF "``, 10015, ``"/"``, 1 with
@@ -10,9 +10,13 @@ be worth its own entry) is kept verbatim. Distinct values are encoded once; rows
 themselves or int8/16/32 codes into them, whichever is smaller. Encoding is checked by printing every distinct
 value back and comparing it with the original, so the array *never* holds a value different from its input.
 
-Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The array cannot be modified in place; the pandas
-``.str`` accessor works on the printed-back values (each call prints the column back first, so
-``astype("str")`` once is faster for many string operations).
+Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The pandas ``.str`` accessor works on the
+printed-back values (each call prints the column back first, so ``astype("str")`` once is faster for many string
+operations). Writing into the array (``arr[i] = v``, ``.loc`` assignment, ``replace``, ``update``, pandas'
+``fill_value``) takes what the ``str`` column takes; the written values are kept verbatim beside the packed ones,
+in a new table of the array's own (tables never change: slices, copies and other arrays sharing one keep their
+values), so a written column is exact but less compact: ``optimize_memory(df.astype({col: "str"}), pack=True)``
+packs it again.
 """
 
 from __future__ import annotations
@@ -173,14 +177,23 @@ class _Table:
     """Encoded values: a shape code per row (-1 = missing; absent when every row has shape 0 and is present,
     a validity bit per row when there is one shape and some missing) and per shape its rows' slots.
 
-    A table never changes; ``marks`` (built by the first :meth:`value` read that needs it) holds per block of
-    ``2**_BLOCK_SHIFT`` rows how many rows of each shape come before the block."""
+    A table never changes (arrays share tables). ``marks`` holds per block of ``2**_BLOCK_SHIFT`` rows how many
+    rows of each shape come before the block, for :meth:`value`; it is built with the table (one count over the
+    shape codes, when there are any), so ``nbytes`` counts it from the start and reading a value never changes
+    the reported size."""
 
     __slots__ = ("n", "codes", "valid", "shapes", "marks")
 
     def __init__(self, n, codes, valid, shapes):
         self.n, self.codes, self.valid, self.shapes = n, codes, valid, shapes
         self.marks = None
+        if (codes is not None or valid is not None) and shapes:
+            codes = self.shape_codes()
+            rows = np.flatnonzero(codes >= 0)
+            m = len(shapes)
+            counts = np.bincount((rows >> _BLOCK_SHIFT) * m + codes[rows],
+                                 minlength=((n >> _BLOCK_SHIFT) + 1) * m).reshape(-1, m)
+            self.marks = _narrow_unsigned(np.cumsum(counts, axis=0) - counts)
 
     @property
     def nbytes(self) -> int:
@@ -226,6 +239,20 @@ class _Table:
             return _Table(n, None, np.packbits(~missing), shapes)
         return _Table(n, codes, None, shapes)
 
+    def with_verbatim(self, strings: pa.Array) -> "_Table":
+        """A new table: this one's rows, then ``strings`` (not missing) kept verbatim. The shapes are shared but
+        the verbatim one, which is extended in a copy (its rows follow its earlier rows, so their ranks do)."""
+        if not len(strings):
+            return self
+        shapes = list(self.shapes)
+        k = next((k for k, shape in enumerate(shapes) if shape.raw is not None), len(shapes))
+        if k == len(shapes):  # (at most _MAX_SHAPES - 1 shapes then: the codes stay int8)
+            shapes.append(_Shape(None, None, strings))
+        else:
+            shapes[k] = _Shape(None, None, pa.concat_arrays([shapes[k].raw.cast(pa.string()), strings]))
+        codes = np.concatenate([self.shape_codes(), np.full(len(strings), k, dtype=np.int8)])
+        return _Table.build(self.n + len(strings), codes, shapes)
+
     def render(self) -> pa.Array:
         codes = self.shape_codes()
         pieces = []
@@ -246,13 +273,6 @@ class _Table:
             k = int(block[-1])
             if k < 0:
                 return None
-            if self.marks is None:
-                codes = self.shape_codes()
-                rows = np.flatnonzero(codes >= 0)
-                m = len(self.shapes)
-                counts = np.bincount((rows >> _BLOCK_SHIFT) * m + codes[rows],
-                                     minlength=((self.n >> _BLOCK_SHIFT) + 1) * m).reshape(-1, m)
-                self.marks = _narrow_unsigned(np.cumsum(counts, axis=0) - counts)
             rank = int(self.marks[i >> _BLOCK_SHIFT, k]) + int(np.count_nonzero(block[:-1] == k))
         return self.shapes[k].take(np.array([rank], dtype=np.int64)).render()[0].as_py()
 
@@ -387,8 +407,8 @@ class PackedStringDtype(ExtensionDtype):
 
     It is *not* a string dtype for ``pd.api.types.is_string_dtype`` (False), by decision: pandas treats every
     extension dtype that function accepts as its own ``StringDtype`` (it reads the dtype's ``storage`` and
-    writes through its string paths: ``replace`` would fail with an AttributeError instead of this read-only
-    array's TypeError that says to convert first). Find packed text columns with ``isinstance(dtype,
+    writes through its string paths: ``replace`` would fail with an AttributeError where it now answers as on
+    the ``str`` column). Find packed text columns with ``isinstance(dtype,
     PackedStringDtype)`` or ``df.select_dtypes(include=str)`` (the dtype's scalar type is ``str``). Combined
     with other text it is text: ``pd.concat`` of packed and ``str`` / ``string`` columns gives the dtype the
     ``str`` column would give with them (object with object columns).
@@ -428,12 +448,25 @@ class PackedStringDtype(ExtensionDtype):
 
 
 class PackedStringArray(ExtensionArray):
-    """Read-only text array stored as shapes + small integers (see the module docstring).
+    """Text array stored as shapes + small integers (see the module docstring).
 
-    ``astype("str")`` (or any other dtype) prints the values back exactly; ``nbytes`` counts every buffer held.
-    Iterating (``tolist``, ``items``, ``to_dict``...) prints the column back once; a single value (``iloc[i]``)
-    is printed back alone. ``isin``, comparisons and ``+`` / ``*`` answer as the ``str`` column (the results of
-    ``+`` / ``*`` are ``str`` columns).
+    ``astype("str")`` (or any other dtype) prints the values back exactly; ``nbytes`` counts every buffer held
+    (reading values never changes it). Iterating (``tolist``, ``items``, ``to_dict``...) prints the column back
+    once; a single value (``iloc[i]``) is printed back alone. ``isin``, comparisons, ``+`` / ``*`` (also with
+    ``fill_value``) and ``cumsum`` / ``cummin`` / ``cummax`` answer as the ``str`` column (the results of
+    ``+`` / ``*`` / ``cumsum`` are ``str`` columns). A write takes what the ``str`` column takes and keeps the
+    written values verbatim (O(rows) array work, no re-encoding; see the module docstring).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> p = pd.Series(pack_strings(pd.Series(["CF 1/0001", None, "CF 1/0003"], dtype="str")))
+    >>> p.add(pd.Series(["-a", "-b", None], dtype="str"), fill_value="?").tolist()
+    ['CF 1/0001-a', '?-b', 'CF 1/0003?']
+    >>> q = p.copy()
+    >>> q.iloc[1] = "AP 7/0001"
+    >>> q.tolist(), p.tolist()
+    (['CF 1/0001', 'AP 7/0001', 'CF 1/0003'], ['CF 1/0001', nan, 'CF 1/0003'])
     """
 
     _dtype = PackedStringDtype()
@@ -563,7 +596,25 @@ class PackedStringArray(ExtensionArray):
         return PackedStringArray(self._table, None if self._codes is None else self._codes.copy())
 
     def __setitem__(self, key, value):
-        raise TypeError("a packed text column is read-only: convert it with .astype('str') to change values")
+        # written as the str column takes it: its setitem on a stand-in of missing values does the checks, the
+        # errors and the broadcasting; the values written are kept verbatim in a new table of this array's own
+        # (the old one, shared with slices and copies, never changes) and the rows become codes into it
+        if self._readonly:
+            raise ValueError("Cannot modify read-only array")
+        n = len(self)
+        stand_in = pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(n, pa.string())]), dtype=_STR_DTYPE)
+        stand_in[key] = value._str_array() if isinstance(value, PackedStringArray) else value
+        written = np.zeros(n, dtype=bool)
+        written[check_array_indexer(self, key[0] if isinstance(key, tuple) and len(key) == 1 else key)] = True
+        pos = np.flatnonzero(written)
+        if not len(pos):
+            return
+        encoded = stand_in._pa_array.combine_chunks().take(pa.array(pos)).dictionary_encode()
+        new = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = self._index_array()  # (a new array: nothing shared is written)
+        codes[pos] = np.where(new >= 0, self._table.n + new, -1)
+        self._table = self._table.with_verbatim(encoded.dictionary.cast(pa.string()))
+        self._codes = _narrow_codes(codes)
 
     # -- conversions and comparisons ------------------------------------------------------------------
     def astype(self, dtype, copy=True):
@@ -617,6 +668,10 @@ class PackedStringArray(ExtensionArray):
     # values; a result that is text again is packed again (nothing of this column is written) --------------
     def _reduce(self, name, *, skipna=True, keepdims=False, **kwargs):
         return self._str_array()._reduce(name, skipna=skipna, keepdims=keepdims, **kwargs)
+
+    def _accumulate(self, name, *, skipna=True, **kwargs):
+        out = self._str_array()._accumulate(name, skipna=skipna, **kwargs)
+        return out if name == "cumsum" else pack_strings(out)  # (cummin / cummax: values of this column)
 
     def _groupby_op(self, *, how, has_dropped_na, min_count, ngroups, ids, **kwargs):
         return self._str_array()._groupby_op(how=how, has_dropped_na=has_dropped_na, min_count=min_count,

@@ -10,6 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from bk_fast._arrow_text import text_buffers
 from bk_fast._engine import pick, resolve
 from bk_fast._gather import take8
 from bk_fast._validate import offset_codes
@@ -103,25 +104,16 @@ def int_range_codes(values: np.ndarray, n_rows: int, lo: int | None = None, hi: 
 
 
 def _arrow_text(series: pd.Series):
-    """Arrow large_string buffers of a pyarrow-backed text column: ``(offsets, data, nulls)``, or None."""
+    """Arrow buffers of a pyarrow-backed text column (pandas' ``str``): ``(offsets, data, nulls)`` (nulls empty
+    when none is missing), or None."""
     dtype = series.dtype
     if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
         return None
-    try:
-        import pyarrow as pa
-    except ImportError:  # pragma: no cover - pyarrow storage implies pyarrow
+    got = text_buffers(series)
+    if got is None:  # pragma: no cover - (pyarrow-backed str: string or large_string)
         return None
-    arr = pa.array(series.array)
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    if arr.type != pa.large_string():
-        arr = arr.cast(pa.large_string())
-    _, offsets_buf, data_buf = arr.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int64)[arr.offset:arr.offset + len(arr) + 1]
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.empty(0, np.uint8)
-    nulls = (np.ascontiguousarray(arr.is_null().to_numpy(zero_copy_only=False)).view(np.uint8)
-             if arr.null_count else np.empty(0, np.uint8))
-    return np.ascontiguousarray(offsets), data, nulls
+    offsets, data, missing = got
+    return offsets, data, (missing if missing.any() else np.empty(0, np.uint8))
 
 
 def factorize(keys: pd.Series, engine=None, *, uniques: bool = True):

@@ -328,11 +328,12 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
       pieces and digit runs stored as small integers (ids such as ``"CF 10015/0001"``, dates, ERP money text
       such as ``"$1,277.43 "``), each distinct value printed back and compared with its input before it is
-      accepted. The column is read-only; ``.str`` methods, comparisons, ``min`` / ``max``, sorting, grouping,
-      merging and ``where`` / ``mask`` work on the printed-back values (as on a ``str`` column: a missing value
-      is False in ``.str.contains``), and ``astype("str")`` (or the original dtype) gives back exactly the
-      original strings. What writes into the column (``replace``, ``update``, in-place fills of a frame)
-      needs ``astype("str")`` first.
+      accepted. ``.str`` methods, comparisons, ``min`` / ``max``, sorting, grouping, merging and ``where`` /
+      ``mask`` work on the printed-back values (as on a ``str`` column: a missing value is False in
+      ``.str.contains``), and ``astype("str")`` (or the original dtype) gives back exactly the original
+      strings. Writes (``replace``, ``update``, assignment, in-place fills) take what a ``str`` column takes
+      and keep every value exact, at the cost of compactness (the written values are stored as they are):
+      ``optimize_memory(df.astype({col: "str"}), pack=True)`` packs such a column again.
 
     Booleans, datetimes, categoricals and everything else are left as they are. Rows are never dropped or
     reordered, the index and column order are kept.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import threading
 import time
 
 from bk_fast.compat.dataframe_optimizer import DataFrameOptimizer
@@ -18,6 +19,10 @@ from bk_fast.compat.memory_optimizer import MemoryOptimizer
 from bk_fast.compat.stats import note_original
 
 __all__ = ["patch", "unpatch", "disabled", "CONTRACT_METHODS"]
+
+#: held while a target is patched or unpatched: two threads patching at once both saw it unpatched, and the
+#: second kept the first one's bk_fast methods as the "originals" (unpatch then restored bk_fast)
+_LOCK = threading.RLock()
 
 #: method name -> the bk_fast drop-in that replaces it
 CONTRACT_METHODS = {
@@ -99,6 +104,11 @@ def patch(target):
     >>> unpatch(Service)
     <class 'bk_fast.compat.patching.Service'>
     """
+    with _LOCK:  # (the check and the saving of the originals as one step: threads patching at once)
+        return _patch(target)
+
+
+def _patch(target):
     if "_bk_fast_raw" in vars(target):
         return target
     raw_saved, originals = {}, {}
@@ -123,6 +133,11 @@ def patch(target):
 
 def unpatch(target):
     """Undo :func:`patch`: restore every original method exactly (descriptors included); returns ``target``."""
+    with _LOCK:
+        return _unpatch(target)
+
+
+def _unpatch(target):
     state = vars(target).get("_bk_fast_raw")
     if state is None:
         return target

@@ -293,6 +293,43 @@ def _peak(fn) -> tuple[int, object]:
     return peak, out
 
 
+def text_ids(bom: pd.DataFrame, demand: pd.DataFrame, available, repeat: int = 3) -> dict:
+    """Medians of the 4-level explosion with text item ids (``"I123456"``: the BOM's ids and the demand's as
+    pandas ``str`` columns), every engine and baseline interleaved round by round; each engine's result checked
+    against pandas'."""
+    sbom = pd.DataFrame({"parent": "I" + bom["parent"].astype(str), "component": "I" + bom["component"].astype(str),
+                         "qty_per": bom["qty_per"]})
+    sdemand = pd.DataFrame({"item": "I" + demand["item"].astype(str), "qty": demand["qty"]})
+    scompiled = {e: BOM.from_frame(sbom, engine=e) for e in available}
+    sparents = pd.Index(pd.unique(sbom["parent"]))
+    sruns = {e: (lambda e=e: scompiled[e].explode(sdemand, engine=e)) for e in available}
+    sruns["pandas"] = lambda: explode_pandas(sbom, sparents, sdemand)
+    want = explode_pandas(sbom, sparents, sdemand).set_index("item")["qty"]
+    for e in available:
+        got = scompiled[e].explode(sdemand, engine=e)
+        assert np.allclose(want.reindex(got["item"]).to_numpy(), got["qty"].to_numpy(), rtol=1e-9), e
+    try:
+        import polars as pl
+
+        sedges, sparents_pl, sdemand_pl = pl.from_pandas(sbom), pl.Series(sparents.to_numpy()), pl.from_pandas(sdemand)
+        sruns["polars"] = lambda: explode_polars(sedges, sparents_pl, sdemand_pl)
+    except ImportError:
+        pass
+    try:
+        scon = duckdb_connection(sbom)
+        sruns["duckdb"] = lambda: explode_duckdb(scon, sdemand)
+    except ImportError:
+        pass
+    times = {k: [] for k in sruns}
+    for _ in range(repeat):
+        for k, fn in sruns.items():
+            gc.collect()
+            t = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
 def main(repeat: int = 5, out_path: str = "benchmarks/results/bom.md") -> str:
     rows = []
     notes = []
@@ -327,21 +364,8 @@ def main(repeat: int = 5, out_path: str = "benchmarks/results/bom.md") -> str:
     base = times["pandas"]
     for k, t in times.items():
         rows.append(("4-level BOM, 1e5 items, 1e6 demand lines", k, t, base / t))
-    # the same with text item ids ("I123456"): hashing dominates everywhere
-    sbom = pd.DataFrame({"parent": "I" + bom["parent"].astype(str), "component": "I" + bom["component"].astype(str),
-                         "qty_per": bom["qty_per"]})
-    sdemand = pd.DataFrame({"item": "I" + demand["item"].astype(str), "qty": demand["qty"]})
-    scompiled = {e: BOM.from_frame(sbom, engine=e) for e in available}
-    sparents = pd.Index(pd.unique(sbom["parent"]))
-    sruns = {e: (lambda e=e: scompiled[e].explode(sdemand, engine=e)) for e in available}
-    sruns["pandas"] = lambda: explode_pandas(sbom, sparents, sdemand)
-    if "polars" in runs:
-        sedges, sparents_pl, sdemand_pl = pl.from_pandas(sbom), pl.Series(sparents.to_numpy()), pl.from_pandas(sdemand)
-        sruns["polars"] = lambda: explode_polars(sedges, sparents_pl, sdemand_pl)
-    if "duckdb" in runs:
-        scon = duckdb_connection(sbom)
-        sruns["duckdb"] = lambda: explode_duckdb(scon, sdemand)
-    stimes = {k: _median(fn, 3) for k, fn in sruns.items()}
+    # the same with text item ids ("I123456")
+    stimes = text_ids(bom, demand, available, 3)
     for k, t in stimes.items():
         rows.append(("same, text item ids (median of 3)", k, t, stimes["pandas"] / t))
     compile_t = {e: _median(lambda e=e: BOM.from_frame(bom, engine=e), 3) for e in available}
@@ -433,4 +457,14 @@ def _fmt(t: float) -> str:
 
 
 if __name__ == "__main__":
-    print(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))
+    # python -m benchmarks.bench_bom [repeat]: everything (the ERP's iterrows loop at scale 100 takes ~15 min);
+    # python -m benchmarks.bench_bom --text-ids [repeat]: the text-id explosion only, printed
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--text-ids" in sys.argv:
+        engines = [e for e in ENGINES if bk_fast.engines()[e].available]
+        medians = text_ids(*_four_level(100_000, 1_000_000), engines, int(args[0]) if args else 5)
+        for k, t in medians.items():
+            print(f"| {k} | {_fmt(t)} | pandas {medians['pandas'] / t:,.1f}x"
+                  + "".join(f" | {b} {medians[b] / t:,.1f}x" for b in ("polars", "duckdb") if b in medians) + " |")
+    else:
+        print(main(int(args[0]) if args else 5))

@@ -122,3 +122,12 @@ def test_bench_yarn_requirements(benchmark, engine, mill):
     compiled = BOM.from_frame(mill["bom"], engine=engine)
     res = benchmark(bk_fast.erp.yarn_requirements, mill["knit_orders"], compiled, engine=engine)
     assert len(res.by_order) > 0
+
+
+def test_text_ids_case_times_every_method_on_checked_results(four_level):
+    """bench_bom.text_ids: the text-id explosion, each engine's result checked against pandas' inside, a median
+    per engine and baseline."""
+    bom, demand = four_level
+    engines = [e for e in ("cython", "numba", "numpy") if bk_fast.engines()[e].available]
+    medians = bb.text_ids(bom, demand, engines, 1)
+    assert set(engines) | {"pandas"} <= set(medians) and all(t > 0 for t in medians.values())

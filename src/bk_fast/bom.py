@@ -728,23 +728,19 @@ class BOM:
         """Codes of many text ids. Returns (stripped ids as a Series, missing mask, codes).
 
         A BOM of text items on a compiled engine: the ``text_lookup`` kernel reads the column's Arrow bytes and
-        probes a hash table of the item bytes, one pass, no Python string per line (ids with non-ASCII bytes
-        at an end, which may be non-ASCII white space, go the way below). Otherwise: factorize the column
-        (fast on pandas' string arrays), map only the distinct ids through the item index."""
+        probes a hash table of the item bytes, one pass, no Python string per line (white space stripped from
+        the bytes as ``str.strip()`` strips it). Otherwise: factorize the column (fast on pandas' string
+        arrays), map only the distinct ids through the item index."""
         text = col.astype("str") if col.dtype != "str" else col
         keys = text_buffers(self.items) if self.items.dtype == "str" and pick(engine) != "numpy" else None
         buffers = text_buffers(text) if keys is not None else None
         if buffers is not None:
             codes = np.empty(len(text), dtype=np.int64)
-            counts = np.zeros(2, dtype=np.int64)
-            resolve("text_lookup", engine)(*keys[:2], *buffers, bool(self._strip), codes, counts)
-            if counts[0]:  # (undecided: stripped as str.strip() strips, then looked up by the index)
-                rows = np.flatnonzero(codes == -2)
-                some = text.iloc[rows].str.strip().to_numpy(dtype=object)
-                codes[rows] = np.where(some == "", -3, self._codes(some))
+            shortened = np.zeros(1, dtype=np.int64)
+            resolve("text_lookup", engine)(*keys[:2], *buffers, bool(self._strip), codes, shortened)
             miss = codes == -3
             codes[miss] = -1
-            return (text.str.strip() if counts[1] else text), miss, codes
+            return (text.str.strip() if shortened[0] else text), miss, codes
         if self._strip:
             text = text.str.strip()
         fcodes, uniq = pd.factorize(text)

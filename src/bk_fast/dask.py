@@ -286,10 +286,10 @@ def _pick(result, name):
 # BOM explosion
 
 
-def _map_lines(part: pd.DataFrame, bom: BOM, item, qty):
+def _map_lines(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
     """Validate one demand partition and map its ids to BOM codes: (codes, qty, unmatched ids, missing mask,
     unmatched qty)."""
-    got = bom._demand(part, item, qty)
+    got = bom._demand(part, item, qty, engine)
     ids, miss, q, labels, qlabel = got[:5]
     pre = got[5] if len(got) > 5 else None  # codes the BOM already mapped (many text ids)
     q = np.ascontiguousarray(q, dtype=np.float64)
@@ -306,7 +306,7 @@ def _map_lines(part: pd.DataFrame, bom: BOM, item, qty):
 
 
 def _explode_part(part, bom: BOM, item, qty, engine):
-    codes, q, u_ids, u_miss, u_q = _map_lines(part, bom, item, qty)
+    codes, q, u_ids, u_miss, u_q = _map_lines(part, bom, item, qty, engine)
     req, touched = bom.explode_dense(codes, q, engine=engine)
     return req, touched, (u_ids, u_miss, u_q)
 
@@ -475,7 +475,7 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
                           keep_levels)
     meta.attrs = {}
     if exact:
-        mapped = [delayed(_map_lines, pure=True)(p, ref, item, qty) for p in parts]
+        mapped = [delayed(_map_lines, pure=True)(p, ref, item, qty, engine) for p in parts]
         result = delayed(_explode_exact, pure=True)(mapped, ref, leaves_only, keep_levels, engine)
     else:
         partial = [delayed(_explode_part, pure=True)(p, ref, item, qty, engine) for p in parts]

@@ -1,14 +1,48 @@
 # cython: language_level=3
 """Cython engine for text ids; same semantics as ``reference.text``: one open-addressing hash table of the keys
-per call (FNV-1a over the bytes, linear probing), a probe per query, the GIL released."""
+per call (FNV-1a over the bytes, linear probing), a probe per query, the GIL released; white space stripped
+from the bytes (the ASCII white space and the UTF-8 forms of the 19 non-ASCII characters ``str.strip()``
+removes)."""
 
 import numpy as np
 from libc.stdint cimport int64_t, uint8_t, uint64_t
 from libc.string cimport memcmp
 
 
-cdef inline bint _is_space(uint8_t c) noexcept nogil:
-    return (9 <= c <= 13) or (28 <= c <= 32)
+cdef inline int _space_at(const uint8_t* d, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    """Bytes of the white-space character that starts at ``a`` (0: none)."""
+    cdef uint8_t c = d[a], d1, d2
+    if (9 <= c <= 13) or (28 <= c <= 32):
+        return 1
+    if c == 0xC2 and a + 1 < b and (d[a + 1] == 0x85 or d[a + 1] == 0xA0):
+        return 2
+    if a + 2 < b:
+        d1 = d[a + 1]
+        d2 = d[a + 2]
+        if c == 0xE2:
+            if (d1 == 0x80 and (0x80 <= d2 <= 0x8A or d2 == 0xA8 or d2 == 0xA9 or d2 == 0xAF)) or \
+                    (d1 == 0x81 and d2 == 0x9F):
+                return 3
+        elif c == 0xE1:
+            if d1 == 0x9A and d2 == 0x80:
+                return 3
+        elif c == 0xE3:
+            if d1 == 0x80 and d2 == 0x80:
+                return 3
+    return 0
+
+
+cdef inline int _space_before(const uint8_t* d, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
+    """Bytes of the white-space character that ends at ``b`` (0: none; UTF-8's lead bytes tell where a
+    character starts)."""
+    cdef uint8_t c = d[b - 1]
+    if (9 <= c <= 13) or (28 <= c <= 32):
+        return 1
+    if b - 2 >= a and d[b - 2] == 0xC2 and (c == 0x85 or c == 0xA0):
+        return 2
+    if b - 3 >= a and _space_at(d, b - 3, b) == 3:
+        return 3
+    return 0
 
 
 cdef inline uint64_t _hash(const uint8_t* p, Py_ssize_t n) noexcept nogil:
@@ -23,11 +57,12 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
                 const uint8_t[::1] q_data, const uint8_t[::1] q_missing, bint strip, int64_t[::1] out,
                 int64_t[::1] counts):
     cdef Py_ssize_t nk = key_off.shape[0] - 1, n = out.shape[0], size = 16, i, k, a, b, a0, b0, ln
+    cdef int w
     while size < 2 * nk:
         size *= 2
     cdef int64_t[::1] slots = np.full(size, -1, dtype=np.int64)
     cdef uint64_t mask = <uint64_t>(size - 1), j
-    cdef int64_t code, undecided = 0, shortened = 0
+    cdef int64_t code, shortened = 0
     # (empty buffers: a valid pointer all the same, never read)
     cdef const uint8_t* kd = &key_data[0] if key_data.shape[0] else <const uint8_t*>b""
     cdef const uint8_t* qd = &q_data[0] if q_data.shape[0] else <const uint8_t*>b""
@@ -46,16 +81,18 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
             if strip:
                 a0 = a
                 b0 = b
-                while a < b and _is_space(qd[a]):
-                    a += 1
-                while b > a and _is_space(qd[b - 1]):
-                    b -= 1
+                while a < b:
+                    w = _space_at(qd, a, b)
+                    if w == 0:
+                        break
+                    a += w
+                while b > a:
+                    w = _space_before(qd, a, b)
+                    if w == 0:
+                        break
+                    b -= w
                 if a != a0 or b != b0:
                     shortened += 1
-                if a < b and (qd[a] >= 0x80 or qd[b - 1] >= 0x80):
-                    out[i] = -2
-                    undecided += 1
-                    continue
             if a == b:
                 out[i] = -3
                 continue
@@ -69,5 +106,4 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
                     break
                 j = (j + 1) & mask
             out[i] = code
-    counts[0] = undecided
-    counts[1] = shortened
+    counts[0] = shortened

@@ -1,5 +1,7 @@
 """Numba engine for text ids; same names, signatures and results as ``reference.text``: one open-addressing
-hash table of the keys per call (FNV-1a over the bytes, linear probing), a probe per query."""
+hash table of the keys per call (FNV-1a over the bytes, linear probing), a probe per query; white space
+stripped from the bytes (the ASCII white space and the UTF-8 forms of the 19 non-ASCII characters
+``str.strip()`` removes)."""
 
 from __future__ import annotations
 
@@ -12,8 +14,40 @@ _FNV_PRIME = np.uint64(1099511628211)
 
 
 @jit
-def _is_space(c):
-    return (9 <= c <= 13) or (28 <= c <= 32)
+def _space_at(d, a, b):
+    """Bytes of the white-space character that starts at ``a`` (0: none)."""
+    c = d[a]
+    if (9 <= c <= 13) or (28 <= c <= 32):
+        return 1
+    if c == 0xC2 and a + 1 < b and (d[a + 1] == 0x85 or d[a + 1] == 0xA0):
+        return 2
+    if a + 2 < b:
+        if c == 0xE2:
+            d1, d2 = d[a + 1], d[a + 2]
+            if (d1 == 0x80 and (0x80 <= d2 <= 0x8A or d2 == 0xA8 or d2 == 0xA9 or d2 == 0xAF)) or \
+                    (d1 == 0x81 and d2 == 0x9F):
+                return 3
+        elif c == 0xE1:
+            if d[a + 1] == 0x9A and d[a + 2] == 0x80:
+                return 3
+        elif c == 0xE3:
+            if d[a + 1] == 0x80 and d[a + 2] == 0x80:
+                return 3
+    return 0
+
+
+@jit
+def _space_before(d, a, b):
+    """Bytes of the white-space character that ends at ``b`` (0: none; UTF-8's lead bytes tell where a
+    character starts)."""
+    c = d[b - 1]
+    if (9 <= c <= 13) or (28 <= c <= 32):
+        return 1
+    if b - 2 >= a and d[b - 2] == 0xC2 and (c == 0x85 or c == 0xA0):
+        return 2
+    if b - 3 >= a and _space_at(d, b - 3, b) == 3:
+        return 3
+    return 0
 
 
 @jit
@@ -37,7 +71,6 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
         while slots[j] >= 0:
             j = (j + np.uint64(1)) & mask
         slots[j] = k
-    undecided = 0
     shortened = 0
     for i in range(out.shape[0]):
         if q_missing[i]:
@@ -48,16 +81,18 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
         if strip:
             a0 = a
             b0 = b
-            while a < b and _is_space(q_data[a]):
-                a += 1
-            while b > a and _is_space(q_data[b - 1]):
-                b -= 1
+            while a < b:
+                w = _space_at(q_data, a, b)
+                if w == 0:
+                    break
+                a += w
+            while b > a:
+                w = _space_before(q_data, a, b)
+                if w == 0:
+                    break
+                b -= w
             if a != a0 or b != b0:
                 shortened += 1
-            if a < b and (q_data[a] >= 0x80 or q_data[b - 1] >= 0x80):
-                out[i] = -2
-                undecided += 1
-                continue
         if a == b:
             out[i] = -3
             continue
@@ -78,5 +113,4 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
                     break
             j = (j + np.uint64(1)) & mask
         out[i] = code
-    counts[0] = undecided
-    counts[1] = shortened
+    counts[0] = shortened

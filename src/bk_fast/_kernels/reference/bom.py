@@ -36,28 +36,25 @@ def bom_levels(indptr, indices, llc):
     frontier = np.flatnonzero(indeg == 0)
     level = 0
     done = 0
-    lists = None  # (indptr, indices, indeg as Python lists, for narrow levels)
+    lists = None  # (indptr and indices as Python lists, made once, for narrow levels)
     while frontier.size:
         llc[frontier] = level
         done += frontier.size
         if frontier.size <= 16:
             # a narrow level (a deep chain): edge by edge, as array calls cost far more than the work there
             if lists is None:
-                lists = indptr.tolist(), indices.tolist(), indeg.tolist()
-            ptr, idx, deg = lists
+                lists = indptr.tolist(), indices.tolist()
+            ptr, idx = lists
             nxt = []
             for v in frontier.tolist():
                 for e in range(ptr[v], ptr[v + 1]):
                     child = idx[e]
-                    deg[child] -= 1
-                    if deg[child] == 0:
+                    indeg[child] -= 1
+                    if indeg[child] == 0:
                         nxt.append(child)
             frontier = np.array(nxt, dtype=np.int64)
             level += 1
             continue
-        if lists is not None:  # (back to arrays: the counts the narrow levels kept)
-            indeg = np.array(lists[2], dtype=np.int64)
-            lists = None
         c = counts[frontier]
         total = int(c.sum())
         if total == 0:

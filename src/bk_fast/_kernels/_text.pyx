@@ -78,7 +78,8 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
                 continue
             a = q_off[i]
             b = q_off[i + 1]
-            if strip:
+            # (most ids begin and end with a printable ASCII byte: nothing to strip, no call)
+            if strip and a < b and not (32 < qd[a] < 0x80 and 32 < qd[b - 1] < 0x80):
                 a0 = a
                 b0 = b
                 while a < b:

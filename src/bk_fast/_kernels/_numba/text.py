@@ -78,7 +78,8 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
             continue
         a = q_off[i]
         b = q_off[i + 1]
-        if strip:
+        # (most ids begin and end with a printable ASCII byte: nothing to strip, no call)
+        if strip and a < b and not (32 < q_data[a] < 0x80 and 32 < q_data[b - 1] < 0x80):
             a0 = a
             b0 = b
             while a < b:

@@ -215,10 +215,11 @@ def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
     """``(steps per day, the columns' points)``: date columns (the orders' due, the supply's period) on one
     float64 time axis, NaT as NaN. Its steps are the greatest common divisor of their times of day (a day for
     dates at midnight, an hour for times on the hour) in the finest unit among them, counted from the
-    earliest day of each group (``groups``: each
-    column's item codes, 0..n_groups-1; without them, of all): a point is exact while below 2**53 steps from
-    its group's first day (nanosecond times over 104 days, microsecond ones over 285 years), a float64
-    rounding of it beyond. Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at
+    earliest day of each group (``groups``: each column's item codes, 0..n_groups-1; without them, of all):
+    a point is exact while below 2**53 steps from its group's first day (nanosecond times over 104 days,
+    microsecond ones over 285 years), a float64 rounding of it beyond. When every point of every group is
+    below 2**53 steps from the first day of all, that day is every group's origin (the same exact points,
+    shifted per group; times are only compared and subtracted within a group). Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at
     19:59:59.999999895, a local-midnight due west of UTC on the day before, and a receipt 1 ns after its due
     on time."""
     unit = max((c.dt.unit for c in cols), key=_UNITS.index, default="ns")

@@ -12,11 +12,20 @@ value back and comparing it with the original, so the array *never* holds a valu
 
 Used by :func:`bk_fast.optimize_memory` with ``pack=True``. The pandas ``.str`` accessor works on the
 printed-back values (each call prints the column back first, so ``astype("str")`` once is faster for many string
-operations). Writing into the array (``arr[i] = v``, ``.loc`` assignment, ``replace``, ``update``, pandas'
-``fill_value``) takes what the ``str`` column takes; the written values are kept verbatim beside the packed ones,
-in a new table of the array's own (tables never change: slices, copies and other arrays sharing one keep their
-values), so a written column is exact but less compact: ``optimize_memory(df.astype({col: "str"}), pack=True)``
-packs it again.
+operations).
+
+Writing into the array (``arr[i] = v``, ``.loc`` assignment, ``replace``, ``update``, ``fillna``, ``where`` /
+``mask``, pandas' ``fill_value``) takes strings and missing values, as the ``str`` column does. Any other value
+raises TypeError, also where a ``str`` column would turn into ``object`` instead (``replace("", 0)``,
+``where(cond, 0)``, ``fillna(0)``): convert with ``astype("str")`` or ``astype(object)`` first. A written string
+that the array's table already holds (encoded or verbatim) is pointed at; the others are kept verbatim beside the
+packed ones, in a new table of the array's own (tables never change: slices, copies and other arrays sharing one
+keep their values). Once the table rows that no row uses outnumber the used ones (and 64), the table keeps only
+the used rows, so its size follows the distinct values the array holds, not the number of writes. A written
+column is exact but less compact: new strings are stored as they are, and a column packed one value per row (the
+encoded rows themselves, no codes) gets a code per row (int8 / int16 / int32 by the table's size: 4 bytes a row
+past 32,767 rows). Each write copies the codes (O(rows) array work, no re-encoding): write in bulk rather than
+cell by cell. ``optimize_memory(df.astype({col: "str"}), pack=True)`` packs a written column again.
 """
 
 from __future__ import annotations
@@ -39,6 +48,8 @@ _MAX_DIGITS = 18  # fits uint64 comfortably
 _MAX_SHAPES = 127  # shape codes stay int8
 _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 _BLOCK_SHIFT = 14  # a scalar read counts the shape codes of at most 2**14 rows
+_FIND_BY_NUMBERS = 8  # a write looks up at most this many strings per shape by their numbers (else prints it)
+_MIN_DEAD = 64  # a written array's table is compacted when its unused rows pass max(used rows, this)
 
 
 #: bytes of an empty ndarray object: counted for every small array a packed column holds besides its data
@@ -253,6 +264,61 @@ class _Table:
         codes = np.concatenate([self.shape_codes(), np.full(len(strings), k, dtype=np.int8)])
         return _Table.build(self.n + len(strings), codes, shapes)
 
+    def find(self, strings: pa.Array) -> np.ndarray:
+        """For each of ``strings`` (distinct, not missing) a row of this table that prints it, or -1.
+
+        An encoded row is found from the string's digit runs (compared as numbers in the shape with the same
+        literal pieces, then the first candidate printed back and checked; a shape asked for more than
+        ``_FIND_BY_NUMBERS`` strings is printed back whole instead), a verbatim one by a scan of the verbatim
+        strings: O(rows of the shapes asked about) per call, nothing kept."""
+        out = np.full(len(strings), -1, dtype=np.int64)
+        if not len(strings) or not self.n:
+            return out
+        codes = None if self.codes is None and self.valid is None else self.shape_codes()  # (None: rank = row)
+        values = strings.to_pylist()
+        by_literals = {tuple(s.literals): k for k, s in enumerate(self.shapes) if s.raw is None}
+        asked: dict[int, list[int]] = {}
+        for i, v in enumerate(values):
+            k = by_literals.get(tuple(_TOKEN.split(v)[0::2]))
+            if k is not None:
+                asked.setdefault(k, []).append(i)
+        for k, items in asked.items():
+            shape = self.shapes[k]
+            if len(items) > _FIND_BY_NUMBERS:
+                ranks = pc.index_in(pa.array([values[i] for i in items], pa.string()),
+                                    value_set=shape.render().cast(pa.string()))
+                ranks = ranks.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            else:
+                ranks = np.array([_rank_of(shape, values[i]) for i in items], dtype=np.int64)
+            hit = ranks >= 0
+            if hit.any():
+                out[np.asarray(items)[hit]] = ranks[hit] if codes is None else np.flatnonzero(codes == k)[ranks[hit]]
+        for k, shape in enumerate(self.shapes):
+            rest = np.flatnonzero(out < 0)
+            if shape.raw is None or not len(rest) or not len(shape):
+                continue
+            if len(rest) == 1:
+                ranks = np.array([pc.index(shape.raw, strings[int(rest[0])]).as_py()])
+                found, ranks = (ranks >= 0).nonzero()[0], ranks[ranks >= 0]
+            else:
+                which = pc.index_in(shape.raw, value_set=strings.take(pa.array(rest)))
+                which = which.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+                ranks = np.flatnonzero(which >= 0)
+                found, first = np.unique(which[ranks], return_index=True)
+                ranks = ranks[first]
+            out[rest[found]] = ranks if codes is None else np.flatnonzero(codes == k)[ranks]
+        return out
+
+    def compact(self, rows: np.ndarray) -> "_Table":
+        """Rows ``rows`` (none missing) as a new table, without the shapes left with no row."""
+        table = self.take(rows)
+        keep = [k for k, shape in enumerate(table.shapes) if len(shape)]
+        if len(keep) == len(table.shapes):
+            return table
+        renumber = np.full(len(table.shapes), -1, dtype=np.int8)
+        renumber[keep] = np.arange(len(keep))
+        return _Table.build(table.n, renumber[table.shape_codes()], [table.shapes[k] for k in keep])
+
     def render(self) -> pa.Array:
         codes = self.shape_codes()
         pieces = []
@@ -275,6 +341,23 @@ class _Table:
                 return None
             rank = int(self.marks[i >> _BLOCK_SHIFT, k]) + int(np.count_nonzero(block[:-1] == k))
         return self.shapes[k].take(np.array([rank], dtype=np.int64)).render()[0].as_py()
+
+
+def _rank_of(shape: _Shape, value: str) -> int:
+    """The first row of encoded ``shape`` (whose literal pieces are ``value``'s) that prints ``value``, or -1."""
+    match = np.ones(len(shape), dtype=bool)
+    for slot, tok in zip(shape.slots, _TOKEN.split(value)[1::2]):
+        digits = tok.replace(",", "")
+        if len(digits) > _MAX_DIGITS or int(digits) > np.iinfo(slot.values.dtype).max:
+            return -1
+        match &= slot.values == int(digits)
+        if slot.widths is not None:
+            match &= slot.widths == len(tok)
+    rank = int(np.argmax(match)) if len(match) else -1
+    if rank < 0 or not match[rank]:
+        return -1
+    # rows with the same numbers (and widths) print alike: the first one tells for all
+    return rank if shape.take(np.array([rank])).render()[0].as_py() == value else -1
 
 
 def _encode_uniques(values: list[str]) -> _Table:
@@ -378,6 +461,31 @@ def _to_arrow(values) -> pa.Array:
     return arr
 
 
+def _written(arr: "PackedStringArray", key, value) -> tuple[np.ndarray, np.ndarray, pa.Array]:
+    """``arr[key] = value`` as the str column takes it (its setitem on a stand-in of missing values does the
+    checks, the errors and the broadcasting): the rows written, per row the index of its value in the distinct
+    strings written (-1 = missing) and those strings."""
+    n = len(arr)
+    stand_in = pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(n, pa.string())]), dtype=_STR_DTYPE)
+    try:
+        stand_in[key] = value._str_array() if isinstance(value, PackedStringArray) else value
+    except TypeError as exc:
+        raise _text_only(exc) from exc
+    written = np.zeros(n, dtype=bool)
+    written[check_array_indexer(arr, key[0] if isinstance(key, tuple) and len(key) == 1 else key)] = True
+    pos = np.flatnonzero(written)
+    encoded = stand_in._pa_array.combine_chunks().take(pa.array(pos)).dictionary_encode()
+    new = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pos, new, encoded.dictionary.cast(pa.string())
+
+
+def _text_only(exc: TypeError) -> TypeError:
+    """The str array's error for a value that is not text, saying what a packed column takes."""
+    return TypeError(f"{exc} A packed_str column holds only strings and missing values: a non-string value "
+                     "raises, also in replace / where / mask / fillna, where a str column would become object; "
+                     "convert the column first with .astype('str') or .astype(object)")
+
+
 def pack_strings(values) -> "PackedStringArray":
     """Encode text values (pandas ``str`` / ``string`` / object strings, missing as NaN or None) as a
     :class:`PackedStringArray` in whichever layout takes fewer bytes: the encoded rows themselves, or int codes
@@ -454,8 +562,9 @@ class PackedStringArray(ExtensionArray):
     (reading values never changes it). Iterating (``tolist``, ``items``, ``to_dict``...) prints the column back
     once; a single value (``iloc[i]``) is printed back alone. ``isin``, comparisons, ``+`` / ``*`` (also with
     ``fill_value``) and ``cumsum`` / ``cummin`` / ``cummax`` answer as the ``str`` column (the results of
-    ``+`` / ``*`` / ``cumsum`` are ``str`` columns). A write takes what the ``str`` column takes and keeps the
-    written values verbatim (O(rows) array work, no re-encoding; see the module docstring).
+    ``+`` / ``*`` / ``cumsum`` are ``str`` columns), and so does sorting (stable: tied rows keep their order). A
+    write takes strings and missing values (anything else raises TypeError, also where a ``str`` column would
+    become ``object``) and keeps the new strings verbatim (see the module docstring).
 
     Examples
     --------
@@ -472,8 +581,17 @@ class PackedStringArray(ExtensionArray):
     _dtype = PackedStringDtype()
 
     def __init__(self, table: _Table, codes: np.ndarray | None = None):
-        self._table = table
-        self._codes = codes
+        # one assignment holds both (a write replaces the pair at once: no reader sees a new table with old
+        # codes); methods read the pair once
+        self._state = (table, codes)
+
+    @property
+    def _table(self) -> _Table:
+        return self._state[0]
+
+    @property
+    def _codes(self) -> np.ndarray | None:
+        return self._state[1]
 
     # -- construction ---------------------------------------------------------------------------------
     @classmethod
@@ -505,23 +623,23 @@ class PackedStringArray(ExtensionArray):
         return self._dtype
 
     def __len__(self) -> int:
-        return self._table.n if self._codes is None else len(self._codes)
+        table, codes = self._state
+        return table.n if codes is None else len(codes)
 
     @property
     def nbytes(self) -> int:
-        return int(self._table.nbytes + (0 if self._codes is None else _array_bytes(self._codes)))
+        table, codes = self._state
+        return int(table.nbytes + (0 if codes is None else _array_bytes(codes)))
 
     def __sizeof__(self) -> int:
         return self.nbytes + object.__sizeof__(self)
 
-    def _index_array(self) -> np.ndarray:
-        return np.arange(len(self), dtype=np.int64) if self._codes is None else self._codes.astype(np.int64)
-
     def _arrow(self) -> pa.Array:
         """The values as a pyarrow string array (missing = null)."""
-        if self._codes is None:
-            return self._table.render().cast(pa.string())
-        return self._table.take(self._codes.astype(np.int64)).render().cast(pa.string())
+        table, codes = self._state
+        if codes is None:
+            return table.render().cast(pa.string())
+        return table.take(codes.astype(np.int64)).render().cast(pa.string())
 
     def _str_array(self):
         return pd.arrays.ArrowStringArray(pa.chunked_array([self._arrow()]), dtype=_STR_DTYPE)
@@ -540,10 +658,11 @@ class PackedStringArray(ExtensionArray):
         return [np.nan if v is None else v for v in self._arrow().to_pylist()]
 
     def isna(self) -> np.ndarray:
-        missing = self._table.isna()
-        if self._codes is None:
+        table, codes = self._state
+        missing = table.isna()
+        if codes is None:
             return missing
-        return (self._codes < 0) | (missing[np.maximum(self._codes, 0)] if len(missing) else True)
+        return (codes < 0) | (missing[np.maximum(codes, 0)] if len(missing) else True)
 
     def __getitem__(self, key):
         if isinstance(key, (int, np.integer)):
@@ -552,10 +671,11 @@ class PackedStringArray(ExtensionArray):
                 i += len(self)
             if not 0 <= i < len(self):
                 raise IndexError(f"index {key} is out of bounds for length {len(self)}")
-            j = i if self._codes is None else int(self._codes[i])
+            table, codes = self._state
+            j = i if codes is None else int(codes[i])
             if j < 0:
                 return np.nan
-            v = self._table.value(j)
+            v = table.value(j)
             return np.nan if v is None else v
         if isinstance(key, tuple) and len(key) == 1:
             key = key[0]
@@ -572,9 +692,10 @@ class PackedStringArray(ExtensionArray):
         return self._take_positions(idx)
 
     def _take_positions(self, idx: np.ndarray) -> "PackedStringArray":
-        base = idx if self._codes is None else np.where(idx >= 0, self._codes.astype(np.int64)[np.maximum(idx, 0)]
-                                                        if len(self) else -1, -1)
-        return PackedStringArray(self._table, _narrow_codes(base.astype(np.int64)))
+        table, codes = self._state
+        base = idx if codes is None else np.where(idx >= 0, codes.astype(np.int64)[np.maximum(idx, 0)]
+                                                  if len(codes) else -1, -1)
+        return PackedStringArray(table, _narrow_codes(base.astype(np.int64)))
 
     def take(self, indices, *, allow_fill=False, fill_value=None):
         idx = np.asarray(indices, dtype=np.int64)
@@ -593,28 +714,52 @@ class PackedStringArray(ExtensionArray):
         return self._take_positions(idx)
 
     def copy(self):
-        return PackedStringArray(self._table, None if self._codes is None else self._codes.copy())
+        table, codes = self._state
+        return PackedStringArray(table, None if codes is None else codes.copy())
 
     def __setitem__(self, key, value):
-        # written as the str column takes it: its setitem on a stand-in of missing values does the checks, the
-        # errors and the broadcasting; the values written are kept verbatim in a new table of this array's own
-        # (the old one, shared with slices and copies, never changes) and the rows become codes into it
+        # written as the str column takes it (_written). A written string already in the table is pointed at; the
+        # others are kept verbatim in a new table of this array's own (the old one, shared with slices and
+        # copies, never changes) and the rows become codes into it. Once the table rows no row uses outnumber
+        # the used ones (and _MIN_DEAD), the table keeps only the used rows: its size follows the distinct values
+        # the array holds, not the number of writes
         if self._readonly:
             raise ValueError("Cannot modify read-only array")
+        table, codes = self._state
         n = len(self)
-        stand_in = pd.arrays.ArrowStringArray(pa.chunked_array([pa.nulls(n, pa.string())]), dtype=_STR_DTYPE)
-        stand_in[key] = value._str_array() if isinstance(value, PackedStringArray) else value
-        written = np.zeros(n, dtype=bool)
-        written[check_array_indexer(self, key[0] if isinstance(key, tuple) and len(key) == 1 else key)] = True
-        pos = np.flatnonzero(written)
-        if not len(pos):
-            return
-        encoded = stand_in._pa_array.combine_chunks().take(pa.array(pos)).dictionary_encode()
-        new = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-        codes = self._index_array()  # (a new array: nothing shared is written)
-        codes[pos] = np.where(new >= 0, self._table.n + new, -1)
-        self._table = self._table.with_verbatim(encoded.dictionary.cast(pa.string()))
-        self._codes = _narrow_codes(codes)
+        one = type(value) is str and isinstance(key, (int, np.integer)) and type(key) is not bool
+        if one and -n <= key < n:  # (one string into one row: nothing to broadcast or check)
+            pos, new, strings = np.array([key % n]), np.zeros(1, dtype=np.int64), pa.array([value], pa.string())
+        else:
+            pos, new, strings = _written(self, key, value)
+            if not len(pos):
+                return
+        rows = table.find(strings)
+        fresh = rows < 0
+        rows[fresh] = table.n + np.arange(int(fresh.sum()))
+        table = table.with_verbatim(strings.filter(pa.array(fresh)))
+        out = np.arange(n, dtype=np.int64) if codes is None else codes.astype(np.int64)  # (nothing shared written)
+        out[pos] = np.where(new >= 0, rows[np.maximum(new, 0)] if len(rows) else -1, -1)
+        used = np.zeros(table.n, dtype=bool)
+        used[out[out >= 0]] = True
+        used &= ~table.isna()
+        live = int(np.count_nonzero(used))
+        if table.n - live > max(live, _MIN_DEAD):
+            keep = np.flatnonzero(used)
+            renumber = np.full(table.n, -1, dtype=np.int64)
+            renumber[keep] = np.arange(live)
+            out = np.where(out >= 0, renumber[np.maximum(out, 0)], -1)
+            table = table.compact(keep)
+        self._state = (table, _narrow_codes(out))
+
+    def insert(self, loc, item):
+        # as the str array inserts: a value that is not text raises its TypeError (an Index falls back to
+        # object then, holding the value itself)
+        return pack_strings(self._str_array().insert(loc, item))
+
+    def argsort(self, *, ascending=True, kind="quicksort", na_position="last", **kwargs):
+        # the str array's order: stable (pyarrow), so tied rows keep their order as in the str column
+        return self._str_array().argsort(ascending=ascending, kind=kind, na_position=na_position, **kwargs)
 
     # -- conversions and comparisons ------------------------------------------------------------------
     def astype(self, dtype, copy=True):
@@ -678,14 +823,21 @@ class PackedStringArray(ExtensionArray):
                                              ngroups=ngroups, ids=ids, **kwargs)
 
     def _where(self, mask, value):
-        out = self._str_array()._where(mask, value.astype("str") if isinstance(value, PackedStringArray) else value)
+        try:
+            out = self._str_array()._where(mask, value.astype("str") if isinstance(value, PackedStringArray)
+                                           else value)
+        except TypeError as exc:
+            raise _text_only(exc) from exc
         return pack_strings(out)
 
     def _values_for_factorize(self):
         return np.asarray(self._str_array(), dtype=object), np.nan
 
     def fillna(self, value, limit=None, copy=True):
-        return pack_strings(self._str_array().fillna(value, limit=limit))
+        try:
+            return pack_strings(self._str_array().fillna(value, limit=limit))
+        except TypeError as exc:
+            raise _text_only(exc) from exc
 
     def _formatter(self, boxed=False):
         return lambda x: x if isinstance(x, str) else "NaN"

@@ -219,9 +219,9 @@ def _date_axis(cols: list[pd.Series], groups: list[np.ndarray] | None = None,
     a point is exact while below 2**53 steps from its group's first day (nanosecond times over 104 days,
     microsecond ones over 285 years), a float64 rounding of it beyond. When every point of every group is
     below 2**53 steps from the first day of all, that day is every group's origin (the same exact points,
-    shifted per group; times are only compared and subtracted within a group). Float64 days since 1970 put an on-time delivery due at 20:00 (datetime64[ns]) at
-    19:59:59.999999895, a local-midnight due west of UTC on the day before, and a receipt 1 ns after its due
-    on time."""
+    shifted per group; times are only compared and subtracted within a group). Float64 days since 1970 put
+    an on-time delivery due at 20:00 (datetime64[ns]) at 19:59:59.999999895, a local-midnight due west of UTC
+    on the day before, and a receipt 1 ns after its due on time."""
     unit = max((c.dt.unit for c in cols), key=_UNITS.index, default="ns")
     per_day = _ticks_per_day(np.dtype(f"datetime64[{unit}]"))
     parts, g = [], per_day

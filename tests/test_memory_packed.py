@@ -654,3 +654,15 @@ def test_a_write_replaces_table_and_codes_in_one_assignment():
     arr[[1, 2]] = ["CF 1/0001", "x"]
     assert set_names == ["_state", "_state"]
     assert arr.astype("str").tolist() == ["new", "CF 1/0001", "x"]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+def test_a_one_cell_write_with_a_small_numpy_int_row_number(dtype):
+    """Review of session 12: the one-cell fast path computed np.int8(3) % 40000 in int8 (numpy 2's rules):
+    OverflowError where the str column takes the key."""
+    values = [f"CF {i:05d}" for i in range(40_000)]
+    packed = pack_strings(values)
+    packed[dtype(3)] = "ZZ"
+    want = pd.array(values, dtype="str")
+    want[dtype(3)] = "ZZ"
+    assert packed.tolist() == list(want) and packed[3] == "ZZ"

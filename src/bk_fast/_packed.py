@@ -728,8 +728,9 @@ class PackedStringArray(ExtensionArray):
         table, codes = self._state
         n = len(self)
         one = type(value) is str and isinstance(key, (int, np.integer)) and type(key) is not bool
-        if one and -n <= key < n:  # (one string into one row: nothing to broadcast or check)
-            pos, new, strings = np.array([key % n]), np.zeros(1, dtype=np.int64), pa.array([value], pa.string())
+        if one and -n <= int(key) < n:  # (one string into one row: nothing to broadcast or check)
+            # (int(key): numpy 2 computes np.int8(3) % 40000 in int8, which overflows)
+            pos, new, strings = np.array([int(key) % n]), np.zeros(1, dtype=np.int64), pa.array([value], pa.string())
         else:
             pos, new, strings = _written(self, key, value)
             if not len(pos):

@@ -50,6 +50,15 @@ def _bom(engine):
     return out
 
 
+def _text(engine):
+    # text ids: a demand column longer than the BOM's chunk (8192 lines) goes through text_lookup on the
+    # compiled engines (padded, unicode-padded, blank, missing and unknown ids)
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y1", "Y2"],
+                                               "qty_per": [2.0, 0.5, 3.0]}), engine=engine)
+    ids = pd.Series(["FG", " SUB\t", "Y1", "\xa0FG", "", None, "nope"] * 1200, dtype="str")
+    return [bom.explode(pd.DataFrame({"item": ids, "qty": 1.0}), engine=engine)]
+
+
 def _netting(engine):
     from bk_fast.lots import MinMaxMultiple, WagnerWhitin
 
@@ -124,6 +133,7 @@ SCENARIOS = {
     "inventory": ("bk_fast.inventory", _inventory),
     "segments": ("bk_fast.segments", _segments),
     "bom": ("bk_fast.bom", _bom),
+    "text": ("bk_fast.bom", _text),
     "netting": ("bk_fast.netting", _netting),
     "allocation": ("bk_fast.allocation", _allocation),
     "scheduling": ("bk_fast.scheduling", _scheduling),

@@ -484,6 +484,45 @@ class Allocation(NamedTuple):
     shortfalls: pd.DataFrame
     orders: pd.DataFrame
 
+    def plot(self, supply: pd.DataFrame, item=None, path=None, *, ax=None, columns: dict | None = None):
+        """Chart of one item over time: its supply received, demand due and deliveries, cumulative.
+
+        Between the received and delivered lines (green) lies the stock on hand; between the due and
+        delivered lines (red) the demand not delivered yet (late, or short when the red band stays open at
+        the end). Needs matplotlib (the ``plot`` extra).
+
+        Parameters
+        ----------
+        supply : DataFrame
+            The supply that was allocated (read as :func:`allocate` reads it).
+        item : optional
+            The item to chart; default: the item with the most short, then late, then delivered qty.
+        path : str or file, optional
+            Write a PNG there.
+        ax : matplotlib Axes, optional
+            Draw into it instead of a new figure.
+        columns : dict, optional
+            ``supply_item``, ``period``, ``supply_qty`` labels, as for :func:`allocate`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Examples
+        --------
+        >>> import pandas as pd, bk_fast
+        >>> orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0],
+        ...                        "priority": [1, 2], "due": [0, 0]})
+        >>> supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 5], "qty": [12.0, 5.0]})
+        >>> fig = bk_fast.allocate(orders, supply).plot(supply)
+        >>> fig.axes[0].get_title()
+        'Y: 17 delivered (5 late), 3 short of 20 due'
+        >>> import matplotlib.pyplot as plt; plt.close(fig)
+        """
+        from bk_fast._allocation_plot import plot_allocation
+
+        return plot_allocation(self, supply, item, path, ax=ax, columns=columns)
+
 
 #: seconds per unit of a NumPy duration of fixed length
 _UNIT_SECONDS = {"W": Fraction(604_800), "D": Fraction(86_400), "h": Fraction(3_600), "m": Fraction(60),

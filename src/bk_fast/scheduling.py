@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
+from bk_fast._plotting import figure_axes
 from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, is_time_value, plain, \
     reject_text, require_frame, uncategorized
 
@@ -49,7 +50,6 @@ _MACHINE_NAMES = {
     "style": ("current_style", "last_style"),
     "rate": ("rate", "lbs/day"),
 }
-_PLOT_HINT = "plotting needs matplotlib: pip install 'bk_fast[plot]'"
 #: working days beyond which no date is shown (NaT): ~500 years, keeps np.busday_offset's int64 day count small
 _MAX_CALENDAR_DAYS = 125_000.0
 #: the days whose every minute datetime64[ns] can hold (dates outside show NaT)
@@ -163,14 +163,6 @@ class Schedule:
         Knitting is drawn blue (red when the job is late), changeovers grey. Needs matplotlib (the ``plot``
         extra); without it an ImportError says so. ``path``: write a PNG there. Returns the figure.
         """
-        try:
-            import matplotlib
-
-            if path is not None and ax is None:
-                matplotlib.use("Agg", force=False)
-            import matplotlib.pyplot as plt
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError(_PLOT_HINT) from exc
         placed = self.jobs[self.jobs["reason"].isna()]
         if work_centers is None:
             busy = (placed["end_day"] - placed["start_day"]).groupby(placed["work_center"]).sum()
@@ -182,10 +174,7 @@ class Schedule:
         numeric = all(isinstance(m, numbers.Real) for _, m in rows)
         rows.sort(key=lambda r: (work_centers.index(r[0]), r[1] if numeric else str(r[1])))
         ypos = {m: i for i, (_, m) in enumerate(rows)}
-        if ax is None:
-            fig, ax = plt.subplots(figsize=(11, 0.35 * len(rows) + 1.5))
-        else:
-            fig = ax.figure
+        fig, ax = figure_axes(ax, path, (11, 0.35 * len(rows) + 1.5))
         sel = placed[placed["machine"].isin(list(ypos))]
         # one broken_barh (a collection of rectangles) per machine for its changeovers and one for its knitting,
         # not one bar per job (~4 ms each)

@@ -4,6 +4,8 @@ kernel (compiled engines) as through pandas' factorize (numpy engine)."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -70,6 +72,24 @@ def test_engines_equal_the_reference_and_str_strip(keys, queries, strip):
         got, counts = _lookup(keys, queries, strip, engine)
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(counts, want_counts)
+
+
+def test_many_keys_of_every_length_and_their_near_misses():
+    """Thousands of keys of 1 to 20 bytes (the tables' short keys, matched by their bytes, and long ones, by
+    hash and bytes), NUL bytes and shared prefixes among them; every key is found, and no near miss (one byte
+    changed, one short, one more) is taken for a key."""
+    rng = random.Random(11)  # (not NumPy's choice: NumPy's str arrays drop trailing NUL characters)
+    alphabet = list("AB7/\x00-") + ["é"]
+    keys = sorted({"".join(rng.choices(alphabet, k=rng.randint(1, 20))) for _ in range(6000)})
+    keys += [k + "Z" for k in keys[:300]] + ["\x00" * n for n in range(1, 10)]
+    keys = list(dict.fromkeys(keys))
+    near = [k[:-1] + ("Q" if k[-1] != "Q" else "R") for k in keys] + [k[:-1] for k in keys] + [k + "é" for k in keys]
+    queries = keys[::-1] + near
+    index = {k: i for i, k in enumerate(keys)}
+    want = [index.get(q, NO_KEY) if q else MISSING for q in queries]
+    for engine in ("numpy", "cython", "numba"):
+        out, _ = _lookup(keys, queries, False, engine)
+        assert out.tolist() == want, engine
 
 
 def test_buffers_of_slices_chunks_and_narrow_offsets():

@@ -1,8 +1,8 @@
 # cython: language_level=3
 """Cython engine for text ids; same semantics as ``reference.text``: one open-addressing hash table of the keys
-per call (FNV-1a over the bytes, linear probing), a probe per query, the GIL released; white space stripped
-from the bytes (the ASCII white space and the UTF-8 forms of the 19 non-ASCII characters ``str.strip()``
-removes)."""
+per call (linear probing; a key's tag is its bytes when they are 7 or fewer, else an FNV-1a hash), a probe per
+query, the GIL released; white space stripped from the bytes (the ASCII white space and the UTF-8 forms of the
+19 non-ASCII characters ``str.strip()`` removes)."""
 
 import numpy as np
 from libc.stdint cimport int64_t, uint8_t, uint64_t
@@ -45,12 +45,28 @@ cdef inline int _space_before(const uint8_t* d, Py_ssize_t a, Py_ssize_t b) noex
     return 0
 
 
-cdef inline uint64_t _hash(const uint8_t* p, Py_ssize_t n) noexcept nogil:
-    cdef uint64_t h = 14695981039346656037ULL
+cdef uint64_t EMPTY = 0xFFFFFFFFFFFFFFFFULL  # (a free slot of the table)
+
+
+cdef inline uint64_t _tag(const uint8_t* p, Py_ssize_t n) noexcept nogil:
+    """A key's tag: for up to 7 bytes the bytes themselves and the length in the top byte (equal tags: equal
+    keys), else an FNV-1a hash of the bytes with the top byte 0xFF (equal keys have equal tags)."""
+    cdef uint64_t h = 0
     cdef Py_ssize_t j
+    if n <= 7:
+        for j in range(n):
+            h |= (<uint64_t>p[j]) << (8 * j)
+        return h | ((<uint64_t>n) << 56)
+    h = 14695981039346656037ULL
     for j in range(n):
         h = (h ^ p[j]) * 1099511628211ULL
-    return h ^ (h >> 29)  # (the low bits index the table: fold the high ones in)
+    return (h >> 8) | (0xFFULL << 56)
+
+
+cdef inline uint64_t _slot(uint64_t tag, uint64_t mask) noexcept nogil:
+    """The first slot to probe for ``tag`` (a multiplicative mix: short keys' tags are their bytes)."""
+    tag *= 0x9E3779B97F4A7C15ULL
+    return (tag ^ (tag >> 29)) & mask
 
 
 def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const int64_t[::1] q_off,
@@ -60,18 +76,22 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
     cdef int w
     while size < 2 * nk:
         size *= 2
-    cdef int64_t[::1] slots = np.full(size, -1, dtype=np.int64)
-    cdef uint64_t mask = <uint64_t>(size - 1), j
+    # one open-addressing table of (key index, tag) pairs, side by side: a probe reads one cache line, and a
+    # key of up to 7 bytes (most ids) is matched by its tag alone, without reading the keys' offsets or bytes
+    cdef uint64_t[::1] table = np.full(2 * size, EMPTY, dtype=np.uint64)
+    cdef uint64_t mask = <uint64_t>(size - 1), j, tag
     cdef int64_t code, shortened = 0
     # (empty buffers: a valid pointer all the same, never read)
     cdef const uint8_t* kd = &key_data[0] if key_data.shape[0] else <const uint8_t*>b""
     cdef const uint8_t* qd = &q_data[0] if q_data.shape[0] else <const uint8_t*>b""
     with nogil:
         for k in range(nk):
-            j = _hash(kd + key_off[k], key_off[k + 1] - key_off[k]) & mask
-            while slots[j] >= 0:
+            tag = _tag(kd + key_off[k], key_off[k + 1] - key_off[k])
+            j = _slot(tag, mask)
+            while table[2 * j] != EMPTY:
                 j = (j + 1) & mask
-            slots[j] = k
+            table[2 * j] = <uint64_t>k
+            table[2 * j + 1] = tag
         for i in range(n):
             if q_missing[i]:
                 out[i] = -3
@@ -98,13 +118,15 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
                 out[i] = -3
                 continue
             ln = b - a
-            j = _hash(qd + a, ln) & mask
+            tag = _tag(qd + a, ln)
+            j = _slot(tag, mask)
             code = -1
-            while slots[j] >= 0:
-                k = slots[j]
-                if key_off[k + 1] - key_off[k] == ln and memcmp(kd + key_off[k], qd + a, ln) == 0:
-                    code = k
-                    break
+            while table[2 * j] != EMPTY:
+                if table[2 * j + 1] == tag:
+                    k = <Py_ssize_t>table[2 * j]
+                    if ln <= 7 or (key_off[k + 1] - key_off[k] == ln and memcmp(kd + key_off[k], qd + a, ln) == 0):
+                        code = k
+                        break
                 j = (j + 1) & mask
             out[i] = code
     counts[0] = shortened

@@ -1,7 +1,7 @@
 """Numba engine for text ids; same names, signatures and results as ``reference.text``: one open-addressing
-hash table of the keys per call (FNV-1a over the bytes, linear probing), a probe per query; white space
-stripped from the bytes (the ASCII white space and the UTF-8 forms of the 19 non-ASCII characters
-``str.strip()`` removes)."""
+hash table of the keys per call (linear probing; a key's tag is its bytes when they are 7 or fewer, else an
+FNV-1a hash), a probe per query; white space stripped from the bytes (the ASCII white space and the UTF-8
+forms of the 19 non-ASCII characters ``str.strip()`` removes)."""
 
 from __future__ import annotations
 
@@ -50,12 +50,32 @@ def _space_before(d, a, b):
     return 0
 
 
+_EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # (a free slot of the table)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_LONG = np.uint64(0xFF) << np.uint64(56)
+
+
 @jit(inline="always")
-def _hash(data, a, b):
+def _tag(data, a, b):
+    """A key's tag: for up to 7 bytes the bytes themselves and the length in the top byte (equal tags: equal
+    keys), else an FNV-1a hash of the bytes with the top byte 0xFF (equal keys have equal tags)."""
+    n = b - a
+    h = np.uint64(0)
+    if n <= 7:
+        for j in range(n):
+            h |= np.uint64(data[a + j]) << np.uint64(8 * j)
+        return h | (np.uint64(n) << np.uint64(56))
     h = _FNV_OFFSET
     for j in range(a, b):
         h = (h ^ np.uint64(data[j])) * _FNV_PRIME
-    return h ^ (h >> np.uint64(29))  # (the low bits index the table: fold the high ones in)
+    return (h >> np.uint64(8)) | _LONG
+
+
+@jit(inline="always")
+def _slot(tag, mask):
+    """The first slot to probe for ``tag`` (a multiplicative mix: short keys' tags are their bytes)."""
+    t = tag * _MIX
+    return (t ^ (t >> np.uint64(29))) & mask
 
 
 @jit
@@ -65,12 +85,16 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
     while size < 2 * nk:
         size *= 2
     mask = np.uint64(size - 1)
-    slots = np.full(size, -1, dtype=np.int64)
+    # one open-addressing table of (key index, tag) pairs, side by side: a probe reads one cache line, and a
+    # key of up to 7 bytes (most ids) is matched by its tag alone, without reading the keys' offsets or bytes
+    table = np.full(2 * size, _EMPTY, dtype=np.uint64)
     for k in range(nk):
-        j = _hash(key_data, key_off[k], key_off[k + 1]) & mask
-        while slots[j] >= 0:
+        tag = _tag(key_data, key_off[k], key_off[k + 1])
+        j = _slot(tag, mask)
+        while table[2 * j] != _EMPTY:
             j = (j + np.uint64(1)) & mask
-        slots[j] = k
+        table[2 * j] = np.uint64(k)
+        table[2 * j + 1] = tag
     shortened = 0
     for i in range(out.shape[0]):
         if q_missing[i]:
@@ -98,20 +122,25 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
             out[i] = -3
             continue
         n = b - a
-        j = _hash(q_data, a, b) & mask
+        tag = _tag(q_data, a, b)
+        j = _slot(tag, mask)
         code = -1
-        while slots[j] >= 0:
-            k = slots[j]
-            ka = key_off[k]
-            if key_off[k + 1] - ka == n:
-                same = True
-                for t in range(n):
-                    if key_data[ka + t] != q_data[a + t]:
-                        same = False
-                        break
-                if same:
+        while table[2 * j] != _EMPTY:
+            if table[2 * j + 1] == tag:
+                k = np.int64(table[2 * j])
+                if n <= 7:
                     code = k
                     break
+                ka = key_off[k]
+                if key_off[k + 1] - ka == n:
+                    same = True
+                    for t in range(n):
+                        if key_data[ka + t] != q_data[a + t]:
+                            same = False
+                            break
+                    if same:
+                        code = k
+                        break
             j = (j + np.uint64(1)) & mask
         out[i] = code
     counts[0] = shortened

@@ -2048,3 +2048,36 @@ def test_categorical_of_float_styles_meet_a_bom_of_text_styles():
         assert yarn_requirements(kos, bom).by_order["Desc#"].tolist() == want, styles.dtype
         lines = allocate_knit_orders(kos, bom, inv, today="2025-09-01").lines
         assert lines["Order #"].tolist() == ["K1", "K3"] and lines["Desc#"].tolist() == want, styles.dtype
+
+
+def test_max_lateness_is_compared_as_days_late_reports_it(engine):
+    """Fractional period numbers: ``due + max_lateness`` rounds, ``period - due`` (the reported days_late)
+    rounds too, and the two disagreed. A delivery 8.4 - 6.8 = 1.6000000000000005 late was made under
+    ``max_lateness=1.6``; one 9.9 - 7.6 = 2.3000000000000003 late under ``max_lateness=2.3000000000000003`` was
+    refused (7.6 + 2.3000000000000003 is 9.899999999999999). Every delivery's days_late is now within the limit
+    and every period within it is used."""
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [5.0], "priority": [1], "due": [6.8]})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0.0, 8.4], "qty": [0.0, 5.0]})
+    res = bk_fast.allocate(orders, supply, max_lateness=1.6, engine=engine)
+    assert res.deliveries.empty and res.orders["short"].tolist() == [5.0]
+    res = bk_fast.allocate(orders, supply, max_lateness=8.4 - 6.8, engine=engine)
+    assert res.deliveries["days_late"].tolist() == [8.4 - 6.8]
+    orders = orders.assign(due=7.6)
+    supply = supply.assign(period=[0.0, 9.9])
+    res = bk_fast.allocate(orders, supply, max_lateness=9.9 - 7.6, engine=engine)
+    assert res.deliveries["period"].tolist() == [9.9] and res.deliveries["days_late"].tolist() == [9.9 - 7.6]
+    # many fractional dues, periods and limits (long timelines too: the compiled engines' binary search)
+    rng = np.random.default_rng(5)
+    for periods in (5, 60):
+        n = 400
+        orders = pd.DataFrame({"order": np.arange(n), "item": rng.integers(0, 3, n), "qty": rng.uniform(1, 5, n),
+                               "priority": rng.integers(0, 5, n), "due": np.round(rng.uniform(0, 10, n), 1)})
+        supply = pd.DataFrame({"item": np.repeat(np.arange(3), periods),
+                               "period": np.tile(np.round(np.sort(rng.choice(np.arange(0, 12, 0.1), periods,
+                                                                             replace=False)), 1), 3),
+                               "qty": rng.uniform(0, 40, 3 * periods)})
+        for late in (0.1, 0.3, 1.6, 2.3):
+            res = bk_fast.allocate(orders, supply, max_lateness=late, engine=engine)
+            assert (res.deliveries["days_late"] <= late).all()
+            ref = bk_fast.allocate(orders, supply, max_lateness=late, engine="numpy")
+            pd.testing.assert_frame_equal(res.deliveries, ref.deliveries)

@@ -186,6 +186,21 @@ cdef inline Py_ssize_t _count_at_or_before(const double[::1] times, Py_ssize_t a
     return a - a0 + (1 if times[a] <= x else 0)
 
 
+cdef inline Py_ssize_t _count_within(const double[::1] times, Py_ssize_t a, Py_ssize_t b, double d,
+                                     double late) noexcept nogil:
+    """Number of ``times[a:b]`` (ascending) with ``time - d <= late``: the lateness the deliveries report,
+    compared as reported (``time - d`` is non-decreasing in ``time``: rounding is monotone). Branch-free, as
+    :func:`_count_at_or_before`."""
+    cdef Py_ssize_t n = b - a, half, a0 = a
+    if n <= 0:
+        return 0
+    while n > 1:
+        half = n >> 1
+        a = a + half if times[a + half] - d <= late else a
+        n -= half
+    return a - a0 + (1 if times[a] - d <= late else 0)
+
+
 cdef inline Py_ssize_t _last_at_or_before(const double[::1] times, Py_ssize_t a, Py_ssize_t b,
                                           double x) noexcept nogil:
     cdef Py_ssize_t lo = a, hi = b, mid
@@ -295,7 +310,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 a = item_ptr[i]
                 b = item_ptr[i + 1]
                 for idx in range(start[i], start[i + 1]):
-                    sl[idx] = _count_at_or_before(times, a, b, sd[idx] + max_late) - 1
+                    sl[idx] = _count_within(times, a, b, sd[idx], max_late) - 1
         for i in range(n_items):
             a = item_ptr[i]
             b = item_ptr[i + 1]

@@ -152,6 +152,26 @@ def _count_at_or_before(t, x):
 
 
 @jit(inline="always")
+def _count_within(t, d, late):
+    # number of t (ascending) with t - d <= late: the lateness the deliveries report, compared as reported
+    # (t - d is non-decreasing in t: rounding is monotone); as _count_at_or_before
+    if t.shape[0] <= 32:
+        c = 0
+        for j in range(t.shape[0]):
+            c += np.int64(t[j] - d <= late)
+        return c
+    lo = 0
+    hi = t.shape[0]
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if t[mid] - d <= late:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@jit(inline="always")
 def _last_at_or_before(times, a, b, x):
     # number of periods in times[a:b] that are <= x, minus one (-1: none)
     lo = a
@@ -233,7 +253,7 @@ def _allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, part
         for i in range(n_items):
             t = times[item_ptr[i]:item_ptr[i + 1]]
             for idx in range(start[i], start[i + 1]):
-                sl[idx] = _count_at_or_before(t, sd[idx] + max_late) - 1
+                sl[idx] = _count_within(t, sd[idx], max_late) - 1
     nd = 0
     for i in range(n_items):
         a = item_ptr[i]

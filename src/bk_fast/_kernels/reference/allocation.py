@@ -12,7 +12,8 @@ period drops by ``x``). Projected on hand is never negative at any period iff ``
 non-decreasing in ``m``, which makes "the earliest period with enough free material" a single backward scan.
 Each order, in priority order, repeats: find the smallest ``m >= k`` (``m >= 0``) with ``g(m) > 0`` (with
 ``g(m) >= s`` when the smallest allowed shipment ``s`` is positive), stop if ``m`` is past the last period
-allowed by ``max_late`` (or no such ``m`` exists, or the remaining need is below ``s``), take
+allowed by ``max_late`` (the last with ``time - d <= max_late``, the lateness as the deliveries report it;
+or no such ``m`` exists, or the remaining need is below ``s``), take
 ``x = min(remaining, g(m))`` at ``m`` and continue from ``m + 1``. A take at ``m`` with ``x = g(m)`` leaves
 ``g(m') = 0`` for every ``m' <= m`` for good, so an item makes at most ``orders + periods`` takes. The
 compiled engines keep only the suffix minima ``g``, exactly (``min(f - x) == min(f) - x`` in floating point
@@ -100,8 +101,8 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
     F = np.full((n_items, width), np.inf)
     F[per_item, col] = cum
 
-    # k = last period <= due, last = last period <= due + max_late (-1: none), via one global searchsorted
-    # on (item, time rank) keys: ranks keep the order of every time involved exactly
+    # k = last period <= due, last = about the last period <= due + max_late (-1: none), via one global
+    # searchsorted on (item, time rank) keys: ranks keep the order of every time involved exactly
     with np.errstate(invalid="ignore"):
         bound = due + max_late
     bound = np.where(np.isnan(bound), np.inf, bound)  # -inf + inf cannot occur (due is finite)
@@ -113,6 +114,17 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
     last = np.searchsorted(pkey, order_item * base + b_rank, side="right") - item_ptr[order_item] - 1
     k = np.maximum(k, -1)
     last = np.maximum(last, -1)
+    # the lateness is compared as the deliveries report it, ``time - due <= max_late`` (due + max_late may round
+    # across a period): step ``last`` to where that holds (a period or two at most; t - due is monotone in t)
+    plen_o = plen[order_item]
+    while True:
+        up = (last + 1 < plen_o)
+        up[up] = times[item_ptr[order_item[up]] + last[up] + 1] - due[up] <= max_late
+        down = last >= 0
+        down[down] = times[item_ptr[order_item[down]] + last[down]] - due[down] > max_late
+        if not (up.any() or down.any()):
+            break
+        last = last + up - down
 
     pos = start[:-1].copy()
     end = start[1:]

@@ -1865,3 +1865,72 @@ def test_rates_and_setup_text_errors_name_the_key():
         bk_fast.schedule(_J2, _M2, rates=100.0, setup={1: 0.5, 2: "long"}, start="2025-09-01")
     s = bk_fast.schedule(_J2, _M2, rates={"A": "100", "B": 100.0}, start="2025-09-01")  # (number text as before)
     assert s.jobs["end_day"].tolist() == [1.0, 2.0]
+
+
+def _arrow_dates(values: pd.Series, kind: str) -> pd.Series:
+    """``values`` (naive datetime64 wall times) as pyarrow dates or timestamps of ``kind``, or a categorical."""
+    pa = pytest.importorskip("pyarrow")
+    if kind in ("date32", "date64"):
+        return pd.Series(values.dt.date, index=values.index).astype(pd.ArrowDtype(getattr(pa, kind)()))
+    if kind == "category-date32":
+        return _arrow_dates(values, "date32").astype("category")
+    if kind == "timestamp-ms-tz":
+        return values.dt.tz_localize("US/Eastern").astype(pd.ArrowDtype(pa.timestamp("ms", "US/Eastern")))
+    return values.astype(pd.ArrowDtype(pa.timestamp(kind.split("-")[1])))
+
+
+_ARROW_DATE_KINDS = ["date32", "date64", "category-date32", "timestamp-us", "timestamp-ns", "timestamp-ms-tz"]
+
+
+@pytest.mark.parametrize("kind", _ARROW_DATE_KINDS)
+def test_pyarrow_dates_are_read_as_the_same_numpy_dates(engine, kind):
+    """Audit: date32 (what read_csv(engine="pyarrow", dtype_backend="pyarrow") gives for ISO dates) and date64
+    columns raised NotImplementedError "dt.tz is not supported for date32[day][pyarrow]" in due, release and
+    available_from. Every pyarrow date or timestamp now gives the schedule of the same values in datetime64."""
+    days = pd.Series(pd.to_datetime(["2025-09-03 13:30", None, "2025-09-12 06:00", "2025-08-29 18:00"]))
+    if kind.startswith(("date", "category")):
+        days = days.dt.normalize()  # (a date has no time of day)
+    jobs = pd.DataFrame({"job": ["K1", "K2", "K3", "K4"], "qty": [600.0, 300.0, 900.0, 150.0],
+                         "style": ["A", "B", "A", "B"], "work_center": "W", "due": days,
+                         "release": days.shift(1)})
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": ["W", "W"], "available_from": days[2:].to_numpy()})
+    args = dict(rates=300.0, start="2025-09-01", holidays=["2025-09-04"], engine=engine)
+    want = bk_fast.schedule(jobs, machines, **args)
+    arrow_jobs = jobs.assign(due=_arrow_dates(jobs["due"], kind), release=_arrow_dates(jobs["release"], kind))
+    arrow_machines = machines.assign(available_from=_arrow_dates(machines["available_from"], kind))
+    got = bk_fast.schedule(arrow_jobs, arrow_machines, **args)
+    pd.testing.assert_frame_equal(got.jobs, want.jobs)
+    pd.testing.assert_frame_equal(got.machines, want.machines)
+    assert want.jobs["due_day"].notna().sum() == 3 and want.machines["available_day"].iloc[0] > 0
+
+
+def test_pyarrow_holidays_are_read_as_their_dates():
+    """A holidays pyarrow array (or a table's column) was iterated as pyarrow scalars: "holidays: expected
+    dates, got <pyarrow.Date32Scalar ...>"."""
+    pa = pytest.importorskip("pyarrow")
+    import datetime
+
+    hol = [datetime.date(2025, 9, 1), datetime.date(2025, 9, 3), None]
+    for given in (pa.array(hol), pa.chunked_array([pa.array(hol[:1]), pa.array(hol[1:])]),
+                  pd.Series(hol, dtype=pd.ArrowDtype(pa.date32())),
+                  pa.array(pd.to_datetime(["2025-09-01 22:00", "2025-09-03 01:00"]).tz_localize("US/Pacific"))):
+        s = bk_fast.schedule(_J2, _M2, rates=100.0, start="2025-09-01", holidays=given)
+        assert s.calendar.holidays.tolist() == [datetime.date(2025, 9, 1), datetime.date(2025, 9, 3)], given
+        assert s.start == pd.Timestamp("2025-09-02")
+
+
+@pytest.mark.parametrize("kind", ["date32", "timestamp-us", "timestamp-ms-tz"])
+def test_schedule_knit_orders_pyarrow_quoted_date(engine, kind):
+    """Audit: knit orders read with read_csv(engine="pyarrow", dtype_backend="pyarrow") (Quoted Date in
+    date32[pyarrow]) raised NotImplementedError; now the schedule and ERP priority of the same datetime64 dates."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["125792/1"] * 3, "Balance (lbs)": [616.0] * 3,
+                       "Machine": [101.0, np.nan, np.nan],
+                       "Quoted Date": pd.to_datetime(["2025-09-03", "2025-09-12", None])})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"] * 2, "MACH": [101, 102]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
+    want = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine)
+    assert want.jobs["priority_score"].tolist() == [98.0, 89.0, 0.0]
+    arrow = ko.assign(**{"Quoted Date": _arrow_dates(ko["Quoted Date"], kind)})
+    got = schedule_knit_orders(arrow, machines, cap, swc, start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(got.jobs, want.jobs)

@@ -237,6 +237,8 @@ def _calendar(days_per_week, holidays) -> np.busdaycalendar:
     else:
         if isinstance(holidays, (str, bytes, datetime.date, np.datetime64)):
             holidays = [holidays]  # one holiday given as a date
+        elif hasattr(holidays, "to_pylist"):  # a pyarrow array: its dates (iterating gives pyarrow scalars)
+            holidays = holidays.to_pylist()
         elif not np.iterable(holidays):
             raise TypeError(f"holidays must be a date or a list of dates, got {holidays!r}")
         # a tz-aware holiday is its local day, like every other date
@@ -259,7 +261,12 @@ def _wall_time(value):
 
 def _wall_dates(col: pd.Series) -> pd.Series:
     """Dates as tz-naive datetimes of their local (wall-clock) time, NaT where missing or not a date. A
-    column mixing time zones (which pandas refuses to parse) reads each date in its own zone."""
+    column mixing time zones (which pandas refuses to parse) reads each date in its own zone. Pyarrow dates and
+    timestamps are read as the same values in NumPy ``datetime64`` (which ``.dt.tz`` and ``to_numpy`` take)."""
+    if isinstance(col.dtype, pd.ArrowDtype):
+        from bk_fast.allocation import _numpy_date_series
+
+        col = _numpy_date_series(col)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         dates = col
     else:

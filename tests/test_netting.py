@@ -1841,3 +1841,79 @@ def test_per_item_parameter_text_that_is_no_number_is_an_error(engine):
     for mn in ({"A": "$50 ", "C": ""}, np.array(["50", None], dtype=object), np.array(["50", " "], dtype=object)):
         got = bk_fast.net_requirements(gross, 0.0, lot=MinMaxMultiple(min=mn), engine=engine).orders
         assert got[["item", "qty"]].values.tolist() == [["A", 50.0], ["C", 5.0]]
+
+
+# -- pyarrow and categorical period dates (dtypes audit) ---------------------------------------------------------
+
+_WEEKS = pd.to_datetime(["2025-09-08", "2025-09-01", "2025-09-15", "2025-09-01"])
+
+
+def _period_kind(days: pd.DatetimeIndex, kind: str) -> pd.Series:
+    """``days`` as read_csv(dtype_backend="pyarrow"), a database driver or astype("category") give them."""
+    pa = pytest.importorskip("pyarrow")
+    s = pd.Series(days)
+    arrow = {"ts_us": pa.timestamp("us"), "ts_ns": pa.timestamp("ns"), "date32": pa.date32(), "date64": pa.date64(),
+             "ts_ms_tz": pa.timestamp("ms", "Europe/Berlin")}
+    if kind in arrow:
+        if kind.startswith("date"):
+            s = pd.Series(s.dt.date, dtype=object)
+        return s.astype(pd.ArrowDtype(arrow[kind]))
+    if kind == "category_of_dates":
+        return pd.Series(s.dt.date, dtype=object).astype("category")
+    return (s.astype("timestamp[us][pyarrow]") if kind == "category_of_arrow" else s).astype("category")
+
+
+@pytest.mark.parametrize("kind", ["ts_us", "ts_ns", "ts_ms_tz", "date32", "date64", "category", "category_of_dates",
+                                  "category_of_arrow"])
+def test_pyarrow_and_categorical_period_dates_net_as_their_datetime64(engine, kind):
+    """Period dates as pyarrow timestamps or dates (read_csv(dtype_backend="pyarrow")) or a categorical of dates
+    in one input and datetime64 in another: pandas' InvalidIndexError (demand) or numpy's "'list' argument must
+    have no negative elements" (date32 receipts) from the matrix build, as the labels stayed Arrow-typed or
+    categorical and the union held a week twice; with Arrow timestamps in every input, first_short / recovery /
+    summary held raw ints (ns) or datetime objects (us), repr raised AttributeError, and date32 weeks stayed
+    datetime.date labels (dtypes audit). Now they net as the same dates in datetime64 (in their time zone)."""
+    tz = "Europe/Berlin" if kind.endswith("_tz") else None
+    weeks, rweeks = _WEEKS.tz_localize(tz), pd.to_datetime(["2025-09-08", "2025-09-22"]).tz_localize(tz)
+    dem = pd.DataFrame({"item": ["A", "A", "A", "B"], "period": weeks, "qty": [20.0, 10.0, 5.0, 1.0]})
+    rec = pd.DataFrame({"item": ["A", "B"], "period": rweeks, "qty": [50.0, 3.0]})
+    dem_k, rec_k = dem.assign(period=_period_kind(weeks, kind)), rec.assign(period=_period_kind(rweeks, kind))
+    before = dem_k.copy()
+    want = bk_fast.weekly_balance({"A": 15.0}, dem, rec, engine=engine)
+    want_nr = bk_fast.net_requirements(dem, {"A": 15.0}, rec, safety_stock=20, engine=engine)
+    assert want["first_short"].iloc[1] == pd.Timestamp("2025-09-01", tz=tz)   # (B short, then recovered)
+    assert want["recovery"].iloc[1] == pd.Timestamp("2025-09-22", tz=tz)
+    for d, r in ((dem_k, rec), (dem, rec_k), (dem_k, rec_k)):
+        got = bk_fast.weekly_balance({"A": 15.0}, d, r, engine=engine)
+        # (the labels in the unit of the Arrow type: date32 as datetime64[s], as pandas converts it)
+        pd.testing.assert_frame_equal(got, want, check_column_type=False, check_categorical=False)
+        assert list(got.columns) == list(want.columns) and got["first_short"].iloc[1] in got.columns
+        assert got[["first_short", "recovery"]].values.tolist() == want[["first_short", "recovery"]].values.tolist()
+        repr(got)
+        res = bk_fast.net_requirements(d, {"A": 15.0}, r, safety_stock=20, engine=engine)
+        assert list(res.periods) == list(want_nr.periods)
+        pd.testing.assert_frame_equal(res.orders, want_nr.orders, check_dtype=False)
+        assert res.summary["first_short"].tolist() == want_nr.summary["first_short"].tolist()
+        repr(res.summary)
+    pd.testing.assert_frame_equal(dem_k, before)   # (the caller's column is not converted in place)
+
+
+@pytest.mark.parametrize("kind", ["ts_us", "date32", "category"])
+def test_pyarrow_and_categorical_period_dates_as_wide_columns_levels_and_periods(kind):
+    """The same labels as a wide frame's columns (a pivot of such a column), the period level of an (item,
+    period) Series, periods= and mrp's demand: read as the dates in datetime64 (dtypes audit)."""
+    dem = pd.DataFrame({"item": ["A", "A", "A", "B"], "period": _WEEKS, "qty": [20.0, 10.0, 5.0, 1.0]})
+    rec = pd.DataFrame({"item": ["A"], "period": pd.to_datetime(["2025-09-08"]), "qty": [50.0]})
+    want = bk_fast.weekly_balance({"A": 15.0}, dem, rec)
+    dem_k = dem.assign(period=_period_kind(_WEEKS, kind))
+    wide = dem_k.pivot_table(index="item", columns="period", values="qty", aggfunc="sum", observed=True)
+    series = dem_k.groupby(["item", "period"], observed=True)["qty"].sum()
+    for d in (wide.rename_axis(index=None, columns=None), series):
+        got = bk_fast.weekly_balance({"A": 15.0}, d, rec)
+        pd.testing.assert_frame_equal(got, want, check_column_type=False, check_categorical=False)
+        assert list(got.columns) == list(want.columns)
+    order = _period_kind(pd.to_datetime(["2025-09-15", "2025-09-08", "2025-09-01"]), kind)
+    given = bk_fast.net_requirements(dem_k, 0.0, rec, periods=order.unique())
+    assert list(given.periods) == list(pd.to_datetime(["2025-09-15", "2025-09-08", "2025-09-01"]))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["Y1"], "qty_per": [0.5]}))
+    got_mrp = bk_fast.mrp(dem_k, bom, receipts=rec)
+    pd.testing.assert_frame_equal(got_mrp.orders, bk_fast.mrp(dem, bom, receipts=rec).orders, check_dtype=False)

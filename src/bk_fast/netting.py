@@ -20,9 +20,10 @@ otherwise numbers and dates are sorted, the ERP's bucket names (``This Week``, `
 ``Later``) are in the order of its weekly roll (unless that would reorder the columns of the first wide input
 among themselves: then those keep the caller's order; long rows, a bag, never do), and any other labels keep the
 order in which they first appear (wide columns first). Date objects (``datetime.date`` from ``.dt.date`` or a
-database driver, ``datetime``, ``np.datetime64``) are read as Timestamps, so they sort and a date matches the
-Timestamp of its day; dates with and without a time zone together are an error. Missing numbers count as 0;
-infinite ones are an error naming the item and period.
+database driver, ``datetime``, ``np.datetime64``) and pyarrow timestamps and dates (``read_csv(dtype_backend=
+"pyarrow")``) are read as Timestamps, so they sort and a date matches the Timestamp of its day; dates with and
+without a time zone together are an error. Categorical labels are read as their values. Missing numbers count as
+0; infinite ones are an error naming the item and period.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, number_arg,
                                one_column, plain, reject_text, require_frame, same_ids)
+from bk_fast.allocation import _numpy_date_series
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -211,9 +213,17 @@ def _parse(obj, what: str) -> _Source | None:
 
 def _date_labels(idx: pd.Index, what: str = "periods") -> pd.Index:
     """Period labels that are all dates of Python or NumPy (``datetime.date``, ``datetime``, ``Timestamp``,
-    ``np.datetime64`` objects: what ``.dt.date`` or a database driver gives) as a DatetimeIndex, so that they
-    sort and a date matches the Timestamp of its day (dates in several time zones stay Timestamps, which
-    sort too). ValueError when they mix dates with and without a time zone, which do not compare."""
+    ``np.datetime64`` objects: what ``.dt.date`` or a database driver gives) or pyarrow timestamps or dates
+    (``read_csv(dtype_backend="pyarrow")``) as a DatetimeIndex (in their time zone), so that they sort and a
+    date matches the Timestamp of its day (dates in several time zones stay Timestamps, which sort too); a
+    categorical's labels as a plain Index of its categories' dtype (then as above). ValueError when they mix
+    dates with and without a time zone, which do not compare."""
+    if isinstance(idx.dtype, pd.CategoricalDtype):
+        # (a CategoricalIndex or an Arrow-typed one never equals the plain labels of another input's same days:
+        # the union held a week twice and get_indexer failed)
+        idx = pd.Index(np.asarray(idx) if idx.hasnans else idx.astype(idx.dtype.categories.dtype), name=idx.name)
+    if isinstance(idx.dtype, pd.ArrowDtype):
+        idx = pd.Index(_numpy_date_series(pd.Series(idx, copy=False)), name=idx.name)
     if idx.dtype != object or not len(idx) or pd.api.types.infer_dtype(idx, skipna=False) not in (
             "date", "datetime", "datetime64"):
         return idx

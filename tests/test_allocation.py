@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import decimal
 import math
 from fractions import Fraction
 
@@ -900,7 +901,7 @@ def test_integer_and_float_item_ids_match_exactly(engine):
                      pd.DataFrame({"item": np.array([2 ** 63 + 5, 2 ** 62], dtype=np.uint64), "period": 0,
                                    "qty": [3.0, 3.0]}), engine=engine)
     assert mixed.deliveries["item"].tolist() == [2 ** 62] and mixed.deliveries["qty"].tolist() == [3.0]
-    assert mixed.deliveries["item"].dtype == np.uint64
+    assert mixed.deliveries["item"].dtype == np.int64  # (the orders' dtype, as in the shortfalls)
     kits = allocate_kits(pd.DataFrame({"order": ["K1"], "qty": [10.0], "priority": [1]}),
                          pd.DataFrame({"order": ["K1"], "item": np.array([2 ** 62]), "fraction": [1.0]}),
                          pd.DataFrame({"item": np.array([2 ** 63 + 5, 2 ** 62], dtype=np.uint64),
@@ -2081,3 +2082,55 @@ def test_max_lateness_is_compared_as_days_late_reports_it(engine):
             assert (res.deliveries["days_late"] <= late).all()
             ref = bk_fast.allocate(orders, supply, max_lateness=late, engine="numpy")
             pd.testing.assert_frame_equal(res.deliveries, ref.deliveries)
+
+
+def test_min_shipment_must_be_a_number():
+    """A duration raised float()'s bare TypeError (naming nothing); text "5" was read as 5 lbs silently."""
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [5.0], "priority": [1], "due": [0]})
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [7.0]})
+    for bad in (pd.Timedelta("1D"), "5", True, [5]):
+        with pytest.raises(TypeError, match="min_shipment must be None or a number"):
+            allocate(orders, supply, min_shipment=bad)
+    for good in (5, np.float32(5.0), decimal.Decimal("5"), Fraction(5)):
+        assert allocate(orders, supply, min_shipment=good).orders["delivered"].tolist() == [5.0]
+
+
+def test_dates_in_several_zones_and_period_objects_are_named_as_such():
+    """They were called "text that is no period number" (convert with pd.to_datetime, which they already are)."""
+    supply = pd.DataFrame({"item": ["Y"], "period": [pd.Timestamp("2024-01-01", tz="UTC")], "qty": [5.0]})
+    due = pd.Series([pd.Timestamp("2024-01-02", tz="UTC"), pd.Timestamp("2024-01-02", tz="US/Eastern")],
+                    dtype=object)
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 1], "due": due})
+    with pytest.raises(ValueError, match="row 0 is Timestamp.*several time zones"):
+        allocate(orders, supply)
+    with pytest.raises(TypeError, match="row 0 is Period.*not Period objects"):
+        allocate(orders.assign(due=pd.period_range("2024-01", periods=2, freq="M")), supply.assign(period=0))
+
+
+@pytest.mark.parametrize("dtype", ["category", "Int64", "int64[pyarrow]", "object", "str", "int32"])
+def test_ids_keep_the_orders_dtype_in_deliveries_and_shortfalls(dtype):
+    """Integer categorical, nullable and pyarrow item ids came back int64 in the deliveries (the item codes),
+    object ids as str in the shortfalls (pandas' inference): both frames now carry the orders' dtypes."""
+    pytest.importorskip("pyarrow")
+    text = dtype in ("object", "str")
+    ids = pd.Series(["a", "a", "b"] if text else [10, 10, 11]).astype(dtype)
+    orders = pd.DataFrame({"order": ids.copy(), "item": ids, "qty": [5.0, 5.0, 3.0], "priority": [1, 2, 3],
+                           "due": [0, 0, 0]})
+    supply = pd.DataFrame({"item": ids.iloc[[0, 2]].reset_index(drop=True), "period": [0, 0], "qty": [7.0, 1.0]})
+    res = allocate(orders, supply)
+    for frame in (res.deliveries, res.shortfalls):
+        assert frame["item"].dtype == orders["item"].dtype and frame["order"].dtype == orders["order"].dtype
+    assert res.deliveries["item"].tolist() == ids.iloc[[0, 1, 2]].tolist()
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "int64[pyarrow]", "UInt8"])
+def test_nullable_and_pyarrow_integer_periods_stay_integers(engine, dtype):
+    """Delivery periods of nullable or pyarrow integer dues and periods were float64 (2.0, 300.0), where NumPy
+    integer ones give int64; now int64 in the due's family (Int64 for nullable, int64[pyarrow] for Arrow)."""
+    pytest.importorskip("pyarrow")
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 2],
+                           "due": pd.Series([0, 1]).astype(dtype)})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": pd.Series([0, 300], dtype="Int64"), "qty": [6.0, 5.0]})
+    got = allocate(orders, supply, engine=engine).deliveries["period"]
+    assert got.tolist() == [0, 1, 300]
+    assert str(got.dtype) == ("int64[pyarrow]" if "pyarrow" in dtype else "Int64")

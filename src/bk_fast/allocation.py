@@ -18,7 +18,9 @@ over by float64 rounding alone (a residue within the item's rounding tolerance) 
 from __future__ import annotations
 
 import datetime
+import decimal
 import math
+import numbers
 import re
 from collections.abc import Mapping
 from fractions import Fraction
@@ -170,6 +172,14 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
         text = np.isnan(out) & col.notna().to_numpy() & (col.astype(str).str.strip() != "").to_numpy()
         if text.any():
             i = int(np.flatnonzero(text)[0])
+            v = col.iloc[i]
+            if isinstance(v, (datetime.date, np.datetime64)):  # (dates _numpy_date_series could not unite)
+                raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r} is {v!r}: the column's dates "
+                                 f"are in several time zones (or naive beside aware ones); convert them to one "
+                                 f"zone (e.g. pd.to_datetime(col, utc=True))")
+            if isinstance(v, pd.Period):
+                raise TypeError(f"{what} column {label!r} row {plain(df.index[i])!r} is {v!r}: periods are numbers "
+                                f"or dates, not Period objects (convert them, e.g. with .dt.to_timestamp())")
             raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r} is {col.iloc[i]!r}: text that is "
                              f"no period number; periods are numbers or dates (text dates: convert the column "
                              f"with pd.to_datetime first)")
@@ -710,8 +720,11 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     2**20, so whole units stay exact there. An item's
     supply is summed in float64: whole units add up exactly while its quantities add up to less than 2**53
     (9.0e15) in magnitude; an item some order asks for at or beyond that is a ValueError (the supply of an
-    item no order asks for is left alone). With one on-hand period the result equals the ERP's per-item
-    running-sum allocation.
+    item no order asks for is left alone). The supply's own rounding residue is free material like any
+    other, as in the ERP's running sum: on hand rows of 0.1 and 0.2 add up to 0.30000000000000004, and after an
+    order of 0.3 the next order gets a delivery of 5.6e-17. With one on-hand period the result equals the
+    ERP's per-item running-sum allocation, ties of priority and due in the same order: the ERP keeps row
+    order where ``allocate`` serves the lower order id first (the same when ids ascend with the rows).
 
     Examples
     --------
@@ -759,6 +772,10 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
 
     if not isinstance(partial, (bool, np.bool_)):
         raise TypeError(f"partial must be True or False, got {partial!r}")
+    if min_shipment is not None and (isinstance(min_shipment, (bool, np.bool_))
+                                     or not isinstance(min_shipment, (numbers.Real, decimal.Decimal))):
+        # (text, a duration, a bool: no quantity; float() read "5" as 5 lbs and failed on a Timedelta unnamed)
+        raise TypeError(f"min_shipment must be None or a number of units (lbs) >= 0, got {min_shipment!r}")
     min_ship = 0.0 if min_shipment is None else float(min_shipment)
     if not (np.isfinite(min_ship) and min_ship >= 0):
         raise ValueError(f"min_shipment must be a finite number >= 0, got {min_shipment!r}")
@@ -860,6 +877,12 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
             d_due_out = d_due
         else:
             d_due_out = _gather(due_col, d_o, engine, out=cols[2])
+        if not due_is_date and pd.api.types.is_integer_dtype(due_col.dtype) and \
+                pd.api.types.is_integer_dtype(supply[s_period].dtype):
+            # nullable or pyarrow integer periods (nothing missing: checked) stay integers, int64 as NumPy ones
+            # (exact: _times held them within 2**53)
+            when = pd.array(when.astype(np.int64), dtype=pd.ArrowDtype(_pa_int64()) if isinstance(
+                due_col.dtype, pd.ArrowDtype) else pd.Int64Dtype())
     deliveries = pd.DataFrame({
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
@@ -885,7 +908,29 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         "qty_short": take8(short, rows, engine, out=cols[3]),
     }
     shortfalls = pd.DataFrame(short_cols, index=_index_at(orders.index, rows), copy=False)  # (rows used up)
+    for frame in (deliveries, shortfalls):
+        for name, src in (("order", order_ids), ("item", items)):
+            if frame[name].dtype != src.dtype:
+                frame[name] = _in_dtype(frame[name], src.dtype)
     return Allocation(deliveries, shortfalls, summary)
+
+
+def _in_dtype(col: pd.Series, dtype) -> pd.Series:
+    """``col`` (ids gathered from the orders' column, or rebuilt from item codes) in that column's ``dtype``:
+    the integer codes gave ``int64`` for categorical, nullable and pyarrow integer ids, and pandas infers
+    ``str`` for gathered object ids (the deliveries' and shortfalls' ids then differed from each other and from
+    the orders'). Left as it is where the cast fails."""
+    try:
+        return col.astype(dtype)
+    except (TypeError, ValueError):  # pragma: no cover - every id came from the column itself
+        return col
+
+
+def _pa_int64():
+    """pyarrow's int64 type (pyarrow is imported only for Arrow-backed columns)."""
+    import pyarrow as pa
+
+    return pa.int64()
 
 
 def _delivery_dates(on_time: np.ndarray, d_o: np.ndarray, d_p: np.ndarray, due_col: pd.Series,

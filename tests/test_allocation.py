@@ -9,6 +9,7 @@ import copy
 import datetime
 import decimal
 import math
+import time
 from fractions import Fraction
 
 import numpy as np
@@ -2134,3 +2135,84 @@ def test_nullable_and_pyarrow_integer_periods_stay_integers(engine, dtype):
     got = allocate(orders, supply, engine=engine).deliveries["period"]
     assert got.tolist() == [0, 1, 300]
     assert str(got.dtype) == ("int64[pyarrow]" if "pyarrow" in dtype else "Int64")
+
+
+def test_kit_components_of_long_chains_take_few_rounds():
+    """Dated kits split the orders into connected components first (orders sharing items, directly or through
+    others). Hooking the ends of each edge moved a label one hop per round: a chain of 20,000 orders, each
+    sharing an item with the next, took ~8 s (100,000: ~140 s); hooking the roots takes about log n rounds.
+    The labels (the smallest node of each component) equal a plain union-find's."""
+    from bk_fast.allocation import _components
+
+    rng = np.random.default_rng(8)
+    for _ in range(300):
+        n_o, n_i, n_e = (int(v) for v in rng.integers(1, 30, 3))
+        o, i = rng.integers(0, n_o, n_e), rng.integers(0, n_i, n_e)
+        parent = list(range(n_o + n_i))
+
+        def root(v):
+            while parent[v] != v:
+                v = parent[v]
+            return v
+
+        for x, y in zip(o.tolist(), (i + n_o).tolist()):
+            rx, ry = root(x), root(y)
+            parent[max(rx, ry)] = min(rx, ry)
+        assert _components(o, i, n_o, n_i).tolist() == [root(v) for v in range(n_o + n_i)]
+    n = 20_000
+    o_perm, i_perm = rng.permutation(n), rng.permutation(n + 1)  # (orders and items in no chain order)
+    t = time.perf_counter()
+    label = _components(o_perm[np.r_[np.arange(n), np.arange(n)]], i_perm[np.r_[np.arange(n), np.arange(n) + 1]],
+                        n, n + 1)
+    assert time.perf_counter() - t < 2.0  # (~10 ms; a regression to one hop per round takes seconds)
+    assert (label == 0).all()
+
+
+def test_erp_on_hand_column_with_inf_names_the_inventory_column_and_row():
+    """With on_hand="Stock", an infinite stock was reported as "supply column 'qty' ... row 1" (the adapter's
+    own long frame); the default Planning Balance path names the inventory's column and row."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [5.0]})
+    inv = pd.DataFrame({"Desc#": [2, 1], "Stock": [3.0, np.inf]}, index=["y2", "y1"])
+    with pytest.raises(ValueError, match=r"yarn_inventory column 'Stock' row 'y1'.*Desc# 1.*not a finite"):
+        allocate_knit_orders(kos, bom, inv, today="2025-09-01", on_hand="Stock")
+
+
+def test_erp_vip_mask_of_nullable_booleans_with_a_missing_value():
+    """A nullable-boolean vip mask with <NA> (or a list of bools with None) was read as a list of Order #
+    values: no order got its +50, silently. A missing value is no member."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [10.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["S"] * 3, "Balance (lbs)": [5.0] * 3})
+    for vip in (pd.Series([True, False, None], dtype="boolean"), [True, None, False],
+                pd.array([True, None, False], dtype="boolean")):
+        res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip=vip)
+        assert res.orders["priority_score"].tolist() == [50.0, 0.0, 0.0]
+    res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip=["K2"])  # (ids still work)
+    assert res.orders["priority_score"].tolist() == [0.0, 50.0, 0.0]
+
+
+def test_demo_counts_no_bom_among_the_orders_that_cannot_start():
+    """"0 cannot (1 have no BOM)": the no-BOM count took in orders with nothing left to knit."""
+    from bk_fast.allocation import _demo_step
+
+    mill = {"knit_orders": pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S", "NOBOM"],
+                                         "Balance (lbs)": [5.0, 0.0]}),
+            "bom": pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]}),
+            "yarn_inventory": pd.DataFrame({"Desc#": [1], "Planning Balance": [10.0]})}
+    assert "0 cannot (0 have no BOM)" in _demo_step(mill, "numpy").lines[0]
+
+
+def test_kits_due_column_without_a_value_means_now():
+    """An all-NaN due column (an export's empty column) beside dated supply raised "must both be dates or both
+    be period numbers"; a missing value means now, so a column of them answers as no column."""
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [5.0, 5.0], "priority": [1, 2]})
+    req = pd.DataFrame({"order": ["K1", "K2"], "item": [1, 1], "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": [1], "qty": [6.0], "period": pd.to_datetime(["2025-09-01"])})
+    want = allocate_kits(orders, req, supply).orders
+    for empty in (np.nan, None):
+        pd.testing.assert_frame_equal(allocate_kits(orders.assign(due=empty), req, supply).orders, want)

@@ -1200,7 +1200,14 @@ def _alloc_members(kos, o_label, spec, what):
     if not _alloc_np.iterable(spec):
         raise TypeError(f"{what} must be a list of Order # values, a boolean mask or the name of a column, got "
                         f"{spec!r}")
+    if _alloc_pd.api.types.is_bool_dtype(getattr(spec, "dtype", None)):
+        # (nullable or pyarrow booleans: a missing value is no member; np.asarray made them an object array of
+        # order ids that matched nothing, silently)
+        spec = _alloc_pd.array(spec).to_numpy(dtype=bool, na_value=False)
     arr = _alloc_np.asarray(list(spec) if not hasattr(spec, "__array__") else spec)
+    if arr.dtype == object and any(isinstance(v, (bool, _alloc_np.bool_)) for v in arr.tolist()) and all(
+            isinstance(v, (bool, _alloc_np.bool_)) or v is None or v is _alloc_pd.NA for v in arr.tolist()):
+        arr = _alloc_np.array([v is True or v is _alloc_np.True_ for v in arr.tolist()], dtype=bool)  # (missing: no)
     if arr.dtype == bool:
         if arr.shape[0] != n:
             raise ValueError(f"{what}: a boolean mask must have one value per knit order ({n}), got {arr.shape[0]}")
@@ -1440,7 +1447,11 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     # supply: today's stock (+ PO receipts by week)
     y_label = find_column(inv, "Desc#", what="yarn_inventory")
     if on_hand is not None:
-        stock = float_column(inv, find_column(inv, on_hand, what="yarn_inventory"), what="yarn_inventory")
+        from bk_fast._validate import require_finite
+
+        h_label = find_column(inv, on_hand, what="yarn_inventory")
+        stock = float_column(inv, h_label, what="yarn_inventory")
+        require_finite(inv, h_label, stock, "yarn_inventory", y_label, "Desc#")  # (named as the default path)
     else:  # Planning Balance; with the POs as receipts of their own, Theoretical Balance + Allocated
         from bk_fast.inventory import _on_hand_stock
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._plotting import figure_axes
-from bk_fast._validate import plain, require_frame
+from bk_fast._validate import numpy_dates, plain, require_frame
 
 
 def _qty_text(v: float) -> str:
@@ -20,9 +20,9 @@ def _axis(df: pd.DataFrame, label, what: str, tz):
     """Column ``label`` as plot positions and whether they are dates: naive ``datetime64`` for dates (aware
     ones as wall times in ``tz``, or in their own zone), float64 for period numbers (as ``allocate`` reads
     them)."""
-    from bk_fast.allocation import _numpy_date_series, _times
+    from bk_fast.allocation import _times
 
-    col = _numpy_date_series(df[label])
+    col = numpy_dates(df[label])
     if isinstance(col.dtype, pd.DatetimeTZDtype):
         return col.dt.tz_convert(tz or col.dtype.tz).dt.tz_localize(None).to_numpy(), True
     if pd.api.types.is_datetime64_dtype(col.dtype):

@@ -449,3 +449,30 @@ def same_ids(parts, fixed=()) -> list:
             for j in num:
                 idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
     return idx
+
+
+def numpy_dates(col: pd.Series) -> pd.Series:
+    """``col`` as NumPy ``datetime64`` (with its time zone) when it holds pyarrow timestamps or dates (``date32``
+    as ``datetime64[s]``, ``date64`` as ``[ms]``), categorical dates or an object column of date objects
+    (``Timestamp``, ``datetime``, ``date``, ``np.datetime64``; in one time zone or none), else ``col`` itself:
+    the date axis reads int64 ticks."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        if not pd.api.types.is_datetime64_any_dtype(col.dtype.categories.dtype):
+            return col
+        col = col.astype(col.dtype.categories.dtype)
+    if col.dtype == object and len(col) and pd.api.types.infer_dtype(col, skipna=True) in (
+            "date", "datetime", "datetime64"):
+        try:
+            return pd.Series(pd.to_datetime(col), index=col.index, name=col.name)
+        except (TypeError, ValueError):  # (several time zones, or naive with aware: refused as before)
+            return col
+    if not isinstance(col.dtype, pd.ArrowDtype):
+        return col
+    import pyarrow as pa
+
+    t = col.dtype.pyarrow_dtype
+    if pa.types.is_timestamp(t):
+        return col.astype(pd.DatetimeTZDtype(t.unit, t.tz) if t.tz else np.dtype(f"datetime64[{t.unit}]"))
+    if pa.types.is_date(t):
+        return col.astype(np.dtype("datetime64[s]" if pa.types.is_date32(t) else "datetime64[ms]"))
+    return col

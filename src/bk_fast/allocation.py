@@ -33,8 +33,8 @@ from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
-from bk_fast._validate import (float_column, int64_offset, int_values, offset_codes, one_column, plain,
-                               reject_text, require_frame, same_ids)
+from bk_fast._validate import (float_column, int64_offset, int_values, numpy_dates, offset_codes, one_column,
+                               plain, reject_text, require_frame, same_ids)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -117,39 +117,12 @@ def _first_bad(df: pd.DataFrame, mask: np.ndarray):
     return plain(df.index[int(np.flatnonzero(mask)[0])])
 
 
-def _numpy_date_series(col: pd.Series) -> pd.Series:
-    """``col`` as NumPy ``datetime64`` (with its time zone) when it holds pyarrow timestamps or dates (``date32``
-    as ``datetime64[s]``, ``date64`` as ``[ms]``), categorical dates or an object column of date objects
-    (``Timestamp``, ``datetime``, ``date``, ``np.datetime64``; in one time zone or none), else ``col`` itself:
-    the date axis reads int64 ticks."""
-    if isinstance(col.dtype, pd.CategoricalDtype):
-        if not pd.api.types.is_datetime64_any_dtype(col.dtype.categories.dtype):
-            return col
-        col = col.astype(col.dtype.categories.dtype)
-    if col.dtype == object and len(col) and pd.api.types.infer_dtype(col, skipna=True) in (
-            "date", "datetime", "datetime64"):
-        try:
-            return pd.Series(pd.to_datetime(col), index=col.index, name=col.name)
-        except (TypeError, ValueError):  # (several time zones, or naive with aware: refused as before)
-            return col
-    if not isinstance(col.dtype, pd.ArrowDtype):
-        return col
-    import pyarrow as pa
-
-    t = col.dtype.pyarrow_dtype
-    if pa.types.is_timestamp(t):
-        return col.astype(pd.DatetimeTZDtype(t.unit, t.tz) if t.tz else np.dtype(f"datetime64[{t.unit}]"))
-    if pa.types.is_date(t):
-        return col.astype(np.dtype("datetime64[s]" if pa.types.is_date32(t) else "datetime64[ms]"))
-    return col
-
-
 def _numpy_dates(df: pd.DataFrame, label) -> pd.DataFrame:
-    """``df`` with its column ``label`` as :func:`_numpy_date_series` makes it (a shallow copy; the caller's
+    """``df`` with its column ``label`` as :func:`numpy_dates` makes it (a shallow copy; the caller's
     frame is not touched), else ``df`` itself."""
     if label is None or label not in df.columns:
         return df
-    col = _numpy_date_series(df[label])
+    col = numpy_dates(df[label])
     if col is df[label]:
         return df
     out = df.copy(deep=False)
@@ -173,7 +146,7 @@ def _times(df: pd.DataFrame, label, what: str) -> tuple[np.ndarray, bool]:
         if text.any():
             i = int(np.flatnonzero(text)[0])
             v = col.iloc[i]
-            if isinstance(v, (datetime.date, np.datetime64)):  # (dates _numpy_date_series could not unite)
+            if isinstance(v, (datetime.date, np.datetime64)):  # (dates numpy_dates could not unite)
                 raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r} is {v!r}: the column's dates "
                                  f"are in several time zones (or naive beside aware ones); convert them to one "
                                  f"zone (e.g. pd.to_datetime(col, utc=True))")

@@ -1358,7 +1358,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
 
     from bk_fast._validate import date_arg, exact_int_floats, find_column, float_column, id_kind, plain, \
         require_finite, require_frame
-    from bk_fast.allocation import _numpy_date_series, allocate, allocate_kits
+    from bk_fast._validate import numpy_dates
+    from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
     if mode not in ("proportional", "all_or_nothing", "erp"):
@@ -1384,7 +1385,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         if label is None:
             return _alloc_pd.Series(_alloc_pd.NaT, index=kos.index, dtype="datetime64[ns]")
         # (pyarrow timestamps and dates as NumPy dates; categories as their values, whose numbers are checked)
-        col = _numpy_date_series(kos[label])
+        col = numpy_dates(kos[label])
         if isinstance(col.dtype, _alloc_pd.CategoricalDtype):
             col = col.astype(object)
         # numbers, a column of them or a cell beside text dates (an Excel number, ints held as objects): to_datetime

@@ -41,8 +41,7 @@ from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, number_arg,
-                               one_column, plain, reject_text, require_frame, same_ids)
-from bk_fast.allocation import _numpy_date_series
+                               numpy_dates, one_column, plain, reject_text, require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -223,7 +222,7 @@ def _date_labels(idx: pd.Index, what: str = "periods") -> pd.Index:
         # the union held a week twice and get_indexer failed)
         idx = pd.Index(np.asarray(idx) if idx.hasnans else idx.astype(idx.dtype.categories.dtype), name=idx.name)
     if isinstance(idx.dtype, pd.ArrowDtype):
-        idx = pd.Index(_numpy_date_series(pd.Series(idx, copy=False)), name=idx.name)
+        idx = pd.Index(numpy_dates(pd.Series(idx, copy=False)), name=idx.name)
     if idx.dtype != object or not len(idx) or pd.api.types.infer_dtype(idx, skipna=False) not in (
             "date", "datetime", "datetime64"):
         return idx

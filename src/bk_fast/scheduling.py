@@ -24,7 +24,7 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes
 from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, is_time_value, plain, \
-    reject_text, require_frame, uncategorized
+    numpy_dates, reject_text, require_frame, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -264,9 +264,7 @@ def _wall_dates(col: pd.Series) -> pd.Series:
     column mixing time zones (which pandas refuses to parse) reads each date in its own zone. Pyarrow dates and
     timestamps are read as the same values in NumPy ``datetime64`` (which ``.dt.tz`` and ``to_numpy`` take)."""
     if isinstance(col.dtype, pd.ArrowDtype):
-        from bk_fast.allocation import _numpy_date_series
-
-        col = _numpy_date_series(col)
+        col = numpy_dates(col)
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         dates = col
     else:

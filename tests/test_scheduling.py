@@ -7,6 +7,7 @@ layer is checked against an independent transcription of the rule and against th
 from __future__ import annotations
 
 import copy
+import datetime
 import itertools
 import math
 import sys
@@ -1934,3 +1935,17 @@ def test_schedule_knit_orders_pyarrow_quoted_date(engine, kind):
     arrow = ko.assign(**{"Quoted Date": _arrow_dates(ko["Quoted Date"], kind)})
     got = schedule_knit_orders(arrow, machines, cap, swc, start="2025-09-01", engine=engine)
     pd.testing.assert_frame_equal(got.jobs, want.jobs)
+
+
+def test_start_and_today_take_pyarrow_scalars():
+    """One cell of an Arrow date column (``df["d"].iloc[0]`` of a pyarrow-backed frame gives a Python date, but
+    ``pa.array(...)[0]`` a pyarrow scalar) was refused as "start must be a date"; a null scalar names itself."""
+    pa = pytest.importorskip("pyarrow")
+    from bk_fast._validate import date_arg
+
+    for v, want in ((pa.scalar(datetime.date(2025, 9, 1)), pd.Timestamp("2025-09-01")),
+                    (pa.array([datetime.datetime(2025, 9, 1, 8)], type=pa.timestamp("ms", tz="UTC"))[0],
+                     pd.Timestamp("2025-09-01 08:00", tz="UTC"))):
+        assert date_arg(v, "start", "today") == want
+    with pytest.raises(ValueError, match=r"start must be a date .* got <pyarrow.Date32Scalar: None>"):
+        date_arg(pa.scalar(None, type=pa.date32()), "start", "today")

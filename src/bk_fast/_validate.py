@@ -191,13 +191,18 @@ def date_arg(value, name: str, none: str) -> pd.Timestamp:
     """A date parameter (Timestamp, datetime, np.datetime64 or date text) as a Timestamp; ValueError naming
     ``name`` for a number (pandas would read 20250901 as 20250901 ns after 1970-01-01), a duration, NaT or
     text that is no date (``none``: what None means, for the message)."""
+    given = value
     try:
+        if type(value).__module__.startswith("pyarrow") and hasattr(value, "as_py"):
+            value = value.as_py()  # (a pyarrow date or timestamp scalar, e.g. one cell of an Arrow column)
+            if value is None:
+                raise TypeError(given)
         if isinstance(value, (numbers.Number, np.timedelta64)):
             raise TypeError(value)
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} must be a date (a Timestamp, datetime or text such as '2025-09-01') or None for "
-                         f"{none}, got {value!r}") from exc
+                         f"{none}, got {given!r}") from exc
     if stamp is pd.NaT:
         raise ValueError(f"{name} must be a date or None for {none}, got {value!r}")
     return stamp

@@ -5,6 +5,7 @@ kernel (compiled engines) as through pandas' factorize (numpy engine)."""
 from __future__ import annotations
 
 import random
+import time
 
 import numpy as np
 import pandas as pd
@@ -90,6 +91,40 @@ def test_many_keys_of_every_length_and_their_near_misses():
     for engine in ("numpy", "cython", "numba"):
         out, _ = _lookup(keys, queries, False, engine)
         assert out.tolist() == want, engine
+
+
+def test_short_ids_sharing_a_prefix_spread_over_the_table():
+    """The first slot of a tag was the low bits of tag x constant, which depend on the tag's low bits only: the
+    1,296 ids "KNIT-" + 2 characters (7 bytes, matched by their tag) fell into 2 slots, and looking them up
+    took 12-17x as long as the same ids with one more byte. The slot is now the product's top bits: the ids
+    spread over the table (the numba engine's slot function, the same formula as the Cython one), and a
+    lookup of short ids costs about what one of long ids costs, in both engines."""
+    from bk_fast._kernels._numba.text import _slot, _tag
+
+    al = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    short = [f"KNIT-{a}{b}" for a in al for b in al]
+    bits = 12  # (the kernels' table for 1,296 keys: 4,096 slots)
+    with np.errstate(over="ignore"):  # (uint64 products wrap around, as in the kernels)
+        slots = {int(_slot.py_func(_tag.py_func(np.frombuffer(k.encode(), np.uint8), 0, 7), np.uint64(64 - bits)))
+                 for k in short}
+    assert len(slots) > 0.6 * len(short) and max(slots) < 2 ** bits
+    rng = np.random.default_rng(0)
+
+    def best_ms(keys, engine):
+        k_off, k_data, _ = text_buffers(pd.Series(keys, dtype="str"))
+        q = text_buffers(pd.Series(np.array(keys, dtype=object)[rng.integers(0, len(keys), 200_000)], dtype="str"))
+        out, counts = np.empty(200_000, dtype=np.int64), np.empty(1, dtype=np.int64)
+        best = np.inf
+        for _ in range(5):
+            t = time.perf_counter()
+            resolve("text_lookup", engine)(k_off, k_data, *q, False, out, counts)
+            best = min(best, time.perf_counter() - t)
+        assert (out >= 0).all()
+        return best
+
+    for engine in ("cython", "numba"):
+        long_ = [f"KNIT-0{a}{b}" for a in al for b in al]  # (8 bytes: matched by hash and bytes)
+        assert best_ms(short, engine) < 4 * best_ms(long_, engine), engine
 
 
 def test_buffers_of_slices_chunks_and_narrow_offsets():

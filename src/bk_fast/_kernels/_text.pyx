@@ -63,10 +63,11 @@ cdef inline uint64_t _tag(const uint8_t* p, Py_ssize_t n) noexcept nogil:
     return (h >> 8) | (0xFFULL << 56)
 
 
-cdef inline uint64_t _slot(uint64_t tag, uint64_t mask) noexcept nogil:
-    """The first slot to probe for ``tag`` (a multiplicative mix: short keys' tags are their bytes)."""
-    tag *= 0x9E3779B97F4A7C15ULL
-    return (tag ^ (tag >> 29)) & mask
+cdef inline uint64_t _slot(uint64_t tag, int shift) noexcept nogil:
+    """The first slot to probe for ``tag``: the top bits of ``tag`` times 2**64 / golden ratio (Fibonacci
+    hashing; every bit of the tag moves them, where the low bits of the product depended on the tag's low bits
+    only, and short ids sharing a prefix piled up in a few slots)."""
+    return (tag * 0x9E3779B97F4A7C15ULL) >> shift
 
 
 def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const int64_t[::1] q_off,
@@ -74,8 +75,10 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
                 int64_t[::1] counts):
     cdef Py_ssize_t nk = key_off.shape[0] - 1, n = out.shape[0], size = 16, i, k, a, b, a0, b0, ln
     cdef int w
+    cdef int shift = 60  # (64 - log2(size))
     while size < 2 * nk:
         size *= 2
+        shift -= 1
     # one open-addressing table of (key index, tag) pairs, side by side: a probe reads one cache line, and a
     # key of up to 7 bytes (most ids) is matched by its tag alone, without reading the keys' offsets or bytes
     cdef uint64_t[::1] table = np.full(2 * size, EMPTY, dtype=np.uint64)
@@ -87,7 +90,7 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
     with nogil:
         for k in range(nk):
             tag = _tag(kd + key_off[k], key_off[k + 1] - key_off[k])
-            j = _slot(tag, mask)
+            j = _slot(tag, shift)
             while table[2 * j] != EMPTY:
                 j = (j + 1) & mask
             table[2 * j] = <uint64_t>k
@@ -119,7 +122,7 @@ def text_lookup(const int64_t[::1] key_off, const uint8_t[::1] key_data, const i
                 continue
             ln = b - a
             tag = _tag(qd + a, ln)
-            j = _slot(tag, mask)
+            j = _slot(tag, shift)
             code = -1
             while table[2 * j] != EMPTY:
                 if table[2 * j + 1] == tag:

@@ -72,25 +72,29 @@ def _tag(data, a, b):
 
 
 @jit(inline="always")
-def _slot(tag, mask):
-    """The first slot to probe for ``tag`` (a multiplicative mix: short keys' tags are their bytes)."""
-    t = tag * _MIX
-    return (t ^ (t >> np.uint64(29))) & mask
+def _slot(tag, shift):
+    """The first slot to probe for ``tag``: the top bits of ``tag`` times 2**64 / golden ratio (Fibonacci
+    hashing; every bit of the tag moves them, where the low bits of the product depended on the tag's low bits
+    only, and short ids sharing a prefix piled up in a few slots)."""
+    return (tag * _MIX) >> shift
 
 
 @jit
 def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts):
     nk = key_off.shape[0] - 1
     size = 16
+    bits = 4
     while size < 2 * nk:
         size *= 2
+        bits += 1
     mask = np.uint64(size - 1)
+    shift = np.uint64(64 - bits)
     # one open-addressing table of (key index, tag) pairs, side by side: a probe reads one cache line, and a
     # key of up to 7 bytes (most ids) is matched by its tag alone, without reading the keys' offsets or bytes
     table = np.full(2 * size, _EMPTY, dtype=np.uint64)
     for k in range(nk):
         tag = _tag(key_data, key_off[k], key_off[k + 1])
-        j = _slot(tag, mask)
+        j = _slot(tag, shift)
         while table[2 * j] != _EMPTY:
             j = (j + np.uint64(1)) & mask
         table[2 * j] = np.uint64(k)
@@ -123,7 +127,7 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
             continue
         n = b - a
         tag = _tag(q_data, a, b)
-        j = _slot(tag, mask)
+        j = _slot(tag, shift)
         code = -1
         while table[2 * j] != _EMPTY:
             if table[2 * j + 1] == tag:

@@ -2216,3 +2216,38 @@ def test_kits_due_column_without_a_value_means_now():
     want = allocate_kits(orders, req, supply).orders
     for empty in (np.nan, None):
         pd.testing.assert_frame_equal(allocate_kits(orders.assign(due=empty), req, supply).orders, want)
+
+
+def test_a_date_beside_text_or_numbers_is_not_called_several_zones():
+    """The several-zones message fired for any date the number reader left alone: a naive date beside "soon"
+    or beside a number was said to be "in several time zones", at the date's row."""
+    supply = pd.DataFrame({"item": ["Y"], "period": [pd.Timestamp("2024-01-01")], "qty": [5.0]})
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 1]})
+    with pytest.raises(ValueError, match="row 1 is 'soon': text that is no period number"):
+        allocate(orders.assign(due=pd.Series([pd.Timestamp("2024-01-02"), "soon"], dtype=object)), supply)
+    with pytest.raises(ValueError, match="row 0 is Timestamp.*a date among period numbers"):
+        allocate(orders.assign(due=pd.Series([pd.Timestamp("2024-01-02"), 5], dtype=object)), supply)
+
+
+def test_categorical_text_items_come_back_in_their_categories():
+    rng = np.random.default_rng(2)
+    cats = [f"Y{i:03d}" for i in range(50)] + ["unused"]
+    items = pd.Categorical.from_codes(rng.integers(0, 50, 400), categories=cats)
+    orders = pd.DataFrame({"order": np.arange(400), "item": items, "qty": 5.0, "priority": rng.integers(0, 5, 400),
+                           "due": 0})
+    supply = pd.DataFrame({"item": cats[:40], "period": 0, "qty": 30.0})
+    res = allocate(orders, supply)
+    d = res.deliveries
+    assert d["item"].dtype == orders["item"].dtype
+    assert d["item"].astype(str).tolist() == orders["item"].astype(str).to_numpy()[d["order"].to_numpy()].tolist()
+
+
+def test_kits_all_nat_date_due_beside_period_numbers_means_now():
+    """The all-missing due fix worked one way only: an all-NaT datetime64 due (an empty date column read with
+    parse_dates) beside period numbers still raised "must both be dates or both be period numbers"."""
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [5.0, 5.0], "priority": [1, 2]})
+    req = pd.DataFrame({"order": ["K1", "K2"], "item": [1, 1], "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": [1], "qty": [6.0], "period": [0]})
+    want = allocate_kits(orders, req, supply).orders
+    got = allocate_kits(orders.assign(due=pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]")), req, supply).orders
+    pd.testing.assert_frame_equal(got, want)

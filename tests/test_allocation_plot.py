@@ -90,3 +90,13 @@ def test_bad_requests_are_named():
         empty.plot(SUPPLY)
     # an item with supply only: its receipts, nothing due
     assert _lines(empty.plot(SUPPLY, "Z"))["due (demand)"][1].tolist() == [0.0]
+
+
+def test_default_item_ranks_short_before_late_before_delivered():
+    """A weighted sum (1e6 x short + 1e3 x late + delivered) put an item 2,010 lbs late before one 1 lb short."""
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": pd.Categorical(["A", "B", "B"]), "qty": [2.0, 3000.0, 10.0],
+                           "priority": [1, 1, 2], "due": [0, 0, 0]})
+    supply = pd.DataFrame({"item": ["A", "B", "B"], "period": [0, 0, 5], "qty": [1.0, 1000.0, 2010.0]})
+    res = bk_fast.allocate(orders, supply, engine="numpy")
+    assert res.shortfalls["item"].tolist() == ["A"]
+    assert res.plot(supply).axes[0].get_title().startswith("A:")

@@ -49,16 +49,17 @@ def plot_allocation(result, supply: pd.DataFrame, item=None, path=None, *, ax=No
     s_qty = _column(supply, "qty", _SUPPLY_NAMES, "supply", roles)
     deliveries, shortfalls = result.deliveries, result.shortfalls
     if item is None:
-        # the item that lacks most (short, then delivered late, then delivered): the one worth a look
-        weight = pd.concat([shortfalls.groupby("item", sort=False)["qty_short"].sum() * 1e6,
-                            (deliveries["qty"] * (deliveries["days_late"] > 0)).groupby(
-                                deliveries["item"], sort=False).sum() * 1e3,
-                            deliveries.groupby("item", sort=False)["qty"].sum()])
-        weight = weight.groupby(level=0, sort=False).sum()
-        if weight.empty:
+        # the item that lacks most: the most short, then the most late, then the most delivered
+        late_qty = deliveries["qty"].where(deliveries["days_late"] > 0, 0.0)
+        rank = pd.concat({"short": shortfalls.groupby("item", sort=False, observed=True)["qty_short"].sum(),
+                          "late": late_qty.groupby(deliveries["item"], sort=False, observed=True).sum(),
+                          "delivered": deliveries.groupby("item", sort=False, observed=True)["qty"].sum()},
+                         axis=1).fillna(0.0)
+        if rank.empty:
             raise ValueError("Allocation.plot: the allocation has no deliveries and no shortfalls; name an item "
                              "to plot its supply")
-        item = weight.index[int(np.argmax(weight.to_numpy()))]
+        item = rank.index[int(np.lexsort((rank["delivered"].to_numpy(), rank["late"].to_numpy(),
+                                          rank["short"].to_numpy()))[-1])]
     item = plain(item)
     rows = supply[s_item].isin([item]).to_numpy(dtype=bool)
     d = deliveries[deliveries["item"].isin([item]).to_numpy(dtype=bool)]

@@ -1290,3 +1290,146 @@ def test_a_folder_of_semicolon_exports_reads_with_the_delimiter_given(tmp_path):
     assert bkio.read_mill(tmp_path, delimiter=";")["yarn_inventory"]["Desc#"].tolist() == [18767]
     with pytest.raises(ValueError, match="delimiter must be one ASCII character"):
         bkio.read_exports(tmp_path, delimiter=";;")
+
+
+# -- io audit fixes: pyarrow's block ends, late reader failures in chunks, duplicate names, unknown columns in
+# chunks, header cells with line breaks, text file objects --------------------------------------------------
+
+def _crlf_note_at(offset: int) -> tuple[bytes, str]:
+    """A yarn export whose body (below the header) holds a quoted note with a CRLF whose CR is byte ``offset``,
+    and that note."""
+    head = b"".join(b"%d,plain,1\r\n" % i for i in range((offset - 60) // 12))
+    note = "x" * (offset - len(head) - len(b'999,"line one')) + "line one\r\nline two"
+    body = head + b'999,"' + note.encode() + b'",7\r\n' + b"1000,tail,2\r\n"
+    assert body[offset:offset + 2] == b"\r\n"
+    return b"Desc#,Description,Planning Balance\r\n" + body, note
+
+
+@pytest.mark.parametrize("offset", [511, 1023, 1535])
+def test_crlf_inside_a_quoted_field_at_the_end_of_a_pyarrow_block_keeps_its_lf(monkeypatch, offset):
+    """pyarrow drops the LF of a CRLF inside a quoted field whose CR ends one of its blocks (apache/arrow#51368):
+    a note 'line one\\r\\nline two' read as 'line one\\rline two'. The block size is now one at none of whose
+    multiples the body splits a CRLF."""
+    monkeypatch.setattr(bkio, "_ARROW_BLOCK", 512)
+    text, note = _crlf_note_at(offset)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (read by pyarrow: no fallback to pandas)
+        whole = bkio.read_erp(text, optimize=False)
+        chunks = pd.concat(list(bkio.read_erp(text, optimize=False, chunksize=7)))
+    for got in (whole, chunks):
+        assert got.loc[got["Desc#"] == 999, "Description"].tolist() == [note]
+        assert got["Desc#"].tolist()[-2:] == [999, 1000]
+    body = text[text.index(b"\n") + 1:]
+    size = bkio._arrow_block_size(pa.py_buffer(body))
+    assert size < 512 and all(body[k - 1:k + 1] != b"\r\n" for k in range(size, len(body), size))
+
+
+def _late_row(last: bytes, n: int = 200) -> bytes:
+    return b"WC,MACH,Extra\n" + b"".join(b"9.38.20.F,%d,x\n" % i for i in range(n)) + last
+
+
+def test_chunked_read_on_from_where_pyarrow_failed_equals_the_whole(monkeypatch):
+    """A short row beyond pyarrow's first block, after chunks were yielded: 'Expected 3 columns, got 2' was raised
+    where the whole read falls back to pandas and reads it. pandas now reads on from the first row not yielded."""
+    monkeypatch.setattr(bkio, "_ARROW_BLOCK", 512)
+    text = _late_row(b"9.38.20.F,12\n9.38.20.F,13,y\n")
+    with pytest.warns(UserWarning, match="reading with pandas"):
+        whole = bkio.read_erp(text, optimize=False)
+    with pytest.warns(UserWarning, match=r"reading with pandas from data row \d+"):
+        chunks = list(bkio.read_erp(text, optimize=False, chunksize=10))
+    assert [len(c) for c in chunks] == [10] * 20 + [2]
+    pd.testing.assert_frame_equal(pd.concat(chunks), whole)
+    assert whole["Extra"].tolist()[-2:] == [np.nan, "y"]
+
+
+def test_chunked_bad_row_beyond_pyarrow_first_block_names_its_line(monkeypatch):
+    """The same late failure with a row of too many fields gave pyarrow's message, naming no line of the file."""
+    monkeypatch.setattr(bkio, "_ARROW_BLOCK", 512)
+    text = _late_row(b"9.38.20.F,12,x,y\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (pyarrow's failure: 'reading with pandas')
+        for chunksize in (None, 10):
+            with pytest.raises(ValueError, match=r"<stream>: .*Expected 3 fields in line 202 of the file, saw 4"):
+                got = bkio.read_erp(text, chunksize=chunksize)
+                if chunksize:
+                    list(got)
+
+
+def test_duplicate_names_are_bumped_past_the_names_taken():
+    """Notes,Notes,Notes.1 gave Notes, Notes.1, Notes.1 and the frame kept one of the two Notes.1 columns."""
+    df = bkio.read_erp(b"Desc#,Planning Balance,Notes,Notes,Notes.1\n1,2,a,b,c\n", optimize=False)
+    assert list(df.columns) == ["Desc#", "Planning Balance", "Notes", "Notes.2", "Notes.1"]  # (as read_csv names)
+    assert df.iloc[0, 2:].tolist() == ["a", "b", "c"]
+    for names in (["a", "a.1", "a", "a"], ["a", "a", "a.1", "a.1", "a"], ["a", "a", "a.1", "a.2", "a", "a.1.1"]):
+        want = pd.read_csv(stdio.StringIO(",".join(names) + "\n")).columns.tolist()
+        assert bkio._dedupe(names) == want and len(set(want)) == len(names)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_unknown_date_column_empty_in_a_chunk_is_dates(monkeypatch, arrow):
+    """'Last Receipt Date' (no known column) with no date in a chunk was float64 NaN there: pd.concat of the
+    chunks gave an object column. A date-named column with no date filled in is NaT."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    text = b"Desc#,Planning Balance,Last Receipt Date\n1,1,08/15/2025\n2,1,08/16/2025\n3,1,\n4,1,\n5,1,08/17/2025\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        chunks = list(bkio.read_erp(text, optimize=False, chunksize=2))
+        whole = bkio.read_erp(text, optimize=False)
+        empty = bkio.read_erp(b"Desc#,Planning Balance,Last Receipt Date\n1,1,\n", optimize=False)
+    assert [str(c["Last Receipt Date"].dtype) for c in chunks] == ["datetime64[us]"] * 3
+    pd.testing.assert_series_equal(pd.concat(chunks)["Last Receipt Date"],
+                                   whole["Last Receipt Date"].astype("datetime64[us]"))
+    assert str(empty["Last Receipt Date"].dtype) == "datetime64[ns]" and empty["Last Receipt Date"].isna().all()
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_unknown_column_read_in_chunks_keeps_the_text_it_held(monkeypatch, arrow):
+    """An unknown column typed chunk by chunk: 'Lot' 007 in one chunk, L-9 in another read as 7.0 and 'L-9'
+    where the whole read keeps '007'. Text found in the rows read so far (pyarrow: its whole block) stays text
+    in every later chunk."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    lots = [b"007"] * 3 + [b"L-9"] * 3 + [b"008"] * 3
+    text = b"Desc#,Planning Balance,Lot\n" + b"".join(b"%d,1,%s\n" % (i, lot) for i, lot in enumerate(lots))
+    whole = bkio.read_erp(text, optimize=False)
+    chunks = pd.concat(list(bkio.read_erp(text, optimize=False, chunksize=3)))
+    assert whole["Lot"].tolist() == [lot.decode() for lot in lots]
+    if arrow:  # (one block: the whole read's values in every chunk)
+        pd.testing.assert_frame_equal(chunks, whole)
+    else:  # (pandas reads chunk by chunk: text from the chunk where it is found)
+        assert chunks["Lot"].tolist()[3:] == whole["Lot"].tolist()[3:]
+
+
+def test_xlsx_unknown_columns_in_chunks_are_typed_from_the_whole_sheet(monkeypatch):
+    cells = pd.DataFrame([["Desc#", "Planning Balance", "Lot", "Last Receipt Date"],
+                          [1, 1, 7, None], [2, 1, "L-9", pd.Timestamp("2025-08-15")]], dtype=object)
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    whole = bkio.read_erp(b"PK\x03\x04 fake", optimize=False)
+    chunks = list(bkio.read_erp(b"PK\x03\x04 fake", optimize=False, chunksize=1))
+    assert [c["Lot"].tolist() for c in chunks] == [[7], ["L-9"]] and whole["Lot"].tolist() == [7, "L-9"]
+    assert [str(c["Last Receipt Date"].dtype) for c in chunks] == ["datetime64[us]"] * 2
+
+
+def test_header_cell_with_a_quoted_line_break(monkeypatch):
+    """'"Planning\\nBalance"' (Excel's Alt+Enter in a header cell) was refused: the header finder split the
+    sample into lines without regard to quotes. A bad row below it names its line in the file."""
+    text = b'Report\nDesc#,Description,"Planning\r\nBalance"\r\n1,a,5\n2,"b\nc",6\n'
+    df = bkio.read_erp(text, optimize=False)
+    assert list(df.columns) == ["Desc#", "Description", "Planning Balance"]
+    assert df["Planning Balance"].tolist() == [5.0, 6.0] and df["Description"].tolist() == ["a", "b\nc"]
+    assert df.attrs["bk_fast"]["header_line"] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match="Expected 3 fields in line 7 of the file, saw 4"):
+            bkio.read_erp(text + b"3,d,7,8\n")
+    # an unclosed quote in a junk line above the header still finds the header (the lines read plainly)
+    assert bkio.read_erp(b'"Draft\nDesc#,Planning Balance\n1,5\n').attrs["bk_fast"]["header_line"] == 1
+
+
+def test_text_file_object_is_not_decoded_twice(tmp_path):
+    """A text handle opened with encoding='cp1252', read with encoding='cp1252': 'CafÃ©' (its text, already
+    decoded, was encoded as UTF-8 and decoded as cp1252)."""
+    path = tmp_path / "inv.csv"
+    path.write_bytes("Desc#,Description,Planning Balance\n1,Caf\u00e9,5\n".encode("cp1252"))
+    for encoding in (None, "cp1252", "utf-16"):
+        with open(path, encoding="cp1252") as fh:
+            assert bkio.read_erp(fh, encoding=encoding)["Description"].tolist() == ["Caf\u00e9"]

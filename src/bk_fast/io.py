@@ -375,6 +375,7 @@ class _Header:
     offset: int  # byte offset of the first data line
     encoding: str
     delimiter: str = ","
+    breaks: int = 0  # line breaks inside the header's quoted cells (the data begin at line + breaks + 1)
 
 
 def _clean_name(cell: str, i: int) -> str:
@@ -385,15 +386,21 @@ def _clean_name(cell: str, i: int) -> str:
 
 
 def _dedupe(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Unique names as pandas' ``read_csv`` makes them: a repeated name gets ``.1``, ``.2``..., the suffix bumped
+    past the names of the header and those given before (``Notes, Notes, Notes.1`` -> ``Notes, Notes.2,
+    Notes.1``), so no column is lost."""
+    written = set(names)
+    counts: dict[str, int] = {}
     out = []
-    for n in names:
-        if n in seen:
-            seen[n] += 1
-            out.append(f"{n}.{seen[n]}")
-        else:
-            seen[n] = 0
-            out.append(n)
+    for name in names:
+        count = counts.get(name, 0)
+        new = name
+        while count > 0:
+            counts[name] = count + 1
+            new = f"{name}.{count}"
+            count = count + 1 if new in written else counts.get(new, 0)
+        out.append(new)
+        counts[new] = count + 1
     return out
 
 
@@ -477,7 +484,16 @@ _DELIMITERS = (",", "\t", ";")  # detected from the header line, in this order o
 
 
 def _split(texts: list[str], delimiter: str) -> list[list[str]]:
-    return [next(csv.reader([t.rstrip("\r\n")], delimiter=delimiter), []) for t in texts]
+    return [_first_row(t.rstrip("\r\n"), delimiter) for t in texts]
+
+
+def _first_row(text: str, delimiter: str) -> list[str]:
+    """The cells of one record (a line break inside a quoted cell is kept); of its first line when, under this
+    delimiter, a line break lies outside quotes (the record was joined under another delimiter)."""
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return next(csv.reader(text.splitlines(), delimiter=delimiter), [])
 
 
 def _check_delimiter(delimiter) -> None:
@@ -507,6 +523,40 @@ def _sniff_delimiter(texts: list[str], kind: str | None, source: str) -> str:
     return best
 
 
+def _sample_records(raw: bytes, delimiter: str | None, quote_aware: bool):
+    """``(records, byte offsets, line numbers)`` of the first :data:`_HEADER_SCAN_LINES` records of the sample
+    (0-based lines: where each record begins): its lines, joined where
+    a line break lies inside a quoted field (``quote_aware``; a header cell holding a line break, Excel's
+    Alt+Enter). As the CSV readers, a quote opens a quoted field only at the start of a field (after the
+    delimiter; before it is known, any of :data:`_DELIMITERS`), and ``""`` inside one is a quote."""
+    field_start = set((delimiter or "".join(_DELIMITERS)).encode("ascii"))
+    lines: list[bytes] = []
+    starts: list[int] = []
+    firsts: list[int] = []
+    pos, quoted = 0, False
+    for i, line in enumerate(raw.splitlines(keepends=True)):
+        if quoted:
+            lines[-1] += line
+        elif len(lines) == _HEADER_SCAN_LINES:
+            break
+        else:
+            lines.append(line)
+            starts.append(pos)
+            firsts.append(i)
+        pos += len(line)
+        q = line.find(b'"') if quote_aware else -1
+        while q >= 0:  # (only the quotes cost Python)
+            if quoted:
+                if line[q + 1:q + 2] == b'"':  # "" inside a quoted field
+                    q = line.find(b'"', q + 2)
+                    continue
+                quoted = False
+            elif q == 0 or line[q - 1] in field_start:
+                quoted = True
+            q = line.find(b'"', q + 1)
+    return lines, starts, firsts
+
+
 def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None,
                 delimiter: str | None = None) -> _Header:
     if encoding is None:
@@ -516,33 +566,34 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None,
         except UnicodeDecodeError as exc:
             if exc.start < len(raw) - 4:  # not just a multi-byte character cut at the sample's end
                 encoding = "cp1252"
-    lines, starts, pos = [], [], 0
-    for line in raw.splitlines(keepends=True)[:_HEADER_SCAN_LINES]:
-        starts.append(pos)
-        pos += len(line)
-        lines.append(line)
-    texts = [line.decode(encoding, errors="replace") for line in lines]
-    if texts:
-        texts[0] = texts[0].lstrip("\ufeff")
-    if delimiter is None:
-        delimiter = _sniff_delimiter(texts, kind, source)
-    rows = _split(texts, delimiter)
-    idx = _pick_header(rows, kind, source)
-    cells = rows[idx] if rows else []
-    names = _dedupe([_clean_name(c, j) for j, c in enumerate(cells)])
+    # records whose quoted cells may hold line breaks; else (an unclosed quote in a junk line joined the lines
+    # below it, hiding the header) plain lines
+    for quote_aware in (True, False):
+        lines, starts, firsts = _sample_records(raw, delimiter, quote_aware)
+        texts = [line.decode(encoding, errors="replace") for line in lines]
+        if texts:
+            texts[0] = texts[0].lstrip("\ufeff")
+        try:
+            sep = _sniff_delimiter(texts, kind, source) if delimiter is None else delimiter
+            rows = _split(texts, sep)
+            idx = _pick_header(rows, kind, source)
+            cells = rows[idx] if rows else []
+            names = _dedupe([_clean_name(c, j) for j, c in enumerate(cells)])
+            if quote_aware and len(lines) < len(raw.splitlines()[:_HEADER_SCAN_LINES]):  # (else: plain lines)
+                _check_kind(kind, names, source) if kind is not None else detect_kind(names, source=source)
+        except ValueError:
+            if not quote_aware:
+                raise
+            continue
+        break
     offset = starts[idx] + len(lines[idx]) if lines else 0
-    return _Header(names, [str(c) for c in cells], idx, offset, encoding, delimiter)
+    line = firsts[idx] if lines else 0
+    breaks = lines[idx].count(b"\n") + lines[idx].count(b"\r") - lines[idx].count(b"\r\n") - 1 if lines else 0
+    return _Header(names, [str(c) for c in cells], line, offset, encoding, sep, max(breaks, 0))
 
 
 # ----------------------------------------------------------------------------------------------------------
 # building frames
-
-
-def _date_column(col, unit: str | None = None) -> pd.Series | None:
-    """Dates of a column when every present value reads in one of :data:`DATE_FORMATS` (:func:`_read_dates`),
-    else None (a column that is not known to hold dates is dates only when every value is one)."""
-    dates, bad = _read_dates(col, unit)
-    return None if dates is None or bad.any() else dates
 
 
 def _read_dates(col, unit: str | None = None) -> tuple[pd.Series | None, np.ndarray]:
@@ -658,15 +709,11 @@ def _column(name: str, col, source: str, engine, state: dict):
             _coerced(name, col, bad, source, state, f"are in none of the known date formats {DATE_FORMATS} and "
                                                     f"read as NaT")
         return dates.array
-    if role is None and "date" in name.lower():  # an unknown column: dates only when every value is one
-        parsed = _date_column(col, state.get("unit"))
-        if parsed is not None:
-            return parsed.array
+    if role is None:
+        return _unknown_column(name, col, engine, state)
     out, status = _parse_any(col, engine)
     bad = status == STATUS_INVALID
     if bad.any():
-        if role is None:
-            return _to_text(col).array
         if role == "id":  # an id that is no number ("Y-100") is an id all the same: never NaN
             na = bad & _na_text(col)  # ("N/A", "NULL", ...: pandas' missing values, no ids)
             status[na] = STATUS_EMPTY
@@ -680,6 +727,33 @@ def _column(name: str, col, source: str, engine, state: dict):
     if role == "id":
         return _id_values(col, out, status)
     return out
+
+
+def _unknown_column(name: str, col, engine, state: dict):
+    """An unknown column: dates when its name contains "date" and every value filled in is one (none filled
+    in: NaT), else numbers when every value is one, else its text as written.
+
+    Read in chunks, ``state["wide"]`` holds what the column held in the rows read before (and, through the
+    readers' ``peek``, in the rows read ahead of the chunk: the rest of pyarrow's block, the whole of an XLSX):
+    "date" (a date), "nodate" (a value that is no date, in a date-named column) or "text" (a value that is no
+    number nor date); a column keeps the widest reading found so far: once text, text in every later chunk."""
+    wide = state.get("wide")
+    wide = {} if wide is None else wide
+    was = wide.get(name)
+    if was in (None, "date") and "date" in name.lower():
+        dates, bad = _read_dates(col, state.get("unit"))
+        if dates is None:  # no date filled in (in this chunk): NaT
+            return pd.array(np.full(len(col), np.datetime64("NaT", state.get("unit") or "ns")))
+        if not bad.any():
+            wide[name] = "date"
+            return dates.array
+        wide[name] = was = "text" if was == "date" else "nodate"  # (dates read before are no numbers)
+    if was != "text":
+        out, status = _parse_any(col, engine)
+        if not (status == STATUS_INVALID).any():
+            return out
+        wide[name] = "text"
+    return _to_text(col).array
 
 
 def _coerced(name: str, col, bad: np.ndarray, source: str, state: dict, what: str) -> None:
@@ -866,25 +940,27 @@ class _Progress:
 # reading
 
 
-def _source_bytes(source) -> tuple[object, str, bool]:
-    """``(path or bytes, display name, is_xlsx)``."""
+def _source_bytes(source) -> tuple[object, str, bool, bool]:
+    """``(path or bytes, display name, is_xlsx, is_text)``; ``is_text``: a text file object, whose decoded text is
+    given as UTF-8 bytes."""
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.exists():
             raise FileNotFoundError(f"no such export: {path}")
         with open(path, "rb") as fh:
             magic = fh.read(4)
-        return path, str(path), path.suffix.lower() in (".xlsx", ".xlsm") or magic == b"PK\x03\x04"
+        return path, str(path), path.suffix.lower() in (".xlsx", ".xlsm") or magic == b"PK\x03\x04", False
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif hasattr(source, "read"):
         data = source.read()
-        if isinstance(data, str):
-            data = data.encode("utf-8")
+        if isinstance(data, str):  # (a text file object: decoded already, in its own encoding)
+            return data.encode("utf-8", errors="surrogatepass"), str(getattr(source, "name", "<stream>")), False, \
+                True
     else:
         raise TypeError(f"source must be a path, bytes or a binary file object, got {type(source).__name__}")
     name = str(getattr(source, "name", "<stream>"))
-    return data, name, data[:4] == b"PK\x03\x04"
+    return data, name, data[:4] == b"PK\x03\x04", False
 
 
 def _finish(frame: pd.DataFrame, kind: str, source: str, header: int, optimize: bool, state: dict):
@@ -908,10 +984,26 @@ class _NotText(Exception):
     """pyarrow found bytes that are not text in the header's encoding."""
 
 
-def _read_csv_arrow(buf, header: _Header, chunksize, progress, build):
+#: bytes of the body per block of pyarrow's CSV reader (at most; see :func:`_arrow_block_size`)
+_ARROW_BLOCK = 1 << 22
+
+
+def _arrow_block_size(body) -> int | None:
+    """A block size for pyarrow's CSV reader, :data:`_ARROW_BLOCK` or a little less, at none of whose multiples
+    the body splits a CRLF: pyarrow drops the LF of a CRLF inside a quoted field whose CR ends a block
+    (apache/arrow#51368). One byte per block is looked at. None when none of 64 sizes does (then pandas reads)."""
+    data = np.frombuffer(body, dtype=np.uint8)
+    for size in range(_ARROW_BLOCK, max(_ARROW_BLOCK - 64, 1), -1):
+        ends = np.arange(size, data.shape[0], size)
+        if not ((data[ends - 1] == ord("\r")) & (data[ends] == ord("\n"))).any():
+            return size
+    return None
+
+
+def _read_csv_arrow(buf, header: _Header, chunksize, progress, build, peek, block: int):
     names = header.names
     read = pa_csv.ReadOptions(column_names=[f"c{i}" for i in range(len(names))], encoding=header.encoding,
-                              block_size=1 << 22)
+                              block_size=block)
     parse = pa_csv.ParseOptions(delimiter=header.delimiter, newlines_in_values=True)
     convert = pa_csv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(names))},
                                     strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
@@ -928,6 +1020,7 @@ def _read_csv_arrow(buf, header: _Header, chunksize, progress, build):
     for batch in reader:
         pending.append(batch)
         rows += batch.num_rows
+        peek([batch.column(i) for i in range(len(names))])  # (the unknown columns' kinds, ahead of the chunks)
         progress.update_to(header.offset + stream.tell())
         while rows >= chunksize:
             table = pa.Table.from_batches(pending, schema=reader.schema)
@@ -939,7 +1032,9 @@ def _read_csv_arrow(buf, header: _Header, chunksize, progress, build):
         yield build([table.column(i) for i in range(len(names))])
 
 
-def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, total):
+def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, peek, skip: int = 0):
+    """pandas' reader; chunked, the first ``skip`` data rows (a multiple of ``chunksize``: those yielded already,
+    by pyarrow's reader before it failed) are read and not built again."""
     import io as _io
 
     names = header.names
@@ -958,9 +1053,13 @@ def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, t
             return
         for frame in pd.read_csv(text, chunksize=chunksize, **opts):
             progress.update_to(fh.tell())
+            if skip:
+                frame, skip = frame.iloc[skip:], max(skip - len(frame), 0)
             if not len(frame):  # only blank lines below the header: no chunk (as pyarrow's reader gives)
                 continue
-            yield build([frame.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))])
+            columns = [frame.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))]
+            peek(columns)
+            yield build(columns)
     finally:
         fh.close()
 
@@ -1021,7 +1120,7 @@ def _file_line(raw_or_path, header: _Header, n: int) -> int:
             prev, base = data[-1], base + len(data)
     finally:
         fh.close()
-    return n + header.line + 1 + inside_breaks
+    return n + header.line + header.breaks + 1 + inside_breaks
 
 
 def _xlsx_cells(src, name: str) -> pd.DataFrame:
@@ -1045,7 +1144,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       UTF-16 without one (SQL Server's ``bcp -w``: a NUL in every other byte);
     - renames columns to one canonical spelling (``Style #`` -> ``Style#``, ``MACH`` -> ``Machine``,
       ``Planning_Balance`` -> ``Planning Balance``: the alias table of ``bk_fast._columns``); other columns
-      keep their (stripped) header; duplicates get ``.1``, ``.2``;
+      keep their (stripped) header; duplicates get ``.1``, ``.2``... (as ``pandas.read_csv`` names them: past the
+      names the header holds, so ``Notes, Notes, Notes.1`` gives ``Notes, Notes.2, Notes.1``); a quoted header
+      cell may hold a line break (Excel's Alt+Enter);
     - detects the kind of export from the header (or checks the one given);
     - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number columns
       always (``"45%"`` is 0.45; text that is not a number becomes NaN, with a warning naming the column and row),
@@ -1064,12 +1165,13 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       always, whole or in chunks: a value in none of the formats becomes NaT, with a warning naming the column
       and the first such row, and is counted in ``attrs["bk_fast"]["coerced"]`` (as text in a number column
       becomes NaN; so a column holding no date at all is all NaT). Other columns whose name contains "date"
-      become dates only when every value reads as one, else they are read as any other column;
+      become dates only when every value filled in reads as one (none filled in: NaT), else they are read as
+      any other column;
     - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
 
     Parameters
     ----------
-    source : str, os.PathLike, bytes or binary file object
+    source : str, os.PathLike, bytes, or binary or text file object
         The export. XLSX is recognised by its extension or content (needs the ``xlsx`` extra, openpyxl).
     kind : str, optional
         One of :data:`KINDS` (``"yarn_inventory"``, ``"bom"``, ``"knit_orders"``, ...); detected when None.
@@ -1078,6 +1180,12 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         for an export with a header and no data rows, where ``chunksize=None`` gives one empty frame); each
         chunk is parsed and optimised on its own (so number dtypes can differ between chunks; dates are
         datetime64[us] in every chunk); the index runs on across chunks. A progress bar shows on a terminal.
+        A column of no known kind is typed from the rows read so far (pyarrow reads 4 MiB blocks: the rest of
+        the chunk's block too; an XLSX: the whole sheet) and keeps the widest reading found: once text (a value
+        that is no number), text in every later chunk. Its chunks hold the whole read's values unless its
+        first text lies beyond that: the chunks before it then hold numbers (or dates) where the whole read
+        holds the text as written (``"007"``: 7.0). A row pyarrow cannot read (too few fields) is read on by
+        pandas from the first row not yielded.
         An id column is float64 in a chunk whose ids are all below 2**53 and some empty (or all empty), as
         in a whole read: ``pd.concat`` of such a chunk with one holding ids of 2**53 or more (int64 / Int64)
         would round those through float64; where ids get that big, ``.astype("Int64")`` the id columns of
@@ -1088,7 +1196,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         Apply :func:`bk_fast.optimize_memory`.
     encoding : str, optional
         Text encoding; default UTF-8 (with or without BOM), UTF-16 / UTF-32 when the file starts with their
-        byte-order mark, cp1252 when the first lines are not UTF-8.
+        byte-order mark, cp1252 when the first lines are not UTF-8. Not applied to a text file object (opened
+        without ``"b"``), whose text is decoded already.
     progress : bool, optional
         Progress bar for chunked reading; default: only when stderr is a terminal.
     delimiter : str, optional
@@ -1126,7 +1235,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}")
     _check_delimiter(delimiter)
     engine = pick(engine)
-    src, name, is_xlsx = _source_bytes(source)
+    src, name, is_xlsx, is_text = _source_bytes(source)
+    if is_text:  # its text is decoded already: ``encoding`` applied to it would decode it twice ('CafÃ©')
+        encoding = "utf-8"
     if is_xlsx:
         cells = _xlsx_cells(src, name)
         head = cells.head(_HEADER_SCAN_LINES).astype(str).where(cells.head(_HEADER_SCAN_LINES).notna(), "")
@@ -1136,7 +1247,11 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         kind = detect_kind(names, source=name) if kind is None else kind
         _check_kind(kind, names, name)
         body = cells.iloc[idx + 1:].dropna(how="all").reset_index(drop=True)
-        state = {"coerced": {}, "row0": 0, "unit": None if chunksize is None else "us"}
+        state = {"coerced": {}, "row0": 0, "unit": None if chunksize is None else "us", "wide": {}}
+        if chunksize is not None:  # (the unknown columns' kinds from the whole sheet: the whole read's values)
+            for col_name, i in zip(names, range(body.shape[1])):
+                if _role(col_name) is None:
+                    _unknown_column(col_name, body.iloc[:, i].to_numpy(dtype=object), engine, state)
 
         def frames():
             step = chunksize or max(len(body), 1)
@@ -1163,7 +1278,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         header.encoding = encoding
     kind = detect_kind(header.names, source=name) if kind is None else kind
     _check_kind(kind, header.names, name)
-    state = {"coerced": {}, "row0": 0, "built": 0, "unit": None if chunksize is None else "us"}
+    state = {"coerced": {}, "row0": 0, "built": 0, "unit": None if chunksize is None else "us", "wide": {}}
     bar = None
 
     def build(columns):
@@ -1172,21 +1287,29 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         state["built"] += 1
         return _finish(frame, kind, name, header.line, optimize, state)
 
+    def peek(columns):  # chunked: what the unknown columns hold in the rows read (:func:`_unknown_column`)
+        for col_name, col in zip(header.names, columns):
+            if _role(col_name) is None and state["wide"].get(col_name) != "text":
+                _unknown_column(col_name, col, engine, state)
+
     def body():
+        skip = 0
+        buf = None
         if _HAVE_PYARROW:
             buf = pa.memory_map(str(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
+            block = _arrow_block_size(buf.slice(header.offset))
+        if buf is not None and block is not None:
             try:
-                yield from _read_csv_arrow(buf, header, chunksize, bar, build)
+                yield from _read_csv_arrow(buf, header, chunksize, bar, build, peek, block)
                 return
             except pa.ArrowInvalid as exc:
                 if "UTF8" in str(exc) or "UTF-8" in str(exc):
                     raise _NotText(str(exc)) from exc
-                if state["row0"]:
-                    raise ValueError(f"{name}: {exc}") from exc
-                warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas",
-                              stacklevel=4)
+                skip = state["row0"]  # (chunked: the rows yielded; pandas reads on from the next one)
+                warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas"
+                              + (f" from data row {skip}" if skip else ""), stacklevel=4)
         try:
-            yield from _read_csv_pandas(src, header, chunksize, bar, build, total)
+            yield from _read_csv_pandas(src, header, chunksize, bar, build, peek, skip)
         except pd.errors.ParserError as exc:
             # pandas counts lines from the first data line: name the line of the file
             text = re.sub(r"\bline (\d+)\b", lambda m: f"line {_file_line(src, header, int(m[1]))} of the file",
@@ -1214,6 +1337,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                               stacklevel=3)
                 header.encoding = "cp1252"
                 state["coerced"].clear()
+                state["wide"].clear()
                 try:
                     yield from body()
                 except (UnicodeDecodeError, _NotText) as again:

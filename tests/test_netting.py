@@ -1917,3 +1917,108 @@ def test_pyarrow_and_categorical_period_dates_as_wide_columns_levels_and_periods
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["Y1"], "qty_per": [0.5]}))
     got_mrp = bk_fast.mrp(dem_k, bom, receipts=rec)
     pd.testing.assert_frame_equal(got_mrp.orders, bk_fast.mrp(dem, bom, receipts=rec).orders, check_dtype=False)
+
+
+# -- netting audit (session 12): aliasing, cost by item, quantity text, period label kinds, pandas Periods ------
+
+def test_results_never_share_memory_with_a_wide_frame(engine):
+    """With one period column or one item row, gross / scheduled were read-only views of the caller's frame: an
+    edit of the frame afterwards rewrote the plan's gross requirements (and .record)."""
+    df = pd.DataFrame({"W1": [10.0, 20.0]}, index=["a", "b"])
+    one_row = pd.DataFrame({"W1": [10.0], "W2": [5.0]}, index=["a"])
+    res = bk_fast.net_requirements(df, 0.0, receipts=df, engine=engine)
+    res2 = bk_fast.net_requirements(one_row, 0.0, engine=engine)
+    wb = bk_fast.weekly_balance(0.0, one_row, engine=engine)
+    for arr, frame in ((res.gross, df), (res.scheduled, df), (res2.gross, one_row)):
+        assert not np.shares_memory(arr, frame.to_numpy()) and arr.flags.writeable
+    df.iloc[0, 0] = 555.0
+    one_row.iloc[0, 1] = 42.0
+    assert res.gross[:, 0].tolist() == res.scheduled[:, 0].tolist() == [10.0, 20.0]
+    assert res2.gross.tolist() == [[10.0, 5.0]] and res2.record["gross"].tolist() == [10.0, 5.0]
+    assert wb.iloc[0, :2].tolist() == [-10.0, -15.0]
+
+
+def test_cost_takes_per_item_values_by_item():
+    """cost(setup, holding) read a Series by position (a's setup for b), broadcast a one-key Series to every
+    item, and an array of the wrong length failed in numpy's broadcast without naming the parameter."""
+    d = pd.DataFrame({"item": ["a", "a", "b", "b"], "week": [1, 2, 1, 2], "qty": [10.0] * 4})
+    setup = pd.Series({"b": 1000.0, "a": 1.0})
+    res = bk_fast.net_requirements(d, 0, lot=WagnerWhitin(setup=setup, holding=1.0))
+    assert res.cost(setup, 1.0).to_dict() == {"a": 2.0, "b": 1010.0}   # (a: 2 orders; b: 1 order, 10 held)
+    assert res.cost({"b": 1000.0, "a": 1.0}, pd.Series({"b": 2.0})).to_dict() == {"a": 2.0, "b": 1020.0}
+    assert res.cost(pd.Series({"b": 5.0}), 0.0).to_dict() == {"a": 0.0, "b": 5.0}   # (not broadcast to a)
+    assert res.cost(np.array([1.0, 1000.0]), 1).to_dict() == {"a": 2.0, "b": 1010.0}
+    with pytest.raises(ValueError, match=r"setup: an array must hold one value per item \(2\)"):
+        res.cost(np.array([1.0, 2.0, 3.0]), 1.0)
+    with pytest.raises(ValueError, match="holding must be a number .*item 'a' has 'lots'"):
+        res.cost(1.0, {"a": "lots"})
+
+
+def test_quantity_text_that_is_no_number_is_an_error_naming_input_column_row_and_item(engine):
+    """'12 lbs' (long or wide) and {'a': 'lots'} (on hand) counted 0, silently: no order was planned for them.
+    Missing and blank cells still count 0, the ERP's number text still reads, and an export's empty rows (no
+    item, no number) are still skipped."""
+    g = pd.DataFrame({"item": ["a", "b"], "week": [1, 1], "qty": ["10", "12 lbs"]}, index=[5, 6])
+    with pytest.raises(ValueError, match=r"gross column 'qty' row 6 \(item 'b'\): '12 lbs' is not a number"):
+        bk_fast.net_requirements(g, 0, engine=engine)
+    wide = pd.DataFrame({"item": ["a", "b"], "W1": pd.Series(["1,234.5", "x"], dtype=object)})
+    with pytest.raises(ValueError, match=r"receipts column 'W1' row 1 \(item 'b'\): 'x' is not a number"):
+        bk_fast.weekly_balance(0.0, g.assign(qty=1.0), wide, engine=engine)
+    series = pd.Series(["5", "lots"], index=pd.MultiIndex.from_tuples([("a", 1), ("b", 1)]))
+    with pytest.raises(ValueError, match=r"demand must be a number .*item \('b', 1\) has 'lots'"):
+        bk_fast.weekly_balance(0.0, series, engine=engine)
+    ok = g.assign(qty=["10", "1,234.5"])
+    for on_hand, msg in (({"a": "lots"}, r"on_hand must be a number .*item 'a' has 'lots'"),
+                         (pd.DataFrame({"item": ["a"], "on_hand": ["7 lbs"]}),
+                          r"on_hand column 'on_hand' row 0 \(item 'a'\): '7 lbs' is not a number")):
+        with pytest.raises(ValueError, match=msg):
+            bk_fast.net_requirements(ok, on_hand, engine=engine)
+    with pytest.raises(ValueError, match="past_due must be a number .*item 'a' has 'soon'"):
+        bk_fast.weekly_balance(0.0, ok, past_due={"a": "soon"}, engine=engine)
+    read = pd.DataFrame({"item": ["a", "a", "b", "b", None], "week": [1, 2, 1, 2, None],
+                         "qty": ["(12)", "", "$5", None, "n/a"]})
+    res = bk_fast.net_requirements(read, {"a": " ", "b": "1,000"}, engine=engine)
+    assert res.gross.tolist() == [[-12.0, 0.0], [5.0, 0.0]] and res.on_hand.tolist() == [0.0, 1000.0]
+    w = pd.DataFrame({"item": ["a", None], "W1": pd.Series(["", "total"], dtype=object)})
+    assert bk_fast.net_requirements(w, 0, engine=engine).gross.tolist() == [[0.0]]
+
+
+def test_period_text_that_reads_as_a_number_or_date_is_the_period_of_the_other_inputs(engine):
+    """Week 1 as a number in the demand and as the text '1' in receipts (a CSV read) were two periods, the text
+    one rolled after every numbered week (the receipt of week 1 arrived after week 2): 20 lbs were planned
+    where 10 were needed; the same with a Timestamp and '2025-01-06'. Text is now read as the others' kind;
+    the ERP's bucket names beside them stay text; a number text beside dates (or a date beside numbers) is an
+    error naming the input and the label."""
+    g = pd.DataFrame({"item": ["a", "a"], "week": [1, 2], "qty": [10.0, 10.0]})
+    for label in ("1", " 1 ", "1.0"):
+        r = pd.DataFrame({"item": ["a"], "week": [label], "qty": [10.0]})
+        for periods in (None, [1, 2]):
+            res = bk_fast.net_requirements(g, 0, r, periods=periods, engine=engine)
+            assert list(res.periods) == [1, 2] and res.planned_receipts.tolist() == [[0.0, 10.0]]
+    wide = pd.DataFrame({"1": [10.0], "2": [10.0]}, index=["a"])
+    res = bk_fast.net_requirements(wide, 0, pd.DataFrame({"item": ["a"], "week": [1], "qty": [10.0]}), engine=engine)
+    assert list(res.periods) == [1, 2] and res.planned_receipts.tolist() == [[0.0, 10.0]]
+    days = pd.to_datetime(["2025-01-06", "2025-01-13"])
+    d = g.assign(week=days)
+    r = pd.DataFrame({"item": ["a", "a"], "week": ["2025-01-06", "Past Due"], "qty": [10.0, 3.0]})
+    wb = bk_fast.weekly_balance(0.0, d, r, engine=engine)
+    assert list(wb.columns[:3]) == [*days, "Past Due"] and wb.iloc[0, :3].tolist() == [0.0, -10.0, -7.0]
+    text_only = bk_fast.net_requirements(pd.DataFrame({"item": ["a"], "Past Due": [3.0], "W1": [5.0]}),
+                                         0.0, pd.DataFrame({"item": ["a"], "week": ["1"], "qty": [1.0]}))
+    assert list(text_only.periods) == ["Past Due", "W1", "1"]   # (text alone: as before)
+    with pytest.raises(ValueError, match="receipts: period '1' is text that reads as a number, where gross has "
+                                         "dates"):
+        bk_fast.net_requirements(d, 0, pd.DataFrame({"item": ["a"], "week": ["1"], "qty": [1.0]}), engine=engine)
+    with pytest.raises(ValueError, match="receipts: period '2025-01-06' is text that reads as a date, where "
+                                         "periods= has numbers"):
+        bk_fast.net_requirements(g, 0, r, periods=[1, 2], engine=engine)
+
+
+def test_pandas_periods_are_rolled_in_calendar_order(engine):
+    """Weekly pandas Periods (dt.to_period('W')) from long rows rolled in row order: the latest week first."""
+    wk = pd.period_range("2025-01-06", periods=3, freq="W")
+    d = pd.DataFrame({"item": ["a"] * 3, "week": wk[::-1], "qty": [30.0, 20.0, 10.0]})
+    res = bk_fast.net_requirements(d, 0.0, engine=engine)
+    assert list(res.periods) == list(wk) and res.gross.tolist() == [[10.0, 20.0, 30.0]]
+    wb = bk_fast.weekly_balance(25.0, d, engine=engine)
+    assert wb.loc["a", "first_short"] == wk[1] and wb.iloc[0, :3].tolist() == [15.0, -5.0, -35.0]

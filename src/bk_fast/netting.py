@@ -16,14 +16,19 @@ Time-phased inputs are frames in either form:
   (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``); repeated (item, period) rows add up;
 
 or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
-otherwise numbers and dates are sorted, the ERP's bucket names (``This Week``, ``Week 36`` / ``Week 2025-09-08``,
-``Later``) are in the order of its weekly roll (unless that would reorder the columns of the first wide input
-among themselves: then those keep the caller's order; long rows, a bag, never do), and any other labels keep the
-order in which they first appear (wide columns first). Date objects (``datetime.date`` from ``.dt.date`` or a
-database driver, ``datetime``, ``np.datetime64``) and pyarrow timestamps and dates (``read_csv(dtype_backend=
-"pyarrow")``) are read as Timestamps, so they sort and a date matches the Timestamp of its day; dates with and
-without a time zone together are an error. Categorical labels are read as their values. Missing numbers count as
-0; infinite ones are an error naming the item and period.
+otherwise numbers, dates and pandas Periods (of one frequency) are sorted, the ERP's bucket names (``This Week``,
+``Week 36`` / ``Week 2025-09-08``, ``Later``) are in the order of its weekly roll (unless that would reorder the
+columns of the first wide input among themselves: then those keep the caller's order; long rows, a bag, never
+do), and any other labels keep the order in which they first appear (wide columns first). Date objects
+(``datetime.date`` from ``.dt.date`` or a database driver, ``datetime``, ``np.datetime64``) and pyarrow timestamps
+and dates (``read_csv(dtype_backend="pyarrow")``) are read as Timestamps, so they sort and a date matches the
+Timestamp of its day; dates with and without a time zone together are an error. Categorical labels are read as
+their values. Where an input's labels are numbers (dates) or ``periods=`` are, another input's text labels that
+read as numbers (ISO dates: ``"2025-01-06"``) are read as such (week 1 and the ``"1"`` of a CSV are one period);
+text that reads as neither (the ERP's bucket names) stays text, and a number text beside dates only, or a date
+text beside numbers only, is an error naming the input and the label. Missing (or blank) numbers count as 0;
+infinite ones are an error naming the item and period, and text that is no number (``"12 lbs"``) one naming the
+input, column, row and item.
 """
 
 from __future__ import annotations
@@ -167,7 +172,7 @@ def _parse(obj, what: str) -> _Source | None:
                        np.asarray(arr, dtype=np.float64), array=True)
     if isinstance(obj, pd.Series):
         if isinstance(obj.index, pd.MultiIndex) and obj.index.nlevels == 2:
-            vals = float_column(obj.to_frame("v"), "v", what=what)
+            vals = _item_numbers(obj, what)
             idx = obj.index
             return _Source(what, idx.get_level_values(0), _date_labels(idx.get_level_values(1), what), vals,
                            long=True)
@@ -179,6 +184,7 @@ def _parse(obj, what: str) -> _Source | None:
         periods = pd.Index(df[period_col])
         qty = float_column(df, qty_col, what=what)
         rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
+        _no_text(df, qty_col, qty, what, items, rows)
         if rows is not None:
             items, periods, qty = items[rows], periods[rows], qty[rows]
         _check_keys(items, what, "item", rows)
@@ -197,17 +203,37 @@ def _parse(obj, what: str) -> _Source | None:
                          f"weekly_balance takes as past_due=): pass the period columns only, or use "
                          f"erp.yarn_demand_report, which reads the ERP's exports as they are")
     items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
+    rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
     if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
-        block = np.ascontiguousarray(df[cols].to_numpy(dtype=np.float64))
+        block = df[cols].to_numpy(dtype=np.float64)
+        if not (block.flags.owndata and block.flags.c_contiguous and block.flags.writeable):
+            # (one column, or one row, of a float frame is a read-only view of it: the result keeps the block)
+            block = np.array(block, order="C")
     else:
         block = np.empty((len(df), len(cols)), dtype=np.float64)
         for j, c in enumerate(cols):
             block[:, j] = float_column(df, c, what=what)
-    rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
+            _no_text(df, c, block[:, j], what, items, rows)
     if rows is not None:
         items, block = items[rows], np.ascontiguousarray(block[rows])
     _check_keys(items, what, "item", rows)
     return _Source(what, items, _date_labels(pd.Index(cols), what), block, rows=rows)
+
+
+def _no_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, items: pd.Index,
+             rows: np.ndarray | None = None) -> None:
+    """ValueError naming the input, the column, the row and its item where quantity column ``label`` (``arr``:
+    it through :func:`float_column`) holds text that is no number (``"12 lbs"``), which read as a missing
+    number counted 0, silently (missing or blank cells still count 0). ``rows``: the positions of the rows
+    read (None: all)."""
+    among = None
+    if rows is not None:
+        among = np.zeros(len(df), dtype=bool)
+        among[rows] = True
+    i = first_text(df[label], arr, among)
+    if i is not None:
+        raise ValueError(f"{what} column {plain(label)!r} row {plain(df.index[i])!r} (item {plain(items[i])!r}): "
+                         f"{plain(df[label].iloc[i])!r} is not a number (expected a quantity, or nothing for 0)")
 
 
 def _date_labels(idx: pd.Index, what: str = "periods") -> pd.Index:
@@ -258,6 +284,8 @@ def _sortable(idx: pd.Index) -> bool:
     if pd.api.types.is_bool_dtype(idx.dtype):
         return False
     if pd.api.types.is_numeric_dtype(idx.dtype) or pd.api.types.is_datetime64_any_dtype(idx.dtype):
+        return True
+    if isinstance(idx.dtype, pd.PeriodDtype):   # (pandas Periods of one frequency: by time)
         return True
     vals = list(idx)
     if all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) for v in vals):
@@ -319,11 +347,90 @@ def _erp_bucket(label) -> bool:
     return folded in ("this week", "later") or (folded.startswith("week ") and bool(folded[5:].strip()))
 
 
-def _numbers(value, name: str, expected: str) -> np.ndarray:
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be {expected}, got {value!r}") from None
+#: text that reads as a number (ASCII digits: "1", " 2 ", "1.5", "1e3") or as an ISO date ("2025-01-06",
+#: "2025-01-06 08:00", "2025-01-06T08:00:00"; no offset): a period label of a CSV read beside numbers or dates
+_NUMBER_TEXT = re.compile(r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+_DATE_TEXT = re.compile(r"\s*[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[T ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?\s*")
+_KINDS = {"string": "text", "integer": "number", "floating": "number", "mixed-integer-float": "number",
+          "datetime": "date", "datetime64": "date"}
+
+
+def _label_kinds(idx: pd.Index) -> set:
+    """What a source's period labels (read by :func:`_date_labels`) are: ``{"text"}``, or the kinds of label
+    the others' text is read as, ``"number"`` and ``"date"`` (a mix of text and numbers: ``{"number"}``), or
+    none (bool, Periods, ...)."""
+    dtype = idx.dtype
+    if not len(idx) or pd.api.types.is_bool_dtype(dtype):
+        return set()
+    if pd.api.types.is_numeric_dtype(dtype):
+        return {"number"}
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return {"date"}
+    if dtype != object:
+        return {"text"} if pd.api.types.is_string_dtype(dtype) else set()
+    kind = _KINDS.get(pd.api.types.infer_dtype(idx, skipna=False))
+    if kind is not None:
+        return {kind}
+    vals = pd.unique(idx)   # (labels of several kinds: an ERP bucket name beside week numbers or dates)
+    return ({"number"} if any(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+                              for v in vals) else set()) | (
+        {"date"} if any(isinstance(v, (pd.Timestamp, np.datetime64)) for v in vals) else set())
+
+
+def _same_kinds(labels: list, given: pd.Index | None = None) -> list:
+    """The period labels of each input (``labels``: (input name, Index) pairs) with text that reads as a number
+    or an ISO date read as one where another input's labels (or ``periods=``: ``given``) are numbers or dates:
+    week 1 of the demand and the ``"1"`` of receipts read from a CSV are one period, a Timestamp and
+    ``"2025-01-06"`` one day (they were two periods, the text one rolled after every numbered week). Other text
+    (the ERP's bucket names) stays as it is. Text that reads as a number where the others have dates only, or as
+    a date where they have numbers only, is a ValueError naming the input and the label."""
+    dtypes = {idx.dtype for _, idx in labels} | ({given.dtype} if given is not None else set())
+    if len(dtypes) < 2 and object not in dtypes:   # (one plain dtype: nothing to read)
+        return [idx for _, idx in labels]
+    kinds = [_label_kinds(idx) for _, idx in labels]
+    if not any(k == {"text"} for k in kinds):
+        return [idx for _, idx in labels]
+    if given is not None:
+        want, named = _label_kinds(given) - {"text"}, "periods="
+    else:
+        want = set().union(*kinds) - {"text"}
+        named = " and ".join(what for (what, _), k in zip(labels, kinds) if k & want)
+    if not want:
+        return [idx for _, idx in labels]
+    return [_read_text_labels(idx, what, want, named) if k == {"text"} else idx
+            for (what, idx), k in zip(labels, kinds)]
+
+
+def _read_text_labels(idx: pd.Index, what: str, want: set, named: str) -> pd.Index:
+    """:func:`_same_kinds` for one input's text labels ``idx``."""
+    codes, uniq = pd.factorize(idx, use_na_sentinel=False)
+    text = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+    is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+    num = is_text & text.map(lambda v: isinstance(v, str) and _NUMBER_TEXT.fullmatch(v) is not None).to_numpy(
+        dtype=bool)
+    day = is_text & text.map(lambda v: isinstance(v, str) and _DATE_TEXT.fullmatch(v) is not None).to_numpy(
+        dtype=bool)
+    for mask, kind, other in ((num, "number", "dates"), (day, "date", "numbers")):
+        if mask.any() and kind not in want:
+            raise ValueError(f"{what}: period {text[mask].iloc[0]!r} is text that reads as a {kind}, where {named} "
+                             f"has {other}: give the periods of every input as {other}")
+    if not (num.any() or day.any()):
+        return idx
+    numbers = pd.to_numeric(text[num].str.strip()) if num.any() else None
+    dates = pd.to_datetime(text[day].str.strip(), format="ISO8601", errors="coerce") if day.any() else None
+    if dates is not None and dates.isna().any():
+        raise ValueError(f"{what}: period {text[day][dates.isna()].iloc[0]!r} is no date")
+    if num.all():
+        read = pd.Index(numbers)
+    elif day.all():
+        read = pd.DatetimeIndex(dates)
+    else:   # (the ERP's bucket names beside them stay text)
+        out = text.copy()
+        for mask, values in ((num, numbers), (day, dates)):
+            if values is not None:
+                out[mask] = values.to_numpy(dtype=object)
+        read = pd.Index(out.to_list(), dtype=object)
+    return read.take(codes).rename(idx.name)
 
 
 def _periods(sources, periods) -> pd.Index:
@@ -333,11 +440,15 @@ def _periods(sources, periods) -> pd.Index:
         out = _date_labels(pd.Index(periods).rename(None))
         if not out.is_unique:
             raise ValueError("periods must be unique labels")
+        for s, labels in zip(sources, _same_kinds([(s.what, s.periods) for s in sources], out)):
+            s.periods = labels
         for s in sources:
             unknown = ~s.periods.isin(out)
             if unknown.any():
                 raise ValueError(f"{s.what}: period {plain(s.periods[unknown][0])!r} is not in periods=")
         return out
+    for s, labels in zip(sources, _same_kinds([(s.what, s.periods) for s in sources])):
+        s.periods = labels
     wide = [s.periods for s in sources if not s.long]
     # (only a wide input's columns are the caller's own order of weeks: long rows are a bag, in any order)
     return _default_order(_union(wide + [s.periods for s in sources if s.long]), wide[0] if wide else None)
@@ -491,9 +602,9 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
 
 
 def _item_numbers(values: pd.Series, name: str) -> np.ndarray:
-    """The float64 values of a per-item parameter keyed by item (ERP number text cleaned; missing or blank:
-    NaN, the default): text that is no number ("50 lbs") is a ValueError naming the parameter and the item,
-    where it silently became the default."""
+    """The float64 values of a per-item parameter (or quantity) keyed by item (ERP number text cleaned; missing
+    or blank: NaN, the default): text that is no number ("50 lbs") is a ValueError naming the parameter and the
+    item, where it silently became the default."""
     v = float_column(values.to_frame(name), name, what=name)
     i = first_text(values, v)
     if i is not None:
@@ -525,12 +636,14 @@ def _on_hand(on_hand, what: str = "on_hand"):
             qty_col = numeric[0]
         items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
         _check_keys(items, what, "item")
-        return items, float_column(df, qty_col, what=what), df, items
+        vals = float_column(df, qty_col, what=what)
+        _no_text(df, qty_col, vals, what, items)
+        return items, vals, df, items
     if isinstance(on_hand, dict):
         on_hand = pd.Series(on_hand, dtype=None if on_hand else "float64")
     if isinstance(on_hand, pd.Series):
         _check_keys(pd.Index(on_hand.index), what, "item")
-        return pd.Index(on_hand.index), float_column(on_hand.to_frame("v"), "v", what=what), None, None
+        return pd.Index(on_hand.index), _item_numbers(on_hand, what), None, None
     if np.ndim(on_hand) == 0:
         return None, number_arg(on_hand, what, "a number, a Series/dict keyed by item, a DataFrame or a 1-D "
                                 "numeric array"), None, None
@@ -889,9 +1002,15 @@ class NettingResult:
 
     def cost(self, setup, holding) -> pd.Series:
         """Cost of the plan per item: ``setup x number of orders + holding x sum of end-of-period projected on
-        hand`` (the objective Wagner-Whitin minimises; the on-hand part is the same for every rule)."""
-        s, h = (np.broadcast_to(_numbers(v, name, "a number or one number per item"), self.on_hand.shape)
-                for v, name in ((setup, "setup"), (holding, "holding")))
+        hand`` (the objective Wagner-Whitin minimises; the on-hand part is the same for every rule).
+
+        ``setup`` and ``holding``: a number, a Series/dict by item (an item not in it costs 0) or a 1-D array in
+        the order of ``items``, as the lot rules take them."""
+        for v, name in ((setup, "setup"), (holding, "holding")):
+            if isinstance(v, (str, bytes)):   # (no on-hand frame here, whose column it could name)
+                raise TypeError(f"{name} must be a number or one number per item (a Series/dict by item or an "
+                                f"array in item order), got {v!r}")
+        s, h = (_per_item(v, self.items, name, None, 0.0) for v, name in ((setup, "setup"), (holding, "holding")))
         return pd.Series(s * self.order_counts.sum(axis=1) + h * self.projected.sum(axis=1), index=self.items,
                          name="cost")
 

@@ -702,3 +702,21 @@ def test_empty_export_rows_skipped_when_one_frame_is_both_inputs(client):
                                   bk_fast.weekly_balance(1.0, d, d).sort_index())
     want = bk_fast.net_requirements(d, 1.0, d).record.sort_values("item", kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(bkd.net_requirements(part, 1.0, part).record.compute().reset_index(), want)
+
+
+def test_text_periods_read_as_the_other_inputs_numbers_as_in_memory(engine):
+    """In memory, week 1 of the gross and the "1" of receipts read from a CSV are one period (netting's
+    _same_kinds); the Dask call united the raw labels and kept an extra empty "1" period."""
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        gross = pd.DataFrame({"item": ["Y", "Y", "Z"], "period": [1, 2, 1], "qty": [10.0, 10.0, 1.0]})
+        rec = pd.DataFrame({"item": ["Y"], "period": pd.Series(["1"], dtype=object), "qty": [10.0]})
+        ref = bk_fast.net_requirements(gross, receipts=rec, engine=engine).record
+        got = bkd.net_requirements(dd.from_pandas(gross, npartitions=2), receipts=rec, engine=engine).record.compute()
+        assert len(ref) == 4 and got["period"].tolist() == ref["period"].tolist()
+        assert got["planned_receipt"].tolist() == ref["planned_receipt"].tolist()
+        wb = bkd.weekly_balance({"Y": 0.0, "Z": 0.0}, dd.from_pandas(gross, npartitions=2), rec,
+                                engine=engine).compute()
+        pd.testing.assert_frame_equal(wb, bk_fast.weekly_balance({"Y": 0.0, "Z": 0.0}, gross, rec, engine=engine),
+                                      check_index_type=False)

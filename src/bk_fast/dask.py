@@ -559,23 +559,28 @@ def _nparts(nparts, inputs) -> int:
     return max(counts) if counts else 1
 
 
-def _global_periods(sources: list, period_orders: list, periods):
+def _global_periods(sources: list, period_orders: list, periods, names=("demand", "receipts")):
     """The period axis exactly as the single-machine functions derive it (wide columns first, then long
-    periods in order of first appearance, then netting's default order)."""
+    periods in order of first appearance, then netting's default order; an input's text labels read as numbers
+    or dates beside another's as netting's ``_same_kinds`` reads them)."""
     if periods is not None:
         return _net._date_labels(pd.Index(periods).rename(None))
-    wide, long = [], []
+    labels, is_wide = [], []
     k = 0
-    for obj, (_, pcol) in sources:
+    for (obj, (_, pcol)), name in zip(sources, names):
         # (date objects as Timestamps in each input before the union, as the in-memory functions read them)
         if pcol is None:
             meta = _meta(obj)
             icol = _net._item_column(meta, "input")
-            wide.append(_net._date_labels(pd.Index([c for c in meta.columns if c != icol])))
+            labels.append((name, _net._date_labels(pd.Index([c for c in meta.columns if c != icol]))))
         else:
             orders = period_orders[k]
             k += 1
-            long.append(_net._union([_net._date_labels(o) for o in orders]))
+            labels.append((name, _net._union([_net._date_labels(o) for o in orders])))
+        is_wide.append(pcol is None)
+    read = _net._same_kinds(labels)
+    wide = [idx for idx, w in zip(read, is_wide) if w]
+    long = [idx for idx, w in zip(read, is_wide) if not w]
     return _net._default_order(_net._union(wide + long), wide[0] if wide else None)
 
 
@@ -683,7 +688,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("demand", "receipts"))
                     if k[1] is not None] if periods is None else []
     items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"))
-    per = _global_periods(sources, porders, periods)
+    per = _global_periods(sources, porders, periods, ("demand", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -804,7 +809,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("gross", "receipts"))
                     if k[1] is not None] if periods is None else []
     items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"))
-    per = _global_periods(sources, porders, periods)
+    per = _global_periods(sources, porders, periods, ("gross", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1

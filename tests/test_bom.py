@@ -1132,3 +1132,88 @@ def test_reference_levels_alternating_narrow_and_wide_are_linear():
     assert time.perf_counter() - t < 3.0
     assert int(bom.llc.max()) == 3000
     np.testing.assert_array_equal(bom.llc, BOM.from_frame(lines, engine="cython").llc)
+
+
+def test_yarn_requirements_reads_text_and_integer_desc_as_one_yarn(engine):
+    """BOM audit: a sheet's Desc# cells 18767 and "18767" (an object column, as pd.read_excel gives) were two
+    yarns 18767 in by_yarn (and by_order) while allocate_knit_orders and netting read one: an ERP BOM frame's
+    yarn ids are read as erp._net_yarn_ids reads the stock's (DOMAIN.md section 1: Desc# is an integer id)."""
+    bom = pd.DataFrame({"Style#": ["A/1", "B/1", "B/1"], "BOM_Percentage": [1.0, 0.5, 0.5],
+                        "Desc#": pd.Series([18767, "18767", " 18929 "], dtype=object)})
+    before = bom.copy(deep=True)
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["A/1", "B/1"], "Balance (lbs)": [100.0, 50.0]})
+    res = yarn_requirements(kos, bom, engine=engine)
+    assert res.by_yarn["Desc#"].tolist() == [18767, 18929] and res.by_yarn["Desc#"].dtype == np.int64
+    assert res.by_yarn["lbs"].tolist() == [125.0, 25.0] and res.by_yarn["orders"].tolist() == [2, 1]
+    assert res.by_order["Desc#"].tolist() == [18767, 18767, 18929]
+    assert_frame_equal(bom, before)  # (the caller's frame is not modified)
+    # text yarns that are no number stay text; an all-integer sheet is as it was
+    text = yarn_requirements(kos, bom.assign(**{"Desc#": ["X 1", " X 1", 7]}), engine=engine).by_yarn
+    assert text["Desc#"].tolist() == [7, "X 1"] and text["lbs"].tolist() == [25.0, 125.0]
+
+
+@pytest.mark.parametrize("column", ["str", "object", "mixed"])
+def test_strip_false_blank_ids_are_missing_whatever_the_column_holds(fast_engine, column):
+    """BOM audit: with strip=False a white-space-only id was an item in a column of text and an empty id in one
+    mixing numbers and text. Blank text is missing in both (_id_values), in the BOM and in the demand, through
+    the text_lookup kernel (long text columns, compiled engines) and pandas alike."""
+    cells = {"str": ["B", " \xa0"], "object": pd.Series(["B", " \t"], dtype=object),
+             "mixed": pd.Series([1, "  "], dtype=object)}[column]
+    lines = pd.DataFrame({"parent": ["A", "A"], "component": cells, "qty_per": [1.0, 2.0]})
+    with pytest.raises(ValueError, match=r"bom column 'component' has empty ids at rows \[1\]"):
+        BOM.from_frame(lines, strip=False)
+    b = BOM.from_frame(pd.DataFrame({"parent": ["A", " A"], "component": ["B", "C"], "qty_per": [1.0, 1.0]}),
+                       strip=False)
+    ids = {"str": pd.Series(["  ", "A", " A", "\u3000"] * 5000, dtype="str"),
+           "object": pd.Series(["  ", "A", " A", "\u3000"], dtype=object),
+           "mixed": pd.Series(["  ", "A", " A", 5], dtype=object)}[column]
+    for engine in ("numpy", fast_engine):
+        out = b.explode(pd.DataFrame({"item": ids, "qty": 1.0}), engine=engine)
+        um = out.bk_fast.unmatched
+        assert pd.isna(um["item"].iloc[0]) and um["lines"].iloc[0] == len(ids) // 4 * (1 if column == "mixed" else 2)
+        assert as_dict(out) == {"B": len(ids) // 4, "C": len(ids) // 4}  # (" A" and "A" still two items)
+
+
+def test_to_frame_round_trip_names_strip_false():
+    """BOM audit: the documented round trip merged the items " A" and "A" of a strip=False BOM: the docstring
+    says to pass strip=False too, and that call rebuilds the BOM."""
+    b = BOM.from_frame(pd.DataFrame({"parent": [" A", "A"], "component": ["Y", "Z"], "qty_per": [1.0, 2.0]}),
+                       strip=False)
+    assert "strip=False" in BOM.to_frame.__doc__
+    b2 = BOM.from_frame(b.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom", strip=False)
+    assert b2.items.tolist() == b.items.tolist() == [" A", "A", "Y", "Z"]
+    np.testing.assert_array_equal(b2.qty, b.qty)
+
+
+def test_unhashable_id_cells_are_named(engine):
+    """BOM audit: a list or dict in an id cell gave pandas' bare "unhashable type: 'list'" in from_frame and in
+    explode: a TypeError naming the column, the row and the value."""
+    lines = pd.DataFrame({"parent": ["A", "A"], "component": ["B", "C"], "qty_per": [1.0, 2.0]}, index=[10, 11])
+    bad = lines.assign(component=pd.Series(["B", ["x"]], dtype=object, index=lines.index))
+    with pytest.raises(TypeError, match=r"id column 'component' row 11 \(position 1\): \['x'\] \(list\) is no id"):
+        BOM.from_frame(bad, engine=engine)
+    with pytest.raises(TypeError, match=r"id column 'Desc#' row 11 .*\{'a': 1\} \(dict\)"):
+        yarn_requirements(pd.DataFrame({"Order #": ["K"], "Style #": ["A"], "Balance (lbs)": [1.0]}),
+                          bad.rename(columns={"parent": "Style#", "component": "Desc#", "qty_per": "BOM_Percentage"})
+                          .assign(**{"Desc#": pd.Series([1, {"a": 1}], dtype=object, index=lines.index)}))
+    b = BOM.from_frame(lines)
+    dem = pd.DataFrame({"item": pd.Series(["A", ["x"]], dtype=object, index=[5, 6]), "qty": [1.0, 1.0]})
+    for by_line in (False, True):
+        with pytest.raises(TypeError, match=r"id column 'item' row 6 \(position 1\)"):
+            b.explode(dem, by_line=by_line, engine=engine)
+
+
+def test_conflicting_phantom_flags_of_one_component_are_an_error(engine):
+    """BOM audit: a component flagged Y on one line and N on another silently became phantom on every line
+    (phantom-ness is the item's): a ValueError naming the column, the item and both rows. An empty cell does not
+    disagree."""
+    df = pd.DataFrame({"parent": ["FG", "FG2", "SUB"], "component": ["SUB", "SUB", "Y2"],
+                       "qty_per": [2.0, 1.0, 3.0]}, index=[7, 8, 9])
+    for flags in (["Y", "N", "N"], [True, False, False], [1, 0, 0], ["N", "yes", None]):
+        first, second = (7, 8) if flags[0] in ("Y", True, 1) else (8, 7)
+        with pytest.raises(ValueError, match=rf"bom column 'ph' flags component 'SUB' phantom at row {first} but "
+                                             rf"not at row {second}"):
+            BOM.from_frame(df.assign(ph=flags), phantom="ph", engine=engine)
+    for flags in (["Y", None, "N"], ["Y", "", "N"], [1.0, np.nan, 0.0], ["Y", "Y", "N"]):
+        bom = BOM.from_frame(df.assign(ph=flags), phantom="ph", engine=engine)
+        assert bom.is_phantom[bom.codes(["SUB"])].tolist() == [True]

@@ -67,7 +67,9 @@ def _rows(labels, mask: np.ndarray, limit: int = 10) -> str:
 
 def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
     """Item ids of a column as an array (int64 when every id is an integer, including integral floats; else
-    float64 or object) and the mask of missing ids (NaN, None, empty or blank text)."""
+    float64 or object) and the mask of missing ids (NaN, None, empty or blank text: white space only is missing
+    with ``strip`` False too, in a column of text as in one mixing numbers and text). A cell that is no id (a
+    list, a dict: unhashable) is a TypeError naming the column, the row and the value."""
     dtype = col.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         col = col.astype(object)
@@ -98,9 +100,10 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
             pass
     if inferred in ("string", "empty"):
         text = col.astype("string")
+        stripped = text.str.strip()
         if strip:
-            text = text.str.strip()
-        blank = (text == "").fillna(False).to_numpy(dtype=bool)
+            text = stripped
+        blank = (stripped == "").fillna(False).to_numpy(dtype=bool)
         return text.to_numpy(dtype=object, na_value=None), missing | blank
     vals = col.to_numpy(dtype=object).copy()
     for i, x in enumerate(vals):
@@ -109,24 +112,33 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
             vals[i] = x
             if x == "" or x.isspace():
                 missing[i] = True
-        elif isinstance(x, float) and x.is_integer() and abs(x) < 2.0 ** 53:
-            vals[i] = int(x)
+        elif isinstance(x, float):
+            if x.is_integer() and abs(x) < 2.0 ** 53:
+                vals[i] = int(x)
+        elif not isinstance(x, int):
+            try:
+                hash(x)
+            except TypeError:
+                raise TypeError(f"id column {plain(col.name)!r} row {plain(col.index[i])!r} (position {i}): "
+                                f"{x!r} ({type(x).__name__}) is no id; ids are numbers or text") from None
     return vals, missing
 
 
-def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
-    """Phantom flag of every line (bool array); a cell that is not a recognised flag, on a line that is kept, is
-    a ValueError naming the column and the row (ERP text ``"N"``/``"No"`` is not phantom, though truthy)."""
+def _phantom_flags(col, label, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Phantom flag of every line and the mask of the lines flagged not phantom (``N``, False, 0: an empty cell
+    is neither), bool arrays; a cell that is not a recognised flag, on a line that is kept, is a ValueError naming
+    the column and the row (ERP text ``"N"``/``"No"`` is not phantom, though truthy)."""
     if isinstance(col, pd.DataFrame):
         raise ValueError(f"bom has several columns labelled {label!r}: pass one phantom flag column")
     dtype = col.dtype
     kind = getattr(dtype, "kind", "O")
     if kind == "b":  # bool, and nullable boolean (<NA> = not phantom)
-        return np.array(col.to_numpy(dtype=bool, na_value=False), dtype=bool)
+        flag = np.array(col.to_numpy(dtype=bool, na_value=False), dtype=bool)
+        return flag, ~flag & ~np.asarray(col.isna(), dtype=bool)
     if kind in "iuf" and not isinstance(dtype, pd.CategoricalDtype):
         arr = col.to_numpy(dtype=np.float64, na_value=np.nan)
-        flag = arr == 1
-        bad = ~(np.isnan(arr) | flag | (arr == 0))
+        flag, no = arr == 1, arr == 0
+        bad = ~(np.isnan(arr) | flag | no)
         values = col.to_numpy(dtype=object)
     else:
         values = col.to_numpy(dtype=object)
@@ -134,14 +146,32 @@ def _phantom_flags(col, label, keep: np.ndarray) -> np.ndarray:
         known = [flag_value(u) for u in uniques]
         ok = np.array([k is not None for k in known] + [True], dtype=bool)  # (code -1: missing, not phantom)
         yes = np.array([k is True for k in known] + [False], dtype=bool)
-        flag, bad = yes[codes], ~ok[codes]
+        said_no = np.array([k is False and not (isinstance(u, str) and not u.strip()) for u, k in zip(uniques, known)]
+                           + [False], dtype=bool)  # (blank text is an empty cell: no say)
+        flag, no, bad = yes[codes], said_no[codes], ~ok[codes]
     bad &= keep
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         row, value = plain(col.index[i]), plain(values[i])
         raise ValueError(f"bom column {label!r} row {row!r} (position {i}): {value!r} is not a phantom flag; "
                          f"accepted: {FLAG_SPELLINGS}; an empty cell is not phantom")
-    return np.asarray(flag, dtype=bool)
+    return np.asarray(flag, dtype=bool), np.asarray(no, dtype=bool)
+
+
+def _agreeing_flags(fc: np.ndarray, flag: np.ndarray, no: np.ndarray, labels, label, uniques) -> None:
+    """ValueError naming the column, the item and two rows when lines of one component (codes ``fc``) disagree:
+    one flagged phantom (``flag``), another flagged not (``no``). Phantom-ness is the item's, not the line's."""
+    if not (flag.any() and no.any()):
+        return
+    said = np.zeros(len(uniques), dtype=bool)
+    said[fc[flag]] = True
+    clash = no & said[fc]
+    if clash.any():
+        j = int(np.flatnonzero(clash)[0])
+        i = int(np.flatnonzero(flag & (fc == fc[j]))[0])
+        raise ValueError(f"bom column {label!r} flags component {_py(uniques[fc[j]])!r} phantom at row "
+                         f"{plain(labels[i])!r} but not at row {plain(labels[j])!r}: a phantom is an item, "
+                         f"phantom on all of its lines (an empty cell leaves the line to the others) or none")
 
 
 def _is_label(df: pd.DataFrame, spec) -> bool:
@@ -311,7 +341,9 @@ class BOM:
             component as phantom: booleans (nullable too), numbers 0/1, or text ``Y``/``N``, ``Yes``/``No``,
             ``True``/``False``, ``T``/``F``, ``1``/``0`` (any case, surrounding spaces ignored); an empty cell
             is not phantom, any other value is a ValueError naming the row. A phantom item must have
-            components.
+            components. The flags of one component's lines must agree: ``Y`` on one and ``N`` on another is a
+            ValueError naming both rows (an empty cell does not disagree: the component is phantom when another
+            of its lines flags it).
         scale : {"fraction", "percent"}
             ``"percent"`` divides ``qty_per`` by 100 (never guessed).
         strip : bool
@@ -393,8 +425,10 @@ class BOM:
             except TypeError:  # unhashable: a list of ids
                 pass
             if is_col:
-                flag = _phantom_flags(df[phantom], phantom, keep)
-                phantom_ids = ("codes", flag[keep] if not keep.all() else flag)
+                flag, no = _phantom_flags(df[phantom], phantom, keep)
+                if not keep.all():
+                    flag, no = flag[keep], no[keep]
+                phantom_ids = ("codes", (flag, no, labels, phantom))
             elif isinstance(phantom, str) or not isinstance(phantom, Iterable):
                 raise ValueError(f"phantom {phantom!r} is not a column of bom; pass a column label or a list "
                                  f"of item ids")
@@ -475,7 +509,9 @@ class BOM:
         if phantom_spec is not None:
             kind, spec = phantom_spec
             if kind == "codes":
-                pc = new[fc[spec]]
+                flag, no, labels, label = spec
+                pc = new[fc[flag]]
+                _agreeing_flags(fc, flag, no, labels, label, uniques)
             else:
                 ids, miss = _id_values(pd.Series(spec, dtype=object), strip)
                 pc = self.codes(ids) if len(ids) else np.zeros(0, dtype=np.int64)
@@ -545,13 +581,15 @@ class BOM:
                   self.is_phantom)
 
     def to_frame(self) -> pd.DataFrame:
-        """The validated lines, one row per input line (empty export rows dropped, ids stripped, ``qty_per`` as
-        a fraction): columns ``parent, component, qty_per, per, loss, factor, phantom``.
+        """The validated lines, one row per input line (empty export rows dropped, ids as compiled: stripped
+        unless ``strip=False``, ``qty_per`` as a fraction): columns ``parent, component, qty_per, per, loss,
+        factor, phantom``.
 
         ``BOM.from_frame(b.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom")`` rebuilds
         the same BOM, except for a phantom that is no line's component (a top-level phantom): the ``phantom``
         column flags each line's component, so no row can carry it. Pass the phantoms as ids instead to keep
-        those too: ``phantom=b.items[b.is_phantom]``.
+        those too: ``phantom=b.items[b.is_phantom]``. A BOM compiled with ``strip=False`` is rebuilt with
+        ``strip=False`` too (its ids ``" A"`` and ``"A"`` are two items; stripping would merge them).
 
         Examples
         --------
@@ -730,7 +768,7 @@ class BOM:
         A BOM of text items on a compiled engine: the ``text_lookup`` kernel reads the column's Arrow bytes and
         probes a hash table of the item bytes, one pass, no Python string per line (white space stripped from
         the bytes as ``str.strip()`` strips it). Otherwise: factorize the column (fast on pandas' string
-        arrays), map only the distinct ids through the item index."""
+        arrays), map only the distinct ids through the item index. Blank ids are missing, stripped or not."""
         text = col.astype("str") if col.dtype != "str" else col
         keys = text_buffers(self.items) if self.items.dtype == "str" and pick(engine) != "numpy" else None
         buffers = text_buffers(text) if keys is not None else None
@@ -739,6 +777,10 @@ class BOM:
             shortened = np.zeros(1, dtype=np.int64)
             resolve("text_lookup", engine)(*keys[:2], *buffers, bool(self._strip), codes, shortened)
             miss = codes == -3
+            if not self._strip:  # white space only is missing, as _id_values reads it (no item is blank)
+                rest = np.flatnonzero(codes == -1)
+                if rest.size:
+                    miss[rest[text.iloc[rest].str.isspace().to_numpy(dtype=bool, na_value=False)]] = True
             codes[miss] = -1
             return (text.str.strip() if shortened[0] else text), miss, codes
         if self._strip:
@@ -746,13 +788,11 @@ class BOM:
         fcodes, uniq = pd.factorize(text)
         uobj = np.asarray(uniq, dtype=object)
         ucodes = self._codes(uobj) if uobj.shape[0] else np.zeros(0, dtype=np.int64)
-        blank = uobj == ""
+        blank = np.fromiter((not x.strip() for x in uobj), dtype=bool, count=uobj.shape[0])
         ucodes[blank] = -1
         ucodes = np.append(ucodes, -1)  # fcodes -1 (missing) picks this
         codes = ucodes[fcodes]
-        miss = fcodes < 0
-        if blank.any():
-            miss |= fcodes == int(np.flatnonzero(blank)[0])
+        miss = np.append(blank, True)[fcodes]  # (several blank ids when not stripped: "  ", "\t")
         return text, miss, codes
 
     @staticmethod

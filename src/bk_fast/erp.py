@@ -56,11 +56,26 @@ class YarnRequirements:
 
 
 def _bom_compiled(bom, scale="fraction", engine=None):
-    from bk_fast.bom import BOM
+    """The BOM of every ERP adapter: a compiled one as it is; a frame compiled with its yarn ids (the component
+    column, ``Desc#``) read as :func:`_net_yarn_ids` reads them, as the netting and allocation adapters read
+    the stock's and the POs': the text ``"18767"`` of a sheet is the integer yarn 18767, one item beside an
+    integer 18767 (DOMAIN.md section 1: ``Desc#`` is an integer id)."""
+    from bk_fast.bom import BOM, _label
 
     if isinstance(bom, BOM):
         return bom
     if isinstance(bom, _bom_pd.DataFrame):
+        c_label = _label(bom, None, ("component", "Desc#"), "bom", "component")
+        col = bom[c_label]
+        if isinstance(col, _bom_pd.Series):  # (several columns of that label: from_frame names them)
+            try:
+                ids = _net_yarn_ids(col)
+            except TypeError:  # (an unhashable cell: from_frame names its row)
+                ids = None
+            if ids is not None and ids is not col and not ids.equals(_bom_pd.Index(col)):
+                bom = bom.copy(deep=False)  # (the caller's frame is not modified)
+                bom[c_label] = _bom_pd.Series(ids.array if ids.dtype != object else ids.to_numpy(),
+                                              index=bom.index, dtype=ids.dtype)
         return BOM.from_frame(bom, scale=scale, engine=engine)  # (compiled on the caller's engine)
     raise TypeError(f"bom must be a bk_fast.BOM or the ERP's BOM frame (Style#, Desc#, BOM_Percentage), "
                     f"got {type(bom).__name__}")
@@ -1433,7 +1448,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     kind = _alloc_np.where((shipped > 0) | (g00 > 0), "HARD", _alloc_np.where(soft, "SOFT", "AVAILABLE"))
 
     # yarn fractions per knit order from the BOM engine (one unit of each order's style, by line)
-    compiled = bom if isinstance(bom, BOM) else BOM.from_frame(require_frame(bom, "bom"), engine=engine)
+    # (yarn ids read as the stock's: _bom_compiled)
+    compiled = bom if isinstance(bom, BOM) else _bom_compiled(require_frame(bom, "bom"), engine=engine)
     styles = kos[s_label].astype("string").str.strip()
     # (as yarn_requirements matches them: by id, then by the id's text; only a style with BOM rows of its own)
     line_pos, ycodes, line_frac = compiled.explode_lines(_style_codes(compiled, kos[s_label]), _alloc_np.ones(n),

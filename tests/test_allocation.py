@@ -1992,7 +1992,7 @@ def test_erp_adapters_match_styles_by_one_rule(n):
     inv = pd.DataFrame({"Desc#": [1001, 2002, 3003, 4004], "Planning Balance": [1e9] * 4})
     cases = [(pd.Series([102910, "102910", " S 1 "] * n, dtype=object), [1001, 2002, 3003]),
              (pd.Series([102910.0, 77.0, np.nan] * n), [1001, 4004, None]),
-             (pd.Series(["102910", " 77", "S 1"] * n, dtype="str"), [2002, None, 3003]),  # (text 77: no id 77)
+             (pd.Series(["102910", " 77", "S 1"] * n, dtype="str"), [2002, 4004, 3003]),  # (" 77": style 77)
              (pd.Series([102910, 77, 102910] * n, dtype="category"), [1001, 4004, 1001])]
     for styles, want in cases:
         kos = pd.DataFrame({"Order #": [f"K{i}" for i in range(len(styles))], "Style #": styles,

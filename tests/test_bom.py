@@ -1152,6 +1152,24 @@ def test_yarn_requirements_reads_text_and_integer_desc_as_one_yarn(engine):
     assert text["Desc#"].tolist() == [7, "X 1"] and text["lbs"].tolist() == [25.0, 125.0]
 
 
+@pytest.mark.parametrize("style", ["102910", " 102910 ", "102910.0"])
+def test_text_style_meets_an_integer_bom_style_in_both_erp_adapters(style):
+    """BOM audit: knit orders whose Style # is text "102910" did not meet a BOM whose all-numeric Style# is
+    int64 (pd.read_csv), the mirror of an integer style meeting a text one: K1's 100 lbs vanished into
+    unmatched. Whole-number text now meets an integer style, in yarn_requirements and allocate_knit_orders."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": [102910, 555], "Desc#": [10251, 10220], "BOM_Percentage": [1.0, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": [style, "FF 1/1", "10251"],
+                        "Balance (lbs)": [100.0, 7.0, 3.0]})
+    res = yarn_requirements(kos, bom)
+    assert res.unmatched["Order #"].tolist() == ["K2", "K3"]  # (K3: the text of a yarn id is no style)
+    assert res.by_yarn["Desc#"].tolist() == [10251] and res.by_yarn["lbs"].tolist() == [100.0]
+    inv = pd.DataFrame({"Desc#": [10251, 10220], "Planning Balance": [1000.0, 1000.0]})
+    orders = allocate_knit_orders(kos, bom, inv, today="2025-09-01").orders
+    assert orders["bom_matched"].tolist() == [True, False, False]
+
+
 @pytest.mark.parametrize("column", ["str", "object", "mixed"])
 def test_strip_false_blank_ids_are_missing_whatever_the_column_holds(fast_engine, column):
     """BOM audit: with strip=False a white-space-only id was an item in a column of text and an empty id in one

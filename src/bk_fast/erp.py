@@ -118,9 +118,11 @@ def _style_text(styles: _bom_pd.Series) -> _bom_np.ndarray:
 def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.ndarray:
     """The BOM code of every knit order's style, -1 when it has no BOM rows of its own or no style: matched by
     id first (the integer 102910 meets the BOM's integer style, text stripped), then the rest by the id's text
-    (:func:`_style_text`: a number meets a BOM of text styles, ``"102910"``), whatever the column's dtype.
-    The one rule of :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both take the same
-    yarns when a BOM holds the integer style and its text. ``ids``, ``miss``: ``_id_values(col, True)``, when
+    (:func:`_style_text`: a number meets a BOM of text styles, ``"102910"``), then, when the BOM has integer
+    ids, the rest whose text is a whole number by that integer (:func:`_net_yarn_ids`' reading: the text
+    ``"102910"`` meets the BOM's integer style 102910), whatever the column's dtype. The one rule of
+    :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both take the same yarns when a BOM
+    holds the integer style and its text. ``ids``, ``miss``: ``_id_values(col, True)``, when
     the caller has them."""
     from bk_fast.bom import _id_values
 
@@ -138,7 +140,15 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
     compiled._parent_codes(codes)
     rest = _bom_np.flatnonzero((codes < 0) & ~miss)
     if rest.size:
-        codes[rest] = compiled._parent_codes(compiled._codes(_style_text(col.iloc[rest])))
+        text = _style_text(col.iloc[rest])
+        codes[rest] = compiled._parent_codes(compiled._codes(text))
+        left = codes[rest] < 0
+        if left.any() and compiled._lookup is not None:  # (a BOM with integer ids: whole-number text as those)
+            ints = _net_yarn_ids(text[left]).to_numpy(dtype=object)
+            is_int = _bom_np.fromiter((isinstance(v, int) for v in ints), dtype=bool, count=len(ints))
+            if is_int.any():
+                whole = ints[is_int].astype(_bom_np.int64)
+                codes[rest[left][is_int]] = compiled._parent_codes(compiled._codes(whole))
     return codes
 
 

@@ -528,12 +528,14 @@ def _sample_records(raw: bytes, delimiter: str | None, quote_aware: bool):
     (0-based lines: where each record begins): its lines, joined where
     a line break lies inside a quoted field (``quote_aware``; a header cell holding a line break, Excel's
     Alt+Enter). As the CSV readers, a quote opens a quoted field only at the start of a field (after the
-    delimiter; before it is known, any of :data:`_DELIMITERS`), and ``""`` inside one is a quote."""
+    delimiter, or a UTF-8 byte-order mark; before it is known, any of :data:`_DELIMITERS`), and ``""`` inside one
+    is a quote."""
     field_start = set((delimiter or "".join(_DELIMITERS)).encode("ascii"))
     lines: list[bytes] = []
     starts: list[int] = []
     firsts: list[int] = []
     pos, quoted = 0, False
+    lead = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0  # (the first cell begins after a BOM)
     for i, line in enumerate(raw.splitlines(keepends=True)):
         if quoted:
             lines[-1] += line
@@ -551,7 +553,7 @@ def _sample_records(raw: bytes, delimiter: str | None, quote_aware: bool):
                     q = line.find(b'"', q + 2)
                     continue
                 quoted = False
-            elif q == 0 or line[q - 1] in field_start:
+            elif q == (lead if i == 0 else 0) or line[q - 1] in field_start:
                 quoted = True
             q = line.find(b'"', q + 1)
     return lines, starts, firsts
@@ -567,7 +569,8 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None,
             if exc.start < len(raw) - 4:  # not just a multi-byte character cut at the sample's end
                 encoding = "cp1252"
     # records whose quoted cells may hold line breaks; else (an unclosed quote in a junk line joined the lines
-    # below it, hiding the header) plain lines
+    # below it, hiding the header: a record up to the header that spans lines must give a header of the kind)
+    # plain lines
     for quote_aware in (True, False):
         lines, starts, firsts = _sample_records(raw, delimiter, quote_aware)
         texts = [line.decode(encoding, errors="replace") for line in lines]
@@ -579,7 +582,7 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None,
             idx = _pick_header(rows, kind, source)
             cells = rows[idx] if rows else []
             names = _dedupe([_clean_name(c, j) for j, c in enumerate(cells)])
-            if quote_aware and len(lines) < len(raw.splitlines()[:_HEADER_SCAN_LINES]):  # (else: plain lines)
+            if quote_aware and any(len(line.splitlines()) > 1 for line in lines[:idx + 1]):  # (else: plain lines)
                 _check_kind(kind, names, source) if kind is not None else detect_kind(names, source=source)
         except ValueError:
             if not quote_aware:
@@ -988,16 +991,94 @@ class _NotText(Exception):
 _ARROW_BLOCK = 1 << 22
 
 
-def _arrow_block_size(body) -> int | None:
+def _arrow_block_size(body, encoding: str, delimiter: str) -> int | None:
     """A block size for pyarrow's CSV reader, :data:`_ARROW_BLOCK` or a little less, at none of whose multiples
-    the body splits a CRLF: pyarrow drops the LF of a CRLF inside a quoted field whose CR ends a block
-    (apache/arrow#51368). One byte per block is looked at. None when none of 64 sizes does (then pandas reads)."""
-    data = np.frombuffer(body, dtype=np.uint8)
-    for size in range(_ARROW_BLOCK, max(_ARROW_BLOCK - 64, 1), -1):
-        ends = np.arange(size, data.shape[0], size)
-        if not ((data[ends - 1] == ord("\r")) & (data[ends] == ord("\n"))).any():
-            return size
-    return None
+    a CRLF inside a quoted field is split: pyarrow drops the LF of such a CRLF whose CR ends a block
+    (apache/arrow#51368); a row's CRLF split there reads right. Block ends are offsets of the body in UTF-8
+    (pyarrow transcodes another ``encoding`` first). None when none of 64 sizes does (then pandas reads).
+
+    First one byte per block is looked at (any split CRLF refuses a size); only when that refuses every size
+    (a large CRLF export), the body is scanned for its quoted fields (:func:`_quoted_splits`)."""
+    sizes = list(range(_ARROW_BLOCK, max(_ARROW_BLOCK - 64, 1), -1))
+    if codecs.lookup(encoding).name == "utf-8":
+        data = np.frombuffer(body, dtype=np.uint8)
+        for size in sizes:
+            ends = np.arange(size, data.shape[0], size)
+            if not ((data[ends - 1] == ord("\r")) & (data[ends] == ord("\n"))).any():
+                return size
+    bad = _quoted_splits(body, encoding, delimiter, sizes)
+    return next((size for size, refused in zip(sizes, bad) if not refused), None)
+
+
+#: bytes of the body per piece scanned by :func:`_quoted_splits`
+_SCAN_PIECE = 1 << 22
+
+
+def _quoted_splits(body, encoding: str, delimiter: str, sizes: list[int]) -> list[bool]:
+    """For each block size, whether one of its multiples (offsets of the body in UTF-8) splits a CRLF that may
+    lie inside a quoted field. Reads the body in pieces (transcoded to UTF-8 unless it is UTF-8 already),
+    vectorised: a byte lies inside a quoted field when an odd number of quotes precede it. That count is the
+    parser's state (pyarrow's: a quote opens a field only at a field's start, ``""`` inside one is a quote, a
+    single quote closes it) up to the first run of an odd number of quotes outside a quoted field and not at a
+    field's start (a literal ``30"`` inch mark); from there on, any split CRLF counts."""
+    quote, cr, lf = ord('"'), ord("\r"), ord("\n")
+    delim = ord(delimiter)
+    steps = np.asarray(sizes, dtype=np.int64)
+    bad = np.zeros(len(sizes), dtype=bool)
+    raw = np.frombuffer(body, dtype=np.uint8)
+    decoder = None if codecs.lookup(encoding).name == "utf-8" else codecs.getincrementaldecoder(encoding)()
+    base, prev, count, trusted = 0, lf, 0, True  # prev: the byte before the piece (the body starts a line)
+    run = None  # (start, quotes before it, byte before it) of a run of quotes not ended at the last piece's end
+    for at in range(0, max(raw.shape[0], 1), _SCAN_PIECE):
+        piece = raw[at:at + _SCAN_PIECE]
+        last = at + _SCAN_PIECE >= raw.shape[0]
+        if decoder is not None:
+            piece = np.frombuffer(decoder.decode(piece.tobytes(), last).encode("utf-8"), dtype=np.uint8)
+        n = piece.shape[0]
+        if not n and not last:  # (a piece of part of one character)
+            continue
+        before = np.concatenate((np.asarray([prev], dtype=np.uint8), piece[:-1]))[:n]
+        limit = None
+        if trusted:
+            # the runs of quotes: where each starts (the quotes before it, the byte before it) and ends; a run
+            # at the piece's end may go on into the next piece
+            qs = np.flatnonzero(piece == quote)
+            first = np.flatnonzero(before[qs] != quote)  # (indices into qs: the quotes before each in the piece)
+            after = piece[np.minimum(qs + 1, n - 1)]
+            ended = qs[((qs + 1 < n) & (after != quote)) | (last & (qs == n - 1))] + base
+            run_starts, run_before, run_prev = qs[first] + base, first + count, before[qs[first]]
+            if run is not None:
+                run_starts, run_before, run_prev = (np.concatenate(([v], w)) for v, w in
+                                                    zip(run, (run_starts, run_before, run_prev)))
+                if not (qs.size and qs[0] == 0):  # (it ended at the last piece's end)
+                    ended = np.concatenate(([base - 1], ended))
+            m = ended.shape[0]
+            run = (run_starts[m], run_before[m], run_prev[m]) if run_starts.shape[0] > m else None
+            odd = (ended + 1 - run_starts[:m]) % 2 == 1
+            at_start = (run_prev[:m] == delim) | (run_prev[:m] == cr) | (run_prev[:m] == lf)
+            literal = odd & (run_before[:m] % 2 == 0) & ~at_start
+            hit = np.flatnonzero(literal)
+            limit = int(run_starts[hit[0]]) if hit.size else None
+        for j in np.flatnonzero(~bad):  # the multiples of each size in this piece that split a CRLF
+            ends = np.arange(-(-max(base, 1) // steps[j]) * steps[j], base + n, steps[j]) - base
+            if not ends.size:
+                continue
+            split = ends[(piece[ends] == lf) & (before[ends] == cr)]
+            if not split.size:
+                continue
+            if not trusted or (limit is not None and split[-1] + base >= limit):
+                bad[j] = True
+            else:
+                bad[j] = bool((np.searchsorted(qs, split) % 2 != count % 2).any()) if qs.size else count % 2 == 1
+        if trusted:
+            count += qs.size
+            trusted = limit is None
+        if n:
+            prev = piece[-1]
+        base += n
+        if bad.all():
+            break
+    return bad.tolist()
 
 
 def _read_csv_arrow(buf, header: _Header, chunksize, progress, build, peek, block: int):
@@ -1297,7 +1378,11 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         buf = None
         if _HAVE_PYARROW:
             buf = pa.memory_map(str(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
-            block = _arrow_block_size(buf.slice(header.offset))
+            block = _arrow_block_size(buf.slice(header.offset), header.encoding, header.delimiter)
+            if block is None:
+                warnings.warn(f"{name}: line breaks inside quoted fields fall at the ends of pyarrow's blocks for "
+                              f"every block size tried (apache/arrow#51368); reading with pandas (slower)",
+                              stacklevel=4)
         if buf is not None and block is not None:
             try:
                 yield from _read_csv_arrow(buf, header, chunksize, bar, build, peek, block)

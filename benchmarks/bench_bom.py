@@ -30,7 +30,7 @@ import pandas as pd
 import bk_fast
 from bk_fast.bom import BOM
 
-from .common import ENGINES, cached, check_engine, mill
+from .common import ENGINES, PACKAGE, cached, check_engine, mill
 
 # ----------------------------------------------------------------------------------------------------------
 # data
@@ -257,7 +257,7 @@ class KnitOrderYarn:
         if method in ENGINES:
             check_engine(method)
             # compiled once per machine, as a service would (compiling is FourLevelCompile's subject)
-            compiled = cached(_compiled_mill_bom, scale, method, deps=("bk_fast.datasets", "bk_fast.bom"))
+            compiled = cached(_compiled_mill_bom, scale, method, deps=(PACKAGE,))
             bk_fast.erp.yarn_requirements(kos.head(5), compiled, engine=method)
             self.run = lambda: bk_fast.erp.yarn_requirements(kos, compiled, engine=method)
         else:

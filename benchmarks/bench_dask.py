@@ -224,10 +224,10 @@ class TimeDask:
             import bk_fast.dask  # noqa: F401
         except ImportError as exc:
             raise NotImplementedError(f"dask extra not installed: {exc}") from None
-        from .common import cached
+        from .common import PACKAGE, cached
 
         # built once per machine (holds a compiled BOM, hence the deps)
-        self.d = cached(make_inputs, scale, deps=("bk_fast.datasets", "bk_fast.bom", "bk_fast._planning_inputs"))
+        self.d = cached(make_inputs, scale, deps=(PACKAGE,))
         self.client = None
         if runner == "local cluster":
             import distributed

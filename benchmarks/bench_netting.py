@@ -33,7 +33,7 @@ import pandas as pd
 import bk_fast
 from bk_fast.lots import FixedPeriods, LotForLot, MinMaxMultiple, WagnerWhitin
 
-from .common import ENGINES, cached, check_engine
+from .common import ENGINES, PACKAGE, cached, check_engine
 
 RULES = {
     "lot-for-lot": LotForLot(),
@@ -357,7 +357,7 @@ def mrp_pandas_loop(case, structure=None):
 # ----------------------------------------------------------------------------------------------------------
 # asv suites (inputs built once per machine: common.cached; the MRP case holds a compiled BOM, hence its deps)
 
-_MRP_DEPS = ("bk_fast.datasets", "bk_fast.bom")
+_MRP_DEPS = (PACKAGE,)  # (the case holds a compiled BOM: a bk_fast object)
 
 
 class NetRequirements:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import os
@@ -75,8 +76,31 @@ def cache_dir() -> Path | None:
     return Path(where) if where else Path(tempfile.gettempdir()) / "bk_fast_bench_cache"
 
 
+#: a dependency on the whole installed bk_fast package (every module and compiled kernel), for cached values
+#: that are bk_fast objects built by many modules (a compiled BOM: its column readers, text ids, levelling
+#: kernels), where listing modules would miss some
+PACKAGE = "bk_fast/*"
+
+
+@functools.lru_cache(maxsize=1)
+def _package_hash() -> str:
+    """sha1 of every module and compiled extension of the installed bk_fast package (once per process)."""
+    import bk_fast
+
+    root = Path(bk_fast.__file__).parent
+    h = hashlib.sha1()
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".so", ".pyd") and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def _source_hash(obj) -> str:
-    """sha1 of the source file of a module, function or module name ("" if it has none)."""
+    """sha1 of the source file of a module, function or module name ("" if it has none); of the whole package
+    for :data:`PACKAGE`."""
+    if obj == PACKAGE:
+        return _package_hash()
     if isinstance(obj, str):
         obj = importlib.import_module(obj)
     mod = obj if isinstance(obj, types.ModuleType) else sys.modules.get(getattr(obj, "__module__", ""), None)
@@ -152,8 +176,9 @@ def _mill_bom(scale, seed):
 
 
 def mill_bom(scale: float, seed: int = 0):
-    """``bk_fast.BOM.from_frame(mill(scale, seed)["bom"])`` (default engine), compiled once per machine."""
-    return cached(_mill_bom, scale, seed, deps=("bk_fast.datasets", "bk_fast.bom"))
+    """``bk_fast.BOM.from_frame(mill(scale, seed)["bom"])`` (default engine), compiled once per machine (and per
+    version of the package: the compiled BOM is a bk_fast object)."""
+    return cached(_mill_bom, scale, seed, deps=(PACKAGE,))
 
 # ----------------------------------------------------------------------------------------------------------
 # asv's forkserver (asv.conf.json "launch_method": "forkserver") imports the suites once and forks one child per

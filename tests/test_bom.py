@@ -1235,3 +1235,23 @@ def test_conflicting_phantom_flags_of_one_component_are_an_error(engine):
     for flags in (["Y", None, "N"], ["Y", "", "N"], [1.0, np.nan, 0.0], ["Y", "Y", "N"]):
         bom = BOM.from_frame(df.assign(ph=flags), phantom="ph", engine=engine)
         assert bom.is_phantom[bom.codes(["SUB"])].tolist() == [True]
+
+
+def test_erp_bom_frame_whole_number_text_intermediate_style_still_links(engine):
+    """Review2 #1: an ERP BOM frame reads whole-number text yarn ids as integers (c72c43c), but only leaves are
+    yarns: an intermediate style "102910" (a parent too) keeps its id and explodes to its yarns, in
+    yarn_requirements and allocate_knit_orders; a text leaf "18767" still meets the stock's integer yarn."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["F1", "102910", "102910", "F2"], "Desc#": ["102910", "18767", "18929", "18767"],
+                        "BOM_Percentage": [1.0, 0.6, 0.4, 1.0]})
+    before = bom.copy()
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["F1", 102910, "F2"],
+                        "Balance (lbs)": [100.0, 10.0, 5.0]})
+    res = yarn_requirements(kos, bom, engine=engine)
+    assert res.by_yarn["Desc#"].tolist() == [18767, 18929] and res.by_yarn["lbs"].tolist() == [71.0, 44.0]
+    assert res.unmatched.empty
+    inv = pd.DataFrame({"Desc#": [18767, 18929], "Planning Balance": [1000.0, 1000.0]})
+    alloc = allocate_knit_orders(kos, bom, inv, today="2025-09-01", on_hand="Planning Balance", engine=engine)
+    assert sorted(map(int, alloc.lines["Desc#"])) == [18767, 18767, 18767, 18929, 18929]
+    assert_frame_equal(bom, before)

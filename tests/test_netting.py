@@ -2022,3 +2022,89 @@ def test_pandas_periods_are_rolled_in_calendar_order(engine):
     assert list(res.periods) == list(wk) and res.gross.tolist() == [[10.0, 20.0, 30.0]]
     wb = bk_fast.weekly_balance(25.0, d, engine=engine)
     assert wb.loc["a", "first_short"] == wk[1] and wb.iloc[0, :3].tolist() == [15.0, -5.0, -35.0]
+
+
+def test_mixed_kind_input_reads_its_number_text_beside_numbers(engine):
+    """Review2 #2: an input mixing week 1 and the text "2" (a CSV part concatenated to an in-memory part) reads
+    "2" as week 2, beside its own numbers as beside another input's (it was a period of its own); bucket names
+    beside them stay text. The Dask layer, which reads each partition against the global axis, agrees."""
+    dem = pd.DataFrame({"item": [1, 1, 2, 2], "period": [1, 2, 1, 2], "qty": [5.0] * 4})
+    rec = pd.DataFrame({"item": [1, 2], "period": pd.Series([1, "2"], dtype=object), "qty": [3.0, 4.0]})
+    oh = pd.Series({1: 0.0, 2: 0.0})
+    wb = bk_fast.weekly_balance(oh, dem, rec, engine=engine)
+    assert list(wb.columns[:2]) == [1, 2] and wb.loc[2, 2] == -6.0
+    alone = bk_fast.weekly_balance(oh, pd.DataFrame({"item": [1, 1, 1], "period": pd.Series([1, "2", "Later"],
+                                                                                          dtype=object),
+                                                     "qty": [1.0, 2.0, 3.0]}), engine=engine)
+    assert list(alone.columns[:3]) == [1, 2, "Later"] and alone.loc[1, "Later"] == -6.0
+    dd = pytest.importorskip("dask.dataframe")
+    import bk_fast.dask as bd
+
+    dk = bd.weekly_balance(oh, dd.from_pandas(dem, npartitions=2), dd.from_pandas(rec, npartitions=2),
+                           npartitions=2, engine=engine).compute()
+    assert list(dk.columns) == list(wb.columns) and dk.loc[2, 2] == -6.0
+
+
+def test_quantity_dash_and_missing_text(engine):
+    """Review2 #4: an accounting-format zero (" - ", "$ -", as Excel/ERP exports write 0) reads 0 and text
+    spelling a missing value ("N/A", "#N/A", "nan": read_csv's spellings) reads as nothing (0), not as
+    "is not a number"; other text still raises."""
+    dem = pd.DataFrame({"This Week": [" - ", "$ -", "N/A", "#N/A", " nan ", "5"], "Week 36": [1.0] * 6},
+                       index=[1, 2, 3, 4, 5, 6])
+    out = bk_fast.weekly_balance(pd.Series(0.0, index=dem.index), dem, engine=engine)
+    assert out["This Week"].tolist() == [0.0] * 5 + [-5.0]
+    res = bk_fast.net_requirements(pd.DataFrame({"item": ["a", "a"], "week": [1, 2], "qty": ["$-", "4"]}), 0.0,
+                                   engine=engine)
+    assert res.gross.tolist() == [[0.0, 4.0]]
+    with pytest.raises(ValueError, match=r"demand column 'This Week' row 2 \(item 2\): '-x' is not a number"):
+        bk_fast.weekly_balance(pd.Series(0.0, index=[1, 2]), pd.DataFrame({"This Week": ["-", "-x"]}, index=[1, 2]),
+                               engine=engine)
+
+
+def test_yarn_demand_report_rejects_quantity_text(engine):
+    """Review2 #3: yarn_demand_report counted "12 lbs" as 0 where weekly_balance raises: now a ValueError
+    naming the frame, column, row and yarn (demand, yarn_po buckets and past due, the inventory column);
+    dashes and "N/A" still read 0."""
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": ["12 lbs", "5"], "Week 36": [1.0, 2.0]})
+    inv = pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": [0.0, 0.0], "Stock": ["3", "lots"]})
+    with pytest.raises(ValueError, match=r"demand column 'This Week' row 0 \(item 1\): '12 lbs' is not a number"):
+        yarn_demand_report(inv, dem, engine=engine)
+    ok = dem.assign(**{"This Week": ["$ -", "N/A"]})
+    po = pd.DataFrame({"Desc#": [2], "Past Due": ["2 boxes"], "Week 36": [1.0]})
+    with pytest.raises(ValueError, match=r"yarn_po column 'Past Due' row 0 \(item 2\): '2 boxes'"):
+        yarn_demand_report(inv, ok, po, engine=engine)
+    with pytest.raises(ValueError, match=r"yarn_inventory column 'Stock' row 1 \(item 2\): 'lots'"):
+        yarn_demand_report(inv, ok, inventory_column="Stock", engine=engine)
+    rep = yarn_demand_report(inv, ok, po.assign(**{"Past Due": [" - "]}), engine=engine)
+    assert len(rep) == 2
+
+
+def test_text_date_beside_zone_aware_dates_names_input_and_label(engine):
+    """Review2 #5: an ISO date text beside zone-aware dates is a ValueError naming the input and the label as
+    given (it named neither: 'periods: ... dates with and without a time zone')."""
+    utc = pd.to_datetime(["2025-03-03", "2025-03-10"]).tz_localize("UTC")
+    dem = pd.DataFrame({utc[0]: [10.0], utc[1]: [5.0]}, index=[1])
+    rec = pd.DataFrame({"item": [1], "period": ["2025-03-10"], "qty": [3.0]})
+    with pytest.raises(ValueError, match="receipts: period '2025-03-10' is a date without a time zone, where "
+                                         "demand has dates in time zone UTC"):
+        bk_fast.weekly_balance(pd.Series({1: 0.0}), dem, rec, engine=engine)
+    with pytest.raises(ValueError, match="receipts: period '2025-03-10' .* where periods= has dates in time zone"):
+        bk_fast.weekly_balance(pd.Series({1: 0.0}), dem, rec, periods=list(utc), engine=engine)
+
+
+def test_pandas_periods_beside_text_label(engine):
+    """Review2 #6: pandas Periods beside an ERP bucket name ("Later") crashed in the period union with pyarrow's
+    ArrowInvalid; they are periods like dates beside it."""
+    dem = pd.DataFrame({"item": [1, 1], "period": pd.PeriodIndex(["2025-03", "2025-01"], freq="M"),
+                        "qty": [3.0, 2.0]})
+    rec = pd.DataFrame({"item": [1], "period": pd.Series(["Later"], dtype="string[pyarrow]"), "qty": [3.0]})
+    wb = bk_fast.weekly_balance(pd.Series({1: 0.0}), dem, rec, engine=engine)
+    assert list(wb.columns[:3]) == [pd.Period("2025-03", "M"), pd.Period("2025-01", "M"), "Later"]
+    assert wb.iloc[0, :3].tolist() == [-3.0, -5.0, -2.0]
+
+
+def test_cost_missing_setup_or_holding_counts_zero():
+    """The cost docstring's line: a missing (None/NaN) setup or holding counts 0."""
+    res = bk_fast.net_requirements(pd.DataFrame({1: [5.0], 2: [3.0]}, index=["a"]), 0.0)
+    assert res.cost(None, np.nan).tolist() == [0.0]
+    assert res.cost({"a": np.nan}, pd.Series({"a": None})).tolist() == [0.0]

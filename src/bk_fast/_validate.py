@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import numbers
+import re
 from typing import Iterable
 
 import numpy as np
@@ -120,7 +121,8 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
 
 def clean_numbers(values: pd.Series) -> pd.Series:
     """Parse ERP number strings the way the ERP does: strip ``$``, thousands commas and spaces, ``(x)`` means
-    ``-x``, anything unparsable becomes NaN; numbers in the column are taken as they are.
+    ``-x``, an accounting-format zero (a dash alone, ``" - "``, ``"$ -"``, as Excel and ERP exports write 0) is
+    0, anything unparsable becomes NaN; numbers in the column are taken as they are.
 
     The byte-level parser of :func:`bk_fast.io.parse_numbers` (the engine in force; ~50 ns a value for a
     ``str`` column, where pandas' regex replace and ``to_numeric`` took ~1.4 us): the same numbers as
@@ -130,14 +132,35 @@ def clean_numbers(values: pd.Series) -> pd.Series:
     Examples
     --------
     >>> import pandas as pd
-    >>> clean_numbers(pd.Series(["$1,326.67 ", "(2,183.40)", "", "n/a", 7])).tolist()
-    [1326.67, -2183.4, nan, nan, 7.0]
+    >>> clean_numbers(pd.Series(["$1,326.67 ", "(2,183.40)", "", "n/a", 7, "$ -"])).tolist()
+    [1326.67, -2183.4, nan, nan, 7.0, 0.0]
     """
     from bk_fast._engine import pick
-    from bk_fast.io import _parse_any  # (io imports this module)
+    from bk_fast.io import STATUS_INVALID, _parse_any  # (io imports this module)
 
-    out, _ = _parse_any(values, pick(None))
+    out, status = _parse_any(values, pick(None))
+    bad = np.flatnonzero(status == STATUS_INVALID)
+    if bad.size:  # (only the cells that are no number are looked at)
+        dash = np.fromiter((isinstance(v, str) and _DASH_ZERO.fullmatch(v) is not None for v in values.iloc[bad]),
+                           dtype=bool, count=bad.size)
+        if dash.any():
+            out = np.array(out, dtype=np.float64)  # (our own copy)
+            out[bad[dash]] = 0.0
     return pd.Series(out, index=values.index, name=values.name, copy=False)
+
+
+_DASH_ZERO = re.compile(r"\s*\$?\s*-\s*")  # (Excel's accounting format writes 0 as "-", "$ -", " - ")
+
+
+def missing_text(value) -> bool:
+    """True for a missing value, blank text or text that spells a missing value (``"N/A"``, ``"#N/A"``,
+    ``"nan"``, ``"NULL"``, ...: pandas' ``read_csv`` missing-value spellings, as :func:`bk_fast.io.read_erp`
+    reads them in id columns)."""
+    from bk_fast.io import _NA_TEXT  # (io imports this module)
+
+    if isinstance(value, str):
+        return value.strip() in _NA_TEXT
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def uncategorized(col: pd.Series) -> pd.Series:
@@ -261,14 +284,14 @@ def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: s
 def first_text(col: pd.Series, arr: np.ndarray, among=None) -> int | None:
     """Position of the first value of ``col`` that is neither missing nor blank where ``arr`` (``col`` through
     :func:`float_column`) is NaN (text that is no number), None when there is none; ``among``: a bool mask of
-    the rows to look at (default all)."""
+    the rows to look at (default all). Text spelling a missing value (``"N/A"``, ``"#N/A"``, ``"nan"``:
+    :func:`missing_text`) is missing, not text."""
     nan = np.isnan(arr) if among is None else np.isnan(arr) & among
     if not nan.any() or getattr(col.dtype, "kind", "O") in "fiub":
         return None  # (a NaN of a number column is a missing value)
     rows = np.flatnonzero(nan)
     cells = col.iloc[rows]  # (only the cells that read as NaN are looked at)
-    blank = cells.isna().to_numpy(dtype=bool) | cells.map(lambda v: isinstance(v, str) and not v.strip()).to_numpy(
-        dtype=bool)
+    blank = cells.isna().to_numpy(dtype=bool) | cells.map(missing_text).to_numpy(dtype=bool)
     bad = rows[~blank]
     return int(bad[0]) if bad.size else None
 

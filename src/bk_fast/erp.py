@@ -59,8 +59,10 @@ def _bom_compiled(bom, scale="fraction", engine=None):
     """The BOM of every ERP adapter: a compiled one as it is; a frame compiled with its yarn ids (the component
     column, ``Desc#``) read as :func:`_net_yarn_ids` reads them, as the netting and allocation adapters read
     the stock's and the POs': the text ``"18767"`` of a sheet is the integer yarn 18767, one item beside an
-    integer 18767 (DOMAIN.md section 1: ``Desc#`` is an integer id)."""
-    from bk_fast.bom import BOM, _label
+    integer 18767 (DOMAIN.md section 1: ``Desc#`` is an integer id). Only leaves are yarns: a component that is
+    also a parent (``Style#``, as :meth:`BOM.from_frame` matches them: an intermediate style ``"102910"``)
+    keeps its id, so it still links to its own BOM rows."""
+    from bk_fast.bom import BOM, _id_values, _label
 
     if isinstance(bom, BOM):
         return bom
@@ -73,6 +75,20 @@ def _bom_compiled(bom, scale="fraction", engine=None):
             except TypeError:  # (an unhashable cell: from_frame names its row)
                 ids = None
             if ids is not None and ids is not col and not ids.equals(_bom_pd.Index(col)):
+                p_label = _label(bom, None, ("parent", "Style#"), "bom", "parent")
+                parents = bom[p_label] if p_label is not None else None
+                try:
+                    if not isinstance(parents, _bom_pd.Series):
+                        raise TypeError  # (no or several parent columns: from_frame names them)
+                    pid, pmiss = _id_values(parents, True)
+                    cid, cmiss = _id_values(col, True)
+                    inner = ~cmiss & _bom_pd.Index(cid, dtype=object).isin(
+                        _bom_pd.Index(pid[~pmiss], dtype=object))
+                except TypeError:  # (an unhashable cell: from_frame names its row)
+                    inner = _bom_np.zeros(len(col), dtype=bool)
+                vals = ids.to_numpy(dtype=object, copy=True)
+                vals[inner] = col.to_numpy(dtype=object)[inner]  # (an intermediate style: its id as given)
+                ids = _bom_pd.Index(vals, dtype=object).infer_objects() if inner.any() else ids
                 bom = bom.copy(deep=False)  # (the caller's frame is not modified)
                 bom[c_label] = _bom_pd.Series(ids.array if ids.dtype != object else ids.to_numpy(),
                                               index=bom.index, dtype=ids.dtype)
@@ -897,9 +913,10 @@ def _net_week_key(bucket):
 
 def _net_wide(frame, what, yarn_col, seen=None):
     """{bucket: float array} of an ERP frame with one column per bucket. ``seen`` ({week key: bucket name},
-    updated) names each week by its first spelling across the frames; two columns of one week are an error."""
-    from bk_fast._validate import float_column
-
+    updated) names each week by its first spelling across the frames; two columns of one week are an error.
+    Quantity text that is no number (``"12 lbs"``) is a ValueError naming the frame, column, row and yarn, as in
+    :func:`~bk_fast.netting.weekly_balance` (blank, missing-value text such as ``"N/A"`` and accounting dashes
+    still read as nothing and 0)."""
     seen = {} if seen is None else seen
     buckets, cols = {}, {}
     for col in frame.columns:
@@ -914,8 +931,19 @@ def _net_wide(frame, what, yarn_col, seen=None):
             same = "" if first == b else f" ({cols[key]!r} and {col!r} are the same week)"
             raise ValueError(f"{what} has two columns for bucket {first!r}{same}")
         cols[key] = col
-        buckets[seen.setdefault(key, b)] = float_column(frame, col, what=what)
+        buckets[seen.setdefault(key, b)] = _net_quantities(frame, col, what, yarn_col)
     return buckets
+
+
+def _net_quantities(frame, col, what, yarn_col):
+    """Quantity column ``col`` of an ERP frame as float64 (:func:`float_column`); text that is no number is a
+    ValueError naming ``what``, the column, the row and its yarn (``yarn_col``)."""
+    from bk_fast._validate import float_column
+    from bk_fast.netting import _no_text
+
+    arr = float_column(frame, col, what=what)
+    _no_text(frame, col, arr, what, _net_pd.Index(frame[yarn_col]))
+    return arr
 
 
 _NET_WHOLE = _net_re.compile(r"([+-]?)([0-9]+)(?:\.0*)?", _net_re.ASCII)  # ("18767.0"; no "_", "1e4", "٣")
@@ -1045,7 +1073,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
        Desc#  Balance This Week  Balance Week 36  Total Balance Shortage Week
     0  18767            -3137.8          -7258.1        -7258.1     This Week
     """
-    from bk_fast._validate import find_column, float_column, plain, require_frame
+    from bk_fast._validate import find_column, require_frame
     from bk_fast.netting import weekly_balance
 
     inv = require_frame(yarn_inventory, "yarn_inventory")
@@ -1054,9 +1082,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     if inventory_column is not None:
         if inventory_column not in inv.columns:
             raise ValueError(f"yarn_inventory has no column {inventory_column!r}")
-        monday = float_column(inv, inventory_column, what="yarn_inventory")
+        monday = _net_quantities(inv, inventory_column, "yarn_inventory", inv_id)
     elif "Monday Inventory" in inv.columns:
-        monday = float_column(inv, "Monday Inventory", what="yarn_inventory")
+        monday = _net_quantities(inv, "Monday Inventory", "yarn_inventory", inv_id)
     else:
         from bk_fast.inventory import _theoretical
 
@@ -1086,7 +1114,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         if pd_cols:
             from bk_fast._validate import require_finite
 
-            parts = [float_column(po, c, what="yarn_po") for c in pd_cols]
+            parts = [_net_quantities(po, c, "yarn_po", po_id) for c in pd_cols]
             for c, v in zip(pd_cols, parts):
                 require_finite(po, c, v, "yarn_po")
             with _net_np.errstate(over="ignore"):

@@ -272,7 +272,10 @@ def _union(indexes) -> pd.Index:
         if out is None or (not len(out) and len(u)):  # (an empty first index: its dtype would float the ids)
             out = u
         else:
-            new = u[~u.isin(out)]
+            try:
+                new = u[~u.isin(out)]
+            except (TypeError, ValueError):  # (pandas Periods beside pyarrow text: pyarrow's ArrowInvalid)
+                new = u[~u.astype(object).isin(out.astype(object))]
             if len(new):  # (appending even an empty float index turns integer ids into floats: 18767.0)
                 out = out.append(new)
     return out if out is not None else pd.Index([])
@@ -356,9 +359,9 @@ _KINDS = {"string": "text", "integer": "number", "floating": "number", "mixed-in
 
 
 def _label_kinds(idx: pd.Index) -> set:
-    """What a source's period labels (read by :func:`_date_labels`) are: ``{"text"}``, or the kinds of label
-    the others' text is read as, ``"number"`` and ``"date"`` (a mix of text and numbers: ``{"number"}``), or
-    none (bool, Periods, ...)."""
+    """What a source's period labels (read by :func:`_date_labels`) are: ``"text"``, and the kinds of label
+    text is read as, ``"number"`` and ``"date"`` (a mix of text and numbers: ``{"number", "text"}``), or none
+    (bool, Periods, ...)."""
     dtype = idx.dtype
     if not len(idx) or pd.api.types.is_bool_dtype(dtype):
         return set()
@@ -374,21 +377,24 @@ def _label_kinds(idx: pd.Index) -> set:
     vals = pd.unique(idx)   # (labels of several kinds: an ERP bucket name beside week numbers or dates)
     return ({"number"} if any(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
                               for v in vals) else set()) | (
-        {"date"} if any(isinstance(v, (pd.Timestamp, np.datetime64)) for v in vals) else set())
+        {"date"} if any(isinstance(v, (pd.Timestamp, np.datetime64)) for v in vals) else set()) | (
+        {"text"} if any(isinstance(v, str) for v in vals) else set())
 
 
 def _same_kinds(labels: list, given: pd.Index | None = None) -> list:
     """The period labels of each input (``labels``: (input name, Index) pairs) with text that reads as a number
     or an ISO date read as one where another input's labels (or ``periods=``: ``given``) are numbers or dates:
     week 1 of the demand and the ``"1"`` of receipts read from a CSV are one period, a Timestamp and
-    ``"2025-01-06"`` one day (they were two periods, the text one rolled after every numbered week). Other text
-    (the ERP's bucket names) stays as it is. Text that reads as a number where the others have dates only, or as
-    a date where they have numbers only, is a ValueError naming the input and the label."""
+    ``"2025-01-06"`` one day (they were two periods, the text one rolled after every numbered week). The text
+    labels of an input that also has numbers or dates (a frame concatenated from a CSV part and an in-memory
+    part: ``1`` and ``"2"``) are read beside its own too. Other text (the ERP's bucket names) stays as it is.
+    Text that reads as a number where the others have dates only, or as a date where they have numbers only, is a
+    ValueError naming the input and the label."""
     dtypes = {idx.dtype for _, idx in labels} | ({given.dtype} if given is not None else set())
-    if len(dtypes) < 2 and object not in dtypes:   # (one plain dtype: nothing to read)
+    if len(dtypes) < 2 and not any(d == object for d in dtypes):   # (one plain dtype: nothing to read)
         return [idx for _, idx in labels]
     kinds = [_label_kinds(idx) for _, idx in labels]
-    if not any(k == {"text"} for k in kinds):
+    if not any("text" in k for k in kinds):
         return [idx for _, idx in labels]
     if given is not None:
         want, named = _label_kinds(given) - {"text"}, "periods="
@@ -397,12 +403,22 @@ def _same_kinds(labels: list, given: pd.Index | None = None) -> list:
         named = " and ".join(what for (what, _), k in zip(labels, kinds) if k & want)
     if not want:
         return [idx for _, idx in labels]
-    return [_read_text_labels(idx, what, want, named) if k == {"text"} else idx
+    zone = next((z for z in map(_zone, [idx for _, idx in labels] if given is None else [given]) if z), None)
+    return [_read_text_labels(idx, what, want, named, zone) if "text" in k else idx
             for (what, idx), k in zip(labels, kinds)]
 
 
-def _read_text_labels(idx: pd.Index, what: str, want: set, named: str) -> pd.Index:
-    """:func:`_same_kinds` for one input's text labels ``idx``."""
+def _zone(idx: pd.Index):
+    """The time zone of the first zone-aware date among period labels ``idx``, None when there is none."""
+    if isinstance(idx, pd.DatetimeIndex) or idx.dtype != object:
+        return getattr(idx.dtype, "tz", None)
+    return next((v.tzinfo for v in pd.unique(idx) if isinstance(v, pd.Timestamp) and v.tzinfo is not None), None)
+
+
+def _read_text_labels(idx: pd.Index, what: str, want: set, named: str, zone=None) -> pd.Index:
+    """:func:`_same_kinds` for one input's text labels ``idx``; ``zone``: the time zone of the others' dates (a
+    date text without one is then a ValueError naming the input and the label: naive and zone-aware dates do
+    not compare)."""
     codes, uniq = pd.factorize(idx, use_na_sentinel=False)
     text = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
     is_text = text.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
@@ -420,6 +436,9 @@ def _read_text_labels(idx: pd.Index, what: str, want: set, named: str) -> pd.Ind
     dates = pd.to_datetime(text[day].str.strip(), format="ISO8601", errors="coerce") if day.any() else None
     if dates is not None and dates.isna().any():
         raise ValueError(f"{what}: period {text[day][dates.isna()].iloc[0]!r} is no date")
+    if dates is not None and zone is not None and dates.dt.tz is None:
+        raise ValueError(f"{what}: period {text[day].iloc[0]!r} is a date without a time zone, where {named} "
+                         f"has dates in time zone {zone}: give every input's dates a time zone, or none")
     if num.all():
         read = pd.Index(numbers)
     elif day.all():
@@ -429,7 +448,7 @@ def _read_text_labels(idx: pd.Index, what: str, want: set, named: str) -> pd.Ind
         for mask, values in ((num, numbers), (day, dates)):
             if values is not None:
                 out[mask] = values.to_numpy(dtype=object)
-        read = pd.Index(out.to_list(), dtype=object)
+        read = pd.Index(out.to_list(), dtype=object).infer_objects()   # (1 and "2" read: int64)
     return read.take(codes).rename(idx.name)
 
 
@@ -1005,7 +1024,7 @@ class NettingResult:
         hand`` (the objective Wagner-Whitin minimises; the on-hand part is the same for every rule).
 
         ``setup`` and ``holding``: a number, a Series/dict by item (an item not in it costs 0) or a 1-D array in
-        the order of ``items``, as the lot rules take them."""
+        the order of ``items``, as the lot rules take them. A missing (None/NaN) setup or holding counts 0."""
         for v, name in ((setup, "setup"), (holding, "holding")):
             if isinstance(v, (str, bytes)):   # (no on-hand frame here, whose column it could name)
                 raise TypeError(f"{name} must be a number or one number per item (a Series/dict by item or an "

@@ -285,3 +285,15 @@ def test_number_text_in_any_column_is_read_by_the_exact_parser():
         want = parse_numbers(s).to_numpy()
         assert np.array_equal(got, want, equal_nan=True) and np.array_equal(np.signbit(got), np.signbit(want))
     assert clean_numbers(pd.Series([7, True, None, "1,200"], dtype=object)).tolist()[:2] == [7.0, 1.0]
+
+
+def test_a_dash_is_no_number_zero_but_missing():
+    """An accounting-format zero ("$ -") reads NaN in every number column (a missing number: 0 where a missing
+    quantity counts 0, as in netting and the ERP report), not 0.0: in a machine or priority column a dash is no
+    machine 0. Netting and the ERP report take it as missing, not as text that is no number."""
+    from bk_fast._validate import clean_numbers, missing_text
+
+    assert np.isnan(clean_numbers(pd.Series(["$ -", " - ", "-"])).to_numpy()).all()
+    assert clean_numbers(pd.Series(["-5"])).tolist() == [-5.0]
+    assert all(missing_text(v) for v in ("$ -", " - ", "-", "N/A", "#N/A", " nan ", None, float("nan")))
+    assert not any(missing_text(v) for v in ("12 lbs", "-5x", "0"))

@@ -121,8 +121,9 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
 
 def clean_numbers(values: pd.Series) -> pd.Series:
     """Parse ERP number strings the way the ERP does: strip ``$``, thousands commas and spaces, ``(x)`` means
-    ``-x``, an accounting-format zero (a dash alone, ``" - "``, ``"$ -"``, as Excel and ERP exports write 0) is
-    0, anything unparsable becomes NaN; numbers in the column are taken as they are.
+    ``-x``, anything unparsable becomes NaN (an accounting-format zero, a dash alone such as ``"$ -"``, too: where
+    a missing number counts 0, so does it; a dash in a machine or priority column is no machine 0); numbers in
+    the column are taken as they are.
 
     The byte-level parser of :func:`bk_fast.io.parse_numbers` (the engine in force; ~50 ns a value for a
     ``str`` column, where pandas' regex replace and ``to_numeric`` took ~1.4 us): the same numbers as
@@ -133,19 +134,12 @@ def clean_numbers(values: pd.Series) -> pd.Series:
     --------
     >>> import pandas as pd
     >>> clean_numbers(pd.Series(["$1,326.67 ", "(2,183.40)", "", "n/a", 7, "$ -"])).tolist()
-    [1326.67, -2183.4, nan, nan, 7.0, 0.0]
+    [1326.67, -2183.4, nan, nan, 7.0, nan]
     """
     from bk_fast._engine import pick
-    from bk_fast.io import STATUS_INVALID, _parse_any  # (io imports this module)
+    from bk_fast.io import _parse_any  # (io imports this module)
 
-    out, status = _parse_any(values, pick(None))
-    bad = np.flatnonzero(status == STATUS_INVALID)
-    if bad.size:  # (only the cells that are no number are looked at)
-        dash = np.fromiter((isinstance(v, str) and _DASH_ZERO.fullmatch(v) is not None for v in values.iloc[bad]),
-                           dtype=bool, count=bad.size)
-        if dash.any():
-            out = np.array(out, dtype=np.float64)  # (our own copy)
-            out[bad[dash]] = 0.0
+    out, _ = _parse_any(values, pick(None))
     return pd.Series(out, index=values.index, name=values.name, copy=False)
 
 
@@ -155,11 +149,12 @@ _DASH_ZERO = re.compile(r"\s*\$?\s*-\s*")  # (Excel's accounting format writes 0
 def missing_text(value) -> bool:
     """True for a missing value, blank text or text that spells a missing value (``"N/A"``, ``"#N/A"``,
     ``"nan"``, ``"NULL"``, ...: pandas' ``read_csv`` missing-value spellings, as :func:`bk_fast.io.read_erp`
-    reads them in id columns)."""
+    reads them in id columns) or an accounting-format zero (a dash alone: ``" - "``, ``"$ -"``), which reads
+    NaN, counted 0 where a missing quantity is."""
     from bk_fast.io import _NA_TEXT  # (io imports this module)
 
     if isinstance(value, str):
-        return value.strip() in _NA_TEXT
+        return value.strip() in _NA_TEXT or _DASH_ZERO.fullmatch(value) is not None
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 

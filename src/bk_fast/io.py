@@ -1113,9 +1113,10 @@ def _read_csv_arrow(buf, header: _Header, chunksize, progress, build, peek, bloc
         yield build([table.column(i) for i in range(len(names))])
 
 
-def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, peek, skip: int = 0):
+def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, skip: int = 0):
     """pandas' reader; chunked, the first ``skip`` data rows (a multiple of ``chunksize``: those yielded already,
-    by pyarrow's reader before it failed) are read and not built again."""
+    by pyarrow's reader before it failed) are read and not built again. (No look-ahead of the unknown columns:
+    it reads one chunk at a time, so the rows ahead are the chunk itself, which ``build`` types.)"""
     import io as _io
 
     names = header.names
@@ -1138,9 +1139,7 @@ def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, p
                 frame, skip = frame.iloc[skip:], max(skip - len(frame), 0)
             if not len(frame):  # only blank lines below the header: no chunk (as pyarrow's reader gives)
                 continue
-            columns = [frame.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))]
-            peek(columns)
-            yield build(columns)
+            yield build([frame.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))])
     finally:
         fh.close()
 
@@ -1394,7 +1393,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                 warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas"
                               + (f" from data row {skip}" if skip else ""), stacklevel=4)
         try:
-            yield from _read_csv_pandas(src, header, chunksize, bar, build, peek, skip)
+            yield from _read_csv_pandas(src, header, chunksize, bar, build, skip)
         except pd.errors.ParserError as exc:
             # pandas counts lines from the first data line: name the line of the file
             text = re.sub(r"\bline (\d+)\b", lambda m: f"line {_file_line(src, header, int(m[1]))} of the file",

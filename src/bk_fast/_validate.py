@@ -254,11 +254,12 @@ def number_arg(value, name: str, expected: str = "a number") -> float:
         raise TypeError(f"{name} must be {expected}, got {value!r}") from None
 
 
-def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: str, among=None) -> None:
+def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: str, among=None,
+                items=None) -> None:
     """ValueError naming the first row of column ``label`` that holds something other than a missing or blank
     value where ``arr`` (the column through :func:`float_column`) is NaN: text that is no number (``"12 lbs"``)
     where a missing value has a default. ``expected`` says what the row should hold; ``among``: a bool mask of
-    the rows to look at (default all).
+    the rows to look at (default all); ``items``: each row's item, named beside the row when given.
 
     Examples
     --------
@@ -272,8 +273,9 @@ def reject_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, expected: s
     col = df[label]
     i = first_text(col, arr, among)
     if i is not None:
-        raise ValueError(f"{what} column {label!r} row {plain(df.index[i])!r}: {plain(col.iloc[i])!r} is not a "
-                         f"number (expected {expected})")
+        item = f" (item {plain(items[i])!r})" if items is not None else ""
+        raise ValueError(f"{what} column {plain(label)!r} row {plain(df.index[i])!r}{item}: {plain(col.iloc[i])!r} "
+                         f"is not a number (expected {expected})")
 
 
 def first_text(col: pd.Series, arr: np.ndarray, among=None) -> int | None:

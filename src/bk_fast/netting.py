@@ -230,10 +230,7 @@ def _no_text(df: pd.DataFrame, label, arr: np.ndarray, what: str, items: pd.Inde
     if rows is not None:
         among = np.zeros(len(df), dtype=bool)
         among[rows] = True
-    i = first_text(df[label], arr, among)
-    if i is not None:
-        raise ValueError(f"{what} column {plain(label)!r} row {plain(df.index[i])!r} (item {plain(items[i])!r}): "
-                         f"{plain(df[label].iloc[i])!r} is not a number (expected a quantity, or nothing for 0)")
+    reject_text(df, label, arr, what, "a quantity, or nothing for 0", among, items)
 
 
 def _date_labels(idx: pd.Index, what: str = "periods") -> pd.Index:

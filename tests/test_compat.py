@@ -767,7 +767,7 @@ def test_scheduling(engine, variant):
 
 @pytest.mark.parametrize("case", ["empty_orders", "no_quantity", "no_wc", "int_rate", "one_row", "us_now",
                                   "text_due", "zero_rate", "whole_hours", "nan_quantity", "tz_now", "datetime_now",
-                                  "far_future_now"])
+                                  "far_future_now", "now_after_ns", "now_before_ns"])
 def test_scheduling_edges(engine, case):
     rng = np.random.default_rng(23)
     orders, cap = _schedule_frames(rng, 10)
@@ -799,6 +799,8 @@ def test_scheduling_edges(engine, case):
         now = NOW.to_pydatetime()
     elif case == "far_future_now":
         now = pd.Timestamp("2250-01-01")
+    elif case in ("now_after_ns", "now_before_ns"):  # no nanosecond value: the original's OutOfBoundsDatetime
+        now = pd.Timestamp("2300-01-01" if case == "now_after_ns" else "1600-01-01")  # (was OverflowError)
     compare("optimize_production_scheduling", orders, cap, engine=engine, now=now)
 
 
@@ -927,9 +929,26 @@ def test_memory_usage(text):
     assert str(out["i8"].dtype) == "int8" and str(out["i16"].dtype) == "int16"
 
 
-def test_memory_usage_zero_rows_with_text_raises_like_the_original():
-    compare("optimize_memory_usage", pd.DataFrame({"a": pd.Series([], dtype="str")}))
+def test_memory_usage_zero_rows_with_object_text_raises_like_the_original():
+    compare("optimize_memory_usage", pd.DataFrame({"a": pd.Series([], dtype=object)}))
     compare("optimize_memory_usage", pd.DataFrame({"a": pd.Series([], dtype=float)}))
+    with pytest.raises(ZeroDivisionError):
+        DFO.optimize_memory_usage(pd.DataFrame({"a": pd.Series([], dtype=object)}))
+
+
+def test_memory_usage_and_merge_leave_the_str_columns_of_an_empty_frame():
+    """An empty frame's ``str`` columns raised ZeroDivisionError (nunique / 0 rows) in optimize_memory_usage and
+    so in optimize_merge_operations (compat audit): they are skipped, the frame comes back untouched (DOMAIN
+    section 8); ``object`` columns still raise as the original (test above)."""
+    df = pd.DataFrame({"yarn_id": pd.Series([], dtype="str"), "qty": pd.Series([], dtype="int64")})
+    before = df.copy()
+    assert DFO.optimize_memory_usage(df) is df
+    assert_frame_equal(df, before)
+    left = pd.DataFrame({"yarn_id": pd.Series([], dtype="str"), "qty": pd.Series([], dtype="float64")})
+    right = pd.DataFrame({"yarn_id": pd.Series(["Y2", "Y1"], dtype="str"), "supplier": ["a", "b"]})
+    out = DFO.optimize_merge_operations(left, right, on="yarn_id")
+    assert len(out) == 0 and list(out.columns) == ["yarn_id", "qty", "supplier"]
+    assert out["yarn_id"].dtype == "str"
 
 
 @pytest.mark.parametrize("text", ["object", "str"])
@@ -1534,3 +1553,66 @@ def test_threads_patching_at_once_keep_the_originals():
             assert "_original_methods" not in vars(Service)
     finally:
         sys.setswitchinterval(old)
+
+
+def _hot_fallback_calls():
+    """One call per hot method on valid input that takes the plain pandas path (int / nullable dtypes,
+    duplicate inventory keys) and one on input that takes the kernel path, ``engine`` left open."""
+    ts = pd.Timestamp("2026-01-01")
+    orders = pd.DataFrame({"yarn_id": [1], "required_quantity": [1.0], "priority": [1], "order_date": [ts]})
+    work = pd.DataFrame({"work_center_id": [1], "quantity": [1.0], "priority": [1], "due_date": [ts]})
+    cap = pd.DataFrame({"work_center_id": [1], "available_hours": [1.0]})
+    return {
+        "planning_balance": (lambda e: DFO.optimize_planning_balance_calculation(
+            pd.DataFrame({"allocated": [1, 2]}), engine=e),
+            lambda e: DFO.optimize_planning_balance_calculation(pd.DataFrame({"allocated": [1.0]}), engine=e)),
+        "shortage": (lambda e: DFO.optimize_shortage_detection(
+            pd.DataFrame({"planning_balance": [1.0], "min_stock": pd.array([2.0], "Float64")}), engine=e),
+            lambda e: DFO.optimize_shortage_detection(
+                pd.DataFrame({"planning_balance": [1.0], "min_stock": [2.0]}), engine=e)),
+        "bom": (lambda e: DFO.optimize_bom_explosion(
+            pd.DataFrame({"yarn_id": [1, 1], "quantity_per": pd.array([0.5, 0.5], "Float64")}), 2.0, engine=e),
+            lambda e: DFO.optimize_bom_explosion(
+                pd.DataFrame({"yarn_id": [1, 1], "quantity_per": [0.5, 0.5]}), 2.0, engine=e)),
+        "allocation": (lambda e: DFO.optimize_yarn_allocation(
+            pd.DataFrame({"yarn_id": [1, 1], "available_quantity": [1.0, 2.0]}), orders, engine=e),
+            lambda e: DFO.optimize_yarn_allocation(
+                pd.DataFrame({"yarn_id": [1], "available_quantity": [1.0]}), orders, engine=e)),
+        "scheduling": (lambda e: DFO.optimize_production_scheduling(
+            work.astype({"quantity": "Float64"}), cap, engine=e, now=ts),
+            lambda e: DFO.optimize_production_scheduling(work.copy(), cap, engine=e, now=ts)),
+    }
+
+
+@pytest.mark.parametrize("method", sorted(_hot_fallback_calls()))
+@pytest.mark.parametrize("bad, error", [("cyton", ValueError), (42, TypeError)])
+def test_unknown_engine_is_rejected_whichever_path_the_data_takes(method, bad, error):
+    """A misspelt ``engine=`` was accepted silently when the frame's dtypes sent the call to the plain pandas
+    path, and raised on the kernel path (compat audit): now both raise the kernel path's error."""
+    fallback, kernel = _hot_fallback_calls()[method]
+    with pytest.raises(error, match="engine") as on_kernel:
+        kernel(bad)
+    with pytest.raises(error, match="engine") as on_fallback:
+        fallback(bad)
+    assert str(on_fallback.value) == str(on_kernel.value)
+    assert isinstance(fallback("pandas"), pd.DataFrame) and isinstance(fallback(None), pd.DataFrame)
+
+
+def _sparse_text(values):
+    return pd.arrays.SparseArray(values, dtype=pd.SparseDtype(object, fill_value=np.nan))
+
+
+@pytest.mark.parametrize("method", ["optimize_memory_usage", "optimize_string_operations",
+                                    "optimize_date_calculations", "apply_all_optimizations", "optimize_dataframe"])
+def test_sparse_object_columns_are_text_as_select_dtypes_says(method):
+    """``select_dtypes('object')`` selects ``Sparse[object]`` columns, so the DataFrameOptimizer original makes a
+    low-cardinality one a category, parses a sparse date column and raises AttributeError stripping one (``.str``
+    on sparse); the drop-in left them alone (``is_text`` tested ``dtype == object``; compat audit). The
+    MemoryOptimizer original tests ``dtype == 'object'`` itself and keeps them sparse, as the drop-in does."""
+    df = pd.DataFrame({"code": _sparse_text(["a", "a", "a", "a", np.nan]),
+                       "order_date": _sparse_text(["2026-01-05", np.nan, "x", "2026-01-06", "2026-01-06"]),
+                       "v": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    kwargs = {"now": NOW} if method in ("optimize_date_calculations", "apply_all_optimizations") else {}
+    _same_as_original(method, df, mem=method == "optimize_dataframe", **kwargs)
+    if method == "optimize_memory_usage":
+        _same_as_original(method, df.iloc[:0])  # 0 rows: ZeroDivisionError, as for object text

@@ -20,12 +20,18 @@ _RANGE_FACTOR = 2
 _RANGE_FLOOR = 1 << 16
 
 
-def is_text(dtype) -> bool:
+def is_text(dtype, *, sparse: bool = False) -> bool:
     """``object`` columns and pandas 3 ``str`` columns (``StringDtype`` with NaN as missing value, either
     storage): the text the original treated, ``str`` standing for the ``object`` column pandas 2 held; a packed
     ``str`` column (``packed_str``, from ``bk_fast.optimize_memory(pack=True)``) alike. The opt-in ``string``
     dtype (``pd.NA`` as missing value) is not text to the original (``select_dtypes('object')`` skips it, under
-    pandas 2 and 3), so it is not here either."""
+    pandas 2 and 3), so it is not here either.
+
+    ``sparse=True``: a ``Sparse[object]`` column too, which ``select_dtypes('object')`` selects (the
+    DataFrameOptimizer original's text columns); MemoryOptimizer's original tests ``dtype == 'object'``, which
+    it is not."""
+    if sparse and isinstance(dtype, pd.SparseDtype) and dtype.subtype == object:
+        return True
     return dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.na_value is not pd.NA) or _packed(dtype)
 
 
@@ -41,8 +47,9 @@ def _string_key(dtype) -> bool:
     return dtype == object or isinstance(dtype, pd.StringDtype)
 
 
-def text_columns(df: pd.DataFrame) -> list:
-    return [name for name, dtype in df.dtypes.items() if is_text(dtype)]
+def text_columns(df: pd.DataFrame, *, sparse: bool = False) -> list:
+    """Labels of the columns :func:`is_text` accepts (``sparse`` as there)."""
+    return [name for name, dtype in df.dtypes.items() if is_text(dtype, sparse=sparse)]
 
 
 def as_object(series: pd.Series) -> pd.Series:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from bk_fast._engine import resolve
+from bk_fast._engine import _check_name, resolve
 from bk_fast._gather import is_8byte, take8
 from bk_fast.compat._frames import (
     as_object, back_to_str, frame_from_columns, group_codes, keyed_lookup, plain_ascii, plain_numpy, permute8,
@@ -34,6 +34,13 @@ PANDAS = "pandas"
 def _fallback(name: str, engine) -> None:
     if engine != PANDAS:
         note_fallback(name)
+
+
+def _check_engine(engine) -> None:
+    """Reject a misspelt ``engine=`` as the kernel path does (TypeError / ValueError naming it), whichever path
+    the data would take: ``None`` and ``"pandas"`` pass, anything else must be an engine name."""
+    if engine is not None and engine != PANDAS:
+        _check_name(engine)
 
 
 def _now(now):
@@ -60,8 +67,9 @@ class DataFrameOptimizer:
 
     Same outputs as the original, column by column (values, dtypes, index, row order, NaN), and the same
     in-place changes to the caller's frames. Hot methods take keyword-only ``engine=`` (default: the engine in
-    force, or ``"pandas"`` for the contract in plain pandas: the baseline); methods that read the clock take
-    ``now=`` (default ``pd.Timestamp.now()``, as the original).
+    force, or ``"pandas"`` for the contract in plain pandas: the baseline; an unknown name raises ValueError,
+    whichever path the data takes); methods that read the clock take ``now=`` (default ``pd.Timestamp.now()``,
+    as the original).
 
     Examples
     --------
@@ -87,6 +95,7 @@ class DataFrameOptimizer:
         Present inputs are coerced with ``to_numeric(errors='coerce').fillna(0)`` and written back.
         **Mutates and returns the same object**; an empty frame is returned unchanged.
         """
+        _check_engine(engine)
         if df.empty:
             return df
         present = [name for name in _PB_INPUTS if name in df.columns]
@@ -125,6 +134,7 @@ class DataFrameOptimizer:
         """Rows with ``balance < threshold`` (strict; NaN never), copied, with
         ``shortage_amount = threshold - balance``; original index and order. Empty input -> ``pd.DataFrame()``;
         a missing threshold column raises KeyError."""
+        _check_engine(engine)
         if df.empty:
             return pd.DataFrame()
         ok = (balance_col in df.columns and threshold_col in df.columns and _flat_columns(df))
@@ -155,6 +165,7 @@ class DataFrameOptimizer:
         """``required_quantity = quantity_per x quantity`` and ``cumulative_required`` = running sum per
         ``yarn_id`` in row order. Filters ``style_id`` when truthy (a copy); otherwise works on, and mutates,
         the caller's frame. Original index kept; an empty frame is returned unchanged."""
+        _check_engine(engine)
         if bom_df.empty:
             return bom_df
         if style_id:
@@ -190,6 +201,7 @@ class DataFrameOptimizer:
         allocated. Rows come back in sorted order carrying the merged RangeIndex permuted. Either input empty
         -> ``pd.DataFrame()``. Neither input is modified.
         """
+        _check_engine(engine)
         if yarn_df.empty or orders_df.empty:
             return pd.DataFrame()
         fast = None if engine == PANDAS else _allocation_fast(yarn_df, orders_df, engine)
@@ -216,6 +228,7 @@ class DataFrameOptimizer:
         ``work_center_id``, ``cumulative_hours`` per work center, ``can_schedule``, ``scheduled_start`` = one
         timestamp (``now``, default ``pd.Timestamp.now()``) and ``scheduled_end = start + hours``.
         With an empty capacity frame: the sorted copy. Empty orders are returned unchanged."""
+        _check_engine(engine)
         if orders_df.empty:
             return orders_df
         orders_df["production_hours"] = orders_df["quantity"] / orders_df.get("production_rate", 100)
@@ -264,7 +277,7 @@ class DataFrameOptimizer:
         (floor days from ``now``) and ``is_overdue``. Mutates and returns ``df``."""
         if df.empty:
             return df
-        for name in text_columns(df):
+        for name in text_columns(df, sparse=True):
             if "date" in name.lower() or "time" in name.lower():
                 df[name] = pd.to_datetime(df[name], errors="coerce")
         if "order_date" in df.columns and "delivery_date" in df.columns:
@@ -307,7 +320,7 @@ class DataFrameOptimizer:
         ``str`` columns get the values ``object`` columns get and stay ``str``. Mutates and returns ``df``."""
         if df.empty:
             return df
-        for name in text_columns(df):
+        for name in text_columns(df, sparse=True):
             source = df[name]
             # str columns go through object (Python's str semantics) unless plain ASCII, where Arrow agrees
             col = (source if plain_ascii(source) else as_object(source)).str.strip()
@@ -336,7 +349,9 @@ class DataFrameOptimizer:
     def optimize_memory_usage(df: pd.DataFrame, deep: bool = True) -> pd.DataFrame:
         """In place: signed ints to the smallest of int8/16/32 by **inclusive** bounds, floats downcast to
         float32 where ``to_numeric(downcast='float')`` does, text columns to category when
-        ``nunique / len < 0.5`` (a 0-row frame with text columns raises ZeroDivisionError, as the original)."""
+        ``nunique / len < 0.5``. A 0-row frame with ``object`` (or ``Sparse[object]``) text columns raises
+        ZeroDivisionError, as the original; its ``str`` columns are left as they are (empty input comes back
+        untouched, DOMAIN.md section 8)."""
         for name in df.select_dtypes(include=["int"]).columns:
             lo, hi = df[name].min(), df[name].max()
             if lo >= -128 and hi <= 127:
@@ -347,8 +362,10 @@ class DataFrameOptimizer:
                 df[name] = df[name].astype(np.int32)
         for name in df.select_dtypes(include=["float"]).columns:
             df[name] = pd.to_numeric(df[name], downcast="float")
-        for name in text_columns(df):
+        for name in text_columns(df, sparse=True):
             col = df[name]
+            if not len(col) and not isinstance(col.dtype, (np.dtype, pd.SparseDtype)):
+                continue  # str (or packed) text of an empty frame: skipped (no ZeroDivisionError)
             if col.nunique() / len(col) < 0.5:
                 df[name] = col.astype("category")
         return df
@@ -636,9 +653,15 @@ def _scheduling_fast(orders_df, capacity_df, start, engine):
 def _scheduled_end(hours: np.ndarray, start, engine):
     """``start + pd.to_timedelta(hours, unit='h')`` as datetime64[ns] by the ``hours_end`` kernel, or None when
     pandas must do it (tz-aware or far-off start, whole-hour data, huge or infinite hours)."""
-    if type(start) is not pd.Timestamp or start.tz is not None or abs(start.value) >= 4 * 10 ** 18:
+    if type(start) is not pd.Timestamp or start.tz is not None:
+        return None
+    try:
+        ns = start.value
+    except OverflowError:  # beyond datetime64[ns]: pandas raises the original's OutOfBoundsDatetime
+        return None
+    if abs(ns) >= 4 * 10 ** 18:
         return None
     end = np.empty(len(hours), dtype=np.int64)
-    if resolve("hours_end", engine)(np.ascontiguousarray(hours, dtype=np.float64), int(start.value), end):
+    if resolve("hours_end", engine)(np.ascontiguousarray(hours, dtype=np.float64), int(ns), end):
         return None
     return end.view("datetime64[ns]")

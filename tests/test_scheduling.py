@@ -1949,3 +1949,169 @@ def test_start_and_today_take_pyarrow_scalars():
         assert date_arg(v, "start", "today") == want
     with pytest.raises(ValueError, match=r"start must be a date .* got <pyarrow.Date32Scalar: None>"):
         date_arg(pa.scalar(None, type=pa.date32()), "start", "today")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit (scheduling): missing-looking machine cells, float style ids, pyarrow start, unhashable cells, ERP errors
+# in the caller's words, the reason for a style whose work centers have no machine
+
+_KO_CAP = pd.DataFrame({"Style": ["A"], "lbs/day": [616.0]})
+_KO_SWC = pd.DataFrame({"Style": ["A"], "WC": ["W"]})
+_KO_MACH = pd.DataFrame({"WC": ["W", "W"], "MACH": [101, 102]})
+
+
+def _ko4(**cols):
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3", "K4"], "Style #": ["A"] * 4,
+                       "Balance (lbs)": [616.0] * 4, "Machine": [101.0, np.nan, np.nan, np.nan],
+                       "Quoted Date": pd.to_datetime(["2025-09-03"] * 4)})
+    return ko.assign(**cols)
+
+
+@pytest.mark.parametrize("machine", [["101", "", " ", "-"], ["101", "N/A", "#N/A", "$ -"], [101.0, "", None, "nan"]])
+def test_erp_missing_looking_machine_cells_are_unassigned(machine):
+    """One blank, dash or 'N/A' cell in the knit orders' Machine column kept the whole column as text: '101' no
+    longer matched MACH 101, and the blank orders were pinned to a machine named '' (DOMAIN.md section 1: empty
+    = unassigned). They are unassigned now, and the rest of the column reads as machine numbers."""
+    s = schedule_knit_orders(_ko4(Machine=machine), _KO_MACH, _KO_CAP, _KO_SWC, start="2025-09-01")
+    assert s.jobs["reason"].isna().all(), s.jobs["reason"].tolist()
+    assert s.jobs["machine"].iloc[0] == 101 and s.jobs["assigned_machine"].iloc[1:].isna().all()
+    assert s.jobs["suggested_machine"].iloc[1:].notna().all()  # (unassigned orders get a suggestion)
+    assert s.machines["erp_workload_lbs"].tolist() == [616.0, 0.0]
+    # text machine ids stay text; their missing-looking cells are unassigned too
+    machines = pd.DataFrame({"WC": ["W", "W"], "MACH": ["M1", "M2"]})
+    s = schedule_knit_orders(_ko4(Machine=["M1", "", "N/A", "-"]), machines, _KO_CAP, _KO_SWC, start="2025-09-01")
+    assert s.jobs["reason"].isna().all() and s.jobs["machine"].iloc[0] == "M1"
+    assert s.jobs["assigned_machine"].iloc[1:].isna().all()
+
+
+def test_erp_missing_looking_mach_cells():
+    """In the machines table a 'N/A' / dash MACH is no machine id: skipped in an empty row (no work center
+    either), an error naming the caller's column beside a work center."""
+    want = schedule_knit_orders(_ko4(), _KO_MACH, _KO_CAP, _KO_SWC, start="2025-09-01")
+    trailing = pd.DataFrame({"WC": ["W", "W", "-", "N/A"], "MACH": [101, 102, "N/A", " - "]})
+    got = schedule_knit_orders(_ko4(), trailing, _KO_CAP, _KO_SWC, start="2025-09-01")
+    pd.testing.assert_frame_equal(got.jobs, want.jobs)
+    assert got.machines["machine"].tolist() == [101.0, 102.0]
+    with pytest.raises(ValueError, match=r"machines column 'MACH' row 1: work center 'W' has no machine id"):
+        schedule_knit_orders(_ko4(), pd.DataFrame({"WC": ["W", "W"], "MACH": [101, "N/A"]}), _KO_CAP, _KO_SWC,
+                             start="2025-09-01")
+
+
+def test_erp_float_style_ids_match_the_tables():
+    """A Style # column of numeric ids with an empty cell is float64: 125792.0 was looked up as '125792.0', which
+    matched no integer 125792 of the capacity / work-center tables (default 616 lbs/day and 'style has no work
+    center', silently). Numbers are read as the BOM side reads them: '125792'."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": [125792.0, np.nan],
+                       "Balance (lbs)": [1000.0, 616.0], "Machine": [np.nan, np.nan]})
+    cap = pd.DataFrame({"Style": [125792], "lbs/day": [500.0]})
+    swc = pd.DataFrame({"Style": [125792], "WC": ["W"]})
+    got = erp_capacity(ko["Style #"], cap)
+    assert got["lbs_per_day"].tolist() == [500.0, 616.0] and got["rate_source"].tolist() == ["exact", "default"]
+    s = schedule_knit_orders(ko, _KO_MACH, cap, swc, start="2025-09-01")
+    assert s.jobs["machine"].iloc[0] in (101, 102) and s.jobs["lbs_per_day"].iloc[0] == 500.0
+    # float ids in the tables too, and text beside numbers in an object column
+    cap_f = pd.DataFrame({"Style": [125792.0, "125792/1"], "lbs/day": [500.0, 300.0]})
+    got = erp_capacity(pd.Series([125792, "125792/1", 125792.5], dtype=object), cap_f)
+    assert got["lbs_per_day"].tolist() == [500.0, 300.0, 616.0]
+
+
+def test_erp_start_takes_a_pyarrow_scalar():
+    """schedule() reads start through date_arg, which takes a pyarrow scalar (one cell of an Arrow date column);
+    schedule_knit_orders called pd.Timestamp(start) itself: a bare pandas TypeError."""
+    pa = pytest.importorskip("pyarrow")
+    want = schedule_knit_orders(_ko4(), _KO_MACH, _KO_CAP, _KO_SWC, start="2025-09-01")
+    got = schedule_knit_orders(_ko4(), _KO_MACH, _KO_CAP, _KO_SWC, start=pa.scalar(datetime.date(2025, 9, 1)))
+    pd.testing.assert_frame_equal(got.jobs, want.jobs)
+    with pytest.raises(ValueError, match="start must be a date"):
+        schedule_knit_orders(_ko4(), _KO_MACH, _KO_CAP, _KO_SWC, start=20250901)
+
+
+@pytest.mark.parametrize("frame, column, values", [
+    ("machines", "machine", [[1], 2]),
+    ("machines", "work_center", [["W"], "W"]),
+    ("machines", "current_style", [["A"], "B"]),
+    ("jobs", "job", [["a"], "b"]),
+])
+def test_unhashable_cell_in_machines_or_job_ids_names_column_and_row(frame, column, values):
+    """The jobs' style / work_center / machine / eligible columns named a list in a cell; the machines table's
+    machine, work_center and current_style columns and the jobs' id column still raised a bare 'TypeError:
+    unhashable type: list'."""
+    jobs, machines = _J2, _M2.set_axis([10, 20])
+    if frame == "machines":
+        machines = machines.assign(**{column: values})
+    else:
+        jobs = jobs.assign(**{column: values})
+    with pytest.raises(ValueError, match=rf"{frame} column '{column}' row 10: expected .*got \["):
+        bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01")
+
+
+@pytest.mark.parametrize("table, column, values, what", [
+    ("ko", "Order #", [["K1"], "K2", "K3", "K4"], "knit_orders"),
+    ("ko", "Style #", [["A"], "A", "A", "A"], "knit_orders"),
+    ("ko", "Machine", [[101], None, None, None], "knit_orders"),
+    ("machines", "MACH", [[101], 102], "machines"),
+    ("machines", "WC", [["W"], "W"], "machines"),
+    ("swc", "WC", [["W"]], "style_work_center"),
+])
+def test_erp_unhashable_cell_names_the_callers_column(table, column, values, what):
+    """A list in a cell of the ERP's frames was a bare TypeError or named schedule()'s internal 'jobs' /
+    'machines' columns ('job', 'machine', 'work_center')."""
+    tables = {"ko": _ko4(), "machines": _KO_MACH, "swc": _KO_SWC}
+    tables[table] = tables[table].assign(**{column: values})
+    with pytest.raises(ValueError, match=rf"^{what} column '{column}' row 0: expected .*not a list.*got \["):
+        schedule_knit_orders(tables["ko"], tables["machines"], _KO_CAP, tables["swc"], start="2025-09-01")
+
+
+def test_erp_errors_name_the_callers_columns():
+    """A machine listed under two work centers was reported as "machines column 'machine' row 1", a numeric
+    Quoted Date of -inf as "jobs column 'due' row 1": schedule()'s own frame and columns, not the caller's."""
+    machines = pd.DataFrame({"WC": ["W", "V"], "MACH": [101, 101]}, index=[5, 6])
+    with pytest.raises(ValueError, match=r"^machines column 'MACH' row 6: expected a unique machine id .*got 101$"):
+        schedule_knit_orders(_ko4(), machines, _KO_CAP, _KO_SWC, start="2025-09-01")
+    ko = _ko4(**{"Quoted Date": [1.0, -np.inf, 2.0, 3.0]})
+    with pytest.raises(ValueError, match=r"^knit_orders column 'Quoted Date' row 1: expected a date .*got -inf$"):
+        schedule_knit_orders(ko, _KO_MACH, _KO_CAP, _KO_SWC, start="2025-09-01")
+
+
+def test_erp_reason_when_no_work_center_of_the_style_has_a_machine(engine):
+    """A style under several work centers, none of them with a machine, was reported as "empty list of eligible
+    machines" (the caller gave no list); now as for one work center, naming them."""
+    swc = pd.DataFrame({"Style": ["A", "A", "B", "B"], "WC": ["V", "U", "V", "W"]})
+    ko = _ko4(Machine=np.nan, **{"Style #": ["A", "B", "A", "B"]}).assign(**{"Balance (lbs)": [616.0, 616.0, 0.0,
+                                                                                                 616.0]})
+    s = schedule_knit_orders(ko, _KO_MACH, _KO_CAP, swc, start="2025-09-01", engine=engine)
+    assert s.jobs["reason"].iloc[0] == "no machine in work centers V, U" and pd.isna(s.jobs["reason"].iloc[1])
+    assert s.jobs["reason"].iloc[2].startswith("nothing left to knit")
+    assert s.jobs["machine"].iloc[[1, 3]].tolist() == [101.0, 102.0]  # (B's machines: those of W)
+    one = schedule_knit_orders(ko.iloc[:1], _KO_MACH, _KO_CAP, swc.iloc[:1], start="2025-09-01", engine=engine)
+    assert one.jobs["reason"].tolist() == ["no machine in work center V"]
+    # an assigned order stays on its machine whatever its style's work centers
+    s = schedule_knit_orders(ko.assign(Machine=[102.0, np.nan, np.nan, np.nan]), _KO_MACH, _KO_CAP, swc,
+                             start="2025-09-01", engine=engine)
+    assert s.jobs["machine"].iloc[0] == 102.0 and pd.isna(s.jobs["reason"].iloc[0])
+
+
+def test_erp_style_in_several_work_centers_shares_one_machine_list():
+    """A style's eligible machines (several work centers) were rebuilt for every order; schedule() then hashed
+    each order's list again. Built once per style now, and schedule() resolves a list object shared by many rows
+    once: the same schedule as with a copy of the list per order."""
+    n = 400
+    machines = pd.DataFrame({"WC": ["W", "V", "U"] * 4, "MACH": np.arange(100, 112)})
+    swc = pd.DataFrame({"Style": ["A", "A", "B", "B"], "WC": ["W", "V", "V", "U"]})
+    ko = pd.DataFrame({"Order #": [f"K{i}" for i in range(n)], "Style #": ["A", "B"] * (n // 2),
+                       "Balance (lbs)": np.arange(1, n + 1) * 10.0, "Machine": np.nan})
+    s = schedule_knit_orders(ko, machines, _KO_CAP, swc, start="2025-09-01")
+    j = s.jobs
+    assert j["reason"].isna().all()
+    wc_of = dict(zip(machines["MACH"], machines["WC"]))
+    assert set(j["machine"].iloc[::2].map(wc_of)) == {"W", "V"} and set(j["machine"].iloc[1::2].map(wc_of)) == {
+        "V", "U"}
+    lists = {"A": [100.0, 103, 106, 109, 101, 104, 107, 110], "B": [101.0, 104, 107, 110, 102, 105, 108, 111]}
+    jobs = pd.DataFrame({"job": ko["Order #"], "qty": ko["Balance (lbs)"], "style": ko["Style #"],
+                         "eligible": [lists[st] for st in ko["Style #"]]})
+    mtab = pd.DataFrame({"machine": np.arange(100, 112), "work_center": machines["WC"]})
+    shared = bk_fast.schedule(jobs, mtab, rates=616.0, start="2025-09-01")
+    copies = bk_fast.schedule(jobs.assign(eligible=[list(v) for v in jobs["eligible"]]), mtab, rates=616.0,
+                              start="2025-09-01")
+    pd.testing.assert_frame_equal(shared.jobs, copies.jobs)
+    assert shared.jobs["machine"].notna().all()

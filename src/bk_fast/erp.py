@@ -402,8 +402,8 @@ from fractions import Fraction  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from bk_fast._validate import (clean_numbers, find_column, float_column, is_time_value, plain,  # noqa: E402
-                               require_frame)
+from bk_fast._validate import (clean_numbers, date_arg, find_column, float_column, is_time_value,  # noqa: E402
+                               missing_text, plain, require_frame)
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -412,9 +412,17 @@ _SCHED_LEVELS = ("exact", "without spaces", "same base")
 
 
 def _sched_text(values) -> pd.Series:
+    """Style ids as the text the ERP's lookup compares: text as it is (its spaces count at the ``exact`` level),
+    any other id as :func:`_style_text` writes it (a whole number without its ``.0``: the float ``125792.0`` of a
+    ``Style #`` column with an empty cell is ``"125792"``, as the table's integer 125792), missing as NaN."""
     if isinstance(values, pd.Series) and pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         return values.reset_index(drop=True)
-    return pd.Series(np.asarray(values, dtype=object), dtype="str")
+    vals = np.asarray(values, dtype=object)
+    other = np.flatnonzero(np.fromiter((not isinstance(v, str) for v in vals), dtype=bool, count=vals.shape[0]))
+    if other.size:
+        vals = vals.copy()
+        vals[other] = _style_text(pd.Series(vals[other], dtype=object))
+    return pd.Series(vals, dtype="str")
 
 
 def _sched_key(text: pd.Series, level: int) -> pd.Series:
@@ -464,17 +472,35 @@ def _sched_match(table_styles, query):
 
 
 def _sched_blank(values: pd.Series) -> np.ndarray:
-    """True where a cell is missing or blank text."""
-    return values.isna().to_numpy() | np.array([isinstance(v, str) and not v.strip() for v in values], dtype=bool)
+    """True where a cell is missing or text that spells a missing value (blank, ``"N/A"``, a dash:
+    :func:`bk_fast._validate.missing_text`)."""
+    return values.isna().to_numpy() | np.array([isinstance(v, str) and missing_text(v) for v in values], dtype=bool)
 
 
 def _sched_machine_ids(values: pd.Series) -> np.ndarray:
     """Machine numbers as float64 when every present value is a number (the ERP stores ``Machine`` as float
-    and ``MACH`` as int), else the values as they are."""
-    num = clean_numbers(values) if not pd.api.types.is_numeric_dtype(values.dtype) else values.astype("float64")
-    if bool((num.isna() & values.notna()).any()):
-        return values.to_numpy(dtype=object)
+    and ``MACH`` as int), else the values as they are; either way a cell that is missing or spells a missing value
+    (``""``, ``"-"``, ``"N/A"``: DOMAIN.md section 1, empty = unassigned) is NaN."""
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy(dtype="float64", na_value=np.nan)
+    num = clean_numbers(values)
+    odd = np.flatnonzero(num.isna().to_numpy() & values.notna().to_numpy())  # (no number, not missing either)
+    if odd.size:
+        blank = _sched_blank(values.iloc[odd])
+        if not blank.all():  # (a machine id that is text: the ids as they are)
+            ids = values.to_numpy(dtype=object, copy=True)
+            ids[odd[blank]] = np.nan
+            return ids
     return num.to_numpy(dtype="float64")
+
+
+def _sched_one_value(frame: pd.DataFrame, label, what: str, expected: str) -> None:
+    """ValueError naming column ``label`` of ``frame`` (``what``) and its first row holding a list (a value that
+    does not hash) where one value is expected."""
+    from bk_fast.scheduling import _hashable, _unhashable_row
+
+    if frame[label].dtype == object and not _hashable(tuple(frame[label])):
+        _unhashable_row(frame, label, what, expected)
 
 
 def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHED_DEFAULT_RATE) -> pd.DataFrame:
@@ -487,7 +513,8 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     Parameters
     ----------
     styles : array-like or Series
-        Greige styles (``Style #`` of the knit orders).
+        Greige styles (``Style #`` of the knit orders). A numeric id is the text of its number, a whole one
+        without ``.0`` (``125792.0``, of a float column with an empty cell, is ``"125792"``), here and in the table.
     style_capacity : DataFrame
         The ERP's style capacity table: a style column (``Style``/``Style#``) and ``lbs/day``. Not modified.
     default : float
@@ -623,8 +650,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     Parameters
     ----------
     knit_orders : DataFrame
-        ``Order #``, ``Style #``, ``Balance (lbs)``, ``Machine`` (empty = unassigned), ``Quoted Date`` (the
-        due date); optional ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the ERP priority. Not modified.
+        ``Order #``, ``Style #``, ``Balance (lbs)``, ``Machine`` (empty, blank, ``-`` or ``N/A`` = unassigned),
+        ``Quoted Date`` (the due date); optional ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the ERP
+        priority. Not modified.
     machines : DataFrame
         ``WC``, ``MACH``. Not modified.
     style_capacity : DataFrame
@@ -702,9 +730,15 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     m_label = find_column(ko, "Machine", what=what, required=False)
     d_label = find_column(ko, "Quoted Date", what=what, required=False)
     n = len(ko)
+    # (a list in a cell: named here, where the factorizing below and schedule's own names would not)
+    for label, expected in ((o_label, "an order number (one value, not a list)"),
+                            (s_label, "a style (one value, not a list)"),
+                            (m_label, "one machine number (not a list)")):
+        if label is not None:
+            _sched_one_value(ko, label, what, expected)
 
     from bk_fast._validate import require_finite
-    from bk_fast.scheduling import _calendar, _day_column, _start_day
+    from bk_fast.scheduling import _bad_row, _calendar, _day_column, _start_day
 
     cal = _calendar(days_per_week, holidays)  # (checked here: the horizon defaults to days_per_week)
     balance = float_column(ko, b_label, what=what)
@@ -724,7 +758,13 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         i = int(np.flatnonzero(no_id)[0])
         raise ValueError(f"machines column {mk!r} row {plain(mdf.index[i])!r}: work center "
                          f"{plain(mdf[wk].iloc[i])!r} has no machine id")
+    # (checked here in the caller's words: schedule would name its own 'machine' / 'work_center')
+    _sched_one_value(mdf, mk, "machines", "one machine id (not a list)")
+    _sched_one_value(mdf, wk, "machines", "a work center (one value, not a list)")
     mach_ids = _sched_machine_ids(mdf[mk])
+    dup = pd.Index(mach_ids).duplicated()
+    if dup.any():  # (also one machine listed under two work centers)
+        _bad_row(mdf, mk, dup, "machines", "a unique machine id (this one repeats)")
     mtab = pd.DataFrame({"machine": mach_ids, "work_center": mdf[wk].array})
 
     # style -> work centers (every WC listed for the matched key)
@@ -732,6 +772,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     sw_w = find_column(swc, "WC", what="style_work_center")
     styles = ko[s_label].to_numpy(dtype=object)
     codes, uniques = pd.factorize(styles, use_na_sentinel=False)
+    _sched_one_value(swc, sw_w, "style_work_center", "a work center (one value, not a list)")
     sw_wc = swc[sw_w]
     row, _, level, tkeys, qkeys = _sched_match(swc[sw_s], np.asarray(uniques, dtype=object))
     wc_u = np.full(len(uniques), None, dtype=object)
@@ -749,18 +790,27 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             lists.setdefault(k, []).append(w)
         for i, k in zip(sel, keys):
             wc_u[i] = lists.get(k)
-    wcs = wc_u[codes] if n else np.empty(0, dtype=object)
-    single = np.array([isinstance(w, list) and len(w) == 1 for w in wcs], dtype=bool)
-    work_center = np.where(single, np.array([w[0] if isinstance(w, list) else None for w in wcs], dtype=object),
-                           None)
-    eligible = np.full(n, None, dtype=object)
-    multi = np.flatnonzero(np.array([isinstance(w, list) and len(w) > 1 for w in wcs], dtype=bool) & open_)
-    if multi.size:
-        by_wc: dict = {}
-        for m, w in zip(mtab["machine"].tolist(), mtab["work_center"].tolist()):
-            by_wc.setdefault(w, []).append(m)
-        for i in multi:
-            eligible[i] = [m for w in wcs[i] for m in by_wc.get(w, [])]
+    # per style, then per order (a style's machine list is built once, however many orders it has): one work
+    # center, or the machines of several (a list of eligible machines), or with none of those staffed the reason
+    n_u = len(uniques)
+    one_wc = np.full(n_u, None, dtype=object)
+    eligible_u = np.full(n_u, None, dtype=object)
+    unstaffed_u = np.full(n_u, None, dtype=object)
+    by_wc: dict = {}
+    for m, w in zip(mtab["machine"].tolist(), mtab["work_center"].tolist()):
+        by_wc.setdefault(w, []).append(m)
+    for u, w in enumerate(wc_u):
+        if w is not None and len(w) == 1:
+            one_wc[u] = w[0]
+        elif w is not None:
+            eligible_u[u] = [m for c in w for m in by_wc.get(c, [])]
+            if not eligible_u[u]:  # (as schedule's "no machine in work center V" for one)
+                eligible_u[u] = None
+                unstaffed_u[u] = f"no machine in work centers {', '.join(map(str, w))}"
+    codes = np.asarray(codes, dtype=np.int64)
+    work_center = np.where(open_, one_wc[codes], None)
+    eligible = np.where(open_, eligible_u[codes], None)
+    multi = np.fromiter((e is not None for e in eligible_u), dtype=bool, count=n_u)[codes] & open_
 
     assigned = (_sched_machine_ids(ko[m_label]) if m_label is not None else np.full(n, np.nan))
     assigned_present = pd.notna(assigned)
@@ -777,21 +827,23 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         nowhere = np.array([not (isinstance(w, list) and any(c in staffed for c in w)) for w in wc_u], dtype=bool)
         pinned &= started | (nowhere[codes] if n else np.zeros(0, dtype=bool))
     fixed = np.where(open_ & pinned, assigned, np.nan if assigned.dtype.kind == "f" else None)
-    work_center = np.where(open_, work_center, None)
 
     if d_label is not None:
         due = ko[d_label]
     else:
         due = pd.Series(np.full(n, np.nan), index=ko.index)
-    if start is not None:
-        _start_day(start, cal)  # (a start that is no date: the schedule's own error, before pandas' here)
-    day0 = pd.Timestamp(np.datetime64("today", "D") if start is None else pd.Timestamp(start).normalize())
+    # (a start that is no date: the schedule's own error; a pyarrow date scalar read as schedule reads it)
+    day0 = (pd.Timestamp(np.datetime64("today", "D")) if start is None
+            else date_arg(start, "start", "today").normalize())
     if day0.tzinfo is not None:  # its local day, as bk_fast.schedule reads it
         day0 = day0.tz_localize(None)
     first = _start_day(day0, cal)  # (the schedule's first working day)
     if d_label is not None and not pd.api.types.is_datetime64_any_dtype(due.dtype):
-        # text that is no date: named here in the caller's words (schedule would name its own 'jobs' / 'due')
-        _day_column(ko, d_label, what, first, cal, inclusive=True)
+        # text that is no date, a number of -inf: named here in the caller's words (schedule would name its own
+        # 'jobs' / 'due')
+        bad = _day_column(ko, d_label, what, first, cal, inclusive=True) == -np.inf
+        if bad.any():
+            _bad_row(ko, d_label, bad, what, "a date or a number of working days (inf or empty: no due date)")
     score = np.zeros(n)
     if priority == "erp":
         sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
@@ -816,7 +868,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         "due": due.to_numpy(),
         "rate": rate,
     }, index=ko.index)
-    if not multi.size:
+    if not multi.any():
         jobs = jobs.drop(columns="eligible")
     result = _schedule(jobs, mtab.set_axis(mdf.index), start=day0, days_per_week=days_per_week,
                        holidays=holidays, setup=setup, rule=rule,
@@ -825,8 +877,11 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     reason = out["reason"].to_numpy(dtype=object).copy()
     closed = ~open_
     reason[closed] = "nothing left to knit (Balance (lbs) <= 0 or empty)"
-    no_wc = open_ & ~pinned & np.array([w is None for w in wcs], dtype=bool)
+    unplaced = open_ & ~pinned
+    no_wc = unplaced & np.fromiter((w is None for w in wc_u), dtype=bool, count=n_u)[codes]
     reason[no_wc] = "style has no work center in style_work_center"
+    unstaffed = unplaced & pd.notna(unstaffed_u)[codes]
+    reason[unstaffed] = unstaffed_u[codes][unstaffed]
     out["reason"] = pd.array(reason, dtype="str")  # (as schedule's own: str, NaN where the order was placed)
     out["assigned_machine"] = assigned
     placed = out["machine"].notna().to_numpy()

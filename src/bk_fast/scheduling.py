@@ -561,16 +561,22 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     m_ids = mdf[m_label]
     if m_ids.isna().any():
         _bad_row(mdf, m_label, m_ids.isna().to_numpy(), "machines", "a machine id")
-    dup = m_ids.duplicated().to_numpy()
+    try:
+        dup = m_ids.duplicated().to_numpy()
+        m_codes, m_uniques = _ids(m_ids.to_numpy())
+    except TypeError:  # (a list in a cell, say)
+        _unhashable_row(mdf, m_label, "machines", "one machine id (not a list)")
+        raise
     if dup.any():
         _bad_row(mdf, m_label, dup, "machines", "a unique machine id (this one repeats)")
-    m_codes, m_uniques = _ids(m_ids.to_numpy())
     n_mach = len(mdf)
     perm = np.empty(n_mach, dtype=np.int64)  # internal code -> row of mdf
     perm[m_codes] = np.arange(n_mach)
     m_index = pd.Index(m_uniques)
     m_wc = (mdf[wc_label] if wc_label is not None else pd.Series([np.nan] * n_mach, index=mdf.index))
     m_wc_arr = m_wc.to_numpy(dtype=object)
+    if wc_label is not None and not _hashable(tuple(m_wc_arr)):  # (a list in a cell: hashed below, twice)
+        _unhashable_row(mdf, wc_label, "machines", "a work center (one value, not a list)")
     ek = _pick(jdf, _JOB_NAMES["eligible"], "jobs")
     if wc_label is not None and n_mach > 1 and (ek is None or not jdf[ek].notna().any()):
         # Number the machines work center by work center (id order inside each): every work center is then a
@@ -636,7 +642,11 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     if cs_label is not None:
         cur = mdf[cs_label].to_numpy(dtype=object)[perm]
         has = pd.notna(cur)
-        code = pd.Index(style_uniques).get_indexer(cur[has]).astype(np.int64)
+        try:
+            code = pd.Index(style_uniques).get_indexer(cur[has]).astype(np.int64)
+        except TypeError:  # (a list in a cell, say)
+            _unhashable_row(mdf, cs_label, "machines", "a style (one value, not a list)")
+            raise
         # a style no job has still differs from every job's style
         code[code < 0] = len(style_uniques)
         last_style[has] = code
@@ -671,7 +681,12 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     if ids_index.is_monotonic_increasing and not ids_index.hasnans:
         keys = []  # the stable sort keeps row order, which is id order already
     else:
-        job_rank, _ = _ids(job_ids)
+        try:
+            job_rank, _ = _ids(job_ids)
+        except TypeError:  # (a list in a cell, say)
+            if j_label is not None:
+                _unhashable_row(jdf, j_label, "jobs", "a job id (one value, not a list)")
+            raise
         keys = [np.where(job_rank < 0, np.iinfo(np.int64).max, job_rank)]
     if rule == "priority_due":
         # (integer priorities as they are: exact beyond 2**53, where float64 made 2**62 + 1 and 2**62 + 2 one)
@@ -898,8 +913,16 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
         seen: dict[tuple, int] = {}
         code_of = dict(zip(m_index.tolist(), range(len(m_index))))
         resolved: dict[tuple, tuple] = {}  # a list (as a tuple) -> its known machine codes: jobs share lists
+        # the same list object in many rows (the ERP adapter gives every order of a style its style's list): its
+        # group or reason, without hashing its items again for each row
+        shared: dict[int, tuple] = {}  # id(list) -> (the list, kept alive so its id is not reused; group; reason)
         for i in np.flatnonzero(~decided):
             value = lists[i]
+            hit = shared.get(id(value))
+            if hit is not None and hit[0] is value:
+                decided[i] = True
+                group[i], reason[i] = hit[1], hit[2]
+                continue
             if type(value) is list or type(value) is tuple:
                 items = value  # (the common case, without np.ndim's cost per job)
             else:
@@ -922,18 +945,21 @@ def _groups(jdf, m_index, m_codes, m_wc_arr, perm, reason):
                 if key is not None:
                     resolved[key] = known
             decided[i] = True
+            g, why = -1, None
             if not known:
-                reason[i] = (f"none of the eligible machines {items!r} is in the machines table" if items
-                             else "empty list of eligible machines")
-                continue
-            g = seen.get(known)
-            if g is None:
-                g = seen[known] = offset_groups
-                offset_groups += 1
-                offset_mach += len(known)
-                parts_ptr.append(np.array([offset_mach], dtype=np.int64))
-                parts_mach.append(np.array(known, dtype=np.int64))
-            group[i] = g
+                why = reason[i] = (f"none of the eligible machines {items!r} is in the machines table" if items
+                                   else "empty list of eligible machines")
+            else:
+                g = seen.get(known)
+                if g is None:
+                    g = seen[known] = offset_groups
+                    offset_groups += 1
+                    offset_mach += len(known)
+                    parts_ptr.append(np.array([offset_mach], dtype=np.int64))
+                    parts_mach.append(np.array(known, dtype=np.int64))
+                group[i] = g
+            if type(value) is list or type(value) is tuple:
+                shared[id(value)] = (value, g, why)
     wk = _pick(jdf, _JOB_NAMES["work_center"], "jobs")
     rest = np.flatnonzero(~decided)
     if wk is not None and rest.size:

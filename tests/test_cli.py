@@ -463,3 +463,30 @@ def test_demo_runs_every_step_at_both_ends_of_the_today_range(small_phase3, day,
     assert main(["demo", "--scale", "0.01", "--engine", "numpy", "--no-compare", "--today", day]) == 0
     out = capsys.readouterr().out
     assert f"planning date (today): {day} (--today)" in out and "could not run" not in out
+
+
+# ---- audit (lots / memory / cli) --------------------------------------------------------------------------------
+
+
+def test_demo_scale_too_large_is_a_clear_error_not_a_traceback(capsys, monkeypatch):
+    # `demo --scale 1e9` ended in a MemoryError traceback from make_mill (exit 1): every other bad argument gets
+    # "bk-fast: error: ..." naming it, exit 2. A scale above the documented bound is refused before the demo
+    # starts; a MemoryError at an allowed scale is one line naming --scale, exit 2
+    from bk_fast import cli, datasets
+
+    for scale in ("1e9", "1000.5"):
+        with pytest.raises(SystemExit) as exc:
+            main(["demo", "--scale", scale, "--no-compare"])
+        assert exc.value.code == 2
+        captured = capsys.readouterr()
+        assert "argument --scale" in captured.err and "at most 1000" in captured.err and repr(scale) in captured.err
+        assert "demo:" not in captured.out
+    assert cli._scale("1000") == 1000.0
+
+    def out_of_memory(scale, seed):
+        raise MemoryError
+
+    monkeypatch.setattr(datasets, "make_mill", out_of_memory)
+    assert main(["demo", "--scale", "900", "--engine", "numpy", "--no-compare"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("bk-fast: error: out of memory") and "--scale 900" in err and "Traceback" not in err

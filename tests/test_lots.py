@@ -25,3 +25,24 @@ def test_every_class_name_is_a_rule_name():
 
     for cls in (LotForLot, MinMaxMultiple, FixedPeriods, WagnerWhitin):
         assert type(lot_rule(cls.__name__)) is cls
+
+
+def test_a_string_parameter_may_name_an_on_hand_column():
+    # "mmm:min=lmin" raised "'lmin' is not a number" although every parameter may name a column of on_hand (as
+    # MinMaxMultiple(min="lmin") does): text that is no number is a column name, checked where the rule is used
+    import numpy as np
+    import pandas as pd
+
+    import bk_fast
+
+    assert lot_rule("mmm:min=lmin") == MinMaxMultiple(min="lmin")
+    assert lot_rule("ww: Setup Cost ,holding=1") == WagnerWhitin(setup="Setup Cost", holding=1)
+    assert lot_rule("fpq:3") == FixedPeriods(periods=3) and lot_rule("mmm:max=none") == MinMaxMultiple()
+    on_hand = pd.DataFrame({"qty": [0.0, 0.0], "lmin": [50.0, 0.0]}, index=["A", "B"])
+    gross = pd.DataFrame({0: [10.0, 10.0]}, index=["A", "B"])
+    by_string = bk_fast.net_requirements(gross, on_hand, lot="mmm:min=lmin", engine="numpy")
+    by_object = bk_fast.net_requirements(gross, on_hand, lot=MinMaxMultiple(min="lmin"), engine="numpy")
+    pd.testing.assert_frame_equal(by_string.orders, by_object.orders)
+    assert np.allclose(by_string.orders.sort_values("item")["qty"], [50.0, 10.0])
+    with pytest.raises(ValueError, match="min='lmax': no such column in the on_hand frame"):
+        bk_fast.net_requirements(gross, on_hand, lot="mmm:min=lmax", engine="numpy")

@@ -288,6 +288,11 @@ def _bench(args) -> int:
     return bench.main(args)
 
 
+#: the largest ``demo --scale``: a thousand real mills (the demo's time and memory grow about linearly with the
+#: scale: scale 10 takes ~25 s and ~0.5 GB); far larger ones ended in a MemoryError traceback
+_MAX_SCALE = 1000.0
+
+
 def _scale(text: str) -> float:
     try:
         value = float(text)
@@ -295,6 +300,9 @@ def _scale(text: str) -> float:
         value = float("nan")
     if not (0 < value < float("inf")):
         raise argparse.ArgumentTypeError(f"expected a positive finite number, got {text!r}")
+    if value > _MAX_SCALE:
+        raise argparse.ArgumentTypeError(f"expected a scale of at most {_MAX_SCALE:g} (1 = the real mill), "
+                                         f"got {text!r}")
     return value
 
 
@@ -356,7 +364,9 @@ def build_parser() -> argparse.ArgumentParser:
     info.add_argument("--short", action="store_true", help="version line only")
     info.set_defaults(func=_info)
     demo = sub.add_parser("demo", help="run every capability on the synthetic mill and print a report")
-    demo.add_argument("--scale", type=_scale, default=1.0, help="mill size; 1 = the real mill (default)")
+    demo.add_argument("--scale", type=_scale, default=1.0,
+                      help=f"mill size; 1 = the real mill (default), at most {_MAX_SCALE:g}; time and memory grow "
+                           f"about linearly (scale 10: ~25 s, ~0.5 GB)")
     demo.add_argument("--seed", type=_seed, default=0,
                       help="random seed of the synthetic mill (an integer >= 0)")
     demo.add_argument("--engine", default=None, choices=[*ENGINES, "auto"],
@@ -421,6 +431,12 @@ def _main(args) -> int:
         return 130
     except (ImportError, ValueError, OSError) as exc:
         print(f"bk-fast: error: {exc}", file=sys.stderr)
+        return 2
+    except MemoryError:  # a scale (or a folder of exports) too large for this machine: say which, no traceback
+        synthetic = args.command == "demo" and not args.from_folder
+        what = f"the demo at --scale {args.scale:g}" if synthetic else f"bk-fast {args.command}"
+        print(f"bk-fast: error: out of memory running {what}"
+              + ("; try a smaller --scale (1 = the real mill)" if synthetic else ""), file=sys.stderr)
         return 2
 
 

@@ -316,10 +316,11 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
       ``object`` columns with ``None`` among their missing values are left alone (both would turn ``None``
       into NaN);
     - with ``sparse_ratio``: numeric (not boolean) columns whose most frequent of 0 / NaN fills at least that
-      share of the rows -> a sparse column with that fill value.
+      share of the rows -> a sparse column with that fill value, built from the column and from each smaller
+      number form of it (above and, with ``pack=True``, below), the one counting the fewest bytes kept.
 
-    With ``pack=True``, two more exact representations compete, and each column takes whichever candidate
-    counts the fewest bytes in ``memory_usage(deep=True)``:
+    With ``pack=True``, more exact representations compete, and each column takes whichever candidate
+    (sparse ones included) counts the fewest bytes in ``memory_usage(deep=True)``:
 
     - floats that are all whole numbers (no -0.0, no inf) -> the smallest integer type (nullable when there
       is NaN) when that is smaller than float32 (arithmetic on the column becomes integer arithmetic);
@@ -409,13 +410,17 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         s = df.iloc[:, i]
         before = _bytes(s)
         new, note = s, ""
+        numeric = []  # the smaller number columns found: a sparse column is built from each of them and from s
         kind = s.dtype.kind if not isinstance(s.dtype, (pd.CategoricalDtype, pd.SparseDtype)) else "?"
         if kind in "iu" and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smallest_int(s)
+            numeric.append((new, note))
         elif kind == "f" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
             new, note = _to_float32(s, lossless, tol)
+            numeric.append((new, note))
             if pack:  # float arithmetic would become integer arithmetic (which wraps): only on request
-                new, note = _smaller((new, note), _integral_float(s))
+                numeric.append(_integral_float(s))
+                new, note = _smaller((new, note), numeric[-1])
         elif kind != "?" and _is_text(s):
             new, note = _text(s, ratio)
         if pack and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \
@@ -423,10 +428,11 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
             new, note = _smaller((new, note), _numeric_category(s))
         elif pack and kind != "?" and _is_text(s):
             new, note = _smaller((new, note), _packed_text(s))
-        if sparse is not None:
-            sp, sp_note = _sparse(new, sparse)
-            if sp is not new and _bytes(sp) < _bytes(new):
-                new, note = sp, (f"{note}; {sp_note}" if note else sp_note)
+        if sparse is not None:  # sparse from every number form: the category that won above may not be smallest
+            for base, base_note in [(s, ""), *(c for c in numeric if c[1])]:
+                sp, sp_note = _sparse(base, sparse)
+                if sp is not base:
+                    new, note = _smaller((new, note), (sp, f"{base_note}; {sp_note}" if base_note else sp_note))
         after = _bytes(new) if new is not s else before
         if new is not s and after >= before:
             new, note, after = s, "", before

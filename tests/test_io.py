@@ -433,6 +433,22 @@ def test_xlsx_needs_openpyxl_or_says_so(tmp_path):
         assert df["Machine"].tolist() == mill["machines"]["MACH"].tolist()
 
 
+def test_read_exports_skips_an_xlsx_it_cannot_read_as_an_unreadable_csv(tmp_path, monkeypatch):
+    """An XLSX that needs openpyxl (not installed) aborted the whole folder with ImportError, where a CSV that
+    cannot be read is skipped with a warning: now skipped alike, the warning naming the file and the cause."""
+    mill = make_mill(scale=0.01, seed=2)
+    write_exports({"machines": mill["machines"]}, tmp_path)
+    (tmp_path / "orders.xlsx").write_bytes(b"PK\x03\x04 a workbook")
+
+    def no_openpyxl(*args, **kwargs):
+        raise ImportError("reading XLSX exports needs openpyxl: pip install 'bk_fast[xlsx]'")
+
+    monkeypatch.setattr(bkio, "_xlsx_cells", no_openpyxl)
+    with pytest.warns(UserWarning, match=r"skipped orders\.xlsx: reading XLSX exports needs openpyxl"):
+        frames = bkio.read_exports(tmp_path)
+    assert list(frames) == ["machines"]
+
+
 def test_demo_step(engine):
     report = bkio._demo_step(make_mill(scale=0.02, seed=1), engine)
     assert "read back" in report.lines[0] and "True" in report.lines[0]

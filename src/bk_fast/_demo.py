@@ -88,7 +88,8 @@ def exports_date(mill: dict) -> tuple[pd.Timestamp, str]:
     if dated:
         first, label = min(dated)
         return first - pd.Timedelta(weeks=1), f"the week before yarn_po's first dated week ({label})"
-    return pd.Timestamp.today().normalize(), "today's date (yarn_po has no dated week columns)"
+    why = "no yarn_po export" if po is None else "yarn_po has no dated week columns"
+    return pd.Timestamp.today().normalize(), f"today's date ({why})"
 
 
 def steps():

@@ -1439,7 +1439,8 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
                  delimiter: str | None = None) -> dict[str, pd.DataFrame]:
     """Read every ERP export (``*.csv``, ``*.tsv``, ``*.txt``, ``*.xlsx``) in ``folder``, keyed by detected kind.
 
-    Files whose kind cannot be detected are skipped with a warning; two files of one kind -> ValueError.
+    Files whose kind cannot be detected or that cannot be read (an XLSX without openpyxl installed) are skipped
+    with a warning naming the file and why; two files of one kind -> ValueError.
     ``delimiter``: the text exports' field separator, as :func:`read_erp` takes it (default: detected; a
     folder of semicolon-separated exports needs ``delimiter=";"``).
 
@@ -1469,7 +1470,7 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
             continue
         try:
             frame = read_erp(path, engine=engine, optimize=optimize, delimiter=delimiter)
-        except ValueError as exc:
+        except (ValueError, ImportError) as exc:  # (an XLSX without openpyxl: skipped as an unreadable CSV is)
             warnings.warn(f"skipped {path.name}: {exc}", stacklevel=2)
             continue
         kind = frame.attrs["bk_fast"]["kind"]

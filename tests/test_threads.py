@@ -219,6 +219,46 @@ def test_bom_parallel_by_line_kernels_from_8_threads(layer):
         assert "OK workqueue True" in proc.stdout  # the main thread ran the parallel kernels under workqueue
 
 
+_FORK_AFTER_PARALLEL = textwrap.dedent("""
+    import os, numpy as np, pandas as pd, bk_fast, numba
+    from bk_fast._kernels._numba import bom as nb
+    # >= 4096 distinct demanded items and >= 2**18 output rows: the by-line prange kernels (main thread)
+    n, k = 5000, 64
+    rng = np.random.default_rng(7)
+    lines = pd.DataFrame({"parent": np.repeat(np.arange(n), k),
+                          "component": 10**6 + rng.integers(0, 400, n * k), "qty_per": rng.random(n * k)})
+    bom = bk_fast.BOM.from_frame(lines)
+    demand = pd.DataFrame({"item": rng.permutation(n), "qty": rng.random(n)})
+    expected = bom.explode(demand, by_line=True, engine="numba")  # a parallel region in the parent
+    layer = numba.threading_layer()
+    pid = os.fork()  # (multiprocessing's fork start method, a ProcessPoolExecutor, a pre-forking server)
+    if pid == 0:
+        try:
+            assert nb.parallel_allowed() == (layer != "omp")
+            got = bom.explode(demand, by_line=True, engine="numba")
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        except BaseException:
+            os._exit(3)
+        os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    print("layer", layer, "child exit", os.waitstatus_to_exitcode(status), flush=True)
+""")
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_numba_by_line_explode_in_a_child_forked_after_parallel_regions():
+    """A process forked after its parent ran the by-line prange kernels under GNU OpenMP (numba's default layer
+    here) was terminated by OpenMP on its first parallel region ("fork() called from a process already using
+    GNU OpenMP"); such a child now runs the serial kernels: same bits, exit 0."""
+    if not engine_status("numba").available:
+        pytest.skip(f"numba unavailable: {engine_status('numba').reason}")
+    env = dict(os.environ)
+    env.pop("NUMBA_THREADING_LAYER", None)  # the default layer a user gets
+    proc = subprocess.run([sys.executable, "-c", _FORK_AFTER_PARALLEL], capture_output=True, text=True, env=env,
+                          timeout=600)
+    assert proc.returncode == 0 and "child exit 0" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
+
+
 def test_numba_parallel_allowed_off_the_main_thread():
     """Off the main thread, the BOM kernels go parallel only under a thread-safe threading layer."""
     if not engine_status("numba").available:

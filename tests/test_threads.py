@@ -167,17 +167,21 @@ def test_first_calls_from_8_threads_in_a_fresh_process(tmp_path):
     assert "[430.0, -1050.0, -120.0], ['LOW', 'CRITICAL', 'HIGH'], [0.0, 1.0, 2.0, 4.0, 4.0, 7.0]" in proc.stdout
 
 
-_BOM_PARALLEL = textwrap.dedent("""
-    import threading, numpy as np, pandas as pd, bk_fast
+#: a BOM and demand big enough for the by-line prange kernels: >= 4096 distinct demanded items (bom_unit_count /
+#: bom_unit_explode run prange blocks) and >= 2**18 output rows (bom_expand_lines does too), from the main thread
+_BIG_BY_LINE = textwrap.dedent("""
+    import numpy as np, pandas as pd, bk_fast
     from bk_fast._kernels._numba import bom as nb
-    # >= 4096 distinct demanded items (bom_unit_count / bom_unit_explode run prange blocks) and >= 2**18 output
-    # rows (bom_expand_lines does too) when called from the main thread
     n, k = 5000, 64
     rng = np.random.default_rng(7)
     lines = pd.DataFrame({"parent": np.repeat(np.arange(n), k),
                           "component": 10**6 + rng.integers(0, 400, n * k), "qty_per": rng.random(n * k)})
     bom = bk_fast.BOM.from_frame(lines)
     demand = pd.DataFrame({"item": rng.permutation(n), "qty": rng.random(n)})
+""")
+
+_BOM_PARALLEL = _BIG_BY_LINE + textwrap.dedent("""
+    import threading
     expected = bom.explode(demand, by_line=True, engine="numpy")
     assert len(expected) >= 2 ** 18 and demand["item"].nunique() >= nb._PARALLEL_TOPS
     main = bom.explode(demand, by_line=True, engine="numba")  # main thread: the parallel kernels
@@ -219,16 +223,8 @@ def test_bom_parallel_by_line_kernels_from_8_threads(layer):
         assert "OK workqueue True" in proc.stdout  # the main thread ran the parallel kernels under workqueue
 
 
-_FORK_AFTER_PARALLEL = textwrap.dedent("""
-    import os, numpy as np, pandas as pd, bk_fast, numba
-    from bk_fast._kernels._numba import bom as nb
-    # >= 4096 distinct demanded items and >= 2**18 output rows: the by-line prange kernels (main thread)
-    n, k = 5000, 64
-    rng = np.random.default_rng(7)
-    lines = pd.DataFrame({"parent": np.repeat(np.arange(n), k),
-                          "component": 10**6 + rng.integers(0, 400, n * k), "qty_per": rng.random(n * k)})
-    bom = bk_fast.BOM.from_frame(lines)
-    demand = pd.DataFrame({"item": rng.permutation(n), "qty": rng.random(n)})
+_FORK_AFTER_PARALLEL = _BIG_BY_LINE + textwrap.dedent("""
+    import os, numba
     expected = bom.explode(demand, by_line=True, engine="numba")  # a parallel region in the parent
     layer = numba.threading_layer()
     pid = os.fork()  # (multiprocessing's fork start method, a ProcessPoolExecutor, a pre-forking server)

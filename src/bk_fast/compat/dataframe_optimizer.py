@@ -349,9 +349,9 @@ class DataFrameOptimizer:
     def optimize_memory_usage(df: pd.DataFrame, deep: bool = True) -> pd.DataFrame:
         """In place: signed ints to the smallest of int8/16/32 by **inclusive** bounds, floats downcast to
         float32 where ``to_numeric(downcast='float')`` does, text columns to category when
-        ``nunique / len < 0.5``. A 0-row frame with ``object`` (or ``Sparse[object]``) text columns raises
-        ZeroDivisionError, as the original; its ``str`` columns are left as they are (empty input comes back
-        untouched, DOMAIN.md section 8)."""
+        ``nunique / len < 0.5``. A 0-row frame with text columns (``object``, ``str``, ``Sparse[object]``)
+        raises ZeroDivisionError, as the original does under pandas 3 (its ``select_dtypes('object')`` selects
+        ``str`` columns too)."""
         for name in df.select_dtypes(include=["int"]).columns:
             lo, hi = df[name].min(), df[name].max()
             if lo >= -128 and hi <= 127:
@@ -364,8 +364,6 @@ class DataFrameOptimizer:
             df[name] = pd.to_numeric(df[name], downcast="float")
         for name in text_columns(df, sparse=True):
             col = df[name]
-            if not len(col) and not isinstance(col.dtype, (np.dtype, pd.SparseDtype)):
-                continue  # str (or packed) text of an empty frame: skipped (no ZeroDivisionError)
             if col.nunique() / len(col) < 0.5:
                 df[name] = col.astype("category")
         return df

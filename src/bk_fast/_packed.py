@@ -26,6 +26,12 @@ column is exact but less compact: new strings are stored as they are, and a colu
 encoded rows themselves, no codes) gets a code per row (int8 / int16 / int32 by the table's size: 4 bytes a row
 past 32,767 rows). Each write copies the codes (O(rows) array work, no re-encoding): write in bulk rather than
 cell by cell. ``optimize_memory(df.astype({col: "str"}), pack=True)`` packs a written column again.
+
+``pd.concat`` of packed columns joins their tables (shapes with the same literal pieces merged, the digit runs
+appended) and points the rows into the result: O(rows) array work, no value printed back or encoded again. A value
+held by two of the joined tables is held twice (exact, less compact; packing again as above merges them). Distinct
+values (``unique``, ``nunique``, ``value_counts``, ``factorize``, groupby keys) are told apart on the table printed
+back once; the uniques point into the column's table (nothing is encoded again).
 """
 
 from __future__ import annotations
@@ -49,7 +55,7 @@ _MAX_SHAPES = 127  # shape codes stay int8
 _STR_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)
 _BLOCK_SHIFT = 14  # a scalar read counts the shape codes of at most 2**14 rows
 _FIND_BY_NUMBERS = 8  # a write looks up at most this many strings per shape by their numbers (else prints it)
-_MIN_DEAD = 64  # a written array's table is compacted when its unused rows pass max(used rows, this)
+_MIN_DEAD = 64  # a table is compacted (writes, concat, uniques) when its unused rows pass max(used rows, this)
 
 
 #: bytes of an empty ndarray object: counted for every small array a packed column holds besides its data
@@ -105,6 +111,20 @@ class _Slot:
     def take(self, rank: np.ndarray) -> "_Slot":
         return _Slot(self.values[rank], self.style, self.width, None if self.widths is None else self.widths[rank])
 
+    def printed_widths(self) -> np.ndarray:
+        """Per value the number of characters it prints (not for ``"grouped"``): its width in a ``"widths"``
+        slot, which prints it alike."""
+        if self.style == "widths":
+            return self.widths
+        if self.style == "fixed":
+            return np.full(len(self.values), self.width, dtype=np.uint8)
+        digits = np.ones(len(self.values), dtype=np.uint8)
+        rest = self.values.astype(np.uint64) // np.uint64(10)
+        while rest.any():
+            digits += rest > 0
+            rest //= np.uint64(10)
+        return digits
+
     def render(self) -> pa.Array:
         v = self.values
         if self.style == "grouped":
@@ -119,6 +139,17 @@ class _Slot:
                 pieces.append((pos, pc.utf8_lpad(text.take(pa.array(pos)), width=int(w), padding="0")))
             return _scatter(pieces, len(v))
         return text
+
+
+def _joined_slot(slots: list[_Slot]) -> _Slot:
+    """The values of ``slots`` one after another, each printed as its slot prints it (all ``"grouped"`` or none):
+    in the slots' style when they share it, else with a width per value."""
+    first = slots[0]
+    values = np.concatenate([s.values for s in slots])
+    if all(s.style == first.style and s.width == first.width for s in slots):
+        return _Slot(values, first.style, first.width,
+                     None if first.widths is None else np.concatenate([s.widths for s in slots]))
+    return _Slot(values, "widths", widths=np.concatenate([s.printed_widths() for s in slots]))
 
 
 def _render_grouped(v: np.ndarray) -> pa.Array:
@@ -263,6 +294,52 @@ class _Table:
             shapes[k] = _Shape(None, None, pa.concat_arrays([shapes[k].raw.cast(pa.string()), strings]))
         codes = np.concatenate([self.shape_codes(), np.full(len(strings), k, dtype=np.int8)])
         return _Table.build(self.n + len(strings), codes, shapes)
+
+    @staticmethod
+    def concat(tables: list["_Table"]) -> "_Table":
+        """The rows of ``tables`` one after another, as one new table; nothing is encoded again. Encoded shapes
+        with the same literal pieces (and thousands commas in the same slots) become one, their digit runs joined
+        (a slot the tables print with different widths keeps a width per row); the verbatim strings stay verbatim,
+        and so do, printed back, the rows of the rarest shapes past ``_MAX_SHAPES - 1`` (the codes stay int8)."""
+        groups: dict[tuple, list[tuple[_Shape, np.ndarray]]] = {}
+        verbatim: list[tuple[pa.Array, np.ndarray]] = []
+        n = 0
+        for table in tables:
+            codes = table.shape_codes()
+            for k, shape in enumerate(table.shapes):
+                pos = n + np.flatnonzero(codes == k)
+                if not len(pos):  # (a shape no row of the table has: taken tables keep them)
+                    continue
+                if shape.raw is not None:
+                    verbatim.append((shape.raw.cast(pa.string()), pos))
+                else:
+                    key = (tuple(shape.literals), tuple(slot.style == "grouped" for slot in shape.slots))
+                    groups.setdefault(key, []).append((shape, pos))
+            n += table.n
+        members = list(groups.values())
+        if len(members) > _MAX_SHAPES - 1:
+            rare = set(sorted(range(len(members)), key=lambda g: -sum(len(pos) for _, pos in members[g]))
+                       [_MAX_SHAPES - 1:])
+            verbatim += [(shape.render(), pos) for g in sorted(rare) for shape, pos in members[g]]
+            members = [m for g, m in enumerate(members) if g not in rare]
+        codes = np.full(n, -1, dtype=np.int8)
+        shapes = []
+        for group in members + ([verbatim] if verbatim else []):
+            pos = np.concatenate([p for _, p in group])
+            if group is verbatim:
+                shape = _Shape(None, None, pa.concat_arrays([strings for strings, _ in group]))
+            elif len(group) == 1:
+                shape = group[0][0]
+            else:
+                first = group[0][0]
+                shape = _Shape(first.literals, [_joined_slot([s.slots[j] for s, _ in group])
+                                                 for j in range(len(first.slots))], count=len(pos))
+            if len(pos) > 1 and (np.diff(pos) < 0).any():  # a shape's rows in row order (so are their ranks)
+                order = np.argsort(pos, kind="stable")
+                shape, pos = shape.take(order), pos[order]
+            codes[pos] = len(shapes)
+            shapes.append(shape)
+        return _Table.build(n, codes, shapes)
 
     def find(self, strings: pa.Array) -> np.ndarray:
         """For each of ``strings`` (distinct, not missing) a row of this table that prints it, or -1.
@@ -501,11 +578,34 @@ def pack_strings(values) -> "PackedStringArray":
     """
     arr = _to_arrow(values)
     encoded = arr.dictionary_encode()
-    uniques = encoded.dictionary
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    table = _encode_checked(uniques)
-    coded = PackedStringArray(table, _narrow_codes(codes))
-    per_row = PackedStringArray(table.take(codes), None)
+    return _laid_out(_encode_checked(encoded.dictionary), codes)
+
+
+def _compacted(table: _Table, rows: np.ndarray) -> tuple[_Table, np.ndarray]:
+    """``table`` and ``rows`` (its rows, -1 = missing), the table keeping only the rows used (and ``rows``
+    renumbered) once the unused ones outnumber them and ``_MIN_DEAD``."""
+    used = np.zeros(table.n, dtype=bool)
+    used[rows[rows >= 0]] = True
+    used &= ~table.isna()
+    live = int(np.count_nonzero(used))
+    if table.n - live > max(live, _MIN_DEAD):
+        keep = np.flatnonzero(used)
+        renumber = np.full(table.n, -1, dtype=np.int64)
+        renumber[keep] = np.arange(live)
+        rows = np.where(rows >= 0, renumber[np.maximum(rows, 0)], -1)
+        table = table.compact(keep)
+    return table, rows
+
+
+def _laid_out(table: _Table, rows: np.ndarray) -> "PackedStringArray":
+    """Rows ``rows`` of ``table`` (int64, -1 = missing) as an array in whichever layout takes fewer bytes: the
+    rows themselves (a table of their own) or codes into the table (kept to its used rows, see _compacted)."""
+    if len(rows) == table.n and np.array_equal(rows, np.arange(table.n)):
+        return PackedStringArray(table, None)
+    table, rows = _compacted(table, rows)
+    coded = PackedStringArray(table, _narrow_codes(rows))
+    per_row = PackedStringArray(table.take(rows), None)
     return per_row if per_row.nbytes <= coded.nbytes else coded
 
 
@@ -520,6 +620,14 @@ class PackedStringDtype(ExtensionDtype):
     PackedStringDtype)`` or ``df.select_dtypes(include=str)`` (the dtype's scalar type is ``str``). Combined
     with other text it is text: ``pd.concat`` of packed and ``str`` / ``string`` columns gives the dtype the
     ``str`` column would give with them (object with object columns).
+
+    Known limitation, merge keys: pandas' ``merge`` checks a key pair by ``is_string_dtype`` / ``is_object_dtype``
+    alone, and this dtype is neither (see above), so pandas converts a packed key and a key of another dtype both
+    to object without its checks. Merged with an int or float key, a packed key does not raise "You are trying to
+    merge on str and int64 columns" as the ``str`` column does: no row matches (an inner merge is empty). Merged
+    with a ``str`` key, the key column comes out object (``str`` with ``str`` stays ``str``). Packed with packed
+    merges as ``str`` with ``str``. For a merge with other keys, convert the packed key first:
+    ``df.astype({key: "str"}).merge(...)``.
 
     Examples
     --------
@@ -614,8 +722,20 @@ class PackedStringArray(ExtensionArray):
 
     @classmethod
     def _concat_same_type(cls, to_concat):
-        arrays = [a._arrow() for a in to_concat]
-        return pack_strings(pa.concat_arrays(arrays) if arrays else pa.array([], pa.string()))
+        # the arrays' tables joined (each table once: slices of one column share it) and the rows pointed into
+        # the result: no value is printed back or encoded again (see _Table.concat)
+        tables: dict[int, tuple[_Table, int]] = {}
+        rows = [np.zeros(0, dtype=np.int64)]
+        start = 0
+        for arr in to_concat:
+            table, codes = arr._state
+            if id(table) not in tables:
+                tables[id(table)] = (table, start)
+                start += table.n
+            base = tables[id(table)][1]
+            rows.append(np.arange(base, base + table.n, dtype=np.int64) if codes is None else
+                        np.where(codes >= 0, codes.astype(np.int64) + base, -1))
+        return _laid_out(_Table.concat([table for table, _ in tables.values()]), np.concatenate(rows))
 
     # -- basics ---------------------------------------------------------------------------------------
     @property
@@ -741,16 +861,7 @@ class PackedStringArray(ExtensionArray):
         table = table.with_verbatim(strings.filter(pa.array(fresh)))
         out = np.arange(n, dtype=np.int64) if codes is None else codes.astype(np.int64)  # (nothing shared written)
         out[pos] = np.where(new >= 0, rows[np.maximum(new, 0)] if len(rows) else -1, -1)
-        used = np.zeros(table.n, dtype=bool)
-        used[out[out >= 0]] = True
-        used &= ~table.isna()
-        live = int(np.count_nonzero(used))
-        if table.n - live > max(live, _MIN_DEAD):
-            keep = np.flatnonzero(used)
-            renumber = np.full(table.n, -1, dtype=np.int64)
-            renumber[keep] = np.arange(live)
-            out = np.where(out >= 0, renumber[np.maximum(out, 0)], -1)
-            table = table.compact(keep)
+        table, out = _compacted(table, out)
         self._state = (table, _narrow_codes(out))
 
     def insert(self, loc, item):
@@ -833,6 +944,47 @@ class PackedStringArray(ExtensionArray):
 
     def _values_for_factorize(self):
         return np.asarray(self._str_array(), dtype=object), np.nan
+
+    # -- distinct values (unique, nunique, value_counts, factorize, groupby keys): the table printed back once and
+    # its rows told apart by their text (rows of different shapes may print alike), the uniques pointed into the
+    # table: nothing is encoded again ------------------------------------------------------------------------
+    def _distinct(self) -> tuple[_Table, np.ndarray, np.ndarray]:
+        """The table, per row the number of its value in order of first appearance (-1 = missing), and per value
+        the first table row that prints it."""
+        table, codes = self._state
+        ids = table.render().dictionary_encode().indices.fill_null(-1).to_numpy(zero_copy_only=False)
+        ids = ids.astype(np.int64)
+        # (the ids count up in order of first appearance: a value first appears where its id passes all before)
+        first = np.flatnonzero(ids > np.maximum.accumulate(np.concatenate([[-1], ids[:-1]])))
+        if codes is None:
+            return table, ids, first
+        ids = np.where(codes >= 0, ids[np.maximum(codes, 0)] if len(ids) else -1, -1)
+        numbers, seen = pd.factorize(ids)  # (-1, missing, is a value here: taken out below)
+        missing = np.flatnonzero(seen < 0)
+        if len(missing):
+            m = int(missing[0])
+            numbers = np.where(numbers == m, -1, numbers - (numbers > m))
+            seen = np.delete(seen, m)
+        return table, numbers, first[seen]
+
+    def factorize(self, use_na_sentinel: bool = True):
+        table, numbers, rows = self._distinct()
+        missing = numbers < 0
+        if not use_na_sentinel and missing.any():
+            # missing as a value of its own where it first appears, as the str column has it
+            at = int(np.argmax(missing))
+            k = int(numbers[:at].max()) + 1 if at else 0
+            numbers = np.where(missing, k, numbers + (numbers >= k))
+            rows = np.insert(rows, k, -1)
+        return numbers.astype(np.intp), _laid_out(table, rows)
+
+    def unique(self):
+        return self.factorize(use_na_sentinel=False)[1]
+
+    def value_counts(self, dropna: bool = True) -> pd.Series:
+        numbers, uniques = self.factorize(use_na_sentinel=dropna)
+        counts = np.bincount(numbers[numbers >= 0], minlength=len(uniques)).astype(np.int64)
+        return pd.Series(counts, index=pd.Index(uniques, copy=False), name="count", copy=False)
 
     def fillna(self, value, limit=None, copy=True):
         try:

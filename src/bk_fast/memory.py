@@ -329,9 +329,10 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     - text -> ``packed_str`` (:class:`bk_fast._packed.PackedStringArray`): every value split into literal
       pieces and digit runs stored as small integers (ids such as ``"CF 10015/0001"``, dates, ERP money text
       such as ``"$1,277.43 "``), each distinct value printed back and compared with its input before it is
-      accepted. ``.str`` methods, comparisons, ``min`` / ``max``, sorting, grouping, merging and ``where`` /
-      ``mask`` work on the printed-back values (as on a ``str`` column: a missing value is False in
-      ``.str.contains``), and ``astype("str")`` (or the original dtype) gives back exactly the original
+      accepted. ``.str`` methods, comparisons, ``min`` / ``max``, sorting, grouping, merging with packed keys
+      and ``where`` / ``mask`` work on the printed-back values (as on a ``str`` column: a missing value is False
+      in ``.str.contains``; a merge with a number key matches nothing where a ``str`` key raises, and with a
+      ``str`` key the key comes back ``object``: ``astype("str")`` the key first), and ``astype("str")`` (or the original dtype) gives back exactly the original
       strings. Writes (``replace``, ``update``, assignment, fills, ``where`` / ``mask``) take strings and missing
       values and keep every value exact; any other value raises TypeError, also where a ``str`` column would
       turn into ``object`` (``df.replace("", 0)``): ``astype("str")`` or ``astype(object)`` first. Written

@@ -2115,3 +2115,80 @@ def test_erp_style_in_several_work_centers_shares_one_machine_list():
                               start="2025-09-01")
     pd.testing.assert_frame_equal(shared.jobs, copies.jobs)
     assert shared.jobs["machine"].notna().all()
+
+
+def test_erp_whole_number_text_style_meets_the_number():
+    """_sched_text wrote the number 125792.0 as '125792' but kept the text '125792.0' (a float column turned to
+    text, a text cell) as it was: the two no longer met (default 616 lbs/day, 'style has no work center'), and a
+    float Style # against a table holding '125792.0' and '125792/1' took 125792/1's rate at 'same base'.
+    Whole-number text now reads as its integer on both sides, as yarn_requirements reads styles."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792.0", " +125792 "], "Balance (lbs)": [100.0] * 2,
+                       "Machine": [np.nan, np.nan]})
+    cap_float = pd.DataFrame({"Style": [125792.0, np.nan], "lbs/day": [500.0, 1.0]})
+    got = erp_capacity(ko["Style #"], cap_float)
+    assert got["lbs_per_day"].tolist() == [500.0, 500.0] and got["rate_source"].tolist() == ["exact", "exact"]
+    got = erp_capacity(ko["Style #"].astype("string"), cap_float.astype({"Style": "string"}))
+    assert got["lbs_per_day"].tolist() == [500.0, 500.0] and got["rate_source"].tolist() == ["exact", "exact"]
+    cap_text = pd.DataFrame({"Style": ["125792/1", "125792.0"], "lbs/day": [300.0, 500.0]})
+    got = erp_capacity(pd.Series([125792.0, np.nan, 125792.5]), cap_text)
+    assert got["lbs_per_day"].tolist() == [500.0, 616.0, 616.0]
+    assert got["rate_source"].tolist() == ["exact", "default", "default"]
+    # text that is no whole number stays as it is (its spaces count at the exact level)
+    got = erp_capacity(["125792/1", " 125792/1", "125792/7", "125792.5"], cap_text)
+    assert got["rate_source"].tolist() == ["exact", "without spaces", "same base", "default"]
+    s = schedule_knit_orders(ko, _KO_MACH, cap_float, pd.DataFrame({"Style": [125792], "WC": ["W"]}),
+                             start="2025-09-01")
+    assert s.jobs["reason"].isna().all() and s.jobs["machine"].tolist() == [101.0, 102.0]
+
+
+def _held(balances, machines, shipped=None):
+    """Knit orders K1.. of one style 'A' (616 lbs/day) on machines 101, 102 of work center W."""
+    n = len(balances)
+    return pd.DataFrame({"Order #": [f"K{i + 1}" for i in range(n)], "Style #": ["A"] * n,
+                         "Balance (lbs)": [float(b) for b in balances], "Machine": machines,
+                         "Shipped (lbs)": [0.0] * n if shipped is None else shipped})
+
+
+@pytest.mark.parametrize("rule", ["priority_due", "due", "spt"])
+def test_erp_assigned_orders_hold_their_machines(engine, rule):
+    """An unassigned order ranked first (shipping) went through the list schedule before the assigned K1: it was
+    suggested onto K1's machine 101 (both idle, the lower id) and pushed K1 to day 1 while 102 sat idle. The
+    assigned orders are now scheduled first: the suggestion goes where the committed work ends earliest."""
+    def run(ko):
+        s = schedule_knit_orders(ko, _KO_MACH, _KO_CAP, _KO_SWC, start="2025-09-01", rule=rule, engine=engine)
+        return s.jobs.set_index("job")
+
+    j = run(_held([616, 616], [101.0, np.nan], [0.0, 10.0]))  # the audit's case
+    assert j.loc["K2", "suggested_machine"] == 102.0 and j.loc["K2", "start_day"] == 0.0
+    assert j.loc["K1", "machine"] == 101.0 and j.loc["K1", "start_day"] == 0.0
+    j = run(_held([3080, 616], [101.0, np.nan], [0.0, 10.0]))  # a long assigned order: K2 to the idle machine
+    assert j.loc["K2", "suggested_machine"] == 102.0 and (j["start_day"] == 0.0).all()
+    assert j.loc["K1", "end_day"] == 5.0
+    # both machines busy: K2 still goes to a loaded machine, the one that finishes its assigned work first
+    j = run(_held([616, 616, 3080], [101.0, np.nan, 102.0], [0.0, 10.0, 0.0]))
+    assert j.loc["K2", "suggested_machine"] == 101.0 and j.loc["K2", "start_day"] == 1.0
+    assert j[["start_day", "end_day"]].loc[["K1", "K3"]].to_numpy().tolist() == [[0.0, 1.0], [0.0, 5.0]]
+    # on one machine, the assigned orders in the rule's order (K2 ships: the ERP's priority puts it first)
+    j = run(_held([1232, 616, 616], [101.0, 101.0, np.nan], [0.0, 10.0, 0.0]))
+    first = {"priority_due": "K2", "due": "K1", "spt": "K2"}[rule]
+    assert j.loc[first, "start_day"] == 0.0 and j.loc["K3", "suggested_machine"] == 102.0
+
+
+@pytest.mark.parametrize("rule", ["priority_due", "due", "spt"])
+def test_erp_unassigned_orders_keep_the_rules_order(rule):
+    """With no assigned order the priority the adapter gives schedule() orders the jobs as ``rule`` itself does
+    (ties in work or priority broken by due, then id, or by id alone for spt; ids out of order and repeated)."""
+    rng = np.random.default_rng(5)
+    n = 40
+    ko = pd.DataFrame({"Order #": rng.choice([f"K{i}" for i in range(25)], n), "Style #": ["A"] * n,
+                       "Balance (lbs)": rng.choice([308.0, 616.0, 924.0], n), "Machine": np.nan,
+                       "Shipped (lbs)": rng.choice([0.0, 5.0], n),
+                       "Quoted Date": pd.Timestamp("2025-09-01") + pd.to_timedelta(rng.integers(0, 4, n), "D")})
+    machines = pd.DataFrame({"WC": ["W"] * 3, "MACH": [101, 102, 103]})
+    s = schedule_knit_orders(ko, machines, _KO_CAP, _KO_SWC, start="2025-09-01", rule=rule)
+    jobs = pd.DataFrame({"job": ko["Order #"], "qty": ko["Balance (lbs)"], "style": "A", "work_center": "W",
+                         "due": ko["Quoted Date"], "priority": -s.jobs["priority_score"]})
+    want = bk_fast.schedule(jobs, pd.DataFrame({"machine": [101.0, 102.0, 103.0], "work_center": "W"}),
+                            rates=616.0, start="2025-09-01", rule=rule, horizon=5)
+    for col in ("machine", "start_day", "end_day"):
+        np.testing.assert_array_equal(s.jobs[col].to_numpy(dtype=float), want.jobs[col].to_numpy(dtype=float))

@@ -409,20 +409,30 @@ _SCHED_DEFAULT_RATE = 616.0
 
 
 _SCHED_LEVELS = ("exact", "without spaces", "same base")
+_SCHED_WHOLE = r"\s*[+-]?[0-9]+(?:\.0*)?\s*"  # (whole-number text: _NET_WHOLE's, around its stripped spaces)
 
 
 def _sched_text(values) -> pd.Series:
-    """Style ids as the text the ERP's lookup compares: text as it is (its spaces count at the ``exact`` level),
-    any other id as :func:`_style_text` writes it (a whole number without its ``.0``: the float ``125792.0`` of a
-    ``Style #`` column with an empty cell is ``"125792"``, as the table's integer 125792), missing as NaN."""
+    """Style ids as the text the ERP's lookup compares, read as the BOM side reads them: a whole number, given as
+    a number or as text, is its integer's text (the float ``125792.0`` of a ``Style #`` column with an empty
+    cell, the text ``"125792.0"`` of a float column turned to text and ``" +125792 "`` are all ``"125792"``, as
+    the table's integer 125792: :func:`_style_text`, :func:`_net_yarn_ids`); other text as it is (its spaces
+    count at the ``exact`` level); missing as NaN."""
     if isinstance(values, pd.Series) and pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
-        return values.reset_index(drop=True)
-    vals = np.asarray(values, dtype=object)
-    other = np.flatnonzero(np.fromiter((not isinstance(v, str) for v in vals), dtype=bool, count=vals.shape[0]))
-    if other.size:
-        vals = vals.copy()
-        vals[other] = _style_text(pd.Series(vals[other], dtype=object))
-    return pd.Series(vals, dtype="str")
+        text = values.reset_index(drop=True)
+    else:
+        vals = np.asarray(values, dtype=object)
+        other = np.flatnonzero(np.fromiter((not isinstance(v, str) for v in vals), dtype=bool,
+                                           count=vals.shape[0]))
+        if other.size:
+            vals = vals.copy()
+            vals[other] = _style_text(pd.Series(vals[other], dtype=object))
+        text = pd.Series(vals, dtype="str")
+    whole = np.flatnonzero(text.str.fullmatch(_SCHED_WHOLE, na=False).to_numpy())
+    if whole.size:  # (to the BOM side's integer; beyond int64 it stays text, stripped)
+        text = text.copy()
+        text.iloc[whole] = [str(v) for v in _net_yarn_ids(text.iloc[whole].to_numpy(dtype=object))]
+    return text
 
 
 def _sched_key(text: pd.Series, level: int) -> pd.Series:
@@ -513,8 +523,10 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     Parameters
     ----------
     styles : array-like or Series
-        Greige styles (``Style #`` of the knit orders). A numeric id is the text of its number, a whole one
-        without ``.0`` (``125792.0``, of a float column with an empty cell, is ``"125792"``), here and in the table.
+        Greige styles (``Style #`` of the knit orders). A numeric id is the text of its number, and a whole
+        number, as a number or as text, is its integer's text, as the BOM side reads styles (``125792.0``, of a
+        float column with an empty cell, the text ``"125792.0"`` and ``" 125792 "`` are ``"125792"``), here and
+        in the table: such ids meet at the ``exact`` level.
     style_capacity : DataFrame
         The ERP's style capacity table: a style column (``Style``/``Style#``) and ``lbs/day``. Not modified.
     default : float
@@ -632,6 +644,34 @@ def _sched_calendar_days(days: np.ndarray, lbs: np.ndarray, rate: np.ndarray) ->
     return out
 
 
+def _sched_order(rule, held: np.ndarray, score: np.ndarray, work: np.ndarray, job_ids):
+    """The rule and the priority column with which :func:`bk_fast.schedule` (its kernels and tie rule as they
+    are) takes the orders that hold their machine (``held``) first, then the others, each group in ``rule``'s
+    order: ``priority_due`` the ERP ``score`` (higher first), then due, then order id; ``due`` due, then order
+    id; ``spt`` the working days (``work``), then order id. The priority is the rank of the group and the key
+    before due (equal where the rule ties), given with the rule ``priority_due``; a rule that is none of these
+    goes to schedule as it is (its error)."""
+    from bk_fast.scheduling import RULES, _ids
+
+    if rule not in RULES:
+        return rule, -score
+    group = (~held).astype(np.int64)
+    if rule == "priority_due":
+        keys = [-score, group]
+    elif rule == "due":
+        keys = [group]
+    else:  # (the order id as schedule ranks it, then the row: a unique place per order, due never consulted)
+        rank = _ids(job_ids)[0]
+        keys = [np.arange(len(group)), np.where(rank < 0, np.iinfo(np.int64).max, rank), work, group]
+    order = np.lexsort(keys)
+    differs = np.zeros(len(order), dtype=bool)
+    for k in keys:
+        differs[1:] |= k[order][1:] != k[order][:-1]
+    priority = np.empty(len(order), dtype=np.int64)
+    priority[order] = np.cumsum(differs)
+    return "priority_due", priority
+
+
 def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
                          style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
@@ -645,7 +685,11 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     center (``style_work_center``, matched at the capacity's levels: exact style, then without spaces, then the
     same base; every work center listed under the matched key counts, so at the same-base level those of every
     version of the base, where the capacity takes the first style's rate) where they finish earliest: that is
-    the **machine suggestion**. Rule, tie-breaks and calendar are those of :func:`bk_fast.schedule`.
+    the **machine suggestion**. The assigned orders (with ``keep_assigned=False`` those that stay) hold their
+    machines: they are scheduled before the others (each group in ``rule``'s order: with ``priority="erp"``
+    the ERP's priority), so a suggestion goes to the machine that finishes its committed work earliest (an
+    idle one before one busy with an assigned order; a busy one when it still finishes earlier) and never
+    pushes an assigned order back. Tie-breaks and calendar are those of :func:`bk_fast.schedule`.
 
     Parameters
     ----------
@@ -662,7 +706,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     start : date-like, optional
         Day 0 (default today).
     days_per_week, holidays, setup, rule, engine
-        As in :func:`bk_fast.schedule`.
+        As in :func:`bk_fast.schedule` (``rule`` orders the orders within the assigned and the unassigned group).
     priority : {"erp", None}
         ``"erp"``: the ERP's knit-order score (higher first; DOMAIN.md section 6, without the sales-order and
         VIP terms, which need tables this function is not given): +1000 if shipping, + max(0, 100 - calendar
@@ -864,12 +908,17 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         "work_center": pd.array(work_center, dtype=object),
         "eligible": pd.array(eligible, dtype=object),
         "machine": pd.array(fixed, dtype=object) if fixed.dtype == object else fixed,
-        "priority": -score,
         "due": due.to_numpy(),
         "rate": rate,
     }, index=ko.index)
     if not multi.any():
         jobs = jobs.drop(columns="eligible")
+    # the orders that stay on their machine hold it: placed first, so that a suggestion goes where the committed
+    # work ends earliest and never pushes a held order back
+    with np.errstate(over="ignore"):  # (a duration beyond float64: schedule's error)
+        work = jobs["qty"].to_numpy() / rate
+    rule, priority_key = _sched_order(rule, open_ & pinned, score, work, jobs["job"].array)
+    jobs["priority"] = priority_key
     result = _schedule(jobs, mtab.set_axis(mdf.index), start=day0, days_per_week=days_per_week,
                        holidays=holidays, setup=setup, rule=rule,
                        horizon=days_per_week if horizon is None else horizon, engine=engine)

@@ -720,3 +720,163 @@ def test_text_periods_read_as_the_other_inputs_numbers_as_in_memory(engine):
                                 engine=engine).compute()
         pd.testing.assert_frame_equal(wb, bk_fast.weekly_balance({"Y": 0.0, "Z": 0.0}, gross, rec, engine=engine),
                                       check_index_type=False)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit of bk_fast.dask (session 13)
+
+
+@pytest.fixture()
+def local(monkeypatch):
+    """No distributed client (the module's LocalCluster may be running) and the synchronous scheduler: the
+    graphs are built and computed as without a cluster, fast."""
+    import dask
+
+    monkeypatch.setattr(bkd, "_client", lambda: None)
+    with dask.config.set(scheduler="sync"):
+        yield
+
+
+_KIT_ORDERS = pd.DataFrame({"order": ["K1", "K2", "K3"], "qty": [100.0, 100.0, 10.0], "priority": [1, 2, 1]})
+_KIT_SUPPLY = pd.DataFrame({"item": [7, 8], "qty": [150.0, 5.0]})
+
+
+def _kit_req(fraction) -> pd.DataFrame:
+    return pd.DataFrame({"order": ["K1", "K2", "K3"], "item": [7, 7, 8], "fraction": ["1", fraction, "1"]},
+                        index=[20, 21, 22])
+
+
+@pytest.mark.parametrize("fraction", ["$0.50", "1,000", " 0.5 "])
+def test_kits_erp_number_fractions_as_in_memory(local, fraction):
+    """The requirement fractions were read with a bare float conversion to build the components: ERP number text
+    that allocate_kits reads ("$0.50", "1,000") crashed the Dask call. Now read by the same parser."""
+    req = _kit_req(fraction)
+    before = req.copy()
+    expected = bk_fast.allocate_kits(_KIT_ORDERS, req, _KIT_SUPPLY).orders
+    got = bkd.allocate_kits(_uneven(_KIT_ORDERS, [2, 1]), _uneven(req, [1, 2]), _KIT_SUPPLY).orders.compute()
+    pd.testing.assert_frame_equal(got.sort_index(), expected, check_exact=True)
+    pd.testing.assert_frame_equal(req, before)
+
+
+@pytest.mark.parametrize("fraction", ["abc", "", "N/A", "(0.5)", None])
+def test_kits_bad_fraction_is_the_in_memory_error(local, fraction):
+    """Text that is no fraction gave "could not convert string to float" without column or row; now the
+    in-memory error naming the column and the row (label 21)."""
+    req = _kit_req(fraction)
+    with pytest.raises(ValueError, match=r"requirements column 'fraction'.*row 21") as mem:
+        bk_fast.allocate_kits(_KIT_ORDERS, req, _KIT_SUPPLY)
+    with pytest.raises(ValueError) as got:
+        bkd.allocate_kits(_uneven(_KIT_ORDERS, [2, 1]), _uneven(req, [1, 2]), _KIT_SUPPLY).orders.compute()
+    assert str(got.value) == str(mem.value)
+
+
+def test_explode_by_line_carries_the_unmatched_demand(client):
+    """explode(by_line=True) dropped the unmatched demand (the partitions' attrs were cleared): the computed
+    frame had no .bk_fast.unmatched. Now every partition carries the whole demand's, as BOM.explode does
+    (the same sums: an unmatched item in several partitions, a missing id)."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"],
+                                               "qty_per": [2.0, 3.0]}))
+    demand = pd.DataFrame({"item": ["A", "NOPE", "B", None, "NOPE", "A"], "qty": [1.0, 0.1, 4.0, 2.0, 0.2, 1.0]},
+                          index=list("abcdef"))
+    expected = bom.explode(demand, by_line=True)
+    got = bkd.explode(_uneven(demand, [2, 0, 1, 3]), bom, by_line=True).compute()
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_exact=True)
+    pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+
+
+def test_explode_graph_does_not_pickle_the_bom(local, monkeypatch):
+    """Without a distributed client every explode call hashed the whole compiled BOM (pickled it) to name its
+    graph key: 0.46 s of CPU at scale 20 before any work. The BOM now names itself (BOM.__dask_tokenize__)."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"],
+                                               "qty_per": [2.0, 3.0]}))
+    demand = pd.DataFrame({"item": ["A", "B", "A"], "qty": [1.0, 2.0, 3.0]})
+    expected = bom.explode(demand)
+    pickled = []
+    state = bk_fast.BOM.__getstate__
+    monkeypatch.setattr(bk_fast.BOM, "__getstate__", lambda self: pickled.append(1) or state(self))
+    outs = [bkd.explode(_uneven(demand, [1, 2]), bom, **kw) for kw in ({}, {"exact": False}, {"by_line": True})]
+    assert not pickled
+    pd.testing.assert_frame_equal(outs[0].compute(), expected, check_exact=True)
+
+
+@pytest.mark.parametrize("ids", [[1, 2, 1], ["A", "B", "A"]])
+@pytest.mark.parametrize("kw", [{}, {"exact": False}, {"by_line": True}])
+def test_explode_nothing_unmatched_keeps_the_id_dtype(local, ids, kw):
+    """With nothing unmatched the unmatched frame's item column was object; BOM.explode gives the ids' dtype."""
+    comp = [9, 9] if ids[0] == 1 else ["Z", "Z"]
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ids[:2], "component": comp, "qty_per": [2.0, 3.0]}))
+    demand = pd.DataFrame({"item": ids, "qty": [1.0, 1.0, 2.0]})
+    expected = bom.explode(demand, by_line=kw.get("by_line", False)).bk_fast.unmatched
+    assert expected["item"].dtype != object
+    got = bkd.explode(_uneven(demand, [1, 0, 2]), bom, **kw).compute().bk_fast.unmatched
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_explode_partition_of_missing_uint64_ids(local):
+    """A partition whose nullable UInt64 ids are all missing crashed BOM.explode ("boolean value of NA is
+    ambiguous"): missing ids are unmatched demand, in Dask as in memory."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [1, 2], "component": [2, 3], "qty_per": [2.0, 3.0]}))
+    demand = pd.DataFrame({"item": pd.array([1, None, 5], dtype="UInt64"), "qty": [1.0, 2.0, 3.0]})
+    expected = bom.explode(demand)
+    for kw in ({}, {"exact": False}):
+        got = bkd.explode(_uneven(demand, [1, 1, 1]), bom, **kw).compute()
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+        pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "Float64", "int64[pyarrow]", "string[pyarrow]"])
+def test_nullable_and_arrow_period_dtypes_kept(local, dtype):
+    """The periods were read with .to_numpy(): first_short / recovery and the record's period came back int64
+    or str where the in-memory functions keep Int64, Float64, int64[pyarrow], string[pyarrow]."""
+    weeks = [1, 1, 2, 1, 3, 2] if dtype != "string[pyarrow]" else ["w1", "w1", "w2", "w1", "w3", "w2"]
+    demand = pd.DataFrame({"item": ["b", "a", "a", "c", "b", "c"], "week": pd.array(weeks, dtype=dtype),
+                           "qty": [1.0, 2, 3, 4, 5, 6]})
+    on_hand = pd.Series({"a": 1.0, "b": 2.0, "c": 0.0})
+    expected = bk_fast.weekly_balance(on_hand, demand).sort_index()
+    got = bkd.weekly_balance(on_hand, _uneven(demand, [3, 3]), npartitions=2).compute()
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    rec = bk_fast.net_requirements(demand, on_hand).record
+    rec = rec.iloc[np.argsort(rec["item"].to_numpy(), kind="stable")].set_index("item")
+    got = bkd.net_requirements(_uneven(demand, [3, 3]), on_hand, npartitions=2).record.compute()
+    pd.testing.assert_frame_equal(got, rec, check_exact=True)
+
+
+@pytest.mark.parametrize("param", ["safety_stock", "lead_time"])
+def test_net_requirements_dask_series_parameter(local, param):
+    """A Dask Series of safety stock (or lead time) by item was computed while building the graph and then
+    refused ("an array must hold one value per item (0), got shape (3,)"). It is computed once on the client and
+    used as the pandas Series is."""
+    import dask
+
+    demand = pd.DataFrame({"item": ["b", "a", "a", "c", "b", "c"], "week": [1, 1, 2, 1, 3, 2],
+                           "qty": [1.0, 2, 3, 4, 5, 6]})
+    on_hand = pd.Series({"a": 1.0, "b": 2.0, "c": 30.0})
+    value = pd.Series({"a": 5.0, "b": 20.0, "c": 1.0}) if param == "safety_stock" else pd.Series({"a": 1, "b": 0,
+                                                                                                  "c": 2})
+    want = bk_fast.net_requirements(demand, on_hand, **{param: value})
+    summary = want.summary.sort_index()
+    summary.index.name = "item"
+    orders = want.orders.iloc[np.argsort(want.orders["item"].to_numpy(), kind="stable")].set_index("item")
+    with dask.config.set({"dataframe.convert-string": False}):
+        dvalue = dd.from_pandas(value, npartitions=2)
+    res = bkd.net_requirements(_uneven(demand, [3, 3]), on_hand, npartitions=2, **{param: dvalue})
+    pd.testing.assert_frame_equal(res.summary.compute(), summary, check_exact=True)
+    pd.testing.assert_frame_equal(res.orders.compute(), orders, check_exact=True)
+
+
+@pytest.mark.parametrize("ids", [pd.Categorical(["y1", "y2", "y3"]), pd.Categorical([1, 5, 9]),
+                                 pd.array(["y1", "y2", "y3"], dtype="string[pyarrow]"),
+                                 pd.array([1, 2, 3], dtype="Int64")])
+def test_declared_index_dtype_is_the_computed_one(local, ids):
+    """The declared (meta) index dtype was the items' as read by .to_numpy() (str / int64) where the computed
+    frames' is categorical, string[pyarrow] (or Int64 for allocate's deliveries)."""
+    rng = np.random.default_rng(0)
+    item = pd.Series(ids).take(rng.integers(0, 3, 30)).reset_index(drop=True)
+    demand = pd.DataFrame({"item": item, "week": rng.integers(0, 4, 30), "qty": rng.random(30)})
+    frames = [bkd.weekly_balance(0.0, _uneven(demand, [10, 10, 10]), npartitions=2)]
+    frames += list(bkd.net_requirements(_uneven(demand, [10, 10, 10]), 0.0, npartitions=2))
+    orders = pd.DataFrame({"order": range(30), "item": item, "qty": rng.random(30), "priority": 1, "due": 0})
+    supply = pd.DataFrame({"item": pd.Series(ids), "period": 0, "qty": [1.0, 2.0, 3.0]})
+    frames.append(bkd.allocate(_uneven(orders, [10, 10, 10]), supply, npartitions=2).deliveries)
+    for out in frames:
+        assert out.index.dtype == out.compute().index.dtype

@@ -535,3 +535,13 @@ def test_write_exports_writes_ids_and_machines_exactly(tmp_path):
     assert back["yarn_po"]["Desc#"].tolist() == [big, 18767]
     machines = back["knit_orders"]["Machine"].tolist()  # (an id column of a fraction and 1e20: their text)
     assert [float(m) for m in machines[:2]] == [2.5, 1e20] and pd.isna(machines[2])
+
+
+def test_inventory_p99_is_the_documented_one():
+    """Audit: the module docstring gave the real export's 99th percentile of the holders' stock (~15,600), where
+    make_mill gives ~12,000; it now states what make_mill gives (and the export's separately)."""
+    stated = re.search(r"99th percentile ~([\d,]+)", datasets.__doc__)
+    figure = float(stated.group(1).replace(",", ""))
+    inv = make_mill(scale=5, seed=1)["yarn_inventory"]
+    held = inv.loc[inv["Theoretical Balance"] > 0, "Theoretical Balance"]
+    assert 0.85 * figure <= held.quantile(0.99) <= 1.15 * figure

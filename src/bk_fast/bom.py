@@ -26,6 +26,7 @@ Compiled arrays other modules may read (all read-only NumPy arrays, indexed by i
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
@@ -77,7 +78,8 @@ def _id_values(col: pd.Series, strip: bool) -> tuple[np.ndarray, np.ndarray]:
     kind = getattr(dtype, "kind", "O")
     # our own writable copy: pandas 3 hands out read-only arrays, and the mixed-object path below marks blanks
     missing = np.array(col.isna(), dtype=bool)
-    if kind == "u" and len(col) and col.max() >= 2 ** 63:  # beyond int64: keep the ids as Python ints
+    # (an all-missing nullable UInt64 column: max() is <NA>, whose truth is ambiguous)
+    if kind == "u" and not missing.all() and col.max() >= 2 ** 63:  # beyond int64: keep the ids as Python ints
         return col.to_numpy(dtype=object), missing
     if kind in "iu":  # (nullable Int64/UInt64 with <NA> too: never through float64, which rounds ids > 2**53)
         if not missing.any():
@@ -306,8 +308,9 @@ class BOM:
     """
 
     __slots__ = ("items", "llc", "level_ptr", "indptr", "indices", "qty", "edge_parent", "is_leaf",
-                 "is_phantom", "_lines", "_lookup", "_strip", "_emit_leaf")
+                 "is_phantom", "_lines", "_lookup", "_strip", "_emit_leaf", "_token")
     # _lines: the validated input lines (ids, qty_per as a fraction, per, loss, factor, component codes)
+    # _token: a random id drawn at compile time and kept by pickles and copies (see __dask_tokenize__)
 
     # ------------------------------------------------------------------------------------------------------
     # construction
@@ -531,6 +534,7 @@ class BOM:
                                                               extra["factor"])) + (new[fc],)
         _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
                   self.is_phantom, self._emit_leaf)
+        self._token = uuid.uuid4().hex
         return self
 
     # ------------------------------------------------------------------------------------------------------
@@ -572,7 +576,15 @@ class BOM:
         return self.n_items
 
     def __getstate__(self):
-        return {k: getattr(self, k) for k in self.__slots__}
+        return {k: getattr(self, k) for k in self.__slots__ if hasattr(self, k)}
+
+    def __dask_tokenize__(self):
+        """Dask's name for this BOM in a task graph: the id drawn when it was compiled (a BOM is immutable, and
+        its pickled copies on the workers keep the id), so building a graph never pickles the whole BOM to
+        hash it (~0.5 s for a 20-mill BOM) just to name it."""
+        if not hasattr(self, "_token"):  # (a BOM pickled before BOMs had an id)
+            object.__setattr__(self, "_token", uuid.uuid4().hex)
+        return ("bk_fast.BOM", self._token)
 
     def __setstate__(self, state):
         for k, v in state.items():

@@ -75,9 +75,9 @@ from bk_fast import netting as _net
 from bk_fast.allocation import allocate as _allocate
 from bk_fast.allocation import allocate_kits as _allocate_kits
 from bk_fast.allocation import _components  # (the order-item graph's, shared with allocate_kits)
-from bk_fast._validate import exact_int_floats, id_kind, same_ids
+from bk_fast._validate import exact_int_floats, float_column, id_kind, same_ids
 from bk_fast._validate import plain as _plain
-from bk_fast.bom import BOM, _unmatched, _with_unmatched
+from bk_fast.bom import _NO_UNMATCHED, BOM, _unmatched, _with_unmatched
 from bk_fast.netting import net_requirements as _net_requirements
 from bk_fast.netting import weekly_balance as _weekly_balance
 
@@ -161,9 +161,11 @@ def _distinct(part, key, what=None) -> tuple:
 
 
 def _period_order(part, key, what=None) -> pd.Index:
-    vals = _read_rows(part, what)[key].to_numpy()
-    vals = vals[~pd.isna(vals)]  # not a period: the single-machine function reports the row
-    return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)
+    """The distinct periods of a partition in order of appearance, in the column's dtype (nullable and Arrow
+    dtypes too, as the single-machine functions keep them)."""
+    vals = _read_rows(part, what)[key]
+    vals = vals[~vals.isna().to_numpy(dtype=bool)]  # not a period: the single-machine function reports the row
+    return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals.array)
 
 
 def _sorted_items(indexes) -> pd.Index:
@@ -286,9 +288,10 @@ def _pick(result, name):
 # BOM explosion
 
 
-def _map_lines(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
-    """Validate one demand partition and map its ids to BOM codes: (codes, qty, unmatched ids, missing mask,
-    unmatched qty)."""
+def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
+    """Validate one demand partition and map its ids to BOM codes: (codes, qty, line labels, unmatched), the
+    unmatched lines as (ids, missing mask, qty, the partition's line count, the item dtype ``BOM.explode``
+    gives its unmatched frame when none is)."""
     got = bom._demand(part, item, qty, engine)
     ids, miss, q, labels, qlabel = got[:5]
     pre = got[5] if len(got) > 5 else None  # codes the BOM already mapped (many text ids)
@@ -302,13 +305,20 @@ def _map_lines(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
         codes[miss] = -1
     bad = np.flatnonzero(codes < 0)
     miss_b = np.array(miss[bad] if miss.shape[0] == q.shape[0] else np.zeros(bad.shape[0], dtype=bool))
-    return codes, q, np.asarray(ids)[bad], miss_b, q[bad]
+    dtype = _unmatched(ids, miss, q, bad[:0])["item"].dtype
+    return codes, q, labels, (np.asarray(ids)[bad], miss_b, q[bad], q.shape[0], dtype)
+
+
+def _map_lines(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
+    """:func:`_mapped` without the line labels: (codes, qty, unmatched)."""
+    codes, q, _, unmatched = _mapped(part, bom, item, qty, engine)
+    return codes, q, unmatched
 
 
 def _explode_part(part, bom: BOM, item, qty, engine):
-    codes, q, u_ids, u_miss, u_q = _map_lines(part, bom, item, qty, engine)
+    codes, q, unmatched = _map_lines(part, bom, item, qty, engine)
     req, touched = bom.explode_dense(codes, q, engine=engine)
-    return req, touched, (u_ids, u_miss, u_q)
+    return req, touched, unmatched
 
 
 def _add(a, b):
@@ -330,14 +340,27 @@ def _tree_sum(parts: list, split_every: int = 8):
 
 
 def _unmatched_of(pieces) -> pd.DataFrame:
-    pieces = [p for p in pieces if p[0].shape[0]]
-    if not pieces:
-        return _unmatched(np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0),
-                          np.zeros(0, np.int64))
-    ids = np.concatenate([np.asarray(p[0], dtype=object) for p in pieces])
-    miss = np.concatenate([p[1] for p in pieces])
-    q = np.concatenate([p[2] for p in pieces])
+    """The unmatched demand of the partitions' unmatched lines (:func:`_mapped`, in partition order), as
+    ``BOM.explode`` reports it for the whole demand. With none, the item column has the dtype the partitions
+    with lines agree on (their ids' dtype; object when they differ, as for mixed ids, or without lines)."""
+    hit = [p for p in pieces if p[0].shape[0]]
+    if not hit:
+        kinds = [p[4] for p in pieces if p[3]]
+        same = bool(kinds) and all(k == kinds[0] for k in kinds)
+        return _NO_UNMATCHED.astype({"item": kinds[0] if same else object})
+    ids = np.concatenate([np.asarray(p[0], dtype=object) for p in hit])
+    miss = np.concatenate([p[1] for p in hit])
+    q = np.concatenate([p[2] for p in hit])
     return _unmatched(ids, miss, q, np.arange(ids.shape[0]))
+
+
+def _with_levels(out: pd.DataFrame, bom: BOM, codes, leaves_only, keep_levels) -> pd.DataFrame:
+    """``out`` with the ``level`` and ``leaf`` columns ``BOM.explode`` adds for these options."""
+    if keep_levels or not leaves_only:
+        out["level"] = bom.llc[codes]
+    if not leaves_only:
+        out["leaf"] = bom.is_leaf[codes]
+    return out
 
 
 def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) -> pd.DataFrame:
@@ -347,10 +370,7 @@ def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) 
     codes = np.flatnonzero(sel).astype(np.int32 if bom.n_items < 2 ** 31 else np.int64)
     bom._check_overflow(req[codes], codes, "explode")  # (partial sums added up may overflow too)
     out = pd.DataFrame({"item": bom._take(codes, emit), "qty": req[codes]}, copy=False)
-    if keep_levels or not leaves_only:
-        out["level"] = bom.llc[codes]
-    if not leaves_only:
-        out["leaf"] = bom.is_leaf[codes]
+    out = _with_levels(out, bom, codes, leaves_only, keep_levels)
     return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 
@@ -358,7 +378,7 @@ def _explode_exact(mapped: list, bom: BOM, leaves_only, keep_levels, engine):
     codes = np.concatenate([m[0] for m in mapped]) if mapped else np.zeros(0, dtype=np.int64)
     q = np.concatenate([m[1] for m in mapped]) if mapped else np.zeros(0)
     req, touched = bom.explode_dense(codes, q, engine=engine)
-    unmatched = _unmatched_of([m[2:] for m in mapped])
+    unmatched = _unmatched_of([m[2] for m in mapped])
     return _explode_frame(bom, req, touched, unmatched, leaves_only, keep_levels)
 
 
@@ -368,10 +388,20 @@ def _explode_summed(total, bom: BOM, leaves_only, keep_levels):
 
 
 def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine):
-    out = bom.explode(part, item, qty, leaves_only=leaves_only, keep_levels=keep_levels, by_line=True,
-                      engine=engine)
-    out.attrs = {}
-    return out
+    """One demand partition exploded per line, as ``BOM.explode(by_line=True)`` builds it (without the
+    unmatched demand, which is the whole demand's), and its unmatched lines (:func:`_mapped`)."""
+    codes, q, labels, unmatched = _mapped(part, bom, item, qty, engine)
+    emit = bom._emit_leaf if leaves_only else ~bom.is_phantom
+    out_line, out_codes, out_qty = bom.explode_lines(codes, q, emit=emit, engine=engine)
+    out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": bom._take(out_codes, emit),
+                        "qty": out_qty})
+    return _with_levels(out, bom, out_codes, leaves_only, keep_levels), unmatched
+
+
+def _carrying(out: pd.DataFrame, unmatched: pd.DataFrame) -> pd.DataFrame:
+    """A partition of a by-line explosion carrying the unmatched demand of all partitions (every partition
+    the same, so the concatenation keeps it); a shallow copy: a task's input is not modified."""
+    return _with_unmatched(out.copy(deep=False), unmatched)
 
 
 class BroadcastBOM(NamedTuple):
@@ -433,7 +463,8 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
         One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``;
         the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one
         output partition per demand partition (``line`` = the demand's index label, as in ``BOM.explode``;
-        the index restarts at 0 in every partition).
+        the index restarts at 0 in every partition), each carrying the unmatched demand of the whole demand,
+        so the computed frame does too.
 
     Examples
     --------
@@ -467,10 +498,11 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
         ref = _broadcast(bom)
     parts = _parts(demand)
     if by_line:
-        meta = _by_line_part(_meta(demand).head(0), bom, item, qty, leaves_only, keep_levels, engine)
-        out = [delayed(_by_line_part, pure=True)(p, ref, item, qty, leaves_only, keep_levels, engine)
-               for p in parts]
-        return _from_parts(out, meta)
+        meta = _by_line_part(_meta(demand).head(0), bom, item, qty, leaves_only, keep_levels, engine)[0]
+        lined = [delayed(_by_line_part, nout=2, pure=True)(p, ref, item, qty, leaves_only, keep_levels, engine)
+                 for p in parts]
+        unmatched = delayed(_unmatched_of, pure=True)([ln[1] for ln in lined])
+        return _from_parts([delayed(_carrying, pure=True)(ln[0], unmatched) for ln in lined], meta)
     meta = _explode_frame(bom, np.zeros(bom.n_items), np.zeros(bom.n_items, dtype=bool), None, leaves_only,
                           keep_levels)
     meta.attrs = {}
@@ -697,8 +729,9 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj
 
-    meta = _weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy")
     like = _like(items)
+    meta = _sort_items(_weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy"),
+                       like)
     keys = {name: key for name, (_, key) in zip(names, keyed)}
     parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
                                               pieces(past_due, j), per, engine, like, keys)
@@ -713,9 +746,13 @@ def _meta_on_hand(on_hand):
 
 
 def _empty_like(meta: pd.DataFrame, items: pd.Index) -> pd.DataFrame:
-    """``meta`` with no rows and the index dtype of the items."""
+    """``meta`` (the function's answer on empty inputs, its index cast as the partitions cast theirs) with no
+    rows and the index dtype of the partitions' answers: an extension dtype of the ids (categorical, nullable,
+    Arrow), which the partitions keep, as it is; else the items' (a NumPy dtype of an empty answer cannot tell
+    what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
-    return out.set_axis(items[:0].rename(meta.index.name), axis=0)
+    index = meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype) else items[:0]
+    return out.set_axis(index.rename(meta.index.name), axis=0)
 
 
 class NettingFrames(NamedTuple):
@@ -764,7 +801,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
         A frame may hold per-item parameter columns named by ``safety_stock``/``lead_time``; they travel with
         their items.
     safety_stock, lead_time : number, Series/dict by item, or an on_hand column name
-        (Series are sent whole to every partition and looked up by item there.)
+        (Series are sent whole to every partition and looked up by item there; a Dask Series is computed
+        once, on the client, first.)
     lot, periods, engine
         As for :func:`bk_fast.net_requirements`.
     npartitions : int, optional
@@ -793,6 +831,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     """
     for name, value in (("safety_stock", safety_stock), ("lead_time", lead_time)):
         _as_frame(value, name)
+    # a Dask Series by item: computed once here (it is sent whole to every partition, as a pandas one)
+    safety_stock, lead_time = (_compute(v) for v in (safety_stock, lead_time))
     on_hand = _as_frame(on_hand, "on_hand")
     if gross is None:
         raise TypeError("gross is required")
@@ -821,9 +861,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     kwargs = dict(safety_stock=safety_stock, lead_time=lead_time, lot=lot, periods=per, engine=engine)
     meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
                                  **{**kwargs, "engine": "numpy"})
-    metas = [_empty_like(m, items) for m in _netting_frames(meta_res)]
-    kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     like = _like(items)
+    metas = [_empty_like(m.set_axis(_as_items(m.index, like), axis=0), items) for m in _netting_frames(meta_res)]
+    kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     keys = {name: key for name, (_, key) in zip(names, keyed)}
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
                                                    kw, like, keys) for j in range(nparts)]
@@ -912,9 +952,9 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_split = _split_all(supply, s_item, bounds, nparts)
     kwargs = dict(partial=partial, max_lateness=max_lateness, min_shipment=min_shipment, columns=columns,
                   engine=engine)
-    meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"})
-    metas = [_empty_like(meta[0], items), meta[1], meta[2]]
     like = _like(items)
+    meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
+    metas = [_empty_like(meta[0], items), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),
@@ -927,8 +967,10 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
 
 
 def _edges_part(part, r_order, r_item, r_frac):
-    frac = part[r_frac].to_numpy(dtype=np.float64, na_value=np.nan)
-    keep = ~(frac <= 0)  # zero rows are ignored by allocate_kits; NaN rows are left for it to report
+    # the fractions read as allocate_kits reads them (ERP number text such as "$0.50" or "1,000" too); text that
+    # is no number reads as NaN, whose row the partition's allocate_kits then reports
+    frac = float_column(part, r_frac, what="requirements")
+    keep = ~(frac <= 0)  # zero rows are ignored by allocate_kits; NaN (and negative) rows are left for it to report
     return part[r_order].to_numpy()[keep], part[r_item].to_numpy()[keep]
 
 

@@ -27,7 +27,9 @@ Frames and columns
         Planning Balance    = (Theoretical Balance + Allocated) + On Order   # Allocated <= 0 is ADDED
         Total Cost          = np.round(Theoretical Balance * Cost/Pound, 2)  (NumPy: x 100, half to even, / 100)
 
-    ~70 % of yarns hold stock (``Theoretical Balance > 0``; median ~150 lbs, 99th percentile ~15,600).
+    ~70 % of yarns hold stock (``Theoretical Balance > 0``; median ~150 lbs, 99th percentile ~12,000: 11,000-13,500
+    by seed at scales 5 to 50, 9,000-17,000 at scale 1; the real export's is ~15,600, DOMAIN.md 1b, a heavier tail
+    than the generator's).
 ``"bom"`` -- greige style -> yarns, in style order, plus 3 all-NaN trailing rows like the export.
     ``Style#`` (str such as ``125792/1``, ``FF 10006/0001``, ``180001/20ST2``; ~0.5 % of rows carry a leading
     space), ``Desc#`` (float64 holding integer ids, because the trailing empty rows are NaN -- exactly what

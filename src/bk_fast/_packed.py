@@ -952,6 +952,8 @@ class PackedStringArray(ExtensionArray):
         """The table, per row the number of its value in order of first appearance (-1 = missing), and per value
         the first table row that prints it."""
         table, codes = self._state
+        if codes is not None:  # (a slice, filter or group of a big column: render only the rows it uses)
+            table, codes = _compacted(table, codes.astype(np.int64))
         ids = table.render().dictionary_encode().indices.fill_null(-1).to_numpy(zero_copy_only=False)
         ids = ids.astype(np.int64)
         # (the ids count up in order of first appearance: a value first appears where its id passes all before)

@@ -440,13 +440,23 @@ def test_read_exports_skips_an_xlsx_it_cannot_read_as_an_unreadable_csv(tmp_path
     write_exports({"machines": mill["machines"]}, tmp_path)
     (tmp_path / "orders.xlsx").write_bytes(b"PK\x03\x04 a workbook")
 
-    def no_openpyxl(*args, **kwargs):
-        raise ImportError("reading XLSX exports needs openpyxl: pip install 'bk_fast[xlsx]'")
+    def no_openpyxl(src, name):
+        raise bkio.NoXlsxReader(f"{name}: reading XLSX exports needs openpyxl: pip install 'bk_fast[xlsx]'")
 
     monkeypatch.setattr(bkio, "_xlsx_cells", no_openpyxl)
-    with pytest.warns(UserWarning, match=r"skipped orders\.xlsx: reading XLSX exports needs openpyxl"):
+    with pytest.warns(UserWarning, match=r"skipped orders\.xlsx: reading XLSX exports needs openpyxl") as seen:
         frames = bkio.read_exports(tmp_path)
     assert list(frames) == ["machines"]
+    assert str(tmp_path) not in str(seen[0].message)  # (the file named once)
+    # any other ImportError (an explicit engine that is not installed, a broken module) is not a skipped file:
+    # a review found read_exports(folder, engine="numba") without numba returning {} after "skipping" every file
+
+    def no_engine(*args, **kwargs):
+        raise ImportError("engine 'numba' is not available: pip install 'bk_fast[numba]'")
+
+    monkeypatch.setattr(bkio, "read_erp", no_engine)
+    with pytest.raises(ImportError, match="engine 'numba' is not available"):
+        bkio.read_exports(tmp_path)
 
 
 def test_demo_step(engine):

@@ -1203,11 +1203,15 @@ def _file_line(raw_or_path, header: _Header, n: int) -> int:
     return n + header.line + header.breaks + 1 + inside_breaks
 
 
+class NoXlsxReader(ImportError):
+    """An XLSX export met without openpyxl installed (an ImportError; :func:`read_exports` skips such files)."""
+
+
 def _xlsx_cells(src, name: str) -> pd.DataFrame:
     try:
         import openpyxl  # noqa: F401
     except ImportError:
-        raise ImportError(f"{name}: reading XLSX exports needs openpyxl: `pip install 'bk_fast[xlsx]'`") from None
+        raise NoXlsxReader(f"{name}: reading XLSX exports needs openpyxl: `pip install 'bk_fast[xlsx]'`") from None
     return pd.read_excel(src if isinstance(src, Path) else __import__("io").BytesIO(src), header=None,
                          dtype=object, engine="openpyxl")
 
@@ -1470,8 +1474,12 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
             continue
         try:
             frame = read_erp(path, engine=engine, optimize=optimize, delimiter=delimiter)
-        except (ValueError, ImportError) as exc:  # (an XLSX without openpyxl: skipped as an unreadable CSV is)
+        except ValueError as exc:
             warnings.warn(f"skipped {path.name}: {exc}", stacklevel=2)
+            continue
+        except NoXlsxReader as exc:  # (skipped as an unreadable CSV is; any other ImportError, e.g. an engine
+            # that is not installed, is the caller's to see)
+            warnings.warn(f"skipped {path.name}: {str(exc).replace(f'{path}: ', '')}", stacklevel=2)
             continue
         kind = frame.attrs["bk_fast"]["kind"]
         if kind in found:

@@ -171,7 +171,6 @@ def test_first_calls_from_8_threads_in_a_fresh_process(tmp_path):
 #: bom_unit_explode run prange blocks) and >= 2**18 output rows (bom_expand_lines does too), from the main thread
 _BIG_BY_LINE = textwrap.dedent("""
     import numpy as np, pandas as pd, bk_fast
-    from bk_fast._kernels._numba import bom as nb
     n, k = 5000, 64
     rng = np.random.default_rng(7)
     lines = pd.DataFrame({"parent": np.repeat(np.arange(n), k),
@@ -182,6 +181,7 @@ _BIG_BY_LINE = textwrap.dedent("""
 
 _BOM_PARALLEL = _BIG_BY_LINE + textwrap.dedent("""
     import threading
+    from bk_fast._kernels._numba import bom as nb
     expected = bom.explode(demand, by_line=True, engine="numpy")
     assert len(expected) >= 2 ** 18 and demand["item"].nunique() >= nb._PARALLEL_TOPS
     main = bom.explode(demand, by_line=True, engine="numba")  # main thread: the parallel kernels
@@ -224,12 +224,25 @@ def test_bom_parallel_by_line_kernels_from_8_threads(layer):
 
 
 _FORK_AFTER_PARALLEL = _BIG_BY_LINE + textwrap.dedent("""
-    import os, numba
-    expected = bom.explode(demand, by_line=True, engine="numba")  # a parallel region in the parent
+    import os, sys, numba
+    if sys.argv[1] == "bom":
+        expected = bom.explode(demand, by_line=True, engine="numba")  # a parallel region in the parent
+    else:  # the application's own parallel code (a pre-forking server's warm-up): the BOM kernels load later
+        @numba.njit(parallel=True)
+        def warm(x):
+            s = 0.0
+            for i in numba.prange(x.shape[0]):
+                s += x[i]
+            return s
+
+        warm(np.ones(10 ** 6))
+        assert "bk_fast._kernels._numba.bom" not in sys.modules
+        expected = bom.explode(demand, by_line=True, engine="numpy")
     layer = numba.threading_layer()
     pid = os.fork()  # (multiprocessing's fork start method, a ProcessPoolExecutor, a pre-forking server)
     if pid == 0:
         try:
+            from bk_fast._kernels._numba import bom as nb
             assert nb.parallel_allowed() == (layer != "omp")
             got = bom.explode(demand, by_line=True, engine="numba")
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
@@ -242,16 +255,19 @@ _FORK_AFTER_PARALLEL = _BIG_BY_LINE + textwrap.dedent("""
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
-def test_numba_by_line_explode_in_a_child_forked_after_parallel_regions():
-    """A process forked after its parent ran the by-line prange kernels under GNU OpenMP (numba's default layer
-    here) was terminated by OpenMP on its first parallel region ("fork() called from a process already using
-    GNU OpenMP"); such a child now runs the serial kernels: same bits, exit 0."""
+@pytest.mark.parametrize("parent_ran", ["bom", "own_prange"])
+def test_numba_by_line_explode_in_a_child_forked_after_parallel_regions(parent_ran):
+    """A process forked after its parent ran parallel regions under GNU OpenMP (numba's default layer here) was
+    terminated by OpenMP on its first parallel region ("fork() called from a process already using GNU
+    OpenMP"); such a child now runs the serial kernels: same bits, exit 0. Also when the parent's parallel
+    regions were its own and bk_fast's numba BOM kernels load only in the child (a review: the hook was
+    registered with those kernels, after the fork)."""
     if not engine_status("numba").available:
         pytest.skip(f"numba unavailable: {engine_status('numba').reason}")
     env = dict(os.environ)
     env.pop("NUMBA_THREADING_LAYER", None)  # the default layer a user gets
-    proc = subprocess.run([sys.executable, "-c", _FORK_AFTER_PARALLEL], capture_output=True, text=True, env=env,
-                          timeout=600)
+    proc = subprocess.run([sys.executable, "-c", _FORK_AFTER_PARALLEL, parent_ran], capture_output=True, text=True,
+                          env=env, timeout=600)
     assert proc.returncode == 0 and "child exit 0" in proc.stdout, (proc.stdout, proc.stderr[-2000:])
 
 

@@ -24,6 +24,7 @@ import importlib
 import importlib.util
 import os
 import pkgutil
+import sys
 import threading
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -72,6 +73,28 @@ _REGISTRY: dict[str, Kernel] = {}
 _RESOLVED: dict[tuple[str, str], Callable] = {}
 _STATUS: dict[str, EngineStatus] = {}
 _LOCK = threading.RLock()
+
+#: True in a process forked after its parent ran numba parallel regions on the ``omp`` threading layer: GNU
+#: OpenMP terminates a forked child that enters a parallel region ("fork() called from a process already using
+#: GNU OpenMP"), so numba kernels with parallel variants run their serial ones there (same results). Set by an
+#: at-fork hook registered when bk_fast is imported (the numba kernel modules load later, on first use).
+FORKED_AFTER_OMP = [False]
+
+
+def _after_fork_in_child() -> None:
+    numba = sys.modules.get("numba")  # (never imports numba: a parent without it ran no parallel region)
+    if numba is None:
+        return
+    try:
+        layer = numba.threading_layer()
+    except ValueError:  # no parallel region ran in the parent
+        return
+    if layer == "omp":
+        FORKED_AFTER_OMP[0] = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 _default_engine: str | None = None
 _context_engine: contextvars.ContextVar[str | None] = contextvars.ContextVar("bk_fast_engine", default=None)
 

@@ -11,12 +11,12 @@ lines, so both give the same bits.
 
 from __future__ import annotations
 
-import os
 import threading
 
 import numba
 import numpy as np
 
+from bk_fast._engine import FORKED_AFTER_OMP
 from bk_fast._kernels._numba import jit
 
 #: independent blocks of demanded items for prange (each block owns O(n_items) scratch arrays)
@@ -207,12 +207,6 @@ def _explode_parallel(indptr, indices, mult, tops, emit, tptr, tcomp, tqty, nblo
 _THREAD_SAFE_LAYERS = ("omp", "tbb")
 
 
-#: set in a child forked from a process whose parallel regions ran on ``omp``: GNU OpenMP terminates a forked
-#: child that enters a parallel region ("fork() called from a process already using GNU OpenMP"), so such a
-#: child runs the serial kernels (same results)
-_FORKED_AFTER_OMP = [False]
-
-
 def _layer():
     """The threading layer in force, or None before the process's first parallel region."""
     try:
@@ -221,22 +215,13 @@ def _layer():
         return None
 
 
-def _after_fork_in_child() -> None:
-    if _layer() == "omp":
-        _FORKED_AFTER_OMP[0] = True
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
 def parallel_allowed() -> bool:
     """Whether a ``parallel=True`` kernel may run from the calling thread without risking numba's
     concurrent-access abort: the threading layer in force is thread-safe (known only after the process's first
     parallel region), or this is the main thread (so no other thread of ours is in a parallel region: the
     others run serial kernels until the layer is known to be safe). Never in a process forked after its parent
     ran parallel regions on ``omp`` (multiprocessing's fork start method, a pre-forking server)."""
-    if _FORKED_AFTER_OMP[0]:
+    if FORKED_AFTER_OMP[0]:  # (bk_fast._engine's at-fork hook)
         return False
     return _layer() in _THREAD_SAFE_LAYERS or threading.current_thread() is threading.main_thread()
 

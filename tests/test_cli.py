@@ -384,6 +384,10 @@ def test_exports_date_reads_us_dated_weeks():
     po = pd.DataFrame(columns=["Desc#", "This Week", "Week 9/15/25", "Week 9/8/25"])
     assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")
 
+    # a week column dated another day than Monday: still the Monday of the week before (was that day - 7 days,
+    # a Wednesday for "Week 2025-09-10"; README audit)
+    po = pd.DataFrame(columns=["Desc#", "This Week", "Week 2025-09-10", "Week 2025-09-17"])
+    assert exports_date({"yarn_po": po})[0] == pd.Timestamp("2025-09-01")
     # without a yarn_po export at all the note said "yarn_po has no dated week columns"
     assert exports_date({})[1] == "today's date (no yarn_po export)"
     assert exports_date({"yarn_po": po[["Desc#"]]})[1] == "today's date (yarn_po has no dated week columns)"

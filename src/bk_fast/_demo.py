@@ -87,7 +87,9 @@ def exports_date(mill: dict) -> tuple[pd.Timestamp, str]:
                 continue
     if dated:
         first, label = min(dated)
-        return first - pd.Timedelta(weeks=1), f"the week before yarn_po's first dated week ({label})"
+        # (the Monday of the week before, also when the column is dated another day of its week)
+        monday = first - pd.Timedelta(days=first.weekday() + 7)
+        return monday, f"the week before yarn_po's first dated week ({label})"
     why = "no yarn_po export" if po is None else "yarn_po has no dated week columns"
     return pd.Timestamp.today().normalize(), f"today's date ({why})"
 

@@ -44,5 +44,12 @@ def test_a_string_parameter_may_name_an_on_hand_column():
     by_object = bk_fast.net_requirements(gross, on_hand, lot=MinMaxMultiple(min="lmin"), engine="numpy")
     pd.testing.assert_frame_equal(by_string.orders, by_object.orders)
     assert np.allclose(by_string.orders.sort_values("item")["qty"], [50.0, 10.0])
-    with pytest.raises(ValueError, match="min='lmax': no such column in the on_hand frame"):
+    with pytest.raises(ValueError, match="min='lmax': no such column in the on_hand frame "
+                                         r"\(on_hand columns: 'qty', 'lmin'\)"):
         bk_fast.net_requirements(gross, on_hand, lot="mmm:min=lmax", engine="numpy")
+    # a typo in a number ("1O0", letter O) said only "no such column" (a review): the message says a number was
+    # expected too, and that there is no on_hand frame when none was given
+    with pytest.raises(ValueError, match=r"min='1O0': no such column .* \(a number was meant\?\)"):
+        bk_fast.net_requirements(gross, on_hand, lot="mmm:min=1O0", engine="numpy")
+    with pytest.raises(ValueError, match=r"min='1O0': .* \(no on_hand frame with columns was given\)"):
+        bk_fast.net_requirements(gross, on_hand["qty"], lot="mmm:min=1O0", engine="numpy")

@@ -571,7 +571,13 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
         return np.full(n, default, dtype=np.float64)
     if isinstance(value, str):
         if frame is None or value not in frame.columns:
-            raise ValueError(f"{name}={value!r}: no such column in the on_hand frame")
+            # (a lot rule's text parameter that is no number is read as a column name: say both, so a typo in
+            # a number, "1O0", reads as one)
+            where = ("no on_hand frame with columns was given" if frame is None else
+                     f"on_hand columns: {', '.join(map(repr, list(frame.columns)[:12]))}"
+                     f"{', ...' if len(frame.columns) > 12 else ''}")
+            raise ValueError(f"{name}={value!r}: no such column in the on_hand frame ({where}); text that is no "
+                             f"number names a column here (a number was meant?)")
         v = float_column(frame, value, what="on_hand")
         reject_text(frame, value, v, "on_hand", f"a number for {name}, or nothing for the default")
         value = pd.Series(v, index=keyed)

@@ -2121,14 +2121,22 @@ def test_erp_whole_number_text_style_meets_the_number():
     """_sched_text wrote the number 125792.0 as '125792' but kept the text '125792.0' (a float column turned to
     text, a text cell) as it was: the two no longer met (default 616 lbs/day, 'style has no work center'), and a
     float Style # against a table holding '125792.0' and '125792/1' took 125792/1's rate at 'same base'.
-    Whole-number text now reads as its integer on both sides, as yarn_requirements reads styles."""
-    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792.0", " +125792 "], "Balance (lbs)": [100.0] * 2,
+    Whole-number text now drops its ".0" as the number does; its spaces, sign and leading zeros count (a review
+    found a first version reading "0999" as "999", so "0999/1" no longer met "0999" at the same base)."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792.0", " 125792.0 "], "Balance (lbs)": [100.0] * 2,
                        "Machine": [np.nan, np.nan]})
     cap_float = pd.DataFrame({"Style": [125792.0, np.nan], "lbs/day": [500.0, 1.0]})
     got = erp_capacity(ko["Style #"], cap_float)
-    assert got["lbs_per_day"].tolist() == [500.0, 500.0] and got["rate_source"].tolist() == ["exact", "exact"]
+    assert got["lbs_per_day"].tolist() == [500.0, 500.0]
+    assert got["rate_source"].tolist() == ["exact", "without spaces"]
     got = erp_capacity(ko["Style #"].astype("string"), cap_float.astype({"Style": "string"}))
-    assert got["lbs_per_day"].tolist() == [500.0, 500.0] and got["rate_source"].tolist() == ["exact", "exact"]
+    assert got["lbs_per_day"].tolist() == [500.0, 500.0]
+    assert got["rate_source"].tolist() == ["exact", "without spaces"]
+    # leading zeros and signs count, as written: "0999/1" meets "0999" at the same base, "+125792" is no 125792
+    lead = pd.DataFrame({"Style": ["0999", "0777/1"], "lbs/day": [400.0, 300.0]})
+    got = erp_capacity(["0999/1", "0777", "999", "+125792"], pd.concat([lead, cap_float], ignore_index=True))
+    assert got["lbs_per_day"].tolist() == [400.0, 300.0, 616.0, 616.0]
+    assert got["rate_source"].tolist() == ["same base", "same base", "default", "default"]
     cap_text = pd.DataFrame({"Style": ["125792/1", "125792.0"], "lbs/day": [300.0, 500.0]})
     got = erp_capacity(pd.Series([125792.0, np.nan, 125792.5]), cap_text)
     assert got["lbs_per_day"].tolist() == [500.0, 616.0, 616.0]

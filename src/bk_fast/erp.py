@@ -409,15 +409,15 @@ _SCHED_DEFAULT_RATE = 616.0
 
 
 _SCHED_LEVELS = ("exact", "without spaces", "same base")
-_SCHED_WHOLE = r"\s*[+-]?[0-9]+(?:\.0*)?\s*"  # (whole-number text: _NET_WHOLE's, around its stripped spaces)
+_SCHED_POINT_ZERO = r"(?<=[0-9])\.0+(?=\s*$)"  # (the ".0" a whole float keeps when written as text)
 
 
 def _sched_text(values) -> pd.Series:
-    """Style ids as the text the ERP's lookup compares, read as the BOM side reads them: a whole number, given as
-    a number or as text, is its integer's text (the float ``125792.0`` of a ``Style #`` column with an empty
-    cell, the text ``"125792.0"`` of a float column turned to text and ``" +125792 "`` are all ``"125792"``, as
-    the table's integer 125792: :func:`_style_text`, :func:`_net_yarn_ids`); other text as it is (its spaces
-    count at the ``exact`` level); missing as NaN."""
+    """Style ids as the text the ERP's lookup compares: a number as :func:`_style_text` writes it (a whole one
+    without its ``.0``: the float ``125792.0`` of a ``Style #`` column with an empty cell is ``"125792"``), and
+    text as it is but for the ``.0`` after the digits of a whole number (``"125792.0"``, a float column turned to
+    text, is ``"125792"`` too); its spaces, sign and leading zeros count (``"0999"`` stays ``"0999"``, and its
+    ``"0999/1"`` meets it at the same base); missing as NaN."""
     if isinstance(values, pd.Series) and pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         text = values.reset_index(drop=True)
     else:
@@ -428,10 +428,10 @@ def _sched_text(values) -> pd.Series:
             vals = vals.copy()
             vals[other] = _style_text(pd.Series(vals[other], dtype=object))
         text = pd.Series(vals, dtype="str")
-    whole = np.flatnonzero(text.str.fullmatch(_SCHED_WHOLE, na=False).to_numpy())
-    if whole.size:  # (to the BOM side's integer; beyond int64 it stays text, stripped)
+    whole = np.flatnonzero(text.str.fullmatch(r"\s*[+-]?[0-9]+\.0+\s*", na=False).to_numpy())
+    if whole.size:
         text = text.copy()
-        text.iloc[whole] = [str(v) for v in _net_yarn_ids(text.iloc[whole].to_numpy(dtype=object))]
+        text.iloc[whole] = text.iloc[whole].str.replace(_SCHED_POINT_ZERO, "", regex=True)
     return text
 
 
@@ -523,10 +523,11 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     Parameters
     ----------
     styles : array-like or Series
-        Greige styles (``Style #`` of the knit orders). A numeric id is the text of its number, and a whole
-        number, as a number or as text, is its integer's text, as the BOM side reads styles (``125792.0``, of a
-        float column with an empty cell, the text ``"125792.0"`` and ``" 125792 "`` are ``"125792"``), here and
-        in the table: such ids meet at the ``exact`` level.
+        Greige styles (``Style #`` of the knit orders). A numeric id is the text of its number, a whole one
+        without ``.0``, and whole-number text drops its ``.0`` too (``125792.0``, of a float column with an
+        empty cell, and the text ``"125792.0"`` are ``"125792"``), here and in the table: such ids meet at the
+        ``exact`` level. Text otherwise counts as written: spaces (the next level drops them), signs and leading
+        zeros (``"0999"`` is not ``"999"``).
     style_capacity : DataFrame
         The ERP's style capacity table: a style column (``Style``/``Style#``) and ``lbs/day``. Not modified.
     default : float

@@ -880,3 +880,66 @@ def test_declared_index_dtype_is_the_computed_one(local, ids):
     frames.append(bkd.allocate(_uneven(orders, [10, 10, 10]), supply, npartitions=2).deliveries)
     for out in frames:
         assert out.index.dtype == out.compute().index.dtype
+
+
+# ----------------------------------------------------------------------------------------------------------
+# review of 7fca73c
+
+
+def test_explode_by_line_partition_explodes_its_own_demand_only(local, monkeypatch):
+    """explode(by_line=True) made every output partition wait for the unmatched demand of all partitions' explosions:
+    one partition (or .head()) exploded the whole demand, and no partition could stream out before the last was
+    exploded. The unmatched demand now comes from a pass that only maps ids (run when explode is called); an
+    output partition loads and explodes its own demand partition only, and the result still carries it."""
+    import dask
+
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"],
+                                               "qty_per": [2.0, 3.0]}))
+    loaded, exploded = [], []
+
+    def load(i):
+        loaded.append(i)
+        return pd.DataFrame({"item": ["A", "NOPE" if i == 5 else "B"], "qty": [1.0, 2.0]}, index=[2 * i, 2 * i + 1])
+
+    lines = bk_fast.BOM.explode_lines
+    monkeypatch.setattr(bk_fast.BOM, "explode_lines",
+                        lambda self, codes, *a, **k: exploded.append(len(codes)) or lines(self, codes, *a, **k))
+    meta = pd.DataFrame({"item": pd.Series([], dtype=object), "qty": pd.Series([], dtype=float)})
+    with dask.config.set({"dataframe.convert-string": False}):
+        demand = dd.from_map(load, list(range(8)), meta=meta, enforce_metadata=False)
+    out = bkd.explode(demand, bom, by_line=True)
+    assert not any(exploded)  # (the pass run by explode maps ids to codes: nothing exploded, but the meta)
+    loaded.clear()
+    first = out.partitions[0].compute()
+    assert loaded == [0] and [k for k in exploded if k] == [2]
+    expected = bom.explode(pd.concat([load(i) for i in range(8)]), by_line=True)
+    pd.testing.assert_frame_equal(first.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+    got = out.compute()
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected, check_exact=True)
+    pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
+
+
+@pytest.mark.parametrize("case", ["mixed", "uint64", "negative_and_big", "floats"])
+def test_explode_empty_unmatched_dtype_whatever_the_partitions(local, case):
+    """With nothing unmatched, the unmatched frame's item dtype is that of 16 ids sampled over the whole demand
+    (BOM.explode); each partition sampled its own and disagreeing partitions gave object (or int64 where the whole
+    demand's Python integers of 2**63 or more give uint64, int64 where its floats give float64). Now the same 16
+    positions over the whole demand, for every partitioning, aggregated, tree-summed and per line."""
+    n = 60
+    parents = {"mixed": [1, "A"], "uint64": [5, 2 ** 63 + 1], "negative_and_big": [-3, 2 ** 63 + 1],
+               "floats": [1, 2.5]}[case]
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": np.array(parents, dtype=object), "component": [9, 9],
+                                               "qty_per": [1.0, 1.0]}))
+    # the second id at line 1, which BOM.explode does not sample (lines 0, 3, 7, ...), or at random lines
+    for other in (np.arange(n) == 1, np.random.default_rng(5).random(n) > 0.85):
+        ids = np.array([parents[1] if o else parents[0] for o in other], dtype=object)
+        if case in ("uint64", "floats"):  # (a uint64 column beyond int64; a float column)
+            ids = ids.astype(np.uint64 if case == "uint64" else np.float64)
+        demand = pd.DataFrame({"item": ids, "qty": 1.0})
+        for by_line in (False, True):
+            want = bom.explode(demand, by_line=by_line).bk_fast.unmatched
+            assert len(want) == 0
+            for sizes in ([n], [1, n - 1], [15, 45], [30, 30], [7, 0, 20, 33]):
+                for kw in ({}, {"exact": False}) if not by_line else ({},):
+                    got = bkd.explode(_uneven(demand, sizes), bom, by_line=by_line, **kw).compute()
+                    pd.testing.assert_frame_equal(got.bk_fast.unmatched, want, obj=f"unmatched, {sizes}, {kw}")

@@ -10,7 +10,8 @@ partition, on data split so that each call sees everything its answer depends on
   in partition order and propagated through the BOM once, which gives the single-machine result bit for bit;
   with ``exact=False`` every partition is exploded independently and the partial requirements are summed per
   component in a tree (less data moved, but floating-point sums in another order: equal to rounding only).
-  ``by_line=True`` is per line and therefore always exact and fully parallel.
+  ``by_line=True`` is per line and therefore always exact and fully parallel (the unmatched demand its
+  partitions carry is found first, when :func:`explode` is called, by a pass that maps ids to codes).
 - :func:`weekly_balance` and :func:`net_requirements`: **partitioned by item**. Every input keyed by item is
   split by ranges of item ids (bounds from the sorted distinct items), so each item's periods stay together;
   the period axis is computed once globally and passed to every partition. An item's roll or netting depends
@@ -77,7 +78,7 @@ from bk_fast.allocation import allocate_kits as _allocate_kits
 from bk_fast.allocation import _components  # (the order-item graph's, shared with allocate_kits)
 from bk_fast._validate import exact_int_floats, float_column, id_kind, same_ids
 from bk_fast._validate import plain as _plain
-from bk_fast.bom import _NO_UNMATCHED, BOM, _unmatched, _with_unmatched
+from bk_fast.bom import BOM, _unmatched, _with_unmatched
 from bk_fast.netting import net_requirements as _net_requirements
 from bk_fast.netting import weekly_balance as _weekly_balance
 
@@ -288,10 +289,82 @@ def _pick(result, name):
 # BOM explosion
 
 
+def _int_size(x) -> int:
+    """0 for an integer in [0, 2**63), 1 in [-2**63, 0), 2 in [2**63, 2**64), 3 beyond: the ranges by which
+    pandas reads integers as int64, uint64 or object."""
+    if 0 <= x < 2 ** 63:
+        return 0
+    if -2 ** 63 <= x < 0:
+        return 1
+    return 2 if 2 ** 63 <= x < 2 ** 64 else 3
+
+
+def _id_kinds(ids, n: int) -> tuple:
+    """A partition's ids as the dtype of an empty unmatched frame sees them: (source, kinds, values). ``values``
+    holds one id of each kind as ``BOM.explode`` samples ids (``list(ids[pick])``: NumPy scalars of a numeric
+    array, the objects of an object array), ``kinds`` the kind of every line (an int when they share one),
+    ``source`` the ids' array kind ('i', 'f', 'O'). pandas infers the dtype of ids from their types and, for
+    integers, their ranges (int64, uint64 or object), so ids of one kind are interchangeable there: the dtype of
+    the ids at any positions is that of their kinds' values."""
+    if isinstance(ids, pd.Series):  # (text ids, read by the BOM's text lookup: one kind)
+        return "O", 0, [ids.iloc[0]] if n else []
+    vals = np.asarray(ids)
+    source = vals.dtype.kind
+    if not n:
+        return source, 0, []
+    if source == "i":  # (the sign tells int64 from object beside a Python integer of 2**63 or more)
+        neg = vals < 0
+        if neg.any() and not neg.all():
+            return source, neg.astype(np.uint8), [vals[int(np.argmin(neg))], vals[int(np.argmax(neg))]]
+        return source, 0, [vals[0]]
+    if source != "O" or pd.api.types.infer_dtype(vals, skipna=False) in ("string", "floating", "boolean"):
+        return source, 0, [vals[0]]
+    index, values, kinds = {}, [], []
+    for x in vals:  # (ids of several kinds: their reading went through them one by one too)
+        t = type(x)
+        key = (t, _int_size(x)) if t is not bool and issubclass(t, (int, np.integer)) else t
+        k = index.get(key)
+        if k is None:
+            k = index[key] = len(values)
+            values.append(x)
+        kinds.append(k)
+    if len(values) == 1:
+        return source, 0, values
+    return source, np.array(kinds, dtype=np.uint8 if len(values) < 256 else np.int64), values
+
+
+class _Lines:
+    """The ids of all partitions' lines in order, as ``bom._unmatched`` samples them for the item dtype of an
+    empty unmatched frame (``len`` and ``[positions]``: the same 16 positions over the whole demand), from the
+    partitions' :func:`_id_kinds` alone. Integer ids as the whole demand reads them: a partition whose ids all
+    fit int64 (NumPy integers) beside one of Python integers (ids of 2**63 or more, or of several kinds) gives
+    Python integers, beside one of non-whole float ids (a float column) floats."""
+
+    def __init__(self, pieces):
+        kinds = [p[4] for p in pieces]
+        self._ends = np.cumsum([p[3] for p in pieces], dtype=np.int64)
+        py_int = any(src == "O" and any(type(v) is int for v in vals) for src, _, vals in kinds)
+        floats = any(src == "f" and vals for src, _, vals in kinds)
+        self._kinds = [(k, [int(v) if py_int else np.float64(v) if floats else v for v in vals] if src == "i"
+                        else vals) for src, k, vals in kinds]
+
+    def __len__(self) -> int:
+        return int(self._ends[-1]) if self._ends.shape[0] else 0
+
+    def __getitem__(self, pick) -> list:
+        out = []
+        for pos in np.asarray(pick).tolist():
+            j = int(np.searchsorted(self._ends, pos, side="right"))
+            kinds, vals = self._kinds[j]
+            start = int(self._ends[j - 1]) if j else 0
+            out.append(vals[kinds if isinstance(kinds, int) else int(kinds[pos - start])])
+        return out
+
+
 def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
     """Validate one demand partition and map its ids to BOM codes: (codes, qty, line labels, unmatched), the
-    unmatched lines as (ids, missing mask, qty, the partition's line count, the item dtype ``BOM.explode``
-    gives its unmatched frame when none is)."""
+    unmatched lines as (ids, missing mask, qty, the partition's line count, its ids' kinds (:func:`_id_kinds`;
+    None when some line is unmatched: the whole demand's unmatched frame then has rows))."""
     got = bom._demand(part, item, qty, engine)
     ids, miss, q, labels, qlabel = got[:5]
     pre = got[5] if len(got) > 5 else None  # codes the BOM already mapped (many text ids)
@@ -305,8 +378,8 @@ def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
         codes[miss] = -1
     bad = np.flatnonzero(codes < 0)
     miss_b = np.array(miss[bad] if miss.shape[0] == q.shape[0] else np.zeros(bad.shape[0], dtype=bool))
-    dtype = _unmatched(ids, miss, q, bad[:0])["item"].dtype
-    return codes, q, labels, (np.asarray(ids)[bad], miss_b, q[bad], q.shape[0], dtype)
+    kinds = _id_kinds(ids, q.shape[0]) if not bad.shape[0] else None
+    return codes, q, labels, (np.asarray(ids)[bad], miss_b, q[bad], q.shape[0], kinds)
 
 
 def _map_lines(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
@@ -341,13 +414,11 @@ def _tree_sum(parts: list, split_every: int = 8):
 
 def _unmatched_of(pieces) -> pd.DataFrame:
     """The unmatched demand of the partitions' unmatched lines (:func:`_mapped`, in partition order), as
-    ``BOM.explode`` reports it for the whole demand. With none, the item column has the dtype the partitions
-    with lines agree on (their ids' dtype; object when they differ, as for mixed ids, or without lines)."""
+    ``BOM.explode`` reports it for the whole demand; with none, the item dtype is that of the ids at the
+    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning."""
     hit = [p for p in pieces if p[0].shape[0]]
     if not hit:
-        kinds = [p[4] for p in pieces if p[3]]
-        same = bool(kinds) and all(k == kinds[0] for k in kinds)
-        return _NO_UNMATCHED.astype({"item": kinds[0] if same else object})
+        return _unmatched(_Lines(pieces), None, None, np.zeros(0, dtype=np.int64))
     ids = np.concatenate([np.asarray(p[0], dtype=object) for p in hit])
     miss = np.concatenate([p[1] for p in hit])
     q = np.concatenate([p[2] for p in hit])
@@ -387,21 +458,22 @@ def _explode_summed(total, bom: BOM, leaves_only, keep_levels):
     return _explode_frame(bom, req, touched, _unmatched_of(unmatched), leaves_only, keep_levels)
 
 
-def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine):
-    """One demand partition exploded per line, as ``BOM.explode(by_line=True)`` builds it (without the
-    unmatched demand, which is the whole demand's), and its unmatched lines (:func:`_mapped`)."""
-    codes, q, labels, unmatched = _mapped(part, bom, item, qty, engine)
+def _unmatched_lines(part, bom: BOM, item, qty, engine):
+    """A demand partition's unmatched lines (:func:`_mapped`: its ids mapped to codes, no explosion)."""
+    return _mapped(part, bom, item, qty, engine)[3]
+
+
+def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine, unmatched=None):
+    """One demand partition exploded per line, as ``BOM.explode(by_line=True)`` builds it, carrying
+    ``unmatched`` (the whole demand's unmatched demand, the same in every partition: the concatenation keeps
+    it) when given."""
+    codes, q, labels, _ = _mapped(part, bom, item, qty, engine)
     emit = bom._emit_leaf if leaves_only else ~bom.is_phantom
     out_line, out_codes, out_qty = bom.explode_lines(codes, q, emit=emit, engine=engine)
     out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": bom._take(out_codes, emit),
                         "qty": out_qty})
-    return _with_levels(out, bom, out_codes, leaves_only, keep_levels), unmatched
-
-
-def _carrying(out: pd.DataFrame, unmatched: pd.DataFrame) -> pd.DataFrame:
-    """A partition of a by-line explosion carrying the unmatched demand of all partitions (every partition
-    the same, so the concatenation keeps it); a shallow copy: a task's input is not modified."""
-    return _with_unmatched(out.copy(deep=False), unmatched)
+    out = _with_levels(out, bom, out_codes, leaves_only, keep_levels)
+    return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 
 class BroadcastBOM(NamedTuple):
@@ -464,7 +536,11 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
         the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one
         output partition per demand partition (``line`` = the demand's index label, as in ``BOM.explode``;
         the index restarts at 0 in every partition), each carrying the unmatched demand of the whole demand,
-        so the computed frame does too.
+        so the computed frame does too. That unmatched demand is found when ``explode`` is called, by a pass
+        over the demand partitions that validates them and maps their ids to codes (no explosion: the demand is
+        read twice, ``persist()`` it first if it is expensive to read; an invalid line is an error then); each
+        output partition then depends on its own demand partition and that pass's result only, so one
+        partition (``.head()``) explodes one demand partition and the partitions stream (``to_parquet``).
 
     Examples
     --------
@@ -498,11 +574,13 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
         ref = _broadcast(bom)
     parts = _parts(demand)
     if by_line:
-        meta = _by_line_part(_meta(demand).head(0), bom, item, qty, leaves_only, keep_levels, engine)[0]
-        lined = [delayed(_by_line_part, nout=2, pure=True)(p, ref, item, qty, leaves_only, keep_levels, engine)
-                 for p in parts]
-        unmatched = delayed(_unmatched_of, pure=True)([ln[1] for ln in lined])
-        return _from_parts([delayed(_carrying, pure=True)(ln[0], unmatched) for ln in lined], meta)
+        meta = _by_line_part(_meta(demand).head(0), bom, item, qty, leaves_only, keep_levels, engine)
+        # the whole demand's unmatched demand, found now by a pass that maps the ids to codes (no explosion):
+        # each output partition then depends on its own demand partition only
+        found = dask.compute([delayed(_unmatched_lines, pure=True)(p, ref, item, qty, engine) for p in parts])[0]
+        unmatched = _broadcast(_unmatched_of(found))
+        return _from_parts([delayed(_by_line_part, pure=True)(p, ref, item, qty, leaves_only, keep_levels, engine,
+                                                              unmatched) for p in parts], meta)
     meta = _explode_frame(bom, np.zeros(bom.n_items), np.zeros(bom.n_items, dtype=bool), None, leaves_only,
                           keep_levels)
     meta.attrs = {}

@@ -943,3 +943,28 @@ def test_explode_empty_unmatched_dtype_whatever_the_partitions(local, case):
                 for kw in ({}, {"exact": False}) if not by_line else ({},):
                     got = bkd.explode(_uneven(demand, sizes), bom, by_line=by_line, **kw).compute()
                     pd.testing.assert_frame_equal(got.bk_fast.unmatched, want, obj=f"unmatched, {sizes}, {kw}")
+
+
+@pytest.mark.parametrize("ids", [pd.array([10, 11, 10], dtype=t) for t in ("Int64", "int64[pyarrow]", "UInt64")]
+                         + [np.array([10, 11, 10], dtype=object)],
+                         ids=["Int64", "int64[pyarrow]", "UInt64", "object"])
+def test_netting_item_index_dtype_as_in_memory(local, ids):
+    """weekly_balance / net_requirements cast nullable and Arrow integer ids to int64 (uint64) where the in-memory
+    functions keep them; object integer ids came back object from one partition, int64 from two (pandas infers
+    int64 when it concatenates the partitions' object indexes) while the declared index said object. Now the
+    in-memory dtype, and for object ids over several partitions int64, declared and computed alike."""
+    demand = pd.DataFrame({"item": ids, "week": [1, 2, 1], "qty": [1.0, 2.0, 3.0]})
+    want = [bk_fast.weekly_balance(0.0, demand).sort_index()]
+    res = bk_fast.net_requirements(demand, 0.0)
+    want += [f.iloc[np.argsort(f["item"].to_numpy(), kind="stable")].set_index("item") for f in (res.record,
+                                                                                                 res.orders)]
+    want.append(res.summary.sort_index().rename_axis("item"))
+    for k in (1, 2):
+        frames = [bkd.weekly_balance(0.0, _uneven(demand, [2, 1]), npartitions=k)]
+        frames += list(bkd.net_requirements(_uneven(demand, [2, 1]), 0.0, npartitions=k))
+        for out, expected in zip(frames, want):
+            got = out.compute()
+            assert out.index.dtype == got.index.dtype
+            if k == 2 and ids.dtype == object:  # (pandas' concatenation of the partitions reads the ids as int64)
+                expected = expected.set_axis(expected.index.astype(np.int64), axis=0)
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)

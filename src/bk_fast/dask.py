@@ -24,7 +24,11 @@ partition, on data split so that each call sees everything its answer depends on
 Results are Dask DataFrames. Outputs keyed by item (weekly balance, netting record/orders/summary, allocation
 deliveries) are indexed by item and sorted, with **known divisions**; outputs keyed by order rows (allocation
 ``orders``/``shortfalls``, kits) keep the input's row labels and have unknown divisions. Rows come in item
-order (the single-machine functions list items in order of appearance); the values are identical.
+order (the single-machine functions list items in order of appearance); the values are identical. The
+index keeps the ids' dtype as in memory, but for object ids that pandas reads as integers (an object column
+of Python ints) over several partitions: pandas infers int64 (or uint64) when it concatenates the
+partitions' object indexes, so every partition and the declared index have that dtype (with one
+partition: object, as in memory).
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -635,17 +639,33 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     return _sorted_items(same_ids(list(zip(what, per_input)))), per
 
 
-def _like(items: pd.Index) -> pd.Index | None:
-    """What a partition's item index is cast to (:func:`_as_items`): ``items[:0]`` when the ids are integers,
-    else None."""
-    return items[:0] if len(items) and id_kind(items) == "int" else None
+def _like(items: pd.Index, nparts: int) -> pd.Index | None:
+    """What a partition's item index is cast to (:func:`_as_items`), for ``nparts`` partitions: ``items[:0]``
+    when the ids are integers, else None; but with several partitions, object ids that pandas reads as another
+    dtype (Python integers as int64 or uint64) in that dtype: concatenating the partitions' indexes infers it
+    (``Index.append``), where the in-memory function keeps object, so every partition and the declared index
+    get it whatever the partitions hold (not float64: a float read of integer ids would round them)."""
+    if not len(items):
+        return None
+    if nparts > 1 and items.dtype == object:
+        read = pd.Index(list(items), tupleize_cols=False)[:0]
+        if read.dtype != object and getattr(read.dtype, "kind", "O") != "f":
+            return read.rename(items.name)
+    return items[:0] if id_kind(items) == "int" else None
 
 
 def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
     """A partition's item index in the dtype of all the items (``like``). A partition holds the ids of some
     inputs only, so the in-memory function may leave them as it found them (uint64 ids, whole float64 ids)
-    where the whole call unites them with the other inputs' integer ids (int64, uint64 or Python ints)."""
-    if like is None or index.dtype == like.dtype or getattr(index.dtype, "kind", "O") not in "iuf":
+    where the whole call unites them with the other inputs' integer ids (int64, uint64 or Python ints). Nullable
+    or Arrow integer ids beside integer ids of their kind are kept, as the in-memory function keeps them."""
+    if like is None or index.dtype == like.dtype:
+        return index
+    if index.dtype == object and like.dtype != object:  # (ids pandas reads as like's dtype: see _like)
+        return index.astype(like.dtype)
+    kind = getattr(index.dtype, "kind", "O")
+    if kind not in "iuf" or (isinstance(index.dtype, pd.api.extensions.ExtensionDtype)
+                             and kind == getattr(like.dtype, "kind", "O")):
         return index
     vals = index.to_numpy()
     if vals.dtype.kind == "f":   # (whole numbers below 2**53: same_ids refused any other float id)
@@ -762,7 +782,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     dask DataFrame
         Indexed by item, sorted, with known divisions; the columns and values of
         :func:`bk_fast.weekly_balance` (``result.compute()`` equals ``bk_fast.weekly_balance(...)`` with its
-        rows sorted by item).
+        rows sorted by item; object integer ids: see the module notes).
 
     Examples
     --------
@@ -807,14 +827,14 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj
 
-    like = _like(items)
+    like = _like(items, nparts)
     meta = _sort_items(_weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy"),
                        like)
     keys = {name: key for name, (_, key) in zip(names, keyed)}
     parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
                                               pieces(past_due, j), per, engine, like, keys)
              for j in range(nparts)]
-    return _from_parts(parts, _empty_like(meta, items), divisions if len(items) else None)
+    return _from_parts(parts, _empty_like(meta, items, like), divisions if len(items) else None)
 
 
 def _meta_on_hand(on_hand):
@@ -823,13 +843,14 @@ def _meta_on_hand(on_hand):
     return on_hand
 
 
-def _empty_like(meta: pd.DataFrame, items: pd.Index) -> pd.DataFrame:
+def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = None) -> pd.DataFrame:
     """``meta`` (the function's answer on empty inputs, its index cast as the partitions cast theirs) with no
     rows and the index dtype of the partitions' answers: an extension dtype of the ids (categorical, nullable,
-    Arrow), which the partitions keep, as it is; else the items' (a NumPy dtype of an empty answer cannot tell
-    what the ids are: an object column of integers gives int64 ids)."""
+    Arrow), which the partitions keep, as it is; else ``like``'s (:func:`_like`), or the items' (a NumPy dtype
+    of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
-    index = meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype) else items[:0]
+    index = (meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
+             else like if like is not None else items[:0])
     return out.set_axis(index.rename(meta.index.name), axis=0)
 
 
@@ -891,7 +912,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     NettingFrames
         ``(record, orders, summary)``, each indexed by item with known divisions; their rows equal the
         single-machine ``res.record``/``res.orders`` (``item`` as the index) and ``res.summary``, sorted by
-        item.
+        item (object integer ids: see the module notes).
 
     Examples
     --------
@@ -939,8 +960,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     kwargs = dict(safety_stock=safety_stock, lead_time=lead_time, lot=lot, periods=per, engine=engine)
     meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
                                  **{**kwargs, "engine": "numpy"})
-    like = _like(items)
-    metas = [_empty_like(m.set_axis(_as_items(m.index, like), axis=0), items) for m in _netting_frames(meta_res)]
+    like = _like(items, nparts)
+    metas = [_empty_like(m.set_axis(_as_items(m.index, like), axis=0), items, like)
+             for m in _netting_frames(meta_res)]
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     keys = {name: key for name, (_, key) in zip(names, keyed)}
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
@@ -1030,9 +1052,9 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_split = _split_all(supply, s_item, bounds, nparts)
     kwargs = dict(partial=partial, max_lateness=max_lateness, min_shipment=min_shipment, columns=columns,
                   engine=engine)
-    like = _like(items)
+    like = _like(items, nparts)
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
-    metas = [_empty_like(meta[0], items), meta[1], meta[2]]
+    metas = [_empty_like(meta[0], items, like), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),

@@ -668,6 +668,14 @@ class BOM:
         if arr.dtype.kind in "iu":
             if self._lookup is not None:
                 return self._lookup(arr)
+            if self.items.dtype.kind == "f":
+                # float items (a BOM read from float id columns): an integer id is its float item when float64
+                # holds it exactly (|id| <= 2**53); the demand reader makes whole float ids integers, so [1.0, 1.0]
+                # came here as int64 and matched nothing, where [1.0, 2.5] (kept float) matched
+                exact = (arr >= -(2 ** 53)) & (arr <= 2 ** 53)
+                out = self.items.get_indexer(arr.astype(np.float64)).astype(np.int64, copy=False)
+                out[~exact] = -1
+                return out
             if self.items.dtype.kind not in "iuO":
                 return np.full(arr.shape[0], -1, dtype=np.int64)
         inexact = self._inexact_floats(arr)

@@ -636,7 +636,8 @@ class BOM:
         """
         if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable):
             raise TypeError(f"ids must be list-like, got {type(ids).__name__}")
-        if isinstance(ids, pd.Index) and len(ids) and ids.inferred_type in ("string", "integer", "mixed-integer"):
+        if isinstance(ids, pd.Index) and len(ids) and ids.inferred_type in ("string", "integer", "mixed-integer") \
+                and self.items.dtype.kind != "f":  # (float items: pandas would meet 2**53 + 1 through float64)
             # ids that are the BOM's own labels as they are (text and integers: no float to round, and the BOM's
             # text is stripped as the lookup below would strip it) are found by one hash lookup; only the others
             # go through the reading of ids (MRP's per-item parameters keyed by every item: 0.8 -> 0.3 s per 10^6)
@@ -669,10 +670,10 @@ class BOM:
             if self._lookup is not None:
                 return self._lookup(arr)
             if self.items.dtype.kind == "f":
-                # float items (a BOM read from float id columns): an integer id is its float item when float64
-                # holds it exactly (|id| <= 2**53); the demand reader makes whole float ids integers, so [1.0, 1.0]
+                # float items (a BOM read from float id columns): an integer id is its float item below 2**53 in
+                # magnitude (float64 holds it exactly); the demand reader makes whole float ids integers, so [1.0, 1.0]
                 # came here as int64 and matched nothing, where [1.0, 2.5] (kept float) matched
-                exact = (arr >= -(2 ** 53)) & (arr <= 2 ** 53)
+                exact = (arr > -(2 ** 53)) & (arr < 2 ** 53)  # (as a float id meets an integer item)
                 out = self.items.get_indexer(arr.astype(np.float64)).astype(np.int64, copy=False)
                 out[~exact] = -1
                 return out

@@ -968,3 +968,50 @@ def test_netting_item_index_dtype_as_in_memory(local, ids):
             if k == 2 and ids.dtype == object:  # (pandas' concatenation of the partitions reads the ids as int64)
                 expected = expected.set_axis(expected.index.astype(np.int64), axis=0)
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# review of 322dce6 and 1205988
+
+
+@pytest.mark.parametrize("kw", [{"by_line": True}, {}, {"exact": False}])
+def test_explode_unmatched_float_ids_dtype_whatever_the_partitions(local, kw):
+    """A float id column reads as integers only when all its ids are whole: the unmatched whole id 7.0 in a
+    partition apart from the 2.5 came back int64 [7] (object [7, None] beside a missing id) where in memory it is
+    float64 [7.0] ([7.0, nan]). Now the whole demand's reading (floats), for every partitioning."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [1.0, 2.5], "component": ["C", "C"], "qty_per": 1.0}))
+    for ids in ([7.0, 2.5], [7.0, np.nan, 2.5], [2.5, 7.0, 1.0, 8.0]):
+        demand = pd.DataFrame({"item": ids, "qty": 1.0})
+        want = bom.explode(demand, by_line=kw.get("by_line", False)).bk_fast.unmatched
+        assert want["item"].dtype == np.float64
+        for sizes in ([len(ids) - 1, 1], [1, len(ids) - 1], [1] * len(ids)):
+            got = bkd.explode(_uneven(demand, sizes), bom, **kw).compute().bk_fast.unmatched
+            pd.testing.assert_frame_equal(got, want, check_exact=True, obj=f"unmatched, {ids}, {sizes}")
+
+
+@pytest.mark.parametrize("nin", [1, 2])
+def test_netting_object_ids_beside_floats_declared_as_computed(local, nin):
+    """Object ids mixing Python ints and floats over several partitions: the declared index was float64 (or
+    object, from one input partition) while every computed partition's was object, and the computed whole float64
+    (pandas' concatenation). Now float64 declared and computed alike; one output partition keeps object, as in
+    memory."""
+    import dask
+
+    ids = np.array([10, 11.5, 12, 10], dtype=object)
+    demand = pd.DataFrame({"item": ids, "week": [1, 2, 1, 3], "qty": [1.0, 2.0, 3.0, 4.0]})
+    want = bk_fast.weekly_balance(0.0, demand).sort_index()
+    summary = bk_fast.net_requirements(demand, 0.0).summary.sort_index().rename_axis("item")
+    for k in (1, 2, 3):
+        with dask.config.set({"dataframe.convert-string": False}):
+            frames = [bkd.weekly_balance(0.0, dd.from_pandas(demand, npartitions=nin, sort=False), npartitions=k)]
+            frames += list(bkd.net_requirements(dd.from_pandas(demand, npartitions=nin, sort=False), 0.0,
+                                                npartitions=k))
+        for out in frames:
+            dtype = np.dtype(object) if k == 1 else np.dtype(np.float64)
+            assert out._meta.index.dtype == dtype
+            assert [p.index.dtype for p in dask.compute(*out.to_delayed())] == [dtype] * out.npartitions
+            assert out.compute().index.dtype == dtype
+        for got, expected in ((frames[0].compute(), want), (frames[3].compute(), summary)):
+            if k > 1:
+                expected = expected.set_axis(expected.index.astype(np.float64), axis=0)
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)

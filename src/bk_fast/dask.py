@@ -25,10 +25,11 @@ Results are Dask DataFrames. Outputs keyed by item (weekly balance, netting reco
 deliveries) are indexed by item and sorted, with **known divisions**; outputs keyed by order rows (allocation
 ``orders``/``shortfalls``, kits) keep the input's row labels and have unknown divisions. Rows come in item
 order (the single-machine functions list items in order of appearance); the values are identical. The
-index keeps the ids' dtype as in memory, but for object ids that pandas reads as integers (an object column
-of Python ints) over several partitions: pandas infers int64 (or uint64) when it concatenates the
-partitions' object indexes, so every partition and the declared index have that dtype (with one
-partition: object, as in memory).
+index keeps the ids' dtype as in memory, but for object ids that pandas reads as numbers (an object column
+of Python ints, or of ints and floats) over several partitions: pandas infers int64 (or uint64; float64 for
+ints beside floats, 10 becoming 10.0, an int beyond 2**53 rounded) when it concatenates the partitions'
+object indexes, so every partition and the declared index have that dtype (with one partition: object, as
+in memory).
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -173,8 +174,20 @@ def _period_order(part, key, what=None) -> pd.Index:
     return pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals.array)
 
 
+def _union_ids(indexes) -> pd.Index:
+    """The distinct ids of several indexes in order of appearance (``netting._union``), object ids that pandas
+    would read as float64 (Python integers beside floats) kept object, as one index keeps them: appending object
+    indexes infers a dtype from their ids (``[10, 11.5] + [12]`` gives float64, 10 becoming 10.0), so the items
+    of an input depended on its partitioning."""
+    indexes = [i for i in indexes if i is not None and len(i)]
+    out = _net._union(indexes)
+    if getattr(out.dtype, "kind", "O") == "f" and all(i.dtype == object for i in indexes):
+        return pd.Index(pd.unique(np.concatenate([i.to_numpy() for i in indexes])), dtype=object)
+    return out
+
+
 def _sorted_items(indexes) -> pd.Index:
-    items = _net._union([i for i in indexes if i is not None and len(i)])
+    items = _union_ids(indexes)
     try:
         return items.sort_values()
     except TypeError:
@@ -337,6 +350,15 @@ def _id_kinds(ids, n: int) -> tuple:
     return source, np.array(kinds, dtype=np.uint8 if len(values) < 256 else np.int64), values
 
 
+def _float_ids(pieces) -> bool:
+    """Whether the whole demand reads its ids as floats, from its partitions' unmatched lines (:func:`_mapped`):
+    some partition has lines of a float column that stayed floats (a non-whole id). A float column reads as
+    integers only when all its ids are whole, so a partition of whole float ids alone reads them as int64
+    where the whole demand reads them as float64."""
+    return any(p[0].dtype.kind == "f" if p[0].shape[0] else p[4] is not None and p[4][0] == "f" and bool(p[4][2])
+               for p in pieces)
+
+
 class _Lines:
     """The ids of all partitions' lines in order, as ``bom._unmatched`` samples them for the item dtype of an
     empty unmatched frame (``len`` and ``[positions]``: the same 16 positions over the whole demand), from the
@@ -348,7 +370,7 @@ class _Lines:
         kinds = [p[4] for p in pieces]
         self._ends = np.cumsum([p[3] for p in pieces], dtype=np.int64)
         py_int = any(src == "O" and any(type(v) is int for v in vals) for src, _, vals in kinds)
-        floats = any(src == "f" and vals for src, _, vals in kinds)
+        floats = _float_ids(pieces)
         self._kinds = [(k, [int(v) if py_int else np.float64(v) if floats else v for v in vals] if src == "i"
                         else vals) for src, k, vals in kinds]
 
@@ -419,11 +441,15 @@ def _tree_sum(parts: list, split_every: int = 8):
 def _unmatched_of(pieces) -> pd.DataFrame:
     """The unmatched demand of the partitions' unmatched lines (:func:`_mapped`, in partition order), as
     ``BOM.explode`` reports it for the whole demand; with none, the item dtype is that of the ids at the
-    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning."""
+    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning. Integer ids
+    of a partition of whole float ids are floats again when the whole demand reads its ids as floats
+    (:func:`_float_ids`)."""
     hit = [p for p in pieces if p[0].shape[0]]
     if not hit:
         return _unmatched(_Lines(pieces), None, None, np.zeros(0, dtype=np.int64))
-    ids = np.concatenate([np.asarray(p[0], dtype=object) for p in hit])
+    floats = _float_ids(pieces)
+    ids = np.concatenate([(p[0].astype(np.float64) if floats and p[0].dtype.kind == "i" else p[0]).astype(object)
+                          for p in hit])
     miss = np.concatenate([p[1] for p in hit])
     q = np.concatenate([p[2] for p in hit])
     return _unmatched(ids, miss, q, np.arange(ids.shape[0]))
@@ -634,7 +660,7 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     # one Index per input (its partitions share a dtype), then the inputs' ids made comparable exactly: a
     # float64 union would round int64/uint64 ids beyond 2**53 (distinct items collapse) and let a float id of
     # one input match an integer id of another, which the in-memory function refuses
-    per_input = [_net._union([d[0] for d in parts if len(d[0])]) for parts in found]
+    per_input = [_union_ids([d[0] for d in parts]) for parts in found]
     what = names if names else ["input"] * len(per_input)
     return _sorted_items(same_ids(list(zip(what, per_input)))), per
 
@@ -642,14 +668,14 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
 def _like(items: pd.Index, nparts: int) -> pd.Index | None:
     """What a partition's item index is cast to (:func:`_as_items`), for ``nparts`` partitions: ``items[:0]``
     when the ids are integers, else None; but with several partitions, object ids that pandas reads as another
-    dtype (Python integers as int64 or uint64) in that dtype: concatenating the partitions' indexes infers it
-    (``Index.append``), where the in-memory function keeps object, so every partition and the declared index
-    get it whatever the partitions hold (not float64: a float read of integer ids would round them)."""
+    dtype (Python integers as int64 or uint64, Python integers beside floats as float64) in that dtype:
+    concatenating the partitions' indexes infers it (``Index.append``), where the in-memory function keeps
+    object, so every partition and the declared index get it whatever the partitions hold."""
     if not len(items):
         return None
     if nparts > 1 and items.dtype == object:
         read = pd.Index(list(items), tupleize_cols=False)[:0]
-        if read.dtype != object and getattr(read.dtype, "kind", "O") != "f":
+        if read.dtype != object:
             return read.rename(items.name)
     return items[:0] if id_kind(items) == "int" else None
 
@@ -673,7 +699,7 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
             return index
         vals = vals.astype(np.int64)
     kind = getattr(like.dtype, "kind", "O")
-    if kind in "iu":
+    if kind in "iuf":  # (float64: object ids beside floats over several partitions, see _like)
         return pd.Index(vals.astype(like.dtype), name=index.name)
     if like.dtype == object:
         return pd.Index(vals.astype(object), dtype=object, name=index.name)

@@ -1615,7 +1615,7 @@ def test_object_cells_read_as_each_cell_alone():
 
     numbers = [0.1, -0.0, 1e308, np.inf, -np.inf, np.nan, 3, -7, True, False, 2 ** 53 + 1, 2 ** 63 + 3,
                -(2 ** 70) - 1, 2 ** 1024, -(2 ** 1100), np.float32(0.1), np.float16(-2.5), np.longdouble(1) / 3,
-               np.int8(-3),               np.uint64(2 ** 64 - 1), np.bool_(True), np.float64(-1e-320), None]
+               np.int8(-3), np.uint64(2 ** 64 - 1), np.bool_(True), np.float64(-1e-320), None]
     others = [Decimal("0.1"), Decimal("NaN"), Decimal("-1e400"), Fraction(1, 3), 1 + 2j, pd.NA, "$1,326.67 ", "n/a",
               "", "1e-400", b"1.5", [1], np.datetime64("2024-01-01")]
     rng = np.random.default_rng(7)

@@ -2108,3 +2108,127 @@ def test_cost_missing_setup_or_holding_counts_zero():
     res = bk_fast.net_requirements(pd.DataFrame({1: [5.0], 2: [3.0]}, index=["a"]), 0.0)
     assert res.cost(None, np.nan).tolist() == [0.0]
     assert res.cost({"a": np.nan}, pd.Series({"a": None})).tolist() == [0.0]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# membership of pandas 3 text ids (dtype 'str', pyarrow): Index.isin builds one pyarrow scalar per value of its
+# argument (~9 us each: seconds for 10^5 ids); _validate.isin gives the same answer through pyarrow in one piece
+
+_TXT = ["a", "b", None, "1", "c", "a"]
+_ISIN_VALUES = {
+    "str": pd.Index(_TXT, dtype="str"), "string[pyarrow]": pd.Index(_TXT, dtype="string[pyarrow]"),
+    "string[python]": pd.Index(_TXT, dtype="string[python]"), "object": pd.Index(_TXT, dtype=object),
+    "categorical": pd.CategoricalIndex(_TXT), "int": pd.Index([1, 2, 3]), "float-nan": pd.Index([1.0, np.nan]),
+    "mixed": pd.Index(["a", 1, None, 2.5], dtype=object), "empty-str": pd.Index([], dtype="str"),
+    "series-str": pd.Series(_TXT, dtype="str"), "str-no-missing": pd.Index(["a", "1"], dtype="str"),
+}
+_ISIN_AMONG = dict(_ISIN_VALUES, **{
+    "list-nan": ["a", np.nan], "list-none": [None, "b"], "list-int": [1, 2], "set": {"a", "1"}, "tuple": ("c",),
+    "unicode-array": np.array(["a", "1"]), "np.str_": [np.str_("a")], "np.float64-nan": [np.float64("nan")],
+    "object-array": np.array(["b", pd.NA, 1, 2 ** 70, True, np.bool_(True), np.float32("nan")], dtype=object),
+    "float32-nan": np.array([np.nan], dtype=np.float32), "float64-nan": np.array([np.nan, 1.0]),
+    "int-array": np.arange(3), "NaT": [pd.NaT], "dates": pd.DatetimeIndex(["2024-01-01", None]), "empty": [],
+    "empty-array": np.array([]), "categorical-unused": pd.Categorical(["a"], categories=["a", "b", "1"]),
+    "categorical-nan": pd.Categorical(["b", None]), "bytes": [b"a", "b"], "dict": {"a": 1}, "range": range(3),
+    "large_string": pd.array(["a", None], dtype=pd.ArrowDtype(__import__("pyarrow").large_string())),
+    "multiindex": pd.MultiIndex.from_tuples([("a", 1)]), "2d": np.array([["a"]]),
+    "object-series": pd.Series(["b", None, 3], dtype=object),
+    "numpy-array": pd.array(np.array(["c", np.nan], dtype=object)),
+})
+
+
+@pytest.mark.parametrize("among", list(_ISIN_AMONG))
+def test_isin_helper_is_pandas_isin(among):
+    from bk_fast._validate import isin
+
+    def outcome(f, values):
+        try:
+            out = f(values, _ISIN_AMONG[among])
+        except Exception as e:  # (pandas' own error, e.g. pyarrow's OverflowError for 2**70 beside text)
+            return type(e)
+        return np.asarray(out).dtype, np.asarray(out).tolist()
+
+    for name, values in _ISIN_VALUES.items():
+        assert outcome(isin, values) == outcome(lambda v, a: np.asarray(v.isin(a), dtype=bool), values), (name, among)
+
+
+@pytest.fixture
+def no_long_text_isin(monkeypatch):
+    """pandas' Arrow-text isin refused for an argument of more than 20 values (its per-value Python loop)."""
+    from pandas.core.arrays.string_arrow import ArrowStringArray
+
+    own = ArrowStringArray.isin
+
+    def isin(self, values):
+        assert len(values) <= 20, f"ArrowStringArray.isin called with {len(values)} values"
+        return own(self, values)
+
+    monkeypatch.setattr(ArrowStringArray, "isin", isin)
+
+
+def _str_ids(n, order=None):
+    ids = pd.Index([f"Y{i:04d}" for i in range(n)], dtype="str")
+    return ids if order is None else ids[order]
+
+
+def test_isin_helper_object_among_no_per_value_isin(no_long_text_isin):
+    from bk_fast._validate import isin
+
+    among = pd.Index([f"Y{i:04d}" for i in range(0, 200, 2)] + [None], dtype=object)
+    values = _str_ids(200).append(pd.Index([None], dtype="str"))
+    assert isin(values, among).tolist() == [i % 2 == 0 for i in range(201)]  # (None meets None)
+
+
+def test_weekly_balance_long_str_ids_no_per_value_isin(no_long_text_isin):
+    """netting._union: long demand rows with text items in another order than on_hand's."""
+    n = 200
+    order = np.random.default_rng(0).permutation(n)
+    demand = pd.DataFrame({"item": pd.Series(_str_ids(n, order), dtype="str"), "period": order % 3, "qty": 1.0})
+    out = bk_fast.weekly_balance(pd.Series(5.0, index=_str_ids(n)), demand, engine="numpy")
+    assert out.index.equals(_str_ids(n)) and (out["total_balance"] == 4.0).all()
+
+
+def test_weekly_balance_past_due_str_ids_no_per_value_isin(no_long_text_isin):
+    """The past_due check (every past-due item has a row) with text items in another order."""
+    n = 200
+    order = np.random.default_rng(1).permutation(n)
+    demand = pd.DataFrame({"W1": np.ones(n)}, index=_str_ids(n))
+    out = bk_fast.weekly_balance(pd.Series(5.0, index=_str_ids(n)), demand,
+                                 past_due=pd.Series(2.0, index=_str_ids(n, order)), engine="numpy")
+    assert (out["total_balance"] == 6.0).all()
+    with pytest.raises(ValueError, match="past_due: item 'Z' has no on-hand"):
+        bk_fast.weekly_balance(pd.Series(5.0, index=_str_ids(n)), demand,
+                               past_due=pd.Series(2.0, index=_str_ids(n, order).append(pd.Index(["Z"]))))
+
+
+def test_net_requirements_str_params_no_per_value_isin(no_long_text_isin):
+    """Per-item parameters and an on-hand frame keyed by text items in another order than the gross rows."""
+    n = 200
+    order = np.random.default_rng(2).permutation(n)
+    gross = pd.DataFrame({1: np.full(n, 10.0), 2: np.full(n, 10.0)}, index=_str_ids(n))
+    oh = pd.DataFrame({"item": _str_ids(n, order), "on_hand": 5.0})
+    res = bk_fast.net_requirements(gross, oh, safety_stock=pd.Series(1.0, index=_str_ids(n, order)),
+                                   lead_time=dict.fromkeys(_str_ids(n, order), 1), engine="numpy")
+    assert np.allclose(res.net[:, 0], 6.0)
+
+
+def test_yarn_demand_report_str_ids_no_per_value_isin(no_long_text_isin):
+    """erp.yarn_demand_report: the report's yarns (inventory, then demand, then POs) with text Desc#."""
+    n = 200
+    order = np.random.default_rng(3).permutation(n)
+    ids = pd.Series(_str_ids(n), dtype="str")
+    inv = pd.DataFrame({"Desc#": ids, "Theoretical Balance": 100.0})
+    dem = pd.DataFrame({"Desc#": ids.iloc[order].reset_index(drop=True), "This Week": 10.0, "Week 36": 5.0})
+    po = pd.DataFrame({"Desc#": ids.iloc[order[: n // 2]].reset_index(drop=True), "Unscheduled or Past Due": 2.0,
+                       "This Week": 0.0, "Week 36": 1.0})
+    out = yarn_demand_report(inv, dem, po)
+    assert len(out) == n and set(out["Desc#"]) == set(ids)
+
+
+def test_allocation_order_list_str_ids_no_per_value_isin(no_long_text_isin):
+    """erp's order lists (vip=, sales_linked=) matched to text Order # values."""
+    from bk_fast.erp import _alloc_members
+
+    kos = pd.DataFrame({"Order #": _str_ids(200)})
+    got = _alloc_members(kos, "Order #", list(_str_ids(200)[::2]) + [7, None], "vip")
+    assert got.tolist() == [i % 2 == 0 for i in range(200)]

@@ -2200,3 +2200,51 @@ def test_erp_unassigned_orders_keep_the_rules_order(rule):
                             rates=616.0, start="2025-09-01", rule=rule, horizon=5)
     for col in ("machine", "start_day", "end_day"):
         np.testing.assert_array_equal(s.jobs[col].to_numpy(dtype=float), want.jobs[col].to_numpy(dtype=float))
+
+
+@pytest.fixture
+def no_long_text_isin(monkeypatch):
+    """pandas' Arrow-text isin (pandas 3's 'str' dtype) refused for an argument of more than 20 values: it builds
+    one pyarrow scalar per value in Python (~9 us each: 2 s for min_late_jobs' label check at 10^5 jobs)."""
+    from pandas.core.arrays.string_arrow import ArrowStringArray
+
+    own = ArrowStringArray.isin
+
+    def isin(self, values):
+        assert len(values) <= 20, f"ArrowStringArray.isin called with {len(values)} values"
+        return own(self, values)
+
+    monkeypatch.setattr(ArrowStringArray, "isin", isin)
+
+
+def test_min_late_jobs_str_labels_no_per_value_isin(no_long_text_isin):
+    n = 100
+    idx = pd.Index([f"J{i:03d}" for i in range(n)], dtype="str")
+    order = np.random.default_rng(0).permutation(n)
+    proc, due = pd.Series(1.0, index=idx), pd.Series(np.arange(n, dtype=float) + 1.0, index=idx)
+    assert bk_fast.min_late_jobs(proc, due.iloc[order], engine="numpy").n_late == 0
+    with pytest.raises(ValueError, match="due has no label"):
+        bk_fast.min_late_jobs(proc, due.iloc[order[1:]], engine="numpy")
+
+
+def test_setup_table_str_machines_no_per_value_isin(no_long_text_isin):
+    n = 30
+    machines = pd.DataFrame({"machine": pd.Series([f"M{i:02d}" for i in range(n)], dtype="str"), "work_center": "W",
+                             "current_style": "B"})
+    jobs = pd.DataFrame({"job": range(n), "qty": 100.0, "style": "A", "work_center": "W"})
+    setup = {f"M{i:02d}": 0.5 for i in range(n)}
+    s = bk_fast.schedule(jobs, machines, rates=100.0, setup=setup, start="2025-09-01", engine="numpy")
+    assert (s.jobs["setup_days"] == 0.5).all()
+
+
+def test_schedule_knit_orders_many_styles_no_per_value_isin(no_long_text_isin):
+    """erp: every work center listed under each matched style key (30 styles, text keys)."""
+    n = 30
+    styles = [f"{100000 + i}/1" for i in range(n)]
+    ko = pd.DataFrame({"Order #": [f"K{i}" for i in range(n)], "Style #": styles, "Qty Ordered (lbs)": 100.0,
+                       "Balance (lbs)": 100.0, "Quoted Date": pd.Timestamp("2025-09-10")})
+    machines = pd.DataFrame({"WC": ["W1", "W2"], "MACH": [1, 2]})
+    cap = pd.DataFrame({"Style": styles, "lbs/day": 100.0})
+    swc = pd.DataFrame({"Style": styles + styles[:5], "WC": ["W1"] * n + ["W2"] * 5})
+    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine="numpy")
+    assert s.jobs["machine"].notna().all()

@@ -403,7 +403,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bk_fast._validate import (clean_numbers, date_arg, find_column, float_column, is_time_value,  # noqa: E402
-                               missing_text, plain, require_frame)
+                               isin, missing_text, plain, require_frame)
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -827,7 +827,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             continue
         # every work center listed under the matched key (a style may sit in several)
         keys = qkeys[lv].to_numpy(dtype=object)[sel]
-        rows = np.flatnonzero(tkeys[lv].isin(keys).to_numpy() & sw_wc.notna().to_numpy())
+        rows = np.flatnonzero(isin(tkeys[lv], keys) & sw_wc.notna().to_numpy())
         pairs = pd.DataFrame({"k": tkeys[lv].iloc[rows].to_numpy(dtype=object),
                               "w": sw_wc.iloc[rows].to_numpy(dtype=object)}).drop_duplicates()
         lists: dict = {}
@@ -1263,7 +1263,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         on_hand = on_hand.groupby(level=0, sort=False).sum()
         full = on_hand.index
         for ix in (dem_frame.index, rec_frame.index if rec_frame is not None else None, past_due.index):
-            new = ix[~ix.isin(full)].unique() if ix is not None else ix
+            new = ix[~isin(ix, full)].unique() if ix is not None else ix
             if new is not None and len(new):  # (appending an empty float index would turn integer Desc# float)
                 full = full.append(new)
         if len(full) > len(on_hand):
@@ -1370,7 +1370,7 @@ def _alloc_members(kos, o_label, spec, what):
         if arr.shape[0] != n:
             raise ValueError(f"{what}: a boolean mask must have one value per knit order ({n}), got {arr.shape[0]}")
         return arr
-    return kos[o_label].isin(list(arr)).to_numpy(dtype=bool)
+    return isin(kos[o_label], list(arr))
 
 
 def _alloc_week_monday(number: int, today, col):

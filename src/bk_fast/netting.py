@@ -45,8 +45,8 @@ from bk_fast._engine import resolve
 from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
-from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, number_arg,
-                               numpy_dates, one_column, plain, reject_text, require_frame, same_ids)
+from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, isin,
+                               number_arg, numpy_dates, one_column, plain, reject_text, require_frame, same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -270,7 +270,7 @@ def _union(indexes) -> pd.Index:
             out = u
         else:
             try:
-                new = u[~u.isin(out)]
+                new = u[~isin(u, out)]
             except (TypeError, ValueError):  # (pandas Periods beside pyarrow text: pyarrow's ArrowInvalid)
                 new = u[~u.astype(object).isin(out.astype(object))]
             if len(new):  # (appending even an empty float index turns integer ids into floats: 18767.0)
@@ -459,7 +459,7 @@ def _periods(sources, periods) -> pd.Index:
         for s, labels in zip(sources, _same_kinds([(s.what, s.periods) for s in sources], out)):
             s.periods = labels
         for s in sources:
-            unknown = ~s.periods.isin(out)
+            unknown = ~isin(s.periods, out)
             if unknown.any():
                 raise ValueError(f"{s.what}: period {plain(s.periods[unknown][0])!r} is not in periods=")
         return out
@@ -809,7 +809,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     rec = _matrix(r_src, items, per)
     oh = _vector(oh_items, oh_vals, items, "on_hand")
     if pd_items is not None and not pd_items.equals(items):
-        unknown = ~pd_items.isin(items)
+        unknown = ~isin(pd_items, items)
         if unknown.any():
             raise ValueError(f"past_due: item {plain(pd_items[unknown][0])!r} has no on-hand, demand or receipt row")
     pdue = _vector(pd_items, pd_vals, items, "past_due")
@@ -1396,7 +1396,7 @@ def _demo_step(mill, engine):
     short = is_yarn & (res.net > 0).any(axis=1)
     rows = np.flatnonzero(short)
     first = (res.net[rows] > 0).argmax(axis=1)
-    orders = res.orders[res.orders["item"].isin(res.items[rows])]
+    orders = res.orders[isin(res.orders["item"], res.items[rows])]
     first_order = orders.groupby("item", sort=False).first()
     table = pd.DataFrame({
         "Desc#": res.items[rows],
@@ -1407,7 +1407,7 @@ def _demo_step(mill, engine):
                     for r in first_order["release_period"].reindex(res.items[rows]).to_numpy()],
     })
     table = table.iloc[np.lexsort((-table["net need (lbs)"].to_numpy(), first))]
-    unknown = int((~pd.Index(res.items[rows]).isin(stock.index)).sum())
+    unknown = int((~isin(res.items[rows], stock.index)).sum())
     lines = [
         f"{int(keep.sum()):,} of {len(ko):,} knit orders exploded by start week through {bom!r}"
         + (" (the others: no style in the BOM, no start date, or a start beyond 8 weeks)" if not keep.all() else "")

@@ -23,8 +23,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes
-from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, is_time_value, plain, \
-    numpy_dates, reject_text, require_frame, uncategorized
+from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, is_time_value, isin, \
+    plain, numpy_dates, reject_text, require_frame, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -175,7 +175,7 @@ class Schedule:
         rows.sort(key=lambda r: (work_centers.index(r[0]), r[1] if numeric else str(r[1])))
         ypos = {m: i for i, (_, m) in enumerate(rows)}
         fig, ax = figure_axes(ax, path, (11, 0.35 * len(rows) + 1.5))
-        sel = placed[placed["machine"].isin(list(ypos))]
+        sel = placed[isin(placed["machine"], list(ypos))]
         # one broken_barh (a collection of rectangles) per machine for its changeovers and one for its knitting,
         # not one bar per job (~4 ms each)
         y = sel["machine"].map(ypos).to_numpy(dtype=np.int64)
@@ -851,7 +851,7 @@ def _setup(setup, m_ids, perm, n_mach) -> np.ndarray:
         if not table.index.is_unique:
             raise ValueError(f"setup: one changeover per machine, got machine "
                              f"{plain(table.index[table.index.duplicated()][0])!r} more than once")
-        unknown = ~table.index.isin(ids)
+        unknown = ~isin(table.index, ids)
         # a table for more machines than those scheduled is fine; keys of which none is a machine id, or text
         # keys for number ids (or the reverse), are a mistake: every changeover would silently have been 0
         other_kind = [k for k in table.index[unknown] if len(ids) and isinstance(k, str) != isinstance(ids[0], str)]
@@ -1226,8 +1226,8 @@ def _align_due(index: pd.Index, due: pd.Series) -> pd.Series:
     """``due`` in the order of ``index`` (processing's), matched by label."""
     if due.index.equals(index):
         return due
-    missing = index[~index.isin(due.index)]
-    extra = due.index[~due.index.isin(index)]
+    missing = index[~isin(index, due.index)]
+    extra = due.index[~isin(due.index, index)]
     if len(missing) or len(extra):
         parts = []
         if len(missing):

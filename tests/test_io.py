@@ -1607,6 +1607,18 @@ def _cell_oracle(v):
         return np.nan, STATUS_INVALID
 
 
+def test_object_numbers_cast_at_once_keep_no_nan_sign():
+    """A review: the one-cast path of object numbers kept a negative NaN's sign bit where a NaN read alone (and the
+    per-value path before) is +NaN, missing."""
+    from bk_fast._kernels.reference.parse import STATUS_EMPTY
+
+    neg_nan = -np.float64(np.nan)
+    got, status = bkio._parse_objects(np.array([1, neg_nan, 2.5], dtype=object), None)
+    alone, _ = bkio._parse_objects(np.array([neg_nan], dtype=object), None)
+    assert not np.signbit(got[1]) and not np.signbit(alone[0]) and np.isnan(got[1])
+    assert status[1] == STATUS_EMPTY and got[0] == 1.0 and got[2] == 2.5
+
+
 def test_object_cells_read_as_each_cell_alone():
     """Numbers in object columns were read one float() at a time in Python (~0.8 us a value, 10x parsing their
     text); they are cast at once now. Every kind of cell, alone or mixed, reads bit for bit as before."""

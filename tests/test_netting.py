@@ -2134,7 +2134,11 @@ _ISIN_AMONG = dict(_ISIN_VALUES, **{
     "multiindex": pd.MultiIndex.from_tuples([("a", 1)]), "2d": np.array([["a"]]),
     "object-series": pd.Series(["b", None, 3], dtype=object),
     "numpy-array": pd.array(np.array(["c", np.nan], dtype=object)),
+    # (a review: pyarrow cut "<U" strings at a NUL character; an int in [2**63, 2**64) beside text was answered
+    # where pandas raises)
+    "unicode-nul": np.array(["a\x00b", "1"]), "uint64-range-int": [2 ** 63, "a"],
 })
+_ISIN_VALUES["str-nul"] = pd.Index(["a", "a\x00b", None], dtype="str")
 
 
 @pytest.mark.parametrize("among", list(_ISIN_AMONG))

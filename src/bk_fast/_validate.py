@@ -546,7 +546,7 @@ def isin(values, among) -> np.ndarray:
         null = pa.scalar(other.dtype.type(np.nan), from_pandas=True).type == pa.null() and np.isnan(other).any()
         keep = pa.array([None] if null else [], type=texts.type)
     elif isinstance(other, np.ndarray) and other.dtype.kind == "U":
-        keep = pa.array(other, type=texts.type)
+        keep = pa.array(other.tolist(), type=texts.type)  # (from a "<U" array pyarrow cuts at a NUL character)
     elif isinstance(other, np.ndarray) and other.dtype != object:
         return np.asarray(own.isin(among), dtype=bool)
     elif not isinstance(other, (np.ndarray, list)):  # Arrow text
@@ -557,9 +557,9 @@ def isin(values, among) -> np.ndarray:
         null = False
         if len(strs) < len(other):
             for v in other:
-                if isinstance(v, str) or isinstance(v, numbers.Integral) and (
-                        not isinstance(v, int) or -2 ** 63 <= v < 2 ** 64):
-                    continue
+                if isinstance(v, str) or isinstance(v, (int, np.integer)) and (
+                        not isinstance(v, int) or -2 ** 63 <= v < 2 ** 63):
+                    continue  # (ints beyond int64 go to pyarrow below: pandas' OverflowError)
                 if type(v) is float or isinstance(v, np.float64) or v is None or v is pd.NA or v is pd.NaT:
                     null = null or v is None or v is pd.NA or v is pd.NaT or v != v
                     continue

@@ -163,7 +163,9 @@ def _parse_objects(arr: np.ndarray, engine):
         except (OverflowError, TypeError, ValueError):
             pass
         else:
-            return out, np.where(np.isnan(out), STATUS_EMPTY, STATUS_NUMBER).astype(np.int8)
+            nan = np.isnan(out)
+            out[nan] = np.nan  # (a NaN read alone is missing, +NaN: no sign bit kept, as before)
+            return out, np.where(nan, STATUS_EMPTY, STATUS_NUMBER).astype(np.int8)
         missing = _isna_objects(arr)
         is_str = np.zeros(n, dtype=bool)
     else:

@@ -959,15 +959,12 @@ class BOM:
         """
         ids, miss, q, labels, qlabel, pre = self._demand(demand, item, qty, engine)
         emit = self._emit_leaf if leaves_only else ~self.is_phantom
-        show_level = keep_levels or not leaves_only
         if by_line:
             self._check_finite(q, qlabel, labels)
             line_codes = pre if pre is not None else self._codes(ids)
             if pre is None and miss.any():
                 line_codes[miss] = -1
-            out_line, codes, out_qty = self.explode_lines(line_codes, q, emit=emit, engine=engine)
-            out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes, emit),
-                                "qty": out_qty})
+            out = self._line_frame(labels, line_codes, q, leaves_only, keep_levels, engine)
             unmatched = np.flatnonzero(line_codes < 0)
         else:
             req = np.zeros(self.n_items, dtype=np.float64)
@@ -1013,11 +1010,27 @@ class BOM:
             req.resize(k, refcheck=False)
             self._check_overflow(req, codes, "explode")
             out = pd.DataFrame({"item": self._take(codes, emit), "qty": req}, copy=False)
-        if show_level:
+            out = self._with_levels(out, codes, leaves_only, keep_levels)
+        return _with_unmatched(out, _unmatched(ids, miss, q, unmatched))
+
+    def _with_levels(self, out: pd.DataFrame, codes, leaves_only: bool, keep_levels: bool) -> pd.DataFrame:
+        """``out`` (one row per item code of ``codes``) with the ``level`` and ``leaf`` columns :meth:`explode`
+        adds for these options (also for ``bk_fast.dask.explode``)."""
+        if keep_levels or not leaves_only:
             out["level"] = self.llc[codes]
         if not leaves_only:
             out["leaf"] = self.is_leaf[codes]
-        return _with_unmatched(out, _unmatched(ids, miss, q, unmatched))
+        return out
+
+    def _line_frame(self, labels, line_codes, q, leaves_only: bool, keep_levels: bool, engine) -> pd.DataFrame:
+        """The frame of :meth:`explode` with ``by_line=True`` for demand lines already mapped to codes
+        (``line_codes``, -1 = unmatched; ``labels`` the lines' labels): ``line, item, qty`` and the level columns
+        (also for ``bk_fast.dask.explode``)."""
+        emit = self._emit_leaf if leaves_only else ~self.is_phantom
+        out_line, codes, out_qty = self.explode_lines(line_codes, q, emit=emit, engine=engine)
+        out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": self._take(codes, emit),
+                            "qty": out_qty})
+        return self._with_levels(out, codes, leaves_only, keep_levels)
 
     def explode_lines(self, codes: np.ndarray, qty: np.ndarray, *, emit: np.ndarray | None = None,
                       engine: str | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

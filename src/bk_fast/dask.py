@@ -455,15 +455,6 @@ def _unmatched_of(pieces) -> pd.DataFrame:
     return _unmatched(ids, miss, q, np.arange(ids.shape[0]))
 
 
-def _with_levels(out: pd.DataFrame, bom: BOM, codes, leaves_only, keep_levels) -> pd.DataFrame:
-    """``out`` with the ``level`` and ``leaf`` columns ``BOM.explode`` adds for these options."""
-    if keep_levels or not leaves_only:
-        out["level"] = bom.llc[codes]
-    if not leaves_only:
-        out["leaf"] = bom.is_leaf[codes]
-    return out
-
-
 def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) -> pd.DataFrame:
     """The frame ``BOM.explode`` builds from the dense requirements (same columns, order and dtypes)."""
     emit = bom._emit_leaf if leaves_only else ~bom.is_phantom
@@ -471,7 +462,7 @@ def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) 
     codes = np.flatnonzero(sel).astype(np.int32 if bom.n_items < 2 ** 31 else np.int64)
     bom._check_overflow(req[codes], codes, "explode")  # (partial sums added up may overflow too)
     out = pd.DataFrame({"item": bom._take(codes, emit), "qty": req[codes]}, copy=False)
-    out = _with_levels(out, bom, codes, leaves_only, keep_levels)
+    out = bom._with_levels(out, codes, leaves_only, keep_levels)
     return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 
@@ -498,11 +489,7 @@ def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine, u
     ``unmatched`` (the whole demand's unmatched demand, the same in every partition: the concatenation keeps
     it) when given."""
     codes, q, labels, _ = _mapped(part, bom, item, qty, engine)
-    emit = bom._emit_leaf if leaves_only else ~bom.is_phantom
-    out_line, out_codes, out_qty = bom.explode_lines(codes, q, emit=emit, engine=engine)
-    out = pd.DataFrame({"line": pd.Index(labels).take(out_line), "item": bom._take(out_codes, emit),
-                        "qty": out_qty})
-    out = _with_levels(out, bom, out_codes, leaves_only, keep_levels)
+    out = bom._line_frame(labels, codes, q, leaves_only, keep_levels, engine)
     return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 

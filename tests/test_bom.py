@@ -1170,6 +1170,27 @@ def test_text_style_meets_an_integer_bom_style_in_both_erp_adapters(style):
     assert orders["bom_matched"].tolist() == [True, False, False]
 
 
+@pytest.mark.parametrize("dtype", ["str", object])
+def test_whole_number_text_with_point_zero_meets_a_bom_of_text_styles(dtype):
+    """The text "125792.0" (a float Style # column written as text) met the style "125792" in the scheduling
+    lookups (erp._sched_text) but not in yarn_requirements / allocate_knit_orders against a BOM of text styles:
+    its yarn went missing from the requirements. Now the ".0" of whole-number text is dropped there too; spaces,
+    leading zeros and fractions still count ("999.0" is no "0999", "125792.5" no "125792")."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["125792", "125792/1", "0999"], "Desc#": [1, 2, 3],
+                        "BOM_Percentage": [1.0, 1.0, 1.0]})
+    kos = pd.DataFrame({"Order #": ["A", "B", "C", "D", "E"],
+                        "Style #": pd.Series(["125792.0", " 125792.00 ", "0999.0", "999.0", "125792.5"], dtype=dtype),
+                        "Balance (lbs)": [10.0, 20.0, 30.0, 40.0, 50.0]})
+    res = yarn_requirements(kos, bom)
+    assert res.by_order["Order #"].tolist() == ["A", "B", "C"] and res.by_order["Desc#"].tolist() == [1, 1, 3]
+    assert res.unmatched["Order #"].tolist() == ["D", "E"]
+    inv = pd.DataFrame({"Desc#": [1, 2, 3], "Planning Balance": [100.0, 100.0, 100.0]})
+    orders = allocate_knit_orders(kos, bom, inv, today="2025-09-01").orders
+    assert orders["bom_matched"].tolist() == [True, True, True, False, False]
+
+
 @pytest.mark.parametrize("column", ["str", "object", "mixed"])
 def test_strip_false_blank_ids_are_missing_whatever_the_column_holds(fast_engine, column):
     """BOM audit: with strip=False a white-space-only id was an item in a column of text and an empty id in one

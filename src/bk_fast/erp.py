@@ -136,7 +136,8 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
     id first (the integer 102910 meets the BOM's integer style, text stripped), then the rest by the id's text
     (:func:`_style_text`: a number meets a BOM of text styles, ``"102910"``), then, when the BOM has integer
     ids, the rest whose text is a whole number by that integer (:func:`_net_yarn_ids`' reading: the text
-    ``"102910"`` meets the BOM's integer style 102910), whatever the column's dtype. The one rule of
+    ``"102910"`` meets the BOM's integer style 102910), whatever the column's dtype; whole-number text with a
+    ``.0`` meets a text style without it (``"102910.0"``, as :func:`_sched_text` reads it). The one rule of
     :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both take the same yarns when a BOM
     holds the integer style and its text. ``ids``, ``miss``: ``_id_values(col, True)``, when
     the caller has them."""
@@ -159,6 +160,16 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
         text = _style_text(col.iloc[rest])
         codes[rest] = compiled._parent_codes(compiled._codes(text))
         left = codes[rest] < 0
+        if left.any():
+            # whole-number text with its ".0" (a float column written as text: "125792.0") meets the BOM's
+            # text style without it, as the scheduling lookups read it (_sched_text)
+            point = _bom_pd.Series(text[left], dtype=object)
+            point = point[point.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)]
+            if len(point):
+                at = rest[left][point.index.to_numpy()]
+                codes[at] = compiled._parent_codes(compiled._codes(
+                    point.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)))
+                left = codes[rest] < 0
         if left.any() and compiled._lookup is not None:  # (a BOM with integer ids: whole-number text as those)
             ints = _net_yarn_ids(text[left]).to_numpy(dtype=object)
             is_int = _bom_np.fromiter((isinstance(v, int) for v in ints), dtype=bool, count=len(ints))
@@ -173,7 +184,8 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     """Yarn lbs of every knit order: ``Balance (lbs) x BOM fraction`` per knit order and yarn, summed per yarn.
 
     The ERP's own report, without its nested row loops (DOMAIN.md section 4): no loss factor, duplicate
-    (style, yarn) BOM rows add up, styles are matched after stripping spaces, and a knit order whose style is
+    (style, yarn) BOM rows add up, styles are matched after stripping spaces (a whole number, as a number or as
+    text such as ``"125792.0"``, without its ``.0``), and a knit order whose style is
     not in the BOM is reported in ``unmatched``, never dropped silently. Only a style with BOM rows of its own (a
     parent) matches: a ``Style #`` that is only a component of the BOM (a yarn id) is unmatched too, whatever
     the id's type. A missing balance counts as 0 lbs.

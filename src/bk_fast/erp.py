@@ -137,10 +137,14 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
     (:func:`_style_text`: a number meets a BOM of text styles, ``"102910"``), then, when the BOM has integer
     ids, the rest whose text is a whole number by that integer (:func:`_net_yarn_ids`' reading: the text
     ``"102910"`` meets the BOM's integer style 102910), whatever the column's dtype; whole-number text with a
-    ``.0`` meets a text style without it (``"102910.0"``, as :func:`_sched_text` reads it). The one rule of
-    :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both take the same yarns when a BOM
-    holds the integer style and its text. ``ids``, ``miss``: ``_id_values(col, True)``, when
-    the caller has them."""
+    ``.0`` meets a text style without it (``"102910.0"``, as :func:`_sched_text` reads it), and a whole number
+    meets a BOM's text style written with a ``.0`` (``102910`` and ``"102910"`` meet ``"102910.0"``, a float
+    column written as text), the BOM's ids left as they are. Against a BOM of integer styles (whose leading
+    zeros the export already dropped) whole-number text is read as that integer, leading zeros and sign
+    included (``"0999"`` and ``"+999"`` meet 999), while the scheduling lookups (:func:`erp_capacity`)
+    compare text. The one rule of :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both
+    take the same yarns when a BOM holds the integer style and its text. ``ids``, ``miss``:
+    ``_id_values(col, True)``, when the caller has them."""
     from bk_fast.bom import _id_values
 
     if ids is None and len(col) > 4096 and isinstance(col.dtype, _bom_pd.StringDtype):
@@ -156,27 +160,68 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
     # BOM, and would otherwise stand in for itself at 100 % of the balance
     compiled._parent_codes(codes)
     rest = _bom_np.flatnonzero((codes < 0) & ~miss)
-    if rest.size:
-        text = _style_text(col.iloc[rest])
-        codes[rest] = compiled._parent_codes(compiled._codes(text))
-        left = codes[rest] < 0
-        if left.any():
-            # whole-number text with its ".0" (a float column written as text: "125792.0") meets the BOM's
-            # text style without it, as the scheduling lookups read it (_sched_text)
-            point = _bom_pd.Series(text[left], dtype=object)
-            point = point[point.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)]
-            if len(point):
-                at = rest[left][point.index.to_numpy()]
-                codes[at] = compiled._parent_codes(compiled._codes(
-                    point.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)))
-                left = codes[rest] < 0
-        if left.any() and compiled._lookup is not None:  # (a BOM with integer ids: whole-number text as those)
-            ints = _net_yarn_ids(text[left]).to_numpy(dtype=object)
-            is_int = _bom_np.fromiter((isinstance(v, int) for v in ints), dtype=bool, count=len(ints))
-            if is_int.any():
-                whole = ints[is_int].astype(_bom_np.int64)
-                codes[rest[left][is_int]] = compiled._parent_codes(compiled._codes(whole))
+    if rest.size:  # (by the text: each distinct one matched once)
+        tcodes, text = _bom_pd.factorize(_style_text(col.iloc[rest]), use_na_sentinel=True)
+        codes[rest] = _bom_np.append(_text_style_codes(compiled, _bom_np.asarray(text, dtype=object)), -1)[tcodes]
     return codes
+
+
+def _text_style_codes(compiled, text: _bom_np.ndarray) -> _bom_np.ndarray:
+    """The BOM code (a parent's, else -1) of each style text (:func:`_style_text`) of :func:`_style_codes`."""
+    codes = compiled._parent_codes(compiled._codes(text))
+    left = codes < 0
+    if left.any():
+        # whole-number text with its ".0" (a float column written as text: "125792.0") meets the BOM's
+        # text style without it, as the scheduling lookups read it (_sched_text)
+        point = _bom_pd.Series(text[left], dtype=object)
+        point = point[point.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)]
+        if len(point):
+            at = _bom_np.flatnonzero(left)[point.index.to_numpy()]
+            codes[at] = compiled._parent_codes(compiled._codes(
+                point.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)))
+            left = codes < 0
+    if left.any():
+        # a whole number meets the BOM's text style written with a ".0" (a float column written as text)
+        keys, pcodes = _style_point_zero_parents(compiled)
+        if len(keys):
+            key = _bom_pd.Series(text[left], dtype=object)
+            key = key.where(key.str.fullmatch(r"[+-]?[0-9]+(?:\.0+)?", na=False), None)
+            key = key.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)
+            codes[left] = _bom_np.append(pcodes, -1)[keys.get_indexer(key)]  # (not found: -1)
+            left = codes < 0
+    if left.any() and compiled._lookup is not None:  # (a BOM with integer ids: whole-number text as those)
+        ints = _net_yarn_ids(text[left]).to_numpy(dtype=object)
+        is_int = _bom_np.fromiter((isinstance(v, int) for v in ints), dtype=bool, count=len(ints))
+        if is_int.any():
+            whole = ints[is_int].astype(_bom_np.int64)
+            codes[_bom_np.flatnonzero(left)[is_int]] = compiled._parent_codes(compiled._codes(whole))
+    return codes
+
+
+def _greige_keys(values) -> _bom_np.ndarray:
+    """The text key of each id of :func:`sales_to_greige` (object array, None where missing or blank): read as
+    the scheduling lookups read styles (:func:`_sched_text`: a whole number, or whole-number text, without its
+    ``.0``), surrounding white space stripped. Each distinct id is read once."""
+    codes, uniq = _bom_pd.factorize(_bom_pd.Series(values).to_numpy(dtype=object), use_na_sentinel=True)
+    keys = _sched_text(_bom_pd.Series(uniq, dtype=object)).str.strip()
+    keys = keys.where(keys != "").to_numpy(dtype=object, na_value=None)
+    return _bom_np.append(keys, None)[codes]
+
+
+def _style_point_zero_parents(compiled):
+    """(Index of keys, codes) of the BOM's styles (parents) written as whole-number text with a ``.0``
+    (``"102910.0"``): the key is the text without it, first style first when two share a key."""
+    parents = _bom_np.flatnonzero(~compiled.is_leaf)
+    empty = (_bom_pd.Index([], dtype=object), _bom_np.zeros(0, dtype=_bom_np.int64))
+    if not parents.size or not _bom_pd.api.types.is_string_dtype(compiled.items.dtype):
+        return empty  # (integer or float styles only)
+    styles = _bom_pd.Series(compiled.items.take(parents), dtype=object)
+    point = styles.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)
+    if not point.any():
+        return empty
+    keys = _bom_pd.Index(styles[point].str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object))
+    first = ~keys.duplicated()
+    return keys[first], parents[point][first]
 
 
 def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str = "fraction",
@@ -185,10 +230,12 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
 
     The ERP's own report, without its nested row loops (DOMAIN.md section 4): no loss factor, duplicate
     (style, yarn) BOM rows add up, styles are matched after stripping spaces (a whole number, as a number or as
-    text such as ``"125792.0"``, without its ``.0``), and a knit order whose style is
-    not in the BOM is reported in ``unmatched``, never dropped silently. Only a style with BOM rows of its own (a
-    parent) matches: a ``Style #`` that is only a component of the BOM (a yarn id) is unmatched too, whatever
-    the id's type. A missing balance counts as 0 lbs.
+    text such as ``"125792.0"``, without its ``.0``, on either side), and a knit order whose style is
+    not in the BOM is reported in ``unmatched``, never dropped silently. Against a BOM of integer styles (whose
+    leading zeros the export already dropped) whole-number text is read as that integer, leading zeros and sign
+    included (``"0999"`` meets 999), while the scheduling lookups (:func:`erp_capacity`) compare text. Only a
+    style with BOM rows of its own (a parent) matches: a ``Style #`` that is only a component of the BOM (a
+    yarn id) is unmatched too, whatever the id's type. A missing balance counts as 0 lbs.
 
     Parameters
     ----------
@@ -302,7 +349,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     """Map finished-style sales through the style master to the BOM's greige styles.
 
     ``fStyle# -> gBase`` through the style master, then to every BOM style whose base (the text before the
-    first ``/``) is that ``gBase`` (DOMAIN.md section 1). Ids are compared with surrounding spaces stripped.
+    first ``/``) is that ``gBase`` (DOMAIN.md section 1). Ids are compared with surrounding spaces stripped, a
+    whole number, as a number or as text, without its ``.0`` (``5001.0`` and ``"5001.0"`` meet ``5001``, a
+    ``gBase`` ``"125792.0"`` meets the BOM's ``125792/1``), as the scheduling lookups read styles.
 
     Parameters
     ----------
@@ -363,28 +412,34 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     q = float_column(sales, q_label, what="sales")
     require_finite(sales, q_label, q, "sales", id_label)  # (as every other adapter: inf lbs is no quantity)
     fs, fmiss = _id_values(sales[f_label].astype(object), True)
-    mf, mmiss = _id_values(styles[find_column(styles, "fStyle#", what="styles")].astype(object), True)
-    mb, bmiss = _id_values(styles[find_column(styles, "gBase", what="styles")].astype(object), True)
-    master = _bom_pd.Series(mb[~(mmiss | bmiss)].astype(str), index=mf[~(mmiss | bmiss)].astype(str))
-    master = master[~master.index.duplicated()]
-    # greige styles of the BOM by base
+    mf_col = styles[find_column(styles, "fStyle#", what="styles")]
+    mb_col = styles[find_column(styles, "gBase", what="styles")]
+    _, mmiss = _id_values(mf_col.astype(object), True)
+    mb, bmiss = _id_values(mb_col.astype(object), True)
+    # ids matched by their text keys (_greige_keys: 5001, 5001.0, "5001" and "5001.0" are one id), the first
+    # master row of a repeated fStyle# winning; the master's gBase shown as written
+    ok = _bom_np.flatnonzero(~(mmiss | bmiss))
+    mkeys = _bom_pd.Index(_greige_keys(mf_col)[ok], dtype=object)
+    first = ok[~mkeys.duplicated()]
+    at = mkeys[~mkeys.duplicated()].get_indexer(_greige_keys(sales[f_label]))
+    at[fmiss] = -1
+    base = _bom_np.append(mb[first].astype(str).astype(object), None)[at]  # (at -1: None)
+    base_key = _bom_np.append(_greige_keys(mb_col)[first], None)[at]
+    # greige styles of the BOM by base (its key, as the master's)
     parents = _bom_np.flatnonzero(~compiled.is_leaf)
     gstyles = compiled.items.take(parents)
     gtext = _bom_pd.Series(gstyles.astype(str), dtype="string")
     gbase = gtext.str.split("/", n=1).str[0].str.strip()
-    versions = _bom_pd.DataFrame({"gBase": gbase.to_numpy(dtype=object), "Style#": gstyles.to_numpy()})
-    nver = versions.groupby("gBase", sort=False)["Style#"].transform("size")
-    versions["versions"] = nver.to_numpy()
+    versions = _bom_pd.DataFrame({"_key": _greige_keys(gbase), "Style#": gstyles.to_numpy()})
+    versions = versions[versions["_key"].notna()]
+    versions = versions.assign(versions=versions.groupby("_key", sort=False)["Style#"].transform("size"))
     fstr = _bom_pd.Series(fs, dtype=object).where(~fmiss, None)
-    # matched as text, like the master's keys (numeric fStyle# ids, e.g. 5001, match the master's 5001 or "5001")
-    base = _bom_pd.Series(fs.astype(str), dtype=object).where(~fmiss, None).map(master)
     head = {"line": _bom_np.arange(len(sales))}
     if id_label is not None:
         head[id_label] = sales[id_label].to_numpy()
-    # (object keys: with no usable master row the mapped bases are float NaN, which pandas refuses to merge
-    # with the BOM's text bases)
-    left = _bom_pd.DataFrame({**head, "fStyle#": fstr.to_numpy(), "gBase": base.to_numpy(dtype=object), "qty": q})
-    merged = left.merge(versions, on="gBase", how="inner", sort=False)
+    # (object keys on both sides: pandas refuses to merge float NaN keys with text ones)
+    left = _bom_pd.DataFrame({**head, "fStyle#": fstr.to_numpy(), "gBase": base, "qty": q, "_key": base_key})
+    merged = left[at >= 0].merge(versions, on="_key", how="inner", sort=False)
     merged = merged.sort_values("line", kind="stable", ignore_index=True)
     if how == "split":
         merged["qty"] = merged["qty"] / merged["versions"]
@@ -392,7 +447,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     lines = merged[cols].infer_objects()
     found = _bom_np.zeros(len(sales), dtype=bool)
     found[merged["line"].to_numpy()] = True
-    reason = _bom_np.where(base.isna().to_numpy(), "fStyle# not in style master", "no BOM style for gBase")
+    reason = _bom_np.where(at >= 0, "no BOM style for gBase", "fStyle# not in style master")
     um = ~found
     unmatched = _bom_pd.DataFrame({**{k: v[um] for k, v in head.items()}, "fStyle#": fstr.to_numpy()[um],
                                    "qty": q[um], "reason": reason[um]}).infer_objects()
@@ -400,7 +455,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     src = {"fStyle#": fstr if len(fstr) else sales[f_label]}
     if id_label is not None:
         src[id_label] = sales[id_label]
-    lines = _rows_dtypes(lines, {**src, "gBase": versions["gBase"], "Style#": versions["Style#"]}, True)
+    lines = _rows_dtypes(lines, {**src, "gBase": gbase.to_numpy(dtype=object), "Style#": versions["Style#"]}, True)
     return GreigeDemand(lines, _rows_dtypes(unmatched, src, True))
 
 
@@ -447,12 +502,17 @@ def _sched_text(values) -> pd.Series:
     return text
 
 
+# white space as Python's str.isspace reads it (a space, tab, non-breaking space, ...): the characters themselves,
+# which pyarrow's regex takes too (its "\s" is ASCII only, Python's regex ~4x slower on 10^5 table rows)
+_SCHED_SPACE = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+
+
 def _sched_key(text: pd.Series, level: int) -> pd.Series:
-    """Key of the ERP's style lookup at ``level``: 0 the text as is, 1 without spaces, 2 the base before
-    ``/`` (of the text without spaces)."""
+    """Key of the ERP's style lookup at ``level``: 0 the text as is, 1 without spaces (any white space: a
+    non-breaking space or a tab as a space), 2 the base before ``/`` (of the text without spaces)."""
     if level == 0:
         return text
-    nospace = text.str.replace(" ", "", regex=False)
+    nospace = text.str.replace(_SCHED_SPACE, "", regex=True)
     return nospace if level == 1 else nospace.str.replace(r"/.*$", "", regex=True)
 
 
@@ -500,20 +560,23 @@ def _sched_blank(values: pd.Series) -> np.ndarray:
 
 
 def _sched_machine_ids(values: pd.Series) -> np.ndarray:
-    """Machine numbers as float64 when every present value is a number (the ERP stores ``Machine`` as float
-    and ``MACH`` as int), else the values as they are; either way a cell that is missing or spells a missing value
-    (``""``, ``"-"``, ``"N/A"``: DOMAIN.md section 1, empty = unassigned) is NaN."""
+    """Machine ids read cell by cell, by one rule for the knit orders' ``Machine`` and the table's ``MACH``: a
+    number, or text that reads as one (:func:`clean_numbers`: ``"101"``, ``"101.0"``), is that number as float
+    (the ERP stores ``Machine`` as float and ``MACH`` as int: 101, ``"101"`` and 101.0 are one machine), other
+    text is stripped (``"M5"``), and a cell that is missing or spells a missing value (``""``, ``"-"``,
+    ``"N/A"``: DOMAIN.md section 1, empty = unassigned) is NaN. Float64 when no id is text, else object."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan)
-    num = clean_numbers(values)
-    odd = np.flatnonzero(num.isna().to_numpy() & values.notna().to_numpy())  # (no number, not missing either)
-    if odd.size:
-        blank = _sched_blank(values.iloc[odd])
-        if not blank.all():  # (a machine id that is text: the ids as they are)
-            ids = values.to_numpy(dtype=object, copy=True)
-            ids[odd[blank]] = np.nan
-            return ids
-    return num.to_numpy(dtype="float64")
+    codes, uniq = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)  # (each distinct id once)
+    cells = pd.Series(uniq, dtype=object)
+    num = clean_numbers(cells).to_numpy(dtype="float64")
+    odd = np.flatnonzero(np.isnan(num))  # (no number, not missing either: factorize left the missing out)
+    text = odd[~_sched_blank(cells.iloc[odd])] if odd.size else odd
+    if not text.size:
+        return np.append(num, np.nan)[codes]
+    ids = num.astype(object)
+    ids[text] = [v.strip() if isinstance(v, str) else v for v in cells.iloc[text]]
+    return np.append(ids, np.nan)[codes]
 
 
 def _sched_one_value(frame: pd.DataFrame, label, what: str, expected: str) -> None:
@@ -538,8 +601,8 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
         Greige styles (``Style #`` of the knit orders). A numeric id is the text of its number, a whole one
         without ``.0``, and whole-number text drops its ``.0`` too (``125792.0``, of a float column with an
         empty cell, and the text ``"125792.0"`` are ``"125792"``), here and in the table: such ids meet at the
-        ``exact`` level. Text otherwise counts as written: spaces (the next level drops them), signs and leading
-        zeros (``"0999"`` is not ``"999"``).
+        ``exact`` level. Text otherwise counts as written: white space (the next level drops all of it: spaces,
+        non-breaking spaces, tabs), signs and leading zeros (``"0999"`` is not ``"999"``).
     style_capacity : DataFrame
         The ERP's style capacity table: a style column (``Style``/``Style#``) and ``lbs/day``. Not modified.
     default : float
@@ -804,7 +867,8 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     cap = erp_capacity(ko[s_label], style_capacity, default=default_rate)
     rate = cap["lbs_per_day"].to_numpy()
 
-    # machines: ids normalised so that the KO's float Machine matches the table's int MACH
+    # machines: ids read by one rule (_sched_machine_ids) so that the KO's float Machine matches the table's int
+    # MACH, and text "101" of either meets 101
     mk = find_column(mdf, "Machine", what="machines")
     wk = find_column(mdf, "WC", what="machines")
     blank = _sched_blank(mdf[mk]) & _sched_blank(mdf[wk])
@@ -1063,22 +1127,26 @@ def _net_quantities(frame, col, what, yarn_col):
     return arr
 
 
-_NET_WHOLE = _net_re.compile(r"([+-]?)([0-9]+)(?:\.0*)?", _net_re.ASCII)  # ("18767.0"; no "_", "1e4", "٣")
+# ("18767.0", "18,767": digits, or groups of three after a comma; no "_", "1e4", "٣", "1,2", "18,76,7")
+_NET_WHOLE = _net_re.compile(r"([+-]?)([0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.0*)?", _net_re.ASCII)
 
 
 def _net_yarn_ids(ids):
     """Yarn ids (``Desc#``) in one form for every ERP frame: a text id that is a whole number once stripped
-    (``" 18767 "``, ``"18767.0"``, ``"+18767"``: ASCII digits, within int64, read exactly by its digits) is
-    that integer yarn, other text is stripped (case kept). An Index of int64 when every id is such a number,
-    else of object ids mixing Python ints and strs (``"18767"`` still meets an integer 18767 elsewhere).
-    Ids without text (integer, float, Python numbers) are returned as they are; missing ids stay missing.
+    (``" 18767 "``, ``"18767.0"``, ``"+18767"``, ``"18,767"`` with thousands separators, as :func:`read_erp
+    <bk_fast.io.read_erp>` reads it: ASCII digits, within int64, read exactly by its digits) is that integer
+    yarn, other text is stripped (case kept; ``"1,2"`` is no number). An Index of int64 when every id is such a
+    number, else of object ids mixing Python ints and strs (``"18767"`` still meets an integer 18767
+    elsewhere), or of the column's own text dtype when no id is a number. Ids without text (integer, float,
+    Python numbers) are returned as they are; missing ids stay missing.
 
-    >>> _net_yarn_ids(["18767", " +18768.0 "]).tolist(), _net_yarn_ids(["18767", "x1 "]).tolist()
+    >>> _net_yarn_ids(["18767", " +18768.0 "]).tolist(), _net_yarn_ids(["18,767", "x1 "]).tolist()
     ([18767, 18768], [18767, 'x1'])
     """
     given = _net_pd.Index(ids)
     idx = given.astype(object) if isinstance(given.dtype, _net_pd.CategoricalDtype) else given
-    if getattr(idx.dtype, "kind", "O") != "O" or not len(idx):
+    # (text of any dtype: object, str, string, a pyarrow string of read_csv(dtype_backend="pyarrow"))
+    if not _net_pd.api.types.is_string_dtype(idx.dtype) or not len(idx):
         return given
     codes, uniq = _net_pd.factorize(idx, use_na_sentinel=True)
     vals = list(uniq)
@@ -1089,7 +1157,7 @@ def _net_yarn_ids(ids):
         if isinstance(v, str):
             v = v.strip()
             m = _NET_WHOLE.fullmatch(v)
-            n = int(m.group(1) + m.group(2)) if m else None
+            n = int(m.group(1) + m.group(2).replace(",", "")) if m else None
             v = n if n is not None and -2 ** 63 <= n < 2 ** 63 else v
         elif isinstance(v, _net_np.integer):
             v = int(v)
@@ -1097,7 +1165,7 @@ def _net_yarn_ids(ids):
     if all(isinstance(v, int) and not isinstance(v, bool) and -2 ** 63 <= v < 2 ** 63 for v in out) \
             and (codes >= 0).all():
         return _net_pd.Index(_net_np.array(out, dtype=_net_np.int64)[codes], name=idx.name)
-    if all(isinstance(v, str) for v in out) and isinstance(idx.dtype, _net_pd.StringDtype):
+    if all(isinstance(v, str) for v in out) and idx.dtype != object:
         return _net_pd.Index(_net_pd.array(out, dtype=idx.dtype).take(codes, allow_fill=True), name=idx.name)
     table = _net_np.empty(len(out) + 1, dtype=object)
     table[:-1] = out
@@ -1116,8 +1184,10 @@ def _net_ids(frame, id_label, quantities, what):
     skipped rows become integers again, as in an export without them."""
     keys = _net_pd.Index(frame[id_label])
     miss = _net_np.array(_net_pd.isna(keys), dtype=bool)
-    if keys.dtype.kind == "O" and not isinstance(keys.dtype, _net_pd.CategoricalDtype):
-        miss |= _net_np.array([isinstance(x, str) and not x.strip() for x in keys], dtype=bool)
+    if _net_pd.api.types.is_string_dtype(keys.dtype):  # (any text dtype; blank ids checked once each)
+        codes, uniq = _net_pd.factorize(keys, use_na_sentinel=True)
+        blank = _net_np.fromiter((isinstance(x, str) and not x.strip() for x in uniq), dtype=bool, count=len(uniq))
+        miss |= _net_np.append(blank, False)[codes]
     if not miss.any():
         return _net_yarn_ids(keys), None  # (' 18767 ' and '18767' of an export are the yarn 18767)
     lost = miss & _net_np.any([_net_np.nan_to_num(v, nan=0.0) != 0 for v in quantities], axis=0) if quantities \

@@ -94,12 +94,17 @@ def test_bench_explode_by_line(benchmark, engine, four_level):
     small = demand.head(2_000)
     out = benchmark(compiled.explode, small, by_line=True, engine=engine)
     assert out["line"].nunique() == len(small)
+    want = BOM.from_frame(bom, engine="numpy").explode(small, by_line=True, engine="numpy")
+    pd.testing.assert_frame_equal(out, want, check_exact=True)
 
 
 def test_bench_compile(benchmark, engine, four_level):
     bom, _ = four_level
     out = benchmark(BOM.from_frame, bom, engine=engine)
     assert out.n_levels == 4
+    want = BOM.from_frame(bom, engine="numpy")
+    np.testing.assert_array_equal(out.llc, want.llc, strict=True)
+    assert out.items.equals(want.items)
 
 
 @pytest.mark.parametrize("baseline", ["pandas", "polars", "duckdb"])
@@ -122,6 +127,10 @@ def test_bench_yarn_requirements(benchmark, engine, mill):
     compiled = BOM.from_frame(mill["bom"], engine=engine)
     res = benchmark(bk_fast.erp.yarn_requirements, mill["knit_orders"], compiled, engine=engine)
     assert len(res.by_order) > 0
+    want = bk_fast.erp.yarn_requirements(mill["knit_orders"], BOM.from_frame(mill["bom"], engine="numpy"),
+                                         engine="numpy")
+    for table in ("by_order", "by_yarn", "unmatched"):
+        pd.testing.assert_frame_equal(getattr(res, table), getattr(want, table), check_exact=True, obj=table)
 
 
 def test_text_ids_case_times_every_method_on_checked_results(four_level):

@@ -51,23 +51,34 @@ def test_erp_loader_baseline_reads_the_same_values(folder):
     np.testing.assert_array_equal(erp["BOM"]["BOM_Percentage"].to_numpy(), ours["bom"]["BOM_Percentage"].to_numpy())
 
 
-def test_bench_parse_numbers(benchmark, engine, money):
+@pytest.fixture(scope="module")
+def parsed(money):
+    """The numpy engine's parse of the money strings: what every timed parse must return."""
+    return bk_fast.io.parse_numbers(money, engine="numpy")
+
+
+def test_bench_parse_numbers(benchmark, engine, money, parsed):
     bk_fast.io.parse_numbers(money.head(5), engine=engine)
     out = benchmark(bk_fast.io.parse_numbers, money, engine=engine)
-    assert len(out) == ROWS
+    pd.testing.assert_series_equal(out, parsed, check_exact=True)
 
 
 @pytest.mark.parametrize("baseline", ["pandas", "loop"])
-def test_bench_parse_baseline(benchmark, baseline, money):
+def test_bench_parse_baseline(benchmark, baseline, money, parsed):
     run = {"pandas": bi.parse_pandas, "loop": bi.parse_loop}[baseline]
-    assert len(benchmark(run, money)) == ROWS
+    out = benchmark(run, money)
+    np.testing.assert_array_equal(out.to_numpy(dtype=np.float64), parsed.to_numpy(), strict=True)
 
 
 def test_bench_read_exports(benchmark, fast_engine, folder):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         frames = benchmark(bk_fast.io.read_exports, folder, engine=fast_engine)
+        want = bk_fast.io.read_exports(folder, engine="numpy")
     assert "bom" in frames and len(frames["bom"]) > 0
+    assert frames.keys() == want.keys()
+    for name, frame in want.items():
+        pd.testing.assert_frame_equal(frames[name], frame, check_exact=True, obj=name)
 
 
 def test_bench_erp_loader(benchmark, folder):

@@ -57,7 +57,7 @@ B1_INTERMEDIATE = {"SubL1-1": 9, "SubL1-2": 15, "SubL2-1": 18, "SubL2-2": 63, "S
 
 
 def test_b1_three_level_shared_levels(engine):
-    bom = BOM.from_frame(B1)
+    bom = BOM.from_frame(B1, engine=engine)
     out = bom.explode(demand(["FG"], [3]), engine=engine)
     assert as_dict(out) == B1_LEAVES
     assert list(out.columns) == ["item", "qty"]
@@ -74,14 +74,14 @@ def test_b1_three_level_shared_levels(engine):
 
 
 def test_b2_chain(engine):
-    bom = BOM.from_frame(frame([("BOM1", "BOM2", 2), ("BOM2", "BOM3", 3), ("BOM3", "RM", 3)]))
+    bom = BOM.from_frame(frame([("BOM1", "BOM2", 2), ("BOM2", "BOM3", 3), ("BOM3", "RM", 3)]), engine=engine)
     out = bom.explode(demand(["BOM1"], [3]), leaves_only=False, engine=engine)
     assert as_dict(out) == {"BOM1": 3, "BOM2": 6, "BOM3": 18, "RM": 54}
     assert out["level"].tolist() == [0, 1, 2, 3]
 
 
 def test_b3_attrition(engine):
-    bom = BOM.from_frame(frame([("P", "C", 300)], loss=[0.05]), loss="loss")
+    bom = BOM.from_frame(frame([("P", "C", 300)], loss=[0.05]), loss="loss", engine=engine)
     out = bom.explode(demand(["P"], [10]), engine=engine)
     assert out["qty"].tolist() == pytest.approx([3150.0], rel=1e-15)
     # the efficiency form is loss = 1/yield - 1, named, never guessed
@@ -153,7 +153,7 @@ def test_b5_knit_order_yarn_demand(engine):
 
 def test_duplicates_add_up_and_multi_path_sums(engine):
     df = frame([("A", "B", 2), ("A", "C", 1), ("B", "D", 3), ("C", "D", 5), ("A", "D", 1), ("A", "D", 0.5)])
-    bom = BOM.from_frame(df)
+    bom = BOM.from_frame(df, engine=engine)
     assert bom.n_edges == 5
     out = bom.explode(demand(["A"], [2]), engine=engine)
     # D: 2 x (2*3 + 1*5 + 1 + 0.5)
@@ -165,31 +165,31 @@ def test_duplicates_add_up_and_multi_path_sums(engine):
 def test_per_factor_percent(engine):
     df = pd.DataFrame({"parent": ["P", "P"], "component": ["Y", "Z"], "qty_per": [50.0, 10.0],
                        "per": [100.0, 1.0], "loss": [np.nan, 0.1], "factor": [2.0, np.nan]})
-    bom = BOM.from_frame(df, per="per", loss="loss", factor="factor", scale="percent")
+    bom = BOM.from_frame(df, per="per", loss="loss", factor="factor", scale="percent", engine=engine)
     out = bom.explode(demand(["P"], [100]), engine=engine)
     assert as_dict(out) == {"Y": pytest.approx(100 * 0.5 / 100 * 2.0), "Z": pytest.approx(100 * 0.1 * 1.1)}
-    bom2 = BOM.from_frame(df, per=4, loss=0.5)
+    bom2 = BOM.from_frame(df, per=4, loss=0.5, engine=engine)
     assert bom2.qty.tolist() == pytest.approx([50 / 4 * 1.5, 10 / 4 * 1.5])
 
 
 def test_phantom_is_exploded_through_not_reported(engine):
     df = frame([("FG", "PH", 2), ("PH", "Y", 3), ("FG", "SUB", 1), ("SUB", "Y", 1)])
-    bom = BOM.from_frame(df, phantom=["PH"])
+    bom = BOM.from_frame(df, phantom=["PH"], engine=engine)
     full = bom.explode(demand(["FG"], [1]), leaves_only=False, engine=engine)
     assert as_dict(full) == {"FG": 1, "SUB": 1, "Y": 7}
-    flagged = BOM.from_frame(df.assign(ph=[True, False, False, False]), phantom="ph")
+    flagged = BOM.from_frame(df.assign(ph=[True, False, False, False]), phantom="ph", engine=engine)
     assert flagged.is_phantom.tolist() == bom.is_phantom.tolist()
     assert_frame_equal(flagged.explode(demand(["FG"], [1]), leaves_only=False, engine=engine), full)
     with pytest.raises(ValueError, match="phantom items must have components"):
-        BOM.from_frame(df, phantom=["Y"])
+        BOM.from_frame(df, phantom=["Y"], engine=engine)
     with pytest.raises(ValueError, match="not in the BOM"):
-        BOM.from_frame(df, phantom=["NOPE"])
+        BOM.from_frame(df, phantom=["NOPE"], engine=engine)
     with pytest.raises(ValueError, match="not a column"):
-        BOM.from_frame(df, phantom="nocolumn")
+        BOM.from_frame(df, phantom="nocolumn", engine=engine)
 
 
 def test_unmatched_reported_not_dropped(engine):
-    bom = BOM.from_frame(frame([("A", "Y", 1)]))
+    bom = BOM.from_frame(frame([("A", "Y", 1)]), engine=engine)
     d = pd.DataFrame({"item": ["A", "ZZ", None, "ZZ", " A "], "qty": [1.0, 2.0, 3.0, 4.0, 5.0]})
     out = bom.explode(d, engine=engine)
     assert as_dict(out) == {"Y": 6.0}
@@ -228,7 +228,7 @@ def test_unmatched_survives_pandas_and_results_concat():
 
 
 def test_demand_forms_and_levels(engine):
-    bom = BOM.from_frame(B1)
+    bom = BOM.from_frame(B1, engine=engine)
     a = bom.explode(pd.Series({"FG": 3.0}), engine=engine)
     b = bom.explode({"FG": 3.0}, engine=engine)
     c = bom.explode(pd.DataFrame({"Style#": ["FG"], "quantity": [3]}), engine=engine)
@@ -240,7 +240,7 @@ def test_demand_forms_and_levels(engine):
 
 
 def test_leaf_demand_and_zero_and_negative(engine):
-    bom = BOM.from_frame(frame([("A", "Y", 2)]))
+    bom = BOM.from_frame(frame([("A", "Y", 2)]), engine=engine)
     out = bom.explode(demand(["Y", "A", "A"], [1, 0, -0.25]), engine=engine)
     assert as_dict(out) == {"Y": 0.5}
     zero = bom.explode(demand(["A"], [0]), engine=engine)
@@ -248,11 +248,11 @@ def test_leaf_demand_and_zero_and_negative(engine):
 
 
 def test_empty_demand_and_empty_bom(engine):
-    bom = BOM.from_frame(B1)
+    bom = BOM.from_frame(B1, engine=engine)
     out = bom.explode(demand([], []), engine=engine)
     assert out.empty and list(out.columns) == ["item", "qty"]
     assert bom.explode(demand([], []), by_line=True, engine=engine).empty
-    empty = BOM.from_frame(frame([]))
+    empty = BOM.from_frame(frame([]), engine=engine)
     assert empty.n_items == 0 and empty.n_levels == 0
     out = empty.explode(demand(["A"], [1]), engine=engine)
     assert out.empty and out.bk_fast.unmatched["qty"].tolist() == [1.0]
@@ -260,7 +260,7 @@ def test_empty_demand_and_empty_bom(engine):
 
 
 def test_rollup(engine):
-    bom = BOM.from_frame(B1)
+    bom = BOM.from_frame(B1, engine=engine)
     leaf_cost = {k: 1.0 for k in B1_LEAVES}
     cost = bom.rollup(leaf_cost, engine=engine)
     per_unit = {k: v / 3 for k, v in B1_LEAVES.items()}
@@ -278,7 +278,7 @@ def test_rollup(engine):
 
 
 def test_where_used(engine):
-    bom = BOM.from_frame(B1)
+    bom = BOM.from_frame(B1, engine=engine)
     used = bom.where_used("L2-3-Item2", engine=engine)
     assert used["parent"].tolist() == ["FG", "SubL1-2", "SubL2-3"]
     assert used["qty"].tolist() == [55.0, 11.0, 11.0]
@@ -379,8 +379,22 @@ def test_inputs_not_mutated(engine):
 # properties: random DAGs, every engine against the reference and a naive recursive explosion
 
 
-def random_dag(rng, n, density=2.0, int_ids=True, dup=0.05):
-    """Random DAG over ``n`` items (edges from lower to higher rank, ids shuffled), with duplicate lines."""
+#: qty_per of the generated BOMs: a few round values, two- to four-decimal ones, and a wide range (zero,
+#: subnormal, tiny, large) within the contract (finite, >= 0)
+QTY_KINDS = ("fixed", "decimal", "wide")
+
+
+def _qty_per(rng, m, kind):
+    if kind == "decimal":
+        return np.round(rng.uniform(0, 5, m), int(rng.integers(1, 5)))
+    if kind == "wide":
+        return rng.choice([0.0, 5e-324, 1e-300, 1e-9, 0.914, 0.086, 1 / 3, 7.0, 1e3, 1e6], size=m)
+    return rng.choice([0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 0.1], size=m)
+
+
+def random_dag(rng, n, density=2.0, int_ids=True, dup=0.05, qty="fixed"):
+    """Random DAG over ``n`` items (edges from lower to higher rank, ids shuffled), with duplicate lines;
+    ``qty``: the kind of qty_per (QTY_KINDS)."""
     m = int(n * density)
     a = rng.integers(0, n, m)
     b = rng.integers(0, n, m)
@@ -388,7 +402,7 @@ def random_dag(rng, n, density=2.0, int_ids=True, dup=0.05):
     lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
     perm = rng.permutation(n)
     names = perm if int_ids else np.array([f"I{p}" for p in perm], dtype=object)
-    qty = rng.choice([0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 0.1], size=lo.shape[0])
+    qty = _qty_per(rng, lo.shape[0], qty)
     df = pd.DataFrame({"parent": names[lo], "component": names[hi], "qty_per": qty})
     if dup and len(df):
         df = pd.concat([df, df.sample(frac=dup, random_state=int(rng.integers(1 << 30)))], ignore_index=True)
@@ -423,44 +437,117 @@ def dag_cases(draw):
     seed = draw(st.integers(0, 2 ** 31))
     n = draw(st.integers(1, 40))
     rng = np.random.default_rng(seed)
-    df = random_dag(rng, n, density=draw(st.floats(0.0, 3.0)), int_ids=draw(st.booleans()))
+    df = random_dag(rng, n, density=draw(st.floats(0.0, 3.0)), int_ids=draw(st.booleans()),
+                    qty=draw(st.sampled_from(QTY_KINDS)))
     items = pd.unique(pd.concat([df["parent"], df["component"]])) if len(df) else np.array([0])
     k = draw(st.integers(0, 12))
     dem_items = list(rng.choice(items, k)) if k else []
-    qty = draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, -1.0, 1e-300, 1e300, 7.0, 3.0]), min_size=k,
+    qty = draw(st.lists(st.sampled_from([0.0, 1.0, 2.5, -1.0, 1e-300, 1e300, 7.0, 3.0, 1048.1, 0.3]), min_size=k,
                         max_size=k))
     return df, demand(dem_items, qty)
 
 
+@st.composite
+def bom_options(draw, df):
+    """Options of BOM.from_frame for the lines ``df``: loss / per / factor (a column, a number or none), the
+    percent scale, phantom items (a flag column or a list of ids). Returns (lines, kwargs, the multiplier of
+    every line as from_frame documents it, the phantom items)."""
+    rng = np.random.default_rng(draw(st.integers(0, 2 ** 31)))
+    df, kwargs, m = df.copy(), {}, len(df)
+    parts = {}
+    for name, column, number in (("loss", [0.0, 0.05, 0.1, 1 / 3, 0.0, np.nan], 0.02),
+                                 ("per", [1.0, 1.0, 2.0, 12.0, 0.3], 4.0),
+                                 ("factor", [1.0, 0.4536, 2.2046, 1.0, np.nan], 0.5)):
+        how = draw(st.sampled_from(["none", "none", "column", "number"]))
+        if how == "column":
+            df[name] = rng.choice(column, m)
+            kwargs[name] = name
+            parts[name] = df[name].to_numpy()
+        elif how == "number":
+            kwargs[name] = number
+            parts[name] = np.full(m, number)
+    # empty loss cells count 0, empty factor cells 1 (per has no NaN here: an empty per is an error)
+    loss = np.nan_to_num(parts.get("loss", np.zeros(m)), nan=0.0)
+    factor = np.where(np.isnan(parts.get("factor", np.ones(m))), 1.0, parts.get("factor", np.ones(m)))
+    per = parts.get("per", np.ones(m))
+    qfrac = df["qty_per"].to_numpy(dtype=float)
+    if draw(st.booleans()):
+        kwargs["scale"] = "percent"
+        df["qty_per"] = qfrac * 100.0
+        qfrac = df["qty_per"].to_numpy() / 100.0
+    mult = qfrac / per * (1.0 + loss) * factor
+    phantoms = []
+    parents = pd.unique(df["parent"]) if m else []
+    components = set(df["component"]) if m else set()
+    candidates = [p for p in parents if p in components]  # with components, and reached from another item
+    how = draw(st.sampled_from(["none", "none", "ids", "column"]))
+    if candidates and how != "none":
+        phantoms = list(rng.choice(np.array(candidates, dtype=object), min(len(candidates), 3), replace=False))
+        if how == "ids":
+            kwargs["phantom"] = phantoms
+        else:
+            flag = df["component"].isin(phantoms)
+            df["phantom"] = np.where(flag, rng.choice(["Y", "yes", "1", "True"], m),
+                                     rng.choice(["N", "", "no", "0"], m))
+            df.loc[~flag & (df["phantom"] == ""), "phantom"] = None
+            kwargs["phantom"] = "phantom"
+    return df, kwargs, mult, set(phantoms)
+
+
+def _outcome(call):
+    """(result, None) or (None, the ValueError raised)."""
+    try:
+        return call(), None
+    except ValueError as exc:
+        return None, exc
+
+
+def _same_outcome(got, exp, where):
+    if exp[1] is not None or got[1] is not None:
+        assert (type(got[1]), str(got[1])) == (type(exp[1]), str(exp[1])), where
+    elif isinstance(exp[0], pd.Series):
+        assert_series_equal(got[0], exp[0], obj=where)
+    else:
+        assert_frame_equal(got[0], exp[0], obj=where)
+        assert_frame_equal(got[0].bk_fast.unmatched, exp[0].bk_fast.unmatched, obj=where)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=dag_cases())
-def test_engines_equal_reference_and_naive(case):
+@given(case=dag_cases(), data=st.data())
+def test_engines_equal_reference_and_naive(case, data):
     df, d = case
-    ref = BOM.from_frame(df, engine="numpy")
+    df, options, mult, phantoms = data.draw(bom_options(df))
+    ref = BOM.from_frame(df, engine="numpy", **options)
     expected = {}
     for mode in ({}, {"leaves_only": False}, {"by_line": True}, {"by_line": True, "leaves_only": False}):
-        expected[str(mode)] = ref.explode(d, engine="numpy", **mode)
+        expected[str(mode)] = _outcome(lambda: ref.explode(d, engine="numpy", **mode))
     mag = {}
-    naive = naive_explode(df, zip(d["item"], d["qty"]), mag) if len(df) < 60 else None
+    lines = pd.DataFrame({"parent": df["parent"], "component": df["component"], "qty_per": mult})
+    naive = naive_explode(lines, zip(d["item"], d["qty"]), mag) if len(df) < 60 else None
     if naive is not None and len(d):
-        full = expected[str({"leaves_only": False})]
-        got = dict(zip(full["item"].tolist(), full["qty"].tolist()))
-        assert set(got) == set(naive)
-        for k, v in naive.items():
-            # another summation order: equal within rounding relative to the terms' magnitude (demand of +1
-            # and -1 cancels to 0 in one order and to 4e-16 in another)
-            assert got[k] == pytest.approx(v, rel=1e-12, abs=max(1e-300, 1e-12 * mag[k])) or \
-                (np.isinf(v) and got[k] == v)
+        naive = {k: v for k, v in naive.items() if k not in phantoms}  # exploded through, never reported
+        full, error = expected[str({"leaves_only": False})]
+        if error is not None:  # an item's quantity overflows (documented ValueError naming the item)
+            assert "overflows the float range" in str(error)
+            assert not all(np.isfinite(v) for v in naive.values()) or \
+                not all(np.isfinite(v) for v in mag.values())
+        else:
+            got = dict(zip(full["item"].tolist(), full["qty"].tolist()))
+            assert set(got) == set(naive)
+            for k, v in naive.items():
+                # another summation order: equal within rounding relative to the terms' magnitude (demand of +1
+                # and -1 cancels to 0 in one order and to 4e-16 in another)
+                assert got[k] == pytest.approx(v, rel=1e-12, abs=max(1e-300, 1e-12 * mag[k]))
     costs = pd.Series(np.arange(ref.n_items, dtype=float) + 0.5, index=ref.items)
-    ref_cost = ref.rollup(costs, engine="numpy")
+    ref_cost = _outcome(lambda: ref.rollup(costs, engine="numpy"))
     for eng in AVAILABLE:
-        bom = BOM.from_frame(df, engine=eng)
+        bom = BOM.from_frame(df, engine=eng, **options)
         np.testing.assert_array_equal(bom.llc, ref.llc)
+        np.testing.assert_array_equal(bom.is_phantom, ref.is_phantom)
+        assert set(bom.items[bom.is_phantom]) == phantoms
         for mode, exp in expected.items():
-            got = bom.explode(d, engine=eng, **eval(mode))
-            assert_frame_equal(got, exp)
-            assert_frame_equal(got.bk_fast.unmatched, exp.bk_fast.unmatched)
-        assert_series_equal(bom.rollup(costs, engine=eng), ref_cost)
+            _same_outcome(_outcome(lambda: bom.explode(d, engine=eng, **eval(mode))), exp, f"{eng} {mode}")
+        _same_outcome(_outcome(lambda: bom.rollup(costs, engine=eng)), ref_cost, f"{eng} rollup")
         if ref.n_items:
             it = ref.items[-1]
             assert_frame_equal(bom.where_used(it, engine=eng), ref.where_used(it, engine="numpy"))
@@ -506,7 +593,7 @@ def test_large_random_dag_100k(engine):
 
 def test_int_lookup_and_hashed_paths_agree(engine):
     df = pd.DataFrame({"parent": [5, 5, 7], "component": [7, 9, 11], "qty_per": [2.0, 1.0, 3.0]})
-    bom = BOM.from_frame(df)
+    bom = BOM.from_frame(df, engine=engine)
     d_int = pd.DataFrame({"item": [5, 7, -3, 10 ** 12, 11], "qty": [1.0, 2.0, 3.0, 4.0, 5.0]})
     d_float = d_int.assign(item=d_int["item"].astype(float))
     d_obj = d_int.assign(item=d_int["item"].astype(object))
@@ -543,7 +630,7 @@ def test_yarn_requirements_on_mill(engine, mill):
     missing = ~kos["Style #"].str.strip().isin(set(b["Style#"]))
     assert sorted(res.unmatched["Order #"]) == sorted(kos.loc[missing, "Order #"])
     assert res.by_order["Desc#"].dtype.kind == "i"
-    opened = yarn_requirements(kos, BOM.from_frame(bom_df), open_only=True, engine=engine)
+    opened = yarn_requirements(kos, BOM.from_frame(bom_df, engine=engine), open_only=True, engine=engine)
     assert opened.by_order["lbs"].gt(0).all() or opened.by_order.empty
 
 
@@ -572,7 +659,8 @@ def test_demo_step(engine, mill):
 
 
 def test_int_ids_bad_quantities_named(engine):
-    bom = BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 3], "qty_per": [1e300, 1.0]}))
+    bom = BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 3], "qty_per": [1e300, 1.0]}),
+                         engine=engine)
     for qty in ([1.0, np.nan], [1.0, np.inf]):
         with pytest.raises(ValueError, match=r"'qty'.*\[1\]"):
             bom.explode(pd.DataFrame({"item": [1, 1], "qty": qty}), engine=engine)
@@ -608,7 +696,7 @@ def test_by_line_many_tops_parallel_path(fast_engine, many_tops):
 @pytest.mark.parametrize("by_line", [False, True])
 def test_many_text_ids_factorized_path(engine, by_line):
     """More than one chunk of text ids goes through factorize + map of the distinct ids."""
-    bom = BOM.from_frame(B1)
+    bom = BOM.from_frame(B1, engine=engine)
     rng = np.random.default_rng(5)
     pool = np.array(["FG", " SubL1-1", "SubL2-3 ", "L2-3-Item1", "nope", "", None], dtype=object)
     items = pool[rng.integers(0, len(pool), 20_000)]
@@ -639,7 +727,8 @@ def test_ids_beyond_int64_are_plain_ids(engine, bad):
     assert as_dict(bom.explode({bad: 1.0, "FG": 2.0}, engine=engine)) == {"SUB": 2.0, "Y1": 1.0}
     big = pd.DataFrame({"parent": np.array([2 ** 63 + 5, 1], dtype=np.uint64),
                         "component": np.array([7, 8], dtype=np.uint64), "qty_per": [1.0, 2.0]})
-    assert as_dict(BOM.from_frame(big).explode({2 ** 63 + 5: 1.0, 1: 1.0}, engine=engine)) == {7: 1.0, 8: 2.0}
+    big_bom = BOM.from_frame(big, engine=engine)
+    assert as_dict(big_bom.explode({2 ** 63 + 5: 1.0, 1: 1.0}, engine=engine)) == {7: 1.0, 8: 2.0}
 
 
 @pytest.mark.parametrize("text", [False, True])
@@ -649,7 +738,7 @@ def test_strided_demand_columns(engine, text):
     if text:
         lines = lines.astype({"parent": str, "component": str})
         d = d.astype({"item": str})
-    bom = BOM.from_frame(lines)
+    bom = BOM.from_frame(lines, engine=engine)
     rev = d.iloc[::-1]
     assert_frame_equal(bom.explode(rev, engine=engine), bom.explode(rev.copy(), engine=engine))
     assert_frame_equal(bom.explode(rev, by_line=True, engine=engine),
@@ -802,7 +891,7 @@ def test_contract_a_component_reached_by_several_paths_sums_them(engine):
     A -> B -> D and A -> C -> D: 10 x 2 x 0.5 + 10 x 3 x 1 = 40), at the level of its longest path."""
     lines = pd.DataFrame({"parent": ["A", "A", "B", "C"], "component": ["B", "C", "D", "D"],
                           "qty_per": [2.0, 3.0, 0.5, 1.0]})
-    bom = bk_fast.BOM.from_frame(lines)
+    bom = bk_fast.BOM.from_frame(lines, engine=engine)
     demand = pd.DataFrame({"item": ["A"], "qty": [10.0]})
     leaves = bom.explode(demand, engine=engine)
     assert leaves["item"].tolist() == ["D"] and leaves["qty"].tolist() == [40.0]
@@ -835,7 +924,7 @@ def test_yarn_requirements_style_that_is_only_a_yarn_is_unmatched(engine):
     ibom = pd.DataFrame({"Style#": [123, 123], "Desc#": [1, 2], "BOM_Percentage": [0.5, 0.5]})
     ikos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": [123, 2], "Balance (lbs)": [4.0, 10.0]})
     for open_only in (False, True):
-        res = yarn_requirements(ikos, BOM.from_frame(ibom), open_only=open_only, engine=engine)
+        res = yarn_requirements(ikos, BOM.from_frame(ibom, engine=engine), open_only=open_only, engine=engine)
         assert res.unmatched[["Order #", "Style #"]].values.tolist() == [["K2", 2]]
         assert res.by_yarn[["Desc#", "lbs"]].values.tolist() == [[1, 2.0], [2, 2.0]]
     # text yarn ids; a multi-level style (a parent that is also a component) still matches
@@ -855,7 +944,8 @@ def test_explode_codes_are_validated_never_truncated(engine):
     exploded silently), NaN cast to garbage, uint64 codes >= 2**63 wrapped before the range check (the message
     showed the wrapped value) and a non-bool emit was cast (an integer array of item codes became a mask).
     Whole floats are codes (2.0 is 2); the rest is an error naming the argument and the first bad position."""
-    bom = BOM.from_frame(pd.DataFrame({"parent": ["A", "A"], "component": ["B", "C"], "qty_per": [2.0, 1.0]}))
+    bom = BOM.from_frame(pd.DataFrame({"parent": ["A", "A"], "component": ["B", "C"], "qty_per": [2.0, 1.0]}),
+                         engine=engine)
     q2 = np.array([1.0, 3.0])
     for bad, exc, msg in ((np.array([0.0, 1.7]), ValueError, r"codes must be whole.*position 1 is 1\.7"),
                           (np.array([0.5, 0.0]), ValueError, r"codes.*position 0 is 0\.5"),
@@ -964,11 +1054,11 @@ def test_explode_overflow_is_an_error_naming_the_item(engine, by_line):
     with pytest.raises(ValueError, match="item '(D|E)' overflows"):
         _overflow_chain().explode(pd.DataFrame({"item": ["A"], "qty": [1.0]}), by_line=by_line, engine=engine)
     # demand lines that add up past the range (1e308 + 1e308 - 1e308) and two paths meeting as inf - inf
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1.0]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1.0]}), engine=engine)
     with pytest.raises(ValueError, match="item 'B' overflows"):
         bom.explode(pd.DataFrame({"item": ["A", "A", "A"], "qty": [1e308, 1e308, -1e308]}), engine=engine)
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B", "X"], "component": ["B", "C", "C"],
-                                               "qty_per": [1e300, 1e300, 1e300]}))
+                                               "qty_per": [1e300, 1e300, 1e300]}), engine=engine)
     with pytest.raises(ValueError, match="item 'C' overflows"):
         bom.explode(pd.DataFrame({"item": ["A", "X"], "qty": [1.0, -1e300]}), engine=engine)
     with pytest.raises(ValueError, match="explode_dense: the quantity of item 'C'"):
@@ -981,7 +1071,7 @@ def test_explode_overflow_is_an_error_naming_the_item(engine, by_line):
 def test_rollup_overflow_is_an_error_and_missing_costs_stay_nan(engine):
     # X uses C at 0 per unit and C costs 1e600: X was 0 x inf = NaN with every cost known
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["X", "C", "B"], "component": ["C", "B", "D"],
-                                               "qty_per": [0.0, 1e300, 1e300]}))
+                                               "qty_per": [0.0, 1e300, 1e300]}), engine=engine)
     with pytest.raises(ValueError, match="rollup: the quantity of item '(X|C)' overflows"):
         bom.rollup({"D": 1.0}, engine=engine)
     cost = bom.rollup({}, engine=engine)  # (D's cost unknown: NaN everywhere above it, which is the answer)
@@ -998,7 +1088,7 @@ def test_rollup_overflow_is_an_error_and_missing_costs_stay_nan(engine):
 def test_empty_explosion_keeps_the_item_dtype_of_a_full_one(engine, by_line):
     # the ERP's BOM (text styles, integer yarns): the yarn column is int64, also when no yarn is reached
     bom = BOM.from_frame(pd.DataFrame({"Style#": ["S/1", "S/1"], "Desc#": [18767, 18929],
-                                       "BOM_Percentage": [0.5, 0.5]}))
+                                       "BOM_Percentage": [0.5, 0.5]}), engine=engine)
     hit = bom.explode(pd.DataFrame({"item": ["S/1"], "qty": [10.0]}), by_line=by_line, engine=engine)
     miss = bom.explode(pd.DataFrame({"item": ["X/1"], "qty": [10.0]}), by_line=by_line, engine=engine)
     assert hit["item"].dtype == np.int64 and miss["item"].dtype == np.int64 and len(miss) == 0
@@ -1013,7 +1103,7 @@ def test_unmatched_demand_keeps_the_ids_dtype_when_empty(engine, ids):
     a, b, nope = ids
     dtype = "int64" if isinstance(a, int) else "str"
     bom = BOM.from_frame(pd.DataFrame({"parent": pd.array([a], dtype=dtype), "component": pd.array([b], dtype=dtype),
-                                       "qty_per": [1.0]}))
+                                       "qty_per": [1.0]}), engine=engine)
     some = bom.explode(pd.DataFrame({"item": pd.array([a, nope], dtype=dtype), "qty": [1.0, 2.0]}), engine=engine)
     none = bom.explode(pd.DataFrame({"item": pd.array([a], dtype=dtype), "qty": [1.0]}), engine=engine)
     assert str(some.bk_fast.unmatched["item"].dtype) == dtype == str(none.bk_fast.unmatched["item"].dtype)
@@ -1021,7 +1111,8 @@ def test_unmatched_demand_keeps_the_ids_dtype_when_empty(engine, ids):
 
 
 def test_unmatched_of_mixed_ids_is_object_when_empty(engine):
-    bom = BOM.from_frame(pd.DataFrame({"parent": ["A", 9], "component": ["B", "B"], "qty_per": [1.0, 1.0]}))
+    bom = BOM.from_frame(pd.DataFrame({"parent": ["A", 9], "component": ["B", "B"], "qty_per": [1.0, 1.0]}),
+                         engine=engine)
     for ids in (["A", 9], [9, "A"]):
         none = bom.explode(pd.DataFrame({"item": pd.Series(ids, dtype=object), "qty": [1.0, 1.0]}), engine=engine)
         assert none.bk_fast.unmatched.empty and none.bk_fast.unmatched["item"].dtype == object
@@ -1043,7 +1134,8 @@ def test_a_compiled_bom_keeps_its_own_lines(engine):
     pd.testing.assert_frame_equal(bom.to_frame(), kept)
     pd.testing.assert_frame_equal(pickle.loads(pickle.dumps(bom)).to_frame(), pickle.loads(saved).to_frame())
     demand = pd.DataFrame({"item": [1], "qty": [1.0]})
-    rebuilt = bk_fast.BOM.from_frame(bom.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom")
+    rebuilt = bk_fast.BOM.from_frame(bom.to_frame(), per="per", loss="loss", factor="factor", phantom="phantom",
+                                     engine=engine)
     pd.testing.assert_frame_equal(rebuilt.explode(demand, engine=engine), bom.explode(demand, engine=engine))
 
 
@@ -1200,9 +1292,9 @@ def test_strip_false_blank_ids_are_missing_whatever_the_column_holds(fast_engine
              "mixed": pd.Series([1, "  "], dtype=object)}[column]
     lines = pd.DataFrame({"parent": ["A", "A"], "component": cells, "qty_per": [1.0, 2.0]})
     with pytest.raises(ValueError, match=r"bom column 'component' has empty ids at rows \[1\]"):
-        BOM.from_frame(lines, strip=False)
+        BOM.from_frame(lines, strip=False, engine=fast_engine)
     b = BOM.from_frame(pd.DataFrame({"parent": ["A", " A"], "component": ["B", "C"], "qty_per": [1.0, 1.0]}),
-                       strip=False)
+                       strip=False, engine=fast_engine)
     ids = {"str": pd.Series(["  ", "A", " A", "\u3000"] * 5000, dtype="str"),
            "object": pd.Series(["  ", "A", " A", "\u3000"], dtype=object),
            "mixed": pd.Series(["  ", "A", " A", 5], dtype=object)}[column]
@@ -1235,7 +1327,7 @@ def test_unhashable_id_cells_are_named(engine):
         yarn_requirements(pd.DataFrame({"Order #": ["K"], "Style #": ["A"], "Balance (lbs)": [1.0]}),
                           bad.rename(columns={"parent": "Style#", "component": "Desc#", "qty_per": "BOM_Percentage"})
                           .assign(**{"Desc#": pd.Series([1, {"a": 1}], dtype=object, index=lines.index)}))
-    b = BOM.from_frame(lines)
+    b = BOM.from_frame(lines, engine=engine)
     dem = pd.DataFrame({"item": pd.Series(["A", ["x"]], dtype=object, index=[5, 6]), "qty": [1.0, 1.0]})
     for by_line in (False, True):
         with pytest.raises(TypeError, match=r"id column 'item' row 6 \(position 1\)"):
@@ -1281,7 +1373,7 @@ def test_erp_bom_frame_whole_number_text_intermediate_style_still_links(engine):
 def test_all_missing_nullable_uint64_ids_are_unmatched(engine):
     """Audit: an all-missing nullable UInt64 item column crashed ("boolean value of NA is ambiguous": its max is
     <NA>), as does any Dask partition holding only missing ids; missing ids are unmatched demand."""
-    bom = BOM.from_frame(pd.DataFrame({"parent": [1, 2], "component": [2, 3], "qty_per": [2.0, 3.0]}))
+    bom = BOM.from_frame(pd.DataFrame({"parent": [1, 2], "component": [2, 3], "qty_per": [2.0, 3.0]}), engine=engine)
     demand = pd.DataFrame({"item": pd.array([None, None], dtype="UInt64"), "qty": [2.0, 3.0]})
     for by_line in (False, True):
         out = bom.explode(demand, by_line=by_line, engine=engine)
@@ -1313,7 +1405,8 @@ def test_whole_float_demand_meets_float_items_whatever_else_is_in_the_demand(eng
     makes whole float ids integers, and integer ids never met float items) while [1.0, 2.5] (kept float) matched
     1.0: the answer depended on the other lines (found by the dask fixer). Integer ids meet float items exactly
     below 2**53 in magnitude."""
-    bom = BOM.from_frame(pd.DataFrame({"parent": [1.0, 2.5], "component": [10.0, 20.5], "qty_per": [1.0, 2.0]}))
+    bom = BOM.from_frame(pd.DataFrame({"parent": [1.0, 2.5], "component": [10.0, 20.5], "qty_per": [1.0, 2.0]}),
+                         engine=engine)
     got = bom.explode(pd.DataFrame({"item": [1.0, 1.0], "qty": [1.0, 2.0]}), engine=engine)
     assert got["item"].tolist() == [10.0] and got["qty"].tolist() == [3.0] and got.bk_fast.unmatched.empty
     got = bom.explode(pd.DataFrame({"item": [1, 2 ** 53 + 1], "qty": [1.0, 2.0]}), engine=engine)
@@ -1321,6 +1414,6 @@ def test_whole_float_demand_meets_float_items_whatever_else_is_in_the_demand(eng
     assert bom.codes(np.array([1, 2 ** 63 + 5], dtype=np.uint64)).tolist() == [0, -1]
     # the id 2**53 + 1 never meets the float item 2.0**53 (float64 rounds it to that), whatever holds the ids; 2**53
     # itself neither, as a float 2.0**53 never meets an integer item (below 2**53 only, both ways; a review)
-    big = BOM.from_frame(pd.DataFrame({"parent": [2.0 ** 53], "component": [10.0], "qty_per": [1.0]}))
+    big = BOM.from_frame(pd.DataFrame({"parent": [2.0 ** 53], "component": [10.0], "qty_per": [1.0]}), engine=engine)
     for ids in ([2 ** 53 + 1], pd.Index([2 ** 53 + 1]), pd.Index([2 ** 53 + 1], dtype=np.uint64), [2 ** 53]):
         assert big.codes(ids).tolist() == [-1], ids

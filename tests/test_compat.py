@@ -23,6 +23,7 @@ from bk_fast.compat._synthetic import phase3_frames
 from _original_phase3 import OriginalDataFrameOptimizer as ODFO, OriginalMemoryOptimizer
 
 NOW = pd.Timestamp("2026-03-02 09:30:00")
+I64 = np.iinfo(np.int64)
 FAST = settings(max_examples=40, deadline=None)
 
 
@@ -104,16 +105,29 @@ def _nan_some(rng, values, frac):
     return values
 
 
-def _ids(rng, n, kind, pool=6, nan_frac=0.0):
+def _ids(rng, n, kind, pool=6, nan_frac=0.0, index=None):
+    """``n`` yarn ids of ``kind`` drawn from ``pool`` values, ``nan_frac`` of them missing, on ``index`` (the
+    frame's index: a Series on another index would be aligned by pandas, its ids turned into NaN)."""
     raw = rng.integers(100, 100 + pool, n)
     if kind == "int":
         if nan_frac:
-            return pd.Series(_nan_some(rng, raw, nan_frac))
-        return pd.Series(raw, dtype="int64")
+            return pd.Series(_nan_some(rng, raw, nan_frac), index=index)
+        return pd.Series(raw, dtype="int64", index=index)
     text = np.char.add("Y", raw.astype("U6")).astype(object)
     if nan_frac:
         text[rng.random(n) < nan_frac] = np.nan
-    return pd.Series(text, dtype="str" if kind == "str" else object)
+    return pd.Series(text, dtype="str" if kind == "str" else object, index=index)
+
+
+def _text_ids(rng, n, nan_frac, index):
+    """``str`` ids of varied byte lengths (empty, ASCII, accented, CJK, emoji), ``nan_frac`` of them missing."""
+    stems = np.array(["", "Y", "yarn-", "Ä", "\u00e9\u0301", "\u7ebf", "\U0001f9f6", " pad "], dtype=object)
+    text = stems[rng.integers(0, len(stems), n)] + rng.integers(0, 10 ** rng.integers(1, 9, n)).astype(str)
+    text = text.astype(object)
+    text[rng.random(n) < 0.05] = ""
+    if nan_frac:
+        text[rng.random(n) < nan_frac] = np.nan
+    return pd.Series(text, dtype="str", index=index)
 
 
 ID_KINDS = ["int", "str", "object"]
@@ -549,14 +563,22 @@ def test_shortage_edges(engine, case):
 
 
 @FAST
-@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(0, 40), nan=st.sampled_from([0.0, 0.2, 1.0]),
-       ties=st.booleans())
-def test_shortage_generated(seed, n, nan, ties):
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(0, 300), nan=st.sampled_from([0.0, 0.2, 1.0]),
+       ties=st.booleans(), ids=st.sampled_from(["plain", "varied", "varied", "object"]),
+       nan_ids=st.sampled_from([0.0, 0.0, 0.0, 0.1]))
+def test_shortage_generated(seed, n, nan, ties, ids, nan_ids):
+    # ids on the frame's own index: with no id missing, the str column of the shortage rows is taken by the
+    # take_text kernel on the compiled engines (with some missing, by pandas)
     rng = np.random.default_rng(seed)
     bal = rng.integers(-3, 3, n).astype(float) if ties else rng.normal(0, 100, n)
-    df = pd.DataFrame({"yarn_id": _ids(rng, n, "str"), "planning_balance": _nan_some(rng, bal, nan),
-                       "min_stock": _nan_some(rng, rng.integers(-3, 3, n), nan)},
-                      index=rng.permutation(n) * 3)
+    index = rng.permutation(n) * 3
+    yarn = _text_ids(rng, n, nan_ids, index) if ids == "varied" else \
+        _ids(rng, n, "str" if ids == "plain" else "object", pool=int(rng.integers(1, 500)), nan_frac=nan_ids,
+             index=index)
+    df = pd.DataFrame({"yarn_id": yarn, "planning_balance": _nan_some(rng, bal, nan),
+                       "min_stock": _nan_some(rng, rng.integers(-3, 3, n), nan),
+                       "desc": _text_ids(rng, n, 0.0, index)}, index=index)
+    assert df["yarn_id"].isna().sum() == yarn.isna().sum()  # nothing lost to alignment
     for engine in ENGINES:
         if engine_status(engine).available:
             compare("optimize_shortage_detection", df, engine=engine)
@@ -570,11 +592,56 @@ def test_shortage_generated(seed, n, nan, ties):
 def test_bom_explosion(engine, kind, style):
     rng = np.random.default_rng(3)
     n = 25
-    bom = pd.DataFrame({"style_id": pd.Series(np.char.add("S", rng.integers(0, 3, n).astype("U1")), dtype="str"),
-                        "yarn_id": _ids(rng, n, kind),
+    index = np.arange(n)[::-1] + 5
+    bom = pd.DataFrame({"style_id": pd.Series(np.char.add("S", rng.integers(0, 3, n).astype("U1")), dtype="str",
+                                              index=index),
+                        "yarn_id": _ids(rng, n, kind, index=index),
                         "quantity_per": _nan_some(rng, np.round(rng.uniform(0.01, 1, n), 2), 0.1)},
-                       index=np.arange(n)[::-1] + 5)
+                       index=index)
+    assert bom["yarn_id"].notna().all() and (kind != "int" or bom["yarn_id"].dtype == np.int64)
     compare("optimize_bom_explosion", bom, 3.5, style_id=style, engine=engine)
+
+
+#: quantities of the BOM drop-in: the contract is ``quantity_per * quantity`` (pandas), any number
+BOM_QUANTITIES = [3.5, 0.0, -0.0, -2.0, 1048.1, 7, 0, -3, 1e300, -1e-300, 5e-324, 2.0 ** 53 - 1, 2 ** 53 + 1,
+                  float("nan"), float("inf"), -float("inf"), np.float64(2.5), np.int64(4), True]
+#: quantity_per values: signs, zeros, subnormals, huge (overflow to inf in the product / running sum), NaN, inf
+BOM_PER = [0.0, -0.0, 0.914, 0.086, -0.5, 1e-320, 1e308, -1e308, 1.7976931348623157e308, float("nan"),
+           float("inf"), -float("inf"), 1 / 3, 2.0 ** 53 + 1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2 ** 32 - 1), n=st.integers(1, 300),
+       quantity=st.one_of(st.sampled_from(BOM_QUANTITIES), st.floats(-1e6, 1e6)),
+       ids=st.sampled_from(["dense", "dense", "one", "sparse", "int64_extremes", "nan", "text"]),
+       special=st.sampled_from([0.0, 0.1, 0.5]), style=st.sampled_from([None, "S1"]))
+def test_bom_explosion_generated(seed, n, quantity, ids, special, style):
+    """Every engine against the pandas original on generated BOM lines: dense int64 ids (the fused
+    ``scaled_running_sum`` path of the compiled engines), sparse or extreme ids and missing or text ids
+    (grouped cumsum), any quantity and quantity_per."""
+    rng = np.random.default_rng(seed)
+    index = rng.permutation(n) + 7
+    if ids in ("dense", "one"):
+        lo = int(rng.integers(-2 ** 40, 2 ** 40))
+        yarn = lo + rng.integers(0, 1 if ids == "one" else int(rng.integers(1, 2 * n + 2)), n)
+    elif ids == "sparse":
+        yarn = rng.integers(-2 ** 62, 2 ** 62, n) * rng.integers(0, 2, n)
+    elif ids == "int64_extremes":
+        yarn = rng.choice(np.array([I64.min, I64.min + 1, -1, 0, I64.max - 1, I64.max]), n)
+    else:
+        yarn = None
+    yarn_col = pd.Series(yarn, dtype=np.int64, index=index) if yarn is not None else \
+        _ids(rng, n, "int" if ids == "nan" else "str", pool=int(rng.integers(1, 40)), nan_frac=0.2, index=index)
+    per = np.round(rng.uniform(-1, 1, n), int(rng.integers(0, 6))) * 10.0 ** rng.integers(-3, 4, n)
+    odd = rng.random(n) < special
+    per[odd] = rng.choice(np.array(BOM_PER), int(odd.sum()))
+    bom = pd.DataFrame({"style_id": pd.Series(np.char.add("S", rng.integers(0, 3, n).astype("U1")), dtype="str",
+                                              index=index),
+                        "yarn_id": yarn_col, "quantity_per": per}, index=index)
+    assert bom["yarn_id"].isna().sum() == yarn_col.isna().sum()  # nothing lost to alignment
+    for engine in ENGINES:
+        if engine_status(engine).available:
+            compare("optimize_bom_explosion", bom, quantity, style_id=style, engine=engine)
 
 
 @pytest.mark.parametrize("case", ["int_qty", "nan_ids", "huge_ids", "uint64_beyond_int64", "int8_extremes",
@@ -610,6 +677,26 @@ def test_bom_edges(engine, case):
     elif case == "int_quantity_float_per":
         quantity = 4
     compare("optimize_bom_explosion", bom, quantity, style_id=style, engine=engine)
+
+
+_NUMPY_BOM_WARNS = ("defect: the numpy engine's fused scaled_running_sum (np.multiply without errstate) warns "
+                    "'overflow/invalid value encountered in multiply' where the pandas original and the compiled "
+                    "engines are silent")
+
+
+@pytest.mark.parametrize("engine_name", [
+    "cython", "numba",
+    pytest.param("numpy", marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_NUMPY_BOM_WARNS))])
+@pytest.mark.parametrize("per, quantity", [([1e308, 0.5, 1e308], 10.0), ([np.inf, 0.5, 1.0], 0.0)])
+def test_bom_explosion_overflow_is_silent(engine_name, per, quantity):
+    """An overflowing (or inf x 0) product is inf (NaN) without a warning, as pandas' ``quantity_per * quantity``."""
+    if not engine_status(engine_name).available:
+        pytest.skip(f"{engine_name} unavailable")
+    bom = pd.DataFrame({"yarn_id": [1, 2, 1], "quantity_per": per})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ODFO.optimize_bom_explosion(bom.copy(), quantity)
+        compare("optimize_bom_explosion", bom, quantity, engine=engine_name)
 
 
 def test_bom_acceptance_b5(engine):

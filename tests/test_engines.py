@@ -10,9 +10,14 @@ import threading
 import numpy as np
 import pytest
 
-import bk_fast
-from bk_fast import _engine
-from bk_fast._engine import ENGINES, kernels, resolve
+import _hardening_scenarios as H
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "fuzz"))
+import bk_fast  # noqa: E402
+from _harness import assert_same  # noqa: E402
+from bk_fast import _engine  # noqa: E402
+from bk_fast._engine import ENGINES, engine_status, kernels, resolve  # noqa: E402
+from bk_fast._kernels.reference.parse import STATUS_DEFER, STATUS_LONG, clean_float, clean_float_ascii  # noqa: E402
 
 
 def test_import_does_not_load_numba_or_extension():
@@ -122,3 +127,68 @@ def test_disable_numba_env_in_fresh_process():
 def test_unknown_kernel():
     with pytest.raises(KeyError, match="no kernel named 'explode_everything'"):
         resolve("explode_everything", "numpy")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# every registered kernel, every engine, on the calls the public API really makes
+
+#: registered kernels the recorded scenarios (tests/_hardening_scenarios.py) may leave out, with the reason;
+#: any other kernel missing from the recording fails the test below (add a scenario for it)
+NOT_EXERCISED: dict[str, str] = {}
+
+
+def _cut_tail(result, k: int, positions):
+    """The arguments at ``positions`` cut to their first ``k`` entries (the rest is an unused buffer tail)."""
+    ret, args = result
+    return ret, [a[:k] if i in positions else a for i, a in enumerate(args)]
+
+
+def _parse_resolved(result):
+    """parse_number_text: the rows a compiled engine hands back to Python (STATUS_DEFER / STATUS_LONG, counted
+    by the return value) resolved as bk_fast.io resolves them, so every row compares with the reference."""
+    ret, args = result
+    data, offsets, out, status = args
+    deferred = np.flatnonzero(status >= STATUS_DEFER)
+    assert ret == len(deferred), f"parse_number_text returned {ret}, {len(deferred)} rows deferred"
+    out, status = out.copy(), status.copy()
+    for i in deferred:
+        text = data[offsets[i]:offsets[i + 1]].tobytes().decode("utf-8", errors="surrogateescape")
+        out[i], status[i] = clean_float_ascii(text) if status[i] == STATUS_LONG else clean_float(text)
+    return 0, [data, offsets, out, status]
+
+
+def _comparable(name: str, result):
+    """What of a kernel's (return value, arguments after the call) its contract defines."""
+    if name == "shortage_compact":  # (balance, threshold, rows, amount, bal_out, thr_out) -> k
+        return _cut_tail(result, result[0], {2, 3, 4, 5})
+    if name == "take_text":  # (offsets, data, rows, out_offsets, out_data) -> byte count
+        return _cut_tail(result, result[0], {4})
+    if name == "parse_number_text":
+        return _parse_resolved(result)
+    return result
+
+
+def test_every_kernel_matches_the_reference_on_recorded_calls():
+    """The kernel calls the public API makes on small scenarios, recorded on a compiled engine, replayed on
+    fresh copies of their inputs on every engine: the same return value and the same arguments after the call
+    (outputs written, inputs untouched) as the numpy reference, bit for bit (NaN and signed zeros included)."""
+    engines = [e for e in ENGINES if engine_status(e).available]
+    source = next((e for e in engines if e != "numpy"), None)
+    if source is None:
+        pytest.skip("no compiled engine available")
+    log, skipped = H.captured(source)
+    assert not skipped, f"scenarios left out: {skipped}"
+    registered = set(kernels())
+    assert set(NOT_EXERCISED) <= registered, f"stale NOT_EXERCISED entries: {set(NOT_EXERCISED) - registered}"
+    missing = registered - set(log) - set(NOT_EXERCISED)
+    assert not missing, f"kernels no scenario of tests/_hardening_scenarios.py calls: {sorted(missing)}"
+    for name, calls in sorted(log.items()):
+        for n, call in enumerate(calls):
+            results = {}
+            for eng in engines:
+                args = call.fresh_args()
+                ret = resolve(name, eng)(*args)
+                results[eng] = _comparable(name, (ret, list(args)))
+            for eng in engines:
+                if eng != "numpy":
+                    assert_same(results["numpy"], results[eng], f" {name} call {n}: {eng} vs numpy")

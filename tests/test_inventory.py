@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import bk_fast
-from bk_fast._engine import resolve
+from bk_fast._engine import ENGINES, engine_status, resolve
 
 COLS = ["Theoretical Balance", "Allocated", "On Order", "Consumed"]
 
@@ -154,18 +156,23 @@ def test_mill_matches_erp_columns(engine, mill):
     pd.testing.assert_frame_equal(bk_fast.yarn_risk(inv, engine=engine), risk_by_hand(inv))
 
 
-values = hnp.arrays(np.float64, st.integers(0, 40),
-                    elements=st.one_of(st.floats(allow_nan=True, allow_infinity=False, width=64),
-                                       st.sampled_from([0.0, -0.0, -1000.0, -100.0, 1e308, -1e308, np.nan])))
+#: special inventory quantities: signed zeros, the risk thresholds and beside them, huge, subnormal, NaN, inf
+SPECIAL = [0.0, -0.0, -1000.0, -100.0, -1000.0001, -99.99999999999, 1e308, -1e308, 1.7976931348623157e308,
+           5e-324, -5e-324, np.nan, np.inf, -np.inf]
+
+
+def values(n, infinite=True):
+    """``n`` float64 quantities: any float (NaN, and +-inf unless ``infinite=False``) or a special one."""
+    special = SPECIAL if infinite else [v for v in SPECIAL if not np.isinf(v)]
+    return hnp.arrays(np.float64, n, elements=st.one_of(st.floats(allow_infinity=infinite, width=64),
+                                                        st.sampled_from(special)))
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.data())
 def test_generated_cases_equal_reference(fast_engine, data):
     n = data.draw(st.integers(0, 40))
-    cols = {c: data.draw(hnp.arrays(np.float64, n, elements=st.one_of(
-        st.floats(allow_nan=True, allow_infinity=False),
-        st.sampled_from([0.0, -0.0, -1000.0, -100.0, -1000.0001, 1e308, -1e308, np.nan])))) for c in COLS}
+    cols = {c: data.draw(values(n, infinite=False)) for c in COLS}
     df = pd.DataFrame(cols)
     ref = bk_fast.yarn_risk(df, engine="numpy")
     got = bk_fast.yarn_risk(df, engine=fast_engine)
@@ -174,6 +181,58 @@ def test_generated_cases_equal_reference(fast_engine, data):
         pd.testing.assert_frame_equal(got, risk_by_hand(df))
     pd.testing.assert_series_equal(bk_fast.planning_balance(df, engine=fast_engine),
                                    bk_fast.planning_balance(df, engine="numpy"))
+
+
+COMPONENTS = ["Beginning Balance", "Received", "Consumed", "Adjustments"]
+
+
+def _outcome(call):
+    try:
+        return call(), None
+    except ValueError as exc:
+        return None, exc
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_generated_theoretical_balance_equals_reference(data):
+    """theoretical_balance on generated components (NaN, +-inf, negative, huge, subnormal): every engine gives
+    the reference's Series bit for bit (signed zeros too), or its error; NaN counts as 0, an infinite component
+    is an error naming its column and row, a finite sum that overflows is inf."""
+    n = data.draw(st.integers(0, 40))
+    comps = {c: data.draw(values(n)) for c in COMPONENTS}
+    df = pd.DataFrame(comps, index=[f"y{i}" for i in range(n)])
+    before = df.copy(deep=True)
+    ref, err = _outcome(lambda: bk_fast.theoretical_balance(df, engine="numpy"))
+    for eng in ENGINES:
+        if not engine_status(eng).available:
+            continue
+        got, got_err = _outcome(lambda: bk_fast.theoretical_balance(df, engine=eng))
+        assert (type(got_err), str(got_err)) == (type(err), str(err)), eng
+        if err is None:
+            pd.testing.assert_series_equal(got, ref, check_exact=True, obj=eng)
+            assert np.array_equal(np.signbit(got.to_numpy()), np.signbit(ref.to_numpy())), eng
+        # the kernel itself, infinite inputs included (inf - inf is NaN on every engine)
+        arrays = [np.ascontiguousarray(comps[c]) for c in COMPONENTS]
+        outs = []
+        for e in ("numpy", eng):
+            out = np.empty(n)
+            with np.errstate(all="ignore"):
+                resolve("theoretical_balance", e)(*arrays, out)
+            outs.append(out)
+        np.testing.assert_array_equal(outs[1], outs[0], err_msg=eng, strict=True)
+        assert np.array_equal(np.signbit(outs[1]), np.signbit(outs[0])), eng
+    pd.testing.assert_frame_equal(df, before)
+    if np.isinf(df.to_numpy()).any():
+        named = re.search(r"column '(.+)' row 'y(\d+)' \(position (\d+)\): -?inf is not a finite", str(err))
+        assert named and named[2] == named[3] and np.isinf(df[named[1]].iloc[int(named[2])]), err
+        return
+    assert err is None
+    with np.errstate(all="ignore"):
+        want = ((df["Beginning Balance"].fillna(0) + df["Received"].fillna(0)) + df["Consumed"].fillna(0)) \
+            + df["Adjustments"].fillna(0)
+    np.testing.assert_array_equal(ref.to_numpy(), want.to_numpy(), strict=True)
+    assert ref.name == "Theoretical Balance" and ref.index.equals(df.index)
 
 
 # -- review fixes ---------------------------------------------------------------------------------------------

@@ -401,15 +401,22 @@ def test_record_frame_summary(engine):
 @settings(**SETTINGS)
 @given(data=st.data())
 def test_net_items_engines_equal_reference(data):
+    # within the contract: gross and scheduled of any sign (a negative gross is a return), missing (NaN) numbers
+    # counting 0 everywhere, per-item lead times of whole periods >= 0, per-item safety stocks >= 0
     n = data.draw(st.integers(0, 8))
     t_len = data.draw(st.integers(0, 9))
-    qty = st.one_of(st.just(0.0), st.floats(0, 500, allow_nan=False), st.sampled_from([1e6, 0.1, 3.3]))
+    qty = st.one_of(st.just(0.0), st.floats(-50, 500, allow_nan=False),
+                    st.sampled_from([1e6, 0.1, 3.3, -0.0, -3.3, 1e-9, np.nan]))
     gross = np.array(data.draw(st.lists(qty, min_size=n * t_len, max_size=n * t_len))).reshape(n, t_len)
     sched = np.array(data.draw(st.lists(qty, min_size=n * t_len, max_size=n * t_len))).reshape(n, t_len)
-    oh = np.array(data.draw(st.lists(st.floats(-1e3, 1e6, allow_nan=False), min_size=n, max_size=n)))
-    ss = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.5, 10.0]), min_size=n, max_size=n)))
-    rule = data.draw(st.sampled_from(RULES + [MinMaxMultiple(min=5, max=250, multiple=5)]))
-    outs = {e: bk_fast.net_requirements(gross, oh, sched, safety_stock=ss, lot=rule, lead_time=1, engine=e)
+    oh = np.array(data.draw(st.lists(st.one_of(st.floats(-1e3, 1e6, allow_nan=False), st.just(np.nan)),
+                                     min_size=n, max_size=n)))
+    ss = np.array(data.draw(st.lists(st.sampled_from([0.0, 1.5, 10.0, 0.3]), min_size=n, max_size=n)))
+    lead = data.draw(st.one_of(st.integers(0, 3), st.lists(st.integers(0, 12), min_size=n, max_size=n).map(
+        lambda v: np.array(v, dtype=np.int64))))
+    rule = data.draw(st.sampled_from(RULES + [MinMaxMultiple(min=5, max=250, multiple=5),
+                                              MinMaxMultiple(min=0, max=None, multiple=0.1)]))
+    outs = {e: bk_fast.net_requirements(gross, oh, sched, safety_stock=ss, lot=rule, lead_time=lead, engine=e)
             for e in ("numpy", "numba", "cython")}
     ref = outs["numpy"]
     for e in ("numba", "cython"):
@@ -496,7 +503,7 @@ def test_overflow_is_an_error_not_a_silent_nan(engine):
                           "qty_per": [1e308, 0.5, 3.0]})
     demand = pd.DataFrame({"item": ["FG", "FG"], "week": [1, 2], "qty": [100.0, 50.0]})
     with pytest.raises(ValueError, match="overflow the float range"):
-        bk_fast.mrp(demand, bk_fast.BOM.from_frame(lines), periods=[0, 1, 2], engine=engine)
+        bk_fast.mrp(demand, bk_fast.BOM.from_frame(lines, engine=engine), periods=[0, 1, 2], engine=engine)
     with pytest.raises(ValueError, match="net_requirements.*item 0, period 0"):
         bk_fast.net_requirements(np.array([[1e308, 0.0]]), -1e308, engine=engine)
     with pytest.raises(ValueError, match="weekly_balance.*item 0, period 0"):
@@ -546,7 +553,7 @@ def _orders_by_item(res):
 
 
 def test_mrp_b1_lot_for_lot_equals_explosion(engine):
-    bom = bk_fast.BOM.from_frame(B1)
+    bom = bk_fast.BOM.from_frame(B1, engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": ["FG"], "period": [0], "qty": [3.0]}), bom, engine=engine)
     assert _orders_by_item(res) == {k: float(v) for k, v in B1_EXPECTED.items()}
     assert (res.orders["due_period"] == 0).all()
@@ -555,7 +562,8 @@ def test_mrp_b1_lot_for_lot_equals_explosion(engine):
 
 
 def test_mrp_lead_times_offset_every_level(engine):
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"], "qty_per": [2, 3]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B"], "component": ["B", "C"], "qty_per": [2, 3]}),
+                                 engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [5], "qty": [1.0]}), bom,
                       lead_time={"A": 1, "B": 2, "C": 3}, periods=range(6), engine=engine)
     o = res.orders.set_index("item")
@@ -566,7 +574,7 @@ def test_mrp_lead_times_offset_every_level(engine):
 
 
 def test_mrp_past_due_parent_release_needed_now(engine):
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2]}), engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [4.0]}), bom, lead_time={"A": 2},
                       periods=[0, 1], engine=engine)
     b = list(res.items).index("B")
@@ -576,7 +584,7 @@ def test_mrp_past_due_parent_release_needed_now(engine):
 def test_mrp_intermediate_stock_used_once(engine):
     # SUB is used by two parents; its stock of 10 covers the first need only once
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["P1", "P2", "SUB"], "component": ["SUB", "SUB", "Y"],
-                                               "qty_per": [1, 1, 2]}))
+                                               "qty_per": [1, 1, 2]}), engine=engine)
     dem = pd.DataFrame({"item": ["P1", "P2"], "period": [0, 1], "qty": [8.0, 8.0]})
     res = bk_fast.mrp(dem, bom, on_hand={"SUB": 10.0, "Y": 5.0}, periods=[0, 1], engine=engine)
     f = res.frame("planned_receipt")
@@ -588,7 +596,7 @@ def test_mrp_intermediate_stock_used_once(engine):
 def test_mrp_phantom_passes_through(engine):
     lines = pd.DataFrame({"parent": ["FG", "PH", "PH"], "component": ["PH", "Y1", "Y2"], "qty_per": [1, 2, 3],
                           "ph": [True, False, False]})
-    bom = bk_fast.BOM.from_frame(lines, phantom="ph")
+    bom = bk_fast.BOM.from_frame(lines, phantom="ph", engine=engine)
     dem = pd.DataFrame({"item": ["FG"], "period": [3], "qty": [10.0]})
     res = bk_fast.mrp(dem, bom, on_hand={"PH": 4.0}, lead_time=1, safety_stock={"PH": 5.0}, periods=range(4),
                       lot=MinMaxMultiple(min=50), engine=engine)
@@ -609,7 +617,7 @@ def test_mrp_one_level_equals_explode_then_net(engine):
     yarns = list(range(100, 120))
     rows = [(p, int(y), float(rng.integers(1, 100)) / 100) for p in parents
             for y in rng.choice(yarns, rng.integers(1, 5), replace=False)]
-    bom = bk_fast.BOM.from_frame(pd.DataFrame(rows, columns=["parent", "component", "qty_per"]))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame(rows, columns=["parent", "component", "qty_per"]), engine=engine)
     t_len = 8
     dem = pd.DataFrame({"item": rng.choice(parents, 40), "period": rng.integers(0, t_len, 40),
                         "qty": rng.integers(1, 500, 40).astype(float)})
@@ -647,7 +655,8 @@ def test_mrp_one_level_equals_explode_then_net(engine):
 def test_mrp_items_outside_bom_and_engines_equal_on_mill(mill):
     from bk_fast.datasets import REFERENCE_DATE
 
-    bom = bk_fast.BOM.from_frame(mill["bom"])
+    boms = {e: bk_fast.BOM.from_frame(mill["bom"], engine=e) for e in ("numpy", "numba", "cython")}
+    bom = boms["numpy"]
     ko = mill["knit_orders"].dropna(subset=["Style #"])
     week = ((ko["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(lower=0, upper=11)
     dem = pd.DataFrame({"item": ko["Style #"].to_numpy(), "week": week.to_numpy(),
@@ -655,7 +664,7 @@ def test_mrp_items_outside_bom_and_engines_equal_on_mill(mill):
     inv = mill["yarn_inventory"]
     oh = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
     before = (dem.copy(), oh.copy())
-    outs = {e: bk_fast.mrp(dem, bom, oh, lead_time=2, safety_stock=0, lot=WagnerWhitin(100, 0.05),
+    outs = {e: bk_fast.mrp(dem, boms[e], oh, lead_time=2, safety_stock=0, lot=WagnerWhitin(100, 0.05),
                            periods=range(12), engine=e) for e in ("numpy", "numba", "cython")}
     pd.testing.assert_frame_equal(dem, before[0])
     pd.testing.assert_series_equal(oh, before[1])
@@ -671,7 +680,7 @@ def test_mrp_items_outside_bom_and_engines_equal_on_mill(mill):
 
 def test_mrp_items_in_play_only(engine):
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A", "B", "B", "Z"], "component": ["Y", "Y", "X", "W"],
-                                               "qty_per": [1, 1, 1, 1]}))
+                                               "qty_per": [1, 1, 1, 1]}), engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [0], "qty": [5.0]}), bom, {"X": 3.0, "Q": -1.0},
                       periods=[0, 1], engine=engine)
     # A and its yarn Y are in play, X holds stock, Q (not in the BOM) is short; B, Z and W have nothing at all
@@ -699,7 +708,8 @@ def _random_bom(draw):
 @given(case=_random_bom(), data=st.data())
 def test_mrp_engines_equal_on_random_boms(case, data):
     n, lines = case
-    bom = bk_fast.BOM.from_frame(lines)
+    boms = {e: bk_fast.BOM.from_frame(lines, engine=e) for e in ("numpy", "numba", "cython")}  # levels per engine
+    bom = boms["numpy"]
     t_len = data.draw(st.integers(1, 6))
     k = data.draw(st.integers(0, 8))
     dem = pd.DataFrame({"item": [f"i{data.draw(st.integers(0, n - 1))}" for _ in range(k)],
@@ -709,8 +719,8 @@ def test_mrp_engines_equal_on_random_boms(case, data):
     lead = {f"i{i}": data.draw(st.integers(0, 3)) for i in range(n)}
     rule = data.draw(st.sampled_from(RULES))
     ss = data.draw(st.sampled_from([0.0, 2.0]))
-    outs = {e: bk_fast.mrp(dem, bom, oh, lead_time=lead, safety_stock=ss, lot=rule, periods=range(t_len), engine=e)
-            for e in ("numpy", "numba", "cython")}
+    outs = {e: bk_fast.mrp(dem, boms[e], oh, lead_time=lead, safety_stock=ss, lot=rule, periods=range(t_len),
+                           engine=e) for e in ("numpy", "numba", "cython")}
     ref = outs["numpy"]
     for e in ("numba", "cython"):
         for attr in ("gross", "projected", "net", "planned_receipts", "planned_releases", "past_due",
@@ -769,7 +779,7 @@ def test_mrp_per_item_parameters_matched_like_demand_and_stock(engine):
     """An on-hand frame's ' FG' row is the BOM's 'FG' for its stock: its lead time column (and parameters keyed
     by ' FG') must be too, not silently replaced by the default."""
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": ["Y1", "Y2"],
-                                               "qty_per": [0.6, 0.4]}))
+                                               "qty_per": [0.6, 0.4]}), engine=engine)
     dem = pd.DataFrame({"item": ["FG"], "week": [3], "qty": [100.0]})
     oh = pd.DataFrame({"item": [" FG", "Y1 "], "on_hand": [10.0, 5.0], "lt": [1, 2], "mn": [0.0, 50.0]})
     res = bk_fast.mrp(dem, bom, oh, lead_time="lt", lot=MinMaxMultiple(min="mn"), periods=[0, 1, 2, 3],
@@ -782,7 +792,8 @@ def test_mrp_per_item_parameters_matched_like_demand_and_stock(engine):
                       lot=WagnerWhitin(setup={" Y1": 5.0}, holding=1.0), periods=[0, 1, 2, 3], engine=engine)
     assert res.lead_time.tolist() == [1, 2, 0] and res.safety_stock.tolist() == [0.0, 0.0, 4.0]
     # integer BOM ids: keys read as floats (a frame column with a gap) are the same items
-    bom2 = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 3], "qty_per": [0.6, 0.4]}))
+    bom2 = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 3], "qty_per": [0.6, 0.4]}),
+                                  engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": [1], "week": [3], "qty": [100.0]}), bom2,
                       pd.DataFrame({"item": [1.0, 2.0], "on_hand": [10.0, 5.0], "lt": [1, 2]}), lead_time="lt",
                       periods=[0, 1, 2, 3], engine=engine)
@@ -794,7 +805,7 @@ def test_mrp_per_item_keys_spelled_twice_last_value_wins_and_items_outside_the_b
     (the last number before it wins); keys of items outside the BOM (in demand or stock) reach them; keys of
     no item in play are ignored."""
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": [101, 102],
-                                               "qty_per": [0.5, 0.5]}))
+                                               "qty_per": [0.5, 0.5]}), engine=engine)
     dem = pd.DataFrame({"item": ["FG", "X9"], "week": [5, 5], "qty": [10.0, 4.0]})
     lead = pd.Series([1.0, 3.0, 2.0, np.nan, 4.0, 9.0], index=["FG", " FG", 101, 101.0, "X9", "nope"])
     res = bk_fast.mrp(dem, bom, {555: 1.0}, lead_time=lead, safety_stock={555: 2.0, "FG ": 1.0},
@@ -814,7 +825,8 @@ def test_lead_time_beyond_int64_is_an_error_and_huge_fixed_periods_cover_the_hor
             bk_fast.net_requirements(g, 0.0, lead_time=lt, engine=engine)
     res = bk_fast.net_requirements(g, 0.0, lead_time=10 ** 18, engine=engine)  # fits: every release past due
     assert res.past_due.tolist() == [35.0] and res.orders["release_period"].tolist()[0] == -10 ** 18
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y"], "qty_per": [1.0]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y"], "qty_per": [1.0]}),
+                                 engine=engine)
     with pytest.raises(ValueError, match="lead_time"):
         bk_fast.mrp(pd.DataFrame({"item": ["FG"], "period": [2], "qty": [10.0]}), bom, lead_time={"FG": 1e19},
                     periods=[0, 1, 2], engine=engine)
@@ -959,7 +971,8 @@ def test_float_ids_beyond_2_53_next_to_integer_ids_are_an_error(engine):
     with pytest.raises(ValueError, match=r"yarn_po: item id .*2\*\*53.* integer ids of yarn_inventory"):
         yarn_demand_report(inv, dm, po, engine=engine)
     # mrp: bom.codes and the union of ids outside the BOM matched float 2**60 with 2**60 + 1 too
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [_BIG + 1], "component": [5], "qty_per": [1.0]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [_BIG + 1], "component": [5], "qty_per": [1.0]}),
+                                 engine=engine)
     d = pd.DataFrame({"item": [_BIG + 1], "week": [0], "qty": [10.0]})
     r = pd.DataFrame({"item": [float(_BIG)], "week": [0], "qty": [100.0]})
     with pytest.raises(ValueError, match=r"receipts: item id .*2\*\*53.* integer ids of the BOM"):
@@ -1026,7 +1039,8 @@ def test_unsigned_ids_beyond_int64_next_to_signed_ids(engine):
     assert rep["Balance This Week"].tolist() == [13.0, 19.0, 6.0]
     assert rep["Total Balance"].tolist() == [16.0, 19.0, 10.0]
     # mrp: items outside the BOM, unsigned beyond int64 and negative
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [_BIG + 1], "component": [5], "qty_per": [1.0]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [_BIG + 1], "component": [5], "qty_per": [1.0]}),
+                                 engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": [_BIG + 1], "week": [0], "qty": [10.0]}), bom,
                       pd.Series([3.0, 1.0], index=pd.Index(np.array([2 ** 63 + 5, 5], dtype=np.uint64))),
                       receipts=pd.DataFrame({"item": [-7], "week": [0], "qty": [2.0]}), engine=engine)
@@ -1357,7 +1371,8 @@ def test_min_max_multiple_rounding_of_a_need_beyond_2_63(engine):
     assert res.planned_receipts.tolist() == [[1e19]] and res.projected.tolist() == [[0.0]]
     res = bk_fast.net_requirements(np.array([[3e19]]), lot=MinMaxMultiple(max=1e19, multiple=1), engine=engine)
     assert res.planned_receipts.tolist() == [[3e19]] and res.projected.tolist() == [[0.0]]
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y"], "qty_per": [4.0]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y"], "qty_per": [4.0]}),
+                                 engine=engine)
     res = bk_fast.mrp(pd.DataFrame({"item": ["FG"], "period": [0], "qty": [4e18]}), bom,
                       lot=MinMaxMultiple(multiple=1), engine=engine)
     assert dict(zip(res.items, res.planned_receipts[:, 0].tolist())) == {"FG": 4e18, "Y": 1.6e19}
@@ -1505,7 +1520,7 @@ def test_two_decimal_plans_never_dip_below_safety_stock_or_order_residues(rows, 
 
 def test_mrp_two_decimal_plan_has_no_residue_orders(engine):
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": ["Y1", "Y2"],
-                                               "qty_per": [0.37, 0.63]}))
+                                               "qty_per": [0.37, 0.63]}), engine=engine)
     dem = pd.DataFrame({"item": ["FG", "FG", "FG"], "period": [1, 2, 4], "qty": [2219.79, 1010.01, 333.33]})
     res = bk_fast.mrp(dem, bom, {"Y1": 12.34}, lead_time={"Y1": 1}, safety_stock={"FG": 8.27, "Y2": 0.07},
                       lot=MinMaxMultiple(min=50), periods=range(6), engine=engine)
@@ -1538,7 +1553,8 @@ def test_multiple_rounded_up_never_passes_the_max(engine):
 def test_mrp_overflow_raises_without_a_runtime_warning(engine):
     import warnings
 
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1e200]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1e200]}),
+                                 engine=engine)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         with pytest.raises(ValueError, match="overflow the float range"):
@@ -1566,7 +1582,8 @@ def test_first_shortage_of_a_rounding_residue_makes_no_order(engine):
     r = bk_fast.net_requirements(np.array([[8000.0, 1e-6]]), on_hand=np.array([8000.0]), engine=engine)
     assert r.orders["qty"].tolist() == [1e-6]
     # the same through mrp (the same rule per item)
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y1"], "qty_per": [1.0]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y1"], "qty_per": [1.0]}),
+                                 engine=engine)
     demand = pd.DataFrame({"item": ["Y1", "Y1"], "week": [0, 1], "qty": [2219.79, 8.27]})
     rec = pd.DataFrame({"item": ["Y1"], "week": [0], "qty": [2219.79]})
     res = bk_fast.mrp(demand, bom, on_hand={"Y1": 8.27}, receipts=rec, periods=[0, 1], engine=engine)
@@ -1832,7 +1849,8 @@ def test_per_item_parameter_text_that_is_no_number_is_an_error(engine):
                                  engine=engine)
     with pytest.raises(ValueError, match=r"safety_stock must be a number .*; item 'A' has 'abc'"):
         bk_fast.net_requirements(gross, 0.0, safety_stock=pd.Series({"A": "abc"}), engine=engine)
-    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y1"], "qty_per": [0.5]}))
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG"], "component": ["Y1"], "qty_per": [0.5]}),
+                                 engine=engine)
     fg = pd.DataFrame({"item": ["FG"], "period": [0], "qty": [10.0]})
     with pytest.raises(ValueError, match=r"min must be a number .*; item 'Y1' has '50 lbs'"):
         bk_fast.mrp(fg, bom, lot=MinMaxMultiple(min={"Y1": "50 lbs"}), engine=engine)

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bk_fast
+from bk_fast._engine import ENGINES, engine_status
 
 
 def pandas_cumsum(values, keys):
@@ -129,6 +130,56 @@ def test_generated_ints_equal_pandas(fast_engine, rows):
     ref = bk_fast.segmented_cumsum(vals, keys, engine="numpy")
     np.testing.assert_array_equal(bk_fast.segmented_cumsum(vals, keys, engine=fast_engine), ref)
     np.testing.assert_array_equal(ref, pandas_cumsum(vals, keys).to_numpy())
+
+
+I64 = np.iinfo(np.int64)
+#: int64 values near the limits (where a running sum leaves the range: a ValueError naming the row, never a wrap)
+near_limits = st.one_of(st.integers(-2 ** 40, 2 ** 40), st.integers(I64.min, I64.max),
+                        st.sampled_from([I64.max, I64.min, I64.max - 1, I64.min + 1, 2 ** 62, -2 ** 62,
+                                         2 ** 63 - 1024, 2 ** 53 + 1, -(2 ** 53) - 1, 0, 1, -1]))
+
+
+def _exact_cumsum(vals, keys):
+    """Exact (Python int) running sums per key, None in a row of a missing key."""
+    run, out = {}, []
+    for k, v in zip(keys, vals):
+        if k is None:
+            out.append(None)
+            continue
+        run[k] = run.get(k, 0) + int(v)
+        out.append(run[k])
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.one_of(st.integers(-3, 3), st.none()), near_limits), max_size=60),
+       missing=st.booleans())
+def test_generated_ints_near_the_int64_limits(rows, missing):
+    """Every engine against exact integer sums: int64 results, a ValueError naming the first row whose running
+    sum leaves the int64 range, and with a missing key float64 results (NaN in its rows), a ValueError naming
+    the first sum float64 cannot hold exactly."""
+    keys = [k if missing else (0 if k is None else k) for k, _ in rows]
+    vals = np.array([v for _, v in rows], dtype=np.int64)
+    exact = _exact_cumsum(vals, keys)
+    beyond = [i for i, x in enumerate(exact) if x is not None and not I64.min <= x <= I64.max]
+    inexact = [i for i, x in enumerate(exact) if x is not None and int(float(x)) != x]
+    for eng in ENGINES:
+        if not engine_status(eng).available:
+            continue
+        if beyond:
+            with pytest.raises(ValueError, match=rf"running sum at row {beyond[0]} exceeds the int64 range"):
+                bk_fast.segmented_cumsum(vals, keys, engine=eng)
+        elif None in keys and inexact:
+            with pytest.raises(ValueError, match=rf"running sum at row {inexact[0]} is {exact[inexact[0]]}, which "
+                                                 r"float64 cannot hold exactly"):
+                bk_fast.segmented_cumsum(vals, keys, engine=eng)
+        elif None in keys:
+            got = bk_fast.segmented_cumsum(vals, keys, engine=eng)
+            want = np.array([np.nan if x is None else float(x) for x in exact])
+            np.testing.assert_array_equal(got, want, strict=True)
+        else:
+            got = bk_fast.segmented_cumsum(vals, keys, engine=eng)
+            assert got.dtype == np.int64 and got.tolist() == exact, eng
 
 
 # -- review fixes ---------------------------------------------------------------------------------------------

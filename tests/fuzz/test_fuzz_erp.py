@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _harness import assert_unchanged, check_engines, fuzz_settings, module_or_skip, number_column, run, snapshot
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 from test_fuzz_capabilities import mutation
 
@@ -32,24 +32,11 @@ def _names(frames):
 IDS = ("Desc#", "Style#", "Style #", "Order #", "Machine", "WC", "Work Center", "fStyle#", "gStyle")
 
 
-def _known_bug(what, frames) -> bool:
-    """Inputs that hit bugs already pinned as strict xfails in test_fuzz_found.py (keep fuzzing the rest)."""
-    ko = frames.get("knit_orders")
-    if ko is None:
-        return False
-    if what == "erp.schedule_knit_orders" and len(ko) == 0:
-        return True
-    # (an infinite Balance (lbs) is a ValueError naming the column, the row and the Order # in both
-    # yarn_requirements and allocate_knit_orders now: fuzzed like any other input)
-    return False
-
-
 def _fuzz(what, call, keys, target, data):
     erp = module_or_skip("bk_fast.erp")
     mill = _mill()
     frames = {k: mill[k] for k in keys}
     frames[target], _ = data.draw(mutation(mill[target], id_cols=IDS))
-    assume(not _known_bug(what, frames))
     before = snapshot(*frames.values())
     check_engines(lambda eng: call(erp, eng, **frames), _names(frames), where=what)
     assert_unchanged(before, list(frames.values()))

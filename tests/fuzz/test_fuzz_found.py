@@ -1,5 +1,9 @@
-"""Bugs the hardening work found in capabilities owned by others: each is a strict xfail naming the bug
-precisely (it starts failing the suite, as XPASS, the day it is fixed, so the marker must then go)."""
+"""Bugs the hardening work found in capabilities owned by others, every one fixed since: each test here is a
+regression test of its fix, the comment above it naming the bug (what failed, and how) and the fix.
+
+A bug found and not fixed yet is added as a strict xfail naming it precisely
+(``pytest.mark.xfail(strict=True, reason=...)``): it starts failing the suite, as XPASS, the day it is fixed;
+the marker then goes and the comment says what was fixed."""
 
 from __future__ import annotations
 

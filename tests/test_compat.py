@@ -679,17 +679,11 @@ def test_bom_edges(engine, case):
     compare("optimize_bom_explosion", bom, quantity, style_id=style, engine=engine)
 
 
-_NUMPY_BOM_WARNS = ("defect: the numpy engine's fused scaled_running_sum (np.multiply without errstate) warns "
-                    "'overflow/invalid value encountered in multiply' where the pandas original and the compiled "
-                    "engines are silent")
-
-
-@pytest.mark.parametrize("engine_name", [
-    "cython", "numba",
-    pytest.param("numpy", marks=pytest.mark.xfail(strict=True, raises=RuntimeWarning, reason=_NUMPY_BOM_WARNS))])
+@pytest.mark.parametrize("engine_name", ["cython", "numba", "numpy"])
 @pytest.mark.parametrize("per, quantity", [([1e308, 0.5, 1e308], 10.0), ([np.inf, 0.5, 1.0], 0.0)])
 def test_bom_explosion_overflow_is_silent(engine_name, per, quantity):
-    """An overflowing (or inf x 0) product is inf (NaN) without a warning, as pandas' ``quantity_per * quantity``."""
+    """An overflowing (or inf x 0) product is inf (NaN) without a warning, as pandas' ``quantity_per * quantity``
+    (the numpy engine's fused scaled_running_sum warned 'overflow/invalid value encountered in multiply')."""
     if not engine_status(engine_name).available:
         pytest.skip(f"{engine_name} unavailable")
     bom = pd.DataFrame({"yarn_id": [1, 2, 1], "quantity_per": per})

@@ -74,8 +74,10 @@ def _capacity_running(hours, codes, n_groups, avail_by_code, avail_out, cum, ok)
 def scaled_running_sum(per, quantity, ids, lo, n_groups, required, cum):
     """BOM explosion in one pass: ``required = per * quantity`` and ``cum`` = its running sum per integer id
     (group ``ids - lo`` in ``[0, n_groups)``), Kahan-compensated like pandas' groupby cumsum, NaN rows skipped
-    (NaN in ``cum``, the sum goes on)."""
-    np.multiply(per, quantity, out=required)
+    (NaN in ``cum``, the sum goes on). Overflow and ``inf * 0`` give inf / NaN silently, as in the compiled
+    engines and pandas."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        np.multiply(per, quantity, out=required)
     codes = ids - np.int64(lo)
     cum[:] = np.nan
     _segmented_cumsum(required, codes, n_groups, cum)

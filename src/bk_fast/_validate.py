@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import numbers
 import re
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -68,9 +69,16 @@ def require_frame(obj, what: str) -> pd.DataFrame:
     return obj
 
 
+#: how to choose one of several columns of one role, where the function takes no column argument for it
+DROP_OTHERS = "drop or rename the others"
+_fold = lru_cache(maxsize=4096)(normalise)  # (column labels recur from call to call)
+
+
 def one_column(df: pd.DataFrame, label, what: str = "frame"):
-    """``label`` itself when ``df`` has exactly one column of that label; ValueError naming it when it has
-    several (``df[label]`` would be a frame, not the column).
+    """The label of the one column of ``df`` that ``label`` names: ``label`` itself, or under a two-level header
+    (MultiIndex columns: ``read_excel(header=[0, 1])``, ``pivot_table``, ``groupby().agg``) the full tuple of the
+    one column a first-level label heads. ValueError naming it when it names several columns (``df[label]``
+    would be a frame, not the column).
 
     Examples
     --------
@@ -79,21 +87,115 @@ def one_column(df: pd.DataFrame, label, what: str = "frame"):
     Traceback (most recent call last):
     ...
     ValueError: orders has 2 columns labelled 'qty'; expected exactly one (drop or rename the others)
+    >>> two = pd.DataFrame([[1, 2, 3]], columns=pd.MultiIndex.from_tuples([("qty", "lbs"), ("due", "a"),
+    ...                                                                     ("due", "b")]))
+    >>> one_column(two, "qty", "orders")
+    ('qty', 'lbs')
+    >>> one_column(two, "due", "orders")
+    Traceback (most recent call last):
+    ...
+    ValueError: orders has a two-level column header (MultiIndex columns): 'due' heads 2 columns, ('due', 'a'), \
+('due', 'b'); pass the full tuple of one as the column's label (columns=..., or the function's argument for \
+that column) or flatten the header
     """
-    if not df.columns.is_unique:
-        loc = df.columns.get_loc(label)
+    cols = df.columns
+    if isinstance(cols, pd.MultiIndex) and not (isinstance(label, tuple) and len(label) == cols.nlevels):
+        loc = cols.get_loc(label)
+        subs = cols[[loc]] if isinstance(loc, (int, np.integer)) else cols[loc]
+        if len(subs) != 1:
+            raise ValueError(f"{what} has a two-level column header (MultiIndex columns): {plain(label)!r} heads "
+                             f"{len(subs)} columns, {', '.join(repr(plain(c)) for c in subs[:6])}"
+                             f"{', ...' if len(subs) > 6 else ''}; pass the full tuple of one as the column's "
+                             f"label (columns=..., or the function's argument for that column) or flatten the "
+                             f"header")
+        label = subs[0]
+    if not cols.is_unique:
+        loc = cols.get_loc(label)
         count = 1 if isinstance(loc, (int, np.integer)) else (
-            len(range(*loc.indices(len(df.columns)))) if isinstance(loc, slice) else int(np.sum(loc)))
+            len(range(*loc.indices(len(cols)))) if isinstance(loc, slice) else int(np.sum(loc)))
         if count > 1:
-            raise ValueError(f"{what} has {count} columns labelled {label!r}; expected exactly one (drop or "
-                             f"rename the others)")
+            raise ValueError(f"{what} has {count} columns labelled {plain(label)!r}; expected exactly one (drop "
+                             f"or rename the others)")
     return label
+
+
+_HEADERS: dict = {}  # id(columns) -> (columns, :func:`_header` of them), for the frames of the last calls
+
+
+def _header(cols: pd.Index) -> tuple[set, list]:
+    """(the text labels, [(text label, its folded form)]) of a frame's columns (of their first level under a
+    two-level header), kept for the columns' Index: a frame's columns are looked up once per column a function
+    reads, and iterating an Arrow-backed Index of text costs ~2 us a label."""
+    hit = _HEADERS.get(id(cols))
+    if hit is not None and hit[0] is cols:  # (the Index is held here, so its id is not reused meanwhile)
+        return hit[1]
+    heads = (cols.unique(level=0) if isinstance(cols, pd.MultiIndex) else cols).tolist()
+    folded = [(c, _fold(c)) for c in heads if isinstance(c, str)]
+    out = ({c for c, _ in folded}, folded)
+    if len(_HEADERS) >= 32:
+        _HEADERS.clear()
+    _HEADERS[id(cols)] = (cols, out)
+    return out
+
+
+def pick_column(df: pd.DataFrame, names, what: str, role, choose: str = DROP_OTHERS):
+    """The label of the one column of ``df`` spelt as one of ``names`` (the accepted spellings of column
+    ``role``: exact labels first, then a loose match on case, spaces and punctuation: ``"ITEM "``), None when
+    there is none. Several such columns (``Balance (lbs)`` beside ``balance (lbs)``, ``qty`` beside
+    ``quantity``) are a ValueError naming them and ``choose`` (how to pick one): reading one and ignoring the
+    other would lose data silently. A first-level label of a two-level header is read as :func:`one_column`
+    reads it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pick_column(pd.DataFrame(columns=["Item ", "qty"]), ("item", "sku"), "orders", "item")
+    'Item '
+    >>> pick_column(pd.DataFrame(columns=["qty", "quantity"]), ("qty", "quantity"), "orders", "qty")
+    Traceback (most recent call last):
+    ...
+    ValueError: orders has 2 columns for 'qty': 'qty', 'quantity'; expected exactly one (drop or rename the others)
+    """
+    cols = df.columns
+    text, folded = _header(cols)
+    found = []
+    for name in names:
+        if (name in text if isinstance(name, str) else name in cols) and name not in found:
+            found.append(name)
+    wanted = {_fold(n) for n in names if isinstance(n, str)}
+    for col, fold in folded:
+        if fold in wanted and col not in found:
+            found.append(col)
+    if not found:
+        return None
+    labels = list(dict.fromkeys(one_column(df, label, what) for label in found))
+    if len(labels) > 1:
+        raise ValueError(f"{what} has {len(labels)} columns for {plain(role)!r}: "
+                         f"{', '.join(repr(plain(c)) for c in labels)}; expected exactly one ({choose})")
+    return labels[0]
+
+
+def spellings(*names) -> tuple:
+    """Each of ``names`` followed by the ERP's other spellings of it (:data:`bk_fast._columns.ALIASES`), each
+    once: the accepted spellings of one column that goes by any of ``names``.
+
+    Examples
+    --------
+    >>> spellings("qty", "Machine")
+    ('qty', 'Machine', 'machine', 'MACH', 'Machine #', 'machine_id')
+    """
+    out = []
+    for name in names:
+        target = canonical(name) if isinstance(name, str) else None
+        out += [name, *ALIASES.get(target or name, ())]
+    return tuple(dict.fromkeys(out))
 
 
 def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: bool = True) -> str | None:
     """The caller's label for ERP column ``name`` (exact label first, then any of its aliases, then a loose
     match on case, spaces and underscores). Missing and required: ValueError naming the column and its
-    accepted aliases.
+    accepted aliases; two spellings of it in one frame (``Allocated`` beside ``allocated``): ValueError naming
+    both (:func:`pick_column`).
 
     Examples
     --------
@@ -101,22 +203,14 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
     >>> find_column(pd.DataFrame(columns=["Planning_Balance"]), "Planning Balance")
     'Planning_Balance'
     """
-    if name in df.columns:
-        return one_column(df, name, what)
-    target = canonical(name) or name
-    aliases = ALIASES.get(target, (name,))
-    for alias in aliases:
-        if alias in df.columns:
-            return one_column(df, alias, what)
-    wanted = {normalise(a) for a in aliases}
-    for col in df.columns:
-        if isinstance(col, str) and (normalise(col) in wanted or canonical(col) == target):
-            return one_column(df, col, what)
-    if required:
+    target = (canonical(name) if isinstance(name, str) else None) or name
+    label = pick_column(df, spellings(name), what, target)
+    if label is None and required:
+        aliases = ALIASES.get(target, (name,))
         raise ValueError(
             f"{what} has no column {target!r} (accepted names: {', '.join(repr(a) for a in aliases)}); "
             f"columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
-    return None
+    return label
 
 
 def clean_numbers(values: pd.Series) -> pd.Series:
@@ -517,9 +611,10 @@ def isin(values, among) -> np.ndarray:
     [False, True, True, False]
     """
     own = values if isinstance(values, (pd.Index, pd.Series)) else pd.Index(values)
+    if isinstance(own, pd.MultiIndex) or isinstance(among, pd.MultiIndex):  # (a MultiIndex has no one array)
+        return np.asarray(own.isin(among), dtype=bool)
     arr = own.array
-    if not (isinstance(arr.dtype, pd.StringDtype) and arr.dtype.storage == "pyarrow") or isinstance(
-            among, pd.MultiIndex) or isinstance(own, pd.MultiIndex):
+    if not (isinstance(arr.dtype, pd.StringDtype) and arr.dtype.storage == "pyarrow"):
         return np.asarray(own.isin(among), dtype=bool)
     import pyarrow as pa
     import pyarrow.compute as pc

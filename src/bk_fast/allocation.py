@@ -34,7 +34,7 @@ from bk_fast._gather import take8
 from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
 from bk_fast._validate import (float_column, int64_offset, int_values, numpy_dates, offset_codes, one_column,
-                               plain, reject_text, require_frame, same_ids)
+                               pick_column, plain, reject_text, require_frame, same_ids)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -59,12 +59,15 @@ _REQ_NAMES = {
 }
 
 
-def _norm(label) -> str:
-    return "".join(ch for ch in str(label).casefold() if ch.isalnum() or ch in "#%")
+#: (frame, role) -> the role's key in ``columns=`` where it is not the role itself
+_COLUMNS_KEY = {("supply", "item"): "supply_item", ("supply", "qty"): "supply_qty",
+                ("requirements", "order"): "req_order", ("requirements", "item"): "req_item"}
 
 
 def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict | None, required=True):
-    """The caller's label for ``role``: ``columns[role]`` when given, else the first accepted name present."""
+    """The caller's label for ``role``: ``columns[role]`` when given, else the one column spelt as one of the
+    role's accepted names (two of them, ``qty`` beside ``quantity``: a ValueError naming both; see
+    :func:`bk_fast._validate.pick_column`)."""
     if columns and role in columns:
         label = columns[role]
         if label not in df.columns:
@@ -72,18 +75,14 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
                              f"{', '.join(map(repr, list(df.columns)[:20]))}")
         return one_column(df, label, what)
     accepted = names[role]
-    for name in accepted:
-        if name in df.columns:
-            return one_column(df, name, what)
-    wanted = {_norm(n) for n in accepted}
-    for col in df.columns:
-        if _norm(col) in wanted:
-            return one_column(df, col, what)
-    if required:
+    key = _COLUMNS_KEY.get((what, role), role)  # (the role's key in columns=)
+    label = pick_column(df, accepted, what, role, f"choose one with columns={{{key!r}: <label>}}, or drop or "
+                                                  f"rename the others")
+    if label is None and required:
         raise ValueError(f"{what} has no {role!r} column (accepted names: {', '.join(map(repr, accepted))}, "
-                         f"or pass columns={{{role!r}: <label>}}); columns present: "
+                         f"or pass columns={{{key!r}: <label>}}); columns present: "
                          f"{', '.join(map(repr, list(df.columns)[:20]))}")
-    return None
+    return label
 
 
 def _roles(columns: dict | None, accepted) -> dict:
@@ -649,7 +648,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         One row per order line: ``order`` (id), ``item``, ``qty`` (>= 0), ``priority`` (number, lower = more
         urgent), ``due`` (period number or date; integer periods within 2**53 in magnitude, which the float64
         time axis holds exactly). Accepted names are listed in ``_ORDER_NAMES``; override
-        with ``columns``. Not modified.
+        with ``columns`` (two columns of one role, ``qty`` beside ``quantity``, are a ValueError naming both
+        unless ``columns`` chooses one). Not modified.
     supply : DataFrame
         ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
         one, compared as instants, and the deliveries' period is then given in the due's zone), ``qty``:

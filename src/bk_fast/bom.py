@@ -35,7 +35,7 @@ import pandas as pd
 from bk_fast._arrow_text import text_buffers
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, \
-    number_arg, plain, reject_text, require_frame
+    number_arg, one_column, pick_column, plain, reject_text, require_frame, spellings
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -185,7 +185,9 @@ def _is_label(df: pd.DataFrame, spec) -> bool:
 
 
 def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argname: str):
-    """The frame's label for a column: ``given`` (exactly or by ERP alias), else the first default present."""
+    """The frame's label for a column: ``given`` (exactly or by ERP alias), else the one column spelt as one of
+    the defaults (or an ERP alias of one); two such columns (``qty`` beside ``quantity``) are a ValueError
+    naming both."""
     if given is not None:
         try:
             present = given in df.columns
@@ -193,12 +195,12 @@ def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argnam
             raise TypeError(f"{argname} must be a column label of the {what} frame, got "
                             f"{type(given).__name__}") from None
         if present:
-            return given
+            return one_column(df, given, what)
         return find_column(df, given, what=what)
-    for name in defaults:
-        label = find_column(df, name, what=what, required=False)
-        if label is not None:
-            return label
+    label = pick_column(df, spellings(*defaults), what, argname,
+                        f"choose one with {argname}=<column label>, or drop or rename the others")
+    if label is not None:
+        return label
     raise ValueError(f"{what} has no {argname} column (looked for {', '.join(map(repr, defaults))}); pass "
                      f"{argname}=<column label>; columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
 
@@ -210,7 +212,7 @@ def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_de
     if spec is None:
         return None
     if isinstance(spec, str) or _is_label(df, spec):
-        label = spec if spec in df.columns else find_column(df, spec, what="bom")
+        label = one_column(df, spec, "bom") if spec in df.columns else find_column(df, spec, what="bom")
         arr = float_column(df, label, what="bom")
         if allow_nan_default:  # (empty cells take the default; text that is no number is an error)
             reject_text(df, label, arr, "bom", f"a number for {name}, or an empty cell for {default:g}", keep)
@@ -427,8 +429,9 @@ class BOM:
                 is_col = phantom in df.columns
             except TypeError:  # unhashable: a list of ids
                 pass
-            if is_col:
-                flag, no = _phantom_flags(df[phantom], phantom, keep)
+            if is_col:  # (a first-level label of a two-level header: its one column; a repeated label is named)
+                ph_label = one_column(df, phantom, "bom") if isinstance(df.columns, pd.MultiIndex) else phantom
+                flag, no = _phantom_flags(df[ph_label], phantom, keep)
                 if not keep.all():
                     flag, no = flag[keep], no[keep]
                 phantom_ids = ("codes", (flag, no, labels, phantom))

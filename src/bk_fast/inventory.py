@@ -9,12 +9,10 @@ Sign conventions are the ERP's: ``Consumed`` and ``Allocated`` are stored <= 0 a
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import pandas as pd
 
-from bk_fast._columns import ALIASES, canonical, normalise
+from bk_fast._columns import ALIASES
 from bk_fast._engine import resolve
 from bk_fast._kernels.reference.inventory import RISK_LEVELS
 from bk_fast._validate import find_column, float_column, infinite_at, plain, require_frame
@@ -28,15 +26,6 @@ _WHAT = "inventory"
 _FLOAT_COLUMNS = pd.Index(["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
 
 
-@lru_cache(maxsize=None)
-def _spellings(target: str) -> frozenset:
-    """The normalised forms of canonical column ``target``'s aliases, as :func:`find_column` matches them."""
-    return frozenset(normalise(a) for a in ALIASES.get(target, (target,)))
-
-
-_normalise = lru_cache(maxsize=4096)(normalise)  # column labels recur from call to call
-
-
 class _Reader:
     """Reads one call's inventory columns as float64 arrays and keeps them for the error path of
     :meth:`check_finite`."""
@@ -44,30 +33,17 @@ class _Reader:
     def __init__(self, inventory) -> None:
         self.df = require_frame(inventory, _WHAT)
         self.inputs: list[tuple[object, np.ndarray]] = []
-        self._folded: list[tuple[str, str]] | None = None  # (label, normalised label) of the text labels
 
     def columns(self, *names: str) -> list[np.ndarray]:
         arrays = []
         for name in names:
-            label = find_column(self.df, name, what=_WHAT)  # (a label on two columns: its ValueError)
-            self._one_spelling(name, label)
+            # (a label on two columns, or two spellings of one column, 'Allocated' beside 'allocated': reading
+            # one and ignoring the other would lose data silently; find_column's ValueError)
+            label = find_column(self.df, name, what=_WHAT)
             arr = float_column(self.df, label, what=_WHAT)
             self.inputs.append((label, arr))
             arrays.append(arr)
         return arrays
-
-    def _one_spelling(self, name: str, label) -> None:
-        """ValueError when another column of the frame is also a spelling of ERP column ``name`` (``Allocated``
-        beside ``allocated``): reading one and ignoring the other would lose data silently."""
-        if self._folded is None:
-            self._folded = [(c, _normalise(c)) for c in self.df.columns.tolist() if isinstance(c, str)]
-        target = canonical(name) or name
-        wanted = _spellings(target)  # (every label find_column could match folds to one of these)
-        others = [c for c, folded in self._folded if folded in wanted and c != label]
-        if others:
-            raise ValueError(f"{_WHAT} has {len(others) + 1} columns for {target!r}: "
-                             f"{', '.join(map(repr, [label, *others]))}; expected exactly one (drop or rename "
-                             f"the others)")
 
     def theoretical(self, engine: str | None) -> np.ndarray:
         """``Theoretical Balance``, or computed from its components when the frame has none."""

@@ -11,9 +11,11 @@ Semantics: DOMAIN.md sections 5 (the ERP's weekly roll) and 9 (BOM conventions).
 
 Time-phased inputs are frames in either form:
 
-- **wide**: one row per item (the index, or an ``item`` / ``Desc#`` column), one column per period;
+- **wide**: one row per item (the index, whose tuples are the items when it is a MultiIndex, or an ``item`` /
+  ``Desc#`` column), one column per period;
 - **long**: columns item, period (``period``/``week``/``bucket``/``date``) and quantity
-  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``); repeated (item, period) rows add up;
+  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``); repeated (item, period) rows add up; two
+  columns for the item or the quantity (``qty`` beside ``quantity``) are an error naming both;
 
 or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
 otherwise numbers, dates and pandas Periods (of one frequency) are sorted, the ERP's bucket names (``This Week``,
@@ -46,7 +48,8 @@ from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, isin,
-                               number_arg, numpy_dates, one_column, plain, reject_text, require_frame, same_ids)
+                               number_arg, numpy_dates, one_column, pick_column, plain, reject_text, require_frame,
+                               same_ids)
 from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
@@ -65,22 +68,25 @@ _ON_HAND_NAMES = ("on_hand", "On Hand", "on hand", "Monday Inventory", "inventor
 # input shaping
 
 
-def _lookup(df: pd.DataFrame, names, what: str = "frame") -> str | None:
-    """The first of ``names`` that labels a column of ``df``, else a column whose label matches one of them
-    loosely (case, spaces, underscores: ``"ITEM"``, ``"Item "``), else None. A label shared by several
-    columns is a ValueError."""
-    for n in names:
-        if n in df.columns:
-            return one_column(df, n, what)
-    wanted = {normalise(n) for n in names}
-    for col in df.columns:
-        if isinstance(col, str) and normalise(col) in wanted:
-            return one_column(df, col, what)
-    return None
+def _lookup(df: pd.DataFrame, names, what: str = "frame", role=None) -> str | None:
+    """The column of ``df`` for ``names``, None when there is none. With ``role``, ``names`` are the spellings
+    of that one column (``qty`` / ``quantity``): two columns spelt so are a ValueError naming both
+    (:func:`bk_fast._validate.pick_column`). Without, they are a list of choices in order (an on-hand
+    frame's ``on_hand``, else its ``Theoretical Balance``, ...): the first that labels a column, else a column
+    whose label matches one loosely (case, spaces, underscores: ``"ITEM"``, ``"Item "``); two spellings of the
+    choice made (``on_hand`` beside ``On Hand``) are the ValueError."""
+    if role is not None:
+        return pick_column(df, names, what, role)
+    head = next((n for n in names if n in df.columns), None)
+    if head is None:
+        wanted = {normalise(n) for n in names}
+        heads = df.columns.unique(level=0) if isinstance(df.columns, pd.MultiIndex) else df.columns
+        head = next((c for c in heads if isinstance(c, str) and normalise(c) in wanted), None)
+    return None if head is None else pick_column(df, (head,), what, head)
 
 
 def _item_column(df: pd.DataFrame, what: str) -> str | None:
-    label = _lookup(df, _ITEM_NAMES, what)
+    label = _lookup(df, _ITEM_NAMES, what, "item")
     if label is None:
         label = find_column(df, "Desc#", what=what, required=False)
     if label is None:
@@ -114,10 +120,18 @@ def _input_row(src: _Source, i) -> int:
     return int(src.rows[i]) if src.rows is not None else int(i)
 
 
+def _missing_keys(keys) -> np.ndarray:
+    """Bool mask of the missing keys (items or periods); a MultiIndex key (a wide frame's rows indexed by
+    (yarn, lot)) is missing only when every level is (pandas' ``isna`` is not defined for a MultiIndex)."""
+    if isinstance(keys, pd.MultiIndex):
+        return np.logical_and.reduce([np.asarray(c) == -1 for c in keys.codes])
+    return np.asarray(pd.isna(keys), dtype=bool)
+
+
 def _check_keys(keys: pd.Index, what: str, kind: str, rows: np.ndarray | None = None) -> None:
     """ValueError naming the first row whose key is missing by its position in the input (``rows``: the
     positions of ``keys``' rows, when some were dropped; the Dask layer turns it into the row's label)."""
-    miss = pd.isna(keys)
+    miss = _missing_keys(keys)
     if miss.any():
         i = int(np.flatnonzero(miss)[0])
         raise ValueError(f"{what}: row {int(rows[i]) if rows is not None else i} has a missing {kind}")
@@ -130,11 +144,15 @@ def _layout(df: pd.DataFrame, what: str) -> tuple:
     item_col = _item_column(df, what)
     period_col = _lookup(df, _PERIOD_NAMES, what)
     rest = [c for c in df.columns if c not in (item_col, period_col)]
-    qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what) if period_col is not None else None
+    qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what, "qty") if period_col is not None else None
     if period_col is not None and qty_col is None and len(rest) == 1:
         qty_col = rest[0]
     if period_col is not None and qty_col is not None:
         return item_col, period_col, qty_col, [qty_col]
+    if isinstance(df.columns, pd.MultiIndex):
+        raise ValueError(f"{what} has a two-level column header (MultiIndex columns), read as a wide frame (no "
+                         f"period and quantity columns) whose columns are its periods, one label each: flatten the "
+                         f"header (e.g. df.columns = df.columns.get_level_values(0))")
     return item_col, None, None, rest if item_col is not None else list(df.columns)
 
 
@@ -144,7 +162,7 @@ def _kept_rows(df: pd.DataFrame, what: str, layout: tuple | None = None) -> np.n
     here and by the Dask layer, which splits inputs by item. ``layout``: :func:`_layout` of ``df``."""
     item_col, _, _, cols = _layout(df, what) if layout is None else layout
     items = df[item_col] if item_col is not None else df.index
-    miss = np.flatnonzero(np.asarray(pd.isna(items)))
+    miss = np.flatnonzero(_missing_keys(items))
     if not miss.size:
         return None
     part = df.iloc[miss]
@@ -179,15 +197,16 @@ def _parse(obj, what: str) -> _Source | None:
         raise TypeError(f"{what}: a Series must have an (item, period) MultiIndex; use a DataFrame otherwise")
     df = require_frame(obj, what)
     item_col, period_col, qty_col, cols = _layout(df, what)
+    items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
+    keys = items if item_col is not None else df.index  # (a MultiIndex of rows: missing when every level is)
     if qty_col is not None:
-        items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
         periods = pd.Index(df[period_col])
         qty = float_column(df, qty_col, what=what)
         rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
         _no_text(df, qty_col, qty, what, items, rows)
         if rows is not None:
-            items, periods, qty = items[rows], periods[rows], qty[rows]
-        _check_keys(items, what, "item", rows)
+            items, keys, periods, qty = items[rows], keys[rows], periods[rows], qty[rows]
+        _check_keys(keys, what, "item", rows)
         _check_keys(periods, what, f"period ({period_col!r})", rows)
         return _Source(what, items, _date_labels(periods, what), qty, long=True, rows=rows)
     dup = pd.Index(cols)[pd.Index(cols).duplicated()]
@@ -202,7 +221,6 @@ def _parse(obj, what: str) -> _Source | None:
                          f"export's 'PO Bal' is its total, 'Unscheduled or Past Due' its past-due part, which "
                          f"weekly_balance takes as past_due=): pass the period columns only, or use "
                          f"erp.yarn_demand_report, which reads the ERP's exports as they are")
-    items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
     rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
     if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
         block = df[cols].to_numpy(dtype=np.float64)
@@ -215,8 +233,8 @@ def _parse(obj, what: str) -> _Source | None:
             block[:, j] = float_column(df, c, what=what)
             _no_text(df, c, block[:, j], what, items, rows)
     if rows is not None:
-        items, block = items[rows], np.ascontiguousarray(block[rows])
-    _check_keys(items, what, "item", rows)
+        items, keys, block = items[rows], keys[rows], np.ascontiguousarray(block[rows])
+    _check_keys(keys, what, "item", rows)
     return _Source(what, items, _date_labels(pd.Index(cols), what), block, rows=rows)
 
 
@@ -578,8 +596,9 @@ def _per_item(value, items: pd.Index, name: str, frame: pd.DataFrame | None, def
                      f"{', ...' if len(frame.columns) > 12 else ''}")
             raise ValueError(f"{name}={value!r}: no such column in the on_hand frame ({where}); text that is no "
                              f"number names a column here (a number was meant?)")
-        v = float_column(frame, value, what="on_hand")
-        reject_text(frame, value, v, "on_hand", f"a number for {name}, or nothing for the default")
+        label = one_column(frame, value, "on_hand")
+        v = float_column(frame, label, what="on_hand")
+        reject_text(frame, label, v, "on_hand", f"a number for {name}, or nothing for the default")
         value = pd.Series(v, index=keyed)
     if isinstance(value, dict):
         value = pd.Series(value, dtype=None if value else "float64")
@@ -641,6 +660,13 @@ def _bad(items: pd.Index, mask: np.ndarray, name: str, expected: str, values: np
         raise ValueError(f"{name} must be {expected}; item {plain(items[i])!r} has {plain(values[i])!r}")
 
 
+def _bad_costs(items: pd.Index, setup: np.ndarray, hold: np.ndarray) -> None:
+    """ValueError naming the first item whose setup or holding cost (per item) is not a finite number >= 0: the
+    Wagner-Whitin rule's check, and :meth:`NettingResult.cost`'s."""
+    _bad(items, ~np.isfinite(setup) | (setup < 0), "setup cost", "a finite number >= 0", setup)
+    _bad(items, ~np.isfinite(hold) | (hold < 0), "holding cost", "a finite number >= 0", hold)
+
+
 def _on_hand(on_hand, what: str = "on_hand"):
     """(items, values, frame, frame_items) of the on-hand input; items None for a scalar or plain array."""
     if on_hand is None:
@@ -657,14 +683,14 @@ def _on_hand(on_hand, what: str = "on_hand"):
                                  f"{', '.join(map(repr, _ON_HAND_NAMES[:6]))}, ...)")
             qty_col = numeric[0]
         items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
-        _check_keys(items, what, "item")
+        _check_keys(items if item_col is not None else df.index, what, "item")
         vals = float_column(df, qty_col, what=what)
         _no_text(df, qty_col, vals, what, items)
         return items, vals, df, items
     if isinstance(on_hand, dict):
         on_hand = pd.Series(on_hand, dtype=None if on_hand else "float64")
     if isinstance(on_hand, pd.Series):
-        _check_keys(pd.Index(on_hand.index), what, "item")
+        _check_keys(on_hand.index, what, "item")
         return pd.Index(on_hand.index), _item_numbers(on_hand, what), None, None
     if np.ndim(on_hand) == 0:
         return None, number_arg(on_hand, what, "a number, a Series/dict keyed by item, a DataFrame or a 1-D "
@@ -886,8 +912,7 @@ def _params(items, frame, keyed, safety_stock, lead_time, lot) -> _Params:
     elif isinstance(rule, WagnerWhitin):
         p.setup = _per_item(rule.setup, items, "setup", frame, 0.0, keyed=keyed)
         p.hold = _per_item(rule.holding, items, "holding", frame, 0.0, keyed=keyed)
-        _bad(items, ~np.isfinite(p.setup) | (p.setup < 0), "setup cost", "a finite number >= 0", p.setup)
-        _bad(items, ~np.isfinite(p.hold) | (p.hold < 0), "holding cost", "a finite number >= 0", p.hold)
+        _bad_costs(items, p.setup, p.hold)
     elif not isinstance(rule, LotForLot):  # pragma: no cover - lot_rule only returns the four rules
         raise TypeError(f"unsupported lot rule {rule!r}")
     return p
@@ -1027,12 +1052,14 @@ class NettingResult:
         hand`` (the objective Wagner-Whitin minimises; the on-hand part is the same for every rule).
 
         ``setup`` and ``holding``: a number, a Series/dict by item (an item not in it costs 0) or a 1-D array in
-        the order of ``items``, as the lot rules take them. A missing (None/NaN) setup or holding counts 0."""
+        the order of ``items``, as the lot rules take them: each a finite number >= 0 (ValueError naming the first
+        item that is not). A missing (None/NaN) setup or holding counts 0."""
         for v, name in ((setup, "setup"), (holding, "holding")):
             if isinstance(v, (str, bytes)):   # (no on-hand frame here, whose column it could name)
                 raise TypeError(f"{name} must be a number or one number per item (a Series/dict by item or an "
                                 f"array in item order), got {v!r}")
         s, h = (_per_item(v, self.items, name, None, 0.0) for v, name in ((setup, "setup"), (holding, "holding")))
+        _bad_costs(self.items, s, h)
         return pd.Series(s * self.order_counts.sum(axis=1) + h * self.projected.sum(axis=1), index=self.items,
                          name="cost")
 

@@ -23,8 +23,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes
-from bk_fast._validate import date_arg, find_column, float_array, float_column, int_values, is_time_value, isin, \
-    plain, numpy_dates, reject_text, require_frame, uncategorized
+from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, pick_column, \
+    plain, numpy_dates, reject_text, require_frame, spellings, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -216,10 +216,11 @@ def _id_text(m) -> str:
 
 
 def _pick(df: pd.DataFrame, names, what: str, *, required: bool = False):
-    for name in names:
-        label = find_column(df, name, what=what, required=False)
-        if label is not None:
-            return label
+    """The one column of ``df`` spelt as one of ``names`` (the accepted names of one role, and their ERP
+    aliases); two such columns (``qty`` beside ``lbs``) are a ValueError naming both."""
+    label = pick_column(df, spellings(*names), what, names[0])
+    if label is not None:
+        return label
     if required:
         raise ValueError(f"{what} has no {names[0]!r} column (accepted names: "
                          f"{', '.join(map(repr, names))}); columns present: "
@@ -1148,11 +1149,12 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     bad = ~(np.isfinite(p) & (p >= 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"processing[{i}]: expected a finite time >= 0, got {_given(processing, p, i)!r}")
+        raise ValueError(f"{_at(processing, 'processing', i)}: expected a finite time >= 0, got "
+                         f"{_given(processing, p, i)!r}")
     bad = np.isnan(d)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"due[{i}]: expected a due time (inf for none), got {_given(due, d, i)!r}")
+        raise ValueError(f"{_at(due, 'due', i)}: expected a due time (inf for none), got {_given(due, d, i)!r}")
     order = np.ascontiguousarray(np.argsort(d, kind="stable"), dtype=np.int64)
     on_time = np.zeros(p.shape[0], dtype=np.uint8)
     huge = np.isfinite(d) & (d >= _MH_BIG)
@@ -1180,6 +1182,13 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
 #: finite due dates from here on are handled by :func:`_moore_hodgson_big`, not the kernels (unless the total of
 #: the processing times is below 2**1020: such a due date is then no due date)
 _MH_BIG = 2.0**1021
+
+
+def _at(values, name: str, i: int) -> str:
+    """Job ``i`` of a :func:`min_late_jobs` argument in an error message: ``processing['K2']`` by its index label
+    for a Series (``due`` is matched to ``processing`` by label, so a position would not be the caller's row),
+    ``processing[1]`` by its position otherwise."""
+    return f"{name}[{plain(values.index[i])!r}]" if isinstance(values, pd.Series) else f"{name}[{i}]"
 
 
 def _given(values, read: np.ndarray, i: int):

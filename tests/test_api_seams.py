@@ -1,0 +1,221 @@
+"""Regression tests of the `api` audit's seams between the pandas layer and its callers' frames: two-level column
+headers, MultiIndex rows and Series, two spellings of one column, NettingResult.cost's costs and min_late_jobs'
+error rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import bk_fast
+from bk_fast import erp
+
+
+def _two_level(df: pd.DataFrame, second: str = "x") -> pd.DataFrame:
+    """``df`` with a two-level column header (as read_excel(header=[0, 1]) reads one): (label, second)."""
+    out = df.copy()
+    out.columns = pd.MultiIndex.from_arrays([list(df.columns), [second] * df.shape[1]])
+    return out
+
+
+_INV = pd.DataFrame({"Theoretical Balance": [100.0, -50.0], "Allocated": [0.0, -10.0], "On Order": [5.0, 0.0],
+                     "Consumed": [-43.0, 0.0]})
+_ORDERS = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
+                        "due": [0, 0]})
+_SUPPLY = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [15.0]})
+
+
+# -- two-level column headers -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("call", [
+    lambda df, e: bk_fast.planning_balance(df, engine=e),
+    lambda df, e: bk_fast.yarn_risk(df, engine=e)["planning_balance"],
+], ids=["planning_balance", "yarn_risk"])
+def test_multiindex_column_header_inventory(call, engine):
+    """A first-level label heading one column was read as a sub-frame: AttributeError "'DataFrame' object has no
+    attribute 'dtype'". It is that column now (loose ERP spellings on the first level too)."""
+    df = _two_level(_INV.rename(columns={"Theoretical Balance": "theoretical_balance"}))
+    before = df.copy(deep=True)
+    assert call(df, engine).tolist() == [105.0, -60.0]
+    pd.testing.assert_frame_equal(df, before)
+
+
+def test_multiindex_column_header_allocate(engine):
+    res = bk_fast.allocate(_two_level(_ORDERS), _two_level(_SUPPLY, "y"), engine=engine)
+    assert res.deliveries["qty"].tolist() == [10.0, 5.0]
+    # a label heading two columns names them and the header; the full tuple still picks one
+    two = pd.concat([_two_level(_ORDERS), pd.DataFrame({("qty", "y"): [1.0, 1.0]})], axis=1)
+    with pytest.raises(ValueError, match=r"orders has a two-level column header \(MultiIndex columns\): 'qty' "
+                                         r"heads 2 columns, \('qty', 'x'\), \('qty', 'y'\); pass the full tuple"):
+        bk_fast.allocate(two, _SUPPLY, engine=engine)
+    res = bk_fast.allocate(two, _SUPPLY, columns={"qty": ("qty", "y")}, engine=engine)
+    assert res.deliveries["qty"].tolist() == [1.0, 1.0]
+
+
+def test_multiindex_column_header_weekly_balance(engine):
+    """A wide frame with a two-level header died in pandas ("Must pass list-like as `names`"); a long one now reads
+    its columns by their first-level labels."""
+    demand = pd.DataFrame({"This Week": [10.0], "Week 36": [5.0]}, index=["Y1"])
+    with pytest.raises(ValueError, match=r"demand has a two-level column header .*flatten the header"):
+        bk_fast.weekly_balance(pd.Series({"Y1": 20.0}), _two_level(demand), engine=engine)
+    long = pd.DataFrame({"item": ["Y1", "Y1"], "week": ["This Week", "Week 36"], "qty": [10.0, 5.0]})
+    out = bk_fast.weekly_balance(pd.Series({"Y1": 20.0}), _two_level(long), engine=engine)
+    assert out.loc["Y1", ["This Week", "Week 36"]].tolist() == [10.0, 5.0]
+
+
+def test_multiindex_column_header_bom_schedule_and_erp(engine):
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    b = bk_fast.BOM.from_frame(_two_level(bom), engine=engine)
+    out = b.explode(_two_level(pd.DataFrame({"sty": ["S/1"], "q": [3.0]})), item="sty", qty="q", engine=engine)
+    assert out.to_dict("list") == {"item": [1], "qty": [3.0]}
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [100.0]})
+    assert erp.yarn_requirements(_two_level(ko), _two_level(bom)).by_yarn["lbs"].tolist() == [100.0]
+    jobs = pd.DataFrame({"job": ["a"], "qty": [10.0], "eligible": [[1]]})
+    s = bk_fast.schedule(_two_level(jobs), _two_level(pd.DataFrame({"machine": [1]})), rates=10.0,
+                         start="2025-09-01", engine=engine)
+    assert s.jobs["end_day"].tolist() == [1.0]
+
+
+# -- MultiIndex rows and Series ---------------------------------------------------------------------------------
+
+def test_min_late_jobs_multiindex_series_in_other_order(engine):
+    """_validate.isin read `own.array` before its MultiIndex guard: "MultiIndex has no single backing array"."""
+    idx = pd.MultiIndex.from_tuples([("K1", 1), ("K2", 1), ("K3", 2)])
+    p = pd.Series([1.0, 2.0, 3.0], index=idx)
+    d = pd.Series([2.0, 2.0, 10.0], index=idx)
+    expected = bk_fast.min_late_jobs(p, d, engine=engine)
+    got = bk_fast.min_late_jobs(p, d.iloc[::-1], engine=engine)
+    assert got.n_late == expected.n_late == 1
+    pd.testing.assert_series_equal(got.on_time, expected.on_time)
+    assert list(got.sequence) == list(expected.sequence)
+
+
+def test_isin_helper_multiindex_matches_pandas():
+    from bk_fast._validate import isin
+
+    mi = pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])
+    among = pd.MultiIndex.from_tuples([("b", 2)])
+    np.testing.assert_array_equal(isin(mi, among), pd.Index(mi).isin(among))
+    np.testing.assert_array_equal(isin(mi, [("a", 1)]), [True, False])
+
+
+_MI_ROWS = pd.MultiIndex.from_tuples([("Y1", "lot1"), ("Y2", "lot1")])
+
+
+def test_weekly_balance_wide_frame_with_multiindex_rows(engine):
+    """pd.isna(df.index) of a MultiIndex: pandas' NotImplementedError "isna is not defined for MultiIndex". The
+    rows' tuples are the items, as in long form; a row is without an item only when every level is missing."""
+    demand = pd.DataFrame({"This Week": [1.0, 2.0], "Week 36": [3.0, 4.0]}, index=_MI_ROWS)
+    out = bk_fast.weekly_balance(pd.Series([5.0, 5.0], index=_MI_ROWS), demand, engine=engine)
+    assert out.index.tolist() == [("Y1", "lot1"), ("Y2", "lot1")]
+    assert out["Week 36"].tolist() == [1.0, -1.0]
+    rows = pd.MultiIndex.from_tuples([("Y1", "lot1"), (np.nan, np.nan), ("Y3", np.nan)])
+    demand = pd.DataFrame({"This Week": [1.0, np.nan, 2.0], "Week 36": [3.0, np.nan, 4.0]}, index=rows)
+    out = bk_fast.weekly_balance(0.0, demand, engine=engine)  # (an export's empty row: skipped)
+    assert out.index.tolist() == [("Y1", "lot1"), ("Y3", np.nan)] and out["Week 36"].tolist() == [-4.0, -6.0]
+    with pytest.raises(ValueError, match=r"demand: row 1 has a missing item"):
+        bk_fast.weekly_balance(0.0, demand.fillna({"This Week": 7.0}), engine=engine)
+
+
+def test_net_requirements_wide_frame_with_multiindex_rows(engine):
+    gross = pd.DataFrame({0: [1.0, 2.0], 1: [3.0, 4.0]}, index=_MI_ROWS)
+    res = bk_fast.net_requirements(gross, 0.0, engine=engine)
+    assert res.orders["qty"].tolist() == [1.0, 3.0, 2.0, 4.0]
+    assert res.orders["item"].tolist() == [("Y1", "lot1")] * 2 + [("Y2", "lot1")] * 2
+
+
+# -- NettingResult.cost ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("setup, holding, message", [
+    (-1.0, 1.0, r"setup cost must be a finite number >= 0; item 0 has -1.0"),
+    (np.inf, 1.0, r"setup cost must be a finite number >= 0; item 0 has inf"),
+    (1.0, np.array([-2.0]), r"holding cost must be a finite number >= 0; item 0 has -2.0"),
+], ids=["negative", "inf", "holding"])
+def test_netting_cost_rejects_negative_or_infinite_setup(setup, holding, message, engine):
+    """cost(-1, 1) priced every order at -1, below the plan's holding cost; the lot rules refuse such a cost."""
+    res = bk_fast.net_requirements(np.array([[10.0, 20, 30, 40]]), 0.0, lot="ww:setup=30,holding=1", engine=engine)
+    with pytest.raises(ValueError, match=message):
+        res.cost(setup, holding)
+    with pytest.raises(ValueError, match=message):  # (the lot rule's own check, same words)
+        bk_fast.net_requirements(np.array([[10.0, 20, 30, 40]]), 0.0,
+                                 lot=bk_fast.lots.WagnerWhitin(setup=setup, holding=holding), engine=engine)
+    assert res.cost(None, np.nan).tolist() == [0.0]  # (a missing cost counts 0)
+
+
+# -- two spellings of one column -------------------------------------------------------------------------------
+
+def test_two_spellings_of_balance_column_are_refused_like_inventory():
+    """yarn_requirements read 'Balance (lbs)' and ignored 'balance (lbs)' silently (by_yarn 100 lbs, not 105 or
+    an error); the inventory functions refused such a frame."""
+    with pytest.raises(ValueError, match=r"inventory has 2 columns for 'Allocated': 'Allocated', 'allocated'"):
+        bk_fast.planning_balance(_INV.assign(allocated=[1.0, 1.0]))
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [100.0], "balance (lbs)": [5.0]})
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    before = ko.copy(deep=True)
+    with pytest.raises(ValueError, match=r"knit_orders has 2 columns for 'Balance \(lbs\)': 'Balance \(lbs\)', "
+                                         r"'balance \(lbs\)'; expected exactly one \(drop or rename the others\)"):
+        erp.yarn_requirements(ko, bom)
+    pd.testing.assert_frame_equal(ko, before)
+
+
+def test_two_spellings_of_one_role_are_refused_by_every_adapter(engine):
+    with pytest.raises(ValueError, match=r"orders has 2 columns for 'qty': 'qty', 'quantity'; expected exactly one "
+                                         r"\(choose one with columns=\{'qty': <label>\}"):
+        bk_fast.allocate(_ORDERS.assign(quantity=1.0), _SUPPLY, engine=engine)
+    with pytest.raises(ValueError, match=r"supply has 2 columns for 'qty': 'qty', 'on_hand'; "
+                                         r".*columns=\{'supply_qty'"):
+        bk_fast.allocate(_ORDERS, _SUPPLY.assign(on_hand=1.0), engine=engine)
+    res = bk_fast.allocate(_ORDERS.assign(quantity=1.0), _SUPPLY, columns={"qty": "quantity"}, engine=engine)
+    assert res.deliveries["qty"].tolist() == [1.0, 1.0]  # (columns= chooses: no error)
+    jobs = pd.DataFrame({"job": ["a"], "qty": [10.0], "lbs": [20.0]})
+    with pytest.raises(ValueError, match=r"jobs has 2 columns for 'qty': 'qty', 'lbs'"):
+        bk_fast.schedule(jobs, pd.DataFrame({"machine": [1]}), rates=10.0, start="2025-09-01", engine=engine)
+    long = pd.DataFrame({"item": ["A"], "period": [0], "qty": [5.0], "Quantity": [6.0]})
+    with pytest.raises(ValueError, match=r"gross has 2 columns for 'qty': 'qty', 'Quantity'"):
+        bk_fast.net_requirements(long, 0.0, engine=engine)
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]}))
+    with pytest.raises(ValueError, match=r"demand has 2 columns for 'item': 'item', 'Style#'; expected exactly one "
+                                         r"\(choose one with item=<column label>"):
+        bom.explode(pd.DataFrame({"item": ["S/1"], "Style#": ["S/2"], "qty": [1.0]}), engine=engine)
+    assert bom.explode(pd.DataFrame({"item": ["S/1"], "Style#": ["S/2"], "qty": [1.0]}), item="item",
+                       engine=engine)["qty"].tolist() == [1.0]
+
+
+def test_style_work_center_with_style_and_style_hash_is_refused():
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["125792/1"], "Balance (lbs)": [5000.0], "Machine": [None],
+                       "Quoted Date": pd.to_datetime(["2025-09-10"])})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [101]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [500.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"], "Style#": ["X"]})
+    with pytest.raises(ValueError, match=r"style_work_center has 2 columns for 'Style#': 'Style#', 'Style'"):
+        erp.schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01")
+
+
+def test_choice_lists_of_different_columns_are_no_ambiguity(engine):
+    """Netting's period and on-hand names are choices of different columns in order, not spellings of one: an
+    ERP inventory holds 'Theoretical Balance' and 'Beginning Balance'; planned orders, 'due' and 'due_period'."""
+    inv = pd.DataFrame({"item": ["A"], "Beginning Balance": [1.0], "Theoretical Balance": [4.0]})
+    res = bk_fast.net_requirements(pd.DataFrame({"item": ["A", "A"], "period": [0, 1], "qty": [5.0, 6.0]}), inv,
+                                   engine=engine)
+    assert res.orders["qty"].tolist() == [1.0, 6.0]
+    again = bk_fast.net_requirements(res.orders[["item", "due", "due_period", "qty"]], 0.0, engine=engine)
+    assert again.periods.tolist() == [0, 1] and again.orders["qty"].tolist() == [1.0, 6.0]
+    with pytest.raises(ValueError, match=r"on_hand has 2 columns for 'on_hand': 'on_hand', 'On Hand'"):
+        bk_fast.net_requirements(res.orders, pd.DataFrame({"item": ["A"], "on_hand": [1.0], "On Hand": [2.0]}),
+                                 engine=engine)
+
+
+# -- min_late_jobs' error rows ---------------------------------------------------------------------------------
+
+def test_min_late_jobs_error_names_series_label():
+    """The error named the position of the aligned array ('processing[1]'), not the caller's row."""
+    p = pd.Series([1.0, -1.0], index=["p", "q"])
+    d = pd.Series([5.0, 5.0], index=["p", "q"])
+    with pytest.raises(ValueError, match=r"^processing\['q'\]: expected a finite time >= 0, got -1.0$"):
+        bk_fast.min_late_jobs(p, d)
+    # due in another order: its label, not processing's position
+    with pytest.raises(ValueError, match=r"^due\['p'\]: expected a due time \(inf for none\), got 'x'$"):
+        bk_fast.min_late_jobs(pd.Series([1.0, 1.0], index=["p", "q"]), pd.Series([5.0, "x"], index=["q", "p"]))
+    with pytest.raises(ValueError, match=r"^processing\[1\]: "):  # (arrays: the position)
+        bk_fast.min_late_jobs([1.0, -1.0], [5.0, 5.0])

@@ -219,3 +219,21 @@ def test_min_late_jobs_error_names_series_label():
         bk_fast.min_late_jobs(pd.Series([1.0, 1.0], index=["p", "q"]), pd.Series([5.0, "x"], index=["q", "p"]))
     with pytest.raises(ValueError, match=r"^processing\[1\]: "):  # (arrays: the position)
         bk_fast.min_late_jobs([1.0, -1.0], [5.0, 5.0])
+
+
+def test_allocation_choices_of_different_columns_are_no_ambiguity(engine):
+    """An orders frame holding its due and the date it was placed (``due`` and ``order_date``), a supply frame
+    holding a period and a date (``period``, ``date``, ``week``): different columns, taken in the accepted
+    names' order as before, not refused as two spellings of one (the first version of the two-spellings check
+    refused them); two spellings of the due (``due`` beside ``due_date``) are still refused."""
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 2],
+                           "due": [0, 3], "order_date": [9, 9]})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 3], "qty": [5.0, 5.0], "week": [40, 43],
+                           "date": pd.to_datetime(["2025-09-01", "2025-09-22"])})
+    res = bk_fast.allocate(orders, supply, engine=engine)
+    assert res.deliveries[["order", "period", "qty"]].values.tolist() == [[1, 0, 5.0], [2, 3, 5.0]]
+    kits = bk_fast.allocate_kits(orders, pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "fraction": [1.0, 1.0]}),
+                                 supply, engine=engine)
+    assert kits.orders["knittable"].tolist() == [5.0, 5.0]
+    with pytest.raises(ValueError, match=r"orders has 2 columns for 'due': 'due', 'due_date'"):
+        bk_fast.allocate(orders.assign(due_date=[1, 1]), supply, engine=engine)

@@ -138,13 +138,18 @@ def _header(cols: pd.Index) -> tuple[set, list]:
     return out
 
 
-def pick_column(df: pd.DataFrame, names, what: str, role, choose: str = DROP_OTHERS):
+def pick_column(df: pd.DataFrame, names, what: str, role, choose: str = DROP_OTHERS, *, ordered: bool = False):
     """The label of the one column of ``df`` spelt as one of ``names`` (the accepted spellings of column
     ``role``: exact labels first, then a loose match on case, spaces and punctuation: ``"ITEM "``), None when
-    there is none. Several such columns (``Balance (lbs)`` beside ``balance (lbs)``, ``qty`` beside
-    ``quantity``) are a ValueError naming them and ``choose`` (how to pick one): reading one and ignoring the
+    there is none. Several such columns (``Balance (lbs)`` beside ``balance (lbs)``, ``Allocated`` beside
+    ``allocated``) are a ValueError naming them and ``choose`` (how to pick one): reading one and ignoring the
     other would lose data silently. A first-level label of a two-level header is read as :func:`one_column`
     reads it.
+
+    ``ordered``: ``names`` are choices in order of preference, each a name or a tuple of the spellings of one
+    name (``due`` before ``order_date``: different columns, both may be present): the first choice that labels
+    a column exactly, else the first that matches one loosely; only two columns spelt as that one choice are
+    the ValueError (``role`` None: named by the choice's first spelling).
 
     Examples
     --------
@@ -155,9 +160,22 @@ def pick_column(df: pd.DataFrame, names, what: str, role, choose: str = DROP_OTH
     Traceback (most recent call last):
     ...
     ValueError: orders has 2 columns for 'qty': 'qty', 'quantity'; expected exactly one (drop or rename the others)
+    >>> pick_column(pd.DataFrame(columns=["order_date", "due"]), ("due", "order_date"), "orders", "due",
+    ...             ordered=True)
+    'due'
     """
     cols = df.columns
     text, folded = _header(cols)
+    if ordered:
+        groups = [n if isinstance(n, tuple) else (n,) for n in names]
+        present = {f for _, f in folded}
+        pick = next((g for g in groups if any(c in text if isinstance(c, str) else c in cols for c in g)), None)
+        if pick is None:
+            pick = next((g for g in groups if any(isinstance(c, str) and _fold(c) in present for c in g)), None)
+        if pick is None:
+            return None
+        names = pick
+        role = pick[0] if role is None else role
     found = []
     for name in names:
         if (name in text if isinstance(name, str) else name in cols) and name not in found:

@@ -45,7 +45,6 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._columns import canonical as _erp_column
-from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, isin,
                                number_arg, numpy_dates, one_column, pick_column, plain, reject_text, require_frame,
@@ -75,14 +74,7 @@ def _lookup(df: pd.DataFrame, names, what: str = "frame", role=None) -> str | No
     frame's ``on_hand``, else its ``Theoretical Balance``, ...): the first that labels a column, else a column
     whose label matches one loosely (case, spaces, underscores: ``"ITEM"``, ``"Item "``); two spellings of the
     choice made (``on_hand`` beside ``On Hand``) are the ValueError."""
-    if role is not None:
-        return pick_column(df, names, what, role)
-    head = next((n for n in names if n in df.columns), None)
-    if head is None:
-        wanted = {normalise(n) for n in names}
-        heads = df.columns.unique(level=0) if isinstance(df.columns, pd.MultiIndex) else df.columns
-        head = next((c for c in heads if isinstance(c, str) and normalise(c) in wanted), None)
-    return None if head is None else pick_column(df, (head,), what, head)
+    return pick_column(df, names, what, role, ordered=role is None)
 
 
 def _item_column(df: pd.DataFrame, what: str) -> str | None:

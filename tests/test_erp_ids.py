@@ -2,6 +2,7 @@
 function, the dtype or the way an export wrote it (audit `erpids`)."""
 
 import io
+import pickle
 import sys
 
 import numpy as np
@@ -9,7 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from bk_fast import normalize_ids
+import bk_fast.erp as erp
+from bk_fast import BOM, normalize_ids
 from bk_fast.erp import (_net_yarn_ids, allocate_knit_orders, erp_capacity, sales_to_greige,
                          schedule_knit_orders, yarn_demand_report, yarn_requirements)
 from bk_fast.io import read_erp
@@ -152,18 +154,29 @@ def test_capacity_without_spaces_drops_every_white_space():
 # ---------------------------------------------------------------------------------------------------------
 # machine ids read as text
 
+def _schedule_text(machines, orders, engine):
+    """(knit orders, schedule_knit_orders' result) of a machines table (``WC,MACH`` rows) and knit orders
+    (``Order #,Style #,Balance (lbs),Machine`` rows) read as text (read_csv dtype=str), one style S/1 in W."""
+    mach = pd.read_csv(io.StringIO("WC,MACH\n" + machines), dtype=str)
+    ko = pd.read_csv(io.StringIO("Order #,Style #,Balance (lbs),Machine\n" + orders), dtype=str)
+    return ko, schedule_knit_orders(ko, mach, _S1_CAP, _S1_SWC, start="2025-09-01", engine=engine)
+
+
+_S1_CAP = pd.DataFrame({"Style": ["S/1"], "lbs/day": [616.0]})
+_S1_SWC = pd.DataFrame({"Style": ["S/1"], "WC": ["W"]})
+
+
 def test_text_machine_ids_mixed_table_do_not_match(engine):
     """A machines table read as text holding "101" and "M5": the KO's "101" was read as 101.0 (every KO machine
     is numeric), the table's "101" stayed text: "machine 101.0 is not in the machines table", a busy machine
     suggested, ERP workload 0. Each cell is now read by one rule on both sides."""
-    mach = pd.read_csv(io.StringIO("WC,MACH\nW,101\nW,M5\n"), dtype=str)
-    ko = pd.read_csv(io.StringIO("Order #,Style #,Balance (lbs),Machine\nK1,S/1,616,101\nK2,S/1,616,\n"),
-                     dtype=str)
-    cap = pd.DataFrame({"Style": ["S/1"], "lbs/day": [616.0]})
-    swc = pd.DataFrame({"Style": ["S/1"], "WC": ["W"]})
-    res = schedule_knit_orders(ko, mach, cap, swc, start="2025-09-01", engine=engine)
+    ko, res = _schedule_text("W,101\nW,M5\n", "K1,S/1,616,101\nK2,S/1,616,\n", engine)
+    cap, swc = _S1_CAP, _S1_SWC
     assert res.jobs["reason"].isna().all(), res.jobs[["job", "machine", "reason"]]
-    assert res.jobs["machine"].tolist() == [101.0, "M5"]
+    # (shown as the table wrote them: the text "101", not 101.0)
+    assert res.jobs["machine"].tolist() == ["101", "M5"]
+    assert res.jobs["assigned_machine"].tolist()[0] == "101"
+    assert res.machines["machine"].tolist() == ["101", "M5"]
     assert res.machines["erp_workload_lbs"].tolist() == [616.0, 0.0]
     # the table's ints, the KO's text "M5 " and "101.0": the same machines
     mach2 = pd.DataFrame({"WC": ["W", "W"], "MACH": pd.Series([101, " M5"], dtype=object)})
@@ -222,3 +235,173 @@ def test_arrow_string_bom_yarn_ids_split_in_yarn_requirements(engine):
     res = yarn_requirements(kos, bom, engine=engine)
     assert res.by_yarn["Desc#"].tolist() == [18767], res.by_yarn
     assert res.by_yarn["lbs"].tolist() == [100.0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# review of the id matching (rev7): regressions and leftovers
+
+def test_int_style_bom_with_text_yarn_crashes_on_unmatched_style(engine):
+    """An integer-style BOM with one text yarn id (its items object, its parents all ints) and a knit order
+    unmatched at the first step: "Can only use .str accessor with string values" from the scan of the BOM's
+    ".0" styles, in yarn_requirements and allocate_knit_orders."""
+    bom = pd.read_csv(io.StringIO("Style#,Desc#,BOM_Percentage\n125792,18767,0.9\n125792,Y-100,0.1\n"))
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": [125792, "999999/1", "125,792"],
+                        "Balance (lbs)": [100.0, 5.0, 10.0]})
+    res = yarn_requirements(kos, bom, engine=engine)
+    assert res.unmatched["Order #"].tolist() == ["K2"]
+    # (thousands-grouped text meets the integer style, as documented)
+    assert res.by_order["Order #"].tolist() == ["K1", "K1", "K3", "K3"]
+    inv = pd.DataFrame({"Desc#": [18767, "Y-100"], "Planning Balance": [1000.0, 1000.0]})
+    alloc = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
+    assert alloc.orders["bom_matched"].tolist() == [True, False, True]
+
+
+def test_float_style_bom_crashes():
+    """Float styles not all whole keep the items object with no text among them: the same crash."""
+    bom = pd.DataFrame({"Style#": [125792.0, 125792.5], "Desc#": [1, 2], "BOM_Percentage": [1.0, 1.0]})
+    res = yarn_requirements(_kos(["x", 125792.5, 125792]), bom)
+    assert res.unmatched["Style #"].tolist() == ["x"]
+    assert res.by_order["Desc#"].tolist() == [2, 1]
+
+
+def test_one_unmatched_order_scans_whole_bom_each_call(monkeypatch):
+    """Every call with one unmatched knit order scanned all the BOM's styles for ".0" ones (a Python regex over
+    611,000 styles of make_mill(100): yarn_requirements 79 -> 462 ms). The scan now runs once per BOM, kept
+    for its copies and pickles (same token), and not at all when a knit order matches before it."""
+    scans = []
+    scan = erp._point_zero_scan
+    monkeypatch.setattr(erp, "_point_zero_scan", lambda compiled: scans.append(1) or scan(compiled), raising=False)
+    bom = BOM.from_frame(pd.DataFrame({"Style#": ["125792.0", "S/1", "S/2"], "Desc#": [1, 2, 3],
+                                       "BOM_Percentage": 1.0}))
+    kos = _kos(["S/1", "125792", "nope/1"])
+    inv = pd.DataFrame({"Desc#": [1, 2], "Planning Balance": [1000.0, 1000.0]})
+    for _ in range(3):
+        res = yarn_requirements(kos, bom)
+        assert res.unmatched["Style #"].tolist() == ["nope/1"]
+        assert res.by_order["Desc#"].tolist() == [2, 1]
+    assert allocate_knit_orders(kos, bom, inv, today="2025-09-01").orders["bom_matched"].tolist() == [
+        True, True, False]
+    assert yarn_requirements(kos, pickle.loads(pickle.dumps(bom))).by_order["Desc#"].tolist() == [2, 1]
+    assert len(scans) == 1
+    yarn_requirements(_kos(["S/1", "S/2"]), BOM.from_frame(pd.DataFrame(
+        {"Style#": ["S/1", "S/2"], "Desc#": [1, 2], "BOM_Percentage": 1.0})))
+    assert len(scans) == 1  # (every order matched: no scan)
+
+
+def test_point_zero_scan_reads_text_styles_only():
+    """The scan of a BOM's ".0" styles: text ones only (beside numbers too), each key once, first style first."""
+    bom = BOM.from_frame(pd.DataFrame({"Style#": pd.Series(["7.0", 12, "7.00", "8.5", 3.0, "x.0", "-9.0"],
+                                                           dtype=object),
+                                       "Desc#": [100, 101, 102, 103, 104, 105, 106], "BOM_Percentage": 1.0}))
+    keys, codes = erp._point_zero_scan(bom)
+    assert keys.tolist() == ["7", "-9"]
+    assert bom.items.take(codes).tolist() == ["7.0", "-9.0"]
+    for items in ([1, 2], [1.0, 2.5]):  # (no text styles: nothing to scan)
+        b = BOM.from_frame(pd.DataFrame({"Style#": items, "Desc#": ["a", "b"], "BOM_Percentage": 1.0}))
+        assert len(erp._point_zero_scan(b)[0]) == 0
+
+
+def test_point_zero_bom_style_is_last_resort(engine):
+    """A BOM holding the integer style 125792 and the text "125792.0": the knit order's text "125792" went to
+    "125792.0" (the step for a BOM's ".0" style came before the integer step); the integer style comes first,
+    as before that step existed, in yarn_requirements and allocate_knit_orders alike."""
+    bom = pd.DataFrame({"Style#": pd.Series([125792, "125792.0", "88.0"], dtype=object), "Desc#": [1, 2, 3],
+                        "BOM_Percentage": 1.0})
+    kos = _kos(["125792", 125792, " 125792.0", "125792.0", "88", 88])
+    res = yarn_requirements(kos, bom, engine=engine)
+    assert res.by_order["Desc#"].tolist() == [1, 1, 2, 2, 3, 3], res.by_order
+    inv = pd.DataFrame({"Desc#": [1, 2, 3], "Planning Balance": [1000.0, 0.0, 1000.0]})
+    alloc = allocate_knit_orders(kos, bom, inv, today="2025-09-01", engine=engine)
+    assert alloc.orders["can_start"].tolist() == [True, True, False, False, True, True], alloc.lines
+
+
+def test_text_machine_names_read_as_numbers_collide(engine):
+    """Text machine ids were read by clean_numbers, an amount parser: "1E2" was 100, "1,01", "1 01" and
+    "00101" 101, "(101)" -101, "inf" inf, so "100" and "1E2" of one table collided ("this one repeats"), and a
+    knit order's "1E2" went on machine 100. Only whole-number text is a number now; other text is a name."""
+    _, res = _schedule_text("W,100\nW,1E2\nW,M5\n", "K1,S/1,616,1E2\nK2,S/1,616,100.0\n", engine)
+    assert res.machines["machine"].tolist() == ["100", "1E2", "M5"]
+    assert res.machines["erp_workload_lbs"].tolist() == [616.0, 616.0, 0.0]
+    assert res.jobs["machine"].tolist() == ["1E2", "100"]
+    names = ["1E2", "1,01", "1 01", "(101)", "inf", "101.5", "$101", "0x65"]
+    ids = erp._sched_machine_ids(pd.Series(names + [" 101 ", "+101", "0101", "101.", "101.00", " - ", "", None]))
+    assert ids[:len(names)].tolist() == names
+    assert ids[len(names):-3].tolist() == [101.0] * 5 and pd.isna(ids[-3:]).all()
+    # a table of numbers only: float ids, as the ERP's Machine
+    assert erp._sched_machine_ids(pd.Series(["101", 102, " 103.0"], dtype=object)).tolist() == [101.0, 102.0, 103.0]
+
+
+def test_categorical_blank_yarn_id_with_quantity_not_named():
+    """A blank Desc# with a quantity in a categorical column (optimize_memory's id column) became the yarn ''
+    silently, where a str column names the row."""
+    dem = pd.DataFrame({"Desc#": [18767, 18929], "This Week": [10.0, 1.0]})
+    inv = pd.DataFrame({"Desc#": pd.Series(["18767", "  ", "18929"], dtype="category"),
+                        "Theoretical Balance": [100.0, 3.0, 5.0]})
+    with pytest.raises(ValueError, match="row 1 .* no 'Desc#'"):
+        yarn_demand_report(inv, dem)
+    rep = yarn_demand_report(inv.assign(**{"Theoretical Balance": [100.0, 0.0, 5.0]}), dem)
+    assert rep["Desc#"].tolist() == [18767, 18929] and rep["Monday Inventory"].tolist() == [100.0, 5.0]
+
+
+def test_schedule_knit_orders_rejects_numeric_quoted_date():
+    """An export's Quoted Date 20250903 written as a number was read as 20,250,903 working days (every order on
+    time, no due-date priority), where allocate_knit_orders refuses numbers there. A whole number that reads as
+    YYYYMMDD is refused; other numbers stay working days (test_scheduling)."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["125792/1", "125792/1"],
+                       "Balance (lbs)": [5000.0, 5000.0], "Machine": [101.0, None], "Quoted Date": [3, 20250801]})
+    machines = pd.DataFrame({"WC": ["9.38.20.F", "9.38.20.F"], "MACH": [101, 102]})
+    cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [500.0]})
+    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"]})
+    for dates in (ko["Quoted Date"], ko["Quoted Date"].astype(float), ko["Quoted Date"].astype(object),
+                  ko["Quoted Date"].astype("Int64"), ko["Quoted Date"].astype("category")):
+        with pytest.raises(ValueError, match=r"^knit_orders column 'Quoted Date' holds a date written as a number "
+                                             r"\(row 1: 20250801, YYYYMMDD\).*format='%Y%m%d'"):
+            schedule_knit_orders(ko.assign(**{"Quoted Date": dates}), machines, cap, swc, start="2025-09-01")
+    # (not a date: 20251340, and 12345678.5, stay numbers of working days)
+    res = schedule_knit_orders(ko.assign(**{"Quoted Date": [20251340, 12345678.5]}), machines, cap, swc,
+                               start="2025-09-01")
+    assert res.jobs["due_day"].tolist() == [20251340.0, 12345678.5]
+
+
+@pytest.mark.parametrize("value", [np.nan, "abc"], ids=["missing", "text"])
+def test_sales_to_greige_missing_qty_line_explodes(value):
+    """A missing quantity (or text that is no number) went through as qty NaN, and BOM.explode of the lines, the
+    documented next step, raised "qty must be finite". A missing quantity counts 0; text is named."""
+    bom = pd.DataFrame({"Style#": ["125792/1", "125792/2", "180001/20ST2"], "Desc#": [1, 2, 1],
+                        "BOM_Percentage": [1.0, 1.0, 1.0]})
+    master = pd.DataFrame({"fStyle#": ["125792-NAV", "180001-RED", "777-X"], "gBase": ["125792", "180001", "777"]})
+    sales = pd.DataFrame({"SO #": ["SO1", "SO2", "SO3"], "fStyle#": ["125792-NAV", "180001-RED", "777-X"],
+                          "Ordered": pd.array([100.0, value, value], dtype=object if isinstance(value, str)
+                                              else float)}, index=[5, 6, 7])
+    if isinstance(value, str):
+        with pytest.raises(ValueError, match=r"^sales column 'Ordered' row 6: 'abc' is not a number"):
+            sales_to_greige(sales, master, bom)
+        sales["Ordered"] = [100.0, "N/A", " "]  # (spellings of a missing value: 0)
+    res = sales_to_greige(sales, master, bom)
+    assert res.lines["qty"].tolist() == [50.0, 50.0, 0.0]
+    assert res.unmatched["qty"].tolist() == [0.0]
+    out = BOM.from_frame(bom).explode(res.lines, item="Style#", qty="qty")
+    assert out["qty"].sum() == 100.0
+
+
+def test_yarn_demand_report_text_in_default_inventory_column():
+    """Text that is no number ("#REF!") in the default Theoretical Balance column read as 0 lbs silently, where
+    the same column named by inventory_column is a ValueError naming the row."""
+    inv = pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": ["#REF!", "100"]})
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": [10.0, 10.0]})
+    for kw in ({"inventory_column": "Theoretical Balance"}, {}):
+        with pytest.raises(ValueError, match=r"yarn_inventory column 'Theoretical Balance' row 0 .*'#REF!'"):
+            yarn_demand_report(inv, dem, **kw)
+    inv["Theoretical Balance"] = ["", "100"]  # (an empty cell: 0)
+    assert yarn_demand_report(inv, dem)["Monday Inventory"].tolist() == [0.0, 100.0]
+
+
+def test_sales_to_greige_bom_bases_any_white_space():
+    """The BOM's bases (the text before the first "/") are split once per style and read once per base: white
+    space stripped as str.strip strips it (a non-breaking space too), a whole number's ".0" dropped."""
+    bom = pd.DataFrame({"Style#": ["\xa0125792.0 /1", "125792/2/X", "7/1"], "Desc#": [1, 1, 1],
+                        "BOM_Percentage": 1.0})
+    master = pd.DataFrame({"fStyle#": ["F1", "F7"], "gBase": [125792, " 7 "]})
+    res = sales_to_greige(pd.DataFrame({"fStyle#": ["F1", "F7"], "Ordered": [10.0, 4.0]}), master, bom)
+    assert res.lines["Style#"].tolist() == ["125792.0 /1", "125792/2/X", "7/1"], res.lines
+    assert res.lines["qty"].tolist() == [5.0, 5.0, 4.0]

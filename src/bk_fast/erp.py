@@ -36,6 +36,7 @@ def _bom_yarns(compiled):
 # ---- bom ----
 # Yarn demand of knit orders (DOMAIN.md section 4) and finished-style sales to greige styles (section 1).
 
+import threading as _bom_threading
 from dataclasses import dataclass as _bom_dataclass
 
 import numpy as _bom_np
@@ -137,14 +138,16 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
     (:func:`_style_text`: a number meets a BOM of text styles, ``"102910"``), then, when the BOM has integer
     ids, the rest whose text is a whole number by that integer (:func:`_net_yarn_ids`' reading: the text
     ``"102910"`` meets the BOM's integer style 102910), whatever the column's dtype; whole-number text with a
-    ``.0`` meets a text style without it (``"102910.0"``, as :func:`_sched_text` reads it), and a whole number
-    meets a BOM's text style written with a ``.0`` (``102910`` and ``"102910"`` meet ``"102910.0"``, a float
-    column written as text), the BOM's ids left as they are. Against a BOM of integer styles (whose leading
-    zeros the export already dropped) whole-number text is read as that integer, leading zeros and sign
-    included (``"0999"`` and ``"+999"`` meet 999), while the scheduling lookups (:func:`erp_capacity`)
-    compare text. The one rule of :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both
-    take the same yarns when a BOM holds the integer style and its text. ``ids``, ``miss``:
-    ``_id_values(col, True)``, when the caller has them."""
+    ``.0`` meets a text style without it (``"102910.0"``, as :func:`_sched_text` reads it), and, last, a whole
+    number meets a BOM's text style written with a ``.0`` (``102910`` and ``"102910"`` meet ``"102910.0"``, a
+    float column written as text) when no style of its own or integer style took it, the BOM's ids left as
+    they are. Against a BOM of integer styles (whose leading zeros the export already dropped) whole-number
+    text is read as that integer, leading zeros, sign and thousands separators included (``"0999"`` and
+    ``"+999"`` meet 999; ``"125,792"`` meets 125792, as :func:`read_erp <bk_fast.io.read_erp>` reads a
+    ``Desc#``), while the scheduling lookups (:func:`erp_capacity`) compare text. The one rule of
+    :func:`yarn_requirements` and :func:`allocate_knit_orders`, so that both take the same yarns when a BOM
+    holds the integer style and its text. ``ids``, ``miss``: ``_id_values(col, True)``, when the caller has
+    them."""
     from bk_fast.bom import _id_values
 
     if ids is None and len(col) > 4096 and isinstance(col.dtype, _bom_pd.StringDtype):
@@ -167,7 +170,9 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
 
 
 def _text_style_codes(compiled, text: _bom_np.ndarray) -> _bom_np.ndarray:
-    """The BOM code (a parent's, else -1) of each style text (:func:`_style_text`) of :func:`_style_codes`."""
+    """The BOM code (a parent's, else -1) of each style text (:func:`_style_text`) of :func:`_style_codes`, by
+    the steps in its order: the text itself, whole-number text without its ``.0``, whole-number text as the
+    BOM's integer style, and last a whole number as the BOM's text style written with a ``.0``."""
     codes = compiled._parent_codes(compiled._codes(text))
     left = codes < 0
     if left.any():
@@ -180,22 +185,38 @@ def _text_style_codes(compiled, text: _bom_np.ndarray) -> _bom_np.ndarray:
             codes[at] = compiled._parent_codes(compiled._codes(
                 point.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)))
             left = codes < 0
-    if left.any():
-        # a whole number meets the BOM's text style written with a ".0" (a float column written as text)
-        keys, pcodes = _style_point_zero_parents(compiled)
-        if len(keys):
-            key = _bom_pd.Series(text[left], dtype=object)
-            key = key.where(key.str.fullmatch(r"[+-]?[0-9]+(?:\.0+)?", na=False), None)
-            key = key.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)
-            codes[left] = _bom_np.append(pcodes, -1)[keys.get_indexer(key)]  # (not found: -1)
-            left = codes < 0
     if left.any() and compiled._lookup is not None:  # (a BOM with integer ids: whole-number text as those)
         ints = _net_yarn_ids(text[left]).to_numpy(dtype=object)
         is_int = _bom_np.fromiter((isinstance(v, int) for v in ints), dtype=bool, count=len(ints))
         if is_int.any():
             whole = ints[is_int].astype(_bom_np.int64)
             codes[_bom_np.flatnonzero(left)[is_int]] = compiled._parent_codes(compiled._codes(whole))
+            left = codes < 0
+    if left.any():
+        # last: a whole number meets the BOM's text style written with a ".0" (a float column written as text),
+        # after the integer style it also names
+        keys, pcodes = _style_point_zero_parents(compiled)
+        if len(keys):
+            key = _bom_pd.Series(text[left], dtype=object)
+            key = key.where(key.str.fullmatch(r"[+-]?[0-9]+(?:\.0+)?", na=False), None)
+            key = key.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)
+            codes[left] = _bom_np.append(pcodes, -1)[keys.get_indexer(key)]  # (not found: -1)
     return codes
+
+
+def _greige_base_keys(styles: _bom_pd.Index) -> _bom_np.ndarray:
+    """:func:`_greige_keys` of the base of each BOM style text (``styles``: the text before the first ``/``),
+    each distinct base read once; split by pyarrow when it is installed (pandas splits text in Python)."""
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - (pyarrow is a test dependency)
+        return _greige_keys(_bom_pd.Series(styles, dtype=object).str.split("/", n=1).str[0])
+    arr = pa.array(styles.array) if isinstance(styles.dtype, _bom_pd.StringDtype) \
+        else pa.array(styles.to_numpy(dtype=object), type=pa.string())
+    enc = pc.dictionary_encode(pc.list_element(pc.split_pattern(arr, "/", max_splits=1), 0))
+    keys = _greige_text_keys(_bom_pd.Series(enc.dictionary, dtype="str"))
+    return _bom_np.append(keys, None)[enc.indices.to_numpy(zero_copy_only=False)]
 
 
 def _greige_keys(values) -> _bom_np.ndarray:
@@ -203,25 +224,77 @@ def _greige_keys(values) -> _bom_np.ndarray:
     the scheduling lookups read styles (:func:`_sched_text`: a whole number, or whole-number text, without its
     ``.0``), surrounding white space stripped. Each distinct id is read once."""
     codes, uniq = _bom_pd.factorize(_bom_pd.Series(values).to_numpy(dtype=object), use_na_sentinel=True)
-    keys = _sched_text(_bom_pd.Series(uniq, dtype=object)).str.strip()
-    keys = keys.where(keys != "").to_numpy(dtype=object, na_value=None)
+    uniq = _bom_np.asarray(uniq, dtype=object)
+    keys = _bom_np.full(len(uniq), None, dtype=object)
+    if _bom_pd.api.types.infer_dtype(uniq, skipna=True) == "string":
+        is_str = _bom_np.ones(len(uniq), dtype=bool)
+    else:
+        is_str = _bom_np.fromiter((isinstance(v, str) for v in uniq), dtype=bool, count=len(uniq))
+    if not is_str.all():  # (numbers: their text, a whole one without its ".0")
+        keys[~is_str] = _sched_text(_bom_pd.Series(uniq[~is_str], dtype=object)).str.strip().to_numpy(
+            dtype=object, na_value=None)
+    if is_str.any():
+        keys[is_str] = _greige_text_keys(_bom_pd.Series(uniq[is_str], dtype="str"))
     return _bom_np.append(keys, None)[codes]
+
+
+def _greige_text_keys(text: _bom_pd.Series) -> _bom_np.ndarray:
+    """:func:`_greige_keys` of text ids (a ``str`` Series without missing values): white space stripped as
+    ``str.strip`` strips it, then a whole number's ``.0`` dropped; blank text None. By pandas' string methods
+    (pyarrow's when installed: no look-around or ``\\s`` in the patterns, which would send them to Python)."""
+    text = text.str.replace(f"^{_SCHED_SPACE}|{_SCHED_SPACE}$", "", regex=True)
+    whole = text.str.fullmatch(r"[+-]?[0-9]+\.0+").to_numpy(dtype=bool, na_value=False)
+    if whole.any():
+        text = text.copy()
+        text[whole] = text[whole].str.replace(r"\.0+$", "", regex=True)
+    return text.where(text != "").to_numpy(dtype=object, na_value=None)
+
+
+# the ".0" styles of a compiled BOM (_style_point_zero_parents), by the BOM's token: a BOM is immutable and its
+# copies and pickles keep the token, so each is scanned once (the few BOMs last used: a frame is compiled anew)
+_POINT_ZERO_CACHE: dict = {}
+_POINT_ZERO_CACHE_SIZE = 8
+_POINT_ZERO_LOCK = _bom_threading.Lock()
 
 
 def _style_point_zero_parents(compiled):
     """(Index of keys, codes) of the BOM's styles (parents) written as whole-number text with a ``.0``
-    (``"102910.0"``): the key is the text without it, first style first when two share a key."""
+    (``"102910.0"``): the key is the text without it, first style first when two share a key. Scanned once per
+    BOM (:func:`_point_zero_scan`), then kept."""
+    token = getattr(compiled, "_token", None)  # (None: a BOM pickled before BOMs had one, scanned each time)
+    found = _POINT_ZERO_CACHE.get(token) if token is not None else None
+    if found is None:
+        found = _point_zero_scan(compiled)
+        if token is not None:
+            with _POINT_ZERO_LOCK:
+                while len(_POINT_ZERO_CACHE) >= _POINT_ZERO_CACHE_SIZE:
+                    del _POINT_ZERO_CACHE[next(iter(_POINT_ZERO_CACHE))]
+                _POINT_ZERO_CACHE[token] = found
+    return found
+
+
+def _point_zero_scan(compiled):
+    """The scan of :func:`_style_point_zero_parents`: only the styles that are text (an integer, float or mixed
+    number BOM has none to look at), and of those only the ones with a ``"."``, found by pandas' string methods
+    (pyarrow's when installed), go to the regex."""
     parents = _bom_np.flatnonzero(~compiled.is_leaf)
     empty = (_bom_pd.Index([], dtype=object), _bom_np.zeros(0, dtype=_bom_np.int64))
     if not parents.size or not _bom_pd.api.types.is_string_dtype(compiled.items.dtype):
         return empty  # (integer or float styles only)
-    styles = _bom_pd.Series(compiled.items.take(parents), dtype=object)
-    point = styles.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)
+    styles = _bom_pd.Series(compiled.items.take(parents), copy=False)
+    kind = _bom_pd.api.types.infer_dtype(styles, skipna=True)
+    if kind not in ("string", "mixed", "mixed-integer"):
+        return empty  # (no text among the styles: e.g. integer styles beside a text yarn id)
+    # (all text: pandas' str dtype; text beside numbers: object, whose string methods skip the numbers)
+    text = styles.astype("str") if kind == "string" else styles.astype(object)
+    dot = _bom_np.flatnonzero(text.str.contains(".", regex=False, na=False).to_numpy(dtype=bool))
+    cand = _bom_pd.Series(styles.iloc[dot].to_numpy(dtype=object), dtype=object)
+    point = cand.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)
     if not point.any():
         return empty
-    keys = _bom_pd.Index(styles[point].str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object))
+    keys = _bom_pd.Index(cand[point].str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object))
     first = ~keys.duplicated()
-    return keys[first], parents[point][first]
+    return keys[first], parents[dot[point]][first]
 
 
 def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str = "fraction",
@@ -232,8 +305,10 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     (style, yarn) BOM rows add up, styles are matched after stripping spaces (a whole number, as a number or as
     text such as ``"125792.0"``, without its ``.0``, on either side), and a knit order whose style is
     not in the BOM is reported in ``unmatched``, never dropped silently. Against a BOM of integer styles (whose
-    leading zeros the export already dropped) whole-number text is read as that integer, leading zeros and sign
-    included (``"0999"`` meets 999), while the scheduling lookups (:func:`erp_capacity`) compare text. Only a
+    leading zeros the export already dropped) whole-number text is read as that integer, leading zeros, sign
+    and thousands separators included (``"0999"`` meets 999; ``"125,792"`` 125792, as :func:`read_erp
+    <bk_fast.io.read_erp>` reads a ``Desc#``), before a text style written with a ``.0`` (``"125792.0"``); the
+    scheduling lookups (:func:`erp_capacity`, :func:`schedule_knit_orders`) compare text. Only a
     style with BOM rows of its own (a parent) matches: a ``Style #`` that is only a component of the BOM (a
     yarn id) is unmatched too, whatever the id's type. A missing balance counts as 0 lbs.
 
@@ -363,7 +438,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     bom : BOM or DataFrame
         The greige BOM (its parent items are the greige styles).
     qty : column label, optional
-        Quantity column of ``sales`` (default ``Ordered``).
+        Quantity column of ``sales`` (default ``Ordered``): ERP number text is cleaned, a missing quantity
+        (an empty cell, ``"N/A"``) counts 0; text that is no number or an infinite quantity is a ValueError
+        naming the column and row.
     how : {"split", "all"}
         With several greige versions of one base: ``"split"`` divides the quantity equally over them (totals
         are preserved, so the result can be exploded directly); ``"all"`` gives every version the full
@@ -393,7 +470,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
        line SO # fStyle#  qty                       reason
     0     2  SO3    nope  5.0  fStyle# not in style master
     """
-    from bk_fast._validate import find_column, float_column, require_finite, require_frame
+    from bk_fast._validate import find_column, float_column, reject_text, require_finite, require_frame
     from bk_fast.bom import _id_values
 
     if how not in ("split", "all"):
@@ -411,6 +488,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     id_label = find_column(sales, "SO #", what="sales", required=False) if "SO #" in sales.columns else None
     q = float_column(sales, q_label, what="sales")
     require_finite(sales, q_label, q, "sales", id_label)  # (as every other adapter: inf lbs is no quantity)
+    # (text that is no number named, a missing quantity 0: the lines go to BOM.explode, which takes no NaN)
+    reject_text(sales, q_label, q, "sales", "a quantity, or nothing for 0")
+    q = _bom_np.where(_bom_np.isnan(q), 0.0, q)
     fs, fmiss = _id_values(sales[f_label].astype(object), True)
     mf_col = styles[find_column(styles, "fStyle#", what="styles")]
     mb_col = styles[find_column(styles, "gBase", what="styles")]
@@ -428,9 +508,8 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     # greige styles of the BOM by base (its key, as the master's)
     parents = _bom_np.flatnonzero(~compiled.is_leaf)
     gstyles = compiled.items.take(parents)
-    gtext = _bom_pd.Series(gstyles.astype(str), dtype="string")
-    gbase = gtext.str.split("/", n=1).str[0].str.strip()
-    versions = _bom_pd.DataFrame({"_key": _greige_keys(gbase), "Style#": gstyles.to_numpy()})
+    gtext = gstyles.astype(str)
+    versions = _bom_pd.DataFrame({"_key": _greige_base_keys(gtext), "Style#": gstyles.to_numpy()})
     versions = versions[versions["_key"].notna()]
     versions = versions.assign(versions=versions.groupby("_key", sort=False)["Style#"].transform("size"))
     fstr = _bom_pd.Series(fs, dtype=object).where(~fmiss, None)
@@ -455,7 +534,7 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     src = {"fStyle#": fstr if len(fstr) else sales[f_label]}
     if id_label is not None:
         src[id_label] = sales[id_label]
-    lines = _rows_dtypes(lines, {**src, "gBase": gbase.to_numpy(dtype=object), "Style#": versions["Style#"]}, True)
+    lines = _rows_dtypes(lines, {**src, "gBase": gtext.to_numpy(dtype=object), "Style#": versions["Style#"]}, True)
     return GreigeDemand(lines, _rows_dtypes(unmatched, src, True))
 
 
@@ -559,23 +638,66 @@ def _sched_blank(values: pd.Series) -> np.ndarray:
     return values.isna().to_numpy() | np.array([isinstance(v, str) and missing_text(v) for v in values], dtype=bool)
 
 
+def _sched_float(value) -> float:
+    """A number as float, an integer beyond float's range as an infinity of its sign."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+_SCHED_MACHINE_NO = r"[+-]?[0-9]+(?:\.0*)?"  # (a machine number written as text: "101", "101.0"; no "1E2")
+
+
 def _sched_machine_ids(values: pd.Series) -> np.ndarray:
     """Machine ids read cell by cell, by one rule for the knit orders' ``Machine`` and the table's ``MACH``: a
-    number, or text that reads as one (:func:`clean_numbers`: ``"101"``, ``"101.0"``), is that number as float
-    (the ERP stores ``Machine`` as float and ``MACH`` as int: 101, ``"101"`` and 101.0 are one machine), other
-    text is stripped (``"M5"``), and a cell that is missing or spells a missing value (``""``, ``"-"``,
-    ``"N/A"``: DOMAIN.md section 1, empty = unassigned) is NaN. Float64 when no id is text, else object."""
+    number, or text that is a whole number once stripped (``"101"``, ``" 101.0 "``, ``"+101"``: ASCII digits,
+    an optional sign and ``.0``), is that number as float (the ERP stores ``Machine`` as float and ``MACH`` as
+    int: 101, ``"101"`` and 101.0 are one machine); other text is a name, stripped (``"M5"``; ``"1E2"``,
+    ``"1,01"``, ``"(101)"`` and ``"101.5"`` are names too, never read as amounts); a cell that is missing or
+    spells a missing value (``""``, ``"-"``, ``"N/A"``: DOMAIN.md section 1, empty = unassigned) is NaN.
+    Float64 when no id is a name, else object. Each distinct cell is read once."""
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.to_numpy(dtype="float64", na_value=np.nan)
-    codes, uniq = pd.factorize(values.to_numpy(dtype=object), use_na_sentinel=True)  # (each distinct id once)
-    cells = pd.Series(uniq, dtype=object)
-    num = clean_numbers(cells).to_numpy(dtype="float64")
-    odd = np.flatnonzero(np.isnan(num))  # (no number, not missing either: factorize left the missing out)
-    text = odd[~_sched_blank(cells.iloc[odd])] if odd.size else odd
-    if not text.size:
+    text_dtype = pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
+    codes, uniq = pd.factorize(values if text_dtype else values.to_numpy(dtype=object), use_na_sentinel=True)
+    codes = np.asarray(codes)
+    if text_dtype or pd.api.types.infer_dtype(uniq, skipna=True) == "string":
+        is_str = np.ones(len(uniq), dtype=bool)
+    else:
+        is_str = np.fromiter((isinstance(v, str) for v in uniq), dtype=bool, count=len(uniq))
+    num = np.full(len(uniq), np.nan)
+    ids = None  # (the names, where there are any)
+    at = np.flatnonzero(is_str)
+    if at.size:
+        text = pd.Series(uniq if is_str.all() else np.asarray(uniq, dtype=object)[at], dtype="str")
+        whole = text.str.fullmatch(_SCHED_MACHINE_NO).to_numpy(dtype=bool, na_value=False, copy=True)
+        rest = np.flatnonzero(~whole)
+        if rest.size:  # (white space as str.strip strips it; the numbers found among the stripped too)
+            stripped = text.iloc[rest].str.replace(f"^{_SCHED_SPACE}|{_SCHED_SPACE}$", "", regex=True)
+            more = stripped.str.fullmatch(_SCHED_MACHINE_NO).to_numpy(dtype=bool, na_value=False)
+            text = text.copy()
+            text.iloc[rest] = stripped
+            whole[rest[more]] = True
+            rest = rest[~more]
+            named = ~np.fromiter((missing_text(v) for v in stripped[~more]), dtype=bool, count=rest.size)
+            if named.any():
+                ids = np.full(len(uniq), None, dtype=object)
+                ids[at[rest[named]]] = text.iloc[rest[named]].to_numpy(dtype=object)
+        num[at[whole]] = clean_numbers(text[whole]).to_numpy(dtype="float64")  # (plain numbers only, here)
+    other = np.flatnonzero(~is_str)
+    if other.size:  # (numbers as float; any other object, a bool say, is a name as it is)
+        vals = np.asarray(uniq, dtype=object)[other]
+        number = np.fromiter((isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
+            v, (bool, np.bool_, np.timedelta64)) for v in vals), dtype=bool, count=other.size)
+        num[other[number]] = [_sched_float(v) for v in vals[number]]
+        if not number.all():
+            ids = np.full(len(uniq), None, dtype=object) if ids is None else ids
+            ids[other[~number]] = vals[~number]
+    if ids is None:
         return np.append(num, np.nan)[codes]
-    ids = num.astype(object)
-    ids[text] = [v.strip() if isinstance(v, str) else v for v in cells.iloc[text]]
+    named = pd.notna(ids)
+    ids[~named] = num[~named]
     return np.append(ids, np.nan)[codes]
 
 
@@ -685,6 +807,43 @@ def _sched_quoted_dates(quoted: pd.Series, cal, first) -> pd.Series:
     return pd.Series(out.astype("datetime64[s]"), index=quoted.index)  # ([s]: ~500 years out still fit)
 
 
+# how to read an export's date written as a number, for the errors that refuse one (allocate_knit_orders,
+# schedule_knit_orders)
+_DATE_NUMBER_HINT = ("convert it first, e.g. pd.to_datetime(col.astype('Int64').astype(str), format='%Y%m%d') "
+                     "for 20250915")
+
+
+def _sched_number_dates(ko: pd.DataFrame, label, what: str) -> None:
+    """ValueError naming column ``label`` and its first row holding a date written as a number (a whole
+    number of eight digits that reads as ``YYYYMMDD``: an export's 20250903), which the schedule would take
+    for a number of working days (20,250,903: every order on time). Other numbers stay working days."""
+    from bk_fast._validate import uncategorized
+
+    col = uncategorized(ko[label])
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        v = col.to_numpy(dtype="float64", na_value=np.nan)
+    elif col.dtype == object:
+        cells = col.to_numpy()
+        num = np.fromiter((isinstance(c, (int, float, np.integer, np.floating)) and not isinstance(
+            c, (bool, np.bool_, np.timedelta64)) for c in cells), dtype=bool, count=len(cells))
+        v = np.full(len(cells), np.nan)
+        v[num] = [_sched_float(c) for c in cells[num]]
+    else:
+        return
+    with np.errstate(invalid="ignore"):
+        at = np.flatnonzero((v >= 1e7) & (v < 1e8) & (v == np.floor(v)))
+    if not at.size:
+        return
+    dates = pd.to_datetime(pd.Series(v[at].astype(np.int64).astype(str)), format="%Y%m%d", errors="coerce")
+    hit = at[dates.notna().to_numpy()]
+    if hit.size:
+        i = int(hit[0])
+        raise ValueError(f"{what} column {label!r} holds a date written as a number (row {plain(ko.index[i])!r}: "
+                         f"{int(v[i])}, YYYYMMDD), not a date or a number of working days: "
+                         f"{_DATE_NUMBER_HINT} (read as working days, it would be due {int(v[i]):,} working days "
+                         f"from start)")
+
+
 def _sched_stripped(styles: pd.Series) -> pd.Series:
     """Style ids with surrounding spaces stripped from the text ones (DOMAIN.md section 1: "strip before
     matching"); numbers and missing values as they are."""
@@ -771,10 +930,15 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     ----------
     knit_orders : DataFrame
         ``Order #``, ``Style #``, ``Balance (lbs)``, ``Machine`` (empty, blank, ``-`` or ``N/A`` = unassigned),
-        ``Quoted Date`` (the due date); optional ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the ERP
-        priority. Not modified.
+        ``Quoted Date`` (the due date: a date, or as in :func:`bk_fast.schedule` a number of working days from
+        ``start``; a whole number that reads as ``YYYYMMDD``, an export's date ``20250903`` written as a
+        number, is a ValueError naming the row); optional ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the
+        ERP priority. Not modified.
     machines : DataFrame
-        ``WC``, ``MACH``. Not modified.
+        ``WC``, ``MACH``. Not modified. A machine id is a number, or text that is a whole number (``"101"``,
+        ``"101.0"``: the machine 101 on both sides), or else a name (``"M5"``, ``"1E2"``; surrounding white
+        space stripped). The answers show the ids as float when the table holds numbers only (as the ERP's
+        ``Machine``), else as the table writes them.
     style_capacity : DataFrame
         ``Style``, ``lbs/day``.
     style_work_center : DataFrame
@@ -886,7 +1050,10 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     dup = pd.Index(mach_ids).duplicated()
     if dup.any():  # (also one machine listed under two work centers)
         _bad_row(mdf, mk, dup, "machines", "a unique machine id (this one repeats)")
-    mtab = pd.DataFrame({"machine": mach_ids, "work_center": mdf[wk].array})
+    # matched by those ids, shown as the table wrote them when it names a machine (["101", "M5"]: text); a table
+    # of numbers only shows them as float, as the ERP's Machine
+    shown = mach_ids if mach_ids.dtype.kind == "f" else mdf[mk].to_numpy(dtype=object)
+    mtab = pd.DataFrame({"machine": shown, "work_center": mdf[wk].array})
 
     # style -> work centers (every WC listed for the matched key)
     sw_s = find_column(swc, "Style#", what="style_work_center")
@@ -934,6 +1101,10 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     multi = np.fromiter((e is not None for e in eligible_u), dtype=bool, count=n_u)[codes] & open_
 
     assigned = (_sched_machine_ids(ko[m_label]) if m_label is not None else np.full(n, np.nan))
+    if shown is not mach_ids and n:  # (a machine of the table as the table shows it)
+        pos = pd.Index(mach_ids, dtype=object).get_indexer(pd.Index(assigned, dtype=object))
+        assigned = assigned.astype(object)
+        assigned[pos >= 0] = shown[pos[pos >= 0]]
     assigned_present = pd.notna(assigned)
     pinned = assigned_present.copy()
     if not keep_assigned:
@@ -960,6 +1131,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         day0 = day0.tz_localize(None)
     first = _start_day(day0, cal)  # (the schedule's first working day)
     if d_label is not None and not pd.api.types.is_datetime64_any_dtype(due.dtype):
+        _sched_number_dates(ko, d_label, what)  # (20250903: a date, not 20,250,903 working days)
         # text that is no date, a number of -inf: named here in the caller's words (schedule would name its own
         # 'jobs' / 'due')
         bad = _day_column(ko, d_label, what, first, cal, inclusive=True) == -np.inf
@@ -1025,7 +1197,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     workload = pd.Series(bal0[assigned_present]).groupby(
         pd.Index(np.asarray(assigned)[assigned_present])).sum() if assigned_present.any() else pd.Series(
         dtype="float64")
-    wl = workload.reindex(pd.Index(mach_ids)).fillna(0.0).to_numpy()
+    wl = workload.reindex(pd.Index(shown)).fillna(0.0).to_numpy()
     result.machines["erp_workload_lbs"] = wl
     result.machines["erp_utilisation_pct"] = np.minimum(100.0, wl / _SCHED_DEFAULT_RATE / 5.0 * 100.0)
     return result
@@ -1116,13 +1288,14 @@ def _net_wide(frame, what, yarn_col, seen=None):
     return buckets
 
 
-def _net_quantities(frame, col, what, yarn_col):
-    """Quantity column ``col`` of an ERP frame as float64 (:func:`float_column`); text that is no number is a
-    ValueError naming ``what``, the column, the row and its yarn (``yarn_col``)."""
+def _net_quantities(frame, col, what, yarn_col, arr=None):
+    """Quantity column ``col`` of an ERP frame as float64 (:func:`float_column`, or ``arr`` when the caller
+    read it so); text that is no number is a ValueError naming ``what``, the column, the row and its yarn
+    (``yarn_col``)."""
     from bk_fast._validate import float_column
     from bk_fast.netting import _no_text
 
-    arr = float_column(frame, col, what=what)
+    arr = float_column(frame, col, what=what) if arr is None else arr
     _no_text(frame, col, arr, what, _net_pd.Index(frame[yarn_col]))
     return arr
 
@@ -1184,8 +1357,14 @@ def _net_ids(frame, id_label, quantities, what):
     skipped rows become integers again, as in an export without them."""
     keys = _net_pd.Index(frame[id_label])
     miss = _net_np.array(_net_pd.isna(keys), dtype=bool)
-    if _net_pd.api.types.is_string_dtype(keys.dtype):  # (any text dtype; blank ids checked once each)
+    # blank ids (any text dtype, or categories of text: optimize_memory's id column), checked once each
+    if isinstance(keys.dtype, _net_pd.CategoricalDtype):
+        codes, uniq = keys.codes, keys.categories
+    elif _net_pd.api.types.is_string_dtype(keys.dtype):
         codes, uniq = _net_pd.factorize(keys, use_na_sentinel=True)
+    else:
+        uniq = ()
+    if len(uniq):
         blank = _net_np.fromiter((isinstance(x, str) and not x.strip() for x in uniq), dtype=bool, count=len(uniq))
         miss |= _net_np.append(blank, False)[codes]
     if not miss.any():
@@ -1230,7 +1409,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     yarn_inventory : DataFrame
         The ERP's yarn inventory: ``Desc#`` and the Monday inventory (``inventory_column``; default
         ``Monday Inventory`` when present, else ``Theoretical Balance``, computed from its components when
-        absent). Not modified.
+        absent; text that is no number in the column read is a ValueError naming the row). Not modified.
     demand : DataFrame
         Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
         ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up.
@@ -1276,6 +1455,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         from bk_fast.inventory import _theoretical
 
         monday = _theoretical(inv, engine)
+        theo = find_column(inv, "Theoretical Balance", what="yarn_inventory", required=False)
+        if theo is not None:  # (its text that is no number named, as in a column named by inventory_column)
+            _net_quantities(inv, theo, "yarn_inventory", inv_id, monday)
     inv_keys, keep = _net_ids(inv, inv_id, [monday], "yarn_inventory")
     if keep is not None:
         monday = monday[keep]
@@ -1640,8 +1822,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         if num is not None and num.any():
             i = int(_alloc_np.flatnonzero(num)[0])
             raise ValueError(f"knit_orders column {label!r} holds numbers (row {plain(kos.index[i])!r}: "
-                             f"{plain(col.iloc[i])!r}), not dates: convert it first, e.g. pd.to_datetime("
-                             f"col.astype('Int64').astype(str), format='%Y%m%d') for 20250915 (pandas would read "
+                             f"{plain(col.iloc[i])!r}), not dates: {_DATE_NUMBER_HINT} (pandas would read "
                              f"it as 20250915 ns after 1970-01-01)")
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             raw = col

@@ -160,36 +160,51 @@ def test_two_spellings_of_balance_column_are_refused_like_inventory():
 
 
 def test_two_spellings_of_one_role_are_refused_by_every_adapter(engine):
-    with pytest.raises(ValueError, match=r"orders has 2 columns for 'qty': 'qty', 'quantity'; expected exactly one "
+    """Two labels of the accepted name read that differ only in case, spaces or punctuation (``qty`` beside
+    ``Qty``) are refused by every adapter; different accepted names are read in their order (``qty`` before
+    ``quantity``, ``due`` before ``Quoted Date``, ``parent`` before ``Style#``: an export may hold both)."""
+    with pytest.raises(ValueError, match=r"orders has 2 columns for 'qty': 'qty', 'Qty'; expected exactly one "
                                          r"\(choose one with columns=\{'qty': <label>\}"):
-        bk_fast.allocate(_ORDERS.assign(quantity=1.0), _SUPPLY, engine=engine)
-    with pytest.raises(ValueError, match=r"supply has 2 columns for 'qty': 'qty', 'on_hand'; "
+        bk_fast.allocate(_ORDERS.assign(Qty=1.0), _SUPPLY, engine=engine)
+    with pytest.raises(ValueError, match=r"supply has 2 columns for 'qty': 'qty', 'QTY '; "
                                          r".*columns=\{'supply_qty'"):
-        bk_fast.allocate(_ORDERS, _SUPPLY.assign(on_hand=1.0), engine=engine)
-    res = bk_fast.allocate(_ORDERS.assign(quantity=1.0), _SUPPLY, columns={"qty": "quantity"}, engine=engine)
+        bk_fast.allocate(_ORDERS, _SUPPLY.assign(**{"QTY ": 1.0}), engine=engine)
+    res = bk_fast.allocate(_ORDERS.assign(Qty=1.0), _SUPPLY, columns={"qty": "Qty"}, engine=engine)
     assert res.deliveries["qty"].tolist() == [1.0, 1.0]  # (columns= chooses: no error)
-    jobs = pd.DataFrame({"job": ["a"], "qty": [10.0], "lbs": [20.0]})
-    with pytest.raises(ValueError, match=r"jobs has 2 columns for 'qty': 'qty', 'lbs'"):
+    first = bk_fast.allocate(_ORDERS.assign(quantity=1.0), _SUPPLY.assign(on_hand=1.0), engine=engine)
+    pd.testing.assert_frame_equal(first.deliveries, bk_fast.allocate(_ORDERS, _SUPPLY, engine=engine).deliveries)
+    jobs = pd.DataFrame({"job": ["a"], "qty": [10.0], "Qty": [20.0]})
+    with pytest.raises(ValueError, match=r"jobs has 2 columns for 'qty': 'qty', 'Qty'"):
         bk_fast.schedule(jobs, pd.DataFrame({"machine": [1]}), rates=10.0, start="2025-09-01", engine=engine)
-    long = pd.DataFrame({"item": ["A"], "period": [0], "qty": [5.0], "Quantity": [6.0]})
-    with pytest.raises(ValueError, match=r"gross has 2 columns for 'qty': 'qty', 'Quantity'"):
+    both = pd.DataFrame({"job": ["a"], "qty": [10.0], "lbs": [20.0], "due": [0.5], "Quoted Date": [9.0]})
+    got = bk_fast.schedule(both, pd.DataFrame({"machine": [1]}), rates=10.0, start="2025-09-01", engine=engine)
+    assert got.jobs[["qty", "due_day"]].values.tolist() == [[10.0, 0.5]]  # (qty and due read: not lbs, Quoted Date)
+    long = pd.DataFrame({"item": ["A"], "period": [0], "qty": [5.0], "QTY": [6.0]})
+    with pytest.raises(ValueError, match=r"gross has 2 columns for 'qty': 'qty', 'QTY'"):
         bk_fast.net_requirements(long, 0.0, engine=engine)
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]}))
-    with pytest.raises(ValueError, match=r"demand has 2 columns for 'item': 'item', 'Style#'; expected exactly one "
+    with pytest.raises(ValueError, match=r"demand has 2 columns for 'item': 'item', 'Item'; expected exactly one "
                                          r"\(choose one with item=<column label>"):
-        bom.explode(pd.DataFrame({"item": ["S/1"], "Style#": ["S/2"], "qty": [1.0]}), engine=engine)
-    assert bom.explode(pd.DataFrame({"item": ["S/1"], "Style#": ["S/2"], "qty": [1.0]}), item="item",
-                       engine=engine)["qty"].tolist() == [1.0]
+        bom.explode(pd.DataFrame({"item": ["S/1"], "Item": ["S/2"], "qty": [1.0]}), engine=engine)
+    assert bom.explode(pd.DataFrame({"item": ["S/1"], "Style#": ["S/2"], "qty": [1.0]}),
+                       engine=engine)["qty"].tolist() == [1.0]  # (item before Style#)
 
 
-def test_style_work_center_with_style_and_style_hash_is_refused():
+def test_style_work_center_reads_the_first_accepted_style_column():
+    """A style / work-center table holding 'Style#' and its alias 'Style' was refused (60efed1); the lookup reads
+    the canonical 'Style#' as before; two spellings of that one ('Style#' beside 'style#') are refused."""
     ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["125792/1"], "Balance (lbs)": [5000.0], "Machine": [None],
                        "Quoted Date": pd.to_datetime(["2025-09-10"])})
     machines = pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [101]})
     cap = pd.DataFrame({"Style": ["125792/1"], "lbs/day": [500.0]})
-    swc = pd.DataFrame({"Style": ["125792/1"], "WC": ["9.38.20.F"], "Style#": ["X"]})
-    with pytest.raises(ValueError, match=r"style_work_center has 2 columns for 'Style#': 'Style#', 'Style'"):
-        erp.schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01")
+    swc = pd.DataFrame({"Style": ["X"], "WC": ["9.38.20.F"], "Style#": ["125792/1"]})
+    plain_swc = pd.DataFrame({"Style#": ["125792/1"], "WC": ["9.38.20.F"]})
+    a = erp.schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01")
+    b = erp.schedule_knit_orders(ko, machines, cap, swc.drop(columns="Style"), start="2025-09-01")
+    pd.testing.assert_frame_equal(a.jobs, b.jobs)
+    assert a.jobs["machine"].tolist() == [101]
+    with pytest.raises(ValueError, match=r"style_work_center has 2 columns for 'Style#': 'Style#', 'style#'"):
+        erp.schedule_knit_orders(ko, machines, cap, plain_swc.assign(**{"style#": ["Y"]}), start="2025-09-01")
 
 
 def test_choice_lists_of_different_columns_are_no_ambiguity(engine):
@@ -225,7 +240,7 @@ def test_allocation_choices_of_different_columns_are_no_ambiguity(engine):
     """An orders frame holding its due and the date it was placed (``due`` and ``order_date``), a supply frame
     holding a period and a date (``period``, ``date``, ``week``): different columns, taken in the accepted
     names' order as before, not refused as two spellings of one (the first version of the two-spellings check
-    refused them); two spellings of the due (``due`` beside ``due_date``) are still refused."""
+    refused them); two labels of the due differing only in case (``due`` beside ``Due``) are refused."""
     orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 2],
                            "due": [0, 3], "order_date": [9, 9]})
     supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 3], "qty": [5.0, 5.0], "week": [40, 43],
@@ -235,5 +250,101 @@ def test_allocation_choices_of_different_columns_are_no_ambiguity(engine):
     kits = bk_fast.allocate_kits(orders, pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "fraction": [1.0, 1.0]}),
                                  supply, engine=engine)
     assert kits.orders["knittable"].tolist() == [5.0, 5.0]
-    with pytest.raises(ValueError, match=r"orders has 2 columns for 'due': 'due', 'due_date'"):
-        bk_fast.allocate(orders.assign(due_date=[1, 1]), supply, engine=engine)
+    with pytest.raises(ValueError, match=r"orders has 2 columns for 'due': 'due', 'Due'"):
+        bk_fast.allocate(orders.assign(Due=[1, 1]), supply, engine=engine)
+    pd.testing.assert_frame_equal(bk_fast.allocate(orders.assign(due_date=[1, 1]), supply, engine=engine).deliveries,
+                                  res.deliveries)  # (due before due_date)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# a review of 60efed1 / 3288f2c (rev8): frames the two-spellings check refused that worked before; one rule now
+# (the first accepted name present is read, two labels of it differing only in case, spaces or punctuation are
+# refused; the inventory's balance columns stay strict)
+
+_T = pd.Timestamp("2025-09-01")
+_KO = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [100.0]})
+_BOM = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+
+
+# R1. allocate_knit_orders(on_hand=<label>) names the inventory column to use ("Inventory column used as today's
+#     stock", erp.allocate_knit_orders docstring); 60efed1's message: "columns= or an explicit label chooses
+#     without error". Now find_column(inv, on_hand) refuses the label the caller named, because another alias of
+#     the same canonical column is present ('On Hand' and 'Beginning Balance' are both spellings of Beginning
+#     Balance). Worked before 60efed1 (find_column returned an exact label at once). Expected: 80 lbs knittable.
+def test_allocate_knit_orders_explicit_on_hand_label_is_used():
+    inv = pd.DataFrame({"Desc#": [1], "Beginning Balance": [50.0], "On Hand": [80.0], "Planning Balance": [50.0]})
+    res = erp.allocate_knit_orders(_KO, _BOM, inv, today=_T, on_hand="On Hand")
+    assert res.orders["knittable_lbs"].tolist() == [80.0]
+
+
+# R2. The ERP adapters build the BOM through bom._label(..., "component"), whose refusal now says "choose one with
+#     component=<column label>"; yarn_requirements / sales_to_greige / allocate_knit_orders take no component=
+#     argument (TypeError if tried). README: "Every message names the column, argument or row it is about" -
+#     here it names an argument that does not exist. (A BOM export whose 'Yarn' column holds the yarn's name,
+#     beside Desc#, worked before 60efed1: Desc# was read.) Expected: no error, or a hint the caller can follow.
+def test_erp_bom_refusal_names_no_missing_argument():
+    bom = _BOM.assign(Yarn=["30/1 cotton"])
+    try:
+        erp.yarn_requirements(_KO, bom)
+    except ValueError as exc:
+        assert "component=" not in str(exc), str(exc)
+        with pytest.raises(TypeError):  # (what the hint asks for is not possible)
+            erp.yarn_requirements(_KO, bom, component="Desc#")
+        raise
+
+
+# R3. bk_fast.schedule's jobs docstring lists the aliases it accepts (qty: Balance (lbs); job: Order #; style:
+#     Style#; work_center: WC) and names no alias for `due`; _JOB_NAMES["due"] = ("due", "Quoted Date") plus
+#     Quoted Date's ERP aliases (Due Date, Quote Date, quoted_date). 60efed1's _pick takes all of them as spellings
+#     of one column: a jobs frame built from a knit-order export with the planner's own `due` beside the export's
+#     `Quoted Date` is now a ValueError ("jobs has 2 columns for 'due'"); before, `due` was read. Neither the
+#     refusal nor this alias is documented, and schedule has no argument to choose. Expected: `due` is read.
+def test_schedule_due_beside_quoted_date():
+    jobs = pd.DataFrame({"job": ["K1", "K2"], "qty": [600.0, 600.0], "style": ["A", "A"], "work_center": ["W", "W"],
+                         "due": [1, 1], "Quoted Date": [pd.Timestamp("2025-12-01")] * 2})
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"], "rate": [600.0]})
+    s = bk_fast.schedule(jobs, machines, start=_T)
+    assert len(s.late) == 1  # (due day 1: the second job ends on day 2)
+
+
+# R4. BOM.from_frame docstring: "parent, component, qty_per: Default: parent/component/qty_per, else the ERP's
+#     Style#/Desc#/BOM_Percentage". A frame holding both (a user's role columns added beside the export's own)
+#     is now a ValueError ("bom has 2 columns for 'parent': 'parent', 'Style#'"), so the documented precedence
+#     ("else") is false. Expected: parent/component/qty_per are read, as before 60efed1.
+def test_bom_from_frame_default_names_before_erp_names():
+    bom = _BOM.assign(parent=["S/1"], component=[1], qty_per=[0.5])
+    b = bk_fast.BOM.from_frame(bom)
+    assert b.qty.tolist() == [0.5]
+
+
+# R5. ERP knit-order exports: find_column now refuses 'Quoted Date' beside 'Due Date' (an alias in
+#     _columns.ALIASES), 'Machine' beside 'Machine #', ..., with no way to choose in the adapters (no columns=);
+#     schedule_knit_orders' docstring names ``Quoted Date`` as the due date. Worked before 60efed1 (the exact
+#     canonical label won). (read_erp outputs are unaffected: it renames the second to 'Quoted Date.1'.)
+#     Expected: the documented canonical column is read.
+def test_schedule_knit_orders_quoted_date_beside_due_date():
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [616.0], "Machine": [101.0],
+                       "Quoted Date": [pd.Timestamp("2025-09-01")], "Due Date": [pd.Timestamp("2025-12-01")]})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [101]})
+    cap = pd.DataFrame({"Style": ["S/1"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["S/1"], "WC": ["9.38.20.F"]})
+    s = erp.schedule_knit_orders(ko, machines, cap, swc, start=_T)
+    assert len(s.late) == 0  # (1 working day from 2025-09-01, due through 2025-09-01)
+
+
+# R6. netting._layout's error for a wide frame with a two-level header recommends
+#     "df.columns = df.columns.get_level_values(0)". The usual way such a frame arises, long.set_index([item,
+#     week]).unstack() (or pivot_table(values=[...])), puts the value name on level 0 and the periods on level 1:
+#     following the advice gives columns all named 'qty' and the next ValueError ("several columns labelled
+#     'qty'"). Expected: advice that works for that frame (e.g. the last level / df['qty'] / droplevel(0)).
+def test_wide_two_level_header_advice_works():
+    long = pd.DataFrame({"item": ["Y", "Y", "Z"], "week": [1, 2, 1], "qty": [5.0, 6.0, 7.0]})
+    wide = long.set_index(["item", "week"]).unstack()
+    with pytest.raises(ValueError) as exc:
+        bk_fast.net_requirements(wide, on_hand=0.0)
+    fixed = wide.copy()
+    if "get_level_values(0)" in str(exc.value):
+        fixed.columns = fixed.columns.get_level_values(0)  # the advice, as given
+    else:
+        fixed.columns = fixed.columns.get_level_values(-1)
+    bk_fast.net_requirements(fixed, on_hand=0.0)  # FAILS when the advice is get_level_values(0)

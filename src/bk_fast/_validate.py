@@ -209,11 +209,14 @@ def spellings(*names) -> tuple:
     return tuple(dict.fromkeys(out))
 
 
-def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: bool = True) -> str | None:
-    """The caller's label for ERP column ``name`` (exact label first, then any of its aliases, then a loose
-    match on case, spaces and underscores). Missing and required: ValueError naming the column and its
-    accepted aliases; two spellings of it in one frame (``Allocated`` beside ``allocated``): ValueError naming
-    both (:func:`pick_column`).
+def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: bool = True,
+                strict: bool = False) -> str | None:
+    """The caller's label for ERP column ``name`` (exact label first, then any of its aliases in order, then a
+    loose match on case, spaces and underscores). Missing and required: ValueError naming the column and its
+    accepted aliases; two labels of the name found that differ only in case, spaces or punctuation
+    (``Allocated`` beside ``allocated``): ValueError naming both (:func:`pick_column`). Different aliases
+    (``Quoted Date`` beside ``Due Date``) are read in order, the first present; with ``strict`` every alias is
+    a spelling of the one column and two of them are the ValueError (the inventory's balance columns).
 
     Examples
     --------
@@ -222,7 +225,7 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
     'Planning_Balance'
     """
     target = (canonical(name) if isinstance(name, str) else None) or name
-    label = pick_column(df, spellings(name), what, target)
+    label = pick_column(df, spellings(name), what, target, ordered=not strict)
     if label is None and required:
         aliases = ALIASES.get(target, (name,))
         raise ValueError(

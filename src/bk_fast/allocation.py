@@ -58,21 +58,16 @@ _REQ_NAMES = {
     "fraction": ("fraction", "qty_per", "share", "BOM_Percentage", "percentage", "per_unit"),
 }
 
-#: (frame, role) -> how many of the role's first accepted names are spellings of one column; the names after
-#: them are other columns, taken in order when none of those is present (an orders frame may hold ``due`` and
-#: ``order_date``, a supply frame ``period`` and ``date``); every other role's names are all spellings of one
-_SPELLINGS = {("orders", "due"): 3, ("supply", "period"): 1}
-
 #: (frame, role) -> the role's key in ``columns=`` where it is not the role itself
 _COLUMNS_KEY = {("supply", "item"): "supply_item", ("supply", "qty"): "supply_qty",
                 ("requirements", "order"): "req_order", ("requirements", "item"): "req_item"}
 
 
 def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict | None, required=True):
-    """The caller's label for ``role``: ``columns[role]`` when given, else the one column spelt as one of the
-    role's accepted names (two of them, ``qty`` beside ``quantity``: a ValueError naming both; see
-    :func:`bk_fast._validate.pick_column`); for the roles of ``_SPELLINGS`` the names after the spellings are
-    other columns, taken in order (``due`` before ``order_date``: an orders frame may hold both)."""
+    """The caller's label for ``role``: ``columns[role]`` when given, else the first of the role's accepted
+    names that labels a column (exactly, else loosely: ``"QTY"``), in their order (``due`` before
+    ``order_date``: an orders frame may hold both); two labels of that name differing only in case, spaces or
+    punctuation (``qty`` beside ``Qty``) are a ValueError naming both (:func:`bk_fast._validate.pick_column`)."""
     if columns and role in columns:
         label = columns[role]
         if label not in df.columns:
@@ -81,9 +76,8 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
         return one_column(df, label, what)
     accepted = names[role]
     key = _COLUMNS_KEY.get((what, role), role)  # (the role's key in columns=)
-    k = _SPELLINGS.get((what, role), len(accepted))
-    label = pick_column(df, [tuple(accepted[:k]), *accepted[k:]], what, role,
-                        f"choose one with columns={{{key!r}: <label>}}, or drop or rename the others", ordered=True)
+    label = pick_column(df, accepted, what, role, f"choose one with columns={{{key!r}: <label>}}, or drop or "
+                                                  f"rename the others", ordered=True)
     if label is None and required:
         raise ValueError(f"{what} has no {role!r} column (accepted names: {', '.join(map(repr, accepted))}, "
                          f"or pass columns={{{key!r}: <label>}}); columns present: "

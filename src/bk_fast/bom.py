@@ -198,7 +198,7 @@ def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argnam
             return one_column(df, given, what)
         return find_column(df, given, what=what)
     label = pick_column(df, spellings(*defaults), what, argname,
-                        f"choose one with {argname}=<column label>, or drop or rename the others")
+                        f"choose one with {argname}=<column label>, or drop or rename the others", ordered=True)
     if label is not None:
         return label
     raise ValueError(f"{what} has no {argname} column (looked for {', '.join(map(repr, defaults))}); pass "

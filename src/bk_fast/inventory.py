@@ -39,7 +39,7 @@ class _Reader:
         for name in names:
             # (a label on two columns, or two spellings of one column, 'Allocated' beside 'allocated': reading
             # one and ignoring the other would lose data silently; find_column's ValueError)
-            label = find_column(self.df, name, what=_WHAT)
+            label = find_column(self.df, name, what=_WHAT, strict=True)
             arr = float_column(self.df, label, what=_WHAT)
             self.inputs.append((label, arr))
             arrays.append(arr)

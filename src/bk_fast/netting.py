@@ -68,13 +68,13 @@ _ON_HAND_NAMES = ("on_hand", "On Hand", "on hand", "Monday Inventory", "inventor
 
 
 def _lookup(df: pd.DataFrame, names, what: str = "frame", role=None) -> str | None:
-    """The column of ``df`` for ``names``, None when there is none. With ``role``, ``names`` are the spellings
-    of that one column (``qty`` / ``quantity``): two columns spelt so are a ValueError naming both
-    (:func:`bk_fast._validate.pick_column`). Without, they are a list of choices in order (an on-hand
-    frame's ``on_hand``, else its ``Theoretical Balance``, ...): the first that labels a column, else a column
-    whose label matches one loosely (case, spaces, underscores: ``"ITEM"``, ``"Item "``); two spellings of the
-    choice made (``on_hand`` beside ``On Hand``) are the ValueError."""
-    return pick_column(df, names, what, role, ordered=role is None)
+    """The column of ``df`` for ``names``, None when there is none: ``names`` are choices in order (``qty``,
+    else ``quantity``; an on-hand frame's ``on_hand``, else its ``Theoretical Balance``, ...), the first that
+    labels a column, else the first that matches one loosely (case, spaces, underscores: ``"ITEM"``, ``"Item
+    "``); two labels of the choice made differing only so (``on_hand`` beside ``On Hand``) are a ValueError
+    naming both (:func:`bk_fast._validate.pick_column`; ``role``: the column's name in it, default the
+    choice's)."""
+    return pick_column(df, names, what, role, ordered=True)
 
 
 def _item_column(df: pd.DataFrame, what: str) -> str | None:
@@ -144,7 +144,9 @@ def _layout(df: pd.DataFrame, what: str) -> tuple:
     if isinstance(df.columns, pd.MultiIndex):
         raise ValueError(f"{what} has a two-level column header (MultiIndex columns), read as a wide frame (no "
                          f"period and quantity columns) whose columns are its periods, one label each: flatten the "
-                         f"header (e.g. df.columns = df.columns.get_level_values(0))")
+                         f"header (e.g. df.columns = df.columns.get_level_values(-1) when the last level holds "
+                         f"the periods, as after unstack() or pivot_table(values=[...]), or select one value: "
+                         f"df['qty'])")
     return item_col, None, None, rest if item_col is not None else list(df.columns)
 
 

@@ -216,9 +216,10 @@ def _id_text(m) -> str:
 
 
 def _pick(df: pd.DataFrame, names, what: str, *, required: bool = False):
-    """The one column of ``df`` spelt as one of ``names`` (the accepted names of one role, and their ERP
-    aliases); two such columns (``qty`` beside ``lbs``) are a ValueError naming both."""
-    label = pick_column(df, spellings(*names), what, names[0])
+    """The column of ``df`` of the first of ``names`` (a role's accepted names in order, each followed by its
+    ERP aliases) that labels one (``due`` before ``Quoted Date``); two labels of that name differing only in
+    case, spaces or punctuation (``qty`` beside ``Qty``) are a ValueError naming both."""
+    label = pick_column(df, spellings(*names), what, names[0], ordered=True)
     if label is not None:
         return label
     if required:

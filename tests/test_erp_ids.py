@@ -357,10 +357,12 @@ def test_schedule_knit_orders_rejects_numeric_quoted_date():
         with pytest.raises(ValueError, match=r"^knit_orders column 'Quoted Date' holds a date written as a number "
                                              r"\(row 1: 20250801, YYYYMMDD\).*format='%Y%m%d'"):
             schedule_knit_orders(ko.assign(**{"Quoted Date": dates}), machines, cap, swc, start="2025-09-01")
-    # (not a date: 20251340, and 12345678.5, stay numbers of working days)
-    res = schedule_knit_orders(ko.assign(**{"Quoted Date": [20251340, 12345678.5]}), machines, cap, swc,
+    # (below 10**5 working days: numbers of working days; 20251340, no YYYYMMDD date, is refused as too large)
+    res = schedule_knit_orders(ko.assign(**{"Quoted Date": [99_999, 12.5]}), machines, cap, swc,
                                start="2025-09-01")
-    assert res.jobs["due_day"].tolist() == [20251340.0, 12345678.5]
+    assert res.jobs["due_day"].tolist() == [99_999.0, 12.5]
+    with pytest.raises(ValueError, match=r"'Quoted Date' holds a number too large .*row 1: 20251340"):
+        schedule_knit_orders(ko.assign(**{"Quoted Date": [3, 20251340]}), machines, cap, swc, start="2025-09-01")
 
 
 @pytest.mark.parametrize("value", [np.nan, "abc"], ids=["missing", "text"])
@@ -405,3 +407,89 @@ def test_sales_to_greige_bom_bases_any_white_space():
     res = sales_to_greige(pd.DataFrame({"fStyle#": ["F1", "F7"], "Ordered": [10.0, 4.0]}), master, bom)
     assert res.lines["Style#"].tolist() == ["125792.0 /1", "125792/2/X", "7/1"], res.lines
     assert res.lines["qty"].tolist() == [5.0, 5.0, 4.0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# review rev9 of 563e60a
+
+_CAP = pd.DataFrame({"Style": ["S/1"], "lbs/day": [616.0]})
+_SWC = pd.DataFrame({"Style": ["S/1"], "WC": ["W"]})
+
+
+@pytest.mark.parametrize("column", ["Beginning Balance", "Received", "Consumed", "Adjustments"])
+def test_yarn_demand_report_text_in_component_column_named(column):
+    """Without a Theoretical Balance column its components are read: "#REF!" in one of them read as 0 lbs
+    silently, though the docstring promises a ValueError naming the row of text in a column read."""
+    inv = pd.DataFrame({"Desc#": [1, 2], "Beginning Balance": [0.0, 100.0], "Received": [0.0, 0.0],
+                        "Consumed": [0.0, 0.0], "Adjustments": [0.0, 0.0]})
+    inv[column] = pd.array(["#REF!", "100" if column == "Beginning Balance" else "0"], dtype=object)
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": [10.0, 10.0]})
+    with pytest.raises(ValueError, match=rf"^yarn_inventory column '{column}' row 0 \(item 1\): '#REF!' is not"):
+        yarn_demand_report(inv, dem)
+    inv[column] = ["", "100" if column == "Beginning Balance" else "0"]  # (an empty cell: 0)
+    assert yarn_demand_report(inv, dem)["Monday Inventory"].tolist() == [0.0, 100.0]
+
+
+@pytest.mark.parametrize("quoted", [12312025, 250903, 100_000, 1e9], ids=["MMDDYYYY", "YYMMDD", "1e5", "1e9"])
+def test_schedule_quoted_date_mmddyyyy_number_refused(quoted):
+    """Only a number that parses as YYYYMMDD was refused: 12312025 (MMDDYYYY) or 250903 (YYMMDD) was read as
+    that many working days, every order on time. A count of 10**5 working days (~380 years) or more is refused,
+    naming the column and row; 99,999 and inf (no due date) stay working days."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "S/1"], "Balance (lbs)": [616.0, 616.0],
+                       "Machine": [np.nan, np.nan], "Quoted Date": [5.0, quoted]}, index=[7, 8])
+    mach = pd.DataFrame({"WC": ["W"], "MACH": [101]})
+    with pytest.raises(ValueError, match=r"^knit_orders column 'Quoted Date' holds a number too large for a "
+                                         r"number of working days \(row 8: .*date written as a number.*'%m%d%Y'"):
+        schedule_knit_orders(ko, mach, _CAP, _SWC, start="2025-09-01")
+    res = schedule_knit_orders(ko.assign(**{"Quoted Date": [99_999.0, np.inf]}), mach, _CAP, _SWC,
+                               start="2025-09-01")
+    assert res.jobs["due_day"].iloc[0] == 99_999.0 and np.isnan(res.jobs["due_day"].iloc[1])  # (inf: no due)
+
+
+def test_point_zero_cache_keeps_bom_in_use(monkeypatch):
+    """The ".0" scan cache kept "the few BOMs last used" by insertion order: a BOM used on every other call was
+    evicted by 8 others and scanned again. A hit moves it to the end (least recently used evicted first)."""
+    scans = []
+    orig = erp._point_zero_scan
+    monkeypatch.setattr(erp, "_point_zero_scan", lambda c: (scans.append(c._token), orig(c))[1])
+
+    def frame(j):
+        return pd.DataFrame({"Style#": [f"{1000 + j}.0", "A"], "Desc#": [1, 2], "BOM_Percentage": 1.0})
+
+    a = BOM.from_frame(frame(0).set_axis(["parent", "component", "qty_per"], axis=1))
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["999"], "Balance (lbs)": [1.0]})  # (reaches the scan)
+    erp.yarn_requirements(ko, a)
+    for i in range(2 * erp._POINT_ZERO_CACHE_SIZE):
+        erp.yarn_requirements(ko, frame(i + 1))
+        erp.yarn_requirements(ko, a)
+    assert scans.count(a._token) == 1
+    assert len(erp._POINT_ZERO_CACHE) <= erp._POINT_ZERO_CACHE_SIZE
+
+
+def test_read_erp_machine_ids_follow_schedule_rule():
+    """read_erp read a Machine "1E2" as 100 (an amount), where schedule_knit_orders reads it as a machine name:
+    the table read by read_erp was refused ("this one repeats"). Machine text is a number only when a whole
+    number once stripped; yarn ids (Desc#) keep their own reading."""
+    mach = read_erp(b"WC,MACH\nW,100\nW,1E2\nW,M5\nW, +101.0 \nW,(7)\nW,1.5\n", kind="machines")
+    assert mach["Machine"].tolist() == [100, "1E2", "M5", 101, "(7)", "1.5"]
+    assert read_erp(b"WC,MACH\nW,100\nW, 101 \n", kind="machines", optimize=False)["Machine"].dtype == np.int64
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [616.0], "Machine": ["1E2"]})
+    res = schedule_knit_orders(ko, mach, _CAP, _SWC, start="2025-09-01")
+    assert res.jobs["machine"].tolist() == ["1E2"]
+    inv = read_erp(b"Desc#,Planning Balance\n1E2,5\n18767,3\n", kind="yarn_inventory")
+    assert inv["Desc#"].tolist() == [100, 18767]  # (a yarn id: parsed as before)
+
+
+def test_text_machine_id_beyond_2_53_not_rounded():
+    """Whole-number machine text was read as float64: beyond 2**53 two ids round to one, and a KO's machine
+    "12345678901234567" was pinned to the table's "12345678901234568". Such ids are kept as exact ints."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "S/1"], "Balance (lbs)": [616.0, 616.0],
+                       "Machine": ["12345678901234567", "12345678901234569"]})
+    for table in (["12345678901234568", "12345678901234569"], [12345678901234568, 12345678901234569]):
+        mach = pd.DataFrame({"WC": ["W", "W"], "MACH": table})
+        res = schedule_knit_orders(ko, mach, _CAP, _SWC, start="2025-09-01")
+        assert pd.isna(res.jobs["machine"].iloc[0]), res.jobs  # (no such machine: not placed on another)
+        assert res.jobs["machine"].iloc[1] == table[1]
+    with pytest.raises(ValueError, match="repeats"):  # (two spellings of one exact id)
+        schedule_knit_orders(ko, pd.DataFrame({"WC": "W", "MACH": ["12345678901234567", " 12345678901234567.0"]}),
+                             _CAP, _SWC, start="2025-09-01")

@@ -251,7 +251,8 @@ def _greige_text_keys(text: _bom_pd.Series) -> _bom_np.ndarray:
 
 
 # the ".0" styles of a compiled BOM (_style_point_zero_parents), by the BOM's token: a BOM is immutable and its
-# copies and pickles keep the token, so each is scanned once (the few BOMs last used: a frame is compiled anew)
+# copies and pickles keep the token, so each is scanned once (the few BOMs last used: a frame is compiled anew;
+# a hit moves its BOM to the end, the first is evicted)
 _POINT_ZERO_CACHE: dict = {}
 _POINT_ZERO_CACHE_SIZE = 8
 _POINT_ZERO_LOCK = _bom_threading.Lock()
@@ -262,7 +263,12 @@ def _style_point_zero_parents(compiled):
     (``"102910.0"``): the key is the text without it, first style first when two share a key. Scanned once per
     BOM (:func:`_point_zero_scan`), then kept."""
     token = getattr(compiled, "_token", None)  # (None: a BOM pickled before BOMs had one, scanned each time)
-    found = _POINT_ZERO_CACHE.get(token) if token is not None else None
+    found = None
+    if token is not None:
+        with _POINT_ZERO_LOCK:
+            found = _POINT_ZERO_CACHE.pop(token, None)
+            if found is not None:  # (least recently used first)
+                _POINT_ZERO_CACHE[token] = found
     if found is None:
         found = _point_zero_scan(compiled)
         if token is not None:
@@ -646,19 +652,36 @@ def _sched_float(value) -> float:
         return math.inf if value > 0 else -math.inf
 
 
-_SCHED_MACHINE_NO = r"[+-]?[0-9]+(?:\.0*)?"  # (a machine number written as text: "101", "101.0"; no "1E2")
+# (a machine number written as text: "101", "101.0"; no "1E2"; read_erp reads a Machine column by it too)
+from bk_fast.io import MACHINE_NUMBER as _SCHED_MACHINE_NO  # noqa: E402
+_SCHED_EXACT = 2.0 ** 53  # (a whole number from here on is kept as an int: float64 would round it)
+
+
+def _sched_whole(value):
+    """A whole number as float, or as an exact int from 2**53 on (float64 would round it: two machines one)."""
+    if isinstance(value, str):  # (text of MACHINE_NUMBER, stripped)
+        value = int(value.split(".", 1)[0])
+    elif isinstance(value, (int, np.integer)):
+        value = int(value)
+    else:
+        return _sched_float(value)
+    return value if abs(value) >= _SCHED_EXACT else float(value)
 
 
 def _sched_machine_ids(values: pd.Series) -> np.ndarray:
     """Machine ids read cell by cell, by one rule for the knit orders' ``Machine`` and the table's ``MACH``: a
     number, or text that is a whole number once stripped (``"101"``, ``" 101.0 "``, ``"+101"``: ASCII digits,
     an optional sign and ``.0``), is that number as float (the ERP stores ``Machine`` as float and ``MACH`` as
-    int: 101, ``"101"`` and 101.0 are one machine); other text is a name, stripped (``"M5"``; ``"1E2"``,
+    int: 101, ``"101"`` and 101.0 are one machine), a whole one of 2**53 or more as an exact int (float64 would
+    round ``"12345678901234567"`` to another machine); other text is a name, stripped (``"M5"``; ``"1E2"``,
     ``"1,01"``, ``"(101)"`` and ``"101.5"`` are names too, never read as amounts); a cell that is missing or
     spells a missing value (``""``, ``"-"``, ``"N/A"``: DOMAIN.md section 1, empty = unassigned) is NaN.
-    Float64 when no id is a name, else object. Each distinct cell is read once."""
+    Float64 when no id is a name or such an int, else object. Each distinct cell is read once."""
     if pd.api.types.is_numeric_dtype(values.dtype):
-        return values.to_numpy(dtype="float64", na_value=np.nan)
+        num = values.to_numpy(dtype="float64", na_value=np.nan)
+        if values.dtype.kind not in "iu" or not (np.abs(num) >= _SCHED_EXACT).any():
+            return num
+        values = values.astype(object)  # (ints beyond float64's exact range: read one by one, below)
     text_dtype = pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
     codes, uniq = pd.factorize(values if text_dtype else values.to_numpy(dtype=object), use_na_sentinel=True)
     codes = np.asarray(codes)
@@ -685,15 +708,22 @@ def _sched_machine_ids(values: pd.Series) -> np.ndarray:
                 ids = np.full(len(uniq), None, dtype=object)
                 ids[at[rest[named]]] = text.iloc[rest[named]].to_numpy(dtype=object)
         num[at[whole]] = clean_numbers(text[whole]).to_numpy(dtype="float64")  # (plain numbers only, here)
+        big = np.flatnonzero(whole & (np.abs(num[at]) >= _SCHED_EXACT))
+        if big.size:
+            ids = np.full(len(uniq), None, dtype=object) if ids is None else ids
+            ids[at[big]] = [_sched_whole(t) for t in text.iloc[big].str.strip().tolist()]
     other = np.flatnonzero(~is_str)
     if other.size:  # (numbers as float; any other object, a bool say, is a name as it is)
         vals = np.asarray(uniq, dtype=object)[other]
         number = np.fromiter((isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(
             v, (bool, np.bool_, np.timedelta64)) for v in vals), dtype=bool, count=other.size)
-        num[other[number]] = [_sched_float(v) for v in vals[number]]
-        if not number.all():
+        exact = np.array([_sched_whole(v) for v in vals[number]], dtype=object)
+        as_int = np.fromiter((isinstance(v, int) for v in exact), dtype=bool, count=exact.size)
+        num[other[number]] = np.where(as_int, np.nan, exact).astype("float64")
+        if as_int.any() or not number.all():
             ids = np.full(len(uniq), None, dtype=object) if ids is None else ids
             ids[other[~number]] = vals[~number]
+            ids[other[number][as_int]] = exact[as_int]
     if ids is None:
         return np.append(num, np.nan)[codes]
     named = pd.notna(ids)
@@ -813,10 +843,15 @@ _DATE_NUMBER_HINT = ("convert it first, e.g. pd.to_datetime(col.astype('Int64').
                      "for 20250915")
 
 
+_SCHED_MAX_DUE_DAYS = 10 ** 5  # (working days, ~380 years: no real due; a date written as a number is larger)
+
+
 def _sched_number_dates(ko: pd.DataFrame, label, what: str) -> None:
-    """ValueError naming column ``label`` and its first row holding a date written as a number (a whole
-    number of eight digits that reads as ``YYYYMMDD``: an export's 20250903), which the schedule would take
-    for a number of working days (20,250,903: every order on time). Other numbers stay working days."""
+    """ValueError naming column ``label`` and its first row holding a date written as a number, which the
+    schedule would take for a number of working days (20,250,903: every order on time): a number of working
+    days of 100,000 (~380 years) or more, none of which is a real due (an export's 20250903 as ``YYYYMMDD``,
+    12312025 as ``MMDDYYYY``, 250903 as ``YYMMDD``). Other numbers (and ``inf``: no due date) stay working
+    days."""
     from bk_fast._validate import uncategorized
 
     col = uncategorized(ko[label])
@@ -831,17 +866,26 @@ def _sched_number_dates(ko: pd.DataFrame, label, what: str) -> None:
     else:
         return
     with np.errstate(invalid="ignore"):
-        at = np.flatnonzero((v >= 1e7) & (v < 1e8) & (v == np.floor(v)))
+        at = np.flatnonzero(np.isfinite(v) & (v >= _SCHED_MAX_DUE_DAYS))
     if not at.size:
         return
-    dates = pd.to_datetime(pd.Series(v[at].astype(np.int64).astype(str)), format="%Y%m%d", errors="coerce")
-    hit = at[dates.notna().to_numpy()]
-    if hit.size:
+    with np.errstate(invalid="ignore"):
+        ymd = at[(v[at] >= 1e7) & (v[at] < 1e8) & (v[at] == np.floor(v[at]))]
+    dates = pd.to_datetime(pd.Series(v[ymd].astype(np.int64).astype(str)), format="%Y%m%d", errors="coerce")
+    hit = ymd[dates.notna().to_numpy()]
+    if hit.size:  # (the one whose form is known: named as such)
         i = int(hit[0])
         raise ValueError(f"{what} column {label!r} holds a date written as a number (row {plain(ko.index[i])!r}: "
                          f"{int(v[i])}, YYYYMMDD), not a date or a number of working days: "
                          f"{_DATE_NUMBER_HINT} (read as working days, it would be due {int(v[i]):,} working days "
                          f"from start)")
+    i = int(at[0])
+    raise ValueError(f"{what} column {label!r} holds a number too large for a number of working days (row "
+                     f"{plain(ko.index[i])!r}: {plain(ko[label].iloc[i])!r}; {_SCHED_MAX_DUE_DAYS:,} or more is "
+                     f"~380 years), a date written as a number? convert it first, e.g. pd.to_datetime(col.astype("
+                     f"'Int64').astype(str).str.zfill(8), format='%m%d%Y') for 12312025 ('%Y%m%d' for 20251231; "
+                     f"zfill(6) and '%y%m%d' for 250903) (read as working days, it would be due {v[i]:,.0f} "
+                     f"working days from start)")
 
 
 def _sched_stripped(styles: pd.Series) -> pd.Series:
@@ -931,9 +975,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     knit_orders : DataFrame
         ``Order #``, ``Style #``, ``Balance (lbs)``, ``Machine`` (empty, blank, ``-`` or ``N/A`` = unassigned),
         ``Quoted Date`` (the due date: a date, or as in :func:`bk_fast.schedule` a number of working days from
-        ``start``; a whole number that reads as ``YYYYMMDD``, an export's date ``20250903`` written as a
-        number, is a ValueError naming the row); optional ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the
-        ERP priority. Not modified.
+        ``start``; a number of 100,000 or more, ~380 years and so no real due but a date written as a number
+        such as an export's ``20250903`` or ``12312025``, is a ValueError naming the row); optional
+        ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the ERP priority. Not modified.
     machines : DataFrame
         ``WC``, ``MACH``. Not modified. A machine id is a number, or text that is a whole number (``"101"``,
         ``"101.0"``: the machine 101 on both sides), or else a name (``"M5"``, ``"1E2"``; surrounding white
@@ -967,7 +1011,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     -------
     bk_fast.scheduling.Schedule
         ``.jobs`` has, besides :func:`bk_fast.schedule`'s columns, ``assigned_machine`` (the KO's
-        ``Machine``), ``suggested_machine`` (the machine chosen for an unassigned KO, or a move with
+        ``Machine`` read as a machine id: a machine of a table that names one as the table writes it, such as
+        ``"101"`` for a KO's 101.0, else as read: float, an exact int from 2**53 on, a name stripped),
+        ``suggested_machine`` (the machine chosen for an unassigned KO, or a move with
         ``keep_assigned=False``), ``lbs_per_day``,
         ``rate_source``, ``priority_score`` and the ERP's own estimates ``erp_production_days`` (lbs / rate)
         and ``erp_calendar_days`` (ceil(days / 5 x 7), exact on the decimals given: 12,760 lbs at 616 lbs/day
@@ -1047,7 +1093,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     _sched_one_value(mdf, mk, "machines", "one machine id (not a list)")
     _sched_one_value(mdf, wk, "machines", "a work center (one value, not a list)")
     mach_ids = _sched_machine_ids(mdf[mk])
-    dup = pd.Index(mach_ids).duplicated()
+    dup = pd.Index(mach_ids, dtype=object).duplicated()
     if dup.any():  # (also one machine listed under two work centers)
         _bad_row(mdf, mk, dup, "machines", "a unique machine id (this one repeats)")
     # matched by those ids, shown as the table wrote them when it names a machine (["101", "M5"]: text); a table
@@ -1409,7 +1455,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     yarn_inventory : DataFrame
         The ERP's yarn inventory: ``Desc#`` and the Monday inventory (``inventory_column``; default
         ``Monday Inventory`` when present, else ``Theoretical Balance``, computed from its components when
-        absent; text that is no number in the column read is a ValueError naming the row). Not modified.
+        absent; text that is no number in a column read is a ValueError naming the column and row). Not
+        modified.
     demand : DataFrame
         Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
         ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up.
@@ -1452,12 +1499,15 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     elif "Monday Inventory" in inv.columns:
         monday = _net_quantities(inv, "Monday Inventory", "yarn_inventory", inv_id)
     else:
-        from bk_fast.inventory import _theoretical
+        from bk_fast.inventory import _Reader
 
-        monday = _theoretical(inv, engine)
-        theo = find_column(inv, "Theoretical Balance", what="yarn_inventory", required=False)
-        if theo is not None:  # (its text that is no number named, as in a column named by inventory_column)
-            _net_quantities(inv, theo, "yarn_inventory", inv_id, monday)
+        reader = _Reader(inv)
+        monday = reader.theoretical(engine)
+        reader.check_finite(monday)
+        # (text that is no number in every column read, Theoretical Balance or its components, named as in a
+        # column named by inventory_column)
+        for label, arr in reader.inputs:
+            _net_quantities(inv, label, "yarn_inventory", inv_id, arr)
     inv_keys, keep = _net_ids(inv, inv_id, [monday], "yarn_inventory")
     if keep is not None:
         monday = monday[keep]

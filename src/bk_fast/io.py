@@ -328,6 +328,12 @@ TEXT_COLUMNS = frozenset({"Description", "Supplier", "Style#", "unit", "Order #"
 #: canonical columns holding integer ids: int64 when complete, float64 when some are empty (Int64 when an id of
 #: 2**53 or more, which float64 would round, is among them)
 ID_COLUMNS = frozenset({"Desc#", "Machine"})
+#: id columns naming a machine: a text cell is a number only when it is a whole number once stripped (``"101"``,
+#: ``" +101.0 "``), as :func:`bk_fast.erp.schedule_knit_orders` reads machine ids; other text (``"1E2"``,
+#: ``"(101)"``, ``"1,01"``, ``"101.5"``) is the machine's name as written
+MACHINE_ID_COLUMNS = frozenset({"Machine"})
+#: a machine number written as text (stripped): ASCII digits, an optional sign and ``.0``
+MACHINE_NUMBER = r"[+-]?[0-9]+(?:\.0*)?"
 #: canonical columns holding dates
 DATE_COLUMNS = frozenset({"Start Date", "Quoted Date", "Ship Date"})
 #: canonical columns that are numbers: unparsable text in them becomes NaN (with a warning), as in the ERP
@@ -737,6 +743,8 @@ def _column(name: str, col, source: str, engine, state: dict):
     if role is None:
         return _unknown_column(name, col, engine, state)
     out, status = _parse_any(col, engine)
+    if name in MACHINE_ID_COLUMNS:
+        _machine_names(col, status)
     bad = status == STATUS_INVALID
     if bad.any():
         if role == "id":  # an id that is no number ("Y-100") is an id all the same: never NaN
@@ -803,6 +811,25 @@ def _cells_at(col, rows: np.ndarray) -> list:
     if isinstance(col, np.ndarray):
         return list(col[rows])
     return [v.as_py() if hasattr(v, "as_py") else v for v in (col[int(i)] for i in rows)]
+
+
+def _machine_names(col, status: np.ndarray) -> None:
+    """Marks (in ``status``, in place) the text cells of a machine id column that parse as numbers but are no
+    whole number once stripped (:data:`MACHINE_NUMBER`): names such as ``"1E2"``, kept as written."""
+    rows = np.flatnonzero(status == STATUS_NUMBER)
+    if not rows.size:
+        return
+    text = _to_text(col)
+    if text.dtype == object:  # (XLSX cells: only the text ones, a number cell is a number)
+        cells = text.to_numpy(dtype=object)[rows]
+        is_str = np.fromiter((isinstance(v, str) for v in cells), dtype=bool, count=rows.size)
+        rows, sub = rows[is_str], pd.Series(cells[is_str], dtype=_STR_DTYPE)
+    elif pd.api.types.is_string_dtype(text.dtype):
+        sub = text.iloc[rows]
+    else:  # (numbers)
+        return
+    whole = sub.str.strip().str.fullmatch(MACHINE_NUMBER).to_numpy(dtype=bool, na_value=False)
+    status[rows[~whole]] = STATUS_INVALID
 
 
 def _id_values(col, out: np.ndarray, status: np.ndarray):
@@ -1275,7 +1302,10 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       holding an id that is no number (``"Y-100"``), one int64 cannot hold (beyond int64, ``inf``), a fraction
       float64 reads as a whole number, or a fraction beside an id of 2**53 or more (which float64 would round)
       is an object column of the whole-number ids as ints and the others as their text (a fraction among ids
-      below 2**53: float64); text columns (styles, orders, suppliers...) stay text exactly as written (leading
+      below 2**53: float64); in ``Machine`` text is a number only when it is a whole number once stripped
+      (``"101"``, ``" 101.0 "``; the reading of :func:`bk_fast.erp.schedule_knit_orders`), other text a machine
+      name kept as written (``"1E2"``, ``"(101)"``, ``"$101"``, ``"101.5"``: no amounts, unlike in ``Desc#``);
+      text columns (styles, orders, suppliers...) stay text exactly as written (leading
       spaces included);
     - reads dates in the ERP's formats (``MM/DD/YYYY`` first; each value in the first format that reads it,
       surrounding spaces stripped; blank is missing) as datetime64[ns] (datetime64[us] when a date is beyond

@@ -359,6 +359,7 @@ def _seed(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bk-fast", description="bk_fast: fast compute core for knit-mill "
                                      "planning")
+    parser.add_argument("-V", "--version", action="version", version=f"bk_fast {bk_fast.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     info = sub.add_parser("info", help="version, engines, numba cache dir, cores")
     info.add_argument("--short", action="store_true", help="version line only")

@@ -70,11 +70,15 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-import dask
-import dask.dataframe as dd
 import numpy as np
 import pandas as pd
-from dask.delayed import Delayed, delayed
+
+try:
+    import dask
+    import dask.dataframe as dd
+    from dask.delayed import Delayed, delayed
+except ImportError as exc:
+    raise ImportError(f'bk_fast.dask needs dask[dataframe]: pip install "bk_fast[dask]" ({exc})') from exc
 
 from bk_fast import allocation as _alloc
 from bk_fast import netting as _net

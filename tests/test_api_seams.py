@@ -348,3 +348,14 @@ def test_wide_two_level_header_advice_works():
     else:
         fixed.columns = fixed.columns.get_level_values(-1)
     bk_fast.net_requirements(fixed, on_hand=0.0)  # FAILS when the advice is get_level_values(0)
+
+
+def test_override_and_balance_errors_name_the_callers_key_and_column():
+    """rev10: a columns= override naming no column said "(given for 'item')" for the key 'supply_item'; a
+    negative balance in allocate_knit_orders named 'Balance (lbs)' where the caller's column is 'balance_lbs'."""
+    with pytest.raises(ValueError, match=r"supply has no column 'Yarn' \(given for 'supply_item'\)"):
+        bk_fast.allocate(_ORDERS, _SUPPLY, columns={"supply_item": "Yarn"})
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "balance_lbs": [-5.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [50.0]})
+    with pytest.raises(ValueError, match=r"knit_orders column 'balance_lbs' must be >= 0; row 0 is negative"):
+        erp.allocate_knit_orders(ko, _BOM, inv, today=_T)

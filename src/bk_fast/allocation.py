@@ -68,14 +68,14 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
     names that labels a column (exactly, else loosely: ``"QTY"``), in their order (``due`` before
     ``order_date``: an orders frame may hold both); two labels of that name differing only in case, spaces or
     punctuation (``qty`` beside ``Qty``) are a ValueError naming both (:func:`bk_fast._validate.pick_column`)."""
+    key = _COLUMNS_KEY.get((what, role), role)  # (the role's key in columns=)
     if columns and role in columns:
         label = columns[role]
         if label not in df.columns:
-            raise ValueError(f"{what} has no column {label!r} (given for {role!r}); columns present: "
+            raise ValueError(f"{what} has no column {label!r} (given for {key!r}); columns present: "
                              f"{', '.join(map(repr, list(df.columns)[:20]))}")
         return one_column(df, label, what)
     accepted = names[role]
-    key = _COLUMNS_KEY.get((what, role), role)  # (the role's key in columns=)
     label = pick_column(df, accepted, what, role, f"choose one with columns={{{key!r}: <label>}}, or drop or "
                                                   f"rename the others", ordered=True)
     if label is None and required:
@@ -647,9 +647,10 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     orders : DataFrame
         One row per order line: ``order`` (id), ``item``, ``qty`` (>= 0), ``priority`` (number, lower = more
         urgent), ``due`` (period number or date; integer periods within 2**53 in magnitude, which the float64
-        time axis holds exactly). Accepted names are listed in ``_ORDER_NAMES``; override
-        with ``columns`` (two columns of one role, ``qty`` beside ``quantity``, are a ValueError naming both
-        unless ``columns`` chooses one). Not modified.
+        time axis holds exactly). Accepted names are listed in ``_ORDER_NAMES``, the first present read
+        (``qty`` before ``quantity``); override with ``columns`` (two labels of that name differing only in
+        case, spaces or punctuation, ``qty`` beside ``Qty``, are a ValueError naming both unless ``columns``
+        chooses one). Not modified.
     supply : DataFrame
         ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
         one, compared as instants, and the deliveries' period is then given in the due's zone), ``qty``:

@@ -185,9 +185,9 @@ def _is_label(df: pd.DataFrame, spec) -> bool:
 
 
 def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argname: str):
-    """The frame's label for a column: ``given`` (exactly or by ERP alias), else the one column spelt as one of
-    the defaults (or an ERP alias of one); two such columns (``qty`` beside ``quantity``) are a ValueError
-    naming both."""
+    """The frame's label for a column: ``given`` (exactly or by ERP alias), else the first of the defaults (each
+    followed by its ERP aliases) present; two labels of it differing only in case, spaces or punctuation
+    (``qty`` beside ``Qty``) are a ValueError naming both."""
     if given is not None:
         try:
             present = given in df.columns
@@ -674,8 +674,8 @@ class BOM:
                 return self._lookup(arr)
             if self.items.dtype.kind == "f":
                 # float items (a BOM read from float id columns): an integer id is its float item below 2**53 in
-                # magnitude (float64 holds it exactly); the demand reader makes whole float ids integers, so [1.0, 1.0]
-                # came here as int64 and matched nothing, where [1.0, 2.5] (kept float) matched
+                # magnitude (float64 holds it exactly); the demand reader makes whole float ids integers, so
+                # [1.0, 1.0] came here as int64 and matched nothing, where [1.0, 2.5] (kept float) matched
                 exact = (arr > -(2 ** 53)) & (arr < 2 ** 53)  # (as a float id meets an integer item)
                 out = self.items.get_indexer(arr.astype(np.float64)).astype(np.int64, copy=False)
                 out[~exact] = -1

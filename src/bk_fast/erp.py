@@ -1892,7 +1892,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     balance = num("Balance (lbs)", required=True, finite=True)  # (a missing balance is no 0 lbs to knit)
     if (balance < 0).any():
         bad = plain(kos.index[int(_alloc_np.flatnonzero(balance < 0)[0])])
-        raise ValueError(f"knit_orders column 'Balance (lbs)' must be >= 0; row {bad!r} is negative")
+        b_label = find_column(kos, "Balance (lbs)", what="knit_orders")
+        raise ValueError(f"knit_orders column {plain(b_label)!r} must be >= 0; row {bad!r} is negative")
     shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)", finite=True)
     start, quoted = date("Start Date"), date("Quoted Date")
 

@@ -14,8 +14,9 @@ Time-phased inputs are frames in either form:
 - **wide**: one row per item (the index, whose tuples are the items when it is a MultiIndex, or an ``item`` /
   ``Desc#`` column), one column per period;
 - **long**: columns item, period (``period``/``week``/``bucket``/``date``) and quantity
-  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``); repeated (item, period) rows add up; two
-  columns for the item or the quantity (``qty`` beside ``quantity``) are an error naming both;
+  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``, the first present read); repeated (item,
+  period) rows add up; two labels of that name differing only in case, spaces or punctuation (``qty`` beside
+  ``Qty``) are an error naming both;
 
 or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
 otherwise numbers, dates and pandas Periods (of one frequency) are sorted, the ERP's bucket names (``This Week``,

@@ -169,6 +169,26 @@ def _style_codes(compiled, col: _bom_pd.Series, ids=None, miss=None) -> _bom_np.
     return codes
 
 
+#: whole-number text written with a ".0" (a float column written as text: "125792.0"), stripped
+_POINT_ZERO_TEXT = r"[+-]?[0-9]+\.0+"
+
+
+def _point_zero_dropped(text: _bom_pd.Series):
+    """``(mask, texts)``: which of the stripped ``text`` (a Series of text, missing values allowed) are whole
+    numbers written with a ``.0`` (:data:`_POINT_ZERO_TEXT`), and those texts without it (``"125792.0"`` ->
+    ``"125792"``), by patterns pyarrow's string methods take (no look-around)."""
+    mask = text.str.fullmatch(_POINT_ZERO_TEXT, na=False).to_numpy(dtype=bool, na_value=False)
+    return mask, text[mask].str.replace(r"\.0+$", "", regex=True)
+
+
+def _text_mask(values) -> _bom_np.ndarray:
+    """Which of ``values`` (distinct ids, none missing) are text: one pass of pandas' type inference when all
+    are, else a look at each value."""
+    if _bom_pd.api.types.infer_dtype(values, skipna=True) == "string":
+        return _bom_np.ones(len(values), dtype=bool)
+    return _bom_np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
 def _text_style_codes(compiled, text: _bom_np.ndarray) -> _bom_np.ndarray:
     """The BOM code (a parent's, else -1) of each style text (:func:`_style_text`) of :func:`_style_codes`, by
     the steps in its order: the text itself, whole-number text without its ``.0``, whole-number text as the
@@ -178,12 +198,10 @@ def _text_style_codes(compiled, text: _bom_np.ndarray) -> _bom_np.ndarray:
     if left.any():
         # whole-number text with its ".0" (a float column written as text: "125792.0") meets the BOM's
         # text style without it, as the scheduling lookups read it (_sched_text)
-        point = _bom_pd.Series(text[left], dtype=object)
-        point = point[point.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)]
-        if len(point):
-            at = _bom_np.flatnonzero(left)[point.index.to_numpy()]
-            codes[at] = compiled._parent_codes(compiled._codes(
-                point.str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object)))
+        point, dropped = _point_zero_dropped(_bom_pd.Series(text[left], dtype=object))
+        if point.any():
+            codes[_bom_np.flatnonzero(left)[point]] = compiled._parent_codes(compiled._codes(
+                dropped.to_numpy(dtype=object)))
             left = codes < 0
     if left.any() and compiled._lookup is not None:  # (a BOM with integer ids: whole-number text as those)
         ints = _net_yarn_ids(text[left]).to_numpy(dtype=object)
@@ -226,10 +244,7 @@ def _greige_keys(values) -> _bom_np.ndarray:
     codes, uniq = _bom_pd.factorize(_bom_pd.Series(values).to_numpy(dtype=object), use_na_sentinel=True)
     uniq = _bom_np.asarray(uniq, dtype=object)
     keys = _bom_np.full(len(uniq), None, dtype=object)
-    if _bom_pd.api.types.infer_dtype(uniq, skipna=True) == "string":
-        is_str = _bom_np.ones(len(uniq), dtype=bool)
-    else:
-        is_str = _bom_np.fromiter((isinstance(v, str) for v in uniq), dtype=bool, count=len(uniq))
+    is_str = _text_mask(uniq)
     if not is_str.all():  # (numbers: their text, a whole one without its ".0")
         keys[~is_str] = _sched_text(_bom_pd.Series(uniq[~is_str], dtype=object)).str.strip().to_numpy(
             dtype=object, na_value=None)
@@ -242,11 +257,11 @@ def _greige_text_keys(text: _bom_pd.Series) -> _bom_np.ndarray:
     """:func:`_greige_keys` of text ids (a ``str`` Series without missing values): white space stripped as
     ``str.strip`` strips it, then a whole number's ``.0`` dropped; blank text None. By pandas' string methods
     (pyarrow's when installed: no look-around or ``\\s`` in the patterns, which would send them to Python)."""
-    text = text.str.replace(f"^{_SCHED_SPACE}|{_SCHED_SPACE}$", "", regex=True)
-    whole = text.str.fullmatch(r"[+-]?[0-9]+\.0+").to_numpy(dtype=bool, na_value=False)
+    text = text.str.replace(_SCHED_STRIP, "", regex=True)
+    whole, dropped = _point_zero_dropped(text)
     if whole.any():
         text = text.copy()
-        text[whole] = text[whole].str.replace(r"\.0+$", "", regex=True)
+        text[whole] = dropped
     return text.where(text != "").to_numpy(dtype=object, na_value=None)
 
 
@@ -295,10 +310,10 @@ def _point_zero_scan(compiled):
     text = styles.astype("str") if kind == "string" else styles.astype(object)
     dot = _bom_np.flatnonzero(text.str.contains(".", regex=False, na=False).to_numpy(dtype=bool))
     cand = _bom_pd.Series(styles.iloc[dot].to_numpy(dtype=object), dtype=object)
-    point = cand.str.fullmatch(r"[+-]?[0-9]+\.0+", na=False).to_numpy(dtype=bool)
+    point, dropped = _point_zero_dropped(cand)
     if not point.any():
         return empty
-    keys = _bom_pd.Index(cand[point].str.replace(_SCHED_POINT_ZERO, "", regex=True).to_numpy(dtype=object))
+    keys = _bom_pd.Index(dropped.to_numpy(dtype=object))
     first = ~keys.duplicated()
     return keys[first], parents[dot[point]][first]
 
@@ -590,6 +605,7 @@ def _sched_text(values) -> pd.Series:
 # white space as Python's str.isspace reads it (a space, tab, non-breaking space, ...): the characters themselves,
 # which pyarrow's regex takes too (its "\s" is ASCII only, Python's regex ~4x slower on 10^5 table rows)
 _SCHED_SPACE = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+_SCHED_STRIP = f"^{_SCHED_SPACE}|{_SCHED_SPACE}$"  # (the white space str.strip strips)
 
 
 def _sched_key(text: pd.Series, level: int) -> pd.Series:
@@ -685,10 +701,7 @@ def _sched_machine_ids(values: pd.Series) -> np.ndarray:
     text_dtype = pd.api.types.is_string_dtype(values.dtype) and values.dtype != object
     codes, uniq = pd.factorize(values if text_dtype else values.to_numpy(dtype=object), use_na_sentinel=True)
     codes = np.asarray(codes)
-    if text_dtype or pd.api.types.infer_dtype(uniq, skipna=True) == "string":
-        is_str = np.ones(len(uniq), dtype=bool)
-    else:
-        is_str = np.fromiter((isinstance(v, str) for v in uniq), dtype=bool, count=len(uniq))
+    is_str = np.ones(len(uniq), dtype=bool) if text_dtype else _text_mask(uniq)
     num = np.full(len(uniq), np.nan)
     ids = None  # (the names, where there are any)
     at = np.flatnonzero(is_str)
@@ -697,7 +710,7 @@ def _sched_machine_ids(values: pd.Series) -> np.ndarray:
         whole = text.str.fullmatch(_SCHED_MACHINE_NO).to_numpy(dtype=bool, na_value=False, copy=True)
         rest = np.flatnonzero(~whole)
         if rest.size:  # (white space as str.strip strips it; the numbers found among the stripped too)
-            stripped = text.iloc[rest].str.replace(f"^{_SCHED_SPACE}|{_SCHED_SPACE}$", "", regex=True)
+            stripped = text.iloc[rest].str.replace(_SCHED_STRIP, "", regex=True)
             more = stripped.str.fullmatch(_SCHED_MACHINE_NO).to_numpy(dtype=bool, na_value=False)
             text = text.copy()
             text.iloc[rest] = stripped

@@ -313,3 +313,43 @@ def test_cancelling_infinite_components_are_an_error_on_every_path(engine):
     # finite components whose sum overflows stay an IEEE result, as before
     big = df.assign(Received=[0.0, 1e308], Adjustments=[0.0, 1e308])
     assert bk_fast.planning_balance(big, engine=engine).tolist() == [5.0, np.inf]
+
+
+def _risk_kernel(engine, cols):
+    """The yarn_risk kernel of ``engine`` on four float64 arrays: its five outputs as bit patterns."""
+    n = cols[0].size
+    block, risk = np.full((4, n), 12345.0), np.full(n, 99, dtype=np.int8)  # (no output left unwritten)
+    resolve("yarn_risk", engine)(*cols, block[0], block[1], block[2], block[3], risk)
+    return block.view(np.int64), risk
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_generated_risk_kernel_bit_for_bit(fast_engine, data):
+    """The yarn_risk kernel itself (the Cython engine runs an AVX2 loop four rows a step where the CPU has it,
+    then the plain loop for the last rows) gives the reference's bits: signed zeros, NaN and infinite inputs
+    (the kernel's -1 risk code), every length 0..41 so that every tail after a full step is met."""
+    n = data.draw(st.integers(0, 41))
+    cols = [data.draw(values(n)) for _ in COLS]  # theoretical, allocated, on order, consumed
+    ref_block, ref_risk = _risk_kernel("numpy", cols)
+    got_block, got_risk = _risk_kernel(fast_engine, cols)
+    np.testing.assert_array_equal(got_risk, ref_risk)
+    np.testing.assert_array_equal(got_block, ref_block)
+
+
+def test_risk_kernel_every_select_at_every_lane(fast_engine):
+    """Each row of a 4-row step takes each branch of the rule in turn (NaN inputs, each weekly-demand source,
+    each risk level and threshold, a non-finite balance), at every position of the step and in the tail."""
+    rows = [  # theoretical, allocated, on order, consumed
+        (np.nan, np.nan, np.nan, np.nan), (430.0, 0.0, 0.0, -43.0), (-50.0, -1000.0, 0.0, 0.0),
+        (80.0, -200.0, 0.0, 0.0), (-1000.0, 0.0, 0.0, 0.0), (-100.0, 0.0, -0.0, 0.0), (-0.0, -0.0, -0.0, -0.0),
+        (5.0, 0.0, 0.0, 0.0), (np.inf, 0.0, 0.0, 0.0), (-np.inf, 1.0, 0.0, 0.0), (1e308, 1e308, 0.0, 0.0),
+        (7.0, np.nan, 3.0, -8.6), (-1000.0001, 0.0, 0.0, np.inf), (0.0, 0.0, 0.0, 5e-324)]
+    base = np.array(rows, dtype=np.float64)
+    for shift in range(5):
+        arr = np.roll(np.concatenate([base, base[:shift]]), shift, axis=0)
+        cols = [np.ascontiguousarray(arr[:, j]) for j in range(4)]
+        ref_block, ref_risk = _risk_kernel("numpy", cols)
+        got_block, got_risk = _risk_kernel(fast_engine, cols)
+        np.testing.assert_array_equal(got_risk, ref_risk)
+        np.testing.assert_array_equal(got_block, ref_block)

@@ -64,9 +64,77 @@ cdef extern from *:
             rk[i] = (pb - pb) + (w - w) == 0.0 ? code : (signed char)-1;  /* -1: balance or weekly not finite */
         }
     }
+
+    #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__) && !defined(BK_FAST_BOUNDSCHECK)
+    #include <immintrin.h>
+    #include <string.h>
+    /* The same loop written with AVX2 intrinsics, four rows a step, picked at run time on CPUs that have AVX2.
+       gcc 12 vectorises the plain loop above too, but packs the risk codes of 32 rows into one byte vector per
+       iteration and spills most of its registers: ~1.6x the time of numba's loop on an AMD EPYC (5.3 vs 3.4
+       ms at 10^6 rows), which left the Cython engine below 10x pandas in most runs. Here every select is a
+       mask (and / blend), the codes are the sum of three comparison masks, four bytes stored a step. The
+       same IEEE operations in the same order as the scalar loop: (t + a) + o, |c| / 4.3, |a| / 8, t / w
+       (no FMA: intrinsics are never contracted); NaN inputs read as 0 by masking them out. */
+    __attribute__((target("avx2")))
+    static Py_ssize_t bkf_yarn_risk_avx2(Py_ssize_t n, const double *th, const double *al, const double *oo,
+                                         const double *co, double *__restrict bal, double *__restrict sh,
+                                         double *__restrict wk, double *__restrict ws,
+                                         signed char *__restrict rk) {
+        const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0);
+        const __m256d d43 = _mm256_set1_pd(4.3), d8 = _mm256_set1_pd(8.0), ten = _mm256_set1_pd(10.0);
+        const __m256d m100 = _mm256_set1_pd(-100.0), m1000 = _mm256_set1_pd(-1000.0);
+        const __m256i low32 = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
+        Py_ssize_t i = 0;
+        for (; i + 4 <= n; i += 4) {
+            __m256d t = _mm256_loadu_pd(th + i), a = _mm256_loadu_pd(al + i);
+            __m256d c = _mm256_loadu_pd(co + i), o = _mm256_loadu_pd(oo + i);
+            t = _mm256_and_pd(t, _mm256_cmp_pd(t, t, _CMP_EQ_OQ));  /* NaN -> +0.0 */
+            a = _mm256_and_pd(a, _mm256_cmp_pd(a, a, _CMP_EQ_OQ));
+            c = _mm256_and_pd(c, _mm256_cmp_pd(c, c, _CMP_EQ_OQ));
+            o = _mm256_and_pd(o, _mm256_cmp_pd(o, o, _CMP_EQ_OQ));
+            __m256d pb = _mm256_add_pd(_mm256_add_pd(t, a), o);
+            __m256d wc = _mm256_div_pd(_mm256_andnot_pd(sign, c), d43);
+            __m256d wa = _mm256_div_pd(_mm256_andnot_pd(sign, a), d8);
+            __m256d w = _mm256_blendv_pd(ten, wa, _mm256_cmp_pd(a, zero, _CMP_NEQ_UQ));
+            w = _mm256_blendv_pd(w, wc, _mm256_cmp_pd(c, zero, _CMP_NEQ_UQ));
+            __m256d q = _mm256_div_pd(t, w);
+            __m256d neg = _mm256_cmp_pd(pb, zero, _CMP_LT_OQ);
+            __m256d pos = _mm256_and_pd(_mm256_cmp_pd(t, zero, _CMP_GT_OQ), _mm256_cmp_pd(w, zero, _CMP_GT_OQ));
+            _mm256_storeu_pd(bal + i, pb);
+            _mm256_storeu_pd(sh + i, _mm256_and_pd(_mm256_xor_pd(pb, sign), neg));  /* -pb below 0, else +0.0 */
+            _mm256_storeu_pd(wk + i, w);
+            _mm256_storeu_pd(ws + i, _mm256_and_pd(q, pos));
+            /* masks are -1 where true: 0 - (pb < 0) - (pb < -100) - (pb < -1000) is the code 0..3 */
+            __m256i code = _mm256_sub_epi64(_mm256_setzero_si256(), _mm256_castpd_si256(neg));
+            code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_cmp_pd(pb, m100, _CMP_LT_OQ)));
+            code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_cmp_pd(pb, m1000, _CMP_LT_OQ)));
+            __m256d fin = _mm256_cmp_pd(_mm256_add_pd(_mm256_sub_pd(pb, pb), _mm256_sub_pd(w, w)), zero,
+                                        _CMP_EQ_OQ);
+            code = _mm256_or_si256(code, _mm256_andnot_si256(_mm256_castpd_si256(fin), _mm256_set1_epi64x(-1)));
+            __m128i b = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(code, low32));
+            b = _mm_packs_epi16(_mm_packs_epi32(b, b), b);
+            int bytes = _mm_cvtsi128_si32(b);
+            memcpy(rk + i, &bytes, 4);
+        }
+        return i;
+    }
+    #define BKF_HAVE_RISK_AVX2 1
+    #endif
+
+    static void bkf_yarn_risk_run(Py_ssize_t n, const double *th, const double *al, const double *oo,
+                                  const double *co, double *bal, double *sh, double *wk, double *ws,
+                                  signed char *rk) {
+        Py_ssize_t i = 0;
+    #ifdef BKF_HAVE_RISK_AVX2
+        if (__builtin_cpu_supports("avx2"))
+            i = bkf_yarn_risk_avx2(n, th, al, oo, co, bal, sh, wk, ws, rk);
+    #endif
+        if (i < n)  /* the rows after the last full step, or all of them without AVX2 */
+            bkf_yarn_risk(n - i, th + i, al + i, oo + i, co + i, bal + i, sh + i, wk + i, ws + i, rk + i);
+    }
     """
-    void bkf_yarn_risk(Py_ssize_t n, const double *th, const double *al, const double *oo, const double *co,
-                       double *bal, double *sh, double *wk, double *ws, signed char *rk) noexcept nogil
+    void bkf_yarn_risk_run(Py_ssize_t n, const double *th, const double *al, const double *oo, const double *co,
+                           double *bal, double *sh, double *wk, double *ws, signed char *rk) noexcept nogil
 
 
 def yarn_risk(const double[::1] theoretical, const double[::1] allocated, const double[::1] on_order,
@@ -76,5 +144,5 @@ def yarn_risk(const double[::1] theoretical, const double[::1] allocated, const 
     if n == 0:
         return
     with nogil:
-        bkf_yarn_risk(n, &theoretical[0], &allocated[0], &on_order[0], &consumed[0], &balance[0],
+        bkf_yarn_risk_run(n, &theoretical[0], &allocated[0], &on_order[0], &consumed[0], &balance[0],
                       &shortage[0], &weekly[0], &weeks[0], &risk[0])

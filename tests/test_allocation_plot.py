@@ -100,3 +100,23 @@ def test_default_item_ranks_short_before_late_before_delivered():
     res = bk_fast.allocate(orders, supply, engine="numpy")
     assert res.shortfalls["item"].tolist() == ["A"]
     assert res.plot(supply).axes[0].get_title().startswith("A:")
+
+
+def test_path_is_where_the_png_is_written(tmp_path):
+    """A path without a suffix was written to '<path>.png' (matplotlib adds the default format's suffix), where
+    the docstring says the PNG is written there; a suffix still picks the format."""
+    res = bk_fast.allocate(ORDERS, SUPPLY, engine="numpy")
+    res.plot(SUPPLY, "Y", path=str(tmp_path / "chart"))
+    res.plot(SUPPLY, "Y", path=tmp_path / "chart.svg")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart", "chart.svg"]
+    assert (tmp_path / "chart").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert b"<svg" in (tmp_path / "chart.svg").read_bytes()[:1000]
+
+
+def test_a_chart_written_to_a_path_is_not_left_open_in_pyplot(tmp_path):
+    """Each chart written to a path stayed registered in pyplot (a leak in a service writing charts)."""
+    res = bk_fast.allocate(ORDERS, SUPPLY, engine="numpy")
+    plt.close("all")
+    fig = res.plot(SUPPLY, "Y", path=tmp_path / "y.png")
+    assert plt.get_fignums() == [] and fig.axes[0].get_title().startswith("Y:")
+    assert res.plot(SUPPLY, "Y").number in plt.get_fignums()  # (without a path: pyplot's, for plt.show())

@@ -68,6 +68,27 @@ def test_unknown_names_are_errors(capsys):
     assert "unknown --engines fortran" in capsys.readouterr().err
 
 
+def test_blank_names_are_errors_not_an_empty_selection(capsys):
+    """A blank name (`--kernels "$UNSET"`) selected nothing: load_cases([""]) returned no case and no error, so
+    the CLI built the mills and printed an empty table, exit 0; `--engines ""` timed no engine at all."""
+    for blank in ([""], ["  "]):
+        with pytest.raises(ValueError, match=r"^unknown --kernels ''; capabilities: "):
+            bench.load_cases(blank)
+        with pytest.raises(ValueError, match=r"^unknown --kernels ''; capabilities: "):
+            bench.load_cases(["yarn_risk", *blank])
+        with pytest.raises(ValueError, match=r"^unknown --engines ''; engines: "):
+            bench._engine_list(blank)
+        with pytest.raises(ValueError, match=r"^unknown --engines ''; engines: "):
+            bench._engine_list(["numpy", *blank])
+    assert main(["bench", "--quick", "--kernels", ""]) == 2
+    assert "unknown --kernels ''" in capsys.readouterr().err
+    assert main(["bench", "--quick", "--kernels", "yarn_risk", "--engines", ""]) == 2
+    assert "unknown --engines ''" in capsys.readouterr().err
+    # names with spaces around them are still those names
+    assert [c.key for c in bench.load_cases([" yarn_risk "])[0]] == ["inventory.yarn_risk"]
+    assert bench._engine_list([" numpy ", "pandas"]) == (["numpy"], {"pandas"})
+
+
 def test_capability_that_fails_to_import_is_skipped(monkeypatch):
     def broken():
         raise ImportError("module still landing")

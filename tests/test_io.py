@@ -7,8 +7,10 @@ import codecs
 import copy
 import csv
 import io as stdio
+import os
 import struct
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -457,6 +459,63 @@ def test_read_exports_skips_an_xlsx_it_cannot_read_as_an_unreadable_csv(tmp_path
     monkeypatch.setattr(bkio, "read_erp", no_engine)
     with pytest.raises(ImportError, match="engine 'numba' is not available"):
         bkio.read_exports(tmp_path)
+
+
+def test_read_erp_reads_a_file_name_that_is_not_utf8(tmp_path):
+    """An export whose name is not valid UTF-8 (a Latin-1 name from a Windows share; any non-ASCII name under
+    LC_ALL=C) failed with UnicodeEncodeError: pa.memory_map(str(path)) encodes the surrogate-escaped name as
+    UTF-8. read_exports then skipped it with a warning and `bk-fast load` lost the BOM with exit 0."""
+    write_exports({"bom": make_mill(scale=0.01, seed=1)["bom"]}, tmp_path)
+    expected = bkio.read_erp(tmp_path / "BOM.csv")
+    raw = os.path.join(os.fsencode(tmp_path), b"Caf\xe9_BOM.csv")
+    try:
+        os.rename(os.path.join(os.fsencode(tmp_path), b"BOM.csv"), raw)
+    except OSError:  # pragma: no cover - a file system that takes UTF-8 names only
+        pytest.skip("the file system refuses a name that is not UTF-8")
+    name = os.fsdecode(raw)
+    for source in (name, Path(name)):
+        pd.testing.assert_frame_equal(bkio.read_erp(source), expected)
+        assert sum(len(c) for c in bkio.read_erp(source, chunksize=50)) == len(expected)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(bkio.read_exports(tmp_path)) == ["bom"]
+
+
+def test_read_exports_skips_what_is_no_regular_file(tmp_path):
+    """A sub-folder named like an export (old.csv) raised IsADirectoryError, a dangling symlink link.csv
+    FileNotFoundError: either aborted the whole folder (`bk-fast load` exit 2, nothing read) where the docstring
+    promises a skipped file and a warning. A FIFO would block the read: skipped too."""
+    mill = make_mill(scale=0.01, seed=1)
+    write_exports(mill, tmp_path)
+    (tmp_path / "old.csv").mkdir()
+    (tmp_path / "link.csv").symlink_to(tmp_path / "does-not-exist")
+    odd = {"old.csv": "a folder", "link.csv": "a symlink to nothing"}
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.tsv")
+        odd["pipe.tsv"] = "not a regular file"
+    with pytest.warns(UserWarning) as seen:
+        frames = bkio.read_exports(tmp_path)
+    assert sorted(frames) == sorted(mill)
+    assert sorted(str(w.message) for w in seen) == sorted(f"skipped {k}: {v}, not an export file"
+                                                        for k, v in odd.items())
+
+
+def test_read_exports_skips_a_file_it_cannot_open(tmp_path, monkeypatch):
+    """An OSError reading one file (no read permission, removed meanwhile) aborted the whole folder: now that
+    file is skipped with a warning naming it and why."""
+    mill = make_mill(scale=0.01, seed=1)
+    write_exports(mill, tmp_path)
+    read_erp = bkio.read_erp
+
+    def locked(path, **kwargs):
+        if path.name == "BOM.csv":
+            raise PermissionError(13, "Permission denied", str(path))
+        return read_erp(path, **kwargs)
+
+    monkeypatch.setattr(bkio, "read_erp", locked)
+    with pytest.warns(UserWarning, match=r"^skipped BOM\.csv: cannot be read \(Permission denied\)$"):
+        frames = bkio.read_exports(tmp_path)
+    assert sorted(frames) == sorted(set(mill) - {"bom"})
 
 
 def test_demo_step(engine):

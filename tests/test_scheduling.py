@@ -2248,3 +2248,71 @@ def test_schedule_knit_orders_many_styles_no_per_value_isin(no_long_text_isin):
     swc = pd.DataFrame({"Style": styles + styles[:5], "WC": ["W1"] * n + ["W2"] * 5})
     s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine="numpy")
     assert s.jobs["machine"].notna().all()
+
+
+def _small_schedule(**kwargs):
+    jobs = pd.DataFrame({"job": ["J1", "J2"], "qty": [100.0, 200.0], "style": ["S1", "S2"],
+                         "work_center": ["W1", "W1"], "due": [2, 3]})
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": ["W1", "W1"]})
+    return bk_fast.schedule(jobs, machines, **({"rates": 50.0, "start": "2025-09-01"} | kwargs))
+
+
+def test_plot_gantt_writes_a_png_at_the_path_given():
+    """A path without a suffix was written to '<path>.png' (matplotlib adds the default format's suffix), where
+    the docstring says the PNG is written there; a suffix still picks the format."""
+    pytest.importorskip("matplotlib")
+    import io
+    import pathlib
+    import tempfile
+
+    s = _small_schedule()
+    with tempfile.TemporaryDirectory() as tmp:
+        for target in (pathlib.Path(tmp) / "gantt", str(pathlib.Path(tmp) / "g2")):
+            s.plot_gantt(target)
+            assert pathlib.Path(target).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        s.plot_gantt(pathlib.Path(tmp) / "g.svg")
+        assert b"<svg" in (pathlib.Path(tmp) / "g.svg").read_bytes()[:1000]
+        assert sorted(p.name for p in pathlib.Path(tmp).iterdir()) == ["g.svg", "g2", "gantt"]
+    buf = io.BytesIO()
+    s.plot_gantt(buf)
+    assert buf.getvalue()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_gantt_to_a_path_leaves_no_pyplot_figure_open():
+    """Every chart written to a path stayed registered in pyplot: a service writing charts leaked them (pyplot
+    warns after 20). Without a path the figure is pyplot's, for plt.show()."""
+    pytest.importorskip("matplotlib")
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    s = _small_schedule()
+    plt.close("all")
+    try:
+        figs = [s.plot_gantt(io.BytesIO()) for _ in range(3)]
+        assert plt.get_fignums() == []
+        assert [len(f.axes[0].collections) for f in figs] == [2] * 3  # (knitting on two machines, no changeover)
+        shown = s.plot_gantt()
+        assert plt.get_fignums() == [shown.number]
+    finally:
+        plt.close("all")
+
+
+def test_schedules_compare_by_value():
+    """`a == b` of two schedules raised "The truth value of a DataFrame is ambiguous" (the generated __eq__
+    compared tuples of frames): now equal frames (DataFrame.equals), start and calendar; not hashable."""
+    import pickle
+
+    s = _small_schedule()
+    again = pickle.loads(pickle.dumps(s))
+    assert (s == again) is True and (s != again) is False and s == copy.deepcopy(s)
+    assert (s == _small_schedule(rates=40.0)) is False
+    assert (s == _small_schedule(start="2025-09-02")) is False
+    assert (s == _small_schedule(days_per_week=6)) is False
+    assert (s == _small_schedule(holidays=["2025-12-25"])) is False
+    assert (s == "a schedule") is False and s != None  # noqa: E711
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(s)

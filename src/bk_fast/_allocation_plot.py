@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bk_fast._plotting import figure_axes
+from bk_fast._plotting import figure_axes, save_png
 from bk_fast._validate import numpy_dates, plain, require_frame
 
 
@@ -104,5 +104,5 @@ def plot_allocation(result, supply: pd.DataFrame, item=None, path=None, *, ax=No
     ax.legend(loc="upper left", fontsize="small")
     fig.tight_layout()
     if path is not None:
-        fig.savefig(path, dpi=110)
+        save_png(fig, path)
     return fig

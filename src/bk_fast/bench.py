@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import ENGINES, engines, pick, use_engine
+from bk_fast._plotting import save_png
 
 #: Mill scales (1 = the real mill: ~1,200 yarns, ~22,900 BOM rows, ~195 knit orders).
 FULL_SCALES = (1.0, 10.0, 100.0)
@@ -92,8 +93,8 @@ def capability(name: str, cases: tuple[str, ...] = ()):
 def load_cases(selected=None) -> tuple[list[Case], dict[str, str]]:
     """The cases of the selected capabilities or case names (all when None), and ``{capability: reason}`` for
     the selected capabilities whose module failed to import (also when selected by a case name of theirs).
-    Unknown names raise ValueError."""
-    wanted = None if not selected else {s.strip() for s in selected if s.strip()}
+    Unknown names raise ValueError, a blank one too (``--kernels "$UNSET"`` would select nothing)."""
+    wanted = None if not selected else {s.strip() for s in selected}
     cases: list[Case] = []
     skipped: dict[str, str] = {}
     matched: set[str] = set()
@@ -117,9 +118,14 @@ def load_cases(selected=None) -> tuple[list[Case], dict[str, str]]:
         if unknown:
             known = sorted(CAPABILITIES)
             case_names = sorted({n for cap in known for n in CASE_NAMES.get(cap, ())})
-            raise ValueError(f"unknown --kernels {', '.join(unknown)}; capabilities: {', '.join(known)}; "
+            raise ValueError(f"unknown --kernels {_names_text(unknown)}; capabilities: {', '.join(known)}; "
                              f"cases: {', '.join(case_names)}")
     return cases, skipped
+
+
+def _names_text(names) -> str:
+    """Unknown ``--kernels`` / ``--engines`` names for an error, a blank one shown as ``''``."""
+    return ", ".join(n or "''" for n in names)
 
 
 # ==========================================================================================================
@@ -533,17 +539,18 @@ def _time_calls(func: Callable[[], Any], repeat: int, budget: float):
 
 
 def _engine_list(requested) -> tuple[list[str], set[str] | None]:
-    """(engines to run, baselines to keep or None = all) from ``--engines``."""
+    """(engines to run, baselines to keep or None = all) from ``--engines``; unknown or blank names ->
+    ValueError."""
     status = engines()
     if not requested:
         return [e for e in ENGINES if status[e].available], None
-    names = list(dict.fromkeys(n.strip() for n in requested if n.strip()))  # each once, in the given order
+    names = list(dict.fromkeys(n.strip() for n in requested))  # each once, in the given order
     picked = [n for n in names if n in ENGINES]
     baselines = {n for n in names if n not in ENGINES}
     known_baselines = {b for b in ("pandas", "loop")}
     unknown = sorted(baselines - known_baselines)
     if unknown:
-        raise ValueError(f"unknown --engines {', '.join(unknown)}; engines: {', '.join(ENGINES)}; baselines: "
+        raise ValueError(f"unknown --engines {_names_text(unknown)}; engines: {', '.join(ENGINES)}; baselines: "
                          f"{', '.join(sorted(known_baselines))}")
     missing = [e for e in picked if not status[e].available]
     if missing:
@@ -752,8 +759,7 @@ def plot(result: dict, path) -> None:
     fig.suptitle(f"bk-fast bench (bk_fast {result['bk_fast']}, {result['machine']['cpus']} cpus"
                  f"{', quick' if result['quick'] else ''})", fontsize=11)
     fig.tight_layout()
-    # a name without a suffix is written as PNG exactly there (matplotlib would add ".png" to it)
-    fig.savefig(path, dpi=110, format=None if os.path.splitext(os.fspath(path))[1] else "png")
+    save_png(fig, path)  # (a name without a suffix: a PNG exactly there)
     plt.close(fig)
 
 

@@ -1445,7 +1445,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         skip = 0
         buf = None
         if _HAVE_PYARROW:
-            buf = pa.memory_map(str(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
+            # (the path as bytes: a name that is not valid UTF-8, held with surrogate escapes, is no str pyarrow
+            # can encode)
+            buf = pa.memory_map(os.fsencode(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
             block = _arrow_block_size(buf.slice(header.offset), header.encoding, header.delimiter)
             if block is None:
                 warnings.warn(f"{name}: line breaks inside quoted fields fall at the ends of pyarrow's blocks for "
@@ -1508,8 +1510,10 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
                  delimiter: str | None = None) -> dict[str, pd.DataFrame]:
     """Read every ERP export (``*.csv``, ``*.tsv``, ``*.txt``, ``*.xlsx``) in ``folder``, keyed by detected kind.
 
-    Files whose kind cannot be detected or that cannot be read (an XLSX without openpyxl installed) are skipped
-    with a warning naming the file and why; two files of one kind -> ValueError.
+    Files whose kind cannot be detected or that cannot be read (an XLSX without openpyxl installed, a file
+    without read permission) are skipped with a warning naming the file and why, as are entries named like an
+    export that are no regular file (a sub-folder ``old.csv``, a dangling symlink, a FIFO); two files of one
+    kind -> ValueError.
     ``delimiter``: the text exports' field separator, as :func:`read_erp` takes it (default: detected; a
     folder of semicolon-separated exports needs ``delimiter=";"``).
 
@@ -1537,10 +1541,18 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
     for path in sorted(folder.iterdir()):
         if path.suffix.lower() not in EXPORT_SUFFIXES or path.name.startswith("~$"):
             continue
+        if not path.is_file():  # (a FIFO would block the read)
+            what = ("a folder" if path.is_dir() else "a symlink to nothing" if not path.exists()
+                    else "not a regular file")
+            warnings.warn(f"skipped {path.name}: {what}, not an export file", stacklevel=2)
+            continue
         try:
             frame = read_erp(path, engine=engine, optimize=optimize, delimiter=delimiter)
         except ValueError as exc:
             warnings.warn(f"skipped {path.name}: {exc}", stacklevel=2)
+            continue
+        except OSError as exc:  # (no read permission, removed meanwhile...: this file, not the folder)
+            warnings.warn(f"skipped {path.name}: cannot be read ({exc.strerror or exc})", stacklevel=2)
             continue
         except NoXlsxReader as exc:  # (skipped as an unreadable CSV is; any other ImportError, e.g. an engine
             # that is not installed, is the caller's to see)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
-from bk_fast._plotting import figure_axes
+from bk_fast._plotting import figure_axes, save_png
 from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, pick_column, \
     plain, numpy_dates, reject_text, require_frame, spellings, uncategorized
 
@@ -84,7 +84,7 @@ class _CalendarState(NamedTuple):
     holidays: np.ndarray
 
 
-@dataclass
+@dataclass(eq=False)
 class Schedule:
     """Result of :func:`schedule`.
 
@@ -112,6 +112,12 @@ class Schedule:
         Day 0 of the calendar.
     calendar : numpy.busdaycalendar
         The working calendar used.
+
+    Notes
+    -----
+    Two schedules are equal (``==``) when their frames are equal as :meth:`pandas.DataFrame.equals` sees them
+    (same labels, dtypes and values, NaN equal to NaN), with the same start and calendar (weekmask and
+    holidays). A schedule is not hashable (its frames can change).
     """
 
     jobs: pd.DataFrame
@@ -133,6 +139,16 @@ class Schedule:
         if isinstance(cal, _CalendarState):
             state = dict(state, calendar=np.busdaycalendar(weekmask=cal.weekmask, holidays=cal.holidays))
         self.__dict__.update(state)
+
+    def __eq__(self, other) -> bool:
+        # (the generated __eq__ compared tuples of DataFrames: "the truth value of a DataFrame is ambiguous")
+        if type(other) is not type(self):
+            return NotImplemented
+        mine, theirs = self.calendar, other.calendar
+        return (self.jobs.equals(other.jobs) and self.machines.equals(other.machines) and self.start == other.start
+                and np.array_equal(mine.weekmask, theirs.weekmask) and np.array_equal(mine.holidays, theirs.holidays))
+
+    __hash__ = None  # (equal by value, and mutable)
 
     def __copy__(self) -> Schedule:
         # (a shallow copy shares the fields, the calendar too, as it did before __getstate__)
@@ -161,7 +177,10 @@ class Schedule:
         """Gantt chart of the busiest work centers (or the ones named), one row per machine.
 
         Knitting is drawn blue (red when the job is late), changeovers grey. Needs matplotlib (the ``plot``
-        extra); without it an ImportError says so. ``path``: write a PNG there. Returns the figure.
+        extra); without it an ImportError says so. ``path``: write a PNG there (a file name, with no suffix too,
+        or a binary file; a name with a suffix such as ``.svg`` takes that format). Returns the figure: without
+        ``path`` or ``ax`` a pyplot figure (``plt.show()``), with ``path`` only a figure not registered with
+        pyplot, which charts written in a loop do not pile up in.
         """
         placed = self.jobs[self.jobs["reason"].isna()]
         if work_centers is None:
@@ -198,7 +217,7 @@ class Schedule:
         ax.set_title("Knit schedule of the busiest work centers (red: late, grey: changeover)")
         fig.tight_layout()
         if path is not None:
-            fig.savefig(path, dpi=110)
+            save_png(fig, path)
         return fig
 
 

@@ -491,7 +491,7 @@ class Allocation(NamedTuple):
         item : optional
             The item to chart; default: the item with the most short, then late, then delivered qty.
         path : str or file, optional
-            Write a PNG there.
+            Write a PNG there (a name without a suffix too; a suffix such as ``.svg`` picks that format).
         ax : matplotlib Axes, optional
             Draw into it instead of a new figure.
         columns : dict, optional
@@ -500,6 +500,9 @@ class Allocation(NamedTuple):
         Returns
         -------
         matplotlib.figure.Figure
+            Without ``path`` or ``ax``, a pyplot figure (``plt.show()``); with ``path`` only, a figure not
+            registered with pyplot (charts written in a loop do not pile up in it; ``plt.show()`` does not
+            show it).
 
         Examples
         --------

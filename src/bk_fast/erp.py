@@ -1347,6 +1347,32 @@ def _net_wide(frame, what, yarn_col, seen=None):
     return buckets
 
 
+_NET_WEEKISH = _net_re.compile(r"^\s*w(ee)?k\s*[-_#]?\s*\d+", _net_re.IGNORECASE)
+
+
+def _net_no_lost_demand(frame, yarn_col):
+    """ValueError naming a demand column that holds quantities under a label that looks like a week but is no
+    bucket (``Week36``, ``Wk 37``, ``Week_38``) or under a past-due label (past due is a receipts bucket only,
+    DOMAIN.md section 5): :func:`_net_wide` skips both, and their demand was lost silently. Other columns
+    (prices, notes) are left alone."""
+    from bk_fast._validate import float_column
+
+    for col in frame.columns:
+        if col == yarn_col or not isinstance(col, str) or _net_bucket(col) is not None:
+            continue
+        past = _net_past_due(col)
+        if not (past or _NET_WEEKISH.match(_NET_PREFIX.sub("", col.strip()))):
+            continue
+        if _net_np.isnan(float_column(frame, col, what="demand")).all():
+            continue  # (no quantity in it: nothing is lost)
+        why = ("a past-due bucket, which only receipts have (yarn_po's 'Unscheduled or Past Due')" if past
+               else "not a bucket name")
+        raise ValueError(f"demand column {col!r} holds quantities but is {why}: the demand buckets are 'This "
+                         f"Week', 'Week NN' (e.g. 'Week 36', a space before the number) or 'Week <date>', and "
+                         f"'Later' (an optional 'Demand ' prefix): rename the column to its bucket (past-due "
+                         f"demand into 'This Week') or drop it")
+
+
 def _net_quantities(frame, col, what, yarn_col, arr=None):
     """Quantity column ``col`` of an ERP frame as float64 (:func:`float_column`, or ``arr`` when the caller
     read it so); text that is no number is a ValueError naming ``what``, the column, the row and its yarn
@@ -1472,7 +1498,10 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         modified.
     demand : DataFrame
         Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
-        ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up.
+        ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up. A
+        column holding quantities under a label that looks like a week but is none of those (``Week36``, ``Wk
+        37``) or under a past-due label (``Past Due``: receipts only) is a ValueError naming it; other columns
+        are ignored.
     yarn_po : DataFrame, optional
         Open yarn PO lines: ``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week ...``, ``Later``
         (``PO Bal`` and other columns are ignored); lines of one yarn add up.
@@ -1528,6 +1557,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
 
     dem_id = find_column(dem, "Desc#", what="demand")
     weeks = {}  # (week key: its first spelling, which names its bucket)
+    _net_no_lost_demand(dem, dem_id)
     dem_b = _net_wide(dem, "demand", dem_id, weeks)
     if not dem_b:
         raise ValueError("demand has no bucket columns (expected 'This Week', 'Week NN' ..., 'Later')")

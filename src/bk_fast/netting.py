@@ -14,9 +14,11 @@ Time-phased inputs are frames in either form:
 - **wide**: one row per item (the index, whose tuples are the items when it is a MultiIndex, or an ``item`` /
   ``Desc#`` column), one column per period;
 - **long**: columns item, period (``period``/``week``/``bucket``/``date``) and quantity
-  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``, the first present read); repeated (item,
-  period) rows add up; two labels of that name differing only in case, spaces or punctuation (``qty`` beside
-  ``Qty``) are an error naming both;
+  (``qty``/``quantity``/``demand``/``receipt``/``gross``/``lbs``, the first present read, else the only
+  column left); repeated (item, period) rows add up; two labels of that name differing only in case, spaces or
+  punctuation (``qty`` beside ``Qty``) are an error naming both. A frame with a period column is never read as
+  wide: when no other column has one of those names and more than one (or none) is left (``week``, ``required``,
+  ``priority``), that is an error naming them (rename the quantity column);
 
 or a 2-D array (rows = items 0..n-1, columns = periods 0..T-1). Periods are ordered as given by ``periods=``;
 otherwise numbers, dates and pandas Periods (of one frequency) are sorted, the ERP's bucket names (``This Week``,
@@ -45,7 +47,9 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._engine import resolve
+from bk_fast.inventory import _Reader as _InventoryReader
 from bk_fast._columns import canonical as _erp_column
+from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
 from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, isin,
                                number_arg, numpy_dates, one_column, pick_column, plain, reject_text, require_frame,
@@ -62,6 +66,7 @@ _QTY_NAMES = ("qty", "quantity", "Qty", "Quantity", "demand", "Demand", "receipt
 _MAX_ORDERS = 20_000_000  # more planned orders than this is a lot max far too small, not a plan
 _ON_HAND_NAMES = ("on_hand", "On Hand", "on hand", "Monday Inventory", "inventory", "Inventory", "stock",
                   "qty", "quantity", "Theoretical Balance", "Beginning Balance", "balance")
+_BALANCE_PARTS = ("Received", "Consumed", "Adjustments")  # (Beginning Balance + these: the Theoretical Balance)
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -133,14 +138,19 @@ def _check_keys(keys: pd.Index, what: str, kind: str, rows: np.ndarray | None = 
 def _layout(df: pd.DataFrame, what: str) -> tuple:
     """How a time-phased frame is read: ``(item column or None for the index, period column, qty column,
     value columns)``; a long frame has a period and a qty column (its value columns: the qty), a wide one
-    neither (its value columns: every column but the item's, one period each)."""
+    neither (its value columns: every column but the item's, one period each). A period column with no qty
+    column (no accepted name, and more than one other column, or none) is a ValueError naming them."""
     item_col = _item_column(df, what)
     period_col = _lookup(df, _PERIOD_NAMES, what)
     rest = [c for c in df.columns if c not in (item_col, period_col)]
-    qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what, "qty") if period_col is not None else None
-    if period_col is not None and qty_col is None and len(rest) == 1:
-        qty_col = rest[0]
-    if period_col is not None and qty_col is not None:
+    if period_col is not None:  # a long frame: never read wide (its period column dropped, silently)
+        qty_col = _lookup(df[list(dict.fromkeys(rest))], _QTY_NAMES, what, "qty")
+        if qty_col is None and len(rest) == 1:
+            qty_col = rest[0]
+        if qty_col is None:
+            raise ValueError(f"{what} has a period column {period_col!r} (a long frame) but no quantity column "
+                             f"among {rest!r} (accepted names: {', '.join(map(repr, _QTY_NAMES))}, or the only "
+                             f"other column): rename the quantity column to one of them, or drop the others")
         return item_col, period_col, qty_col, [qty_col]
     if isinstance(df.columns, pd.MultiIndex):
         raise ValueError(f"{what} has a two-level column header (MultiIndex columns), read as a wide frame (no "
@@ -662,8 +672,10 @@ def _bad_costs(items: pd.Index, setup: np.ndarray, hold: np.ndarray) -> None:
     _bad(items, ~np.isfinite(hold) | (hold < 0), "holding cost", "a finite number >= 0", hold)
 
 
-def _on_hand(on_hand, what: str = "on_hand"):
-    """(items, values, frame, frame_items) of the on-hand input; items None for a scalar or plain array."""
+def _on_hand(on_hand, what: str = "on_hand", engine: str | None = None):
+    """(items, values, frame, frame_items) of the on-hand input; items None for a scalar or plain array. A frame
+    whose on-hand column is ``Beginning Balance`` beside any of ``Received``, ``Consumed``, ``Adjustments`` is
+    read as its theoretical balance (:func:`bk_fast.theoretical_balance`; ``engine``: its kernel's)."""
     if on_hand is None:
         return None, None, None, None
     if isinstance(on_hand, pd.DataFrame):
@@ -679,6 +691,22 @@ def _on_hand(on_hand, what: str = "on_hand"):
             qty_col = numeric[0]
         items = pd.Index(df[item_col]) if item_col is not None else pd.Index(df.index)
         _check_keys(items if item_col is not None else df.index, what, "item")
+        if normalise(qty_col) == "beginningbalance" and any(
+                find_column(df, c, what=what, required=False) is not None for c in _BALANCE_PARTS):
+            # the ERP's inventory without its Theoretical Balance: computed from its components as the inventory
+            # module does (DOMAIN.md section 2; NaN counts 0), not the Beginning Balance less what moved since
+            lack = [c for c in _BALANCE_PARTS if find_column(df, c, what=what, required=False) is None]
+            if lack:
+                raise ValueError(f"{what}: its on-hand column {qty_col!r} is the ERP's Beginning Balance, beside "
+                                 f"some of its movements ({', '.join(map(repr, _BALANCE_PARTS))}): the on hand is "
+                                 f"the Theoretical Balance, Beginning Balance + Received + Consumed + Adjustments, "
+                                 f"but {', '.join(map(repr, lack))} is missing; add it (empty for none) or pass a "
+                                 f"'Theoretical Balance' or 'on_hand' column")
+            reader = _InventoryReader(df)
+            vals = reader.computed(engine)
+            for label, arr in reader.inputs:
+                _no_text(df, label, arr, what, items)
+            return items, vals, df, items
         vals = float_column(df, qty_col, what=what)
         _no_text(df, qty_col, vals, what, items)
         return items, vals, df, items
@@ -720,12 +748,12 @@ def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
     return out
 
 
-def _grid(first, others, on_hand, periods, *, on_hand_first: bool, also=()):
+def _grid(first, others, on_hand, periods, *, on_hand_first: bool, also=(), engine: str | None = None):
     """Items (union, in order of appearance), periods and the on-hand input. The ids of the sources (their
     ``items`` are replaced), of on_hand and of ``also`` ((name, Index or None) pairs, returned last, in a
     list) are made comparable exactly first (:func:`bk_fast._validate.same_ids`)."""
     srcs = [s for s in [first, *others] if s is not None]
-    oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand)
+    oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand, engine=engine)
     also = list(also)
     if not any(s.array for s in srcs):
         ids = same_ids([(s.what, s.items) for s in srcs] + [("on_hand", oh_items)] + also)
@@ -791,7 +819,10 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     ----------
     on_hand : Series, dict, DataFrame, number or 1-D array
         Monday inventory per item (a frame: item column or index, and an on-hand column such as ``on_hand``,
-        ``Monday Inventory`` or ``Theoretical Balance``). Items missing here start at 0.
+        ``Monday Inventory`` or ``Theoretical Balance``; the ERP's inventory without that one, its ``Beginning
+        Balance`` beside ``Received``, ``Consumed`` and ``Adjustments``, is read as its theoretical balance,
+        their sum with missing numbers 0, as :func:`bk_fast.theoretical_balance` computes it). Items missing
+        here start at 0.
     demand, receipts : DataFrame (wide or long) or 2-D array
         Demand and receipts per item and bucket (module docstring). ``receipts`` may be None.
     past_due : Series, dict, number or 1-D array, optional
@@ -823,9 +854,9 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     if d_src is None:
         raise TypeError("demand is required")
     r_src = _parse(receipts, "receipts")
-    pd_items, pd_vals = (None, None) if past_due is None else _on_hand(past_due, "past_due")[:2]
+    pd_items, pd_vals = (None, None) if past_due is None else _on_hand(past_due, "past_due", engine)[:2]
     items, per, (oh_items, oh_vals, _, _), (pd_items,) = _grid(
-        d_src, [r_src], on_hand, periods, on_hand_first=True, also=[("past_due", pd_items)])
+        d_src, [r_src], on_hand, periods, on_hand_first=True, also=[("past_due", pd_items)], engine=engine)
     dem = _matrix(d_src, items, per)
     rec = _matrix(r_src, items, per)
     oh = _vector(oh_items, oh_vals, items, "on_hand")
@@ -962,21 +993,18 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
 
 
 def _releases(receipt, lead):
-    """Planned releases (receipts shifted ``lead`` periods earlier) and the past-due quantity per item."""
+    """Planned releases (receipts shifted ``lead`` periods earlier) and the past-due quantity per item (its
+    receipts in periods ``0 .. lead - 1``, added in period order). Leads are capped at the horizon (beyond it
+    everything is past due: one case), and the shift is one gather, linear in the items, however many distinct
+    lead times they have."""
     n, t_len = receipt.shape
-    rel = np.zeros((n, t_len))
+    k = np.minimum(lead, t_len)
+    src = np.arange(t_len) + k[:, None]
+    inside = src < t_len
+    rel = np.where(inside, np.take_along_axis(receipt, np.minimum(src, max(t_len - 1, 0)), axis=1), 0.0)
     late = np.zeros(n)
-    for lt in np.unique(lead):
-        rows = np.flatnonzero(lead == lt) if lt != lead[0] or not (lead == lt).all() else slice(None)
-        lt = int(lt)
-        k = min(lt, t_len)
-        if k < t_len:
-            rel[rows, : t_len - k] = receipt[rows, k:]
-        if k:
-            acc = np.zeros(n)[rows] if isinstance(rows, slice) else np.zeros(rows.shape[0])
-            for p in range(k):
-                acc += receipt[rows, p]
-            late[rows] = acc
+    for p in range(int(k.max(initial=0))):
+        late += np.where(k > p, receipt[:, p], 0.0)
     return rel, late
 
 
@@ -1086,7 +1114,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     gross : DataFrame (wide or long) or 2-D array
         Gross requirements per item and period (module docstring).
     on_hand : Series, dict, DataFrame, number or 1-D array, optional
-        Stock at the start of the first period (a frame may also hold per-item parameter columns).
+        Stock at the start of the first period (a frame may also hold per-item parameter columns; its on-hand
+        column is read as in :func:`weekly_balance`, the ERP's ``Beginning Balance`` with its movements as
+        their theoretical balance).
     receipts : DataFrame or 2-D array, optional
         Scheduled receipts (open purchase orders) per item and period.
     safety_stock, lead_time : number, Series/dict by item, 1-D array or on_hand column name
@@ -1126,7 +1156,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
         raise TypeError("gross is required")
     r_src = _parse(receipts, "receipts")
     items, per, (oh_items, oh_vals, oh_frame, oh_keys) = _grid(g_src, [r_src], on_hand, periods,
-                                                               on_hand_first=False)
+                                                               on_hand_first=False, engine=engine)
     g = _matrix(g_src, items, per)
     sch = _matrix(r_src, items, per)
     oh = _vector(oh_items, oh_vals, items, "on_hand")
@@ -1210,7 +1240,8 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     bom : BOM
         The compiled BOM (:meth:`bk_fast.BOM.from_frame`).
     on_hand : Series, dict, DataFrame or number, optional
-        Stock per item now (a frame may also hold per-item parameter columns).
+        Stock per item now (a frame may also hold per-item parameter columns; read as in
+        :func:`net_requirements`).
     receipts : DataFrame, optional
         Scheduled receipts per item and period.
     lead_time, safety_stock, lot, periods, engine
@@ -1245,7 +1276,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     if d_src is None:
         raise TypeError("demand is required")
     r_src = _parse(receipts, "receipts")
-    oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand)
+    oh_items, oh_vals, oh_frame, oh_keys = _on_hand(on_hand, engine=engine)
     srcs = [s for s in (d_src, r_src) if s is not None]
     if any(s.array for s in srcs):
         raise TypeError("mrp needs frames keyed by item (the BOM's ids), not a bare 2-D array")

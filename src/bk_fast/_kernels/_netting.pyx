@@ -53,8 +53,9 @@ cdef void _ww(const double* d, Py_ssize_t t_len, double setup, double hold, doub
     for j in range(t_len):
         c[j] = setup
         dj = d[j]
-        for i in range(j):
-            c[i] += hold * <double>(j - i) * dj
+        if dj != 0.0:  # (no demand adds no holding cost: inf * 0 is NaN, a cost no candidate beats)
+            for i in range(j):
+                c[i] += hold * <double>(j - i) * dj
         if dj > 0.0:
             best = INFINITY
             bi = -1

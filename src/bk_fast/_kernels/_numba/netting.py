@@ -52,8 +52,9 @@ def _ww(d, setup, hold, rec, f, c, arg):
     for j in range(t_len):
         c[j] = setup
         dj = d[j]
-        for i in range(j):
-            c[i] += hold * float(j - i) * dj
+        if dj != 0.0:  # (no demand adds no holding cost: inf * 0 is NaN, a cost no candidate beats)
+            for i in range(j):
+                c[i] += hold * float(j - i) * dj
         if dj > 0.0:
             best = math.inf
             bi = -1

@@ -67,13 +67,15 @@ def _ww_plan(d, setup, hold):
     c = np.zeros((n, t_len))
     arg = np.full((n, t_len + 1), -1, dtype=np.int64)
     positive = d > 0.0
-    # (costs that overflow are inf, as in the compiled engines: they tie, the earliest order period wins)
-    with np.errstate(over="ignore"):
+    # (costs that overflow are inf, as in the compiled engines: they tie, the earliest order period wins; a
+    # period of no demand adds no holding cost, not inf * 0 = NaN, a cost that no candidate beats)
+    with np.errstate(over="ignore", invalid="ignore"):
         for j in range(t_len):
             c[:, j] = setup
             dj = d[:, j]
+            some = dj != 0.0
             for i in range(j):
-                c[:, i] += hold * float(j - i) * dj
+                c[:, i] = np.where(some, c[:, i] + hold * float(j - i) * dj, c[:, i])
             best = np.full(n, np.inf)
             bi = np.full(n, -1, dtype=np.int64)
             for i in range(j + 1):

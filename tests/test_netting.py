@@ -2356,3 +2356,26 @@ def test_releases_with_many_distinct_lead_times_are_linear_and_exact():
     assert res.planned_releases[rows].tolist() == rel[rows].tolist()
     assert res.past_due[rows].tolist() == late[rows].tolist() and res.past_due.sum() > 0
     assert took < 5.0, took  # (generous: ~0.5 s here; the quadratic loop took 9-10 s)
+
+
+def test_results_compare_by_value(engine):
+    """``==`` on two results answers (a cache checking whether a recomputed plan changed): the generated
+    dataclass __eq__ compared tuples of arrays and raised "truth value ... ambiguous", even for a pickle round
+    trip of the same result. NettingResult and MRPResult (whose extra fields count too)."""
+    import pickle
+
+    gross = np.array([[5.0, 10.0], [0.0, 3.0]])
+    res = bk_fast.net_requirements(gross, on_hand=[8.0, 1.0], engine=engine)
+    res.record  # (a built cache does not count)
+    assert res == pickle.loads(pickle.dumps(res))
+    assert res == bk_fast.net_requirements(gross.copy(), on_hand=[8.0, 1.0], engine=engine)
+    assert res != bk_fast.net_requirements(gross + [[0.0, 1.0], [0.0, 0.0]], on_hand=[8.0, 1.0], engine=engine)
+    assert (res == "plan") is False and res != None  # noqa: E711
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(res)
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["Y"], "qty_per": [2.0]}))
+    demand = pd.DataFrame({"item": ["A", "A"], "period": [0, 1], "qty": [1.0, 2.0]})
+    plan = bk_fast.mrp(demand, bom, engine=engine)
+    assert plan == pickle.loads(pickle.dumps(plan))
+    other = bk_fast.mrp(demand.assign(qty=[1.0, 3.0]), bom, engine=engine)
+    assert plan != other and not (plan == res)

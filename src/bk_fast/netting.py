@@ -41,7 +41,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -995,27 +995,73 @@ def _orders_frame(items, periods, receipt, net, counts, lead, p: _Params, per_it
 def _releases(receipt, lead):
     """Planned releases (receipts shifted ``lead`` periods earlier) and the past-due quantity per item (its
     receipts in periods ``0 .. lead - 1``, added in period order). Leads are capped at the horizon (beyond it
-    everything is past due: one case), and the shift is one gather, linear in the items, however many distinct
-    lead times they have."""
+    everything is past due: one case), and the items are grouped by lead with one sort: linear in the items
+    however many distinct lead times they have (a pass over every item per distinct lead took ~9 s for 10^5
+    items with distinct leads), and one slice copy when all share one lead (the common case: a shift of the
+    whole matrix by gathers took 3-6x that)."""
     n, t_len = receipt.shape
     k = np.minimum(lead, t_len)
-    src = np.arange(t_len) + k[:, None]
-    inside = src < t_len
-    rel = np.where(inside, np.take_along_axis(receipt, np.minimum(src, max(t_len - 1, 0)), axis=1), 0.0)
+    rel = np.zeros((n, t_len))
     late = np.zeros(n)
-    for p in range(int(k.max(initial=0))):
-        late += np.where(k > p, receipt[:, p], 0.0)
+    if not n:
+        return rel, late
+    if (k == k[0]).all():
+        groups = [(int(k[0]), slice(None))]
+    else:
+        order = np.argsort(k, kind="stable")
+        cuts = np.flatnonzero(np.diff(k[order])) + 1
+        groups = [(int(k[order[s]]), rows) for s, rows in zip(np.r_[0, cuts], np.split(order, cuts))]
+    for kk, rows in groups:
+        if kk < t_len:
+            rel[rows, : t_len - kk] = receipt[rows, kk:]
+        if kk:
+            acc = np.zeros(n) if isinstance(rows, slice) else np.zeros(rows.shape[0])
+            for p in range(kk):
+                acc += receipt[rows, p]
+            late[rows] = acc
     return rel, late
 
 
-@dataclass
+@dataclass(eq=False)
 class NettingResult:
     """Time-phased record and planned orders of :func:`net_requirements` (and per item of :func:`mrp`).
 
     Arrays are items x periods (rows in the order of ``items``, columns in the order of ``periods``).
     ``orders`` has one row per planned order: ``item``, ``due_period`` (position), ``due`` (label),
     ``release_period`` (position; negative = released before period 0), ``qty`` and ``past_due``.
+
+    Two results are equal (``==``) when they are of the same class and every field is: the indexes and
+    ``orders`` as :meth:`pandas.Index.equals` / :meth:`pandas.DataFrame.equals` see them, the arrays in shape,
+    dtype and values (NaN equal to NaN). A result is not hashable (its arrays can change).
+
+    Examples
+    --------
+    >>> import pickle, numpy as np, bk_fast
+    >>> res = bk_fast.net_requirements(np.array([[5.0, 10.0]]), on_hand=[8.0])
+    >>> res == pickle.loads(pickle.dumps(res)), res == bk_fast.net_requirements(np.array([[5.0, 11.0]]))
+    (True, False)
     """
+
+    def __eq__(self, other) -> bool:
+        # (the generated __eq__ compared tuples of arrays: "the truth value of an array ... is ambiguous")
+        if type(other) is not type(self):
+            return NotImplemented
+        for f in fields(self):
+            if f.name == "_record":  # (a cache of the arrays' long form)
+                continue
+            a, b = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(a, (pd.Index, pd.DataFrame)):
+                same = isinstance(b, type(a)) and a.equals(b)
+            elif isinstance(a, np.ndarray):
+                same = isinstance(b, np.ndarray) and a.dtype == b.dtype and \
+                    np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+            else:
+                same = a is b or a == b
+            if not same:
+                return False
+        return True
+
+    __hash__ = None  # (equal by value, and mutable)
 
     items: pd.Index
     periods: pd.Index
@@ -1176,7 +1222,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
 # multi-level MRP
 
 
-@dataclass
+@dataclass(eq=False)
 class MRPResult(NettingResult):
     """Result of :func:`mrp`: a :class:`NettingResult` over the items in play (BOM items in low-level-code
     order, then items that are not in the BOM; items with no demand, receipts, stock or safety stock and none

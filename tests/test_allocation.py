@@ -821,8 +821,9 @@ def test_uint64_item_ids_beyond_int64(engine):
 
 
 def test_time_zone_dates_deliver_in_the_due_time_zone(engine):
-    """Dates with time zones: due and period compared as instants; the deliveries' period is in the due's
-    zone (an on-time delivery's period is its due)."""
+    """Dates with time zones: due and period on the due zone's clock (the same order as the instants here, no
+    daylight-saving change between them); the deliveries' period is in the due's zone (an on-time delivery's
+    period is its due)."""
     due = pd.to_datetime(["2026-01-05 00:00", "2026-01-05 00:00"]).tz_localize("US/Eastern")
     period = pd.to_datetime(["2026-01-05 03:00", "2026-01-08 12:00"]).tz_localize("UTC")
     orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
@@ -834,6 +835,32 @@ def test_time_zone_dates_deliver_in_the_due_time_zone(engine):
     assert d["period"].iloc[0] == due[0] and d["period"].iloc[1] == due[0]
     assert d["period"].iloc[2] == period[1]  # the same instant, shown in the due's zone
     assert d["days_late"].iloc[2] == pytest.approx((period[1] - due[0]) / pd.Timedelta("1D"))
+
+
+def test_time_zone_dates_count_calendar_days_across_daylight_saving(engine):
+    """Local midnights 10 days apart across the end of summer time (Europe/Berlin, 2025-10-26) are 10 days and
+    1 hour apart as instants: a delivery 10 days after its due was 10.041667 days late, and max_lateness=10
+    (days, or a Timedelta of 10 days) left it short. On the due zone's clock they are 10 calendar days, for
+    supply given in the due's zone or in another one (UTC)."""
+    tz = "Europe/Berlin"
+    due = pd.to_datetime(["2025-10-20", "2025-10-20"]).tz_localize(tz)
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
+                           "due": due})
+    period = pd.to_datetime(["2025-10-20", "2025-10-30"]).tz_localize(tz)
+    for supply in (pd.DataFrame({"item": ["Y", "Y"], "period": period, "qty": [10.0, 10.0]}),
+                   pd.DataFrame({"item": ["Y", "Y"], "period": period.tz_convert("UTC"), "qty": [10.0, 10.0]})):
+        d = allocate(orders, supply, engine=engine).deliveries
+        assert d["days_late"].tolist() == [0.0, 10.0]
+        assert d["period"].iloc[1] == period[1] and str(d["period"].dtype.tz) == tz
+        for limit in (10, pd.Timedelta("10D"), "10D"):
+            got = allocate(orders, supply, max_lateness=limit, engine=engine)
+            assert got.shortfalls.empty and got.deliveries["qty"].tolist() == [10.0, 10.0], limit
+        assert allocate(orders, supply, max_lateness=9, engine=engine).shortfalls["qty_short"].tolist() == [10.0]
+    # spring forward (2026-03-29): 10 local midnights are 10 days less an hour apart as instants
+    spring = pd.to_datetime(["2026-03-25", "2026-04-04"]).tz_localize(tz)
+    d = allocate(orders.assign(due=[spring[0]] * 2), pd.DataFrame({"item": ["Y", "Y"], "period": spring,
+                                                                  "qty": [10.0, 10.0]}), engine=engine).deliveries
+    assert d["days_late"].tolist() == [0.0, 10.0]
 
 
 def test_naive_and_zoned_dates_are_a_type_error(engine):

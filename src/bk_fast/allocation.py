@@ -293,6 +293,18 @@ def _same_clock(orders, o_due, supply, s_period):
     return due_tz
 
 
+def _wall_clock(col: pd.Series, tz) -> pd.Series:
+    """A date column as the clock of time zone ``tz`` shows it (naive; ``tz`` None: the column's own zone), or
+    the column itself when it has no zone: the time axis counts calendar days, so a delivery 10 days after its
+    due across a daylight-saving change is 10 days late, not 10 days and an hour (instants put local midnights
+    23 or 25 hours apart there). Wall-clock order is the instants' order but within the hour a fall-back
+    repeats."""
+    own = getattr(col.dtype, "tz", None)
+    if own is None:
+        return col
+    return col.dt.tz_convert(tz if tz is not None else own).dt.tz_localize(None)
+
+
 def _check_values(df, arr, label, what, *, allow_nan=False, nonneg=False, finite=True):
     with np.errstate(over="ignore", invalid="ignore"):
         clean = bool(np.isfinite(np.add.reduce(arr)))  # one reduction: no NaN and no inf (the usual case)
@@ -465,7 +477,10 @@ class Allocation(NamedTuple):
     Dates are compared exactly, in steps of their common time of day (whole days for dates at midnight)
     from each item's first day, while an item's dates span fewer than 2**53 steps (nanosecond times: 104
     days; microsecond ones: 285 years); beyond, as float64 steps. The step is common to the call: one item's
-    nanosecond times make every item's steps nanoseconds.
+    nanosecond times make every item's steps nanoseconds. Dates with a time zone are read on the clock of the
+    due's zone: local midnights are whole days apart across a daylight-saving change (a delivery 10 days
+    after its due is 10 days late, not 10 days and an hour), and ``max_lateness`` counts such days; only
+    within the hour a fall-back repeats does the clock's order differ from the instants'.
     ``shortfalls``: ``order``, ``item``, ``due``, ``qty_short`` for every order not fully delivered (rows in
     the order of the input).
     ``orders``: per input row (indexed like the input): ``qty``, ``delivered`` (``qty - short``), ``on_time``
@@ -656,7 +671,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
         chooses one). Not modified.
     supply : DataFrame
         ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
-        one, compared as instants, and the deliveries' period is then given in the due's zone), ``qty``:
+        one, read on the clock of the due's zone, so that lateness counts calendar days across a
+        daylight-saving change, and the deliveries' period is then given in the due's zone), ``qty``:
         receipts per item and period;
         each item's first period is its on hand. Rows of the same (item, period) add up; a missing (or blank)
         qty counts 0, text that is no number is a ValueError naming the row; negative quantities (withdrawals)
@@ -796,7 +812,8 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     if due_is_date or period_is_date:
         # (an axis from each item's own first day: times are compared within an item only, so its answer does
         # not depend on the dates of other items)
-        dated = [(orders[o_due], o_code, due_is_date), (supply[s_period], s_code, period_is_date)]
+        dated = [(_wall_clock(orders[o_due], due_tz), o_code, due_is_date),
+                 (_wall_clock(supply[s_period], due_tz), s_code, period_is_date)]
         steps_per_day, dated = _date_axis([c for c, _, d in dated if d], [k for _, k, d in dated if d], n_items)
         due = dated.pop(0) if due_is_date else due
         period = dated.pop(0) if period_is_date else period
@@ -1099,6 +1116,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
 
     sup_items = _ids(supply, s_item, "supply")
     sqty = _supply_qty(supply, s_qty)
+    due_tz = None  # (the dues' time zone: the clock dated dues and periods are read on)
     if s_period is not None:
         period, period_is_date = _times(supply, s_period, "supply")
         _check_values(supply, period, s_period, "supply")
@@ -1106,7 +1124,7 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
             raise TypeError(f"orders column {o_due!r} and supply column {s_period!r} must both be dates or "
                             f"both be period numbers")
         if due_is_date:
-            _same_clock(orders, o_due, supply, s_period)
+            due_tz = _same_clock(orders, o_due, supply, s_period)
     else:
         period, period_is_date = np.full(len(supply), -np.inf), None
     s_code, s_uniques = pd.factorize(sup_items)
@@ -1154,8 +1172,9 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         ok = line_code >= 0
         label = _components(line_o[ok], line_code[ok], n, n_items)
         comp = np.unique(label, return_inverse=True)[1].astype(np.int64)
-        dated = [(orders[o_due] if o_due is not None else None, comp[:n], due_is_date),
-                 (supply[s_period] if s_period is not None else None, comp[n + s_code], period_is_date)]
+        dated = [(_wall_clock(orders[o_due], due_tz) if o_due is not None else None, comp[:n], due_is_date),
+                 (_wall_clock(supply[s_period], due_tz) if s_period is not None else None, comp[n + s_code],
+                  period_is_date)]
         _, dated = _date_axis([c for c, _, d in dated if d], [k for _, k, d in dated if d],
                               int(comp.max()) + 1 if comp.size else 1)
         due = dated.pop(0) if due_is_date else due

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import time
 import pickle
+import re
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from pandas.testing import assert_frame_equal, assert_series_equal
 import bk_fast
 from bk_fast import BOM, BOMCycleError
 from bk_fast._engine import ENGINES, engine_status
+from bk_fast._validate import plain
 from bk_fast.erp import sales_to_greige, yarn_requirements
 
 AVAILABLE = [e for e in ENGINES if engine_status(e).available]
@@ -1417,3 +1419,20 @@ def test_whole_float_demand_meets_float_items_whatever_else_is_in_the_demand(eng
     big = BOM.from_frame(pd.DataFrame({"parent": [2.0 ** 53], "component": [10.0], "qty_per": [1.0]}), engine=engine)
     for ids in ([2 ** 53 + 1], pd.Index([2 ** 53 + 1]), pd.Index([2 ** 53 + 1], dtype=np.uint64), [2 ** 53]):
         assert big.codes(ids).tolist() == [-1], ids
+
+
+def test_number_that_is_also_a_column_label_is_ambiguous():
+    """A frame of numbered columns (read_csv(header=None)): per=1 read column 1 (the component ids 5, 7) as
+    per, and factor=2 column 2 (qty_per itself) as the factor, silently (need 0.1 instead of 0.5). Such a
+    number is a ValueError naming the argument and how to choose; text labels choose the column, and a number
+    that is no label is a number as before."""
+    df = pd.DataFrame({0: ["S", "S"], 1: [5, 7], 2: [0.5, 0.5]})
+    for arg in ("per", "factor", "loss"):
+        for value in (1, 2.0, np.int64(0)):
+            shown = re.escape(f"{arg}={plain(value)!r} is a number and also a column label")
+            with pytest.raises(ValueError, match=shown):
+                BOM.from_frame(df, parent=0, component=1, qty_per=2, **{arg: value})
+    assert BOM.from_frame(df, parent=0, component=1, qty_per=2, per=4).qty.tolist() == [0.125, 0.125]
+    named = df.rename(columns=str).assign(per=[2.0, 5.0])
+    got = BOM.from_frame(named, parent="0", component="1", qty_per="2", per="per", factor=2)
+    assert got.qty.tolist() == [0.5, 0.2]

@@ -211,12 +211,19 @@ def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_de
     are dropped: what they hold is not looked at)."""
     if spec is None:
         return None
+    number = isinstance(spec, (int, float, np.integer, np.floating)) and not isinstance(spec, (bool, np.bool_))
+    if number and _is_label(df, spec):
+        # (a frame with number labels, read_csv(header=None): per=1 read column 1, the component ids, as per)
+        raise ValueError(f"{name}={plain(spec)!r} is a number and also a column label of the bom frame (its "
+                         f"columns are numbered, e.g. read_csv(header=None)): give the frame text labels "
+                         f"(df.rename(columns=str)) and pass {name}={str(plain(spec))!r} for that column or "
+                         f"{name}={plain(spec)!r} for the number")
     if isinstance(spec, str) or _is_label(df, spec):
         label = one_column(df, spec, "bom") if spec in df.columns else find_column(df, spec, what="bom")
         arr = float_column(df, label, what="bom")
         if allow_nan_default:  # (empty cells take the default; text that is no number is an error)
             reject_text(df, label, arr, "bom", f"a number for {name}, or an empty cell for {default:g}", keep)
-    elif isinstance(spec, (int, float, np.integer, np.floating)) and not isinstance(spec, bool):
+    elif number:
         arr = np.full(len(df), float(spec))
     else:
         raise TypeError(f"{name} must be a column label or a number, got {type(spec).__name__}")
@@ -333,7 +340,8 @@ class BOM:
             ``BOM_Percentage`` (under any accepted alias).
         per : column label or number, optional
             Parent output quantity the line refers to (default 1): need = parent qty x qty_per / per. Must be
-            > 0.
+            > 0. A number that is also a column label (a frame of numbered columns) is a ValueError, for
+            ``per``, ``loss`` and ``factor``: rename the columns to text to choose.
         loss : column label or number, optional
             Attrition fraction on the line (default 0): need x (1 + loss). Empty cells count 0 (text that is no
             number, such as ``"5%"``, is a ValueError naming the row); must be >= 0. (The efficiency form,

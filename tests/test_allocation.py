@@ -1166,6 +1166,25 @@ def test_erp_adapter_vip_and_sales_linked_are_not_misread():
         assert res.orders["priority_score"].tolist() == [50.0, 0.0]
 
 
+def test_erp_adapter_vip_order_ids_match_without_surrounding_spaces():
+    """A list of Order # for `vip` / `sales_linked` matched exactly: the export's "K1 " (or a list's " K2") was
+    no member, silently (no +50 / +100). Text compares stripped on both sides, in object, str and categorical
+    Order # columns; integer ids match as before."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [10.0]})
+    ids = ["K1 ", "K2", "\tK3"]
+    for col in (pd.Series(ids, dtype=object), pd.Series(ids, dtype="str"), pd.Series(ids, dtype="category")):
+        kos = pd.DataFrame({"Order #": col, "Style #": ["S"] * 3, "Balance (lbs)": [5.0, 5.0, 5.0]})
+        res = allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip=["K1", " K2", "K9"],
+                                   sales_linked=["K3"])
+        assert res.orders["priority_score"].tolist() == [50.0, 50.0, 100.0], col.dtype
+    kos = pd.DataFrame({"Order #": [11, 12], "Style #": ["S", "S"], "Balance (lbs)": [5.0, 5.0]})
+    assert allocate_knit_orders(kos, bom, inv, today="2025-09-01", vip=[12]).orders["priority_score"].tolist() == \
+        [0.0, 50.0]
+
+
 def test_erp_adapter_numeric_style_ids_match_the_bom(engine):
     """Integer Style # in the knit orders and the BOM: the styles were matched as text ("123") against the BOM's
     integer styles, so no knit order found its BOM (yarn_requirements matched them). Text styles still match

@@ -1727,7 +1727,20 @@ def _alloc_members(kos, o_label, spec, what):
         if arr.shape[0] != n:
             raise ValueError(f"{what}: a boolean mask must have one value per knit order ({n}), got {arr.shape[0]}")
         return arr
-    return isin(kos[o_label], list(arr))
+    # (text ids on either side compared without surrounding white space: an export's "K2508066 " is the order
+    # "K2508066" of the caller's list, as the knit orders' styles are matched stripped)
+    return isin(_alloc_stripped(kos[o_label]), list(_alloc_stripped(_alloc_pd.Series(arr, dtype=object))))
+
+
+def _alloc_stripped(ids):
+    """``ids`` (a Series) with surrounding white space stripped from its text values (other values as they
+    are, missing ones missing)."""
+    if isinstance(ids.dtype, _alloc_pd.CategoricalDtype):
+        ids = ids.astype(object)
+    if _alloc_pd.api.types.is_string_dtype(ids.dtype):
+        return ids.str.strip() if ids.dtype != object else _alloc_pd.Series(
+            [v.strip() if isinstance(v, str) else v for v in ids.tolist()], index=ids.index, dtype=object)
+    return ids
 
 
 def _alloc_week_monday(number: int, today, col):
@@ -1838,8 +1851,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         none) and ``Theoretical Balance + Allocated`` with it (the planning balance without ``On Order``:
         the POs come in as receipts, not twice, and what is already allocated is not promised again).
     sales_linked, vip : optional
-        Knit orders tied to a sales order / of VIP customers: a list of ``Order #``, a boolean mask, or the
-        name of a column of ``knit_orders`` holding flags (booleans, numbers: nonzero is a member, or text
+        Knit orders tied to a sales order / of VIP customers: a list of ``Order #`` (text compared without
+        surrounding white space), a boolean mask, or the name of a column of ``knit_orders`` holding flags (booleans, numbers: nonzero is a member, or text
         Y/N, Yes/No, True/False, T/F, 1/0 in any case; an empty cell is not a member).
     engine : str, optional
         Kernel engine.

@@ -2316,3 +2316,102 @@ def test_schedules_compare_by_value():
     assert (s == "a schedule") is False and s != None  # noqa: E711
     with pytest.raises(TypeError, match="unhashable"):
         hash(s)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit (sched): numeric holidays, blank Quoted Date / due cells, nullable integer machine ids
+
+_HJ = pd.DataFrame({"job": ["K1", "K2"], "qty": [100.0, 100.0], "work_center": ["A", "A"]})
+_HM = pd.DataFrame({"machine": [1], "work_center": ["A"]})
+
+
+@pytest.mark.parametrize(("holidays", "match"), [
+    ([20251225], r"holidays entry 0: .*got the number 20251225 \(a date written as a number, YYYYMMDD\? "
+                 r"write it as a date: '2025-12-25'\)"),
+    (np.array([20251225]), r"entry 0: .*number 20251225 \(a date written as a number"),
+    (pd.Index([20251225.0]), r"entry 0: .*number 20251225\.0 \(a date written as a number"),
+    (pd.array([20251225, None], dtype="Int64"), r"entry 0: .*number 20251225 "),
+    ([1.5], r"entry 0: .*got the number 1\.5$"),
+    (pd.Series([np.float32(2.0)]), r"entry 0: .*got the number 2\.0$"),
+    (["2025-12-25", 5], r"entry 1: .*got the number 5$"),
+    ([20251345], r"entry 0: .*got the number 20251345$"),  # (no such date: no hint)
+    ([True], r"entry 0: .*got the bool True$"),
+])
+def test_holidays_given_as_numbers_are_refused(holidays, match):
+    """pd.to_datetime read a holiday written as a number (an export's 20251225) as nanoseconds after 1970: the
+    holiday was lost and Christmas scheduled as a working day (start= refused the same number)."""
+    with pytest.raises(ValueError, match=match):
+        bk_fast.schedule(_HJ, _HM, rates=100.0, start="2025-12-24", holidays=holidays)
+
+
+def test_holidays_of_every_date_form_still_work():
+    want = [np.datetime64("2025-12-25")]
+    for hol in (["2025-12-25"], [pd.Timestamp("2025-12-25")], [datetime.date(2025, 12, 25)],
+                np.datetime64("2025-12-25"), pd.DatetimeIndex(["2025-12-25"]), np.array(["2025-12-25"], "M8[D]"),
+                [np.nan, "2025-12-25", None, pd.NaT], pd.Series([pd.Timestamp("2025-12-25 09:00", tz="US/Eastern")])):
+        s = bk_fast.schedule(_HJ, _HM, rates=100.0, start="2025-12-24", holidays=hol)
+        assert s.calendar.holidays.tolist() == [d.astype(object) for d in want], hol
+        assert s.jobs["start"].tolist() == [pd.Timestamp("2025-12-24"), pd.Timestamp("2025-12-26")]
+
+
+@pytest.mark.parametrize("blank", ["", " ", "-", "N/A", "nan"])
+def test_schedule_knit_orders_blank_quoted_date_is_no_due_date(engine, blank):
+    """A blank Quoted Date read as text (dtype=str) raised "expected a date or a number of working days, got ''",
+    while allocate_knit_orders (and a blank Machine cell) read it as missing: now no due date."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["A/1", "A/1"], "Balance (lbs)": [100.0, 50.0],
+                       "Machine": ["", ""], "Quoted Date": ["2025-09-10", blank]})
+    before = ko.copy()
+    machines = pd.DataFrame({"WC": ["W"], "MACH": [1]})
+    cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [100.0]})
+    swc = pd.DataFrame({"Style": ["A/1"], "WC": ["W"]})
+    s = schedule_knit_orders(ko, machines, cap, swc, start="2025-09-01", engine=engine)
+    assert s.jobs["due_day"].iloc[0] == 8.0 and np.isnan(s.jobs["due_day"].iloc[1])
+    assert s.jobs["late"].tolist() == [False, False]
+    pd.testing.assert_frame_equal(ko, before)
+    # real junk text is still refused, naming the row
+    with pytest.raises(ValueError, match=r"'Quoted Date' row 1: expected a date or a number of working days.*"
+                                         r"got 'soon'"):
+        schedule_knit_orders(ko.assign(**{"Quoted Date": ["2025-09-10", "soon"]}), machines, cap, swc,
+                             start="2025-09-01", engine=engine)
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_blank_time_cells_are_missing_in_every_time_column(engine, dtype):
+    """schedule()'s due, release and available_from read a blank / '-' / 'N/A' cell as missing (no due date,
+    release and availability 0), beside numbers of working days too; other text stays an error."""
+    jobs = pd.DataFrame({"job": [1, 2, 3], "qty": [100.0] * 3, "work_center": "W",
+                         "due": pd.Series(["", "2025-09-03", "N/A"], dtype=dtype),
+                         "release": pd.Series([" - ", "", "2025-09-02"], dtype=dtype)})
+    machines = pd.DataFrame({"machine": [1, 2], "work_center": "W",
+                             "available_from": pd.Series(["", "2025-09-02"], dtype=dtype)})
+    s = bk_fast.schedule(jobs, machines, rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["due_day"].isna().tolist() == [True, False, True]
+    assert s.machines["available_day"].tolist() == [0.0, 1.0]
+    assert s.jobs["start_day"].tolist() == [1.0, 0.0, 1.0]
+    mixed = pd.DataFrame({"job": [1, 2], "qty": [100.0, 100.0], "work_center": "W", "due": [2, ""]})
+    s = bk_fast.schedule(mixed, machines.iloc[:1], rates=100.0, start="2025-09-01", engine=engine)
+    assert s.jobs["due_day"].tolist()[0] == 2.0 and np.isnan(s.jobs["due_day"].iloc[1])
+    with pytest.raises(ValueError, match=r"jobs column 'release' row 1: expected a date .* got 'later'"):
+        bk_fast.schedule(jobs.assign(release=pd.Series(["", "later", ""], dtype=dtype)), machines, rates=100.0,
+                         start="2025-09-01", engine=engine)
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "UInt16", "int64[pyarrow]"])
+def test_machine_column_of_nullable_integer_ids_is_float64(engine, dtype):
+    """Schedule.jobs' machine column is float64 for integer machine ids whether or not every job is placed; with
+    nullable Int64 or pyarrow integer ids it stayed Int64 / arrow with <NA> (and the machines table kept that
+    dtype). Now the same as NumPy integer ids: float64 in jobs, NumPy integers in machines, object beyond 2**53."""
+    if "pyarrow" in dtype:
+        pytest.importorskip("pyarrow")
+    jobs = pd.DataFrame({"job": ["a", "b", "c"], "qty": [1.0, 1.0, 1.0], "work_center": ["A", "Z", "A"]})
+    machines = pd.DataFrame({"machine": pd.array([1, 2], dtype=dtype), "work_center": ["A", "A"]})
+    for subset in (jobs.iloc[[0, 2]], jobs):
+        s = bk_fast.schedule(subset, machines, rates=1.0, start="2025-01-06", engine=engine)
+        assert s.jobs["machine"].dtype == np.float64
+        assert s.machines["machine"].dtype == pd.Series(pd.array([1], dtype=dtype)).dtype.numpy_dtype
+    got = s.jobs["machine"].to_numpy()
+    assert got[0] == 1.0 and np.isnan(got[1]) and got[2] == 2.0
+    big = pd.DataFrame({"machine": pd.array([2**53 + 1, 5], dtype="Int64"), "work_center": ["A", "A"]})
+    s = bk_fast.schedule(jobs, big, rates=1.0, start="2025-01-06", engine=engine)
+    assert s.jobs["machine"].dtype == object and s.jobs["machine"].iloc[0] == 5
+    assert sorted(s.machines["machine"].tolist()) == [5, 2**53 + 1]

@@ -23,8 +23,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes, save_png
-from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, pick_column, \
-    plain, numpy_dates, reject_text, require_frame, spellings, uncategorized
+from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, missing_text, \
+    pick_column, plain, numpy_dates, reject_text, require_frame, spellings, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -92,15 +92,17 @@ class Schedule:
     ----------
     jobs : DataFrame
         One row per input job, indexed like the input: ``job``, ``machine`` (NaN when it cannot be placed;
-        float64 for integer machine ids, as the ERP's ``Machine``, object beyond 2**53, whether or not every
-        job is placed), ``work_center`` (of that machine), ``style``, ``qty``, ``start`` and ``end``
+        float64 for integer machine ids -- NumPy, nullable ``Int64`` or pyarrow integers alike -- as the ERP's
+        ``Machine``, object beyond 2**53, whether or not every job is placed), ``work_center`` (of that
+        machine), ``style``, ``qty``, ``start`` and ``end``
         (Timestamps: when the machine is taken, changeover included, and when the job is done),
         ``start_day``/``end_day`` (working days from the schedule start), ``setup_days``, ``due_day``,
         ``days_late`` (working days past due, 0 when on time or late by no more than a float rounding residue,
         see :func:`schedule`'s Notes; NaN when unplaced or without due), ``late`` and
         ``reason`` (str: why a job was not placed, else NaN; str also when every job is placed).
     machines : DataFrame
-        One row per machine in the input's order: ``machine``, ``work_center``, ``jobs``, ``lbs``,
+        One row per machine in the input's order: ``machine`` (integer ids as NumPy integers, nullable and
+        pyarrow ones too), ``work_center``, ``jobs``, ``lbs``,
         ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
         (busy time inside the horizon, from the machine's availability to ``horizon`` -- by default the last
         job's end anywhere -- over the horizon's length, in percent). Timestamps show a fraction of a working
@@ -264,12 +266,35 @@ def _calendar(days_per_week, holidays) -> np.busdaycalendar:
             raise TypeError(f"holidays must be a date or a list of dates, got {holidays!r}")
         # a tz-aware holiday is its local day, like every other date
         given = pd.Series(list(holidays), dtype=object)
+        _number_holiday(given)
         hol = _wall_dates(given).to_numpy("datetime64[D]")
         bad = np.isnat(hol) & given.notna().to_numpy()
         if bad.any():
             raise ValueError(f"holidays: expected dates, got {given.iloc[int(np.flatnonzero(bad)[0])]!r}")
         hol = hol[~np.isnat(hol)]
     return np.busdaycalendar(weekmask=mask, holidays=hol)
+
+
+def _number_holiday(given: pd.Series) -> None:
+    """ValueError naming the first entry of ``given`` (the holidays, one a cell) that is a number or a bool:
+    pandas would read 20251225 as 20,251,225 ns after 1970-01-01 (the holiday lost, that day worked), as
+    ``start`` refuses it (:func:`bk_fast._validate.date_arg`)."""
+    vals = given.to_numpy()
+    num = np.fromiter((isinstance(v, (numbers.Number, np.bool_)) and not isinstance(v, np.timedelta64)
+                       and not (isinstance(v, numbers.Real) and v != v) for v in vals),
+                      dtype=bool, count=vals.shape[0])
+    if not num.any():
+        return
+    i = int(np.flatnonzero(num)[0])
+    v = vals[i]
+    hint = ""
+    if not isinstance(v, (bool, np.bool_)) and isinstance(v, numbers.Real) and float(v).is_integer() \
+            and 1e7 <= v < 1e8:
+        ymd = pd.to_datetime(str(int(v)), format="%Y%m%d", errors="coerce")
+        if ymd is not pd.NaT:
+            hint = f" (a date written as a number, YYYYMMDD? write it as a date: {str(ymd.date())!r})"
+    raise ValueError(f"holidays entry {i}: expected a date (a Timestamp, datetime or text such as '2025-12-25'), "
+                     f"got the {'bool' if isinstance(v, (bool, np.bool_)) else 'number'} {plain(v)!r}{hint}")
 
 
 def _wall_time(value):
@@ -334,15 +359,24 @@ def _hashable(value) -> bool:
 
 
 def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
-    """A time column as working days from ``start`` (NaN where missing). Numbers are taken as working days;
-    dates count the working days before them (``inclusive``: through them, for due dates). Not ``inclusive``
-    (release, availability), a date's time of day adds that fraction of a working day (the encoding of
-    :func:`_to_timestamps`: 24 h read as one working day), and a date on a non-working day is the next working
-    day's 00:00. A categorical column reads as its categories' values would (numbers stay working days)."""
+    """A time column as working days from ``start`` (NaN where missing: a missing value, blank text or text
+    spelling a missing value such as ``"-"`` or ``"N/A"``, :func:`bk_fast._validate.missing_text`, as an
+    export's blank cell read as text gives). Numbers are taken as working days; dates count the working days
+    before them (``inclusive``: through them, for due dates). Not ``inclusive`` (release, availability), a
+    date's time of day adds that fraction of a working day (the encoding of :func:`_to_timestamps`: 24 h read
+    as one working day), and a date on a non-working day is the next working day's 00:00. A categorical column
+    reads as its categories' values would (numbers stay working days). Other text is a ValueError naming the
+    column and row."""
     col = df[label]
     if isinstance(col.dtype, pd.CategoricalDtype):  # (read as its categories' values: numbers stay days)
         col = uncategorized(col)
         df = col.to_frame(name=label)
+    if pd.api.types.is_string_dtype(col.dtype):  # (object or text: a blank cell is missing, not junk text)
+        vals = col.to_numpy(dtype=object)
+        blank = np.fromiter((isinstance(v, str) and missing_text(v) for v in vals), dtype=bool, count=vals.shape[0])
+        if blank.any():
+            col = col.mask(blank)  # (a new column: the caller's frame is left as it is)
+            df = col.to_frame(name=label)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
         return float_column(df, label, what=what)
     if col.dtype == object:
@@ -486,15 +520,16 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         ``work_center`` (``WC``) and/or ``eligible`` (a list of machine ids per row) and/or ``machine`` (a
         fixed machine): a fixed machine wins over an eligible list, which wins over the work center.
         Optional ``priority`` (a number, lower = more urgent, NaN last), ``due`` and ``release`` (dates, or
-        numbers of working days from ``start``; a due date counts through that day), ``rate`` (lbs/day of the
-        job).
+        numbers of working days from ``start``; a due date counts through that day; a missing or blank cell,
+        ``"-"`` or ``"N/A"``: no due date, release 0), ``rate`` (lbs/day of the job).
         A ``release`` or ``available_from`` date keeps its time of day as that fraction of a working day
         (like the output times: 18:00 is 0.75), and one on a non-working day means the next working day's
         00:00.
     machines : DataFrame
         One row per machine (not modified): ``machine`` (unique id; ``MACH``), ``work_center`` (``WC``),
-        optional ``available_from`` (date or working days), ``current_style`` (the style on the machine now:
-        the first job pays a changeover when it differs; without it the first job pays none) and ``rate``.
+        optional ``available_from`` (date or working days; missing or blank: 0), ``current_style`` (the style
+        on the machine now: the first job pays a changeover when it differs; without it the first job pays
+        none) and ``rate``.
     rates : None, number, dict, Series or DataFrame
         Knitting rate in lbs per working day: a number for all jobs; per style (a dict/Series keyed by style,
         or a frame with a style column and a ``rate``/``lbs/day`` column); or per machine (a frame with a
@@ -506,7 +541,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
     days_per_week : int
         Working days per week, Monday first, from 1 to 7: 5 (the ERP's), 6 or 7 in practice.
     holidays : list of dates, optional
-        Non-working days (one date alone is accepted too; a tz-aware date is its local day).
+        Non-working days (one date alone is accepted too; a tz-aware date is its local day; a missing entry
+        is none). A number (an export's 20251225) is a ValueError naming it, never a date: pandas would read it
+        as nanoseconds after 1970-01-01.
     setup : None, number, dict or Series
         Changeover days when the style changes on a machine: one number for all machines, or per machine id
         (a machine not given: none; keys for other machines are ignored, but keys of which none is a machine id,
@@ -1009,15 +1046,20 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
             m_wc, avail0, avail, load, horizon, day0, cal) -> Schedule:
     n = len(jdf)
     placed = out_m >= 0
+    # (bool is no integer dtype here; a missing machine id was refused)
+    int_ids = pd.api.types.is_integer_dtype(m_ids.dtype) and not isinstance(m_ids.dtype, pd.CategoricalDtype)
+    if int_ids and not isinstance(m_ids.dtype, np.dtype):  # (nullable or pyarrow integers: as NumPy's)
+        m_ids = pd.Series(m_ids.to_numpy(dtype=m_ids.dtype.numpy_dtype), index=m_ids.index, name=m_ids.name)
     row = np.zeros(n, dtype=np.int64)
     row[placed] = perm[out_m[placed]]
     if perm.shape[0]:
         take = np.where(placed, row, -1)  # -1: missing (allow_fill), no object round trip for text ids
         ids = m_ids.array
-        if isinstance(m_ids.dtype, np.dtype) and m_ids.dtype.kind in "iu":
-            # integer machine ids: float64 (NaN for an unplaced job, as the ERP's Machine column) whether or not
-            # every job is placed, so the column's dtype does not depend on the data; beyond 2**53 in magnitude
-            # float64 would round them: object (Python ints) then, also whether or not every job is placed
+        if int_ids:
+            # integer machine ids (NumPy, nullable Int64 or pyarrow alike): float64 (NaN for an unplaced job, as
+            # the ERP's Machine column) whether or not every job is placed, so the column's dtype does not depend
+            # on the data; beyond 2**53 in magnitude float64 would round them: object (Python ints) then, also
+            # whether or not every job is placed
             if int(ids.max()) > 2**53 or int(ids.min()) < -2**53:
                 ids = pd.array(m_ids.to_numpy(dtype=object), dtype=object)
             else:

@@ -2289,7 +2289,10 @@ def test_yarn_demand_report_refuses_a_demand_column_it_would_drop(label):
     dem = pd.DataFrame({"Desc#": [18767], "This Week": [10.0], label: [500.0]})
     with pytest.raises(ValueError, match=rf"demand column '{label}'.*'This Week', 'Week NN'.*'Later'"):
         yarn_demand_report(inv, dem)
-    # no quantity in it: nothing lost, still read; other unknown columns (prices) and accepted forms still read
+    # no quantity in it (empty, or zeros only: an export's empty past-due column): nothing lost, still read;
+    # other unknown columns (prices) and accepted forms still read
+    dem[label] = [0.0]
+    assert float(yarn_demand_report(inv, dem)["Total Demand"].iloc[0]) == 10.0
     dem[label] = [None]
     dem["Cost/Pound"] = [3.5]
     dem["Demand Week 36"] = [500.0]

@@ -989,7 +989,8 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         ``Order #``, ``Style #``, ``Balance (lbs)``, ``Machine`` (empty, blank, ``-`` or ``N/A`` = unassigned),
         ``Quoted Date`` (the due date: a date, or as in :func:`bk_fast.schedule` a number of working days from
         ``start``; a number of 100,000 or more, ~380 years and so no real due but a date written as a number
-        such as an export's ``20250903`` or ``12312025``, is a ValueError naming the row); optional
+        such as an export's ``20250903`` or ``12312025``, is a ValueError naming the row; empty, blank, ``-``
+        or ``N/A``: no due date); optional
         ``Shipped (lbs)``, ``Qty Ordered (lbs)`` for the ERP priority. Not modified.
     machines : DataFrame
         ``WC``, ``MACH``. Not modified. A machine id is a number, or text that is a whole number (``"101"``,
@@ -1351,8 +1352,8 @@ _NET_WEEKISH = _net_re.compile(r"^\s*w(ee)?k\s*[-_#]?\s*\d+", _net_re.IGNORECASE
 
 
 def _net_no_lost_demand(frame, yarn_col):
-    """ValueError naming a demand column that holds quantities under a label that looks like a week but is no
-    bucket (``Week36``, ``Wk 37``, ``Week_38``) or under a past-due label (past due is a receipts bucket only,
+    """ValueError naming a demand column that holds quantities (other than 0) under a label that looks like a
+    week but is no bucket (``Week36``, ``Wk 37``, ``Week_38``) or under a past-due label (past due is a receipts bucket only,
     DOMAIN.md section 5): :func:`_net_wide` skips both, and their demand was lost silently. Other columns
     (prices, notes) are left alone."""
     from bk_fast._validate import float_column
@@ -1363,8 +1364,8 @@ def _net_no_lost_demand(frame, yarn_col):
         past = _net_past_due(col)
         if not (past or _NET_WEEKISH.match(_NET_PREFIX.sub("", col.strip()))):
             continue
-        if _net_np.isnan(float_column(frame, col, what="demand")).all():
-            continue  # (no quantity in it: nothing is lost)
+        if not _net_np.nan_to_num(float_column(frame, col, what="demand")).any():
+            continue  # (no quantity in it, or zeros only: nothing is lost)
         why = ("a past-due bucket, which only receipts have (yarn_po's 'Unscheduled or Past Due')" if past
                else "not a bucket name")
         raise ValueError(f"demand column {col!r} holds quantities but is {why}: the demand buckets are 'This "
@@ -1499,9 +1500,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     demand : DataFrame
         Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
         ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up. A
-        column holding quantities under a label that looks like a week but is none of those (``Week36``, ``Wk
-        37``) or under a past-due label (``Past Due``: receipts only) is a ValueError naming it; other columns
-        are ignored.
+        column holding quantities (other than 0) under a label that looks like a week but is none of those
+        (``Week36``, ``Wk 37``) or under a past-due label (``Past Due``: receipts only) is a ValueError naming
+        it; other columns are ignored.
     yarn_po : DataFrame, optional
         Open yarn PO lines: ``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week ...``, ``Later``
         (``PO Bal`` and other columns are ignored); lines of one yarn add up.

@@ -372,8 +372,10 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
         col = uncategorized(col)
         df = col.to_frame(name=label)
     if pd.api.types.is_string_dtype(col.dtype):  # (object or text: a blank cell is missing, not junk text)
-        vals = col.to_numpy(dtype=object)
-        blank = np.fromiter((isinstance(v, str) and missing_text(v) for v in vals), dtype=bool, count=vals.shape[0])
+        # (each distinct cell looked at once: a date column repeats few values)
+        codes, uniq = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+        blank = np.append(np.fromiter((isinstance(v, str) and missing_text(v) for v in uniq), dtype=bool,
+                                      count=len(uniq)), False)[codes]
         if blank.any():
             col = col.mask(blank)  # (a new column: the caller's frame is left as it is)
             df = col.to_frame(name=label)

@@ -1755,3 +1755,93 @@ def test_big_ids_in_plain_digits_skip_the_decimal_reading(monkeypatch):
     odd = ["$12,345,678,901,234,567", "12345678901234567.0", "-12345678901234567", "99999999999999999999"]
     assert bk_fast.normalize_ids(pd.Series(odd)).tolist() == ["12345678901234567", "12345678901234567",
                                                                "-12345678901234567", "99999999999999999999"]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# audit "io": results sharing the caller's memory, a UTF-8 BOM under an 8-bit encoding, misplaced commas
+
+
+@pytest.mark.parametrize("values", [
+    np.array([1.0, 2.0, np.nan]), np.array([1, 2, 3]), pd.Series([1.0, 2.0]), pd.Series([1, 2], dtype="int64"),
+    pd.Series([1.0, 2.0], dtype="Float64"), pd.Series([1.0, None], dtype="Float64"),
+    pd.Series([1.0, 2.0], dtype="float64[pyarrow]"), pd.Series([1.0, None], dtype="float64[pyarrow]"),
+    pd.Series([1, 2], dtype="int64[pyarrow]"), pd.Index([1.0, 2.0])], ids=repr)
+def test_parse_numbers_of_numbers_is_a_fresh_writable_array(values):
+    """The README's security section: results never share memory with the inputs. A float64 ndarray came back
+    as the caller's very array, a float64 Series as a Series on its buffer (writing into the result changed the
+    caller's data), a float64[pyarrow] Series as a read-only view of the arrow buffer."""
+    before = pd.Series(values).copy(deep=True)
+    out = bkio.parse_numbers(values)
+    arr = out.array._ndarray if isinstance(out, pd.Series) else out  # (to_numpy: a read-only view, copy-on-write)
+    assert arr.dtype == np.float64 and arr.flags.writeable and arr.flags.c_contiguous
+    inner = values.to_numpy() if isinstance(values, (pd.Series, pd.Index)) else values
+    assert not np.shares_memory(arr, inner)
+    if isinstance(out, pd.Series):
+        out.iloc[0] = 99.0  # (raised "assignment destination is read-only" for an arrow column)
+    else:
+        out[0] = 99.0
+    assert pd.Series(values).equals(before)  # (a Series' own buffer was written through)
+
+
+def test_parse_numbers_of_a_list_copies_once(monkeypatch):
+    """One copy, not two: a list's array is NumPy's new one already, returned as it is."""
+    copies = []
+    real = np.array
+    monkeypatch.setattr(bkio.np, "array", lambda *a, **k: copies.append(k.get("copy")) or real(*a, **k))
+    assert bkio.parse_numbers([1.0, 2.0]).tolist() == [1.0, 2.0]
+    assert copies == [None]
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1", None])
+def test_utf8_bom_with_an_8bit_encoding(monkeypatch, arrow, encoding):
+    """Excel's "CSV UTF-8" with a stray cp1252 byte, read with encoding='cp1252' (as read_erp's own error message
+    advises) or guessed cp1252: the BOM was decoded as 'ï»¿' and glued to the first name (unknown kind). Whole
+    and chunked, pyarrow's reader and pandas': the header's names and the data rows as without the BOM."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    body = b"Desc#,Description,Planning Balance\n1,Caf\xe9,2\n\"2\",\"\xe9t\xe9\",3\n"
+    for junk in (b"", b"Yarn report\n"):
+        want = bkio.read_erp(junk + body, encoding="cp1252", optimize=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (None: cp1252 guessed)
+            df = bkio.read_erp(codecs.BOM_UTF8 + junk + body, encoding=encoding, optimize=False)
+            chunks = list(bkio.read_erp(codecs.BOM_UTF8 + junk + body, encoding=encoding, chunksize=1,
+                                        optimize=False))
+        assert list(df.columns) == ["Desc#", "Description", "Planning Balance"]
+        pd.testing.assert_frame_equal(df, want)
+        assert df["Description"].tolist() == ["Caf\u00e9", "\u00e9t\u00e9"]
+        assert [c["Description"].item() for c in chunks] == ["Caf\u00e9", "\u00e9t\u00e9"]
+        assert df.attrs["bk_fast"]["header_line"] == (1 if junk else 0)
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_misplaced_commas_in_number_columns_are_no_numbers(monkeypatch, arrow):
+    """A decimal comma ("1.234,56" read as 1.23456) or commas in no thousands groups ("1,2,3" as 123) in a number
+    column were silently misread, while semicolon exports are refused for exactly that: now NaN with the
+    coerced-value warning naming column, value and row. Thousands commas read as before."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    cells = {"1.234,56": None, "1,200.00": 1200.0, "1,2,3": None, "$1,326.67 ": 1326.67, "(2,183.40)": -2183.4,
+             "1234,567": None, "12,345,678.9": 12345678.9, "1,2345": None, "-$1,234": -1234.0, "1,234,": None,
+             "1.5": 1.5, " 45% ": 0.45}
+    raw = "Desc#,Planning Balance,Cost/Pound\n" + "".join(f'{i},"{c}",1\n' for i, c in enumerate(cells))
+    with pytest.warns(UserWarning, match=r"'Planning Balance': 5 value\(s\) are not numbers and read as NaN "
+                                         r"\(first: '1.234,56' in data row 0\)"):
+        df = bkio.read_erp(raw.encode(), optimize=False)
+    assert same_bits(df["Planning Balance"], [np.nan if v is None else v for v in cells.values()])
+    assert df.attrs["bk_fast"]["coerced"] == {"Planning Balance": 5}
+    # ids and parse_numbers keep the ERP's reading (parse_numbers is ERP-exact)
+    assert bkio.parse_numbers(["1.234,56", "1,2,3"]).tolist() == [1.23456, 123.0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plain = bkio.read_erp(b'Desc#,Planning Balance\n1,"1,200.00"\n2,5\n3,\n', chunksize=2, optimize=False)
+        assert [same_bits(c["Planning Balance"], want) for c, want in zip(plain, ([1200.0, 5.0], [np.nan]))] == \
+            [True, True]
+
+
+def test_misplaced_commas_in_xlsx_text_cells(monkeypatch):
+    """XLSX cells: number cells as they are, text cells checked as CSV text is."""
+    cells = pd.DataFrame([["Desc#", "Planning Balance"], [1, "1.234,56"], [2, 1234.5], [3, "1,234.5"]])
+    monkeypatch.setattr(bkio, "_xlsx_cells", lambda src, name: cells)
+    with pytest.warns(UserWarning, match=r"'Planning Balance': 1 value\(s\).*'1.234,56' in data row 0"):
+        df = bkio.read_erp(b"PK\x03\x04 fake", optimize=False)
+    assert same_bits(df["Planning Balance"], [np.nan, 1234.5, 1234.5])

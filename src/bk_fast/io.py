@@ -228,6 +228,9 @@ def _parse_any(values, engine):
     if arr is None:
         if getattr(values.dtype, "kind", "O") in "fiub":
             out = values.to_numpy(dtype=np.float64, na_value=np.nan)
+            owner = getattr(values, "_data", None)  # (a masked array's values, which float64 ones come back as)
+            if not out.flags.writeable or (isinstance(owner, np.ndarray) and np.may_share_memory(out, owner)):
+                out = out.copy()  # (a view of the caller's buffer; an arrow one is read-only): never shared
             st = np.where(np.isnan(out), STATUS_EMPTY, STATUS_NUMBER).astype(np.int8)
             return np.ascontiguousarray(out), st
         if getattr(values.dtype, "kind", "O") in "mM":  # as for a NumPy datetime array (not NaN per row)
@@ -235,8 +238,8 @@ def _parse_any(values, engine):
         arr = values.to_numpy(dtype=object, na_value=None)
     if arr.ndim != 1:
         raise ValueError(f"values must be one-dimensional, got shape {arr.shape}")
-    if arr.dtype.kind in "fiub":
-        out = np.ascontiguousarray(arr, dtype=np.float64)
+    if arr.dtype.kind in "fiub":  # a fresh array: the caller's never (one copy), a list's own new one as it is
+        out = np.array(arr, dtype=np.float64, order="C", copy=None if isinstance(values, (list, tuple)) else True)
         st = np.where(np.isnan(out), STATUS_EMPTY, STATUS_NUMBER).astype(np.int8)
         return out, st
     if arr.dtype.kind in "OUST":
@@ -601,7 +604,10 @@ def _csv_header(raw: bytes, kind: str | None, source: str, encoding: str | None,
     # plain lines
     for quote_aware in (True, False):
         lines, starts, firsts = _sample_records(raw, delimiter, quote_aware)
-        texts = [line.decode(encoding, errors="replace") for line in lines]
+        # (a UTF-8 byte-order mark is no text in any encoding: skipped before decoding, or cp1252 would read it as
+        # 'ï»¿' glued to the first column's name; the data rows begin below the header line, past it)
+        bom = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+        texts = [line[bom if i == 0 else 0:].decode(encoding, errors="replace") for i, line in enumerate(lines)]
         if texts:
             texts[0] = texts[0].lstrip("\ufeff")
         try:
@@ -755,11 +761,55 @@ def _column(name: str, col, source: str, engine, state: dict):
                 return _mixed_ids(col, out, status)
             return _id_values(col, out, status)
         bad = _percents(col, out, status, bad, engine)
+    if role == "number":
+        bad |= _misplaced_commas(col, out, status)
     if bad.any():
         _coerced(name, col, bad, source, state, "are not numbers and read as NaN")
     if role == "id":
         return _id_values(col, out, status)
     return out
+
+
+#: a comma in number text that is no thousands separator: after a decimal point or an exponent's ``e``
+#: (``"1.234,56"``), after no digit (``",5"``, ``"1 ,234"``) or after more than three (``"1234,567"``: groups of
+#: three after a first of one to three digits), or followed by other than exactly three digits (``"1,2,3"``,
+#: ``"1,2345"``, ``"1,234,"``); a regex of Python's ``re`` and RE2 (pyarrow) alike
+BAD_COMMA = r"[.eE][^,]*,|(?:^|[^0-9]),|[0-9]{4},|,(?:[0-9]{0,2}(?:[^0-9]|$)|[0-9]{4})"
+
+
+def _misplaced_commas(col, out: np.ndarray, status: np.ndarray) -> np.ndarray:
+    """Marks (in ``out`` and ``status``, in place: NaN, ``STATUS_INVALID``) the text cells of a number column read
+    as numbers that hold a comma of :data:`BAD_COMMA`: a decimal comma (``"1.234,56"``, which the cleaning reads as
+    1.23456) or commas in no thousands groups (``"1,2,3"``: 123). Returns where it marked. Only text holding a
+    comma is matched: arrow chunks whose bytes hold one (a byte scan: ~1 ms a million cells), other text the
+    cells holding one."""
+    bad = np.zeros(status.shape[0], dtype=bool)
+    pa_col = col if _HAVE_PYARROW and isinstance(col, (pa.Array, pa.ChunkedArray)) else None
+    if pa_col is not None and (pa.types.is_string(pa_col.type) or pa.types.is_large_string(pa_col.type)):
+        import pyarrow.compute as pc
+
+        at = 0
+        for chunk in (pa_col.chunks if isinstance(pa_col, pa.ChunkedArray) else [pa_col]):
+            n = len(chunk)
+            bufs = chunk.buffers()
+            if n and bufs[2] is not None:
+                offsets = np.frombuffer(bufs[1], dtype=np.int32 if chunk.type == pa.string() else np.int64,
+                                        count=chunk.offset + n + 1)
+                text = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[chunk.offset]:offsets[-1]]
+                if (text == ord(",")).any():
+                    found = pc.match_substring_regex(chunk, BAD_COMMA)
+                    bad[at:at + n] = np.asarray(pc.fill_null(found, False), dtype=bool)
+            at += n
+    else:  # (pandas' reader, XLSX cells: object arrays; number cells hold no commas)
+        rows = np.flatnonzero(status == STATUS_NUMBER)
+        cells = _cells(col)[rows]
+        comma = np.fromiter((isinstance(v, str) and "," in v for v in cells), dtype=bool, count=rows.size)
+        if comma.any():
+            found = pd.Series(cells[comma], dtype=object).str.contains(BAD_COMMA, regex=True)
+            bad[rows[comma][found.to_numpy(dtype=bool)]] = True
+    bad &= status == STATUS_NUMBER
+    out[bad], status[bad] = np.nan, STATUS_INVALID
+    return bad
 
 
 def _unknown_column(name: str, col, engine, state: dict):
@@ -1296,7 +1346,11 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     - detects the kind of export from the header (or checks the one given);
     - parses numbers with :func:`parse_numbers` (money, thousands commas, ``(x)`` negatives): known number columns
       always (``"45%"`` is 0.45; text that is not a number becomes NaN, with a warning naming the column and row),
-      unknown columns when every value is a number; id columns (``Desc#``, ``Machine``) are int64 when none is
+      unknown columns when every value is a number; in the known number columns commas must be thousands groups
+      (:data:`BAD_COMMA`: each after one to three digits or a group, followed by exactly three digits, none after
+      the decimal point): a decimal comma (``"1.234,56"``) or ``"1,2,3"`` is text that is no number (NaN, warned
+      and counted), not the 1.23456 or 123 that dropping the commas, as :func:`parse_numbers` and the ERP do,
+      would read; id columns (``Desc#``, ``Machine``) are int64 when none is
       empty, and ids of 2**53 or more are read exactly (int64, or Int64 when some are empty); an id is whole
       when its value as written is (``18767.0000000000000001`` is not, though its float64 is); an id column
       holding an id that is no number (``"Y-100"``), one int64 cannot hold (beyond int64, ``inf``), a fraction
@@ -1353,7 +1407,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         The field separator, one character; default: comma or tab, whichever makes a line of the first lines
         name the most known ERP columns. A header separated by semicolons is refused unless given here: such
         exports come from locales that write decimal commas (``1.200,50``), which the number cleaning would
-        misread (it drops thousands commas).
+        misread (it drops thousands commas; in a number column such a cell is NaN, with a warning).
 
     Returns
     -------

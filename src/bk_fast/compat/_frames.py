@@ -61,17 +61,23 @@ def as_object(series: pd.Series) -> pd.Series:
     return series
 
 
-def plain_ascii(series: pd.Series) -> bool:
-    """True for a pyarrow-backed ``str`` column whose bytes are all ASCII outside 0x1C-0x1F: there Arrow's
-    string kernels (strip, upper, replace) give exactly Python's ``str`` results, so the column need not go
-    through ``object`` (0x1C-0x1F are whitespace to Python only; non-ASCII case and space rules differ)."""
+def odd_rows(series: pd.Series) -> np.ndarray | None:
+    """Positions of the values of a pyarrow-backed ``str`` column that hold a byte outside plain ASCII or in
+    0x1C-0x1F, where Arrow's string kernels (strip, upper, replace) and Python's ``str`` may differ (0x1C-0x1F
+    are white space to Python only; non-ASCII case and space rules differ); None for any other column. One pass
+    over the bytes and a binary search per odd byte: the other values can take the Arrow kernels, which give
+    exactly Python's results on them."""
     buffers = _arrow_text(series)
     if buffers is None:
-        return False
-    data = buffers[1]
-    if data.size == 0:
-        return True
-    return not bool(((data >= 0x80) | ((data >= 0x1C) & (data <= 0x1F))).any())
+        return None
+    offsets, data, _ = buffers
+    at = np.flatnonzero((data >= 0x80) | ((data >= 0x1C) & (data <= 0x1F)))  # (the odd bytes: few, usually)
+    if not at.size:
+        return np.zeros(0, dtype=np.int64)
+    # the value holding each odd byte (bytes outside every value, in a sliced column's buffer, dropped)
+    rows = np.searchsorted(offsets, at, side="right") - 1
+    inside = (rows >= 0) & (rows < offsets.size - 1)
+    return np.unique(rows[inside]).astype(np.int64)
 
 
 def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:

@@ -91,9 +91,10 @@ def planning_balance_flags(theoretical, allocated, on_order, out):
     for bit, arr in ((1, theoretical), (2, allocated), (4, on_order)):
         if np.isnan(arr).any():
             flags |= bit
-    np.add(np.where(np.isnan(theoretical), 0.0, theoretical), np.where(np.isnan(allocated), 0.0, allocated),
-           out=out)
-    out += np.where(np.isnan(on_order), 0.0, on_order)
+    with np.errstate(all="ignore"):  # (overflow to inf, inf - inf: IEEE results, silent as pandas' + is)
+        np.add(np.where(np.isnan(theoretical), 0.0, theoretical), np.where(np.isnan(allocated), 0.0, allocated),
+               out=out)
+        out += np.where(np.isnan(on_order), 0.0, on_order)
     return flags
 
 
@@ -138,7 +139,8 @@ def _shortage_rows(balance, threshold, rows, amount):
         hit = np.flatnonzero(balance < threshold)
     k = hit.shape[0]
     rows[:k] = hit
-    amount[:k] = threshold[hit] - balance[hit]
+    with np.errstate(all="ignore"):  # (1e308 - -1e308 is inf: an IEEE result, silent as pandas' - is)
+        amount[:k] = threshold[hit] - balance[hit]
     return k
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import importlib
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -97,8 +98,12 @@ def _scheduling(engine):
 
 def _io(engine):
     io = importlib.import_module("bk_fast.io")
+    export = b'Desc#,Planning Balance\n1,"$1,326.67"\n2,"1.234,56"\n3,"1,2,3"\n4,5\n'  # (misplaced commas too)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (the misplaced commas' coerced-value warning)
+        inventory = io.read_erp(export, engine=engine, optimize=False)
     return [io.parse_numbers(["$1,326.67 ", "1,200.0", "($2,183.40)", "", "n/a", None, "1e5", "١٢"] * 20,
-                             engine=engine)]
+                             engine=engine), inventory]
 
 
 def _compat(engine):

@@ -8,6 +8,7 @@ import copy
 import csv
 import io as stdio
 import os
+import re
 import struct
 import warnings
 from pathlib import Path
@@ -1836,6 +1837,31 @@ def test_misplaced_commas_in_number_columns_are_no_numbers(monkeypatch, arrow):
         plain = bkio.read_erp(b'Desc#,Planning Balance\n1,"1,200.00"\n2,5\n3,\n', chunksize=2, optimize=False)
         assert [same_bits(c["Planning Balance"], want) for c, want in zip(plain, ([1200.0, 5.0], [np.nan]))] == \
             [True, True]
+
+
+@pytest.mark.parametrize("engine", ["numpy", "numba", "cython"])
+def test_misplaced_commas_kernel_equals_the_pattern(engine):
+    """The misplaced_commas kernel of every engine flags exactly the strings BAD_COMMA matches (the reference
+    runs Python's re): generated text over digits, commas, points, exponents, signs, money and non-ASCII
+    characters, plus the ERP's forms (read_erp's check on both readers: the test above)."""
+    from bk_fast._engine import engine_status
+    from bk_fast._kernels.reference.parse import BAD_COMMA
+
+    if not engine_status(engine).available:
+        pytest.skip(f"{engine} not available")
+    rng = np.random.default_rng(7)
+    alphabet = list("0123456789,,,..eE$()-+ %x") + ["\u00e9", "\u00a0"]
+    texts = ["".join(rng.choice(alphabet, rng.integers(0, 14))) for _ in range(3000)]
+    texts += ["1,234.56", "1.234,56", "1,2,3", ",5", "1234,567", "1,2345", "1,234,", "$1,234", "(1,234.56)",
+              "1,234,567.89", "12,345", " 1,234.00 ", "1,234e5", "1e5,000", "", ",", "1,234\u00e9", "\u00e91,234"]
+    encoded = [t.encode("utf-8") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    flags = np.full(len(texts), 7, dtype=np.uint8)
+    found = resolve("misplaced_commas", engine)(data, offsets, flags)
+    want = [re.search(BAD_COMMA, t) is not None for t in texts]
+    assert flags.astype(bool).tolist() == want and found == sum(want)
 
 
 def test_misplaced_commas_in_xlsx_text_cells(monkeypatch):

@@ -30,6 +30,7 @@ from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import as_array
 from bk_fast._kernels.reference.parse import (
+    BAD_COMMA,
     STATUS_DEFER,
     STATUS_EMPTY,
     STATUS_INVALID,
@@ -762,7 +763,7 @@ def _column(name: str, col, source: str, engine, state: dict):
             return _id_values(col, out, status)
         bad = _percents(col, out, status, bad, engine)
     if role == "number":
-        bad |= _misplaced_commas(col, out, status)
+        bad |= _misplaced_commas(col, out, status, engine)
     if bad.any():
         _coerced(name, col, bad, source, state, "are not numbers and read as NaN")
     if role == "id":
@@ -770,36 +771,28 @@ def _column(name: str, col, source: str, engine, state: dict):
     return out
 
 
-#: a comma in number text that is no thousands separator: after a decimal point or an exponent's ``e``
-#: (``"1.234,56"``), after no digit (``",5"``, ``"1 ,234"``) or after more than three (``"1234,567"``: groups of
-#: three after a first of one to three digits), or followed by other than exactly three digits (``"1,2,3"``,
-#: ``"1,2345"``, ``"1,234,"``); a regex of Python's ``re`` and RE2 (pyarrow) alike
-BAD_COMMA = r"[.eE][^,]*,|(?:^|[^0-9]),|[0-9]{4},|,(?:[0-9]{0,2}(?:[^0-9]|$)|[0-9]{4})"
-_BAD_COMMA_RE = re.compile(BAD_COMMA)
-
-
-def _misplaced_commas(col, out: np.ndarray, status: np.ndarray) -> np.ndarray:
+def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.ndarray:
     """Marks (in ``out`` and ``status``, in place: NaN, ``STATUS_INVALID``) the text cells of a number column read
     as numbers that hold a comma of :data:`BAD_COMMA`: a decimal comma (``"1.234,56"``, which the cleaning reads as
-    1.23456) or commas in no thousands groups (``"1,2,3"``: 123). Returns where it marked. Only text holding a
-    comma is matched: arrow chunks whose bytes hold one (a byte scan: ~1 ms a million cells), other text the
-    cells holding one."""
+    1.23456) or commas in no thousands groups (``"1,2,3"``: 123). Returns where it marked. The
+    ``misplaced_commas`` kernel scans the text: arrow chunks in place (only those whose bytes hold a comma),
+    other text (pandas' reader, XLSX cells) as the distinct cells holding a comma."""
     bad = np.zeros(status.shape[0], dtype=bool)
+    kernel = resolve("misplaced_commas", engine)
     pa_col = col if _HAVE_PYARROW and isinstance(col, (pa.Array, pa.ChunkedArray)) else None
     if pa_col is not None and (pa.types.is_string(pa_col.type) or pa.types.is_large_string(pa_col.type)):
-        import pyarrow.compute as pc
-
         at = 0
         for chunk in (pa_col.chunks if isinstance(pa_col, pa.ChunkedArray) else [pa_col]):
             n = len(chunk)
             bufs = chunk.buffers()
             if n and bufs[2] is not None:
                 offsets = np.frombuffer(bufs[1], dtype=np.int32 if chunk.type == pa.string() else np.int64,
-                                        count=chunk.offset + n + 1)
-                text = np.frombuffer(bufs[2], dtype=np.uint8)[offsets[chunk.offset]:offsets[-1]]
-                if (text == ord(",")).any():
-                    found = pc.match_substring_regex(chunk, BAD_COMMA)
-                    bad[at:at + n] = np.asarray(pc.fill_null(found, False), dtype=bool)
+                                        count=chunk.offset + n + 1)[chunk.offset:]
+                data = np.frombuffer(bufs[2], dtype=np.uint8)
+                if (data[offsets[0]:offsets[-1]] == ord(",")).any():
+                    flags = np.zeros(n, dtype=np.uint8)
+                    kernel(data, np.ascontiguousarray(offsets, dtype=np.int64), flags)
+                    bad[at:at + n] = flags.view(bool)
             at += n
     else:  # (pandas' reader, XLSX cells: object arrays; number cells hold no commas)
         rows = np.flatnonzero(status == STATUS_NUMBER)
@@ -813,17 +806,13 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray) -> np.ndarray:
             comma = text.str.contains(",", regex=False, na=False).to_numpy(dtype=bool)
             cells = text.to_numpy(dtype=object)[comma] if comma.any() else None
         if comma.any():
-            # each distinct comma cell matched once (money columns repeat values), by RE2 when pyarrow is there
-            codes, uniq = pd.factorize(cells)
-            if _HAVE_PYARROW:
-                import pyarrow.compute as pc
-
-                found = np.asarray(pc.match_substring_regex(pa.array(np.asarray(uniq, dtype=object),
-                                                                     type=pa.string()), BAD_COMMA), dtype=bool)
-            else:  # (a regex a distinct cell: ~0.5-1 us each; a vectorised form over code points was no faster)
-                match = _BAD_COMMA_RE.search
-                found = np.fromiter((match(u) is not None for u in uniq), dtype=bool, count=len(uniq))
-            bad[rows[comma][found[codes]]] = True
+            codes, uniq = pd.factorize(cells)  # (each distinct comma cell once: money columns repeat values)
+            encoded = [u.encode("utf-8", errors="surrogatepass") for u in uniq]
+            offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+            np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+            flags = np.zeros(len(encoded), dtype=np.uint8)
+            kernel(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets, flags)
+            bad[rows[comma][flags.view(bool)[codes]]] = True
     bad &= status == STATUS_NUMBER
     out[bad], status[bad] = np.nan, STATUS_INVALID
     return bad

@@ -9,3 +9,9 @@ def parse_number_text(
     out: npt.NDArray[np.float64],
     status: npt.NDArray[np.int8],
 ) -> int: ...
+
+def misplaced_commas(
+    data: npt.NDArray[np.uint8],
+    offsets: npt.NDArray[np.int64],
+    bad: npt.NDArray[np.uint8],
+) -> int: ...

@@ -201,3 +201,36 @@ def parse_number_text(const uint8_t[::1] data, const int64_t[::1] offsets, doubl
             if code >= DEFER:
                 deferred += 1
     return deferred
+
+
+cdef inline bint _digit(uint8_t c) noexcept nogil:
+    return 48 <= c <= 57
+
+
+def misplaced_commas(const uint8_t[::1] data, const int64_t[::1] offsets, uint8_t[::1] bad):
+    cdef Py_ssize_t i, j, a, b, n = bad.shape[0], found = 0
+    cdef uint8_t c
+    cdef bint point, hit
+    with nogil:
+        for i in range(n):
+            a = offsets[i]
+            b = offsets[i + 1]
+            point = False
+            hit = False
+            for j in range(a, b):
+                c = data[j]
+                if c == 46 or c == 101 or c == 69:  # '.', 'e', 'E'
+                    point = True
+                elif c == 44:
+                    if point or j == a or not _digit(data[j - 1]):
+                        hit = True
+                    elif j - 4 >= a and _digit(data[j - 2]) and _digit(data[j - 3]) and _digit(data[j - 4]):
+                        hit = True  # (four digits before it: data[j - 1] is one)
+                    elif not (j + 3 < b and _digit(data[j + 1]) and _digit(data[j + 2]) and _digit(data[j + 3])
+                              and (j + 4 >= b or not _digit(data[j + 4]))):
+                        hit = True
+                    if hit:
+                        break
+            bad[i] = 1 if hit else 0
+            found += hit
+    return found

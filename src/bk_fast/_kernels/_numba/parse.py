@@ -198,3 +198,34 @@ def parse_number_text(data, offsets, out, status):
         if code >= _DEFER:
             deferred += 1
     return deferred
+
+
+@jit(inline="always")
+def _digit(c):
+    return 48 <= c <= 57
+
+
+@jit
+def misplaced_commas(data, offsets, bad):
+    found = 0
+    for i in range(bad.shape[0]):
+        a, b = offsets[i], offsets[i + 1]
+        point = False
+        hit = False
+        for j in range(a, b):
+            c = data[j]
+            if c == 46 or c == 101 or c == 69:  # '.', 'e', 'E'
+                point = True
+            elif c == 44:
+                if point or j == a or not _digit(data[j - 1]):
+                    hit = True
+                elif j - 4 >= a and _digit(data[j - 2]) and _digit(data[j - 3]) and _digit(data[j - 4]):
+                    hit = True  # (four digits before it: data[j - 1] is one)
+                elif not (j + 3 < b and _digit(data[j + 1]) and _digit(data[j + 2]) and _digit(data[j + 3])
+                          and (j + 4 >= b or not _digit(data[j + 4]))):
+                    hit = True
+                if hit:
+                    break
+        bad[i] = 1 if hit else 0
+        found += hit
+    return found

@@ -108,3 +108,29 @@ def parse_number_text(data, offsets, out, status):
         out[i] = value
         status[i] = code
     return 0
+
+
+#: a comma in number text that is no thousands separator (:func:`misplaced_commas`): after a decimal point or an
+#: exponent's ``e`` (``"1.234,56"``), after no digit (``",5"``, ``"1 ,234"``) or after more than three
+#: (``"1234,567"``: groups of three after a first of one to three digits), or followed by other than exactly three
+#: digits (``"1,2,3"``, ``"1,2345"``, ``"1,234,"``); a pattern of Python's ``re`` and RE2 alike
+BAD_COMMA = r"[.eE][^,]*,|(?:^|[^0-9]),|[0-9]{4},|,(?:[0-9]{0,2}(?:[^0-9]|$)|[0-9]{4})"
+_BAD_COMMA = re.compile(BAD_COMMA)
+
+
+@kernel
+def misplaced_commas(data, offsets, bad):
+    """``bad[i] = 1`` where string ``i`` of ``data`` (delimited by ``offsets``, as for :func:`parse_number_text`)
+    holds a comma that is no thousands separator (:data:`BAD_COMMA`), else 0: a decimal comma (``"1.234,56"``,
+    which the cleaning reads as 1.23456) or commas in no groups of three (``"1,2,3"``: 123). Returns how many.
+    (The ERP's cleaning drops every comma: :func:`parse_number_text` reads such text as a number, and a reader
+    that wants to refuse it asks this kernel.)"""
+    raw = np.asarray(data, dtype=np.uint8).tobytes()
+    starts = np.asarray(offsets, dtype=np.int64)
+    found = 0
+    for i in range(bad.shape[0]):
+        text = raw[starts[i]:starts[i + 1]].decode("utf-8", errors="surrogateescape")
+        hit = b"," in raw[starts[i]:starts[i + 1]] and _BAD_COMMA.search(text) is not None
+        bad[i] = 1 if hit else 0
+        found += hit
+    return found

@@ -2375,6 +2375,23 @@ def test_schedule_knit_orders_blank_quoted_date_is_no_due_date(engine, blank):
                              start="2025-09-01", engine=engine)
 
 
+def test_schedule_knit_orders_working_days_beside_blank_quoted_dates(engine):
+    """An object Quoted Date of numbers of working days beside a blank cell ([3, ""]) was read for the ERP
+    priority as dates (3 ns after 1970-01-01: overdue by 56 years, the top priority), while the schedule read 3
+    as working days: now the same answer as the numeric column [3, NaN]."""
+    machines = pd.DataFrame({"WC": ["W"], "MACH": [1]})
+    cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [100.0]})
+    swc = pd.DataFrame({"Style": ["A/1"], "WC": ["W"]})
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["A/1"] * 3, "Balance (lbs)": [100.0, 50.0, 80.0],
+                       "Machine": ["", "", ""], "Qty Ordered (lbs)": [0.0, 900.0, 0.0]})
+    want = schedule_knit_orders(ko.assign(**{"Quoted Date": [30.0, np.nan, 2.0]}), machines, cap, swc,
+                                start="2025-09-01", engine=engine)
+    for blank in ("", "N/A"):
+        got = schedule_knit_orders(ko.assign(**{"Quoted Date": pd.Series([30, blank, 2], dtype=object)}),
+                                   machines, cap, swc, start="2025-09-01", engine=engine)
+        pd.testing.assert_frame_equal(got.jobs, want.jobs)
+
+
 @pytest.mark.parametrize("dtype", [object, "str"])
 def test_blank_time_cells_are_missing_in_every_time_column(engine, dtype):
     """schedule()'s due, release and available_from read a blank / '-' / 'N/A' cell as missing (no due date,

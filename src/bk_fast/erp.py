@@ -833,10 +833,14 @@ def _sched_quoted_dates(quoted: pd.Series, cal, first) -> pd.Series:
 
     from bk_fast.scheduling import _MAX_CALENDAR_DAYS, _wall_dates
 
+    from bk_fast._validate import missing_text
+
     numeric = pd.api.types.is_numeric_dtype(quoted.dtype) and not pd.api.types.is_bool_dtype(quoted.dtype)
     if not numeric and quoted.dtype == object:
-        present = quoted[quoted.notna()].to_numpy()
-        numeric = present.size > 0 and all(
+        # (blank cells, "-" or "N/A" beside numbers of working days are no due, as the schedule reads them: the
+        # column is still one of numbers, not dates where 3 would be 1970-01-01 and top the ERP priority)
+        present = [v for v in quoted[quoted.notna()].to_numpy() if not (isinstance(v, str) and missing_text(v))]
+        numeric = len(present) > 0 and all(
             isinstance(v, numbers.Number) and not isinstance(v, (bool, np.timedelta64)) for v in present)
     if not numeric:
         return _wall_dates(quoted)  # local dates, time zones dropped like bk_fast.schedule does

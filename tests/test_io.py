@@ -1871,3 +1871,25 @@ def test_misplaced_commas_in_xlsx_text_cells(monkeypatch):
     with pytest.warns(UserWarning, match=r"'Planning Balance': 1 value\(s\).*'1.234,56' in data row 0"):
         df = bkio.read_erp(b"PK\x03\x04 fake", optimize=False)
     assert same_bits(df["Planning Balance"], [np.nan, 1234.5, 1234.5])
+
+
+@pytest.mark.parametrize("arrow", [True, False])
+def test_read_erp_default_optimize_keeps_float64_and_int64_numbers(monkeypatch, arrow):
+    """read_erp's default optimize narrowed the number columns (optimize_memory: Balance (lbs) float32, Machine
+    int8): the values were exact, but the user's arithmetic became float32 / int8 (DOMAIN.md section 4's
+    balance x fraction: 12988.396484375 for 14210.5 * 0.914, Machine * 2 wrapping). Numbers stay float64 / int64
+    now, so arithmetic is that of the export read with optimize=False; text still becomes category."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    csv_text = ("Order #,Style #,Qty Ordered (lbs),G00 (lbs),Shipped (lbs),Balance (lbs),Machine,Start Date,"
+                "Quoted Date\n" + "".join(f"K25080{i:02d},125792/1,{1200 + i},,,{14210 + i * 7}.5,{100 + i},"
+                                          "2025-08-01,2025-09-01\n" for i in range(40)))
+    kos = bkio.read_erp(stdio.StringIO(csv_text), "knit_orders")
+    raw = bkio.read_erp(stdio.StringIO(csv_text), "knit_orders", optimize=False)
+    for col in ("Qty Ordered (lbs)", "Balance (lbs)", "Machine"):
+        assert kos[col].dtype == raw[col].dtype and kos[col].dtype in (np.float64, np.int64), (col, kos[col].dtype)
+    assert kos["Balance (lbs)"].dtype == np.float64 and kos["Machine"].dtype == np.int64
+    pd.testing.assert_series_equal(kos["Balance (lbs)"] * 0.914, raw["Balance (lbs)"] * 0.914, check_exact=True)
+    assert (kos["Balance (lbs)"] * 0.914).iloc[0] == 14210.5 * 0.914
+    assert (kos["Machine"] * 2).tolist() == (raw["Machine"] * 2).tolist() and (kos["Machine"] * 2).iloc[27] == 254
+    assert isinstance(kos["Style#"].dtype, pd.CategoricalDtype)  # the text savings are kept
+    assert kos.attrs["bk_fast"]["bytes"] < kos.attrs["bk_fast"]["bytes_parsed"]

@@ -469,3 +469,46 @@ def test_pack_with_sparse_ratio_is_never_larger_than_without_pack(values):
     assert isinstance(small["c"].dtype, pd.SparseDtype) and "Sparse" in packed.table.loc[0, "change"]
     round_trip_equal(small, df)
     pd.testing.assert_frame_equal(df, before)
+
+
+# ---- audit lsm: narrowed numbers compute in the narrow dtype -------------------------------------------------------
+
+
+def test_numbers_false_keeps_float64_and_int64_arithmetic():
+    """The stored values of a narrowed column are exact, but pandas computes in its dtype: the DOMAIN.md section 4
+    yarn demand (balance x BOM fraction) on a float32 Balance gave 12988.396484375 for 14210.5 * 0.914, to_csv
+    wrote float32 text and int8 quantities wrapped (100 * 2 == -56). numbers=False keeps every number column's
+    dtype (text is still shrunk), so arithmetic, statistics and CSV text are those of the original frame."""
+    df = pd.DataFrame({"Balance (lbs)": [14210.5, 1048.25, 322.0, 1750.0],
+                       "v": [np.float64(np.float32(0.2616121470928192))] * 4,
+                       "qty": [100, 120, 5, 110], "Qty": pd.array([100, 120, None, 110], dtype="Int64"),
+                       "unit": ["lbs"] * 4})
+    for kwargs in ({}, {"pack": True}, {"sparse_ratio": 0.5}):
+        small, report = optimize_memory(df, numbers=False, **kwargs)
+        assert small.dtypes.iloc[:4].astype(str).tolist() == ["float64", "float64", "int64", "Int64"], kwargs
+        assert str(small["unit"].dtype) in ("category", "packed_str") and report.bytes_after < report.bytes_before
+        pd.testing.assert_series_equal(small["Balance (lbs)"] * 0.914, df["Balance (lbs)"] * 0.914, check_exact=True)
+        assert (small["Balance (lbs)"] * 0.914).iloc[0] == 14210.5 * 0.914
+        assert small[["Balance (lbs)", "v", "qty"]].to_csv() == df[["Balance (lbs)", "v", "qty"]].to_csv()
+        assert (small["qty"] * 2).tolist() == [200, 240, 10, 220]
+        assert (small["Qty"] + 100).equals(df["Qty"] + 100)
+    zeros = pd.DataFrame({"z": [0.0] * 9 + [0.5]})  # sparse keeps the column's own dtype
+    assert optimize_memory(zeros, numbers=False, sparse_ratio=0.5)[0]["z"].dtype == pd.SparseDtype(np.float64, 0.0)
+    with pytest.raises(TypeError, match="numbers must be True or False, got 'no'"):
+        optimize_memory(df, numbers="no")
+
+
+def test_default_still_narrows_numbers_as_documented():
+    """The default (numbers=True) keeps narrowing (the README's memory figures measure it): the values are exact,
+    and arithmetic is float32 / int8 arithmetic, as the docstring now says; astype back gives float64 / int64's."""
+    df = pd.DataFrame({"Balance (lbs)": [14210.5, 1048.25, 322.0, 1750.0], "qty": [100, 120, 5, 110],
+                       "Qty": pd.array([100, 120, None, 110], dtype="Int64")})
+    small, _ = optimize_memory(df)
+    assert small.dtypes.astype(str).tolist() == ["float32", "int8", "Int8"]
+    round_trip_equal(small, df)
+    assert (small["Balance (lbs)"] * 0.914).dtype == np.float32  # documented: float32 arithmetic
+    assert float((small["Balance (lbs)"] * 0.914).iloc[0]) == 12988.396484375
+    with np.errstate(over="ignore"):
+        assert (small["qty"] * 2).tolist()[0] == -56  # documented: small ints wrap
+    back = small.astype(df.dtypes)
+    assert (back["Balance (lbs)"] * 0.914).iloc[0] == 14210.5 * 0.914 and (back["qty"] * 2).tolist()[0] == 200

@@ -3,8 +3,9 @@
 The ERP's CSV / XLSX exports carry money as ``"$1,326.67 "``, thousands commas, parentheses negatives,
 a UTF-8 byte-order mark, junk lines above the header and a dozen spellings of each column (DOMAIN.md sections
 1-2). :func:`read_erp` loads one export into a frame with canonical column names (``bk_fast._columns``), real
-numbers, real dates and compact dtypes (:func:`bk_fast.optimize_memory`, lossless); :func:`read_exports` loads a
-folder of them; :func:`parse_numbers` is the number parser on its own (a byte-level kernel in three engines).
+numbers, real dates and compact text dtypes (:func:`bk_fast.optimize_memory` with ``numbers=False``: number
+columns stay float64 / int64); :func:`read_exports` loads a folder of them; :func:`parse_numbers` is the number
+parser on its own (a byte-level kernel in three engines).
 """
 
 from __future__ import annotations
@@ -1098,7 +1099,8 @@ def _finish(frame: pd.DataFrame, kind: str, source: str, header: int, optimize: 
 def _optimize(frame):
     from bk_fast.memory import optimize_memory
 
-    return optimize_memory(frame)
+    # numbers=False: narrowed number columns (float32, int8) would make the caller's arithmetic float32 / wrap
+    return optimize_memory(frame, numbers=False)
 
 
 class _NotText(Exception):
@@ -1376,7 +1378,11 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       becomes NaN; so a column holding no date at all is all NaT). Other columns whose name contains "date"
       become dates only when every value filled in reads as one (none filled in: NaT), else they are read as
       any other column;
-    - applies :func:`bk_fast.optimize_memory` (lossless) unless ``optimize=False``.
+    - applies :func:`bk_fast.optimize_memory` with ``numbers=False`` unless ``optimize=False``: repeated text
+      becomes ``category`` (and other text the compact ``str`` dtype); number columns keep the dtype they are
+      read in (float64, int64, or the Int64 / object forms above), so arithmetic on them is float64 / int64, as
+      on the export read with ``optimize=False``. For the narrower (exact) float32 / small-int columns, with
+      arithmetic in those dtypes, call ``bk_fast.optimize_memory(frame)`` yourself.
 
     Parameters
     ----------
@@ -1387,7 +1393,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     chunksize : int, optional
         Yield frames of at most this many rows instead of one frame (for files larger than memory; no frame
         for an export with a header and no data rows, where ``chunksize=None`` gives one empty frame); each
-        chunk is parsed and optimised on its own (so number dtypes can differ between chunks; dates are
+        chunk is parsed and optimised on its own (so dtypes can differ between chunks: an id column int64 in one
+        and float64 in one with an empty id, text ``category`` with different categories; dates are
         datetime64[us] in every chunk); the index runs on across chunks. A progress bar shows on a terminal.
         A column of no known kind is typed from the rows read so far (pyarrow reads 4 MiB blocks: the rest of
         the chunk's block too; an XLSX: the whole sheet) and keeps the widest reading found: once text (a value
@@ -1402,7 +1409,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     engine : {None, "auto", "cython", "numba", "numpy"}
         Engine of the number-parsing kernel.
     optimize : bool, default True
-        Apply :func:`bk_fast.optimize_memory`.
+        Apply :func:`bk_fast.optimize_memory` with ``numbers=False`` (text to ``category`` / ``str``; numbers
+        as read).
     encoding : str, optional
         Text encoding; default UTF-8 (with or without BOM), UTF-16 / UTF-32 when the file starts with their
         byte-order mark, cp1252 when the first lines are not UTF-8. Not applied to a text file object (opened
@@ -1576,6 +1584,7 @@ def read_exports(folder, *, engine: str | None = None, optimize: bool = True,
     kind -> ValueError.
     ``delimiter``: the text exports' field separator, as :func:`read_erp` takes it (default: detected; a
     folder of semicolon-separated exports needs ``delimiter=";"``).
+    ``optimize``: as :func:`read_erp` (text to ``category`` / ``str``; number columns stay float64 / int64).
 
     Examples
     --------

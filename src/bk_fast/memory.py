@@ -5,7 +5,9 @@ integers to the smallest integer type that holds their range, float64 to float32
 survives the round trip bit for bit (a NaN as NaN: pandas reads every NaN as missing, and the sign and payload
 bits of a NaN are not kept), text to ``category`` when it repeats enough, numeric columns that are
 mostly one value to sparse (on request). Nothing is rounded, no row is dropped, the index is kept, and the
-caller's frame is not modified. A :class:`MemoryReport` says what changed and what it saved.
+caller's frame is not modified. A :class:`MemoryReport` says what changed and what it saved. The stored values
+are exact, but pandas computes in a column's dtype: arithmetic on a narrowed number column is float32 or
+small-int arithmetic (``numbers=False`` keeps number columns as they are).
 
 The ERP-compatible (lossy) ``MemoryOptimizer`` with its quirks (float16, ``drop_duplicates``) is the drop-in in
 ``bk_fast.compat``; this module is the exact one.
@@ -298,8 +300,16 @@ def _sparse(s: pd.Series, ratio: float) -> tuple[pd.Series, str]:
 
 
 def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: float = 0.5,
-                    sparse_ratio: float | None = None, rtol: float = 1e-6, pack: bool = False):
-    """Shrink a frame's dtypes without changing a single value.
+                    sparse_ratio: float | None = None, rtol: float = 1e-6, pack: bool = False,
+                    numbers: bool = True):
+    """Shrink a frame's dtypes; every value stored stays exactly the same.
+
+    Narrowed number columns hold the same values, but pandas computes in the column's dtype: on a float32
+    column ``* 0.914``, ``mean``, ``std``, ``** 2`` give float32 results (14210.5 * 0.914 is 12988.396484375,
+    not float64's 12988.397) and ``to_csv`` writes the float32 text (``0.26161215`` for 0.2616121470928192); on
+    an int8 / Int8 column ``qty * 2`` wraps around silently (100 * 2 is -56). Convert back before computing
+    (``small.astype(df.dtypes)``, or ``small[col].astype("float64")``), or pass ``numbers=False`` to narrow
+    text only and keep every number column's dtype (what :func:`bk_fast.io.read_erp` does).
 
     Column by column, and only where it saves memory:
 
@@ -339,6 +349,10 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
       columns are less compact (new strings are stored as they are; a column packed one value per row gets a code
       per row, 4 bytes past 32,767 rows): ``optimize_memory(df.astype({col: "str"}), pack=True)`` packs one again.
 
+    With ``numbers=False``, number columns keep their dtype: none of the narrowing above (no smaller ints, no
+    float32, with ``pack=True`` no whole-number ints or number categories); ``sparse_ratio`` still makes sparse
+    columns of their own dtype (``Sparse[float64]`` computes in float64).
+
     Booleans, datetimes, categoricals and everything else are left as they are. Rows are never dropped or
     reordered, the index and column order are kept.
 
@@ -357,6 +371,9 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     pack : bool, default False
         Also consider numbers as categories and packed text (above): the smallest exact frame, at the cost of
         columns that must be converted back (``astype``) before arithmetic or writing into them.
+    numbers : bool, default True
+        Narrow number columns (smaller ints, float32; values exact, arithmetic in the narrow dtype). False:
+        number columns keep their dtype, so arithmetic on them is what it is on ``df``; text is still shrunk.
 
     Returns
     -------
@@ -373,6 +390,10 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     ['int16', 'float32', 'float64', 'category']
     >>> small.astype(df.dtypes).equals(df)
     True
+    >>> float(small["BOM_Percentage"].iloc[0] * 0.3), float(df["BOM_Percentage"].iloc[0] * 0.3)  # float32 math
+    (0.15000000596046448, 0.15)
+    >>> bk_fast.optimize_memory(df, numbers=False)[0].dtypes.astype(str).tolist()
+    ['int64', 'float64', 'float64', 'category']
     >>> report.table[["column", "dtype_after", "bytes_before", "bytes_after"]]
                column dtype_after  bytes_before  bytes_after
     0           Desc#       int16            32            8
@@ -399,6 +420,8 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     tol = number_arg(rtol, "rtol", "a number >= 0")
     if not tol >= 0.0:
         raise ValueError(f"rtol must be >= 0, got {rtol!r}")
+    if not isinstance(numbers, (bool, np.bool_)):
+        raise TypeError(f"numbers must be True or False, got {numbers!r}")
     if pack:
         try:
             import pyarrow  # noqa: F401  (packed_str stores its pieces in pyarrow arrays)
@@ -413,7 +436,9 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         new, note = s, ""
         numeric = []  # the smaller number columns found: a sparse column is built from each of them and from s
         kind = s.dtype.kind if not isinstance(s.dtype, (pd.CategoricalDtype, pd.SparseDtype)) else "?"
-        if kind in "iu" and not pd.api.types.is_bool_dtype(s.dtype):
+        if kind in "iuf" and not numbers:
+            pass  # number columns keep their dtype (sparse below, in that dtype)
+        elif kind in "iu" and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smallest_int(s)
             numeric.append((new, note))
         elif kind == "f" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype):
@@ -424,7 +449,7 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
                 new, note = _smaller((new, note), numeric[-1])
         elif kind != "?" and _is_text(s):
             new, note = _text(s, ratio)
-        if pack and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \
+        if pack and numbers and kind in "iuf" and not isinstance(s.dtype, pd.api.extensions.ExtensionDtype) \
                 and not pd.api.types.is_bool_dtype(s.dtype):
             new, note = _smaller((new, note), _numeric_category(s))
         elif pack and kind != "?" and _is_text(s):
@@ -476,7 +501,7 @@ def _demo_step(mill, engine):
     total_packed = 1.0 - after_packed / before if before else 0.0
     return DemoReport(
         title="Lossless memory optimisation (bk_fast.optimize_memory)",
-        lines=[f"{before / 1e6:.2f} MB -> {after / 1e6:.2f} MB ({total:.0%} saved) with every value unchanged; "
+        lines=[f"{before / 1e6:.2f} MB -> {after / 1e6:.2f} MB ({total:.0%} saved), stored values unchanged; "
                + (f"{after_packed / 1e6:.2f} MB ({total_packed:.0%}) with pack=True (ids and formatted text as "
                   "small integers, few-valued numbers as categories)" if can_pack else
                   "pack=True skipped: it needs pyarrow (pip install 'bk_fast[pack]'); 'MB packed' repeats the "

@@ -236,3 +236,126 @@ def test_schedule_knit_orders_reason_is_str_when_every_order_is_placed(engine):
     none = erp.schedule_knit_orders(ko[ko["Balance (lbs)"] > 0].head(2), *args, engine=engine)
     assert some.jobs["reason"].notna().all() and none.jobs["reason"].isna().all()
     assert some.jobs["reason"].dtype == "str" and none.jobs["reason"].dtype == "str"
+
+
+# ---- audit fixes (erpdem): number text, dates, reasons and styles of the ERP adapters ----
+
+ABOM = pd.DataFrame({"Style#": ["125792/1", "125792/1"], "Desc#": [18767, 18929], "BOM_Percentage": [0.914, 0.086]})
+AINV = pd.DataFrame({"Desc#": [18767, 18929], "Planning Balance": [5000.0, 5000.0]})
+
+
+def _kos(**cols):
+    d = {"Order #": ["K2508066"], "Style #": ["125792/1"], "Balance (lbs)": [1048.1]}
+    d.update(cols)
+    return pd.DataFrame(d)
+
+
+def test_yarn_requirements_balance_text_that_is_no_number_is_rejected():
+    """'1,048.1 lbs' was read as 0 lbs silently: the order's whole yarn demand vanished from by_yarn."""
+    kos = _kos(**{"Balance (lbs)": ["1,048.1 lbs"]}).set_axis([7])
+    before = kos.copy(deep=True)
+    with pytest.raises(ValueError, match=r"knit_orders column 'Balance \(lbs\)' row 7: '1,048.1 lbs' is not a "
+                                         r"number \(expected lbs, or nothing for 0\)"):
+        erp.yarn_requirements(kos, ABOM)
+    pd.testing.assert_frame_equal(kos, before)
+    # ERP number text is still cleaned, and a missing balance still counts 0 lbs
+    res = erp.yarn_requirements(_kos(**{"Order #": ["K1", "K2", "K3"], "Style #": ["125792/1"] * 3,
+                                        "Balance (lbs)": ["1,000.0", "N/A", ""]}), ABOM)
+    assert res.by_yarn["lbs"].round(6).tolist() == [914.0, 86.0]
+
+
+@pytest.mark.parametrize("col", ["Balance (lbs)", "Shipped (lbs)", "G00 (lbs)", "Qty Ordered (lbs)"])
+def test_allocate_knit_orders_number_text_in_knit_orders_is_rejected(col):
+    """Every knit-order number column: '5 lbs' in Shipped lost the +1000 and HARD silently, a balance of text
+    became 0 lbs (can_start True)."""
+    kos = _kos(**{col: ["5 lbs"]}).set_axis([3])
+    with pytest.raises(ValueError, match=rf"knit_orders column '{col[:-6]} \(lbs\)' row 3: '5 lbs' is not a "
+                                         r"number \(expected lbs, or nothing for 0\)"):
+        erp.allocate_knit_orders(kos, ABOM, AINV, today=TODAY)
+    ok = erp.allocate_knit_orders(_kos(**{col: ["N/A"]}) if col != "Balance (lbs)" else _kos(), ABOM, AINV,
+                                  today=TODAY)
+    assert ok.orders["can_start"].tolist() == [True]
+
+
+def test_allocate_knit_orders_number_text_in_po_and_stock_is_rejected():
+    """yarn_demand_report rejected these frames; allocate_knit_orders read them as 0 lbs of supply silently."""
+    inv = pd.DataFrame({"Desc#": [18767, 18929], "Theoretical Balance": [0.0, 5000.0], "Allocated": [0.0, 0.0]})
+    po = pd.DataFrame({"Desc#": [18767], "This Week": ["5,000 lbs"]})
+    with pytest.raises(ValueError, match=r"yarn_po column 'This Week' row 0 \(item 18767\): '5,000 lbs' is not a "
+                                         r"number \(expected lbs, or nothing for 0\)"):
+        erp.allocate_knit_orders(_kos(), ABOM, inv, po, today=TODAY)
+    text_pb = AINV.assign(**{"Planning Balance": ["5000", "lots"]})
+    with pytest.raises(ValueError, match=r"column 'Planning Balance' row 1 \(item 18929\): 'lots' is not a number"):
+        erp.allocate_knit_orders(_kos(), ABOM, text_pb, today=TODAY)
+    with pytest.raises(ValueError, match=r"column 'Theoretical Balance' row 1 \(item 18929\): 'lots'"):
+        erp.allocate_knit_orders(_kos(), ABOM, inv.assign(**{"Theoretical Balance": ["0", "lots"]}),
+                                 po.assign(**{"This Week": [1.0]}), today=TODAY)
+    with pytest.raises(ValueError, match=r"yarn_inventory column 'Planning Balance' row 1 \(item 18929\): 'lots'"):
+        erp.allocate_knit_orders(_kos(), ABOM, text_pb, on_hand="Planning Balance", today=TODAY)
+    # a row without a yarn (an export's footer) is no stock of any yarn: not read, not checked
+    footer = pd.concat([AINV, pd.DataFrame({"Desc#": [None], "Planning Balance": ["see note"]})], ignore_index=True)
+    assert erp.allocate_knit_orders(_kos(), ABOM, footer, today=TODAY).orders["can_start"].tolist() == [True]
+
+
+def test_allocate_knit_orders_today_with_time_of_day_gives_same_scores():
+    """An explicit today of datetime.now() was not normalised as the default is: 111 instead of 110."""
+    import datetime as dt
+
+    kos = _kos(**{"Qty Ordered (lbs)": [100.0], "Quoted Date": pd.to_datetime(["2025-09-01"]),
+                  "Start Date": pd.to_datetime(["2025-09-01"])})
+    scores = [erp.allocate_knit_orders(kos, ABOM, AINV, today=t).orders["priority_score"].tolist()
+              for t in (TODAY, dt.datetime(2025, 9, 1, 15, 30), pd.Timestamp("2025-09-01 23:59", tz="US/Eastern"))]
+    assert scores == [[110.0]] * 3
+
+
+def test_allocate_knit_orders_dates_are_compared_as_dates():
+    """A Start Date later on today's date was AVAILABLE (timestamps compared); the quote term counts dates."""
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["125792/1"] * 3, "Balance (lbs)": [1.0] * 3,
+                        "Start Date": ["2025-09-01 08:00", "2025-09-02 00:00", "2025-08-31 23:00"],
+                        "Quoted Date": ["2025-09-01 18:00", "2025-09-02 01:00", "2025-08-30 12:00"]})
+    res = erp.allocate_knit_orders(kos, ABOM, AINV, today=TODAY).orders
+    assert res["allocation_type"].tolist() == ["SOFT", "AVAILABLE", "SOFT"]
+    assert res["priority_score"].tolist() == [100.0, 99.0, 102.0]  # (overdue 2 days: 102)
+
+
+def test_allocate_knit_orders_text_dates_with_dst_offsets():
+    """A local-time export across a DST change (-04:00 / -05:00) died inside pandas ('Mixed timezones detected')
+    naming no column; datetime objects of two offsets were read as NaT. Both are their wall-clock dates."""
+    import datetime as dt
+
+    starts = ["2025-08-15T00:00:00-04:00", "2025-11-15T00:00:00-05:00", "2025-09-01T23:30:00-04:00",
+              "2025-09-02 00:00", None]
+    kos = pd.DataFrame({"Order #": ["K1", "K2", "K3", "K4", "K5"], "Style #": ["125792/1"] * 5,
+                        "Balance (lbs)": [1.0] * 5, "Start Date": starts})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # (no value is lost as "no date")
+        res = erp.allocate_knit_orders(kos, ABOM, AINV, today=TODAY)
+    assert res.orders["allocation_type"].tolist() == ["SOFT", "AVAILABLE", "SOFT", "AVAILABLE", "AVAILABLE"]
+    zones = [dt.timezone(dt.timedelta(hours=-4)), dt.timezone(dt.timedelta(hours=-5))]
+    objs = kos.assign(**{"Start Date": pd.Series([dt.datetime(2025, 8, 15, tzinfo=zones[0]),
+                                                  dt.datetime(2025, 11, 15, tzinfo=zones[1]),
+                                                  dt.datetime(2025, 9, 1, 23, 30, tzinfo=zones[0]),
+                                                  dt.datetime(2025, 9, 2), None], dtype=object)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = erp.allocate_knit_orders(objs, ABOM, AINV, today=TODAY)
+    assert res.orders["allocation_type"].tolist() == ["SOFT", "AVAILABLE", "SOFT", "AVAILABLE", "AVAILABLE"]
+
+
+def test_sales_to_greige_reason_for_master_row_with_empty_gbase():
+    """An fStyle# in the master only on rows with an empty gBase was 'fStyle# not in style master' (false)."""
+    master = pd.DataFrame({"fStyle#": ["125792-NAV", "125792-NAV ", "180001-RED"], "gBase": [None, "", "999"]})
+    sales = pd.DataFrame({"SO #": ["SO1", "SO2", "SO3", "SO4"], "fStyle#": ["125792-NAV", "nope", "180001-RED", None],
+                          "Ordered": [10.0, 1.0, 2.0, 3.0]})
+    res = erp.sales_to_greige(sales, master, ABOM)
+    assert res.unmatched["reason"].tolist() == ["empty gBase in style master", "fStyle# not in style master",
+                                                "no BOM style for gBase", "fStyle# not in style master"]
+
+
+def test_allocate_knit_orders_numeric_style_shown_as_yarn_requirements_shows_it():
+    """A float Style # 125792.0 was '125792.0' in allocate_knit_orders, 125792 in yarn_requirements."""
+    bom = pd.DataFrame({"Style#": [125792], "Desc#": [18767], "BOM_Percentage": [1.0]})
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": [125792.0, np.nan], "Balance (lbs)": [10.0, 1.0]})
+    y = erp.yarn_requirements(kos, bom).by_order["Style #"].astype(str).tolist()
+    a = erp.allocate_knit_orders(kos, bom, AINV, today=TODAY).orders["Style #"]
+    assert a.iloc[:1].tolist() == y == ["125792"] and a.isna().tolist() == [False, True] and a.dtype == "str"

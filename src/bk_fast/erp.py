@@ -42,6 +42,8 @@ from dataclasses import dataclass as _bom_dataclass
 import numpy as _bom_np
 import pandas as _bom_pd
 
+_KO_LBS = "lbs, or nothing for 0"  # (what a knit order's number cell holds: the ERP adapters' errors say it)
+
 
 @_bom_dataclass(frozen=True)
 class YarnRequirements:
@@ -49,7 +51,9 @@ class YarnRequirements:
     yarn), ``by_yarn`` (``Desc#, lbs, orders``: per-yarn totals, ascending ``Desc#``; numeric ids before text
     ones when the BOM mixes both) and ``unmatched``
     (``Order #, Style #, Balance (lbs)``: knit orders whose style is empty, not in the BOM, or only a
-    component of it, such as a yarn id)."""
+    component of it, such as a yarn id). ``Style #`` is the knit order's style id as it is matched: text
+    stripped, a whole float as its integer (``125792.0`` is 125792; :func:`allocate_knit_orders` shows the same
+    id as the text ``"125792"``)."""
 
     by_order: _bom_pd.DataFrame
     by_yarn: _bom_pd.DataFrame
@@ -331,13 +335,15 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     <bk_fast.io.read_erp>` reads a ``Desc#``), before a text style written with a ``.0`` (``"125792.0"``); the
     scheduling lookups (:func:`erp_capacity`, :func:`schedule_knit_orders`) compare text. Only a
     style with BOM rows of its own (a parent) matches: a ``Style #`` that is only a component of the BOM (a
-    yarn id) is unmatched too, whatever the id's type. A missing balance counts as 0 lbs.
+    yarn id) is unmatched too, whatever the id's type. A missing balance (an empty cell, ``"N/A"``) counts as
+    0 lbs.
 
     Parameters
     ----------
     knit_orders : DataFrame
-        ``Order #``, ``Style #``, ``Balance (lbs)`` (any accepted alias; ERP number text is cleaned; an
-        infinite balance is a ValueError naming the column and row). Not modified.
+        ``Order #``, ``Style #``, ``Balance (lbs)`` (any accepted alias; ERP number text is cleaned; text that
+        is no number, ``"1,048.1 lbs"``, or an infinite balance is a ValueError naming the column and row).
+        Not modified.
     bom : BOM or DataFrame
         A compiled :class:`bk_fast.BOM`, or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage``),
         compiled here (compile once and pass the BOM when calling repeatedly).
@@ -379,7 +385,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         Order #   Style #  Balance (lbs)
     0  K2508071  999999/1           50.0
     """
-    from bk_fast._validate import find_column, float_column, plain, require_finite, require_frame
+    from bk_fast._validate import find_column, float_column, plain, reject_text, require_finite, require_frame
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
@@ -390,6 +396,8 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     balance = float_column(kos, b_label, what="knit_orders")
     # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
     require_finite(kos, b_label, balance, "knit_orders", o_label, "Order #")
+    # (text that is no number named: read as 0 lbs, the order's whole yarn demand would vanish silently)
+    reject_text(kos, b_label, balance, "knit_orders", _KO_LBS)
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()
@@ -435,7 +443,9 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
 class GreigeDemand:
     """Sales mapped to greige styles: ``lines`` (one row per sales line and greige style: ``line``, the sales
     id column when present, ``fStyle#``, ``gBase``, ``Style#``, ``versions``, ``qty``) and ``unmatched`` (the
-    sales lines that could not be mapped, with a ``reason``)."""
+    sales lines that could not be mapped, with a ``reason``: ``"fStyle# not in style master"``, ``"empty gBase
+    in style master"`` (the master has the ``fStyle#`` only on rows without a ``gBase``) or ``"no BOM style for
+    gBase"``)."""
 
     lines: _bom_pd.DataFrame
     unmatched: _bom_pd.DataFrame
@@ -454,8 +464,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     sales : DataFrame
         Sales lines with ``fStyle#`` and a quantity (``qty``, default ``Ordered``). Not modified.
     styles : DataFrame
-        Style master: ``fStyle#`` -> ``gBase`` (rows with an empty ``gBase`` are skipped; the first of the
-        others wins for a repeated ``fStyle#``).
+        Style master: ``fStyle#`` -> ``gBase`` (rows with an empty ``gBase`` are skipped: a sales line whose
+        ``fStyle#`` has no other row is unmatched with the reason ``"empty gBase in style master"``; the first
+        of the others wins for a repeated ``fStyle#``).
     bom : BOM or DataFrame
         The greige BOM (its parent items are the greige styles).
     qty : column label, optional
@@ -520,9 +531,11 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     # ids matched by their text keys (_greige_keys: 5001, 5001.0, "5001" and "5001.0" are one id), the first
     # master row of a repeated fStyle# winning; the master's gBase shown as written
     ok = _bom_np.flatnonzero(~(mmiss | bmiss))
-    mkeys = _bom_pd.Index(_greige_keys(mf_col)[ok], dtype=object)
+    mf_keys = _greige_keys(mf_col)
+    mkeys = _bom_pd.Index(mf_keys[ok], dtype=object)
     first = ok[~mkeys.duplicated()]
-    at = mkeys[~mkeys.duplicated()].get_indexer(_greige_keys(sales[f_label]))
+    skeys = _greige_keys(sales[f_label])
+    at = mkeys[~mkeys.duplicated()].get_indexer(skeys)
     at[fmiss] = -1
     base = _bom_np.append(mb[first].astype(str).astype(object), None)[at]  # (at -1: None)
     base_key = _bom_np.append(_greige_keys(mb_col)[first], None)[at]
@@ -547,7 +560,10 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     lines = merged[cols].infer_objects()
     found = _bom_np.zeros(len(sales), dtype=bool)
     found[merged["line"].to_numpy()] = True
-    reason = _bom_np.where(at >= 0, "no BOM style for gBase", "fStyle# not in style master")
+    # (an fStyle# the master holds only with an empty gBase: the planner fills in the gBase, no row is missing)
+    no_base = ~fmiss & _bom_pd.Index(skeys, dtype=object).isin(mf_keys[~mmiss & bmiss])
+    reason = _bom_np.where(at >= 0, "no BOM style for gBase",
+                           _bom_np.where(no_base, "empty gBase in style master", "fStyle# not in style master"))
     um = ~found
     unmatched = _bom_pd.DataFrame({**{k: v[um] for k, v in head.items()}, "fStyle#": fstr.to_numpy()[um],
                                    "qty": q[um], "reason": reason[um]}).infer_objects()
@@ -1658,7 +1674,8 @@ import pandas as _alloc_pd
 class KnitOrderAllocation(_alloc_NamedTuple):
     """Result of :func:`allocate_knit_orders`.
 
-    ``orders`` (indexed like the knit orders): ``Order #``, ``Style #``, ``priority_score``,
+    ``orders`` (indexed like the knit orders): ``Order #``, ``Style #`` (as text, stripped, a whole float
+    without its ``.0``: ``125792.0`` is ``"125792"``, the id :func:`yarn_requirements` shows), ``priority_score``,
     ``allocation_type`` (HARD / SOFT / AVAILABLE), ``Balance (lbs)``, ``knittable_lbs``, ``short_lbs``,
     ``limiting_yarn`` (the yarn that blocks the order, missing when none does; between equally scarce yarns,
     the one that comes first in the compiled BOM's yarn order, not the style's own row order; in the yarn ids'
@@ -1763,12 +1780,46 @@ def _alloc_week_monday(number: int, today, col):
     return min(days, key=lambda d: (abs(d - today), -d.value))
 
 
+def _alloc_wall_clock(col: _alloc_pd.Series) -> _alloc_pd.Series:
+    """Dates of a column that is not datetime64 (text, objects), each value in its own format, as naive
+    datetimes: a value with a time zone or UTC offset as its local wall-clock date and time (a local-time
+    export across a DST change writes ``-04:00`` and ``-05:00``, which no one pandas dtype holds: pandas raised
+    on such text and read such datetime objects as NaT); a value that is no date NaT. Each distinct value is
+    read once; when their zones differ, in groups by the offset the text ends with, one parse per group."""
+    codes, uniq = _alloc_pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    uniq = _alloc_np.asarray(uniq, dtype=object)
+    aware = _alloc_np.fromiter((isinstance(v, _dt.datetime) and v.tzinfo is not None for v in uniq), dtype=bool,
+                               count=len(uniq))
+    if aware.any():  # (a datetime object with a zone: its wall clock)
+        uniq[aware] = [v.replace(tzinfo=None) for v in uniq[aware]]
+    uniq = _alloc_pd.Series(uniq, dtype=object)
+
+    def wall(values):
+        out = _alloc_pd.to_datetime(values, errors="coerce", format="mixed")  # (each value's own format)
+        return (out.dt.tz_localize(None) if getattr(out.dtype, "tz", None) is not None else out).to_numpy(
+            dtype="datetime64[us]")
+
+    stamps = _alloc_np.full(len(uniq) + 1, _alloc_np.datetime64("NaT", "us"))  # (the last: missing values)
+    try:
+        stamps[:-1] = wall(uniq)
+    except ValueError:  # ("Mixed timezones detected": text of offsets that differ, or naive beside aware text)
+        # (the key only groups the values: a group that still mixes zones is read value by value)
+        key = uniq.map(lambda v: v if isinstance(v, str) else "").astype(str).str.extract(
+            r"(Z|[+-][0-9][0-9](?::?[0-9][0-9])?|[^0-9]*)\s*$", expand=False).fillna("")
+        for at in key.groupby(key, sort=False).indices.values():
+            try:
+                stamps[at] = wall(uniq.iloc[at])
+            except ValueError:
+                stamps[at] = [wall(uniq.iloc[[i]])[0] for i in at]
+    return _alloc_pd.Series(stamps[codes], index=col.index)
+
+
 def _alloc_po_supply(yarn_po, today):
     """The ERP's wide PO frame (``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week <date>`` or
     ``Week NN``..., ``Later``; names read as :func:`yarn_demand_report` reads them) as long receipts (Desc#,
     date, lbs). Past due and this week arrive today; a numbered week on its Monday nearest to today; ``Later``
     one week after the last dated bucket."""
-    from bk_fast._validate import find_column, float_column, require_frame
+    from bk_fast._validate import find_column, float_column, reject_text, require_finite, require_frame
 
     po = require_frame(yarn_po, "yarn_po")
     y_label = find_column(po, "Desc#", what="yarn_po")
@@ -1798,11 +1849,11 @@ def _alloc_po_supply(yarn_po, today):
                          "'Week <date>', 'Later')")
     ids = _net_yarn_ids(po[y_label])  # (text ids that are numbers are those integer yarns)
     frames = []
-    from bk_fast._validate import require_finite
-
     for col, when in buckets:
         lbs = float_column(po, col, what="yarn_po")
         require_finite(po, col, lbs, "yarn_po")  # (the allocation would name its own long 'supply' table)
+        # (text that is no number named, as yarn_demand_report names it: read as 0 lbs, a receipt would vanish)
+        reject_text(po, col, lbs, "yarn_po", _KO_LBS, _alloc_np.asarray(ids.notna()), ids)
         frames.append(_alloc_pd.DataFrame({"Desc#": ids.to_numpy(), "date": max(when, today),
                                            "lbs": _alloc_np.where(_alloc_np.isnan(lbs), 0.0, lbs)}))
     out = _alloc_pd.concat(frames, ignore_index=True)
@@ -1831,7 +1882,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     ----------
     knit_orders : DataFrame
         ``Order #``, ``Style #``, ``Balance (lbs)``, and for the score ``Qty Ordered (lbs)``, ``Shipped
-        (lbs)``, ``G00 (lbs)``, ``Start Date``, ``Quoted Date`` (missing columns count as empty). Not modified.
+        (lbs)``, ``G00 (lbs)``, ``Start Date``, ``Quoted Date`` (missing columns count as empty). A missing
+        number counts 0; text that is no number (``"5 lbs"``) is a ValueError naming the column and row (so is
+        such text in the stock's and the POs' lbs, naming the yarn too). Not modified.
     bom : BOM or DataFrame
         A compiled :class:`bk_fast.BOM` or the ERP's BOM frame (``Style#``, ``Desc#``, ``BOM_Percentage`` as
         fractions).
@@ -1847,8 +1900,10 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         the one before or the one after); ``Later`` a week after the last week bucket. A bucket dated before
         ``today`` arrives today.
     today : date-like, optional
-        "Now" (default: today's date). Start dates before it count as today. Dates with a time zone (here
-        or in the knit orders) are read as their local wall-clock dates.
+        "Now" (default: today's date); its date counts, a time of day is dropped. Dates are compared as dates
+        (a ``Start Date`` later on today's date is SOFT; days until ``Quoted Date`` count dates); start dates
+        before today count as today. Dates with a time zone or UTC offset (here or in the knit orders, also
+        offsets that differ from row to row, as across a DST change) are read as their local wall-clock dates.
     mode : {"proportional", "all_or_nothing", "erp"}
     on_hand : str, optional
         Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
@@ -1890,7 +1945,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     import warnings
 
     from bk_fast._validate import date_arg, exact_int_floats, find_column, float_column, id_kind, plain, \
-        require_finite, require_frame
+        reject_text, require_finite, require_frame
     from bk_fast._validate import numpy_dates
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
@@ -1902,6 +1957,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     today = _alloc_pd.Timestamp.today().normalize() if today is None else date_arg(today, "today", "today's date")
     if today.tz is not None:
         today = today.tz_localize(None)  # (dates are read as local wall-clock dates, as the ERP keeps them)
+    today = today.normalize()  # (its date, as the default's: datetime.now() scored one point apart from it)
     n = len(kos)
 
     def num(name, required=False, finite=False):
@@ -1911,6 +1967,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         v = float_column(kos, label, what="knit_orders")
         if finite:  # (named here: it would reach the kernels as an infinite qty or priority)
             require_finite(kos, label, v, "knit_orders", o_label, "Order #")
+        # (text that is no number named: as 0 it lost a balance, the +1000 of a Shipped, a HARD type silently)
+        reject_text(kos, label, v, "knit_orders", _KO_LBS)
         return _alloc_np.where(_alloc_np.isnan(v), 0.0, v)
 
     def date(name):
@@ -1937,7 +1995,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                              f"it as 20250915 ns after 1970-01-01)")
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             raw = col
-            col = _alloc_pd.to_datetime(col, errors="coerce", format="mixed")  # (each value's own format)
+            col = _alloc_wall_clock(col)  # (each value's own format, its wall-clock date)
             given = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
             lost = given & col.isna().to_numpy()
             if lost.any():  # (read_erp warns of such text too; here it would pass as "no date" silently)
@@ -1958,17 +2016,18 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)", finite=True)
     start, quoted = date("Start Date"), date("Quoted Date")
 
-    days_to_quote = ((quoted - today).dt.days).to_numpy(dtype="float64", na_value=_alloc_np.nan)
+    start_day = start.dt.normalize()  # (DOMAIN.md section 6 compares dates: a start at 08:00 today is today's)
+    days_to_quote = ((quoted.dt.normalize() - today).dt.days).to_numpy(dtype="float64", na_value=_alloc_np.nan)
     quote_pts = _alloc_np.where(_alloc_np.isnan(days_to_quote), 0.0, _alloc_np.maximum(0.0, 100.0 - days_to_quote))
     score = (1000.0 * (shipped > 0) + 100.0 * _alloc_members(kos, o_label, sales_linked, "sales_linked")
              + quote_pts + _alloc_np.minimum(0.1 * ordered, 50.0) + 50.0 * _alloc_members(kos, o_label, vip, "vip"))
-    soft = (start <= today).fillna(False).to_numpy(dtype=bool)
+    soft = (start_day <= today).fillna(False).to_numpy(dtype=bool)
     kind = _alloc_np.where((shipped > 0) | (g00 > 0), "HARD", _alloc_np.where(soft, "SOFT", "AVAILABLE"))
 
     # yarn fractions per knit order from the BOM engine (one unit of each order's style, by line)
     # (yarn ids read as the stock's: _bom_compiled)
     compiled = bom if isinstance(bom, BOM) else _bom_compiled(require_frame(bom, "bom"), engine=engine)
-    styles = kos[s_label].astype("string").str.strip()
+    styles = _style_text(kos[s_label])  # (as yarn_requirements shows them: 125792.0 is "125792")
     # (as yarn_requirements matches them: by id, then by the id's text; only a style with BOM rows of its own)
     line_pos, ycodes, line_frac = compiled.explode_lines(_style_codes(compiled, kos[s_label]), _alloc_np.ones(n),
                                                          engine=engine)
@@ -1981,18 +2040,21 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
 
     # supply: today's stock (+ PO receipts by week)
     y_label = find_column(inv, "Desc#", what="yarn_inventory")
+    yarn_ids = _net_yarn_ids(inv[y_label])
     if on_hand is not None:
         from bk_fast._validate import require_finite
 
         h_label = find_column(inv, on_hand, what="yarn_inventory")
         stock = float_column(inv, h_label, what="yarn_inventory")
         require_finite(inv, h_label, stock, "yarn_inventory", y_label, "Desc#")  # (named as the default path)
+        # (text that is no number named, in the rows of a yarn: read as 0 lbs, the stock would vanish silently)
+        reject_text(inv, h_label, stock, "yarn_inventory", _KO_LBS, _alloc_np.asarray(yarn_ids.notna()), yarn_ids)
     else:  # Planning Balance; with the POs as receipts of their own, Theoretical Balance + Allocated
         from bk_fast.inventory import _on_hand_stock
 
-        stock = _on_hand_stock(inv, engine, on_order=yarn_po is None)
+        stock = _on_hand_stock(inv, engine, on_order=yarn_po is None, items=yarn_ids, expected=_KO_LBS)
     # (.array: nullable Int64 ids with a missing one keep their integers; to_numpy made them float64)
-    supply = _alloc_pd.DataFrame({"Desc#": _net_yarn_ids(inv[y_label]).array, "date": today,
+    supply = _alloc_pd.DataFrame({"Desc#": yarn_ids.array, "date": today,
                                   "lbs": _alloc_np.where(_alloc_np.isnan(stock), 0.0, stock)})
     if yarn_po is not None:
         supply = _alloc_pd.concat([supply, _alloc_po_supply(yarn_po, today)], ignore_index=True)
@@ -2015,7 +2077,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                 supply, ids, exact = supply[exact], ids[exact], exact[exact]
             if exact.all():
                 supply = supply.assign(**{"Desc#": ids.astype(_alloc_np.int64)})
-    start_at = start.where(start > today, today).fillna(today)  # (a start before today, or none: today)
+    start_at = start.where(start_day > today, today).fillna(today)  # (a start by today, or none: today)
     due = start_at if yarn_po is not None else _alloc_pd.Series(today, index=kos.index)
     ko_ids = kos[o_label]
     # the service order: score (higher first), then earlier start, then order id, as one rank (the kits' and
@@ -2088,7 +2150,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         line_frame = _rows_dtypes(line_frame, {"Order #": ko_ids, "Desc#": _net_yarn_ids(_bom_yarns(compiled))})
     knittable = _alloc_np.where(matched, knittable, 0.0)
     out = _alloc_pd.DataFrame({
-        "Order #": ko_ids.to_numpy(), "Style #": styles.to_numpy(), "priority_score": score,
+        "Order #": ko_ids.to_numpy(), "Style #": styles, "priority_score": score,
         "allocation_type": _alloc_pd.Categorical(kind, categories=["HARD", "SOFT", "AVAILABLE"]),
         "Balance (lbs)": balance, "knittable_lbs": knittable, "short_lbs": balance - knittable,
         "limiting_yarn": _alloc_nullable_ids(limiting.array, line_frame["Desc#"].dtype),

@@ -15,7 +15,7 @@ import pandas as pd
 from bk_fast._columns import ALIASES
 from bk_fast._engine import resolve
 from bk_fast._kernels.reference.inventory import RISK_LEVELS
-from bk_fast._validate import find_column, float_column, infinite_at, plain, require_frame
+from bk_fast._validate import find_column, float_column, infinite_at, plain, reject_text, require_frame
 
 __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
 
@@ -83,6 +83,14 @@ class _Reader:
                 raise ValueError(f"{_WHAT} column {label!r} row {plain(index[i])!r} (position {i}): {arr[i]} is "
                                  f"not a finite quantity")
 
+    def reject_text(self, items: pd.Index | None, expected: str) -> None:
+        """ValueError naming the column, row and item of the first cell of text that is no number (``"lots"``)
+        in the columns read so far, among the rows with an item (``items``: the rows' ids, missing where
+        none; None: every row, no item named); ``expected``: what the cell should hold."""
+        among = None if items is None else np.asarray(items.notna(), dtype=bool)
+        for label, arr in self.inputs:
+            reject_text(self.df, label, arr, _WHAT, expected, among, items)
+
 
 def _theoretical(inventory: pd.DataFrame, engine: str | None) -> np.ndarray:
     """``Theoretical Balance`` of ``inventory`` as a float64 array (computed from its components when absent),
@@ -93,15 +101,20 @@ def _theoretical(inventory: pd.DataFrame, engine: str | None) -> np.ndarray:
     return theo
 
 
-def _on_hand_stock(inventory: pd.DataFrame, engine: str | None, *, on_order: bool) -> np.ndarray:
+def _on_hand_stock(inventory: pd.DataFrame, engine: str | None, *, on_order: bool, items: pd.Index | None = None,
+                   expected: str = "lbs, or nothing for 0") -> np.ndarray:
     """The stock an allocation may promise, as a float64 array, infinite inputs rejected: ``Planning Balance``
     (``on_order``: the frame's column, else computed from its components) or, when the open POs come in as
     time-phased receipts of their own, ``Theoretical Balance + Allocated`` (the planning balance without On
-    Order, so no PO is counted twice and what is already allocated is never promised again)."""
+    Order, so no PO is counted twice and what is already allocated is never promised again). Text that is no
+    number in a column read, in a row with an item (``items``: the rows' ids, missing where none; None: every
+    row, none named), is a ValueError naming the column, row and item (``expected``: what the cell should
+    hold): as a missing number, 0 lbs, a yarn's stock would vanish silently."""
     reader = _Reader(inventory)
     if on_order and find_column(reader.df, "Planning Balance", what=_WHAT, required=False) is not None:
         out = reader.columns("Planning Balance")[0]
         reader.check_finite(out)
+        reader.reject_text(items, expected)
         return out
     theo = reader.theoretical(engine)
     allocated = reader.columns("Allocated")[0] if on_order or find_column(
@@ -110,6 +123,7 @@ def _on_hand_stock(inventory: pd.DataFrame, engine: str | None, *, on_order: boo
     out = np.empty(len(reader.df), dtype=np.float64)
     resolve("planning_balance", engine)(theo, allocated, po, out)
     reader.check_finite(out)
+    reader.reject_text(items, expected)
     return out
 
 

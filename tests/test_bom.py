@@ -1001,12 +1001,13 @@ def test_sales_to_greige_with_no_usable_master_row_reports_unmatched():
 
     bom = pd.DataFrame({"Style#": ["125792/1"], "Desc#": [1.0], "BOM_Percentage": [1.0]})
     sales = pd.DataFrame({"SO #": ["SO1"], "fStyle#": ["A"], "Ordered": [10.0]})
-    for master in (pd.DataFrame({"fStyle#": ["A"], "gBase": [np.nan]}),
-                   pd.DataFrame({"fStyle#": pd.Series([], dtype=object), "gBase": pd.Series([], dtype=object)})):
+    for master, reason in ((pd.DataFrame({"fStyle#": ["A"], "gBase": [np.nan]}), "empty gBase in style master"),
+                           (pd.DataFrame({"fStyle#": pd.Series([], dtype=object),
+                                          "gBase": pd.Series([], dtype=object)}), "fStyle# not in style master")):
         res = sales_to_greige(sales, master, bom)
         assert len(res.lines) == 0
         assert res.unmatched["qty"].tolist() == [10.0]
-        assert res.unmatched["reason"].tolist() == ["fStyle# not in style master"]
+        assert res.unmatched["reason"].tolist() == [reason]  # (f1a6aba: a master row without gBase has its own)
 
 
 def test_to_frame_round_trip_with_a_top_level_phantom(engine):

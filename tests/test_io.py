@@ -1864,6 +1864,27 @@ def test_misplaced_commas_kernel_equals_the_pattern(engine):
     assert flags.astype(bool).tolist() == want and found == sum(want)
 
 
+@pytest.mark.parametrize("arrow", [True, False])
+def test_misplaced_commas_same_on_every_engine(monkeypatch, arrow):
+    """read_erp's misplaced-comma check gives the same answer on every engine (the numpy engine takes pyarrow's
+    RE2 on arrow chunks: its kernel, the reference, runs Python's re a cell at a time, ~30x slower; review rev12),
+    on both readers."""
+    from bk_fast._engine import ENGINES, engine_status
+
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    cells = ["1.234,56", "1,200.00", "1,2,3", "$1,326.67 ", "(2,183.40)", "1234,567", "", " - ", "1,234,"] * 3
+    raw = ("Desc#,Planning Balance\n" + "".join(f'{i},"{c}"\n' for i, c in enumerate(cells))).encode()
+    got = {}
+    for engine in [e for e in ENGINES if engine_status(e).available]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got[engine] = bkio.read_erp(raw, engine=engine, optimize=False)["Planning Balance"].to_numpy()
+    want = got.pop("numpy")
+    assert np.isnan(want).sum() == 18  # (3 x 4 misplaced, 3 x 2 empty / dash: NaN)
+    for engine, values in got.items():
+        assert same_bits(values, want), engine
+
+
 def test_misplaced_commas_in_xlsx_text_cells(monkeypatch):
     """XLSX cells: number cells as they are, text cells checked as CSV text is."""
     cells = pd.DataFrame([["Desc#", "Planning Balance"], [1, "1.234,56"], [2, 1234.5], [3, "1,234.5"]])

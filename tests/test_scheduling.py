@@ -10,6 +10,7 @@ import copy
 import datetime
 import itertools
 import math
+import re
 import sys
 
 import numpy as np
@@ -2390,6 +2391,25 @@ def test_schedule_knit_orders_working_days_beside_blank_quoted_dates(engine):
         got = schedule_knit_orders(ko.assign(**{"Quoted Date": pd.Series([30, blank, 2], dtype=object)}),
                                    machines, cap, swc, start="2025-09-01", engine=engine)
         pd.testing.assert_frame_equal(got.jobs, want.jobs)
+
+
+@pytest.mark.parametrize("column", ["Balance (lbs)", "Shipped (lbs)", "G00 (lbs)", "Qty Ordered (lbs)"])
+def test_schedule_knit_orders_rejects_lbs_text_that_is_no_number(column):
+    """Text that is no number in a knit order's lbs column ('1,048.1 lbs', '5 lbs') read as 0: the order was
+    dropped as 'nothing left to knit' or lost its +1000 / its pin, silently (review rev12: yarn_requirements and
+    allocate_knit_orders refuse it since f1a6aba). The ERP's number text still reads as before."""
+    machines = pd.DataFrame({"WC": ["W"], "MACH": [1]})
+    cap = pd.DataFrame({"Style": ["A/1"], "lbs/day": [100.0]})
+    swc = pd.DataFrame({"Style": ["A/1"], "WC": ["W"]})
+    ko = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["A/1", "A/1"], "Balance (lbs)": ["100", "50"],
+                       "Machine": ["", ""], "Shipped (lbs)": ["0", "0"], "G00 (lbs)": ["0", "0"],
+                       "Qty Ordered (lbs)": ["0", "0"]})
+    bad = ko.assign(**{column: ["$1,200.00", "1,048.1 lbs"]})
+    with pytest.raises(ValueError, match=rf"{re.escape(repr(column))} row 1.*'1,048.1 lbs'.*lbs, or nothing for 0"):
+        schedule_knit_orders(bad, machines, cap, swc, start="2025-09-01", keep_assigned=False)
+    ok = ko.assign(**{column: ["$1,200.00", " - "]})
+    s = schedule_knit_orders(ok, machines, cap, swc, start="2025-09-01", keep_assigned=False)
+    assert len(s.jobs) == 2
 
 
 @pytest.mark.parametrize("dtype", [object, "str"])

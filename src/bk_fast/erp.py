@@ -1101,11 +1101,18 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         if label is not None:
             _sched_one_value(ko, label, what, expected)
 
-    from bk_fast._validate import require_finite
+    from bk_fast._validate import reject_text, require_finite
     from bk_fast.scheduling import _bad_row, _calendar, _day_column, _start_day
 
+    def lbs(label):
+        # a knit order's lbs column: text that is no number ('1,048.1 lbs') is an error naming the row, as in
+        # yarn_requirements and allocate_knit_orders (it read as 0: the order dropped, its priority lost)
+        v = float_column(ko, label, what=what)
+        reject_text(ko, label, v, what, _KO_LBS)
+        return v
+
     cal = _calendar(days_per_week, holidays)  # (checked here: the horizon defaults to days_per_week)
-    balance = float_column(ko, b_label, what=what)
+    balance = lbs(b_label)
     require_finite(ko, b_label, balance, what, o_label, "Order #")  # (inf is no "nothing left to knit")
     open_ = np.isfinite(balance) & (balance > 0)
     cap = erp_capacity(ko[s_label], style_capacity, default=default_rate)
@@ -1192,7 +1199,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         for col in ("G00 (lbs)", "Shipped (lbs)"):
             label = find_column(ko, col, what=what, required=False)
             if label is not None:
-                started |= np.nan_to_num(float_column(ko, label, what=what)) > 0
+                started |= np.nan_to_num(lbs(label)) > 0
         # an order with nowhere else to go (its style has no work center, or none with a machine) stays where it
         # is rather than go unscheduled
         staffed = set(mtab["work_center"].tolist())
@@ -1221,14 +1228,14 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     if priority == "erp":
         sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
         if sh is not None:
-            score += np.where(np.nan_to_num(float_column(ko, sh, what=what)) > 0, 1000.0, 0.0)
+            score += np.where(np.nan_to_num(lbs(sh)) > 0, 1000.0, 0.0)
         if d_label is not None:
             quoted = _sched_quoted_dates(ko[d_label], cal, first)
             days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)
         if qo is not None:
-            score += np.minimum(0.1 * np.nan_to_num(float_column(ko, qo, what=what)), 50.0)
+            score += np.minimum(0.1 * np.nan_to_num(lbs(qo)), 50.0)
 
     jobs = pd.DataFrame({
         "job": ko[o_label].array,

@@ -780,6 +780,9 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.nd
     other text (pandas' reader, XLSX cells) as the distinct cells holding a comma."""
     bad = np.zeros(status.shape[0], dtype=bool)
     kernel = resolve("misplaced_commas", engine)
+    # (the numpy engine's kernel is the reference, the pattern run with Python's re a cell at a time: on arrow
+    # chunks pyarrow's RE2 runs the same pattern ~30x faster)
+    use_re2 = pick(engine) == "numpy"
     pa_col = col if _HAVE_PYARROW and isinstance(col, (pa.Array, pa.ChunkedArray)) else None
     if pa_col is not None and (pa.types.is_string(pa_col.type) or pa.types.is_large_string(pa_col.type)):
         at = 0
@@ -791,9 +794,15 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.nd
                                         count=chunk.offset + n + 1)[chunk.offset:]
                 data = np.frombuffer(bufs[2], dtype=np.uint8)
                 if (data[offsets[0]:offsets[-1]] == ord(",")).any():
-                    flags = np.zeros(n, dtype=np.uint8)
-                    kernel(data, np.ascontiguousarray(offsets, dtype=np.int64), flags)
-                    bad[at:at + n] = flags.view(bool)
+                    if use_re2:
+                        import pyarrow.compute as pc
+
+                        found = pc.fill_null(pc.match_substring_regex(chunk, BAD_COMMA), False)
+                        bad[at:at + n] = np.asarray(found, dtype=bool)
+                    else:
+                        flags = np.zeros(n, dtype=np.uint8)
+                        kernel(data, np.ascontiguousarray(offsets, dtype=np.int64), flags)
+                        bad[at:at + n] = flags.view(bool)
             at += n
     else:  # (pandas' reader, XLSX cells: object arrays; number cells hold no commas)
         rows = np.flatnonzero(status == STATUS_NUMBER)
@@ -1835,7 +1844,8 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
 
 def load_report(folder, *, engine: str | None = None) -> pd.DataFrame:
     """What :func:`read_exports` finds in ``folder`` (for ``bk-fast load FOLDER``): one row per export with its
-    kind, file, rows, columns, the header line, MB as parsed and MB after :func:`bk_fast.optimize_memory`.
+    kind, file, rows, columns, the header line, MB as parsed and MB after :func:`bk_fast.optimize_memory` with
+    ``numbers=False``, as :func:`read_erp` applies it (text made compact, numbers left float64 / int64).
 
     Examples
     --------

@@ -1015,3 +1015,63 @@ def test_netting_object_ids_beside_floats_declared_as_computed(local, nin):
             if k > 1:
                 expected = expected.set_axis(expected.index.astype(np.float64), axis=0)
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit 'dskinv': categorical ids whose categories differ between the inputs
+
+
+def _netting_frames_in_memory(res) -> list:
+    rec = res.record.iloc[np.argsort(res.record["item"].to_numpy(), kind="stable")].set_index("item")
+    return [rec, res.summary.sort_index().rename_axis("item")]
+
+
+@pytest.mark.parametrize("sizes,nparts", [([4], 1), ([2, 2], 2), ([2, 0, 2], 5)])
+def test_weekly_balance_categorical_ids_index_dtype_as_in_memory(local, sizes, nparts):
+    """on_hand's categories a subset of demand's: in memory the united index is text; bk_fast.dask declared a
+    CategoricalIndex of on_hand's categories and computed text (one partition) or a CategoricalIndex whose
+    categories depended on the partitioning. Now text, declared and computed alike."""
+    demand = pd.DataFrame({"item": pd.Categorical(["b", "a", "c", "a"]), "week": [0, 1, 0, 1],
+                           "qty": [1.0, 2.0, 3.0, 4.0]})
+    on_hand = pd.Series([5.0, 6.0], index=pd.CategoricalIndex(["a", "c"]))
+    expected = bk_fast.weekly_balance(on_hand, demand).sort_index()
+    assert not isinstance(expected.index.dtype, pd.CategoricalDtype)
+    out = bkd.weekly_balance(on_hand, _uneven(demand, sizes), npartitions=nparts)
+    got = out.compute()
+    assert out._meta.index.dtype == got.index.dtype
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+def test_net_requirements_categorical_ids_record_as_in_memory(local):
+    """on_hand holds an item ('e') demand lacks and the reverse: in memory record['item'] and the summary index
+    are text; the declared index was demand's categories, the computed one a categorical of them all."""
+    demand = pd.DataFrame({"item": pd.Categorical(["b", "a", "c", "d"]), "week": [0, 1, 0, 1],
+                           "qty": [1.0, 2.0, 3.0, 4.0]})
+    on_hand = pd.Series([5.0, 6.0, 1.0], index=pd.CategoricalIndex(["a", "c", "e"]))
+    want = _netting_frames_in_memory(bk_fast.net_requirements(demand, on_hand, lead_time=1))
+    res = bkd.net_requirements(_uneven(demand, [4]), on_hand, lead_time=1, npartitions=3)
+    for out, expected in zip((res.record, res.summary), want):
+        got = out.compute()
+        assert out._meta.index.dtype == got.index.dtype
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+@pytest.mark.parametrize("oh_cats", [["a", "b", "c"], ["a", "c"]])
+def test_netting_categorical_ids_kept_when_in_memory_keeps_them(local, oh_cats):
+    """Equal categories keep the categorical dtype; so does gross' dtype in net_requirements when on_hand (united
+    after gross in memory) brings no id gross lacks, whatever its categories, while weekly_balance (on_hand first)
+    gives text then. Every partitioning gives the in-memory dtype."""
+    demand = pd.DataFrame({"item": pd.Categorical(["b", "a", "c", "a"]), "week": [0, 1, 0, 1],
+                           "qty": [1.0, 2.0, 3.0, 4.0]})
+    on_hand = pd.Series([5.0, 6.0], index=pd.CategoricalIndex(["a", "c"], categories=oh_cats))
+    wb = bk_fast.weekly_balance(on_hand, demand).sort_index()
+    want = _netting_frames_in_memory(bk_fast.net_requirements(demand, on_hand))
+    assert want[0].index.dtype == demand["item"].dtype
+    assert isinstance(wb.index.dtype, pd.CategoricalDtype) == (oh_cats == ["a", "b", "c"])
+    for sizes, k in (([4], 1), ([1, 3], 2), ([2, 0, 2], 3)):
+        res = bkd.net_requirements(_uneven(demand, sizes), on_hand, npartitions=k)
+        for out, expected in zip([bkd.weekly_balance(on_hand, _uneven(demand, sizes), npartitions=k),
+                                  res.record, res.summary], [wb] + want):
+            got = out.compute()
+            assert out._meta.index.dtype == got.index.dtype
+            pd.testing.assert_frame_equal(got, expected, check_exact=True)

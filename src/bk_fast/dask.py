@@ -29,7 +29,9 @@ index keeps the ids' dtype as in memory, but for object ids that pandas reads as
 of Python ints, or of ints and floats) over several partitions: pandas infers int64 (or uint64; float64 for
 ints beside floats, 10 becoming 10.0, an int beyond 2**53 rounded) when it concatenates the partitions'
 object indexes, so every partition and the declared index have that dtype (with one partition: object, as
-in memory).
+in memory). Categorical ids whose categories differ between the inputs get the dtype the in-memory function
+gives their union (text, or the first input's categorical when the others bring no id it lacks) in every
+partition, though a partition's own items may unite otherwise.
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -152,8 +154,10 @@ def _read_rows(part, what):
 
 def _distinct(part, key, what=None) -> tuple:
     """(distinct item ids of a partition, its row count, (position, label) of its first row without an item
-    id or None): the single-machine functions refuse a missing item, and item ranges cannot hold one. The
-    empty rows of a time-phased input (``what``: its name) are no such row: they are skipped, as there."""
+    id or None, the ids' dtype): the single-machine functions refuse a missing item, and item ranges cannot
+    hold one. The empty rows of a time-phased input (``what``: its name) are no such row: they are skipped, as
+    there."""
+    dtype = (part.index if key is None else part[key]).dtype
     vals = _key_values(part, key)
     na = pd.isna(vals)
     first = None
@@ -167,7 +171,7 @@ def _distinct(part, key, what=None) -> tuple:
             pos = int(np.flatnonzero(missing)[0])
             first = (pos, _plain(part.index[pos]))
         vals = vals[~na]
-    return (pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)), len(part), first
+    return (pd.Index(pd.unique(vals)) if len(vals) else pd.Index(vals)), len(part), first, dtype
 
 
 def _period_order(part, key, what=None) -> pd.Index:
@@ -620,15 +624,16 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
 
 
 def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None, *,
-               exact: bool = True, phased=()):
+               exact: bool = True, phased=(), united=None):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
-    (sorted items, per-source period orders). A row without an item id is a ValueError naming the input
-    (``names``, in the order of ``inputs``), the column, the row's position in the whole input and its
-    label. ``exact``: the ids of the inputs are made comparable exactly first, as the netting functions do
-    (:func:`bk_fast._validate.same_ids`: the same ValueError for a float id that cannot be matched with
-    integer ids, int64 and uint64 ids united without rounding); else they are united as pandas does.
-    ``phased``: the names of the time-phased inputs, whose empty rows are skipped; ``periods_of``: (input,
-    period column, name) of the long time-phased inputs."""
+    (sorted items, per-source period orders, :func:`_united` of ``united`` or None). A row without an item
+    id is a ValueError naming the input (``names``, in the order of ``inputs``), the column, the row's
+    position in the whole input and its label. ``exact``: the ids of the inputs are made comparable exactly
+    first, as the netting functions do (:func:`bk_fast._validate.same_ids`: the same ValueError for a float id
+    that cannot be matched with integer ids, int64 and uint64 ids united without rounding); else they are
+    united as pandas does. ``phased``: the names of the time-phased inputs, whose empty rows are skipped;
+    ``periods_of``: (input, period column, name) of the long time-phased inputs; ``united``: the positions of
+    ``inputs`` in the order the single-machine function unites their ids."""
     jobs = []
     for k, (obj, key) in enumerate(inputs):
         what = names[k] if names and names[k] in phased else None
@@ -639,7 +644,7 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     found, per = dask.compute(jobs, pjobs)
     for k, ((obj, key), parts) in enumerate(zip(inputs, found)):
         offset = 0
-        for _, n, first in parts:
+        for _, n, first, _ in parts:
             if first is not None:
                 what = names[k] if names else "input"
                 where = "index" if key is None else f"column {key!r}"
@@ -647,13 +652,31 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
                                  f"id in its {where}")
             offset += n
     if not exact:
-        return _sorted_items([d[0] for parts in found for d in parts]), per
+        return _sorted_items([d[0] for parts in found for d in parts]), per, None
     # one Index per input (its partitions share a dtype), then the inputs' ids made comparable exactly: a
     # float64 union would round int64/uint64 ids beyond 2**53 (distinct items collapse) and let a float id of
     # one input match an integer id of another, which the in-memory function refuses
     per_input = [_union_ids([d[0] for d in parts]) for parts in found]
     what = names if names else ["input"] * len(per_input)
-    return _sorted_items(same_ids(list(zip(what, per_input)))), per
+    ids = same_ids(list(zip(what, per_input)))
+    return _sorted_items(ids), per, (None if united is None else _united(ids, found, united))
+
+
+def _united(ids: list, found: list, order) -> pd.Index | None:
+    """With categorical item ids: what every partition's item index is cast to (``like``, :func:`_as_items`),
+    an empty Index of the dtype the single-machine function gives the ids of the whole inputs, else None.
+    ``ids``: each input's distinct ids, ``found``: its partitions' :func:`_distinct`, ``order``: the positions
+    of the inputs in the order that function unites them. It keeps the first input's categorical dtype when
+    the others bring no id it lacks and, else, appends them (pandas gives text when categories differ), so a
+    partition, holding some ids only, may keep a categorical dtype the whole call loses, or the reverse."""
+    dtypes = []
+    for parts in found:
+        kinds = {d[3] for d in parts}
+        dtypes.append(kinds.pop() if len(kinds) == 1 else None)
+    if not any(isinstance(t, pd.CategoricalDtype) for t in dtypes):
+        return None
+    # (each input's ids in its own dtype, united as the single-machine function unites them)
+    return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
 
 
 def _like(items: pd.Index, nparts: int) -> pd.Index | None:
@@ -678,6 +701,8 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
     or Arrow integer ids beside integer ids of their kind are kept, as the in-memory function keeps them."""
     if like is None or index.dtype == like.dtype:
         return index
+    if isinstance(index.dtype, pd.CategoricalDtype) or isinstance(like.dtype, pd.CategoricalDtype):
+        return index.astype(like.dtype)  # (categorical ids: see _united)
     if index.dtype == object and like.dtype != object:  # (ids pandas reads as like's dtype: see _like)
         return index.astype(like.dtype)
     kind = getattr(index.dtype, "kind", "O")
@@ -834,7 +859,10 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     phased = {id(obj): name for (obj, _), name in zip(sources, ("demand", "receipts"))}
     long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("demand", "receipts"))
                     if k[1] is not None] if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"))
+    # (united in memory as on_hand, demand, receipts: past_due's ids are on_hand's, demand's or receipts')
+    order = [names.index(n) for n in ("on_hand", "demand", "receipts") if n in names]
+    items, porders, united = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"),
+                                        united=order)
     per = _global_periods(sources, porders, periods, ("demand", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -844,7 +872,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj
 
-    like = _like(items, nparts)
+    like = united if united is not None else _like(items, nparts)
     meta = _sort_items(_weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy"),
                        like)
     keys = {name: key for name, (_, key) in zip(names, keyed)}
@@ -862,11 +890,13 @@ def _meta_on_hand(on_hand):
 
 def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = None) -> pd.DataFrame:
     """``meta`` (the function's answer on empty inputs, its index cast as the partitions cast theirs) with no
-    rows and the index dtype of the partitions' answers: an extension dtype of the ids (categorical, nullable,
-    Arrow), which the partitions keep, as it is; else ``like``'s (:func:`_like`), or the items' (a NumPy dtype
+    rows and the index dtype of the partitions' answers: ``like``'s where categorical ids are involved (the
+    partitions are cast to it, :func:`_united`); an extension dtype of the ids (nullable, Arrow), which the
+    partitions keep, as it is; else ``like``'s (:func:`_like`), or the items' (a NumPy dtype
     of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
-    index = (meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
+    index = (like if like is not None and pd.CategoricalDtype in (type(like.dtype), type(meta.index.dtype))
+             else meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
              else like if like is not None else items[:0])
     return out.set_axis(index.rename(meta.index.name), axis=0)
 
@@ -964,7 +994,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     phased = {id(obj): name for (obj, _), name in zip(sources, ("gross", "receipts"))}
     long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("gross", "receipts"))
                     if k[1] is not None] if periods is None else []
-    items, porders = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"))
+    items, porders, united = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"),
+                                        united=range(len(keyed)))  # (gross, receipts, on_hand, as in memory)
     per = _global_periods(sources, porders, periods, ("gross", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -977,7 +1008,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     kwargs = dict(safety_stock=safety_stock, lead_time=lead_time, lot=lot, periods=per, engine=engine)
     meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
                                  **{**kwargs, "engine": "numpy"})
-    like = _like(items, nparts)
+    like = united if united is not None else _like(items, nparts)
     metas = [_empty_like(m.set_axis(_as_items(m.index, like), axis=0), items, like)
              for m in _netting_frames(meta_res)]
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
@@ -1061,7 +1092,7 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
     keyed = [(orders, o_item), (supply, s_item)]
     # (exact, as the in-memory allocate matches the order and supply ids: the ranges keep each item together)
-    items, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"])
+    items, _, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"])
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1

@@ -99,17 +99,35 @@ def _resolve_deferred(out, status, text_of) -> None:
         out[i], status[i] = clean_float_ascii(text) if status[i] == STATUS_LONG else clean_float(text)
 
 
+def _chunk_buffers(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """``(data, offsets)`` of a non-empty arrow string or large_string chunk, as the text kernels take them:
+    value ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (int64 offsets, the chunk's slice offset applied)."""
+    n = len(chunk)
+    bufs = chunk.buffers()
+    off_dtype = np.int32 if chunk.type == pa.string() else np.int64
+    offsets = np.frombuffer(bufs[1], dtype=off_dtype, count=chunk.offset + n + 1)
+    offsets = np.ascontiguousarray(offsets[chunk.offset:chunk.offset + n + 1], dtype=np.int64)
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return data, offsets
+
+
+def _encoded(strings) -> tuple[np.ndarray, np.ndarray]:
+    """``(data, offsets)`` of Python ``str`` values (no missing ones) as the text kernels take them, UTF-8 with
+    lone surrogates passed through."""
+    encoded = [s.encode("utf-8", errors="surrogatepass") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    if encoded:
+        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
 def _parse_arrow_chunk(chunk, engine):
     if chunk.type != pa.string() and chunk.type != pa.large_string():
         chunk = chunk.cast(pa.large_string())
     n = len(chunk)
     if n == 0:  # (a zero-length slice can carry an offset past its buffer's offsets)
         return np.empty(0), np.empty(0, np.int8)
-    bufs = chunk.buffers()
-    off_dtype = np.int32 if chunk.type == pa.string() else np.int64
-    offsets = np.frombuffer(bufs[1], dtype=off_dtype, count=chunk.offset + n + 1) if n else np.zeros(1, off_dtype)
-    offsets = np.ascontiguousarray(offsets[chunk.offset:chunk.offset + n + 1], dtype=np.int64)
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if (n and bufs[2] is not None) else np.zeros(0, np.uint8)
+    data, offsets = _chunk_buffers(chunk)
     out, status = _run_kernel(data, offsets, engine)
 
     def text_of(i):
@@ -136,11 +154,7 @@ def _parse_arrow(chunked, engine):
 
 def _parse_strings(strings: list, engine):
     """Parse a list of Python ``str`` (no missing values)."""
-    encoded = [s.encode("utf-8", errors="surrogatepass") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    if encoded:
-        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    data, offsets = _encoded(strings)
     out, status = _run_kernel(data, offsets, engine)
     _resolve_deferred(out, status, lambda i: strings[i])
     return out, status
@@ -788,21 +802,17 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.nd
         at = 0
         for chunk in (pa_col.chunks if isinstance(pa_col, pa.ChunkedArray) else [pa_col]):
             n = len(chunk)
-            bufs = chunk.buffers()
-            if n and bufs[2] is not None:
-                offsets = np.frombuffer(bufs[1], dtype=np.int32 if chunk.type == pa.string() else np.int64,
-                                        count=chunk.offset + n + 1)[chunk.offset:]
-                data = np.frombuffer(bufs[2], dtype=np.uint8)
-                if (data[offsets[0]:offsets[-1]] == ord(",")).any():
-                    if use_re2:
-                        import pyarrow.compute as pc
+            data, offsets = _chunk_buffers(chunk) if n else (None, None)
+            if n and data.size and (data[offsets[0]:offsets[-1]] == ord(",")).any():
+                if use_re2:
+                    import pyarrow.compute as pc
 
-                        found = pc.fill_null(pc.match_substring_regex(chunk, BAD_COMMA), False)
-                        bad[at:at + n] = np.asarray(found, dtype=bool)
-                    else:
-                        flags = np.zeros(n, dtype=np.uint8)
-                        kernel(data, np.ascontiguousarray(offsets, dtype=np.int64), flags)
-                        bad[at:at + n] = flags.view(bool)
+                    found = pc.fill_null(pc.match_substring_regex(chunk, BAD_COMMA), False)
+                    bad[at:at + n] = np.asarray(found, dtype=bool)
+                else:
+                    flags = np.zeros(n, dtype=np.uint8)
+                    kernel(data, offsets, flags)
+                    bad[at:at + n] = flags.view(bool)
             at += n
     else:  # (pandas' reader, XLSX cells: object arrays; number cells hold no commas)
         rows = np.flatnonzero(status == STATUS_NUMBER)
@@ -817,11 +827,9 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.nd
             cells = text.to_numpy(dtype=object)[comma] if comma.any() else None
         if comma.any():
             codes, uniq = pd.factorize(cells)  # (each distinct comma cell once: money columns repeat values)
-            encoded = [u.encode("utf-8", errors="surrogatepass") for u in uniq]
-            offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-            np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-            flags = np.zeros(len(encoded), dtype=np.uint8)
-            kernel(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets, flags)
+            data, offsets = _encoded(uniq)
+            flags = np.zeros(len(uniq), dtype=np.uint8)
+            kernel(data, offsets, flags)
             bad[rows[comma][flags.view(bool)[codes]]] = True
     bad &= status == STATUS_NUMBER
     out[bad], status[bad] = np.nan, STATUS_INVALID

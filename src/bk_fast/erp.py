@@ -45,6 +45,19 @@ import pandas as _bom_pd
 _KO_LBS = "lbs, or nothing for 0"  # (what a knit order's number cell holds: the ERP adapters' errors say it)
 
 
+def _ko_lbs(ko, label, what: str, order_label=None):
+    """A knit order's lbs column as float64, NaN where missing; text that is no number (``"1,048.1 lbs"``) is a
+    ValueError naming the column and row: read as 0, an order's yarn demand, priority or type would change
+    silently. ``order_label``: an infinite value is named first, with its ``Order #``."""
+    from bk_fast._validate import float_column, reject_text, require_finite
+
+    v = float_column(ko, label, what=what)
+    if order_label is not None:
+        require_finite(ko, label, v, what, order_label, "Order #")
+    reject_text(ko, label, v, what, _KO_LBS)
+    return v
+
+
 @_bom_dataclass(frozen=True)
 class YarnRequirements:
     """Yarn demand of knit orders: ``by_order`` (``Order #, Style #, Desc#, lbs``: one row per knit order and
@@ -385,7 +398,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         Order #   Style #  Balance (lbs)
     0  K2508071  999999/1           50.0
     """
-    from bk_fast._validate import find_column, float_column, plain, reject_text, require_finite, require_frame
+    from bk_fast._validate import find_column, plain, require_frame
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
@@ -393,11 +406,8 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
     o_label = find_column(kos, "Order #", what="knit_orders")
     s_label = find_column(kos, "Style#", what="knit_orders")
     b_label = find_column(kos, "Balance (lbs)", what="knit_orders")
-    balance = float_column(kos, b_label, what="knit_orders")
     # (an infinite balance would make inf/NaN lbs: named here, before any kernel)
-    require_finite(kos, b_label, balance, "knit_orders", o_label, "Order #")
-    # (text that is no number named: read as 0 lbs, the order's whole yarn demand would vanish silently)
-    reject_text(kos, b_label, balance, "knit_orders", _KO_LBS)
+    balance = _ko_lbs(kos, b_label, "knit_orders", o_label)
     balance = _bom_np.where(_bom_np.isnan(balance), 0.0, balance)
     styles, miss = _id_values(kos[s_label], True)
     orders = kos[o_label].to_numpy()
@@ -1101,18 +1111,11 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         if label is not None:
             _sched_one_value(ko, label, what, expected)
 
-    from bk_fast._validate import reject_text, require_finite
+    from bk_fast._validate import require_finite
     from bk_fast.scheduling import _bad_row, _calendar, _day_column, _start_day
 
-    def lbs(label):
-        # a knit order's lbs column: text that is no number ('1,048.1 lbs') is an error naming the row, as in
-        # yarn_requirements and allocate_knit_orders (it read as 0: the order dropped, its priority lost)
-        v = float_column(ko, label, what=what)
-        reject_text(ko, label, v, what, _KO_LBS)
-        return v
-
     cal = _calendar(days_per_week, holidays)  # (checked here: the horizon defaults to days_per_week)
-    balance = lbs(b_label)
+    balance = _ko_lbs(ko, b_label, what)
     require_finite(ko, b_label, balance, what, o_label, "Order #")  # (inf is no "nothing left to knit")
     open_ = np.isfinite(balance) & (balance > 0)
     cap = erp_capacity(ko[s_label], style_capacity, default=default_rate)
@@ -1199,7 +1202,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         for col in ("G00 (lbs)", "Shipped (lbs)"):
             label = find_column(ko, col, what=what, required=False)
             if label is not None:
-                started |= np.nan_to_num(lbs(label)) > 0
+                started |= np.nan_to_num(_ko_lbs(ko, label, what)) > 0
         # an order with nowhere else to go (its style has no work center, or none with a machine) stays where it
         # is rather than go unscheduled
         staffed = set(mtab["work_center"].tolist())
@@ -1228,14 +1231,14 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     if priority == "erp":
         sh = find_column(ko, "Shipped (lbs)", what=what, required=False)
         if sh is not None:
-            score += np.where(np.nan_to_num(lbs(sh)) > 0, 1000.0, 0.0)
+            score += np.where(np.nan_to_num(_ko_lbs(ko, sh, what)) > 0, 1000.0, 0.0)
         if d_label is not None:
             quoted = _sched_quoted_dates(ko[d_label], cal, first)
             days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)
         if qo is not None:
-            score += np.minimum(0.1 * np.nan_to_num(lbs(qo)), 50.0)
+            score += np.minimum(0.1 * np.nan_to_num(_ko_lbs(ko, qo, what)), 50.0)
 
     jobs = pd.DataFrame({
         "job": ko[o_label].array,
@@ -1758,18 +1761,7 @@ def _alloc_members(kos, o_label, spec, what):
         return arr
     # (text ids on either side compared without surrounding white space: an export's "K2508066 " is the order
     # "K2508066" of the caller's list, as the knit orders' styles are matched stripped)
-    return isin(_alloc_stripped(kos[o_label]), list(_alloc_stripped(_alloc_pd.Series(arr, dtype=object))))
-
-
-def _alloc_stripped(ids):
-    """``ids`` (a Series) with surrounding white space stripped from its text values (other values as they
-    are, missing ones missing)."""
-    if isinstance(ids.dtype, _alloc_pd.CategoricalDtype):
-        ids = ids.astype(object)
-    if _alloc_pd.api.types.is_string_dtype(ids.dtype):
-        return ids.str.strip() if ids.dtype != object else _alloc_pd.Series(
-            [v.strip() if isinstance(v, str) else v for v in ids.tolist()], index=ids.index, dtype=object)
-    return ids
+    return isin(_sched_stripped(kos[o_label]), list(_sched_stripped(_alloc_pd.Series(arr, dtype=object))))
 
 
 def _alloc_week_monday(number: int, today, col):
@@ -1785,40 +1777,6 @@ def _alloc_week_monday(number: int, today, col):
     if not days:
         raise ValueError(f"yarn_po column {col!r}: week {number} is no week of a year (1 to 53)")
     return min(days, key=lambda d: (abs(d - today), -d.value))
-
-
-def _alloc_wall_clock(col: _alloc_pd.Series) -> _alloc_pd.Series:
-    """Dates of a column that is not datetime64 (text, objects), each value in its own format, as naive
-    datetimes: a value with a time zone or UTC offset as its local wall-clock date and time (a local-time
-    export across a DST change writes ``-04:00`` and ``-05:00``, which no one pandas dtype holds: pandas raised
-    on such text and read such datetime objects as NaT); a value that is no date NaT. Each distinct value is
-    read once; when their zones differ, in groups by the offset the text ends with, one parse per group."""
-    codes, uniq = _alloc_pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
-    uniq = _alloc_np.asarray(uniq, dtype=object)
-    aware = _alloc_np.fromiter((isinstance(v, _dt.datetime) and v.tzinfo is not None for v in uniq), dtype=bool,
-                               count=len(uniq))
-    if aware.any():  # (a datetime object with a zone: its wall clock)
-        uniq[aware] = [v.replace(tzinfo=None) for v in uniq[aware]]
-    uniq = _alloc_pd.Series(uniq, dtype=object)
-
-    def wall(values):
-        out = _alloc_pd.to_datetime(values, errors="coerce", format="mixed")  # (each value's own format)
-        return (out.dt.tz_localize(None) if getattr(out.dtype, "tz", None) is not None else out).to_numpy(
-            dtype="datetime64[us]")
-
-    stamps = _alloc_np.full(len(uniq) + 1, _alloc_np.datetime64("NaT", "us"))  # (the last: missing values)
-    try:
-        stamps[:-1] = wall(uniq)
-    except ValueError:  # ("Mixed timezones detected": text of offsets that differ, or naive beside aware text)
-        # (the key only groups the values: a group that still mixes zones is read value by value)
-        key = uniq.map(lambda v: v if isinstance(v, str) else "").astype(str).str.extract(
-            r"(Z|[+-][0-9][0-9](?::?[0-9][0-9])?|[^0-9]*)\s*$", expand=False).fillna("")
-        for at in key.groupby(key, sort=False).indices.values():
-            try:
-                stamps[at] = wall(uniq.iloc[at])
-            except ValueError:
-                stamps[at] = [wall(uniq.iloc[[i]])[0] for i in at]
-    return _alloc_pd.Series(stamps[codes], index=col.index)
 
 
 def _alloc_po_supply(yarn_po, today):
@@ -1954,6 +1912,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     from bk_fast._validate import date_arg, exact_int_floats, find_column, float_column, id_kind, plain, \
         reject_text, require_finite, require_frame
     from bk_fast._validate import numpy_dates
+    from bk_fast.scheduling import _wall_dates
     from bk_fast.allocation import allocate, allocate_kits
     from bk_fast.bom import BOM
 
@@ -1971,11 +1930,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         label = find_column(kos, name, what="knit_orders", required=required)
         if label is None:
             return _alloc_np.zeros(n)
-        v = float_column(kos, label, what="knit_orders")
-        if finite:  # (named here: it would reach the kernels as an infinite qty or priority)
-            require_finite(kos, label, v, "knit_orders", o_label, "Order #")
-        # (text that is no number named: as 0 it lost a balance, the +1000 of a Shipped, a HARD type silently)
-        reject_text(kos, label, v, "knit_orders", _KO_LBS)
+        # (finite: an infinite value named here, it would reach the kernels as an infinite qty or priority)
+        v = _ko_lbs(kos, label, "knit_orders", o_label if finite else None)
         return _alloc_np.where(_alloc_np.isnan(v), 0.0, v)
 
     def date(name):
@@ -2002,7 +1958,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
                              f"it as 20250915 ns after 1970-01-01)")
         if not _alloc_pd.api.types.is_datetime64_any_dtype(col.dtype):
             raw = col
-            col = _alloc_wall_clock(col)  # (each value's own format, its wall-clock date)
+            col = _wall_dates(col)  # (each value's own format, its wall-clock date)
             given = raw.notna().to_numpy() & (raw.astype(str).str.strip() != "").to_numpy()
             lost = given & col.isna().to_numpy()
             if lost.any():  # (read_erp warns of such text too; here it would pass as "no date" silently)

@@ -297,12 +297,40 @@ def _number_holiday(given: pd.Series) -> None:
                      f"got the {'bool' if isinstance(v, (bool, np.bool_)) else 'number'} {plain(v)!r}{hint}")
 
 
-def _wall_time(value):
+def _wall_clock_each(col: pd.Series) -> pd.Series:
+    """:func:`_wall_dates` of a column whose values pandas cannot read as one (zones or UTC offsets that differ,
+    as a local-time export across a DST change writes ``-04:00`` and ``-05:00``; Timestamps of several zones),
+    as datetime64[us]: each value in its own format and its own zone's wall clock, NaT where it is no date.
+    Datetime objects with a zone are taken to their wall clock first, then each distinct value is read once:
+    all at once where pandas can, else in groups by the offset the text ends with (one parse a group), else
+    one by one."""
+    vals = col.to_numpy(dtype=object)
+    aware = np.fromiter((isinstance(v, datetime.datetime) and v.tzinfo is not None for v in vals), dtype=bool,
+                        count=vals.shape[0])
+    if aware.any():  # (before the distinct values: equal instants in two zones are two wall clocks)
+        vals = vals.copy()
+        vals[aware] = [v.replace(tzinfo=None) for v in vals[aware]]
+    codes, uniq = pd.factorize(vals, use_na_sentinel=True)
+    uniq = pd.Series(np.asarray(uniq, dtype=object), dtype=object)
+
+    def wall(values):
+        out = pd.to_datetime(values, errors="coerce", format="mixed")  # (each value's own format)
+        return (out.dt.tz_localize(None) if getattr(out.dtype, "tz", None) is not None else out).to_numpy(
+            dtype="datetime64[us]")
+
+    stamps = np.full(len(uniq) + 1, np.datetime64("NaT", "us"))  # (the last: missing values)
     try:
-        ts = pd.Timestamp(value)
-    except (TypeError, ValueError):
-        return value  # not a date: NaT in the caller, which names the row
-    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+        stamps[:-1] = wall(uniq)
+    except ValueError:  # ("Mixed timezones detected": text of offsets that differ, or naive beside aware text)
+        # (the key only groups the values: a group that still mixes zones is read value by value)
+        key = uniq.map(lambda v: v if isinstance(v, str) else "").astype(str).str.extract(
+            r"(Z|[+-][0-9][0-9](?::?[0-9][0-9])?|[^0-9]*)\s*$", expand=False).fillna("")
+        for at in key.groupby(key, sort=False).indices.values():
+            try:
+                stamps[at] = wall(uniq.iloc[at])
+            except ValueError:
+                stamps[at] = [wall(uniq.iloc[[i]])[0] for i in at]
+    return pd.Series(stamps[codes], index=col.index)
 
 
 def _wall_dates(col: pd.Series) -> pd.Series:
@@ -321,7 +349,7 @@ def _wall_dates(col: pd.Series) -> pd.Series:
         # (Timestamps of several zones in an object column are not refused but turned into NaT past the first
         # zone: read each in its own zone then too)
         if dates is None or (dates.isna() & col.notna()).any():
-            dates = pd.to_datetime(col.map(_wall_time).astype(object), errors="coerce", format="mixed")
+            dates = _wall_clock_each(col)
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     return dates

@@ -546,6 +546,28 @@ def test_normalize_ids_style():
         bk_fast.normalize_ids(pd.Series(["x"]), kind="colour")
 
 
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_normalize_ids_upper_cases_as_python_on_every_install(dtype):
+    """normalize_ids upper-cased with pandas' .str.upper(): with pyarrow that is Arrow's one-to-one case mapping
+    ("straße" -> "STRAẞE", "ﬁx-1" -> "ﬁX-1"), without it Python's ("STRASSE", "FIX-1"), so the same ids
+    normalised on two installs did not join. Now Python's str rules wherever pyarrow is (non-ASCII values only)."""
+    ids = ["straße", "ﬁx-1", " Y-100 ", "ŉ/1", None, "\u2003ﬀ\u3000 a /\xa0ﬁ ", "straße", "ASCII-1/2"]
+    s = pd.Series(ids, index=range(10, 18), dtype=dtype)
+    yarn = bk_fast.normalize_ids(s)
+    assert yarn.index.tolist() == list(range(10, 18))
+    assert yarn.tolist()[:4] == ["STRASSE", "FIX-1", "Y-100", "ʼN/1"] and pd.isna(yarn.iloc[4])
+    assert yarn.tolist()[5:] == [v.strip().upper() for v in ids[5:]]
+    style = bk_fast.normalize_ids(s, kind="style")
+    want = []
+    for v in ids:
+        text = re.sub(r"\s+", " ", v.strip().upper()) if v is not None else None
+        base, slash, version = (text or "").partition("/")
+        want.append((text, base.strip() if text else None, version.strip() if slash else None))
+    got = style.astype(object).where(style.notna(), None)
+    assert list(got.itertuples(index=False, name=None)) == want
+    assert want[1] == ("FIX-1", "FIX-1", None) and want[5] == ("FF A / FI", "FF A", "FI")
+
+
 def test_load_report(exported):
     mill, paths = exported
     report = bkio.load_report(paths["bom"].parent)

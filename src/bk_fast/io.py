@@ -27,6 +27,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
+from bk_fast._arrow_text import text_buffers
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import as_array
@@ -1788,7 +1789,9 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
       ``style`` (the canonical text), ``base`` (before the first ``/``) and ``version`` (after it; missing when
       there is no ``/``): ``"FF 10006/0001"`` -> ``FF 10006``, ``0001``.
 
-    Missing values stay missing. The input is not modified; the index is kept.
+    Stripping, upper case and white space follow Python's ``str`` rules (``str.strip``, ``str.upper``, ``\\s``
+    of ``re``) whether or not pyarrow is installed: ``"straße"`` -> ``STRASSE``, ``"ﬁx-1"`` -> ``FIX-1``, so ids
+    normalised on two installs join. Missing values stay missing. The input is not modified; the index is kept.
 
     Examples
     --------
@@ -1840,14 +1843,63 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
             out = pd.array(ints, dtype="Int64")
             out[missing] = pd.NA
             return pd.Series(out, index=s.index, name=s.name)
-        text = s.astype(_STR_DTYPE).str.strip().str.upper()
+        text = s.astype(_STR_DTYPE)
+        odd = _non_ascii_rows(text)
+        text = _python_fixed([text.str.strip().str.upper()], text, odd, _python_yarn_id)[0]
         as_int = pd.Series(ints, index=s.index).astype(_STR_DTYPE)
         return text.where(~whole, as_int).rename(s.name)
-    text = s.astype(_STR_DTYPE).str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    source = s.astype(_STR_DTYPE)
+    text = source.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
     parts = text.str.split("/", n=1, expand=True)
     base = parts[0].str.strip() if 0 in parts else text
     version = parts[1].str.strip() if 1 in parts else pd.Series(np.nan, index=s.index, dtype=_STR_DTYPE)
-    return pd.DataFrame({"style": text, "base": base, "version": version.astype(_STR_DTYPE)}, index=s.index)
+    columns = _python_fixed([text, base, version.astype(_STR_DTYPE)], source, _non_ascii_rows(source),
+                            _python_style_id)
+    return pd.DataFrame(dict(zip(("style", "base", "version"), columns)), index=s.index)
+
+
+def _non_ascii_rows(text: pd.Series) -> np.ndarray | None:
+    """Positions of the values of an Arrow-backed text column holding a byte outside plain ASCII, where Arrow's
+    string kernels (strip, upper, regex) and Python's ``str`` may differ (``"straße".upper()`` is ``"STRASSE"``
+    to Python, ``"STRAẞE"`` to Arrow); on ASCII they agree. None for a Python-backed column (pandas' string
+    methods are Python's there)."""
+    buffers = text_buffers(text)
+    if buffers is None:
+        return None
+    offsets, data, _ = buffers
+    at = np.flatnonzero(data >= 0x80)
+    rows = np.searchsorted(offsets, at, side="right") - 1
+    return np.unique(rows[(rows >= 0) & (rows < offsets.size - 1)])  # (bytes outside a sliced column dropped)
+
+
+def _python_yarn_id(value: str) -> tuple:
+    return (value.strip().upper(),)
+
+
+def _python_style_id(value: str) -> tuple:
+    style = re.sub(r"\s+", " ", value.strip().upper())
+    base, slash, version = style.partition("/")
+    return style, base.strip(), version.strip() if slash else np.nan
+
+
+def _python_fixed(columns: list, source: pd.Series, odd: np.ndarray | None, python) -> list:
+    """``columns`` (computed from ``source`` by Arrow's kernels) with the rows at ``odd`` replaced by
+    ``python(value)`` where it differs: Python's ``str`` rules on every install. ``python`` runs once per
+    distinct odd value; ASCII-only columns are returned as they are."""
+    if odd is None or not odd.size:
+        return columns
+    codes, distinct = pd.factorize(source.iloc[odd].to_numpy(dtype=object))
+    answers = [python(value) for value in distinct]
+    fixed = []
+    for k, col in enumerate(columns):
+        want = np.array([answer[k] for answer in answers], dtype=object)[codes]
+        have = col.iloc[odd].to_numpy(dtype=object)
+        differ = np.flatnonzero(~((have == want) | (pd.isna(have) & pd.isna(want))))
+        if differ.size:
+            col = col.copy()
+            col.iloc[odd[differ]] = want[differ]
+        fixed.append(col)
+    return fixed
 
 
 def load_report(folder, *, engine: str | None = None) -> pd.DataFrame:

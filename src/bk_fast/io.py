@@ -1397,10 +1397,11 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
       become dates only when every value filled in reads as one (none filled in: NaT), else they are read as
       any other column;
     - applies :func:`bk_fast.optimize_memory` with ``numbers=False`` unless ``optimize=False``: repeated text
-      becomes ``category`` (and other text the compact ``str`` dtype); number columns keep the dtype they are
-      read in (float64, int64, or the Int64 / object forms above), so arithmetic on them is float64 / int64, as
-      on the export read with ``optimize=False``. For the narrower (exact) float32 / small-int columns, with
-      arithmetic in those dtypes, call ``bk_fast.optimize_memory(frame)`` yourself.
+      becomes ``category`` (other text is ``str``: compact, Arrow-backed, with pyarrow; Python strings, no
+      smaller than ``object``, without it); number columns keep the dtype they are read in (float64, int64, or
+      the Int64 / object forms above), so arithmetic on them is float64 / int64, as on the export read with
+      ``optimize=False``. For the narrower (exact) float32 / small-int columns, with arithmetic in those
+      dtypes, call ``bk_fast.optimize_memory(frame)`` yourself.
 
     Parameters
     ----------

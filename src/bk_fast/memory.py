@@ -321,8 +321,10 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
       ~10,000 is within 1e-6, not exact);
     - text (``object`` holding strings, pandas ``str`` / ``string``, pyarrow strings) -> ``category`` when
       the number of distinct values (missing counted once) is below ``category_ratio * len(df)``; other
-      ``object`` text columns -> the compact ``str`` dtype (values and NaN kept; with pandas 2's string
-      semantics, where ``str`` is NumPy's and holds NaN as the text ``"nan"``, they stay ``object``).
+      ``object`` text columns -> the compact ``str`` dtype when pyarrow is installed (one Arrow buffer; values
+      and NaN kept). Without pyarrow pandas' ``str`` holds Python strings, no smaller than ``object``, so they
+      stay ``object`` (as with pandas 2's string semantics, where ``str`` is NumPy's and holds NaN as the text
+      ``"nan"``); pyarrow also makes the ``str`` columns pandas reads, and categories of text, smaller.
       ``object`` columns with ``None`` among their missing values are left alone (both would turn ``None``
       into NaN);
     - with ``sparse_ratio``: numeric (not boolean) columns whose most frequent of 0 / NaN fills at least that
@@ -370,7 +372,8 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
         Relative tolerance for float32 when ``lossless=False``.
     pack : bool, default False
         Also consider numbers as categories and packed text (above): the smallest exact frame, at the cost of
-        columns that must be converted back (``astype``) before arithmetic or writing into them.
+        columns that must be converted back (``astype``) before arithmetic or writing into them. Needs pyarrow
+        (the ``pack`` extra): ImportError without it.
     numbers : bool, default True
         Narrow number columns (smaller ints, float32; values exact, arithmetic in the narrow dtype). False:
         number columns keep their dtype, so arithmetic on them is what it is on ``df``; text is still shrunk.
@@ -394,14 +397,26 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
     (0.15000000596046448, 0.15)
     >>> bk_fast.optimize_memory(df, numbers=False)[0].dtypes.astype(str).tolist()
     ['int64', 'float64', 'float64', 'category']
-    >>> report.table[["column", "dtype_after", "bytes_before", "bytes_after"]]
+    >>> report.table[["column", "dtype_after", "bytes_before", "bytes_after"]]  # "unit": see below
                column dtype_after  bytes_before  bytes_after
     0           Desc#       int16            32            8
     1  BOM_Percentage     float32            32           16
     2      Cost/Pound     float64            32           32
-    3            unit    category            44           16
+    3            unit    category           ...          ...
 
-    Packed text prints back exactly:
+    The text column's bytes depend on what backs pandas' ``str`` dtype: 44 -> 16 with pyarrow (one Arrow
+    buffer), 240 -> 64 without it (a Python string per value). Unique ``object`` text becomes ``str`` only where
+    that is smaller, with pyarrow:
+
+    >>> import importlib.util
+    >>> orders = pd.DataFrame({"order": pd.Series([f"K{i:07d}" for i in range(100)], dtype=object)})
+    >>> kept = bk_fast.optimize_memory(orders)[0]["order"]
+    >>> str(kept.dtype) == ("str" if importlib.util.find_spec("pyarrow") else "object")
+    True
+    >>> kept.tolist() == orders["order"].tolist()
+    True
+
+    Packed text prints back exactly (with pyarrow):
 
     >>> ids = pd.DataFrame({"Style#": [f"CF {10015 + i // 3}/{i % 3:04d}" for i in range(300)]})
     >>> packed, report = bk_fast.optimize_memory(ids, pack=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import datetime
 import decimal
+import importlib.util
 import math
 import time
 from fractions import Fraction
@@ -751,7 +752,8 @@ def test_float_periods_beyond_int64_deliver_without_a_warning(engine):
         res = allocate(orders, supply, engine=engine)
     assert res.deliveries["period"].tolist() == [1e300] and res.deliveries["qty"].tolist() == [5.0]
     ok = allocate(orders, supply.assign(period=[0.0, 3.0]), engine=engine)
-    assert ok.deliveries["period"].tolist() == [3] and ok.deliveries["period"].dtype == np.int64
+    # (float periods give float64 periods, whole or not: the dtype follows the inputs' dtypes)
+    assert ok.deliveries["period"].tolist() == [3.0] and ok.deliveries["period"].dtype == np.float64
 
 
 @pytest.mark.parametrize("dtype", [object, "str"])
@@ -1536,6 +1538,87 @@ def test_integer_priorities_order_exactly_at_any_size(engine, pri, dtype):
     orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0],
                            "priority": np.array(pri, dtype=dtype), "due": [0, 0]})
     assert allocate(orders, supply, engine=engine).deliveries["order"].tolist() == [2]
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "UInt64", "int64[pyarrow]", "uint64[pyarrow]"])
+def test_nullable_and_arrow_integer_priorities_order_exactly(engine, dtype):
+    """Nullable and Arrow integer priorities (a read with dtype_backend="numpy_nullable" / "pyarrow": FIFO keys
+    from nanosecond timestamps, say) went through float64, where 2**53 + 1 is 2**53: the two orders tied and the
+    lower order id was served first. Now they order as a NumPy integer column does; a missing one is still the
+    float path's error naming the row."""
+    if "pyarrow" in dtype:
+        pytest.importorskip("pyarrow")
+    big = 2 ** 63 if dtype.lower().startswith("u") else 2 ** 53  # (uint64 beyond int64 too)
+    pri = pd.Series([big + 1, big], dtype=dtype)
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": pri,
+                           "due": [0, 0]})
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [10.0]})
+    assert allocate(orders, supply, engine=engine).deliveries["order"].tolist() == [2]
+    kits = allocate_kits(orders.drop(columns="item"), pd.DataFrame({"order": [1, 2], "item": [7, 7],
+                                                                    "fraction": [1.0, 1.0]}),
+                         pd.DataFrame({"item": [7], "qty": [10.0]}), engine=engine)
+    assert kits.orders["knittable"].tolist() == [0.0, 10.0]
+    assert orders["priority"].dtype == dtype  # (not modified)
+    missing = orders.assign(priority=pd.Series([1, None], dtype=dtype))
+    with pytest.raises(ValueError, match="orders column 'priority' has a missing or non-numeric value at row 1"):
+        allocate(missing, supply, engine=engine)
+    with pytest.raises(ValueError, match="orders column 'priority' has a missing or non-numeric value at row 1"):
+        allocate_kits(missing.drop(columns="item"), pd.DataFrame({"order": [1], "item": [7], "fraction": [1.0]}),
+                      supply.drop(columns="period"), engine=engine)
+
+
+def test_nullable_integer_dues_key_the_order_as_numpy_ones(engine):
+    """Since int_values reads nullable / Arrow integer columns, such dues take allocate's integer path too (they
+    took the float one): the same deliveries as a NumPy int64 due, the due and period columns in the due's own
+    kind of integer dtype, as before."""
+    rng = np.random.default_rng(5)
+    n = 40
+    orders = pd.DataFrame({"order": rng.permutation(n), "item": rng.integers(0, 3, n),
+                           "qty": rng.integers(1, 9, n) * 1.0, "priority": rng.integers(0, 4, n),
+                           "due": rng.integers(-2, 9, n)})
+    supply = pd.DataFrame({"item": np.repeat(np.arange(3), 4), "period": np.tile([0, 3, 5, 9], 3),
+                           "qty": rng.integers(0, 30, 12) * 1.0})
+    ref = allocate(orders, supply, engine=engine).deliveries
+    for dtype in ["Int64", "Int32"] + (["int64[pyarrow]"] if importlib.util.find_spec("pyarrow") else []):
+        got = allocate(orders.astype({"due": dtype}), supply, engine=engine).deliveries
+        pd.testing.assert_frame_equal(got.astype({"due": np.int64, "period": np.int64}), ref)
+        assert got["due"].dtype == dtype
+        assert got["period"].dtype == ("int64[pyarrow]" if "pyarrow" in dtype else "Int64")
+
+
+def test_delivery_period_dtype_follows_the_input_dtypes_not_the_values(engine):
+    """Integer dues with float supply periods gave an int64 period column when every late delivery came from a
+    whole period and float64 as soon as one came from period 2.5: one pair of input dtypes, two result dtypes
+    (and bk_fast.dask's meta, from empty frames, said int64 where partitions computed float64). Now integer
+    dues and periods give an integer period, anything else float64, whatever the values."""
+    orders = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [5.0, 5.0], "priority": [1, 2],
+                           "due": [1, 2]})
+    for periods in ([0.0, 3.0], [0.0, 2.5], [0.0, 1e300]):
+        supply = pd.DataFrame({"item": ["Y", "Y"], "period": periods, "qty": [5.0, 5.0]})
+        got = allocate(orders, supply, engine=engine).deliveries
+        assert got["period"].dtype == np.float64 and got["period"].tolist() == [1.0, periods[1]]
+        assert allocate(orders.head(0), supply, engine=engine).deliveries["period"].dtype == np.float64
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 3], "qty": [5.0, 5.0]})
+    cases = [("int64", "int64", "int64"), ("int32", "uint16", "int64"), ("int64", "Int64", "int64"),
+             ("Int64", "int64", "Int64"), ("int64", "float64", "float64"), ("float64", "int64", "float64"),
+             ("float32", "float32", "float64"), ("Float64", "Int64", "float64"), ("int64", "Float64", "float64")]
+    for due_dtype, period_dtype, want in cases:
+        for o in (orders, orders.head(0)):
+            got = allocate(o.astype({"due": due_dtype}), supply.astype({"period": period_dtype}), engine=engine)
+            assert got.deliveries["period"].dtype == want, (due_dtype, period_dtype, len(o))
+
+
+def test_dask_allocate_declares_the_period_dtype_its_partitions_compute():
+    dd = pytest.importorskip("dask.dataframe")
+    import bk_fast.dask as bd
+
+    orders = pd.DataFrame({"order": [1, 2, 3, 4], "item": ["Y", "Y", "Z", "Z"], "qty": [5.0] * 4,
+                           "priority": [1, 2, 1, 2], "due": [1, 2, 1, 2]})
+    supply = pd.DataFrame({"item": ["Y", "Y", "Z", "Z"], "period": [0.0, 2.5, 0.0, 3.0], "qty": [5.0] * 4})
+    for s in (supply, supply.astype({"period": np.int64}).assign(period=[0, 2, 0, 3])):
+        res = bd.allocate(dd.from_pandas(orders, npartitions=2), dd.from_pandas(s, npartitions=2))
+        declared, computed = res[0].dtypes["period"], res[0].compute().dtypes["period"]
+        assert declared == computed == s["period"].dtype, (declared, computed)
 
 
 # ----------------------------------------------------------------------------------------------------------

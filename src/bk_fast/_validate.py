@@ -301,11 +301,18 @@ def float_column(df: pd.DataFrame, label, *, what: str = "frame") -> np.ndarray:
 
 
 def int_values(df: pd.DataFrame, label) -> np.ndarray | None:
-    """Column ``label`` as its NumPy integer array when it has a NumPy integer dtype (nothing missing or
-    infinite to check, and an exact sort key beyond 2**53 too), else None."""
-    dtype = df[label].dtype
-    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-        return df[label].to_numpy()
+    """Column ``label`` as a NumPy integer array when it has an integer dtype and nothing missing (nothing
+    missing or infinite to check, and an exact sort key beyond 2**53 too), else None: a NumPy integer column
+    as it is, a nullable (``Int64``, ``UInt64``...) or Arrow (``int64[pyarrow]``...) one converted exactly to
+    the NumPy dtype of its values (float64 made 2**53 + 1 and 2**53 one value). A missing value gives None,
+    for the caller's float path to report it."""
+    col = df[label]
+    dtype = col.dtype
+    if isinstance(dtype, np.dtype):
+        return col.to_numpy() if dtype.kind in "iu" else None
+    if getattr(dtype, "kind", "O") in "iu" and isinstance(getattr(dtype, "numpy_dtype", None), np.dtype) \
+            and dtype.numpy_dtype.kind in "iu" and not col.hasnans:
+        return col.to_numpy(dtype=dtype.numpy_dtype)
     return None
 
 

@@ -472,8 +472,11 @@ class Allocation(NamedTuple):
 
     ``deliveries``: one row per delivery, in allocation order (item by item, orders in priority order):
     ``order``, ``item``, ``due``, ``period`` (when it is delivered: the due date when on time, else the
-    supply period it comes from, as given; dates in the due column's unit and time zone), ``qty``,
-    ``days_late`` (``period - due``; in days for dates, in period units for numeric periods; 0 when on time).
+    supply period it comes from, as given; dates in the due column's unit and time zone; numbers in the dtype
+    the input columns' dtypes set, whatever their values: integer where the due and the supply period columns
+    both are, in any integer dtype (int64; ``Int64`` / ``int64[pyarrow]`` for a nullable / Arrow due), else
+    float64, as for integer dues with float periods, whole or not), ``qty``, ``days_late`` (``period -
+    due``; in days for dates, in period units for numeric periods; 0 when on time).
     Dates are compared exactly, in steps of their common time of day (whole days for dates at midnight)
     from each item's first day, while an item's dates span fewer than 2**53 steps (nanosecond times: 104
     days; microsecond ones: 285 years); beyond, as float64 steps. The step is common to the call: one item's
@@ -664,11 +667,11 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     ----------
     orders : DataFrame
         One row per order line: ``order`` (id), ``item``, ``qty`` (>= 0), ``priority`` (number, lower = more
-        urgent), ``due`` (period number or date; integer periods within 2**53 in magnitude, which the float64
-        time axis holds exactly). Accepted names are listed in ``_ORDER_NAMES``, the first present read
-        (``qty`` before ``quantity``); override with ``columns`` (two labels of that name differing only in
-        case, spaces or punctuation, ``qty`` beside ``Qty``, are a ValueError naming both unless ``columns``
-        chooses one). Not modified.
+        urgent; integers, NumPy, nullable or Arrow, order exactly at any size), ``due`` (period number or
+        date; integer periods within 2**53 in magnitude, which the float64 time axis holds exactly). Accepted
+        names are listed in ``_ORDER_NAMES``, the first present read (``qty`` before ``quantity``); override
+        with ``columns`` (two labels of that name differing only in case, spaces or punctuation, ``qty``
+        beside ``Qty``, are a ValueError naming both unless ``columns`` chooses one). Not modified.
     supply : DataFrame
         ``item``, ``period`` (same kind as ``due``: numbers or dates; dates with a time zone when ``due`` has
         one, read on the clock of the due's zone, so that lateness counts calendar days across a
@@ -856,38 +859,35 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     d_item = take8(item_of_period, d_p, engine, out=cols[1]) if isinstance(item_of_period, np.ndarray) else \
         item_of_period.take(d_p)
     on_time = late <= 0.0
-    if due_int is not None:  # (integer dues and periods are within 2**53 in magnitude: _times checked)
+    due_numpy = isinstance(due_col.dtype, np.dtype)
+    if due_int is not None and due_numpy:
         if due_col.dtype == np.int64:
             d_due_out = cols[2]
             np.copyto(d_due_out, d_due, casting="unsafe")
         else:
             d_due_out = d_due.astype(due_col.dtype)
-        s_dtype = supply[s_period].dtype
-        if isinstance(s_dtype, np.dtype) and s_dtype.kind in "iu":
-            # integer dues and integer periods: the delivery period is one
-            if max(-due_span[0], due_span[1], -times.min(initial=0.0), times.max(initial=0.0)) <= 2 ** 52:
-                # due + days late: exact for integers this small (the lateness is the difference of two)
-                when = np.add(d_due, late, out=cols[3], casting="unsafe")
-            else:
-                when = take8(times.astype(np.int64), d_p, engine, out=cols[3])
-                np.copyto(when, d_due_out, where=on_time, casting="unsafe")
+    elif due_numpy and due_col.dtype.kind == "f":
+        d_due_out = d_due
+    else:
+        d_due_out = _gather(due_col, d_o, engine, out=cols[2])
+    # the period's dtype follows the inputs' dtypes, never their values (bk_fast.dask's meta, from empty frames,
+    # is then what its partitions compute): an integer when the due and the supply period both are, else float64
+    if due_is_date:
+        when = None  # (the due's dates: _delivery_dates)
+    elif due_int is not None and pd.api.types.is_integer_dtype(supply[s_period].dtype):
+        # (integer dues and periods are within 2**53 in magnitude: _times checked)
+        if max(-due_span[0], due_span[1], -times.min(initial=0.0), times.max(initial=0.0)) <= 2 ** 52:
+            # due + days late: exact for integers this small (the lateness is the difference of two)
+            when = np.add(d_due, late, out=cols[3], casting="unsafe")
         else:
-            when = take8(times, d_p, engine, out=cols[3])
-            np.copyto(when, d_due, where=on_time)
-            when = _as_int_if_exact(when)
+            when = take8(times.astype(np.int64), d_p, engine, out=cols[3])
+            np.copyto(when, d_due, where=on_time, casting="unsafe")
+        if not due_numpy:  # nullable or pyarrow integer dues: the period in their kind of column, as int64
+            when = pd.array(when, dtype=pd.ArrowDtype(_pa_int64()) if isinstance(due_col.dtype, pd.ArrowDtype)
+                            else pd.Int64Dtype())
     else:
         when = take8(times, d_p, engine, out=cols[3])
         np.copyto(when, d_due, where=on_time)
-        if isinstance(due_col.dtype, np.dtype) and due_col.dtype.kind == "f":
-            d_due_out = d_due
-        else:
-            d_due_out = _gather(due_col, d_o, engine, out=cols[2])
-        if not due_is_date and pd.api.types.is_integer_dtype(due_col.dtype) and \
-                pd.api.types.is_integer_dtype(supply[s_period].dtype):
-            # nullable or pyarrow integer periods (nothing missing: checked) stay integers, int64 as NumPy ones
-            # (exact: _times held them within 2**53)
-            when = pd.array(when.astype(np.int64), dtype=pd.ArrowDtype(_pa_int64()) if isinstance(
-                due_col.dtype, pd.ArrowDtype) else pd.Int64Dtype())
     deliveries = pd.DataFrame({
         "order": _gather(order_ids, d_o, engine, out=cols[0]),
         "item": d_item,
@@ -987,12 +987,6 @@ def _index_at(index: pd.Index, rows: np.ndarray) -> pd.Index:
     return index[rows]
 
 
-def _as_int_if_exact(values: np.ndarray):
-    with np.errstate(invalid="ignore"):  # (a period beyond int64 casts to garbage, and is then not equal)
-        ints = values.astype(np.int64)
-    return ints if np.array_equal(ints, values) else values
-
-
 class KitAllocation(NamedTuple):
     """Result of :func:`allocate_kits`.
 
@@ -1028,13 +1022,13 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     Parameters
     ----------
     orders : DataFrame
-        ``order`` (unique id), ``qty`` (>= 0), ``priority``, optional ``due`` (period or date; missing
-        column or value = now, i.e. only what is free at each item's first period, and first among equal
-        priorities). A kit is never delivered late: an order due before an item's first period finds none of
-        it available. An order without requirement rows needs nothing: all its qty is knittable. Dates are
-        compared as in :func:`allocate`, in steps from the first day of each connected component of the
-        order-item graph (an order's due meets several items; orders sharing no item, even through other
-        orders, never meet). Not modified.
+        ``order`` (unique id), ``qty`` (>= 0), ``priority`` (integers, NumPy, nullable or Arrow, order
+        exactly at any size), optional ``due`` (period or date; missing column or value = now, i.e. only what
+        is free at each item's first period, and first among equal priorities). A kit is never delivered
+        late: an order due before an item's first period finds none of it available. An order without
+        requirement rows needs nothing: all its qty is knittable. Dates are compared as in :func:`allocate`,
+        in steps from the first day of each connected component of the order-item graph (an order's due meets
+        several items; orders sharing no item, even through other orders, never meet). Not modified.
     requirements : DataFrame
         ``order``, ``item``, ``fraction`` (> 0 per unit of the order; 0 rows are ignored; duplicate
         (order, item) rows add up, like BOM rows). Every order must be in ``orders``. Not modified.

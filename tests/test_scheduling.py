@@ -2452,3 +2452,136 @@ def test_machine_column_of_nullable_integer_ids_is_float64(engine, dtype):
     s = bk_fast.schedule(jobs, big, rates=1.0, start="2025-01-06", engine=engine)
     assert s.jobs["machine"].dtype == object and s.jobs["machine"].iloc[0] == 5
     assert sorted(s.machines["machine"].tolist()) == [5, 2**53 + 1]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# the ERP's style lookup on long tables (audit 'schedperf')
+
+
+def _plain_erp_keys(style, level):
+    """The ERP lookup's key of a text style at ``level``, transcribed from erp_capacity's docstring (0: the text,
+    whole-number text without its '.0'; 1: without any white space; 2: the base before '/')."""
+    if re.fullmatch(r"\s*[+-]?[0-9]+\.0+\s*", style):
+        style = re.sub(r"(?<=[0-9])\.0+(?=\s*$)", "", style)
+    if level >= 1:
+        style = "".join(c for c in style if not c.isspace())
+    return style.split("/", 1)[0] if level == 2 else style
+
+
+def _plain_erp_lookup(table_styles, values, queries):
+    """(row, level) of each query by the chain, the first row winning at every level, and the values listed
+    under the matched key (in table order, each once), value by value."""
+    first, listed = [{}, {}, {}], [{}, {}, {}]
+    for i, (t, v) in enumerate(zip(table_styles, values)):
+        if t is None:
+            continue
+        for lv in range(3):
+            k = _plain_erp_keys(t, lv)
+            first[lv].setdefault(k, i)
+            if v is not None and v not in listed[lv].setdefault(k, []):
+                listed[lv][k].append(v)
+    out = []
+    for q in queries:
+        hit = next(((first[lv][k], lv, listed[lv][k]) for lv in range(3) if q is not None
+                    for k in [_plain_erp_keys(q, lv)] if k in first[lv]), (-1, -1, []))
+        out.append(hit)
+    return out
+
+
+def _mill_style_mix(mill):
+    """The mill's style tables and knit orders with styles that meet at every level: white space of several
+    kinds (tab, non-breaking, ideographic, a file separator) in the table and the orders, other versions of a
+    base, whole-number text with a '.0', styles in no table, a missing one."""
+    rng = np.random.default_rng(5)
+    cap, swc, ko = mill["style_capacity"], mill["style_work_center"], mill["knit_orders"]
+    extra = ["55 5555/1", "555555/1", "555555.0 ", "777777\u3000/2", " 777777/3", "88888\x1c8/1", "999999/1",
+             None, "4444.0", "4444/1"]
+    table = cap["Style"].tolist() + extra
+    wcs = swc["WC"].tolist()[: len(cap)] + [swc["WC"].iloc[i] for i in range(len(extra))]
+    styles = ko["Style #"].tolist()
+    spaces = [" ", "\t", "\xa0", "\u3000"]
+    for i in rng.choice(len(styles), len(styles) // 3, replace=False).tolist():
+        s = styles[i]
+        cut = int(rng.integers(0, len(s) + 1))
+        styles[i] = s[:cut] + spaces[i % 4] + s[cut:] if i % 2 else s.split("/")[0] + "/" + str(900 + i)
+    styles += ["555555/7", "55 5555/1", "5555 55", "555555", "777777/2", "777777", "888888/5", "4444", " 4444.0 ",
+               "123/1", None, "999999 /1"]
+    n = len(styles)
+    ko = pd.DataFrame({"Order #": [f"K{i:04d}" for i in range(n)], "Style #": pd.Series(styles, dtype="str"),
+                       "Balance (lbs)": 100.0 + np.arange(n), "Machine": np.nan,
+                       "Quoted Date": pd.Timestamp("2025-09-10")})
+    cap = pd.DataFrame({"Style": pd.Series(table, dtype="str"), "lbs/day": 300.0 + np.arange(len(table))})
+    swc = pd.DataFrame({"Style": pd.Series(table, dtype="str"), "WC": pd.Series(wcs, dtype="str")})
+    return ko, cap, swc
+
+
+def test_erp_style_lookup_equals_a_plain_transcription(mill):
+    """The style lookup of erp_capacity / schedule_knit_orders read every row of the (long) tables with Python's
+    regex and pandas' get_indexer on Arrow text (super-linear: 16 s of CPU at make_mill(scale=500), 2.7 * 10^6
+    rows a table); it now reads only the rows whose same-base key a style has, found by pyarrow's kernels. Its
+    answers are those of a value-by-value transcription of the chain on the mill's tables with styles meeting
+    at every level, and those of the general path (text not backed by Arrow, every row read)."""
+    ko, cap, swc = _mill_style_mix(mill)
+    plain = _plain_erp_lookup(*[[None if pd.isna(v) else v for v in col] for col in (cap["Style"], swc["WC"],
+                                                                                     ko["Style #"])])
+    got = erp_capacity(ko["Style #"], cap)
+    rates = cap["lbs/day"].to_numpy()
+    names = ["exact", "without spaces", "same base"]
+    assert got["lbs_per_day"].tolist() == [rates[r] if r >= 0 else 616.0 for r, _, _ in plain]
+    assert got["rate_source"].tolist() == [names[lv] if lv >= 0 else "default" for _, lv, _ in plain]
+    assert {names[lv] for _, lv, _ in plain if lv >= 0} == set(names)
+    s = schedule_knit_orders(ko, mill["machines"], cap, swc, start="2025-09-01")
+    staffed = set(mill["machines"]["WC"])
+    for (_, _, wcs), wc, reason in zip(plain, s.jobs["work_center"], s.jobs["reason"]):
+        if not wcs:
+            assert reason == "style has no work center in style_work_center"
+        elif any(w in staffed for w in wcs):
+            assert wc in wcs
+    general = [t.assign(Style=t["Style"].astype("string[python]")) for t in (cap, swc)]
+    pd.testing.assert_frame_equal(erp_capacity(ko["Style #"].astype("string[python]"), general[0]), got)
+    assert schedule_knit_orders(ko, mill["machines"], *general, start="2025-09-01") == s
+
+
+@pytest.fixture
+def no_long_text_lookup(monkeypatch):
+    """Refused: pandas' Python regex over more than 10^4 Arrow text values (its \\s is Unicode: a call a value)
+    and its get_indexer of more than 10^4 Arrow text keys (read as Python strings first)."""
+    from pandas.core.arrays.string_arrow import ArrowStringArray
+
+    own_map, own_indexer = ArrowStringArray._str_map, pd.Index.get_indexer
+
+    def str_map(self, *args, **kwargs):
+        assert len(self) <= 10_000, f"Python regex over {len(self)} Arrow text values"
+        return own_map(self, *args, **kwargs)
+
+    def get_indexer(self, target, *args, **kwargs):
+        arrow = isinstance(getattr(target, "dtype", None), pd.StringDtype) and target.dtype.storage == "pyarrow"
+        assert not (arrow and len(target) > 10_000), f"get_indexer of {len(target)} Arrow text keys"
+        return own_indexer(self, target, *args, **kwargs)
+
+    monkeypatch.setattr(ArrowStringArray, "_str_map", str_map)
+    monkeypatch.setattr(pd.Index, "get_indexer", get_indexer)
+
+
+def test_erp_style_lookup_of_a_long_table(no_long_text_lookup):
+    """200,000 table rows, 2,000 orders whose styles meet at each level (or not at all), answered without a
+    Python call per table row (see test_erp_style_lookup_equals_a_plain_transcription)."""
+    n, step = 200_000, 100
+    ids = pd.Series(np.arange(100_000, 100_000 + n)).astype("str")
+    styles = ids + "/1"
+    cap = pd.DataFrame({"Style": styles, "lbs/day": 1.0 + np.arange(n)})
+    swc = pd.DataFrame({"Style": styles, "WC": np.where(np.arange(n) % 2, "W2", "W1")})
+    at = np.arange(0, n, step)
+    query = styles.iloc[at].to_numpy(dtype=object)
+    query[1::4] = " " + query[1::4]
+    query[2::4] = ids.iloc[at[2::4]].to_numpy(dtype=object) + "/9"
+    query[3::4] = "X" + query[3::4]
+    got = erp_capacity(query, cap)
+    found = np.arange(len(at)) % 4 != 3
+    assert got["lbs_per_day"].tolist() == np.where(found, 1.0 + at, 616.0).tolist()
+    assert got["rate_source"].tolist() == (["exact", "without spaces", "same base", "default"] * len(at))[: len(at)]
+    ko = pd.DataFrame({"Order #": np.arange(len(at)), "Style #": query, "Balance (lbs)": 100.0,
+                       "Machine": np.nan})
+    s = schedule_knit_orders(ko, pd.DataFrame({"WC": ["W1", "W2"], "MACH": [1, 2]}), cap, swc, start="2025-09-01")
+    assert s.jobs["work_center"].fillna("-").tolist() == np.where(found, np.where(at % 2, "W2", "W1"), "-").tolist()
+    assert (s.jobs["reason"][~found] == "style has no work center in style_work_center").all()

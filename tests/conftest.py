@@ -44,8 +44,21 @@ def mill():
     return bk_fast.datasets.make_mill(scale=1.0, seed=0)
 
 
+def pytest_configure(config):
+    """Without pytest-benchmark (not installed, or ``-p no:benchmark``) its ``benchmark`` mark is still known,
+    so that ``--strict-markers`` collects the files using it (their tests are skipped below)."""
+    if not config.pluginmanager.hasplugin("benchmark"):
+        config.addinivalue_line("markers", "benchmark: pytest-benchmark's options (the plugin is not loaded)")
+
+
 def pytest_collection_modifyitems(config, items):
-    """``slow`` tests run only when asked for: ``-m slow`` (or any -m naming it) or ``BK_FAST_SLOW=1``."""
+    """Tests timing with pytest-benchmark's ``benchmark`` fixture are skipped when the plugin is not loaded.
+    ``slow`` tests run only when asked for: ``-m slow`` (or any -m naming it) or ``BK_FAST_SLOW=1``."""
+    if not config.pluginmanager.hasplugin("benchmark"):
+        skip = pytest.mark.skip(reason="needs pytest-benchmark: not installed or not loaded (-p no:benchmark)")
+        for item in items:
+            if "benchmark" in getattr(item, "fixturenames", ()):
+                item.add_marker(skip)
     if "slow" in (config.getoption("-m") or "").replace("not slow", "") or \
             os.environ.get("BK_FAST_SLOW", "") not in ("", "0"):
         return

@@ -16,6 +16,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), os.pardir))
 import bk_fast  # noqa: E402
 from benchmarks import bench_io as bi  # noqa: E402
 
+from _optional import needs  # noqa: E402
+
 ROWS = 20_000
 
 
@@ -91,6 +93,7 @@ def test_bench_optimize_memory(benchmark, folder):
     assert report.bytes_after < report.bytes_before
 
 
+@needs("pyarrow")  # (the section reports pack=True)
 def test_memory_section_round_trips_and_reports_every_column(folder):
     frames = bi.read_csv_frames(folder)
     table, columns, cpu = bi.memory_reduction(frames, pack=True)  # asserts the exact round trip of every frame

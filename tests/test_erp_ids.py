@@ -7,7 +7,6 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 import bk_fast.erp as erp
@@ -16,7 +15,15 @@ from bk_fast.erp import (_net_yarn_ids, allocate_knit_orders, erp_capacity, sale
                          schedule_knit_orders, yarn_demand_report, yarn_requirements)
 from bk_fast.io import read_erp
 
-ARROW_STR = pd.ArrowDtype(pa.string())  # what pd.read_csv(..., dtype_backend="pyarrow") gives text columns
+from _optional import HAVE_PYARROW, needs
+
+try:
+    import pyarrow as pa
+except ImportError:  # (the tests of pyarrow-backed ids are skipped: _optional)
+    pa = None
+
+#: what pd.read_csv(..., dtype_backend="pyarrow") gives text columns
+ARROW_STR = pd.ArrowDtype(pa.string()) if HAVE_PYARROW else None
 
 
 def _kos(styles, balance=100.0):
@@ -145,7 +152,7 @@ def test_capacity_without_spaces_drops_every_white_space():
     ws = "".join(c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace())
     cap = pd.DataFrame({"Style": ["125792/1", "125792/2"], "lbs/day": [700.0, 450.0]})
     styles = [f"125792{c}/2" for c in ws] + ["125792\u200b/2"]
-    for dtype in (object, "str", "string[python]", ARROW_STR):
+    for dtype in (object, "str", "string[python]", *([ARROW_STR] if HAVE_PYARROW else [])):
         out = erp_capacity(pd.Series(styles, dtype=dtype), cap.astype({"Style": dtype}))
         assert out["lbs_per_day"].tolist() == [450.0] * len(ws) + [616.0], dtype
         assert out["rate_source"].tolist() == ["without spaces"] * len(ws) + ["default"], dtype
@@ -198,6 +205,7 @@ def test_text_machine_ids_repeat_across_spellings():
 # ---------------------------------------------------------------------------------------------------------
 # yarn ids in a pyarrow string column (pd.read_csv(dtype_backend="pyarrow"))
 
+@needs("pyarrow")
 def test_arrow_string_inventory_ids_not_matched_in_allocation(engine):
     csv = "Desc#,Planning Balance\n18767,1000\n18929,1000\nY-100,5\n"
     bom = pd.DataFrame({"Style#": ["S/1", "S/1"], "Desc#": [18767, 18929], "BOM_Percentage": [0.5, 0.5]})
@@ -211,6 +219,7 @@ def test_arrow_string_inventory_ids_not_matched_in_allocation(engine):
     assert arrow.lines["Desc#"].tolist() == [18767, 18929]
 
 
+@needs("pyarrow")
 def test_arrow_string_yarn_ids_in_yarn_demand_report(engine):
     inv = pd.DataFrame({"Desc#": pd.Series(["18767", "  ", " 18929 "], dtype=ARROW_STR),
                         "Theoretical Balance": [100.0, 0.0, 5.0]})
@@ -222,12 +231,14 @@ def test_arrow_string_yarn_ids_in_yarn_demand_report(engine):
         yarn_demand_report(inv.assign(**{"Theoretical Balance": [100.0, 3.0, 5.0]}), dem, engine=engine)
 
 
+@needs("pyarrow")
 def test_arrow_string_text_yarn_ids_keep_their_dtype():
     """Text ids that are no numbers stay in the column's own text dtype, stripped; a missing one stays missing."""
     out = _net_yarn_ids(pd.Series([" Y-1", "Y-2 ", None], dtype=ARROW_STR))
     assert out.dtype == ARROW_STR and out[:2].tolist() == ["Y-1", "Y-2"] and pd.isna(out[2])
 
 
+@needs("pyarrow")
 def test_arrow_string_bom_yarn_ids_split_in_yarn_requirements(engine):
     kos = _kos(["S/1"])
     bom = pd.DataFrame({"Style#": ["S/1", "S/1"], "Desc#": pd.Series(["18767", "18767.0"], dtype=ARROW_STR),

@@ -14,10 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from bk_fast import _packed
-from bk_fast._packed import _MAX_SHAPES, PackedStringArray, PackedStringDtype, pack_strings
-from bk_fast.datasets import make_mill, write_exports
-from bk_fast.memory import optimize_memory
+pytest.importorskip("pyarrow", reason="pack=True (bk_fast._packed) needs pyarrow: not installed")
+
+from bk_fast import _packed  # noqa: E402
+from bk_fast._packed import _MAX_SHAPES, PackedStringArray, PackedStringDtype, pack_strings  # noqa: E402
+from bk_fast.datasets import make_mill, write_exports  # noqa: E402
+from bk_fast.memory import optimize_memory  # noqa: E402
 
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
 

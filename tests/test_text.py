@@ -14,9 +14,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bk_fast._arrow_text import text_buffers
-from bk_fast._engine import resolve
+from bk_fast._engine import engine_status, resolve
 from bk_fast._kernels.reference.text import MISSING, NO_KEY
 from bk_fast.bom import BOM
+
+from _optional import needs
+
+#: the compiled engines installed here (both in CI)
+FAST_HERE = [e for e in ("cython", "numba") if engine_status(e).available]
 
 #: white space of every kind str.strip() removes (ASCII ones, NBSP, NEL, ideographic space) and some it keeps
 _SPACE = [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x1c", "\x1f", "\xa0", "\x85", "\u3000", "\u200b", "\x00"]
@@ -32,6 +37,7 @@ def _lookup(keys, queries, strip, engine):
     return out, counts
 
 
+@needs("pyarrow")  # (the kernels read the str column's Arrow buffers)
 def test_hand_case(engine):
     keys = ["FG", "Y1", "CF 10015/0001", "é", "中"]
     queries = ["Y1", " FG\t", None, "", "   ", "nope", "CF 10015/0001 ", "\xa0FG", "é", "FG\x1c", "y1",
@@ -47,6 +53,7 @@ def test_hand_case(engine):
     assert out.tolist() == [NO_KEY, MISSING]
 
 
+@needs("pyarrow")  # (the kernels read the str column's Arrow buffers)
 def test_every_white_space_character_is_stripped_as_str_strip(engine):
     """Each of the characters str.strip() removes (and a few it keeps), alone, doubled, at either end of a key
     and beside non-ASCII text."""
@@ -60,6 +67,7 @@ def test_every_white_space_character_is_stripped_as_str_strip(engine):
     assert counts[0] == sum(q.strip() != q for q in queries)
 
 
+@needs("pyarrow")
 @settings(max_examples=150, deadline=None)
 @given(keys=st.lists(_ids, max_size=12, unique=True), queries=st.lists(st.one_of(st.none(), _ids), max_size=30),
        strip=st.booleans())
@@ -69,12 +77,13 @@ def test_engines_equal_the_reference_and_str_strip(keys, queries, strip):
     for i, q in enumerate(queries):  # (the reference's meaning, in Python strings)
         s = q if q is None or not strip else q.strip()
         assert want[i] == (MISSING if s is None or s == "" else index.get(s, NO_KEY)), (q, want[i])
-    for engine in ("cython", "numba"):
+    for engine in FAST_HERE:
         got, counts = _lookup(keys, queries, strip, engine)
         np.testing.assert_array_equal(got, want)
         np.testing.assert_array_equal(counts, want_counts)
 
 
+@needs("pyarrow")  # (the kernels read the str column's Arrow buffers)
 def test_many_keys_of_every_length_and_their_near_misses():
     """Thousands of keys of 1 to 20 bytes (the tables' short keys, matched by their bytes, and long ones, by
     hash and bytes), NUL bytes and shared prefixes among them; every key is found, and no near miss (one byte
@@ -88,11 +97,12 @@ def test_many_keys_of_every_length_and_their_near_misses():
     queries = keys[::-1] + near
     index = {k: i for i, k in enumerate(keys)}
     want = [index.get(q, NO_KEY) if q else MISSING for q in queries]
-    for engine in ("numpy", "cython", "numba"):
+    for engine in ["numpy", *FAST_HERE]:
         out, _ = _lookup(keys, queries, False, engine)
         assert out.tolist() == want, engine
 
 
+@needs("pyarrow", "numba")
 def test_short_ids_sharing_a_prefix_spread_over_the_table():
     """The first slot of a tag was the low bits of tag x constant, which depend on the tag's low bits only: the
     1,296 ids "KNIT-" + 2 characters (7 bytes, matched by their tag) fell into 2 slots, and looking them up

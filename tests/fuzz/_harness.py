@@ -11,6 +11,7 @@ Profiles (applied per test with ``@FUZZ``, never loaded globally, so other test 
 from __future__ import annotations
 
 import copy
+import importlib.util
 import math
 import os
 import re
@@ -48,6 +49,14 @@ def fuzz_settings(ci_examples: int) -> settings:
 #: engines available here (the fuzz compares all of them with the reference)
 AVAILABLE = [e for e in ENGINES if engine_status(e).available]
 
+HAVE_PYARROW = importlib.util.find_spec("pyarrow") is not None
+
+
+def drawable(kinds):
+    """``kinds`` (names of column / dtype kinds to draw from) as they are where pyarrow is installed; without it,
+    those naming pyarrow left out (their dtypes cannot be made there)."""
+    return kinds if HAVE_PYARROW else type(kinds)(k for k in kinds if "pyarrow" not in k)
+
 # ----------------------------------------------------------------------------------------------------------
 # adversarial values
 
@@ -72,9 +81,9 @@ ids = st.one_of(st.sampled_from(UNICODE_IDS), st.text(max_size=4), st.integers(-
                 st.sampled_from([I64.max, I64.min]))
 
 # column kinds: how a column of numbers reaches bk_fast in the wild
-NUMBER_KINDS = ("float64", "int64", "Int64", "Float64", "object_numbers", "object_mixed", "string", "category",
-                "pyarrow_float", "pyarrow_int", "pyarrow_string", "float32", "uint64", "bool", "datetime",
-                "timedelta", "complex")
+NUMBER_KINDS = drawable(("float64", "int64", "Int64", "Float64", "object_numbers", "object_mixed", "string",
+                         "category", "pyarrow_float", "pyarrow_int", "pyarrow_string", "float32", "uint64", "bool",
+                         "datetime", "timedelta", "complex"))
 
 
 @st.composite

@@ -16,8 +16,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _harness import (AVAILABLE, I64, assert_same, assert_unchanged, check_engines, fuzz_settings, module_or_skip,
-                      snapshot)
+from _harness import (AVAILABLE, I64, assert_same, assert_unchanged, check_engines, drawable, fuzz_settings,
+                      module_or_skip, snapshot)
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -52,7 +52,7 @@ def mutation(draw, df: pd.DataFrame, id_cols=()):
         may_nan = may_nan or col in id_cols  # a changed id may legitimately match nothing
     elif kind == "dtype" and cols:
         col = draw(st.sampled_from(cols))
-        to = draw(st.sampled_from(["object", "string", "category", "pyarrow", "text"]))
+        to = draw(st.sampled_from(drawable(["object", "string", "category", "pyarrow", "text"])))
         may_nan = col in id_cols  # ids as text: 18767 and "18767" are different ids
         s = df[col]
         try:
@@ -409,7 +409,7 @@ def test_min_late_jobs(p, d):
 @fuzz_settings(40)
 @given(v=st.lists(st.one_of(st.sampled_from(MISSING + FINITE), st.text(max_size=8),
                             st.floats().map(lambda x: f"({x:,.3f})")), max_size=10),
-       kind=st.sampled_from(["list", "object", "string", "pyarrow", "category"]))
+       kind=st.sampled_from(drawable(["list", "object", "string", "pyarrow", "category"])))
 def test_parse_numbers(v, kind):
     io = module_or_skip("bk_fast.io")
     if kind == "list":

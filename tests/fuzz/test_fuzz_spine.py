@@ -10,8 +10,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _harness import (AVAILABLE, check_engines, fuzz_settings, ids, index_of, int64s, number_column, snapshot,
-                      assert_unchanged, any_floats, erp_text)
+from _harness import (AVAILABLE, check_engines, drawable, fuzz_settings, ids, index_of, int64s, number_column,
+                      snapshot, assert_unchanged, any_floats, erp_text)
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -113,8 +113,8 @@ def test_not_a_frame():
 # ----------------------------------------------------------------------------------------------------------
 # segmented_cumsum
 
-KEY_KINDS = ("ints", "int_extremes", "uint64_big", "strings", "unicode", "floats", "bools", "none_mixed",
-             "tuples", "category", "pyarrow_string", "Int64", "datetime")
+KEY_KINDS = drawable(("ints", "int_extremes", "uint64_big", "strings", "unicode", "floats", "bools", "none_mixed",
+                      "tuples", "category", "pyarrow_string", "Int64", "datetime"))
 
 
 @st.composite
@@ -153,8 +153,8 @@ def key_arrays(draw, n):
                                                   max_size=n))))
 
 
-VALUE_KINDS = ("float64", "int64", "Int64", "Float64", "object_numbers", "object_mixed", "string", "category",
-               "pyarrow_float", "pyarrow_int", "float32", "uint64", "bool", "datetime")
+VALUE_KINDS = drawable(("float64", "int64", "Int64", "Float64", "object_numbers", "object_mixed", "string",
+                        "category", "pyarrow_float", "pyarrow_int", "float32", "uint64", "bool", "datetime"))
 
 
 @st.composite

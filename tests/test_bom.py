@@ -1437,3 +1437,71 @@ def test_number_that_is_also_a_column_label_is_ambiguous():
     named = df.rename(columns=str).assign(per=[2.0, 5.0])
     got = BOM.from_frame(named, parent="0", component="1", qty_per="2", per="per", factor=2)
     assert got.qty.tolist() == [0.5, 0.2]
+
+
+@pytest.mark.parametrize("leaves_only", [True, False])
+def test_by_line_frame_keeps_the_kernel_arrays_and_shares_nothing_with_inputs(engine, leaves_only, monkeypatch):
+    """explode(by_line=True) copied every column the kernel had just written (pandas' default copy=True) and
+    kept the line / code arrays alive beside them: a peak of ~3.5x the output (audit 'peakmem' 1). The frame
+    takes the fresh arrays as they are, yet shares no memory with the demand or the compiled BOM."""
+    bom = BOM.from_frame(frame([("A", 10, 2.0), ("A", "B", 1.0), ("B", 11, 0.5), ("B", 12, 3.0)]))
+    dem = pd.DataFrame({"item": ["A", "B", "X", "A"], "qty": [1.0, 2.0, 3.0, 4.0]}, index=[5, 6, 7, 8])
+    made = []
+    real = BOM.explode_lines
+    monkeypatch.setattr(BOM, "explode_lines", lambda self, *a, **k: made.append(real(self, *a, **k)) or made[-1])
+    out = bom.explode(dem, by_line=True, leaves_only=leaves_only, engine=engine)
+    assert out["line"].tolist()[:2] == [5, 5] and len(out) == (8 if leaves_only else 13)
+    assert np.shares_memory(out["qty"].to_numpy(), made[0][2])  # (not a copy)
+    inputs = [dem[c].to_numpy() for c in dem] + [dem.index.to_numpy(), np.asarray(bom.items)]
+    inputs += [getattr(bom, k) for k in ("llc", "level_ptr", "indptr", "indices", "qty", "edge_parent", "is_leaf",
+                                         "is_phantom", "_emit_leaf")]
+    if bom._lookup is not None and bom._lookup.ids is not None:
+        inputs.append(bom._lookup.ids)
+    for c in out:
+        col = out[c].to_numpy()
+        assert not any(np.shares_memory(col, a) for a in inputs), c
+    out.loc[out.index[0], "qty"] = -1.0  # (writable, and the BOM's answer is unchanged)
+    assert bom.explode(dem, by_line=True, leaves_only=leaves_only, engine=engine)["qty"].iloc[0] != -1.0
+
+
+def _lines_nbytes(bom):
+    arrays = [x for a in bom._lines for x in (a if isinstance(a, tuple) else (a,)) if isinstance(x, np.ndarray)]
+    return sum(a.nbytes for a in arrays)
+
+
+def test_compiled_bom_keeps_its_lines_compactly():
+    """A compiled BOM kept its input lines (for to_frame and pickles) as full copies: the ids (a Python string
+    per line for text styles), qty_per, component codes and per / loss / factor columns of defaults, ~56 B a
+    line plus the strings (audit 'peakmem' 4: 483 MB for a mill whose BOM frame is 98 MB). Now item codes into
+    one id per item, and one number for a constant column; to_frame and pickles give the same lines back."""
+    rng = np.random.default_rng(0)
+    m = 30_000
+    styles = np.char.add("CF ", rng.integers(0, 10**6, m // 3).astype("U7")).astype(object)
+    df = pd.DataFrame({"Style#": styles[rng.integers(0, styles.size, m)], "Desc#": rng.integers(10**4, 10**5, m),
+                       "BOM_Percentage": np.round(rng.uniform(0.01, 1, m), 2)})
+    bom = BOM.from_frame(df)
+    assert _lines_nbytes(bom) <= 20 * m + 16 * bom.n_items
+    assert all(isinstance(x, float) for x in bom._lines[3:6])
+    f = bom.to_frame()
+    expect = pd.DataFrame({"parent": df["Style#"], "component": df["Desc#"], "qty_per": df["BOM_Percentage"],
+                           "per": 1.0, "loss": 0.0, "factor": 1.0, "phantom": False})
+    assert_frame_equal(f, expect, check_dtype=False)
+    assert f["per"].dtype == f["loss"].dtype == f["factor"].dtype == np.float64 and f["parent"].dtype == "str"
+    assert_frame_equal(pickle.loads(pickle.dumps(bom)).to_frame(), f)
+    # ids whose uniques are not the ids (1, 1.0 and True are one unique), -0.0, and a given column kept as given
+    odd = frame([(1, "X", 1.0), (1.0, "Y", 1.0), (True, "Z", 2.0), (-0.0, 2.5, 1.0)], loss=[0.0, -0.0, 0.0, 0.5],
+                per=[2.0, 2.0, 2.0, 2.0])
+    f = BOM.from_frame(odd, per="per", loss="loss").to_frame()
+    assert [type(x) for x in f["parent"]] == [int, int, bool, int]
+    assert f["component"].tolist() == ["X", "Y", "Z", 2.5]
+    assert np.signbit(f["loss"]).tolist() == [False, True, False, False] and f["per"].tolist() == [2.0] * 4
+    floats = BOM.from_frame(frame([(0.5, 0.25, 1.0), (0.5, 2.5, 2.0), (1.5, 0.25, 1.0)])).to_frame()
+    assert floats["component"].tolist() == [0.25, 2.5, 0.25] and floats["parent"].dtype == np.float64
+    # a BOM pickled before (its lines: 7 full arrays) still gives its lines
+    old = BOM.from_frame(frame([("A", "B", 0.5)]))
+    state = old.__getstate__()
+    state["_lines"] = (np.array(["A"], dtype=object), np.array(["B"], dtype=object), np.array([0.5]),
+                       np.ones(1), np.zeros(1), np.ones(1), np.array([1]))
+    again = BOM.__new__(BOM)
+    again.__setstate__(state)
+    assert_frame_equal(again.to_frame(), old.to_frame())

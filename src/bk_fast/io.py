@@ -1226,29 +1226,31 @@ def _read_csv_arrow(buf, header: _Header, chunksize, progress, build, peek, bloc
     parse = pa_csv.ParseOptions(delimiter=header.delimiter, newlines_in_values=True)
     convert = pa_csv.ConvertOptions(column_types={f"c{i}": pa.string() for i in range(len(names))},
                                     strings_can_be_null=True, quoted_strings_can_be_null=True, null_values=[""])
-    body = buf.slice(header.offset)
     if chunksize is None:
-        table = pa_csv.read_csv(pa.BufferReader(body), read_options=read, parse_options=parse,
+        table = pa_csv.read_csv(pa.BufferReader(buf.slice(header.offset)), read_options=read, parse_options=parse,
                                 convert_options=convert)
         yield build([table.column(i) for i in range(len(names))])
         return
-    stream = pa.BufferReader(body)
-    reader = pa_csv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
-    pending: list = []
-    rows = 0
-    for batch in reader:
-        pending.append(batch)
-        rows += batch.num_rows
-        peek([batch.column(i) for i in range(len(names))])  # (the unknown columns' kinds, ahead of the chunks)
-        progress.update_to(header.offset + stream.tell())
-        while rows >= chunksize:
+    # a file is read through a stream: from a map, every page read would stay resident to the end (the RSS of a
+    # chunked read would grow with the file)
+    with pa.OSFile(os.fsencode(buf)) if isinstance(buf, Path) else pa.BufferReader(buf) as stream:
+        stream.seek(header.offset)
+        reader = pa_csv.open_csv(stream, read_options=read, parse_options=parse, convert_options=convert)
+        pending: list = []
+        rows = 0
+        for batch in reader:
+            pending.append(batch)
+            rows += batch.num_rows
+            peek([batch.column(i) for i in range(len(names))])  # (the unknown columns' kinds, ahead of the chunks)
+            progress.update_to(stream.tell())
+            while rows >= chunksize:
+                table = pa.Table.from_batches(pending, schema=reader.schema)
+                head, rest = table.slice(0, chunksize), table.slice(chunksize)
+                yield build([head.column(i) for i in range(len(names))])
+                pending, rows = rest.to_batches(), rest.num_rows
+        if rows:
             table = pa.Table.from_batches(pending, schema=reader.schema)
-            head, rest = table.slice(0, chunksize), table.slice(chunksize)
-            yield build([head.column(i) for i in range(len(names))])
-            pending, rows = rest.to_batches(), rest.num_rows
-    if rows:
-        table = pa.Table.from_batches(pending, schema=reader.schema)
-        yield build([table.column(i) for i in range(len(names))])
+            yield build([table.column(i) for i in range(len(names))])
 
 
 def _read_csv_pandas(raw_or_path, header: _Header, chunksize, progress, build, skip: int = 0):
@@ -1418,6 +1420,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         chunk is parsed and optimised on its own (so dtypes can differ between chunks: an id column int64 in one
         and float64 in one with an empty id, text ``category`` with different categories; dates are
         datetime64[us] in every chunk); the index runs on across chunks. A progress bar shows on a terminal.
+        A file is read as a stream (not memory-mapped), so the resident memory does not grow with its size.
         A column of no known kind is typed from the rows read so far (pyarrow reads 4 MiB blocks: the rest of
         the chunk's block too; an XLSX: the whole sheet) and keeps the widest reading found: once text (a value
         that is no number), text in every later chunk. Its chunks hold the whole read's values unless its
@@ -1545,6 +1548,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                               f"every block size tried (apache/arrow#51368); reading with pandas (slower)",
                               stacklevel=4)
         if buf is not None and block is not None:
+            if chunksize is not None and isinstance(src, Path):
+                buf = src  # (chunked, the file is read through a stream: the map is dropped)
             try:
                 yield from _read_csv_arrow(buf, header, chunksize, bar, build, peek, block)
                 return

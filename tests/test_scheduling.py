@@ -19,6 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _optional import param
+
 import bk_fast
 from bk_fast._engine import resolve
 from bk_fast.erp import erp_capacity, schedule_knit_orders
@@ -2585,3 +2587,59 @@ def test_erp_style_lookup_of_a_long_table(no_long_text_lookup):
     s = schedule_knit_orders(ko, pd.DataFrame({"WC": ["W1", "W2"], "MACH": [1, 2]}), cap, swc, start="2025-09-01")
     assert s.jobs["work_center"].fillna("-").tolist() == np.where(found, np.where(at % 2, "W2", "W1"), "-").tolist()
     assert (s.jobs["reason"][~found] == "style has no work center in style_work_center").all()
+
+
+_TEXT_DTYPES = ["str", "object", "string[python]", param("string[pyarrow]", "pyarrow"),
+                param("arrow string", "pyarrow"), param("arrow large_string", "pyarrow"), "category"]
+
+
+def _as_text_dtype(values, kind):
+    """``values`` as a Series of the text dtype ``kind`` (of _TEXT_DTYPES)."""
+    if kind.startswith("arrow "):
+        import pyarrow as pa
+
+        return pd.Series(values, dtype=pd.ArrowDtype(getattr(pa, kind.split()[1])()))
+    return pd.Series(values, dtype=kind)
+
+
+@pytest.mark.parametrize("kind", _TEXT_DTYPES)
+def test_erp_style_lookup_of_any_text_dtype(kind, monkeypatch):
+    """A style table read by read_csv(engine="pyarrow", dtype_backend="pyarrow") (ArrowDtype string columns)
+    holding whole-number text with a ".0" raised ArrowInvalid "invalid perl operator: (?<=" in erp_capacity and
+    schedule_knit_orders: _sched_text passed the column through and pandas sent its look-behind (and its "\\s",
+    ASCII only there) to pyarrow's RE2. Text of every dtype now gives the answers of the same text held as str,
+    and ArrowDtype text takes the Arrow path (_sched_candidates reads only the rows that can meet)."""
+    import bk_fast.erp as erp
+
+    table = ["125792.0", "FF 10006/0001", " 4444.00\xa0", "0999", None, "77\u30007/1", "5555.0/2", "-12.0", ""]
+    query = ["125792", "125792.0", "FF10006/0002", "4444", " 4444.0", "0999/3", "777/1", "5555/1", "5555.0/9",
+             "-12", None, "125792.0\xa0", "4444.00\u3000", "9/9"]
+    rates = [700.0, 450.0, 300.0, 200.0, 1.0, 150.0, 120.0, 110.0, 100.0]
+    wcs = ["W1", "W2", "W1", "W2", "W1", "W2", "W1", "W2", "W1"]
+    seen = []
+    own = erp._sched_candidates
+    monkeypatch.setattr(erp, "_sched_candidates", lambda t, q: seen.append((len(t), len(own(t, q)))) or own(t, q))
+
+    def answers(k):
+        cap = pd.DataFrame({"Style": _as_text_dtype(table, k), "lbs/day": rates})
+        got = erp_capacity(_as_text_dtype(query, k), cap)
+        ko = pd.DataFrame({"Order #": [f"K{i}" for i in range(len(query))], "Style #": _as_text_dtype(query, k),
+                           "Balance (lbs)": 100.0, "Machine": np.nan})
+        swc = pd.DataFrame({"Style": _as_text_dtype(table, k), "WC": wcs})
+        s = schedule_knit_orders(ko, pd.DataFrame({"WC": ["W1", "W2"], "MACH": [1, 2]}), cap, swc,
+                                 start="2025-09-01")
+        return got, s
+
+    got, s = answers(kind)
+    # (only a whole number drops its ".0": "5555.0/2" keeps it, so "5555/1" does not meet it)
+    assert got["lbs_per_day"].tolist() == [700.0, 700.0, 450.0, 300.0, 300.0, 200.0, 150.0, 616.0, 120.0, 110.0,
+                                           616.0, 700.0, 300.0, 616.0]
+    assert got["rate_source"].tolist() == ["exact", "exact", "same base", "without spaces", "without spaces",
+                                           "same base", "without spaces", "default", "same base", "exact",
+                                           "default", "without spaces", "without spaces", "default"]
+    if kind.startswith("arrow"):  # (the Arrow path: not every table row a candidate)
+        assert seen and all(rows < n for n, rows in seen)
+    want, want_s = answers("str")
+    pd.testing.assert_frame_equal(got, want)
+    # (the jobs' style column is the caller's, stripped: of its dtype)
+    pd.testing.assert_frame_equal(s.jobs.astype({"style": "str"}), want_s.jobs)

@@ -610,9 +610,13 @@ def _sched_text(values) -> pd.Series:
     without its ``.0``: the float ``125792.0`` of a ``Style #`` column with an empty cell is ``"125792"``), and
     text as it is but for the ``.0`` after the digits of a whole number (``"125792.0"``, a float column turned to
     text, is ``"125792"`` too); its spaces, sign and leading zeros count (``"0999"`` stays ``"0999"``, and its
-    ``"0999/1"`` meets it at the same base); missing as NaN."""
+    ``"0999/1"`` meets it at the same base); missing as NaN. Text of any dtype is read as pandas' ``str``: an
+    ``ArrowDtype`` string column (``read_csv(dtype_backend="pyarrow")``) would send the patterns below to
+    pyarrow's RE2 (no look-behind, an ASCII-only ``\\s``), and ``string[python]`` would miss the Arrow kernels."""
     if isinstance(values, pd.Series) and pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         text = values.reset_index(drop=True)
+        if text.dtype != "str":  # (string[python] / [pyarrow], ArrowDtype string / large_string)
+            text = text.astype("str")
     else:
         vals = np.asarray(values, dtype=object)
         other = np.flatnonzero(np.fromiter((not isinstance(v, str) for v in vals), dtype=bool,

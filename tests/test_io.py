@@ -576,6 +576,47 @@ def test_normalize_ids_upper_cases_as_python_on_every_install(dtype):
     assert want[1] == ("FIX-1", "FIX-1", None) and want[5] == ("FF A / FI", "FF A", "FI")
 
 
+@pytest.mark.parametrize("ascii_rows", [0, 40])
+def test_normalize_ids_python_rules_with_few_or_mostly_odd_values(ascii_rows):
+    """Python's str rules whether the non-ASCII values are a few (fixed one by one after Arrow's kernels) or most
+    of the column (the whole column through Python-backed text: fixing most values one by one after Arrow's
+    kernels took ~2-3x the time); 0x1C-0x1F are white space to Python's strip."""
+    ids = ["straße", "ﬁx-1", "\x1cY-1\x1f", "ŉ/1", None, "\u2003ﬀ\u3000 a /\xa0ﬁ ", "İ i/ǅ"]
+    ids += [f" a{i} /{i} " for i in range(ascii_rows)]
+    s = pd.Series(ids, dtype="str")
+    yarn = bk_fast.normalize_ids(s).tolist()
+    assert yarn[:4] == ["STRASSE", "FIX-1", "Y-1", "ʼN/1"] and pd.isna(yarn[4])
+    assert yarn[5:] == [v.strip().upper() for v in ids[5:]]
+    style = bk_fast.normalize_ids(s, kind="style")
+    assert str(style["style"].dtype) == str(bk_fast.normalize_ids(pd.Series(["a"], dtype="str"), "style")
+                                           ["style"].dtype)
+    for (text, base, version), v in zip(style.itertuples(index=False, name=None), ids):
+        if v is None:
+            assert pd.isna(text) and pd.isna(base) and pd.isna(version)
+            continue
+        want = re.sub(r"\s+", " ", v.strip().upper())
+        b, slash, ver = want.partition("/")
+        assert (text, base) == (want, b.strip()) and (version == ver.strip() if slash else pd.isna(version))
+
+
+@needs("pyarrow")
+def test_normalize_ids_missing_values_stay_missing_when_their_slot_holds_bytes():
+    """Arrow may leave bytes in a missing value's slot (pyarrow.compute.if_else keeps the dropped value's): the
+    non-ASCII scan read them, so a missing id came back as another row's id ("SS") or raised IndexError."""
+    import pyarrow.compute as pc
+
+    def column(values, valid):
+        out = pc.if_else(pa.array(valid), pa.array(values, pa.large_string()), pa.scalar(None, pa.large_string()))
+        return pd.Series(pd.array(out, dtype=pd.StringDtype("pyarrow", na_value=np.nan)))
+
+    s = column(["ab", "éé", "cd", "ß", "ef", "gh"], [True, False, True, True, True, True])
+    assert bk_fast.normalize_ids(s).isna().tolist() == [False, True, False, False, False, False]
+    assert bk_fast.normalize_ids(s).iloc[3] == "SS"
+    assert bk_fast.normalize_ids(s, kind="style")["style"].isna().tolist() == [False, True] + [False] * 4
+    only = column(["ab", "éé", "cd"], [True, False, True])
+    assert bk_fast.normalize_ids(only).isna().tolist() == [False, True, False]
+
+
 def test_load_report(exported):
     mill, paths = exported
     report = bkio.load_report(paths["bom"].parent)

@@ -46,3 +46,27 @@ def text_buffers(values) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     else:
         missing = np.zeros(n, dtype=np.uint8)
     return off, data, missing
+
+
+def odd_rows(values) -> np.ndarray | None:
+    """Positions (ascending) of the values of an Arrow-backed text column that hold a byte outside plain ASCII
+    or in 0x1C-0x1F, where Arrow's string kernels (strip, upper, replace) and Python's ``str`` may differ
+    (``"straße".upper()`` is ``"STRASSE"`` to Python, ``"STRAẞE"`` to Arrow; 0x1C-0x1F are white space to
+    Python); None for any other column. Missing values are never odd (Arrow may leave bytes in a missing
+    value's slot). One pass over the bytes and a binary search per odd byte: the other values can take the
+    Arrow kernels, which give exactly Python's results on them.
+
+    >>> odd_rows(pd.Series(["ab", "straße", None, "x\\x1cy"], dtype="str")).tolist()
+    [1, 3]
+    """
+    buffers = text_buffers(values)
+    if buffers is None:
+        return None
+    offsets, data, missing = buffers
+    at = np.flatnonzero((data >= 0x80) | ((data >= 0x1C) & (data <= 0x1F)))  # (the odd bytes: few, usually)
+    # the value holding each odd byte (ascending, as the bytes are; bytes outside every value, in a sliced
+    # column's buffer, dropped)
+    rows = np.searchsorted(offsets, at, side="right") - 1
+    rows = rows[(rows >= 0) & (rows < offsets.size - 1)]
+    rows = rows[np.r_[True, rows[1:] != rows[:-1]]] if rows.size else rows.astype(np.int64)
+    return rows[missing[rows] == 0].astype(np.int64, copy=False)

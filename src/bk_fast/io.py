@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import text_buffers
+from bk_fast._arrow_text import odd_rows
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import as_array
@@ -1873,32 +1873,40 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
             out[missing] = pd.NA
             return pd.Series(out, index=s.index, name=s.name)
         text = s.astype(_STR_DTYPE)
-        odd = _non_ascii_rows(text)
-        text = _python_fixed([text.str.strip().str.upper()], text, odd, _python_yarn_id)[0]
+        odd = odd_rows(text)
+        if _mostly(odd, text):
+            text = text.astype(_PY_STR).str.strip().str.upper().astype(_STR_DTYPE)
+        else:
+            text = _python_fixed([text.str.strip().str.upper()], text, odd, _python_yarn_id)[0]
         as_int = pd.Series(ints, index=s.index).astype(_STR_DTYPE)
         return text.where(~whole, as_int).rename(s.name)
     source = s.astype(_STR_DTYPE)
-    text = source.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    odd = odd_rows(source)
+    mostly = _mostly(odd, source)
+    # (mostly odd values: pandas' string methods on Python-backed text, which are Python's str rules)
+    text = (source.astype(_PY_STR) if mostly else source).str.strip().str.upper().str.replace(r"\s+", " ",
+                                                                                            regex=True)
     parts = text.str.split("/", n=1, expand=True)
     base = parts[0].str.strip() if 0 in parts else text
     version = parts[1].str.strip() if 1 in parts else pd.Series(np.nan, index=s.index, dtype=_STR_DTYPE)
-    columns = _python_fixed([text, base, version.astype(_STR_DTYPE)], source, _non_ascii_rows(source),
-                            _python_style_id)
+    columns = [text, base, version]
+    if mostly:
+        columns = [col.astype(_STR_DTYPE) for col in columns]
+    else:
+        columns = _python_fixed([text, base, version.astype(_STR_DTYPE)], source, odd, _python_style_id)
     return pd.DataFrame(dict(zip(("style", "base", "version"), columns)), index=s.index)
 
 
-def _non_ascii_rows(text: pd.Series) -> np.ndarray | None:
-    """Positions of the values of an Arrow-backed text column holding a byte outside plain ASCII, where Arrow's
-    string kernels (strip, upper, regex) and Python's ``str`` may differ (``"straße".upper()`` is ``"STRASSE"``
-    to Python, ``"STRAẞE"`` to Arrow); on ASCII they agree. None for a Python-backed column (pandas' string
-    methods are Python's there)."""
-    buffers = text_buffers(text)
-    if buffers is None:
-        return None
-    offsets, data, _ = buffers
-    at = np.flatnonzero(data >= 0x80)
-    rows = np.searchsorted(offsets, at, side="right") - 1
-    return np.unique(rows[(rows >= 0) & (rows < offsets.size - 1)])  # (bytes outside a sliced column dropped)
+def _mostly(odd: np.ndarray | None, text: pd.Series) -> bool:
+    """Whether most values of an Arrow-backed ``text`` are ``odd`` (:func:`bk_fast._arrow_text.odd_rows`): then
+    pandas' string methods on Python-backed text are quicker than Arrow's kernels followed by a fix of most
+    values in Python."""
+    return odd is not None and 2 * odd.size > len(text)
+
+
+#: Python-backed text (its string methods are Python's ``str`` rules; pandas' ``str`` without pyarrow)
+_PY_STR = pd.StringDtype("python", na_value=np.nan)
+_WHITE_RUN = re.compile(r"\s+")
 
 
 def _python_yarn_id(value: str) -> tuple:
@@ -1906,7 +1914,7 @@ def _python_yarn_id(value: str) -> tuple:
 
 
 def _python_style_id(value: str) -> tuple:
-    style = re.sub(r"\s+", " ", value.strip().upper())
+    style = _WHITE_RUN.sub(" ", value.strip().upper())
     base, slash, version = style.partition("/")
     return style, base.strip(), version.strip() if slash else np.nan
 

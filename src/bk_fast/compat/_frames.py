@@ -10,7 +10,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import text_buffers
+from bk_fast._arrow_text import odd_rows as _odd_rows, text_buffers
 from bk_fast._engine import pick, resolve
 from bk_fast._gather import take8
 from bk_fast._validate import offset_codes
@@ -62,22 +62,9 @@ def as_object(series: pd.Series) -> pd.Series:
 
 
 def odd_rows(series: pd.Series) -> np.ndarray | None:
-    """Positions of the values of a pyarrow-backed ``str`` column that hold a byte outside plain ASCII or in
-    0x1C-0x1F, where Arrow's string kernels (strip, upper, replace) and Python's ``str`` may differ (0x1C-0x1F
-    are white space to Python only; non-ASCII case and space rules differ); None for any other column. One pass
-    over the bytes and a binary search per odd byte: the other values can take the Arrow kernels, which give
-    exactly Python's results on them."""
-    buffers = _arrow_text(series)
-    if buffers is None:
-        return None
-    offsets, data, _ = buffers
-    at = np.flatnonzero((data >= 0x80) | ((data >= 0x1C) & (data <= 0x1F)))  # (the odd bytes: few, usually)
-    if not at.size:
-        return np.zeros(0, dtype=np.int64)
-    # the value holding each odd byte (bytes outside every value, in a sliced column's buffer, dropped)
-    rows = np.searchsorted(offsets, at, side="right") - 1
-    inside = (rows >= 0) & (rows < offsets.size - 1)
-    return np.unique(rows[inside]).astype(np.int64)
+    """:func:`bk_fast._arrow_text.odd_rows` of a pandas ``str`` column held by pyarrow; None for any other column
+    (an ``ArrowDtype`` text column too: the drop-ins read it through object, as the original did)."""
+    return _odd_rows(series) if _arrow_text(series) is not None else None
 
 
 def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:

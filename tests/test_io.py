@@ -11,6 +11,7 @@ import io as stdio
 import os
 import re
 import struct
+import sys
 import warnings
 from pathlib import Path
 
@@ -752,6 +753,39 @@ def test_cp1252_found_after_chunks_were_yielded_is_a_clear_error(monkeypatch):
     with pytest.raises(ValueError, match=r"not valid utf-8 text .*pass the export's encoding, e.g. encoding='cp1252'"):
         list(chunks)
 
+
+
+def _next_line() -> int:
+    """The number of the caller's next line."""
+    return sys._getframe(1).f_lineno + 1
+
+
+@pytest.mark.parametrize("arrow", ARROW)
+def test_read_warnings_point_at_the_callers_line(monkeypatch, arrow):
+    """Warnings from a chunked read pointed one frame too far out (at the caller's caller: their stack levels
+    counted a read_erp frame that is not on the stack when the caller iterates the chunks), and those of values
+    read as NaN pointed inside bk_fast, whole or chunked. Each points at the user's line now: the read_erp call,
+    or the loop over the chunks."""
+    monkeypatch.setattr(bkio, "_HAVE_PYARROW", arrow)
+    late = _late_accent(4000)
+    head, rest = late.split(b"\n", 1)
+    text = head + b",Cost/Pound\n" + b'1,a,abc,"1.234,56"\n' + rest.replace(b"\n", b",1\n")
+    for chunked in (False, True):
+        with warnings.catch_warnings(record=True) as got:
+            warnings.simplefilter("always")
+            if chunked:
+                at = _next_line()
+                for _ in bkio.read_erp(text, chunksize=100000, progress=False):
+                    pass
+            else:
+                at = _next_line()
+                bkio.read_erp(text)
+        ours = [w for w in got if str(w.message).startswith("<stream>")]
+        said = " | ".join(str(w.message) for w in ours)
+        assert "reading it as cp1252" in said, said
+        assert "'Planning Balance': 1 value(s) are not numbers" in said, said
+        assert "'Cost/Pound': 1 value(s) are not numbers" in said, said  # (a misplaced comma)
+        assert {(w.filename, w.lineno) for w in ours} == {(__file__, at)}, (chunked, said)
 
 def test_normalize_ids_beyond_float64_integers(engine):
     """Ids went through float64: 12345678901234567 became ...568, int64 2**53 + 1 became 2**53, and ids beyond int64

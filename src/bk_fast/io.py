@@ -864,14 +864,27 @@ def _unknown_column(name: str, col, engine, state: dict):
     return _to_text(col).array
 
 
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
+def _warn(message: str) -> None:
+    """``warnings.warn`` pointing at the first frame outside bk_fast: the user's line however deep the reader
+    warns from (a whole read: the call of :func:`read_erp`; chunked: the line iterating the chunks, which drives
+    the generator with no ``read_erp`` frame on the stack)."""
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, stacklevel=level)
+
+
 def _coerced(name: str, col, bad: np.ndarray, source: str, state: dict, what: str) -> None:
     """Count the ``bad`` cells of a column in ``state["coerced"]`` and warn once, naming the column, how many
     and the first one with its data row (``what``: what became of them)."""
     n_bad = int(bad.sum())
     state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
     first = int(np.flatnonzero(bad)[0])
-    warnings.warn(f"{source}: column {name!r}: {n_bad} value(s) {what} (first: {_to_text(col).iloc[first]!r} in "
-                  f"data row {state['row0'] + first})", stacklevel=6)
+    _warn(f"{source}: column {name!r}: {n_bad} value(s) {what} (first: {_to_text(col).iloc[first]!r} in "
+                  f"data row {state['row0'] + first})")
 
 
 def _cells_at(col, rows: np.ndarray) -> list:
@@ -1544,9 +1557,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
             buf = pa.memory_map(os.fsencode(src)).read_buffer() if isinstance(src, Path) else pa.py_buffer(src)
             block = _arrow_block_size(buf.slice(header.offset), header.encoding, header.delimiter)
             if block is None:
-                warnings.warn(f"{name}: line breaks inside quoted fields fall at the ends of pyarrow's blocks for "
-                              f"every block size tried (apache/arrow#51368); reading with pandas (slower)",
-                              stacklevel=4)
+                _warn(f"{name}: line breaks inside quoted fields fall at the ends of pyarrow's blocks for "
+                      f"every block size tried (apache/arrow#51368); reading with pandas (slower)")
         if buf is not None and block is not None:
             if chunksize is not None and isinstance(src, Path):
                 buf = src  # (chunked, the file is read through a stream: the map is dropped)
@@ -1557,8 +1569,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                 if "UTF8" in str(exc) or "UTF-8" in str(exc):
                     raise _NotText(str(exc)) from exc
                 skip = state["row0"]  # (chunked: the rows yielded; pandas reads on from the next one)
-                warnings.warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas"
-                              + (f" from data row {skip}" if skip else ""), stacklevel=4)
+                _warn(f"{name}: pyarrow could not parse the file ({exc}); reading with pandas"
+                      + (f" from data row {skip}" if skip else ""))
         try:
             yield from _read_csv_pandas(src, header, chunksize, bar, build, skip)
         except pd.errors.ParserError as exc:
@@ -1584,8 +1596,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                 if encoding is not None or header.encoding != "utf-8" or state["built"]:
                     raise ValueError(f"{name}: not valid {header.encoding} text ({cause}); pass the export's "
                                      f"encoding, e.g. encoding='cp1252'") from cause
-                warnings.warn(f"{name}: not UTF-8 beyond its first lines ({cause}); reading it as cp1252",
-                              stacklevel=3)
+                _warn(f"{name}: not UTF-8 beyond its first lines ({cause}); reading it as cp1252")
                 header.encoding = "cp1252"
                 state["coerced"].clear()
                 state["wide"].clear()

@@ -884,7 +884,7 @@ def _coerced(name: str, col, bad: np.ndarray, source: str, state: dict, what: st
     state["coerced"][name] = state["coerced"].get(name, 0) + n_bad
     first = int(np.flatnonzero(bad)[0])
     _warn(f"{source}: column {name!r}: {n_bad} value(s) {what} (first: {_to_text(col).iloc[first]!r} in "
-                  f"data row {state['row0'] + first})")
+          f"data row {state['row0'] + first})")
 
 
 def _cells_at(col, rows: np.ndarray) -> list:

@@ -23,6 +23,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(bk_fast.__path__, "bk_fas
 #: out where the package is not installed
 NEEDS = [
     ("bk_fast._arrow_text", "text_buffers(", "pyarrow"),  # (Python-backed str: no Arrow buffers)
+    ("bk_fast._arrow_text.odd_rows", "odd_rows(", "pyarrow"),
     ("bk_fast.allocation.Allocation.plot", ".plot(supply)", "matplotlib"),
     ("bk_fast.memory.optimize_memory", "pack=True)", "pyarrow"),
 ]

@@ -30,22 +30,31 @@ def text_buffers(values) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     chunked = arr.__arrow_array__()
     if isinstance(chunked, pa.ChunkedArray):
         chunked = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
-    if pa.types.is_large_string(chunked.type):
-        width = np.int64
-    elif pa.types.is_string(chunked.type):
-        width = np.int32
-    else:
+    if not (pa.types.is_large_string(chunked.type) or pa.types.is_string(chunked.type)):
         return None
-    n, start = len(chunked), chunked.offset
-    _, offs, data = chunked.buffers()
-    off = np.frombuffer(offs, dtype=width)[start:start + n + 1] if offs is not None else np.zeros(1, dtype=width)
-    off = np.ascontiguousarray(off, dtype=np.int64)
-    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    off, data = chunk_buffers(chunked)
     if chunked.null_count:
         missing = np.ascontiguousarray(chunked.is_null().to_numpy(zero_copy_only=False), dtype=np.uint8)
     else:
-        missing = np.zeros(n, dtype=np.uint8)
+        missing = np.zeros(len(chunked), dtype=np.uint8)
     return off, data, missing
+
+
+def chunk_buffers(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """``(offsets int64[n + 1], data uint8)`` of one pyarrow ``string`` / ``large_string`` array, its slice
+    offset applied: value ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (read-only views of its buffers; the
+    offsets converted to int64). A zero-length array gives ``[0]`` and no data (its slice offset may lie past
+    its offsets buffer)."""
+    n, start = len(chunk), chunk.offset
+    _, offs, data = chunk.buffers()
+    if n == 0 or offs is None:
+        return np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.uint8)
+    import pyarrow as pa
+
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    off = np.frombuffer(offs, dtype=width, count=start + n + 1)[start:]
+    data = np.frombuffer(data, dtype=np.uint8) if data is not None else np.zeros(0, dtype=np.uint8)
+    return np.ascontiguousarray(off, dtype=np.int64), data
 
 
 def odd_rows(values) -> np.ndarray | None:

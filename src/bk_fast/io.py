@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import odd_rows
+from bk_fast._arrow_text import chunk_buffers, odd_rows
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import as_array
@@ -100,18 +100,6 @@ def _resolve_deferred(out, status, text_of) -> None:
         out[i], status[i] = clean_float_ascii(text) if status[i] == STATUS_LONG else clean_float(text)
 
 
-def _chunk_buffers(chunk) -> tuple[np.ndarray, np.ndarray]:
-    """``(data, offsets)`` of a non-empty arrow string or large_string chunk, as the text kernels take them:
-    value ``i`` is ``data[offsets[i]:offsets[i + 1]]`` (int64 offsets, the chunk's slice offset applied)."""
-    n = len(chunk)
-    bufs = chunk.buffers()
-    off_dtype = np.int32 if chunk.type == pa.string() else np.int64
-    offsets = np.frombuffer(bufs[1], dtype=off_dtype, count=chunk.offset + n + 1)
-    offsets = np.ascontiguousarray(offsets[chunk.offset:chunk.offset + n + 1], dtype=np.int64)
-    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
-    return data, offsets
-
-
 def _encoded(strings) -> tuple[np.ndarray, np.ndarray]:
     """``(data, offsets)`` of Python ``str`` values (no missing ones) as the text kernels take them, UTF-8 with
     lone surrogates passed through."""
@@ -128,7 +116,7 @@ def _parse_arrow_chunk(chunk, engine):
     n = len(chunk)
     if n == 0:  # (a zero-length slice can carry an offset past its buffer's offsets)
         return np.empty(0), np.empty(0, np.int8)
-    data, offsets = _chunk_buffers(chunk)
+    offsets, data = chunk_buffers(chunk)
     out, status = _run_kernel(data, offsets, engine)
 
     def text_of(i):
@@ -803,7 +791,7 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.nd
         at = 0
         for chunk in (pa_col.chunks if isinstance(pa_col, pa.ChunkedArray) else [pa_col]):
             n = len(chunk)
-            data, offsets = _chunk_buffers(chunk) if n else (None, None)
+            offsets, data = chunk_buffers(chunk)
             if n and data.size and (data[offsets[0]:offsets[-1]] == ord(",")).any():
                 if use_re2:
                     import pyarrow.compute as pc

@@ -273,6 +273,20 @@ def missing_text(value) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
+def spelled_missing(values: pd.Series) -> np.ndarray:
+    """True where a text cell of ``values`` spells a missing value (blank, ``"N/A"``, a dash:
+    :func:`missing_text`); False for missing values and cells that are no text. Each distinct cell is looked at
+    once (date, machine and work-center columns repeat few values); a column holding an unhashable cell (a list)
+    one cell at a time, for the caller's check of that cell to name it."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        codes, uniq = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:
+        return np.fromiter((isinstance(v, str) and missing_text(v) for v in cells), dtype=bool, count=cells.size)
+    spelled = np.fromiter((isinstance(v, str) and missing_text(v) for v in uniq), dtype=bool, count=len(uniq))
+    return np.append(spelled, False)[codes]
+
+
 def uncategorized(col: pd.Series) -> pd.Series:
     """A categorical column as its categories' values, a missing one filled as their dtype holds it (NaN for
     numbers and text, NaT for dates; an astype to integer categories fails on a missing value); any other column

@@ -596,7 +596,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from bk_fast._validate import (clean_numbers, date_arg, find_column, float_column, is_time_value,  # noqa: E402
-                               isin, missing_text, plain, require_frame)
+                               isin, missing_text, plain, require_frame, spelled_missing)
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -744,11 +744,7 @@ def _sched_blank(values: pd.Series) -> np.ndarray:
     missing = values.isna().to_numpy()
     if pd.api.types.is_numeric_dtype(values.dtype):
         return missing
-    if isinstance(values.dtype, pd.StringDtype):
-        codes, uniq = pd.factorize(values, use_na_sentinel=True)
-        spelled = np.fromiter((missing_text(v) for v in uniq), dtype=bool, count=len(uniq))
-        return missing | np.append(spelled, False)[codes]
-    return missing | np.array([isinstance(v, str) and missing_text(v) for v in values], dtype=bool)
+    return missing | spelled_missing(values)
 
 
 def _sched_float(value) -> float:
@@ -923,8 +919,6 @@ def _sched_quoted_dates(quoted: pd.Series, cal, first) -> pd.Series:
     import numbers
 
     from bk_fast.scheduling import _MAX_CALENDAR_DAYS, _wall_dates
-
-    from bk_fast._validate import missing_text
 
     numeric = pd.api.types.is_numeric_dtype(quoted.dtype) and not pd.api.types.is_bool_dtype(quoted.dtype)
     if not numeric and quoted.dtype == object:
@@ -1190,10 +1184,10 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     # MACH, and text "101" of either meets 101
     mk = find_column(mdf, "Machine", what="machines")
     wk = find_column(mdf, "WC", what="machines")
-    blank = _sched_blank(mdf[mk]) & _sched_blank(mdf[wk])
-    if blank.any():  # (the empty trailing rows of an export: neither a machine nor a work center)
-        mdf = mdf[~blank]
     no_id = _sched_blank(mdf[mk])
+    blank = no_id & _sched_blank(mdf[wk])
+    if blank.any():  # (the empty trailing rows of an export: neither a machine nor a work center)
+        mdf, no_id = mdf[~blank], no_id[~blank]
     if no_id.any():
         i = int(np.flatnonzero(no_id)[0])
         raise ValueError(f"machines column {mk!r} row {plain(mdf.index[i])!r}: work center "

@@ -23,8 +23,8 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes, save_png
-from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, missing_text, \
-    pick_column, plain, numpy_dates, reject_text, require_frame, spellings, uncategorized
+from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, \
+    pick_column, plain, numpy_dates, reject_text, require_frame, spelled_missing, spellings, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -400,10 +400,7 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
         col = uncategorized(col)
         df = col.to_frame(name=label)
     if pd.api.types.is_string_dtype(col.dtype):  # (object or text: a blank cell is missing, not junk text)
-        # (each distinct cell looked at once: a date column repeats few values)
-        codes, uniq = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
-        blank = np.append(np.fromiter((isinstance(v, str) and missing_text(v) for v in uniq), dtype=bool,
-                                      count=len(uniq)), False)[codes]
+        blank = spelled_missing(col)
         if blank.any():
             col = col.mask(blank)  # (a new column: the caller's frame is left as it is)
             df = col.to_frame(name=label)

@@ -79,3 +79,15 @@ def odd_rows(values) -> np.ndarray | None:
     rows = rows[(rows >= 0) & (rows < offsets.size - 1)]
     rows = rows[np.r_[True, rows[1:] != rows[:-1]]] if rows.size else rows.astype(np.int64)
     return rows[missing[rows] == 0].astype(np.int64, copy=False)
+
+
+def patch_rows(col: pd.Series, rows: np.ndarray, want: np.ndarray) -> pd.Series:
+    """``col`` (an Arrow kernel's answer) with the values at positions ``rows`` set to ``want`` (Python's answer
+    there, object array) where they differ, missing equal to missing: the caller's column when none differs, else
+    a copy (an Arrow column's setitem rebuilds the whole column: only where needed)."""
+    have = col.iloc[rows].to_numpy(dtype=object)
+    differ = np.flatnonzero(~((have == want) | (pd.isna(have) & pd.isna(want))))
+    if differ.size:
+        col = col.copy()
+        col.iloc[rows[differ]] = want[differ]
+    return col

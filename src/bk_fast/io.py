@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import chunk_buffers, odd_rows
+from bk_fast._arrow_text import chunk_buffers, odd_rows, patch_rows
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import as_array
@@ -1926,16 +1926,8 @@ def _python_fixed(columns: list, source: pd.Series, odd: np.ndarray | None, pyth
         return columns
     codes, distinct = pd.factorize(source.iloc[odd].to_numpy(dtype=object))
     answers = [python(value) for value in distinct]
-    fixed = []
-    for k, col in enumerate(columns):
-        want = np.array([answer[k] for answer in answers], dtype=object)[codes]
-        have = col.iloc[odd].to_numpy(dtype=object)
-        differ = np.flatnonzero(~((have == want) | (pd.isna(have) & pd.isna(want))))
-        if differ.size:
-            col = col.copy()
-            col.iloc[odd[differ]] = want[differ]
-        fixed.append(col)
-    return fixed
+    return [patch_rows(col, odd, np.array([answer[k] for answer in answers], dtype=object)[codes])
+            for k, col in enumerate(columns)]
 
 
 def load_report(folder, *, engine: str | None = None) -> pd.DataFrame:

@@ -2394,3 +2394,89 @@ def test_results_compare_by_value(engine):
     assert plan == pickle.loads(pickle.dumps(plan))
     other = bk_fast.mrp(demand.assign(qty=[1.0, 3.0]), bom, engine=engine)
     assert plan != other and not (plan == res)
+
+
+def _demo_short_yarns(mill):
+    """Per yarn, the first of the demo's 8 weekly buckets in which its balance (Theoretical Balance + PO
+    receipts - the knit orders' yarn lbs by start week) goes below 0, recomputed with pandas."""
+    ko, inv, po = mill["knit_orders"], mill["yarn_inventory"], mill["yarn_po"]
+    day0 = bk_fast.datasets.REFERENCE_DATE
+    weeks = ["This Week", *(f"Week {(day0 + pd.Timedelta(weeks=k)).date().isoformat()}" for k in range(1, 8))]
+    bom = mill["bom"].dropna(subset=["Style#"])
+    b = bom.assign(s=bom["Style#"].str.strip(), y=bom["Desc#"].astype("int64"))
+    k = ko.assign(s=ko["Style #"].str.strip(), w=((ko["Start Date"] - day0).dt.days // 7).clip(lower=0))
+    m = k[k["w"] < 8].merge(b, on="s")
+    m["lbs"] = m["Balance (lbs)"].fillna(0) * m["BOM_Percentage"]
+    ids = pd.Index(inv["Desc#"]).union(pd.Index(m["y"].unique())).union(pd.Index(po["Desc#"].unique()))
+    d = m.pivot_table(index="y", columns="w", values="lbs", aggfunc="sum", fill_value=0.0)
+    d = d.reindex(index=ids, columns=range(8), fill_value=0.0)
+    r = pd.DataFrame(0.0, index=ids, columns=range(8))
+    for j, c in enumerate(weeks):
+        r[j] += po.groupby("Desc#")[c].sum().reindex(ids, fill_value=0.0)
+    r[0] += po.groupby("Desc#")["Unscheduled or Past Due"].sum().reindex(ids, fill_value=0.0)
+    oh = inv.set_index("Desc#")["Theoretical Balance"].reindex(ids).fillna(0.0)
+    short = (oh.to_numpy()[:, None] + (r - d).cumsum(axis=1).to_numpy()) < -1e-6
+    rows = short.any(axis=1)
+    return pd.Series(short[rows].argmax(axis=1), index=ids[rows]), weeks
+
+
+def _tiny_mill(po_weeks, start="2025-09-12"):
+    """One style (yarns 1 and 2, half each), one knit order of 1,010 lbs; yarn 1 has 505 lbs in stock, yarn 2
+    none but ``po_weeks`` ({column: lbs}) on order."""
+    return {"bom": pd.DataFrame({"Style#": ["S", "S"], "Desc#": [1, 2], "BOM_Percentage": [0.5, 0.5]}),
+            "knit_orders": pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [1010.0],
+                                         "Start Date": pd.to_datetime([start])}),
+            "yarn_inventory": pd.DataFrame({"Desc#": [1, 2], "Theoretical Balance": [505.0, 0.0]}),
+            "yarn_po": pd.DataFrame({"Desc#": [2], **{c: [q] for c, q in po_weeks.items()}})}
+
+
+def test_demo_netting_step_lot_is_the_yarns_not_the_styles(mill, engine):
+    """The demo's lot rule (min 100 lbs, multiple 50) was one scalar rule for every item of the MRP, the
+    greige styles too: each knit order's balance was rounded up to a lot before it was exploded, so the yarns
+    needed 465,434 lbs instead of the knit orders' 459,010 (the BOM step's total) and 271 yarns were short
+    where 269 are (yarn 10832: stock 524.34, demand 524.31, no POs). The rule is now the yarns' only."""
+    from bk_fast._demo import planning_date
+    from bk_fast.netting import _demo_step
+
+    with planning_date(bk_fast.datasets.REFERENCE_DATE):
+        rep = _demo_step(mill, engine)
+        tiny = _demo_step(_tiny_mill({"This Week": 0.0}), engine)
+    first, weeks = _demo_short_yarns(mill)
+    assert f"{len(first)} yarns go short within 8 weeks" in rep.lines[1] and len(first) == 269
+    counts = np.bincount(first.to_numpy(), minlength=8)
+    assert rep.lines[2] == "first short week: " + ", ".join(f"{w} {c}" for w, c in zip(weeks, counts) if c)
+    assert counts.tolist()[:5] == [228, 9, 11, 14, 7]
+    # 1,010 lbs of S need 505 lbs of each yarn: yarn 1's stock covers it (a 1,050-lb lot of S did not)
+    assert tiny.table["Desc#"].tolist() == [2] and tiny.table["net need (lbs)"].tolist() == [505.0]
+    assert tiny.table["suggested order (lbs)"].tolist() == [550.0]
+    assert "1 yarns go short" in tiny.lines[1]
+
+
+def test_demo_netting_step_reads_po_weeks_as_the_allocation_step(mill):
+    """The demo's netting step kept a PO column only when spelt exactly ``Week <ISO date>`` of the planning
+    date + k weeks: receipts in ``Week 9/8/2025``, ``Week 9/8/25``, a numbered ``Week 37``, or any dated week
+    when the planning date is no Monday were silently dropped (more, earlier shortages, the line still saying
+    the PO lines were netted), and a week column it could not read as well. It now reads them as
+    erp.allocate_knit_orders does, each receipt in the bucket of its date; an unreadable week is an error
+    naming the column (the CLI reports it, as the allocation step's)."""
+    from bk_fast._demo import planning_date
+    from bk_fast.netting import _demo_step
+
+    def relabel(po, spell):
+        return po.rename(columns={c: spell(pd.Timestamp(c[5:])) for c in po.columns if c.startswith("Week 20")})
+
+    with planning_date(bk_fast.datasets.REFERENCE_DATE):
+        want = _demo_step(mill, "numpy").lines
+        for spell in (lambda d: f"Week {d.month}/{d.day}/{d.year}",
+                      lambda d: f"Week {d.month}/{d.day}/{d.year % 100}", lambda d: f"Week {d.isocalendar()[1]}"):
+            got = _demo_step(dict(mill, yarn_po=relabel(mill["yarn_po"], spell)), "numpy").lines
+            assert got == want, spell(pd.Timestamp("2025-09-08"))
+        with pytest.raises(ValueError, match="yarn_po column 'Week 9/31/2025': cannot read the week's date"):
+            _demo_step(_tiny_mill({"This Week": 0.0, "Week 9/31/2025": 505.0}), "numpy")
+    # a Wednesday's buckets: the receipt of Monday 2025-09-08 lands in This Week (Sept 3 - 9), before the
+    # knit order of Friday 2025-09-12 (the second bucket) needs its 505 lbs of yarn 2: nothing is short
+    with planning_date("2025-09-03"):
+        rep = _demo_step(_tiny_mill({"This Week": 0.0, "Week 2025-09-08": 505.0, "Week 2025-11-03": 7.0,
+                                     "Later": 3.0}), "numpy")
+    assert rep.table.empty and "0 yarns go short" in rep.lines[1]
+    assert "10 lbs due after the 8 weeks left out" in rep.lines[0]  # (Later: a week after the last week)

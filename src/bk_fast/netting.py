@@ -1464,9 +1464,9 @@ def _demo_step(mill, engine):
     BOM by start week, netted against stock and open POs), with the week and the suggested order."""
     from bk_fast._demo import DemoReport, today
     from bk_fast.bom import BOM
+    from bk_fast.erp import _alloc_po_supply
 
-    # the ERP's buckets from the planning date on: This Week, then the next 7 weeks by their Mondays (the
-    # PO export's dated week columns; a bucket the export does not have receives nothing)
+    # the ERP's buckets from the planning date on: This Week, then the next 7 weeks of 7 days each
     day0 = today()
     weeks = ["This Week", *(f"Week {(day0 + pd.Timedelta(weeks=k)).date().isoformat()}" for k in range(1, 8))]
     bom = BOM.from_frame(mill["bom"], engine=engine)
@@ -1481,15 +1481,21 @@ def _demo_step(mill, engine):
     stock = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
     po = mill["yarn_po"]
     po = po[po["Desc#"].notna()]  # (as the inventory's: net_requirements would skip them, the count not)
-    cols = [c for c in ("Unscheduled or Past Due", *weeks) if c in po.columns]
-    po_long = po.melt(id_vars="Desc#", value_vars=cols, var_name="week", value_name="qty")
-    po_long["week"] = po_long["week"].replace({"Unscheduled or Past Due": "This Week"})
-    po_long = po_long.rename(columns={"Desc#": "item"})
-    lot = MinMaxMultiple(min=100.0, multiple=50.0)
-    # a knit order's start week is when its yarn is needed (the style itself has no lead time); yarns: 2 weeks
+    # each receipt dated as the allocation step dates it (past due and This Week today, `Week 2025-09-08`,
+    # `Week 9/8/2025` or `Week 9/8/25` on that date, a numbered `Week 37` on its Monday, Later a week after
+    # the last; a week whose date cannot be read is a ValueError naming the column), in the bucket of its date
+    rec = _alloc_po_supply(po, day0)
+    rec = rec[rec["Desc#"].notna()]
+    k = ((rec["date"] - day0).dt.days // 7).to_numpy()
+    due = k < len(weeks)
+    receipts = pd.DataFrame({"item": rec["Desc#"].to_numpy()[due], "week": [weeks[i] for i in k[due]],
+                             "qty": rec["lbs"].to_numpy()[due]})
+    # a knit order's start week is when its yarn is needed (the style itself has no lead time, and no lot: its
+    # balance is exploded as it is); yarns: 2 weeks, bought in lots of min 100 lbs, multiple 50
     yarns = bom.items[bom.is_leaf].append(pd.Index(stock.index))
-    lead = pd.Series(2.0, index=yarns[~yarns.duplicated()])
-    res = mrp(demand, bom, stock, po_long[po_long["qty"] != 0], lead_time=lead, lot=lot, periods=weeks,
+    yarns = yarns[~yarns.duplicated()]
+    lot = MinMaxMultiple(min=pd.Series(100.0, index=yarns), multiple=pd.Series(50.0, index=yarns))
+    res = mrp(demand, bom, stock, receipts, lead_time=pd.Series(2.0, index=yarns), lot=lot, periods=weeks,
               engine=engine)
     is_yarn = res.low_level_code != 0   # styles are the top level; yarns only in the inventory are -1
     short = is_yarn & (res.net > 0).any(axis=1)
@@ -1510,7 +1516,9 @@ def _demo_step(mill, engine):
     lines = [
         f"{int(keep.sum()):,} of {len(ko):,} knit orders exploded by start week through {bom!r}"
         + (" (the others: no style in the BOM, no start date, or a start beyond 8 weeks)" if not keep.all() else "")
-        + f"; stock and {len(po):,} open PO lines netted",
+        + f"; stock and {len(po):,} open PO lines netted (receipts by the week of their date"
+        + (f"; {rec['lbs'].to_numpy()[~due].sum():,.0f} lbs due after the 8 weeks left out)" if (~due).any()
+           else ")"),
         f"{int(short.sum())} yarns go short within 8 weeks; suggested orders: {len(orders)} "
         f"({orders['qty'].sum():,.0f} lbs; lot min 100 lbs, multiple 50, lead time 2 weeks), "
         f"{int(orders['past_due'].sum())} of them past due; {unknown} short yarns are not in the yarn "

@@ -577,6 +577,17 @@ def test_normalize_ids_upper_cases_as_python_on_every_install(dtype):
     assert want[1] == ("FIX-1", "FIX-1", None) and want[5] == ("FF A / FI", "FF A", "FI")
 
 
+def assert_python_style(style: pd.DataFrame, ids: list) -> None:
+    """``style`` (normalize_ids(kind="style") of ``ids``) is what Python's str rules give, row by row."""
+    for (text, base, version), v in zip(style.itertuples(index=False, name=None), ids):
+        if v is None:
+            assert pd.isna(text) and pd.isna(base) and pd.isna(version)
+            continue
+        want = re.sub(r"\s+", " ", v.strip().upper())
+        b, slash, ver = want.partition("/")
+        assert (text, base) == (want, b.strip()) and (version == ver.strip() if slash else pd.isna(version)), v
+
+
 @pytest.mark.parametrize("ascii_rows", [0, 40])
 def test_normalize_ids_python_rules_with_few_or_mostly_odd_values(ascii_rows):
     """Python's str rules whether the non-ASCII values are a few (fixed one by one after Arrow's kernels) or most
@@ -591,13 +602,55 @@ def test_normalize_ids_python_rules_with_few_or_mostly_odd_values(ascii_rows):
     style = bk_fast.normalize_ids(s, kind="style")
     assert str(style["style"].dtype) == str(bk_fast.normalize_ids(pd.Series(["a"], dtype="str"), "style")
                                            ["style"].dtype)
-    for (text, base, version), v in zip(style.itertuples(index=False, name=None), ids):
-        if v is None:
-            assert pd.isna(text) and pd.isna(base) and pd.isna(version)
-            continue
-        want = re.sub(r"\s+", " ", v.strip().upper())
-        b, slash, ver = want.partition("/")
-        assert (text, base) == (want, b.strip()) and (version == ver.strip() if slash else pd.isna(version))
+    assert_python_style(style, ids)
+
+
+@pytest.mark.parametrize("clean", [0.2, 0.9])
+def test_normalize_style_ids_white_space_runs_in_few_or_most_values(clean):
+    """White space is collapsed by a regular expression on the values holding a run only (a tab ... a carriage
+    return, two spaces) when they are few, on the whole column when most are: Python's rules either way."""
+    rng = np.random.default_rng(1)
+    pieces = ["a", "b", "/", " ", "  ", "\t", "\v", "\x0c", "\r\n", "ß", "\xa0"]
+    ids = [f" cf {i}/{i % 3} " if rng.random() < clean else "".join(rng.choice(pieces, 6)) for i in range(300)]
+    ids[::17] = [None] * len(ids[::17])
+    style = bk_fast.normalize_ids(pd.Series(ids, dtype="str"), kind="style")
+    assert_python_style(style, ids)
+
+
+@needs("pyarrow")
+def test_normalize_style_ids_no_python_work_per_plain_value():
+    """normalize_ids(kind="style") split each id at its "/" and collapsed white space with pandas' string
+    methods, which ran Python per value on Arrow text (split always, the \\s regex too): ~3 s for 10^6 ids.
+    Arrow's kernels now: the Python calls made do not grow with the number of plain (ASCII) ids."""
+    def calls(n):
+        s = pd.Series([f" cf {i}/{i % 7:04d} " if i % 10 else f"cf  {i}\t/ 1" for i in range(n)], dtype="str")
+        count = [0]
+
+        def profile(frame, event, arg):
+            count[0] += 1
+
+        sys.setprofile(profile)
+        try:
+            bk_fast.normalize_ids(s, kind="style")
+        finally:
+            sys.setprofile(None)
+        return count[0]
+
+    calls(10)
+    assert calls(5_000) < calls(500) + 500
+
+
+@needs("pyarrow")
+@pytest.mark.parametrize("kind", ["yarn", "style"])
+def test_normalize_ids_gives_arrow_pool_memory_back(monkeypatch, kind):
+    """The Arrow text normalize_ids made and dropped stayed in pyarrow's default pool after it returned (20-70 MB
+    for 10^6 ids, never reused by NumPy / pandas): the pool is told to release it, after the last Arrow work."""
+    allocated = pa.default_memory_pool().bytes_allocated
+    calls = pool_releases(monkeypatch, allocated)
+    ids = pd.Series([" y-1", "straße/2", None, "ab  c/ 3"] * 50, dtype="str")
+    out = bk_fast.normalize_ids(ids, kind=kind)
+    assert calls == [allocated()]  # (once, when no Arrow buffer of the call was left to free)
+    assert len(out) == 200
 
 
 @needs("pyarrow")
@@ -2030,12 +2083,8 @@ def test_read_erp_default_optimize_keeps_float64_and_int64_numbers(monkeypatch, 
     assert kos.attrs["bk_fast"]["bytes"] < kos.attrs["bk_fast"]["bytes_parsed"]
 
 
-@needs("pyarrow")
-@pytest.mark.parametrize("chunksize", [None, 2])
-def test_read_erp_gives_arrow_pool_memory_back(monkeypatch, tmp_path, chunksize):
-    # pyarrow's default pool (mimalloc / jemalloc) keeps the memory of freed buffers: the reader's table of the
-    # whole file as text stayed resident after read_erp returned (281 MB for a 62 MB BOM export), until the pool
-    # is told to release it; it must be, once the reader's table is gone (the frame or the last chunk is out)
+def pool_releases(monkeypatch, record) -> list:
+    """A list to which each ``release_unused()`` of pyarrow's default pool appends ``record()`` (then releases)."""
     real = pa.default_memory_pool()
     calls = []
 
@@ -2044,10 +2093,20 @@ def test_read_erp_gives_arrow_pool_memory_back(monkeypatch, tmp_path, chunksize)
             return getattr(real, attr)
 
         def release_unused(self):
-            calls.append(len(frames))
+            calls.append(record())
             real.release_unused()
 
     monkeypatch.setattr(pa, "default_memory_pool", Pool)
+    return calls
+
+
+@needs("pyarrow")
+@pytest.mark.parametrize("chunksize", [None, 2])
+def test_read_erp_gives_arrow_pool_memory_back(monkeypatch, tmp_path, chunksize):
+    # pyarrow's default pool (mimalloc / jemalloc) keeps the memory of freed buffers: the reader's table of the
+    # whole file as text stayed resident after read_erp returned (281 MB for a 62 MB BOM export), until the pool
+    # is told to release it; it must be, once the reader's table is gone (the frame or the last chunk is out)
+    calls = pool_releases(monkeypatch, lambda: len(frames))
     path = tmp_path / "BOM.csv"
     path.write_text("Style#,Desc#,BOM_Percentage\nA/1,18767,0.5\nA/1,18929,0.5\nB/2,18767,1\n")
     frames = []

@@ -27,7 +27,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import chunk_buffers, odd_rows, patch_rows
+from bk_fast._arrow_text import chunk_buffers, odd_rows, patch_rows, release_arrow_memory, rows_holding
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._validate import as_array
@@ -1116,10 +1116,11 @@ def _finish(frame: pd.DataFrame, kind: str, source: str, header: int, optimize: 
 
 
 def _optimize(frame):
-    from bk_fast.memory import optimize_memory
+    from bk_fast.memory import _optimized
 
-    # numbers=False: narrowed number columns (float32, int8) would make the caller's arithmetic float32 / wrap
-    return optimize_memory(frame, numbers=False)
+    # numbers=False: narrowed number columns (float32, int8) would make the caller's arithmetic float32 / wrap;
+    # (pyarrow's pool given its unused memory back once, when the read is done: the next chunk reuses it)
+    return _optimized(frame, numbers=False)
 
 
 class _NotText(Exception):
@@ -1598,25 +1599,17 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
             bar.update_to(total)
             bar.close()
             if chunksize is not None:  # (a whole read: _closed, once its frame is out)
-                _release_arrow_memory()
+                release_arrow_memory()
 
     gen = frames()
     return gen if chunksize is not None else _closed(next(gen), gen)
 
 
-def _release_arrow_memory() -> None:
-    """Return to the system the memory pyarrow's default pool (mimalloc / jemalloc) keeps after its buffers are
-    freed: the reader's table of the whole file as text, which that pool would otherwise hold for the process's
-    life (2-5x the frame read), unused by NumPy and pandas. A few ms; nothing without pyarrow."""
-    if _HAVE_PYARROW:
-        pa.default_memory_pool().release_unused()
-
-
 def _closed(frame, frames):
     """``frame``, the first of the generator ``frames``, after closing ``frames`` (which drops the reader's Arrow
-    table) and trimming pyarrow's pool (:func:`_release_arrow_memory`)."""
+    table) and trimming pyarrow's pool (:func:`bk_fast._arrow_text.release_arrow_memory`)."""
     frames.close()
-    _release_arrow_memory()
+    release_arrow_memory()
     return frame
 
 
@@ -1832,6 +1825,13 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
     1  FF 10006/0001  FF 10006    0001
     2         180001    180001     NaN
     """
+    try:
+        return _normalized(series, kind, engine)
+    finally:  # (the Arrow text made and dropped on the way, kept by pyarrow's pool: 20-70 MB for 10^6 ids)
+        release_arrow_memory()
+
+
+def _normalized(series, kind: str, engine: str | None):
     if kind not in ("yarn", "style"):
         raise ValueError(f"kind must be 'yarn' or 'style', got {kind!r}")
     s = series if isinstance(series, pd.Series) else pd.Series(series)
@@ -1881,18 +1881,14 @@ def normalize_ids(series, kind: str = "yarn", *, engine: str | None = None):
         return text.where(~whole, as_int).rename(s.name)
     source = s.astype(_STR_DTYPE)
     odd = odd_rows(source)
-    mostly = _mostly(odd, source)
-    # (mostly odd values: pandas' string methods on Python-backed text, which are Python's str rules)
-    text = (source.astype(_PY_STR) if mostly else source).str.strip().str.upper().str.replace(r"\s+", " ",
-                                                                                            regex=True)
-    parts = text.str.split("/", n=1, expand=True)
-    base = parts[0].str.strip() if 0 in parts else text
-    version = parts[1].str.strip() if 1 in parts else pd.Series(np.nan, index=s.index, dtype=_STR_DTYPE)
-    columns = [text, base, version]
-    if mostly:
-        columns = [col.astype(_STR_DTYPE) for col in columns]
-    else:
-        columns = _python_fixed([text, base, version.astype(_STR_DTYPE)], source, odd, _python_style_id)
+    if odd is not None:  # Arrow-backed text: Arrow's kernels, Python's rules on the odd values
+        columns = [pd.Series(pd.array(col, dtype=_STR_DTYPE), index=s.index) for col in _arrow_style_ids(source, odd)]
+    else:  # (no pyarrow: pandas' string methods on Python strings, which are Python's str rules)
+        text = source.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+        parts = text.str.split("/", n=1, expand=True)
+        base = parts[0].str.strip() if 0 in parts else text
+        version = parts[1].str.strip() if 1 in parts else pd.Series(np.nan, index=s.index, dtype=_STR_DTYPE)
+        columns = [text, base, version.astype(_STR_DTYPE)]
     return pd.DataFrame(dict(zip(("style", "base", "version"), columns)), index=s.index)
 
 
@@ -1905,17 +1901,17 @@ def _mostly(odd: np.ndarray | None, text: pd.Series) -> bool:
 
 #: Python-backed text (its string methods are Python's ``str`` rules; pandas' ``str`` without pyarrow)
 _PY_STR = pd.StringDtype("python", na_value=np.nan)
-_WHITE_RUN = re.compile(r"\s+")
 
 
 def _python_yarn_id(value: str) -> tuple:
     return (value.strip().upper(),)
 
 
-def _python_style_id(value: str) -> tuple:
-    style = _WHITE_RUN.sub(" ", value.strip().upper())
-    base, slash, version = style.partition("/")
-    return style, base.strip(), version.strip() if slash else np.nan
+def _python_style(value: str) -> tuple:
+    # (Python's rules: strip, upper, runs of white space (re's \s, which is str.isspace) to one space.
+    # str.split() splits at those runs and drops them at the ends; upper() maps white space to white space
+    # only and anything else to no white space (every code point checked))
+    return (" ".join(value.upper().split()),)
 
 
 def _python_fixed(columns: list, source: pd.Series, odd: np.ndarray | None, python) -> list:
@@ -1924,10 +1920,63 @@ def _python_fixed(columns: list, source: pd.Series, odd: np.ndarray | None, pyth
     distinct odd value; ASCII-only columns are returned as they are."""
     if odd is None or not odd.size:
         return columns
-    codes, distinct = pd.factorize(source.iloc[odd].to_numpy(dtype=object))
+    return [patch_rows(col, odd, want) for col, want in zip(columns, _python_answers(source, odd, python))]
+
+
+def _python_answers(source: pd.Series, rows: np.ndarray, python) -> list[np.ndarray]:
+    """Per item of ``python(value)``'s answer, an object array of it at the positions ``rows`` of ``source``
+    (``python`` run once per distinct value there)."""
+    codes, distinct = pd.factorize(source.iloc[rows].to_numpy(dtype=object))
     answers = [python(value) for value in distinct]
-    return [patch_rows(col, odd, np.array([answer[k] for answer in answers], dtype=object)[codes])
-            for k, col in enumerate(columns)]
+    return [np.array([answer[k] for answer in answers], dtype=object)[codes] for k in range(len(answers[0]))] \
+        if answers else []
+
+
+#: white space of Python's ``re`` (``\s``) in plain ASCII, for RE2 (whose ``\s`` leaves out ``\v``); 0x1C-0x1F
+#: are odd (:func:`bk_fast._arrow_text.odd_rows`): Python's answer is taken there
+_ASCII_WHITE_RUN = "[\t\n\v\f\r ]+"
+
+
+def _arrow_style_ids(source: pd.Series, odd: np.ndarray) -> list:
+    """``style``, ``base`` and ``version`` (pyarrow string arrays) of the Arrow-backed ``source`` as
+    :func:`normalize_ids` (``kind="style"``) spells them. The style: Arrow's kernels (Python's ``str`` rules on
+    plain ASCII), Python's (:func:`_python_style`) at the ``odd`` rows, once per distinct value. The style holds
+    no white space but single spaces then, so base and version are its parts around the first ``/`` (a byte
+    search in UTF-8) without spaces at their ends, the same on every row."""
+    import pyarrow.compute as pc
+
+    arr = source.array.__arrow_array__()
+    arr = arr.combine_chunks() if arr.num_chunks != 1 else arr.chunk(0)
+    text = pc.utf8_upper(pc.utf8_trim_whitespace(arr))
+    # the values with white space to collapse (a tab ... a carriage return, or two spaces in a row): the
+    # regular expression, the slowest step, on those only
+    offsets, data = chunk_buffers(text)
+    space = data == 32
+    collapse = (data >= 9) & (data <= 13)
+    collapse[:-1] |= space[:-1] & space[1:]
+    runs = rows_holding(offsets, np.flatnonzero(collapse))
+    if 2 * runs.size > len(text):
+        text = pc.replace_substring_regex(text, _ASCII_WHITE_RUN, " ")
+    elif runs.size:
+        text = _set_rows(text, runs, pc.replace_substring_regex(text.take(runs), _ASCII_WHITE_RUN, " "))
+    if odd.size:
+        text = _set_rows(text, odd, pa.array(_python_answers(source, odd, _python_style)[0], type=text.type))
+    parts = pc.split_pattern(text, "/", max_splits=1)  # (one or two parts a value; none for a missing one)
+    first = parts.offsets.to_numpy()
+    count = np.diff(first)
+    first = first[:-1]
+    base = pc.utf8_rtrim(parts.values.take(pa.array(first, mask=count < 1)), characters=" ")
+    version = pc.utf8_ltrim(parts.values.take(pa.array(first + 1, mask=count < 2)), characters=" ")
+    return [text, base, version]
+
+
+def _set_rows(arr, rows: np.ndarray, values):
+    """The pyarrow array ``arr`` with its values at the positions ``rows`` (ascending) set to ``values``."""
+    import pyarrow.compute as pc
+
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[rows] = True
+    return pc.replace_with_mask(arr, mask, values)
 
 
 def load_report(folder, *, engine: str | None = None) -> pd.DataFrame:

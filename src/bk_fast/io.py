@@ -1027,7 +1027,13 @@ def _mixed_ids(col, out: np.ndarray, status: np.ndarray):
 
 
 def _build_frame(names: list[str], columns: list, source: str, engine, state: dict) -> pd.DataFrame:
-    data = {name: _column(name, col, source, engine, state) for name, col in zip(names, columns)}
+    """The frame of the raw ``columns`` (each dropped from the list once built: a whole file's text, freed column
+    by column)."""
+    data = {}
+    for i, name in enumerate(names):
+        col, columns[i] = columns[i], None
+        data[name] = _column(name, col, source, engine, state)
+        del col
     n = len(next(iter(data.values()))) if data else 0
     return pd.DataFrame(data, index=pd.RangeIndex(state["row0"], state["row0"] + n), copy=False)
 
@@ -1231,7 +1237,9 @@ def _read_csv_arrow(buf, header: _Header, chunksize, progress, build, peek, bloc
     if chunksize is None:
         table = pa_csv.read_csv(pa.BufferReader(buf.slice(header.offset)), read_options=read, parse_options=parse,
                                 convert_options=convert)
-        yield build([table.column(i) for i in range(len(names))])
+        columns = [table.column(i) for i in range(len(names))]
+        del table  # (each raw column freed once built: _build_frame)
+        yield build(columns)
         return
     # a file is read through a stream: from a map, every page read would stay resident to the end (the RSS of a
     # chunked read would grow with the file)
@@ -1528,6 +1536,8 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
 
     def build(columns):
         frame = _build_frame(header.names, columns, name, engine, state)
+        if chunksize is None:  # the raw text read is freed: give it back before optimize_memory's work
+            release_arrow_memory()
         state["row0"] += len(frame)
         state["built"] += 1
         return _finish(frame, kind, name, header.line, optimize, state)

@@ -206,12 +206,18 @@ def _factorize_sorted(plain: pd.Series) -> tuple[np.ndarray, pd.Index]:
         if pa.types.is_string(pa_array.type) or pa.types.is_large_string(pa_array.type):
             arr = pa_array.combine_chunks() if pa_array.num_chunks != 1 else pa_array.chunk(0)
             encoded = arr.dictionary_encode()
-            dictionary = encoded.dictionary
+            del arr
+            dictionary, idx = encoded.dictionary, encoded.indices
+            del encoded
             order = pc.array_sort_indices(dictionary).to_numpy()
-            rank = np.empty(len(order), dtype=np.int64)
-            rank[order] = np.arange(len(order), dtype=np.int64)
-            idx = encoded.indices.fill_null(-1).to_numpy()
-            codes = np.where(idx >= 0, rank[np.maximum(idx, 0)] if len(rank) else -1, -1)
+            k = len(order)
+            # the codes in the dtype the categorical keeps (int8 below 127 categories, ...): no int64 temporaries
+            width = next(t for t in (np.int8, np.int16, np.int32, np.int64) if k < np.iinfo(t).max)
+            rank = np.empty(k + 1, dtype=width)  # (rank[k]: a missing value's code)
+            rank[order] = np.arange(k, dtype=width)
+            rank[k] = -1
+            codes = rank[idx.fill_null(k).to_numpy() if idx.null_count else idx.to_numpy()]
+            del idx
             uniques = pd.Index(dictionary.take(pa.array(order)).to_pandas(
                 types_mapper={pa.string(): plain.dtype, pa.large_string(): plain.dtype}.get))
             return codes, uniques

@@ -188,6 +188,18 @@ def test_sales_to_greige_empty_frames_have_the_full_dtypes(ids):
         assert len(res.lines) == 0 and _dtypes(res.lines) == _dtypes(some.lines)
 
 
+def test_sales_to_greige_shows_ids_as_read():
+    """The code said the master's gBase is "shown as written", but it shows the id as read (spaces stripped, a
+    whole-number float without .0; whole-number text kept), as fStyle# is: the docstring now says so."""
+    bom = pd.DataFrame({"Style#": ["125792/1", "180001/2", "5001/1"], "Desc#": [1, 1, 1], "BOM_Percentage": 1.0})
+    master = pd.DataFrame({"fStyle#": [" F1 ", "F2", "F3"], "gBase": ["  125792 ", 180001.0, "5001.0"]})
+    sales = pd.DataFrame({"fStyle#": ["F1", " F2", "F3"], "Ordered": [10.0, 5.0, 1.0]})
+    lines = erp.sales_to_greige(sales, master, bom).lines
+    assert lines["gBase"].tolist() == ["125792", "180001", "5001.0"]
+    assert lines["fStyle#"].tolist() == ["F1", "F2", "F3"]
+    assert "shown are the ids as read" in " ".join(erp.sales_to_greige.__doc__.split())
+
+
 # ---- read_mill / read_erp ----
 
 

@@ -53,3 +53,42 @@ def test_a_string_parameter_may_name_an_on_hand_column():
         bk_fast.net_requirements(gross, on_hand, lot="mmm:min=1O0", engine="numpy")
     with pytest.raises(ValueError, match=r"min='1O0': .* \(no on_hand frame with columns was given\)"):
         bk_fast.net_requirements(gross, on_hand["qty"], lot="mmm:min=1O0", engine="numpy")
+
+
+@pytest.mark.parametrize("spec, obj, name", [
+    ("mmm:min=nan", lambda: MinMaxMultiple(min=float("nan")), "MinMaxMultiple min"),
+    ("mmm:max=NaN", lambda: MinMaxMultiple(max=float("nan")), "MinMaxMultiple max"),
+    ("mmm:multiple=nan", lambda: MinMaxMultiple(multiple=float("nan")), "MinMaxMultiple multiple"),
+    ("fpq:nan", lambda: FixedPeriods(float("nan")), "FixedPeriods periods"),
+    ("ww:setup=nan,holding=1", lambda: WagnerWhitin(setup=float("nan"), holding=1), "WagnerWhitin setup"),
+])
+def test_a_nan_lot_parameter_is_an_error(spec, obj, name):
+    # "mmm:min=nan", "fpq:nan" and MinMaxMultiple(min=nan), FixedPeriods(nan) were read as the default
+    import numpy as np
+
+    import bk_fast
+
+    with pytest.raises(ValueError, match=rf"^lot rule {spec!r}: {name} must be .*, got nan$"):
+        lot_rule(spec)
+    with pytest.raises(ValueError, match=rf"^{name} must be .*, got nan$"):
+        obj()
+    with pytest.raises(ValueError, match=rf"^lot rule {spec!r}: {name} must be"):
+        bk_fast.net_requirements(np.array([[5.0, 5.0]]), lot=spec, engine="numpy")
+    # per item, a NaN is still no value for that item: its default
+    assert FixedPeriods({"A": np.nan}).periods == {"A": np.nan}
+
+
+def test_a_bool_lot_parameter_is_an_error():
+    # FixedPeriods(True) planned with 1 period (a bool is no number, as allocate's min_shipment=True)
+    import numpy as np
+
+    import bk_fast
+
+    with pytest.raises(TypeError, match=r"^FixedPeriods periods must be a whole number of periods >= 1 .*, got "
+                                        r"the bool True$"):
+        bk_fast.net_requirements(np.array([[5.0, 5.0]]), lot=FixedPeriods(True), engine="numpy")
+    for make in (lambda: FixedPeriods(np.True_), lambda: MinMaxMultiple(min=True),
+                 lambda: WagnerWhitin(holding=False)):
+        with pytest.raises(TypeError, match="got the bool"):
+            make()
+    assert FixedPeriods(np.int64(2)).periods == 2 and FixedPeriods(None).periods is None

@@ -806,6 +806,19 @@ def test_mrp_per_item_parameters_matched_like_demand_and_stock(engine):
     assert res.lead_time.tolist() == [1, 2, 0]
 
 
+def test_mrp_item_left_out_of_a_per_item_series_gets_the_default(engine):
+    """As mrp's docstring now says: an item missing from the setup and holding Series costs nothing, so Wagner-
+    Whitin orders its whole horizon in its first period of need (the finished item keeps its own costs)."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG"], "component": ["Y1", "Y2"],
+                                               "qty_per": [0.6, 0.4]}), engine=engine)
+    dem = pd.DataFrame({"item": ["FG"] * 4, "week": [0, 1, 2, 3], "qty": [100.0, 50.0, 100.0, 50.0]})
+    lot = WagnerWhitin(setup=pd.Series({"FG": 30.0}), holding=pd.Series({"FG": 1.0}))
+    res = bk_fast.mrp(dem, bom, lot=lot, periods=[0, 1, 2, 3], engine=engine)
+    assert res.orders[["item", "due_period", "qty"]].values.tolist() == [
+        ["FG", 0, 100.0], ["FG", 1, 50.0], ["FG", 2, 100.0], ["FG", 3, 50.0], ["Y1", 0, 180.0], ["Y2", 0, 120.0]]
+    assert "gets the parameter's default" in bk_fast.mrp.__doc__
+
+
 def test_mrp_per_item_keys_spelled_twice_last_value_wins_and_items_outside_the_bom(engine):
     """One item under two keys (' FG' and 'FG'): the last value given wins, a NaN value counts as no value
     (the last number before it wins); keys of items outside the BOM (in demand or stock) reach them; keys of

@@ -1846,6 +1846,22 @@ def test_min_late_jobs_text_error_shows_the_value_given():
         bk_fast.min_late_jobs([1.0], [np.nan])
 
 
+@pytest.mark.parametrize("p, d, message", [
+    ([1.0, 2.0], [True, False], r"^due\[0\]: expected a due time \(inf for none\), got the bool True$"),
+    ([1.0, 2.0], np.array([False, True]), r"^due\[0\]: .*got the bool False$"),
+    ([1.0, 2.0], [5.0, np.True_], r"^due\[1\]: .*got the bool True$"),
+    (pd.Series([1.0, 2.0], index=["a", "b"]), pd.Series([3.0, True], index=["b", "a"], dtype=object),
+     r"^due\['a'\]: .*got the bool True$"),
+    (pd.Series([1.0, 2.0]), pd.Series([True, False], dtype="boolean"), r"^due\[0\]: .*got the bool True$"),
+    ([True, True], [1.0, 2.0], r"^processing\[0\]: expected a finite time >= 0, got the bool True$"),
+    (pd.Series([3.0, False]), [1.0, 2.0], r"^processing\[1\]: .*got the bool False$"),
+])
+def test_min_late_jobs_refuses_bools(p, d, message):
+    """Bool due dates (and processing times) were read as 1 and 0, where schedule() refuses a bool due column."""
+    with pytest.raises(ValueError, match=message):
+        bk_fast.min_late_jobs(p, d)
+
+
 def test_min_late_jobs_series_type_error_has_no_internal_column_name():
     """A Series of durations was refused naming an internal column '__v'."""
     with pytest.raises(TypeError, match=r"^processing must be numeric \(or number text\), got dtype timedelta64"):

@@ -467,7 +467,10 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     ``fStyle# -> gBase`` through the style master, then to every BOM style whose base (the text before the
     first ``/``) is that ``gBase`` (DOMAIN.md section 1). Ids are compared with surrounding spaces stripped, a
     whole number, as a number or as text, without its ``.0`` (``5001.0`` and ``"5001.0"`` meet ``5001``, a
-    ``gBase`` ``"125792.0"`` meets the BOM's ``125792/1``), as the scheduling lookups read styles.
+    ``gBase`` ``"125792.0"`` meets the BOM's ``125792/1``), as the scheduling lookups read styles. The
+    ``fStyle#`` and ``gBase`` shown are the ids as read, not their keys: surrounding spaces stripped, a
+    whole-number float without its ``.0`` (a ``gBase`` ``" 125792 "`` or ``125792.0`` shows ``"125792"``),
+    text otherwise as written (``"125792.0"`` stays ``"125792.0"``).
 
     Parameters
     ----------
@@ -539,7 +542,8 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     _, mmiss = _id_values(mf_col.astype(object), True)
     mb, bmiss = _id_values(mb_col.astype(object), True)
     # ids matched by their text keys (_greige_keys: 5001, 5001.0, "5001" and "5001.0" are one id), the first
-    # master row of a repeated fStyle# winning; the master's gBase shown as written
+    # master row of a repeated fStyle# winning; the master's gBase shown as read as an id (surrounding spaces
+    # stripped, a whole-number float without its .0), not by its key (text "125792.0" stays "125792.0")
     ok = _bom_np.flatnonzero(~(mmiss | bmiss))
     mf_keys = _greige_keys(mf_col)
     mkeys = _bom_pd.Index(mf_keys[ok], dtype=object)

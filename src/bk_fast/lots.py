@@ -20,17 +20,36 @@ LotForLot()
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+import numbers
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
+
+import numpy as np
 
 __all__ = ["LotRule", "LotForLot", "MinMaxMultiple", "FixedPeriods", "WagnerWhitin", "lot_rule"]
 
 
 @dataclass(frozen=True)
 class LotRule:
-    """Base class of the lot-sizing rules; ``code`` is the kernel's rule number."""
+    """Base class of the lot-sizing rules; ``code`` is the kernel's rule number. A parameter given as one value
+    for all items is a number (or ``None``, the default): a NaN is a ValueError and a bool a TypeError naming the
+    parameter (``FixedPeriods(True)`` was one period, ``FixedPeriods(nan)`` and ``"fpq:nan"`` the default)."""
 
     code: ClassVar[int] = -1
+    #: what each parameter holds when given as one value, for the errors
+    _expected: ClassVar[dict] = {}
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray) and v.ndim == 0:
+                v = v.item()
+            if isinstance(v, (bool, np.bool_)):
+                raise TypeError(f"{type(self).__name__} {f.name} must be {self._expected[f.name]}, got the bool "
+                                f"{v!r}")
+            if isinstance(v, numbers.Real) and math.isnan(v):
+                raise ValueError(f"{type(self).__name__} {f.name} must be {self._expected[f.name]}, got {v!r}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +82,8 @@ class MinMaxMultiple(LotRule):
     """
 
     code: ClassVar[int] = 1
+    _expected: ClassVar[dict] = {"min": "a number >= 0 (None: 0)", "max": "a number > 0 (None: uncapped)",
+                                "multiple": "a number >= 0 (None or 0: no rounding)"}
     min: Any = 0.0
     max: Any = None
     multiple: Any = None
@@ -74,6 +95,7 @@ class FixedPeriods(LotRule):
     periods counted from its own (the periods in between get no order)."""
 
     code: ClassVar[int] = 2
+    _expected: ClassVar[dict] = {"periods": "a whole number of periods >= 1 (None: 1)"}
     periods: Any = 1
 
 
@@ -89,6 +111,8 @@ class WagnerWhitin(LotRule):
     items of 500 periods ~12 s). Lot-for-lot stays linear."""
 
     code: ClassVar[int] = 3
+    _expected: ClassVar[dict] = {"setup": "a cost >= 0 per order (None: 0)",
+                                "holding": "a cost >= 0 per unit and period (None: 0)"}
     setup: Any = 0.0
     holding: Any = 0.0
 
@@ -122,7 +146,8 @@ def lot_rule(spec) -> LotRule:
     Names: ``lot-for-lot`` (``lfl``), ``min-max-multiple`` (``min-max``), ``fixed-periods`` (``fpq``,
     ``poq``), ``wagner-whitin`` (``ww``), or the class name (``"FixedPeriods"``; any case). A bare value
     after the colon is the rule's first parameter (``"fpq:3"``); the others are given as ``name=value``. A
-    value is a number, ``none`` (the default), or else the name of a column of the ``on_hand`` frame.
+    value is a number, ``none`` (the default), or else the name of a column of the ``on_hand`` frame; ``nan`` is
+    a ValueError naming the parameter, as for a rule object.
 
     Examples
     --------
@@ -164,4 +189,7 @@ def lot_rule(spec) -> LotRule:
             raise ValueError(f"lot rule {spec!r}: parameter {k!r} is given twice (a bare value is the "
                              f"{_FIRST.get(cls)!r} parameter; give the others as name=value)")
         kwargs[k] = _value(v)
-    return cls(**kwargs)
+    try:
+        return cls(**kwargs)
+    except ValueError as e:  # ("fpq:nan": a NaN read as the default)
+        raise ValueError(f"lot rule {spec!r}: {e}") from None

@@ -1291,7 +1291,11 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     receipts : DataFrame, optional
         Scheduled receipts per item and period.
     lead_time, safety_stock, lot, periods, engine
-        As in :func:`net_requirements` (per-item parameters by item id).
+        As in :func:`net_requirements` (per-item parameters by item id). An item left out of a per-item Series
+        or dict (or NaN there) gets the parameter's default: lead time and safety stock 0, lot min 0, no max
+        or multiple, 1 period, setup and holding cost 0. So a ``WagnerWhitin`` whose setup and holding Series
+        leave an item out (costs for the finished items only) plans that item at no cost: one order, in its
+        first period of need, for its whole horizon (ties go to the earliest order).
 
     Returns
     -------

@@ -1204,7 +1204,8 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     Parameters
     ----------
     processing : array-like or Series
-        Processing times (finite, >= 0), in any time unit.
+        Processing times (finite, >= 0), in any time unit. A bool in either argument is a ValueError naming the
+        job (no time, as in :func:`schedule`).
     due : array-like or Series
         Due times in the same unit, measured from the moment the machine is free (``inf`` = no due date;
         NaN is an error). When both are Series, ``due`` is matched to ``processing`` by index label (in any
@@ -1235,6 +1236,13 @@ def min_late_jobs(processing, due, *, engine: str | None = None) -> LateJobs:
     d = float_array(due, name="due")
     if p.shape[0] != d.shape[0]:
         raise ValueError(f"processing and due differ in length: {p.shape[0]} and {d.shape[0]}")
+    # (a bool is no time: True read as 1, as schedule() refuses a bool due column)
+    for values, name, expected in ((processing, "processing", "a finite time >= 0"),
+                                   (due, "due", "a due time (inf for none)")):
+        i = _bool_at(values)
+        if i is not None:
+            v = values.iloc[i] if isinstance(values, pd.Series) else np.asarray(values, dtype=object)[i]
+            raise ValueError(f"{_at(values, name, i)}: expected {expected}, got the bool {plain(v)!r}")
     bad = ~(np.isfinite(p) & (p >= 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
@@ -1278,6 +1286,21 @@ def _at(values, name: str, i: int) -> str:
     for a Series (``due`` is matched to ``processing`` by label, so a position would not be the caller's row),
     ``processing[1]`` by its position otherwise."""
     return f"{name}[{plain(values.index[i])!r}]" if isinstance(values, pd.Series) else f"{name}[{i}]"
+
+
+def _bool_at(values) -> int | None:
+    """Position of the first bool of a :func:`min_late_jobs` argument (already read as a 1-D array of numbers):
+    the first of a bool column, or the first ``True``/``False`` in an object column or a list; None if none."""
+    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):
+        if pd.api.types.is_bool_dtype(values.dtype):
+            return 0 if len(values) else None
+        if values.dtype != object:
+            return None
+        vals = np.asarray(values)
+    else:
+        vals = np.asarray(values, dtype=object)
+    bad = np.fromiter((isinstance(v, (bool, np.bool_)) for v in vals.ravel()), dtype=bool, count=vals.size)
+    return int(np.flatnonzero(bad)[0]) if bad.any() else None
 
 
 def _given(values, read: np.ndarray, i: int):

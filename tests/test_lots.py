@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from bk_fast.lots import FixedPeriods, MinMaxMultiple, WagnerWhitin, lot_rule
@@ -92,3 +94,26 @@ def test_a_bool_lot_parameter_is_an_error():
         with pytest.raises(TypeError, match="got the bool"):
             make()
     assert FixedPeriods(np.int64(2)).periods == 2 and FixedPeriods(None).periods is None
+
+
+@pytest.mark.parametrize("make, name", [(lambda v: MinMaxMultiple(min=v), "MinMaxMultiple min"),
+                                        (lambda v: FixedPeriods(v), "FixedPeriods periods"),
+                                        (lambda v: WagnerWhitin(setup=v), "WagnerWhitin setup")])
+def test_a_decimal_nan_lot_parameter_is_an_error(make, name):
+    # Decimal('NaN') is no numbers.Real: it passed the NaN check and was read as the default (a review)
+    from decimal import Decimal
+
+    for nan in (Decimal("NaN"), Decimal("sNaN"), np.array(Decimal("NaN"), dtype=object)):
+        with pytest.raises(ValueError, match=rf"^{name} must be .*, got Decimal\('s?NaN'\)$"):
+            make(nan)
+    assert make(Decimal("3")) == make(Decimal("3"))  # (a Decimal number stays a number)
+
+
+@pytest.mark.parametrize("value", [np.timedelta64(3, "D"), np.array(np.timedelta64(3, "ns")),
+                                   np.datetime64("2025-09-01"), pd.Timedelta(days=3)])
+def test_a_duration_lot_parameter_names_the_parameter(value):
+    # np.timedelta64 is an integer to NumPy: the NaN check failed with "float() argument must be a string or a
+    # real number, not 'datetime.timedelta'", naming no rule nor parameter (a review)
+    with pytest.raises(TypeError, match=r"^MinMaxMultiple min must be a number >= 0 \(None: 0\), got .*: "
+                                        r"durations and dates are not converted to numbers$"):
+        MinMaxMultiple(min=value)

@@ -23,9 +23,12 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import numpy as np
+
+from bk_fast._validate import is_time_value
 
 __all__ = ["LotRule", "LotForLot", "MinMaxMultiple", "FixedPeriods", "WagnerWhitin", "lot_rule"]
 
@@ -34,7 +37,8 @@ __all__ = ["LotRule", "LotForLot", "MinMaxMultiple", "FixedPeriods", "WagnerWhit
 class LotRule:
     """Base class of the lot-sizing rules; ``code`` is the kernel's rule number. A parameter given as one value
     for all items is a number (or ``None``, the default): a NaN is a ValueError and a bool a TypeError naming the
-    parameter (``FixedPeriods(True)`` was one period, ``FixedPeriods(nan)`` and ``"fpq:nan"`` the default)."""
+    parameter (``FixedPeriods(True)`` was one period, ``FixedPeriods(nan)`` and ``"fpq:nan"`` the default); a
+    ``Decimal('NaN')`` is a NaN too, and a duration or date a TypeError."""
 
     code: ClassVar[int] = -1
     #: what each parameter holds when given as one value, for the errors
@@ -44,12 +48,14 @@ class LotRule:
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, np.ndarray) and v.ndim == 0:
-                v = v.item()
+                v = v[()] if v.dtype.kind in "mM" else v.item()  # (.item() reads 3 ns as the int 3)
+            what = f"{type(self).__name__} {f.name} must be {self._expected[f.name]}, got"
             if isinstance(v, (bool, np.bool_)):
-                raise TypeError(f"{type(self).__name__} {f.name} must be {self._expected[f.name]}, got the bool "
-                                f"{v!r}")
-            if isinstance(v, numbers.Real) and math.isnan(v):
-                raise ValueError(f"{type(self).__name__} {f.name} must be {self._expected[f.name]}, got {v!r}")
+                raise TypeError(f"{what} the bool {v!r}")
+            if is_time_value(v):  # (np.timedelta64 is an integer to NumPy: math.isnan would fail unnamed)
+                raise TypeError(f"{what} {v!r}: durations and dates are not converted to numbers")
+            if (isinstance(v, numbers.Real) and math.isnan(v)) or (isinstance(v, Decimal) and v.is_nan()):
+                raise ValueError(f"{what} {v!r}")
 
 
 @dataclass(frozen=True)

@@ -1290,17 +1290,24 @@ def _at(values, name: str, i: int) -> str:
 
 def _bool_at(values) -> int | None:
     """Position of the first bool of a :func:`min_late_jobs` argument (already read as a 1-D array of numbers):
-    the first of a bool column, or the first ``True``/``False`` in an object column or a list; None if none."""
-    if isinstance(values, (pd.Series, pd.Index, np.ndarray)):
+    the first non-missing value of a bool column (a nullable ``boolean`` column may start with <NA>), or the
+    first ``True``/``False`` in an object column or a list; None if none. One pass over the values' types (no
+    Python test per value): the position is looked for only when a bool is there."""
+    if isinstance(values, (pd.Series, pd.Index, np.ndarray, pd.api.extensions.ExtensionArray)):
         if pd.api.types.is_bool_dtype(values.dtype):
-            return 0 if len(values) else None
+            if isinstance(values.dtype, np.dtype):  # (no missing values)
+                return 0 if len(values) else None
+            given = np.flatnonzero(~np.asarray(pd.isna(values), dtype=bool))
+            return int(given[0]) if given.size else None
         if values.dtype != object:
             return None
-        vals = np.asarray(values)
+        vals = np.asarray(values).tolist()
     else:
-        vals = np.asarray(values, dtype=object)
-    bad = np.fromiter((isinstance(v, (bool, np.bool_)) for v in vals.ravel()), dtype=bool, count=vals.size)
-    return int(np.flatnonzero(bad)[0]) if bad.any() else None
+        vals = values if isinstance(values, list) else np.asarray(values, dtype=object).ravel().tolist()
+    types = set(map(type, vals))
+    if bool not in types and np.bool_ not in types:
+        return None
+    return next(i for i, v in enumerate(vals) if type(v) in (bool, np.bool_))
 
 
 def _given(values, read: np.ndarray, i: int):

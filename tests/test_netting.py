@@ -2493,3 +2493,25 @@ def test_demo_netting_step_reads_po_weeks_as_the_allocation_step(mill):
                                      "Later": 3.0}), "numpy")
     assert rep.table.empty and "0 yarns go short" in rep.lines[1]
     assert "10 lbs due after the 8 weeks left out" in rep.lines[0]  # (Later: a week after the last week)
+
+
+def test_demo_netting_step_joins_yarn_ids_written_as_text(mill):
+    """The demo's netting step read the POs through erp._alloc_po_supply, whose id reader makes the integer
+    yarn 13084 of a text id "13084", while the stock and the BOM kept the text: a mill whose yarn ids were all
+    text digits had every receipt dropped silently (the lines of an empty yarn_po, the first line still saying
+    the PO lines were netted). The BOM's and the stock's ids are now read the same way: the same lines as with
+    integer ids."""
+    from bk_fast._demo import planning_date
+    from bk_fast.netting import _demo_step
+
+    def as_text(col):
+        return col.map(lambda v: None if pd.isna(v) else str(int(v))).astype("str")
+
+    text = dict(mill, bom=mill["bom"].assign(**{"Desc#": as_text(mill["bom"]["Desc#"])}),
+                yarn_inventory=mill["yarn_inventory"].assign(**{"Desc#": as_text(mill["yarn_inventory"]["Desc#"])}),
+                yarn_po=mill["yarn_po"].assign(**{"Desc#": as_text(mill["yarn_po"]["Desc#"])}))
+    with planning_date(bk_fast.datasets.REFERENCE_DATE):
+        want = _demo_step(mill, "numpy")
+        got = _demo_step(text, "numpy")
+    assert got.lines == want.lines
+    assert "269 yarns go short" in got.lines[1]

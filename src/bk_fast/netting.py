@@ -1468,12 +1468,17 @@ def _demo_step(mill, engine):
     BOM by start week, netted against stock and open POs), with the week and the suggested order."""
     from bk_fast._demo import DemoReport, today
     from bk_fast.bom import BOM
-    from bk_fast.erp import _alloc_po_supply
+    from bk_fast.erp import _alloc_po_supply, _net_yarn_ids
 
     # the ERP's buckets from the planning date on: This Week, then the next 7 weeks of 7 days each
     day0 = today()
     weeks = ["This Week", *(f"Week {(day0 + pd.Timedelta(weeks=k)).date().isoformat()}" for k in range(1, 8))]
-    bom = BOM.from_frame(mill["bom"], engine=engine)
+    # yarn ids in one form in the BOM, the stock and the POs (as the allocation step reads them: a text id that
+    # is a whole number, "13084", is the integer yarn 13084, which the PO reader makes of it)
+    bom_frame = mill["bom"]
+    if "Desc#" in bom_frame.columns:
+        bom_frame = bom_frame.assign(**{"Desc#": _net_yarn_ids(bom_frame["Desc#"]).to_numpy()})
+    bom = BOM.from_frame(bom_frame, engine=engine)
     ko = mill["knit_orders"]
     week = ((ko["Start Date"] - day0).dt.days // 7).clip(lower=0)
     keep = ko["Style #"].notna() & (week < len(weeks)) & (bom.codes(ko["Style #"]) >= 0)
@@ -1482,7 +1487,7 @@ def _demo_step(mill, engine):
                            "qty": ko["Balance (lbs)"][keep].fillna(0.0).to_numpy()})
     inv = mill["yarn_inventory"]
     inv = inv[inv["Desc#"].notna()]  # (an export's empty rows are no yarn)
-    stock = pd.Series(inv["Theoretical Balance"].to_numpy(), index=inv["Desc#"].to_numpy())
+    stock = pd.Series(inv["Theoretical Balance"].to_numpy(), index=_net_yarn_ids(inv["Desc#"]).to_numpy())
     po = mill["yarn_po"]
     po = po[po["Desc#"].notna()]  # (as the inventory's: net_requirements would skip them, the count not)
     # each receipt dated as the allocation step dates it (past due and This Week today, `Week 2025-09-08`,

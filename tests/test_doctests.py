@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 
 import pytest
@@ -68,3 +69,16 @@ def test_docstring_examples(name):
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in {name}"
     if left_out:
         pytest.skip("; ".join(left_out))
+
+
+def test_public_names_are_collected():
+    """Every public function and class of bk_fast, bk_fast.erp, bk_fast.lots and bk_fast.compat is defined in a
+    module collected above (whose docstrings run), so their Examples run here."""
+    outside = []
+    for module_name in ("bk_fast", "bk_fast.erp", "bk_fast.lots", "bk_fast.compat"):
+        module = importlib.import_module(module_name)
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ not in MODULES:
+                outside.append(f"{module_name}.{name} ({obj.__module__})")
+    assert outside == []

@@ -226,7 +226,24 @@ def set_engine(name: str | None) -> None:
 
 
 def get_engine() -> str:
-    """The engine name in force here (may be ``"auto"``)."""
+    """The engine name in force here (may be ``"auto"``).
+
+    From strongest to weakest: the innermost :func:`use_engine` block, :func:`set_engine`, the
+    ``BK_FAST_ENGINE`` environment variable, then ``"auto"``. A call's own ``engine=`` argument is not seen here.
+
+    Returns
+    -------
+    str
+        ``"auto"``, ``"cython"``, ``"numba"`` or ``"numpy"``; ``"auto"`` runs each call on the first
+        available of cython, numba, numpy (:func:`engines`).
+
+    Examples
+    --------
+    >>> import bk_fast
+    >>> with bk_fast.use_engine("numpy"):
+    ...     bk_fast.get_engine()
+    'numpy'
+    """
     ctx = _context_engine.get()
     if ctx is not None:
         return ctx

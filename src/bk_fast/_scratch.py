@@ -88,8 +88,24 @@ def scratch_bytes() -> int:
 
 
 def release_scratch() -> int:
-    """Free the calling thread's scratch buffers; returns the bytes released (arrays still referenced stay
-    valid until dropped)."""
+    """Free the calling thread's scratch buffers (other threads keep theirs).
+
+    Arrays still referenced stay valid until dropped.
+
+    Returns
+    -------
+    int
+        The bytes released: what :func:`scratch_bytes` gave before the call.
+
+    Examples
+    --------
+    >>> import numpy as np, bk_fast
+    >>> from bk_fast._scratch import scratch_bytes, work_array
+    >>> _ = work_array("doc.release", 1000, np.float64)
+    >>> kept = scratch_bytes()
+    >>> bk_fast.release_scratch() == kept, scratch_bytes()
+    (True, 0)
+    """
     freed = scratch_bytes()
     _local.buffers = {}
     return freed

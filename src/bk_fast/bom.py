@@ -46,7 +46,18 @@ _SCALES = ("fraction", "percent")
 
 class BOMCycleError(ValueError):
     """The BOM contains a cycle; ``cycle`` lists the items of one cycle in order (the first item is repeated
-    at the end of the message, not in the list)."""
+    at the end of the message, not in the list). A ``ValueError``.
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> bad = pd.DataFrame({"parent": ["A", "B", "B"], "component": ["B", "A", "Y"], "qty_per": [1, 1, 2]})
+    >>> try:
+    ...     bk_fast.BOM.from_frame(bad)
+    ... except bk_fast.BOMCycleError as exc:
+    ...     print(exc.cycle, exc)
+    ['A', 'B'] BOM has a cycle: 'A' -> 'B' -> 'A'
+    """
 
     def __init__(self, cycle: list):
         self.cycle = list(cycle)

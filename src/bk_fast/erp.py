@@ -1,5 +1,8 @@
 """ERP-column-name adapters: the mill ERP's own frames in, bk_fast kernels underneath."""
 
+__all__ = ["yarn_requirements", "YarnRequirements", "sales_to_greige", "GreigeDemand", "erp_capacity",
+           "schedule_knit_orders", "yarn_demand_report", "allocate_knit_orders", "KnitOrderAllocation"]
+
 # ---- shared: dtypes of empty answers ----
 # A column of an answer has one dtype whether or not the answer has rows (a service stores or concatenates the
 # answers of many runs): with no rows, the dtype its rows would give it.

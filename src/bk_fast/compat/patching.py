@@ -39,7 +39,26 @@ _MISSING = object()
 
 
 def disabled() -> bool:
-    """True when ``BK_FAST_DISABLE`` is set to anything but ``""``, ``0``, ``false`` or ``no``."""
+    """True when ``BK_FAST_DISABLE`` is set to anything but ``""``, ``0``, ``false`` or ``no`` (any case).
+
+    Read at every patched call: while it is true, patched methods run the originals.
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> from bk_fast.compat import disabled
+    >>> with mock.patch.dict(os.environ, {"BK_FAST_DISABLE": "1"}):
+    ...     disabled()
+    True
+    >>> with mock.patch.dict(os.environ, {"BK_FAST_DISABLE": "False"}):
+    ...     disabled()
+    False
+    """
     return os.environ.get("BK_FAST_DISABLE", "").strip().lower() not in ("", "0", "false", "no")
 
 
@@ -97,7 +116,8 @@ def patch(target):
     ...         raise RuntimeError("the slow original")
     >>> patch(Service)
     <class 'bk_fast.compat.patching.Service'>
-    >>> Service.optimize_planning_balance_calculation(pd.DataFrame({"allocated": [-3.0]}))["planning_balance"].tolist()
+    >>> out = Service.optimize_planning_balance_calculation(pd.DataFrame({"allocated": [-3.0]}))
+    >>> out["planning_balance"].tolist()
     [-3.0]
     >>> sorted(Service._original_methods)
     ['optimize_planning_balance_calculation']
@@ -132,7 +152,25 @@ def _patch(target):
 
 
 def unpatch(target):
-    """Undo :func:`patch`: restore every original method exactly (descriptors included); returns ``target``."""
+    """Undo :func:`patch`: restore every original method exactly (descriptors included); returns ``target``.
+
+    A target that is not patched is returned unchanged.
+
+    Examples
+    --------
+    >>> from bk_fast.compat import patch, unpatch
+    >>> class Service:
+    ...     @staticmethod
+    ...     def optimize_planning_balance_calculation(df):
+    ...         return "the original"
+    >>> original = vars(Service)["optimize_planning_balance_calculation"]
+    >>> vars(patch(Service))["optimize_planning_balance_calculation"] is original
+    False
+    >>> vars(unpatch(Service))["optimize_planning_balance_calculation"] is original
+    True
+    >>> Service.optimize_planning_balance_calculation(None), hasattr(Service, "_original_methods")
+    ('the original', False)
+    """
     with _LOCK:
         return _unpatch(target)
 

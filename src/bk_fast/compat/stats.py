@@ -88,6 +88,18 @@ def stats() -> dict[str, dict[str, float]]:
 
 
 def reset_stats() -> None:
-    """Forget all call statistics."""
+    """Forget all call statistics: :func:`stats` starts again from an empty dict.
+
+    Examples
+    --------
+    >>> import pandas as pd, bk_fast
+    >>> from bk_fast.compat import DataFrameOptimizer
+    >>> _ = DataFrameOptimizer.optimize_planning_balance_calculation(pd.DataFrame({"allocated": [-5.0]}))
+    >>> "optimize_planning_balance_calculation" in bk_fast.stats()
+    True
+    >>> bk_fast.reset_stats()
+    >>> bk_fast.stats()
+    {}
+    """
     with _LOCK:
         _STATS.clear()

@@ -371,3 +371,34 @@ def test_allocate_knit_orders_numeric_style_shown_as_yarn_requirements_shows_it(
     y = erp.yarn_requirements(kos, bom).by_order["Style #"].astype(str).tolist()
     a = erp.allocate_knit_orders(kos, bom, AINV, today=TODAY).orders["Style #"]
     assert a.iloc[:1].tolist() == y == ["125792"] and a.isna().tolist() == [False, True] and a.dtype == "str"
+
+
+def test_erp_bom_error_does_not_suggest_a_missing_parameter():
+    """An ERP BOM frame whose fraction column has another name ('Pct'), or with two component columns, was a
+    ValueError from BOM.from_frame advising 'pass qty_per=<column label>' / 'choose one with component=...':
+    parameters yarn_requirements, allocate_knit_orders and sales_to_greige do not have (a TypeError when
+    followed). The advice is now to compile the BOM with BOM.from_frame and pass it, which works."""
+    mill = bk_fast.datasets.make_mill(scale=0.01, seed=1)
+    bad = mill["bom"].rename(columns={"BOM_Percentage": "Pct"})
+    twice = mill["bom"].assign(**{"desc#": mill["bom"]["Desc#"]})
+    calls = {"yarn_requirements": lambda b: erp.yarn_requirements(mill["knit_orders"], b),
+             "allocate_knit_orders": lambda b: erp.allocate_knit_orders(mill["knit_orders"], b,
+                                                                        mill["yarn_inventory"]),
+             "sales_to_greige": lambda b: erp.sales_to_greige(mill["sales_orders"], mill["style_master"], b)}
+    for name, call in calls.items():
+        with pytest.raises(ValueError) as info:
+            call(bad)
+        msg = str(info.value)
+        assert "pass qty_per" not in msg and "bk_fast.BOM.from_frame(bom, qty_per=<column label>) and pass" in msg, \
+            (name, msg)
+        with pytest.raises(ValueError) as info:
+            call(twice)
+        msg = str(info.value)
+        assert "choose one with" not in msg and "'Desc#', 'desc#'" in msg, (name, msg)
+        assert "bk_fast.BOM.from_frame(bom, component=<column label>) and pass" in msg, (name, msg)
+    with pytest.raises(ValueError, match=r"from_frame\(bom, qty_per=<column label>, scale='percent'\)"):
+        erp.yarn_requirements(mill["knit_orders"], bad, scale="percent")
+    # the advice followed: the compiled BOM gives the answer of the ERP's own frame
+    got = erp.yarn_requirements(mill["knit_orders"], bk_fast.BOM.from_frame(bad, qty_per="Pct"))
+    assert len(got.by_yarn)
+    pd.testing.assert_frame_equal(got.by_yarn, erp.yarn_requirements(mill["knit_orders"], mill["bom"]).by_yarn)

@@ -297,3 +297,39 @@ def test_a_dash_is_no_number_zero_but_missing():
     assert clean_numbers(pd.Series(["-5"])).tolist() == [-5.0]
     assert all(missing_text(v) for v in ("$ -", " - ", "-", "N/A", "#N/A", " nan ", None, float("nan")))
     assert not any(missing_text(v) for v in ("12 lbs", "-5x", "0"))
+
+
+def test_missing_column_message_names_the_near_miss_in_a_wide_frame():
+    """A missing column's message listed the frame's first 20 columns with no sign that more exist, and never
+    the one the caller most likely meant: in an ERP export of 30 columns the misspelt 'qtty' was not shown.
+    allocate, schedule, BOM.from_frame and find_column (one helper now) say how many more columns there are
+    and name the nearest (case, spaces and punctuation folded)."""
+    from bk_fast._validate import find_column
+
+    def wide(df, near):
+        df = df.assign(**{f"extra{i:02d}": 0 for i in range(25)})
+        df[near] = 1.0
+        return df
+
+    orders = wide(pd.DataFrame({"order": [1], "item": ["Y"], "priority": [1], "due": [0]}), "qtty")
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [12.0]})
+    jobs = wide(pd.DataFrame({"job": ["J1"], "style": ["S"], "work_center": ["W"]}), "Qnty")
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    bom = wide(pd.DataFrame({"parent": ["P"], "component": ["C"]}), "QTY PR")
+    inv = wide(pd.DataFrame({"Desc#": [1]}), "Planing Balance")
+    cases = {"allocate": (lambda: bk_fast.allocate(orders, supply), orders, "'qtty'"),
+             "allocate columns=": (lambda: bk_fast.allocate(orders, supply, columns={"qty": "qty "}), orders,
+                                   "'qtty'"),
+             "schedule": (lambda: bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01"), jobs, "'Qnty'"),
+             "BOM.from_frame": (lambda: bk_fast.BOM.from_frame(bom), bom, "'QTY PR'"),
+             "find_column": (lambda: find_column(inv, "Planning Balance", what="yarn_inventory"), inv,
+                             "'Planing Balance'")}
+    for name, (call, df, near) in cases.items():
+        with pytest.raises(ValueError) as info:
+            call()
+        msg = str(info.value)
+        assert f"{df.columns[19]!r}, ... ({len(df.columns) - 20} more); did you mean {near}?" in msg, (name, msg)
+    # nothing near: no guess
+    with pytest.raises(ValueError) as info:
+        bk_fast.allocate(orders.drop(columns="qtty"), supply)
+    assert "did you mean" not in str(info.value) and "(9 more)" in str(info.value)

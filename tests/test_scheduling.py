@@ -2686,3 +2686,48 @@ def test_erp_style_lookup_of_any_text_dtype(kind, monkeypatch):
     pd.testing.assert_frame_equal(got, want)
     # (the jobs' style column is the caller's, stripped: of its dtype)
     pd.testing.assert_frame_equal(s.jobs.astype({"style": "str"}), want_s.jobs)
+
+
+def _two_center_schedule(**kwargs):
+    machines = pd.DataFrame({"machine": [1, 2, 3], "work_center": ["9.38.20.F", "9.38.20.F", 7]})
+    jobs = pd.DataFrame({"job": ["K1", "K2", "K3"], "qty": [1200.0, 600.0, 300.0], "style": ["A", "B", "C"],
+                         "work_center": ["9.38.20.F", "9.38.20.F", 7]} | kwargs)
+    return bk_fast.schedule(jobs, machines, rates=600.0, start="2025-09-05")
+
+
+def test_plot_gantt_one_work_center_as_text():
+    """plot_gantt(work_centers="9.38.20.F") took list() of the text, its characters '9', '.', '3'...: no machine
+    at any, and an empty chart written without a word (a number failed in list()). One work center given as
+    text, or as any other scalar, is that work center."""
+    pytest.importorskip("matplotlib")
+    import io
+
+    s = _two_center_schedule()
+    for chosen, rows in (("9.38.20.F", ["9.38.20.F  1", "9.38.20.F  2"]), (7, ["7  3"]),
+                         (["9.38.20.F", 7], ["9.38.20.F  1", "9.38.20.F  2", "7  3"])):
+        fig = s.plot_gantt(io.BytesIO(), work_centers=chosen)
+        assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == rows
+    assert fig.axes[0].get_title().startswith("Knit schedule of 9.38.20.F, 7 ")
+
+
+def test_plot_gantt_unknown_work_center_is_an_error():
+    """A misspelt work center ('9.38.20F') drew a blank chart, as did top=0 and a schedule with no job placed,
+    under the title 'busiest work centers' even for the ones named. Now a ValueError names the unknown work
+    center and the nearest real ones, or says why there is nothing to chart; a chart of the named work
+    centers is titled with them."""
+    pytest.importorskip("matplotlib")
+    import io
+
+    s = _two_center_schedule()
+    with pytest.raises(ValueError, match=r"is at '9\.38\.20F'; the nearest of its 2 work centers: '9\.38\.20\.F', 7"):
+        s.plot_gantt(io.BytesIO(), work_centers=["9.38.20F"])
+    with pytest.raises(ValueError, match="work_centers is empty"):
+        s.plot_gantt(io.BytesIO(), work_centers=[])
+    with pytest.raises(ValueError, match="top must be an integer >= 1.*got 0"):
+        s.plot_gantt(io.BytesIO(), top=0)
+    none_placed = _two_center_schedule(work_center=["X", "X", "X"])
+    assert len(none_placed.unscheduled) == 3
+    with pytest.raises(ValueError, match="no job is placed"):
+        none_placed.plot_gantt(io.BytesIO())
+    assert s.plot_gantt(io.BytesIO(), top=1).axes[0].get_title().startswith("Knit schedule of the busiest work")
+    assert "busiest" not in s.plot_gantt(io.BytesIO(), work_centers=7).axes[0].get_title()

@@ -8,6 +8,7 @@ arrays are contiguous float64/int64, ids are dense codes in range.
 from __future__ import annotations
 
 import datetime
+import difflib
 import numbers
 import re
 from functools import lru_cache
@@ -230,8 +231,43 @@ def find_column(df: pd.DataFrame, name: str, *, what: str = "frame", required: b
         aliases = ALIASES.get(target, (name,))
         raise ValueError(
             f"{what} has no column {target!r} (accepted names: {', '.join(repr(a) for a in aliases)}); "
-            f"columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
+            f"{columns_present(df, aliases)}")
     return label
+
+
+def columns_present(df: pd.DataFrame, names=(), shown: int = 20) -> str:
+    """The end of a missing-column error: ``"columns present: ..."``, the frame's first ``shown`` labels and
+    ``"... (N more)"`` beyond them, then ``"; did you mean ...?"`` naming up to 3 labels nearest one of
+    ``names`` (the spellings looked for) once case, spaces and punctuation are folded away (``difflib``: a
+    ratio of 0.6 or more, and within 0.1 of the nearest).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> columns_present(pd.DataFrame(columns=["order", "Qtty", "due"]), ["qty", "quantity"])
+    "columns present: 'order', 'Qtty', 'due'; did you mean 'Qtty'?"
+    >>> columns_present(pd.DataFrame(columns=[f"c{i}" for i in range(25)]), ["qty"], shown=3)
+    "columns present: 'c0', 'c1', 'c2', ... (22 more)"
+    """
+    cols = list(df.columns)
+    text = f"columns present: {', '.join(map(repr, cols[:shown]))}"
+    if len(cols) > shown:
+        text += f", ... ({len(cols) - shown} more)"
+    folded = {}  # folded label -> the labels of that form
+    for col in cols:
+        folded.setdefault(_fold(col) if isinstance(col, str) else _fold(str(col)), []).append(col)
+    score = {}
+    for name in dict.fromkeys(_fold(str(n)) for n in names):
+        if not name:
+            continue
+        for near in difflib.get_close_matches(name, list(folded), n=3, cutoff=0.6):
+            score[near] = max(score.get(near, 0.0), difflib.SequenceMatcher(None, name, near).ratio())
+    best = max(score.values(), default=0.0)  # (only the nearest: 'parent' is near 'percent' too, but less)
+    near = [col for f in sorted(score, key=score.get, reverse=True) if score[f] >= best - 0.1
+            for col in folded[f]][:3]
+    if near:
+        text += f"; did you mean {' or '.join(map(repr, near))}?"
+    return text
 
 
 def clean_numbers(values: pd.Series) -> pd.Series:

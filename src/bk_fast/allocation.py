@@ -33,8 +33,8 @@ from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
-from bk_fast._validate import (float_column, int64_offset, int_values, numpy_dates, offset_codes, one_column,
-                               pick_column, plain, reject_text, require_frame, same_ids)
+from bk_fast._validate import (columns_present, float_column, int64_offset, int_values, numpy_dates, offset_codes,
+                               one_column, pick_column, plain, reject_text, require_frame, same_ids)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -72,16 +72,15 @@ def _column(df: pd.DataFrame, role: str, names: dict, what: str, columns: dict |
     if columns and role in columns:
         label = columns[role]
         if label not in df.columns:
-            raise ValueError(f"{what} has no column {label!r} (given for {key!r}); columns present: "
-                             f"{', '.join(map(repr, list(df.columns)[:20]))}")
+            raise ValueError(f"{what} has no column {label!r} (given for {key!r}); "
+                             f"{columns_present(df, [label])}")
         return one_column(df, label, what)
     accepted = names[role]
     label = pick_column(df, accepted, what, role, f"choose one with columns={{{key!r}: <label>}}, or drop or "
                                                   f"rename the others", ordered=True)
     if label is None and required:
         raise ValueError(f"{what} has no {role!r} column (accepted names: {', '.join(map(repr, accepted))}, "
-                         f"or pass columns={{{key!r}: <label>}}); columns present: "
-                         f"{', '.join(map(repr, list(df.columns)[:20]))}")
+                         f"or pass columns={{{key!r}: <label>}}); {columns_present(df, accepted)}")
     return label
 
 

@@ -34,8 +34,8 @@ import pandas as pd
 
 from bk_fast._arrow_text import text_buffers
 from bk_fast._engine import pick, resolve
-from bk_fast._validate import FLAG_SPELLINGS, exact_int_floats, find_column, flag_value, float_column, \
-    number_arg, one_column, pick_column, plain, reject_text, require_frame, spellings
+from bk_fast._validate import FLAG_SPELLINGS, columns_present, exact_int_floats, find_column, flag_value, \
+    float_column, number_arg, one_column, pick_column, plain, reject_text, require_frame, spellings
 
 __all__ = ["BOM", "BOMCycleError"]
 
@@ -195,6 +195,14 @@ def _is_label(df: pd.DataFrame, spec) -> bool:
         return False
 
 
+def _label_advice(argname: str) -> tuple[str, str]:
+    """What :func:`_label`'s errors tell the caller to do for parameter ``argname``: (its column missing, several
+    columns for it). The ERP adapters, which have no such parameter, replace it
+    (:func:`bk_fast.erp._bom_compiled`)."""
+    return (f"pass {argname}=<column label>",
+            f"choose one with {argname}=<column label>, or drop or rename the others")
+
+
 def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argname: str):
     """The frame's label for a column: ``given`` (exactly or by ERP alias), else the first of the defaults (each
     followed by its ERP aliases) present; two labels of it differing only in case, spaces or punctuation
@@ -208,12 +216,12 @@ def _label(df: pd.DataFrame, given, defaults: tuple[str, ...], what: str, argnam
         if present:
             return one_column(df, given, what)
         return find_column(df, given, what=what)
-    label = pick_column(df, spellings(*defaults), what, argname,
-                        f"choose one with {argname}=<column label>, or drop or rename the others", ordered=True)
+    missing, several = _label_advice(argname)
+    label = pick_column(df, spellings(*defaults), what, argname, several, ordered=True)
     if label is not None:
         return label
-    raise ValueError(f"{what} has no {argname} column (looked for {', '.join(map(repr, defaults))}); pass "
-                     f"{argname}=<column label>; columns present: {', '.join(map(repr, list(df.columns)[:20]))}")
+    raise ValueError(f"{what} has no {argname} column (looked for {', '.join(map(repr, defaults))}); {missing}; "
+                     f"{columns_present(df, spellings(*defaults))}")
 
 
 def _optional(df: pd.DataFrame, spec, name: str, default: float, *, allow_nan_default: bool,

@@ -82,7 +82,30 @@ def _bom_compiled(bom, scale="fraction", engine=None):
     the stock's and the POs': the text ``"18767"`` of a sheet is the integer yarn 18767, one item beside an
     integer 18767 (DOMAIN.md section 1: ``Desc#`` is an integer id). Only leaves are yarns: a component that is
     also a parent (``Style#``, as :meth:`BOM.from_frame` matches them: an intermediate style ``"102910"``)
-    keeps its id, so it still links to its own BOM rows."""
+    keeps its id, so it still links to its own BOM rows.
+
+    A frame's column missing (or found twice) is a ValueError advising :meth:`BOM.from_frame`'s parameter
+    (``qty_per=<column label>``), which the adapters do not have: it advises compiling the BOM with it instead
+    and passing the compiled BOM."""
+    from bk_fast.bom import _label_advice
+
+    try:
+        return _bom_frame_compiled(bom, scale, engine)
+    except ValueError as err:
+        text = str(err)
+        sc = "" if scale == "fraction" else f", scale={scale!r}"
+        for argname in ("parent", "component", "qty_per"):
+            compile_ = f"compile the BOM with bk_fast.BOM.from_frame(bom, {argname}=<column label>{sc})"
+            missing, several = _label_advice(argname)
+            text = text.replace(missing, f"{compile_} and pass that BOM instead of the frame").replace(
+                several, f"drop or rename the others, or {compile_} and pass that BOM instead of the frame")
+        if text == str(err):
+            raise
+        raise ValueError(text) from None
+
+
+def _bom_frame_compiled(bom, scale, engine):
+    """:func:`_bom_compiled` but for its advice."""
     from bk_fast.bom import BOM, _id_values, _label
 
     if isinstance(bom, BOM):

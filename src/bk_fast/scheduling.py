@@ -13,6 +13,7 @@ edges with NumPy's business-day functions (``np.busday_count`` / ``np.busday_off
 from __future__ import annotations
 
 import datetime
+import difflib
 import heapq
 import numbers
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes, save_png
-from bk_fast._validate import date_arg, float_array, float_column, int_values, is_time_value, isin, \
+from bk_fast._validate import columns_present, date_arg, float_array, float_column, int_values, is_time_value, isin, \
     pick_column, plain, numpy_dates, reject_text, require_frame, spelled_missing, spellings, uncategorized
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
@@ -183,13 +184,26 @@ class Schedule:
         or a binary file; a name with a suffix such as ``.svg`` takes that format). Returns the figure: without
         ``path`` or ``ax`` a pyplot figure (``plt.show()``), with ``path`` only a figure not registered with
         pyplot, which charts written in a loop do not pile up in.
+
+        ``work_centers``: the work centers to chart (a list, or one given as it is: ``"9.38.20.F"``), in that
+        order; one that no machine of the schedule is at is a ValueError naming it and the nearest real ones.
+        Default: the ``top`` work centers of the most placed working days. Nothing to chart (``top=0``, no job
+        placed) is a ValueError saying why.
         """
         placed = self.jobs[self.jobs["reason"].isna()]
         if work_centers is None:
+            if isinstance(top, (bool, np.bool_)) or not isinstance(top, numbers.Integral) or top < 1:
+                raise ValueError(f"top must be an integer >= 1 (the number of work centers to chart), got {top!r}")
+            if placed.empty:
+                raise ValueError(f"no job is placed ({len(self.jobs)} unscheduled: see .unscheduled for the "
+                                 f"reasons): no work center to chart")
             busy = (placed["end_day"] - placed["start_day"]).groupby(placed["work_center"]).sum()
             work_centers = busy.sort_values(ascending=False, kind="stable").index[:top].tolist()
+            title = "the busiest work centers"
         else:
-            work_centers = list(work_centers)
+            work_centers = _chosen_work_centers(work_centers, self.machines["work_center"])
+            title = ", ".join(map(str, work_centers)) if len(work_centers) <= 4 else \
+                f"{len(work_centers)} work centers"
         mach = self.machines[self.machines["work_center"].isin(work_centers)]
         rows = list(zip(mach["work_center"], mach["machine"]))
         numeric = all(isinstance(m, numbers.Real) for _, m in rows)
@@ -216,7 +230,7 @@ class Schedule:
         ax.set_xlim(left=0)
         ax.invert_yaxis()
         ax.set_xlabel(f"working days from {self.start.date()}")
-        ax.set_title("Knit schedule of the busiest work centers (red: late, grey: changeover)")
+        ax.set_title(f"Knit schedule of {title} (red: late, grey: changeover)")
         fig.tight_layout()
         if path is not None:
             save_png(fig, path)
@@ -225,6 +239,25 @@ class Schedule:
 
 # ----------------------------------------------------------------------------------------------------------
 # helpers
+
+
+def _chosen_work_centers(chosen, known: pd.Series) -> list:
+    """:meth:`Schedule.plot_gantt`'s ``work_centers`` as a list (text or any other scalar is one work center,
+    not its characters), each once; ValueError for none, or for one no machine is at (``known``: the machines'
+    work centers), naming it and the real ones nearest it."""
+    if isinstance(chosen, (str, bytes)) or not np.iterable(chosen):
+        chosen = [chosen]
+    chosen = list(dict.fromkeys(chosen))
+    if not chosen:
+        raise ValueError("work_centers is empty: name one or more work centers to chart, or None for the busiest")
+    real = pd.unique(known.dropna())
+    unknown = [wc for wc, ok in zip(chosen, isin(pd.Index(chosen, dtype=object), real)) if not ok]
+    if unknown:
+        names = {str(wc): wc for wc in real}
+        near = difflib.get_close_matches(str(unknown[0]), list(names), n=5, cutoff=0.0)
+        raise ValueError(f"work_centers: no machine of the schedule is at {', '.join(map(repr, unknown))}; "
+                         f"the nearest of its {len(names)} work centers: {', '.join(repr(names[n]) for n in near)}")
+    return chosen
 
 
 def _id_text(m) -> str:
@@ -245,8 +278,7 @@ def _pick(df: pd.DataFrame, names, what: str, *, required: bool = False):
         return label
     if required:
         raise ValueError(f"{what} has no {names[0]!r} column (accepted names: "
-                         f"{', '.join(map(repr, names))}); columns present: "
-                         f"{', '.join(map(repr, list(df.columns)[:20]))}")
+                         f"{', '.join(map(repr, names))}); {columns_present(df, spellings(*names))}")
     return None
 
 

@@ -290,3 +290,46 @@ def test_a_call_slower_than_the_budget_is_timed_warm(monkeypatch):
     assert bench._time_calls(f, repeat=5, budget=0.6)[1] == [0.25] * 3  # at least 3 when they fit
     calls.clear()
     assert bench._time_calls(f, repeat=5, budget=10.0)[1] == [0.25] * 5
+
+
+def test_progress_true_means_the_same_in_bench_run(monkeypatch, capsys):
+    # bench.run(progress=True) drew nothing off a terminal unless BK_FAST_PROGRESS=1, where read_erp's True
+    # draws anywhere: one rule now (bk_fast._progress), True on anywhere, None (the default) on a terminal
+    monkeypatch.delenv("BK_FAST_PROGRESS", raising=False)
+    kw = dict(scales=[0.01], repeat=1, budget=0.01)
+    bench.run(["yarn_risk"], ["numpy"], progress=True, **kw)
+    assert "yarn_risk x0.01 numpy" in capsys.readouterr().err
+    bench.run(["yarn_risk"], ["numpy"], **kw)  # (stderr is no terminal here)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("BK_FAST_PROGRESS", "0")
+    bench.run(["yarn_risk"], ["numpy"], progress=True, **kw)
+    assert "yarn_risk x0.01 numpy" in capsys.readouterr().err
+    monkeypatch.setenv("BK_FAST_PROGRESS", "1")
+    bench.run(["yarn_risk"], ["numpy"], progress=False, **kw)
+    assert capsys.readouterr().err == ""
+
+
+def test_cli_bench_no_progress(tiny_scales, monkeypatch, capsys):
+    monkeypatch.setenv("BK_FAST_PROGRESS", "1")
+    monkeypatch.setattr(bench, "QUICK_SCALES", (0.01,))
+    assert main(["bench", "--quick", "--kernels", "yarn_risk", "--engines", "numpy", "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_bench_plot_leaves_callers_backend_alone(tmp_path):
+    # bench.plot called matplotlib.use("Agg"): the process's backend switched (a notebook's charts stopped
+    # showing); it now draws on a plain Figure, as the other charts do (_plotting.figure_axes)
+    matplotlib = pytest.importorskip("matplotlib")
+    import matplotlib.pyplot as plt
+
+    before = matplotlib.get_backend()
+    plt.switch_backend("svg")
+    try:
+        res = {"results": [{"case": "x", "status": "ok", "rows": 10, "median_s": 0.1, "method": "cython"}],
+               "clock": "wall", "bk_fast": "0.1", "machine": {"cpus": 2}, "quick": True}
+        n_figures = len(plt.get_fignums())
+        bench.plot(res, tmp_path / "b.png")
+        assert (tmp_path / "b.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert matplotlib.get_backend() == "svg" and len(plt.get_fignums()) == n_figures
+    finally:
+        plt.switch_backend(before)

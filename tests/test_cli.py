@@ -499,3 +499,38 @@ def test_demo_scale_too_large_is_a_clear_error_not_a_traceback(capsys, monkeypat
     assert main(["demo", "--scale", "900", "--engine", "numpy", "--no-compare"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("bk-fast: error: out of memory") and "--scale 900" in err and "Traceback" not in err
+
+
+def test_demo_no_progress(monkeypatch, capsys):
+    # the demo's bar could not be turned off (and showed only on a terminal): --no-progress turns it off, the
+    # default follows the package's rule (BK_FAST_PROGRESS=1 on anywhere, 0 off); a step's own read_erp draws
+    # no second bar beside the demo's
+    from bk_fast import _demo
+    from bk_fast.io import read_erp
+
+    def step(mill, engine):
+        read_erp(b"Desc#,Planning Balance\n1,2\n")  # (a bar under BK_FAST_PROGRESS=1 outside the demo)
+        return _demo.DemoReport("probe", ["ok"])
+
+    monkeypatch.setattr(_demo, "steps", lambda: [("bk_fast.probe", step)])
+    monkeypatch.setenv("BK_FAST_PROGRESS", "1")
+    args = ["demo", "--scale", "0.01", "--engine", "numpy", "--no-compare"]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert "1/1" in err and "probe [numpy]" in err and "%" not in err
+    assert main([*args, "--no-progress"]) == 0
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("BK_FAST_PROGRESS", "0")
+    assert main(args) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_bench_is_an_attribute_of_the_package():
+    # bk_fast.bench was not reachable after `import bk_fast` (io, erp, datasets were): it is in the lazy table
+    import bk_fast
+
+    assert "bench" in bk_fast.__all__ and "bench" in dir(bk_fast)
+    assert bk_fast.__getattr__("bench") is sys.modules["bk_fast.bench"]
+    out = subprocess.run([sys.executable, "-c", "import bk_fast; print(callable(bk_fast.bench.run))"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "True"

@@ -25,6 +25,7 @@ import bk_fast
 from bk_fast import io as bkio
 from bk_fast._columns import canonical
 from bk_fast._engine import ENGINES, engine_status, resolve
+from bk_fast._progress import Bar, wanted
 from bk_fast._kernels.reference.parse import STATUS_DEFER, STATUS_LONG, clean_float, clean_float_ascii, clean_text
 from bk_fast.datasets import make_mill, write_exports
 
@@ -292,10 +293,87 @@ def test_simple_progress_bar_without_tqdm(monkeypatch, capsys):
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_tqdm)
-    bar = bkio._Progress(100, "bom.csv", True)
+    bar = Bar(100, "bom.csv", progress=True, unit="B")
     bar.update_to(100)
     bar.close()
     assert "bom.csv [" in capsys.readouterr().err
+
+
+class _Tty(stdio.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_rules(monkeypatch):
+    # one meaning everywhere (read_erp, bench.run, bk-fast demo / bench): True on anywhere, False off, None on a
+    # terminal; BK_FAST_PROGRESS=1 / 0 switches the default (None) on / off, not an explicit True / False
+    monkeypatch.delenv("BK_FAST_PROGRESS", raising=False)
+    pipe, tty = stdio.StringIO(), _Tty()
+    assert wanted(True, stream=pipe) and not wanted(False, stream=tty) and wanted(np.bool_(True), stream=pipe)
+    assert wanted(None, stream=tty) and not wanted(None, stream=pipe)
+    assert not wanted(None, terminal=False, stream=tty)  # (a whole read: no bar by default)
+    monkeypatch.setenv("BK_FAST_PROGRESS", "1")
+    assert wanted(None, stream=pipe) and wanted(None, terminal=False, stream=pipe) and not wanted(False)
+    monkeypatch.setenv("BK_FAST_PROGRESS", "0")
+    assert not wanted(None, stream=tty) and wanted(True, stream=pipe)
+    with pytest.raises(TypeError, match="progress must be True, False or None.*'yes'"):
+        wanted("yes")
+
+
+def test_progress_bar_steps_clear_and_tqdm(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # (no tqdm: the plain bar)
+    bar = Bar(4, progress=True)
+    bar.step("yarn_risk [numpy]")
+    bar.clear()
+    err = capsys.readouterr().err
+    assert "1/4" in err and "yarn_risk [numpy]" in err and err.endswith("\r")
+    bar.update_to(2)
+    bar.update_to(1)  # never backwards
+    assert bar.pos == 2
+    bar.close()
+    assert "2/4" in capsys.readouterr().err
+    Bar(4, progress=False).step("x")
+    assert capsys.readouterr().err == ""
+    calls = []
+
+    class FakeTqdm:
+        def __init__(self, **kw):
+            calls.append(("new", kw["total"], kw["unit"]))
+
+        def update(self, n):
+            calls.append(("update", n))
+
+        def set_postfix_str(self, text):
+            calls.append(("label", text))
+
+        def close(self):
+            calls.append(("close",))
+
+    monkeypatch.setitem(sys.modules, "tqdm", type(sys)("tqdm"))
+    sys.modules["tqdm"].tqdm = FakeTqdm
+    bar = Bar(1000, "bom.csv", progress=True, unit="B")
+    bar.update_to(400, "a")
+    bar.update_to(1000)
+    bar.close()
+    assert calls == [("new", 1000, "B"), ("update", 400), ("label", "a"), ("update", 600), ("close",)]
+
+
+def test_read_erp_progress_true_on_a_whole_read(exported, capsys, monkeypatch):
+    # progress=True drew nothing on a read without chunksize (io passed False for whole reads); the default
+    # (None) still draws no bar on a whole read, BK_FAST_PROGRESS=1 does, and False never
+    monkeypatch.delenv("BK_FAST_PROGRESS", raising=False)
+    mill, paths = exported
+    whole = bkio.read_erp(paths["bom"], optimize=False, progress=True)
+    err = capsys.readouterr().err
+    assert f"{paths['bom'].name} [" in err and "parsing" in err and "100.0%" in err
+    pd.testing.assert_frame_equal(whole, bkio.read_erp(paths["bom"], optimize=False, progress=False))
+    bkio.read_erp(paths["machines"])
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("BK_FAST_PROGRESS", "1")
+    bkio.read_erp(paths["machines"])
+    assert "100.0%" in capsys.readouterr().err
+    bkio.read_erp(paths["machines"], progress=False)
+    assert capsys.readouterr().err == ""
 
 
 def test_pandas_fallback_reads_the_same(exported, monkeypatch):

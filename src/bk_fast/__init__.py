@@ -44,6 +44,7 @@ _LAZY = {
     "compat": "bk_fast.compat",
     "erp": "bk_fast.erp",
     "io": "bk_fast.io",
+    "bench": "bk_fast.bench",
     "normalize_ids": "bk_fast.io",
     "release_scratch": "bk_fast._scratch",
 }

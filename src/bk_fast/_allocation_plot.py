@@ -80,7 +80,9 @@ def plot_allocation(result, supply: pd.DataFrame, item=None, path=None, *, ax=No
                         "both be period numbers (was the supply the one allocated?)")
     dated = dated if len(sub) else due_dated
     keep = ~np.isnan(received_at) if received_at.dtype.kind == "f" else ~np.isnat(received_at)
-    received_at, received = received_at[keep], received[keep]  # (allocate ignores undated supply too)
+    # (an undated row is left out of the chart: allocate refuses a missing period, a ValueError naming the row,
+    # so only a supply other than the one allocated has such rows)
+    received_at, received = received_at[keep], received[keep]
     grid = np.unique(np.concatenate([received_at, due_at, sent_at]))
     if grid.size > 1:  # one more step after the last change, so the last values show as a level
         grid = np.append(grid, grid[-1] + np.median(np.diff(grid)))

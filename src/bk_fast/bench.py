@@ -42,6 +42,7 @@ import pandas as pd
 
 from bk_fast._engine import ENGINES, engines, pick, use_engine
 from bk_fast._plotting import save_png
+from bk_fast._progress import Bar
 
 #: Mill scales (1 = the real mill: ~1,200 yarns, ~22,900 BOM rows, ~195 knit orders).
 FULL_SCALES = (1.0, 10.0, 100.0)
@@ -482,33 +483,6 @@ class Measurement:
     status: str = "ok"  # ok | skipped: ... | error: ...
 
 
-class _Progress:
-    """A one-line progress bar on stderr (only on a terminal, or with BK_FAST_PROGRESS=1)."""
-
-    def __init__(self, total: int, stream=None):
-        self.total, self.done = max(total, 1), 0
-        self.stream = stream or sys.stderr
-        forced = os.environ.get("BK_FAST_PROGRESS", "").strip()
-        self.enabled = forced not in ("", "0") or (hasattr(self.stream, "isatty") and self.stream.isatty())
-        self.t0 = time.perf_counter()
-
-    def step(self, label: str) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        width = 28
-        filled = int(width * self.done / self.total)
-        elapsed = time.perf_counter() - self.t0
-        self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done:3d}/{self.total} "
-                          f"{elapsed:5.1f}s {label[:46]:46s}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 100 + "\r")
-            self.stream.flush()
-
-
 def _time_calls(func: Callable[[], Any], repeat: int, budget: float):
     """Time ``func``: the first call's time (the warm-up: JIT compile, cold caches; not a run) and up to
     ``repeat`` further timed calls, fewer when they exceed ``budget`` seconds in total (at least 3 unless one
@@ -559,8 +533,12 @@ def _engine_list(requested) -> tuple[list[str], set[str] | None]:
 
 
 def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, seed: int = 0, repeat=None,
-        budget=None, progress: bool = True, clock: str | None = None) -> dict:
+        budget=None, progress: bool | None = None, clock: str | None = None) -> dict:
     """Run the benchmarks; return the JSON-ready result (``results``: one record per case, scale, method).
+
+    ``progress``: a one-line bar on stderr, one step per case, scale and method: True draws it (anywhere),
+    False never, None (the default; it was True, which drew the same) when stderr is a terminal, or by the
+    environment variable ``BK_FAST_PROGRESS`` (``1`` on, ``0`` off).
 
     ``clock``: ``"wall"`` (default) takes medians of wall-clock time; ``"cpu"`` of this process's CPU time
     (for a machine shared with other work; env ``BK_FAST_BENCH_CLOCK``). Both are recorded per run."""
@@ -581,7 +559,7 @@ def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, se
         return [(e, "engine") for e in run_engines] + [(b, "baseline") for b in base]
 
     total = sum(len(methods(c)) for c in cases) * len(scales)
-    bar = _Progress(total) if progress else None
+    bar = Bar(total, progress=progress)
     results: list[Measurement] = []
     t_start = time.perf_counter()
     for scale in scales:
@@ -594,12 +572,10 @@ def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, se
                 for method, kind in methods(case):
                     results.append(Measurement(case.key, case.capability, scale, 0, method, kind,
                                                status=f"error: building inputs: {type(exc).__name__}: {exc}"))
-                    if bar:
-                        bar.step(f"{case.key} x{scale:g} {method}")
+                    bar.step(f"{case.key} x{scale:g} {method}")
                 continue
             for method, kind in methods(case):
-                if bar:
-                    bar.step(f"{case.key} x{scale:g} {method}")
+                bar.step(f"{case.key} x{scale:g} {method}")
                 m = Measurement(case.key, case.capability, scale, rows, method, kind)
                 limit = case.max_scale.get(method)
                 if kind == "baseline" and limit is not None and scale > limit:
@@ -621,8 +597,7 @@ def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, se
                     m.status = f"error: {type(exc).__name__}: {exc}"
                 results.append(m)
         del mill
-    if bar:
-        bar.close()
+    bar.close()
     _add_ratios(results)
     return {
         "bk_fast": _version(),
@@ -725,10 +700,7 @@ def markdown(result: dict) -> str:
 def plot(result: dict, path) -> None:
     """PNG chart: one panel per case, median time vs rows (log-log), a line per engine/baseline."""
     try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        from matplotlib.figure import Figure
     except ImportError as exc:
         raise ImportError('--plot needs matplotlib: pip install "bk_fast[plot]"') from exc
     ok = [r for r in result["results"] if r["status"] == "ok"]
@@ -737,7 +709,9 @@ def plot(result: dict, path) -> None:
         raise ValueError("nothing was measured: no chart to draw")
     ncols = min(3, len(cases))
     nrows = math.ceil(len(cases) / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, 3.8 * nrows), squeeze=False)
+    # a plain Figure, not pyplot's: the caller's backend is left alone (_plotting.figure_axes' rule)
+    fig = Figure(figsize=(5.2 * ncols, 3.8 * nrows))
+    axes = fig.subplots(nrows, ncols, squeeze=False)
     styles = {"cython": ("C0", "-", "o"), "numba": ("C1", "-", "s"), "numpy": ("C2", "-", "^"),
               "pandas": ("C3", "--", "D"), "loop": ("C7", ":", "x")}
     for ax, case in zip(axes.flat, cases):
@@ -760,7 +734,6 @@ def plot(result: dict, path) -> None:
                  f"{', quick' if result['quick'] else ''})", fontsize=11)
     fig.tight_layout()
     save_png(fig, path)  # (a name without a suffix: a PNG exactly there)
-    plt.close(fig)
 
 
 def main(args) -> int:
@@ -775,7 +748,7 @@ def main(args) -> int:
         check_output(args.json, "--json")
     if args.plot:
         check_output(args.plot, "--plot", plot=True)
-    result = run(args.kernels, args.engines, quick=args.quick)
+    result = run(args.kernels, args.engines, quick=args.quick, progress=getattr(args, "progress", None))
     ran = [e for e in ENGINES if any(r["method"] == e for r in result["results"])]
     quick = " --quick" if result["quick"] else ""
     print(f"bk_fast {result['bk_fast']} bench{quick}: synthetic mill at scales "

@@ -11,6 +11,7 @@ bk_fast ...
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import sys
@@ -23,6 +24,7 @@ import pandas as pd
 
 import bk_fast
 from bk_fast._engine import ENGINES, engines, pick, use_engine
+from bk_fast._progress import Bar, quiet
 
 
 def _info(args) -> int:
@@ -90,17 +92,6 @@ def _print_table(df: pd.DataFrame, indent: str = "  ") -> None:
             print(indent + line)
 
 
-def _progress(i: int, n: int, label: str) -> None:
-    if not sys.stderr.isatty():
-        return
-    width = 24
-    done = int(width * i / max(n, 1))
-    sys.stderr.write(f"\r  [{'#' * done}{'.' * (width - done)}] {i}/{n} {label[:40]:40s}")
-    sys.stderr.flush()
-    if i == n:
-        sys.stderr.write("\r" + " " * (width + 50) + "\r")
-
-
 def check_output(path, option: str, *, plot: bool = False) -> Path:
     """Fail fast on an output file that cannot be written (before minutes of work): ``path`` must name a file
     in an existing folder, writable (probed by opening it; nothing is left behind), and for ``plot=True`` have
@@ -137,7 +128,8 @@ def _demo(args) -> int:
     chosen = pick(args.engine)
     # every call a step makes runs on the engine asked for, also those that take no engine= argument (a BOM
     # compiled inside a step used the default engine: a broken BK_FAST_ENGINE failed `--engine numpy`)
-    with use_engine(chosen):
+    # --no-progress: no bar at all, also none of the exports read (--from) under BK_FAST_PROGRESS=1
+    with use_engine(chosen), quiet() if args.progress is False else contextlib.nullcontext():
         return _demo_run(args, chosen)
 
 
@@ -191,15 +183,16 @@ def _demo_steps(args, demo, mill, chosen: str, timed: list, t0: float) -> int:
     skipped: dict[str, str] = {}  # module -> the export it needs and the folder lacks
     failed: dict[str, str] = {}  # module -> why it could not run on the exports of --from
     n_runs = len(steps) * len(timed)
-    run = 0
+    bar = Bar(n_runs, progress=args.progress)  # (erased before each report is printed)
     for module, step in steps:
         report = None
         timings[module] = {}
         try:
             for engine in timed:
-                run += 1
-                _progress(run, n_runs, f"{module.split('.')[-1]} [{engine}]")
-                with use_engine(engine):  # the whole step on this engine, not only its engine= calls
+                bar.step(f"{module.split('.')[-1]} [{engine}]")
+                # the whole step on this engine, not only its engine= calls; no bars of its own (a read_erp's
+                # under BK_FAST_PROGRESS=1) beside the demo's
+                with use_engine(engine), quiet():
                     step(mill, engine)  # first call compiles/warms (numba JIT, caches)
                     start = time.perf_counter()
                     result = step(mill, engine)
@@ -207,7 +200,8 @@ def _demo_steps(args, demo, mill, chosen: str, timed: list, t0: float) -> int:
                 if engine == chosen:
                     report = result
             if report is None:
-                report = step(mill, chosen)
+                with quiet():
+                    report = step(mill, chosen)
         except (KeyError, ValueError, TypeError, IndexError, AttributeError, ZeroDivisionError) as exc:
             # a step needing an export the folder (--from) does not have is skipped; on real exports the
             # loader read, a step whose reading of them does not fit (a column it needs is missing, empty or
@@ -221,18 +215,19 @@ def _demo_steps(args, demo, mill, chosen: str, timed: list, t0: float) -> int:
                 why = f"could not run on these exports: {failed[module]}"
             else:
                 raise
-            _progress(n_runs, n_runs, "")
+            bar.clear()
             del timings[module]
             print()
             print(f"== {module.split('.')[-1]}: {why} ==")
             continue
-        _progress(n_runs, n_runs, "")
+        bar.clear()
         print()
         print(f"== {report.title} ==")
         for line in report.lines:
             print(f"  {line}")
         if report.table is not None and len(report.table):
             _print_table(report.table)
+    bar.close()
     if args.plot:
         from bk_fast.scheduling import _demo_plot
 
@@ -356,6 +351,10 @@ def _seed(text: str) -> int:
     return value
 
 
+_NO_PROGRESS = ("no progress bar on stderr (default: one on a terminal; the environment variable "
+                "BK_FAST_PROGRESS=1 draws it anywhere, 0 never)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="bk-fast", description="bk_fast: fast compute core for knit-mill "
                                      "planning")
@@ -383,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="also write a Gantt chart PNG of the machine schedule (needs matplotlib)")
     demo.add_argument("--no-compare", dest="compare", action="store_false",
                       help="time only the chosen engine (default: time every available engine)")
+    demo.add_argument("--no-progress", dest="progress", action="store_const", const=False, default=None,
+                      help=_NO_PROGRESS)
     demo.set_defaults(func=_demo)
     load = sub.add_parser("load", help="read the ERP exports in a folder and report kinds, rows and memory")
     load.add_argument("folder", help="folder of ERP exports (.csv, .tsv, .txt, .xlsx)")
@@ -398,6 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
                             "those")
     bench.add_argument("--plot", default=None, help="write a PNG chart here (needs matplotlib)")
     bench.add_argument("--json", default=None, help="write the measurements as JSON here")
+    bench.add_argument("--no-progress", dest="progress", action="store_const", const=False, default=None,
+                       help=_NO_PROGRESS)
     bench.set_defaults(func=_bench)
     return parser
 

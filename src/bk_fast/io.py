@@ -30,6 +30,7 @@ import pandas as pd
 from bk_fast._arrow_text import chunk_buffers, odd_rows, patch_rows, release_arrow_memory, rows_holding
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
+from bk_fast._progress import Bar
 from bk_fast._validate import as_array
 from bk_fast._kernels.reference.parse import (
     BAD_COMMA,
@@ -1034,53 +1035,10 @@ def _build_frame(names: list[str], columns: list, source: str, engine, state: di
         col, columns[i] = columns[i], None
         data[name] = _column(name, col, source, engine, state)
         del col
+        if state.get("bar") is not None:  # (a whole read's bar: a column built)
+            state["bar"].step()
     n = len(next(iter(data.values()))) if data else 0
     return pd.DataFrame(data, index=pd.RangeIndex(state["row0"], state["row0"] + n), copy=False)
-
-
-# ----------------------------------------------------------------------------------------------------------
-# progress
-
-
-class _Progress:
-    """tqdm when installed, else a plain bar on stderr; only when ``enabled`` (default: stderr is a terminal)."""
-
-    def __init__(self, total: int, desc: str, enabled: bool | None):
-        if enabled is None:
-            enabled = bool(getattr(sys.stderr, "isatty", lambda: False)())
-        self.enabled, self.total, self.desc, self.pos, self._bar, self._last = enabled, max(total, 1), desc, 0, None, 0.0
-        if enabled:
-            try:
-                from tqdm import tqdm
-
-                self._bar = tqdm(total=total, desc=desc, unit="B", unit_scale=True, file=sys.stderr, leave=False)
-            except ImportError:
-                self._bar = None
-
-    def update_to(self, pos: int) -> None:
-        if not self.enabled:
-            return
-        pos = min(pos, self.total)
-        if self._bar is not None:
-            self._bar.update(pos - self.pos)
-        else:
-            now = time.monotonic()
-            if now - self._last > 0.1 or pos >= self.total:
-                frac = pos / self.total
-                fill = int(frac * 30)
-                sys.stderr.write(f"\r{self.desc} [{'#' * fill}{'.' * (30 - fill)}] {frac:5.1%}")
-                sys.stderr.flush()
-                self._last = now
-        self.pos = pos
-
-    def close(self) -> None:
-        if not self.enabled:
-            return
-        if self._bar is not None:
-            self._bar.close()
-        else:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -1429,8 +1387,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         for an export with a header and no data rows, where ``chunksize=None`` gives one empty frame); each
         chunk is parsed and optimised on its own (so dtypes can differ between chunks: an id column int64 in one
         and float64 in one with an empty id, text ``category`` with different categories; dates are
-        datetime64[us] in every chunk); the index runs on across chunks. A progress bar shows on a terminal.
-        A file is read as a stream (not memory-mapped), so the resident memory does not grow with its size.
+        datetime64[us] in every chunk); the index runs on across chunks. A progress bar shows on a terminal
+        (``progress``). A file is read as a stream (not memory-mapped), so the resident memory does not grow
+        with its size.
         A column of no known kind is typed from the rows read so far (pyarrow reads 4 MiB blocks: the rest of
         the chunk's block too; an XLSX: the whole sheet) and keeps the widest reading found: once text (a value
         that is no number), text in every later chunk. Its chunks hold the whole read's values unless its
@@ -1451,7 +1410,10 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
         byte-order mark, cp1252 when the first lines are not UTF-8. Not applied to a text file object (opened
         without ``"b"``), whose text is decoded already.
     progress : bool, optional
-        Progress bar for chunked reading; default: only when stderr is a terminal.
+        Progress bar on stderr (tqdm when installed): True draws it (anywhere), False never. None (the
+        default): a chunked read draws it when stderr is a terminal, a whole read does not; the environment
+        variable ``BK_FAST_PROGRESS=1`` turns the default on (also for whole reads), ``0`` off. A chunked read's
+        bar counts the bytes read (an XLSX: rows), a whole read's the text parsed, then the columns built.
     delimiter : str, optional
         The field separator, one character; default: comma or tab, whichever makes a line of the first lines
         name the most known ERP columns. A header separated by semicolons is refused unless given here: such
@@ -1509,11 +1471,21 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
             step = chunksize or max(len(body), 1)
             # a header and no data: one empty frame, or no chunk at all when chunked (as for a CSV)
             stop = len(body) if chunksize is not None else max(len(body), 1)
-            for start in range(0, stop, step):
-                part = body.iloc[start:start + step]
-                state["row0"] = start
-                cols = [part.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))]
-                yield _finish(_build_frame(names, cols, name, engine, state), kind, name, idx, optimize, state)
+            # chunked: rows yielded; whole: columns built (only when asked: progress=True or BK_FAST_PROGRESS=1)
+            bar = Bar(stop if chunksize is not None else len(names), Path(name).name, progress=progress,
+                      terminal=chunksize is not None, percent=True)
+            if chunksize is None:
+                state["bar"] = bar
+            try:
+                for start in range(0, stop, step):
+                    part = body.iloc[start:start + step]
+                    state["row0"] = start
+                    cols = [part.iloc[:, i].to_numpy(dtype=object) for i in range(len(names))]
+                    yield _finish(_build_frame(names, cols, name, engine, state), kind, name, idx, optimize, state)
+                    if chunksize is not None:
+                        bar.update_to(start + len(part))
+            finally:
+                bar.close()
 
         gen = frames()
         return gen if chunksize is not None else _closed(next(gen), gen)
@@ -1535,6 +1507,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     bar = None
 
     def build(columns):
+        if bar is not None and chunksize is None:  # a whole read's bar: the text parsed (half), each column built
+            bar.update_to(len(header.names), "columns")
+            state["bar"] = bar
         frame = _build_frame(header.names, columns, name, engine, state)
         if chunksize is None:  # the raw text read is freed: give it back before optimize_memory's work
             release_arrow_memory()
@@ -1584,7 +1559,12 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
             if chunksize is None:
                 yield build([np.empty(0, dtype=object) for _ in header.names])
             return
-        bar = _Progress(total, Path(name).name, progress if chunksize is not None else False)
+        # chunked: bytes read; a whole read: the text parsed, then its columns built (a whole read draws its bar
+        # only when asked, progress=True or BK_FAST_PROGRESS=1: not on every short read at a terminal)
+        bar = Bar(total if chunksize is not None else 2 * len(header.names), Path(name).name, progress=progress,
+                  terminal=chunksize is not None, unit="B" if chunksize is not None else "", percent=True)
+        if chunksize is None:
+            bar.update_to(0, "parsing")
         try:
             try:
                 yield from body()
@@ -1606,7 +1586,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
                     raise ValueError(f"{name}: neither UTF-8 nor cp1252 text ({cause}); pass the export's "
                                      f"encoding") from cause
         finally:
-            bar.update_to(total)
+            bar.update_to(bar.total)
             bar.close()
             if chunksize is not None:  # (a whole read: _closed, once its frame is out)
                 release_arrow_memory()

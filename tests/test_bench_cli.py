@@ -309,6 +309,23 @@ def test_progress_true_means_the_same_in_bench_run(monkeypatch, capsys):
     assert capsys.readouterr().err == ""
 
 
+def test_bench_run_progress_0_1_and_checked_first(monkeypatch, capsys):
+    # progress=1 / 0 (accepted before the one progress rule) became a TypeError; a bad value or a junk
+    # BK_FAST_PROGRESS (which turned the bar on) is refused before any case runs
+    monkeypatch.delenv("BK_FAST_PROGRESS", raising=False)
+    kw = dict(scales=[0.01], repeat=1, budget=0.01)
+    bench.run(["yarn_risk"], ["numpy"], progress=1, **kw)
+    assert "yarn_risk x0.01 numpy" in capsys.readouterr().err
+    bench.run(["yarn_risk"], ["numpy"], progress=0, **kw)
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr(bench, "load_cases", lambda *a: pytest.fail("a case was loaded before the check"))
+    with pytest.raises(TypeError, match="progress must be True, False or None.*got 2"):
+        bench.run(["yarn_risk"], ["numpy"], progress=2, **kw)
+    monkeypatch.setenv("BK_FAST_PROGRESS", "disabled")
+    with pytest.raises(ValueError, match="BK_FAST_PROGRESS must be .*got 'disabled'"):
+        bench.run(["yarn_risk"], ["numpy"], **kw)
+
+
 def test_cli_bench_no_progress(tiny_scales, monkeypatch, capsys):
     monkeypatch.setenv("BK_FAST_PROGRESS", "1")
     monkeypatch.setattr(bench, "QUICK_SCALES", (0.01,))

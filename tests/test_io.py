@@ -320,6 +320,43 @@ def test_progress_rules(monkeypatch):
         wanted("yes")
 
 
+@pytest.mark.parametrize("value", ["none", "disabled", "1x", "2"])
+def test_progress_env_of_another_value_is_an_error(monkeypatch, capsys, value):
+    # BK_FAST_PROGRESS=none / disabled / a typo turned every default bar on (any value but 0/false/no/off was
+    # "on"), also for whole read_erp calls that draw none by default: now a ValueError naming the variable and
+    # the values it takes, as BK_FAST_ENGINE's; the accepted spellings in any case and with spaces, empty = unset
+    pipe = stdio.StringIO()
+    for on in ("1", " TRUE ", "Yes", "on"):
+        monkeypatch.setenv("BK_FAST_PROGRESS", on)
+        assert wanted(None, terminal=False, stream=pipe)
+    for off in ("0", "False", " no", "OFF"):
+        monkeypatch.setenv("BK_FAST_PROGRESS", off)
+        assert not wanted(None, stream=_Tty())
+    monkeypatch.setenv("BK_FAST_PROGRESS", "  ")
+    assert wanted(None, stream=_Tty()) and not wanted(None, stream=pipe)
+    monkeypatch.setenv("BK_FAST_PROGRESS", value)
+    with pytest.raises(ValueError, match=rf"BK_FAST_PROGRESS must be 1 / true / yes / on .*got '{value}'"):
+        bkio.read_erp(b"Desc#,Planning Balance\n1,2\n")
+    with pytest.raises(ValueError, match="BK_FAST_PROGRESS"):  # (at the call, not at the first chunk)
+        bkio.read_erp(b"Desc#,Planning Balance\n1,2\n", chunksize=1)
+    assert wanted(True, stream=pipe) and not wanted(False)  # (an explicit value does not read it)
+    assert capsys.readouterr().err == ""
+
+
+def test_progress_checked_at_the_call_and_0_1_accepted():
+    # a bad progress was refused only where the bar is made: a header-only file took progress="yes", a chunked
+    # read raised at its first next(); and progress=1 / 0, accepted before the one rule, became a TypeError
+    header_only, data = b"Desc#,Planning Balance\n", b"Desc#,Planning Balance\n1,2\n3,4\n"
+    for bad in ("yes", 2, -1, 1.0, [True]):
+        with pytest.raises(TypeError, match="progress must be True, False or None"):
+            bkio.read_erp(header_only, progress=bad)
+        with pytest.raises(TypeError, match="progress must be True, False or None"):
+            bkio.read_erp(data, chunksize=1, progress=bad)
+    assert wanted(1, stream=stdio.StringIO()) and not wanted(0, stream=_Tty()) and wanted(np.int64(1))
+    assert bkio.read_erp(data, progress=0)["Planning Balance"].tolist() == [2.0, 4.0]
+    assert [len(c) for c in bkio.read_erp(data, chunksize=1, progress=np.bool_(False))] == [1, 1]
+
+
 def test_progress_bar_steps_clear_and_tqdm(monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "tqdm", None)  # (no tqdm: the plain bar)
     bar = Bar(4, progress=True)

@@ -2731,3 +2731,25 @@ def test_plot_gantt_unknown_work_center_is_an_error():
         none_placed.plot_gantt(io.BytesIO())
     assert s.plot_gantt(io.BytesIO(), top=1).axes[0].get_title().startswith("Knit schedule of the busiest work")
     assert "busiest" not in s.plot_gantt(io.BytesIO(), work_centers=7).axes[0].get_title()
+
+
+def _int_center_schedule():
+    machines = pd.DataFrame({"machine": [1, 2, 3], "work_center": [7, 7, 8]})
+    jobs = pd.DataFrame({"job": ["K1", "K2"], "qty": [600.0, 600.0], "style": ["A", "A"], "work_center": [7, 8]})
+    return bk_fast.schedule(jobs, machines, rates=600.0, start="2025-09-05")
+
+
+def test_plot_gantt_integer_work_centers_named_as_given():
+    """With integer work centers (an int64 column) the unknown-work-center error named the nearest as
+    'np.int64(7), np.int64(8)' (NumPy 2 reprs) and a 0-d array (np.array(7), a NumPy reduction's result) failed
+    with "unhashable type": the message shows 7, 8 and a 0-d array is the one work center it holds."""
+    pytest.importorskip("matplotlib")
+    import io
+
+    s = _int_center_schedule()
+    for chosen in (np.int64(9), np.array(9)):
+        with pytest.raises(ValueError, match=r"is at 9; the nearest of its 2 work centers: 8, 7$"):
+            s.plot_gantt(io.BytesIO(), work_centers=chosen)
+    for chosen in (np.array(7), [np.array(7)], np.array([7])):
+        fig = s.plot_gantt(io.BytesIO(), work_centers=chosen)
+        assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["7  1", "7  2"]

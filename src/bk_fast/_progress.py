@@ -3,8 +3,9 @@
 
 ``progress=True`` draws the bar (anywhere, also when stderr is no terminal), ``False`` never; ``None`` (the
 default) draws it when stderr is a terminal, and the environment variable ``BK_FAST_PROGRESS`` overrides that
-default: ``1`` on anywhere, ``0`` off (an explicit True / False wins over it). tqdm draws the bar when installed,
-else a plain one-line bar; either is erased when done.
+default: ``1`` (or ``true``, ``yes``, ``on``) on anywhere, ``0`` (``false``, ``no``, ``off``) off, empty as unset;
+any other value is a ValueError naming it (an explicit True / False wins over it). tqdm draws the bar when
+installed, else a plain one-line bar; either is erased when done.
 
 Examples
 --------
@@ -25,6 +26,7 @@ import numpy as np
 
 #: the environment variable that switches the default (``progress=None``) bars on (``1``) or off (``0``)
 ENV = "BK_FAST_PROGRESS"
+_ON = ("1", "true", "yes", "on")
 _OFF = ("0", "false", "no", "off")
 _QUIET = contextvars.ContextVar("bk_fast_progress_quiet", default=False)
 
@@ -40,21 +42,50 @@ def quiet():
         _QUIET.reset(token)
 
 
-def wanted(progress, *, terminal: bool = True, stream=None) -> bool:
-    """Whether to draw a bar: ``progress`` True / False as given; None by ``BK_FAST_PROGRESS`` (``0``, ``false``,
-    ``no``, ``off``: off; any other non-blank value: on), off within :func:`quiet`, else, when ``terminal``,
-    whether ``stream`` (default stderr) is a terminal (``terminal=False``: a call that draws no bar by default,
-    such as a whole ``read_erp``). Anything but True, False or None is a TypeError naming ``progress``."""
+def env_default() -> bool | None:
+    """``BK_FAST_PROGRESS`` as True (``1``, ``true``, ``yes``, ``on``), False (``0``, ``false``, ``no``,
+    ``off``), case and surrounding spaces aside, or None (unset or empty); any other value is a ValueError naming
+    the variable and the values it takes (raised where the default is looked up, as for ``BK_FAST_ENGINE``)."""
+    raw = os.environ.get(ENV, "").strip()
+    if not raw:
+        return None
+    if raw.lower() in _ON + _OFF:
+        return raw.lower() in _ON
+    raise ValueError(f"environment variable {ENV} must be {' / '.join(_ON)} (bars on), {' / '.join(_OFF)} (off) "
+                     f"or empty (the default: on a terminal), got {raw!r}")
+
+
+def check(progress) -> bool | None:
+    """``progress`` as True, False or None, checked where a call is made (before any work or bar): True / False
+    and NumPy bools as they are, the integers 0 / 1 as False / True (accepted before the one rule of this
+    module: ``bool(x)``), None as it is, after checking ``BK_FAST_PROGRESS`` (unless within :func:`quiet`,
+    where it is not read). Anything else is a TypeError naming ``progress``."""
     if isinstance(progress, (bool, np.bool_)):
+        return bool(progress)
+    if isinstance(progress, (int, np.integer)) and progress in (0, 1):
         return bool(progress)
     if progress is not None:
         raise TypeError(f"progress must be True, False or None (the default: on a terminal, or by "
                         f"{ENV}=1 / 0), got {progress!r}")
+    if not _QUIET.get():
+        env_default()
+    return None
+
+
+def wanted(progress, *, terminal: bool = True, stream=None) -> bool:
+    """Whether to draw a bar: ``progress`` True / False (or 1 / 0, see :func:`check`) as given; None by
+    ``BK_FAST_PROGRESS`` (:func:`env_default`), off within :func:`quiet`, else, when ``terminal``, whether
+    ``stream`` (default stderr) is a terminal (``terminal=False``: a call that draws no bar by default, such as
+    a whole ``read_erp``). Anything else is a TypeError naming ``progress``, a ``BK_FAST_PROGRESS`` of another
+    value a ValueError."""
+    progress = check(progress)
+    if progress is not None:
+        return progress
     if _QUIET.get():
         return False
-    env = os.environ.get(ENV, "").strip().lower()
-    if env:
-        return env not in _OFF
+    env = env_default()
+    if env is not None:
+        return env
     stream = sys.stderr if stream is None else stream
     try:
         return bool(terminal and stream.isatty())

@@ -14,14 +14,15 @@ thread's buffers also go when the thread ends). ``allocate`` on 10^6 order lines
 Examples
 --------
 >>> import numpy as np
->>> from bk_fast._scratch import work_array, release_scratch
+>>> from bk_fast._scratch import work_array, release_scratch, scratch_bytes
 >>> a = work_array("doc.example", (2, 3), np.int64)   # contents undefined, like numpy.empty
 >>> a.shape, a.dtype
 ((2, 3), dtype('int64'))
 >>> work_array("doc.example", 4, np.float64).base is a.base   # the same memory on the next request
 True
->>> release_scratch() >= 48
-True
+>>> kept = scratch_bytes()   # 48 bytes or more kept (0 under BK_FAST_SCRATCH_MB=0)
+>>> release_scratch() == kept, scratch_bytes()
+(True, 0)
 """
 
 from __future__ import annotations

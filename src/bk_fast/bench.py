@@ -42,7 +42,7 @@ import pandas as pd
 
 from bk_fast._engine import ENGINES, engines, pick, use_engine
 from bk_fast._plotting import save_png
-from bk_fast._progress import Bar
+from bk_fast._progress import Bar, check as _check_progress
 
 #: Mill scales (1 = the real mill: ~1,200 yarns, ~22,900 BOM rows, ~195 knit orders).
 FULL_SCALES = (1.0, 10.0, 100.0)
@@ -538,12 +538,14 @@ def run(kernels=None, engine_names=None, *, quick: bool = False, scales=None, se
 
     ``progress``: a one-line bar on stderr, one step per case, scale and method: True draws it (anywhere),
     False never, None (the default; it was True, which drew the same) when stderr is a terminal, or by the
-    environment variable ``BK_FAST_PROGRESS`` (``1`` on, ``0`` off).
+    environment variable ``BK_FAST_PROGRESS`` (``1`` on, ``0`` off; another value is a ValueError); 1 / 0 are
+    taken as True / False.
 
     ``clock``: ``"wall"`` (default) takes medians of wall-clock time; ``"cpu"`` of this process's CPU time
     (for a machine shared with other work; env ``BK_FAST_BENCH_CLOCK``). Both are recorded per run."""
     from bk_fast.datasets import make_mill
 
+    progress = _check_progress(progress)  # (before any case runs)
     clock = clock or os.environ.get("BK_FAST_BENCH_CLOCK", "").strip() or "wall"
     if clock not in ("wall", "cpu"):
         raise ValueError(f"BK_FAST_BENCH_CLOCK must be 'wall' or 'cpu', not {clock!r}")

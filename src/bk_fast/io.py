@@ -30,7 +30,7 @@ import pandas as pd
 from bk_fast._arrow_text import chunk_buffers, odd_rows, patch_rows, release_arrow_memory, rows_holding
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
-from bk_fast._progress import Bar
+from bk_fast._progress import Bar, check as _check_progress
 from bk_fast._validate import as_array
 from bk_fast._kernels.reference.parse import (
     BAD_COMMA,
@@ -1412,8 +1412,9 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     progress : bool, optional
         Progress bar on stderr (tqdm when installed): True draws it (anywhere), False never. None (the
         default): a chunked read draws it when stderr is a terminal, a whole read does not; the environment
-        variable ``BK_FAST_PROGRESS=1`` turns the default on (also for whole reads), ``0`` off. A chunked read's
-        bar counts the bytes read (an XLSX: rows), a whole read's the text parsed, then the columns built.
+        variable ``BK_FAST_PROGRESS=1`` turns the default on (also for whole reads), ``0`` off (another value is
+        a ValueError). 1 / 0 are taken as True / False. A chunked read's bar counts the bytes read (an XLSX:
+        rows), a whole read's the text parsed, then the columns built.
     delimiter : str, optional
         The field separator, one character; default: comma or tab, whichever makes a line of the first lines
         name the most known ERP columns. A header separated by semicolons is refused unless given here: such
@@ -1448,6 +1449,7 @@ def read_erp(source, kind: str | None = None, *, chunksize: int | None = None, e
     if chunksize is not None and (not isinstance(chunksize, (int, np.integer)) or chunksize < 1):
         raise ValueError(f"chunksize must be a positive integer or None, got {chunksize!r}")
     _check_delimiter(delimiter)
+    progress = _check_progress(progress)  # (here, not where the bar is made: a header-only file makes none)
     engine = pick(engine)
     src, name, is_xlsx, is_text = _source_bytes(source)
     if is_text:  # its text is decoded already: ``encoding`` applied to it would decode it twice ('CafÃ©')

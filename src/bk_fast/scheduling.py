@@ -245,9 +245,11 @@ def _chosen_work_centers(chosen, known: pd.Series) -> list:
     """:meth:`Schedule.plot_gantt`'s ``work_centers`` as a list (text or any other scalar is one work center,
     not its characters), each once; ValueError for none, or for one no machine is at (``known``: the machines'
     work centers), naming it and the real ones nearest it."""
+    if isinstance(chosen, np.ndarray) and chosen.ndim == 0:  # (np.array(7), a NumPy reduction's result)
+        chosen = chosen.item()
     if isinstance(chosen, (str, bytes)) or not np.iterable(chosen):
         chosen = [chosen]
-    chosen = list(dict.fromkeys(chosen))
+    chosen = list(dict.fromkeys(c.item() if isinstance(c, np.ndarray) and c.ndim == 0 else c for c in chosen))
     if not chosen:
         raise ValueError("work_centers is empty: name one or more work centers to chart, or None for the busiest")
     real = pd.unique(known.dropna())
@@ -255,8 +257,9 @@ def _chosen_work_centers(chosen, known: pd.Series) -> list:
     if unknown:
         names = {str(wc): wc for wc in real}
         near = difflib.get_close_matches(str(unknown[0]), list(names), n=5, cutoff=0.0)
-        raise ValueError(f"work_centers: no machine of the schedule is at {', '.join(map(repr, unknown))}; "
-                         f"the nearest of its {len(names)} work centers: {', '.join(repr(names[n]) for n in near)}")
+        shown = ", ".join(repr(plain(wc)) for wc in unknown)
+        raise ValueError(f"work_centers: no machine of the schedule is at {shown}; the nearest of its "
+                         f"{len(names)} work centers: {', '.join(repr(plain(names[n])) for n in near)}")
     return chosen
 
 

@@ -1075,3 +1075,56 @@ def test_netting_categorical_ids_kept_when_in_memory_keeps_them(local, oh_cats):
             got = out.compute()
             assert out._meta.index.dtype == got.index.dtype
             pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit 'dask2': the declared index dtype of text ids of several dtypes, and of allocate's categorical orders
+
+
+def test_weekly_balance_arrow_ids_beside_str_on_hand_declared_as_computed(local):
+    """Demand ids as dask's Arrow strings (string, na_value=<NA>), an on_hand item without demand: computed and in
+    memory the index is that Arrow dtype; the lazy frame declared ``str`` (its meta came from empty inputs)."""
+    demand = dd.from_pandas(pd.DataFrame({"item": pd.Series(["A", "B", "A"], dtype=pd.StringDtype(na_value=pd.NA)),
+                                          "week": [0, 1, 1], "qty": [1.0, 2.0, 3.0]}), npartitions=2)
+    on_hand = pd.Series({"A": 1.0, "C": 2.0})
+    lazy = bkd.weekly_balance(on_hand, demand)
+    got = lazy.compute()
+    expected = bk_fast.weekly_balance(on_hand, demand.compute())
+    assert got.index.dtype == expected.index.dtype
+    assert lazy.index.dtype == got.index.dtype
+
+
+def test_allocate_categorical_orders_of_different_categories_declared_as_computed(local):
+    """Orders' partitions categorised each on its own (different categories): the deliveries are text computed and
+    in memory; they were declared with the first partition's categorical dtype."""
+    import dask
+
+    o = pd.DataFrame({"order": [1, 2, 3, 4], "item": ["A", "B", "C", "A"], "qty": [1.0, 2.0, 3.0, 4.0],
+                      "priority": 1, "due": 0})
+    o1, o2 = o.iloc[:2].copy(), o.iloc[2:].copy()
+    o1["item"], o2["item"] = pd.Categorical(o1["item"]), pd.Categorical(o2["item"])
+    orders = dd.from_delayed([dask.delayed(lambda p: p)(p) for p in (o1, o2)], meta=o1.head(0), verify_meta=False)
+    supply = pd.DataFrame({"item": ["A", "C"], "period": [0, 0], "qty": [3.0, 1.0]})
+    expected = bk_fast.allocate(pd.concat([o1, o2]), supply).deliveries
+    res = bkd.allocate(orders, supply, npartitions=2)
+    got = res.deliveries.compute()
+    assert got.index.dtype == expected["item"].dtype
+    assert res.deliveries.index.dtype == got.index.dtype
+
+
+def test_allocate_empty_object_orders_beside_str_supply_declared_as_computed(local):
+    """No orders, their item column object, the supply's ids ``str``: the deliveries keep the orders' dtype
+    (object), computed and in memory; they were declared ``str`` (the supply's ids)."""
+    orders = pd.DataFrame({"order": pd.Series([], dtype=np.int64), "item": pd.Series([], dtype=object),
+                           "qty": pd.Series([], dtype=float), "priority": pd.Series([], dtype=np.int64),
+                           "due": pd.Series([], dtype=np.int64)})
+    supply = pd.DataFrame({"item": pd.Series(["A", "C"], dtype="str"), "period": [0, 0], "qty": [3.0, 1.0]})
+    import dask
+
+    expected = bk_fast.allocate(orders, supply).deliveries
+    with dask.config.set({"dataframe.convert-string": False}):  # (the orders' object column kept)
+        lazy_orders = dd.from_pandas(orders, npartitions=1)
+    res = bkd.allocate(lazy_orders, supply, npartitions=2)
+    got = res.deliveries.compute()
+    assert got.index.dtype == expected["item"].dtype
+    assert res.deliveries.index.dtype == got.index.dtype

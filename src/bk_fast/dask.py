@@ -668,12 +668,16 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     ``ids``: each input's distinct ids, ``found``: its partitions' :func:`_distinct`, ``order``: the positions
     of the inputs in the order that function unites them. It keeps the first input's categorical dtype when
     the others bring no id it lacks and, else, appends them (pandas gives text when categories differ), so a
-    partition, holding some ids only, may keep a categorical dtype the whole call loses, or the reverse."""
+    partition, holding some ids only, may keep a categorical dtype the whole call loses, or the reverse. So with
+    text ids of several dtypes (Arrow strings, ``str``, object), one a pandas string dtype: pandas keeps the
+    first input's dtype unless another brings an id it lacks, so a partition's may differ from the whole call's."""
     dtypes = []
     for parts in found:
         kinds = {d[3] for d in parts}
         dtypes.append(kinds.pop() if len(kinds) == 1 else None)
-    if not any(isinstance(t, pd.CategoricalDtype) for t in dtypes):
+    text = {t for t in dtypes if t is not None and _is_text(t)}
+    if not (any(isinstance(d[3], pd.CategoricalDtype) for parts in found for d in parts)  # (per partition too)
+            or (len(text) > 1 and any(isinstance(t, pd.StringDtype) for t in text))):
         return None
     # (each input's ids in its own dtype, united as the single-machine function unites them)
     return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
@@ -705,6 +709,8 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
         return index.astype(like.dtype)  # (categorical ids: see _united)
     if index.dtype == object and like.dtype != object:  # (ids pandas reads as like's dtype: see _like)
         return index.astype(like.dtype)
+    if _is_text(index.dtype) and _is_text(like.dtype):  # (text ids of several dtypes: see _united)
+        return index.astype(like.dtype)
     kind = getattr(index.dtype, "kind", "O")
     if kind not in "iuf" or (isinstance(index.dtype, pd.api.extensions.ExtensionDtype)
                              and kind == getattr(like.dtype, "kind", "O")):
@@ -720,6 +726,10 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
     if like.dtype == object:
         return pd.Index(vals.astype(object), dtype=object, name=index.name)
     return index
+
+
+def _is_text(dtype) -> bool:
+    return dtype == object or isinstance(dtype, pd.StringDtype)
 
 
 def _nparts(nparts, inputs) -> int:
@@ -890,12 +900,14 @@ def _meta_on_hand(on_hand):
 
 def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = None) -> pd.DataFrame:
     """``meta`` (the function's answer on empty inputs, its index cast as the partitions cast theirs) with no
-    rows and the index dtype of the partitions' answers: ``like``'s where categorical ids are involved (the
-    partitions are cast to it, :func:`_united`); an extension dtype of the ids (nullable, Arrow), which the
-    partitions keep, as it is; else ``like``'s (:func:`_like`), or the items' (a NumPy dtype
+    rows and the index dtype of the partitions' answers: ``like``'s where categorical ids, or pandas string
+    ids beside other text ids, are involved (the partitions are cast to it, :func:`_united`); an extension
+    dtype of the ids (nullable, Arrow), which the partitions keep, as it is; else ``like``'s (:func:`_like`), or
+    the items' (a NumPy dtype
     of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
-    index = (like if like is not None and pd.CategoricalDtype in (type(like.dtype), type(meta.index.dtype))
+    index = (like if like is not None and (pd.CategoricalDtype in (type(like.dtype), type(meta.index.dtype))
+                                           or isinstance(like.dtype, pd.StringDtype))
              else meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
              else like if like is not None else items[:0])
     return out.set_axis(index.rename(meta.index.name), axis=0)
@@ -1045,7 +1057,10 @@ def _alloc_part(orders, supply, kwargs, like=None):
         # a partition may hold one kind of integer ids only (int64 or uint64) where the whole call united them
         # with the other kind (as uint64 or Python ints): the whole call's kind
         # (``shortfalls`` keep the orders' own ids, as the single-machine function does)
-        if getattr(d.index.dtype, "kind", "O") != getattr(like.dtype, "kind", "O"):
+        # (categorical or text ids of several dtypes: the orders' dtype, see _united)
+        if (getattr(d.index.dtype, "kind", "O") != getattr(like.dtype, "kind", "O")
+                or pd.CategoricalDtype in (type(d.index.dtype), type(like.dtype))
+                or (_is_text(d.index.dtype) and _is_text(like.dtype))):
             d.index = _as_items(d.index, like)
     return d, short, res.orders
 
@@ -1092,7 +1107,8 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_item = _alloc._column(_meta(supply), "item", _alloc._SUPPLY_NAMES, "supply", scols)
     keyed = [(orders, o_item), (supply, s_item)]
     # (exact, as the in-memory allocate matches the order and supply ids: the ranges keep each item together)
-    items, _, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"])
+    # (the deliveries' ids are the orders', in the orders' dtype, as in memory: ``united`` of the orders only)
+    items, _, united = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0])
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -1100,7 +1116,7 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_split = _split_all(supply, s_item, bounds, nparts)
     kwargs = dict(partial=partial, max_lateness=max_lateness, min_shipment=min_shipment, columns=columns,
                   engine=engine)
-    like = _like(items, nparts)
+    like = united if united is not None else _like(items, nparts)
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
     metas = [_empty_like(meta[0], items, like), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]

@@ -1128,3 +1128,65 @@ def test_allocate_empty_object_orders_beside_str_supply_declared_as_computed(loc
     got = res.deliveries.compute()
     assert got.index.dtype == expected["item"].dtype
     assert res.deliveries.index.dtype == got.index.dtype
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit 'dask2' (left over): object text ids. Dask's compute() concatenates the partitions' answers, and pandas
+# appending object indexes of text infers ``str`` (pandas-dev/pandas#60159)
+
+
+def _object_lazy(frame, npartitions=1):
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": False}):  # (the object item column kept)
+        return dd.from_pandas(frame, npartitions=npartitions)
+
+
+def _obj(values):
+    return pd.Series(values, dtype=object)
+
+
+def test_object_text_ids_with_rows_in_one_range_declared_object_as_computed(local):
+    """Object text ids whose answer has rows in one item range: computed and in memory the index is object; it
+    was declared ``str`` (the function's answer on empty inputs appends an empty index: pandas infers str)."""
+    on_hand = pd.Series([1.0], index=pd.Index(["A"], dtype=object))
+    demand = pd.DataFrame({"item": _obj([]), "week": pd.Series([], dtype=np.int64),
+                           "qty": pd.Series([], dtype=float)})
+    lazy = bkd.weekly_balance(on_hand, _object_lazy(demand), npartitions=2)
+    got, expected = lazy.compute(), bk_fast.weekly_balance(on_hand, demand)
+    assert lazy.index.dtype == got.index.dtype == expected.index.dtype == object
+    gross = demand.rename(columns={"week": "period"})
+    res = bkd.net_requirements(_object_lazy(gross), on_hand, npartitions=2)
+    got = res.summary.compute()
+    assert res.summary.index.dtype == got.index.dtype == object
+    assert got.index.dtype == bk_fast.net_requirements(gross, on_hand).summary.index.dtype
+    # allocate: A ordered and supplied, B ordered only, C supplied only: deliveries of A only (one range)
+    orders = pd.DataFrame({"order": [0, 1, 2], "item": _obj(["A", "B", "A"]), "qty": 1.0, "priority": 1, "due": 0})
+    supply = pd.DataFrame({"item": _obj(["A", "C"]), "period": 0, "qty": 1.0})
+    res = bkd.allocate(_object_lazy(orders, 2), supply, npartitions=2)
+    got, expected = res.deliveries.compute(), bk_fast.allocate(orders, supply).deliveries
+    assert res.deliveries.index.dtype == got.index.dtype == expected["item"].dtype == object
+
+
+def test_object_text_ids_over_several_ranges_declared_str_as_computed(local):
+    """Object text ids beside ``str`` ones, no id appended (in memory: object), rows in two item ranges: compute()
+    gives ``str`` (pandas re-infers it concatenating the partitions), which was declared object; now declared
+    ``str``, the values equal to the in-memory answer's."""
+    demand = pd.DataFrame({"item": pd.Series(["A", "B", "A"], dtype="str"), "week": [0, 1, 2], "qty": 1.0})
+    on_hand = pd.Series([1.0, 1.0, 1.0], index=pd.Index(["A", "B", "C"], dtype=object))
+    lazy = bkd.weekly_balance(on_hand, _object_lazy(demand), npartitions=2)
+    got, expected = lazy.compute(), bk_fast.weekly_balance(on_hand, demand)
+    assert expected.index.dtype == object and lazy.index.dtype == got.index.dtype == "str"
+    pd.testing.assert_frame_equal(got, expected.sort_index(), check_index_type=False)
+    gross = pd.DataFrame({"item": _obj(["B", "B", "A"]), "period": [0, 1, 2], "qty": 1.0})
+    on_hand = pd.Series([1.0], index=pd.Index(["A"], dtype="str"))
+    res = bkd.net_requirements(_object_lazy(gross), on_hand, npartitions=2)
+    got = res.summary.compute()
+    assert res.summary.index.dtype == got.index.dtype == "str"
+    assert res.record.index.dtype == res.record.compute().index.dtype
+    orders = pd.DataFrame({"order": [0, 1, 2], "item": _obj(["A", "B", "A"]), "qty": 1.0, "priority": 1, "due": 0})
+    supply = pd.DataFrame({"item": pd.Series(["A", "B", "C"], dtype="str"), "period": 0, "qty": 1.0})
+    res = bkd.allocate(_object_lazy(orders, 2), supply, npartitions=2)
+    got, expected = res.deliveries.compute(), bk_fast.allocate(orders, supply).deliveries
+    assert res.deliveries.index.dtype == got.index.dtype == "str"
+    pd.testing.assert_frame_equal(got, expected.set_index("item"), check_index_type=False)

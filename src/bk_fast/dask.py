@@ -29,7 +29,11 @@ index keeps the ids' dtype as in memory, but for object ids that pandas reads as
 of Python ints, or of ints and floats) over several partitions: pandas infers int64 (or uint64; float64 for
 ints beside floats, 10 becoming 10.0, an int beyond 2**53 rounded) when it concatenates the partitions'
 object indexes, so every partition and the declared index have that dtype (with one partition: object, as
-in memory). Categorical ids whose categories differ between the inputs get the dtype the in-memory function
+in memory). So with object text ids where the in-memory index stays object (no input brings an id the first
+lacks): pandas infers ``str`` when it appends object indexes of text (pandas-dev/pandas#60159), which Dask's
+``compute()`` does with the partitions' answers, so when the rows may fall in two item ranges or more every
+partition and the declared index are ``str`` (the values as in memory); in one range, object, as in memory.
+Categorical ids whose categories differ between the inputs get the dtype the in-memory function
 gives their union (text, or the first input's categorical when the others bring no id it lacks) in every
 partition, though a partition's own items may unite otherwise.
 
@@ -626,7 +630,8 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
 def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None, *,
                exact: bool = True, phased=(), united=None):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
-    (sorted items, per-source period orders, :func:`_united` of ``united`` or None). A row without an item
+    (sorted items, per-source period orders, :func:`_united` of ``united`` or None, each input's distinct ids
+    (None unless ``exact``)). A row without an item
     id is a ValueError naming the input (``names``, in the order of ``inputs``), the column, the row's
     position in the whole input and its label. ``exact``: the ids of the inputs are made comparable exactly
     first, as the netting functions do (:func:`bk_fast._validate.same_ids`: the same ValueError for a float id
@@ -652,14 +657,14 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
                                  f"id in its {where}")
             offset += n
     if not exact:
-        return _sorted_items([d[0] for parts in found for d in parts]), per, None
+        return _sorted_items([d[0] for parts in found for d in parts]), per, None, None
     # one Index per input (its partitions share a dtype), then the inputs' ids made comparable exactly: a
     # float64 union would round int64/uint64 ids beyond 2**53 (distinct items collapse) and let a float id of
     # one input match an integer id of another, which the in-memory function refuses
     per_input = [_union_ids([d[0] for d in parts]) for parts in found]
     what = names if names else ["input"] * len(per_input)
     ids = same_ids(list(zip(what, per_input)))
-    return _sorted_items(ids), per, (None if united is None else _united(ids, found, united))
+    return _sorted_items(ids), per, (None if united is None else _united(ids, found, united)), ids
 
 
 def _united(ids: list, found: list, order) -> pd.Index | None:
@@ -676,11 +681,27 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
         kinds = {d[3] for d in parts}
         dtypes.append(kinds.pop() if len(kinds) == 1 else None)
     text = {t for t in dtypes if t is not None and _is_text(t)}
+    # (object text ids: a partition's answer, uniting some ids only, may be object or ``str`` where the whole
+    # call's is the other, appending object text ids giving ``str``)
+    obj = any(t == object and ids[k].inferred_type == "string" for k, t in enumerate(dtypes))
     if not (any(isinstance(d[3], pd.CategoricalDtype) for parts in found for d in parts)  # (per partition too)
-            or (len(text) > 1 and any(isinstance(t, pd.StringDtype) for t in text))):
+            or (len(text) > 1 and any(isinstance(t, pd.StringDtype) for t in text)) or obj):
         return None
     # (each input's ids in its own dtype, united as the single-machine function unites them)
     return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
+
+
+def _concatenated(like: pd.Index | None, bounds: np.ndarray, held: pd.Index) -> pd.Index | None:
+    """``like`` as Dask's ``compute()`` returns it: it concatenates the partitions' answers holding rows, and
+    pandas appending object indexes of text infers ``str`` (pandas-dev/pandas#60159), so object text ids
+    (``like``, the single-machine function's dtype) become ``str`` when ``held`` (the ids that may have rows) lie
+    in two item ranges or more (``bounds``): every partition and the declared index get it, whatever rows the
+    partitions hold; else ``like``."""
+    if like is None or like.dtype != object or held.inferred_type != "string":
+        return like
+    if len(np.unique(_range_of(bounds, held.to_numpy(dtype=object)))) < 2:
+        return like
+    return pd.Index(held[:1].to_numpy(dtype=object))[:0].rename(like.name)  # (the dtype pandas infers)
 
 
 def _like(items: pd.Index, nparts: int) -> pd.Index | None:
@@ -871,8 +892,8 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
                     if k[1] is not None] if periods is None else []
     # (united in memory as on_hand, demand, receipts: past_due's ids are on_hand's, demand's or receipts')
     order = [names.index(n) for n in ("on_hand", "demand", "receipts") if n in names]
-    items, porders, united = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"),
-                                        united=order)
+    items, porders, united, _ = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"),
+                                           united=order)
     per = _global_periods(sources, porders, periods, ("demand", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -882,7 +903,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     def pieces(obj, j):
         return split[id(obj)][j] if id(obj) in split else obj
 
-    like = united if united is not None else _like(items, nparts)
+    like = _concatenated(united, bounds, items) if united is not None else _like(items, nparts)
     meta = _sort_items(_weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy"),
                        like)
     keys = {name: key for name, (_, key) in zip(names, keyed)}
@@ -907,7 +928,8 @@ def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = Non
     of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
     index = (like if like is not None and (pd.CategoricalDtype in (type(like.dtype), type(meta.index.dtype))
-                                           or isinstance(like.dtype, pd.StringDtype))
+                                           or isinstance(like.dtype, pd.StringDtype)
+                                           or (like.dtype == object and items.inferred_type == "string"))
              else meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
              else like if like is not None else items[:0])
     return out.set_axis(index.rename(meta.index.name), axis=0)
@@ -1006,8 +1028,8 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     phased = {id(obj): name for (obj, _), name in zip(sources, ("gross", "receipts"))}
     long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("gross", "receipts"))
                     if k[1] is not None] if periods is None else []
-    items, porders, united = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"),
-                                        united=range(len(keyed)))  # (gross, receipts, on_hand, as in memory)
+    items, porders, united, _ = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"),
+                                           united=range(len(keyed)))  # (gross, receipts, on_hand, as in memory)
     per = _global_periods(sources, porders, periods, ("gross", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -1020,7 +1042,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     kwargs = dict(safety_stock=safety_stock, lead_time=lead_time, lot=lot, periods=per, engine=engine)
     meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
                                  **{**kwargs, "engine": "numpy"})
-    like = united if united is not None else _like(items, nparts)
+    like = _concatenated(united, bounds, items) if united is not None else _like(items, nparts)
     metas = [_empty_like(m.set_axis(_as_items(m.index, like), axis=0), items, like)
              for m in _netting_frames(meta_res)]
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
@@ -1108,7 +1130,7 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     keyed = [(orders, o_item), (supply, s_item)]
     # (exact, as the in-memory allocate matches the order and supply ids: the ranges keep each item together)
     # (the deliveries' ids are the orders', in the orders' dtype, as in memory: ``united`` of the orders only)
-    items, _, united = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0])
+    items, _, united, ids = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0])
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -1116,7 +1138,8 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_split = _split_all(supply, s_item, bounds, nparts)
     kwargs = dict(partial=partial, max_lateness=max_lateness, min_shipment=min_shipment, columns=columns,
                   engine=engine)
-    like = united if united is not None else _like(items, nparts)
+    # (deliveries: of ids both ordered and supplied)
+    like = _concatenated(united, bounds, ids[0][ids[0].isin(ids[1])]) if united is not None else _like(items, nparts)
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
     metas = [_empty_like(meta[0], items, like), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]

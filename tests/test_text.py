@@ -190,3 +190,44 @@ def test_ids_padded_with_non_ascii_white_space_only_are_reported_stripped(fast_e
     for engine in ("numpy", fast_engine):
         part = bkd.explode(dd.from_pandas(demand, npartitions=3, sort=False), bom, engine=engine).compute()
         pd.testing.assert_frame_equal(part.bk_fast.unmatched, want.bk_fast.unmatched, check_exact=True)
+
+
+# ------------------------------------------------------- where Arrow's strip / upper differ from Python's (compat2)
+
+
+@pytest.mark.slow  # ~9 s: 1.1 million characters through both
+@needs("pyarrow")
+def test_strip_upper_odd_rows_over_every_code_point():
+    # strip_upper_odd_rows lets optimize_string_operations keep Arrow's answer on every value it does not name:
+    # proven over every code point (surrogates aside), one value per character, against Python's str itself
+    from bk_fast._arrow_text import _STRIP_UPPER_DIFFERS, strip_upper_odd_rows
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    py_strip, py_upper = [c.strip() for c in chars], [c.upper() for c in chars]
+    _STRIP_UPPER_DIFFERS.clear()  # decided afresh, not from earlier calls
+    column = pd.Series(chars, dtype="str")
+    arrow = column.str.strip().tolist(), column.str.upper().tolist()
+    differ = [i for i, c in enumerate(chars) if arrow[0][i] != py_strip[i] or arrow[1][i] != py_upper[i]]
+    assert "ß" in {chars[i] for i in differ} and "ü" not in {chars[i] for i in differ}
+    # ASCII: at most 0x1C-0x1F (white space to Python; to Arrow too from some version), always named
+    assert all(ord(chars[i]) >= 0x80 or 0x1C <= ord(chars[i]) <= 0x1F for i in differ)
+    # the characters it passes keep agreeing inside longer values (both operations act per character)
+    named = set(differ) | set(range(0x1C, 0x20))
+    assert strip_upper_odd_rows(column).tolist() == sorted(named)
+    fine = "".join(c for i, c in enumerate(chars) if i not in named)
+    values = pd.Series([" " + fine[i:i + 97] + " " for i in range(0, len(fine), 97)], dtype="str")
+    assert strip_upper_odd_rows(values).size == 0
+    assert values.str.strip().str.upper().tolist() == [v.strip().upper() for v in values.tolist()]
+
+
+@needs("pyarrow")
+def test_strip_upper_odd_rows_names_only_characters_arrow_answers_otherwise():
+    from bk_fast._arrow_text import strip_upper_odd_rows
+
+    values = ["Müller", " straße", None, "ŉ", "\u00a0é\u3000", "abc\x1f", "中文", "ﬁx", "Ǆ", "ǅ"]
+    column = pd.Series(values, dtype="str")
+    differ = [i for i, v in enumerate(values) if v is not None
+              and (pd.Series([v], dtype="str").str.strip().str.upper()[0] != v.strip().upper())]
+    assert strip_upper_odd_rows(column).tolist() == sorted(set(differ) | {5}) == [1, 3, 5, 7]
+    assert strip_upper_odd_rows(column.iloc[2:]).tolist() == [1, 3, 5]  # a slice: positions in it
+    assert strip_upper_odd_rows(pd.Series(values, dtype=object)) is None

@@ -78,6 +78,68 @@ def odd_rows(values) -> np.ndarray | None:
     return rows[missing[rows] == 0]
 
 
+def strip_upper_odd_rows(values, upper: bool = True) -> np.ndarray | None:
+    """Positions (ascending) of the values of an Arrow-backed text column on which pandas' ``.str.strip()`` or
+    (``upper``) ``.str.upper()`` may answer otherwise on this column's dtype (Arrow's kernels) than on ``object``
+    (Python's ``str``): values holding a byte in 0x1C-0x1F (white space to Python; to Arrow in some versions
+    only) or a non-ASCII character on which the two answers differ (``"ß"``: ``"SS"`` against ``"ẞ"``); None
+    for any other column. Missing values are never odd. Narrower than :func:`odd_rows`, which takes every
+    non-ASCII value: ``"Müller"`` is not odd here.
+
+    Both operations act on each character alone (strip drops the white space characters at both ends, upper
+    maps each character), so they agree on a value when they agree on each of its characters; each distinct
+    character is decided once by running both on it (cached per dtype). Not for ``lower`` or ``title``, whose
+    answers depend on the neighbours (Python's final sigma).
+
+    >>> column = pd.Series(["ab", "Müller", None, "straße", "x\\x1cy"], dtype="str")
+    >>> strip_upper_odd_rows(column).tolist(), strip_upper_odd_rows(column, upper=False).tolist()
+    ([3, 4], [4])
+    """
+    buffers = text_buffers(values)
+    if buffers is None:
+        return None
+    offsets, data, missing = buffers
+    at = np.flatnonzero((data >= 0x1C) & (data <= 0x1F))
+    lead = np.flatnonzero(data >= 0xC0)  # the first byte of each multi-byte character
+    if lead.size:
+        first = data[lead]
+        width = 2 + (first >= 0xE0).astype(np.int64) + (first >= 0xF0)
+        key = first.astype(np.uint32) << 24  # a character's UTF-8 bytes, big-endian, zero-padded
+        for k in (1, 2, 3):
+            nxt = data[np.minimum(lead + k, data.size - 1)].astype(np.uint32)
+            key |= np.where(width > k, nxt, 0).astype(np.uint32) << (24 - 8 * k)
+        uniq, inverse = np.unique(key, return_inverse=True)
+        differs = _strip_upper_differs(uniq, values.dtype, upper)
+        if differs.any():
+            at = np.union1d(at, lead[differs[inverse.ravel()]])
+    rows = rows_holding(offsets, at)
+    return rows[missing[rows] == 0]
+
+
+_STRIP_UPPER_DIFFERS: dict = {}
+
+
+def _strip_upper_differs(keys: np.ndarray, dtype, upper: bool) -> np.ndarray:
+    """Per character (its UTF-8 bytes as a big-endian uint32, zero-padded): whether ``.str.strip()`` or
+    (``upper``) ``.str.upper()`` answers otherwise on ``dtype`` than on ``object``; bytes that are no character
+    count as differing. Cached per dtype and ``upper``."""
+    known = _STRIP_UPPER_DIFFERS.setdefault((str(dtype), upper), {})
+    new = [key for key in keys.tolist() if key not in known]
+    if new:
+        chars = []
+        for key in new:
+            try:
+                chars.append(key.to_bytes(4, "big").rstrip(b"\0").decode("utf-8"))
+            except UnicodeDecodeError:
+                chars.append(None)
+        text, obj = pd.Series(chars, dtype=dtype), pd.Series(chars, dtype=object)
+        same = np.array([char is not None for char in chars])
+        for op in ("strip", "upper") if upper else ("strip",):
+            same &= getattr(text.str, op)().to_numpy(dtype=object) == getattr(obj.str, op)().to_numpy(dtype=object)
+        known.update(zip(new, (~same).tolist()))
+    return np.array([known[key] for key in keys.tolist()], dtype=bool)
+
+
 def rows_holding(offsets: np.ndarray, at: np.ndarray) -> np.ndarray:
     """The values (ascending positions, int64, each once) holding the bytes at ``at`` (ascending positions in the
     data of a text column whose value ``i`` is ``data[offsets[i]:offsets[i + 1]]``); bytes outside every value

@@ -5,12 +5,13 @@ prepares validated arrays for it; ``None`` means "take the plain pandas path".""
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import odd_rows as _odd_rows, text_buffers
+from bk_fast._arrow_text import strip_upper_odd_rows, text_buffers
 from bk_fast._engine import pick, resolve
 from bk_fast._gather import take8
 from bk_fast._validate import offset_codes
@@ -61,10 +62,12 @@ def as_object(series: pd.Series) -> pd.Series:
     return series
 
 
-def odd_rows(series: pd.Series) -> np.ndarray | None:
-    """:func:`bk_fast._arrow_text.odd_rows` of a pandas ``str`` column held by pyarrow; None for any other column
-    (an ``ArrowDtype`` text column too: the drop-ins read it through object, as the original did)."""
-    return _odd_rows(series) if _arrow_text(series) is not None else None
+def odd_rows(series: pd.Series, upper: bool = True) -> np.ndarray | None:
+    """:func:`bk_fast._arrow_text.strip_upper_odd_rows` of a pandas ``str`` column held by pyarrow (the values
+    whose ``.str.strip()`` / (``upper``) ``.str.upper()`` Arrow may answer otherwise than Python); None for any
+    other column (an ``ArrowDtype`` text column too: the drop-ins read it through object, as the original
+    did)."""
+    return strip_upper_odd_rows(series, upper) if _arrow_text(series) is not None else None
 
 
 def back_to_str(result: pd.Series, source: pd.Series) -> pd.Series:
@@ -171,6 +174,41 @@ def _numeric_key(dtype) -> bool:
 
 
 def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
+    """:func:`_keyed_lookup`; where it applies, pandas' merge warning for float keys that are not whole numbers
+    beside integer keys, which the merge it replaces gives."""
+    looked = _keyed_lookup(left, right, engine)
+    if looked is not None:
+        _warn_inexact_float_keys(left, right)
+    return looked
+
+
+def _warn_inexact_float_keys(left: pd.Series, right: pd.Series) -> None:
+    """pandas' UserWarning (same text, same test: ``merge._maybe_coerce_merge_keys``) when one side's keys are
+    integers and the other's floats that, NaN aside, do not survive a cast to the integer side's dtype (1.5,
+    inf, 300.0 beside int8)."""
+    ldt, rdt = left.dtype, right.dtype
+    if not (isinstance(ldt, np.dtype) and isinstance(rdt, np.dtype)) or {ldt.kind, rdt.kind} not in \
+            ({"f", "i"}, {"f", "u"}):
+        return
+    floats, ints = (left, right) if ldt.kind == "f" else (right, left)
+    values = floats.to_numpy()
+    with np.errstate(invalid="ignore"):
+        casted = values.astype(ints.dtype)
+    if not (values == casted)[~np.isnan(values)].all():
+        warnings.warn("You are merging on int and float columns where the float values are not equal to their int "
+                      "representation.", UserWarning, stacklevel=_outside_stacklevel())
+
+
+def _outside_stacklevel() -> int:
+    """The ``stacklevel`` naming the first caller outside bk_fast (as pandas' ``find_stack_level`` does for
+    pandas)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] == "bk_fast":
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _keyed_lookup(left: pd.Series, right: pd.Series, engine=None):
     """How each row of ``left`` finds its match in ``right``, as a left merge on unique right keys would:
     ``(keys, base, n_groups, pos_by_code, raw)`` where row i belongs to group ``keys[i] - base`` (negative:
     missing key) and ``pos_by_code[g]`` is the position of group g's match in ``right`` (-1: no match).

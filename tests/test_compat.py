@@ -1774,6 +1774,29 @@ def test_int_float_key_merge_warning_as_the_original(ids):
                                now=NOW) == want_jobs
 
 
+@pytest.mark.parametrize("method", ["yarn", "jobs"])
+def test_float16_keys_raise_as_the_original(method):
+    # the original's merge on a float16 key raises pandas' NotImplementedError ('float16 indexes are not
+    # supported'); the kernel path took float16 as any float key and answered
+    ids = pd.Series([1.0, 2.0], dtype="float16")
+    if method == "yarn":
+        orders = pd.DataFrame({"yarn_id": ids, "required_quantity": [3.0, 4.0], "priority": [1, 1],
+                               "order_date": pd.to_datetime(["2026-01-05", "2026-01-06"])})
+        args = (pd.DataFrame({"yarn_id": [1, 2], "available_quantity": [10.0, 5.0]}), orders)
+        original, mine, kwargs = ODFO.optimize_yarn_allocation, DFO.optimize_yarn_allocation, {}
+    else:
+        jobs = pd.DataFrame({"work_center_id": ids, "quantity": [300.0, 400.0], "priority": [1, 1],
+                             "due_date": pd.to_datetime(["2026-01-05", "2026-01-06"])})
+        args = (jobs, pd.DataFrame({"work_center_id": [1, 2], "available_hours": [10.0, 5.0]}))
+        original, mine, kwargs = ODFO.optimize_production_scheduling, DFO.optimize_production_scheduling, {"now": NOW}
+    with pytest.raises(NotImplementedError, match="float16") as want:
+        original(*copy.deepcopy(args), **kwargs)
+    for engine in [e for e in ENGINES if engine_status(e).available]:
+        with pytest.raises(NotImplementedError) as got:
+            mine(*copy.deepcopy(args), engine=engine, **kwargs)
+        assert str(got.value) == str(want.value)
+
+
 # ------------------------------------------------------ string operations on mostly non-ASCII str (compat2)
 
 

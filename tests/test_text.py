@@ -221,6 +221,52 @@ def test_strip_upper_odd_rows_over_every_code_point():
 
 
 @needs("pyarrow")
+def test_strip_upper_odd_rows_keeps_one_fixed_table_per_dtype_and_operation(monkeypatch):
+    # per-character answers were kept in dicts that grew with every character met (155 MB after a column of
+    # every code point) and every call sorted all multi-byte characters (np.unique): now a uint8 table over the
+    # code points per dtype and operation, and a call whose characters are all known sorts nothing
+    from bk_fast import _arrow_text
+    from bk_fast._arrow_text import _STRIP_UPPER_DIFFERS, strip_upper_odd_rows
+
+    points = np.arange(0x20000, 0x20000 + 30_000)  # (CJK: no case, no space)
+    column = pd.Series([" " + "".join(map(chr, points[i:i + 6])) + " " for i in range(0, points.size, 6)] + ["ß"],
+                       dtype="str")
+    _STRIP_UPPER_DIFFERS.clear()
+    assert strip_upper_odd_rows(column).tolist() == [len(column) - 1]
+    assert strip_upper_odd_rows(column, upper=False).size == 0
+    assert sorted(_STRIP_UPPER_DIFFERS) == [("str", "strip"), ("str", "upper")]
+    for table in _STRIP_UPPER_DIFFERS.values():
+        assert isinstance(table, np.ndarray) and table.dtype == np.uint8 and table.shape == (0x110000,)
+    assert (_STRIP_UPPER_DIFFERS[("str", "upper")][points] == _arrow_text._SAME).all()
+    assert _STRIP_UPPER_DIFFERS[("str", "upper")][ord("ß")] == _arrow_text._DIFFERS
+
+    def no_sort(*args, **kwargs):
+        raise AssertionError("sorted with a warm table")
+
+    monkeypatch.setattr(np, "unique", no_sort)
+    monkeypatch.setattr(np, "sort", no_sort)
+    assert strip_upper_odd_rows(column.iloc[:-1]).size == 0
+
+
+@needs("pyarrow")
+def test_strip_upper_odd_rows_decodes_every_utf8_width_and_names_bytes_that_are_no_character():
+    import pyarrow as pa
+
+    from bk_fast._arrow_text import _code_points, strip_upper_odd_rows
+
+    chars = "\x80\u07ff\u0800\ud7ff\ue000\uffff\U00010000\U0010ffff\u00df"
+    data = np.frombuffer(chars.encode("utf-8"), dtype=np.uint8)
+    points, bad = _code_points(data, np.flatnonzero(data >= 0xC0))
+    assert points.tolist() == [ord(c) for c in chars] and not bad.any()
+    raw = [b"ok", b"\xc0\x80", b"\xe4\xb8", b"\xed\xa0\x80", b"\xf8\x88\x80\x80\x80", b"\xf4\x90\x80\x80",
+           b"\xe4x", "中".encode()]
+    offsets = np.cumsum([0] + [len(r) for r in raw]).astype(np.int64)
+    arrow = pa.LargeStringArray.from_buffers(len(raw), pa.py_buffer(offsets), pa.py_buffer(b"".join(raw)))
+    column = pd.Series(pd.arrays.ArrowExtensionArray(arrow))
+    assert strip_upper_odd_rows(column).tolist() == [1, 2, 3, 4, 5, 6]
+
+
+@needs("pyarrow")
 def test_strip_upper_odd_rows_names_only_characters_arrow_answers_otherwise():
     from bk_fast._arrow_text import strip_upper_odd_rows
 

@@ -88,8 +88,9 @@ def strip_upper_odd_rows(values, upper: bool = True) -> np.ndarray | None:
 
     Both operations act on each character alone (strip drops the white space characters at both ends, upper
     maps each character), so they agree on a value when they agree on each of its characters; each distinct
-    character is decided once by running both on it (cached per dtype). Not for ``lower`` or ``title``, whose
-    answers depend on the neighbours (Python's final sigma).
+    character (its code point, decoded from the UTF-8 bytes) is decided once by running both on it and kept in a
+    table over every code point per dtype and operation. Not for ``lower`` or ``title``, whose answers depend on
+    the neighbours (Python's final sigma).
 
     >>> column = pd.Series(["ab", "Müller", None, "straße", "x\\x1cy"], dtype="str")
     >>> strip_upper_odd_rows(column).tolist(), strip_upper_odd_rows(column, upper=False).tolist()
@@ -102,42 +103,69 @@ def strip_upper_odd_rows(values, upper: bool = True) -> np.ndarray | None:
     at = np.flatnonzero((data >= 0x1C) & (data <= 0x1F))
     lead = np.flatnonzero(data >= 0xC0)  # the first byte of each multi-byte character
     if lead.size:
-        first = data[lead]
-        width = 2 + (first >= 0xE0).astype(np.int64) + (first >= 0xF0)
-        key = first.astype(np.uint32) << 24  # a character's UTF-8 bytes, big-endian, zero-padded
-        for k in (1, 2, 3):
-            nxt = data[np.minimum(lead + k, data.size - 1)].astype(np.uint32)
-            key |= np.where(width > k, nxt, 0).astype(np.uint32) << (24 - 8 * k)
-        uniq, inverse = np.unique(key, return_inverse=True)
-        differs = _strip_upper_differs(uniq, values.dtype, upper)
+        points, bad = _code_points(data, lead)
+        differs = bad | _strip_upper_differs(points, bad, values.dtype, upper)
         if differs.any():
-            at = np.union1d(at, lead[differs[inverse.ravel()]])
+            at = np.union1d(at, lead[differs])
     rows = rows_holding(offsets, at)
     return rows[missing[rows] == 0]
 
 
+def _code_points(data: np.ndarray, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The code points (int32) of the multi-byte UTF-8 characters whose first bytes are at ``lead`` (positions
+    in ``data`` of bytes >= 0xC0), decoded from their lead and continuation bytes, and where the bytes are no
+    character (a missing or stray continuation byte, an overlong form, a surrogate, past U+10FFFF: 0 there)."""
+    padded = np.concatenate((data, np.zeros(3, dtype=np.uint8)))  # (a character cut short meets zeros)
+    first = padded[lead]
+    three, four = first >= 0xE0, first >= 0xF0
+    points = (first & (0x1F >> (three.view(np.uint8) + four.view(np.uint8)))).astype(np.int32)
+    bad = first >= 0xF8
+    for k, more in ((1, None), (2, three), (3, four)):
+        nxt = padded[lead + k]
+        stray = (nxt & 0xC0) != 0x80
+        joined = (points << 6) | (nxt & 0x3F)
+        if more is None:
+            bad |= stray
+            points = joined
+        else:
+            bad |= more & stray
+            points = np.where(more, joined, points)
+    bad |= (points < 0x80) | (three & (points < 0x800)) | (four & ((points < 0x10000) | (points > 0x10FFFF)))
+    bad |= (points >= 0xD800) & (points <= 0xDFFF)
+    return np.where(bad, 0, points), bad
+
+
+#: Per ``(str(dtype), operation)`` (``"strip"``, ``"upper"``): a table over every code point, 0 unknown,
+#: ``_SAME`` or ``_DIFFERS`` (whether pandas' ``.str.<operation>()`` answers otherwise on that dtype than on
+#: ``object``), filled as characters are met: 1.1 MB each, whatever the columns.
 _STRIP_UPPER_DIFFERS: dict = {}
+_SAME, _DIFFERS = 1, 2
 
 
-def _strip_upper_differs(keys: np.ndarray, dtype, upper: bool) -> np.ndarray:
-    """Per character (its UTF-8 bytes as a big-endian uint32, zero-padded): whether ``.str.strip()`` or
-    (``upper``) ``.str.upper()`` answers otherwise on ``dtype`` than on ``object``; bytes that are no character
-    count as differing. Cached per dtype and ``upper``."""
-    known = _STRIP_UPPER_DIFFERS.setdefault((str(dtype), upper), {})
-    new = [key for key in keys.tolist() if key not in known]
-    if new:
-        chars = []
-        for key in new:
-            try:
-                chars.append(key.to_bytes(4, "big").rstrip(b"\0").decode("utf-8"))
-            except UnicodeDecodeError:
-                chars.append(None)
-        text, obj = pd.Series(chars, dtype=dtype), pd.Series(chars, dtype=object)
-        same = np.array([char is not None for char in chars])
-        for op in ("strip", "upper") if upper else ("strip",):
-            same &= getattr(text.str, op)().to_numpy(dtype=object) == getattr(obj.str, op)().to_numpy(dtype=object)
-        known.update(zip(new, (~same).tolist()))
-    return np.array([known[key] for key in keys.tolist()], dtype=bool)
+def _strip_upper_differs(points: np.ndarray, bad: np.ndarray, dtype, upper: bool) -> np.ndarray:
+    """Per code point (``bad`` ones: False, the caller names them anyway): whether ``.str.strip()`` or
+    (``upper``) ``.str.upper()`` answers otherwise on ``dtype`` than on ``object``. Read from the tables of
+    ``dtype``, the code points not in them yet decided (each once, by running both) and written there. An entry
+    is written only once its answer is known, so another thread reads either unknown (and decides it too, alike)
+    or the answer."""
+    differs = np.zeros(points.size, dtype=bool)
+    for op in ("strip", "upper") if upper else ("strip",):
+        table = _STRIP_UPPER_DIFFERS.get((str(dtype), op))
+        if table is None:
+            table = _STRIP_UPPER_DIFFERS.setdefault((str(dtype), op), np.zeros(0x110000, dtype=np.uint8))
+        states = table[points]
+        unknown = (states == 0) & ~bad
+        if unknown.any():
+            met = np.zeros(table.size, dtype=bool)  # (each once, ascending: no sort)
+            met[points[unknown]] = True
+            new = np.flatnonzero(met)
+            chars = [chr(point) for point in new.tolist()]
+            python = np.array(list(map(getattr(str, op), chars)), dtype=object)  # (what pandas calls on object)
+            same = getattr(pd.Series(chars, dtype=dtype).str, op)().to_numpy(dtype=object) == python
+            table[new] = np.where(same, _SAME, _DIFFERS)
+            states = table[points]
+        differs |= (states == _DIFFERS) & ~bad
+    return differs
 
 
 def rows_holding(offsets: np.ndarray, at: np.ndarray) -> np.ndarray:

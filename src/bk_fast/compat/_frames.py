@@ -170,7 +170,8 @@ def group_codes(keys: pd.Series, engine=None):
 
 
 def _numeric_key(dtype) -> bool:
-    return isinstance(dtype, np.dtype) and dtype.kind in "iuf"
+    # (not float16: pandas' merge raises NotImplementedError on it, which the pandas path keeps)
+    return isinstance(dtype, np.dtype) and dtype.kind in "iuf" and dtype != np.float16
 
 
 def keyed_lookup(left: pd.Series, right: pd.Series, engine=None):

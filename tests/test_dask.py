@@ -1190,3 +1190,32 @@ def test_object_text_ids_over_several_ranges_declared_str_as_computed(local):
     got, expected = res.deliveries.compute(), bk_fast.allocate(orders, supply).deliveries
     assert res.deliveries.index.dtype == got.index.dtype == "str"
     pd.testing.assert_frame_equal(got, expected.set_index("item"), check_index_type=False)
+
+
+def _empty_text_demand():
+    """An empty demand built the ordinary way: Dask's default convert-string makes its item column a string dtype."""
+    return dd.from_pandas(pd.DataFrame({"item": pd.Series([], dtype=object), "week": pd.Series([], dtype="int64"),
+                                        "qty": pd.Series([], dtype=float)}), npartitions=1)
+
+
+def test_weekly_balance_empty_text_demand_object_int_on_hand_declared_as_computed(local):
+    """Object integer ids beside an empty demand's string column were text for _united (any object dtype was),
+    so the frame declared object where compute() gives int64 (pandas infers it appending the partitions)."""
+    on_hand = pd.Series([3.0, 7.0], index=pd.Index([1, 2], dtype=object))
+    lazy = bkd.weekly_balance(on_hand, _empty_text_demand(), npartitions=2)
+    got = lazy.compute()
+    assert lazy.index.dtype == got.index.dtype == np.int64
+    assert got.index.tolist() == [1, 2] and got.loc[2].iloc[0] == 7.0
+
+
+def test_net_requirements_empty_text_gross_int_on_hand_declared_as_computed(local):
+    """An empty gross's string item column set the declared ids' dtype (the meta is the function on empty
+    inputs) where compute() and memory give the on_hand's int64 ids."""
+    gross = _empty_text_demand().rename(columns={"week": "period"})
+    on_hand = pd.Series({1: 3.0, 2: 7.0})
+    res = bkd.net_requirements(gross, on_hand, npartitions=2)
+    expected = bk_fast.net_requirements(gross.compute(), on_hand)
+    for lazy, exp in ((res.summary, expected.summary), (res.record, expected.record.set_index("item"))):
+        got = lazy.compute()
+        assert lazy.index.dtype == got.index.dtype == exp.index.dtype == np.int64
+    assert res.summary.compute()["on_hand"].tolist() == [3.0, 7.0]

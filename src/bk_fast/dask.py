@@ -680,7 +680,10 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     for parts in found:
         kinds = {d[3] for d in parts}
         dtypes.append(kinds.pop() if len(kinds) == 1 else None)
-    text = {t for t in dtypes if t is not None and _is_text(t)}
+    # (object ids count as text only when they read as text: object integer ids beside an empty input's string
+    # column are integers, their union pandas infers as it appends the partitions' answers, see _like)
+    text = {t for k, t in enumerate(dtypes)
+            if t is not None and _is_text(t) and (t != object or ids[k].inferred_type in ("string", "empty"))}
     # (object text ids: a partition's answer, uniting some ids only, may be object or ``str`` where the whole
     # call's is the other, appending object text ids giving ``str``)
     obj = any(t == object and ids[k].inferred_type == "string" for k, t in enumerate(dtypes))
@@ -751,6 +754,12 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
 
 def _is_text(dtype) -> bool:
     return dtype == object or isinstance(dtype, pd.StringDtype)
+
+
+def _not_text(items: pd.Index) -> bool:
+    """Whether ``items`` (ids that have rows) read as something else than text: an empty input's string id
+    column then sets no id dtype, as in memory, where the ids with rows set it."""
+    return len(items) > 0 and items.inferred_type not in ("string", "empty")
 
 
 def _nparts(nparts, inputs) -> int:
@@ -923,14 +932,16 @@ def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = Non
     """``meta`` (the function's answer on empty inputs, its index cast as the partitions cast theirs) with no
     rows and the index dtype of the partitions' answers: ``like``'s where categorical ids, or pandas string
     ids beside other text ids, are involved (the partitions are cast to it, :func:`_united`); an extension
-    dtype of the ids (nullable, Arrow), which the partitions keep, as it is; else ``like``'s (:func:`_like`), or
+    dtype of the ids (nullable, Arrow), which the partitions keep, as it is (not a string dtype that only an
+    empty input brought beside ids that are not text, :func:`_not_text`); else ``like``'s (:func:`_like`), or
     the items' (a NumPy dtype
     of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
     index = (like if like is not None and (pd.CategoricalDtype in (type(like.dtype), type(meta.index.dtype))
                                            or isinstance(like.dtype, pd.StringDtype)
                                            or (like.dtype == object and items.inferred_type == "string"))
-             else meta.index[:0] if isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
+             else meta.index[:0] if (isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
+                                     and not (_is_text(meta.index.dtype) and _not_text(items)))
              else like if like is not None else items[:0])
     return out.set_axis(index.rename(meta.index.name), axis=0)
 

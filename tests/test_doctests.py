@@ -25,6 +25,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(bk_fast.__path__, "bk_fas
 NEEDS = [
     ("bk_fast._arrow_text", "text_buffers(", "pyarrow"),  # (Python-backed str: no Arrow buffers)
     ("bk_fast._arrow_text.odd_rows", "odd_rows(", "pyarrow"),
+    ("bk_fast._arrow_text.strip_upper_odd_rows", "strip_upper_odd_rows(", "pyarrow"),
     ("bk_fast.allocation.Allocation.plot", ".plot(supply)", "matplotlib"),
     ("bk_fast.memory.optimize_memory", "pack=True)", "pyarrow"),
 ]

@@ -1909,6 +1909,57 @@ def test_allocate_knit_orders_today_must_be_a_date(today):
         .orders["allocation_type"].tolist()
 
 
+def test_allocate_knit_orders_today_beyond_2262_does_not_crash_unnamed(engine):
+    """today after 2262-04-11 (or before 1677) crashed in pandas with OutOfBoundsDatetime ("Cannot cast
+    2300-01-02 ... unit='ns'"), naming neither today nor what is expected, even with no Quoted Date column (a
+    missing one read as datetime64[ns] NaT minus today) (audit prec #6); a numbered PO week's Monday after 2262
+    had no ns value. Now the dates are counted in a unit that holds them: the same answers as the same orders
+    in 2025; a today beyond datetime64[us] is a ValueError naming today."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S/1", "S/2"], "Desc#": [1, 1], "BOM_Percentage": [1.0, 1.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [10.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [5.0], "Theoretical Balance": [5.0], "Allocated": [0.0]})
+    for today in ("2300-01-02", "1600-01-03", np.datetime64("2300-01-02")):
+        res = allocate_knit_orders(kos, bom, inv, today=today, engine=engine)
+        assert res.orders["knittable_lbs"].tolist() == [5.0] and res.supply["date"].tolist() == [pd.Timestamp(today)]
+
+    def dated(year, unit):  # (Start / Quoted Date as datetime64[unit], year 2025 or 2300 for the same weekdays)
+        d = pd.Series(np.array(["2025-09-03", "2025-09-08", "2025-08-20"], dtype="datetime64[D]"))
+        if year == 2300:
+            d = d + (np.datetime64("2300-01-01") - np.datetime64("2025-09-01"))  # (both Mondays)
+        return d.astype(f"datetime64[{unit}]")
+
+    ko3 = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["S/1", "S/2", "S/1"],
+                        "Balance (lbs)": [4.0, 4.0, 4.0]})
+    cols = ["priority_score", "allocation_type", "knittable_lbs", "can_start"]
+    for with_po in (False, True):
+        def po_(week):  # (a receipt this week and one a week on)
+            return pd.DataFrame({"Desc#": [1], "This Week": [1.0], f"Week {week}": [3.0]}) if with_po else None
+
+        ns = ko3.assign(**{"Start Date": dated(2025, "ns"), "Quoted Date": dated(2025, "ns")})
+        want = allocate_knit_orders(ns, bom, inv, po_("2025-09-08"), today="2025-09-01", engine=engine)
+        assert want.orders["priority_score"].tolist() == [98.0, 93.0, 112.0]
+        assert want.orders["knittable_lbs"].tolist() == ([2.0, 3.0, 4.0] if with_po else [1.0, 0.0, 4.0])
+        for unit in ("us", "s"):  # (the same orders 275 years on)
+            kw = {"Start Date": dated(2300, unit), "Quoted Date": dated(2300, unit)}
+            got = allocate_knit_orders(ko3.assign(**kw), bom, inv, po_("2300-01-08"), today="2300-01-01",
+                                       engine=engine)
+            pd.testing.assert_frame_equal(got.orders[cols], want.orders[cols])
+            pd.testing.assert_frame_equal(got.lines, want.lines)
+        # datetime64[ns] dates of 2025 and a today of 2300: started, 100 points + the days since the quote
+        got = allocate_knit_orders(ns, bom, inv, po_("2300-01-08"), today="2300-01-01", engine=engine)
+        since = (np.datetime64("2300-01-01") - dated(2025, "ns").to_numpy().astype("datetime64[D]")).astype(float)
+        assert got.orders["priority_score"].tolist() == (100.0 + since).tolist()
+        assert got.orders["allocation_type"].tolist() == ["SOFT"] * 3
+    # numbered weeks: Week 36 (of 2299) arrives today, Week 2 on its Monday 2300-01-08, Later a week on
+    po = pd.DataFrame({"Desc#": [1], "This Week": [1.0], "Week 36": [2.0], "Week 2": [3.0], "Later": [4.0]})
+    dates = allocate_knit_orders(ko3, bom, inv, po, today="2300-01-01", engine=engine).supply["date"]
+    assert dates.tolist() == [pd.Timestamp(d) for d in ["2300-01-01"] * 3 + ["2300-01-08", "2300-01-15"]]
+    with pytest.raises(ValueError, match=r"today must be a date within datetime64\[us\]'s years .* got 300000"):
+        allocate_knit_orders(kos, bom, inv, today=np.datetime64("300000-01-01"), engine=engine)
+
+
 def test_min_shipment_can_lower_the_total_of_a_raised_order(engine):
     """The documented exception to priority monotonicity (allocation oracle audit): with 6 free now and 10
     later, order 2 (qty 10, min_shipment=5) served second gets the 10 late; served first it takes the 6 on time

@@ -1010,6 +1010,56 @@ def test_sales_to_greige_with_no_usable_master_row_reports_unmatched():
         assert res.unmatched["reason"].tolist() == [reason]  # (f1a6aba: a master row without gBase has its own)
 
 
+def test_sales_to_greige_split_preserves_totals():
+    """how="split" promises preserved totals, but q / 3 added three times missed q by an ulp for 132 of 1,000
+    two-decimal quantities (6369.62 -> 6369.619999999999; audit prec #5). Now each version but the last gets
+    q / k rounded toward zero onto q's float64 grid and the last the rest: the parts add up to exactly q in
+    float64 in any order (in order, reversed, pairwise, pandas' compensated groupby sum), each within k - 1 ulps
+    of q / k; two versions get q / 2 each."""
+    rng = np.random.default_rng(0)
+    ks = np.arange(1, 11)
+    bom = pd.DataFrame({"Style#": [f"B{k}/{v}" for k in ks for v in range(1, k + 1)], "Desc#": 1,
+                        "BOM_Percentage": 1.0})
+    master = pd.DataFrame({"fStyle#": [f"F{k}" for k in ks], "gBase": [f"B{k}" for k in ks]})
+    special = [0.0, 6369.62, 8132.7, 1.0, 2.0**-1022, 5e-324, 3e-323, 1e-310, 2.0**60, 1.7976931348623157e308,
+               -6369.62, 0.01, 1e15 + 0.5]
+    qs = np.concatenate([np.round(rng.random(600) * 10000, 2), rng.random(300) * 10.0 ** rng.integers(-300, 300, 300),
+                         special])
+    sales = pd.DataFrame({"fStyle#": np.repeat([f"F{k}" for k in ks], qs.size), "Ordered": np.tile(qs, ks.size)})
+    lines = sales_to_greige(sales, master, bom).lines
+    assert len(lines) == qs.size * ks.sum() and (lines["line"].diff().dropna() >= 0).all()
+    assert (lines.groupby("line")["qty"].sum().to_numpy() == sales["Ordered"].to_numpy()).all()
+    for k in ks:
+        parts = lines.loc[lines["versions"] == k, "qty"].to_numpy().reshape(-1, k)  # (a line's rows in order)
+        total = np.zeros(qs.size)
+        for j in range(k):
+            total = total + parts[:, j]
+        assert (total == qs).all(), (k, qs[total != qs][:3])
+        backwards = np.zeros(qs.size)
+        for j in reversed(range(k)):
+            backwards = backwards + parts[:, j]
+        assert (backwards == qs).all() and (parts.sum(axis=1) == qs).all()
+        gap = np.abs(qs) - np.nextafter(np.abs(qs), 0.0)  # (the grid: q's ulp, half of it at a power of two)
+        assert (np.abs(parts - (qs / k)[:, None]) <= max(k - 1, 0.5) * gap[:, None]).all()
+        if k == 2:  # (halves, exact but for a subnormal quantity)
+            normal = np.abs(qs) >= 2.0**-1021
+            assert (parts[normal] == (qs[normal] / 2)[:, None]).all()
+    at = sales.index[(sales["fStyle#"] == "F3") & (sales["Ordered"] == 6369.62)]
+    three = lines.loc[lines["line"] == at[0], "qty"]  # (the random quantities hold 6369.62 too)
+    assert three.tolist() == [2123.206666666666, 2123.206666666666, 2123.206666666668]  # (the docstring's)
+    # any order: every part of a normal quantity has its sign, so every partial sum is on its grid below |q|
+    for k in (3, 7, 10):
+        parts = lines.loc[lines["versions"] == k, "qty"].to_numpy().reshape(-1, k)
+        for i in rng.integers(0, qs.size, 50):
+            acc = 0.0
+            for j in rng.permutation(k):
+                acc += parts[i, j]
+            assert acc == qs[i]
+    # "all" is untouched: every version the full quantity
+    every = sales_to_greige(sales.iloc[:5], master, bom, how="all").lines
+    assert every["qty"].tolist() == sales["Ordered"].iloc[:5].tolist()
+
+
 def test_to_frame_round_trip_with_a_top_level_phantom(engine):
     # the phantom column flags each line's component: a top-level phantom has no row to carry it (documented);
     # passing the phantoms as ids keeps every one

@@ -931,18 +931,99 @@ def test_schedule_knit_orders_moves_orders_not_yet_knitting(engine):
 # review: dates, eligibility, ids, setup (each failed before its fix)
 
 
-def test_far_dates_are_nat_not_wrapped(engine):
-    # 100,000 working days from 2025 is ~2408, past datetime64[ns]: the end date was a wrapped-around 1824
+def test_far_dates_are_not_wrapped(engine):
+    # 100,000 working days from 2025 is ~2408, past datetime64[ns]: the end date was a wrapped-around 1824, then
+    # NaT (read as unplaced); now the dates in microseconds. Beyond 125,000 working days: NaT
     machines = pd.DataFrame({"machine": [1], "work_center": "W"})
     jobs = pd.DataFrame({"job": [1, 2], "qty": [100_000.0, 10.0], "work_center": "W", "release": [0.0, 1e5]})
     s = bk_fast.schedule(jobs, machines, rates=1.0, start="2025-09-01", engine=engine)
     assert s.jobs["end_day"].tolist() == [100_000.0, 100_010.0]
-    assert s.jobs["end"].isna().all() and s.jobs["start"].isna().tolist() == [False, True]
-    assert s.machines["finish"].isna().all()
+    want = np.busday_offset("2025-09-01", [99_999, 100_009]) + np.timedelta64(1, "D")  # (24:00 of the last day)
+    assert s.jobs["end"].dtype == "datetime64[us]" and s.jobs["end"].tolist() == pd.to_datetime(want).tolist()
+    assert s.jobs["start"].tolist() == [pd.Timestamp("2025-09-01"), pd.Timestamp(np.busday_offset("2025-09-01",
+                                                                                                 100_000))]
+    assert s.machines["finish"].tolist() == [s.jobs["end"].iloc[1]]
+    far = bk_fast.schedule(jobs.iloc[:1].assign(qty=130_000.0), machines, rates=1.0, start="2025-09-01",
+                           engine=engine)
+    assert far.jobs["end"].isna().all() and far.jobs["start"].notna().all() and far.machines["finish"].isna().all()
     # the last representable day still gets its date
     s = bk_fast.schedule(jobs.iloc[:1].assign(qty=1.0), machines, rates=1.0, start="2262-04-09",
                          days_per_week=7, engine=engine)
     assert s.jobs["end"].tolist() == [pd.Timestamp("2262-04-10")]
+
+
+def test_schedule_placed_job_beyond_2262_keeps_its_dates(engine):
+    """A placed job whose dates fall after 2262-04-11 (or before 1677) got start/end NaT, which reads as unplaced
+    (audit prec #3): _to_timestamps built datetime64[ns]. Such a schedule's dates are now datetime64[us] (as
+    read_erp reads such dates), one unit for the jobs' start/end and the machines' finish; datetime64[ns] as
+    before when every date fits."""
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    jobs = pd.DataFrame({"job": ["A"], "qty": [616.0], "style": ["S"], "work_center": ["W"]})
+    ts = pd.Timestamp
+
+    def run(**kw):
+        s = bk_fast.schedule(kw.pop("j", jobs), machines, rates={"S": 616.0}, engine=engine, **kw)
+        assert s.jobs["reason"].isna().all()
+        return s
+
+    s = run(start="2300-01-02")  # (a Tuesday)
+    assert s.jobs["end_day"].tolist() == [1.0]
+    assert s.jobs[["start", "end"]].iloc[0].tolist() == [ts("2300-01-02"), ts("2300-01-03")]
+    assert s.machines["finish"].tolist() == [ts("2300-01-03")] and s.start == ts("2300-01-02")
+    assert s.jobs["start"].dtype == s.jobs["end"].dtype == s.machines["finish"].dtype == "datetime64[us]"
+    # a start inside the ns range whose job ends past it: every date of the schedule in microseconds
+    s = run(j=jobs.assign(qty=616.0 * 5), start="2262-04-07")  # (a Monday: 5 working days end on Friday 24:00)
+    assert s.jobs[["start", "end"]].iloc[0].tolist() == [ts("2262-04-07"), ts("2262-04-12")]
+    assert s.jobs["start"].dtype == "datetime64[us]" and s.machines["finish"].tolist() == [ts("2262-04-12")]
+    # a release in microseconds after 2262 (start in 2025), a time of day kept; before 1677
+    rel = pd.Series([np.datetime64("2300-01-03T12:00", "us")])
+    s = run(j=jobs.assign(release=rel), start="2025-09-01")
+    assert s.jobs[["start", "end"]].iloc[0].tolist() == [ts("2300-01-03 12:00"), ts("2300-01-04 12:00")]
+    s = run(start="1600-01-03", holidays=["1600-01-04"])
+    assert s.jobs[["start", "end"]].iloc[0].tolist() == [ts("1600-01-03"), ts("1600-01-04")]
+    assert s.jobs["end"].dtype == "datetime64[us]"
+    # within the ns range: datetime64[ns], as ever
+    s = run(start="2262-04-07")
+    assert s.jobs["start"].dtype == s.jobs["end"].dtype == s.machines["finish"].dtype == "datetime64[ns]"
+    assert s.jobs["end"].tolist() == [ts("2262-04-08")]
+
+
+def test_schedule_knit_orders_beyond_2262(engine):
+    """schedule_knit_orders with a start after 2262 (or before 1677): placed orders keep their dates, the ERP
+    priority counts the days until a Quoted Date in any unit (audit prec #3 / #6: a datetime64[ns] Quoted
+    Date minus a start after 2262 raised OutOfBoundsDatetime), and the Gantt chart draws."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["S", "S", "S"],
+                       "Balance (lbs)": [616.0, 1232.0, 616.0], "Machine": [None, None, None]})
+    machines = pd.DataFrame({"WC": ["W", "W"], "MACH": [101, 102]})
+    cap = pd.DataFrame({"Style": ["S"], "lbs/day": [616.0]})
+    swc = pd.DataFrame({"Style": ["S"], "WC": ["W"]})
+
+    def run(start, quoted):
+        return schedule_knit_orders(ko.assign(**{"Quoted Date": quoted}), machines, cap, swc, start=start,
+                                    engine=engine)
+
+    # the same orders from Monday 2025-09-01 and from Monday 2300-01-01: the same plan, its dates shifted
+    want = run("2025-09-01", pd.to_datetime(["2025-09-11", "2025-09-02", None]).astype("datetime64[ns]"))
+    got = run("2300-01-01", pd.Series([np.datetime64("2300-01-11"), np.datetime64("2300-01-02"), None],
+                                      dtype="datetime64[us]"))
+    assert got.jobs["priority_score"].tolist() == want.jobs["priority_score"].tolist() == [90.0, 99.0, 0.0]
+    cols = ["machine", "start_day", "end_day", "days_late"]
+    pd.testing.assert_frame_equal(got.jobs[cols], want.jobs[cols])
+    shift = pd.Timestamp("2300-01-01") - pd.Timestamp("2025-09-01")
+    assert got.jobs["end"].tolist() == (want.jobs["end"].astype("datetime64[us]") + shift).tolist()
+    assert got.jobs["end"].notna().all()
+    # a datetime64[ns] Quoted Date (all before the start: no points off 100 - days) and a start after 2262
+    past = run("2300-01-01", pd.to_datetime(["2025-09-11", None, None]).astype("datetime64[ns]"))
+    assert past.jobs["priority_score"].tolist()[1:] == [0.0, 0.0] and past.jobs["priority_score"].iloc[0] > 100
+    assert run("1600-01-03", [None, None, "1600-01-04"]).jobs["priority_score"].tolist() == [0.0, 0.0, 99.0]
+    try:
+        import matplotlib
+    except ImportError:  # (the chart needs the plot extra)
+        return
+    import io
+
+    matplotlib.use("Agg")
+    assert got.plot_gantt(io.BytesIO()).axes[0].get_xlabel() == "working days from 2300-01-01"
 
 
 def test_eligible_machines_as_a_set(engine):

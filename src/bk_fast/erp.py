@@ -487,6 +487,26 @@ class GreigeDemand:
     unmatched: _bom_pd.DataFrame
 
 
+def _split_parts(q: _bom_np.ndarray, k: _bom_np.ndarray, line: _bom_np.ndarray) -> _bom_np.ndarray:
+    """Each line's quantity ``q`` (repeated on its ``k`` rows, which are consecutive) in ``k`` parts that add up
+    to exactly ``q`` in float64, in any order: ``q / 2`` and ``q - q / 2`` for two; for more, ``q / k`` rounded
+    toward zero onto ``q``'s float64 grid (multiples of ``g``, the gap below ``|q|``: the ulp of ``q``, half of
+    it at a power of two) and the rest on the line's last row (q / 3 added three times missed 6369.62 by an
+    ulp). Every part is then a multiple of ``g`` of ``q``'s sign, so every partial sum, of any of the parts, is
+    a multiple of ``g`` no larger than ``|q|``: a float64, each addition exact. A part is within ``(k - 1) x g``
+    of ``q / k``: a ``q / k`` that float64 rounds up onto the grid is above it by ``g / 4`` at most, which the
+    ``k - 1`` first parts keep below ``|q|`` up to ``k`` ~ 2**27 (any sum of subnormal parts is exact)."""
+    with _bom_np.errstate(over="ignore", under="ignore", invalid="ignore"):
+        a = _bom_np.abs(q)
+        g = a - _bom_np.nextafter(a, 0.0)  # (np.spacing looks upward: inf at the largest float64)
+        g[g == 0.0] = 1.0  # (q = 0: parts of 0)
+        part = _bom_np.where(k <= 2, q / k, _bom_np.trunc(q / k / g) * g)
+    last = _bom_np.ones(q.shape[0], dtype=bool)
+    last[:-1] = line[1:] != line[:-1]
+    part[last] = q[last] - (k[last] - 1) * part[last]  # ((k - 1) x part: a multiple of g below |q|, exact)
+    return part
+
+
 def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> GreigeDemand:
     """Map finished-style sales through the style master to the BOM's greige styles.
 
@@ -513,9 +533,14 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
         (an empty cell, ``"N/A"``) counts 0; text that is no number or an infinite quantity is a ValueError
         naming the column and row.
     how : {"split", "all"}
-        With several greige versions of one base: ``"split"`` divides the quantity equally over them (totals
-        are preserved, so the result can be exploded directly); ``"all"`` gives every version the full
-        quantity (candidates for a planner to choose from).
+        With several greige versions of one base: ``"split"`` divides the quantity equally over them, so that
+        the parts add up to exactly the quantity in float64, in any order (totals are preserved, so the result
+        can be exploded directly): two versions get ``qty / 2`` and ``qty - qty / 2`` (halves, but for a
+        subnormal quantity); ``k`` more get ``qty / k`` rounded toward zero onto the quantity's float64 grid
+        (multiples of the gap to the float64 below it), the last version the rest, so a part is ``qty / k`` to
+        less than ``k - 1`` ulps of the quantity (6369.62 over three versions: 2123.206666666666 twice and
+        2123.206666666668). ``"all"`` gives every version the full quantity (candidates for a planner to
+        choose from).
 
     Returns
     -------
@@ -595,7 +620,9 @@ def sales_to_greige(sales, styles, bom, *, qty=None, how: str = "split") -> Grei
     merged = left[at >= 0].merge(versions, on="_key", how="inner", sort=False)
     merged = merged.sort_values("line", kind="stable", ignore_index=True)
     if how == "split":
-        merged["qty"] = merged["qty"] / merged["versions"]
+        merged["qty"] = _split_parts(merged["qty"].to_numpy(dtype=_bom_np.float64),
+                                     merged["versions"].to_numpy(dtype=_bom_np.int64),
+                                     merged["line"].to_numpy())
     cols = list(head) + ["fStyle#", "gBase", "Style#", "versions", "qty"]
     lines = merged[cols].infer_objects()
     found = _bom_np.zeros(len(sales), dtype=bool)
@@ -1032,6 +1059,16 @@ def _sched_stripped(styles: pd.Series) -> pd.Series:
     return styles
 
 
+def _days_after(dates: pd.Series, day: pd.Timestamp) -> np.ndarray:
+    """Days from ``day``'s date to each of the tz-naive ``dates``' date (float64, NaN where NaT), counted in
+    NumPy days: pandas casts ``day`` to the column's unit, and a day after 2262 (or before 1677) is beyond a
+    datetime64[ns] column's (OutOfBoundsDatetime, even for a column of NaT)."""
+    d = dates.to_numpy().astype("datetime64[D]")  # (floors, also before 1970)
+    out = (d - day.to_datetime64().astype("datetime64[D]")).astype(np.float64)
+    out[np.isnat(d)] = np.nan
+    return out
+
+
 def _sched_calendar_days(days: np.ndarray, lbs: np.ndarray, rate: np.ndarray) -> np.ndarray:
     """``ceil(days / 5 x 7)`` of ``days = lbs / rate`` in exact arithmetic: the float quotient can land a hair
     above a whole number (12,760 lbs at 616 lbs/day is exactly 29 calendar days, 29.000000000000004 in float),
@@ -1324,7 +1361,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             score += np.where(np.nan_to_num(_ko_lbs(ko, sh, what)) > 0, 1000.0, 0.0)
         if d_label is not None:
             quoted = _sched_quoted_dates(ko[d_label], cal, first)
-            days_until = ((quoted - day0).dt.days).to_numpy(dtype="float64", na_value=np.nan)
+            days_until = _days_after(quoted, day0)
             score += np.where(np.isnan(days_until), 0.0, np.maximum(0.0, 100.0 - np.nan_to_num(days_until)))
         qo = find_column(ko, "Qty Ordered (lbs)", what=what, required=False)
         if qo is not None:
@@ -1866,7 +1903,8 @@ def _alloc_week_monday(number: int, today, col):
             continue
     if not days:
         raise ValueError(f"yarn_po column {col!r}: week {number} is no week of a year (1 to 53)")
-    return min(days, key=lambda d: (abs(d - today), -d.value))
+    # (the later Monday of two as near; -(d - today), not -d.value: a Monday after 2262 has no ns value)
+    return min(days, key=lambda d: (abs(d - today), -(d - today)))
 
 
 def _alloc_po_supply(yarn_po, today):
@@ -1959,6 +1997,7 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         (a ``Start Date`` later on today's date is SOFT; days until ``Quoted Date`` count dates); start dates
         before today count as today. Dates with a time zone or UTC offset (here or in the knit orders, also
         offsets that differ from row to row, as across a DST change) are read as their local wall-clock dates.
+        Any date of datetime64[us] (years -290308 to 294247; after 2262 too) is taken, else a ValueError.
     mode : {"proportional", "all_or_nothing", "erp"}
     on_hand : str, optional
         Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
@@ -2068,9 +2107,18 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         raise ValueError(f"knit_orders column {plain(b_label)!r} must be >= 0; row {bad!r} is negative")
     shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)", finite=True)
     start, quoted = date("Start Date"), date("Quoted Date")
+    if not _alloc_pd.Timestamp.min <= today <= _alloc_pd.Timestamp.max:
+        # a today beyond datetime64[ns] (after 2262-04-11, before 1677-09-21): the dates in microseconds, which
+        # hold it (pandas would cast today to a nanosecond column's unit: OutOfBoundsDatetime)
+        try:
+            today = today.as_unit("us")
+        except (OverflowError, ValueError):  # (OutOfBoundsDatetime is a ValueError)
+            raise ValueError(f"today must be a date within datetime64[us]'s years (-290308 to 294247), got "
+                             f"{today}") from None
+        start, quoted = (c.astype("datetime64[us]") if c.dt.unit == "ns" else c for c in (start, quoted))
 
     start_day = start.dt.normalize()  # (DOMAIN.md section 6 compares dates: a start at 08:00 today is today's)
-    days_to_quote = ((quoted.dt.normalize() - today).dt.days).to_numpy(dtype="float64", na_value=_alloc_np.nan)
+    days_to_quote = _days_after(quoted, today)
     quote_pts = _alloc_np.where(_alloc_np.isnan(days_to_quote), 0.0, _alloc_np.maximum(0.0, 100.0 - days_to_quote))
     score = (1000.0 * (shipped > 0) + 100.0 * _alloc_members(kos, o_label, sales_linked, "sales_linked")
              + quote_pts + _alloc_np.minimum(0.1 * ordered, 50.0) + 50.0 * _alloc_members(kos, o_label, vip, "vip"))

@@ -53,7 +53,8 @@ _MACHINE_NAMES = {
 }
 #: working days beyond which no date is shown (NaT): ~500 years, keeps np.busday_offset's int64 day count small
 _MAX_CALENDAR_DAYS = 125_000.0
-#: the days whose every minute datetime64[ns] can hold (dates outside show NaT)
+#: the days whose every minute datetime64[ns] can hold: a schedule's dates are datetime64[ns] when every one of
+#: them falls on these days, else datetime64[us] (as read_erp reads dates past 2262)
 _NS_FIRST_DAY, _NS_END_DAY = np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D")
 #: rounding tolerance of a time, relative to its magnitude (at least 1 working day): 2**-40 working days (78 ns)
 #: up to day 1, 8 ms at day 100,000: above the float error of a machine's sums of durations (a few ulps a job),
@@ -96,7 +97,10 @@ class Schedule:
         float64 for integer machine ids -- NumPy, nullable ``Int64`` or pyarrow integers alike -- as the ERP's
         ``Machine``, object beyond 2**53, whether or not every job is placed), ``work_center`` (of that
         machine), ``style``, ``qty``, ``start`` and ``end``
-        (Timestamps: when the machine is taken, changeover included, and when the job is done),
+        (Timestamps: when the machine is taken, changeover included, and when the job is done; datetime64[ns],
+        or datetime64[us] when a date of the schedule -- ``start``, ``end`` or a machine's ``finish`` -- falls
+        outside the days nanoseconds hold, 1677-09-22 to 2262-04-10; NaT only where the job is not placed or its
+        time is beyond 125,000 working days),
         ``start_day``/``end_day`` (working days from the schedule start), ``setup_days``, ``due_day``,
         ``days_late`` (working days past due, 0 when on time or late by no more than a float rounding residue,
         see :func:`schedule`'s Notes; NaN when unplaced or without due), ``late`` and
@@ -104,7 +108,8 @@ class Schedule:
     machines : DataFrame
         One row per machine in the input's order: ``machine`` (integer ids as NumPy integers, nullable and
         pyarrow ones too), ``work_center``, ``jobs``, ``lbs``,
-        ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` and ``utilisation_pct``
+        ``knit_days``, ``setup_days``, ``available_day``, ``finish_day``, ``finish`` (in the unit of the jobs'
+        ``end``) and ``utilisation_pct``
         (busy time inside the horizon, from the machine's availability to ``horizon`` -- by default the last
         job's end anywhere -- over the horizon's length, in percent). Timestamps show a fraction of a working
         day as that fraction of 24 hours, to the minute. An end (``end``, ``finish``) at a whole number k >= 1
@@ -486,9 +491,9 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
 
 
 def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
-    """Working days -> datetime64[ns] to the minute; ``end``: a whole day ``k`` reads as the end (24:00) of
-    working day ``k - 1``."""
-    out = np.full(days.shape[0], np.datetime64("NaT", "ns"))
+    """Working days -> datetime64[us] to the minute (NaT beyond :data:`_MAX_CALENDAR_DAYS`); ``end``: a whole
+    day ``k`` reads as the end (24:00) of working day ``k - 1``. :func:`_in_ns` gives the unit shown."""
+    out = np.full(days.shape[0], np.datetime64("NaT", "us"))
     ok = np.isfinite(days) & (np.abs(np.nan_to_num(days)) < _MAX_CALENDAR_DAYS)  # beyond: NaT, not overflow
     if not ok.any():
         return out
@@ -498,11 +503,19 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
         whole = np.where((d == whole) & (d > 0), whole - 1, whole)
     frac = d - whole
     base = np.busday_offset(start, whole.astype(np.int64), roll="forward", busdaycal=cal)
-    # beyond datetime64[ns] (from ~2262 on): NaT, where the conversion would wrap around silently
-    fits = (base >= _NS_FIRST_DAY) & (base < _NS_END_DAY)
-    stamps = base.astype("datetime64[ns]") + np.round(frac * 1440.0).astype("timedelta64[m]")
-    out[np.flatnonzero(ok)[fits]] = stamps[fits]
+    # (microseconds hold +-290,000 years: a start in 9999 plus _MAX_CALENDAR_DAYS still fits)
+    out[ok] = base.astype("datetime64[us]") + np.round(frac * 1440.0).astype("timedelta64[m]")
     return out
+
+
+def _in_ns(*stamps: np.ndarray) -> list[np.ndarray]:
+    """A schedule's datetime64[us] dates in one unit: datetime64[ns] (as always) when every date falls within
+    the days nanoseconds hold (1677-09-22 to 2262-04-10), else datetime64[us] (NaT read as an unplaced job
+    otherwise; the conversion to ns would wrap around silently)."""
+    days = [s[~np.isnat(s)].astype("datetime64[D]") for s in stamps]
+    if all(((d >= _NS_FIRST_DAY) & (d < _NS_END_DAY)).all() for d in days):
+        return [s.astype("datetime64[ns]") for s in stamps]
+    return list(stamps)
 
 
 def _settled(days: np.ndarray) -> np.ndarray:
@@ -1203,6 +1216,7 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     # a machine whose last job takes no time finishes when that job ends: at its start
     at_finish = out_m[instant][out_start[instant] == avail[out_m[instant]]]
     finish_ts[at_finish] = _to_timestamps(finish[at_finish], day0, cal, end=False)
+    frame["start"], frame["end"], finish_ts = _in_ns(start_ts, end_ts, finish_ts)
     machines = pd.DataFrame({
         "machine": m_ids.array,
         "work_center": m_wc.array,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -23,15 +24,19 @@ def frame(theo, alloc, on_order, consumed, **extra):
 
 
 def risk_by_hand(df: pd.DataFrame) -> pd.DataFrame:
-    """Straight pandas transcription of DOMAIN.md section 3 (independent of the kernels)."""
+    """Straight pandas transcription of DOMAIN.md section 3 (independent of the kernels), short meaning below 0
+    by more than the rounding allowance of yarn_risk's docstring."""
     t = df["Theoretical Balance"].fillna(0)
     a = df["Allocated"].fillna(0)
     c = df["Consumed"].fillna(0)
-    pb = t + a + df["On Order"].fillna(0)
+    o = df["On Order"].fillna(0)
+    pb = t + a + o
+    tol = t.abs() * 2.0**-51 + a.abs() * 2.0**-51 + o.abs() * 2.0**-51
+    short = pb < -tol
     weekly = np.where(c != 0, c.abs() / 4.3, np.where(a != 0, a.abs() / 8, 10.0))
     weeks = np.where((t > 0) & (weekly > 0), t / weekly, 0.0)
-    risk = np.select([pb < -1000, pb < -100, pb < 0], ["CRITICAL", "HIGH", "MEDIUM"], "LOW")
-    return pd.DataFrame({"planning_balance": pb, "shortage": np.where(pb < 0, -pb, 0.0),
+    risk = np.select([short & (pb < -1000), short & (pb < -100), short], ["CRITICAL", "HIGH", "MEDIUM"], "LOW")
+    return pd.DataFrame({"planning_balance": pb, "shortage": np.where(short, -pb, 0.0),
                          "weekly_demand": weekly, "weeks_of_supply": weeks,
                          "risk": pd.Categorical(risk, dtype=bk_fast.RISK_DTYPE)}, index=df.index)
 
@@ -344,7 +349,9 @@ def test_risk_kernel_every_select_at_every_lane(fast_engine):
         (np.nan, np.nan, np.nan, np.nan), (430.0, 0.0, 0.0, -43.0), (-50.0, -1000.0, 0.0, 0.0),
         (80.0, -200.0, 0.0, 0.0), (-1000.0, 0.0, 0.0, 0.0), (-100.0, 0.0, -0.0, 0.0), (-0.0, -0.0, -0.0, -0.0),
         (5.0, 0.0, 0.0, 0.0), (np.inf, 0.0, 0.0, 0.0), (-np.inf, 1.0, 0.0, 0.0), (1e308, 1e308, 0.0, 0.0),
-        (7.0, np.nan, 3.0, -8.6), (-1000.0001, 0.0, 0.0, np.inf), (0.0, 0.0, 0.0, 5e-324)]
+        (7.0, np.nan, 3.0, -8.6), (-1000.0001, 0.0, 0.0, np.inf), (0.0, 0.0, 0.0, 5e-324),
+        (1048.1, -1108.3, 60.2, 0.0), (1048.1, -1108.3, 60.199999999, 0.0), (2e18, -(2e18 + 256.0), 0.0, 0.0),
+        (np.nan, -1e-9, -0.0, 0.0)]  # a rounding residue (LOW), 1e-9 short, -256 in the allowance (LOW), 1e-9 short
     base = np.array(rows, dtype=np.float64)
     for shift in range(5):
         arr = np.roll(np.concatenate([base, base[:shift]]), shift, axis=0)
@@ -353,3 +360,63 @@ def test_risk_kernel_every_select_at_every_lane(fast_engine):
         got_block, got_risk = _risk_kernel(fast_engine, cols)
         np.testing.assert_array_equal(got_risk, ref_risk)
         np.testing.assert_array_equal(got_block, ref_block)
+
+
+# -- audit fixes (prec) ---------------------------------------------------------------------------------------
+
+def test_rounding_residue_is_no_shortage(engine):
+    """1048.1 - 1108.3 + 60.2 is 0 in decimal and -4.26e-14 in float64: the yarn was short 4.3e-14 lbs, MEDIUM
+    (298 of 1,000 random two-decimal yarns with a balance of exactly 0 were). A planning balance within the
+    rounding allowance of its float64 sums is not short; a real shortage, 1e-9 lbs, still is. The balance itself
+    stays float64's sum."""
+    df = frame([1048.1, 1048.1, 0.0, 2e18, 2e18], [-1108.3, -1108.3, -1e-9, -(2e18 + 256.0), -(2e18 + 4096.0)],
+               [60.2, 60.199999999, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0])
+    out = bk_fast.yarn_risk(df, engine=engine)
+    assert out["planning_balance"].iloc[0] == 1048.1 - 1108.3 + 60.2 < 0
+    # 2e18 lbs: the allowance is ~1776 lbs, so -256 is no shortage (nor HIGH); -4096 is CRITICAL
+    assert out["shortage"].tolist() == [0.0, 1108.3 - 1048.1 - 60.199999999, 1e-9, 0.0, 4096.0]
+    assert out["risk"].tolist() == ["LOW", "MEDIUM", "MEDIUM", "LOW", "CRITICAL"]
+    # computed here from its components, the Theoretical Balance's three sums count too: 0.3 - 0.1 - 0.2 = 0 in
+    # decimal, -2.8e-17 in float64 (far beyond the kernel's allowance of the sums it makes itself)
+    comp = pd.DataFrame({"Beginning Balance": [0.3, 0.3], "Received": [np.nan, 0.0], "Consumed": [-0.1, -0.1],
+                         "Adjustments": [-0.2, -0.2], "Allocated": [0.0, -1e-9], "On Order": [np.nan, 0.0]})
+    out = bk_fast.yarn_risk(comp, engine=engine)
+    assert out["planning_balance"].tolist() == [0.3 - 0.1 - 0.2, 0.3 - 0.1 - 0.2 - 1e-9] and 0.3 - 0.1 - 0.2 < 0
+    assert out["shortage"].tolist() == [0.0, -(0.3 - 0.1 - 0.2 - 1e-9)]
+    assert out["risk"].tolist() == ["LOW", "MEDIUM"]
+
+
+def _text(v):
+    return None if v is None else f"{'-' if v < 0 else ''}{abs(v) // 100}.{abs(v) % 100:02d}"
+
+
+@st.composite
+def _two_decimal_row(draw, n):
+    """``n`` two-decimal quantities as decimal strings (None: a blank), the last one often balancing the others
+    to an exact sum of 0 or +-0.01 in decimal."""
+    vals = draw(st.lists(st.one_of(st.none(), st.integers(-10**12, 10**12)), min_size=n, max_size=n))
+    offset = draw(st.sampled_from([None, 0, 0, -1, 1]))
+    if offset is not None:
+        vals[-1] = offset - sum(v or 0 for v in vals[:-1])
+    return [_text(v) for v in vals]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.booleans().flatmap(lambda comp: st.tuples(st.just(comp), st.lists(_two_decimal_row(6 if comp else 3),
+                                                                            min_size=1, max_size=9))))
+def test_generated_two_decimal_shortage_against_exact_sum(engine, case):
+    """Random two-decimal yarns (up to 1e10 lbs a quantity), read from their decimal text; the exact planning
+    balance is the sum of the texts' Fractions: >= 0 is never short (LOW), <= -0.01 always is, by -PB as
+    float64 computed it. Through a Theoretical Balance column and through its four components."""
+    components, rows = case
+    names = (["Beginning Balance", "Received", "Consumed", "Adjustments"] if components
+             else ["Theoretical Balance"]) + ["Allocated", "On Order"]
+    df = pd.DataFrame([[np.nan if v is None else float(v) for v in r] for r in rows], columns=names)
+    out = bk_fast.yarn_risk(df if components else df.assign(Consumed=0.0), engine=engine)
+    for r, pb, short, risk in zip(rows, out["planning_balance"], out["shortage"], out["risk"]):
+        exact = sum(Fraction(v) for v in r if v is not None)
+        if exact >= 0:
+            assert (short, risk) == (0.0, "LOW"), (r, pb)
+        elif exact <= Fraction(-1, 100):
+            assert short == -pb > 0, (r, pb, short)
+            assert risk == ("CRITICAL" if pb < -1000 else "HIGH" if pb < -100 else "MEDIUM"), (r, pb)

@@ -22,6 +22,9 @@ __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
 #: ordered categorical of :func:`yarn_risk`'s ``risk`` column
 RISK_DTYPE = pd.CategoricalDtype(list(RISK_LEVELS), ordered=True)
 _WHAT = "inventory"
+#: yarn_risk's rounding allowance when it computes the Theoretical Balance from its components, per input lbs (see
+#: _clear_component_residue)
+_COMPONENT_RESIDUE = 8 * 2.0**-53
 #: yarn_risk's float columns, built once (an Index of text labels costs more than the kernel on small frames)
 _FLOAT_COLUMNS = pd.Index(["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
 
@@ -33,6 +36,8 @@ class _Reader:
     def __init__(self, inventory) -> None:
         self.df = require_frame(inventory, _WHAT)
         self.inputs: list[tuple[object, np.ndarray]] = []
+        #: the four components when :meth:`computed` made the Theoretical Balance, else None
+        self.components: list[np.ndarray] | None = None
 
     def columns(self, *names: str) -> list[np.ndarray]:
         arrays = []
@@ -62,8 +67,8 @@ class _Reader:
         kernels downstream read the NaN of ``inf - inf`` as a missing number (0), so a planning balance made
         of it would be finite and pass :meth:`check_finite`."""
         out = np.empty(len(self.df), dtype=np.float64)
-        resolve("theoretical_balance", engine)(
-            *self.columns("Beginning Balance", "Received", "Consumed", "Adjustments"), out)
+        self.components = self.columns("Beginning Balance", "Received", "Consumed", "Adjustments")
+        resolve("theoretical_balance", engine)(*self.components, out)
         self.check_finite(out)
         return out
 
@@ -192,13 +197,20 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
 
     Columns of the result:
 
-    - ``planning_balance``: Theoretical + Allocated + On Order;
-    - ``shortage``: ``-planning_balance`` where it is negative, else 0 (lbs);
+    - ``planning_balance``: (Theoretical + Allocated) + On Order, float64's sum as the ERP computes it;
+    - ``shortage``: ``-planning_balance`` where the yarn is short, else 0 (lbs). Short means below 0 by more
+      than a rounding allowance: ``planning_balance < -tol``, ``tol = |Theoretical| x R + |Allocated| x R +
+      |On Order| x R`` with ``R = 4 x 2**-53`` (``8 x 2**-53`` of all six inputs when the Theoretical Balance is
+      computed here from its four components). ``tol`` bounds how far float64's sums can lie from the exact
+      sum of the decimal numbers read (each input within ``2**-53 |input|`` of its decimal, each addition within
+      ``2**-53 |result|``; derived at ``bk_fast._kernels.reference.inventory.RESIDUE``), so a balance of
+      exactly 0 in decimal (``1048.1 - 1108.3 + 60.2`` is -4.3e-14 in float64) is not short, while a real
+      shortage, however small (1e-9 lbs), is: DOMAIN.md section 3's "shortage when PB < 0" less the residue;
     - ``weekly_demand``: ``|Consumed| / 4.3`` if Consumed != 0, elif Allocated != 0 ``|Allocated| / 8``,
       else 10 lbs;
     - ``weeks_of_supply``: Theoretical / weekly demand when both > 0, else 0;
-    - ``risk``: ordered categorical LOW < MEDIUM < HIGH < CRITICAL: CRITICAL below -1000, HIGH below -100,
-      MEDIUM below 0 (all strict), else LOW.
+    - ``risk``: ordered categorical LOW < MEDIUM < HIGH < CRITICAL: LOW unless short; a short yarn is
+      CRITICAL below -1000, HIGH below -100 (both strict), else MEDIUM.
 
     Parameters
     ----------
@@ -223,6 +235,15 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
     18767             430.0       0.0           10.0             43.0       LOW
     18929           -1050.0    1050.0          125.0              0.0  CRITICAL
     19003            -120.0     120.0           25.0              3.2      HIGH
+
+    A balance of 0 in decimal that float64 misses by a rounding residue is not short; 1e-9 lbs short is:
+
+    >>> inv = pd.DataFrame({"Theoretical Balance": [1048.1, 1048.1], "Allocated": [-1108.3, -1108.3],
+    ...                     "On Order": [60.2, 60.199999999], "Consumed": [0.0, 0.0]})
+    >>> bk_fast.yarn_risk(inv)[["planning_balance", "shortage", "risk"]]
+       planning_balance      shortage    risk
+    0     -4.263256e-14  0.000000e+00     LOW
+    1     -1.000046e-09  1.000046e-09  MEDIUM
     """
     reader = _Reader(inventory)
     df = reader.df
@@ -237,10 +258,37 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
         reader.check_finite(block[0], block[2])  # names an infinite input; else the balance overflowed:
         bad = risk < 0
         pb = block[0][bad]
-        risk[bad] = np.select([pb < -1000.0, pb < -100.0, pb < 0.0], [3, 2, 1], 0)
+        risk[bad] = np.select([pb < -1000.0, pb < -100.0, pb < 0.0], [3, 2, 1], 0)  # (+-inf: no residue here)
+    if reader.components is not None:
+        _clear_component_residue(block[0], block[1], risk, [*reader.components, allocated, on_order])
     out = pd.DataFrame(block.T, index=df.index, copy=False, columns=_FLOAT_COLUMNS)
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)
     return out
+
+
+def _clear_component_residue(balance: np.ndarray, shortage: np.ndarray, risk: np.ndarray,
+                             inputs: list[np.ndarray]) -> None:
+    """yarn_risk's allowance when it computed the Theoretical Balance from its four components: the planning
+    balance is then five float64 sums of six inputs (``inputs``, NaN as 0), so it lies within ``2**-53 S (1 +
+    5 (1 + 2**-53)**5)`` of the exact decimal sum, ``S`` the sum of the six ``|input|`` (the kernel's bound
+    argument with five sums). ``8 x 2**-53`` of each ``|input|``, added in order, is above that; the kernel's own
+    allowance (``4 x 2**-53`` of three inputs) is below it, so only rows it found short (risk > 0) can be within
+    it: those are not short (shortage 0, risk LOW), in place."""
+    short = np.flatnonzero(risk > 0)  # (an int8 pass: far cheaper than testing the float shortage)
+    if not short.size:
+        return
+    tol = np.zeros(short.size)
+    v = np.empty(short.size)
+    for x in inputs:
+        np.take(x, short, out=v)
+        np.abs(v, out=v)
+        np.fmax(v, 0.0, out=v)  # (NaN as 0)
+        v *= _COMPONENT_RESIDUE
+        tol += v
+    np.negative(tol, out=tol)
+    clear = short[np.take(balance, short) >= tol]
+    shortage[clear] = 0.0
+    risk[clear] = 0
 
 
 def _demo_step(mill, engine):

@@ -33,6 +33,7 @@ cdef extern from *:
        arrays from the Python layer) and every select is a blend: real inventories scatter NaNs and signs at
        random, so branches would be mispredicted, and without __restrict nine arrays' worth of alias checks
        stop the compiler from vectorising. Same IEEE operations, in the same order, as the other engines. */
+    #define BKF_RESIDUE 0x1p-51  /* the rounding allowance's scale, reference.inventory.RESIDUE (4 x 2**-53) */
     #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) \
         && !defined(BK_FAST_BOUNDSCHECK)
     /* one AVX2 clone picked at load time on CPUs that have it (4 doubles a step), the baseline x86-64
@@ -50,17 +51,19 @@ cdef extern from *:
             double c = co[i] == co[i] ? co[i] : 0.0;
             double o = oo[i] == oo[i] ? oo[i] : 0.0;
             double pb = t + a + o;
+            double tol = fabs(t) * BKF_RESIDUE + fabs(a) * BKF_RESIDUE + fabs(o) * BKF_RESIDUE;
+            int short_ = pb < -tol;  /* short: below the rounding allowance (-ffp-contract=off: no FMA) */
             double wc = fabs(c) / 4.3;
             double wa = fabs(a) / 8.0;
             double w = a != 0.0 ? wa : 10.0;
             w = c != 0.0 ? wc : w;
             double q = t / w;
             bal[i] = pb;
-            sh[i] = pb < 0.0 ? -pb : 0.0;
+            sh[i] = short_ ? -pb : 0.0;
             wk[i] = w;
             double r = t > 0.0 ? q : 0.0;  /* here, not above the stores: gcc 12 vectorises only this order */
             ws[i] = w > 0.0 ? r : 0.0;  /* (the form `(t > 0) & (w > 0) ? q : 0` defeats gcc 12's vectoriser) */
-            signed char code = (signed char)(pb < 0.0 ? (pb < -100.0 ? (pb < -1000.0 ? 3 : 2) : 1) : 0);
+            signed char code = (signed char)(short_ ? (pb < -100.0 ? (pb < -1000.0 ? 3 : 2) : 1) : 0);
             rk[i] = (pb - pb) + (w - w) == 0.0 ? code : (signed char)-1;  /* -1: balance or weekly not finite */
         }
     }
@@ -74,7 +77,8 @@ cdef extern from *:
        ms at 10^6 rows), which left the Cython engine below 10x pandas in most runs. Here every select is a
        mask (and / blend), the codes are the sum of three comparison masks, four bytes stored a step. The
        same IEEE operations in the same order as the scalar loop: (t + a) + o, |c| / 4.3, |a| / 8, t / w
-       (no FMA: intrinsics are never contracted); NaN inputs read as 0 by masking them out. */
+       (no FMA: intrinsics are never contracted), the allowance |t| R + |a| R + |o| R too; NaN inputs read as 0
+       by masking them out. */
     __attribute__((target("avx2")))
     static Py_ssize_t bkf_yarn_risk_avx2(Py_ssize_t n, const double *th, const double *al, const double *oo,
                                          const double *co, double *__restrict bal, double *__restrict sh,
@@ -83,6 +87,7 @@ cdef extern from *:
         const __m256d zero = _mm256_setzero_pd(), sign = _mm256_set1_pd(-0.0);
         const __m256d d43 = _mm256_set1_pd(4.3), d8 = _mm256_set1_pd(8.0), ten = _mm256_set1_pd(10.0);
         const __m256d m100 = _mm256_set1_pd(-100.0), m1000 = _mm256_set1_pd(-1000.0);
+        const __m256d res = _mm256_set1_pd(BKF_RESIDUE);
         const __m256i low32 = _mm256_setr_epi32(0, 2, 4, 6, 0, 2, 4, 6);
         Py_ssize_t i = 0;
         for (; i + 4 <= n; i += 4) {
@@ -98,16 +103,21 @@ cdef extern from *:
             __m256d w = _mm256_blendv_pd(ten, wa, _mm256_cmp_pd(a, zero, _CMP_NEQ_UQ));
             w = _mm256_blendv_pd(w, wc, _mm256_cmp_pd(c, zero, _CMP_NEQ_UQ));
             __m256d q = _mm256_div_pd(t, w);
-            __m256d neg = _mm256_cmp_pd(pb, zero, _CMP_LT_OQ);
+            __m256d tol = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(_mm256_andnot_pd(sign, t), res),
+                                                      _mm256_mul_pd(_mm256_andnot_pd(sign, a), res)),
+                                        _mm256_mul_pd(_mm256_andnot_pd(sign, o), res));
+            __m256d neg = _mm256_cmp_pd(pb, _mm256_xor_pd(tol, sign), _CMP_LT_OQ);  /* short: pb < -tol */
             __m256d pos = _mm256_and_pd(_mm256_cmp_pd(t, zero, _CMP_GT_OQ), _mm256_cmp_pd(w, zero, _CMP_GT_OQ));
             _mm256_storeu_pd(bal + i, pb);
             _mm256_storeu_pd(sh + i, _mm256_and_pd(_mm256_xor_pd(pb, sign), neg));  /* -pb below 0, else +0.0 */
             _mm256_storeu_pd(wk + i, w);
             _mm256_storeu_pd(ws + i, _mm256_and_pd(q, pos));
-            /* masks are -1 where true: 0 - (pb < 0) - (pb < -100) - (pb < -1000) is the code 0..3 */
+            /* masks are -1 where true: 0 - short - (short & pb < -100) - (short & pb < -1000) is the code 0..3 */
             __m256i code = _mm256_sub_epi64(_mm256_setzero_si256(), _mm256_castpd_si256(neg));
-            code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_cmp_pd(pb, m100, _CMP_LT_OQ)));
-            code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_cmp_pd(pb, m1000, _CMP_LT_OQ)));
+            code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_and_pd(neg, _mm256_cmp_pd(pb, m100,
+                                                                                              _CMP_LT_OQ))));
+            code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_and_pd(neg, _mm256_cmp_pd(pb, m1000,
+                                                                                               _CMP_LT_OQ))));
             __m256d fin = _mm256_cmp_pd(_mm256_add_pd(_mm256_sub_pd(pb, pb), _mm256_sub_pd(w, w)), zero,
                                         _CMP_EQ_OQ);
             code = _mm256_or_si256(code, _mm256_andnot_si256(_mm256_castpd_si256(fin), _mm256_set1_epi64x(-1)));

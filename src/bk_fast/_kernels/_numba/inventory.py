@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bk_fast._kernels._numba import jit
+from bk_fast._kernels.reference.inventory import RESIDUE
 
 
 @jit(inline="always")
@@ -29,14 +30,17 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
         t = _z(theoretical[i])
         a = _z(allocated[i])
         c = _z(consumed[i])
-        pb = t + a + _z(on_order[i])
+        o = _z(on_order[i])
+        pb = t + a + o
+        tol = abs(t) * RESIDUE + abs(a) * RESIDUE + abs(o) * RESIDUE  # rounding allowance (reference.RESIDUE)
+        short = pb < -tol
         balance[i] = pb
-        shortage[i] = -pb if pb < 0.0 else 0.0
+        shortage[i] = -pb if short else 0.0
         wc = abs(c) / 4.3
         wa = abs(a) / 8.0
         w = wa if a != 0.0 else 10.0
         w = wc if c != 0.0 else w
         weekly[i] = w
         weeks[i] = (t / w) if (t > 0.0) & (w > 0.0) else 0.0
-        code = (pb < 0.0) + (pb < -100.0) + (pb < -1000.0)
+        code = short + (short & (pb < -100.0)) + (short & (pb < -1000.0))
         risk[i] = code if (pb - pb) + (w - w) == 0.0 else -1  # -1: balance or weekly not finite

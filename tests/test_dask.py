@@ -1219,3 +1219,80 @@ def test_net_requirements_empty_text_gross_int_on_hand_declared_as_computed(loca
         got = lazy.compute()
         assert lazy.index.dtype == got.index.dtype == exp.index.dtype == np.int64
     assert res.summary.compute()["on_hand"].tolist() == [3.0, 7.0]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit rev19 (left over): ids in ``pd.ArrowDtype`` strings (``dtype_backend="pyarrow"`` readers) were not text
+# for the choice of the declared index dtype
+
+
+def _arrow_text(name):
+    pa = pytest.importorskip("pyarrow")
+    return pd.ArrowDtype(getattr(pa, name)())
+
+
+@pytest.mark.parametrize("arrow", ["string", "large_string"])
+def test_weekly_balance_arrow_dtype_on_hand_beside_str_demand_declared_as_computed(local, arrow):
+    """An on_hand keyed by Arrow strings beside a ``str`` demand bringing ids it lacks: compute() and memory
+    give ``str``; the frame declared the ArrowDtype."""
+    demand = dd.from_pandas(pd.DataFrame({"item": pd.Series(["c3", "c1", "c2", "c3", "c5"], dtype="str"),
+                                          "week": [0, 1, 2, 3, 4], "qty": [1.0, 2.0, 3.0, 4.0, 5.0]}), npartitions=2)
+    on_hand = pd.Series([2.0, 2.0], index=pd.Index(pd.array(["c1", "c4"], dtype=_arrow_text(arrow))))
+    lazy = bkd.weekly_balance(on_hand, demand, npartitions=2)
+    got, expected = lazy.compute(), bk_fast.weekly_balance(on_hand, demand.compute())
+    assert lazy.index.dtype == got.index.dtype == expected.index.dtype == "str"
+    pd.testing.assert_frame_equal(got, expected.sort_index())
+
+
+@pytest.mark.parametrize("arrow", ["string", "large_string"])
+def test_allocate_empty_object_orders_beside_arrow_dtype_supply_declared_as_computed(local, arrow):
+    """No orders (object item column), the supply keyed by Arrow strings: the deliveries keep the orders' object
+    dtype, computed and in memory; they were declared ``str``."""
+    orders = pd.DataFrame({"order": pd.Series([], dtype=np.int64), "item": _obj([]),
+                           "qty": pd.Series([], dtype=float), "priority": pd.Series([], dtype=np.int64),
+                           "due": pd.Series([], dtype=np.int64)})
+    supply = pd.DataFrame({"item": pd.array(["A", "C"], dtype=_arrow_text(arrow)), "period": [0, 0],
+                           "qty": [3.0, 1.0]})
+    res = bkd.allocate(_object_lazy(orders), supply, npartitions=2)
+    got = res.deliveries.compute()
+    assert res.deliveries.index.dtype == got.index.dtype == bk_fast.allocate(orders, supply).deliveries["item"].dtype
+    assert got.index.dtype == object and len(got) == 0
+
+
+@pytest.mark.parametrize("arrow", ["string", "large_string"])
+def test_netting_arrow_dtype_ids_beside_an_empty_input_of_another_kind_declared_as_computed(local, arrow):
+    """Arrow string ids with rows beside an empty input of another kind (int64 ids, no rows): compute() and
+    memory keep the Arrow dtype; the frames declared ``str`` (the ids read through NumPy)."""
+    text = _arrow_text(arrow)
+    empty = pd.DataFrame({"item": pd.Series([], dtype=np.int64), "week": pd.Series([], dtype=np.int64),
+                          "qty": pd.Series([], dtype=float)})
+    on_hand = pd.Series([2.0, 2.0], index=pd.Index(pd.array(["c1", "c4"], dtype=text)))
+    gross = empty.rename(columns={"week": "period"})
+    res = bkd.net_requirements(_object_lazy(gross, 2), on_hand, npartitions=2)
+    expected = bk_fast.net_requirements(gross, on_hand)
+    for lazy, exp in ((res.summary, expected.summary), (res.record, expected.record.set_index("item"))):
+        assert lazy.index.dtype == lazy.compute().index.dtype == exp.index.dtype == text
+    demand = pd.DataFrame({"item": pd.array(["c3", "c1"], dtype=text), "week": [0, 1], "qty": [1.0, 2.0]})
+    no_stock = pd.Series([], dtype=float, index=pd.Index([], dtype=np.int64))
+    lazy = bkd.weekly_balance(no_stock, _object_lazy(demand), npartitions=2)
+    got, expected = lazy.compute(), bk_fast.weekly_balance(no_stock, demand)
+    assert lazy.index.dtype == got.index.dtype == expected.index.dtype == text
+    pd.testing.assert_frame_equal(got, expected.sort_index())
+
+
+@pytest.mark.parametrize("arrow", ["string", "large_string"])
+def test_allocate_empty_orders_beside_supply_of_another_kind_declared_as_computed(local, arrow):
+    """No orders (int64 item column), the supply keyed by Arrow strings: the deliveries keep the orders' int64,
+    computed and in memory; they were declared ``str``. And no orders keyed by Arrow strings beside int64 supply
+    keep the Arrow dtype (a text dtype of an empty input beside ids that are not text still counts here)."""
+    text = _arrow_text(arrow)
+    orders = pd.DataFrame({"order": pd.Series([], dtype=np.int64), "item": pd.Series([], dtype=np.int64),
+                           "qty": pd.Series([], dtype=float), "priority": pd.Series([], dtype=np.int64),
+                           "due": pd.Series([], dtype=np.int64)})
+    supply = pd.DataFrame({"item": pd.array(["c1", "c4"], dtype=text), "period": [0, 0], "qty": [3.0, 1.0]})
+    int_supply = supply.assign(item=[1, 4])
+    for orders, supply in ((orders, supply), (orders.astype({"item": text}), int_supply)):
+        res = bkd.allocate(_object_lazy(orders), supply, npartitions=2)
+        got = res.deliveries.compute()
+        assert res.deliveries.index.dtype == got.index.dtype == orders["item"].dtype
+        assert bk_fast.allocate(orders, supply).deliveries["item"].dtype == orders["item"].dtype

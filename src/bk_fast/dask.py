@@ -35,7 +35,9 @@ lacks): pandas infers ``str`` when it appends object indexes of text (pandas-dev
 partition and the declared index are ``str`` (the values as in memory); in one range, object, as in memory.
 Categorical ids whose categories differ between the inputs get the dtype the in-memory function
 gives their union (text, or the first input's categorical when the others bring no id it lacks) in every
-partition, though a partition's own items may unite otherwise.
+partition, though a partition's own items may unite otherwise; so do text ids of several dtypes where one is
+``str``, pandas' ``string`` or Arrow strings in ``pd.ArrowDtype`` (``dtype_backend="pyarrow"`` readers), and
+such ids beside an empty input of another kind.
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -674,8 +676,10 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     of the inputs in the order that function unites them. It keeps the first input's categorical dtype when
     the others bring no id it lacks and, else, appends them (pandas gives text when categories differ), so a
     partition, holding some ids only, may keep a categorical dtype the whole call loses, or the reverse. So with
-    text ids of several dtypes (Arrow strings, ``str``, object), one a pandas string dtype: pandas keeps the
-    first input's dtype unless another brings an id it lacks, so a partition's may differ from the whole call's."""
+    text ids of several dtypes (``str``, ``string``, Arrow strings, object), one a text extension dtype
+    (:func:`_text_extension`): pandas keeps the first input's dtype unless another brings an id it lacks, so a
+    partition's may differ from the whole call's. So too with text extension ids beside an empty input of
+    another kind: read through NumPy (``items``, :func:`_like`) they are ``str``."""
     dtypes = []
     for parts in found:
         kinds = {d[3] for d in parts}
@@ -687,20 +691,25 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     # (object text ids: a partition's answer, uniting some ids only, may be object or ``str`` where the whole
     # call's is the other, appending object text ids giving ``str``)
     obj = any(t == object and ids[k].inferred_type == "string" for k, t in enumerate(dtypes))
+    # (text extension ids with rows: an empty input of another kind beside them sets no dtype, they keep theirs)
+    ext = any(t is not None and _text_extension(t) and len(ids[k]) for k, t in enumerate(dtypes))
     if not (any(isinstance(d[3], pd.CategoricalDtype) for parts in found for d in parts)  # (per partition too)
-            or (len(text) > 1 and any(isinstance(t, pd.StringDtype) for t in text)) or obj):
+            or (len(text) > 1 and any(_text_extension(t) for t in text)) or obj or ext):
         return None
     # (each input's ids in its own dtype, united as the single-machine function unites them)
     return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
 
 
-def _concatenated(like: pd.Index | None, bounds: np.ndarray, held: pd.Index) -> pd.Index | None:
+def _concatenated(like: pd.Index | None, bounds: np.ndarray, held) -> pd.Index | None:
     """``like`` as Dask's ``compute()`` returns it: it concatenates the partitions' answers holding rows, and
     pandas appending object indexes of text infers ``str`` (pandas-dev/pandas#60159), so object text ids
     (``like``, the single-machine function's dtype) become ``str`` when ``held`` (the ids that may have rows) lie
     in two item ranges or more (``bounds``): every partition and the declared index get it, whatever rows the
-    partitions hold; else ``like``."""
-    if like is None or like.dtype != object or held.inferred_type != "string":
+    partitions hold; else ``like``. ``held`` may be a function giving them, called for object ids only."""
+    if like is None or like.dtype != object:
+        return like
+    held = held() if callable(held) else held
+    if held.inferred_type != "string":
         return like
     if len(np.unique(_range_of(bounds, held.to_numpy(dtype=object)))) < 2:
         return like
@@ -753,7 +762,21 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
 
 
 def _is_text(dtype) -> bool:
-    return dtype == object or isinstance(dtype, pd.StringDtype)
+    return dtype == object or _text_extension(dtype)
+
+
+def _text_extension(dtype) -> bool:
+    """Whether ``dtype`` is an extension dtype of text: pandas' string dtypes (``str``, ``string``) or an Arrow
+    string type in ``pd.ArrowDtype`` (``string``, ``large_string``: what ``dtype_backend="pyarrow"`` readers
+    give; ``string_view`` too, though pandas 3.1 cannot yet take it through the single-machine functions), which
+    pandas unites with other text dtypes as it does the string dtypes."""
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if not isinstance(dtype, pd.ArrowDtype):
+        return False
+    import pyarrow as pa  # (there is an ArrowDtype: pyarrow is installed)
+    t = dtype.pyarrow_dtype
+    return pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t)
 
 
 def _not_text(items: pd.Index) -> bool:
@@ -928,20 +951,21 @@ def _meta_on_hand(on_hand):
     return on_hand
 
 
-def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = None) -> pd.DataFrame:
+def _empty_like(meta: pd.DataFrame, items: pd.Index, like: pd.Index | None = None, own=None) -> pd.DataFrame:
     """``meta`` (the function's answer on empty inputs, its index cast as the partitions cast theirs) with no
-    rows and the index dtype of the partitions' answers: ``like``'s where categorical ids, or pandas string
-    ids beside other text ids, are involved (the partitions are cast to it, :func:`_united`); an extension
-    dtype of the ids (nullable, Arrow), which the partitions keep, as it is (not a string dtype that only an
-    empty input brought beside ids that are not text, :func:`_not_text`); else ``like``'s (:func:`_like`), or
-    the items' (a NumPy dtype
-    of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
+    rows and the index dtype of the partitions' answers: ``like``'s where categorical ids, or text extension ids
+    (pandas string dtypes, Arrow strings) beside other text ids, are involved (the partitions are cast to it,
+    :func:`_united`); an extension dtype of the ids (nullable, Arrow), which the partitions keep, as it is (not a
+    text dtype that only an empty input brought beside ids that are not text, :func:`_not_text` of ``own``, the
+    ids whose dtype the answer keeps, default ``items``); else ``like``'s (:func:`_like`), or the items' (a NumPy
+    dtype of an empty answer cannot tell what the ids are: an object column of integers gives int64 ids)."""
     out = meta.head(0)
     index = (like if like is not None and (pd.CategoricalDtype in (type(like.dtype), type(meta.index.dtype))
-                                           or isinstance(like.dtype, pd.StringDtype)
+                                           or _text_extension(like.dtype)
                                            or (like.dtype == object and items.inferred_type == "string"))
              else meta.index[:0] if (isinstance(meta.index.dtype, pd.api.extensions.ExtensionDtype)
-                                     and not (_is_text(meta.index.dtype) and _not_text(items)))
+                                     and not (_is_text(meta.index.dtype)
+                                              and _not_text(items if own is None else own)))
              else like if like is not None else items[:0])
     return out.set_axis(index.rename(meta.index.name), axis=0)
 
@@ -1149,10 +1173,14 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     s_split = _split_all(supply, s_item, bounds, nparts)
     kwargs = dict(partial=partial, max_lateness=max_lateness, min_shipment=min_shipment, columns=columns,
                   engine=engine)
-    # (deliveries: of ids both ordered and supplied)
-    like = _concatenated(united, bounds, ids[0][ids[0].isin(ids[1])]) if united is not None else _like(items, nparts)
+    # (deliveries: of ids both ordered and supplied; found for object ids only: pandas 3.1's isin of ``str`` ids
+    # makes a pyarrow scalar of each id looked for, about 1 s for 100,000 ids)
+    like = (_concatenated(united, bounds, lambda: ids[0][ids[0].isin(ids[1])]) if united is not None
+            else _like(items, nparts))
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
-    metas = [_empty_like(meta[0], items, like), meta[1], meta[2]]
+    # (the deliveries keep the orders' id dtype, as in memory: so a text dtype of empty orders beside supply ids
+    # that are not text)
+    metas = [_empty_like(meta[0], items, like, ids[0]), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),

@@ -813,7 +813,12 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     ``balance[w] = balance[w-1] - demand[w] + receipts[w]`` through the last bucket (the ERP's ``Later``).
     Past-due receipts are **not** in the weekly roll but are in the total:
     ``total_receipt = past_due + sum(receipts)``, ``total_balance = on_hand - total_demand + total_receipt``.
-    A shortage week is the first bucket with balance < 0; recovery is the first later bucket with balance > 0.
+    A shortage week is the first bucket with balance < 0; recovery is the first later bucket with balance > 0;
+    each beyond a rounding residue: by more than the running bound on the balance's float64 error that
+    :func:`net_requirements` keeps for its stock, per item (``2**-53`` of every input read and of every sum of the
+    roll, a sum's at most either operand: none for a sum with 0). The balances are the ERP's float64 numbers,
+    unchanged: 100.3 on hand less 40.1 and 60.2 is -7.1e-15, exactly 0 in decimal, and no shortage; a real
+    shortage, however small against the stock (1e-9 lbs), is one.
 
     Parameters
     ----------
@@ -849,6 +854,9 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
            This Week  Week 36  total_balance first_short recovery
     18767    -3137.8    741.9          741.9   This Week  Week 36
     18929       15.0     15.0           20.0         NaN      NaN
+    >>> out = bk_fast.weekly_balance({1: 100.3}, pd.DataFrame({"This Week": [40.1], "Week 36": [60.2]}, index=[1]))
+    >>> print(out.loc[1, "Week 36"], out.loc[1, "first_short"])
+    -7.105427357601002e-15 nan
     """
     d_src = _parse(demand, "demand")
     if d_src is None:

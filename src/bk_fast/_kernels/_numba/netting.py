@@ -17,25 +17,37 @@ from bk_fast._kernels._numba import jit
 from bk_fast._kernels.reference.netting import LOT_SLACK, ROUNDING
 
 
+@jit(inline="always")
+def _sum_err(a, b, total):
+    """The rounding term of ``total = a + b`` (the reference's ``_sum_err``): ``min(|total| x ROUNDING, |a|,
+    |b|)``, 0 where an operand is 0 (exact)."""
+    return min(min(abs(total) * ROUNDING, abs(a)), abs(b))
+
+
 @jit
 def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, total_receipt, total,
                 first_short, recovery):
     n, t_len = demand.shape
     for r in range(n):
         prev = on_hand[r]
+        err = abs(prev) * ROUNDING  # (the balance's error bound, as the reference's: short / recovered beyond it)
         td = 0.0
         tr = past_due[r]
         fs = -1
         rc = -1
         for t in range(t_len):
-            cur = (prev - demand[r, t]) + receipts[r, t]
+            d = demand[r, t]
+            q = receipts[r, t]
+            t1 = prev - d
+            cur = t1 + q
             balance[r, t] = cur
-            td += demand[r, t]
-            tr += receipts[r, t]
+            err = (((err + abs(d) * ROUNDING) + abs(q) * ROUNDING) + _sum_err(prev, d, t1)) + _sum_err(t1, q, cur)
+            td += d
+            tr += q
             if fs < 0:
-                if cur < 0.0:
+                if cur < -err:
                     fs = t
-            elif rc < 0 and cur > 0.0:
+            elif rc < 0 and cur > err:
                 rc = t
             prev = cur
         total_demand[r] = td
@@ -118,8 +130,8 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
             t1 = prev + s[p]
             avail = t1 - g[p]
             # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
-            err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + abs(t1) * ROUNDING) \
-                + abs(avail) * ROUNDING
+            err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + _sum_err(prev, s[p], t1)) \
+                + _sum_err(t1, g[p], avail)
             # (short, and the residue rule: as in the loop below)
             short = avail < ss and (not err < np.inf or avail < ss - (err - wo))
             if avail < ss and not short:
@@ -128,7 +140,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
             dp = ss - avail if short else 0.0
             net[p] = dp
             prev = avail + dp
-            err = err + abs(prev) * ROUNDING
+            err = err + _sum_err(avail, dp, prev)
             if dp > 0.0 and prev < ss:
                 wo = wo + (ss - prev)
                 prev = ss
@@ -141,8 +153,8 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         t1 = prev + s[p]
         avail = t1 - g[p]
         # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
-        err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + abs(t1) * ROUNDING) \
-            + abs(avail) * ROUNDING
+        err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + _sum_err(prev, s[p], t1)) \
+            + _sum_err(t1, g[p], avail)
         # short only beyond what the error bound leaves after the earlier write-offs (an infinite bound: an
         # overflow, no residue); below ss by less is a residue: at ss, written off
         room = err - wo
@@ -190,7 +202,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         rec[p] = q
         orders[p] = k
         cur = avail + q
-        err = err + abs(cur) * ROUNDING
+        err = err + _sum_err(avail, q, cur)
         if short and cur < ss:
             # (every rule's receipts meet the safety stock up to a residue of the sum or of the lot count)
             wo = wo + (ss - cur)

@@ -33,21 +33,24 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
     ``balance[:, t] = (balance[:, t-1] - demand[:, t]) + receipts[:, t]``. Past-due receipts stay out of the
     roll: ``total_receipt = past_due + sum(receipts)`` (summed left to right),
     ``total = (on_hand - total_demand) + total_receipt``. ``first_short`` = first bucket with balance < 0
-    (else -1); ``recovery`` = first later bucket with balance > 0 (else -1).
+    (else -1); ``recovery`` = first later bucket with balance > 0 (else -1); each beyond the running bound on
+    the balance's float64 error (``ROUNDING``, as the netting roll keeps it; the balances are as computed):
+    a rounding residue of 0 is neither.
     """
     n, t_len = demand.shape
     prev = on_hand.copy()
+    err = np.abs(on_hand) * ROUNDING
     td = np.zeros(n)
     tr = past_due.copy()
     first_short[:] = -1
     recovery[:] = -1
     for t in range(t_len):
-        cur = (prev - demand[:, t]) + receipts[:, t]
+        cur, err = _roll(prev, -demand[:, t], -receipts[:, t], err)
         balance[:, t] = cur
         td += demand[:, t]
         tr += receipts[:, t]
-        newly_short = (first_short < 0) & (cur < 0.0)
-        recovered = (first_short >= 0) & (recovery < 0) & (cur > 0.0)
+        newly_short = (first_short < 0) & (cur < -err)
+        recovered = (first_short >= 0) & (recovery < 0) & (cur > err)
         recovery[recovered] = t
         first_short[newly_short] = t
         prev = cur
@@ -110,23 +113,33 @@ def _ww_plan(d, setup, hold):
 
 
 #: half an ulp per unit of magnitude. The roll keeps a running bound on the float64 error of ``avail``: the
-#: decimal reading of |on hand|, |ss| and every period's |receipts| and |gross|, and each rounded sum of the
-#: roll (``prev + receipts``, ``- gross``, ``+ planned receipt``), each at most half an ulp of its result:
-#: ``err += (|s| + |g| + |prev + s| + |avail|) x ROUNDING`` and ``+ |avail + q| x ROUNDING`` (terms scaled one
-#: by one: exact, a power of two, and no overflow to inf where the magnitudes pass the float range). A period
-#: below the safety stock by no more than ``err - wo`` is at it, where ``wo`` is what such residues (and receipts
-#: a residue short of ss) wrote off before: all write-offs together stay within the bound (a min/max/multiple
-#: lot whose count's relative slack would leave more short than the room is counted without slack), so the
-#: exact stock stays within twice the bound of ss (the float stock's own error comes on top).
+#: decimal reading of |on hand|, |ss| and every period's |receipts| and |gross|, and the rounding of each sum of
+#: the roll (``prev + receipts``, ``- gross``, ``+ planned receipt``), at most half an ulp of its result and at
+#: most either operand (``_sum_err``: 0 where an operand is 0, the sum is exact; idle periods add nothing):
+#: ``err += |s| x ROUNDING + |g| x ROUNDING + _sum_err(prev, s, prev + s) + _sum_err(prev + s, -g, avail)``, in
+#: that order, and ``+ _sum_err(avail, q, avail + q)`` (terms scaled one by one: exact, a power of two, and no
+#: overflow to inf where the magnitudes pass the float range). A period below the safety stock by no more than
+#: ``err - wo`` is at it, where ``wo`` is what such residues (and receipts a residue short of ss) wrote off
+#: before: all write-offs together stay within the bound (a min/max/multiple lot whose count's relative slack
+#: would leave more short than the room is counted without slack), so the exact stock stays within twice the
+#: bound of ss (the float stock's own error comes on top). ``weekly_roll`` keeps the same bound on its balances
+#: (``prev - demand + receipts``).
 ROUNDING = 2.0 ** -53
 
 
+def _sum_err(a, b, total):
+    """The rounding term of ``total = a + b``: ``min(|total| x ROUNDING, |a|, |b|)``. The rounding is at most half
+    an ulp of the sum and at most |a| and |b| (each operand is a float that far from the exact sum): 0 where
+    ``a`` or ``b`` is 0, the sum is then exact."""
+    return np.minimum(np.minimum(np.abs(total) * ROUNDING, np.abs(a)), np.abs(b))
+
+
 def _roll(prev, s, g, err):
-    """One period's ``avail = (prev + s) - g`` and the error bound grown by its terms."""
+    """One period's ``avail = (prev + s) - g`` and the error bound grown by its terms (``weekly_roll``: ``s`` the
+    negated demand, ``g`` the negated receipts, the same sums)."""
     t1 = prev + s
     avail = t1 - g
-    err = (((err + np.abs(s) * ROUNDING) + np.abs(g) * ROUNDING) + np.abs(t1) * ROUNDING) \
-        + np.abs(avail) * ROUNDING
+    err = (((err + np.abs(s) * ROUNDING) + np.abs(g) * ROUNDING) + _sum_err(prev, s, t1)) + _sum_err(t1, g, avail)
     return avail, err
 
 
@@ -152,7 +165,7 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
         dp = np.where(short, ss - avail, 0.0)
         d[:, p] = dp
         prev = avail + dp
-        err = err + np.abs(prev) * ROUNDING
+        err = err + _sum_err(avail, dp, prev)
         low = (dp > 0.0) & (prev < ss)
         wo = np.where(low, wo + (ss - prev), wo)
         prev = np.where(low, ss, prev)
@@ -281,7 +294,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         receipt[:, p] = q
         orders[:, p] = k
         cur = avail + q
-        err = err + np.abs(cur) * ROUNDING
+        err = err + _sum_err(avail, q, cur)
         low = short & (cur < ss)  # (every rule's receipts meet ss up to a residue of the sum or the lot count)
         wo = np.where(low, wo + (ss - cur), wo)
         cur = np.where(low, ss, cur)

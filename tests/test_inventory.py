@@ -31,7 +31,7 @@ def risk_by_hand(df: pd.DataFrame) -> pd.DataFrame:
     c = df["Consumed"].fillna(0)
     o = df["On Order"].fillna(0)
     pb = t + a + o
-    tol = t.abs() * 2.0**-51 + a.abs() * 2.0**-51 + o.abs() * 2.0**-51
+    tol = t.abs() * 2.0**-51 + a.abs() * 2.0**-51 + o.abs() * 2.0**-51 + 3 * 2.0**-1074
     short = pb < -tol
     weekly = np.where(c != 0, c.abs() / 4.3, np.where(a != 0, a.abs() / 8, 10.0))
     weeks = np.where((t > 0) & (weekly > 0), t / weekly, 0.0)
@@ -320,11 +320,13 @@ def test_cancelling_infinite_components_are_an_error_on_every_path(engine):
     assert bk_fast.planning_balance(big, engine=engine).tolist() == [5.0, np.inf]
 
 
-def _risk_kernel(engine, cols):
-    """The yarn_risk kernel of ``engine`` on four float64 arrays: its five outputs as bit patterns."""
+def _risk_kernel(engine, cols, parts=()):
+    """The yarn_risk kernel of ``engine`` on four float64 arrays (and ``parts``: Received, Adjustments, the first
+    array being then the Beginning Balance): its five outputs as bit patterns."""
     n = cols[0].size
     block, risk = np.full((4, n), 12345.0), np.full(n, 99, dtype=np.int8)  # (no output left unwritten)
-    resolve("yarn_risk", engine)(*cols, block[0], block[1], block[2], block[3], risk)
+    with np.errstate(all="ignore"):
+        resolve("yarn_risk", engine)(*cols, block[0], block[1], block[2], block[3], risk, *parts)
     return block.view(np.int64), risk
 
 
@@ -336,8 +338,10 @@ def test_generated_risk_kernel_bit_for_bit(fast_engine, data):
     (the kernel's -1 risk code), every length 0..41 so that every tail after a full step is met."""
     n = data.draw(st.integers(0, 41))
     cols = [data.draw(values(n)) for _ in COLS]  # theoretical, allocated, on order, consumed
-    ref_block, ref_risk = _risk_kernel("numpy", cols)
-    got_block, got_risk = _risk_kernel(fast_engine, cols)
+    # and the form that sums the Theoretical Balance from its components (received, adjustments)
+    parts = [data.draw(values(n)) for _ in range(2)] if data.draw(st.booleans()) else []
+    ref_block, ref_risk = _risk_kernel("numpy", cols, parts)
+    got_block, got_risk = _risk_kernel(fast_engine, cols, parts)
     np.testing.assert_array_equal(got_risk, ref_risk)
     np.testing.assert_array_equal(got_block, ref_block)
 
@@ -358,6 +362,13 @@ def test_risk_kernel_every_select_at_every_lane(fast_engine):
         cols = [np.ascontiguousarray(arr[:, j]) for j in range(4)]
         ref_block, ref_risk = _risk_kernel("numpy", cols)
         got_block, got_risk = _risk_kernel(fast_engine, cols)
+        np.testing.assert_array_equal(got_risk, ref_risk)
+        np.testing.assert_array_equal(got_block, ref_block)
+        # summed from its components: received and adjustments beside each row (NaN, cancelling, huge, tiny)
+        parts = [np.resize([np.nan, 0.3, -1e308, np.inf, -5e-324, 1e-9, -0.2], len(arr)),
+                 np.resize([-0.1, np.nan, -1e308, -np.inf, 5e-324, -2e18, 0.0, 1e-300], len(arr))]
+        ref_block, ref_risk = _risk_kernel("numpy", cols, parts)
+        got_block, got_risk = _risk_kernel(fast_engine, cols, parts)
         np.testing.assert_array_equal(got_risk, ref_risk)
         np.testing.assert_array_equal(got_block, ref_block)
 
@@ -420,3 +431,77 @@ def test_generated_two_decimal_shortage_against_exact_sum(engine, case):
         elif exact <= Fraction(-1, 100):
             assert short == -pb > 0, (r, pb, short)
             assert risk == ("CRITICAL" if pb < -1000 else "HIGH" if pb < -100 else "MEDIUM"), (r, pb)
+
+
+# -- audit fixes (rev23) --------------------------------------------------------------------------------------
+
+def _decimal_zero_rows(rng, rows, n):
+    """``rows`` rows of ``n`` decimal texts ``k E-e`` (exponents 300..330: subnormal and the smallest normal
+    numbers) whose exact decimal sum is 0, some blank (None)."""
+    out = []
+    for _ in range(rows):
+        e = [int(v) for v in rng.integers(300, 331, n)]
+        k = [0 if rng.random() < 0.1 else int(v) for v in rng.integers(-10**6, 10**6, n)]  # (0: a blank)
+        k[-1] = -sum(kk * 10**(max(e) - ee) for kk, ee in zip(k[:-1], e[:-1]))  # in units of 1E-max(e)
+        e[-1] = max(e)
+        out.append([f"{kk}E-{ee}" if kk else None for kk, ee in zip(k, e)])
+    return out
+
+
+def test_subnormal_exact_zero_balance_is_not_short(engine):
+    """-6.2220679E-310 - 1.262051347037E-310 + 7.484119247037E-310 is 0 in decimal, -5e-324 in float64: the yarn
+    was short 5e-324 lbs, MEDIUM. A subnormal input is only within 2**-1075 of its decimal (not 2**-53 of it) and
+    |x| x 2**-51 underflows to 0, so the allowance was 0; it now has a floor (3 x 2**-1074, 6 x 2**-1074 from the
+    components). Through a Theoretical Balance column and its components, the audit's rows and 200 generated
+    ones each; a real shortage of 1e-320 lbs still counts."""
+    tb = pd.DataFrame({"Theoretical Balance": [float("-6.2220679E-310"), -1e-320],
+                       "Allocated": [float("-1.262051347037E-310"), 0.0],
+                       "On Order": [float("7.484119247037E-310"), 0.0], "Consumed": [0.0, 0.0]})
+    comp = pd.DataFrame({c: [float(v), 0.0] for c, v in zip(
+        [*COMPONENTS, "Allocated", "On Order"],
+        ["-6.139E-321", "5.2931E-320", "-4.2736E-320", "3.2301E-320", "-6.3490E-320", "2.7133E-320"])})
+    comp.loc[1, "Received"] = -1e-320
+    for df in (tb, comp):
+        out = bk_fast.yarn_risk(df, engine=engine)
+        assert out["planning_balance"].tolist() == [-5e-324, -1e-320]  # float64's sums, kept
+        assert out["shortage"].tolist() == [0.0, 1e-320]
+        assert out["risk"].tolist() == ["LOW", "MEDIUM"]
+    rng = np.random.default_rng(23)
+    for names in (["Theoretical Balance", "Allocated", "On Order"], [*COMPONENTS, "Allocated", "On Order"]):
+        rows = _decimal_zero_rows(rng, 200, len(names))
+        df = pd.DataFrame([[np.nan if v is None else float(v) for v in r] for r in rows], columns=names)
+        if "Consumed" not in df:
+            df["Consumed"] = 0.0
+        out = bk_fast.yarn_risk(df, engine=engine)
+        assert all(sum(Fraction(v) for v in r if v is not None) == 0 for r in rows)
+        assert (out["planning_balance"] != 0).sum() > 20  # (float64 misses 0 in many)
+        assert (out["shortage"] == 0).all() and (out["risk"] == "LOW").all(), df[out["shortage"] != 0]
+
+
+def test_overflowing_computed_theoretical_balance_shortage_matches_risk(engine):
+    """Components -1e308 + -1e308 (finite: allowed) overflow the computed Theoretical Balance to -inf: yarn_risk
+    gave planning_balance -inf, risk CRITICAL but shortage 0 (the kernel's allowance of an infinite Theoretical
+    Balance was infinite, the caller re-derived the risk alone), so the demo's "N short" (shortage > 0) left out a
+    CRITICAL yarn. Now the allowance is the components' (finite): short by inf, as with a Theoretical Balance
+    column; +inf is no shortage."""
+    comp = pd.DataFrame({"Beginning Balance": [-1e308, 1e308, 5.0], "Received": [-1e308, 1e308, 0.0],
+                         "Consumed": [0.0, 0.0, -43.0], "Adjustments": [0.0, 0.0, np.nan],
+                         "Allocated": [0.0, -1e308, -10.0], "On Order": [0.0, 0.0, 0.0]})
+    tb = pd.DataFrame({"Theoretical Balance": [-1e308, 1e308, -38.0], "Allocated": [-1e308, 1e308, -10.0],
+                       "On Order": [0.0, 0.0, 0.0], "Consumed": [0.0, 0.0, -43.0]})
+    for df in (comp, tb):
+        out = bk_fast.yarn_risk(df, engine=engine)
+        assert out["planning_balance"].tolist() == [-np.inf, np.inf, -48.0]
+        assert out["shortage"].tolist() == [np.inf, 0.0, 48.0]
+        assert out["risk"].tolist() == ["CRITICAL", "LOW", "MEDIUM"]
+
+
+def test_components_path_names_an_infinite_component_before_a_missing_column(engine):
+    """yarn_risk sums the Theoretical Balance from its components in its own kernel; an infinite component is
+    still the error reported first, before a missing Allocated or On Order column (as when it was summed apart)."""
+    df = pd.DataFrame({"Beginning Balance": [5.0, 1.0], "Received": [0.0, -np.inf], "Consumed": [0.0, 0.0],
+                       "Adjustments": [0.0, 0.0], "On Order": [0.0, 0.0]}, index=["y2", "y1"])
+    with pytest.raises(ValueError, match=r"column 'Received' row 'y1' \(position 1\): -inf is not a finite"):
+        bk_fast.yarn_risk(df, engine=engine)
+    with pytest.raises(ValueError, match="Allocated"):
+        bk_fast.yarn_risk(df.assign(Received=0.0), engine=engine)

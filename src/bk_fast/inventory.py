@@ -22,9 +22,8 @@ __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
 #: ordered categorical of :func:`yarn_risk`'s ``risk`` column
 RISK_DTYPE = pd.CategoricalDtype(list(RISK_LEVELS), ordered=True)
 _WHAT = "inventory"
-#: yarn_risk's rounding allowance when it computes the Theoretical Balance from its components, per input lbs (see
-#: _clear_component_residue)
-_COMPONENT_RESIDUE = 8 * 2.0**-53
+#: the Theoretical Balance's components, in the order they are summed
+_COMPONENTS = ("Beginning Balance", "Received", "Consumed", "Adjustments")
 #: yarn_risk's float columns, built once (an Index of text labels costs more than the kernel on small frames)
 _FLOAT_COLUMNS = pd.Index(["planning_balance", "shortage", "weekly_demand", "weeks_of_supply"])
 
@@ -36,8 +35,6 @@ class _Reader:
     def __init__(self, inventory) -> None:
         self.df = require_frame(inventory, _WHAT)
         self.inputs: list[tuple[object, np.ndarray]] = []
-        #: the four components when :meth:`computed` made the Theoretical Balance, else None
-        self.components: list[np.ndarray] | None = None
 
     def columns(self, *names: str) -> list[np.ndarray]:
         arrays = []
@@ -52,6 +49,12 @@ class _Reader:
 
     def theoretical(self, engine: str | None) -> np.ndarray:
         """``Theoretical Balance``, or computed from its components when the frame has none."""
+        theo = self.theoretical_column()
+        return self.computed(engine) if theo is None else theo
+
+    def theoretical_column(self) -> np.ndarray | None:
+        """The ``Theoretical Balance`` column, or None when the frame has none but has its components (else a
+        ValueError naming both)."""
         df = self.df
         if find_column(df, "Theoretical Balance", what=_WHAT, required=False) is not None:
             return self.columns("Theoretical Balance")[0]
@@ -60,29 +63,29 @@ class _Reader:
                 "inventory has neither 'Theoretical Balance' nor the columns to compute it ('Beginning "
                 "Balance', 'Received', 'Consumed', 'Adjustments'); accepted names for 'Theoretical Balance': "
                 f"{', '.join(map(repr, ALIASES['Theoretical Balance']))}")
-        return self.computed(engine)
+        return None
 
     def computed(self, engine: str | None) -> np.ndarray:
         """``Theoretical Balance`` computed from its four components, infinite components rejected here: the
         kernels downstream read the NaN of ``inf - inf`` as a missing number (0), so a planning balance made
         of it would be finite and pass :meth:`check_finite`."""
         out = np.empty(len(self.df), dtype=np.float64)
-        self.components = self.columns("Beginning Balance", "Received", "Consumed", "Adjustments")
-        resolve("theoretical_balance", engine)(*self.components, out)
+        resolve("theoretical_balance", engine)(*self.columns(*_COMPONENTS), out)
         self.check_finite(out)
         return out
 
-    def check_finite(self, *results: np.ndarray) -> None:
+    def check_finite(self, *results: np.ndarray, among: int | None = None) -> None:
         """ValueError naming the column and row of an infinite input quantity (inf - inf would turn a balance
         into a silent NaN). Sums of finite quantities that overflow to +-inf are IEEE results, left as they are.
 
         ``results`` together involve every input, so one sum over each is the fast path: the sum is finite
-        when no element is inf or NaN; only otherwise are the inputs scanned."""
+        when no element is inf or NaN; only otherwise are the inputs scanned (``among``: the first ``among``
+        columns read only; no ``results``: scanned at once)."""
         with np.errstate(over="ignore", invalid="ignore"):
-            if all(np.isfinite(np.add.reduce(r)) for r in results):  # (inf - inf leaves NaN, not inf, here)
+            if results and all(np.isfinite(np.add.reduce(r)) for r in results):  # (inf - inf leaves NaN here)
                 return
         index = self.df.index
-        for label, arr in self.inputs:
+        for label, arr in self.inputs[:among]:
             i = infinite_at(arr)
             if i is not None:
                 raise ValueError(f"{_WHAT} column {label!r} row {plain(index[i])!r} (position {i}): {arr[i]} is "
@@ -200,12 +203,14 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
     - ``planning_balance``: (Theoretical + Allocated) + On Order, float64's sum as the ERP computes it;
     - ``shortage``: ``-planning_balance`` where the yarn is short, else 0 (lbs). Short means below 0 by more
       than a rounding allowance: ``planning_balance < -tol``, ``tol = |Theoretical| x R + |Allocated| x R +
-      |On Order| x R`` with ``R = 4 x 2**-53`` (``8 x 2**-53`` of all six inputs when the Theoretical Balance is
-      computed here from its four components). ``tol`` bounds how far float64's sums can lie from the exact
-      sum of the decimal numbers read (each input within ``2**-53 |input|`` of its decimal, each addition within
-      ``2**-53 |result|``; derived at ``bk_fast._kernels.reference.inventory.RESIDUE``), so a balance of
-      exactly 0 in decimal (``1048.1 - 1108.3 + 60.2`` is -4.3e-14 in float64) is not short, while a real
-      shortage, however small (1e-9 lbs), is: DOMAIN.md section 3's "shortage when PB < 0" less the residue;
+      |On Order| x R + 3 x 2**-1074`` with ``R = 4 x 2**-53`` (``8 x 2**-53`` of all six inputs ``+ 6 x
+      2**-1074`` when the Theoretical Balance is computed here from its four components). ``tol`` bounds how far
+      float64's sums can lie from the exact sum of the decimal numbers read (each input within ``2**-53
+      |input|`` of its decimal, or ``2**-1075`` below ``2**-1022``, each addition within ``2**-53 |result|``;
+      derived at ``bk_fast._kernels.reference.inventory.RESIDUE``), so a balance of exactly 0 in decimal
+      (``1048.1 - 1108.3 + 60.2`` is -4.3e-14 in float64) is not short, while a real shortage, however small
+      (1e-9 lbs), is: DOMAIN.md section 3's "shortage when PB < 0" less the residue. A balance that overflows
+      float64 from finite quantities is -inf, short by inf (CRITICAL), or +inf;
     - ``weekly_demand``: ``|Consumed| / 4.3`` if Consumed != 0, elif Allocated != 0 ``|Allocated| / 8``,
       else 10 lbs;
     - ``weeks_of_supply``: Theoretical / weekly demand when both > 0, else 0;
@@ -247,48 +252,33 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
     """
     reader = _Reader(inventory)
     df = reader.df
-    theo = reader.theoretical(engine)
-    allocated, on_order, consumed = reader.columns("Allocated", "On Order", "Consumed")
+    theo = reader.theoretical_column()
+    if theo is None:  # the kernel sums the Theoretical Balance from its components (and their allowance)
+        beginning, received, consumed, adjustments = reader.columns(*_COMPONENTS)
+        try:
+            allocated, on_order = reader.columns("Allocated", "On Order")
+        except (TypeError, ValueError):
+            reader.check_finite(among=len(_COMPONENTS))  # (an infinite component is named first, as ever)
+            raise
+        parts = (received, adjustments)
+    else:
+        beginning = theo
+        allocated, on_order, consumed = reader.columns("Allocated", "On Order", "Consumed")
+        parts = ()
     n = len(df)
     block = np.empty((4, n), dtype=np.float64)
     risk = np.empty(n, dtype=np.int8)
-    resolve("yarn_risk", engine)(theo, allocated, on_order, consumed, block[0], block[1], block[2], block[3],
-                                 risk)
+    resolve("yarn_risk", engine)(beginning, allocated, on_order, consumed, block[0], block[1], block[2], block[3],
+                                 risk, *parts)
     if n and risk.min() < 0:  # the kernel marks rows whose balance or weekly demand is not finite
         reader.check_finite(block[0], block[2])  # names an infinite input; else the balance overflowed:
         bad = risk < 0
         pb = block[0][bad]
         risk[bad] = np.select([pb < -1000.0, pb < -100.0, pb < 0.0], [3, 2, 1], 0)  # (+-inf: no residue here)
-    if reader.components is not None:
-        _clear_component_residue(block[0], block[1], risk, [*reader.components, allocated, on_order])
+        block[1][bad] = np.where(pb < 0.0, -pb, 0.0)  # shortage agrees: -inf is short by inf (as the kernels say)
     out = pd.DataFrame(block.T, index=df.index, copy=False, columns=_FLOAT_COLUMNS)
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)
     return out
-
-
-def _clear_component_residue(balance: np.ndarray, shortage: np.ndarray, risk: np.ndarray,
-                             inputs: list[np.ndarray]) -> None:
-    """yarn_risk's allowance when it computed the Theoretical Balance from its four components: the planning
-    balance is then five float64 sums of six inputs (``inputs``, NaN as 0), so it lies within ``2**-53 S (1 +
-    5 (1 + 2**-53)**5)`` of the exact decimal sum, ``S`` the sum of the six ``|input|`` (the kernel's bound
-    argument with five sums). ``8 x 2**-53`` of each ``|input|``, added in order, is above that; the kernel's own
-    allowance (``4 x 2**-53`` of three inputs) is below it, so only rows it found short (risk > 0) can be within
-    it: those are not short (shortage 0, risk LOW), in place."""
-    short = np.flatnonzero(risk > 0)  # (an int8 pass: far cheaper than testing the float shortage)
-    if not short.size:
-        return
-    tol = np.zeros(short.size)
-    v = np.empty(short.size)
-    for x in inputs:
-        np.take(x, short, out=v)
-        np.abs(v, out=v)
-        np.fmax(v, 0.0, out=v)  # (NaN as 0)
-        v *= _COMPONENT_RESIDUE
-        tol += v
-    np.negative(tol, out=tol)
-    clear = short[np.take(balance, short) >= tol]
-    shortage[clear] = 0.0
-    risk[clear] = 0
 
 
 def _demo_step(mill, engine):

@@ -1960,6 +1960,55 @@ def test_allocate_knit_orders_today_beyond_2262_does_not_crash_unnamed(engine):
         allocate_knit_orders(kos, bom, inv, today=np.datetime64("300000-01-01"), engine=engine)
 
 
+@pytest.mark.parametrize("po, day", [
+    ({"This Week": [1.0], "Later": [4.0]}, "2262-04-05"),  # (Later: a week on, 2262-04-12)
+    ({"This Week": [1.0], "Week 10": [2.0]}, "2262-02-26"),  # (2263's Week 10 is tried)
+    ({"Week 2262-04-13": [3.0]}, "2262-02-26"),  # (a dated week just past 2262-04-11)
+], ids=["later", "numbered", "dated"])
+def test_allocate_knit_orders_ns_today_near_2262(engine, po, day):
+    """A today in nanoseconds near 2262 (np.datetime64(day, "ns"), or an ns column's max) crashed with pandas'
+    unnamed OutOfBoundsDatetime where the same day as text was taken (audit rev22 #1): the ns today overflowed
+    in a Later bucket a week on, a Monday of 2263 tried for a numbered week, a concat with a week dated after
+    2262-04-11. Now today is counted in microseconds: the answers of the day as text."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [5.0], "Theoretical Balance": [5.0], "Allocated": [0.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [10.0],
+                        "Start Date": pd.Series([np.datetime64("2262-01-05", "ns")])})
+    po = pd.DataFrame({"Desc#": [1], **po})
+    want = allocate_knit_orders(kos, bom, inv, po, today=day, engine=engine)
+    if "Later" in po:
+        assert want.supply["date"].tolist() == [pd.Timestamp(d) for d in (day, day, "2262-04-12")]
+    for today in (np.datetime64(day, "ns"), pd.Timestamp(day).as_unit("ns")):
+        got = allocate_knit_orders(kos, bom, inv, po, today=today, engine=engine)
+        pd.testing.assert_frame_equal(got.supply, want.supply)
+        pd.testing.assert_frame_equal(got.orders, want.orders)
+        pd.testing.assert_frame_equal(got.lines, want.lines)
+
+
+def test_allocate_knit_orders_today_after_9999_with_numbered_week():
+    """A numbered PO week is placed on its Monday nearest to today by Python's dates (years 1 to 9999, the
+    year before and after tried): a today after 9999 (or before year 1) raised pandas' NotImplementedError
+    ("isocalendar not yet supported...") naming neither today nor the column (audit rev22 #2). Now a ValueError
+    naming both; today's ISO years 1 and 9999 too (a week of year 0 or 10000 would have been skipped silently).
+    A today after 9999 with no numbered week is taken as before."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [5.0], "Theoretical Balance": [5.0], "Allocated": [0.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [10.0]})
+    po = pd.DataFrame({"Desc#": [1], "This Week": [1.0], "Week 5": [2.0]})
+    for today in (np.datetime64("10000-01-03"), np.datetime64("0000-06-05"), "9999-12-06", "0001-02-05"):
+        with pytest.raises(ValueError, match=r"yarn_po column 'Week 5': .* years 2 to 9998; got today"):
+            allocate_knit_orders(kos, bom, inv, po, today=today)
+    res = allocate_knit_orders(kos, bom, inv, po[["Desc#", "This Week"]], today=np.datetime64("10000-01-03"))
+    assert res.supply["date"].tolist() == [pd.Timestamp(np.datetime64("10000-01-03"))] * 2
+    assert res.orders["knittable_lbs"].tolist() == [6.0]
+    res = allocate_knit_orders(kos, bom, inv, po, today="9998-01-05")  # (the last year placed: Week 5 of 9998)
+    assert res.supply["date"].tolist() == [pd.Timestamp(d) for d in ("9998-01-05",) * 2 + ("9998-01-26",)]
+
+
 def test_min_shipment_can_lower_the_total_of_a_raised_order(engine):
     """The documented exception to priority monotonicity (allocation oracle audit): with 6 free now and 10
     later, order 2 (qty 10, min_shipment=5) served second gets the 10 late; served first it takes the 6 on time

@@ -1060,6 +1060,30 @@ def test_sales_to_greige_split_preserves_totals():
     assert every["qty"].tolist() == sales["Ordered"].iloc[:5].tolist()
 
 
+def test_split_parts_have_the_quantitys_sign():
+    """how="split" of a subnormal quantity: q / k is itself rounded to nearest onto the subnormal grid (1.5e-323
+    / 5 is 5e-324), so four parts of 5e-324 left -5e-324 on the last version: a positive sale gave a negative
+    greige demand, against _split_parts' "every part of q's sign" (audit rev22 #5). Now a subnormal q's parts
+    are n // k smallest subnormals (n = q / 5e-324), the rest on the last: of q's sign, exact in sum, each
+    within k - 1 of them of q / k."""
+    tiny = 5e-324
+    bom = pd.DataFrame({"Style#": [f"B/{v}" for v in range(1, 6)], "Desc#": 1, "BOM_Percentage": 1.0})
+    master = pd.DataFrame({"fStyle#": ["F"], "gBase": ["B"]})
+    lines = sales_to_greige(pd.DataFrame({"fStyle#": ["F"], "Ordered": [1.5e-323]}), master, bom).lines
+    assert lines["qty"].tolist() == [0.0] * 4 + [1.5e-323]
+    from bk_fast.erp import _split_parts
+
+    rng = np.random.default_rng(0)
+    ns = np.concatenate([np.arange(0, 120), rng.integers(0, 2**52, 200), [2**52 - 1, 2**52, 2**52 + 1]])
+    for k in range(1, 12):
+        for sign in (1.0, -1.0):
+            q = np.repeat(sign * ns * tiny, k)  # (the last three: the largest subnormal, the two smallest normals)
+            parts = _split_parts(q, np.full(q.shape[0], k), np.repeat(np.arange(ns.size), k)).reshape(-1, k)
+            assert (parts * sign >= 0).all()
+            assert (parts.sum(axis=1) == q[::k]).all() and (parts[:, ::-1].sum(axis=1) == q[::k]).all()
+            assert (np.abs(parts - (q[::k] / k)[:, None]) <= max(k - 1, 1) * tiny).all()
+
+
 def test_to_frame_round_trip_with_a_top_level_phantom(engine):
     # the phantom column flags each line's component: a top-level phantom has no row to carry it (documented);
     # passing the phantoms as ids keeps every one

@@ -988,6 +988,41 @@ def test_schedule_placed_job_beyond_2262_keeps_its_dates(engine):
     assert s.jobs["end"].tolist() == [ts("2262-04-08")]
 
 
+def test_schedule_ending_at_2262_04_11_midnight_stays_ns(engine):
+    """A schedule whose dates all fit in datetime64[ns] came back in [us] when a job ended at 24:00 of
+    2262-04-10, shown 2262-04-11 00:00 (audit rev22 #3): _in_ns compared the day (before 2262-04-11), not the
+    instant (ns hold up to 2262-04-11 23:47:16). Now the instants: [ns] up to it, [us] past it."""
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    ts = pd.Timestamp
+    for days, end, unit in ((1.0, "2262-04-11", "ns"), (1.0 + 23 / 24, "2262-04-11 23:00", "ns"),
+                            (1.0 + 1430 / 1440, "2262-04-11 23:50", "us")):
+        jobs = pd.DataFrame({"job": ["A"], "qty": [616.0 * days], "work_center": ["W"]})
+        s = bk_fast.schedule(jobs, machines, rates=616.0, start="2262-04-10", days_per_week=7, engine=engine)
+        assert s.jobs["end"].tolist() == [ts(end)] and s.machines["finish"].tolist() == [ts(end)]
+        assert s.jobs["start"].dtype == s.jobs["end"].dtype == s.machines["finish"].dtype == f"datetime64[{unit}]"
+
+
+def test_schedule_start_after_9999_is_named(engine):
+    """schedule / schedule_knit_orders with a start after 9999 (or before year 1), which date_arg takes as a
+    Timestamp, raised pandas' NotImplementedError ("date not yet supported on Timestamps which are outside the
+    range of Python's standard library") naming nothing (audit rev22 #6). Now a ValueError naming start and
+    the years taken."""
+    machines = pd.DataFrame({"machine": [1], "work_center": ["W"]})
+    jobs = pd.DataFrame({"job": ["A"], "qty": [616.0], "work_center": ["W"]})
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["S"], "Balance (lbs)": [616.0], "Machine": [None]})
+    mach = pd.DataFrame({"WC": ["W"], "MACH": [101]})
+    cap, swc = pd.DataFrame({"Style": ["S"], "lbs/day": [616.0]}), pd.DataFrame({"Style": ["S"], "WC": ["W"]})
+    msg = r"start must be a date of the years 1 to 9999 \(Python's dates\), got "
+    far = (np.datetime64("10000-01-03"), np.datetime64("0000-06-05"), pd.Timestamp(np.datetime64("-0001-01-03")))
+    for start in far:
+        with pytest.raises(ValueError, match=msg):
+            bk_fast.schedule(jobs, machines, rates=616.0, start=start, engine=engine)
+        with pytest.raises(ValueError, match=msg):
+            schedule_knit_orders(ko, mach, cap, swc, start=start, engine=engine)
+    s = bk_fast.schedule(jobs, machines, rates=616.0, start="9999-12-30", engine=engine)  # (still taken)
+    assert s.jobs["end"].tolist() == [pd.Timestamp(np.datetime64("9999-12-31"))]
+
+
 def test_schedule_knit_orders_beyond_2262(engine):
     """schedule_knit_orders with a start after 2262 (or before 1677): placed orders keep their dates, the ERP
     priority counts the days until a Quoted Date in any unit (audit prec #3 / #6: a datetime64[ns] Quoted

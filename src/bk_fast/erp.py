@@ -495,12 +495,18 @@ def _split_parts(q: _bom_np.ndarray, k: _bom_np.ndarray, line: _bom_np.ndarray) 
     ulp). Every part is then a multiple of ``g`` of ``q``'s sign, so every partial sum, of any of the parts, is
     a multiple of ``g`` no larger than ``|q|``: a float64, each addition exact. A part is within ``(k - 1) x g``
     of ``q / k``: a ``q / k`` that float64 rounds up onto the grid is above it by ``g / 4`` at most, which the
-    ``k - 1`` first parts keep below ``|q|`` up to ``k`` ~ 2**27 (any sum of subnormal parts is exact)."""
+    ``k - 1`` first parts keep below ``|q|`` up to ``k`` ~ 2**27. A subnormal ``q`` is a whole number ``n`` of
+    the smallest subnormal (its ``g``), onto which ``q / k`` is itself rounded to nearest (1.5e-323 / 5 is
+    5e-324, four such parts more than ``q``): its parts are ``n // k`` of it, the rest on the last row."""
     with _bom_np.errstate(over="ignore", under="ignore", invalid="ignore"):
         a = _bom_np.abs(q)
         g = a - _bom_np.nextafter(a, 0.0)  # (np.spacing looks upward: inf at the largest float64)
         g[g == 0.0] = 1.0  # (q = 0: parts of 0)
         part = _bom_np.where(k <= 2, q / k, _bom_np.trunc(q / k / g) * g)
+        sub = (a < _bom_np.finfo(_bom_np.float64).smallest_normal) & (k > 2)
+        if sub.any():  # (n / tiny and n // k x tiny: exact, n < 2**52)
+            tiny = _bom_np.finfo(_bom_np.float64).smallest_subnormal
+            part[sub] = _bom_np.sign(q[sub]) * ((a[sub] / tiny).astype(_bom_np.int64) // k[sub]) * tiny
     last = _bom_np.ones(q.shape[0], dtype=bool)
     last[:-1] = line[1:] != line[:-1]
     part[last] = q[last] - (k[last] - 1) * part[last]  # ((k - 1) x part: a multiple of g below |q|, exact)
@@ -1158,7 +1164,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     style_work_center : DataFrame
         ``Style``, ``WC`` (a style listed under several work centers may run on any of their machines).
     start : date-like, optional
-        Day 0 (default today).
+        Day 0 (default today), of the years 1 to 9999 (else a ValueError).
     days_per_week, holidays, setup, rule, engine
         As in :func:`bk_fast.schedule` (``rule`` orders the orders within the assigned and the unassigned group).
     priority : {"erp", None}
@@ -1893,8 +1899,15 @@ def _alloc_members(kos, o_label, spec, what):
 
 def _alloc_week_monday(number: int, today, col):
     """The Monday of ISO week ``number`` nearest to ``today`` (of today's ISO year or the one before or after:
-    ``Week 1`` seen in late December is next year's, ``Week 52`` seen in early January last year's)."""
-    year = today.isocalendar()[0]
+    ``Week 1`` seen in late December is next year's, ``Week 52`` seen in early January last year's). Python's
+    dates, which place it, hold years 1 to 9999: a ``today`` of ISO years 2 to 9998 only, else a ValueError."""
+    try:
+        year = today.isocalendar()[0]
+    except NotImplementedError:  # (pandas: no isocalendar outside Python's years 1 to 9999)
+        year = None
+    if year is None or not 2 <= year <= 9998:
+        raise ValueError(f"yarn_po column {col!r}: a numbered week is placed by Python's dates (years 1 to 9999) on "
+                         f"its Monday nearest to today, for a today of ISO years 2 to 9998; got today {today}")
     days = []
     for y in (year - 1, year, year + 1):
         try:
@@ -1997,7 +2010,8 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         (a ``Start Date`` later on today's date is SOFT; days until ``Quoted Date`` count dates); start dates
         before today count as today. Dates with a time zone or UTC offset (here or in the knit orders, also
         offsets that differ from row to row, as across a DST change) are read as their local wall-clock dates.
-        Any date of datetime64[us] (years -290308 to 294247; after 2262 too) is taken, else a ValueError.
+        Any date of datetime64[us] (years -290308 to 294247; after 2262 too) is taken, else a ValueError;
+        with a numbered week in ``yarn_po`` (``Week 5``), placed by Python's dates, ISO years 2 to 9998.
     mode : {"proportional", "all_or_nothing", "erp"}
     on_hand : str, optional
         Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
@@ -2053,6 +2067,10 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     if today.tz is not None:
         today = today.tz_localize(None)  # (dates are read as local wall-clock dates, as the ERP keeps them)
     today = today.normalize()  # (its date, as the default's: datetime.now() scored one point apart from it)
+    if today.unit == "ns":
+        # (in microseconds, as the default's: a nanosecond today near 2262 or 1677 overflowed in what is counted
+        # from it -- a Later bucket a week on, a numbered PO week's Monday in 2263 or 1676, PO weeks dated past it)
+        today = today.as_unit("us")
     n = len(kos)
 
     def num(name, required=False, finite=False):

@@ -53,9 +53,10 @@ _MACHINE_NAMES = {
 }
 #: working days beyond which no date is shown (NaT): ~500 years, keeps np.busday_offset's int64 day count small
 _MAX_CALENDAR_DAYS = 125_000.0
-#: the days whose every minute datetime64[ns] can hold: a schedule's dates are datetime64[ns] when every one of
-#: them falls on these days, else datetime64[us] (as read_erp reads dates past 2262)
-_NS_FIRST_DAY, _NS_END_DAY = np.datetime64("1677-09-22", "D"), np.datetime64("2262-04-11", "D")
+#: the first and last microsecond datetime64[ns] holds: a schedule's dates are datetime64[ns] when every one of
+#: them falls within, else datetime64[us] (as read_erp reads dates past 2262)
+_NS_FIRST = np.datetime64("1677-09-21T00:12:43.145225", "us")
+_NS_LAST = np.datetime64("2262-04-11T23:47:16.854775", "us")
 #: rounding tolerance of a time, relative to its magnitude (at least 1 working day): 2**-40 working days (78 ns)
 #: up to day 1, 8 ms at day 100,000: above the float error of a machine's sums of durations (a few ulps a job),
 #: below any lateness that matters
@@ -99,8 +100,8 @@ class Schedule:
         machine), ``style``, ``qty``, ``start`` and ``end``
         (Timestamps: when the machine is taken, changeover included, and when the job is done; datetime64[ns],
         or datetime64[us] when a date of the schedule -- ``start``, ``end`` or a machine's ``finish`` -- falls
-        outside the days nanoseconds hold, 1677-09-22 to 2262-04-10; NaT only where the job is not placed or its
-        time is beyond 125,000 working days),
+        outside what nanoseconds hold, 1677-09-21 00:12:43 to 2262-04-11 23:47:16; NaT only where the job is
+        not placed or its time is beyond 125,000 working days),
         ``start_day``/``end_day`` (working days from the schedule start), ``setup_days``, ``due_day``,
         ``days_late`` (working days past due, 0 when on time or late by no more than a float rounding residue,
         see :func:`schedule`'s Notes; NaN when unplaced or without due), ``late`` and
@@ -399,7 +400,11 @@ def _start_day(start, cal) -> np.datetime64:
     if start is None:
         day = np.datetime64("today", "D")
     else:
-        day = np.datetime64(date_arg(start, "start", "today").date(), "D")
+        stamp = date_arg(start, "start", "today")
+        try:
+            day = np.datetime64(stamp.date(), "D")
+        except NotImplementedError:  # (pandas: no .date() outside Python's years)
+            raise ValueError(f"start must be a date of the years 1 to 9999 (Python's dates), got {stamp}") from None
     return np.busday_offset(day, 0, roll="forward", busdaycal=cal)
 
 
@@ -509,11 +514,11 @@ def _to_timestamps(days: np.ndarray, start, cal, *, end: bool) -> np.ndarray:
 
 
 def _in_ns(*stamps: np.ndarray) -> list[np.ndarray]:
-    """A schedule's datetime64[us] dates in one unit: datetime64[ns] (as always) when every date falls within
-    the days nanoseconds hold (1677-09-22 to 2262-04-10), else datetime64[us] (NaT read as an unplaced job
-    otherwise; the conversion to ns would wrap around silently)."""
-    days = [s[~np.isnat(s)].astype("datetime64[D]") for s in stamps]
-    if all(((d >= _NS_FIRST_DAY) & (d < _NS_END_DAY)).all() for d in days):
+    """A schedule's datetime64[us] dates in one unit: datetime64[ns] (as always) when every date (an instant:
+    an end at 24:00 of 2262-04-10 is 2262-04-11 00:00) falls within what nanoseconds hold (1677-09-21 00:12:43
+    to 2262-04-11 23:47:16), else datetime64[us] (NaT read as an unplaced job otherwise; the conversion to ns
+    would wrap around silently)."""
+    if all((((s >= _NS_FIRST) & (s <= _NS_LAST)) | np.isnat(s)).all() for s in stamps):
         return [s.astype("datetime64[ns]") for s in stamps]
     return list(stamps)
 
@@ -612,7 +617,8 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         finite and > 0. A job whose style has no rate is not placed (reason given). A duration (``qty / rate``)
         or a time, a machine's lbs or days late beyond float64 is a ValueError naming the job or machine.
     start : date-like, optional
-        Day 0 of the calendar (rolled forward to a working day); default today.
+        Day 0 of the calendar (rolled forward to a working day), of the years 1 to 9999 (else a ValueError);
+        default today.
     days_per_week : int
         Working days per week, Monday first, from 1 to 7: 5 (the ERP's), 6 or 7 in practice.
     holidays : list of dates, optional
@@ -1164,23 +1170,6 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     # k - 1: before its start, across a weekend)
     instant = placed & (out_end == out_start)
     end_ts[instant] = start_ts[instant]
-    frame = pd.DataFrame({
-        "job": job_ids,
-        "machine": machine.array,
-        "work_center": wc.array,
-        "style": styles,
-        "qty": qty,
-        "start": start_ts,
-        "end": end_ts,
-        "start_day": out_start,
-        "end_day": out_end,
-        "setup_days": out_setup,
-        "due_day": np.where(has_due, due, np.nan),
-        "days_late": days_late,
-        "late": late,
-        "reason": pd.array(reason, dtype="str"),  # (str, NaN where placed, also when every job is placed)
-    }, index=jdf.index)
-
     # machine table, in the input's row order
     n_mach = perm.shape[0]
     code_of_row = np.empty(n_mach, dtype=np.int64)
@@ -1216,7 +1205,23 @@ def _result(jdf, mdf, job_ids, styles, qty, out_m, out_start, out_end, out_setup
     # a machine whose last job takes no time finishes when that job ends: at its start
     at_finish = out_m[instant][out_start[instant] == avail[out_m[instant]]]
     finish_ts[at_finish] = _to_timestamps(finish[at_finish], day0, cal, end=False)
-    frame["start"], frame["end"], finish_ts = _in_ns(start_ts, end_ts, finish_ts)
+    start_ts, end_ts, finish_ts = _in_ns(start_ts, end_ts, finish_ts)  # (before the frames: built once)
+    frame = pd.DataFrame({
+        "job": job_ids,
+        "machine": machine.array,
+        "work_center": wc.array,
+        "style": styles,
+        "qty": qty,
+        "start": start_ts,
+        "end": end_ts,
+        "start_day": out_start,
+        "end_day": out_end,
+        "setup_days": out_setup,
+        "due_day": np.where(has_due, due, np.nan),
+        "days_late": days_late,
+        "late": late,
+        "reason": pd.array(reason, dtype="str"),  # (str, NaN where placed, also when every job is placed)
+    }, index=jdf.index)
     machines = pd.DataFrame({
         "machine": m_ids.array,
         "work_center": m_wc.array,

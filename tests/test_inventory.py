@@ -505,3 +505,23 @@ def test_components_path_names_an_infinite_component_before_a_missing_column(eng
         bk_fast.yarn_risk(df, engine=engine)
     with pytest.raises(ValueError, match="Allocated"):
         bk_fast.yarn_risk(df.assign(Received=0.0), engine=engine)
+
+
+@pytest.mark.parametrize("engine", [e for e in ("numpy", "cython") if e in ENGINES and engine_status(e).available])
+def test_risk_kernel_components_both_or_neither(engine):
+    """The kernel's components form takes received and adjustments together, each with a row per row: one
+    without the other was read through a NULL pointer by the Cython engine (the interpreter died), a shorter
+    one past its end (review rev26)."""
+    kernel = resolve("yarn_risk", engine)
+    n = 5
+    cols = [np.ones(n) for _ in range(4)]
+    outs = [np.empty(n) for _ in range(4)] + [np.empty(n, dtype=np.int8)]
+    with pytest.raises(TypeError, match="both or neither"):
+        kernel(*cols, *outs, received=np.ones(n))
+    with pytest.raises(TypeError, match="both or neither"):
+        kernel(*cols, *outs, adjustments=np.ones(n))
+    if engine == "cython":
+        with pytest.raises(ValueError, match="need 5 rows"):
+            kernel(*cols, *outs, received=np.ones(n), adjustments=np.ones(n - 1))
+    kernel(*cols, *outs, received=np.zeros(n), adjustments=np.zeros(n))  # both: the components form
+    np.testing.assert_array_equal(outs[0], np.full(n, 4.0))  # ((1 + 0) + 1) + 0, plus 1 + 1

@@ -215,6 +215,11 @@ def yarn_risk(const double[::1] theoretical, const double[::1] allocated, const 
     cdef Py_ssize_t n = balance.shape[0]
     cdef const double *rb = NULL
     cdef const double *jb = NULL
+    if (received is None) != (adjustments is None):
+        raise TypeError("yarn_risk: pass received and adjustments both or neither")
+    if received is not None and not received.shape[0] == adjustments.shape[0] == n:
+        raise ValueError(f"yarn_risk: received and adjustments need {n} rows, got {received.shape[0]} and "
+                         f"{adjustments.shape[0]}")
     if n == 0:
         return
     if received is not None:  # the Theoretical Balance from its components (theoretical: the Beginning Balance)

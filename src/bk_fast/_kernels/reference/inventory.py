@@ -88,6 +88,8 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
       ``tol`` infinite, so that row is not short here: the caller rejects infinite inputs. A sum of finite inputs
       that overflows has a finite ``tol``: -inf is short by inf.
     """
+    if (received is None) != (adjustments is None):
+        raise TypeError("yarn_risk: pass received and adjustments both or neither")
     c = _z(consumed)
     a = _z(allocated)
     o = _z(on_order)

@@ -5,6 +5,7 @@ issue 5."""
 from __future__ import annotations
 
 import copy
+import decimal
 import itertools
 import math
 
@@ -281,7 +282,7 @@ def test_weekly_balance_rounding_residue_is_no_shortage_week(engine):
     assert pd.isna(out.loc[18767, "first_short"])
     assert out.loc[18929, "first_short"] == "This Week" and out.loc[18929, "Later"] == (-5.0 + 4.9) + 0.1 > 0
     assert pd.isna(out.loc[18929, "recovery"])
-    # a real shortage, however small against the stock, still counts (1e-9 lbs), and so does a real recovery
+    # a real shortage beyond the bound still counts (1e-9 lbs on 100.3), and so does a real recovery
     out = bk_fast.weekly_balance(pd.Series({18767: 100.3, 18929: 0.0}), dem + np.array([[0, 1e-9, 0], [0, 0, 0]]),
                                  rec + np.array([[0, 0], [0, 1e-9]]), engine=engine)
     assert out["first_short"].tolist() == ["Week 36", "This Week"] and out["recovery"].tolist()[1] == "Later"
@@ -304,6 +305,38 @@ def test_yarn_demand_report_rounding_residue_is_no_shortage_week(engine):
     assert rep["Balance Week 36"].iloc[0] == (100.3 - 40.1) - 60.2   # (shown as -0.0: the ERP's number)
     assert pd.isna(rep["Shortage Week"].iloc[0]) and rep["Shortage Week"].iloc[1] == "Week 36"
 
+
+
+def test_subnormal_decimal_reads_false_shortage(engine):
+    """7.4e-324 on hand less 3.7e-324 and 3.7e-324 is exactly 0 in decimal; each reads as 5e-324 (off by up to
+    2**-1075), where the reading term |x| x 2**-53 underflowed to 0: err 0, balance -5e-324, short in Week 36
+    (net_requirements ordered 5e-324). A read's term is now at least 2**-1074."""
+    tiny = [float("7.4e-324"), float("3.7e-324"), float("3.7e-324")]
+    dem = pd.DataFrame({"This Week": [tiny[1]], "Week 36": [tiny[2]]}, index=[1])
+    out = bk_fast.weekly_balance({1: tiny[0]}, dem, engine=engine)
+    assert out.loc[1, "Week 36"] == -5e-324  # (the float64 balance, unchanged)
+    assert pd.isna(out.loc[1, "first_short"])
+    res = bk_fast.net_requirements(np.array([tiny[1:]]), tiny[0], engine=engine)
+    assert res.planned_receipts.tolist() == [[0.0, 0.0]] and len(res.orders) == 0
+    # on hand read as exactly 2**-1022 (its term 2**-1075, a tie, rounded to 0), two subnormal demands read up:
+    # decimal 0, float64 -2**-1074
+    with decimal.localcontext(decimal.Context(prec=2000)):
+        u, half = decimal.Decimal(2.0 ** -1074), decimal.Decimal(2.0 ** -1023)
+        oh, d1, d2 = (float(str(x)) for x in (2 * half + u / 4, half + u * 6 / 10, half - u * 35 / 100))
+    assert oh == 2.0 ** -1022 and d1 + d2 == 2.0 ** -1022 + 2.0 ** -1074
+    out = bk_fast.weekly_balance({1: oh}, pd.DataFrame({"This Week": [d1], "Week 36": [d2]}, index=[1]),
+                                 engine=engine)
+    assert out.loc[1, "Week 36"] == -(2.0 ** -1074) and pd.isna(out.loc[1, "first_short"])
+
+
+def test_weekly_shortage_beyond_the_bound_counts(engine):
+    """weekly_balance's docstring: a real shortage counts when larger than the rounding bound (about 2e-14 lbs
+    after one week on 100 lbs; 1e-9 lbs short is a shortage week), a smaller one is a residue (100.3 on hand less
+    the next float above it is 1.4e-14 short and not one). It used to say "however small", which was false."""
+    dem = pd.DataFrame({"This Week": [100.3 + 1e-9, np.nextafter(100.3, np.inf)]}, index=[1, 2])
+    out = bk_fast.weekly_balance({1: 100.3, 2: 100.3}, dem, engine=engine)
+    assert out.loc[1, "This Week"] < -9e-10 and out.loc[1, "first_short"] == "This Week"
+    assert -2e-14 < out.loc[2, "This Week"] < 0 and pd.isna(out.loc[2, "first_short"])
 
 def _weekly_exact(on_hand, demand, receipts):
     """The exact decimal balances (Fractions of the decimal strings) and the first shortage / later recovery."""

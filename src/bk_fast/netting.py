@@ -815,10 +815,12 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     ``total_receipt = past_due + sum(receipts)``, ``total_balance = on_hand - total_demand + total_receipt``.
     A shortage week is the first bucket with balance < 0; recovery is the first later bucket with balance > 0;
     each beyond a rounding residue: by more than the running bound on the balance's float64 error that
-    :func:`net_requirements` keeps for its stock, per item (``2**-53`` of every input read and of every sum of the
-    roll, a sum's at most either operand: none for a sum with 0). The balances are the ERP's float64 numbers,
-    unchanged: 100.3 on hand less 40.1 and 60.2 is -7.1e-15, exactly 0 in decimal, and no shortage; a real
-    shortage, however small against the stock (1e-9 lbs), is one.
+    :func:`net_requirements` keeps for its stock, per item (``2**-53`` of every input read, at least ``2**-1074``
+    for a subnormal, and of every sum of the roll, a sum's at most either operand: none for a sum with 0). The
+    balances are the ERP's float64 numbers, unchanged: 100.3 on hand less 40.1 and 60.2 is -7.1e-15, exactly 0 in
+    decimal, and no shortage. A real shortage counts when it is larger than the bound (about 2e-14 lbs after one
+    week on 100 lbs, growing with each week's movements: 1e-9 lbs short is a shortage week); a smaller one is
+    read as a residue (100.3 on hand less the next float above it, 1.4e-14 short, is not).
 
     Parameters
     ----------
@@ -1154,9 +1156,10 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     stock, so a later period is not short by the rounding (no order of 1.8e-14 lbs, or of a lot min, for it).
     For the same reason a period covered by the last fixed-periods order or an earlier Wagner-Whitin lot gets no
     net requirement and no order. A period whose ``available`` is below the safety stock by no more than a
-    running bound on its float64 error (half an ulp, ``2**-53``, of every input read and of every sum the roll
-    makes), less what such residues wrote off before, is at the safety stock (all write-offs together stay
-    within the bound, so the exact stock stays within twice the bound of the safety stock): not short, as
+    running bound on its float64 error (half an ulp, ``2**-53``, of every input read, at least ``2**-1074`` for a
+    subnormal, and of every sum the roll makes), less what such residues wrote off before, is at the safety
+    stock (all write-offs together stay within the bound, so the exact stock stays within twice the bound of the
+    safety stock): not short, as
     where the binary inputs themselves fall short (``0.03 - 0.01`` is 3.5e-18 below ``0.02``) or a first
     period's sum leaves a residue. A lot count within a few ulps of a whole number is that number
     (:class:`bk_fast.lots.MinMaxMultiple`).

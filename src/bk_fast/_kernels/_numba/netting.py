@@ -14,7 +14,14 @@ import math
 import numpy as np
 
 from bk_fast._kernels._numba import jit
-from bk_fast._kernels.reference.netting import LOT_SLACK, ROUNDING
+from bk_fast._kernels.reference.netting import LOT_SLACK, READ_FLOOR, ROUNDING
+
+
+@jit(inline="always")
+def _read_err(x):
+    """The reading term of an input (the reference's ``_read_err``): ``max(|x| x ROUNDING, READ_FLOOR)``."""
+    t = abs(x) * ROUNDING
+    return READ_FLOOR if t < READ_FLOOR else t
 
 
 @jit(inline="always")
@@ -30,7 +37,7 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
     n, t_len = demand.shape
     for r in range(n):
         prev = on_hand[r]
-        err = abs(prev) * ROUNDING  # (the balance's error bound, as the reference's: short / recovered beyond it)
+        err = _read_err(prev)  # (the balance's error bound, as the reference's: short / recovered beyond it)
         td = 0.0
         tr = past_due[r]
         fs = -1
@@ -41,7 +48,7 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
             t1 = prev - d
             cur = t1 + q
             balance[r, t] = cur
-            err = (((err + abs(d) * ROUNDING) + abs(q) * ROUNDING) + _sum_err(prev, d, t1)) + _sum_err(t1, q, cur)
+            err = (((err + _read_err(d)) + _read_err(q)) + _sum_err(prev, d, t1)) + _sum_err(t1, q, cur)
             td += d
             tr += q
             if fs < 0:
@@ -121,7 +128,7 @@ def _mmm_lots(nt, lmin, lmax, lmult, slack, e2):
 def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
              f, c, arg):
     t_len = g.shape[0]
-    err0 = abs(on_hand) * ROUNDING + abs(ss) * ROUNDING
+    err0 = _read_err(on_hand) + _read_err(ss)
     if rule == 3:
         prev = on_hand
         err = err0
@@ -130,7 +137,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
             t1 = prev + s[p]
             avail = t1 - g[p]
             # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
-            err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + _sum_err(prev, s[p], t1)) \
+            err = (((err + _read_err(s[p])) + _read_err(g[p])) + _sum_err(prev, s[p], t1)) \
                 + _sum_err(t1, g[p], avail)
             # (short, and the residue rule: as in the loop below)
             short = avail < ss and (not err < np.inf or avail < ss - (err - wo))
@@ -153,7 +160,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         t1 = prev + s[p]
         avail = t1 - g[p]
         # (err: a bound on the float64 error of avail, from the inputs' reading and every rounded sum)
-        err = (((err + abs(s[p]) * ROUNDING) + abs(g[p]) * ROUNDING) + _sum_err(prev, s[p], t1)) \
+        err = (((err + _read_err(s[p])) + _read_err(g[p])) + _sum_err(prev, s[p], t1)) \
             + _sum_err(t1, g[p], avail)
         # short only beyond what the error bound leaves after the earlier write-offs (an infinite bound: an
         # overflow, no residue); below ss by less is a residue: at ss, written off

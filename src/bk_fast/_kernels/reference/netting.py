@@ -39,7 +39,7 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
     """
     n, t_len = demand.shape
     prev = on_hand.copy()
-    err = np.abs(on_hand) * ROUNDING
+    err = _read_err(on_hand)
     td = np.zeros(n)
     tr = past_due.copy()
     first_short[:] = -1
@@ -113,10 +113,11 @@ def _ww_plan(d, setup, hold):
 
 
 #: half an ulp per unit of magnitude. The roll keeps a running bound on the float64 error of ``avail``: the
-#: decimal reading of |on hand|, |ss| and every period's |receipts| and |gross|, and the rounding of each sum of
-#: the roll (``prev + receipts``, ``- gross``, ``+ planned receipt``), at most half an ulp of its result and at
-#: most either operand (``_sum_err``: 0 where an operand is 0, the sum is exact; idle periods add nothing):
-#: ``err += |s| x ROUNDING + |g| x ROUNDING + _sum_err(prev, s, prev + s) + _sum_err(prev + s, -g, avail)``, in
+#: decimal reading of |on hand|, |ss| and every period's |receipts| and |gross| (``_read_err``: at least
+#: ``READ_FLOOR``), and the rounding of each sum of the roll (``prev + receipts``, ``- gross``, ``+ planned
+#: receipt``), at most half an ulp of its result and at most either operand (``_sum_err``: 0 where an operand
+#: is 0, the sum is exact; idle periods add nothing):
+#: ``err += _read_err(s) + _read_err(g) + _sum_err(prev, s, prev + s) + _sum_err(prev + s, -g, avail)``, in
 #: that order, and ``+ _sum_err(avail, q, avail + q)`` (terms scaled one by one: exact, a power of two, and no
 #: overflow to inf where the magnitudes pass the float range). A period below the safety stock by no more than
 #: ``err - wo`` is at it, where ``wo`` is what such residues (and receipts a residue short of ss) wrote off
@@ -125,6 +126,17 @@ def _ww_plan(d, setup, hold):
 #: bound of ss (the float stock's own error comes on top). ``weekly_roll`` keeps the same bound on its balances
 #: (``prev - demand + receipts``).
 ROUNDING = 2.0 ** -53
+#: the least reading term: a decimal read as a subnormal (or near 2**-1022) is off by up to 2**-1075, where
+#: ``|x| x ROUNDING`` underflows to 0 (7.4e-324 and 3.7e-324 both read as 5e-324); against any err above
+#: ~2**-1020 the floor rounds away (realistic data: the same bound, bit for bit)
+READ_FLOOR = 2.0 ** -1074
+
+
+def _read_err(x):
+    """The reading term of an input ``x``: ``max(|x| x ROUNDING, READ_FLOOR)``, at least half an ulp of ``x``
+    (NaN stays NaN)."""
+    t = np.abs(x) * ROUNDING
+    return np.where(t < READ_FLOOR, READ_FLOOR, t)
 
 
 def _sum_err(a, b, total):
@@ -139,7 +151,7 @@ def _roll(prev, s, g, err):
     negated demand, ``g`` the negated receipts, the same sums)."""
     t1 = prev + s
     avail = t1 - g
-    err = (((err + np.abs(s) * ROUNDING) + np.abs(g) * ROUNDING) + _sum_err(prev, s, t1)) + _sum_err(t1, g, avail)
+    err = (((err + _read_err(s)) + _read_err(g)) + _sum_err(prev, s, t1)) + _sum_err(t1, g, avail)
     return avail, err
 
 
@@ -157,7 +169,7 @@ def _l4l_nets(on_hand, gross, scheduled, ss):
     n, t_len = gross.shape
     d = np.zeros((n, t_len))
     prev = on_hand.copy()
-    err = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    err = _read_err(on_hand) + _read_err(ss)
     wo = np.zeros(n)
     for p in range(t_len):
         avail, err = _roll(prev, scheduled[:, p], gross[:, p], err)
@@ -234,7 +246,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     is_fpq = rule == FIXED_PERIODS
     max_periods = int(lot_periods[is_fpq].max()) if is_fpq.any() else 1
     prev = on_hand.copy()
-    err = np.abs(on_hand) * ROUNDING + np.abs(ss) * ROUNDING
+    err = _read_err(on_hand) + _read_err(ss)
     wo = np.zeros(n)  # (what residues wrote off so far)
     cover = np.zeros(n, dtype=np.int64)  # (fixed periods: periods before this are covered by the last order)
     for p in range(t_len):

@@ -786,6 +786,29 @@ def test_normalize_ids_missing_values_stay_missing_when_their_slot_holds_bytes()
     assert bk_fast.normalize_ids(only).isna().tolist() == [False, True, False]
 
 
+@needs("pyarrow")
+@pytest.mark.parametrize("share", [0.3, 1.0])
+def test_normalize_yarn_ids_take_python_only_where_arrow_answers_otherwise(monkeypatch, share):
+    """normalize_ids(kind="yarn") redid every id holding a non-ASCII byte in Python (odd_rows): " müller-12 " one by
+    one after Arrow's strip / upper, or the whole column through Python-backed text when most ids were, though
+    Arrow answers as Python's str on "ü". Now only the ids holding a character Arrow answers otherwise on ("ß":
+    strip_upper_odd_rows) get Python's rule, once per distinct id."""
+    met = []
+
+    def python_id(value):
+        met.append(value)
+        return (value.strip().upper(),)
+
+    monkeypatch.setattr(bkio, "_python_yarn_id", python_id)
+    ids = [f"  müller-{i} " if i < share * 200 else f" y-{i}" for i in range(200)]
+    ids += [" straße-1", None, "ﬁx-1", " straße-1", "18767"]
+    out = bk_fast.normalize_ids(pd.Series(ids, dtype="str", index=range(5, 210)))
+    assert sorted(met) == [" straße-1", "ﬁx-1"]
+    assert out.index.tolist() == list(range(5, 210)) and pd.isna(out.iloc[-4])
+    assert out.drop(out.index[-4]).tolist() == [v.strip().upper() for v in ids if v is not None]
+    assert out.iloc[0] == "MÜLLER-0" and out.iloc[-5:].tolist()[::2] == ["STRASSE-1", "FIX-1", "18767"]
+
+
 def test_load_report(exported):
     mill, paths = exported
     report = bkio.load_report(paths["bom"].parent)

@@ -277,3 +277,28 @@ def test_strip_upper_odd_rows_names_only_characters_arrow_answers_otherwise():
     assert strip_upper_odd_rows(column).tolist() == sorted(set(differ) | {5}) == [1, 3, 5, 7]
     assert strip_upper_odd_rows(column.iloc[2:]).tolist() == [1, 3, 5]  # a slice: positions in it
     assert strip_upper_odd_rows(pd.Series(values, dtype=object)) is None
+
+
+@needs("pyarrow")
+@pytest.mark.parametrize("odd_share", [0.3, 0.45, 0.55, 0.8])
+def test_normalize_ids_and_the_compat_drop_in_leave_arrow_for_python_at_one_share(monkeypatch, odd_share):
+    # normalize_ids took a whole column through Python past 50 % of its values odd, optimize_string_operations past
+    # 40 % (two constants for one trade-off): both switch at _arrow_text.ODD_SHARE now (measured on 10^6 values:
+    # patching Arrow's answer is the quicker up to ~55 % odd in both)
+    import bk_fast
+    from bk_fast import io as bkio
+    from bk_fast.compat import dataframe_optimizer as dfo
+
+    n = 200
+    ids = [f" straße-{i}" if i < odd_share * n else f" muller-{i} " for i in range(n)]
+    odd = sum(v.startswith(" straße") for v in ids)
+    per_value, through_object = [], []
+    python_id, as_object = bkio._python_yarn_id, dfo.as_object
+    monkeypatch.setattr(bkio, "_python_yarn_id", lambda value: per_value.append(value) or python_id(value))
+    monkeypatch.setattr(dfo, "as_object", lambda col: through_object.append(len(col)) or as_object(col))
+    yarn = bk_fast.normalize_ids(pd.Series(ids, dtype="str"))
+    frame = dfo.DataFrameOptimizer.optimize_string_operations(pd.DataFrame({"yarn_id": pd.Series(ids, dtype="str")}))
+    want = [v.strip().upper() for v in ids]
+    assert yarn.tolist() == frame["yarn_id"].tolist() == want and str(frame["yarn_id"].dtype) == "str"
+    patched = odd <= 0.5 * n
+    assert (len(per_value), through_object) == ((odd, [odd]) if patched else (0, [n]))

@@ -27,7 +27,8 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import chunk_buffers, odd_rows, patch_rows, release_arrow_memory, rows_holding
+from bk_fast._arrow_text import (
+    chunk_buffers, mostly_odd, odd_rows, patch_rows, release_arrow_memory, rows_holding, strip_upper_odd_rows)
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._progress import Bar, check as _check_progress
@@ -1864,14 +1865,18 @@ def _normalized(series, kind: str, engine: str | None):
             out[missing] = pd.NA
             return pd.Series(out, index=s.index, name=s.name)
         text = s.astype(_STR_DTYPE)
-        odd = odd_rows(text)
-        if _mostly(odd, text):
+        # strip and upper only: the values holding a character on which Arrow's kernels answer otherwise than
+        # Python's str ("ß", not "ü"); the others keep Arrow's answer
+        odd = strip_upper_odd_rows(text)
+        if mostly_odd(odd, len(text)):  # (quicker through Python-backed text than patched one by one)
             text = text.astype(_PY_STR).str.strip().str.upper().astype(_STR_DTYPE)
         else:
             text = _python_fixed([text.str.strip().str.upper()], text, odd, _python_yarn_id)[0]
         as_int = pd.Series(ints, index=s.index).astype(_STR_DTYPE)
         return text.where(~whole, as_int).rename(s.name)
     source = s.astype(_STR_DTYPE)
+    # every non-ASCII value, not strip_upper_odd_rows: the style also collapses runs of white space, Arrow's
+    # only ASCII ones, so "a\u3000b" needs Python's rule though Arrow strips and upper-cases it as Python does
     odd = odd_rows(source)
     if odd is not None:  # Arrow-backed text: Arrow's kernels, Python's rules on the odd values
         columns = [pd.Series(pd.array(col, dtype=_STR_DTYPE), index=s.index) for col in _arrow_style_ids(source, odd)]
@@ -1882,13 +1887,6 @@ def _normalized(series, kind: str, engine: str | None):
         version = parts[1].str.strip() if 1 in parts else pd.Series(np.nan, index=s.index, dtype=_STR_DTYPE)
         columns = [text, base, version.astype(_STR_DTYPE)]
     return pd.DataFrame(dict(zip(("style", "base", "version"), columns)), index=s.index)
-
-
-def _mostly(odd: np.ndarray | None, text: pd.Series) -> bool:
-    """Whether most values of an Arrow-backed ``text`` are ``odd`` (:func:`bk_fast._arrow_text.odd_rows`): then
-    pandas' string methods on Python-backed text are quicker than Arrow's kernels followed by a fix of most
-    values in Python."""
-    return odd is not None and 2 * odd.size > len(text)
 
 
 #: Python-backed text (its string methods are Python's ``str`` rules; pandas' ``str`` without pyarrow)

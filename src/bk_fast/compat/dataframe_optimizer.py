@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, List, Optional
 import numpy as np
 import pandas as pd
 
-from bk_fast._arrow_text import patch_rows
+from bk_fast._arrow_text import mostly_odd, patch_rows
 from bk_fast._engine import _check_name, resolve
 from bk_fast._gather import is_8byte, take8
 from bk_fast.compat._frames import (
@@ -30,10 +30,6 @@ __all__ = ["DataFrameOptimizer"]
 _PB_INPUTS = ("theoretical_balance", "allocated", "on_order")
 #: ``engine=PANDAS`` runs a hot method's plain pandas path: the contract transcribed, the baseline to beat
 PANDAS = "pandas"
-#: optimize_string_operations patches Arrow's answer on at most this share of a str column's values, else it takes
-#: the whole column through object (200k rows, CPU medians: patching 30 % 0.14 s, 50 % 0.27 s, 90 % 0.57 s; the
-#: whole column 0.24 s)
-_ODD_SHARE = 0.4
 
 
 def _fallback(name: str, engine) -> None:
@@ -339,10 +335,10 @@ class DataFrameOptimizer:
             low = name.lower()
             # str columns take Arrow's kernels except on the values holding a character on which Arrow's strip /
             # upper answer otherwise than Python's (odd_rows: "ß", not "ü"), which go through object: one "é" in
-            # 10^6 rows sent the whole column through Python (~11x the original's time). Above _ODD_SHARE of the
-            # column, patching costs more than the whole column through object
+            # 10^6 rows sent the whole column through Python (~11x the original's time). Above ODD_SHARE of the
+            # column (mostly_odd), patching costs more than the whole column through object
             odd = odd_rows(source, upper="id" in low)
-            if odd is not None and odd.size <= _ODD_SHARE * len(source):
+            if odd is not None and not mostly_odd(odd, len(source)):
                 col = clean(source, low)
                 if odd.size:  # (only where Python's result differs from Arrow's: "straße".upper(), a 0x1C strip)
                     col = patch_rows(col, odd, clean(as_object(source.iloc[odd]), low).to_numpy(dtype=object))

@@ -14,7 +14,7 @@ import pandas as pd
 
 from bk_fast._columns import ALIASES
 from bk_fast._engine import resolve
-from bk_fast._kernels.reference.inventory import RISK_LEVELS
+from bk_fast._kernels.reference.inventory import CRITICAL_BELOW, HIGH_BELOW, MEDIUM_BELOW, RISK_LEVELS
 from bk_fast._validate import find_column, float_column, infinite_at, plain, reject_text, require_frame
 
 __all__ = ["theoretical_balance", "planning_balance", "yarn_risk", "RISK_DTYPE"]
@@ -274,7 +274,7 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
         reader.check_finite(block[0], block[2])  # names an infinite input; else the balance overflowed:
         bad = risk < 0
         pb = block[0][bad]
-        risk[bad] = np.select([pb < -1000.0, pb < -100.0, pb < 0.0], [3, 2, 1], 0)  # (+-inf: no residue here)
+        risk[bad] = np.select([pb < CRITICAL_BELOW, pb < HIGH_BELOW, pb < MEDIUM_BELOW], [3, 2, 1], 0)  # (+-inf)
         block[1][bad] = np.where(pb < 0.0, -pb, 0.0)  # shortage agrees: -inf is short by inf (as the kernels say)
     out = pd.DataFrame(block.T, index=df.index, copy=False, columns=_FLOAT_COLUMNS)
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)

@@ -24,8 +24,8 @@ def frame(theo, alloc, on_order, consumed, **extra):
 
 
 def risk_by_hand(df: pd.DataFrame) -> pd.DataFrame:
-    """Straight pandas transcription of DOMAIN.md section 3 (independent of the kernels), short meaning below 0
-    by more than the rounding allowance of yarn_risk's docstring."""
+    """Straight pandas transcription of DOMAIN.md section 3 (independent of the kernels), each threshold (short,
+    HIGH, CRITICAL) passed only by more than the rounding allowance of yarn_risk's docstring."""
     t = df["Theoretical Balance"].fillna(0)
     a = df["Allocated"].fillna(0)
     c = df["Consumed"].fillna(0)
@@ -35,7 +35,8 @@ def risk_by_hand(df: pd.DataFrame) -> pd.DataFrame:
     short = pb < -tol
     weekly = np.where(c != 0, c.abs() / 4.3, np.where(a != 0, a.abs() / 8, 10.0))
     weeks = np.where((t > 0) & (weekly > 0), t / weekly, 0.0)
-    risk = np.select([short & (pb < -1000), short & (pb < -100), short], ["CRITICAL", "HIGH", "MEDIUM"], "LOW")
+    risk = np.select([short & (pb < -1000 - tol), short & (pb < -100 - tol), short], ["CRITICAL", "HIGH", "MEDIUM"],
+                     "LOW")
     return pd.DataFrame({"planning_balance": pb, "shortage": np.where(short, -pb, 0.0),
                          "weekly_demand": weekly, "weeks_of_supply": weeks,
                          "risk": pd.Categorical(risk, dtype=bk_fast.RISK_DTYPE)}, index=df.index)
@@ -355,7 +356,9 @@ def test_risk_kernel_every_select_at_every_lane(fast_engine):
         (5.0, 0.0, 0.0, 0.0), (np.inf, 0.0, 0.0, 0.0), (-np.inf, 1.0, 0.0, 0.0), (1e308, 1e308, 0.0, 0.0),
         (7.0, np.nan, 3.0, -8.6), (-1000.0001, 0.0, 0.0, np.inf), (0.0, 0.0, 0.0, 5e-324),
         (1048.1, -1108.3, 60.2, 0.0), (1048.1, -1108.3, 60.199999999, 0.0), (2e18, -(2e18 + 256.0), 0.0, 0.0),
-        (np.nan, -1e-9, -0.0, 0.0)]  # a rounding residue (LOW), 1e-9 short, -256 in the allowance (LOW), 1e-9 short
+        (np.nan, -1e-9, -0.0, 0.0), (1486.3, -1676.2, 89.9, 0.0), (75.3, -1107.4, 32.1, 0.0)]
+    # a rounding residue (LOW), 1e-9 short, -256 in the allowance (LOW), 1e-9 short, -100 and -1000 in decimal
+    # (float64 -100.00000000000009, -1000.0000000000001: MEDIUM, HIGH)
     base = np.array(rows, dtype=np.float64)
     for shift in range(5):
         arr = np.roll(np.concatenate([base, base[:shift]]), shift, axis=0)
@@ -404,9 +407,9 @@ def _text(v):
 @st.composite
 def _two_decimal_row(draw, n):
     """``n`` two-decimal quantities as decimal strings (None: a blank), the last one often balancing the others
-    to an exact sum of 0 or +-0.01 in decimal."""
+    to an exact sum of 0 or +-0.01 in decimal, or of a risk threshold (-100, -1000) or 0.01 either side of it."""
     vals = draw(st.lists(st.one_of(st.none(), st.integers(-10**12, 10**12)), min_size=n, max_size=n))
-    offset = draw(st.sampled_from([None, 0, 0, -1, 1]))
+    offset = draw(st.sampled_from([None, 0, 0, -1, 1, -10000, -10001, -9999, -100000, -100001, -99999]))
     if offset is not None:
         vals[-1] = offset - sum(v or 0 for v in vals[:-1])
     return [_text(v) for v in vals]
@@ -418,7 +421,8 @@ def _two_decimal_row(draw, n):
 def test_generated_two_decimal_shortage_against_exact_sum(engine, case):
     """Random two-decimal yarns (up to 1e10 lbs a quantity), read from their decimal text; the exact planning
     balance is the sum of the texts' Fractions: >= 0 is never short (LOW), <= -0.01 always is, by -PB as
-    float64 computed it. Through a Theoretical Balance column and through its four components."""
+    float64 computed it, and its risk is that of the exact balance (HIGH below -100, CRITICAL below -1000). Through
+    a Theoretical Balance column and through its four components."""
     components, rows = case
     names = (["Beginning Balance", "Received", "Consumed", "Adjustments"] if components
              else ["Theoretical Balance"]) + ["Allocated", "On Order"]
@@ -430,7 +434,7 @@ def test_generated_two_decimal_shortage_against_exact_sum(engine, case):
             assert (short, risk) == (0.0, "LOW"), (r, pb)
         elif exact <= Fraction(-1, 100):
             assert short == -pb > 0, (r, pb, short)
-            assert risk == ("CRITICAL" if pb < -1000 else "HIGH" if pb < -100 else "MEDIUM"), (r, pb)
+            assert risk == ("CRITICAL" if exact < -1000 else "HIGH" if exact < -100 else "MEDIUM"), (r, pb)
 
 
 # -- audit fixes (rev23) --------------------------------------------------------------------------------------
@@ -525,3 +529,50 @@ def test_risk_kernel_components_both_or_neither(engine):
             kernel(*cols, *outs, received=np.ones(n), adjustments=np.ones(n - 1))
     kernel(*cols, *outs, received=np.zeros(n), adjustments=np.zeros(n))  # both: the components form
     np.testing.assert_array_equal(outs[0], np.full(n, 4.0))  # ((1 + 0) + 1) + 0, plus 1 + 1
+
+
+# -- audit fixes (fixrisk) ------------------------------------------------------------------------------------
+
+def _threshold_rows(rng, rows, n, target):
+    """``rows`` rows of ``n`` two-decimal quantities (in cents, realistic signs: Allocated <= 0, On Order >= 0)
+    whose exact sum is ``target`` cents, the first one balancing the others."""
+    vals = rng.integers(0, 10 ** rng.integers(2, 9, (rows, n)), (rows, n))
+    vals[:, -2] *= -1  # Allocated
+    if n == 6:
+        vals[:, 2] *= -1  # Consumed
+        vals[:, 3] -= rng.integers(0, 10**6, rows)  # Adjustments, either sign
+    vals[:, 0] = target - vals[:, 1:].sum(axis=1)
+    return vals
+
+
+def test_decimal_threshold_balance_is_not_below_it(engine):
+    """1486.3 - 1676.2 + 89.9 is -100 in decimal and -100.00000000000009 in float64: the yarn was HIGH (26 % of
+    random two-decimal yarns with a balance of exactly -100.00, 42 % through the components; at -1000.00 CRITICAL
+    as often). Each threshold, not only 0's, is now passed only by more than the rounding allowance; one cent
+    below it still is. The balance stays float64's sum."""
+    tb = frame([1486.3, 75.3, 1486.3, 75.3], [-1676.2, -1107.4, -1676.21, -1107.41], [89.9, 32.1, 89.9, 32.1],
+               [0.0, 0.0, 0.0, 0.0])
+    comp = pd.DataFrame({"Beginning Balance": [478.0, 400.6], "Received": [473.9, 453.6],
+                         "Consumed": [-457.6, -215.8], "Adjustments": [13.4, 17.6], "Allocated": [-636.0, -1977.9],
+                         "On Order": [28.3, 321.9]})
+    out = bk_fast.yarn_risk(tb, engine=engine)
+    assert out["planning_balance"].tolist()[:2] == [-100.00000000000009, -1000.0000000000001]
+    assert out["risk"].tolist() == ["MEDIUM", "HIGH", "HIGH", "CRITICAL"]
+    assert out["shortage"].tolist() == (-out["planning_balance"]).tolist()
+    out = bk_fast.yarn_risk(comp, engine=engine)
+    assert out["planning_balance"].tolist() == [-100.00000000000007, -1000.0000000000001]
+    assert out["risk"].tolist() == ["MEDIUM", "HIGH"]
+    rng = np.random.default_rng(41)
+    for names in (["Theoretical Balance", "Allocated", "On Order"], [*COMPONENTS, "Allocated", "On Order"]):
+        for target, level, below in ((-10000, "MEDIUM", "HIGH"), (-100000, "HIGH", "CRITICAL")):
+            for cents, want in ((target, level), (target - 1, below)):
+                vals = _threshold_rows(rng, 301, len(names), cents)
+                assert all(sum(Fraction(int(v), 100) for v in r) == Fraction(cents, 100) for r in vals[::50])
+                df = pd.DataFrame(vals / 100.0, columns=names)  # each the double nearest its decimal
+                if "Consumed" not in df:
+                    df["Consumed"] = 0.0
+                out = bk_fast.yarn_risk(df, engine=engine)
+                if cents == target:
+                    assert (out["planning_balance"] < target / 100).sum() > 30  # (float64 misses it below, often)
+                assert (out["risk"] == want).all(), df[out["risk"] != want]
+                assert (out["shortage"] == -out["planning_balance"]).all()

@@ -215,7 +215,8 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
       else 10 lbs;
     - ``weeks_of_supply``: Theoretical / weekly demand when both > 0, else 0;
     - ``risk``: ordered categorical LOW < MEDIUM < HIGH < CRITICAL: LOW unless short; a short yarn is
-      CRITICAL below -1000, HIGH below -100 (both strict), else MEDIUM.
+      CRITICAL below -1000, HIGH below -100 (both strict, and by more than the same ``tol``: a balance of exactly
+      -100 in decimal, ``1486.3 - 1676.2 + 89.9`` = -100.00000000000009 in float64, is MEDIUM), else MEDIUM.
 
     Parameters
     ----------
@@ -274,7 +275,8 @@ def yarn_risk(inventory: pd.DataFrame, *, engine: str | None = None) -> pd.DataF
         reader.check_finite(block[0], block[2])  # names an infinite input; else the balance overflowed:
         bad = risk < 0
         pb = block[0][bad]
-        risk[bad] = np.select([pb < CRITICAL_BELOW, pb < HIGH_BELOW, pb < MEDIUM_BELOW], [3, 2, 1], 0)  # (+-inf)
+        # (pb is +-inf here: the kernels' finite allowance tol would change none of these comparisons)
+        risk[bad] = np.select([pb < CRITICAL_BELOW, pb < HIGH_BELOW, pb < MEDIUM_BELOW], [3, 2, 1], 0)
         block[1][bad] = np.where(pb < 0.0, -pb, 0.0)  # shortage agrees: -inf is short by inf (as the kernels say)
     out = pd.DataFrame(block.T, index=df.index, copy=False, columns=_FLOAT_COLUMNS)
     out["risk"] = pd.Categorical.from_codes(risk, dtype=RISK_DTYPE, validate=False)

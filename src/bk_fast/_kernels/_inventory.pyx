@@ -40,6 +40,8 @@ cdef extern from *:
     #define BKF_RESIDUE_FLOOR 0x3p-1074  /* ... and its floor, RESIDUE_FLOOR (3 x 2**-1074) */
     #define BKF_COMPONENT_RESIDUE 0x1p-50  /* from the components: COMPONENT_RESIDUE (8 x 2**-53) */
     #define BKF_COMPONENT_FLOOR 0x6p-1074  /* ... COMPONENT_FLOOR (6 x 2**-1074) */
+    #define BKF_HIGH_BELOW (-100.0)  /* the risk thresholds, reference.inventory.HIGH_BELOW ... */
+    #define BKF_CRITICAL_BELOW (-1000.0)  /* ... and CRITICAL_BELOW; each compared less the allowance tol */
     #define BKF_Z(x) ((x) == (x) ? (x) : 0.0)
     /* row i from its NaN-free inputs, t the Theoretical Balance and tol its allowance (-ffp-contract=off: no
        FMA), inlined into the loops below; no __restrict here: the loops' own say it, and with it here too gcc 12
@@ -59,7 +61,9 @@ cdef extern from *:
         wk[i] = w;
         double r = t > 0.0 ? q : 0.0;  /* here, not above the stores: gcc 12 vectorises only this order */
         ws[i] = w > 0.0 ? r : 0.0;  /* (the form `(t > 0) & (w > 0) ? q : 0` defeats gcc 12's vectoriser) */
-        signed char code = (signed char)(short_ ? (pb < -100.0 ? (pb < -1000.0 ? 3 : 2) : 1) : 0);
+        /* each threshold less the same allowance: a balance of exactly -100 in decimal is not HIGH */
+        signed char code = (signed char)(short_ ? (pb < BKF_HIGH_BELOW - tol
+                                                   ? (pb < BKF_CRITICAL_BELOW - tol ? 3 : 2) : 1) : 0);
         rk[i] = (pb - pb) + (w - w) == 0.0 ? code : (signed char)-1;  /* -1: balance or weekly not finite */
     }
     #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) \
@@ -131,12 +135,13 @@ cdef extern from *:
         _mm256_storeu_pd(sh + i, _mm256_and_pd(_mm256_xor_pd(pb, sign), neg));  /* -pb when short, else +0.0 */
         _mm256_storeu_pd(wk + i, w);
         _mm256_storeu_pd(ws + i, _mm256_and_pd(q, pos));
-        /* masks are -1 where true: 0 - short - (short & pb < -100) - (short & pb < -1000) is the code 0..3 */
+        /* masks are -1 where true: 0 - short - (short & pb < -100 - tol) - (short & pb < -1000 - tol) is the
+           code 0..3 */
         __m256i code = _mm256_sub_epi64(_mm256_setzero_si256(), _mm256_castpd_si256(neg));
-        code = _mm256_sub_epi64(code, _mm256_castpd_si256(
-            _mm256_and_pd(neg, _mm256_cmp_pd(pb, _mm256_set1_pd(-100.0), _CMP_LT_OQ))));
-        code = _mm256_sub_epi64(code, _mm256_castpd_si256(
-            _mm256_and_pd(neg, _mm256_cmp_pd(pb, _mm256_set1_pd(-1000.0), _CMP_LT_OQ))));
+        code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_and_pd(neg, _mm256_cmp_pd(
+            pb, _mm256_sub_pd(_mm256_set1_pd(BKF_HIGH_BELOW), tol), _CMP_LT_OQ))));
+        code = _mm256_sub_epi64(code, _mm256_castpd_si256(_mm256_and_pd(neg, _mm256_cmp_pd(
+            pb, _mm256_sub_pd(_mm256_set1_pd(BKF_CRITICAL_BELOW), tol), _CMP_LT_OQ))));
         __m256d fin = _mm256_cmp_pd(_mm256_add_pd(_mm256_sub_pd(pb, pb), _mm256_sub_pd(w, w)), zero,
                                     _CMP_EQ_OQ);
         code = _mm256_or_si256(code, _mm256_andnot_si256(_mm256_castpd_si256(fin), _mm256_set1_epi64x(-1)));

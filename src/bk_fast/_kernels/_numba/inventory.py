@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bk_fast._kernels._numba import jit
-from bk_fast._kernels.reference.inventory import COMPONENT_FLOOR, COMPONENT_RESIDUE, RESIDUE, RESIDUE_FLOOR
+from bk_fast._kernels.reference.inventory import (COMPONENT_FLOOR, COMPONENT_RESIDUE, CRITICAL_BELOW, HIGH_BELOW,
+                                                  RESIDUE, RESIDUE_FLOOR)
 
 
 @jit(inline="always")
@@ -36,7 +37,8 @@ def _risk_row(i, t, a, o, c, tol, balance, shortage, weekly, weeks, risk):
     w = wc if c != 0.0 else w
     weekly[i] = w
     weeks[i] = (t / w) if (t > 0.0) & (w > 0.0) else 0.0
-    code = short + (short & (pb < -100.0)) + (short & (pb < -1000.0))
+    # each threshold less the same allowance: a balance of exactly -100 in decimal is not HIGH
+    code = short + (short & (pb < HIGH_BELOW - tol)) + (short & (pb < CRITICAL_BELOW - tol))
     risk[i] = code if (pb - pb) + (w - w) == 0.0 else -1  # -1: balance or weekly not finite
 
 

@@ -26,9 +26,12 @@ MEDIUM_BELOW = 0.0
 #: when it underflows, each of tol's three additions loses at most a factor ``1 - u``: ``tol >= ((4 u M - 3e) (1 -
 #: u)**2 + RESIDUE_FLOOR) (1 - u)``, at least ``u M (3 + 3u + u**2) + 3e`` since ``4 u M (1 - u)**3`` covers the
 #: first term and ``RESIDUE_FLOOR (1 - u) = 6e (1 - u)`` covers ``3e + 3e (1 - u)**3``. So a balance of exactly 0
-#: in decimal is never short, subnormal inputs included, and one more than ``2 tol`` below 0 always is. ``tol``
-#: stays finite for any finite inputs (each term is scaled alone); the floor changes ``tol`` only below about
-#: ``2**-1019`` (``M`` below ``2**-968``).
+#: in decimal is never short, subnormal inputs included, and one more than ``2 tol`` below 0 always is. The bound
+#: is of the sum's absolute error, so it holds at every threshold: the risk levels compare ``pb < HIGH_BELOW -
+#: tol`` and ``pb < CRITICAL_BELOW - tol``, and a balance of exactly -100 (-1000) in decimal passes neither
+#: (``pb >= -100 - tol`` in exact arithmetic, so ``-100 - tol`` rounded to float64, a monotone rounding, is at
+#: most ``pb``). ``tol`` stays finite for any finite inputs (each term is scaled alone); the floor changes ``tol``
+#: only below about ``2**-1019`` (``M`` below ``2**-968``).
 RESIDUE = 4 * 2.0**-53
 RESIDUE_FLOOR = 3 * 2.0**-1074
 #: the allowance when :func:`yarn_risk` sums the Theoretical Balance itself from its four components (``received``
@@ -82,11 +85,12 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
       inputs plus :data:`COMPONENT_FLOOR`), else 0;
     - ``weekly = |consumed| / 4.3`` if consumed != 0, elif allocated != 0 ``|allocated| / 8``, else 10;
     - ``weeks = t / weekly`` when both > 0, else 0;
-    - ``risk``: 0 (LOW) unless short; when short 3 (CRITICAL) balance < -1000, 2 (HIGH) < -100, else 1
-      (MEDIUM); -1 where the balance or the weekly demand is not finite (an infinite input, or a sum that
-      overflows), so the caller checks one int8 array instead of rescanning the floats. An infinite input makes
-      ``tol`` infinite, so that row is not short here: the caller rejects infinite inputs. A sum of finite inputs
-      that overflows has a finite ``tol``: -inf is short by inf.
+    - ``risk``: 0 (LOW) unless short; when short 3 (CRITICAL) balance < -1000 - tol, 2 (HIGH) < -100 - tol (the
+      same allowance at each threshold), else 1 (MEDIUM); -1 where the balance or the weekly demand is not
+      finite (an infinite input, or a sum that overflows), so the caller checks one int8 array instead of
+      rescanning the floats. An infinite input makes ``tol`` infinite, so that row is not short here: the
+      caller rejects infinite inputs. A sum of finite inputs that overflows has a finite ``tol``: -inf is short
+      by inf.
     """
     if (received is None) != (adjustments is None):
         raise TypeError("yarn_risk: pass received and adjustments both or neither")
@@ -116,5 +120,5 @@ def yarn_risk(theoretical, allocated, on_order, consumed, balance, shortage, wee
                            np.where(a != 0.0, np.abs(a) / ALLOCATED_WEEKS, DEFAULT_WEEKLY_DEMAND))
     ok = (t > 0.0) & (weekly > 0.0)
     weeks[...] = np.where(ok, t / np.where(ok, weekly, 1.0), 0.0)
-    risk[...] = np.select([~(np.isfinite(balance) & np.isfinite(weekly)), neg & (balance < CRITICAL_BELOW),
-                           neg & (balance < HIGH_BELOW), neg], [-1, 3, 2, 1], 0)
+    risk[...] = np.select([~(np.isfinite(balance) & np.isfinite(weekly)), neg & (balance < CRITICAL_BELOW - tol),
+                           neg & (balance < HIGH_BELOW - tol), neg], [-1, 3, 2, 1], 0)

@@ -644,6 +644,38 @@ def test_overflow_is_an_error_not_a_silent_nan(engine):
         bk_fast.weekly_balance(np.array([-1e308]), np.array([[1e308, 1e308]]), engine=engine)
 
 
+def test_rows_adding_up_beyond_the_float_range_are_an_error_naming_them(engine):
+    """Repeated rows of an item and period (long frames, repeated wide rows) are added up before the kernels and
+    were checked for inf one by one only: two gross rows of 1e308 reached the kernels as inf, where inf less inf
+    receipts is NaN, which the engines read apart (the numpy reference's fixed-periods look-ahead took the NaN as
+    the need: "period 0 overflow", the compiled ones skipped it: "period 1"). The sum is now rejected in front of
+    every engine, naming its item, period and first row."""
+    import warnings
+
+    gross = pd.DataFrame({"item": ["a", "a", "a"], "period": [0, 1, 1], "qty": [10.0, 1e308, 1e308]})
+    receipts = pd.DataFrame({"item": ["a", "a"], "period": [1, 1], "qty": [1e308, 1e308]})
+    wide = pd.DataFrame({0: [0.0, 1.0, 0.0], 1: [1e308, 0.0, 1e308]}, index=["a", "b", "a"])
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [1.0]}), engine=engine)
+    cases = [
+        (lambda: bk_fast.net_requirements(gross, {"a": 0.0}, receipts, lot=FixedPeriods(2), engine=engine),
+         "gross: row 1 and the other rows of item 'a', period 1 add up beyond the float range"),
+        (lambda: bk_fast.net_requirements(gross.iloc[:1], {"a": 0.0}, receipts, periods=[0, 1], engine=engine),
+         "receipts: row 0 and the other rows of item 'a', period 1 add up beyond the float range"),
+        (lambda: bk_fast.weekly_balance({"a": 0.0}, wide, engine=engine),
+         "demand: the rows of item 'a', period 1 add up beyond the float range"),
+        (lambda: bk_fast.mrp(gross.assign(item="B"), bom, receipts=receipts.assign(item="A"), engine=engine),
+         "demand: row 1 and the other rows of item 'B', period 1 add up beyond the float range"),
+        (lambda: bk_fast.mrp(gross.iloc[:1].assign(item="A"), bom, receipts=wide.rename(index={"a": "B"}),
+                             engine=engine),
+         "receipts: the rows of item 'B', period 1 add up beyond the float range"),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # (the numpy reference warned of inf - inf on the way)
+        for call, message in cases:
+            with pytest.raises(ValueError) as err:
+                call()
+            assert str(err.value).startswith(message)
+
 def test_erp_number_text_is_cleaned():
     g = pd.DataFrame({"item": ["A", "A"], "week": [1, 2], "qty": ["1,200.0", "($5.00)"]})
     res = bk_fast.net_requirements(g, {"A": "$1,000.00 "})

@@ -32,8 +32,8 @@ their values. Where an input's labels are numbers (dates) or ``periods=`` are, a
 read as numbers (ISO dates: ``"2025-01-06"``) are read as such (week 1 and the ``"1"`` of a CSV are one period);
 text that reads as neither (the ERP's bucket names) stays text, and a number text beside dates only, or a date
 text beside numbers only, is an error naming the input and the label. Missing (or blank) numbers count as 0;
-infinite ones are an error naming the item and period, and text that is no number (``"12 lbs"``) one naming the
-input, column, row and item.
+infinite ones are an error naming the item and period, as are repeated rows of an item and period that add up
+beyond the float range, and text that is no number (``"12 lbs"``) one naming the input, column, row and item.
 """
 
 from __future__ import annotations
@@ -526,6 +526,27 @@ def _ends(labels: list) -> list:
     return head + middle + tail
 
 
+def _check_sums(src: _Source, total: np.ndarray, key: np.ndarray, kept: np.ndarray | None = None) -> None:
+    """ValueError naming the item and period (long: and its first input row) whose rows of ``src`` add up beyond
+    the float range: each finite, their sum inf, which the kernels never get (inf less inf is NaN there, which the
+    engines read apart). ``total``: the sums (long: flat, ``key`` each row's position in it; wide: one row per
+    distinct item, ``key`` each row's); ``kept``: the input positions of the rows given, where some were left
+    out."""
+    if not np.isinf(total).any():
+        return
+    if src.long:
+        i = int(np.flatnonzero(key == np.flatnonzero(np.isinf(total))[0])[0])
+        i = int(kept[i]) if kept is not None else i
+        where, period = f"row {_input_row(src, i)} and the other rows of item", src.periods[i]
+    else:
+        r, c = np.argwhere(np.isinf(total))[0]
+        i = int(np.flatnonzero(key == r)[0])
+        i = int(kept[i]) if kept is not None else i
+        where, period = "the rows of item", src.periods[c]
+    raise ValueError(f"{src.what}: {where} {plain(src.items[i])!r}, period {plain(period)!r} add up beyond the "
+                     f"float range (|sum| > 1.8e308); expected finite totals")
+
+
 def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarray:
     n, t_len = len(items), len(periods)
     if src is None:
@@ -553,7 +574,9 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         return out
     if src.long:
         ri = items.get_indexer(src.items)
-        flat = np.bincount(ri * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
+        key = ri * t_len + ci
+        flat = np.bincount(key, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
+        _check_sums(src, flat, key)
         return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
     if src.items.equals(items):
         ri = np.arange(n)
@@ -562,7 +585,9 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
     else:   # repeated item rows add up
         codes, uniq = pd.factorize(src.items)
         block = np.zeros((len(uniq), vals.shape[1]))
-        np.add.at(block, codes, vals)
+        with np.errstate(over="ignore"):   # (a sum beyond the float range: named next)
+            np.add.at(block, codes, vals)
+        _check_sums(src, block, codes)
         vals, ri = block, items.get_indexer(pd.Index(uniq))
     same_rows = ri.shape[0] == n and bool((ri == np.arange(n)).all())
     same_cols = ci.shape[0] == t_len and bool((ci == np.arange(t_len)).all())
@@ -1259,16 +1284,22 @@ def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: 
         pos = np.argwhere(np.isinf(vals))[0]
         raise ValueError(f"{src.what}: item {plain(src.items[pos[0]])!r} has an infinite quantity")
     keep = rows >= 0   # rows of items out of play hold zeros only
+    kept = None
     if not keep.all():
+        kept = np.flatnonzero(keep)
         rows, vals = rows[keep], vals[keep]
         if src.long:
             ci = ci[keep]
     if src.long:
-        flat = np.bincount(rows * t_len + ci, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
+        key = rows * t_len + ci
+        flat = np.bincount(key, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
+        _check_sums(src, flat, key, kept)
         return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
     out = np.zeros((n, t_len))
     block = np.zeros((n, vals.shape[1]))
-    np.add.at(block, rows, vals)
+    with np.errstate(over="ignore"):   # (a sum beyond the float range: named next)
+        np.add.at(block, rows, vals)
+    _check_sums(src, block, rows, kept)
     out[:, ci] = block
     return out
 

@@ -35,14 +35,15 @@ SETTINGS = dict(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 
 def oracle_weekly(on_hand, demand, receipts, past_due):
     """Balances and totals as the ERP computes them; the first shortage (recovery) is a balance below (above) 0
-    by more than the running bound on its float64 error: 2**-53 of every input read, and the rounding of every
-    sum, at most 2**-53 of it and at most either operand (0 where one is 0: the sum is exact)."""
+    by more than the running bound on its float64 error: 2**-53 of every input read (at least 2**-1074), and the
+    rounding of every sum, at most 2**-53 of it and at most either operand (0 where one is 0: the sum is exact)."""
     u = 2.0 ** -53
-    bal, prev, err, errs = [], on_hand, abs(on_hand) * u, []
+    read = lambda x: max(abs(x) * u, 2.0 ** -1074)  # noqa: E731
+    bal, prev, err, errs = [], on_hand, read(on_hand), []
     for d, r in zip(demand, receipts):
         t1 = prev - d
         cur = t1 + r
-        err = (((err + abs(d) * u) + abs(r) * u) + min(abs(t1) * u, abs(prev), abs(d))) \
+        err = (((err + read(d)) + read(r)) + min(abs(t1) * u, abs(prev), abs(d))) \
             + min(abs(cur) * u, abs(t1), abs(r))
         bal.append(cur)
         errs.append(err)
@@ -268,6 +269,32 @@ def test_weekly_property_engines_and_oracle(data):
         assert (pd.isna(row["first_short"]) and first < 0) or row["first_short"] == first
         assert (pd.isna(row["recovery"]) and recov < 0) or row["recovery"] == recov
 
+
+
+def test_weekly_balance_quick_bound_decides_as_the_running_bound(engine):
+    """The roll decides a balance beyond a quick bound of its item's magnitudes (above the running bound) at once,
+    and rolls an item again with the running bound only where a balance of the right sign lies within it:
+    balances k ulps off 0 on both sides of both bounds, recoveries by a few residues, and magnitudes near the
+    quick bound's limit (2**1020, where it leaves the item to the running bound) get the running bound's weeks."""
+    rng = np.random.default_rng(5)
+    n, t_len = 400, 6
+    oh = np.round(rng.uniform(1, 1000, n), 2)
+    oh[:20] = rng.uniform(1, 2, 20) * 2.0 ** rng.choice([1017, 1018, 1019, 1020], 20)
+    k = rng.integers(-150, 151, n) // rng.choice([1, 30], n)   # (a few ulps: residues; more: shortages)
+    dem, rec = np.zeros((n, t_len)), np.zeros((n, t_len))
+    dem[:, 1] = oh + k * np.spacing(oh)   # (week 1: k ulps of the stock below 0, k < 0 above)
+    rec[:, 3] = np.abs(k) * np.spacing(oh) * rng.integers(0, 4, n)
+    dem[:, 4] = rng.choice([0.0, 0.1, -0.1], n)
+    out = bk_fast.weekly_balance(oh, dem, rec, engine=engine)
+    first = np.full(n, -1)
+    recov = np.full(n, -1)
+    for i in range(n):
+        _, _, first[i], recov[i] = oracle_weekly(oh[i], dem[i].tolist(), rec[i].tolist(), 0.0)
+    short, back = out["first_short"].to_numpy(), out["recovery"].to_numpy()
+    assert np.array_equal(np.where(pd.isna(short), -1, short).astype(int), first)
+    assert np.array_equal(np.where(pd.isna(back), -1, back).astype(int), recov)
+    # (both sides of the running bound: residues that are no shortage week, and shortages of a few ulps)
+    assert ((k > 0) & (first == 1)).sum() > 100 and ((k > 0) & (first != 1)).sum() > 10 and (recov >= 0).sum() > 50
 
 def test_weekly_balance_rounding_residue_is_no_shortage_week(engine):
     """100.3 on hand less 40.1 and 60.2 is exactly 0, float64 -7.1e-15: the yarn was short in Week 36 (and the
@@ -642,6 +669,7 @@ def test_overflow_is_an_error_not_a_silent_nan(engine):
         bk_fast.net_requirements(np.array([[1e308, 0.0]]), -1e308, engine=engine)
     with pytest.raises(ValueError, match="weekly_balance.*item 0, period 0"):
         bk_fast.weekly_balance(np.array([-1e308]), np.array([[1e308, 1e308]]), engine=engine)
+
 
 
 def test_rows_adding_up_beyond_the_float_range_are_an_error_naming_them(engine):

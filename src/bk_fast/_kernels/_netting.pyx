@@ -14,6 +14,10 @@ cdef extern from *:
     """
     #include <math.h>
     #define BK_FAST_NETTING_ROUNDING 0x1p-53
+    /* reference.netting.READ_FLOOR, QUICK_BOUND and QUICK_LIMIT */
+    #define BK_FAST_NETTING_READ_FLOOR 0x1p-1074
+    #define BK_FAST_NETTING_QUICK_BOUND 4.0
+    #define BK_FAST_NETTING_QUICK_LIMIT 0x1p1020
     /* min(|total| x 2**-53, |a|, |b|): the rounding of total = a + b is at most half an ulp of it and at most
        |a| and |b| (each operand is a float that far from the exact sum), so 0 where an operand is 0 (the sum is
        then exact). As ternaries, the minsd instruction: no branch (whether a demand is 0 is unpredictable; a
@@ -22,7 +26,7 @@ cdef extern from *:
        of x also where the product underflows (subnormals). Written so that gcc emits maxsd (NaN stays NaN): with
        the constant in the ternary it compiled to a compare and cmov through integer registers (+20 % weekly) */
     static inline double bk_fast_netting_read_err(double x) {
-        double t = fabs(x) * BK_FAST_NETTING_ROUNDING, f = 0x1p-1074;
+        double t = fabs(x) * BK_FAST_NETTING_ROUNDING, f = BK_FAST_NETTING_READ_FLOOR;
         return f > t ? f : t;
     }
     static inline double bk_fast_netting_sum_err(double a, double b, double total) {
@@ -32,6 +36,9 @@ cdef extern from *:
     }
     """
     const double ROUNDING "BK_FAST_NETTING_ROUNDING"
+    const double READ_FLOOR "BK_FAST_NETTING_READ_FLOOR"
+    const double QUICK_BOUND "BK_FAST_NETTING_QUICK_BOUND"
+    const double QUICK_LIMIT "BK_FAST_NETTING_QUICK_LIMIT"
     double _sum_err "bk_fast_netting_sum_err"(double a, double b, double total) noexcept nogil
     double _read_err "bk_fast_netting_read_err"(double x) noexcept nogil
 # a lot count's slack (reference.netting.LOT_SLACK)
@@ -43,37 +50,73 @@ def weekly_roll(const double[::1] on_hand, const double[:, ::1] demand, const do
                 double[::1] total_receipt, double[::1] total, int64_t[::1] first_short,
                 int64_t[::1] recovery):
     cdef Py_ssize_t r, t, n = demand.shape[0], t_len = demand.shape[1]
-    cdef double prev, cur, td, tr, d, q, t1, err
+    cdef double prev, cur, td, tr, d, q, t1, mag
+    # the quick bound's factors (reference.netting._quick_bound)
+    cdef double k = QUICK_BOUND * <double>(t_len + 1), c = k * ROUNDING, f = k * READ_FLOOR
     cdef int64_t fs, rc
+    cdef bint sure
     with nogil:
         for r in range(n):
             prev = on_hand[r]
-            err = _read_err(prev)  # (the balance's error bound, as the reference's: short, recovered beyond it)
+            mag = fabs(prev)  # (the item's magnitudes so far: its quick bound, as the reference's)
             td = 0.0
             tr = past_due[r]
             fs = -1
             rc = -1
+            sure = True
             for t in range(t_len):
                 d = demand[r, t]
                 q = receipts[r, t]
                 t1 = prev - d
                 cur = t1 + q
                 balance[r, t] = cur
-                err = (((err + _read_err(d)) + _read_err(q)) + _sum_err(prev, d, t1)) \
-                    + _sum_err(t1, q, cur)
                 td += d
                 tr += q
+                mag += fabs(d) + fabs(q)
                 if fs < 0:
-                    if cur < -err:
-                        fs = t
-                elif rc < 0 and cur > err:
-                    rc = t
+                    if cur < 0.0:
+                        if cur < -(mag * c + f) and mag <= QUICK_LIMIT:
+                            fs = t
+                        else:
+                            sure = False  # (within the quick bound: the running bound decides, below)
+                elif rc < 0 and cur > 0.0:
+                    if cur > mag * c + f and mag <= QUICK_LIMIT:
+                        rc = t
+                    else:
+                        sure = False
                 prev = cur
             total_demand[r] = td
             total_receipt[r] = tr
             total[r] = (on_hand[r] - td) + tr
-            first_short[r] = fs
-            recovery[r] = rc
+            if sure:
+                first_short[r] = fs
+                recovery[r] = rc
+            else:
+                _exact_marks(r, on_hand, demand, receipts, balance, first_short, recovery)
+
+
+cdef void _exact_marks(Py_ssize_t r, const double[::1] on_hand, const double[:, ::1] demand,
+                       const double[:, ::1] receipts, const double[:, ::1] balance, int64_t[::1] first_short,
+                       int64_t[::1] recovery) noexcept nogil:
+    """Item ``r``'s shortage and recovery weeks against the running error bound of its balances (the reference's
+    ``_exact_marks``; the balances as the roll wrote them)."""
+    cdef Py_ssize_t t
+    cdef double prev = on_hand[r], err = _read_err(prev), d, q, t1, cur
+    cdef int64_t fs = -1, rc = -1
+    for t in range(demand.shape[1]):
+        d = demand[r, t]
+        q = receipts[r, t]
+        t1 = prev - d
+        cur = balance[r, t]
+        err = (((err + _read_err(d)) + _read_err(q)) + _sum_err(prev, d, t1)) + _sum_err(t1, q, cur)
+        if fs < 0:
+            if cur < -err:
+                fs = t
+        elif rc < 0 and cur > err:
+            rc = t
+        prev = cur
+    first_short[r] = fs
+    recovery[r] = rc
 
 
 cdef void _ww(const double* d, Py_ssize_t t_len, double setup, double hold, double* rec, double* f, double* c,

@@ -14,7 +14,7 @@ import math
 import numpy as np
 
 from bk_fast._kernels._numba import jit
-from bk_fast._kernels.reference.netting import LOT_SLACK, READ_FLOOR, ROUNDING
+from bk_fast._kernels.reference.netting import LOT_SLACK, QUICK_BOUND, QUICK_LIMIT, READ_FLOOR, ROUNDING
 
 
 @jit(inline="always")
@@ -35,33 +35,70 @@ def _sum_err(a, b, total):
 def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, total_receipt, total,
                 first_short, recovery):
     n, t_len = demand.shape
+    k = QUICK_BOUND * (t_len + 1)  # (the reference's _quick_bound)
+    c = k * ROUNDING
+    f = k * READ_FLOOR
     for r in range(n):
         prev = on_hand[r]
-        err = _read_err(prev)  # (the balance's error bound, as the reference's: short / recovered beyond it)
+        mag = abs(prev)  # (the item's magnitudes so far: its quick bound, as the reference's)
         td = 0.0
         tr = past_due[r]
         fs = -1
         rc = -1
+        sure = True
         for t in range(t_len):
             d = demand[r, t]
             q = receipts[r, t]
             t1 = prev - d
             cur = t1 + q
             balance[r, t] = cur
-            err = (((err + _read_err(d)) + _read_err(q)) + _sum_err(prev, d, t1)) + _sum_err(t1, q, cur)
             td += d
             tr += q
+            mag += abs(d) + abs(q)
             if fs < 0:
-                if cur < -err:
-                    fs = t
-            elif rc < 0 and cur > err:
-                rc = t
+                if cur < 0.0:
+                    if cur < -(mag * c + f) and mag <= QUICK_LIMIT:
+                        fs = t
+                    else:
+                        sure = False  # (within the quick bound: the running bound decides, below)
+            elif rc < 0 and cur > 0.0:
+                if cur > mag * c + f and mag <= QUICK_LIMIT:
+                    rc = t
+                else:
+                    sure = False
             prev = cur
         total_demand[r] = td
         total_receipt[r] = tr
         total[r] = (on_hand[r] - td) + tr
-        first_short[r] = fs
-        recovery[r] = rc
+        if sure:
+            first_short[r] = fs
+            recovery[r] = rc
+        else:
+            _exact_marks(r, on_hand, demand, receipts, balance, first_short, recovery)
+
+
+@jit
+def _exact_marks(r, on_hand, demand, receipts, balance, first_short, recovery):
+    """Item ``r``'s shortage and recovery weeks against the running error bound of its balances (the reference's
+    ``_exact_marks``; the balances as the roll wrote them)."""
+    prev = on_hand[r]
+    err = _read_err(prev)
+    fs = -1
+    rc = -1
+    for t in range(demand.shape[1]):
+        d = demand[r, t]
+        q = receipts[r, t]
+        t1 = prev - d
+        cur = balance[r, t]
+        err = (((err + _read_err(d)) + _read_err(q)) + _sum_err(prev, d, t1)) + _sum_err(t1, q, cur)
+        if fs < 0:
+            if cur < -err:
+                fs = t
+        elif rc < 0 and cur > err:
+            rc = t
+        prev = cur
+    first_short[r] = fs
+    recovery[r] = rc
 
 
 @jit

@@ -35,28 +35,58 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
     ``total = (on_hand - total_demand) + total_receipt``. ``first_short`` = first bucket with balance < 0
     (else -1); ``recovery`` = first later bucket with balance > 0 (else -1); each beyond the running bound on
     the balance's float64 error (``ROUNDING``, as the netting roll keeps it; the balances are as computed):
-    a rounding residue of 0 is neither.
+    a rounding residue of 0 is neither. The running bound is kept only for the items where it can decide: a
+    balance beyond the quick bound (``QUICK_BOUND``), above the running one, is decided by the quick one; an item
+    with a balance of the right sign within it (or magnitudes beyond ``QUICK_LIMIT``) is rolled again with the
+    running bound (``_exact_marks``). Every decision is the running bound's.
     """
     n, t_len = demand.shape
+    c, f = _quick_bound(t_len)
     prev = on_hand.copy()
-    err = _read_err(on_hand)
+    mag = np.abs(on_hand)
+    unsure = np.zeros(n, dtype=bool)
     td = np.zeros(n)
     tr = past_due.copy()
     first_short[:] = -1
     recovery[:] = -1
     for t in range(t_len):
-        cur, err = _roll(prev, -demand[:, t], -receipts[:, t], err)
+        d, q = demand[:, t], receipts[:, t]
+        cur = (prev + -d) - -q   # (_roll's sums: the same NaN too)
         balance[:, t] = cur
-        td += demand[:, t]
-        tr += receipts[:, t]
+        td += d
+        tr += q
+        mag = mag + (np.abs(d) + np.abs(q))
+        bound = np.where(mag <= QUICK_LIMIT, mag * c + f, np.inf)   # (NaN: inf)
+        short_open = first_short < 0
+        recovery_open = ~short_open & (recovery < 0)
+        unsure |= (short_open & (cur < 0.0) & ~(cur < -bound)) | (recovery_open & (cur > 0.0) & ~(cur > bound))
+        recovery[recovery_open & (cur > bound)] = t
+        first_short[short_open & (cur < -bound)] = t
+        prev = cur
+    total_demand[:] = td
+    total_receipt[:] = tr
+    total[:] = (on_hand - td) + tr
+    redo = np.flatnonzero(unsure)
+    if redo.size:
+        first_short[redo], recovery[redo] = _exact_marks(on_hand[redo], demand[redo], receipts[redo])
+
+
+def _exact_marks(on_hand, demand, receipts):
+    """``(first_short, recovery)`` of ``weekly_roll``'s items decided against the running error bound of every
+    balance (as the netting roll keeps it)."""
+    n, t_len = demand.shape
+    prev = on_hand.copy()
+    err = _read_err(on_hand)
+    first_short = np.full(n, -1, dtype=np.int64)
+    recovery = np.full(n, -1, dtype=np.int64)
+    for t in range(t_len):
+        cur, err = _roll(prev, -demand[:, t], -receipts[:, t], err)
         newly_short = (first_short < 0) & (cur < -err)
         recovered = (first_short >= 0) & (recovery < 0) & (cur > err)
         recovery[recovered] = t
         first_short[newly_short] = t
         prev = cur
-    total_demand[:] = td
-    total_receipt[:] = tr
-    total[:] = (on_hand - td) + tr
+    return first_short, recovery
 
 
 def _ww_plan(d, setup, hold):
@@ -130,6 +160,14 @@ ROUNDING = 2.0 ** -53
 #: ``|x| x ROUNDING`` underflows to 0 (7.4e-324 and 3.7e-324 both read as 5e-324); against any err above
 #: ~2**-1020 the floor rounds away (realistic data: the same bound, bit for bit)
 READ_FLOOR = 2.0 ** -1074
+#: ``weekly_roll``'s quick bound on the running bound: ``(4 T + 4) x (ROUNDING x m + READ_FLOOR)`` over ``T``
+#: buckets, ``m`` the sum of the item's |on hand|, |demand| and |receipts| so far. Every balance and partial
+#: sum is at most ``m`` (up to ``(1 + ROUNDING) ** (2 T)``), so the running bound, ``2 t + 1`` reading and
+#: ``2 t`` rounding terms, is below ``(2 T + 1) x ROUNDING x m + (3 T + 1) x READ_FLOOR`` (up to its own sums'
+#: rounding): the factor 2 to spare covers every rounding of both for ``T`` below 2**40.
+QUICK_BOUND = 4.0
+#: magnitudes at most this cannot overflow the float range on the way (beyond it: the running bound)
+QUICK_LIMIT = 2.0 ** 1020
 
 
 def _read_err(x):
@@ -137,6 +175,12 @@ def _read_err(x):
     (NaN stays NaN)."""
     t = np.abs(x) * ROUNDING
     return np.where(t < READ_FLOOR, READ_FLOOR, t)
+
+
+def _quick_bound(t_len):
+    """``(c, f)``: ``weekly_roll``'s quick bound over ``t_len`` buckets is ``m x c + f`` (``QUICK_BOUND``)."""
+    k = QUICK_BOUND * (t_len + 1)
+    return k * ROUNDING, k * READ_FLOOR
 
 
 def _sum_err(a, b, total):

@@ -1296,3 +1296,62 @@ def test_allocate_empty_orders_beside_supply_of_another_kind_declared_as_compute
         got = res.deliveries.compute()
         assert res.deliveries.index.dtype == got.index.dtype == orders["item"].dtype
         assert bk_fast.allocate(orders, supply).deliveries["item"].dtype == orders["item"].dtype
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit rev24: an input whose partitions hold Arrow ``string`` and ``large_string`` ids (files from several
+# writers read with ``dtype_backend="pyarrow"``) was declared and computed ``str`` since 52eb5de
+
+
+def _arrow_files(kinds, second=("c2", "c3")):
+    """One Dask partition per file, each file's ids in its own Arrow string type (``dd.from_map`` keeps them)."""
+    import dask
+
+    files = [(["c1", "c3"], kinds[0]), (list(second), kinds[1])]
+
+    def read(j):
+        ids, kind = files[j]
+        return pd.DataFrame({"item": pd.array(ids, dtype=_arrow_text(kind)), "week": range(len(ids)),
+                             "qty": [1.0] * len(ids)})
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_map(read, range(len(files)))
+
+
+@pytest.mark.parametrize("kinds", [("string", "large_string"), ("large_string", "string")])
+def test_arrow_string_and_large_string_partitions_keep_the_concatenated_dtype(local, kinds):
+    """pd.concat of the partitions (compute(), memory) gives Arrow ``string``: the frames are declared and
+    computed so, not ``str``."""
+    demand = _arrow_files(kinds)
+    whole = demand.compute()
+    text = _arrow_text("string")
+    assert whole["item"].dtype == text
+    on_hand = pd.Series([2.0, 2.0], index=pd.Index(pd.array(["c1", "c4"], dtype=text)))
+    lazy = bkd.weekly_balance(on_hand, demand, npartitions=2)
+    got, expected = lazy.compute(), bk_fast.weekly_balance(on_hand, whole)
+    assert lazy.index.dtype == got.index.dtype == expected.index.dtype == text
+    pd.testing.assert_frame_equal(got, expected.sort_index())
+    gross = demand.rename(columns={"week": "period"})
+    res = bkd.net_requirements(gross, on_hand, npartitions=2)
+    assert res.summary.index.dtype == res.summary.compute().index.dtype == text
+    orders = demand.assign(order=1, priority=1, due=0)
+    supply = pd.DataFrame({"item": on_hand.index.array, "period": 0, "qty": 2.0})
+    deliveries = bkd.allocate(orders, supply, npartitions=2).deliveries
+    assert deliveries.index.dtype == deliveries.compute().index.dtype == text
+    assert bk_fast.allocate(orders.compute(), supply).deliveries["item"].dtype == text
+
+
+def test_arrow_large_string_partition_beside_an_empty_string_one_keeps_large_string(local):
+    """compute() drops the empty partition: the input is Arrow ``large_string``, as the frames are declared and
+    computed (they were ``str``)."""
+    orders = _arrow_files(("large_string", "string"), ()).assign(order=1, priority=1, due=0)
+    text = _arrow_text("large_string")
+    supply = pd.DataFrame({"item": pd.array(["c1", "c4"], dtype=_arrow_text("string")), "period": 0, "qty": 2.0})
+    deliveries = bkd.allocate(orders, supply, npartitions=2).deliveries
+    got = deliveries.compute()
+    assert deliveries.index.dtype == got.index.dtype == text
+    assert bk_fast.allocate(orders.compute(), supply).deliveries["item"].dtype == text
+    on_hand = pd.Series([2.0, 2.0], index=pd.Index(supply["item"].array))
+    lazy = bkd.weekly_balance(on_hand, orders, npartitions=2)
+    expected = bk_fast.weekly_balance(on_hand, orders.compute()).index.dtype
+    assert lazy.index.dtype == lazy.compute().index.dtype == expected == _arrow_text("string")

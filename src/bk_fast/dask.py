@@ -37,7 +37,8 @@ Categorical ids whose categories differ between the inputs get the dtype the in-
 gives their union (text, or the first input's categorical when the others bring no id it lacks) in every
 partition, though a partition's own items may unite otherwise; so do text ids of several dtypes where one is
 ``str``, pandas' ``string`` or Arrow strings in ``pd.ArrowDtype`` (``dtype_backend="pyarrow"`` readers), and
-such ids beside an empty input of another kind.
+such ids beside an empty input of another kind. An input whose partitions hold Arrow ``string`` and
+``large_string`` ids (files from several writers) counts as its ``compute()`` (``pd.concat``) gives it.
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -683,7 +684,7 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     dtypes = []
     for parts in found:
         kinds = {d[3] for d in parts}
-        dtypes.append(kinds.pop() if len(kinds) == 1 else None)
+        dtypes.append(kinds.pop() if len(kinds) == 1 else _arrow_text_of(kinds, parts))
     # (object ids count as text only when they read as text: object integer ids beside an empty input's string
     # column are integers, their union pandas infers as it appends the partitions' answers, see _like)
     text = {t for k, t in enumerate(dtypes)
@@ -698,6 +699,18 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
         return None
     # (each input's ids in its own dtype, united as the single-machine function unites them)
     return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
+
+
+def _arrow_text_of(kinds: set, parts: list):
+    """The ids' dtype of an input whose partitions (``parts``, :func:`_distinct`) hold Arrow strings of several
+    types (``kinds``: ``string``, ``large_string``, files from several writers read with
+    ``dtype_backend="pyarrow"``): what Dask's ``compute()`` gives, ``pd.concat`` of its partitions holding rows
+    (else its first partition), as the single-machine function sees the input; None when its partitions' dtypes
+    differ otherwise."""
+    if not all(isinstance(t, pd.ArrowDtype) and _text_extension(t) for t in kinds):
+        return None
+    held = [d[3] for d in parts if d[1]] or [parts[0][3]]
+    return pd.concat([pd.Series([], dtype=t) for t in dict.fromkeys(held)]).dtype
 
 
 def _concatenated(like: pd.Index | None, bounds: np.ndarray, held) -> pd.Index | None:

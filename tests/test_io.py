@@ -26,7 +26,8 @@ from bk_fast import io as bkio
 from bk_fast._columns import canonical
 from bk_fast._engine import ENGINES, engine_status, resolve
 from bk_fast._progress import Bar, wanted
-from bk_fast._kernels.reference.parse import STATUS_DEFER, STATUS_LONG, clean_float, clean_float_ascii, clean_text
+from bk_fast._kernels.reference.parse import (
+    _JUNK, JUNK, STATUS_DEFER, STATUS_LONG, clean_float, clean_float_ascii, clean_text)
 from bk_fast.datasets import make_mill, write_exports
 
 from _optional import ARROW, HAVE_PYARROW, needs, param
@@ -103,18 +104,76 @@ def test_kernel_statuses_match_the_reference(fast_engine):
     out, st_ = np.empty(len(HAND)), np.empty(len(HAND), np.int8)
     deferred = resolve("parse_number_text", fast_engine)(data, offsets, out, st_)
     assert deferred == int((st_ >= STATUS_DEFER).sum()) > 0
+    # the kernel decides every row itself (non-ASCII text, "_", "12\u20093" included) ...
+    assert not (st_ == STATUS_DEFER).any()
     keep = st_ < STATUS_DEFER
     np.testing.assert_array_equal(st_[keep], ref_st[keep])
     assert same_bits(out[keep], ref_out[keep])
-    # what is deferred is exactly the text Python must judge: non-ASCII, "_" ...
-    assert {HAND[i] for i in np.flatnonzero(st_ == STATUS_DEFER)} >= {"1_000", "１２", "12\u20093"}
-    # ... or valid ASCII numbers beyond the exact fast path, which the ASCII resolver gets right
+    # ... but valid ASCII numbers beyond the exact fast path, which the ASCII resolver gets right
     long = np.flatnonzero(st_ == STATUS_LONG)
     assert {HAND[i] for i in long} >= {"1e400", "12345678901234567890", "9007199254740993", "3e300"}
     for i in long:
         assert ref_st[i] == 0 and same_bits([clean_float_ascii(HAND[i])[0]], [ref_out[i]])
     # plain money text is never deferred
     assert not (~keep)[[HAND.index("$1,326.67 "), HAND.index("($2,183.40)"), HAND.index("1\xa0234")]].any()
+
+
+def test_junk_is_every_character_the_cleaning_removes():
+    """JUNK (what the compiled engines skip, io's RE2 class, clean_float_ascii's table) is exactly what the
+    cleaning's regular expression removes, over every code point."""
+    every = "".join(map(chr, range(0x110000)))
+    assert sorted(set(_JUNK.findall(every))) == sorted(JUNK)
+    assert {c for c in every if c.isspace()} == set(JUNK) - {"$", ","}
+
+
+def test_kernel_decides_non_ascii_text(fast_engine):
+    """Regression: the compiled engines left every string holding a non-ASCII byte to clean_float, one by one in
+    Python (~6 s for 10^6 ids like " müller-12 "). A non-ASCII character is either whitespace, which the cleaning
+    removes, or left in the cleaned text, which is then invalid: every code point U+0080-U+FFFF (surrogates
+    passed through), astral ones and invalid bytes, alone, inside a number and around a negative, is decided in
+    the kernel as the reference decides it."""
+    cps = [chr(c) for c in range(0x80, 0x10000)] + ["\U0001f600", "\U0010ffff"]
+    texts = cps + ["1" + c + "2" for c in cps] + [c + "($1," + c + "234)" + c for c in cps]
+    odd = [b"1\xe2\x802", b"1\xe2\x80", b"\xc2", b"1\xa02", b"\xe2\xe2\x80\x80", b"1\xff2", b"\xed\xa0\x80"]
+    raws = [t.encode("utf-8", "surrogatepass") for t in texts] + odd
+    offsets = np.zeros(len(raws) + 1, np.int64)
+    offsets[1:] = np.cumsum([len(r) for r in raws])
+    out, status = np.empty(len(raws)), np.empty(len(raws), np.int8)
+    data = np.frombuffer(b"".join(raws), np.uint8)
+    assert resolve("parse_number_text", fast_engine)(data, offsets, out, status) == 0
+    # the reference (clean_float, too slow for all here): a character the cleaning removes, or one left in the
+    # cleaned text, which is then invalid; the invalid bytes as clean_float reads them
+    space = np.array([c in JUNK for c in cps])
+    assert space.sum() == 19 and clean_float("1\u20092") == (12.0, 0) and clean_float("1\xe92")[1] == 2
+    ref = [clean_float(r.decode("utf-8", "surrogateescape")) for r in odd]
+    expected = np.concatenate([np.full(len(cps), np.nan), np.where(space, 12.0, np.nan),
+                               np.where(space, -1234.0, np.nan), [value for value, _ in ref]])
+    codes = np.concatenate([np.where(space, 1, 2), np.where(space, 0, 2), np.where(space, 0, 2),
+                            [code for _, code in ref]])
+    np.testing.assert_array_equal(status, codes)
+    assert same_bits(out, expected)
+
+
+@pytest.mark.parametrize("dtype", ["object", "str", param("arrow", "pyarrow")])
+def test_non_ascii_text_is_parsed_without_python(engine, dtype, monkeypatch):
+    """Regression (see test_kernel_decides_non_ascii_text): non-ASCII whitespace around or inside a number reads
+    as the number, a non-ASCII letter makes the text invalid, in every engine, with no per-row clean_float call
+    in the compiled ones; ids like " müller-12 " stay text in normalize_ids(kind="yarn")."""
+    texts = ["\u20091\u2009234\u2009", "\u3000($1,234.50)\u3000", "1\u202f000", "\x85(\xa05)\u2028", "\u2029",
+             "1e\u16805", "in\u205ff", " müller-12 ", "12ü", "1_000", "１２", "12\u200b3", "ü", "(5)\u3000x"]
+    texts += ["1234567890123456789\u2009" + str(i) for i in range(40)]  # (beyond the fast path, in bulk)
+    expected = oracle(texts)
+    assert same_bits(expected[:14], [1234, -1234.5, 1000, -5, np.nan, 1e5, np.inf] + [np.nan] * 7)
+    if engine != "numpy":
+        def python(text):
+            raise AssertionError(f"clean_float called on {text!r}")
+        monkeypatch.setattr(bkio, "clean_float", python)
+        monkeypatch.setattr("bk_fast._kernels.reference.parse.clean_float", python)
+    values = pd.Series(texts, dtype=pd.ArrowDtype(pa.string()) if dtype == "arrow" else dtype)
+    assert same_bits(bkio.parse_numbers(values, engine=engine), expected)
+    ids = bk_fast.normalize_ids(pd.Series([" müller-12 ", "1\u2009234", "\u3000 18767 "], dtype=values.dtype),
+                                engine=engine)
+    assert ids.tolist() == ["MÜLLER-12", "1234", "18767"]
 
 
 ALPHABET = st.sampled_from(list("0123456789") * 3 + list("$,. ()+-eE_") + ["\xa0", "\u2009", "i", "n", "f",

@@ -35,6 +35,7 @@ from bk_fast._progress import Bar, check as _check_progress
 from bk_fast._validate import as_array
 from bk_fast._kernels.reference.parse import (
     BAD_COMMA,
+    JUNK,
     STATUS_DEFER,
     STATUS_EMPTY,
     STATUS_INVALID,
@@ -73,8 +74,8 @@ def _run_kernel(data: np.ndarray, offsets: np.ndarray, engine: str | None):
     return out, status
 
 
-#: what the ERP's cleaning removes, as an RE2 class (pyarrow), for text the kernels found to be ASCII numbers
-_ASCII_JUNK_RE2 = r"[$,\t\n\x0b\f\r\x1c-\x1f \x{00a0}]"
+#: what the ERP's cleaning removes (JUNK), as an RE2 class (pyarrow), for text the kernels found to be numbers
+_JUNK_RE2 = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in JUNK) + "]"
 
 
 def _resolve_long_arrow(chunk, out, status) -> None:
@@ -85,7 +86,7 @@ def _resolve_long_arrow(chunk, out, status) -> None:
         return
     import pyarrow.compute as pc
 
-    text = pc.replace_substring_regex(chunk.take(pa.array(idx)), _ASCII_JUNK_RE2, "")
+    text = pc.replace_substring_regex(chunk.take(pa.array(idx)), _JUNK_RE2, "")
     text = pc.replace_substring_regex(text, r"^\((.*)\)$", r"-\1")
     try:
         values = text.to_numpy(zero_copy_only=False).astype(np.float64)
@@ -96,7 +97,8 @@ def _resolve_long_arrow(chunk, out, status) -> None:
 
 
 def _resolve_deferred(out, status, text_of) -> None:
-    """Rows the compiled kernels left to Python: ``float()`` of the cleaned text, exactly the reference."""
+    """Rows the compiled kernels left to Python (STATUS_LONG; no engine answers STATUS_DEFER now, the contract
+    keeps it): ``float()`` of the cleaned text, exactly the reference."""
     for i in np.flatnonzero(status >= STATUS_DEFER):
         text = text_of(int(i))
         out[i], status[i] = clean_float_ascii(text) if status[i] == STATUS_LONG else clean_float(text)
@@ -266,8 +268,9 @@ def parse_numbers(values, engine: str | None = None):
     Numbers in the input (numeric dtypes, or numbers inside an object column) are taken as they are.
 
     The kernel scans a buffer of concatenated UTF-8 strings (pandas' pyarrow-backed ``str`` columns are
-    read without copying); the compiled engines handle plain decimal text in place and hand the rare rest
-    (non-ASCII digits, ``_`` separators, more than 18 significant digits) to Python's ``float``.
+    read without copying); the compiled engines decide every string in place (non-ASCII text too: its white
+    space is removed, any other non-ASCII character makes it invalid) but hand decimal text beyond their exact
+    fast path (more than 18 significant digits, large exponents) to Python's ``float``.
 
     Parameters
     ----------

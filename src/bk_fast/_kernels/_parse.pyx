@@ -1,11 +1,15 @@
 # cython: language_level=3
 """Cython engine for parsing ERP number text; same names and semantics as ``reference.parse``.
 
-A byte-level scan over the concatenated UTF-8 buffer, GIL released. Decimal text is converted exactly with the
-Clinger fast path (an integer significand of at most 2**53 times or divided by an exact power of ten is one
-correctly rounded IEEE operation); anything outside it (non-ASCII other than the no-break space, ``_``, more
-than 18 significant digits, large exponents) is left to the Python layer: STATUS_DEFER for text only Python
-can judge (non-ASCII, ``_``), STATUS_LONG for valid ASCII decimal text beyond the exact fast path.
+A byte-level scan over the concatenated UTF-8 buffer, GIL released. The cleaning's characters
+(``reference.parse.JUNK``: ``$``, ``,`` and Python's whitespace, ASCII or not) are skipped by their exact UTF-8
+bytes; any other byte of 0x80 or more is a non-ASCII character (or an invalid byte, which Python decodes to a
+surrogate escape) left after cleaning, so the row is invalid. UTF-8 is self-synchronising (a lead byte is never
+a continuation byte), so these byte patterns decode to the same characters wherever they stand. Decimal text is
+converted exactly with the Clinger fast path (an integer significand of at most 2**53 times or divided by an
+exact power of ten is one correctly rounded IEEE operation); valid decimal text beyond it (more than 18
+significant digits, large exponents) is left to the Python layer as STATUS_LONG. No row is left as
+STATUS_DEFER.
 """
 
 from libc.math cimport NAN, INFINITY
@@ -34,25 +38,50 @@ cdef inline bint _junk(int64_t c) noexcept nogil:
     return c == 32 or c == 36 or c == 44 or (9 <= c <= 13) or (28 <= c <= 31)
 
 
+cdef inline int _junk_at(const uint8_t[::1] data, Py_ssize_t j, Py_ssize_t e) noexcept nogil:
+    """Byte length of the character at ``j`` (``< e``) if the cleaning removes it (``reference.parse.JUNK``),
+    else 0."""
+    cdef int64_t c = data[j], c1, c2
+    cdef bint hit
+    if c < 0x80:
+        return 1 if _junk(c) else 0
+    if c == 0xC2:  # U+0085, U+00A0
+        return 2 if j + 1 < e and (data[j + 1] == 0x85 or data[j + 1] == 0xA0) else 0
+    if c < 0xE1 or c > 0xE3 or j + 2 >= e:
+        return 0
+    c1 = data[j + 1]
+    c2 = data[j + 2]
+    if c == 0xE1:  # U+1680
+        hit = c1 == 0x9A and c2 == 0x80
+    elif c == 0xE3:  # U+3000
+        hit = c1 == 0x80 and c2 == 0x80
+    elif c1 == 0x80:  # U+2000-200A, U+2028, U+2029, U+202F
+        hit = 0x80 <= c2 <= 0x8A or c2 == 0xA8 or c2 == 0xA9 or c2 == 0xAF
+    else:  # U+205F
+        hit = c1 == 0x81 and c2 == 0x9F
+    return 3 if hit else 0
+
+
+cdef inline int _junk_before(const uint8_t[::1] data, Py_ssize_t p, Py_ssize_t q) noexcept nogil:
+    """Byte length of the character ending at ``q`` (starting at ``p`` or later) if the cleaning removes it,
+    else 0."""
+    if data[q] < 0x80:
+        return 1 if _junk(data[q]) else 0
+    if q - 1 >= p and _junk_at(data, q - 1, q + 1) == 2:
+        return 2
+    if q - 2 >= p and _junk_at(data, q - 2, q + 1) == 3:
+        return 3
+    return 0
+
+
 cdef inline Py_ssize_t _skip(const uint8_t[::1] data, Py_ssize_t j, Py_ssize_t e) noexcept nogil:
-    cdef int64_t c
+    cdef int k
     while j < e:
-        c = data[j]
-        if _junk(c):
-            j += 1
-        elif c == 0xC2 and j + 1 < e and data[j + 1] == 0xA0:  # U+00A0 no-break space
-            j += 2
-        else:
+        k = _junk_at(data, j, e)
+        if k == 0:
             break
+        j += k
     return j
-
-
-cdef inline int _not_number(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
-    cdef Py_ssize_t j
-    for j in range(a, b):
-        if data[j] >= 0x80 or data[j] == 95:
-            return DEFER
-    return INVALID
 
 
 cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double* value) noexcept nogil:
@@ -67,13 +96,10 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
         return EMPTY
     q = b - 1
     while q > p:
-        c = data[q]
-        if _junk(c):
-            q -= 1
-        elif c == 0xA0 and data[q - 1] == 0xC2:
-            q -= 2
-        else:
+        k = _junk_before(data, p, q)
+        if k == 0:
             break
+        q -= k
     e = q + 1
     if q > p and data[p] == 40 and data[q] == 41:  # "(x)" -> "-x"
         paren = True
@@ -86,7 +112,7 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
     c = data[j]
     if c == 43 or c == 45:
         if paren:
-            return _not_number(data, a, b)
+            return INVALID
         neg = c == 45
         j = _skip(data, j + 1, e)
         if j == e:
@@ -100,7 +126,7 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
             c = data[j]
             low = c | 0x20
             if not (97 <= low <= 122) or n == 8:
-                return _not_number(data, a, b)
+                return INVALID
             packed = packed * 256 + low
             n += 1
             j = _skip(data, j + 1, e)
@@ -109,7 +135,7 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
         elif packed == W_NAN:
             v = NAN
         else:
-            return _not_number(data, a, b)
+            return INVALID
         value[0] = -v if neg else v
         return NUMBER
 
@@ -140,7 +166,7 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
             break
         j = _skip(data, j + 1, e)
     if not seen:
-        return _not_number(data, a, b)
+        return INVALID
     exp = 0
     if j < e and (data[j] | 0x20) == 101:
         j = _skip(data, j + 1, e)
@@ -161,11 +187,11 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
                 exp = exp * 10 + <int>(c - 48)
             j = _skip(data, j + 1, e)
         if not got:
-            return _not_number(data, a, b)
+            return INVALID
         if eneg:
             exp = -exp
     if j < e:
-        return _not_number(data, a, b)
+        return INVALID
     if m == 0:
         v = 0.0
     elif overflow or m > TWO53:

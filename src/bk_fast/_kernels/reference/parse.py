@@ -13,11 +13,11 @@ string is *cleaned* the way the ERP cleans numbers, then converted exactly as Py
 
 Outputs are preallocated by the caller: ``out`` (float64, the value or NaN) and ``status`` (int8, one of the
 ``STATUS_*`` codes below). The reference resolves every string itself (plain Python, one string at a time) and
-never answers :data:`STATUS_DEFER` or :data:`STATUS_LONG`; the compiled engines parse the common decimal forms
-in place and leave the rare rest to the Python layer: :data:`STATUS_DEFER` for text only Python can judge
-(non-ASCII, underscores), resolved with :func:`clean_float`; :data:`STATUS_LONG` for valid ASCII decimal text
-beyond the exact fast path (more than 18 significant digits, large exponents), resolved with
-:func:`clean_float_ascii`.
+never answers :data:`STATUS_DEFER` or :data:`STATUS_LONG`; the compiled engines decide every string in place
+(non-ASCII text included: a character the cleaning does not remove, :data:`JUNK`, is non-ASCII text left after
+cleaning, so invalid) but valid decimal text beyond their exact fast path (more than 18 significant digits,
+large exponents): :data:`STATUS_LONG`, resolved by the Python layer with :func:`clean_float_ascii`.
+:data:`STATUS_DEFER` (text for :func:`clean_float`) stays part of the contract; no engine answers it now.
 """
 
 from __future__ import annotations
@@ -35,6 +35,10 @@ STATUS_DEFER = 3  #: compiled engines only: not decided in the kernel, the calle
 STATUS_LONG = 4  #: compiled engines only: valid ASCII decimal text beyond the fast path: clean_float_ascii
 
 _JUNK = re.compile(r"[\$,\s]")
+#: every character :data:`_JUNK` matches (``$``, ``,`` and the 29 for which ``str.isspace()`` is true), which the
+#: compiled engines skip by their UTF-8 bytes (a test checks it against every code point)
+JUNK = ("$,\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+        "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 _PARENS = re.compile(r"^\((.*)\)$")
 
 
@@ -73,14 +77,14 @@ def clean_float(text: str) -> tuple[float, int]:
         return float("nan"), STATUS_INVALID
 
 
-#: str.translate table deleting what the cleaning removes from ASCII text (and the no-break space)
-_DELETE = {ord(c): None for c in "$, \t\n\v\f\r\x1c\x1d\x1e\x1f\xa0"}
+#: str.translate table deleting what the cleaning removes
+_DELETE = dict.fromkeys(map(ord, JUNK))
 
 
 def clean_float_ascii(text: str) -> tuple[float, int]:
     """:func:`clean_float` for text a compiled kernel has already checked to be a valid ASCII number (only ``$``,
-    ``,``, ASCII whitespace and no-break spaces around or inside it, maybe in parentheses): the same answer,
-    several times faster (``str.translate`` instead of regular expressions).
+    ``,`` and whitespace, :data:`JUNK`, around or inside it, maybe in parentheses): the same answer, several times
+    faster (``str.translate`` instead of regular expressions).
 
     Examples
     --------

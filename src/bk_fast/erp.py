@@ -1748,7 +1748,27 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
         if keep is not None:
             po_b = {b: v[keep] for b, v in po_b.items()}
-        rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
+        with _net_np.errstate(over="ignore", invalid="ignore"):   # (sums beyond the float range: named next)
+            rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
+        bad = ~_net_np.isfinite(rec_frame.to_numpy())
+        if bad.any():   # a sum that only overflowed on the way (1e308 + 1e308 - 1e308) is the exact one
+            from bk_fast.netting import _resum
+
+            pos = rec_frame.index.get_indexer(keys)
+            for j, b in enumerate(rec_frame.columns):
+                v = _net_np.where(_net_np.isnan(po_b[b]), 0.0, po_b[b])
+                if not bad[:, j].any() or _net_np.isinf(v).any():   # (an infinite quantity: weekly_balance's)
+                    continue
+                sums = rec_frame[b].to_numpy(dtype=_net_np.float64, copy=True)
+                over = _resum(sums, pos, v)
+                if over is not None:   # finite rows of one yarn adding up beyond the float range
+                    key = rec_frame.index[over[0][0]]
+                    key = key.item() if isinstance(key, _net_np.generic) else key
+                    col = next(c for c in po.columns if c != po_id and _net_bucket(c) is not None
+                               and _net_week_key(_net_bucket(c)) == _net_week_key(b))
+                    raise ValueError(f"yarn_po column {col!r}: the rows of Desc# {key!r} add up beyond the float "
+                                     f"range (|sum| > 1.8e308); expected finite totals")
+                rec_frame[b] = sums
         if pd_col is not None:
             if keep is not None:
                 pdv = pdv[keep]

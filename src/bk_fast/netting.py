@@ -526,23 +526,47 @@ def _ends(labels: list) -> list:
     return head + middle + tail
 
 
-def _check_sums(src: _Source, total: np.ndarray, key: np.ndarray, kept: np.ndarray | None = None) -> None:
+def _exact_sum(values) -> float:
+    """The sum of the finite float64 ``values``, exact and then rounded once (``math.fsum``'s, which raises on
+    an intermediate overflow: ``1e308 + 1e308 - 1e308`` is 1e308 here); OverflowError when it is beyond the float
+    range. Python integers in units of 2**-1074 (every float64 is a whole number of them)."""
+    unit = 1 << 1074
+    return sum(num * (unit // den) for num, den in map(float.as_integer_ratio, np.asarray(values).tolist())) / unit
+
+
+def _resum(total: np.ndarray, key: np.ndarray, values: np.ndarray):
+    """The sums in ``total`` that came out beyond the float range (inf, or NaN of inf less inf) while the finite
+    ``values`` were added in row order, replaced by their :func:`_exact_sum` (``key``: each row's position in
+    ``total``, 1-D; its row of ``total``, 2-D). Returns (cell, its rows) of the first sum beyond the float range
+    exactly, else None. Nothing to do on sums that stayed finite."""
+    if np.isfinite(total).all():
+        return None
+    for cell in np.argwhere(~np.isfinite(total)):
+        rows = np.flatnonzero(key == cell[0])
+        try:
+            total[tuple(cell)] = _exact_sum(values[rows] if total.ndim == 1 else values[rows, cell[1]])
+        except OverflowError:
+            return cell, rows
+    return None
+
+
+def _check_sums(src: _Source, total: np.ndarray, key: np.ndarray, values: np.ndarray,
+                kept: np.ndarray | None = None) -> None:
     """ValueError naming the item and period (long: and its first input row) whose rows of ``src`` add up beyond
     the float range: each finite, their sum inf, which the kernels never get (inf less inf is NaN there, which the
-    engines read apart). ``total``: the sums (long: flat, ``key`` each row's position in it; wide: one row per
-    distinct item, ``key`` each row's); ``kept``: the input positions of the rows given, where some were left
-    out."""
-    if not np.isinf(total).any():
+    engines read apart). A sum that only overflowed on the way (``1e308 + 1e308 - 1e308``) is replaced by the
+    exact one (:func:`_resum`). ``total``: the sums (long: flat, ``key`` each row's position in it; wide: one row
+    per distinct item, ``key`` each row's), ``values`` the rows added (finite); ``kept``: the input positions of
+    the rows given, where some were left out."""
+    over = _resum(total, key, values)
+    if over is None:
         return
+    cell, rows = over
+    i = int(kept[rows[0]]) if kept is not None else int(rows[0])
     if src.long:
-        i = int(np.flatnonzero(key == np.flatnonzero(np.isinf(total))[0])[0])
-        i = int(kept[i]) if kept is not None else i
         where, period = f"row {_input_row(src, i)} and the other rows of item", src.periods[i]
     else:
-        r, c = np.argwhere(np.isinf(total))[0]
-        i = int(np.flatnonzero(key == r)[0])
-        i = int(kept[i]) if kept is not None else i
-        where, period = "the rows of item", src.periods[c]
+        where, period = "the rows of item", src.periods[cell[1]]
     raise ValueError(f"{src.what}: {where} {plain(src.items[i])!r}, period {plain(period)!r} add up beyond the "
                      f"float range (|sum| > 1.8e308); expected finite totals")
 
@@ -576,7 +600,7 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         ri = items.get_indexer(src.items)
         key = ri * t_len + ci
         flat = np.bincount(key, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
-        _check_sums(src, flat, key)
+        _check_sums(src, flat, key, vals)
         return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
     if src.items.equals(items):
         ri = np.arange(n)
@@ -587,7 +611,7 @@ def _matrix(src: _Source | None, items: pd.Index, periods: pd.Index) -> np.ndarr
         block = np.zeros((len(uniq), vals.shape[1]))
         with np.errstate(over="ignore"):   # (a sum beyond the float range: named next)
             np.add.at(block, codes, vals)
-        _check_sums(src, block, codes)
+        _check_sums(src, block, codes, vals)
         vals, ri = block, items.get_indexer(pd.Index(uniq))
     same_rows = ri.shape[0] == n and bool((ri == np.arange(n)).all())
     same_cols = ci.shape[0] == t_len and bool((ci == np.arange(t_len)).all())
@@ -763,13 +787,27 @@ def _vector(items, values, all_items: pd.Index, what: str) -> np.ndarray:
     elif items.equals(all_items):
         out = np.array(values, dtype=np.float64)
     else:   # repeated items add up (missing numbers count 0)
-        v = np.asarray(values, dtype=np.float64)
-        out = np.bincount(all_items.get_indexer(items), weights=np.where(np.isnan(v), 0.0, v), minlength=n)
-        out = out.astype(np.float64, copy=False)
+        out = _item_sums(all_items.get_indexer(items), values, all_items, what)
     out = np.where(np.isnan(out), 0.0, out)
     if np.isinf(out).any():
         i = int(np.flatnonzero(np.isinf(out))[0])
         raise ValueError(f"{what}: item {plain(all_items[i])!r} is infinite")
+    return out
+
+
+def _item_sums(pos: np.ndarray, values, all_items: pd.Index, what: str) -> np.ndarray:
+    """The entries ``values`` added up per item (``pos``: the position of each in ``all_items``; missing numbers
+    count 0). ValueError naming the item of an infinite entry, or of entries that add up beyond the float range
+    (a sum that only overflowed on the way is the exact one: :func:`_resum`)."""
+    v = np.asarray(values, dtype=np.float64)
+    v = np.where(np.isnan(v), 0.0, v)
+    if np.isinf(v).any():
+        raise ValueError(f"{what}: item {plain(all_items[pos[np.flatnonzero(np.isinf(v))[0]]])!r} is infinite")
+    out = np.bincount(pos, weights=v, minlength=len(all_items)).astype(np.float64, copy=False)
+    over = _resum(out, pos, v)
+    if over is not None:
+        raise ValueError(f"{what}: the entries of item {plain(all_items[over[0][0]])!r} add up beyond the float "
+                         f"range (|sum| > 1.8e308); expected finite totals")
     return out
 
 
@@ -1293,13 +1331,13 @@ def _matrix_rows(src: _Source | None, rows: np.ndarray | None, n: int, periods: 
     if src.long:
         key = rows * t_len + ci
         flat = np.bincount(key, weights=vals, minlength=n * t_len) if n * t_len else np.zeros(0)
-        _check_sums(src, flat, key, kept)
+        _check_sums(src, flat, key, vals, kept)
         return np.ascontiguousarray(flat.reshape(n, t_len), dtype=np.float64)
     out = np.zeros((n, t_len))
     block = np.zeros((n, vals.shape[1]))
     with np.errstate(over="ignore"):   # (a sum beyond the float range: named next)
         np.add.at(block, rows, vals)
-    _check_sums(src, block, rows, kept)
+    _check_sums(src, block, rows, vals, kept)
     out[:, ci] = block
     return out
 
@@ -1408,10 +1446,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     rows_r = rows[1] if r_src is not None else None
     oh_rows = rows[-1] if oh_items is not None else None
     if oh_items is not None:
-        oh = np.zeros(n)
-        np.add.at(oh, oh_rows, np.where(np.isnan(oh_vals), 0.0, oh_vals))
-        if np.isinf(oh).any():
-            raise ValueError(f"on_hand: item {plain(items[int(np.flatnonzero(np.isinf(oh))[0])])!r} is infinite")
+        oh = _item_sums(oh_rows, oh_vals, items, "on_hand")
     else:
         oh = _vector(None, oh_vals, items, "on_hand")
     # per-item parameters are matched to the items the way demand and stock are (through bom.codes: ids

@@ -55,7 +55,8 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
         balance[:, t] = cur
         td += d
         tr += q
-        mag = mag + (np.abs(d) + np.abs(q))
+        with np.errstate(over="ignore"):   # (finite inputs may add up to inf here: no quick bound then)
+            mag = mag + (np.abs(d) + np.abs(q))
         bound = np.where(mag <= QUICK_LIMIT, mag * c + f, np.inf)   # (NaN: inf)
         short_open = first_short < 0
         recovery_open = ~short_open & (recovery < 0)

@@ -1987,26 +1987,70 @@ def test_allocate_knit_orders_ns_today_near_2262(engine, po, day):
         pd.testing.assert_frame_equal(got.lines, want.lines)
 
 
-def test_allocate_knit_orders_today_after_9999_with_numbered_week():
-    """A numbered PO week is placed on its Monday nearest to today by Python's dates (years 1 to 9999, the
-    year before and after tried): a today after 9999 (or before year 1) raised pandas' NotImplementedError
-    ("isocalendar not yet supported...") naming neither today nor the column (audit rev22 #2). Now a ValueError
-    naming both; today's ISO years 1 and 9999 too (a week of year 0 or 10000 would have been skipped silently).
-    A today after 9999 with no numbered week is taken as before."""
+def test_allocate_knit_orders_numbered_week_in_iso_years_0_1_9999_10000():
+    """A numbered PO week is placed on its Monday nearest to today (today's ISO year, the one before or after).
+    Python's dates placed it (years 1 to 9999), so a today outside ISO years 2 to 9998 was a ValueError (audit
+    rev22 #2), also where the Monday was in years 1..9999 (the answer was right in most of those). It is now
+    counted in NumPy's proleptic Gregorian days: the Monday of a date 400 years (146097 days, whole weeks) on;
+    a ValueError naming the column and today only where the Monday is no day of datetime64[us]."""
     from bk_fast.erp import allocate_knit_orders
 
     bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
     inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [5.0], "Theoretical Balance": [5.0], "Allocated": [0.0]})
     kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [10.0]})
+    cycle = np.timedelta64(146097, "D")  # (400 Gregorian years: the same weekdays and ISO weeks)
+    for today, shift in (("10000-01-03", -cycle), ("9999-12-06", -cycle), ("0000-06-05", cycle),
+                         ("0001-02-05", cycle), ("0000-12-20", cycle), ("10000-12-25", -cycle)):
+        day = np.datetime64(today, "D")
+        for week in (1, 5, 52):
+            po = pd.DataFrame({"Desc#": [1], f"Week {week}": [2.0]})
+            got = allocate_knit_orders(kos, bom, inv, po, today=day).supply["date"].iloc[-1]
+            there = allocate_knit_orders(kos, bom, inv, po, today=day + shift).supply["date"].iloc[-1]
+            assert got == pd.Timestamp(there.to_datetime64().astype("datetime64[D]") - shift), (today, week)
+    # Week 5 of year 10000 seen from 9999-12-06 (ISO year 9999): 10000-01-31; Week 52 from 0001-01-01: 0000-12-25
     po = pd.DataFrame({"Desc#": [1], "This Week": [1.0], "Week 5": [2.0]})
-    for today in (np.datetime64("10000-01-03"), np.datetime64("0000-06-05"), "9999-12-06", "0001-02-05"):
-        with pytest.raises(ValueError, match=r"yarn_po column 'Week 5': .* years 2 to 9998; got today"):
-            allocate_knit_orders(kos, bom, inv, po, today=today)
-    res = allocate_knit_orders(kos, bom, inv, po[["Desc#", "This Week"]], today=np.datetime64("10000-01-03"))
-    assert res.supply["date"].tolist() == [pd.Timestamp(np.datetime64("10000-01-03"))] * 2
+    res = allocate_knit_orders(kos, bom, inv, po, today="9999-12-06")
+    assert res.supply["date"].tolist() == [pd.Timestamp("9999-12-06")] * 2 + [pd.Timestamp(np.datetime64(
+        "10000-01-31"))]
     assert res.orders["knittable_lbs"].tolist() == [6.0]
-    res = allocate_knit_orders(kos, bom, inv, po, today="9998-01-05")  # (the last year placed: Week 5 of 9998)
+    res = allocate_knit_orders(kos, bom, inv, po, today="9998-01-05")  # (as before: Week 5 of 9998)
     assert res.supply["date"].tolist() == [pd.Timestamp(d) for d in ("9998-01-05",) * 2 + ("9998-01-26",)]
+    for week, today in (("Week 20", "294247-01-05"), ("Week 40", "-290308-12-23")):  # (Mondays beyond us)
+        with pytest.raises(ValueError, match=rf"yarn_po column '{week}': .* outside the days of datetime64\[us\] "
+                                             rf"\(-290308-12-22 to 294247-01-10\); got today {today}"):
+            allocate_knit_orders(kos, bom, inv, po.rename(columns={"Week 5": week}), today=np.datetime64(today))
+    res = allocate_knit_orders(kos, bom, inv, po.rename(columns={"Week 5": "Week 1"}),
+                               today=np.datetime64("294247-01-05"))
+    assert res.supply["date"].tolist() == [pd.Timestamp(np.datetime64("294247-01-05"))] * 3
+
+
+@pytest.mark.parametrize("day", ["1677-09-27", "2262-04-05", "2262-04-14", "1677-09-14"])
+def test_allocate_knit_orders_today_of_any_unit_is_the_day_as_text(day):
+    """today is converted to microseconds in one place (a nanosecond today, and one beyond datetime64[ns] with
+    the knit orders' dates): a today of unit s, ms, us or ns near 1677 / 2262 gives the frames of the day as
+    text, with nanosecond Start / Quoted Dates, numbered, dated and Later PO weeks."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [5.0], "Theoretical Balance": [5.0], "Allocated": [0.0]})
+    near = np.datetime64("2262-01-05" if day > "2000" else "1677-09-25", "ns")
+    kos = pd.DataFrame({"Order #": ["K1", "K2"], "Style #": ["S/1", "S/1"], "Balance (lbs)": [10.0, 2.0],
+                        "Start Date": pd.Series([near, near + np.timedelta64(9, "D")]),
+                        "Quoted Date": pd.Series([near + np.timedelta64(3, "D"), near])})
+    po = pd.DataFrame({"Desc#": [1], "This Week": [1.0], "Week 15": [2.0], "Week 40": [1.0],
+                       f"Week {np.datetime64(day, 'D') + np.timedelta64(2, 'D')}": [3.0], "Later": [4.0]})
+    want = allocate_knit_orders(kos, bom, inv, po, today=day)
+    for unit in ("s", "ms", "us", "ns"):
+        try:
+            today = np.datetime64(day, unit)
+        except OverflowError:
+            continue
+        if unit == "ns" and not pd.Timestamp.min <= pd.Timestamp(day) <= pd.Timestamp.max:
+            continue  # (no ns today there)
+        for given in (today, pd.Timestamp(today)):
+            got = allocate_knit_orders(kos, bom, inv, po, today=given)
+            for a, b in ((got.orders, want.orders), (got.lines, want.lines), (got.supply, want.supply)):
+                pd.testing.assert_frame_equal(a, b)
 
 
 def test_min_shipment_can_lower_the_total_of_a_raised_order(engine):

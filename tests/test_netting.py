@@ -805,6 +805,48 @@ def test_yarn_demand_report_po_rows_adding_up_beyond_the_float_range_name_yarn_p
     assert got["Total Receipt"].tolist() == [1e308, 3.0]
 
 
+def test_yarn_demand_report_past_due_rows_adding_up_exactly(engine):
+    """yarn_po's past-due rows of one Desc# were still added up in row order by pandas: 1e308, 1e308, -1e308
+    was rejected as "add up to an infinite quantity" though the sum is 1e308 (the week buckets were re-summed
+    exactly in ec8a6fe). The past-due sums (over all past-due columns) are now re-summed exactly too; only a sum
+    beyond the float range is a ValueError, worded as the week buckets'."""
+    import warnings
+
+    inv = pd.DataFrame({"Desc#": [1, 2], "Monday Inventory": [10.0, 5.0]})
+    dem = pd.DataFrame({"Desc#": [1, 2], "Week 36": [1.0, 2.0]})
+    want = yarn_demand_report(inv, dem, pd.DataFrame({"Desc#": [1, 2], "Past Due": [1e308, 3.0],
+                                                      "Week 36": [0.0, 0.0]}), engine=engine)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for po in (pd.DataFrame({"Desc#": [1, 2, 1, 1], "Past Due": [1e308, 3.0, 1e308, -1e308],
+                                 "Week 36": [0.0] * 4}),
+                   # (two past-due columns: 1e308 + 1e308 within a row, -1e308 in another)
+                   pd.DataFrame({"Desc#": [1, 2, 1], "Past Due": [1e308, 3.0, -1e308],
+                                 "Unscheduled": [1e308, 0.0, 0.0], "Week 36": [0.0] * 3})):
+            got = yarn_demand_report(inv, dem, po, engine=engine)
+            pd.testing.assert_frame_equal(got, want)
+        assert got["Unscheduled or Past Due"].tolist() == [1e308, 3.0]
+        with pytest.raises(ValueError) as err:
+            yarn_demand_report(inv, dem, pd.DataFrame({"Desc#": [2, 1, 1], "Past Due": [1.0, 1e308, 1e308]}),
+                               engine=engine)
+    assert str(err.value) == ("yarn_po column 'Past Due': the rows of Desc# 1 add up beyond the float range "
+                              "(|sum| > 1.8e308); expected finite totals")
+
+
+def test_yarn_demand_report_infinite_po_week_quantity_names_yarn_po(engine):
+    """An infinite quantity in a yarn_po week column reached weekly_balance, whose "receipts: item 2, period
+    'Week 36' is infinite" named no frame the caller passed. It is now named as the past-due columns' are:
+    yarn_po, the column label, the row and its Desc#."""
+    inv = pd.DataFrame({"Desc#": [1, 2], "Monday Inventory": [10.0, 5.0]})
+    dem = pd.DataFrame({"Desc#": [1, 2], "Week 36": [1.0, 2.0]})
+    for value in (np.inf, -np.inf):
+        po = pd.DataFrame({"Desc#": [1, 2], "PO Week 36": [1.0, value]}, index=[5, 7])
+        with pytest.raises(ValueError) as err:
+            yarn_demand_report(inv, dem, po, engine=engine)
+        assert str(err.value) == (f"yarn_po column 'PO Week 36' row 7 (position 1, Desc# 2): {value} is not a "
+                                  f"finite quantity")
+
+
 def test_erp_number_text_is_cleaned():
     g = pd.DataFrame({"item": ["A", "A"], "week": [1, 2], "qty": ["1,200.0", "($5.00)"]})
     res = bk_fast.net_requirements(g, {"A": "$1,000.00 "})

@@ -1487,12 +1487,13 @@ def _net_week_key(bucket):
     return bucket if _net_pd.isna(d) else d
 
 
-def _net_wide(frame, what, yarn_col, seen=None):
+def _net_wide(frame, what, yarn_col, seen=None, finite=False):
     """{bucket: float array} of an ERP frame with one column per bucket. ``seen`` ({week key: bucket name},
     updated) names each week by its first spelling across the frames; two columns of one week are an error.
     Quantity text that is no number (``"12 lbs"``) is a ValueError naming the frame, column, row and yarn, as in
     :func:`~bk_fast.netting.weekly_balance` (blank, missing-value text such as ``"N/A"`` and accounting dashes
-    still read as nothing and 0)."""
+    still read as nothing and 0). ``finite``: an infinite quantity is a ValueError naming the frame, column, row
+    and yarn."""
     seen = {} if seen is None else seen
     buckets, cols = {}, {}
     for col in frame.columns:
@@ -1508,6 +1509,10 @@ def _net_wide(frame, what, yarn_col, seen=None):
             raise ValueError(f"{what} has two columns for bucket {first!r}{same}")
         cols[key] = col
         buckets[seen.setdefault(key, b)] = _net_quantities(frame, col, what, yarn_col)
+        if finite:   # (the frame's own column, row and Desc#: weekly_balance would name its receipts' item)
+            from bk_fast._validate import require_finite
+
+            require_finite(frame, col, buckets[seen[key]], what, yarn_col, "Desc#")
     return buckets
 
 
@@ -1639,6 +1644,23 @@ def _net_ids(frame, id_label, quantities, what):
     return _net_yarn_ids(keys), keep
 
 
+def _net_exact_sums(sums, pos, values, col):
+    """``sums`` (a Series of a yarn_po column's sums per Desc#) as floats, those that came out beyond the float
+    range while the finite ``values`` were added in row order (``1e308 + 1e308 - 1e308``) replaced by the exact
+    sums (:func:`bk_fast.netting._resum`; ``pos``: each value's position in ``sums``); a ValueError naming
+    yarn_po's column ``col`` and the Desc# where the exact sum is beyond the range."""
+    from bk_fast.netting import _resum
+
+    out = sums.to_numpy(dtype=_net_np.float64, copy=True)
+    over = _resum(out, pos, _net_np.where(_net_np.isnan(values), 0.0, values))
+    if over is not None:   # finite rows of one yarn adding up beyond the float range
+        key = sums.index[over[0][0]]
+        key = key.item() if isinstance(key, _net_np.generic) else key
+        raise ValueError(f"yarn_po column {col!r}: the rows of Desc# {key!r} add up beyond the float range "
+                         f"(|sum| > 1.8e308); expected finite totals")
+    return out
+
+
 def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column=None, engine=None):
     """The ERP's weekly "Yarn Demand" report, computed exactly (DOMAIN.md section 5).
 
@@ -1668,7 +1690,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         it; other columns are ignored.
     yarn_po : DataFrame, optional
         Open yarn PO lines: ``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week ...``, ``Later``
-        (``PO Bal`` and other columns are ignored); lines of one yarn add up.
+        (``PO Bal`` and other columns are ignored); lines of one yarn add up, exactly where a running sum
+        overflows on the way (``1e308, 1e308, -1e308``; a total beyond the float range is a ValueError naming
+        the column and Desc#). An infinite quantity is a ValueError naming the column, row and Desc#.
     inventory_column : str, optional
         Column of ``yarn_inventory`` holding the Monday inventory.
     engine : {None, "auto", "cython", "numba", "numpy"}
@@ -1731,7 +1755,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     if yarn_po is not None:
         po = require_frame(yarn_po, "yarn_po")
         po_id = find_column(po, "Desc#", what="yarn_po")
-        po_b = _net_wide(po, "yarn_po", po_id, weeks)
+        po_b = _net_wide(po, "yarn_po", po_id, weeks, finite=True)
         names += [b for b in po_b if b not in names]
         # every past-due column counts (in the total, not in the roll), each checked for infinite values
         pd_cols = [c for c in po.columns if c != po_id and _net_past_due(c)]
@@ -1752,35 +1776,22 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
             rec_frame = _net_pd.DataFrame(po_b, index=keys).groupby(level=0, sort=False).sum()
         bad = ~_net_np.isfinite(rec_frame.to_numpy())
         if bad.any():   # a sum that only overflowed on the way (1e308 + 1e308 - 1e308) is the exact one
-            from bk_fast.netting import _resum
-
             pos = rec_frame.index.get_indexer(keys)
             for j, b in enumerate(rec_frame.columns):
-                v = _net_np.where(_net_np.isnan(po_b[b]), 0.0, po_b[b])
-                if not bad[:, j].any() or _net_np.isinf(v).any():   # (an infinite quantity: weekly_balance's)
-                    continue
-                sums = rec_frame[b].to_numpy(dtype=_net_np.float64, copy=True)
-                over = _resum(sums, pos, v)
-                if over is not None:   # finite rows of one yarn adding up beyond the float range
-                    key = rec_frame.index[over[0][0]]
-                    key = key.item() if isinstance(key, _net_np.generic) else key
+                if bad[:, j].any():   # (each value finite: _net_wide)
                     col = next(c for c in po.columns if c != po_id and _net_bucket(c) is not None
                                and _net_week_key(_net_bucket(c)) == _net_week_key(b))
-                    raise ValueError(f"yarn_po column {col!r}: the rows of Desc# {key!r} add up beyond the float "
-                                     f"range (|sum| > 1.8e308); expected finite totals")
-                rec_frame[b] = sums
+                    rec_frame[b] = _net_exact_sums(rec_frame[b], pos, po_b[b], col)
         if pd_col is not None:
             if keep is not None:
                 pdv = pdv[keep]
-            with _net_np.errstate(over="ignore"):
+                parts = [v[keep] for v in parts]
+            with _net_np.errstate(over="ignore", invalid="ignore"):   # (sums beyond the float range: named next)
                 past_due = _net_pd.Series(_net_np.where(_net_np.isnan(pdv), 0.0, pdv), index=keys).groupby(
                     level=0, sort=False).sum()
-            over = _net_np.isinf(past_due.to_numpy())
-            if over.any():  # finite rows of one yarn adding up beyond the float range
-                key = past_due.index[over][0]
-                key = key.item() if isinstance(key, _net_np.generic) else key
-                raise ValueError(f"yarn_po column {pd_col!r}: the rows of Desc# {key!r} add up to an infinite "
-                                 f"quantity")
+            if not _net_np.isfinite(past_due.to_numpy()).all():   # (every cell of a yarn's rows, each column's)
+                past_due[:] = _net_exact_sums(past_due, _net_np.tile(past_due.index.get_indexer(keys), len(parts)),
+                                              _net_np.concatenate(parts), pd_col)
     order = _net_order(names)
     dem_keys, keep = _net_ids(dem, dem_id, list(dem_b.values()), "demand")
     # Desc# of the three frames made comparable exactly (pandas matches Int64 2**60 + 1 with float 2**60):
@@ -1827,7 +1838,6 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
 # Knit orders against yarn (DOMAIN.md section 6): the ERP's priority score and allocation types, yarn needs
 # from the BOM engine, kit allocation against on-hand and PO receipts, can_start per knit order.
 
-import datetime as _dt  # noqa: E402
 from typing import NamedTuple as _alloc_NamedTuple
 
 import numpy as _alloc_np
@@ -1917,27 +1927,38 @@ def _alloc_members(kos, o_label, spec, what):
     return isin(_sched_stripped(kos[o_label]), list(_sched_stripped(_alloc_pd.Series(arr, dtype=object))))
 
 
+def _alloc_iso_week1(years):
+    """Day numbers (days after 1970-01-01) of the Monday of ISO week 1 of ``years`` (an int64 array): the Monday
+    on or before 4 January. NumPy's proleptic Gregorian days, any year of datetime64[D] (year 0 and 10000 too)."""
+    jan4 = (years - 1970).astype("datetime64[Y]").astype("datetime64[D]").astype(_alloc_np.int64) + 3
+    return jan4 - (jan4 + 3) % 7  # (1970-01-01, day 0, was a Thursday: weekday Monday = 0 is (day + 3) % 7)
+
+
 def _alloc_week_monday(number: int, today, col):
     """The Monday of ISO week ``number`` nearest to ``today`` (of today's ISO year or the one before or after:
-    ``Week 1`` seen in late December is next year's, ``Week 52`` seen in early January last year's). Python's
-    dates, which place it, hold years 1 to 9999: a ``today`` of ISO years 2 to 9998 only, else a ValueError."""
-    try:
-        year = today.isocalendar()[0]
-    except NotImplementedError:  # (pandas: no isocalendar outside Python's years 1 to 9999)
-        year = None
-    if year is None or not 2 <= year <= 9998:
-        raise ValueError(f"yarn_po column {col!r}: a numbered week is placed by Python's dates (years 1 to 9999) on "
-                         f"its Monday nearest to today, for a today of ISO years 2 to 9998; got today {today}")
-    days = []
-    for y in (year - 1, year, year + 1):
-        try:
-            days.append(_alloc_pd.Timestamp(_dt.date.fromisocalendar(y, number, 1)))
-        except ValueError:  # (week 53 of a year of 52 weeks; week 0 or 54)
-            continue
-    if not days:
+    ``Week 1`` seen in late December is next year's, ``Week 52`` seen in early January last year's), counted
+    in NumPy's days: any ``today`` of datetime64[us]. A ValueError naming ``col`` and today where that Monday
+    is no day of datetime64[us] (before -290308-12-22 or after 294247-01-10)."""
+    day = int(today.to_datetime64().astype("datetime64[D]").astype(_alloc_np.int64))
+    thursday = day - (day + 3) % 7 + 3  # (today's ISO year: the calendar year of its week's Thursday)
+    year = int(_alloc_np.int64(thursday).astype("datetime64[D]").astype("datetime64[Y]").astype(_alloc_np.int64))
+    week1 = _alloc_iso_week1(_alloc_np.arange(year + 1969, year + 1973, dtype=_alloc_np.int64))
+    # (week 53 only of a year of 53 weeks: up to the next year's week 1)
+    days = [int(w) + 7 * (number - 1) for w, nxt in zip(week1[:-1], week1[1:]) if 1 <= number <= (nxt - w) // 7]
+    if not days:  # (week 0 or 54; week 53 where none of the three years has one)
         raise ValueError(f"yarn_po column {col!r}: week {number} is no week of a year (1 to 53)")
-    # (the later Monday of two as near; -(d - today), not -d.value: a Monday after 2262 has no ns value)
-    return min(days, key=lambda d: (abs(d - today), -(d - today)))
+    # (the later Monday of two as near)
+    monday = min(days, key=lambda d: (abs(d - day), -(d - day)))
+    if not _ALLOC_US_DAYS[0] <= monday <= _ALLOC_US_DAYS[1]:
+        raise ValueError(f"yarn_po column {col!r}: week {number}'s Monday nearest to today is outside the days of "
+                         f"datetime64[us] (-290308-12-22 to 294247-01-10); got today {today}")
+    return _alloc_pd.Timestamp(_alloc_np.datetime64(monday, "D"))
+
+
+# (the first and last midnight that datetime64[us] holds, as day numbers: it holds -290308-12-21 19:59:05.224193
+# to 294247-01-10 04:00:54.775807)
+_ALLOC_US_DAYS = tuple(int(_alloc_np.datetime64(d, "D").astype(_alloc_np.int64)) for d in ("-290308-12-22",
+                                                                                           "294247-01-10"))
 
 
 def _alloc_po_supply(yarn_po, today):
@@ -2023,15 +2044,15 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         receipt that arrives by its ``Start Date`` (never today's stock promised to a later period). Buckets:
         past-due columns and ``This Week`` arrive today; ``Week 2025-09-08`` (or ``Week 9/8/2025``) on that
         date; a numbered ``Week 36`` on the Monday of that ISO week nearest to ``today`` (of today's ISO year,
-        the one before or the one after); ``Later`` a week after the last week bucket. A bucket dated before
-        ``today`` arrives today.
+        the one before or the one after; proleptic Gregorian, years 0 and 10000 too); ``Later`` a week after
+        the last week bucket. A bucket dated before ``today`` arrives today.
     today : date-like, optional
         "Now" (default: today's date); its date counts, a time of day is dropped. Dates are compared as dates
         (a ``Start Date`` later on today's date is SOFT; days until ``Quoted Date`` count dates); start dates
         before today count as today. Dates with a time zone or UTC offset (here or in the knit orders, also
         offsets that differ from row to row, as across a DST change) are read as their local wall-clock dates.
-        Any date of datetime64[us] (years -290308 to 294247; after 2262 too) is taken, else a ValueError;
-        with a numbered week in ``yarn_po`` (``Week 5``), placed by Python's dates, ISO years 2 to 9998.
+        Any date of datetime64[us] (years -290308 to 294247; after 2262 too) is taken, else a ValueError
+        (also where a numbered week in ``yarn_po``, ``Week 5``, falls outside those days).
     mode : {"proportional", "all_or_nothing", "erp"}
     on_hand : str, optional
         Inventory column used as today's stock. Default ``Planning Balance`` without ``yarn_po`` (the
@@ -2087,10 +2108,6 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     if today.tz is not None:
         today = today.tz_localize(None)  # (dates are read as local wall-clock dates, as the ERP keeps them)
     today = today.normalize()  # (its date, as the default's: datetime.now() scored one point apart from it)
-    if today.unit == "ns":
-        # (in microseconds, as the default's: a nanosecond today near 2262 or 1677 overflowed in what is counted
-        # from it -- a Later bucket a week on, a numbered PO week's Monday in 2263 or 1676, PO weeks dated past it)
-        today = today.as_unit("us")
     n = len(kos)
 
     def num(name, required=False, finite=False):
@@ -2145,14 +2162,18 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         raise ValueError(f"knit_orders column {plain(b_label)!r} must be >= 0; row {bad!r} is negative")
     shipped, g00, ordered = num("Shipped (lbs)"), num("G00 (lbs)"), num("Qty Ordered (lbs)", finite=True)
     start, quoted = date("Start Date"), date("Quoted Date")
-    if not _alloc_pd.Timestamp.min <= today <= _alloc_pd.Timestamp.max:
-        # a today beyond datetime64[ns] (after 2262-04-11, before 1677-09-21): the dates in microseconds, which
-        # hold it (pandas would cast today to a nanosecond column's unit: OutOfBoundsDatetime)
+    beyond_ns = not _alloc_pd.Timestamp.min <= today <= _alloc_pd.Timestamp.max
+    if beyond_ns or today.unit == "ns":
+        # today in microseconds: a today beyond datetime64[ns] (after 2262-04-11, before 1677-09-21), which it
+        # holds (pandas would cast today to a nanosecond column's unit: OutOfBoundsDatetime), and a nanosecond
+        # today, as the default's (near 2262 or 1677 it overflowed in what is counted from it -- a Later bucket a
+        # week on, a numbered PO week's Monday in 2263 or 1676, PO weeks dated past it)
         try:
             today = today.as_unit("us")
         except (OverflowError, ValueError):  # (OutOfBoundsDatetime is a ValueError)
             raise ValueError(f"today must be a date within datetime64[us]'s years (-290308 to 294247), got "
                              f"{today}") from None
+    if beyond_ns:  # (the dates beside it in microseconds too)
         start, quoted = (c.astype("datetime64[us]") if c.dt.unit == "ns" else c for c in (start, quoted))
 
     start_day = start.dt.normalize()  # (DOMAIN.md section 6 compares dates: a start at 08:00 today is today's)

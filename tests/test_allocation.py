@@ -2024,6 +2024,35 @@ def test_allocate_knit_orders_numbered_week_in_iso_years_0_1_9999_10000():
     assert res.supply["date"].tolist() == [pd.Timestamp(np.datetime64("294247-01-05"))] * 3
 
 
+def test_allocate_knit_orders_today_in_the_first_and_last_week_of_us():
+    """today in the first or last week of datetime64[us] (audit rev33 #1, #4). Its day was taken by NumPy's
+    astype("datetime64[D]"), which overflows for the first us days: with today -290308-12-22 (a Monday of ISO
+    week 52) 'Week 52' was dated in year 294246 (knittable 5 instead of 7) and 'Week 23' (-290307-06-01) was
+    refused; the day is now counted in Python integers. A Later bucket a week after a last bucket within the
+    last week of us was pandas' unnamed OutOfBoundsDatetime; it is now a ValueError naming the column and today."""
+    from bk_fast.erp import allocate_knit_orders
+
+    bom = pd.DataFrame({"Style#": ["S/1"], "Desc#": [1], "BOM_Percentage": [1.0]})
+    inv = pd.DataFrame({"Desc#": [1], "Planning Balance": [5.0], "Theoretical Balance": [5.0], "Allocated": [0.0]})
+    kos = pd.DataFrame({"Order #": ["K1"], "Style #": ["S/1"], "Balance (lbs)": [10.0]})
+    today = np.datetime64("-290308-12-22")
+    res = allocate_knit_orders(kos, bom, inv, pd.DataFrame({"Desc#": [1], "Week 52": [2.0]}), today=today)
+    assert res.supply["date"].tolist() == [pd.Timestamp(today)] * 2
+    assert res.orders["knittable_lbs"].tolist() == [7.0]
+    res = allocate_knit_orders(kos, bom, inv, pd.DataFrame({"Desc#": [1], "Week 23": [2.0]}), today=today)
+    assert res.supply["date"].iloc[-1] == pd.Timestamp(np.datetime64("-290307-06-01"))
+    for first, last in (("This Week", "294247-01-05"), ("Week 1", "294247-01-04")):
+        po = pd.DataFrame({"Desc#": [1], first: [2.0], "Later": [1.0]})
+        with pytest.raises(ValueError) as err:
+            allocate_knit_orders(kos, bom, inv, po, today=np.datetime64("294247-01-05"))
+        assert str(err.value) == (f"yarn_po column 'Later': a week after the last bucket ({last}) is after the last "
+                                  f"day of datetime64[us] (294247-01-10); got today 294247-01-05")
+    # (the last day that a Later bucket can take: 294247-01-03 + 1 week)
+    res = allocate_knit_orders(kos, bom, inv, pd.DataFrame({"Desc#": [1], "This Week": [2.0], "Later": [1.0]}),
+                               today=np.datetime64("294247-01-03"))
+    assert res.supply["date"].iloc[-1] == pd.Timestamp(np.datetime64("294247-01-10"))
+
+
 @pytest.mark.parametrize("day", ["1677-09-27", "2262-04-05", "2262-04-14", "1677-09-14"])
 def test_allocate_knit_orders_today_of_any_unit_is_the_day_as_text(day):
     """today is converted to microseconds in one place (a nanosecond today, and one beyond datetime64[ns] with

@@ -847,6 +847,24 @@ def test_yarn_demand_report_infinite_po_week_quantity_names_yarn_po(engine):
                                   f"finite quantity")
 
 
+def test_yarn_demand_report_past_due_errors_name_the_columns_and_desc():
+    """Past-due columns (audit rev33 #2, #3): a total beyond the float range named only the first past-due column
+    ('Past Due' adding up to 2.0) though the total is over all of them ('Unscheduled' overflows); it now names
+    every past-due column summed. An infinite past-due quantity named the column and row but no Desc# (the week
+    columns' message has it); it now names the Desc#."""
+    inv = pd.DataFrame({"Desc#": [1, 2], "Monday Inventory": [10.0, 5.0]})
+    dem = pd.DataFrame({"Desc#": [1, 2], "Week 36": [1.0, 2.0]})
+    po = pd.DataFrame({"Desc#": [1, 1, 2], "Past Due": [1.0, 1.0, 0.0], "Unscheduled": [1e308, 1e308, 1.0]})
+    with pytest.raises(ValueError) as err:
+        yarn_demand_report(inv, dem, po)
+    assert str(err.value) == ("yarn_po columns 'Past Due', 'Unscheduled': the rows of Desc# 1 add up beyond the "
+                              "float range (|sum| > 1.8e308); expected finite totals")
+    po = pd.DataFrame({"Desc#": [1, 2], "Past Due": [1.0, np.inf]}, index=[5, 7])
+    with pytest.raises(ValueError) as err:
+        yarn_demand_report(inv, dem, po)
+    assert str(err.value) == "yarn_po column 'Past Due' row 7 (position 1, Desc# 2): inf is not a finite quantity"
+
+
 def test_erp_number_text_is_cleaned():
     g = pd.DataFrame({"item": ["A", "A"], "week": [1, 2], "qty": ["1,200.0", "($5.00)"]})
     res = bk_fast.net_requirements(g, {"A": "$1,000.00 "})

@@ -1644,11 +1644,11 @@ def _net_ids(frame, id_label, quantities, what):
     return _net_yarn_ids(keys), keep
 
 
-def _net_exact_sums(sums, pos, values, col):
-    """``sums`` (a Series of a yarn_po column's sums per Desc#) as floats, those that came out beyond the float
-    range while the finite ``values`` were added in row order (``1e308 + 1e308 - 1e308``) replaced by the exact
-    sums (:func:`bk_fast.netting._resum`; ``pos``: each value's position in ``sums``); a ValueError naming
-    yarn_po's column ``col`` and the Desc# where the exact sum is beyond the range."""
+def _net_exact_sums(sums, pos, values, cols):
+    """``sums`` (a Series of the sums per Desc# of yarn_po's columns ``cols``, a list) as floats, those that came
+    out beyond the float range while the finite ``values`` were added in row order (``1e308 + 1e308 - 1e308``)
+    replaced by the exact sums (:func:`bk_fast.netting._resum`; ``pos``: each value's position in ``sums``); a
+    ValueError naming the columns ``cols`` summed and the Desc# where the exact sum is beyond the range."""
     from bk_fast.netting import _resum
 
     out = sums.to_numpy(dtype=_net_np.float64, copy=True)
@@ -1656,7 +1656,8 @@ def _net_exact_sums(sums, pos, values, col):
     if over is not None:   # finite rows of one yarn adding up beyond the float range
         key = sums.index[over[0][0]]
         key = key.item() if isinstance(key, _net_np.generic) else key
-        raise ValueError(f"yarn_po column {col!r}: the rows of Desc# {key!r} add up beyond the float range "
+        named = f"column {cols[0]!r}" if len(cols) == 1 else "columns " + ", ".join(repr(c) for c in cols)
+        raise ValueError(f"yarn_po {named}: the rows of Desc# {key!r} add up beyond the float range "
                          f"(|sum| > 1.8e308); expected finite totals")
     return out
 
@@ -1692,7 +1693,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         Open yarn PO lines: ``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week ...``, ``Later``
         (``PO Bal`` and other columns are ignored); lines of one yarn add up, exactly where a running sum
         overflows on the way (``1e308, 1e308, -1e308``; a total beyond the float range is a ValueError naming
-        the column and Desc#). An infinite quantity is a ValueError naming the column, row and Desc#.
+        the column, or the past-due columns added up, and Desc#). An infinite quantity is a ValueError naming the
+        column, row and Desc#.
     inventory_column : str, optional
         Column of ``yarn_inventory`` holding the Monday inventory.
     engine : {None, "auto", "cython", "numba", "numpy"}
@@ -1759,14 +1761,13 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         names += [b for b in po_b if b not in names]
         # every past-due column counts (in the total, not in the roll), each checked for infinite values
         pd_cols = [c for c in po.columns if c != po_id and _net_past_due(c)]
-        pd_col = pd_cols[0] if pd_cols else None
         pdv = None
         if pd_cols:
             from bk_fast._validate import require_finite
 
             parts = [_net_quantities(po, c, "yarn_po", po_id) for c in pd_cols]
             for c, v in zip(pd_cols, parts):
-                require_finite(po, c, v, "yarn_po")
+                require_finite(po, c, v, "yarn_po", po_id, "Desc#")
             with _net_np.errstate(over="ignore"):
                 pdv = parts[0] if len(parts) == 1 else _net_np.nansum(_net_np.vstack(parts), axis=0)
         keys, keep = _net_ids(po, po_id, [*po_b.values()] + ([pdv] if pdv is not None else []), "yarn_po")
@@ -1781,8 +1782,8 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
                 if bad[:, j].any():   # (each value finite: _net_wide)
                     col = next(c for c in po.columns if c != po_id and _net_bucket(c) is not None
                                and _net_week_key(_net_bucket(c)) == _net_week_key(b))
-                    rec_frame[b] = _net_exact_sums(rec_frame[b], pos, po_b[b], col)
-        if pd_col is not None:
+                    rec_frame[b] = _net_exact_sums(rec_frame[b], pos, po_b[b], [col])
+        if pd_cols:
             if keep is not None:
                 pdv = pdv[keep]
                 parts = [v[keep] for v in parts]
@@ -1791,7 +1792,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
                     level=0, sort=False).sum()
             if not _net_np.isfinite(past_due.to_numpy()).all():   # (every cell of a yarn's rows, each column's)
                 past_due[:] = _net_exact_sums(past_due, _net_np.tile(past_due.index.get_indexer(keys), len(parts)),
-                                              _net_np.concatenate(parts), pd_col)
+                                              _net_np.concatenate(parts), pd_cols)
     order = _net_order(names)
     dem_keys, keep = _net_ids(dem, dem_id, list(dem_b.values()), "demand")
     # Desc# of the three frames made comparable exactly (pandas matches Int64 2**60 + 1 with float 2**60):
@@ -1934,12 +1935,21 @@ def _alloc_iso_week1(years):
     return jan4 - (jan4 + 3) % 7  # (1970-01-01, day 0, was a Thursday: weekday Monday = 0 is (day + 3) % 7)
 
 
+def _alloc_day(when) -> int:
+    """The day number (days after 1970-01-01, floored) of the Timestamp ``when``, in Python integers: exact for
+    any tick of its unit (NumPy's ``astype("datetime64[D]")`` overflowed within datetime64[us]'s first week)."""
+    tick = when.to_datetime64()
+    unit = _alloc_np.datetime_data(tick.dtype)[0]
+    per_day = int(_alloc_np.timedelta64(1, "D").astype(f"timedelta64[{unit}]").astype(_alloc_np.int64))
+    return int(tick.astype(_alloc_np.int64)) // per_day
+
+
 def _alloc_week_monday(number: int, today, col):
     """The Monday of ISO week ``number`` nearest to ``today`` (of today's ISO year or the one before or after:
     ``Week 1`` seen in late December is next year's, ``Week 52`` seen in early January last year's), counted
     in NumPy's days: any ``today`` of datetime64[us]. A ValueError naming ``col`` and today where that Monday
     is no day of datetime64[us] (before -290308-12-22 or after 294247-01-10)."""
-    day = int(today.to_datetime64().astype("datetime64[D]").astype(_alloc_np.int64))
+    day = _alloc_day(today)
     thursday = day - (day + 3) % 7 + 3  # (today's ISO year: the calendar year of its week's Thursday)
     year = int(_alloc_np.int64(thursday).astype("datetime64[D]").astype("datetime64[Y]").astype(_alloc_np.int64))
     week1 = _alloc_iso_week1(_alloc_np.arange(year + 1969, year + 1973, dtype=_alloc_np.int64))
@@ -1990,6 +2000,10 @@ def _alloc_po_supply(yarn_po, today):
             buckets.append((col, when.tz_localize(None) if when.tz is not None else when))
     dated = [d for _, d in buckets]
     last = max(dated) if dated else today
+    if later and _alloc_day(last) + 7 > _ALLOC_US_DAYS[1]:  # (pandas: an unnamed OutOfBoundsDatetime)
+        last_day, day = (_alloc_np.datetime64(_alloc_day(w), "D") for w in (last, today))
+        raise ValueError(f"yarn_po column {later[0]!r}: a week after the last bucket ({last_day}) is after the "
+                         f"last day of datetime64[us] (294247-01-10); got today {day}")
     buckets += [(col, last + _alloc_pd.Timedelta(weeks=1)) for col in later]
     if not buckets:
         raise ValueError("yarn_po has no receipt bucket columns ('Unscheduled or Past Due', 'This Week', "

@@ -1355,3 +1355,61 @@ def test_arrow_large_string_partition_beside_an_empty_string_one_keeps_large_str
     lazy = bkd.weekly_balance(on_hand, orders, npartitions=2)
     expected = bk_fast.weekly_balance(on_hand, orders.compute()).index.dtype
     assert lazy.index.dtype == lazy.compute().index.dtype == expected == _arrow_text("string")
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit rev31: an input whose partitions hold pandas ``string`` and ``str`` ids counts as its compute() gives it
+# (``string``); its ids read through NumPy (``str``) were cast to ``str`` beside Arrow text ids (since 1631b34
+# beside a supply mixing Arrow ``string`` and ``large_string`` partitions too)
+
+
+def _text_files(frames):
+    """One Dask partition per frame, each frame's ``item`` column in its own text dtype."""
+    import dask
+
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_map(lambda j: frames[j], list(range(len(frames))), enforce_metadata=False)
+
+
+def _string_str_orders(first="string", second="str"):
+    return _text_files([
+        pd.DataFrame({"order": [1, 2], "item": pd.array(["c1", "c3"], dtype=first), "qty": 3.0, "priority": 1,
+                      "due": 0}),
+        pd.DataFrame({"order": [3, 4], "item": pd.array(["c5", "c2"], dtype=second), "qty": 3.0, "priority": 1,
+                      "due": 0})])
+
+
+def test_allocate_string_and_str_order_partitions_beside_arrow_mixed_supply_keep_string(local):
+    """Orders of ``string`` and ``str`` partitions (compute(), memory: ``string``) beside a supply of Arrow
+    ``string`` and ``large_string`` partitions: the deliveries were declared and computed ``str`` since 1631b34."""
+    orders = _string_str_orders()
+    supply = _text_files([
+        pd.DataFrame({"item": pd.array(["c1", "c5"], dtype=_arrow_text("string")), "period": 0, "qty": 2.0}),
+        pd.DataFrame({"item": pd.array(["c2"], dtype=_arrow_text("large_string")), "period": 0, "qty": 2.0})])
+    expected = bk_fast.allocate(orders.compute(), supply.compute()).deliveries
+    assert expected["item"].dtype == "string"
+    deliveries = bkd.allocate(orders, supply, npartitions=2).deliveries
+    got = deliveries.compute()
+    assert deliveries.index.dtype == got.index.dtype == "string"
+    pd.testing.assert_frame_equal(got.reset_index(), expected.sort_values("item", ignore_index=True),
+                                  check_like=True)
+
+
+@pytest.mark.parametrize("first, second", [("string", "str"), ("str", "string")])
+def test_string_and_str_partitions_beside_other_text_keep_string(local, first, second):
+    """The same input beside a single-dtype Arrow supply (allocate) or ``str`` on hand (weekly_balance): declared
+    and computed ``str`` before, where compute() and memory give ``string``."""
+    orders = _string_str_orders(first, second)
+    supply = pd.DataFrame({"item": pd.array(["c1", "c5", "c2"], dtype=_arrow_text("string")), "period": 0,
+                           "qty": 2.0})
+    assert bk_fast.allocate(orders.compute(), supply).deliveries["item"].dtype == "string"
+    deliveries = bkd.allocate(orders, supply, npartitions=2).deliveries
+    assert deliveries.index.dtype == deliveries.compute().index.dtype == "string"
+    demand = orders.rename(columns={"due": "week"})[["item", "week", "qty"]]
+    on_hand = pd.Series([1.0, 1.0], index=pd.Index(pd.array(["c1", "c9"], dtype="str")))
+    expected = bk_fast.weekly_balance(on_hand, demand.compute())
+    assert expected.index.dtype == "string"
+    lazy = bkd.weekly_balance(on_hand, demand, npartitions=2)
+    got = lazy.compute()
+    assert lazy.index.dtype == got.index.dtype == "string"
+    pd.testing.assert_frame_equal(got, expected.sort_index())

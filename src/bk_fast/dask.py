@@ -38,7 +38,8 @@ gives their union (text, or the first input's categorical when the others bring 
 partition, though a partition's own items may unite otherwise; so do text ids of several dtypes where one is
 ``str``, pandas' ``string`` or Arrow strings in ``pd.ArrowDtype`` (``dtype_backend="pyarrow"`` readers), and
 such ids beside an empty input of another kind. An input whose partitions hold Arrow ``string`` and
-``large_string`` ids (files from several writers) counts as its ``compute()`` (``pd.concat``) gives it.
+``large_string`` ids (files from several writers), or pandas ``string`` and ``str`` ids (unless another
+input's partitions differ otherwise), counts as its ``compute()`` (``pd.concat``) gives it.
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -684,7 +685,12 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     dtypes = []
     for parts in found:
         kinds = {d[3] for d in parts}
-        dtypes.append(kinds.pop() if len(kinds) == 1 else _arrow_text_of(kinds, parts))
+        dtypes.append(kinds.pop() if len(kinds) == 1 else _text_of(kinds, parts))
+    # (an input whose partitions' dtypes differ otherwise has no dtype here, its ids read through NumPy: the
+    # inputs of pandas string dtypes are then read so too, as the union cannot be told)
+    mixed = [len({d[3] for d in parts}) > 1 for parts in found]
+    if any(m and t is None for m, t in zip(mixed, dtypes)):
+        dtypes = [None if m and isinstance(t, pd.StringDtype) else t for m, t in zip(mixed, dtypes)]
     # (object ids count as text only when they read as text: object integer ids beside an empty input's string
     # column are integers, their union pandas infers as it appends the partitions' answers, see _like)
     text = {t for k, t in enumerate(dtypes)
@@ -701,13 +707,16 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
 
 
-def _arrow_text_of(kinds: set, parts: list):
-    """The ids' dtype of an input whose partitions (``parts``, :func:`_distinct`) hold Arrow strings of several
-    types (``kinds``: ``string``, ``large_string``, files from several writers read with
-    ``dtype_backend="pyarrow"``): what Dask's ``compute()`` gives, ``pd.concat`` of its partitions holding rows
-    (else its first partition), as the single-machine function sees the input; None when its partitions' dtypes
-    differ otherwise."""
-    if not all(isinstance(t, pd.ArrowDtype) and _text_extension(t) for t in kinds):
+def _text_of(kinds: set, parts: list):
+    """The ids' dtype of an input whose partitions (``parts``, :func:`_distinct`) hold text of several dtypes of
+    one family (``kinds``: Arrow ``string`` and ``large_string``, files from several writers read with
+    ``dtype_backend="pyarrow"``; or pandas ``string`` and ``str``): what Dask's ``compute()`` gives,
+    ``pd.concat`` of its partitions holding rows (else its first partition), as the single-machine function
+    sees the input; None when its partitions' dtypes differ otherwise (Arrow strings beside ``str`` give object
+    in a column, ``str`` in an index). (With None, the ids read through NumPy, ``str``, meet the text-extension
+    rule of :func:`_united` and are cast to ``str`` where the input is, say, pandas ``string``.)"""
+    if not (all(isinstance(t, pd.ArrowDtype) and _text_extension(t) for t in kinds)
+            or all(isinstance(t, pd.StringDtype) for t in kinds)):
         return None
     held = [d[3] for d in parts if d[1]] or [parts[0][3]]
     return pd.concat([pd.Series([], dtype=t) for t in dict.fromkeys(held)]).dtype

@@ -1726,7 +1726,7 @@ def test_past_due_columns_in_other_spellings_are_read_by_both_adapters(engine):
     assert rep[["Unscheduled or Past Due", "Total Receipt"]].iloc[0].tolist() == [12.0, 12.0]
     res = allocate_knit_orders(kos, bom, inv, po, today="2025-09-01", engine=engine)
     assert res.orders["knittable_lbs"].tolist() == [12.0]
-    with pytest.raises(ValueError, match=r"yarn_po column 'Unscheduled' row 0 \(position 0\): inf"):
+    with pytest.raises(ValueError, match=r"yarn_po column 'Unscheduled' row 0 \(position 0, Desc# 1\): inf"):
         yarn_demand_report(inv, dem, po.assign(Unscheduled=[np.inf]), engine=engine)
 
 

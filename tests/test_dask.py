@@ -1379,6 +1379,17 @@ def _string_str_orders(first="string", second="str"):
                       "due": 0})])
 
 
+def _deliveries_keep(orders, supply, dtype):
+    """The deliveries of Dask ``orders`` and ``supply`` are declared and computed ``dtype``, as in memory."""
+    expected = bk_fast.allocate(orders.compute(), supply.compute()).deliveries
+    assert expected["item"].dtype == dtype
+    deliveries = bkd.allocate(orders, supply, npartitions=2).deliveries
+    got = deliveries.compute()
+    assert deliveries.index.dtype == got.index.dtype == dtype
+    pd.testing.assert_frame_equal(got.reset_index(), expected.sort_values("item", ignore_index=True),
+                                  check_like=True)
+
+
 def test_allocate_string_and_str_order_partitions_beside_arrow_mixed_supply_keep_string(local):
     """Orders of ``string`` and ``str`` partitions (compute(), memory: ``string``) beside a supply of Arrow
     ``string`` and ``large_string`` partitions: the deliveries were declared and computed ``str`` since 1631b34."""
@@ -1386,13 +1397,7 @@ def test_allocate_string_and_str_order_partitions_beside_arrow_mixed_supply_keep
     supply = _text_files([
         pd.DataFrame({"item": pd.array(["c1", "c5"], dtype=_arrow_text("string")), "period": 0, "qty": 2.0}),
         pd.DataFrame({"item": pd.array(["c2"], dtype=_arrow_text("large_string")), "period": 0, "qty": 2.0})])
-    expected = bk_fast.allocate(orders.compute(), supply.compute()).deliveries
-    assert expected["item"].dtype == "string"
-    deliveries = bkd.allocate(orders, supply, npartitions=2).deliveries
-    got = deliveries.compute()
-    assert deliveries.index.dtype == got.index.dtype == "string"
-    pd.testing.assert_frame_equal(got.reset_index(), expected.sort_values("item", ignore_index=True),
-                                  check_like=True)
+    _deliveries_keep(orders, supply, "string")
 
 
 @pytest.mark.parametrize("first, second", [("string", "str"), ("str", "string")])
@@ -1413,3 +1418,34 @@ def test_string_and_str_partitions_beside_other_text_keep_string(local, first, s
     got = lazy.compute()
     assert lazy.index.dtype == got.index.dtype == "string"
     pd.testing.assert_frame_equal(got, expected.sort_index())
+
+
+# ----------------------------------------------------------------------------------------------------------
+# audit rev34: an input of pandas ``str`` and ``string`` partitions, all empty, and an input of ``str``
+# partitions beside an empty one read as object (an empty file): declared ``str``, computed otherwise
+
+
+def _str_orders(*parts):
+    """Orders of one partition per ``(dtype, ids)``."""
+    return _text_files([pd.DataFrame({"order": np.arange(len(ids)), "item": pd.Series(ids, dtype=dtype),
+                                      "qty": 1.0, "priority": 0, "due": 0}) for dtype, ids in parts])
+
+
+def test_allocate_empty_str_and_string_order_partitions_keep_str(local):
+    """compute() and memory give ``str`` (the first partition's dtype); each result partition concatenating
+    the empty ``str`` and ``string`` pieces gave ``string``."""
+    orders = _str_orders(("str", []), ("string", []))
+    supply = pd.DataFrame({"item": [1.0, 2.0], "period": 0, "qty": 1.0})
+    expected = bk_fast.allocate(orders.compute(), supply).deliveries["item"].dtype
+    assert expected == "str"
+    deliveries = bkd.allocate(orders, supply, npartitions=1).deliveries
+    assert deliveries.index.dtype == deliveries.compute().index.dtype == expected
+
+
+def test_allocate_str_orders_with_an_empty_object_partition_keep_str(local):
+    """compute() drops the empty object partition: the orders are ``str``, as memory gives the deliveries;
+    they were computed object beside a supply of ``str`` and an empty ``string`` partition."""
+    orders = _str_orders(("str", ["a", "b"]), (object, []), ("str", ["c", "d"]))
+    supply = _text_files([pd.DataFrame({"item": pd.array(ids, dtype=dtype), "period": 0, "qty": 1.0})
+                          for dtype, ids in (("str", ["a"]), ("string", []))])
+    _deliveries_keep(orders, supply, "str")

@@ -681,14 +681,18 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     text ids of several dtypes (``str``, ``string``, Arrow strings, object), one a text extension dtype
     (:func:`_text_extension`): pandas keeps the first input's dtype unless another brings an id it lacks, so a
     partition's may differ from the whole call's. So too with text extension ids beside an empty input of
-    another kind: read through NumPy (``items``, :func:`_like`) they are ``str``."""
+    another kind: read through NumPy (``items``, :func:`_like`) they are ``str``. So too with an input of
+    several text dtypes given one (:func:`_text_of`) that the whole call keeps: a partition's may differ."""
+    # (an input's dtypes are those of its partitions holding rows, when some do: pd.concat, as compute(),
+    # ignores the empty ones, say an empty file read as object beside str partitions)
+    held = [[d for d in parts if d[1]] or parts for parts in found]
     dtypes = []
-    for parts in found:
+    for parts in held:
         kinds = {d[3] for d in parts}
         dtypes.append(kinds.pop() if len(kinds) == 1 else _text_of(kinds, parts))
     # (an input whose partitions' dtypes differ otherwise has no dtype here, its ids read through NumPy: the
     # inputs of pandas string dtypes are then read so too, as the union cannot be told)
-    mixed = [len({d[3] for d in parts}) > 1 for parts in found]
+    mixed = [len({d[3] for d in parts}) > 1 for parts in held]
     if any(m and t is None for m, t in zip(mixed, dtypes)):
         dtypes = [None if m and isinstance(t, pd.StringDtype) else t for m, t in zip(mixed, dtypes)]
     # (object ids count as text only when they read as text: object integer ids beside an empty input's string
@@ -700,11 +704,17 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     obj = any(t == object and ids[k].inferred_type == "string" for k, t in enumerate(dtypes))
     # (text extension ids with rows: an empty input of another kind beside them sets no dtype, they keep theirs)
     ext = any(t is not None and _text_extension(t) and len(ids[k]) for k, t in enumerate(dtypes))
-    if not (any(isinstance(d[3], pd.CategoricalDtype) for parts in found for d in parts)  # (per partition too)
-            or (len(text) > 1 and any(_text_extension(t) for t in text)) or obj or ext):
+    cast = (any(isinstance(d[3], pd.CategoricalDtype) for parts in found for d in parts)  # (per partition too)
+            or (len(text) > 1 and any(_text_extension(t) for t in text)) or obj or ext)
+    # (an input of several text dtypes given one (_text_of) that the whole call's ids keep: each partition's
+    # concatenation of some of them may give another, say empty str and string partitions, string where
+    # compute() gives str)
+    several = {t for m, t in zip(mixed, dtypes) if m and t is not None}
+    if not (cast or several):
         return None
     # (each input's ids in its own dtype, united as the single-machine function unites them)
-    return _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
+    like = _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
+    return like if cast or like.dtype in several else None
 
 
 def _text_of(kinds: set, parts: list):

@@ -686,13 +686,13 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     # (an input's dtypes are those of its partitions holding rows, when some do: pd.concat, as compute(),
     # ignores the empty ones, say an empty file read as object beside str partitions)
     held = [[d for d in parts if d[1]] or parts for parts in found]
-    dtypes = []
+    dtypes, mixed = [], []
     for parts in held:
         kinds = {d[3] for d in parts}
+        mixed.append(len(kinds) > 1)
         dtypes.append(kinds.pop() if len(kinds) == 1 else _text_of(kinds, parts))
     # (an input whose partitions' dtypes differ otherwise has no dtype here, its ids read through NumPy: the
     # inputs of pandas string dtypes are then read so too, as the union cannot be told)
-    mixed = [len({d[3] for d in parts}) > 1 for parts in held]
     if any(m and t is None for m, t in zip(mixed, dtypes)):
         dtypes = [None if m and isinstance(t, pd.StringDtype) else t for m, t in zip(mixed, dtypes)]
     # (object ids count as text only when they read as text: object integer ids beside an empty input's string

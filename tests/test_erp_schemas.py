@@ -158,6 +158,64 @@ def test_yarn_demand_report_week_labels_are_str_when_missing(engine):
         assert rep["Shortage Week"].dtype == rep["Recovery Week"].dtype == "str"
 
 
+def _report_error(*args, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as err:
+            erp.yarn_demand_report(*args, **kw)
+    return str(err.value)
+
+
+@pytest.mark.parametrize("val", [np.inf, -np.inf])
+def test_yarn_demand_report_infinite_inventory_names_yarn_inventory(engine, val):
+    """An infinite Monday inventory (its column, the inventory_column, Theoretical Balance or one of its
+    components) was "on_hand: item 1 is infinite" (weekly_balance's parameter, not the caller's frame) or
+    "inventory column ... (position 1)" without the Desc#: now named as yarn_po's infinite quantities are."""
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": [1.0, 2.0]})
+    inv = pd.DataFrame({"Desc#": [1, 2], "Monday Inventory": [10.0, val]}, index=["a", "b"])
+    tail = f"row 'b' (position 1, Desc# 2): {val} is not a finite quantity"
+    assert _report_error(inv, dem, engine=engine) == f"yarn_inventory column 'Monday Inventory' {tail}"
+    stock = inv.rename(columns={"Monday Inventory": "Stock"})
+    assert _report_error(stock, dem, inventory_column="Stock", engine=engine) == \
+        f"yarn_inventory column 'Stock' {tail}"
+    theo = inv.rename(columns={"Monday Inventory": "Theoretical Balance"})
+    assert _report_error(theo, dem, engine=engine) == f"yarn_inventory column 'Theoretical Balance' {tail}"
+    comp = pd.DataFrame({"Desc#": [1, 2], "Beginning Balance": [1.0, 2.0], "Received": [0.0, val],
+                         "Consumed": [0.0, -val], "Adjustments": [None, None]}, index=["a", "b"])
+    assert _report_error(comp, dem, engine=engine) == f"yarn_inventory column 'Received' {tail}"
+
+
+def test_yarn_demand_report_theoretical_balance_beyond_the_float_range(engine):
+    """Finite components whose sum is beyond the float range gave "on_hand: item 2 is infinite": now named as
+    yarn_inventory's row and Desc#; a sum that overflows only on the way is the exact one."""
+    dem = pd.DataFrame({"Desc#": [1, 2], "This Week": [1.0, 2.0]})
+    comp = pd.DataFrame({"Desc#": [1, 2], "Beginning Balance": [1.0, 1e308], "Received": [0.0, 1e308],
+                         "Consumed": [0.0, None], "Adjustments": [0.0, 0.0]}, index=[7, 8])
+    assert _report_error(comp, dem, engine=engine) == (
+        "yarn_inventory row 8 (position 1, Desc# 2): its Theoretical Balance components 'Beginning Balance', "
+        "'Received', 'Consumed', 'Adjustments', each finite, add up beyond the float range (|sum| > 1.8e308); "
+        "expected a finite total")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rep = erp.yarn_demand_report(comp.assign(Consumed=[0.0, -1e308]), dem, engine=engine)
+    assert rep["Monday Inventory"].tolist() == [1.0, 1e308]
+    assert rep["Balance This Week"].tolist() == [0.0, 1e308]
+
+
+@pytest.mark.parametrize("val", [np.inf, -np.inf])
+def test_yarn_demand_report_infinite_demand_names_the_column_row_and_desc(engine, val):
+    """An infinite demand quantity was "demand: item 2, period 'This Week' is infinite" (weekly_balance's
+    bucket, not the caller's column, and no row): now named as yarn_po's are."""
+    inv = pd.DataFrame({"Desc#": [1, 2], "Monday Inventory": [10.0, 5.0]})
+    dem = pd.DataFrame({"Desc#": [1, 2, 2], "Demand This Week": [1.0, 2.0, val], "Week 37": [2.0, 1.0, 0.0]},
+                       index=[4, 5, 6])
+    assert _report_error(inv, dem, engine=engine) == (
+        f"demand column 'Demand This Week' row 6 (position 2, Desc# 2): {val} is not a finite quantity")
+    po = pd.DataFrame({"Desc#": [2], "This Week": [np.inf]})   # (the message it follows)
+    assert _report_error(inv, dem.assign(**{"Demand This Week": 1.0}), po, engine=engine) == (
+        "yarn_po column 'This Week' row 0 (position 0, Desc# 2): inf is not a finite quantity")
+
+
 # ---- sales_to_greige ----
 
 

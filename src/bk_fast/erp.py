@@ -1662,6 +1662,39 @@ def _net_exact_sums(sums, pos, values, cols):
     return out
 
 
+def _net_theoretical(inv, inv_id, engine):
+    """yarn_inventory's ``Theoretical Balance`` as float64: its column, else computed from its components. Text
+    that is no number, then an infinite quantity, in a column read is a ValueError naming yarn_inventory, the
+    column, the row and its Desc# (as in a column named by ``inventory_column``); finite components whose sum is
+    beyond the float range one too, naming the row and Desc# (a sum that overflows only on the way, ``1e308 +
+    1e308 - 1e308``, is the exact one)."""
+    from bk_fast._engine import resolve
+    from bk_fast._validate import plain, require_finite
+    from bk_fast.inventory import _COMPONENTS, _Reader
+    from bk_fast.netting import _exact_sum
+
+    reader = _Reader(inv)
+    theo = reader.theoretical_column()
+    parts = reader.columns(*_COMPONENTS) if theo is None else None
+    for label, arr in reader.inputs:
+        _net_quantities(inv, label, "yarn_inventory", inv_id, arr)
+        require_finite(inv, label, arr, "yarn_inventory", inv_id, "Desc#")
+    if theo is not None:
+        return theo
+    theo = _net_np.empty(len(inv), dtype=_net_np.float64)
+    resolve("theoretical_balance", engine)(*parts, theo)   # (each component finite: a sum beyond the range is inf)
+    for i in _net_np.flatnonzero(~_net_np.isfinite(theo)):   # (the error path only)
+        try:
+            theo[i] = _exact_sum([v[i] for v in parts if not _net_np.isnan(v[i])])
+        except OverflowError:
+            labels = ", ".join(repr(label) for label, _ in reader.inputs)
+            raise ValueError(f"yarn_inventory row {plain(inv.index[i])!r} (position {i}, Desc# "
+                             f"{plain(inv[inv_id].iloc[i])!r}): its Theoretical Balance components {labels}, "
+                             f"each finite, add up beyond the float range (|sum| > 1.8e308); expected a finite "
+                             f"total") from None
+    return theo
+
+
 def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column=None, engine=None):
     """The ERP's weekly "Yarn Demand" report, computed exactly (DOMAIN.md section 5).
 
@@ -1681,14 +1714,14 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     yarn_inventory : DataFrame
         The ERP's yarn inventory: ``Desc#`` and the Monday inventory (``inventory_column``; default
         ``Monday Inventory`` when present, else ``Theoretical Balance``, computed from its components when
-        absent; text that is no number in a column read is a ValueError naming the column and row). Not
-        modified.
+        absent; text that is no number, or an infinite quantity, in a column read is a ValueError naming the
+        column, row and Desc#, as are finite components adding up beyond the float range). Not modified.
     demand : DataFrame
         Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
         ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up. A
         column holding quantities (other than 0) under a label that looks like a week but is none of those
         (``Week36``, ``Wk 37``) or under a past-due label (``Past Due``: receipts only) is a ValueError naming
-        it; other columns are ignored.
+        it; other columns are ignored. An infinite quantity is a ValueError naming the column, row and Desc#.
     yarn_po : DataFrame, optional
         Open yarn PO lines: ``Desc#``, ``Unscheduled or Past Due``, ``This Week``, ``Week ...``, ``Later``
         (``PO Bal`` and other columns are ignored); lines of one yarn add up, exactly where a running sum
@@ -1718,7 +1751,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
        Desc#  Balance This Week  Balance Week 36  Total Balance Shortage Week
     0  18767            -3137.8          -7258.1        -7258.1     This Week
     """
-    from bk_fast._validate import find_column, require_frame
+    from bk_fast._validate import find_column, require_finite, require_frame
     from bk_fast.netting import weekly_balance
 
     inv = require_frame(yarn_inventory, "yarn_inventory")
@@ -1728,18 +1761,12 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         if inventory_column not in inv.columns:
             raise ValueError(f"yarn_inventory has no column {inventory_column!r}")
         monday = _net_quantities(inv, inventory_column, "yarn_inventory", inv_id)
+        require_finite(inv, inventory_column, monday, "yarn_inventory", inv_id, "Desc#")
     elif "Monday Inventory" in inv.columns:
         monday = _net_quantities(inv, "Monday Inventory", "yarn_inventory", inv_id)
+        require_finite(inv, "Monday Inventory", monday, "yarn_inventory", inv_id, "Desc#")
     else:
-        from bk_fast.inventory import _Reader
-
-        reader = _Reader(inv)
-        monday = reader.theoretical(engine)
-        reader.check_finite(monday)
-        # (text that is no number in every column read, Theoretical Balance or its components, named as in a
-        # column named by inventory_column)
-        for label, arr in reader.inputs:
-            _net_quantities(inv, label, "yarn_inventory", inv_id, arr)
+        monday = _net_theoretical(inv, inv_id, engine)
     inv_keys, keep = _net_ids(inv, inv_id, [monday], "yarn_inventory")
     if keep is not None:
         monday = monday[keep]
@@ -1748,7 +1775,7 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     dem_id = find_column(dem, "Desc#", what="demand")
     weeks = {}  # (week key: its first spelling, which names its bucket)
     _net_no_lost_demand(dem, dem_id)
-    dem_b = _net_wide(dem, "demand", dem_id, weeks)
+    dem_b = _net_wide(dem, "demand", dem_id, weeks, finite=True)
     if not dem_b:
         raise ValueError("demand has no bucket columns (expected 'This Week', 'Week NN' ..., 'Later')")
     names = list(dem_b)

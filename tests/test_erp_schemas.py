@@ -216,6 +216,59 @@ def test_yarn_demand_report_infinite_demand_names_the_column_row_and_desc(engine
         "yarn_po column 'This Week' row 0 (position 0, Desc# 2): inf is not a finite quantity")
 
 
+def _report_frames(inv_ids, inv_vals, past_due, column="Monday Inventory"):
+    inv = pd.DataFrame({"Desc#": inv_ids, column: inv_vals})
+    dem = pd.DataFrame({"Desc#": [1], "This Week": [5.0]})
+    po = pd.DataFrame({"Desc#": [1], "This Week": [1.0]})
+    if past_due:
+        po["Unscheduled or Past Due"] = [2.0]
+    return inv, dem, po
+
+
+@pytest.mark.parametrize("past_due", [False, True])
+def test_yarn_demand_report_inventory_rows_beyond_the_float_range_name_yarn_inventory(engine, past_due):
+    """Finite inventory rows of one Desc# adding up beyond the float range were "on_hand: item 1 is infinite"
+    and a pandas RuntimeWarning (yarn_po with past due) or "on_hand: the entries of item 1 ..." (without):
+    weekly_balance's parameter. Now named as yarn_po's totals are: the frame, the column as written, Desc#."""
+    tail = "the rows of Desc# 1 add up beyond the float range (|sum| > 1.8e308); expected finite totals"
+    inv, dem, po = _report_frames([1, 1], [1e308, 1e308], past_due)
+    assert _report_error(inv, dem, po, engine=engine) == f"yarn_inventory column 'Monday Inventory': {tail}"
+    stock = inv.rename(columns={"Monday Inventory": "Stock"})
+    assert _report_error(stock, dem, po, inventory_column="Stock", engine=engine) == \
+        f"yarn_inventory column 'Stock': {tail}"
+    comp = pd.DataFrame({"Desc#": [1, 1], "Beginning Balance": [1e308, 1e308], "Received": [0.0, 0.0],
+                         "Consumed": [0.0, 0.0], "Adjustments": [0.0, 0.0]})
+    assert _report_error(comp, dem, po, engine=engine) == (
+        "yarn_inventory column 'Theoretical Balance' (computed from its components 'Beginning Balance', "
+        f"'Received', 'Consumed', 'Adjustments'): {tail}")
+
+
+@pytest.mark.parametrize("past_due", [False, True])
+def test_yarn_demand_report_inventory_rows_overflowing_on_the_way_are_exact(engine, past_due):
+    """Rows 1e308, 1e308, -1e308 of Desc# 1 (another yarn between them) total 1e308: so they were without a
+    past-due column in yarn_po; with one, pandas' groupby sum overflowed and "on_hand: item 1 is infinite"."""
+    inv, dem, po = _report_frames([1, 2, 1, 1], [1e308, 5.0, 1e308, -1e308], past_due)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        rep = erp.yarn_demand_report(inv, dem, po, engine=engine)
+    assert rep["Monday Inventory"].tolist() == [1e308, 5.0]
+
+
+@pytest.mark.parametrize("vals", [[0.1] * 10, [1e16, 1.0, 1.0, -1e16]])
+def test_yarn_demand_report_inventory_rows_add_up_alike_with_or_without_past_due(engine, vals):
+    """Inventory rows of one Desc# were added in row order without a past-due column in yarn_po (ten 0.1:
+    0.9999999999999999; 1e16, 1, 1, -1e16: 0.0) and by pandas' compensated groupby sum with one (1.0; 2.0):
+    one report, one way of adding, netting's (row order)."""
+    want = 0.0
+    for v in vals:
+        want += v
+    for past_due in (False, True):
+        inv, dem, po = _report_frames([1] * len(vals), vals, past_due)
+        rep = erp.yarn_demand_report(inv, dem, po, engine=engine)
+        assert rep["Monday Inventory"].tolist() == [want], past_due
+        assert rep["Balance This Week"].tolist() == [want - 5.0 + 1.0], past_due
+
+
 # ---- sales_to_greige ----
 
 

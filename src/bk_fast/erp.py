@@ -1644,11 +1644,12 @@ def _net_ids(frame, id_label, quantities, what):
     return _net_yarn_ids(keys), keep
 
 
-def _net_exact_sums(sums, pos, values, cols):
-    """``sums`` (a Series of the sums per Desc# of yarn_po's columns ``cols``, a list) as floats, those that came
-    out beyond the float range while the finite ``values`` were added in row order (``1e308 + 1e308 - 1e308``)
-    replaced by the exact sums (:func:`bk_fast.netting._resum`; ``pos``: each value's position in ``sums``); a
-    ValueError naming the columns ``cols`` summed and the Desc# where the exact sum is beyond the range."""
+def _net_exact_sums(sums, pos, values, cols, what="yarn_po", components=()):
+    """``sums`` (a Series of the sums per Desc# of the columns ``cols``, a list, of the caller's frame ``what``) as
+    floats, those that came out beyond the float range while the finite ``values`` were added in row order
+    (``1e308 + 1e308 - 1e308``) replaced by the exact sums (:func:`bk_fast.netting._resum`; ``pos``: each value's
+    position in ``sums``); a ValueError naming ``what``, the columns ``cols`` summed (and the ``components`` the
+    column was computed from, if it was) and the Desc# where the exact sum is beyond the range."""
     from bk_fast.netting import _resum
 
     out = sums.to_numpy(dtype=_net_np.float64, copy=True)
@@ -1657,13 +1658,16 @@ def _net_exact_sums(sums, pos, values, cols):
         key = sums.index[over[0][0]]
         key = key.item() if isinstance(key, _net_np.generic) else key
         named = f"column {cols[0]!r}" if len(cols) == 1 else "columns " + ", ".join(repr(c) for c in cols)
-        raise ValueError(f"yarn_po {named}: the rows of Desc# {key!r} add up beyond the float range "
+        if components:
+            named += f" (computed from its components {', '.join(repr(c) for c in components)})"
+        raise ValueError(f"{what} {named}: the rows of Desc# {key!r} add up beyond the float range "
                          f"(|sum| > 1.8e308); expected finite totals")
     return out
 
 
 def _net_theoretical(inv, inv_id, engine):
-    """yarn_inventory's ``Theoretical Balance`` as float64: its column, else computed from its components. Text
+    """(yarn_inventory's ``Theoretical Balance`` as float64, the label of its column, the labels of the components
+    it was computed from: empty when read): its column, else computed from its components. Text
     that is no number, then an infinite quantity, in a column read is a ValueError naming yarn_inventory, the
     column, the row and its Desc# (as in a column named by ``inventory_column``); finite components whose sum is
     beyond the float range one too, naming the row and Desc# (a sum that overflows only on the way, ``1e308 +
@@ -1680,7 +1684,7 @@ def _net_theoretical(inv, inv_id, engine):
         _net_quantities(inv, label, "yarn_inventory", inv_id, arr)
         require_finite(inv, label, arr, "yarn_inventory", inv_id, "Desc#")
     if theo is not None:
-        return theo
+        return theo, reader.inputs[0][0], ()
     theo = _net_np.empty(len(inv), dtype=_net_np.float64)
     resolve("theoretical_balance", engine)(*parts, theo)   # (each component finite: a sum beyond the range is inf)
     for i in _net_np.flatnonzero(~_net_np.isfinite(theo)):   # (the error path only)
@@ -1692,7 +1696,7 @@ def _net_theoretical(inv, inv_id, engine):
                              f"{plain(inv[inv_id].iloc[i])!r}): its Theoretical Balance components {labels}, "
                              f"each finite, add up beyond the float range (|sum| > 1.8e308); expected a finite "
                              f"total") from None
-    return theo
+    return theo, "Theoretical Balance", [label for label, _ in reader.inputs]
 
 
 def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column=None, engine=None):
@@ -1715,7 +1719,9 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         The ERP's yarn inventory: ``Desc#`` and the Monday inventory (``inventory_column``; default
         ``Monday Inventory`` when present, else ``Theoretical Balance``, computed from its components when
         absent; text that is no number, or an infinite quantity, in a column read is a ValueError naming the
-        column, row and Desc#, as are finite components adding up beyond the float range). Not modified.
+        column, row and Desc#, as are finite components adding up beyond the float range). Rows of one yarn add
+        up in row order, exactly where a running sum overflows on the way (a total beyond the float range is a
+        ValueError naming the column and Desc#). Not modified.
     demand : DataFrame
         Yarn demand per week: ``Desc#`` and one column per bucket, named ``This Week``, ``Week NN`` (or
         ``Week <date>``), ``Later`` (an optional ``Demand `` prefix is ignored). Rows of one yarn add up. A
@@ -1757,16 +1763,16 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
     inv = require_frame(yarn_inventory, "yarn_inventory")
     dem = require_frame(demand, "demand")
     inv_id = find_column(inv, "Desc#", what="yarn_inventory")
-    if inventory_column is not None:
-        if inventory_column not in inv.columns:
-            raise ValueError(f"yarn_inventory has no column {inventory_column!r}")
-        monday = _net_quantities(inv, inventory_column, "yarn_inventory", inv_id)
-        require_finite(inv, inventory_column, monday, "yarn_inventory", inv_id, "Desc#")
-    elif "Monday Inventory" in inv.columns:
-        monday = _net_quantities(inv, "Monday Inventory", "yarn_inventory", inv_id)
-        require_finite(inv, "Monday Inventory", monday, "yarn_inventory", inv_id, "Desc#")
+    if inventory_column is not None and inventory_column not in inv.columns:
+        raise ValueError(f"yarn_inventory has no column {inventory_column!r}")
+    label = inventory_column if inventory_column is not None else \
+        "Monday Inventory" if "Monday Inventory" in inv.columns else None
+    if label is not None:
+        monday = _net_quantities(inv, label, "yarn_inventory", inv_id)
+        require_finite(inv, label, monday, "yarn_inventory", inv_id, "Desc#")
+        components = ()
     else:
-        monday = _net_theoretical(inv, inv_id, engine)
+        monday, label, components = _net_theoretical(inv, inv_id, engine)
     inv_keys, keep = _net_ids(inv, inv_id, [monday], "yarn_inventory")
     if keep is not None:
         monday = monday[keep]
@@ -1790,8 +1796,6 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         pd_cols = [c for c in po.columns if c != po_id and _net_past_due(c)]
         pdv = None
         if pd_cols:
-            from bk_fast._validate import require_finite
-
             parts = [_net_quantities(po, c, "yarn_po", po_id) for c in pd_cols]
             for c, v in zip(pd_cols, parts):
                 require_finite(po, c, v, "yarn_po", po_id, "Desc#")
@@ -1831,16 +1835,24 @@ def yarn_demand_report(yarn_inventory, demand, yarn_po=None, *, inventory_column
         ("yarn_po", rec_frame.index if rec_frame is not None else None),
         ("yarn_po", past_due.index if past_due is not None else None)])
     on_hand.index = inv_ids
+    if not inv_ids.is_unique:
+        # the inventory's rows of one yarn added up here, once, whether or not yarn_po has past due: in row order
+        # as netting adds them, exactly where the running sum overflows on the way; a total beyond the float
+        # range is a ValueError naming yarn_inventory, the column and the Desc#
+        yarns = inv_ids.unique()
+        pos = yarns.get_indexer(inv_ids)
+        values = on_hand.to_numpy()
+        sums = _net_pd.Series(_net_np.bincount(pos, weights=values, minlength=len(yarns)), index=yarns)
+        on_hand = _net_pd.Series(_net_exact_sums(sums, pos, values, [label], "yarn_inventory", components),
+                                 index=yarns)
     if rec_frame is not None:
         rec_frame.index = po_ids
     if past_due is not None:
         past_due.index = pd_ids
     dem_frame = _net_pd.DataFrame(dem_b if keep is None else {b: v[keep] for b, v in dem_b.items()}, index=dem_keys)
     if past_due is not None:
-        # every past-due yarn needs a row (on hand 0 for a yarn of the POs only): the inventory's rows of one
-        # yarn added up first, and the yarns in the report's order (inventory, then demand, then POs), so that
-        # a column of zeros reorders nothing
-        on_hand = on_hand.groupby(level=0, sort=False).sum()
+        # every past-due yarn needs a row (on hand 0 for a yarn of the POs only): the yarns in the report's order
+        # (inventory, then demand, then POs), so that a column of zeros reorders nothing
         full = on_hand.index
         for ix in (dem_frame.index, rec_frame.index if rec_frame is not None else None, past_due.index):
             new = ix[~isin(ix, full)].unique() if ix is not None else ix

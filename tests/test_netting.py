@@ -658,7 +658,7 @@ def test_bad_inputs_name_the_problem():
                            pd.DataFrame({"Desc#": [1], "qty": [1.0]}))
 
 
-@pytest.mark.filterwarnings("ignore::RuntimeWarning")   # the numpy reference overflows on the way
+@pytest.mark.filterwarnings("error::RuntimeWarning")   # (the numpy reference warned on the way before the error)
 def test_overflow_is_an_error_not_a_silent_nan(engine):
     lines = pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y1", "Y1"],
                           "qty_per": [1e308, 0.5, 3.0]})
@@ -669,6 +669,8 @@ def test_overflow_is_an_error_not_a_silent_nan(engine):
         bk_fast.net_requirements(np.array([[1e308, 0.0]]), -1e308, engine=engine)
     with pytest.raises(ValueError, match="weekly_balance.*item 0, period 0"):
         bk_fast.weekly_balance(np.array([-1e308]), np.array([[1e308, 1e308]]), engine=engine)
+    with pytest.raises(ValueError, match="weekly_balance.*item 0, period 1"):   # (receipts overflow: add)
+        bk_fast.weekly_balance(np.array([1e308]), np.zeros((1, 2)), np.array([[0.0, 1e308]]), engine=engine)
 
 
 

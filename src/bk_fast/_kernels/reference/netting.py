@@ -25,6 +25,7 @@ LOT_FOR_LOT, MIN_MAX_MULTIPLE, FIXED_PERIODS, WAGNER_WHITIN = 0, 1, 2, 3
 
 
 @kernel
+@np.errstate(over="ignore", invalid="ignore")   # (as mrp_levels: an overflow is inf, the caller names it)
 def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, total_receipt, total,
                 first_short, recovery):
     """The ERP's weekly yarn balance roll, per item (row) over buckets (columns).
@@ -55,8 +56,7 @@ def weekly_roll(on_hand, demand, receipts, past_due, balance, total_demand, tota
         balance[:, t] = cur
         td += d
         tr += q
-        with np.errstate(over="ignore"):   # (finite inputs may add up to inf here: no quick bound then)
-            mag = mag + (np.abs(d) + np.abs(q))
+        mag = mag + (np.abs(d) + np.abs(q))   # (finite inputs may add up to inf here: no quick bound then)
         bound = np.where(mag <= QUICK_LIMIT, mag * c + f, np.inf)   # (NaN: inf)
         short_open = first_short < 0
         recovery_open = ~short_open & (recovery < 0)
@@ -373,8 +373,9 @@ def net_items(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
     of the last fixed-periods order, or a Wagner-Whitin period without a lot, is short by a rounding only: net
     0, no order, ``proj[p] = ss``. A lot count within a few ulps of a whole number is that number (``LOT_SLACK``).
     """
-    _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
-              proj, net, receipt, orders)
+    with np.errstate(over="ignore", invalid="ignore"):   # (as mrp_levels: an overflow is inf, the caller names it)
+        _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, lot_periods, setup, hold,
+                  proj, net, receipt, orders)
 
 
 @kernel

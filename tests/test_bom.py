@@ -1579,3 +1579,15 @@ def test_compiled_bom_keeps_its_lines_compactly():
     again = BOM.__new__(BOM)
     again.__setstate__(state)
     assert_frame_equal(again.to_frame(), old.to_frame())
+
+
+def test_integer_ids_just_past_the_id_table_are_unmatched(engine):
+    """Integer item ids 0..2 go through a dense id -> code table of length 3: a demand id of 3 (one past its
+    end) or -1 is no item of the BOM, reported as unmatched, not dropped and no IndexError (README/explode:
+    unmatched demand is reported). 3 x 1 + 1 x 1 lbs of item 1 make 4 x 3 = 12 of item 2 and 4 x 0.5 = 2 of 0."""
+    bom = BOM.from_frame(pd.DataFrame({"parent": [1, 1], "component": [2, 0], "qty_per": [3.0, 0.5]}),
+                         engine=engine)
+    out = bom.explode(pd.DataFrame({"item": [1, 3, -1, 1], "qty": [3.0, 5.0, 7.0, 1.0]}), engine=engine)
+    assert as_dict(out) == {2: 12.0, 0: 2.0}
+    um = out.bk_fast.unmatched
+    assert um["item"].tolist() == [3, -1] and um["qty"].tolist() == [5.0, 7.0] and um["lines"].tolist() == [1, 1]

@@ -576,3 +576,36 @@ def test_decimal_threshold_balance_is_not_below_it(engine):
                     assert (out["planning_balance"] < target / 100).sum() > 30  # (float64 misses it below, often)
                 assert (out["risk"] == want).all(), df[out["risk"] != want]
                 assert (out["shortage"] == -out["planning_balance"]).all()
+
+
+def test_critical_threshold_is_strict_at_minus_1000_minus_tol(engine):
+    """A balance exactly at ``-1000 - tol`` is not CRITICAL (yarn_risk's docstring: CRITICAL "below -1000 - tol",
+    strict). x = -1000 - 4 ulps is that fixed point: tol = |x| x 2**-51 (+ 3 x 2**-1074) is 3.9 ulps of 1000,
+    so -1000 - tol rounds to x itself; one ulp further down is below it."""
+    x = -1000.0 - 4 * 2.0**-43
+    tol = abs(x) * 2.0**-51 + 3 * 2.0**-1074
+    assert -1000.0 - tol == x  # (the fixed point, in float64)
+    below = np.nextafter(x, -np.inf)
+    out = bk_fast.yarn_risk(frame([x, below], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]), engine=engine)
+    assert out["planning_balance"].tolist() == [x, below]
+    assert out["risk"].tolist() == ["HIGH", "CRITICAL"]
+    assert out["shortage"].tolist() == [-x, -below]
+
+
+def test_rounding_allowance_is_the_documented_size(engine):
+    """tol is ``(|T| + |A| + |O|) x 4 x 2**-53`` (RESIDUE), and ``8 x 2**-53`` of all six inputs when the
+    Theoretical Balance is summed from its components (COMPONENT_RESIDUE): yarn_risk's docstring. With u =
+    2**-52: T = 1, A = -(1 + 3u) gives a balance of -3u (exact, Sterbenz) within tol ~ 4u, not short, while
+    -(1 + 5u) gives -5u, short. Through the components tol ~ 8u: -5u is not short, -9u is."""
+    u = 2.0**-52
+    out = bk_fast.yarn_risk(frame([1.0, 1.0], [-(1 + 3 * u), -(1 + 5 * u)], [0.0, 0.0], [0.0, 0.0]),
+                            engine=engine)
+    assert out["planning_balance"].tolist() == [-3 * u, -5 * u]
+    assert out["risk"].tolist() == ["LOW", "MEDIUM"]
+    assert out["shortage"].tolist() == [0.0, 5 * u]
+    comp = pd.DataFrame({"Beginning Balance": [1.0, 1.0], "Received": [0.0, 0.0], "Consumed": [0.0, 0.0],
+                         "Adjustments": [0.0, 0.0], "Allocated": [-(1 + 5 * u), -(1 + 9 * u)], "On Order": [0.0, 0.0]})
+    out = bk_fast.yarn_risk(comp, engine=engine)
+    assert out["planning_balance"].tolist() == [-5 * u, -9 * u]
+    assert out["risk"].tolist() == ["LOW", "MEDIUM"]
+    assert out["shortage"].tolist() == [0.0, 9 * u]

@@ -2869,3 +2869,66 @@ def test_plot_gantt_integer_work_centers_named_as_given():
     for chosen in (np.array(7), [np.array(7)], np.array([7])):
         fig = s.plot_gantt(io.BytesIO(), work_centers=chosen)
         assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["7  1", "7  2"]
+
+
+def test_min_late_jobs_job_longer_than_its_due_date_never_enters_the_total(engine):
+    """min_late_jobs' kernel docstring: "A job longer than its due date is late on its own ... without touching
+    the total". Due dates below 2**1021 keep the compiled kernels; a processing time of 1.79e308 added to the
+    running total 2e307 would overflow float64 (and the exact sum with it). That job (1.79e308 > 2.2e307) can
+    never be on time: 1 late. With a third job (1e307, due 2.24e307), only one of the 2e307 and 1e307 jobs fits
+    before 2.24e307: Moore-Hodgson drops the longer (2e307), 2 late."""
+    r = bk_fast.min_late_jobs([2e307, 1.79e308], [2.2e307, 2.2e307], engine=engine)
+    assert r.n_late == 1 and r.on_time.tolist() == [True, False] and r.sequence.tolist() == [0, 1]
+    r = bk_fast.min_late_jobs([2e307, 1.79e308, 1e307], [2.2e307, 2.2e307, 2.24e307], engine=engine)
+    assert r.n_late == 2 and r.on_time.tolist() == [False, False, True] and r.sequence.tolist() == [2, 0, 1]
+
+
+def test_min_late_jobs_drops_the_latest_of_equally_long_jobs_every_time(engine):
+    """min_late_jobs' docstring: the longest job so far is made late, "ties: the later one by due date". Due
+    order: job 2 (4, due 7), job 1 (4, due 8), job 0 (4, due 9), job 3 (3, due 10). 4 + 4 + 4 = 12 > 9: of the
+    three 4s the latest, job 0, is late (total 8); + 3 = 11 > 10: of the two 4s left the latest, job 1, is late
+    (total 7). On time: jobs 2 and 3. (The second drop is one the heap makes after a sift-down.)"""
+    r = bk_fast.min_late_jobs([4.0, 4.0, 4.0, 3.0], [9.0, 8.0, 7.0, 10.0], engine=engine)
+    assert r.n_late == 2
+    assert r.on_time.tolist() == [False, False, True, True]
+    assert r.sequence.tolist() == [2, 3, 1, 0]
+
+
+def test_min_late_jobs_many_exact_fits(engine):
+    """2500 unit jobs due at 1, 2, ..., 2500: job k ends exactly at its due date k, which is on time ("on time
+    when the exact sum ... is at most its due date": min_late_jobs' docstring), so none is late. The exact
+    running total stays one double here (zeros dropped from the expansion), however many jobs are added."""
+    n = 2500
+    r = bk_fast.min_late_jobs(np.ones(n), np.arange(1.0, n + 1), engine=engine)
+    assert r.n_late == 0 and r.on_time.all() and r.sequence.tolist() == list(range(n))
+    r = bk_fast.min_late_jobs(np.ones(n), np.r_[np.arange(1.0, n), n - 1.0], engine=engine)
+    # the last two are both due at n - 1: the last ends at n, one too late, and of the equally long jobs the
+    # latest by due date (input order among equal due dates) is the one made late: itself
+    assert r.n_late == 1 and r.on_time.tolist() == [True] * (n - 1) + [False]
+
+
+
+@pytest.mark.parametrize("width", [1, 4, 5])
+def test_list_schedule_signed_zero_start_on_a_machine_run(engine, width):
+    """list_schedule's docstring: ``t = max(avail, release)`` takes ``release`` "only when it is greater, which
+    decides the sign of a zero start", bit for bit in every engine, on each step of the compiled ones' run of a
+    work center (width 1: the one-machine step; 4: the 4-machine vector step; 5: the machine after a vector
+    step). The run's last machine is free at -0.0 (the others, when there are several and width is 5, at 1.0;
+    at width 4 all at -0.0: the tie of equal ends and loads goes to the lowest, machine 0), a job released at
+    +0.0 with work -0.0 and a changeover of -0.0 days (style 1 after 0): t = -0.0 (0.0 is not greater), end =
+    (-0.0 + -0.0) + -0.0 = -0.0."""
+    avail = np.full(width, -0.0)
+    if width == 5:
+        avail[:4] = 1.0
+    best = 4 if width == 5 else 0
+    state = [avail, np.zeros(width, np.int64), np.zeros(width)]
+    out = [np.full(1, -7, np.int64), np.full(1, np.nan), np.full(1, np.nan), np.full(1, np.nan)]
+    resolve("list_schedule", engine)(
+        np.zeros(1, np.int64), np.zeros(1, np.int64), np.array([-0.0]), np.array([0.0]), np.array([1], np.int64),
+        np.array([0, width], np.int64), np.arange(width, dtype=np.int64), np.ones(width), np.full(width, -0.0),
+        *state, *out)
+    machine, start, end, setup = out
+    assert machine.tolist() == [best]
+    for a in (start, end, setup, state[0][best:best + 1]):
+        assert a.tolist() == [0.0] and np.signbit(a).all()
+    assert state[1].tolist() == [0] * best + [1] + [0] * (width - best - 1)

@@ -287,3 +287,19 @@ def test_minus_2_63_with_a_missing_value_is_held_exactly(make, engine):
     assert got[0] == -2.0 ** 63 and np.isnan(got[1])
     got = bk_fast.segmented_cumsum([-2 ** 63, float("nan")], ["a", "a"], engine=engine)
     assert got[0] == -2.0 ** 63 and np.isnan(got[1])
+
+
+def test_long_group_skips_nan_and_ints_stay_exact(engine):
+    """A group longer than the vectorised path's 64 rows: a NaN value is skipped (its row NaN, the sum goes on:
+    segmented_cumsum's docstring, as pandas), and integers add exactly in int64 (2**60 + k, which float64 would
+    round to 2**60)."""
+    vals = [1.0] * 70
+    vals[3] = np.nan
+    out = bk_fast.segmented_cumsum(vals, ["a"] * 70, engine=engine)
+    want = [1.0, 2.0, 3.0, np.nan] + [float(k) for k in range(4, 70)]
+    np.testing.assert_array_equal(out, want)
+    np.testing.assert_array_equal(out, pandas_cumsum(vals, ["a"] * 70).to_numpy())
+    ints = [2**60] + [1] * 69
+    out = bk_fast.segmented_cumsum(ints, [7] * 70, engine=engine)
+    assert out.dtype == np.int64
+    assert out.tolist() == [2**60 + k for k in range(70)]

@@ -2578,3 +2578,168 @@ def test_kits_all_nat_date_due_beside_period_numbers_means_now():
     want = allocate_kits(orders, req, supply).orders
     got = allocate_kits(orders.assign(due=pd.Series([pd.NaT, pd.NaT], dtype="datetime64[ns]")), req, supply).orders
     pd.testing.assert_frame_equal(got, want)
+
+
+# ----------------------------------------------------------------------------------------------------------
+# mutation audit (mutA): hand cases for rules the tests above left open
+
+
+def test_max_lateness_reached_although_due_plus_limit_rounds_below_the_period(engine):
+    # 0.2 + 0.7 is 0.8999999999999999, below the period 0.9, but the delivery at 0.9 is 0.9 - 0.2 = 0.7 late,
+    # within max_lateness=0.7: the limit is "the last period with time - due <= max_late, the lateness as the
+    # deliveries report it" (reference.allocation docstring), so the stock at 0.9 ships 0.7 late. (In the
+    # 9.9 - 7.6 case of test_max_lateness_is_compared_as_days_late_reports_it, due + limit rounds to 9.9
+    # exactly, so that case never needs the step past due + limit.)
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [5.0], "priority": [1], "due": [0.2]})
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0.0, 0.9], "qty": [0.0, 5.0]})
+    res = allocate(orders, supply, max_lateness=0.7, engine=engine)
+    assert res.deliveries["period"].tolist() == [0.9]
+    assert res.deliveries["qty"].tolist() == [5.0]
+    assert res.deliveries["days_late"].tolist() == [0.7]
+    assert res.orders["short"].tolist() == [0.0]
+    # a limit a hair below the lateness refuses it
+    res = allocate(orders, supply, max_lateness=np.nextafter(0.7, 0.0), engine=engine)
+    assert res.deliveries.empty and res.orders["short"].tolist() == [5.0]
+
+
+def test_kits_take_the_suffix_minimum_of_later_periods(engine):
+    # allocate_kits: "the free supply of each item limited as in allocate (by the due bucket's suffix minimum,
+    # so no projected on hand goes negative)". Item 1: 50 on hand on day 0, 50 more on day 7 (cumulative 50, 100).
+    # K1 (priority 1, due day 14) makes 80 and takes 80 from day 7 on: free 50 on day 0, 20 from day 7.
+    # K2 (due day 0) may take only min(50, 20) = 20: taking 50 on day 0 would leave day 7's projected on
+    # hand at -30.
+    day = pd.Timestamp("2025-09-01")
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [80.0, 50.0], "priority": [1, 2],
+                           "due": [day + pd.Timedelta(days=14), day]})
+    req = pd.DataFrame({"order": ["K1", "K2"], "item": [1, 1], "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": [1, 1], "period": [day, day + pd.Timedelta(days=7)], "qty": [50.0, 50.0]})
+    res = allocate_kits(orders, req, supply, engine=engine)
+    assert res.orders["knittable"].tolist() == [80.0, 20.0]
+    assert res.orders["limiting_item"].tolist()[1] == 1
+    assert res.lines["available"].tolist() == [100.0, 20.0]
+    assert res.lines["taken"].tolist() == [80.0, 20.0]
+    # a withdrawal later on limits an order due now the same way: 60 now, -40 on day 7 leaves 20 free now
+    supply = pd.DataFrame({"item": [1, 1], "period": [day, day + pd.Timedelta(days=7)], "qty": [60.0, -40.0]})
+    res = allocate_kits(orders.iloc[[1]], req.iloc[[1]], supply, engine=engine)
+    assert res.orders["knittable"].tolist() == [20.0]
+
+
+def test_thresholds_are_met_at_exactly_the_rounding_tolerance(engine):
+    # allocate's Notes: partial=False and min_shipment "compare up to the same tolerance", (2 x supply rows +
+    # orders + 2) x 2**-53 x the item's sum of |supply qty|; the reference docstring: the threshold
+    # th = s - min(t, s x 2**-20) "is met by g(m) >= th" and the remaining need "is below it when < th".
+    # Both cases sit exactly on th, which meets it.
+    # partial=False, 0.01 on hand (tolerance 5 x 2**-53 x 0.01): an order of 0.010000000000000005 (3 ulps
+    # more) has th == 0.01 exactly, so the 0.01 free ships it complete, what was free, with no shortfall
+    q = 0.010000000000000005
+    assert q - min(5 * 2.0 ** -53 * 0.01, q * 2.0 ** -20) == 0.01
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [q], "priority": [1], "due": [0]})
+    supply = pd.DataFrame({"item": ["Y"], "period": [0], "qty": [0.01]})
+    res = allocate(orders, supply, partial=False, engine=engine)
+    assert res.deliveries["qty"].tolist() == [0.01] and res.orders["short"].tolist() == [0.0]
+    # min_shipment=5, 5 on hand and 6 more in period 1 (tolerance 7 x 2**-53 x 11): after 5 on time the
+    # need left, 4.999999999999991, is th exactly, not below it: it ships in period 1
+    q = 9.999999999999991
+    th = 5.0 - min(7 * 2.0 ** -53 * 11.0, 5.0 * 2.0 ** -20)
+    assert q - 5.0 == th
+    orders = orders.assign(qty=q)
+    supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0, 1], "qty": [5.0, 6.0]})
+    res = allocate(orders, supply, min_shipment=5.0, engine=engine)
+    assert res.deliveries["period"].tolist() == [0, 1]
+    assert res.deliveries["qty"].tolist() == [5.0, th] and res.orders["short"].tolist() == [0.0]
+
+
+def test_kit_kernel_line_whose_quotient_rounds_up_to_the_qty_still_limits(engine):
+    # reference.allocation.allocate_kit_orders: "one whose need does not fit covers less than the qty (g / frac
+    # may round up to it)", and limiting is the line reaching the minimum "when it is below qty". With no
+    # tolerance (tol 0, as the kernel may be given), 0.594 x 337.91 = 200.71854000000002 does not fit in
+    # 200.71854 free, yet 200.71854 / 0.594 rounds to 337.91: the line covers the largest float below 337.91
+    # and limits the kit. (The pandas layer's tolerance, at least 5 x 2**-53 x the item's supply, makes such a
+    # need fit, so only the kernel reaches this.)
+    from bk_fast._engine import resolve
+
+    assert 0.594 * 337.91 > 200.71854 and 200.71854 / 0.594 == 337.91
+    free, knit, lim, taken, avail = np.empty(1), np.empty(1), np.empty(1, np.int64), np.empty(1), np.empty(1)
+    resolve("allocate_kit_orders", engine)(
+        np.array([0, 1], np.int64), np.array([0.0]), np.array([200.71854]), np.array([0.0]),
+        np.array([0], np.int64), np.array([337.91]), np.array([np.nan]), np.array([0, 1], np.int64),
+        np.array([0], np.int64), np.array([0.594]), False, free, knit, lim, taken, avail)
+    assert knit.tolist() == [np.nextafter(337.91, 0.0)] and lim.tolist() == [0]
+    # the line takes min(frac x knit, g) = 0.594 x that float, 200.71853999999996 (below what is free)
+    assert avail.tolist() == [200.71854] and taken.tolist() == [0.594 * np.nextafter(337.91, 0.0)]
+
+
+@pytest.mark.parametrize("ids", [["B", "A"], [20, 10], [3, 2, 1]])
+def test_ties_go_to_the_lower_order_id_when_ids_descend_with_the_rows(engine, ids):
+    # allocate: "ties: earlier due, then lower order id, then row order". Ids descending with the rows (the
+    # reverse of the row order the kernels tie by): the last row, the lowest id, is served first
+    n = len(ids)
+    orders = pd.DataFrame({"order": ids, "item": [1] * n, "qty": [6.0] * n, "priority": [1] * n, "due": [3] * n})
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [6.0]})
+    res = allocate(orders, supply, engine=engine)
+    assert res.deliveries["order"].tolist() == [ids[-1]]
+    assert res.orders["short"].tolist() == [6.0] * (n - 1) + [0.0]
+
+
+def test_fractional_float_priorities_order_by_their_fractions(engine):
+    # "lower priority first": 1.2 before 1.5 although both are 1 and some (a float priority is no integer key)
+    orders = pd.DataFrame({"order": [1, 2, 3], "item": [1] * 3, "qty": [6.0] * 3, "priority": [1.5, 1.2, 2.0],
+                           "due": [0, 0, 0]})
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [6.0]})
+    res = allocate(orders, supply, engine=engine)
+    assert res.deliveries["order"].tolist() == [2] and res.orders["short"].tolist() == [6.0, 0.0, 6.0]
+
+
+def test_service_key_of_exactly_64_bits_orders_by_priority(engine):
+    # priorities spanning 2**40 - 1 (40 bits) and dues spanning 2**23 (24 bits): the packed key would need 64 bits,
+    # one more than an int64 holds, so the order comes from a sort; packed, priority 2**40 - 1 wrapped below 0.
+    # Priority 0 (due 2**23, an integer period within 2**53) is served first
+    orders = pd.DataFrame({"order": [1, 2], "item": [1, 1], "qty": [6.0, 6.0], "priority": [2 ** 40 - 1, 0],
+                           "due": [0, 2 ** 23]})
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [6.0]})
+    res = allocate(orders, supply, engine=engine)
+    assert res.deliveries["order"].tolist() == [2] and res.orders["short"].tolist() == [6.0, 0.0]
+
+
+def test_order_of_exactly_min_shipment_ships_without_partial(engine):
+    # min_shipment: "no delivery smaller than this is made (... an order whose qty is below it gets nothing, with
+    # partial=False too)": an order of exactly the minimum is not below it and ships whole
+    orders = pd.DataFrame({"order": [1, 2], "item": [1, 1], "qty": [5.0, 4.0], "priority": [1, 2], "due": [0, 0]})
+    supply = pd.DataFrame({"item": [1], "period": [0], "qty": [10.0]})
+    res = allocate(orders, supply, partial=False, min_shipment=5.0, engine=engine)
+    assert res.deliveries["order"].tolist() == [1] and res.deliveries["qty"].tolist() == [5.0]
+    assert res.orders["short"].tolist() == [0.0, 4.0]
+
+
+def test_infinite_min_shipment_is_an_error():
+    # allocate: min_shipment "must be a finite number >= 0" (ValueError naming it); inf would silently ship nothing
+    orders, supply = _ok_frames()
+    for bad in (float("inf"), np.inf):
+        with pytest.raises(ValueError, match="min_shipment must be a finite number >= 0"):
+            allocate(orders, supply, min_shipment=bad)
+
+
+def test_supply_rows_of_an_item_out_of_period_order_are_sorted(engine):
+    # supply "item, period, qty: receipts per item and period; each item's first period is its on hand", in any
+    # row order: 10 arriving at 5 listed before the 3 on hand at 0. The order of 5 due at 0 gets the 3 on time
+    # and 2 at period 5
+    supply = pd.DataFrame({"item": ["Y", "Y", "Z"], "period": [5, 0, 0], "qty": [10.0, 3.0, 1.0]})
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [5.0], "priority": [1], "due": [0]})
+    res = allocate(orders, supply, engine=engine)
+    assert _as_lists(res) == [(1, "Y", 0, 3.0), (1, "Y", 5, 2.0)]
+    assert res.deliveries["days_late"].tolist() == [0.0, 5.0]
+
+
+def test_rounding_tolerance_is_the_documented_bound_on_both_sides(engine):
+    # allocate's Notes: the tolerance is (2 x supply rows + orders + 2) x 2**-53 x the item's sum of |supply qty|:
+    # two rows (2e6 on hand, 1e6 withdrawn) and one order: 7 x 2**-53 x 3e6 = 2.3e-9 lbs, 20 ulps of the 10**6
+    # free. An order 19 ulps (2.2e-9) above the 10**6 free is met; one 1e-8 above it (4.3 times the tolerance)
+    # is short by that 1e-8
+    supply = pd.DataFrame({"item": [1, 1], "period": [0, 0], "qty": [2e6, -1e6]})
+    q_in = 1e6 + 19 * 2.0 ** -33
+    q_out = 1e6 + 1e-8
+    assert q_in - 1e6 <= 7 * 2.0 ** -53 * 3e6 < q_out - 1e6
+    for q, short in ((q_in, 0.0), (q_out, q_out - 1e6)):
+        orders = pd.DataFrame({"order": [1], "item": [1], "qty": [q], "priority": [1], "due": [0]})
+        res = allocate(orders, supply, engine=engine)
+        assert res.deliveries["qty"].tolist() == [1e6] and res.orders["short"].tolist() == [short]

@@ -2920,3 +2920,91 @@ def test_demo_netting_step_joins_yarn_ids_written_as_text(mill):
         got = _demo_step(text, "numpy")
     assert got.lines == want.lines
     assert "269 yarns go short" in got.lines[1]
+
+
+# ----------------------------------------------------------------------------------------------------------
+# mutation audit (mutA): hand cases for rules the tests above left open
+
+
+@pytest.mark.parametrize("lot", [WagnerWhitin(setup=0.0, holding=1.0), WagnerWhitin(setup=1.0, holding=1e20)])
+def test_wagner_whitin_residue_after_a_planned_lot_makes_no_order(engine, lot):
+    # net_items: "a Wagner-Whitin period without a lot is short by a rounding only: net 0, no order". Period 0
+    # nets 10 (a real shortage, planned); then 0.3 arrives, 0.1 and 0.2 go out: (0.3 - 0.1) - 0.2 is -2.8e-17, a
+    # residue within the roll's error bound. The lot-for-lot nets Wagner-Whitin plans over must carry period
+    # 0's planned 10 forward (projected 0, not -10), or the residue becomes a need of its own: with setups
+    # this cheap (or holding this dear) it got its own order of 2.8e-17 in period 2.
+    res = bk_fast.net_requirements(np.array([[10.0, 0.1, 0.2]]), 0.0, np.array([[0.0, 0.3, 0.0]]), lot=lot,
+                                   engine=engine)
+    assert res.orders[["due_period", "qty"]].values.tolist() == [[0, 10.0]]
+    assert res.planned_receipts.tolist() == [[10.0, 0.0, 0.0]] and res.net.tolist() == [[10.0, 0.0, 0.0]]
+
+
+def test_wagner_whitin_period_covered_by_an_earlier_lot_nets_zero(engine):
+    # net_items: "a Wagner-Whitin period without a lot is short by a rounding only: net 0, no order". The lot of
+    # period 0 (32.89 + 198.54 = 231.43) covers period 1; the roll reads period 1 as a hair short (231.43 was
+    # summed as 231.42999999999995): net 0 there, not 4.3e-14
+    res = bk_fast.net_requirements(np.array([[0.0, 198.54, 573.28, 1381.49, 1580.35]]), 0.0, safety_stock=32.89,
+                                   lot=WagnerWhitin(setup=30.0, holding=0.1), engine=engine)
+    assert res.net.tolist() == [[32.89, 0.0, 573.28, 1381.49, 1580.35]]
+    assert res.orders["due_period"].tolist() == [0, 2, 3, 4]
+    assert res.planned_receipts[0, 0] == pytest.approx(231.43, abs=1e-12)
+
+
+def test_fixed_periods_residue_in_the_last_period_of_the_window_makes_no_order(engine):
+    # FixedPeriods(2): the order of period 0 covers periods 0 and 1 (21.99 + 2397.84 + 456.03 = 2875.86); period 1,
+    # the window's last, is then short by a rounding only (4.4e-13): "a short period inside the window of the
+    # last fixed-periods order ... net 0, no order" (net_items). The next windows start at 2 and 4 (1350.81 +
+    # 1931.25 = 3282.06, then 752.85), not at 1 and 3.
+    res = bk_fast.net_requirements(np.array([[2397.84, 456.03, 1350.81, 1931.25, 752.85]]), 0.0,
+                                   safety_stock=21.99, lot=FixedPeriods(periods=2), engine=engine)
+    assert res.orders["due_period"].tolist() == [0, 2, 4]
+    np.testing.assert_allclose(res.orders["qty"], [2875.86, 3282.06, 752.85], rtol=0, atol=1e-9)
+    assert res.net.tolist() == [[2419.83, 0.0, 1350.81, 0.0, 752.85]]
+
+
+def test_fixed_periods_per_item_each_window_its_own_length(engine):
+    # per-item periods (FixedPeriods docstring: "int, per-item values"): item 0 with 1 period is lot-for-lot,
+    # item 1 with 3 covers periods 0-2 (10 + 20 + 30) and then 3; the longer window of item 1 must not widen
+    # item 0's
+    g = np.array([[10.0, 20, 30, 40], [10.0, 20, 30, 40]])
+    res = bk_fast.net_requirements(g, 0.0, lot=FixedPeriods(periods=[1, 3]), engine=engine)
+    assert res.planned_receipts.tolist() == [[10.0, 20.0, 30.0, 40.0], [60.0, 0.0, 0.0, 40.0]]
+    res = bk_fast.net_requirements(g, 0.0, lot=FixedPeriods(periods=[2, 3]), engine=engine)
+    assert res.planned_receipts.tolist() == [[30.0, 0.0, 70.0, 0.0], [60.0, 0.0, 0.0, 40.0]]
+
+
+def test_mrp_release_in_period_0_is_a_release_not_past_due(engine):
+    # mrp_levels: "release[p - lead] = receipt[p]; receipts whose release falls before period 0 are summed into
+    # past_due". A receipt in period 1 with a lead of 1 is released in period 0 (not before it): planned release
+    # 4 in period 0, nothing past due; its child B needs 2 x 4 in period 0, released then too
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["A"], "component": ["B"], "qty_per": [2]}), engine=engine)
+    res = bk_fast.mrp(pd.DataFrame({"item": ["A"], "period": [1], "qty": [4.0]}), bom, lead_time={"A": 1},
+                      periods=[0, 1], engine=engine)
+    assert list(res.items) == ["A", "B"]
+    assert res.planned_releases.tolist() == [[4.0, 0.0], [8.0, 0.0]]
+    assert res.past_due.tolist() == [0.0, 0.0]
+    assert res.orders["past_due"].tolist() == [False, False]
+
+
+def test_lot_min_rounded_up_past_the_max_is_an_error():
+    # a min of 60 rounds up to 75 (3 multiples of 25), above the max of 50 (2 multiples): no lot can be both, so
+    # the rule is refused naming the lot max ("at least the min rounded up to the multiple"); a min of 50 fits
+    ok = np.array([[10.0, 20.0]])
+    with pytest.raises(ValueError, match="lot max.*at least the min rounded up to the multiple"):
+        bk_fast.net_requirements(ok, 0.0, lot=MinMaxMultiple(min=60, max=50, multiple=25))
+    res = bk_fast.net_requirements(ok, 0.0, lot=MinMaxMultiple(min=50, max=50, multiple=25))
+    assert res.planned_receipts.tolist() == [[50.0, 0.0]]
+
+
+def test_min_max_multiple_two_decimal_plan_with_receipts_is_the_decimal_one(engine):
+    # multiple 0.03, ss 18.59, scheduled receipts in periods 4 and 5: in decimal the lots are 2853.03 (95101
+    # multiples), 1354.38 (45146: exactly the need), 2488.41 (82947, the need 2488.40 rounded up) and 214.20
+    # (7140). The roll's error bound must count the rounding of every receipt added (net_items: "+ planned
+    # receipt", reference.netting ROUNDING), or period 2's need, a residue above 45146 multiples, gets 45147
+    g = np.array([[2834.44, 0.0, 1354.38, 0.0, 2996.44, 2901.41]])
+    s = np.array([[0.0, 0.0, 0.0, 0.0, 508.04, 2687.2]])
+    res = bk_fast.net_requirements(g, 0.0, s, safety_stock=18.59, lot=MinMaxMultiple(multiple=0.03), engine=engine)
+    assert res.orders["due_period"].tolist() == [0, 2, 4, 5]
+    counts = np.round(res.orders["qty"].to_numpy() / 0.03).tolist()
+    assert counts == [95101, 45146, 82947, 7140]
+    np.testing.assert_allclose(res.orders["qty"], [2853.03, 1354.38, 2488.41, 214.2], rtol=0, atol=1e-9)

@@ -2382,9 +2382,10 @@ def test_categorical_of_float_styles_meet_a_bom_of_text_styles():
 def test_max_lateness_is_compared_as_days_late_reports_it(engine):
     """Fractional period numbers: ``due + max_lateness`` rounds, ``period - due`` (the reported days_late)
     rounds too, and the two disagreed. A delivery 8.4 - 6.8 = 1.6000000000000005 late was made under
-    ``max_lateness=1.6``; one 9.9 - 7.6 = 2.3000000000000003 late under ``max_lateness=2.3000000000000003`` was
-    refused (7.6 + 2.3000000000000003 is 9.899999999999999). Every delivery's days_late is now within the limit
-    and every period within it is used."""
+    ``max_lateness=1.6`` (6.8 + 1.6 is 8.4). Every delivery's days_late is now within the limit and every period
+    within it is used. (The 9.9 - 7.6 case below is 2.3000000000000007 late, and 7.6 + that is 9.9 exactly: it
+    does not need the step past a ``due + max_lateness`` that rounds below the period;
+    test_max_lateness_reached_although_due_plus_limit_rounds_below_the_period has one that does.)"""
     orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [5.0], "priority": [1], "due": [6.8]})
     supply = pd.DataFrame({"item": ["Y", "Y"], "period": [0.0, 8.4], "qty": [0.0, 5.0]})
     res = bk_fast.allocate(orders, supply, max_lateness=1.6, engine=engine)

@@ -2744,3 +2744,28 @@ def test_rounding_tolerance_is_the_documented_bound_on_both_sides(engine):
         orders = pd.DataFrame({"order": [1], "item": [1], "qty": [q], "priority": [1], "due": [0]})
         res = allocate(orders, supply, engine=engine)
         assert res.deliveries["qty"].tolist() == [1e6] and res.orders["short"].tolist() == [short]
+
+
+@pytest.mark.parametrize("case", ["due_plus_max_lateness", "time_less_due"])
+def test_extreme_finite_times_answer_without_a_runtimewarning(engine, case):
+    # Valid finite input is answered silently by every engine (review rev36): the numpy reference computed
+    # due + max_late and times - due outside np.errstate and warned 'overflow encountered in add / subtract'
+    # (an error under warnings-as-errors) where the compiled engines give the same deliveries silently.
+    import warnings
+
+    if case == "due_plus_max_lateness":
+        orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [10.0], "priority": [1], "due": [1e308]})
+        supply = pd.DataFrame({"item": ["Y"], "period": [0.0], "qty": [25.0]})
+        kw = {"max_lateness": 1e308}
+    else:
+        orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [10.0], "priority": [1], "due": [-1e308]})
+        supply = pd.DataFrame({"item": ["Y"], "period": [1e308], "qty": [25.0]})
+        kw = {"max_lateness": 5.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        res = allocate(orders, supply, engine=engine, **kw)
+    # on hand 25 at period 0 covers the order due at 1e308 on time; supply at 1e308 is beyond -1e308 + 5 days late
+    if case == "due_plus_max_lateness":
+        assert res.deliveries["qty"].tolist() == [10.0] and res.deliveries["days_late"].tolist() == [0.0]
+    else:
+        assert res.deliveries.empty and res.orders["short"].tolist() == [10.0]

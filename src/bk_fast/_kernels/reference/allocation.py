@@ -62,6 +62,7 @@ def _last_at_or_before(times, a, b, x):
 
 
 @kernel
+@np.errstate(over="ignore", invalid="ignore")  # due + max_late, times - due may overflow to inf: as compiled
 def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, partial, min_ship,
                     max_late, free, short, on_time, del_order, del_period, del_qty, del_due, del_late):
     """Allocate orders (in their item's priority order) against each item's time-phased supply.
@@ -103,8 +104,7 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
 
     # k = last period <= due, last = about the last period <= due + max_late (-1: none), via one global
     # searchsorted on (item, time rank) keys: ranks keep the order of every time involved exactly
-    with np.errstate(invalid="ignore"):
-        bound = due + max_late
+    bound = due + max_late
     bound = np.where(np.isnan(bound), np.inf, bound)  # -inf + inf cannot occur (due is finite)
     allt, inv = np.unique(np.concatenate([times, due, bound]), return_inverse=True)
     base = np.int64(allt.shape[0] + 1)

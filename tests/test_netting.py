@@ -3008,3 +3008,30 @@ def test_min_max_multiple_two_decimal_plan_with_receipts_is_the_decimal_one(engi
     counts = np.round(res.orders["qty"].to_numpy() / 0.03).tolist()
     assert counts == [95101, 45146, 82947, 7140]
     np.testing.assert_allclose(res.orders["qty"], [2853.03, 1354.38, 2488.41, 214.2], rtol=0, atol=1e-9)
+
+
+def test_min_max_multiple_lot_whose_product_rounds_below_the_need_after_a_write_off_is_not_recounted(engine):
+    # mutA: period 4's need is 2125.26, exactly 70842 multiples of 0.03 in decimal, but 70842 x 0.03 is
+    # 2125.2599999999998 and period 2's write-off (5.6e-13) had used up the room, so the lot was recounted without
+    # slack: 2125.29 (70843), projected 18.15. The recount now allows for the lot's own rounding (its product and
+    # the multiple's reading error x the count, reference.netting._lot_err) and the sum's, as the bound then does
+    res = bk_fast.net_requirements(np.array([[0.0, 0.0, 2632.59, 0.0, 2125.26]]), 0.0, safety_stock=18.12,
+                                   lot=MinMaxMultiple(multiple=0.03), engine=engine)
+    assert res.net[0, 4] == 2125.26
+    assert res.orders["qty"].iloc[-1] == pytest.approx(2125.26, abs=1e-9)
+    np.testing.assert_allclose(res.projected[0], 18.12, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("gross, ss, lot, want, counts", [
+    # (found by a fuzz against the exact decimal plan: an extra multiple 0.01 in the last period's max lots, and
+    # an extra 0.03 in the last period after a lot min)
+    ([170.27, 0.0, 0.0, 0.0, 381.19, 0.0, 246.38], 41.06, MinMaxMultiple(max=105.96, multiple=0.01),
+     [211.33, 0.0, 0.0, 0.0, 381.19, 0.0, 246.38], [2, 0, 0, 0, 4, 0, 3]),
+    ([48.31, 49.81, 0.0, 0.0, 3.81, 8.75], 29.09, MinMaxMultiple(min=0.56, multiple=0.03),
+     [77.4, 49.83, 0.0, 0.0, 3.81, 8.73], [1, 1, 0, 0, 1, 1]),
+])
+def test_min_max_multiple_two_decimal_plans_order_no_extra_multiple(engine, gross, ss, lot, want, counts):
+    res = bk_fast.net_requirements(np.array([gross]), 0.0, safety_stock=ss, lot=lot, engine=engine)
+    np.testing.assert_allclose(res.planned_receipts[0], want, rtol=0, atol=1e-9)
+    assert np.bincount(res.orders["due_period"], minlength=len(gross)).tolist() == counts
+    np.testing.assert_allclose(res.projected[0], np.cumsum(np.subtract(want, gross)), rtol=0, atol=1e-9)

@@ -159,6 +159,12 @@ cdef void _ww(const double* d, Py_ssize_t t_len, double setup, double hold, doub
             j = i
 
 
+cdef inline double _lot_err(double q, double nt) noexcept nogil:
+    """A min/max/multiple lot's own rounding (the reference's ``_lot_err``): ``4 x _read_err(q)``, 0 where the
+    lot is the need itself."""
+    return 4.0 * _read_err(q) if q != nt else 0.0
+
+
 cdef inline double _mmm_lots(double nt, double lmin, double lmax, double lmult, double slack, double e2,
                             double* kf_out) noexcept nogil:
     """A min/max/multiple receipt for the need ``nt`` (its count of max lots less one in ``kf_out``; see the
@@ -187,7 +193,7 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                    int64_t* arg) noexcept nogil:
     """One item's row (pointers to the start of its contiguous rows)."""
     cdef Py_ssize_t p, j, stop, cover
-    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1, e2, wo, room
+    cdef double prev, avail, dp, nt, q, kf, full, rem, last, cum, need, x, cur, err, t1, e2, wo, room, lot_e
     cdef double err0 = _read_err(on_hand) + _read_err(ss)
     cdef int64_t k
     cdef bint short
@@ -234,6 +240,7 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
         nt = ss - avail if short else 0.0
         q = 0.0
         k = 0
+        lot_e = 0.0  # (a min/max/multiple lot's own rounding)
         if rule == 3:
             q = rec[p]
             k = 1 if q > 0.0 else 0
@@ -247,9 +254,12 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
                 # the need's error bound: the room the roll's leaves, and the rounding of ss - avail (a lot count
                 # within it, or a few ulps, of a whole number is that number: the need may be that in decimal)
                 q = _mmm_lots(nt, lmin, lmax, lmult, LOT_SLACK, room + nt * ROUNDING, &kf)
-                if avail + q < ss - room:
-                    # (the count's relative slack left more short than the room: counted without slack)
+                cur = avail + q
+                if cur < ss - ((room + _lot_err(q, nt)) + _sum_err(avail, q, cur)):
+                    # (the count's relative slack left more short than the room, the lot's own rounding and the
+                    # sum's allow: counted without slack)
                     q = _mmm_lots(nt, lmin, lmax, lmult, 0.0, 0.0, &kf)
+                lot_e = _lot_err(q, nt)
                 k = <int64_t>kf + 1
             elif p < cover:
                 nt = 0.0  # (covered by the last order, exactly: short by a rounding only; no order between)
@@ -271,7 +281,7 @@ cdef void _net_one(Py_ssize_t t_len, double on_hand, const double* g, const doub
         rec[p] = q
         orders[p] = k
         cur = avail + q
-        err = err + _sum_err(avail, q, cur)
+        err = (err + _sum_err(avail, q, cur)) + lot_e
         if short and cur < ss:
             # (every rule's receipts meet the safety stock up to a residue of the sum or of the lot count)
             wo = wo + (ss - cur)

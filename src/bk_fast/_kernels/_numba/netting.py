@@ -141,6 +141,13 @@ def _ww(d, setup, hold, rec, f, c, arg):
 
 
 @jit(inline="always")
+def _lot_err(q, nt):
+    """A min/max/multiple lot's own rounding (the reference's ``_lot_err``): ``4 x _read_err(q)``, 0 where the
+    lot is the need itself."""
+    return 4.0 * _read_err(q) if q != nt else 0.0
+
+
+@jit(inline="always")
 def _mmm_lots(nt, lmin, lmax, lmult, slack, e2):
     """A min/max/multiple receipt for the need ``nt`` and its count of max lots less one (see the reference's
     ``_mmm_lots``): lot counts up to ``x * slack + e2 / unit`` (at most half a lot)."""
@@ -209,6 +216,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         nt = ss - avail if short else 0.0
         q = 0.0
         k = 0
+        lot_e = 0.0  # (a min/max/multiple lot's own rounding)
         if rule == 3:
             q = rec[p]
             k = 1 if q > 0.0 else 0
@@ -222,9 +230,12 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
                 # the need's error bound: the room the roll's leaves, and the rounding of ss - avail (a lot count
                 # within it, or a few ulps, of a whole number is that number: the need may be that in decimal)
                 q, kf = _mmm_lots(nt, lmin, lmax, lmult, LOT_SLACK, room + nt * ROUNDING)
-                if avail + q < ss - room:
-                    # (the count's relative slack left more short than the room: counted without slack)
+                cur = avail + q
+                if cur < ss - ((room + _lot_err(q, nt)) + _sum_err(avail, q, cur)):
+                    # (the count's relative slack left more short than the room, the lot's own rounding and the
+                    # sum's allow: counted without slack)
                     q, kf = _mmm_lots(nt, lmin, lmax, lmult, 0.0, 0.0)
+                lot_e = _lot_err(q, nt)
                 k = int(kf) + 1
             elif p < cover:
                 nt = 0.0  # (covered by the last order, exactly: short by a rounding only; no order between)
@@ -246,7 +257,7 @@ def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj
         rec[p] = q
         orders[p] = k
         cur = avail + q
-        err = err + _sum_err(avail, q, cur)
+        err = (err + _sum_err(avail, q, cur)) + lot_e
         if short and cur < ss:
             # (every rule's receipts meet the safety stock up to a residue of the sum or of the lot count)
             wo = wo + (ss - cur)

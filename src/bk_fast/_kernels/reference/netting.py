@@ -149,11 +149,13 @@ def _ww_plan(d, setup, hold):
 #: receipt``), at most half an ulp of its result and at most either operand (``_sum_err``: 0 where an operand
 #: is 0, the sum is exact; idle periods add nothing):
 #: ``err += _read_err(s) + _read_err(g) + _sum_err(prev, s, prev + s) + _sum_err(prev + s, -g, avail)``, in
-#: that order, and ``+ _sum_err(avail, q, avail + q)`` (terms scaled one by one: exact, a power of two, and no
-#: overflow to inf where the magnitudes pass the float range). A period below the safety stock by no more than
+#: that order, and ``+ _sum_err(avail, q, avail + q)`` then ``+ _lot_err(q, need)`` (a min/max/multiple lot's
+#: own rounding against its decimal value) (terms scaled one by one: exact, a power of two, and no overflow to
+#: inf where the magnitudes pass the float range). A period below the safety stock by no more than
 #: ``err - wo`` is at it, where ``wo`` is what such residues (and receipts a residue short of ss) wrote off
 #: before: all write-offs together stay within the bound (a min/max/multiple lot whose count's relative slack
-#: would leave more short than the room is counted without slack), so the exact stock stays within twice the
+#: would leave more short than the room, its own rounding and the sum's allow is counted without slack: the
+#: write-off stays within the bound grown by those terms), so the exact stock stays within twice the
 #: bound of ss (the float stock's own error comes on top). ``weekly_roll`` keeps the same bound on its balances
 #: (``prev - demand + receipts``).
 ROUNDING = 2.0 ** -53
@@ -263,6 +265,15 @@ def _mmm_lots(nt, lmin, lmax, mult, slack, e2):
     return full + np.where(last > lmax, lmax, last), kf
 
 
+def _lot_err(q, nt):
+    """A min/max/multiple lot's own rounding against the decimal lot it stands for (a term of the roll's bound,
+    ``ROUNDING``): ``4 x _read_err(q)`` where the lot is not the need itself, none where it is. Each product
+    ``count x unit`` (of multiples, of max lots) is off by half an ulp of it and by the count times the unit's
+    own (reading) error; the sum of the full lots and the last by half an ulp of ``q``: at most 4 half-ulps of
+    ``q`` in all (70842 x 0.03 is 2125.2599999999998 for 2125.26)."""
+    return np.where(q != nt, 4.0 * _read_err(q), 0.0)
+
+
 def round_lot(last, mult, cap):
     """A min/max/multiple lot rounded up to its multiple where ``mult > 0``: ``ceil(last / mult) * mult`` (the
     count up to ``LOT_SLACK``; the product may round a hair below ``last``, 505.10999999999996 for 505.11 with
@@ -301,6 +312,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         nt = np.where(short, ss - avail, 0.0)
         q = np.zeros(n)
         k = np.zeros(n, dtype=np.int64)
+        lot_e = np.zeros(n)  # (a min/max/multiple lot's own rounding: _lot_err)
 
         m = short & is_l4l
         q[m] = nt[m]
@@ -312,12 +324,16 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
             # the need's error bound: the room the roll's leaves, and the rounding of ss - avail (a lot count
             # within it, or a few ulps, of a whole number is that number: the need may be that in decimal)
             qm, kf = _mmm_lots(ntm, lmin, e, mult, LOT_SLACK, rm + ntm * ROUNDING)
-            # (where the count's relative slack left more short than the room: counted without slack)
-            again = avail[m] + qm < ss[m] - rm
+            # (where the count's relative slack left more short than the room, the lot's own rounding and the
+            # sum's allow: counted without slack)
+            am = avail[m]
+            cm = am + qm
+            again = cm < ss[m] - ((rm + _lot_err(qm, ntm)) + _sum_err(am, qm, cm))
             if again.any():
                 q0, k0 = _mmm_lots(ntm, lmin, e, mult, 0.0, np.zeros_like(ntm))
                 qm, kf = np.where(again, q0, qm), np.where(again, k0, kf)
             q[m] = qm
+            lot_e[m] = _lot_err(qm, ntm)
             with np.errstate(invalid="ignore"):  # (a count beyond int64 wraps as in the compiled engines)
                 k[m] = kf.astype(np.int64) + 1
 
@@ -351,7 +367,7 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
         receipt[:, p] = q
         orders[:, p] = k
         cur = avail + q
-        err = err + _sum_err(avail, q, cur)
+        err = (err + _sum_err(avail, q, cur)) + lot_e
         low = short & (cur < ss)  # (every rule's receipts meet ss up to a residue of the sum or the lot count)
         wo = np.where(low, wo + (ss - cur), wo)
         cur = np.where(low, ss, cur)

@@ -1220,9 +1220,10 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     For the same reason a period covered by the last fixed-periods order or an earlier Wagner-Whitin lot gets no
     net requirement and no order. A period whose ``available`` is below the safety stock by no more than a
     running bound on its float64 error (half an ulp, ``2**-53``, of every input read, at least ``2**-1074`` for a
-    subnormal, and of every sum the roll makes), less what such residues wrote off before, is at the safety
-    stock (all write-offs together stay within the bound, so the exact stock stays within twice the bound of the
-    safety stock): not short, as
+    subnormal, of every sum the roll makes, and up to four of a min/max/multiple lot that is not the need itself:
+    ``70842 x 0.03`` is ``2125.2599999999998`` for the lot of 2125.26), less what such residues wrote off before,
+    is at the safety stock (all write-offs together stay within the bound, so the exact stock stays within twice
+    the bound of the safety stock): not short, as
     where the binary inputs themselves fall short (``0.03 - 0.01`` is 3.5e-18 below ``0.02``) or a first
     period's sum leaves a residue. A lot count within a few ulps of a whole number is that number
     (:class:`bk_fast.lots.MinMaxMultiple`).

@@ -1834,3 +1834,57 @@ def test_string_operations_on_mostly_non_ascii_str_keep_arrow_and_the_original_a
         frame = pd.DataFrame({"paid_id": col, "note": col, "price": col})
         want = _str_back(ODFO.optimize_string_operations(_as_object(frame)), ["paid_id", "note", "price"])
         assert_frame_equal(DFO.optimize_string_operations(frame.copy()), want)
+
+
+def test_dense_sort2_refuses_a_step_that_does_not_divide_a_key(engine):
+    # dense_sort2 / _sort_codes2 (reference.compat): "Returns 1, or 0 when some k - lo is not a multiple
+    # of step (the caller picked a wrong step)": sort_order samples the step from the first 4096 values and
+    # relies on that 0 to retry with the exact gcd (else rows would share a wrong bucket, keys rebuilt wrong).
+    def sort2(k1, lo1, step1, span1, k2, lo2, step2, span2):
+        n = len(k1)
+        codes, dest, perm = np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n, np.int64)
+        bounds = np.zeros((span1 + 1) * (span2 + 1) + 1, np.int64)
+        ok = resolve("dense_sort2", engine)(np.array(k1, np.int64), lo1, step1, span1, np.empty(0, np.uint8),
+                                            np.array(k2, np.int64), lo2, step2, span2, np.empty(0, np.uint8),
+                                            codes, bounds, dest, perm)
+        return ok, codes.tolist(), perm.tolist(), bounds.tolist()
+
+    assert sort2([0, 3, 2], 0, 2, 2, [0, 0, 0], 0, 1, 0)[0] == 0  # 3 - 0 is no multiple of 2
+    assert sort2([1, 4, 5], 1, 2, 3, [0, 0, 0], 0, 1, 0)[0] == 0  # 4 - 1 is none either
+    assert sort2([0, 0, 0], 0, 1, 0, [5, 5, 8], 5, 2, 2)[0] == 0  # the second key: 8 - 5
+    # a step that divides them all is taken: [0, 4, 2] with step 2 -> ranks [0, 2, 1]
+    assert sort2([0, 4, 2], 0, 2, 2, [0, 0, 0], 0, 1, 0) == (1, [0, 2, 1], [0, 2, 1], [1, 2, 3, 3])
+
+
+def test_hours_end_leaves_a_million_hours_and_beyond_to_pandas(engine):
+    # hours_end (reference.compat): status 2 when a value is infinite or at least MAX_HOURS = 1e6 hours
+    # from the start (|h| >= 1e6: the reference's and the compiled engines' bound), so the caller uses
+    # pandas there; just below it the kernel answers itself, exactly as pandas does.
+    start = pd.Timestamp("2026-03-02 09:30:00")
+    for hours, status in (([0.5, 1e6], 2), ([0.5, -1e6], 2), ([0.5, np.inf], 2), ([0.5, 999_999.5], 0)):
+        hours = np.array(hours)
+        end = np.empty(len(hours), np.int64)
+        assert resolve("hours_end", engine)(hours, start.value, end) == status, hours
+        if status == 0:
+            want = pd.Series(start, index=range(len(hours))) + pd.to_timedelta(pd.Series(hours), unit="h")
+            np.testing.assert_array_equal(end.view("datetime64[ns]"), want.to_numpy())
+
+
+def test_keyed_kernels_read_every_negative_code_as_a_missing_key(engine):
+    # allocation_keyed / capacity_keyed (reference.compat): the group of a row is keys - base, "negative:
+    # missing key" -> NaN available, NaN running sum, never fulfilled; not only -1: key 7 with base 10 is -3,
+    # which must not read the table from its end (avail_by_code[-3] = 100.0 here).
+    req = np.array([5.0, 5.0, 5.0, 5.0])
+    keys = np.array([7, 10, 8, 12], dtype=np.int64)
+    table = np.array([100.0, 50.0, 20.0])
+    avail, cum, can, alloc = np.empty(4), np.empty(4), np.empty(4, bool), np.empty(4)
+    resolve("allocation_keyed", engine)(req, keys, 10, table, avail, cum, can.view(np.uint8), alloc)
+    np.testing.assert_array_equal(avail, [np.nan, 100.0, np.nan, 20.0])
+    np.testing.assert_array_equal(cum, [np.nan, 5.0, np.nan, 5.0])
+    np.testing.assert_array_equal(can, [False, True, False, True])
+    np.testing.assert_array_equal(alloc, [np.nan, 5.0, np.nan, 5.0])
+    ok = np.empty(4, bool)
+    resolve("capacity_keyed", engine)(req, keys, 10, table, avail, cum, ok.view(np.uint8))
+    np.testing.assert_array_equal(avail, [np.nan, 100.0, np.nan, 20.0])
+    np.testing.assert_array_equal(cum, [np.nan, 5.0, np.nan, 5.0])
+    np.testing.assert_array_equal(ok, [False, True, False, True])

@@ -2371,3 +2371,46 @@ def test_chunked_read_erp_streams_the_file(monkeypatch, tmp_path):
     assert [len(c) for c in chunks] == [3, 3, 1]
     pd.testing.assert_frame_equal(pd.concat(chunks), bkio.read_erp(path), check_dtype=False,
                                   check_categorical=False)
+
+
+def test_parentheses_mean_negative_only_around_the_whole_cleaned_text(engine):
+    # DOMAIN.md section 2 / reference.parse step 2: only when what is left after cleaning *is* "(x)" does it
+    # become "-x"; "(1)2" is not of that form, so float("(1)2") raises: invalid, NaN (not -12). "(12)" -> -12.
+    text = ["(1)2", " (1) 2 ", "2(1)", "(12)", "$ (1,2) "]
+    out = bkio.parse_numbers(text, engine=engine)
+    assert same_bits(out, [np.nan, np.nan, np.nan, -12.0, -12.0])
+    assert clean_text("(1)2") == "(1)2" and clean_float("(1)2")[1] == 2
+
+
+def test_every_ascii_separator_white_space_is_cleaned_away(engine):
+    # reference.parse step 1: every character for which str.isspace() is true is removed, and that includes
+    # the ASCII information separators U+001C..U+001F (JUNK lists them): "1\x1c2" cleans to "12".
+    assert all(c.isspace() for c in "\x1c\x1d\x1e\x1f\x0b\x0c")
+    text = ["1\x1c2", "\x1c5\x1c", "\x1d7", "8\x1e", "(\x1f9)", "1\x0b0\x0c"]
+    out = bkio.parse_numbers(text, engine=engine)
+    assert same_bits(out, [12.0, 5.0, 7.0, 8.0, -9.0, 10.0])
+
+
+def test_misplaced_commas_after_an_exponent_of_either_case(engine):
+    # BAD_COMMA (reference.parse): a comma after an exponent's "e" is no thousands separator, "E" as much as
+    # "e" (the pattern's [.eE]); "1,234" and "12,345,678" are proper groups of three.
+    from bk_fast._engine import engine_status
+
+    if not engine_status(engine).available:
+        pytest.skip(f"{engine} not available")
+    texts = ["1E5,000", "1e5,000", "2E1,234", "x1E,000", "1,234", "12,345,678", "1E5", "E1"]
+    encoded = [t.encode("utf-8") for t in texts]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=offsets[1:])
+    flags = np.full(len(texts), 7, dtype=np.uint8)
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    found = resolve("misplaced_commas", engine)(data, offsets, flags)
+    assert flags.tolist() == [1, 1, 1, 1, 0, 0, 0, 0] and found == 4
+
+
+def test_words_longer_than_infinity_are_invalid(engine):
+    # reference.parse step 3: float() reads only the words "inf", "infinity" and "nan" (any case, signed);
+    # "xinfinity" (a letter before "infinity") and "infinityinfinity" are ValueErrors: invalid, NaN, not inf.
+    text = ["xinfinity", "-ainfinity", "infinityinfinity", "aaaaaainf", "Infinity", "-INF"]
+    out = bkio.parse_numbers(text, engine=engine)
+    assert same_bits(out, [np.nan, np.nan, np.nan, np.nan, np.inf, -np.inf])

@@ -302,3 +302,16 @@ def test_normalize_ids_and_the_compat_drop_in_leave_arrow_for_python_at_one_shar
     assert yarn.tolist() == frame["yarn_id"].tolist() == want and str(frame["yarn_id"].dtype) == "str"
     patched = odd <= 0.5 * n
     assert (len(per_value), through_object) == ((odd, [odd]) if patched else (0, [n]))
+
+
+def test_a_missing_flag_wins_over_the_bytes_in_its_slot(engine):
+    # text_lookup (reference.text): out[i] is MISSING (-3) "when q_missing[i] or the query is empty": a
+    # row flagged missing is missing even when its slot holds the bytes of a key (Arrow lets a null's slot
+    # hold any bytes), with or without strip; rows not flagged are looked up.
+    k_off, k_data = np.array([0, 2, 4], np.int64), np.frombuffer(b"FGY1", np.uint8)
+    q_off, q_data = np.array([0, 2, 4, 7, 9], np.int64), np.frombuffer(b"FGY1 FGY1", np.uint8)
+    q_missing = np.array([1, 0, 1, 1], np.uint8)
+    for strip in (True, False):
+        out, counts = np.full(4, 99, np.int64), np.full(1, -1, np.int64)
+        resolve("text_lookup", engine)(k_off, k_data, q_off, q_data, q_missing, strip, out, counts)
+        assert out.tolist() == [MISSING, 1, MISSING, MISSING] and counts.tolist() == [0]

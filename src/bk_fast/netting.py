@@ -1226,7 +1226,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     the bound of the safety stock): not short, as
     where the binary inputs themselves fall short (``0.03 - 0.01`` is 3.5e-18 below ``0.02``) or a first
     period's sum leaves a residue. A lot count within a few ulps of a whole number is that number
-    (:class:`bk_fast.lots.MinMaxMultiple`).
+    (:class:`bk_fast.lots.MinMaxMultiple`). Where a multiple is only a few thousand ulps of the quantities (a
+    multiple of 0.001-0.01 on lots of 1e10 lbs or more), float64 cannot tell a need of one multiple from the
+    bound, and a plan may differ from the decimal plan by a multiple.
     The **planned order release** is the receipt period minus the lead time; releases that fall before period
     0 are reported as past due (``past_due``, ``orders.past_due``), never dropped.
 

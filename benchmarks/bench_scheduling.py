@@ -10,7 +10,8 @@ Baselines beside the engines:
 
 Suites: ``TimeSchedule`` (the public API end to end: frames in, calendar, machine table out), ``TimeListKernel``
 (the scheduling loop alone on prepared arrays, against the same loop in plain Python), ``TimeKnitOrders``
-(``erp.schedule_knit_orders`` on the knit orders of ``make_mill(scale)``) and ``TimeMooreHodgson``.
+(``erp.schedule_knit_orders`` on the knit orders of ``make_mill(scale)``; ``TimeKnitOrdersIndexed`` the same with
+the style tables keyed once by ``erp.StyleIndex``, ``TimeStyleIndex`` that index's build) and ``TimeMooreHodgson``.
 """
 
 from __future__ import annotations
@@ -239,6 +240,35 @@ class TimeKnitOrders:
         self.run(engine)
 
 
+class TimeKnitOrdersIndexed(TimeKnitOrders):
+    """:class:`TimeKnitOrders` with the style tables keyed once (``erp.StyleIndex``, built in the setup, as a
+    service keeps it between calls): the same schedule; the index's own cost is :class:`TimeStyleIndex`."""
+
+    def setup(self, engine, scale):
+        from bk_fast.erp import StyleIndex
+
+        super().setup(engine, scale)
+        ko, machines, cap, swc = self.tables
+        self.tables = [ko, machines, StyleIndex(cap, swc)]
+
+
+class TimeStyleIndex:
+    """Building ``erp.StyleIndex`` of the synthetic mill's two style tables (once per service, not per call)."""
+
+    params = [["build"], [1, 100, 500]]
+    param_names = ["what", "scale"]
+    timeout = 600
+
+    def setup(self, what, scale):
+        mill = _mill(scale)
+        self.tables = mill["style_capacity"], mill["style_work_center"]
+
+    def time_build(self, what, scale):
+        from bk_fast.erp import StyleIndex
+
+        StyleIndex(*self.tables)
+
+
 class TimeMooreHodgson:
     """``min_late_jobs`` vs a heapq transcription."""
 
@@ -277,6 +307,8 @@ def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
         "sched": (TimeSchedule, "time_schedule", TimeSchedule.params[0], ["1e3x10", "1e5x1000"]),
         "mh": (TimeMooreHodgson, "time_min_late_jobs", *TimeMooreHodgson.params),
         "ko": (TimeKnitOrders, "time_schedule_knit_orders", *TimeKnitOrders.params),
+        "ko_index": (TimeKnitOrdersIndexed, "time_schedule_knit_orders", *TimeKnitOrdersIndexed.params),
+        "style_index": (TimeStyleIndex, "time_build", *TimeStyleIndex.params),
     }
     rows = []
     for name in suites:
@@ -290,7 +322,8 @@ def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
                 except NotImplementedError:
                     continue
                 objs[eng] = obj
-            rounds = 5 if name == "ko" else (25 if str(size) in ("1e3x10", "1000") else 7)
+            rounds = (5 if name in ("ko", "ko_index", "style_index")
+                      else 25 if str(size) in ("1e3x10", "1000") else 7)
             times: dict = {e: [] for e in objs}
             cpu: dict = {e: [] for e in objs}
             for _ in range(rounds):

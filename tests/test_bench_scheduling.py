@@ -68,3 +68,17 @@ def test_bench_min_late_jobs(benchmark, engine):
     bk_fast.min_late_jobs(p, d, engine=engine)
     r = benchmark(bk_fast.min_late_jobs, p, d, engine=engine)
     assert r.on_time.tolist() == bs.python_moore_hodgson(p.tolist(), d.tolist())
+
+
+def test_knit_orders_suites_same_schedule_with_the_style_index(engine):
+    """The indexed suite schedules exactly what the tables' suite schedules (scale 1), and the index's build
+    suite builds one."""
+    plain, indexed = bs.TimeKnitOrders(), bs.TimeKnitOrdersIndexed()
+    plain.setup(engine, 1)
+    indexed.setup(engine, 1)
+    assert isinstance(indexed.tables[2], bk_fast.erp.StyleIndex) and len(indexed.tables) == 3
+    a, b = plain.run(engine), indexed.run(engine)
+    assert a.jobs.equals(b.jobs) and a.machines.equals(b.machines)
+    build = bs.TimeStyleIndex()
+    build.setup("build", 1)
+    build.time_build("build", 1)

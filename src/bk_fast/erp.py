@@ -1,7 +1,7 @@
 """ERP-column-name adapters: the mill ERP's own frames in, bk_fast kernels underneath."""
 
 __all__ = ["yarn_requirements", "YarnRequirements", "sales_to_greige", "GreigeDemand", "erp_capacity",
-           "schedule_knit_orders", "yarn_demand_report", "allocate_knit_orders", "KnitOrderAllocation"]
+           "StyleIndex", "schedule_knit_orders", "yarn_demand_report", "allocate_knit_orders", "KnitOrderAllocation"]
 
 # ---- shared: dtypes of empty answers ----
 # A column of an answer has one dtype whether or not the answer has rows (a service stores or concatenates the
@@ -801,6 +801,213 @@ def _sched_match(table_styles, query):
     return row, how, level, tkeys, qkeys, trows
 
 
+def _key_hashes(keys: pd.Series) -> np.ndarray:
+    """64-bit hashes of text keys (none missing): equal text, equal hash (pandas' hash of the values)."""
+    return pd.util.hash_array(keys.to_numpy(dtype=object), categorize=False)
+
+
+def _level_key(text: pd.Series, level: int) -> pd.Series:
+    """:func:`_sched_key` at ``level`` as :func:`_sched_match` derives it (the base cut from the text without
+    spaces); element by element, so the key of some rows is the same rows of the whole column's key."""
+    key = _sched_key(text, min(level, 1))
+    return key.str.replace(r"/.*$", "", regex=True) if level == 2 else key
+
+
+def _first_rows(codes, k: int) -> np.ndarray:
+    """Position of the first row of each of the ``k`` codes of a factorize (uniques in order of appearance:
+    code ``c`` first appears after codes ``0 .. c-1``; -1 missing)."""
+    codes = np.asarray(codes, dtype=np.int64)
+    if not codes.size:
+        return np.zeros(0, dtype=np.int64)
+    top = np.maximum.accumulate(codes)
+    first = np.flatnonzero(np.concatenate(([top[0] >= 0], top[1:] > top[:-1])))
+    if len(first) != k or (k and not np.array_equal(codes[first], np.arange(k))):  # (not in appearance order)
+        _, first = np.unique(np.where(codes >= 0, codes, k), return_index=True)
+        first = first[:k]
+    return first
+
+
+class _PreparedStyles:
+    """One table's style column keyed at the ERP's three lookup levels, once, compactly: the table's text (as
+    :func:`_sched_text` reads it) and per level each distinct key's first row, sorted by the key's 64-bit hash
+    (a lookup probes the hashes and compares the text of the rows found, so two keys of one hash stay two);
+    with ``values`` (the work centers) also per level the distinct (key, value) pairs, each at its first row
+    (equal values as ``drop_duplicates`` finds them), ordered by key, then table order."""
+
+    def __init__(self, table_styles: pd.Series, values: pd.Series | None = None):
+        self.text = _sched_text(table_styles)
+        self.hash, self.row, self.pair_key, self.pair_row = [], [], [], []
+        self.values = None if values is None else values.reset_index(drop=True).copy()
+        present = None if values is None else values.notna().to_numpy()
+        for lv in range(len(_SCHED_LEVELS)):
+            key = _level_key(self.text, lv)
+            codes, uniq = pd.factorize(key, use_na_sentinel=True)
+            first = _first_rows(codes, len(uniq))
+            codes = np.asarray(codes, dtype=np.int64)
+            kid = np.full(len(codes), -1, dtype=np.int64)  # (each row's key as its first row)
+            kid[codes >= 0] = first[codes[codes >= 0]]
+            h = _key_hashes(pd.Series(uniq))
+            order = np.argsort(h, kind="stable")
+            self.hash.append(h[order])
+            self.row.append(first[order])
+            if values is None:
+                continue
+            have = np.flatnonzero((kid >= 0) & present)
+            wcodes = pd.factorize(self.values.iloc[have])[0].astype(np.int64)
+            pcodes, puniq = pd.factorize(kid[have] * (int(wcodes.max(initial=0)) + 1) + wcodes)
+            pair = have[_first_rows(pcodes, len(puniq))]  # (each distinct pair's first row, in table order)
+            order = np.argsort(kid[pair], kind="stable")
+            self.pair_key.append(kid[pair][order])
+            self.pair_row.append(pair[order])
+
+    def _find(self, keys: pd.Series, lv: int) -> np.ndarray:
+        """First table row of each of ``keys`` (level ``lv`` keys, none missing) at that level, or -1."""
+        found = np.full(len(keys), -1, dtype=np.int64)
+        if not len(keys):
+            return found
+        qh = _key_hashes(keys)
+        lo = np.searchsorted(self.hash[lv], qh, side="left")
+        hi = np.searchsorted(self.hash[lv], qh, side="right")
+        qtext = keys.to_numpy(dtype=object)
+        for step in range(int((hi - lo).max())):  # (one step unless two keys share a hash)
+            cand = np.flatnonzero((found < 0) & (lo + step < hi))
+            rows = self.row[lv][lo[cand] + step]
+            same = _level_key(self.text.iloc[rows], lv).to_numpy(dtype=object) == qtext[cand]
+            found[cand[same]] = rows[same]
+        return found
+
+    def match(self, query: np.ndarray) -> tuple:
+        """As :func:`_sched_match` for the distinct styles ``query``: the table row each matches (-1: none),
+        the level's name and the level (-1: none)."""
+        qtext = _sched_text(query)
+        n = len(qtext)
+        row = np.full(n, -1, dtype=np.int64)
+        how = np.full(n, "not found", dtype=object)
+        level = np.full(n, -1, dtype=np.int64)
+        named = qtext.notna().to_numpy()
+        for lv, name in enumerate(_SCHED_LEVELS):
+            todo = np.flatnonzero((row < 0) & named)
+            if not todo.size:
+                break
+            at = self._find(_level_key(qtext.iloc[todo], lv), lv)
+            hit = at >= 0
+            row[todo[hit]] = at[hit]
+            how[todo[hit]] = name
+            level[todo[hit]] = lv
+        how[~named] = "no style"
+        return row, how, level
+
+    def work_centers(self, query: np.ndarray) -> np.ndarray:
+        """Each distinct style's list of work centers (every one listed under its matched key, in table order),
+        or None."""
+        row, _, level = self.match(query)
+        out = np.full(len(row), None, dtype=object)
+        for lv in range(len(_SCHED_LEVELS)):
+            sel = np.flatnonzero(level == lv)
+            if not sel.size:
+                continue
+            lo = np.searchsorted(self.pair_key[lv], row[sel], side="left")
+            hi = np.searchsorted(self.pair_key[lv], row[sel], side="right")
+            take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [[]])
+            vals = self.values.iloc[self.pair_row[lv][take.astype(np.int64)]].to_numpy(dtype=object).tolist()
+            start = 0
+            for i, count in zip(sel.tolist(), (hi - lo).tolist()):
+                if count:
+                    out[i] = vals[start:start + count]
+                start += count
+        return out
+
+
+class StyleIndex:
+    """The ERP's style tables prepared once for repeated capacity lookups and schedules.
+
+    :func:`erp_capacity` and :func:`schedule_knit_orders` key every style of their tables at the ERP's three
+    lookup levels (exact text, without spaces, the base before ``/``) on every call; with tables of 10^5-10^6
+    rows that is most of a call's time. A service that schedules again and again against the same tables
+    builds a ``StyleIndex`` once (as it compiles the BOM once) and passes it in place of ``style_capacity``
+    (``style_work_center`` then omitted): the answers are the same as with the tables themselves. The index
+    copies what it needs: later edits of the tables do not reach it (build a new one after them).
+
+    Parameters
+    ----------
+    style_capacity : DataFrame
+        The ERP's style capacity table: a style column (``Style`` / ``Style#``) and ``lbs/day``, as
+        :func:`erp_capacity` reads it. Not modified.
+    style_work_center : DataFrame, optional
+        ``Style``, ``WC``, as :func:`schedule_knit_orders` reads it; needed to schedule, not for
+        :func:`erp_capacity`. Not modified.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bk_fast.erp import StyleIndex, erp_capacity
+    >>> cap = pd.DataFrame({"Style": ["125792/1", "FF 10006/0001"], "lbs/day": [700.0, 450.0]})
+    >>> swc = pd.DataFrame({"Style": ["125792/1", "FF 10006/0001"], "WC": ["9.38.20.F", "9.30.18.F"]})
+    >>> styles = StyleIndex(cap, swc)
+    >>> styles
+    StyleIndex(2 capacity rows, 2 work-center rows)
+    >>> erp_capacity(["125792/1", "FF10006/0001", "125792/2", "999/1"], styles)
+       lbs_per_day     rate_source
+    0        700.0           exact
+    1        450.0  without spaces
+    2        700.0       same base
+    3        616.0         default
+    """
+
+    def __init__(self, style_capacity: pd.DataFrame, style_work_center: pd.DataFrame | None = None):
+        cdf = require_frame(style_capacity, "style_capacity")
+        s_label = find_column(cdf, "Style#", what="style_capacity")
+        r_label = find_column(cdf, "lbs/day", what="style_capacity")
+        self._rates = np.array(float_column(cdf, r_label, what="style_capacity"))  # (a copy, not a view)
+        self._capacity = _PreparedStyles(cdf[s_label])
+        self._n_capacity, self._n_work_center = len(cdf), None
+        self._work_center = None
+        if style_work_center is not None:
+            swc = require_frame(style_work_center, "style_work_center")
+            sw_s = find_column(swc, "Style#", what="style_work_center")
+            sw_w = find_column(swc, "WC", what="style_work_center")
+            _sched_one_value(swc, sw_w, "style_work_center", "a work center (one value, not a list)")
+            self._work_center = _PreparedStyles(swc[sw_s], swc[sw_w])
+            self._n_work_center = len(swc)
+
+    def __repr__(self) -> str:
+        wc = "no work centers" if self._work_center is None else f"{self._n_work_center:,} work-center rows"
+        return f"StyleIndex({self._n_capacity:,} capacity rows, {wc})"
+
+    def _work_centers(self, query: np.ndarray) -> np.ndarray:
+        if self._work_center is None:
+            raise ValueError("this StyleIndex was built without a style_work_center table: build it as "
+                             "StyleIndex(style_capacity, style_work_center) to schedule with it")
+        return self._work_center.work_centers(query)
+
+
+def _sched_work_centers(swc: pd.DataFrame, query: np.ndarray) -> np.ndarray:
+    """Each of the distinct styles ``query``'s list of work centers in ``swc`` (``style_work_center``): every
+    work center listed under the key it matches (:func:`_sched_match`), in table order, or None."""
+    sw_s = find_column(swc, "Style#", what="style_work_center")
+    sw_w = find_column(swc, "WC", what="style_work_center")
+    _sched_one_value(swc, sw_w, "style_work_center", "a work center (one value, not a list)")
+    sw_wc = swc[sw_w]
+    row, _, level, tkeys, qkeys, trows = _sched_match(swc[sw_s], query)
+    sw_wc = sw_wc.iloc[trows]  # (the rows whose keys tkeys holds: the only ones a style can meet)
+    wc_u = np.full(len(query), None, dtype=object)
+    for lv in range(3):
+        sel = np.flatnonzero(level == lv)
+        if not sel.size:
+            continue
+        # every work center listed under the matched key (a style may sit in several)
+        keys = qkeys[lv].to_numpy(dtype=object)[sel]
+        rows = np.flatnonzero(isin(tkeys[lv], keys) & sw_wc.notna().to_numpy())
+        pairs = pd.DataFrame({"k": tkeys[lv].iloc[rows].to_numpy(dtype=object),
+                              "w": sw_wc.iloc[rows].to_numpy(dtype=object)}).drop_duplicates()
+        lists: dict = {}
+        for k, w in zip(pairs["k"].tolist(), pairs["w"].tolist()):
+            lists.setdefault(k, []).append(w)
+        for i, k in zip(sel, keys):
+            wc_u[i] = lists.get(k)
+    return wc_u
+
+
 def _sched_blank(values: pd.Series) -> np.ndarray:
     """True where a cell is missing or text that spells a missing value (blank, ``"N/A"``, a dash:
     :func:`bk_fast._validate.missing_text`). Each distinct text is read once; numbers are never text."""
@@ -918,8 +1125,9 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
         empty cell, and the text ``"125792.0"`` are ``"125792"``), here and in the table: such ids meet at the
         ``exact`` level. Text otherwise counts as written: white space (the next level drops all of it: spaces,
         non-breaking spaces, tabs), signs and leading zeros (``"0999"`` is not ``"999"``).
-    style_capacity : DataFrame
+    style_capacity : DataFrame or StyleIndex
         The ERP's style capacity table: a style column (``Style``/``Style#``) and ``lbs/day``. Not modified.
+        Or a :class:`StyleIndex` of it (built once for many calls; the same answer).
     default : float
         The ERP's default rate.
 
@@ -950,10 +1158,13 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
         ok = False
     if not ok:  # (the fallback of every bad rate: it must be a rate itself)
         raise ValueError(f"default rate must be a positive number of lbs/day, got {default!r}")
-    cdf = require_frame(style_capacity, "style_capacity")
-    s_label = find_column(cdf, "Style#", what="style_capacity")
-    r_label = find_column(cdf, "lbs/day", what="style_capacity")
-    rates = float_column(cdf, r_label, what="style_capacity")
+    if isinstance(style_capacity, StyleIndex):  # (the table keyed once, by the caller)
+        prepared, rates = style_capacity._capacity, style_capacity._rates
+    else:
+        cdf = require_frame(style_capacity, "style_capacity")
+        s_label = find_column(cdf, "Style#", what="style_capacity")
+        r_label = find_column(cdf, "lbs/day", what="style_capacity")
+        prepared, rates = None, float_column(cdf, r_label, what="style_capacity")
     if styles is None or isinstance(styles, (str, bytes, pd.DataFrame)) or not hasattr(styles, "__len__"):
         raise TypeError(f"styles must be a one-dimensional array-like or Series of styles (e.g. the knit "
                         f"orders' 'Style #' column), got {type(styles).__name__}")
@@ -961,7 +1172,10 @@ def erp_capacity(styles, style_capacity: pd.DataFrame, *, default: float = _SCHE
     if values.ndim != 1:
         raise ValueError(f"styles must be one-dimensional, got shape {values.shape}")
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    row, how_u, _, _, _, _ = _sched_match(cdf[s_label], np.asarray(uniques, dtype=object))
+    if prepared is None:
+        row, how_u, _, _, _, _ = _sched_match(cdf[s_label], np.asarray(uniques, dtype=object))
+    else:
+        row, how_u, _ = prepared.match(np.asarray(uniques, dtype=object))
     rate_u = np.where(row >= 0, rates[np.maximum(row, 0)] if rates.size else default, default)
     found = row >= 0
     bad = found & ~(np.isfinite(rate_u) & (rate_u > 0))
@@ -1126,8 +1340,8 @@ def _sched_order(rule, held: np.ndarray, score: np.ndarray, work: np.ndarray, jo
     return "priority_due", priority
 
 
-def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity: pd.DataFrame,
-                         style_work_center: pd.DataFrame, *, start=None, days_per_week: int = 5, holidays=None,
+def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity,
+                         style_work_center: pd.DataFrame | None = None, *, start=None, days_per_week: int = 5, holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
                          default_rate: float = _SCHED_DEFAULT_RATE, horizon: float | None = None,
                          keep_assigned: bool = True, engine: str | None = None):
@@ -1159,8 +1373,9 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
         ``"101.0"``: the machine 101 on both sides), or else a name (``"M5"``, ``"1E2"``; surrounding white
         space stripped). The answers show the ids as float when the table holds numbers only (as the ERP's
         ``Machine``), else as the table writes them.
-    style_capacity : DataFrame
-        ``Style``, ``lbs/day``.
+    style_capacity : DataFrame or StyleIndex
+        ``Style``, ``lbs/day``. Or a :class:`StyleIndex` of both style tables, built once for many calls
+        (``style_work_center`` then omitted): the same schedule without keying the tables' styles again.
     style_work_center : DataFrame
         ``Style``, ``WC`` (a style listed under several work centers may run on any of their machines).
     start : date-like, optional
@@ -1226,7 +1441,17 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
 
     ko = require_frame(knit_orders, "knit_orders")
     mdf = require_frame(machines, "machines")
-    swc = require_frame(style_work_center, "style_work_center")
+    if isinstance(style_capacity, StyleIndex):  # (both style tables keyed once, by the caller)
+        if style_work_center is not None:
+            raise TypeError("style_work_center must be omitted when style_capacity is a StyleIndex: build the "
+                            "index with both tables, StyleIndex(style_capacity, style_work_center)")
+        prepared = style_capacity
+        prepared._work_centers(np.zeros(0, dtype=object))  # (built without work centers: said before the work)
+    elif style_work_center is None:
+        raise TypeError("schedule_knit_orders needs style_work_center (or a StyleIndex of both style tables in "
+                        "place of style_capacity)")
+    else:
+        prepared, swc = None, require_frame(style_work_center, "style_work_center")
     if priority not in ("erp", None):
         raise ValueError(f"priority must be 'erp' or None, got {priority!r}")
     what = "knit_orders"
@@ -1278,29 +1503,12 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     mtab = pd.DataFrame({"machine": shown, "work_center": mdf[wk].array})
 
     # style -> work centers (every WC listed for the matched key)
-    sw_s = find_column(swc, "Style#", what="style_work_center")
-    sw_w = find_column(swc, "WC", what="style_work_center")
     styles = ko[s_label].to_numpy(dtype=object)
     codes, uniques = pd.factorize(styles, use_na_sentinel=False)
-    _sched_one_value(swc, sw_w, "style_work_center", "a work center (one value, not a list)")
-    sw_wc = swc[sw_w]
-    row, _, level, tkeys, qkeys, trows = _sched_match(swc[sw_s], np.asarray(uniques, dtype=object))
-    sw_wc = sw_wc.iloc[trows]  # (the rows whose keys tkeys holds: the only ones a style can meet)
-    wc_u = np.full(len(uniques), None, dtype=object)
-    for lv in range(3):
-        sel = np.flatnonzero(level == lv)
-        if not sel.size:
-            continue
-        # every work center listed under the matched key (a style may sit in several)
-        keys = qkeys[lv].to_numpy(dtype=object)[sel]
-        rows = np.flatnonzero(isin(tkeys[lv], keys) & sw_wc.notna().to_numpy())
-        pairs = pd.DataFrame({"k": tkeys[lv].iloc[rows].to_numpy(dtype=object),
-                              "w": sw_wc.iloc[rows].to_numpy(dtype=object)}).drop_duplicates()
-        lists: dict = {}
-        for k, w in zip(pairs["k"].tolist(), pairs["w"].tolist()):
-            lists.setdefault(k, []).append(w)
-        for i, k in zip(sel, keys):
-            wc_u[i] = lists.get(k)
+    if prepared is None:
+        wc_u = _sched_work_centers(swc, np.asarray(uniques, dtype=object))
+    else:
+        wc_u = prepared._work_centers(np.asarray(uniques, dtype=object))
     # per style, then per order (a style's machine list is built once, however many orders it has): one work
     # center, or the machines of several (a list of eligible machines), or with none of those staffed the reason
     n_u = len(uniques)

@@ -1433,12 +1433,14 @@ def _some(labels: pd.Index, k: int = 5) -> str:
 # bk-fast demo
 
 
-def _demo_schedule(mill, engine, keep_assigned=True):
+def _demo_schedule(mill, engine, keep_assigned=True, styles=None):
+    """The demo mill's schedule; ``styles``: a :class:`bk_fast.erp.StyleIndex` of its style tables (else the
+    tables themselves)."""
     from bk_fast._demo import today
     from bk_fast.erp import schedule_knit_orders
 
-    return schedule_knit_orders(mill["knit_orders"], mill["machines"], mill["style_capacity"],
-                                mill["style_work_center"], start=today(), setup=0.25,
+    tables = (styles,) if styles is not None else (mill["style_capacity"], mill["style_work_center"])
+    return schedule_knit_orders(mill["knit_orders"], mill["machines"], *tables, start=today(), setup=0.25,
                                 keep_assigned=keep_assigned, engine=engine)
 
 
@@ -1446,8 +1448,11 @@ def _demo_step(mill, engine):
     """``bk-fast demo``: the synthetic mill's knit orders scheduled on its machines: late orders, machine
     suggestions, utilisation (the schedule's and the ERP's formula)."""
     from bk_fast._demo import DemoReport
+    from bk_fast.erp import StyleIndex
 
-    s = _demo_schedule(mill, engine)
+    # (two schedules below against the same style tables: keyed once, as a service keeps them)
+    styles = StyleIndex(mill["style_capacity"], mill["style_work_center"])
+    s = _demo_schedule(mill, engine, styles=styles)
     jobs, mach = s.jobs, s.machines
     placed = jobs["reason"].isna()
     late = s.late
@@ -1458,11 +1463,13 @@ def _demo_step(mill, engine):
         f"{len(late)} late, worst {late['days_late'].max() if len(late) else 0.0:.1f} working days past the "
         f"quoted date; {int(jobs['suggested_machine'].notna().sum())} machine suggestions for unassigned orders",
     ]
-    free = _demo_schedule(mill, engine, keep_assigned=False)
+    free = _demo_schedule(mill, engine, keep_assigned=False, styles=styles)
     lines.append(f"letting orders not yet knitting move within their work center: {len(free.late)} late, "
                  f"makespan {free.makespan_days:.1f} working days, "
                  f"{int((free.jobs['suggested_machine'].notna() & free.jobs['assigned_machine'].notna()).sum())} "
                  f"moves suggested")
+    lines.append(f"both schedules looked the styles up in one {styles!r} (bk_fast.erp.StyleIndex: the style "
+                 f"tables keyed once, the same answers as the tables)")
     if (~placed).any():
         counts = jobs.loc[~placed, "reason"].str.replace(r" \(.*$| \d.*$| '.*$", "", regex=True).value_counts()
         lines.append("not scheduled: " + "; ".join(f"{n} x {r}" for r, n in counts.items()))

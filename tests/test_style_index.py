@@ -1,0 +1,173 @@
+"""``bk_fast.erp.StyleIndex``: the ERP's style tables keyed once. Its answers must be exactly those of the tables
+themselves (``erp_capacity``, the work-center lists and ``schedule_knit_orders``), on hand cases, on generated
+tables full of the lookup's edge cases (white space of every kind, versions of one base, repeated styles with other
+rates and work centers, missing cells, numbers written as floats), and when every key shares one hash."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bk_fast import erp
+from bk_fast.erp import StyleIndex, erp_capacity, schedule_knit_orders
+
+CAP = pd.DataFrame({"Style": ["125792/1", "FF 10006/0001", "125792/2", "180001/20ST2", "125792/1"],
+                    "lbs/day": [700.0, 450.0, 800.0, -90.0, 999.0]})
+SWC = pd.DataFrame({"Style": ["125792/1", "125792/1", "FF 10006/0001", "125792/3", "180001/20ST2", "125792/1"],
+                    "WC": ["9.38.20.F", "9.30.18.F", "9.30.18.F", "9.40.22.F", None, "9.38.20.F"]})
+
+
+def _typed(values):
+    """A list of work centers with each value's type (1 and 1.0 are equal but not the same answer)."""
+    return None if values is None else [(type(v).__name__, v) for v in values]
+
+
+def test_capacity_hand_case():
+    """Exact text (the first of two rows wins: 700 not 999), without spaces, same base (the first version's
+    rate: 125792/1's 700), a bad rate (-90: default), not found, and a missing style, as the table gives them."""
+    styles = ["125792/1", "FF10006/0001", "125792/9", "180001/20ST2", "999/1", None]
+    out = erp_capacity(styles, StyleIndex(CAP))
+    assert out["lbs_per_day"].tolist() == [700.0, 450.0, 700.0, 616.0, 616.0, 616.0]
+    assert out["rate_source"].tolist() == ["exact", "without spaces", "same base", "default (bad rate)",
+                                           "default", "default"]
+    pd.testing.assert_frame_equal(out, erp_capacity(styles, CAP))
+
+
+def test_work_centers_hand_case():
+    """Every distinct work center listed under the matched key, in table order, missing ones left out:
+    125792/1 exact -> [9.38.20.F, 9.30.18.F] (its third row repeats the first); 125792/7 at the same base ->
+    the work centers of every 125792 version (9.40.22.F of 125792/3 too); 180001/20ST2's only row has none ->
+    None; no match -> None."""
+    query = np.array(["125792/1", "125792/7", "180001/20ST2", "77/1", "FF10006/0001"], dtype=object)
+    got = StyleIndex(CAP, SWC)._work_centers(query).tolist()
+    assert got == [["9.38.20.F", "9.30.18.F"], ["9.38.20.F", "9.30.18.F", "9.40.22.F"], None, None,
+                   ["9.30.18.F"]]
+    assert got == erp._sched_work_centers(SWC, query).tolist()
+
+
+def test_schedule_with_index_equals_tables(mill, engine):
+    """The synthetic mill's schedule, jobs and machines, is the same with a StyleIndex as with the tables."""
+    args = (mill["knit_orders"], mill["machines"])
+    a = schedule_knit_orders(*args, mill["style_capacity"], mill["style_work_center"], start="2025-09-01",
+                             engine=engine)
+    b = schedule_knit_orders(*args, StyleIndex(mill["style_capacity"], mill["style_work_center"]),
+                             start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(a.jobs, b.jobs)
+    pd.testing.assert_frame_equal(a.machines, b.machines)
+
+
+def test_schedule_several_work_centers_with_index(engine):
+    """A style under two work centers may go to any of their machines; an unknown style gets the reason; the
+    same schedule either way."""
+    ko = pd.DataFrame({"Order #": ["K1", "K2", "K3"], "Style #": ["125792/1", "125792/1", "77/1"],
+                       "Balance (lbs)": [700.0, 1400.0, 50.0], "Machine": [None, None, None],
+                       "Quoted Date": pd.to_datetime(["2025-09-05", "2025-09-12", "2025-09-12"])})
+    machines = pd.DataFrame({"WC": ["9.38.20.F", "9.30.18.F"], "MACH": [101, 102]})
+    a = schedule_knit_orders(ko, machines, CAP, SWC, start="2025-09-01", engine=engine)
+    b = schedule_knit_orders(ko, machines, StyleIndex(CAP, SWC), start="2025-09-01", engine=engine)
+    pd.testing.assert_frame_equal(a.jobs, b.jobs)
+    assert sorted(b.jobs["machine"].iloc[:2].tolist()) == [101.0, 102.0]  # (one each: both finish earliest)
+    assert b.jobs["reason"].iloc[2] == "style has no work center in style_work_center"
+
+
+_PIECES = ["125792", "FF", "10006", "18", "0999", "999", "A"]
+_SPACE = ["", " ", "\xa0", "\t", "  "]
+
+
+@st.composite
+def _style(draw):
+    """A style as exports write them: a base, maybe a space inside, maybe a version, white space around; or a
+    whole number as a float or as its text with .0; or missing."""
+    kind = draw(st.integers(0, 9))
+    if kind == 0:
+        return None
+    if kind == 1:
+        return float(draw(st.sampled_from([125792, 999, 18])))
+    if kind == 2:
+        return draw(st.sampled_from(["125792.0", "999.00", " 18.0"]))
+    base = draw(st.sampled_from(_PIECES))
+    if draw(st.booleans()):
+        base = base[:1] + draw(st.sampled_from(_SPACE)) + base[1:]
+    if draw(st.booleans()):
+        base += "/" + draw(st.sampled_from(["1", "2", "0001", "20ST2", " 1"]))
+    return draw(st.sampled_from(_SPACE)) + base + draw(st.sampled_from(_SPACE))
+
+
+_WC = st.sampled_from(["9.38.20.F", "9.30.18.F", "W3", None, 1, 1.0, "1"])
+
+
+@given(table=st.lists(st.tuples(_style(), st.floats(-10, 900) | st.just(float("nan")), _WC), max_size=25),
+       query=st.lists(_style(), max_size=12), arrow=st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_generated_tables_equal_tables(table, query, arrow):
+    """On generated tables and queries (object columns, or pandas' str when every style is text), the index's
+    capacity and work-center answers equal the tables': values, sources, and the work centers' types."""
+    styles = [t[0] for t in table]
+    dtype = "str" if arrow and all(isinstance(s, str) or s is None for s in styles) else object
+    cap = pd.DataFrame({"Style": pd.Series(styles, dtype=dtype), "lbs/day": [t[1] for t in table]})
+    swc = pd.DataFrame({"Style": pd.Series(styles, dtype=dtype), "WC": pd.Series([t[2] for t in table],
+                                                                                 dtype=object)})
+    index = StyleIndex(cap, swc)
+    pd.testing.assert_frame_equal(erp_capacity(query, index), erp_capacity(query, cap))
+    distinct = np.asarray(pd.unique(pd.Series(query, dtype=object)), dtype=object)
+    assert list(map(_typed, index._work_centers(distinct))) == \
+        list(map(_typed, erp._sched_work_centers(swc, distinct)))
+
+
+def test_one_hash_for_every_key(monkeypatch, mill):
+    """With every key hashed alike (as if all collided) the lookup compares the text and still finds each key's
+    own first row: the same capacities and work centers as the tables give."""
+    monkeypatch.setattr(erp, "_key_hashes", lambda keys: np.zeros(len(keys), dtype=np.uint64))
+    cap, swc = mill["style_capacity"].iloc[:300], mill["style_work_center"].iloc[:300]
+    query = pd.concat([cap["Style"].iloc[::7], pd.Series([" 1/1", "nope", None])]).to_numpy(dtype=object)
+    index = StyleIndex(cap, swc)
+    assert len(index._capacity.hash[0]) > 1  # (many keys, one hash)
+    pd.testing.assert_frame_equal(erp_capacity(query, index), erp_capacity(query, cap))
+    distinct = np.asarray(pd.unique(pd.Series(query, dtype=object)), dtype=object)
+    assert index._work_centers(distinct).tolist() == erp._sched_work_centers(swc, distinct).tolist()
+
+
+def test_tables_not_modified_and_later_edits_not_seen():
+    """Building the index leaves the tables as they were; editing them afterwards does not change its answers
+    (it holds its own copy)."""
+    cap, swc = CAP.copy(), SWC.copy()
+    index = StyleIndex(cap, swc)
+    pd.testing.assert_frame_equal(cap, CAP)
+    pd.testing.assert_frame_equal(swc, SWC)
+    cap.loc[0, "lbs/day"] = 1.0
+    cap.loc[1, "Style"] = "other"
+    swc.loc[0, "WC"] = "X"
+    out = erp_capacity(["125792/1", "FF 10006/0001"], index)
+    assert out["lbs_per_day"].tolist() == [700.0, 450.0]
+    assert index._work_centers(np.array(["125792/1"], dtype=object)).tolist() == [["9.38.20.F", "9.30.18.F"]]
+
+
+def test_errors_name_what_is_wrong():
+    """Bad tables are named when the index is built; a schedule needs the work centers, given once."""
+    with pytest.raises(ValueError, match="lbs/day"):
+        StyleIndex(CAP.drop(columns="lbs/day"))
+    with pytest.raises(ValueError, match="WC"):
+        StyleIndex(CAP, SWC.drop(columns="WC"))
+    with pytest.raises(TypeError, match="style_capacity"):
+        StyleIndex([1, 2])
+    ko = pd.DataFrame({"Order #": ["K1"], "Style #": ["125792/1"], "Balance (lbs)": [10.0]})
+    machines = pd.DataFrame({"WC": ["9.38.20.F"], "MACH": [101]})
+    with pytest.raises(ValueError, match="built without a style_work_center"):
+        schedule_knit_orders(ko, machines, StyleIndex(CAP), start="2025-09-01")
+    with pytest.raises(TypeError, match="must be omitted"):
+        schedule_knit_orders(ko, machines, StyleIndex(CAP, SWC), SWC, start="2025-09-01")
+    with pytest.raises(TypeError, match="needs style_work_center"):
+        schedule_knit_orders(ko, machines, CAP, start="2025-09-01")
+
+
+def test_repr_and_empty_tables():
+    """The repr counts the rows; empty tables give the default rate and no work centers."""
+    assert repr(StyleIndex(CAP, SWC)) == "StyleIndex(5 capacity rows, 6 work-center rows)"
+    assert repr(StyleIndex(CAP)) == "StyleIndex(5 capacity rows, no work centers)"
+    empty = StyleIndex(CAP.iloc[:0], SWC.iloc[:0])
+    out = erp_capacity(["125792/1"], empty)
+    assert out["lbs_per_day"].tolist() == [616.0] and out["rate_source"].tolist() == ["default"]
+    assert empty._work_centers(np.array(["125792/1"], dtype=object)).tolist() == [None]

@@ -1341,7 +1341,8 @@ def _sched_order(rule, held: np.ndarray, score: np.ndarray, work: np.ndarray, jo
 
 
 def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, style_capacity,
-                         style_work_center: pd.DataFrame | None = None, *, start=None, days_per_week: int = 5, holidays=None,
+                         style_work_center: pd.DataFrame | None = None, *, start=None, days_per_week: int = 5,
+                         holidays=None,
                          setup=None, rule: str = "priority_due", priority: str | None = "erp",
                          default_rate: float = _SCHED_DEFAULT_RATE, horizon: float | None = None,
                          keep_assigned: bool = True, engine: str | None = None):

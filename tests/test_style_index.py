@@ -171,3 +171,19 @@ def test_repr_and_empty_tables():
     out = erp_capacity(["125792/1"], empty)
     assert out["lbs_per_day"].tolist() == [616.0] and out["rate_source"].tolist() == ["default"]
     assert empty._work_centers(np.array(["125792/1"], dtype=object)).tolist() == [None]
+
+
+def test_work_center_types_inferred_as_the_tables_path_does():
+    """The tables' path puts the work centers listed for the matched keys of one level into a frame, which reads
+    them as one type when all are text or all dates: a NumPy string ``np.str_('W1')`` comes back as ``str`` and a
+    ``datetime`` as a ``Timestamp`` (when every work center met is of that kind; ``'W1'`` beside the number 7 stays
+    ``np.str_``). The index must give the same Python types, not the cells' own objects."""
+    when = pd.Timestamp("2025-09-01").to_pydatetime()
+    swc = pd.DataFrame({"Style": ["A", "B", "C", "C"],
+                        "WC": pd.Series([np.str_("W1"), when, np.str_("W1"), 7], dtype=object)})
+    index = StyleIndex(swc.assign(**{"lbs/day": 1.0}), swc)
+    for query, expected in ((["A"], [[("str", "W1")]]), (["B"], [[("Timestamp", pd.Timestamp("2025-09-01"))]]),
+                            (["C"], [[("str_", "W1"), ("int", 7)]])):
+        query = np.array(query, dtype=object)
+        assert list(map(_typed, erp._sched_work_centers(swc, query))) == expected
+        assert list(map(_typed, index._work_centers(query))) == expected

@@ -909,7 +909,10 @@ class _PreparedStyles:
             lo = np.searchsorted(self.pair_key[lv], row[sel], side="left")
             hi = np.searchsorted(self.pair_key[lv], row[sel], side="right")
             take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [[]])
-            vals = self.values.iloc[self.pair_row[lv][take.astype(np.int64)]].to_numpy(dtype=object).tolist()
+            vals = self.values.iloc[self.pair_row[lv][take.astype(np.int64)]].to_numpy(dtype=object)
+            # (read as one column, as :func:`_sched_work_centers`' frame of the level's pairs reads its values:
+            # all text gives str (np.str_ too), all dates Timestamps)
+            vals = pd.Series(vals).tolist()
             start = 0
             for i, count in zip(sel.tolist(), (hi - lo).tolist()):
                 if count:

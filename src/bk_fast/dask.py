@@ -273,12 +273,15 @@ def _split_all(obj, key, bounds, nparts: int, what=None) -> list:
 
 
 def _join(pieces):
-    """One frame from the pieces of an input (or the broadcast value itself)."""
+    """One frame from the pieces of an input (or the broadcast value itself), as Dask's ``compute()`` joins
+    partitions: the pieces with rows (an empty piece may have other dtypes, say an empty file read as object
+    beside integer ids: pandas would give object), else the first."""
     if not isinstance(pieces, list):
         return pieces
-    if len(pieces) == 1:
-        return pieces[0]
-    return pd.concat(pieces)
+    held = [p for p in pieces if len(p)]
+    if len(held) < 2:
+        return held[0] if held else pieces[0]
+    return pd.concat(held)
 
 
 def _as_frame(obj, what):
@@ -956,8 +959,8 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
                     if k[1] is not None] if periods is None else []
     # (united in memory as on_hand, demand, receipts: past_due's ids are on_hand's, demand's or receipts')
     order = [names.index(n) for n in ("on_hand", "demand", "receipts") if n in names]
-    items, porders, united, _ = _item_plan(keyed, npartitions, long_sources, names, phased=("demand", "receipts"),
-                                           united=order)
+    items, porders, united, in_ids = _item_plan(keyed, npartitions, long_sources, names,
+                                                phased=("demand", "receipts"), united=order)
     per = _global_periods(sources, porders, periods, ("demand", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -968,13 +971,22 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
         return split[id(obj)][j] if id(obj) in split else obj
 
     like = _concatenated(united, bounds, items) if united is not None else _like(items, nparts)
-    meta = _sort_items(_weekly_balance(_meta_on_hand(on_hand), _meta(demand).head(0), periods=per, engine="numpy"),
-                       like)
     keys = {name: key for name, (_, key) in zip(names, keyed)}
+    # the meta: the partitions' function on the inputs' empty heads. With items, an on_hand without rows is left
+    # out (0.0): the in-memory function names the items' index after the first input with rows (on_hand's name
+    # when it has some, else the time-phased input's), so an empty on_hand names no partition's answer
+    rows = dict(zip(names, (len(i) > 0 for i in in_ids)))
+    oh_meta = 0.0 if len(items) and rows.get("on_hand") is False else _meta_on_hand(on_hand)
+    # (the empty heads' ids are cast to ``like`` only as the partitions cast empty pieces when there are no items:
+    # with items, _empty_like gives the index the partitions' dtype)
+    meta = _weekly_part(oh_meta, _meta(demand).head(0), _meta_on_hand(receipts), _meta_on_hand(past_due), per,
+                        "numpy", like, None if len(items) else keys)
     parts = [delayed(_weekly_part, pure=True)(pieces(on_hand, j), pieces(demand, j), pieces(receipts, j),
                                               pieces(past_due, j), per, engine, like, keys)
              for j in range(nparts)]
-    return _from_parts(parts, _empty_like(meta, items, like), divisions if len(items) else None)
+    # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have)
+    return _from_parts(parts, _empty_like(meta, items, like) if len(items) else meta.head(0),
+                       divisions if len(items) else None)
 
 
 def _meta_on_hand(on_hand):
@@ -1107,13 +1119,14 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
         return split[id(obj)][j] if id(obj) in split else obj
 
     kwargs = dict(safety_stock=safety_stock, lead_time=lead_time, lot=lot, periods=per, engine=engine)
-    meta_res = _net_requirements(_meta(gross).head(0), _meta_on_hand(on_hand),
-                                 **{**kwargs, "engine": "numpy"})
     like = _concatenated(united, bounds, items) if united is not None else _like(items, nparts)
-    metas = [_empty_like(m.set_axis(_as_items(m.index, like), axis=0), items, like)
-             for m in _netting_frames(meta_res)]
-    kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     keys = {name: key for name, (_, key) in zip(names, keyed)}
+    # the meta: the partitions' function on the inputs' empty heads (no items: one partition, the function on the
+    # inputs as they are, whose dtypes the heads have)
+    metas = _net_part(_meta(gross).head(0), _meta_on_hand(on_hand), _meta_on_hand(receipts),
+                      {**kwargs, "engine": "numpy"}, like, None if len(items) else keys)
+    metas = [_empty_like(m, items, like) if len(items) else m.head(0) for m in metas]
+    kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
                                                    kw, like, keys) for j in range(nparts)]
     div = divisions if len(items) else None
@@ -1212,7 +1225,8 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
     # (the deliveries keep the orders' id dtype, as in memory: so a text dtype of empty orders beside supply ids
     # that are not text)
-    metas = [_empty_like(meta[0], items, like, ids[0]), meta[1], meta[2]]
+    # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have)
+    metas = [_empty_like(meta[0], items, like, ids[0]) if len(items) else meta[0].head(0), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),
@@ -1420,14 +1434,37 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
     r_split = _split_map_all(requirements, r_order, o_part, nparts)
     s_split = _split_map_all(supply, s_item, i_part, nparts)
     kwargs = dict(mode=mode, columns=columns, engine=engine)
-    meta = _kits_part(_meta(orders).head(0), _meta(requirements).head(0), _meta(supply).head(0),
-                      {**kwargs, "engine": "numpy"})
+    heads = [_meta(orders).head(0), _meta(requirements).head(0), _meta(supply).head(0)]
+    meta = _kits_part(*heads, {**kwargs, "engine": "numpy"})
+    if len(all_ids):
+        # an answer with rows may type its id columns otherwise than one without (object text ids read as
+        # ``str``): the meta is the partitions' function on one row of each input that has rows, its ids real
+        # ids (the other columns dask's sample values), when that sample is one the function takes
+        supplied = [d[0][:1] for d in s_found if len(d[0])]
+        try:
+            sample = [_sample(heads[0], {o_order: e_o[0] if len(e_o) else all_ids[0]}),
+                      _sample(heads[1], {r_order: e_o[0], r_item: e_i[0], r_frac: 1.0}) if len(e_o) else heads[1],
+                      _sample(heads[2], {s_item: e_i[0] if len(e_i) else supplied[0][0]}) if supplied else heads[2]]
+            meta = tuple(m.head(0) for m in _kits_part(*sample, {**kwargs, "engine": "numpy"}))
+        except (ValueError, TypeError, KeyError, IndexError):
+            pass
     parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs)
              for j in range(nparts)]
     components = pd.DataFrame({"component": comp_o, "partition": o_part})
     components.index.name = o_order
     return KitAllocationFrames(_from_parts([p[0] for p in parts], meta[0]),
                                _from_parts([p[1] for p in parts], meta[1]), components)
+
+
+def _sample(head: pd.DataFrame, values: dict) -> pd.DataFrame:
+    """One row of ``head``'s columns and dtypes: dask's sample values (``meta_nonempty``), the columns of
+    ``values`` holding the value given, in the column's dtype."""
+    from dask.dataframe.utils import meta_nonempty
+
+    out = meta_nonempty(head).head(1)
+    for col, value in values.items():
+        out[col] = pd.Series(np.array([value], dtype=object), index=out.index).astype(head[col].dtype)
+    return out
 
 
 def _compute(obj):

@@ -1,0 +1,132 @@
+"""bk_fast.dask: the declared meta (columns, dtypes, index dtype and name) of every result equals the computed
+frame's, and the computed values equal the in-memory function's, for inputs whose meta came out otherwise:
+an entirely empty input beside an empty input of integer, float, nullable or datetime ids (the meta's index was
+an empty object Index), an empty on_hand beside demand with rows (the index name), kits with object text ids
+(the meta said object where the answer with rows is ``str``). Synchronous scheduler, no distributed client."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+dd = pytest.importorskip("dask.dataframe")
+
+import dask  # noqa: E402
+
+import bk_fast  # noqa: E402
+import bk_fast.dask as bkd  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+@pytest.fixture(autouse=True)
+def local(monkeypatch):
+    """No distributed client and the synchronous scheduler: graphs built and computed in this process."""
+    monkeypatch.setattr(bkd, "_client", lambda: None)
+    with dask.config.set(scheduler="sync"):
+        yield
+
+
+def _dd(df: pd.DataFrame, sizes) -> dd.DataFrame:
+    """``df`` in partitions of the given row counts (an empty one among them), its dtypes kept."""
+    cuts = np.r_[0, np.cumsum(sizes)]
+    parts = [dask.delayed(df.iloc[cuts[i]:cuts[i + 1]]) for i in range(len(sizes))]
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_delayed(parts, meta=df.head(0), verify_meta=False)
+
+
+def _declared_as_computed(lazy) -> pd.DataFrame:
+    got = lazy.compute()
+    assert list(lazy.columns) == list(got.columns)
+    # (as text: pandas' ``str`` dtype compares equal to object)
+    assert [str(t) for t in lazy.dtypes] == [str(t) for t in got.dtypes]
+    assert str(lazy.index.dtype) == str(got.index.dtype)
+    assert lazy._meta.index.name == got.index.name
+    return got
+
+
+_IDS = {"int64": pd.Series([10, 20], dtype="int64"), "float": pd.Series([1.5, 2.5]),
+        "datetime": pd.to_datetime(pd.Series(["2026-01-05", "2026-01-12"]))}
+
+
+@pytest.mark.parametrize("kind", list(_IDS))
+def test_empty_input_beside_an_empty_input_declares_the_ids_dtype(kind):
+    """Demand/gross/orders with no rows (one empty partition) beside an empty on_hand/supply keyed by ``kind``
+    ids: one partition runs the function on the inputs as they are, whose answer keeps the ids' dtype (as in
+    memory); the meta declared an empty object index."""
+    ids = _IDS[kind]
+    gross = pd.DataFrame({"item": ids, "period": [0, 1], "qty": [1.0, 2.0]}).iloc[:0]
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(ids)).iloc[:0]
+    dtype = ids.dtype
+    got = _declared_as_computed(bkd.weekly_balance(on_hand, _dd(gross, [0])))
+    assert got.index.dtype == dtype and len(got) == 0
+    pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(on_hand, gross))
+    res = bkd.net_requirements(_dd(gross, [0]), on_hand)
+    mem = bk_fast.net_requirements(gross, on_hand)
+    for lazy in res:
+        assert _declared_as_computed(lazy).index.dtype == dtype
+    pd.testing.assert_frame_equal(res.orders.compute(), mem.orders.set_index("item"))
+    orders = pd.DataFrame({"order": [1, 2], "item": ids, "qty": [3.0, 4.0], "priority": 1, "due": 0}).iloc[:0]
+    supply = pd.DataFrame({"item": ids, "period": 0, "qty": [5.0, 6.0]}).iloc[:0]
+    res = bkd.allocate(_dd(orders, [0]), supply)
+    deliveries = _declared_as_computed(res.deliveries)
+    assert deliveries.index.dtype == dtype
+    pd.testing.assert_frame_equal(deliveries, bk_fast.allocate(orders, supply).deliveries.set_index("item"))
+
+
+@pytest.mark.parametrize("sizes", [[4], [2, 0, 2]])
+def test_weekly_balance_empty_on_hand_names_the_index_item(sizes):
+    """An on_hand without rows beside demand with rows: in memory (and in every partition) the items' index is
+    named after the demand's item column, ``item``; the meta, from the empty on_hand, declared no name."""
+    demand = pd.DataFrame({"item": [20, 10, 20, 30], "period": [0, 0, 1, 1], "qty": [1.0, 2.0, 3.0, 4.0]})
+    on_hand = pd.Series([], dtype="float64", index=pd.Index([], dtype="int64"))
+    got = _declared_as_computed(bkd.weekly_balance(on_hand, _dd(demand, sizes), npartitions=len(sizes)))
+    assert got.index.name == "item"
+    assert got.index.tolist() == [10, 20, 30]
+    assert got["total_balance"].tolist() == [-2.0, -4.0, -4.0]
+    pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(on_hand, demand).sort_index())
+
+
+@pytest.mark.parametrize("sizes", [[5], [2, 0, 3]])
+def test_kits_object_text_ids_declared_as_computed(sizes):
+    """Requirements with object item ids of text: the answers with rows type ``item`` and ``limiting_item`` as
+    pandas reads the ids (``str``), as in memory; the meta, from empty inputs, declared object."""
+    orders = pd.DataFrame({"order": ["K1", "K2", "K3", "K4"], "qty": [100.0, 100.0, 10.0, 5.0],
+                           "priority": [1, 2, 1, 1]})
+    req = pd.DataFrame({"order": ["K1", "K2", "K3", "K4", "K4"],
+                        "item": pd.Series(["A", "A", "B", "C", "D"], dtype=object),
+                        "fraction": [1.0, 1.0, 1.0, 0.5, 0.5]})
+    supply = pd.DataFrame({"item": pd.Series(["A", "B", "C"], dtype=object), "qty": [150.0, 5.0, 1.0]})
+    assert req["item"].dtype == object and supply["item"].dtype == object
+    res = bkd.allocate_kits(orders, _dd(req, sizes), supply, npartitions=len(sizes))
+    mem = bk_fast.allocate_kits(orders, req, supply)
+    got = _declared_as_computed(res.orders).sort_index()
+    assert str(got["limiting_item"].dtype) == str(mem.orders["limiting_item"].dtype) == "str"
+    pd.testing.assert_frame_equal(got, mem.orders)
+    assert got["knittable"].tolist() == [100.0, 50.0, 5.0, 0.0]
+    lines = _declared_as_computed(res.lines)
+    assert str(lines["item"].dtype) == str(mem.lines["item"].dtype) == "str"
+    assert sorted(zip(lines["order"], lines["item"], lines["taken"])) == sorted(
+        zip(mem.lines["order"], mem.lines["item"], mem.lines["taken"]))
+
+
+@pytest.mark.parametrize("kind", ["int64", "float", "datetime"])
+def test_empty_object_partition_beside_typed_ids_declared_as_computed(kind):
+    """An empty partition whose item column is object (an empty file read without dtypes) beside partitions of
+    ``kind`` ids: ``compute()`` of the input drops it (the in-memory answer keeps the ids' dtype), so every
+    partition joins its pieces with rows only; pandas' concat with the empty object piece made the answers'
+    ids object (orders' shortfalls, kits' lines and limiting items) where the meta declared ``kind``."""
+    ids = pd.concat([_IDS[kind], _IDS[kind]], ignore_index=True)
+    orders = pd.DataFrame({"order": [1, 2, 3, 4], "item": ids, "qty": [10.0, 5.0, 20.0, 3.0], "priority": 1,
+                           "due": 0})
+    supply = pd.DataFrame({"item": _IDS[kind], "period": 0, "qty": [25.0, 3.0]})
+    pieces = [orders.iloc[:2], orders.iloc[:0].astype({"item": object}), orders.iloc[2:]]
+    with dask.config.set({"dataframe.convert-string": False}):
+        lazy = dd.from_delayed([dask.delayed(p) for p in pieces], meta=orders.head(0), verify_meta=False)
+    res = bkd.allocate(lazy, supply, npartitions=2)
+    mem = bk_fast.allocate(orders, supply)
+    got = _declared_as_computed(res.shortfalls).sort_index()
+    assert got["item"].dtype == ids.dtype
+    pd.testing.assert_frame_equal(got, mem.shortfalls)
+    assert _declared_as_computed(res.orders).sort_index()["delivered"].tolist() == [10.0, 3.0, 15.0, 0.0]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pickle
 import re
-import time
 
 import numpy as np
 import pandas as pd
@@ -339,9 +338,7 @@ def test_iteration_prints_the_column_back_once(monkeypatch):
              "itertuples": lambda x: [r.a for r in pd.DataFrame({"a": x}).itertuples()]}
     for name, read in reads.items():
         renders.clear()
-        start = time.perf_counter()
-        got = read(p)
-        assert time.perf_counter() - start < 1.0, name
+        got = read(p)  # (at most two print-backs, counted above: no time limit, which a busy machine can break)
         assert _same_values(got, read(s)), name
 
 
@@ -792,24 +789,24 @@ def test_distinct_values_are_told_apart_without_encoding_again(request):
     assert joined.nunique() == pd.concat(strs).nunique() < len(joined.array._table.render().drop_null())
 
 
-def _fastest_of_three(run):
-    took = []
-    for _ in range(3):
-        start = time.perf_counter()
-        out = run()
-        took.append(time.perf_counter() - start)
-    return out, min(took)
-
-
-def test_concat_and_unique_of_a_long_packed_column_are_array_work():
+def test_concat_and_unique_of_a_long_packed_column_are_array_work(monkeypatch):
+    """Review of d65f86f: pd.concat printed every value of a packed column back and packed the result again (one
+    row appended to 60,000: ~0.25 s), and unique re-packed every distinct value (~0.2 s). Now concat joins the
+    tables (nothing printed back, nothing packed) and unique prints the table back once (nothing packed). The
+    work is counted rather than timed: a time limit failed on a busy machine (timings live in benchmarks/)."""
     p = pd.Series(pack_strings(pd.Series([f"K{2500000 + i}" for i in range(60_000)], dtype="str")))
-    out, took = _fastest_of_three(lambda: pd.concat([p, p.iloc[:1]]))
+    printed, packed = [], []
+    render, pack = _packed._Table.render, _packed.pack_strings
+    monkeypatch.setattr(_packed._Table, "render", lambda self: printed.append(self.n) or render(self))
+    monkeypatch.setattr(_packed, "pack_strings", lambda *a, **k: packed.append(1) or pack(*a, **k))
+    out = pd.concat([p, p.iloc[:1]])
+    assert printed == [] and packed == []
     assert out.iloc[-1] == "K2500000" and len(out) == 60_001
     assert out.array.nbytes < 1.1 * p.array.nbytes  # (the rows themselves, no code per row)
-    assert took < 0.05, took  # (was ~0.25 s at 60,000 rows, now ~0.002 s; one row appended to a str column ~0.3 ms)
-    got, took = _fastest_of_three(p.unique)
+    got = p.unique()
+    assert printed == [60_000] and packed == []
     assert len(got) == 60_000 and got.nbytes <= p.array.nbytes
-    assert took < 0.06, took  # (was ~0.2 s at 60,000 rows, now ~0.01 s; the str column ~3 ms)
+    assert got[0] == "K2500000" and got[-1] == "K2559999"
 
 
 def test_distinct_values_of_a_slice_print_back_only_the_rows_it_uses(monkeypatch):

@@ -175,15 +175,17 @@ def test_repr_and_empty_tables():
 
 def test_work_center_types_inferred_as_the_tables_path_does():
     """The tables' path puts the work centers listed for the matched keys of one level into a frame, which reads
-    them as one type when all are text or all dates: a NumPy string ``np.str_('W1')`` comes back as ``str`` and a
-    ``datetime`` as a ``Timestamp`` (when every work center met is of that kind; ``'W1'`` beside the number 7 stays
-    ``np.str_``). The index must give the same Python types, not the cells' own objects."""
+    them as one type when all are text or all dates: a NumPy string ``np.str_('W1')`` comes back as ``str`` (with
+    pyarrow) and a ``datetime`` as a ``Timestamp`` (when every work center met is of that kind; ``'W1'`` beside the
+    number 7 stays ``np.str_``). The index must give the same Python types, not the cells' own objects."""
     when = pd.Timestamp("2025-09-01").to_pydatetime()
     swc = pd.DataFrame({"Style": ["A", "B", "C", "C"],
                         "WC": pd.Series([np.str_("W1"), when, np.str_("W1"), 7], dtype=object)})
     index = StyleIndex(swc.assign(**{"lbs/day": 1.0}), swc)
-    for query, expected in ((["A"], [[("str", "W1")]]), (["B"], [[("Timestamp", pd.Timestamp("2025-09-01"))]]),
-                            (["C"], [[("str_", "W1"), ("int", 7)]])):
+    for query, values in ((["A"], [["W1"]]), (["B"], [[pd.Timestamp("2025-09-01")]]), (["C"], [["W1", 7]])):
         query = np.array(query, dtype=object)
-        assert list(map(_typed, erp._sched_work_centers(swc, query))) == expected
-        assert list(map(_typed, index._work_centers(query))) == expected
+        tables = erp._sched_work_centers(swc, query).tolist()
+        # (by value here: the text's type depends on pandas' storage of text, str with pyarrow, np.str_ kept
+        # without it; the index must give the tables' types either way)
+        assert tables == values
+        assert list(map(_typed, index._work_centers(query))) == list(map(_typed, tables))

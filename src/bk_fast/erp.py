@@ -928,8 +928,11 @@ class StyleIndex:
     lookup levels (exact text, without spaces, the base before ``/``) on every call; with tables of 10^5-10^6
     rows that is most of a call's time. A service that schedules again and again against the same tables
     builds a ``StyleIndex`` once (as it compiles the BOM once) and passes it in place of ``style_capacity``
-    (``style_work_center`` then omitted): the answers are the same as with the tables themselves. The index
-    copies what it needs: later edits of the tables do not reach it (build a new one after them).
+    (``style_work_center`` then omitted): the answers are the same as with the tables themselves (but for work
+    centers that are equal values of different types, such as ``Decimal("1")`` beside ``np.int64(1)`` or one
+    instant in two time zones: the tables' path may keep either of such a pair, depending on the other styles
+    asked for). The index copies what it needs: later edits of the tables do not reach it (build a new one after
+    them).
 
     Parameters
     ----------

@@ -136,8 +136,10 @@ def _grown(arr, size):
 def hash_factorize(offsets, data, nulls, codes, first_rows):
     # open addressing over 8-byte slots (32-bit hash tag | code + 1) so that the table stays cache-sized; per
     # distinct string its full hash, first word, and (offset << 24 | length) of its bytes in one compact
-    # buffer, so a match is confirmed from cache-resident memory. The same hash and layout as the cython
-    # kernel; -1 for a string of 16 MiB or more (the caller then uses pandas).
+    # buffer, so a match is confirmed from cache-resident memory. The same layout as the cython kernel, and the
+    # same hash but for strings of exactly 8 bytes (the cython kernel mixes once more, h ^= h >> 29, after their
+    # one word): the codes follow first appearance, so the answers are the same. -1 for a string of 16 MiB or
+    # more (the caller then uses pandas).
     n = codes.shape[0]
     has_nulls = nulls.shape[0] > 0
     one = np.uint64(1)

@@ -130,3 +130,21 @@ def test_empty_object_partition_beside_typed_ids_declared_as_computed(kind):
     assert got["item"].dtype == ids.dtype
     pd.testing.assert_frame_equal(got, mem.shortfalls)
     assert _declared_as_computed(res.orders).sort_index()["delivered"].tolist() == [10.0, 3.0, 15.0, 0.0]
+
+
+def test_kits_requirement_item_outside_supply_id_dtype(engine):
+    """Requirements with an int64 item id (300) that supply's int8 ids cannot hold: the meta's one-row sample
+    casts that id to supply's dtype and numpy refuses it (OverflowError, not among the sample's fallbacks), so
+    allocate_kits raised where the in-memory function answers. K1 needs item 300, of which there is none
+    (knittable 0, short 10); K2 needs item 7, 3 supplied (knittable 3, short 2)."""
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [10.0, 5.0], "priority": [1, 1]})
+    req = pd.DataFrame({"order": ["K1", "K2"], "item": np.array([300, 7], dtype=np.int64), "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": np.array([7, 8], dtype=np.int8), "qty": [3.0, 4.0]})
+    res = bkd.allocate_kits(orders, req, supply, npartitions=2, engine=engine)
+    got = _declared_as_computed(res.orders).sort_index()
+    assert got["knittable"].tolist() == [0.0, 3.0]
+    assert got["short"].tolist() == [10.0, 2.0]
+    assert got["limiting_item"].tolist() == [300, 7]
+    pd.testing.assert_frame_equal(got, bk_fast.allocate_kits(orders, req, supply, engine=engine).orders)
+    lines = _declared_as_computed(res.lines)
+    assert sorted(zip(lines["order"], lines["item"].tolist(), lines["taken"])) == [("K1", 300, 0.0), ("K2", 7, 3.0)]

@@ -1446,7 +1446,8 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
                       _sample(heads[1], {r_order: e_o[0], r_item: e_i[0], r_frac: 1.0}) if len(e_o) else heads[1],
                       _sample(heads[2], {s_item: e_i[0] if len(e_i) else supplied[0][0]}) if supplied else heads[2]]
             meta = tuple(m.head(0) for m in _kits_part(*sample, {**kwargs, "engine": "numpy"}))
-        except (ValueError, TypeError, KeyError, IndexError):
+        except Exception:  # any sample the casts or the function refuse (a requirement's item id that supply's
+            # id dtype cannot hold raises OverflowError): the empty heads' meta, as before the sample
             pass
     parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs)
              for j in range(nparts)]

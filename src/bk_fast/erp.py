@@ -980,10 +980,14 @@ class StyleIndex:
         wc = "no work centers" if self._work_center is None else f"{self._n_work_center:,} work-center rows"
         return f"StyleIndex({self._n_capacity:,} capacity rows, {wc})"
 
-    def _work_centers(self, query: np.ndarray) -> np.ndarray:
+    def _require_work_centers(self) -> None:
+        """A ValueError when the index was built without the work-center table (a schedule needs it)."""
         if self._work_center is None:
             raise ValueError("this StyleIndex was built without a style_work_center table: build it as "
                              "StyleIndex(style_capacity, style_work_center) to schedule with it")
+
+    def _work_centers(self, query: np.ndarray) -> np.ndarray:
+        self._require_work_centers()
         return self._work_center.work_centers(query)
 
 
@@ -1453,7 +1457,7 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
             raise TypeError("style_work_center must be omitted when style_capacity is a StyleIndex: build the "
                             "index with both tables, StyleIndex(style_capacity, style_work_center)")
         prepared = style_capacity
-        prepared._work_centers(np.zeros(0, dtype=object))  # (built without work centers: said before the work)
+        prepared._require_work_centers()  # (said before the work)
     elif style_work_center is None:
         raise TypeError("schedule_knit_orders needs style_work_center (or a StyleIndex of both style tables in "
                         "place of style_capacity)")

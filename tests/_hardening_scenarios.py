@@ -63,7 +63,12 @@ def _text(engine):
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ["FG", "FG", "SUB"], "component": ["SUB", "Y1", "Y2"],
                                                "qty_per": [2.0, 0.5, 3.0]}), engine=engine)
     ids = pd.Series(["FG", " SUB\t", "Y1", "\xa0FG", "", None, "nope"] * 1200, dtype="str")
-    return [bom.explode(pd.DataFrame({"item": ids, "qty": 1.0}), engine=engine)]
+    # the ERP's style tables keyed once (text_hash: at the build and at each lookup)
+    erp = importlib.import_module("bk_fast.erp")
+    mill = small_mill()
+    styles = erp.StyleIndex(mill["style_capacity"], mill["style_work_center"], engine=engine)
+    return [bom.explode(pd.DataFrame({"item": ids, "qty": 1.0}), engine=engine),
+            erp.erp_capacity(mill["knit_orders"]["Style #"], styles)]
 
 
 def _netting(engine):

@@ -80,5 +80,5 @@ def test_knit_orders_suites_same_schedule_with_the_style_index(engine):
     a, b = plain.run(engine), indexed.run(engine)
     assert a.jobs.equals(b.jobs) and a.machines.equals(b.machines)
     build = bs.TimeStyleIndex()
-    build.setup("build", 1)
-    build.time_build("build", 1)
+    build.setup(engine, 1)
+    build.time_build(engine, 1)

@@ -120,7 +120,7 @@ def test_generated_tables_equal_tables(table, query, arrow):
 def test_one_hash_for_every_key(monkeypatch, mill):
     """With every key hashed alike (as if all collided) the lookup compares the text and still finds each key's
     own first row: the same capacities and work centers as the tables give."""
-    monkeypatch.setattr(erp, "_key_hashes", lambda keys: np.zeros(len(keys), dtype=np.uint64))
+    monkeypatch.setattr(erp, "_key_hashes", lambda keys, engine=None: np.zeros(len(keys), dtype=np.uint64))
     cap, swc = mill["style_capacity"].iloc[:300], mill["style_work_center"].iloc[:300]
     query = pd.concat([cap["Style"].iloc[::7], pd.Series([" 1/1", "nope", None])]).to_numpy(dtype=object)
     index = StyleIndex(cap, swc)
@@ -128,6 +128,75 @@ def test_one_hash_for_every_key(monkeypatch, mill):
     pd.testing.assert_frame_equal(erp_capacity(query, index), erp_capacity(query, cap))
     distinct = np.asarray(pd.unique(pd.Series(query, dtype=object)), dtype=object)
     assert index._work_centers(distinct).tolist() == erp._sched_work_centers(swc, distinct).tolist()
+
+
+def test_some_keys_sharing_a_hash(monkeypatch, mill):
+    """With hashes reduced to 5 values (many keys per hash, but not all: the sorted runs of one hash hold
+    different keys) the build keys the tables by their codes instead, and a lookup compares the text: the same
+    capacities and work centers as the tables give."""
+    real = erp._key_hashes
+    monkeypatch.setattr(erp, "_key_hashes", lambda keys, engine=None: real(keys, engine) % np.uint64(5))
+    cap, swc = mill["style_capacity"].iloc[:400], mill["style_work_center"].iloc[:400]
+    query = pd.concat([cap["Style"].iloc[::5], swc["Style"].iloc[3::9] + " ", pd.Series(["x/1", None])])
+    query = query.to_numpy(dtype=object)
+    index = StyleIndex(cap, swc)
+    assert len(index._capacity.hash[0]) > 5 and set(index._capacity.hash[0].tolist()) <= set(range(5))
+    pd.testing.assert_frame_equal(erp_capacity(query, index), erp_capacity(query, cap))
+    distinct = np.asarray(pd.unique(pd.Series(query, dtype=object)), dtype=object)
+    assert index._work_centers(distinct).tolist() == erp._sched_work_centers(swc, distinct).tolist()
+
+
+@pytest.mark.parametrize("table", ["style_capacity", "style_work_center"])
+def test_keys_by_hash_equal_keys_by_codes(mill, engine, table):
+    """The build's sort of every row's hash gives what a factorize of the keys gives (each row's key as its
+    first row; the distinct keys' first rows and hashes, by hash) at each level of the mill's tables (at the
+    same base about two rows a key), with a missing style and a repeated one added."""
+    text = erp._sched_text(pd.concat([mill[table]["Style"], pd.Series([None, "125792/1"])]))
+    for lv in range(3):
+        key = erp._level_key(text, lv)
+        by_hash = erp._keyed_by_hash(key, engine)
+        assert by_hash is not None
+        for a, b in zip(by_hash, erp._keyed_by_codes(key, engine)):
+            np.testing.assert_array_equal(a, b)
+        assert by_hash[0][-2] == -1 and by_hash[0][-1] == by_hash[0][text.tolist().index("125792/1")]
+
+
+def test_index_engines_agree(mill):
+    """An index built on one engine answers lookups on another (the same hashes on every engine)."""
+    from bk_fast._engine import engine_status
+
+    engines = [e for e in ("numpy", "numba", "cython") if engine_status(e).available]
+    cap = mill["style_capacity"]
+    query = pd.concat([cap["Style"].iloc[::11], pd.Series(["FF10006/0001", "77/1"])]).to_numpy(dtype=object)
+    want = erp_capacity(query, cap)
+    for build in engines:
+        index = StyleIndex(cap, engine=build)
+        for look in engines:
+            index._capacity.engine = look
+            pd.testing.assert_frame_equal(erp_capacity(query, index), want)
+
+
+_KEY_TEXT = st.text(st.sampled_from(["A", "7", "/", " ", "\xa0", "\t", "\n", "\u3000", "\u2028", "\x1c", ".",
+                                     "é", "\u200b"]), max_size=8)
+
+
+@given(values=st.lists(st.one_of(st.none(), _KEY_TEXT), max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_key_levels_equal_the_erp_patterns(values):
+    """The level keys (white space removed only where a value may hold some; the base cut by a split on Arrow
+    text) equal the ERP's patterns applied by Python's re to every value, on pyarrow's and Python's str."""
+    import re
+
+    nospace = [None if v is None else re.sub(erp._SCHED_SPACE, "", v) for v in values]
+    base = [None if v is None else re.sub(r"/.*$", "", v) for v in nospace]
+    storages = ["pyarrow", "python"] if erp._sched_arrow(pd.Series(["a"], dtype="str")) else ["python"]
+    for storage in storages:
+        col = pd.Series(values, dtype=pd.StringDtype(storage, na_value=np.nan), index=range(5, 5 + len(values)))
+        for lv, want in ((1, nospace), (2, base)):
+            got = erp._level_key(col, lv)
+            assert got.dtype == col.dtype and got.index.equals(col.index)
+            assert [None if pd.isna(v) else v for v in got] == want, (storage, lv)
+            assert [None if pd.isna(v) else v for v in erp._sched_key(col, lv)] == want
 
 
 def test_tables_not_modified_and_later_edits_not_seen():

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bk_fast._arrow_text import text_buffers
+from bk_fast._arrow_text import text_buffers, utf8_buffers
 from bk_fast._engine import engine_status, resolve
 from bk_fast._kernels.reference.text import MISSING, NO_KEY
 from bk_fast.bom import BOM
@@ -315,3 +315,53 @@ def test_a_missing_flag_wins_over_the_bytes_in_its_slot(engine):
         out, counts = np.full(4, 99, np.int64), np.full(1, -1, np.int64)
         resolve("text_lookup", engine)(k_off, k_data, q_off, q_data, q_missing, strip, out, counts)
         assert out.tolist() == [MISSING, 1, MISSING, MISSING] and counts.tolist() == [0]
+
+
+def _hashes(strings, engine):
+    """``text_hash`` of Python strings (none missing), their UTF-8 bytes as the kernels take them."""
+    data, off = utf8_buffers(strings)
+    out = np.full(len(strings), 7, dtype=np.uint64)
+    resolve("text_hash", engine)(off, data, out)
+    return out
+
+
+def test_text_hash_is_fnv1a_64(engine):
+    """The published 64-bit FNV-1a values ("" is the offset basis; "a" and "foobar" are the reference test
+    vectors), and the same function by hand for non-ASCII text, a NUL byte and a long value: offsets ->
+    hash of each value's bytes, every engine."""
+    def fnv(b: bytes) -> int:
+        h = 0xcbf29ce484222325
+        for c in b:
+            h = ((h ^ c) * 0x100000001b3) % 2 ** 64
+        return h
+
+    strings = ["", "a", "foobar", "é中", "a\x00b", "CF 10015/0002" * 40]
+    got = _hashes(strings, engine).tolist()
+    assert got[:3] == [0xcbf29ce484222325, 0xaf63dc4c8601ec8c, 0x85944171f73967e8]
+    assert got == [fnv(s.encode()) for s in strings]
+    assert _hashes([], engine).tolist() == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.text(st.sampled_from(["A", "/", " ", "é", "\u4e2d", "\x00", "\U0001f600"]), max_size=40),
+                max_size=25))
+def test_text_hash_engines_equal_the_reference(strings):
+    """Generated values of 0-40 characters of 1-4 UTF-8 bytes: every engine gives the reference's hashes, and
+    equal values equal hashes."""
+    want = _hashes(strings, "numpy")
+    for engine in FAST_HERE:
+        np.testing.assert_array_equal(_hashes(strings, engine), want)
+    for s, h in zip(strings, want.tolist()):
+        assert h == want[strings.index(s)]
+
+
+@needs("pyarrow")
+def test_text_hash_of_arrow_slices_equals_python_bytes(engine):
+    """A sliced, re-chunked Arrow column's buffers (offsets not starting at 0, missing values as empty slots)
+    hash each value as its Python string's UTF-8 bytes do."""
+    col = pd.concat([pd.Series(["x", "CF 10015/0002", None, "é/1", ""], dtype="str")] * 3).iloc[2:13]
+    off, data, missing = text_buffers(col)
+    out = np.empty(len(col), dtype=np.uint64)
+    resolve("text_hash", engine)(off, data, out)
+    want = _hashes(["" if pd.isna(v) else v for v in col], "numpy")
+    np.testing.assert_array_equal(out, want)

@@ -59,6 +59,16 @@ def chunk_buffers(chunk) -> tuple[np.ndarray, np.ndarray]:
     return np.ascontiguousarray(off, dtype=np.int64), data
 
 
+def utf8_buffers(strings) -> tuple[np.ndarray, np.ndarray]:
+    """``(data, offsets)`` of Python ``str`` values (no missing ones) as the text kernels take them, UTF-8 with
+    lone surrogates passed through (the bytes of text that Arrow does not hold)."""
+    encoded = [s.encode("utf-8", errors="surrogatepass") for s in strings]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    if encoded:
+        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
 def odd_rows(values) -> np.ndarray | None:
     """Positions (ascending) of the values of an Arrow-backed text column that hold a byte outside plain ASCII
     or in 0x1C-0x1F, where Arrow's string kernels (strip, upper, replace) and Python's ``str`` may differ

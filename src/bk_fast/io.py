@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from bk_fast._arrow_text import (
-    chunk_buffers, mostly_odd, odd_rows, patch_rows, release_arrow_memory, rows_holding, strip_upper_odd_rows)
+    chunk_buffers, mostly_odd, odd_rows, patch_rows, release_arrow_memory, rows_holding, strip_upper_odd_rows,
+    utf8_buffers)
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._progress import Bar, check as _check_progress
@@ -104,16 +105,6 @@ def _resolve_deferred(out, status, text_of) -> None:
         out[i], status[i] = clean_float_ascii(text) if status[i] == STATUS_LONG else clean_float(text)
 
 
-def _encoded(strings) -> tuple[np.ndarray, np.ndarray]:
-    """``(data, offsets)`` of Python ``str`` values (no missing ones) as the text kernels take them, UTF-8 with
-    lone surrogates passed through."""
-    encoded = [s.encode("utf-8", errors="surrogatepass") for s in strings]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    if encoded:
-        np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
-    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
-
-
 def _parse_arrow_chunk(chunk, engine):
     if chunk.type != pa.string() and chunk.type != pa.large_string():
         chunk = chunk.cast(pa.large_string())
@@ -147,7 +138,7 @@ def _parse_arrow(chunked, engine):
 
 def _parse_strings(strings: list, engine):
     """Parse a list of Python ``str`` (no missing values)."""
-    data, offsets = _encoded(strings)
+    data, offsets = utf8_buffers(strings)
     out, status = _run_kernel(data, offsets, engine)
     _resolve_deferred(out, status, lambda i: strings[i])
     return out, status
@@ -821,7 +812,7 @@ def _misplaced_commas(col, out: np.ndarray, status: np.ndarray, engine) -> np.nd
             cells = text.to_numpy(dtype=object)[comma] if comma.any() else None
         if comma.any():
             codes, uniq = pd.factorize(cells)  # (each distinct comma cell once: money columns repeat values)
-            data, offsets = _encoded(uniq)
+            data, offsets = utf8_buffers(uniq)
             flags = np.zeros(len(uniq), dtype=np.uint8)
             kernel(data, offsets, flags)
             bad[rows[comma][flags.view(bool)[codes]]] = True

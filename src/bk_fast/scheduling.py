@@ -1451,7 +1451,7 @@ def _demo_step(mill, engine):
     from bk_fast.erp import StyleIndex
 
     # (two schedules below against the same style tables: keyed once, as a service keeps them)
-    styles = StyleIndex(mill["style_capacity"], mill["style_work_center"])
+    styles = StyleIndex(mill["style_capacity"], mill["style_work_center"], engine=engine)
     s = _demo_schedule(mill, engine, styles=styles)
     jobs, mach = s.jobs, s.machines
     placed = jobs["reason"].isna()

@@ -1,7 +1,8 @@
 """Numba engine for text ids; same names, signatures and results as ``reference.text``: one open-addressing
 hash table of the keys per call (linear probing; a key's tag is its bytes when they are 7 or fewer, else an
 FNV-1a hash), a probe per query; white space stripped from the bytes (the ASCII white space and the UTF-8
-forms of the 19 non-ASCII characters ``str.strip()`` removes)."""
+forms of the 19 non-ASCII characters ``str.strip()`` removes). ``text_hash``: the bytes' 64-bit FNV-1a, value
+by value."""
 
 from __future__ import annotations
 
@@ -148,3 +149,12 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
             j = (j + np.uint64(1)) & mask
         out[i] = code
     counts[0] = shortened
+
+
+@jit
+def text_hash(off, data, out):
+    for i in range(out.shape[0]):
+        h = _FNV_OFFSET
+        for j in range(off[i], off[i + 1]):
+            h = (h ^ np.uint64(data[j])) * _FNV_PRIME
+        out[i] = h

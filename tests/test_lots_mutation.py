@@ -73,3 +73,14 @@ def test_the_rule_code_is_no_parameter():
     unknown parameter."""
     with pytest.raises(ValueError, match="lot rule 'fpq:code=3': FixedPeriods has no parameter 'code'"):
         lot_rule("fpq:code=3")
+
+
+@pytest.mark.parametrize("spec, cls, name", [("fpq:_expected=3", "FixedPeriods", "_expected"),
+                                             ("ww:_expected=1", "WagnerWhitin", "_expected"),
+                                             ("mmm:__class__=2", "MinMaxMultiple", "__class__")])
+def test_class_constants_and_attributes_are_no_parameters(spec, cls, name):
+    """Every name that is not one of the rule's parameters is the ValueError of an unknown parameter: the other
+    class constant ``_expected`` went through to the dataclass and came back as a TypeError of ``__init__``
+    (found by the mutation audit mutV)."""
+    with pytest.raises(ValueError, match=f"lot rule '{spec}': {cls} has no parameter '{name}'"):
+        lot_rule(spec)

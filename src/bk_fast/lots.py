@@ -234,7 +234,7 @@ def lot_rule(spec) -> LotRule:
             if cls not in _FIRST:
                 raise ValueError(f"lot rule {spec!r}: {cls.__name__} takes no parameters")
             k, v = _FIRST[cls], part
-        if k not in cls.__dataclass_fields__ or k == "code":
+        if k not in {f.name for f in fields(cls)}:  # (the parameters; not ClassVars such as code, _expected)
             raise ValueError(f"lot rule {spec!r}: {cls.__name__} has no parameter {k!r}")
         if k in kwargs:  # "ww:30,1" read as setup=1: the second bare value overwrote the first
             raise ValueError(f"lot rule {spec!r}: parameter {k!r} is given twice (a bare value is the "

@@ -35,7 +35,8 @@ def test_a_partial_tuple_label_under_a_three_level_header_names_its_columns():
     cols = pd.MultiIndex.from_tuples([("qty", "lbs", "a"), ("qty", "lbs", "b"), ("due", "x", "y")])
     df = pd.DataFrame([[1, 2, 3]], columns=cols)
     with warnings.catch_warnings(), \
-            pytest.raises(ValueError, match=re.escape("('qty', 'lbs') heads 2 columns, ('qty', 'lbs', 'a'), "
+            pytest.raises(ValueError, match=re.escape("orders has a three-level column header (MultiIndex columns): "
+                                                      "('qty', 'lbs') heads 2 columns, ('qty', 'lbs', 'a'), "
                                                       "('qty', 'lbs', 'b'); pass the full tuple")):
         warnings.simplefilter("ignore", pd.errors.PerformanceWarning)  # (pandas: past lexsort depth)
         one_column(df, ("qty", "lbs"), "orders")

@@ -104,8 +104,9 @@ that column) or flatten the header
         loc = cols.get_loc(label)
         subs = cols[[loc]] if isinstance(loc, (int, np.integer)) else cols[loc]
         if len(subs) != 1:
-            raise ValueError(f"{what} has a two-level column header (MultiIndex columns): {plain(label)!r} heads "
-                             f"{len(subs)} columns, {', '.join(repr(plain(c)) for c in subs[:6])}"
+            levels = {2: "two", 3: "three", 4: "four"}.get(cols.nlevels, str(cols.nlevels))
+            raise ValueError(f"{what} has a {levels}-level column header (MultiIndex columns): {plain(label)!r} "
+                             f"heads {len(subs)} columns, {', '.join(repr(plain(c)) for c in subs[:6])}"
                              f"{', ...' if len(subs) > 6 else ''}; pass the full tuple of one as the column's "
                              f"label (columns=..., or the function's argument for that column) or flatten the "
                              f"header")

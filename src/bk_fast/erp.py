@@ -996,16 +996,18 @@ class _PreparedStyles:
                 continue
             lo = np.searchsorted(self.pair_key[lv], row[sel], side="left")
             hi = np.searchsorted(self.pair_key[lv], row[sel], side="right")
-            take = np.concatenate([np.arange(a, b) for a, b in zip(lo.tolist(), hi.tolist())] or [[]])
-            vals = self.values.iloc[self.pair_row[lv][take.astype(np.int64)]].to_numpy(dtype=object)
+            count = hi - lo
+            before = np.cumsum(count) - count  # (the runs lo[i] .. hi[i] one after another, without a loop)
+            take = np.arange(int(count.sum()), dtype=np.int64) + np.repeat(lo - before, count)
+            vals = self.values.iloc[self.pair_row[lv][take]].to_numpy(dtype=object)
             # (read as one column, as :func:`_sched_work_centers`' frame of the level's pairs reads its values:
             # all text gives str (np.str_ too), all dates Timestamps)
             vals = pd.Series(vals).tolist()
             start = 0
-            for i, count in zip(sel.tolist(), (hi - lo).tolist()):
-                if count:
-                    out[i] = vals[start:start + count]
-                start += count
+            for i, n in zip(sel.tolist(), count.tolist()):
+                if n:
+                    out[i] = vals[start:start + n]
+                start += n
         return out
 
 

@@ -8,9 +8,13 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import bk_fast
 from bk_fast import erp
+
+from _optional import needs
 
 ORDERS = pd.DataFrame({"order": [1, 2], "item": ["Y", "Y"], "qty": [10.0, 10.0], "priority": [1, 2],
                        "due": [0, 0]})
@@ -298,6 +302,39 @@ def test_a_dash_is_no_number_zero_but_missing():
     assert clean_numbers(pd.Series(["-5"])).tolist() == [-5.0]
     assert all(missing_text(v) for v in ("$ -", " - ", "-", "N/A", "#N/A", " nan ", None, float("nan")))
     assert not any(missing_text(v) for v in ("12 lbs", "-5x", "0"))
+
+
+_SPELLING_PIECES = ["N/A", "NA", "nan", "#N/A N/A", "-", "$", "$ -", "null", "None", "x", "0", "-1.#IND", ""]
+_SPELLING_SPACE = [" ", "\t", "\n", "\xa0", "\x1c", "\u2028", "\u3000", "\x85", "\u200b", "\ufeff"]
+
+
+@needs("pyarrow")
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(_SPELLING_PIECES + _SPELLING_SPACE), max_size=4)
+                          .map("".join)), max_size=15))
+def test_spelled_missing_on_arrow_text_is_the_cell_by_cell_test(cells):
+    """Text that pyarrow holds is read by its regex and set kernels; the answer is the cell-by-cell test's
+    (:func:`missing_text`: ``str.strip`` then pandas' spellings, or ``_DASH_ZERO``'s fullmatch) for spellings
+    padded with every kind of white space ``str.isspace`` knows and two it does not (U+200B, U+FEFF), dashes and
+    dollars, missing cells (False)."""
+    from bk_fast._validate import missing_text, spelled_missing
+
+    want = [isinstance(v, str) and missing_text(v) for v in cells]
+    for dtype in ("str", pd.StringDtype("pyarrow")):
+        got = spelled_missing(pd.Series(cells, dtype=dtype))
+        assert got.dtype == bool and got.tolist() == want, dtype
+    assert spelled_missing(pd.Series(cells, dtype=object)).tolist() == want
+
+
+def test_space_class_is_every_character_str_isspace_knows():
+    """The white-space class the Arrow paths use (``SPACE_CLASS``) matches exactly the characters for which
+    ``str.isspace`` is true (which ``str.strip`` strips and ``re``'s ``\\s`` matches)."""
+    import sys
+
+    from bk_fast._validate import SPACE_CLASS
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    assert set(re.findall(SPACE_CLASS, every)) == {c for c in every if c.isspace()}
 
 
 def test_missing_column_message_stays_fast_in_a_very_wide_frame():

@@ -660,8 +660,8 @@ import pandas as pd  # noqa: E402
 
 from bk_fast._arrow_text import text_buffers, utf8_buffers  # noqa: E402
 from bk_fast._engine import resolve  # noqa: E402
-from bk_fast._validate import (clean_numbers, date_arg, find_column, float_column, is_time_value,  # noqa: E402
-                               isin, missing_text, plain, require_frame, spelled_missing)
+from bk_fast._validate import (SPACE_CLASS, clean_numbers, date_arg, find_column, float_column,  # noqa: E402
+                               is_time_value, isin, missing_text, plain, require_frame, spelled_missing)
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -702,7 +702,7 @@ def _sched_text(values) -> pd.Series:
 
 # white space as Python's str.isspace reads it (a space, tab, non-breaking space, ...): the characters themselves,
 # which pyarrow's regex takes too (its "\s" is ASCII only, Python's regex ~4x slower on 10^5 table rows)
-_SCHED_SPACE = "[\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+_SCHED_SPACE = f"{SPACE_CLASS}+"
 _SCHED_STRIP = f"^{_SCHED_SPACE}|{_SCHED_SPACE}$"  # (the white space str.strip strips)
 
 

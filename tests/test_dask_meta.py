@@ -148,3 +148,88 @@ def test_kits_requirement_item_outside_supply_id_dtype(engine):
     pd.testing.assert_frame_equal(got, bk_fast.allocate_kits(orders, req, supply, engine=engine).orders)
     lines = _declared_as_computed(res.lines)
     assert sorted(zip(lines["order"], lines["item"].tolist(), lines["taken"])) == [("K1", 300, 0.0), ("K2", 7, 3.0)]
+
+
+def test_weekly_balance_nullable_demand_ids_beside_integer_on_hand(engine):
+    """Demand keyed by nullable Int64 ids beside on_hand keyed by int64 ids: the function unites on_hand's ids
+    first and appends demand's ids that on_hand lacks, so the items are Int64 when demand brings such an id (20)
+    and int64 when it brings none, in memory as in every partition and their concatenation; the meta, the
+    function on the empty heads (which unite no ids), declared int64 in both cases."""
+    on_hand = pd.Series([5.0, 2.0], index=pd.Index([10, 30], dtype="int64"))
+    demand = pd.DataFrame({"item": pd.array([10, 20, 30, 20], dtype="Int64"), "period": [0, 0, 1, 1],
+                           "qty": [1.0, 2.0, 3.0, 4.0]})
+    for sizes in ([4], [2, 0, 2]):
+        got = _declared_as_computed(bkd.weekly_balance(on_hand, _dd(demand, sizes), npartitions=len(sizes),
+                                                       engine=engine))
+        assert str(got.index.dtype) == "Int64"
+        assert got.index.tolist() == [10, 20, 30]
+        assert got["total_balance"].tolist() == [4.0, -6.0, -1.0]  # 5 - 1, 0 - 2 - 4, 2 - 3
+        pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(on_hand, demand, engine=engine).sort_index())
+    known = demand[demand["item"] != 20]
+    got = _declared_as_computed(bkd.weekly_balance(on_hand, _dd(known, [1, 0, 1]), npartitions=2, engine=engine))
+    assert str(got.index.dtype) == "int64"
+    assert got["total_balance"].tolist() == [4.0, -1.0]
+    pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(on_hand, known, engine=engine))
+
+
+_NUMERIC = {"int64": pd.Index([10, 20], dtype="int64"), "Int64": pd.Index(pd.array([10, 20], dtype="Int64")),
+            "float": pd.Index([1.5, 2.5])}
+
+
+@pytest.mark.parametrize("g_kind, o_kind", [("int64", "Int64"), ("Int64", "int64"), ("float", "Int64"),
+                                            ("Int64", "float")])
+def test_net_requirements_empty_gross_beside_on_hand_of_another_numeric_kind(g_kind, o_kind, engine):
+    """An empty gross (one empty partition) keyed by ``g_kind`` ids beside on_hand with rows keyed by ``o_kind``
+    ids: the function skips the empty gross's ids, so the items (every frame's index) have on_hand's dtype, in
+    memory as in the partitions; the meta, the function on the empty heads, declared gross's dtype."""
+    gross = pd.DataFrame({"item": pd.Series(_NUMERIC[g_kind]), "period": [0, 0], "qty": [1.0, 2.0]}).iloc[:0]
+    ids = _NUMERIC[o_kind]
+    on_hand = pd.Series([4.0, 0.0], index=ids)
+    res = bkd.net_requirements(_dd(gross, [0]), on_hand, engine=engine)
+    mem = bk_fast.net_requirements(gross, on_hand, engine=engine)
+    summary = _declared_as_computed(res.summary)
+    assert summary.index.dtype == ids.dtype
+    assert summary.index.tolist() == ids.tolist()
+    assert summary["on_hand"].tolist() == [4.0, 0.0] and summary["total_planned"].tolist() == [0.0, 0.0]
+    pd.testing.assert_frame_equal(summary, mem.summary.rename_axis("item"))
+    for lazy, frame in ((res.record, mem.record), (res.orders, mem.orders)):
+        got = _declared_as_computed(lazy)
+        assert got.index.dtype == ids.dtype
+        pd.testing.assert_frame_equal(got, frame.set_index("item"))
+
+
+def test_net_requirements_integer_gross_beside_nullable_on_hand_with_a_new_id(engine):
+    """Gross keyed by int64 ids (10, 20) beside on_hand keyed by Int64 ids (10, 30): on_hand brings an id gross
+    lacks (30), so the united items of the summary and record are Int64, in memory as in the partitions (the one
+    holding 30 answers Int64 ids); the meta declared int64. Item 10 needs 16 - 6 = 10, item 20 needs 5, item 30
+    nothing."""
+    gross = pd.DataFrame({"item": [10, 20], "period": [0, 0], "qty": [16.0, 5.0]})
+    on_hand = pd.Series([6.0, 1.0], index=pd.Index(pd.array([10, 30], dtype="Int64")))
+    res = bkd.net_requirements(_dd(gross, [1, 0, 1]), on_hand, npartitions=3, engine=engine)
+    mem = bk_fast.net_requirements(gross, on_hand, engine=engine)
+    summary = _declared_as_computed(res.summary)
+    assert str(summary.index.dtype) == "Int64"
+    assert summary.index.tolist() == [10, 20, 30]
+    assert summary["total_planned"].tolist() == [10.0, 5.0, 0.0]
+    pd.testing.assert_frame_equal(summary, mem.summary.rename_axis("item"))
+    # (the orders: only the ranges of 10 and 20 hold some, whose ids unite as int64, so they are int64 where memory
+    # has Int64: which ranges hold orders is known when computed only; the meta declares what compute() gives)
+    orders = _declared_as_computed(res.orders)
+    assert orders.index.tolist() == [10, 20] and orders["qty"].tolist() == [10.0, 5.0]
+    pd.testing.assert_frame_equal(orders, mem.orders.set_index("item"), check_index_type=False)
+    pd.testing.assert_frame_equal(_declared_as_computed(res.record), mem.record.set_index("item"))
+
+
+@pytest.mark.parametrize("supplied", [[1.5, 2.5], [10.0, 20.0]])
+def test_allocate_empty_integer_orders_beside_float_supply(supplied, engine):
+    """Orders without rows keyed by int64 ids beside supply keyed by float ids: no partition delivers, so
+    ``compute()`` gives the first partition's empty deliveries, keyed by the orders' int64 ids as in memory; the
+    meta declared the items' dtype (float64)."""
+    orders = pd.DataFrame({"order": [1], "item": [10], "qty": [3.0], "priority": 1, "due": 0}).iloc[:0]
+    supply = pd.DataFrame({"item": supplied, "period": 0, "qty": [5.0, 6.0]})
+    res = bkd.allocate(_dd(orders, [0]), supply, engine=engine)
+    mem = bk_fast.allocate(orders, supply, engine=engine)
+    got = _declared_as_computed(res.deliveries)
+    assert got.index.dtype == np.int64 and len(got) == 0
+    pd.testing.assert_frame_equal(got, mem.deliveries.set_index("item"))
+    assert len(_declared_as_computed(res.orders)) == 0

@@ -39,7 +39,10 @@ partition, though a partition's own items may unite otherwise; so do text ids of
 ``str``, pandas' ``string`` or Arrow strings in ``pd.ArrowDtype`` (``dtype_backend="pyarrow"`` readers), and
 such ids beside an empty input of another kind. An input whose partitions hold Arrow ``string`` and
 ``large_string`` ids (files from several writers), or pandas ``string`` and ``str`` ids (unless another
-input's partitions differ otherwise), counts as its ``compute()`` (``pd.concat``) gives it.
+input's partitions differ otherwise), counts as its ``compute()`` (``pd.concat``) gives it. Nullable ids
+(``Int64``) beside NumPy numbers are nullable items when they join the in-memory union (the first input with
+ids, or bringing an id the earlier inputs lack), as in memory; but netting's ``orders`` hold the item ranges
+with planned orders only, whose ids may unite as int64 where the whole call's are ``Int64``.
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -638,7 +641,7 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
                exact: bool = True, phased=(), united=None):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
     (sorted items, per-source period orders, :func:`_united` of ``united`` or None, each input's distinct ids
-    (None unless ``exact``)). A row without an item
+    (None unless ``exact``), :func:`_numeric_ids` of ``united`` or None). A row without an item
     id is a ValueError naming the input (``names``, in the order of ``inputs``), the column, the row's
     position in the whole input and its label. ``exact``: the ids of the inputs are made comparable exactly
     first, as the netting functions do (:func:`bk_fast._validate.same_ids`: the same ValueError for a float id
@@ -664,14 +667,73 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
                                  f"id in its {where}")
             offset += n
     if not exact:
-        return _sorted_items([d[0] for parts in found for d in parts]), per, None, None
+        return _sorted_items([d[0] for parts in found for d in parts]), per, None, None, None
     # one Index per input (its partitions share a dtype), then the inputs' ids made comparable exactly: a
     # float64 union would round int64/uint64 ids beyond 2**53 (distinct items collapse) and let a float id of
     # one input match an integer id of another, which the in-memory function refuses
     per_input = [_union_ids([d[0] for d in parts]) for parts in found]
     what = names if names else ["input"] * len(per_input)
     ids = same_ids(list(zip(what, per_input)))
-    return _sorted_items(ids), per, (None if united is None else _united(ids, found, united)), ids
+    if united is None:
+        return _sorted_items(ids), per, None, ids, None
+    return _sorted_items(ids), per, _united(ids, found, united), ids, _numeric_ids(ids, found, united)
+
+
+def _numeric_ext(dtype) -> bool:
+    """Whether ``dtype`` is an extension dtype of numbers (nullable ``Int64`` / ``Float64``, Arrow integers or
+    floats in ``pd.ArrowDtype``)."""
+    return (isinstance(dtype, pd.api.extensions.ExtensionDtype) and getattr(dtype, "kind", "O") in "iuf"
+            and not _text_extension(dtype))
+
+
+def _numeric_ids(ids: list, found: list, order) -> list | None:
+    """With ids of one numeric extension dtype (:func:`_numeric_ext`) in some input's partitions, the others'
+    NumPy numbers: each input's distinct ids in its own dtype (``ids``, :func:`_distinct`, read them through NumPy;
+    the dtype is in ``found``), in the order of ``order``, the single-machine function's; else None (also when an
+    input's partitions holding rows differ in dtype; extension dtypes of several kinds, Float64 or Arrow integers
+    beside Int64, unite otherwise in the partitions)."""
+    dtypes = {d[3] for parts in found for d in parts}
+    ext = {t for t in dtypes if _numeric_ext(t)}
+    if len(ext) != 1 or any(not _numeric_ext(t) and not (isinstance(t, np.dtype) and t.kind in "iuf")
+                            for t in dtypes):
+        return None
+    own = []
+    for k in order:
+        kinds = {d[3] for d in found[k] if d[1]}
+        if len(kinds) > 1:
+            return None
+        t = kinds.pop() if kinds else None
+        own.append(ids[k].astype(t) if len(ids[k]) and _numeric_ext(t) else ids[k])
+    return own
+
+
+def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None, bounds=None) -> pd.DataFrame:
+    """``meta`` (an empty answer keyed by item) with the index dtype of the partitions' answers when numeric
+    extension ids are involved (``own``, :func:`_numeric_ids`); as it is otherwise. The function unites the
+    inputs' ids in order (``netting._union``): an input's ids join when it is the first with ids or brings an id
+    the earlier ones lack, Int64 beside int64 giving Int64. A partition unites its inputs' ids in its item range
+    so and keeps a nullable dtype (:func:`_as_items`, cast to ``like`` as there), and an input's ids join in some
+    range exactly when they join in the whole call, so the answers of all the ranges with ids concatenate to the
+    dtype of the whole union. The function on the empty heads unites no ids: its index had the first input's
+    dtype (int64 where Int64 ids with rows join, Int64 where only an empty input is Int64). ``bounds`` (the item
+    ranges) for an answer holding rows of some items only (planned orders): the union's dtype only when every
+    range's union has it (which ranges hold rows is known when computed only), else ``meta`` as it is."""
+    if own is None or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
+        return meta
+    whole = _as_items(_net._union(own)[:0], like)
+    if getattr(whole.dtype, "kind", "O") not in "iuf":
+        return meta
+    if bounds is not None and len(bounds):
+        cut = []
+        for i in own:  # (each input's ids in order of range, and where each range starts)
+            where = _range_of(bounds, i.to_numpy())
+            by = np.argsort(where, kind="stable")
+            cut.append((i[by], np.searchsorted(where[by], np.arange(len(bounds) + 2))))
+        for j in range(len(bounds) + 1):
+            got = [i[c[j]:c[j + 1]] for i, c in cut]
+            if any(len(g) for g in got) and _as_items(_net._union(got)[:0], like).dtype != whole.dtype:
+                return meta
+    return meta.set_axis(whole.rename(meta.index.name), axis=0)
 
 
 def _united(ids: list, found: list, order) -> pd.Index | None:
@@ -959,8 +1021,8 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
                     if k[1] is not None] if periods is None else []
     # (united in memory as on_hand, demand, receipts: past_due's ids are on_hand's, demand's or receipts')
     order = [names.index(n) for n in ("on_hand", "demand", "receipts") if n in names]
-    items, porders, united, in_ids = _item_plan(keyed, npartitions, long_sources, names,
-                                                phased=("demand", "receipts"), united=order)
+    items, porders, united, in_ids, own = _item_plan(keyed, npartitions, long_sources, names,
+                                                     phased=("demand", "receipts"), united=order)
     per = _global_periods(sources, porders, periods, ("demand", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -985,8 +1047,8 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
                                               pieces(past_due, j), per, engine, like, keys)
              for j in range(nparts)]
     # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have)
-    return _from_parts(parts, _empty_like(meta, items, like) if len(items) else meta.head(0),
-                       divisions if len(items) else None)
+    meta = _with_union(_empty_like(meta, items, like), own, like) if len(items) else meta.head(0)
+    return _from_parts(parts, meta, divisions if len(items) else None)
 
 
 def _meta_on_hand(on_hand):
@@ -1107,8 +1169,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     phased = {id(obj): name for (obj, _), name in zip(sources, ("gross", "receipts"))}
     long_sources = [(obj, k[1], name) for (obj, k), name in zip(sources, ("gross", "receipts"))
                     if k[1] is not None] if periods is None else []
-    items, porders, united, _ = _item_plan(keyed, npartitions, long_sources, names, phased=("gross", "receipts"),
-                                           united=range(len(keyed)))  # (gross, receipts, on_hand, as in memory)
+    # (ids united as gross, receipts, on_hand, as in memory)
+    items, porders, united, _, own = _item_plan(keyed, npartitions, long_sources, names,
+                                                phased=("gross", "receipts"), united=range(len(keyed)))
     per = _global_periods(sources, porders, periods, ("gross", "receipts"))
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
@@ -1125,7 +1188,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     # inputs as they are, whose dtypes the heads have)
     metas = _net_part(_meta(gross).head(0), _meta_on_hand(on_hand), _meta_on_hand(receipts),
                       {**kwargs, "engine": "numpy"}, like, None if len(items) else keys)
-    metas = [_empty_like(m, items, like) if len(items) else m.head(0) for m in metas]
+    # (the orders hold the items with planned orders only)
+    metas = [_with_union(_empty_like(m, items, like), own, like, bounds if k == 1 else None) if len(items)
+             else m.head(0) for k, m in enumerate(metas)]
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
                                                    kw, like, keys) for j in range(nparts)]
@@ -1210,7 +1275,7 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     keyed = [(orders, o_item), (supply, s_item)]
     # (exact, as the in-memory allocate matches the order and supply ids: the ranges keep each item together)
     # (the deliveries' ids are the orders', in the orders' dtype, as in memory: ``united`` of the orders only)
-    items, _, united, ids = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0])
+    items, _, united, ids, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0])
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -1225,8 +1290,11 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
     # (the deliveries keep the orders' id dtype, as in memory: so a text dtype of empty orders beside supply ids
     # that are not text)
-    # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have)
-    metas = [_empty_like(meta[0], items, like, ids[0]) if len(items) else meta[0].head(0), meta[1], meta[2]]
+    # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have; no ordered
+    # items: no partition delivers, and Dask's compute() gives the first partition's empty deliveries, the
+    # function's on empty orders cast as the partitions cast theirs, not the items' dtype: empty int64 orders beside
+    # float supply ids deliver int64 ids, as in memory)
+    metas = [_empty_like(meta[0], items, like, ids[0]) if len(ids[0]) else meta[0].head(0), meta[1], meta[2]]
     parts = [delayed(_alloc_part, nout=3, pure=True)(o_split[j], s_split[j], kwargs, like) for j in range(nparts)]
     div = divisions if len(items) else None
     return AllocationFrames(_from_parts([p[0] for p in parts], metas[0], div),

@@ -258,3 +258,45 @@ def test_work_center_types_inferred_as_the_tables_path_does():
         # without it; the index must give the tables' types either way)
         assert tables == values
         assert list(map(_typed, index._work_centers(query))) == list(map(_typed, tables))
+
+
+def test_a_work_center_of_a_row_without_a_style_does_not_merge_others():
+    """Decimal("1") on a row with no style must not decide how 1.0 and np.int64(1) of style A compare (pandas'
+    factorize takes Decimal == np.int64 for unequal, its TypeError, while 1.0 equals both): A lists [1.0], as
+    the tables do (found by review rev40: the build factorized every row's work center)."""
+    from decimal import Decimal
+
+    swc = pd.DataFrame({"Style": [None, "A", "A"], "WC": pd.Series([Decimal("1"), 1.0, np.int64(1)], dtype=object)})
+    query = np.array(["A"], dtype=object)
+    got = StyleIndex(swc.assign(**{"lbs/day": 1.0}), swc)._work_centers(query).tolist()
+    assert got == [[1.0]] and type(got[0][0]) is float
+    assert got == erp._sched_work_centers(swc, query).tolist()
+
+
+def test_an_index_pickled_by_the_earlier_version_is_keyed_again(mill):
+    """An index pickled before its hashes were the text_hash kernel's (pandas' hash_array, no ``engine`` nor
+    ``distinct``) is keyed again when unpickled: the tables' answers, not lookups that miss every style."""
+    import pickle
+
+    cap, swc = mill["style_capacity"].iloc[:500], mill["style_work_center"].iloc[:500]
+    index = StyleIndex(cap, swc)
+    for prepared in (index._capacity, index._work_center):
+        prepared.hash = [pd.util.hash_array(np.asarray(h, dtype=object)) for h in prepared.hash]
+        del prepared.engine, prepared.distinct
+    query = pd.concat([cap["Style"].iloc[::9], pd.Series(["77/1", None])]).to_numpy(dtype=object)
+    again = pickle.loads(pickle.dumps(index))
+    pd.testing.assert_frame_equal(erp_capacity(query, again), erp_capacity(query, cap))
+    distinct = np.asarray(pd.unique(pd.Series(query, dtype=object)), dtype=object)
+    assert again._work_centers(distinct).tolist() == erp._sched_work_centers(swc, distinct).tolist()
+
+
+def test_styles_with_lone_surrogates_held_by_python():
+    """With pandas' str held by Python (``mode.string_storage = "python"``) a style may hold a lone surrogate
+    (Arrow refuses it): the index hashes the strings' bytes (surrogates passed through) and answers as the
+    tables do (it raised UnicodeEncodeError, converting the keys to Arrow)."""
+    with pd.option_context("mode.string_storage", "python"):
+        cap = pd.DataFrame({"Style": ["A\ud800/1", "B 2/1", "A\ud800/2"], "lbs/day": [500.0, 600.0, 700.0]})
+        query = np.array(["A\ud800/1", "A\ud800/9", "B2/1", "C/1"], dtype=object)
+        got = erp_capacity(query, StyleIndex(cap))
+        assert got["lbs_per_day"].tolist() == [500.0, 500.0, 600.0, 616.0]
+        pd.testing.assert_frame_equal(got, erp_capacity(query, cap))

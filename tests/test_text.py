@@ -365,3 +365,11 @@ def test_text_hash_of_arrow_slices_equals_python_bytes(engine):
     resolve("text_hash", engine)(off, data, out)
     want = _hashes(["" if pd.isna(v) else v for v in col], "numpy")
     np.testing.assert_array_equal(out, want)
+
+
+def test_text_hash_refuses_offsets_that_do_not_number_the_values(engine):
+    """``off`` must hold one offset more than there are values: ValueError on every engine, not a read past the
+    offsets."""
+    data, off = utf8_buffers(["ab", "c"])
+    with pytest.raises(ValueError, match="text_hash"):
+        resolve("text_hash", engine)(off[:-1], data, np.empty(2, dtype=np.uint64))

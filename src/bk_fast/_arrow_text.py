@@ -19,8 +19,10 @@ import pandas as pd
 
 def text_buffers(values) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``(offsets int64[n + 1], data uint8, missing uint8[n])`` of a text column (Series, Index or array)
-    backed by Arrow strings (pandas' ``str`` dtype with pyarrow, ``string[pyarrow]``, an ``ArrowDtype`` string);
-    None for any other column (object, Python-backed strings, Arrow string views). Value ``i`` is
+    backed by Arrow strings (pandas' ``str`` dtype with pyarrow, ``string[pyarrow]``, an ``ArrowDtype`` string),
+    or held by Python in pandas' ``str`` / ``string[python]`` (converted to Arrow when pyarrow is there, which
+    refuses lone surrogates);
+    None for any other column (object, Arrow string views). Value ``i`` is
     ``data[offsets[i]:offsets[i + 1]]``; read-only views of the column's buffers where they can be."""
     arr = values.array if isinstance(values, (pd.Series, pd.Index)) else values
     if not hasattr(arr, "__arrow_array__") or not isinstance(arr.dtype, (pd.StringDtype, pd.ArrowDtype)):

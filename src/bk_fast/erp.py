@@ -850,7 +850,9 @@ def _sched_match(table_styles, query):
 def _key_hashes(keys: pd.Series, engine: str | None = None) -> np.ndarray:
     """64-bit hashes of text keys (none missing): the FNV-1a of their UTF-8 bytes (the ``text_hash`` kernel on
     ``engine``; every engine's are the same), so equal text has one hash whether pyarrow or Python holds it."""
-    buffers = text_buffers(keys)
+    # (pyarrow's bytes as they are; else the Python strings encoded, lone surrogates passed through: text_buffers
+    # would convert a Python-held str column to Arrow, which refuses them)
+    buffers = text_buffers(keys) if _sched_arrow(keys) else None
     if buffers is None:
         data, off = utf8_buffers(keys.tolist())
     else:
@@ -927,7 +929,12 @@ class _PreparedStyles:
         self.values = None if values is None else values.reset_index(drop=True).copy()
         if values is not None:  # (equal values as one code: one factorize for the three levels)
             present = values.notna().to_numpy()
-            wcodes = np.asarray(pd.factorize(self.values)[0], dtype=np.int64) + 1
+            # (of the rows with a style only, the rows every level keys: pandas' equality of mixed types is not
+            # transitive, Decimal("1") == 1.0 == np.int64(1) but Decimal("1") != np.int64(1), so a value of a row
+            # without a style would decide which of the others are one)
+            keyed = np.flatnonzero(self.text.notna().to_numpy() & present)
+            wcodes = np.zeros(len(present), dtype=np.int64)
+            wcodes[keyed] = np.asarray(pd.factorize(self.values.iloc[keyed])[0], dtype=np.int64) + 1
             wbase = int(wcodes.max(initial=0)) + 1
         for lv in range(len(_SCHED_LEVELS)):
             key = _level_key(self.text, lv)
@@ -948,6 +955,14 @@ class _PreparedStyles:
             order = np.argsort(kid[pair], kind="stable")
             self.pair_key.append(kid[pair][order])
             self.pair_row.append(pair[order])
+
+    def __setstate__(self, state: dict) -> None:
+        """An index pickled by an earlier version (its hashes pandas' ``hash_array``, no ``distinct``) is keyed
+        again from its text and values; a current one is restored as it is."""
+        if "distinct" in state:
+            self.__dict__.update(state)
+        else:
+            self.__init__(state["text"], state["values"])
 
     def _find(self, keys: pd.Series, lv: int) -> np.ndarray:
         """First table row of each of ``keys`` (level ``lv`` keys, none missing) at that level, or -1."""

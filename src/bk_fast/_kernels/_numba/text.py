@@ -153,6 +153,8 @@ def text_lookup(key_off, key_data, q_off, q_data, q_missing, strip, out, counts)
 
 @jit
 def text_hash(off, data, out):
+    if off.shape[0] != out.shape[0] + 1:
+        raise ValueError("text_hash: the offsets must number the values + 1")
     for i in range(out.shape[0]):
         h = _FNV_OFFSET
         for j in range(off[i], off[i + 1]):

@@ -43,6 +43,8 @@ def text_hash(off, data, out):
     in, then multiplied by the FNV prime, modulo 2**64; an empty value hashes to ``FNV_OFFSET``): equal bytes,
     equal hash, on every engine and machine. Vectorized over the values, a step per byte position (the values
     still longer than it), so the work is the total of the bytes."""
+    if off.shape[0] != out.shape[0] + 1:
+        raise ValueError(f"text_hash: {off.shape[0]} offsets for {out.shape[0]} values (expected {out.shape[0] + 1})")
     start = np.asarray(off[:-1], dtype=np.int64)
     length = np.asarray(off[1:], dtype=np.int64) - start
     h = np.full(out.shape[0], FNV_OFFSET, dtype=np.uint64)

@@ -70,7 +70,8 @@ def stats() -> dict[str, dict[str, float]]:
     """Call statistics of the drop-ins since start (or :func:`reset_stats`), ready to serve as JSON.
 
     One entry per function name: ``calls``, ``rows`` (input rows), ``seconds`` (total wall time),
-    ``fallback_calls`` (calls served by the plain pandas path), and for patched services ``original_calls`` /
+    ``fallback_calls`` (calls the kernels could not serve, left to the plain pandas path: unusual dtypes, missing
+    columns; a call that asks for ``engine="pandas"`` is no fallback), and for patched services ``original_calls`` /
     ``original_seconds`` (calls that ``BK_FAST_DISABLE=1`` routed to the original method).
 
     Examples

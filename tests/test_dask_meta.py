@@ -233,3 +233,23 @@ def test_allocate_empty_integer_orders_beside_float_supply(supplied, engine):
     assert got.index.dtype == np.int64 and len(got) == 0
     pd.testing.assert_frame_equal(got, mem.deliveries.set_index("item"))
     assert len(_declared_as_computed(res.orders)) == 0
+
+
+@pytest.mark.parametrize("arrow", ["int64[pyarrow]", "double[pyarrow]"])
+def test_huge_uint64_ids_beside_arrow_ids_still_answer(arrow, engine):
+    """Demand keyed by NumPy uint64 ids beyond 2**63 beside on_hand keyed by Arrow numbers: the function makes
+    the ids comparable first and answers (a uint64 index); the meta's union of the ids in their own dtypes,
+    which pandas unites as Arrow and Arrow refuses (ArrowInvalid, when the graph was built), is left out, and
+    the lazy answers equal the function's (found by review rev41 of bc42141)."""
+    pytest.importorskip("pyarrow")
+    demand = pd.DataFrame({"item": np.array([2 ** 63, 10], dtype=np.uint64), "period": [0, 0], "qty": [5.0, 5.0]})
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(pd.array([10, 40], dtype=arrow)))
+    want = bk_fast.weekly_balance(on_hand, demand, engine=engine)
+    got = bkd.weekly_balance(on_hand, _dd(demand, [2]), npartitions=1, engine=engine).compute()
+    assert str(want.index.dtype) == "uint64" and want.index.tolist() == [10, 40, 2 ** 63]
+    pd.testing.assert_frame_equal(got.sort_index(), want.sort_index())
+    assert got["total_balance"].tolist() == [-4.0, 2.0, -5.0]  # 1 - 5, 2, 0 - 5
+    net = bkd.net_requirements(_dd(demand, [2]), on_hand, engine=engine)
+    summary = bk_fast.net_requirements(demand, on_hand, engine=engine).summary
+    summary.index.name = "item"  # (the lazy summary names its index, as in test_dask.py)
+    pd.testing.assert_frame_equal(net.summary.compute().sort_index(), summary.sort_index())

@@ -717,9 +717,19 @@ def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None, bou
     dtype of the whole union. The function on the empty heads unites no ids: its index had the first input's
     dtype (int64 where Int64 ids with rows join, Int64 where only an empty input is Int64). ``bounds`` (the item
     ranges) for an answer holding rows of some items only (planned orders): the union's dtype only when every
-    range's union has it (which ranges hold rows is known when computed only), else ``meta`` as it is."""
+    range's union has it (which ranges hold rows is known when computed only), else ``meta`` as it is; so too
+    when the ids in their own dtypes do not unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas
+    unites them as Arrow, which refuses them; the function, having made the ids comparable first, answers)."""
     if own is None or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
         return meta
+    try:
+        return _with_union_of(meta, own, like, bounds)
+    except Exception:  # noqa: BLE001 - (the meta is a declaration; the partitions compute as they do)
+        return meta
+
+
+def _with_union_of(meta: pd.DataFrame, own: list, like: pd.Index | None, bounds) -> pd.DataFrame:
+    """:func:`_with_union`'s answer, which may raise where the ids do not unite."""
     whole = _as_items(_net._union(own)[:0], like)
     if getattr(whole.dtype, "kind", "O") not in "iuf":
         return meta

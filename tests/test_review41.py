@@ -4,12 +4,13 @@ pin (text that only looks blank, Arrow arrays of several chunks, every key missi
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 import bk_fast.erp as erp
 from bk_fast._validate import spelled_missing
 from bk_fast.erp import StyleIndex, erp_capacity
+
+from _optional import param
 
 # (cell, spells a missing value): white space is what str.isspace reads (U+200B and U+FEFF are not), a dash alone
 # with an optional "$" before it is an accounting zero, anything else inside the text counts
@@ -22,13 +23,16 @@ CELLS = [
 
 def _arrow_series(kind: str, cells: list) -> pd.Series:
     if kind == "chunks":  # (three chunks, one of them empty)
+        import pyarrow as pa
+
         ca = pa.chunked_array([pa.array(cells[:5], pa.string()), pa.array([], pa.string()),
                                pa.array(cells[5:], pa.string())])
         return pd.Series(pd.arrays.ArrowStringArray(ca))
     return pd.Series(cells, dtype=kind)
 
 
-@pytest.mark.parametrize("kind", ["str", "string[pyarrow]", "chunks", "string[python]", "object"])
+@pytest.mark.parametrize("kind", ["str", param("string[pyarrow]", "pyarrow"), param("chunks", "pyarrow"),
+                                  "string[python]", "object"])
 def test_spelled_missing_on_look_alike_text(kind):
     """Each cell's answer as written in CELLS (a missing cell: False), whichever way the text is held: the Arrow
     path (regex strip by the str.isspace class, is_in, the dash-zero pattern) must not read U+200B, U+FEFF or NUL
@@ -42,7 +46,7 @@ def test_spelled_missing_on_look_alike_text(kind):
     assert spelled_missing(_arrow_series(kind, cells).iloc[3:9]).tolist() == want[3:9]
 
 
-@pytest.mark.parametrize("kind", ["str", "string[pyarrow]"])
+@pytest.mark.parametrize("kind", ["str", param("string[pyarrow]", "pyarrow")])
 def test_spelled_missing_empty_and_all_missing(kind):
     """No cells: an empty bool array; only missing cells: all False (a missing cell spells nothing)."""
     empty = spelled_missing(pd.Series([], dtype=kind))

@@ -660,8 +660,9 @@ import pandas as pd  # noqa: E402
 
 from bk_fast._arrow_text import text_buffers, utf8_buffers  # noqa: E402
 from bk_fast._engine import resolve  # noqa: E402
-from bk_fast._validate import (SPACE_CLASS, clean_numbers, date_arg, find_column, float_column,  # noqa: E402
-                               is_time_value, isin, missing_text, plain, require_frame, spelled_missing)
+from bk_fast._validate import (SPACE_CLASS, SPACE_STRIP, clean_numbers, date_arg, find_column,  # noqa: E402
+                               float_column, is_time_value, isin, missing_text, plain, require_frame,
+                               spelled_missing)
 
 _SCHED_DEFAULT_RATE = 616.0
 
@@ -703,12 +704,13 @@ def _sched_text(values) -> pd.Series:
 # white space as Python's str.isspace reads it (a space, tab, non-breaking space, ...): the characters themselves,
 # which pyarrow's regex takes too (its "\s" is ASCII only, Python's regex ~4x slower on 10^5 table rows)
 _SCHED_SPACE = f"{SPACE_CLASS}+"
-_SCHED_STRIP = f"^{_SCHED_SPACE}|{_SCHED_SPACE}$"  # (the white space str.strip strips)
+_SCHED_STRIP = SPACE_STRIP  # (the white space str.strip strips)
 
 
 def _sched_key(text: pd.Series, level: int) -> pd.Series:
     """Key of the ERP's style lookup at ``level``: 0 the text as is, 1 without spaces (any white space: a
-    non-breaking space or a tab as a space), 2 the base before ``/`` (of the text without spaces)."""
+    non-breaking space or a tab as a space), 2 the base before ``/`` (of the text without spaces). Element by
+    element: the key of some rows is those rows of the whole column's key."""
     if level == 0:
         return text
     nospace = _without_space(text)
@@ -760,10 +762,14 @@ def _base_key(nospace: pd.Series) -> pd.Series:
     55 ms for 5.5 * 10^5 styles against its regex)."""
     if not _sched_arrow(nospace):
         return nospace.str.replace(r"/.*$", "", regex=True)
+    return _arrow_text(_arrow_base(nospace.array.__arrow_array__()), nospace)
+
+
+def _arrow_base(data):
+    """Each value of ``data`` (pyarrow text) up to its first ``/`` (all of it without one), by pyarrow's split."""
     import pyarrow.compute as pc
 
-    data = nospace.array.__arrow_array__()
-    return _arrow_text(pc.list_element(pc.split_pattern(data, "/", max_splits=1), 0), nospace)
+    return pc.list_element(pc.split_pattern(data, "/", max_splits=1), 0)
 
 
 def _sched_probe(keys: pd.Series, among: pd.Index) -> np.ndarray:
@@ -795,7 +801,7 @@ def _sched_candidates(ttext: pd.Series, qtext: pd.Series) -> np.ndarray:
 
     data = ttext.array.__arrow_array__()
     qbases = _sched_key(qtext, 2).dropna().array.__arrow_array__().cast(data.type)
-    base = pc.list_element(pc.split_pattern(data, "/", max_splits=1), 0)
+    base = _arrow_base(data)
     plain = _plain_text(base)
     hit = pc.fill_null(pc.is_in(base, value_set=qbases), False).to_numpy(zero_copy_only=False) & plain
     spaced = np.flatnonzero(~plain)
@@ -860,13 +866,6 @@ def _key_hashes(keys: pd.Series, engine: str | None = None) -> np.ndarray:
     out = np.empty(len(keys), dtype=np.uint64)
     resolve("text_hash", engine)(off, data, out)
     return out
-
-
-def _level_key(text: pd.Series, level: int) -> pd.Series:
-    """:func:`_sched_key` at ``level`` as :func:`_sched_match` derives it (the base cut from the text without
-    spaces); element by element, so the key of some rows is the same rows of the whole column's key."""
-    key = _sched_key(text, min(level, 1))
-    return _base_key(key) if level == 2 else key
 
 
 def _keyed_by_hash(key: pd.Series, engine: str | None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
@@ -936,8 +935,10 @@ class _PreparedStyles:
             wcodes = np.zeros(len(present), dtype=np.int64)
             wcodes[keyed] = np.asarray(pd.factorize(self.values.iloc[keyed])[0], dtype=np.int64) + 1
             wbase = int(wcodes.max(initial=0)) + 1
+        key = self.text
         for lv in range(len(_SCHED_LEVELS)):
-            key = _level_key(self.text, lv)
+            if lv:  # (each level's key from the one before: without spaces, then the base of that)
+                key = _without_space(key) if lv == 1 else _base_key(key)
             # (kid: each row's key as its first row)
             kid, h, first = _keyed_by_hash(key, engine) or _keyed_by_codes(key, engine)
             self.hash.append(h)
@@ -984,7 +985,7 @@ class _PreparedStyles:
         for step in range(int((hi - lo).max())):  # (one step unless two keys share a hash)
             cand = np.flatnonzero((found < 0) & (lo + step < hi))
             rows = self.row[lv][lo[cand] + step]
-            same = _level_key(self.text.iloc[rows], lv).to_numpy(dtype=object) == qtext[cand]
+            same = _sched_key(self.text.iloc[rows], lv).to_numpy(dtype=object) == qtext[cand]
             found[cand[same]] = rows[same]
         return found
 
@@ -1001,7 +1002,7 @@ class _PreparedStyles:
             todo = np.flatnonzero((row < 0) & named)
             if not todo.size:
                 break
-            at = self._find(_level_key(qtext.iloc[todo], lv), lv)
+            at = self._find(_sched_key(qtext.iloc[todo], lv), lv)
             hit = at >= 0
             row[todo[hit]] = at[hit]
             how[todo[hit]] = name

@@ -113,6 +113,16 @@ def _source_hash(obj) -> str:
         return ""
 
 
+def _string_storage() -> tuple:
+    """Where pandas keeps text in this process (its ``str`` and ``string`` dtypes: "pyarrow" or "python").
+
+    Part of every cache key: a frame pickled where pandas held its text in Python objects (no pyarrow installed,
+    or ``mode.string_storage = "python"``) unpickles with that storage, and a mill read back from such a file
+    timed the text paths on other arrays than ``make_mill`` gives in this process.
+    """
+    return pd.StringDtype(na_value=np.nan).storage, pd.StringDtype().storage
+
+
 def cached(fn, *args, deps=(), **kwargs):
     """``fn(*args, **kwargs)``, computed once per process and once per machine (pickled to disk).
 
@@ -120,7 +130,7 @@ def cached(fn, *args, deps=(), **kwargs):
     """
     name = f"{fn.__module__}.{fn.__qualname__}"
     key_text = repr((name, args, sorted(kwargs.items()), _source_hash(fn), [_source_hash(d) for d in deps],
-                     sys.version_info[:2], pd.__version__, np.__version__))
+                     sys.version_info[:2], pd.__version__, np.__version__, _string_storage()))
     key = hashlib.sha1(key_text.encode()).hexdigest()[:20]
     if key in _MEMO:
         _MEMO.move_to_end(key)

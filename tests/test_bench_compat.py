@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
@@ -97,5 +98,39 @@ def test_cached_bk_fast_objects_follow_the_whole_package(monkeypatch, tmp_path):
         common._MEMO.clear()
         common.mill_bom(0.05)
         assert builds == [0.05, 0.05]
+    finally:
+        common._MEMO.clear()
+
+
+def test_cached_frames_keep_this_process_string_storage(monkeypatch, tmp_path):
+    """The benchmarks' disk cache keyed a mill on versions and sources only: a mill pickled by a process whose
+    pandas held text in Python objects (``mode.string_storage = "python"``, or no pyarrow) was read back by every
+    later process, so the StyleIndex and scheduling suites timed Python-held styles where ``make_mill`` gives
+    Arrow-held ones. The key now includes the storage in effect."""
+    pytest.importorskip("pyarrow")
+    from benchmarks import common
+
+    monkeypatch.setenv("BK_FAST_BENCH_CACHE", str(tmp_path))
+    calls = []
+
+    def frame(n):
+        calls.append(pd.StringDtype(na_value=np.nan).storage)
+        return pd.DataFrame({"style": pd.Series([f"{i}/1" for i in range(n)], dtype="str")})
+
+    frame.__module__ = __name__
+    common._MEMO.clear()
+    try:
+        with pd.option_context("mode.string_storage", "python"):
+            held = common.cached(frame, 3)
+        assert held["style"].dtype.storage == "python"
+        common._MEMO.clear()
+        with pd.option_context("mode.string_storage", "pyarrow"):
+            got = common.cached(frame, 3)
+        assert calls == ["python", "pyarrow"]
+        assert got["style"].dtype.storage == "pyarrow"
+        common._MEMO.clear()
+        with pd.option_context("mode.string_storage", "python"):
+            again = common.cached(frame, 3)  # read back from disk: the same storage as when it was written
+        assert calls == ["python", "pyarrow"] and again["style"].dtype.storage == "python"
     finally:
         common._MEMO.clear()

@@ -275,6 +275,35 @@ class TimeStyleIndex:
         StyleIndex(*self.tables, engine=engine)
 
 
+class TimeSpelledMissing:
+    """The blank-cell test every ``schedule_knit_orders`` call runs on the machines' work centers
+    (``_validate.spelled_missing``: blank, "N/A", an accounting dash) on the mill's machine table, its text held by
+    pyarrow (what ``make_mill`` and pandas 3 give: pyarrow's kernels) against the same column held in Python
+    objects (``mode.string_storage = "python"``: the distinct cells tested one by one in Python)."""
+
+    params = [["pyarrow", "python"], [1, 100]]
+    param_names = ["storage", "scale"]
+
+    def setup(self, storage, scale):
+        if storage == "pyarrow":
+            require_module("pyarrow")
+        wc = _mill(scale)["machines"]["WC"]
+        self.values = pd.Series(wc.to_numpy(dtype=object), dtype=pd.StringDtype(storage, na_value=np.nan))
+
+    def time_spelled_missing(self, storage, scale):
+        from bk_fast._validate import spelled_missing
+
+        spelled_missing(self.values)
+
+
+def require_module(module: str) -> None:
+    """NotImplementedError (asv's and :func:`measure`'s "skip this parameter") when ``module`` is not installed."""
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise NotImplementedError(f"{module} is not installed")
+
+
 class TimeMooreHodgson:
     """``min_late_jobs`` vs a heapq transcription."""
 
@@ -315,6 +344,7 @@ def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
         "ko": (TimeKnitOrders, "time_schedule_knit_orders", *TimeKnitOrders.params),
         "ko_index": (TimeKnitOrdersIndexed, "time_schedule_knit_orders", *TimeKnitOrdersIndexed.params),
         "style_index": (TimeStyleIndex, "time_build", *TimeStyleIndex.params),
+        "blank": (TimeSpelledMissing, "time_spelled_missing", *TimeSpelledMissing.params),
     }
     rows = []
     for name in suites:

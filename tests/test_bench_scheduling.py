@@ -82,3 +82,21 @@ def test_knit_orders_suites_same_schedule_with_the_style_index(engine):
     build = bs.TimeStyleIndex()
     build.setup(engine, 1)
     build.time_build(engine, 1)
+
+
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_spelled_missing_suite_times_the_storage_it_names(storage):
+    """The blank-cell suite's column holds its text as named (pyarrow's kernels or the Python path) and gives the
+    same answer both ways as on the mill's own column, with a few spellings planted: exactly those are blank."""
+    if storage == "pyarrow":
+        pytest.importorskip("pyarrow")
+    from bk_fast._validate import spelled_missing
+
+    suite = bs.TimeSpelledMissing()
+    suite.setup(storage, 1)
+    assert suite.values.dtype.storage == storage
+    assert not spelled_missing(suite.values).any()
+    planted = suite.values.copy()
+    planted.iloc[[0, 5, 7]] = [" N/A ", "$ -", "\u3000"]
+    assert np.flatnonzero(spelled_missing(planted)).tolist() == [0, 5, 7]
+    suite.time_spelled_missing(storage, 1)

@@ -154,6 +154,8 @@ def _parse_objects(arr: np.ndarray, engine):
     out = np.full(n, np.nan)
     status = np.full(n, STATUS_EMPTY, dtype=np.int8)
     inferred = pd.api.types.infer_dtype(arr, skipna=True)
+    if inferred in ("bytes", "mixed", "mixed-integer"):
+        arr, inferred = _bytes_as_text(arr, inferred)
     if inferred in ("string", "empty"):
         missing = pd.isna(arr)
         is_str = ~missing
@@ -194,6 +196,24 @@ def _parse_objects(arr: np.ndarray, engine):
         except (TypeError, ValueError):
             out[i], status[i] = np.nan, STATUS_INVALID
     return out, status
+
+
+def _bytes_as_text(arr: np.ndarray, inferred: str) -> tuple[np.ndarray, str]:
+    """``(arr, inferred)`` with its bytes cells (NumPy ``S`` arrays, ``bytes`` / ``bytearray`` objects) as their
+    UTF-8 text, so that ``b"$1,326.67"`` parses as ``"$1,326.67"`` does (as pyarrow binary arrays are read; NumPy
+    reads ``b"1.5"`` as 1.5 too); a cell that is no UTF-8 stays as it is and is invalid. ``arr`` itself is never
+    changed (a copy when a cell is decoded)."""
+    kinds = (bytes, bytearray, memoryview)
+    at = np.flatnonzero(np.fromiter((isinstance(v, kinds) for v in arr), dtype=bool, count=arr.shape[0]))
+    if not at.size:
+        return arr, inferred
+    arr = arr.copy()
+    for i in at:
+        try:
+            arr[i] = bytes(arr[i]).decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return arr, pd.api.types.infer_dtype(arr, skipna=True)
 
 
 def _isna_objects(arr: np.ndarray) -> np.ndarray:
@@ -256,7 +276,8 @@ def parse_numbers(values, engine: str | None = None):
     words and exponents as ``float`` accepts them), except that ``_`` digit separators and non-ASCII digits
     are not numbers, as for ``pandas.to_numeric`` (the ERP's parser). Empty or unparsable text and missing
     values give NaN.
-    Numbers in the input (numeric dtypes, or numbers inside an object column) are taken as they are.
+    Numbers in the input (numeric dtypes, or numbers inside an object column) are taken as they are; bytes
+    (NumPy ``S`` arrays, ``bytes`` cells, pyarrow binary) are read as their UTF-8 text.
 
     The kernel scans a buffer of concatenated UTF-8 strings (pandas' pyarrow-backed ``str`` columns are
     read without copying); the compiled engines decide every string in place (non-ASCII text too: its white

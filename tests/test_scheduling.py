@@ -2932,3 +2932,36 @@ def test_list_schedule_signed_zero_start_on_a_machine_run(engine, width):
     for a in (start, end, setup, state[0][best:best + 1]):
         assert a.tolist() == [0.0] and np.signbit(a).all()
     assert state[1].tolist() == [0] * best + [1] + [0] * (width - best - 1)
+
+
+@pytest.mark.parametrize("column, values, row, shown", [
+    ("due", np.array([2 ** 53 + 1, 2 ** 53], dtype=np.int64), 0, "9007199254740993"),
+    ("due", pd.array([2 ** 53, None, -(2 ** 53) - 5], dtype="Int64"), 2, "-9007199254740997"),
+    ("due", np.array([3, 2 ** 60], dtype=object), 1, "1152921504606846976"),
+    ("release", np.array([0, 2 ** 63 - 1], dtype=np.int64), 1, "9223372036854775807"),
+])
+def test_integer_days_beyond_float64_exactness_are_refused(engine, column, values, row, shown):
+    """Integer due / release days beyond 2**53 were read through float64, where 2**53 + 1 is 2**53: job 0 (due
+    2**53 + 1) tied with job 1 (due 2**53) and ran first by id although its due is later. Such a column is now a
+    ValueError naming the column and row; 2**53 itself, and float days however large, are still read as given."""
+    n = len(values)
+    machines = pd.DataFrame({"machine": [1], "work_center": ["w"]})
+    jobs = pd.DataFrame({"job": range(n), "qty": [100.0] * n, "style": ["a"] * n, "work_center": ["w"] * n,
+                         column: values})
+    with pytest.raises(ValueError, match=rf"jobs column '{column}' row {row}: expected a whole number of working "
+                                         rf"days within 2\*\*53 .* got {shown}$"):
+        bk_fast.schedule(jobs, machines, rates=pd.Series([100.0], index=["a"]), start="2025-09-01", engine=engine)
+
+
+def test_integer_days_at_2_53_and_large_float_days_are_read(engine):
+    """The refusal above is for integers beyond 2**53 only: 2**53 itself (exact in float64) and float days (taken
+    as given: no rounding by bk_fast) still schedule, in due order."""
+    machines = pd.DataFrame({"machine": [1], "work_center": ["w"]})
+    for due, want in ((np.array([2 ** 53, 5], dtype=np.uint64), [2.0 ** 53, 5.0]),
+                      (np.array([1e300, 3.0]), [1e300, 3.0])):
+        jobs = pd.DataFrame({"job": [0, 1], "qty": [100.0, 100.0], "style": ["a", "a"], "work_center": ["w", "w"],
+                             "due": due})
+        got = bk_fast.schedule(jobs, machines, rates=pd.Series([100.0], index=["a"]), start="2025-09-01",
+                               rule="due", engine=engine).jobs.set_index("job")
+        assert got["due_day"].tolist() == want
+        assert got["start_day"].tolist() == [1.0, 0.0]  # (job 1, due first, runs first)

@@ -431,6 +431,16 @@ def _hashable(value) -> bool:
     return True
 
 
+_EXACT_DAYS = ("a whole number of working days within 2**53 in magnitude (float64 holds whole days exactly only "
+               "there: 2**53 + 1 would be read as 2**53)")
+
+
+def _beyond_exact(values: np.ndarray) -> np.ndarray:
+    """Mask of the integers (Python or NumPy) among object ``values`` beyond 2**53 in magnitude."""
+    return np.fromiter((isinstance(v, numbers.Integral) and abs(int(v)) > 2 ** 53 for v in values), dtype=bool,
+                       count=values.shape[0])
+
+
 def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     """A time column as working days from ``start`` (NaN where missing: a missing value, blank text or text
     spelling a missing value such as ``"-"`` or ``"N/A"``, :func:`bk_fast._validate.missing_text`, as an
@@ -450,6 +460,9 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
             col = col.mask(blank)  # (a new column: the caller's frame is left as it is)
             df = col.to_frame(name=label)
     if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        if getattr(col.dtype, "kind", "f") in "iu" and len(col) and col.notna().any() and (
+                col.min() < -(2 ** 53) or col.max() > 2 ** 53):
+            _bad_row(df, label, _beyond_exact(col.to_numpy(dtype=object, na_value=0)), what, _EXACT_DAYS)
         return float_column(df, label, what=what)
     if col.dtype == object:
         # numbers in an object column are working days too (to_datetime would read them as nanoseconds)
@@ -469,6 +482,10 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
                 first_is_num = num[int(np.flatnonzero(present)[0])]
                 _bad_row(df, label, other if first_is_num else num, what,
                          "dates or numbers of working days, not a mix of both in one column")
+            far = np.zeros(vals.shape[0], dtype=bool)
+            far[num] = _beyond_exact(vals[num])
+            if far.any():
+                _bad_row(df, label, far, what, _EXACT_DAYS)
             out = np.full(vals.shape[0], np.nan)
             out[num] = vals[num].astype(np.float64)
             return out
@@ -600,8 +617,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         ``work_center`` (``WC``) and/or ``eligible`` (a list of machine ids per row) and/or ``machine`` (a
         fixed machine): a fixed machine wins over an eligible list, which wins over the work center.
         Optional ``priority`` (a number, lower = more urgent, NaN last), ``due`` and ``release`` (dates, or
-        numbers of working days from ``start``; a due date counts through that day; a missing or blank cell,
-        ``"-"`` or ``"N/A"``: no due date, release 0), ``rate`` (lbs/day of the job).
+        numbers of working days from ``start``, integers within 2**53 in magnitude; a due date counts through
+        that day; a missing or blank cell, ``"-"`` or ``"N/A"``: no due date, release 0), ``rate`` (lbs/day of
+        the job).
         A ``release`` or ``available_from`` date keeps its time of day as that fraction of a working day
         (like the output times: 18:00 is 0.75), and one on a non-working day means the next working day's
         00:00.

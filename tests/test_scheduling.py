@@ -2965,3 +2965,13 @@ def test_integer_days_at_2_53_and_large_float_days_are_read(engine):
                                rule="due", engine=engine).jobs.set_index("job")
         assert got["due_day"].tolist() == want
         assert got["start_day"].tolist() == [1.0, 0.0]  # (job 1, due first, runs first)
+
+
+def test_ns_range_literals_are_pandas_own_bounds():
+    """``_NS_FIRST`` / ``_NS_LAST`` (written as literals) are the first and last microseconds datetime64[ns]
+    holds: pandas' ``Timestamp.min`` / ``max`` rounded inward to microseconds."""
+    from bk_fast.scheduling import _NS_FIRST, _NS_LAST
+
+    assert _NS_FIRST == np.datetime64(pd.Timestamp.min.ceil("us").as_unit("us").to_datetime64(), "us")
+    assert _NS_LAST == np.datetime64(pd.Timestamp.max.floor("us").as_unit("us").to_datetime64(), "us")
+    assert pd.Timestamp(_NS_FIRST - np.timedelta64(1, "us")) < pd.Timestamp.min < pd.Timestamp(_NS_FIRST)

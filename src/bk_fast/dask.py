@@ -41,8 +41,8 @@ such ids beside an empty input of another kind. An input whose partitions hold A
 ``large_string`` ids (files from several writers), or pandas ``string`` and ``str`` ids (unless another
 input's partitions differ otherwise), counts as its ``compute()`` (``pd.concat``) gives it. Nullable ids
 (``Int64``) beside NumPy numbers are nullable items when they join the in-memory union (the first input with
-ids, or bringing an id the earlier inputs lack), as in memory; but netting's ``orders`` hold the item ranges
-with planned orders only, whose ids may unite as int64 where the whole call's are ``Int64``.
+ids, or bringing an id the earlier inputs lack), as in memory; so are netting's ``orders``, whose ids every
+item range casts to the whole call's dtype (the ranges holding planned orders may unite theirs as int64).
 
 Item ids must be sortable (one kind: numbers, or text) where inputs are split by item ranges
 (:func:`weekly_balance`, :func:`net_requirements`, :func:`allocate`: mixed ids are a TypeError);
@@ -707,7 +707,7 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
     return own
 
 
-def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None, bounds=None) -> pd.DataFrame:
+def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None) -> pd.DataFrame:
     """``meta`` (an empty answer keyed by item) with the index dtype of the partitions' answers when numeric
     extension ids are involved (``own``, :func:`_numeric_ids`); as it is otherwise. The function unites the
     inputs' ids in order (``netting._union``): an input's ids join when it is the first with ids or brings an id
@@ -715,34 +715,19 @@ def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None, bou
     so and keeps a nullable dtype (:func:`_as_items`, cast to ``like`` as there), and an input's ids join in some
     range exactly when they join in the whole call, so the answers of all the ranges with ids concatenate to the
     dtype of the whole union. The function on the empty heads unites no ids: its index had the first input's
-    dtype (int64 where Int64 ids with rows join, Int64 where only an empty input is Int64). ``bounds`` (the item
-    ranges) for an answer holding rows of some items only (planned orders): the union's dtype only when every
-    range's union has it (which ranges hold rows is known when computed only), else ``meta`` as it is; so too
-    when the ids in their own dtypes do not unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas
-    unites them as Arrow, which refuses them; the function, having made the ids comparable first, answers)."""
+    dtype (int64 where Int64 ids with rows join, Int64 where only an empty input is Int64). An answer holding
+    rows of some items only (netting's planned orders) is cast to it in every partition (:func:`_net_part`), as
+    the function types them by all the items. ``meta`` as it is too when the ids in their own dtypes do not
+    unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas unites them as Arrow, which refuses them;
+    the function, having made the ids comparable first, answers)."""
     if own is None or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
         return meta
     try:
-        return _with_union_of(meta, own, like, bounds)
+        whole = _as_items(_net._union(own)[:0], like)
     except Exception:  # noqa: BLE001 - (the meta is a declaration; the partitions compute as they do)
         return meta
-
-
-def _with_union_of(meta: pd.DataFrame, own: list, like: pd.Index | None, bounds) -> pd.DataFrame:
-    """:func:`_with_union`'s answer, which may raise where the ids do not unite."""
-    whole = _as_items(_net._union(own)[:0], like)
     if getattr(whole.dtype, "kind", "O") not in "iuf":
         return meta
-    if bounds is not None and len(bounds):
-        cut = []
-        for i in own:  # (each input's ids in order of range, and where each range starts)
-            where = _range_of(bounds, i.to_numpy())
-            by = np.argsort(where, kind="stable")
-            cut.append((i[by], np.searchsorted(where[by], np.arange(len(bounds) + 2))))
-        for j in range(len(bounds) + 1):
-            got = [i[c[j]:c[j + 1]] for i, c in cut]
-            if any(len(g) for g in got) and _as_items(_net._union(got)[:0], like).dtype != whole.dtype:
-                return meta
     return meta.set_axis(whole.rename(meta.index.name), axis=0)
 
 
@@ -1108,13 +1093,19 @@ def _netting_frames(res) -> tuple:
     return record, orders, summary
 
 
-def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None):
+def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=None):
+    """The netting frames of one item range, indexed by item and sorted. ``ordered``: the index dtype of the
+    whole call's items (:func:`_with_union`), given when numeric extension ids are involved: the function types
+    the planned orders' ids by all its items, which a range's items may unite otherwise (int64 where an Int64
+    on_hand brings items of other ranges only), so the orders' ids are cast to it."""
     keys = keys or {}
     frames = {k: _empty_ids(_join(v), keys.get(k), like) if k in keys else _join(v)
               for k, v in dict(gross=gross, on_hand=on_hand, receipts=receipts).items()}
     res = _with_row_labels(lambda: _net_requirements(frames["gross"], frames["on_hand"], frames["receipts"],
                                                      **kwargs), frames)
     record, orders, summary = (f.set_axis(_as_items(f.index, like), axis=0) for f in _netting_frames(res))
+    if ordered is not None and orders.index.dtype != ordered.dtype:
+        orders = orders.set_axis(orders.index.astype(ordered.dtype), axis=0)
     return (record.iloc[np.argsort(record.index.to_numpy(), kind="stable")] if len(record) > 1 else record,
             orders.iloc[np.argsort(orders.index.to_numpy(), kind="stable")] if len(orders) > 1 else orders,
             _sort_items(summary))
@@ -1198,12 +1189,13 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     # inputs as they are, whose dtypes the heads have)
     metas = _net_part(_meta(gross).head(0), _meta_on_hand(on_hand), _meta_on_hand(receipts),
                       {**kwargs, "engine": "numpy"}, like, None if len(items) else keys)
-    # (the orders hold the items with planned orders only)
-    metas = [_with_union(_empty_like(m, items, like), own, like, bounds if k == 1 else None) if len(items)
-             else m.head(0) for k, m in enumerate(metas)]
+    bases = [_empty_like(m, items, like) if len(items) else m.head(0) for m in metas]
+    metas = [_with_union(b, own, like) if len(items) else b for b in bases]
+    # (the orders hold the items with planned orders only: every partition's are cast to the whole call's dtype)
+    ordered = metas[1].index if metas[1] is not bases[1] else None
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
-                                                   kw, like, keys) for j in range(nparts)]
+                                                   kw, like, keys, ordered) for j in range(nparts)]
     div = divisions if len(items) else None
     return NettingFrames(*(_from_parts([p[k] for p in parts], metas[k], div) for k in range(3)))
 

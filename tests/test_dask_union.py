@@ -1,0 +1,76 @@
+"""bk_fast.dask.net_requirements: the planned orders' item ids have the dtype of the whole call's items, as in
+memory, where the item ranges holding orders unite their ids otherwise. Gross keyed by int64 ids beside an
+on_hand keyed by nullable Int64 ids that brings an id gross lacks: the function's items (and so its orders' ids)
+are Int64, but a range whose on_hand ids are all gross's too unites them as int64, and the orders held by such
+ranges only came back int64 (and the meta declared int64 where ranges of both kinds held orders). Synchronous
+scheduler, no distributed client."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("dask.dataframe")
+
+import bk_fast  # noqa: E402
+import bk_fast.dask as bkd  # noqa: E402
+# (the synchronous scheduler without a distributed client, autouse, and frames in partitions of given sizes)
+from test_dask_meta import _dd, local  # noqa: E402,F401
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")
+
+
+def _orders(gross, on_hand, sizes, npartitions, engine):
+    """The lazy orders computed, checked against the in-memory orders (values, dtypes, index) and against their
+    own declared meta (column dtypes, index dtype and name)."""
+    lazy = bkd.net_requirements(_dd(gross, sizes), on_hand, npartitions=npartitions, engine=engine).orders
+    got = lazy.compute()
+    want = bk_fast.net_requirements(gross, on_hand, engine=engine).orders.set_index("item")
+    pd.testing.assert_frame_equal(got, want)
+    assert [str(t) for t in lazy.dtypes] == [str(t) for t in got.dtypes]
+    assert str(lazy._meta.index.dtype) == str(got.index.dtype)
+    assert lazy._meta.index.name == got.index.name == "item"
+    return got
+
+
+_GROSS = pd.DataFrame({"item": np.array([10, 20], dtype=np.int64), "period": [0, 0], "qty": [16.0, 5.0]})
+
+
+def test_orders_only_in_ranges_of_integer_ids_are_nullable(engine):
+    """Three ranges (10), (20), (30): the orders (10 needs 16 - 6 = 10, 20 needs 5 - 0 = 5) lie in the ranges of 10
+    and 20, whose ids unite as int64 (on_hand's 10 is gross's too); only the range of 30, which has no order, is
+    Int64. In memory the orders' ids are Int64 (30 joins the items); the computed orders were int64."""
+    on_hand = pd.Series([6.0, 1.0], index=pd.Index(pd.array([10, 30], dtype="Int64")))
+    got = _orders(_GROSS, on_hand, [1, 1], 3, engine)
+    assert str(got.index.dtype) == "Int64"
+    assert got.index.tolist() == [10, 20]
+    assert got["qty"].tolist() == [10.0, 5.0]
+
+
+def test_orders_in_ranges_of_both_kinds_are_declared_nullable(engine):
+    """Two ranges (10), (20, 30): the orders of 10 (int64 range) and 20 (Int64 range, 30 joins there) concatenate
+    to Int64, as in memory; the meta declared int64, since which ranges hold orders is known when computed."""
+    on_hand = pd.Series([6.0, 1.0], index=pd.Index(pd.array([10, 30], dtype="Int64")))
+    got = _orders(_GROSS, on_hand, [1, 0, 1], 2, engine)
+    assert str(got.index.dtype) == "Int64"
+    assert got["qty"].tolist() == [10.0, 5.0]
+
+
+def test_orders_beside_disjoint_nullable_on_hand(engine):
+    """on_hand keyed by Int64 ids 40, 50 that gross lacks, two ranges (10, 20), (40, 50): the orders (10 needs
+    16, 20 needs 5: nothing on hand) all lie in the int64 range; in memory they are Int64."""
+    on_hand = pd.Series([3.0, 4.0], index=pd.Index(pd.array([40, 50], dtype="Int64")))
+    got = _orders(_GROSS, on_hand, [2], 2, engine)
+    assert str(got.index.dtype) == "Int64"
+    assert got.index.tolist() == [10, 20]
+    assert got["qty"].tolist() == [16.0, 5.0]
+
+
+def test_no_orders_are_keyed_by_nullable_ids(engine):
+    """Enough on hand for every item (10: 16 of 20, 20: 5 of 9): no orders; ``compute()`` gives the first
+    range's empty orders, whose ids (10, int64 only) were int64, where the function's empty orders are Int64."""
+    on_hand = pd.Series([20.0, 9.0, 1.0], index=pd.Index(pd.array([10, 20, 30], dtype="Int64")))
+    got = _orders(_GROSS, on_hand, [1, 1], 3, engine)
+    assert str(got.index.dtype) == "Int64"
+    assert len(got) == 0

@@ -318,6 +318,27 @@ SPACE_STRIP = f"^{SPACE_CLASS}+|{SPACE_CLASS}+$"
 _ARROW_DASH_ZERO = f"^{SPACE_CLASS}*\\$?{SPACE_CLASS}*-{SPACE_CLASS}*$"  # (_DASH_ZERO's fullmatch)
 
 
+#: the holders of bytes that number and id text may come in (NumPy ``S`` arrays give ``bytes`` cells)
+BYTES_LIKE = (bytes, bytearray, memoryview)
+
+
+def bytes_text(value):
+    r"""A bytes-like value (:data:`BYTES_LIKE`) as its UTF-8 text; ``value`` itself when it is no bytes, or bytes
+    that are no UTF-8 (or a released memoryview): those stay invalid where text is expected.
+
+    Examples
+    --------
+    >>> bytes_text(b"$1,326.67"), bytes_text(b"\xff1"), bytes_text(7)
+    ('$1,326.67', b'\xff1', 7)
+    """
+    if isinstance(value, BYTES_LIKE):
+        try:
+            return bytes(value).decode("utf-8")
+        except (UnicodeDecodeError, ValueError, TypeError):
+            return value
+    return value
+
+
 def missing_text(value) -> bool:
     """True for a missing value, blank text or text that spells a missing value (``"N/A"``, ``"#N/A"``,
     ``"nan"``, ``"NULL"``, ...: pandas' ``read_csv`` missing-value spellings, as :func:`bk_fast.io.read_erp`
@@ -325,6 +346,7 @@ def missing_text(value) -> bool:
     NaN, counted 0 where a missing quantity is."""
     from bk_fast.io import _NA_TEXT  # (io imports this module)
 
+    value = bytes_text(value)  # (bytes are read as their text, as parse_numbers reads them)
     if isinstance(value, str):
         return value.strip() in _NA_TEXT or _DASH_ZERO.fullmatch(value) is not None
     return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)

@@ -33,8 +33,8 @@ from bk_fast._engine import resolve
 from bk_fast._gather import take8
 from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
-from bk_fast._validate import (columns_present, float_column, int64_offset, int_values, numpy_dates, offset_codes,
-                               one_column, pick_column, plain, reject_text, require_frame, same_ids)
+from bk_fast._validate import (bytes_text, columns_present, float_column, int64_offset, int_values, numpy_dates,
+                               offset_codes, one_column, pick_column, plain, reject_text, require_frame, same_ids)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -342,7 +342,7 @@ def _whole_qty(df: pd.DataFrame, label, qty: np.ndarray, what: str) -> None:
         return
     col = df[label]
     for i in np.flatnonzero(big):
-        v = col.iloc[int(i)]
+        v = bytes_text(col.iloc[int(i)])  # (bytes: as their text, as parse_numbers reads them)
         if isinstance(v, str):  # (the ERP's number text: $, commas, spaces, (x) for -x)
             text = clean_text(v)
             v = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else v

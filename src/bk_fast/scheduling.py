@@ -13,7 +13,9 @@ edges with NumPy's business-day functions (``np.busday_count`` / ``np.busday_off
 from __future__ import annotations
 
 import datetime
+import decimal
 import difflib
+import fractions
 import heapq
 import numbers
 from dataclasses import dataclass
@@ -436,9 +438,45 @@ _EXACT_DAYS = ("a whole number of working days within 2**53 in magnitude (float6
 
 
 def _beyond_exact(values: np.ndarray) -> np.ndarray:
-    """Mask of the integers (Python or NumPy) among object ``values`` beyond 2**53 in magnitude."""
-    return np.fromiter((isinstance(v, numbers.Integral) and abs(int(v)) > 2 ** 53 for v in values), dtype=bool,
-                       count=values.shape[0])
+    """Mask of the whole numbers held exactly (Python or NumPy integers, whole ``Decimal`` / ``Fraction`` values)
+    among object ``values`` beyond 2**53 in magnitude, which float64 would round. Only the cells whose float64
+    reading is 2**53 or more in magnitude (or fails) are looked at one by one."""
+    try:
+        with np.errstate(invalid="ignore"):
+            near = ~(np.abs(values.astype(np.float64)) < 2.0 ** 53)  # (NaN too: such cells are looked at)
+    except (OverflowError, TypeError, ValueError, decimal.InvalidOperation):  # (10**400; a cell float() refuses)
+        near = np.ones(values.shape[0], dtype=bool)
+    out = np.zeros(values.shape[0], dtype=bool)
+    for i in np.flatnonzero(near):
+        out[i] = _exact_whole_beyond(values[i])
+    return out
+
+
+def _exact_whole_beyond(v) -> bool:
+    """Whether ``v`` is an exactly held whole number beyond 2**53 in magnitude (bools, floats and other kinds:
+    no)."""
+    if isinstance(v, (bool, np.bool_)):
+        return False
+    if isinstance(v, numbers.Integral):
+        return abs(int(v)) > 2 ** 53
+    if isinstance(v, decimal.Decimal):
+        return v.is_finite() and abs(v) > 2 ** 53 and v == v.to_integral_value()
+    if isinstance(v, fractions.Fraction):
+        return v.denominator == 1 and abs(v) > 2 ** 53
+    return False
+
+
+def _categorical_beyond_exact(col: pd.Series) -> np.ndarray | None:
+    """:func:`_beyond_exact` of a categorical column's cells, from its categories (which ``uncategorized`` turns
+    into float64 when a cell is missing); None when no category is beyond."""
+    cats = col.array.categories
+    if not (pd.api.types.is_numeric_dtype(cats.dtype) or cats.dtype == object) or not len(cats):
+        return None
+    beyond = _beyond_exact(cats.to_numpy(dtype=object))
+    if not beyond.any():
+        return None
+    codes = col.array.codes
+    return (codes >= 0) & beyond[np.maximum(codes, 0)]
 
 
 def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
@@ -452,6 +490,9 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     column and row."""
     col = df[label]
     if isinstance(col.dtype, pd.CategoricalDtype):  # (read as its categories' values: numbers stay days)
+        far = _categorical_beyond_exact(col)
+        if far is not None and far.any():
+            _bad_row(df, label, far, what, _EXACT_DAYS)
         col = uncategorized(col)
         df = col.to_frame(name=label)
     if pd.api.types.is_string_dtype(col.dtype):  # (object or text: a blank cell is missing, not junk text)
@@ -625,9 +666,9 @@ def schedule(jobs: pd.DataFrame, machines: pd.DataFrame, *, rates=None, start=No
         00:00.
     machines : DataFrame
         One row per machine (not modified): ``machine`` (unique id; ``MACH``), ``work_center`` (``WC``),
-        optional ``available_from`` (date or working days; missing or blank: 0), ``current_style`` (the style
-        on the machine now: the first job pays a changeover when it differs; without it the first job pays
-        none) and ``rate``.
+        optional ``available_from`` (date or working days, integers within 2**53 in magnitude; missing or blank:
+        0), ``current_style`` (the style on the machine now: the first job pays a changeover when it differs;
+        without it the first job pays none) and ``rate``.
     rates : None, number, dict, Series or DataFrame
         Knitting rate in lbs per working day: a number for all jobs; per style (a dict/Series keyed by style,
         or a frame with a style column and a ``rate``/``lbs/day`` column); or per machine (a frame with a

@@ -8,7 +8,9 @@ arrays are contiguous float64/int64, ids are dense codes in range.
 from __future__ import annotations
 
 import datetime
+import decimal
 import difflib
+import fractions
 import numbers
 import re
 from functools import lru_cache
@@ -339,6 +341,38 @@ def bytes_text(value):
     return value
 
 
+def isna_objects(arr: np.ndarray) -> np.ndarray:
+    """``pd.isna`` of an object array; a signalling ``Decimal('sNaN')`` (on which pandas' check raises
+    InvalidOperation) is missing, as ``Decimal('NaN')`` is."""
+    try:
+        return np.asarray(pd.isna(arr), dtype=bool)
+    except decimal.InvalidOperation:
+        return np.fromiter((v.is_nan() if isinstance(v, decimal.Decimal) else pd.api.types.is_scalar(v)
+                            and bool(pd.isna(v)) for v in arr), dtype=bool, count=arr.shape[0])
+
+
+def whole_number(value) -> int | None:
+    """The integer an exactly held whole number is: a Python or NumPy integer, a whole ``Decimal`` or
+    ``Fraction``; None for anything else (bools, floats, text, a NaN or infinite ``Decimal``). Exact whatever
+    the ambient decimal context.
+
+    Examples
+    --------
+    >>> import decimal, fractions
+    >>> whole_number(decimal.Decimal("9007199254740993")), whole_number(fractions.Fraction(6, 3)), whole_number(2.0)
+    (9007199254740993, 2, None)
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value.is_finite() and value == value.to_integral_value() else None
+    if isinstance(value, fractions.Fraction):
+        return int(value) if value.denominator == 1 else None
+    return None
+
+
 def missing_text(value) -> bool:
     """True for a missing value, blank text or text that spells a missing value (``"N/A"``, ``"#N/A"``,
     ``"nan"``, ``"NULL"``, ...: pandas' ``read_csv`` missing-value spellings, as :func:`bk_fast.io.read_erp`
@@ -361,11 +395,12 @@ def spelled_missing(values: pd.Series) -> np.ndarray:
     if isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow":
         return _spelled_missing_arrow(values.array.__arrow_array__())
     cells = values.to_numpy(dtype=object)
+    text = (str, *BYTES_LIKE)  # (bytes as their text, as parse_numbers reads them)
     try:
         codes, uniq = pd.factorize(cells, use_na_sentinel=True)
     except TypeError:
-        return np.fromiter((isinstance(v, str) and missing_text(v) for v in cells), dtype=bool, count=cells.size)
-    spelled = np.fromiter((isinstance(v, str) and missing_text(v) for v in uniq), dtype=bool, count=len(uniq))
+        return np.fromiter((isinstance(v, text) and missing_text(v) for v in cells), dtype=bool, count=cells.size)
+    spelled = np.fromiter((isinstance(v, text) and missing_text(v) for v in uniq), dtype=bool, count=len(uniq))
     return np.append(spelled, False)[codes]
 
 

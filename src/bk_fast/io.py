@@ -33,7 +33,7 @@ from bk_fast._arrow_text import (
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._progress import Bar, check as _check_progress
-from bk_fast._validate import BYTES_LIKE, as_array, bytes_text
+from bk_fast._validate import BYTES_LIKE, as_array, bytes_text, isna_objects
 from bk_fast._kernels.reference.parse import (
     BAD_COMMA,
     JUNK,
@@ -166,11 +166,11 @@ def _parse_objects(arr: np.ndarray, engine):
             nan = np.isnan(out)
             out[nan] = np.nan  # (a NaN read alone is missing, +NaN: no sign bit kept, as before)
             return out, np.where(nan, STATUS_EMPTY, STATUS_NUMBER).astype(np.int8)
-        missing = _isna_objects(arr)
+        missing = isna_objects(arr)
         is_str = np.zeros(n, dtype=bool)
     else:
         is_str = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=n)
-        missing = ~is_str & _isna_objects(arr)
+        missing = ~is_str & isna_objects(arr)
         if inferred in ("bytes", "mixed", "mixed-integer"):  # (where pandas finds a bytes cell, if any)
             other = np.flatnonzero(~is_str & ~missing)
             if other.size and pd.api.types.infer_dtype(arr[other], skipna=False) not in _PLAIN_NUMBERS:
@@ -216,16 +216,6 @@ def _bytes_as_text(arr: np.ndarray, at: np.ndarray, is_str: np.ndarray) -> np.nd
         if isinstance(text, str):
             arr[i], is_str[i] = text, True
     return arr
-
-
-def _isna_objects(arr: np.ndarray) -> np.ndarray:
-    """``pd.isna`` of an object array; a signalling ``Decimal('sNaN')`` (on which pandas' check raises
-    InvalidOperation) is missing, as ``Decimal('NaN')`` is."""
-    try:
-        return np.asarray(pd.isna(arr), dtype=bool)
-    except InvalidOperation:
-        return np.fromiter((v.is_nan() if isinstance(v, Decimal) else pd.api.types.is_scalar(v) and bool(pd.isna(v))
-                            for v in arr), dtype=bool, count=arr.shape[0])
 
 
 def _parse_any(values, engine):
@@ -1850,7 +1840,7 @@ def _normalized(series, kind: str, engine: str | None):
     try:
         missing = s.isna().to_numpy()
     except InvalidOperation:  # a Decimal('sNaN'), on which pandas' check raises: missing, as Decimal('NaN') is
-        missing = _isna_objects(s.to_numpy(dtype=object))
+        missing = isna_objects(s.to_numpy(dtype=object))
         s = pd.Series(np.where(missing, None, s.to_numpy(dtype=object)), index=s.index, name=s.name, dtype=object)
     if kind == "yarn":
         values, status = _parse_any(s.array, engine)

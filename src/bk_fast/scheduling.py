@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import difflib
-import fractions
 import heapq
 import numbers
 from dataclasses import dataclass
@@ -27,7 +26,8 @@ import pandas as pd
 from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes, save_png
 from bk_fast._validate import columns_present, date_arg, float_array, float_column, int_values, is_time_value, isin, \
-    pick_column, plain, numpy_dates, reject_text, require_frame, spelled_missing, spellings, uncategorized
+    isna_objects, pick_column, plain, numpy_dates, reject_text, require_frame, spelled_missing, spellings, \
+    uncategorized, whole_number
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -453,17 +453,10 @@ def _beyond_exact(values: np.ndarray) -> np.ndarray:
 
 
 def _exact_whole_beyond(v) -> bool:
-    """Whether ``v`` is an exactly held whole number beyond 2**53 in magnitude (bools, floats and other kinds:
-    no)."""
-    if isinstance(v, (bool, np.bool_)):
-        return False
-    if isinstance(v, numbers.Integral):
-        return abs(int(v)) > 2 ** 53
-    if isinstance(v, decimal.Decimal):
-        return v.is_finite() and abs(v) > 2 ** 53 and v == v.to_integral_value()
-    if isinstance(v, fractions.Fraction):
-        return v.denominator == 1 and abs(v) > 2 ** 53
-    return False
+    """Whether ``v`` is an exactly held whole number (:func:`bk_fast._validate.whole_number`) beyond 2**53 in
+    magnitude."""
+    w = whole_number(v)
+    return w is not None and abs(w) > 2 ** 53
 
 
 def _categorical_beyond_exact(col: pd.Series) -> np.ndarray | None:
@@ -508,7 +501,7 @@ def _day_column(df, label, what, start, cal, *, inclusive: bool) -> np.ndarray:
     if col.dtype == object:
         # numbers in an object column are working days too (to_datetime would read them as nanoseconds)
         vals = col.to_numpy()
-        present = np.asarray(pd.notna(vals), dtype=bool)
+        present = ~isna_objects(vals)  # (a Decimal('sNaN') is missing, as in parse_numbers: pd.notna raises)
         num = present & np.fromiter(
             (isinstance(v, numbers.Number) and not isinstance(v, (bool, np.timedelta64)) for v in vals),
             dtype=bool, count=vals.shape[0])

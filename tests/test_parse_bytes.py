@@ -57,3 +57,14 @@ def test_arrow_binary_column_agrees():
     np.testing.assert_array_equal(io.parse_numbers(arr), [7.0, 8.0, np.nan])
     col = pd.Series(arr, dtype=pd.ArrowDtype(pa.binary()))
     np.testing.assert_array_equal(io.parse_numbers(col).to_numpy(), [7.0, 8.0, np.nan])
+
+
+def test_arrow_binary_that_is_no_utf8_is_invalid_not_an_error(engine):
+    """A pyarrow binary array holding bytes that are no UTF-8 raised ArrowInvalid (its cast to text failed), where
+    the same bytes in an object array or a pandas ArrowDtype(binary) column are invalid (NaN); now the same NaN,
+    the other cells as their text (reviews rev42 / rev44)."""
+    pa = pytest.importorskip("pyarrow")
+    arr = pa.array([b"\xff1", b"$7", None, b"(2)"], type=pa.binary())
+    np.testing.assert_array_equal(io.parse_numbers(arr, engine=engine), [np.nan, 7.0, np.nan, -2.0])
+    chunked = pa.chunked_array([pa.array([b"1"], pa.large_binary()), pa.array([b"\xfe", b"3"], pa.large_binary())])
+    np.testing.assert_array_equal(io.parse_numbers(chunked, engine=engine), [1.0, np.nan, 3.0])

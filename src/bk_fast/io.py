@@ -107,7 +107,12 @@ def _resolve_deferred(out, status, text_of) -> None:
 
 def _parse_arrow_chunk(chunk, engine):
     if chunk.type != pa.string() and chunk.type != pa.large_string():
-        chunk = chunk.cast(pa.large_string())
+        try:
+            chunk = chunk.cast(pa.large_string())
+        except pa.ArrowInvalid:  # (binary that is no UTF-8: cell by cell, such a cell invalid as in an object array)
+            cells = np.empty(len(chunk), dtype=object)
+            cells[:] = chunk.to_pylist()
+            return _parse_objects(cells, engine)
     n = len(chunk)
     if n == 0:  # (a zero-length slice can carry an offset past its buffer's offsets)
         return np.empty(0), np.empty(0, np.int8)

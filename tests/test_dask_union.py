@@ -74,3 +74,18 @@ def test_no_orders_are_keyed_by_nullable_ids(engine):
     got = _orders(_GROSS, on_hand, [1, 1], 3, engine)
     assert str(got.index.dtype) == "Int64"
     assert len(got) == 0
+
+
+@pytest.mark.parametrize("dtype", ["int64[pyarrow]", "UInt64"])
+def test_orders_keyed_by_other_numeric_extension_ids(engine, dtype):
+    """The same three ranges as above with on_hand ids of another numeric extension dtype (gross ids uint64 beside
+    UInt64): orders of 10 (16 - 1) and 20 (16 - 0) in the ranges whose ids are gross's only came back int64 /
+    uint64; in memory, and now, the on_hand's dtype (review rev43)."""
+    if "pyarrow" in dtype:
+        pytest.importorskip("pyarrow")
+    gross = pd.DataFrame({"item": np.array([10, 20], dtype=np.uint64 if dtype == "UInt64" else np.int64),
+                          "period": [0, 0], "qty": [16.0, 16.0]})
+    on_hand = pd.Series([1.0, 1.0], index=pd.Index(pd.array([10, 30], dtype=dtype)))
+    got = _orders(gross, on_hand, [1, 1], 3, engine)
+    assert str(got.index.dtype) == dtype
+    assert got.index.tolist() == [10, 20] and got["qty"].tolist() == [15.0, 16.0]

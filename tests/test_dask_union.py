@@ -89,3 +89,22 @@ def test_orders_keyed_by_other_numeric_extension_ids(engine, dtype):
     got = _orders(gross, on_hand, [1, 1], 3, engine)
     assert str(got.index.dtype) == dtype
     assert got.index.tolist() == [10, 20] and got["qty"].tolist() == [15.0, 16.0]
+
+
+def test_uint64_gross_beside_categorical_integer_receipts_builds(engine):
+    """UInt64 gross ids beside receipts keyed by a categorical of integers: in memory the items unite as Float64;
+    building the lazy call raised TypeError ("Cannot interpret 'Float64Dtype()' as a data type": a NumPy cast
+    to the union's extension dtype, rev43). Every frame now computes as in memory, and is declared so."""
+    gross = pd.DataFrame({"item": pd.array([2, 8], dtype="UInt64"), "period": [0, 1], "qty": [1.0, 16.0]})
+    receipts = pd.DataFrame({"item": pd.Categorical([8, 21]), "period": [1, 1], "qty": [1.0, 1.0]})
+    want = bk_fast.net_requirements(gross, 3.0, receipts, engine=engine)
+    for npartitions in (1, 3):
+        lazy = bkd.net_requirements(_dd(gross, [2]), 3.0, receipts, npartitions=npartitions, engine=engine)
+        got = lazy.orders.compute()
+        pd.testing.assert_frame_equal(got, want.orders.set_index("item"))
+        assert str(got.index.dtype) == str(lazy.orders._meta.index.dtype) == "Float64"
+        assert got.index.tolist() == [8.0] and got["qty"].tolist() == [12.0]
+        summary = lazy.summary.compute()
+        pd.testing.assert_frame_equal(summary, want.summary)
+        assert str(summary.index.dtype) == str(lazy.summary._meta.index.dtype) == "Float64"
+        assert summary.index.tolist() == [2.0, 8.0, 21.0]

@@ -848,6 +848,8 @@ def _as_items(index: pd.Index, like: pd.Index | None) -> pd.Index:
         vals = vals.astype(np.int64)
     kind = getattr(like.dtype, "kind", "O")
     if kind in "iuf":  # (float64: object ids beside floats over several partitions, see _like)
+        if not isinstance(like.dtype, np.dtype):  # (Float64 / Int64 items: NumPy cannot cast to them)
+            return pd.Index(vals, name=index.name).astype(like.dtype)
         return pd.Index(vals.astype(like.dtype), name=index.name)
     if like.dtype == object:
         return pd.Index(vals.astype(object), dtype=object, name=index.name)

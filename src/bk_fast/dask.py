@@ -715,12 +715,12 @@ def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None) -> 
     so and keeps a nullable dtype (:func:`_as_items`, cast to ``like`` as there); an input's ids join the whole
     call's union exactly when they join in some range (the one holding an id the earlier inputs lack: other ranges
     may unite theirs as int64), and int64 beside Int64 parts concatenate to Int64, so the answers of all the ranges
-    with ids concatenate to the dtype of the whole union. The function on the empty heads unites no ids: its index had the first input's
-    dtype (int64 where Int64 ids with rows join, Int64 where only an empty input is Int64). An answer holding
-    rows of some items only (netting's planned orders) is cast to it in every partition (:func:`_net_part`), as
-    the function types them by all the items. ``meta`` as it is too when the ids in their own dtypes do not
-    unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas unites them as Arrow, which refuses them;
-    the function, having made the ids comparable first, answers)."""
+    with ids concatenate to the dtype of the whole union. The function on the empty heads unites no ids: its index
+    had the first input's dtype (int64 where Int64 ids with rows join, Int64 where only an empty input is Int64).
+    An answer holding rows of some items only (netting's planned orders) is cast to it in every partition
+    (:func:`_net_part`), as the function types them by all the items. ``meta`` as it is too when the ids in their
+    own dtypes do not unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas unites them as Arrow,
+    which refuses them; the function, having made the ids comparable first, answers)."""
     if own is None or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
         return meta
     try:

@@ -129,3 +129,30 @@ def test_signalling_nan_decimal_due_is_no_due(engine):
     got = bk_fast.schedule(_jobs(due=_obj(decimal.Decimal("sNaN"), 4)), MACHINES, rates=RATES, start="2025-09-01",
                            engine=engine)
     assert np.isnan(got.jobs["due_day"].iloc[0]) and got.jobs["due_day"].iloc[1] == 4.0
+
+
+def test_huge_exponent_decimal_due_is_refused_quickly():
+    """Review rev45 of bd12755: the day check made an int of Decimal("1E+1000000") to compare it with 2**53 (58 s
+    in this call; quadratic in the digits). The Decimal is compared as it is now; the bound is generous, the
+    failure it guards against is a minute."""
+    import time
+
+    due = _obj(decimal.Decimal("1E+1000000"), 1)
+    began = time.perf_counter()
+    with pytest.raises(ValueError, match=r"jobs column 'due' row 0: expected a whole number of working days"):
+        bk_fast.schedule(_jobs(due=due), MACHINES, rates=RATES, start="2025-09-01", rule="due")
+    assert time.perf_counter() - began < 5.0
+
+
+def test_spelled_missing_of_unhashable_bytes_cells():
+    """A bytearray / memoryview cell made pandas' factorize fail, and every cell was then tested alone (rev45:
+    26x slower at 10^6 cells); they are factorized as bytes now. The answers: blank and missing spellings in any
+    bytes holder (a released memoryview is no text), nothing else."""
+    from bk_fast._validate import spelled_missing
+
+    gone = memoryview(b"N/A")
+    gone.release()
+    cells = _obj(b"N/A", bytearray(b" - "), memoryview(b""), "x", b"7", bytearray(b"7"), gone, None, " n/a ")
+    before = list(cells)
+    assert spelled_missing(pd.Series(cells)).tolist() == [True, True, True, False, False, False, False, False, True]
+    assert all(a is b for a, b in zip(cells, before))  # (the caller's cells are not replaced)

@@ -354,7 +354,8 @@ def isna_objects(arr: np.ndarray) -> np.ndarray:
 def whole_number(value) -> int | None:
     """The integer an exactly held whole number is: a Python or NumPy integer, a whole ``Decimal`` or
     ``Fraction``; None for anything else (bools, floats, text, a NaN or infinite ``Decimal``). Exact whatever
-    the ambient decimal context.
+    the ambient decimal context. The int of a ``Decimal`` costs time quadratic in its digits (seconds for
+    ``Decimal("1E+1000000")``): callers that may meet such values compare the ``Decimal`` first.
 
     Examples
     --------
@@ -399,9 +400,29 @@ def spelled_missing(values: pd.Series) -> np.ndarray:
     try:
         codes, uniq = pd.factorize(cells, use_na_sentinel=True)
     except TypeError:
-        return np.fromiter((isinstance(v, text) and missing_text(v) for v in cells), dtype=bool, count=cells.size)
+        try:  # (bytearray / memoryview cells are unhashable: as bytes, each distinct cell is still looked at once)
+            codes, uniq = pd.factorize(_hashable_bytes(cells), use_na_sentinel=True)
+        except (TypeError, ValueError):  # (a list, a released memoryview: one cell at a time)
+            return np.fromiter((isinstance(v, text) and missing_text(v) for v in cells), dtype=bool,
+                               count=cells.size)
     spelled = np.fromiter((isinstance(v, text) and missing_text(v) for v in uniq), dtype=bool, count=len(uniq))
     return np.append(spelled, False)[codes]
+
+
+def _hashable_bytes(cells: np.ndarray) -> np.ndarray:
+    """``cells`` (an object array, not changed) with its ``bytearray`` / ``memoryview`` cells as ``bytes`` (a
+    released memoryview stays as it is)."""
+    at = np.flatnonzero(np.fromiter((isinstance(v, (bytearray, memoryview)) for v in cells), dtype=bool,
+                                    count=cells.size))
+    if not at.size:
+        return cells
+    cells = cells.copy()
+    for i in at:
+        try:
+            cells[i] = bytes(cells[i])
+        except ValueError:  # (a released memoryview)
+            pass
+    return cells
 
 
 def _spelled_missing_arrow(data) -> np.ndarray:

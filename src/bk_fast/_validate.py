@@ -355,7 +355,7 @@ def whole_number(value) -> int | None:
     """The integer an exactly held whole number is: a Python or NumPy integer, a whole ``Decimal`` or
     ``Fraction``; None for anything else (bools, floats, text, a NaN or infinite ``Decimal``). Exact whatever
     the ambient decimal context. The int of a ``Decimal`` costs time quadratic in its digits (seconds for
-    ``Decimal("1E+1000000")``): callers that may meet such values compare the ``Decimal`` first.
+    ``Decimal("1E+1000000")``): to compare a magnitude, :func:`whole_beyond`.
 
     Examples
     --------
@@ -372,6 +372,25 @@ def whole_number(value) -> int | None:
     if isinstance(value, fractions.Fraction):
         return int(value) if value.denominator == 1 else None
     return None
+
+
+def whole_beyond(value, bound: int) -> bool:
+    """Whether ``value`` is an exactly held whole number (:func:`whole_number`) beyond ``bound`` in magnitude,
+    e.g. an integer float64 would round. A ``Decimal`` is compared as it is (exact under any context, and quick:
+    no int of ``Decimal("1E+1000000")`` is made).
+
+    Examples
+    --------
+    >>> import decimal
+    >>> whole_beyond(2 ** 53 + 1, 2 ** 53), whole_beyond(decimal.Decimal("1E+1000000"), 2 ** 53)
+    (True, True)
+    >>> whole_beyond(2 ** 53, 2 ** 53), whole_beyond(1e300, 0)
+    (False, False)
+    """
+    if isinstance(value, decimal.Decimal):
+        return value.is_finite() and value.copy_abs() > bound and value == value.to_integral_value()
+    whole = whole_number(value)
+    return whole is not None and abs(whole) > bound
 
 
 def missing_text(value) -> bool:

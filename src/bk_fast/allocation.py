@@ -35,7 +35,7 @@ from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
 from bk_fast._validate import (bytes_text, columns_present, float_column, int64_offset, int_values, numpy_dates,
                                offset_codes, one_column, pick_column, plain, reject_text, require_frame, same_ids,
-                               whole_number)
+                               whole_beyond, whole_number)
 
 __all__ = ["allocate", "allocate_kits", "Allocation", "KitAllocation"]
 
@@ -347,12 +347,11 @@ def _whole_qty(df: pd.DataFrame, label, qty: np.ndarray, what: str) -> None:
         if isinstance(v, str):  # (the ERP's number text: $, commas, spaces, (x) for -x)
             text = clean_text(v)
             v = int(text) if re.fullmatch(r"[+-]?[0-9]+", text) else v
-        whole = whole_number(v)  # (ints, whole Decimal / Fraction values: held exactly, rounded by float64)
-        if whole is not None:
+        if whole_beyond(v, 2 ** 53 - 1):  # (ints, whole Decimal / Fraction values: exact, rounded by float64)
             mask = np.zeros(len(df), dtype=bool)
             mask[i] = True
-            raise ValueError(f"{what} column {label!r} row {_first_bad(df, mask)!r}: {whole} is 2**53 or more in "
-                             f"magnitude, where float64 would round whole pounds")
+            raise ValueError(f"{what} column {label!r} row {_first_bad(df, mask)!r}: {whole_number(v)} is 2**53 or "
+                             f"more in magnitude, where float64 would round whole pounds")
 
 
 def _ids(df: pd.DataFrame, label, what: str) -> pd.Series:

@@ -300,7 +300,7 @@ def _greige_text_keys(text: _bom_pd.Series) -> _bom_np.ndarray:
     """:func:`_greige_keys` of text ids (a ``str`` Series without missing values): white space stripped as
     ``str.strip`` strips it, then a whole number's ``.0`` dropped; blank text None. By pandas' string methods
     (pyarrow's when installed: no look-around or ``\\s`` in the patterns, which would send them to Python)."""
-    text = text.str.replace(_SCHED_STRIP, "", regex=True)
+    text = text.str.replace(SPACE_STRIP, "", regex=True)
     whole, dropped = _point_zero_dropped(text)
     if whole.any():
         text = text.copy()
@@ -704,7 +704,6 @@ def _sched_text(values) -> pd.Series:
 # white space as Python's str.isspace reads it (a space, tab, non-breaking space, ...): the characters themselves,
 # which pyarrow's regex takes too (its "\s" is ASCII only, Python's regex ~4x slower on 10^5 table rows)
 _SCHED_SPACE = f"{SPACE_CLASS}+"
-_SCHED_STRIP = SPACE_STRIP  # (the white space str.strip strips)
 
 
 def _sched_key(text: pd.Series, level: int) -> pd.Series:
@@ -1196,7 +1195,7 @@ def _sched_machine_ids(values: pd.Series) -> np.ndarray:
         whole = text.str.fullmatch(_SCHED_MACHINE_NO).to_numpy(dtype=bool, na_value=False, copy=True)
         rest = np.flatnonzero(~whole)
         if rest.size:  # (white space as str.strip strips it; the numbers found among the stripped too)
-            stripped = text.iloc[rest].str.replace(_SCHED_STRIP, "", regex=True)
+            stripped = text.iloc[rest].str.replace(SPACE_STRIP, "", regex=True)
             more = stripped.str.fullmatch(_SCHED_MACHINE_NO).to_numpy(dtype=bool, na_value=False)
             text = text.copy()
             text.iloc[rest] = stripped

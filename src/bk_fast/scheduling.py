@@ -27,7 +27,7 @@ from bk_fast._engine import resolve
 from bk_fast._plotting import figure_axes, save_png
 from bk_fast._validate import columns_present, date_arg, float_array, float_column, int_values, is_time_value, isin, \
     isna_objects, pick_column, plain, numpy_dates, reject_text, require_frame, spelled_missing, spellings, \
-    uncategorized, whole_number
+    uncategorized, whole_beyond
 
 __all__ = ["schedule", "min_late_jobs", "Schedule", "LateJobs", "RULES"]
 
@@ -438,8 +438,9 @@ _EXACT_DAYS = ("a whole number of working days within 2**53 in magnitude (float6
 
 
 def _beyond_exact(values: np.ndarray) -> np.ndarray:
-    """Mask of the whole numbers held exactly (Python or NumPy integers, whole ``Decimal`` / ``Fraction`` values)
-    among object ``values`` beyond 2**53 in magnitude, which float64 would round. Only the cells whose float64
+    """Mask of the whole numbers held exactly (Python or NumPy integers, whole ``Decimal`` / ``Fraction`` values:
+    :func:`bk_fast._validate.whole_beyond`) among object ``values`` beyond 2**53 in magnitude, which float64 would
+    round. Only the cells whose float64
     reading is 2**53 or more in magnitude (or fails) are looked at one by one."""
     try:
         with np.errstate(invalid="ignore"):
@@ -448,18 +449,8 @@ def _beyond_exact(values: np.ndarray) -> np.ndarray:
         near = np.ones(values.shape[0], dtype=bool)
     out = np.zeros(values.shape[0], dtype=bool)
     for i in np.flatnonzero(near):
-        out[i] = _exact_whole_beyond(values[i])
+        out[i] = whole_beyond(values[i], 2 ** 53)
     return out
-
-
-def _exact_whole_beyond(v) -> bool:
-    """Whether ``v`` is an exactly held whole number (:func:`bk_fast._validate.whole_number`) beyond 2**53 in
-    magnitude. A ``Decimal`` is compared as it is (exact under any context): making an int of
-    ``Decimal("1E+1000000")`` takes seconds (rev45: 58 s in a schedule call)."""
-    if isinstance(v, decimal.Decimal):
-        return v.is_finite() and v.copy_abs() > 2 ** 53 and v == v.to_integral_value()
-    w = whole_number(v)
-    return w is not None and abs(w) > 2 ** 53
 
 
 def _categorical_beyond_exact(col: pd.Series) -> np.ndarray | None:

@@ -419,8 +419,10 @@ def spelled_missing(values: pd.Series) -> np.ndarray:
     try:
         codes, uniq = pd.factorize(cells, use_na_sentinel=True)
     except TypeError:
-        try:  # (bytearray / memoryview cells are unhashable: as bytes, each distinct cell is still looked at once)
-            codes, uniq = pd.factorize(_hashable_bytes(cells), use_na_sentinel=True)
+        try:  # (bytearray / memoryview cells are unhashable: as their text, each distinct cell is looked at once)
+            mutable = np.fromiter((isinstance(v, (bytearray, memoryview)) for v in cells), dtype=bool,
+                                  count=cells.size)
+            codes, uniq = pd.factorize(bytes_as_text(cells, np.flatnonzero(mutable))[0], use_na_sentinel=True)
         except (TypeError, ValueError):  # (a list, a released memoryview: one cell at a time)
             return np.fromiter((isinstance(v, text) and missing_text(v) for v in cells), dtype=bool,
                                count=cells.size)
@@ -428,20 +430,28 @@ def spelled_missing(values: pd.Series) -> np.ndarray:
     return np.append(spelled, False)[codes]
 
 
-def _hashable_bytes(cells: np.ndarray) -> np.ndarray:
-    """``cells`` (an object array, not changed) with its ``bytearray`` / ``memoryview`` cells as ``bytes`` (a
-    released memoryview stays as it is)."""
-    at = np.flatnonzero(np.fromiter((isinstance(v, (bytearray, memoryview)) for v in cells), dtype=bool,
-                                    count=cells.size))
-    if not at.size:
-        return cells
+def bytes_as_text(cells: np.ndarray, at: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(cells, decoded)``: an object array's bytes-like cells (:data:`BYTES_LIKE`) among positions ``at``
+    (default all) as their UTF-8 text (:func:`bytes_text`), and the positions so decoded; ``cells`` itself is
+    never changed (a copy when a cell is decoded). Bytes that are no UTF-8 (and a released memoryview) stay.
+
+    Examples
+    --------
+    >>> cells, decoded = bytes_as_text(np.array([b"$7", "x", bytearray(b"N/A"), b"\\xff"], dtype=object))
+    >>> cells.tolist(), decoded.tolist()
+    (['$7', 'x', 'N/A', b'\\xff'], [0, 2])
+    """
+    at = np.arange(cells.shape[0]) if at is None else at
+    found = at[np.fromiter((isinstance(v, BYTES_LIKE) for v in cells[at]), dtype=bool, count=at.size)]
+    text = [bytes_text(cells[i]) for i in found]
+    decoded = found[np.fromiter((isinstance(t, str) for t in text), dtype=bool, count=found.size)]
+    if not decoded.size:
+        return cells, decoded
     cells = cells.copy()
-    for i in at:
-        try:
-            cells[i] = bytes(cells[i])
-        except ValueError:  # (a released memoryview)
-            pass
-    return cells
+    for i, t in zip(found.tolist(), text):
+        if isinstance(t, str):
+            cells[i] = t
+    return cells, decoded
 
 
 def _spelled_missing_arrow(data) -> np.ndarray:

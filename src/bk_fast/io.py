@@ -33,7 +33,7 @@ from bk_fast._arrow_text import (
 from bk_fast._columns import canonical
 from bk_fast._engine import pick, resolve
 from bk_fast._progress import Bar, check as _check_progress
-from bk_fast._validate import BYTES_LIKE, as_array, bytes_text, isna_objects
+from bk_fast._validate import as_array, bytes_as_text, isna_objects
 from bk_fast._kernels.reference.parse import (
     BAD_COMMA,
     JUNK,
@@ -179,7 +179,10 @@ def _parse_objects(arr: np.ndarray, engine):
         if inferred in ("bytes", "mixed", "mixed-integer"):  # (where pandas finds a bytes cell, if any)
             other = np.flatnonzero(~is_str & ~missing)
             if other.size and pd.api.types.infer_dtype(arr[other], skipna=False) not in _PLAIN_NUMBERS:
-                arr = _bytes_as_text(arr, other, is_str)  # (only cells that are no text and no plain number)
+                # (only cells that are no text and no plain number: bytes as their text, as pyarrow binary is read;
+                # NumPy reads b"1.5" as 1.5 too; bytes that are no UTF-8 stay, invalid)
+                arr, decoded = bytes_as_text(arr, other)
+                is_str[decoded] = True
     idx = np.flatnonzero(is_str)
     if idx.size:
         if _HAVE_PYARROW:
@@ -203,24 +206,6 @@ def _parse_objects(arr: np.ndarray, engine):
         except (TypeError, ValueError):
             out[i], status[i] = np.nan, STATUS_INVALID
     return out, status
-
-
-def _bytes_as_text(arr: np.ndarray, at: np.ndarray, is_str: np.ndarray) -> np.ndarray:
-    """``arr`` with its bytes cells among positions ``at`` (NumPy ``S`` arrays, ``bytes`` / ``bytearray`` /
-    ``memoryview`` objects) as their UTF-8 text, marked in ``is_str``, so that ``b"$1,326.67"`` parses as
-    ``"$1,326.67"`` does (as pyarrow binary arrays are read; NumPy reads ``b"1.5"`` as 1.5 too); a cell that is no
-    UTF-8 stays as it is and is invalid (:func:`bk_fast._validate.bytes_text`). ``arr`` itself is never changed
-    (a copy when a cell is decoded)."""
-    cells = arr[at]
-    found = at[np.fromiter((isinstance(v, BYTES_LIKE) for v in cells), dtype=bool, count=at.size)]
-    if not found.size:
-        return arr
-    arr = arr.copy()
-    for i in found:
-        text = bytes_text(arr[i])
-        if isinstance(text, str):
-            arr[i], is_str[i] = text, True
-    return arr
 
 
 def _parse_any(values, engine):

@@ -286,7 +286,10 @@ class TimeSpelledMissing:
 
     def setup(self, storage, scale):
         if storage == "pyarrow":
-            require_module("pyarrow")
+            try:
+                import pyarrow  # noqa: F401
+            except ImportError:
+                raise NotImplementedError("pyarrow not installed") from None
         wc = _mill(scale)["machines"]["WC"]
         self.values = pd.Series(wc.to_numpy(dtype=object), dtype=pd.StringDtype(storage, na_value=np.nan))
 
@@ -294,14 +297,6 @@ class TimeSpelledMissing:
         from bk_fast._validate import spelled_missing
 
         spelled_missing(self.values)
-
-
-def require_module(module: str) -> None:
-    """NotImplementedError (asv's and :func:`measure`'s "skip this parameter") when ``module`` is not installed."""
-    import importlib.util
-
-    if importlib.util.find_spec(module) is None:
-        raise NotImplementedError(f"{module} is not installed")
 
 
 class TimeMooreHodgson:

@@ -89,7 +89,7 @@ import pandas as pd
 try:
     import dask
     import dask.dataframe as dd
-    from dask.delayed import Delayed, delayed
+    from dask.delayed import delayed
 except ImportError as exc:
     raise ImportError(f'bk_fast.dask needs dask[dataframe]: pip install "bk_fast[dask]" ({exc})') from exc
 

@@ -424,7 +424,7 @@ def yarn_requirements(knit_orders, bom, *, open_only: bool = False, scale: str =
         Order #   Style #  Balance (lbs)
     0  K2508071  999999/1           50.0
     """
-    from bk_fast._validate import find_column, plain, require_frame
+    from bk_fast._validate import find_column, require_frame
     from bk_fast.bom import _id_values
 
     kos = require_frame(knit_orders, "knit_orders")
@@ -1565,7 +1565,6 @@ def schedule_knit_orders(knit_orders: pd.DataFrame, machines: pd.DataFrame, styl
     0    101.0            1048.1            34.029221             40.0
     1    102.0               0.0             0.000000             20.0
     """
-    from bk_fast.scheduling import _wall_dates
     from bk_fast.scheduling import schedule as _schedule
 
     ko = require_frame(knit_orders, "knit_orders")
@@ -2592,8 +2591,6 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
     y_label = find_column(inv, "Desc#", what="yarn_inventory")
     yarn_ids = _net_yarn_ids(inv[y_label])
     if on_hand is not None:
-        from bk_fast._validate import require_finite
-
         h_label = find_column(inv, on_hand, what="yarn_inventory")
         stock = float_column(inv, h_label, what="yarn_inventory")
         require_finite(inv, h_label, stock, "yarn_inventory", y_label, "Desc#")  # (named as the default path)

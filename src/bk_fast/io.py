@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 import pandas as pd

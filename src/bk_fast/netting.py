@@ -51,10 +51,10 @@ from bk_fast.inventory import _Reader as _InventoryReader
 from bk_fast._columns import canonical as _erp_column
 from bk_fast._columns import normalise
 from bk_fast._kernels.reference.netting import LOT_SLACK, lot_count, round_lot
-from bk_fast._validate import (clean_numbers, find_column, first_text, float_column, is_time_value, isin,
+from bk_fast._validate import (find_column, first_text, float_column, is_time_value, isin,
                                number_arg, numpy_dates, one_column, pick_column, plain, reject_text, require_frame,
                                same_ids)
-from bk_fast.lots import FixedPeriods, LotForLot, LotRule, MinMaxMultiple, WagnerWhitin, lot_rule
+from bk_fast.lots import FixedPeriods, LotForLot, MinMaxMultiple, WagnerWhitin, lot_rule
 
 __all__ = ["weekly_balance", "net_requirements", "mrp", "NettingResult", "MRPResult"]
 

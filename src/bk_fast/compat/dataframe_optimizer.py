@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import time
-import warnings
 from typing import Any, Callable, Dict, List, Optional
 
 import numpy as np

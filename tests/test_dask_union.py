@@ -110,12 +110,11 @@ def test_uint64_gross_beside_categorical_integer_receipts_builds(engine):
         assert summary.index.tolist() == [2.0, 8.0, 21.0]
 
 
-@pytest.mark.xfail(strict=True, reason="known gap (rev45): with categorical receipt ids the ranges' ids are cast "
-                                       "to the union of every input as the lazy call reads it (Float64), where the "
-                                       "function keys the items Int64; before f20b719 this call raised TypeError")
 def test_float_gross_nullable_on_hand_categorical_receipts_orders_keyed_as_in_memory(engine):
     """float64 gross ids, Int64 on_hand ids and receipts keyed by a categorical of integers: in memory the
-    orders are keyed Int64; the lazy call gives (and declares) Float64, with the same values."""
+    orders are keyed Int64 (same_ids makes the whole float ids int64 first). The lazy call gave Float64 with the
+    same values (rev45): the ranges' ids were cast to the inputs' own dtypes, float64 for gross, and united
+    without being made comparable again."""
     gross = pd.DataFrame({"item": np.array([10.0, 10.0, 8.0, 8.0]), "period": [2, 0, 2, 0],
                           "qty": [20.0, 11.0, 18.0, 15.0]})
     on_hand = pd.Series([9.0, 9.0, 7.0], index=pd.Index(pd.array([10, 30, 21], dtype="Int64")))
@@ -126,3 +125,33 @@ def test_float_gross_nullable_on_hand_categorical_receipts_orders_keyed_as_in_me
     assert got.compute().to_numpy().tolist() == want.to_numpy().tolist()  # (the same values already)
     assert got.compute().index.tolist() == want.index.tolist() == [8, 8, 10, 10]
     assert str(got.compute().index.dtype) == str(want.index.dtype) == "Int64"
+
+
+def _ids_of(vals, dtype):
+    return pd.Categorical(vals) if dtype == "category" else pd.array(vals, dtype=dtype)
+
+
+@pytest.mark.parametrize("g, o, r", [("float64", "Int64", "category"), ("int64", "float64", "category"),
+                                     ("Float64", "UInt64", "category"), ("UInt64", "category", "Float64"),
+                                     ("float64", "category", "int64[pyarrow]"),
+                                     ("int64[pyarrow]", "Float64", "category")])
+def test_ids_of_several_kinds_beside_categorical_keyed_as_in_memory(g, o, r):
+    """Gross, on_hand and receipts ids of three dtypes, one categorical (of integers): the function makes the ids
+    comparable first (whole float ids beside integer ones become int64, as UInt64 beside signed ones) and keys
+    the orders by their union. The lazy call cast each input's ids back to its own dtype and united them without
+    that step, so float64 or Float64 ids kept the union a float (float64 / Float64 / double[pyarrow] where the
+    function gives int64 / Int64 / int64[pyarrow]): 62 of the 343 combinations of seven dtypes for the three
+    inputs differed so in the computed index dtype, 0 now. The values were already equal."""
+    if "pyarrow" in g + o + r:
+        pytest.importorskip("pyarrow")
+    gross = pd.DataFrame({"item": _ids_of([10, 10, 8, 8], g), "period": [2, 0, 2, 0],
+                          "qty": [20.0, 11.0, 18.0, 15.0]})
+    on_hand = pd.Series([9.0, 9.0, 7.0], index=pd.Index(_ids_of([10, 30, 21], o)))
+    receipts = pd.DataFrame({"item": _ids_of([30, 10], r), "period": [2, 1], "qty": [2.0, 4.0]})
+    want = bk_fast.net_requirements(gross, on_hand, receipts, engine="numpy").orders.set_index("item")
+    want = want.iloc[np.argsort(want.index.to_numpy(), kind="stable")]
+    got = bkd.net_requirements(_dd(gross, [1, 3]), on_hand, receipts, npartitions=1, engine="numpy").orders
+    got = got.compute()
+    assert got.index.tolist() == want.index.tolist() == [8, 8, 10, 10]
+    assert got.to_numpy().tolist() == want.to_numpy().tolist()
+    assert str(got.index.dtype) == str(want.index.dtype) != "float64"

@@ -704,7 +704,9 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
             return None
         t = kinds.pop() if kinds else None
         own.append(ids[k].astype(t) if len(ids[k]) and _numeric_ext(t) else ids[k])
-    return own
+    # (made comparable again in their own dtypes, as the function does: Float64 ids beside integer ones become
+    # int64 there, where the cast above gave them back their Float64)
+    return same_ids([("input", p) for p in own])
 
 
 def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None) -> pd.DataFrame:
@@ -774,7 +776,10 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     if not (cast or several):
         return None
     # (each input's ids in its own dtype, united as the single-machine function unites them)
-    like = _net._union([ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k]) for k in order])[:0]
+    # (and made comparable again in those dtypes, as the function does: float64 ids beside Int64 ones become
+    # int64 there, where the cast gave them back their float64 and the union was Float64)
+    own = same_ids([("input", ids[k] if dtypes[k] is None else ids[k].astype(dtypes[k])) for k in order])
+    like = _net._union(own)[:0]
     return like if cast or like.dtype in several else None
 
 

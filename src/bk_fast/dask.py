@@ -687,14 +687,14 @@ def _numeric_ext(dtype) -> bool:
 
 
 def _numeric_ids(ids: list, found: list, order) -> list | None:
-    """With ids of one numeric extension dtype (:func:`_numeric_ext`) in some input's partitions, the others'
-    NumPy numbers: each input's distinct ids in its own dtype (``ids``, :func:`_distinct`, read them through NumPy;
-    the dtype is in ``found``), in the order of ``order``, the single-machine function's; else None (also when an
-    input's partitions holding rows differ in dtype; extension dtypes of several kinds, Float64 or Arrow integers
-    beside Int64, unite otherwise in the partitions)."""
+    """With ids of numeric extension dtypes (:func:`_numeric_ext`; one or several, Float64 or Arrow integers beside
+    Int64) in some input's partitions, the others' NumPy numbers: each input's distinct ids in its own dtype
+    (``ids``, :func:`_distinct`, read them through NumPy; the dtype is in ``found``), in the order of ``order``,
+    the single-machine function's, made comparable as it makes them (``same_ids``); else None (also when an
+    input's partitions holding rows differ in dtype)."""
     dtypes = {d[3] for parts in found for d in parts}
     ext = {t for t in dtypes if _numeric_ext(t)}
-    if len(ext) != 1 or any(not _numeric_ext(t) and not (isinstance(t, np.dtype) and t.kind in "iuf")
+    if not ext or any(not _numeric_ext(t) and not (isinstance(t, np.dtype) and t.kind in "iuf")
                             for t in dtypes):
         return None
     own = []
@@ -723,10 +723,11 @@ def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None) -> 
     (:func:`_net_part`), as the function types them by all the items. ``meta`` as it is too when the ids in their
     own dtypes do not unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas unites them as Arrow,
     which refuses them; the function, having made the ids comparable first, answers)."""
-    if own is None or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
+    if (own is None and like is None) or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
         return meta
     try:
-        whole = _as_items(_net._union(own)[:0], like)
+        # (without own, categorical ids beside ids of other kinds: every range is cast to like, see _united)
+        whole = like[:0] if own is None else _as_items(_net._union(own)[:0], like)
     except Exception:  # noqa: BLE001 - (the meta is a declaration; the partitions compute as they do)
         return meta
     if getattr(whole.dtype, "kind", "O") not in "iuf":
@@ -1297,6 +1298,13 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     # makes a pyarrow scalar of each id looked for, about 1 s for 100,000 ids)
     like = (_concatenated(united, bounds, lambda: ids[0][ids[0].isin(ids[1])]) if united is not None
             else _like(items, nparts))
+    o_dtype = _meta(orders)[o_item].dtype
+    if united is None and like is not None and (_numeric_ext(o_dtype) or (isinstance(o_dtype, np.dtype)
+                                                                         and o_dtype.kind in "iuf")):
+        # (numeric order ids: the deliveries keep the orders' own dtype, as in memory, where the ids made
+        # comparable with the supply's (bk_fast._validate.same_ids) are int64: float64, Float64 or UInt64 orders
+        # beside integer supply ids were keyed int64)
+        like = pd.Index([], dtype=o_dtype)
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
     # (the deliveries keep the orders' id dtype, as in memory: so a text dtype of empty orders beside supply ids
     # that are not text)

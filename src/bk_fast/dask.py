@@ -695,7 +695,7 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
     dtypes = {d[3] for parts in found for d in parts}
     ext = {t for t in dtypes if _numeric_ext(t)}
     if not ext or any(not _numeric_ext(t) and not (isinstance(t, np.dtype) and t.kind in "iuf")
-                            for t in dtypes):
+                      for t in dtypes):
         return None
     own = []
     for k in order:

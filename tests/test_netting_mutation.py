@@ -249,3 +249,12 @@ def test_on_hand_with_a_missing_item_is_an_error(engine, on_hand):
     gross = pd.DataFrame({"item": ["a"], "period": [0], "qty": [5.0]})
     with pytest.raises(ValueError, match="^on_hand: row 1 has a missing item$"):
         bk_fast.net_requirements(gross, on_hand, engine=engine)
+
+
+def test_date_shaped_text_that_is_no_date_is_an_error(engine):
+    """Beside the gross's dates, receipts' period text shaped as an ISO date but naming no day (month 13, day 45)
+    is the ValueError naming the input and the label, not a missing period."""
+    gross = pd.DataFrame({"item": ["x"], "date": [pd.Timestamp("2025-01-06")], "qty": [1.0]})
+    receipts = pd.DataFrame({"item": ["x"], "date": ["2025-13-45"], "qty": [2.0]})
+    with pytest.raises(ValueError, match="^receipts: period '2025-13-45' is no date$"):
+        bk_fast.net_requirements(gross, 0.0, receipts, engine=engine)

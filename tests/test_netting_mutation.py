@@ -1,8 +1,8 @@
 """Time-phased netting (bk_fast.netting), its pandas-facing layer: cases a mutation audit of netting.py found
 unchecked by the other tests (per-item parameter checks, the weekly total's overflow, result fields). Each test
-asserts hand-computed values or the exact error, on every available engine where the kernels take part. One
-strict xfail records a defect the audit found: net_requirements returns an infinite past-due quantity silently
-where mrp raises."""
+asserts hand-computed values or the exact error, on every available engine where the kernels take part. The
+audit found one defect, fixed since: net_requirements returned an infinite past-due quantity silently where mrp
+raises."""
 
 from __future__ import annotations
 
@@ -221,13 +221,13 @@ def test_mrp_past_due_beyond_the_float_range_is_an_error(engine):
         bk_fast.mrp(demand, bom, lead_time={"Y": 2}, engine=engine)
 
 
-@pytest.mark.xfail(strict=True, reason="net_requirements checks its projected stock and receipts for overflow, "
-                                       "not its past-due releases: an inf past_due comes back silently")
-@pytest.mark.filterwarnings("ignore:overflow encountered")
+@pytest.mark.filterwarnings("error:overflow encountered")
 def test_net_requirements_past_due_beyond_the_float_range_is_an_error(engine):
     """The same plan as ``mrp``'s above through ``net_requirements``: receipts of 1e308 in periods 0 and 1 with a
-    lead time of 2 are 2e308 past due, which should be the same ValueError (never an inf in a plan)."""
-    with pytest.raises(ValueError, match="overflow the float range"):
+    lead time of 2 are 2e308 past due: the same ValueError naming the item (never an inf in a plan), and no
+    RuntimeWarning on the way. Before the fix it came back as ``past_due == [inf]`` with a RuntimeWarning only
+    (the audit's strict xfail)."""
+    with pytest.raises(ValueError, match="net_requirements: the quantities of item 0 overflow the float range"):
         bk_fast.net_requirements(np.array([[1e308, 1e308]]), 0.0, lead_time=2, engine=engine)
 
 

@@ -1290,7 +1290,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     resolve("net_items", engine)(oh, g, sch, p.ss, p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods,
                                  p.setup, p.hold, proj, net, rec, counts)
     _check_finite(items, per, "net_requirements", proj, rec)
-    rel, late = _releases(rec, p.lead)
+    with np.errstate(over="ignore"):  # (finite receipts may add up to an infinite past due: named just below)
+        rel, late = _releases(rec, p.lead)
+    _check_finite(items, per, "net_requirements", late)
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p)
     return NettingResult(items, per, oh, p.ss, p.lead, g, sch, proj, net, rec, rel, late, counts, orders)
 

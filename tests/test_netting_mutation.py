@@ -113,6 +113,17 @@ def test_bool_period_labels_keep_their_order(engine):
     assert res.net.tolist() == [[5.0, 1.0]]
 
 
+def test_bool_period_columns_of_a_wide_frame(engine):
+    """A wide frame whose period columns are labelled True and False (the audit's smaller finding): the block of
+    numbers was read with ``df[[True, False]]``, which pandas takes as a row mask ("Item wrong length 2 instead
+    of 1"); now by position. The net of 5 in True's period, then 1; the weekly roll -5, then -6."""
+    gross = pd.DataFrame({True: [5.0], False: [1.0]}, index=["a"])
+    res = bk_fast.net_requirements(gross, 0.0, engine=engine)
+    assert res.periods.tolist() == [True, False] and res.net.tolist() == [[5.0, 1.0]]
+    bal = bk_fast.weekly_balance(0.0, gross, engine=engine)
+    assert bal.loc["a", True] == -5.0 and bal.loc["a", False] == -6.0
+
+
 @pytest.mark.parametrize("weeks, order, balance", [
     # the year's 53-week circle: 1 -> 27 is 26 weeks, 27 -> 1 is 27 (the wider gap: the year starts at 1)
     (["Week 27", "Week 1"], ["Week 1", "Week 27"], [3.0, 2.0]),

@@ -228,7 +228,8 @@ def _parse(obj, what: str) -> _Source | None:
                          f"erp.yarn_demand_report, which reads the ERP's exports as they are")
     rows = _kept_rows(df, what, (item_col, period_col, qty_col, cols))
     if cols and all(getattr(df[c].dtype, "kind", "O") in "fiu" for c in cols):
-        block = df[cols].to_numpy(dtype=np.float64)
+        # (by position: df[cols] reads a list of bool labels, periods True / False, as a row mask)
+        block = df.iloc[:, [df.columns.get_loc(c) for c in cols]].to_numpy(dtype=np.float64)
         if not (block.flags.owndata and block.flags.c_contiguous and block.flags.writeable):
             # (one column, or one row, of a float frame is a read-only view of it: the result keeps the block)
             block = np.array(block, order="C")

@@ -311,3 +311,12 @@ def test_integer_order_qty_of_exactly_2_53_is_an_error():
                            "priority": [1], "due": [0]}, index=["r0"])
     with pytest.raises(ValueError, match=r"row 'r0': 9007199254740992 is 2\*\*53 or more"):
         allocate(orders, _on_hand())
+
+
+@pytest.mark.parametrize("partial", ["no", 0, None])
+def test_partial_must_be_a_bool(partial):
+    """partial is True or False: text such as "no" (truthy), 0 or None is a TypeError naming the value, not
+    read by its truth value."""
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [5.0], "priority": [1], "due": [0]})
+    with pytest.raises(TypeError, match=f"partial must be True or False, got {partial!r}"):
+        allocate(orders, _on_hand(), partial=partial)

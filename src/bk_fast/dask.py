@@ -638,7 +638,7 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
 
 
 def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list | None = None, *,
-               exact: bool = True, phased=(), united=None):
+               exact: bool = True, phased=(), united=None, dtypes: list | None = None):
     """Distinct items of all keyed inputs (and the periods of the long inputs), computed in one pass:
     (sorted items, per-source period orders, :func:`_united` of ``united`` or None, each input's distinct ids
     (None unless ``exact``), :func:`_numeric_ids` of ``united`` or None). A row without an item
@@ -648,7 +648,8 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     that cannot be matched with integer ids, int64 and uint64 ids united without rounding); else they are
     united as pandas does. ``phased``: the names of the time-phased inputs, whose empty rows are skipped;
     ``periods_of``: (input, period column, name) of the long time-phased inputs; ``united``: the positions of
-    ``inputs`` in the order the single-machine function unites their ids."""
+    ``inputs`` in the order the single-machine function unites their ids. ``dtypes``: a list to which each input's
+    set of id dtypes is appended (of its partitions holding rows, or of all when none does)."""
     jobs = []
     for k, (obj, key) in enumerate(inputs):
         what = names[k] if names and names[k] in phased else None
@@ -657,6 +658,8 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     for obj, key, what in periods_of:
         pjobs.append([delayed(_period_order, pure=True)(p, key, what) for p in _parts(obj)])
     found, per = dask.compute(jobs, pjobs)
+    if dtypes is not None:
+        dtypes.extend({d[3] for d in ([d for d in parts if d[1]] or parts)} for parts in found)
     for k, ((obj, key), parts) in enumerate(zip(inputs, found)):
         offset = 0
         for _, n, first, _ in parts:
@@ -709,7 +712,7 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
     return same_ids([("input", p) for p in own])
 
 
-def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None) -> pd.DataFrame:
+def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None, cast: bool = False) -> pd.DataFrame:
     """``meta`` (an empty answer keyed by item) with the index dtype of the partitions' answers when numeric
     extension ids are involved (``own``, :func:`_numeric_ids`); as it is otherwise. The function unites the
     inputs' ids in order (``netting._union``): an input's ids join when it is the first with ids or brings an id
@@ -722,11 +725,14 @@ def _with_union(meta: pd.DataFrame, own: list | None, like: pd.Index | None) -> 
     An answer holding rows of some items only (netting's planned orders) is cast to it in every partition
     (:func:`_net_part`), as the function types them by all the items. ``meta`` as it is too when the ids in their
     own dtypes do not unite (NumPy uint64 ids beyond 2**63 beside Arrow integers: pandas unites them as Arrow,
-    which refuses them; the function, having made the ids comparable first, answers)."""
-    if (own is None and like is None) or len(meta) or getattr(meta.index.dtype, "kind", "O") not in "iuf":
+    which refuses them; the function, having made the ids comparable first, answers). ``cast``: ``like`` is what
+    :func:`_united` gives (categorical ids, or text ids of several dtypes), to which every range is cast: without
+    ``own`` the index has its dtype. (Not the NumPy items' dtype of :func:`_like`: ranges of nullable ids beside
+    object or empty text ids keep theirs.)"""
+    if (own is None and not (cast and like is not None)) or len(meta) or \
+            getattr(meta.index.dtype, "kind", "O") not in "iuf":
         return meta
     try:
-        # (without own, categorical ids beside ids of other kinds: every range is cast to like, see _united)
         whole = like[:0] if own is None else _as_items(_net._union(own)[:0], like)
     except Exception:  # noqa: BLE001 - (the meta is a declaration; the partitions compute as they do)
         return meta
@@ -1051,7 +1057,8 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
                                               pieces(past_due, j), per, engine, like, keys)
              for j in range(nparts)]
     # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have)
-    meta = _with_union(_empty_like(meta, items, like), own, like) if len(items) else meta.head(0)
+    meta = _with_union(_empty_like(meta, items, like), own, like, united is not None) if len(items) else \
+        meta.head(0)
     return _from_parts(parts, meta, divisions if len(items) else None)
 
 
@@ -1199,7 +1206,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     metas = _net_part(_meta(gross).head(0), _meta_on_hand(on_hand), _meta_on_hand(receipts),
                       {**kwargs, "engine": "numpy"}, like, None if len(items) else keys)
     bases = [_empty_like(m, items, like) if len(items) else m.head(0) for m in metas]
-    metas = [_with_union(b, own, like) if len(items) else b for b in bases]
+    metas = [_with_union(b, own, like, united is not None) if len(items) else b for b in bases]
     # (the orders hold the items with planned orders only: every partition's are cast to the whole call's dtype)
     ordered = metas[1].index if metas[1] is not bases[1] else None
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
@@ -1286,7 +1293,8 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     keyed = [(orders, o_item), (supply, s_item)]
     # (exact, as the in-memory allocate matches the order and supply ids: the ranges keep each item together)
     # (the deliveries' ids are the orders', in the orders' dtype, as in memory: ``united`` of the orders only)
-    items, _, united, ids, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0])
+    kinds: list = []
+    items, _, united, ids, _ = _item_plan(keyed, npartitions, [], ["orders", "supply"], united=[0], dtypes=kinds)
     nparts = _nparts(npartitions, keyed)
     bounds, divisions = _bounds(items, nparts)
     nparts = len(bounds) + 1
@@ -1298,12 +1306,12 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     # makes a pyarrow scalar of each id looked for, about 1 s for 100,000 ids)
     like = (_concatenated(united, bounds, lambda: ids[0][ids[0].isin(ids[1])]) if united is not None
             else _like(items, nparts))
-    o_dtype = _meta(orders)[o_item].dtype
+    o_dtype = next(iter(kinds[0])) if len(kinds[0]) == 1 else None
     if united is None and like is not None and (_numeric_ext(o_dtype) or (isinstance(o_dtype, np.dtype)
                                                                          and o_dtype.kind in "iuf")):
-        # (numeric order ids: the deliveries keep the orders' own dtype, as in memory, where the ids made
-        # comparable with the supply's (bk_fast._validate.same_ids) are int64: float64, Float64 or UInt64 orders
-        # beside integer supply ids were keyed int64)
+        # (numeric order ids, of one dtype in every partition holding orders: the deliveries keep it, as in
+        # memory, where the ids made comparable with the supply's (bk_fast._validate.same_ids) are int64:
+        # float64, Float64 or UInt64 orders beside integer supply ids were keyed int64)
         like = pd.Index([], dtype=o_dtype)
     meta = _alloc_part(_meta(orders).head(0), _meta(supply).head(0), {**kwargs, "engine": "numpy"}, like)
     # (the deliveries keep the orders' id dtype, as in memory: so a text dtype of empty orders beside supply ids

@@ -225,6 +225,19 @@ def test_order_within_the_tolerance_below_min_shipment_ships_with_partial(engine
     assert res.deliveries["qty"].tolist() == [0.3]
 
 
+@pytest.mark.parametrize("min_shipment, delivered", [(0.1 + 0.2, 0.3), (0.3, 0.3), (0.31, 0.0)])
+def test_order_within_the_tolerance_below_min_shipment_ships_without_partial(engine, min_shipment, delivered):
+    """The same order with partial=False (the audit's defect): the Python layer dropped an order whose qty is
+    below min_shipment by a strict ``qty < min_shipment``, so 0.3 against 0.1 + 0.2 stayed short, where the Notes
+    say partial=False and min_shipment compare up to the same tolerance and partial=True ships it. Now it ships
+    its one complete delivery; 0.31 (beyond the tolerance) still leaves it short."""
+    orders = pd.DataFrame({"order": [1], "item": ["Y"], "qty": [0.3], "priority": [1], "due": [0]})
+    res = allocate(orders, _on_hand(1.0), partial=False, min_shipment=min_shipment, engine=engine)
+    assert res.orders["delivered"].tolist() == [delivered]
+    assert res.orders["short"].tolist() == [0.3 - delivered]
+    assert res.deliveries["qty"].tolist() == ([0.3] if delivered else [])
+
+
 def test_service_order_of_priorities_beyond_63_bits_is_a_rank_not_a_permutation(engine):
     """Priorities 2**62, -2**62 and 0 span 2**63, beyond a packed key: the service order comes from a lexsort,
     whose rank per row (2, 0, 1) serves order 2 (priority -2**62) first with the 5 on hand. Using the sort

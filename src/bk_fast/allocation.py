@@ -31,6 +31,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
+from bk_fast._kernels.reference.allocation import NEED_SHARE
 from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
 from bk_fast._validate import (bytes_text, columns_present, float_column, int64_offset, int_values, numpy_dates,
@@ -841,9 +842,17 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     rank = _service_rank(priority, due if due_int is None else due_int, tiebreak,
                          None if due_int is None else due_span)
     # without partial, an order ships in one delivery of its qty: below min_shipment it gets nothing (the
-    # kernel's threshold is the qty itself then), so it goes to the kernel as qty 0 and stays short
-    below = np.flatnonzero(qty < min_ship) if not partial and min_ship > 0 else None
-    k_qty = qty if below is None or not below.size else np.where(qty < min_ship, 0.0, qty)
+    # kernel's threshold is the qty itself then), so it goes to the kernel as qty 0 and stays short. Below up to
+    # the rounding tolerance, as the kernel compares min_shipment with partial (the same operations): an order of
+    # 0.3 meets a min_shipment of 0.1 + 0.2 = 0.30000000000000004
+    below = None
+    if not partial and min_ship > 0:
+        tq = np.minimum(tol[o_code], qty * NEED_SHARE) if n_items else qty * NEED_SHARE
+        below = np.flatnonzero(qty < min_ship - np.minimum(tq, min_ship * NEED_SHARE))
+    k_qty = qty
+    if below is not None and below.size:
+        k_qty = qty.copy()
+        k_qty[below] = 0.0
     nd = int(resolve("allocate_orders", engine)(
         item_ptr, times, cum, tol, o_code, rank, due, k_qty, bool(partial), min_ship, max_late,
         free, short, on_time_qty, del_order, del_period, del_qty, del_due, del_late))

@@ -12,7 +12,9 @@ uint64 where in memory (and before bd7b038) they are keyed by the extension dtyp
 weekly_balance compute the extension dtype but declare the NumPy one. And allocate read the orders' id dtype off
 their declared meta, which a partition of Python ints beyond int64 overflowed. Both fixed since (the reviewed
 regressions were strict xfails in a25efa5; _with_union declares like only when _united gave it, allocate reads
-the orders' partitions' own dtype); one remaining difference stays a strict xfail.
+the orders' partitions' own dtype). The remaining difference (uint64 ids beyond int64 beside negative and
+categorical ids rounded through float64) is fixed in same_ids, which now reads a categorical of integers beside
+ids of the other signedness as the integers it holds.
 Synchronous scheduler, no distributed client."""
 
 from __future__ import annotations
@@ -78,9 +80,6 @@ def test_extension_demand_beside_object_receipts_balance_declared_as_computed(dt
     assert (str(lazy._meta.index.dtype), str(got.index.dtype)) == (dtype, dtype)
 
 
-@pytest.mark.xfail(strict=True, reason="remaining difference (rev46; before 1924ab2 every range gave float64): the "
-                                       "range holding only the uint64 id beyond 2**63 and a categorical id unites "
-                                       "them as pandas does, float64, which rounds the id")
 def test_uint64_beyond_int64_beside_negative_and_categorical_ids_exact(engine):
     """gross keyed by uint64 ids (2**63 + 7 and 8), on_hand by a negative int64 id (-3), receipts by a categorical
     of integers (30): in memory the ids are made comparable as Python ints (object) and kept exact. With two item

@@ -751,7 +751,9 @@ def same_ids(parts, fixed=()) -> list:
 
     When integer ids meet float ids, float ids that are whole numbers below 2**53 in magnitude (exact) become
     int64; any other float id is a ValueError naming its input. Unsigned ids beyond int64 with signed ids:
-    all become uint64 when no id is negative, else Python ints (object)."""
+    all become uint64 when no id is negative, else Python ints (object). Object ids of Python ints beyond int64
+    (:func:`_object_ints`) and categoricals of integers beside ids of the other signedness
+    (:func:`_categorical_ints`) take part as the integers they hold."""
     idx = [p for _, p in parts]
     kinds = [None if p is None else id_kind(p, infer=False) for p in idx]
     every = ([(w, id_kind(p, infer=False), p) for w, p in fixed if len(p)]   # (an empty index meets no id)
@@ -778,6 +780,9 @@ def same_ids(parts, fixed=()) -> list:
                                  f"(e.g. an int64 or Int64 column)")
             idx[j] = pd.Index(vals.astype(np.int64), name=idx[j].name)
     num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
+    _object_ints(idx, num)
+    _categorical_ints(idx, num)
+    num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
     uns = [j for j in num if idx[j].dtype.kind == "u"]
     sig = [j for j in num if idx[j].dtype.kind == "i"]
     if uns and sig:
@@ -791,6 +796,45 @@ def same_ids(parts, fixed=()) -> list:
             for j in num:
                 idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
     return idx
+
+
+def _object_ints(idx: list, num: list) -> None:
+    """Object ids that are all integers (Python ints, as an export of ids beyond int64 reads) beside other integer
+    ids (``num``: the positions of integer dtypes; ``idx`` is changed in place): pandas unites them with int64 ids
+    through float64 or uint64, depending on the order, when one is beyond int64 (2**63 + 7 became
+    9.223372036854776e+18, and an id of the other input missed it). With an id beyond int64 they become uint64
+    when no id of the integer inputs is negative and all are below 2**64 (``same_ids`` then makes the signed ones
+    uint64 too), else the integer dtypes become Python ints (object). Within int64 pandas unites them as int64
+    exactly: left as they are."""
+    oints = [j for j, p in enumerate(idx) if p is not None and len(p) and p.dtype == object
+             and p.inferred_type == "integer"]
+    if not oints or not (num or len(oints) > 1):
+        return
+    vals = {j: [int(v) for v in idx[j]] for j in oints}
+    if all(-2 ** 63 <= min(v) and max(v) < 2 ** 63 for v in vals.values()):
+        return
+    los = [min(v) for v in vals.values()] + [int(idx[j].min()) for j in num if len(idx[j])]
+    his = [max(v) for v in vals.values()] + [int(idx[j].max()) for j in num if len(idx[j])]
+    if min(los) >= 0 and max(his) < 2 ** 64:
+        for j in oints:
+            idx[j] = pd.Index(np.array(vals[j], dtype=np.uint64), name=idx[j].name)
+    else:
+        for j in num:
+            idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
+
+
+def _categorical_ints(idx: list, num: list) -> None:
+    """Categorical ids of integers beside integer ids of the other signedness (``num``: the positions of integer
+    dtypes; ``idx`` is changed in place): pandas unites uint64 ids with a categorical of int64 ones (and int64 or
+    Int64 ids with one of uint64) through float64, where 2**60 + 1 == 2**60 and two ids beyond 2**63 may become
+    one. Such categoricals become the integers they hold (their categories' dtype), which ``same_ids`` then unites
+    exactly with the others. Categoricals beside ids of their own signedness unite exactly: left as they are."""
+    cats = [j for j, p in enumerate(idx) if p is not None and len(p) and isinstance(p.dtype, pd.CategoricalDtype)
+            and getattr(p.dtype.categories.dtype, "kind", "O") in "iu"]
+    kinds = {idx[j].dtype.kind for j in num if len(idx[j])} | {idx[j].dtype.categories.dtype.kind for j in cats}
+    if cats and kinds == {"i", "u"}:
+        for j in cats:
+            idx[j] = pd.Index(np.asarray(idx[j].astype(idx[j].dtype.categories.dtype)), name=idx[j].name)
 
 
 def numpy_dates(col: pd.Series) -> pd.Series:

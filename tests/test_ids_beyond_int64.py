@@ -1,0 +1,70 @@
+"""Item ids beyond int64 met by ids of another integer kind (review rev46's findings in the in-memory functions):
+object ids of Python ints beyond int64 beside int64 ids, and categorical ids of integers beside integer ids of the
+other signedness. pandas unites such ids through float64 (2**63 + 7 read as 9.223372036854776e+18; two ids beyond
+2**63 became one) or uint64 depending on the order; ``bk_fast._validate.same_ids`` now makes them one integer kind
+first (uint64 where no id is negative, else Python ints), so every input's rows land on their exact item."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import bk_fast
+
+BIG = 2 ** 63 + 7
+
+
+def _gross(ids, dtype=None):
+    return pd.DataFrame({"item": np.array(ids, dtype=dtype), "period": [0] * len(ids),
+                         "qty": [5.0, 6.0][:len(ids)]})
+
+
+def test_object_ids_beyond_int64_beside_int64_ids(engine):
+    """int64 gross ids (10, 8) and on_hand (30) with receipts keyed by an object Python int 2**63 + 7 (an export
+    of big ids): net_requirements raised numpy's "'list' argument must have no negative elements" (the union was
+    float64 and missed the receipt's id); weekly_balance gave uint64. Both now key the four items uint64, exactly,
+    and the receipt of 1 lands on its item in period 1."""
+    on_hand = pd.Series([1.0], index=pd.Index(np.array([30])))
+    receipts = pd.DataFrame({"item": np.array([BIG], dtype=object), "period": [1], "qty": [1.0]})
+    res = bk_fast.net_requirements(_gross([10, 8]), on_hand, receipts, engine=engine)
+    assert res.items.dtype == np.uint64 and res.items.tolist() == [10, 8, BIG, 30]
+    assert res.scheduled.tolist() == [[0.0, 0.0], [0.0, 0.0], [0.0, 1.0], [0.0, 0.0]]
+    assert res.net.tolist() == [[5.0, 0.0], [6.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    bal = bk_fast.weekly_balance(on_hand, _gross([10, 8]), receipts, engine=engine)
+    assert bal.index.dtype == np.uint64 and sorted(bal.index.tolist()) == [8, 10, 30, BIG]
+    assert bal.loc[BIG, 1] == 1.0 and bal.loc[30, 1] == 1.0 and bal.loc[10, 1] == -5.0
+
+
+def test_object_ids_below_int64_beside_unsigned_ids_beyond_it_are_python_ints(engine):
+    """A negative object id beyond int64 (-2**70) beside int64 ids: no unsigned kind holds them all, so every
+    integer input is read as Python ints (object), exactly."""
+    receipts = pd.DataFrame({"item": np.array([-(2 ** 70)], dtype=object), "period": [1], "qty": [1.0]})
+    res = bk_fast.net_requirements(_gross([10, 8]), None, receipts, engine=engine)
+    assert res.items.dtype == object and res.items.tolist() == [10, 8, -(2 ** 70)]
+    assert res.scheduled[2].tolist() == [0.0, 1.0]
+
+
+def test_uint64_ids_beyond_int64_beside_categorical_ints(engine):
+    """uint64 gross ids 2**63 + 7 and 2**63 + 8 beside receipts keyed by a categorical of int64 (30): the union was
+    float64, where the two ids are one (pandas' InvalidIndexError "Reindexing only valid with uniquely valued
+    Index objects"), and 2**63 + 7 beside 8 was rounded. Now uint64, exact, for both functions."""
+    receipts = pd.DataFrame({"item": pd.Categorical([30]), "period": [1], "qty": [1.0]})
+    for ids in ([BIG, BIG + 1], [BIG, 8]):
+        gross = _gross(ids, np.uint64)
+        res = bk_fast.net_requirements(gross, None, receipts, engine=engine)
+        assert res.items.dtype == np.uint64 and res.items.tolist() == [*ids, 30]
+        assert res.net.tolist() == [[5.0, 0.0], [6.0, 0.0], [0.0, 0.0]]
+        bal = bk_fast.weekly_balance(0.0, gross, receipts, engine=engine)
+        assert bal.index.dtype == np.uint64 and bal.index.tolist() == [*ids, 30]
+
+
+def test_int64_ids_beside_categorical_of_uint64_match_exactly(engine):
+    """int64 gross id 2**60 + 1 with receipts keyed by a categorical of uint64 holding the same id: through float64
+    2**60 + 1 == 2**60, and the receipt (1 in period 0) must land on the gross item exactly: net 5 - 1 = 4."""
+    b = 2 ** 60 + 1
+    gross = _gross([b, 8])
+    receipts = pd.DataFrame({"item": pd.Categorical(np.array([b], dtype=np.uint64)), "period": [0],
+                             "qty": [1.0]})
+    res = bk_fast.net_requirements(gross, None, receipts, engine=engine)
+    assert res.items.tolist() == [b, 8]
+    assert res.net.tolist() == [[4.0], [6.0]]

@@ -1,13 +1,14 @@
 """Review rev47 of af274fd (allocate's partial=False min_shipment threshold), aeba785 (net_requirements' past-due
 overflow) and c38172b (a wide frame's period columns read by position). Each test asserts hand-computed values
-on every available engine. The strict xfails record the defects found:
+on every available engine. The defects found:
 
-- ``allocate(partial=False, min_shipment=...)`` applies the rounding tolerance twice since af274fd: once when
+- ``allocate(partial=False, min_shipment=...)`` applied the rounding tolerance twice after af274fd: once when
   the Python layer keeps an order up to the tolerance below min_shipment, and again in the kernel, whose
-  threshold for a complete shipment is the qty up to its tolerance. A lone order then gets a delivery about two
+  threshold for a complete shipment was the qty up to its tolerance. A lone order then got a delivery about two
   tolerances below min_shipment, beyond the documented ``2**-20 x min_shipment``, where ``partial=True`` (the
-  less restrictive mode) gives the same order nothing.
-- Overflow paths aeba785 left open: ``NettingResult.summary``'s ``total_gross`` / ``total_planned`` are inf
+  less restrictive mode) gives the same order nothing. Fixed: the kernels' threshold without partial is
+  ``max(qty, min_shipment)``'s (the xfail marker removed).
+- (strict xfails) Overflow paths aeba785 left open: ``NettingResult.summary``'s ``total_gross`` / ``total_planned`` are inf
   (a RuntimeWarning only) for a plan whose every number is finite, in ``net_requirements`` and ``mrp``; and
   ``NettingResult.cost`` is NaN (``0 x inf``) with a holding cost of 0 when the projected stock adds up beyond
   the float range, or inf with a holding cost > 0.
@@ -43,18 +44,14 @@ def test_double_tolerance_constants_are_as_stated():
     assert _G == _Q - _Q * s and 1.0 - _G > s
 
 
-@pytest.mark.parametrize("partial", [
-    True,
-    pytest.param(False, marks=pytest.mark.xfail(strict=True, reason=(
-        "af274fd: partial=False keeps an order up to the tolerance below min_shipment, then the kernel ships it "
-        "complete up to its own tolerance: a delivery of 0.9999980926531862 against min_shipment 1.0 (two "
-        "tolerances, beyond 2**-20 x min_shipment), where partial=True ships nothing"))),
-])
+@pytest.mark.parametrize("partial", [True, False])
 def test_no_delivery_two_tolerances_below_min_shipment(engine, partial):
     """An order of _Q (within the tolerance below min_shipment 1.0) with _G free in its period: a delivery of
     _G would be 1.9e-6 below the minimum, twice the documented ``2**-20 x min_shipment``. partial=True leaves
     the order short (its threshold 1 - _Q x 2**-20 is above _G); partial=False, which only adds the condition
-    that the shipment be complete, must not ship more: delivered 0, short _Q, no delivery."""
+    that the shipment be complete, must not ship more: delivered 0, short _Q, no delivery. (After af274fd the
+    kernel shipped _G with partial=False, its threshold being the order's own, _Q up to its tolerance; it is now
+    max(qty, min_shipment)'s, as partial=True's.)"""
     orders, supply = _double_tolerance_case()
     res = bk_fast.allocate(orders, supply, partial=partial, min_shipment=1.0, engine=engine)
     assert res.orders["delivered"].tolist() == [0.0]

@@ -94,8 +94,8 @@ cdef int _sorted_words(const int64_t[::1] order_item, const int64_t[::1] rank, P
     pass builds the words, the item counts (``start``) and every digit's histogram, then a stable LSD radix
     sort moves the words on <= 11-bit digits of the key part (rows start ascending, so ties keep row order).
     Half the memory traffic of sorting keys and row indices side by side. ``*res`` is the buffer holding the
-    sorted words (``w`` or ``w2``); ``rmax`` is the largest rank. Returns ``nbits``, or -1 (nothing done) when a word would need more than
-    63 bits. ``cnt`` needs 6 * 2048 slots."""
+    sorted words (``w`` or ``w2``); ``rmax`` is the largest rank. Returns ``nbits``, or -1 (nothing done) when a
+    word would need more than 63 bits. ``cnt`` needs 6 * 2048 slots."""
     cdef Py_ssize_t n = rank.shape[0], i, p
     cdef int64_t c, tot
     cdef int rbits, ibits, nbits, kbits, passes, digit, ps, shift
@@ -328,7 +328,7 @@ def allocate_orders(const int64_t[::1] item_ptr, const double[::1] times, const 
                 sd[idx] = 0.0  # from here on: the qty delivered on time
                 if p == 0 or not q > 0.0:
                     continue
-                s = min_ship if partial else q
+                s = min_ship if partial else (q if q >= min_ship else min_ship)  # (reference: max(qty, min_ship))
                 tq = min(tl, q * NEED_SHARE)  # the order's rounding tolerance (see the reference)
                 th = s - min(tq, s * NEED_SHARE)  # (a threshold s > 0 is met up to the tolerance)
                 k = sk[idx]

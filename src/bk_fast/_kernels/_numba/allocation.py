@@ -280,7 +280,7 @@ def _allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, part
             sd_[idx] = 0.0  # from here on: the qty delivered on time
             if p == 0 or not q > 0.0:
                 continue
-            s = min_ship if partial else q
+            s = min_ship if partial else (q if q >= min_ship else min_ship)  # (reference: max(qty, min_ship))
             tq = min(tl, q * NEED_SHARE)  # the order's rounding tolerance (see the reference)
             th = s - min(tq, s * NEED_SHARE)  # (a threshold s > 0 is met up to the tolerance)
             k = sk_[idx]

@@ -27,8 +27,10 @@ recomputes the suffix minima from ``free``. Taking ``x <= g(m) <= free[j]`` keep
 exactly in floating point (rounding is monotone), so no projected on hand ever goes negative, not even by
 one ulp.
 
-``s = min_ship`` when ``partial`` else ``s = qty`` (one full shipment). ``max_late = inf`` allows any
-lateness. Orders of an item are taken in (rank, row) order; items are independent.
+``s = min_ship`` when ``partial`` else ``s = max(qty, min_ship)`` (one full shipment; the caller gives an order
+below ``min_ship`` up to its tolerance as qty 0, and one within the tolerance below it is held to ``min_ship``'s
+threshold too, so the delivery is never more than that tolerance below ``min_ship``). ``max_late = inf`` allows
+any lateness. Orders of an item are taken in (rank, row) order; items are independent.
 
 Rounding. ``tol`` (input, per item, >= 0) bounds the rounding error of the item's float64 sums, which miss
 the decimal ones by a few ulps (``0.3 - 0.1`` is 0.19999999999999998, below an order of 0.2); the caller gives
@@ -144,7 +146,7 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
             cur[fresh] = o
             q = qty[o]
             r[fresh] = q
-            s[fresh] = min_ship if partial else q
+            s[fresh] = min_ship if partial else np.maximum(q, min_ship)
             tq[fresh] = np.minimum(tol[fresh], q * NEED_SHARE)
             th[fresh] = s[fresh] - np.minimum(tq[fresh], s[fresh] * NEED_SHARE)
             m[fresh] = np.maximum(k[o], 0)

@@ -8,7 +8,8 @@ on every available engine. The defects found:
   tolerances below min_shipment, beyond the documented ``2**-20 x min_shipment``, where ``partial=True`` (the
   less restrictive mode) gives the same order nothing. Fixed: the kernels' threshold without partial is
   ``max(qty, min_shipment)``'s (the xfail marker removed).
-- (strict xfails) Overflow paths aeba785 left open: ``NettingResult.summary``'s ``total_gross`` / ``total_planned`` are inf
+- Overflow paths aeba785 left open (strict xfails in 30ce9fe, fixed since: the totals are checked where the plan is
+  made, and cost counts a holding cost of 0 as 0 and names an overflow): ``NettingResult.summary``'s ``total_gross`` / ``total_planned`` are inf
   (a RuntimeWarning only) for a plan whose every number is finite, in ``net_requirements`` and ``mrp``; and
   ``NettingResult.cost`` is NaN (``0 x inf``) with a holding cost of 0 when the projected stock adds up beyond
   the float range, or inf with a holding cost > 0.
@@ -72,8 +73,6 @@ def test_complete_order_at_min_shipment_ships_within_one_tolerance(engine):
     assert res.deliveries["qty"].tolist() == [1.0 - 2.0 ** -20]
 
 
-@pytest.mark.xfail(strict=True, reason="aeba785 checks the past-due sums only: summary's total_gross and "
-                                       "total_planned of 1e308 + 1e308 come back inf (a RuntimeWarning only)")
 @pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_net_requirements_summary_totals_beyond_the_float_range(engine):
     """Gross 1e308 in each of two periods, nothing on hand, lead time 0: every period's number is finite
@@ -84,8 +83,6 @@ def test_net_requirements_summary_totals_beyond_the_float_range(engine):
         bk_fast.net_requirements(np.array([[1e308, 1e308]]), 0.0, engine=engine).summary
 
 
-@pytest.mark.xfail(strict=True, reason="mrp checks gross, projected, receipts and past due, not summary's totals: "
-                                       "total_gross and total_planned of 1e308 + 1e308 come back inf")
 @pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_mrp_summary_totals_beyond_the_float_range(engine):
     """The same through mrp: X needs 1e308 in periods 0 and 1, one Y per X; each period is finite, the totals
@@ -96,8 +93,6 @@ def test_mrp_summary_totals_beyond_the_float_range(engine):
         bk_fast.mrp(demand, bom, engine=engine).summary
 
 
-@pytest.mark.xfail(strict=True, reason="cost multiplies the holding cost by the projected stock's sum: 0 x inf "
-                                       "is NaN when the projected stock adds up beyond the float range")
 @pytest.mark.filterwarnings("ignore:overflow encountered", "ignore:invalid value encountered")
 @pytest.mark.parametrize("setup", [0.0, 1.0])
 def test_cost_with_no_holding_cost_of_a_huge_stock(engine, setup):
@@ -108,8 +103,6 @@ def test_cost_with_no_holding_cost_of_a_huge_stock(engine, setup):
     assert res.cost(setup, 0.0).tolist() == [0.0]
 
 
-@pytest.mark.xfail(strict=True, reason="cost's holding x sum of projected stock overflows to inf (a "
-                                       "RuntimeWarning only), where the plan's own overflow is a ValueError")
 @pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_cost_beyond_the_float_range(engine):
     """The same plan with a holding cost of 1: 1 x (1e308 + 1e308) is beyond the float range; the ValueError

@@ -860,6 +860,13 @@ def _check_finite(items: pd.Index, periods: pd.Index, what: str, *arrays: np.nda
                              f"check the demand, stock and BOM quantities of this item and of those above it")
 
 
+def _totals(gross: np.ndarray, receipts: np.ndarray) -> tuple:
+    """Per item, the total gross and total planned that ``NettingResult.summary`` reports, summed as there: finite
+    periods may add up beyond the float range (:func:`_check_finite` names the item)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return gross.sum(axis=1), receipts.sum(axis=1)
+
+
 # ----------------------------------------------------------------------------------------------------------
 # weekly balance
 
@@ -1203,8 +1210,17 @@ class NettingResult:
                                 f"array in item order), got {v!r}")
         s, h = (_per_item(v, self.items, name, None, 0.0) for v, name in ((setup, "setup"), (holding, "holding")))
         _bad_costs(self.items, s, h)
-        return pd.Series(s * self.order_counts.sum(axis=1) + h * self.projected.sum(axis=1), index=self.items,
-                         name="cost")
+        with np.errstate(over="ignore", invalid="ignore"):
+            # (a holding cost of 0 costs nothing, whatever the stock: 0 x inf was NaN where the stock adds up
+            # beyond the float range)
+            held = np.where(h == 0.0, 0.0, h * self.projected.sum(axis=1))
+            cost = s * self.order_counts.sum(axis=1) + held
+        bad = ~np.isfinite(cost)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"cost: the cost of item {plain(self.items[i])!r} (setup x orders + holding x the sum "
+                             f"of its projected on hand) would overflow the float range (|x| > 1.8e308)")
+        return pd.Series(cost, index=self.items, name="cost")
 
 
 def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead_time=0, lot=None,
@@ -1293,7 +1309,7 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
     _check_finite(items, per, "net_requirements", proj, rec)
     with np.errstate(over="ignore"):  # (finite receipts may add up to an infinite past due: named just below)
         rel, late = _releases(rec, p.lead)
-    _check_finite(items, per, "net_requirements", late)
+    _check_finite(items, per, "net_requirements", late, *_totals(g, rec))
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p)
     return NettingResult(items, per, oh, p.ss, p.lead, g, sch, proj, net, rec, rel, late, counts, orders)
 
@@ -1535,7 +1551,7 @@ def mrp(demand, bom, on_hand=None, receipts=None, *, lead_time=0, safety_stock=0
     resolve("mrp_levels", engine)(order, level_ptr, child_ptr, child_idx, child_qty, p.lead, oh, gross, sch,
                                   p.ss, p.rule, p.lot_min, p.lot_max, p.lot_mult, p.lot_periods, p.setup,
                                   p.hold, proj, net, rec, rel, late, counts)
-    _check_finite(items, per, "mrp", gross, proj, rec, late)
+    _check_finite(items, per, "mrp", gross, proj, rec, late, *_totals(gross, rec))
     llc = np.concatenate([llc_b, np.full(ne, -1, dtype=np.int64)])
     orders = _orders_frame(items, per, rec, net, counts, p.lead, p, {"low_level_code": llc})
     return MRPResult(items, per, oh, p.ss, p.lead, gross, sch, proj, net, rec, rel, late, counts, orders,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import bk_fast
 
@@ -68,3 +69,34 @@ def test_int64_ids_beside_categorical_of_uint64_match_exactly(engine):
     res = bk_fast.net_requirements(gross, None, receipts, engine=engine)
     assert res.items.tolist() == [b, 8]
     assert res.net.tolist() == [[4.0], [6.0]]
+
+
+def test_object_ids_beyond_int64_in_two_inputs_beside_categorical_ints(engine):
+    """Gross and on_hand both keyed by object Python ints beyond int64 (2**63 + 7 and 8; 2**63 + 8), receipts by a
+    categorical of int64 (30): with no integer dtype among the inputs the categorical was left as it is and the
+    union went through float64, where 2**63 + 7 and 2**63 + 8 are one id (InvalidIndexError). The object ids are
+    now read as uint64 first, and the categorical beside them as its integers: uint64, exact."""
+    gross = _gross([BIG, 8], object)
+    on_hand = pd.Series([1.0], index=pd.Index(np.array([BIG + 1], dtype=object)))
+    receipts = pd.DataFrame({"item": pd.Categorical([30]), "period": [1], "qty": [1.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert res.items.dtype == np.uint64 and res.items.tolist() == [BIG, 8, 30, BIG + 1]
+    assert res.net.tolist() == [[5.0, 0.0], [6.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+
+
+def test_lazy_object_ids_beyond_int64_beside_nullable_unsigned_declared_as_computed(engine):
+    """bk_fast.dask: int64 gross, on_hand keyed by an object 2**63 + 7 and receipts keyed UInt64: in memory the
+    items are UInt64 (the object ids read as uint64 beside them); the lazy frames computed UInt64 but declared
+    uint64, as object ids made the meta's own-dtype union give up (_numeric_ids)."""
+    dd = pytest.importorskip("dask.dataframe")
+    import bk_fast.dask as bkd
+
+    on_hand = pd.Series([1.0], index=pd.Index(np.array([BIG], dtype=object)))
+    receipts = pd.DataFrame({"item": pd.array([30, 8], dtype="UInt64"), "period": [1, 1], "qty": [1.0, 2.0]})
+    want = bk_fast.net_requirements(_gross([10, 8]), on_hand, receipts, engine=engine)
+    assert str(want.items.dtype) == "UInt64"
+    lazy = bkd.net_requirements(dd.from_pandas(_gross([10, 8]), npartitions=2), on_hand, receipts, npartitions=2,
+                                engine=engine)
+    for frame in (lazy.record, lazy.orders, lazy.summary):
+        assert str(frame._meta.index.dtype) == str(frame.compute().index.dtype) == "UInt64"
+    assert lazy.summary.compute().index.tolist() == [8, 10, 30, BIG]

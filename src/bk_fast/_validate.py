@@ -779,10 +779,12 @@ def same_ids(parts, fixed=()) -> list:
                                  f"matched exactly with the integer ids of {other}; pass the ids as integers "
                                  f"(e.g. an int64 or Int64 column)")
             idx[j] = pd.Index(vals.astype(np.int64), name=idx[j].name)
-    num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
-    _object_ints(idx, num)
-    _categorical_ints(idx, num)
-    num = [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
+    def integer_parts():
+        return [j for j, p in enumerate(idx) if p is not None and getattr(p.dtype, "kind", "O") in "iu"]
+
+    _object_ints(idx, integer_parts())
+    _categorical_ints(idx, integer_parts())  # (object ids made integers count)
+    num = integer_parts()
     uns = [j for j in num if idx[j].dtype.kind == "u"]
     sig = [j for j in num if idx[j].dtype.kind == "i"]
     if uns and sig:

@@ -694,11 +694,15 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
     Int64) in some input's partitions, the others' NumPy numbers: each input's distinct ids in its own dtype
     (``ids``, :func:`_distinct`, read them through NumPy; the dtype is in ``found``), in the order of ``order``,
     the single-machine function's, made comparable as it makes them (``same_ids``); else None (also when an
-    input's partitions holding rows differ in dtype)."""
-    dtypes = {d[3] for parts in found for d in parts}
-    ext = {t for t in dtypes if _numeric_ext(t)}
-    if not ext or any(not _numeric_ext(t) and not (isinstance(t, np.dtype) and t.kind in "iuf")
-                      for t in dtypes):
+    input's partitions holding rows differ in dtype). Object ids of integers (Python ints, say beyond int64) count
+    as numbers: ``same_ids`` reads them so."""
+    def numeric(k):
+        kinds = {d[3] for d in found[k]}
+        return all(_numeric_ext(t) or (isinstance(t, np.dtype) and t.kind in "iuf") for t in kinds) or (
+            kinds == {np.dtype(object)} and (getattr(ids[k].dtype, "kind", "O") in "iu"
+                                             or ids[k].inferred_type == "integer"))
+
+    if not any(_numeric_ext(d[3]) for parts in found for d in parts) or not all(map(numeric, range(len(found)))):
         return None
     own = []
     for k in order:

@@ -659,7 +659,7 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
         pjobs.append([delayed(_period_order, pure=True)(p, key, what) for p in _parts(obj)])
     found, per = dask.compute(jobs, pjobs)
     if dtypes is not None:
-        dtypes.extend({d[3] for d in ([d for d in parts if d[1]] or parts)} for parts in found)
+        dtypes.extend({d[3] for d in parts} for parts in _held(found))
     for k, ((obj, key), parts) in enumerate(zip(inputs, found)):
         offset = 0
         for _, n, first, _ in parts:
@@ -682,6 +682,18 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     return _sorted_items(ids), per, _united(ids, found, united), ids, _numeric_ids(ids, found, united)
 
 
+def _held(found: list) -> list:
+    """Each input's :func:`_distinct` answers of its partitions holding rows, or of all when none does: an input's
+    dtypes are those of its partitions with rows (pd.concat, as compute(), ignores the empty ones, say an empty
+    file read as object beside str partitions)."""
+    return [[d for d in parts if d[1]] or parts for parts in found]
+
+
+def _numeric(dtype) -> bool:
+    """Whether ``dtype`` holds numbers: a NumPy integer or float dtype, or :func:`_numeric_ext`."""
+    return (isinstance(dtype, np.dtype) and dtype.kind in "iuf") or _numeric_ext(dtype)
+
+
 def _numeric_ext(dtype) -> bool:
     """Whether ``dtype`` is an extension dtype of numbers (nullable ``Int64`` / ``Float64``, Arrow integers or
     floats in ``pd.ArrowDtype``)."""
@@ -698,7 +710,7 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
     as numbers: ``same_ids`` reads them so."""
     def numeric(k):
         kinds = {d[3] for d in found[k]}
-        return all(_numeric_ext(t) or (isinstance(t, np.dtype) and t.kind in "iuf") for t in kinds) or (
+        return all(map(_numeric, kinds)) or (
             kinds == {np.dtype(object)} and (getattr(ids[k].dtype, "kind", "O") in "iu"
                                              or ids[k].inferred_type == "integer"))
 
@@ -757,11 +769,8 @@ def _united(ids: list, found: list, order) -> pd.Index | None:
     partition's may differ from the whole call's. So too with text extension ids beside an empty input of
     another kind: read through NumPy (``items``, :func:`_like`) they are ``str``. So too with an input of
     several text dtypes given one (:func:`_text_of`) that the whole call keeps: a partition's may differ."""
-    # (an input's dtypes are those of its partitions holding rows, when some do: pd.concat, as compute(),
-    # ignores the empty ones, say an empty file read as object beside str partitions)
-    held = [[d for d in parts if d[1]] or parts for parts in found]
     dtypes, mixed = [], []
-    for parts in held:
+    for parts in _held(found):
         kinds = {d[3] for d in parts}
         mixed.append(len(kinds) > 1)
         dtypes.append(kinds.pop() if len(kinds) == 1 else _text_of(kinds, parts))
@@ -1311,8 +1320,7 @@ def allocate(orders, supply, *, partial: bool = True, max_lateness=None, min_shi
     like = (_concatenated(united, bounds, lambda: ids[0][ids[0].isin(ids[1])]) if united is not None
             else _like(items, nparts))
     o_dtype = next(iter(kinds[0])) if len(kinds[0]) == 1 else None
-    if united is None and like is not None and (_numeric_ext(o_dtype) or (isinstance(o_dtype, np.dtype)
-                                                                         and o_dtype.kind in "iuf")):
+    if united is None and like is not None and _numeric(o_dtype):
         # (numeric order ids, of one dtype in every partition holding orders: the deliveries keep it, as in
         # memory, where the ids made comparable with the supply's (bk_fast._validate.same_ids) are int64:
         # float64, Float64 or UInt64 orders beside integer supply ids were keyed int64)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from bk_fast._engine import resolve
 from bk_fast._gather import take8
-from bk_fast._kernels.reference.allocation import NEED_SHARE
+from bk_fast._kernels.reference.allocation import thresholds
 from bk_fast._kernels.reference.parse import clean_text
 from bk_fast._scratch import work_array
 from bk_fast._validate import (bytes_text, columns_present, float_column, int64_offset, int_values, numpy_dates,
@@ -847,8 +847,7 @@ def allocate(orders: pd.DataFrame, supply: pd.DataFrame, *, partial: bool = True
     # 0.3 meets a min_shipment of 0.1 + 0.2 = 0.30000000000000004
     below = None
     if not partial and min_ship > 0:
-        tq = np.minimum(tol[o_code], qty * NEED_SHARE) if n_items else qty * NEED_SHARE
-        below = np.flatnonzero(qty < min_ship - np.minimum(tq, min_ship * NEED_SHARE))
+        below = np.flatnonzero(qty < thresholds(tol[o_code], qty, min_ship)[1])
     k_qty = qty
     if below is not None and below.size:
         k_qty = qty.copy()

@@ -440,8 +440,8 @@ _EXACT_DAYS = ("a whole number of working days within 2**53 in magnitude (float6
 def _beyond_exact(values: np.ndarray) -> np.ndarray:
     """Mask of the whole numbers held exactly (Python or NumPy integers, whole ``Decimal`` / ``Fraction`` values:
     :func:`bk_fast._validate.whole_beyond`) among object ``values`` beyond 2**53 in magnitude, which float64 would
-    round. Only the cells whose float64
-    reading is 2**53 or more in magnitude (or fails) are looked at one by one."""
+    round. Only the cells whose float64 reading is 2**53 or more in magnitude (or fails) are looked at one by
+    one."""
     try:
         with np.errstate(invalid="ignore"):
             near = ~(np.abs(values.astype(np.float64)) < 2.0 ** 53)  # (NaN too: such cells are looked at)

@@ -59,6 +59,15 @@ from bk_fast._engine import kernel
 NEED_SHARE = 2.0 ** -20
 
 
+def thresholds(tol, qty, s):
+    """``(t, th)``: orders' rounding tolerances ``t = min(tol, qty x NEED_SHARE)`` and the thresholds ``th = s -
+    min(t, s x NEED_SHARE)`` that meet ``s`` up to them (module docstring), element-wise. The compiled engines
+    compute the same two lines per order; the pandas layer (``bk_fast.allocation``) drops an order below
+    ``min_shipment`` by them."""
+    t = np.minimum(tol, qty * NEED_SHARE)
+    return t, s - np.minimum(t, s * NEED_SHARE)
+
+
 def _last_at_or_before(times, a, b, x):
     return int(np.searchsorted(times[a:b], x, side="right")) - 1
 
@@ -147,8 +156,7 @@ def allocate_orders(item_ptr, times, cum, tol, order_item, rank, due, qty, parti
             q = qty[o]
             r[fresh] = q
             s[fresh] = min_ship if partial else np.maximum(q, min_ship)
-            tq[fresh] = np.minimum(tol[fresh], q * NEED_SHARE)
-            th[fresh] = s[fresh] - np.minimum(tq[fresh], s[fresh] * NEED_SHARE)
+            tq[fresh], th[fresh] = thresholds(tol[fresh], q, s[fresh])
             m[fresh] = np.maximum(k[o], 0)
             lst[fresh] = np.where(plen[fresh] > 0, last[o], -1)
         act = np.flatnonzero(cur >= 0)

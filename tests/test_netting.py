@@ -612,6 +612,40 @@ def test_kernel_mixed_rules_engines_equal():
             np.testing.assert_array_equal(a, b, err_msg=e)
 
 
+def _net_one_row(e, oh, gross, sched, ss, rule, lmin=0.0, lmax=np.inf, mult=0.0, per=1):
+    t_len = len(gross)
+    args = (np.array([oh]), np.array([gross], dtype=float), np.array([sched], dtype=float), np.array([ss]),
+            np.array([rule], dtype=np.int8), np.array([lmin]), np.array([lmax]), np.array([mult]),
+            np.array([per], dtype=np.int64), np.zeros(1), np.zeros(1))
+    out = [np.zeros((1, t_len)) for _ in range(3)] + [np.zeros((1, t_len), dtype=np.int64)]
+    resolve("net_items", e)(*args, *out)
+    return [o[0].tolist() for o in out]
+
+
+@pytest.mark.parametrize("e", HERE)
+def test_kernel_infinite_need_under_max_lots_is_an_infinite_receipt(e):
+    """The kernel, below the API (which refuses non-finite numbers): an infinite safety stock gives an infinite
+    need; min/max/multiple with a max of 210 counts infinitely many max lots, and the rest, inf - inf, is NaN. The
+    compiled engines took the min (0) for that rest (``rem > lmin`` false), receipt inf and projected inf; the
+    reference took ``np.maximum(NaN, 0)``, NaN: 11 of 3,000 random kernel calls with one non-finite input
+    differed so. Now every engine gives the receipt inf."""
+    proj, net, rec, orders = _net_one_row(e, 10.0, [5.0], [4.0], np.inf, 1, lmax=210.0)
+    assert net == [np.inf] and rec == [np.inf] and proj == [np.inf]   # (the order count, inf lots, is not pinned)
+
+
+@pytest.mark.parametrize("e", HERE)
+def test_kernel_missing_gross_in_a_fixed_periods_window_raises_no_need(e):
+    """Fixed periods of 3 from period 2 (need 92.5: 5 + 4 - 100 below the safety stock of 1.5): period 3's gross
+    is NaN, so the window's running stock is NaN from there and raises the order by nothing (``x > need`` false),
+    in the compiled engines; the reference's ``np.maximum`` made the order NaN. Now all give 92.5; period 3's own
+    projection is NaN in every engine (the kernel's caller refuses such input first)."""
+    proj, net, rec, orders = _net_one_row(e, 0.0, [5.0, 5.0, 100.0, np.nan, -3.0], [7.5, 7.5, 4.0, 7.5, 0.0],
+                                          1.5, 2, per=3)
+    assert rec == [0.0, 0.0, 92.5, 0.0, 0.0]
+    assert proj[:3] == [2.5, 5.0, 1.5] and np.isnan(proj[3:]).all()
+    assert net[:3] == [0.0, 0.0, 92.5] and orders == [0, 0, 1, 0, 0]
+
+
 # ----------------------------------------------------------------------------------------------------------
 # validation and immutability
 

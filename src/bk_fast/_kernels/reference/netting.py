@@ -256,7 +256,7 @@ def _mmm_lots(nt, lmin, lmax, mult, slack, e2):
     kf = np.where(nt > lmax, np.ceil(x - np.minimum(x * slack + e2 / div, 0.5)) - 1.0, 0.0)
     full = kf * np.where(kf > 0.0, lmax, 0.0)
     rem = nt - full
-    last = np.maximum(rem, lmin)
+    last = np.where(rem > lmin, rem, lmin)   # (as the compiled engines: an infinite need's rem, inf - inf, is NaN)
     pos = mult > 0.0
     safe = np.where(pos, mult, 1.0)
     y = last / safe
@@ -353,7 +353,8 @@ def _net_rows(on_hand, gross, scheduled, ss, rule, lot_min, lot_max, lot_mult, l
                     break
                 active = step < per
                 cum = np.where(active, (cum + scheduled[m, j]) - gross[m, j], cum)
-                need = np.where(active, np.maximum(need, ssm - cum), need)
+                x = ssm - cum
+                need = np.where(active & (x > need), x, need)   # (a NaN sum raises no need, as compiled)
             q[m] = need
             k[m] = 1
 

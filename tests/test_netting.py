@@ -1047,7 +1047,6 @@ def test_mrp_items_outside_bom_and_engines_equal_on_mill(mill):
     from bk_fast.datasets import REFERENCE_DATE
 
     boms = {e: bk_fast.BOM.from_frame(mill["bom"], engine=e) for e in HERE}
-    bom = boms["numpy"]
     ko = mill["knit_orders"].dropna(subset=["Style #"])
     week = ((ko["Start Date"] - REFERENCE_DATE).dt.days // 7).clip(lower=0, upper=11)
     dem = pd.DataFrame({"item": ko["Style #"].to_numpy(), "week": week.to_numpy(),

@@ -45,6 +45,35 @@ def test_object_ids_below_int64_beside_unsigned_ids_beyond_it_are_python_ints(en
     assert res.scheduled[2].tolist() == [0.0, 1.0]
 
 
+def test_object_ids_within_int64_beside_uint64_ids_beyond_it_stay_exact(engine):
+    """Gross keyed by object Python ints within int64 (8, 10: an export read without a dtype), on_hand by uint64
+    ids (10, 2**63 + 7), receipts by int64 (10, 30): pandas unites object ints with uint64 ids through float64, so
+    the items were float64 and 2**63 + 7 became 9.223372036854776e+18 (another id: 2**63 + 8 rounds to it too).
+    The object ids are now read as int64 first, and all four items are uint64, exact; on_hand's 2.0 stays on its
+    item, and the receipt of 1 meets item 10's gross of 6 in period 0."""
+    gross = pd.DataFrame({"item": np.array([8, 10, 8], dtype=object), "period": [0, 0, 1], "qty": [5.0, 6.0, 7.0]})
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(np.array([10, BIG], dtype=np.uint64)))
+    receipts = pd.DataFrame({"item": np.array([10, 30]), "period": [0, 1], "qty": [1.0, 2.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert res.items.dtype == np.uint64 and res.items.tolist() == [8, 10, 30, BIG]
+    assert res.net.tolist() == [[5.0, 7.0], [4.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+    assert res.projected[3].tolist() == [2.0, 2.0] and res.projected[2].tolist() == [0.0, 2.0]
+    bal = bk_fast.weekly_balance(on_hand, gross, receipts, engine=engine)
+    assert bal.index.dtype == np.uint64 and sorted(bal.index.tolist()) == [8, 10, 30, BIG]
+    assert bal.loc[BIG, 1] == 2.0 and bal.loc[8, 1] == -12.0
+
+
+def test_object_ids_within_int64_beside_nullable_unsigned_ids_are_integers(engine):
+    """Object ids 8, 10 beside UInt64 on_hand and receipts ids (10, 21 / 10, 30): pandas appending them gave Float64
+    items (8.0, 10.0); now the object ids are read as uint64 and the items are UInt64, the others' dtype."""
+    gross = pd.DataFrame({"item": np.array([8, 10], dtype=object), "period": [0, 0], "qty": [5.0, 6.0]})
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(pd.array([10, 21], dtype="UInt64")))
+    receipts = pd.DataFrame({"item": pd.array([10, 30], dtype="UInt64"), "period": [0, 0], "qty": [1.0, 2.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert str(res.items.dtype) == "UInt64" and res.items.tolist() == [8, 10, 30, 21]   # (gross, receipts, on_hand)
+    assert res.net.tolist() == [[5.0], [4.0], [0.0], [0.0]]
+
+
 def test_uint64_ids_beyond_int64_beside_categorical_ints(engine):
     """uint64 gross ids 2**63 + 7 and 2**63 + 8 beside receipts keyed by a categorical of int64 (30): the union was
     float64, where the two ids are one (pandas' InvalidIndexError "Reindexing only valid with uniquely valued

@@ -806,14 +806,23 @@ def _object_ints(idx: list, num: list) -> None:
     through float64 or uint64, depending on the order, when one is beyond int64 (2**63 + 7 became
     9.223372036854776e+18, and an id of the other input missed it). With an id beyond int64 they become uint64
     when no id of the integer inputs is negative and all are below 2**64 (``same_ids`` then makes the signed ones
-    uint64 too), else the integer dtypes become Python ints (object). Within int64 pandas unites them as int64
-    exactly: left as they are."""
+    uint64 too), else the integer dtypes become Python ints (object). Within int64, beside unsigned ids (which
+    pandas unites with them through float64) they become uint64, or int64 where one is negative, which
+    ``same_ids`` then unites exactly; pandas unites them with signed ids as int64 exactly: left as they are
+    there."""
     oints = [j for j, p in enumerate(idx) if p is not None and len(p) and p.dtype == object
              and p.inferred_type == "integer"]
     if not oints or not (num or len(oints) > 1):
         return
     vals = {j: [int(v) for v in idx[j]] for j in oints}
     if all(-2 ** 63 <= min(v) and max(v) < 2 ** 63 for v in vals.values()):
+        # (beside unsigned ids pandas unites them through float64 too: 2**63 + 7 of a uint64 input became
+        # 9.223372036854776e+18, and small ids 8.0; as uint64, or int64 where one is negative, ``same_ids``
+        # unites them with those exactly)
+        if any(idx[j].dtype.kind == "u" for j in num):
+            for j in oints:
+                kind = np.uint64 if min(vals[j]) >= 0 else np.int64
+                idx[j] = pd.Index(np.array(vals[j], dtype=kind), name=idx[j].name)
         return
     los = [min(v) for v in vals.values()] + [int(idx[j].min()) for j in num if len(idx[j])]
     his = [max(v) for v in vals.values()] + [int(idx[j].max()) for j in num if len(idx[j])]

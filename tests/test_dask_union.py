@@ -202,3 +202,63 @@ def test_allocate_deliveries_keep_the_orders_id_dtype(dtype):
     got = lazy.compute()
     assert got.index.tolist() == [8, 10, 10] and got["qty"].tolist() == [3.0, 5.0, 3.0]
     assert str(want["item"].dtype) == str(got.index.dtype) == str(lazy._meta.index.dtype) == dtype
+
+
+@pytest.mark.parametrize("other", ["Int64", "int64[pyarrow]"])
+@pytest.mark.parametrize("objects_in", ["gross", "receipts"])
+def test_object_integer_ids_beside_nullable_ids_keyed_as_in_memory(other, objects_in):
+    """Object ids of Python ints (1, 2, 3; an export read without a dtype) in one time-phased input, Int64 or
+    int64[pyarrow] ids (2, 3, 4) in the other: in memory the function unites them by appending, and pandas
+    appending object ids and nullable ones infers int64, so every frame is keyed int64. The lazy call united the
+    object ids as the int64 its partitions read them as, giving Int64 (declared for all three frames; computed
+    for the orders, and for the record and summary of ranges where the object ids bring no id the other lacks):
+    13 of rev46's 2645 generated cases differed so after session 25, 0 here now. Values equal throughout."""
+    if "pyarrow" in other:
+        pytest.importorskip("pyarrow")
+    objects = pd.Series([1, 2, 3], dtype=object)
+    typed = pd.Series([2, 3, 4], dtype=other)
+    g_ids, r_ids = (objects, typed) if objects_in == "gross" else (typed, objects)
+    gross = pd.DataFrame({"item": g_ids, "period": [0, 1, 0], "qty": [5.0, 6.0, 7.0]})
+    receipts = pd.DataFrame({"item": r_ids, "period": [0, 0, 1], "qty": [1.0, 2.0, 3.0]})
+    want = bk_fast.net_requirements(gross, 0.0, receipts, engine="numpy")
+    lazy = bkd.net_requirements(_dd(gross, [2, 1]), 0.0, _dd(receipts, [1, 2]), npartitions=2, engine="numpy")
+    for name in ("record", "orders", "summary"):
+        frame = getattr(lazy, name)
+        got = frame.compute()
+        mem = getattr(want, name)
+        mem_ids = mem["item"] if "item" in mem.columns else mem.index
+        assert str(mem_ids.dtype) == "int64"
+        assert str(got.index.dtype) == str(frame._meta.index.dtype) == "int64", name
+    # (lot for lot from 0 on hand: gross 5 / 6 / 7 of items 1 / 2 / 3 less receipts 1 / 2 of items 2 / 3 in time,
+    # or gross 5 / 6 / 7 of items 2 / 3 / 4 less receipts 2 / 3 of items 2 / 3 in time)
+    ids, qty = ([1, 2, 3], [5.0, 5.0, 5.0]) if objects_in == "gross" else ([2, 3, 4], [3.0, 3.0, 7.0])
+    orders = lazy.orders.compute()
+    assert orders.index.tolist() == want.orders["item"].tolist() == ids
+    assert orders["qty"].tolist() == want.orders["qty"].tolist() == qty
+    summary = lazy.summary.compute()
+    assert summary.index.tolist() == [1, 2, 3, 4]
+    pd.testing.assert_frame_equal(summary, want.summary.sort_index(), check_index_type=False)
+
+
+def test_object_integer_ids_beside_unsigned_nullable_ids_keyed_as_in_memory():
+    """Gross keyed by object Python ints (8, 10, 40), on_hand and receipts by UInt64 ids: in memory the object ids
+    are read as uint64 beside unsigned ids (pandas would unite them through float64: Float64 items 8.0, 10.0) and
+    the items are UInt64. The lazy call read the object ids as the int64 its partitions give, so its items were
+    int64 (declared and computed for all three frames). Now it reads them as object ids, as the function does."""
+    gross = pd.DataFrame({"item": np.array([10, 10, 8, 8, 40], dtype=object), "period": [2, 0, 2, 0, 1],
+                          "qty": [20.0, 11.0, 18.0, 15.0, 6.0]})
+    on_hand = pd.Series([9.0, 9.0, 7.0], index=pd.Index(pd.array([10, 30, 21], dtype="UInt64")))
+    receipts = pd.DataFrame({"item": pd.array([30, 10, 40], dtype="UInt64"), "period": [2, 1, 0],
+                             "qty": [2.0, 4.0, 1.0]})
+    want = bk_fast.net_requirements(gross, on_hand, receipts, engine="numpy")
+    assert str(want.items.dtype) == "UInt64" and want.items.tolist() == [10, 8, 40, 30, 21]
+    lazy = bkd.net_requirements(_dd(gross, [2, 3]), on_hand, receipts, npartitions=2, engine="numpy")
+    for name in ("record", "orders", "summary"):
+        frame = getattr(lazy, name)
+        assert str(frame._meta.index.dtype) == str(frame.compute().index.dtype) == "UInt64", name
+    orders = lazy.orders.compute()
+    # (item 8: 15 in period 0 and 18 in 2; item 10: 9 on hand less 11, 2 in period 0, then 4 in 1 less 20 in 2,
+    # 16; item 40: 1 in period 0 less 6 in 1, 5)
+    assert orders.index.tolist() == [8, 8, 10, 10, 40]
+    assert orders["qty"].tolist() == [15.0, 18.0, 2.0, 16.0, 5.0]
+    assert orders["qty"].tolist() == want.orders.sort_values("item", kind="stable")["qty"].tolist()

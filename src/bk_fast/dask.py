@@ -676,10 +676,21 @@ def _item_plan(inputs: list, nparts: int | None, periods_of: list, names: list |
     # one input match an integer id of another, which the in-memory function refuses
     per_input = [_union_ids([d[0] for d in parts]) for parts in found]
     what = names if names else ["input"] * len(per_input)
-    ids = same_ids(list(zip(what, per_input)))
+    # (object integer ids, which _distinct read as int64, as the function sees them: beside unsigned ids same_ids
+    # reads them as uint64 there, not as int64)
+    ids = same_ids([(w, _as_object(i) if {d[3] for d in parts} == {np.dtype(object)} else i)
+                    for w, i, parts in zip(what, per_input, _held(found))])
     if united is None:
         return _sorted_items(ids), per, None, ids, None
     return _sorted_items(ids), per, _united(ids, found, united), ids, _numeric_ids(ids, found, united)
+
+
+def _as_object(ids: pd.Index) -> pd.Index:
+    """NumPy integer ids as the object ids they were read from (:func:`_distinct` reads object ids through
+    NumPy); others as they are."""
+    if isinstance(ids.dtype, np.dtype) and ids.dtype.kind in "iu":
+        return pd.Index(ids.to_numpy(dtype=object), dtype=object, name=ids.name)
+    return ids
 
 
 def _held(found: list) -> list:
@@ -722,7 +733,14 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
         if len(kinds) > 1:
             return None
         t = kinds.pop() if kinds else None
-        own.append(ids[k].astype(t) if len(ids[k]) and _numeric_ext(t) else ids[k])
+        if len(ids[k]) and _numeric_ext(t):
+            own.append(ids[k].astype(t))
+        elif t == object and ids[k].dtype != object:
+            # (object integer ids, which _distinct read as int64: the function unites them as object ids, and
+            # pandas appending object and Int64 ids infers int64, where int64 beside Int64 ids gives Int64)
+            own.append(pd.Index(ids[k].to_numpy(dtype=object), dtype=object, name=ids[k].name))
+        else:
+            own.append(ids[k])
     # (made comparable again in their own dtypes, as the function does: Float64 ids beside integer ones become
     # int64 there, where the cast above gave them back their Float64)
     return same_ids([("input", p) for p in own])
@@ -1122,19 +1140,22 @@ def _netting_frames(res) -> tuple:
     return record, orders, summary
 
 
-def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=None):
-    """The netting frames of one item range, indexed by item and sorted. ``ordered``: the index dtype of the
-    whole call's items (:func:`_with_union`), given when numeric extension ids are involved: the function types
-    the planned orders' ids by all its items, which a range's items may unite otherwise (int64 where an Int64
-    on_hand brings items of other ranges only), so the orders' ids are cast to it."""
+def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=()):
+    """The netting frames of one item range, indexed by item and sorted. ``ordered``: for each frame (record,
+    orders, summary) the index dtype of the whole call's items (:func:`_with_union`), or None; given when numeric
+    extension ids are involved. The function types the planned orders' ids by all its items, which a range's
+    items may unite otherwise (int64 where an Int64 on_hand brings items of other ranges only), and object
+    integer ids beside Int64 ones unite as int64 where they bring an id the others lack, in the whole call but not
+    in a range where they bring none, so a frame's ids are cast to it."""
     keys = keys or {}
     frames = {k: _empty_ids(_join(v), keys.get(k), like) if k in keys else _join(v)
               for k, v in dict(gross=gross, on_hand=on_hand, receipts=receipts).items()}
     res = _with_row_labels(lambda: _net_requirements(frames["gross"], frames["on_hand"], frames["receipts"],
                                                      **kwargs), frames)
     record, orders, summary = (f.set_axis(_as_items(f.index, like), axis=0) for f in _netting_frames(res))
-    if ordered is not None and orders.index.dtype != ordered.dtype:
-        orders = orders.set_axis(orders.index.astype(ordered.dtype), axis=0)
+    record, orders, summary = (f.set_axis(f.index.astype(o.dtype), axis=0) if o is not None and
+                               f.index.dtype != o.dtype else f
+                               for f, o in zip((record, orders, summary), ordered or (None,) * 3))
     return (record.iloc[np.argsort(record.index.to_numpy(), kind="stable")] if len(record) > 1 else record,
             orders.iloc[np.argsort(orders.index.to_numpy(), kind="stable")] if len(orders) > 1 else orders,
             _sort_items(summary))
@@ -1220,8 +1241,9 @@ def net_requirements(gross, on_hand=None, receipts=None, *, safety_stock=0, lead
                       {**kwargs, "engine": "numpy"}, like, None if len(items) else keys)
     bases = [_empty_like(m, items, like) if len(items) else m.head(0) for m in metas]
     metas = [_with_union(b, own, like, united is not None) if len(items) else b for b in bases]
-    # (the orders hold the items with planned orders only: every partition's are cast to the whole call's dtype)
-    ordered = metas[1].index if metas[1] is not bases[1] else None
+    # (a frame whose declared dtype is the whole call's union (the orders hold the items with planned orders only,
+    # a range's ids may unite otherwise): every partition's are cast to it)
+    ordered = tuple(m.index if m is not b else None for m, b in zip(metas, bases))
     kw = delayed(kwargs, pure=True, traverse=False)  # one key: per-item Series parameters travel once
     parts = [delayed(_net_part, nout=3, pure=True)(pieces(gross, j), pieces(on_hand, j), pieces(receipts, j),
                                                    kw, like, keys, ordered) for j in range(nparts)]

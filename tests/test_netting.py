@@ -2807,9 +2807,11 @@ def test_releases_with_many_distinct_lead_times_are_linear_and_exact():
     n, t_len = 100_000, 12
     g = rng.uniform(0, 100, (n, t_len))
     lead = np.where(np.arange(n) % 3 == 0, np.arange(n) % (t_len + 2), t_len + rng.permutation(n))
-    t = time.perf_counter()
+    # (this process's CPU time: on a loaded machine, tests and helpers side by side on 2 cores, the wall time went
+    # past 5 s)
+    t = time.process_time()
     res = bk_fast.net_requirements(g, 0.0, lead_time=lead, engine="numpy")
-    took = time.perf_counter() - t
+    took = time.process_time() - t
     rec = res.planned_receipts
     k = np.minimum(lead, t_len)
     rel = np.zeros_like(rec)
@@ -2821,7 +2823,7 @@ def test_releases_with_many_distinct_lead_times_are_linear_and_exact():
     rows = np.arange(0, n, 997)
     assert res.planned_releases[rows].tolist() == rel[rows].tolist()
     assert res.past_due[rows].tolist() == late[rows].tolist() and res.past_due.sum() > 0
-    assert took < 5.0, took  # (generous: ~0.5 s here; the quadratic loop took 9-10 s)
+    assert took < 5.0, took  # (generous: ~0.5 s CPU here; the quadratic loop took 9-10 s)
 
 
 def test_results_compare_by_value(engine):

@@ -74,6 +74,18 @@ def test_object_ids_within_int64_beside_nullable_unsigned_ids_are_integers(engin
     assert res.net.tolist() == [[5.0], [4.0], [0.0], [0.0]]
 
 
+def test_object_ids_within_int64_beside_an_empty_unsigned_input_stay_as_pandas_unites_them(engine):
+    """An empty UInt64 on_hand meets no id: object gross and receipts ids (8, 10 / 10, 30) are united as pandas
+    unites them, int64, not read as uint64 because of it (rev46's generator: 6 cases of net_requirements and
+    weekly_balance had turned uint64 in memory)."""
+    gross = pd.DataFrame({"item": np.array([8, 10], dtype=object), "period": [0, 0], "qty": [5.0, 6.0]})
+    on_hand = pd.Series([], index=pd.Index(pd.array([], dtype="UInt64")), dtype=np.float64)
+    receipts = pd.DataFrame({"item": np.array([10, 30], dtype=object), "period": [0, 0], "qty": [1.0, 2.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert res.items.dtype == np.int64 and res.items.tolist() == [8, 10, 30]
+    assert res.net.tolist() == [[5.0], [5.0], [0.0]]
+
+
 def test_uint64_ids_beyond_int64_beside_categorical_ints(engine):
     """uint64 gross ids 2**63 + 7 and 2**63 + 8 beside receipts keyed by a categorical of int64 (30): the union was
     float64, where the two ids are one (pandas' InvalidIndexError "Reindexing only valid with uniquely valued

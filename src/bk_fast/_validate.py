@@ -819,7 +819,7 @@ def _object_ints(idx: list, num: list) -> None:
         # (beside unsigned ids pandas unites them through float64 too: 2**63 + 7 of a uint64 input became
         # 9.223372036854776e+18, and small ids 8.0; as uint64, or int64 where one is negative, ``same_ids``
         # unites them with those exactly)
-        if any(idx[j].dtype.kind == "u" for j in num):
+        if any(idx[j].dtype.kind == "u" and len(idx[j]) for j in num):   # (an empty index meets no id)
             for j in oints:
                 kind = np.uint64 if min(vals[j]) >= 0 else np.int64
                 idx[j] = pd.Index(np.array(vals[j], dtype=kind), name=idx[j].name)

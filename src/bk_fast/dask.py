@@ -733,14 +733,7 @@ def _numeric_ids(ids: list, found: list, order) -> list | None:
         if len(kinds) > 1:
             return None
         t = kinds.pop() if kinds else None
-        if len(ids[k]) and _numeric_ext(t):
-            own.append(ids[k].astype(t))
-        elif t == object and ids[k].dtype != object:
-            # (object integer ids, which _distinct read as int64: the function unites them as object ids, and
-            # pandas appending object and Int64 ids infers int64, where int64 beside Int64 ids gives Int64)
-            own.append(pd.Index(ids[k].to_numpy(dtype=object), dtype=object, name=ids[k].name))
-        else:
-            own.append(ids[k])
+        own.append(ids[k].astype(t) if len(ids[k]) and _numeric_ext(t) else ids[k])
     # (made comparable again in their own dtypes, as the function does: Float64 ids beside integer ones become
     # int64 there, where the cast above gave them back their Float64)
     return same_ids([("input", p) for p in own])

@@ -242,21 +242,21 @@ def test_int_sum_2_63_minus_1_with_a_missing_key_raises_no_runtimewarning(engine
             bk_fast.segmented_cumsum([2 ** 63 - 1, 5], [0, None], engine=engine)
 
 
-# -- defects found by the audit (strict xfail: they pass once the code follows its docstring) -----------------
+# -- a defect the audit found (object ints beside bools were read through float64), fixed in segments.py --------
 
-@pytest.mark.xfail(strict=True, reason="segmented_cumsum reads an object column mixing Python ints and bools "
-                   "(infer_dtype 'mixed-integer') through float64: 2**53 + 1 rounds to 2**53, where the docstring "
-                   "says ints and booleans in an object column stay int64 and add exactly")
 def test_object_ints_beside_bools_add_exactly(engine):
     """Docstring: integers and booleans (Python ints in a list or an object column) stay int64 and add exactly:
-    [2**53 + 1, True] in one group is 2**53 + 1, 2**53 + 2 (int64), as the list [3, True] already gives [3, 4]."""
+    [2**53 + 1, True] in one group is 2**53 + 1, 2**53 + 2 (int64), as the list [3, True] already gives [3, 4].
+    pandas types ints beside bools "mixed-integer", which was read through float64 (2**53 + 1 rounded); ints
+    beside ERP text ("1,000") are still cleaned as numbers."""
     out = bk_fast.segmented_cumsum(np.array([2 ** 53 + 1, True], dtype=object), [0, 0], engine=engine)
     assert out.dtype == np.int64 and out.tolist() == [2 ** 53 + 1, 2 ** 53 + 2]
+    out = bk_fast.segmented_cumsum(np.array([3, np.True_, None], dtype=object), [0, 0, 0], engine=engine)
+    assert out.dtype == np.float64 and out[:2].tolist() == [3.0, 4.0] and np.isnan(out[2])
+    out = bk_fast.segmented_cumsum(np.array([3, "1,000"], dtype=object), [0, 0], engine=engine)
+    assert out.tolist() == [3.0, 1003.0]
 
 
-@pytest.mark.xfail(strict=True, reason="segmented_cumsum returns a rounded float64 for the list [2**63 + 1, True] "
-                   "(read as ints beyond int64, then as 'mixed-integer' objects through float64), where the "
-                   "docstring makes an integer beyond the int64 range a ValueError")
 def test_int_beyond_int64_beside_a_bool_is_an_error(engine):
     """Docstring: an integer beyond the int64 range is a ValueError; beside a bool it came back as
     9.223372036854776e18 twice (2**63 + 1 rounded, True added and lost to rounding)."""

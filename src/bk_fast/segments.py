@@ -61,6 +61,17 @@ def _maybe_inexact_ints(raw: np.ndarray) -> bool:
         return bool((np.abs(raw) >= 2.0 ** 53).any())
 
 
+def _ints_or_bools(raw: np.ndarray) -> bool:
+    """Whether an object array holds integers only (Python or NumPy ints and bools, besides missing values):
+    pandas types ints beside bools ``"mixed-integer"``, as it does ints beside text, which is cleaned as ERP
+    numbers."""
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind in ("integer", "boolean"):
+        return True
+    return kind == "mixed-integer" and all(isinstance(v, (int, np.integer, np.bool_)) or pd.isna(v)
+                                           for v in raw.tolist())
+
+
 def segmented_cumsum(values, keys, *, engine: str | None = None):
     """Running sum of ``values`` per key, in row order: ``pandas.Series(values).groupby(keys).cumsum()``
     in one pass.
@@ -133,7 +144,7 @@ def segmented_cumsum(values, keys, *, engine: str | None = None):
         raise ValueError(f"values must be one-dimensional, got shape {raw.shape}")
     missing_key = bool((codes < 0).any())
     missing_value = None  # rows of a missing value among integers (object or nullable columns)
-    if raw.dtype.kind == "O" and pd.api.types.infer_dtype(raw, skipna=True) in ("integer", "boolean"):
+    if raw.dtype.kind == "O" and _ints_or_bools(raw):
         # Python ints and bools (an object or a nullable Int64 / boolean column) add exactly as integers, not
         # through float64 (2**53 + 1) or text cleaning (True read as a number of nothing)
         na = np.asarray(pd.isna(raw), dtype=bool)

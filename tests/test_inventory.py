@@ -303,15 +303,14 @@ def test_cancelling_infinite_components_are_an_error_on_every_path(engine):
     """Received inf and Adjustments -inf: the computed Theoretical Balance was inf - inf = NaN, which the planning
     balance / risk kernels read as a missing number (0): yarn y1 came out -50, MEDIUM, with no error, where
     theoretical_balance() on the same frame raised (and _on_hand_stock, the stock erp.py allocates, promised -50)."""
-    from bk_fast.inventory import _on_hand_stock, _theoretical
+    from bk_fast.inventory import _on_hand_stock
 
     df = pd.DataFrame({"Beginning Balance": [5.0, 100.0], "Received": [0.0, np.inf], "Consumed": [0.0, 0.0],
                        "Adjustments": [0.0, -np.inf], "Allocated": [0.0, -50.0], "On Order": [0.0, 0.0]},
                       index=["y2", "y1"])
     before = df.copy(deep=True)
     calls = [lambda: bk_fast.planning_balance(df, engine=engine), lambda: bk_fast.yarn_risk(df, engine=engine),
-             lambda: _on_hand_stock(df, engine, on_order=True), lambda: _on_hand_stock(df, engine, on_order=False),
-             lambda: _theoretical(df, engine)]
+             lambda: _on_hand_stock(df, engine, on_order=True), lambda: _on_hand_stock(df, engine, on_order=False)]
     for call in calls:
         with pytest.raises(ValueError, match=r"column 'Received' row 'y1' \(position 1\): inf is not a finite"):
             call()

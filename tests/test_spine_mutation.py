@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import bk_fast
-from bk_fast.inventory import _on_hand_stock, _theoretical
+from bk_fast.inventory import _on_hand_stock
 
 INF = np.inf
 
@@ -85,14 +85,6 @@ def test_on_hand_stock_text_is_rejected_only_in_rows_with_an_item_and_names_it(e
                r"\(expected lbs, or nothing for 0\)$")
     with pytest.raises(ValueError, match=message):
         _on_hand_stock(df, engine, on_order=True, items=pd.Index([18767, 18929]))
-
-
-def test_theoretical_helper_rejects_an_infinite_theoretical_column(engine):
-    """_theoretical (the ERP adapters' Theoretical Balance) reads the column when present; an infinite one is a
-    ValueError naming it and the row. Kills: the check_finite call in _theoretical deleted."""
-    df = pd.DataFrame({"Theoretical Balance": [1.0, INF]}, index=["a", "b"])
-    with pytest.raises(ValueError, match=r"'Theoretical Balance' row 'b' \(position 1\): inf is not a finite"):
-        _theoretical(df, engine)
 
 
 def test_theoretical_balance_is_computed_even_beside_a_theoretical_column(engine):

@@ -100,15 +100,6 @@ class _Reader:
             reject_text(self.df, label, arr, _WHAT, expected, among, items)
 
 
-def _theoretical(inventory: pd.DataFrame, engine: str | None) -> np.ndarray:
-    """``Theoretical Balance`` of ``inventory`` as a float64 array (computed from its components when absent),
-    infinite inputs rejected: for the other capabilities' ERP adapters."""
-    reader = _Reader(inventory)
-    theo = reader.theoretical(engine)
-    reader.check_finite(theo)
-    return theo
-
-
 def _on_hand_stock(inventory: pd.DataFrame, engine: str | None, *, on_order: bool, items: pd.Index | None = None,
                    expected: str = "lbs, or nothing for 0") -> np.ndarray:
     """The stock an allocation may promise, as a float64 array, infinite inputs rejected: ``Planning Balance``

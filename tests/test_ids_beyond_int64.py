@@ -86,6 +86,20 @@ def test_object_ids_within_int64_beside_an_empty_unsigned_input_stay_as_pandas_u
     assert res.net.tolist() == [[5.0], [5.0], [0.0]]
 
 
+def test_an_empty_signed_input_leaves_nullable_unsigned_ids_as_they_are(engine):
+    """UInt64 gross and receipts ids (10, 8 / 30) beside an empty int64 on_hand: the empty input meets no id, but it
+    made the unsigned ids int64 (items int64, the nullable dtype lost; bk_fast.dask kept UInt64: 8 of rev46's
+    generated cases differed so). Now UInt64, in memory as lazily."""
+    gross = pd.DataFrame({"item": pd.array([10, 8], dtype="UInt64"), "period": [0, 0], "qty": [5.0, 6.0]})
+    on_hand = pd.Series([], index=pd.Index(np.array([], dtype=np.int64)), dtype=np.float64)
+    receipts = pd.DataFrame({"item": pd.array([30], dtype="UInt64"), "period": [0], "qty": [1.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert str(res.items.dtype) == "UInt64" and res.items.tolist() == [10, 8, 30]
+    assert res.net.tolist() == [[5.0], [6.0], [0.0]]
+    bal = bk_fast.weekly_balance(on_hand, gross, receipts, engine=engine)
+    assert str(bal.index.dtype) == "UInt64" and bal.loc[30, 0] == 1.0
+
+
 def test_uint64_ids_beyond_int64_beside_categorical_ints(engine):
     """uint64 gross ids 2**63 + 7 and 2**63 + 8 beside receipts keyed by a categorical of int64 (30): the union was
     float64, where the two ids are one (pandas' InvalidIndexError "Reindexing only valid with uniquely valued

@@ -784,7 +784,7 @@ def same_ids(parts, fixed=()) -> list:
 
     _object_ints(idx, integer_parts())
     _categorical_ints(idx, integer_parts())  # (object ids made integers count)
-    num = integer_parts()
+    num = [j for j in integer_parts() if len(idx[j])]   # (an empty index meets no id: it changes no other's)
     uns = [j for j in num if idx[j].dtype.kind == "u"]
     sig = [j for j in num if idx[j].dtype.kind == "i"]
     if uns and sig:

@@ -100,6 +100,33 @@ def test_an_empty_signed_input_leaves_nullable_unsigned_ids_as_they_are(engine):
     assert str(bal.index.dtype) == "UInt64" and bal.loc[30, 0] == 1.0
 
 
+def test_python_int_ids_beyond_int64_beside_text_ids_are_united_exactly(engine):
+    """uint64 gross ids (2**63 + 7, 10) beside an int64 on_hand with a negative id (-3, 21): no integer dtype
+    holds them all, so they are Python ints (object); beside text receipt ids ('a', 'b') the item union's isin
+    raised pandas' OverflowError ("Python int too large to convert to C long", for the ints beyond int64 beside
+    Arrow-backed text). The union now compares them as objects: six exact items."""
+    gross = pd.DataFrame({"item": np.array([BIG, 10], dtype=np.uint64), "period": [0, 0], "qty": [5.0, 6.0]})
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(np.array([-3, 21])))
+    receipts = pd.DataFrame({"item": np.array(["a", "b"], dtype=object), "period": [0, 1], "qty": [1.0, 2.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert res.items.dtype == object and res.items.tolist() == [BIG, 10, "a", "b", -3, 21]
+    assert res.net.tolist() == [[5.0, 0.0], [6.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]
+
+
+def test_arrow_unsigned_ids_beside_two_other_unsigned_dtypes_stay_integers(engine):
+    """UInt64 gross (8, 10), uint64 on_hand (10, 21) and uint64[pyarrow] receipts (10, 30): pandas unites UInt64
+    with Arrow unsigned ids as int64 (ids below 2**63), then meets the uint64 ones through float64: items 8.0,
+    10.0, 30.0, 21.0. Arrow unsigned ids beside another unsigned dtype are read as uint64 first: UInt64 items."""
+    pa = pytest.importorskip("pyarrow")
+    gross = pd.DataFrame({"item": pd.array([8, 10], dtype="UInt64"), "period": [0, 0], "qty": [5.0, 6.0]})
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index(np.array([10, 21], dtype=np.uint64)))
+    receipts = pd.DataFrame({"item": pd.array([10, 30], dtype=pd.ArrowDtype(pa.uint64())), "period": [0, 0],
+                             "qty": [1.0, 2.0]})
+    res = bk_fast.net_requirements(gross, on_hand, receipts, engine=engine)
+    assert str(res.items.dtype) == "UInt64" and res.items.tolist() == [8, 10, 30, 21]
+    assert res.net.tolist() == [[5.0], [4.0], [0.0], [0.0]]
+
+
 def test_uint64_ids_beyond_int64_beside_categorical_ints(engine):
     """uint64 gross ids 2**63 + 7 and 2**63 + 8 beside receipts keyed by a categorical of int64 (30): the union was
     float64, where the two ids are one (pandas' InvalidIndexError "Reindexing only valid with uniquely valued

@@ -295,7 +295,9 @@ def _union(indexes) -> pd.Index:
         else:
             try:
                 new = u[~isin(u, out)]
-            except (TypeError, ValueError):  # (pandas Periods beside pyarrow text: pyarrow's ArrowInvalid)
+            # (pandas Periods beside pyarrow text: pyarrow's ArrowInvalid; Python ints beyond int64 beside
+            # Arrow-backed text: pandas' / pyarrow's OverflowError)
+            except (TypeError, ValueError, OverflowError):
                 new = u[~u.astype(object).isin(out.astype(object))]
             if len(new):  # (appending even an empty float index turns integer ids into floats: 18767.0)
                 out = out.append(new)

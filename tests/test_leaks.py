@@ -1,6 +1,7 @@
 """Leaks: 10,000 calls of every kernel on small inputs keep the process's resident memory within a few MB
-after warm-up, leave no extra references on the arrays passed in, no new Python objects, and (numba) no
-unfreed NRT allocations.
+after warm-up, leave no extra references on the arrays passed in, no new Python objects (those the collector
+tracks, and the Python allocator's blocks, which also count floats and text), and (numba) no unfreed NRT
+allocations.
 
 Kernel calls are the ones the pandas layer really makes (recorded from small public-API scenarios, see
 _hardening_scenarios), replayed on fresh copies of their inputs. The compiled engines run in CI; the
@@ -113,7 +114,7 @@ def _measured(log: dict, eng: str, calls: int) -> tuple[list[str], list[str]]:
         for i in range(WARMUP):
             call.fn(*args_for(i))
         gc.collect()
-        rss0, nrt0, objs0 = _rss_mb(), _nrt_live(), len(gc.get_objects())
+        rss0, nrt0, objs0, blocks0 = _rss_mb(), _nrt_live(), len(gc.get_objects()), sys.getallocatedblocks()
         refs_bad = 0
         for i in range(calls):
             args = args_for(i)
@@ -128,6 +129,7 @@ def _measured(log: dict, eng: str, calls: int) -> tuple[list[str], list[str]]:
         grow = _rss_mb() - rss0
         nrt = _nrt_live() - nrt0
         objs = len(gc.get_objects()) - objs0
+        blocks = sys.getallocatedblocks() - blocks0   # (also objects the collector does not track: floats, str)
         again = ""
         if grow > LIMIT_MB:
             # a one-off jump (the allocator taking a new arena) does not repeat; a leak grows again
@@ -140,13 +142,15 @@ def _measured(log: dict, eng: str, calls: int) -> tuple[list[str], list[str]]:
             if second > LIMIT_MB / 2:
                 failures.append(f"{name}: RSS grew {grow:.2f} MB over {calls} calls{again}")
         rows.append(f"{name}[{eng}]: {calls} calls, RSS {grow:+.2f} MB{again}, NRT live {nrt:+d}, objects "
-                    f"{objs:+d}, inputs {call.size} bytes")
+                    f"{objs:+d}, Python allocator blocks {blocks:+d}, inputs {call.size} bytes")
         if refs_bad:
             failures.append(f"{name}: {refs_bad} calls left extra references on their array arguments")
         if nrt > 0:
             failures.append(f"{name}: {nrt} numba NRT allocations never freed")
         if objs > 100:
             failures.append(f"{name}: {objs} Python objects more after {calls} calls")
+        elif blocks > 100:
+            failures.append(f"{name}: {blocks} Python allocator blocks more after {calls} calls")
     return rows, failures
 
 
@@ -157,7 +161,7 @@ def test_compiled_kernels_do_not_leak(eng):
 
 def test_leak_check_flags_planted_leaks():
     """The detector itself, on four stand-in kernels over the same small arrays: one that keeps a new object per
-    call, one that keeps a reference to its argument, one that leaks 4 KiB of C memory per call, and a clean one.
+    call, one that keeps a reference to its argument, one that leaks 64 KiB of C memory per call, and a clean one.
     Each leak is reported under its own name and check; the clean call is not reported at all (so freezing the
     heap hides neither new objects nor references)."""
     import ctypes
@@ -173,15 +177,29 @@ def test_leak_check_flags_planted_leaks():
     def new_reference(a, out):
         kept.append(a)
 
+    leaked = (ctypes.c_void_p * 10_000)()   # (freed at the end: at most 500 + 2 x 2,000 calls)
+    count = [0]
+
     def c_memory(a, out):
-        ctypes.memset(malloc(4096), 1, 4096)  # touched, so resident
+        # (touched, so resident; 128 MB per 2,000 calls: more than a long-lived worker's freed heap, which 4 KiB
+        # blocks reused without growing the RSS in a full -n 2 run)
+        p = malloc(65536)
+        ctypes.memset(p, 1, 65536)
+        leaked[count[0]] = p
+        count[0] += 1
 
     def clean(a, out):
         np.add(a, 1.0, out=out)
 
     fns = {"new_object": new_object, "new_reference": new_reference, "c_memory": c_memory, "clean": clean}
     log = {name: [H.Call(name, "numpy", fn, (np.arange(8.0), np.zeros(8)))] for name, fn in fns.items()}
-    rows, failures = _checked(log, "numpy", 2_000)
+    try:
+        rows, failures = _checked(log, "numpy", 2_000)
+    finally:
+        free = ctypes.pythonapi.PyMem_RawFree
+        free.argtypes = [ctypes.c_void_p]
+        for i in range(count[0]):
+            free(leaked[i])
     assert len(rows) == 4
     text = "\n".join(failures)
     assert "new_object: " in text and "Python objects more after 2000 calls" in text

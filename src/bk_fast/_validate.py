@@ -751,9 +751,11 @@ def same_ids(parts, fixed=()) -> list:
 
     When integer ids meet float ids, float ids that are whole numbers below 2**53 in magnitude (exact) become
     int64; any other float id is a ValueError naming its input. Unsigned ids beyond int64 with signed ids:
-    all become uint64 when no id is negative, else Python ints (object). Object ids of Python ints beyond int64
-    (:func:`_object_ints`) and categoricals of integers beside ids of the other signedness
-    (:func:`_categorical_ints`) take part as the integers they hold."""
+    all become uint64 when no id is negative, else Python ints (object). Object ids of Python ints beyond int64,
+    or beside unsigned ids (:func:`_object_ints`), and categoricals of integers beside ids of the other signedness
+    (:func:`_categorical_ints`) take part as the integers they hold. Arrow unsigned ids beside another unsigned
+    dtype become uint64 (pandas unites UInt64 and Arrow unsigned ids as int64, which meets a third unsigned
+    input through float64). An empty input meets no id and changes no other's."""
     idx = [p for _, p in parts]
     kinds = [None if p is None else id_kind(p, infer=False) for p in idx]
     every = ([(w, id_kind(p, infer=False), p) for w, p in fixed if len(p)]   # (an empty index meets no id)

@@ -16,7 +16,6 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 import bk_fast
@@ -123,6 +122,7 @@ def test_object_ids_beside_nullable_and_arrow_unsigned_ids_stay_integers(engine)
     UInt64 with uint64[pyarrow] ids as int64, which the uint64 the object ids are read as met through float64 (as
     a uint64 on_hand already did before). Arrow unsigned ids beside another unsigned dtype are now read as
     uint64: UInt64 items."""
+    pa = pytest.importorskip("pyarrow")
     gross = pd.DataFrame({"item": pd.array([8, 10, 8], dtype="UInt64"), "period": [0, 0, 1],
                           "qty": [5.0, 6.0, 7.0]})
     on_hand = pd.Series([1.0, 2.0], index=pd.Index(np.array([10, 21], dtype=object), dtype=object))

@@ -801,9 +801,9 @@ def same_ids(parts, fixed=()) -> list:
                 idx[j] = pd.Index(idx[j].to_numpy(dtype=object), dtype=object, name=idx[j].name)
     # pandas unites Arrow unsigned ids with nullable UInt64 ones as int64 (ids below 2**63), which a third unsigned
     # input then meets through float64 (8.0): Arrow unsigned ids beside another unsigned dtype become uint64
-    uns = [j for j in integer_parts() if len(idx[j]) and idx[j].dtype.kind == "u"]
-    if len({idx[j].dtype for j in uns}) > 1:
-        for j in uns:
+    unsigned = [j for j in num if idx[j].dtype.kind == "u"]   # (num's ids as converted above)
+    if len({idx[j].dtype for j in unsigned}) > 1:
+        for j in unsigned:
             if isinstance(idx[j].dtype, pd.ArrowDtype):
                 idx[j] = pd.Index(idx[j].to_numpy(dtype=np.uint64), name=idx[j].name)
     return idx

@@ -1133,7 +1133,7 @@ def _netting_frames(res) -> tuple:
     return record, orders, summary
 
 
-def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=()):
+def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=(None, None, None)):
     """The netting frames of one item range, indexed by item and sorted. ``ordered``: for each frame (record,
     orders, summary) the index dtype of the whole call's items (:func:`_with_union`), or None; given when numeric
     extension ids are involved. The function types the planned orders' ids by all its items, which a range's
@@ -1148,7 +1148,7 @@ def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=()
     record, orders, summary = (f.set_axis(_as_items(f.index, like), axis=0) for f in _netting_frames(res))
     record, orders, summary = (f.set_axis(f.index.astype(o.dtype), axis=0) if o is not None and
                                f.index.dtype != o.dtype else f
-                               for f, o in zip((record, orders, summary), ordered or (None,) * 3))
+                               for f, o in zip((record, orders, summary), ordered))
     return (record.iloc[np.argsort(record.index.to_numpy(), kind="stable")] if len(record) > 1 else record,
             orders.iloc[np.argsort(orders.index.to_numpy(), kind="stable")] if len(orders) > 1 else orders,
             _sort_items(summary))

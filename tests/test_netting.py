@@ -646,6 +646,20 @@ def test_kernel_missing_gross_in_a_fixed_periods_window_raises_no_need(e):
     assert net[:3] == [0.0, 0.0, 92.5] and orders == [0, 0, 1, 0, 0]
 
 
+@pytest.mark.parametrize("e", HERE)
+@pytest.mark.parametrize("lmin,mult", [(0.0, 0.0), (0.0, 5.0), (10.0, 0.0)])
+def test_kernel_lot_max_of_zero_is_nan_in_every_engine(e, lmin, mult):
+    """The kernel, below the API (which refuses a lot max of 0 for every engine): need 40 in period 1 under a max
+    lot of 0 divides by that 0. The reference and Cython divide as IEEE floats (a NaN receipt); numba's default
+    error model raised ZeroDivisionError instead (rev48: 31 of 8,000 random kernel calls). Now numba divides as the
+    others (``error_model="numpy"`` on the lot rounding), so every engine gives the same NaNs."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proj, net, rec, orders = _net_one_row(e, 10.0, [50.0, 30.0], [0.0, 0.0], 0.0, 1, lmin=lmin, lmax=0.0,
+                                              mult=mult)
+    assert np.isnan(proj).all() and net == [40.0, 0.0]
+    assert np.isnan(rec[0]) and rec[1] == 0.0 and orders[1] == 0   # (period 1's order count, NaN lots, not pinned)
+
+
 # ----------------------------------------------------------------------------------------------------------
 # validation and immutability
 

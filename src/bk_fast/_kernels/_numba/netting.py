@@ -147,7 +147,7 @@ def _lot_err(q, nt):
     return 4.0 * _read_err(q) if q != nt else 0.0
 
 
-@jit(inline="always")
+@jit(inline="always", error_model="numpy")  # (IEEE division: a max of 0 gives NaN, as in the others)
 def _mmm_lots(nt, lmin, lmax, lmult, slack, e2):
     """A min/max/multiple receipt for the need ``nt`` and its count of max lots less one (see the reference's
     ``_mmm_lots``): lot counts up to ``x * slack + e2 / unit`` (at most half a lot)."""
@@ -168,7 +168,7 @@ def _mmm_lots(nt, lmin, lmax, lmult, slack, e2):
     return full + last, kf
 
 
-@jit
+@jit(error_model="numpy")  # (IEEE division, as the reference and Cython: no ZeroDivisionError)
 def _net_one(on_hand, g, s, ss, rule, lmin, lmax, lmult, nper, setup, hold, proj, net, rec, orders,
              f, c, arg):
     t_len = g.shape[0]

@@ -1195,6 +1195,32 @@ def test_unmatched_of_mixed_ids_is_object_when_empty(engine):
         assert none.bk_fast.unmatched.empty and none.bk_fast.unmatched["item"].dtype == object
 
 
+@pytest.mark.parametrize("ids,dtype,item", [
+    ([1, None, 1], "Int64", [None]), ([1, None, 1], object, [None]), ([None, None], "Int64", [None]),
+    (["A", None, "A"], "str", [np.nan]), (["A", None, "A"], object, [np.nan])])
+def test_unmatched_of_only_missing_ids_is_typed_as_the_demand(engine, ids, dtype, item):
+    """When the only unmatched ids were missing ones the report's item column was float64 NaN, whatever the demand
+    held; beside a real unknown id the same missing id is None among integer ids (object) and NaN among text ids
+    (str). Now the missing id alone is reported so too: the dtype the demand's present ids give."""
+    text = isinstance(ids[0], str)
+    lines = pd.DataFrame({"parent": ["A", "B"] if text else [1, 2], "component": ["B", "C"] if text else [2, 3],
+                          "qty_per": [2.0, 3.0]})
+    bom = BOM.from_frame(lines, engine=engine)
+    col = pd.Series(ids, dtype=object) if dtype is object else pd.array(ids, dtype=dtype)
+    demand = pd.DataFrame({"item": col, "qty": [1.0, 2.0, 4.0][:len(ids)]})
+    for by_line in (False, True):
+        unmatched = bom.explode(demand, by_line=by_line, engine=engine).bk_fast.unmatched
+        assert unmatched["qty"].tolist() == [2.0 if len(ids) == 3 else 3.0] and unmatched["lines"].tolist() == [
+            1 if len(ids) == 3 else 2]
+        expected = "str" if text else object
+        assert unmatched["item"].dtype == expected, (by_line, unmatched["item"].dtype)
+        assert unmatched["item"].tolist() == item or (text and pd.isna(unmatched["item"]).all())
+    if len(ids) == 3:   # beside a real unknown id: the same dtype, as before
+        beside = pd.DataFrame({"item": pd.Series(ids + [ids[0] * 3 if text else 99], dtype=object if dtype is object
+                                                 else dtype), "qty": [1.0, 2.0, 4.0, 8.0]})
+        assert bom.explode(beside, engine=engine).bk_fast.unmatched["item"].dtype == expected
+
+
 def test_a_compiled_bom_keeps_its_own_lines(engine):
     """BOM.from_frame kept views of the caller's parent / component / qty_per columns as its lines: editing
     the frame afterwards changed to_frame() (and the pickled state) while explode kept the compiled numbers,

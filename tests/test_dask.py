@@ -824,6 +824,26 @@ def test_explode_partition_of_missing_uint64_ids(local):
         pd.testing.assert_frame_equal(got.bk_fast.unmatched, expected.bk_fast.unmatched, check_exact=True)
 
 
+@pytest.mark.parametrize("ids,dtype", [([1, None, 1, 2], "Int64"), ([1, None, 1, 2], object),
+                                       (["A", None, "A", "B"], "str"), (["A", None, "A", "B"], object)])
+@pytest.mark.parametrize("kw", [{}, {"exact": False}, {"by_line": True}])
+def test_explode_only_missing_ids_unmatched_as_in_memory(local, ids, dtype, kw):
+    """Only a missing id unmatched: BOM.explode reports it as the demand's present ids give (None in an object
+    column among integer ids, NaN in a str column among text ids), and so does Dask for any partitioning,
+    also when a partition holds only the missing id (alone it reads as object None, not as the integers the
+    whole demand reads)."""
+    text = isinstance(ids[0], str)
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": ids[2:], "component": ["Z", "Z"] if text else [9, 9],
+                                               "qty_per": [2.0, 3.0]}))
+    col = pd.Series(ids, dtype=object) if dtype is object else pd.array(ids, dtype=dtype)
+    demand = pd.DataFrame({"item": col, "qty": [1.0, 2.0, 4.0, 8.0]})
+    expected = bom.explode(demand, by_line=kw.get("by_line", False)).bk_fast.unmatched
+    assert expected["item"].dtype == ("str" if text else object) and expected["qty"].tolist() == [2.0]
+    for sizes in ([4], [1, 1, 2], [1, 3], [2, 2]):
+        got = bkd.explode(_uneven(demand, sizes), bom, **kw).compute().bk_fast.unmatched
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+
+
 @pytest.mark.parametrize("dtype", ["Int64", "Float64", "int64[pyarrow]", "string[pyarrow]"])
 def test_nullable_and_arrow_period_dtypes_kept(local, dtype):
     """The periods were read with .to_numpy(): first_short / recovery and the record's period came back int64

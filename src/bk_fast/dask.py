@@ -412,7 +412,7 @@ class _Lines:
 def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
     """Validate one demand partition and map its ids to BOM codes: (codes, qty, line labels, unmatched), the
     unmatched lines as (ids, missing mask, qty, the partition's line count, its ids' kinds (:func:`_id_kinds`;
-    None when some line is unmatched: the whole demand's unmatched frame then has rows))."""
+    None when some line's id is unmatched and not missing: the whole demand's unmatched frame then has that id)))."""
     got = bom._demand(part, item, qty, engine)
     ids, miss, q, labels, qlabel = got[:5]
     pre = got[5] if len(got) > 5 else None  # codes the BOM already mapped (many text ids)
@@ -426,7 +426,7 @@ def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
         codes[miss] = -1
     bad = np.flatnonzero(codes < 0)
     miss_b = np.array(miss[bad] if miss.shape[0] == q.shape[0] else np.zeros(bad.shape[0], dtype=bool))
-    kinds = _id_kinds(ids, q.shape[0]) if not bad.shape[0] else None
+    kinds = _id_kinds(ids, q.shape[0]) if miss_b.all() else None  # (no unmatched line, or only missing ids)
     return codes, q, labels, (np.asarray(ids)[bad], miss_b, q[bad], q.shape[0], kinds)
 
 
@@ -463,7 +463,8 @@ def _tree_sum(parts: list, split_every: int = 8):
 def _unmatched_of(pieces) -> pd.DataFrame:
     """The unmatched demand of the partitions' unmatched lines (:func:`_mapped`, in partition order), as
     ``BOM.explode`` reports it for the whole demand; with none, the item dtype is that of the ids at the
-    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning. Integer ids
+    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning (also
+    when only missing ids are unmatched). Integer ids
     of a partition of whole float ids are floats again when the whole demand reads its ids as floats
     (:func:`_float_ids`)."""
     hit = [p for p in pieces if p[0].shape[0]]
@@ -474,7 +475,8 @@ def _unmatched_of(pieces) -> pd.DataFrame:
                           for p in hit])
     miss = np.concatenate([p[1] for p in hit])
     q = np.concatenate([p[2] for p in hit])
-    return _unmatched(ids, miss, q, np.arange(ids.shape[0]))
+    whole = _Lines(pieces) if all(p[4] is not None for p in pieces) else None  # (only missing ids unmatched)
+    return _unmatched(ids, miss, q, np.arange(ids.shape[0]), whole)
 
 
 def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) -> pd.DataFrame:

@@ -844,6 +844,24 @@ def test_explode_only_missing_ids_unmatched_as_in_memory(local, ids, dtype, kw):
         pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
+def test_ids_made_text_by_from_pandas_are_named_in_the_error(local):
+    """An export read without a dtype has object Python-int ids; dd.from_pandas turns such a column into text
+    (Dask's convert-string option), which then meets the numeric on-hand ids. The error said only "mixed kinds";
+    it now names one id of each kind and the option (with it off the same data nets as in memory)."""
+    import dask
+
+    gross = pd.DataFrame({"item": pd.Series([1, 2, 1], dtype=object), "week": [1, 1, 2], "qty": [5.0, 3.0, 4.0]})
+    on_hand = pd.Series([2.0, 1.0], index=pd.Index([1, 2]))
+    with dask.config.set({"dataframe.convert-string": True}):
+        lazy = dd.from_pandas(gross, npartitions=2)
+    with pytest.raises(TypeError, match=r"mixed kinds \(1 beside '1'\).*'dataframe.convert-string': False"):
+        bkd.net_requirements(lazy, on_hand)
+    with dask.config.set({"dataframe.convert-string": False}):
+        lazy = dd.from_pandas(gross, npartitions=2)
+    got = bkd.net_requirements(lazy, on_hand).orders.compute()
+    assert got["qty"].tolist() == [3.0, 4.0, 2.0] and got.index.tolist() == [1, 1, 2]
+
+
 @pytest.mark.parametrize("dtype", ["Int64", "Float64", "int64[pyarrow]", "string[pyarrow]"])
 def test_nullable_and_arrow_period_dtypes_kept(local, dtype):
     """The periods were read with .to_numpy(): first_short / recovery and the record's period came back int64

@@ -210,8 +210,17 @@ def _sorted_items(indexes) -> pd.Index:
     try:
         return items.sort_values()
     except TypeError:
-        raise TypeError("bk_fast.dask partitions by ranges of item ids, so item ids must be sortable (all "
-                        "numbers or all text); got mixed kinds") from None
+        pass
+    # name one id of each kind, and where text ids beside numbers most often come from
+    vals = items.to_numpy(dtype=object)
+    text = next((v for v in vals if isinstance(v, str)), None)
+    number = next((v for v in vals if isinstance(v, (int, float, np.number)) and not isinstance(v, bool)), None)
+    number = number.item() if isinstance(number, np.generic) else number
+    seen = f" ({number!r} beside {text!r})" if text is not None and number is not None else ""
+    hint = (": dd.from_pandas turns an object column into text unless "
+            "dask.config.set({'dataframe.convert-string': False})" if seen else "")
+    raise TypeError("bk_fast.dask partitions by ranges of item ids, so item ids must be sortable (all numbers "
+                    f"or all text); got mixed kinds{seen}{hint}") from None
 
 
 def _bounds(items: pd.Index, nparts: int) -> tuple[np.ndarray, tuple]:

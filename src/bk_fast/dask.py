@@ -1465,9 +1465,21 @@ class KitAllocationFrames(NamedTuple):
     components: pd.DataFrame
 
 
-def _kits_part(orders, requirements, supply, kwargs):
+def _kits_part(orders, requirements, supply, kwargs, meta=None):
+    """The single-machine function on one partition; ``meta``: the (orders, lines) the whole answer declares, to
+    which a column with no value is cast (a partition without requirement rows has an object ``limiting_item``
+    where the whole demand's text ids give ``str``)."""
     res = _allocate_kits(_join(orders), _join(requirements), _join(supply), **kwargs)
-    return res.orders, res.lines
+    if meta is None:
+        return res.orders, res.lines
+    return tuple(_as_declared(f, m) for f, m in zip((res.orders, res.lines), meta))
+
+
+def _as_declared(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each column that holds no value (empty or all missing) cast to ``meta``'s dtype for it."""
+    cast = {c: meta[c].dtype for c in frame.columns if c in meta.columns and frame[c].dtype != meta[c].dtype
+            and not frame[c].notna().any()}
+    return frame.astype(cast) if cast else frame
 
 
 def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", columns: dict | None = None,
@@ -1581,7 +1593,7 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
         except Exception:  # any sample the casts or the function refuse (a requirement's item id that supply's
             # id dtype cannot hold raises OverflowError): the empty heads' meta, as before the sample
             pass
-    parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs)
+    parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs, meta)
              for j in range(nparts)]
     components = pd.DataFrame({"component": comp_o, "partition": o_part})
     components.index.name = o_order

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import decimal
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -231,6 +233,34 @@ def test_object_bools_count_as_integers(engine):
     # they were cleaned as text: True read as NaN
     got = bk_fast.segmented_cumsum(pd.Series([True, False, True], dtype=object), ["a", "a", "a"], engine=engine)
     assert got.dtype == np.int64 and got.tolist() == [1, 1, 2]
+
+
+@pytest.mark.parametrize("missing", [None, np.nan, pd.NA, pd.NaT, complex("nan"), np.complex64(complex("nan")),
+                                     decimal.Decimal("NaN"), np.datetime64("NaT"), np.timedelta64("NaT"),
+                                     np.float32("nan")], ids=repr)
+def test_any_missing_value_among_ints_and_bools_keeps_the_integer_path(engine, missing):
+    """An object column of ints beside a bool ("mixed-integer" to pandas) and a missing value of any kind pandas
+    knows is read as integers with a missing one: 5, missing, True sum as 5, NaN, 6 and 2**53 + 1 is the
+    documented ValueError (float64 cannot hold it), where the text cleaning would round it silently. Checked
+    since _ints_or_bools looks at the types present first and then only at values of a type a missing value
+    can have (complex, Decimal, NaT... included)."""
+    raw = np.empty(3, dtype=object)
+    raw[:] = [5, missing, True]
+    got = bk_fast.segmented_cumsum(raw, [0, 0, 0], engine=engine)
+    np.testing.assert_array_equal(got, [5.0, np.nan, 6.0])
+    raw[0] = 2 ** 53 + 1
+    with pytest.raises(ValueError, match="float64 cannot hold exactly"):
+        bk_fast.segmented_cumsum(raw, [0, 1, 1], engine=engine)
+
+
+@pytest.mark.parametrize("other", ["x", decimal.Decimal("2"), 2.5, b"7"], ids=repr)
+def test_ints_and_bools_beside_a_present_non_integer_are_cleaned_as_numbers(engine, other):
+    """Beside text, a Decimal, a float or bytes that is not missing the column is cleaned as ERP numbers, as
+    before (2**53 + 1 read through float64): the type check settles it without reading every value."""
+    raw = np.empty(3, dtype=object)
+    raw[:] = [2 ** 53 + 1, other, True]
+    got = bk_fast.segmented_cumsum(raw, [0, 1, 1], engine=engine)
+    assert got.dtype == np.float64 and got[0] == 2.0 ** 53
 
 
 def test_nullable_ints_with_missing_values_are_exact_or_an_error(engine):

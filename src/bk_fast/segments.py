@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import decimal
+
 import numpy as np
 import pandas as pd
 
@@ -68,8 +70,20 @@ def _ints_or_bools(raw: np.ndarray) -> bool:
     kind = pd.api.types.infer_dtype(raw, skipna=True)
     if kind in ("integer", "boolean"):
         return True
-    return kind == "mixed-integer" and all(isinstance(v, (int, np.integer, np.bool_)) or pd.isna(v)
-                                           for v in raw.tolist())
+    if kind != "mixed-integer":
+        return False
+    # the types present first (one C-level pass): text or any type that cannot be a missing value settles it
+    # without reading every value in Python; only values of the types a missing value can have are looked at
+    values = raw.tolist()
+    other = {t for t in set(map(type, values)) if not issubclass(t, (int, np.integer, np.bool_))}
+    if any(not issubclass(t, _MAY_BE_MISSING) for t in other):
+        return False
+    return all(pd.isna(v) for v in values if type(v) in other) if other else True
+
+
+#: the types of a missing value (None, NaN, pd.NA, NaT, a NaN Decimal...) among ints
+_MAY_BE_MISSING = (type(None), float, complex, np.floating, np.complexfloating, type(pd.NA), type(pd.NaT),
+                   np.datetime64, np.timedelta64, decimal.Decimal)
 
 
 def segmented_cumsum(values, keys, *, engine: str | None = None):

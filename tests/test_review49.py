@@ -176,3 +176,35 @@ def test_dask_kits_bool_ids_declared_as_computed(sync_dask):
     pd.testing.assert_frame_equal(got, expected.orders, check_exact=True)
     assert got["limiting_item"].tolist() == [True] and got["knittable"].tolist() == [50.0]
     assert res.orders._meta["limiting_item"].dtype == got["limiting_item"].dtype
+
+
+def test_mrp_levels_lot_max_of_zero_is_nan_in_every_engine(engine):
+    """512c555 gives numba's ``_net_one`` IEEE division; ``mrp_levels`` calls it too (the commit's test covers
+    ``net_items`` only). One item, on hand 10, gross 50 and 30, min/max/multiple with a max lot of 0 (below the API,
+    which refuses it): need 40 in period 0, its receipt and release NaN (0 / 0 lots), every projection NaN, in
+    every engine; no ZeroDivisionError."""
+    from bk_fast._engine import resolve
+
+    ints = lambda *v: np.array(v, dtype=np.int64)  # noqa: E731
+    args = (ints(0), ints(0, 1), ints(0, 0), ints(), np.zeros(0), ints(0), np.array([10.0]),
+            np.array([[50.0, 30.0, 0.0]]), np.zeros((1, 3)), np.zeros(1), np.array([1], dtype=np.int8), np.zeros(1),
+            np.zeros(1), np.zeros(1), ints(1), np.zeros(1), np.zeros(1))
+    proj, net, receipt, release = (np.zeros((1, 3)) for _ in range(4))
+    past_due, orders = np.zeros(1), np.zeros((1, 3), dtype=np.int64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        resolve("mrp_levels", engine)(*args, proj, net, receipt, release, past_due, orders)
+    assert np.isnan(proj).all() and net.tolist() == [[40.0, 0.0, 0.0]] and past_due.tolist() == [0.0]
+    for out in (receipt, release):
+        assert np.isnan(out[0, 0]) and out[0, 1:].tolist() == [0.0, 0.0]
+
+
+@pytest.mark.parametrize("cell", [[np.nan], np.array(np.nan), (2,)])
+def test_a_sequence_cell_among_ints_is_cleaned_to_nan(engine, cell):
+    """18a19ee: a list, tuple or 0-d array cell beside an int is not a number: the column is cleaned as text is
+    (that cell NaN, the int 1 kept, float64), as a tuple cell already was. Before, ``pd.isna([nan])`` read the
+    one-NaN list as a missing integer and the integer path then failed (an inhomogeneous-shape ValueError; a 0-d NaN
+    array: 'integers beyond the int64 range')."""
+    raw = np.empty(2, dtype=object)
+    raw[:] = [1, cell]
+    got = segmented_cumsum(raw, [0, 0], engine=engine)
+    assert got.dtype == np.float64 and got[0] == 1.0 and np.isnan(got[1])

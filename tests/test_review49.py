@@ -67,8 +67,6 @@ def test_dask_only_missing_float_id_not_first_is_as_in_memory(sync_dask, sizes):
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
-@pytest.mark.xfail(strict=True, reason="rev49: 75dbcaa, Dask types an only-missing float id from the partition's "
-                                       "first id, which is the missing one: object None, not float64 NaN")
 @pytest.mark.parametrize("dtype", ["float64", "Float64"])
 @pytest.mark.parametrize("by_line", [False, True])
 def test_dask_only_missing_float_id_first_in_its_partition_is_as_in_memory(sync_dask, dtype, by_line):
@@ -76,7 +74,8 @@ def test_dask_only_missing_float_id_first_in_its_partition_is_as_in_memory(sync_
     float64 NaN (as it was before 75dbcaa, in memory and in Dask). Since 75dbcaa Dask samples the demand through
     each partition's id kinds (``_id_kinds``), which keep one value for a float partition, its first id: here
     the missing one, so no present id is sampled and the report is object None. 8 of 417 random demands (float
-    ids, 1-3 uneven partitions) differed so; 0 of the other id dtypes."""
+    ids, 1-3 uneven partitions) differed so; 0 of the other id dtypes. Fixed: the report is typed by the present ids
+    (each partition keeps the kinds of its present ids when only missing ones are unmatched)."""
     demand = pd.DataFrame({"item": pd.array([None, 1.5, 2.5], dtype=dtype), "qty": [1.0, 2.0, 4.0]})
     bom = _float_bom()
     expected = bom.explode(demand, by_line=by_line).bk_fast.unmatched
@@ -139,15 +138,14 @@ def test_ints_with_bools_and_a_missing_value_add_exactly(engine, values, expecte
     np.testing.assert_array_equal(got, np.array(expected))
 
 
-@pytest.mark.xfail(strict=True, reason="rev49: 75dbcaa types an only-missing id from 16 sampled lines; when those "
-                                       "are all missing the report is object None, also for float and text ids")
 @pytest.mark.parametrize("text", [False, True])
 def test_only_missing_id_typed_by_the_present_ids_when_the_sampled_lines_are_missing(engine, text):
     """31 demand lines, the even ones (0, 2, ..., 30: exactly the 16 positions the report samples) missing, the
     odd ones a known id (1.5, or "A" in a str column). Only the missing id is unmatched: 16 lines of qty 1. The
     present ids are float (text), so the report should be float64 (str) NaN, as 75dbcaa documents ("the column the
     demand's present ids would give"); it was float64 NaN for both before the change. With every sampled id missing
-    ``_id_dtype(present=True)`` sees no id and gives object None."""
+    ``_id_dtype(present=True)`` saw no id and gave object None. Fixed: the 16 positions are sampled over the present
+    ids."""
     known = "A" if text else 1.5
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [known], "component": ["Z" if text else 9.5],
                                                "qty_per": 2.0}), engine=engine)

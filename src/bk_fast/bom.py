@@ -1405,24 +1405,22 @@ class BkFastAccessor:
         return held.frame.copy()
 
 
-def _id_dtype(ids, present: bool = False):
+def _id_dtype(ids):
     """The dtype a report of these demand ids would infer (int64, str...), from up to 16 of them spread over the
-    demand (all of them would cost a pass over every line; mixed ids give object); ``present``: from the sampled
-    ids that are not missing only (a missing id reads as None, NaN or an integer placeholder, by partition)."""
+    ids (all of them would cost a pass over every line; mixed ids give object)."""
     pick = np.unique(np.linspace(0, len(ids) - 1, 16).astype(np.int64)) if len(ids) else np.zeros(0, np.int64)
     sample = list(ids.iloc[pick] if isinstance(ids, pd.Series) else ids[pick])
-    if present:
-        sample = [v for v in sample if not (pd.api.types.is_scalar(v) and pd.isna(v))]
     dtype = pd.Index(sample, tupleize_cols=False).dtype if len(sample) else np.dtype(object)
     return dtype if dtype.kind in "iufO" or dtype == "str" else np.dtype(object)
 
 
-def _unmatched(ids, miss, q, rows, demand=None) -> pd.DataFrame:
-    """The unmatched demand report of ``ids[rows]`` (``miss``: missing ids, ``q``: quantities); ``demand``: the
-    whole demand's ids, to type a report of no ids or only missing ones (default ``ids``)."""
-    demand = ids if demand is None else demand
+def _unmatched(ids, miss, q, rows, demand=None, present=None) -> pd.DataFrame:
+    """The unmatched demand report of ``ids[rows]`` (``miss``: missing ids, ``q``: quantities). ``demand``: the
+    whole demand's ids, to type a report of none (default ``ids``); ``present``: its ids that are not missing, to
+    type a report of only missing ones (default ``ids`` where ``miss`` is false)."""
     if rows.shape[0] == 0:
-        return _NO_UNMATCHED.astype({"item": _id_dtype(demand)})
+        return _NO_UNMATCHED.astype({"item": _id_dtype(ids if demand is None else demand)})
+    demand_ids = ids
     items = ids.iloc[rows].to_numpy(dtype=object) if isinstance(ids, pd.Series) else ids[rows].astype(object)
     items[miss[rows]] = None
     # group by the ids' factorized codes: grouping the object ids themselves lets pandas turn integer ids mixed
@@ -1435,8 +1433,12 @@ def _unmatched(ids, miss, q, rows, demand=None) -> pd.DataFrame:
     kind = pd.api.types.infer_dtype(ids, skipna=True) if gone.any() else ""
     if kind == "empty":
         # only missing ids: the column the demand's present ids would give beside them (None among integer or
-        # object ids, NaN among text or float ids), not float64 NaN whatever the demand held
-        dtype = _id_dtype(demand, present=True)
+        # object ids, NaN among text or float ids), not float64 NaN whatever the demand held; sampled among the
+        # present ids (a missing id reads as None, NaN or an integer placeholder, by partition)
+        if present is None:
+            keep = np.flatnonzero(~np.asarray(miss, dtype=bool))
+            present = demand_ids.iloc[keep] if isinstance(demand_ids, pd.Series) else demand_ids[keep]
+        dtype = _id_dtype(present)
         text_or_float = dtype == "str" or dtype.kind == "f"
         item = pd.Series([np.nan if text_or_float else None] * len(ids), dtype=dtype if text_or_float else object)
     elif kind == "integer":

@@ -421,7 +421,8 @@ class _Lines:
 def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
     """Validate one demand partition and map its ids to BOM codes: (codes, qty, line labels, unmatched), the
     unmatched lines as (ids, missing mask, qty, the partition's line count, its ids' kinds (:func:`_id_kinds`;
-    None when some line's id is unmatched and not missing: the whole demand's unmatched frame then has that id)))."""
+    None when some line is unmatched: the whole demand's unmatched frame then has rows), and when the unmatched
+    lines are all missing ids, the count and kinds of its present ids (else None)))."""
     got = bom._demand(part, item, qty, engine)
     ids, miss, q, labels, qlabel = got[:5]
     pre = got[5] if len(got) > 5 else None  # codes the BOM already mapped (many text ids)
@@ -435,8 +436,13 @@ def _mapped(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
         codes[miss] = -1
     bad = np.flatnonzero(codes < 0)
     miss_b = np.array(miss[bad] if miss.shape[0] == q.shape[0] else np.zeros(bad.shape[0], dtype=bool))
-    kinds = _id_kinds(ids, q.shape[0]) if miss_b.all() else None  # (no unmatched line, or only missing ids)
-    return codes, q, labels, (np.asarray(ids)[bad], miss_b, q[bad], q.shape[0], kinds)
+    kinds = _id_kinds(ids, q.shape[0]) if not bad.shape[0] else None
+    present = None
+    if bad.shape[0] and miss_b.all():  # (only missing ids unmatched: the report is typed by the present ones)
+        keep = np.flatnonzero(~miss)
+        present = (keep.shape[0], _id_kinds(ids.iloc[keep] if isinstance(ids, pd.Series) else
+                                            np.asarray(ids)[keep], keep.shape[0]))
+    return codes, q, labels, (np.asarray(ids)[bad], miss_b, q[bad], q.shape[0], kinds, present)
 
 
 def _map_lines(part: pd.DataFrame, bom: BOM, item, qty, engine=None):
@@ -472,10 +478,9 @@ def _tree_sum(parts: list, split_every: int = 8):
 def _unmatched_of(pieces) -> pd.DataFrame:
     """The unmatched demand of the partitions' unmatched lines (:func:`_mapped`, in partition order), as
     ``BOM.explode`` reports it for the whole demand; with none, the item dtype is that of the ids at the
-    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning (also
-    when only missing ids are unmatched). Integer ids
-    of a partition of whole float ids are floats again when the whole demand reads its ids as floats
-    (:func:`_float_ids`)."""
+    positions ``BOM.explode`` samples over the whole demand (:class:`_Lines`), for any partitioning, and with
+    only missing ids, that of the present ids at the positions it samples over them. Integer ids of a partition
+    of whole float ids are floats again when the whole demand reads its ids as floats (:func:`_float_ids`)."""
     hit = [p for p in pieces if p[0].shape[0]]
     if not hit:
         return _unmatched(_Lines(pieces), None, None, np.zeros(0, dtype=np.int64))
@@ -484,8 +489,10 @@ def _unmatched_of(pieces) -> pd.DataFrame:
                           for p in hit])
     miss = np.concatenate([p[1] for p in hit])
     q = np.concatenate([p[2] for p in hit])
-    whole = _Lines(pieces) if all(p[4] is not None for p in pieces) else None  # (only missing ids unmatched)
-    return _unmatched(ids, miss, q, np.arange(ids.shape[0]), whole)
+    present = None
+    if all(p[5] is not None or not p[0].shape[0] for p in pieces):  # (only missing ids unmatched)
+        present = _Lines([(p[0][:0], None, None, *(p[5] if p[0].shape[0] else (p[3], p[4]))) for p in pieces])
+    return _unmatched(ids, miss, q, np.arange(ids.shape[0]), present=present)
 
 
 def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) -> pd.DataFrame:

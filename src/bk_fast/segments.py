@@ -72,13 +72,21 @@ def _ints_or_bools(raw: np.ndarray) -> bool:
         return True
     if kind != "mixed-integer":
         return False
-    # the types present first (one C-level pass): text or any type that cannot be a missing value settles it
-    # without reading every value in Python; only values of the types a missing value can have are looked at
-    values = raw.tolist()
-    other = {t for t in set(map(type, values)) if not issubclass(t, (int, np.integer, np.bool_))}
-    if any(not issubclass(t, _MAY_BE_MISSING) for t in other):
-        return False
-    return all(pd.isna(v) for v in values if type(v) in other) if other else True
+    # the types present first, a block at a time (C-level passes): text or any type that cannot be a missing
+    # value settles it at the first block holding one; only values of the types a missing value can have are
+    # looked at one by one
+    for start in range(0, raw.shape[0], _TYPE_BLOCK):
+        values = raw[start:start + _TYPE_BLOCK].tolist()
+        other = {t for t in set(map(type, values)) if not issubclass(t, (int, np.integer, np.bool_))}
+        if any(not issubclass(t, _MAY_BE_MISSING) for t in other):
+            return False
+        if other and not all(pd.isna(v) for v in values if type(v) in other):
+            return False
+    return True
+
+
+#: values read per block by ``_ints_or_bools`` (a column with text early is settled in its first block)
+_TYPE_BLOCK = 4096
 
 
 #: the types of a missing value (None, NaN, pd.NA, NaT, a NaN Decimal...) among ints

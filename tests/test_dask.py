@@ -866,6 +866,19 @@ def test_kits_partition_without_requirements_keeps_the_declared_id_dtype(local):
     assert list(got.dtypes) == list(res.orders._meta.dtypes) and list(lines.dtypes) == list(res.lines._meta.dtypes)
 
 
+def test_kits_cast_to_the_declared_dtype_only_where_it_holds_a_missing_value():
+    """A partition's column of missing values only is cast to the declared dtype when that can hold them (str,
+    object, nullable): a NumPy bool or int64 declaration would turn NaN into True or raise (rev49), so such a column
+    stays float64; an empty column takes any declared dtype."""
+    meta = pd.DataFrame({"a": pd.Series([], dtype=bool), "b": pd.Series([], dtype="str"),
+                         "c": pd.Series([], dtype=np.int64), "d": pd.Series([], dtype="Int64")})
+    part = pd.DataFrame({"a": [np.nan], "b": pd.Series([None], dtype=object), "c": [np.nan], "d": [np.nan]})
+    got = bkd._as_declared(part, meta)
+    assert [str(t) for t in got.dtypes] == ["float64", "str", "float64", "Int64"]
+    assert got["a"].isna().all() and got["b"].isna().all() and got["d"].isna().all()
+    assert [str(t) for t in bkd._as_declared(part.head(0), meta).dtypes] == ["bool", "str", "int64", "Int64"]
+
+
 def test_ids_made_text_by_from_pandas_are_named_in_the_error(local):
     """An export read without a dtype has object Python-int ids; dd.from_pandas turns such a column into text
     (Dask's convert-string option), which then meets the numeric on-hand ids. The error said only "mixed kinds";

@@ -1483,9 +1483,13 @@ def _kits_part(orders, requirements, supply, kwargs, meta=None):
 
 
 def _as_declared(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with each column that holds no value (empty or all missing) cast to ``meta``'s dtype for it."""
+    """``frame`` with each column that holds no value (empty or all missing) cast to ``meta``'s dtype for it;
+    a column of missing values only where that dtype can hold them (not NumPy bool or integers)."""
+    def fits(dtype) -> bool:
+        return not len(frame) or not (isinstance(dtype, np.dtype) and dtype.kind in "biu")
+
     cast = {c: meta[c].dtype for c in frame.columns if c in meta.columns and frame[c].dtype != meta[c].dtype
-            and not frame[c].notna().any()}
+            and not frame[c].notna().any() and fits(meta[c].dtype)}
     return frame.astype(cast) if cast else frame
 
 

@@ -85,15 +85,13 @@ def test_dask_only_missing_float_id_first_in_its_partition_is_as_in_memory(sync_
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
 
 
-@pytest.mark.xfail(strict=True, reason="rev49 (pre-existing, not from the five commits): a whole float id read as "
-                                       "an integer misses the BOM's float item 3.0 when the BOM also holds "
-                                       "integer-read ids (object items)")
 @pytest.mark.parametrize("ids", [[3.0], [3.0, 3.0]])
 def test_whole_float_id_matches_float_parent(engine, ids):
     """BOM parents 1.5 and 3.0 (a float column) of component 999.0: its items are object [1.5, 3.0, 999]. A demand
     of float64 [3.0] (qty 1 a line) is read as the integer 3, which the object lookup does not find: 3.0 was
     reported unmatched and nothing exploded, while [3.0, 1.5] (kept float) and object [3.0] explode 3.0 into
-    2 x 999. The answer for one line depended on the other lines (so on a Dask partitioning too)."""
+    2 x 999. The answer for one line depended on the other lines (so on a Dask partitioning too). Fixed: the BOM's
+    integer lookup also holds its whole float items below 2**53 (3.0 found by 3)."""
     bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": [1.5, 3.0], "component": [999.0, 999.0],
                                                "qty_per": 2.0}), engine=engine)
     both = bom.explode(pd.DataFrame({"item": [3.0, 1.5], "qty": [1.0, 1.0]}), engine=engine)

@@ -1312,7 +1312,18 @@ class _IntLookup:
                                   count=len(vals))
             if not is_int.any():
                 return None
-            codes = np.flatnonzero(is_int).astype(np.int64)
+            # whole float items below 2**53 in magnitude (a float id column with fractions elsewhere keeps 3.0 a
+            # float) are found by the integer ids equal to them, as a float demand id finds them: the reader
+            # makes a demand's whole float ids integers, so [3.0] must find the item 3.0 as [3.0, 1.5] does
+            float_types = [t for t in kinds if issubclass(t, (float, np.floating))]
+            found = is_int
+            if float_types:
+                is_float = np.isin(types, np.array(float_types, dtype=object))
+                fv = vals[is_float].astype(np.float64)
+                whole = np.zeros(len(vals), dtype=bool)
+                whole[np.flatnonzero(is_float)[exact_int_floats(fv)]] = True
+                found = is_int | whole
+            codes = np.flatnonzero(found).astype(np.int64)
             ints = vals[codes].astype(np.int64)
             self.ids = np.zeros(len(items), dtype=np.int64)
             self.ids[codes] = ints

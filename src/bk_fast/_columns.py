@@ -64,7 +64,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 def normalise(name: str) -> str:
     """Fold a header for loose matching: case-folded, surrounding spaces and a UTF-8 BOM mark removed,
-    and every character that is not a letter, digit, ``#``, ``%`` or ``/`` dropped.
+    and every character that is not alphanumeric (``str.isalnum``: letters and digits of any script, also
+    numerals such as ``½``), ``#``, ``%`` or ``/`` dropped.
 
     Examples
     --------

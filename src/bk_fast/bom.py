@@ -1425,13 +1425,12 @@ def _id_dtype(ids):
     return dtype if dtype.kind in "iufO" or dtype == "str" else np.dtype(object)
 
 
-def _unmatched(ids, miss, q, rows, demand=None, present=None) -> pd.DataFrame:
-    """The unmatched demand report of ``ids[rows]`` (``miss``: missing ids, ``q``: quantities). ``demand``: the
-    whole demand's ids, to type a report of none (default ``ids``); ``present``: its ids that are not missing, to
-    type a report of only missing ones (default ``ids`` where ``miss`` is false)."""
+def _unmatched(ids, miss, q, rows, present=None) -> pd.DataFrame:
+    """The unmatched demand report of ``ids[rows]`` (``miss``: missing ids, ``q``: quantities; with no rows,
+    ``ids`` types the empty report). ``present``: the demand's ids that are not missing, to type a report of only
+    missing ones (default ``ids`` where ``miss`` is false)."""
     if rows.shape[0] == 0:
-        return _NO_UNMATCHED.astype({"item": _id_dtype(ids if demand is None else demand)})
-    demand_ids = ids
+        return _NO_UNMATCHED.astype({"item": _id_dtype(ids)})
     items = ids.iloc[rows].to_numpy(dtype=object) if isinstance(ids, pd.Series) else ids[rows].astype(object)
     items[miss[rows]] = None
     # group by the ids' factorized codes: grouping the object ids themselves lets pandas turn integer ids mixed
@@ -1439,24 +1438,24 @@ def _unmatched(ids, miss, q, rows, demand=None, present=None) -> pd.DataFrame:
     fcodes, uniq = pd.factorize(items, use_na_sentinel=False)
     frame = pd.DataFrame({"code": fcodes, "qty": q[rows]})
     out = frame.groupby("code", sort=False).agg(qty=("qty", "sum"), lines=("qty", "size"))
-    ids = np.asarray(uniq, dtype=object)[out.index.to_numpy()]
-    gone = pd.isna(ids)
-    kind = pd.api.types.infer_dtype(ids, skipna=True) if gone.any() else ""
+    found = np.asarray(uniq, dtype=object)[out.index.to_numpy()]
+    gone = pd.isna(found)
+    kind = pd.api.types.infer_dtype(found, skipna=True) if gone.any() else ""
     if kind == "empty":
         # only missing ids: the column the demand's present ids would give beside them (None among integer or
         # object ids, NaN among text or float ids), not float64 NaN whatever the demand held; sampled among the
         # present ids (a missing id reads as None, NaN or an integer placeholder, by partition)
         if present is None:
             keep = np.flatnonzero(~np.asarray(miss, dtype=bool))
-            present = demand_ids.iloc[keep] if isinstance(demand_ids, pd.Series) else demand_ids[keep]
+            present = ids.iloc[keep] if isinstance(ids, pd.Series) else ids[keep]
         dtype = _id_dtype(present)
         text_or_float = dtype == "str" or dtype.kind == "f"
-        item = pd.Series([np.nan if text_or_float else None] * len(ids), dtype=dtype if text_or_float else object)
+        item = pd.Series([np.nan if text_or_float else None] * len(found), dtype=dtype if text_or_float else object)
     elif kind == "integer":
-        ids[gone] = None  # exact integer ids and None, as object
-        item = pd.Series(ids, dtype=object)
+        found[gone] = None  # exact integer ids and None, as object
+        item = pd.Series(found, dtype=object)
     else:
-        item = pd.Series(pd.Index(list(ids), tupleize_cols=False))
+        item = pd.Series(pd.Index(list(found), tupleize_cols=False))
     return pd.DataFrame({"item": item, "qty": out["qty"].to_numpy(), "lines": out["lines"].to_numpy()})
 
 

@@ -1292,9 +1292,9 @@ def test_reference_levels_of_a_deep_chain_beside_a_wide_fan_are_linear():
     lattice = pd.DataFrame({"parent": np.repeat(np.arange(-400, -1), 2), "qty_per": 1.0,
                             "component": np.column_stack([np.arange(-399, 0), np.arange(-398, 1)]).ravel()})
     df = pd.concat([chain, fan, lattice], ignore_index=True)
-    t = time.perf_counter()
+    t = time.process_time()  # (this process's CPU time: the wall time follows the load of the shared 2 cores)
     ref = BOM.from_frame(df, engine="numpy")
-    assert time.perf_counter() - t < 2.0  # (0.23 s at load 3.5; it was ~5 s)
+    assert time.process_time() - t < 2.0  # (0.23 s at load 3.5; it was ~5 s)
     assert ref.n_levels == depth + 400  # (the lattice ends in the chain's top item 0)
     for engine in ("cython", "numba"):
         if bk_fast.engines()[engine].available:
@@ -1322,9 +1322,9 @@ def test_reference_levels_alternating_narrow_and_wide_are_linear():
             par += [f"C{k}", f"M{k}_{j}"]
             comp += [f"M{k}_{j}", f"C{k + 1}"]
     lines = pd.DataFrame({"parent": par, "component": comp, "qty_per": 1.0})
-    t = time.perf_counter()
+    t = time.process_time()  # (this process's CPU time: the wall time follows the load of the shared 2 cores)
     bom = BOM.from_frame(lines, engine="numpy")
-    assert time.perf_counter() - t < 3.0
+    assert time.process_time() - t < 3.0
     assert int(bom.llc.max()) == 3000
     np.testing.assert_array_equal(bom.llc, BOM.from_frame(lines, engine="cython").llc)
 

@@ -812,17 +812,50 @@ def test_normalize_style_ids_no_python_work_per_plain_value():
     assert calls(5_000) < calls(500) + 500
 
 
+#: the head of the scripts the pool tests run in a fresh interpreter: pyarrow's default pool replaced by one
+#: appending its bytes to ``held`` at each ``release_unused()``
+_COUNTING_POOL = """
+import sys
+import pyarrow as pa
+real = pa.default_memory_pool()
+held = []
+
+class Pool:
+    def __getattr__(self, attr):
+        return getattr(real, attr)
+
+    def release_unused(self):
+        held.append(real.bytes_allocated())
+        real.release_unused()
+
+pa.default_memory_pool = Pool
+"""
+
+#: run in a fresh interpreter by test_normalize_ids_gives_arrow_pool_memory_back: the pool's bytes at each release
+#: normalize_ids asks for, those once it has returned, and the length of its answer
+_IDS_POOL = _COUNTING_POOL + """
+import pandas as pd
+import bk_fast
+ids = pd.Series([" y-1", "straße/2", None, "ab  c/ 3"] * 50, dtype="str")
+out = bk_fast.normalize_ids(ids, kind=sys.argv[1])
+print(held, [real.bytes_allocated()], len(out), sep="|")
+"""
+
+
 @needs("pyarrow")
 @pytest.mark.parametrize("kind", ["yarn", "style"])
-def test_normalize_ids_gives_arrow_pool_memory_back(monkeypatch, kind):
+def test_normalize_ids_gives_arrow_pool_memory_back(kind):
     """The Arrow text normalize_ids made and dropped stayed in pyarrow's default pool after it returned (20-70 MB
-    for 10^6 ids, never reused by NumPy / pandas): the pool is told to release it, after the last Arrow work."""
-    allocated = pa.default_memory_pool().bytes_allocated
-    calls = pool_releases(monkeypatch, allocated)
-    ids = pd.Series([" y-1", "straße/2", None, "ab  c/ 3"] * 50, dtype="str")
-    out = bk_fast.normalize_ids(ids, kind=kind)
-    assert calls == [allocated()]  # (once, when no Arrow buffer of the call was left to free)
-    assert len(out) == 200
+    for 10^6 ids, never reused by NumPy / pandas): the pool is told to release it, after the last Arrow work.
+    Measured in a fresh interpreter: the pool is the process's, and in a test worker a collection falling between
+    the release and the second reading frees other tests' Arrow buffers held in reference cycles."""
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", _IDS_POOL, kind], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    calls, after, length = run.stdout.strip().split("|")
+    assert calls == after  # (once, when no Arrow buffer of the call was left to free)
+    assert length == "200"
 
 
 @needs("pyarrow")
@@ -2317,29 +2350,15 @@ def test_read_erp_gives_arrow_pool_memory_back(monkeypatch, tmp_path, chunksize)
     assert pd.concat(frames)["Desc#"].tolist() == [18767, 18929, 18767]
 
 
-#: run in a fresh interpreter by test_read_erp_frees_the_raw_text_before_optimizing: the pool's bytes when read_erp
-#: first releases its unused memory, less those before, then the two values it compares the frame with
-_RAW_TEXT_FREED = """
-import sys
-import pyarrow as pa
+#: run in a fresh interpreter by test_read_erp_frees_the_raw_text_before_optimizing: the number of releases, the
+#: pool's bytes at the first one less those before the read, then the two values it checks in the frame
+_RAW_TEXT_FREED = _COUNTING_POOL + """
 from bk_fast import io as bkio
-real = pa.default_memory_pool()
-held = []
-
-class Pool:
-    def __getattr__(self, attr):
-        return getattr(real, attr)
-
-    def release_unused(self):
-        held.append(real.bytes_allocated())
-        real.release_unused()
-
 path = sys.argv[1]
 n = 20_000
 with open(path, "w") as f:
     f.write("Style#,Desc#,BOM_Percentage\\n" + "".join(f"A/1,{18000 + i},0.{i:020d}\\n" for i in range(n)))
 start = real.bytes_allocated()
-pa.default_memory_pool = Pool
 frame = bkio.read_erp(path)
 print(len(held), held[0] - start, frame["BOM_Percentage"].iloc[1] == float(f"0.{1:020d}"),
       frame["Desc#"].iloc[-1] == 18000 + n - 1)

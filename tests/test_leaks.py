@@ -80,15 +80,38 @@ def _require_slow(request):
     pytest.skip("slow: run with -m slow or BK_FAST_SLOW=1")
 
 
+#: run in a fresh interpreter by _leak_check (argv: this folder, engine, calls): the rows and failures of the checks
+#: of every kernel call the scenarios make, the number of kernels and the capabilities left out
+_FRESH_CHECK = """
+import json, os, sys
+sys.path[:0] = [sys.argv[1], os.path.join(sys.argv[1], "fuzz")]
+import _hardening_scenarios as H
+import test_leaks as L
+log, skipped = H.captured(sys.argv[2])
+rows, failures = L._checked(log, sys.argv[2], int(sys.argv[3]))
+print("RESULT" + json.dumps([rows, failures, len(log), skipped]))
+"""
+
+
 def _leak_check(eng: str, calls: int) -> list[str]:
+    """The checks of ``eng``'s kernels, in a fresh interpreter: the RSS, the object and allocator-block counts and
+    the references are the process's, and a test worker's other threads allocate during the loop (pytest-xdist's
+    receiving thread queues every batch of test ids sent to the worker: one int block per test id)."""
     if not engine_status(eng).available:
         pytest.skip(f"{eng} engine unavailable: {engine_status(eng).reason}")
-    log, skipped = H.captured(eng)
-    rows, failures = _checked(log, eng, calls)
+    _rss_mb()  # (skips where there is no /proc)
+    import json
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", _FRESH_CHECK, os.path.dirname(__file__), eng, str(calls)],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    rows, failures, kernels, skipped = json.loads(
+        [line for line in run.stdout.splitlines() if line.startswith("RESULT")][-1][len("RESULT"):])
     print("\n".join(rows))
     assert not failures, "\n".join(failures)
     if skipped:
-        pytest.skip(f"checked {len(log)} kernels; capabilities left out: {skipped}")
+        pytest.skip(f"checked {kernels} kernels; capabilities left out: {skipped}")
     return rows
 
 

@@ -271,9 +271,10 @@ def test_erp_allocate_knit_orders_infinite_yarn_id(mill):
     inv = mill["yarn_inventory"].copy()
     inv["Desc#"] = inv["Desc#"].astype(float)
     inv.loc[inv.index[0], "Desc#"] = np.inf
+    today = bk_fast.datasets.REFERENCE_DATE  # (not the clock's: the two calls could fall either side of midnight)
     for eng in AVAILABLE:
         with warnings.catch_warnings():
             warnings.simplefilter("error", RuntimeWarning)
-            res = erp.allocate_knit_orders(mill["knit_orders"], mill["bom"], inv, engine=eng)
-        without = erp.allocate_knit_orders(mill["knit_orders"], mill["bom"], inv.iloc[1:], engine=eng)
+            res = erp.allocate_knit_orders(mill["knit_orders"], mill["bom"], inv, today=today, engine=eng)
+        without = erp.allocate_knit_orders(mill["knit_orders"], mill["bom"], inv.iloc[1:], today=today, engine=eng)
         pd.testing.assert_frame_equal(res.orders, without.orders)

@@ -224,6 +224,12 @@ def test_leak_check_flags_planted_leaks():
         for i in range(count[0]):
             free(leaked[i])
     assert len(rows) == 4
+    for _ in range(2):  # (a test worker's other threads may allocate inside a window: a clean call is measured
+        # again, up to twice; a leak is reported on every try)
+        if not any(f.startswith("clean") for f in failures):
+            break
+        failures = [f for f in failures if not f.startswith("clean")] + _checked({"clean": log["clean"]}, "numpy",
+                                                                                    2_000)[1]
     text = "\n".join(failures)
     assert "new_object: " in text and "Python objects more after 2000 calls" in text
     assert "new_reference: 1000 calls left extra references" in text

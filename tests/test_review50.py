@@ -159,9 +159,6 @@ def test_yarn_requirements_find_whole_float_style(engine, styles):
     assert len(res.unmatched) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="pre-existing (before 3ece6e7..c048dbe too): a bool id True and the integer "
-                   "id 1 become one BOM item (True); an integer demand 1 misses it through the integer lookup "
-                   "(True is no integer) but finds it when the demand also holds text (hash lookup)")
 def test_integer_id_beside_bool_item_independent_of_other_lines():
     """Lines 2 -> True and 'A' -> 1 (object ids) compile to the items [2, 'A', True]: the component 1 is merged
     into True. Whether the demand id 1 is found must not depend on the other demand lines: codes([1]) gives -1,
@@ -169,4 +166,17 @@ def test_integer_id_beside_bool_item_independent_of_other_lines():
     lines = pd.DataFrame({"parent": pd.Series([2, "A"], dtype=object),
                           "component": pd.Series([True, 1], dtype=object), "qty_per": [1.0, 1.0]})
     bom = bk_fast.BOM.from_frame(lines)
-    assert bom.codes([1]).tolist()[0] == bom.codes([1, "A"]).tolist()[0]
+    assert bom.codes([1]).tolist()[0] == bom.codes([1, "A"]).tolist()[0] == 2  # (was -1 alone: session 28)
+
+
+@pytest.mark.parametrize("ids", ["int64", "object"])
+@pytest.mark.parametrize("demand", [[True], [np.True_], np.array([True]), pd.Series([True, True])])
+def test_bool_demand_id_finds_the_integer_item_alone_too(demand, ids):
+    """A demand of bool ids alone (True) missed the integer item 1 of a BOM of integer ids, which [True, 'zz']
+    found: pandas compares all-bool ids with no integer id, ids mixed with text by ==. True is the integer id 1
+    in both now (session 28), as the BOM's own bool items are found by integer ids."""
+    bom = bk_fast.BOM.from_frame(pd.DataFrame({"parent": pd.Series([1, 2], dtype=ids),
+                                               "component": pd.Series([7, 8], dtype=ids), "qty_per": [2.0, 3.0]}))
+    assert bom.codes(demand).tolist()[0] == bom.codes([True, "zz"]).tolist()[0] == bom.codes([1]).tolist()[0] == 0
+    out = bom.explode(pd.DataFrame({"item": demand, "qty": 1.0}))
+    assert out["item"].tolist() == [7] and out["qty"].tolist() == [2.0 * len(demand)]

@@ -717,6 +717,11 @@ class BOM:
     def _codes(self, arr: np.ndarray) -> np.ndarray:
         if arr.shape[0] == 0 or self.n_items == 0:
             return np.full(arr.shape[0], -1, dtype=np.int64)
+        if arr.dtype == object and isinstance(arr[0], (bool, np.bool_)) and \
+                pd.api.types.infer_dtype(arr, skipna=False) == "boolean":
+            # pandas matches all-bool ids with no integer id, where it compares ids mixed with text by ==: True
+            # is the integer id 1 here, as in a mix and as the BOM's own bool items are found (_IntLookup)
+            arr = arr.astype(np.int64)
         if arr.dtype.kind in "iu":
             if self._lookup is not None:
                 return self._lookup(arr)
@@ -1323,6 +1328,11 @@ class _IntLookup:
                 whole = np.zeros(len(vals), dtype=bool)
                 whole[np.flatnonzero(is_float)[exact_int_floats(fv)]] = True
                 found = is_int | whole
+            # a bool item (True / False) is the integer id equal to it (1 / 0), as Python's == and the hash
+            # lookup of a demand holding text have it: the integer demand [1] finds the item True alone too
+            bool_types = [t for t in kinds if issubclass(t, (bool, np.bool_))]
+            if bool_types:
+                found = found | np.isin(types, np.array(bool_types, dtype=object))
             codes = np.flatnonzero(found).astype(np.int64)
             ints = vals[codes].astype(np.int64)
             self.ids = np.zeros(len(items), dtype=np.int64)

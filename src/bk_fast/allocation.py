@@ -1001,7 +1001,8 @@ class KitAllocation(NamedTuple):
     ``orders``: per input order row (indexed like the input): ``qty``, ``knittable`` (what the allocated
     material makes), ``short`` (``qty - knittable``), ``limiting_item`` (the scarcest item when
     ``knittable < qty``, else missing; between equally scarce items, the one whose first requirement row
-    with a positive fraction comes first), ``complete`` (the whole qty is covered).
+    with a positive fraction comes first; integer and bool ids give a nullable ``Int64`` / ``UInt64`` /
+    ``boolean`` column), ``complete`` (the whole qty is covered).
     ``lines``: one row per (order, item) requirement (duplicates summed) in allocation order of the orders:
     ``order``, ``item``, ``fraction``, ``need`` (``fraction x qty``), ``available`` (what the order could
     have taken of the item when its turn came), ``taken``.
@@ -1215,10 +1216,14 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
         if lim_vals.dtype.kind in "iu":
             lim_item = lim_vals.astype("UInt64" if unsigned or lim_vals.dtype == np.uint64 else "Int64")
             lim_item = lim_item.mask(~has_lim)
+        elif lim_vals.dtype == np.bool_:  # (bool ids: nullable too, bool or not whether some order is unlimited)
+            lim_item = lim_vals.astype("boolean").mask(~has_lim)
         else:
             lim_item = lim_vals.where(has_lim)
     elif line_items.dtype.kind in "iu":  # no requirement lines: nothing limits, in the ids' own column dtype
         lim_item = pd.Series(pd.NA, index=orders.index, dtype="UInt64" if unsigned else "Int64")
+    elif line_items.dtype == np.bool_:
+        lim_item = pd.Series(pd.NA, index=orders.index, dtype="boolean")
     else:
         lim_item = pd.Series(line_items.take(np.full(n, -1), allow_fill=True), index=orders.index)
     summary = pd.DataFrame({"qty": qty, "knittable": knit, "short": qty - knit, "limiting_item": lim_item,

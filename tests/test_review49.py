@@ -174,6 +174,44 @@ def test_dask_kits_bool_ids_declared_as_computed(sync_dask):
     assert unlimited.dtype == "boolean" and unlimited.isna().all()
 
 
+def _mixed_kits():
+    """Orders K1 (needs yarn 'Y', 50 of 100 supplied) and K2 (needs yarn 8, covered): requirement item ids mixing
+    text and integers (object), only the text id limiting."""
+    orders = pd.DataFrame({"order": ["K1", "K2"], "qty": [100.0, 100.0], "priority": [1, 2]})
+    req = pd.DataFrame({"order": ["K1", "K2"], "item": pd.Series(["Y", 8], dtype=object), "fraction": [1.0, 1.0]})
+    supply = pd.DataFrame({"item": pd.Series(["Y", 8], dtype=object), "qty": [50.0, 500.0]})
+    return orders, req, supply
+
+
+def test_kits_limiting_item_of_mixed_ids_is_object_whichever_limits():
+    """Object item ids mixing text and ints: the lines' item column is object, and limiting_item was str when
+    the limiting items happened to be all text (pandas inferred it from them), object otherwise (session 28)."""
+    res = bk_fast.allocate_kits(*_mixed_kits())
+    assert res.lines["item"].dtype == object and res.orders["limiting_item"].dtype == object
+    assert res.orders["limiting_item"].tolist()[0] == "Y" and pd.isna(res.orders["limiting_item"].iloc[1])
+
+
+@pytest.mark.parametrize("k", [1, 2])
+def test_dask_kits_mixed_ids_declared_as_computed(sync_dask, k):
+    """rev49's random kit run: object ids mixing ints and text were declared str (Dask's one-row sample sees one
+    kind) where the whole answer is object; a partition of text ids alone computed str. Now declared object and
+    each partition cast to it (session 28)."""
+    orders, req, supply = _mixed_kits()
+    expected = bk_fast.allocate_kits(orders, req, supply)
+    sizes = [1, 1] if k == 2 else [2]
+    res = sync_dask.allocate_kits(_parts(orders, sizes), _parts(req, sizes), supply, npartitions=k)
+    for got, meta, want in ((res.orders, res.orders._meta, expected.orders),
+                            (res.lines, res.lines._meta, expected.lines)):
+        computed = got.compute()
+        if got is res.orders:  # (indexed like the input orders; the lines are numbered per partition)
+            pd.testing.assert_frame_equal(computed, want.loc[computed.index], check_exact=True)
+        else:
+            pd.testing.assert_frame_equal(computed.reset_index(drop=True), want, check_exact=True)
+        assert meta.dtypes.to_dict() == computed.dtypes.to_dict()
+        for part in got.to_delayed():
+            assert part.compute().dtypes.to_dict() == meta.dtypes.to_dict()
+
+
 def test_mrp_levels_lot_max_of_zero_is_nan_in_every_engine(engine):
     """512c555 gives numba's ``_net_one`` IEEE division; ``mrp_levels`` calls it too (the commit's test covers
     ``net_items`` only). One item, on hand 10, gross 50 and 30, min/max/multiple with a max lot of 0 (below the API,

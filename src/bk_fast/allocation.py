@@ -1212,7 +1212,12 @@ def allocate_kits(orders: pd.DataFrame, requirements: pd.DataFrame, supply: pd.D
     # on parts of the requirements, such as bk_fast.dask's partitions, concatenate without a cast to Float64)
     unsigned = requirements[r_item].dtype == np.uint64
     if len(line_rows):
-        lim_vals = pd.Series(line_items.take(np.where(has_lim, limiting, 0)), index=orders.index)
+        # (typed as the lines' item column: object ids mixing text and ints stay object, where pandas would infer
+        # str from the limiting items alone when they are all text)
+        mixed = pd.api.types.is_object_dtype(line_items.dtype) and \
+            pd.api.types.infer_dtype(np.asarray(line_items), skipna=True) not in ("string", "empty")
+        lim_vals = pd.Series(line_items.take(np.where(has_lim, limiting, 0)), index=orders.index,
+                             dtype=object if mixed else None)
         if lim_vals.dtype.kind in "iu":
             lim_item = lim_vals.astype("UInt64" if unsigned or lim_vals.dtype == np.uint64 else "Int64")
             lim_item = lim_item.mask(~has_lim)

@@ -1472,14 +1472,28 @@ class KitAllocationFrames(NamedTuple):
     components: pd.DataFrame
 
 
-def _kits_part(orders, requirements, supply, kwargs, meta=None):
+def _kits_part(orders, requirements, supply, kwargs, meta=None, mixed=False):
     """The single-machine function on one partition; ``meta``: the (orders, lines) the whole answer declares, to
     which a column with no value is cast (a partition without requirement rows has an object ``limiting_item``
-    where the whole demand's text ids give ``str``)."""
+    where the whole demand's text ids give ``str``); ``mixed``: the whole requirements' item ids mix text with
+    other ids, whose columns the whole answer holds as object (a partition of text ids alone would give str)."""
     res = _allocate_kits(_join(orders), _join(requirements), _join(supply), **kwargs)
     if meta is None:
         return res.orders, res.lines
-    return tuple(_as_declared(f, m) for f, m in zip((res.orders, res.lines), meta))
+    frames = tuple(_as_declared(f, m) for f, m in zip((res.orders, res.lines), meta))
+    if mixed:
+        frames = (frames[0].astype({"limiting_item": object}), frames[1].astype({"item": object}))
+    return frames
+
+
+def _text_beside_others(ids: np.ndarray) -> bool:
+    """Whether object ``ids`` hold text and ids of another kind (ints beside text styles: the single-machine
+    answer's item columns are then object, where text alone gives ``str``)."""
+    if ids.dtype != object or not len(ids) or \
+            pd.api.types.infer_dtype(ids, skipna=True) not in ("mixed", "mixed-integer"):
+        return False
+    text = np.fromiter((isinstance(v, str) for v in ids), dtype=bool, count=len(ids))
+    return bool(text.any()) and not bool(text.all())
 
 
 def _as_declared(frame: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
@@ -1604,7 +1618,10 @@ def allocate_kits(orders, requirements, supply, *, mode: str = "proportional", c
         except Exception:  # any sample the casts or the function refuse (a requirement's item id that supply's
             # id dtype cannot hold raises OverflowError): the empty heads' meta, as before the sample
             pass
-    parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs, meta)
+    mixed = _text_beside_others(e_i)
+    if mixed:  # (a one-row sample sees one kind)
+        meta = (meta[0].astype({"limiting_item": object}), meta[1].astype({"item": object}))
+    parts = [delayed(_kits_part, nout=2, pure=True)(o_split[j], r_split[j], s_split[j], kwargs, meta, mixed)
              for j in range(nparts)]
     components = pd.DataFrame({"component": comp_o, "partition": o_part})
     components.index.name = o_order

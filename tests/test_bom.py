@@ -1607,6 +1607,37 @@ def test_compiled_bom_keeps_its_lines_compactly():
     assert_frame_equal(again.to_frame(), old.to_frame())
 
 
+def test_a_bom_pickled_by_an_older_version_rebuilds_its_integer_lookup():
+    """An object BOM pickled by an older version holds the integer lookup it was compiled with, without its bool
+    items (and, older still, its whole float items); this version reads an all-bool demand as integers through
+    that lookup, so the demand [True] missed the item True that a fresh compile (and the older version) found
+    (review 51). A state of another lookup revision rebuilds the lookup; this version's pickles keep theirs."""
+    from bk_fast.bom import _IntLookup
+
+    bools = BOM.from_frame(pd.DataFrame({"parent": pd.Series([2, "A"], dtype=object),
+                                         "component": pd.Series([True, 1], dtype=object), "qty_per": 1.0}))
+    floats = BOM.from_frame(pd.DataFrame({"parent": [1.5, 3.0], "component": [1, 2], "qty_per": 1.0}))
+    assert [type(x) for x in bools.items] == [int, str, bool]
+    assert [type(x) for x in floats.items] == [float, float, int, int]
+    demand = [[True], [1], [3.0], [3], [True, "A"], [2], [1.5]]
+    for bom in (bools, floats):
+        fresh = [bom.codes(d).tolist() for d in demand]
+        state = bom.__getstate__()
+        assert state.pop("_lookup_rev") >= 2
+        # the lookup an older version built: the plain integer items only (bools and whole floats left out)
+        plain = [v if type(v) is int else object() for v in bom.items]
+        state["_lookup"] = _IntLookup.build(pd.Index(plain, dtype=object))
+        old = BOM.__new__(BOM)
+        old.__setstate__(dict(state))
+        assert [old.codes(d).tolist() for d in demand] == fresh
+        assert [pickle.loads(pickle.dumps(old)).codes(d).tolist() for d in demand] == fresh
+        # a state of this revision is taken as it is (no rebuild on every load of a large BOM)
+        kept = BOM.__new__(BOM)
+        kept.__setstate__(bom.__getstate__())
+        assert kept._lookup is bom._lookup
+    assert bools.codes([True]).tolist() == [2] and floats.codes([3]).tolist() == [1]
+
+
 def test_integer_ids_just_past_the_id_table_are_unmatched(engine):
     """Integer item ids 0..2 go through a dense id -> code table of length 3: a demand id of 3 (one past its
     end) or -1 is no item of the BOM, reported as unmatched, not dropped and no IndexError (README/explode:

@@ -616,7 +616,9 @@ class BOM:
         return self.n_items
 
     def __getstate__(self):
-        return {k: getattr(self, k) for k in self.__slots__ if hasattr(self, k)}
+        state = {k: getattr(self, k) for k in self.__slots__ if hasattr(self, k)}
+        state["_lookup_rev"] = _LOOKUP_REV
+        return state
 
     def __dask_tokenize__(self):
         """Dask's name for this BOM in a task graph: the id drawn when it was compiled (a BOM is immutable, and
@@ -627,8 +629,15 @@ class BOM:
         return ("bk_fast.BOM", self._token)
 
     def __setstate__(self, state):
+        state = dict(state)
+        rev = state.pop("_lookup_rev", 0)
         for k, v in state.items():
             object.__setattr__(self, k, v)
+        if rev != _LOOKUP_REV:
+            # a BOM pickled by an older version holds the integer lookup it was compiled with: one without the
+            # whole float items (before _LOOKUP_REV 1) or the bool items (before 2) of an object BOM, which the
+            # demand reader of this version expects to find there (an all-bool demand is read as integers)
+            object.__setattr__(self, "_lookup", _IntLookup.build(self.items))
         _readonly(self.edge_parent, self.indices, self.qty, self.indptr, self.llc, self.level_ptr, self.is_leaf,
                   self.is_phantom)
 
@@ -1278,6 +1287,11 @@ class BOM:
 
 
 # ----------------------------------------------------------------------------------------------------------
+
+
+# the revision of what _IntLookup.build holds, kept in a pickled BOM: 1 = whole float items of an object BOM, 2 = its
+# bool items as 0 / 1; a BOM unpickled from another revision (an older version's) rebuilds its lookup
+_LOOKUP_REV = 2
 
 
 class _IntLookup:

@@ -888,6 +888,26 @@ def test_float_ids_beyond_2_53_never_match_integer_ids(engine):
     assert as_dict(fbom.explode(pd.DataFrame({"item": [2.0 ** 60], "qty": [1.0]}), engine=engine)) == {2: 3.0}
 
 
+def test_a_list_or_mapping_of_integer_ids_beside_a_missing_id_stays_exact(engine):
+    """A list (or a mapping's keys) of Python integer ids with a missing one: pandas made it float64, so the
+    id 2**53 + 1 was read as the float 2**53 and matched nothing (review 51, pre-existing), where the same ids
+    in an object Series or an Int64 array matched. Now exact; the missing id stays unmatched."""
+    big = 2 ** 53 + 1
+    bom = BOM.from_frame(pd.DataFrame({"parent": [big, 5], "component": [7, 8], "qty_per": [1.0, 2.0]}),
+                         engine=engine)
+    for missing in (None, np.nan, pd.NA):
+        assert bom.codes([big, missing]).tolist() == [0, -1]
+        assert bom.codes([missing, 2 ** 53]).tolist() == [-1, -1]  # (2**53 is no item)
+        assert bom.codes([5, missing]).tolist() == [1, -1]
+    assert bom.codes(pd.Series([big, None], dtype=object)).tolist() == [0, -1]
+    assert bom.codes(pd.array([big, None], dtype="Int64")).tolist() == [0, -1]
+    out = bom.explode({big: 3.0, None: 2.0}, engine=engine)
+    assert as_dict(out) == {7: 3.0}
+    assert out.bk_fast.unmatched[["qty", "lines"]].values.tolist() == [[2.0, 1]]
+    assert out.bk_fast.unmatched["item"].isna().all()
+    assert as_dict(bom.explode({5: 1.0, None: 2.0}, engine=engine)) == {8: 2.0}
+
+
 def test_contract_a_component_reached_by_several_paths_sums_them(engine):
     """DOMAIN.md section 9: a component reached through several paths gets the sum over all paths (diamond
     A -> B -> D and A -> C -> D: 10 x 2 x 0.5 + 10 x 3 x 1 = 40), at the level of its longest path."""

@@ -1511,18 +1511,20 @@ def _disjoint_kinds(a: np.ndarray, b: np.ndarray) -> bool:
 
 
 def _list_series(values: list) -> pd.Series:
-    """A Series of a list of ids; integer ids mixed with float ones stay exact (pandas would make the list
-    float64, where 2**60 + 1 is the float 2**60)."""
+    """A Series of a list of ids; integer ids mixed with float ones or beside a missing id stay exact (pandas
+    would make the list float64, where 2**60 + 1 is the float 2**60)."""
     s = pd.Series(values)
-    if s.dtype.kind == "f" and pd.api.types.infer_dtype(values, skipna=True) == "mixed-integer-float":
+    if s.dtype.kind == "f" and pd.api.types.infer_dtype(values, skipna=True) in ("integer", "mixed-integer-float"):
         s = pd.Series(values, dtype=object)
     return s
 
 
 def _mapping_series(mapping: Mapping) -> pd.Series:
-    """The values of a mapping indexed by its keys (object values), integer keys mixed with float ones exact."""
+    """The values of a mapping indexed by its keys (object values), integer keys mixed with float ones or beside
+    a missing key exact."""
     s = pd.Series(dict(mapping), dtype=object)
-    if s.index.dtype.kind == "f" and pd.api.types.infer_dtype(list(mapping), skipna=True) == "mixed-integer-float":
+    if s.index.dtype.kind == "f" and pd.api.types.infer_dtype(list(mapping), skipna=True) in (
+            "integer", "mixed-integer-float"):
         s.index = pd.Index(list(dict(mapping)), dtype=object, tupleize_cols=False)
     return s
 

@@ -25,22 +25,8 @@ import bk_fast.dask as bkd  # noqa: E402
 pytestmark = [needs("dask"), pytest.mark.filterwarnings("ignore::UserWarning", "ignore::DeprecationWarning")]
 
 
-@pytest.fixture(autouse=True)
-def local(monkeypatch):
-    """No distributed client, the synchronous scheduler: the graphs are built and computed in this process."""
-    import dask
-
-    monkeypatch.setattr(bkd, "_client", lambda: None)
-    with dask.config.set(scheduler="sync"):
-        yield
-
-
-def _dd(df, n=2):
-    """``df`` in ``n`` partitions, its dtypes kept (no conversion of text columns to Arrow strings)."""
-    import dask
-
-    with dask.config.set({"dataframe.convert-string": False}):
-        return dd.from_pandas(df, npartitions=n, sort=False)
+# the first audit's autouse fixture (no distributed client, the synchronous scheduler) and its partitioner
+from test_dask_mutation import _dd, local  # noqa: E402,F401
 
 
 def _dtypes(frame) -> list:

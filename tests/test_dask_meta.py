@@ -88,6 +88,34 @@ def test_weekly_balance_empty_on_hand_names_the_index_item(sizes):
     pd.testing.assert_frame_equal(got, bk_fast.weekly_balance(on_hand, demand).sort_index())
 
 
+@pytest.mark.parametrize("sizes", [[4], [2, 2], [1, 1, 2]])
+def test_weekly_balance_names_the_index_as_the_whole_inputs_do(sizes):
+    """The in-memory function names the items' index after the first input with ids, and drops the name when a
+    later input adds ids under another name (an on_hand indexed by ``sku``, demand bringing item 3). Each item
+    range computed it from its own ids: a range without item 3 kept ``sku``, the others had none, and the meta
+    declared ``sku`` (found by the second Dask mutation audit). Now every partition and the meta carry the name of
+    the whole answer; without a new id, ``sku`` stays."""
+    on_hand = pd.Series([1.0, 2.0], index=pd.Index([1, 2], name="sku"))
+    for items, name in (([3, 1, 2, 3], None), ([2, 1, 2, 1], "sku")):
+        demand = pd.DataFrame({"item": items, "week": [0, 0, 1, 1], "qty": [1.0, 2.0, 3.0, 4.0]})
+        mem = bk_fast.weekly_balance(on_hand, demand)
+        assert mem.index.name == name
+        lazy = bkd.weekly_balance(on_hand, _dd(demand, sizes), npartitions=len(sizes))
+        got = _declared_as_computed(lazy)
+        assert [lazy.get_partition(k).compute().index.name for k in range(lazy.npartitions)] == \
+            [name] * lazy.npartitions
+        pd.testing.assert_frame_equal(got, mem.sort_index())
+    # receipts indexed by another name, adding an item: no name; an empty on_hand leaves the demand's name
+    receipts = pd.DataFrame({0: [5.0]}, index=pd.Index([7], name="rc"))
+    demand = pd.DataFrame({"item": [2, 1, 2, 1], "week": [0, 0, 1, 1], "qty": [1.0, 2.0, 3.0, 4.0]})
+    for oh, rec, name in ((on_hand, receipts, None), (on_hand.iloc[:0], None, "item")):
+        mem = bk_fast.weekly_balance(oh, demand, rec)
+        assert mem.index.name == name
+        lazy = bkd.weekly_balance(oh, _dd(demand, sizes), rec, npartitions=len(sizes))
+        pd.testing.assert_frame_equal(_declared_as_computed(lazy), mem.sort_index())
+        assert {lazy.get_partition(k).compute().index.name for k in range(lazy.npartitions)} == {name}
+
+
 @pytest.mark.parametrize("sizes", [[5], [2, 0, 3]])
 def test_kits_object_text_ids_declared_as_computed(sizes):
     """Requirements with object item ids of text: the answers with rows type ``item`` and ``limiting_item`` as

@@ -1099,9 +1099,36 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
                                               pieces(past_due, j), per, engine, like, keys)
              for j in range(nparts)]
     # (no items: one partition, the function on the inputs as they are, whose dtypes the heads have)
-    meta = _with_union(_empty_like(meta, items, like), own, like, united is not None) if len(items) else \
-        meta.head(0)
-    return _from_parts(parts, meta, divisions if len(items) else None)
+    if not len(items):
+        return _from_parts(parts, meta.head(0))
+    meta = _with_union(_empty_like(meta, items, like), own, like, united is not None)
+    # the items' index named as the in-memory function names it from the whole inputs (an item range holding no
+    # id that a later input adds would keep a name the whole answer drops)
+    name = _items_name([(on_hand, "on_hand", in_ids[names.index("on_hand")] if "on_hand" in names else None),
+                        (demand, "demand", in_ids[names.index("demand")]),
+                        (receipts, "receipts", in_ids[names.index("receipts")] if receipts is not None else None)])
+    meta = meta.set_axis(meta.index.rename(name), axis=0)
+    parts = [delayed(_index_named, pure=True)(p, name) for p in parts]
+    return _from_parts(parts, meta, divisions)
+
+
+def _items_name(inputs) -> object:
+    """The name of the in-memory ``weekly_balance``'s items index: :func:`bk_fast.netting._union` of the inputs'
+    ids, in its order (on_hand, demand, receipts), each named as the function reads it from the input's columns
+    (``inputs``: (input, what, its distinct ids or None)): the first input with ids names it, a later one adding
+    ids under another name drops the name."""
+    named = []
+    for obj, what, ids in inputs:
+        if ids is None:
+            continue
+        head = _meta(obj).head(0) if _is_dask(obj) else obj.head(0)
+        read = _net._on_hand(head, what, "numpy")[0] if what == "on_hand" else _net._parse(head, what).items
+        named.append(ids.rename(None if read is None else read.name))
+    return _net._union(named).name
+
+
+def _index_named(frame: pd.DataFrame, name) -> pd.DataFrame:
+    return frame if frame.index.name == name else frame.set_axis(frame.index.rename(name), axis=0)
 
 
 def _meta_on_hand(on_hand):

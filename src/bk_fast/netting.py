@@ -1187,8 +1187,9 @@ class NettingResult:
 
     @property
     def summary(self) -> pd.DataFrame:
-        """Per item: on hand, safety stock, lead time, total gross, total planned, number of orders, past-due
-        releases (quantity released before period 0) and the first period with a net requirement."""
+        """Per item (the index, named ``item`` whatever the inputs' ids are named): on hand, safety stock, lead
+        time, total gross, total planned, number of orders, past-due releases (quantity released before period
+        0) and the first period with a net requirement."""
         has = self.net > 0
         first = np.where(has.any(axis=1), has.argmax(axis=1), -1) if has.shape[1] else \
             np.full(has.shape[0], -1, dtype=np.int64)  # (no periods: nothing short)
@@ -1197,7 +1198,7 @@ class NettingResult:
             "total_gross": self.gross.sum(axis=1), "total_planned": self.planned_receipts.sum(axis=1),
             "orders": self.order_counts.sum(axis=1), "past_due_release": self.past_due,
             "first_short": _labels_at(self.periods, first),
-        }, index=self.items)
+        }, index=self.items.rename("item"))
 
     def cost(self, setup, holding) -> pd.Series:
         """Cost of the plan per item: ``setup x number of orders + holding x sum of end-of-period projected on

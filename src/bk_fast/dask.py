@@ -1107,7 +1107,7 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
     name = _items_name([(on_hand, "on_hand", in_ids[names.index("on_hand")] if "on_hand" in names else None),
                         (demand, "demand", in_ids[names.index("demand")]),
                         (receipts, "receipts", in_ids[names.index("receipts")] if receipts is not None else None)])
-    meta = meta.set_axis(meta.index.rename(name), axis=0)
+    meta = _index_named(meta, name)
     parts = [delayed(_index_named, pure=True)(p, name) for p in parts]
     return _from_parts(parts, meta, divisions)
 
@@ -1121,7 +1121,7 @@ def _items_name(inputs) -> object:
     for obj, what, ids in inputs:
         if ids is None:
             continue
-        head = _meta(obj).head(0) if _is_dask(obj) else obj.head(0)
+        head = _meta_on_hand(obj)
         read = _net._on_hand(head, what, "numpy")[0] if what == "on_hand" else _net._parse(head, what).items
         named.append(ids.rename(None if read is None else read.name))
     return _net._union(named).name
@@ -1173,9 +1173,7 @@ class NettingFrames(NamedTuple):
 def _netting_frames(res) -> tuple:
     record = res.record.set_index("item")
     orders = res.orders.set_index("item")
-    summary = res.summary
-    summary.index.name = "item"
-    return record, orders, summary
+    return record, orders, res.summary  # (named ``item``, as in memory)
 
 
 def _net_part(gross, on_hand, receipts, kwargs, like=None, keys=None, ordered=(None, None, None)):

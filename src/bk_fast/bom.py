@@ -1510,11 +1510,17 @@ def _disjoint_kinds(a: np.ndarray, b: np.ndarray) -> bool:
     return kinds == {"string", "integer"}
 
 
+def _ints_made_float(dtype, values: list) -> bool:
+    """Whether pandas read the ``values`` as ``dtype`` float although they are integers, beside float ones or a
+    missing id (their exact values are then lost beyond 2**53)."""
+    return dtype.kind == "f" and pd.api.types.infer_dtype(values, skipna=True) in ("integer", "mixed-integer-float")
+
+
 def _list_series(values: list) -> pd.Series:
     """A Series of a list of ids; integer ids mixed with float ones or beside a missing id stay exact (pandas
     would make the list float64, where 2**60 + 1 is the float 2**60)."""
     s = pd.Series(values)
-    if s.dtype.kind == "f" and pd.api.types.infer_dtype(values, skipna=True) in ("integer", "mixed-integer-float"):
+    if _ints_made_float(s.dtype, values):
         s = pd.Series(values, dtype=object)
     return s
 
@@ -1523,8 +1529,7 @@ def _mapping_series(mapping: Mapping) -> pd.Series:
     """The values of a mapping indexed by its keys (object values), integer keys mixed with float ones or beside
     a missing key exact."""
     s = pd.Series(dict(mapping), dtype=object)
-    if s.index.dtype.kind == "f" and pd.api.types.infer_dtype(list(mapping), skipna=True) in (
-            "integer", "mixed-integer-float"):
+    if _ints_made_float(s.index.dtype, list(mapping)):
         s.index = pd.Index(list(dict(mapping)), dtype=object, tupleize_cols=False)
     return s
 

@@ -7,6 +7,9 @@
   Python loop baseline there).
 - ``TimeAllocateOnHand``: one on-hand period, no lateness; baseline ``pandas_cumsum``: the ERP's allocation
   (merge availability, stable sort by priority and date, per-yarn running sum).
+- ``TimeOnHandERPFrame``: the same on-hand case on the ERP's frames through the drop-in
+  ``compat.DataFrameOptimizer.optimize_yarn_allocation`` (the ERP's merged frame as the answer); baseline
+  ``pandas``: that call with ``engine="pandas"``, the ERP's own pandas code.
 - ``TimeAllocateKits``: ``erp.allocate_knit_orders`` on ``make_mill(scale)``; baseline ``python_loop``: the
   ERP's domain-manager greedy (every knit order, every BOM row, in score order).
 
@@ -271,6 +274,40 @@ class TimeAllocateOnHand:
             bk_fast.allocate(self.orders, self.on_hand, max_lateness=0, engine=engine)
 
 
+def erp_frames(orders: pd.DataFrame, on_hand: pd.DataFrame):
+    """The on-hand case's data in the frames the ERP's Phase-3 ``optimize_yarn_allocation`` takes: ``(yarn_df,
+    orders_df)`` (``yarn_id, available_quantity``; ``yarn_id, required_quantity, priority, order_date``)."""
+    yarn = on_hand.rename(columns={"item": "yarn_id", "qty": "available_quantity"})[["yarn_id",
+                                                                                    "available_quantity"]]
+    return yarn, orders.rename(columns={"item": "yarn_id", "qty": "required_quantity", "due": "order_date"})
+
+
+class TimeOnHandERPFrame:
+    """The on-hand case as the ERP asks it: ``compat.DataFrameOptimizer.optimize_yarn_allocation`` on the ERP's
+    frames, whose answer is the ERP's merged frame (every order row, its running sum and allocated qty) rather than
+    ``allocate``'s deliveries, shortfalls and per-order summary. The engines run the drop-in's kernel
+    (``allocation_keyed``); baseline ``pandas``: the same call with ``engine="pandas"``, which runs the ERP's own
+    pandas code (merge, sort, per-yarn cumsum). Beside :class:`TimeAllocateOnHand` in one run, the two
+    answers to the issue's on-hand question: bk_fast's general allocation and its ERP-shaped one."""
+
+    params = [ENGINES + ["pandas"], [10_000, 1_000_000]]
+    param_names = ["engine", "order_lines"]
+    timeout = 600
+
+    def setup(self, engine, n):
+        _require(engine)
+        self.yarn, self.orders = erp_frames(*make_on_hand(n, max(n // 100, 1)))
+        from bk_fast.compat import DataFrameOptimizer
+
+        small = erp_frames(*make_on_hand(200, 4))
+        DataFrameOptimizer.optimize_yarn_allocation(*small, engine=engine)
+
+    def time_optimize_yarn_allocation(self, engine, n):
+        from bk_fast.compat import DataFrameOptimizer
+
+        DataFrameOptimizer.optimize_yarn_allocation(self.yarn, self.orders, engine=engine)
+
+
 class TimeAllocateKits:
     """Knit orders x BOM yarns against stock and weekly PO receipts (``erp.allocate_knit_orders``)."""
 
@@ -329,7 +366,8 @@ def main(repeats: int = 5, suites=None) -> list:  # pragma: no cover - manual me
     ratios, then the issue's targets. Returns the rows."""
     rows = []
     for suite, size in suites or ((TimeAllocate, 1_000_000), (TimeAllocateDated, 1_000_000),
-                                  (TimeAllocateOnHand, 1_000_000), (TimeAllocateKits, 100)):
+                                  (TimeAllocateOnHand, 1_000_000), (TimeOnHandERPFrame, 1_000_000),
+                                  (TimeAllocateKits, 100)):
         runs = {}
         for engine in suite.params[0]:
             b = suite()
@@ -362,7 +400,8 @@ def main(repeats: int = 5, suites=None) -> list:  # pragma: no cover - manual me
             print(f"| {c} | {size:,} | {name} | {wall * 1e3:,.1f} ms | {cpu * 1e3:,.1f} ms | {rw} | {rc} |")
     print()
     by = {(r[0], r[2]): r for r in rows}
-    for case, base, need in (("TimeAllocate", "python_loop", 100.0), ("TimeAllocateOnHand", "pandas_cumsum", 5.0)):
+    for case, base, need in (("TimeAllocate", "python_loop", 100.0), ("TimeAllocateOnHand", "pandas_cumsum", 5.0),
+                             ("TimeOnHandERPFrame", "pandas", 5.0)):
         if (case, base) not in by:
             continue
         for engine in ("cython", "numba"):
@@ -381,4 +420,5 @@ if __name__ == "__main__":  # pragma: no cover
     os.environ.setdefault("NUMBA_CACHE_DIR", "/tmp/numba_cache")
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     main(int(args[0]) if args else 5,
-         ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000)) if "--targets" in sys.argv else None)
+         ((TimeAllocate, 1_000_000), (TimeAllocateOnHand, 1_000_000), (TimeOnHandERPFrame, 1_000_000))
+         if "--targets" in sys.argv else None)

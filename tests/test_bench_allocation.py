@@ -7,6 +7,7 @@ import importlib.util
 import pathlib
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import bk_fast
@@ -87,3 +88,17 @@ def test_bench_erp_greedy_loop(benchmark, mill):
     matched = ours.orders["bom_matched"].to_numpy()  # the ERP lets a style without BOM rows "start"
     assert ours.orders["can_start"][matched].tolist() == [can[k] for k in ours.orders["Order #"][matched]]
     assert not ours.orders["can_start"][~matched].any()
+
+
+def test_bench_on_hand_erp_frame(benchmark, engine, on_hand):
+    """The drop-in on the on-hand case's ERP frames answers as the ERP's pandas code, and its allocated qty per
+    order is what ``allocate`` delivers."""
+    from bk_fast.compat import DataFrameOptimizer
+
+    yarn, orders = bench.erp_frames(*on_hand)
+    got = benchmark(DataFrameOptimizer.optimize_yarn_allocation, yarn, orders, engine=engine)
+    want = DataFrameOptimizer.optimize_yarn_allocation(yarn, orders, engine="pandas")
+    pd.testing.assert_frame_equal(got, want)
+    res = bk_fast.allocate(*on_hand, max_lateness=0, engine="numpy")
+    np.testing.assert_allclose(got.set_index("order")["allocated_quantity"].reindex(on_hand[0]["order"]).to_numpy(),
+                               res.orders["delivered"].to_numpy(), rtol=0, atol=1e-6)

@@ -1086,11 +1086,8 @@ def weekly_balance(on_hand, demand, receipts=None, past_due=None, *, periods=Non
 
     like = _concatenated(united, bounds, items) if united is not None else _like(items, nparts)
     keys = {name: key for name, (_, key) in zip(names, keyed)}
-    # the meta: the partitions' function on the inputs' empty heads. With items, an on_hand without rows is left
-    # out (0.0): the in-memory function names the items' index after the first input with rows (on_hand's name
-    # when it has some, else the time-phased input's), so an empty on_hand names no partition's answer
-    rows = dict(zip(names, (len(i) > 0 for i in in_ids)))
-    oh_meta = 0.0 if len(items) and rows.get("on_hand") is False else _meta_on_hand(on_hand)
+    # the meta: the partitions' function on the inputs' empty heads (the items' index named below)
+    oh_meta = _meta_on_hand(on_hand)
     # (the empty heads' ids are cast to ``like`` only as the partitions cast empty pieces when there are no items:
     # with items, _empty_like gives the index the partitions' dtype)
     meta = _weekly_part(oh_meta, _meta(demand).head(0), _meta_on_hand(receipts), _meta_on_hand(past_due), per,

@@ -33,9 +33,9 @@ ENGINES = ["cython", "numba", "numpy"]
 PERIODS = 20
 
 try:  # the mill and its compiled BOM, built once per machine (benchmarks/common.py)
-    from benchmarks.common import mill, mill_bom, under_asv
+    from benchmarks.common import mill, mill_bom, rotated, under_asv
 except ImportError:  # run as a script: benchmarks/ itself is on sys.path
-    from common import mill, mill_bom, under_asv
+    from common import mill, mill_bom, rotated, under_asv
 
 
 def make_orders(n_orders: int, n_items: int, periods: int = PERIODS, seed: int = 0):
@@ -377,13 +377,8 @@ def main(repeats: int = 5, suites=None) -> list:  # pragma: no cover - manual me
                 continue
             fn = getattr(b, [a for a in dir(b) if a.startswith("time_")][0])
             runs[engine] = (lambda fn=fn, engine=engine: fn(engine, size), [], [])
-        names = list(runs)
         for r in range(repeats):
-            # each round starts one later in the list: the call right after a baseline runs on memory the
-            # baseline just gave back (its first touches fault pages in again: ~6-8 ms of ~20 ms measured for the
-            # ERP-frame suite's first engine, whichever it was), so every engine and baseline takes that place in
-            # turn instead of the first one always
-            for engine in names[r % len(names):] + names[:r % len(names)]:
+            for engine in rotated(runs, r):  # (each round starts one further: see common.rotated)
                 call, wall, cpu = runs[engine]
                 if engine in ("python_loop", "numpy") and r >= 3:
                     continue

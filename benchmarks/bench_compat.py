@@ -21,7 +21,7 @@ import pandas as pd
 from bk_fast.compat import DataFrameOptimizer, MemoryOptimizer
 from bk_fast.compat._synthetic import phase3_frames
 
-from .common import ENGINES, cached, check_engine
+from .common import ENGINES, cached, check_engine, rotated
 
 NOW = pd.Timestamp("2026-02-02 08:00:00")
 METHODS = ENGINES + ["pandas"]
@@ -205,7 +205,7 @@ def measure(rows_list=(10_000, 1_000_000), repeat: int = 5, hot_only: bool = Fal
                 cpu = {m: [] for m in methods}
                 runs = repeat if name in HOT else max(3, repeat // 2)
                 for r in range(runs + 1):
-                    for method in methods:
+                    for method in rotated(methods, r):  # (each round starts one further: see common.rotated)
                         run, mutated = runners[method]
                         args = [f[k].copy() for k in mutated]
                         w0, c0 = time.perf_counter(), time.process_time()

@@ -25,7 +25,7 @@ import pandas as pd
 import bk_fast
 from bk_fast._engine import resolve
 
-from .common import ENGINES, check_engine
+from .common import ENGINES, check_engine, rotated
 from .common import mill as _mill  # make_mill(scale, seed=0), built once per machine
 
 START = "2025-09-01"
@@ -357,8 +357,9 @@ def measure(suites=("list", "sched", "mh", "ko")) -> list[tuple]:
                       else 25 if str(size) in ("1e3x10", "1000") else 7)
             times: dict = {e: [] for e in objs}
             cpu: dict = {e: [] for e in objs}
-            for _ in range(rounds):
-                for eng, obj in objs.items():
+            for r in range(rounds):
+                for eng in rotated(objs, r):  # (each round starts one further: see common.rotated)
+                    obj = objs[eng]
                     c = time.thread_time()
                     t = time.perf_counter()
                     getattr(obj, method)(eng, size)

@@ -253,11 +253,13 @@ def test_probe_cython_names_the_build_flavour(monkeypatch):
         assert status.available and status.version == f"Cython 9.9, {flavour} build"
 
 
-@pytest.mark.parametrize("value, disabled", [("1", True), (" yes ", True), ("0", False), (" 0 ", False),
-                                             ("", False), ("  ", False)])
+@pytest.mark.parametrize("value, disabled", [("1", True), (" yes ", True), ("on", True), ("0", False),
+                                             (" 0 ", False), ("", False), ("  ", False), ("false", False),
+                                             (" No ", False), ("OFF", False)])
 def test_probe_numba_reads_bk_fast_disable_numba(monkeypatch, value, disabled):
-    """``BK_FAST_DISABLE_NUMBA``: any value but empty or ``0`` (spaces aside) disables numba; otherwise numba is
-    available exactly when it is installed."""
+    """``BK_FAST_DISABLE_NUMBA``: any value but empty, ``0``, ``false``, ``no`` or ``off`` (any case, spaces aside)
+    disables numba, as ``BK_FAST_DISABLE`` reads its value (``false`` disabled numba before session 30); otherwise
+    numba is available exactly when it is installed."""
     monkeypatch.setenv("BK_FAST_DISABLE_NUMBA", value)
     status = _engine._probe_numba()
     if disabled:

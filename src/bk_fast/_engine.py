@@ -138,8 +138,28 @@ def _probe_cython() -> EngineStatus:
     return EngineStatus("cython", True, version=f"Cython {info.CYTHON_VERSION}, {flavour} build")
 
 
+#: what a kill-switch variable (``BK_FAST_DISABLE``, ``BK_FAST_DISABLE_NUMBA``) may hold and still be off, in any case
+SWITCH_OFF = ("", "0", "false", "no", "off")
+
+
+def switched(name: str) -> bool:
+    """Whether the kill-switch environment variable ``name`` is on: set to anything but one of
+    :data:`SWITCH_OFF` (any case, surrounding spaces ignored). Anything else turns it on, unknown text included:
+    a kill switch errs on the side of the rollback it asks for.
+
+    >>> import os
+    >>> from unittest import mock
+    >>> def read(value):
+    ...     with mock.patch.dict(os.environ, {"BK_FAST_X": value}):
+    ...         return switched("BK_FAST_X")
+    >>> [read(v) for v in ("1", "yes", "rollback", " Off ", "FALSE", "")]
+    [True, True, True, False, False, False]
+    """
+    return os.environ.get(name, "").strip().lower() not in SWITCH_OFF
+
+
 def _probe_numba() -> EngineStatus:
-    if os.environ.get("BK_FAST_DISABLE_NUMBA", "").strip() not in ("", "0"):
+    if switched("BK_FAST_DISABLE_NUMBA"):
         return EngineStatus("numba", False, reason="disabled by BK_FAST_DISABLE_NUMBA")
     if importlib.util.find_spec("numba") is None:
         return EngineStatus("numba", False, reason=f"numba is not installed; install {_EXTRA['numba']}")

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 import threading
 import time
 
+from bk_fast._engine import switched
 from bk_fast.compat.dataframe_optimizer import DataFrameOptimizer
 from bk_fast.compat.memory_optimizer import MemoryOptimizer
 from bk_fast.compat.stats import note_original
@@ -39,7 +39,8 @@ _MISSING = object()
 
 
 def disabled() -> bool:
-    """True when ``BK_FAST_DISABLE`` is set to anything but ``""``, ``0``, ``false`` or ``no`` (any case).
+    """True when ``BK_FAST_DISABLE`` is set to anything but ``""``, ``0``, ``false``, ``no`` or ``off`` (any case,
+    surrounding spaces ignored: :func:`bk_fast._engine.switched`; unknown text disables, as a kill switch should).
 
     Read at every patched call: while it is true, patched methods run the originals.
 
@@ -58,8 +59,11 @@ def disabled() -> bool:
     >>> with mock.patch.dict(os.environ, {"BK_FAST_DISABLE": "False"}):
     ...     disabled()
     False
+    >>> with mock.patch.dict(os.environ, {"BK_FAST_DISABLE": "off"}):
+    ...     disabled()
+    False
     """
-    return os.environ.get("BK_FAST_DISABLE", "").strip().lower() not in ("", "0", "false", "no")
+    return switched("BK_FAST_DISABLE")
 
 
 def _route(name, fast, original):

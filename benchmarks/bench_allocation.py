@@ -132,11 +132,18 @@ def python_loop_allocate(orders: pd.DataFrame, supply: pd.DataFrame, max_latenes
     return deliveries, short
 
 
-def pandas_cumsum_allocate(orders: pd.DataFrame, on_hand: pd.DataFrame) -> pd.DataFrame:
-    """The ERP's allocation (Phase-3 ``optimize_yarn_allocation``) on the same data."""
+def erp_frames(orders: pd.DataFrame, on_hand: pd.DataFrame):
+    """The on-hand case's data in the frames the ERP's Phase-3 ``optimize_yarn_allocation`` takes: ``(yarn_df,
+    orders_df)`` (``yarn_id, available_quantity``; ``yarn_id, required_quantity, priority, order_date``)."""
     yarn = on_hand.rename(columns={"item": "yarn_id", "qty": "available_quantity"})[["yarn_id",
                                                                                     "available_quantity"]]
-    df = orders.rename(columns={"item": "yarn_id", "qty": "required_quantity", "due": "order_date"})
+    return yarn, orders.rename(columns={"item": "yarn_id", "qty": "required_quantity", "due": "order_date"})
+
+
+def pandas_cumsum_allocate(orders: pd.DataFrame, on_hand: pd.DataFrame) -> pd.DataFrame:
+    """The ERP's allocation (Phase-3 ``optimize_yarn_allocation``) on the same data (renamed by
+    :func:`erp_frames` in the timed call, as the ERP's frames come)."""
+    yarn, df = erp_frames(orders, on_hand)
     m = df.merge(yarn, on="yarn_id", how="left")
     m = m.sort_values(["priority", "order_date"], kind="stable")
     m["cumulative_demand"] = m.groupby("yarn_id")["required_quantity"].cumsum()
@@ -272,14 +279,6 @@ class TimeAllocateOnHand:
             import bk_fast
 
             bk_fast.allocate(self.orders, self.on_hand, max_lateness=0, engine=engine)
-
-
-def erp_frames(orders: pd.DataFrame, on_hand: pd.DataFrame):
-    """The on-hand case's data in the frames the ERP's Phase-3 ``optimize_yarn_allocation`` takes: ``(yarn_df,
-    orders_df)`` (``yarn_id, available_quantity``; ``yarn_id, required_quantity, priority, order_date``)."""
-    yarn = on_hand.rename(columns={"item": "yarn_id", "qty": "available_quantity"})[["yarn_id",
-                                                                                    "available_quantity"]]
-    return yarn, orders.rename(columns={"item": "yarn_id", "qty": "required_quantity", "due": "order_date"})
 
 
 class TimeOnHandERPFrame:

@@ -1244,6 +1244,41 @@ def test_patch_class_and_unpatch(monkeypatch):
     assert Service.calls == ["pb"]
 
 
+def test_every_patched_method_carries_the_marker():
+    # patch() documents `__bk_fast_patched__ = True` on every patched method however it is reached; before,
+    # only a patched instance's methods and static methods had it, not a class's instance or class methods
+    class Service:
+        def optimize_planning_balance_calculation(self, df):
+            return "instance"
+
+        @classmethod
+        def optimize_shortage_detection(cls, df):
+            return "class"
+
+        @staticmethod
+        def optimize_memory_usage(df):
+            return "static"
+
+        optimize_dataframe = staticmethod(len)  # another callable
+
+    names = ("optimize_planning_balance_calculation", "optimize_shortage_detection", "optimize_memory_usage",
+             "optimize_dataframe")
+
+    def marks(obj):
+        return [getattr(getattr(obj, name), "__bk_fast_patched__", False) for name in names]
+
+    assert marks(Service) == marks(Service()) == [False] * 4
+    patch(Service)
+    assert marks(Service) == marks(Service()) == [True] * 4
+    unpatch(Service)
+    assert marks(Service) == [False] * 4
+    service = Service()
+    patch(service)
+    assert marks(service) == [True] * 4 and marks(Service) == [False] * 4
+    unpatch(service)
+    assert marks(service) == [False] * 4
+
+
 def test_patch_the_original_class_directly():
     class DataFrameOptimizer(ODFO):
         pass
@@ -1316,8 +1351,10 @@ def _key_frames(order_ids, yarn_ids):
     """Allocation and scheduling inputs keyed by the given id arrays (dtypes kept)."""
     n = len(order_ids)
     orders = pd.DataFrame({"yarn_id": order_ids, "work_center_id": order_ids,
-                           "required_quantity": np.arange(1.0, n + 1), "quantity": np.arange(100.0, 100.0 * (n + 1), 100),
-                           "priority": np.ones(n, dtype=np.int64), "order_date": pd.date_range("2026-01-05", periods=n),
+                           "required_quantity": np.arange(1.0, n + 1),
+                           "quantity": np.arange(100.0, 100.0 * (n + 1), 100),
+                           "priority": np.ones(n, dtype=np.int64),
+                           "order_date": pd.date_range("2026-01-05", periods=n),
                            "due_date": pd.date_range("2026-01-05", periods=n)})
     m = len(yarn_ids)
     yarn = pd.DataFrame({"yarn_id": yarn_ids, "available_quantity": np.arange(50.0, 50.0 + 10 * m, 10)})

@@ -79,8 +79,13 @@ def _route(name, fast, original):
                 note_original(name, time.perf_counter() - start)
         return fast(*args, **kwargs)
 
-    call.__bk_fast_patched__ = True
-    return call
+    return _marked(call)
+
+
+def _marked(func):
+    """``func`` with the marker ``__bk_fast_patched__ = True`` that every patched method carries."""
+    func.__bk_fast_patched__ = True
+    return func
 
 
 def _class_replacement(cls, name, raw):
@@ -95,10 +100,10 @@ def _class_replacement(cls, name, raw):
 
         routed = _route(name, lambda klass, *a, **kw: fast(*a, **kw),
                         lambda klass, *a, **kw: func(klass, *a, **kw))
-        return classmethod(functools.wraps(fast)(via_class))
+        return classmethod(_marked(functools.wraps(fast)(via_class)))
     if inspect.isfunction(raw):
         routed = _route(name, lambda self, *a, **kw: fast(*a, **kw), raw)
-        return functools.wraps(fast)(lambda self, *a, **kw: routed(self, *a, **kw))
+        return _marked(functools.wraps(fast)(lambda self, *a, **kw: routed(self, *a, **kw)))
     # any other callable attribute: called without an instance
     return staticmethod(_route(name, fast, raw))
 
@@ -108,7 +113,9 @@ def patch(target):
 
     ``target`` is a class (e.g. the ERP's ``DataFrameOptimizer``; static, class and instance methods are all
     handled) or a service object (its attributes are shadowed on the instance). Only names the contract knows
-    and ``target`` has are touched. Patching twice is a no-op.
+    and ``target`` has are touched. Patching twice is a no-op. Every patched method, however it is reached
+    (``Service.name``, ``Service().name``, a patched instance's ``obj.name``), carries the attribute
+    ``__bk_fast_patched__ = True``; the originals do not.
 
     Examples
     --------
@@ -125,6 +132,8 @@ def patch(target):
     [-3.0]
     >>> sorted(Service._original_methods)
     ['optimize_planning_balance_calculation']
+    >>> Service.optimize_planning_balance_calculation.__bk_fast_patched__
+    True
     >>> unpatch(Service)
     <class 'bk_fast.compat.patching.Service'>
     """

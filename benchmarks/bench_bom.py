@@ -433,7 +433,8 @@ def main(repeat: int = 5, out_path: str = "benchmarks/results/bom.md") -> str:
                  "their static structures (edge frame, parent set, DuckDB tables) prepared in setup too")
     notes.append("knit orders: engines time `erp.yarn_requirements(kos, compiled_bom)` (per order and yarn, per-yarn "
                  "totals, unmatched); the `incl. compiling` row passes the raw BOM frame instead")
-    notes.append("versions: " + ", ".join(f"{m} {_version(m)}" for m in ("numpy", "pandas", "numba", "polars", "duckdb")))
+    modules = ("numpy", "pandas", "numba", "polars", "duckdb")
+    notes.append("versions: " + ", ".join(f"{m} {_version(m)}" for m in modules))
     if notes:
         lines += ["", "Notes:", ""] + [f"- {x}" for x in notes]
     text = "\n".join(lines) + "\n"

@@ -395,7 +395,8 @@ def main(argv=None) -> None:  # pragma: no cover - a measuring script
     except OSError:  # pragma: no cover
         commit = "unknown"
     lines = ["# bk_fast.io / optimize_memory: measured in one run", "",
-             f"Commit {commit}. Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, pandas {pd.__version__}, "
+             f"Commit {commit}. Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+             f"pandas {pd.__version__}, "
              f"numpy {np.__version__}; load average at start {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}. "
              f"Median of {args.repeat} runs, wall and CPU (`time.process_time`) seconds; ratio = baseline / method "
              "(CPU medians; higher is faster than the pandas chain). Reproduce: "

@@ -303,8 +303,8 @@ def test_round_trip_write_exports(exported, engine):
         # stored (non-derived) float columns are bit-identical to the mill's without any rounding
         for col in exp.columns:
             if exp[col].dtype.kind == "f" and col not in DERIVED.get(kind, ()):
-                assert same_bits(got[col].astype("float64"), mill[kind][col if col in mill[kind] else
-                                                                         [c for c in mill[kind] if canonical(c) == col][0]])
+                source = col if col in mill[kind] else [c for c in mill[kind] if canonical(c) == col][0]
+                assert same_bits(got[col].astype("float64"), mill[kind][source])
     assert frames["knit_orders"].attrs["bk_fast"]["header_line"] == 2  # two junk lines above the header
     assert frames["yarn_inventory"]["Desc#"].dtype.kind == "i"
     assert frames["knit_orders"]["Start Date"].dtype == "datetime64[ns]"
@@ -1075,7 +1075,8 @@ def test_normalize_ids_beyond_float64_integers(engine):
     assert str(out.dtype) == "Int64" and out.tolist() == [12345678901234567, 18767, 9007199254740993]
     ints = pd.Series([2 ** 53 + 1, np.iinfo(np.int64).min, np.iinfo(np.int64).max], dtype=np.int64)
     assert bk_fast.normalize_ids(ints, engine=engine).tolist() == ints.tolist()
-    assert bk_fast.normalize_ids(pd.Series([2 ** 62 + 1, None], dtype="Int64"), engine=engine).tolist()[0] == 2 ** 62 + 1
+    big = pd.Series([2 ** 62 + 1, None], dtype="Int64")
+    assert bk_fast.normalize_ids(big, engine=engine).tolist()[0] == 2 ** 62 + 1
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # (the cast of 1e20 to int64 warned)
         big = bk_fast.normalize_ids(pd.Series(["99999999999999999999", "1", "12345678901234567.5"]), engine=engine)

@@ -10,11 +10,13 @@ examples check):
   broken, wrong attribute saved / restored for inherited methods, the patch lock dropped (by the threads test,
   probabilistically), rows counted wrong, bar stream / text / fill / backwards moves / clear / percent, env
   spellings...);
-- 4 equivalent, left alive: patching.py:78 ``call.__bk_fast_patched__ = True`` dropped (nothing reads the marker;
-  note it is set only on patched instances' and static methods, not on a patched class's instance or class
-  methods); _progress.py:149 ``self._tqdm is None`` dropped from ``clear`` (``_width`` stays 0 under tqdm, so
-  nothing is written); _progress.py:160 ``self._tqdm = None`` dropped and :156 ``if not self.enabled: return``
-  dropped in ``close`` (``enabled`` is False after the first close and every method checks it first);
+- 4 equivalent, left alive: patching.py:78 ``call.__bk_fast_patched__ = True`` dropped (nothing read the marker;
+  it was set only on patched instances' and static methods, not on a patched class's instance or class methods:
+  since session 31 every patched method carries it, pinned by test_compat's
+  test_every_patched_method_carries_the_marker); _progress.py:149 ``self._tqdm is None`` dropped from ``clear``
+  (``_width`` stays 0 under tqdm, so nothing is written); _progress.py:160 ``self._tqdm = None`` dropped and :156
+  ``if not self.enabled: return`` dropped in ``close`` (``enabled`` is False after the first close and every method
+  checks it first);
 - 42 survivors killed by the tests below (the comment above each test names the mutants it kills: module, line,
   change): 39 gaps, and 3 changes that behave the same with the real tqdm / clock but are pinned by the
   exact-value tests all the same: G07 (tqdm's ``file=`` dropped: tqdm defaults to ``sys.stderr``), G09

@@ -9,8 +9,9 @@ on every available engine. The defects found:
   less restrictive mode) gives the same order nothing. Fixed: the kernels' threshold without partial is
   ``max(qty, min_shipment)``'s (the xfail marker removed).
 - Overflow paths aeba785 left open (strict xfails in 30ce9fe, fixed since: the totals are checked where the plan is
-  made, and cost counts a holding cost of 0 as 0 and names an overflow): ``NettingResult.summary``'s ``total_gross`` / ``total_planned`` are inf
-  (a RuntimeWarning only) for a plan whose every number is finite, in ``net_requirements`` and ``mrp``; and
+  made, and cost counts a holding cost of 0 as 0 and names an overflow): ``NettingResult.summary``'s
+  ``total_gross`` / ``total_planned`` are inf (a RuntimeWarning only) for a plan whose every number is finite, in
+  ``net_requirements`` and ``mrp``; and
   ``NettingResult.cost`` is NaN (``0 x inf``) with a holding cost of 0 when the projected stock adds up beyond
   the float range, or inf with a holding cost > 0.
 """

@@ -1857,9 +1857,9 @@ _NET_WEEKISH = _net_re.compile(r"^\s*w(ee)?k\s*[-_#]?\s*\d+", _net_re.IGNORECASE
 
 def _net_no_lost_demand(frame, yarn_col):
     """ValueError naming a demand column that holds quantities (other than 0) under a label that looks like a
-    week but is no bucket (``Week36``, ``Wk 37``, ``Week_38``) or under a past-due label (past due is a receipts bucket only,
-    DOMAIN.md section 5): :func:`_net_wide` skips both, and their demand was lost silently. Other columns
-    (prices, notes) are left alone."""
+    week but is no bucket (``Week36``, ``Wk 37``, ``Week_38``) or under a past-due label (past due is a receipts
+    bucket only, DOMAIN.md section 5): :func:`_net_wide` skips both, and their demand was lost silently. Other
+    columns (prices, notes) are left alone."""
     from bk_fast._validate import float_column
 
     for col in frame.columns:
@@ -2450,8 +2450,9 @@ def allocate_knit_orders(knit_orders, bom, yarn_inventory, yarn_po=None, *, toda
         the POs come in as receipts, not twice, and what is already allocated is not promised again).
     sales_linked, vip : optional
         Knit orders tied to a sales order / of VIP customers: a list of ``Order #`` (text compared without
-        surrounding white space), a boolean mask, or the name of a column of ``knit_orders`` holding flags (booleans, numbers: nonzero is a member, or text
-        Y/N, Yes/No, True/False, T/F, 1/0 in any case; an empty cell is not a member).
+        surrounding white space), a boolean mask, or the name of a column of ``knit_orders`` holding flags
+        (booleans, numbers: nonzero is a member, or text Y/N, Yes/No, True/False, T/F, 1/0 in any case; an empty
+        cell is not a member).
     engine : str, optional
         Kernel engine.
 

@@ -351,10 +351,11 @@ def optimize_memory(df: pd.DataFrame, *, lossless: bool = True, category_ratio: 
       accepted. ``.str`` methods, comparisons, ``min`` / ``max``, sorting, grouping, merging with packed keys
       and ``where`` / ``mask`` work on the printed-back values (as on a ``str`` column: a missing value is False
       in ``.str.contains``; a merge with a number key matches nothing where a ``str`` key raises, and with a
-      ``str`` key the key comes back ``object``: ``astype("str")`` the key first), and ``astype("str")`` (or the original dtype) gives back exactly the original
-      strings. Writes (``replace``, ``update``, assignment, fills, ``where`` / ``mask``) take strings and missing
-      values and keep every value exact; any other value raises TypeError, also where a ``str`` column would
-      turn into ``object`` (``df.replace("", 0)``): ``astype("str")`` or ``astype(object)`` first. Written
+      ``str`` key the key comes back ``object``: ``astype("str")`` the key first), and ``astype("str")`` (or the
+      original dtype) gives back exactly the original strings. Writes (``replace``, ``update``, assignment,
+      fills, ``where`` / ``mask``) take strings and missing values and keep every value exact; any other value
+      raises TypeError, also where a ``str`` column would turn into ``object`` (``df.replace("", 0)``):
+      ``astype("str")`` or ``astype(object)`` first. Written
       columns are less compact (new strings are stored as they are; a column packed one value per row gets a code
       per row, 4 bytes past 32,767 rows): ``optimize_memory(df.astype({col: "str"}), pack=True)`` packs one again.
 

@@ -172,9 +172,10 @@ def hash_factorize(offsets, data, nulls, codes, first_rows):
 @kernel
 def dense_sort2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes, bounds, dest, perm):
     """:func:`_sort_codes2` and a stable counting sort in one call: ``codes`` as there, ``perm[j]`` the row at
-    sorted position j, ``dest`` its inverse (``dest[perm[j]] = j``), and ``bounds`` (``n_keys + 1`` zeros on entry, ``n_keys = (span1 + 1) * (span2 + 1)``)
-    holding on return the end of each bucket: bucket c occupies ``[bounds[c - 1], bounds[c])`` (0 for
-    ``c = 0``), and ``bounds[n_keys] = n``. Returns 1, or 0 as :func:`_sort_codes2` (then ``bounds`` and ``perm`` are undefined)."""
+    sorted position j, ``dest`` its inverse (``dest[perm[j]] = j``), and ``bounds`` (``n_keys + 1`` zeros on entry,
+    ``n_keys = (span1 + 1) * (span2 + 1)``) holding on return the end of each bucket: bucket c occupies
+    ``[bounds[c - 1], bounds[c])`` (0 for ``c = 0``), and ``bounds[n_keys] = n``. Returns 1, or 0 as
+    :func:`_sort_codes2` (then ``bounds`` and ``perm`` are undefined)."""
     if not _sort_codes2(k1, lo1, step1, span1, miss1, k2, lo2, step2, span2, miss2, codes):
         return 0
     n_keys = bounds.shape[0] - 1

@@ -17,8 +17,9 @@ def list_schedule(order, job_group, work, release, job_style, group_ptr, group_m
 
     Job ``j`` may run on the machines ``group_mach[group_ptr[g]:group_ptr[g + 1]]`` of its group
     ``g = job_group[j]`` (listed in ascending machine code, never empty; ``g < 0``: no eligible machine, the
-    job is skipped with ``out_machine[j] = -1``). On machine ``m`` it would start at ``t = max(avail[m], release[j])``, spend
-    ``setup[m]`` days on a changeover when ``last_style[m] >= 0`` differs from ``job_style[j]``, then
+    job is skipped with ``out_machine[j] = -1``). On machine ``m`` it would start at
+    ``t = max(avail[m], release[j])``, spend ``setup[m]`` days on a changeover when ``last_style[m] >= 0``
+    differs from ``job_style[j]``, then
     ``work[j] / speed[m]`` days knitting. The machine with the earliest end wins; ties go to the lower
     ``load`` (busy days so far), then the lower machine code. ``avail``, ``last_style`` and ``load`` are the
     machines' state and are updated in place; ``out_start`` is when the machine is taken (changeover

@@ -155,6 +155,31 @@ def test_kits_object_text_ids_declared_as_computed(sizes):
         zip(mem.lines["order"], mem.lines["item"], mem.lines["taken"]))
 
 
+@pytest.mark.parametrize("exact", [True, False])
+@pytest.mark.parametrize("keep_levels", [True, False])
+@pytest.mark.parametrize("by_line", [False, True])
+def test_explode_mixed_bom_integer_demand_declared_as_computed(exact, keep_levels, by_line):
+    """A BOM mixing text and integer ids with every non-phantom reported (``leaves_only=False``): the meta can
+    only see that the answer may hold text ids and declares object; demand touching integer ids only made
+    ``BOM.explode`` answer int64, and the computed frame did too (not by line). Now it is cast to the declared
+    object; the values equal the in-memory answer's, and the unmatched demand travels with it."""
+    lines = pd.DataFrame({"parent": pd.Series(["S1", "S1", 5], dtype=object),
+                          "component": pd.Series([5, 7, 8], dtype=object), "qty_per": [1.0, 2.0, 3.0]})
+    bom = bk_fast.BOM.from_frame(lines)
+    demand = pd.DataFrame({"item": [5, 5, 99], "qty": [2.0, 1.0, 4.0]})
+    mem = bom.explode(demand, leaves_only=False, keep_levels=keep_levels, by_line=by_line)
+    lazy = bkd.explode(_dd(demand, [2, 0, 1]), bom, leaves_only=False, keep_levels=keep_levels, by_line=by_line,
+                       exact=exact)
+    assert lazy.dtypes["item"] == object
+    got = _declared_as_computed(lazy)
+    if by_line:
+        got = got.reset_index(drop=True)
+        mem = mem.reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, mem.astype({"item": object}), check_exact=True)
+    assert got["item"].tolist() == [5, 8] * (2 if by_line else 1)
+    assert got.bk_fast.unmatched["item"].tolist() == [99]
+
+
 @pytest.mark.parametrize("kind", ["int64", "float", "datetime"])
 def test_empty_object_partition_beside_typed_ids_declared_as_computed(kind):
     """An empty partition whose item column is object (an empty file read without dtypes) beside partitions of

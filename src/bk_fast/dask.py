@@ -506,17 +506,27 @@ def _explode_frame(bom: BOM, req, touched, unmatched, leaves_only, keep_levels) 
     return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 
-def _explode_exact(mapped: list, bom: BOM, leaves_only, keep_levels, engine):
+def _item_as_declared(out: pd.DataFrame, item_dtype) -> pd.DataFrame:
+    """``out`` with its item column in the declared dtype: the meta, built before the demand is seen, declares
+    object where the items the answer could hold are not all integer ids (a mixed BOM), and the answer is
+    int64 when the demand touches integer ids only (as ``BOM.explode`` answers in memory)."""
+    if item_dtype == object and out["item"].dtype != object:
+        out = out.assign(item=out["item"].astype(object))
+    return out
+
+
+def _explode_exact(mapped: list, bom: BOM, leaves_only, keep_levels, engine, item_dtype=None):
     codes = np.concatenate([m[0] for m in mapped]) if mapped else np.zeros(0, dtype=np.int64)
     q = np.concatenate([m[1] for m in mapped]) if mapped else np.zeros(0)
     req, touched = bom.explode_dense(codes, q, engine=engine)
     unmatched = _unmatched_of([m[2] for m in mapped])
-    return _explode_frame(bom, req, touched, unmatched, leaves_only, keep_levels)
+    return _item_as_declared(_explode_frame(bom, req, touched, unmatched, leaves_only, keep_levels), item_dtype)
 
 
-def _explode_summed(total, bom: BOM, leaves_only, keep_levels):
+def _explode_summed(total, bom: BOM, leaves_only, keep_levels, item_dtype=None):
     req, touched, unmatched = total
-    return _explode_frame(bom, req, touched, _unmatched_of(unmatched), leaves_only, keep_levels)
+    out = _explode_frame(bom, req, touched, _unmatched_of(unmatched), leaves_only, keep_levels)
+    return _item_as_declared(out, item_dtype)
 
 
 def _unmatched_lines(part, bom: BOM, item, qty, engine):
@@ -524,12 +534,12 @@ def _unmatched_lines(part, bom: BOM, item, qty, engine):
     return _mapped(part, bom, item, qty, engine)[3]
 
 
-def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine, unmatched=None):
+def _by_line_part(part, bom: BOM, item, qty, leaves_only, keep_levels, engine, unmatched=None, item_dtype=None):
     """One demand partition exploded per line, as ``BOM.explode(by_line=True)`` builds it, carrying
     ``unmatched`` (the whole demand's unmatched demand, the same in every partition: the concatenation keeps
-    it) when given."""
+    it) when given, its item column in ``item_dtype`` (the meta's) when given."""
     codes, q, labels, _ = _mapped(part, bom, item, qty, engine)
-    out = bom._line_frame(labels, codes, q, leaves_only, keep_levels, engine)
+    out = _item_as_declared(bom._line_frame(labels, codes, q, leaves_only, keep_levels, engine), item_dtype)
     return _with_unmatched(out, unmatched) if unmatched is not None else out
 
 
@@ -589,9 +599,12 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
     Returns
     -------
     dask DataFrame
-        One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``;
-        the computed frame carries the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one
-        output partition per demand partition (``line`` = the demand's index label, as in ``BOM.explode``;
+        One partition: columns ``item, qty[, level][, leaf]`` in item code order, exactly as ``BOM.explode``
+        (one difference, also by line: the item column's dtype is declared before the demand is seen, from the
+        items the answer could hold, so in a BOM that mixes integer and text ids it is object where
+        ``BOM.explode`` answers int64 when the demand touches integer ids only); the computed frame carries
+        the unmatched demand (``.bk_fast.unmatched``). With ``by_line=True``, one output partition per demand
+        partition (``line`` = the demand's index label, as in ``BOM.explode``;
         the index restarts at 0 in every partition), each carrying the unmatched demand of the whole demand,
         so the computed frame does too. That unmatched demand is found when ``explode`` is called, by a pass
         over the demand partitions that validates them and maps their ids to codes (no explosion: the demand is
@@ -637,17 +650,18 @@ def explode(demand, bom, item=None, qty=None, *, leaves_only: bool = True, keep_
         found = dask.compute([delayed(_unmatched_lines, pure=True)(p, ref, item, qty, engine) for p in parts])[0]
         unmatched = _broadcast(_unmatched_of(found))
         return _from_parts([delayed(_by_line_part, pure=True)(p, ref, item, qty, leaves_only, keep_levels, engine,
-                                                              unmatched) for p in parts], meta)
+                                                              unmatched, meta["item"].dtype) for p in parts], meta)
     meta = _explode_frame(bom, np.zeros(bom.n_items), np.zeros(bom.n_items, dtype=bool), None, leaves_only,
                           keep_levels)
     meta.attrs = {}
     if exact:
         mapped = [delayed(_map_lines, pure=True)(p, ref, item, qty, engine) for p in parts]
-        result = delayed(_explode_exact, pure=True)(mapped, ref, leaves_only, keep_levels, engine)
+        result = delayed(_explode_exact, pure=True)(mapped, ref, leaves_only, keep_levels, engine,
+                                                    meta["item"].dtype)
     else:
         partial = [delayed(_explode_part, pure=True)(p, ref, item, qty, engine) for p in parts]
         total = _tree_sum(partial, max(2, int(split_every)))
-        result = delayed(_explode_summed, pure=True)(total, ref, leaves_only, keep_levels)
+        result = delayed(_explode_summed, pure=True)(total, ref, leaves_only, keep_levels, meta["item"].dtype)
     return _from_parts([result], meta)
 
 

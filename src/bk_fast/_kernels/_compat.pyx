@@ -2,7 +2,7 @@
 """Cython engine for the Phase-3 drop-in kernels; same names and semantics as ``reference.compat``."""
 
 import numpy as np
-from libc.stdint cimport int64_t, uint64_t
+from libc.stdint cimport INT64_MIN, int64_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 from libc.string cimport memcmp, memcpy
 from libc.math cimport NAN, fabs, floor, rint
@@ -239,7 +239,7 @@ def hash_factorize(const int64_t[::1] offsets, const unsigned char[::1] data, co
 
 cdef int _hours_end(const double[::1] hours, int64_t start_ns, int64_t[::1] end) noexcept nogil:
     cdef Py_ssize_t i, n = hours.shape[0]
-    cdef int64_t nat = -9223372036854775807 - 1
+    cdef int64_t nat = INT64_MIN  # NaT (Cython folds -9223372036854775807 - 1 into a C literal gcc warns of)
     cdef int64_t m = 3600000000000
     cdef int64_t base
     cdef double v, frac

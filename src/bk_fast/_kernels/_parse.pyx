@@ -194,7 +194,9 @@ cdef int _parse_one(const uint8_t[::1] data, Py_ssize_t a, Py_ssize_t b, double*
         return INVALID
     if m == 0:
         v = 0.0
-    elif overflow or m > TWO53:
+    elif overflow or m > TWO53 or not -100000 < exp < 100000:
+        # (an exponent of 100000 or more is saturated: digits counted in zeros - frac could cancel the part it
+        # dropped, e.g. "1" + "0" * 100000 + "e-1000000", 1e-900000, read as 1.0 before)
         return LONG
     else:
         e10 = zeros - frac + exp

@@ -195,7 +195,9 @@ def _parse_one(data, a, b):
         return nan, _INVALID
     if m == 0:
         value = 0.0
-    elif overflow or m > _TWO53:
+    elif overflow or m > _TWO53 or not -100000 < exp < 100000:
+        # (an exponent of 100000 or more is saturated: digits counted in zeros - frac could cancel the part it
+        # dropped, e.g. "1" + "0" * 100000 + "e-1000000", 1e-900000, read as 1.0 before)
         return nan, _LONG
     else:
         e10 = zeros - frac + exp

@@ -63,6 +63,8 @@ import pytest
 import bk_fast.io as bkio
 from bk_fast.io import parse_numbers
 
+from _optional import param
+
 
 def test_an_opening_parenthesis_without_its_closing_one_is_invalid(engine):
     # kills P35, _parse_one: ``if q > p and data[p] == 40 and data[q] == 41:`` changed to ``... and data[p] == 40:``
@@ -87,7 +89,7 @@ def test_a_long_exponent_past_a_thousand_is_not_cut_short(engine):
     np.testing.assert_array_equal(got, parse_numbers(texts, engine="numpy"))
 
 
-@pytest.mark.parametrize("arrow", [True, False])
+@pytest.mark.parametrize("arrow", [param(True, "pyarrow"), False])
 def test_a_comma_after_three_digits_split_by_a_space_is_a_thousands_separator(engine, monkeypatch, arrow):
     # kills C08, misplaced_commas: ``elif j - 4 >= a and _digit(data[j - 2]) and _digit(data[j - 3]) and
     # _digit(data[j - 4]):`` with ``_digit(data[j - 2])`` dropped (a comma after "d?dd" taken for one after four
